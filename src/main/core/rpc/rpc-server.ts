@@ -1,0 +1,125 @@
+import { ErrorCode, type AppError } from '../../../shared/errors'
+import type { Disposable, MessageTransport, RpcErrorObject, RpcId, RpcResponse } from '../../../shared/jsonrpc'
+import { isMethodName, methods, type MethodName, type ParsedParamsOf, type ResultOf } from '../../../shared/methods'
+import type { Result } from '../../../shared/result'
+import type { Logger } from '../logger'
+import type { NotificationBus } from '../notification-bus'
+
+/** A method's implementation: validated params in, a tagged result out. */
+export type Handler<M extends MethodName> = (params: ParsedParamsOf<M>) => Promise<Result<ResultOf<M>>> | Result<ResultOf<M>>
+
+const failure = (id: RpcId | null, error: RpcErrorObject): RpcResponse => ({ jsonrpc: '2.0', id, error })
+
+function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+  return issues.map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message)).join('; ')
+}
+
+/**
+ * The core's JSON-RPC 2.0 endpoint. Validates every request against its zod schema, answers bad
+ * input with a stable error code, and never lets one request bring the core down.
+ */
+export class RpcServer {
+  private readonly handlers = new Map<string, Handler<MethodName>>()
+  private readonly unavailable = new Map<string, string>()
+  private readonly connections = new Set<MessageTransport>()
+
+  constructor(
+    private readonly bus: NotificationBus,
+    private readonly logger: Logger
+  ) {}
+
+  /** Registers the implementation of one method. */
+  handle<M extends MethodName>(method: M, handler: Handler<M>): void {
+    this.handlers.set(method, handler as unknown as Handler<MethodName>)
+  }
+
+  /** Marks a method as known but not offered by this host (e.g. the folder picker in browser mode). */
+  markUnavailable(method: MethodName, why: string): void {
+    this.unavailable.set(method, why)
+  }
+
+  /** Serves one client over a transport until it closes; it receives every notification. */
+  connect(transport: MessageTransport): Disposable {
+    this.connections.add(transport)
+    const send = (text: string) => {
+      try {
+        transport.send(text)
+      } catch (e) {
+        this.logger.warn(`Dropped a message to a client that went away: ${String(e)}`)
+      }
+    }
+    const subs: Disposable[] = [
+      this.bus.subscribe((method, params) => send(JSON.stringify({ jsonrpc: '2.0', method, params }))),
+      transport.onMessage((text) => {
+        void this.dispatch(text).then((reply) => {
+          if (reply !== null) send(reply)
+        })
+      })
+    ]
+    const dispose = () => {
+      this.connections.delete(transport)
+      for (const s of subs.splice(0)) s.dispose()
+    }
+    subs.push(transport.onClose(dispose))
+    return { dispose: () => (dispose(), transport.close()) }
+  }
+
+  /** Closes every client connection. */
+  closeAll(): void {
+    for (const t of [...this.connections]) t.close()
+  }
+
+  /** Handles one incoming frame; resolves with the reply text, or null when no reply is due. */
+  async dispatch(text: string): Promise<string | null> {
+    let message: unknown
+    try {
+      message = JSON.parse(text)
+    } catch {
+      return JSON.stringify(failure(null, { code: ErrorCode.ParseError, message: 'Parse error: the message is not valid JSON.' }))
+    }
+    if (Array.isArray(message)) {
+      if (message.length === 0) return JSON.stringify(failure(null, { code: ErrorCode.InvalidRequest, message: 'Invalid request: an empty batch.' }))
+      const replies = (await Promise.all(message.map((m) => this.dispatchOne(m)))).filter((r): r is RpcResponse => r !== null)
+      return replies.length ? JSON.stringify(replies) : null
+    }
+    const reply = await this.dispatchOne(message)
+    return reply ? JSON.stringify(reply) : null
+  }
+
+  private async dispatchOne(message: unknown): Promise<RpcResponse | null> {
+    const m = message as { jsonrpc?: unknown; id?: unknown; method?: unknown; params?: unknown }
+    const validId = typeof m?.id === 'string' || typeof m?.id === 'number'
+    const id = validId ? (m.id as RpcId) : null
+    if (!m || typeof m !== 'object' || m.jsonrpc !== '2.0' || typeof m.method !== 'string' || (m.id !== undefined && !validId)) {
+      return failure(id, { code: ErrorCode.InvalidRequest, message: 'Invalid request: expected a JSON-RPC 2.0 object with "jsonrpc": "2.0", a string "method" and a string or number "id".' })
+    }
+    const isNotification = m.id === undefined
+    const reply = await this.call(m.method, m.params)
+    if (isNotification) return null
+    return 'error' in reply ? failure(id, reply.error) : { jsonrpc: '2.0', id: id as RpcId, result: reply.result }
+  }
+
+  private async call(method: string, rawParams: unknown): Promise<{ result: unknown } | { error: RpcErrorObject }> {
+    if (!isMethodName(method)) {
+      return { error: { code: ErrorCode.MethodNotFound, message: `Method not found: "${method}" is not part of the Skein protocol.` } }
+    }
+    const handler = this.handlers.get(method)
+    if (!handler) {
+      const why = this.unavailable.get(method) ?? 'this core does not offer it'
+      return { error: { code: ErrorCode.Unsupported, message: `"${method}" is not available here: ${why}.` } }
+    }
+    const parsed = methods[method].params.safeParse(rawParams ?? {})
+    if (!parsed.success) {
+      return { error: { code: ErrorCode.InvalidParams, message: `Invalid params for ${method}: ${describeIssues(parsed.error.issues)}.`, data: parsed.error.issues } }
+    }
+    try {
+      const outcome = await handler(parsed.data as never)
+      if (outcome.ok) return { result: outcome.value }
+      const e: AppError = outcome.error
+      return { error: e.data === undefined ? { code: e.code, message: e.message } : { code: e.code, message: e.message, data: e.data } }
+    } catch (e) {
+      this.logger.error(`Internal error in ${method}`, e)
+      return { error: { code: ErrorCode.InternalError, message: `Internal error in ${method}: ${(e as Error)?.message ?? String(e)}. The core is still running; details are in its log.` } }
+    }
+  }
+}

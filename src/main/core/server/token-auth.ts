@@ -1,0 +1,37 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import type { IncomingMessage } from 'node:http'
+
+/** A fresh random token for one browser-mode session. */
+export const newToken = (): string => randomBytes(24).toString('base64url')
+
+const COOKIE = 'skein_token'
+
+function same(a: string, b: string): boolean {
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
+}
+
+/** The token a request carries in `?token=` or in the session cookie set after the first visit. */
+export function requestToken(req: IncomingMessage): { token: string | null; fromQuery: boolean } {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+  const q = url.searchParams.get('token')
+  if (q) return { token: q, fromQuery: true }
+  const cookie = (req.headers.cookie ?? '').split(';').map((c) => c.trim()).find((c) => c.startsWith(`${COOKIE}=`))
+  return { token: cookie ? decodeURIComponent(cookie.slice(COOKIE.length + 1)) : null, fromQuery: false }
+}
+
+/** True when the request carries the right token. */
+export function isAuthorized(req: IncomingMessage, expected: string): boolean {
+  const { token } = requestToken(req)
+  return token !== null && same(token, expected)
+}
+
+/** The Set-Cookie header that lets the page load its assets after the first, token-carrying request. */
+export const tokenCookie = (token: string): string => `${COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`
+
+/** Refuses requests whose Host is not the loopback address we bound (DNS-rebinding guard). */
+export function isAllowedHost(req: IncomingMessage, port: number): boolean {
+  const host = req.headers.host ?? ''
+  return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(host) || (req.socket.localAddress !== '127.0.0.1' && req.socket.localAddress !== '::1')
+}

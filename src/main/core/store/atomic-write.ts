@@ -1,0 +1,29 @@
+import { open, rename, rm } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { randomBytes } from 'node:crypto'
+
+/**
+ * Writes a file so readers see either the old or the new content, never a mix:
+ * write a temp file beside it, flush it, then rename over the original.
+ */
+export async function writeFileAtomic(path: string, data: string): Promise<void> {
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
+  try {
+    const handle = await open(temp, 'w', 0o600)
+    try {
+      await handle.writeFile(data, 'utf8')
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+    await rename(temp, path)
+  } catch (e) {
+    await rm(temp, { force: true }).catch(() => undefined)
+    throw e
+  }
+  // Make the rename itself durable where the platform allows fsync on a directory.
+  if (process.platform !== 'win32') {
+    const dir = await open(dirname(path), 'r').catch(() => null)
+    if (dir) await dir.sync().catch(() => undefined).finally(() => dir.close())
+  }
+}

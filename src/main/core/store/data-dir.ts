@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto'
+import { homedir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+/** Every path under SKEIN_HOME, in one place. */
+export class DataDir {
+  readonly home: string
+
+  constructor(home: string) {
+    this.home = resolve(home)
+  }
+
+  /** The data dir from SKEIN_HOME, defaulting to ~/.skein. */
+  static fromEnv(env: NodeJS.ProcessEnv = process.env): DataDir {
+    return new DataDir(env.SKEIN_HOME && env.SKEIN_HOME.trim() ? env.SKEIN_HOME : join(homedir(), '.skein'))
+  }
+
+  get reposFile(): string {
+    return join(this.home, 'repos.json')
+  }
+  get threadsDir(): string {
+    return join(this.home, 'threads')
+  }
+  get indexFile(): string {
+    return join(this.threadsDir, 'index.json')
+  }
+  get worktreesDir(): string {
+    return join(this.home, 'worktrees')
+  }
+  /** The CLI's way in: a unix socket, or a named pipe on Windows. */
+  get socketPath(): string {
+    if (process.platform === 'win32') {
+      return `\\\\.\\pipe\\skein-${createHash('sha256').update(this.home).digest('hex').slice(0, 16)}`
+    }
+    return join(this.home, 'skein.sock')
+  }
+  threadDir(id: string): string {
+    return join(this.threadsDir, id)
+  }
+  eventsFile(id: string): string {
+    return join(this.threadsDir, id, 'events.jsonl')
+  }
+  repoWorktrees(repoId: string): string {
+    return join(this.worktreesDir, repoId)
+  }
+}

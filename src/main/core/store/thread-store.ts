@@ -1,0 +1,203 @@
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises'
+import type { Repo, Thread } from '../../../shared/models'
+import { err, ok, type Result } from '../../../shared/result'
+import type { Logger } from '../logger'
+import { writeFileAtomic } from './atomic-write'
+import type { DataDir } from './data-dir'
+import { appendEvent, readEventLog } from './event-log'
+import { storageError } from './fs-error'
+import { foldThread, type ThreadEvent } from './thread-events'
+
+interface IndexEntry {
+  thread: Thread
+  /** The log's size when this entry was last written: a different size on disk means the entry is stale. */
+  logSize: number
+  /** The log ends mid-line (a torn write); the next append starts a fresh line. */
+  tornTail?: boolean
+}
+
+interface IndexFile {
+  version: 1
+  threads: IndexEntry[]
+}
+
+const INDEX_SAVE_DELAY_MS = 50
+
+/**
+ * Threads on disk: each thread's events.jsonl is the truth; threads/index.json is a cache of
+ * their folded state, written atomically and rebuilt from the logs when missing, corrupt or stale.
+ */
+export class ThreadStore {
+  private readonly entries = new Map<string, IndexEntry>()
+  private saveTimer: NodeJS.Timeout | null = null
+  private saving: Promise<void> = Promise.resolve()
+
+  private constructor(
+    private readonly dir: DataDir,
+    private readonly logger: Logger
+  ) {}
+
+  /** Loads the index, reconciling it with the logs on disk. */
+  static async open(dir: DataDir, logger: Logger): Promise<ThreadStore> {
+    const store = new ThreadStore(dir, logger)
+    await mkdir(dir.threadsDir, { recursive: true })
+    await store.load()
+    return store
+  }
+
+  /** Every thread, in creation order. Reads memory only: never opens a log. */
+  list(): Thread[] {
+    const out: Thread[] = []
+    for (const e of this.entries.values()) out.push(e.thread)
+    return out
+  }
+
+  /** One thread, or undefined. */
+  get(id: string): Thread | undefined {
+    return this.entries.get(id)?.thread
+  }
+
+  /** Persists a new thread: its log first, then memory. */
+  async create(thread: Thread, repo: Repo): Promise<Result<Thread>> {
+    const event: ThreadEvent = { type: 'thread.created', at: Date.now(), thread, repo }
+    try {
+      await mkdir(this.dir.threadDir(thread.id), { recursive: true })
+      const size = await appendEvent(this.dir.eventsFile(thread.id), event)
+      this.entries.set(thread.id, { thread, logSize: size })
+      this.scheduleSave()
+      return ok(thread)
+    } catch (e) {
+      return err(storageError(e, this.dir.eventsFile(thread.id), 'save the new thread'))
+    }
+  }
+
+  /** Applies a change to a thread, logging it before it becomes visible. */
+  async update(id: string, patch: Partial<Thread>, reason: string): Promise<Result<Thread>> {
+    const entry = this.entries.get(id)
+    if (!entry) throw new Error(`update of unknown thread ${id}`)
+    const event: ThreadEvent = { type: 'thread.changed', at: Date.now(), reason, patch }
+    try {
+      const size = await appendEvent(this.dir.eventsFile(id), event, { freshLine: entry.tornTail === true })
+      const thread = { ...entry.thread, ...patch, id }
+      this.entries.set(id, { thread, logSize: size })
+      this.scheduleSave()
+      return ok(thread)
+    } catch (e) {
+      return err(storageError(e, this.dir.eventsFile(id), `save the change to thread "${entry.thread.title}"`))
+    }
+  }
+
+  /** Deletes a thread's log and drops it from the index. */
+  async remove(id: string): Promise<Result<void>> {
+    try {
+      await rm(this.dir.threadDir(id), { recursive: true, force: true })
+    } catch (e) {
+      return err(storageError(e, this.dir.threadDir(id), 'delete the thread'))
+    }
+    this.entries.delete(id)
+    this.scheduleSave()
+    return ok(undefined)
+  }
+
+  /** The repositories recorded in thread logs: how a lost repos.json is recovered. Reads every log. */
+  async reposInLogs(): Promise<Repo[]> {
+    const repos = new Map<string, Repo>()
+    for (const id of this.entries.keys()) {
+      const log = await readEventLog<ThreadEvent>(this.dir.eventsFile(id), this.logger).catch(() => null)
+      const folded = log && foldThread(log.events)
+      if (folded) repos.set(folded.repo.id, folded.repo)
+    }
+    return [...repos.values()]
+  }
+
+  /** Writes the index now if a save is pending. */
+  async flush(): Promise<void> {
+    if (this.saveTimer) {
+      clearTimeout(this.saveTimer)
+      this.saveTimer = null
+      this.saving = this.saving.then(() => this.saveIndex())
+    }
+    await this.saving
+  }
+
+  private scheduleSave(): void {
+    if (this.saveTimer) return
+    // Coalesce bursts (20 creates in a row write the index once); the logs already hold every change.
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null
+      this.saving = this.saving.then(() => this.saveIndex())
+    }, INDEX_SAVE_DELAY_MS)
+  }
+
+  private async saveIndex(): Promise<void> {
+    const file: IndexFile = { version: 1, threads: [...this.entries.values()] }
+    try {
+      await writeFileAtomic(this.dir.indexFile, JSON.stringify(file))
+    } catch (e) {
+      // The logs stay authoritative; the next start rebuilds what the index missed.
+      this.logger.warn(storageError(e, this.dir.indexFile, 'write the thread index').message)
+    }
+  }
+
+  private async readIndex(): Promise<IndexEntry[] | null> {
+    let text: string
+    try {
+      text = await readFile(this.dir.indexFile, 'utf8')
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.logger.warn(`Could not read ${this.dir.indexFile}: ${String(e)}; rebuilding it from the thread logs.`)
+      return null
+    }
+    try {
+      const parsed = JSON.parse(text) as IndexFile
+      if (parsed?.version !== 1 || !Array.isArray(parsed.threads)) throw new Error('unexpected shape')
+      return parsed.threads.filter((e) => e && e.thread && typeof e.thread.id === 'string' && typeof e.logSize === 'number')
+    } catch (e) {
+      this.logger.warn(`The thread index ${this.dir.indexFile} is corrupt (${(e as Error).message}); rebuilding it from the thread logs.`)
+      return null
+    }
+  }
+
+  private async load(): Promise<void> {
+    const indexed = await this.readIndex()
+    const known = new Map((indexed ?? []).map((e) => [e.thread.id, e]))
+    let changed = indexed === null
+    const ids = (await readdir(this.dir.threadsDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name)
+    const sizes = await Promise.all(ids.map((id) => stat(this.dir.eventsFile(id)).then((s) => s.size, () => -1)))
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!
+      const size = sizes[i]!
+      if (size < 0) continue
+      const entry = known.get(id)
+      if (entry && entry.logSize === size) {
+        this.entries.set(id, entry)
+        continue
+      }
+      changed = true
+      const rebuilt = await this.readThreadLog(id)
+      if (rebuilt) this.entries.set(id, rebuilt)
+    }
+    for (const id of known.keys()) {
+      if (!this.entries.has(id) && !ids.includes(id)) {
+        changed = true
+        this.logger.warn(`Thread ${id} is in the index but its log is gone; dropping it from the list.`)
+      }
+    }
+    if (changed) await this.saveIndex()
+  }
+
+  private async readThreadLog(id: string): Promise<IndexEntry | null> {
+    const path = this.dir.eventsFile(id)
+    try {
+      const log = await readEventLog<ThreadEvent>(path, this.logger)
+      const folded = foldThread(log.events)
+      if (!folded) {
+        this.logger.warn(`${path} has no readable creation event; the thread cannot be shown. The file is left as it is.`)
+        return null
+      }
+      return log.tornTail ? { thread: folded.thread, logSize: log.size, tornTail: true } : { thread: folded.thread, logSize: log.size }
+    } catch (e) {
+      this.logger.warn(`Could not read ${path}: ${String(e)}`)
+      return null
+    }
+  }
+}

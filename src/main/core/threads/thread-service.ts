@@ -1,0 +1,207 @@
+import { existsSync } from 'node:fs'
+import { appError, ErrorCode } from '../../../shared/errors'
+import type { Repo, Thread, ThreadMode } from '../../../shared/models'
+import { err, ok, type Result } from '../../../shared/result'
+import type { GitRunner } from '../git/git-runner'
+import { readHeadBranch } from '../git/head-branch'
+import { readRepoInfo } from '../git/repo-info'
+import { KeyedLock } from '../keyed-lock'
+import type { Logger } from '../logger'
+import type { NotificationBus } from '../notification-bus'
+import type { ThreadStore } from '../store/thread-store'
+import { newThreadId, slugify } from './slug'
+import { snapshotRefFor, type WorktreeManager } from './worktree-manager'
+
+/** What a caller asks for when creating a thread. */
+export interface CreateThreadInput {
+  repoId: string
+  title: string
+  baseRef?: string
+  mode: ThreadMode
+}
+
+/** Thread lifecycle: create, rename, archive, restore, delete; pushes every change to subscribers. */
+export class ThreadService {
+  private readonly repoLock = new KeyedLock()
+  private readonly threadLock = new KeyedLock()
+
+  constructor(
+    private readonly git: GitRunner,
+    private readonly store: ThreadStore,
+    private readonly worktrees: WorktreeManager,
+    private readonly bus: NotificationBus,
+    private readonly repos: { get(id: string): Result<Repo> },
+    private readonly logger: Logger
+  ) {}
+
+  /** Threads of known repositories, optionally one repository's, archived ones on request. */
+  list(filter: { repoId?: string; includeArchived?: boolean } = {}): Thread[] {
+    return this.store.list().filter(
+      (t) => (filter.repoId ? t.repoId === filter.repoId : this.repos.get(t.repoId).ok) && (filter.includeArchived || t.status !== 'archived')
+    )
+  }
+
+  /** Threads that are not archived in one repository. */
+  liveCount(repoId: string): number {
+    let n = 0
+    for (const t of this.store.list()) if (t.repoId === repoId && t.status !== 'archived') n++
+    return n
+  }
+
+  /** One thread; notices a worktree deleted behind Skein's back. */
+  async get(id: string): Promise<Result<Thread>> {
+    const t = this.find(id)
+    if (!t.ok) return t
+    return ok(await this.threadLock.run(id, () => this.checkWorktree(t.value)))
+  }
+
+  /** Creates a thread; a worktree thread gets its own folder and `skein/<slug>` branch. */
+  async create(input: CreateThreadInput): Promise<Result<Thread>> {
+    const found = this.repos.get(input.repoId)
+    if (!found.ok) return found
+    const repo = found.value
+    const info = await readRepoInfo(this.git, repo.path).catch(() => null)
+    if (!info || info.kind !== 'repo') {
+      return err(appError(ErrorCode.NotAGitRepository, `${repo.path} is missing or no longer a git repository. Check the folder, or remove the repository from Skein.`))
+    }
+    const now = Date.now()
+    const id = newThreadId()
+    const title = input.title.trim()
+    const headBranch = await readHeadBranch(this.git, info.root, info.commonDir)
+    const baseRef = input.baseRef?.trim() || headBranch || 'HEAD'
+    const base: Thread = {
+      id,
+      repoId: repo.id,
+      title,
+      slug: slugify(title),
+      mode: input.mode,
+      branch: null,
+      baseRef,
+      worktreePath: repo.path,
+      status: 'idle',
+      statusMessage: null,
+      createdAt: now,
+      lastActivityAt: now,
+      archivedAt: null,
+      snapshotRef: null
+    }
+    if (input.mode === 'local') return this.persistNew({ ...base, branch: headBranch }, repo)
+
+    return this.repoLock.run(repo.id, async () => {
+      const used = new Set(this.store.list().filter((t) => t.repoId === repo.id).map((t) => t.slug))
+      const made = await this.worktrees.create(repo.id, info.root, base.slug, baseRef, id, (s) => used.has(s))
+      if (!made.ok && 'badRef' in made) {
+        const message = `Base ref "${made.badRef}" does not exist in ${repo.name}, so no worktree was created. Delete this thread and create it again from an existing branch.`
+        return this.persistNew({ ...base, status: 'error', statusMessage: message }, repo)
+      }
+      if (!made.ok) return made
+      const { slug, path, branch } = made.value
+      const created = await this.persistNew({ ...base, slug, branch, worktreePath: path }, repo)
+      if (!created.ok) {
+        // Nothing is in the new worktree yet; take it back so a failed save leaves no stray folder.
+        await this.worktrees.saveAndRemove(info.root, path, id, 'rollback').catch(() => undefined)
+      }
+      return created
+    })
+  }
+
+  /** Renames a thread (its branch and folder keep their names). */
+  rename(id: string, title: string): Promise<Result<Thread>> {
+    return this.threadLock.run(id, async () => {
+      const t = this.find(id)
+      if (!t.ok) return t
+      return this.change(id, { title: title.trim() }, 'renamed')
+    })
+  }
+
+  /** Archives a thread: saves its worktree under a snapshot ref, then removes the folder. */
+  archive(id: string): Promise<Result<Thread>> {
+    return this.threadLock.run(id, async () => {
+      const found = this.find(id)
+      if (!found.ok) return found
+      const t = found.value
+      if (t.status === 'archived') return ok(t)
+      const repo = this.repos.get(t.repoId)
+      const now = Date.now()
+      if (t.mode === 'local' || !t.branch || !repo.ok) {
+        return this.change(id, { status: 'archived', archivedAt: now, statusMessage: null }, 'archived')
+      }
+      const saved = await this.worktrees.saveAndRemove(repo.value.path, t.worktreePath, id, 'archive')
+      if (!saved.ok) return saved
+      const note = saved.value === 'missing' ? `The worktree folder was already gone when archived; branch ${t.branch} still holds its commits.` : null
+      return this.change(id, { status: 'archived', archivedAt: now, snapshotRef: saved.value === 'removed' ? snapshotRefFor(id) : t.snapshotRef, statusMessage: note }, 'archived')
+    })
+  }
+
+  /** Restores an archived thread, or recreates a worktree that was deleted behind Skein's back. */
+  restore(id: string): Promise<Result<Thread>> {
+    return this.threadLock.run(id, async () => {
+      const found = this.find(id)
+      if (!found.ok) return found
+      const t = await this.checkWorktree(found.value)
+      const missing = t.status === 'error' && t.mode === 'worktree' && t.branch !== null && !existsSync(t.worktreePath)
+      if (t.status !== 'archived' && !missing) {
+        return err(appError(ErrorCode.InvalidThreadState, `"${t.title}" is not archived, so there is nothing to restore.`))
+      }
+      const repo = this.repos.get(t.repoId)
+      if (!repo.ok) return repo
+      if (t.mode === 'worktree' && t.branch) {
+        const restored = await this.worktrees.restore(repo.value.path, t.worktreePath, t.branch, id)
+        if (!restored.ok) return restored
+      }
+      return this.change(id, { status: 'idle', archivedAt: null, statusMessage: null, lastActivityAt: Date.now() }, 'restored')
+    })
+  }
+
+  /** Deletes a thread; its worktree is saved under a snapshot ref before the folder goes. */
+  delete(id: string): Promise<Result<void>> {
+    return this.threadLock.run(id, async () => {
+      const found = this.find(id)
+      if (!found.ok) return found
+      const t = found.value
+      const repo = this.repos.get(t.repoId)
+      if (t.mode === 'worktree' && t.branch && t.status !== 'archived' && repo.ok) {
+        const saved = await this.worktrees.saveAndRemove(repo.value.path, t.worktreePath, id, 'delete')
+        if (!saved.ok) return saved
+      }
+      const removed = await this.store.remove(id)
+      if (removed.ok) this.bus.publish('thread/removed', { threadId: id, repoId: t.repoId })
+      return removed
+    })
+  }
+
+  /** Marks live worktree threads whose folder has vanished; run at start-up. */
+  async checkAllWorktrees(): Promise<void> {
+    for (const t of this.store.list()) {
+      if (t.mode === 'worktree' && t.status !== 'archived' && t.status !== 'error') {
+        await this.threadLock.run(t.id, () => this.checkWorktree(t))
+      }
+    }
+  }
+
+  private async checkWorktree(t: Thread): Promise<Thread> {
+    if (t.mode !== 'worktree' || !t.branch || t.status === 'archived' || t.status === 'error') return t
+    if (existsSync(t.worktreePath)) return t
+    const message = `The worktree folder ${t.worktreePath} was deleted outside Skein. Branch ${t.branch} still holds its commits: choose Restore to recreate the worktree.`
+    this.logger.warn(message)
+    const changed = await this.change(t.id, { status: 'error', statusMessage: message }, 'worktree-missing')
+    return changed.ok ? changed.value : { ...t, status: 'error', statusMessage: message }
+  }
+
+  private find(id: string): Result<Thread> {
+    const t = this.store.get(id)
+    return t ? ok(t) : err(appError(ErrorCode.ThreadNotFound, `No thread with id ${id}. It may have been deleted.`))
+  }
+
+  private async persistNew(thread: Thread, repo: Repo): Promise<Result<Thread>> {
+    const created = await this.store.create(thread, repo)
+    if (created.ok) this.bus.publish('thread/updated', { thread: created.value })
+    return created
+  }
+
+  private async change(id: string, patch: Partial<Thread>, reason: string): Promise<Result<Thread>> {
+    const updated = await this.store.update(id, patch, reason)
+    if (updated.ok) this.bus.publish('thread/updated', { thread: updated.value })
+    return updated
+  }
+}

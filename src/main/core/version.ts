@@ -1,0 +1,2 @@
+/** The Skein version reported by `core/hello`. */
+export const SKEIN_VERSION = '0.1.0'
