@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { simpleGit, type SimpleGit } from 'simple-git'
+import { GitError as SimpleGitError, simpleGit, type SimpleGit } from 'simple-git'
 
 /** What one git invocation printed and how it exited. */
 export interface GitOutput {
@@ -27,10 +27,21 @@ export interface GitExecOptions {
   env?: Record<string, string>
 }
 
-class ExitError extends Error {
+// Subclasses simple-git's own error so simple-git passes it through unwrapped.
+class ExitError extends SimpleGitError {
   constructor(readonly output: GitOutput) {
-    super(output.stderr)
+    super(undefined, output.stderr)
   }
+}
+
+// simple-git refuses explicit env containing guarded keys (GIT_*, EDITOR, PAGER…), so a custom env
+// starts from what git needs to find its binary, config and temp space.
+const BASE_ENV_KEYS = ['PATH', 'HOME', 'USERPROFILE', 'APPDATA', 'LOCALAPPDATA', 'SYSTEMROOT', 'XDG_CONFIG_HOME', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TMPDIR', 'TEMP', 'TMP']
+
+function baseEnv(): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const k of BASE_ENV_KEYS) if (process.env[k] !== undefined) env[k] = process.env[k]!
+  return env
 }
 
 const toText = (chunks: Buffer[]): string => Buffer.concat(chunks).toString('utf8')
@@ -50,7 +61,7 @@ export class GitRunner {
     let git: SimpleGit
     try {
       // A client with its own env is never shared: .env() mutates the instance.
-      git = options.env ? this.create(cwd).env({ ...process.env, ...options.env } as Record<string, string>) : this.client(cwd)
+      git = options.env ? this.create(cwd).env({ ...baseEnv(), ...options.env }) : this.client(cwd)
     } catch (cause) {
       throw new GitError(args, cwd, null, cause)
     }
