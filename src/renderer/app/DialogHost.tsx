@@ -1,0 +1,23 @@
+import type { ReactElement } from 'react'
+import { AddRepoDialog } from '../features/repos/AddRepoDialog'
+import { DeleteThreadDialog } from '../features/threads/DeleteThreadDialog'
+import { NewThreadDialog } from '../features/threads/NewThreadDialog'
+import { RenameThreadDialog } from '../features/threads/RenameThreadDialog'
+import { useDialogs } from './dialogs-store'
+
+/** Renders whichever modal dialog is open. */
+export function DialogHost(): ReactElement | null {
+  const dialog = useDialogs((s) => s.dialog)
+  const close = useDialogs((s) => s.close)
+  if (!dialog) return null
+  switch (dialog.kind) {
+    case 'add-repo':
+      return <AddRepoDialog key="add-repo" onClose={close} />
+    case 'new-thread':
+      return <NewThreadDialog key={`new-thread:${dialog.repoId ?? ''}`} initialRepoId={dialog.repoId} onClose={close} />
+    case 'rename-thread':
+      return <RenameThreadDialog key={`rename:${dialog.threadId}`} threadId={dialog.threadId} onClose={close} />
+    case 'delete-thread':
+      return <DeleteThreadDialog key={`delete:${dialog.threadId}`} threadId={dialog.threadId} onClose={close} />
+  }
+}

@@ -1,0 +1,26 @@
+import type { ReactElement } from 'react'
+import { Dashboard } from '../features/dashboard/Dashboard'
+import { useThread } from '../features/threads/derived'
+import { useThreads } from '../features/threads/threads-store'
+import { ThreadView } from '../features/thread-view/ThreadView'
+import { useConnection } from './connection-store'
+import { useNavigation } from './navigation-store'
+
+/** The right-hand side: the selected thread, or the dashboard. */
+export function MainArea(): ReactElement {
+  const view = useNavigation((s) => s.view)
+  const selectedId = useNavigation((s) => s.selectedThreadId)
+  const thread = useThread(view === 'thread' ? selectedId : null)
+  const loaded = useThreads((s) => s.loaded)
+  const status = useConnection((s) => s.status)
+
+  if (!loaded) {
+    return (
+      <div className="empty-state" aria-busy="true">
+        <div className="spinner" aria-hidden="true" />
+        <p>{status === 'reconnecting' ? 'Waiting for the Skein core…' : 'Connecting to the Skein core…'}</p>
+      </div>
+    )
+  }
+  return thread ? <ThreadView key={thread.id} thread={thread} /> : <Dashboard />
+}

@@ -1,0 +1,111 @@
+import { notifications } from '../../shared/methods'
+import type { NotificationName, NotificationOf } from '../../shared/methods'
+import type { RpcClient } from '../../shared/rpc-client'
+import { connectToCore, connectionKind } from '../lib/rpc-client'
+import { useRepos } from '../features/repos/repos-store'
+import { useThreads } from '../features/threads/threads-store'
+import { useConnection } from './connection-store'
+import { useNavigation } from './navigation-store'
+import { setRpcClient } from './rpc'
+
+const BACKOFF_MS = [500, 1000, 2000, 4000, 8000]
+const MAX_BACKOFF_MS = 10_000
+
+let live: RpcClient | null = null
+let connecting = false
+let retryTimer: ReturnType<typeof setTimeout> | null = null
+
+/** Starts the link to the core: connect, load the lists, follow notifications, reconnect when lost. */
+export function startConnection(): void {
+  if (connectionKind() === 'electron' && !/\bElectron\//.test(navigator.userAgent)) {
+    useConnection.setState({ status: 'no-token' })
+    return
+  }
+  window.addEventListener('online', () => reconnectNow())
+  void attempt()
+}
+
+/** Skips the backoff wait and tries to reach the core right away. */
+export function reconnectNow(): void {
+  if (live || connecting) return
+  if (retryTimer) clearTimeout(retryTimer)
+  retryTimer = null
+  void attempt()
+}
+
+async function attempt(): Promise<void> {
+  if (connecting || live) return
+  connecting = true
+  useConnection.setState({ nextAttemptAt: null })
+  let client: RpcClient | null = null
+  try {
+    client = await connectToCore()
+    live = client
+    await adopt(client)
+    useConnection.setState({ status: 'connected', failures: 0, nextAttemptAt: null })
+  } catch {
+    if (client && live === client) {
+      live = null
+      setRpcClient(null)
+      client.dispose()
+    }
+    scheduleRetry()
+  } finally {
+    connecting = false
+  }
+}
+
+/** Subscribes first, then loads the lists; notifications that arrive meanwhile are replayed after. */
+async function adopt(client: RpcClient): Promise<void> {
+  let ready = false
+  const queued: Array<() => void> = []
+  const apply = (fn: () => void) => (ready ? fn() : queued.push(fn))
+  const follow = <N extends NotificationName>(name: N, handle: (params: NotificationOf<N>) => void) =>
+    client.on(name, (raw) => {
+      const parsed = notifications[name].safeParse(raw)
+      if (parsed.success) apply(() => handle(parsed.data as NotificationOf<N>))
+      else console.warn(`Skein: ignored a malformed ${name} notification`, parsed.error)
+    })
+  const subscriptions = [
+    follow('repo/updated', ({ repo }) => useRepos.getState().upsert(repo)),
+    follow('repo/removed', ({ repoId }) => useRepos.getState().remove(repoId)),
+    follow('thread/updated', ({ thread }) => useThreads.getState().upsert(thread)),
+    follow('thread/removed', ({ threadId }) => {
+      useThreads.getState().remove(threadId)
+      useNavigation.getState().forgetThread(threadId)
+    })
+  ]
+  client.onClose(() => {
+    for (const s of subscriptions) s.dispose()
+    if (live !== client) return
+    live = null
+    setRpcClient(null)
+    useConnection.setState({ status: 'reconnecting' })
+    scheduleRetry()
+  })
+  setRpcClient(client)
+  const [hello, repos, threads] = await Promise.all([
+    client.request('core/hello', {}),
+    client.request('repo/list', {}),
+    client.request('thread/list', { includeArchived: true })
+  ])
+  useConnection.setState({ hello })
+  useRepos.getState().replaceAll(repos.repos)
+  useThreads.getState().replaceAll(threads.threads)
+  ready = true
+  for (const fn of queued) fn()
+  const selected = useNavigation.getState().selectedThreadId
+  if (selected && !useThreads.getState().byId[selected]) useNavigation.getState().forgetThread(selected)
+}
+
+function scheduleRetry(): void {
+  if (retryTimer) return
+  const failures = useConnection.getState().failures
+  const base = BACKOFF_MS[failures] ?? MAX_BACKOFF_MS
+  const delay = Math.round(base * (1 + Math.random() * 0.2))
+  useConnection.setState({ status: 'reconnecting', failures: failures + 1, nextAttemptAt: Date.now() + delay })
+  retryTimer = setTimeout(() => {
+    retryTimer = null
+    void attempt()
+  }, delay)
+}

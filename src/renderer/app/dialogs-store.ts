@@ -1,0 +1,21 @@
+import { create } from 'zustand'
+
+/** The one modal dialog that can be open at a time. */
+export type OpenDialog =
+  | { kind: 'add-repo' }
+  | { kind: 'new-thread'; repoId?: string }
+  | { kind: 'rename-thread'; threadId: string }
+  | { kind: 'delete-thread'; threadId: string }
+
+interface DialogsState {
+  dialog: OpenDialog | null
+  open: (dialog: OpenDialog) => void
+  close: () => void
+}
+
+/** Which modal dialog is open, if any. */
+export const useDialogs = create<DialogsState>()((set) => ({
+  dialog: null,
+  open: (dialog) => set({ dialog }),
+  close: () => set({ dialog: null })
+}))

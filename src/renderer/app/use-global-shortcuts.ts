@@ -1,0 +1,40 @@
+import { useEffect } from 'react'
+import { liveThreadOrder } from '../features/sidebar/sidebar-rows'
+import { currentSortedRepos, currentThreadGroups } from '../features/threads/derived'
+import { hasPrimaryModifier } from '../ui/keyboard'
+import { useMenu } from '../ui/menu-store'
+import { useDialogs } from './dialogs-store'
+import { useNavigation } from './navigation-store'
+
+/** Selects the next (or previous) live thread in sidebar order, wrapping around. */
+export function cycleThreads(direction: 1 | -1): void {
+  const order = liveThreadOrder(currentSortedRepos(), currentThreadGroups())
+  if (order.length === 0) return
+  const { selectedThreadId, view, selectThread } = useNavigation.getState()
+  const index = view === 'thread' ? order.findIndex((t) => t.id === selectedThreadId) : -1
+  const next = index < 0 ? (direction === 1 ? 0 : order.length - 1) : (index + direction + order.length) % order.length
+  selectThread(order[next].id)
+}
+
+/** App-wide shortcuts: new thread (⌘/Ctrl+N), dashboard (⌘/Ctrl+0), next/previous thread (Ctrl+Tab / Ctrl+Shift+Tab). */
+export function useGlobalShortcuts(): void {
+  useEffect(() => {
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.isComposing) return
+      if (useDialogs.getState().dialog || useMenu.getState().menu) return
+      const key = e.key.toLowerCase()
+      if (e.key === 'Tab' && e.ctrlKey && !e.altKey && !e.metaKey) {
+        e.preventDefault()
+        cycleThreads(e.shiftKey ? -1 : 1)
+      } else if (hasPrimaryModifier(e) && !e.shiftKey && key === 'n') {
+        e.preventDefault()
+        useDialogs.getState().open(currentSortedRepos().length > 0 ? { kind: 'new-thread' } : { kind: 'add-repo' })
+      } else if (hasPrimaryModifier(e) && !e.shiftKey && (key === '0' || e.code === 'Digit0')) {
+        e.preventDefault()
+        useNavigation.getState().showDashboard()
+      }
+    }
+    window.addEventListener('keydown', onKeyDown)
+    return () => window.removeEventListener('keydown', onKeyDown)
+  }, [])
+}

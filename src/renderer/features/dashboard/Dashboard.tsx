@@ -1,0 +1,133 @@
+import { useMemo, type ReactElement } from 'react'
+import type { Thread } from '../../../shared/models'
+import { useDialogs } from '../../app/dialogs-store'
+import { Icon } from '../../ui/Icon'
+import { shortcutLabel } from '../../ui/keyboard'
+import { statusLabels } from '../../ui/StatusBadge'
+import { useSortedRepos, useThreadGroups } from '../threads/derived'
+import { byRecentActivity } from '../threads/threads-store'
+import { CardGrid } from './CardGrid'
+import { countByStatus, liveStatuses, useDashboard } from './dashboard-store'
+
+const MAX_REPO_CHIPS = 8
+
+/** Every live thread at a glance, filterable by repository and status. */
+export function Dashboard(): ReactElement {
+  const repos = useSortedRepos()
+  const groups = useThreadGroups()
+  const { repoId, status, setRepo, setStatus, clear } = useDashboard()
+  const open = useDialogs((s) => s.open)
+  const activeRepoId = repoId && repos.some((r) => r.id === repoId) ? repoId : null
+
+  const all = useMemo(() => [...groups.live.values()].flat().sort(byRecentActivity), [groups])
+  const inRepo = useMemo(() => (activeRepoId ? all.filter((t) => t.repoId === activeRepoId) : all), [all, activeRepoId])
+  const shown = useMemo(() => (status ? inRepo.filter((t) => t.status === status) : inRepo), [inRepo, status])
+  const counts = useMemo(() => countByStatus(inRepo), [inRepo])
+  const repoNames = useMemo(() => new Map(repos.map((r) => [r.id, r.name])), [repos])
+
+  return (
+    <section className="dashboard" aria-labelledby="dashboard-title">
+      <header className="page-header">
+        <h1 id="dashboard-title" className="page-title">
+          Dashboard
+        </h1>
+        <span className="page-subtitle">
+          {all.length} live {all.length === 1 ? 'thread' : 'threads'} in {repos.length} {repos.length === 1 ? 'repository' : 'repositories'}
+        </span>
+        <span className="spacer" />
+        <button type="button" className="btn btn-primary" disabled={repos.length === 0} onClick={() => open({ kind: 'new-thread', repoId: activeRepoId ?? undefined })}>
+          <Icon name="plus" />
+          New thread
+          <kbd className="btn-kbd">{shortcutLabel('N')}</kbd>
+        </button>
+      </header>
+
+      {repos.length > 0 && (
+        <div className="filters">
+          {repos.length > MAX_REPO_CHIPS ? (
+            <select className="input input-compact" aria-label="Filter by repository" value={activeRepoId ?? ''} onChange={(e) => setRepo(e.target.value || null)}>
+              <option value="">All repositories ({all.length})</option>
+              {repos.map((r) => (
+                <option key={r.id} value={r.id}>
+                  {r.name} ({groups.live.get(r.id)?.length ?? 0})
+                </option>
+              ))}
+            </select>
+          ) : (
+            <div className="chips" role="group" aria-label="Filter by repository">
+              <Chip label="All repositories" count={all.length} pressed={!activeRepoId} onClick={() => setRepo(null)} />
+              {repos.map((r) => (
+                <Chip key={r.id} label={r.name} count={groups.live.get(r.id)?.length ?? 0} pressed={activeRepoId === r.id} onClick={() => setRepo(r.id)} />
+              ))}
+            </div>
+          )}
+          <div className="chips status-chips" role="group" aria-label="Filter by status">
+            {liveStatuses.map((s) => (
+              <Chip
+                key={s}
+                label={statusLabels[s]}
+                count={counts[s]}
+                pressed={status === s}
+                dot={s}
+                onClick={() => setStatus(status === s ? null : s)}
+              />
+            ))}
+          </div>
+        </div>
+      )}
+
+      {shown.length > 0 ? (
+        <CardGrid threads={shown} repoNames={repoNames} />
+      ) : (
+        <EmptyDashboard hasRepos={repos.length > 0} filtered={all.length > 0} onClear={clear} />
+      )}
+    </section>
+  )
+}
+
+function Chip(props: { label: string; count: number; pressed: boolean; dot?: Thread['status']; onClick: () => void }): ReactElement {
+  return (
+    <button type="button" className={`chip${props.pressed ? ' is-pressed' : ''}`} aria-pressed={props.pressed} onClick={props.onClick}>
+      {props.dot && <span className={`chip-dot badge-${props.dot}`} aria-hidden="true" />}
+      <span>{props.label}</span>
+      <span className="chip-count">{props.count}</span>
+    </button>
+  )
+}
+
+function EmptyDashboard({ hasRepos, filtered, onClear }: { hasRepos: boolean; filtered: boolean; onClear: () => void }): ReactElement {
+  const open = useDialogs((s) => s.open)
+  if (!hasRepos) {
+    return (
+      <div className="empty-state">
+        <Icon name="repo" size={28} />
+        <h2>Add a repository to get started</h2>
+        <p>Skein runs each thread in its own worktree of a git repository you add.</p>
+        <button type="button" className="btn btn-primary" onClick={() => open({ kind: 'add-repo' })}>
+          Add repository
+        </button>
+      </div>
+    )
+  }
+  if (filtered) {
+    return (
+      <div className="empty-state">
+        <h2>No threads match these filters</h2>
+        <button type="button" className="btn" onClick={onClear}>
+          Clear filters
+        </button>
+      </div>
+    )
+  }
+  return (
+    <div className="empty-state">
+      <Icon name="terminal" size={28} />
+      <h2>No live threads</h2>
+      <p>Start a thread to give an agent its own branch and worktree.</p>
+      <button type="button" className="btn btn-primary" onClick={() => open({ kind: 'new-thread' })}>
+        New thread
+        <kbd className="btn-kbd">{shortcutLabel('N')}</kbd>
+      </button>
+    </div>
+  )
+}

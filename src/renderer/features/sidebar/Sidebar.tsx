@@ -1,0 +1,75 @@
+import type { ReactElement } from 'react'
+import { useConnection } from '../../app/connection-store'
+import { useDialogs } from '../../app/dialogs-store'
+import { useNavigation } from '../../app/navigation-store'
+import { Icon } from '../../ui/Icon'
+import { shortcutLabel } from '../../ui/keyboard'
+import { useRepos } from '../repos/repos-store'
+import { useThreadGroups } from '../threads/derived'
+import { SidebarTree } from './SidebarTree'
+
+/** The left column: navigation, the repository/thread tree, and the empty state before any repo exists. */
+export function Sidebar(): ReactElement {
+  const open = useDialogs((s) => s.open)
+  const view = useNavigation((s) => s.view)
+  const showDashboard = useNavigation((s) => s.showDashboard)
+  const groups = useThreadGroups()
+  const repoCount = useRepos((s) => Object.keys(s.byId).length)
+  const loaded = useRepos((s) => s.loaded)
+  const hello = useConnection((s) => s.hello)
+
+  return (
+    <nav className="sidebar" aria-label="Sidebar">
+      <div className="sidebar-brand">
+        <span className="brand-mark" aria-hidden="true" />
+        <span className="brand-name">Skein</span>
+      </div>
+      <div className="sidebar-nav">
+        <button
+          type="button"
+          className={`nav-item${view === 'dashboard' ? ' is-current' : ''}`}
+          aria-current={view === 'dashboard' ? 'page' : undefined}
+          title={`Dashboard (${shortcutLabel('0')})`}
+          onClick={showDashboard}
+        >
+          <Icon name="dashboard" />
+          <span className="nav-label">Dashboard</span>
+          <span className="row-count">{groups.liveCount || ''}</span>
+        </button>
+        <button
+          type="button"
+          className="nav-item"
+          title={`New thread (${shortcutLabel('N')})`}
+          disabled={repoCount === 0}
+          onClick={() => open({ kind: 'new-thread' })}
+        >
+          <Icon name="plus" />
+          <span className="nav-label">New thread</span>
+          <kbd className="nav-kbd">{shortcutLabel('N')}</kbd>
+        </button>
+      </div>
+      <div className="sidebar-section">
+        <span className="sidebar-section-title">Repositories</span>
+        <button type="button" className="icon-btn" aria-label="Add repository" title="Add repository" onClick={() => open({ kind: 'add-repo' })}>
+          <Icon name="plus" size={13} />
+        </button>
+      </div>
+      {loaded && repoCount === 0 ? (
+        <div className="sidebar-empty">
+          <Icon name="repo" size={22} />
+          <p>Add a repository to get started</p>
+          <button type="button" className="btn btn-primary" onClick={() => open({ kind: 'add-repo' })}>
+            Add repository
+          </button>
+        </div>
+      ) : (
+        <SidebarTree />
+      )}
+      <footer className="sidebar-footer">
+        <span className="footer-text" title={hello ? `Data in ${hello.home}` : undefined}>
+          {hello ? `Skein ${hello.version}` : 'Skein'}
+        </span>
+      </footer>
+    </nav>
+  )
+}

@@ -1,0 +1,194 @@
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactElement } from 'react'
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { useDialogs } from '../../app/dialogs-store'
+import { useNavigation } from '../../app/navigation-store'
+import { useNow } from '../../ui/clock'
+import { openRepoMenu } from '../repos/repo-actions'
+import { useSortedRepos, useThreadGroups } from '../threads/derived'
+import { useThreads } from '../threads/threads-store'
+import { openThreadMenu } from '../threads/thread-menu'
+import { buildSidebarRows, rowHeight, type SidebarRow } from './sidebar-rows'
+import { useSidebar } from './sidebar-store'
+import { ArchivedHeaderRow, EmptyRepoRow, GroupLabelRow, RepoRow, ThreadRow, type RowPlacement } from './SidebarRowViews'
+
+const focusable = (row: SidebarRow | undefined) => !!row && row.kind !== 'empty' && row.kind !== 'archived-repo'
+
+const threadRepoId = (threadId: string): string | undefined => useThreads.getState().byId[threadId]?.repoId
+
+/** aria-posinset / aria-setsize for each tree item: top-level items together, threads within their group. */
+function treePositions(rows: SidebarRow[]): Map<string, [number, number]> {
+  const map = new Map<string, [number, number]>()
+  const topLevel = rows.filter((r) => r.kind === 'repo' || r.kind === 'archived-header')
+  topLevel.forEach((r, i) => map.set(r.key, [i + 1, topLevel.length]))
+  let group: SidebarRow[] = []
+  const flush = () => {
+    group.forEach((r, i) => map.set(r.key, [i + 1, group.length]))
+    group = []
+  }
+  for (const r of rows) {
+    if (r.kind === 'thread') group.push(r)
+    else flush()
+  }
+  flush()
+  return map
+}
+
+/** The virtualized repository/thread tree: one flat list of rows, arrow-key navigation, roving focus. */
+export function SidebarTree(): ReactElement {
+  const repos = useSortedRepos()
+  const groups = useThreadGroups()
+  const { collapsed, showArchived, setCollapsed, setShowArchived } = useSidebar()
+  const selectedId = useNavigation((s) => s.selectedThreadId)
+  const now = useNow()
+  const rows = useMemo(() => buildSidebarRows(repos, groups, collapsed, showArchived), [repos, groups, collapsed, showArchived])
+  const scroller = useRef<HTMLDivElement>(null)
+  const [activeKey, setActiveKey] = useState<string | null>(null)
+  const pendingFocus = useRef<string | null>(null)
+
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: (i) => rowHeight[rows[i].kind],
+    getItemKey: (i) => rows[i].key,
+    overscan: 16
+  })
+
+  const indexOfKey = useMemo(() => new Map(rows.map((r, i) => [r.key, i])), [rows])
+  const selectedKey = selectedId ? `t:${selectedId}` : null
+  const tabbableKey =
+    (activeKey && indexOfKey.has(activeKey) && activeKey) ||
+    (selectedKey && indexOfKey.has(selectedKey) && selectedKey) ||
+    rows.find(focusable)?.key
+
+  // Reveal the selected thread (from the dashboard, Ctrl+Tab, or a new thread): unfold its repo and scroll to it.
+  const revealKey = useRef<string | null>(null)
+  useEffect(() => {
+    revealKey.current = selectedKey
+    const repoId = selectedId ? threadRepoId(selectedId) : undefined
+    if (repoId) setCollapsed(repoId, false)
+  }, [selectedKey]) // only when the selection changes, so a person can still fold that repo
+  useEffect(() => {
+    const key = revealKey.current
+    const index = key ? indexOfKey.get(key) : undefined
+    if (index === undefined) return
+    revealKey.current = null
+    virtualizer.scrollToIndex(index, { align: 'auto' })
+  }, [indexOfKey, selectedKey, virtualizer])
+
+  useEffect(() => {
+    const key = pendingFocus.current
+    if (!key) return
+    const frame = requestAnimationFrame(() => {
+      scroller.current?.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"]`)?.focus()
+      pendingFocus.current = null
+    })
+    return () => cancelAnimationFrame(frame)
+  })
+
+  const focusRow = (index: number) => {
+    const row = rows[index]
+    if (!row) return
+    pendingFocus.current = row.key
+    setActiveKey(row.key)
+    virtualizer.scrollToIndex(index, { align: 'auto' })
+  }
+
+  const step = (from: number, delta: number) => {
+    for (let i = from + delta; i >= 0 && i < rows.length; i += delta) if (focusable(rows[i])) return focusRow(i)
+  }
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const el = (e.target as HTMLElement).closest<HTMLElement>('[data-key]')
+    if (!el || e.target !== el) return // keys inside row buttons keep their own meaning
+    const index = indexOfKey.get(el.dataset.key ?? '') ?? -1
+    const row = rows[index]
+    if (!row) return
+    const handled = () => e.preventDefault()
+    switch (e.key) {
+      case 'ArrowDown':
+        handled()
+        return step(index, 1)
+      case 'ArrowUp':
+        handled()
+        return step(index, -1)
+      case 'Home':
+        handled()
+        return step(-1, 1)
+      case 'End':
+        handled()
+        return step(rows.length, -1)
+      case 'ArrowRight':
+        handled()
+        if (row.kind === 'repo' && row.collapsed) return setCollapsed(row.repo.id, false)
+        if (row.kind === 'archived-header' && !row.open) return setShowArchived(true)
+        return step(index, 1)
+      case 'ArrowLeft': {
+        handled()
+        if (row.kind === 'repo' && !row.collapsed) return setCollapsed(row.repo.id, true)
+        if (row.kind === 'archived-header' && row.open) return setShowArchived(false)
+        for (let i = index - 1; i >= 0; i--) if (rows[i].kind === 'repo' || rows[i].kind === 'archived-header') return focusRow(i)
+        return
+      }
+      case 'Enter':
+      case ' ':
+        handled()
+        el.click()
+        return
+      case 'F2':
+        if (row.kind === 'thread') {
+          handled()
+          useDialogs.getState().open({ kind: 'rename-thread', threadId: row.thread.id })
+        }
+        return
+      case 'ContextMenu':
+      case 'F10':
+        if (e.key === 'F10' && !e.shiftKey) return
+        handled()
+        if (row.kind === 'thread') openThreadMenu(row.thread, { anchor: el }, el)
+        if (row.kind === 'repo') openRepoMenu(row.repo, { anchor: el }, el)
+    }
+  }
+
+  const items = virtualizer.getVirtualItems()
+  const positions = useMemo(() => treePositions(rows), [rows])
+
+  return (
+    <div
+      ref={scroller}
+      className="tree-scroller"
+      role="tree"
+      aria-label="Repositories and threads"
+      onKeyDown={onKeyDown}
+      onFocus={(e) => {
+        const key = (e.target as HTMLElement).dataset.key
+        if (key) setActiveKey(key)
+      }}
+    >
+      <div className="tree-inner" style={{ height: virtualizer.getTotalSize() }}>
+        {items.map((item) => {
+          const row = rows[item.index]
+          const style = { transform: `translateY(${item.start}px)`, height: item.size }
+          const p: RowPlacement = {
+            rowKey: row.key,
+            style,
+            tabbable: row.key === tabbableKey,
+            posinset: positions.get(row.key)?.[0] ?? 0,
+            setsize: positions.get(row.key)?.[1] ?? 0
+          }
+          switch (row.kind) {
+            case 'repo':
+              return <RepoRow key={row.key} p={p} repo={row.repo} liveCount={row.liveCount} collapsed={row.collapsed} />
+            case 'thread':
+              return <ThreadRow key={row.key} p={p} thread={row.thread} archived={row.archived} selected={row.thread.id === selectedId} now={now} />
+            case 'empty':
+              return <EmptyRepoRow key={row.key} style={style} repo={row.repo} />
+            case 'archived-header':
+              return <ArchivedHeaderRow key={row.key} p={p} count={row.count} open={row.open} />
+            case 'archived-repo':
+              return <GroupLabelRow key={row.key} style={style} name={row.name} />
+          }
+        })}
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,131 @@
+import type { ReactElement, ReactNode } from 'react'
+import type { Thread } from '../../../shared/models'
+import { useDialogs } from '../../app/dialogs-store'
+import { formatAgo, formatDateTime, useNow } from '../../ui/clock'
+import { CopyButton } from '../../ui/CopyButton'
+import { Icon } from '../../ui/Icon'
+import { StatusBadge } from '../../ui/StatusBadge'
+import { useRepo } from '../threads/derived'
+import { archiveThread, restoreThread } from '../threads/thread-actions'
+import { isArchived } from '../threads/threads-store'
+
+function Row({ label, children }: { label: string; children: ReactNode }): ReactElement {
+  return (
+    <div className="detail-row">
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </div>
+  )
+}
+
+function When({ at, now }: { at: number; now: number }): ReactElement {
+  return (
+    <>
+      <time dateTime={new Date(at).toISOString()}>{formatDateTime(at)}</time>
+      <span className="muted"> · {formatAgo(at, now)}</span>
+    </>
+  )
+}
+
+/** The Overview tab: the thread's details and the actions that apply to it. */
+export function OverviewTab({ thread }: { thread: Thread }): ReactElement {
+  const now = useNow()
+  const repo = useRepo(thread.repoId)
+  const archived = isArchived(thread)
+  const open = useDialogs((s) => s.open)
+
+  return (
+    <div className="overview">
+      <section className="card-section" aria-labelledby="overview-details">
+        <h2 id="overview-details" className="section-title">
+          Details
+        </h2>
+        <dl className="details">
+          <Row label="Status">
+            <StatusBadge status={thread.status} message={thread.statusMessage} />
+            {thread.statusMessage && <span className="detail-note">{thread.statusMessage}</span>}
+          </Row>
+          <Row label="Repository">
+            <span>{repo?.name ?? 'Unknown repository'}</span>
+            {repo && <code className="muted detail-path">{repo.path}</code>}
+          </Row>
+          <Row label="Mode">
+            {thread.mode === 'worktree' ? (
+              <span>Worktree — its own branch and checkout, outside your repository</span>
+            ) : (
+              <span>Local — works in the repository&apos;s own checkout</span>
+            )}
+          </Row>
+          <Row label="Branch">
+            <code>{thread.branch ?? 'none'}</code>
+            {thread.branch && <CopyButton value={thread.branch} label="Copy branch name" />}
+          </Row>
+          <Row label="Base ref">
+            <code>{thread.baseRef}</code>
+          </Row>
+          <Row label="Worktree">
+            <code className="detail-path">{thread.worktreePath}</code>
+            <CopyButton value={thread.worktreePath} label="Copy worktree path" />
+          </Row>
+          <Row label="Created">
+            <When at={thread.createdAt} now={now} />
+          </Row>
+          <Row label="Last activity">
+            <When at={thread.lastActivityAt} now={now} />
+          </Row>
+          {archived && thread.archivedAt !== null && (
+            <Row label="Archived">
+              <When at={thread.archivedAt} now={now} />
+            </Row>
+          )}
+          {archived && (
+            <Row label="Snapshot ref">
+              {thread.snapshotRef ? (
+                <>
+                  <code>{thread.snapshotRef}</code>
+                  <CopyButton value={thread.snapshotRef} label="Copy snapshot ref" />
+                </>
+              ) : (
+                <span className="muted">None — there was no uncommitted work to save</span>
+              )}
+            </Row>
+          )}
+          <Row label="Thread id">
+            <code className="muted">{thread.id}</code>
+          </Row>
+        </dl>
+      </section>
+      <section className="card-section" aria-labelledby="overview-actions">
+        <h2 id="overview-actions" className="section-title">
+          Actions
+        </h2>
+        <div className="action-list">
+          <button type="button" className="btn" onClick={() => open({ kind: 'rename-thread', threadId: thread.id })}>
+            <Icon name="pencil" />
+            Rename
+          </button>
+          {archived ? (
+            <button type="button" className="btn" onClick={() => void restoreThread(thread)}>
+              <Icon name="restore" />
+              Restore
+            </button>
+          ) : (
+            <button type="button" className="btn" onClick={() => void archiveThread(thread)}>
+              <Icon name="archive" />
+              Archive
+            </button>
+          )}
+          <button type="button" className="btn btn-danger-quiet" onClick={() => open({ kind: 'delete-thread', threadId: thread.id })}>
+            <Icon name="trash" />
+            Delete…
+          </button>
+        </div>
+        <p className="field-hint">
+          {archived
+            ? 'Restoring recreates the worktree from the snapshot ref, so the thread continues where it stopped.'
+            : 'Archiving saves uncommitted work to a snapshot ref and frees the worktree. You can restore it later.'}
+        </p>
+      </section>
+    </div>
+  )
+}

@@ -1,0 +1,61 @@
+import type { ReactElement } from 'react'
+import type { Thread } from '../../../shared/models'
+import { CopyButton } from '../../ui/CopyButton'
+import { Icon } from '../../ui/Icon'
+import { StatusBadge } from '../../ui/StatusBadge'
+import { useRepo } from '../threads/derived'
+import { openThreadMenu } from '../threads/thread-menu'
+import { ThreadTitle } from './ThreadTitle'
+
+/** Title, status and where the thread works (branch, base, mode, worktree), plus its status message. */
+export function ThreadHeader({ thread }: { thread: Thread }): ReactElement {
+  const repo = useRepo(thread.repoId)
+  return (
+    <header className="thread-header">
+      <div className="thread-header-top">
+        <span className="thread-repo" title={repo?.path}>
+          {repo?.name ?? 'Unknown repository'}
+          <span className="crumb-sep" aria-hidden="true">
+            /
+          </span>
+        </span>
+        <ThreadTitle thread={thread} />
+        <StatusBadge status={thread.status} message={thread.statusMessage} />
+        <span className="spacer" />
+        <button
+          type="button"
+          className="icon-btn"
+          aria-label="Thread actions"
+          aria-haspopup="menu"
+          onClick={(e) => openThreadMenu(thread, { anchor: e.currentTarget })}
+        >
+          <Icon name="more" size={15} />
+        </button>
+      </div>
+      <div className="thread-meta">
+        <span className="meta-item" title="Branch">
+          <Icon name="branch" />
+          <code>{thread.branch ?? 'no branch'}</code>
+        </span>
+        <span className="meta-item" title="Base ref">
+          <span className="meta-key">from</span>
+          <code>{thread.baseRef}</code>
+        </span>
+        <span className="meta-item" title={thread.mode === 'worktree' ? 'Runs in its own worktree' : "Runs in the repository's own checkout"}>
+          <span className={`mode-pill mode-${thread.mode}`}>{thread.mode === 'worktree' ? 'Worktree' : 'Local'}</span>
+        </span>
+        <span className="meta-item meta-path" title="Worktree path">
+          <Icon name="folder" />
+          <code className="path-text">{thread.worktreePath}</code>
+          <CopyButton value={thread.worktreePath} label="Copy worktree path" />
+        </span>
+      </div>
+      {thread.statusMessage && (
+        <div className={`banner ${thread.status === 'error' ? 'banner-error' : 'banner-note'}`} role={thread.status === 'error' ? 'alert' : 'note'}>
+          <Icon name={thread.status === 'error' ? 'alert' : 'info'} size={15} />
+          <span>{thread.statusMessage}</span>
+        </div>
+      )}
+    </header>
+  )
+}

@@ -1,0 +1,25 @@
+import type { ReactElement } from 'react'
+import type { Thread } from '../../../shared/models'
+import { OverviewTab } from './OverviewTab'
+
+/**
+ * Every tab a thread view can show. Later issues extend this union and the list below
+ * ('conversation', 'terminal', 'changes', 'ci'); nothing else needs to change.
+ */
+export type ThreadTabId = 'overview'
+
+/** One tab of the thread view. */
+export interface ThreadTab {
+  id: ThreadTabId
+  label: string
+  /** The panel body, given the thread it shows. */
+  Panel: (props: { thread: Thread }) => ReactElement
+  /** Whether the tab applies to this thread (e.g. CI only for pushed branches); defaults to always. */
+  available?: (thread: Thread) => boolean
+}
+
+/** The tabs, in the order they appear. */
+export const threadTabs: readonly ThreadTab[] = [{ id: 'overview', label: 'Overview', Panel: OverviewTab }]
+
+/** The tabs that apply to a thread. */
+export const tabsFor = (thread: Thread): ThreadTab[] => threadTabs.filter((t) => t.available?.(thread) ?? true)

@@ -1,0 +1,45 @@
+import { useRef, useState, type ReactElement } from 'react'
+import { Dialog } from '../../ui/Dialog'
+import { useThread } from './derived'
+import { deleteThread } from './thread-actions'
+
+/** Confirms deleting a thread; the core snapshots uncommitted work before removing the worktree. */
+export function DeleteThreadDialog({ threadId, onClose }: { threadId: string; onClose: () => void }): ReactElement | null {
+  const thread = useThread(threadId)
+  const [busy, setBusy] = useState(false)
+  const cancel = useRef<HTMLButtonElement>(null)
+  if (!thread) return null
+
+  const confirm = async () => {
+    setBusy(true)
+    const ok = await deleteThread(thread)
+    if (ok) onClose()
+    else setBusy(false)
+  }
+
+  return (
+    <Dialog
+      title="Delete thread?"
+      description={
+        <>
+          <strong>{thread.title}</strong> and its worktree will be deleted. Uncommitted work is saved to a snapshot ref first.
+        </>
+      }
+      onClose={onClose}
+      initialFocus={cancel}
+      width={420}
+      alert
+    >
+      <div className="dialog-body">
+        <footer className="dialog-footer">
+          <button ref={cancel} type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="button" className="btn btn-danger" disabled={busy} onClick={() => void confirm()}>
+            {busy ? 'Deleting…' : 'Delete thread'}
+          </button>
+        </footer>
+      </div>
+    </Dialog>
+  )
+}

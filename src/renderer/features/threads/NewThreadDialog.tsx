@@ -1,0 +1,193 @@
+import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent, type ReactElement } from 'react'
+import type { ThreadMode } from '../../../shared/models'
+import { useDialogs } from '../../app/dialogs-store'
+import { useNavigation } from '../../app/navigation-store'
+import { errorMessage, request } from '../../app/rpc'
+import { Dialog, FormError } from '../../ui/Dialog'
+import { notifyError } from '../toasts/notify'
+import { useSortedRepos } from './derived'
+import { useThreads } from './threads-store'
+
+type Branches = { current: string | null; branches: string[] }
+
+const modes: Array<{ value: ThreadMode; label: string; hint: string }> = [
+  { value: 'worktree', label: 'Worktree', hint: 'Its own branch and checkout, outside your repository. Safe to run many at once.' },
+  { value: 'local', label: 'Local', hint: "Works in the repository's own checkout. Best for read-only investigations." }
+]
+
+/** Creates a thread: repository, title, base ref (completed from the repo's branches) and mode. */
+export function NewThreadDialog({ initialRepoId, onClose }: { initialRepoId?: string; onClose: () => void }): ReactElement {
+  const repos = useSortedRepos()
+  const selectedRepoId = useThreads((s) => {
+    const id = useNavigation.getState().selectedThreadId
+    return id ? s.byId[id]?.repoId : undefined
+  })
+  const [repoId, setRepoId] = useState(() => {
+    const preferred = [initialRepoId, selectedRepoId].find((id) => id && repos.some((r) => r.id === id))
+    return preferred ?? repos[0]?.id ?? ''
+  })
+  const [title, setTitle] = useState('')
+  const [baseRef, setBaseRef] = useState('')
+  const [baseRefTouched, setBaseRefTouched] = useState(false)
+  const [branches, setBranches] = useState<Branches | null>(null)
+  const [mode, setMode] = useState<ThreadMode>('worktree')
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const titleRef = useRef<HTMLInputElement>(null)
+  const listId = useId()
+
+  useEffect(() => {
+    if (!repoId) return
+    let cancelled = false
+    setBranches(null)
+    request('repo/branches', { repoId }).then(
+      (result) => {
+        if (cancelled) return
+        setBranches(result)
+        if (!baseRefTouched) setBaseRef(result.current ?? '')
+      },
+      (e) => {
+        if (!cancelled) notifyError('Could not list branches', e)
+      }
+    )
+    return () => {
+      cancelled = true
+    }
+  }, [repoId]) // baseRefTouched is read at arrival time on purpose
+
+  if (repos.length === 0) {
+    return (
+      <Dialog title="New thread" onClose={onClose}>
+        <div className="dialog-body">
+          <p className="dialog-empty">Add a repository first: every thread belongs to one.</p>
+          <footer className="dialog-footer">
+            <button type="button" className="btn" onClick={onClose}>
+              Cancel
+            </button>
+            <button type="button" className="btn btn-primary" onClick={() => useDialogs.getState().open({ kind: 'add-repo' })}>
+              Add repository
+            </button>
+          </footer>
+        </div>
+      </Dialog>
+    )
+  }
+
+  const submit = async (e?: FormEvent) => {
+    e?.preventDefault()
+    if (busy) return
+    if (!title.trim()) {
+      setError('Give the thread a title.')
+      titleRef.current?.focus()
+      return
+    }
+    setBusy(true)
+    setError(null)
+    try {
+      const thread = await request('thread/create', { repoId, title: title.trim(), baseRef: baseRef.trim() || undefined, mode })
+      useThreads.getState().upsert(thread)
+      useNavigation.getState().selectThread(thread.id)
+      onClose()
+      if (thread.status === 'error') notifyError(`“${thread.title}” could not be set up`, new Error(thread.statusMessage ?? 'The core reported an error.'))
+    } catch (err) {
+      setBusy(false)
+      setError(errorMessage(err))
+    }
+  }
+
+  const onKeyDown = (e: KeyboardEvent<HTMLFormElement>) => {
+    const target = e.target as HTMLElement
+    const noImplicitSubmit = target instanceof HTMLSelectElement || (target instanceof HTMLInputElement && target.type === 'radio')
+    if (e.key === 'Enter' && !e.nativeEvent.isComposing && noImplicitSubmit) {
+      e.preventDefault()
+      void submit()
+    }
+  }
+
+  return (
+    <Dialog title="New thread" onClose={onClose} initialFocus={titleRef} width={500}>
+      <form className="dialog-body" onSubmit={submit} onKeyDown={onKeyDown} noValidate>
+        <label className="field-label" htmlFor="new-thread-repo">
+          Repository
+        </label>
+        <select id="new-thread-repo" className="input" value={repoId} onChange={(e) => setRepoId(e.target.value)}>
+          {repos.map((r) => (
+            <option key={r.id} value={r.id}>
+              {r.name}
+            </option>
+          ))}
+        </select>
+
+        <label className="field-label" htmlFor="new-thread-title">
+          Title
+        </label>
+        <input
+          id="new-thread-title"
+          ref={titleRef}
+          className="input"
+          value={title}
+          maxLength={200}
+          placeholder="e.g. Fix flaky login test"
+          autoComplete="off"
+          onChange={(e) => {
+            setTitle(e.target.value)
+            if (error) setError(null)
+          }}
+        />
+
+        <label className="field-label" htmlFor="new-thread-base">
+          Base ref
+        </label>
+        <input
+          id="new-thread-base"
+          className="input input-mono"
+          list={listId}
+          value={baseRef}
+          placeholder={branches ? (branches.current ?? 'HEAD') : 'Loading branches…'}
+          spellCheck={false}
+          autoComplete="off"
+          onChange={(e) => {
+            setBaseRef(e.target.value)
+            setBaseRefTouched(true)
+          }}
+        />
+        <datalist id={listId}>
+          {branches?.branches.map((b) => (
+            <option key={b} value={b} />
+          ))}
+        </datalist>
+        <p className="field-hint">
+          The branch, tag or commit to start from{branches?.current ? ` (current branch: ${branches.current})` : ''}.
+        </p>
+
+        <fieldset className="mode-field">
+          <legend className="field-label">Mode</legend>
+          <div className="mode-options">
+            {modes.map((m) => (
+              <label key={m.value} className={`mode-option${mode === m.value ? ' is-checked' : ''}`}>
+                <input type="radio" name="mode" value={m.value} checked={mode === m.value} onChange={() => setMode(m.value)} />
+                <span className="mode-text">
+                  <span className="mode-label">{m.label}</span>
+                  <span className="mode-hint">{m.hint}</span>
+                </span>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+
+        <FormError message={error} />
+        <footer className="dialog-footer">
+          <span className="footer-hint">
+            <kbd>Enter</kbd> to create · <kbd>Esc</kbd> to close
+          </span>
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={busy}>
+            {busy ? 'Creating…' : 'Create thread'}
+          </button>
+        </footer>
+      </form>
+    </Dialog>
+  )
+}

@@ -1,0 +1,56 @@
+import { useRef, useState, type FormEvent, type ReactElement } from 'react'
+import { Dialog, FormError } from '../../ui/Dialog'
+import { useThread } from './derived'
+import { renameThread } from './thread-actions'
+
+/** Renames a thread; opened from the context menu or F2. */
+export function RenameThreadDialog({ threadId, onClose }: { threadId: string; onClose: () => void }): ReactElement | null {
+  const thread = useThread(threadId)
+  const [title, setTitle] = useState(thread?.title ?? '')
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const input = useRef<HTMLInputElement>(null)
+  if (!thread) return null
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault()
+    if (!title.trim()) return setError('A title is required.')
+    setBusy(true)
+    const failure = await renameThread(thread, title)
+    setBusy(false)
+    if (failure) setError(failure)
+    else onClose()
+  }
+
+  return (
+    <Dialog title="Rename thread" onClose={onClose} initialFocus={input} width={420}>
+      <form className="dialog-body" onSubmit={submit} noValidate>
+        <label className="field-label" htmlFor="rename-thread-title">
+          Title
+        </label>
+        <input
+          id="rename-thread-title"
+          ref={input}
+          className="input"
+          value={title}
+          maxLength={200}
+          autoComplete="off"
+          onFocus={(e) => e.currentTarget.select()}
+          onChange={(e) => {
+            setTitle(e.target.value)
+            setError(null)
+          }}
+        />
+        <FormError message={error} />
+        <footer className="dialog-footer">
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={busy}>
+            {busy ? 'Saving…' : 'Rename'}
+          </button>
+        </footer>
+      </form>
+    </Dialog>
+  )
+}

@@ -1,0 +1,58 @@
+import type { Thread } from '../../../shared/models'
+import { request } from '../../app/rpc'
+import { useNavigation } from '../../app/navigation-store'
+import { notifyError, notifyInfo, notifySuccess } from '../toasts/notify'
+import { useThreads } from './threads-store'
+
+const quoted = (t: Thread) => `“${t.title}”`
+
+/** Renames a thread; returns the core's error message on failure (and toasts it), null on success. */
+export async function renameThread(thread: Thread, title: string): Promise<string | null> {
+  const next = title.trim()
+  if (!next || next === thread.title) return null
+  try {
+    useThreads.getState().upsert(await request('thread/rename', { threadId: thread.id, title: next }))
+    return null
+  } catch (e) {
+    notifyError(`Could not rename ${quoted(thread)}`, e)
+    return e instanceof Error ? e.message : String(e)
+  }
+}
+
+/** Archives a thread (the core snapshots its work first) and offers an undo. */
+export async function archiveThread(thread: Thread): Promise<void> {
+  try {
+    useThreads.getState().upsert(await request('thread/archive', { threadId: thread.id }))
+    notifySuccess(`Archived ${quoted(thread)}`, undefined, { label: 'Undo', run: () => void restoreThread(thread) })
+  } catch (e) {
+    notifyError(`Could not archive ${quoted(thread)}`, e)
+  }
+}
+
+/** Brings an archived thread back to the live list. */
+export async function restoreThread(thread: Thread): Promise<void> {
+  try {
+    const restored = await request('thread/restore', { threadId: thread.id })
+    useThreads.getState().upsert(restored)
+    notifySuccess(`Restored ${quoted(thread)}`)
+    if (restored.status === 'error' && restored.statusMessage) {
+      notifyError(`${quoted(thread)} needs attention`, new Error(restored.statusMessage))
+    }
+  } catch (e) {
+    notifyError(`Could not restore ${quoted(thread)}`, e)
+  }
+}
+
+/** Deletes a thread (the core saves uncommitted work to a snapshot ref first). Returns true on success. */
+export async function deleteThread(thread: Thread): Promise<boolean> {
+  try {
+    await request('thread/delete', { threadId: thread.id })
+    useThreads.getState().remove(thread.id)
+    useNavigation.getState().forgetThread(thread.id)
+    notifyInfo(`Deleted ${quoted(thread)}`)
+    return true
+  } catch (e) {
+    notifyError(`Could not delete ${quoted(thread)}`, e)
+    return false
+  }
+}

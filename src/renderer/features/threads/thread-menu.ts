@@ -1,0 +1,46 @@
+import type { Thread } from '../../../shared/models'
+import { useDialogs } from '../../app/dialogs-store'
+import { useNavigation } from '../../app/navigation-store'
+import { copyText } from '../../ui/clipboard'
+import { openMenu, type MenuEntry } from '../../ui/menu-store'
+import { notifyError, notifyInfo } from '../toasts/notify'
+import { archiveThread, restoreThread } from './thread-actions'
+import { isArchived } from './threads-store'
+
+async function copy(label: string, text: string): Promise<void> {
+  try {
+    await copyText(text)
+    notifyInfo(`Copied ${label}`, text)
+  } catch (e) {
+    notifyError(`Could not copy ${label}`, e)
+  }
+}
+
+/** The actions offered for a thread, in the context menu and the "…" button. */
+export function threadMenuEntries(thread: Thread): MenuEntry[] {
+  const dialogs = useDialogs.getState()
+  const archived = isArchived(thread)
+  const entries: MenuEntry[] = [
+    { label: 'Open', icon: 'open', onSelect: () => useNavigation.getState().selectThread(thread.id) },
+    { label: 'Rename…', icon: 'pencil', onSelect: () => dialogs.open({ kind: 'rename-thread', threadId: thread.id }) },
+    archived
+      ? { label: 'Restore', icon: 'restore', onSelect: () => void restoreThread(thread) }
+      : { label: 'Archive', icon: 'archive', onSelect: () => void archiveThread(thread) },
+    { kind: 'separator' },
+    { label: 'Copy worktree path', icon: 'copy', onSelect: () => void copy('worktree path', thread.worktreePath) }
+  ]
+  if (thread.branch) {
+    const branch = thread.branch
+    entries.push({ label: 'Copy branch name', icon: 'branch', onSelect: () => void copy('branch name', branch) })
+  }
+  entries.push(
+    { kind: 'separator' },
+    { label: 'Delete…', icon: 'trash', danger: true, onSelect: () => dialogs.open({ kind: 'delete-thread', threadId: thread.id }) }
+  )
+  return entries
+}
+
+/** Opens the thread menu at the pointer or under a "…" button. */
+export function openThreadMenu(thread: Thread, at: { anchor: HTMLElement } | { x: number; y: number }, returnFocus?: HTMLElement | null): void {
+  openMenu(`Actions for ${thread.title}`, threadMenuEntries(thread), at, returnFocus)
+}

@@ -1,0 +1,62 @@
+import { create } from 'zustand'
+import type { Thread } from '../../../shared/models'
+
+interface ThreadsState {
+  /** Every thread the core knows (live and archived), by id. */
+  byId: Record<string, Thread>
+  /** True once the first `thread/list` arrived. */
+  loaded: boolean
+  replaceAll: (threads: Thread[]) => void
+  upsert: (thread: Thread) => void
+  remove: (threadId: string) => void
+}
+
+/** Threads, fed by `thread/list` and the `thread/updated` / `thread/removed` notifications. */
+export const useThreads = create<ThreadsState>()((set) => ({
+  byId: {},
+  loaded: false,
+  replaceAll: (threads) => set({ byId: Object.fromEntries(threads.map((t) => [t.id, t])), loaded: true }),
+  upsert: (thread) => set((s) => ({ byId: { ...s.byId, [thread.id]: thread } })),
+  remove: (threadId) =>
+    set((s) => {
+      if (!(threadId in s.byId)) return s
+      const byId = { ...s.byId }
+      delete byId[threadId]
+      return { byId }
+    })
+}))
+
+/** True when the thread sits in the Archived section rather than among live threads. */
+export const isArchived = (t: Thread): boolean => t.status === 'archived' || t.archivedAt !== null
+
+/** Most recently active first; ties broken by creation time, then id, so the order is stable. */
+export function byRecentActivity(a: Thread, b: Thread): number {
+  return b.lastActivityAt - a.lastActivityAt || b.createdAt - a.createdAt || a.id.localeCompare(b.id)
+}
+
+/** Live and archived threads grouped by repository, each group sorted by last activity. */
+export interface GroupedThreads {
+  live: Map<string, Thread[]>
+  archived: Map<string, Thread[]>
+  liveCount: number
+  archivedCount: number
+}
+
+/** Splits threads into live/archived per repository, sorted most recent first. */
+export function groupThreads(byId: Record<string, Thread>): GroupedThreads {
+  const live = new Map<string, Thread[]>()
+  const archived = new Map<string, Thread[]>()
+  let liveCount = 0
+  let archivedCount = 0
+  for (const t of Object.values(byId)) {
+    const target = isArchived(t) ? archived : live
+    if (target === live) liveCount++
+    else archivedCount++
+    const list = target.get(t.repoId)
+    if (list) list.push(t)
+    else target.set(t.repoId, [t])
+  }
+  for (const list of live.values()) list.sort(byRecentActivity)
+  for (const list of archived.values()) list.sort(byRecentActivity)
+  return { live, archived, liveCount, archivedCount }
+}

@@ -1,0 +1,44 @@
+import type { ReactElement } from 'react'
+import { Icon } from '../../ui/Icon'
+import { useToasts, type Toast } from './toasts-store'
+
+/** The toast stack in the bottom-right corner. Errors are alerts; others are polite status messages. */
+export function Toaster(): ReactElement {
+  const toasts = useToasts((s) => s.toasts)
+  return (
+    <div className="toaster" aria-label="Notifications">
+      {toasts.map((t) => (
+        <ToastView key={t.id} toast={t} />
+      ))}
+    </div>
+  )
+}
+
+function ToastView({ toast }: { toast: Toast }): ReactElement {
+  const dismiss = useToasts((s) => s.dismiss)
+  const icon = toast.kind === 'error' ? 'alert' : toast.kind === 'success' ? 'check' : 'info'
+  return (
+    <div className={`toast toast-${toast.kind}`} role={toast.kind === 'error' ? 'alert' : 'status'}>
+      <Icon name={icon} className="toast-icon" size={15} />
+      <div className="toast-body">
+        <div className="toast-title">{toast.title}</div>
+        {toast.message && <div className="toast-message">{toast.message}</div>}
+        {toast.action && (
+          <button
+            type="button"
+            className="btn btn-link toast-action"
+            onClick={() => {
+              toast.action?.run()
+              dismiss(toast.id)
+            }}
+          >
+            {toast.action.label}
+          </button>
+        )}
+      </div>
+      <button type="button" className="icon-btn toast-close" aria-label="Dismiss notification" onClick={() => dismiss(toast.id)}>
+        <Icon name="close" size={12} />
+      </button>
+    </div>
+  )
+}

@@ -1,0 +1,17 @@
+import { StrictMode } from 'react'
+import { createRoot } from 'react-dom/client'
+import { App } from './app/App'
+import { startConnection } from './app/connection'
+import './styles/theme.css'
+import './styles/base.css'
+import './styles/components.css'
+import './styles/views.css'
+
+const root = document.getElementById('root')
+if (!root) throw new Error('Skein: #root is missing from index.html')
+startConnection()
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>
+)

@@ -1,0 +1,47 @@
+import type { ReactElement } from 'react'
+
+const paths = {
+  plus: 'M8 3v10M3 8h10',
+  chevron: 'M6 4l4 4-4 4',
+  more: 'M3.5 8h.01M8 8h.01M12.5 8h.01',
+  dashboard: 'M2.5 2.5h4.5v4.5h-4.5zM9 2.5h4.5v4.5h-4.5zM2.5 9h4.5v4.5h-4.5zM9 9h4.5v4.5h-4.5z',
+  folder: 'M2 4.5a1 1 0 0 1 1-1h3l1.5 1.5H13a1 1 0 0 1 1 1V12a1 1 0 0 1-1 1H3a1 1 0 0 1-1-1z',
+  branch: 'M5 3v7M5 10a2 2 0 1 0 0 4 2 2 0 0 0 0-4zM11 6a2 2 0 1 0 0-4 2 2 0 0 0 0 4zM11 6c0 3-6 2-6 4',
+  copy: 'M5.5 5.5h7v8h-7zM3.5 10.5v-8h7',
+  check: 'M3 8.5l3 3 7-7',
+  close: 'M4 4l8 8M12 4l-8 8',
+  archive: 'M2.5 3h11v3h-11zM3.5 6v7h9V6M6.5 8.5h3',
+  restore: 'M3 8a5 5 0 1 0 1.5-3.5M3 3v2.5h2.5',
+  trash: 'M3 4.5h10M6.5 4.5V3h3v1.5M4.5 4.5l.5 9h6l.5-9',
+  pencil: 'M10.5 2.5l3 3-7.5 7.5H3v-3zM9 4l3 3',
+  alert: 'M8 2l6.5 11.5h-13zM8 6.5v3M8 11.5h.01',
+  info: 'M8 14.5a6.5 6.5 0 1 0 0-13 6.5 6.5 0 0 0 0 13zM8 7.5v4M8 5h.01',
+  repo: 'M3.5 2.5h8a1 1 0 0 1 1 1v10h-8.5a.5.5 0 0 1-.5-.5zM3.5 11.5h9M6 2.5v6l1.25-1 1.25 1v-6',
+  terminal: 'M3 4l4 4-4 4M8.5 12h4.5',
+  eye: 'M1.5 8s2.5-4.5 6.5-4.5S14.5 8 14.5 8 12 12.5 8 12.5 1.5 8 1.5 8zM8 10a2 2 0 1 0 0-4 2 2 0 0 0 0 4z',
+  open: 'M9 3h4v4M13 3L7.5 8.5M11 9.5V13H3V5h3.5'
+} as const
+
+/** Names of the icons Skein draws. */
+export type IconName = keyof typeof paths
+
+/** A 16×16 stroked icon that takes the current text colour; decorative (aria-hidden). */
+export function Icon({ name, size = 14, className }: { name: IconName; size?: number; className?: string }): ReactElement {
+  return (
+    <svg
+      className={className ? `icon ${className}` : 'icon'}
+      width={size}
+      height={size}
+      viewBox="0 0 16 16"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={name === 'more' ? 2.4 : 1.4}
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden="true"
+      focusable="false"
+    >
+      <path d={paths[name]} />
+    </svg>
+  )
+}
