@@ -1,0 +1,173 @@
+import { appendFileSync, existsSync, readFileSync, readdirSync, writeFileSync, rmSync, chmodSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { memoryLogger } from '../src/main/core/logger'
+import { writeFileAtomic } from '../src/main/core/store/atomic-write'
+import { DataDir } from '../src/main/core/store/data-dir'
+import { ThreadStore } from '../src/main/core/store/thread-store'
+import type { Repo, Thread } from '../src/shared/models'
+import { cleanupTemp, makeCore, makeRepo, must, tempDir } from './helpers/fixtures'
+
+afterEach(cleanupTemp)
+
+const repo: Repo = { id: 'r1', name: 'r1', path: '/nowhere/r1', addedAt: 1 }
+const thread = (id: string, title = id): Thread => ({
+  id,
+  repoId: 'r1',
+  title,
+  slug: id,
+  mode: 'local',
+  branch: null,
+  baseRef: 'main',
+  worktreePath: '/nowhere/r1',
+  status: 'idle',
+  statusMessage: null,
+  createdAt: 1,
+  lastActivityAt: 1,
+  archivedAt: null,
+  snapshotRef: null
+})
+
+async function storeWith(home: string, n: number): Promise<ThreadStore> {
+  const s = await ThreadStore.open(new DataDir(home), memoryLogger())
+  for (let i = 0; i < n; i++) must(await s.create(thread(`t${i}`), repo))
+  await s.flush()
+  return s
+}
+
+describe('thread store', () => {
+  it('keeps a thread whose last line was torn, warns, and appends cleanly after it', async () => {
+    const home = tempDir()
+    const s = await storeWith(home, 1)
+    must(await s.update('t0', { title: 'renamed' }, 'renamed'))
+    await s.flush()
+    const log = new DataDir(home).eventsFile('t0')
+    appendFileSync(log, '{"type":"thread.changed","at":3,"reason":"renamed","patch":{"title":"tor')
+
+    const logger = memoryLogger()
+    const reopened = await ThreadStore.open(new DataDir(home), logger)
+    expect(reopened.get('t0')?.title).toBe('renamed')
+    expect(logger.lines.some((l) => l.level === 'warn' && /torn last line/.test(l.message))).toBe(true)
+
+    must(await reopened.update('t0', { title: 'after the tear' }, 'renamed'))
+    await reopened.flush()
+    const again = await ThreadStore.open(new DataDir(home), memoryLogger())
+    expect(again.get('t0')?.title).toBe('after the tear')
+  })
+
+  it('skips a corrupt middle line with a warning and keeps the rest of the thread', async () => {
+    const home = tempDir()
+    const s = await storeWith(home, 1)
+    must(await s.update('t0', { title: 'one' }, 'renamed'))
+    must(await s.update('t0', { status: 'needs-attention' }, 'status'))
+    await s.flush()
+    const log = new DataDir(home).eventsFile('t0')
+    const lines = readFileSync(log, 'utf8').split('\n')
+    lines[1] = '\u0000\u0000garbage{{{'
+    writeFileSync(log, lines.join('\n'))
+    const logger = memoryLogger()
+    const reopened = await ThreadStore.open(new DataDir(home), logger)
+    const t = reopened.get('t0')!
+    expect(t.status).toBe('needs-attention')
+    expect(t.title).toBe('t0') // the rename on the corrupt line is the only thing lost
+    expect(logger.lines.some((l) => /corrupt line 2/.test(l.message))).toBe(true)
+  })
+
+  it('rebuilds a missing index from the logs', async () => {
+    const home = tempDir()
+    await storeWith(home, 5)
+    rmSync(new DataDir(home).indexFile)
+    const reopened = await ThreadStore.open(new DataDir(home), memoryLogger())
+    expect(reopened.list().map((t) => t.id).sort()).toEqual(['t0', 't1', 't2', 't3', 't4'])
+    expect(existsSync(new DataDir(home).indexFile)).toBe(true)
+  })
+
+  it('rebuilds a corrupt index from the logs, with a warning', async () => {
+    const home = tempDir()
+    await storeWith(home, 3)
+    writeFileSync(new DataDir(home).indexFile, '{"version":1,"threads":[{"thread":')
+    const logger = memoryLogger()
+    const reopened = await ThreadStore.open(new DataDir(home), logger)
+    expect(reopened.list()).toHaveLength(3)
+    expect(logger.lines.some((l) => /index .* is corrupt/.test(l.message))).toBe(true)
+    expect(() => JSON.parse(readFileSync(new DataDir(home).indexFile, 'utf8'))).not.toThrow()
+  })
+
+  it('notices logs that changed after the index was written (a crash before the index flush)', async () => {
+    const home = tempDir()
+    await storeWith(home, 2)
+    const log = new DataDir(home).eventsFile('t1')
+    appendFileSync(log, `${JSON.stringify({ type: 'thread.changed', at: 9, reason: 'renamed', patch: { title: 'only in the log' } })}\n`)
+    const reopened = await ThreadStore.open(new DataDir(home), memoryLogger())
+    expect(reopened.get('t1')?.title).toBe('only in the log')
+  })
+
+  it('lists from memory without reading logs', async () => {
+    const home = tempDir()
+    const s = await storeWith(home, 3)
+    for (const id of ['t0', 't1', 't2']) chmodSync(new DataDir(home).eventsFile(id), 0o000)
+    try {
+      expect(s.list()).toHaveLength(3)
+    } finally {
+      for (const id of ['t0', 't1', 't2']) chmodSync(new DataDir(home).eventsFile(id), 0o600)
+    }
+  })
+
+  it('recovers repos.json from the thread logs when it is corrupt, keeping the bad file aside', async () => {
+    const repoPath = makeRepo('recoverable')
+    const home = tempDir()
+    const first = await makeCore(home)
+    const r = must(await first.core.repos.add(repoPath))
+    must(await first.core.threads.create({ repoId: r.id, title: 'x', mode: 'local' }))
+    await first.core.close()
+    writeFileSync(join(home, 'repos.json'), '{ not json')
+    const second = await makeCore(home)
+    expect(second.core.repos.list().map((x) => x.path)).toEqual([repoPath])
+    expect(readdirSync(home).some((f) => f.startsWith('repos.json.corrupt-'))).toBe(true)
+    expect(second.logger.lines.some((l) => /repos.json is corrupt/.test(l.message))).toBe(true)
+  })
+})
+
+describe('atomic writes', () => {
+  it('never lets a reader see a half-written index', async () => {
+    const dir = tempDir()
+    const path = join(dir, 'index.json')
+    const big = (n: number) => JSON.stringify({ n, pad: 'x'.repeat(512 * 1024) })
+    await writeFileAtomic(path, big(0))
+    let writing = true
+    let reads = 0
+    const reader = (async () => {
+      while (writing) {
+        const text = readFileSync(path, 'utf8')
+        expect(() => JSON.parse(text)).not.toThrow()
+        reads++
+        await new Promise((r) => setImmediate(r))
+      }
+    })()
+    for (let i = 1; i <= 40; i++) await writeFileAtomic(path, big(i))
+    writing = false
+    await reader
+    expect(reads).toBeGreaterThan(0)
+    expect(JSON.parse(readFileSync(path, 'utf8')).n).toBe(40)
+    expect(readdirSync(dir)).toEqual(['index.json']) // no temp files left behind
+  })
+
+  it('leaves the old file intact, and no temp file, when the disk fills up mid-write', async (ctx) => {
+    const mnt = tempDir('skein-tinyfs-')
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mnt], { stdio: 'ignore' })
+    } catch {
+      ctx.skip('needs root to mount a 64 KB tmpfs that can fill up')
+    }
+    try {
+      const path = join(mnt, 'index.json')
+      await writeFileAtomic(path, '{"old":true}')
+      await expect(writeFileAtomic(path, JSON.stringify({ pad: 'x'.repeat(200 * 1024) }))).rejects.toMatchObject({ code: 'ENOSPC' })
+      expect(readFileSync(path, 'utf8')).toBe('{"old":true}')
+      expect(readdirSync(mnt)).toEqual(['index.json'])
+    } finally {
+      execFileSync('umount', [mnt], { stdio: 'ignore' })
+    }
+  })
+})
