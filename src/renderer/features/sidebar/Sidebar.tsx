@@ -3,7 +3,7 @@ import { useConnection } from '../../app/connection-store'
 import { useDialogs } from '../../app/dialogs-store'
 import { useNavigation } from '../../app/navigation-store'
 import { Icon } from '../../ui/Icon'
-import { shortcutLabel } from '../../ui/keyboard'
+import { isMac, shortcutLabel } from '../../ui/keyboard'
 import { useRepos } from '../repos/repos-store'
 import { useThreadGroups } from '../threads/derived'
 import { SidebarTree } from './SidebarTree'
@@ -28,6 +28,7 @@ export function Sidebar(): ReactElement {
         <button
           type="button"
           className={`nav-item${view === 'dashboard' ? ' is-current' : ''}`}
+          aria-keyshortcuts={isMac ? 'Meta+0' : 'Control+0'}
           aria-current={view === 'dashboard' ? 'page' : undefined}
           title={`Dashboard (${shortcutLabel('0')})`}
           onClick={showDashboard}
@@ -39,6 +40,8 @@ export function Sidebar(): ReactElement {
         <button
           type="button"
           className="nav-item"
+          aria-label="New thread"
+          aria-keyshortcuts={isMac ? 'Meta+N' : 'Control+N'}
           title={`New thread (${shortcutLabel('N')})`}
           disabled={repoCount === 0}
           onClick={() => open({ kind: 'new-thread' })}

@@ -132,7 +132,7 @@ export function EmptyRepoRow({ style, repo }: { style: CSSProperties; repo: Repo
   return (
     <div role="none" className="tree-row empty-row" style={style}>
       <span>No threads yet —</span>
-      <button type="button" className="btn-link" tabIndex={-1} onClick={() => useDialogs.getState().open({ kind: 'new-thread', repoId: repo.id })}>
+      <button type="button" className="btn-link" tabIndex={-1} aria-label={`New thread in ${repo.name}`} onClick={() => useDialogs.getState().open({ kind: 'new-thread', repoId: repo.id })}>
         New thread
       </button>
     </div>

@@ -7,7 +7,7 @@ import { Icon } from '../../ui/Icon'
 import { StatusBadge } from '../../ui/StatusBadge'
 import { useRepo } from '../threads/derived'
 import { archiveThread, restoreThread } from '../threads/thread-actions'
-import { isArchived } from '../threads/threads-store'
+import { canRecreateWorktree, isArchived } from '../threads/threads-store'
 
 function Row({ label, children }: { label: string; children: ReactNode }): ReactElement {
   return (
@@ -115,15 +115,23 @@ export function OverviewTab({ thread }: { thread: Thread }): ReactElement {
               Archive
             </button>
           )}
+          {canRecreateWorktree(thread) && (
+            <button type="button" className="btn" onClick={() => void restoreThread(thread)}>
+              <Icon name="restore" />
+              Recreate worktree
+            </button>
+          )}
           <button type="button" className="btn btn-danger-quiet" onClick={() => open({ kind: 'delete-thread', threadId: thread.id })}>
             <Icon name="trash" />
             Delete…
           </button>
         </div>
         <p className="field-hint">
-          {archived
-            ? 'Restoring recreates the worktree from the snapshot ref, so the thread continues where it stopped.'
-            : 'Archiving saves uncommitted work to a snapshot ref and frees the worktree. You can restore it later.'}
+          {thread.mode === 'local'
+            ? 'Archiving a local thread only hides it; your checkout is never touched.'
+            : archived
+              ? 'Restoring recreates the worktree on its branch, with the work saved in the snapshot ref.'
+              : 'Archiving saves uncommitted work to a snapshot ref and removes the worktree folder. Restore brings it back.'}
         </p>
       </section>
     </div>

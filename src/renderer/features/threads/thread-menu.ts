@@ -5,7 +5,7 @@ import { copyText } from '../../ui/clipboard'
 import { openMenu, type MenuEntry } from '../../ui/menu-store'
 import { notifyError, notifyInfo } from '../toasts/notify'
 import { archiveThread, restoreThread } from './thread-actions'
-import { isArchived } from './threads-store'
+import { canRecreateWorktree, isArchived } from './threads-store'
 
 async function copy(label: string, text: string): Promise<void> {
   try {
@@ -26,6 +26,9 @@ export function threadMenuEntries(thread: Thread): MenuEntry[] {
     archived
       ? { label: 'Restore', icon: 'restore', onSelect: () => void restoreThread(thread) }
       : { label: 'Archive', icon: 'archive', onSelect: () => void archiveThread(thread) },
+    ...(canRecreateWorktree(thread)
+      ? [{ label: 'Recreate worktree', icon: 'restore', onSelect: () => void restoreThread(thread) } satisfies MenuEntry]
+      : []),
     { kind: 'separator' },
     { label: 'Copy worktree path', icon: 'copy', onSelect: () => void copy('worktree path', thread.worktreePath) }
   ]

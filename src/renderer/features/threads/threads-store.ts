@@ -29,6 +29,9 @@ export const useThreads = create<ThreadsState>()((set) => ({
 /** True when the thread sits in the Archived section rather than among live threads. */
 export const isArchived = (t: Thread): boolean => t.status === 'archived' || t.archivedAt !== null
 
+/** True for a worktree thread in error whose branch exists: the core can recreate its worktree via restore. */
+export const canRecreateWorktree = (t: Thread): boolean => t.status === 'error' && t.mode === 'worktree' && t.branch !== null
+
 /** Most recently active first; ties broken by creation time, then id, so the order is stable. */
 export function byRecentActivity(a: Thread, b: Thread): number {
   return b.lastActivityAt - a.lastActivityAt || b.createdAt - a.createdAt || a.id.localeCompare(b.id)

@@ -1,0 +1,78 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+const SERVE_JS = resolve(__dirname, '../../out/main/serve.js')
+
+/** A real Skein core in browser mode, started as a child process. */
+export interface CoreProcess {
+  home: string
+  port: number
+  token: string
+  /** The URL the core printed, token included. */
+  url: string
+  /** Stops the core: SIGKILL simulates a crash, SIGTERM a clean shutdown. */
+  stop(signal?: NodeJS.Signals): Promise<void>
+  /** Everything the core wrote to stdout and stderr, for failure messages. */
+  output(): string
+}
+
+/** A TCP port nothing listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      server.close(() => resolvePort(port))
+    })
+  })
+}
+
+/** A fresh, empty SKEIN_HOME. */
+export const tempHome = (): string => mkdtempSync(join(tmpdir(), 'skein-e2e-home-'))
+
+/** Starts `node out/main/serve.js` and resolves once it prints the URL it serves. */
+export async function startCore(opts: { home?: string; port?: number; token?: string } = {}): Promise<CoreProcess> {
+  if (!existsSync(SERVE_JS)) throw new Error(`${SERVE_JS} is missing: run \`npx electron-vite build\` first.`)
+  const home = opts.home ?? tempHome()
+  const port = opts.port ?? (await freePort())
+  const token = opts.token ?? 'e2e-secret-token'
+  const child: ChildProcess = spawn(process.execPath, [SERVE_JS, '--port', String(port)], {
+    env: { ...process.env, SKEIN_HOME: home, SKEIN_TOKEN: token },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let log = ''
+  const exited = new Promise<void>((done) => child.once('exit', () => done()))
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`The core did not start within 20 s:\n${log}`)), 20_000)
+    const onData = (chunk: Buffer) => {
+      log += chunk.toString()
+      const match = /Skein is serving at (\S+)/.exec(log)
+      if (match) {
+        clearTimeout(timer)
+        resolveUrl(match[1])
+      }
+    }
+    child.stdout?.on('data', onData)
+    child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()))
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`The core exited with code ${code} before serving:\n${log}`))
+    })
+  })
+  return {
+    home,
+    port,
+    token,
+    url,
+    output: () => log,
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal)
+      await exited
+    }
+  }
+}
