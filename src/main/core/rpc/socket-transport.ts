@@ -5,16 +5,20 @@ import type { Disposable, MessageTransport } from '../../../shared/jsonrpc'
 /** Newline-delimited JSON over a local socket or named pipe: the CLI's transport, both ends. */
 export function socketTransport(socket: Socket): MessageTransport {
   const messageListeners = new Set<(text: string) => void>()
-  let buffer = ''
+  // Pending pieces of an unfinished line; only each new chunk is scanned, so a large frame costs O(n).
+  let pending: string[] = []
   socket.setEncoding('utf8')
   socket.on('data', (chunk: string) => {
-    buffer += chunk
+    let start = 0
     let nl: number
-    while ((nl = buffer.indexOf('\n')) >= 0) {
-      const line = buffer.slice(0, nl)
-      buffer = buffer.slice(nl + 1)
+    while ((nl = chunk.indexOf('\n', start)) >= 0) {
+      pending.push(chunk.slice(start, nl))
+      const line = pending.join('')
+      pending = []
+      start = nl + 1
       if (line.trim()) for (const l of messageListeners) l(line)
     }
+    if (start < chunk.length) pending.push(chunk.slice(start))
   })
   socket.on('error', () => socket.destroy())
   return {

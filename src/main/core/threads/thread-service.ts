@@ -24,6 +24,7 @@ export interface CreateThreadInput {
 export class ThreadService {
   private readonly repoLock = new KeyedLock()
   private readonly threadLock = new KeyedLock()
+  private readonly layouts = new Map<string, { root: string; commonDir: string }>()
 
   constructor(
     private readonly git: GitRunner,
@@ -60,8 +61,8 @@ export class ThreadService {
     const found = this.repos.get(input.repoId)
     if (!found.ok) return found
     const repo = found.value
-    const info = await readRepoInfo(this.git, repo.path).catch(() => null)
-    if (!info || info.kind !== 'repo') {
+    const info = await this.repoInfo(repo)
+    if (!info) {
       return err(appError(ErrorCode.NotAGitRepository, `${repo.path} is missing or no longer a git repository. Check the folder, or remove the repository from Skein.`))
     }
     const now = Date.now()
@@ -186,6 +187,17 @@ export class ThreadService {
     this.logger.warn(message)
     const changed = await this.change(t.id, { status: 'error', statusMessage: message }, 'worktree-missing')
     return changed.ok ? changed.value : { ...t, status: 'error', statusMessage: message }
+  }
+
+  /** The repository's layout, cached while its git dir exists (saves a git process per create). */
+  private async repoInfo(repo: Repo): Promise<{ root: string; commonDir: string } | null> {
+    const cached = this.layouts.get(repo.id)
+    if (cached && existsSync(cached.commonDir)) return cached
+    const info = await readRepoInfo(this.git, repo.path).catch(() => null)
+    if (!info || info.kind !== 'repo') return null
+    const layout = { root: info.root, commonDir: info.commonDir }
+    this.layouts.set(repo.id, layout)
+    return layout
   }
 
   private find(id: string): Result<Thread> {
