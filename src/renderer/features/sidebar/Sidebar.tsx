@@ -6,6 +6,8 @@ import { Icon } from '../../ui/Icon'
 import { isMac, shortcutLabel } from '../../ui/keyboard'
 import { useRepos } from '../repos/repos-store'
 import { useThreadGroups } from '../threads/derived'
+import { SidebarResizer } from './SidebarResizer'
+import { useSidebar } from './sidebar-store'
 import { SidebarTree } from './SidebarTree'
 
 /** The left column: navigation, the repository/thread tree, and the empty state before any repo exists. */
@@ -17,9 +19,11 @@ export function Sidebar(): ReactElement {
   const repoCount = useRepos((s) => Object.keys(s.byId).length)
   const loaded = useRepos((s) => s.loaded)
   const hello = useConnection((s) => s.hello)
+  const width = useSidebar((s) => s.width)
 
   return (
-    <nav className="sidebar" aria-label="Sidebar">
+    <nav className="sidebar" aria-label="Sidebar" style={{ width }}>
+      <SidebarResizer />
       <div className="sidebar-brand">
         <span className="brand-mark" aria-hidden="true" />
         <span className="brand-name">Skein</span>

@@ -2,6 +2,11 @@ import { create } from 'zustand'
 
 const COLLAPSED_KEY = 'skein.sidebar.collapsed'
 const ARCHIVED_KEY = 'skein.sidebar.showArchived'
+const WIDTH_KEY = 'skein.sidebar.width'
+
+/** Limits and default of the sidebar width, in CSS pixels. */
+export const sidebarWidth = { min: 200, max: 520, initial: 272 } as const
+const clampWidth = (w: number) => Math.round(Math.min(sidebarWidth.max, Math.max(sidebarWidth.min, w)))
 
 function load<T>(key: string, fallback: T): T {
   try {
@@ -24,6 +29,8 @@ interface SidebarState {
   /** Repository ids whose thread lists are folded away. */
   collapsed: ReadonlySet<string>
   showArchived: boolean
+  width: number
+  setWidth: (width: number) => void
   setCollapsed: (repoId: string, collapsed: boolean) => void
   toggleCollapsed: (repoId: string) => void
   setShowArchived: (show: boolean) => void
@@ -35,6 +42,12 @@ const initialCollapsed = load<unknown>(COLLAPSED_KEY, [])
 export const useSidebar = create<SidebarState>()((set, get) => ({
   collapsed: new Set(Array.isArray(initialCollapsed) ? initialCollapsed.filter((x): x is string => typeof x === 'string') : []),
   showArchived: load<boolean>(ARCHIVED_KEY, false) === true,
+  width: clampWidth(Number(load<number>(WIDTH_KEY, sidebarWidth.initial)) || sidebarWidth.initial),
+  setWidth: (width) => {
+    const next = clampWidth(width)
+    save(WIDTH_KEY, next)
+    set({ width: next })
+  },
   setCollapsed: (repoId, collapsed) => {
     if (get().collapsed.has(repoId) === collapsed) return
     const next = new Set(get().collapsed)

@@ -9,11 +9,11 @@ import { useRepo } from '../threads/derived'
 import { archiveThread, restoreThread } from '../threads/thread-actions'
 import { canRecreateWorktree, isArchived } from '../threads/threads-store'
 
-function Row({ label, children }: { label: string; children: ReactNode }): ReactElement {
+function Row({ label, children, wrap }: { label: string; children: ReactNode; wrap?: boolean }): ReactElement {
   return (
     <div className="detail-row">
       <dt>{label}</dt>
-      <dd>{children}</dd>
+      <dd className={wrap ? 'dd-wrap' : undefined}>{children}</dd>
     </div>
   )
 }
@@ -41,7 +41,7 @@ export function OverviewTab({ thread }: { thread: Thread }): ReactElement {
           Details
         </h2>
         <dl className="details">
-          <Row label="Status">
+          <Row label="Status" wrap>
             <StatusBadge status={thread.status} message={thread.statusMessage} />
             {thread.statusMessage && <span className="detail-note">{thread.statusMessage}</span>}
           </Row>

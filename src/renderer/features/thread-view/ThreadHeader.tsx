@@ -44,9 +44,9 @@ export function ThreadHeader({ thread }: { thread: Thread }): ReactElement {
         <span className="meta-item" title={thread.mode === 'worktree' ? 'Runs in its own worktree' : "Runs in the repository's own checkout"}>
           <span className={`mode-pill mode-${thread.mode}`}>{thread.mode === 'worktree' ? 'Worktree' : 'Local'}</span>
         </span>
-        <span className="meta-item meta-path" title="Worktree path">
+        <span className="meta-item meta-path">
           <Icon name="folder" />
-          <code className="path-text">{thread.worktreePath}</code>
+          <code className="path-text" title={`Worktree: ${thread.worktreePath}`}>{thread.worktreePath}</code>
           <CopyButton value={thread.worktreePath} label="Copy worktree path" />
         </span>
       </div>

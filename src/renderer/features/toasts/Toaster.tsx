@@ -23,19 +23,19 @@ function ToastView({ toast }: { toast: Toast }): ReactElement {
       <div className="toast-body">
         <div className="toast-title">{toast.title}</div>
         {toast.message && <div className="toast-message">{toast.message}</div>}
-        {toast.action && (
-          <button
-            type="button"
-            className="btn btn-link toast-action"
-            onClick={() => {
-              toast.action?.run()
-              dismiss(toast.id)
-            }}
-          >
-            {toast.action.label}
-          </button>
-        )}
       </div>
+      {toast.action && (
+        <button
+          type="button"
+          className="btn btn-small toast-action"
+          onClick={() => {
+            toast.action?.run()
+            dismiss(toast.id)
+          }}
+        >
+          {toast.action.label}
+        </button>
+      )}
       <button type="button" className="icon-btn toast-close" aria-label="Dismiss notification" onClick={() => dismiss(toast.id)}>
         <Icon name="close" size={12} />
       </button>
