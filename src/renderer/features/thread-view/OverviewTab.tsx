@@ -7,13 +7,13 @@ import { Icon } from '../../ui/Icon'
 import { StatusBadge } from '../../ui/StatusBadge'
 import { useRepo } from '../threads/derived'
 import { archiveThread, restoreThread } from '../threads/thread-actions'
-import { canRecreateWorktree, isArchived } from '../threads/threads-store'
+import { canRecreateWorktree, isArchived, workingCopy } from '../threads/threads-store'
 
-function Row({ label, children, wrap }: { label: string; children: ReactNode; wrap?: boolean }): ReactElement {
+function Row({ label, children }: { label: string; children: ReactNode }): ReactElement {
   return (
     <div className="detail-row">
       <dt>{label}</dt>
-      <dd className={wrap ? 'dd-wrap' : undefined}>{children}</dd>
+      <dd>{children}</dd>
     </div>
   )
 }
@@ -32,6 +32,7 @@ export function OverviewTab({ thread }: { thread: Thread }): ReactElement {
   const now = useNow()
   const repo = useRepo(thread.repoId)
   const archived = isArchived(thread)
+  const copy = workingCopy(thread)
   const open = useDialogs((s) => s.open)
 
   return (
@@ -41,9 +42,8 @@ export function OverviewTab({ thread }: { thread: Thread }): ReactElement {
           Details
         </h2>
         <dl className="details">
-          <Row label="Status" wrap>
+          <Row label="Status">
             <StatusBadge status={thread.status} message={thread.statusMessage} />
-            {thread.statusMessage && <span className="detail-note">{thread.statusMessage}</span>}
           </Row>
           <Row label="Repository">
             <span>{repo?.name ?? 'Unknown repository'}</span>
@@ -63,9 +63,15 @@ export function OverviewTab({ thread }: { thread: Thread }): ReactElement {
           <Row label="Base ref">
             <code>{thread.baseRef}</code>
           </Row>
-          <Row label="Worktree">
-            <code className="detail-path">{thread.worktreePath}</code>
-            <CopyButton value={thread.worktreePath} label="Copy worktree path" />
+          <Row label={copy.label}>
+            {copy.path ? (
+              <>
+                <code className="detail-path">{copy.path}</code>
+                <CopyButton value={copy.path} label={`Copy ${copy.label.toLowerCase()} path`} />
+              </>
+            ) : (
+              <span className="muted">Not created</span>
+            )}
           </Row>
           <Row label="Created">
             <When at={thread.createdAt} now={now} />

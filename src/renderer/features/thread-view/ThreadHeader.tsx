@@ -5,11 +5,13 @@ import { Icon } from '../../ui/Icon'
 import { StatusBadge } from '../../ui/StatusBadge'
 import { useRepo } from '../threads/derived'
 import { openThreadMenu } from '../threads/thread-menu'
+import { workingCopy } from '../threads/threads-store'
 import { ThreadTitle } from './ThreadTitle'
 
 /** Title, status and where the thread works (branch, base, mode, worktree), plus its status message. */
 export function ThreadHeader({ thread }: { thread: Thread }): ReactElement {
   const repo = useRepo(thread.repoId)
+  const copy = workingCopy(thread)
   return (
     <header className="thread-header">
       <div className="thread-header-top">
@@ -46,8 +48,16 @@ export function ThreadHeader({ thread }: { thread: Thread }): ReactElement {
         </span>
         <span className="meta-item meta-path">
           <Icon name="folder" />
-          <code className="path-text" title={`Worktree: ${thread.worktreePath}`}>{thread.worktreePath}</code>
-          <CopyButton value={thread.worktreePath} label="Copy worktree path" />
+          {copy.path ? (
+            <>
+              <code className="path-text" title={`${copy.label}: ${copy.path}`}>
+                {copy.path}
+              </code>
+              <CopyButton value={copy.path} label={`Copy ${copy.label.toLowerCase()} path`} />
+            </>
+          ) : (
+            <span className="meta-key">no worktree</span>
+          )}
         </span>
       </div>
       {thread.statusMessage && (

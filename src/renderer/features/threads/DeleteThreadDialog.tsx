@@ -22,7 +22,15 @@ export function DeleteThreadDialog({ threadId, onClose }: { threadId: string; on
       title="Delete thread?"
       description={
         <>
-          <strong>{thread.title}</strong> and its worktree will be deleted. Uncommitted work is saved to a snapshot ref first.
+          {thread.mode === 'local' ? (
+            <>
+              <strong>{thread.title}</strong> will be deleted. Your repository&apos;s checkout is not touched.
+            </>
+          ) : (
+            <>
+              <strong>{thread.title}</strong> and its worktree will be deleted. Uncommitted work is saved to a snapshot ref first.
+            </>
+          )}
         </>
       }
       onClose={onClose}

@@ -5,7 +5,7 @@ import { copyText } from '../../ui/clipboard'
 import { openMenu, type MenuEntry } from '../../ui/menu-store'
 import { notifyError, notifyInfo } from '../toasts/notify'
 import { archiveThread, restoreThread } from './thread-actions'
-import { canRecreateWorktree, isArchived } from './threads-store'
+import { canRecreateWorktree, isArchived, workingCopy } from './threads-store'
 
 async function copy(label: string, text: string): Promise<void> {
   try {
@@ -30,8 +30,13 @@ export function threadMenuEntries(thread: Thread): MenuEntry[] {
       ? [{ label: 'Recreate worktree', icon: 'restore', onSelect: () => void restoreThread(thread) } satisfies MenuEntry]
       : []),
     { kind: 'separator' },
-    { label: 'Copy worktree path', icon: 'copy', onSelect: () => void copy('worktree path', thread.worktreePath) }
   ]
+  const where = workingCopy(thread)
+  if (where.path) {
+    const path = where.path
+    const what = `${where.label.toLowerCase()} path`
+    entries.push({ label: `Copy ${what}`, icon: 'copy', onSelect: () => void copy(what, path) })
+  }
   if (thread.branch) {
     const branch = thread.branch
     entries.push({ label: 'Copy branch name', icon: 'branch', onSelect: () => void copy('branch name', branch) })
