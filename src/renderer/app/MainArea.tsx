@@ -1,4 +1,4 @@
-import type { ReactElement } from 'react'
+import { useEffect, type ReactElement } from 'react'
 import { Dashboard } from '../features/dashboard/Dashboard'
 import { useThread } from '../features/threads/derived'
 import { useThreads } from '../features/threads/threads-store'
@@ -13,6 +13,11 @@ export function MainArea(): ReactElement {
   const thread = useThread(view === 'thread' ? selectedId : null)
   const loaded = useThreads((s) => s.loaded)
   const status = useConnection((s) => s.status)
+  const title = thread?.title
+
+  useEffect(() => {
+    document.title = title ? `${title} — Skein` : view === 'dashboard' ? 'Dashboard — Skein' : 'Skein'
+  }, [title, view])
 
   if (!loaded) {
     return (

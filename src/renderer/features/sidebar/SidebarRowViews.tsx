@@ -19,6 +19,9 @@ export interface RowPlacement {
   setsize: number
 }
 
+/** The tree row around a row button: focus goes back there when its menu closes (the button hides). */
+const rowOf = (el: HTMLElement) => el.closest<HTMLElement>('[role="treeitem"]')
+
 const rowProps = (p: RowPlacement) => ({
   'data-key': p.rowKey,
   style: p.style,
@@ -74,7 +77,7 @@ export function RepoRow({ p, repo, liveCount, collapsed }: { p: RowPlacement; re
           aria-haspopup="menu"
           onClick={(e) => {
             e.stopPropagation()
-            openRepoMenu(repo, { anchor: e.currentTarget })
+            openRepoMenu(repo, { anchor: e.currentTarget }, rowOf(e.currentTarget))
           }}
         >
           <Icon name="more" size={13} />
@@ -117,7 +120,7 @@ export function ThreadRow({ p, thread, archived, selected, now }: { p: RowPlacem
           aria-haspopup="menu"
           onClick={(e) => {
             e.stopPropagation()
-            openThreadMenu(thread, { anchor: e.currentTarget })
+            openThreadMenu(thread, { anchor: e.currentTarget }, rowOf(e.currentTarget))
           }}
         >
           <Icon name="more" size={13} />

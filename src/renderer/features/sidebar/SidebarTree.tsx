@@ -39,6 +39,7 @@ export function SidebarTree(): ReactElement {
   const groups = useThreadGroups()
   const { collapsed, showArchived, setCollapsed, setShowArchived } = useSidebar()
   const selectedId = useNavigation((s) => s.selectedThreadId)
+  const showingThread = useNavigation((s) => s.view === 'thread')
   const now = useNow()
   const rows = useMemo(() => buildSidebarRows(repos, groups, collapsed, showArchived), [repos, groups, collapsed, showArchived])
   const scroller = useRef<HTMLDivElement>(null)
@@ -88,9 +89,11 @@ export function SidebarTree(): ReactElement {
   const focusRow = (index: number) => {
     const row = rows[index]
     if (!row) return
-    pendingFocus.current = row.key
     setActiveKey(row.key)
     virtualizer.scrollToIndex(index, { align: 'auto' })
+    const el = scroller.current?.querySelector<HTMLElement>(`[data-key="${CSS.escape(row.key)}"]`)
+    if (el) el.focus({ preventScroll: true })
+    else pendingFocus.current = row.key // not rendered yet: focus it once the virtualizer has drawn it
   }
 
   const step = (from: number, delta: number) => {
@@ -179,7 +182,7 @@ export function SidebarTree(): ReactElement {
             case 'repo':
               return <RepoRow key={row.key} p={p} repo={row.repo} liveCount={row.liveCount} collapsed={row.collapsed} />
             case 'thread':
-              return <ThreadRow key={row.key} p={p} thread={row.thread} archived={row.archived} selected={row.thread.id === selectedId} now={now} />
+              return <ThreadRow key={row.key} p={p} thread={row.thread} archived={row.archived} selected={showingThread && row.thread.id === selectedId} now={now} />
             case 'empty':
               return <EmptyRepoRow key={row.key} style={style} repo={row.repo} />
             case 'archived-header':

@@ -70,7 +70,7 @@ export function OverviewTab({ thread }: { thread: Thread }): ReactElement {
                 <CopyButton value={copy.path} label={`Copy ${copy.label.toLowerCase()} path`} />
               </>
             ) : (
-              <span className="muted">Not created</span>
+              <span className="muted">{copy.note}</span>
             )}
           </Row>
           <Row label="Created">

@@ -56,7 +56,7 @@ export function ThreadHeader({ thread }: { thread: Thread }): ReactElement {
               <CopyButton value={copy.path} label={`Copy ${copy.label.toLowerCase()} path`} />
             </>
           ) : (
-            <span className="meta-key">no worktree</span>
+            <span className="meta-key">{copy.note.toLowerCase()}</span>
           )}
         </span>
       </div>

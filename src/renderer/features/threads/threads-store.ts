@@ -29,10 +29,12 @@ export const useThreads = create<ThreadsState>()((set) => ({
 /** True when the thread sits in the Archived section rather than among live threads. */
 export const isArchived = (t: Thread): boolean => t.status === 'archived' || t.archivedAt !== null
 
-/** Where the thread works, as shown to a person: its worktree, the repo's own checkout, or nothing yet. */
-export function workingCopy(t: Thread): { label: 'Worktree' | 'Checkout'; path: string | null } {
-  if (t.mode === 'local') return { label: 'Checkout', path: t.worktreePath }
-  return { label: 'Worktree', path: t.branch === null ? null : t.worktreePath }
+/** Where the thread works, as shown to a person: its worktree, the repo's own checkout, or why there is none. */
+export function workingCopy(t: Thread): { label: 'Worktree' | 'Checkout'; path: string | null; note: string } {
+  if (t.mode === 'local') return { label: 'Checkout', path: t.worktreePath, note: '' }
+  if (t.branch === null) return { label: 'Worktree', path: null, note: 'Not created' }
+  if (isArchived(t)) return { label: 'Worktree', path: null, note: 'Removed while archived' }
+  return { label: 'Worktree', path: t.worktreePath, note: '' }
 }
 
 /** True for a worktree thread in error whose branch exists: the core can recreate its worktree via restore. */
