@@ -1,12 +1,14 @@
+import { ErrorCode } from '../../shared/errors'
 import { notifications } from '../../shared/methods'
 import type { NotificationName, NotificationOf } from '../../shared/methods'
 import type { RpcClient } from '../../shared/rpc-client'
 import { connectToCore, connectionKind } from '../lib/rpc-client'
 import { useRepos } from '../features/repos/repos-store'
 import { useThreads } from '../features/threads/threads-store'
+import { notifyError } from '../features/toasts/notify'
 import { useConnection } from './connection-store'
 import { useNavigation } from './navigation-store'
-import { setRpcClient } from './rpc'
+import { errorCode, setRpcClient } from './rpc'
 
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000]
 const MAX_BACKOFF_MS = 10_000
@@ -43,7 +45,11 @@ async function attempt(): Promise<void> {
     live = client
     await adopt(client)
     useConnection.setState({ status: 'connected', failures: 0, nextAttemptAt: null })
-  } catch {
+  } catch (e) {
+    // A refusal from the core itself (not a lost connection) is worth telling once, not on every retry.
+    if (errorCode(e) !== null && errorCode(e) !== ErrorCode.Disconnected && useConnection.getState().failures === 0) {
+      notifyError('Could not load your repositories and threads', e)
+    }
     if (client && live === client) {
       live = null
       setRpcClient(null)
@@ -68,7 +74,10 @@ async function adopt(client: RpcClient): Promise<void> {
     })
   const subscriptions = [
     follow('repo/updated', ({ repo }) => useRepos.getState().upsert(repo)),
-    follow('repo/removed', ({ repoId }) => useRepos.getState().remove(repoId)),
+    follow('repo/removed', ({ repoId }) => {
+      useRepos.getState().remove(repoId)
+      useThreads.getState().removeByRepo(repoId)
+    }),
     follow('thread/updated', ({ thread }) => useThreads.getState().upsert(thread)),
     follow('thread/removed', ({ threadId }) => {
       useThreads.getState().remove(threadId)

@@ -4,6 +4,7 @@ import { useDialogs } from '../../app/dialogs-store'
 import { copyText } from '../../ui/clipboard'
 import { openMenu, type MenuEntry } from '../../ui/menu-store'
 import { notifyError, notifyInfo, notifySuccess } from '../toasts/notify'
+import { useThreads } from '../threads/threads-store'
 import { useRepos } from './repos-store'
 
 /** Adds a repository by path; rejects with the core's error (shown inline by the dialog). */
@@ -18,6 +19,7 @@ export async function removeRepo(repo: Repo): Promise<void> {
   try {
     await request('repo/remove', { repoId: repo.id })
     useRepos.getState().remove(repo.id)
+    useThreads.getState().removeByRepo(repo.id)
     notifySuccess(`Removed ${repo.name}`, 'The folder on disk was not touched.', {
       label: 'Undo',
       run: () => {

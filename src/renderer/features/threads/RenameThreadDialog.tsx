@@ -16,7 +16,7 @@ export function RenameThreadDialog({ threadId, onClose }: { threadId: string; on
     e.preventDefault()
     if (!title.trim()) return setError('A title is required.')
     setBusy(true)
-    const failure = await renameThread(thread, title)
+    const failure = await renameThread(thread, title, { inline: true })
     setBusy(false)
     if (failure) setError(failure)
     else onClose()

@@ -1,21 +1,24 @@
 import type { Thread } from '../../../shared/models'
-import { request } from '../../app/rpc'
+import { errorMessage, request } from '../../app/rpc'
 import { useNavigation } from '../../app/navigation-store'
 import { notifyError, notifyInfo, notifySuccess } from '../toasts/notify'
 import { useThreads } from './threads-store'
 
 const quoted = (t: Thread) => `“${t.title}”`
 
-/** Renames a thread; returns the core's error message on failure (and toasts it), null on success. */
-export async function renameThread(thread: Thread, title: string): Promise<string | null> {
+/**
+ * Renames a thread; returns the core's error message on failure, null on success.
+ * Failures are toasted unless the caller shows them inline (`{ inline: true }`, as the rename dialog does).
+ */
+export async function renameThread(thread: Thread, title: string, o: { inline?: boolean } = {}): Promise<string | null> {
   const next = title.trim()
   if (!next || next === thread.title) return null
   try {
     useThreads.getState().upsert(await request('thread/rename', { threadId: thread.id, title: next }))
     return null
   } catch (e) {
-    notifyError(`Could not rename ${quoted(thread)}`, e)
-    return e instanceof Error ? e.message : String(e)
+    if (!o.inline) notifyError(`Could not rename ${quoted(thread)}`, e)
+    return errorMessage(e)
   }
 }
 

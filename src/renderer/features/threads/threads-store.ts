@@ -9,6 +9,8 @@ interface ThreadsState {
   replaceAll: (threads: Thread[]) => void
   upsert: (thread: Thread) => void
   remove: (threadId: string) => void
+  /** Drops every thread of a repository that is gone (the core no longer lists them). */
+  removeByRepo: (repoId: string) => void
 }
 
 /** Threads, fed by `thread/list` and the `thread/updated` / `thread/removed` notifications. */
@@ -23,6 +25,11 @@ export const useThreads = create<ThreadsState>()((set) => ({
       const byId = { ...s.byId }
       delete byId[threadId]
       return { byId }
+    }),
+  removeByRepo: (repoId) =>
+    set((s) => {
+      const kept = Object.values(s.byId).filter((t) => t.repoId !== repoId)
+      return kept.length === Object.keys(s.byId).length ? s : { byId: Object.fromEntries(kept.map((t) => [t.id, t])) }
     })
 }))
 
