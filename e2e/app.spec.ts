@@ -118,10 +118,14 @@ test('repositories, threads, dashboard, rename, archive, and state that survives
     await expect(page.getByRole('heading', { level: 1, name: 'Fix login redirect' })).toBeVisible()
   })
 
-  await test.step('Ctrl+Tab and Ctrl+Shift+Tab cycle through live threads in sidebar order', async () => {
+  await test.step('Ctrl+Tab / Ctrl+Shift+Tab (and Alt+↓ / Alt+↑) cycle through live threads in sidebar order', async () => {
     await page.keyboard.press('Control+Tab') // Fix login redirect → Add rate limiting (next repo)
     await expect(page.getByRole('heading', { level: 1, name: 'Add rate limiting' })).toBeVisible()
     await page.keyboard.press('Control+Shift+Tab')
+    await expect(page.getByRole('heading', { level: 1, name: 'Fix login redirect' })).toBeVisible()
+    await page.keyboard.press('Alt+ArrowUp') // the browser-friendly alternative
+    await expect(page.getByRole('heading', { level: 1, name: 'Investigate flaky CI' })).toBeVisible()
+    await page.keyboard.press('Alt+ArrowDown')
     await expect(page.getByRole('heading', { level: 1, name: 'Fix login redirect' })).toBeVisible()
   })
 

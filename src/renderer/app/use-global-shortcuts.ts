@@ -1,7 +1,7 @@
 import { useEffect } from 'react'
 import { liveThreadOrder } from '../features/sidebar/sidebar-rows'
 import { currentSortedRepos, currentThreadGroups } from '../features/threads/derived'
-import { hasPrimaryModifier } from '../ui/keyboard'
+import { hasPrimaryModifier, isEditable } from '../ui/keyboard'
 import { useMenu } from '../ui/menu-store'
 import { useDialogs } from './dialogs-store'
 import { useNavigation } from './navigation-store'
@@ -16,7 +16,7 @@ export function cycleThreads(direction: 1 | -1): void {
   selectThread(order[next].id)
 }
 
-/** App-wide shortcuts: new thread (⌘/Ctrl+N), dashboard (⌘/Ctrl+0), next/previous thread (Ctrl+Tab / Ctrl+Shift+Tab). */
+/** App-wide shortcuts: new thread (⌘/Ctrl+N), dashboard (⌘/Ctrl+0), next/previous thread (Ctrl+Tab / Ctrl+Shift+Tab, or Alt+↓ / Alt+↑). */
 export function useGlobalShortcuts(): void {
   useEffect(() => {
     const onKeyDown = (e: KeyboardEvent) => {
@@ -26,6 +26,11 @@ export function useGlobalShortcuts(): void {
       if (e.key === 'Tab' && e.ctrlKey && !e.altKey && !e.metaKey) {
         e.preventDefault()
         cycleThreads(e.shiftKey ? -1 : 1)
+      } else if (e.altKey && !e.ctrlKey && !e.metaKey && !e.shiftKey && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
+        // Browsers keep Ctrl+Tab for their own tabs, so browser mode also gets Alt+↓ / Alt+↑.
+        if (isEditable(e.target)) return
+        e.preventDefault()
+        cycleThreads(e.key === 'ArrowDown' ? 1 : -1)
       } else if (hasPrimaryModifier(e) && !e.shiftKey && key === 'n') {
         e.preventDefault()
         useDialogs.getState().open(currentSortedRepos().length > 0 ? { kind: 'new-thread' } : { kind: 'add-repo' })

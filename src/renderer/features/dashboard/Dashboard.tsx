@@ -35,11 +35,13 @@ export function Dashboard(): ReactElement {
           {all.length} live {all.length === 1 ? 'thread' : 'threads'} in {repos.length} {repos.length === 1 ? 'repository' : 'repositories'}
         </span>
         <span className="spacer" />
-        <button type="button" className="btn btn-primary" aria-label="New thread" disabled={repos.length === 0} onClick={() => open({ kind: 'new-thread', repoId: activeRepoId ?? undefined })}>
-          <Icon name="plus" />
-          New thread
-          <kbd className="btn-kbd">{shortcutLabel('N')}</kbd>
-        </button>
+        {repos.length > 0 && (
+          <button type="button" className="btn btn-primary" aria-label="New thread" onClick={() => open({ kind: 'new-thread', repoId: activeRepoId ?? undefined })}>
+            <Icon name="plus" />
+            New thread
+            <kbd className="btn-kbd">{shortcutLabel('N')}</kbd>
+          </button>
+        )}
       </header>
 
       {repos.length > 0 && (
