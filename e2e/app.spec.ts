@@ -166,6 +166,7 @@ test('repositories, threads, dashboard, rename, archive, and state that survives
       'Archived (1)',
       '  Investigate flaky CI (Archived)'
     ])
+    await screenshotBothThemes(page, 'after-restart')
   })
 })
 

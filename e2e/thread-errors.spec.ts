@@ -13,6 +13,7 @@ test.afterEach(async () => {
 test('a bad base ref yields an error thread with the core’s message; deleting asks first', async ({ page }) => {
   const repo = makeGitRepo('gamma-lib')
   core = await startCore()
+  await page.clock.install() // the page's clock, so the relative times can be moved forward below
   await page.goto(core.url)
   await addRepository(page, repo)
 
@@ -33,6 +34,15 @@ test('a bad base ref yields an error thread with the core’s message; deleting 
     await expect(badge).toHaveAttribute('title', /no-such-branch/)
     await expect(page.locator('.toast-error')).toContainText('no-such-branch')
     await screenshotBothThemes(page, 'thread-error')
+  })
+
+  await test.step('relative last-activity times tick forward on their own', async () => {
+    const time = threadRow(page, 'Port to new API').locator('time')
+    await expect(time).toHaveText('now')
+    await page.clock.fastForward('06:00')
+    await expect(time).toHaveText('6m')
+    await page.clock.fastForward('03:00:00')
+    await expect(time).toHaveText('3h')
   })
 
   await test.step('delete from the "…" button, confirming first', async () => {

@@ -106,7 +106,9 @@ export function ThreadRow({ p, thread, archived, selected, now }: { p: RowPlacem
         openThreadMenu(thread, { x: e.clientX, y: e.clientY }, e.currentTarget)
       }}
     >
-      <span className="thread-title">{thread.title}</span>
+      <span className="thread-title" title={thread.title}>
+        {thread.title}
+      </span>
       {!archived && <StatusBadge status={thread.status} message={thread.statusMessage} compact />}
       <time className="row-time" dateTime={new Date(at).toISOString()} title={`${archived ? 'Archived' : 'Last activity'} ${formatDateTime(at)}`}>
         {formatRelative(at, now)}
