@@ -9,7 +9,6 @@ export type ConnectionStatus =
   | 'connecting' // first attempt, nothing shown yet
   | 'connected'
   | 'reconnecting' // lost (or never reached) the core; retrying with backoff
-  | 'no-token' // a plain browser tab opened without the access token
 
 interface ConnectionState {
   status: ConnectionStatus

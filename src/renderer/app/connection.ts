@@ -2,7 +2,7 @@ import { ErrorCode } from '../../shared/errors'
 import { notifications } from '../../shared/methods'
 import type { NotificationName, NotificationOf } from '../../shared/methods'
 import type { RpcClient } from '../../shared/rpc-client'
-import { connectToCore, connectionKind } from '../lib/rpc-client'
+import { connectToCore } from '../lib/rpc-client'
 import { useRepos } from '../features/repos/repos-store'
 import { useThreads } from '../features/threads/threads-store'
 import { notifyError } from '../features/toasts/notify'
@@ -19,10 +19,6 @@ let retryTimer: ReturnType<typeof setTimeout> | null = null
 
 /** Starts the link to the core: connect, load the lists, follow notifications, reconnect when lost. */
 export function startConnection(): void {
-  if (connectionKind() === 'electron' && !/\bElectron\//.test(navigator.userAgent)) {
-    useConnection.setState({ status: 'no-token' })
-    return
-  }
   window.addEventListener('online', () => reconnectNow())
   void attempt()
 }

@@ -58,14 +58,18 @@ export function browserToken(): string | null {
   return sessionStorage.getItem('skein.token')
 }
 
+const inElectron = (): boolean => navigator.userAgent.includes('Electron/')
+
 /** Which transport this page should use. */
 export function connectionKind(): ConnectionKind {
-  return browserToken() ? 'browser' : 'electron'
+  return inElectron() ? 'electron' : 'browser'
 }
 
-function openWebSocket(token: string): Promise<WebSocket> {
+function openWebSocket(token: string | null): Promise<WebSocket> {
   const proto = window.location.protocol === 'https:' ? 'wss:' : 'ws:'
-  const ws = new WebSocket(`${proto}//${window.location.host}/rpc?token=${encodeURIComponent(token)}`)
+  // Without a token in this tab, the session cookie set on the first visit authorises the socket.
+  const query = token ? `?token=${encodeURIComponent(token)}` : ''
+  const ws = new WebSocket(`${proto}//${window.location.host}/rpc${query}`)
   return new Promise((resolve, reject) => {
     ws.addEventListener('open', () => resolve(ws), { once: true })
     ws.addEventListener('error', () => reject(new Error('Could not reach the Skein core.')), { once: true })
@@ -86,7 +90,6 @@ function waitForElectronPort(): Promise<MessagePort> {
 
 /** Opens one connection to the core. Rejects when the core cannot be reached. */
 export async function connectToCore(): Promise<RpcClient> {
-  const token = browserToken()
-  if (token) return new RpcClient(webSocketTransport(await openWebSocket(token)))
-  return new RpcClient(messagePortTransport(await waitForElectronPort()))
+  if (inElectron()) return new RpcClient(messagePortTransport(await waitForElectronPort()))
+  return new RpcClient(webSocketTransport(await openWebSocket(browserToken())))
 }

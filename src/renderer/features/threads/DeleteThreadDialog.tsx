@@ -28,7 +28,8 @@ export function DeleteThreadDialog({ threadId, onClose }: { threadId: string; on
             </>
           ) : (
             <>
-              <strong>{thread.title}</strong> and its worktree will be deleted. Uncommitted work is saved to a snapshot ref first.
+              <strong>{thread.title}</strong> and its worktree folder will be deleted. Every file in it is first saved to{' '}
+              <code>refs/skein/snapshots/{thread.id}</code>, and branch <code>{thread.branch ?? `skein/${thread.slug}`}</code> is kept.
             </>
           )}
         </>
