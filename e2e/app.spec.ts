@@ -149,7 +149,7 @@ test('repositories, threads, dashboard, rename, archive, and state that survives
   await test.step('the core crashes: a banner says so; when it is back the page reconnects', async () => {
     await core.stop('SIGKILL')
     await expect(page.getByRole('alert').filter({ hasText: 'Disconnected from the Skein core — reconnecting…' })).toBeVisible()
-    await page.screenshot({ path: join(__dirname, 'screenshots', 'disconnected-light.png') })
+    await page.screenshot({ path: join(__dirname, '..', 'test-results', 'screenshots', 'disconnected-light.png') })
     core = await launch({ home: core.home, port: core.port, token: core.token })
     await expect(page.getByText('Disconnected from the Skein core')).toBeHidden({ timeout: 20_000 })
   })

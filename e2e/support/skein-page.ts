@@ -1,7 +1,7 @@
 import { expect, type Locator, type Page } from '@playwright/test'
 import { join } from 'node:path'
 
-const SCREENSHOTS = join(__dirname, '..', 'screenshots')
+const SCREENSHOTS = join(__dirname, '..', '..', 'test-results', 'screenshots')
 
 /** The sidebar tree of repositories and threads. */
 export const tree = (page: Page): Locator => page.getByRole('tree', { name: 'Repositories and threads' })
@@ -80,7 +80,7 @@ export async function threadMenu(page: Page, title: string, item: string): Promi
   await expect(menu).toBeHidden()
 }
 
-/** Saves a screenshot in both light and dark themes (e2e/screenshots/<name>-light.png, -dark.png). */
+/** Saves a screenshot in both light and dark themes (test-results/screenshots/<name>-light.png, -dark.png). */
 export async function screenshotBothThemes(page: Page, name: string): Promise<void> {
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme })
