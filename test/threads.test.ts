@@ -218,6 +218,24 @@ describe('threads', () => {
     expect(readFileSync(join(t.worktreePath, 'kept.txt'), 'utf8')).toBe('kept\n')
   })
 
+  it('notices at once, without polling, when a worktree is deleted while the core runs', async () => {
+    const repoPath = makeRepo()
+    const { core } = await makeCore()
+    const repo = must(await core.repos.add(repoPath))
+    const t = must(await core.threads.create({ repoId: repo.id, title: 'deleted live', mode: 'worktree' }))
+    const other = must(await core.threads.create({ repoId: repo.id, title: 'untouched', mode: 'worktree' }))
+    const flagged = new Promise<Thread>((resolve) =>
+      core.bus.subscribe((name, p) => {
+        const u = (p as { thread?: Thread }).thread
+        if (name === 'thread/updated' && u?.id === t.id && u.status === 'error') resolve(u)
+      })
+    )
+    rmSync(t.worktreePath, { recursive: true, force: true })
+    const u = await flagged
+    expect(u.statusMessage).toContain('was deleted outside Skein')
+    expect(core.threads.list().find((x) => x.id === other.id)?.status).toBe('idle')
+  })
+
   it('renames, deletes (saving a snapshot first) and keeps everything across a restart', async () => {
     const repoPath = makeRepo()
     const home = tempDir('skein-home-')

@@ -47,10 +47,12 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const bus = new NotificationBus()
   const threadStore = await ThreadStore.open(dataDir, logger)
   const repoStore = await RepoStore.open(dataDir, logger, () => threadStore.reposInLogs())
-  let threads: ThreadService | null = null
-  const repos = new RepoService(git, repoStore, bus, (id) => threads?.liveCount(id) ?? 0)
-  threads = new ThreadService(git, threadStore, new WorktreeManager(git, dataDir), bus, repos, logger)
+  // Repos and threads refer to each other: a repo with live threads cannot be removed.
+  let liveCount: (repoId: string) => number = () => 0
+  const repos = new RepoService(git, repoStore, bus, (id) => liveCount(id))
+  const threads = new ThreadService(git, threadStore, new WorktreeManager(git, dataDir), bus, repos, logger)
   const rpc = new RpcServer(bus, logger)
+  liveCount = (id) => threads.liveCount(id)
   registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, host: options.host ?? {} })
   await threads.checkAllWorktrees()
 
@@ -65,6 +67,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   }
 
   const close = async () => {
+    threads.dispose()
     rpc.closeAll()
     if (socketServer) await new Promise<void>((resolve) => socketServer!.close(() => resolve()))
     await threadStore.flush()

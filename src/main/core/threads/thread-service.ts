@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { appError, ErrorCode } from '../../../shared/errors'
 import type { Repo, Thread, ThreadMode } from '../../../shared/models'
 import { err, ok, type Result } from '../../../shared/result'
@@ -11,6 +12,7 @@ import type { NotificationBus } from '../notification-bus'
 import type { ThreadStore } from '../store/thread-store'
 import { newThreadId, slugify } from './slug'
 import { snapshotRefFor, type WorktreeManager } from './worktree-manager'
+import { WorktreeWatcher } from './worktree-watcher'
 
 /** What a caller asks for when creating a thread. */
 export interface CreateThreadInput {
@@ -25,6 +27,7 @@ export class ThreadService {
   private readonly repoLock = new KeyedLock()
   private readonly threadLock = new KeyedLock()
   private readonly layouts = new Map<string, { root: string; commonDir: string }>()
+  private readonly watcher = new WorktreeWatcher((_dir, entry) => this.onWorktreeFolderChanged(entry))
 
   constructor(
     private readonly git: GitRunner,
@@ -97,6 +100,7 @@ export class ThreadService {
       }
       if (!made.ok) return made
       const { slug, path, branch } = made.value
+      this.watcher.ensure(dirname(path))
       const created = await this.persistNew({ ...base, slug, branch, worktreePath: path }, repo)
       if (!created.ok) {
         // Nothing is in the new worktree yet; take it back so a failed save leaves no stray folder.
@@ -171,11 +175,25 @@ export class ThreadService {
     })
   }
 
-  /** Marks live worktree threads whose folder has vanished; run at start-up. */
+  /** Marks live worktree threads whose folder has vanished, then watches for more; run at start-up. */
   async checkAllWorktrees(): Promise<void> {
     for (const t of this.store.list()) {
-      if (t.mode === 'worktree' && t.status !== 'archived' && t.status !== 'error') {
-        await this.threadLock.run(t.id, () => this.checkWorktree(t))
+      if (t.mode === 'worktree' && t.branch && t.status !== 'archived') {
+        this.watcher.ensure(dirname(t.worktreePath))
+        if (t.status !== 'error') await this.threadLock.run(t.id, () => this.checkWorktree(t))
+      }
+    }
+  }
+
+  /** Stops watching worktree folders. */
+  dispose(): void {
+    this.watcher.dispose()
+  }
+
+  private onWorktreeFolderChanged(entry: string): void {
+    for (const t of this.store.list()) {
+      if (t.mode === 'worktree' && t.slug === entry && t.status !== 'archived' && t.status !== 'error') {
+        void this.threadLock.run(t.id, () => this.checkWorktree(this.store.get(t.id) ?? t))
       }
     }
   }
