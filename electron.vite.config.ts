@@ -1,6 +1,15 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
+import type { Plugin } from 'vite'
+import { META_CONTENT_SECURITY_POLICY } from './src/main/core/server/csp'
+
+// Built pages carry the strict CSP; the dev server is left alone because React refresh needs an inline script.
+const cspMeta = (): Plugin => ({
+  name: 'skein-csp-meta',
+  apply: 'build',
+  transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: META_CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }]
+})
 
 // main/: the Electron shell plus the two plain-Node entry points that host the same core
 // (`serve` for browser mode, `cli` for the skein command). None of them but index imports electron.
@@ -28,6 +37,6 @@ export default defineConfig({
       minify: true,
       rollupOptions: { input: { index: resolve('src/renderer/index.html') } }
     },
-    plugins: [react()]
+    plugins: [react(), cspMeta()]
   }
 })

@@ -3,9 +3,8 @@ import { join } from 'node:path'
 import { app, BrowserWindow, dialog, Menu, MessageChannelMain, session, shell } from 'electron'
 import { createCore, type Core } from './core/core'
 import { messagePortTransport } from './core/rpc/message-port-transport'
+import { CONTENT_SECURITY_POLICY } from './core/server/csp'
 
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 
 let core: Core | null = null
 let window: BrowserWindow | null = null
@@ -60,9 +59,12 @@ if (!app.requestSingleInstanceLock()) {
     contents.setWindowOpenHandler(() => ({ action: 'deny' }))
   })
   app.whenReady().then(async () => {
-    session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } })
-    })
+    // The built page also carries the policy in a meta tag; the dev server (HMR) is left without it.
+    if (!process.env.ELECTRON_RENDERER_URL) {
+      session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+        callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } })
+      })
+    }
     session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
     Menu.setApplicationMenu(
       Menu.buildFromTemplate([

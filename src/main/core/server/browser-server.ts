@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { WebSocketServer } from 'ws'
 import type { Core } from '../core'
 import { webSocketTransport } from '../rpc/websocket-transport'
+import { CONTENT_SECURITY_POLICY } from './csp'
 import { readStatic } from './static-files'
 import { isAllowedHost, isAuthorized, requestToken, tokenCookie } from './token-auth'
 
@@ -27,8 +28,7 @@ const SECURITY_HEADERS = {
   'Referrer-Policy': 'no-referrer',
   'X-Frame-Options': 'DENY',
   'Cross-Origin-Opener-Policy': 'same-origin',
-  'Content-Security-Policy':
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY
 }
 
 function refuse(res: ServerResponse, status: number, text: string): void {
