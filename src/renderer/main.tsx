@@ -6,6 +6,7 @@ import './styles/theme.css'
 import './styles/base.css'
 import './styles/components.css'
 import './styles/views.css'
+import './styles/terminal.css'
 
 const root = document.getElementById('root')
 if (!root) throw new Error('Skein: #root is missing from index.html')

@@ -1,4 +1,5 @@
-import type { ReactElement } from 'react'
+import { useEffect, type ReactElement } from 'react'
+import { startViewingSync } from '../features/attention/viewing-sync'
 import { Sidebar } from '../features/sidebar/Sidebar'
 import { Toaster } from '../features/toasts/Toaster'
 import { MenuHost } from '../ui/Menu'
@@ -10,6 +11,7 @@ import { useGlobalShortcuts } from './use-global-shortcuts'
 /** The app shell: connection banner, sidebar, main area, and the dialog/menu/toast layers. */
 export function App(): ReactElement {
   useGlobalShortcuts()
+  useEffect(() => startViewingSync(), [])
   return (
     <div className="app">
       <ConnectionBanner />

@@ -1,5 +1,7 @@
 import type { ReactElement } from 'react'
+import { AgentSettingsDialog } from '../features/agents/AgentSettingsDialog'
 import { AddRepoDialog } from '../features/repos/AddRepoDialog'
+import { CloseTerminalDialog } from '../features/terminal/CloseTerminalDialog'
 import { DeleteThreadDialog } from '../features/threads/DeleteThreadDialog'
 import { NewThreadDialog } from '../features/threads/NewThreadDialog'
 import { RenameThreadDialog } from '../features/threads/RenameThreadDialog'
@@ -19,5 +21,9 @@ export function DialogHost(): ReactElement | null {
       return <RenameThreadDialog key={`rename:${dialog.threadId}`} threadId={dialog.threadId} onClose={close} />
     case 'delete-thread':
       return <DeleteThreadDialog key={`delete:${dialog.threadId}`} threadId={dialog.threadId} onClose={close} />
+    case 'agent-settings':
+      return <AgentSettingsDialog key={`agent-settings:${dialog.repoId ?? ''}`} repoId={dialog.repoId} onClose={close} />
+    case 'close-terminal':
+      return <CloseTerminalDialog key={`close-terminal:${dialog.ptyId}`} threadId={dialog.threadId} ptyId={dialog.ptyId} onClose={close} />
   }
 }

@@ -3,7 +3,17 @@ import { notifications } from '../../shared/methods'
 import type { NotificationName, NotificationOf } from '../../shared/methods'
 import type { RpcClient } from '../../shared/rpc-client'
 import { connectToCore } from '../lib/rpc-client'
+import { notifyIfNewlyUnread } from '../features/attention/os-notifications'
 import { useRepos } from '../features/repos/repos-store'
+import { loadPtys } from '../features/terminal/terminal-actions'
+import {
+  disposeThreadSessions,
+  poolConnectionLost,
+  poolReconnected,
+  routePtyData,
+  updateSession
+} from '../features/terminal/terminal-pool'
+import { useTerminals } from '../features/terminal/terminal-store'
 import { useThreads } from '../features/threads/threads-store'
 import { notifyError } from '../features/toasts/notify'
 import { useConnection } from './connection-store'
@@ -74,10 +84,33 @@ async function adopt(client: RpcClient): Promise<void> {
       useRepos.getState().remove(repoId)
       useThreads.getState().removeByRepo(repoId)
     }),
-    follow('thread/updated', ({ thread }) => useThreads.getState().upsert(thread)),
+    follow('thread/updated', ({ thread }) => {
+      const previous = useThreads.getState().byId[thread.id]
+      useThreads.getState().upsert(thread)
+      notifyIfNewlyUnread(previous, thread)
+    }),
     follow('thread/removed', ({ threadId }) => {
       useThreads.getState().remove(threadId)
       useNavigation.getState().forgetThread(threadId)
+      disposeThreadSessions(threadId)
+      useTerminals.getState().forgetThread(threadId)
+    }),
+    // Terminal output goes straight to its xterm, never through the startup queue or React.
+    client.on('pty/data', (raw) => {
+      const p = raw as { ptyId?: unknown; data?: unknown } | null
+      if (p && typeof p.ptyId === 'string' && typeof p.data === 'string') routePtyData(p.ptyId, p.data)
+    }),
+    follow('pty/updated', ({ pty }) => {
+      useTerminals.getState().upsert(pty)
+      updateSession(pty)
+    }),
+    follow('pty/exit', ({ ptyId, threadId, exitCode, signal }) => {
+      const known = useTerminals.getState().ptysByThread[threadId]?.find((p) => p.id === ptyId)
+      if (known && known.state === 'running') {
+        const ended = { ...known, state: 'exited' as const, exitCode, signal, endedAt: Date.now() }
+        useTerminals.getState().upsert(ended)
+        updateSession(ended)
+      }
     })
   ]
   client.onClose(() => {
@@ -85,6 +118,7 @@ async function adopt(client: RpcClient): Promise<void> {
     if (live !== client) return
     live = null
     setRpcClient(null)
+    poolConnectionLost()
     useConnection.setState({ status: 'reconnecting' })
     scheduleRetry()
   })
@@ -101,6 +135,16 @@ async function adopt(client: RpcClient): Promise<void> {
   for (const fn of queued) fn()
   const selected = useNavigation.getState().selectedThreadId
   if (selected && !useThreads.getState().byId[selected]) useNavigation.getState().forgetThread(selected)
+  // After a reconnect: terminals re-attach (replaying their scrollback) and their tab lists refresh.
+  const byId = useThreads.getState().byId
+  for (const threadId of Object.keys(useTerminals.getState().ptysByThread)) {
+    if (byId[threadId]) void loadPtys(threadId)
+    else {
+      disposeThreadSessions(threadId)
+      useTerminals.getState().forgetThread(threadId)
+    }
+  }
+  poolReconnected()
 }
 
 function scheduleRetry(): void {

@@ -6,6 +6,8 @@ export type OpenDialog =
   | { kind: 'new-thread'; repoId?: string }
   | { kind: 'rename-thread'; threadId: string }
   | { kind: 'delete-thread'; threadId: string }
+  | { kind: 'agent-settings'; repoId?: string }
+  | { kind: 'close-terminal'; threadId: string; ptyId: string }
 
 interface DialogsState {
   dialog: OpenDialog | null

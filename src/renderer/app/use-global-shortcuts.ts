@@ -1,5 +1,6 @@
 import { useEffect } from 'react'
 import { liveThreadOrder } from '../features/sidebar/sidebar-rows'
+import { focusThreadTerminal, newShellInSelectedThread } from '../features/terminal/terminal-actions'
 import { currentSortedRepos, currentThreadGroups } from '../features/threads/derived'
 import { hasPrimaryModifier, isEditable } from '../ui/keyboard'
 import { useMenu } from '../ui/menu-store'
@@ -16,13 +17,27 @@ export function cycleThreads(direction: 1 | -1): void {
   selectThread(order[next].id)
 }
 
-/** App-wide shortcuts: new thread (⌘/Ctrl+N), dashboard (⌘/Ctrl+0), next/previous thread (Ctrl+Tab / Ctrl+Shift+Tab, or Alt+↓ / Alt+↑). */
+/** True when the key goes to a terminal (xterm's hidden textarea, or its find bar). */
+const inTerminal = (target: EventTarget | null): boolean => target instanceof Element && !!target.closest('.terminal-view')
+
+/**
+ * App-wide shortcuts: new thread (⌘/Ctrl+N), dashboard (⌘/Ctrl+0), next/previous thread (Ctrl+Tab /
+ * Ctrl+Shift+Tab, or Alt+↓ / Alt+↑), terminal (⌘/Ctrl+`) and new shell (⌘/Ctrl+Shift+`).
+ * While a terminal has focus only the two terminal shortcuts (and ⌘ ones on macOS) apply: the rest belong to the shell.
+ */
 export function useGlobalShortcuts(): void {
   useEffect(() => {
     const onKeyDown = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.isComposing) return
       if (useDialogs.getState().dialog || useMenu.getState().menu) return
       const key = e.key.toLowerCase()
+      if (hasPrimaryModifier(e) && e.code === 'Backquote') {
+        e.preventDefault()
+        if (e.shiftKey) newShellInSelectedThread()
+        else focusThreadTerminal()
+        return
+      }
+      if (inTerminal(e.target) && (e.ctrlKey || e.altKey)) return
       if (e.key === 'Tab' && e.ctrlKey && !e.altKey && !e.metaKey) {
         e.preventDefault()
         cycleThreads(e.shiftKey ? -1 : 1)

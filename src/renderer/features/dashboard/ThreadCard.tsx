@@ -10,10 +10,10 @@ import { openThreadMenu } from '../threads/thread-menu'
 export function ThreadCard({ thread, repoName, now }: { thread: Thread; repoName: string; now: number }): ReactElement {
   const select = useNavigation((s) => s.selectThread)
   return (
-    <div role="listitem" aria-label={thread.title} className="card-cell" data-thread-id={thread.id}>
+    <div role="listitem" aria-label={thread.unread ? `${thread.title} (unread)` : thread.title} className="card-cell" data-thread-id={thread.id}>
       <button
         type="button"
-        className={`thread-card status-${thread.status}`}
+        className={`thread-card status-${thread.status}${thread.agent?.activity === 'waiting' ? ' is-waiting' : ''}${thread.unread ? ' is-unread' : ''}`}
         onClick={() => select(thread.id)}
         onContextMenu={(e) => {
           e.preventDefault()
@@ -21,12 +21,15 @@ export function ThreadCard({ thread, repoName, now }: { thread: Thread; repoName
         }}
       >
         <span className="card-top">
-          <StatusBadge status={thread.status} message={thread.statusMessage} />
+          <StatusBadge status={thread.status} agent={thread.agent} message={thread.statusMessage} />
           <time className="card-time" dateTime={new Date(thread.lastActivityAt).toISOString()} title={`Last activity ${formatDateTime(thread.lastActivityAt)}`}>
             {formatRelative(thread.lastActivityAt, now)}
           </time>
         </span>
-        <span className="card-title">{thread.title}</span>
+        <span className="card-title">
+          {thread.unread && <span className="unread-dot" title="Unread: something happened while you were away" aria-hidden="true" />}
+          {thread.title}
+        </span>
         <span className="card-meta">
           <span className="card-repo">{repoName}</span>
           {thread.branch && (

@@ -4,7 +4,7 @@ import { useDialogs } from '../../app/dialogs-store'
 import { useNavigation } from '../../app/navigation-store'
 import { formatDateTime, formatRelative } from '../../ui/clock'
 import { Icon } from '../../ui/Icon'
-import { StatusBadge, statusLabels } from '../../ui/StatusBadge'
+import { activityOf, StatusBadge } from '../../ui/StatusBadge'
 import { openRepoMenu } from '../repos/repo-actions'
 import { openThreadMenu } from '../threads/thread-menu'
 import { useSidebar } from './sidebar-store'
@@ -91,25 +91,28 @@ export function RepoRow({ p, repo, liveCount, collapsed }: { p: RowPlacement; re
 export function ThreadRow({ p, thread, archived, selected, now }: { p: RowPlacement; thread: Thread; archived: boolean; selected: boolean; now: number }): ReactElement {
   const select = useNavigation((s) => s.selectThread)
   const at = archived ? (thread.archivedAt ?? thread.lastActivityAt) : thread.lastActivityAt
+  const unread = thread.unread && !archived
   return (
     <div
       {...rowProps(p)}
       role="treeitem"
       aria-level={2}
       aria-selected={selected}
-      aria-label={`${thread.title} (${statusLabels[thread.status]})`}
+      aria-label={`${thread.title} (${activityOf(thread.status, thread.agent).label}${unread ? ', unread' : ''})`}
       data-thread-id={thread.id}
-      className={`tree-row thread-row${selected ? ' is-selected' : ''}${archived ? ' is-archived' : ''}`}
+      data-unread={unread || undefined}
+      className={`tree-row thread-row${selected ? ' is-selected' : ''}${archived ? ' is-archived' : ''}${unread ? ' is-unread' : ''}`}
       onClick={() => select(thread.id)}
       onContextMenu={(e) => {
         e.preventDefault()
         openThreadMenu(thread, { x: e.clientX, y: e.clientY }, e.currentTarget)
       }}
     >
+      {unread && <span className="unread-dot" title="Unread: something happened while you were away" aria-hidden="true" />}
       <span className="thread-title" title={thread.title}>
         {thread.title}
       </span>
-      {!archived && <StatusBadge status={thread.status} message={thread.statusMessage} compact />}
+      {!archived && <StatusBadge status={thread.status} agent={thread.agent} message={thread.statusMessage} compact />}
       <time className="row-time" dateTime={new Date(at).toISOString()} title={`${archived ? 'Archived' : 'Last activity'} ${formatDateTime(at)}`}>
         {formatRelative(at, now)}
       </time>

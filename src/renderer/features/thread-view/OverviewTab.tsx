@@ -43,7 +43,7 @@ export function OverviewTab({ thread }: { thread: Thread }): ReactElement {
         </h2>
         <dl className="details">
           <Row label="Status">
-            <StatusBadge status={thread.status} message={thread.statusMessage} />
+            <StatusBadge status={thread.status} agent={thread.agent} message={thread.statusMessage} />
           </Row>
           <Row label="Repository">
             <span>{repo?.name ?? 'Unknown repository'}</span>

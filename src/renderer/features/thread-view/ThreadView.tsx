@@ -9,7 +9,8 @@ export function ThreadView({ thread }: { thread: Thread }): ReactElement {
   const tabs = tabsFor(thread)
   const stored = useThreadView((s) => s.tabByThread[thread.id])
   const setTab = useThreadView((s) => s.setTab)
-  const current = tabs.find((t) => t.id === stored) ?? tabs[0]
+  // Threads with an agent session open on their terminal; others on the overview.
+  const current = tabs.find((t) => t.id === (stored ?? (thread.agent ? 'terminal' : undefined))) ?? tabs[0]
   const baseId = useId()
   const tabId = (id: ThreadTabId) => `${baseId}-tab-${id}`
   const panelId = (id: ThreadTabId) => `${baseId}-panel-${id}`
@@ -45,7 +46,7 @@ export function ThreadView({ thread }: { thread: Thread }): ReactElement {
           </button>
         ))}
       </div>
-      <div className="tab-panel" role="tabpanel" id={panelId(current.id)} aria-labelledby={tabId(current.id)}>
+      <div className={`tab-panel tab-panel-${current.id}`} role="tabpanel" id={panelId(current.id)} aria-labelledby={tabId(current.id)}>
         <Panel thread={thread} />
       </div>
     </section>

@@ -1,12 +1,13 @@
 import type { ReactElement } from 'react'
 import type { Thread } from '../../../shared/models'
+import { TerminalPanel } from '../terminal/TerminalPanel'
 import { OverviewTab } from './OverviewTab'
 
 /**
  * Every tab a thread view can show. Later issues extend this union and the list below
  * ('conversation', 'terminal', 'changes', 'ci'); nothing else needs to change.
  */
-export type ThreadTabId = 'overview'
+export type ThreadTabId = 'overview' | 'terminal'
 
 /** One tab of the thread view. */
 export interface ThreadTab {
@@ -19,7 +20,10 @@ export interface ThreadTab {
 }
 
 /** The tabs, in the order they appear. */
-export const threadTabs: readonly ThreadTab[] = [{ id: 'overview', label: 'Overview', Panel: OverviewTab }]
+export const threadTabs: readonly ThreadTab[] = [
+  { id: 'overview', label: 'Overview', Panel: OverviewTab },
+  { id: 'terminal', label: 'Terminal', Panel: TerminalPanel }
+]
 
 /** The tabs that apply to a thread. */
 export const tabsFor = (thread: Thread): ThreadTab[] => threadTabs.filter((t) => t.available?.(thread) ?? true)

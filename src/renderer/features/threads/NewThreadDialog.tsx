@@ -4,6 +4,9 @@ import { useDialogs } from '../../app/dialogs-store'
 import { useNavigation } from '../../app/navigation-store'
 import { errorMessage, request } from '../../app/rpc'
 import { Dialog, FormError } from '../../ui/Dialog'
+import { AgentFields, useAgentChoice } from '../agents/AgentFields'
+import { askNotificationPermission } from '../attention/os-notifications'
+import { useThreadView } from '../thread-view/thread-view-store'
 import { notifyError } from '../toasts/notify'
 import { useSortedRepos } from './derived'
 import { useThreads } from './threads-store'
@@ -15,7 +18,7 @@ const modes: Array<{ value: ThreadMode; label: string; hint: string }> = [
   { value: 'local', label: 'Local', hint: "Works in the repository's own checkout. Best for read-only investigations." }
 ]
 
-/** Creates a thread: repository, title, base ref (completed from the repo's branches) and mode. */
+/** Creates a thread: repository, title, base ref (completed from the repo's branches), mode, and the agent to start. */
 export function NewThreadDialog({ initialRepoId, onClose }: { initialRepoId?: string; onClose: () => void }): ReactElement {
   const repos = useSortedRepos()
   const selectedRepoId = useThreads((s) => {
@@ -35,6 +38,7 @@ export function NewThreadDialog({ initialRepoId, onClose }: { initialRepoId?: st
   const [error, setError] = useState<string | null>(null)
   const titleRef = useRef<HTMLInputElement>(null)
   const listId = useId()
+  const agent = useAgentChoice(repoId || undefined)
 
   useEffect(() => {
     if (!repoId) return
@@ -83,9 +87,19 @@ export function NewThreadDialog({ initialRepoId, onClose }: { initialRepoId?: st
     }
     setBusy(true)
     setError(null)
+    const profile = agent.profile
+    if (profile) askNotificationPermission() // a user gesture, the first time an agent may want attention
     try {
-      const thread = await request('thread/create', { repoId, title: title.trim(), baseRef: baseRef.trim() || undefined, mode })
+      const thread = await request('thread/create', {
+        repoId,
+        title: title.trim(),
+        baseRef: baseRef.trim() || undefined,
+        mode,
+        profileId: profile?.id,
+        prompt: profile?.acceptsPrompt && agent.prompt.trim() ? agent.prompt : undefined
+      })
       useThreads.getState().upsert(thread)
+      if (profile) useThreadView.getState().setTab(thread.id, 'terminal')
       useNavigation.getState().selectThread(thread.id)
       onClose()
       if (thread.status === 'error') notifyError(`“${thread.title}” could not be set up`, new Error(thread.statusMessage ?? 'The core reported an error.'))
@@ -105,7 +119,7 @@ export function NewThreadDialog({ initialRepoId, onClose }: { initialRepoId?: st
   }
 
   return (
-    <Dialog title="New thread" onClose={onClose} initialFocus={titleRef} width={500}>
+    <Dialog title="New thread" onClose={onClose} initialFocus={titleRef} width={540}>
       <form className="dialog-body" onSubmit={submit} onKeyDown={onKeyDown} noValidate>
         <label className="field-label" htmlFor="new-thread-repo">
           Repository
@@ -174,6 +188,8 @@ export function NewThreadDialog({ initialRepoId, onClose }: { initialRepoId?: st
             ))}
           </div>
         </fieldset>
+
+        <AgentFields agent={agent} onSubmit={() => void submit()} />
 
         <FormError message={error} />
         <footer className="dialog-footer">

@@ -1,0 +1,85 @@
+import { useId, type ReactElement } from 'react'
+import type { AgentProfile, ProfileId } from '../../../shared/models'
+
+/** The radio value for "no agent yet". */
+export const NO_PROFILE = 'none'
+
+/** A choice in the picker: a profile, or no session at all. */
+export type ProfileChoice = ProfileId | typeof NO_PROFILE
+
+/**
+ * Radio list of agent profiles. Profiles that cannot run here are disabled and show the core's
+ * explanation (with its install hint) right under their name.
+ */
+export function ProfilePicker({
+  profiles,
+  value,
+  onChange,
+  defaultProfile,
+  allowNone = false,
+  legend = 'Agent'
+}: {
+  profiles: AgentProfile[] | null
+  value: ProfileChoice
+  onChange: (choice: ProfileChoice) => void
+  defaultProfile?: ProfileId
+  allowNone?: boolean
+  legend?: string
+}): ReactElement {
+  const name = useId()
+  return (
+    <fieldset className="profile-field">
+      <legend className="field-label">{legend}</legend>
+      {profiles === null ? (
+        <p className="field-hint" aria-busy="true">
+          Looking for agent CLIs…
+        </p>
+      ) : (
+        <div className="profile-options">
+          {profiles.map((p) => (
+            <ProfileOption key={p.id} name={name} profile={p} checked={value === p.id} isDefault={p.id === defaultProfile} onSelect={() => onChange(p.id)} />
+          ))}
+          {allowNone && (
+            <label className={`profile-option${value === NO_PROFILE ? ' is-checked' : ''}`}>
+              <input type="radio" name={name} value={NO_PROFILE} checked={value === NO_PROFILE} onChange={() => onChange(NO_PROFILE)} />
+              <span className="profile-text">
+                <span className="profile-label">No agent yet</span>
+                <span className="profile-hint">Start a session later from the Terminal tab.</span>
+              </span>
+            </label>
+          )}
+        </div>
+      )}
+    </fieldset>
+  )
+}
+
+function ProfileOption(props: { name: string; profile: AgentProfile; checked: boolean; isDefault: boolean; onSelect: () => void }): ReactElement {
+  const { profile: p } = props
+  const problemId = useId()
+  return (
+    <label className={`profile-option${props.checked ? ' is-checked' : ''}${p.available ? '' : ' is-unavailable'}`}>
+      <input
+        type="radio"
+        name={props.name}
+        value={p.id}
+        checked={props.checked}
+        disabled={!p.available}
+        aria-describedby={p.problem ? problemId : undefined}
+        onChange={props.onSelect}
+      />
+      <span className="profile-text">
+        <span className="profile-label">
+          {p.label}
+          {props.isDefault && <span className="profile-default">default</span>}
+        </span>
+        {p.command && <code className="profile-command">{p.command}</code>}
+        {p.problem && (
+          <span id={problemId} className="profile-problem">
+            {p.problem}
+          </span>
+        )}
+      </span>
+    </label>
+  )
+}

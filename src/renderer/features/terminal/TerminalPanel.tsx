@@ -1,0 +1,60 @@
+import { useEffect, type ReactElement } from 'react'
+import type { Thread } from '../../../shared/models'
+import { Icon } from '../../ui/Icon'
+import { StartSession } from './StartSession'
+import { loadPtys } from './terminal-actions'
+import { resolveActiveTab, useTerminals } from './terminal-store'
+import { TerminalTabs } from './TerminalTabs'
+import { TerminalView } from './TerminalView'
+
+/** The Terminal tab of a thread: its terminals' tab strip over the one shown, or the profile picker. */
+export function TerminalPanel({ thread }: { thread: Thread }): ReactElement {
+  const ptys = useTerminals((s) => s.ptysByThread[thread.id])
+  const picked = useTerminals((s) => s.activeByThread[thread.id])
+  const error = useTerminals((s) => s.errorByThread[thread.id])
+  const agentPtyId = thread.agent?.ptyId
+
+  useEffect(() => {
+    void loadPtys(thread.id)
+  }, [thread.id])
+
+  // A session started elsewhere (the CLI, another window): fetch the list again to show its tab.
+  useEffect(() => {
+    const known = useTerminals.getState().ptysByThread[thread.id]
+    if (agentPtyId && known && !known.some((p) => p.id === agentPtyId)) void loadPtys(thread.id)
+  }, [thread.id, agentPtyId])
+
+  const active = resolveActiveTab(ptys, picked)
+  const pty = ptys?.find((p) => p.id === active)
+
+  return (
+    <div className="terminal-panel">
+      <TerminalTabs thread={thread} ptys={ptys ?? []} active={active} />
+      {error && (
+        <div className="banner banner-error terminal-error" role="alert">
+          <Icon name="alert" size={15} />
+          <span className="terminal-error-text">{error}</span>
+          <button
+            type="button"
+            className="icon-btn"
+            aria-label="Dismiss error"
+            onClick={() => useTerminals.getState().setError(thread.id, null)}
+          >
+            <Icon name="close" size={12} />
+          </button>
+        </div>
+      )}
+      <div className="terminal-body">
+        {!ptys ? (
+          <div className="empty-state" aria-busy="true">
+            <div className="spinner" aria-hidden="true" />
+          </div>
+        ) : pty ? (
+          <TerminalView key={pty.id} pty={pty} />
+        ) : (
+          <StartSession thread={thread} />
+        )}
+      </div>
+    </div>
+  )
+}

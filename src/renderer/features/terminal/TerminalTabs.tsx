@@ -1,0 +1,118 @@
+import type { KeyboardEvent, ReactElement } from 'react'
+import type { PtyInfo, Thread } from '../../../shared/models'
+import { useDialogs } from '../../app/dialogs-store'
+import { Icon } from '../../ui/Icon'
+import { isMac } from '../../ui/keyboard'
+import { profileLabel } from '../agents/profiles-store'
+import { isArchived } from '../threads/threads-store'
+import { closePty, openShell } from './terminal-actions'
+import { focusTerminal } from './terminal-pool'
+import { START_TAB, useTerminals } from './terminal-store'
+
+/** The label of a terminal tab: the profile for an agent session, "Terminal N" for extra shells. */
+export function terminalLabel(pty: PtyInfo, ptys: PtyInfo[]): string {
+  if (pty.kind === 'agent') return profileLabel(pty.profileId)
+  const shells = ptys.filter((p) => p.kind === 'shell')
+  return `Terminal ${shells.indexOf(pty) + 1}`
+}
+
+/** "exited 0", "exited 1", "ended" (killed by a signal or when Skein quit), or null while running. */
+export function exitText(pty: PtyInfo): string | null {
+  if (pty.state !== 'exited') return null
+  return pty.exitCode !== null ? `exited ${pty.exitCode}` : 'ended'
+}
+
+const newShellShortcut = isMac ? '⌘⇧`' : 'Ctrl+Shift+`'
+
+/** The strip of a thread's terminals: the agent session first, then shells, a "+" for another shell. */
+export function TerminalTabs({ thread, ptys, active }: { thread: Thread; ptys: PtyInfo[]; active: string }): ReactElement {
+  const setActive = useTerminals((s) => s.setActive)
+  const busy = useTerminals((s) => !!s.busyByThread[thread.id])
+  const hasAgent = ptys.some((p) => p.kind === 'agent')
+  const ids = [...(hasAgent ? [] : [START_TAB]), ...ptys.map((p) => p.id)]
+  const archived = isArchived(thread)
+
+  const select = (id: string) => {
+    setActive(thread.id, id)
+    if (id !== START_TAB) focusTerminal(id)
+  }
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const delta = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0
+    if (!delta) return
+    e.preventDefault()
+    const next = ids[(ids.indexOf(active) + delta + ids.length) % ids.length]
+    setActive(thread.id, next)
+    document.querySelector<HTMLElement>(`[data-terminal-tab="${CSS.escape(next)}"]`)?.focus()
+  }
+
+  const close = (pty: PtyInfo) => {
+    if (pty.state === 'running') useDialogs.getState().open({ kind: 'close-terminal', threadId: thread.id, ptyId: pty.id })
+    else void closePty(pty)
+  }
+
+  return (
+    <div className="terminal-tabs">
+      <div className="terminal-tablist" role="tablist" aria-label="Terminals" onKeyDown={onKeyDown}>
+        {!hasAgent && (
+          <div className={`term-tab${active === START_TAB ? ' is-active' : ''}`}>
+            <button
+              type="button"
+              role="tab"
+              className="term-tab-button"
+              data-terminal-tab={START_TAB}
+              aria-selected={active === START_TAB}
+              tabIndex={active === START_TAB ? 0 : -1}
+              onClick={() => select(START_TAB)}
+            >
+              <Icon name="plus" size={12} />
+              Start agent
+            </button>
+          </div>
+        )}
+        {ptys.map((p) => {
+          const label = terminalLabel(p, ptys)
+          const exited = exitText(p)
+          const selected = p.id === active
+          return (
+            <div key={p.id} className={`term-tab${selected ? ' is-active' : ''}${exited ? ' is-exited' : ''}`}>
+              <button
+                type="button"
+                role="tab"
+                className="term-tab-button"
+                data-terminal-tab={p.id}
+                aria-selected={selected}
+                aria-label={exited ? `${label}, ${exited}` : label}
+                title={p.command || label}
+                tabIndex={selected ? 0 : -1}
+                onClick={() => select(p.id)}
+              >
+                <span className={`term-dot${exited ? '' : ' is-running'}`} aria-hidden="true" />
+                <span className="term-tab-label">{label}</span>
+                {exited && (
+                  <span className={`term-exit${p.exitCode ? ' is-failed' : ''}`} aria-hidden="true">
+                    {exited}
+                  </span>
+                )}
+              </button>
+              <button type="button" className="icon-btn term-tab-close" tabIndex={-1} aria-label={`Close ${label}`} title={`Close ${label}`} onClick={() => close(p)}>
+                <Icon name="close" size={11} />
+              </button>
+            </div>
+          )
+        })}
+      </div>
+      <button
+        type="button"
+        className="icon-btn term-new"
+        aria-label="New shell"
+        aria-keyshortcuts={isMac ? 'Meta+Shift+`' : 'Control+Shift+`'}
+        title={archived ? 'Restore the thread to open a shell' : `New shell (${newShellShortcut})`}
+        disabled={busy || archived}
+        onClick={() => void openShell(thread.id)}
+      >
+        <Icon name="plus" size={14} />
+      </button>
+    </div>
+  )
+}

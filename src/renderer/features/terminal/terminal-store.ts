@@ -1,0 +1,103 @@
+import { create } from 'zustand'
+import type { PtyInfo } from '../../../shared/models'
+
+/** The pseudo-tab shown when a thread has no agent session: the profile picker. */
+export const START_TAB = 'start'
+
+interface TerminalState {
+  /** Each thread's terminals (running and ended), once `pty/list` answered for it. */
+  ptysByThread: Record<string, PtyInfo[]>
+  /** The terminal tab picked in each thread (a pty id or START_TAB); unset: the agent session. */
+  activeByThread: Record<string, string>
+  /** Why the last open/start in a thread failed, shown over the terminal area until dismissed. */
+  errorByThread: Record<string, string>
+  /** Why attaching to a pty failed (worktree gone, core restarted without it…). */
+  errorByPty: Record<string, string>
+  /** Threads with an open/start request in flight. */
+  busyByThread: Record<string, boolean>
+  /** Replaces a thread's list with the core's, keeping states that moved on meanwhile (running → exited). */
+  setList: (threadId: string, ptys: PtyInfo[]) => void
+  /** Adds or updates one pty (a `pty/updated` notification, or a pty we just opened). */
+  upsert: (pty: PtyInfo) => void
+  remove: (pty: Pick<PtyInfo, 'id' | 'threadId'>) => void
+  forgetThread: (threadId: string) => void
+  setActive: (threadId: string, tab: string) => void
+  setError: (threadId: string, message: string | null) => void
+  setPtyError: (ptyId: string, message: string | null) => void
+  setBusy: (threadId: string, busy: boolean) => void
+}
+
+const without = <T,>(record: Record<string, T>, key: string): Record<string, T> => {
+  if (!(key in record)) return record
+  const next = { ...record }
+  delete next[key]
+  return next
+}
+
+/** Agent sessions first, then extra shells, each oldest first. */
+export function sortPtys(ptys: PtyInfo[]): PtyInfo[] {
+  return [...ptys].sort((a, b) => (a.kind === b.kind ? a.startedAt - b.startedAt || a.id.localeCompare(b.id) : a.kind === 'agent' ? -1 : 1))
+}
+
+/** Terminal tabs per thread: the ptys, which one is shown, and errors to show in the terminal area. */
+export const useTerminals = create<TerminalState>()((set) => ({
+  ptysByThread: {},
+  activeByThread: {},
+  errorByThread: {},
+  errorByPty: {},
+  busyByThread: {},
+  setList: (threadId, ptys) =>
+    set((s) => {
+      const known = new Map((s.ptysByThread[threadId] ?? []).map((p) => [p.id, p]))
+      const merged = ptys.map((p) => (known.get(p.id)?.state === 'exited' && p.state === 'running' ? known.get(p.id)! : p))
+      for (const p of known.values()) if (!merged.some((m) => m.id === p.id) && p.state === 'running') merged.push(p)
+      return { ptysByThread: { ...s.ptysByThread, [threadId]: sortPtys(merged) } }
+    }),
+  upsert: (pty) =>
+    set((s) => {
+      const list = s.ptysByThread[pty.threadId]
+      if (!list) return s // not loaded yet: `pty/list` will bring it
+      const next = list.some((p) => p.id === pty.id) ? list.map((p) => (p.id === pty.id ? pty : p)) : [...list, pty]
+      return { ptysByThread: { ...s.ptysByThread, [pty.threadId]: sortPtys(next) } }
+    }),
+  remove: (pty) =>
+    set((s) => {
+      const list = s.ptysByThread[pty.threadId]
+      if (!list) return s
+      return { ptysByThread: { ...s.ptysByThread, [pty.threadId]: list.filter((p) => p.id !== pty.id) }, errorByPty: without(s.errorByPty, pty.id) }
+    }),
+  forgetThread: (threadId) =>
+    set((s) => ({
+      ptysByThread: without(s.ptysByThread, threadId),
+      activeByThread: without(s.activeByThread, threadId),
+      errorByThread: without(s.errorByThread, threadId),
+      busyByThread: without(s.busyByThread, threadId)
+    })),
+  setActive: (threadId, tab) => set((s) => ({ activeByThread: { ...s.activeByThread, [threadId]: tab } })),
+  setError: (threadId, message) =>
+    set((s) => ({ errorByThread: message === null ? without(s.errorByThread, threadId) : { ...s.errorByThread, [threadId]: message } })),
+  setPtyError: (ptyId, message) =>
+    set((s) => ({ errorByPty: message === null ? without(s.errorByPty, ptyId) : { ...s.errorByPty, [ptyId]: message } })),
+  setBusy: (threadId, busy) => set((s) => ({ busyByThread: busy ? { ...s.busyByThread, [threadId]: true } : without(s.busyByThread, threadId) }))
+}))
+
+/**
+ * The tab a thread's terminal area shows: the one picked if it still exists, else its newest running
+ * (or latest) agent session, else the start pseudo-tab, which is offered while there is no agent session.
+ */
+export function resolveActiveTab(ptys: PtyInfo[] | undefined, picked: string | undefined): string {
+  const list = ptys ?? []
+  const agents = list.filter((p) => p.kind === 'agent')
+  if (picked === START_TAB && agents.length === 0) return START_TAB
+  if (picked && list.some((p) => p.id === picked)) return picked
+  const agent = agents.find((p) => p.state === 'running') ?? agents[agents.length - 1]
+  return agent?.id ?? START_TAB
+}
+
+/** The pty shown in a thread's terminal area right now, read outside React. */
+export function activePty(threadId: string): PtyInfo | null {
+  const s = useTerminals.getState()
+  const ptys = s.ptysByThread[threadId]
+  const tab = resolveActiveTab(ptys, s.activeByThread[threadId])
+  return ptys?.find((p) => p.id === tab) ?? null
+}
