@@ -26,7 +26,9 @@ const thread = (id: string, title = id): Thread => ({
   createdAt: 1,
   lastActivityAt: 1,
   archivedAt: null,
-  snapshotRef: null
+  snapshotRef: null,
+  agent: null,
+  unread: false
 })
 
 async function storeWith(home: string, n: number): Promise<ThreadStore> {

@@ -24,6 +24,11 @@ export const ErrorCode = {
   NotSkeinWorktree: 1104,
   InvalidThreadState: 1105,
   WorktreePathTaken: 1106,
+  // Terminals and agents
+  PtyNotFound: 1501,
+  PtyExited: 1502,
+  PtySpawnFailed: 1503,
+  ProfileUnavailable: 1504,
   // Infrastructure
   GitFailed: 1201,
   StorageFailed: 1301,

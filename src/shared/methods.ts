@@ -1,10 +1,12 @@
 import { z } from 'zod'
-import { Repo, Thread, ThreadMode } from './models'
+import { AgentProfile, ProfileId, PtyInfo, Repo, Thread, ThreadMode } from './models'
 
 const threadId = z.string().min(1, 'threadId is required')
 const repoId = z.string().min(1, 'repoId is required')
 const title = z.string().trim().min(1, 'A title is required').max(200, 'A title is at most 200 characters')
 const Ok = z.object({ ok: z.literal(true) })
+const ptyId = z.string().min(1, 'ptyId is required')
+const size = (what: string) => z.number().int(`${what} must be a whole number`).min(1, `${what} must be at least 1`).max(2000, `${what} must be at most 2000`)
 
 /** Every request method: its params and result schemas. The core validates params against these. */
 export const methods = {
@@ -42,7 +44,11 @@ export const methods = {
       repoId,
       title,
       baseRef: z.string().trim().min(1).optional(),
-      mode: ThreadMode.default('worktree')
+      mode: ThreadMode.default('worktree'),
+      /** Start this agent profile in the new thread; omitted: no session yet. */
+      profileId: ProfileId.optional(),
+      /** A first prompt for the agent, passed the way its CLI accepts one. */
+      prompt: z.string().max(100_000).optional()
     }),
     result: Thread
   },
@@ -56,7 +62,45 @@ export const methods = {
   'thread/rename': { params: z.object({ threadId, title }), result: Thread },
   'thread/archive': { params: z.object({ threadId }), result: Thread },
   'thread/restore': { params: z.object({ threadId }), result: Thread },
-  'thread/delete': { params: z.object({ threadId }), result: Ok }
+  'thread/delete': { params: z.object({ threadId }), result: Ok },
+  /** Which thread this client shows (null: none); a viewed thread is never marked unread. */
+  'thread/setViewing': { params: z.object({ threadId: z.string().nullable() }), result: Ok },
+  'thread/markRead': { params: z.object({ threadId }), result: Thread },
+
+  'pty/open': {
+    params: z.object({
+      threadId,
+      kind: z.enum(['agent', 'shell']).default('shell'),
+      profileId: ProfileId.optional(),
+      prompt: z.string().max(100_000).optional(),
+      cols: size('cols').default(80),
+      rows: size('rows').default(24)
+    }),
+    result: PtyInfo
+  },
+  'pty/list': { params: z.object({ threadId }), result: z.object({ ptys: z.array(PtyInfo) }) },
+  /** Starts sending this pty's output to the caller; returns the scrollback to show first. */
+  'pty/attach': { params: z.object({ ptyId }), result: z.object({ pty: PtyInfo, scrollback: z.string() }) },
+  'pty/detach': { params: z.object({ ptyId }), result: Ok },
+  'pty/write': { params: z.object({ ptyId, data: z.string().max(1_000_000) }), result: Ok },
+  'pty/resize': { params: z.object({ ptyId, cols: size('cols'), rows: size('rows') }), result: Ok },
+  /** The caller has rendered this many more characters of the pty's output (flow control). */
+  'pty/ack': { params: z.object({ ptyId, chars: z.number().int().min(0) }), result: Ok },
+  'pty/close': { params: z.object({ ptyId }), result: Ok },
+
+  'profile/list': {
+    params: z.object({ repoId: z.string().optional() }).default({}),
+    result: z.object({ profiles: z.array(AgentProfile), defaultProfile: ProfileId })
+  },
+  /** Sets the default profile and custom command, globally or for one repository. */
+  'profile/configure': {
+    params: z.object({
+      repoId: z.string().optional(),
+      defaultProfile: ProfileId.optional(),
+      customCommand: z.string().max(4000).nullable().optional()
+    }),
+    result: z.object({ profiles: z.array(AgentProfile), defaultProfile: ProfileId })
+  }
 } as const
 
 /** Every notification the core pushes: its params schema. */
@@ -64,7 +108,12 @@ export const notifications = {
   'repo/updated': z.object({ repo: Repo }),
   'repo/removed': z.object({ repoId: z.string() }),
   'thread/updated': z.object({ thread: Thread }),
-  'thread/removed': z.object({ threadId: z.string(), repoId: z.string() })
+  'thread/removed': z.object({ threadId: z.string(), repoId: z.string() }),
+  /** Output of a pty, sent only to clients attached to it. */
+  'pty/data': z.object({ ptyId: z.string(), data: z.string() }),
+  'pty/exit': z.object({ ptyId: z.string(), threadId: z.string(), exitCode: z.number().nullable(), signal: z.number().nullable() }),
+  /** A pty was opened or changed state; every client gets it (for terminal tabs). */
+  'pty/updated': z.object({ pty: PtyInfo })
 } as const
 
 /** Name of a request method. */

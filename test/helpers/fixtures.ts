@@ -48,9 +48,9 @@ export function makeRepo(name = 'repo'): string {
 }
 
 /** A core on a temp SKEIN_HOME, with warnings captured. */
-export async function makeCore(home = tempDir('skein-home-'), options: { listenSocket?: boolean } = {}): Promise<{ core: Core; home: string; logger: ReturnType<typeof memoryLogger> }> {
+export async function makeCore(home = tempDir('skein-home-'), options: { listenSocket?: boolean; scrollbackChars?: number } = {}): Promise<{ core: Core; home: string; logger: ReturnType<typeof memoryLogger> }> {
   const logger = memoryLogger()
-  const core = await createCore({ home, logger, listenSocket: options.listenSocket ?? false })
+  const core = await createCore({ home, logger, listenSocket: options.listenSocket ?? false, scrollbackChars: options.scrollbackChars })
   cleanups.unshift(() => core.close())
   return { core, home, logger }
 }

@@ -1,6 +1,8 @@
 import { mkdir } from 'node:fs/promises'
 import type { Server } from 'node:net'
 import type { Disposable, MessageTransport } from '../../shared/jsonrpc'
+import type { AgentState } from '../../shared/models'
+import { ProfileService } from './agents/profile-service'
 import { GitRunner } from './git/git-runner'
 import { consoleLogger, type Logger } from './logger'
 import { NotificationBus } from './notification-bus'
@@ -8,7 +10,10 @@ import { RepoService } from './repos/repo-service'
 import { registerHandlers, type CoreHost } from './rpc/handlers'
 import { RpcServer } from './rpc/rpc-server'
 import { listenOnSocket } from './rpc/socket-transport'
+import { PtyHost } from './pty/pty-host'
+import { PtyStore } from './pty/pty-store'
 import { DataDir } from './store/data-dir'
+import { SettingsStore } from './store/settings-store'
 import { RepoStore } from './store/repo-store'
 import { ThreadStore } from './store/thread-store'
 import { ThreadService } from './threads/thread-service'
@@ -23,6 +28,8 @@ export interface CoreOptions {
   host?: CoreHost
   /** Listen on SKEIN_HOME/skein.sock for the CLI (default true). */
   listenSocket?: boolean
+  /** How much output each terminal keeps (characters); default about 2 MB. */
+  scrollbackChars?: number
 }
 
 /** The running engine: services, the RPC server, and the local socket. */
@@ -32,6 +39,8 @@ export interface Core extends Disposable {
   readonly bus: NotificationBus
   readonly repos: RepoService
   readonly threads: ThreadService
+  readonly ptys: PtyHost
+  readonly profiles: ProfileService
   /** Serves one client over any transport. */
   connect(transport: MessageTransport): Disposable
   /** Flushes state and closes every connection and listener. */
@@ -47,14 +56,27 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const bus = new NotificationBus()
   const threadStore = await ThreadStore.open(dataDir, logger)
   const repoStore = await RepoStore.open(dataDir, logger, () => threadStore.reposInLogs())
-  // Repos and threads refer to each other: a repo with live threads cannot be removed.
+  const settings = await SettingsStore.open(dataDir, logger)
+  const profiles = new ProfileService(settings)
+  // Services that refer to each other are joined through these late-bound callbacks.
   let liveCount: (repoId: string) => number = () => 0
+  let onAgent: (threadId: string, agent: AgentState) => void = () => undefined
   const repos = new RepoService(git, repoStore, bus, (id) => liveCount(id))
-  const threads = new ThreadService(git, threadStore, new WorktreeManager(git, dataDir), bus, repos, logger)
-  const rpc = new RpcServer(bus, logger)
+  const ptys = new PtyHost({
+    store: new PtyStore(dataDir),
+    profiles,
+    bus,
+    logger,
+    thread: (id) => threadStore.get(id),
+    onAgent: (threadId, agent) => onAgent(threadId, agent),
+    scrollbackChars: options.scrollbackChars
+  })
+  const threads = new ThreadService(git, threadStore, new WorktreeManager(git, dataDir), bus, repos, logger, ptys, profiles)
   liveCount = (id) => threads.liveCount(id)
-  registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, host: options.host ?? {} })
-  await threads.checkAllWorktrees()
+  onAgent = (threadId, agent) => void threads.updateAgent(threadId, agent)
+  const rpc = new RpcServer(bus, logger)
+  registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, ptys, profiles, host: options.host ?? {} })
+  await threads.reconcileOnStart()
 
   let socketServer: Server | null = null
   if (options.listenSocket !== false) {
@@ -68,6 +90,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
 
   const close = async () => {
     threads.dispose()
+    await ptys.dispose()
     rpc.closeAll()
     if (socketServer) await new Promise<void>((resolve) => socketServer!.close(() => resolve()))
     await threadStore.flush()
@@ -78,6 +101,8 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     bus,
     repos,
     threads,
+    ptys,
+    profiles,
     connect: (t) => rpc.connect(t),
     close,
     dispose: () => void close()

@@ -1,4 +1,6 @@
 import { ok } from '../../../shared/result'
+import type { ProfileService } from '../agents/profile-service'
+import type { PtyHost } from '../pty/pty-host'
 import type { RepoService } from '../repos/repo-service'
 import type { ThreadService } from '../threads/thread-service'
 import type { RpcServer } from './rpc-server'
@@ -14,11 +16,16 @@ export interface HandlerDeps {
   home: string
   repos: RepoService
   threads: ThreadService
+  ptys: PtyHost
+  profiles: ProfileService
   host: CoreHost
 }
 
+const done = <E>(r: { ok: true } | { ok: false; error: E }) => (r.ok ? ok({ ok: true as const }) : r)
+
 /** Wires every protocol method to its service. */
 export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
+  const viewerHooked = new Set<string>()
   rpc.handle('core/hello', () =>
     ok({ version: d.version, home: d.home, platform: process.platform, capabilities: { pickFolder: Boolean(d.host.pickFolder) } })
   )
@@ -28,10 +35,7 @@ export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
 
   rpc.handle('repo/add', (p) => d.repos.add(p.path))
   rpc.handle('repo/list', () => ok({ repos: d.repos.list() }))
-  rpc.handle('repo/remove', async (p) => {
-    const r = await d.repos.remove(p.repoId)
-    return r.ok ? ok({ ok: true as const }) : r
-  })
+  rpc.handle('repo/remove', async (p) => done(await d.repos.remove(p.repoId)))
   rpc.handle('repo/branches', (p) => d.repos.branches(p.repoId))
 
   rpc.handle('thread/create', (p) => d.threads.create(p))
@@ -40,8 +44,33 @@ export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
   rpc.handle('thread/rename', (p) => d.threads.rename(p.threadId, p.title))
   rpc.handle('thread/archive', (p) => d.threads.archive(p.threadId))
   rpc.handle('thread/restore', (p) => d.threads.restore(p.threadId))
-  rpc.handle('thread/delete', async (p) => {
-    const r = await d.threads.delete(p.threadId)
-    return r.ok ? ok({ ok: true as const }) : r
+  rpc.handle('thread/delete', async (p) => done(await d.threads.delete(p.threadId)))
+  rpc.handle('thread/setViewing', async (p, c) => {
+    if (!viewerHooked.has(c.id)) {
+      viewerHooked.add(c.id)
+      c.onClose(() => {
+        viewerHooked.delete(c.id)
+        d.threads.forgetViewer(c.id)
+      })
+    }
+    await d.threads.setViewing(c.id, p.threadId)
+    return ok({ ok: true as const })
   })
+  rpc.handle('thread/markRead', (p) => d.threads.markRead(p.threadId))
+
+  rpc.handle('pty/open', (p) => d.ptys.open(p.threadId, p))
+  rpc.handle('pty/list', async (p) => ok({ ptys: await d.ptys.list(p.threadId) }))
+  rpc.handle('pty/attach', (p, c) => d.ptys.attach(p.ptyId, c))
+  rpc.handle('pty/detach', (p, c) => {
+    d.ptys.detach(p.ptyId, c)
+    return ok({ ok: true as const })
+  })
+  rpc.handle('pty/write', (p) => done(d.ptys.write(p.ptyId, p.data)))
+  rpc.handle('pty/resize', (p) => done(d.ptys.resize(p.ptyId, p.cols, p.rows)))
+  rpc.handle('pty/ack', (p, c) => done(d.ptys.ack(p.ptyId, c, p.chars)))
+  rpc.handle('pty/close', async (p) => done(await d.ptys.close(p.ptyId)))
+
+  rpc.handle('profile/list', async (p) => ok(await d.profiles.list(p.repoId)))
+  rpc.handle('profile/configure', (p) => d.profiles.configure(p.repoId, { defaultProfile: p.defaultProfile, customCommand: p.customCommand }))
 }
+

@@ -1,12 +1,26 @@
 import { ErrorCode, type AppError } from '../../../shared/errors'
 import type { Disposable, MessageTransport, RpcErrorObject, RpcId, RpcResponse } from '../../../shared/jsonrpc'
-import { isMethodName, methods, type MethodName, type ParsedParamsOf, type ResultOf } from '../../../shared/methods'
+import { isMethodName, methods, type MethodName, type NotificationName, type NotificationOf, type ParsedParamsOf, type ResultOf } from '../../../shared/methods'
 import type { Result } from '../../../shared/result'
 import type { Logger } from '../logger'
 import type { NotificationBus } from '../notification-bus'
 
+/** The client a request came from: lets handlers send it notifications and see it leave. */
+export interface Connection {
+  readonly id: string
+  notify<N extends NotificationName>(name: N, params: NotificationOf<N>): void
+  onClose(listener: () => void): Disposable
+}
+
 /** A method's implementation: validated params in, a tagged result out. */
-export type Handler<M extends MethodName> = (params: ParsedParamsOf<M>) => Promise<Result<ResultOf<M>>> | Result<ResultOf<M>>
+export type Handler<M extends MethodName> = (params: ParsedParamsOf<M>, connection: Connection) => Promise<Result<ResultOf<M>>> | Result<ResultOf<M>>
+
+let nextConnectionId = 1
+
+/** A connection with no client behind it (in-process calls, tests, benches). */
+export function detachedConnection(): Connection {
+  return { id: `local-${nextConnectionId++}`, notify: () => undefined, onClose: () => ({ dispose: () => undefined }) }
+}
 
 const failure = (id: RpcId | null, error: RpcErrorObject): RpcResponse => ({ jsonrpc: '2.0', id, error })
 
@@ -38,7 +52,7 @@ export class RpcServer {
     this.unavailable.set(method, why)
   }
 
-  /** Serves one client over a transport until it closes; it receives every notification. */
+  /** Serves one client over a transport until it closes; it receives every broadcast notification. */
   connect(transport: MessageTransport): Disposable {
     this.connections.add(transport)
     const send = (text: string) => {
@@ -48,17 +62,36 @@ export class RpcServer {
         this.logger.warn(`Dropped a message to a client that went away: ${String(e)}`)
       }
     }
+    const closeListeners = new Set<() => void>()
+    const connection: Connection = {
+      id: `c${nextConnectionId++}`,
+      notify: (method, params) => send(JSON.stringify({ jsonrpc: '2.0', method, params })),
+      onClose: (l) => {
+        closeListeners.add(l)
+        return { dispose: () => closeListeners.delete(l) }
+      }
+    }
     const subs: Disposable[] = [
       this.bus.subscribe((method, params) => send(JSON.stringify({ jsonrpc: '2.0', method, params }))),
       transport.onMessage((text) => {
-        void this.dispatch(text).then((reply) => {
+        void this.dispatch(text, connection).then((reply) => {
           if (reply !== null) send(reply)
         })
       })
     ]
+    let closed = false
     const dispose = () => {
+      if (closed) return
+      closed = true
       this.connections.delete(transport)
       for (const s of subs.splice(0)) s.dispose()
+      for (const l of [...closeListeners]) {
+        try {
+          l()
+        } catch (e) {
+          this.logger.error('A connection close listener failed', e)
+        }
+      }
     }
     subs.push(transport.onClose(dispose))
     return { dispose: () => (dispose(), transport.close()) }
@@ -70,7 +103,7 @@ export class RpcServer {
   }
 
   /** Handles one incoming frame; resolves with the reply text, or null when no reply is due. */
-  async dispatch(text: string): Promise<string | null> {
+  async dispatch(text: string, connection: Connection = detachedConnection()): Promise<string | null> {
     let message: unknown
     try {
       message = JSON.parse(text)
@@ -79,14 +112,14 @@ export class RpcServer {
     }
     if (Array.isArray(message)) {
       if (message.length === 0) return JSON.stringify(failure(null, { code: ErrorCode.InvalidRequest, message: 'Invalid request: an empty batch.' }))
-      const replies = (await Promise.all(message.map((m) => this.dispatchOne(m)))).filter((r): r is RpcResponse => r !== null)
+      const replies = (await Promise.all(message.map((m) => this.dispatchOne(m, connection)))).filter((r): r is RpcResponse => r !== null)
       return replies.length ? JSON.stringify(replies) : null
     }
-    const reply = await this.dispatchOne(message)
+    const reply = await this.dispatchOne(message, connection)
     return reply ? JSON.stringify(reply) : null
   }
 
-  private async dispatchOne(message: unknown): Promise<RpcResponse | null> {
+  private async dispatchOne(message: unknown, connection: Connection): Promise<RpcResponse | null> {
     const m = message as { jsonrpc?: unknown; id?: unknown; method?: unknown; params?: unknown }
     const validId = typeof m?.id === 'string' || typeof m?.id === 'number'
     const id = validId ? (m.id as RpcId) : null
@@ -94,12 +127,12 @@ export class RpcServer {
       return failure(id, { code: ErrorCode.InvalidRequest, message: 'Invalid request: expected a JSON-RPC 2.0 object with "jsonrpc": "2.0", a string "method" and a string or number "id".' })
     }
     const isNotification = m.id === undefined
-    const reply = await this.call(m.method, m.params)
+    const reply = await this.call(m.method, m.params, connection)
     if (isNotification) return null
     return 'error' in reply ? failure(id, reply.error) : { jsonrpc: '2.0', id: id as RpcId, result: reply.result }
   }
 
-  private async call(method: string, rawParams: unknown): Promise<{ result: unknown } | { error: RpcErrorObject }> {
+  private async call(method: string, rawParams: unknown, connection: Connection): Promise<{ result: unknown } | { error: RpcErrorObject }> {
     if (!isMethodName(method)) {
       return { error: { code: ErrorCode.MethodNotFound, message: `Method not found: "${method}" is not part of the Skein protocol.` } }
     }
@@ -113,7 +146,7 @@ export class RpcServer {
       return { error: { code: ErrorCode.InvalidParams, message: `Invalid params for ${method}: ${describeIssues(parsed.error.issues)}.`, data: parsed.error.issues } }
     }
     try {
-      const outcome = await handler(parsed.data as never)
+      const outcome = await handler(parsed.data as never, connection)
       if (outcome.ok) return { result: outcome.value }
       const e: AppError = outcome.error
       return { error: e.data === undefined ? { code: e.code, message: e.message } : { code: e.code, message: e.message, data: e.data } }

@@ -13,7 +13,7 @@ export function foldThread(events: readonly ThreadEvent[]): { thread: Thread; re
   for (const event of events) {
     const e = event as { type: string; thread?: unknown; repo?: unknown; patch?: unknown }
     if (e.type === 'thread.created' && e.thread && typeof e.thread === 'object') {
-      thread = { ...(e.thread as Thread) }
+      thread = withDefaults(e.thread as Thread)
       repo = (e.repo as Repo) ?? null
     } else if (e.type === 'thread.changed' && thread !== null && e.patch && typeof e.patch === 'object') {
       const current: Thread = thread
@@ -21,4 +21,9 @@ export function foldThread(events: readonly ThreadEvent[]): { thread: Thread; re
     }
   }
   return thread && repo ? { thread, repo } : null
+}
+
+/** Fills fields added after a thread was first written, so older logs and indexes load cleanly. */
+export function withDefaults(thread: Thread): Thread {
+  return { ...thread, agent: thread.agent ?? null, unread: thread.unread ?? false }
 }

@@ -6,7 +6,7 @@ import { writeFileAtomic } from './atomic-write'
 import type { DataDir } from './data-dir'
 import { appendEvent, readEventLog } from './event-log'
 import { storageError } from './fs-error'
-import { foldThread, type ThreadEvent } from './thread-events'
+import { foldThread, withDefaults, type ThreadEvent } from './thread-events'
 
 interface IndexEntry {
   thread: Thread
@@ -150,7 +150,9 @@ export class ThreadStore {
     try {
       const parsed = JSON.parse(text) as IndexFile
       if (parsed?.version !== 1 || !Array.isArray(parsed.threads)) throw new Error('unexpected shape')
-      return parsed.threads.filter((e) => e && e.thread && typeof e.thread.id === 'string' && typeof e.logSize === 'number')
+      return parsed.threads
+        .filter((e) => e && e.thread && typeof e.thread.id === 'string' && typeof e.logSize === 'number')
+        .map((e) => ({ ...e, thread: withDefaults(e.thread) }))
     } catch (e) {
       this.logger.warn(`The thread index ${this.dir.indexFile} is corrupt (${(e as Error).message}); rebuilding it from the thread logs.`)
       return null

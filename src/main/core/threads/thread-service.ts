@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { appError, ErrorCode } from '../../../shared/errors'
-import type { Repo, Thread, ThreadMode } from '../../../shared/models'
+import type { AgentState, ProfileId, Repo, Thread, ThreadMode } from '../../../shared/models'
 import { err, ok, type Result } from '../../../shared/result'
 import type { GitRunner } from '../git/git-runner'
 import { readHeadBranch } from '../git/head-branch'
@@ -20,6 +20,20 @@ export interface CreateThreadInput {
   title: string
   baseRef?: string
   mode: ThreadMode
+  /** Start this agent profile in the new thread. */
+  profileId?: ProfileId
+  prompt?: string
+}
+
+/** The terminals side of a thread, as the thread lifecycle needs it. */
+export interface ThreadSessions {
+  open(threadId: string, o: { kind: 'agent'; profileId: ProfileId; prompt?: string; cols: number; rows: number }): Promise<Result<unknown>>
+  closeThread(threadId: string): Promise<void>
+}
+
+/** Checks that a profile can run before a thread is made for it. */
+export interface ProfileCheck {
+  plan(profileId: ProfileId, o: { repoId?: string }): Promise<Result<unknown>>
 }
 
 /** Thread lifecycle: create, rename, archive, restore, delete; pushes every change to subscribers. */
@@ -35,8 +49,13 @@ export class ThreadService {
     private readonly worktrees: WorktreeManager,
     private readonly bus: NotificationBus,
     private readonly repos: { get(id: string): Result<Repo> },
-    private readonly logger: Logger
+    private readonly logger: Logger,
+    private readonly sessions: ThreadSessions,
+    private readonly profiles: ProfileCheck
   ) {}
+
+  /** Which thread each client shows; a viewed thread is never marked unread. */
+  private readonly viewers = new Map<string, string | null>()
 
   /** Threads of known repositories, optionally one repository's, archived ones on request. */
   list(filter: { repoId?: string; includeArchived?: boolean } = {}): Thread[] {
@@ -64,6 +83,16 @@ export class ThreadService {
     const found = this.repos.get(input.repoId)
     if (!found.ok) return found
     const repo = found.value
+    if (input.profileId) {
+      const runnable = await this.profiles.plan(input.profileId, { repoId: repo.id })
+      if (!runnable.ok) return runnable
+    }
+    const created = await this.createThread(input, repo)
+    if (!created.ok || !input.profileId || created.value.status === 'error') return created
+    return this.startAgent(created.value, input.profileId, input.prompt)
+  }
+
+  private async createThread(input: CreateThreadInput, repo: Repo): Promise<Result<Thread>> {
     const info = await this.repoInfo(repo)
     if (!info) {
       return err(appError(ErrorCode.NotAGitRepository, `${repo.path} is missing or no longer a git repository. Check the folder, or remove the repository from Skein.`))
@@ -87,7 +116,9 @@ export class ThreadService {
       createdAt: now,
       lastActivityAt: now,
       archivedAt: null,
-      snapshotRef: null
+      snapshotRef: null,
+      agent: null,
+      unread: false
     }
     if (input.mode === 'local') return this.persistNew({ ...base, branch: headBranch }, repo)
 
@@ -110,6 +141,53 @@ export class ThreadService {
     })
   }
 
+  /** Starts the agent session of a new thread; a failure to start is shown in the thread's status. */
+  private async startAgent(thread: Thread, profileId: ProfileId, prompt?: string): Promise<Result<Thread>> {
+    const opened = await this.sessions.open(thread.id, { kind: 'agent', profileId, prompt, cols: 120, rows: 32 })
+    // The session's first activity update is queued behind this thread's lock; wait for it.
+    if (opened.ok) return ok(await this.threadLock.run(thread.id, async () => this.store.get(thread.id) ?? thread))
+    return this.threadLock.run(thread.id, () => this.change(thread.id, { status: 'error', statusMessage: opened.error.message }, 'agent-failed'))
+  }
+
+  /** Records what the thread's agent session is doing; status and unread follow from it. */
+  updateAgent(threadId: string, agent: AgentState): Promise<void> {
+    return this.threadLock.run(threadId, async () => {
+      const t = this.store.get(threadId)
+      if (!t) return
+      const patch: Partial<Thread> = { agent, lastActivityAt: Date.now() }
+      if (t.status !== 'archived' && t.status !== 'error') {
+        patch.status = agent.activity === 'running' ? 'running' : agent.activity === 'waiting' ? 'needs-attention' : 'idle'
+      }
+      if (agent.activity !== 'running' && !this.isViewed(threadId)) patch.unread = true
+      await this.change(threadId, patch, `agent-${agent.activity}`)
+    })
+  }
+
+  /** Notes which thread a client shows (null: none, or the window is hidden); showing one marks it read. */
+  async setViewing(connectionId: string, threadId: string | null): Promise<void> {
+    this.viewers.set(connectionId, threadId)
+    if (threadId && this.store.get(threadId)?.unread) await this.markRead(threadId)
+  }
+
+  /** Forgets a client that went away. */
+  forgetViewer(connectionId: string): void {
+    this.viewers.delete(connectionId)
+  }
+
+  /** Clears a thread's unread mark. */
+  markRead(id: string): Promise<Result<Thread>> {
+    return this.threadLock.run(id, async () => {
+      const t = this.find(id)
+      if (!t.ok || !t.value.unread) return t
+      return this.change(id, { unread: false }, 'read')
+    })
+  }
+
+  private isViewed(threadId: string): boolean {
+    for (const v of this.viewers.values()) if (v === threadId) return true
+    return false
+  }
+
   /** Renames a thread (its branch and folder keep their names). */
   rename(id: string, title: string): Promise<Result<Thread>> {
     return this.threadLock.run(id, async () => {
@@ -126,6 +204,7 @@ export class ThreadService {
       if (!found.ok) return found
       const t = found.value
       if (t.status === 'archived') return ok(t)
+      await this.sessions.closeThread(id)
       const repo = this.repos.get(t.repoId)
       const now = Date.now()
       if (t.mode === 'local' || !t.branch || !repo.ok) {
@@ -164,6 +243,7 @@ export class ThreadService {
       const found = this.find(id)
       if (!found.ok) return found
       const t = found.value
+      await this.sessions.closeThread(id)
       const repo = this.repos.get(t.repoId)
       if (t.mode === 'worktree' && t.branch && t.status !== 'archived' && repo.ok) {
         const saved = await this.worktrees.saveAndRemove(repo.value.path, t.worktreePath, id, 'delete')
@@ -175,12 +255,17 @@ export class ThreadService {
     })
   }
 
-  /** Marks live worktree threads whose folder has vanished, then watches for more; run at start-up. */
-  async checkAllWorktrees(): Promise<void> {
+  /** At start-up: ends agent states a quit left behind, flags vanished worktrees, and watches for more. */
+  async reconcileOnStart(): Promise<void> {
     for (const t of this.store.list()) {
+      if (t.agent && t.agent.activity !== 'exited') {
+        // Its session ended when Skein last stopped.
+        const status = t.status === 'running' || t.status === 'needs-attention' ? 'idle' : t.status
+        await this.threadLock.run(t.id, () => this.change(t.id, { status, agent: { ...t.agent!, activity: 'exited', exitCode: null } }, 'agent-ended-by-restart'))
+      }
       if (t.mode === 'worktree' && t.branch && t.status !== 'archived') {
         this.watcher.ensure(dirname(t.worktreePath))
-        if (t.status !== 'error') await this.threadLock.run(t.id, () => this.checkWorktree(t))
+        if (t.status !== 'error') await this.threadLock.run(t.id, () => this.checkWorktree(this.store.get(t.id) ?? t))
       }
     }
   }

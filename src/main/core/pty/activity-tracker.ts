@@ -1,0 +1,44 @@
+import type { AgentActivity } from '../../../shared/models'
+
+/** After this long without output, a session that printed something is waiting for input. */
+export const QUIET_MS = 1500
+
+/** Derives running / waiting from the rhythm of a session's output. */
+export class ActivityTracker {
+  private state: AgentActivity | null = null
+  private timer: NodeJS.Timeout | null = null
+
+  constructor(
+    private readonly onChange: (activity: AgentActivity) => void,
+    private readonly quietMs = QUIET_MS
+  ) {}
+
+  /** The current activity, or null before any output. */
+  get activity(): AgentActivity | null {
+    return this.state
+  }
+
+  /** Output arrived: the session is running until it goes quiet. */
+  output(): void {
+    if (this.state === 'exited') return
+    this.set('running')
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = setTimeout(() => {
+      this.timer = null
+      this.set('waiting')
+    }, this.quietMs)
+  }
+
+  /** The process ended. */
+  exited(): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    this.set('exited')
+  }
+
+  private set(next: AgentActivity): void {
+    if (this.state === next) return
+    this.state = next
+    this.onChange(next)
+  }
+}

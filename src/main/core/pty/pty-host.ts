@@ -1,0 +1,301 @@
+import { existsSync } from 'node:fs'
+import { appError, ErrorCode } from '../../../shared/errors'
+import type { Disposable } from '../../../shared/jsonrpc'
+import type { AgentState, ProfileId, PtyInfo, Thread } from '../../../shared/models'
+import { err, ok, type Result } from '../../../shared/result'
+import type { ProfileService } from '../agents/profile-service'
+import type { Logger } from '../logger'
+import type { NotificationBus } from '../notification-bus'
+import type { Connection } from '../rpc/rpc-server'
+import { ActivityTracker } from './activity-tracker'
+import { PortAllocator } from './port-allocator'
+import { PtySession } from './pty-session'
+import { sessionEndedMarker, type PtyStore } from './pty-store'
+import { DEFAULT_SCROLLBACK_CHARS } from './scrollback'
+
+/** What opening a terminal asks for. */
+export interface OpenPtyOptions {
+  kind: 'agent' | 'shell'
+  profileId?: ProfileId
+  prompt?: string
+  cols: number
+  rows: number
+}
+
+/** What the host needs from the rest of the core. */
+export interface PtyHostDeps {
+  store: PtyStore
+  profiles: ProfileService
+  bus: NotificationBus
+  logger: Logger
+  thread(id: string): Thread | undefined
+  /** Called when a thread's agent session changes activity (running, waiting, exited). */
+  onAgent(threadId: string, agent: AgentState): void
+  scrollbackChars?: number
+  ports?: PortAllocator
+}
+
+interface Live {
+  session: PtySession
+  attached: Map<string, { connection: Connection; closeSub: Disposable }>
+  activity: ActivityTracker | null
+}
+
+const SCROLLBACK_SAVE_MS = 1000
+
+const newPtyId = (): string => `p${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`
+
+/**
+ * Every terminal of every thread: spawns them in the thread's worktree with its own PORT,
+ * streams output to attached clients under flow control, keeps and saves scrollback, and
+ * kills whole process trees on close, archive and quit.
+ */
+export class PtyHost {
+  private readonly live = new Map<string, Live>()
+  /** Which thread a stored session belongs to, learned from list(). */
+  private readonly storedThreadOf = new Map<string, string>()
+  private readonly ports: PortAllocator
+  private readonly saveTimer: NodeJS.Timeout
+  private disposed = false
+
+  constructor(private readonly d: PtyHostDeps) {
+    this.ports = d.ports ?? new PortAllocator()
+    this.saveTimer = setInterval(() => void this.saveDirtyScrollbacks(), SCROLLBACK_SAVE_MS)
+    this.saveTimer.unref()
+  }
+
+  /** Opens an agent session or a shell in a thread. An agent that is already running is returned as is. */
+  async open(threadId: string, o: OpenPtyOptions): Promise<Result<PtyInfo>> {
+    if (this.disposed) return err(appError(ErrorCode.PtySpawnFailed, 'Skein is shutting down.'))
+    const thread = this.d.thread(threadId)
+    if (!thread) return err(appError(ErrorCode.ThreadNotFound, `No thread with id ${threadId}.`))
+    if (thread.status === 'archived') return err(appError(ErrorCode.InvalidThreadState, `"${thread.title}" is archived. Restore it to open a terminal.`))
+    if (thread.mode === 'worktree' && !thread.branch) {
+      return err(appError(ErrorCode.WorktreeMissing, `"${thread.title}" has no worktree (${thread.statusMessage ?? 'it was never created'}).`))
+    }
+    if (!existsSync(thread.worktreePath)) {
+      return err(appError(ErrorCode.WorktreeMissing, `The folder ${thread.worktreePath} does not exist any more, so no terminal can start there. Restore the thread to recreate its worktree.`))
+    }
+    if (o.kind === 'agent') {
+      const running = [...this.live.values()].find((l) => l.session.info.threadId === threadId && l.session.info.kind === 'agent' && l.session.running)
+      if (running) return ok(running.session.info)
+    }
+    const profileId: ProfileId = o.kind === 'shell' ? 'shell' : (o.profileId ?? this.d.profiles.defaultFor(thread.repoId))
+    const plan = await this.d.profiles.plan(profileId, { repoId: thread.repoId, prompt: o.prompt })
+    if (!plan.ok) return plan
+    const port = await this.ports.acquire(threadId)
+    const id = newPtyId()
+    const path = await this.d.profiles.sessionPath()
+    const env: Record<string, string> = {}
+    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('ELECTRON_')) env[k] = v
+    Object.assign(env, {
+      ...(path ? { PATH: path } : {}),
+      TERM: 'xterm-256color',
+      COLORTERM: 'truecolor',
+      TERM_PROGRAM: 'Skein',
+      SKEIN_THREAD_ID: threadId,
+      SKEIN_PTY_ID: id,
+      ...(port ? { PORT: String(port), SKEIN_PORT: String(port) } : {})
+    })
+    const info: PtyInfo = {
+      id,
+      threadId,
+      kind: o.kind,
+      profileId,
+      title: o.kind === 'agent' ? labelOf(profileId) : 'Shell',
+      command: plan.value.display,
+      cwd: thread.worktreePath,
+      port,
+      pid: null,
+      state: 'running',
+      exitCode: null,
+      signal: null,
+      startedAt: Date.now(),
+      endedAt: null,
+      endedByRestart: false
+    }
+    let live: Live
+    try {
+      live = this.spawn(info, { file: plan.value.file, args: plan.value.args, cwd: thread.worktreePath, env, cols: o.cols, rows: o.rows })
+    } catch (e) {
+      if (!this.threadHasLive(threadId)) this.ports.release(threadId)
+      return err(appError(ErrorCode.PtySpawnFailed, `Could not start ${plan.value.display} in ${thread.worktreePath}: ${(e as Error).message}`))
+    }
+    await this.d.store.saveInfo(live.session.info).catch((e) => this.d.logger.warn(`Could not save terminal ${id}: ${String(e)}`))
+    void this.d.store.prune(threadId, new Set(this.live.keys())).catch(() => undefined)
+    if (plan.value.initialInput) live.session.write(plan.value.initialInput)
+    this.d.bus.publish('pty/updated', { pty: live.session.info })
+    if (o.kind === 'agent') this.d.onAgent(threadId, { ptyId: id, profileId, activity: 'running', exitCode: null })
+    return ok(live.session.info)
+  }
+
+  /** The thread's terminals, live and ended (including those a restart ended), oldest first. */
+  async list(threadId: string): Promise<PtyInfo[]> {
+    const stored = await this.d.store.list(threadId)
+    const out: PtyInfo[] = []
+    for (const info of stored) {
+      this.storedThreadOf.set(info.id, threadId)
+      const live = this.live.get(info.id)
+      if (live) out.push(live.session.info)
+      else if (info.state === 'running') out.push(await this.d.store.markEndedByRestart(info))
+      else out.push(info)
+    }
+    for (const l of this.live.values()) if (l.session.info.threadId === threadId && !out.some((p) => p.id === l.session.info.id)) out.push(l.session.info)
+    return out
+  }
+
+  /** Sends a pty's output to this connection from now on; returns what to show first. */
+  async attach(ptyId: string, connection: Connection): Promise<Result<{ pty: PtyInfo; scrollback: string }>> {
+    const live = this.live.get(ptyId)
+    if (live) {
+      if (!live.attached.has(connection.id)) {
+        const closeSub = connection.onClose(() => this.detach(ptyId, connection))
+        live.attached.set(connection.id, { connection, closeSub })
+        live.session.flow.add(connection.id)
+      }
+      const scrollback = live.session.scrollback.text()
+      return ok({ pty: live.session.info, scrollback: live.session.running ? scrollback : scrollback + sessionEndedMarker(live.session.info) })
+    }
+    const info = await this.findStored(ptyId)
+    if (!info) return err(appError(ErrorCode.PtyNotFound, `No terminal with id ${ptyId}.`))
+    const scrollback = await this.d.store.readScrollback(info.threadId, ptyId)
+    return ok({ pty: info, scrollback: scrollback + sessionEndedMarker(info) })
+  }
+
+  /** Stops sending a pty's output to this connection; its unacknowledged output no longer holds the pty. */
+  detach(ptyId: string, connection: Connection): void {
+    const live = this.live.get(ptyId)
+    const entry = live?.attached.get(connection.id)
+    if (!live || !entry) return
+    entry.closeSub.dispose()
+    live.attached.delete(connection.id)
+    live.session.flow.remove(connection.id)
+  }
+
+  /** Types into a running pty; refused cleanly once it has exited. */
+  write(ptyId: string, data: string): Result<void> {
+    const live = this.running(ptyId)
+    if (!live.ok) return live
+    live.value.session.write(data)
+    return ok(undefined)
+  }
+
+  /** Resizes a running pty. */
+  resize(ptyId: string, cols: number, rows: number): Result<void> {
+    const live = this.running(ptyId)
+    if (!live.ok) return live
+    live.value.session.resize(cols, rows)
+    return ok(undefined)
+  }
+
+  /** A client rendered `chars` more characters of a pty's output. */
+  ack(ptyId: string, connection: Connection, chars: number): Result<void> {
+    const live = this.live.get(ptyId)
+    if (!live) return err(appError(ErrorCode.PtyNotFound, `No running terminal with id ${ptyId}.`))
+    live.session.flow.ack(connection.id, chars)
+    return ok(undefined)
+  }
+
+  /** Kills a pty's whole process tree. Closing one that already ended is fine. */
+  async close(ptyId: string): Promise<Result<void>> {
+    const live = this.live.get(ptyId)
+    if (live) {
+      await live.session.kill()
+      return ok(undefined)
+    }
+    return (await this.findStored(ptyId)) ? ok(undefined) : err(appError(ErrorCode.PtyNotFound, `No terminal with id ${ptyId}.`))
+  }
+
+  /** Kills every terminal of a thread (archive, delete). */
+  async closeThread(threadId: string): Promise<void> {
+    await Promise.all([...this.live.values()].filter((l) => l.session.info.threadId === threadId).map((l) => l.session.kill()))
+  }
+
+  /** The PORT a thread's terminals get, if it holds one. */
+  portOf(threadId: string): number | undefined {
+    return this.ports.portOf(threadId)
+  }
+
+  /** Quitting: kills every process tree and saves every scrollback. */
+  async dispose(): Promise<void> {
+    this.disposed = true
+    clearInterval(this.saveTimer)
+    await Promise.all([...this.live.values()].map((l) => l.session.kill()))
+    await this.saveDirtyScrollbacks()
+  }
+
+  private spawn(info: PtyInfo, spec: ConstructorParameters<typeof PtySession>[1]): Live {
+    let live: Live | null = null
+    const activity =
+      info.kind === 'agent'
+        ? new ActivityTracker((a) => {
+            if (live && a !== 'exited') this.d.onAgent(info.threadId, { ptyId: info.id, profileId: info.profileId, activity: a, exitCode: null })
+          })
+        : null
+    const session = new PtySession(info, spec, this.d.scrollbackChars ?? DEFAULT_SCROLLBACK_CHARS, {
+      data: (text) => {
+        activity?.output()
+        if (!live) return
+        for (const { connection } of live.attached.values()) connection.notify('pty/data', { ptyId: info.id, data: text })
+        live.session.flow.sent(text.length)
+      },
+      exit: (exitCode, signal) => void this.onExit(info.id, exitCode, signal)
+    })
+    live = { session, attached: new Map(), activity }
+    this.live.set(info.id, live)
+    return live
+  }
+
+  private async onExit(ptyId: string, exitCode: number | null, signal: number | null): Promise<void> {
+    const live = this.live.get(ptyId)
+    if (!live) return
+    // Sessions ended by quitting Skein say so when they are shown after the restart.
+    const info: PtyInfo = { ...live.session.info, state: 'exited', exitCode, signal, endedAt: Date.now(), pid: null, endedByRestart: this.disposed }
+    live.session.info = info
+    live.activity?.exited()
+    for (const { closeSub } of live.attached.values()) closeSub.dispose()
+    this.live.delete(ptyId)
+    this.storedThreadOf.set(ptyId, info.threadId)
+    if (!this.threadHasLive(info.threadId)) this.ports.release(info.threadId)
+    await Promise.all([
+      this.d.store.saveScrollback(info.threadId, ptyId, live.session.scrollback.text()),
+      this.d.store.saveInfo(info)
+    ]).catch((e) => this.d.logger.warn(`Could not save the end of terminal ${ptyId}: ${String(e)}`))
+    this.d.bus.publish('pty/exit', { ptyId, threadId: info.threadId, exitCode, signal })
+    this.d.bus.publish('pty/updated', { pty: info })
+    // On quit the restart reconciles agent states; reporting exits now would mark every thread unread.
+    if (info.kind === 'agent' && !this.disposed) this.d.onAgent(info.threadId, { ptyId, profileId: info.profileId, activity: 'exited', exitCode })
+  }
+
+  private running(ptyId: string): Result<Live> {
+    const live = this.live.get(ptyId)
+    if (live?.session.running) return ok(live)
+    return err(appError(ErrorCode.PtyExited, `That terminal session has ended, so it takes no more input. Open a new one.`))
+  }
+
+  private threadHasLive(threadId: string): boolean {
+    for (const l of this.live.values()) if (l.session.info.threadId === threadId) return true
+    return false
+  }
+
+  /** An ended session listed earlier (clients list a thread's terminals before attaching). */
+  private async findStored(ptyId: string): Promise<PtyInfo | null> {
+    const threadId = this.storedThreadOf.get(ptyId)
+    if (!threadId) return null
+    const found = (await this.d.store.list(threadId)).find((p) => p.id === ptyId)
+    if (!found) return null
+    return found.state === 'running' ? this.d.store.markEndedByRestart(found) : found
+  }
+
+  private async saveDirtyScrollbacks(): Promise<void> {
+    for (const [id, l] of this.live) {
+      if (!l.session.scrollback.dirty) continue
+      l.session.scrollback.dirty = false
+      await this.d.store.saveScrollback(l.session.info.threadId, id, l.session.scrollback.text()).catch(() => undefined)
+    }
+  }
+}
+
+function labelOf(id: ProfileId): string {
+  return { shell: 'Shell', claude: 'Claude Code', codex: 'Codex', custom: 'Custom' }[id]
+}

@@ -1,0 +1,103 @@
+import { StringDecoder } from 'node:string_decoder'
+import * as nodePty from 'node-pty'
+import type { PtyInfo } from '../../../shared/models'
+import { FlowControl } from './flow-control'
+import { OutputBatcher } from './output-batcher'
+import { killProcessTree } from './process-tree'
+import { Scrollback } from './scrollback'
+
+/** What a session needs to start. */
+export interface SpawnSpec {
+  file: string
+  args: string[]
+  cwd: string
+  env: Record<string, string>
+  cols: number
+  rows: number
+}
+
+/** What a session reports to its host. */
+export interface SessionEvents {
+  /** A batch of decoded output (≈5 ms worth), already in the scrollback. */
+  data(text: string): void
+  exit(exitCode: number | null, signal: number | null): void
+}
+
+/**
+ * One live pty: node-pty process, UTF-8 decoding that is safe across chunk boundaries,
+ * 5 ms output batching, per-client flow control and a bounded scrollback.
+ */
+export class PtySession {
+  readonly scrollback: Scrollback
+  readonly flow: FlowControl
+  private readonly process: nodePty.IPty
+  private readonly decoder = new StringDecoder('utf8')
+  private readonly batcher: OutputBatcher
+  private exitPromise: Promise<void>
+  private exited = false
+
+  constructor(
+    public info: PtyInfo,
+    spec: SpawnSpec,
+    scrollbackLimit: number,
+    private readonly events: SessionEvents
+  ) {
+    this.scrollback = new Scrollback(scrollbackLimit)
+    this.batcher = new OutputBatcher((text) => {
+      this.scrollback.append(text)
+      this.events.data(text)
+    })
+    // encoding: null hands us raw bytes, decoded here so a character split across reads stays whole.
+    this.process = nodePty.spawn(spec.file, spec.args, {
+      name: 'xterm-256color',
+      cols: spec.cols,
+      rows: spec.rows,
+      cwd: spec.cwd,
+      env: spec.env,
+      encoding: null
+    } as nodePty.IPtyForkOptions)
+    this.info = { ...info, pid: this.process.pid }
+    this.flow = new FlowControl((paused) => (paused ? this.process.pause() : this.process.resume()))
+    this.process.onData((chunk: string | Buffer) => {
+      this.batcher.push(typeof chunk === 'string' ? chunk : this.decoder.write(chunk))
+    })
+    this.exitPromise = new Promise((resolve) => {
+      this.process.onExit(({ exitCode, signal }) => {
+        this.batcher.push(this.decoder.end())
+        this.batcher.dispose()
+        this.exited = true
+        this.events.exit(exitCode ?? null, signal ? signal : null)
+        resolve()
+      })
+    })
+  }
+
+  /** True until the process exits. */
+  get running(): boolean {
+    return !this.exited
+  }
+
+  /** Sends keystrokes or pasted text. */
+  write(data: string): void {
+    this.process.write(data)
+  }
+
+  /** Resizes the terminal. */
+  resize(cols: number, rows: number): void {
+    this.process.resize(cols, rows)
+  }
+
+  /** Kills the whole process tree and waits for the pty to report its exit. */
+  async kill(): Promise<void> {
+    if (this.exited) return
+    // A paused pty may never deliver its exit; let it drain.
+    this.process.resume()
+    await killProcessTree(this.process.pid, `SKEIN_PTY_ID=${this.info.id}`)
+    try {
+      this.process.kill()
+    } catch {
+      // already gone
+    }
+    await Promise.race([this.exitPromise, new Promise((r) => setTimeout(r, 3000))])
+  }
+}

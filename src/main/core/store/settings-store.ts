@@ -1,0 +1,75 @@
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { ProfileId } from '../../../shared/models'
+import { ProfileId as ProfileIdSchema } from '../../../shared/models'
+import { err, ok, type Result } from '../../../shared/result'
+import type { Logger } from '../logger'
+import { writeFileAtomic } from './atomic-write'
+import type { DataDir } from './data-dir'
+import { storageError } from './fs-error'
+
+/** Agent settings at one level: globally, or for one repository (unset fields inherit). */
+export interface AgentSettings {
+  defaultProfile?: ProfileId
+  customCommand?: string | null
+}
+
+interface SettingsFile {
+  version: 1
+  agents: AgentSettings
+  repos: Record<string, AgentSettings>
+}
+
+const clean = (s: unknown): AgentSettings => {
+  const o = (s && typeof s === 'object' ? s : {}) as Record<string, unknown>
+  const out: AgentSettings = {}
+  const p = ProfileIdSchema.safeParse(o.defaultProfile)
+  if (p.success) out.defaultProfile = p.data
+  if (typeof o.customCommand === 'string' || o.customCommand === null) out.customCommand = o.customCommand as string | null
+  return out
+}
+
+/** settings.json: global and per-repository agent settings, written atomically. */
+export class SettingsStore {
+  private data: SettingsFile = { version: 1, agents: {}, repos: {} }
+
+  private constructor(private readonly path: string) {}
+
+  /** Loads settings.json; a corrupt file is reported and replaced by defaults on the next save. */
+  static async open(dir: DataDir, logger: Logger): Promise<SettingsStore> {
+    const store = new SettingsStore(join(dir.home, 'settings.json'))
+    try {
+      const parsed = JSON.parse(await readFile(store.path, 'utf8')) as Partial<SettingsFile>
+      const repos: Record<string, AgentSettings> = {}
+      for (const [id, v] of Object.entries(parsed.repos ?? {})) repos[id] = clean(v)
+      store.data = { version: 1, agents: clean(parsed.agents), repos }
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') logger.warn(`Could not read ${store.path} (${(e as Error).message}); using default settings.`)
+    }
+    return store
+  }
+
+  /** The effective settings for a repository (repo values over global ones). */
+  effective(repoId?: string): { defaultProfile: ProfileId; customCommand: string | null } {
+    const repo = repoId ? this.data.repos[repoId] : undefined
+    return {
+      defaultProfile: repo?.defaultProfile ?? this.data.agents.defaultProfile ?? 'shell',
+      customCommand: (repo?.customCommand !== undefined ? repo.customCommand : this.data.agents.customCommand) ?? null
+    }
+  }
+
+  /** Changes settings globally or for one repository. */
+  async update(repoId: string | undefined, patch: AgentSettings): Promise<Result<void>> {
+    const next: SettingsFile = structuredClone(this.data)
+    const target = repoId ? (next.repos[repoId] ??= {}) : next.agents
+    if (patch.defaultProfile !== undefined) target.defaultProfile = patch.defaultProfile
+    if (patch.customCommand !== undefined) target.customCommand = patch.customCommand?.trim() ? patch.customCommand.trim() : null
+    try {
+      await writeFileAtomic(this.path, JSON.stringify(next, null, 2))
+      this.data = next
+      return ok(undefined)
+    } catch (e) {
+      return err(storageError(e, this.path, 'save the settings'))
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import type { Disposable } from '../../src/shared/jsonrpc'
+import type { Connection } from '../../src/main/core/rpc/rpc-server'
+
+let n = 0
+
+/** A fake client connection that records pty/data and can be "disconnected". */
+export function recordingConnection(): Connection & { output(ptyId?: string): string; chars: number; disconnect(): void; waitFor(re: RegExp, ms?: number): Promise<string> } {
+  const closes = new Set<() => void>()
+  const parts: { ptyId: string; data: string }[] = []
+  let chars = 0
+  const waiters: (() => void)[] = []
+  const conn = {
+    id: `test-${++n}`,
+    notify(name: string, params: unknown) {
+      if (name === 'pty/data') {
+        const p = params as { ptyId: string; data: string }
+        parts.push(p)
+        chars += p.data.length
+        for (const w of waiters.splice(0)) w()
+      }
+    },
+    onClose(l: () => void): Disposable {
+      closes.add(l)
+      return { dispose: () => closes.delete(l) }
+    },
+    output: (ptyId?: string) => parts.filter((p) => !ptyId || p.ptyId === ptyId).map((p) => p.data).join(''),
+    get chars() {
+      return chars
+    },
+    disconnect() {
+      for (const l of [...closes]) l()
+    },
+    async waitFor(re: RegExp, ms = 10_000): Promise<string> {
+      const deadline = Date.now() + ms
+      while (!re.test(conn.output())) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${re}; got:\n${conn.output().slice(-2000)}`)
+        await new Promise<void>((r) => {
+          waiters.push(r)
+          setTimeout(r, 50)
+        })
+      }
+      return conn.output()
+    }
+  }
+  return conn as never
+}
+
+/** Polls until `check` is true or the time is up. */
+export async function eventually(check: () => boolean | Promise<boolean>, ms = 10_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 25))
+  }
+}

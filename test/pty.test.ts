@@ -1,0 +1,231 @@
+import { execFileSync } from 'node:child_process'
+import { rmSync } from 'node:fs'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { ErrorCode } from '../src/shared/errors'
+import type { PtyInfo, Thread } from '../src/shared/models'
+import { HIGH_WATERMARK_CHARS } from '../src/main/core/pty/flow-control'
+import { PtySession } from '../src/main/core/pty/pty-session'
+import { cleanupTemp, makeCore, makeRepo, must, tempDir } from './helpers/fixtures'
+import { eventually, recordingConnection } from './helpers/pty-client'
+
+beforeAll(() => {
+  process.env.SHELL = '/bin/bash'
+})
+afterEach(cleanupTemp)
+
+async function coreWithThread(options: { mode?: 'worktree' | 'local'; home?: string; scrollbackChars?: number } = {}) {
+  const repoPath = makeRepo()
+  const made = await makeCore(options.home, { scrollbackChars: options.scrollbackChars })
+  const repo = must(await made.core.repos.add(repoPath))
+  const thread = must(await made.core.threads.create({ repoId: repo.id, title: 'pty work', mode: options.mode ?? 'worktree' }))
+  return { ...made, repo, repoPath, thread }
+}
+
+const pidsMatching = (pattern: string): number[] => {
+  try {
+    return execFileSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number)
+  } catch {
+    return []
+  }
+}
+
+describe('pty sessions', () => {
+  it('spawns a shell in the worktree with SKEIN_THREAD_ID and PORT, echoes, and reports the exit code', async () => {
+    const { core, thread } = await coreWithThread()
+    const exits: { exitCode: number | null }[] = []
+    core.bus.subscribe((name, p) => name === 'pty/exit' && exits.push(p as { exitCode: number | null }))
+    const pty = must(await core.ptys.open(thread.id, { kind: 'shell', cols: 100, rows: 30 }))
+    expect(pty.cwd).toBe(thread.worktreePath)
+    expect(pty.port).toBeGreaterThan(0)
+    const c = recordingConnection()
+    must(await core.ptys.attach(pty.id, c))
+    must(core.ptys.write(pty.id, 'echo "cwd=$(pwd) id=$SKEIN_THREAD_ID port=$PORT sum=$((40+2))"\r'))
+    const out = await c.waitFor(/sum=42/)
+    expect(out).toContain(`cwd=${thread.worktreePath}`)
+    expect(out).toContain(`id=${thread.id}`)
+    expect(out).toContain(`port=${pty.port}`)
+    must(core.ptys.write(pty.id, 'exit 7\r'))
+    await eventually(() => exits.length > 0, 10_000, 'exit')
+    expect(exits[0]!.exitCode).toBe(7)
+    const written = core.ptys.write(pty.id, 'echo too late\r')
+    expect(written.ok).toBe(false)
+    if (!written.ok) expect(written.error.code).toBe(ErrorCode.PtyExited)
+    const listed = await core.ptys.list(thread.id)
+    expect(listed.find((p) => p.id === pty.id)).toMatchObject({ state: 'exited', exitCode: 7 })
+  })
+
+  it('decodes UTF-8 split across reads, emoji and CJK included', async () => {
+    // Writes each character's bytes in two halves with a pause between, so reads split mid-character.
+    const script = `
+      const text = Buffer.from('ok 😀 中文 🎉 ü\\n');
+      let i = 0;
+      const step = () => { if (i >= text.length) return; const n = (i % 3) + 1; process.stdout.write(text.subarray(i, i + n)); i += n; setTimeout(step, 15) };
+      step();`
+    const received: string[] = []
+    let exit: () => void
+    const done = new Promise<void>((r) => (exit = r))
+    const info: PtyInfo = { id: 'p-utf8', threadId: 't', kind: 'shell', profileId: 'custom', title: 'x', command: 'node', cwd: process.cwd(), port: null, pid: null, state: 'running', exitCode: null, signal: null, startedAt: Date.now(), endedAt: null, endedByRestart: false }
+    const session = new PtySession(info, { file: process.execPath, args: ['-e', script], cwd: process.cwd(), env: process.env as Record<string, string>, cols: 80, rows: 24 }, 10_000, {
+      data: (t) => received.push(t),
+      exit: () => exit()
+    })
+    await done
+    const text = received.join('')
+    expect(received.length).toBeGreaterThan(3)
+    expect(text).toContain('ok 😀 中文 🎉 ü')
+    expect(text).not.toContain('\uFFFD')
+    expect(session.scrollback.text()).toBe(text)
+  })
+
+  it('pauses a yes flood at the high watermark, resumes after acks, and a disconnect leaves nothing paused', async () => {
+    const { core, thread } = await coreWithThread()
+    const pty = must(await core.ptys.open(thread.id, { kind: 'shell', cols: 80, rows: 24 }))
+    const live = (core.ptys as unknown as { live: Map<string, { session: PtySession }> }).live.get(pty.id)!.session
+    const slow = recordingConnection()
+    must(await core.ptys.attach(pty.id, slow))
+    must(core.ptys.write(pty.id, 'yes skein-flood-line\r'))
+    await eventually(() => live.flow.isPaused, 15_000, 'the pty to pause')
+    const atPause = slow.chars
+    expect(atPause).toBeGreaterThan(HIGH_WATERMARK_CHARS)
+    await new Promise((r) => setTimeout(r, 300))
+    // Paused: only what was already in flight arrives, not a steady stream.
+    expect(slow.chars - atPause).toBeLessThan(300_000)
+    const heldAt = slow.chars
+
+    must(core.ptys.ack(pty.id, slow, slow.chars))
+    expect(live.flow.isPaused).toBe(false)
+    await eventually(() => slow.chars > heldAt + 50_000, 10_000, 'output to flow again after the ack')
+    await eventually(() => live.flow.isPaused, 15_000, 'the pty to pause again')
+
+    slow.disconnect()
+    expect(live.flow.isPaused).toBe(false)
+    // With nobody attached the output keeps flowing into the scrollback.
+    const before = live.scrollback.text().slice(-50)
+    await new Promise((r) => setTimeout(r, 200))
+    expect(live.flow.isPaused).toBe(false)
+    must(core.ptys.write(pty.id, '\x03'))
+    await core.ptys.close(pty.id)
+    expect(before).toContain('skein-flood-line')
+  })
+
+  it('keeps a bounded scrollback, replays it on attach, and after a restart shows it above a "session ended" marker', async () => {
+    const home = tempDir('skein-home-')
+    const first = await coreWithThread({ home, scrollbackChars: 20_000 })
+    const pty = must(await first.core.ptys.open(first.thread.id, { kind: 'shell', cols: 80, rows: 24 }))
+    must(first.core.ptys.write(pty.id, 'for i in $(seq 1 4000); do echo "line-$i"; done; echo END-$((6*7))\r'))
+    const watcher = recordingConnection()
+    must(await first.core.ptys.attach(pty.id, watcher))
+    await watcher.waitFor(/END-42/, 20_000)
+    const late = recordingConnection()
+    const replay = must(await first.core.ptys.attach(pty.id, late)).scrollback
+    expect(replay.length).toBeLessThanOrEqual(20_000)
+    expect(replay).toContain('line-4000')
+    expect(replay).toContain('END-42')
+    expect(replay).not.toContain('line-1\r\n')
+    await first.core.close()
+
+    const second = await makeCore(home)
+    const listed = await second.core.ptys.list(first.thread.id)
+    expect(listed).toHaveLength(1)
+    expect(listed[0]).toMatchObject({ id: pty.id, state: 'exited', endedByRestart: true })
+    const after = must(await second.core.ptys.attach(pty.id, recordingConnection())).scrollback
+    expect(after).toContain('line-4000')
+    expect(after).toMatch(/session ended when Skein quit/)
+    expect(after.indexOf('line-4000')).toBeLessThan(after.indexOf('session ended'))
+  })
+
+  it('leaves no orphans: background children of a shell die on archive, and on quit', async () => {
+    const { core, repo, thread } = await coreWithThread()
+    // Unique sleep lengths tag our processes: `sleep <base>1` etc.
+    const base = String(50000 + Math.floor(Math.random() * 40000))
+    const tag = `sleep ${base}`
+    const pty = must(await core.ptys.open(thread.id, { kind: 'shell', cols: 80, rows: 24 }))
+    const c = recordingConnection()
+    must(await core.ptys.attach(pty.id, c))
+    // A job-control background job (own process group), a double-forked one (reparented to init) and a setsid one.
+    must(core.ptys.write(pty.id, `sleep ${base}1 & (sleep ${base}2 &); setsid sleep ${base}3 & echo started-$((1+1))\r`))
+    await c.waitFor(/started-2/)
+    await eventually(() => pidsMatching(tag).length === 3, 5000, 'three background sleeps')
+    must(await core.threads.archive(thread.id))
+    await eventually(() => pidsMatching(tag).length === 0, 5000, 'the archived thread to leave no processes')
+
+    const other = must(await core.threads.create({ repoId: repo.id, title: 'quit test', mode: 'worktree' }))
+    const p2 = must(await core.ptys.open(other.id, { kind: 'shell', cols: 80, rows: 24 }))
+    const c2 = recordingConnection()
+    must(await core.ptys.attach(p2.id, c2))
+    must(core.ptys.write(p2.id, `sleep ${base}4 & (sleep ${base}5 &); echo started-$((2+2))\r`))
+    await c2.waitFor(/started-4/)
+    await eventually(() => pidsMatching(tag).length === 2, 5000, 'two background sleeps')
+    await core.close()
+    expect(pidsMatching(tag)).toEqual([])
+  })
+
+  it('gives 20 live threads 20 different PORTs', async () => {
+    const repoPath = makeRepo()
+    const { core } = await makeCore()
+    const repo = must(await core.repos.add(repoPath))
+    const threads: Thread[] = []
+    for (let i = 0; i < 20; i++) threads.push(must(await core.threads.create({ repoId: repo.id, title: `t${i}`, mode: 'local' })))
+    const ptys = await Promise.all(threads.map((t) => core.ptys.open(t.id, { kind: 'shell', cols: 80, rows: 24 }).then(must)))
+    const ports = ptys.map((p) => p.port)
+    expect(new Set(ports).size).toBe(20)
+    expect(ports.every((p) => typeof p === 'number' && p > 0)).toBe(true)
+    // A second terminal of the same thread shares the thread's port.
+    const again = must(await core.ptys.open(threads[0]!.id, { kind: 'shell', cols: 80, rows: 24 }))
+    expect(again.port).toBe(ptys[0]!.port)
+  })
+
+  it('gives clear errors for a missing command, a vanished worktree, and bad sizes, and keeps serving', async () => {
+    const { core, repo, thread } = await coreWithThread()
+    must(await core.profiles.configure(repo.id, { customCommand: 'definitely-not-a-real-agent --flag' }))
+    const missing = await core.ptys.open(thread.id, { kind: 'agent', profileId: 'custom', cols: 80, rows: 24 })
+    expect(missing.ok).toBe(false)
+    if (!missing.ok) {
+      expect(missing.error.code).toBe(ErrorCode.ProfileUnavailable)
+      expect(missing.error.message).toMatch(/definitely-not-a-real-agent.*not installed or not on your PATH/)
+    }
+    const noClaude = await core.threads.create({ repoId: repo.id, title: 'with claude', mode: 'worktree', profileId: 'claude' })
+    if (!noClaude.ok) {
+      expect(noClaude.error.code).toBe(ErrorCode.ProfileUnavailable)
+      expect(noClaude.error.message).toMatch(/npm install -g @anthropic-ai\/claude-code/)
+    }
+    const profiles = await core.profiles.list(repo.id)
+    expect(profiles.profiles.find((p) => p.id === 'shell')?.available).toBe(true)
+    expect(profiles.profiles.find((p) => p.id === 'custom')?.problem).toMatch(/not installed/)
+
+    rmSync(thread.worktreePath, { recursive: true, force: true })
+    const vanished = await core.ptys.open(thread.id, { kind: 'shell', cols: 80, rows: 24 })
+    expect(vanished.ok).toBe(false)
+    if (!vanished.ok) {
+      expect(vanished.error.code).toBe(ErrorCode.WorktreeMissing)
+      expect(vanished.error.message).toContain(thread.worktreePath)
+    }
+    const bad = JSON.parse((await core.rpc.dispatch(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'pty/resize', params: { ptyId: 'x', cols: 0, rows: 1.5 } })))!)
+    expect(bad.error.code).toBe(ErrorCode.InvalidParams)
+    expect(bad.error.message).toMatch(/cols must be at least 1/)
+    expect(bad.error.message).toMatch(/rows must be a whole number/)
+    const gone = JSON.parse((await core.rpc.dispatch(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'pty/write', params: { ptyId: 'nope', data: 'x' } })))!)
+    expect(gone.error.code).toBe(ErrorCode.PtyExited)
+    const alive = JSON.parse((await core.rpc.dispatch(JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'repo/list' })))!)
+    expect(alive.result.repos).toHaveLength(1)
+  })
+
+  it('derives running, waiting and exited from the agent session, and marks unread only when nobody views the thread', async () => {
+    const { core, repo } = await coreWithThread({ mode: 'local' })
+    const t = must(await core.threads.create({ repoId: repo.id, title: 'agent', mode: 'local', profileId: 'shell', prompt: 'echo agent-says-hi' }))
+    expect(t.agent).toMatchObject({ profileId: 'shell', activity: 'running' })
+    await eventually(() => core.threads.list().find((x) => x.id === t.id)?.status === 'needs-attention', 10_000, 'waiting for input')
+    const waiting = core.threads.list().find((x) => x.id === t.id)!
+    expect(waiting.agent?.activity).toBe('waiting')
+    expect(waiting.unread).toBe(true)
+
+    await core.threads.setViewing('viewer-1', t.id)
+    expect(core.threads.list().find((x) => x.id === t.id)?.unread).toBe(false)
+    must(core.ptys.write(t.agent!.ptyId, 'sleep 0.3; exit 3\r'))
+    await eventually(() => core.threads.list().find((x) => x.id === t.id)?.agent?.activity === 'exited', 10_000, 'exit')
+    const exited = core.threads.list().find((x) => x.id === t.id)!
+    expect(exited.agent?.exitCode).toBe(3)
+    expect(exited.status).toBe('idle')
+    expect(exited.unread).toBe(false) // it was on screen
+  })
+})
