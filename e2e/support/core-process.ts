@@ -35,14 +35,14 @@ export function freePort(): Promise<number> {
 /** A fresh, empty SKEIN_HOME. */
 export const tempHome = (): string => mkdtempSync(join(tmpdir(), 'skein-e2e-home-'))
 
-/** Starts `node out/main/serve.js` and resolves once it prints the URL it serves. */
-export async function startCore(opts: { home?: string; port?: number; token?: string } = {}): Promise<CoreProcess> {
+/** Starts `node out/main/serve.js` (with extra environment variables, e.g. SHELL for terminals) and resolves once it prints the URL it serves. */
+export async function startCore(opts: { home?: string; port?: number; token?: string; env?: Record<string, string> } = {}): Promise<CoreProcess> {
   if (!existsSync(SERVE_JS)) throw new Error(`${SERVE_JS} is missing: run \`npx electron-vite build\` first.`)
   const home = opts.home ?? tempHome()
   const port = opts.port ?? (await freePort())
   const token = opts.token ?? 'e2e-secret-token'
   const child: ChildProcess = spawn(process.execPath, [SERVE_JS, '--port', String(port)], {
-    env: { ...process.env, SKEIN_HOME: home, SKEIN_TOKEN: token },
+    env: { ...process.env, ...opts.env, SKEIN_HOME: home, SKEIN_TOKEN: token },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let log = ''

@@ -46,7 +46,7 @@ export async function openNewThreadDialog(page: Page, via: OpenVia, repoName?: s
 /** Fills the New thread dialog and submits it with Enter; waits until the new thread is shown. */
 export async function createThread(
   page: Page,
-  o: { via: OpenVia; repo: string; title: string; baseRef?: string; mode?: 'worktree' | 'local' }
+  o: { via: OpenVia; repo: string; title: string; baseRef?: string; mode?: 'worktree' | 'local'; profile?: string; prompt?: string }
 ): Promise<void> {
   const dialog = await openNewThreadDialog(page, o.via, o.repo)
   await dialog.getByLabel('Repository', { exact: true }).selectOption({ label: o.repo })
@@ -54,6 +54,9 @@ export async function createThread(
   await dialog.getByLabel('Title', { exact: true }).fill(o.title)
   if (o.baseRef) await dialog.getByLabel('Base ref', { exact: true }).fill(o.baseRef)
   if (o.mode === 'local') await dialog.getByRole('radio', { name: /Local/ }).check()
+  // An agent profile by its label; without one the thread starts with no session (stays Idle).
+  await dialog.getByRole('radio', { name: new RegExp(`^${escape(o.profile ?? 'No agent yet')}`) }).check()
+  if (o.prompt !== undefined) await dialog.getByLabel(/First prompt/).fill(o.prompt)
   await dialog.getByLabel('Title', { exact: true }).press('Enter')
   await expect(dialog).toBeHidden()
   await expect(page.getByRole('heading', { level: 1, name: o.title })).toBeVisible()

@@ -28,10 +28,14 @@ export function attentionBody(thread: Thread): string {
 
 /**
  * Shows an OS notification when a thread just became unread (the core only marks threads no client
- * is viewing). Clicking it brings the window forward on that thread's terminal.
+ * is viewing), and updates it in place (same tag) when the agent of a still-unread thread exits.
+ * Clicking it brings the window forward on that thread's terminal.
  */
 export function notifyIfNewlyUnread(previous: Thread | undefined, next: Thread): void {
-  if (!next.unread || previous?.unread !== false) return
+  if (!next.unread || !previous) return
+  const becameUnread = !previous.unread
+  const exitedWhileUnread = previous.unread && previous.agent?.activity !== 'exited' && next.agent?.activity === 'exited'
+  if (!becameUnread && !exitedWhileUnread) return
   if (!supported() || Notification.permission !== 'granted') return
   try {
     const notification = new Notification(next.title, { body: attentionBody(next), tag: next.id })

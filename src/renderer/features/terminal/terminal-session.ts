@@ -34,6 +34,16 @@ function webglWanted(): boolean {
 
 type AttachState = 'detached' | 'attaching' | 'attached'
 
+/** The dim line written under a session's output when it ends while shown (the core adds the same on replay). */
+function endedMarker(pty: PtyInfo): string {
+  const why = pty.endedByRestart
+    ? 'session ended when Skein quit'
+    : pty.signal
+      ? `session ended (signal ${pty.signal})`
+      : `session ended (exit code ${pty.exitCode ?? '?'})`
+  return `\r\n\x1b[0m\x1b[2m──── ${why} ────\x1b[0m\r\n`
+}
+
 /**
  * One pty's xterm instance and its attachment to the core: output in (with flow-control acks from
  * xterm's write callback), keystrokes and resizes out. It outlives the React view that shows it,
@@ -159,9 +169,12 @@ export class TerminalSession {
     })
   }
 
-  /** Takes the core's newer view of the pty (state, exit code). */
+  /** Takes the core's newer view of the pty; when it just ended, says so under its output. */
   update(pty: PtyInfo): void {
+    if (this.pty.state === 'exited' && pty.state === 'running') return // a stale copy: an ended pty never runs again
+    const ended = this.pty.state === 'running' && pty.state === 'exited'
     this.pty = pty
+    if (ended && this.attachState === 'attached') this.term.write(endedMarker(pty))
   }
 
   /** Puts the terminal into a visible container; opens xterm on first use and loads WebGL. */

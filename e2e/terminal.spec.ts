@@ -1,0 +1,184 @@
+import { expect, test } from '@playwright/test'
+import { startCore, type CoreProcess } from './support/core-process'
+import { makeGitRepo } from './support/git-repo'
+import { addRepository, createThread, openNewThreadDialog, screenshotBothThemes, threadRow } from './support/skein-page'
+import {
+  clickNotification,
+  expectPrompt,
+  expectTerminalText,
+  focusTerminal,
+  openTerminalTab,
+  prepareTerminalPage,
+  runCommand,
+  shellEnv,
+  shownNotifications,
+  terminal,
+  terminalTabs
+} from './support/terminal-page'
+
+let core: CoreProcess | null = null
+test.afterEach(async () => {
+  await core?.stop('SIGKILL')
+  core = null
+})
+
+const rowLabel = (page: import('@playwright/test').Page, title: string) => threadRow(page, title)
+
+test('shell sessions: type, interrupt a flood, more shells, state across thread switches, activity and unread', async ({ page }) => {
+  test.setTimeout(180_000)
+  const repo = makeGitRepo('term-app')
+  core = await startCore({ env: shellEnv() })
+  await prepareTerminalPage(page)
+  await page.goto(core.url)
+  await addRepository(page, repo)
+
+  await test.step('the new-thread dialog lists the agent profiles; missing CLIs are disabled with an install hint', async () => {
+    const dialog = await openNewThreadDialog(page, 'shortcut')
+    await dialog.getByLabel('Title', { exact: true }).fill('Shell thread A')
+    const shell = dialog.getByRole('radio', { name: /^Shell/ })
+    await expect(shell).toBeEnabled()
+    const claude = dialog.getByRole('radio', { name: /^Claude Code/ })
+    await expect(claude).toBeDisabled()
+    await expect(dialog.getByText(/npm install -g @anthropic-ai\/claude-code/)).toBeVisible()
+    await shell.check()
+    await expect(dialog.getByLabel(/First prompt/)).toBeVisible()
+    await screenshotBothThemes(page, 'new-thread-dialog-profiles')
+    await dialog.getByRole('radio', { name: /^No agent yet/ }).check()
+    await expect(dialog.getByLabel(/First prompt/)).toBeHidden()
+    await page.keyboard.press('Escape')
+    await expect(dialog).toBeHidden()
+  })
+
+  await test.step('create a thread with the Shell profile: it opens on its Terminal tab', async () => {
+    await createThread(page, { via: 'shortcut', repo: 'term-app', title: 'Shell thread A', profile: 'Shell' })
+    await expect(page.getByRole('tablist', { name: 'Thread views' }).getByRole('tab', { name: 'Terminal' })).toHaveAttribute('aria-selected', 'true')
+    await expect(terminalTabs(page).getByRole('tab', { name: 'Shell' })).toHaveAttribute('aria-selected', 'true')
+    await expectPrompt(page)
+  })
+
+  await test.step('type a command and see its output', async () => {
+    await focusTerminal(page)
+    await runCommand(page, 'echo hello-$((6*7))')
+    await expectTerminalText(page, 'hello-42')
+  })
+
+  await test.step('a quiet shell prompt shows as "Waiting for input" in the sidebar', async () => {
+    await expect(rowLabel(page, 'Shell thread A')).toHaveAttribute('aria-label', /Waiting for input/, { timeout: 10_000 })
+  })
+
+  await test.step('a flood of output shows "Running"; Ctrl+C stops it and the prompt comes back quickly', async () => {
+    await runCommand(page, 'yes')
+    await expect(rowLabel(page, 'Shell thread A')).toHaveAttribute('aria-label', /Running/)
+    await expectTerminalText(page, 'yyyyyyyy') // rows of "y" (the text is read without line breaks)
+    await page.waitForTimeout(1500) // let it flood for a while (flow control pauses the pty)
+    const started = Date.now()
+    await page.keyboard.press('Control+c')
+    await runCommand(page, 'echo after-$((40+2))')
+    await expectTerminalText(page, 'after-42', 10_000)
+    const took = Date.now() - started
+    test.info().annotations.push({ type: 'ctrl-c-to-prompt-ms', description: String(took) })
+    expect(took).toBeLessThan(10_000)
+  })
+
+  await test.step('open a second shell with the + button and use it', async () => {
+    await terminalTabs(page).locator('..').getByRole('button', { name: 'New shell' }).click()
+    const second = terminalTabs(page).getByRole('tab', { name: 'Terminal 1' })
+    await expect(second).toHaveAttribute('aria-selected', 'true')
+    await expect(terminal(page).locator('textarea.xterm-helper-textarea')).toBeFocused()
+    await expectPrompt(page)
+    await runCommand(page, 'echo second-$((1+1))')
+    await expectTerminalText(page, 'second-2')
+  })
+
+  await test.step('a second thread without an agent offers the profile picker; Start runs the shell', async () => {
+    await createThread(page, { via: 'sidebar-button', repo: 'term-app', title: 'Shell thread B' })
+    await openTerminalTab(page)
+    const start = page.getByRole('form', { name: 'Start an agent session' })
+    await expect(start).toBeVisible()
+    await expect(start.getByRole('radio', { name: /^Claude Code/ })).toBeDisabled()
+    await start.getByRole('radio', { name: /^Shell/ }).check()
+    await start.getByRole('button', { name: 'Start' }).click()
+    await expect(terminalTabs(page).getByRole('tab', { name: 'Shell' })).toHaveAttribute('aria-selected', 'true')
+    await expectPrompt(page)
+    await focusTerminal(page)
+    await runCommand(page, 'echo in-$((2+3))b')
+    await expectTerminalText(page, 'in-5b')
+  })
+
+  await test.step('switching back to the first thread keeps its terminals and their output', async () => {
+    await rowLabel(page, 'Shell thread A').click()
+    await expect(terminalTabs(page).getByRole('tab', { name: 'Terminal 1' })).toHaveAttribute('aria-selected', 'true')
+    await expectTerminalText(page, 'second-2', 5_000)
+    await terminalTabs(page).getByRole('tab', { name: 'Shell' }).click()
+    await expectTerminalText(page, 'after-42', 5_000) // hello-42 went out of the bounded scrollback under the flood
+  })
+
+  await test.step('Ctrl+F finds text in the terminal; Escape closes the find bar', async () => {
+    await focusTerminal(page)
+    await page.keyboard.press('ControlOrMeta+f')
+    const find = page.getByRole('search', { name: 'Find in terminal' })
+    await expect(find).toBeVisible()
+    await find.getByRole('textbox').fill('after-42')
+    await expect(find).toContainText('1 of 1')
+    await page.keyboard.press('Escape')
+    await expect(find).toBeHidden()
+  })
+
+  await test.step('the context menu offers Copy, Paste, Clear and Find', async () => {
+    await terminal(page).locator('.xterm-screen').click({ button: 'right', position: { x: 80, y: 30 } })
+    const menu = page.getByRole('menu', { name: 'Terminal' })
+    await expect(menu).toBeVisible()
+    for (const item of ['Copy', 'Paste', 'Clear', 'Find…']) await expect(menu.getByRole('menuitem', { name: item })).toBeVisible()
+    await page.keyboard.press('Escape')
+    await expect(menu).toBeHidden()
+  })
+
+  await test.step('screenshot the terminal tab', async () => {
+    await screenshotBothThemes(page, 'terminal-tab')
+  })
+
+  await test.step('a thread whose agent exits while another thread is viewed becomes unread, with a notification', async () => {
+    await focusTerminal(page)
+    await runCommand(page, 'sleep 2; exit 3')
+    await rowLabel(page, 'Shell thread B').click()
+    await expect(page.getByRole('heading', { level: 1, name: 'Shell thread B' })).toBeVisible()
+    const rowA = rowLabel(page, 'Shell thread A')
+    await expect(rowA).toHaveAttribute('aria-label', 'Shell thread A (Exited 3, unread)', { timeout: 15_000 })
+    await expect(rowA.locator('.badge')).toHaveText('Exited 3')
+    // The OS notification (tagged with the thread, so a later one replaces an earlier one) ends on the exit.
+    const tagA = await rowA.getAttribute('data-thread-id')
+    await expect.poll(async () => (await shownNotifications(page)).filter((n) => n.tag === tagA).pop()).toEqual({ title: 'Shell thread A', body: 'Exited with code 3', tag: tagA })
+  })
+
+  await test.step('sidebar activity states: running, waiting, exited and unread', async () => {
+    await focusTerminal(page)
+    await runCommand(page, 'while true; do echo tick; sleep 0.3; done')
+    await expect(rowLabel(page, 'Shell thread B')).toHaveAttribute('aria-label', /Running/)
+    await screenshotBothThemes(page, 'sidebar-activity')
+    await page.keyboard.press('Control+c')
+  })
+
+  await test.step('clicking the notification opens the thread on its terminal and marks it read', async () => {
+    const threadA = await rowLabel(page, 'Shell thread A').getAttribute('data-thread-id')
+    await clickNotification(page, threadA ?? '')
+    await expect(page.getByRole('heading', { level: 1, name: 'Shell thread A' })).toBeVisible()
+    await expect(rowLabel(page, 'Shell thread A')).toHaveAttribute('aria-label', 'Shell thread A (Exited 3)')
+    await terminalTabs(page).getByRole('tab', { name: /^Shell/ }).click()
+    await expect(terminalTabs(page).getByRole('tab', { name: 'Shell, exited 3' })).toBeVisible()
+    await expect(page.getByRole('status').filter({ hasText: 'exited with code 3' })).toBeVisible()
+    await expectTerminalText(page, 'session ended (exit code 3)')
+  })
+
+  await test.step('Ctrl+` focuses the terminal, Ctrl+Shift+` opens another shell', async () => {
+    await page.getByRole('tablist', { name: 'Thread views' }).getByRole('tab', { name: 'Overview' }).click()
+    await page.keyboard.press('Control+Backquote')
+    await expect(page.getByRole('tablist', { name: 'Thread views' }).getByRole('tab', { name: 'Terminal' })).toHaveAttribute('aria-selected', 'true')
+    await expect(terminal(page).locator('textarea.xterm-helper-textarea')).toBeFocused()
+    await page.keyboard.press('Control+Shift+Backquote')
+    await expect(terminalTabs(page).getByRole('tab', { name: 'Terminal 2' })).toHaveAttribute('aria-selected', 'true')
+    await expect(terminal(page).locator('textarea.xterm-helper-textarea')).toBeFocused()
+    await expectPrompt(page)
+    await runCommand(page, 'echo third-$((3*1))')
+    await expectTerminalText(page, 'third-3')
+  })
+})
