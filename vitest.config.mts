@@ -6,6 +6,8 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    pool: 'forks'
+    pool: 'forks',
+    // Terminal and git tests spawn many real processes; on a 2-core machine files run one at a time.
+    fileParallelism: false
   }
 })

@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process'
-import { rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { ErrorCode } from '../src/shared/errors'
 import type { PtyInfo, Thread } from '../src/shared/models'
@@ -10,6 +12,8 @@ import { eventually, recordingConnection } from './helpers/pty-client'
 
 beforeAll(() => {
   process.env.SHELL = '/bin/bash'
+  // Login shells read ~/.profile; an empty home keeps this machine's dotfiles (pyenv, cargo) out of the tests.
+  process.env.HOME = mkdtempSync(join(tmpdir(), 'skein-pty-home-'))
 })
 afterEach(cleanupTemp)
 
