@@ -232,4 +232,20 @@ describe('pty sessions', () => {
     expect(exited.status).toBe('idle')
     expect(exited.unread).toBe(false) // it was on screen
   })
+
+  it('reports an agent that dies on start as an error in the thread, with its last words', async () => {
+    const { core, repo } = await coreWithThread({ mode: 'local' })
+    must(await core.profiles.configure(repo.id, { customCommand: `sh -c 'echo "fatal: no API key configured" >&2; exit 2'` }))
+    const t = must(await core.threads.create({ repoId: repo.id, title: 'doomed', mode: 'local', profileId: 'custom' }))
+    await eventually(() => core.threads.list().find((x) => x.id === t.id)?.status === 'error', 10_000, 'the error status')
+    const failed = core.threads.list().find((x) => x.id === t.id)!
+    expect(failed.agent).toMatchObject({ activity: 'exited', exitCode: 2 })
+    expect(failed.statusMessage).toMatch(/exited with code 2 right after it started: "fatal: no API key configured"/)
+    // Starting a working session clears it.
+    const again = must(await core.ptys.open(t.id, { kind: 'agent', profileId: 'shell', cols: 80, rows: 24 }))
+    await eventually(() => core.threads.list().find((x) => x.id === t.id)?.agent?.ptyId === again.id, 10_000, 'the new session')
+    const fresh = core.threads.list().find((x) => x.id === t.id)!
+    expect(fresh.status).not.toBe('error')
+    expect(fresh.statusMessage).toBeNull()
+  })
 })

@@ -60,7 +60,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const profiles = new ProfileService(settings)
   // Services that refer to each other are joined through these late-bound callbacks.
   let liveCount: (repoId: string) => number = () => 0
-  let onAgent: (threadId: string, agent: AgentState) => void = () => undefined
+  let onAgent: (threadId: string, agent: AgentState, failure?: string) => void = () => undefined
   const repos = new RepoService(git, repoStore, bus, (id) => liveCount(id))
   const ptys = new PtyHost({
     store: new PtyStore(dataDir),
@@ -68,12 +68,12 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     bus,
     logger,
     thread: (id) => threadStore.get(id),
-    onAgent: (threadId, agent) => onAgent(threadId, agent),
+    onAgent: (threadId, agent, failure) => onAgent(threadId, agent, failure),
     scrollbackChars: options.scrollbackChars
   })
   const threads = new ThreadService(git, threadStore, new WorktreeManager(git, dataDir), bus, repos, logger, ptys, profiles)
   liveCount = (id) => threads.liveCount(id)
-  onAgent = (threadId, agent) => void threads.updateAgent(threadId, agent)
+  onAgent = (threadId, agent, failure) => void threads.updateAgent(threadId, agent, failure)
   const rpc = new RpcServer(bus, logger)
   registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, ptys, profiles, host: options.host ?? {} })
   await threads.reconcileOnStart()

@@ -7,6 +7,8 @@ export const QUIET_MS = 1500
 export class ActivityTracker {
   private state: AgentActivity | null = null
   private timer: NodeJS.Timeout | null = null
+  /** The session reached a prompt at least once: it started fine. */
+  everWaited = false
 
   constructor(
     private readonly onChange: (activity: AgentActivity) => void,
@@ -38,6 +40,7 @@ export class ActivityTracker {
 
   private set(next: AgentActivity): void {
     if (this.state === next) return
+    if (next === 'waiting') this.everWaited = true
     this.state = next
     this.onChange(next)
   }

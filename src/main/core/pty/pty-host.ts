@@ -29,8 +29,8 @@ export interface PtyHostDeps {
   bus: NotificationBus
   logger: Logger
   thread(id: string): Thread | undefined
-  /** Called when a thread's agent session changes activity (running, waiting, exited). */
-  onAgent(threadId: string, agent: AgentState): void
+  /** Called when a thread's agent session changes activity (running, waiting, exited); `failure` explains a session that died on start. */
+  onAgent(threadId: string, agent: AgentState, failure?: string): void
   scrollbackChars?: number
   ports?: PortAllocator
 }
@@ -42,6 +42,8 @@ interface Live {
 }
 
 const SCROLLBACK_SAVE_MS = 1000
+/** An agent that fails this soon after starting, before ever waiting for input, is reported as an error. */
+const DIED_ON_START_MS = 3000
 
 const newPtyId = (): string => `p${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`
 
@@ -264,7 +266,11 @@ export class PtyHost {
     this.d.bus.publish('pty/exit', { ptyId, threadId: info.threadId, exitCode, signal })
     this.d.bus.publish('pty/updated', { pty: info })
     // On quit the restart reconciles agent states; reporting exits now would mark every thread unread.
-    if (info.kind === 'agent' && !this.disposed) this.d.onAgent(info.threadId, { ptyId, profileId: info.profileId, activity: 'exited', exitCode })
+    if (info.kind === 'agent' && !this.disposed) {
+      const quick = info.endedAt! - info.startedAt < DIED_ON_START_MS && !live.activity?.everWaited
+      const failure = exitCode !== 0 && quick ? diedOnStart(info, live.session.scrollback.text()) : undefined
+      this.d.onAgent(info.threadId, { ptyId, profileId: info.profileId, activity: 'exited', exitCode }, failure)
+    }
   }
 
   private running(ptyId: string): Result<Live> {
@@ -294,6 +300,14 @@ export class PtyHost {
       await this.d.store.saveScrollback(l.session.info.threadId, id, l.session.scrollback.text()).catch(() => undefined)
     }
   }
+}
+
+/** Why a session died on start, with the last line it printed. */
+function diedOnStart(info: PtyInfo, output: string): string {
+  // eslint-disable-next-line no-control-regex
+  const plain = output.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*(\x07|\x1b\\)/g, '')
+  const last = plain.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).pop()
+  return `${info.title} (${info.command}) exited with code ${info.exitCode ?? info.signal} right after it started${last ? `: "${last.slice(0, 200)}"` : ''}. Its output is in the Terminal tab.`
 }
 
 function labelOf(id: ProfileId): string {

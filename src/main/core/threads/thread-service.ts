@@ -150,13 +150,20 @@ export class ThreadService {
   }
 
   /** Records what the thread's agent session is doing; status and unread follow from it. */
-  updateAgent(threadId: string, agent: AgentState): Promise<void> {
+  updateAgent(threadId: string, agent: AgentState, failure?: string): Promise<void> {
     return this.threadLock.run(threadId, async () => {
       const t = this.store.get(threadId)
       if (!t) return
       const patch: Partial<Thread> = { agent, lastActivityAt: Date.now() }
-      if (t.status !== 'archived' && t.status !== 'error') {
+      const worktreeGone = t.mode === 'worktree' && (t.branch === null || !existsSync(t.worktreePath))
+      // An archived thread stays archived; only its agent state is recorded.
+      if (t.status !== 'archived' && failure) {
+        patch.status = 'error'
+        patch.statusMessage = failure
+      } else if (t.status !== 'archived' && !worktreeGone) {
+        // A session's activity replaces any earlier agent error; a missing worktree's error stays until restore.
         patch.status = agent.activity === 'running' ? 'running' : agent.activity === 'waiting' ? 'needs-attention' : 'idle'
+        if (t.status === 'error') patch.statusMessage = null
       }
       if (agent.activity !== 'running' && !this.isViewed(threadId)) patch.unread = true
       await this.change(threadId, patch, `agent-${agent.activity}`)
