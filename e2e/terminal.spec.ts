@@ -150,11 +150,31 @@ test('shell sessions: type, interrupt a flood, more shells, state across thread 
     await expect.poll(async () => (await shownNotifications(page)).filter((n) => n.tag === tagA).pop()).toEqual({ title: 'Shell thread A', body: 'Exited with code 3', tag: tagA })
   })
 
-  await test.step('sidebar activity states: running, waiting, exited and unread', async () => {
+  await test.step('a first prompt is typed into the new shell session', async () => {
+    await createThread(page, { via: 'shortcut', repo: 'term-app', title: 'Shell thread C', profile: 'Shell', prompt: 'echo first-$((2*50))' })
+    await expectTerminalText(page, 'first-100')
+    await expect(rowLabel(page, 'Shell thread C')).toHaveAttribute('aria-label', /Waiting for input/, { timeout: 10_000 })
+  })
+
+  await test.step('sidebar and dashboard show activity: running, waiting, exited and unread', async () => {
+    await rowLabel(page, 'Shell thread B').click()
     await focusTerminal(page)
     await runCommand(page, 'while true; do echo tick; sleep 0.3; done')
     await expect(rowLabel(page, 'Shell thread B')).toHaveAttribute('aria-label', /Running/)
+    await expect(rowLabel(page, 'Shell thread C')).toHaveAttribute('aria-label', /Waiting for input/)
+    await expect(rowLabel(page, 'Shell thread A')).toHaveAttribute('aria-label', 'Shell thread A (Exited 3, unread)')
     await screenshotBothThemes(page, 'sidebar-activity')
+    // Ctrl+0 belongs to the shell while the terminal has focus; the Dashboard button still works.
+    await page.keyboard.press('Control+0')
+    await expect(page.getByRole('heading', { level: 1, name: 'Shell thread B' })).toBeVisible()
+    await page.getByRole('navigation', { name: 'Sidebar' }).getByRole('button', { name: /^Dashboard/ }).click()
+    const cards = page.getByRole('list', { name: 'Threads' })
+    await expect(cards.getByRole('listitem', { name: 'Shell thread A (unread)' })).toBeVisible()
+    await expect(page.locator('.thread-card').filter({ hasText: 'Shell thread A' }).locator('.badge')).toHaveText('Exited 3')
+    await expect(page.locator('.thread-card').filter({ hasText: 'Shell thread B' }).locator('.badge')).toHaveText('Running')
+    await screenshotBothThemes(page, 'dashboard-activity')
+    await rowLabel(page, 'Shell thread B').click()
+    await focusTerminal(page)
     await page.keyboard.press('Control+c')
   })
 

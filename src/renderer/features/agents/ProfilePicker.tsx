@@ -43,8 +43,10 @@ export function ProfilePicker({
             <label className={`profile-option${value === NO_PROFILE ? ' is-checked' : ''}`}>
               <input type="radio" name={name} value={NO_PROFILE} checked={value === NO_PROFILE} onChange={() => onChange(NO_PROFILE)} />
               <span className="profile-text">
-                <span className="profile-label">No agent yet</span>
-                <span className="profile-hint">Start a session later from the Terminal tab.</span>
+                <span className="profile-head">
+                  <span className="profile-label">No agent yet</span>
+                  <span className="profile-hint">start one later from the Terminal tab</span>
+                </span>
               </span>
             </label>
           )}
@@ -65,21 +67,29 @@ function ProfileOption(props: { name: string; profile: AgentProfile; checked: bo
         value={p.id}
         checked={props.checked}
         disabled={!p.available}
+        aria-label={p.available ? p.label : `${p.label} (not available)`}
         aria-describedby={p.problem ? problemId : undefined}
         onChange={props.onSelect}
       />
       <span className="profile-text">
-        <span className="profile-label">
-          {p.label}
+        <span className="profile-head">
+          <span className="profile-label">{p.label}</span>
+          {p.command && <code className="profile-command">{p.command}</code>}
           {props.isDefault && <span className="profile-default">default</span>}
+          {!p.available && <span className="profile-missing">not available</span>}
         </span>
-        {p.command && <code className="profile-command">{p.command}</code>}
         {p.problem && (
           <span id={problemId} className="profile-problem">
-            {p.problem}
+            <WithCode text={p.problem} />
           </span>
         )}
       </span>
     </label>
   )
+}
+
+/** Renders `backticked` parts of a message (commands in the core's hints) as code. */
+function WithCode({ text }: { text: string }): ReactElement {
+  const parts = text.split(/`([^`]+)`/)
+  return <>{parts.map((part, i) => (i % 2 ? <code key={i}>{part}</code> : part))}</>
 }
