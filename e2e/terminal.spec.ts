@@ -202,3 +202,56 @@ test('shell sessions: type, interrupt a flood, more shells, state across thread 
     await expectTerminalText(page, 'third-3')
   })
 })
+
+test('WebGL is held only by visible terminals; the least recently used are evicted and replay their scrollback', async ({ page }) => {
+  test.setTimeout(180_000)
+  const repo = makeGitRepo('pool-app')
+  core = await startCore({ env: shellEnv() })
+  await prepareTerminalPage(page, { domRenderer: false })
+  const warnings: string[] = []
+  page.on('console', (m) => {
+    if (m.type() === 'warning' || m.type() === 'error') warnings.push(m.text())
+  })
+  await page.goto(core.url)
+  await addRepository(page, repo)
+  await createThread(page, { via: 'shortcut', repo: 'pool-app', title: 'Many shells', profile: 'Shell' })
+
+  const find = async (text: string, expected: string) => {
+    await focusTerminal(page)
+    await page.keyboard.press('ControlOrMeta+f')
+    const bar = page.getByRole('search', { name: 'Find in terminal' })
+    await bar.getByRole('textbox').fill(text)
+    await expect(bar).toContainText(expected)
+    await page.keyboard.press('Escape')
+    await expect(bar).toBeHidden()
+  }
+
+  await test.step('the visible terminal renders with WebGL', async () => {
+    await expect(terminal(page).locator('.xterm-screen canvas').first()).toBeAttached()
+    await focusTerminal(page)
+    await runCommand(page, 'echo mark-$((10+1))')
+    await expect.poll(() => page.evaluate(() => document.querySelectorAll('.terminal-view canvas').length)).toBeGreaterThan(0)
+    await page.waitForTimeout(500)
+    await find('mark-11', '1 of 1')
+  })
+
+  await test.step('25 more shells, one after another: no WebGL context is ever lost', async () => {
+    const newShell = page.getByRole('button', { name: 'New shell' })
+    for (let i = 1; i <= 25; i++) {
+      await newShell.click()
+      await expect(terminalTabs(page).getByRole('tab', { name: `Terminal ${i}`, exact: true })).toHaveAttribute('aria-selected', 'true')
+      await expect(terminal(page).locator('.xterm-screen canvas').first()).toBeAttached()
+    }
+    expect(warnings.filter((w) => /Too many active WebGL contexts|context lost|CONTEXT_LOST/i.test(w))).toEqual([])
+  })
+
+  await test.step('the first shell was evicted from the pool; showing it again replays its scrollback', async () => {
+    await terminalTabs(page).getByRole('tab', { name: 'Shell', exact: true }).click()
+    await expect(terminalTabs(page).getByRole('tab', { name: 'Shell', exact: true })).toHaveAttribute('aria-selected', 'true')
+    await find('mark-11', '1 of 1')
+    await focusTerminal(page)
+    await runCommand(page, 'echo again-$((6+6))')
+    await page.waitForTimeout(300)
+    await find('again-12', '1 of 1')
+  })
+})

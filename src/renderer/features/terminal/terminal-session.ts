@@ -58,6 +58,8 @@ export class TerminalSession {
   lastUsed = Date.now()
   private readonly fit = new FitAddon()
   private webgl: WebglAddon | null = null
+  /** The canvases the WebGL addon added, so their context can be released at once when hidden. */
+  private webglCanvases: HTMLCanvasElement[] = []
   private opened = false
   /** True once a scrollback was written: a later attach resets the screen before replaying. */
   private replayed = false
@@ -316,6 +318,7 @@ export class TerminalSession {
 
   private loadWebgl(): void {
     if (this.webgl || !webglWanted()) return
+    const before = new Set(this.element.querySelectorAll('canvas'))
     try {
       const addon = new WebglAddon()
       addon.onContextLoss(() => {
@@ -324,19 +327,32 @@ export class TerminalSession {
       })
       this.term.loadAddon(addon)
       this.webgl = addon
+      this.webglCanvases = [...this.element.querySelectorAll('canvas')].filter((c) => !before.has(c))
     } catch (e) {
       webglUnsupported = true
       console.info('Skein: WebGL terminal renderer unavailable, using the DOM renderer.', e)
     }
   }
 
+  /**
+   * Drops the WebGL renderer (xterm falls back to the DOM renderer) and releases its context now:
+   * Chromium allows about 16 live contexts, and a disposed addon's context lingers until GC.
+   */
   private disposeWebgl(): void {
     const addon = this.webgl
+    const canvases = this.webglCanvases
     this.webgl = null
+    this.webglCanvases = []
+    if (!addon) return
     try {
-      addon?.dispose()
+      addon.dispose()
     } catch {
       // already gone with its context
+    }
+    for (const canvas of canvases) {
+      // A canvas holding a 2d context answers null here; only the WebGL one is released.
+      const gl = canvas.getContext('webgl2') as WebGL2RenderingContext | null
+      gl?.getExtension('WEBGL_lose_context')?.loseContext()
     }
   }
 }
