@@ -42,6 +42,19 @@ export class RpcClient implements Disposable {
     })
   }
 
+  /**
+   * Sends a request as a JSON-RPC notification: no reply, no error. For high-rate, best-effort
+   * messages such as pty/ack, where a round trip per message would only add load.
+   */
+  notify<M extends MethodName>(method: M, ...args: undefined extends ParamsOf<M> ? [params?: ParamsOf<M>] : [params: ParamsOf<M>]): void {
+    if (this.closed) return
+    try {
+      this.transport.send(JSON.stringify({ jsonrpc: '2.0', method, params: args[0] ?? {} }))
+    } catch {
+      // the close handler reports the lost connection
+    }
+  }
+
   /** Listens for one notification; returns a disposable that stops listening. */
   on<N extends NotificationName>(name: N, listener: (params: NotificationOf<N>) => void): Disposable {
     let set = this.listeners.get(name)

@@ -41,7 +41,8 @@ interface Live {
   activity: ActivityTracker | null
 }
 
-const SCROLLBACK_SAVE_MS = 1000
+// Live scrollback is saved this often (and in full on exit and quit).
+const SCROLLBACK_SAVE_MS = 3000
 /** An agent that fails this soon after starting, before ever waiting for input, is reported as an error. */
 const DIED_ON_START_MS = 3000
 

@@ -25,7 +25,8 @@ export class PtyStore {
   /** Replaces a session's saved scrollback. */
   async saveScrollback(threadId: string, ptyId: string, text: string): Promise<void> {
     await mkdir(this.folder(threadId), { recursive: true })
-    await writeFileAtomic(join(this.folder(threadId), `${ptyId}.log`), text)
+    // Scrollback is a cache: no fsync, so a flooding terminal does not flood the disk with flushes.
+    await writeFileAtomic(join(this.folder(threadId), `${ptyId}.log`), text, { durable: false })
   }
 
   /** The saved scrollback of a session, or '' when none was saved. */

@@ -5,14 +5,16 @@ import { randomBytes } from 'node:crypto'
 /**
  * Writes a file so readers see either the old or the new content, never a mix:
  * write a temp file beside it, flush it, then rename over the original.
+ * `durable: false` skips the fsyncs, for caches that can lose their last seconds (scrollback).
  */
-export async function writeFileAtomic(path: string, data: string): Promise<void> {
+export async function writeFileAtomic(path: string, data: string, options: { durable?: boolean } = {}): Promise<void> {
+  const durable = options.durable ?? true
   const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
   try {
     const handle = await open(temp, 'w', 0o600)
     try {
       await handle.writeFile(data, 'utf8')
-      await handle.sync()
+      if (durable) await handle.sync()
     } finally {
       await handle.close()
     }
@@ -22,7 +24,7 @@ export async function writeFileAtomic(path: string, data: string): Promise<void>
     throw e
   }
   // Make the rename itself durable where the platform allows fsync on a directory.
-  if (process.platform !== 'win32') {
+  if (durable && process.platform !== 'win32') {
     const dir = await open(dirname(path), 'r').catch(() => null)
     if (dir) await dir.sync().catch(() => undefined).finally(() => dir.close())
   }
