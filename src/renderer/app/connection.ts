@@ -12,7 +12,7 @@ import {
   poolReconnected,
   routePtyData,
   updateSession
-} from '../features/terminal/terminal-pool'
+} from '../features/terminal/terminal-bridge'
 import { useTerminals } from '../features/terminal/terminal-store'
 import { useThreads } from '../features/threads/threads-store'
 import { notifyError } from '../features/toasts/notify'

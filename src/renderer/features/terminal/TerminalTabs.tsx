@@ -6,7 +6,7 @@ import { isMac } from '../../ui/keyboard'
 import { profileLabel } from '../agents/profiles-store'
 import { isArchived } from '../threads/threads-store'
 import { closePty, openShell } from './terminal-actions'
-import { focusTerminal } from './terminal-pool'
+import { focusTerminal } from './terminal-bridge'
 import { START_TAB, useTerminals } from './terminal-store'
 
 /** The label of a terminal tab: the profile for an agent session, "Terminal N" for extra shells. */

@@ -4,7 +4,7 @@ import { useNavigation } from '../../app/navigation-store'
 import { askNotificationPermission } from '../attention/os-notifications'
 import { useThreadView } from '../thread-view/thread-view-store'
 import { useThreads } from '../threads/threads-store'
-import { disposeSession, focusTerminal } from './terminal-pool'
+import { disposeSession, focusTerminal } from './terminal-bridge'
 import { activePty, START_TAB, useTerminals } from './terminal-store'
 
 /** A first guess at the terminal size before xterm has measured, so the first screen is not 80×24. */

@@ -1,5 +1,6 @@
 import type { PtyInfo } from '../../../shared/models'
 import { request } from '../../app/rpc'
+import { registerPool } from './terminal-bridge'
 import { TerminalSession } from './terminal-session'
 import { onColorSchemeChange } from './xterm-theme'
 
@@ -115,3 +116,5 @@ export function poolReconnected(): void {
 
 /** How many sessions the pool holds (for tests and diagnostics). */
 export const poolSize = (): number => sessions.size
+
+registerPool({ routePtyData, updateSession, disposeSession, disposeThreadSessions, poolConnectionLost, poolReconnected, focusTerminal })

@@ -1,6 +1,6 @@
 import type { ReactElement } from 'react'
 import type { Thread } from '../../../shared/models'
-import { TerminalPanel } from '../terminal/TerminalPanel'
+import { LazyTerminalPanel } from '../terminal/LazyTerminalPanel'
 import { OverviewTab } from './OverviewTab'
 
 /**
@@ -22,7 +22,7 @@ export interface ThreadTab {
 /** The tabs, in the order they appear. */
 export const threadTabs: readonly ThreadTab[] = [
   { id: 'overview', label: 'Overview', Panel: OverviewTab },
-  { id: 'terminal', label: 'Terminal', Panel: TerminalPanel }
+  { id: 'terminal', label: 'Terminal', Panel: LazyTerminalPanel }
 ]
 
 /** The tabs that apply to a thread. */
