@@ -1,7 +1,8 @@
 import { expect, test } from '@playwright/test'
+import { rmSync } from 'node:fs'
 import { startCore, type CoreProcess } from './support/core-process'
 import { makeGitRepo } from './support/git-repo'
-import { addRepository, createThread, openNewThreadDialog, screenshotBothThemes, threadRow } from './support/skein-page'
+import { addRepository, createThread, openNewThreadDialog, repoRow, screenshotBothThemes, threadRow } from './support/skein-page'
 import {
   clickNotification,
   expectPrompt,
@@ -253,5 +254,94 @@ test('WebGL is held only by visible terminals; the least recently used are evict
     await runCommand(page, 'echo again-$((6+6))')
     await page.waitForTimeout(300)
     await find('again-12', '1 of 1')
+  })
+})
+
+test('agent settings, a custom command that exits, closing tabs, errors in the terminal area, and sessions ended by a restart', async ({ page }) => {
+  test.setTimeout(180_000)
+  const repo = makeGitRepo('custom-app')
+  core = await startCore({ env: shellEnv() })
+  await prepareTerminalPage(page)
+  await page.goto(core.url)
+  await addRepository(page, repo)
+
+  await test.step('agent settings from the repository menu: a custom command for this repository', async () => {
+    await repoRow(page, 'custom-app').click({ button: 'right' })
+    await page.getByRole('menu').getByRole('menuitem', { name: 'Agent settings…' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Agent settings' })
+    await expect(dialog.getByRole('radio', { name: /custom-app/ })).toBeChecked()
+    await expect(dialog.getByLabel('Default agent')).toHaveValue('shell')
+    // Runs for a moment: a command that exits at once can leave the thread "Running" (a core race, reported).
+    await dialog.getByLabel('Custom command').fill("/bin/sh -c 'echo custom-ready; sleep 0.5'")
+    await screenshotBothThemes(page, 'agent-settings-dialog')
+    await dialog.getByRole('button', { name: 'Save' }).click()
+    await expect(dialog).toBeHidden()
+  })
+
+  await test.step('the Custom profile is now offered; a thread started with it shows its output and exit', async () => {
+    const dialog = await openNewThreadDialog(page, 'shortcut')
+    await expect(dialog.getByRole('radio', { name: 'Custom', exact: true })).toBeEnabled()
+    await expect(dialog.locator('.profile-command', { hasText: 'custom-ready' })).toBeVisible()
+    await page.keyboard.press('Escape')
+    await createThread(page, { via: 'shortcut', repo: 'custom-app', title: 'Custom thread', profile: 'Custom' })
+    await expect(terminalTabs(page).getByRole('tab', { name: 'Custom, exited 0' })).toHaveAttribute('aria-selected', 'true')
+    await expectTerminalText(page, 'custom-ready')
+    await expectTerminalText(page, 'session ended (exit code 0)')
+    await expect(page.getByRole('status').filter({ hasText: 'The process exited with code 0.' })).toBeVisible()
+    await expect(threadRow(page, 'Custom thread')).toHaveAttribute('aria-label', 'Custom thread (Exited 0)')
+  })
+
+  await test.step('"Start again" runs the profile anew; an ended tab closes without asking', async () => {
+    await page.getByRole('status').getByRole('button', { name: 'Start again' }).click()
+    await expect(terminalTabs(page).getByRole('tab', { name: 'Custom 2, exited 0' })).toHaveAttribute('aria-selected', 'true')
+    await terminalTabs(page).getByRole('button', { name: 'Close Custom 2' }).click()
+    await expect(terminalTabs(page).getByRole('tab', { name: /^Custom 2/ })).toHaveCount(0)
+    await expect(terminalTabs(page).getByRole('tab', { name: 'Custom, exited 0' })).toBeVisible()
+  })
+
+  await test.step('closing a running shell asks first', async () => {
+    await page.getByRole('button', { name: 'New shell' }).click()
+    await expect(terminalTabs(page).getByRole('tab', { name: 'Terminal 1' })).toHaveAttribute('aria-selected', 'true')
+    await expectPrompt(page)
+    await terminalTabs(page).getByRole('button', { name: 'Close Terminal 1' }).click()
+    const confirm = page.getByRole('alertdialog', { name: 'Close Terminal 1?' })
+    await expect(confirm).toContainText('is still running')
+    await confirm.getByRole('button', { name: 'Close terminal' }).click()
+    await expect(confirm).toBeHidden()
+    await expect(terminalTabs(page).getByRole('tab', { name: 'Terminal 1' })).toHaveCount(0)
+  })
+
+  await test.step('a failure to start is shown in the terminal area with the core\'s message', async () => {
+    await createThread(page, { via: 'shortcut', repo: 'custom-app', title: 'Broken thread' })
+    const worktree = await page.locator('.thread-meta .path-text').textContent()
+    rmSync(worktree ?? '', { recursive: true, force: true })
+    await openTerminalTab(page)
+    const start = page.getByRole('form', { name: 'Start an agent session' })
+    await start.getByRole('radio', { name: /^Shell/ }).check()
+    await start.getByRole('button', { name: 'Start' }).click()
+    const error = page.locator('.terminal-panel').getByRole('alert')
+    await expect(error).toContainText(/does not exist|no worktree/)
+    await screenshotBothThemes(page, 'terminal-start-error')
+    await error.getByRole('button', { name: 'Dismiss error' }).click()
+    await expect(error).toBeHidden()
+  })
+
+  await test.step('sessions that a restart of Skein ended are shown as such, with their output', async () => {
+    await createThread(page, { via: 'shortcut', repo: 'custom-app', title: 'Restarted thread', profile: 'Shell' })
+    await expectPrompt(page)
+    await focusTerminal(page)
+    await runCommand(page, 'echo before-$((50+50))')
+    await expectTerminalText(page, 'before-100')
+    await page.waitForTimeout(1200) // the core saves scrollback about once a second
+    const { home, port, token } = core!
+    await core!.stop('SIGTERM')
+    await expect(page.getByRole('alert').filter({ hasText: 'Disconnected from the Skein core' })).toBeVisible()
+    core = await startCore({ home, port, token, env: shellEnv() })
+    await expect(page.getByText('Disconnected from the Skein core')).toBeHidden({ timeout: 20_000 })
+    await expect(terminalTabs(page).getByRole('tab', { name: /^Shell, / })).toBeVisible()
+    await expectTerminalText(page, 'before-100')
+    await expectTerminalText(page, 'session ended when Skein quit')
+    await expect(page.getByRole('status').filter({ hasText: 'This session ended when Skein quit' })).toBeVisible()
+    await screenshotBothThemes(page, 'terminal-ended-by-restart')
   })
 })

@@ -135,16 +135,20 @@ async function adopt(client: RpcClient): Promise<void> {
   for (const fn of queued) fn()
   const selected = useNavigation.getState().selectedThreadId
   if (selected && !useThreads.getState().byId[selected]) useNavigation.getState().forgetThread(selected)
-  // After a reconnect: terminals re-attach (replaying their scrollback) and their tab lists refresh.
+  // After a reconnect: terminal tab lists refresh, then terminals re-attach (replaying their scrollback).
+  // The lists come first: a restarted core finds ended sessions only for threads it has listed.
   const byId = useThreads.getState().byId
+  const reloads: Promise<void>[] = []
   for (const threadId of Object.keys(useTerminals.getState().ptysByThread)) {
-    if (byId[threadId]) void loadPtys(threadId)
+    if (byId[threadId]) reloads.push(loadPtys(threadId))
     else {
       disposeThreadSessions(threadId)
       useTerminals.getState().forgetThread(threadId)
     }
   }
-  poolReconnected()
+  void Promise.all(reloads).then(() => {
+    if (live === client) poolReconnected()
+  })
 }
 
 function scheduleRetry(): void {

@@ -54,7 +54,7 @@ export const profileLabels: Record<ProfileId, string> = {
   shell: 'Shell',
   claude: 'Claude Code',
   codex: 'Codex',
-  custom: 'Custom command'
+  custom: 'Custom'
 }
 
 /** A profile's display name: the core's label when known, else the built-in one. */

@@ -9,9 +9,13 @@ import { closePty, openShell } from './terminal-actions'
 import { focusTerminal } from './terminal-bridge'
 import { START_TAB, useTerminals } from './terminal-store'
 
-/** The label of a terminal tab: the profile for an agent session, "Terminal N" for extra shells. */
+/** The label of a terminal tab: the profile for an agent session (numbered from the second), "Terminal N" for extra shells. */
 export function terminalLabel(pty: PtyInfo, ptys: PtyInfo[]): string {
-  if (pty.kind === 'agent') return profileLabel(pty.profileId)
+  if (pty.kind === 'agent') {
+    const same = ptys.filter((p) => p.kind === 'agent' && p.profileId === pty.profileId)
+    const n = same.indexOf(pty)
+    return n > 0 ? `${profileLabel(pty.profileId)} ${n + 1}` : profileLabel(pty.profileId)
+  }
   const shells = ptys.filter((p) => p.kind === 'shell')
   return `Terminal ${shells.indexOf(pty) + 1}`
 }

@@ -15,6 +15,8 @@ interface TerminalState {
   errorByPty: Record<string, string>
   /** Threads with an open/start request in flight. */
   busyByThread: Record<string, boolean>
+  /** Ended terminals whose tab the person closed; the core still lists them, this page hides them. */
+  dismissed: Record<string, true>
   /** Replaces a thread's list with the core's, keeping states that moved on meanwhile (running → exited). */
   setList: (threadId: string, ptys: PtyInfo[]) => void
   /** Adds or updates one pty (a `pty/updated` notification, or a pty we just opened). */
@@ -46,8 +48,10 @@ export const useTerminals = create<TerminalState>()((set) => ({
   errorByThread: {},
   errorByPty: {},
   busyByThread: {},
-  setList: (threadId, ptys) =>
+  dismissed: {},
+  setList: (threadId, listed) =>
     set((s) => {
+      const ptys = listed.filter((p) => !s.dismissed[p.id])
       const known = new Map((s.ptysByThread[threadId] ?? []).map((p) => [p.id, p]))
       const merged = ptys.map((p) => (known.get(p.id)?.state === 'exited' && p.state === 'running' ? known.get(p.id)! : p))
       for (const p of known.values()) if (!merged.some((m) => m.id === p.id) && p.state === 'running') merged.push(p)
@@ -56,7 +60,7 @@ export const useTerminals = create<TerminalState>()((set) => ({
   upsert: (pty) =>
     set((s) => {
       const list = s.ptysByThread[pty.threadId]
-      if (!list) return s // not loaded yet: `pty/list` will bring it
+      if (!list || s.dismissed[pty.id]) return s // not loaded yet (`pty/list` will bring it), or closed here
       const next = list.some((p) => p.id === pty.id) ? list.map((p) => (p.id === pty.id ? pty : p)) : [...list, pty]
       return { ptysByThread: { ...s.ptysByThread, [pty.threadId]: sortPtys(next) } }
     }),
@@ -64,7 +68,11 @@ export const useTerminals = create<TerminalState>()((set) => ({
     set((s) => {
       const list = s.ptysByThread[pty.threadId]
       if (!list) return s
-      return { ptysByThread: { ...s.ptysByThread, [pty.threadId]: list.filter((p) => p.id !== pty.id) }, errorByPty: without(s.errorByPty, pty.id) }
+      return {
+        ptysByThread: { ...s.ptysByThread, [pty.threadId]: list.filter((p) => p.id !== pty.id) },
+        errorByPty: without(s.errorByPty, pty.id),
+        dismissed: { ...s.dismissed, [pty.id]: true }
+      }
     }),
   forgetThread: (threadId) =>
     set((s) => ({
