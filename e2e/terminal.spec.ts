@@ -125,6 +125,26 @@ test('shell sessions: type, interrupt a flood, more shells, state across thread 
     await expect(find).toBeHidden()
   })
 
+  await test.step('Ctrl+V pastes, the context menu pastes, a selection is copied with Ctrl+C', async () => {
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'])
+    await page.evaluate(() => navigator.clipboard.writeText('echo pasted-$((5*5))'))
+    await focusTerminal(page)
+    await page.keyboard.press('ControlOrMeta+v')
+    await page.keyboard.press('Enter')
+    await expectTerminalText(page, 'pasted-25')
+    await page.evaluate(() => navigator.clipboard.writeText('echo menu-$((7*7))'))
+    await terminal(page).locator('.xterm-screen').click({ button: 'right', position: { x: 80, y: 30 } })
+    await page.getByRole('menu', { name: 'Terminal' }).getByRole('menuitem', { name: 'Paste' }).click()
+    await page.keyboard.press('Enter')
+    await expectTerminalText(page, 'menu-49')
+    // Double-click the word where it is drawn (xterm's screen layer takes the mouse, not the row text).
+    const box = await terminal(page).locator('.xterm-rows > div', { hasText: /^menu-49$/ }).last().boundingBox()
+    if (!box) throw new Error('menu-49 is not on screen')
+    await page.mouse.dblclick(box.x + 12, box.y + box.height / 2)
+    await page.keyboard.press('ControlOrMeta+c')
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe('menu-49')
+  })
+
   await test.step('the context menu offers Copy, Paste, Clear and Find', async () => {
     await terminal(page).locator('.xterm-screen').click({ button: 'right', position: { x: 80, y: 30 } })
     const menu = page.getByRole('menu', { name: 'Terminal' })
@@ -338,7 +358,7 @@ test('agent settings, a custom command that exits, closing tabs, errors in the t
     await expect(page.getByRole('alert').filter({ hasText: 'Disconnected from the Skein core' })).toBeVisible()
     core = await startCore({ home, port, token, env: shellEnv() })
     await expect(page.getByText('Disconnected from the Skein core')).toBeHidden({ timeout: 20_000 })
-    await expect(terminalTabs(page).getByRole('tab', { name: /^Shell, / })).toBeVisible()
+    await expect(terminalTabs(page).getByRole('tab', { name: 'Shell, ended' })).toBeVisible()
     await expectTerminalText(page, 'before-100')
     await expectTerminalText(page, 'session ended when Skein quit')
     await expect(page.getByRole('status').filter({ hasText: 'This session ended when Skein quit' })).toBeVisible()

@@ -23,7 +23,7 @@ export function terminalLabel(pty: PtyInfo, ptys: PtyInfo[]): string {
 /** "exited 0", "exited 1", "ended" (killed by a signal or when Skein quit), or null while running. */
 export function exitText(pty: PtyInfo): string | null {
   if (pty.state !== 'exited') return null
-  return pty.exitCode !== null ? `exited ${pty.exitCode}` : 'ended'
+  return pty.exitCode !== null && !pty.endedByRestart ? `exited ${pty.exitCode}` : 'ended'
 }
 
 const newShellShortcut = isMac ? '⌘⇧`' : 'Ctrl+Shift+`'
@@ -69,7 +69,7 @@ export function TerminalTabs({ thread, ptys, active }: { thread: Thread; ptys: P
               tabIndex={active === START_TAB ? 0 : -1}
               onClick={() => select(START_TAB)}
             >
-              <Icon name="plus" size={12} />
+              <Icon name="terminal" size={12} />
               Start agent
             </button>
           </div>
