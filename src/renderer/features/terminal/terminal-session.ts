@@ -4,13 +4,13 @@ import { FitAddon } from '@xterm/addon-fit'
 import { SearchAddon } from '@xterm/addon-search'
 import { Unicode11Addon } from '@xterm/addon-unicode11'
 import { WebLinksAddon } from '@xterm/addon-web-links'
-import { WebglAddon } from '@xterm/addon-webgl'
 import { ErrorCode } from '../../../shared/errors'
 import type { PtyInfo } from '../../../shared/models'
 import { errorCode, errorMessage, request } from '../../app/rpc'
 import { copyText } from '../../ui/clipboard'
 import { notifyError } from '../toasts/notify'
 import { terminalKeyAction } from './terminal-keys'
+import { WebglRenderer } from './webgl-renderer'
 import { useTerminals } from './terminal-store'
 import { readTerminalTheme, terminalFont } from './xterm-theme'
 
@@ -18,19 +18,6 @@ import { readTerminalTheme, terminalFont } from './xterm-theme'
 export const ACK_CHARS = 5_000
 const RESIZE_DEBOUNCE_MS = 80
 const SCROLLBACK_LINES = 10_000
-
-/** Set once WebGL failed to start here; later terminals go straight to the DOM renderer. */
-let webglUnsupported = false
-
-/** The user (or a test) can force the DOM renderer with localStorage `skein.terminal.renderer = dom`. */
-function webglWanted(): boolean {
-  if (webglUnsupported) return false
-  try {
-    return localStorage.getItem('skein.terminal.renderer') !== 'dom'
-  } catch {
-    return true
-  }
-}
 
 type AttachState = 'detached' | 'attaching' | 'attached'
 
@@ -57,9 +44,7 @@ export class TerminalSession {
   pty: PtyInfo
   lastUsed = Date.now()
   private readonly fit = new FitAddon()
-  private webgl: WebglAddon | null = null
-  /** The canvases the WebGL addon added, so their context can be released at once when hidden. */
-  private webglCanvases: HTMLCanvasElement[] = []
+  private readonly webgl: WebglRenderer
   private opened = false
   /** True once a scrollback was written: a later attach resets the screen before replaying. */
   private replayed = false
@@ -101,6 +86,7 @@ export class TerminalSession {
         window.open(uri, '_blank', 'noopener,noreferrer')
       })
     )
+    this.webgl = new WebglRenderer(this.term, this.element)
     this.term.attachCustomKeyEventHandler((e) => this.onKey(e))
     this.term.onData((data) => this.send(data))
     this.term.onBinary((data) => this.send(data))
@@ -188,7 +174,7 @@ export class TerminalSession {
       this.term.open(this.element)
       this.opened = true
     }
-    this.loadWebgl()
+    this.webgl.load()
     this.fitNow()
     this.term.refresh(0, this.term.rows - 1)
   }
@@ -196,7 +182,7 @@ export class TerminalSession {
   /** Takes the terminal off screen, releasing its WebGL context; it keeps receiving output. */
   hide(): void {
     this.visible = false
-    this.disposeWebgl()
+    this.webgl.dispose()
     this.element.remove()
   }
 
@@ -260,7 +246,7 @@ export class TerminalSession {
     if (this.resizeTimer) clearTimeout(this.resizeTimer)
     if (this.attachState !== 'detached') request('pty/detach', { ptyId: this.pty.id }).catch(() => {})
     this.attachState = 'detached'
-    this.disposeWebgl()
+    this.webgl.dispose()
     this.term.dispose()
     this.element.remove()
     this.findListeners.clear()
@@ -314,45 +300,5 @@ export class TerminalSession {
         break
     }
     return false
-  }
-
-  private loadWebgl(): void {
-    if (this.webgl || !webglWanted()) return
-    const before = new Set(this.element.querySelectorAll('canvas'))
-    try {
-      const addon = new WebglAddon()
-      addon.onContextLoss(() => {
-        // Fall back to the DOM renderer; showing the terminal again tries WebGL anew.
-        if (this.webgl === addon) this.disposeWebgl()
-      })
-      this.term.loadAddon(addon)
-      this.webgl = addon
-      this.webglCanvases = [...this.element.querySelectorAll('canvas')].filter((c) => !before.has(c))
-    } catch (e) {
-      webglUnsupported = true
-      console.info('Skein: WebGL terminal renderer unavailable, using the DOM renderer.', e)
-    }
-  }
-
-  /**
-   * Drops the WebGL renderer (xterm falls back to the DOM renderer) and releases its context now:
-   * Chromium allows about 16 live contexts, and a disposed addon's context lingers until GC.
-   */
-  private disposeWebgl(): void {
-    const addon = this.webgl
-    const canvases = this.webglCanvases
-    this.webgl = null
-    this.webglCanvases = []
-    if (!addon) return
-    try {
-      addon.dispose()
-    } catch {
-      // already gone with its context
-    }
-    for (const canvas of canvases) {
-      // A canvas holding a 2d context answers null here; only the WebGL one is released.
-      const gl = canvas.getContext('webgl2') as WebGL2RenderingContext | null
-      gl?.getExtension('WEBGL_lose_context')?.loseContext()
-    }
   }
 }
