@@ -5,9 +5,11 @@ import { formatAgo, formatDateTime, useNow } from '../../ui/clock'
 import { CopyButton } from '../../ui/CopyButton'
 import { Icon } from '../../ui/Icon'
 import { StatusBadge } from '../../ui/StatusBadge'
+import { profileLabel } from '../agents/profiles-store'
 import { useRepo } from '../threads/derived'
 import { archiveThread, restoreThread } from '../threads/thread-actions'
 import { canRecreateWorktree, isArchived, workingCopy } from '../threads/threads-store'
+import { useThreadView } from './thread-view-store'
 
 function Row({ label, children }: { label: string; children: ReactNode }): ReactElement {
   return (
@@ -34,6 +36,7 @@ export function OverviewTab({ thread }: { thread: Thread }): ReactElement {
   const archived = isArchived(thread)
   const copy = workingCopy(thread)
   const open = useDialogs((s) => s.open)
+  const showTerminal = () => useThreadView.getState().setTab(thread.id, 'terminal')
 
   return (
     <div className="overview">
@@ -44,6 +47,25 @@ export function OverviewTab({ thread }: { thread: Thread }): ReactElement {
         <dl className="details">
           <Row label="Status">
             <StatusBadge status={thread.status} agent={thread.agent} message={thread.statusMessage} />
+          </Row>
+          <Row label="Agent">
+            {thread.agent ? (
+              <>
+                <span>{profileLabel(thread.agent.profileId)}</span>
+                <button type="button" className="btn-link" onClick={showTerminal}>
+                  Open terminal
+                </button>
+              </>
+            ) : (
+              <>
+                <span className="muted">No session yet</span>
+                {!archived && (
+                  <button type="button" className="btn-link" onClick={showTerminal}>
+                    Start one
+                  </button>
+                )}
+              </>
+            )}
           </Row>
           <Row label="Repository">
             <span>{repo?.name ?? 'Unknown repository'}</span>

@@ -40,6 +40,8 @@ export function ThreadView({ thread }: { thread: Thread }): ReactElement {
             aria-selected={t.id === current.id}
             aria-controls={panelId(t.id)}
             tabIndex={t.id === current.id ? 0 : -1}
+            aria-keyshortcuts={t.keys}
+            title={t.keys ? `${t.label} (${t.keys.replace('Control+', 'Ctrl+').replace('Meta+', '⌘')})` : undefined}
             onClick={() => setTab(thread.id, t.id)}
           >
             {t.label}

@@ -1,5 +1,6 @@
 import type { ReactElement } from 'react'
 import type { Thread } from '../../../shared/models'
+import { isMac } from '../../ui/keyboard'
 import { LazyTerminalPanel } from '../terminal/LazyTerminalPanel'
 import { OverviewTab } from './OverviewTab'
 
@@ -13,6 +14,8 @@ export type ThreadTabId = 'overview' | 'terminal'
 export interface ThreadTab {
   id: ThreadTabId
   label: string
+  /** The keys that open it, as aria-keyshortcuts spells them (shown in the tooltip too). */
+  keys?: string
   /** The panel body, given the thread it shows. */
   Panel: (props: { thread: Thread }) => ReactElement
   /** Whether the tab applies to this thread (e.g. CI only for pushed branches); defaults to always. */
@@ -22,7 +25,7 @@ export interface ThreadTab {
 /** The tabs, in the order they appear. */
 export const threadTabs: readonly ThreadTab[] = [
   { id: 'overview', label: 'Overview', Panel: OverviewTab },
-  { id: 'terminal', label: 'Terminal', Panel: LazyTerminalPanel }
+  { id: 'terminal', label: 'Terminal', keys: isMac ? 'Meta+`' : 'Control+`', Panel: LazyTerminalPanel }
 ]
 
 /** The tabs that apply to a thread. */
