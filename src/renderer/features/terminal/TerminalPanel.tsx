@@ -44,7 +44,7 @@ export function TerminalPanel({ thread }: { thread: Thread }): ReactElement {
           </button>
         </div>
       )}
-      <div className="terminal-body">
+      <div className="terminal-body" id="terminal-panel-body" role="tabpanel" aria-labelledby={`terminal-tab-${active}`}>
         {!ptys ? (
           <div className="empty-state" aria-busy="true">
             <div className="spinner" aria-hidden="true" />

@@ -41,18 +41,24 @@ export function TerminalTabs({ thread, ptys, active }: { thread: Thread; ptys: P
     if (id !== START_TAB) focusTerminal(id)
   }
 
+  const close = (pty: PtyInfo) => {
+    if (pty.state === 'running') useDialogs.getState().open({ kind: 'close-terminal', threadId: thread.id, ptyId: pty.id })
+    else void closePty(pty)
+  }
+
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const current = ptys.find((p) => p.id === active)
+    if (e.key === 'Delete' && current) {
+      e.preventDefault()
+      close(current)
+      return
+    }
     const delta = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0
     if (!delta) return
     e.preventDefault()
     const next = ids[(ids.indexOf(active) + delta + ids.length) % ids.length]
     setActive(thread.id, next)
     document.querySelector<HTMLElement>(`[data-terminal-tab="${CSS.escape(next)}"]`)?.focus()
-  }
-
-  const close = (pty: PtyInfo) => {
-    if (pty.state === 'running') useDialogs.getState().open({ kind: 'close-terminal', threadId: thread.id, ptyId: pty.id })
-    else void closePty(pty)
   }
 
   return (
@@ -64,8 +70,10 @@ export function TerminalTabs({ thread, ptys, active }: { thread: Thread; ptys: P
               type="button"
               role="tab"
               className="term-tab-button"
+              id={`terminal-tab-${START_TAB}`}
               data-terminal-tab={START_TAB}
               aria-selected={active === START_TAB}
+              aria-controls={active === START_TAB ? 'terminal-panel-body' : undefined}
               tabIndex={active === START_TAB ? 0 : -1}
               onClick={() => select(START_TAB)}
             >
@@ -84,8 +92,11 @@ export function TerminalTabs({ thread, ptys, active }: { thread: Thread; ptys: P
                 type="button"
                 role="tab"
                 className="term-tab-button"
+                id={`terminal-tab-${p.id}`}
                 data-terminal-tab={p.id}
                 aria-selected={selected}
+                aria-controls={selected ? 'terminal-panel-body' : undefined}
+                aria-keyshortcuts="Delete"
                 aria-label={exited ? `${label}, ${exited}` : label}
                 title={p.command || label}
                 tabIndex={selected ? 0 : -1}
