@@ -20,6 +20,11 @@ export function request<M extends MethodName>(
   return current.request(method, ...args)
 }
 
+/** Sends a best-effort, high-rate message (e.g. pty/ack) without waiting for a reply; dropped while disconnected. */
+export function notifyCore<M extends MethodName>(method: M, ...args: undefined extends ParamsOf<M> ? [params?: ParamsOf<M>] : [params: ParamsOf<M>]): void {
+  current?.notify(method, ...args)
+}
+
 /** The message a person should read for a failed request: the core's own words when it sent some. */
 export function errorMessage(error: unknown): string {
   if (error instanceof RpcError) return error.message

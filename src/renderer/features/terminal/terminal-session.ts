@@ -6,7 +6,7 @@ import { Unicode11Addon } from '@xterm/addon-unicode11'
 import { WebLinksAddon } from '@xterm/addon-web-links'
 import { ErrorCode } from '../../../shared/errors'
 import type { PtyInfo } from '../../../shared/models'
-import { errorCode, errorMessage, request } from '../../app/rpc'
+import { errorCode, errorMessage, notifyCore, request } from '../../app/rpc'
 import { copyText } from '../../ui/clipboard'
 import { notifyError } from '../toasts/notify'
 import { terminalKeyAction } from './terminal-keys'
@@ -152,9 +152,8 @@ export class TerminalSession {
     if (this.unacked < ACK_CHARS) return
     const delta = this.unacked
     this.unacked = 0
-    request('pty/ack', { ptyId: this.pty.id, chars: delta }).catch(() => {
-      // the pty ended or the connection dropped; a re-attach starts a fresh count
-    })
+    // Fire-and-forget: a lost ack only matters until the next re-attach, which starts a fresh count.
+    notifyCore('pty/ack', { ptyId: this.pty.id, chars: delta })
   }
 
   /** Takes the core's newer view of the pty; when it just ended, says so under its output. */
