@@ -7,7 +7,7 @@ import * as nodePty from 'node-pty'
 import { benchDir, makeBenchRepo, now } from './bench-utils'
 import { startBenchCore, type BenchCore } from './core-process'
 import { follow, until } from './pty-stream'
-import { browserTerminals } from './xterm-clients'
+import { browserTerminals, rawXtermRate } from './xterm-clients'
 
 const MB = Number(process.env.BENCH_MB ?? 16)
 
@@ -50,6 +50,8 @@ async function throughCore(core: BenchCore, repoId: string, file: string, n: num
   return chars / 1e6 / secs
 }
 
+const renderer = (): 'dom' | 'webgl' => (process.env.BENCH_RENDERER === 'webgl' ? 'webgl' : 'dom')
+
 async function main(): Promise<void> {
   const home = benchDir('throughput')
   const file = makeData(home)
@@ -63,10 +65,13 @@ async function main(): Promise<void> {
   const run = (n: number) => (browser ? browserTerminals(core, repo.id, file, n) : throughCore(core, repo.id, file, n))
   const one = await run(1)
   const eight = await run(8)
-  console.log(`pty throughput, ${MB} MB of text per terminal, into ${browser ? 'visible xterm.js terminals in Chromium' : 'Node clients acking like xterm'}`)
+  const ceiling = browser ? [await rawXtermRate(file, 1, renderer()), await rawXtermRate(file, 8, renderer())] : null
+  console.log(`pty throughput, ${MB} MB of text per terminal, into ${browser ? `visible xterm.js terminals in Chromium (${renderer()} renderer)` : 'Node clients acking like xterm'}`)
   console.log(`  raw node-pty read rate (cat, no core)   ${rawRate.toFixed(1)} MB/s`)
+  if (ceiling) console.log(`  raw xterm.js in this Chromium, no core  ${ceiling[0]!.toFixed(1)} MB/s (1 terminal), ${ceiling[1]!.toFixed(1)} MB/s (8 at once)`)
   console.log(`  1 terminal through the core             ${one.toFixed(1)} MB/s   (${(one / rawRate).toFixed(2)}x raw)`)
   console.log(`  8 terminals at once, aggregate          ${eight.toFixed(1)} MB/s   (${(eight / rawRate).toFixed(2)}x raw)   target >= 20 MB/s`)
+  if (ceiling) console.log(`  through the core vs xterm.js alone:     ${(one / ceiling[0]!).toFixed(2)}x (1 terminal), ${(eight / ceiling[1]!).toFixed(2)}x (8)`)
   core.stop()
 }
 

@@ -1,6 +1,96 @@
+import { chromium, type Page } from 'playwright-core'
+import { now } from './bench-utils'
 import type { BenchCore } from './core-process'
+import { follow, until } from './pty-stream'
 
-/** Placeholder until the browser client is wired: measured by the Node path instead. */
-export async function browserTerminals(_core: BenchCore, _repoId: string, _file: string, _n: number): Promise<number> {
-  throw new Error('BENCH_BROWSER=1 is not available yet')
+/**
+ * Aggregate MB/s of `cat <file>` into n xterm.js terminals shown in Chromium pages (one page per
+ * terminal, each visible). A Node client also attaches to spot the end marker; flow control waits
+ * for the slowest client, so the time is set by the browser rendering.
+ */
+export async function browserTerminals(core: BenchCore, repoId: string, file: string, n: number): Promise<number> {
+  const c = await core.client()
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-renderer-backgrounding', '--disable-background-timer-throttling']
+  })
+  const ptys: { id: string; f: ReturnType<typeof follow>; page: Page }[] = []
+  for (let i = 0; i < n; i++) {
+    const title = `xterm ${n}-${i}`
+    const t = await c.request('thread/create', { repoId, title, mode: 'local' })
+    // The agent session is the tab a thread opens on; a shell profile makes it a plain terminal.
+    const pty = await c.request('pty/open', { threadId: t.id, kind: 'agent', profileId: 'shell', cols: 120, rows: 32 })
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage()
+    await page.addInitScript((r) => localStorage.setItem('skein.terminal.renderer', r), process.env.BENCH_RENDERER === 'webgl' ? 'webgl' : 'dom')
+    await page.goto(core.url)
+    await page.getByRole('treeitem', { name: new RegExp(`^${title} `) }).click()
+    await page.getByRole('tablist', { name: 'Thread views' }).getByRole('tab', { name: 'Terminal' }).click()
+    await page.locator('.terminal-view .xterm-screen').waitFor({ state: 'visible', timeout: 10_000 }).catch(async (e) => {
+      await page.screenshot({ path: '/tmp/bench-fail.png' })
+      throw e
+    })
+    await c.request('pty/attach', { ptyId: pty.id })
+    ptys.push({ id: pty.id, f: follow(c, pty.id), page })
+  }
+  await new Promise((r) => setTimeout(r, 1000))
+  const start = ptys.map((p) => p.f.chars())
+  const t0 = now()
+  for (const p of ptys) await c.request('pty/write', { ptyId: p.id, data: `cat ${file}; echo DONE-$((40+2))\r` })
+  await until(() => ptys.every((p) => p.f.text().includes('DONE-42')), 600_000, 'all terminals to finish')
+  const secs = (now() - t0) / 1000
+  const chars = ptys.reduce((s, p, i) => s + p.f.chars() - start[i]!, 0)
+  for (const p of ptys) await c.request('pty/close', { ptyId: p.id })
+  await browser.close()
+  c.dispose()
+  return chars / 1e6 / secs
+}
+
+/**
+ * The ceiling: MB/s of xterm.js alone in the same Chromium (no core, no WebSocket), writing the
+ * same data in 64 KB chunks with write callbacks, into n visible terminals at once.
+ */
+export async function rawXtermRate(file: string, n: number, renderer: 'dom' | 'webgl' = 'dom'): Promise<number> {
+  const { readFileSync } = await import('node:fs')
+  const { resolve } = await import('node:path')
+  const xtermJs = readFileSync(resolve(__dirname, '../node_modules/@xterm/xterm/lib/xterm.js'), 'utf8')
+  const webglJs = readFileSync(resolve(__dirname, '../node_modules/@xterm/addon-webgl/lib/addon-webgl.js'), 'utf8')
+  const css = readFileSync(resolve(__dirname, '../node_modules/@xterm/xterm/css/xterm.css'), 'utf8')
+  const data = readFileSync(file, 'utf8').replace(/\n/g, '\r\n')
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-renderer-backgrounding', '--disable-background-timer-throttling'] })
+  const pages = []
+  for (let i = 0; i < n; i++) {
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage()
+    await page.setContent(`<style>${css} body{margin:0} #t{width:1000px;height:640px}</style><div id="t"></div>`)
+    await page.addScriptTag({ content: xtermJs })
+    await page.addScriptTag({ content: webglJs })
+    await page.evaluate(`(() => {
+      window.term = new Terminal({ cols: 120, rows: 32, scrollback: 10000 })
+      term.open(document.getElementById('t'))
+      if (${renderer === 'webgl'}) { try { term.loadAddon(new WebglAddon.WebglAddon()) } catch {} }
+    })()`)
+    pages.push(page)
+  }
+  const t0 = now()
+  await Promise.all(
+    pages.map((page) =>
+      page.evaluate(
+        `(async (data) => {
+          const CHUNK = 65536
+          let i = 0
+          await new Promise((done) => {
+            const next = () => {
+              if (i >= data.length) return done()
+              const part = data.slice(i, i + CHUNK)
+              i += CHUNK
+              term.write(part, next)
+            }
+            next()
+          })
+        })`.replace(/^\(async/, '(async') + `(${JSON.stringify(data)})`
+      )
+    )
+  )
+  const secs = (now() - t0) / 1000
+  await browser.close()
+  return (data.length * n) / 1e6 / secs
 }

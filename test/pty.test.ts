@@ -248,4 +248,40 @@ describe('pty sessions', () => {
     expect(fresh.status).not.toBe('error')
     expect(fresh.statusMessage).toBeNull()
   })
+
+  it('never leaves an agent that exits at once marked running', async () => {
+    const { core, repo } = await coreWithThread({ mode: 'local' })
+    must(await core.profiles.configure(repo.id, { customCommand: '/bin/echo hi' }))
+    const made = await Promise.all(Array.from({ length: 8 }, (_, i) => core.threads.create({ repoId: repo.id, title: `quick ${i}`, mode: 'local', profileId: 'custom' }).then(must)))
+    await eventually(() => made.every((t) => core.threads.list().find((x) => x.id === t.id)?.agent?.activity === 'exited'), 10_000, 'every quick agent to be exited')
+    await new Promise((r) => setTimeout(r, 200))
+    expect(made.map((t) => core.threads.list().find((x) => x.id === t.id)?.agent?.activity)).toEqual(Array(8).fill('exited'))
+  })
+
+  it('attaches to an ended session after a restart without listing first, and closing a tab forgets it', async () => {
+    const home = tempDir('skein-home-')
+    const first = await coreWithThread({ home })
+    const a = must(await first.core.ptys.open(first.thread.id, { kind: 'shell', cols: 80, rows: 24 }))
+    const b = must(await first.core.ptys.open(first.thread.id, { kind: 'shell', cols: 80, rows: 24 }))
+    const c = recordingConnection()
+    must(await first.core.ptys.attach(a.id, c))
+    must(first.core.ptys.write(a.id, 'echo kept-$((20+1))\r'))
+    await c.waitFor(/kept-21/)
+    await first.core.close()
+
+    const second = await makeCore(home)
+    const replay = must(await second.core.ptys.attach(a.id, recordingConnection())).scrollback
+    expect(replay).toContain('kept-21')
+    const removed: string[] = []
+    second.core.bus.subscribe((name, p) => name === 'pty/removed' && removed.push((p as { ptyId: string }).ptyId))
+    must(await second.core.ptys.close(a.id))
+    expect(removed).toEqual([a.id])
+    expect((await second.core.ptys.list(first.thread.id)).map((p) => p.id)).toEqual([b.id])
+    // Closing a running terminal kills it and forgets it too.
+    const live = must(await second.core.ptys.open(first.thread.id, { kind: 'shell', cols: 80, rows: 24 }))
+    must(await second.core.ptys.close(live.id))
+    expect((await second.core.ptys.list(first.thread.id)).map((p) => p.id)).toEqual([b.id])
+    const gone = await second.core.ptys.attach(live.id, recordingConnection())
+    expect(gone.ok).toBe(false)
+  })
 })

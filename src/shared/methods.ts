@@ -113,7 +113,9 @@ export const notifications = {
   'pty/data': z.object({ ptyId: z.string(), data: z.string() }),
   'pty/exit': z.object({ ptyId: z.string(), threadId: z.string(), exitCode: z.number().nullable(), signal: z.number().nullable() }),
   /** A pty was opened or changed state; every client gets it (for terminal tabs). */
-  'pty/updated': z.object({ pty: PtyInfo })
+  'pty/updated': z.object({ pty: PtyInfo }),
+  /** An ended pty was closed: its tab and scrollback are gone. */
+  'pty/removed': z.object({ ptyId: z.string(), threadId: z.string() })
 } as const
 
 /** Name of a request method. */

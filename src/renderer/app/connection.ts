@@ -11,8 +11,7 @@ import {
   poolConnectionLost,
   poolReconnected,
   routePtyData,
-  updateSession
-} from '../features/terminal/terminal-bridge'
+  updateSession, disposeSession } from '../features/terminal/terminal-bridge'
 import { useTerminals } from '../features/terminal/terminal-store'
 import { useThreads } from '../features/threads/threads-store'
 import { notifyError } from '../features/toasts/notify'
@@ -103,6 +102,10 @@ async function adopt(client: RpcClient): Promise<void> {
     follow('pty/updated', ({ pty }) => {
       useTerminals.getState().upsert(pty)
       updateSession(pty)
+    }),
+    follow('pty/removed', ({ ptyId, threadId }) => {
+      disposeSession(ptyId)
+      useTerminals.getState().remove({ id: ptyId, threadId })
     }),
     follow('pty/exit', ({ ptyId, threadId, exitCode, signal }) => {
       const known = useTerminals.getState().ptysByThread[threadId]?.find((p) => p.id === ptyId)

@@ -46,7 +46,9 @@ const SCROLLBACK_SAVE_MS = 3000
 /** An agent that fails this soon after starting, before ever waiting for input, is reported as an error. */
 const DIED_ON_START_MS = 3000
 
-const newPtyId = (): string => `p${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`
+/** Pty ids carry their thread's id, so an ended session can be found on disk by id alone. */
+const newPtyId = (threadId: string): string => `${threadId}.p${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`
+const threadOfPty = (ptyId: string): string | null => (/^[A-Za-z0-9_-]+\.p[a-z0-9]+$/.test(ptyId) ? ptyId.split('.')[0]! : null)
 
 /**
  * Every terminal of every thread: spawns them in the thread's worktree with its own PORT,
@@ -55,9 +57,9 @@ const newPtyId = (): string => `p${Date.now().toString(36)}${Math.random().toStr
  */
 export class PtyHost {
   private readonly live = new Map<string, Live>()
-  /** Which thread a stored session belongs to, learned from list(). */
-  private readonly storedThreadOf = new Map<string, string>()
   private readonly ports: PortAllocator
+  /** The records an exiting pty is still writing; close() waits for them before removing them. */
+  private readonly exitSaved = new Map<string, Promise<void>>()
   private readonly saveTimer: NodeJS.Timeout
   private disposed = false
 
@@ -87,7 +89,7 @@ export class PtyHost {
     const plan = await this.d.profiles.plan(profileId, { repoId: thread.repoId, prompt: o.prompt })
     if (!plan.ok) return plan
     const port = await this.ports.acquire(threadId)
-    const id = newPtyId()
+    const id = newPtyId(threadId)
     const path = await this.d.profiles.sessionPath()
     const env: Record<string, string> = {}
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('ELECTRON_')) env[k] = v
@@ -124,12 +126,14 @@ export class PtyHost {
       if (!this.threadHasLive(threadId)) this.ports.release(threadId)
       return err(appError(ErrorCode.PtySpawnFailed, `Could not start ${plan.value.display} in ${thread.worktreePath}: ${(e as Error).message}`))
     }
-    await this.d.store.saveInfo(live.session.info).catch((e) => this.d.logger.warn(`Could not save terminal ${id}: ${String(e)}`))
-    void this.d.store.prune(threadId, new Set(this.live.keys())).catch(() => undefined)
-    if (plan.value.initialInput) live.session.write(plan.value.initialInput)
-    this.d.bus.publish('pty/updated', { pty: live.session.info })
+    // Reported before any await: a session that exits at once must not have its exit overtaken by this.
     if (o.kind === 'agent') this.d.onAgent(threadId, { ptyId: id, profileId, activity: 'running', exitCode: null })
-    return ok(live.session.info)
+    if (plan.value.initialInput) live.session.write(plan.value.initialInput)
+    const opened = live.session.info
+    this.d.bus.publish('pty/updated', { pty: opened })
+    await this.d.store.saveInfo(opened).catch((e) => this.d.logger.warn(`Could not save terminal ${id}: ${String(e)}`))
+    void this.d.store.prune(threadId, new Set(this.live.keys())).catch(() => undefined)
+    return ok(opened)
   }
 
   /** The thread's terminals, live and ended (including those a restart ended), oldest first. */
@@ -137,7 +141,6 @@ export class PtyHost {
     const stored = await this.d.store.list(threadId)
     const out: PtyInfo[] = []
     for (const info of stored) {
-      this.storedThreadOf.set(info.id, threadId)
       const live = this.live.get(info.id)
       if (live) out.push(live.session.info)
       else if (info.state === 'running') out.push(await this.d.store.markEndedByRestart(info))
@@ -199,14 +202,18 @@ export class PtyHost {
     return ok(undefined)
   }
 
-  /** Kills a pty's whole process tree. Closing one that already ended is fine. */
+  /** Closes a terminal tab: kills a running pty's whole process tree, then forgets it and its scrollback. */
   async close(ptyId: string): Promise<Result<void>> {
     const live = this.live.get(ptyId)
     if (live) {
       await live.session.kill()
-      return ok(undefined)
+      await this.exitSaved.get(ptyId)
     }
-    return (await this.findStored(ptyId)) ? ok(undefined) : err(appError(ErrorCode.PtyNotFound, `No terminal with id ${ptyId}.`))
+    const stored = await this.findStored(ptyId)
+    if (!stored) return err(appError(ErrorCode.PtyNotFound, `No terminal with id ${ptyId}.`))
+    await this.d.store.remove(stored.threadId, ptyId)
+    this.d.bus.publish('pty/removed', { ptyId, threadId: stored.threadId })
+    return ok(undefined)
   }
 
   /** Kills every terminal of a thread (archive, delete). */
@@ -242,7 +249,10 @@ export class PtyHost {
         for (const { connection } of live.attached.values()) connection.notify('pty/data', { ptyId: info.id, data: text })
         live.session.flow.sent(text.length)
       },
-      exit: (exitCode, signal) => void this.onExit(info.id, exitCode, signal)
+      exit: (exitCode, signal) => {
+        const saved = this.onExit(info.id, exitCode, signal).finally(() => this.exitSaved.delete(info.id))
+        this.exitSaved.set(info.id, saved)
+      }
     })
     live = { session, attached: new Map(), activity }
     this.live.set(info.id, live)
@@ -258,7 +268,6 @@ export class PtyHost {
     live.activity?.exited()
     for (const { closeSub } of live.attached.values()) closeSub.dispose()
     this.live.delete(ptyId)
-    this.storedThreadOf.set(ptyId, info.threadId)
     if (!this.threadHasLive(info.threadId)) this.ports.release(info.threadId)
     await Promise.all([
       this.d.store.saveScrollback(info.threadId, ptyId, live.session.scrollback.text()),
@@ -285,10 +294,10 @@ export class PtyHost {
     return false
   }
 
-  /** An ended session listed earlier (clients list a thread's terminals before attaching). */
+  /** An ended session, from disk. */
   private async findStored(ptyId: string): Promise<PtyInfo | null> {
-    const threadId = this.storedThreadOf.get(ptyId)
-    if (!threadId) return null
+    const threadId = threadOfPty(ptyId)
+    if (!threadId || !this.d.thread(threadId)) return null
     const found = (await this.d.store.list(threadId)).find((p) => p.id === ptyId)
     if (!found) return null
     return found.state === 'running' ? this.d.store.markEndedByRestart(found) : found

@@ -52,10 +52,13 @@ export class PtyStore {
   /** Drops the oldest ended sessions beyond the kept number. */
   async prune(threadId: string, liveIds: ReadonlySet<string>): Promise<void> {
     const ended = (await this.list(threadId)).filter((p) => !liveIds.has(p.id) && p.state === 'exited')
-    for (const old of ended.slice(0, Math.max(0, ended.length - ENDED_SESSIONS_KEPT))) {
-      await rm(join(this.folder(threadId), `${old.id}.json`), { force: true })
-      await rm(join(this.folder(threadId), `${old.id}.log`), { force: true })
-    }
+    for (const old of ended.slice(0, Math.max(0, ended.length - ENDED_SESSIONS_KEPT))) await this.remove(threadId, old.id)
+  }
+
+  /** Forgets an ended session: its description and scrollback. */
+  async remove(threadId: string, ptyId: string): Promise<void> {
+    await rm(join(this.folder(threadId), `${ptyId}.json`), { force: true })
+    await rm(join(this.folder(threadId), `${ptyId}.log`), { force: true })
   }
 
   /** Marks a session that was running when Skein stopped as ended by the restart. */

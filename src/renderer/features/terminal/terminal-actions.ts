@@ -65,7 +65,7 @@ export function restartPty(pty: PtyInfo): Promise<PtyInfo | null> {
   return pty.kind === 'agent' ? startAgent(pty.threadId, pty.profileId) : openShell(pty.threadId)
 }
 
-/** Closes a terminal tab: kills a running process tree, forgets an ended one. */
+/** Closes a terminal tab: the core kills a running process tree and forgets the session. */
 export async function closePty(pty: PtyInfo): Promise<void> {
   try {
     await request('pty/close', { ptyId: pty.id })

@@ -15,7 +15,7 @@ interface TerminalState {
   errorByPty: Record<string, string>
   /** Threads with an open/start request in flight. */
   busyByThread: Record<string, boolean>
-  /** Ended terminals whose tab the person closed; the core still lists them, this page hides them. */
+  /** Terminals whose tab was closed here; a `pty/list` answer that crossed the close cannot bring them back. */
   dismissed: Record<string, true>
   /** Replaces a thread's list with the core's, keeping states that moved on meanwhile (running → exited). */
   setList: (threadId: string, ptys: PtyInfo[]) => void
