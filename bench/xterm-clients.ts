@@ -1,12 +1,13 @@
 import { chromium, type Page } from 'playwright-core'
 import { now } from './bench-utils'
 import type { BenchCore } from './core-process'
-import { follow, until } from './pty-stream'
+import { readFileSync } from 'node:fs'
+import { until } from './pty-stream'
 
 /**
- * Aggregate MB/s of `cat <file>` into n xterm.js terminals shown in Chromium pages (one page per
- * terminal, each visible). A Node client also attaches to spot the end marker; flow control waits
- * for the slowest client, so the time is set by the browser rendering.
+ * Aggregate MB/s of `cat <file>; exit` into n xterm.js terminals shown in Chromium pages (one page
+ * per terminal, each visible). Flow control holds `cat` until the page has rendered all but the
+ * last 100,000 characters, so the pty's exit marks the end of rendering.
  */
 export async function browserTerminals(core: BenchCore, repoId: string, file: string, n: number): Promise<number> {
   const c = await core.client()
@@ -14,7 +15,7 @@ export async function browserTerminals(core: BenchCore, repoId: string, file: st
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-renderer-backgrounding', '--disable-background-timer-throttling']
   })
-  const ptys: { id: string; f: ReturnType<typeof follow>; page: Page }[] = []
+  const ptys: { id: string; page: Page }[] = []
   for (let i = 0; i < n; i++) {
     const title = `xterm ${n}-${i}`
     const t = await c.request('thread/create', { repoId, title, mode: 'local' })
@@ -25,24 +26,22 @@ export async function browserTerminals(core: BenchCore, repoId: string, file: st
     await page.goto(core.url)
     await page.getByRole('treeitem', { name: new RegExp(`^${title} `) }).click()
     await page.getByRole('tablist', { name: 'Thread views' }).getByRole('tab', { name: 'Terminal' }).click()
-    await page.locator('.terminal-view .xterm-screen').waitFor({ state: 'visible', timeout: 10_000 }).catch(async (e) => {
-      await page.screenshot({ path: '/tmp/bench-fail.png' })
-      throw e
-    })
-    await c.request('pty/attach', { ptyId: pty.id })
-    ptys.push({ id: pty.id, f: follow(c, pty.id), page })
+    await page.locator('.terminal-view .xterm-screen').waitFor({ state: 'visible', timeout: 20_000 })
+    ptys.push({ id: pty.id, page })
   }
   await new Promise((r) => setTimeout(r, 1000))
-  const start = ptys.map((p) => p.f.chars())
+  const exited = new Set<string>()
+  c.on('pty/exit', (p) => exited.add(p.ptyId))
   const t0 = now()
-  for (const p of ptys) await c.request('pty/write', { ptyId: p.id, data: `cat ${file}; echo DONE-$((40+2))\r` })
-  await until(() => ptys.every((p) => p.f.text().includes('DONE-42')), 600_000, 'all terminals to finish')
+  for (const p of ptys) await c.request('pty/write', { ptyId: p.id, data: `cat ${file}; exit\r` })
+  await until(() => ptys.every((p) => exited.has(p.id)), 600_000, 'all terminals to finish')
   const secs = (now() - t0) / 1000
-  const chars = ptys.reduce((s, p, i) => s + p.f.chars() - start[i]!, 0)
-  for (const p of ptys) await c.request('pty/close', { ptyId: p.id })
   await browser.close()
   c.dispose()
-  return chars / 1e6 / secs
+  // A pty turns each \n into \r\n.
+  const text = readFileSync(file, 'utf8')
+  const chars = text.length + text.split('\n').length - 1
+  return (chars * n) / 1e6 / secs
 }
 
 /**
@@ -50,7 +49,6 @@ export async function browserTerminals(core: BenchCore, repoId: string, file: st
  * same data in 64 KB chunks with write callbacks, into n visible terminals at once.
  */
 export async function rawXtermRate(file: string, n: number, renderer: 'dom' | 'webgl' = 'dom'): Promise<number> {
-  const { readFileSync } = await import('node:fs')
   const { resolve } = await import('node:path')
   const xtermJs = readFileSync(resolve(__dirname, '../node_modules/@xterm/xterm/lib/xterm.js'), 'utf8')
   const webglJs = readFileSync(resolve(__dirname, '../node_modules/@xterm/addon-webgl/lib/addon-webgl.js'), 'utf8')

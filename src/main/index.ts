@@ -1,9 +1,10 @@
 // The Electron shell: the only file that boots Electron. The core runs in-process, plain Node.
 import { join } from 'node:path'
-import { app, BrowserWindow, dialog, Menu, MessageChannelMain, session, shell } from 'electron'
+import { app, BrowserWindow, dialog, MessageChannelMain, session, shell } from 'electron'
 import { createCore, type Core } from './core/core'
 import { messagePortTransport } from './core/rpc/message-port-transport'
 import { CONTENT_SECURITY_POLICY } from './core/server/csp'
+import { installMenu } from './electron/menu'
 
 
 let core: Core | null = null
@@ -66,15 +67,7 @@ if (!app.requestSingleInstanceLock()) {
       })
     }
     session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
-    Menu.setApplicationMenu(
-      Menu.buildFromTemplate([
-        ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
-        { role: 'fileMenu' },
-        { role: 'editMenu' },
-        { role: 'viewMenu' },
-        { role: 'windowMenu' }
-      ])
-    )
+    installMenu()
     try {
       core = await createCore({
         host: {
