@@ -92,3 +92,37 @@ export async function rawXtermRate(file: string, n: number, renderer: 'dom' | 'w
   await browser.close()
   return (data.length * n) / 1e6 / secs
 }
+
+/**
+ * Ctrl-C under a `yes` flood as a person sees it: the key pressed in the page, and the time until
+ * the terminal on screen shows the interruption (`^C` and the prompt after it).
+ */
+export async function browserCtrlC(core: BenchCore, repoId: string, rounds: number): Promise<number[]> {
+  const c = await core.client()
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] })
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+  await page.addInitScript(() => localStorage.setItem('skein.terminal.renderer', 'dom'))
+  const t = await c.request('thread/create', { repoId, title: 'ctrl-c', mode: 'local' })
+  await c.request('pty/open', { threadId: t.id, kind: 'agent', profileId: 'shell', cols: 120, rows: 32 })
+  await page.goto(core.url)
+  await page.getByRole('treeitem', { name: /^ctrl-c / }).click()
+  await page.getByRole('tablist', { name: 'Thread views' }).getByRole('tab', { name: 'Terminal' }).click()
+  const screen = page.locator('.terminal-view .xterm-screen')
+  await screen.waitFor({ state: 'visible', timeout: 20_000 })
+  await screen.click({ position: { x: 40, y: 10 } })
+  const times: number[] = []
+  for (let round = 0; round < rounds; round++) {
+    await page.keyboard.type('yes\n')
+    await page.waitForTimeout(700)
+    const t0 = now()
+    await page.keyboard.press('Control+c')
+    // The flood has scrolled earlier ^C lines away: a ^C followed by a prompt line is this one.
+    await page.waitForFunction(() => /\^C\s*\n[^\n]*[$#]/.test((document.querySelector('.terminal-view .xterm-rows') as HTMLElement | null)?.innerText ?? ''), undefined, { polling: 'raf', timeout: 30_000 })
+    times.push(now() - t0)
+    await page.keyboard.type('clear\n')
+    await page.waitForTimeout(300)
+  }
+  await browser.close()
+  c.dispose()
+  return times
+}
