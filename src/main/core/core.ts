@@ -69,7 +69,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     logger,
     thread: (id) => threadStore.get(id),
     onAgent: (threadId, agent, failure) => onAgent(threadId, agent, failure),
-    scrollbackChars: options.scrollbackChars
+    scrollbackChars: options.scrollbackChars ?? scrollbackFromEnv(logger)
   })
   const threads = new ThreadService(git, threadStore, new WorktreeManager(git, dataDir), bus, repos, logger, ptys, profiles)
   liveCount = (id) => threads.liveCount(id)
@@ -107,4 +107,14 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     close,
     dispose: () => void close()
   }
+}
+
+/** SKEIN_SCROLLBACK_CHARS sets how much output each terminal keeps (default about 2 MB). */
+function scrollbackFromEnv(logger: Logger): number | undefined {
+  const raw = process.env.SKEIN_SCROLLBACK_CHARS
+  if (!raw) return undefined
+  const n = Number(raw)
+  if (Number.isInteger(n) && n >= 10_000 && n <= 256 * 1024 * 1024) return n
+  logger.warn(`Ignoring SKEIN_SCROLLBACK_CHARS=${raw}: use a whole number of characters from 10000 to 268435456.`)
+  return undefined
 }
