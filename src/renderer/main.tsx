@@ -7,6 +7,7 @@ import './styles/base.css'
 import './styles/components.css'
 import './styles/views.css'
 import './styles/terminal.css'
+import './styles/conversation.css'
 
 const root = document.getElementById('root')
 if (!root) throw new Error('Skein: #root is missing from index.html')

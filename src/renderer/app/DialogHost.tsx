@@ -1,6 +1,8 @@
 import type { ReactElement } from 'react'
 import { AgentSettingsDialog } from '../features/agents/AgentSettingsDialog'
+import { FanoutDialog } from '../features/fanout/FanoutDialog'
 import { AddRepoDialog } from '../features/repos/AddRepoDialog'
+import { SettingsDialog } from '../features/settings/SettingsDialog'
 import { CloseTerminalDialog } from '../features/terminal/CloseTerminalDialog'
 import { DeleteThreadDialog } from '../features/threads/DeleteThreadDialog'
 import { NewThreadDialog } from '../features/threads/NewThreadDialog'
@@ -25,5 +27,9 @@ export function DialogHost(): ReactElement | null {
       return <AgentSettingsDialog key={`agent-settings:${dialog.repoId ?? ''}`} repoId={dialog.repoId} onClose={close} />
     case 'close-terminal':
       return <CloseTerminalDialog key={`close-terminal:${dialog.ptyId}`} threadId={dialog.threadId} ptyId={dialog.ptyId} onClose={close} />
+    case 'settings':
+      return <SettingsDialog key="settings" onClose={close} />
+    case 'fanout':
+      return <FanoutDialog key={`fanout:${dialog.repoId ?? ''}`} initialRepoId={dialog.repoId} onClose={close} />
   }
 }

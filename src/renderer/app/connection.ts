@@ -3,7 +3,9 @@ import { notifications } from '../../shared/methods'
 import type { NotificationName, NotificationOf } from '../../shared/methods'
 import type { RpcClient } from '../../shared/rpc-client'
 import { connectToCore } from '../lib/rpc-client'
-import { notifyIfNewlyUnread } from '../features/attention/os-notifications'
+import { notifyApproval, notifyIfNewlyUnread } from '../features/attention/os-notifications'
+import { forgetTranscript, reloadTranscripts, routeDelta, routeItem } from '../features/conversation/conversation-sync'
+import { loadSettings } from '../features/settings/settings-store'
 import { useRepos } from '../features/repos/repos-store'
 import { loadPtys } from '../features/terminal/terminal-actions'
 import {
@@ -93,6 +95,14 @@ async function adopt(client: RpcClient): Promise<void> {
       useNavigation.getState().forgetThread(threadId)
       disposeThreadSessions(threadId)
       useTerminals.getState().forgetThread(threadId)
+      forgetTranscript(threadId)
+    }),
+    follow('item/started', ({ item }) => routeItem(item)),
+    follow('item/delta', ({ threadId, itemId, delta }) => routeDelta(threadId, itemId, delta)),
+    follow('item/completed', ({ item }) => routeItem(item)),
+    follow('approval/requested', ({ item }) => {
+      routeItem(item)
+      notifyApproval(item)
     }),
     // Terminal output goes straight to its xterm, never through the startup queue or React.
     client.on('pty/data', (raw) => {
@@ -136,6 +146,8 @@ async function adopt(client: RpcClient): Promise<void> {
   useThreads.getState().replaceAll(threads.threads)
   ready = true
   for (const fn of queued) fn()
+  void loadSettings()
+  reloadTranscripts()
   const selected = useNavigation.getState().selectedThreadId
   if (selected && !useThreads.getState().byId[selected]) useNavigation.getState().forgetThread(selected)
   // After a reconnect: terminal tab lists refresh, then terminals re-attach (replaying their scrollback).

@@ -8,6 +8,8 @@ export type OpenDialog =
   | { kind: 'delete-thread'; threadId: string }
   | { kind: 'agent-settings'; repoId?: string }
   | { kind: 'close-terminal'; threadId: string; ptyId: string }
+  | { kind: 'settings' }
+  | { kind: 'fanout'; repoId?: string }
 
 interface DialogsState {
   dialog: OpenDialog | null

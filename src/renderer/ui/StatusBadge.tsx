@@ -1,5 +1,5 @@
 import type { ReactElement } from 'react'
-import type { AgentState, ThreadStatus } from '../../shared/models'
+import type { AgentState, Thread, ThreadStatus } from '../../shared/models'
 
 /** The words shown for each status. */
 export const statusLabels: Record<ThreadStatus, string> = {
@@ -13,9 +13,17 @@ export const statusLabels: Record<ThreadStatus, string> = {
 /** The colour family of a badge: a thread status, or an ended agent session (cleanly or not). */
 export type BadgeTone = ThreadStatus | 'exited' | 'exited-failed'
 
-/** What a thread's badge says: its agent session's activity when it has one, else its status. */
-export function activityOf(status: ThreadStatus, agent?: AgentState | null): { tone: BadgeTone; label: string } {
-  if (status === 'error' || status === 'archived' || !agent) return { tone: status, label: statusLabels[status] }
+/** The part of a thread's built-in conversation a badge needs. */
+export type ConversationState = Pick<Thread['conversation'], 'busy'>
+
+/**
+ * What a thread's badge says. A turn of the built-in agent comes first (Running, or Needs attention
+ * while an approval waits); then the CLI agent session's activity ("Waiting for input"); else the status.
+ */
+export function activityOf(status: ThreadStatus, agent?: AgentState | null, conversation?: ConversationState | null): { tone: BadgeTone; label: string } {
+  if (status === 'error' || status === 'archived') return { tone: status, label: statusLabels[status] }
+  if (conversation?.busy) return status === 'needs-attention' ? { tone: 'needs-attention', label: 'Needs attention' } : { tone: 'running', label: 'Running' }
+  if (!agent) return { tone: status, label: statusLabels[status] }
   switch (agent.activity) {
     case 'running':
       return { tone: 'running', label: 'Running' }
@@ -33,20 +41,23 @@ export function StatusBadge({
   status,
   agent,
   message,
+  conversation,
   compact = false
 }: {
   status: ThreadStatus
   agent?: AgentState | null
   message?: string | null
+  conversation?: ConversationState | null
   compact?: boolean
 }): ReactElement {
-  const { tone, label } = activityOf(status, agent)
+  const { tone, label } = activityOf(status, agent, conversation)
+  const approval = !!conversation?.busy && status === 'needs-attention'
   return (
     <span
       className={`badge badge-${tone}${compact ? ' badge-compact' : ''}`}
       title={message ? `${label}: ${message}` : label}
       data-status={status}
-      data-activity={agent?.activity}
+      data-activity={approval ? 'approval' : conversation?.busy ? 'conversation' : agent?.activity}
     >
       <span className="badge-dot" aria-hidden="true" />
       {label}

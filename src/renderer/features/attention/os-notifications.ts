@@ -1,6 +1,7 @@
-import type { Thread } from '../../../shared/models'
+import type { Item, Thread } from '../../../shared/models'
 import { useNavigation } from '../../app/navigation-store'
 import { useThreadView } from '../thread-view/thread-view-store'
+import { useThreads } from '../threads/threads-store'
 
 let asked = false
 
@@ -18,8 +19,18 @@ export function askNotificationPermission(): void {
   })
 }
 
+/** The summary of the approval each thread waits on, as the last `approval/requested` told it. */
+const approvalSummaries = new Map<string, string>()
+
+/** True while the built-in agent of a thread waits for an approval. */
+export const awaitsApproval = (thread: Thread): boolean => thread.status === 'needs-attention' && thread.conversation.busy
+
 /** What the notification says about a thread that needs a look. */
 export function attentionBody(thread: Thread): string {
+  if (awaitsApproval(thread)) {
+    const summary = approvalSummaries.get(thread.id)
+    return summary ? `Approval needed: ${summary}` : 'Approval needed'
+  }
   const agent = thread.agent
   if (agent?.activity === 'exited') return agent.exitCode === null ? 'The session ended' : `Exited with code ${agent.exitCode}`
   if (agent?.activity === 'waiting') return 'Waiting for input'
@@ -42,7 +53,36 @@ export function notifyIfNewlyUnread(previous: Thread | undefined, next: Thread):
     notification.onclick = () => {
       window.focus()
       useNavigation.getState().selectThread(next.id)
-      if (next.agent) useThreadView.getState().setTab(next.id, 'terminal')
+      if (awaitsApproval(next)) useThreadView.getState().setTab(next.id, 'conversation')
+      else if (next.agent) useThreadView.getState().setTab(next.id, 'terminal')
+      notification.close()
+    }
+  } catch (e) {
+    console.warn('Skein: could not show a notification', e)
+  }
+}
+
+/** True when this window shows the thread right now. */
+function onScreen(threadId: string): boolean {
+  const { view, selectedThreadId } = useNavigation.getState()
+  return document.visibilityState === 'visible' && document.hasFocus() && view === 'thread' && selectedThreadId === threadId
+}
+
+/**
+ * Shows "Approval needed: <summary>" when the built-in agent of a thread not on screen asks for
+ * approval. Clicking it opens that thread's Conversation tab, where the card waits.
+ */
+export function notifyApproval(item: Item): void {
+  if (item.kind !== 'approval' || !item.approval || item.approval.decision !== null) return
+  approvalSummaries.set(item.threadId, item.approval.summary)
+  if (onScreen(item.threadId) || !supported() || Notification.permission !== 'granted') return
+  const title = useThreads.getState().byId[item.threadId]?.title ?? 'Skein'
+  try {
+    const notification = new Notification(title, { body: `Approval needed: ${item.approval.summary}`, tag: item.threadId })
+    notification.onclick = () => {
+      window.focus()
+      useNavigation.getState().selectThread(item.threadId)
+      useThreadView.getState().setTab(item.threadId, 'conversation')
       notification.close()
     }
   } catch (e) {

@@ -36,6 +36,12 @@ export function Dashboard(): ReactElement {
         </span>
         <span className="spacer" />
         {repos.length > 0 && (
+          <button type="button" className="btn" title="Start several investigation threads from one prompt" onClick={() => open({ kind: 'fanout', repoId: activeRepoId ?? undefined })}>
+            <Icon name="search" />
+            Investigate…
+          </button>
+        )}
+        {repos.length > 0 && (
           <button type="button" className="btn btn-primary" aria-label="New thread" onClick={() => open({ kind: 'new-thread', repoId: activeRepoId ?? undefined })}>
             <Icon name="plus" />
             New thread

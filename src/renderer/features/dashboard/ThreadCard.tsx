@@ -21,7 +21,7 @@ export function ThreadCard({ thread, repoName, now }: { thread: Thread; repoName
         }}
       >
         <span className="card-top">
-          <StatusBadge status={thread.status} agent={thread.agent} message={thread.statusMessage} />
+          <StatusBadge status={thread.status} agent={thread.agent} conversation={thread.conversation} message={thread.statusMessage} />
           <time className="card-time" dateTime={new Date(thread.lastActivityAt).toISOString()} title={`Last activity ${formatDateTime(thread.lastActivityAt)}`}>
             {formatRelative(thread.lastActivityAt, now)}
           </time>

@@ -54,6 +54,16 @@ export function Sidebar(): ReactElement {
           <span className="nav-label">New thread</span>
           <kbd className="nav-kbd">{shortcutLabel('N')}</kbd>
         </button>
+        <button
+          type="button"
+          className="nav-item"
+          title="Start several investigation threads from one prompt"
+          disabled={repoCount === 0}
+          onClick={() => open({ kind: 'fanout' })}
+        >
+          <Icon name="search" />
+          <span className="nav-label">Investigate…</span>
+        </button>
       </div>
       <div className="sidebar-section">
         <span className="sidebar-section-title">Repositories</span>
@@ -76,6 +86,9 @@ export function Sidebar(): ReactElement {
         <span className="footer-text" title={hello ? `Data in ${hello.home}` : undefined}>
           {hello ? `Skein ${hello.version}` : 'Skein'}
         </span>
+        <button type="button" className="icon-btn" aria-label="Settings" title="Settings" onClick={() => open({ kind: 'settings' })}>
+          <Icon name="settings" size={14} />
+        </button>
       </footer>
     </nav>
   )

@@ -98,7 +98,7 @@ export function ThreadRow({ p, thread, archived, selected, now }: { p: RowPlacem
       role="treeitem"
       aria-level={2}
       aria-selected={selected}
-      aria-label={`${thread.title} (${activityOf(thread.status, thread.agent).label}${unread ? ', unread' : ''})`}
+      aria-label={`${thread.title} (${activityOf(thread.status, thread.agent, thread.conversation).label}${unread ? ', unread' : ''})`}
       data-thread-id={thread.id}
       data-unread={unread || undefined}
       className={`tree-row thread-row${selected ? ' is-selected' : ''}${archived ? ' is-archived' : ''}${unread ? ' is-unread' : ''}`}
@@ -112,7 +112,7 @@ export function ThreadRow({ p, thread, archived, selected, now }: { p: RowPlacem
       <span className="thread-title" title={thread.title}>
         {thread.title}
       </span>
-      {!archived && <StatusBadge status={thread.status} agent={thread.agent} message={thread.statusMessage} compact />}
+      {!archived && <StatusBadge status={thread.status} agent={thread.agent} conversation={thread.conversation} message={thread.statusMessage} compact />}
       <time className="row-time" dateTime={new Date(at).toISOString()} title={`${archived ? 'Archived' : 'Last activity'} ${formatDateTime(at)}`}>
         {formatRelative(at, now)}
       </time>

@@ -46,7 +46,7 @@ export function OverviewTab({ thread }: { thread: Thread }): ReactElement {
         </h2>
         <dl className="details">
           <Row label="Status">
-            <StatusBadge status={thread.status} agent={thread.agent} message={thread.statusMessage} />
+            <StatusBadge status={thread.status} agent={thread.agent} conversation={thread.conversation} message={thread.statusMessage} />
           </Row>
           <Row label="Agent">
             {thread.agent ? (

@@ -1,14 +1,15 @@
 import type { ReactElement } from 'react'
 import type { Thread } from '../../../shared/models'
 import { isMac } from '../../ui/keyboard'
+import { ConversationTab } from '../conversation/ConversationTab'
 import { LazyTerminalPanel } from '../terminal/LazyTerminalPanel'
 import { OverviewTab } from './OverviewTab'
 
 /**
  * Every tab a thread view can show. Later issues extend this union and the list below
- * ('conversation', 'terminal', 'changes', 'ci'); nothing else needs to change.
+ * ('changes', 'ci'); nothing else needs to change.
  */
-export type ThreadTabId = 'overview' | 'terminal'
+export type ThreadTabId = 'conversation' | 'overview' | 'terminal'
 
 /** One tab of the thread view. */
 export interface ThreadTab {
@@ -24,6 +25,7 @@ export interface ThreadTab {
 
 /** The tabs, in the order they appear. */
 export const threadTabs: readonly ThreadTab[] = [
+  { id: 'conversation', label: 'Conversation', Panel: ConversationTab },
   { id: 'overview', label: 'Overview', Panel: OverviewTab },
   { id: 'terminal', label: 'Terminal', keys: isMac ? 'Meta+`' : 'Control+`', Panel: LazyTerminalPanel }
 ]

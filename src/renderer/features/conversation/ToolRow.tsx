@@ -1,0 +1,90 @@
+import { memo, type ReactElement } from 'react'
+import type { Item } from '../../../shared/models'
+import { Icon } from '../../ui/Icon'
+import { DiffView } from './DiffView'
+import { useItemUi } from './conversation-store'
+import { previewsOutput, summarizeTool } from './tool-summary'
+
+const PREVIEW_LINES = 4
+const MAX_OUTPUT_CHARS = 200_000
+
+/** Splits output into lines without its trailing newline. */
+const outputLines = (output: string): string[] => output.replace(/\n$/, '').split('\n')
+
+/** A tool call as a compact row ("Ran `npm test` · exit 1"); click to unfold its input and output. */
+export const ToolRow = memo(function ToolRow({ item }: { item: Item }): ReactElement | null {
+  const expanded = useItemUi((s) => !!s.expanded[item.id])
+  const toggle = useItemUi((s) => s.toggle)
+  const tool = item.tool
+  if (!tool) return null
+  const running = item.status === 'running' || item.status === 'pending'
+  const failed = !!tool.isError || item.status === 'failed' || (typeof tool.exitCode === 'number' && tool.exitCode !== 0)
+  const s = summarizeTool(tool, !running)
+  const output = tool.output ?? ''
+  const lines = output ? outputLines(output) : []
+  const showPreview = !expanded && lines.length > 0 && (previewsOutput(tool) || running)
+  const outcome =
+    item.status === 'interrupted' ? 'stopped' : typeof tool.exitCode === 'number' ? `exit ${tool.exitCode}` : tool.isError ? 'failed' : null
+  const detailId = `tool-detail-${item.id}`
+
+  return (
+    <div className={`tool-row${failed ? ' is-error' : ''}${running ? ' is-running' : ''}`} data-tool={tool.name} data-status={item.status}>
+      <button type="button" className="tool-head" aria-expanded={expanded} aria-controls={expanded ? detailId : undefined} onClick={() => toggle(item.id)}>
+        <Icon name={failed ? 'alert' : s.icon} size={13} className="tool-icon" />
+        <span className="tool-verb">{s.verb}</span>
+        {s.target && (s.code ? <code className="tool-target">{s.target}</code> : <span className="tool-target">{s.target}</span>)}
+        {outcome && <span className={`tool-outcome${failed ? ' is-error' : ''}`}>· {outcome}</span>}
+        {running && <span className="spinner spinner-small" aria-label="Running" />}
+        <span className="spacer" />
+        <Icon name="chevron" size={11} className={`chevron${expanded ? ' chevron-open' : ''}`} />
+      </button>
+      {showPreview && (
+        <pre className="tool-output tool-preview">
+          {running ? lines.slice(-PREVIEW_LINES).join('\n') : lines.slice(0, PREVIEW_LINES).join('\n')}
+          {!running && lines.length > PREVIEW_LINES && (
+            <span className="tool-more">
+              {'\n'}… {lines.length - PREVIEW_LINES} more {lines.length - PREVIEW_LINES === 1 ? 'line' : 'lines'}
+            </span>
+          )}
+        </pre>
+      )}
+      {expanded && (
+        <div className="tool-detail" id={detailId}>
+          {tool.diff ? (
+            <DiffView diff={tool.diff} label={`Changes to ${s.target || 'the file'}`} />
+          ) : (
+            <ToolInput input={tool.input} />
+          )}
+          {output ? (
+            <pre className="tool-output" aria-label="Output">
+              {output.length > MAX_OUTPUT_CHARS ? `${output.slice(0, MAX_OUTPUT_CHARS)}\n… (${output.length - MAX_OUTPUT_CHARS} more characters)` : output}
+            </pre>
+          ) : (
+            !running && <p className="tool-empty">No output</p>
+          )}
+        </div>
+      )}
+    </div>
+  )
+})
+
+/** The tool's arguments, as key: value lines (long values folded). */
+function ToolInput({ input }: { input: Record<string, unknown> }): ReactElement | null {
+  const entries = Object.entries(input ?? {})
+  if (entries.length === 0) return null
+  return (
+    <dl className="tool-input">
+      {entries.map(([k, v]) => {
+        const text = typeof v === 'string' ? v : JSON.stringify(v, null, 2)
+        return (
+          <div key={k} className="tool-input-row">
+            <dt>{k}</dt>
+            <dd>
+              <pre>{text.length > 4000 ? `${text.slice(0, 4000)}…` : text}</pre>
+            </dd>
+          </div>
+        )
+      })}
+    </dl>
+  )
+}

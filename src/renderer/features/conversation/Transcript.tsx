@@ -1,0 +1,114 @@
+import { useCallback, useLayoutEffect, useMemo, useRef, useState, type ReactElement } from 'react'
+import { useVirtualizer } from '@tanstack/react-virtual'
+import type { Item } from '../../../shared/models'
+import { Icon } from '../../ui/Icon'
+import { ItemView } from './ItemView'
+
+/** How close to the end (px) still counts as "at the bottom". */
+const STICK_SLACK = 48
+
+/** A first guess at a row's height by kind, refined by measuring. */
+function estimate(item: Item | undefined): number {
+  switch (item?.kind) {
+    case 'tool':
+      return 36
+    case 'notice':
+      return 30
+    case 'approval':
+      return item.approval?.decision === null ? 200 : 32
+    case 'user':
+      return 56
+    case 'error':
+      return 64
+    default:
+      return 80
+  }
+}
+
+/** The id of the error item that may offer Retry: the last one, when nothing but notices follows it. */
+function retryCandidate(items: Item[]): string | null {
+  for (let i = items.length - 1; i >= 0; i--) {
+    const it = items[i]
+    if (it.kind === 'notice') continue
+    return it.kind === 'error' ? it.id : null
+  }
+  return null
+}
+
+/**
+ * The conversation transcript, virtualized (only rows in view are in the DOM) with measured row heights.
+ * It follows new output while scrolled to the bottom and stays put once the person scrolls up, offering
+ * "Jump to latest".
+ */
+export function Transcript({ items, busy, label }: { items: Item[]; busy: boolean; label: string }): ReactElement {
+  const scroller = useRef<HTMLDivElement>(null)
+  const stick = useRef(true)
+  const [atBottom, setAtBottom] = useState(true)
+  const itemsRef = useRef(items)
+  itemsRef.current = items
+
+  const virtualizer = useVirtualizer({
+    count: items.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: (i) => estimate(itemsRef.current[i]),
+    getItemKey: (i) => itemsRef.current[i]?.id ?? i,
+    overscan: 6,
+    paddingStart: 16,
+    paddingEnd: 24
+  })
+
+  const onScroll = useCallback(() => {
+    const el = scroller.current
+    if (!el) return
+    const bottom = el.scrollHeight - el.scrollTop - el.clientHeight <= STICK_SLACK
+    stick.current = bottom
+    setAtBottom(bottom)
+  }, [])
+
+  const jumpToLatest = useCallback(() => {
+    const el = scroller.current
+    if (!el) return
+    stick.current = true
+    setAtBottom(true)
+    virtualizer.scrollToIndex(itemsRef.current.length - 1, { align: 'end' })
+    requestAnimationFrame(() => {
+      el.scrollTop = el.scrollHeight
+    })
+  }, [virtualizer])
+
+  const total = virtualizer.getTotalSize()
+  const lastItem = items[items.length - 1]
+  // Follow the end while stuck to it: new items, streamed text growing the last row, rows re-measured.
+  useLayoutEffect(() => {
+    const el = scroller.current
+    if (el && stick.current) el.scrollTop = el.scrollHeight
+  }, [total, items.length, lastItem])
+
+  const retryId = useMemo(() => retryCandidate(items), [items])
+  const virtualItems = virtualizer.getVirtualItems()
+
+  return (
+    <div className="transcript-wrap">
+      <div ref={scroller} className="transcript-scroller" onScroll={onScroll}>
+        <div role="log" aria-label={label} aria-live="off" className="transcript" style={{ height: total }}>
+          <div className="transcript-window" style={{ transform: `translateY(${virtualItems[0]?.start ?? 0}px)` }}>
+            {virtualItems.map((row) => {
+              const item = items[row.index]
+              return (
+                <div key={row.key} ref={virtualizer.measureElement} data-index={row.index} data-item-id={item.id} data-kind={item.kind} className={`transcript-row row-${item.kind}`}>
+                  <ItemView item={item} latest={item.id === retryId} busy={busy} />
+                </div>
+              )
+            })}
+          </div>
+        </div>
+      </div>
+      {!atBottom && items.length > 0 && (
+        <button type="button" className="jump-latest" onClick={jumpToLatest}>
+          <Icon name="arrowDown" size={12} />
+          Jump to latest
+        </button>
+      )}
+    </div>
+  )
+}

@@ -1,0 +1,225 @@
+import { useRef, useState, type FormEvent, type ReactElement } from 'react'
+import type { PermissionMode, ThreadMode } from '../../../shared/models'
+import { useDialogs } from '../../app/dialogs-store'
+import { useNavigation } from '../../app/navigation-store'
+import { errorMessage, request } from '../../app/rpc'
+import { Dialog, FormError } from '../../ui/Dialog'
+import { Icon } from '../../ui/Icon'
+import { shortcutLabel } from '../../ui/keyboard'
+import { askNotificationPermission } from '../attention/os-notifications'
+import { PermissionModeControl } from '../conversation/ConversationHeader'
+import { useDashboard } from '../dashboard/dashboard-store'
+import { notifySuccess } from '../toasts/notify'
+import { useSortedRepos } from '../threads/derived'
+import { useThreads } from '../threads/threads-store'
+
+/** One investigation row as edited. */
+interface Row {
+  key: number
+  title: string
+  focus: string
+}
+
+const MAX_ROWS = 12
+const examples: Array<Omit<Row, 'key'>> = [
+  { title: 'CI logs', focus: 'Check the CI logs' },
+  { title: 'Cloud service', focus: 'Check the cloud service' },
+  { title: 'Recent commits', focus: 'Read the recent commits' }
+]
+
+const modes: Array<{ value: ThreadMode; label: string; hint: string }> = [
+  { value: 'local', label: 'Local', hint: "In the repository's own checkout. Best for read-only work." },
+  { value: 'worktree', label: 'Worktrees', hint: 'Each in its own branch and worktree.' }
+]
+
+let nextKey = 0
+
+const startLabel = (n: number): string => (n === 0 ? 'Start investigations' : `Start ${n} ${n === 1 ? 'investigation' : 'investigations'}`)
+
+/** Starts several investigation threads from one prompt, each with its own focus (`fanout/start`). */
+export function FanoutDialog({ initialRepoId, onClose }: { initialRepoId?: string; onClose: () => void }): ReactElement {
+  const repos = useSortedRepos()
+  const [repoId, setRepoId] = useState(() => (initialRepoId && repos.some((r) => r.id === initialRepoId) ? initialRepoId : (repos[0]?.id ?? '')))
+  const [prompt, setPrompt] = useState('')
+  const [rows, setRows] = useState<Row[]>(() => examples.map((e) => ({ ...e, key: nextKey++ })))
+  const [mode, setMode] = useState<ThreadMode>('local')
+  const [permissionMode, setPermissionMode] = useState<PermissionMode>('plan')
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const promptRef = useRef<HTMLTextAreaElement>(null)
+  const listRef = useRef<HTMLOListElement>(null)
+
+  if (repos.length === 0) {
+    return (
+      <Dialog title="Investigate" onClose={onClose}>
+        <div className="dialog-body">
+          <p className="dialog-empty">Add a repository first: investigations run in one.</p>
+          <footer className="dialog-footer">
+            <button type="button" className="btn" onClick={onClose}>
+              Cancel
+            </button>
+            <button type="button" className="btn btn-primary" onClick={() => useDialogs.getState().open({ kind: 'add-repo' })}>
+              Add repository
+            </button>
+          </footer>
+        </div>
+      </Dialog>
+    )
+  }
+
+  const update = (key: number, change: Partial<Row>) => setRows((rs) => rs.map((r) => (r.key === key ? { ...r, ...change } : r)))
+  const addRow = () => {
+    setRows((rs) => [...rs, { key: nextKey++, title: '', focus: '' }])
+    requestAnimationFrame(() => listRef.current?.querySelector<HTMLInputElement>('li:last-child input')?.focus())
+  }
+  const removeRow = (key: number) => setRows((rs) => rs.filter((r) => r.key !== key))
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault()
+    if (busy) return
+    const filled = rows.filter((r) => r.title.trim() || r.focus.trim())
+    if (!prompt.trim()) {
+      setError('Describe what to investigate.')
+      promptRef.current?.focus()
+      return
+    }
+    if (filled.length === 0) {
+      setError('Add at least one investigation.')
+      return
+    }
+    const incomplete = filled.find((r) => !r.title.trim() || !r.focus.trim())
+    if (incomplete) {
+      setError('Every investigation needs a title and a focus.')
+      return
+    }
+    setBusy(true)
+    setError(null)
+    askNotificationPermission()
+    try {
+      const { threads } = await request('fanout/start', {
+        repoId,
+        prompt: prompt.trim(),
+        investigations: filled.map((r) => ({ title: r.title.trim(), focus: r.focus.trim() })),
+        mode,
+        permissionMode
+      })
+      for (const t of threads) useThreads.getState().upsert(t)
+      useDashboard.getState().clear()
+      useDashboard.getState().setRepo(repoId)
+      useNavigation.getState().showDashboard()
+      onClose()
+      notifySuccess(`Started ${threads.length} ${threads.length === 1 ? 'investigation' : 'investigations'}`)
+    } catch (err) {
+      setBusy(false)
+      setError(errorMessage(err))
+    }
+  }
+
+  return (
+    <Dialog title="Investigate" description="One prompt, several threads: each investigates with its own focus, in parallel." onClose={onClose} initialFocus={promptRef} width={600}>
+      <form className="dialog-body fanout-form" onSubmit={submit} noValidate>
+        <label className="field-label" htmlFor="fanout-repo">
+          Repository
+        </label>
+        <select id="fanout-repo" className="input" value={repoId} onChange={(e) => setRepoId(e.target.value)}>
+          {repos.map((r) => (
+            <option key={r.id} value={r.id}>
+              {r.name}
+            </option>
+          ))}
+        </select>
+
+        <label className="field-label" htmlFor="fanout-prompt">
+          Prompt
+        </label>
+        <textarea
+          id="fanout-prompt"
+          ref={promptRef}
+          className="input textarea"
+          rows={3}
+          value={prompt}
+          placeholder="e.g. Checkout fails for some users since yesterday. Find out why."
+          onChange={(e) => {
+            setPrompt(e.target.value)
+            if (error) setError(null)
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) void submit(e)
+          }}
+        />
+
+        <fieldset className="fanout-rows">
+          <legend className="field-label">Investigations</legend>
+          <ol ref={listRef} className="fanout-list">
+            {rows.map((r, i) => (
+              <li key={r.key} className="fanout-row">
+                <span className="fanout-index" aria-hidden="true">
+                  {i + 1}
+                </span>
+                <input
+                  className="input fanout-title"
+                  aria-label={`Investigation ${i + 1} title`}
+                  placeholder="Title"
+                  maxLength={200}
+                  value={r.title}
+                  onChange={(e) => update(r.key, { title: e.target.value })}
+                />
+                <input
+                  className="input fanout-focus"
+                  aria-label={`Investigation ${i + 1} focus`}
+                  placeholder="What this one looks at"
+                  maxLength={2000}
+                  value={r.focus}
+                  onChange={(e) => update(r.key, { focus: e.target.value })}
+                />
+                <button type="button" className="icon-btn" aria-label={`Remove investigation ${i + 1}`} title="Remove" onClick={() => removeRow(r.key)}>
+                  <Icon name="close" size={12} />
+                </button>
+              </li>
+            ))}
+          </ol>
+          <button type="button" className="btn btn-small fanout-add" disabled={rows.length >= MAX_ROWS} onClick={addRow}>
+            <Icon name="plus" size={12} />
+            Add investigation
+          </button>
+        </fieldset>
+
+        <fieldset className="mode-field">
+          <legend className="field-label">Where they run</legend>
+          <div className="mode-options">
+            {modes.map((m) => (
+              <label key={m.value} className={`mode-option${mode === m.value ? ' is-checked' : ''}`}>
+                <input type="radio" name="fanout-mode" value={m.value} checked={mode === m.value} onChange={() => setMode(m.value)} />
+                <span className="mode-text">
+                  <span className="mode-label">{m.label}</span>
+                  <span className="mode-hint">{m.hint}</span>
+                </span>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+
+        <div className="fanout-permission">
+          <span className="field-label">
+            Permission mode
+          </span>
+          <PermissionModeControl value={permissionMode} onChange={setPermissionMode} label="Permission mode for the investigations" />
+          <p className="field-hint">Plan keeps investigations read-only. You can change each thread later.</p>
+        </div>
+
+        <FormError message={error} />
+        <footer className="dialog-footer">
+          <span className="footer-hint">
+            <kbd>{shortcutLabel('Enter')}</kbd> to start · <kbd>Esc</kbd> to close
+          </span>
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={busy}>
+            {busy ? 'Starting…' : startLabel(rows.filter((r) => r.title.trim() || r.focus.trim()).length)}
+          </button>
+        </footer>
+      </form>
+    </Dialog>
+  )
+}
