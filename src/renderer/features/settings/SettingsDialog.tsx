@@ -53,7 +53,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }): ReactEleme
     setError(null)
     try {
       await saveApiKey(null)
-      notifySuccess('Removed the stored API key')
+      notifySuccess('Removed the API key')
     } catch (err) {
       setError(errorMessage(err))
     } finally {
@@ -70,9 +70,9 @@ export function SettingsDialog({ onClose }: { onClose: () => void }): ReactEleme
         <div className={`key-status${apiKey?.source ? ' has-key' : ''}`} aria-live="polite">
           <Icon name={apiKey?.source ? 'check' : 'info'} size={13} />
           <span>{apiKey ? keySourceLabel(apiKey) : loadError ? `Could not read the settings: ${loadError}` : 'Checking…'}</span>
-          {apiKey?.source === 'stored' && (
+          {(apiKey?.source === 'stored' || apiKey?.source === 'session') && (
             <button type="button" className="btn-link key-remove" disabled={!!busy} onClick={() => void remove()}>
-              {busy === 'remove' ? 'Removing…' : 'Remove'}
+              {busy === 'remove' ? 'Removing…' : apiKey.source === 'stored' ? 'Remove' : 'Forget'}
             </button>
           )}
         </div>
