@@ -4,6 +4,7 @@ import { Icon } from '../../ui/Icon'
 import { isMac, shortcutLabel } from '../../ui/keyboard'
 import { AttachmentField } from './AttachmentField'
 import { interruptTurn, startTurn, steerTurn } from './conversation-actions'
+import { useItemUi } from './conversation-store'
 import { useDrafts } from './drafts-store'
 
 /** Two Escapes this close together (ms) stop the turn. */
@@ -42,6 +43,7 @@ export function Composer({ thread, disabledReason }: { thread: Thread; disabledR
       return
     }
     setDraft(thread.id, { text: '', attachments: busy ? draft.attachments : [] })
+    useItemUi.getState().follow(thread.id)
     area.current?.focus()
   }
 

@@ -74,7 +74,7 @@ export function ConversationTab({ thread }: { thread: Thread }): ReactElement {
       ) : items.length === 0 ? (
         <EmptyConversation />
       ) : (
-        <Transcript items={items} busy={thread.conversation.busy} label={`Conversation in ${thread.title}`} />
+        <Transcript threadId={thread.id} items={items} busy={thread.conversation.busy} label={`Conversation in ${thread.title}`} />
       )}
       {missingKey ? <MissingKey /> : <Composer thread={thread} disabledReason={archived ? 'Restore the thread to talk to the agent' : undefined} />}
     </div>

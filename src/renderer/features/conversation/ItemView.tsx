@@ -1,5 +1,6 @@
 import { memo, useMemo, type ReactElement } from 'react'
 import type { Item } from '../../../shared/models'
+import { useDialogs } from '../../app/dialogs-store'
 import { Icon } from '../../ui/Icon'
 import { ApprovalCard } from './ApprovalCard'
 import { retryTurn } from './conversation-actions'
@@ -54,6 +55,7 @@ function NoticeLine({ item }: { item: Item }): ReactElement {
 
 /** A failed turn: the core's message, and Retry when the core says it can be retried. */
 function ErrorItem({ item, canRetry }: { item: Item; canRetry: boolean }): ReactElement {
+  const aboutKey = /api key/i.test(item.text ?? '')
   return (
     <div className="msg-error" role="alert">
       <Icon name="alert" size={15} />
@@ -61,6 +63,12 @@ function ErrorItem({ item, canRetry }: { item: Item; canRetry: boolean }): React
         <span className="msg-error-title">The agent stopped with an error</span>
         <span className="msg-error-text">{item.text || 'Something went wrong.'}</span>
       </div>
+      {aboutKey && canRetry && (
+        <button type="button" className="btn btn-small" onClick={() => useDialogs.getState().open({ kind: 'settings' })}>
+          <Icon name="settings" size={12} />
+          Settings
+        </button>
+      )}
       {item.retryable && canRetry && (
         <button type="button" className="btn btn-small" onClick={() => void retryTurn(item.threadId)}>
           <Icon name="restore" size={12} />

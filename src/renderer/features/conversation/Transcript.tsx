@@ -1,7 +1,8 @@
-import { useCallback, useLayoutEffect, useMemo, useRef, useState, type ReactElement } from 'react'
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactElement } from 'react'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import type { Item } from '../../../shared/models'
 import { Icon } from '../../ui/Icon'
+import { useItemUi } from './conversation-store'
 import { ItemView } from './ItemView'
 
 /** How close to the end (px) still counts as "at the bottom". */
@@ -40,18 +41,22 @@ function retryCandidate(items: Item[]): string | null {
  * It follows new output while scrolled to the bottom and stays put once the person scrolls up, offering
  * "Jump to latest".
  */
-export function Transcript({ items, busy, label }: { items: Item[]; busy: boolean; label: string }): ReactElement {
+export function Transcript({ threadId, items, busy, label }: { threadId: string; items: Item[]; busy: boolean; label: string }): ReactElement {
   const scroller = useRef<HTMLDivElement>(null)
   const stick = useRef(true)
   const [atBottom, setAtBottom] = useState(true)
   const itemsRef = useRef(items)
   itemsRef.current = items
+  // Stable callbacks: the virtualizer recomputes every row's offset whenever these change identity.
+  const getScrollElement = useCallback(() => scroller.current, [])
+  const estimateSize = useCallback((i: number) => estimate(itemsRef.current[i]), [])
+  const getItemKey = useCallback((i: number) => itemsRef.current[i]?.id ?? i, [])
 
   const virtualizer = useVirtualizer({
     count: items.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: (i) => estimate(itemsRef.current[i]),
-    getItemKey: (i) => itemsRef.current[i]?.id ?? i,
+    getScrollElement,
+    estimateSize,
+    getItemKey,
     overscan: 6,
     paddingStart: 16,
     paddingEnd: 24
@@ -75,6 +80,15 @@ export function Transcript({ items, busy, label }: { items: Item[]; busy: boolea
       el.scrollTop = el.scrollHeight
     })
   }, [virtualizer])
+
+  // The person sent a message: show the end and follow it again.
+  const followTick = useItemUi((s) => s.followTick[threadId] ?? 0)
+  const seenTick = useRef(followTick)
+  useEffect(() => {
+    if (followTick === seenTick.current) return
+    seenTick.current = followTick
+    jumpToLatest()
+  }, [followTick, jumpToLatest])
 
   const total = virtualizer.getTotalSize()
   const lastItem = items[items.length - 1]

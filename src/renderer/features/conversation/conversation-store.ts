@@ -113,6 +113,9 @@ interface ItemUiState {
   /** Tool rows the person unfolded (kept while rows scroll out of the virtual window). */
   expanded: Record<string, true>
   toggle: (itemId: string) => void
+  /** Bumped when the person sends a message: the transcript jumps to its end and follows again. */
+  followTick: Record<string, number>
+  follow: (threadId: string) => void
 }
 
 /** Per-item view state that must outlive a row being virtualized away. */
@@ -124,5 +127,7 @@ export const useItemUi = create<ItemUiState>()((set) => ({
       if (expanded[itemId]) delete expanded[itemId]
       else expanded[itemId] = true
       return { expanded }
-    })
+    }),
+  followTick: {},
+  follow: (threadId) => set((s) => ({ followTick: { ...s.followTick, [threadId]: (s.followTick[threadId] ?? 0) + 1 } }))
 }))
