@@ -6,7 +6,8 @@ import { memoryLogger } from '../src/main/core/logger'
 import { writeFileAtomic } from '../src/main/core/store/atomic-write'
 import { DataDir } from '../src/main/core/store/data-dir'
 import { ThreadStore } from '../src/main/core/store/thread-store'
-import type { Repo, Thread } from '../src/shared/models'
+import { defaultConversation, type Repo, type Thread } from '../src/shared/models'
+import { DEFAULT_MODEL } from '../src/shared/pricing'
 import { cleanupTemp, makeCore, makeRepo, must, tempDir } from './helpers/fixtures'
 
 afterEach(cleanupTemp)
@@ -28,7 +29,8 @@ const thread = (id: string, title = id): Thread => ({
   archivedAt: null,
   snapshotRef: null,
   agent: null,
-  unread: false
+  unread: false,
+  conversation: defaultConversation(DEFAULT_MODEL)
 })
 
 async function storeWith(home: string, n: number): Promise<ThreadStore> {

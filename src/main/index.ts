@@ -1,6 +1,6 @@
 // The Electron shell: the only file that boots Electron. The core runs in-process, plain Node.
 import { join } from 'node:path'
-import { app, BrowserWindow, dialog, MessageChannelMain, session, shell } from 'electron'
+import { app, BrowserWindow, dialog, MessageChannelMain, safeStorage, session, shell } from 'electron'
 import { createCore, type Core } from './core/core'
 import { messagePortTransport } from './core/rpc/message-port-transport'
 import { CONTENT_SECURITY_POLICY } from './core/server/csp'
@@ -71,6 +71,14 @@ if (!app.requestSingleInstanceLock()) {
     try {
       core = await createCore({
         host: {
+          secrets: safeStorage.isEncryptionAvailable()
+            ? {
+                // On Linux without a keyring Electron falls back to a fixed key: say so rather than pretend.
+                backend: process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text' ? 'plaintext' : 'safeStorage',
+                encrypt: (text) => safeStorage.encryptString(text).toString('base64'),
+                decrypt: (data) => safeStorage.decryptString(Buffer.from(data, 'base64'))
+              }
+            : undefined,
           pickFolder: async (title) => {
             const result = window
               ? await dialog.showOpenDialog(window, { title: title ?? 'Add repository', properties: ['openDirectory'] })

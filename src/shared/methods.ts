@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { AgentProfile, ProfileId, PtyInfo, Repo, Thread, ThreadMode } from './models'
+import { AgentProfile, Item, PermissionMode, ProfileId, PtyInfo, Repo, Thread, ThreadMode } from './models'
 
 const threadId = z.string().min(1, 'threadId is required')
 const repoId = z.string().min(1, 'repoId is required')
@@ -88,6 +88,48 @@ export const methods = {
   'pty/ack': { params: z.object({ ptyId, chars: z.number().int().min(0) }), result: Ok },
   'pty/close': { params: z.object({ ptyId }), result: Ok },
 
+  /** Sends a message to the built-in agent; `attachments` are worktree-relative files to include. */
+  'turn/start': {
+    params: z.object({ threadId, text: z.string().trim().min(1, 'A message is required').max(200_000), attachments: z.array(z.string()).max(20).default([]) }),
+    result: z.object({ turnId: z.string() })
+  },
+  /** Stops the stream and any running command at once. */
+  'turn/interrupt': { params: z.object({ threadId }), result: Ok },
+  /** Queues a message that the agent sees at its next step. */
+  'turn/steer': { params: z.object({ threadId, text: z.string().trim().min(1).max(200_000) }), result: Ok },
+  /** Retries the last turn that ended in an error. */
+  'turn/retry': { params: z.object({ threadId }), result: z.object({ turnId: z.string() }) },
+  'item/list': { params: z.object({ threadId }), result: z.object({ items: z.array(Item) }) },
+  'approval/respond': {
+    params: z.object({ threadId, itemId: z.string().min(1), decision: z.enum(['once', 'session', 'deny']), message: z.string().max(10_000).optional() }),
+    result: Ok
+  },
+  /** Changes the built-in agent's model or permission mode for a thread. */
+  'thread/configure': { params: z.object({ threadId, model: z.string().min(1).optional(), permissionMode: PermissionMode.optional() }), result: Thread },
+  /** Starts several investigation threads from one prompt. */
+  'fanout/start': {
+    params: z.object({
+      repoId,
+      prompt: z.string().trim().min(1).max(200_000),
+      investigations: z.array(z.object({ title, focus: z.string().trim().min(1).max(2000) })).min(1).max(12),
+      mode: ThreadMode.default('local'),
+      permissionMode: PermissionMode.default('plan')
+    }),
+    result: z.object({ threads: z.array(Thread) })
+  },
+  /** Where the API key comes from and how a stored one is kept. */
+  'settings/get': {
+    params: z.object({}).default({}),
+    result: z.object({
+      apiKey: z.object({ source: z.enum(['env', 'stored', 'session']).nullable(), storage: z.enum(['safeStorage', 'plaintext', 'memory']), warning: z.string().nullable() }),
+      baseUrl: z.string().nullable(),
+      models: z.array(z.object({ id: z.string(), label: z.string() })),
+      defaultModel: z.string()
+    })
+  },
+  /** Stores (or with null, forgets) the API key entered in Settings. Never logged. */
+  'settings/setApiKey': { params: z.object({ apiKey: z.string().trim().min(1).max(500).nullable() }), result: Ok },
+
   'profile/list': {
     params: z.object({ repoId: z.string().optional() }).default({}),
     result: z.object({ profiles: z.array(AgentProfile), defaultProfile: ProfileId })
@@ -114,6 +156,11 @@ export const notifications = {
   'pty/exit': z.object({ ptyId: z.string(), threadId: z.string(), exitCode: z.number().nullable(), signal: z.number().nullable() }),
   /** A pty was opened or changed state; every client gets it (for terminal tabs). */
   'pty/updated': z.object({ pty: PtyInfo }),
+  'item/started': z.object({ item: Item }),
+  'item/delta': z.object({ threadId: z.string(), itemId: z.string(), delta: z.string() }),
+  'item/completed': z.object({ item: Item }),
+  /** An approval card waits for the person (also sent as item/started). */
+  'approval/requested': z.object({ item: Item }),
   /** An ended pty was closed: its tab and scrollback are gone. */
   'pty/removed': z.object({ ptyId: z.string(), threadId: z.string() })
 } as const

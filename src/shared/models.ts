@@ -40,6 +40,16 @@ export const AgentState = z.object({
 /** The thread's agent session state. */
 export type AgentState = z.infer<typeof AgentState>
 
+/** What the built-in agent may do without asking. The core enforces it. */
+export const PermissionMode = z.enum(['plan', 'ask', 'accept-edits', 'auto'])
+/** A permission mode. */
+export type PermissionMode = z.infer<typeof PermissionMode>
+
+/** Token counts and the estimated cost. */
+export const Usage = z.object({ input: z.number(), output: z.number(), cacheRead: z.number(), cacheWrite: z.number(), costUsd: z.number().nullable() })
+/** Token counts and the estimated cost. */
+export type Usage = z.infer<typeof Usage>
+
 /** A thread as every client sees it. */
 export const Thread = z.object({
   id: z.string(),
@@ -61,7 +71,15 @@ export const Thread = z.object({
   /** The latest agent session; null until one is started. */
   agent: AgentState.nullable(),
   /** Something happened (the agent waits for input, or exited) while nobody was looking. */
-  unread: z.boolean()
+  unread: z.boolean(),
+  /** The built-in agent's settings for this thread. */
+  conversation: z.object({
+    model: z.string(),
+    permissionMode: PermissionMode,
+    /** True while a turn of the built-in agent runs. */
+    busy: z.boolean(),
+    usage: Usage
+  })
 })
 /** A thread as every client sees it. */
 export type Thread = z.infer<typeof Thread>
@@ -84,7 +102,9 @@ export const PtyInfo = z.object({
   startedAt: z.number(),
   endedAt: z.number().nullable(),
   /** True when this session ended because Skein itself quit (shown after a restart). */
-  endedByRestart: z.boolean()
+  endedByRestart: z.boolean(),
+  /** The command the built-in agent is running in this terminal right now (show a "don't type" banner). */
+  agentCommand: z.string().nullable().default(null)
 })
 /** One terminal of a thread. */
 export type PtyInfo = z.infer<typeof PtyInfo>
@@ -103,3 +123,58 @@ export const AgentProfile = z.object({
 })
 /** An agent profile with availability. */
 export type AgentProfile = z.infer<typeof AgentProfile>
+
+/** One entry of a thread's conversation transcript. */
+export const Item = z.object({
+  id: z.string(),
+  threadId: z.string(),
+  turnId: z.string(),
+  kind: z.enum(['user', 'assistant', 'tool', 'approval', 'notice', 'error']),
+  status: z.enum(['streaming', 'running', 'pending', 'completed', 'failed', 'interrupted']),
+  createdAt: z.number(),
+  /** Assistant text and tool calls of one model response share a step. */
+  stepId: z.string().optional(),
+  /** user / assistant / notice / error text. */
+  text: z.string().optional(),
+  /** User items: the text sent to the model (with attached files), when it differs from `text`. */
+  modelText: z.string().optional(),
+  /** User items: the worktree files attached. */
+  attachments: z.array(z.string()).optional(),
+  /** A tool call and its outcome. */
+  tool: z
+    .object({
+      /** The model's tool_use id. */
+      useId: z.string(),
+      name: z.string(),
+      input: z.record(z.string(), z.unknown()),
+      output: z.string().optional(),
+      isError: z.boolean().optional(),
+      exitCode: z.number().nullable().optional(),
+      /** A unified diff for edits. */
+      diff: z.string().optional()
+    })
+    .optional(),
+  /** An approval request (kind 'approval'): what is asked, and how it was answered. */
+  approval: z
+    .object({
+      toolItemId: z.string(),
+      summary: z.string(),
+      command: z.string().optional(),
+      path: z.string().optional(),
+      diff: z.string().optional(),
+      decision: z.enum(['once', 'session', 'deny']).nullable(),
+      message: z.string().optional()
+    })
+    .optional(),
+  /** For errors: whether the turn can be retried. */
+  retryable: z.boolean().optional(),
+  /** Assistant items: usage of the request that produced them. */
+  usage: Usage.optional()
+})
+/** One entry of a thread's conversation transcript. */
+export type Item = z.infer<typeof Item>
+
+/** The conversation settings a new thread starts with. */
+export function defaultConversation(model: string, permissionMode: PermissionMode = 'ask'): Thread['conversation'] {
+  return { model, permissionMode, busy: false, usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, costUsd: 0 } }
+}

@@ -2,6 +2,10 @@ import { mkdir } from 'node:fs/promises'
 import type { Server } from 'node:net'
 import type { Disposable, MessageTransport } from '../../shared/jsonrpc'
 import type { AgentState } from '../../shared/models'
+import { AgentService } from './agent/agent-service'
+import { ApiKeyStore } from './agent/api-key-store'
+import { makeTools } from './agent/tool-set'
+import { Transcript } from './agent/transcript'
 import { ProfileService } from './agents/profile-service'
 import { GitRunner } from './git/git-runner'
 import { consoleLogger, type Logger } from './logger'
@@ -40,6 +44,7 @@ export interface Core extends Disposable {
   readonly repos: RepoService
   readonly threads: ThreadService
   readonly ptys: PtyHost
+  readonly agent: AgentService
   readonly profiles: ProfileService
   /** Serves one client over any transport. */
   connect(transport: MessageTransport): Disposable
@@ -71,11 +76,29 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     onAgent: (threadId, agent, failure) => onAgent(threadId, agent, failure),
     scrollbackChars: options.scrollbackChars ?? scrollbackFromEnv(logger)
   })
-  const threads = new ThreadService(git, threadStore, new WorktreeManager(git, dataDir), bus, repos, logger, ptys, profiles)
+  let stopAgent: (threadId: string) => Promise<void> = async () => undefined
+  const sessions = {
+    open: ptys.open.bind(ptys),
+    closeThread: async (threadId: string) => {
+      await stopAgent(threadId)
+      await ptys.closeThread(threadId)
+    }
+  }
+  const threads = new ThreadService(git, threadStore, new WorktreeManager(git, dataDir), bus, repos, logger, sessions, profiles)
+  const agent = new AgentService({
+    threads,
+    thread: (id) => threadStore.get(id),
+    transcript: new Transcript(threadStore, logger),
+    tools: makeTools(git, ptys),
+    keys: await ApiKeyStore.open(dataDir, options.host?.secrets ?? null),
+    bus,
+    logger
+  })
+  stopAgent = (threadId) => agent.stopThread(threadId)
   liveCount = (id) => threads.liveCount(id)
   onAgent = (threadId, agent, failure) => void threads.updateAgent(threadId, agent, failure)
   const rpc = new RpcServer(bus, logger)
-  registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, ptys, profiles, host: options.host ?? {} })
+  registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, ptys, profiles, agent, host: options.host ?? {} })
   await threads.reconcileOnStart()
 
   let socketServer: Server | null = null
@@ -89,6 +112,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   }
 
   const close = async () => {
+    agent.dispose()
     threads.dispose()
     await ptys.dispose()
     rpc.closeAll()
@@ -103,6 +127,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     threads,
     ptys,
     profiles,
+    agent,
     connect: (t) => rpc.connect(t),
     close,
     dispose: () => void close()

@@ -39,7 +39,11 @@ interface Live {
   session: PtySession
   attached: Map<string, { connection: Connection; closeSub: Disposable }>
   activity: ActivityTracker | null
+  taps: Set<(text: string) => void>
 }
+
+/** The title of the shell the built-in agent runs its commands in. */
+export const AGENT_SHELL_TITLE = 'Agent shell'
 
 // Live scrollback is saved this often (and in full on exit and quit).
 const SCROLLBACK_SAVE_MS = 3000
@@ -117,7 +121,8 @@ export class PtyHost {
       signal: null,
       startedAt: Date.now(),
       endedAt: null,
-      endedByRestart: false
+      endedByRestart: false,
+      agentCommand: null
     }
     let live: Live
     try {
@@ -221,6 +226,35 @@ export class PtyHost {
     await Promise.all([...this.live.values()].filter((l) => l.session.info.threadId === threadId).map((l) => l.session.kill()))
   }
 
+  /** The thread's shell for the built-in agent's commands: its running "Agent shell", opened on first use. */
+  async agentShell(threadId: string): Promise<Result<PtyInfo>> {
+    const existing = [...this.live.values()].find((l) => l.session.info.threadId === threadId && l.session.info.title === AGENT_SHELL_TITLE && l.session.running)
+    if (existing) return ok(existing.session.info)
+    const opened = await this.open(threadId, { kind: 'shell', cols: 160, rows: 40 })
+    if (!opened.ok) return opened
+    const live = this.live.get(opened.value.id)!
+    live.session.info = { ...live.session.info, title: AGENT_SHELL_TITLE }
+    this.d.bus.publish('pty/updated', { pty: live.session.info })
+    await this.d.store.saveInfo(live.session.info).catch(() => undefined)
+    return ok(live.session.info)
+  }
+
+  /** Receives a running pty's output as it is produced (after batching); for the agent's command runner. */
+  tap(ptyId: string, listener: (text: string) => void): Disposable {
+    const live = this.live.get(ptyId)
+    if (!live) return { dispose: () => undefined }
+    live.taps.add(listener)
+    return { dispose: () => live.taps.delete(listener) }
+  }
+
+  /** Marks a pty as running an agent command (or not), so clients show a banner. */
+  setAgentCommand(ptyId: string, command: string | null): void {
+    const live = this.live.get(ptyId)
+    if (!live) return
+    live.session.info = { ...live.session.info, agentCommand: command }
+    this.d.bus.publish('pty/updated', { pty: live.session.info })
+  }
+
   /** The PORT a thread's terminals get, if it holds one. */
   portOf(threadId: string): number | undefined {
     return this.ports.portOf(threadId)
@@ -246,6 +280,7 @@ export class PtyHost {
       data: (text) => {
         activity?.output()
         if (!live) return
+        for (const tap of live.taps) tap(text)
         for (const { connection } of live.attached.values()) connection.notify('pty/data', { ptyId: info.id, data: text })
         live.session.flow.sent(text.length)
       },
@@ -254,7 +289,7 @@ export class PtyHost {
         this.exitSaved.set(info.id, saved)
       }
     })
-    live = { session, attached: new Map(), activity }
+    live = { session, attached: new Map(), activity, taps: new Set() }
     this.live.set(info.id, live)
     return live
   }
@@ -263,7 +298,7 @@ export class PtyHost {
     const live = this.live.get(ptyId)
     if (!live) return
     // Sessions ended by quitting Skein say so when they are shown after the restart.
-    const info: PtyInfo = { ...live.session.info, state: 'exited', exitCode, signal, endedAt: Date.now(), pid: null, endedByRestart: this.disposed }
+    const info: PtyInfo = { ...live.session.info, state: 'exited', exitCode, signal, endedAt: Date.now(), pid: null, endedByRestart: this.disposed, agentCommand: null }
     live.session.info = info
     live.activity?.exited()
     for (const { closeSub } of live.attached.values()) closeSub.dispose()

@@ -1,4 +1,6 @@
 import { ok } from '../../../shared/result'
+import type { AgentService } from '../agent/agent-service'
+import type { SecretCipher } from '../agent/api-key-store'
 import type { ProfileService } from '../agents/profile-service'
 import type { PtyHost } from '../pty/pty-host'
 import type { RepoService } from '../repos/repo-service'
@@ -8,6 +10,8 @@ import type { RpcServer } from './rpc-server'
 /** What the process hosting the core can do beyond the core itself (Electron adds a folder picker). */
 export interface CoreHost {
   pickFolder?: (title?: string) => Promise<string | null>
+  /** Protects an API key entered in Settings (Electron's safeStorage). */
+  secrets?: SecretCipher
 }
 
 /** Everything the handlers reach. */
@@ -18,6 +22,7 @@ export interface HandlerDeps {
   threads: ThreadService
   ptys: PtyHost
   profiles: ProfileService
+  agent: AgentService
   host: CoreHost
 }
 
@@ -69,6 +74,20 @@ export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
   rpc.handle('pty/resize', (p) => done(d.ptys.resize(p.ptyId, p.cols, p.rows)))
   rpc.handle('pty/ack', (p, c) => done(d.ptys.ack(p.ptyId, c, p.chars)))
   rpc.handle('pty/close', async (p) => done(await d.ptys.close(p.ptyId)))
+
+  rpc.handle('turn/start', (p) => d.agent.startTurn(p.threadId, p.text, p.attachments))
+  rpc.handle('turn/interrupt', (p) => done(d.agent.interrupt(p.threadId)))
+  rpc.handle('turn/steer', async (p) => done(await d.agent.steer(p.threadId, p.text)))
+  rpc.handle('turn/retry', (p) => d.agent.retry(p.threadId))
+  rpc.handle('item/list', async (p) => ok({ items: await d.agent.items(p.threadId) }))
+  rpc.handle('approval/respond', (p) => done(d.agent.respond(p.threadId, p.itemId, p.decision, p.message)))
+  rpc.handle('thread/configure', (p) => d.agent.configure(p.threadId, p))
+  rpc.handle('fanout/start', (p) => d.agent.fanout(p))
+  rpc.handle('settings/get', () => ok(d.agent.settings()))
+  rpc.handle('settings/setApiKey', async (p) => {
+    await d.agent.setApiKey(p.apiKey)
+    return ok({ ok: true as const })
+  })
 
   rpc.handle('profile/list', async (p) => ok(await d.profiles.list(p.repoId)))
   rpc.handle('profile/configure', (p) => d.profiles.configure(p.repoId, { defaultProfile: p.defaultProfile, customCommand: p.customCommand }))

@@ -1,4 +1,5 @@
-import type { Repo, Thread } from '../../../shared/models'
+import { defaultConversation, type Repo, type Thread } from '../../../shared/models'
+import { DEFAULT_MODEL } from '../../../shared/pricing'
 
 /** A line of a thread's events.jsonl. Later features append their own types; unknown ones are kept and ignored here. */
 export type ThreadEvent =
@@ -25,5 +26,5 @@ export function foldThread(events: readonly ThreadEvent[]): { thread: Thread; re
 
 /** Fills fields added after a thread was first written, so older logs and indexes load cleanly. */
 export function withDefaults(thread: Thread): Thread {
-  return { ...thread, agent: thread.agent ?? null, unread: thread.unread ?? false }
+  return { ...thread, agent: thread.agent ?? null, unread: thread.unread ?? false, conversation: { ...defaultConversation(DEFAULT_MODEL), ...thread.conversation, busy: false } }
 }

@@ -87,6 +87,26 @@ export class ThreadStore {
     }
   }
 
+  /** Appends an event that is not a thread change (a completed transcript item); flushed before it returns. */
+  async appendRaw(id: string, event: ThreadEvent): Promise<Result<void>> {
+    const entry = this.entries.get(id)
+    if (!entry) throw new Error(`append to unknown thread ${id}`)
+    try {
+      const size = await appendEvent(this.dir.eventsFile(id), event, { freshLine: entry.tornTail === true })
+      this.entries.set(id, { thread: entry.thread, logSize: size })
+      this.scheduleSave()
+      return ok(undefined)
+    } catch (e) {
+      return err(storageError(e, this.dir.eventsFile(id), 'save the conversation'))
+    }
+  }
+
+  /** Every event of a thread's log (for the transcript), skipping unreadable lines. */
+  async readEvents(id: string): Promise<ThreadEvent[]> {
+    const log = await readEventLog<ThreadEvent>(this.dir.eventsFile(id), this.logger).catch(() => null)
+    return log?.events ?? []
+  }
+
   /** Deletes a thread's log and drops it from the index. */
   async remove(id: string): Promise<Result<void>> {
     try {

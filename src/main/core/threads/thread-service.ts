@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { appError, ErrorCode } from '../../../shared/errors'
-import type { AgentState, ProfileId, Repo, Thread, ThreadMode } from '../../../shared/models'
+import { defaultConversation, type AgentState, type PermissionMode, type ProfileId, type Repo, type Thread, type ThreadMode } from '../../../shared/models'
+import { DEFAULT_MODEL } from '../../../shared/pricing'
 import { err, ok, type Result } from '../../../shared/result'
 import type { GitRunner } from '../git/git-runner'
 import { readHeadBranch } from '../git/head-branch'
@@ -23,6 +24,8 @@ export interface CreateThreadInput {
   /** Start this agent profile in the new thread. */
   profileId?: ProfileId
   prompt?: string
+  /** The built-in agent's permission mode (default ask). */
+  permissionMode?: PermissionMode
 }
 
 /** The terminals side of a thread, as the thread lifecycle needs it. */
@@ -118,7 +121,8 @@ export class ThreadService {
       archivedAt: null,
       snapshotRef: null,
       agent: null,
-      unread: false
+      unread: false,
+      conversation: defaultConversation(DEFAULT_MODEL, input.permissionMode)
     }
     if (input.mode === 'local') return this.persistNew({ ...base, branch: headBranch }, repo)
 
@@ -167,6 +171,22 @@ export class ThreadService {
       }
       if (agent.activity !== 'running' && !this.isViewed(threadId)) patch.unread = true
       await this.change(threadId, patch, `agent-${agent.activity}`)
+    })
+  }
+
+  /** Records the built-in agent's state; `phase` sets the status: running, waiting for an approval, or done. */
+  updateConversation(threadId: string, patch: Partial<Thread['conversation']>, phase: 'running' | 'approval' | 'done' | null): Promise<Thread | null> {
+    return this.threadLock.run(threadId, async () => {
+      const t = this.store.get(threadId)
+      if (!t) return null
+      const next: Partial<Thread> = { conversation: { ...t.conversation, ...patch }, lastActivityAt: Date.now() }
+      if (phase && t.status !== 'archived' && !(t.status === 'error' && t.mode === 'worktree' && !existsSync(t.worktreePath))) {
+        next.status = phase === 'running' ? 'running' : phase === 'approval' ? 'needs-attention' : 'idle'
+        if (t.status === 'error') next.statusMessage = null
+        if (phase !== 'running' && !this.isViewed(threadId)) next.unread = true
+      }
+      const r = await this.change(threadId, next, phase ? `conversation-${phase}` : 'conversation')
+      return r.ok ? r.value : null
     })
   }
 

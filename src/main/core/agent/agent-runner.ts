@@ -1,0 +1,211 @@
+import type Anthropic from '@anthropic-ai/sdk'
+import { randomBytes } from 'node:crypto'
+import type { Item, PermissionMode, Thread } from '../../../shared/models'
+import { addUsage, estimateCost, NO_USAGE, type TokenUsage } from '../../../shared/pricing'
+import type { NotificationBus } from '../notification-bus'
+import { buildMessages } from './history'
+import { streamStep } from './model-call'
+import { toolDefinitions } from './tool-set'
+import { isReadOnlyCommand } from './tools/read-only-commands'
+import { permissionFor, type Tool } from './tools/tool-types'
+import type { Transcript } from './transcript'
+
+const newId = (prefix: string) => `${prefix}${Date.now().toString(36)}${randomBytes(4).toString('hex')}`
+
+/** What one running turn needs from the rest of the core. */
+export interface TurnDeps {
+  client: Anthropic
+  transcript: Transcript
+  bus: NotificationBus
+  tools: Map<string, Tool>
+  system: string
+  /** The AGENTS.md / CLAUDE.md files in the system prompt, for the transcript. */
+  instructionFiles: string[]
+  thread(): Thread | undefined
+  /** Status and usage go to the thread (running, waiting for approval, done). */
+  setPhase(phase: 'running' | 'approval', patch?: Partial<Thread['conversation']>): Promise<void>
+  /** Session-wide approvals ("approve for this session") for this thread. */
+  sessionAllowed: Set<string>
+  /** Messages queued with turn/steer, taken at the next step. */
+  takeSteers(): string[]
+}
+
+/** A pending approval: resolved by approval/respond or by an interrupt. */
+export interface PendingApproval {
+  item: Item
+  resolve(decision: { decision: 'once' | 'session' | 'deny'; message?: string } | null): void
+}
+
+/** Runs one turn of the built-in agent: model steps and tool calls until the model is done. */
+export class Turn {
+  readonly id = newId('turn')
+  readonly abort = new AbortController()
+  readonly approvals = new Map<string, PendingApproval>()
+  usage: TokenUsage = NO_USAGE
+
+  constructor(private readonly d: TurnDeps) {}
+
+  /** The project instruction files this turn's system prompt includes. */
+  get instructionFiles(): string[] {
+    return this.d.instructionFiles
+  }
+
+  /** Runs to the end; resolves with how it ended. Never throws for expected failures. */
+  async run(): Promise<'done' | 'interrupted' | 'failed'> {
+    const maxSteps = 100
+    for (let step = 0; step < maxSteps; step++) {
+      for (const text of this.d.takeSteers()) await this.save(this.item('user', { text, status: 'completed' }))
+      const thread = this.d.thread()
+      if (!thread) return 'failed'
+      const stepId = newId('step')
+      let assistant: Item | null = null
+      let attemptSeen = 1
+      const result = await streamStep(
+        this.d.client,
+        { model: thread.conversation.model, system: this.d.system, messages: buildMessages(await this.d.transcript.items(thread.id)), tools: toolDefinitions(this.d.tools), maxTokens: 16_000 },
+        this.abort.signal,
+        {
+          onText: (delta, attempt) => {
+            if (attempt !== attemptSeen) attemptSeen = attempt
+            if (!assistant) {
+              assistant = this.item('assistant', { text: '', status: 'streaming', stepId })
+              void this.d.transcript.put(assistant)
+              this.d.bus.publish('item/started', { item: assistant })
+            }
+            assistant.text += delta
+            this.d.bus.publish('item/delta', { threadId: thread.id, itemId: assistant.id, delta })
+          },
+          onRetry: (notice, _attempt, partial) => {
+            if (assistant && partial) {
+              // What the failed attempt streamed stays visible; the retry starts a fresh item.
+              void this.save({ ...assistant, status: 'failed', text: `${assistant.text}\n\n[the connection dropped here; retrying]` })
+            }
+            assistant = null
+            void this.save(this.item('notice', { text: notice, status: 'completed' }))
+          }
+        }
+      )
+      if (!result.ok) {
+        const current = assistant as Item | null
+        if (current) await this.save({ ...current, status: result.error.kind === 'interrupted' ? 'interrupted' : 'failed' })
+        if (result.error.kind === 'interrupted') return 'interrupted'
+        await this.save(this.item('error', { text: result.error.message, status: 'completed', retryable: result.error.kind === 'fatal' ? result.error.retryable : true }))
+        return 'failed'
+      }
+      const r = result.value
+      this.usage = addUsage(this.usage, r.usage)
+      const usage = { ...r.usage, costUsd: estimateCost(thread.conversation.model, r.usage) }
+      const current = assistant as Item | null
+      if (current) await this.save({ ...current, status: 'completed', text: r.text, usage })
+      else if (r.toolUses.length === 0) await this.save(this.item('assistant', { text: r.text, status: 'completed', stepId, usage }))
+      await this.addThreadUsage(r.usage)
+      for (const use of r.toolUses) {
+        const outcome = await this.runTool(stepId, use)
+        if (outcome === 'interrupted') return 'interrupted'
+      }
+      if (r.toolUses.length === 0 && r.stopReason !== 'tool_use') return 'done'
+    }
+    await this.save(this.item('error', { text: 'The agent took 100 steps in one turn and was stopped. Send a message to continue.', status: 'completed', retryable: false }))
+    return 'failed'
+  }
+
+  /** Answers a pending approval. */
+  respond(itemId: string, decision: 'once' | 'session' | 'deny', message?: string): boolean {
+    const p = this.approvals.get(itemId)
+    if (!p) return false
+    p.resolve({ decision, message })
+    return true
+  }
+
+  /** Stops the stream, the running command and any wait for approval. */
+  interrupt(): void {
+    this.abort.abort()
+    for (const p of this.approvals.values()) p.resolve(null)
+  }
+
+  private async runTool(stepId: string, use: { id: string; name: string; input: Record<string, unknown> }): Promise<'ok' | 'interrupted'> {
+    const thread = this.d.thread()!
+    const tool = this.d.tools.get(use.name)
+    let item = this.item('tool', { status: 'running', stepId, tool: { useId: use.id, name: use.name, input: use.input } })
+    await this.d.transcript.put(item)
+    this.d.bus.publish('item/started', { item })
+    const finish = async (output: string, isError: boolean, extra: Partial<NonNullable<Item['tool']>> = {}, status: Item['status'] = 'completed') => {
+      item = { ...item, status, tool: { ...item.tool!, output, isError, ...extra } }
+      await this.save(item)
+    }
+    if (!tool) {
+      await finish(`There is no tool named ${use.name}.`, true)
+      return 'ok'
+    }
+    const ctx = { worktree: thread.worktreePath, threadId: thread.id, signal: this.abort.signal, progress: (t: string) => this.d.bus.publish('item/delta', { threadId: thread.id, itemId: item.id, delta: t }) }
+    const mode: PermissionMode = thread.conversation.permissionMode
+    let permission = permissionFor(mode, tool, use.input, isReadOnlyCommand)
+    if (permission === 'ask' && this.d.sessionAllowed.has(tool.category)) permission = 'allow'
+    if (permission === 'refuse') {
+      await finish(`Refused: this thread is in plan mode, which is read-only. ${tool.name} was not run. Describe the change instead, or ask the person to switch the permission mode.`, true)
+      return 'ok'
+    }
+    if (permission === 'ask') {
+      const decision = await this.askApproval(item, tool, use.input, ctx)
+      if (decision === null) {
+        await finish('Interrupted before the person answered.', true, {}, 'interrupted')
+        return 'interrupted'
+      }
+      if (decision.decision === 'deny') {
+        await finish(`The person denied this ${tool.category === 'edit' ? 'edit' : 'command'}${decision.message ? `: "${decision.message}"` : '.'}`, true)
+        return 'ok'
+      }
+      if (decision.decision === 'session') this.d.sessionAllowed.add(tool.category)
+    }
+    try {
+      const out = await tool.run(use.input, ctx)
+      if (this.abort.signal.aborted) {
+        await finish(out.output, true, { exitCode: out.exitCode }, 'interrupted')
+        return 'interrupted'
+      }
+      await finish(out.output, out.isError, { exitCode: out.exitCode, diff: out.diff })
+    } catch (e) {
+      await finish(`The tool failed: ${(e as Error).message}`, true)
+    }
+    return 'ok'
+  }
+
+  private async askApproval(toolItem: Item, tool: Tool, input: Record<string, unknown>, ctx: Parameters<NonNullable<Tool['preview']>>[1]) {
+    const preview = tool.preview ? await tool.preview(input, ctx) : {}
+    const approval = this.item('approval', {
+      status: 'pending',
+      approval: { toolItemId: toolItem.id, summary: tool.summarize(input), command: tool.category === 'command' ? String(input.command ?? '') : undefined, path: preview.path, diff: preview.diff, decision: null }
+    })
+    await this.save(approval)
+    this.d.bus.publish('approval/requested', { item: approval })
+    await this.d.setPhase('approval')
+    const decision = await new Promise<{ decision: 'once' | 'session' | 'deny'; message?: string } | null>((resolve) => {
+      this.approvals.set(approval.id, { item: approval, resolve })
+      if (this.abort.signal.aborted) resolve(null)
+    })
+    this.approvals.delete(approval.id)
+    await this.save({ ...approval, status: decision ? 'completed' : 'interrupted', approval: { ...approval.approval!, decision: decision?.decision ?? null, message: decision?.message } })
+    await this.d.setPhase('running')
+    return decision
+  }
+
+  private async addThreadUsage(u: TokenUsage): Promise<void> {
+    const t = this.d.thread()
+    if (!t) return
+    const prev = t.conversation.usage
+    const total = addUsage({ input: prev.input, output: prev.output, cacheRead: prev.cacheRead, cacheWrite: prev.cacheWrite }, u)
+    const stepCost = estimateCost(t.conversation.model, u)
+    await this.d.setPhase('running', { usage: { ...total, costUsd: prev.costUsd === null || stepCost === null ? null : prev.costUsd + stepCost } })
+  }
+
+  /** A new item of this turn. */
+  item(kind: Item['kind'], fields: Partial<Item>): Item {
+    return { id: newId('i'), threadId: this.d.thread()!.id, turnId: this.id, kind, status: 'completed', createdAt: Date.now(), ...fields } as Item
+  }
+
+  /** Records an item and tells every client. */
+  async save(item: Item): Promise<void> {
+    await this.d.transcript.save(item)
+    this.d.bus.publish('item/completed', { item })
+  }
+}

@@ -1,0 +1,232 @@
+import Anthropic from '@anthropic-ai/sdk'
+import { readFile } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { appError, ErrorCode } from '../../../shared/errors'
+import type { Item, PermissionMode, Thread, ThreadMode } from '../../../shared/models'
+import { DEFAULT_MODEL, MODELS } from '../../../shared/pricing'
+import { err, ok, type Result } from '../../../shared/result'
+import type { Logger } from '../logger'
+import type { NotificationBus } from '../notification-bus'
+import type { ThreadService } from '../threads/thread-service'
+import { Turn } from './agent-runner'
+import type { ApiKeyStore } from './api-key-store'
+import { loadInstructions } from './instructions'
+import { guardPath } from './path-guard'
+import type { Tool } from './tools/tool-types'
+import type { Transcript } from './transcript'
+
+const ATTACHMENT_CAP = 100_000
+
+/** What the agent service needs. */
+export interface AgentDeps {
+  threads: ThreadService
+  thread(id: string): Thread | undefined
+  transcript: Transcript
+  tools: Map<string, Tool>
+  keys: ApiKeyStore
+  bus: NotificationBus
+  logger: Logger
+  env?: NodeJS.ProcessEnv
+}
+
+/** Skein's built-in Claude agent: turns, steering, interrupts, approvals, fan-out and settings. */
+export class AgentService {
+  private readonly running = new Map<string, Turn>()
+  private readonly steers = new Map<string, string[]>()
+  private readonly sessionAllowed = new Map<string, Set<string>>()
+  private readonly instructionsShown = new Set<string>()
+
+  constructor(private readonly d: AgentDeps) {}
+
+  /** The thread's whole transcript. */
+  items(threadId: string): Promise<Item[]> {
+    return this.d.transcript.items(threadId)
+  }
+
+  /** Sends a message and starts a turn; it runs in the background and streams items. */
+  async startTurn(threadId: string, text: string, attachments: string[] = []): Promise<Result<{ turnId: string }>> {
+    const t = this.usable(threadId)
+    if (!t.ok) return t
+    if (this.running.has(threadId)) return err(appError(ErrorCode.InvalidThreadState, 'The agent is still working on this thread. Steer it with a message, or stop it first.'))
+    const files: string[] = []
+    let modelText = text
+    for (const a of attachments) {
+      const p = await guardPath(t.value.worktreePath, a)
+      if (!p.ok) return err(appError(ErrorCode.InvalidParams, `Cannot attach ${a}: ${p.reason}.`))
+      const content = await readFile(p.path, 'utf8').catch(() => null)
+      if (content === null) return err(appError(ErrorCode.InvalidParams, `Cannot attach ${a}: it is not a readable file in the worktree.`))
+      files.push(p.relative)
+      modelText += `\n\n<file path="${p.relative}">\n${content.length > ATTACHMENT_CAP ? `${content.slice(0, ATTACHMENT_CAP)}\n[truncated at ${ATTACHMENT_CAP} characters]` : content}\n</file>`
+    }
+    const turn = await this.makeTurn(t.value)
+    await turn.save(turn.item('user', { text, status: 'completed', ...(files.length ? { modelText, attachments: files } : {}) }))
+    return this.launch(t.value, turn)
+  }
+
+  /** Runs the last turn again after it failed (the history already holds the person's message). */
+  async retry(threadId: string): Promise<Result<{ turnId: string }>> {
+    const t = this.usable(threadId)
+    if (!t.ok) return t
+    if (this.running.has(threadId)) return err(appError(ErrorCode.InvalidThreadState, 'The agent is already working on this thread.'))
+    const items = await this.d.transcript.items(threadId)
+    if (!items.some((i) => i.kind === 'user')) return err(appError(ErrorCode.InvalidThreadState, 'There is nothing to retry yet: send a message first.'))
+    return this.launch(t.value, await this.makeTurn(t.value))
+  }
+
+  /** Stops the running turn at once: the stream, any command and any wait for approval. */
+  interrupt(threadId: string): Result<void> {
+    const turn = this.running.get(threadId)
+    if (!turn) return err(appError(ErrorCode.InvalidThreadState, 'The agent is not running on this thread.'))
+    turn.interrupt()
+    return ok(undefined)
+  }
+
+  /** Queues a message the agent sees at its next step; with no turn running, starts one. */
+  async steer(threadId: string, text: string): Promise<Result<void>> {
+    if (!this.running.has(threadId)) {
+      const started = await this.startTurn(threadId, text)
+      return started.ok ? ok(undefined) : started
+    }
+    const queue = this.steers.get(threadId) ?? []
+    queue.push(text)
+    this.steers.set(threadId, queue)
+    return ok(undefined)
+  }
+
+  /** Answers an approval card. */
+  respond(threadId: string, itemId: string, decision: 'once' | 'session' | 'deny', message?: string): Result<void> {
+    const turn = this.running.get(threadId)
+    if (!turn || !turn.respond(itemId, decision, message)) {
+      return err(appError(ErrorCode.InvalidThreadState, 'That approval is no longer waiting (the turn ended or was interrupted).'))
+    }
+    return ok(undefined)
+  }
+
+  /** Changes the model or permission mode; takes effect at the next step. */
+  async configure(threadId: string, o: { model?: string; permissionMode?: PermissionMode }): Promise<Result<Thread>> {
+    const t = this.d.thread(threadId)
+    if (!t) return err(appError(ErrorCode.ThreadNotFound, `No thread with id ${threadId}.`))
+    const updated = await this.d.threads.updateConversation(threadId, { ...(o.model ? { model: o.model } : {}), ...(o.permissionMode ? { permissionMode: o.permissionMode } : {}) }, null)
+    return updated ? ok(updated) : err(appError(ErrorCode.ThreadNotFound, `No thread with id ${threadId}.`))
+  }
+
+  /** Starts one investigation thread per focus line, each with the shared prompt. */
+  async fanout(o: { repoId: string; prompt: string; investigations: { title: string; focus: string }[]; mode: ThreadMode; permissionMode: PermissionMode }): Promise<Result<{ threads: Thread[] }>> {
+    const made: Thread[] = []
+    for (const inv of o.investigations) {
+      const t = await this.d.threads.create({ repoId: o.repoId, title: inv.title, mode: o.mode, permissionMode: o.permissionMode })
+      if (!t.ok) return made.length ? ok({ threads: made }) : t
+      const started = await this.startTurn(t.value.id, `${o.prompt}\n\nYour focus in this thread: ${inv.focus}`)
+      if (!started.ok) this.d.logger.warn(`Fan-out thread ${t.value.title} did not start: ${started.error.message}`)
+      made.push(this.d.thread(t.value.id) ?? t.value)
+    }
+    return ok({ threads: made })
+  }
+
+  /** Where the key comes from, how an entered one is kept, the endpoint and the models. */
+  settings() {
+    const env = this.d.env ?? process.env
+    return {
+      apiKey: { source: this.d.keys.source(), ...this.d.keys.storage() },
+      baseUrl: env.ANTHROPIC_BASE_URL?.trim() || null,
+      models: MODELS.map(({ id, label }) => ({ id, label })),
+      defaultModel: DEFAULT_MODEL
+    }
+  }
+
+  /** Stores or forgets the key entered in Settings. */
+  setApiKey(key: string | null): Promise<void> {
+    return this.d.keys.set(key)
+  }
+
+  /** Stops a thread's turn (archive, delete) and forgets its session approvals. */
+  async stopThread(threadId: string): Promise<void> {
+    this.running.get(threadId)?.interrupt()
+    this.sessionAllowed.delete(threadId)
+  }
+
+  /** Stops every turn (quit). */
+  dispose(): void {
+    for (const t of this.running.values()) t.interrupt()
+  }
+
+  private usable(threadId: string): Result<Thread> {
+    const t = this.d.thread(threadId)
+    if (!t) return err(appError(ErrorCode.ThreadNotFound, `No thread with id ${threadId}.`))
+    if (t.status === 'archived') return err(appError(ErrorCode.InvalidThreadState, `"${t.title}" is archived. Restore it to continue the conversation.`))
+    if (!existsSync(t.worktreePath) || (t.mode === 'worktree' && !t.branch)) {
+      return err(appError(ErrorCode.WorktreeMissing, `The agent cannot work in "${t.title}": its folder ${t.worktreePath} is missing. Restore the thread first.`))
+    }
+    return ok(t)
+  }
+
+  private async makeTurn(thread: Thread): Promise<Turn> {
+    const instructions = await loadInstructions(thread.worktreePath, thread.worktreePath)
+    const allowed = this.sessionAllowed.get(thread.id) ?? new Set<string>()
+    this.sessionAllowed.set(thread.id, allowed)
+    const env = this.d.env ?? process.env
+    const key = this.d.keys.key()
+    return new Turn({
+      client: new Anthropic({ apiKey: key ?? 'missing', baseURL: env.ANTHROPIC_BASE_URL?.trim() || undefined, maxRetries: 0, timeout: 10 * 60_000 }),
+      transcript: this.d.transcript,
+      bus: this.d.bus,
+      tools: this.d.tools,
+      system: systemPrompt(thread, instructions.text),
+      instructionFiles: instructions.truncated ? [...instructions.files, '(cut to 32,000 characters)'] : instructions.files,
+      thread: () => this.d.thread(thread.id),
+      setPhase: async (phase, patch) => {
+        await this.d.threads.updateConversation(thread.id, { ...patch }, phase)
+      },
+      sessionAllowed: allowed,
+      takeSteers: () => {
+        const q = this.steers.get(thread.id) ?? []
+        this.steers.delete(thread.id)
+        return q
+      }
+    })
+  }
+
+  private async launch(thread: Thread, turn: Turn): Promise<Result<{ turnId: string }>> {
+    if (!this.d.keys.key()) {
+      await turn.save(turn.item('error', { text: 'No Anthropic API key is set. Add one in Settings (or set ANTHROPIC_API_KEY), then choose Retry.', retryable: true }))
+      return ok({ turnId: turn.id })
+    }
+    if (!this.instructionsShown.has(thread.id)) {
+      this.instructionsShown.add(thread.id)
+      const files = turn.instructionFiles
+      await turn.save(turn.item('notice', { text: files.length ? `Loaded project instructions: ${files.join(', ')}` : 'No AGENTS.md or CLAUDE.md found in this checkout.' }))
+    }
+    this.running.set(thread.id, turn)
+    await this.d.threads.updateConversation(thread.id, { busy: true }, 'running')
+    void turn
+      .run()
+      .then(async (outcome) => {
+        if (outcome === 'interrupted') await turn.save(turn.item('notice', { text: 'Interrupted', status: 'interrupted' }))
+      })
+      .catch(async (e) => {
+        this.d.logger.error(`Turn ${turn.id} failed`, e)
+        await turn.save(turn.item('error', { text: `The agent stopped on an internal error: ${(e as Error).message}`, retryable: true })).catch(() => undefined)
+      })
+      .finally(async () => {
+        this.running.delete(thread.id)
+        await this.d.threads.updateConversation(thread.id, { busy: false }, 'done')
+      })
+    return ok({ turnId: turn.id })
+  }
+}
+
+function systemPrompt(t: Thread, instructions: string): string {
+  const mode = {
+    plan: 'plan (read-only: edits are refused, and commands other than read-only ones need the person\'s approval)',
+    ask: 'ask (every edit and command needs the person\'s approval)',
+    'accept-edits': 'accept-edits (edits run; commands need approval)',
+    auto: 'auto (everything runs)'
+  }[t.conversation.permissionMode]
+  return [
+    `You are Skein's built-in coding agent. You work in ${t.worktreePath}${t.branch ? ` on branch ${t.branch}` : ''}; every path you use is relative to it and must stay inside it.`,
+    `Tools: read_file, list_files, search (git grep), edit_file (exact unique replacement), write_file, and bash (a persistent shell the person watches live).`,
+    `Permission mode: ${mode}. If a tool call is refused or denied, adapt instead of retrying the same call.`,
+    'Be concise. When you investigate, report findings with file paths and line numbers.',
+    instructions ? `\nProject instructions:\n${instructions}` : ''
+  ].join('\n')
+}

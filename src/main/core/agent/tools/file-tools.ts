@@ -1,0 +1,157 @@
+import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import type { GitRunner } from '../../git/git-runner'
+import { guardPath } from '../path-guard'
+import { unifiedDiff } from './unified-diff'
+import type { Tool, ToolContext, ToolOutcome } from './tool-types'
+
+const MAX_READ_CHARS = 200_000
+const str = (v: unknown): string => (typeof v === 'string' ? v : '')
+const fail = (output: string): ToolOutcome => ({ output, isError: true })
+
+/** Reads a text file, optionally a range of lines (1-based, inclusive). */
+export const readFileTool: Tool = {
+  name: 'read_file',
+  description: 'Read a text file in the worktree. Optional start_line and end_line (1-based, inclusive) read a range. Lines are prefixed with their numbers.',
+  inputSchema: {
+    type: 'object',
+    properties: { path: { type: 'string', description: 'Path relative to the worktree root' }, start_line: { type: 'integer', minimum: 1 }, end_line: { type: 'integer', minimum: 1 } },
+    required: ['path']
+  },
+  category: 'read',
+  summarize: (i) => `Read ${str(i.path)}${i.start_line ? `:${i.start_line}-${i.end_line ?? ''}` : ''}`,
+  async run(input, ctx) {
+    const p = await guardPath(ctx.worktree, str(input.path))
+    if (!p.ok) return fail(`Refused: ${p.reason}.`)
+    let text: string
+    try {
+      const st = await stat(p.path)
+      if (st.isDirectory()) return fail(`${p.relative} is a folder; use list_files.`)
+      text = await readFile(p.path, 'utf8')
+    } catch (e) {
+      return fail(`Could not read ${p.relative}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`)
+    }
+    const lines = text.split('\n')
+    const start = Math.max(1, Number(input.start_line) || 1)
+    const end = Math.min(lines.length, Number(input.end_line) || lines.length)
+    if (start > lines.length) return fail(`${p.relative} has only ${lines.length} lines.`)
+    let out = lines.slice(start - 1, end).map((l, i) => `${String(start + i).padStart(5)}  ${l}`).join('\n')
+    if (out.length > MAX_READ_CHARS) out = `${out.slice(0, MAX_READ_CHARS)}\n[truncated: the file is longer; read a line range]`
+    return { output: out, isError: false }
+  }
+}
+
+/** Turns a glob (`**`, `*`, `?`) into a regular expression over slash-separated paths. */
+export function globToRegExp(glob: string): RegExp {
+  let re = ''
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!
+    if (c === '*' && glob[i + 1] === '*') {
+      re += glob[i + 2] === '/' ? '(?:.*/)?' : '.*'
+      i += glob[i + 2] === '/' ? 2 : 1
+    } else if (c === '*') re += '[^/]*'
+    else if (c === '?') re += '[^/]'
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&')
+  }
+  return new RegExp(`^${re}$`)
+}
+
+/** Lists files matching a glob: tracked and untracked ones, ignored files left out. */
+export const listFilesTool = (git: GitRunner): Tool => ({
+  name: 'list_files',
+  description: 'List files in the worktree matching a glob such as "src/**/*.ts" (default "**"). Ignored files (per .gitignore) are left out.',
+  inputSchema: { type: 'object', properties: { pattern: { type: 'string' } } },
+  category: 'read',
+  summarize: (i) => `List ${str(i.pattern) || '**'}`,
+  async run(input, ctx) {
+    const pattern = str(input.pattern) || '**'
+    const out = await git.exec(ctx.worktree, ['ls-files', '--cached', '--others', '--exclude-standard', '-z'])
+    let files: string[]
+    if (out.exitCode === 0) files = out.stdout.split('\0').filter(Boolean)
+    else files = (await readdir(ctx.worktree, { recursive: true, withFileTypes: true })).filter((d) => d.isFile()).map((d) => `${d.parentPath ?? ''}/${d.name}`.slice(ctx.worktree.length + 1))
+    const re = globToRegExp(pattern.replace(/^\.\//, ''))
+    const matched = [...new Set(files)].filter((f) => re.test(f)).sort()
+    if (matched.length === 0) return { output: `No files match ${pattern}.`, isError: false }
+    const shown = matched.slice(0, 2000)
+    return { output: shown.join('\n') + (matched.length > shown.length ? `\n[${matched.length - shown.length} more not shown; narrow the pattern]` : ''), isError: false }
+  }
+})
+
+/** Searches file contents with `git grep` (no extra binary needed). */
+export const searchTool = (git: GitRunner): Tool => ({
+  name: 'search',
+  description: 'Search file contents in the worktree with a regular expression (git grep, extended syntax). Optional path glob to narrow it. Returns file:line:text.',
+  inputSchema: { type: 'object', properties: { pattern: { type: 'string' }, path: { type: 'string' }, ignore_case: { type: 'boolean' } }, required: ['pattern'] },
+  category: 'read',
+  summarize: (i) => `Search ${JSON.stringify(str(i.pattern))}${i.path ? ` in ${str(i.path)}` : ''}`,
+  async run(input, ctx) {
+    const args = ['grep', '-n', '-I', '-E', '--untracked', '--no-color']
+    if (input.ignore_case) args.push('-i')
+    args.push('-e', str(input.pattern), '--')
+    if (input.path) args.push(`:(glob)${str(input.path)}`)
+    const out = await git.exec(ctx.worktree, args)
+    if (out.exitCode === 1) return { output: 'No matches.', isError: false }
+    if (out.exitCode !== 0) return fail(`Search failed: ${out.stderr.trim()}`)
+    const lines = out.stdout.split('\n').filter(Boolean)
+    return { output: lines.slice(0, 500).join('\n') + (lines.length > 500 ? `\n[${lines.length - 500} more matches not shown]` : ''), isError: false }
+  }
+})
+
+async function editPlan(input: Record<string, unknown>, ctx: ToolContext): Promise<{ error: string } | { path: string; rel: string; before: string; after: string }> {
+  const p = await guardPath(ctx.worktree, str(input.path))
+  if (!p.ok) return { error: `Refused: ${p.reason}.` }
+  let before: string
+  try {
+    before = await readFile(p.path, 'utf8')
+  } catch {
+    return { error: `${p.relative} does not exist; use write_file to create it.` }
+  }
+  const oldText = str(input.old_string)
+  if (!oldText) return { error: 'old_string must not be empty.' }
+  const first = before.indexOf(oldText)
+  if (first < 0) return { error: `old_string was not found in ${p.relative}. Read the file and copy the exact text, whitespace included.` }
+  if (before.indexOf(oldText, first + 1) >= 0) return { error: `old_string appears more than once in ${p.relative}; include more surrounding lines so it is unique.` }
+  return { path: p.path, rel: p.relative, before, after: before.slice(0, first) + str(input.new_string) + before.slice(first + oldText.length) }
+}
+
+/** Replaces one exact, unique string in a file. */
+export const editFileTool: Tool = {
+  name: 'edit_file',
+  description: 'Replace an exact string in a file with another. old_string must appear exactly once (include surrounding lines to make it unique).',
+  inputSchema: { type: 'object', properties: { path: { type: 'string' }, old_string: { type: 'string' }, new_string: { type: 'string' } }, required: ['path', 'old_string', 'new_string'] },
+  category: 'edit',
+  summarize: (i) => `Edit ${str(i.path)}`,
+  async preview(input, ctx) {
+    const plan = await editPlan(input, ctx)
+    return 'error' in plan ? { error: plan.error } : { path: plan.rel, diff: unifiedDiff(plan.rel, plan.before, plan.after) }
+  },
+  async run(input, ctx) {
+    const plan = await editPlan(input, ctx)
+    if ('error' in plan) return fail(plan.error)
+    await writeFile(plan.path, plan.after)
+    return { output: `Edited ${plan.rel}.`, isError: false, diff: unifiedDiff(plan.rel, plan.before, plan.after) }
+  }
+}
+
+/** Creates or overwrites a file. */
+export const writeFileTool: Tool = {
+  name: 'write_file',
+  description: 'Create a file or replace its whole content. Parent folders are created.',
+  inputSchema: { type: 'object', properties: { path: { type: 'string' }, content: { type: 'string' } }, required: ['path', 'content'] },
+  category: 'edit',
+  summarize: (i) => `Write ${str(i.path)}`,
+  async preview(input, ctx) {
+    const p = await guardPath(ctx.worktree, str(input.path))
+    if (!p.ok) return { error: `Refused: ${p.reason}.` }
+    const before = await readFile(p.path, 'utf8').catch(() => '')
+    return { path: p.relative, diff: unifiedDiff(p.relative, before, str(input.content)) }
+  },
+  async run(input, ctx) {
+    const p = await guardPath(ctx.worktree, str(input.path))
+    if (!p.ok) return fail(`Refused: ${p.reason}.`)
+    const before = await readFile(p.path, 'utf8').catch(() => '')
+    await mkdir(dirname(p.path), { recursive: true })
+    await writeFile(p.path, str(input.content))
+    return { output: `Wrote ${p.relative} (${str(input.content).length} characters).`, isError: false, diff: unifiedDiff(p.relative, before, str(input.content)) }
+  }
+}

@@ -1,0 +1,52 @@
+import type { Item } from '../../../shared/models'
+import type { Logger } from '../logger'
+import type { ThreadStore } from '../store/thread-store'
+
+/**
+ * A thread's conversation: completed items are appended to its events.jsonl when they complete
+ * (streaming deltas are not persisted); in-progress items live in memory until then.
+ */
+export class Transcript {
+  private readonly byThread = new Map<string, Item[]>()
+
+  constructor(
+    private readonly store: ThreadStore,
+    private readonly logger: Logger
+  ) {}
+
+  /** Every item of a thread, loading the log the first time. */
+  async items(threadId: string): Promise<Item[]> {
+    let items = this.byThread.get(threadId)
+    if (!items) {
+      const latest = new Map<string, Item>()
+      for (const e of await this.store.readEvents(threadId)) {
+        const item = (e as { type: string; item?: Item }).item
+        if (e.type === 'item.completed' && item && typeof item.id === 'string') latest.set(item.id, item)
+      }
+      // An item in progress (or an approval pending) when Skein stopped is shown as interrupted: its turn is gone.
+      items = [...latest.values()].map((i) => (i.status === 'streaming' || i.status === 'running' || i.status === 'pending' ? { ...i, status: 'interrupted' as const } : i))
+      this.byThread.set(threadId, items)
+    }
+    return items
+  }
+
+  /** Adds or replaces an in-memory item (not persisted). */
+  async put(item: Item): Promise<void> {
+    const items = await this.items(item.threadId)
+    const i = items.findIndex((x) => x.id === item.id)
+    if (i >= 0) items[i] = item
+    else items.push(item)
+  }
+
+  /** Records an item as it now stands and appends it to the log. A pending approval is logged too, so it survives a restart. */
+  async save(item: Item): Promise<void> {
+    await this.put(item)
+    const r = await this.store.appendRaw(item.threadId, { type: 'item.completed', at: Date.now(), item })
+    if (!r.ok) this.logger.warn(r.error.message)
+  }
+
+  /** Forgets a deleted thread. */
+  forget(threadId: string): void {
+    this.byThread.delete(threadId)
+  }
+}
