@@ -38,7 +38,9 @@ describe('built-in agent', () => {
   it('runs a multi-step tool conversation that edits files and runs commands in the worktree', async () => {
     const { core, thread } = await setup('auto')
     const deltas: string[] = []
+    const banners: (string | null)[] = []
     core.bus.subscribe((name, p) => name === 'item/delta' && deltas.push((p as { delta: string }).delta))
+    core.bus.subscribe((name, p) => name === 'pty/updated' && banners.push((p as { pty: { agentCommand: string | null } }).pty.agentCommand))
     server.push(
       { text: 'Let me look.', toolUses: [{ name: 'read_file', input: { path: 'src/app.ts' } }], usage: { input_tokens: 1000, output_tokens: 50 } },
       { toolUses: [{ name: 'edit_file', input: { path: 'src/app.ts', old_string: '42', new_string: '43' } }], usage: { input_tokens: 1200, output_tokens: 40, cache_read_input_tokens: 800 } },
@@ -58,6 +60,11 @@ describe('built-in agent', () => {
     expect(ts[3]!.tool!.exitCode).toBe(3)
     expect(items.filter((i) => i.kind === 'assistant').map((i) => i.text)).toEqual(['Let me look.', 'Done: the answer is now 43.'])
     expect(deltas.join('')).toContain('Done: the answer is now 43.')
+    // The shared shell shows a banner while the agent's command runs there, and clears it after.
+    expect(banners).toContain('cd src && export GREETING=hi')
+    expect(banners.at(-1)).toBeNull()
+    const shells = await core.ptys.list(thread.id)
+    expect(shells.map((p) => p.title)).toEqual(['Agent shell'])
     // The model saw the tool results on the next request.
     const second = server.requests[server.requests.length - 4]!.body
     expect(JSON.stringify(second.messages)).toContain('export const answer = 42')

@@ -44,6 +44,14 @@ export function TerminalPanel({ thread }: { thread: Thread }): ReactElement {
           </button>
         </div>
       )}
+      {pty?.agentCommand && (
+        <div className="banner banner-note terminal-agent-banner" role="status">
+          <Icon name="terminal" size={15} />
+          <span className="terminal-error-text">
+            The agent is running <code>{pty.agentCommand.split('\n')[0]}</code> here. Typing now would mix with its command.
+          </span>
+        </div>
+      )}
       <div className="terminal-body" id="terminal-panel-body" role="tabpanel" aria-labelledby={`terminal-tab-${active}`}>
         {!ptys ? (
           <div className="empty-state" aria-busy="true">

@@ -13,7 +13,7 @@ const WRITING_OPTIONS = /(^|\s)(-exec|-execdir|-delete|-ok|-fprint|-fprintf|-fls
  */
 export function isReadOnlyCommand(command: string): boolean {
   const line = command.trim()
-  if (!line || /[><`]|\$\(|\$\{|&(?!&)|\n/.test(line)) return false
+  if (!line || /[><`]|\$\(|\$\{|(?<!&)&(?!&)|\n/.test(line)) return false
   return line.split(/\|\||&&|\||;/).every((part) => {
     const words = part.trim().split(/\s+/)
     const [cmd, sub] = words
