@@ -97,7 +97,7 @@ test('built-in agent: streaming, approvals with diffs, commands, usage, plan mod
   await test.step('edit_file asks for approval with a diff; the thread needs attention', async () => {
     const card = approvalCard(page)
     await expect(card).toBeVisible()
-    await expect(card.locator('.diff-add')).toContainText('+Hello from the agent!')
+    await expect(card.locator('.diff-add').filter({ hasText: 'Hello from the agent!' })).toHaveText('+Hello from the agent!')
     await expect(card.getByText('README.md').first()).toBeVisible()
     await expect(threadRow(page, 'Greet people')).toHaveAttribute('aria-label', /Needs attention/)
     await expect(page.locator('.thread-header .badge')).toHaveText('Needs attention')
@@ -146,6 +146,7 @@ test('built-in agent: streaming, approvals with diffs, commands, usage, plan mod
     await expect(write.locator('.tool-output')).toContainText(/plan/i)
     await expect(rows(page, 'assistant').last()).toContainText('Plan mode kept me from writing')
     expect(existsSync(join(worktree, 'notes.txt'))).toBe(false)
+    await screenshotBothThemes(page, 'conversation-tools')
   })
 
   await test.step('fan out three investigations from one prompt', async () => {
@@ -180,7 +181,8 @@ test('a pending approval survives a reload, notifies when off screen, and can be
       return { text: 'Understood, I will not run the tests.' }
     }
     if (lastText(body).includes('story')) return { text: 'Once upon a time '.repeat(40), slow: true }
-    return { text: 'Let me run the tests.', toolUses: [{ id: 'toolu_test', name: 'bash', input: { command: 'npm test' } }] }
+    // Slow enough that the person is on the dashboard when the approval arrives.
+    return { text: 'Let me run the tests.', chunkSize: 2, delayMs: 150, toolUses: [{ id: 'toolu_test', name: 'bash', input: { command: 'npm test' } }] }
   })
   await prepareTerminalPage(page)
   await page.goto(core.url)

@@ -99,7 +99,7 @@ export const ApprovalCard = memo(function ApprovalCard({ item }: { item: Item })
           {approval.command}
         </pre>
       )}
-      {approval.path && (
+      {approval.path && !approval.summary.includes(approval.path) && (
         <div className="approval-path">
           <Icon name="pencil" size={12} />
           <code>{approval.path}</code>

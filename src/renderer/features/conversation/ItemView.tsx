@@ -79,15 +79,18 @@ function ErrorItem({ item, canRetry }: { item: Item; canRetry: boolean }): React
   )
 }
 
-/** One transcript entry, by kind. `latest` marks the last item (only its error offers Retry). */
-export const ItemView = memo(function ItemView({ item, latest, busy }: { item: Item; latest: boolean; busy: boolean }): ReactElement | null {
+/**
+ * One transcript entry, by kind. `latest` marks the error that may offer Retry; `awaiting` a tool
+ * call whose approval card is still unanswered.
+ */
+export const ItemView = memo(function ItemView({ item, latest, busy, awaiting }: { item: Item; latest: boolean; busy: boolean; awaiting: boolean }): ReactElement | null {
   switch (item.kind) {
     case 'user':
       return <UserBubble item={item} />
     case 'assistant':
       return <AssistantText item={item} />
     case 'tool':
-      return <ToolRow item={item} />
+      return <ToolRow item={item} awaiting={awaiting} />
     case 'approval':
       return <ApprovalCard item={item} />
     case 'notice':

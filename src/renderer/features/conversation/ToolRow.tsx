@@ -3,7 +3,7 @@ import type { Item } from '../../../shared/models'
 import { Icon } from '../../ui/Icon'
 import { DiffView } from './DiffView'
 import { useItemUi } from './conversation-store'
-import { previewsOutput, summarizeTool } from './tool-summary'
+import { failureWord, previewsOutput, summarizeTool } from './tool-summary'
 
 const PREVIEW_LINES = 4
 const MAX_OUTPUT_CHARS = 200_000
@@ -12,19 +12,20 @@ const MAX_OUTPUT_CHARS = 200_000
 const outputLines = (output: string): string[] => output.replace(/\n$/, '').split('\n')
 
 /** A tool call as a compact row ("Ran `npm test` · exit 1"); click to unfold its input and output. */
-export const ToolRow = memo(function ToolRow({ item }: { item: Item }): ReactElement | null {
+export const ToolRow = memo(function ToolRow({ item, awaiting = false }: { item: Item; awaiting?: boolean }): ReactElement | null {
   const expanded = useItemUi((s) => !!s.expanded[item.id])
   const toggle = useItemUi((s) => s.toggle)
   const tool = item.tool
   if (!tool) return null
   const running = item.status === 'running' || item.status === 'pending'
   const failed = !!tool.isError || item.status === 'failed' || (typeof tool.exitCode === 'number' && tool.exitCode !== 0)
-  const s = summarizeTool(tool, !running)
+  // Imperative ("Edit x") for calls that did not (yet) happen: awaiting approval, refused, denied.
+  const s = summarizeTool(tool, awaiting ? 'failed' : running ? 'running' : failed && typeof tool.exitCode !== 'number' ? 'failed' : 'done')
   const output = tool.output ?? ''
   const lines = output ? outputLines(output) : []
   const showPreview = !expanded && lines.length > 0 && (previewsOutput(tool) || running)
   const outcome =
-    item.status === 'interrupted' ? 'stopped' : typeof tool.exitCode === 'number' ? `exit ${tool.exitCode}` : tool.isError ? 'failed' : null
+    awaiting ? 'waiting for approval' : item.status === 'interrupted' ? 'stopped' : typeof tool.exitCode === 'number' ? `exit ${tool.exitCode}` : failed ? failureWord(tool) : null
   const detailId = `tool-detail-${item.id}`
 
   return (
@@ -33,8 +34,8 @@ export const ToolRow = memo(function ToolRow({ item }: { item: Item }): ReactEle
         <Icon name={failed ? 'alert' : s.icon} size={13} className="tool-icon" />
         <span className="tool-verb">{s.verb}</span>
         {s.target && (s.code ? <code className="tool-target">{s.target}</code> : <span className="tool-target">{s.target}</span>)}
-        {outcome && <span className={`tool-outcome${failed ? ' is-error' : ''}`}>· {outcome}</span>}
-        {running && <span className="spinner spinner-small" aria-label="Running" />}
+        {outcome && <span className={`tool-outcome${failed ? ' is-error' : ''}${awaiting ? ' is-waiting' : ''}`}>· {outcome}</span>}
+        {running && !awaiting && <span className="spinner spinner-small" aria-label="Running" />}
         <span className="spacer" />
         <Icon name="chevron" size={11} className={`chevron${expanded ? ' chevron-open' : ''}`} />
       </button>

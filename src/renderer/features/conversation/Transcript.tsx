@@ -2,7 +2,7 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, typ
 import { useVirtualizer } from '@tanstack/react-virtual'
 import type { Item } from '../../../shared/models'
 import { Icon } from '../../ui/Icon'
-import { useItemUi } from './conversation-store'
+import { isPendingApproval, useItemUi } from './conversation-store'
 import { ItemView } from './ItemView'
 
 /** How close to the end (px) still counts as "at the bottom". */
@@ -34,6 +34,17 @@ function retryCandidate(items: Item[]): string | null {
     return it.kind === 'error' ? it.id : null
   }
   return null
+}
+
+/** Tool items an unanswered approval card waits on (looked for in the latest turn only). */
+function awaitingTools(items: Item[]): Set<string> {
+  const ids = new Set<string>()
+  for (let i = items.length - 1; i >= 0; i--) {
+    const it = items[i]
+    if (it.kind === 'user') break
+    if (isPendingApproval(it) && it.approval) ids.add(it.approval.toolItemId)
+  }
+  return ids
 }
 
 /**
@@ -99,6 +110,7 @@ export function Transcript({ threadId, items, busy, label }: { threadId: string;
   }, [total, items.length, lastItem])
 
   const retryId = useMemo(() => retryCandidate(items), [items])
+  const awaiting = useMemo(() => awaitingTools(items), [items])
   const virtualItems = virtualizer.getVirtualItems()
 
   return (
@@ -110,7 +122,7 @@ export function Transcript({ threadId, items, busy, label }: { threadId: string;
               const item = items[row.index]
               return (
                 <div key={row.key} ref={virtualizer.measureElement} data-index={row.index} data-item-id={item.id} data-kind={item.kind} className={`transcript-row row-${item.kind}`}>
-                  <ItemView item={item} latest={item.id === retryId} busy={busy} />
+                  <ItemView item={item} latest={item.id === retryId} busy={busy} awaiting={awaiting.has(item.id)} />
                 </div>
               )
             })}

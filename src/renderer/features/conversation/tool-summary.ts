@@ -19,36 +19,52 @@ function pick(input: Record<string, unknown>, keys: string[]): string {
   return ''
 }
 
+/** The tense a tool row speaks in: under way, done, or not done (refused, denied, failed). */
+export type ToolPhase = 'running' | 'done' | 'failed'
+
 /** A one-line summary of a tool call, by tool name; unknown tools show their name and first argument. */
-export function summarizeTool(tool: NonNullable<Item['tool']>, done: boolean): ToolSummary {
+export function summarizeTool(tool: NonNullable<Item['tool']>, phase: ToolPhase): ToolSummary {
+  const s = describe(tool)
+  return { ...s, verb: s.verbs[phase === 'running' ? 0 : phase === 'done' ? 1 : 2] }
+}
+
+/** Why a tool did not run, from its output: refused by the mode, denied by the person, or failed. */
+export function failureWord(tool: NonNullable<Item['tool']>): string {
+  const out = (tool.output ?? '').trimStart()
+  if (/^refused\b/i.test(out)) return 'refused'
+  if (/^denied\b/i.test(out) || /\bdenied\b/i.test(out.slice(0, 80))) return 'denied'
+  return 'failed'
+}
+
+function describe(tool: NonNullable<Item['tool']>): Omit<ToolSummary, 'verb'> & { verbs: [string, string, string] } {
   const input = tool.input ?? {}
   const path = pick(input, ['path', 'file_path', 'file', 'filename'])
   switch (tool.name) {
     case 'read_file':
     case 'view':
-      return { icon: 'eye', verb: done ? 'Read' : 'Reading', target: path, code: false }
+      return { icon: 'eye', verbs: ['Reading', 'Read', 'Read'], target: path, code: false }
     case 'write_file':
     case 'create_file':
-      return { icon: 'pencil', verb: done ? 'Wrote' : 'Writing', target: path, code: false }
+      return { icon: 'pencil', verbs: ['Writing', 'Wrote', 'Write'], target: path, code: false }
     case 'edit_file':
     case 'str_replace':
-      return { icon: 'pencil', verb: done ? 'Edited' : 'Editing', target: path, code: false }
+      return { icon: 'pencil', verbs: ['Editing', 'Edited', 'Edit'], target: path, code: false }
     case 'bash':
     case 'shell':
     case 'run_command':
-      return { icon: 'terminal', verb: done ? 'Ran' : 'Running', target: pick(input, ['command', 'cmd']), code: true }
+      return { icon: 'terminal', verbs: ['Running', 'Ran', 'Run'], target: pick(input, ['command', 'cmd']), code: true }
     case 'list_files':
     case 'list_dir':
     case 'ls':
     case 'glob':
-      return { icon: 'folder', verb: done ? 'Listed' : 'Listing', target: path || pick(input, ['pattern', 'dir', 'directory']) || '.', code: false }
+      return { icon: 'folder', verbs: ['Listing', 'Listed', 'List'], target: path || pick(input, ['pattern', 'dir', 'directory']) || '.', code: false }
     case 'grep':
     case 'search':
     case 'search_files':
-      return { icon: 'search', verb: done ? 'Searched for' : 'Searching for', target: pick(input, ['pattern', 'query', 'regex']), code: true }
+      return { icon: 'search', verbs: ['Searching for', 'Searched for', 'Search for'], target: pick(input, ['pattern', 'query', 'regex']), code: true }
     default: {
       const first = Object.values(input).find((v) => typeof v === 'string') as string | undefined
-      return { icon: 'settings', verb: tool.name, target: first ?? '', code: true }
+      return { icon: 'settings', verbs: [tool.name, tool.name, tool.name], target: first ?? '', code: true }
     }
   }
 }

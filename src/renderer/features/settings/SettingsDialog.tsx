@@ -97,7 +97,9 @@ export function SettingsDialog({ onClose }: { onClose: () => void }): ReactEleme
           }}
         />
         <p className="field-hint">
-          {fromEnv
+          {apiKey?.warning
+            ? 'It is never shown again or logged.'
+            : fromEnv
             ? 'The environment variable wins while it is set; a key saved here is used when Skein starts without it.'
             : apiKey?.storage === 'safeStorage'
               ? "Saved encrypted with your system's keychain. It is never shown again or logged."
