@@ -54,12 +54,30 @@ test('10,000 transcript items open fast, scroll smoothly, and new output waits b
   await threadRow(page, 'Other thread').click()
   await expect(page.getByRole('heading', { level: 1, name: 'Other thread' })).toBeVisible()
 
-  const started = Date.now()
-  await threadRow(page, 'Long conversation').click()
-  await expect(transcript(page).locator(`[data-item-id="seed-${COUNT - 1}"]`)).toBeVisible()
-  const openMs = Date.now() - started
-  console.log(`10,000 items: last item visible ${openMs} ms after the click`)
+  // Measured in the page: from the click to the frame where the last item is on screen.
+  const openMs = await page.evaluate(
+    (lastId) =>
+      new Promise<number>((resolve) => {
+        const row = [...document.querySelectorAll<HTMLElement>('[role="treeitem"]')].find((el) => el.getAttribute('aria-label')?.startsWith('Long conversation'))
+        const start = performance.now()
+        const check = () => {
+          const el = document.querySelector(`[data-item-id="${lastId}"]`)
+          const scroller = document.querySelector('.transcript-scroller')
+          if (el && scroller) {
+            const r = el.getBoundingClientRect()
+            const s = scroller.getBoundingClientRect()
+            if (r.height > 0 && r.bottom <= s.bottom + 1 && r.top >= s.top) return resolve(performance.now() - start)
+          }
+          requestAnimationFrame(check)
+        }
+        row?.click()
+        requestAnimationFrame(check)
+      }),
+    `seed-${COUNT - 1}`
+  )
+  console.log(`10,000 items: last item on screen ${Math.round(openMs)} ms after the click (item/list included)`)
   expect(openMs).toBeLessThan(3000) // the target is 500 ms; this bound only catches a collapse
+  await expect(transcript(page).locator(`[data-item-id="seed-${COUNT - 1}"]`)).toBeInViewport()
 
   await test.step('only the rows in view are in the DOM', async () => {
     expect(await transcript(page).locator('.transcript-row').count()).toBeLessThan(80)
