@@ -256,11 +256,11 @@ describe('built-in agent', () => {
     await idle(core, thread.id)
     const usage = threadOf(core, thread.id).conversation.usage
     expect(usage).toMatchObject({ input: 1_500_000, output: 100_000, cacheRead: 2_000_000, cacheWrite: 400_000 })
-    // Sonnet 4.5: $3 in, $15 out, $0.30 cache read, $3.75 cache write per million.
-    expect(usage.costUsd).toBeCloseTo(1.5 * 3 + 0.1 * 15 + 2 * 0.3 + 0.4 * 3.75, 6)
+    // Sonnet 5.5 (the default): $2 in, $10 out, $0.10 cache read, $2.50 cache write per million.
+    expect(usage.costUsd).toBeCloseTo(1.5 * 2 + 0.1 * 10 + 2 * 0.1 + 0.4 * 2.5, 6)
     expect(estimateCost('claude-sonnet-4-5', { input: 1_000_000, output: 0, cacheRead: 0, cacheWrite: 0 })).toBe(3)
     const last = (await core.agent.items(thread.id)).filter((i) => i.kind === 'assistant').at(-1)!
-    expect(last.usage).toMatchObject({ input: 500_000, costUsd: 1.5 })
+    expect(last.usage).toMatchObject({ input: 500_000, costUsd: 1 })
     expect(tools(await core.agent.items(thread.id))[0]!.tool!.output).toBe('src/app.ts')
     expect(git(thread.worktreePath, 'status', '--porcelain')).toBe('')
   })

@@ -6,11 +6,17 @@ export interface ModelPrice {
   cacheRead: number
 }
 
-/** The models Skein's built-in agent offers, newest first; the first is the default. */
+/**
+ * The models Skein's built-in agent offers; the first is the default. Cache writes are the
+ * 5-minute rate. Sonnet 5.5's cache read is the rate cut of 2026-10-07; Haiku 5.5 is its
+ * prompt ≤ 100k tokens band. Sonnet 4.5 stays for older threads (end of life 2026-11-30).
+ */
 export const MODELS: { id: string; label: string; price: ModelPrice }[] = [
-  { id: 'claude-sonnet-4-5', label: 'Claude Sonnet 4.5', price: { input: 3, output: 15, cacheWrite: 3.75, cacheRead: 0.3 } },
+  { id: 'claude-sonnet-5-5', label: 'Claude Sonnet 5.5', price: { input: 2, output: 10, cacheWrite: 2.5, cacheRead: 0.1 } },
+  { id: 'claude-opus-5-5', label: 'Claude Opus 5.5', price: { input: 4, output: 20, cacheWrite: 5, cacheRead: 0.2 } },
+  { id: 'claude-haiku-5-5', label: 'Claude Haiku 5.5', price: { input: 0.1, output: 0.5, cacheWrite: 0.125, cacheRead: 0.01 } },
   { id: 'claude-opus-4-5', label: 'Claude Opus 4.5', price: { input: 5, output: 25, cacheWrite: 6.25, cacheRead: 0.5 } },
-  { id: 'claude-haiku-4-5', label: 'Claude Haiku 4.5', price: { input: 1, output: 5, cacheWrite: 1.25, cacheRead: 0.1 } }
+  { id: 'claude-sonnet-4-5', label: 'Claude Sonnet 4.5', price: { input: 3, output: 15, cacheWrite: 3.75, cacheRead: 0.3 } }
 ]
 
 /** The model a new thread uses. */

@@ -176,13 +176,15 @@ export class Turn {
       status: 'pending',
       approval: { toolItemId: toolItem.id, summary: tool.summarize(input), command: tool.category === 'command' ? String(input.command ?? '') : undefined, path: preview.path, diff: preview.diff, decision: null }
     })
-    await this.save(approval)
-    this.d.bus.publish('approval/requested', { item: approval })
-    await this.d.setPhase('approval')
-    const decision = await new Promise<{ decision: 'once' | 'session' | 'deny'; message?: string } | null>((resolve) => {
+    // Registered before anyone hears of it, so an answer can never arrive before the card is waiting.
+    const answer = new Promise<{ decision: 'once' | 'session' | 'deny'; message?: string } | null>((resolve) => {
       this.approvals.set(approval.id, { item: approval, resolve })
       if (this.abort.signal.aborted) resolve(null)
     })
+    await this.save(approval)
+    this.d.bus.publish('approval/requested', { item: approval })
+    await this.d.setPhase('approval')
+    const decision = await answer
     this.approvals.delete(approval.id)
     await this.save({ ...approval, status: decision ? 'completed' : 'interrupted', approval: { ...approval.approval!, decision: decision?.decision ?? null, message: decision?.message } })
     await this.d.setPhase('running')
