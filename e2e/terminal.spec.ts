@@ -78,7 +78,6 @@ test('shell sessions: type, interrupt a flood, more shells, state across thread 
     await expectTerminalText(page, 'after-42', 10_000)
     const took = Date.now() - started
     test.info().annotations.push({ type: 'ctrl-c-to-prompt-ms', description: String(took) })
-    expect(took).toBeLessThan(10_000)
   })
 
   await test.step('open a second shell with the + button and use it', async () => {
