@@ -264,4 +264,17 @@ describe('built-in agent', () => {
     expect(tools(await core.agent.items(thread.id))[0]!.tool!.output).toBe('src/app.ts')
     expect(git(thread.worktreePath, 'status', '--porcelain')).toBe('')
   })
+
+  it('takes a steer message at the next step, even when the model was about to finish', async () => {
+    const { core, thread } = await setup('auto')
+    server.push({ text: 'Working on it slowly, step one of the answer.', slow: true, chunkSize: 6 }, { text: 'Now in French: bonjour.' })
+    must(await core.agent.startTurn(thread.id, 'Say hello'))
+    await eventually(async () => (await core.agent.items(thread.id)).some((i) => i.kind === 'assistant'), 10_000, 'streaming')
+    must(await core.agent.steer(thread.id, 'Answer in French'))
+    await idle(core, thread.id)
+    const items = await core.agent.items(thread.id)
+    expect(items.filter((i) => i.kind === 'user').map((i) => i.text)).toEqual(['Say hello', 'Answer in French'])
+    expect(items.at(-1)).toMatchObject({ kind: 'assistant', text: 'Now in French: bonjour.' })
+    expect(JSON.stringify(server.requests.at(-1)!.body.messages.at(-1))).toContain('Answer in French')
+  })
 })

@@ -28,6 +28,8 @@ export interface TurnDeps {
   sessionAllowed: Set<string>
   /** Messages queued with turn/steer, taken at the next step. */
   takeSteers(): string[]
+  /** Whether steer messages wait: a turn that would end goes on to answer them. */
+  hasSteers(): boolean
 }
 
 /** A pending approval: resolved by approval/respond or by an interrupt. */
@@ -103,7 +105,7 @@ export class Turn {
         const outcome = await this.runTool(stepId, use)
         if (outcome === 'interrupted') return 'interrupted'
       }
-      if (r.toolUses.length === 0 && r.stopReason !== 'tool_use') return 'done'
+      if (r.toolUses.length === 0 && r.stopReason !== 'tool_use' && !this.d.hasSteers()) return 'done'
     }
     await this.save(this.item('error', { text: 'The agent took 100 steps in one turn and was stopped. Send a message to continue.', status: 'completed', retryable: false }))
     return 'failed'

@@ -178,6 +178,7 @@ export class AgentService {
         await this.d.threads.updateConversation(thread.id, { ...patch }, phase)
       },
       sessionAllowed: allowed,
+      hasSteers: () => (this.steers.get(thread.id)?.length ?? 0) > 0,
       takeSteers: () => {
         const q = this.steers.get(thread.id) ?? []
         this.steers.delete(thread.id)
