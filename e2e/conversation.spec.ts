@@ -97,8 +97,10 @@ test('built-in agent: streaming, approvals with diffs, commands, usage, plan mod
     const partial = await assistant.innerText()
     expect(partial.length).toBeLessThan(STREAMED.length)
     await expect(assistant.locator('.stream-caret')).toBeVisible()
-    await expect(page.getByRole('button', { name: 'Steer' })).toBeVisible()
     await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible()
+    await composer(page).fill('Also keep it short')
+    await page.getByRole('button', { name: 'Steer' }).click()
+    await expect(page.getByRole('list', { name: 'Queued for the agent' })).toContainText('Also keep it short')
     await expect(assistant).toContainText(STREAMED)
   })
 
@@ -113,6 +115,10 @@ test('built-in agent: streaming, approvals with diffs, commands, usage, plan mod
     expect(readFileSync(join(worktree, 'README.md'), 'utf8')).not.toContain('Hello from the agent')
     await card.getByRole('button', { name: 'Approve', exact: true }).click()
     await expect.poll(() => readFileSync(join(worktree, 'README.md'), 'utf8')).toContain('Hello from the agent!')
+    // The steer reaches the agent at its next step and joins the transcript.
+    await expect(rows(page, 'user').filter({ hasText: 'Also keep it short' })).toBeVisible()
+    await expect(page.getByRole('list', { name: 'Queued for the agent' })).toBeHidden()
+    await expect.poll(() => server.requests.some((r) => JSON.stringify(r.body.messages).includes('Also keep it short'))).toBe(true)
     await expect(transcript(page).locator('.approval-done').first()).toContainText('Approved once')
     await expect(rows(page, 'tool').first()).toContainText('Edited')
   })

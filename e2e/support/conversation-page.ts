@@ -15,11 +15,16 @@ export function lastMessage(body: { messages?: Message[] }): Message | undefined
   return body.messages?.[body.messages.length - 1]
 }
 
-/** The tool results in the last message (the core answering tool calls). */
+/** The tool results in the last user message(s) since the model last spoke (the core answering tool calls, maybe with a steer). */
 export function toolResults(body: { messages?: Message[] }): ToolResult[] {
-  const last = lastMessage(body)
-  if (!last || typeof last.content === 'string') return []
-  return last.content.filter((b) => b.type === 'tool_result').map((b) => ({ tool_use_id: b.tool_use_id ?? '', is_error: b.is_error, content: b.content }))
+  const out: ToolResult[] = []
+  for (let i = (body.messages?.length ?? 0) - 1; i >= 0; i--) {
+    const m = body.messages![i]
+    if (m.role !== 'user') break
+    if (typeof m.content === 'string') continue
+    for (const b of m.content) if (b.type === 'tool_result') out.push({ tool_use_id: b.tool_use_id ?? '', is_error: b.is_error, content: b.content })
+  }
+  return out
 }
 
 /** The text of a tool result, whatever shape its content has. */

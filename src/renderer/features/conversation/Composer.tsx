@@ -7,6 +7,8 @@ import { interruptTurn, startTurn, steerTurn } from './conversation-actions'
 import { useItemUi } from './conversation-store'
 import { useDrafts } from './drafts-store'
 
+const NO_QUEUE: string[] = []
+
 /** Two Escapes this close together (ms) stop the turn. */
 const DOUBLE_ESCAPE_MS = 800
 
@@ -17,6 +19,7 @@ const DOUBLE_ESCAPE_MS = 800
 export function Composer({ thread, disabledReason }: { thread: Thread; disabledReason?: string }): ReactElement {
   const draft = useDrafts((s) => s.byThread[thread.id]) ?? { text: '', attachments: [] }
   const setDraft = useDrafts((s) => s.set)
+  const queued = useDrafts((s) => s.queued[thread.id]) ?? NO_QUEUE
   const [sending, setSending] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const [hint, setHint] = useState<string | null>(null)
@@ -42,6 +45,7 @@ export function Composer({ thread, disabledReason }: { thread: Thread; disabledR
       setError(problem)
       return
     }
+    if (busy) useDrafts.getState().queue(thread.id, text)
     setDraft(thread.id, { text: '', attachments: busy ? draft.attachments : [] })
     useItemUi.getState().follow(thread.id)
     area.current?.focus()
@@ -76,6 +80,16 @@ export function Composer({ thread, disabledReason }: { thread: Thread; disabledR
   const sendLabel = busy ? 'Steer' : 'Send'
   return (
     <div className={`composer${busy ? ' is-busy' : ''}`}>
+      {queued.length > 0 && (
+        <ul className="queued-steers" aria-label="Queued for the agent">
+          {queued.map((text, i) => (
+            <li key={i} className="queued-steer" title="The agent reads this at its next step">
+              <span className="queued-label">Queued</span>
+              <span className="queued-text">{text}</span>
+            </li>
+          ))}
+        </ul>
+      )}
       <AttachmentField
         attachments={draft.attachments}
         disabled={disabled}

@@ -1,6 +1,7 @@
 import type { Item } from '../../../shared/models'
 import { errorMessage, request } from '../../app/rpc'
 import { useConversation } from './conversation-store'
+import { useDrafts } from './drafts-store'
 
 type Pending = { kind: 'item'; item: Item } | { kind: 'delta'; itemId: string; delta: string }
 
@@ -31,6 +32,7 @@ const tracked = (threadId: string): boolean => !!useConversation.getState().byTh
 
 /** Applies an item that started, completed or asks for approval (ignored for threads not opened here). */
 export function routeItem(item: Item): void {
+  if (item.kind === 'user' && item.text) useDrafts.getState().dequeue(item.threadId, item.text.trim())
   const queue = loading.get(item.threadId)
   if (queue) {
     queue.push({ kind: 'item', item })

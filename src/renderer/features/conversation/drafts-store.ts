@@ -9,11 +9,25 @@ export interface Draft {
 
 interface DraftsState {
   byThread: Record<string, Draft>
+  /** Steering messages sent but not yet in the transcript (the agent takes them at its next step). */
+  queued: Record<string, string[]>
   set: (threadId: string, draft: Draft) => void
+  queue: (threadId: string, text: string) => void
+  /** Drops a queued message once the transcript shows it. */
+  dequeue: (threadId: string, text: string) => void
 }
 
-/** Unsent messages per thread, kept while the person switches tabs or threads. */
+/** Unsent messages per thread, kept while the person switches tabs or threads, and steers on their way. */
 export const useDrafts = create<DraftsState>()((set) => ({
   byThread: {},
-  set: (threadId, draft) => set((s) => ({ byThread: { ...s.byThread, [threadId]: draft } }))
+  queued: {},
+  set: (threadId, draft) => set((s) => ({ byThread: { ...s.byThread, [threadId]: draft } })),
+  queue: (threadId, text) => set((s) => ({ queued: { ...s.queued, [threadId]: [...(s.queued[threadId] ?? []), text] } })),
+  dequeue: (threadId, text) =>
+    set((s) => {
+      const list = s.queued[threadId]
+      const i = list ? list.indexOf(text) : -1
+      if (!list || i < 0) return s
+      return { queued: { ...s.queued, [threadId]: [...list.slice(0, i), ...list.slice(i + 1)] } }
+    })
 }))
