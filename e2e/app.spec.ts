@@ -83,6 +83,9 @@ test('repositories, threads, dashboard, rename, archive, and state that survives
     await expect(header.getByText('skein/upgrade-auth-library')).toBeVisible()
     await expect(header.getByText('feature/login')).toBeVisible()
     await expect(header.getByText('Worktree', { exact: true })).toBeVisible()
+    // A thread without a CLI agent opens on the built-in agent's Conversation tab.
+    await expect(page.getByRole('tab', { name: 'Conversation' })).toHaveAttribute('aria-selected', 'true')
+    await page.getByRole('tab', { name: 'Overview' }).click()
     await expect(page.getByRole('tab', { name: 'Overview' })).toHaveAttribute('aria-selected', 'true')
     await screenshotBothThemes(page, 'thread-view')
   })
