@@ -9,7 +9,7 @@ export function ThreadView({ thread }: { thread: Thread }): ReactElement {
   const tabs = tabsFor(thread)
   const stored = useThreadView((s) => s.tabByThread[thread.id])
   const setTab = useThreadView((s) => s.setTab)
-  // Threads with an agent session open on their terminal; others on the overview.
+  // Threads with a CLI agent session open on their terminal; others on the first tab (Conversation).
   const current = tabs.find((t) => t.id === (stored ?? (thread.agent ? 'terminal' : undefined))) ?? tabs[0]
   const baseId = useId()
   const tabId = (id: ThreadTabId) => `${baseId}-tab-${id}`
