@@ -277,4 +277,20 @@ describe('built-in agent', () => {
     expect(items.at(-1)).toMatchObject({ kind: 'assistant', text: 'Now in French: bonjour.' })
     expect(JSON.stringify(server.requests.at(-1)!.body.messages.at(-1))).toContain('Answer in French')
   })
+
+  it('after a restart that cut off an approval, the thread is not left needing attention and the call is shown interrupted', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'skein-agent-cut-'))
+    const first = await setup('ask', home)
+    server.push({ toolUses: [{ name: 'bash', input: { command: 'echo hi' } }] })
+    must(await first.core.agent.startTurn(first.thread.id, 'run it'))
+    await eventually(() => threadOf(first.core, first.thread.id).status === 'needs-attention', 10_000, 'the approval')
+    await first.core.close()
+    const second = await makeCore(home)
+    const t = second.core.threads.list().find((x) => x.id === first.thread.id)!
+    expect(t.status).toBe('idle')
+    expect(t.conversation.busy).toBe(false)
+    const items = await second.core.agent.items(first.thread.id)
+    expect(items.find((i) => i.kind === 'tool')).toMatchObject({ status: 'interrupted', tool: { name: 'bash' } })
+    expect(items.find((i) => i.kind === 'approval')).toMatchObject({ status: 'interrupted' })
+  })
 })

@@ -148,6 +148,8 @@ export class Turn {
       return 'ok'
     }
     if (permission === 'ask') {
+      // Logged now, so the approval card still has its tool call if Skein stops before the answer.
+      await this.d.transcript.save(item)
       const decision = await this.askApproval(item, tool, use.input, ctx)
       if (decision === null) {
         await finish('Interrupted before the person answered.', true, {}, 'interrupted')

@@ -21,10 +21,10 @@ export function foldThread(events: readonly ThreadEvent[]): { thread: Thread; re
       thread = { ...current, ...(e.patch as Partial<Thread>), id: current.id }
     }
   }
-  return thread && repo ? { thread, repo } : null
+  return thread && repo ? { thread: withDefaults(thread), repo } : null
 }
 
-/** Fills fields added after a thread was first written, so older logs and indexes load cleanly. */
+/** Fills fields added after a thread was first written, so older logs and indexes load cleanly; no turn is busy after a load. */
 export function withDefaults(thread: Thread): Thread {
   return { ...thread, agent: thread.agent ?? null, unread: thread.unread ?? false, conversation: { ...defaultConversation(DEFAULT_MODEL), ...thread.conversation, busy: false } }
 }

@@ -285,10 +285,12 @@ export class ThreadService {
   /** At start-up: ends agent states a quit left behind, flags vanished worktrees, and watches for more. */
   async reconcileOnStart(): Promise<void> {
     for (const t of this.store.list()) {
-      if (t.agent && t.agent.activity !== 'exited') {
-        // Its session ended when Skein last stopped.
-        const status = t.status === 'running' || t.status === 'needs-attention' ? 'idle' : t.status
-        await this.threadLock.run(t.id, () => this.change(t.id, { status, agent: { ...t.agent!, activity: 'exited', exitCode: null } }, 'agent-ended-by-restart'))
+      // Nothing runs right after a start: a session or turn that was running or waiting ended when Skein stopped.
+      const stale = t.status === 'running' || t.status === 'needs-attention'
+      const agentLive = t.agent !== null && t.agent.activity !== 'exited'
+      if (stale || agentLive) {
+        const patch: Partial<Thread> = { ...(stale ? { status: 'idle' as const } : {}), ...(agentLive ? { agent: { ...t.agent!, activity: 'exited' as const, exitCode: null } } : {}) }
+        await this.threadLock.run(t.id, () => this.change(t.id, patch, 'ended-by-restart'))
       }
       if (t.mode === 'worktree' && t.branch && t.status !== 'archived') {
         this.watcher.ensure(dirname(t.worktreePath))
