@@ -42,3 +42,14 @@ export function makeBenchRepo(parent: string, name: string, files: number): stri
   git(dir, 'commit', '-q', '-m', 'init')
   return dir
 }
+
+/** Runs a bench's main function and exits with its outcome. */
+export function runBench(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (e) => {
+      console.error(e)
+      process.exit(1)
+    }
+  )
+}

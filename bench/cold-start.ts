@@ -1,7 +1,6 @@
 // Cold start of browser mode to an interactive sidebar, with 1,000 threads across 20 repositories.
 // Needs `npm run build` and Debian's Chromium at /usr/bin/chromium.
-import { spawn } from 'node:child_process'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { chromium } from 'playwright-core'
 import { createCore } from '../src/main/core/core'
 import { memoryLogger } from '../src/main/core/logger'
@@ -9,7 +8,8 @@ import { DataDir } from '../src/main/core/store/data-dir'
 import { ThreadStore } from '../src/main/core/store/thread-store'
 import { defaultConversation } from '../src/shared/models'
 import { DEFAULT_MODEL } from '../src/shared/pricing'
-import { benchDir, makeBenchRepo, ms, now } from './bench-utils'
+import { startBenchCore } from './core-process'
+import { benchDir, makeBenchRepo, ms, now, runBench } from './bench-utils'
 
 const REPOS = 20
 const THREADS = 1000
@@ -48,20 +48,8 @@ async function main(): Promise<void> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
 
   const t0 = now()
-  const child = spawn(process.execPath, [resolve(__dirname, '../out/main/serve.js'), '--port', '0'], {
-    env: { ...process.env, SKEIN_HOME: home, SKEIN_TOKEN: 'bench' },
-    stdio: ['ignore', 'pipe', 'inherit']
-  })
-  process.on('exit', () => child.kill('SIGTERM'))
-  const url = await new Promise<string>((res, rej) => {
-    let out = ''
-    child.stdout!.on('data', (d) => {
-      out += String(d)
-      const m = /serving at (\S+)/.exec(out)
-      if (m) res(m[1]!)
-    })
-    child.once('exit', (code) => rej(new Error(`serve exited with ${code}`)))
-  })
+  const core = await startBenchCore(home)
+  const url = core.url
   const tCore = now()
   await page.goto(url)
   const tLoaded = now()
@@ -98,12 +86,7 @@ async function main(): Promise<void> {
   console.log(`  sidebar interactive (click→view) ${ms(tInteractive - t0)}`)
   console.log(`  scrolling the full list: ${fps.toFixed(0)} frames/s (headless, software rendering)`)
   await browser.close()
+  core.stop()
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e)
-    process.exit(1)
-  }
-)
+runBench(main)

@@ -6,7 +6,7 @@ import { createServer, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { chromium } from 'playwright-core'
-import { benchDir, makeBenchRepo, ms, now, percentile } from './bench-utils'
+import { benchDir, makeBenchRepo, ms, now, percentile, runBench } from './bench-utils'
 import { startBenchCore } from './core-process'
 
 const CHUNKS = 150
@@ -117,10 +117,4 @@ async function main(): Promise<void> {
   core.stop()
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e)
-    process.exit(1)
-  }
-)
+runBench(main)

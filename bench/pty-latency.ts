@@ -1,6 +1,6 @@
 // Ctrl-C latency under a `yes` flood (target <= 250 ms) and keystroke echo p95 with 3 terminals
 // flooding (target <= 50 ms), measured end to end through a real core and its WebSocket.
-import { benchDir, makeBenchRepo, ms, now, percentile } from './bench-utils'
+import { benchDir, makeBenchRepo, ms, now, percentile, runBench } from './bench-utils'
 import { startBenchCore } from './core-process'
 import { follow, until } from './pty-stream'
 import { browserCtrlC } from './xterm-clients'
@@ -68,10 +68,4 @@ async function main(): Promise<void> {
   core.stop()
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e)
-    process.exit(1)
-  }
-)
+runBench(main)

@@ -1,5 +1,5 @@
 // Core RSS with 50 live shell threads. Target: at most 300 MB.
-import { benchDir, makeBenchRepo, now } from './bench-utils'
+import { benchDir, makeBenchRepo, now, runBench } from './bench-utils'
 import { startBenchCore } from './core-process'
 
 const THREADS = Number(process.env.BENCH_THREADS ?? 50)
@@ -31,10 +31,4 @@ async function main(): Promise<void> {
   core.stop()
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e)
-    process.exit(1)
-  }
-)
+runBench(main)

@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as nodePty from 'node-pty'
-import { benchDir, makeBenchRepo, now } from './bench-utils'
+import { benchDir, makeBenchRepo, now, runBench } from './bench-utils'
 import { startBenchCore, type BenchCore } from './core-process'
 import { follow, until } from './pty-stream'
 import { browserTerminals, rawXtermRate } from './xterm-clients'
@@ -75,10 +75,4 @@ async function main(): Promise<void> {
   core.stop()
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e)
-    process.exit(1)
-  }
-)
+runBench(main)

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { createCore } from '../src/main/core/core'
 import { memoryLogger } from '../src/main/core/logger'
-import { benchDir, makeBenchRepo, ms, now, percentile } from './bench-utils'
+import { benchDir, makeBenchRepo, ms, now, percentile, runBench } from './bench-utils'
 
 const run = promisify(execFile)
 const N = Number(process.env.BENCH_CREATES ?? 20)
@@ -38,10 +38,4 @@ async function main(): Promise<void> {
   console.log(`  ratio (p50): ${(skeinP50 / rawP50).toFixed(3)}   target <= 1.15`)
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e)
-    process.exit(1)
-  }
-)
+runBench(main)

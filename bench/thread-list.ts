@@ -8,7 +8,7 @@ import { ThreadStore } from '../src/main/core/store/thread-store'
 import { RpcClient } from '../src/shared/rpc-client'
 import { defaultConversation } from '../src/shared/models'
 import { DEFAULT_MODEL } from '../src/shared/pricing'
-import { benchDir, makeBenchRepo, ms, now, percentile } from './bench-utils'
+import { benchDir, makeBenchRepo, ms, now, percentile, runBench } from './bench-utils'
 
 const THREADS = Number(process.env.BENCH_THREADS ?? 10_000)
 const RUNS = 50
@@ -77,10 +77,4 @@ function rawStringify(list: unknown[]): number {
   return percentile(samples, 50)
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e)
-    process.exit(1)
-  }
-)
+runBench(main)

@@ -1,4 +1,5 @@
 import { useRef, useState, type FormEvent, type ReactElement } from 'react'
+import { RepoSelect } from '../repos/RepoSelect'
 import type { PermissionMode, ThreadMode } from '../../../shared/models'
 import { useDialogs } from '../../app/dialogs-store'
 import { useNavigation } from '../../app/navigation-store'
@@ -118,16 +119,7 @@ export function FanoutDialog({ initialRepoId, onClose }: { initialRepoId?: strin
   return (
     <Dialog title="Investigate" description="One prompt, several threads: each investigates with its own focus, in parallel." onClose={onClose} initialFocus={promptRef} width={600}>
       <form className="dialog-body fanout-form" onSubmit={submit} noValidate>
-        <label className="field-label" htmlFor="fanout-repo">
-          Repository
-        </label>
-        <select id="fanout-repo" className="input" value={repoId} onChange={(e) => setRepoId(e.target.value)}>
-          {repos.map((r) => (
-            <option key={r.id} value={r.id}>
-              {r.name}
-            </option>
-          ))}
-        </select>
+        <RepoSelect id="fanout-repo" value={repoId} onChange={setRepoId} />
 
         <label className="field-label" htmlFor="fanout-prompt">
           Prompt

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent, type ReactElement } from 'react'
+import { RepoSelect } from '../repos/RepoSelect'
 import type { ThreadMode } from '../../../shared/models'
 import { useDialogs } from '../../app/dialogs-store'
 import { useNavigation } from '../../app/navigation-store'
@@ -121,16 +122,7 @@ export function NewThreadDialog({ initialRepoId, onClose }: { initialRepoId?: st
   return (
     <Dialog title="New thread" onClose={onClose} initialFocus={titleRef} width={540}>
       <form className="dialog-body" onSubmit={submit} onKeyDown={onKeyDown} noValidate>
-        <label className="field-label" htmlFor="new-thread-repo">
-          Repository
-        </label>
-        <select id="new-thread-repo" className="input" value={repoId} onChange={(e) => setRepoId(e.target.value)}>
-          {repos.map((r) => (
-            <option key={r.id} value={r.id}>
-              {r.name}
-            </option>
-          ))}
-        </select>
+        <RepoSelect id="new-thread-repo" value={repoId} onChange={setRepoId} />
 
         <label className="field-label" htmlFor="new-thread-title">
           Title
