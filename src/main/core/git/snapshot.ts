@@ -1,7 +1,5 @@
-import { copyFile, mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
 import type { GitRunner } from './git-runner'
+import { writeWorkingTree } from './working-tree'
 
 // Snapshot commits need an identity even where the user has not configured one.
 const identity = {
@@ -20,25 +18,12 @@ export async function createSnapshot(git: GitRunner, worktree: string, ref: stri
   const headOut = await git.exec(worktree, ['rev-parse', '--verify', '--quiet', 'HEAD'])
   const head = headOut.exitCode === 0 ? headOut.stdout.trim() : null
   const indexTree = (await git.run(worktree, ['write-tree'])).trim()
-  const indexPath = resolve(worktree, (await git.run(worktree, ['rev-parse', '--git-path', 'index'])).trim())
-
-  const scratch = await mkdtemp(join(tmpdir(), 'skein-snapshot-'))
-  try {
-    const scratchIndex = join(scratch, 'index')
-    // Starting from a copy of the real index keeps git's stat cache, so `add -A` only hashes what changed.
-    await copyFile(indexPath, scratchIndex).catch(() => undefined)
-    const env = { GIT_INDEX_FILE: scratchIndex }
-    // Ignored files (build output, node_modules) are not part of a snapshot, as with git stash -u.
-    await git.run(worktree, ['add', '--all'], { env })
-    const workTree = (await git.run(worktree, ['write-tree'], { env })).trim()
-    const parentArgs = head ? ['-p', head] : []
-    const indexCommit = (await git.run(worktree, ['commit-tree', indexTree, ...parentArgs, '-m', `index of ${message}`], { env: identity })).trim()
-    const snapshot = (await git.run(worktree, ['commit-tree', workTree, '-p', indexCommit, '-m', message], { env: identity })).trim()
-    await git.run(worktree, ['update-ref', '-m', message, ref, snapshot])
-    return snapshot
-  } finally {
-    await rm(scratch, { recursive: true, force: true })
-  }
+  const workTree = await writeWorkingTree(git, worktree)
+  const parentArgs = head ? ['-p', head] : []
+  const indexCommit = (await git.run(worktree, ['commit-tree', indexTree, ...parentArgs, '-m', `index of ${message}`], { env: identity })).trim()
+  const snapshot = (await git.run(worktree, ['commit-tree', workTree, '-p', indexCommit, '-m', message], { env: identity })).trim()
+  await git.run(worktree, ['update-ref', '-m', message, ref, snapshot])
+  return snapshot
 }
 
 /** The parts of a snapshot needed to bring its worktree back. */

@@ -1,0 +1,23 @@
+import { copyFile, mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import type { GitRunner } from './git-runner'
+
+/**
+ * Writes a tree object of the worktree's files as they are on disk (tracked, changed and untracked,
+ * ignored ones left out) through a scratch index, so the real index and the files are untouched.
+ */
+export async function writeWorkingTree(git: GitRunner, worktree: string): Promise<string> {
+  const indexPath = resolve(worktree, (await git.run(worktree, ['rev-parse', '--git-path', 'index'])).trim())
+  const scratch = await mkdtemp(join(tmpdir(), 'skein-tree-'))
+  try {
+    const scratchIndex = join(scratch, 'index')
+    // Starting from a copy of the real index keeps git's stat cache, so `add -A` only hashes what changed.
+    await copyFile(indexPath, scratchIndex).catch(() => undefined)
+    const env = { GIT_INDEX_FILE: scratchIndex }
+    await git.run(worktree, ['add', '--all'], { env })
+    return (await git.run(worktree, ['write-tree'], { env })).trim()
+  } finally {
+    await rm(scratch, { recursive: true, force: true })
+  }
+}
