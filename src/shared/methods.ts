@@ -130,6 +130,24 @@ export const methods = {
   /** Stores (or with null, forgets) the API key entered in Settings. Never logged. */
   'settings/setApiKey': { params: z.object({ apiKey: z.string().trim().min(1).max(500).nullable() }), result: Ok },
 
+  /** What a thread changed: against the merge-base with its base ref, or uncommitted only. */
+  'review/changes': {
+    params: z.object({ threadId, scope: z.enum(['base', 'uncommitted']).default('base') }),
+    result: z.object({
+      baseCommit: z.string(),
+      files: z.array(
+        z.object({
+          path: z.string(),
+          oldPath: z.string().nullable(),
+          status: z.enum(['added', 'modified', 'deleted', 'renamed', 'type-changed']),
+          binary: z.boolean(),
+          additions: z.number().nullable(),
+          deletions: z.number().nullable()
+        })
+      )
+    })
+  },
+
   'profile/list': {
     params: z.object({ repoId: z.string().optional() }).default({}),
     result: z.object({ profiles: z.array(AgentProfile), defaultProfile: ProfileId })

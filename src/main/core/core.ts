@@ -15,6 +15,7 @@ import { registerHandlers, type CoreHost } from './rpc/handlers'
 import { RpcServer } from './rpc/rpc-server'
 import { listenOnSocket } from './rpc/socket-transport'
 import { PtyHost } from './pty/pty-host'
+import { ReviewService } from './review/review-service'
 import { PtyStore } from './pty/pty-store'
 import { DataDir } from './store/data-dir'
 import { SettingsStore } from './store/settings-store'
@@ -98,7 +99,8 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   liveCount = (id) => threads.liveCount(id)
   onAgent = (threadId, agent, failure) => void threads.updateAgent(threadId, agent, failure)
   const rpc = new RpcServer(bus, logger)
-  registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, ptys, profiles, agent, host: options.host ?? {} })
+  const review = new ReviewService(git, (id) => threadStore.get(id))
+  registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, ptys, profiles, agent, review, host: options.host ?? {} })
   await threads.reconcileOnStart()
 
   let socketServer: Server | null = null

@@ -4,6 +4,7 @@ import type { SecretCipher } from '../agent/api-key-store'
 import type { ProfileService } from '../agents/profile-service'
 import type { PtyHost } from '../pty/pty-host'
 import type { RepoService } from '../repos/repo-service'
+import type { ReviewService } from '../review/review-service'
 import type { ThreadService } from '../threads/thread-service'
 import type { RpcServer } from './rpc-server'
 
@@ -23,6 +24,7 @@ export interface HandlerDeps {
   ptys: PtyHost
   profiles: ProfileService
   agent: AgentService
+  review: ReviewService
   host: CoreHost
 }
 
@@ -88,6 +90,8 @@ export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
     await d.agent.setApiKey(p.apiKey)
     return ok({ ok: true as const })
   })
+
+  rpc.handle('review/changes', (p) => d.review.changes(p.threadId, p.scope))
 
   rpc.handle('profile/list', async (p) => ok(await d.profiles.list(p.repoId)))
   rpc.handle('profile/configure', (p) => d.profiles.configure(p.repoId, { defaultProfile: p.defaultProfile, customCommand: p.customCommand }))
