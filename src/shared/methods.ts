@@ -5,6 +5,7 @@ const threadId = z.string().min(1, 'threadId is required')
 const repoId = z.string().min(1, 'repoId is required')
 const title = z.string().trim().min(1, 'A title is required').max(200, 'A title is at most 200 characters')
 const Ok = z.object({ ok: z.literal(true) })
+const ReviewComment = z.object({ id: z.string(), path: z.string(), startLine: z.number(), endLine: z.number(), body: z.string(), code: z.string(), status: z.enum(['pending', 'sent', 'outdated']), createdAt: z.number(), sentAt: z.number().nullable() })
 const ptyId = z.string().min(1, 'ptyId is required')
 const size = (what: string) => z.number().int(`${what} must be a whole number`).min(1, `${what} must be at least 1`).max(2000, `${what} must be at most 2000`)
 
@@ -147,6 +148,17 @@ export const methods = {
       )
     })
   },
+
+  /** The thread's review comments, re-anchored to the files as they are now. */
+  'review/comments': { params: z.object({ threadId }), result: z.object({ comments: z.array(ReviewComment) }) },
+  'review/comment': {
+    params: z.object({ threadId, path: z.string().min(1), startLine: z.number().int().min(1), endLine: z.number().int().min(1), body: z.string().trim().min(1, 'A comment needs text').max(20_000) }),
+    result: ReviewComment
+  },
+  'review/editComment': { params: z.object({ threadId, commentId: z.string().min(1), body: z.string().trim().min(1).max(20_000) }), result: ReviewComment },
+  'review/deleteComment': { params: z.object({ threadId, commentId: z.string().min(1) }), result: Ok },
+  /** Sends all pending comments to the thread's agent as one message. */
+  'review/submit': { params: z.object({ threadId }), result: z.object({ sent: z.number(), to: z.enum(['cli-agent', 'built-in-agent']) }) },
 
   'profile/list': {
     params: z.object({ repoId: z.string().optional() }).default({}),

@@ -46,6 +46,7 @@ export interface Core extends Disposable {
   readonly threads: ThreadService
   readonly ptys: PtyHost
   readonly agent: AgentService
+  readonly review: ReviewService
   readonly profiles: ProfileService
   /** Serves one client over any transport. */
   connect(transport: MessageTransport): Disposable
@@ -99,7 +100,10 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   liveCount = (id) => threads.liveCount(id)
   onAgent = (threadId, agent, failure) => void threads.updateAgent(threadId, agent, failure)
   const rpc = new RpcServer(bus, logger)
-  const review = new ReviewService(git, (id) => threadStore.get(id))
+  const review = new ReviewService(git, (id) => threadStore.get(id), threadStore, {
+    writeToPty: (ptyId, data) => ptys.write(ptyId, data),
+    sendToAgent: (threadId, text) => agent.steer(threadId, text)
+  })
   registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, ptys, profiles, agent, review, host: options.host ?? {} })
   await threads.reconcileOnStart()
 
@@ -130,6 +134,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     ptys,
     profiles,
     agent,
+    review,
     connect: (t) => rpc.connect(t),
     close,
     dispose: () => void close()

@@ -1,16 +1,131 @@
 import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
 import { appError, ErrorCode } from '../../../shared/errors'
 import type { Thread } from '../../../shared/models'
 import { err, ok, type Result } from '../../../shared/result'
 import { computeChangeSet, type ChangedFile } from '../git/change-set'
 import type { GitRunner } from '../git/git-runner'
+import { guardPath } from '../agent/path-guard'
+import type { ThreadStore } from '../store/thread-store'
+import { formatReview, reanchor, type ReviewComment } from './review-comments'
+
+/** Where a submitted review goes: the thread's live CLI agent (typed in) or the built-in agent. */
+export interface ReviewTargets {
+  writeToPty(ptyId: string, data: string): Result<void>
+  sendToAgent(threadId: string, text: string): Promise<Result<void>>
+}
 
 /** The Changes tab's data: what a thread changed, against its base or uncommitted only. */
 export class ReviewService {
+  private readonly comments = new Map<string, ReviewComment[]>()
+
   constructor(
     private readonly git: GitRunner,
-    private readonly thread: (id: string) => Thread | undefined
+    private readonly thread: (id: string) => Thread | undefined,
+    private readonly store: ThreadStore,
+    private readonly targets: ReviewTargets
   ) {}
+
+  /** The thread's review comments, re-anchored to the files as they are now. */
+  async list(threadId: string): Promise<Result<ReviewComment[]>> {
+    const t = this.thread(threadId)
+    if (!t) return err(appError(ErrorCode.ThreadNotFound, `No thread with id ${threadId}.`))
+    const all = await this.load(threadId)
+    const next: ReviewComment[] = []
+    for (const c of all) {
+      const p = await guardPath(t.worktreePath, c.path).catch(() => null)
+      const text = p?.ok ? await readFile(p.path, 'utf8').catch(() => null) : null
+      const moved = reanchor(c, text)
+      if (moved !== c) await this.save(threadId, moved)
+      next.push(moved)
+    }
+    return ok(next)
+  }
+
+  /** Adds a pending comment on lines of a file in the worktree. */
+  async add(threadId: string, o: { path: string; startLine: number; endLine: number; body: string }): Promise<Result<ReviewComment>> {
+    const t = this.thread(threadId)
+    if (!t) return err(appError(ErrorCode.ThreadNotFound, `No thread with id ${threadId}.`))
+    const p = await guardPath(t.worktreePath, o.path)
+    if (!p.ok) return err(appError(ErrorCode.InvalidParams, `Cannot comment on ${o.path}: ${p.reason}.`))
+    const text = await readFile(p.path, 'utf8').catch(() => null)
+    if (text === null) return err(appError(ErrorCode.InvalidParams, `${o.path} is not a readable file in the worktree.`))
+    const lines = text.split('\n')
+    if (o.endLine < o.startLine || o.endLine > lines.length) return err(appError(ErrorCode.InvalidParams, `Lines ${o.startLine}-${o.endLine} are outside ${o.path} (${lines.length} lines).`))
+    const comment: ReviewComment = {
+      id: `rc${Date.now().toString(36)}${randomBytes(3).toString('hex')}`,
+      path: p.relative,
+      startLine: o.startLine,
+      endLine: o.endLine,
+      body: o.body,
+      code: lines.slice(o.startLine - 1, o.endLine).join('\n'),
+      status: 'pending',
+      createdAt: Date.now(),
+      sentAt: null
+    }
+    return this.save(threadId, comment)
+  }
+
+  /** Edits a comment's text. */
+  async edit(threadId: string, id: string, body: string): Promise<Result<ReviewComment>> {
+    const c = (await this.load(threadId)).find((x) => x.id === id)
+    if (!c) return err(appError(ErrorCode.InvalidParams, 'That comment does not exist any more.'))
+    return this.save(threadId, { ...c, body })
+  }
+
+  /** Deletes a comment. */
+  async remove(threadId: string, id: string): Promise<Result<void>> {
+    const list = await this.load(threadId)
+    if (!list.some((c) => c.id === id)) return err(appError(ErrorCode.InvalidParams, 'That comment does not exist any more.'))
+    const r = await this.store.appendRaw(threadId, { type: 'review.comment.deleted', at: Date.now(), id })
+    if (!r.ok) return r
+    this.comments.set(threadId, list.filter((c) => c.id !== id))
+    return ok(undefined)
+  }
+
+  /** Sends every pending comment to the thread's agent as one message and marks them sent. */
+  async submit(threadId: string): Promise<Result<{ sent: number; to: 'cli-agent' | 'built-in-agent' }>> {
+    const t = this.thread(threadId)
+    if (!t) return err(appError(ErrorCode.ThreadNotFound, `No thread with id ${threadId}.`))
+    const listed = await this.list(threadId)
+    if (!listed.ok) return listed
+    const pending = listed.value.filter((c) => c.status === 'pending')
+    if (pending.length === 0) return err(appError(ErrorCode.InvalidThreadState, 'There are no pending comments to send.'))
+    const text = formatReview(pending)
+    const cli = t.agent && t.agent.activity !== 'exited' ? t.agent.ptyId : null
+    // A CLI agent gets the review as a bracketed paste, so its newlines do not submit early.
+    const sent = cli ? this.targets.writeToPty(cli, `\x1b[200~${text}\x1b[201~\r`) : await this.targets.sendToAgent(threadId, text)
+    if (!sent.ok) return sent
+    const now = Date.now()
+    for (const c of pending) await this.save(threadId, { ...c, status: 'sent', sentAt: now })
+    return ok({ sent: pending.length, to: cli ? 'cli-agent' : 'built-in-agent' })
+  }
+
+  private async load(threadId: string): Promise<ReviewComment[]> {
+    let list = this.comments.get(threadId)
+    if (!list) {
+      const byId = new Map<string, ReviewComment>()
+      for (const e of await this.store.readEvents(threadId)) {
+        const ev = e as { type: string; comment?: ReviewComment; id?: string }
+        if (ev.type === 'review.comment' && ev.comment) byId.set(ev.comment.id, ev.comment)
+        else if (ev.type === 'review.comment.deleted' && ev.id) byId.delete(ev.id)
+      }
+      list = [...byId.values()]
+      this.comments.set(threadId, list)
+    }
+    return list
+  }
+
+  private async save(threadId: string, comment: ReviewComment): Promise<Result<ReviewComment>> {
+    const r = await this.store.appendRaw(threadId, { type: 'review.comment', at: Date.now(), comment })
+    if (!r.ok) return r
+    const list = await this.load(threadId)
+    const i = list.findIndex((c) => c.id === comment.id)
+    if (i >= 0) list[i] = comment
+    else list.push(comment)
+    return ok(comment)
+  }
 
   /** The thread's change set. */
   async changes(threadId: string, scope: 'base' | 'uncommitted'): Promise<Result<{ baseCommit: string; files: ChangedFile[] }>> {
