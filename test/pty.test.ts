@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -126,6 +126,9 @@ describe('pty sessions', () => {
     expect(replay).toContain('line-4000')
     expect(replay).toContain('END-42')
     expect(replay).not.toContain('line-1\r\n')
+    await first.core.ptys.dispose()
+    // Saved by the time dispose() returns: a process that exits right after loses nothing.
+    expect(readFileSync(join(home, 'threads', first.thread.id, 'ptys', `${pty.id}.log`), 'utf8')).toContain('END-42')
     await first.core.close()
 
     const second = await makeCore(home)

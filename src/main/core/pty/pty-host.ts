@@ -265,6 +265,8 @@ export class PtyHost {
     this.disposed = true
     clearInterval(this.saveTimer)
     await Promise.all([...this.live.values()].map((l) => l.session.kill()))
+    // Each exit writes its scrollback and record; the process may end right after this returns.
+    await Promise.all([...this.exitSaved.values()])
     await this.saveDirtyScrollbacks()
   }
 
