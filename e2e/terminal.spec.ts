@@ -351,7 +351,6 @@ test('agent settings, a custom command that exits, closing tabs, errors in the t
     await focusTerminal(page)
     await runCommand(page, 'echo before-$((50+50))')
     await expectTerminalText(page, 'before-100')
-    await page.waitForTimeout(1200) // the core saves scrollback about once a second
     const { home, port, token } = core!
     await core!.stop('SIGTERM')
     await expect(page.getByRole('alert').filter({ hasText: 'Disconnected from the Skein core' })).toBeVisible()
