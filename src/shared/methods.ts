@@ -157,6 +157,8 @@ export const methods = {
   },
   'review/editComment': { params: z.object({ threadId, commentId: z.string().min(1), body: z.string().trim().min(1).max(20_000) }), result: ReviewComment },
   'review/deleteComment': { params: z.object({ threadId, commentId: z.string().min(1) }), result: Ok },
+  /** Merges the thread's commits into its base branch with refs only (never touching a checkout). */
+  'review/mergeIntoBase': { params: z.object({ threadId }), result: z.object({ outcome: z.enum(['fast-forward', 'merged', 'up-to-date']), commit: z.string().nullable() }) },
   /** Sends all pending comments to the thread's agent as one message. */
   'review/submit': { params: z.object({ threadId }), result: z.object({ sent: z.number(), to: z.enum(['cli-agent', 'built-in-agent']) }) },
 

@@ -1,13 +1,7 @@
 import type { GitRunner } from './git-runner'
+import { SKEIN_IDENTITY } from './skein-identity'
 import { writeWorkingTree } from './working-tree'
 
-// Snapshot commits need an identity even where the user has not configured one.
-const identity = {
-  GIT_AUTHOR_NAME: 'Skein',
-  GIT_AUTHOR_EMAIL: 'skein@localhost',
-  GIT_COMMITTER_NAME: 'Skein',
-  GIT_COMMITTER_EMAIL: 'skein@localhost'
-}
 
 /**
  * Saves everything in a worktree (commits, staged, unstaged and untracked files) under `ref`,
@@ -20,8 +14,8 @@ export async function createSnapshot(git: GitRunner, worktree: string, ref: stri
   const indexTree = (await git.run(worktree, ['write-tree'])).trim()
   const workTree = await writeWorkingTree(git, worktree)
   const parentArgs = head ? ['-p', head] : []
-  const indexCommit = (await git.run(worktree, ['commit-tree', indexTree, ...parentArgs, '-m', `index of ${message}`], { env: identity })).trim()
-  const snapshot = (await git.run(worktree, ['commit-tree', workTree, '-p', indexCommit, '-m', message], { env: identity })).trim()
+  const indexCommit = (await git.run(worktree, ['commit-tree', indexTree, ...parentArgs, '-m', `index of ${message}`], { env: SKEIN_IDENTITY })).trim()
+  const snapshot = (await git.run(worktree, ['commit-tree', workTree, '-p', indexCommit, '-m', message], { env: SKEIN_IDENTITY })).trim()
   await git.run(worktree, ['update-ref', '-m', message, ref, snapshot])
   return snapshot
 }

@@ -5,6 +5,7 @@ import { appError, ErrorCode } from '../../../shared/errors'
 import type { Thread } from '../../../shared/models'
 import { err, ok, type Result } from '../../../shared/result'
 import { computeChangeSet, type ChangedFile } from '../git/change-set'
+import { mergeIntoBase } from '../git/merge-into-base'
 import type { GitRunner } from '../git/git-runner'
 import { guardPath } from '../agent/path-guard'
 import type { ThreadStore } from '../store/thread-store'
@@ -82,6 +83,31 @@ export class ReviewService {
     if (!r.ok) return r
     this.comments.set(threadId, list.filter((c) => c.id !== id))
     return ok(undefined)
+  }
+
+  /** Merges the thread's commits into its base branch without touching anyone's checkout; explains when it cannot. */
+  async mergeIntoBase(threadId: string): Promise<Result<{ outcome: 'fast-forward' | 'merged' | 'up-to-date'; commit: string | null }>> {
+    const t = this.thread(threadId)
+    if (!t) return err(appError(ErrorCode.ThreadNotFound, `No thread with id ${threadId}.`))
+    if (t.mode !== 'worktree' || !t.branch || !existsSync(t.worktreePath)) {
+      return err(appError(ErrorCode.InvalidThreadState, `"${t.title}" has no worktree branch of its own to merge.`))
+    }
+    const r = await mergeIntoBase(this.git, t.worktreePath, t.baseRef, `Merge ${t.branch} into ${t.baseRef} (Skein: ${t.title})`)
+    switch (r.kind) {
+      case 'fast-forward':
+      case 'merged':
+        return ok({ outcome: r.kind, commit: r.commit })
+      case 'up-to-date':
+        return ok({ outcome: 'up-to-date', commit: null })
+      case 'dirty':
+        return err(appError(ErrorCode.InvalidThreadState, `The thread has ${r.count} uncommitted change${r.count === 1 ? '' : 's'}, which a merge would leave out. Commit them first.`))
+      case 'base-checked-out':
+        return err(appError(ErrorCode.InvalidThreadState, `${t.baseRef} is checked out in ${r.path}; Skein never moves a branch under someone's working files. Merge there yourself (git merge ${t.branch}), or rebase the thread onto ${t.baseRef} in its worktree.`))
+      case 'conflict':
+        return err(appError(ErrorCode.GitFailed, `${t.branch} conflicts with ${t.baseRef} in ${r.files.join(', ')}. Nothing was changed. Rebase the thread onto ${t.baseRef} in its worktree and resolve the conflicts there.`, { files: r.files }))
+      case 'not-a-branch':
+        return err(appError(ErrorCode.BaseRefNotFound, `The base "${t.baseRef}" is not a local branch, so there is nothing to merge into.`))
+    }
   }
 
   /** Sends every pending comment to the thread's agent as one message and marks them sent. */

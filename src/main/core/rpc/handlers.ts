@@ -100,6 +100,7 @@ export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
   rpc.handle('review/editComment', (p) => d.review.edit(p.threadId, p.commentId, p.body))
   rpc.handle('review/deleteComment', async (p) => done(await d.review.remove(p.threadId, p.commentId)))
   rpc.handle('review/submit', (p) => d.review.submit(p.threadId))
+  rpc.handle('review/mergeIntoBase', (p) => d.review.mergeIntoBase(p.threadId))
 
   rpc.handle('profile/list', async (p) => ok(await d.profiles.list(p.repoId)))
   rpc.handle('profile/configure', (p) => d.profiles.configure(p.repoId, { defaultProfile: p.defaultProfile, customCommand: p.customCommand }))
