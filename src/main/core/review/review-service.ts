@@ -5,7 +5,11 @@ import { appError, ErrorCode } from '../../../shared/errors'
 import type { Thread } from '../../../shared/models'
 import { err, ok, type Result } from '../../../shared/result'
 import { computeChangeSet, type ChangedFile } from '../git/change-set'
+import { commitAll } from '../git/commit-all'
 import { mergeIntoBase } from '../git/merge-into-base'
+import { pushBranch } from '../git/push-branch'
+import { rebaseOnto } from '../git/rebase-onto'
+import { revertFile } from '../git/revert-file'
 import type { GitRunner } from '../git/git-runner'
 import { guardPath } from '../agent/path-guard'
 import type { ThreadStore } from '../store/thread-store'
@@ -108,6 +112,56 @@ export class ReviewService {
       case 'not-a-branch':
         return err(appError(ErrorCode.BaseRefNotFound, `The base "${t.baseRef}" is not a local branch, so there is nothing to merge into.`))
     }
+  }
+
+  /** Stages every change in the thread's worktree and commits it. */
+  async commit(threadId: string, message: string): Promise<Result<{ commit: string }>> {
+    const t = this.ownWorktree(threadId)
+    if (!t.ok) return t
+    const r = await commitAll(this.git, t.value.worktreePath, message)
+    if (r.kind === 'committed') return ok({ commit: r.commit })
+    if (r.kind === 'nothing-to-commit') return err(appError(ErrorCode.InvalidThreadState, 'There is nothing to commit: the worktree has no changes.'))
+    return err(appError(ErrorCode.GitFailed, `git could not commit: ${r.detail}`))
+  }
+
+  /** Throws away a file's uncommitted changes (the person confirmed it). */
+  async revertFile(threadId: string, path: string): Promise<Result<{ outcome: 'reverted' | 'removed' }>> {
+    const t = this.ownWorktree(threadId)
+    if (!t.ok) return t
+    const p = await guardPath(t.value.worktreePath, path)
+    if (!p.ok) return err(appError(ErrorCode.InvalidParams, `Cannot revert ${path}: ${p.reason}.`))
+    const r = await revertFile(this.git, t.value.worktreePath, p.relative)
+    return r.kind === 'failed' ? err(appError(ErrorCode.GitFailed, `git could not revert ${p.relative}: ${r.detail}`)) : ok({ outcome: r.kind })
+  }
+
+  /** Pushes the thread's branch. */
+  async push(threadId: string): Promise<Result<{ remote: string }>> {
+    const t = this.ownWorktree(threadId)
+    if (!t.ok) return t
+    const r = await pushBranch(this.git, t.value.worktreePath, t.value.branch!)
+    if (r.kind === 'pushed') return ok({ remote: r.remote })
+    if (r.kind === 'no-remote') return err(appError(ErrorCode.GitFailed, 'This repository has no remote to push to. Add one with `git remote add origin <url>`.'))
+    if (r.kind === 'rejected') return err(appError(ErrorCode.GitFailed, `The remote has commits this branch does not; it was not overwritten. Rebase the thread first. (${r.detail.split('\n')[0]})`))
+    return err(appError(ErrorCode.GitFailed, `git push failed: ${r.detail}`))
+  }
+
+  /** Rebases the thread's branch onto its base, in its own worktree; a conflict is aborted and reported. */
+  async rebase(threadId: string): Promise<Result<{ outcome: 'rebased' | 'up-to-date' }>> {
+    const t = this.ownWorktree(threadId)
+    if (!t.ok) return t
+    const r = await rebaseOnto(this.git, t.value.worktreePath, t.value.baseRef)
+    if (r.kind === 'rebased' || r.kind === 'up-to-date') return ok({ outcome: r.kind })
+    if (r.kind === 'dirty') return err(appError(ErrorCode.InvalidThreadState, 'Commit or revert the uncommitted changes first; a rebase needs a clean worktree.'))
+    if (r.kind === 'conflict') return err(appError(ErrorCode.GitFailed, `Rebasing onto ${t.value.baseRef} conflicts in ${r.files.join(', ')}. It was undone; the branch is as it was.`, { files: r.files }))
+    return err(appError(ErrorCode.GitFailed, `git rebase failed: ${r.detail}`))
+  }
+
+  private ownWorktree(threadId: string): Result<Thread> {
+    const t = this.thread(threadId)
+    if (!t) return err(appError(ErrorCode.ThreadNotFound, `No thread with id ${threadId}.`))
+    if (t.mode !== 'worktree' || !t.branch) return err(appError(ErrorCode.InvalidThreadState, `"${t.title}" runs in your own checkout; Skein only commits, reverts, pushes and rebases in a thread's own worktree.`))
+    if (!existsSync(t.worktreePath)) return err(appError(ErrorCode.WorktreeMissing, `The worktree ${t.worktreePath} is gone. Restore the thread first.`))
+    return ok(t)
   }
 
   /** Sends every pending comment to the thread's agent as one message and marks them sent. */

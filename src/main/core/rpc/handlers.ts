@@ -101,6 +101,10 @@ export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
   rpc.handle('review/deleteComment', async (p) => done(await d.review.remove(p.threadId, p.commentId)))
   rpc.handle('review/submit', (p) => d.review.submit(p.threadId))
   rpc.handle('review/mergeIntoBase', (p) => d.review.mergeIntoBase(p.threadId))
+  rpc.handle('review/commit', (p) => d.review.commit(p.threadId, p.message))
+  rpc.handle('review/revertFile', (p) => d.review.revertFile(p.threadId, p.path))
+  rpc.handle('review/push', (p) => d.review.push(p.threadId))
+  rpc.handle('review/rebase', (p) => d.review.rebase(p.threadId))
 
   rpc.handle('profile/list', async (p) => ok(await d.profiles.list(p.repoId)))
   rpc.handle('profile/configure', (p) => d.profiles.configure(p.repoId, { defaultProfile: p.defaultProfile, customCommand: p.customCommand }))
