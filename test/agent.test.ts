@@ -4,17 +4,13 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Item, Thread } from '../src/shared/models'
 import { estimateCost } from '../src/shared/pricing'
-import { startModelServer, type ModelServer } from './helpers/model-server'
+import { useScriptedModel, type ModelServer } from './helpers/model-server'
 import { cleanupTemp, git, makeCore, makeRepo, must } from './helpers/fixtures'
 import { eventually } from './helpers/pty-client'
 
 let server: ModelServer
 beforeAll(async () => {
-  process.env.SHELL = '/bin/bash'
-  process.env.HOME = mkdtempSync(join(tmpdir(), 'skein-agent-home-'))
-  server = await startModelServer()
-  process.env.ANTHROPIC_BASE_URL = server.url
-  process.env.ANTHROPIC_API_KEY = 'test-key'
+  server = await useScriptedModel()
 })
 afterAll(() => server.close())
 afterEach(async () => {

@@ -1,19 +1,14 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { formatReview, reanchor, type ReviewComment } from '../src/main/core/review/review-comments'
-import { startModelServer, type ModelServer } from './helpers/model-server'
+import { useScriptedModel, type ModelServer } from './helpers/model-server'
 import { cleanupTemp, makeCore, makeRepo, must, tempDir } from './helpers/fixtures'
 import { eventually, recordingConnection } from './helpers/pty-client'
 
 let server: ModelServer
 beforeAll(async () => {
-  process.env.SHELL = '/bin/bash'
-  process.env.HOME = mkdtempSync(join(tmpdir(), 'skein-review-home-'))
-  server = await startModelServer()
-  process.env.ANTHROPIC_BASE_URL = server.url
-  process.env.ANTHROPIC_API_KEY = 'test-key'
+  server = await useScriptedModel()
 })
 afterAll(() => server.close())
 afterEach(cleanupTemp)

@@ -325,3 +325,19 @@ export function startModelServer(options: {
     })
   })
 }
+
+/**
+ * Points this test process at a fresh scripted model server (ANTHROPIC_BASE_URL, a test key) with
+ * bash as the shell and an empty HOME; resolves with the server. Call from beforeAll.
+ */
+export async function useScriptedModel(): Promise<ModelServer> {
+  const { mkdtempSync } = await import('node:fs')
+  const { tmpdir } = await import('node:os')
+  const { join } = await import('node:path')
+  process.env.SHELL = '/bin/bash'
+  process.env.HOME = mkdtempSync(join(tmpdir(), 'skein-model-home-'))
+  const server = await startModelServer()
+  process.env.ANTHROPIC_BASE_URL = server.url
+  process.env.ANTHROPIC_API_KEY = 'test-key'
+  return server
+}

@@ -1,4 +1,5 @@
 import { useRef, useState, type FormEvent, type ReactElement } from 'react'
+import { ModeChoice, type ModeOption } from '../threads/ModeChoice'
 import { RepoSelect } from '../repos/RepoSelect'
 import type { PermissionMode, ThreadMode } from '../../../shared/models'
 import { useDialogs } from '../../app/dialogs-store'
@@ -28,7 +29,7 @@ const examples: Array<Omit<Row, 'key'>> = [
   { title: 'Recent commits', focus: 'Read the recent commits' }
 ]
 
-const modes: Array<{ value: ThreadMode; label: string; hint: string }> = [
+const modes: ModeOption[] = [
   { value: 'local', label: 'Local', hint: "In the repository's own checkout. Best for read-only work." },
   { value: 'worktree', label: 'Worktrees', hint: 'Each in its own branch and worktree.' }
 ]
@@ -176,20 +177,7 @@ export function FanoutDialog({ initialRepoId, onClose }: { initialRepoId?: strin
           </button>
         </fieldset>
 
-        <fieldset className="mode-field">
-          <legend className="field-label">Where they run</legend>
-          <div className="mode-options">
-            {modes.map((m) => (
-              <label key={m.value} className={`mode-option${mode === m.value ? ' is-checked' : ''}`}>
-                <input type="radio" name="fanout-mode" value={m.value} checked={mode === m.value} onChange={() => setMode(m.value)} />
-                <span className="mode-text">
-                  <span className="mode-label">{m.label}</span>
-                  <span className="mode-hint">{m.hint}</span>
-                </span>
-              </label>
-            ))}
-          </div>
-        </fieldset>
+        <ModeChoice legend="Where they run" name="fanout-mode" options={modes} value={mode} onChange={setMode} />
 
         <div className="fanout-permission">
           <span className="field-label">

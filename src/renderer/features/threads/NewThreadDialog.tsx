@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent, type ReactElement } from 'react'
+import { ModeChoice, type ModeOption } from './ModeChoice'
 import { RepoSelect } from '../repos/RepoSelect'
 import type { ThreadMode } from '../../../shared/models'
 import { useDialogs } from '../../app/dialogs-store'
@@ -14,7 +15,7 @@ import { useThreads } from './threads-store'
 
 type Branches = { current: string | null; branches: string[] }
 
-const modes: Array<{ value: ThreadMode; label: string; hint: string }> = [
+const modes: ModeOption[] = [
   { value: 'worktree', label: 'Worktree', hint: 'Its own branch and checkout, outside your repository. Safe to run many at once.' },
   { value: 'local', label: 'Local', hint: "Works in the repository's own checkout. Best for read-only investigations." }
 ]
@@ -166,20 +167,7 @@ export function NewThreadDialog({ initialRepoId, onClose }: { initialRepoId?: st
           The branch, tag or commit to start from{branches?.current ? ` (current branch: ${branches.current})` : ''}.
         </p>
 
-        <fieldset className="mode-field">
-          <legend className="field-label">Mode</legend>
-          <div className="mode-options">
-            {modes.map((m) => (
-              <label key={m.value} className={`mode-option${mode === m.value ? ' is-checked' : ''}`}>
-                <input type="radio" name="mode" value={m.value} checked={mode === m.value} onChange={() => setMode(m.value)} />
-                <span className="mode-text">
-                  <span className="mode-label">{m.label}</span>
-                  <span className="mode-hint">{m.hint}</span>
-                </span>
-              </label>
-            ))}
-          </div>
-        </fieldset>
+        <ModeChoice legend="Mode" name="mode" options={modes} value={mode} onChange={setMode} />
 
         <AgentFields agent={agent} onSubmit={() => void submit()} />
 
