@@ -1,11 +1,11 @@
 import { z } from 'zod'
+import { ChangeScope, ChangeSet, FileDiff, LineSpan, ReviewComment } from './review'
 import { AgentProfile, Item, PermissionMode, ProfileId, PtyInfo, Repo, Thread, ThreadMode } from './models'
 
 const threadId = z.string().min(1, 'threadId is required')
 const repoId = z.string().min(1, 'repoId is required')
 const title = z.string().trim().min(1, 'A title is required').max(200, 'A title is at most 200 characters')
 const Ok = z.object({ ok: z.literal(true) })
-const ReviewComment = z.object({ id: z.string(), path: z.string(), startLine: z.number(), endLine: z.number(), body: z.string(), code: z.string(), status: z.enum(['pending', 'sent', 'outdated']), createdAt: z.number(), sentAt: z.number().nullable() })
 const ptyId = z.string().min(1, 'ptyId is required')
 const size = (what: string) => z.number().int(`${what} must be a whole number`).min(1, `${what} must be at least 1`).max(2000, `${what} must be at most 2000`)
 
@@ -132,21 +132,22 @@ export const methods = {
   'settings/setApiKey': { params: z.object({ apiKey: z.string().trim().min(1).max(500).nullable() }), result: Ok },
 
   /** What a thread changed: against the merge-base with its base ref, or uncommitted only. */
-  'review/changes': {
-    params: z.object({ threadId, scope: z.enum(['base', 'uncommitted']).default('base') }),
-    result: z.object({
-      baseCommit: z.string(),
-      files: z.array(
-        z.object({
-          path: z.string(),
-          oldPath: z.string().nullable(),
-          status: z.enum(['added', 'modified', 'deleted', 'renamed', 'type-changed']),
-          binary: z.boolean(),
-          additions: z.number().nullable(),
-          deletions: z.number().nullable()
-        })
-      )
-    })
+  'review/changes': { params: z.object({ threadId, scope: ChangeScope.default('base') }), result: ChangeSet },
+  /**
+   * Keeps this client's change set of a thread live: answers the current one, then sends
+   * review/changed (debounced, computed in the core) whenever the worktree's changes differ. One per client and thread.
+   */
+  'review/watch': { params: z.object({ threadId, scope: ChangeScope.default('base') }), result: ChangeSet },
+  'review/unwatch': { params: z.object({ threadId }), result: Ok },
+  /** Both sides of one changed file, or a notice (binary, not UTF-8, over the size guard unless `force`). */
+  'review/file': {
+    params: z.object({ threadId, path: z.string().min(1), oldPath: z.string().nullable().default(null), scope: ChangeScope.default('base'), force: z.boolean().default(false) }),
+    result: FileDiff
+  },
+  /** Puts one hunk of a file back as it is on the scope's base side; refused if the file no longer has `expected` there. */
+  'review/revertHunk': {
+    params: z.object({ threadId, path: z.string().min(1), oldPath: z.string().nullable().default(null), scope: ChangeScope.default('base'), original: LineSpan, modified: LineSpan, expected: z.string() }),
+    result: Ok
   },
 
   /** The thread's review comments, re-anchored to the files as they are now. */
@@ -198,7 +199,9 @@ export const notifications = {
   /** An approval card waits for the person (also sent as item/started). */
   'approval/requested': z.object({ item: Item }),
   /** An ended pty was closed: its tab and scrollback are gone. */
-  'pty/removed': z.object({ ptyId: z.string(), threadId: z.string() })
+  'pty/removed': z.object({ ptyId: z.string(), threadId: z.string() }),
+  /** A watched change set differs from the last one sent (only to clients watching that thread). */
+  'review/changed': z.object({ threadId: z.string(), scope: ChangeScope, changes: ChangeSet })
 } as const
 
 /** Name of a request method. */

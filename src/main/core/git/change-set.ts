@@ -1,17 +1,6 @@
+import type { ChangedFile } from '../../../shared/review'
 import type { GitRunner } from './git-runner'
 import { writeWorkingTree } from './working-tree'
-
-/** One changed file of a thread. */
-export interface ChangedFile {
-  path: string
-  /** The path before a rename. */
-  oldPath: string | null
-  status: 'added' | 'modified' | 'deleted' | 'renamed' | 'type-changed'
-  binary: boolean
-  /** Line counts; null for binary files. */
-  additions: number | null
-  deletions: number | null
-}
 
 /** What a change set is measured against: the branch's merge-base with its base ref, or HEAD (uncommitted only). */
 export type ChangeScope = { kind: 'base'; baseRef: string } | { kind: 'uncommitted' }
@@ -29,26 +18,23 @@ const STATUS: Record<string, ChangedFile['status']> = { A: 'added', M: 'modified
  * HEAD for uncommitted changes only). Reads only; the worktree's index and files are untouched.
  */
 export async function computeChangeSet(git: GitRunner, worktree: string, scope: ChangeScope): Promise<ChangeSetResult> {
-  let base: string
-  if (scope.kind === 'uncommitted') {
-    base = (await git.run(worktree, ['rev-parse', 'HEAD'])).trim()
-  } else {
-    const mb = await git.exec(worktree, ['merge-base', 'HEAD', '--end-of-options', scope.baseRef])
-    if (mb.exitCode !== 0) return { kind: 'bad-base', detail: mb.stderr.trim() || `${scope.baseRef} has no common history with HEAD` }
-    base = mb.stdout.trim()
-  }
+  const resolved = await resolveBase(git, worktree, scope)
+  if (resolved.kind === 'bad-base') return resolved
+  const base = resolved.commit
   const tree = await writeWorkingTree(git, worktree)
   const [names, counts] = await Promise.all([
-    git.run(worktree, ['diff-tree', '-r', '-z', '-M', '--name-status', base, tree]),
+    git.run(worktree, ['diff-tree', '-r', '-z', '-M', '--raw', '--abbrev=40', base, tree]),
     git.run(worktree, ['diff-tree', '-r', '-z', '-M', '--numstat', base, tree])
   ])
   const stats = parseNumstat(counts)
   const files: ChangedFile[] = []
   const parts = names.split('\0')
   for (let i = 0; i < parts.length - 1; ) {
-    const code = parts[i++]!
-    if (!code) continue
-    const letter = code[0]!
+    // --raw: ":oldmode newmode oldblob newblob status" then the path(s).
+    const header = parts[i++]!
+    if (!header) continue
+    const [, , oldBlob, newBlob, code] = header.slice(1).split(' ')
+    const letter = code![0]!
     const renamed = letter === 'R' || letter === 'C'
     const oldPath = renamed ? parts[i++]! : null
     const path = parts[i++]!
@@ -59,10 +45,19 @@ export async function computeChangeSet(git: GitRunner, worktree: string, scope: 
       status: STATUS[letter] ?? 'modified',
       binary: s?.binary ?? false,
       additions: s?.binary ? null : (s?.additions ?? 0),
-      deletions: s?.binary ? null : (s?.deletions ?? 0)
+      deletions: s?.binary ? null : (s?.deletions ?? 0),
+      version: `${oldBlob}..${newBlob}`
     })
   }
   return { kind: 'ok', baseCommit: base, files: files.sort((a, b) => a.path.localeCompare(b.path)) }
+}
+
+/** The commit a scope compares with: the merge-base of HEAD and the base ref, or HEAD itself. */
+export async function resolveBase(git: GitRunner, worktree: string, scope: ChangeScope): Promise<{ kind: 'ok'; commit: string } | { kind: 'bad-base'; detail: string }> {
+  if (scope.kind === 'uncommitted') return { kind: 'ok', commit: (await git.run(worktree, ['rev-parse', 'HEAD'])).trim() }
+  const mb = await git.exec(worktree, ['merge-base', 'HEAD', '--end-of-options', scope.baseRef])
+  if (mb.exitCode !== 0) return { kind: 'bad-base', detail: mb.stderr.trim() || `${scope.baseRef} has no common history with HEAD` }
+  return { kind: 'ok', commit: mb.stdout.trim() }
 }
 
 function parseNumstat(out: string): Map<string, { additions: number; deletions: number; binary: boolean }> {

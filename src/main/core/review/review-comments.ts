@@ -1,17 +1,4 @@
-/** A line comment of a pending or sent review. */
-export interface ReviewComment {
-  id: string
-  path: string
-  /** 1-based, inclusive, in the file as it is on disk. */
-  startLine: number
-  endLine: number
-  body: string
-  /** The lines the comment was made on, to re-find them after edits. */
-  code: string
-  status: 'pending' | 'sent' | 'outdated'
-  createdAt: number
-  sentAt: number | null
-}
+import type { ReviewComment } from '../../../shared/review'
 
 /**
  * Re-finds a comment's lines in the file's current text: unchanged in place, moved (the nearest
