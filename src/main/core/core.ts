@@ -15,6 +15,7 @@ import { registerHandlers, type CoreHost } from './rpc/handlers'
 import { RpcServer } from './rpc/rpc-server'
 import { listenOnSocket } from './rpc/socket-transport'
 import { PtyHost } from './pty/pty-host'
+import { ChangeWatchService } from './review/change-watch'
 import { ReviewService } from './review/review-service'
 import { PtyStore } from './pty/pty-store'
 import { DataDir } from './store/data-dir'
@@ -47,6 +48,7 @@ export interface Core extends Disposable {
   readonly ptys: PtyHost
   readonly agent: AgentService
   readonly review: ReviewService
+  readonly reviewWatch: ChangeWatchService
   readonly profiles: ProfileService
   /** Serves one client over any transport. */
   connect(transport: MessageTransport): Disposable
@@ -104,7 +106,8 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     writeToPty: (ptyId, data) => ptys.write(ptyId, data),
     sendToAgent: (threadId, text) => agent.steer(threadId, text)
   })
-  registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, ptys, profiles, agent, review, host: options.host ?? {} })
+  const reviewWatch = new ChangeWatchService(git, (id) => threadStore.get(id), (id, scope) => review.changes(id, scope))
+  registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, ptys, profiles, agent, review, reviewWatch, host: options.host ?? {} })
   await threads.reconcileOnStart()
 
   let socketServer: Server | null = null
@@ -119,6 +122,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
 
   const close = async () => {
     agent.dispose()
+    reviewWatch.dispose()
     threads.dispose()
     await ptys.dispose()
     rpc.closeAll()
@@ -135,6 +139,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     profiles,
     agent,
     review,
+    reviewWatch,
     connect: (t) => rpc.connect(t),
     close,
     dispose: () => void close()

@@ -82,6 +82,17 @@ export class GitRunner {
     return out.stdout
   }
 
+  /** The raw bytes git prints for `args` (e.g. a blob through cat-file), or null on a non-zero exit. */
+  async bytes(cwd: string, args: readonly string[]): Promise<Buffer | null> {
+    try {
+      // showBuffer is simple-git's only buffer-returning call; it runs `git show <args>`.
+      return await this.client(cwd).showBuffer([...args])
+    } catch (e) {
+      if (e instanceof ExitError) return null
+      throw new GitError(['show', ...args], cwd, null, (e as Error).message ?? e)
+    }
+  }
+
   private client(cwd: string): SimpleGit {
     let git = this.clients.get(cwd)
     if (git && existsSync(cwd)) return git

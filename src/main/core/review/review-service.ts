@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
+import { lstat, readFile, writeFile } from 'node:fs/promises'
+import { basename, dirname, join, posix } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { appError, ErrorCode } from '../../../shared/errors'
 import type { Thread } from '../../../shared/models'
 import { err, ok, type Result } from '../../../shared/result'
-import { computeChangeSet } from '../git/change-set'
-import type { ChangedFile } from '../../../shared/review'
+import { computeChangeSet, resolveBase } from '../git/change-set'
+import { readBlob } from '../git/read-blob'
+import { DIFF_GUARD, type ChangeScope, type ChangedFile, type FileDiff, type LineSpan } from '../../../shared/review'
 import { commitAll } from '../git/commit-all'
 import { mergeIntoBase } from '../git/merge-into-base'
 import { pushBranch } from '../git/push-branch'
@@ -15,7 +17,21 @@ import type { GitRunner } from '../git/git-runner'
 import { guardPath } from '../agent/path-guard'
 import type { ThreadStore } from '../store/thread-store'
 import type { ReviewComment } from '../../../shared/review'
+import { loadFileDiff } from './file-diff'
+import { revertHunk } from './hunk-revert'
 import { formatReview, reanchor } from './review-comments'
+
+/**
+ * A changed file's path in the worktree, taken as git names it: the folders must resolve inside the
+ * worktree, but the file itself is not followed, so a symlink shows as its target text, as git stores it.
+ */
+async function locate(worktree: string, path: string): Promise<{ ok: true; path: string; relative: string } | { ok: false; reason: string }> {
+  const name = basename(path)
+  if (name === '..' || name === '.' || name === '') return { ok: false, reason: 'that is not a file path' }
+  const dir = await guardPath(worktree, dirname(path))
+  if (!dir.ok) return dir
+  return { ok: true, path: join(dir.path, name), relative: dir.relative === '.' ? name : posix.join(dir.relative.split('\\').join('/'), name) }
+}
 
 /** Where a submitted review goes: the thread's live CLI agent (typed in) or the built-in agent. */
 export interface ReviewTargets {
@@ -209,13 +225,61 @@ export class ReviewService {
     return ok(comment)
   }
 
-  /** The thread's change set. */
-  async changes(threadId: string, scope: 'base' | 'uncommitted'): Promise<Result<{ baseCommit: string; files: ChangedFile[] }>> {
+  /** Both sides of one changed file (base or HEAD against the disk), or a notice when it cannot be shown as text. */
+  async file(threadId: string, o: { path: string; oldPath: string | null; scope: ChangeScope; force: boolean }): Promise<Result<FileDiff>> {
+    const t = this.readable(threadId)
+    if (!t.ok) return t
+    const base = await this.baseOf(t.value, o.scope)
+    if (!base.ok) return base
+    const p = await locate(t.value.worktreePath, o.path)
+    if (!p.ok) return err(appError(ErrorCode.InvalidParams, `Cannot show ${o.path}: ${p.reason}.`))
+    return ok(await loadFileDiff(this.git, t.value.worktreePath, { baseCommit: base.value, path: p.relative, oldPath: o.oldPath, absolutePath: p.path, force: o.force }))
+  }
+
+  /** Puts one hunk of a file back as the scope's base has it (the person confirmed it). */
+  async revertHunk(threadId: string, o: { path: string; oldPath: string | null; scope: ChangeScope; original: LineSpan; modified: LineSpan; expected: string }): Promise<Result<void>> {
+    const t = this.readable(threadId)
+    if (!t.ok) return t
+    const base = await this.baseOf(t.value, o.scope)
+    if (!base.ok) return base
+    const p = await locate(t.value.worktreePath, o.path)
+    if (!p.ok) return err(appError(ErrorCode.InvalidParams, `Cannot revert ${o.path}: ${p.reason}.`))
+    if ((await lstat(p.path).catch(() => null))?.isSymbolicLink()) return err(appError(ErrorCode.InvalidParams, `${p.relative} is a symbolic link; revert the whole file instead.`))
+    const blob = await readBlob(this.git, t.value.worktreePath, base.value, o.oldPath ?? p.relative, DIFF_GUARD.hardCapBytes)
+    const original = blob.kind === 'ok' ? blob.bytes.toString('utf8') : blob.kind === 'missing' ? '' : null
+    const current = await readFile(p.path, 'utf8').catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? '' : null))
+    if (original === null || current === null) return err(appError(ErrorCode.InvalidParams, `${p.relative} cannot be read to revert a hunk; revert the whole file instead.`))
+    const r = revertHunk(current, original, o, o.expected)
+    if (r.kind === 'stale') return err(appError(ErrorCode.InvalidThreadState, `The hunk was not reverted: ${r.detail}. Look at the diff again and retry.`))
+    try {
+      // Written in place, so the file keeps its mode and any editor watching it sees an ordinary change.
+      await writeFile(p.path, r.text)
+    } catch (e) {
+      return err(appError(ErrorCode.InvalidParams, `Could not write ${p.relative}: ${(e as Error).message}`))
+    }
+    return ok(undefined)
+  }
+
+  private readable(threadId: string): Result<Thread> {
     const t = this.thread(threadId)
     if (!t) return err(appError(ErrorCode.ThreadNotFound, `No thread with id ${threadId}.`))
     if (!existsSync(t.worktreePath) || (t.mode === 'worktree' && !t.branch)) {
       return err(appError(ErrorCode.WorktreeMissing, `"${t.title}" has no worktree at ${t.worktreePath}, so it has no changes to show. Restore the thread first.`))
     }
+    return ok(t)
+  }
+
+  private async baseOf(t: Thread, scope: ChangeScope): Promise<Result<string>> {
+    const r = await resolveBase(this.git, t.worktreePath, scope === 'uncommitted' ? { kind: 'uncommitted' } : { kind: 'base', baseRef: t.baseRef })
+    if (r.kind === 'bad-base') return err(appError(ErrorCode.BaseRefNotFound, `The base ref "${t.baseRef}" cannot be compared with this thread: ${r.detail}`))
+    return ok(r.commit)
+  }
+
+  /** The thread's change set. */
+  async changes(threadId: string, scope: ChangeScope): Promise<Result<{ baseCommit: string; files: ChangedFile[] }>> {
+    const readable = this.readable(threadId)
+    if (!readable.ok) return readable
+    const t = readable.value
     const r = await computeChangeSet(this.git, t.worktreePath, scope === 'uncommitted' ? { kind: 'uncommitted' } : { kind: 'base', baseRef: t.baseRef })
     if (r.kind === 'bad-base') return err(appError(ErrorCode.BaseRefNotFound, `The base ref "${t.baseRef}" cannot be compared with this thread: ${r.detail}`))
     return ok({ baseCommit: r.baseCommit, files: r.files })

@@ -4,6 +4,7 @@ import type { SecretCipher } from '../agent/api-key-store'
 import type { ProfileService } from '../agents/profile-service'
 import type { PtyHost } from '../pty/pty-host'
 import type { RepoService } from '../repos/repo-service'
+import type { ChangeWatchService } from '../review/change-watch'
 import type { ReviewService } from '../review/review-service'
 import type { ThreadService } from '../threads/thread-service'
 import type { RpcServer } from './rpc-server'
@@ -25,6 +26,7 @@ export interface HandlerDeps {
   profiles: ProfileService
   agent: AgentService
   review: ReviewService
+  reviewWatch: ChangeWatchService
   host: CoreHost
 }
 
@@ -92,6 +94,13 @@ export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
   })
 
   rpc.handle('review/changes', (p) => d.review.changes(p.threadId, p.scope))
+  rpc.handle('review/watch', (p, c) => d.reviewWatch.watch(p.threadId, p.scope, c))
+  rpc.handle('review/unwatch', (p, c) => {
+    d.reviewWatch.unwatch(p.threadId, c)
+    return ok({ ok: true as const })
+  })
+  rpc.handle('review/file', (p) => d.review.file(p.threadId, p))
+  rpc.handle('review/revertHunk', async (p) => done(await d.review.revertHunk(p.threadId, p)))
   rpc.handle('review/comments', async (p) => {
     const r = await d.review.list(p.threadId)
     return r.ok ? ok({ comments: r.value }) : r

@@ -1,0 +1,172 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Disposable } from '../../../shared/jsonrpc'
+import type { Thread } from '../../../shared/models'
+import type { Result } from '../../../shared/result'
+import type { ChangeScope, ChangeSet } from '../../../shared/review'
+import type { GitRunner } from '../git/git-runner'
+import { gitDirOf, isIgnoredPath, listIgnored } from '../git/ignored-paths'
+import type { Connection } from '../rpc/rpc-server'
+import { TreeWatcher } from './tree-watcher'
+
+/** Counters of one watched thread, for benches and tests. */
+export interface WatchStats {
+  /** File-system events seen. */
+  events: number
+  /** Change-set recomputations (one per debounce window). */
+  runs: number
+  /** review/changed notifications sent. */
+  notifications: number
+}
+
+interface Subscriber {
+  connection: Connection
+  scope: ChangeScope
+  last: string
+  closed: Disposable
+}
+
+interface Watched {
+  watcher: TreeWatcher | null
+  subscribers: Map<string, Subscriber>
+  timer: NodeJS.Timeout | null
+  firstEventAt: number
+  running: boolean
+  again: boolean
+  stats: WatchStats
+}
+
+/** Debounce figures: wait for this much quiet, but never longer than maxWaitMs after the first event. */
+export interface WatchTiming {
+  quietMs: number
+  maxWaitMs: number
+}
+
+/**
+ * Keeps watching clients' change sets live. One tree watcher per thread however many clients
+ * watch it; events are debounced, the change set is recomputed in the core (git runs in child
+ * processes) and a client only hears review/changed when its change set actually differs.
+ */
+export class ChangeWatchService implements Disposable {
+  private readonly threads = new Map<string, Watched>()
+
+  constructor(
+    private readonly git: GitRunner,
+    private readonly thread: (id: string) => Thread | undefined,
+    private readonly compute: (threadId: string, scope: ChangeScope) => Promise<Result<ChangeSet>>,
+    private readonly timing: WatchTiming = { quietMs: 250, maxWaitMs: 1500 }
+  ) {}
+
+  /** Starts (or re-scopes) a client's watch of a thread and returns the current change set. */
+  async watch(threadId: string, scope: ChangeScope, connection: Connection): Promise<Result<ChangeSet>> {
+    const first = await this.compute(threadId, scope)
+    if (!first.ok) return first
+    let w = this.threads.get(threadId)
+    if (!w) {
+      w = { watcher: null, subscribers: new Map(), timer: null, firstEventAt: 0, running: false, again: false, stats: { events: 0, runs: 0, notifications: 0 } }
+      this.threads.set(threadId, w)
+      w.watcher = await this.startWatcher(threadId, w)
+    }
+    const prior = w.subscribers.get(connection.id)
+    prior?.closed.dispose()
+    w.subscribers.set(connection.id, { connection, scope, last: JSON.stringify(first.value), closed: connection.onClose(() => this.unwatch(threadId, connection)) })
+    return first
+  }
+
+  /** Ends a client's watch; the tree watcher stops with the last client. */
+  unwatch(threadId: string, connection: Connection): void {
+    const w = this.threads.get(threadId)
+    const s = w?.subscribers.get(connection.id)
+    if (!w || !s) return
+    s.closed.dispose()
+    w.subscribers.delete(connection.id)
+    if (w.subscribers.size === 0) this.stop(threadId, w)
+  }
+
+  /** Counters for a watched thread (undefined when nobody watches it). */
+  stats(threadId: string): WatchStats | undefined {
+    return this.threads.get(threadId)?.stats
+  }
+
+  /** Stops watching a thread for everyone (archived, deleted). */
+  forget(threadId: string): void {
+    const w = this.threads.get(threadId)
+    if (!w) return
+    for (const s of w.subscribers.values()) s.closed.dispose()
+    this.stop(threadId, w)
+  }
+
+  dispose(): void {
+    for (const id of [...this.threads.keys()]) this.forget(id)
+  }
+
+  private stop(threadId: string, w: Watched): void {
+    w.watcher?.dispose()
+    if (w.timer) clearTimeout(w.timer)
+    this.threads.delete(threadId)
+  }
+
+  private async startWatcher(threadId: string, w: Watched): Promise<TreeWatcher | null> {
+    const t = this.thread(threadId)
+    if (!t || !existsSync(t.worktreePath)) return null
+    const root = t.worktreePath
+    const ignored = await listIgnored(this.git, root)
+    const gitDir = await gitDirOf(this.git, root)
+    const isIgnored = (rel: string): boolean | Promise<boolean> => {
+      if (ignored.has(rel)) return true
+      for (let i = rel.indexOf('/'); i >= 0 && i < rel.length - 1; i = rel.indexOf('/', i + 1)) if (ignored.has(rel.slice(0, i + 1))) return true
+      // A folder that appeared after start (say node_modules) is asked about once, before any watcher goes on it.
+      return rel.endsWith('/') ? isIgnoredPath(this.git, root, rel) : false
+    }
+    const watcher = new TreeWatcher({
+      root,
+      extraDirs: gitDir ? [gitDir, join(gitDir, 'logs')].filter((d) => existsSync(d)) : [],
+      isIgnored,
+      onChange: () => this.onEvent(w, threadId)
+    })
+    await watcher.start()
+    return watcher
+  }
+
+  private onEvent(w: Watched, threadId: string): void {
+    w.stats.events++
+    const now = Date.now()
+    if (!w.timer) w.firstEventAt = now
+    else clearTimeout(w.timer)
+    const delay = Math.max(0, Math.min(this.timing.quietMs, w.firstEventAt + this.timing.maxWaitMs - now))
+    w.timer = setTimeout(() => {
+      w.timer = null
+      void this.run(w, threadId)
+    }, delay)
+  }
+
+  private async run(w: Watched, threadId: string): Promise<void> {
+    if (w.running) {
+      w.again = true
+      return
+    }
+    w.running = true
+    w.stats.runs++
+    try {
+      const byScope = new Map<ChangeScope, Promise<Result<ChangeSet>>>()
+      for (const s of w.subscribers.values()) {
+        if (!byScope.has(s.scope)) byScope.set(s.scope, this.compute(threadId, s.scope))
+        const r = await byScope.get(s.scope)!
+        if (!r.ok) continue
+        const text = JSON.stringify(r.value)
+        if (text === s.last) continue
+        s.last = text
+        w.stats.notifications++
+        s.connection.notify('review/changed', { threadId, scope: s.scope, changes: r.value })
+      }
+    } catch {
+      // The worktree went away mid-computation; the thread's own status says so, and the next event retries.
+    } finally {
+      w.running = false
+    }
+    if (w.again && this.threads.get(threadId) === w) {
+      w.again = false
+      await this.run(w, threadId)
+    }
+  }
+}
