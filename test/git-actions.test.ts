@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { ErrorCode } from '../src/shared/errors'
 import { commitAll } from '../src/main/core/git/commit-all'
 import { GitRunner } from '../src/main/core/git/git-runner'
 import { pushBranch } from '../src/main/core/git/push-branch'
@@ -107,5 +108,38 @@ describe('git actions in the thread worktree', () => {
     const refused = await core.review.commit(local.id, 'x')
     expect(!refused.ok && refused.error.message).toMatch(/runs in your own checkout/)
     expect(git(repoPath, 'status', '--porcelain')).toBe('')
+  })
+
+  it('explains a detached HEAD, a missing base ref and a vanished worktree, and leaves the work alone', async () => {
+    const { core } = await makeCore()
+    const repo = must(await core.repos.add(makeRepo()))
+    const t = must(await core.threads.create({ repoId: repo.id, title: 'errors', mode: 'worktree' }))
+    const wt = t.worktreePath
+    writeFile(join(wt, 'work.txt'), 'precious\n')
+    git(wt, 'checkout', '-q', '--detach')
+    for (const r of [await core.review.commit(t.id, 'x'), await core.review.mergeIntoBase(t.id), await core.review.push(t.id), await core.review.rebase(t.id)]) {
+      expect(!r.ok && r.error.message).toMatch(/detached HEAD .* not on skein\/.*git switch skein\//)
+    }
+    git(wt, 'switch', '-q', t.branch!)
+    git(wt, 'switch', '-q', '-c', 'elsewhere')
+    const other = await core.review.commit(t.id, 'x')
+    expect(!other.ok && other.error.message).toMatch(/on elsewhere, not on the thread's branch/)
+    expect(readFileSync(join(wt, 'work.txt'), 'utf8')).toBe('precious\n')
+    git(wt, 'switch', '-q', t.branch!)
+
+    const bad = must(await core.threads.create({ repoId: repo.id, title: 'bad base', mode: 'worktree' }))
+    git(repo.path, 'branch', '-q', 'doomed')
+    const onDoomed = must(await core.threads.create({ repoId: repo.id, title: 'doomed', mode: 'worktree', baseRef: 'doomed' }))
+    git(repo.path, 'branch', '-q', '-D', 'doomed')
+    const missing = await core.review.changes(onDoomed.id, 'base')
+    expect(!missing.ok && missing.error).toMatchObject({ code: ErrorCode.BaseRefNotFound })
+    expect(!missing.ok && missing.error.message).toMatch(/"doomed" cannot be compared/)
+    expect(must(await core.review.changes(bad.id, 'uncommitted')).files).toEqual([])
+
+    rmSync(bad.worktreePath, { recursive: true, force: true })
+    for (const r of [await core.review.changes(bad.id, 'base'), await core.review.file(bad.id, { path: 'README.md', oldPath: null, scope: 'base', force: false }), await core.review.commit(bad.id, 'x')]) {
+      expect(!r.ok && r.error.message).toMatch(/is gone|has no worktree/)
+    }
+    await core.close()
   })
 })

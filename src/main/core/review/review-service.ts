@@ -109,11 +109,9 @@ export class ReviewService {
 
   /** Merges the thread's commits into its base branch without touching anyone's checkout; explains when it cannot. */
   async mergeIntoBase(threadId: string): Promise<Result<{ outcome: 'fast-forward' | 'merged' | 'up-to-date'; commit: string | null }>> {
-    const t = this.thread(threadId)
-    if (!t) return err(appError(ErrorCode.ThreadNotFound, `No thread with id ${threadId}.`))
-    if (t.mode !== 'worktree' || !t.branch || !existsSync(t.worktreePath)) {
-      return err(appError(ErrorCode.InvalidThreadState, `"${t.title}" has no worktree branch of its own to merge.`))
-    }
+    const own = await this.ownWorktree(threadId)
+    if (!own.ok) return own
+    const t = own.value
     const r = await mergeIntoBase(this.git, t.worktreePath, t.baseRef, `Merge ${t.branch} into ${t.baseRef} (Skein: ${t.title})`)
     switch (r.kind) {
       case 'fast-forward':
@@ -134,7 +132,7 @@ export class ReviewService {
 
   /** Stages every change in the thread's worktree and commits it. */
   async commit(threadId: string, message: string): Promise<Result<{ commit: string }>> {
-    const t = this.ownWorktree(threadId)
+    const t = await this.ownWorktree(threadId)
     if (!t.ok) return t
     const r = await commitAll(this.git, t.value.worktreePath, message)
     if (r.kind === 'committed') return ok({ commit: r.commit })
@@ -144,7 +142,7 @@ export class ReviewService {
 
   /** Throws away a file's uncommitted changes (the person confirmed it). */
   async revertFile(threadId: string, path: string): Promise<Result<{ outcome: 'reverted' | 'removed' }>> {
-    const t = this.ownWorktree(threadId)
+    const t = await this.ownWorktree(threadId)
     if (!t.ok) return t
     const p = await guardPath(t.value.worktreePath, path)
     if (!p.ok) return err(appError(ErrorCode.InvalidParams, `Cannot revert ${path}: ${p.reason}.`))
@@ -154,7 +152,7 @@ export class ReviewService {
 
   /** Pushes the thread's branch. */
   async push(threadId: string): Promise<Result<{ remote: string }>> {
-    const t = this.ownWorktree(threadId)
+    const t = await this.ownWorktree(threadId)
     if (!t.ok) return t
     const r = await pushBranch(this.git, t.value.worktreePath, t.value.branch!)
     if (r.kind === 'pushed') return ok({ remote: r.remote })
@@ -165,7 +163,7 @@ export class ReviewService {
 
   /** Rebases the thread's branch onto its base, in its own worktree; a conflict is aborted and reported. */
   async rebase(threadId: string): Promise<Result<{ outcome: 'rebased' | 'up-to-date' }>> {
-    const t = this.ownWorktree(threadId)
+    const t = await this.ownWorktree(threadId)
     if (!t.ok) return t
     const r = await rebaseOnto(this.git, t.value.worktreePath, t.value.baseRef)
     if (r.kind === 'rebased' || r.kind === 'up-to-date') return ok({ outcome: r.kind })
@@ -174,11 +172,18 @@ export class ReviewService {
     return err(appError(ErrorCode.GitFailed, `git rebase failed: ${r.detail}`))
   }
 
-  private ownWorktree(threadId: string): Result<Thread> {
+  private async ownWorktree(threadId: string): Promise<Result<Thread>> {
     const t = this.thread(threadId)
     if (!t) return err(appError(ErrorCode.ThreadNotFound, `No thread with id ${threadId}.`))
-    if (t.mode !== 'worktree' || !t.branch) return err(appError(ErrorCode.InvalidThreadState, `"${t.title}" runs in your own checkout; Skein only commits, reverts, pushes and rebases in a thread's own worktree.`))
+    if (t.mode !== 'worktree' || !t.branch) return err(appError(ErrorCode.InvalidThreadState, `"${t.title}" runs in your own checkout; Skein only commits, reverts, merges, pushes and rebases in a thread's own worktree.`))
     if (!existsSync(t.worktreePath)) return err(appError(ErrorCode.WorktreeMissing, `The worktree ${t.worktreePath} is gone. Restore the thread first.`))
+    // Someone (or the agent) may have switched the worktree away from the thread's branch.
+    const head = await this.git.exec(t.worktreePath, ['symbolic-ref', '--quiet', '--short', 'HEAD'])
+    if (head.exitCode !== 0) {
+      const sha = (await this.git.exec(t.worktreePath, ['rev-parse', '--short', 'HEAD'])).stdout.trim()
+      return err(appError(ErrorCode.InvalidThreadState, `The worktree is on a detached HEAD (${sha || 'no commit'}), not on ${t.branch}. Run \`git switch ${t.branch}\` in it (keeping any commits you want), then try again.`))
+    }
+    if (head.stdout.trim() !== t.branch) return err(appError(ErrorCode.InvalidThreadState, `The worktree is on ${head.stdout.trim()}, not on the thread's branch ${t.branch}. Run \`git switch ${t.branch}\` in it, then try again.`))
     return ok(t)
   }
 
