@@ -8,6 +8,7 @@ import './styles/components.css'
 import './styles/views.css'
 import './styles/terminal.css'
 import './styles/conversation.css'
+import './styles/changes.css'
 
 const root = document.getElementById('root')
 if (!root) throw new Error('Skein: #root is missing from index.html')

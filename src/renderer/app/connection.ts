@@ -4,6 +4,7 @@ import type { NotificationName, NotificationOf } from '../../shared/methods'
 import type { RpcClient } from '../../shared/rpc-client'
 import { connectToCore } from '../lib/rpc-client'
 import { notifyApproval, notifyIfNewlyUnread } from '../features/attention/os-notifications'
+import { forgetChanges, rewatchChanges, routeChanges } from '../features/changes/changes-sync'
 import { forgetTranscript, reloadTranscripts, routeDelta, routeItem } from '../features/conversation/conversation-sync'
 import { loadSettings } from '../features/settings/settings-store'
 import { useRepos } from '../features/repos/repos-store'
@@ -96,6 +97,7 @@ async function adopt(client: RpcClient): Promise<void> {
       disposeThreadSessions(threadId)
       useTerminals.getState().forgetThread(threadId)
       forgetTranscript(threadId)
+      forgetChanges(threadId)
     }),
     follow('item/started', ({ item }) => routeItem(item)),
     follow('item/delta', ({ threadId, itemId, delta }) => routeDelta(threadId, itemId, delta)),
@@ -109,6 +111,7 @@ async function adopt(client: RpcClient): Promise<void> {
       const p = raw as { ptyId?: unknown; data?: unknown } | null
       if (p && typeof p.ptyId === 'string' && typeof p.data === 'string') routePtyData(p.ptyId, p.data)
     }),
+    follow('review/changed', (changed) => routeChanges(changed)),
     follow('pty/updated', ({ pty }) => {
       useTerminals.getState().upsert(pty)
       updateSession(pty)
@@ -148,6 +151,7 @@ async function adopt(client: RpcClient): Promise<void> {
   for (const fn of queued) fn()
   void loadSettings()
   reloadTranscripts()
+  rewatchChanges()
   const selected = useNavigation.getState().selectedThreadId
   if (selected && !useThreads.getState().byId[selected]) useNavigation.getState().forgetThread(selected)
   // After a reconnect: terminal tab lists refresh, then terminals re-attach (replaying their scrollback).

@@ -1,6 +1,7 @@
 import { useEffect } from 'react'
 import { liveThreadOrder } from '../features/sidebar/sidebar-rows'
 import { focusThreadTerminal, newShellInSelectedThread } from '../features/terminal/terminal-actions'
+import { useThreadView } from '../features/thread-view/thread-view-store'
 import { currentSortedRepos, currentThreadGroups } from '../features/threads/derived'
 import { hasPrimaryModifier, isEditable } from '../ui/keyboard'
 import { useMenu } from '../ui/menu-store'
@@ -22,7 +23,7 @@ const inTerminal = (target: EventTarget | null): boolean => target instanceof El
 
 /**
  * App-wide shortcuts: new thread (⌘/Ctrl+N), dashboard (⌘/Ctrl+0), next/previous thread (Ctrl+Tab /
- * Ctrl+Shift+Tab, or Alt+↓ / Alt+↑), terminal (⌘/Ctrl+`) and new shell (⌘/Ctrl+Shift+`).
+ * Ctrl+Shift+Tab, or Alt+↓ / Alt+↑), terminal (⌘/Ctrl+`), new shell (⌘/Ctrl+Shift+`) and the Changes tab (⌘/Ctrl+Shift+D).
  * While a terminal has focus only the two terminal shortcuts (and ⌘ ones on macOS) apply: the rest belong to the shell.
  */
 export function useGlobalShortcuts(): void {
@@ -49,6 +50,11 @@ export function useGlobalShortcuts(): void {
       } else if (hasPrimaryModifier(e) && !e.shiftKey && key === 'n') {
         e.preventDefault()
         useDialogs.getState().open(currentSortedRepos().length > 0 ? { kind: 'new-thread' } : { kind: 'add-repo' })
+      } else if (hasPrimaryModifier(e) && e.shiftKey && e.code === 'KeyD') {
+        const { view, selectedThreadId } = useNavigation.getState()
+        if (view !== 'thread' || !selectedThreadId) return
+        e.preventDefault()
+        useThreadView.getState().setTab(selectedThreadId, 'changes')
       } else if (hasPrimaryModifier(e) && !e.shiftKey && (key === '0' || e.code === 'Digit0')) {
         e.preventDefault()
         useNavigation.getState().showDashboard()

@@ -1,6 +1,7 @@
 import type { ReactElement } from 'react'
 import type { Thread } from '../../../shared/models'
 import { isMac } from '../../ui/keyboard'
+import { ChangesBadge, LazyChangesTab } from '../changes/LazyChangesTab'
 import { ConversationTab } from '../conversation/ConversationTab'
 import { LazyTerminalPanel } from '../terminal/LazyTerminalPanel'
 import { OverviewTab } from './OverviewTab'
@@ -9,7 +10,7 @@ import { OverviewTab } from './OverviewTab'
  * Every tab a thread view can show. Later issues extend this union and the list below
  * ('changes', 'ci'); nothing else needs to change.
  */
-export type ThreadTabId = 'conversation' | 'overview' | 'terminal'
+export type ThreadTabId = 'conversation' | 'overview' | 'terminal' | 'changes'
 
 /** One tab of the thread view. */
 export interface ThreadTab {
@@ -21,13 +22,16 @@ export interface ThreadTab {
   Panel: (props: { thread: Thread }) => ReactElement
   /** Whether the tab applies to this thread (e.g. CI only for pushed branches); defaults to always. */
   available?: (thread: Thread) => boolean
+  /** A small count beside the label (e.g. changed files), if the tab has one. */
+  Badge?: (props: { thread: Thread }) => ReactElement | null
 }
 
 /** The tabs, in the order they appear. */
 export const threadTabs: readonly ThreadTab[] = [
   { id: 'conversation', label: 'Conversation', Panel: ConversationTab },
   { id: 'overview', label: 'Overview', Panel: OverviewTab },
-  { id: 'terminal', label: 'Terminal', keys: isMac ? 'Meta+`' : 'Control+`', Panel: LazyTerminalPanel }
+  { id: 'terminal', label: 'Terminal', keys: isMac ? 'Meta+`' : 'Control+`', Panel: LazyTerminalPanel },
+  { id: 'changes', label: 'Changes', keys: isMac ? 'Meta+Shift+D' : 'Control+Shift+D', Panel: LazyChangesTab, Badge: ChangesBadge }
 ]
 
 /** The tabs that apply to a thread. */

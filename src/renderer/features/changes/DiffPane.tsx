@@ -1,0 +1,212 @@
+import { useEffect, useRef, useState, type MutableRefObject, type ReactElement, type ReactNode } from 'react'
+import type { ChangedFile, ChangeScope, FileDiff, ReviewComment } from '../../../shared/review'
+import { errorMessage, request } from '../../app/rpc'
+import { Icon } from '../../ui/Icon'
+import { useChanges, type DiffLayout } from './changes-store'
+import { CommentCard } from './CommentCards'
+import { formatBytes, formatCount, splitPath, statusMark } from './file-format'
+import { linesLabel } from './hunks'
+import { MonacoDiffView, type DiffApi, type DiffStatus, type HunkRequest } from './MonacoDiffView'
+
+/** Props of the diff pane. */
+export interface DiffPaneProps {
+  threadId: string
+  file: ChangedFile
+  scope: ChangeScope
+  comments: readonly ReviewComment[]
+  apiRef: MutableRefObject<DiffApi | null>
+  /** Absent where files cannot be reverted (local threads). */
+  onRevertFile?: (file: ChangedFile) => void
+  onRevertHunk?: (file: ChangedFile, hunk: HunkRequest) => void
+}
+
+type Loaded = { diff: FileDiff; version: string } | null
+
+const noStatus: DiffStatus = { ready: false, changes: 0, current: -1, selection: null }
+
+function LayoutSwitch({ layout }: { layout: DiffLayout }): ReactElement {
+  const setLayout = useChanges((s) => s.setLayout)
+  return (
+    <div className="segmented" role="radiogroup" aria-label="Diff layout">
+      {(['side-by-side', 'inline'] as const).map((l) => (
+        <button key={l} type="button" role="radio" aria-checked={layout === l} className="segment" onClick={() => setLayout(l)}>
+          {l === 'side-by-side' ? 'Side by side' : 'Inline'}
+        </button>
+      ))}
+    </div>
+  )
+}
+
+/** A notice in place of the diff: binary, not UTF-8, too large, or a load error. */
+function Notice({ icon, title, children }: { icon: 'info' | 'alert'; title: string; children?: ReactNode }): ReactElement {
+  return (
+    <div className="diff-notice" role="status">
+      <Icon name={icon} size={22} />
+      <h3>{title}</h3>
+      {children}
+    </div>
+  )
+}
+
+const tooLargeWhy: Record<Extract<FileDiff, { kind: 'too-large' }>['reason'], string> = {
+  bytes: 'Both sides together are larger than the diff view shows by default.',
+  'long-line': 'It has a line too long to show comfortably.',
+  'many-lines': 'It changes more lines than the diff view shows by default.',
+  'hard-cap': 'It is too large to show here at all.'
+}
+
+/** The open file (keyed by path, so another file starts afresh): its header (path, counts, change navigation, layout, revert) and its diff or a notice. */
+export function DiffPane({ threadId, file, scope, comments, apiRef, onRevertFile, onRevertHunk }: DiffPaneProps): ReactElement {
+  const layout = useChanges((s) => s.layout)
+  const [loaded, setLoaded] = useState<Loaded>(null)
+  const [error, setError] = useState<string | null>(null)
+  const [force, setForce] = useState(false)
+  const [status, setStatus] = useState<DiffStatus>(noStatus)
+  const latest = useRef(0)
+
+  // Load both sides; again whenever the file's version changes (the old diff stays up meanwhile).
+  useEffect(() => {
+    const mine = ++latest.current
+    setError(null)
+    request('review/file', { threadId, path: file.path, oldPath: file.oldPath, scope, force }).then(
+      (diff) => {
+        if (latest.current === mine) setLoaded({ diff, version: file.version })
+      },
+      (e: unknown) => {
+        if (latest.current === mine) setError(errorMessage(e))
+      }
+    )
+  }, [threadId, file.path, file.oldPath, file.version, scope, force])
+
+  const { dir, name } = splitPath(file.path)
+  const mark = statusMark[file.status]
+  const outdated = comments.filter((c) => c.status === 'outdated')
+  const anchored = comments.filter((c) => c.status !== 'outdated')
+  const diff = loaded?.diff
+  const isText = diff?.kind === 'text'
+
+  return (
+    <section className="diff-pane" aria-label={`Diff of ${file.path}`}>
+      <header className="diff-header">
+        <span className={`file-status status-${file.status}`} title={mark.label}>
+          {mark.letter}
+        </span>
+        <h2 className="diff-title" title={file.oldPath ? `${file.oldPath} → ${file.path}` : file.path}>
+          {file.oldPath && <span className="file-old">{file.oldPath} →</span>}
+          <span className="file-dir">{dir}</span>
+          <span className="file-name">{name}</span>
+        </h2>
+        {!file.binary && (
+          <span className="file-counts">
+            <span className="count-add">+{formatCount(file.additions ?? 0)}</span>
+            <span className="count-del">−{formatCount(file.deletions ?? 0)}</span>
+          </span>
+        )}
+        <span className="spacer" />
+        {isText && (
+          <>
+            <div className="change-nav" role="group" aria-label="Changes in this file">
+              <span className="change-count" aria-live="polite">
+                {!status.ready ? 'Comparing…' : status.changes === 0 ? 'No changes' : status.current >= 0 ? `Change ${status.current + 1} of ${status.changes}` : `${status.changes} change${status.changes === 1 ? '' : 's'}`}
+              </span>
+              <button type="button" className="icon-btn" aria-label="Previous change" title="Previous change (Shift+N, Shift+F7)" disabled={!status.changes} onClick={() => apiRef.current?.step(-1)}>
+                <Icon name="arrowUp" size={13} />
+              </button>
+              <button type="button" className="icon-btn" aria-label="Next change" title="Next change (N, F7)" disabled={!status.changes} onClick={() => apiRef.current?.step(1)}>
+                <Icon name="arrowDown" size={13} />
+              </button>
+            </div>
+            {file.status !== 'deleted' && (
+              <button
+                type="button"
+                className="btn btn-small"
+                disabled={!status.selection}
+                title={status.selection ? 'Comment on the selected lines (C)' : 'Select lines on the right-hand side, or click the + beside a line'}
+                onClick={() => apiRef.current?.commentOnSelection()}
+              >
+                {status.selection ? `Comment on ${linesLabel(status.selection.start, status.selection.end)}` : 'Comment on selection'}
+              </button>
+            )}
+            <LayoutSwitch layout={layout} />
+          </>
+        )}
+        {onRevertFile && (
+          <button type="button" className="btn btn-small btn-danger-quiet" onClick={() => onRevertFile(file)}>
+            Revert file…
+          </button>
+        )}
+      </header>
+      {outdated.length > 0 && (
+        <div className="outdated-comments" role="region" aria-label="Outdated comments">
+          <div className="outdated-title">
+            <Icon name="alert" size={13} />
+            {outdated.length} outdated comment{outdated.length === 1 ? '' : 's'}: their lines have changed since
+          </div>
+          {outdated.map((c) => (
+            <CommentCard key={c.id} threadId={threadId} comment={c} showCode />
+          ))}
+        </div>
+      )}
+      <div className="diff-body">
+        {error ? (
+          <Notice icon="alert" title="Could not load this diff">
+            <p>{error}</p>
+          </Notice>
+        ) : !diff ? (
+          <div className="empty-state" aria-busy="true">
+            <div className="spinner" aria-hidden="true" />
+          </div>
+        ) : diff.kind === 'binary' ? (
+          <Notice icon="info" title="Binary file">
+            <p>
+              {file.status === 'added' ? `Added, ${formatBytes(diff.modifiedBytes)}.` : file.status === 'deleted' ? `Deleted, was ${formatBytes(diff.originalBytes)}.` : `${formatBytes(diff.originalBytes)} → ${formatBytes(diff.modifiedBytes)}.`}
+            </p>
+            <p className="muted">Skein does not show the contents of binary files.</p>
+          </Notice>
+        ) : diff.kind === 'not-utf8' ? (
+          <Notice icon="info" title="Not UTF-8; open it in your editor">
+            <p>
+              {diff.side === 'both' ? 'Neither side' : diff.side === 'original' ? 'The base side' : 'The file on disk'} is not valid UTF-8 text (Latin-1 or UTF-16, perhaps), so it is not shown rather than shown garbled.
+            </p>
+            <p className="muted">
+              {formatBytes(diff.originalBytes)} → {formatBytes(diff.modifiedBytes)}
+            </p>
+          </Notice>
+        ) : diff.kind === 'too-large' ? (
+          <Notice icon="info" title="This diff is large">
+            <p>{tooLargeWhy[diff.reason]}</p>
+            <dl className="notice-facts">
+              <dt>Size</dt>
+              <dd>{formatBytes(diff.bytes)}</dd>
+              <dt>Longest line</dt>
+              <dd>{formatCount(diff.longestLine)} characters</dd>
+              <dt>Changed lines</dt>
+              <dd>{formatCount(diff.changedLines)}</dd>
+            </dl>
+            {diff.canForce ? (
+              <button type="button" className="btn" onClick={() => setForce(true)}>
+                Open anyway
+              </button>
+            ) : (
+              <p className="muted">Open it in your editor instead.</p>
+            )}
+          </Notice>
+        ) : (
+          <MonacoDiffView
+            threadId={threadId}
+            path={file.path}
+            original={diff.original}
+            modified={diff.modified}
+            contentKey={`${loaded!.version}:${diff.version}`}
+            layout={layout}
+            comments={file.status === 'deleted' ? [] : anchored}
+            apiRef={apiRef}
+            onStatus={setStatus}
+            onRevertHunk={(hunk) => onRevertHunk?.(file, hunk)}
+            onError={setError}
+          />
+        )}
+      </div>
+    </section>
+  )
+}
