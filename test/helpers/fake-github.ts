@@ -1,0 +1,269 @@
+import { createHash } from 'node:crypto'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+/** A check run as the fake serves it (fields as in GitHub's check-runs API). */
+export interface FakeCheckRun {
+  id: number
+  name: string
+  status: string
+  conclusion: string | null
+  started_at?: string | null
+  completed_at?: string | null
+  /** The app's slug; `github-actions` jobs have logs. Default github-actions. */
+  app?: string
+  /** The job's log: text, or chunks produced on demand (for huge logs). */
+  log?: string | (() => Iterable<string>)
+}
+
+/** A commit status (one context). */
+export interface FakeCommitStatus {
+  context: string
+  state: string
+  description?: string | null
+  target_url?: string | null
+}
+
+/** One request the fake answered. */
+export interface FakeRequest {
+  method: string
+  path: string
+  status: number
+  ifNoneMatch: string | null
+  authorization: string | null
+}
+
+interface Commit {
+  checkRuns: FakeCheckRun[]
+  statuses: FakeCommitStatus[]
+}
+
+const iso = (ms: number) => new Date(ms).toISOString()
+
+/**
+ * A local GitHub REST API on 127.0.0.1 with the endpoints Skein reads: check runs (paginated with
+ * Link), combined status, repositories, and job logs (302 to a signed URL that refuses the token).
+ * It sends ETags and answers If-None-Match with 304, counts rate-limit use, and its states can be
+ * changed by a test at any time.
+ */
+export class FakeGithub {
+  /** Accepted bearer token. */
+  token = 'gh-test-token'
+  readonly requests: FakeRequest[] = []
+  /** Answer every API request with 403 (not a rate limit), as for a token without access. */
+  forbidden = false
+  /** Serve a body that is not JSON ('json') or JSON of the wrong shape ('shape'). */
+  malformed: 'json' | 'shape' | null = null
+  /** Rate-limit budget; requests answered 304 do not spend it. */
+  rate = { limit: 5000, remaining: 5000, reset: Math.floor(Date.now() / 1000) + 3600 }
+  /** When set, every API request gets 429 with this Retry-After (seconds). */
+  retryAfter: number | null = null
+  private readonly repos = new Map<string, Map<string, Commit>>()
+  private server!: Server
+  baseUrl = ''
+
+  /** Starts the fake on a free port. */
+  static async start(): Promise<FakeGithub> {
+    const f = new FakeGithub()
+    f.server = createServer((req, res) => f.handle(req, res))
+    await new Promise<void>((resolve) => f.server.listen(0, '127.0.0.1', resolve))
+    f.baseUrl = `http://127.0.0.1:${(f.server.address() as AddressInfo).port}`
+    return f
+  }
+
+  /** Creates a repository (empty). */
+  addRepo(fullName: string): void {
+    if (!this.repos.has(fullName)) this.repos.set(fullName, new Map())
+  }
+
+  /** Adds or replaces (by id) a check run on a commit. */
+  setCheckRun(fullName: string, sha: string, run: FakeCheckRun): void {
+    const c = this.commit(fullName, sha)
+    c.checkRuns = [...c.checkRuns.filter((r) => r.id !== run.id), run].sort((a, b) => a.id - b.id)
+  }
+
+  /** Adds or replaces (by context) a commit status. */
+  setStatus(fullName: string, sha: string, status: FakeCommitStatus): void {
+    const c = this.commit(fullName, sha)
+    c.statuses = [...c.statuses.filter((s) => s.context !== status.context), status]
+  }
+
+  /** Makes a commit known with no checks yet. */
+  commit(fullName: string, sha: string): Commit {
+    this.addRepo(fullName)
+    const commits = this.repos.get(fullName)!
+    let c = commits.get(sha)
+    if (!c) commits.set(sha, (c = { checkRuns: [], statuses: [] }))
+    return c
+  }
+
+  /** Requests whose path starts with `prefix`. */
+  count(prefix = '/'): { all: number; notModified: number } {
+    const hits = this.requests.filter((r) => r.path.startsWith(prefix))
+    return { all: hits.length, notModified: hits.filter((r) => r.status === 304).length }
+  }
+
+  /** Stops the server. */
+  async close(): Promise<void> {
+    this.server.closeAllConnections()
+    await new Promise<void>((resolve) => this.server.close(() => resolve()))
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? '/', this.baseUrl)
+    const record = (status: number) =>
+      this.requests.push({ method: req.method ?? 'GET', path: url.pathname + url.search, status, ifNoneMatch: (req.headers['if-none-match'] as string) ?? null, authorization: req.headers.authorization ?? null })
+    const send = (status: number, body: string, headers: Record<string, string> = {}) => {
+      record(status)
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers })
+      res.end(body)
+    }
+
+    // The signed log URL: like GitHub's blob storage, it must not be sent the API token.
+    const blob = /^\/_blob\/(.+)\/(\d+)$/.exec(url.pathname)
+    if (blob) {
+      if (req.headers.authorization) return send(400, '<Error>Authorization header not allowed with a signed URL</Error>', { 'content-type': 'application/xml' })
+      const run = this.findRun(decodeURIComponent(blob[1]!), Number(blob[2]))
+      if (!run?.log) return send(404, '<Error>BlobNotFound</Error>', { 'content-type': 'application/xml' })
+      record(200)
+      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' })
+      if (typeof run.log === 'string') return void res.end(run.log)
+      return this.pipe(run.log(), res)
+    }
+
+    if (req.headers.accept !== 'application/vnd.github+json' || req.headers['x-github-api-version'] !== '2022-11-28') {
+      return send(415, JSON.stringify({ message: 'Send Accept: application/vnd.github+json and X-GitHub-Api-Version' }))
+    }
+    if (req.headers.authorization !== `Bearer ${this.token}`) {
+      return send(401, JSON.stringify({ message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' }))
+    }
+    const limitHeaders = () => ({
+      'x-ratelimit-limit': String(this.rate.limit),
+      'x-ratelimit-remaining': String(this.rate.remaining),
+      'x-ratelimit-reset': String(this.rate.reset),
+      'x-ratelimit-used': String(this.rate.limit - this.rate.remaining),
+      'x-ratelimit-resource': 'core'
+    })
+    if (this.retryAfter !== null) return send(429, JSON.stringify({ message: 'You have exceeded a secondary rate limit.' }), { ...limitHeaders(), 'retry-after': String(this.retryAfter) })
+    if (this.rate.remaining <= 0) {
+      return send(403, JSON.stringify({ message: 'API rate limit exceeded for user ID 1.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api' }), limitHeaders())
+    }
+    if (this.forbidden) return send(403, JSON.stringify({ message: 'Resource not accessible by personal access token', status: '403' }), limitHeaders())
+
+    const json = (body: unknown, extra: Record<string, string> = {}) => {
+      const text = this.malformed === 'json' ? '{"total_count": 1, "check_runs": [' : JSON.stringify(this.malformed === 'shape' ? { total_count: 'many', check_runs: {} } : body)
+      const etag = `W/"${createHash('sha1').update(text).digest('hex')}"`
+      if (req.headers['if-none-match'] === etag) return send(304, '', { ...limitHeaders(), etag })
+      this.rate.remaining--
+      send(200, text, { ...limitHeaders(), etag, ...extra })
+    }
+    const notFound = () => {
+      this.rate.remaining--
+      send(404, JSON.stringify({ message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' }), limitHeaders())
+    }
+
+    const m = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(url.pathname)
+    if (!m) return notFound()
+    const fullName = `${decodeURIComponent(m[1]!)}/${decodeURIComponent(m[2]!)}`
+    const commits = this.repos.get(fullName)
+    if (!commits) return notFound()
+    const rest = m[3] ?? ''
+    if (rest === '') return json({ id: 1, name: m[2], full_name: fullName, private: true, default_branch: 'main' })
+
+    const logs = /^\/actions\/jobs\/(\d+)\/logs$/.exec(rest)
+    if (logs) {
+      const run = this.findRun(fullName, Number(logs[1]))
+      if (!run || (run.app ?? 'github-actions') !== 'github-actions') return notFound()
+      this.rate.remaining--
+      return send(302, '', { ...limitHeaders(), location: `${this.baseUrl}/_blob/${encodeURIComponent(fullName)}/${run.id}?sv=2021&sig=signed` })
+    }
+
+    const ref = /^\/commits\/([^/]+)\/(check-runs|status)$/.exec(rest)
+    if (!ref) return notFound()
+    const sha = decodeURIComponent(ref[1]!)
+    const commit = commits.get(sha)
+    if (!commit) {
+      this.rate.remaining--
+      return send(422, JSON.stringify({ message: `No commit found for SHA: ${sha}`, documentation_url: 'https://docs.github.com/rest/checks/runs', status: '422' }), limitHeaders())
+    }
+    if (ref[2] === 'status') {
+      const states = commit.statuses.map((s) => s.state)
+      const state = states.some((s) => s === 'failure' || s === 'error') ? 'failure' : states.some((s) => s === 'pending') || states.length === 0 ? 'pending' : 'success'
+      return json({
+        state,
+        sha,
+        total_count: commit.statuses.length,
+        statuses: commit.statuses.map((s, i) => ({
+          url: `${this.baseUrl}/repos/${fullName}/statuses/${sha}`,
+          id: i + 1,
+          node_id: `SC_${i}`,
+          state: s.state,
+          description: s.description ?? null,
+          target_url: s.target_url ?? null,
+          context: s.context,
+          created_at: iso(Date.now() - 60_000),
+          updated_at: iso(Date.now())
+        })),
+        repository: { id: 1, full_name: fullName },
+        commit_url: `${this.baseUrl}/repos/${fullName}/commits/${sha}`,
+        url: `${this.baseUrl}/repos/${fullName}/commits/${sha}/status`
+      })
+    }
+    const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 30))
+    const page = Math.max(1, Number(url.searchParams.get('page') ?? 1))
+    const runs = commit.checkRuns
+    const last = Math.max(1, Math.ceil(runs.length / perPage))
+    const pageUrl = (p: number) => {
+      const u = new URL(url)
+      u.searchParams.set('page', String(p))
+      return u.toString()
+    }
+    const links = [page < last ? `<${pageUrl(page + 1)}>; rel="next"` : null, page < last ? `<${pageUrl(last)}>; rel="last"` : null, page > 1 ? `<${pageUrl(1)}>; rel="first"` : null, page > 1 ? `<${pageUrl(page - 1)}>; rel="prev"` : null].filter(Boolean)
+    json(
+      {
+        total_count: runs.length,
+        check_runs: runs.slice((page - 1) * perPage, page * perPage).map((r) => ({
+          id: r.id,
+          head_sha: sha,
+          node_id: `CR_${r.id}`,
+          external_id: '',
+          url: `${this.baseUrl}/repos/${fullName}/check-runs/${r.id}`,
+          html_url: `https://github.com/${fullName}/actions/runs/1/job/${r.id}`,
+          details_url: `https://github.com/${fullName}/actions/runs/1/job/${r.id}`,
+          status: r.status,
+          conclusion: r.conclusion,
+          started_at: r.started_at ?? null,
+          completed_at: r.completed_at ?? null,
+          output: { title: null, summary: null, text: null, annotations_count: 0, annotations_url: `${this.baseUrl}/repos/${fullName}/check-runs/${r.id}/annotations` },
+          name: r.name,
+          check_suite: { id: 5 },
+          app: { id: 15368, slug: r.app ?? 'github-actions', name: 'GitHub Actions' },
+          pull_requests: []
+        }))
+      },
+      links.length ? { link: links.join(', ') } : {}
+    )
+  }
+
+  private findRun(fullName: string, id: number): FakeCheckRun | undefined {
+    for (const c of this.repos.get(fullName)?.values() ?? []) {
+      const r = c.checkRuns.find((x) => x.id === id)
+      if (r) return r
+    }
+    return undefined
+  }
+
+  // Writes chunks with backpressure, so a huge log never sits in memory at once.
+  private pipe(chunks: Iterable<string>, res: ServerResponse): void {
+    const it = chunks[Symbol.iterator]()
+    const write = () => {
+      for (;;) {
+        const n = it.next()
+        if (n.done) return void res.end()
+        if (!res.write(n.value)) return void res.once('drain', write)
+      }
+    }
+    res.on('error', () => undefined)
+    write()
+  }
+}
