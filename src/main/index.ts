@@ -93,6 +93,14 @@ if (!app.requestSingleInstanceLock()) {
       return
     }
     window = createWindow(core)
+    // `skein open` / `skein new` ask for a thread: the page selects it, the shell raises the window.
+    core.bus.subscribe((name) => {
+      if (name !== 'app/focus') return
+      if (!window || window.isDestroyed()) window = createWindow(core!)
+      if (window.isMinimized()) window.restore()
+      window.show()
+      window.focus()
+    })
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0 && core) window = createWindow(core)
     })

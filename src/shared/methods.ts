@@ -12,13 +12,21 @@ const size = (what: string) => z.number().int(`${what} must be a whole number`).
 /** Every request method: its params and result schemas. The core validates params against these. */
 export const methods = {
   'core/hello': {
-    params: z.object({}).default({}),
+    /** A window (app or browser) says 'ui', so the core knows whether anyone can be shown a thread. */
+    params: z.object({ client: z.enum(['ui', 'cli']).optional() }).default({}),
     result: z.object({
       version: z.string(),
       home: z.string(),
       platform: z.string(),
-      capabilities: z.object({ pickFolder: z.boolean() })
+      capabilities: z.object({ pickFolder: z.boolean() }),
+      /** The browser-mode address with its token, when this core serves one. */
+      webUrl: z.string().nullable()
     })
+  },
+  /** Brings a thread (or repository) to the front in every open window; says how many windows there are. */
+  'app/focus': {
+    params: z.object({ threadId: z.string().min(1).optional(), repoId: z.string().min(1).optional() }),
+    result: z.object({ windows: z.number() })
   },
   'dialog/pickFolder': {
     params: z.object({ title: z.string().optional() }).default({}),
@@ -185,6 +193,8 @@ export const methods = {
 /** Every notification the core pushes: its params schema. */
 export const notifications = {
   'repo/updated': z.object({ repo: Repo }),
+  /** Show this thread or repository (from `skein open`, `skein new`, `skein handoff`). */
+  'app/focus': z.object({ threadId: z.string().nullable(), repoId: z.string().nullable() }),
   'repo/removed': z.object({ repoId: z.string() }),
   'thread/updated': z.object({ thread: Thread }),
   'thread/removed': z.object({ threadId: z.string(), repoId: z.string() }),

@@ -49,6 +49,8 @@ export interface Core extends Disposable {
   readonly agent: AgentService
   readonly review: ReviewService
   readonly reviewWatch: ChangeWatchService
+  /** Records the browser-mode address (with token) so `skein` can print links to threads. */
+  setWebUrl(url: string | null): void
   readonly profiles: ProfileService
   /** Serves one client over any transport. */
   connect(transport: MessageTransport): Disposable
@@ -107,7 +109,8 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     sendToAgent: (threadId, text) => agent.steer(threadId, text)
   })
   const reviewWatch = new ChangeWatchService(git, (id) => threadStore.get(id), (id, scope) => review.changes(id, scope))
-  registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, ptys, profiles, agent, review, reviewWatch, host: options.host ?? {} })
+  let webUrl: string | null = null
+  registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, ptys, profiles, agent, review, reviewWatch, host: options.host ?? {}, webUrl: () => webUrl, bus })
   await threads.reconcileOnStart()
 
   let socketServer: Server | null = null
@@ -140,6 +143,9 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     agent,
     review,
     reviewWatch,
+    setWebUrl: (url) => {
+      webUrl = url
+    },
     connect: (t) => rpc.connect(t),
     close,
     dispose: () => void close()

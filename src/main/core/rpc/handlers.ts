@@ -7,6 +7,9 @@ import type { RepoService } from '../repos/repo-service'
 import type { ChangeWatchService } from '../review/change-watch'
 import type { ReviewService } from '../review/review-service'
 import type { ThreadService } from '../threads/thread-service'
+import type { NotificationBus } from '../notification-bus'
+import { appError, ErrorCode } from '../../../shared/errors'
+import { err } from '../../../shared/result'
 import type { RpcServer } from './rpc-server'
 
 /** What the process hosting the core can do beyond the core itself (Electron adds a folder picker). */
@@ -28,6 +31,9 @@ export interface HandlerDeps {
   review: ReviewService
   reviewWatch: ChangeWatchService
   host: CoreHost
+  /** The browser-mode address, once a server listens. */
+  webUrl: () => string | null
+  bus: NotificationBus
 }
 
 const done = <E>(r: { ok: true } | { ok: false; error: E }) => (r.ok ? ok({ ok: true as const }) : r)
@@ -35,9 +41,27 @@ const done = <E>(r: { ok: true } | { ok: false; error: E }) => (r.ok ? ok({ ok: 
 /** Wires every protocol method to its service. */
 export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
   const viewerHooked = new Set<string>()
-  rpc.handle('core/hello', () =>
-    ok({ version: d.version, home: d.home, platform: process.platform, capabilities: { pickFolder: Boolean(d.host.pickFolder) } })
-  )
+  const windows = new Set<string>()
+  rpc.handle('core/hello', (p, c) => {
+    if (p.client === 'ui' && !windows.has(c.id)) {
+      windows.add(c.id)
+      c.onClose(() => windows.delete(c.id))
+    }
+    return ok({ version: d.version, home: d.home, platform: process.platform, capabilities: { pickFolder: Boolean(d.host.pickFolder) }, webUrl: d.webUrl() })
+  })
+  rpc.handle('app/focus', async (p) => {
+    if (p.threadId) {
+      const t = await d.threads.get(p.threadId)
+      if (!t.ok) return t
+      d.bus.publish('app/focus', { threadId: t.value.id, repoId: t.value.repoId })
+    } else if (p.repoId) {
+      if (!d.repos.list().some((r) => r.id === p.repoId)) return err(appError(ErrorCode.RepoNotFound, `No repository with id ${p.repoId}.`))
+      d.bus.publish('app/focus', { threadId: null, repoId: p.repoId })
+    } else {
+      d.bus.publish('app/focus', { threadId: null, repoId: null })
+    }
+    return ok({ windows: windows.size })
+  })
   const pickFolder = d.host.pickFolder
   if (pickFolder) rpc.handle('dialog/pickFolder', async (p) => ok({ path: await pickFolder(p.title) }))
   else rpc.markUnavailable('dialog/pickFolder', 'the native folder picker exists only in the desktop app; type the path instead')

@@ -51,6 +51,7 @@ export async function runServe(o: ServeOptions): Promise<void> {
     process.exitCode = 1
     return
   }
+  core.setWebUrl(server.url)
   if (o.host && !['127.0.0.1', 'localhost', '::1'].includes(o.host)) {
     process.stderr.write(`Warning: listening on ${o.host}; anyone on that network who has the token can control Skein.\n`)
   }
