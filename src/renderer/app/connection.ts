@@ -6,6 +6,7 @@ import { connectToCore } from '../lib/rpc-client'
 import { notifyApproval, notifyIfNewlyUnread } from '../features/attention/os-notifications'
 import { forgetChanges, rewatchChanges, routeChanges } from '../features/changes/changes-sync'
 import { forgetTranscript, reloadTranscripts, routeDelta, routeItem } from '../features/conversation/conversation-sync'
+import { useDashboard } from '../features/dashboard/dashboard-store'
 import { loadSettings } from '../features/settings/settings-store'
 import { useRepos } from '../features/repos/repos-store'
 import { loadPtys } from '../features/terminal/terminal-actions'
@@ -112,6 +113,15 @@ async function adopt(client: RpcClient): Promise<void> {
       if (p && typeof p.ptyId === 'string' && typeof p.data === 'string') routePtyData(p.ptyId, p.data)
     }),
     follow('review/changed', (changed) => routeChanges(changed)),
+    // `skein open`, `skein new` and `skein handoff` ask every window to show a thread or repository.
+    follow('app/focus', ({ threadId, repoId }) => {
+      if (threadId && useThreads.getState().byId[threadId]) useNavigation.getState().selectThread(threadId)
+      else if (repoId) {
+        useDashboard.getState().setRepo(repoId)
+        useNavigation.getState().showDashboard()
+      }
+      window.focus()
+    }),
     follow('pty/updated', ({ pty }) => {
       useTerminals.getState().upsert(pty)
       updateSession(pty)
@@ -140,7 +150,7 @@ async function adopt(client: RpcClient): Promise<void> {
   })
   setRpcClient(client)
   const [hello, repos, threads] = await Promise.all([
-    client.request('core/hello', {}),
+    client.request('core/hello', { client: 'ui' }),
     client.request('repo/list', {}),
     client.request('thread/list', { includeArchived: true })
   ])

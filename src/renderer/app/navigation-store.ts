@@ -32,7 +32,8 @@ function writeSelected(threadId: string | null): void {
   }
 }
 
-const initial = readSelected()
+// A link from `skein new` / `skein open` (…/?token=…&thread=<id>) wins over the remembered thread.
+const initial = new URLSearchParams(location.search).get('thread') || readSelected()
 
 /** Which thread is selected and whether the main area shows it or the dashboard. */
 export const useNavigation = create<NavigationState>()((set, get) => ({
