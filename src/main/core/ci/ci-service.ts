@@ -12,7 +12,7 @@ import { resolveCiTarget } from './ci-target'
 import { systemClock, type Clock } from './clock'
 import { checkFromLocalRun, formatFailureMessage } from './failure-message'
 import { LocalChecks } from './local-checks'
-import { AGENT_EXCERPT, excerptLogs, type ExcerptOptions, type LogExcerpt } from './log-excerpt'
+import { AGENT_EXCERPT, excerptLogs, type ExcerptOptions, type LogExcerpt, type LogSource } from './log-excerpt'
 import type { ProviderFactory } from './provider-factory'
 
 /** What the CI service needs to know about a thread. */
@@ -331,7 +331,7 @@ export class CiService {
     const cached = this.logs.get(key)
     if (cached) return ok(cached)
     if (!check.hasLog) return err(appError(ErrorCode.InvalidThreadState, `"${check.name}" has no log Skein can fetch${check.url ? `; see ${check.url}` : ''}.`))
-    let source: AsyncIterable<Uint8Array | string>
+    let source: LogSource
     if (check.provider === 'local') {
       source = createReadStream(this.local.get(check.id.slice('local:'.length))!.logPath)
     } else {

@@ -26,6 +26,9 @@ export interface LogExcerpt {
   truncated: boolean
 }
 
+/** A log as chunks of bytes or text: a Readable, a fetch body, a generator, or an array. */
+export type LogSource = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>
+
 /** Defaults for an excerpt sent to an agent: about 8 KB around the first error and 8 KB of tail. */
 export const AGENT_EXCERPT: Required<ExcerptOptions> = { beforeLines: 10, afterLines: 40, tailLines: 60, errorBytes: 8 * 1024, tailBytes: 8 * 1024, maxLineChars: 2000 }
 
@@ -201,12 +204,12 @@ class Excerpter {
  * needs: the lines around the first error and the tail, each within its budget. Memory stays
  * bounded by the budgets, whatever the log's size.
  */
-export async function excerptLog(source: AsyncIterable<Uint8Array | string>, options: ExcerptOptions = {}): Promise<LogExcerpt> {
+export async function excerptLog(source: LogSource, options: ExcerptOptions = {}): Promise<LogExcerpt> {
   return (await excerptLogs(source, [options]))[0]!
 }
 
 /** Several excerpts of one stream in a single pass, e.g. one for the log view and one for the agent. */
-export async function excerptLogs(source: AsyncIterable<Uint8Array | string>, optionsList: readonly ExcerptOptions[]): Promise<LogExcerpt[]> {
+export async function excerptLogs(source: LogSource, optionsList: readonly ExcerptOptions[]): Promise<LogExcerpt[]> {
   const all = optionsList.map((o) => new Excerpter(o))
   const push = all.length === 1 ? (line: string, length?: number) => all[0]!.push(line, length) : (line: string, length?: number) => all.forEach((e) => e.push(line, length))
   const maxLine = Math.max(...optionsList.map((o) => o.maxLineChars ?? AGENT_EXCERPT.maxLineChars))
