@@ -177,20 +177,35 @@ describe('CI service', () => {
     expect(!unknown.ok && unknown.error.message).toMatch(/not among this thread's checks/)
   })
 
-  it('does not poll a branch that was never pushed, and starts when Skein pushes it', async () => {
+  it('sends no request for a branch that was never pushed, and notices a push from a terminal', async () => {
     const w = world({ push: false })
     const before = gh.requests.length
     w.ci.watch('t1')
     await w.ci.whenIdle()
     expect(w.ci.status('t1').problem).toMatchObject({ kind: 'not-pushed', message: expect.stringContaining('skein/t1') })
-    expect(w.clock.pending).toBe(0)
+    // Only a local look with git, once a minute.
+    expect(await w.tick()).toBe(60_000)
+    expect(await w.tick()).toBe(60_000)
     expect(gh.requests.length).toBe(before)
 
+    git(w.repo, 'push', '-q', '-u', 'origin', 'skein/t1')
+    gh.setCheckRun(w.name, w.sha, run(1, 'build', 'queued', null))
+    await w.tick()
+    expect(w.ci.status('t1')).toMatchObject({ problem: null, overall: 'pending', commit: w.sha })
+    expect(gh.requests.length).toBeGreaterThan(before)
+    expect(w.nextDelay()).toBe(10_000)
+  })
+
+  it('polls at once when Skein pushes', async () => {
+    const w = world({ push: false })
+    w.ci.watch('t1')
+    await w.ci.whenIdle()
     git(w.repo, 'push', '-q', '-u', 'origin', 'skein/t1')
     gh.setCheckRun(w.name, w.sha, run(1, 'build', 'queued', null))
     const s = must(await w.ci.pushed('t1'))
     expect(s).toMatchObject({ problem: null, overall: 'pending', commit: w.sha })
     expect(w.clock.pending).toBe(1)
+    expect(w.nextDelay()).toBe(10_000)
   })
 
   it('never polls an archived thread', async () => {

@@ -12,6 +12,8 @@ export interface ScheduleOptions {
   hiddenMinMs?: number
   /** Wait this long past a rate limit's reset time, for clock skew. */
   rateLimitMarginMs?: number
+  /** How often to look (locally, with git; no request) whether a branch was pushed outside Skein. */
+  unpushedCheckMs?: number
 }
 
 /** What one poll saw. */
@@ -27,7 +29,7 @@ export interface PollObservation {
 }
 
 /** The default intervals: 10 s, doubling to 5 min. */
-export const DEFAULT_SCHEDULE: Required<ScheduleOptions> = { minMs: 10_000, maxMs: 300_000, factor: 2, hiddenMinMs: 60_000, rateLimitMarginMs: 1000 }
+export const DEFAULT_SCHEDULE: Required<ScheduleOptions> = { minMs: 10_000, maxMs: 300_000, factor: 2, hiddenMinMs: 60_000, rateLimitMarginMs: 1000, unpushedCheckMs: 60_000 }
 
 /**
  * When to poll a thread's CI next. While checks are queued or running (or have not appeared yet)
@@ -59,6 +61,11 @@ export class PollSchedule {
     if (!o.visible) delay = Math.max(delay, this.o.hiddenMinMs)
     if (o.rateLimitedUntil !== null && o.rateLimitedUntil > now) delay = Math.max(delay, o.rateLimitedUntil - now + this.o.rateLimitMarginMs)
     return delay
+  }
+
+  /** The delay before looking again whether an unpushed branch has been pushed. */
+  get unpushedCheckMs(): number {
+    return this.o.unpushedCheckMs
   }
 
   /** Starts over from the shortest interval (Skein just pushed, or a person asked). */

@@ -4,7 +4,7 @@ import { appError, ErrorCode, type AppError } from '../../../shared/errors'
 import { err, ok, type Result } from '../../../shared/result'
 import type { GitRunner } from '../git/git-runner'
 import type { Logger } from '../logger'
-import { PollSchedule, type ScheduleOptions } from './backoff'
+import { PollSchedule, shouldPoll, type ScheduleOptions } from './backoff'
 import { overallState } from './check-states'
 import { suggestChecks } from './check-suggestions'
 import { pushedCommit } from './ci-git'
@@ -287,13 +287,17 @@ export class CiService {
     const rateLimitedUntil = problem?.kind === 'rate-limited' ? (problem.until ?? null) : null
     e.status = { ...e.status, provider, commit, problem, rateLimitedUntil }
     const status = this.publish(threadId, quiet)
-    // Without a pushed branch on a known provider there is nothing to poll until a push or a refresh.
-    if (commit && provider) {
-      const delay = e.schedule.next({ checks: remote, changed, rateLimitedUntil, visible: this.deps.isVisible?.(threadId) ?? true }, this.clock.now())
+    const again = (delay: number) => {
       e.timer = this.clock.setTimeout(() => {
         e.timer = null
         void this.poll(threadId)
       }, delay)
+    }
+    if (shouldPoll({ archived: t.archived, pushed: commit !== null, hasProvider: provider !== null })) {
+      again(e.schedule.next({ checks: remote, changed, rateLimitedUntil, visible: this.deps.isVisible?.(threadId) ?? true }, this.clock.now()))
+    } else if (provider && t.branch) {
+      // An agent may push from its own terminal: look again with git now and then, sending no request.
+      again(e.schedule.unpushedCheckMs)
     }
     return status
   }
