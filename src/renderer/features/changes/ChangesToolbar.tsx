@@ -47,7 +47,7 @@ export function ChangesToolbar({ thread, scope, set, onScope, onCommit }: Change
   return (
     <div className="changes-toolbar">
       <div className="segmented" role="radiogroup" aria-label="Compare">
-        <button type="button" role="radio" aria-checked={scope === 'base'} className="segment" title={`Everything the thread changed since it branched from ${thread.baseRef}`} onClick={() => onScope('base')}>
+        <button type="button" role="radio" aria-checked={scope === 'base'} aria-label={`Since ${thread.baseRef}`} className="segment" title={`Everything the thread changed since it branched from ${thread.baseRef}`} onClick={() => onScope('base')}>
           Since <code>{thread.baseRef}</code>
         </button>
         <button type="button" role="radio" aria-checked={scope === 'uncommitted'} className="segment" title="Only what is not committed yet" onClick={() => onScope('uncommitted')}>

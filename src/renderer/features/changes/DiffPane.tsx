@@ -24,15 +24,25 @@ type Loaded = { diff: FileDiff; version: string } | null
 
 const noStatus: DiffStatus = { ready: false, changes: 0, current: -1, selection: null }
 
+const layoutIcons: Record<DiffLayout, string> = {
+  'side-by-side': 'M2.5 3h11v10h-11zM8 3v10',
+  inline: 'M2.5 3h11v10h-11zM5 6.5h6M5 9.5h6'
+}
+
 function LayoutSwitch({ layout }: { layout: DiffLayout }): ReactElement {
   const setLayout = useChanges((s) => s.setLayout)
   return (
-    <div className="segmented" role="radiogroup" aria-label="Diff layout">
-      {(['side-by-side', 'inline'] as const).map((l) => (
-        <button key={l} type="button" role="radio" aria-checked={layout === l} className="segment" onClick={() => setLayout(l)}>
-          {l === 'side-by-side' ? 'Side by side' : 'Inline'}
-        </button>
-      ))}
+    <div className="segmented layout-switch" role="radiogroup" aria-label="Diff layout">
+      {(['side-by-side', 'inline'] as const).map((l) => {
+        const label = l === 'side-by-side' ? 'Side by side' : 'Inline'
+        return (
+          <button key={l} type="button" role="radio" aria-checked={layout === l} aria-label={label} title={label} className="segment" onClick={() => setLayout(l)}>
+            <svg width="14" height="14" viewBox="0 0 16 16" fill="none" stroke="currentColor" strokeWidth="1.3" strokeLinejoin="round" aria-hidden="true">
+              <path d={layoutIcons[l]} />
+            </svg>
+          </button>
+        )
+      })}
     </div>
   )
 }
@@ -116,22 +126,16 @@ export function DiffPane({ threadId, file, scope, comments, apiRef, onRevertFile
                 <Icon name="arrowDown" size={13} />
               </button>
             </div>
-            {file.status !== 'deleted' && (
-              <button
-                type="button"
-                className="btn btn-small"
-                disabled={!status.selection}
-                title={status.selection ? 'Comment on the selected lines (C)' : 'Select lines on the right-hand side, or click the + beside a line'}
-                onClick={() => apiRef.current?.commentOnSelection()}
-              >
-                {status.selection ? `Comment on ${linesLabel(status.selection.start, status.selection.end)}` : 'Comment on selection'}
+            {status.selection && file.status !== 'deleted' && (
+              <button type="button" className="btn btn-small" title="Comment on the selected lines (C)" onClick={() => apiRef.current?.commentOnSelection()}>
+                Comment on {linesLabel(status.selection.start, status.selection.end)}
               </button>
             )}
             <LayoutSwitch layout={layout} />
           </>
         )}
         {onRevertFile && (
-          <button type="button" className="btn btn-small btn-danger-quiet" onClick={() => onRevertFile(file)}>
+          <button type="button" className="btn btn-small btn-danger-quiet" title="Throw away this file's changes" onClick={() => onRevertFile(file)}>
             Revert file…
           </button>
         )}
@@ -147,7 +151,7 @@ export function DiffPane({ threadId, file, scope, comments, apiRef, onRevertFile
           ))}
         </div>
       )}
-      <div className="diff-body">
+      <div className="diff-pane-body">
         {error ? (
           <Notice icon="alert" title="Could not load this diff">
             <p>{error}</p>
