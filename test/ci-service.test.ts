@@ -232,6 +232,7 @@ describe('CI service', () => {
       const s = w.ci.status('t1')
       expect(s.problem).toMatchObject({ kind: 'rate-limited', until: reset * 1000 })
       expect(s.rateLimitedUntil).toBe(reset * 1000)
+      expect(w.notified.at(-1)).toMatchObject({ problem: { kind: 'rate-limited' }, rateLimitedUntil: reset * 1000 })
       expect(s.checks.map((c) => c.name)).toEqual(['build'])
       expect(s.overall).toBe('running')
       expect(w.nextDelay()).toBe(reset * 1000 - w.clock.now() + 1000)
@@ -275,10 +276,13 @@ describe('CI service', () => {
     w.ci.watch('t1')
     await w.ci.whenIdle()
     w.thread.override = { provider: 'github', baseUrl: `http://127.0.0.1:${await closedPort()}` }
+    const notices = w.notified.length
     await w.tick()
     const s = w.ci.status('t1')
     expect(s.problem?.kind).toBe('unreachable')
     expect(s.checks.map((c) => c.name)).toEqual(['build'])
+    expect(w.notified.length).toBe(notices + 1)
+    expect(w.notified.at(-1)!.problem?.kind).toBe('unreachable')
   })
 
   it('runs local checks into the status, signals their failure and writes the agent message', async () => {

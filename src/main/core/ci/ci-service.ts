@@ -61,7 +61,6 @@ interface Entry {
   timer: unknown
   running: Promise<CiStatus> | null
   rerun: Promise<CiStatus> | null
-  observed: boolean
   /** Whether a failure from now on is news; the first look after Skein starts only sets the scene. */
   baseline: boolean
 }
@@ -108,10 +107,10 @@ export class CiService {
     return this.entries.get(threadId)?.status ?? this.emptyStatus(threadId)
   }
 
-  /** Starts watching a thread (a poll right away, then on schedule) and returns what is known now. */
+  /** Starts watching a thread (a poll right away unless one is already scheduled) and returns what is known now. */
   watch(threadId: string): CiStatus {
     const e = this.entry(threadId)
-    if (!e.observed && !e.running && e.timer === null) void this.poll(threadId)
+    if (!e.running && e.timer === null) void this.poll(threadId)
     return e.status
   }
 
@@ -215,7 +214,7 @@ export class CiService {
   private entry(threadId: string): Entry {
     let e = this.entries.get(threadId)
     if (!e) {
-      e = { status: this.emptyStatus(threadId), remote: [], fingerprint: '', schedule: new PollSchedule(this.deps.schedule), timer: null, running: null, rerun: null, observed: false, baseline: false }
+      e = { status: this.emptyStatus(threadId), remote: [], fingerprint: '', schedule: new PollSchedule(this.deps.schedule), timer: null, running: null, rerun: null, baseline: false }
       this.entries.set(threadId, e)
     }
     return e
@@ -283,10 +282,8 @@ export class CiService {
     e.baseline = true
     e.fingerprint = fingerprint
     e.remote = remote
-    e.observed = true
     const rateLimitedUntil = problem?.kind === 'rate-limited' ? (problem.until ?? null) : null
-    e.status = { ...e.status, provider, commit, problem, rateLimitedUntil }
-    const status = this.publish(threadId, quiet)
+    const status = this.publish(threadId, quiet, { provider, commit, problem, rateLimitedUntil })
     const again = (delay: number) => {
       e.timer = this.clock.setTimeout(() => {
         e.timer = null
@@ -303,11 +300,11 @@ export class CiService {
   }
 
   /** Rebuilds a thread's status from its remote checks and local runs; tells the caller when it changed. */
-  private publish(threadId: string, quiet: boolean): CiStatus {
+  private publish(threadId: string, quiet: boolean, remote?: Pick<CiStatus, 'provider' | 'commit' | 'problem' | 'rateLimitedUntil'>): CiStatus {
     const e = this.entry(threadId)
     const prev = e.status
     const checks = [...e.remote, ...this.local.latest(threadId).map(checkFromLocalRun)]
-    const next: CiStatus = { ...prev, checks, overall: overallState(checks), updatedAt: this.clock.now() }
+    const next: CiStatus = { ...prev, ...remote, checks, overall: overallState(checks), updatedAt: this.clock.now() }
     const same = JSON.stringify({ ...prev, updatedAt: 0 }) === JSON.stringify({ ...next, updatedAt: 0 })
     if (same) return prev
     e.status = next

@@ -82,7 +82,7 @@ export function isErrorLine(raw: string): boolean {
   return false
 }
 
-/** A fixed-size ring of the last lines, with the line number of the newest. */
+/** A fixed-size ring of the last lines. */
 class Ring {
   private readonly items: string[]
   private next = 0
