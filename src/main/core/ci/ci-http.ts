@@ -16,6 +16,8 @@ export type StreamOutcome = { kind: 'ok'; body: AsyncIterable<Uint8Array> } | Ht
 export interface CiHttpOptions {
   /** Per-request timeout. */
   timeoutMs?: number
+  /** Timeout for a whole streamed download (a log can be large). */
+  streamTimeoutMs?: number
   /** How many URLs' ETags and bodies to remember. */
   cacheSize?: number
   now?: () => number
@@ -25,12 +27,6 @@ interface Cached {
   etag: string
   body: unknown
   headers: Headers
-}
-
-/** Request counters, for benches and tests. */
-export interface HttpStats {
-  requests: number
-  notModified: number
 }
 
 const num = (v: string | null): number | null => (v === null || v.trim() === '' || Number.isNaN(Number(v)) ? null : Number(v))
@@ -75,13 +71,13 @@ export class CiHttp {
   private readonly cache = new Map<string, Cached>()
   private readonly blockedUntil = new Map<string, number>()
   private readonly timeoutMs: number
+  private readonly streamTimeoutMs: number
   private readonly cacheSize: number
   private readonly now: () => number
-  /** Requests sent and how many came back 304. */
-  readonly stats: HttpStats = { requests: 0, notModified: 0 }
 
   constructor(options: CiHttpOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 15_000
+    this.streamTimeoutMs = options.streamTimeoutMs ?? 300_000
     this.cacheSize = options.cacheSize ?? 500
     this.now = options.now ?? Date.now
   }
@@ -94,7 +90,6 @@ export class CiHttp {
     const res = await this.send(url, cached ? { ...headers, 'If-None-Match': cached.etag } : headers)
     if (!('status' in res)) return res
     if (res.status === 304 && cached) {
-      this.stats.notModified++
       // Most recently used goes last, so the oldest is evicted first.
       this.cache.delete(url)
       this.cache.set(url, cached)
@@ -123,12 +118,12 @@ export class CiHttp {
   async stream(url: string, headers: Record<string, string>): Promise<StreamOutcome> {
     const blocked = this.blocked(url)
     if (blocked) return blocked
-    let res = await this.send(url, headers, 'manual')
+    let res = await this.send(url, headers, 'manual', this.streamTimeoutMs)
     for (let hops = 0; 'status' in res && res.status >= 300 && res.status < 400 && hops < 5; hops++) {
       const location = res.headers.get('location')
       await res.body?.cancel().catch(() => undefined)
       if (!location) return { kind: 'malformed', detail: `${url} redirected without a location` }
-      res = await this.send(new URL(location, url).toString(), {}, 'manual')
+      res = await this.send(new URL(location, url).toString(), {}, 'manual', this.streamTimeoutMs)
     }
     if (!('status' in res)) return res
     const limited = this.limited(url, res)
@@ -140,10 +135,9 @@ export class CiHttp {
     return { kind: 'ok', body: res.body as unknown as AsyncIterable<Uint8Array> }
   }
 
-  private async send(url: string, headers: Record<string, string>, redirect: RequestRedirect = 'follow'): Promise<Response | { kind: 'unreachable'; detail: string }> {
-    this.stats.requests++
+  private async send(url: string, headers: Record<string, string>, redirect: RequestRedirect = 'follow', timeoutMs = this.timeoutMs): Promise<Response | { kind: 'unreachable'; detail: string }> {
     try {
-      return await fetch(url, { headers, redirect, signal: AbortSignal.timeout(this.timeoutMs) })
+      return await fetch(url, { headers, redirect, signal: AbortSignal.timeout(timeoutMs) })
     } catch (e) {
       return { kind: 'unreachable', detail: networkDetail(e) }
     }
