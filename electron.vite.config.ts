@@ -22,7 +22,9 @@ export default defineConfig({
           serve: resolve('src/main/serve.ts'),
           cli: resolve('src/cli/skein.ts')
         },
-        external: ['node-pty']
+        external: ['node-pty'],
+        // `skein` is run directly (package.json bin), so its entry needs a shebang.
+        output: { banner: (chunk: { fileName: string }) => (chunk.fileName === 'cli.js' ? '#!/usr/bin/env node' : '') }
       }
     }
   },

@@ -30,7 +30,7 @@ async function seed(home: string): Promise<void> {
     const at = Date.now() - i * 60_000
     // Local threads: the same records the core writes, without making 1,000 worktrees first.
     const made = await store.create(
-      { id: `t${i.toString().padStart(5, '0')}`, repoId: repo.id, title: `Thread ${i}: investigate alert ${i * 7}`, slug: `thread-${i}`, mode: 'local', branch: 'main', baseRef: 'main', worktreePath: repo.path, status: statuses[i % statuses.length]!, statusMessage: null, createdAt: at, lastActivityAt: at, archivedAt: null, snapshotRef: null, agent: null, unread: false, conversation: defaultConversation(DEFAULT_MODEL) },
+      { id: `t${i.toString().padStart(5, '0')}`, repoId: repo.id, title: `Thread ${i}: investigate alert ${i * 7}`, slug: `thread-${i}`, mode: 'local', branch: 'main', baseRef: 'main', worktreePath: repo.path, status: statuses[i % statuses.length]!, statusMessage: null, createdAt: at, lastActivityAt: at, archivedAt: null, snapshotRef: null, agent: null, unread: false, conversation: defaultConversation(DEFAULT_MODEL), imported: null },
       repo
     )
     if (!made.ok) throw new Error(made.error.message)

@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < THREADS; i++) {
     const at = Date.now() - i * 1000
     const r = await store.create(
-      { id: `t${i.toString().padStart(6, '0')}`, repoId: repo.value.id, title: `Investigate incident #${i} in the payments pipeline`, slug: `incident-${i}`, mode: 'local', branch: 'main', baseRef: 'main', worktreePath: repoPath, status: i % 10 === 0 ? 'archived' : 'idle', statusMessage: null, createdAt: at, lastActivityAt: at, archivedAt: i % 10 === 0 ? at : null, snapshotRef: null, agent: null, unread: false, conversation: defaultConversation(DEFAULT_MODEL) },
+      { id: `t${i.toString().padStart(6, '0')}`, repoId: repo.value.id, title: `Investigate incident #${i} in the payments pipeline`, slug: `incident-${i}`, mode: 'local', branch: 'main', baseRef: 'main', worktreePath: repoPath, status: i % 10 === 0 ? 'archived' : 'idle', statusMessage: null, createdAt: at, lastActivityAt: at, archivedAt: i % 10 === 0 ? at : null, snapshotRef: null, agent: null, unread: false, conversation: defaultConversation(DEFAULT_MODEL), imported: null },
       repo.value
     )
     if (!r.ok) throw new Error(r.error.message)

@@ -30,7 +30,8 @@ const thread = (id: string, title = id): Thread => ({
   snapshotRef: null,
   agent: null,
   unread: false,
-  conversation: defaultConversation(DEFAULT_MODEL)
+  conversation: defaultConversation(DEFAULT_MODEL),
+  imported: null
 })
 
 async function storeWith(home: string, n: number): Promise<ThreadStore> {

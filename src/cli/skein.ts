@@ -1,86 +1,84 @@
 // The `skein` command: a client of the same protocol as the app, over SKEIN_HOME/skein.sock.
+import { existsSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { RpcError } from '../shared/errors'
-import type { Thread } from '../shared/models'
 import { parseServeArgs, runServe } from '../main/core/server/serve-command'
-import { connectToRunningCore } from './connect'
+import { DataDir } from '../main/core/store/data-dir'
+import { CliError, Exit } from './cli-error'
+import { exitCodeFor, processContext, type CliContext } from './context'
+import { ATTACH_USAGE, attachThread } from './commands/attach-thread'
+import { handoff, HANDOFF_USAGE } from './commands/handoff'
+import { LIST_USAGE, listThreads } from './commands/list-threads'
+import { NEW_USAGE, newThread } from './commands/new-thread'
+import { OPEN_USAGE, openPath, openThread } from './commands/open-thread'
 
-const USAGE = `Usage: skein <command>
+const USAGE = `Usage: skein [PATH] | skein <command> [options]
 
-  serve [--port N] [--host H]   run the core headless and serve the UI in a browser
-  repos                          list repositories of the running core
-  threads [--all]                list threads of the running core (--all includes archived)
-  add-repo <path>                add a repository to the running core
+  skein [PATH]                 open Skein on the repository containing PATH (default: here)
+  new "prompt" [options]       create a thread here and start its agent
+  list [--json] [--repo PATH]  threads grouped by repository, with status, branch and CI
+  open THREAD                  show a thread in the app
+  attach THREAD                attach this terminal to a thread's session (Ctrl-] detaches)
+  handoff [--from claude|codex] [--session ID | --last]
+                               import a Claude Code or Codex session from here and continue it in Skein
+  serve [--port N] [--host H]  run the core headless with the web UI
+
+Every command takes --help. Exit codes: 0 ok, 1 failed, 2 usage, 3 core unreachable,
+4 unknown thread/session, 5 not a git repository. SKEIN_HOME picks the data folder (default ~/.skein).
 `
 
-function ago(ms: number): string {
-  const s = Math.max(0, Math.round((Date.now() - ms) / 1000))
-  if (s < 60) return 'now'
-  if (s < 3600) return `${Math.floor(s / 60)}m`
-  if (s < 86400) return `${Math.floor(s / 3600)}h`
-  return `${Math.floor(s / 86400)}d`
-}
+const SERVE_USAGE = `Usage: skein serve [--port N] [--host 127.0.0.1]
 
-async function withCore<T>(fn: (c: NonNullable<Awaited<ReturnType<typeof connectToRunningCore>>>) => Promise<T>): Promise<T> {
-  const client = await connectToRunningCore()
-  if (!client) throw new Error('No Skein core is running for this SKEIN_HOME. Start the app, or run `skein serve`.')
-  try {
-    return await fn(client)
-  } finally {
-    client.dispose()
-  }
-}
+Runs the Skein core without a window and serves the web UI. Prints the URL with its access token.
+Binding to anything but loopback needs --host explicitly and prints a warning.
+`
 
-async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv
-  switch (command) {
-    case 'serve': {
-      const args = parseServeArgs(rest)
-      if (args.error) throw new Error(args.error)
+type Command = (argv: readonly string[], ctx: CliContext) => Promise<number>
+
+const commands: Record<string, { run: Command; usage: string }> = {
+  new: { run: newThread, usage: NEW_USAGE },
+  list: { run: listThreads, usage: LIST_USAGE },
+  open: { run: openThread, usage: OPEN_USAGE },
+  attach: { run: (argv, ctx) => attachThread(argv, ctx), usage: ATTACH_USAGE },
+  handoff: { run: handoff, usage: HANDOFF_USAGE },
+  serve: {
+    usage: SERVE_USAGE,
+    run: async (argv, ctx) => {
+      if (argv.includes('--help') || argv.includes('-h')) return ctx.out(SERVE_USAGE), Exit.ok
+      const args = parseServeArgs(argv)
+      if (args.error) throw new CliError(args.error, Exit.usage)
       await runServe({ port: args.port, host: args.host, rendererDir: join(__dirname, '../renderer') })
       return Number(process.exitCode ?? 0)
     }
-    case 'repos':
-      return withCore(async (c) => {
-        const { repos } = await c.request('repo/list')
-        if (repos.length === 0) console.log('No repositories yet. Add one with `skein add-repo <path>`.')
-        for (const r of repos) console.log(`${r.name}\t${r.path}`)
-        return 0
-      })
-    case 'add-repo': {
-      if (!rest[0]) throw new Error('add-repo needs a path.')
-      const path = rest[0]
-      return withCore(async (c) => {
-        const repo = await c.request('repo/add', { path: resolve(path) })
-        console.log(`Added ${repo.name} (${repo.path})`)
-        return 0
-      })
-    }
-    case 'threads':
-      return withCore(async (c) => {
-        const [{ repos }, { threads }] = await Promise.all([c.request('repo/list'), c.request('thread/list', { includeArchived: rest.includes('--all') })])
-        const names = new Map(repos.map((r) => [r.id, r.name]))
-        const sorted = [...threads].sort((a: Thread, b: Thread) => b.lastActivityAt - a.lastActivityAt)
-        if (sorted.length === 0) console.log('No threads.')
-        for (const t of sorted) console.log(`${t.id}\t${names.get(t.repoId) ?? t.repoId}\t${t.status}\t${ago(t.lastActivityAt)}\t${t.title}`)
-        return 0
-      })
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      process.stdout.write(USAGE)
-      return 0
-    default:
-      process.stderr.write(`Unknown command "${command}".\n\n${USAGE}`)
-      return 2
   }
 }
 
+const isFolder = (p: string) => existsSync(p) && statSync(p).isDirectory()
+
+async function main(argv: string[]): Promise<number> {
+  const ctx = processContext(DataDir.fromEnv())
+  const [command, ...rest] = argv
+  if (command === 'help' || command === '--help' || command === '-h') {
+    const sub = command === 'help' && rest[0] ? commands[rest[0]] : undefined
+    ctx.out(sub ? sub.usage : USAGE)
+    return Exit.ok
+  }
+  if (command === '--version' || command === '-v') {
+    ctx.out(process.env.npm_package_version ?? '0.1.0')
+    return Exit.ok
+  }
+  const known = command === undefined ? undefined : commands[command]
+  if (known) return known.run(rest, ctx)
+  if (command === undefined || command.startsWith('--') || isFolder(resolve(command))) return openPath(argv, ctx)
+  ctx.err(`Unknown command "${command}" (and no folder of that name).\n\n${USAGE}`)
+  return Exit.usage
+}
+
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  // Exit once stdout has flushed: a piped `list --json` must not be cut short.
+  (code) => process.stdout.write('', () => process.exit(code)),
   (e) => {
     process.stderr.write(`skein: ${e instanceof RpcError || e instanceof Error ? e.message : String(e)}\n`)
-    process.exit(1)
+    process.stdout.write('', () => process.exit(exitCodeFor(e)))
   }
 )

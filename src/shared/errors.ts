@@ -32,7 +32,9 @@ export const ErrorCode = {
   // Infrastructure
   GitFailed: 1201,
   StorageFailed: 1301,
-  Unsupported: 1401
+  Unsupported: 1401,
+  /** No Claude Code or Codex session matches. */
+  SessionNotFound: 1601
 } as const
 
 /** One of the stable error code numbers. */

@@ -6,6 +6,19 @@ const threadId = z.string().min(1, 'threadId is required')
 const repoId = z.string().min(1, 'repoId is required')
 const title = z.string().trim().min(1, 'A title is required').max(200, 'A title is at most 200 characters')
 const Ok = z.object({ ok: z.literal(true) })
+const SessionSource = z.enum(['claude', 'codex'])
+const SessionSummary = z.object({
+  source: SessionSource,
+  sessionId: z.string(),
+  path: z.string(),
+  cwd: z.string(),
+  firstPrompt: z.string(),
+  startedAt: z.number(),
+  updatedAt: z.number(),
+  sizeBytes: z.number(),
+  /** The thread it was imported into, if it was. */
+  threadId: z.string().nullable()
+})
 const ptyId = z.string().min(1, 'ptyId is required')
 const size = (what: string) => z.number().int(`${what} must be a whole number`).min(1, `${what} must be at least 1`).max(2000, `${what} must be at most 2000`)
 
@@ -20,7 +33,9 @@ export const methods = {
       platform: z.string(),
       capabilities: z.object({ pickFolder: z.boolean() }),
       /** The browser-mode address with its token, when this core serves one. */
-      webUrl: z.string().nullable()
+      webUrl: z.string().nullable(),
+      /** The core's process id (the CLI reports it, tests stop a background core with it). */
+      pid: z.number()
     })
   },
   /** Brings a thread (or repository) to the front in every open window; says how many windows there are. */
@@ -174,6 +189,20 @@ export const methods = {
   'review/rebase': { params: z.object({ threadId }), result: z.object({ outcome: z.enum(['rebased', 'up-to-date']) }) },
   /** Sends all pending comments to the thread's agent as one message. */
   'review/submit': { params: z.object({ threadId }), result: z.object({ sent: z.number(), to: z.enum(['cli-agent', 'built-in-agent']) }) },
+
+  /** Claude Code and Codex sessions found on this machine (in `dir` or below), newest first. */
+  'handoff/sessions': {
+    params: z.object({ dir: z.string().min(1).optional(), source: SessionSource.optional() }).default({}),
+    result: z.object({ sessions: z.array(SessionSummary) })
+  },
+  'handoff/preview': { params: z.object({ source: SessionSource, path: z.string().min(1) }), result: z.object({ title: z.string(), items: z.array(Item), total: z.number() }) },
+  /** Imports a session as a local thread of the repository it ran in; importing it again updates that thread. */
+  'handoff/import': {
+    params: z.object({ source: SessionSource.optional(), sessionId: z.string().min(1).optional(), path: z.string().min(1).optional(), last: z.boolean().default(false), cwd: z.string().min(1).optional() }),
+    result: z.object({ thread: Thread, created: z.boolean(), items: z.number(), added: z.number(), malformed: z.number() })
+  },
+  /** Resumes an imported session in its own CLI (`claude --resume` / `codex resume`) in the thread's terminal. */
+  'handoff/continue': { params: z.object({ threadId, cols: size('cols').default(100), rows: size('rows').default(30) }), result: PtyInfo },
 
   'profile/list': {
     params: z.object({ repoId: z.string().optional() }).default({}),

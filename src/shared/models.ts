@@ -50,6 +50,21 @@ export const Usage = z.object({ input: z.number(), output: z.number(), cacheRead
 /** Token counts and the estimated cost. */
 export type Usage = z.infer<typeof Usage>
 
+/** Where an imported thread came from: a Claude Code or Codex CLI session. */
+export const ImportedFrom = z.object({
+  source: z.enum(['claude', 'codex']),
+  sessionId: z.string(),
+  /** The folder the CLI session ran in. */
+  cwd: z.string(),
+  /** The session file it was read from. */
+  path: z.string(),
+  importedAt: z.number(),
+  /** The exact command that resumes it in its own CLI, e.g. `cd '/x' && claude --resume <id>`. */
+  resumeCommand: z.string()
+})
+/** Where an imported thread came from. */
+export type ImportedFrom = z.infer<typeof ImportedFrom>
+
 /** A thread as every client sees it. */
 export const Thread = z.object({
   id: z.string(),
@@ -79,7 +94,9 @@ export const Thread = z.object({
     /** True while a turn of the built-in agent runs. */
     busy: z.boolean(),
     usage: Usage
-  })
+  }),
+  /** Set for a thread imported from a CLI agent session. */
+  imported: ImportedFrom.nullable().default(null)
 })
 /** A thread as every client sees it. */
 export type Thread = z.infer<typeof Thread>
@@ -169,7 +186,9 @@ export const Item = z.object({
   /** For errors: whether the turn can be retried. */
   retryable: z.boolean().optional(),
   /** Assistant items: usage of the request that produced them. */
-  usage: Usage.optional()
+  usage: Usage.optional(),
+  /** Came from an imported CLI session (its tools are not Skein's, so history shows them as text). */
+  imported: z.boolean().optional()
 })
 /** One entry of a thread's conversation transcript. */
 export type Item = z.infer<typeof Item>

@@ -15,6 +15,7 @@ import { registerHandlers, type CoreHost } from './rpc/handlers'
 import { RpcServer } from './rpc/rpc-server'
 import { listenOnSocket } from './rpc/socket-transport'
 import { PtyHost } from './pty/pty-host'
+import { HandoffService } from './handoff/handoff-service'
 import { ChangeWatchService } from './review/change-watch'
 import { ReviewService } from './review/review-service'
 import { PtyStore } from './pty/pty-store'
@@ -49,6 +50,7 @@ export interface Core extends Disposable {
   readonly agent: AgentService
   readonly review: ReviewService
   readonly reviewWatch: ChangeWatchService
+  readonly handoff: HandoffService
   /** Records the browser-mode address (with token) so `skein` can print links to threads. */
   setWebUrl(url: string | null): void
   readonly profiles: ProfileService
@@ -91,10 +93,11 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     }
   }
   const threads = new ThreadService(git, threadStore, new WorktreeManager(git, dataDir), bus, repos, logger, sessions, profiles)
+  const transcript = new Transcript(threadStore, logger)
   const agent = new AgentService({
     threads,
     thread: (id) => threadStore.get(id),
-    transcript: new Transcript(threadStore, logger),
+    transcript,
     tools: makeTools(git, ptys),
     keys: await ApiKeyStore.open(dataDir, options.host?.secrets ?? null),
     bus,
@@ -109,8 +112,9 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     sendToAgent: (threadId, text) => agent.steer(threadId, text)
   })
   const reviewWatch = new ChangeWatchService(git, (id) => threadStore.get(id), (id, scope) => review.changes(id, scope))
+  const handoff = new HandoffService({ repos, threads, transcript, ptys, bus })
   let webUrl: string | null = null
-  registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, ptys, profiles, agent, review, reviewWatch, host: options.host ?? {}, webUrl: () => webUrl, bus })
+  registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, ptys, profiles, agent, review, reviewWatch, handoff, host: options.host ?? {}, webUrl: () => webUrl, bus })
   await threads.reconcileOnStart()
 
   let socketServer: Server | null = null
@@ -143,6 +147,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     agent,
     review,
     reviewWatch,
+    handoff,
     setWebUrl: (url) => {
       webUrl = url
     },

@@ -32,7 +32,11 @@ export function buildMessages(items: readonly Item[]): Message[] {
         const it = items[i]!
         // Text of an attempt that failed and was retried is shown, but the model never said it.
         if (it.kind === 'assistant' && it.text && it.status !== 'failed') assistant.push({ type: 'text', text: it.text })
-        if (it.kind === 'tool' && it.tool) {
+        if (it.kind === 'tool' && it.tool && it.imported) {
+          // Another CLI's tools (Bash, Read…) are not Skein's: the model sees what they did as text.
+          assistant.push({ type: 'text', text: `[Earlier, in the imported session: ${it.tool.name} ${JSON.stringify(it.tool.input).slice(0, 2000)}]` })
+          results.push({ type: 'text', text: `[${it.tool.name} ${it.tool.isError ? 'failed' : 'returned'}]\n${(it.tool.output ?? '').slice(0, 8000)}` })
+        } else if (it.kind === 'tool' && it.tool) {
           assistant.push({ type: 'tool_use', id: it.tool.useId, name: it.tool.name, input: it.tool.input })
           const output = it.tool.output ?? (it.status === 'interrupted' ? 'The user interrupted this tool call before it finished.' : 'No result (the call did not finish).')
           results.push({ type: 'tool_result', tool_use_id: it.tool.useId, content: output, is_error: it.tool.isError ?? it.status !== 'completed' })

@@ -20,6 +20,8 @@ export interface OpenPtyOptions {
   prompt?: string
   cols: number
   rows: number
+  /** Run the profile's program with these arguments in this folder instead (e.g. `claude --resume <id>`). */
+  resume?: { args: string[]; cwd: string }
 }
 
 /** What the host needs from the rest of the core. */
@@ -82,16 +84,20 @@ export class PtyHost {
     if (thread.mode === 'worktree' && !thread.branch) {
       return err(appError(ErrorCode.WorktreeMissing, `"${thread.title}" has no worktree (${thread.statusMessage ?? 'it was never created'}).`))
     }
-    if (!existsSync(thread.worktreePath)) {
-      return err(appError(ErrorCode.WorktreeMissing, `The folder ${thread.worktreePath} does not exist any more, so no terminal can start there. Restore the thread to recreate its worktree.`))
+    const cwd = o.resume?.cwd ?? thread.worktreePath
+    if (!existsSync(cwd)) {
+      return err(appError(ErrorCode.WorktreeMissing, `The folder ${cwd} does not exist any more, so no terminal can start there.${o.resume ? '' : ' Restore the thread to recreate its worktree.'}`))
     }
     if (o.kind === 'agent') {
       const running = [...this.live.values()].find((l) => l.session.info.threadId === threadId && l.session.info.kind === 'agent' && l.session.running)
       if (running) return ok(running.session.info)
     }
     const profileId: ProfileId = o.kind === 'shell' ? 'shell' : (o.profileId ?? this.d.profiles.defaultFor(thread.repoId))
-    const plan = await this.d.profiles.plan(profileId, { repoId: thread.repoId, prompt: o.prompt })
-    if (!plan.ok) return plan
+    const planned = await this.d.profiles.plan(profileId, { repoId: thread.repoId, prompt: o.resume ? undefined : o.prompt })
+    if (!planned.ok) return planned
+    const plan = o.resume
+      ? { ...planned, value: { ...planned.value, args: o.resume.args, display: [planned.value.display.split(' ')[0], ...o.resume.args].join(' '), initialInput: null } }
+      : planned
     const port = await this.ports.acquire(threadId)
     const id = newPtyId(threadId)
     const path = await this.d.profiles.sessionPath()
@@ -113,7 +119,7 @@ export class PtyHost {
       profileId,
       title: o.kind === 'agent' ? labelOf(profileId) : 'Shell',
       command: plan.value.display,
-      cwd: thread.worktreePath,
+      cwd,
       port,
       pid: null,
       state: 'running',
@@ -126,10 +132,10 @@ export class PtyHost {
     }
     let live: Live
     try {
-      live = this.spawn(info, { file: plan.value.file, args: plan.value.args, cwd: thread.worktreePath, env, cols: o.cols, rows: o.rows })
+      live = this.spawn(info, { file: plan.value.file, args: plan.value.args, cwd, env, cols: o.cols, rows: o.rows })
     } catch (e) {
       if (!this.threadHasLive(threadId)) this.ports.release(threadId)
-      return err(appError(ErrorCode.PtySpawnFailed, `Could not start ${plan.value.display} in ${thread.worktreePath}: ${(e as Error).message}`))
+      return err(appError(ErrorCode.PtySpawnFailed, `Could not start ${plan.value.display} in ${cwd}: ${(e as Error).message}`))
     }
     // Reported before any await: a session that exits at once must not have its exit overtaken by this.
     if (o.kind === 'agent') this.d.onAgent(threadId, { ptyId: id, profileId, activity: 'running', exitCode: null })

@@ -4,6 +4,7 @@ import type { SecretCipher } from '../agent/api-key-store'
 import type { ProfileService } from '../agents/profile-service'
 import type { PtyHost } from '../pty/pty-host'
 import type { RepoService } from '../repos/repo-service'
+import type { HandoffService } from '../handoff/handoff-service'
 import type { ChangeWatchService } from '../review/change-watch'
 import type { ReviewService } from '../review/review-service'
 import type { ThreadService } from '../threads/thread-service'
@@ -30,6 +31,7 @@ export interface HandlerDeps {
   agent: AgentService
   review: ReviewService
   reviewWatch: ChangeWatchService
+  handoff: HandoffService
   host: CoreHost
   /** The browser-mode address, once a server listens. */
   webUrl: () => string | null
@@ -47,7 +49,7 @@ export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
       windows.add(c.id)
       c.onClose(() => windows.delete(c.id))
     }
-    return ok({ version: d.version, home: d.home, platform: process.platform, capabilities: { pickFolder: Boolean(d.host.pickFolder) }, webUrl: d.webUrl() })
+    return ok({ version: d.version, home: d.home, platform: process.platform, capabilities: { pickFolder: Boolean(d.host.pickFolder) }, webUrl: d.webUrl(), pid: process.pid })
   })
   rpc.handle('app/focus', async (p) => {
     if (p.threadId) {
@@ -116,6 +118,11 @@ export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
     await d.agent.setApiKey(p.apiKey)
     return ok({ ok: true as const })
   })
+
+  rpc.handle('handoff/sessions', async (p) => ok({ sessions: await d.handoff.list(p) }))
+  rpc.handle('handoff/preview', (p) => d.handoff.preview(p.source, p.path))
+  rpc.handle('handoff/import', (p) => d.handoff.import(p))
+  rpc.handle('handoff/continue', (p) => d.handoff.continueInCli(p.threadId, p))
 
   rpc.handle('review/changes', (p) => d.review.changes(p.threadId, p.scope))
   rpc.handle('review/watch', (p, c) => d.reviewWatch.watch(p.threadId, p.scope, c))

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { appError, ErrorCode } from '../../../shared/errors'
-import { defaultConversation, type AgentState, type PermissionMode, type ProfileId, type Repo, type Thread, type ThreadMode } from '../../../shared/models'
+import { defaultConversation, type AgentState, type ImportedFrom, type PermissionMode, type ProfileId, type Repo, type Thread, type ThreadMode } from '../../../shared/models'
 import { DEFAULT_MODEL } from '../../../shared/pricing'
 import { err, ok, type Result } from '../../../shared/result'
 import type { GitRunner } from '../git/git-runner'
@@ -26,6 +26,8 @@ export interface CreateThreadInput {
   prompt?: string
   /** The built-in agent's permission mode (default ask). */
   permissionMode?: PermissionMode
+  /** The CLI session an imported thread continues. */
+  imported?: ImportedFrom
 }
 
 /** The terminals side of a thread, as the thread lifecycle needs it. */
@@ -122,7 +124,8 @@ export class ThreadService {
       snapshotRef: null,
       agent: null,
       unread: false,
-      conversation: defaultConversation(DEFAULT_MODEL, input.permissionMode)
+      conversation: defaultConversation(DEFAULT_MODEL, input.permissionMode),
+      imported: input.imported ?? null
     }
     if (input.mode === 'local') return this.persistNew({ ...base, branch: headBranch }, repo)
 

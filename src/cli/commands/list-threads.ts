@@ -1,0 +1,70 @@
+import type { Thread } from '../../shared/models'
+import { parseArgs } from '../args'
+import { CliError, Exit } from '../cli-error'
+import { knownRepoFor, type CliContext } from '../context'
+
+/** `skein list --help`. */
+export const LIST_USAGE = `Usage: skein list [--json] [--repo PATH] [--all]
+
+Lists threads grouped by repository, with status, branch and CI state.
+
+  --json   machine-readable: {"repos": [{…repo, "threads": […]}]}
+  --repo   only the repository that contains PATH
+  --all    include archived threads
+`
+
+function ago(ms: number): string {
+  const s = Math.max(0, Math.round((Date.now() - ms) / 1000))
+  if (s < 60) return 'now'
+  if (s < 3600) return `${Math.floor(s / 60)}m ago`
+  if (s < 86400) return `${Math.floor(s / 3600)}h ago`
+  return `${Math.floor(s / 86400)}d ago`
+}
+
+/** The CI state a thread shows, or '-' when it has none. */
+export function ciState(t: Thread): string {
+  const ci = (t as Thread & { ci?: { overall?: string } | null }).ci
+  return ci?.overall && ci.overall !== 'none' ? ci.overall : '-'
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  '))
+}
+
+/** Prints the threads of the running core. */
+export async function listThreads(argv: readonly string[], ctx: CliContext): Promise<number> {
+  const parsed = parseArgs(argv, { values: ['repo'], booleans: ['json', 'all'] })
+  if (!parsed.ok) throw new CliError(`${parsed.error}\n\n${LIST_USAGE}`, Exit.usage)
+  const a = parsed.args
+  if (a.booleans.has('help')) return ctx.out(LIST_USAGE), Exit.ok
+  const client = await ctx.connect()
+  try {
+    let { repos } = await client.request('repo/list')
+    const { threads } = await client.request('thread/list', { includeArchived: a.booleans.has('all') })
+    const only = a.values.get('repo')
+    if (only !== undefined) {
+      const repo = await knownRepoFor(client, only)
+      if (!repo) throw new CliError(`${only} is not in a repository Skein knows. Add it with \`skein ${only}\`.`, Exit.notFound)
+      repos = [repo]
+    }
+    const grouped = repos.map((r) => ({ ...r, threads: threads.filter((t) => t.repoId === r.id).sort((x, y) => y.lastActivityAt - x.lastActivityAt) }))
+    if (a.booleans.has('json')) {
+      ctx.out(JSON.stringify({ repos: grouped }))
+      return Exit.ok
+    }
+    if (grouped.length === 0) ctx.out('No repositories yet. Run `skein` inside a git repository to add it.')
+    for (const r of grouped) {
+      ctx.out(`${r.name}  ${r.path}`)
+      if (r.threads.length === 0) {
+        ctx.out('  (no threads)')
+        continue
+      }
+      const rows = [['  ID', 'STATUS', 'BRANCH', 'CI', 'ACTIVE', 'TITLE'], ...r.threads.map((t) => [`  ${t.id}`, t.status, t.mode === 'local' ? `(local) ${t.branch ?? ''}`.trim() : (t.branch ?? '-'), ciState(t), ago(t.lastActivityAt), t.title])]
+      for (const line of table(rows)) ctx.out(line)
+    }
+    return Exit.ok
+  } finally {
+    client.dispose()
+  }
+}

@@ -1,0 +1,138 @@
+import { existsSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { appError, ErrorCode } from '../../../shared/errors'
+import type { Item, PtyInfo, Thread } from '../../../shared/models'
+import { err, ok, type Result } from '../../../shared/result'
+import type { Transcript } from '../agent/transcript'
+import type { NotificationBus } from '../notification-bus'
+import type { PtyHost } from '../pty/pty-host'
+import type { RepoService } from '../repos/repo-service'
+import type { ThreadService } from '../threads/thread-service'
+import { continueArgv, continueCommand } from './continue-command'
+import { sourceLabel, type SessionSource } from './import-types'
+import { lastSession, listSessions, sessionsInDirectory, type SessionSummary } from './session-discovery'
+import { importSession } from './session-import'
+
+/** A session on disk, and the thread it was imported into (null when it was not). */
+export type ListedSession = SessionSummary & { threadId: string | null }
+
+/** Which session to import: a file, an id, or the latest one that ran in a folder. */
+export interface ImportRequest {
+  source?: SessionSource
+  sessionId?: string
+  path?: string
+  /** The latest session that ran in `cwd` (or below it). */
+  last?: boolean
+  cwd?: string
+}
+
+/** What the handoff needs from the rest of the core. */
+export interface HandoffDeps {
+  repos: RepoService
+  threads: ThreadService
+  transcript: Transcript
+  ptys: PtyHost
+  bus: NotificationBus
+  /** Where ~/.claude and ~/.codex are; the environment for CLAUDE_CONFIG_DIR and CODEX_HOME. */
+  home?: string
+  env?: NodeJS.ProcessEnv
+}
+
+const PREVIEW_ITEMS = 40
+
+/**
+ * Brings Claude Code and Codex CLI sessions into Skein: lists them, imports one as a local thread
+ * in the repository it ran in (again: the same thread, updated), and continues it in its CLI.
+ */
+export class HandoffService {
+  constructor(private readonly d: HandoffDeps) {}
+
+  private discovery(sources?: readonly SessionSource[]) {
+    return { home: this.d.home ?? homedir(), env: this.d.env ?? process.env, sources }
+  }
+
+  private threadFor(source: SessionSource, sessionId: string): Thread | undefined {
+    return this.d.threads.list({ includeArchived: true }).find((t) => t.imported?.source === source && t.imported.sessionId === sessionId)
+  }
+
+  /** The sessions on disk (in `dir` or below when given), newest first, marked when already imported. */
+  async list(o: { dir?: string; source?: SessionSource } = {}): Promise<ListedSession[]> {
+    let sessions = await listSessions(this.discovery(o.source ? [o.source] : undefined))
+    if (o.dir) sessions = await sessionsInDirectory(sessions, o.dir)
+    const imported = new Map<string, string>()
+    for (const t of this.d.threads.list({ includeArchived: true })) if (t.imported) imported.set(`${t.imported.source}:${t.imported.sessionId}`, t.id)
+    return sessions.map((s) => ({ ...s, threadId: imported.get(`${s.source}:${s.sessionId}`) ?? null }))
+  }
+
+  /** The first items of a session, to look at before importing it. */
+  async preview(source: SessionSource, path: string): Promise<Result<{ title: string; items: Item[]; total: number }>> {
+    const r = await importSession(source, path, { threadId: 'preview' })
+    if (!r.ok) return r
+    return ok({ title: r.value.title, items: r.value.items.slice(0, PREVIEW_ITEMS), total: r.value.items.length })
+  }
+
+  private async resolve(req: ImportRequest): Promise<Result<{ source: SessionSource; path: string; sessionId: string | null }>> {
+    if (req.path) {
+      const source = req.source ?? (/[\\/]rollout-[^\\/]*\.jsonl$/.test(req.path) ? 'codex' : 'claude')
+      return ok({ source, path: req.path, sessionId: null })
+    }
+    const sessions = await this.list({ source: req.source })
+    if (req.sessionId) {
+      const s = sessions.find((x) => x.sessionId === req.sessionId)
+      if (!s) return err(appError(ErrorCode.SessionNotFound, `No ${req.source ? sourceLabel(req.source) : 'Claude Code or Codex'} session with id ${req.sessionId} was found on this machine.`))
+      return ok({ source: s.source, path: s.path, sessionId: s.sessionId })
+    }
+    if (!req.cwd) return err(appError(ErrorCode.InvalidParams, 'Say which session: a session id, a file, or "last" with a folder.'))
+    const s = await lastSession(sessions, req.cwd)
+    if (!s) return err(appError(ErrorCode.SessionNotFound, `No ${req.source ? sourceLabel(req.source) : 'Claude Code or Codex'} session ran in ${req.cwd} (looked in ~/.claude/projects and ~/.codex/sessions).`))
+    return ok({ source: s.source, path: s.path, sessionId: s.sessionId })
+  }
+
+  /** Imports a session as a local thread of its repository, or updates the thread it was imported into before. */
+  async import(req: ImportRequest): Promise<Result<{ thread: Thread; created: boolean; items: number; added: number; malformed: number }>> {
+    const found = await this.resolve(req)
+    if (!found.ok) return found
+    const { source, path } = found.value
+    // Items are read before the thread exists; their threadId is filled in once it does.
+    const read = await importSession(source, path, { threadId: '' })
+    if (!read.ok) return read
+    const session = read.value
+    const cwd = session.cwd ?? req.cwd
+    if (!cwd) return err(appError(ErrorCode.Unsupported, `The ${sourceLabel(source)} session in ${path} does not say which folder it ran in, so it cannot be tied to a repository.`))
+    if (!existsSync(cwd)) return err(appError(ErrorCode.PathNotFound, `The ${sourceLabel(source)} session ran in ${cwd}, which does not exist any more. Restore that folder (or clone the repository there) and import again.`))
+    const repo = await this.d.repos.add(cwd)
+    if (!repo.ok) return err(appError(repo.error.code, `The session ran in ${cwd}: ${repo.error.message}`))
+    const imported = { source, sessionId: session.sessionId, cwd, path, importedAt: Date.now(), resumeCommand: continueCommand(source, session.sessionId, cwd) }
+    let thread = this.threadFor(source, session.sessionId)
+    const created = !thread
+    if (!thread) {
+      const made = await this.d.threads.create({ repoId: repo.value.id, title: session.title, mode: 'local', imported })
+      if (!made.ok) return made
+      thread = made.value
+    }
+    const known = new Map((await this.d.transcript.items(thread.id)).map((i) => [i.id, JSON.stringify(i)]))
+    let added = 0
+    for (const raw of session.items) {
+      const item: Item = { ...raw, threadId: thread.id, imported: true }
+      if (known.get(item.id) === JSON.stringify(item)) continue
+      await this.d.transcript.save(item)
+      this.d.bus.publish('item/completed', { item })
+      added++
+    }
+    if (!created && thread.title !== session.title && session.title) {
+      const renamed = await this.d.threads.rename(thread.id, session.title)
+      if (renamed.ok) thread = renamed.value
+    }
+    return ok({ thread, created, items: session.items.length, added, malformed: session.stats.malformed })
+  }
+
+  /** Continues an imported session in its own CLI, in the thread's terminal, where the session ran. */
+  async continueInCli(threadId: string, size: { cols: number; rows: number }): Promise<Result<PtyInfo>> {
+    const t = this.d.threads.list({ includeArchived: true }).find((x) => x.id === threadId)
+    if (!t) return err(appError(ErrorCode.ThreadNotFound, `No thread with id ${threadId}.`))
+    if (!t.imported) return err(appError(ErrorCode.InvalidThreadState, `"${t.title}" was not imported from a CLI session; open a terminal or an agent in it instead.`))
+    const { args, cwd } = continueArgv(t.imported.source, t.imported.sessionId, t.imported.cwd)
+    return this.d.ptys.open(threadId, { kind: 'agent', profileId: t.imported.source, resume: { args, cwd }, ...size })
+  }
+
+}
