@@ -83,6 +83,8 @@ export const methods = {
     result: z.object({ threads: z.array(Thread) })
   },
   'thread/get': { params: z.object({ threadId }), result: Thread },
+  /** A new worktree thread with a copy of this thread's conversation (e.g. to carry an imported local session into its own branch). */
+  'thread/fork': { params: z.object({ threadId, title: title.optional(), baseRef: z.string().trim().min(1).optional() }), result: Thread },
   'thread/rename': { params: z.object({ threadId, title }), result: Thread },
   'thread/archive': { params: z.object({ threadId }), result: Thread },
   'thread/restore': { params: z.object({ threadId }), result: Thread },

@@ -51,6 +51,8 @@ export interface Core extends Disposable {
   readonly review: ReviewService
   readonly reviewWatch: ChangeWatchService
   readonly handoff: HandoffService
+  /** Every thread's conversation items (shared by the agent, the handoff and forks). */
+  readonly transcript: Transcript
   /** Records the browser-mode address (with token) so `skein` can print links to threads. */
   setWebUrl(url: string | null): void
   readonly profiles: ProfileService
@@ -114,7 +116,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const reviewWatch = new ChangeWatchService(git, (id) => threadStore.get(id), (id, scope) => review.changes(id, scope))
   const handoff = new HandoffService({ repos, threads, transcript, ptys, bus })
   let webUrl: string | null = null
-  registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, ptys, profiles, agent, review, reviewWatch, handoff, host: options.host ?? {}, webUrl: () => webUrl, bus })
+  registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, ptys, profiles, agent, review, reviewWatch, handoff, transcript, host: options.host ?? {}, webUrl: () => webUrl, bus })
   await threads.reconcileOnStart()
 
   let socketServer: Server | null = null
@@ -148,6 +150,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     review,
     reviewWatch,
     handoff,
+    transcript,
     setWebUrl: (url) => {
       webUrl = url
     },

@@ -5,6 +5,8 @@ import type { ProfileService } from '../agents/profile-service'
 import type { PtyHost } from '../pty/pty-host'
 import type { RepoService } from '../repos/repo-service'
 import type { HandoffService } from '../handoff/handoff-service'
+import type { Transcript } from '../agent/transcript'
+import { forkThread } from '../threads/thread-fork'
 import type { ChangeWatchService } from '../review/change-watch'
 import type { ReviewService } from '../review/review-service'
 import type { ThreadService } from '../threads/thread-service'
@@ -32,6 +34,7 @@ export interface HandlerDeps {
   review: ReviewService
   reviewWatch: ChangeWatchService
   handoff: HandoffService
+  transcript: Transcript
   host: CoreHost
   /** The browser-mode address, once a server listens. */
   webUrl: () => string | null
@@ -76,6 +79,7 @@ export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
   rpc.handle('thread/create', (p) => d.threads.create(p))
   rpc.handle('thread/list', (p) => ok({ threads: d.threads.list(p) }))
   rpc.handle('thread/get', (p) => d.threads.get(p.threadId))
+  rpc.handle('thread/fork', (p) => forkThread({ threads: d.threads, transcript: d.transcript }, p))
   rpc.handle('thread/rename', (p) => d.threads.rename(p.threadId, p.title))
   rpc.handle('thread/archive', (p) => d.threads.archive(p.threadId))
   rpc.handle('thread/restore', (p) => d.threads.restore(p.threadId))
