@@ -1,6 +1,7 @@
 import { useEffect, type KeyboardEvent, type ReactElement, type RefObject } from 'react'
 import { useNavigation } from '../../app/navigation-store'
 import { formatAgo, formatDateTime, useNow } from '../../ui/clock'
+import { Icon } from '../../ui/Icon'
 import { formatSize } from './handoff-format'
 import { sessionKey, type SessionSummary } from './handoff-store'
 import { SourceMark } from './SourceMark'
@@ -97,21 +98,20 @@ export function SessionList({ baseId, listRef, sessions, current, repoPath, load
                 </span>
                 <span className="spacer" />
                 {s.threadId && (
-                  <>
-                    <span className="badge imported-badge">Imported</span>
-                    <button
-                      type="button"
-                      className="btn-link session-open"
-                      tabIndex={-1}
-                      onClick={(e) => {
-                        e.stopPropagation()
-                        if (s.threadId) useNavigation.getState().selectThread(s.threadId)
-                        onClose()
-                      }}
-                    >
-                      Open thread
-                    </button>
-                  </>
+                  <button
+                    type="button"
+                    className="badge imported-badge"
+                    tabIndex={-1}
+                    title="Imported: open its thread"
+                    onClick={(e) => {
+                      e.stopPropagation()
+                      if (s.threadId) useNavigation.getState().selectThread(s.threadId)
+                      onClose()
+                    }}
+                  >
+                    Imported
+                    <Icon name="open" size={11} />
+                  </button>
                 )}
               </div>
               <div className={`session-prompt${s.firstPrompt ? '' : ' is-empty'}`}>{s.firstPrompt || 'No prompt in the first part of the file'}</div>

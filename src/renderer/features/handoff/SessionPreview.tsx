@@ -10,6 +10,15 @@ import { sourceLabel } from './handoff-format'
 import { previewKey, useHandoff, type SessionSummary } from './handoff-store'
 import { SourceMark } from './SourceMark'
 
+/** Text without the markdown marks that only make sense rendered (bold, italics, inline code). */
+const plain = (text: string | undefined): string => (text ?? '').replace(/(\*\*|__)(.+?)\1/g, '$2').replace(/`([^`\n]+)`/g, '$1')
+
+const sameDay = (a: number, b: number): boolean => new Date(a).toDateString() === new Date(b).toDateString()
+const timeOnly = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' })
+
+/** When a session ran: "Nov 21, 2025, 7:05 PM – 7:29 PM", or two full dates when it spans days. */
+const ranBetween = (from: number, to: number): string => `${formatDateTime(from)} – ${sameDay(from, to) ? timeOnly.format(to) : formatDateTime(to)}`
+
 /** One transcript item on one or a few lines: who said what, or which tool ran. */
 function PreviewItem({ item, source }: { item: Item; source: SessionSummary['source'] }): ReactElement | null {
   switch (item.kind) {
@@ -24,7 +33,7 @@ function PreviewItem({ item, source }: { item: Item; source: SessionSummary['sou
       return (
         <li className="pv pv-assistant">
           <span className="pv-who">{sourceLabel(source)}</span>
-          <p className="pv-text">{item.text}</p>
+          <p className="pv-text">{plain(item.text)}</p>
         </li>
       )
     case 'tool': {
@@ -88,7 +97,7 @@ export function SessionPreview({ session, onClose }: { session: SessionSummary |
           <div>
             <dt>Ran</dt>
             <dd>
-              {formatDateTime(session.startedAt)} – {formatDateTime(session.updatedAt)}
+              {ranBetween(session.startedAt, session.updatedAt)}
             </dd>
           </div>
         </dl>

@@ -32,7 +32,7 @@ export function threadMenuEntries(thread: Thread): MenuEntry[] {
       ? [{ label: 'Recreate worktree', icon: 'restore', onSelect: () => void restoreThread(thread) } satisfies MenuEntry]
       : []),
     { kind: 'separator' },
-    { label: 'Continue in terminal', icon: 'terminal', hint: 'copies the command', onSelect: () => void copyContinueCommand(thread) }
+    { label: 'Continue in terminal', icon: 'terminal', onSelect: () => void copyContinueCommand(thread) }
   ]
   const imported = thread.imported
   if (imported && !archived) entries.push({ label: `Continue in ${sourceLabel(imported.source)}`, icon: 'open', onSelect: () => void continueInCli(thread) })
