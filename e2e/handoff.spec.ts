@@ -118,6 +118,14 @@ test('skein handoff from a shell shows the imported thread in the open window; c
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(expected)
   })
 
+  await test.step('the Overview tab names the session and the command that resumes it', async () => {
+    await page.getByRole('tab', { name: 'Overview' }).click()
+    const details = page.locator('.details')
+    await expect(details.locator('.detail-row', { hasText: 'Imported from' })).toContainText(`Claude Code${session.sessionId}`)
+    await expect(details.locator('.detail-row', { hasText: 'Resume with' })).toContainText(`cd ${repo} && claude --resume ${session.sessionId}`)
+    await page.getByRole('tab', { name: 'Conversation' }).click()
+  })
+
   await test.step('"Continue in Claude Code" resumes the session in its CLI, in the Terminal tab', async () => {
     await page.getByRole('note', { name: 'Imported session' }).getByRole('button', { name: 'Continue in Claude Code' }).click()
     await expect(page.getByRole('tab', { name: 'Terminal' })).toHaveAttribute('aria-selected', 'true')

@@ -89,6 +89,7 @@ export function ImportSessionsDialog({ initialRepoId, onClose }: { initialRepoId
   }
 
   const doImport = async (session: SessionSummary) => {
+    if (useHandoff.getState().importing) return
     setError(null)
     const problem = await importSession(repo.id, session)
     if (problem) setError(problem)

@@ -54,7 +54,7 @@ export async function loadPreview(session: SessionSummary): Promise<void> {
  */
 export async function importSession(repoId: string, session: SessionSummary): Promise<string | null> {
   const key = sessionKey(session)
-  if (useHandoff.getState().importing) return null
+  if (useHandoff.getState().importing) return 'Another session is being imported. Try again in a moment.'
   useHandoff.getState().setImporting(key)
   try {
     const r = await request('handoff/import', { source: session.source, path: session.path })
