@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { CiLog, CiProviderOverride, CiStatus, LocalRun, SuggestedCheck } from './ci'
 import { ChangeScope, ChangeSet, FileDiff, LineSpan, ReviewComment } from './review'
 import { AgentProfile, Item, PermissionMode, ProfileId, PtyInfo, Repo, Thread, ThreadMode } from './models'
 
@@ -206,6 +207,24 @@ export const methods = {
   /** Resumes an imported session in its own CLI (`claude --resume` / `codex resume`) in the thread's terminal. */
   'handoff/continue': { params: z.object({ threadId, cols: size('cols').default(100), rows: size('rows').default(30) }), result: PtyInfo },
 
+  /** The CI status of every followed thread (for the sidebar dots and `skein list`). */
+  'ci/statuses': { params: z.object({}).default({}), result: z.object({ statuses: z.array(CiStatus) }) },
+  /** Polls a thread's CI now. */
+  'ci/refresh': { params: z.object({ threadId }), result: CiStatus },
+  /** A check's log: whole when small, else the first error's context and the tail. */
+  'ci/log': { params: z.object({ threadId, checkId: z.string().min(1) }), result: CiLog },
+  /** Sends a failed check's name, commit and log excerpt to the thread's agent as one message. */
+  'ci/sendFailure': { params: z.object({ threadId, checkId: z.string().min(1) }), result: z.object({ to: z.enum(['cli-agent', 'built-in-agent']), text: z.string() }) },
+  /** The repository's check commands, those found in its files, and the thread's local runs. */
+  'ci/checks': {
+    params: z.object({ threadId }),
+    result: z.object({ configured: z.array(z.string()), suggestions: z.array(SuggestedCheck), runs: z.array(LocalRun), override: CiProviderOverride.nullable() })
+  },
+  'ci/runLocal': { params: z.object({ threadId, command: z.string().trim().min(1, 'A command is required').max(4000) }), result: LocalRun },
+  'ci/cancelLocal': { params: z.object({ runId: z.string().min(1) }), result: LocalRun },
+  /** A repository's CI service (when the remote does not say) and its check commands. */
+  'ci/configure': { params: z.object({ repoId, override: CiProviderOverride.nullable().optional(), checks: z.array(z.string().max(4000)).max(50).optional() }), result: Ok },
+
   'profile/list': {
     params: z.object({ repoId: z.string().optional() }).default({}),
     result: z.object({ profiles: z.array(AgentProfile), defaultProfile: ProfileId })
@@ -241,6 +260,11 @@ export const notifications = {
   'approval/requested': z.object({ item: Item }),
   /** An ended pty was closed: its tab and scrollback are gone. */
   'pty/removed': z.object({ ptyId: z.string(), threadId: z.string() }),
+  'ci/updated': z.object({ status: CiStatus }),
+  /** A thread's CI turned failed (news only: not the state found at start-up). */
+  'ci/failed': z.object({ threadId: z.string(), checks: z.array(z.string()) }),
+  /** Output of a local check run, as it prints. */
+  'ci/localOutput': z.object({ threadId: z.string(), runId: z.string(), chunk: z.string() }),
   /** A watched change set differs from the last one sent (only to clients watching that thread). */
   'review/changed': z.object({ threadId: z.string(), scope: ChangeScope, changes: ChangeSet })
 } as const

@@ -1,4 +1,3 @@
-import type { Thread } from '../../shared/models'
 import { parseArgs } from '../args'
 import { CliError, Exit } from '../cli-error'
 import { knownRepoFor, type CliContext } from '../context'
@@ -21,11 +20,6 @@ function ago(ms: number): string {
   return `${Math.floor(s / 86400)}d ago`
 }
 
-/** The CI state a thread shows, or '-' when it has none. */
-export function ciState(t: Thread): string {
-  const ci = (t as Thread & { ci?: { overall?: string } | null }).ci
-  return ci?.overall && ci.overall !== 'none' ? ci.overall : '-'
-}
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
@@ -42,13 +36,20 @@ export async function listThreads(argv: readonly string[], ctx: CliContext): Pro
   try {
     let { repos } = await client.request('repo/list')
     const { threads } = await client.request('thread/list', { includeArchived: a.booleans.has('all') })
+    const ci = new Map((await client.request('ci/statuses')).statuses.map((c) => [c.threadId, c.overall]))
     const only = a.values.get('repo')
     if (only !== undefined) {
       const repo = await knownRepoFor(client, only)
       if (!repo) throw new CliError(`${only} is not in a repository Skein knows. Add it with \`skein ${only}\`.`, Exit.notFound)
       repos = [repo]
     }
-    const grouped = repos.map((r) => ({ ...r, threads: threads.filter((t) => t.repoId === r.id).sort((x, y) => y.lastActivityAt - x.lastActivityAt) }))
+    const grouped = repos.map((r) => ({
+      ...r,
+      threads: threads
+        .filter((t) => t.repoId === r.id)
+        .sort((x, y) => y.lastActivityAt - x.lastActivityAt)
+        .map((t) => ({ ...t, ci: ci.get(t.id) ?? 'none' }))
+    }))
     if (a.booleans.has('json')) {
       ctx.out(JSON.stringify({ repos: grouped }))
       return Exit.ok
@@ -60,7 +61,7 @@ export async function listThreads(argv: readonly string[], ctx: CliContext): Pro
         ctx.out('  (no threads)')
         continue
       }
-      const rows = [['  ID', 'STATUS', 'BRANCH', 'CI', 'ACTIVE', 'TITLE'], ...r.threads.map((t) => [`  ${t.id}`, t.status, t.mode === 'local' ? `(local) ${t.branch ?? ''}`.trim() : (t.branch ?? '-'), ciState(t), ago(t.lastActivityAt), t.title])]
+      const rows = [['  ID', 'STATUS', 'BRANCH', 'CI', 'ACTIVE', 'TITLE'], ...r.threads.map((t) => [`  ${t.id}`, t.status, t.mode === 'local' ? `(local) ${t.branch ?? ''}`.trim() : (t.branch ?? '-'), t.ci === 'none' ? '-' : t.ci, ago(t.lastActivityAt), t.title])]
       for (const line of table(rows)) ctx.out(line)
     }
     return Exit.ok

@@ -16,6 +16,7 @@ import { RpcServer } from './rpc/rpc-server'
 import { listenOnSocket } from './rpc/socket-transport'
 import { PtyHost } from './pty/pty-host'
 import { HandoffService } from './handoff/handoff-service'
+import { CiHost } from './ci/ci-host'
 import { ChangeWatchService } from './review/change-watch'
 import { ReviewService } from './review/review-service'
 import { PtyStore } from './pty/pty-store'
@@ -51,6 +52,7 @@ export interface Core extends Disposable {
   readonly review: ReviewService
   readonly reviewWatch: ChangeWatchService
   readonly handoff: HandoffService
+  readonly ci: CiHost
   /** Every thread's conversation items (shared by the agent, the handoff and forks). */
   readonly transcript: Transcript
   /** Records the browser-mode address (with token) so `skein` can print links to threads. */
@@ -109,15 +111,15 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   liveCount = (id) => threads.liveCount(id)
   onAgent = (threadId, agent, failure) => void threads.updateAgent(threadId, agent, failure)
   const rpc = new RpcServer(bus, logger)
-  const review = new ReviewService(git, (id) => threadStore.get(id), threadStore, {
-    writeToPty: (ptyId, data) => ptys.write(ptyId, data),
-    sendToAgent: (threadId, text) => agent.steer(threadId, text)
-  })
+  const targets = { writeToPty: (ptyId: string, data: string) => ptys.write(ptyId, data), sendToAgent: (threadId: string, text: string) => agent.steer(threadId, text) }
+  const review = new ReviewService(git, (id) => threadStore.get(id), threadStore, targets)
+  const ci = new CiHost({ git, threads, thread: (id) => threadStore.get(id), settings, bus, logger, targets, home: dataDir.home })
   const reviewWatch = new ChangeWatchService(git, (id) => threadStore.get(id), (id, scope) => review.changes(id, scope))
   const handoff = new HandoffService({ repos, threads, transcript, ptys, bus })
   let webUrl: string | null = null
-  registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, ptys, profiles, agent, review, reviewWatch, handoff, transcript, host: options.host ?? {}, webUrl: () => webUrl, bus })
+  registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, ptys, profiles, agent, review, reviewWatch, handoff, transcript, ci, host: options.host ?? {}, webUrl: () => webUrl, bus })
   await threads.reconcileOnStart()
+  void ci.start()
 
   let socketServer: Server | null = null
   if (options.listenSocket !== false) {
@@ -132,6 +134,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const close = async () => {
     agent.dispose()
     reviewWatch.dispose()
+    await ci.close()
     threads.dispose()
     await ptys.dispose()
     rpc.closeAll()
@@ -151,6 +154,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     reviewWatch,
     handoff,
     transcript,
+    ci,
     setWebUrl: (url) => {
       webUrl = url
     },

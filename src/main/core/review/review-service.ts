@@ -15,6 +15,7 @@ import { rebaseOnto } from '../git/rebase-onto'
 import { revertFile } from '../git/revert-file'
 import type { GitRunner } from '../git/git-runner'
 import { guardPath } from '../agent/path-guard'
+import { sendToThreadAgent, type AgentTargets } from '../agent/send-to-agent'
 import type { ThreadStore } from '../store/thread-store'
 import type { ReviewComment } from '../../../shared/review'
 import { loadFileDiff } from './file-diff'
@@ -33,11 +34,6 @@ async function locate(worktree: string, path: string): Promise<{ ok: true; path:
   return { ok: true, path: join(dir.path, name), relative: dir.relative === '.' ? name : posix.join(dir.relative.split('\\').join('/'), name) }
 }
 
-/** Where a submitted review goes: the thread's live CLI agent (typed in) or the built-in agent. */
-export interface ReviewTargets {
-  writeToPty(ptyId: string, data: string): Result<void>
-  sendToAgent(threadId: string, text: string): Promise<Result<void>>
-}
 
 /** The Changes tab's data: what a thread changed, against its base or uncommitted only. */
 export class ReviewService {
@@ -47,7 +43,7 @@ export class ReviewService {
     private readonly git: GitRunner,
     private readonly thread: (id: string) => Thread | undefined,
     private readonly store: ThreadStore,
-    private readonly targets: ReviewTargets
+    private readonly targets: AgentTargets
   ) {}
 
   /** The thread's review comments, re-anchored to the files as they are now. */
@@ -195,14 +191,11 @@ export class ReviewService {
     if (!listed.ok) return listed
     const pending = listed.value.filter((c) => c.status === 'pending')
     if (pending.length === 0) return err(appError(ErrorCode.InvalidThreadState, 'There are no pending comments to send.'))
-    const text = formatReview(pending)
-    const cli = t.agent && t.agent.activity !== 'exited' ? t.agent.ptyId : null
-    // A CLI agent gets the review as a bracketed paste, so its newlines do not submit early.
-    const sent = cli ? this.targets.writeToPty(cli, `\x1b[200~${text}\x1b[201~\r`) : await this.targets.sendToAgent(threadId, text)
+    const sent = await sendToThreadAgent(t, formatReview(pending), this.targets)
     if (!sent.ok) return sent
     const now = Date.now()
     for (const c of pending) await this.save(threadId, { ...c, status: 'sent', sentAt: now })
-    return ok({ sent: pending.length, to: cli ? 'cli-agent' : 'built-in-agent' })
+    return ok({ sent: pending.length, to: sent.value })
   }
 
   private async load(threadId: string): Promise<ReviewComment[]> {

@@ -5,6 +5,7 @@ import type { ProfileService } from '../agents/profile-service'
 import type { PtyHost } from '../pty/pty-host'
 import type { RepoService } from '../repos/repo-service'
 import type { HandoffService } from '../handoff/handoff-service'
+import type { CiHost } from '../ci/ci-host'
 import type { Transcript } from '../agent/transcript'
 import { forkThread } from '../threads/thread-fork'
 import type { ChangeWatchService } from '../review/change-watch'
@@ -34,6 +35,7 @@ export interface HandlerDeps {
   review: ReviewService
   reviewWatch: ChangeWatchService
   handoff: HandoffService
+  ci: CiHost
   transcript: Transcript
   host: CoreHost
   /** The browser-mode address, once a server listens. */
@@ -123,6 +125,15 @@ export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
     return ok({ ok: true as const })
   })
 
+  rpc.handle('ci/statuses', () => ok({ statuses: d.ci.statuses() }))
+  rpc.handle('ci/refresh', (p) => d.ci.refresh(p.threadId))
+  rpc.handle('ci/log', (p) => d.ci.log(p.threadId, p.checkId))
+  rpc.handle('ci/sendFailure', (p) => d.ci.sendFailure(p.threadId, p.checkId))
+  rpc.handle('ci/checks', (p) => d.ci.checks(p.threadId))
+  rpc.handle('ci/runLocal', (p) => d.ci.runLocal(p.threadId, p.command))
+  rpc.handle('ci/cancelLocal', (p) => d.ci.cancelLocal(p.runId))
+  rpc.handle('ci/configure', async (p) => done(await d.ci.configure(p.repoId, p)))
+
   rpc.handle('handoff/sessions', async (p) => ok({ sessions: await d.handoff.list(p) }))
   rpc.handle('handoff/preview', (p) => d.handoff.preview(p.source, p.path))
   rpc.handle('handoff/import', (p) => d.handoff.import(p))
@@ -147,7 +158,12 @@ export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
   rpc.handle('review/mergeIntoBase', (p) => d.review.mergeIntoBase(p.threadId))
   rpc.handle('review/commit', (p) => d.review.commit(p.threadId, p.message))
   rpc.handle('review/revertFile', (p) => d.review.revertFile(p.threadId, p.path))
-  rpc.handle('review/push', (p) => d.review.push(p.threadId))
+  rpc.handle('review/push', async (p) => {
+    const r = await d.review.push(p.threadId)
+    // A push from Skein is news for CI: checks are about to start on the new commit.
+    if (r.ok) void d.ci.pushed(p.threadId)
+    return r
+  })
   rpc.handle('review/rebase', (p) => d.review.rebase(p.threadId))
 
   rpc.handle('profile/list', async (p) => ok(await d.profiles.list(p.repoId)))

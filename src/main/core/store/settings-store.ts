@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ProfileId } from '../../../shared/models'
 import { ProfileId as ProfileIdSchema } from '../../../shared/models'
+import { CiProviderOverride as CiProviderOverrideSchema, type CiProviderOverride } from '../../../shared/ci'
 import { err, ok, type Result } from '../../../shared/result'
 import type { Logger } from '../logger'
 import { writeFileAtomic } from './atomic-write'
@@ -14,10 +15,26 @@ export interface AgentSettings {
   customCommand?: string | null
 }
 
+/** A repository's CI settings: which service to read (when the remote does not say) and its local check commands. */
+export interface CiSettings {
+  override?: CiProviderOverride | null
+  checks?: string[]
+}
+
 interface SettingsFile {
   version: 1
   agents: AgentSettings
   repos: Record<string, AgentSettings>
+  ci?: Record<string, CiSettings>
+}
+
+const cleanCi = (s: unknown): CiSettings => {
+  const o = (s && typeof s === 'object' ? s : {}) as Record<string, unknown>
+  const out: CiSettings = {}
+  const override = CiProviderOverrideSchema.safeParse(o.override)
+  if (override.success) out.override = override.data
+  if (Array.isArray(o.checks)) out.checks = o.checks.filter((c): c is string => typeof c === 'string' && c.trim() !== '')
+  return out
 }
 
 const clean = (s: unknown): AgentSettings => {
@@ -42,7 +59,9 @@ export class SettingsStore {
       const parsed = JSON.parse(await readFile(store.path, 'utf8')) as Partial<SettingsFile>
       const repos: Record<string, AgentSettings> = {}
       for (const [id, v] of Object.entries(parsed.repos ?? {})) repos[id] = clean(v)
-      store.data = { version: 1, agents: clean(parsed.agents), repos }
+      const ci: Record<string, CiSettings> = {}
+      for (const [id, v] of Object.entries(parsed.ci ?? {})) ci[id] = cleanCi(v)
+      store.data = { version: 1, agents: clean(parsed.agents), repos, ci }
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') logger.warn(`Could not read ${store.path} (${(e as Error).message}); using default settings.`)
     }
@@ -58,12 +77,30 @@ export class SettingsStore {
     }
   }
 
+  /** A repository's CI settings. */
+  ci(repoId: string): CiSettings {
+    return this.data.ci?.[repoId] ?? {}
+  }
+
+  /** Changes a repository's CI settings (null clears the provider override). */
+  updateCi(repoId: string, patch: CiSettings): Promise<Result<void>> {
+    const next: SettingsFile = structuredClone(this.data)
+    const target = ((next.ci ??= {})[repoId] ??= {})
+    if (patch.override !== undefined) target.override = patch.override
+    if (patch.checks !== undefined) target.checks = patch.checks.map((c) => c.trim()).filter(Boolean)
+    return this.save(next)
+  }
+
   /** Changes settings globally or for one repository. */
-  async update(repoId: string | undefined, patch: AgentSettings): Promise<Result<void>> {
+  update(repoId: string | undefined, patch: AgentSettings): Promise<Result<void>> {
     const next: SettingsFile = structuredClone(this.data)
     const target = repoId ? (next.repos[repoId] ??= {}) : next.agents
     if (patch.defaultProfile !== undefined) target.defaultProfile = patch.defaultProfile
     if (patch.customCommand !== undefined) target.customCommand = patch.customCommand?.trim() ? patch.customCommand.trim() : null
+    return this.save(next)
+  }
+
+  private async save(next: SettingsFile): Promise<Result<void>> {
     try {
       await writeFileAtomic(this.path, JSON.stringify(next, null, 2))
       this.data = next

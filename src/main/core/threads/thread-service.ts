@@ -199,6 +199,12 @@ export class ThreadService {
     if (threadId && this.store.get(threadId)?.unread) await this.markRead(threadId)
   }
 
+  /** Whether any client shows this thread right now. */
+  isViewed(threadId: string): boolean {
+    for (const v of this.viewers.values()) if (v === threadId) return true
+    return false
+  }
+
   /** Forgets a client that went away. */
   forgetViewer(connectionId: string): void {
     this.viewers.delete(connectionId)
@@ -211,11 +217,6 @@ export class ThreadService {
       if (!t.ok || !t.value.unread) return t
       return this.change(id, { unread: false }, 'read')
     })
-  }
-
-  private isViewed(threadId: string): boolean {
-    for (const v of this.viewers.values()) if (v === threadId) return true
-    return false
   }
 
   /** Renames a thread (its branch and folder keep their names). */

@@ -3,6 +3,7 @@ import { ErrorCode } from '../../../shared/errors'
 import type { Thread } from '../../../shared/models'
 import { DIFF_GUARD, type ChangedFile, type ReviewComment } from '../../../shared/review'
 import { Icon } from '../../ui/Icon'
+import { isArchived } from '../threads/threads-store'
 import { hasPrimaryModifier, isEditable, shortcutLabel } from '../../ui/keyboard'
 import { revertFile, revertHunk, submitReview } from './changes-actions'
 import { changedLines, useChanges, useThreadChanges } from './changes-store'
@@ -37,9 +38,7 @@ function ReviewBar({ comments, onSend }: { comments: readonly ReviewComment[]; o
   return (
     <div className={`review-bar${pending ? ' has-pending' : ''}`} role="region" aria-label="Review">
       <span className="review-count">
-        <strong>
-          {pending} pending comment{pending === 1 ? '' : 's'}
-        </strong>
+        <strong>{pending ? `${pending} pending comment${pending === 1 ? '' : 's'}` : 'No pending comments'}</strong>
         {sent > 0 && <span className="muted"> · {sent} sent</span>}
         {outdated > 0 && <span className="review-outdated"> · {outdated} outdated</span>}
       </span>
@@ -73,12 +72,14 @@ export function ChangesTab({ thread }: { thread: Thread }): ReactElement {
   const [confirm, setConfirm] = useState<Confirm | null>(null)
   const diffApi = useRef<DiffApi | null>(null)
   const filterRef = useRef<HTMLInputElement>(null)
-  const canRevert = thread.mode === 'worktree' && thread.branch !== null
+  const canRevert = thread.mode === 'worktree' && thread.branch !== null && !isArchived(thread)
 
+  // Archiving removes the worktree and restoring brings it back: either way the watch starts again.
+  const archived = isArchived(thread)
   useEffect(() => {
     void watchChanges(thread.id, scope)
     return () => unwatchChanges(thread.id)
-  }, [thread.id, scope])
+  }, [thread.id, scope, archived])
 
   const files = useMemo(() => (set ? set.files.filter((f) => matchesFilter(f, filter)) : []), [set, filter])
   const overGuard = set ? changedLines(set) > DIFF_GUARD.maxChangedLines : false
@@ -113,6 +114,8 @@ export function ChangesTab({ thread }: { thread: Thread }): ReactElement {
 
   const onKeyDownCapture = (e: KeyboardEvent<HTMLDivElement>) => {
     if (e.defaultPrevented || e.nativeEvent.isComposing) return
+    // Dialogs and menus are portals: their keys pass through here in React's tree but are theirs.
+    if (!e.currentTarget.contains(e.target as Node)) return
     const handled = () => {
       e.preventDefault()
       e.stopPropagation()

@@ -2,6 +2,7 @@ import { useState, type ReactElement } from 'react'
 import type { Thread } from '../../../shared/models'
 import type { ChangeScope, ChangeSet } from '../../../shared/review'
 import { shortcutLabel } from '../../ui/keyboard'
+import { isArchived } from '../threads/threads-store'
 import { mergeIntoBase, pushBranch } from './changes-actions'
 import { formatCount } from './file-format'
 
@@ -43,7 +44,7 @@ function ActionButton({ label, busyLabel, title, run, primary }: { label: string
 export function ChangesToolbar({ thread, scope, set, onScope, onCommit }: ChangesToolbarProps): ReactElement {
   const additions = set?.files.reduce((n, f) => n + (f.additions ?? 0), 0) ?? 0
   const deletions = set?.files.reduce((n, f) => n + (f.deletions ?? 0), 0) ?? 0
-  const ownBranch = thread.mode === 'worktree' && thread.branch !== null
+  const ownBranch = thread.mode === 'worktree' && thread.branch !== null && !isArchived(thread)
   return (
     <div className="changes-toolbar">
       <div className="segmented" role="radiogroup" aria-label="Compare">
@@ -54,7 +55,7 @@ export function ChangesToolbar({ thread, scope, set, onScope, onCommit }: Change
           Uncommitted only
         </button>
       </div>
-      {set && (
+      {set && set.files.length > 0 && (
         <span className="changes-summary" aria-label={`${set.files.length} files changed, ${additions} additions, ${deletions} deletions`}>
           <span>
             {formatCount(set.files.length)} file{set.files.length === 1 ? '' : 's'}

@@ -8,7 +8,7 @@ import { CommentCard, CommentForm } from './CommentCards'
 import { CommentZones } from './comment-zones'
 import { GutterComments } from './gutter-comments'
 import { HunkButton } from './hunk-button'
-import { changeAtLine, changeLine, hunkSpans, linesLabel, spanText, stepChange, type LineChange } from './hunks'
+import { buttonLine, changeAtLine, changeLine, changeNearLine, hunkSpans, linesLabel, spanText, stepChange, type LineChange } from './hunks'
 import { languageFor, loadMonaco, type MonacoApi } from './monaco-loader'
 
 /** What the diff pane can ask of the open diff (keyboard shortcuts and header buttons). */
@@ -94,7 +94,7 @@ export function MonacoDiffView(props: MonacoDiffViewProps): ReactElement {
     if (!l) return
     callbacks.current.onStatus({ ready: true, changes: l.changes.length, current: l.current, selection: selectedLines(l.diff.getModifiedEditor()) })
     const shown = l.hoverChange >= 0 ? l.hoverChange : l.current
-    l.button.showAt(shown >= 0 && l.changes[shown] ? changeLine(l.changes[shown]) : null)
+    l.button.showAt(shown >= 0 && l.changes[shown] ? buttonLine(l.changes[shown]) : null)
   }
 
   const requestRevert = (index: number) => {
@@ -142,14 +142,14 @@ export function MonacoDiffView(props: MonacoDiffViewProps): ReactElement {
         const editor = diff.getModifiedEditor()
         const zones = new CommentZones(editor)
         const gutter = new GutterComments(monaco, editor, (start, end) => setDraft({ start, end }))
-        const button = new HunkButton(editor, () => {
+        const button = new HunkButton(editor, monaco.editor.EditorOption.lineHeight, () => {
           const l = live.current
           if (l) requestRevert(l.hoverChange >= 0 ? l.hoverChange : l.current)
         })
         const l: Live = { monaco, diff, zones, gutter, button, models: [], path: null, changes: [], current: -1, hoverChange: -1 }
         live.current = l
         gutter.onHoverLine = (line) => {
-          l.hoverChange = line === null ? -1 : changeAtLine(l.changes, line)
+          l.hoverChange = line === null ? -1 : changeNearLine(l.changes, line)
           report()
         }
         diff.onDidUpdateDiff(() => {

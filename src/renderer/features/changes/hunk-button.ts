@@ -3,8 +3,9 @@ import type * as Monaco from 'monaco-editor/editor/editor.api'
 type CodeEditor = Monaco.editor.ICodeEditor
 
 /**
- * A small "Revert change" button at the top right of one change on the modified side. It shows for
- * the change under the pointer, else for the change the person moved to with n / F7.
+ * A small "Revert change" button at the right of one change on the modified side, over the unchanged
+ * line just above it (where code rarely reaches). It shows for the change under the pointer, else
+ * for the change the person moved to with n / F7.
  */
 export class HunkButton {
   private readonly node: HTMLButtonElement
@@ -14,6 +15,8 @@ export class HunkButton {
 
   constructor(
     private readonly editor: CodeEditor,
+    /** Monaco's EditorOption.lineHeight (a const enum in its typings, so passed in). */
+    private readonly monacoLineHeight: Monaco.editor.EditorOption.lineHeight,
     onClick: () => void
   ) {
     const node = document.createElement('button')
@@ -33,7 +36,7 @@ export class HunkButton {
     this.scrollListener = editor.onDidScrollChange(() => this.place())
   }
 
-  /** Shows the button at a line (the first of a change), or hides it with null. */
+  /** Shows the button over a line's row (right-aligned), or hides it with null. */
   showAt(line: number | null): void {
     this.line = line
     this.place()
@@ -50,8 +53,9 @@ export class HunkButton {
       return
     }
     const layout = this.editor.getLayoutInfo()
+    const lineHeight = this.editor.getOption(this.monacoLineHeight)
     const top = this.editor.getTopForLineNumber(this.line) - this.editor.getScrollTop()
-    this.node.style.display = top < -20 || top > layout.height ? 'none' : ''
+    this.node.style.display = top < -lineHeight || top > layout.height ? 'none' : ''
     this.node.style.top = `${Math.max(0, top)}px`
     this.node.style.right = `${layout.verticalScrollbarWidth + 10}px`
   }

@@ -18,9 +18,19 @@ export function hunkSpans(c: LineChange): { original: LineSpan; modified: LineSp
   return { original: toSpan(c.originalStartLineNumber, c.originalEndLineNumber), modified: toSpan(c.modifiedStartLineNumber, c.modifiedEndLineNumber) }
 }
 
-/** The modified-side line a change is shown at (a deletion sits after its Start line). */
-export function changeLine(c: LineChange): number {
-  return Math.max(1, c.modifiedEndLineNumber === 0 ? c.modifiedStartLineNumber : c.modifiedStartLineNumber)
+/** The modified-side line a change is shown at (a deletion sits just after its Start line). */
+export const changeLine = (c: LineChange): number => Math.max(1, c.modifiedStartLineNumber)
+
+/** The row a change's action button covers: the line above the change, or for a deletion the line it follows. */
+export function buttonLine(c: LineChange): number {
+  if (c.modifiedEndLineNumber === 0) return Math.max(1, c.modifiedStartLineNumber)
+  return Math.max(1, c.modifiedStartLineNumber - 1)
+}
+
+/** The change whose lines, or whose button row, are at a modified-side line; -1 for none. */
+export function changeNearLine(changes: readonly LineChange[], line: number): number {
+  const at = changeAtLine(changes, line)
+  return at >= 0 ? at : changes.findIndex((c) => buttonLine(c) === line)
 }
 
 /** The last modified-side line a change covers (its first line for a deletion). */

@@ -1,0 +1,187 @@
+import { join } from 'node:path'
+import type { CiLog, CiProviderOverride, CiStatus, LocalRun, SuggestedCheck } from '../../../shared/ci'
+import type { Disposable } from '../../../shared/jsonrpc'
+import type { Thread } from '../../../shared/models'
+import { err, ok, type Result } from '../../../shared/result'
+import { appError, ErrorCode } from '../../../shared/errors'
+import { sendToThreadAgent, type AgentRecipient, type AgentTargets } from '../agent/send-to-agent'
+import type { GitRunner } from '../git/git-runner'
+import type { Logger } from '../logger'
+import type { NotificationBus } from '../notification-bus'
+import type { SettingsStore } from '../store/settings-store'
+import type { ThreadService } from '../threads/thread-service'
+import { remoteBranches } from '../git/remote-branches'
+import { remoteUrl } from './ci-git'
+import { CiService } from './ci-service'
+import { providerFactory, type ProviderFactory } from './provider-factory'
+
+/** What the CI host joins together. */
+export interface CiHostDeps {
+  git: GitRunner
+  threads: ThreadService
+  /** A thread by id, without copying the list (CI asks on every poll). */
+  thread: (id: string) => Thread | undefined
+  settings: SettingsStore
+  bus: NotificationBus
+  logger: Logger
+  targets: AgentTargets
+  /** Where local check logs go (SKEIN_HOME/ci-logs). */
+  home: string
+  providers?: ProviderFactory
+  env?: NodeJS.ProcessEnv
+  /** How often repositories are checked for newly pushed branches. */
+  scanMs?: number
+}
+
+/**
+ * The CI service inside the core: follows threads as they come and go (never archived ones),
+ * looks up each branch's remote, publishes ci/updated, ci/failed and local run output, and sends
+ * a failure to the thread's agent.
+ */
+export class CiHost implements Disposable {
+  readonly service: CiService
+  private readonly remotes = new Map<string, string | null>()
+  private readonly tracked = new Set<string>()
+  private readonly subscription: Disposable
+  private readonly scan: NodeJS.Timeout
+
+  constructor(private readonly d: CiHostDeps) {
+    this.service = new CiService({
+      thread: (id) => this.ciThread(id),
+      providers: d.providers ?? providerFactory({ env: d.env }),
+      git: d.git,
+      logDir: join(d.home, 'ci-logs'),
+      notify: (status) => d.bus.publish('ci/updated', { status }),
+      onFailed: (status, failed) => d.bus.publish('ci/failed', { threadId: status.threadId, checks: failed.map((c) => c.name) }),
+      onLocalOutput: (run, chunk) => d.bus.publish('ci/localOutput', { threadId: run.threadId, runId: run.id, chunk }),
+      isVisible: (id) => d.threads.isViewed(id),
+      local: { env: d.env },
+      logger: d.logger
+    })
+    this.subscription = d.bus.subscribe((name, params) => {
+      if (name === 'thread/updated') void this.follow((params as { thread: Thread }).thread)
+      else if (name === 'thread/removed') this.untrack((params as { threadId: string }).threadId)
+    })
+    // A branch pushed from a terminal (not through Skein) is found by this scan: one git call per repository.
+    this.scan = setInterval(() => void this.start(), d.scanMs ?? 60_000)
+    this.scan.unref()
+  }
+
+  /** Follows every live thread whose branch is on a remote (a local ref read per repository, no network). */
+  async start(): Promise<void> {
+    const byRepo = new Map<string, Thread[]>()
+    for (const t of this.d.threads.list()) if (t.branch && !this.tracked.has(t.id)) byRepo.set(t.repoId, [...(byRepo.get(t.repoId) ?? []), t])
+    for (const threads of byRepo.values()) {
+      const pushed = await remoteBranches(this.d.git, threads[0]!.worktreePath).catch(() => new Set<string>())
+      for (const t of threads) if (pushed.has(t.branch!)) await this.follow(t, true)
+    }
+  }
+
+  private ciThread(id: string) {
+    const t = this.d.thread(id)
+    if (!t) return undefined
+    return { id, remoteUrl: this.remotes.get(id) ?? null, branch: t.branch, worktreePath: t.worktreePath, archived: t.status === 'archived', override: this.d.settings.ci(t.repoId).override ?? null }
+  }
+
+  /** Polls a thread's CI from now on; only once its branch is known to be pushed (or Skein pushed it). */
+  private async follow(t: Thread, pushed = false): Promise<void> {
+    if (t.status === 'archived' || !t.branch) return this.untrack(t.id)
+    if (this.tracked.has(t.id) || !pushed) return
+    this.tracked.add(t.id)
+    await this.lookUpRemote(t)
+    if (this.tracked.has(t.id)) this.service.watch(t.id)
+  }
+
+  private untrack(threadId: string): void {
+    if (!this.tracked.delete(threadId)) return
+    this.service.unwatch(threadId)
+    this.remotes.delete(threadId)
+  }
+
+  private async lookUpRemote(t: Thread): Promise<void> {
+    this.remotes.set(t.id, await remoteUrl(this.d.git, t.worktreePath, t.branch).catch(() => null))
+  }
+
+  private thread(threadId: string): Result<Thread> {
+    const t = this.d.thread(threadId)
+    return t ? ok(t) : err(appError(ErrorCode.ThreadNotFound, `No thread with id ${threadId}.`))
+  }
+
+  /** Every followed thread's status. */
+  statuses(): CiStatus[] {
+    return [...this.tracked].map((id) => this.service.status(id))
+  }
+
+  /** Polls a thread now (its remote looked up again: it may have been added since). */
+  async refresh(threadId: string): Promise<Result<CiStatus>> {
+    const t = this.thread(threadId)
+    if (!t.ok) return t
+    await this.lookUpRemote(t.value)
+    if (!this.tracked.has(threadId)) await this.follow(t.value, true)
+    return this.service.refresh(threadId)
+  }
+
+  /** Skein pushed the thread's branch: the upstream may be new, and checks are about to start. */
+  async pushed(threadId: string): Promise<void> {
+    const t = this.thread(threadId)
+    if (!t.ok) return
+    await this.lookUpRemote(t.value)
+    if (!this.tracked.has(threadId)) await this.follow(t.value, true)
+    await this.service.pushed(threadId)
+  }
+
+  /** A check's log for the panel. */
+  log(threadId: string, checkId: string): Promise<Result<CiLog>> {
+    return this.service.log(threadId, checkId)
+  }
+
+  /** Sends a failed check (name, commit, log excerpt) to the thread's agent as one message. */
+  async sendFailure(threadId: string, checkId: string): Promise<Result<{ to: AgentRecipient; text: string }>> {
+    const text = await this.service.failureMessage(threadId, checkId)
+    if (!text.ok) return text
+    const t = this.thread(threadId)
+    if (!t.ok) return t
+    const sent = await sendToThreadAgent(t.value, text.value, this.d.targets)
+    return sent.ok ? ok({ to: sent.value, text: text.value }) : sent
+  }
+
+  /** The repository's configured check commands, the ones found in its files, and the thread's runs. */
+  async checks(threadId: string): Promise<Result<{ configured: string[]; suggestions: SuggestedCheck[]; runs: LocalRun[]; override: CiProviderOverride | null }>> {
+    const t = this.thread(threadId)
+    if (!t.ok) return t
+    const suggestions = await this.service.suggestions(threadId)
+    const ci = this.d.settings.ci(t.value.repoId)
+    return ok({ configured: ci.checks ?? [], suggestions: suggestions.ok ? suggestions.value : [], runs: this.service.localRuns(threadId), override: ci.override ?? null })
+  }
+
+  /** Runs a check command in the thread's worktree. */
+  async runLocal(threadId: string, command: string): Promise<Result<LocalRun>> {
+    const run = await this.service.runLocal(threadId, command)
+    if (run.ok) this.tracked.add(threadId)
+    return run
+  }
+
+  /** Cancels a local run. */
+  cancelLocal(runId: string): Promise<Result<LocalRun>> {
+    return this.service.cancelLocal(runId)
+  }
+
+  /** Changes a repository's CI service override or check commands, then re-reads its threads. */
+  async configure(repoId: string, patch: { override?: CiProviderOverride | null; checks?: string[] }): Promise<Result<void>> {
+    const saved = await this.d.settings.updateCi(repoId, patch)
+    if (!saved.ok) return saved
+    for (const t of this.d.threads.list({ repoId })) if (this.tracked.has(t.id)) void this.refresh(t.id)
+    return ok(undefined)
+  }
+
+  /** Stops polling and ends local runs. */
+  async close(): Promise<void> {
+    clearInterval(this.scan)
+    this.subscription.dispose()
+    await this.service.dispose()
+  }
+
+  dispose(): void {
+    void this.close()
+  }
+}
