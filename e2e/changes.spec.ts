@@ -245,7 +245,7 @@ test('notices for binary, non-UTF-8 and large files; reverting a change and a fi
     await fileRow(page, 'src/feature.ts').click({ button: 'right' })
     await page.getByRole('menu', { name: 'Actions for src/feature.ts' }).getByRole('menuitem', { name: 'Revert file…' }).click()
     const dialog = page.getByRole('alertdialog', { name: 'Revert src/feature.ts?' })
-    await expect(dialog).toContainText('reverting it deletes it')
+    await expect(dialog).toContainText('is deleted if it was never committed')
     await dialog.getByRole('button', { name: 'Revert file' }).click()
     await expect(fileRow(page, 'src/feature.ts')).toHaveCount(0)
     expect(existsSync(join(worktree, 'src/feature.ts'))).toBe(false)

@@ -26,6 +26,8 @@ export class GutterComments {
   private hoverLine: number | null = null
   /** The line under the pointer while over the lines (any column), for the hunk actions too. */
   onHoverLine: (line: number | null) => void = () => {}
+  /** Whether the "+" shows at all (not on a deleted file). */
+  enabled: () => boolean = () => true
 
   constructor(
     private readonly monaco: MonacoApi,
@@ -84,7 +86,7 @@ export class GutterComments {
   private paint(): void {
     const { Range } = this.monaco
     const line = this.hoverLine
-    if (line === null && this.dragFrom === null) return this.hover.clear()
+    if ((line === null && this.dragFrom === null) || !this.enabled()) return this.hover.clear()
     const end = line ?? this.dragFrom!
     const start = this.dragFrom ?? end
     const range = new Range(Math.min(start, end), 1, Math.max(start, end), 1)
