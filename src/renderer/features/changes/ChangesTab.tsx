@@ -20,11 +20,11 @@ type Confirm = { kind: 'file'; file: ChangedFile } | { kind: 'hunk'; file: Chang
 
 const NO_COMMENTS: ReviewComment[] = []
 
-/** True when a key is typed into a text field (Monaco's own read-only input does not count). */
+/** True when a key is typed into a text field: not Monaco's own input (the diff is read-only), but its find box is one. */
 function typing(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false
   if (target.closest('.comment-zone')) return true
-  if (target.closest('.monaco-editor')) return false
+  if (target.classList.contains('native-edit-context') || target.classList.contains('inputarea')) return false
   return isEditable(target)
 }
 

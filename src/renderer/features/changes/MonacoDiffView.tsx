@@ -212,7 +212,8 @@ export function MonacoDiffView(props: MonacoDiffViewProps): ReactElement {
   }, [])
 
   // (Re)load the text: new models for a new file, or the same file reloaded with its scroll position kept.
-  useEffect(() => {
+  // A layout effect before the zones' one, so zones and marks always land on the current model.
+  useLayoutEffect(() => {
     const l = live.current
     if (!ready || !l) return
     const editor = l.diff.getModifiedEditor()
