@@ -5,7 +5,7 @@ import { DIFF_GUARD, type ChangedFile, type ReviewComment } from '../../../share
 import { Icon } from '../../ui/Icon'
 import { isArchived } from '../threads/threads-store'
 import { hasPrimaryModifier, isEditable, shortcutLabel } from '../../ui/keyboard'
-import { revertFile, revertHunk, submitReview } from './changes-actions'
+import { explainNoPendingComments, revertFile, revertHunk, submitReview } from './changes-actions'
 import { changedLines, useChanges, useThreadChanges } from './changes-store'
 import { unwatchChanges, watchChanges } from './changes-sync'
 import { ChangesToolbar } from './ChangesToolbar'
@@ -123,6 +123,7 @@ export function ChangesTab({ thread }: { thread: Thread }): ReactElement {
     if (e.key === 'Enter' && hasPrimaryModifier(e) && !e.shiftKey && !(e.target instanceof HTMLElement && e.target.closest('.comment-zone'))) {
       handled()
       if (comments.some((c) => c.status === 'pending')) void send()
+      else explainNoPendingComments()
       return
     }
     if (typing(e.target) || e.ctrlKey || e.metaKey || e.altKey) return

@@ -1,6 +1,6 @@
 import type { ChangeScope, LineSpan } from '../../../shared/review'
 import { errorMessage, request } from '../../app/rpc'
-import { notifyError, notifySuccess } from '../toasts/notify'
+import { notifyError, notifyInfo, notifySuccess } from '../toasts/notify'
 import { dropComment, loadComments, upsertComment } from './changes-sync'
 
 /** Adds a pending comment on lines of the file on disk; returns the core's refusal, or null. */
@@ -33,8 +33,12 @@ export async function deleteComment(threadId: string, commentId: string): Promis
   }
 }
 
-/** Sends every pending comment to the thread's agent as one message. */
+const sending = new Set<string>()
+
+/** Sends every pending comment to the thread's agent as one message (a second press while sending does nothing). */
 export async function submitReview(threadId: string): Promise<boolean> {
+  if (sending.has(threadId)) return false
+  sending.add(threadId)
   try {
     const { sent, to } = await request('review/submit', { threadId })
     notifySuccess(`Sent ${sent} comment${sent === 1 ? '' : 's'} to the agent`, to === 'cli-agent' ? 'Typed into the agent’s terminal.' : 'The built-in agent has them in the Conversation tab.')
@@ -44,7 +48,13 @@ export async function submitReview(threadId: string): Promise<boolean> {
     return false
   } finally {
     await loadComments(threadId)
+    sending.delete(threadId)
   }
+}
+
+/** Explains why Ctrl/⌘+Enter sent nothing. */
+export function explainNoPendingComments(): void {
+  notifyInfo('No pending comments to send', 'Click the + beside a line in the diff, or select lines and press C.')
 }
 
 /** Throws away a file's uncommitted changes (after the person confirmed); a renamed file gets its old path back too. */

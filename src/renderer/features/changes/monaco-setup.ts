@@ -18,4 +18,5 @@ self.MonacoEnvironment = { getWorker: () => new EditorWorker({ name: 'monaco-edi
 
 applyMonacoTheme(monaco)
 
+/** The Monaco API, set up: worker, languages and the app's themes. */
 export { monaco }
