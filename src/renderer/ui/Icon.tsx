@@ -25,7 +25,15 @@ const paths = {
   search: 'M7 12a5 5 0 1 0 0-10 5 5 0 0 0 0 10zM10.7 10.7L14 14',
   arrowUp: 'M8 13V3M4 7l4-4 4 4',
   arrowDown: 'M8 3v10M4 9l4 4 4-4',
-  settings: 'M8 10a2 2 0 1 0 0-4 2 2 0 0 0 0 4zM8 1.5v2M8 12.5v2M1.5 8h2M12.5 8h2M3.4 3.4l1.4 1.4M11.2 11.2l1.4 1.4M3.4 12.6l1.4-1.4M11.2 4.8l1.4-1.4'
+  settings: 'M8 10a2 2 0 1 0 0-4 2 2 0 0 0 0 4zM8 1.5v2M8 12.5v2M1.5 8h2M12.5 8h2M3.4 3.4l1.4 1.4M11.2 11.2l1.4 1.4M3.4 12.6l1.4-1.4M11.2 4.8l1.4-1.4',
+  refresh: 'M13 8a5 5 0 1 1-1.46-3.54M13 2.5v2.5h-2.5',
+  send: 'M2.5 7.5l11-5-5 11-1.5-4.5zM7 9l6.5-6.5',
+  play: 'M5 3.5v9l7-4.5z',
+  stop: 'M4.5 4.5h7v7h-7z',
+  circle: 'M8 13a5 5 0 1 0 0-10 5 5 0 0 0 0 10z',
+  minus: 'M4.5 8h7',
+  cancelled: 'M8 13a5 5 0 1 0 0-10 5 5 0 0 0 0 10zM4.5 11.5l7-7',
+  upload: 'M8 10.5V2.5M5 5.5l3-3 3 3M3 10v3.5h10V10'
 } as const
 
 /** Names of the icons Skein draws. */
