@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { Thread } from '../src/shared/models'
 import { FakeGithub } from '../test/helpers/fake-github'
 import { startModelServer, type ModelServer } from '../test/helpers/model-server'
-import { checkRow, commitIn, githubShapedRepo, logPane, logView, openCiTab, overall, runRow } from './support/ci-page'
+import { checkRow, commitIn, dismissToasts, githubShapedRepo, logPane, logView, openCiTab, overall, runRow } from './support/ci-page'
 import { connectClient } from './support/core-client'
 import { startCore, type CoreProcess } from './support/core-process'
 import { makeGitRepo } from './support/git-repo'
@@ -108,6 +108,7 @@ test('a failing GitHub check: the panel, its log, sending it to the agent, then 
     await expect(threadRow(page, 'Fix checkout')).toHaveAttribute('aria-label', /CI failed/)
     // The person watched it happen, so it is not news and no notification was shown.
     expect(await shownNotifications(page)).toEqual([])
+    await dismissToasts(page)
     await screenshotBothThemes(page, 'ci-failing')
   })
 
@@ -116,8 +117,8 @@ test('a failing GitHub check: the panel, its log, sending it to the agent, then 
     const view = logView(page)
     await expect(view).toBeVisible()
     await expect(logPane(page)).toContainText('60,003 lines')
-    await expect(view.locator('.log-gap').first()).toHaveText(/… 29,?800 lines omitted …|… 29800 lines omitted …/)
-    const error = view.locator('.log-row[data-line="30000"]')
+    await expect(view.locator('.log-gap').first()).toHaveText('… 29800 lines omitted …')
+    const error = view.locator('.log-row[data-line="30001"]')
     await expect(error).toHaveCount(0) // far below: not rendered yet (virtualized)
     await logPane(page).getByRole('button', { name: 'Jump to first error' }).click()
     await expect(error).toBeInViewport()
@@ -125,8 +126,16 @@ test('a failing GitHub check: the panel, its log, sending it to the agent, then 
     await expect(error).toHaveClass(/is-first-error/)
     await expect(error).toContainText('FAIL src/cart.test.ts')
     await expect(error.locator('.ansi-fg-1.ansi-bold')).toHaveText('FAIL')
-    await expect(view.locator('.log-row[data-line="29999"] .ansi-fg-2')).toHaveText('ok')
+    await expect(view.locator('.log-row[data-line="30000"] .ansi-fg-2')).toHaveText('ok')
     expect(await view.locator('.log-row').count()).toBeLessThan(200)
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'])
+    await logPane(page).getByRole('button', { name: 'Copy log' }).click()
+    await expect(logPane(page).getByRole('button', { name: 'Copied' })).toBeVisible()
+    const copied = await page.evaluate(() => navigator.clipboard.readText())
+    expect(copied).toContain('… 29800 lines omitted …\nstep 29800: ok')
+    expect(copied).toContain('FAIL src/cart.test.ts\n  expected total 42, got 41')
+    expect(copied).not.toContain('\x1b')
+    await dismissToasts(page)
     await screenshotBothThemes(page, 'ci-log')
   })
 
@@ -161,6 +170,7 @@ test('a failing GitHub check: the panel, its log, sending it to the agent, then 
     await checkRow(page, 'test (ubuntu)').getByRole('button').first().click()
     await expect(logView(page)).toContainText('all good')
     await expect(logPane(page).getByRole('button', { name: 'Send failure to agent' })).toHaveCount(0)
+    await dismissToasts(page)
     await screenshotBothThemes(page, 'ci-passing')
   })
 
@@ -211,7 +221,7 @@ test('local checks: configured, suggested and typed commands; live output, pass,
 
   await test.step('a typed command is added to the repository and passes when run', async () => {
     await page.getByRole('button', { name: 'Run a local check' }).click()
-    const input = page.getByLabel('Check command')
+    const input = page.getByRole('textbox', { name: 'Check command' })
     await expect(input).toBeFocused()
     await input.fill('echo all-good && exit 0')
     await page.getByRole('button', { name: 'Add', exact: true }).click()
@@ -228,8 +238,8 @@ test('local checks: configured, suggested and typed commands; live output, pass,
   })
 
   await test.step('a failing command shows its exit code, output and the failure actions', async () => {
-    await page.getByLabel('Check command').fill('echo bad-things >&2; exit 3')
-    await page.getByLabel('Check command').press('Enter')
+    await page.getByRole('textbox', { name: 'Check command' }).fill('echo bad-things >&2; exit 3')
+    await page.getByRole('textbox', { name: 'Check command' }).press('Enter')
     const run = runRow(page, 'echo bad-things >&2; exit 3')
     await expect(run).toHaveAttribute('data-state', 'failed')
     await expect(run).toContainText('exit 3')
@@ -242,8 +252,8 @@ test('local checks: configured, suggested and typed commands; live output, pass,
   await test.step('a long run streams its output live, marks uncommitted changes, and can be cancelled', async () => {
     writeFileSync(join(thread.worktreePath, 'scratch.txt'), 'not committed\n')
     const command = "printf 'live-start\\n'; sleep 1; printf 'live-more\\n'; sleep 60"
-    await page.getByLabel('Check command').fill(command)
-    await page.getByLabel('Check command').press('Enter')
+    await page.getByRole('textbox', { name: 'Check command' }).fill(command)
+    await page.getByRole('textbox', { name: 'Check command' }).press('Enter')
     const run = runRow(page, command)
     await expect(run).toHaveAttribute('data-state', 'running')
     await expect(run).toContainText('uncommitted changes')
@@ -265,6 +275,7 @@ test('local checks: configured, suggested and typed commands; live output, pass,
     await banner.getByRole('button', { name: 'Configure CI…' }).click()
     await expect(page.getByRole('dialog', { name: 'CI settings' })).toBeVisible()
     await page.keyboard.press('Escape')
+    await dismissToasts(page)
     await screenshotBothThemes(page, 'ci-local')
   })
 })
@@ -306,7 +317,8 @@ test('problems reading GitHub CI are explained with what to do', async ({ page }
     await page.locator('.ci-problem').getByRole('button', { name: 'Try again' }).click()
     const banner = page.locator('.ci-problem')
     await expect(banner).toHaveAttribute('data-problem', 'rate-limited')
-    await expect(banner).toContainText(/Rate-limited until \d{1,2}:\d{2}/)
+    await expect(banner).toContainText(/Rate-limited until \d{2}:\d{2}\./)
+    await dismissToasts(page)
     await screenshotBothThemes(page, 'ci-rate-limited')
   })
 })

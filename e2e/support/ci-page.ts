@@ -50,3 +50,10 @@ export const logPane = (page: Page): Locator => page.locator('section.ci-log')
 
 /** The rows of the open log view. */
 export const logView = (page: Page): Locator => logPane(page).locator('.log-scroller')
+
+/** Closes every toast, so screenshots show the panel rather than the notifications over it. */
+export async function dismissToasts(page: Page): Promise<void> {
+  const close = page.getByRole('button', { name: 'Dismiss notification' })
+  // A toast may fade on its own meanwhile, so a click that finds nothing is fine.
+  while ((await close.count()) > 0) await close.first().click({ timeout: 1000 }).catch(() => undefined)
+}

@@ -27,7 +27,13 @@ export function CheckList({ threadId, checks, commit, selected, onSelect }: { th
   return (
     <section className="ci-section" aria-labelledby="ci-checks-title">
       <h3 id="ci-checks-title" className="section-title">
-        Checks{commit ? ` on ${shortSha(commit)}` : ''}
+        Checks
+        {commit && (
+          <>
+            {' on '}
+            <code>{shortSha(commit)}</code>
+          </>
+        )}
       </h3>
       {checks.length === 0 ? (
         <p className="ci-none">{commit ? 'No checks reported for this commit yet. They show up here as the CI service starts them.' : 'No remote checks.'}</p>

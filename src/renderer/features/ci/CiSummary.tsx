@@ -36,6 +36,11 @@ export function BusyButton(props: { label: string; busyLabel: string; run: () =>
   )
 }
 
+/** The core's sentence with its `backticked` commands shown as code. */
+function withCode(text: string): ReactNode[] {
+  return text.split(/`([^`]+)`/).map((part, i) => (i % 2 ? <code key={i}>{part}</code> : part))
+}
+
 /** The top bar of the CI tab: overall state, commit and provider, when it was updated, and the actions. */
 export function CiSummary({ thread, status, onSettings }: { thread: Thread; status: CiStatus | undefined; onSettings: () => void }): ReactElement {
   const tone = status ? ciTone(status) : 'none'
@@ -85,7 +90,7 @@ export function ProblemBanner({ thread, status, onSettings }: { thread: Thread; 
     <div className={`banner ci-problem ${blocking ? 'banner-error' : 'banner-note'}`} role={blocking ? 'alert' : 'note'} data-problem={problem.kind}>
       <Icon name={blocking ? 'alert' : 'info'} size={15} />
       <span className="ci-problem-text">
-        <strong>{problemTitle(problem)}.</strong> {problem.message}
+        <strong>{problemTitle(problem)}.</strong> {withCode(problem.message)}
         {status.checks.some((c) => c.provider !== 'local') && <span className="muted"> The checks below are from the last good answer.</span>}
       </span>
       {action}

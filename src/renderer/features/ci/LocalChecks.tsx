@@ -17,7 +17,8 @@ function runFacts(run: LocalRun, now: number): string[] {
   const facts: string[] = []
   if (run.state === 'running') facts.push(`running ${formatDuration(now - run.startedAt)}`)
   else {
-    if (run.exitCode !== null) facts.push(`exit ${run.exitCode}`)
+    if (run.state === 'cancelled') facts.push('cancelled')
+    else if (run.exitCode !== null) facts.push(`exit ${run.exitCode}`)
     if (run.durationMs !== null) facts.push(formatDuration(run.durationMs))
   }
   if (run.commit) facts.push(shortSha(run.commit))
@@ -104,7 +105,7 @@ export function LocalChecks({ thread, panel, inputRef, selected, onSelect }: { t
           if (typed && (await runLocalCheck(thread.id, typed))) setCommand('')
         }}
       >
-        <input ref={inputRef} className="input input-mono" aria-label="Check command" placeholder="A command to run, e.g. npm test" value={command} onChange={(e) => setCommand(e.target.value)} />
+        <input ref={inputRef} className="input input-mono" aria-label="Check command" placeholder="Any command, e.g. make check" value={command} onChange={(e) => setCommand(e.target.value)} />
         <button type="submit" className="btn btn-small btn-primary" disabled={!typed}>
           Run
         </button>

@@ -59,7 +59,7 @@ export function LogPane({ threadId, check, run, commit, onClose }: { threadId: s
   const facts = [
     check.provider === 'local' ? 'Local check' : providerNames[check.provider],
     on ? `on ${shortSha(on)}${run?.dirty ? ' with uncommitted changes' : ''}` : null,
-    run && run.exitCode !== null ? `exit ${run.exitCode}` : null,
+    run?.state === 'cancelled' ? 'cancelled' : run && run.exitCode !== null ? `exit ${run.exitCode}` : null,
     check.durationMs !== null ? formatDuration(check.durationMs) : null,
     log ? `${log.totalLines.toLocaleString()} line${log.totalLines === 1 ? '' : 's'}` : null
   ].filter(Boolean)
@@ -93,11 +93,16 @@ export function LogPane({ threadId, check, run, commit, onClose }: { threadId: s
     <section className="ci-log" aria-label={`Log of ${check.name}`} data-check-id={check.id}>
       <header className="ci-log-header">
         <CheckStateIcon state={check.state} />
-        <span className="ci-log-title">
-          <strong title={check.name}>{check.name}</strong>
-          <span className="ci-log-facts">{facts.join(' · ')}</span>
-        </span>
+        <strong className="ci-log-name" title={check.name}>
+          {check.provider === 'local' ? <code>{check.name}</code> : check.name}
+        </strong>
+        <span className="ci-log-facts">{facts.join(' · ')}</span>
         <span className="spacer" />
+        <button type="button" className="icon-btn" aria-label="Close the log" title="Close the log" onClick={onClose}>
+          <Icon name="close" size={13} />
+        </button>
+      </header>
+      <div className="ci-log-toolbar" role="toolbar" aria-label="Log actions">
         {firstErrorLine !== null && (
           <button type="button" className="btn btn-small" title={`Scroll to line ${firstErrorLine}`} onClick={() => api.current?.jumpTo(firstErrorLine)}>
             <Icon name="arrowDown" size={13} />
@@ -106,12 +111,10 @@ export function LogPane({ threadId, check, run, commit, onClose }: { threadId: s
         )}
         {log && !live && <CopyLogButton text={() => stripAnsi(renderLogSegments(log.segments, log.totalLines))} />}
         {live && run && <BusyButton label="Cancel" busyLabel="Cancelling…" icon="stop" run={() => cancelLocalCheck(threadId, run.id)} />}
-        {isFailure(check) && <BusyButton label="Send failure to agent" busyLabel="Sending…" icon="send" primary run={() => sendFailure(threadId, check)} />}
+        <span className="spacer" />
         <CheckLink check={check} withText />
-        <button type="button" className="icon-btn" aria-label="Close the log" onClick={onClose}>
-          <Icon name="close" size={13} />
-        </button>
-      </header>
+        {isFailure(check) && <BusyButton label="Send failure to agent" busyLabel="Sending…" icon="send" primary run={() => sendFailure(threadId, check)} />}
+      </div>
       {log?.truncated && !live && (
         <p className="ci-log-note">Long log: showing the context of the first error and the end. Gaps are marked.</p>
       )}

@@ -42,13 +42,13 @@ export function checkDuration(check: Pick<CiCheck, 'state' | 'startedAt' | 'dura
   return null
 }
 
-const clockTime = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
-const clockTimeSeconds = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' })
+const clockTime = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+const clockTimeSeconds = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
 
-/** "14:05" in the person's locale. */
+/** "14:05" (24-hour, as the core's own messages say it). */
 export const formatClock = (timestamp: number): string => clockTime.format(timestamp)
 
-/** "14:05:09" in the person's locale. */
+/** "14:05:09" (24-hour). */
 export const formatClockSeconds = (timestamp: number): string => clockTimeSeconds.format(timestamp)
 
 /** A short heading for each problem; the core's message says the rest. */
