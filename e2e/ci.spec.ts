@@ -192,6 +192,7 @@ test('a failing GitHub check: the panel, its log, sending it to the agent, then 
     await expect(card.locator('.ci-dot-wrap')).toHaveAttribute('data-ci', 'failed')
     await expect(card).toContainText('CI failed')
     await expect(page.getByRole('listitem', { name: /Fix checkout/ })).toContainText('CI passed')
+    await screenshotBothThemes(page, 'ci-dashboard')
     await threadRow(page, 'Add coupons').click()
     await expect(threadRow(page, 'Add coupons')).toHaveAttribute('aria-label', /CI failed\)$/)
     await expect(threadRow(page, 'Add coupons').locator('.ci-dot')).not.toHaveClass(/is-news/)

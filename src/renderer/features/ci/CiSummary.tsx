@@ -63,7 +63,8 @@ export function CiSummary({ thread, status, onSettings }: { thread: Thread; stat
           Updated {formatClockSeconds(status.updatedAt)}
         </span>
       )}
-      {canPush(thread) && <BusyButton label="Push" busyLabel="Pushing…" icon="upload" title={`Push ${thread.branch} to its remote`} run={() => pushForCi(thread.id)} />}
+      {/* Before a first push, the panel offers a bigger "Push branch" instead. */}
+      {canPush(thread) && status && status.problem?.kind !== 'not-pushed' && <BusyButton label="Push" busyLabel="Pushing…" icon="upload" title={`Push ${thread.branch} to its remote`} run={() => pushForCi(thread.id)} />}
       <BusyButton label="Refresh" busyLabel="Refreshing…" icon="refresh" title="Ask the CI service now" run={() => refreshCi(thread.id)} />
       <button type="button" className="icon-btn" aria-label="CI settings" title="CI settings for this repository" onClick={onSettings}>
         <Icon name="settings" size={14} />

@@ -110,6 +110,9 @@ export function LogPane({ threadId, check, run, commit, onClose }: { threadId: s
           </button>
         )}
         {log && !live && <CopyLogButton text={() => stripAnsi(renderLogSegments(log.segments, log.totalLines))} />}
+        {!live && check.hasLog && (check.state === 'running' || check.state === 'queued') && (
+          <BusyButton label="Reload log" busyLabel="Loading…" icon="refresh" title="A running check's log grows: fetch it again" run={() => fetchLog(threadId, check)} />
+        )}
         {live && run && <BusyButton label="Cancel" busyLabel="Cancelling…" icon="stop" run={() => cancelLocalCheck(threadId, run.id)} />}
         <span className="spacer" />
         <CheckLink check={check} withText />
