@@ -63,7 +63,7 @@ function editWorktree(worktree: string): void {
 }
 
 test('the Changes tab: live file list, side-by-side and inline diffs, comments sent as one review', async ({ page }) => {
-  const csp = recordCspViolations(page)
+  const csp = await recordCspViolations(page)
   const { server, worktree } = await setUp(page, 'Tune settings')
   editWorktree(worktree)
 
@@ -138,6 +138,13 @@ test('the Changes tab: live file list, side-by-side and inline diffs, comments s
     await page.getByRole('radio', { name: 'Inline' }).click()
     await expect(commentCards(page)).toHaveCount(2)
     await screenshotBothThemes(page, 'changes-comments-inline')
+    // The layout is remembered across a reload.
+    await page.reload()
+    await openChangesTab(page)
+    await openDiff(page, 'src/app.ts')
+    await expect(monacoDiff(page)).toHaveAttribute('data-layout', 'inline')
+    await expect(page.getByRole('radio', { name: 'Inline' })).toHaveAttribute('aria-checked', 'true')
+    await expect(commentCards(page)).toHaveCount(2)
     await page.getByRole('radio', { name: 'Side by side' }).click()
   })
 
@@ -161,12 +168,20 @@ test('the Changes tab: live file list, side-by-side and inline diffs, comments s
     await expect(page.getByRole('region', { name: 'Review' })).toContainText('No pending comments')
   })
 
+  await test.step('the agent edits the open file: the diff reloads and the comments stay on their lines', async () => {
+    await expect(monacoDiff(page)).toHaveAttribute('data-changes', '3')
+    put(worktree, 'src/app.ts', `${readFileSync(join(worktree, 'src/app.ts'), 'utf8')}export const appended = true\n`)
+    await expect(monacoDiff(page)).toHaveAttribute('data-changes', '4')
+    await expect(commentCards(page).filter({ hasText: 'Sent' })).toHaveCount(2)
+    await expect(commentCards(page).filter({ hasText: 'Is 500 too high?' })).toBeVisible()
+  })
+
   expect(readFileSync(join(worktree, 'src/app.ts'), 'utf8')).toContain('setting5 = 500')
   expect(csp).toEqual([])
 })
 
 test('notices for binary, non-UTF-8 and large files; reverting a change and a file; outdated comments are kept', async ({ page }) => {
-  const csp = recordCspViolations(page)
+  const csp = await recordCspViolations(page)
   const { worktree } = await setUp(page, 'Notices and reverts')
   editWorktree(worktree)
   put(worktree, 'latin1.txt', Buffer.from('caf\xe9 cr\xe8me br\xfbl\xe9e\n', 'latin1'))
@@ -245,7 +260,7 @@ test('notices for binary, non-UTF-8 and large files; reverting a change and a fi
     await fileRow(page, 'src/feature.ts').click({ button: 'right' })
     await page.getByRole('menu', { name: 'Actions for src/feature.ts' }).getByRole('menuitem', { name: 'Revert file…' }).click()
     const dialog = page.getByRole('alertdialog', { name: 'Revert src/feature.ts?' })
-    await expect(dialog).toContainText('reverting it deletes it')
+    await expect(dialog).toContainText('is deleted if it was never committed')
     await dialog.getByRole('button', { name: 'Revert file' }).click()
     await expect(fileRow(page, 'src/feature.ts')).toHaveCount(0)
     expect(existsSync(join(worktree, 'src/feature.ts'))).toBe(false)

@@ -10,6 +10,7 @@ import './styles/terminal.css'
 import './styles/conversation.css'
 import './styles/changes.css'
 import './styles/ci.css'
+import './styles/handoff.css'
 
 const root = document.getElementById('root')
 if (!root) throw new Error('Skein: #root is missing from index.html')

@@ -113,7 +113,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const rpc = new RpcServer(bus, logger)
   const targets = { writeToPty: (ptyId: string, data: string) => ptys.write(ptyId, data), sendToAgent: (threadId: string, text: string) => agent.steer(threadId, text) }
   const review = new ReviewService(git, (id) => threadStore.get(id), threadStore, targets)
-  const ci = new CiHost({ git, threads, settings, bus, logger, targets, home: dataDir.home })
+  const ci = new CiHost({ git, threads, thread: (id) => threadStore.get(id), settings, bus, logger, targets, home: dataDir.home })
   const reviewWatch = new ChangeWatchService(git, (id) => threadStore.get(id), (id, scope) => review.changes(id, scope))
   const handoff = new HandoffService({ repos, threads, transcript, ptys, bus })
   let webUrl: string | null = null

@@ -1,6 +1,7 @@
 import type { ReactElement } from 'react'
 import { AgentSettingsDialog } from '../features/agents/AgentSettingsDialog'
 import { FanoutDialog } from '../features/fanout/FanoutDialog'
+import { ImportSessionsDialog } from '../features/handoff/ImportSessionsDialog'
 import { AddRepoDialog } from '../features/repos/AddRepoDialog'
 import { SettingsDialog } from '../features/settings/SettingsDialog'
 import { CloseTerminalDialog } from '../features/terminal/CloseTerminalDialog'
@@ -31,5 +32,7 @@ export function DialogHost(): ReactElement | null {
       return <SettingsDialog key="settings" onClose={close} />
     case 'fanout':
       return <FanoutDialog key={`fanout:${dialog.repoId ?? ''}`} initialRepoId={dialog.repoId} onClose={close} />
+    case 'import-sessions':
+      return <ImportSessionsDialog key={`import-sessions:${dialog.repoId ?? ''}`} initialRepoId={dialog.repoId} onClose={close} />
   }
 }

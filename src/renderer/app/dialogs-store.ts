@@ -10,6 +10,7 @@ export type OpenDialog =
   | { kind: 'close-terminal'; threadId: string; ptyId: string }
   | { kind: 'settings' }
   | { kind: 'fanout'; repoId?: string }
+  | { kind: 'import-sessions'; repoId?: string }
 
 interface DialogsState {
   dialog: OpenDialog | null

@@ -19,6 +19,8 @@ import { providerFactory, type ProviderFactory } from './provider-factory'
 export interface CiHostDeps {
   git: GitRunner
   threads: ThreadService
+  /** A thread by id, without copying the list (CI asks on every poll). */
+  thread: (id: string) => Thread | undefined
   settings: SettingsStore
   bus: NotificationBus
   logger: Logger
@@ -76,7 +78,7 @@ export class CiHost implements Disposable {
   }
 
   private ciThread(id: string) {
-    const t = this.d.threads.list({ includeArchived: true }).find((x) => x.id === id)
+    const t = this.d.thread(id)
     if (!t) return undefined
     return { id, remoteUrl: this.remotes.get(id) ?? null, branch: t.branch, worktreePath: t.worktreePath, archived: t.status === 'archived', override: this.d.settings.ci(t.repoId).override ?? null }
   }
@@ -101,7 +103,7 @@ export class CiHost implements Disposable {
   }
 
   private thread(threadId: string): Result<Thread> {
-    const t = this.d.threads.list({ includeArchived: true }).find((x) => x.id === threadId)
+    const t = this.d.thread(threadId)
     return t ? ok(t) : err(appError(ErrorCode.ThreadNotFound, `No thread with id ${threadId}.`))
   }
 

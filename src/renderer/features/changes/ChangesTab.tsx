@@ -20,11 +20,11 @@ type Confirm = { kind: 'file'; file: ChangedFile } | { kind: 'hunk'; file: Chang
 
 const NO_COMMENTS: ReviewComment[] = []
 
-/** True when a key is typed into a text field (Monaco's own read-only input does not count). */
+/** True when a key is typed into a text field: not Monaco's own input (the diff is read-only), but its find box is one. */
 function typing(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false
   if (target.closest('.comment-zone')) return true
-  if (target.closest('.monaco-editor')) return false
+  if (target.classList.contains('native-edit-context') || target.classList.contains('inputarea')) return false
   return isEditable(target)
 }
 
@@ -137,7 +137,7 @@ export function ChangesTab({ thread }: { thread: Thread }): ReactElement {
       diffApi.current?.step(e.shiftKey ? -1 : 1)
     } else if (e.key === 'c' && !e.shiftKey) {
       handled()
-      diffApi.current?.commentOnSelection()
+      diffApi.current?.commentOnSelection(true)
     } else if (e.key === '/') {
       handled()
       filterRef.current?.focus()
@@ -241,13 +241,15 @@ export function ChangesTab({ thread }: { thread: Thread }): ReactElement {
         <ConfirmDialog
           title={`Revert ${confirm.file.path}?`}
           description={
-            confirm.file.status === 'added'
-              ? 'The file is new in this thread, so reverting it deletes it from the worktree.'
-              : 'Its changes in the worktree are thrown away and it goes back to how it was committed.'
+            <>
+              Its uncommitted changes are thrown away: it goes back to how it is in the branch&apos;s last commit
+              {confirm.file.oldPath ? `, under its old name ${confirm.file.oldPath}` : ''}, or is deleted if it was never committed.
+              {scope === 'base' && ' Changes already committed on the branch stay.'}
+            </>
           }
           confirmLabel="Revert file"
           busyLabel="Reverting…"
-          onConfirm={() => revertFile(thread.id, confirm.file.path)}
+          onConfirm={() => revertFile(thread.id, confirm.file.path, confirm.file.oldPath)}
           onClose={() => setConfirm(null)}
         />
       )}

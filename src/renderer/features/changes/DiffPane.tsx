@@ -204,6 +204,7 @@ export function DiffPane({ threadId, file, scope, comments, apiRef, onRevertFile
             contentKey={`${loaded!.version}:${diff.version}`}
             layout={layout}
             comments={file.status === 'deleted' ? [] : anchored}
+            commentable={file.status !== 'deleted'}
             apiRef={apiRef}
             onStatus={setStatus}
             onRevertHunk={(hunk) => onRevertHunk?.(file, hunk)}

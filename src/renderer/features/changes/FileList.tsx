@@ -82,10 +82,15 @@ export function FileList({ files, selected, comments, onOpen, onRevert }: FileLi
 
   const tabbable = (active && indexOf.has(active) && active) || (selected && indexOf.has(selected) && selected) || files[0]?.path
 
-  // Keep the open file in view when it changes from elsewhere (]/[ keys, a new change set).
+  // Bring the open file into view when it changes (]/[ keys, the first file opening by itself), but
+  // not when a new change set arrives: the list must not jump while the person scrolls it.
+  const revealed = useRef<string | null>(null)
   useEffect(() => {
-    const i = selected ? indexOf.get(selected) : undefined
-    if (i !== undefined) virtualizer.scrollToIndex(i, { align: 'auto' })
+    if (!selected || revealed.current === selected) return
+    const i = indexOf.get(selected)
+    if (i === undefined) return
+    revealed.current = selected
+    virtualizer.scrollToIndex(i, { align: 'auto' })
   }, [selected, indexOf, virtualizer])
 
   useEffect(() => {

@@ -15,8 +15,8 @@ import { languageFor, loadMonaco, type MonacoApi } from './monaco-loader'
 export interface DiffApi {
   /** Moves to the next (1) or previous (-1) change, wrapping around. */
   step: (direction: 1 | -1) => void
-  /** Opens a comment box on the selected lines of the modified side. */
-  commentOnSelection: () => void
+  /** Opens a comment box on the selected lines of the modified side (from the keyboard: only with a selection or focus). */
+  commentOnSelection: (fromKeyboard?: boolean) => void
   /** Asks to revert the change under the cursor (or the one last moved to). */
   revertCurrent: () => void
 }
@@ -49,6 +49,8 @@ export interface MonacoDiffViewProps {
   layout: DiffLayout
   /** The file's comments that still have lines (outdated ones are listed elsewhere). */
   comments: readonly ReviewComment[]
+  /** False where the file on disk has no lines to comment on (a deleted file). */
+  commentable: boolean
   apiRef: MutableRefObject<DiffApi | null>
   onStatus: (status: DiffStatus) => void
   onRevertHunk: (hunk: HunkRequest) => void
@@ -89,10 +91,16 @@ export function MonacoDiffView(props: MonacoDiffViewProps): ReactElement {
   const callbacks = useRef(props)
   callbacks.current = props
 
+  const lastStatus = useRef('')
   const report = () => {
     const l = live.current
     if (!l) return
-    callbacks.current.onStatus({ ready: true, changes: l.changes.length, current: l.current, selection: selectedLines(l.diff.getModifiedEditor()) })
+    const status: DiffStatus = { ready: host.current?.dataset.diffReady === 'true', changes: l.changes.length, current: l.current, selection: selectedLines(l.diff.getModifiedEditor()) }
+    const key = JSON.stringify(status)
+    if (key !== lastStatus.current) {
+      lastStatus.current = key
+      callbacks.current.onStatus(status)
+    }
     const shown = l.hoverChange >= 0 ? l.hoverChange : l.current
     l.button.showAt(shown >= 0 && l.changes[shown] ? buttonLine(l.changes[shown]) : null)
   }
@@ -141,7 +149,10 @@ export function MonacoDiffView(props: MonacoDiffViewProps): ReactElement {
         diff.getOriginalEditor().updateOptions({ glyphMargin: false })
         const editor = diff.getModifiedEditor()
         const zones = new CommentZones(editor)
-        const gutter = new GutterComments(monaco, editor, (start, end) => setDraft({ start, end }))
+        const gutter = new GutterComments(monaco, editor, (start, end) => {
+          if (callbacks.current.commentable) setDraft({ start, end })
+        })
+        gutter.enabled = () => callbacks.current.commentable
         const button = new HunkButton(editor, monaco.editor.EditorOption.lineHeight, () => {
           const l = live.current
           if (l) requestRevert(l.hoverChange >= 0 ? l.hoverChange : l.current)
@@ -174,14 +185,14 @@ export function MonacoDiffView(props: MonacoDiffViewProps): ReactElement {
           label: 'Comment on Selected Lines…',
           contextMenuGroupId: '1_skein',
           contextMenuOrder: 1,
-          run: () => apiRef.current?.commentOnSelection()
+          run: () => api.commentOnSelection()
         })
         editor.addAction({
           id: 'skein.revertChange',
           label: 'Revert This Change…',
           contextMenuGroupId: '1_skein',
           contextMenuOrder: 2,
-          run: () => apiRef.current?.revertCurrent()
+          run: () => api.revertCurrent()
         })
         setReady(true)
       },
@@ -201,7 +212,8 @@ export function MonacoDiffView(props: MonacoDiffViewProps): ReactElement {
   }, [])
 
   // (Re)load the text: new models for a new file, or the same file reloaded with its scroll position kept.
-  useEffect(() => {
+  // A layout effect before the zones' one, so zones and marks always land on the current model.
+  useLayoutEffect(() => {
     const l = live.current
     if (!ready || !l) return
     const editor = l.diff.getModifiedEditor()
@@ -242,7 +254,8 @@ export function MonacoDiffView(props: MonacoDiffViewProps): ReactElement {
     )
   }, [ready, zoneKey, contentKey])
 
-  apiRef.current = {
+  // One api object per editor, so the pane's shortcuts never reach a diff that is gone.
+  const api = useRef<DiffApi>({
     step: (direction) => {
       const l = live.current
       if (!l || l.changes.length === 0) return
@@ -255,11 +268,13 @@ export function MonacoDiffView(props: MonacoDiffViewProps): ReactElement {
       editor.revealLineInCenterIfOutsideViewport(target)
       report()
     },
-    commentOnSelection: () => {
+    commentOnSelection: (fromKeyboard = false) => {
       const l = live.current
-      if (!l) return
+      if (!l || !callbacks.current.commentable) return
       const editor = l.diff.getModifiedEditor()
-      const lines = selectedLines(editor) ?? (editor.getPosition() ? { start: editor.getPosition()!.lineNumber, end: editor.getPosition()!.lineNumber } : null)
+      const position = editor.getPosition()
+      // From the keyboard, only where the person is: a selection, or the cursor of the focused editor.
+      const lines = selectedLines(editor) ?? (position && (!fromKeyboard || editor.hasTextFocus()) ? { start: position.lineNumber, end: position.lineNumber } : null)
       if (lines) setDraft(lines)
     },
     revertCurrent: () => {
@@ -269,7 +284,13 @@ export function MonacoDiffView(props: MonacoDiffViewProps): ReactElement {
       const at = changeAtLine(l.changes, line)
       requestRevert(at >= 0 ? at : l.current)
     }
-  }
+  }).current
+  useLayoutEffect(() => {
+    apiRef.current = api
+    return () => {
+      if (apiRef.current === api) apiRef.current = null
+    }
+  }, [apiRef, api])
 
   const byId = new Map(comments.map((c) => [c.id, c]))
   return (

@@ -47,11 +47,12 @@ export async function submitReview(threadId: string): Promise<boolean> {
   }
 }
 
-/** Throws away a file's changes in the worktree (after the person confirmed). */
-export async function revertFile(threadId: string, path: string): Promise<boolean> {
+/** Throws away a file's uncommitted changes (after the person confirmed); a renamed file gets its old path back too. */
+export async function revertFile(threadId: string, path: string, oldPath: string | null = null): Promise<boolean> {
   try {
+    if (oldPath) await request('review/revertFile', { threadId, path: oldPath })
     const { outcome } = await request('review/revertFile', { threadId, path })
-    notifySuccess(outcome === 'removed' ? `Removed ${path}` : `Reverted ${path}`)
+    notifySuccess(outcome === 'removed' && !oldPath ? `Removed ${path}` : `Reverted ${oldPath ? `${oldPath} → ${path}` : path}`)
     return true
   } catch (e) {
     notifyError(`Could not revert ${path}`, e)

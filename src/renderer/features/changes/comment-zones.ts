@@ -29,10 +29,18 @@ const GAP = 6
 export class CommentZones {
   private readonly zones = new Map<string, Zone>()
   private readonly resize = new ResizeObserver((entries) => this.onResize(entries))
-  private readonly layoutListener: Monaco.IDisposable
+  private readonly listeners: Monaco.IDisposable[]
 
   constructor(private readonly editor: CodeEditor) {
-    this.layoutListener = editor.onDidLayoutChange(() => this.place())
+    this.listeners = [
+      editor.onDidLayoutChange(() => this.place()),
+      // A new model means a new view, and view zones live in the view: add them to it again.
+      editor.onDidChangeModel(() => {
+        editor.changeViewZones((access) => {
+          for (const zone of this.zones.values()) zone.id = access.addZone(zone.delegate)
+        })
+      })
+    ]
   }
 
   /** Makes the zones match `specs`; returns the content node of each, by key (for React portals). */
@@ -67,7 +75,7 @@ export class CommentZones {
   dispose(): void {
     this.sync([])
     this.resize.disconnect()
-    this.layoutListener.dispose()
+    for (const l of this.listeners) l.dispose()
   }
 
   private create(spec: ZoneSpec, access: Monaco.editor.IViewZoneChangeAccessor): Zone {

@@ -23,9 +23,12 @@ export class GutterComments {
   private readonly marks: Monaco.editor.IEditorDecorationsCollection
   private readonly listeners: Monaco.IDisposable[]
   private dragFrom: number | null = null
+  private marked: Monaco.editor.IModelDeltaDecoration[] = []
   private hoverLine: number | null = null
   /** The line under the pointer while over the lines (any column), for the hunk actions too. */
   onHoverLine: (line: number | null) => void = () => {}
+  /** Whether the "+" shows at all (not on a deleted file). */
+  enabled: () => boolean = () => true
 
   constructor(
     private readonly monaco: MonacoApi,
@@ -40,6 +43,8 @@ export class GutterComments {
         this.setHover(onLines(e.target.type) ? (e.target.position?.lineNumber ?? null) : null)
       }),
       editor.onMouseLeave(() => this.setHover(null)),
+      // Decorations belong to a model: a reloaded file gets its marks again.
+      editor.onDidChangeModel(() => this.marks.set(this.marked)),
       editor.onMouseDown((e) => {
         if (e.target.type !== GUTTER_GLYPH_MARGIN || !e.event.leftButton || !e.target.position) return
         this.dragFrom = e.target.position.lineNumber
@@ -52,10 +57,11 @@ export class GutterComments {
   /** Marks commented lines (a bar beside the line numbers) and the draft's lines (highlighted). */
   mark(commented: ReadonlyArray<{ start: number; end: number }>, draft: { start: number; end: number } | null): void {
     const { Range } = this.monaco
-    this.marks.set([
+    this.marked = [
       ...commented.map((c) => ({ range: new Range(c.start, 1, c.end, 1), options: { isWholeLine: true, linesDecorationsClassName: 'commented-lines' } })),
       ...(draft ? [{ range: new Range(draft.start, 1, draft.end, 1), options: { isWholeLine: true, className: 'draft-lines', linesDecorationsClassName: 'commented-lines is-draft' } }] : [])
-    ])
+    ]
+    this.marks.set(this.marked)
   }
 
   dispose(): void {
@@ -84,7 +90,7 @@ export class GutterComments {
   private paint(): void {
     const { Range } = this.monaco
     const line = this.hoverLine
-    if (line === null && this.dragFrom === null) return this.hover.clear()
+    if ((line === null && this.dragFrom === null) || !this.enabled()) return this.hover.clear()
     const end = line ?? this.dragFrom!
     const start = this.dragFrom ?? end
     const range = new Range(Math.min(start, end), 1, Math.max(start, end), 1)

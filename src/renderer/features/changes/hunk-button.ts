@@ -22,8 +22,10 @@ export class HunkButton {
     const node = document.createElement('button')
     node.type = 'button'
     node.className = 'hunk-button'
-    node.title = 'Put this change back as it was on the base side'
-    node.innerHTML = '<span class="codicon codicon-discard" aria-hidden="true"></span><span>Revert change</span>'
+    node.title = 'Revert change: put these lines back as they were on the base side'
+    node.setAttribute('aria-label', 'Revert change')
+    // Only the icon until hovered, so it hides as little code as possible.
+    node.innerHTML = '<span class="codicon codicon-discard" aria-hidden="true"></span><span class="hunk-button-label">Revert change</span>'
     node.addEventListener('mousedown', (e) => e.stopPropagation())
     node.addEventListener('click', (e) => {
       e.preventDefault()

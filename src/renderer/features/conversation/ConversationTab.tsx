@@ -2,6 +2,7 @@ import { useEffect, type ReactElement } from 'react'
 import type { Thread } from '../../../shared/models'
 import { useDialogs } from '../../app/dialogs-store'
 import { Icon } from '../../ui/Icon'
+import { ImportedBanner } from '../handoff/ImportedMarker'
 import { isArchived } from '../threads/threads-store'
 import { loadSettings, useMissingApiKey, useSettings } from '../settings/settings-store'
 import { Composer } from './Composer'
@@ -57,6 +58,7 @@ export function ConversationTab({ thread }: { thread: Thread }): ReactElement {
   return (
     <div className="conversation">
       <ConversationHeader thread={thread} />
+      {thread.imported && <ImportedBanner thread={thread} />}
       {!transcript || !transcript.loaded ? (
         <div className="empty-state" aria-busy="true">
           <div className="spinner" aria-hidden="true" />
@@ -76,7 +78,15 @@ export function ConversationTab({ thread }: { thread: Thread }): ReactElement {
       ) : (
         <Transcript threadId={thread.id} items={items} busy={thread.conversation.busy} label={`Conversation in ${thread.title}`} />
       )}
-      {missingKey ? <MissingKey /> : <Composer thread={thread} disabledReason={archived ? 'Restore the thread to talk to the agent' : undefined} />}
+      {missingKey ? (
+        <MissingKey />
+      ) : (
+        <Composer
+          thread={thread}
+          disabledReason={archived ? 'Restore the thread to talk to the agent' : undefined}
+          idlePlaceholder={thread.imported ? "Continue with Skein's built-in agent: it reads the imported transcript first…" : undefined}
+        />
+      )}
     </div>
   )
 }

@@ -41,11 +41,13 @@ function AssistantText({ item }: { item: Item }): ReactElement {
 /** A small centred line: instructions loaded, retries, "Interrupted". */
 function NoticeLine({ item }: { item: Item }): ReactElement {
   const interrupted = /^interrupted\b/i.test(item.text ?? '')
+  // The first line of an imported transcript says where it came from.
+  const importedFrom = !!item.imported && /^Imported from /.test(item.text ?? '')
   return (
-    <div className={`notice-line${interrupted ? ' is-interrupted' : ''}`} role="note">
+    <div className={`notice-line${interrupted ? ' is-interrupted' : ''}${importedFrom ? ' is-imported' : ''}`} role="note">
       <span className="notice-rule" aria-hidden="true" />
       <span className="notice-text">
-        {interrupted ? <Icon name="close" size={11} /> : <Icon name="info" size={11} />}
+        <Icon name={interrupted ? 'close' : importedFrom ? 'download' : 'info'} size={11} />
         {item.text}
       </span>
       <span className="notice-rule" aria-hidden="true" />

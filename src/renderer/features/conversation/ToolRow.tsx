@@ -20,7 +20,8 @@ export const ToolRow = memo(function ToolRow({ item, awaiting = false }: { item:
   const running = item.status === 'running' || item.status === 'pending'
   const failed = !!tool.isError || item.status === 'failed' || (typeof tool.exitCode === 'number' && tool.exitCode !== 0)
   // Imperative ("Edit x") for calls that did not (yet) happen: awaiting approval, refused, denied.
-  const s = summarizeTool(tool, awaiting ? 'failed' : running ? 'running' : failed && typeof tool.exitCode !== 'number' ? 'failed' : 'done')
+  // An imported CLI's failed call did run (its command failed), so it keeps the past tense.
+  const s = summarizeTool(tool, awaiting ? 'failed' : running ? 'running' : failed && typeof tool.exitCode !== 'number' && !item.imported ? 'failed' : 'done')
   const output = tool.output ?? ''
   const lines = output ? outputLines(output) : []
   const showPreview = !expanded && lines.length > 0 && (previewsOutput(tool) || running)

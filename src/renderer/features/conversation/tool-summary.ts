@@ -19,6 +19,17 @@ function pick(input: Record<string, unknown>, keys: string[]): string {
   return ''
 }
 
+const SHELLS = ['bash', 'shell', 'run_command', 'local_shell', 'exec_command']
+
+/** The command line of a shell call: a string, or an argv (Codex's `["bash", "-lc", "npm test"]` reads as `npm test`). */
+function commandOf(input: Record<string, unknown>): string {
+  const given = input.command ?? input.cmd
+  if (!Array.isArray(given)) return pick(input, ['command', 'cmd'])
+  const argv = given.map(String)
+  if (argv.length === 3 && /(^|\/)(ba|z)?sh$/.test(argv[0]) && /^-l?c$/.test(argv[1])) return argv[2]
+  return argv.join(' ')
+}
+
 /** The tense a tool row speaks in: under way, done, or not done (refused, denied, failed). */
 export type ToolPhase = 'running' | 'done' | 'failed'
 
@@ -38,21 +49,29 @@ export function failureWord(tool: NonNullable<Item['tool']>): string {
 
 function describe(tool: NonNullable<Item['tool']>): Omit<ToolSummary, 'verb'> & { verbs: [string, string, string] } {
   const input = tool.input ?? {}
-  const path = pick(input, ['path', 'file_path', 'file', 'filename'])
-  switch (tool.name) {
+  const path = pick(input, ['path', 'file_path', 'file', 'filename', 'notebook_path'])
+  // Skein's own tools, and those of imported Claude Code (Read, Edit, Bash…) and Codex (shell…) sessions.
+  switch (tool.name.toLowerCase()) {
     case 'read_file':
     case 'view':
+    case 'read':
       return { icon: 'eye', verbs: ['Reading', 'Read', 'Read'], target: path, code: false }
     case 'write_file':
     case 'create_file':
+    case 'write':
       return { icon: 'pencil', verbs: ['Writing', 'Wrote', 'Write'], target: path, code: false }
     case 'edit_file':
     case 'str_replace':
+    case 'edit':
+    case 'multiedit':
+    case 'notebookedit':
       return { icon: 'pencil', verbs: ['Editing', 'Edited', 'Edit'], target: path, code: false }
     case 'bash':
     case 'shell':
     case 'run_command':
-      return { icon: 'terminal', verbs: ['Running', 'Ran', 'Run'], target: pick(input, ['command', 'cmd']), code: true }
+    case 'local_shell':
+    case 'exec_command':
+      return { icon: 'terminal', verbs: ['Running', 'Ran', 'Run'], target: commandOf(input), code: true }
     case 'list_files':
     case 'list_dir':
     case 'ls':
@@ -71,5 +90,5 @@ function describe(tool: NonNullable<Item['tool']>): Omit<ToolSummary, 'verb'> & 
 
 /** True for tools whose output is worth a preview (commands, failures); file reads stay folded. */
 export function previewsOutput(tool: NonNullable<Item['tool']>): boolean {
-  return !!tool.isError || ['bash', 'shell', 'run_command'].includes(tool.name)
+  return !!tool.isError || SHELLS.includes(tool.name.toLowerCase())
 }

@@ -36,6 +36,12 @@ export function Dashboard(): ReactElement {
         </span>
         <span className="spacer" />
         {repos.length > 0 && (
+          <button type="button" className="btn" title="Import a Claude Code or Codex session that ran in a repository" onClick={() => open({ kind: 'import-sessions', repoId: activeRepoId ?? undefined })}>
+            <Icon name="download" />
+            Import sessions…
+          </button>
+        )}
+        {repos.length > 0 && (
           <button type="button" className="btn" title="Start several investigation threads from one prompt" onClick={() => open({ kind: 'fanout', repoId: activeRepoId ?? undefined })}>
             <Icon name="search" />
             Investigate…

@@ -4,6 +4,7 @@ import { useDialogs } from '../../app/dialogs-store'
 import { useNavigation } from '../../app/navigation-store'
 import { Icon } from '../../ui/Icon'
 import { isMac, shortcutLabel } from '../../ui/keyboard'
+import { openImportSessions } from '../handoff/handoff-actions'
 import { useRepos } from '../repos/repos-store'
 import { useThreadGroups } from '../threads/derived'
 import { SidebarResizer } from './SidebarResizer'
@@ -63,6 +64,16 @@ export function Sidebar(): ReactElement {
         >
           <Icon name="search" />
           <span className="nav-label">Investigate…</span>
+        </button>
+        <button
+          type="button"
+          className="nav-item"
+          title="Import a Claude Code or Codex session that ran in a repository"
+          disabled={repoCount === 0}
+          onClick={() => openImportSessions()}
+        >
+          <Icon name="download" />
+          <span className="nav-label">Import sessions…</span>
         </button>
       </div>
       <div className="sidebar-section">

@@ -8,7 +8,7 @@ import { disposeSession, focusTerminal } from './terminal-bridge'
 import { activePty, START_TAB, useTerminals } from './terminal-store'
 
 /** A first guess at the terminal size before xterm has measured, so the first screen is not 80×24. */
-function roughSize(): { cols: number; rows: number } {
+export function roughSize(): { cols: number; rows: number } {
   const area = document.querySelector<HTMLElement>('.terminal-body')
   if (!area) return { cols: 120, rows: 32 }
   const cols = Math.max(20, Math.min(2000, Math.floor((area.clientWidth - 16) / 7.8)))

@@ -6,6 +6,7 @@ import { CopyButton } from '../../ui/CopyButton'
 import { Icon } from '../../ui/Icon'
 import { StatusBadge } from '../../ui/StatusBadge'
 import { profileLabel } from '../agents/profiles-store'
+import { SourceMark } from '../handoff/SourceMark'
 import { useRepo } from '../threads/derived'
 import { archiveThread, restoreThread } from '../threads/thread-actions'
 import { canRecreateWorktree, isArchived, workingCopy } from '../threads/threads-store'
@@ -117,6 +118,21 @@ export function OverviewTab({ thread }: { thread: Thread }): ReactElement {
                 <span className="muted">None — there was no uncommitted work to save</span>
               )}
             </Row>
+          )}
+          {thread.imported && (
+            <>
+              <Row label="Imported from">
+                <SourceMark source={thread.imported.source} />
+                <code className="muted" title={thread.imported.path}>
+                  {thread.imported.sessionId}
+                </code>
+                <CopyButton value={thread.imported.sessionId} label="Copy session id" />
+              </Row>
+              <Row label="Resume with">
+                <code className="detail-path">{thread.imported.resumeCommand}</code>
+                <CopyButton value={thread.imported.resumeCommand} label="Copy resume command" />
+              </Row>
+            </>
           )}
           <Row label="Thread id">
             <code className="muted">{thread.id}</code>

@@ -3,6 +3,7 @@ import type { Thread } from '../../../shared/models'
 import { CopyButton } from '../../ui/CopyButton'
 import { Icon } from '../../ui/Icon'
 import { StatusBadge } from '../../ui/StatusBadge'
+import { ImportedMeta } from '../handoff/ImportedMarker'
 import { useRepo } from '../threads/derived'
 import { openThreadMenu } from '../threads/thread-menu'
 import { workingCopy } from '../threads/threads-store'
@@ -35,6 +36,7 @@ export function ThreadHeader({ thread }: { thread: Thread }): ReactElement {
         </button>
       </div>
       <div className="thread-meta">
+        {thread.imported && <ImportedMeta imported={thread.imported} />}
         <span className="meta-item" title="Branch">
           <Icon name="branch" />
           <code>{thread.branch ?? 'no branch'}</code>

@@ -3,6 +3,8 @@ import { useDialogs } from '../../app/dialogs-store'
 import { useNavigation } from '../../app/navigation-store'
 import { copyText } from '../../ui/clipboard'
 import { openMenu, type MenuEntry } from '../../ui/menu-store'
+import { continueInCli, copyContinueCommand, forkThread } from '../handoff/handoff-actions'
+import { sourceLabel } from '../handoff/handoff-format'
 import { notifyError, notifyInfo } from '../toasts/notify'
 import { archiveThread, restoreThread } from './thread-actions'
 import { canRecreateWorktree, isArchived, workingCopy } from './threads-store'
@@ -30,7 +32,12 @@ export function threadMenuEntries(thread: Thread): MenuEntry[] {
       ? [{ label: 'Recreate worktree', icon: 'restore', onSelect: () => void restoreThread(thread) } satisfies MenuEntry]
       : []),
     { kind: 'separator' },
+    { label: 'Continue in terminal', icon: 'terminal', onSelect: () => void copyContinueCommand(thread) }
   ]
+  const imported = thread.imported
+  if (imported && !archived) entries.push({ label: `Continue in ${sourceLabel(imported.source)}`, icon: 'open', onSelect: () => void continueInCli(thread) })
+  if (!archived) entries.push({ label: 'Fork into worktree', icon: 'fork', onSelect: () => void forkThread(thread) })
+  entries.push({ kind: 'separator' })
   const where = workingCopy(thread)
   if (where.path) {
     const path = where.path
