@@ -9,6 +9,7 @@ import './styles/views.css'
 import './styles/terminal.css'
 import './styles/conversation.css'
 import './styles/changes.css'
+import './styles/ci.css'
 import './styles/handoff.css'
 
 const root = document.getElementById('root')

@@ -1,5 +1,6 @@
 import { useEffect, type ReactElement } from 'react'
 import { startViewingSync } from '../features/attention/viewing-sync'
+import { startCiNewsSync } from '../features/ci/ci-attention'
 import { Sidebar } from '../features/sidebar/Sidebar'
 import { Toaster } from '../features/toasts/Toaster'
 import { MenuHost } from '../ui/Menu'
@@ -12,6 +13,7 @@ import { useGlobalShortcuts } from './use-global-shortcuts'
 export function App(): ReactElement {
   useGlobalShortcuts()
   useEffect(() => startViewingSync(), [])
+  useEffect(() => startCiNewsSync(), [])
   return (
     <div className="app">
       <ConnectionBanner />

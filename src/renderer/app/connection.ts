@@ -5,6 +5,8 @@ import type { RpcClient } from '../../shared/rpc-client'
 import { connectToCore } from '../lib/rpc-client'
 import { notifyApproval, notifyIfNewlyUnread } from '../features/attention/os-notifications'
 import { forgetChanges, rewatchChanges, routeChanges } from '../features/changes/changes-sync'
+import { routeCiFailed } from '../features/ci/ci-attention'
+import { forgetCi, loadCiStatuses, routeCiUpdated, routeLocalOutput } from '../features/ci/ci-sync'
 import { forgetTranscript, reloadTranscripts, routeDelta, routeItem } from '../features/conversation/conversation-sync'
 import { useDashboard } from '../features/dashboard/dashboard-store'
 import { loadSettings } from '../features/settings/settings-store'
@@ -99,6 +101,7 @@ async function adopt(client: RpcClient): Promise<void> {
       useTerminals.getState().forgetThread(threadId)
       forgetTranscript(threadId)
       forgetChanges(threadId)
+      forgetCi(threadId)
     }),
     follow('item/started', ({ item }) => routeItem(item)),
     follow('item/delta', ({ threadId, itemId, delta }) => routeDelta(threadId, itemId, delta)),
@@ -113,6 +116,9 @@ async function adopt(client: RpcClient): Promise<void> {
       if (p && typeof p.ptyId === 'string' && typeof p.data === 'string') routePtyData(p.ptyId, p.data)
     }),
     follow('review/changed', (changed) => routeChanges(changed)),
+    follow('ci/updated', (updated) => routeCiUpdated(updated)),
+    follow('ci/failed', (failed) => routeCiFailed(failed)),
+    follow('ci/localOutput', (output) => routeLocalOutput(output)),
     // `skein open`, `skein new` and `skein handoff` ask every window to show a thread or repository.
     follow('app/focus', ({ threadId, repoId }) => {
       if (threadId && useThreads.getState().byId[threadId]) useNavigation.getState().selectThread(threadId)
@@ -162,6 +168,7 @@ async function adopt(client: RpcClient): Promise<void> {
   void loadSettings()
   reloadTranscripts()
   rewatchChanges()
+  void loadCiStatuses()
   const selected = useNavigation.getState().selectedThreadId
   if (selected && !useThreads.getState().byId[selected]) useNavigation.getState().forgetThread(selected)
   // After a reconnect: terminal tab lists refresh, then terminals re-attach (replaying their scrollback).

@@ -5,7 +5,8 @@ import { useThreads } from '../threads/threads-store'
 
 let asked = false
 
-const supported = (): boolean => typeof Notification !== 'undefined'
+/** True where the page can show OS notifications at all. */
+export const supported = (): boolean => typeof Notification !== 'undefined'
 
 /**
  * Asks once for permission to show OS notifications. Call it only from a user gesture (starting a
@@ -63,7 +64,7 @@ export function notifyIfNewlyUnread(previous: Thread | undefined, next: Thread):
 }
 
 /** True when this window shows the thread right now. */
-function onScreen(threadId: string): boolean {
+export function onScreen(threadId: string): boolean {
   const { view, selectedThreadId } = useNavigation.getState()
   return document.visibilityState === 'visible' && document.hasFocus() && view === 'thread' && selectedThreadId === threadId
 }

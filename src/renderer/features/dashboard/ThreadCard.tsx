@@ -4,6 +4,7 @@ import { useNavigation } from '../../app/navigation-store'
 import { formatDateTime, formatRelative } from '../../ui/clock'
 import { Icon } from '../../ui/Icon'
 import { StatusBadge } from '../../ui/StatusBadge'
+import { CiDot } from '../ci/CiDot'
 import { openThreadMenu } from '../threads/thread-menu'
 
 /** One live thread on the dashboard; clicking opens it, right-click shows its actions. */
@@ -38,6 +39,7 @@ export function ThreadCard({ thread, repoName, now }: { thread: Thread; repoName
               {thread.branch}
             </span>
           )}
+          <CiDot threadId={thread.id} withLabel />
         </span>
         {thread.statusMessage && <span className={`card-message${thread.status === 'error' ? ' is-error' : ''}`}>{thread.statusMessage}</span>}
       </button>

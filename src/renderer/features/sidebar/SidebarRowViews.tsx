@@ -5,6 +5,7 @@ import { useNavigation } from '../../app/navigation-store'
 import { formatDateTime, formatRelative } from '../../ui/clock'
 import { Icon } from '../../ui/Icon'
 import { activityOf, StatusBadge } from '../../ui/StatusBadge'
+import { CiDot, useCiAriaSuffix } from '../ci/CiDot'
 import { openRepoMenu } from '../repos/repo-actions'
 import { openThreadMenu } from '../threads/thread-menu'
 import { useSidebar } from './sidebar-store'
@@ -92,13 +93,14 @@ export function ThreadRow({ p, thread, archived, selected, now }: { p: RowPlacem
   const select = useNavigation((s) => s.selectThread)
   const at = archived ? (thread.archivedAt ?? thread.lastActivityAt) : thread.lastActivityAt
   const unread = thread.unread && !archived
+  const ci = useCiAriaSuffix(thread.id)
   return (
     <div
       {...rowProps(p)}
       role="treeitem"
       aria-level={2}
       aria-selected={selected}
-      aria-label={`${thread.title} (${activityOf(thread.status, thread.agent, thread.conversation).label}${unread ? ', unread' : ''})`}
+      aria-label={`${thread.title} (${activityOf(thread.status, thread.agent, thread.conversation).label}${unread ? ', unread' : ''}${archived ? '' : ci})`}
       data-thread-id={thread.id}
       data-unread={unread || undefined}
       className={`tree-row thread-row${selected ? ' is-selected' : ''}${archived ? ' is-archived' : ''}${unread ? ' is-unread' : ''}`}
@@ -112,6 +114,7 @@ export function ThreadRow({ p, thread, archived, selected, now }: { p: RowPlacem
       <span className="thread-title" title={thread.title}>
         {thread.title}
       </span>
+      {!archived && <CiDot threadId={thread.id} />}
       {!archived && <StatusBadge status={thread.status} agent={thread.agent} conversation={thread.conversation} message={thread.statusMessage} compact />}
       <time className="row-time" dateTime={new Date(at).toISOString()} title={`${archived ? 'Archived' : 'Last activity'} ${formatDateTime(at)}`}>
         {formatRelative(at, now)}

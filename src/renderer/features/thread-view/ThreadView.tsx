@@ -45,6 +45,7 @@ export function ThreadView({ thread }: { thread: Thread }): ReactElement {
             onClick={() => setTab(thread.id, t.id)}
           >
             {t.label}
+            {t.Badge && <t.Badge thread={thread} />}
           </button>
         ))}
       </div>

@@ -2,6 +2,8 @@ import type { ReactElement } from 'react'
 import type { Thread } from '../../../shared/models'
 import { isMac } from '../../ui/keyboard'
 import { ChangesBadge, LazyChangesTab } from '../changes/LazyChangesTab'
+import { CiTabBadge } from '../ci/CiDot'
+import { LazyCiTab } from '../ci/LazyCiTab'
 import { ConversationTab } from '../conversation/ConversationTab'
 import { LazyTerminalPanel } from '../terminal/LazyTerminalPanel'
 import { OverviewTab } from './OverviewTab'
@@ -10,7 +12,7 @@ import { OverviewTab } from './OverviewTab'
  * Every tab a thread view can show. Later issues extend this union and the list below
  * ('changes', 'ci'); nothing else needs to change.
  */
-export type ThreadTabId = 'conversation' | 'overview' | 'terminal' | 'changes'
+export type ThreadTabId = 'conversation' | 'overview' | 'terminal' | 'changes' | 'ci'
 
 /** One tab of the thread view. */
 export interface ThreadTab {
@@ -31,7 +33,8 @@ export const threadTabs: readonly ThreadTab[] = [
   { id: 'conversation', label: 'Conversation', Panel: ConversationTab },
   { id: 'overview', label: 'Overview', Panel: OverviewTab },
   { id: 'terminal', label: 'Terminal', keys: isMac ? 'Meta+`' : 'Control+`', Panel: LazyTerminalPanel },
-  { id: 'changes', label: 'Changes', keys: isMac ? 'Meta+Shift+D' : 'Control+Shift+D', Panel: LazyChangesTab, Badge: ChangesBadge }
+  { id: 'changes', label: 'Changes', keys: isMac ? 'Meta+Shift+D' : 'Control+Shift+D', Panel: LazyChangesTab, Badge: ChangesBadge },
+  { id: 'ci', label: 'CI', Panel: LazyCiTab, Badge: CiTabBadge }
 ]
 
 /** The tabs that apply to a thread. */
