@@ -82,6 +82,7 @@ describe('CI in the core, over the protocol', () => {
     // Archived threads are never polled.
     must(await core.threads.archive(t.id))
     await eventually(async () => (await client.request('ci/statuses')).statuses.length === 0, 10_000, 'the archived thread to leave CI')
+    expect(updates.at(-1)).toMatchObject({ threadId: t.id, overall: 'none', checks: [] })
     client.dispose()
     await core.close()
   })

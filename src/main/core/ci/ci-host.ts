@@ -96,6 +96,8 @@ export class CiHost implements Disposable {
     if (!this.tracked.delete(threadId)) return
     this.service.unwatch(threadId)
     this.remotes.delete(threadId)
+    // Clients drop what they showed: an archived or deleted thread has no CI.
+    this.d.bus.publish('ci/updated', { status: { threadId, overall: 'none', provider: null, commit: null, checks: [], problem: null, rateLimitedUntil: null, updatedAt: Date.now() } })
   }
 
   private async lookUpRemote(t: Thread): Promise<void> {
