@@ -101,3 +101,19 @@ describe('change set', () => {
     expect(gone.error.message).toMatch(/has no worktree at .*Restore the thread first/)
   })
 })
+
+describe('racy edits', () => {
+  it('sees a same-size edit made right after a worktree was checked out', async () => {
+    const g = new GitRunner()
+    const repo = makeRepo()
+    for (let i = 0; i < 5; i++) {
+      const wt = join(tempDir(), `wt${i}`)
+      git(repo, 'worktree', 'add', '-q', '-b', `racy${i}`, wt)
+      // Same size as the checked-out file, in the same second as the worktree's index was written.
+      writeFileSync(join(wt, 'src/app.ts'), `export const answer = ${i}7\n`)
+      const r = await computeChangeSet(g, wt, { kind: 'uncommitted' })
+      if (r.kind !== 'ok') throw new Error('expected a change set')
+      expect(r.files.map((f) => f.path)).toEqual(['src/app.ts'])
+    }
+  })
+})

@@ -1,4 +1,4 @@
-import { copyFile, mkdtemp, rm } from 'node:fs/promises'
+import { copyFile, mkdtemp, rm, stat, utimes } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { GitRunner } from './git-runner'
@@ -13,7 +13,14 @@ export async function writeWorkingTree(git: GitRunner, worktree: string): Promis
   try {
     const scratchIndex = join(scratch, 'index')
     // Starting from a copy of the real index keeps git's stat cache, so `add -A` only hashes what changed.
-    await copyFile(indexPath, scratchIndex).catch(() => undefined)
+    // The copy keeps the index's own mtime: git trusts cached entries older than the index file, so a
+    // fresh mtime would hide a same-size edit made in the same second as the last index write.
+    await copyFile(indexPath, scratchIndex)
+      .then(async () => {
+        const st = await stat(indexPath)
+        await utimes(scratchIndex, st.atime, st.mtime)
+      })
+      .catch(() => undefined)
     const env = { GIT_INDEX_FILE: scratchIndex }
     await git.run(worktree, ['add', '--all'], { env })
     return (await git.run(worktree, ['write-tree'], { env })).trim()
