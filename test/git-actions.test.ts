@@ -142,4 +142,29 @@ describe('git actions in the thread worktree', () => {
     }
     await core.close()
   })
+
+  it('reverts a file to the base (a committed change too) and a rename in one step', async () => {
+    const { core } = await makeCore()
+    const repo = must(await core.repos.add(makeRepo()))
+    const t = must(await core.threads.create({ repoId: repo.id, title: 'revert to base', mode: 'worktree' }))
+    const wt = t.worktreePath
+    git(wt, 'config', 'user.name', 'P')
+    git(wt, 'config', 'user.email', 'p@example.com')
+    writeFile(join(wt, 'src/app.ts'), 'export const answer = 43\n')
+    writeFile(join(wt, 'added.txt'), 'new\n')
+    git(wt, 'mv', 'README.md', 'READ.md')
+    git(wt, 'add', '-A')
+    git(wt, 'commit', '-qm', 'agent work')
+    expect(must(await core.review.revertFile(t.id, 'src/app.ts', { scope: 'base' }))).toEqual({ outcome: 'reverted' })
+    expect(readFileSync(join(wt, 'src/app.ts'), 'utf8')).toBe('export const answer = 42\n')
+    expect(must(await core.review.revertFile(t.id, 'added.txt', { scope: 'base' }))).toEqual({ outcome: 'removed' })
+    expect(existsSync(join(wt, 'added.txt'))).toBe(false)
+    expect(must(await core.review.revertFile(t.id, 'READ.md', { oldPath: 'README.md', scope: 'base' }))).toEqual({ outcome: 'reverted' })
+    expect(existsSync(join(wt, 'READ.md'))).toBe(false)
+    expect(readFileSync(join(wt, 'README.md'), 'utf8')).toBe('# test repo\n')
+    // Everything the branch changed is undone in the working files; the commit itself is still there.
+    expect(must(await core.review.changes(t.id, 'base')).files).toEqual([])
+    expect(git(wt, 'log', '-1', '--format=%s')).toBe('agent work')
+    await core.close()
+  })
 })

@@ -187,7 +187,8 @@ export const methods = {
   /** Merges the thread's commits into its base branch with refs only (never touching a checkout). */
   'review/mergeIntoBase': { params: z.object({ threadId }), result: z.object({ outcome: z.enum(['fast-forward', 'merged', 'up-to-date']), commit: z.string().nullable() }) },
   'review/commit': { params: z.object({ threadId, message: z.string().trim().min(1, 'A commit message is required').max(20_000) }), result: z.object({ commit: z.string() }) },
-  'review/revertFile': { params: z.object({ threadId, path: z.string().min(1) }), result: z.object({ outcome: z.enum(['reverted', 'removed']) }) },
+  /** Puts a file back as HEAD (uncommitted scope) or the base (base scope) has it; a rename goes back to its old path. */
+  'review/revertFile': { params: z.object({ threadId, path: z.string().min(1), oldPath: z.string().min(1).nullable().default(null), scope: ChangeScope.default('uncommitted') }), result: z.object({ outcome: z.enum(['reverted', 'removed']) }) },
   'review/push': { params: z.object({ threadId }), result: z.object({ remote: z.string() }) },
   'review/rebase': { params: z.object({ threadId }), result: z.object({ outcome: z.enum(['rebased', 'up-to-date']) }) },
   /** Sends all pending comments to the thread's agent as one message. */

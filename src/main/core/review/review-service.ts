@@ -136,14 +136,21 @@ export class ReviewService {
     return err(appError(ErrorCode.GitFailed, `git could not commit: ${r.detail}`))
   }
 
-  /** Throws away a file's uncommitted changes (the person confirmed it). */
-  async revertFile(threadId: string, path: string): Promise<Result<{ outcome: 'reverted' | 'removed' }>> {
+  /** Puts a file back as the scope's base has it (the person confirmed it); a renamed file returns to its old path. */
+  async revertFile(threadId: string, path: string, o: { oldPath?: string | null; scope?: ChangeScope } = {}): Promise<Result<{ outcome: 'reverted' | 'removed' }>> {
     const t = await this.ownWorktree(threadId)
     if (!t.ok) return t
-    const p = await guardPath(t.value.worktreePath, path)
-    if (!p.ok) return err(appError(ErrorCode.InvalidParams, `Cannot revert ${path}: ${p.reason}.`))
-    const r = await revertFile(this.git, t.value.worktreePath, p.relative)
-    return r.kind === 'failed' ? err(appError(ErrorCode.GitFailed, `git could not revert ${p.relative}: ${r.detail}`)) : ok({ outcome: r.kind })
+    const base = o.scope === 'base' ? await this.baseOf(t.value, 'base') : ok('HEAD')
+    if (!base.ok) return base
+    let outcome: 'reverted' | 'removed' = 'removed'
+    for (const each of o.oldPath ? [o.oldPath, path] : [path]) {
+      const p = await guardPath(t.value.worktreePath, each)
+      if (!p.ok) return err(appError(ErrorCode.InvalidParams, `Cannot revert ${each}: ${p.reason}.`))
+      const r = await revertFile(this.git, t.value.worktreePath, p.relative, base.value)
+      if (r.kind === 'failed') return err(appError(ErrorCode.GitFailed, `git could not revert ${p.relative}: ${r.detail}`))
+      if (each === path) outcome = o.oldPath ? 'reverted' : r.kind
+    }
+    return ok({ outcome })
   }
 
   /** Pushes the thread's branch. */

@@ -157,7 +157,7 @@ export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
   rpc.handle('review/submit', (p) => d.review.submit(p.threadId))
   rpc.handle('review/mergeIntoBase', (p) => d.review.mergeIntoBase(p.threadId))
   rpc.handle('review/commit', (p) => d.review.commit(p.threadId, p.message))
-  rpc.handle('review/revertFile', (p) => d.review.revertFile(p.threadId, p.path))
+  rpc.handle('review/revertFile', (p) => d.review.revertFile(p.threadId, p.path, p))
   rpc.handle('review/push', async (p) => {
     const r = await d.review.push(p.threadId)
     // A push from Skein is news for CI: checks are about to start on the new commit.

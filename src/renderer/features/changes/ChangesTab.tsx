@@ -243,14 +243,16 @@ export function ChangesTab({ thread }: { thread: Thread }): ReactElement {
           title={`Revert ${confirm.file.path}?`}
           description={
             <>
-              Its uncommitted changes are thrown away: it goes back to how it is in the branch&apos;s last commit
-              {confirm.file.oldPath ? `, under its old name ${confirm.file.oldPath}` : ''}, or is deleted if it was never committed.
-              {scope === 'base' && ' Changes already committed on the branch stay.'}
+              {scope === 'base'
+                ? `It goes back to how it is at the thread's base (${thread.baseRef})`
+                : "Its uncommitted changes are thrown away: it goes back to how it is in the branch's last commit"}
+              {confirm.file.oldPath ? `, under its old name ${confirm.file.oldPath}` : ''}, or is deleted if it is not there.
+              {scope === 'base' && ' The branch keeps its commits; the revert is a new uncommitted change you can still commit or undo.'}
             </>
           }
           confirmLabel="Revert file"
           busyLabel="Reverting…"
-          onConfirm={() => revertFile(thread.id, confirm.file.path, confirm.file.oldPath)}
+          onConfirm={() => revertFile(thread.id, confirm.file.path, confirm.file.oldPath, scope)}
           onClose={() => setConfirm(null)}
         />
       )}

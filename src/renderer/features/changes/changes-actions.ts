@@ -57,11 +57,10 @@ export function explainNoPendingComments(): void {
   notifyInfo('No pending comments to send', 'Click the + beside a line in the diff, or select lines and press C.')
 }
 
-/** Throws away a file's uncommitted changes (after the person confirmed); a renamed file gets its old path back too. */
-export async function revertFile(threadId: string, path: string, oldPath: string | null = null): Promise<boolean> {
+/** Puts a file back as the scope's base has it (after the person confirmed); a renamed file gets its old path back too. */
+export async function revertFile(threadId: string, path: string, oldPath: string | null = null, scope: ChangeScope = 'uncommitted'): Promise<boolean> {
   try {
-    if (oldPath) await request('review/revertFile', { threadId, path: oldPath })
-    const { outcome } = await request('review/revertFile', { threadId, path })
+    const { outcome } = await request('review/revertFile', { threadId, path, oldPath, scope })
     notifySuccess(outcome === 'removed' && !oldPath ? `Removed ${path}` : `Reverted ${oldPath ? `${oldPath} → ${path}` : path}`)
     return true
   } catch (e) {
