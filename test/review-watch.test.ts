@@ -41,6 +41,7 @@ async function watched(scope: 'base' | 'uncommitted' = 'base') {
   const t = must(await core.threads.create({ repoId: repo.id, title: 'watch', mode: 'worktree' }))
   const client = watchingClient()
   const first = must(await core.reviewWatch.watch(t.id, scope, client))
+  await core.reviewWatch.whenReady(t.id)
   return { core, t, client, first, wt: t.worktreePath }
 }
 
@@ -56,6 +57,17 @@ describe('live change sets', () => {
     writeFileSync(join(wt, 'lib/deep/new.ts'), 'x\ny\n')
     await eventually(() => client.changes.at(-1)?.files.find((f) => f.path === 'lib/deep/new.ts')?.additions === 2, 10_000, 'an edit in the new folder')
     expect(core.reviewWatch.stats(t.id)!.notifications).toBe(client.changes.length)
+    await core.close()
+  })
+
+  it('reports an edit made after the answer but before the watchers were up', async () => {
+    const { core } = await makeCore()
+    const repo = must(await core.repos.add(makeRepo()))
+    const t = must(await core.threads.create({ repoId: repo.id, title: 'early', mode: 'worktree' }))
+    const client = watchingClient()
+    expect(must(await core.reviewWatch.watch(t.id, 'base', client)).files).toEqual([])
+    writeFileSync(join(t.worktreePath, 'early.txt'), 'written while the watchers start\n')
+    await eventually(() => paths(client.changes.at(-1)).includes('early.txt'), 10_000, 'the early edit')
     await core.close()
   })
 

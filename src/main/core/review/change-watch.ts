@@ -34,6 +34,8 @@ interface Watched {
   running: boolean
   again: boolean
   stats: WatchStats
+  /** Settles once the tree's watchers are in place. */
+  ready: Promise<void>
 }
 
 /** Debounce figures: wait for this much quiet, but never longer than maxWaitMs after the first event. */
@@ -63,9 +65,16 @@ export class ChangeWatchService implements Disposable {
     if (!first.ok) return first
     let w = this.threads.get(threadId)
     if (!w) {
-      w = { watcher: null, subscribers: new Map(), timer: null, firstEventAt: 0, running: false, again: false, stats: { events: 0, runs: 0, notifications: 0 } }
-      this.threads.set(threadId, w)
-      w.watcher = await this.startWatcher(threadId, w)
+      const fresh: Watched = { watcher: null, subscribers: new Map(), timer: null, firstEventAt: 0, running: false, again: false, stats: { events: 0, runs: 0, notifications: 0 }, ready: Promise.resolve() }
+      w = fresh
+      this.threads.set(threadId, fresh)
+      // The answer does not wait for the watchers (a walk of the whole tree); one recomputation once
+      // they are up catches anything that changed in between.
+      fresh.ready = this.startWatcher(threadId, fresh).then((watcher) => {
+        if (this.threads.get(threadId) !== fresh) return watcher?.dispose()
+        fresh.watcher = watcher
+        this.schedule(fresh, threadId)
+      })
     }
     const prior = w.subscribers.get(connection.id)
     prior?.closed.dispose()
@@ -81,6 +90,11 @@ export class ChangeWatchService implements Disposable {
     s.closed.dispose()
     w.subscribers.delete(connection.id)
     if (w.subscribers.size === 0) this.stop(threadId, w)
+  }
+
+  /** Resolves once a watched thread's watchers are in place (tests and benches wait for it). */
+  async whenReady(threadId: string): Promise<void> {
+    await this.threads.get(threadId)?.ready
   }
 
   /** Counters for a watched thread (undefined when nobody watches it). */
@@ -130,6 +144,10 @@ export class ChangeWatchService implements Disposable {
 
   private onEvent(w: Watched, threadId: string): void {
     w.stats.events++
+    this.schedule(w, threadId)
+  }
+
+  private schedule(w: Watched, threadId: string): void {
     const now = Date.now()
     if (!w.timer) w.firstEventAt = now
     else clearTimeout(w.timer)
