@@ -10,10 +10,11 @@ import 'monaco-editor/features/clipboard/register'
 import 'monaco-editor/features/bracketMatching/register'
 import 'monaco-editor/features/lineSelection/register'
 import 'monaco-editor/languages/definitions/register.all'
-import EditorWorker from 'monaco-editor/editor/editor.worker?worker'
+import EditorWorker from 'monaco-editor/editor/editor.worker?worker&inline'
 import { applyMonacoTheme } from './monaco-theme'
 
 // Diffs are computed in Monaco's editor worker, off the main thread. It is the only worker there is.
+// Inline (started from a blob: URL, which the CSP allows) so it also starts from the desktop app's file:// page.
 self.MonacoEnvironment = { getWorker: () => new EditorWorker({ name: 'monaco-editor-worker' }) }
 
 applyMonacoTheme(monaco)
