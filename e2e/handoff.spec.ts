@@ -96,6 +96,8 @@ test('skein handoff from a shell shows the imported thread in the open window; c
   await test.step('the imported marker: in the thread header and above the conversation, full id on hover', async () => {
     const meta = page.locator('.thread-header .imported-meta')
     await expect(meta).toContainText(`Imported from Claude Code · ${short}`)
+    const row = page.getByRole('treeitem', { name: /^Why does checkout fail for guest users\? \(imported from Claude Code, / })
+    await expect(row.locator('.source-mark.source-claude')).toBeVisible()
     await expect(meta.locator('.imported-label')).toHaveAttribute('title', new RegExp(session.sessionId))
     const banner = page.getByRole('note', { name: 'Imported session' })
     await expect(banner).toContainText(`Imported from Claude Code · ${short}`)

@@ -6,6 +6,7 @@ import { formatDateTime, formatRelative } from '../../ui/clock'
 import { Icon } from '../../ui/Icon'
 import { activityOf, StatusBadge } from '../../ui/StatusBadge'
 import { CiDot, useCiAriaSuffix } from '../ci/CiDot'
+import { SourceMark } from '../handoff/SourceMark'
 import { openRepoMenu } from '../repos/repo-actions'
 import { openThreadMenu } from '../threads/thread-menu'
 import { useSidebar } from './sidebar-store'
@@ -100,7 +101,7 @@ export function ThreadRow({ p, thread, archived, selected, now }: { p: RowPlacem
       role="treeitem"
       aria-level={2}
       aria-selected={selected}
-      aria-label={`${thread.title} (${activityOf(thread.status, thread.agent, thread.conversation).label}${unread ? ', unread' : ''}${archived ? '' : ci})`}
+      aria-label={`${thread.title} (${thread.imported ? `imported from ${thread.imported.source === 'claude' ? 'Claude Code' : 'Codex'}, ` : ''}${activityOf(thread.status, thread.agent, thread.conversation).label}${unread ? ', unread' : ''}${archived ? '' : ci})`}
       data-thread-id={thread.id}
       data-unread={unread || undefined}
       className={`tree-row thread-row${selected ? ' is-selected' : ''}${archived ? ' is-archived' : ''}${unread ? ' is-unread' : ''}`}
@@ -111,6 +112,7 @@ export function ThreadRow({ p, thread, archived, selected, now }: { p: RowPlacem
       }}
     >
       {unread && <span className="unread-dot" title="Unread: something happened while you were away" aria-hidden="true" />}
+      {thread.imported && <SourceMark source={thread.imported.source} compact />}
       <span className="thread-title" title={thread.title}>
         {thread.title}
       </span>
