@@ -68,10 +68,12 @@ export class ProfileService {
   }
 
   /** Resolves what to run for a profile; a clear ProfileUnavailable error when it cannot run. */
-  async plan(profileId: ProfileId, options: { repoId?: string; prompt?: string }): Promise<Result<LaunchPlan>> {
+  async plan(profileId: ProfileId, options: { repoId?: string; prompt?: string; args?: string[] }): Promise<Result<LaunchPlan>> {
     const def = PROFILES[profileId]
     const eff = this.settings.effective(options.repoId)
-    const argv = def.argv({ prompt: def.initialInput ? undefined : options.prompt, customCommand: eff.customCommand, shell: this.shell() })
+    const base = def.argv({ prompt: def.initialInput ? undefined : options.prompt, customCommand: eff.customCommand, shell: this.shell() })
+    // `args` runs the profile's program with other arguments (e.g. `claude --resume <id>`).
+    const argv = base && options.args ? [base[0]!, ...options.args] : base
     if (!argv || argv.length === 0) {
       return err(appError(ErrorCode.ProfileUnavailable, `The Custom profile has no command yet. ${def.installHint}`))
     }

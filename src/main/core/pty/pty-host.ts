@@ -93,11 +93,8 @@ export class PtyHost {
       if (running) return ok(running.session.info)
     }
     const profileId: ProfileId = o.kind === 'shell' ? 'shell' : (o.profileId ?? this.d.profiles.defaultFor(thread.repoId))
-    const planned = await this.d.profiles.plan(profileId, { repoId: thread.repoId, prompt: o.resume ? undefined : o.prompt })
-    if (!planned.ok) return planned
-    const plan = o.resume
-      ? { ...planned, value: { ...planned.value, args: o.resume.args, display: [planned.value.display.split(' ')[0], ...o.resume.args].join(' '), initialInput: null } }
-      : planned
+    const plan = await this.d.profiles.plan(profileId, o.resume ? { repoId: thread.repoId, args: o.resume.args } : { repoId: thread.repoId, prompt: o.prompt })
+    if (!plan.ok) return plan
     const port = await this.ports.acquire(threadId)
     const id = newPtyId(threadId)
     const path = await this.d.profiles.sessionPath()
