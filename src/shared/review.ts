@@ -40,7 +40,7 @@ export type ChangeSet = z.infer<typeof ChangeSet>
 
 /** Both sides of one file's diff, or why they are not shown. */
 export const FileDiff = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('text'), original: z.string(), modified: z.string(), version: z.string() }),
+  z.object({ kind: z.literal('text'), original: z.string(), modified: z.string() }),
   z.object({ kind: z.literal('binary'), originalBytes: z.number(), modifiedBytes: z.number() }),
   /** A side is not valid UTF-8 (e.g. Latin-1 or UTF-16): shown as a notice, never garbled. */
   z.object({ kind: z.literal('not-utf8'), side: z.enum(['original', 'modified', 'both']), originalBytes: z.number(), modifiedBytes: z.number() }),

@@ -83,18 +83,11 @@ export async function loadFileDiff(
   if (textA === null || textB === null) {
     return { kind: 'not-utf8', side: textA === null && textB === null ? 'both' : textA === null ? 'original' : 'modified', originalBytes: a.length, modifiedBytes: b.length }
   }
-  const version = `${a.length}:${b.length}:${hashish(textB)}`
-  if (o.force) return { kind: 'text', original: textA, modified: textB, version }
+  if (o.force) return { kind: 'text', original: textA, modified: textB }
   const longest = Math.max(longestLine(textA), longestLine(textB))
   const changed = total > DIFF_GUARD.maxBytes ? 0 : changedLineEstimate(textA, textB)
   const reason = total > DIFF_GUARD.maxBytes ? 'bytes' : longest > DIFF_GUARD.maxLineLength ? 'long-line' : changed > DIFF_GUARD.maxChangedLines ? 'many-lines' : null
   if (reason) return { kind: 'too-large', reason, bytes: total, longestLine: longest, changedLines: changed, canForce: true }
-  return { kind: 'text', original: textA, modified: textB, version }
+  return { kind: 'text', original: textA, modified: textB }
 }
 
-// A cheap content fingerprint (FNV-1a over UTF-16 units); the change set's blob ids are the real version.
-function hashish(text: string): string {
-  let h = 0x811c9dc5
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193)
-  return (h >>> 0).toString(16)
-}

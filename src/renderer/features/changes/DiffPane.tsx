@@ -20,7 +20,8 @@ export interface DiffPaneProps {
   onRevertHunk?: (file: ChangedFile, hunk: HunkRequest) => void
 }
 
-type Loaded = { diff: FileDiff; version: string } | null
+/** The last answer and which load it came from (every load gives the editor fresh models). */
+type Loaded = { diff: FileDiff; load: number } | null
 
 const noStatus: DiffStatus = { ready: false, changes: 0, current: -1, selection: null }
 
@@ -80,7 +81,7 @@ export function DiffPane({ threadId, file, scope, comments, apiRef, onRevertFile
     setError(null)
     request('review/file', { threadId, path: file.path, oldPath: file.oldPath, scope, force }).then(
       (diff) => {
-        if (latest.current === mine) setLoaded({ diff, version: file.version })
+        if (latest.current === mine) setLoaded({ diff, load: mine })
       },
       (e: unknown) => {
         if (latest.current === mine) setError(errorMessage(e))
@@ -201,7 +202,7 @@ export function DiffPane({ threadId, file, scope, comments, apiRef, onRevertFile
             path={file.path}
             original={diff.original}
             modified={diff.modified}
-            contentKey={`${loaded!.version}:${diff.version}`}
+            contentKey={String(loaded!.load)}
             layout={layout}
             comments={file.status === 'deleted' ? [] : anchored}
             commentable={file.status !== 'deleted'}
