@@ -90,7 +90,7 @@ export class TreeWatcher implements Disposable {
   private watchDir(dir: string, recursive: boolean): boolean {
     if (this.watchers.has(dir) || this.disposed) return false
     try {
-      const w = watch(dir, { persistent: false, recursive }, (_event, name) => void this.onEvent(dir, name?.toString() ?? null))
+      const w = watch(dir, { persistent: false, recursive }, (event, name) => void this.onEvent(dir, event, name?.toString() ?? null))
       w.on('error', () => {
         w.close()
         this.watchers.delete(dir)
@@ -103,14 +103,15 @@ export class TreeWatcher implements Disposable {
     }
   }
 
-  private async onEvent(dir: string, name: string | null): Promise<void> {
+  private async onEvent(dir: string, event: string, name: string | null): Promise<void> {
     if (this.disposed) return
     if (name === null || this.o.extraDirs.includes(dir)) return this.o.onChange()
     const abs = join(dir, name)
     const rel = this.rel(abs, false)
     if (await this.skipped(rel)) return
-    // A folder that appeared (or a file moved in) needs its own watchers on Linux.
-    if (!nativeRecursive && !this.watchers.has(abs)) {
+    // A folder that appeared (or moved in) needs its own watchers on Linux; only 'rename' events can mean one,
+    // so the writes of a busy agent ('change') cost no extra syscall.
+    if (!nativeRecursive && event === 'rename' && !this.watchers.has(abs)) {
       const isDir = await readdir(abs).then(
         () => true,
         () => false
