@@ -67,6 +67,16 @@ export async function knownRepoFor(client: RpcClient, path: string): Promise<Rep
   return inside.sort((a, b) => b.path.length - a.path.length)[0] ?? null
 }
 
+/**
+ * Asks every open window to show a thread (or repository): how many windows there are, the
+ * browser-mode address, and the link to the thread there (or the command that shows it in the app).
+ */
+export async function showInApp(client: RpcClient, target: { threadId?: string; repoId?: string }): Promise<{ windows: number; webUrl: string | null; url: string | null }> {
+  const { windows } = await client.request('app/focus', target)
+  const { webUrl } = await client.request('core/hello', { client: 'cli' })
+  return { windows, webUrl, url: target.threadId ? threadLink(webUrl, target.threadId) : webUrl }
+}
+
 /** The link that opens a thread in browser mode, or the command that focuses it in the app. */
 export function threadLink(webUrl: string | null, threadId: string): string {
   return webUrl ? `${webUrl}${webUrl.includes('?') ? '&' : '?'}thread=${encodeURIComponent(threadId)}` : `skein open ${threadId}`

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path'
 import { parseArgs } from '../args'
 import { CliError, Exit } from '../cli-error'
-import { threadLink, type CliContext } from '../context'
+import { showInApp, type CliContext } from '../context'
 
 /** `skein handoff --help`. */
 export const HANDOFF_USAGE = `Usage: skein handoff [--from claude|codex] [--session ID | --last] [--list] [--json] [--headless]
@@ -39,9 +39,7 @@ export async function handoff(argv: readonly string[], ctx: CliContext): Promise
     }
     const sessionId = a.values.get('session')
     const r = await client.request('handoff/import', { source: from, sessionId, last: !sessionId, cwd })
-    await client.request('app/focus', { threadId: r.thread.id })
-    const { webUrl } = await client.request('core/hello', { client: 'cli' })
-    const url = threadLink(webUrl, r.thread.id)
+    const { url } = await showInApp(client, { threadId: r.thread.id })
     if (a.booleans.has('json')) {
       ctx.out(JSON.stringify({ ...r, url }))
       return Exit.ok

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path'
 import { parseArgs } from '../args'
 import { CliError, Exit } from '../cli-error'
-import { threadLink, type CliContext } from '../context'
+import { showInApp, type CliContext } from '../context'
 
 /** `skein new --help`. */
 export const NEW_USAGE = `Usage: skein new "prompt" [--agent builtin|claude|codex|shell] [--plan] [--local] [--base REF] [--title T] [--json] [--headless]
@@ -53,9 +53,7 @@ export async function newThread(argv: readonly string[], ctx: CliContext): Promi
       if (a.booleans.has('plan')) await client.request('thread/configure', { threadId: thread.id, permissionMode: 'plan' })
       await client.request('turn/start', { threadId: thread.id, text: prompt })
     }
-    const { windows } = await client.request('app/focus', { threadId: thread.id })
-    const { webUrl } = await client.request('core/hello', { client: 'cli' })
-    const url = threadLink(webUrl, thread.id)
+    const { windows, url } = await showInApp(client, { threadId: thread.id })
     if (a.booleans.has('json')) {
       ctx.out(JSON.stringify({ thread, url }))
     } else {

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path'
 import { parseArgs } from '../args'
 import { CliError, Exit } from '../cli-error'
-import { findThread, threadLink, type CliContext } from '../context'
+import { findThread, showInApp, type CliContext } from '../context'
 
 /** `skein open --help`. */
 export const OPEN_USAGE = `Usage: skein open THREAD [--headless]
@@ -19,12 +19,11 @@ async function focus(ctx: CliContext, headless: boolean, target: (c: Awaited<Ret
   const client = await ctx.connect({ start: true, headless })
   try {
     const t = await target(client)
-    const { windows } = await client.request('app/focus', { threadId: t.threadId, repoId: t.repoId })
-    const { webUrl } = await client.request('core/hello', { client: 'cli' })
+    const { windows, webUrl, url } = await showInApp(client, { threadId: t.threadId, repoId: t.repoId })
     if (windows > 0) ctx.err(`Showing ${t.label} in Skein.`)
     else if (webUrl) ctx.err(`No Skein window is open. Open ${t.label} at:`)
     else ctx.err(`No Skein window is open yet; ${t.label} will be shown when one connects.`)
-    if (windows === 0 && webUrl) ctx.out(t.threadId ? threadLink(webUrl, t.threadId) : webUrl)
+    if (windows === 0 && url && webUrl) ctx.out(url)
     return Exit.ok
   } finally {
     client.dispose()

@@ -128,8 +128,9 @@ export class HandoffService {
 
   /** Continues an imported session in its own CLI, in the thread's terminal, where the session ran. */
   async continueInCli(threadId: string, size: { cols: number; rows: number }): Promise<Result<PtyInfo>> {
-    const t = this.d.threads.list({ includeArchived: true }).find((x) => x.id === threadId)
-    if (!t) return err(appError(ErrorCode.ThreadNotFound, `No thread with id ${threadId}.`))
+    const found = await this.d.threads.get(threadId)
+    if (!found.ok) return found
+    const t = found.value
     if (!t.imported) return err(appError(ErrorCode.InvalidThreadState, `"${t.title}" was not imported from a CLI session; open a terminal or an agent in it instead.`))
     const { args, cwd } = continueArgv(t.imported.source, t.imported.sessionId, t.imported.cwd)
     return this.d.ptys.open(threadId, { kind: 'agent', profileId: t.imported.source, resume: { args, cwd }, ...size })
