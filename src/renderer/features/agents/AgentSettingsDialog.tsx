@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactElement } from 'react'
 import type { ProfileId } from '../../../shared/models'
 import { errorMessage } from '../../app/rpc'
-import { Dialog, FormError } from '../../ui/Dialog'
+import { Dialog, FormError, SubmitFooter } from '../../ui/Dialog'
 import { notifySuccess } from '../toasts/notify'
 import { useRepo } from '../threads/derived'
 import { configureProfiles, loadProfiles, type ProfileList } from './profiles-store'
@@ -118,14 +118,7 @@ export function AgentSettingsDialog({ repoId, onClose }: { repoId?: string; onCl
         <p className="field-hint">Run in the thread&apos;s worktree by the Custom profile. Leave empty to turn that profile off.</p>
 
         <FormError message={error} />
-        <footer className="dialog-footer">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy || !list}>
-            {busy ? 'Saving…' : 'Save'}
-          </button>
-        </footer>
+        <SubmitFooter label="Save" busyLabel="Saving…" busy={busy} disabled={!list} onCancel={onClose} />
       </form>
     </Dialog>
   )

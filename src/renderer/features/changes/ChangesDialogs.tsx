@@ -1,5 +1,5 @@
 import { useRef, useState, type ReactElement, type ReactNode } from 'react'
-import { Dialog, FormError } from '../../ui/Dialog'
+import { Dialog, FormError, SubmitFooter } from '../../ui/Dialog'
 import { hasPrimaryModifier, shortcutLabel } from '../../ui/keyboard'
 import { commitAll } from './changes-actions'
 
@@ -93,15 +93,7 @@ export function CommitDialog({ threadId, files, onClose }: { threadId: string; f
           }}
         />
         <FormError message={error} />
-        <footer className="dialog-footer">
-          <span className="footer-hint">{shortcutLabel('Enter')} to commit</span>
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy || !message.trim()}>
-            {busy ? 'Committing…' : 'Commit'}
-          </button>
-        </footer>
+        <SubmitFooter label="Commit" busyLabel="Committing…" busy={busy} disabled={!message.trim()} onCancel={onClose} hint={`${shortcutLabel('Enter')} to commit`} />
       </form>
     </Dialog>
   )

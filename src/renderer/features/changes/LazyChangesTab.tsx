@@ -1,23 +1,10 @@
-import { lazy, Suspense, type ReactElement } from 'react'
+import type { ReactElement } from 'react'
 import type { Thread } from '../../../shared/models'
+import { lazyPanel } from '../../ui/lazy-panel'
 import { useChanges } from './changes-store'
 
-const ChangesTab = lazy(() => import('./ChangesTab').then((m) => ({ default: m.ChangesTab })))
-
 /** The Changes tab, loaded on first use (Monaco itself loads later still, with the first diff). */
-export function LazyChangesTab({ thread }: { thread: Thread }): ReactElement {
-  return (
-    <Suspense
-      fallback={
-        <div className="empty-state" aria-busy="true">
-          <div className="spinner" aria-hidden="true" />
-        </div>
-      }
-    >
-      <ChangesTab thread={thread} />
-    </Suspense>
-  )
-}
+export const LazyChangesTab = lazyPanel(() => import('./ChangesTab').then((m) => m.ChangesTab))
 
 /** The number of changed files last seen for a thread, for the tab label; nothing before the tab was opened. */
 export function ChangesBadge({ thread }: { thread: Thread }): ReactElement | null {

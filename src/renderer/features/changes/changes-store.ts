@@ -1,5 +1,6 @@
 import { create } from 'zustand'
 import type { ChangeScope, ChangeSet, ReviewComment } from '../../../shared/review'
+import { without } from '../../lib/record'
 
 /** Why a change set could not be shown: the core's own message and its error code. */
 export interface ChangesError {
@@ -61,10 +62,8 @@ export const useChanges = create<ChangesState>()((set) => ({
   },
   forgetThread: (threadId) =>
     set((s) => {
-      if (!(threadId in s.byThread)) return s
-      const byThread = { ...s.byThread }
-      delete byThread[threadId]
-      return { byThread }
+      const byThread = without(s.byThread, threadId)
+      return byThread === s.byThread ? s : { byThread }
     })
 }))
 

@@ -1,6 +1,6 @@
 import { useState, type FormEvent, type ReactElement } from 'react'
 import type { CiProviderOverride } from '../../../shared/ci'
-import { Dialog, FormError } from '../../ui/Dialog'
+import { Dialog, FormError, SubmitFooter } from '../../ui/Dialog'
 import { notifySuccess } from '../toasts/notify'
 import { saveProviderOverride } from './ci-actions'
 
@@ -69,14 +69,7 @@ export function CiSettingsDialog({ threadId, repoId, repoName, current, onClose 
           </>
         )}
         <FormError message={error} />
-        <footer className="dialog-footer">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Save'}
-          </button>
-        </footer>
+        <SubmitFooter label="Save" busyLabel="Saving…" busy={busy} onCancel={onClose} />
       </form>
     </Dialog>
   )

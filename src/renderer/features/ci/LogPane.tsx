@@ -1,8 +1,7 @@
-import { useEffect, useMemo, useRef, useState, type ReactElement } from 'react'
+import { useEffect, useMemo, useRef, type ReactElement } from 'react'
 import { renderLogSegments, type CiCheck, type LocalRun } from '../../../shared/ci'
-import { copyText } from '../../ui/clipboard'
+import { useCopy } from '../../ui/CopyButton'
 import { Icon } from '../../ui/Icon'
-import { notifyError } from '../toasts/notify'
 import { stripAnsi } from './ansi'
 import { cancelLocalCheck, fetchLog, sendFailure } from './ci-actions'
 import { formatDuration, providerNames, shortSha } from './ci-format'
@@ -19,14 +18,9 @@ export function checkOfRun(run: LocalRun): CiCheck {
 }
 
 function CopyLogButton({ text }: { text: () => string }): ReactElement {
-  const [copied, setCopied] = useState(false)
-  useEffect(() => {
-    if (!copied) return
-    const t = setTimeout(() => setCopied(false), 1500)
-    return () => clearTimeout(t)
-  }, [copied])
+  const { copied, copy } = useCopy('Could not copy the log')
   return (
-    <button type="button" className="btn btn-small" onClick={() => copyText(text()).then(() => setCopied(true), (e) => notifyError('Could not copy the log', e))}>
+    <button type="button" className="btn btn-small" onClick={() => copy(text())}>
       <Icon name={copied ? 'check' : 'copy'} size={13} />
       {copied ? 'Copied' : 'Copy log'}
     </button>

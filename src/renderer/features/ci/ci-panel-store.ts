@@ -1,5 +1,6 @@
 import { create } from 'zustand'
 import type { CiCheckState, CiLog, CiProviderOverride, LocalRun, SuggestedCheck } from '../../../shared/ci'
+import { without } from '../../lib/record'
 
 /** The answer to `ci/checks`: the repository's check commands, suggestions, the thread's runs, the provider override. */
 export interface ChecksInfo {
@@ -83,8 +84,7 @@ export const useCiPanel = create<CiPanelState>()((set) => ({
     }),
   forgetThread: (threadId) =>
     set((s) => {
-      const byThread = { ...s.byThread }
-      delete byThread[threadId]
+      const byThread = without(s.byThread, threadId)
       const logs = Object.fromEntries(Object.entries(s.logs).filter(([k]) => !k.startsWith(`${threadId}\0`)))
       return { byThread, logs }
     })

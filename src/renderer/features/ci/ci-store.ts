@@ -1,5 +1,6 @@
 import { create } from 'zustand'
 import type { CiStatus } from '../../../shared/ci'
+import { without } from '../../lib/record'
 
 interface CiState {
   /** Every followed thread's CI status by thread id; a thread not here has no CI yet. */
@@ -30,19 +31,14 @@ export const useCi = create<CiState>()((set) => ({
   markNews: (threadId) => set((s) => (s.news[threadId] ? s : { news: { ...s.news, [threadId]: true } })),
   clearNews: (threadId) =>
     set((s) => {
-      if (!s.news[threadId]) return s
-      const news = { ...s.news }
-      delete news[threadId]
-      return { news }
+      const news = without(s.news, threadId)
+      return news === s.news ? s : { news }
     }),
   forgetThread: (threadId) =>
     set((s) => {
-      if (!(threadId in s.byThread) && !s.news[threadId]) return s
-      const byThread = { ...s.byThread }
-      const news = { ...s.news }
-      delete byThread[threadId]
-      delete news[threadId]
-      return { byThread, news }
+      const byThread = without(s.byThread, threadId)
+      const news = without(s.news, threadId)
+      return byThread === s.byThread && news === s.news ? s : { byThread, news }
     })
 }))
 

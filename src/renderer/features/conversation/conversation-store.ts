@@ -1,5 +1,6 @@
 import { create } from 'zustand'
 import type { Item } from '../../../shared/models'
+import { without } from '../../lib/record'
 
 /** One thread's transcript as this client holds it. */
 export interface Transcript {
@@ -99,10 +100,8 @@ export const useConversation = create<ConversationState>()((set) => ({
     }),
   forgetThread: (threadId) =>
     set((s) => {
-      if (!(threadId in s.byThread)) return s
-      const byThread = { ...s.byThread }
-      delete byThread[threadId]
-      return { byThread }
+      const byThread = without(s.byThread, threadId)
+      return byThread === s.byThread ? s : { byThread }
     })
 }))
 

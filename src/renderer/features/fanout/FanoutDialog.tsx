@@ -2,7 +2,6 @@ import { useRef, useState, type FormEvent, type ReactElement } from 'react'
 import { ModeChoice, type ModeOption } from '../threads/ModeChoice'
 import { RepoSelect } from '../repos/RepoSelect'
 import type { PermissionMode, ThreadMode } from '../../../shared/models'
-import { useDialogs } from '../../app/dialogs-store'
 import { useNavigation } from '../../app/navigation-store'
 import { errorMessage, request } from '../../app/rpc'
 import { Dialog, FormError } from '../../ui/Dialog'
@@ -14,6 +13,7 @@ import { useDashboard } from '../dashboard/dashboard-store'
 import { notifySuccess } from '../toasts/notify'
 import { useSortedRepos } from '../threads/derived'
 import { useThreads } from '../threads/threads-store'
+import { NeedsRepoDialog } from '../repos/NeedsRepoDialog'
 
 /** One investigation row as edited. */
 interface Row {
@@ -52,21 +52,7 @@ export function FanoutDialog({ initialRepoId, onClose }: { initialRepoId?: strin
   const listRef = useRef<HTMLOListElement>(null)
 
   if (repos.length === 0) {
-    return (
-      <Dialog title="Investigate" onClose={onClose}>
-        <div className="dialog-body">
-          <p className="dialog-empty">Add a repository first: investigations run in one.</p>
-          <footer className="dialog-footer">
-            <button type="button" className="btn" onClick={onClose}>
-              Cancel
-            </button>
-            <button type="button" className="btn btn-primary" onClick={() => useDialogs.getState().open({ kind: 'add-repo' })}>
-              Add repository
-            </button>
-          </footer>
-        </div>
-      </Dialog>
-    )
+    return <NeedsRepoDialog title="Investigate" why="investigations run in one." onClose={onClose} />
   }
 
   const update = (key: number, change: Partial<Row>) => setRows((rs) => rs.map((r) => (r.key === key ? { ...r, ...change } : r)))

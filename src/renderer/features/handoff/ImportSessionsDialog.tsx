@@ -1,5 +1,4 @@
 import { useEffect, useId, useMemo, useRef, useState, type ReactElement } from 'react'
-import { useDialogs } from '../../app/dialogs-store'
 import { Dialog, FormError } from '../../ui/Dialog'
 import { Icon } from '../../ui/Icon'
 import { useSortedRepos } from '../threads/derived'
@@ -8,6 +7,7 @@ import { sourceLabel } from './handoff-format'
 import { filterSessions, sessionKey, useHandoff, type SessionSummary, type SourceFilter } from './handoff-store'
 import { SessionList } from './SessionList'
 import { SessionPreview } from './SessionPreview'
+import { NeedsRepoDialog } from '../repos/NeedsRepoDialog'
 
 const NO_SESSIONS: SessionSummary[] = []
 const filters: SourceFilter[] = ['all', 'claude', 'codex']
@@ -71,21 +71,7 @@ export function ImportSessionsDialog({ initialRepoId, onClose }: { initialRepoId
   }, [current])
 
   if (!repo) {
-    return (
-      <Dialog title="Import sessions" onClose={onClose}>
-        <div className="dialog-body">
-          <p className="dialog-empty">Add a repository first: sessions are imported into the repository they ran in.</p>
-          <footer className="dialog-footer">
-            <button type="button" className="btn" onClick={onClose}>
-              Cancel
-            </button>
-            <button type="button" className="btn btn-primary" onClick={() => useDialogs.getState().open({ kind: 'add-repo' })}>
-              Add repository
-            </button>
-          </footer>
-        </div>
-      </Dialog>
-    )
+    return <NeedsRepoDialog title="Import sessions" why="sessions are imported into the repository they ran in." onClose={onClose} />
   }
 
   const doImport = async (session: SessionSummary) => {

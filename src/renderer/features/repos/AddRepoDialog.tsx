@@ -2,7 +2,7 @@ import { useId, useRef, useState, type FormEvent, type ReactElement } from 'reac
 import { useConnection } from '../../app/connection-store'
 import { useDialogs } from '../../app/dialogs-store'
 import { errorMessage, request } from '../../app/rpc'
-import { Dialog, FormError } from '../../ui/Dialog'
+import { Dialog, FormError, SubmitFooter } from '../../ui/Dialog'
 import { Icon } from '../../ui/Icon'
 import { notifySuccess } from '../toasts/notify'
 import { useSidebar } from '../sidebar/sidebar-store'
@@ -93,14 +93,7 @@ export function AddRepoDialog({ onClose }: { onClose: () => void }): ReactElemen
         <div id={errorId}>
           <FormError message={error} />
         </div>
-        <footer className="dialog-footer">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            {busy ? 'Adding…' : 'Add repository'}
-          </button>
-        </footer>
+        <SubmitFooter label="Add repository" busyLabel="Adding…" busy={busy} onCancel={onClose} />
       </form>
     </Dialog>
   )

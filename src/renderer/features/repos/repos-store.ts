@@ -1,5 +1,6 @@
 import { create } from 'zustand'
 import type { Repo } from '../../../shared/models'
+import { without } from '../../lib/record'
 
 interface ReposState {
   /** Every repository the core knows, by id. */
@@ -19,10 +20,8 @@ export const useRepos = create<ReposState>()((set) => ({
   upsert: (repo) => set((s) => ({ byId: { ...s.byId, [repo.id]: repo } })),
   remove: (repoId) =>
     set((s) => {
-      if (!(repoId in s.byId)) return s
-      const byId = { ...s.byId }
-      delete byId[repoId]
-      return { byId }
+      const byId = without(s.byId, repoId)
+      return byId === s.byId ? s : { byId }
     })
 }))
 

@@ -1,5 +1,6 @@
 import { create } from 'zustand'
 import type { PtyInfo } from '../../../shared/models'
+import { without } from '../../lib/record'
 
 /** The pseudo-tab shown when a thread has no agent session: the profile picker. */
 export const START_TAB = 'start'
@@ -29,12 +30,6 @@ interface TerminalState {
   setBusy: (threadId: string, busy: boolean) => void
 }
 
-const without = <T,>(record: Record<string, T>, key: string): Record<string, T> => {
-  if (!(key in record)) return record
-  const next = { ...record }
-  delete next[key]
-  return next
-}
 
 /** Agent sessions first, then extra shells, each oldest first. */
 export function sortPtys(ptys: PtyInfo[]): PtyInfo[] {

@@ -1,12 +1,15 @@
 import type { ReactElement } from 'react'
 import type { Thread } from '../../../shared/models'
 import { isMac } from '../../ui/keyboard'
+import { lazyPanel } from '../../ui/lazy-panel'
 import { ChangesBadge, LazyChangesTab } from '../changes/LazyChangesTab'
 import { CiTabBadge } from '../ci/CiDot'
-import { LazyCiTab } from '../ci/LazyCiTab'
 import { ConversationTab } from '../conversation/ConversationTab'
-import { LazyTerminalPanel } from '../terminal/LazyTerminalPanel'
 import { OverviewTab } from './OverviewTab'
+
+// Loaded on first use, so xterm and the CI views stay out of the startup bundle.
+const LazyTerminalPanel = lazyPanel(() => import('../terminal/TerminalPanel').then((m) => m.TerminalPanel))
+const LazyCiTab = lazyPanel(() => import('../ci/CiTab').then((m) => m.CiTab))
 
 /**
  * Every tab a thread view can show. Later issues extend this union and the list below

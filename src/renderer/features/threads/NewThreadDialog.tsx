@@ -2,7 +2,6 @@ import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent,
 import { ModeChoice, type ModeOption } from './ModeChoice'
 import { RepoSelect } from '../repos/RepoSelect'
 import type { ThreadMode } from '../../../shared/models'
-import { useDialogs } from '../../app/dialogs-store'
 import { useNavigation } from '../../app/navigation-store'
 import { errorMessage, request } from '../../app/rpc'
 import { Dialog, FormError } from '../../ui/Dialog'
@@ -12,6 +11,7 @@ import { useThreadView } from '../thread-view/thread-view-store'
 import { notifyError } from '../toasts/notify'
 import { useSortedRepos } from './derived'
 import { useThreads } from './threads-store'
+import { NeedsRepoDialog } from '../repos/NeedsRepoDialog'
 
 type Branches = { current: string | null; branches: string[] }
 
@@ -62,21 +62,7 @@ export function NewThreadDialog({ initialRepoId, onClose }: { initialRepoId?: st
   }, [repoId]) // baseRefTouched is read at arrival time on purpose
 
   if (repos.length === 0) {
-    return (
-      <Dialog title="New thread" onClose={onClose}>
-        <div className="dialog-body">
-          <p className="dialog-empty">Add a repository first: every thread belongs to one.</p>
-          <footer className="dialog-footer">
-            <button type="button" className="btn" onClick={onClose}>
-              Cancel
-            </button>
-            <button type="button" className="btn btn-primary" onClick={() => useDialogs.getState().open({ kind: 'add-repo' })}>
-              Add repository
-            </button>
-          </footer>
-        </div>
-      </Dialog>
-    )
+    return <NeedsRepoDialog title="New thread" why="every thread belongs to one." onClose={onClose} />
   }
 
   const submit = async (e?: FormEvent) => {

@@ -1,5 +1,5 @@
 import { useRef, useState, type FormEvent, type ReactElement } from 'react'
-import { Dialog, FormError } from '../../ui/Dialog'
+import { Dialog, FormError, SubmitFooter } from '../../ui/Dialog'
 import { useThread } from './derived'
 import { renameThread } from './thread-actions'
 
@@ -42,14 +42,7 @@ export function RenameThreadDialog({ threadId, onClose }: { threadId: string; on
           }}
         />
         <FormError message={error} />
-        <footer className="dialog-footer">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Rename'}
-          </button>
-        </footer>
+        <SubmitFooter label="Rename" busyLabel="Saving…" busy={busy} onCancel={onClose} />
       </form>
     </Dialog>
   )

@@ -1,5 +1,6 @@
 import { create } from 'zustand'
 import type { Thread } from '../../../shared/models'
+import { without } from '../../lib/record'
 
 interface ThreadsState {
   /** Every thread the core knows (live and archived), by id. */
@@ -21,10 +22,8 @@ export const useThreads = create<ThreadsState>()((set) => ({
   upsert: (thread) => set((s) => ({ byId: { ...s.byId, [thread.id]: thread } })),
   remove: (threadId) =>
     set((s) => {
-      if (!(threadId in s.byId)) return s
-      const byId = { ...s.byId }
-      delete byId[threadId]
-      return { byId }
+      const byId = without(s.byId, threadId)
+      return byId === s.byId ? s : { byId }
     }),
   removeByRepo: (repoId) =>
     set((s) => {
