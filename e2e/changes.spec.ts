@@ -4,7 +4,7 @@ import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { startModelServer, type ModelServer } from '../test/helpers/model-server'
 import { APP_LINES, commentCards, diffPane, expectDiffReady, fileList, fileRow, makeReviewRepo, modifiedLine, modifiedLines, monacoDiff, openChangesTab, openDiff, put, recordCspViolations } from './support/changes-page'
-import { connectClient } from './support/core-client'
+import { connectClient, threadNamed } from './support/core-client'
 import { startCore, type CoreProcess } from './support/core-process'
 import { lastText } from './support/conversation-page'
 import { addRepository, createThread, screenshotBothThemes, threadMenu } from './support/skein-page'
@@ -27,17 +27,7 @@ async function launch() {
 }
 
 /** The worktree of a thread, asked of the core the way the CLI would. */
-async function worktreeOf(core: CoreProcess, title: string): Promise<string> {
-  const client = await connectClient(core)
-  try {
-    const { threads } = await client.request('thread/list', {})
-    const thread = threads.find((t) => t.title === title)
-    if (!thread) throw new Error(`no thread titled ${title}`)
-    return thread.worktreePath
-  } finally {
-    client.dispose()
-  }
-}
+const worktreeOf = async (core: CoreProcess, title: string): Promise<string> => (await threadNamed(core, title)).worktreePath
 
 /** A new worktree thread on a fixture repository, with the Changes tab's files on disk. */
 async function setUp(page: Page, title: string) {

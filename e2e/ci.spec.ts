@@ -1,11 +1,10 @@
 import { expect, test, type Page } from '@playwright/test'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Thread } from '../src/shared/models'
 import { FakeGithub } from '../test/helpers/fake-github'
 import { startModelServer, type ModelServer } from '../test/helpers/model-server'
 import { checkRow, commitIn, dismissToasts, githubShapedRepo, logPane, logView, openCiTab, overall, runRow } from './support/ci-page'
-import { connectClient } from './support/core-client'
+import { connectClient, threadNamed } from './support/core-client'
 import { startCore, type CoreProcess } from './support/core-process'
 import { makeGitRepo } from './support/git-repo'
 import { addRepository, createThread, screenshotBothThemes, threadRow } from './support/skein-page'
@@ -35,17 +34,6 @@ async function launch(o: { github?: boolean } = {}) {
   return { fake, model, core }
 }
 
-/** A thread as the core lists it. */
-async function threadNamed(core: CoreProcess, title: string): Promise<Thread> {
-  const client = await connectClient(core)
-  try {
-    const thread = (await client.request('thread/list', {})).threads.find((t) => t.title === title)
-    if (!thread) throw new Error(`no thread titled ${title}`)
-    return thread
-  } finally {
-    client.dispose()
-  }
-}
 
 /** Points the repository's CI at the fake GitHub through the CI settings dialog. */
 async function configureFakeGithub(page: Page, baseUrl: string): Promise<void> {

@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startModelServer, type ModelServer, type ScriptedStep } from '../test/helpers/model-server'
-import { connectClient } from './support/core-client'
+import { threadNamed } from './support/core-client'
 import { startCore, type CoreProcess } from './support/core-process'
 import { approvalCard, composer, lastText, openConversationTab, resultText, rows, sendMessage, toolResults, transcript } from './support/conversation-page'
 import { makeGitRepo } from './support/git-repo'
@@ -27,17 +27,7 @@ async function launch(respond: (body: any, index: number) => ScriptedStep, o: { 
 }
 
 /** The worktree of a thread, asked of the core the way the CLI would. */
-async function worktreeOf(core: CoreProcess, title: string): Promise<string> {
-  const client = await connectClient(core)
-  try {
-    const { threads } = await client.request('thread/list', {})
-    const thread = threads.find((t) => t.title === title)
-    if (!thread) throw new Error(`no thread titled ${title}`)
-    return thread.worktreePath
-  } finally {
-    client.dispose()
-  }
-}
+const worktreeOf = async (core: CoreProcess, title: string): Promise<string> => (await threadNamed(core, title)).worktreePath
 
 const STREAMED = 'I will add a friendly greeting to the README, then list the files to check the result.'
 

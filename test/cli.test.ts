@@ -88,7 +88,7 @@ describe('skein CLI against a real core over its socket', () => {
     const r = must(await core.repos.add(repo))
     const a = must(await core.threads.create({ repoId: r.id, title: 'First thread', mode: 'local' }))
     const other = must(await core.repos.add(makeRepo('other')))
-    must(await core.threads.create({ repoId: other.id, title: 'Elsewhere', mode: 'local' }))
+    const b = must(await core.threads.create({ repoId: other.id, title: 'Elsewhere', mode: 'local' }))
 
     const json = await skein(['list', '--json'], { home })
     expect(json.code).toBe(0)
@@ -102,7 +102,10 @@ describe('skein CLI against a real core over its socket', () => {
     expect(textOut.stdout).not.toMatch(/Elsewhere/)
 
     const win = await uiWindow(core.dataDir.socketPath)
-    const opened = await skein(['open', a.id.slice(0, 8)], { home })
+    // Ids made in the same instant share a prefix: take just enough of this one to tell it from the other.
+    let n = 3
+    while (b.id.startsWith(a.id.slice(0, n))) n++
+    const opened = await skein(['open', a.id.slice(0, n)], { home })
     expect(opened.code).toBe(0)
     expect(opened.stderr).toMatch(/Showing "First thread" in Skein/)
     await eventually(() => win.focused.includes(a.id), 10_000, 'the focus request')

@@ -1,6 +1,7 @@
 import WebSocket from 'ws'
 import { RpcClient } from '../../src/shared/rpc-client'
 import type { Disposable, MessageTransport } from '../../src/shared/jsonrpc'
+import type { Thread } from '../../src/shared/models'
 import type { CoreProcess } from './core-process'
 
 /** A protocol client for the test itself (seeding data the way the CLI would), over the core's WebSocket. */
@@ -25,4 +26,16 @@ export async function connectClient(core: CoreProcess): Promise<RpcClient> {
     close: () => ws.close()
   }
   return new RpcClient(transport)
+}
+
+/** A thread as the core lists it, by title. */
+export async function threadNamed(core: CoreProcess, title: string): Promise<Thread> {
+  const client = await connectClient(core)
+  try {
+    const thread = (await client.request('thread/list', {})).threads.find((t) => t.title === title)
+    if (!thread) throw new Error(`no thread titled ${title}`)
+    return thread
+  } finally {
+    client.dispose()
+  }
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { startLocalHttp, type LocalHttp } from './local-http'
 
 /** A check run as the fake serves it (fields as in GitHub's check-runs API). */
 export interface FakeCheckRun {
@@ -59,15 +59,14 @@ export class FakeGithub {
   /** When set, every API request gets 429 with this Retry-After (seconds). */
   retryAfter: number | null = null
   private readonly repos = new Map<string, Map<string, Commit>>()
-  private server!: Server
+  private http!: LocalHttp
   baseUrl = ''
 
   /** Starts the fake on a free port. */
   static async start(): Promise<FakeGithub> {
     const f = new FakeGithub()
-    f.server = createServer((req, res) => f.handle(req, res))
-    await new Promise<void>((resolve) => f.server.listen(0, '127.0.0.1', resolve))
-    f.baseUrl = `http://127.0.0.1:${(f.server.address() as AddressInfo).port}`
+    f.http = await startLocalHttp((req, res) => f.handle(req, res))
+    f.baseUrl = f.http.baseUrl
     return f
   }
 
@@ -104,9 +103,8 @@ export class FakeGithub {
   }
 
   /** Stops the server. */
-  async close(): Promise<void> {
-    this.server.closeAllConnections()
-    await new Promise<void>((resolve) => this.server.close(() => resolve()))
+  close(): Promise<void> {
+    return this.http.close()
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { startLocalHttp, type LocalHttp } from './local-http'
 
 /** A job as the fake serves it (fields as in GitLab's jobs API). */
 export interface FakeJob {
@@ -47,16 +47,15 @@ export class FakeGitlab {
   retryAfter: number | null = null
   rate = { limit: 2000, remaining: 2000, reset: Math.floor(Date.now() / 1000) + 60 }
   private readonly projects = new Map<string, { pipelines: FakePipeline[]; commits: Set<string> }>()
-  private server!: Server
+  private http!: LocalHttp
   /** The server root, as configured for a self-hosted GitLab. */
   baseUrl = ''
 
   /** Starts the fake on a free port. */
   static async start(): Promise<FakeGitlab> {
     const f = new FakeGitlab()
-    f.server = createServer((req, res) => f.handle(req, res))
-    await new Promise<void>((resolve) => f.server.listen(0, '127.0.0.1', resolve))
-    f.baseUrl = `http://127.0.0.1:${(f.server.address() as AddressInfo).port}`
+    f.http = await startLocalHttp((req, res) => f.handle(req, res))
+    f.baseUrl = f.http.baseUrl
     return f
   }
 
@@ -85,9 +84,8 @@ export class FakeGitlab {
   }
 
   /** Stops the server. */
-  async close(): Promise<void> {
-    this.server.closeAllConnections()
-    await new Promise<void>((resolve) => this.server.close(() => resolve()))
+  close(): Promise<void> {
+    return this.http.close()
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
