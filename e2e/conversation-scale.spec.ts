@@ -6,7 +6,7 @@ import { connectClient } from './support/core-client'
 import { startCore, type CoreProcess } from './support/core-process'
 import { composer, rows, sendMessage, transcript } from './support/conversation-page'
 import { makeGitRepo } from './support/git-repo'
-import { threadRow } from './support/skein-page'
+import { nextFrames, threadRow } from './support/skein-page'
 
 let core: CoreProcess | null = null
 let server: ModelServer | null = null
@@ -105,7 +105,9 @@ test('10,000 transcript items open fast, scroll smoothly, and new output waits b
     cli.dispose()
     await expect.poll(() => server!.requests.length).toBeGreaterThan(asked)
     await expect(threadRow(page, 'Long conversation')).toHaveAttribute('aria-label', /Idle/)
-    await page.waitForTimeout(300) // let the last deltas render
+    // The row says Idle only after the reply's items reached the store; two frames later React has
+    // committed them and the virtualizer has measured, so any drift they cause has happened.
+    await nextFrames(page, 2)
     expect(Math.abs((await scroller.evaluate((el) => el.scrollTop)) - before)).toBeLessThan(4)
     await page.getByRole('button', { name: 'Jump to latest' }).click()
     await expect(rows(page, 'assistant').last()).toContainText('Fresh reply at the very end.')

@@ -53,7 +53,6 @@ const markPage = (page: Page) => page.evaluate(() => ((window as unknown as { __
 const pageMark = (page: Page) => page.evaluate(() => (window as unknown as { __skeinMark?: string }).__skeinMark ?? null)
 
 test('skein handoff from a shell shows the imported thread in the open window; continue in Claude Code, in a terminal, or in a fork', async ({ page, context }) => {
-  test.setTimeout(150_000)
   await context.grantPermissions(['clipboard-read', 'clipboard-write'])
   const repo = makeGitRepo('shop-api')
   const { core, claudeDir } = await startHandoffCore()
@@ -159,7 +158,6 @@ test('skein handoff from a shell shows the imported thread in the open window; c
 })
 
 test('Import sessions view: list, filter, preview, import, update, empty state and the core’s errors', async ({ page }) => {
-  test.setTimeout(150_000)
   const repo = makeGitRepo('web-shop')
   const other = makeGitRepo('empty-repo')
   const { core, claudeDir, codexDir } = await startHandoffCore()

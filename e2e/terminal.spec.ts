@@ -26,7 +26,6 @@ test.afterEach(async () => {
 const rowLabel = (page: import('@playwright/test').Page, title: string) => threadRow(page, title)
 
 test('shell sessions: type, interrupt a flood, more shells, state across thread switches, activity and unread', async ({ page }) => {
-  test.setTimeout(180_000)
   const repo = makeGitRepo('term-app')
   core = await startCore({ env: shellEnv() })
   await prepareTerminalPage(page)
@@ -64,20 +63,17 @@ test('shell sessions: type, interrupt a flood, more shells, state across thread 
   })
 
   await test.step('a quiet shell prompt shows as "Waiting for input" in the sidebar', async () => {
-    await expect(rowLabel(page, 'Shell thread A')).toHaveAttribute('aria-label', /Waiting for input/, { timeout: 10_000 })
+    await expect(rowLabel(page, 'Shell thread A')).toHaveAttribute('aria-label', /Waiting for input/)
   })
 
   await test.step('a flood of output shows "Running"; Ctrl+C stops it and the prompt comes back quickly', async () => {
     await runCommand(page, 'yes')
     await expect(rowLabel(page, 'Shell thread A')).toHaveAttribute('aria-label', /Running/)
     await expectTerminalText(page, 'yyyyyyyy') // rows of "y" (the text is read without line breaks)
-    await page.waitForTimeout(1500) // let it flood for a while (flow control pauses the pty)
-    const started = Date.now()
+    // How quickly the prompt comes back is a timing figure: bench/pty-latency.ts and bench/xterm-clients.ts.
     await page.keyboard.press('Control+c')
     await runCommand(page, 'echo after-$((40+2))')
-    await expectTerminalText(page, 'after-42', 10_000)
-    const took = Date.now() - started
-    test.info().annotations.push({ type: 'ctrl-c-to-prompt-ms', description: String(took) })
+    await expectTerminalText(page, 'after-42')
   })
 
   await test.step('open a second shell with the + button and use it', async () => {
@@ -108,9 +104,9 @@ test('shell sessions: type, interrupt a flood, more shells, state across thread 
   await test.step('switching back to the first thread keeps its terminals and their output', async () => {
     await rowLabel(page, 'Shell thread A').click()
     await expect(terminalTabs(page).getByRole('tab', { name: 'Terminal 1' })).toHaveAttribute('aria-selected', 'true')
-    await expectTerminalText(page, 'second-2', 5_000)
+    await expectTerminalText(page, 'second-2')
     await terminalTabs(page).getByRole('tab', { name: 'Shell' }).click()
-    await expectTerminalText(page, 'after-42', 5_000) // hello-42 went out of the bounded scrollback under the flood
+    await expectTerminalText(page, 'after-42') // hello-42 went out of the bounded scrollback under the flood
   })
 
   await test.step('Ctrl+F finds text in the terminal; Escape closes the find bar', async () => {
@@ -163,7 +159,7 @@ test('shell sessions: type, interrupt a flood, more shells, state across thread 
     await rowLabel(page, 'Shell thread B').click()
     await expect(page.getByRole('heading', { level: 1, name: 'Shell thread B' })).toBeVisible()
     const rowA = rowLabel(page, 'Shell thread A')
-    await expect(rowA).toHaveAttribute('aria-label', 'Shell thread A (Exited 3, unread)', { timeout: 15_000 })
+    await expect(rowA).toHaveAttribute('aria-label', 'Shell thread A (Exited 3, unread)')
     await expect(rowA.locator('.badge')).toHaveText('Exited 3')
     // The OS notification (tagged with the thread, so a later one replaces an earlier one) ends on the exit.
     const tagA = await rowA.getAttribute('data-thread-id')
@@ -173,7 +169,7 @@ test('shell sessions: type, interrupt a flood, more shells, state across thread 
   await test.step('a first prompt is typed into the new shell session', async () => {
     await createThread(page, { via: 'shortcut', repo: 'term-app', title: 'Shell thread C', profile: 'Shell', prompt: 'echo first-$((2*50))' })
     await expectTerminalText(page, 'first-100')
-    await expect(rowLabel(page, 'Shell thread C')).toHaveAttribute('aria-label', /Waiting for input/, { timeout: 10_000 })
+    await expect(rowLabel(page, 'Shell thread C')).toHaveAttribute('aria-label', /Waiting for input/)
   })
 
   await test.step('sidebar and dashboard show activity: running, waiting, exited and unread', async () => {
@@ -224,7 +220,6 @@ test('shell sessions: type, interrupt a flood, more shells, state across thread 
 })
 
 test('WebGL is held only by visible terminals; the least recently used are evicted and replay their scrollback', async ({ page }) => {
-  test.setTimeout(180_000)
   const repo = makeGitRepo('pool-app')
   core = await startCore({ env: shellEnv() })
   await prepareTerminalPage(page, { domRenderer: false })
@@ -236,12 +231,17 @@ test('WebGL is held only by visible terminals; the least recently used are evict
   await addRepository(page, repo)
   await createThread(page, { via: 'shortcut', repo: 'pool-app', title: 'Many shells', profile: 'Shell' })
 
+  // The WebGL renderer leaves no text in the DOM, so the search is how we see output arrive: it
+  // searches once per query, so search again until the output is in the buffer.
   const find = async (text: string, expected: string) => {
     await focusTerminal(page)
     await page.keyboard.press('ControlOrMeta+f')
     const bar = page.getByRole('search', { name: 'Find in terminal' })
-    await bar.getByRole('textbox').fill(text)
-    await expect(bar).toContainText(expected)
+    await expect(async () => {
+      await bar.getByRole('textbox').fill('')
+      await bar.getByRole('textbox').fill(text)
+      await expect(bar).toContainText(expected, { timeout: 1000 })
+    }).toPass()
     await page.keyboard.press('Escape')
     await expect(bar).toBeHidden()
   }
@@ -251,7 +251,6 @@ test('WebGL is held only by visible terminals; the least recently used are evict
     await focusTerminal(page)
     await runCommand(page, 'echo mark-$((10+1))')
     await expect.poll(() => page.evaluate(() => document.querySelectorAll('.terminal-view canvas').length)).toBeGreaterThan(0)
-    await page.waitForTimeout(500)
     await find('mark-11', '1 of 1')
   })
 
@@ -271,13 +270,11 @@ test('WebGL is held only by visible terminals; the least recently used are evict
     await find('mark-11', '1 of 1')
     await focusTerminal(page)
     await runCommand(page, 'echo again-$((6+6))')
-    await page.waitForTimeout(300)
     await find('again-12', '1 of 1')
   })
 })
 
 test('agent settings, a custom command that exits, closing tabs, errors in the terminal area, and sessions ended by a restart', async ({ page }) => {
-  test.setTimeout(180_000)
   const repo = makeGitRepo('custom-app')
   core = await startCore({ env: shellEnv() })
   await prepareTerminalPage(page)
@@ -355,7 +352,7 @@ test('agent settings, a custom command that exits, closing tabs, errors in the t
     await core!.stop('SIGTERM')
     await expect(page.getByRole('alert').filter({ hasText: 'Disconnected from the Skein core' })).toBeVisible()
     core = await startCore({ home, port, token, env: shellEnv() })
-    await expect(page.getByText('Disconnected from the Skein core')).toBeHidden({ timeout: 20_000 })
+    await expect(page.getByText('Disconnected from the Skein core')).toBeHidden()
     await expect(terminalTabs(page).getByRole('tab', { name: 'Shell, ended' })).toBeVisible()
     await expectTerminalText(page, 'before-100')
     await expectTerminalText(page, 'session ended when Skein quit')

@@ -1,55 +1,48 @@
-// Adds up vitest's and Playwright's JSON reports and the pass/fail of the typecheck and build
-// stages, prints "N passed, N failed, N skipped", and exits non-zero on any failure.
+// Reports each stage of `npm test` (typecheck, build, vitest, e2e), then adds up the tests in
+// vitest's and Playwright's JSON reports and prints "N passed, N failed, N skipped". Only tests are
+// counted; a stage that failed on its own (a type error, a broken build, a suite that could not
+// load) is reported by name and makes the exit code non-zero.
 import { existsSync, readFileSync } from 'node:fs'
 
 const read = (p) => (existsSync(p) ? JSON.parse(readFileSync(p, 'utf8')) : null)
 let passed = 0
 let failed = 0
 let skipped = 0
-const notes = []
+const problems = []
 
 const stages = existsSync('test-results/stages.txt')
-  ? readFileSync('test-results/stages.txt', 'utf8').trim().split('\n').map((l) => l.split(' '))
+  ? readFileSync('test-results/stages.txt', 'utf8').trim().split('\n').filter(Boolean).map((l) => l.split(' '))
   : []
 for (const [name, result] of stages) {
-  if (name === 'typecheck' || name === 'build') {
-    if (result === 'pass') passed++
-    else {
-      failed++
-      notes.push(`${name} failed`)
-    }
-  }
+  console.log(`stage ${name}: ${result === 'pass' ? 'passed' : 'FAILED'}`)
+  if (result !== 'pass') problems.push(`stage ${name} failed`)
 }
 
 const vitest = read('test-results/vitest.json')
 if (vitest) {
   passed += vitest.numPassedTests
-  failed += vitest.numFailedTests + (vitest.numFailedTestSuites ?? 0) - countSuitesWithFailedTests(vitest)
+  failed += vitest.numFailedTests
   skipped += (vitest.numPendingTests ?? 0) + (vitest.numTodoTests ?? 0)
+  // A file that failed to load (or failed in a hook) has no failed test to count: name it.
+  for (const suite of vitest.testResults ?? []) {
+    if (suite.status === 'failed' && !(suite.assertionResults ?? []).some((a) => a.status === 'failed')) {
+      problems.push(`vitest: ${suite.name} failed outside its tests: ${String(suite.message ?? '').split('\n')[0]}`)
+    }
+  }
 } else {
-  failed++
-  notes.push('vitest produced no report')
+  problems.push('vitest produced no report')
 }
 
 const e2e = read('test-results/e2e.json')
 if (e2e?.stats) {
-  passed += e2e.stats.expected + (e2e.stats.flaky ?? 0)
-  failed += e2e.stats.unexpected
+  passed += e2e.stats.expected
+  failed += e2e.stats.unexpected + (e2e.stats.flaky ?? 0) // retries are 0, so nothing can pass on a second try
   skipped += e2e.stats.skipped
-  for (const err of e2e.errors ?? []) {
-    failed++
-    notes.push(`playwright: ${String(err.message).split('\n')[0]}`)
-  }
+  for (const err of e2e.errors ?? []) problems.push(`playwright: ${String(err.message).split('\n')[0]}`)
 } else {
-  failed++
-  notes.push('playwright produced no report')
+  problems.push('playwright produced no report')
 }
 
-function countSuitesWithFailedTests(report) {
-  // A suite that failed only because its tests failed is already counted through its tests.
-  return (report.testResults ?? []).filter((s) => s.status === 'failed' && (s.assertionResults ?? []).some((a) => a.status === 'failed')).length
-}
-
-for (const n of notes) console.log(`note: ${n}`)
+for (const p of problems) console.log(`problem: ${p}`)
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`)
-process.exit(failed > 0 ? 1 : 0)
+process.exit(failed > 0 || problems.length > 0 ? 1 : 0)

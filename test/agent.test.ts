@@ -4,9 +4,10 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Item, Thread } from '../src/shared/models'
 import { estimateCost } from '../src/shared/pricing'
+import { AGENT_SHELL_TITLE } from '../src/main/core/pty/pty-host'
 import { useScriptedModel, type ModelServer } from './helpers/model-server'
 import { cleanupTemp, git, makeCore, makeRepo, must } from './helpers/fixtures'
-import { eventually } from './helpers/pty-client'
+import { eventually, recordingConnection } from './helpers/pty-client'
 
 let server: ModelServer
 beforeAll(async () => {
@@ -27,7 +28,7 @@ async function setup(permissionMode: Thread['conversation']['permissionMode'] = 
 }
 
 const threadOf = (core: Awaited<ReturnType<typeof setup>>['core'], id: string) => core.threads.list({ includeArchived: true }).find((t) => t.id === id)!
-const idle = (core: Awaited<ReturnType<typeof setup>>['core'], id: string) => eventually(() => threadOf(core, id).conversation.busy === false, 20_000, 'the turn to end')
+const idle = (core: Awaited<ReturnType<typeof setup>>['core'], id: string) => eventually(() => threadOf(core, id).conversation.busy === false, 'the turn to end')
 const tools = (items: Item[]) => items.filter((i) => i.kind === 'tool')
 
 describe('built-in agent', () => {
@@ -73,7 +74,7 @@ describe('built-in agent', () => {
     core.bus.subscribe((name, p) => name === 'approval/requested' && approvals.push((p as { item: Item }).item))
     server.push({ toolUses: [{ name: 'write_file', input: { path: 'new.txt', content: 'hello\n' } }] }, { text: 'ok' })
     must(await core.agent.startTurn(thread.id, 'write it'))
-    await eventually(() => approvals.length === 1, 10_000, 'an approval')
+    await eventually(() => approvals.length === 1, 'an approval')
     expect(approvals[0]!.approval!.diff).toContain('+hello')
     expect(threadOf(core, thread.id).status).toBe('needs-attention')
     expect(existsSync(join(thread.worktreePath, 'new.txt'))).toBe(false)
@@ -84,7 +85,7 @@ describe('built-in agent', () => {
     // Deny with a message: the model is told why.
     server.push({ toolUses: [{ name: 'bash', input: { command: 'rm -rf src' } }] }, { text: 'understood' })
     must(await core.agent.startTurn(thread.id, 'clean up'))
-    await eventually(() => approvals.length === 2, 10_000, 'a second approval')
+    await eventually(() => approvals.length === 2, 'a second approval')
     must(core.agent.respond(thread.id, approvals[1]!.id, 'deny', 'do not delete src'))
     await idle(core, thread.id)
     expect(existsSync(join(thread.worktreePath, 'src'))).toBe(true)
@@ -98,7 +99,7 @@ describe('built-in agent', () => {
       { text: 'ok' }
     )
     must(await core.agent.startTurn(thread.id, 'plan something'))
-    await eventually(() => approvals.length === 3, 10_000, 'the plan-mode command approval')
+    await eventually(() => approvals.length === 3, 'the plan-mode command approval')
     expect(approvals[2]!.approval!.command).toBe('touch made-in-plan')
     must(core.agent.respond(thread.id, approvals[2]!.id, 'deny'))
     await idle(core, thread.id)
@@ -116,7 +117,7 @@ describe('built-in agent', () => {
       { text: 'ok' }
     )
     must(await core.agent.startTurn(thread.id, 'go'))
-    await eventually(() => approvals.length === 4, 10_000, 'the command approval')
+    await eventually(() => approvals.length === 4, 'the command approval')
     expect(existsSync(join(thread.worktreePath, 'auto-edit.txt'))).toBe(true)
     must(core.agent.respond(thread.id, approvals[3]!.id, 'session'))
     await idle(core, thread.id)
@@ -149,21 +150,23 @@ describe('built-in agent', () => {
     const { core, thread } = await setup('auto')
     server.push({ text: 'This answer streams very slowly and will be cut off before it ends. '.repeat(5), slow: true })
     must(await core.agent.startTurn(thread.id, 'talk slowly'))
-    await eventually(async () => (await core.agent.items(thread.id)).some((i) => i.kind === 'assistant' && (i.text ?? '').length > 0), 10_000, 'some text')
+    await eventually(async () => (await core.agent.items(thread.id)).some((i) => i.kind === 'assistant' && (i.text ?? '').length > 0), 'some text')
     must(core.agent.interrupt(thread.id))
     await idle(core, thread.id)
     let items = await core.agent.items(thread.id)
     expect(items.find((i) => i.kind === 'assistant')!.status).toBe('interrupted')
     expect(items.at(-1)).toMatchObject({ kind: 'notice', text: 'Interrupted' })
 
-    server.push({ toolUses: [{ name: 'bash', input: { command: 'sleep 30; echo never' } }] })
+    server.push({ toolUses: [{ name: 'bash', input: { command: 'echo started-$((20+1)); sleep 30; echo never' } }] })
     must(await core.agent.startTurn(thread.id, 'wait'))
-    await eventually(async () => (await core.agent.items(thread.id)).some((i) => i.kind === 'tool' && i.status === 'running'), 10_000, 'the command to start')
-    await new Promise((r) => setTimeout(r, 300))
-    const t0 = Date.now()
+    await eventually(async () => (await core.agent.items(thread.id)).some((i) => i.kind === 'tool' && i.status === 'running'), 'the command to start')
+    // Interrupt once the shell is inside the command (it announced itself), not after a fixed wait.
+    const shell = (await core.ptys.list(thread.id)).find((p) => p.title === AGENT_SHELL_TITLE)!
+    const watcher = recordingConnection()
+    const { scrollback } = must(await core.ptys.attach(shell.id, watcher))
+    await eventually(() => /started-21/.test(scrollback + watcher.output()), 'the command to announce itself')
     must(core.agent.interrupt(thread.id))
     await idle(core, thread.id)
-    expect(Date.now() - t0).toBeLessThan(3000)
     items = await core.agent.items(thread.id)
     const cmd = tools(items).at(-1)!
     expect(cmd.status).toBe('interrupted')
@@ -265,7 +268,7 @@ describe('built-in agent', () => {
     const { core, thread } = await setup('auto')
     server.push({ text: 'Working on it slowly, step one of the answer.', slow: true, chunkSize: 6 }, { text: 'Now in French: bonjour.' })
     must(await core.agent.startTurn(thread.id, 'Say hello'))
-    await eventually(async () => (await core.agent.items(thread.id)).some((i) => i.kind === 'assistant'), 10_000, 'streaming')
+    await eventually(async () => (await core.agent.items(thread.id)).some((i) => i.kind === 'assistant'), 'streaming')
     must(await core.agent.steer(thread.id, 'Answer in French'))
     await idle(core, thread.id)
     const items = await core.agent.items(thread.id)
@@ -279,7 +282,7 @@ describe('built-in agent', () => {
     const first = await setup('ask', home)
     server.push({ toolUses: [{ name: 'bash', input: { command: 'echo hi' } }] })
     must(await first.core.agent.startTurn(first.thread.id, 'run it'))
-    await eventually(() => threadOf(first.core, first.thread.id).status === 'needs-attention', 10_000, 'the approval')
+    await eventually(() => threadOf(first.core, first.thread.id).status === 'needs-attention', 'the approval')
     await first.core.close()
     const second = await makeCore(home)
     const t = second.core.threads.list().find((x) => x.id === first.thread.id)!

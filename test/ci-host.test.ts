@@ -55,7 +55,7 @@ describe('CI in the core, over the protocol', () => {
     const log = ['setup ok', ...Array.from({ length: 300 }, (_, i) => `step ${i}`), 'FAIL src/cart.test.ts', '  expected 42, got 41', 'npm ERR! Test failed.'].join('\n')
     gh.setCheckRun('acme/shop', sha1, { id: 101, name: 'test (ubuntu)', status: 'completed', conclusion: 'failure', log })
     await client.request('review/push', { threadId: t.id })
-    await eventually(() => updates.some((s) => s.threadId === t.id && s.overall === 'failed' && s.commit === sha1), 15_000, 'the failed check')
+    await eventually(() => updates.some((s) => s.threadId === t.id && s.overall === 'failed' && s.commit === sha1), 'the failed check')
     const status = updates.filter((s) => s.threadId === t.id).at(-1)!
     expect(status.checks.map((c) => [c.name, c.state, c.provider])).toEqual([['test (ubuntu)', 'failed', 'github']])
     expect((await client.request('ci/statuses')).statuses.map((s) => s.threadId)).toEqual([t.id])
@@ -67,7 +67,7 @@ describe('CI in the core, over the protocol', () => {
     model.push({ text: 'I will fix the cart total.' })
     const sent = await client.request('ci/sendFailure', { threadId: t.id, checkId: status.checks[0]!.id })
     expect(sent.to).toBe('built-in-agent')
-    await eventually(() => model.requests.some((r) => JSON.stringify(r.body.messages).includes('FAIL src/cart.test.ts')), 10_000, 'the agent to get the failure')
+    await eventually(() => model.requests.some((r) => JSON.stringify(r.body.messages).includes('FAIL src/cart.test.ts')), 'the agent to get the failure')
     const message = JSON.stringify(model.requests.at(-1)!.body.messages)
     expect(message).toContain('test (ubuntu)')
     expect(message).toContain(sha1.slice(0, 7))
@@ -77,11 +77,11 @@ describe('CI in the core, over the protocol', () => {
     const sha2 = git(t.worktreePath, 'rev-parse', 'HEAD')
     gh.setCheckRun('acme/shop', sha2, { id: 102, name: 'test (ubuntu)', status: 'completed', conclusion: 'success', log: 'all good' })
     await client.request('review/push', { threadId: t.id })
-    await eventually(() => updates.some((s) => s.threadId === t.id && s.overall === 'passed' && s.commit === sha2), 15_000, 'the green check after the new push')
+    await eventually(() => updates.some((s) => s.threadId === t.id && s.overall === 'passed' && s.commit === sha2), 'the green check after the new push')
 
     // Archived threads are never polled.
     must(await core.threads.archive(t.id))
-    await eventually(async () => (await client.request('ci/statuses')).statuses.length === 0, 10_000, 'the archived thread to leave CI')
+    await eventually(async () => (await client.request('ci/statuses')).statuses.length === 0, 'the archived thread to leave CI')
     expect(updates.at(-1)).toMatchObject({ threadId: t.id, overall: 'none', checks: [] })
     client.dispose()
     await core.close()
@@ -103,7 +103,7 @@ describe('CI in the core, over the protocol', () => {
     expect(checks.configured).toEqual(['echo checking && exit 3'])
     expect(checks.suggestions.map((s) => s.command)).toEqual(expect.arrayContaining(['npm test', 'npm run lint']))
     const run = await client.request('ci/runLocal', { threadId: t.id, command: checks.configured[0]! })
-    await eventually(async () => (await client.request('ci/checks', { threadId: t.id })).runs[0]?.state === 'failed', 15_000, 'the local run to fail')
+    await eventually(async () => (await client.request('ci/checks', { threadId: t.id })).runs[0]?.state === 'failed', 'the local run to fail')
     const done = (await client.request('ci/checks', { threadId: t.id })).runs[0]!
     expect(done).toMatchObject({ id: run.id, exitCode: 3, commit: git(t.worktreePath, 'rev-parse', 'HEAD'), dirty: false })
     expect(output.join('')).toContain('checking')

@@ -7,6 +7,7 @@ import { LocalChecks } from '../src/main/core/ci/local-checks'
 import { GitRunner } from '../src/main/core/git/git-runner'
 import type { LocalRun } from '../src/shared/ci'
 import { cleanupTemp, git, makeRepo, must, tempDir, writeFile } from './helpers/fixtures'
+import { eventually } from './helpers/pty-client'
 
 afterEach(cleanupTemp)
 
@@ -27,14 +28,6 @@ const alive = (pid: number) => {
   } catch {
     return false
   }
-}
-
-async function waitFor(ok: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 1000; i++) {
-    if (ok()) return
-    await new Promise((r) => setTimeout(r, 20))
-  }
-  throw new Error(`timed out waiting for ${what}`)
 }
 
 describe('local checks', () => {
@@ -81,12 +74,12 @@ describe('local checks', () => {
     const { lc, changes } = checks()
     const pidFile = join(repo, 'child.pid')
     const run = must(await lc.start('t1', repo, `trap '' TERM HUP; sleep 300 & echo $! > child.pid; while :; do sleep 1; done`))
-    await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '', 'the background child')
+    await eventually(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '', 'the background child')
     const child = Number(readFileSync(pidFile, 'utf8').trim())
     expect(alive(child)).toBe(true)
     const end = must(await lc.cancel(run.id))
     expect(end).toMatchObject({ state: 'cancelled', detail: 'cancelled' })
-    await waitFor(() => !alive(child), 'the background child to be gone')
+    await eventually(() => !alive(child), 'the background child to be gone')
     expect(changes.at(-1)!.state).toBe('cancelled')
     expect(must(await lc.cancel(run.id)).state).toBe('cancelled')
   })

@@ -64,14 +64,14 @@ describe('skein CLI against a real core over its socket', () => {
     const out = JSON.parse(shell.stdout) as { thread: Thread; url: string }
     expect(out.thread).toMatchObject({ title: 'poke around', mode: 'worktree', agent: { profileId: 'shell' } })
     expect(out.url).toBe(`skein open ${out.thread.id}`)
-    await eventually(() => win.focused.includes(out.thread.id) && created.some((t) => t.id === out.thread.id), 10_000, 'the window to hear of the new thread')
+    await eventually(() => win.focused.includes(out.thread.id) && created.some((t) => t.id === out.thread.id), 'the window to hear of the new thread')
 
     server.push({ text: 'Looking into it.' })
     const builtin = await skein(['new', 'Why is checkout slow?', '--plan', '--local'], { home, cwd: repo })
     expect(builtin.code).toBe(0)
     const id = builtin.stdout.trim()
     expect(builtin.stderr).toMatch(/Created "Why is checkout slow\?" in repo in your checkout/)
-    await eventually(() => server.requests.some((r) => JSON.stringify(r.body.messages).includes('Why is checkout slow?')), 10_000, 'the model to get the prompt')
+    await eventually(() => server.requests.some((r) => JSON.stringify(r.body.messages).includes('Why is checkout slow?')), 'the model to get the prompt')
     expect(core.threads.list().find((t) => t.id === id)?.conversation.permissionMode).toBe('plan')
 
     expect((await skein(['new', 'x', '--agent', 'nope'], { home, cwd: repo })).code).toBe(2)
@@ -108,7 +108,7 @@ describe('skein CLI against a real core over its socket', () => {
     const opened = await skein(['open', a.id.slice(0, n)], { home })
     expect(opened.code).toBe(0)
     expect(opened.stderr).toMatch(/Showing "First thread" in Skein/)
-    await eventually(() => win.focused.includes(a.id), 10_000, 'the focus request')
+    await eventually(() => win.focused.includes(a.id), 'the focus request')
     const unknown = await skein(['open', 'no-such-thread'], { home })
     expect(unknown.code).toBe(4)
     expect(unknown.stderr).toMatch(/Unknown thread "no-such-thread"/)
@@ -163,15 +163,20 @@ describe('skein CLI against a real core over its socket', () => {
     let screen = ''
     term.onData((d) => (screen += d))
     const exited = new Promise<number>((resolve) => term.onExit((e) => resolve(e.exitCode)))
-    await eventually(() => screen.includes('attached to "attach me"'), 15_000, 'the attach banner')
+    await eventually(() => screen.includes('attached to "attach me"'), 'the attach banner')
     term.write('echo typed-$((40+2))\r')
-    await eventually(() => screen.includes('typed-42'), 15_000, 'typed input to echo back')
+    await eventually(() => screen.includes('typed-42'), 'typed input to echo back')
     must(core.ptys.write(ptyId, 'echo from-the-app-$((6*7))\r'))
-    await eventually(() => screen.includes('from-the-app-42'), 15_000, 'app input to show in the attached terminal')
+    await eventually(() => screen.includes('from-the-app-42'), 'app input to show in the attached terminal')
+    // The resize travels CLI → core → pty while we type: ask `stty size` again until it reports it.
     term.resize(120, 33)
-    await new Promise((res) => setTimeout(res, 300))
-    term.write('stty size\r')
-    await eventually(() => screen.includes('33 120'), 15_000, 'the resize to reach the session')
+    const answers = (): string[] => [...screen.matchAll(/size=(\d+ \d+)/g)].map((m) => m[1]!)
+    for (let ask = 0; ask < 100 && !answers().includes('33 120'); ask++) {
+      const before = answers().length
+      term.write('echo "size=$(stty size)"\r')
+      await eventually(() => answers().length > before, '`stty size` to answer')
+    }
+    expect(answers()).toContain('33 120')
     term.write('\x1d')
     expect(await exited).toBe(0)
     expect(screen).toMatch(/detached; "attach me" keeps running/)
@@ -201,6 +206,6 @@ describe('skein CLI against a real core over its socket', () => {
     const hello = await client.request('core/hello', {})
     client.dispose()
     process.kill(hello.pid, 'SIGTERM')
-    await eventually(() => !existsSync(join(home, 'skein.sock')) || (() => { try { process.kill(hello.pid, 0); return false } catch { return true } })(), 15_000, 'the background core to stop')
+    await eventually(() => !existsSync(join(home, 'skein.sock')) || (() => { try { process.kill(hello.pid, 0); return false } catch { return true } })(), 'the background core to stop')
   })
 })

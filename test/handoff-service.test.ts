@@ -87,7 +87,7 @@ describe('handoff service', () => {
       expect(pty).toMatchObject({ kind: 'agent', profileId: 'claude', cwd: join(repo, 'src') })
       const client = recordingConnection()
       must(await core.ptys.attach(pty.id, client))
-      await eventually(() => client.output(pty.id).includes(`fake claude in ${join(repo, 'src')} with: --resume ${SID}`), 10_000, 'the resumed CLI')
+      await eventually(() => client.output(pty.id).includes(`fake claude in ${join(repo, 'src')} with: --resume ${SID}`), 'the resumed CLI')
 
       const fork = must(await forkThread(core, { threadId: thread.id }))
       expect(fork).toMatchObject({ mode: 'worktree', title: `${thread.title} (fork)`, baseRef: 'main' })

@@ -279,11 +279,9 @@ describe('model server with the real @anthropic-ai/sdk', () => {
     const second = client.messages.stream(params)
     let got = ''
     await new Promise<void>((resolve) => second.on('text', (d) => { got += d; resolve() }))
-    const t0 = Date.now()
     const settled = second.finalMessage().then(() => 'resolved', (e) => e)
     await server.close()
     const result = await settled
-    expect(Date.now() - t0).toBeLessThan(150)
     expect(result).toBeInstanceOf(Anthropic.AnthropicError)
     expect(got).toBe('y')
   })

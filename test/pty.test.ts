@@ -33,6 +33,21 @@ const pidsMatching = (pattern: string): number[] => {
   }
 }
 
+/**
+ * Echoes through a fresh shell of `threadId` `n` times. A barrier for negative claims: once it
+ * returns, the core has read its ptys and run its timers many times over, whatever the machine's load.
+ */
+async function roundTrips(core: Awaited<ReturnType<typeof makeCore>>['core'], threadId: string, n: number): Promise<void> {
+  const probe = must(await core.ptys.open(threadId, { kind: 'shell', cols: 80, rows: 24 }))
+  const c = recordingConnection()
+  must(await core.ptys.attach(probe.id, c))
+  for (let i = 1; i <= n; i++) {
+    must(core.ptys.write(probe.id, `echo probe-$((${i}*1000+1))\r`))
+    await c.waitFor(new RegExp(`probe-${i * 1000 + 1}`))
+  }
+  await core.ptys.close(probe.id)
+}
+
 describe('pty sessions', () => {
   it('spawns a shell in the worktree with SKEIN_THREAD_ID and PORT, echoes, and reports the exit code', async () => {
     const { core, thread } = await coreWithThread()
@@ -49,7 +64,7 @@ describe('pty sessions', () => {
     expect(out).toContain(`id=${thread.id}`)
     expect(out).toContain(`port=${pty.port}`)
     must(core.ptys.write(pty.id, 'exit 7\r'))
-    await eventually(() => exits.length > 0, 10_000, 'exit')
+    await eventually(() => exits.length > 0, 'exit')
     expect(exits[0]!.exitCode).toBe(7)
     const written = core.ptys.write(pty.id, 'echo too late\r')
     expect(written.ok).toBe(false)
@@ -59,12 +74,21 @@ describe('pty sessions', () => {
   })
 
   it('decodes UTF-8 split across reads, emoji and CJK included', async () => {
-    // Writes each character's bytes in two halves with a pause between, so reads split mid-character.
+    // Each piece ends halfway through a character, and the child writes the next piece only after the
+    // test has received this one's marker: every read boundary falls inside a character, by handshake
+    // rather than by timing.
     const script = `
-      const text = Buffer.from('ok 😀 中文 🎉 ü\\n');
+      process.stdin.setRawMode(true);
+      const pieces = []; let carry = Buffer.alloc(0);
+      ['😀', '中', '文', '🎉', 'ü'].forEach((c, i) => {
+        const b = Buffer.from(c), cut = Math.ceil(b.length / 2);
+        pieces.push(Buffer.concat([carry, Buffer.from('<' + i + '>'), b.subarray(0, cut)])); carry = b.subarray(cut);
+      });
+      pieces.push(Buffer.concat([carry, Buffer.from('<end>\\n')]));
       let i = 0;
-      const step = () => { if (i >= text.length) return; const n = (i % 3) + 1; process.stdout.write(text.subarray(i, i + n)); i += n; setTimeout(step, 15) };
-      step();`
+      const next = () => { process.stdout.write(pieces[i++]); if (i === pieces.length) process.exit(0) };
+      process.stdin.on('data', next);
+      next();`
     const received: string[] = []
     let exit: () => void
     const done = new Promise<void>((r) => (exit = r))
@@ -73,10 +97,14 @@ describe('pty sessions', () => {
       data: (t) => received.push(t),
       exit: () => exit()
     })
+    for (let i = 0; i < 5; i++) {
+      await eventually(() => received.join('').includes(`<${i}>`), `piece ${i}`)
+      session.write('g')
+    }
     await done
     const text = received.join('')
-    expect(received.length).toBeGreaterThan(3)
-    expect(text).toContain('ok 😀 中文 🎉 ü')
+    expect(received.length).toBeGreaterThanOrEqual(5)
+    expect(text).toContain('<0>😀<1>中<2>文<3>🎉<4>ü<end>')
     expect(text).not.toContain('\uFFFD')
     expect(session.scrollback.text()).toBe(text)
   })
@@ -88,25 +116,33 @@ describe('pty sessions', () => {
     const slow = recordingConnection()
     must(await core.ptys.attach(pty.id, slow))
     must(core.ptys.write(pty.id, 'yes skein-flood-line\r'))
-    await eventually(() => live.flow.isPaused, 15_000, 'the pty to pause')
+    await eventually(() => live.flow.isPaused, 'the pty to pause')
     const atPause = slow.chars
     expect(atPause).toBeGreaterThan(HIGH_WATERMARK_CHARS)
-    await new Promise((r) => setTimeout(r, 300))
-    // Paused: only what was already in flight arrives, not a steady stream.
+    // Paused: only what was already in flight arrives, not a steady stream. No fixed window: ten
+    // round trips through another shell prove the core kept reading ptys meanwhile (a `yes` that was
+    // not paused would pour megabytes into this client during them).
+    await roundTrips(core, thread.id, 10)
     expect(slow.chars - atPause).toBeLessThan(300_000)
     const heldAt = slow.chars
 
     must(core.ptys.ack(pty.id, slow, slow.chars))
     expect(live.flow.isPaused).toBe(false)
-    await eventually(() => slow.chars > heldAt + 50_000, 10_000, 'output to flow again after the ack')
-    await eventually(() => live.flow.isPaused, 15_000, 'the pty to pause again')
+    await eventually(() => slow.chars > heldAt + 50_000, 'output to flow again after the ack')
+    await eventually(() => live.flow.isPaused, 'the pty to pause again')
 
+    let flowed = 0
+    const append = live.scrollback.append.bind(live.scrollback)
+    live.scrollback.append = (text: string) => {
+      flowed += text.length
+      append(text)
+    }
     slow.disconnect()
     expect(live.flow.isPaused).toBe(false)
-    // With nobody attached the output keeps flowing into the scrollback.
-    const before = live.scrollback.text().slice(-50)
-    await new Promise((r) => setTimeout(r, 200))
+    // With nobody attached the output keeps flowing into the scrollback, well past the high watermark.
+    await eventually(() => flowed > 4 * HIGH_WATERMARK_CHARS, 'output to keep flowing with nobody attached')
     expect(live.flow.isPaused).toBe(false)
+    const before = live.scrollback.text().slice(-50)
     must(core.ptys.write(pty.id, '\x03'))
     await core.ptys.close(pty.id)
     expect(before).toContain('skein-flood-line')
@@ -119,7 +155,7 @@ describe('pty sessions', () => {
     must(first.core.ptys.write(pty.id, 'for i in $(seq 1 4000); do echo "line-$i"; done; echo END-$((6*7))\r'))
     const watcher = recordingConnection()
     must(await first.core.ptys.attach(pty.id, watcher))
-    await watcher.waitFor(/END-42/, 20_000)
+    await watcher.waitFor(/END-42/)
     const late = recordingConnection()
     const replay = must(await first.core.ptys.attach(pty.id, late)).scrollback
     expect(replay.length).toBeLessThanOrEqual(20_000)
@@ -152,9 +188,9 @@ describe('pty sessions', () => {
     // A job-control background job (own process group), a double-forked one (reparented to init) and a setsid one.
     must(core.ptys.write(pty.id, `sleep ${base}1 & (sleep ${base}2 &); setsid sleep ${base}3 & echo started-$((1+1))\r`))
     await c.waitFor(/started-2/)
-    await eventually(() => pidsMatching(tag).length === 3, 5000, 'three background sleeps')
+    await eventually(() => pidsMatching(tag).length === 3, 'three background sleeps')
     must(await core.threads.archive(thread.id))
-    await eventually(() => pidsMatching(tag).length === 0, 5000, 'the archived thread to leave no processes')
+    await eventually(() => pidsMatching(tag).length === 0, 'the archived thread to leave no processes')
 
     const other = must(await core.threads.create({ repoId: repo.id, title: 'quit test', mode: 'worktree' }))
     const p2 = must(await core.ptys.open(other.id, { kind: 'shell', cols: 80, rows: 24 }))
@@ -162,7 +198,7 @@ describe('pty sessions', () => {
     must(await core.ptys.attach(p2.id, c2))
     must(core.ptys.write(p2.id, `sleep ${base}4 & (sleep ${base}5 &); echo started-$((2+2))\r`))
     await c2.waitFor(/started-4/)
-    await eventually(() => pidsMatching(tag).length === 2, 5000, 'two background sleeps')
+    await eventually(() => pidsMatching(tag).length === 2, 'two background sleeps')
     await core.close()
     expect(pidsMatching(tag)).toEqual([])
   })
@@ -221,7 +257,7 @@ describe('pty sessions', () => {
     const { core, repo } = await coreWithThread({ mode: 'local' })
     const t = must(await core.threads.create({ repoId: repo.id, title: 'agent', mode: 'local', profileId: 'shell', prompt: 'echo agent-says-hi' }))
     expect(t.agent).toMatchObject({ profileId: 'shell', activity: 'running' })
-    await eventually(() => core.threads.list().find((x) => x.id === t.id)?.status === 'needs-attention', 10_000, 'waiting for input')
+    await eventually(() => core.threads.list().find((x) => x.id === t.id)?.status === 'needs-attention', 'waiting for input')
     const waiting = core.threads.list().find((x) => x.id === t.id)!
     expect(waiting.agent?.activity).toBe('waiting')
     expect(waiting.unread).toBe(true)
@@ -229,7 +265,7 @@ describe('pty sessions', () => {
     await core.threads.setViewing('viewer-1', t.id)
     expect(core.threads.list().find((x) => x.id === t.id)?.unread).toBe(false)
     must(core.ptys.write(t.agent!.ptyId, 'sleep 0.3; exit 3\r'))
-    await eventually(() => core.threads.list().find((x) => x.id === t.id)?.agent?.activity === 'exited', 10_000, 'exit')
+    await eventually(() => core.threads.list().find((x) => x.id === t.id)?.agent?.activity === 'exited', 'exit')
     const exited = core.threads.list().find((x) => x.id === t.id)!
     expect(exited.agent?.exitCode).toBe(3)
     expect(exited.status).toBe('idle')
@@ -240,13 +276,13 @@ describe('pty sessions', () => {
     const { core, repo } = await coreWithThread({ mode: 'local' })
     must(await core.profiles.configure(repo.id, { customCommand: `sh -c 'echo "fatal: no API key configured" >&2; exit 2'` }))
     const t = must(await core.threads.create({ repoId: repo.id, title: 'doomed', mode: 'local', profileId: 'custom' }))
-    await eventually(() => core.threads.list().find((x) => x.id === t.id)?.status === 'error', 10_000, 'the error status')
+    await eventually(() => core.threads.list().find((x) => x.id === t.id)?.status === 'error', 'the error status')
     const failed = core.threads.list().find((x) => x.id === t.id)!
     expect(failed.agent).toMatchObject({ activity: 'exited', exitCode: 2 })
     expect(failed.statusMessage).toMatch(/exited with code 2 right after it started: "fatal: no API key configured"/)
     // Starting a working session clears it.
     const again = must(await core.ptys.open(t.id, { kind: 'agent', profileId: 'shell', cols: 80, rows: 24 }))
-    await eventually(() => core.threads.list().find((x) => x.id === t.id)?.agent?.ptyId === again.id, 10_000, 'the new session')
+    await eventually(() => core.threads.list().find((x) => x.id === t.id)?.agent?.ptyId === again.id, 'the new session')
     const fresh = core.threads.list().find((x) => x.id === t.id)!
     expect(fresh.status).not.toBe('error')
     expect(fresh.statusMessage).toBeNull()
@@ -256,8 +292,9 @@ describe('pty sessions', () => {
     const { core, repo } = await coreWithThread({ mode: 'local' })
     must(await core.profiles.configure(repo.id, { customCommand: '/bin/echo hi' }))
     const made = await Promise.all(Array.from({ length: 8 }, (_, i) => core.threads.create({ repoId: repo.id, title: `quick ${i}`, mode: 'local', profileId: 'custom' }).then(must)))
-    await eventually(() => made.every((t) => core.threads.list().find((x) => x.id === t.id)?.agent?.activity === 'exited'), 10_000, 'every quick agent to be exited')
-    await new Promise((r) => setTimeout(r, 200))
+    await eventually(() => made.every((t) => core.threads.list().find((x) => x.id === t.id)?.agent?.activity === 'exited'), 'every quick agent to be exited')
+    // No fixed window: round trips through another session prove later pty events were handled too.
+    await roundTrips(core, made[0].id, 3)
     expect(made.map((t) => core.threads.list().find((x) => x.id === t.id)?.agent?.activity)).toEqual(Array(8).fill('exited'))
   })
 

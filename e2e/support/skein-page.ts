@@ -83,12 +83,20 @@ export async function threadMenu(page: Page, title: string, item: string): Promi
   await expect(menu).toBeHidden()
 }
 
+/** Resolves after `n` animation frames of the page: whatever was committed before has been laid out and painted. */
+export async function nextFrames(page: Page, n: number): Promise<void> {
+  await page.evaluate((count) => new Promise<void>((done) => {
+    const step = (left: number) => (left === 0 ? done() : requestAnimationFrame(() => step(left - 1)))
+    step(count)
+  }), n)
+}
+
 /** Saves a screenshot in both light and dark themes (test-results/screenshots/<name>-light.png, -dark.png). */
 export async function screenshotBothThemes(page: Page, name: string): Promise<void> {
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme })
-    await page.waitForTimeout(150) // let transitions and the virtualizer settle
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${scheme}.png`) })
+    await nextFrames(page, 2) // the virtualizer measures in a frame; transitions are finished by the screenshot
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${scheme}.png`), animations: 'disabled' })
   }
   await page.emulateMedia({ colorScheme: 'light' })
 }

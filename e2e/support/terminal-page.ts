@@ -63,8 +63,8 @@ export async function terminalText(page: Page): Promise<string> {
 }
 
 /** Waits until the visible terminal shows `text` (a string or pattern). */
-export async function expectTerminalText(page: Page, text: string | RegExp, timeout = 15_000): Promise<void> {
-  await expect(terminal(page).locator('.xterm-rows')).toContainText(text, { timeout })
+export async function expectTerminalText(page: Page, text: string | RegExp): Promise<void> {
+  await expect(terminal(page).locator('.xterm-rows')).toContainText(text)
 }
 
 /** Focuses the visible terminal by clicking it, the way a person would. */

@@ -1,6 +1,13 @@
 import type { Disposable } from '../../src/shared/jsonrpc'
 import type { Connection } from '../../src/main/core/rpc/rpc-server'
 
+/**
+ * How long a wait may take before the test calls it a hang. A ceiling, not an expectation of speed:
+ * waits end as soon as their condition holds, so a generous value costs nothing on a quiet machine
+ * and keeps a busy one (both cores taken by other work) from failing.
+ */
+export const HANG_MS = 60_000
+
 let n = 0
 
 /** A fake client connection that records pty/data and can be "disconnected". */
@@ -30,7 +37,7 @@ export function recordingConnection(): Connection & { output(ptyId?: string): st
     disconnect() {
       for (const l of [...closes]) l()
     },
-    async waitFor(re: RegExp, ms = 10_000): Promise<string> {
+    async waitFor(re: RegExp, ms = HANG_MS): Promise<string> {
       const deadline = Date.now() + ms
       while (!re.test(conn.output())) {
         if (Date.now() > deadline) throw new Error(`timed out waiting for ${re}; got:\n${conn.output().slice(-2000)}`)
@@ -45,8 +52,8 @@ export function recordingConnection(): Connection & { output(ptyId?: string): st
   return conn as never
 }
 
-/** Polls until `check` is true or the time is up. */
-export async function eventually(check: () => boolean | Promise<boolean>, ms = 10_000, what = 'condition'): Promise<void> {
+/** Polls until `check` is true; fails naming `what` only after `ms` (a hang ceiling). */
+export async function eventually(check: () => boolean | Promise<boolean>, what: string, ms = HANG_MS): Promise<void> {
   const deadline = Date.now() + ms
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)

@@ -15,6 +15,8 @@ export interface WatchStats {
   events: number
   /** Change-set recomputations (one per debounce window). */
   runs: number
+  /** Recomputations finished, notifications sent. */
+  settled: number
   /** review/changed notifications sent. */
   notifications: number
 }
@@ -65,7 +67,7 @@ export class ChangeWatchService implements Disposable {
     if (!first.ok) return first
     let w = this.threads.get(threadId)
     if (!w) {
-      const fresh: Watched = { watcher: null, subscribers: new Map(), timer: null, firstEventAt: 0, running: false, again: false, stats: { events: 0, runs: 0, notifications: 0 }, ready: Promise.resolve() }
+      const fresh: Watched = { watcher: null, subscribers: new Map(), timer: null, firstEventAt: 0, running: false, again: false, stats: { events: 0, runs: 0, settled: 0, notifications: 0 }, ready: Promise.resolve() }
       w = fresh
       this.threads.set(threadId, fresh)
       // The answer does not wait for the watchers (a walk of the whole tree); one recomputation once
@@ -181,6 +183,7 @@ export class ChangeWatchService implements Disposable {
       // The worktree went away mid-computation; the thread's own status says so, and the next event retries.
     } finally {
       w.running = false
+      w.stats.settled++
     }
     if (w.again && this.threads.get(threadId) === w) {
       w.again = false

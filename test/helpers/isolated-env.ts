@@ -1,0 +1,88 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { delimiter, join } from 'node:path'
+
+/**
+ * Commands whose presence on the machine changes what Skein offers or does: agent CLIs (profile
+ * availability) and the GitHub/GitLab CLIs (token lookup). Tests never find the machine's own copies;
+ * a test that wants one puts its own (a stub or the real package) on PATH explicitly.
+ */
+export const MACHINE_DEPENDENT_COMMANDS = ['claude', 'codex', 'gh', 'glab']
+
+/** Variables that would point Skein at the user's own data, keys or services. */
+const MACHINE_DEPENDENT_VARS = [
+  'ANTHROPIC_API_KEY',
+  'ANTHROPIC_AUTH_TOKEN',
+  'ANTHROPIC_BASE_URL',
+  'OPENAI_API_KEY',
+  'CLAUDE_CONFIG_DIR',
+  'CODEX_HOME',
+  'GITHUB_TOKEN',
+  'GH_TOKEN',
+  'GH_HOST',
+  'GITLAB_TOKEN',
+  'GITLAB_HOST',
+  'SKEIN_HOME',
+  'SKEIN_TOKEN',
+  'SKEIN_SCROLLBACK_CHARS',
+  'XDG_CONFIG_HOME',
+  'XDG_DATA_HOME',
+  'XDG_STATE_HOME',
+  'ELECTRON_RENDERER_URL'
+]
+
+const built = new Map<string, string>()
+
+/**
+ * A PATH with every command of `path` except `omit`: one temp folder of links, first match wins as
+ * in a PATH lookup. Filtering folders cannot do this: `npm install -g` puts `claude` in /usr/bin,
+ * next to git and bash. The folder is removed when the process exits.
+ */
+export function pathWithout(omit: readonly string[] = MACHINE_DEPENDENT_COMMANDS, path = process.env.PATH ?? ''): string {
+  const key = `${omit.join(',')}\0${path}`
+  const cached = built.get(key)
+  if (cached && existsSync(cached)) return cached
+  const dir = mkdtempSync(join(tmpdir(), 'skein-test-path-'))
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }))
+  const taken = new Set(omit)
+  for (const folder of path.split(delimiter).filter(Boolean)) {
+    let names: string[]
+    try {
+      if (!statSync(folder).isDirectory()) continue
+      names = readdirSync(folder)
+    } catch {
+      continue // a PATH entry that does not exist is not an error for a shell either
+    }
+    for (const name of names) {
+      if (taken.has(name)) continue
+      taken.add(name)
+      symlinkSync(join(folder, name), join(dir, name))
+    }
+  }
+  built.set(key, dir)
+  return dir
+}
+
+/**
+ * The environment every process a test starts should see: the machine's own, minus anything that
+ * depends on what is installed or configured there, with HOME in a fresh temp folder.
+ */
+export function isolatedEnv(base: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const [k, v] of Object.entries(base)) if (v !== undefined && !MACHINE_DEPENDENT_VARS.includes(k)) env[k] = v
+  const home = mkdtempSync(join(tmpdir(), 'skein-test-user-'))
+  mkdirSync(home, { recursive: true })
+  process.once('exit', () => rmSync(home, { recursive: true, force: true }))
+  env.HOME = home
+  env.PATH = pathWithout(MACHINE_DEPENDENT_COMMANDS, base.PATH)
+  // Git must not read the machine's ~/.gitconfig or /etc/gitconfig (hooks, signing, aliases).
+  env.GIT_CONFIG_NOSYSTEM = '1'
+  return env
+}
+
+/** Replaces this process's environment with isolatedEnv(), for test runners whose children inherit it. */
+export function isolateProcessEnv(): void {
+  const env = isolatedEnv()
+  for (const k of Object.keys(process.env)) if (!(k in env)) delete process.env[k]
+  Object.assign(process.env, env)
+}
