@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
@@ -19,19 +18,6 @@ export interface CoreProcess {
   output(): string
 }
 
-/** A TCP port nothing listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      server.close(() => resolvePort(port))
-    })
-  })
-}
-
 /** A fresh, empty SKEIN_HOME. */
 export const tempHome = (): string => mkdtempSync(join(tmpdir(), 'skein-e2e-home-'))
 
@@ -39,9 +25,8 @@ export const tempHome = (): string => mkdtempSync(join(tmpdir(), 'skein-e2e-home
 export async function startCore(opts: { home?: string; port?: number; token?: string; env?: Record<string, string> } = {}): Promise<CoreProcess> {
   if (!existsSync(SERVE_JS)) throw new Error(`${SERVE_JS} is missing: run \`npx electron-vite build\` first.`)
   const home = opts.home ?? tempHome()
-  const port = opts.port ?? (await freePort())
   const token = opts.token ?? 'e2e-secret-token'
-  const child: ChildProcess = spawn(process.execPath, [SERVE_JS, '--port', String(port)], {
+  const child: ChildProcess = spawn(process.execPath, [SERVE_JS, '--port', String(opts.port ?? 0)], {
     env: { ...process.env, ...opts.env, SKEIN_HOME: home, SKEIN_TOKEN: token },
     stdio: ['ignore', 'pipe', 'pipe']
   })
@@ -66,7 +51,8 @@ export async function startCore(opts: { home?: string; port?: number; token?: st
   })
   return {
     home,
-    port,
+    // Port 0 lets the core take a free port itself (no window for another process to take it first).
+    port: Number(new URL(url).port),
     token,
     url,
     output: () => log,

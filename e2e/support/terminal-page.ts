@@ -1,14 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, type Locator, type Page } from '@playwright/test'
+import { makeUserHome } from '../../test/helpers/isolated-env'
 
 /**
  * The environment for a core whose shells are predictable: bash, with a fresh HOME whose
  * .bash_profile sets a short prompt and no history file (the machine's own rc files stay out).
  */
 export function shellEnv(): Record<string, string> {
-  const home = mkdtempSync(join(tmpdir(), 'skein-e2e-user-'))
+  const home = makeUserHome()
   writeFileSync(join(home, '.bash_profile'), "PS1='[\\W]\\$ '\nexport HISTFILE=/dev/null\n")
   return { SHELL: '/bin/bash', HOME: home }
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 
@@ -64,16 +64,24 @@ export function pathWithout(omit: readonly string[] = MACHINE_DEPENDENT_COMMANDS
 }
 
 /**
+ * A fresh HOME for a test user, removed when the process exits. It holds only a git identity, as a
+ * person who has set up git has: commits Skein makes on their behalf need one.
+ */
+export function makeUserHome(): string {
+  const home = mkdtempSync(join(tmpdir(), 'skein-test-user-'))
+  process.once('exit', () => rmSync(home, { recursive: true, force: true }))
+  writeFileSync(join(home, '.gitconfig'), '[user]\n\tname = Skein Tests\n\temail = tests@skein.invalid\n')
+  return home
+}
+
+/**
  * The environment every process a test starts should see: the machine's own, minus anything that
  * depends on what is installed or configured there, with HOME in a fresh temp folder.
  */
 export function isolatedEnv(base: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const env: Record<string, string> = {}
   for (const [k, v] of Object.entries(base)) if (v !== undefined && !MACHINE_DEPENDENT_VARS.includes(k)) env[k] = v
-  const home = mkdtempSync(join(tmpdir(), 'skein-test-user-'))
-  mkdirSync(home, { recursive: true })
-  process.once('exit', () => rmSync(home, { recursive: true, force: true }))
-  env.HOME = home
+  env.HOME = makeUserHome()
   env.PATH = pathWithout(MACHINE_DEPENDENT_COMMANDS, base.PATH)
   // Git must not read the machine's ~/.gitconfig or /etc/gitconfig (hooks, signing, aliases).
   env.GIT_CONFIG_NOSYSTEM = '1'
