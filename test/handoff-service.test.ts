@@ -5,7 +5,7 @@ import { buildMessages } from '../src/main/core/agent/history'
 import { HandoffService } from '../src/main/core/handoff/handoff-service'
 import { forkThread } from '../src/main/core/threads/thread-fork'
 import { cleanupTemp, git, makeCore, makeRepo, must, tempDir } from './helpers/fixtures'
-import { eventually, recordingConnection } from './helpers/pty-client'
+import { attachRecorder, eventually } from './helpers/pty-client'
 import { ClaudeSession, CodexRollout, text, toolUse, writeClaudeSession, writeCodexRollout } from './helpers/session-fixtures'
 
 afterEach(cleanupTemp)
@@ -85,8 +85,8 @@ describe('handoff service', () => {
       const { thread } = must(await handoff.import({ source: 'claude', last: true, cwd: repo }))
       const pty = must(await handoff.continueInCli(thread.id, { cols: 100, rows: 30 }))
       expect(pty).toMatchObject({ kind: 'agent', profileId: 'claude', cwd: join(repo, 'src') })
-      const client = recordingConnection()
-      must(await core.ptys.attach(pty.id, client))
+      // The stub prints at once, maybe before the attach: the replayed scrollback has it then.
+      const client = await attachRecorder(core.ptys, pty.id)
       await eventually(() => client.output(pty.id).includes(`fake claude in ${join(repo, 'src')} with: --resume ${SID}`), 'the resumed CLI')
 
       const fork = must(await forkThread(core, { threadId: thread.id }))

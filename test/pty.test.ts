@@ -8,7 +8,7 @@ import type { PtyInfo, Thread } from '../src/shared/models'
 import { HIGH_WATERMARK_CHARS } from '../src/main/core/pty/flow-control'
 import { PtySession } from '../src/main/core/pty/pty-session'
 import { cleanupTemp, makeCore, makeRepo, must, tempDir } from './helpers/fixtures'
-import { eventually, recordingConnection } from './helpers/pty-client'
+import { attachRecorder, eventually, recordingConnection } from './helpers/pty-client'
 
 beforeAll(() => {
   process.env.SHELL = '/bin/bash'
@@ -153,8 +153,7 @@ describe('pty sessions', () => {
     const first = await coreWithThread({ home, scrollbackChars: 20_000 })
     const pty = must(await first.core.ptys.open(first.thread.id, { kind: 'shell', cols: 80, rows: 24 }))
     must(first.core.ptys.write(pty.id, 'for i in $(seq 1 4000); do echo "line-$i"; done; echo END-$((6*7))\r'))
-    const watcher = recordingConnection()
-    must(await first.core.ptys.attach(pty.id, watcher))
+    const watcher = await attachRecorder(first.core.ptys, pty.id)
     await watcher.waitFor(/END-42/)
     const late = recordingConnection()
     const replay = must(await first.core.ptys.attach(pty.id, late)).scrollback

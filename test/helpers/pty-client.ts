@@ -10,8 +10,30 @@ export const HANG_MS = 60_000
 
 let n = 0
 
+/** What recordingConnection returns. */
+export type RecordingConnection = Connection & {
+  output(ptyId?: string): string
+  chars: number
+  disconnect(): void
+  waitFor(re: RegExp, ms?: number): Promise<string>
+  /** Records text a pty/attach replayed, ahead of the live data that follows it. */
+  replayed(ptyId: string, scrollback: string): void
+}
+
+/**
+ * Attaches a new recording connection to a pty. Its output begins with the scrollback the attach
+ * replayed, so output printed before the attach (a fast process on a busy machine) is never missed.
+ */
+export async function attachRecorder(ptys: { attach(ptyId: string, c: Connection): Promise<{ ok: true; value: { scrollback: string } } | { ok: false; error: { message: string } }> }, ptyId: string): Promise<RecordingConnection> {
+  const c = recordingConnection()
+  const r = await ptys.attach(ptyId, c)
+  if (!r.ok) throw new Error(`attach failed: ${r.error.message}`)
+  c.replayed(ptyId, r.value.scrollback)
+  return c
+}
+
 /** A fake client connection that records pty/data and can be "disconnected". */
-export function recordingConnection(): Connection & { output(ptyId?: string): string; chars: number; disconnect(): void; waitFor(re: RegExp, ms?: number): Promise<string> } {
+export function recordingConnection(): RecordingConnection {
   const closes = new Set<() => void>()
   const parts: { ptyId: string; data: string }[] = []
   let chars = 0
@@ -33,6 +55,9 @@ export function recordingConnection(): Connection & { output(ptyId?: string): st
     output: (ptyId?: string) => parts.filter((p) => !ptyId || p.ptyId === ptyId).map((p) => p.data).join(''),
     get chars() {
       return chars
+    },
+    replayed(ptyId: string, scrollback: string) {
+      parts.unshift({ ptyId, data: scrollback })
     },
     disconnect() {
       for (const l of [...closes]) l()
