@@ -7,7 +7,7 @@ import { estimateCost } from '../src/shared/pricing'
 import { AGENT_SHELL_TITLE } from '../src/main/core/pty/pty-host'
 import { useScriptedModel, type ModelServer } from './helpers/model-server'
 import { cleanupTemp, git, makeCore, makeRepo, must } from './helpers/fixtures'
-import { eventually, recordingConnection } from './helpers/pty-client'
+import { attachRecorder, eventually } from './helpers/pty-client'
 
 let server: ModelServer
 beforeAll(async () => {
@@ -161,10 +161,11 @@ describe('built-in agent', () => {
     must(await core.agent.startTurn(thread.id, 'wait'))
     await eventually(async () => (await core.agent.items(thread.id)).some((i) => i.kind === 'tool' && i.status === 'running'), 'the command to start')
     // Interrupt once the shell is inside the command (it announced itself), not after a fixed wait.
-    const shell = (await core.ptys.list(thread.id)).find((p) => p.title === AGENT_SHELL_TITLE)!
-    const watcher = recordingConnection()
-    const { scrollback } = must(await core.ptys.attach(shell.id, watcher))
-    await eventually(() => /started-21/.test(scrollback + watcher.output()), 'the command to announce itself')
+    // The tool is marked running as the shell opens: wait for the shell, then for the command in it.
+    const agentShell = async () => (await core.ptys.list(thread.id)).find((p) => p.title === AGENT_SHELL_TITLE)
+    await eventually(async () => (await agentShell()) !== undefined, 'the agent shell')
+    const watcher = await attachRecorder(core.ptys, (await agentShell())!.id)
+    await eventually(() => /started-21/.test(watcher.output()), 'the command to announce itself')
     must(core.agent.interrupt(thread.id))
     await idle(core, thread.id)
     items = await core.agent.items(thread.id)
