@@ -50,6 +50,25 @@ export const Usage = z.object({ input: z.number(), output: z.number(), cacheRead
 /** Token counts and the estimated cost. */
 export type Usage = z.infer<typeof Usage>
 
+/** What an import of a CLI session brought in, what it left out and why, and what looks wrong. */
+export const ImportReport = z.object({
+  prompts: z.number(),
+  replies: z.number(),
+  toolCalls: z.number(),
+  /** Tool calls whose result was found. */
+  toolResults: z.number(),
+  /** Tool calls that failed: an error result, a nonzero exit code, a rejected patch. */
+  failedTools: z.number(),
+  interruptions: z.number(),
+  compactions: z.number(),
+  /** Records left out, by reason (e.g. "progress records": 1200). */
+  skipped: z.record(z.string(), z.number()),
+  /** Anything that means the thread holds less than the file: shown in the CLI and the app. */
+  warnings: z.array(z.string())
+})
+/** What an import brought in and left out. */
+export type ImportReport = z.infer<typeof ImportReport>
+
 /** Where an imported thread came from: a Claude Code or Codex CLI session. */
 export const ImportedFrom = z.object({
   source: z.enum(['claude', 'codex']),
@@ -60,7 +79,9 @@ export const ImportedFrom = z.object({
   path: z.string(),
   importedAt: z.number(),
   /** The exact command that resumes it in its own CLI, e.g. `cd '/x' && claude --resume <id>`. */
-  resumeCommand: z.string()
+  resumeCommand: z.string(),
+  /** The last import's report (absent on threads imported before reports existed). */
+  report: ImportReport.optional()
 })
 /** Where an imported thread came from. */
 export type ImportedFrom = z.infer<typeof ImportedFrom>

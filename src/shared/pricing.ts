@@ -19,6 +19,22 @@ export const MODELS: { id: string; label: string; price: ModelPrice }[] = [
   { id: 'claude-sonnet-4-5', label: 'Claude Sonnet 4.5', price: { input: 3, output: 15, cacheWrite: 3.75, cacheRead: 0.3 } }
 ]
 
+/**
+ * Models the built-in agent does not offer but that imported Claude Code sessions name, at Anthropic's
+ * list prices (5-minute cache writes): so an imported session's cost is estimated, not left blank.
+ */
+const OTHER_MODELS: { id: string; price: ModelPrice }[] = [
+  { id: 'claude-opus-4-7', price: { input: 5, output: 25, cacheWrite: 6.25, cacheRead: 0.5 } },
+  { id: 'claude-opus-4-6', price: { input: 5, output: 25, cacheWrite: 6.25, cacheRead: 0.5 } },
+  { id: 'claude-sonnet-4-6', price: { input: 3, output: 15, cacheWrite: 3.75, cacheRead: 0.3 } },
+  { id: 'claude-haiku-4-5', price: { input: 1, output: 5, cacheWrite: 1.25, cacheRead: 0.1 } },
+  { id: 'claude-opus-4-1', price: { input: 15, output: 75, cacheWrite: 18.75, cacheRead: 1.5 } },
+  { id: 'claude-opus-4', price: { input: 15, output: 75, cacheWrite: 18.75, cacheRead: 1.5 } },
+  { id: 'claude-sonnet-4', price: { input: 3, output: 15, cacheWrite: 3.75, cacheRead: 0.3 } },
+  { id: 'claude-3-7-sonnet', price: { input: 3, output: 15, cacheWrite: 3.75, cacheRead: 0.3 } },
+  { id: 'claude-3-5-haiku', price: { input: 0.8, output: 4, cacheWrite: 1, cacheRead: 0.08 } }
+]
+
 /** The model a new thread uses. */
 export const DEFAULT_MODEL = MODELS[0]!.id
 
@@ -43,7 +59,10 @@ export const addUsage = (a: TokenUsage, b: TokenUsage): TokenUsage => ({
 
 /** Estimated cost in dollars; null for a model without a known price. */
 export function estimateCost(model: string, u: TokenUsage): number | null {
-  const price = MODELS.find((m) => m.id === model || model.startsWith(`${m.id}-`))?.price
-  if (!price) return null
+  // Ids carry a date suffix (claude-opus-4-5-20251101); the longest matching id wins (opus-4-1 over opus-4).
+  const price = [...MODELS, ...OTHER_MODELS]
+    .filter((m) => model === m.id || model.startsWith(`${m.id}-`))
+    .sort((a, b) => b.id.length - a.id.length)[0]?.price
+  if (!price) return u.input + u.output + u.cacheRead + u.cacheWrite === 0 ? 0 : null
   return (u.input * price.input + u.output * price.output + u.cacheWrite * price.cacheWrite + u.cacheRead * price.cacheRead) / 1_000_000
 }

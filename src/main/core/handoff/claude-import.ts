@@ -2,57 +2,24 @@ import { basename } from 'node:path'
 import type { Item, Usage } from '../../../shared/models'
 import { addUsage, estimateCost, NO_USAGE, type TokenUsage } from '../../../shared/pricing'
 import { err, ok, type Result } from '../../../shared/result'
-import { toolResults, titleOf, userContent, type ClaudeToolResult, type ClaudeUserContent } from './claude-records'
+import { emptyScan, mainChain, scanLine, type MessageNode, type ClaudeScan } from './claude-tree'
 import {
-  capOutput,
   DEFAULT_MAX_TOOL_OUTPUT,
   emptyStats,
   importKey,
+  importReport,
   itemIdPrefix,
   markerText,
+  noConversation,
   notASession,
-  obj,
-  parseRecord,
-  parseTime,
   readError,
-  str,
+  skip,
   type ImportedSession,
   type ImportOptions,
   type ImportStats
 } from './import-types'
 import { forEachLine } from './jsonl-reader'
 import { promptTitle } from './prompt-text'
-
-type Block = { type: 'text'; text: string } | { type: 'tool'; id: string; name: string; input: Record<string, unknown> } | { type: 'thinking' }
-
-/** One user, assistant or system record, reduced to what the transcript needs. */
-interface Node {
-  uuid: string
-  parent: string | null
-  /** A compaction starts a new root that remembers the record it continues. */
-  logicalParent: string | null
-  at: number | null
-  type: 'user' | 'assistant' | 'system'
-  user?: ClaudeUserContent
-  results?: ClaudeToolResult[]
-  messageId?: string
-  model?: string
-  blocks?: Block[]
-  usage?: TokenUsage
-  apiError?: boolean
-}
-
-interface Scan {
-  nodes: Map<string, Node>
-  lastUuid: string | null
-  summaries: { summary: string; leafUuid: string | null }[]
-  customTitle?: string
-  otherTitle?: string
-  recordSessionId?: string
-  cwd: string | null
-  first: number | null
-  last: number | null
-}
 
 const UUID_NAME = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -64,7 +31,7 @@ const UUID_NAME = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 export async function importClaudeSession(path: string, options: ImportOptions): Promise<Result<ImportedSession>> {
   const stats = emptyStats()
   const cap = options.maxToolOutputChars ?? DEFAULT_MAX_TOOL_OUTPUT
-  const scan: Scan = { nodes: new Map(), lastUuid: null, summaries: [], cwd: null, first: null, last: null }
+  const scan = emptyScan()
   let mtime: number
   try {
     const read = await forEachLine(path, (line) => scanLine(line, scan, stats, cap), { maxLineBytes: options.maxLineBytes })
@@ -74,17 +41,19 @@ export async function importClaudeSession(path: string, options: ImportOptions):
   } catch (e) {
     return err(readError(e, path, 'claude'))
   }
-  if (scan.nodes.size === 0) return err(notASession(path, 'claude'))
+  if (scan.messages.size === 0) return err(scan.summaries.length || scan.customTitle || scan.otherTitle || scan.links.size ? noConversation(path, 'claude') : notASession(path, 'claude'))
 
   const base = basename(path).replace(/\.jsonl$/, '')
   // `claude --resume <id>` finds <id>.jsonl, so the file name is the id; records may carry an older one.
   const sessionId = UUID_NAME.test(base) ? base : (scan.recordSessionId ?? base)
   const chain = mainChain(scan, stats)
-  stats.offChain = scan.nodes.size - chain.length
-  const built = buildItems(chain, sessionId, options.threadId, scan.first ?? mtime, stats)
+  const offChain = scan.messages.size - chain.length
+  if (offChain) skip(stats, 'messages on branches the session left (a rewind or an edited prompt)', offChain)
+  const built = buildItems(chain, scan, sessionId, options.threadId, scan.first ?? mtime, stats)
   const onChain = new Set(chain.map((n) => n.uuid))
-  const summary = [...scan.summaries].reverse().find((s) => s.leafUuid && onChain.has(s.leafUuid)) ?? [...scan.summaries].reverse().find((s) => s.leafUuid && scan.nodes.has(s.leafUuid))
+  const summary = [...scan.summaries].reverse().find((s) => s.leafUuid && onChain.has(s.leafUuid)) ?? [...scan.summaries].reverse().find((s) => s.leafUuid && scan.messages.has(s.leafUuid))
   const title = scan.customTitle ?? summary?.summary ?? scan.otherTitle ?? promptTitle(built.firstPrompt) ?? `Claude Code session ${sessionId.slice(0, 8)}`
+  const held = { prompts: scan.heldPrompts.size, toolCalls: scan.heldTools.size, why: offChain ? 'They are on branches the session left (a rewind or an edited prompt), which Claude Code does not resume either.' : undefined }
   return ok({
     source: 'claude',
     sessionId,
@@ -96,116 +65,22 @@ export async function importClaudeSession(path: string, options: ImportOptions):
     ...(built.model ? { model: built.model } : {}),
     items: built.items,
     ...(built.usage ? { usage: built.usage } : {}),
-    stats
+    stats,
+    report: importReport('claude', built.items, stats, held)
   })
 }
 
-function scanLine(line: string, scan: Scan, stats: ImportStats, cap: number): void {
-  const r = parseRecord(line)
-  if (!r) {
-    stats.malformed++
-    return
-  }
-  const type = str(r.type)
-  if (type === 'summary') {
-    const summary = str(r.summary)?.trim()
-    if (summary) scan.summaries.push({ summary, leafUuid: str(r.leafUuid) ?? null })
-    return
-  }
-  const title = titleOf(r)
-  if (title) {
-    if (title.custom) scan.customTitle = title.title
-    else scan.otherTitle = title.title
-    return
-  }
-  const uuid = str(r.uuid)
-  if ((type !== 'user' && type !== 'assistant' && type !== 'system') || !uuid) {
-    stats.skipped++
-    return
-  }
-  if (r.isSidechain === true) {
-    stats.sidechainSkipped++
-    return
-  }
-  const at = parseTime(r.timestamp)
-  if (at !== null) {
-    if (scan.first === null || at < scan.first) scan.first = at
-    if (scan.last === null || at > scan.last) scan.last = at
-  }
-  scan.cwd ??= str(r.cwd) ?? null
-  scan.recordSessionId ??= str(r.sessionId)
-  const node: Node = { uuid, parent: str(r.parentUuid) ?? null, logicalParent: str(r.logicalParentUuid) ?? null, at, type }
-  const message = obj(r.message)
-  if (type === 'user') {
-    node.user = userContent(r)
-    const results = toolResults(message?.content)
-    if (results.length) node.results = results.map((x) => ({ ...x, output: capOutput(x.output, cap) }))
-  } else if (type === 'assistant' && message) {
-    node.messageId = str(message.id)
-    node.model = str(message.model)
-    node.blocks = assistantBlocks(message.content)
-    node.usage = tokenUsage(message.usage)
-    if (r.isApiErrorMessage === true) node.apiError = true
-  }
-  scan.nodes.set(uuid, node)
-  scan.lastUuid = uuid
-}
+// Claude Code's Bash tool reports a failed command as an error result that starts "Exit code N".
+const EXIT_CODE = /^Exit code (\d+)/
 
-function assistantBlocks(content: unknown): Block[] {
-  if (typeof content === 'string') return content ? [{ type: 'text', text: content }] : []
-  if (!Array.isArray(content)) return []
-  const out: Block[] = []
-  for (const b of content) {
-    const block = obj(b)
-    if (!block) continue
-    if (block.type === 'text' && typeof block.text === 'string' && block.text.trim()) out.push({ type: 'text', text: block.text })
-    else if (block.type === 'thinking' || block.type === 'redacted_thinking') out.push({ type: 'thinking' })
-    else if (block.type === 'tool_use' && typeof block.id === 'string') {
-      out.push({ type: 'tool', id: block.id, name: str(block.name) ?? 'tool', input: obj(block.input) ?? { input: block.input ?? null } })
-    }
-  }
-  return out
-}
-
-function tokenUsage(u: unknown): TokenUsage | undefined {
-  const usage = obj(u)
-  if (!usage) return undefined
-  const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0)
-  return { input: n(usage.input_tokens), output: n(usage.output_tokens), cacheRead: n(usage.cache_read_input_tokens), cacheWrite: n(usage.cache_creation_input_tokens) }
-}
-
-/** The records from the root to the leaf: the last record written, or failing that a summary's leaf. */
-function mainChain(scan: Scan, stats: ImportStats): Node[] {
-  const leaf = scan.lastUuid ?? scan.summaries.find((s) => s.leafUuid && scan.nodes.has(s.leafUuid))?.leafUuid ?? null
-  const chain: Node[] = []
-  const seen = new Set<string>()
-  let cur = leaf
-  while (cur) {
-    const node = scan.nodes.get(cur)
-    if (!node || seen.has(cur)) {
-      stats.danglingParents++
-      break
-    }
-    seen.add(cur)
-    chain.push(node)
-    if (node.parent) cur = node.parent
-    else cur = node.logicalParent && scan.nodes.has(node.logicalParent) && !seen.has(node.logicalParent) ? node.logicalParent : null
-  }
-  return chain.reverse()
-}
-
-function buildItems(chain: Node[], sessionId: string, threadId: string, startedAt: number, stats: ImportStats) {
+function buildItems(chain: MessageNode[], scan: ClaudeScan, sessionId: string, threadId: string, startedAt: number, stats: ImportStats) {
   const p = itemIdPrefix('claude', sessionId)
   const items: Item[] = []
   let turnId = `${p}-turn-0`
   let at = startedAt
   items.push({ id: `${p}-marker`, threadId, turnId, kind: 'notice', status: 'completed', createdAt: at, text: markerText('claude', sessionId) })
-  const tools = new Map<string, Item>()
-  const lastTextOfStep = new Map<string, Item>()
-  const usageOfMessage = new Map<string, { usage: TokenUsage; model: string }>()
-  let lastText: Item | null = null
-  let message: string | null = null
-  let seenTexts = new Set<string>()
+  const emitted = new Set<string>()
+  const usageOfStep = new Map<string, { usage: TokenUsage; model: string; last: Item | null }>()
   let model: string | undefined
   let firstPrompt: string | null = null
   const add = (fields: Omit<Item, 'threadId' | 'turnId' | 'status' | 'createdAt'> & Partial<Item>): Item => {
@@ -217,16 +92,6 @@ function buildItems(chain: Node[], sessionId: string, threadId: string, startedA
   for (const node of chain) {
     at = node.at ?? at
     if (node.type === 'user') {
-      lastText = null
-      for (const r of node.results ?? []) {
-        const tool = tools.get(r.useId)
-        if (!tool || tool.tool!.output !== undefined) {
-          stats.skipped++
-          continue
-        }
-        tool.tool = { ...tool.tool!, output: r.output, isError: r.isError }
-        tool.status = 'completed'
-      }
       const c = node.user!
       if (c.kind === 'prompt') {
         turnId = `${p}-turn-${node.uuid}`
@@ -234,55 +99,59 @@ function buildItems(chain: Node[], sessionId: string, threadId: string, startedA
         add({ id: `${p}-${node.uuid}`, kind: 'user', text: c.text })
       } else if (c.kind === 'interrupt') add({ id: `${p}-${node.uuid}`, kind: 'notice', text: 'Interrupted by the user.' })
       else if (c.kind === 'compact-summary') add({ id: `${p}-${node.uuid}`, kind: 'notice', text: `Claude Code compacted the conversation here. Its summary:\n\n${c.text}` })
-      else if (!node.results) stats.skipped++
+      else if (c.kind === 'task-notification') add({ id: `${p}-${node.uuid}`, kind: 'notice', text: `Background task ${c.status}: ${c.text}` })
+      else if (!node.hasResults) skip(stats, 'meta and command-output records')
       continue
     }
-    if (node.type === 'system') {
-      stats.skipped++
-      continue
-    }
-    const messageId = node.messageId ?? node.uuid
+    // The lines of one reply can sit on sibling branches (parallel tool calls): the first of them
+    // on the chain brings in every block the reply has, once.
+    const messageId = node.messageId!
+    if (emitted.has(messageId)) continue
+    emitted.add(messageId)
+    const message = scan.assistant.get(messageId)!
     const step = `${p}-step-${messageId}`
-    if (messageId !== message) {
-      message = messageId
-      seenTexts = new Set()
-      lastText = null
-    }
-    if (node.model && node.model !== '<synthetic>') model = node.model
-    if (node.usage && node.messageId) usageOfMessage.set(step, { usage: node.usage, model: node.model ?? '' })
-    node.blocks!.forEach((b, i) => {
+    if (message.model && message.model !== '<synthetic>') model = message.model
+    let lastText: Item | null = null
+    for (const b of message.blocks) {
       if (b.type === 'thinking') {
         stats.reasoning++
-        return
+        continue
       }
       if (b.type === 'tool') {
         lastText = null
-        if (tools.has(b.id)) return
-        tools.set(b.id, add({ id: `${p}-tool-${b.id}`, kind: 'tool', status: 'interrupted', stepId: step, tool: { useId: b.id, name: b.name, input: b.input } }))
-        return
+        const result = scan.results.get(b.id)
+        const exit = result?.isError ? EXIT_CODE.exec(result.output) : null
+        add({
+          id: `${p}-tool-${b.id}`,
+          kind: 'tool',
+          // A call with no result anywhere in the file never finished: the session stopped or was cut off.
+          status: result ? 'completed' : 'interrupted',
+          stepId: step,
+          tool: { useId: b.id, name: b.name, input: b.input, ...(result ? { output: result.output, isError: result.isError } : {}), ...(exit ? { exitCode: Number(exit[1]) } : {}) }
+        })
+        continue
       }
-      // A split message repeated on several lines carries the same block again: keep it once.
-      if (seenTexts.has(b.text)) return
-      seenTexts.add(b.text)
       if (node.apiError) {
-        add({ id: `${p}-${node.uuid}.${i}`, kind: 'error', text: b.text })
-        return
+        add({ id: `${p}-${b.id ?? messageId}`, kind: 'error', text: b.text })
+        continue
       }
-      if (lastText && lastText.stepId === step) lastText.text = `${lastText.text}\n\n${b.text}`
-      else lastText = add({ id: `${p}-${node.uuid}.${i}`, kind: 'assistant', stepId: step, text: b.text })
-      lastTextOfStep.set(step, lastText)
-    })
+      if (lastText) lastText.text = `${lastText.text}\n\n${b.text}`
+      else lastText = add({ id: `${p}-${b.id ?? messageId}`, kind: 'assistant', stepId: step, text: b.text })
+    }
+    if (message.usage) usageOfStep.set(step, { usage: message.usage, model: message.model ?? '', last: items.findLast((x) => x.stepId === step && x.kind === 'assistant') ?? null })
   }
+  const used = new Set(items.flatMap((i) => (i.tool ? [i.tool.useId] : [])))
+  const orphans = [...scan.results.keys()].filter((id) => !used.has(id)).length
+  if (orphans) skip(stats, 'tool results whose call is not in the conversation', orphans)
 
   let total: TokenUsage = NO_USAGE
   let cost: number | null = 0
-  for (const [step, { usage, model: m }] of usageOfMessage) {
+  for (const { usage, model: m, last } of usageOfStep.values()) {
     const c = estimateCost(m, usage)
     total = addUsage(total, usage)
     cost = cost === null || c === null ? null : cost + c
-    const item = lastTextOfStep.get(step)
-    if (item) item.usage = { ...usage, costUsd: c }
+    if (last) last.usage = { ...usage, costUsd: c }
   }
-  const usage: Usage | undefined = usageOfMessage.size ? { ...total, costUsd: cost } : undefined
+  const usage: Usage | undefined = usageOfStep.size ? { ...total, costUsd: cost } : undefined
   return { items, model, usage, firstPrompt }
 }

@@ -12,6 +12,8 @@ export type ClaudeUserContent =
   | { kind: 'prompt'; text: string }
   | { kind: 'interrupt' }
   | { kind: 'compact-summary'; text: string }
+  /** Claude Code telling the model a background task ended: not the person, never a prompt or a title. */
+  | { kind: 'task-notification'; status: string; text: string }
   | { kind: 'none' }
 
 /** Joins text blocks; images and documents become placeholders so the reader knows they were there. */
@@ -41,6 +43,7 @@ export function toolResults(content: unknown): ClaudeToolResult[] {
   return out
 }
 
+const TASK_NOTIFICATION = /^<task-notification>/
 const INTERRUPT = /^\[Request interrupted by user[^\]]*\]$/
 const COMMAND_NAME = /<command-name>([\s\S]*?)<\/command-name>/
 const COMMAND_ARGS = /<command-args>([\s\S]*?)<\/command-args>/
@@ -54,6 +57,10 @@ export function userContent(record: Record<string, unknown>): ClaudeUserContent 
   const text = (typeof content === 'string' ? content : blocksText(Array.isArray(content) ? content.filter((b) => obj(b)?.type !== 'tool_result') : content)).trim()
   if (!text) return { kind: 'none' }
   if (record.isCompactSummary === true) return { kind: 'compact-summary', text }
+  if (TASK_NOTIFICATION.test(text)) {
+    const summary = /<summary>([\s\S]*?)<\/summary>/.exec(text)?.[1]?.trim()
+    return { kind: 'task-notification', status: /<status>([\s\S]*?)<\/status>/.exec(text)?.[1]?.trim() ?? 'update', text: summary || text }
+  }
   if (INTERRUPT.test(text)) return { kind: 'interrupt' }
   if (CLI_ECHO.test(text)) return { kind: 'none' }
   const command = COMMAND_NAME.exec(text)

@@ -1,26 +1,35 @@
 import { createHash } from 'node:crypto'
-import type { Item, Usage } from '../../../shared/models'
+import type { ImportReport, Item, Usage } from '../../../shared/models'
 import { appError, ErrorCode, type AppError } from '../../../shared/errors'
 
 /** The CLIs whose sessions can be handed off to Skein. */
 export type SessionSource = 'claude' | 'codex'
 
-/** What an import skipped and why; nothing here is fatal. */
+/** What an import read and left out, and why; nothing here is fatal. */
 export interface ImportStats {
   /** Non-blank lines read. */
   lines: number
   /** Lines that were not a JSON object (torn, corrupt, a bare value) or longer than the line cap. */
   malformed: number
-  /** Records of unknown or uninteresting types, injected context, and results with no call. */
-  skipped: number
-  /** Claude Code sub-agent records (`isSidechain`). */
-  sidechainSkipped: number
-  /** Claude Code records left on an abandoned branch (a rewind or an edit). */
-  offChain: number
-  /** Walks back to the root that stopped at a parent missing from the file. */
+  /** Records and blocks left out, by reason ("progress records", "sub-agent records", …). */
+  skipped: Record<string, number>
+  /** Parent links to records missing from the file, crossed by file order. */
   danglingParents: number
   /** Thinking / reasoning blocks: not shown, and never sent back to a model. */
   reasoning: number
+}
+
+/** Counts one record (or `n`) left out for `reason`. */
+export function skip(stats: ImportStats, reason: string, n = 1): void {
+  stats.skipped[reason] = (stats.skipped[reason] ?? 0) + n
+}
+
+/** What the file holds, counted while reading it, to check the import against. */
+export interface HeldCounts {
+  prompts: number
+  toolCalls: number
+  /** Why some may be left out on purpose, said after a shortfall (e.g. abandoned branches). */
+  why?: string
 }
 
 /** A session read into Skein transcript items. */
@@ -41,6 +50,8 @@ export interface ImportedSession {
   /** Tokens of the main conversation; absent when the session recorded none. */
   usage?: Usage
   stats: ImportStats
+  /** What came in, what was left out, and warnings when the thread holds less than the file. */
+  report: ImportReport
 }
 
 /** How to import. */
@@ -73,7 +84,38 @@ export const sourceLabel = (source: SessionSource): string => (source === 'claud
 export const markerText = (source: SessionSource, sessionId: string): string => `Imported from ${sourceLabel(source)} session ${sessionId}`
 
 /** Fresh, all-zero stats. */
-export const emptyStats = (): ImportStats => ({ lines: 0, malformed: 0, skipped: 0, sidechainSkipped: 0, offChain: 0, danglingParents: 0, reasoning: 0 })
+export const emptyStats = (): ImportStats => ({ lines: 0, malformed: 0, skipped: {}, danglingParents: 0, reasoning: 0 })
+
+/**
+ * The report of an import: counted from the items it made, with the file's own counts to compare.
+ * Any prompt or tool call the file holds that the thread does not is a warning, never silence.
+ */
+export function importReport(source: SessionSource, items: Item[], stats: ImportStats, held: HeldCounts, extraWarnings: string[] = []): ImportReport {
+  const count = (pred: (i: Item) => boolean) => items.filter(pred).length
+  const tools = items.filter((i) => i.kind === 'tool')
+  const skipped: Record<string, number> = { ...stats.skipped }
+  if (stats.malformed) skipped['unreadable lines'] = stats.malformed
+  if (stats.reasoning) skipped['thinking blocks (never shown)'] = stats.reasoning
+  const report: ImportReport = {
+    prompts: count((i) => i.kind === 'user'),
+    replies: count((i) => i.kind === 'assistant'),
+    toolCalls: tools.length,
+    toolResults: tools.filter((t) => t.tool?.output !== undefined).length,
+    failedTools: tools.filter((t) => t.tool?.isError).length,
+    interruptions: count((i) => i.kind === 'notice' && /^Interrupted/.test(i.text ?? '')),
+    compactions: count((i) => i.kind === 'notice' && /compacted the conversation/.test(i.text ?? '')),
+    skipped,
+    warnings: [...extraWarnings]
+  }
+  const name = sourceLabel(source)
+  if (report.prompts + report.replies + report.toolCalls === 0) report.warnings.push(`Nothing of the ${name} conversation could be imported.`)
+  const why = held.why ? ` ${held.why}` : ''
+  if (report.prompts < held.prompts) report.warnings.push(`${held.prompts - report.prompts} of the ${held.prompts} prompts in the file are not in the thread.${why}`)
+  if (report.toolCalls < held.toolCalls) report.warnings.push(`${held.toolCalls - report.toolCalls} of the ${held.toolCalls} tool calls in the file are not in the thread.${why}`)
+  if (stats.danglingParents) report.warnings.push(`${stats.danglingParents} records name a parent that is not in the file; the conversation was followed in file order there.`)
+  if (stats.malformed) report.warnings.push(`${stats.malformed} lines could not be read.`)
+  return report
+}
 
 /** Cuts a long tool output, saying how much was left out. */
 export function capOutput(text: string, max: number): string {
@@ -117,3 +159,7 @@ export function readError(e: unknown, path: string, source: SessionSource): AppE
 /** The expected failure for a file with nothing importable in it. */
 export const notASession = (path: string, source: SessionSource): AppError =>
   appError(ErrorCode.Unsupported, `${path} holds no ${sourceLabel(source)} conversation to import.`, { path })
+
+/** The expected failure for a real session file that holds no conversation (a summary or bookkeeping only). */
+export const noConversation = (path: string, source: SessionSource): AppError =>
+  appError(ErrorCode.Unsupported, `This ${sourceLabel(source)} session holds no conversation (only a summary or the CLI's own records), so there is nothing to import: ${path}`, { path })
