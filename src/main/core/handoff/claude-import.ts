@@ -53,7 +53,8 @@ export async function importClaudeSession(path: string, options: ImportOptions):
   const onChain = new Set(chain.map((n) => n.uuid))
   const summary = [...scan.summaries].reverse().find((s) => s.leafUuid && onChain.has(s.leafUuid)) ?? [...scan.summaries].reverse().find((s) => s.leafUuid && scan.messages.has(s.leafUuid))
   const title = scan.customTitle ?? summary?.summary ?? scan.otherTitle ?? promptTitle(built.firstPrompt) ?? `Claude Code session ${sessionId.slice(0, 8)}`
-  const held = { prompts: scan.heldPrompts.size, toolCalls: scan.heldTools.size, why: offChain ? 'They are on branches the session left (a rewind or an edited prompt), which Claude Code does not resume either.' : undefined }
+  const report = importReport('claude', built.items, stats, { prompts: scan.heldPrompts.size, toolCalls: scan.heldTools.size, why: offChain ? 'They are on branches the session left (a rewind or an edited prompt), which Claude Code does not resume either.' : undefined })
+  if (report.prompts + report.replies + report.toolCalls === 0) return err(noConversation(path, 'claude'))
   return ok({
     source: 'claude',
     sessionId,
@@ -66,7 +67,7 @@ export async function importClaudeSession(path: string, options: ImportOptions):
     items: built.items,
     ...(built.usage ? { usage: built.usage } : {}),
     stats,
-    report: importReport('claude', built.items, stats, held)
+    report
   })
 }
 

@@ -7,13 +7,16 @@ import {
   DEFAULT_MAX_TOOL_OUTPUT,
   emptyStats,
   importKey,
+  importReport,
   itemIdPrefix,
   markerText,
+  noConversation,
   notASession,
   obj,
   parseRecord,
   parseTime,
   readError,
+  skip,
   str,
   type ImportedSession,
   type ImportOptions,
@@ -52,6 +55,9 @@ interface State {
   fromResponse: Record<Role, number>
   userSide: boolean
   step: string | null
+  /** Prompts seen in each form: the import keeps one form, so the file holds the larger count. */
+  heldPrompts: Record<'response' | 'event', number>
+  lastEventPrompt?: string
 }
 
 const UUID_TAIL = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl$/i
@@ -80,7 +86,8 @@ export async function importCodexSession(path: string, options: ImportOptions): 
     tools: new Map(),
     fromResponse: { user: 0, assistant: 0 },
     userSide: true,
-    step: null
+    step: null,
+    heldPrompts: { response: 0, event: 0 }
   }
   let mtime: number
   try {
@@ -107,6 +114,8 @@ export async function importCodexSession(path: string, options: ImportOptions): 
     if (!d.item.createdAt) d.item.createdAt = startedAt
     items.push(d.item)
   }
+  const report = importReport('codex', items, stats, { prompts: Math.max(s.heldPrompts.response, s.heldPrompts.event), toolCalls: s.tools.size })
+  if (report.prompts + report.replies + report.toolCalls === 0) return err(noConversation(path, 'codex'))
   return ok({
     source: 'codex',
     sessionId,
@@ -118,7 +127,8 @@ export async function importCodexSession(path: string, options: ImportOptions): 
     ...(s.model ? { model: s.model } : {}),
     items,
     ...(s.usage ? { usage: s.usage } : {}),
-    stats
+    stats,
+    report
   })
 }
 
@@ -131,7 +141,7 @@ function scanLine(text: string, lineNo: number, s: State, fallbackId: string): v
   const line = codexLine(r, s.records === 0)
   s.records++
   if (!line) {
-    s.stats.skipped++
+    skip(s.stats, 'records of an unknown shape')
     return
   }
   if (line.at !== null) {
@@ -167,7 +177,7 @@ function scanLine(text: string, lineNo: number, s: State, fallbackId: string): v
       return
     }
     default:
-      s.stats.skipped++
+      skip(s.stats, `"${line.type}" records`)
   }
 }
 
@@ -183,6 +193,11 @@ function stepFor(s: State, lineNo: number): string {
 }
 
 function message(s: State, lineNo: number, role: Role, text: string, from: 'response' | 'event'): void {
+  if (role === 'user') {
+    // A /review writes its prompt as two identical events in a row: one prompt.
+    if (!(from === 'event' && s.lastEventPrompt === text)) s.heldPrompts[from]++
+    if (from === 'event') s.lastEventPrompt = text
+  }
   if (from === 'response' && s.fromResponse[role]++ === 0) s.drafts = s.drafts.filter((d) => !(d.from === 'event' && d.role === role))
   if (from === 'event' && s.fromResponse[role] > 0) return
   if (role === 'user') {
@@ -198,11 +213,11 @@ function responseItem(line: CodexLine, lineNo: number, s: State): void {
       if (p.role === 'user') {
         const prompt = codexPrompt(line)
         if (prompt) message(s, lineNo, 'user', prompt.text, 'response')
-        else s.stats.skipped++
+        else skip(s.stats, 'context Codex adds as user messages')
       } else if (p.role === 'assistant') {
         const text = messageText(p.content).trim()
         if (text) message(s, lineNo, 'assistant', text, 'response')
-      } else s.stats.skipped++
+      } else skip(s.stats, 'system and developer instructions')
       return
     }
     case 'reasoning':
@@ -215,7 +230,7 @@ function responseItem(line: CodexLine, lineNo: number, s: State): void {
     case 'web_search_call': {
       const callId = str(p.call_id) ?? str(p.id)
       if (callId && s.tools.has(callId)) {
-        s.stats.skipped++
+        skip(s.stats, 'repeated tool calls')
         return
       }
       const name = p.type === 'local_shell_call' ? 'local_shell' : p.type === 'web_search_call' ? 'web_search' : (str(p.name) ?? 'tool')
@@ -233,17 +248,25 @@ function responseItem(line: CodexLine, lineNo: number, s: State): void {
       s.userSide = true
       const tool = s.tools.get(str(p.call_id) ?? '')
       if (!tool || tool.tool!.output !== undefined) {
-        s.stats.skipped++
+        skip(s.stats, 'tool outputs without a call')
         return
       }
       const out = callOutput(p.output)
-      tool.tool = { ...tool.tool!, output: capOutput(out.text, s.cap), isError: out.isError, ...(out.exitCode !== undefined ? { exitCode: out.exitCode } : {}) }
+      const exitCode = out.exitCode ?? tool.tool!.exitCode
+      tool.tool = { ...tool.tool!, output: capOutput(out.text, s.cap), isError: out.isError || (exitCode !== undefined && exitCode !== null && exitCode !== 0), ...(exitCode !== undefined ? { exitCode } : {}) }
       tool.status = 'completed'
       return
     }
     default:
-      s.stats.skipped++
+      skip(s.stats, `"${str(p.type) ?? 'untyped'}" response items`)
   }
+}
+
+/** A command's exit code from an event (exec_command_end, or an item_completed CommandExecution). */
+function commandExit(s: State, callId: unknown, exitCode: unknown): void {
+  const tool = typeof callId === 'string' ? s.tools.get(callId) : undefined
+  if (!tool || typeof exitCode !== 'number') return
+  tool.tool = { ...tool.tool!, exitCode, isError: tool.tool!.isError || exitCode !== 0 }
 }
 
 function eventMsg(line: CodexLine, lineNo: number, s: State): void {
@@ -266,5 +289,27 @@ function eventMsg(line: CodexLine, lineNo: number, s: State): void {
     message(s, lineNo, 'assistant', p.message.trim(), 'event')
     return
   }
-  s.stats.skipped++
+  if (p.type === 'turn_aborted') {
+    s.userSide = true
+    const reason = str(p.reason)
+    s.drafts.push({ line: lineNo, item: item(s, lineNo, 'notice', { text: reason === 'interrupted' || !reason ? 'Interrupted by the user.' : `Interrupted: the turn was aborted (${reason}).` }) })
+    return
+  }
+  if (p.type === 'exec_command_end') return commandExit(s, p.call_id, p.exit_code)
+  if (p.type === 'item_completed') {
+    // Codex 0.150+ also writes each finished item as an event: messages (copies of the response
+    // items, used when a rollout has none) and commands with their exit codes.
+    const it = obj(p.item)
+    const text = messageText(it?.content).trim() || (Array.isArray(it?.content) ? it.content.map((c) => str(obj(c)?.text) ?? '').join('\n\n').trim() : '')
+    if (it?.type === 'UserMessage' && text) {
+      const prompt = codexPrompt({ type: 'event_msg', payload: { type: 'user_message', message: text }, at: line.at })
+      if (prompt) message(s, lineNo, 'user', prompt.text, 'event')
+      return
+    }
+    if (it?.type === 'AgentMessage' && text) return message(s, lineNo, 'assistant', text, 'event')
+    if (it?.type === 'CommandExecution') return commandExit(s, it.id, it.exit_code)
+    skip(s.stats, `"${str(it?.type) ?? 'untyped'}" item events`)
+    return
+  }
+  skip(s.stats, `"${str(p.type) ?? 'untyped'}" events`)
 }

@@ -72,7 +72,7 @@ export function callOutput(output: unknown): { text: string; exitCode?: number; 
         // Not the wrapped shape: the text as it is.
       }
     }
-    return { text: output, isError: false }
+    return { text: output, ...plainOutcome(output) }
   }
   if (Array.isArray(output)) return { text: messageText(output), isError: false }
   const o = obj(output)
@@ -99,4 +99,18 @@ export function callInput(p: Record<string, unknown>): Record<string, unknown> {
   const action = obj(p.action)
   if (action) return action
   return {}
+}
+
+// How Codex has written a command's outcome into the output text over time.
+const EXIT_CODE_LINE = /^Exit code: (-?\d+)/ // shell_command, 0.6x–0.12x
+const PROCESS_EXITED = /^Process exited with code (-?\d+)$/m // exec_command (unified exec), 0.89+
+const PATCH_FAILED = /^apply_patch verification failed/
+
+/** The exit code and failure a plain-text tool output states, from its header lines. */
+export function plainOutcome(text: string): { exitCode?: number; isError: boolean } {
+  if (PATCH_FAILED.test(text)) return { isError: true }
+  const exit = EXIT_CODE_LINE.exec(text) ?? PROCESS_EXITED.exec(text.slice(0, text.indexOf('\nOutput:') >= 0 ? text.indexOf('\nOutput:') : 400))
+  if (!exit) return { isError: false }
+  const exitCode = Number(exit[1])
+  return { exitCode, isError: exitCode !== 0 }
 }
