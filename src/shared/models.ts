@@ -53,6 +53,7 @@ export type Usage = z.infer<typeof Usage>
 /** What an import of a CLI session brought in, what it left out and why, and what looks wrong. */
 export const ImportReport = z.object({
   prompts: z.number(),
+  /** Model responses with text. */
   replies: z.number(),
   toolCalls: z.number(),
   /** Tool calls whose result was found. */

@@ -98,7 +98,8 @@ export function importReport(source: SessionSource, items: Item[], stats: Import
   if (stats.reasoning) skipped['thinking blocks (never shown)'] = stats.reasoning
   const report: ImportReport = {
     prompts: count((i) => i.kind === 'user'),
-    replies: count((i) => i.kind === 'assistant'),
+    // A reply is one model response with text, however many text items it was shown as.
+    replies: new Set(items.filter((i) => i.kind === 'assistant').map((i) => i.stepId ?? i.id)).size,
     toolCalls: tools.length,
     toolResults: tools.filter((t) => t.tool?.output !== undefined).length,
     failedTools: tools.filter((t) => t.tool?.isError).length,
