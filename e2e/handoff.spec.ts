@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test'
 import { execFile } from 'node:child_process'
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { rows, transcript } from './support/conversation-page'
 import { startCore, type CoreProcess } from './support/core-process'
@@ -292,5 +292,40 @@ test('Import sessions view: list, filter, preview, import, update, empty state a
     await options.filter({ hasText: 'Why does checkout fail' }).getByRole('button', { name: /^Imported/ }).click()
     await expect(dialog).toBeHidden()
     await expect(page.getByRole('heading', { level: 1, name: 'Why does checkout fail for guest users?' })).toBeVisible()
+  })
+})
+
+test('a real Claude Code 2.1 session (progress records, parallel tool calls) imports whole: report, transcript and cost', async ({ page }) => {
+  const repo = makeGitRepo('spotter')
+  const { core, claudeDir } = await startHandoffCore()
+  // A session recorded by Claude Code 2.1.38 (test/fixtures/sessions/SOURCES.md). Only its folder is
+  // changed, to this test's repository, so it can be imported here.
+  const recorded = readFileSync(resolve(__dirname, '../test/fixtures/sessions/claude/subagent.jsonl'), 'utf8').replaceAll('/home/marco/projects/spotter', repo)
+  const sessionId = '491e126e-1e71-469c-ade2-fcc8af567c74'
+  mkdirSync(join(claudeDir, 'projects', '-spotter'), { recursive: true })
+  writeFileSync(join(claudeDir, 'projects', '-spotter', `${sessionId}.jsonl`), recorded)
+
+  await page.goto(core.url)
+  await addRepository(page, repo)
+  const dialog = page.getByRole('dialog', { name: 'Import sessions' })
+  const preview = dialog.getByRole('region', { name: 'Preview' })
+
+  await test.step('the preview says what the import will bring in', async () => {
+    await repoRow(page, 'spotter').click({ button: 'right' })
+    await page.getByRole('menu').getByRole('menuitem', { name: 'Import sessions…' }).click()
+    await expect(dialog.getByRole('listbox', { name: 'Sessions' }).getByRole('option')).toHaveCount(1)
+    await expect(preview.locator('.import-report-line')).toHaveText('2 prompts, 7 replies, 16 tool calls, 1 interruption')
+    await expect(preview.getByRole('alert', { name: 'Import warnings' })).toHaveCount(0)
+  })
+
+  await test.step('Import: every prompt, reply and tool call is in the transcript, with the cost in the header', async () => {
+    await dialog.getByRole('button', { name: 'Import', exact: true }).click()
+    await expect(dialog).toBeHidden()
+    await expect(page.locator('.toast').filter({ hasText: 'Imported' })).toContainText('2 prompts, 7 replies, 16 tool calls')
+    await expect(page.getByRole('note', { name: 'Imported session' })).toContainText('2 prompts, 7 replies, 16 tool calls, 1 interruption')
+    await expect(rows(page, 'user').first()).toContainText('/handgemacht:create-beads websearch')
+    await expect(page.locator('.conversation-header .usage-cost')).toHaveText('$0.4227')
+    await expect(transcript(page).getByText('Interrupted by the user.')).toBeVisible()
+    await screenshotBothThemes(page, 'imported-real-session')
   })
 })

@@ -144,6 +144,16 @@ describe('skein CLI against a real core over its socket', () => {
     expect(r2.added).toBeGreaterThanOrEqual(1)
     expect(core.threads.list().filter((t) => t.imported)).toHaveLength(1)
 
+    // Without --json: what came in, what was left out, and a warning when the thread holds less than the file.
+    s.user('An edited prompt', { parent: null })
+    s.user('The prompt that replaced it', { parent: null })
+    writeClaudeSession(join(userHome, '.claude'), '-weird-folder-name', '0a1b2c3d-0000-4000-8000-000000000001.jsonl', s.text())
+    const third = await skein(['handoff'], { home, userHome, cwd: repo })
+    expect(third.code).toBe(0)
+    expect(third.stderr).toMatch(/session 0a1b2c3d-0000-4000-8000-000000000001: 1 prompt, 0 replies, 0 tool calls\./)
+    expect(third.stderr).toMatch(/^Left out: 4 messages on branches the session left \(a rewind or an edited prompt\)\.$/m)
+    expect(third.stderr).toMatch(/^warning: 3 of the 4 prompts in the file are not in the thread\. They are on branches/m)
+
     process.env.CLAUDE_CONFIG_DIR = join(tempDir(), 'empty')
     const none = await skein(['handoff', '--last'], { home, userHome, cwd: repo })
     delete process.env.CLAUDE_CONFIG_DIR

@@ -140,19 +140,33 @@ describe('Claude Code import', () => {
     const path = writeClaudeSession(tempDir(), 'p', `${SID}.jsonl`, s.text())
     const r = must(await importClaudeSession(path, opts))
     expect(r.items.slice(1).map((i) => i.text)).toEqual(['Write a greeting', 'Hello!', 'Make it German', 'Hallo!'])
-    expect(r.stats).toMatchObject({ offChain: 2, sidechainSkipped: 1, danglingParents: 0 })
+    expect(r.stats.skipped).toMatchObject({ 'messages on branches the session left (a rewind or an edited prompt)': 2, 'sub-agent records': 1 })
+    expect(r.stats.danglingParents).toBe(0)
+    // The abandoned prompt is in the file but not in the thread: said, with the reason.
+    expect(r.report.warnings).toEqual(['1 of the 3 prompts in the file are not in the thread. They are on branches the session left (a rewind or an edited prompt), which Claude Code does not resume either.'])
   })
 
-  it('keeps what it has when a parent is missing, and counts it', async () => {
+  it('goes on in file order past a parent missing from the file, keeping everything, and warns', async () => {
     const s = new ClaudeSession(SID, CWD)
-    s.user('Lost beginning', { parent: null })
-    s.assistant('msg_0', [text('lost reply')])
+    s.user('Early beginning', { parent: null })
+    s.assistant('msg_0', [text('early reply')])
     s.user('Where we pick up', { parent: fakeUuid(4242, 7) })
     s.assistant('msg_1', [text('Picked up.')])
     const path = writeClaudeSession(tempDir(), 'p', `${SID}.jsonl`, s.text())
     const r = must(await importClaudeSession(path, opts))
-    expect(r.items.slice(1).map((i) => i.text)).toEqual(['Where we pick up', 'Picked up.'])
-    expect(r.stats).toMatchObject({ danglingParents: 1, offChain: 2 })
+    expect(r.items.slice(1).map((i) => i.text)).toEqual(['Early beginning', 'early reply', 'Where we pick up', 'Picked up.'])
+    expect(r.stats.danglingParents).toBe(1)
+    expect(r.report.warnings).toEqual(['1 records name a parent that is not in the file; the conversation was followed in file order there.'])
+  })
+
+  it('loses nothing when the first record names a parent in another file (a continued session)', async () => {
+    const s = new ClaudeSession(SID, CWD)
+    s.user('Continued from yesterday', { parent: fakeUuid(4242, 8) })
+    s.assistant('msg_0', [text('Carrying on.')])
+    const path = writeClaudeSession(tempDir(), 'p', `${SID}.jsonl`, s.text())
+    const r = must(await importClaudeSession(path, opts))
+    expect(r.items.slice(1).map((i) => i.text)).toEqual(['Continued from yesterday', 'Carrying on.'])
+    expect(r.report.warnings).toEqual([])
   })
 
   it('walks through a compaction to the conversation before it', async () => {

@@ -46,7 +46,7 @@ console.log(JSON.stringify({
 
 async function importInCappedChild(module: string, exportName: string, file: string) {
   const { stdout } = await promisify(execFile)(process.execPath, [`--max-old-space-size=${HEAP_CAP_MB}`, '--import', 'tsx', '--input-type=module', '-e', CHILD, join(ROOT, module), exportName, file], { cwd: ROOT, timeout: 120_000, maxBuffer: 1024 * 1024 })
-  return JSON.parse(stdout.trim().split('\n').at(-1)!) as { users: number; tools: number; capped: number; stats: Record<string, number>; heapGrowth: number; buffersGrowth: number }
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as { users: number; tools: number; capped: number; stats: { malformed: number; reasoning: number; skipped: Record<string, number> }; heapGrowth: number; buffersGrowth: number }
 }
 
 function expectStreamed(big: LargeSession, r: Awaited<ReturnType<typeof importInCappedChild>>): void {
@@ -64,7 +64,7 @@ describe('importing sessions larger than 50 MB', () => {
     const big = writeLargeClaudeSession(join(tempDir(), 'big.jsonl'), SIZE)
     const r = await importInCappedChild('src/main/core/handoff/claude-import.ts', 'importClaudeSession', big.path)
     expectStreamed(big, r)
-    expect(r.stats.sidechainSkipped).toBe(big.turns)
+    expect(r.stats.skipped['sub-agent records']).toBe(big.turns)
     expect(r.stats.reasoning).toBe(big.turns)
   })
 

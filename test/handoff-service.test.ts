@@ -63,6 +63,41 @@ describe('handoff service', () => {
     await core.close()
   })
 
+  it('reports what an import brought in, keeps it on the thread, and counts the session usage once however often it is imported', async () => {
+    const { core, repo, userHome, handoff } = await withSessions()
+    const first = must(await handoff.import({ source: 'claude', sessionId: SID }))
+    expect(first.report).toMatchObject({ prompts: 1, replies: 2, toolCalls: 1, toolResults: 1, failedTools: 1, warnings: [] })
+    expect(first.thread.imported?.report).toEqual(first.report)
+    const used = first.thread.conversation.usage
+    expect(used.input).toBeGreaterThan(0)
+    expect(used.costUsd).toBeGreaterThan(0)
+    // The session grows in Claude Code; importing again replaces its usage instead of adding it twice.
+    const s = new ClaudeSession(SID, join(repo, 'src'))
+    s.user('Why does the build fail?')
+    s.assistant('msg_1', [text('Let me run it.'), toolUse('toolu_1', 'Bash', { command: 'npm run build' })])
+    s.toolResult('toolu_1', 'error TS2304: Cannot find name', true)
+    s.assistant('msg_2', [text('A missing import in src/app.ts.')])
+    s.user('Fix it')
+    s.assistant('msg_3', [text('Fixed.')])
+    writeClaudeSession(join(userHome, '.claude'), '-not-the-real-path', `${SID}.jsonl`, s.text())
+    const again = must(await handoff.import({ source: 'claude', sessionId: SID }))
+    expect(again.report).toMatchObject({ prompts: 2, replies: 3 })
+    expect(again.thread.imported?.report?.prompts).toBe(2)
+    const after = core.threads.list().find((t) => t.id === first.thread.id)!.conversation.usage
+    expect(after.input).toBe(again.thread.imported!.usage!.input)
+    expect(after.input).toBeGreaterThan(used.input)
+    await core.close()
+  })
+
+  it('says a session file with no conversation holds none, when asked for by its id', async () => {
+    const { core, userHome, handoff } = await withSessions()
+    const id = '0a1b2c3d-0000-4000-8000-0000000000dd'
+    writeClaudeSession(join(userHome, '.claude'), '-somewhere', `${id}.jsonl`, `${JSON.stringify({ type: 'summary', summary: 'Old work', leafUuid: 'gone' })}\n`)
+    const r = await handoff.import({ source: 'claude', sessionId: id })
+    expect(!r.ok && r.error.message).toMatch(/^This Claude Code session holds no conversation/)
+    await core.close()
+  })
+
   it('refuses a session whose folder is gone or not a repository, with the reason', async () => {
     const { core, userHome, handoff } = await withSessions()
     const plain = tempDir()

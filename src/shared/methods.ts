@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { CiLog, CiProviderOverride, CiStatus, LocalRun, SuggestedCheck } from './ci'
 import { ChangeScope, ChangeSet, FileDiff, LineSpan, ReviewComment } from './review'
-import { AgentProfile, Item, PermissionMode, ProfileId, PtyInfo, Repo, Thread, ThreadMode } from './models'
+import { AgentProfile, ImportReport, Item, PermissionMode, ProfileId, PtyInfo, Repo, Thread, ThreadMode } from './models'
 
 const threadId = z.string().min(1, 'threadId is required')
 const repoId = z.string().min(1, 'repoId is required')
@@ -199,11 +199,11 @@ export const methods = {
     params: z.object({ dir: z.string().min(1).optional(), source: SessionSource.optional() }).default({}),
     result: z.object({ sessions: z.array(SessionSummary) })
   },
-  'handoff/preview': { params: z.object({ source: SessionSource, path: z.string().min(1) }), result: z.object({ title: z.string(), items: z.array(Item), total: z.number() }) },
+  'handoff/preview': { params: z.object({ source: SessionSource, path: z.string().min(1) }), result: z.object({ title: z.string(), items: z.array(Item), total: z.number(), report: ImportReport }) },
   /** Imports a session as a local thread of the repository it ran in; importing it again updates that thread. */
   'handoff/import': {
     params: z.object({ source: SessionSource.optional(), sessionId: z.string().min(1).optional(), path: z.string().min(1).optional(), last: z.boolean().default(false), cwd: z.string().min(1).optional() }),
-    result: z.object({ thread: Thread, created: z.boolean(), items: z.number(), added: z.number(), malformed: z.number() })
+    result: z.object({ thread: Thread, created: z.boolean(), items: z.number(), added: z.number(), malformed: z.number(), report: ImportReport })
   },
   /** Resumes an imported session in its own CLI (`claude --resume` / `codex resume`) in the thread's terminal. */
   'handoff/continue': { params: z.object({ threadId, cols: size('cols').default(100), rows: size('rows').default(30) }), result: PtyInfo },

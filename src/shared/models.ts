@@ -82,7 +82,9 @@ export const ImportedFrom = z.object({
   /** The exact command that resumes it in its own CLI, e.g. `cd '/x' && claude --resume <id>`. */
   resumeCommand: z.string(),
   /** The last import's report (absent on threads imported before reports existed). */
-  report: ImportReport.optional()
+  report: ImportReport.optional(),
+  /** The tokens and cost the session had used, counted into the thread's usage. */
+  usage: Usage.optional()
 })
 /** Where an imported thread came from. */
 export type ImportedFrom = z.infer<typeof ImportedFrom>

@@ -2,6 +2,7 @@ import { resolve } from 'node:path'
 import { parseArgs } from '../args'
 import { CliError, Exit } from '../cli-error'
 import { showInApp, type CliContext } from '../context'
+import { reportLine } from '../../shared/import-report'
 
 /** `skein handoff --help`. */
 export const HANDOFF_USAGE = `Usage: skein handoff [--from claude|codex] [--session ID | --last] [--list] [--json] [--headless]
@@ -45,8 +46,11 @@ export async function handoff(argv: readonly string[], ctx: CliContext): Promise
       return Exit.ok
     }
     ctx.out(r.thread.id)
-    const what = r.created ? `Imported "${r.thread.title}" (${r.items} items)` : `Updated "${r.thread.title}" (${r.added} new or changed of ${r.items} items)`
-    ctx.err(`${what} from ${r.thread.imported?.source === 'codex' ? 'Codex' : 'Claude Code'} session ${r.thread.imported?.sessionId}.${r.malformed ? ` ${r.malformed} unreadable lines were skipped.` : ''}`)
+    const what = r.created ? `Imported "${r.thread.title}"` : `Updated "${r.thread.title}" (${r.added} new or changed items)`
+    ctx.err(`${what} from ${r.thread.imported?.source === 'codex' ? 'Codex' : 'Claude Code'} session ${r.thread.imported?.sessionId}: ${reportLine(r.report)}.`)
+    const skipped = Object.entries(r.report.skipped)
+    if (skipped.length) ctx.err(`Left out: ${skipped.map(([why, n]) => `${n} ${why}`).join(', ')}.`)
+    for (const w of r.report.warnings) ctx.err(`warning: ${w}`)
     ctx.err(`Open it: ${url}`)
     ctx.err(`Continue in its CLI: ${r.thread.imported?.resumeCommand}  (or in the app: "Continue in Claude Code/Codex", or just write to the built-in agent)`)
     return Exit.ok
@@ -54,3 +58,4 @@ export async function handoff(argv: readonly string[], ctx: CliContext): Promise
     client.dispose()
   }
 }
+

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { appError, ErrorCode } from '../../../shared/errors'
-import type { Item, PtyInfo, Thread } from '../../../shared/models'
+import type { ImportReport, Item, PtyInfo, Thread, Usage } from '../../../shared/models'
 import { err, ok, type Result } from '../../../shared/result'
 import type { Transcript } from '../agent/transcript'
 import type { NotificationBus } from '../notification-bus'
@@ -10,7 +10,7 @@ import type { RepoService } from '../repos/repo-service'
 import type { ThreadService } from '../threads/thread-service'
 import { continueArgv, continueCommand } from './continue-command'
 import { sourceLabel, type SessionSource } from './import-types'
-import { lastSession, listSessions, sessionsInDirectory, type SessionSummary } from './session-discovery'
+import { lastSession, listSessions, sessionFiles, sessionsInDirectory, type SessionSummary } from './session-discovery'
 import { importSession } from './session-import'
 
 /** A session on disk, and the thread it was imported into (null when it was not). */
@@ -65,10 +65,10 @@ export class HandoffService {
   }
 
   /** The first items of a session, to look at before importing it. */
-  async preview(source: SessionSource, path: string): Promise<Result<{ title: string; items: Item[]; total: number }>> {
+  async preview(source: SessionSource, path: string): Promise<Result<{ title: string; items: Item[]; total: number; report: ImportReport }>> {
     const r = await importSession(source, path, { threadId: 'preview' })
     if (!r.ok) return r
-    return ok({ title: r.value.title, items: r.value.items.slice(0, PREVIEW_ITEMS), total: r.value.items.length })
+    return ok({ title: r.value.title, items: r.value.items.slice(0, PREVIEW_ITEMS), total: r.value.items.length, report: r.value.report })
   }
 
   private async resolve(req: ImportRequest): Promise<Result<{ source: SessionSource; path: string; sessionId: string | null }>> {
@@ -79,6 +79,10 @@ export class HandoffService {
     const sessions = await this.list({ source: req.source })
     if (req.sessionId) {
       const s = sessions.find((x) => x.sessionId === req.sessionId)
+      // A file with that id that lists as nothing (a summary only, no folder) is still that session:
+      // importing it says what it holds, rather than that it does not exist.
+      const file = s ? null : (await sessionFiles(this.discovery(req.source ? [req.source] : undefined))).find((f) => sessionIdOfFile(f.path) === req.sessionId)
+      if (file) return ok({ source: file.source, path: file.path, sessionId: req.sessionId })
       if (!s) return err(appError(ErrorCode.SessionNotFound, `No ${req.source ? sourceLabel(req.source) : 'Claude Code or Codex'} session with id ${req.sessionId} was found on this machine.`))
       return ok({ source: s.source, path: s.path, sessionId: s.sessionId })
     }
@@ -89,7 +93,7 @@ export class HandoffService {
   }
 
   /** Imports a session as a local thread of its repository, or updates the thread it was imported into before. */
-  async import(req: ImportRequest): Promise<Result<{ thread: Thread; created: boolean; items: number; added: number; malformed: number }>> {
+  async import(req: ImportRequest): Promise<Result<{ thread: Thread; created: boolean; items: number; added: number; malformed: number; report: ImportReport }>> {
     const found = await this.resolve(req)
     if (!found.ok) return found
     const { source, path } = found.value
@@ -102,7 +106,7 @@ export class HandoffService {
     if (!existsSync(cwd)) return err(appError(ErrorCode.PathNotFound, `The ${sourceLabel(source)} session ran in ${cwd}, which does not exist any more. Restore that folder (or clone the repository there) and import again.`))
     const repo = await this.d.repos.add(cwd)
     if (!repo.ok) return err(appError(repo.error.code, `The session ran in ${cwd}: ${repo.error.message}`))
-    const imported = { source, sessionId: session.sessionId, cwd, path, importedAt: Date.now(), resumeCommand: continueCommand(source, session.sessionId, cwd) }
+    const imported = { source, sessionId: session.sessionId, cwd, path, importedAt: Date.now(), resumeCommand: continueCommand(source, session.sessionId, cwd), report: session.report, ...(session.usage ? { usage: session.usage } : {}) }
     let thread = this.threadFor(source, session.sessionId)
     const created = !thread
     if (!thread) {
@@ -123,7 +127,16 @@ export class HandoffService {
       const renamed = await this.d.threads.rename(thread.id, session.title)
       if (renamed.ok) thread = renamed.value
     }
-    return ok({ thread, created, items: session.items.length, added, malformed: session.stats.malformed })
+    const before = thread.imported?.usage
+    if (!created) {
+      // The thread keeps the latest import's report, so the app shows what this import brought in.
+      const updated = await this.d.threads.setImported(thread.id, imported)
+      if (updated.ok) thread = updated.value
+    }
+    // The thread's usage counts the session's (what was imported before is replaced, not added twice).
+    const usage = withImportedUsage(thread.conversation.usage, created ? undefined : before, session.usage)
+    if (usage) thread = (await this.d.threads.updateConversation(thread.id, { usage }, null)) ?? thread
+    return ok({ thread, created, items: session.items.length, added, malformed: session.stats.malformed, report: session.report })
   }
 
   /** Continues an imported session in its own CLI, in the thread's terminal, where the session ran. */
@@ -136,4 +149,25 @@ export class HandoffService {
     return this.d.ptys.open(threadId, { kind: 'agent', profileId: t.imported.source, resume: { args, cwd }, ...size })
   }
 
+}
+
+/** The session id a session file is named for: `<id>.jsonl` (Claude Code) or `rollout-<time>-<id>.jsonl` (Codex). */
+function sessionIdOfFile(path: string): string {
+  const name = path.split(/[\\/]/).pop()!.replace(/\.jsonl$/, '')
+  return /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.exec(name)?.[1] ?? name
+}
+
+/** A thread's usage with the imported session's in place of what an earlier import counted; null when nothing changes. */
+function withImportedUsage(current: Usage, before: Usage | undefined, now: Usage | undefined): Usage | null {
+  if (!now && !before) return null
+  const minus = before ?? { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, costUsd: 0 }
+  const plus = now ?? { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, costUsd: 0 }
+  const cost = current.costUsd === null || minus.costUsd === null || plus.costUsd === null ? null : current.costUsd - minus.costUsd + plus.costUsd
+  return {
+    input: current.input - minus.input + plus.input,
+    output: current.output - minus.output + plus.output,
+    cacheRead: current.cacheRead - minus.cacheRead + plus.cacheRead,
+    cacheWrite: current.cacheWrite - minus.cacheWrite + plus.cacheWrite,
+    costUsd: cost
+  }
 }

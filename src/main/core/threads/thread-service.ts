@@ -228,6 +228,15 @@ export class ThreadService {
     })
   }
 
+  /** Records where an imported thread came from, after importing its session again. */
+  setImported(id: string, imported: NonNullable<Thread['imported']>): Promise<Result<Thread>> {
+    return this.threadLock.run(id, async () => {
+      const t = this.find(id)
+      if (!t.ok) return t
+      return this.change(id, { imported }, 'reimported')
+    })
+  }
+
   /** Archives a thread: saves its worktree under a snapshot ref, then removes the folder. */
   archive(id: string): Promise<Result<Thread>> {
     return this.threadLock.run(id, async () => {

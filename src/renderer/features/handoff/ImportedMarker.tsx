@@ -6,6 +6,7 @@ import { Icon } from '../../ui/Icon'
 import { isArchived } from '../threads/threads-store'
 import { continueInCli, forkThread } from './handoff-actions'
 import { importedLabel, sourceLabel } from './handoff-format'
+import { ImportReportSummary } from './ImportReportSummary'
 import { SourceMark } from './SourceMark'
 
 type Imported = NonNullable<Thread['imported']>
@@ -46,6 +47,7 @@ export function ImportedBanner({ thread }: { thread: Thread }): ReactElement | n
           </span>
           <CopyButton value={imported.sessionId} label="Copy session id" />
         </span>
+        {imported.report && <ImportReportSummary report={imported.report} className="imported-banner-report" />}
         <span className="imported-banner-hint">
           Writing below continues with Skein&apos;s built-in agent, with this transcript as its context. To pick up where {cli} left off, continue in {cli}.
         </span>

@@ -7,6 +7,7 @@ import { Icon } from '../../ui/Icon'
 import { summarizeTool } from '../conversation/tool-summary'
 import { useThread } from '../threads/derived'
 import { sourceLabel } from './handoff-format'
+import { ImportReportSummary } from './ImportReportSummary'
 import { previewKey, useHandoff, type SessionSummary } from './handoff-store'
 import { SourceMark } from './SourceMark'
 
@@ -132,6 +133,7 @@ export function SessionPreview({ session, onClose }: { session: SessionSummary |
         </div>
       ) : (
         <>
+          <ImportReportSummary report={preview.report} className="preview-report" />
           <ol className="preview-items" aria-label="First items of the session">
             {preview.items.map((item) => (
               <PreviewItem key={item.id} item={item} source={session.source} />

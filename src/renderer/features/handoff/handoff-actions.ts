@@ -9,7 +9,8 @@ import { focusTerminal } from '../terminal/terminal-bridge'
 import { useTerminals } from '../terminal/terminal-store'
 import { useThreadView } from '../thread-view/thread-view-store'
 import { useThreads } from '../threads/threads-store'
-import { notifyError, notifyInfo, notifySuccess } from '../toasts/notify'
+import { reportLine } from '../../../shared/import-report'
+import { notifyError, notifyInfo, notifySuccess, notifyWarning } from '../toasts/notify'
 import { continueCommandFor, shortSessionId, sourceLabel } from './handoff-format'
 import { previewKey, sessionKey, useHandoff, type SessionSummary } from './handoff-store'
 
@@ -41,8 +42,8 @@ export async function loadPreview(session: SessionSummary): Promise<void> {
   if (known && known.status !== 'error') return
   useHandoff.getState().setPreview(key, { status: 'loading' })
   try {
-    const { title, items, total } = await request('handoff/preview', { source: session.source, path: session.path })
-    useHandoff.getState().setPreview(key, { status: 'ready', title, items, total })
+    const { title, items, total, report } = await request('handoff/preview', { source: session.source, path: session.path })
+    useHandoff.getState().setPreview(key, { status: 'ready', title, items, total, report })
   } catch (e) {
     useHandoff.getState().setPreview(key, { status: 'error', message: errorMessage(e) })
   }
@@ -67,9 +68,11 @@ export async function importSession(repoId: string, session: SessionSummary): Pr
     useThreadView.getState().setTab(r.thread.id, 'conversation')
     useNavigation.getState().selectThread(r.thread.id)
     const from = `${sourceLabel(session.source)} session ${shortSessionId(session.sessionId)}`
-    const skipped = r.malformed ? ` ${r.malformed} unreadable ${r.malformed === 1 ? 'line was' : 'lines were'} skipped.` : ''
-    if (r.created) notifySuccess(`Imported ${quoted(r.thread.title)}`, `${r.items} ${r.items === 1 ? 'item' : 'items'} from ${from}.${skipped}`)
-    else notifySuccess(`Updated ${quoted(r.thread.title)}`, `${r.added} new or changed of ${r.items} items from ${from}.${skipped}`)
+    const what = `${r.created ? 'Imported' : 'Updated'} ${quoted(r.thread.title)}`
+    const line = `${reportLine(r.report)}, from ${from}.`
+    // Less than the file holds is never a plain success.
+    if (r.report.warnings.length) notifyWarning(`${what}, with warnings`, `${line} ${r.report.warnings.join(' ')}`)
+    else notifySuccess(what, line)
     return null
   } catch (e) {
     return errorMessage(e)

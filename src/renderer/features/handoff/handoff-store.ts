@@ -1,5 +1,5 @@
 import { create } from 'zustand'
-import type { Item } from '../../../shared/models'
+import type { ImportReport, Item } from '../../../shared/models'
 import type { ResultOf } from '../../../shared/methods'
 
 /** A Claude Code or Codex session found on disk, as `handoff/sessions` lists it. */
@@ -20,7 +20,7 @@ export interface SessionListing {
 /** The head of one session, for the preview pane. */
 export type SessionPreview =
   | { status: 'loading' }
-  | { status: 'ready'; title: string; items: Item[]; total: number }
+  | { status: 'ready'; title: string; items: Item[]; total: number; report: ImportReport }
   | { status: 'error'; message: string }
 
 interface HandoffState {

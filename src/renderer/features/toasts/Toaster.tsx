@@ -16,9 +16,9 @@ export function Toaster(): ReactElement {
 
 function ToastView({ toast }: { toast: Toast }): ReactElement {
   const dismiss = useToasts((s) => s.dismiss)
-  const icon = toast.kind === 'error' ? 'alert' : toast.kind === 'success' ? 'check' : 'info'
+  const icon = toast.kind === 'error' || toast.kind === 'warning' ? 'alert' : toast.kind === 'success' ? 'check' : 'info'
   return (
-    <div className={`toast toast-${toast.kind}`} role={toast.kind === 'error' ? 'alert' : 'status'}>
+    <div className={`toast toast-${toast.kind}`} role={toast.kind === 'error' || toast.kind === 'warning' ? 'alert' : 'status'}>
       <Icon name={icon} className="toast-icon" size={15} />
       <div className="toast-body">
         <div className="toast-title">{toast.title}</div>

@@ -11,6 +11,11 @@ export function notifyInfo(title: string, message?: string, action?: ToastAction
   useToasts.getState().push({ kind: 'info', title, message, action })
 }
 
+/** Shows a warning toast; it stays until dismissed, as an error does. */
+export function notifyWarning(title: string, message?: string, action?: ToastAction): void {
+  useToasts.getState().push({ kind: 'warning', title, message, action })
+}
+
 /** Shows a short-lived success toast. */
 export function notifySuccess(title: string, message?: string, action?: ToastAction): void {
   useToasts.getState().push({ kind: 'success', title, message, action })

@@ -1,7 +1,7 @@
 import { create } from 'zustand'
 
 /** How a toast looks and whether it goes away on its own. */
-export type ToastKind = 'info' | 'success' | 'error'
+export type ToastKind = 'info' | 'success' | 'warning' | 'error'
 
 /** Something a person can do from a toast. */
 export interface ToastAction {
@@ -39,7 +39,7 @@ export const useToasts = create<ToastsState>()((set, get) => ({
       for (const dropped of toasts.slice(0, Math.max(0, toasts.length - MAX_TOASTS))) clearTimer(dropped.id)
       return { toasts: toasts.slice(-MAX_TOASTS) }
     })
-    if (toast.kind !== 'error') timers.set(id, setTimeout(() => get().dismiss(id), AUTO_DISMISS_MS))
+    if (toast.kind !== 'error' && toast.kind !== 'warning') timers.set(id, setTimeout(() => get().dismiss(id), AUTO_DISMISS_MS))
     return id
   },
   dismiss: (id) => {
