@@ -105,12 +105,20 @@ describe('Claude Code import', () => {
     expect(r.stats).toEqual({
       lines: s.lines.length,
       malformed: 4, // torn JSON, 42, [1,2,3], null
-      skipped: 6, // snapshot, queue-operation, unknown type, system record, isMeta prompt, command stdout
-      sidechainSkipped: 2,
-      offChain: 0,
+      skipped: {
+        '"brand-new-record-type" records': 1,
+        'file snapshots': 1,
+        'meta and command-output records': 2, // the isMeta prompt, the command's stdout
+        'queued-input records': 1,
+        'sub-agent records': 2,
+        'system records': 1
+      },
       danglingParents: 0,
       reasoning: 1
     })
+    expect(r.report).toMatchObject({ prompts: 3, replies: 2, toolCalls: 4, toolResults: 3, failedTools: 1, interruptions: 1 })
+    expect(r.report.warnings).toEqual(['4 lines could not be read.'])
+    expect(r.report.skipped).toMatchObject({ 'unreadable lines': 4, 'thinking blocks (never shown)': 1, 'sub-agent records': 2 })
     expect(r.startedAt).toBe(Date.parse('2025-06-01T10:00:01.000Z'))
     expect(r.updatedAt).toBeGreaterThan(r.startedAt)
   })

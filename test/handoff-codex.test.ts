@@ -83,9 +83,13 @@ describe('Codex import', () => {
     expect(s.stats).toEqual({
       lines: r.lines.length,
       malformed: 3, // torn JSON, a string, a number
-      skipped: 6, // 2 injected, the agent_reasoning event, task_complete, the unknown kind, the orphan output
-      sidechainSkipped: 0,
-      offChain: 0,
+      skipped: {
+        '"agent_reasoning" events': 1,
+        '"brand_new_kind" records': 1,
+        '"task_complete" events': 1,
+        'context Codex adds as user messages': 2,
+        'tool outputs without a call': 1
+      },
       danglingParents: 0,
       reasoning: 1
     })
@@ -137,7 +141,7 @@ describe('Codex import', () => {
     ])
     expect(s.items[2]!.tool).toMatchObject({ output: '', exitCode: 0, isError: false })
     expect(s.items.every((i) => i.createdAt === Date.parse('2025-04-20T08:00:00.000Z'))).toBe(true)
-    expect(s.stats).toMatchObject({ skipped: 3, malformed: 0 })
+    expect(s.stats).toMatchObject({ skipped: { 'context Codex adds as user messages': 1, 'records of an unknown shape': 2 }, malformed: 0 })
   })
 
   it('gives the same ids on every import, and keeps them when the rollout grows', async () => {

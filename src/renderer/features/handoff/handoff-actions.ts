@@ -69,7 +69,7 @@ export async function importSession(repoId: string, session: SessionSummary): Pr
     useNavigation.getState().selectThread(r.thread.id)
     const from = `${sourceLabel(session.source)} session ${shortSessionId(session.sessionId)}`
     const what = `${r.created ? 'Imported' : 'Updated'} ${quoted(r.thread.title)}`
-    const line = `${reportLine(r.report)}, from ${from}.`
+    const line = r.created ? `${reportLine(r.report)}, from ${from}.` : `${r.added} new or changed of ${r.items} items from ${from}: ${reportLine(r.report)}.`
     // Less than the file holds is never a plain success.
     if (r.report.warnings.length) notifyWarning(`${what}, with warnings`, `${line} ${r.report.warnings.join(' ')}`)
     else notifySuccess(what, line)
