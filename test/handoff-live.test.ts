@@ -162,20 +162,24 @@ function messageText(content: unknown): string {
   return content.map((b: any) => (b?.type === 'text' && typeof b.text === 'string' ? b.text : '')).join('\n')
 }
 
-/** The scripted model: decides from the request's last message, whatever else Claude Code asks. */
+/**
+ * The scripted model: decides from what came after the last assistant message (the prompt, or the
+ * tool results), whatever else Claude Code asks. Claude Code 2.1.332 sends the environment as a
+ * trailing `system` message after the prompt, so the prompt is not always the last message.
+ */
 function claudeModel(body: any): ScriptedStep {
   // Requests without the Bash tool are Claude Code's own side queries, not the conversation.
   if (!(body.tools ?? []).some((t: any) => t?.name === 'Bash')) return { text: 'ok' }
-  const last = (body.messages ?? []).at(-1)
-  const content: any[] = Array.isArray(last?.content) ? last.content : []
-  const results = content.filter((c) => c?.type === 'tool_result')
+  const messages: any[] = body.messages ?? []
+  const since = messages.slice(messages.findLastIndex((m) => m?.role === 'assistant') + 1)
+  const results = since.flatMap((m) => (Array.isArray(m?.content) ? m.content : [])).filter((c: any) => c?.type === 'tool_result')
   if (results.length) {
     const out = JSON.stringify(results)
     if (out.includes('claude-second-5')) return { text: C_REPLY2 }
     if (out.includes('claude-ok-42') && results.length === 2) return { text: C_REPLY1 }
     return { text: `unexpected tool results: ${out.slice(0, 200)}` }
   }
-  const text = messageText(last?.content)
+  const text = since.map((m) => messageText(m?.content)).join('\n')
   if (text.includes(C_PROMPT2)) return { toolUses: [{ name: 'Bash', input: { command: C_SECOND, description: 'Print the second marker' } }] }
   if (text.includes(C_PROMPT1)) {
     // Two calls in one reply: Claude Code runs them in parallel and writes each as its own line.
@@ -306,6 +310,10 @@ describe('handoff of sessions written by the real CLIs', () => {
       expect(s.usage?.input).toBeGreaterThan(0)
       expect(s.usage?.output).toBeGreaterThan(0)
       expect(s.usage?.costUsd).toBeGreaterThan(0)
+      // …and comes to what Claude Code itself counted for the session (its last cost-state record).
+      const costStates = jsonLines(file).filter((r) => r.type === 'cost-state')
+      expect(costStates.length).toBeGreaterThan(0)
+      expect(s.usage!.costUsd).toBeCloseTo(costStates.at(-1)!.totalCostUSD as number, 6)
 
       // Discovery: the session is listed once; the project folder's memory/ is not a session.
       const projectDir = resolve(file, '..')
@@ -407,6 +415,11 @@ describe('handoff of sessions written by the real CLIs', () => {
       expect(s.items.filter((i) => i.kind === 'notice').map((i) => i.text)).toEqual([`Imported from Codex session ${s.sessionId}`, 'Interrupted by the user.'])
       const [tool] = s.items.filter((i) => i.kind === 'tool')
       expect(tool!.tool).toMatchObject({ name: 'exec_command', input: { cmd: `echo $$ > ${pidFile}; exec sleep 120` } })
+      // Codex 0.171 answers the aborted call itself ("Wall time: …\naborted by user").
+      expect(tool!.tool!.output).toMatch(/aborted by user/)
+      // A killed command is never shown as a success.
+      expect(tool).toMatchObject({ status: 'interrupted', tool: { isError: true } })
+      expect(s.report.failedTools).toBe(1)
       // The notice comes after the call it interrupted.
       expect(s.items.findIndex((i) => i.text === 'Interrupted by the user.')).toBeGreaterThan(s.items.indexOf(tool!))
     },
