@@ -254,7 +254,7 @@ function responseItem(line: CodexLine, lineNo: number, s: State): void {
       const out = callOutput(p.output)
       const exitCode = out.exitCode ?? tool.tool!.exitCode
       tool.tool = { ...tool.tool!, output: capOutput(out.text, s.cap), isError: out.isError || (exitCode !== undefined && exitCode !== null && exitCode !== 0), ...(exitCode !== undefined ? { exitCode } : {}) }
-      tool.status = 'completed'
+      tool.status = out.interrupted ? 'interrupted' : 'completed'
       return
     }
     default:

@@ -58,7 +58,7 @@ export function codexPrompt(line: CodexLine): { text: string; from: 'response' |
 }
 
 /** A tool call's output, exit code and failure, from the shapes Codex has written over time. */
-export function callOutput(output: unknown): { text: string; exitCode?: number; isError: boolean } {
+export function callOutput(output: unknown): { text: string; exitCode?: number; isError: boolean; interrupted?: boolean } {
   if (typeof output === 'string') {
     // Shell calls used to record {"output": "...", "metadata": {"exit_code": 0, ...}} as a string.
     if (output.startsWith('{') && output.includes('"output"')) {
@@ -105,10 +105,13 @@ export function callInput(p: Record<string, unknown>): Record<string, unknown> {
 const EXIT_CODE_LINE = /^Exit code: (-?\d+)/ // shell_command, 0.6x–0.12x
 const PROCESS_EXITED = /^Process exited with code (-?\d+)$/m // exec_command (unified exec), 0.89+
 const PATCH_FAILED = /^apply_patch verification failed/
+// Codex answers a call it killed when the person interrupted the turn (0.171).
+const ABORTED = /^(?:Wall time: [^\n]*\n)?aborted by user\s*$/
 
 /** The exit code and failure a plain-text tool output states, from its header lines. */
-export function plainOutcome(text: string): { exitCode?: number; isError: boolean } {
+export function plainOutcome(text: string): { exitCode?: number; isError: boolean; interrupted?: boolean } {
   if (PATCH_FAILED.test(text)) return { isError: true }
+  if (ABORTED.test(text)) return { isError: true, interrupted: true }
   const exit = EXIT_CODE_LINE.exec(text) ?? PROCESS_EXITED.exec(text.slice(0, text.indexOf('\nOutput:') >= 0 ? text.indexOf('\nOutput:') : 400))
   if (!exit) return { isError: false }
   const exitCode = Number(exit[1])
