@@ -47,10 +47,16 @@ export async function importClaudeSession(path: string, options: ImportOptions):
   // `claude --resume <id>` finds <id>.jsonl, so the file name is the id; records may carry an older one.
   const sessionId = UUID_NAME.test(base) ? base : (scan.recordSessionId ?? base)
   const chain = mainChain(scan, stats)
-  const offChain = scan.messages.size - chain.length
-  if (offChain) skip(stats, 'messages on branches the session left (a rewind or an edited prompt)', offChain)
   const built = buildItems(chain, scan, sessionId, options.threadId, scan.first ?? mtime, stats)
   const onChain = new Set(chain.map((n) => n.uuid))
+  // Left out: prompts and replies off the chain. Not the lines of a reply brought in through a sibling
+  // (parallel calls), nor records that only carry results or the CLI's own meta.
+  let offChain = 0
+  for (const m of scan.messages.values()) {
+    if (onChain.has(m.uuid) || (m.type === 'assistant' ? built.emitted.has(m.messageId!) : m.user!.kind === 'none')) continue
+    offChain++
+  }
+  if (offChain) skip(stats, 'messages on branches the session left (a rewind or an edited prompt)', offChain)
   const summary = [...scan.summaries].reverse().find((s) => s.leafUuid && onChain.has(s.leafUuid)) ?? [...scan.summaries].reverse().find((s) => s.leafUuid && scan.messages.has(s.leafUuid))
   const title = scan.customTitle ?? summary?.summary ?? scan.otherTitle ?? promptTitle(built.firstPrompt) ?? `Claude Code session ${sessionId.slice(0, 8)}`
   const report = importReport('claude', built.items, stats, { prompts: scan.heldPrompts.size, toolCalls: scan.heldTools.size, why: offChain ? 'They are on branches the session left (a rewind or an edited prompt), which Claude Code does not resume either.' : undefined })
@@ -154,5 +160,5 @@ function buildItems(chain: MessageNode[], scan: ClaudeScan, sessionId: string, t
     if (last) last.usage = { ...usage, costUsd: c }
   }
   const usage: Usage | undefined = usageOfStep.size ? { ...total, costUsd: cost } : undefined
-  return { items, model, usage, firstPrompt }
+  return { items, model, usage, firstPrompt, emitted }
 }

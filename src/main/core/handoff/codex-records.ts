@@ -105,6 +105,7 @@ export function callInput(p: Record<string, unknown>): Record<string, unknown> {
 const EXIT_CODE_LINE = /^Exit code: (-?\d+)/ // shell_command, 0.6x–0.12x
 const PROCESS_EXITED = /^Process exited with code (-?\d+)$/m // exec_command (unified exec), 0.89+
 const PATCH_FAILED = /^apply_patch verification failed/
+const EXEC_FAILED = /^exec_command failed for /
 // Codex answers a call it killed when the person interrupted the turn (0.171).
 const ABORTED = /^(?:Wall time: [^\n]*\n)?aborted by user\s*$/
 
@@ -112,6 +113,11 @@ const ABORTED = /^(?:Wall time: [^\n]*\n)?aborted by user\s*$/
 export function plainOutcome(text: string): { exitCode?: number; isError: boolean; interrupted?: boolean } {
   if (PATCH_FAILED.test(text)) return { isError: true }
   if (ABORTED.test(text)) return { isError: true, interrupted: true }
+  if (EXEC_FAILED.test(text)) {
+    // The command never ran (a sandbox refused it, the program is missing): a failure, with the code Codex gave.
+    const code = /exit_code: (-?\d+)/.exec(text)
+    return code ? { exitCode: Number(code[1]), isError: true } : { isError: true }
+  }
   const exit = EXIT_CODE_LINE.exec(text) ?? PROCESS_EXITED.exec(text.slice(0, text.indexOf('\nOutput:') >= 0 ? text.indexOf('\nOutput:') : 400))
   if (!exit) return { isError: false }
   const exitCode = Number(exit[1])
