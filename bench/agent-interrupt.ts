@@ -8,7 +8,7 @@ import { memoryLogger } from '../src/main/core/logger'
 import { startModelServer } from '../test/helpers/model-server'
 import { benchDir, makeBenchRepo, ms, now, percentile, runBench } from './bench-utils'
 
-const ROUNDS = 10
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10)
 
 async function main(): Promise<void> {
   const server = await startModelServer({})
@@ -42,18 +42,23 @@ async function main(): Promise<void> {
   const midStream: number[] = []
   const midCommand: number[] = []
   for (let round = 0; round < ROUNDS; round++) {
+    // Only this round's items count: earlier rounds left interrupted ones behind.
+    let seen = new Set((await items()).map((i) => i.id))
     server.push({ text: 'This reply streams slowly and is cut off. '.repeat(10), slow: true })
     await core.agent.startTurn(threadId, `talk ${round}`)
-    await until(async () => (await items()).some((i) => i.kind === 'assistant' && i.status !== 'completed' && (i.text ?? '').length > 0))
+    await until(async () => (await items()).some((i) => !seen.has(i.id) && i.kind === 'assistant' && (i.text ?? '').length > 0))
     let t0 = now()
     core.agent.interrupt(threadId)
     await whenIdle()
     midStream.push(now() - t0)
 
     server.push({ toolUses: [{ name: 'bash', input: { command: `echo started-$((${round}+100)); sleep 30; echo never` } }] })
+    seen = new Set((await items()).map((i) => i.id))
     await core.agent.startTurn(threadId, `wait ${round}`)
-    await until(async () => (await items()).some((i) => i.kind === 'tool' && i.status === 'running'))
-    const shell = (await core.ptys.list(threadId)).find((p) => p.title === 'Agent shell')!
+    await until(async () => (await items()).some((i) => !seen.has(i.id) && i.kind === 'tool' && i.status === 'running'))
+    const agentShell = async () => (await core.ptys.list(threadId)).find((p) => p.title === 'Agent shell')
+    await until(async () => (await agentShell()) !== undefined) // the tool is marked running as the shell opens
+    const shell = (await agentShell())!
     await until(async () => {
       const conn = { id: `b${round}`, notify() {}, onClose: () => ({ dispose() {} }) }
       const r = await core.ptys.attach(shell.id, conn)
