@@ -224,7 +224,7 @@ describe('built-in agent', () => {
     expect(last).toMatchObject({ kind: 'error', retryable: true })
     expect(last.text).toMatch(/No Anthropic API key is set\. Add one in Settings/)
     expect(server.requests.length).toBe(before)
-    expect(core.agent.settings().apiKey.source).toBeNull()
+    expect((await core.agent.settings()).apiKey.source).toBeNull()
   })
 
   it('reloads the conversation after a restart and continues it with the logged history', async () => {

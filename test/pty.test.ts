@@ -92,7 +92,7 @@ describe('pty sessions', () => {
     const received: string[] = []
     let exit: () => void
     const done = new Promise<void>((r) => (exit = r))
-    const info: PtyInfo = { id: 'p-utf8', threadId: 't', kind: 'shell', profileId: 'custom', title: 'x', command: 'node', cwd: process.cwd(), port: null, pid: null, state: 'running', exitCode: null, signal: null, startedAt: Date.now(), endedAt: null, endedByRestart: false, agentCommand: null }
+    const info: PtyInfo = { id: 'p-utf8', threadId: 't', kind: 'shell', profileId: 'custom', title: 'x', command: 'node', cwd: process.cwd(), port: null, pid: null, state: 'running', exitCode: null, signal: null, startedAt: Date.now(), endedAt: null, endedByRestart: false, agentCommand: null, sandbox: null }
     const session = new PtySession(info, { file: process.execPath, args: ['-e', script], cwd: process.cwd(), env: process.env as Record<string, string>, cols: 80, rows: 24 }, 10_000, {
       data: (t) => received.push(t),
       exit: () => exit()

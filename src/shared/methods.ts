@@ -132,7 +132,7 @@ export const methods = {
     result: Ok
   },
   /** Changes the built-in agent's model or permission mode for a thread. */
-  'thread/configure': { params: z.object({ threadId, model: z.string().min(1).optional(), permissionMode: PermissionMode.optional() }), result: Thread },
+  'thread/configure': { params: z.object({ threadId, model: z.string().min(1).optional(), permissionMode: PermissionMode.optional(), sandbox: z.boolean().optional(), network: z.boolean().optional() }), result: Thread },
   /** Starts several investigation threads from one prompt. */
   'fanout/start': {
     params: z.object({
@@ -151,7 +151,9 @@ export const methods = {
       apiKey: z.object({ source: z.enum(['env', 'stored', 'session']).nullable(), storage: z.enum(['safeStorage', 'plaintext', 'memory']), warning: z.string().nullable() }),
       baseUrl: z.string().nullable(),
       models: z.array(z.object({ id: z.string(), label: z.string() })),
-      defaultModel: z.string()
+      defaultModel: z.string(),
+      /** The OS sandbox agent commands run in here, or why there is none. */
+      sandbox: z.object({ kind: z.enum(['bwrap', 'seatbelt', 'none']), reason: z.string().nullable() })
     })
   },
   /** Stores (or with null, forgets) the API key entered in Settings. Never logged. */

@@ -115,6 +115,10 @@ export const Thread = z.object({
   conversation: z.object({
     model: z.string(),
     permissionMode: PermissionMode,
+    /** Run the agent's commands in the OS sandbox (writes only inside the worktree) where one exists; Plan mode is always sandboxed. */
+    sandbox: z.boolean().default(true),
+    /** Let sandboxed commands reach the network. */
+    network: z.boolean().default(false),
     /** True while a turn of the built-in agent runs. */
     busy: z.boolean(),
     usage: Usage
@@ -145,7 +149,9 @@ export const PtyInfo = z.object({
   /** True when this session ended because Skein itself quit (shown after a restart). */
   endedByRestart: z.boolean(),
   /** The command the built-in agent is running in this terminal right now (show a "don't type" banner). */
-  agentCommand: z.string().nullable().default(null)
+  agentCommand: z.string().nullable().default(null),
+  /** The OS sandbox this terminal runs in: nothing writable, only the worktree, or none. */
+  sandbox: z.enum(['read-only', 'worktree']).nullable().default(null)
 })
 /** One terminal of a thread. */
 export type PtyInfo = z.infer<typeof PtyInfo>
@@ -204,7 +210,9 @@ export const Item = z.object({
       path: z.string().optional(),
       diff: z.string().optional(),
       decision: z.enum(['once', 'session', 'deny']).nullable(),
-      message: z.string().optional()
+      message: z.string().optional(),
+      /** What approving means here (for commands: which sandbox it runs in, if any). */
+      note: z.string().optional()
     })
     .optional(),
   /** For errors: whether the turn can be retried. */
@@ -219,5 +227,5 @@ export type Item = z.infer<typeof Item>
 
 /** The conversation settings a new thread starts with. */
 export function defaultConversation(model: string, permissionMode: PermissionMode = 'ask'): Thread['conversation'] {
-  return { model, permissionMode, busy: false, usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, costUsd: 0 } }
+  return { model, permissionMode, sandbox: true, network: false, busy: false, usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, costUsd: 0 } }
 }

@@ -21,6 +21,7 @@ import { ChangeWatchService } from './review/change-watch'
 import { ReviewService } from './review/review-service'
 import { PtyStore } from './pty/pty-store'
 import { DataDir } from './store/data-dir'
+import { SandboxService } from './sandbox/sandbox-service'
 import { SettingsStore } from './store/settings-store'
 import { RepoStore } from './store/repo-store'
 import { ThreadStore } from './store/thread-store'
@@ -79,7 +80,9 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   let liveCount: (repoId: string) => number = () => 0
   let onAgent: (threadId: string, agent: AgentState, failure?: string) => void = () => undefined
   const repos = new RepoService(git, repoStore, bus, (id) => liveCount(id))
+  const sandbox = new SandboxService(git, dataDir.home)
   const ptys = new PtyHost({
+    sandbox,
     store: new PtyStore(dataDir),
     profiles,
     bus,
@@ -104,6 +107,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     transcript,
     tools: makeTools(git, ptys),
     keys: await ApiKeyStore.open(dataDir, options.host?.secrets ?? null),
+    sandbox,
     bus,
     logger
   })

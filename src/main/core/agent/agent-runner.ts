@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import type { Item, PermissionMode, Thread } from '../../../shared/models'
 import { addUsage, estimateCost, NO_USAGE, type TokenUsage } from '../../../shared/pricing'
 import type { NotificationBus } from '../notification-bus'
+import type { SandboxLevel, SandboxSupport } from '../sandbox/sandbox-types'
 import { buildMessages } from './history'
 import { streamStep } from './model-call'
 import { toolDefinitions } from './tool-set'
@@ -30,6 +31,8 @@ export interface TurnDeps {
   takeSteers(): string[]
   /** Whether steer messages wait: a turn that would end goes on to answer them. */
   hasSteers(): boolean
+  /** Which OS sandbox this machine has for commands. */
+  sandboxSupport(): Promise<SandboxSupport>
 }
 
 /** A pending approval: resolved by approval/respond or by an interrupt. */
@@ -44,6 +47,7 @@ export class Turn {
   readonly abort = new AbortController()
   readonly approvals = new Map<string, PendingApproval>()
   usage: TokenUsage = NO_USAGE
+  private sandboxNoticeShown = false
 
   constructor(private readonly d: TurnDeps) {}
 
@@ -139,8 +143,9 @@ export class Turn {
       await finish(`There is no tool named ${use.name}.`, true)
       return 'ok'
     }
-    const ctx = { worktree: thread.worktreePath, threadId: thread.id, signal: this.abort.signal, progress: (t: string) => this.d.bus.publish('item/delta', { threadId: thread.id, itemId: item.id, delta: t }) }
     const mode: PermissionMode = thread.conversation.permissionMode
+    const sandbox = tool.category === 'command' ? await this.sandboxFor(thread) : null
+    const ctx = { worktree: thread.worktreePath, threadId: thread.id, signal: this.abort.signal, sandbox, progress: (t: string) => this.d.bus.publish('item/delta', { threadId: thread.id, itemId: item.id, delta: t }) }
     let permission = permissionFor(mode, tool, use.input, isReadOnlyCommand)
     if (permission === 'ask' && this.d.sessionAllowed.has(tool.category)) permission = 'allow'
     if (permission === 'refuse') {
@@ -150,7 +155,7 @@ export class Turn {
     if (permission === 'ask') {
       // Logged now, so the approval card still has its tool call if Skein stops before the answer.
       await this.d.transcript.save(item)
-      const decision = await this.askApproval(item, tool, use.input, ctx)
+      const decision = await this.askApproval(item, tool, use.input, ctx, approvalNote(mode, tool, sandbox))
       if (decision === null) {
         await finish('Interrupted before the person answered.', true, {}, 'interrupted')
         return 'interrupted'
@@ -174,11 +179,31 @@ export class Turn {
     return 'ok'
   }
 
-  private async askApproval(toolItem: Item, tool: Tool, input: Record<string, unknown>, ctx: Parameters<NonNullable<Tool['preview']>>[1]) {
+  /**
+   * The sandbox a command runs in: read-only in Plan mode, only the worktree writable in the other
+   * modes when the thread keeps the sandbox on, none where this machine has no sandbox (said once
+   * per turn in the transcript, so the person knows Plan mode now relies on asking).
+   */
+  private async sandboxFor(thread: Thread): Promise<SandboxLevel | null> {
+    const { permissionMode, sandbox } = thread.conversation
+    if (permissionMode !== 'plan' && !sandbox) return null
+    const support = await this.d.sandboxSupport()
+    if (support.kind !== 'none') return permissionMode === 'plan' ? 'read-only' : 'worktree'
+    if (!this.sandboxNoticeShown) {
+      this.sandboxNoticeShown = true
+      const text = permissionMode === 'plan'
+        ? `No OS sandbox on this machine: ${support.reason}. Plan mode asks before every command that is not on its read-only list, and an approved command runs with your full access.`
+        : `No OS sandbox on this machine: ${support.reason}. Commands run with your full access.`
+      await this.save(this.item('notice', { text, status: 'completed' }))
+    }
+    return null
+  }
+
+  private async askApproval(toolItem: Item, tool: Tool, input: Record<string, unknown>, ctx: Parameters<NonNullable<Tool['preview']>>[1], note?: string) {
     const preview = tool.preview ? await tool.preview(input, ctx) : {}
     const approval = this.item('approval', {
       status: 'pending',
-      approval: { toolItemId: toolItem.id, summary: tool.summarize(input), command: tool.category === 'command' ? String(input.command ?? '') : undefined, path: preview.path, diff: preview.diff, decision: null }
+      approval: { toolItemId: toolItem.id, summary: tool.summarize(input), command: tool.category === 'command' ? String(input.command ?? '') : undefined, path: preview.path, diff: preview.diff, decision: null, ...(note ? { note } : {}) }
     })
     // Registered before anyone hears of it, so an answer can never arrive before the card is waiting.
     const answer = new Promise<{ decision: 'once' | 'session' | 'deny'; message?: string } | null>((resolve) => {
@@ -214,4 +239,13 @@ export class Turn {
     await this.d.transcript.save(item)
     this.d.bus.publish('item/completed', { item })
   }
+}
+
+/** What approving a command means under this mode and sandbox, for the approval card. */
+function approvalNote(mode: PermissionMode, tool: Tool, sandbox: SandboxLevel | null): string | undefined {
+  if (tool.category !== 'command') return undefined
+  if (sandbox === 'read-only') return 'Plan mode: this command is not on the read-only list. If you approve, it runs in the read-only sandbox, where it cannot change any file or reach the network.'
+  if (sandbox === 'worktree') return 'Runs in the sandbox: it can write only inside this thread\'s worktree.'
+  if (mode === 'plan') return 'Plan mode, without a sandbox on this machine: if you approve, this command runs with your full access.'
+  return 'Runs without a sandbox, with your full access.'
 }

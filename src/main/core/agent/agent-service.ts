@@ -6,6 +6,7 @@ import type { Item, PermissionMode, Thread, ThreadMode } from '../../../shared/m
 import { DEFAULT_MODEL, MODELS } from '../../../shared/pricing'
 import { err, ok, type Result } from '../../../shared/result'
 import type { Logger } from '../logger'
+import type { SandboxService } from '../sandbox/sandbox-service'
 import type { NotificationBus } from '../notification-bus'
 import type { ThreadService } from '../threads/thread-service'
 import { Turn } from './agent-runner'
@@ -26,6 +27,7 @@ export interface AgentDeps {
   keys: ApiKeyStore
   bus: NotificationBus
   logger: Logger
+  sandbox: SandboxService
   env?: NodeJS.ProcessEnv
 }
 
@@ -102,11 +104,16 @@ export class AgentService {
     return ok(undefined)
   }
 
-  /** Changes the model or permission mode; takes effect at the next step. */
-  async configure(threadId: string, o: { model?: string; permissionMode?: PermissionMode }): Promise<Result<Thread>> {
+  /** Changes the model, permission mode, sandbox or network access; takes effect at the next step. */
+  async configure(threadId: string, o: { model?: string; permissionMode?: PermissionMode; sandbox?: boolean; network?: boolean }): Promise<Result<Thread>> {
     const t = this.d.thread(threadId)
     if (!t) return err(appError(ErrorCode.ThreadNotFound, `No thread with id ${threadId}.`))
-    const updated = await this.d.threads.updateConversation(threadId, { ...(o.model ? { model: o.model } : {}), ...(o.permissionMode ? { permissionMode: o.permissionMode } : {}) }, null)
+    const patch: Partial<Thread['conversation']> = {}
+    if (o.model) patch.model = o.model
+    if (o.permissionMode) patch.permissionMode = o.permissionMode
+    if (o.sandbox !== undefined) patch.sandbox = o.sandbox
+    if (o.network !== undefined) patch.network = o.network
+    const updated = await this.d.threads.updateConversation(threadId, patch, null)
     return updated ? ok(updated) : err(appError(ErrorCode.ThreadNotFound, `No thread with id ${threadId}.`))
   }
 
@@ -124,9 +131,11 @@ export class AgentService {
   }
 
   /** Where the key comes from, how an entered one is kept, the endpoint and the models. */
-  settings() {
+  async settings() {
     const env = this.d.env ?? process.env
+    const support = await this.d.sandbox.detect()
     return {
+      sandbox: support.kind === 'none' ? { kind: support.kind, reason: support.reason } : { kind: support.kind, reason: null },
       apiKey: { source: this.d.keys.source(), ...this.d.keys.storage() },
       baseUrl: env.ANTHROPIC_BASE_URL?.trim() || null,
       models: MODELS.map(({ id, label }) => ({ id, label })),
@@ -179,6 +188,7 @@ export class AgentService {
       },
       sessionAllowed: allowed,
       hasSteers: () => (this.steers.get(thread.id)?.length ?? 0) > 0,
+      sandboxSupport: () => this.d.sandbox.detect(),
       takeSteers: () => {
         const q = this.steers.get(thread.id) ?? []
         this.steers.delete(thread.id)

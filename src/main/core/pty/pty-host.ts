@@ -7,6 +7,8 @@ import type { ProfileService } from '../agents/profile-service'
 import type { Logger } from '../logger'
 import type { NotificationBus } from '../notification-bus'
 import type { Connection } from '../rpc/rpc-server'
+import type { SandboxService } from '../sandbox/sandbox-service'
+import type { SandboxLevel } from '../sandbox/sandbox-types'
 import { ActivityTracker } from './activity-tracker'
 import { PortAllocator } from './port-allocator'
 import { PtySession } from './pty-session'
@@ -22,6 +24,8 @@ export interface OpenPtyOptions {
   rows: number
   /** Run the profile's program with these arguments in this folder instead (e.g. `claude --resume <id>`). */
   resume?: { args: string[]; cwd: string }
+  /** Run it inside the OS sandbox at this level (the built-in agent's shell). */
+  sandbox?: SandboxLevel
 }
 
 /** What the host needs from the rest of the core. */
@@ -35,6 +39,8 @@ export interface PtyHostDeps {
   onAgent(threadId: string, agent: AgentState, failure?: string): void
   scrollbackChars?: number
   ports?: PortAllocator
+  /** Wraps sandboxed terminals; without it, a sandboxed terminal is refused. */
+  sandbox?: SandboxService
 }
 
 interface Live {
@@ -42,6 +48,10 @@ interface Live {
   attached: Map<string, { connection: Connection; closeSub: Disposable }>
   activity: ActivityTracker | null
   taps: Set<(text: string) => void>
+  /** Which sandbox it runs in (level and network), so the agent reuses a shell only under the same rules. */
+  sandboxKey: string | null
+  /** Cleans up after the sandbox (its private temp folder) once the session ends. */
+  onEnd: (() => Promise<void>) | null
 }
 
 /** The title of the shell the built-in agent runs its commands in. */
@@ -95,6 +105,16 @@ export class PtyHost {
     const profileId: ProfileId = o.kind === 'shell' ? 'shell' : (o.profileId ?? this.d.profiles.defaultFor(thread.repoId))
     const plan = await this.d.profiles.plan(profileId, o.resume ? { repoId: thread.repoId, args: o.resume.args } : { repoId: thread.repoId, prompt: o.prompt })
     if (!plan.ok) return plan
+    let command = { file: plan.value.file, args: plan.value.args }
+    let sandboxEnv: Record<string, string> = {}
+    let onEnd: (() => Promise<void>) | null = null
+    if (o.sandbox) {
+      const wrapped = this.d.sandbox ? await this.d.sandbox.wrap(thread, o.sandbox, command) : { ok: false as const, reason: 'this core has no sandbox service' }
+      if (!wrapped.ok) return err(appError(ErrorCode.PtySpawnFailed, `The ${o.sandbox} sandbox could not start, so the command did not run: ${wrapped.reason}.`))
+      command = { file: wrapped.value.file, args: wrapped.value.args }
+      sandboxEnv = wrapped.value.env
+      onEnd = wrapped.value.dispose
+    }
     const port = await this.ports.acquire(threadId)
     const id = newPtyId(threadId)
     const path = await this.d.profiles.sessionPath()
@@ -107,7 +127,8 @@ export class PtyHost {
       TERM_PROGRAM: 'Skein',
       SKEIN_THREAD_ID: threadId,
       SKEIN_PTY_ID: id,
-      ...(port ? { PORT: String(port), SKEIN_PORT: String(port) } : {})
+      ...(port ? { PORT: String(port), SKEIN_PORT: String(port) } : {}),
+      ...sandboxEnv
     })
     const info: PtyInfo = {
       id,
@@ -125,13 +146,17 @@ export class PtyHost {
       startedAt: Date.now(),
       endedAt: null,
       endedByRestart: false,
-      agentCommand: null
+      agentCommand: null,
+      sandbox: o.sandbox ?? null
     }
     let live: Live
     try {
-      live = this.spawn(info, { file: plan.value.file, args: plan.value.args, cwd, env, cols: o.cols, rows: o.rows })
+      live = this.spawn(info, { file: command.file, args: command.args, cwd, env, cols: o.cols, rows: o.rows })
+      live.sandboxKey = o.sandbox ? sandboxKey(o.sandbox, thread.conversation.network) : null
+      live.onEnd = onEnd
     } catch (e) {
       if (!this.threadHasLive(threadId)) this.ports.release(threadId)
+      await onEnd?.()
       return err(appError(ErrorCode.PtySpawnFailed, `Could not start ${plan.value.display} in ${cwd}: ${(e as Error).message}`))
     }
     // Reported before any await: a session that exits at once must not have its exit overtaken by this.
@@ -229,11 +254,17 @@ export class PtyHost {
     await Promise.all([...this.live.values()].filter((l) => l.session.info.threadId === threadId).map((l) => l.session.kill()))
   }
 
-  /** The thread's shell for the built-in agent's commands: its running "Agent shell", opened on first use. */
-  async agentShell(threadId: string): Promise<Result<PtyInfo>> {
-    const existing = [...this.live.values()].find((l) => l.session.info.threadId === threadId && l.session.info.title === AGENT_SHELL_TITLE && l.session.running)
+  /**
+   * The thread's shell for the built-in agent's commands: its running "Agent shell" under the
+   * same sandbox rules (level and network), opened on first use. A shell opened under other
+   * rules is never reused: Plan mode's read-only shell and an unsandboxed one are separate.
+   */
+  async agentShell(threadId: string, sandbox: SandboxLevel | null = null): Promise<Result<PtyInfo>> {
+    const thread = this.d.thread(threadId)
+    const key = sandbox && thread ? sandboxKey(sandbox, thread.conversation.network) : null
+    const existing = [...this.live.values()].find((l) => l.session.info.threadId === threadId && l.session.info.title === AGENT_SHELL_TITLE && l.session.running && l.sandboxKey === key)
     if (existing) return ok(existing.session.info)
-    const opened = await this.open(threadId, { kind: 'shell', cols: 160, rows: 40 })
+    const opened = await this.open(threadId, { kind: 'shell', cols: 160, rows: 40, ...(sandbox ? { sandbox } : {}) })
     if (!opened.ok) return opened
     const live = this.live.get(opened.value.id)!
     live.session.info = { ...live.session.info, title: AGENT_SHELL_TITLE }
@@ -294,7 +325,7 @@ export class PtyHost {
         this.exitSaved.set(info.id, saved)
       }
     })
-    live = { session, attached: new Map(), activity, taps: new Set() }
+    live = { session, attached: new Map(), activity, taps: new Set(), sandboxKey: null, onEnd: null }
     this.live.set(info.id, live)
     return live
   }
@@ -309,6 +340,7 @@ export class PtyHost {
     for (const { closeSub } of live.attached.values()) closeSub.dispose()
     this.live.delete(ptyId)
     if (!this.threadHasLive(info.threadId)) this.ports.release(info.threadId)
+    await live.onEnd?.().catch((e) => this.d.logger.warn(`Could not clean up the sandbox of terminal ${ptyId}: ${String(e)}`))
     await Promise.all([
       this.d.store.saveScrollback(info.threadId, ptyId, live.session.scrollback.text()),
       this.d.store.saveInfo(info)
@@ -351,6 +383,8 @@ export class PtyHost {
     }
   }
 }
+
+const sandboxKey = (level: SandboxLevel, network: boolean): string => `${level}${network ? '+network' : ''}`
 
 /** Why a session died on start, with the last line it printed. */
 function diedOnStart(info: PtyInfo, output: string): string {

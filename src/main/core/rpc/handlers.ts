@@ -119,7 +119,7 @@ export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
   rpc.handle('approval/respond', (p) => done(d.agent.respond(p.threadId, p.itemId, p.decision, p.message)))
   rpc.handle('thread/configure', (p) => d.agent.configure(p.threadId, p))
   rpc.handle('fanout/start', (p) => d.agent.fanout(p))
-  rpc.handle('settings/get', () => ok(d.agent.settings()))
+  rpc.handle('settings/get', async () => ok(await d.agent.settings()))
   rpc.handle('settings/setApiKey', async (p) => {
     await d.agent.setApiKey(p.apiKey)
     return ok({ ok: true as const })

@@ -38,7 +38,7 @@ export const bashTool = (ptys: PtyHost): Tool => ({
     const command = String(input.command ?? '')
     if (!command.trim()) return { output: 'command is empty', isError: true }
     const timeout = Math.min(MAX_TIMEOUT_MS, Math.max(1000, Number(input.timeout_ms) || DEFAULT_TIMEOUT_MS))
-    const shell = await ptys.agentShell(ctx.threadId)
+    const shell = await ptys.agentShell(ctx.threadId, ctx.sandbox)
     if (!shell.ok) return { output: `Could not start the shell: ${shell.error.message}`, isError: true }
     const ptyId = shell.value.id
     const nonce = randomBytes(6).toString('hex')

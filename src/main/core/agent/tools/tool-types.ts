@@ -1,4 +1,5 @@
 import type { PermissionMode } from '../../../../shared/models'
+import type { SandboxLevel } from '../../sandbox/sandbox-types'
 
 /** What a tool returns to the model. */
 export interface ToolOutcome {
@@ -13,6 +14,8 @@ export interface ToolContext {
   worktree: string
   threadId: string
   signal: AbortSignal
+  /** The OS sandbox commands run in (null: none, because it is off or this machine has none). */
+  sandbox: SandboxLevel | null
   /** Streams partial output (bash) to the transcript. */
   progress(text: string): void
 }
