@@ -26,6 +26,8 @@ export interface OpenPtyOptions {
   resume?: { args: string[]; cwd: string }
   /** Run it inside the OS sandbox at this level (the built-in agent's shell). */
   sandbox?: SandboxLevel
+  /** Extra environment for this terminal. */
+  env?: Record<string, string>
 }
 
 /** What the host needs from the rest of the core. */
@@ -128,6 +130,7 @@ export class PtyHost {
       SKEIN_THREAD_ID: threadId,
       SKEIN_PTY_ID: id,
       ...(port ? { PORT: String(port), SKEIN_PORT: String(port) } : {}),
+      ...o.env,
       ...sandboxEnv
     })
     const info: PtyInfo = {
@@ -264,7 +267,8 @@ export class PtyHost {
     const key = sandbox && thread ? sandboxKey(sandbox, thread.conversation.network) : null
     const existing = [...this.live.values()].find((l) => l.session.info.threadId === threadId && l.session.info.title === AGENT_SHELL_TITLE && l.session.running && l.sandboxKey === key)
     if (existing) return ok(existing.session.info)
-    const opened = await this.open(threadId, { kind: 'shell', cols: 160, rows: 40, ...(sandbox ? { sandbox } : {}) })
+    // The agent cannot page through output: git and man print straight through.
+    const opened = await this.open(threadId, { kind: 'shell', cols: 160, rows: 40, env: { PAGER: 'cat', GIT_PAGER: 'cat' }, ...(sandbox ? { sandbox } : {}) })
     if (!opened.ok) return opened
     const live = this.live.get(opened.value.id)!
     live.session.info = { ...live.session.info, title: AGENT_SHELL_TITLE }
