@@ -203,11 +203,11 @@ describe.skipIf(!hasBwrap)(`Plan mode in the read-only sandbox (skipped: ${NO_BW
   it('an approved command gets a private writable temp folder and sees only its own processes', async () => {
     const s = await setup('plan')
     const ts = await runCommands(s, ['f=$(mktemp) && echo kept > "$f" && cat "$f" && echo "$TMPDIR"', 'ps -e -o pid= | wc -l', 'echo $SKEIN_SANDBOX'])
-    expect(ts[0]!.tool!.output.split('\n')[0]).toBe('kept')
-    const tmp = ts[0]!.tool!.output.split('\n')[1]!
+    const [kept, tmp] = ts[0]!.tool!.output!.split('\n') as [string, string]
+    expect(kept).toBe('kept')
     expect(tmp).toMatch(/skein-sandbox-/)
     // bwrap, the shell, ps and wc: a fresh PID namespace, not the machine's hundreds of processes.
-    expect(Number(ts[1]!.tool!.output.trim())).toBeLessThan(10)
+    expect(Number(ts[1]!.tool!.output!.trim())).toBeLessThan(10)
     expect(ts[2]!.tool!.output).toBe('read-only')
     // The private temp folder goes when the shell ends.
     const shell = (await s.core.ptys.list(s.thread.id))[0]!

@@ -99,6 +99,7 @@ export const ApprovalCard = memo(function ApprovalCard({ item }: { item: Item })
           {approval.command}
         </pre>
       )}
+      {approval.note && <p className="approval-note">{approval.note}</p>}
       {approval.path && !approval.summary.includes(approval.path) && (
         <div className="approval-path">
           <Icon name="pencil" size={12} />

@@ -3,14 +3,15 @@ import type { PermissionMode, Thread } from '../../../shared/models'
 import { MODELS } from '../../../shared/pricing'
 import { useSettings } from '../settings/settings-store'
 import { configureConversation } from './conversation-actions'
+import { SandboxControl } from './SandboxControl'
 import { describeUsage, formatCost, formatTokens } from './usage-format'
 
 /** The permission modes in the order shown, with what each lets the agent do. */
 export const permissionModes: Array<{ value: PermissionMode; label: string; tip: string }> = [
-  { value: 'plan', label: 'Plan', tip: 'Read-only: the agent reads and plans. Edits and commands are refused.' },
+  { value: 'plan', label: 'Plan', tip: 'Read-only: the agent reads and plans. Edits are refused; read-only commands run in a read-only sandbox, others ask first.' },
   { value: 'ask', label: 'Ask', tip: 'The agent asks before every file edit and every command.' },
   { value: 'accept-edits', label: 'Accept edits', tip: 'File edits in the worktree go ahead; commands still ask first.' },
-  { value: 'auto', label: 'Auto', tip: 'Edits and commands run without asking (still only inside the worktree).' }
+  { value: 'auto', label: 'Auto', tip: 'Edits and commands run without asking. File edits stay in the worktree; commands do too while the sandbox is on.' }
 ]
 
 /** The models offered: the core's list, else the built-in one, plus the thread's own if it is neither. */
@@ -72,6 +73,7 @@ export function ConversationHeader({ thread }: { thread: Thread }): ReactElement
         ))}
       </select>
       <PermissionModeControl value={permissionMode} onChange={(mode) => mode !== permissionMode && void configureConversation(thread, { permissionMode: mode })} />
+      <SandboxControl thread={thread} />
       <span className="spacer" />
       <div className="usage" role="group" aria-label={`Usage: ${describeUsage(usage)}`} title={describeUsage(usage)}>
         <span className="usage-part">

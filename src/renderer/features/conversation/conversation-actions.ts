@@ -54,11 +54,12 @@ export async function respondToApproval(threadId: string, itemId: string, decisi
   }
 }
 
-/** Changes the thread's model or permission mode. */
-export async function configureConversation(thread: Thread, change: { model?: string; permissionMode?: PermissionMode }): Promise<void> {
+/** Changes the thread's model, permission mode, sandbox or network access. */
+export async function configureConversation(thread: Thread, change: { model?: string; permissionMode?: PermissionMode; sandbox?: boolean; network?: boolean }): Promise<void> {
   try {
     useThreads.getState().upsert(await request('thread/configure', { threadId: thread.id, ...change }))
   } catch (e) {
-    notifyError(change.model ? 'Could not change the model' : 'Could not change the permission mode', e)
+    const what = change.model ? 'the model' : change.permissionMode ? 'the permission mode' : change.sandbox !== undefined ? 'the sandbox' : 'network access'
+    notifyError(`Could not change ${what}`, e)
   }
 }
