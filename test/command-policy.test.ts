@@ -272,6 +272,10 @@ describe('readOnlyVerdict', () => {
     expect(readOnlyVerdict('uniq a b')).toMatchObject({ reason: expect.stringContaining('output file') })
     expect(readOnlyVerdict('echo x > f')).toMatchObject({ reason: expect.stringContaining('redirect') })
     expect(readOnlyVerdict('ls && touch x')).toMatchObject({ reason: expect.stringContaining('`touch`') })
+    // `uniq a 2 >&1` writes a file named 2, and the parser cannot tell it from `uniq a 2>&1`: refused, saying why.
+    expect(readOnlyVerdict('uniq a 2>&1')).toMatchObject({ reason: expect.stringContaining('drop the redirection') })
+    expect(readOnlyVerdict('git branch 2>/dev/null')).toMatchObject({ readOnly: false })
+    expect(readOnlyVerdict('git status 2>&1')).toEqual({ readOnly: true })
   })
 })
 

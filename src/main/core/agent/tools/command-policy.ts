@@ -7,6 +7,8 @@ export type CommandVerdict = { readOnly: true } | { readOnly: false; reason: str
 export interface Word {
   text: string
   glob: boolean
+  /** A number right before a redirection: maybe a file descriptor (`2>&1`), maybe an argument (`2 >&1`). */
+  beforeRedirect?: true
 }
 
 /** The simple commands of a command line, each as its words (name first), or why the line was refused. */
@@ -24,6 +26,12 @@ const SEPARATORS = new Set(['|', '|&', '&&', '||', ';'])
 const OUTPUT_REDIRECTS = new Set(['>', '>>', '>|', '&>', '&>>'])
 
 /**
+ * Decisions: output redirections are allowed only into /dev/null and as descriptor duplication
+ * (`2>&1`); `<` from a file is allowed (bash opens it read-only and never creates it); `<>`, here
+ * documents and here strings are refused. Any `$` outside single quotes is refused, even a harmless
+ * `$HOME`, because expansions can hide words and commands (`$IFS`, `$'…'`, `$(…)`). Globs are kept
+ * as marked words: the per-command rules decide where an expansion is harmless.
+ *
  * Splits a command line into simple commands with shell-quote. Refuses everything whose effect
  * the words alone do not show: substitutions, variables, redirections into files, background
  * jobs, subshells, and the places where shell-quote and bash read a line differently.
@@ -62,6 +70,8 @@ export function parseCommandLine(command: string): ParsedLine {
       const literal = typeof target === 'string' ? target : undefined
       const problem = redirectProblem(entry.op, literal)
       if (problem) return { ok: false, reason: problem }
+      const previous = current[current.length - 1]
+      if (previous && !previous.glob && /^\d+$/.test(previous.text)) previous.beforeRedirect = true
       i++
     }
   }

@@ -12,6 +12,7 @@ export function readOnlyVerdict(command: string): CommandVerdict {
     if (name!.glob) return refuse('the command name must be a plain word, not a pattern')
     const rule = RULES.get(name!.text)
     const verdict = rule ? rule(args) : refuse(notListed(name!.text))
+    if (!verdict.readOnly && args.some((w) => w.beforeRedirect)) return refuse(`${verdict.reason} (a number before a redirection, as in \`2>&1\`, counts as an argument here, because the parser cannot tell \`2>&1\` from \`2 >&1\`; drop the redirection)`)
     if (!verdict.readOnly) return verdict
   }
   return ALLOW
