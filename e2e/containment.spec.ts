@@ -46,7 +46,7 @@ test('Plan mode: read-only commands run in the sandbox, an approved write cannot
     await expect(card).toBeVisible()
     await expect(card).toContainText('runs in the read-only sandbox, where it cannot change any file')
     const log = rows(page, 'tool').first()
-    await expect(log.locator('.tool-output')).toContainText('initial')
+    await expect(log.locator('.tool-output')).toContainText('Initial commit')
     await screenshotBothThemes(page, 'containment-plan-approval')
     await card.getByRole('button', { name: 'Approve', exact: true }).click()
     await expect(rows(page, 'assistant').last()).toContainText('The sandbox kept the file system unchanged.')
