@@ -55,6 +55,12 @@ test('Plan mode: read-only commands run in the sandbox, an approved write cannot
     expect(existsSync(join(outside, 'escaped'))).toBe(false)
   })
 
+  await test.step('the Terminal tab shows the agent shell and the sandbox it runs in', async () => {
+    await page.getByRole('tab', { name: 'Terminal' }).click()
+    await expect(page.getByRole('tab', { name: 'Agent shell (read-only sandbox)' })).toBeVisible()
+    await page.getByRole('tab', { name: 'Conversation' }).click()
+  })
+
   await test.step('in Auto the sandbox keeps writes in the worktree, and can be turned off or given the network', async () => {
     await page.getByRole('radio', { name: 'Auto' }).click()
     const on = containment.getByRole('button', { name: 'Sandbox: writes only in the worktree' })

@@ -16,7 +16,9 @@ export function terminalLabel(pty: PtyInfo, ptys: PtyInfo[]): string {
     const n = same.indexOf(pty)
     return n > 0 ? `${profileLabel(pty.profileId)} ${n + 1}` : profileLabel(pty.profileId)
   }
-  const shells = ptys.filter((p) => p.kind === 'shell')
+  // The built-in agent's shells are named for it and for the sandbox they run in.
+  if (pty.title === 'Agent shell') return pty.sandbox === 'read-only' ? 'Agent shell (read-only sandbox)' : pty.sandbox === 'worktree' ? 'Agent shell (sandboxed)' : 'Agent shell'
+  const shells = ptys.filter((p) => p.kind === 'shell' && p.title !== 'Agent shell')
   return `Terminal ${shells.indexOf(pty) + 1}`
 }
 
