@@ -233,14 +233,17 @@ describe.skipIf(!hasBwrap)(`the worktree sandbox of the other modes (skipped: ${
       'echo "gitdir: /tmp/forged" > .git',
       'git update-ref -d refs/skein/checkpoints/other/1',
       `printf '#!/bin/sh\\ntouch ${outside}/hook\\n' > "$(git rev-parse --git-common-dir)/hooks/post-commit"`,
+      'git update-ref refs/heads/main HEAD',
+      'git tag -f pwned HEAD',
       `curl -s -m 5 http://127.0.0.1:1/ ; echo "curl exit $?"`,
       'echo $SKEIN_SANDBOX'
     ])
     expect(ts[0]!.tool!.output).toBe('made')
     expect(ts[1]!.tool!.output).toBe('from the sandbox')
     expect(git(wt, 'log', '-1', '--format=%s', threadOf(s).branch!)).toBe('from the sandbox')
-    expect(ts.slice(2, 8).every((t) => t.tool!.isError)).toBe(true)
-    expect(ts[9]!.tool!.output).toBe('worktree')
+    expect(ts.slice(2, 10).map((t) => t.tool!.isError)).toEqual([true, true, true, true, true, true, true, true])
+    expect(ts[11]!.tool!.output).toBe('worktree')
+    expect(git(s.repoPath, 'tag', '--list')).toBe('')
     expect({ outside: tree(outside), config: readFileSync(join(s.repoPath, '.git', 'config'), 'utf8'), skeinRef: git(s.repoPath, 'rev-parse', 'refs/skein/checkpoints/other/1'), dotGit: readFileSync(join(wt, '.git'), 'utf8'), hooks: tree(join(s.repoPath, '.git', 'hooks')), main: git(s.repoPath, 'rev-parse', 'main') }).toEqual(before)
     expect(existsSync(join(wt, 'inside.txt'))).toBe(true)
   })

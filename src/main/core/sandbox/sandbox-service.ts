@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import type { Thread } from '../../../shared/models'
 import { findExecutable } from '../agents/command-lookup'
 import { gitDirs } from '../git/git-dirs'
@@ -64,11 +64,17 @@ export class SandboxService {
       const dirs = await gitDirs(this.git, worktree)
       if (dirs) {
         const [gitDir, common] = await Promise.all([realpath(dirs.gitDir), realpath(dirs.commonDir)])
-        // A commit writes objects, its branch ref and reflog, and the worktree's own index and HEAD.
-        for (const p of [gitDir, join(common, 'objects'), join(common, 'refs'), join(common, 'logs')]) if (!writable.includes(p) && existsSync(p)) writable.push(p)
-        // Never writable: git config and hooks (they run programs the next time Skein runs git,
-        // outside the sandbox), the `.git` pointer of a linked worktree (it could point git at a
-        // forged config), and Skein's snapshots and checkpoints (other threads' saved work).
+        // A commit writes objects, the worktree's own index, HEAD and reflog, and its branch: only
+        // the folder of the thread's branch (refs/heads/skein for skein/<thread>) is writable, so
+        // the person's own branches, tags and remotes cannot be moved.
+        const branchDir = thread.branch ? dirname(thread.branch) : '.'
+        for (const p of [gitDir, join(common, 'objects'), join(common, 'refs', 'heads', branchDir), join(common, 'logs', 'refs', 'heads', branchDir)]) {
+          if (!writable.includes(p) && existsSync(p)) writable.push(p)
+        }
+        // Never writable, even where a local thread's checkout holds its .git: git config and hooks
+        // (they name programs the next git command Skein runs would start, outside the sandbox), the
+        // `.git` pointer of a linked worktree (it could point git at a forged config), and Skein's
+        // snapshots and checkpoints (other threads' saved work).
         for (const p of [join(common, 'config'), join(common, 'hooks'), join(common, 'info'), join(common, 'refs', 'skein'), join(worktree, '.git'), join(gitDir, 'config.worktree')]) {
           if (existsSync(p) && !(p === join(worktree, '.git') && gitDir === join(worktree, '.git'))) readOnly.push(p)
         }
