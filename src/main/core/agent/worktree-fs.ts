@@ -203,6 +203,7 @@ type Dir = { ok: true; fh: FileHandle | null; path: string }
 async function openDirProc(loc: Located, dirParts: string[]): Promise<Dir | FsFailure> {
   let fh = await open(loc.root, C.O_RDONLY | C.O_DIRECTORY)
   try {
+    if ((await readlink(fdPath(fh.fd))) !== loc.root) throw failure('outside', `the worktree ${loc.root} changed while it was opened; refused`)
     for (const name of dirParts) {
       let next: FileHandle | null = null
       for (let attempt = 0; !next; attempt++) {

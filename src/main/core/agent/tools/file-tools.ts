@@ -29,12 +29,10 @@ export const readFileTool: Tool = {
   async run(input, ctx) {
     const r = await readInside(ctx.worktree, str(input.path))
     if (!r.ok) return fail(explain(r, str(input.path), 'read'))
-    const text = r.text
-    const p = { relative: r.relative }
-    const lines = text.split('\n')
+    const lines = r.text.split('\n')
     const start = Math.max(1, Number(input.start_line) || 1)
     const end = Math.min(lines.length, Number(input.end_line) || lines.length)
-    if (start > lines.length) return fail(`${p.relative} has only ${lines.length} lines.`)
+    if (start > lines.length) return fail(`${r.relative} has only ${lines.length} lines.`)
     let out = lines.slice(start - 1, end).map((l, i) => `${String(start + i).padStart(5)}  ${l}`).join('\n')
     if (out.length > MAX_READ_CHARS) out = `${out.slice(0, MAX_READ_CHARS)}\n[truncated: the file is longer; read a line range]`
     return { output: out, isError: false }
@@ -100,14 +98,13 @@ export const searchTool = (git: GitRunner): Tool => ({
 async function editPlan(input: Record<string, unknown>, ctx: ToolContext): Promise<{ error: string } | { rel: string; before: string; after: string }> {
   const r = await readInside(ctx.worktree, str(input.path))
   if (!r.ok) return { error: r.kind === 'missing' ? `${str(input.path)} does not exist; use write_file to create it.` : explain(r, str(input.path), 'read') }
-  const p = { relative: r.relative }
-  const before = r.text
+  const { relative: rel, text: before } = r
   const oldText = str(input.old_string)
   if (!oldText) return { error: 'old_string must not be empty.' }
   const first = before.indexOf(oldText)
-  if (first < 0) return { error: `old_string was not found in ${p.relative}. Read the file and copy the exact text, whitespace included.` }
-  if (before.indexOf(oldText, first + 1) >= 0) return { error: `old_string appears more than once in ${p.relative}; include more surrounding lines so it is unique.` }
-  return { rel: p.relative, before, after: before.slice(0, first) + str(input.new_string) + before.slice(first + oldText.length) }
+  if (first < 0) return { error: `old_string was not found in ${rel}. Read the file and copy the exact text, whitespace included.` }
+  if (before.indexOf(oldText, first + 1) >= 0) return { error: `old_string appears more than once in ${rel}; include more surrounding lines so it is unique.` }
+  return { rel, before, after: before.slice(0, first) + str(input.new_string) + before.slice(first + oldText.length) }
 }
 
 /** Replaces one exact, unique string in a file. */
