@@ -4,13 +4,14 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 /** A path inside the worktree, or why it was refused. */
 export type GuardedPath = { ok: true; path: string; relative: string } | { ok: false; reason: string }
 
-const inside = (root: string, target: string): boolean => {
+/** Whether `target` is `root` or below it, lexically (`..foo` is a name inside, `../foo` is not). */
+export const isInside = (root: string, target: string): boolean => {
   const rel = relative(root, target)
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel) && rel.split(sep)[0] !== '..')
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel))
 }
 
 /** The real path of `target`, or of its nearest existing ancestor joined with the missing rest. */
-async function realpathAllowingMissing(target: string): Promise<string> {
+export async function realpathAllowingMissing(target: string): Promise<string> {
   const missing: string[] = []
   let current = target
   for (;;) {
@@ -37,6 +38,6 @@ export async function guardPath(worktree: string, requested: string): Promise<Gu
   const root = await realpath(worktree)
   const candidate = isAbsolute(requested) ? requested : resolve(root, requested)
   const real = await realpathAllowingMissing(candidate)
-  if (!inside(root, real)) return { ok: false, reason: `${requested} is outside the thread's worktree (${root}); only files inside it can be used` }
+  if (!isInside(root, real)) return { ok: false, reason: `${requested} is outside the thread's worktree (${root}); only files inside it can be used` }
   return { ok: true, path: real, relative: relative(root, real) || '.' }
 }

@@ -1,13 +1,19 @@
-import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { readdir } from 'node:fs/promises'
 import type { GitRunner } from '../../git/git-runner'
-import { guardPath } from '../path-guard'
+import { readInside, writeInside, type FsFailure } from '../worktree-fs'
 import { unifiedDiff } from './unified-diff'
 import type { Tool, ToolContext, ToolOutcome } from './tool-types'
 
 const MAX_READ_CHARS = 200_000
 const str = (v: unknown): string => (typeof v === 'string' ? v : '')
 const fail = (output: string): ToolOutcome => ({ output, isError: true })
+/** The model-facing sentence for a refused or failed file operation. */
+const explain = (f: FsFailure, path: string, verb: string): string => {
+  if (f.kind === 'invalid' || f.kind === 'outside') return `Refused: ${f.reason}.`
+  if (f.kind === 'folder') return `${path} is a folder; use list_files.`
+  if (f.kind === 'missing') return `Could not ${verb} ${path}: no such file.`
+  return `Could not ${verb} ${path}: ${f.reason}.`
+}
 
 /** Reads a text file, optionally a range of lines (1-based, inclusive). */
 export const readFileTool: Tool = {
@@ -21,20 +27,12 @@ export const readFileTool: Tool = {
   category: 'read',
   summarize: (i) => `Read ${str(i.path)}${i.start_line ? `:${i.start_line}-${i.end_line ?? ''}` : ''}`,
   async run(input, ctx) {
-    const p = await guardPath(ctx.worktree, str(input.path))
-    if (!p.ok) return fail(`Refused: ${p.reason}.`)
-    let text: string
-    try {
-      const st = await stat(p.path)
-      if (st.isDirectory()) return fail(`${p.relative} is a folder; use list_files.`)
-      text = await readFile(p.path, 'utf8')
-    } catch (e) {
-      return fail(`Could not read ${p.relative}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`)
-    }
-    const lines = text.split('\n')
+    const r = await readInside(ctx.worktree, str(input.path))
+    if (!r.ok) return fail(explain(r, str(input.path), 'read'))
+    const lines = r.text.split('\n')
     const start = Math.max(1, Number(input.start_line) || 1)
     const end = Math.min(lines.length, Number(input.end_line) || lines.length)
-    if (start > lines.length) return fail(`${p.relative} has only ${lines.length} lines.`)
+    if (start > lines.length) return fail(`${r.relative} has only ${lines.length} lines.`)
     let out = lines.slice(start - 1, end).map((l, i) => `${String(start + i).padStart(5)}  ${l}`).join('\n')
     if (out.length > MAX_READ_CHARS) out = `${out.slice(0, MAX_READ_CHARS)}\n[truncated: the file is longer; read a line range]`
     return { output: out, isError: false }
@@ -97,21 +95,16 @@ export const searchTool = (git: GitRunner): Tool => ({
   }
 })
 
-async function editPlan(input: Record<string, unknown>, ctx: ToolContext): Promise<{ error: string } | { path: string; rel: string; before: string; after: string }> {
-  const p = await guardPath(ctx.worktree, str(input.path))
-  if (!p.ok) return { error: `Refused: ${p.reason}.` }
-  let before: string
-  try {
-    before = await readFile(p.path, 'utf8')
-  } catch {
-    return { error: `${p.relative} does not exist; use write_file to create it.` }
-  }
+async function editPlan(input: Record<string, unknown>, ctx: ToolContext): Promise<{ error: string } | { rel: string; before: string; after: string }> {
+  const r = await readInside(ctx.worktree, str(input.path))
+  if (!r.ok) return { error: r.kind === 'missing' ? `${str(input.path)} does not exist; use write_file to create it.` : explain(r, str(input.path), 'read') }
+  const { relative: rel, text: before } = r
   const oldText = str(input.old_string)
   if (!oldText) return { error: 'old_string must not be empty.' }
   const first = before.indexOf(oldText)
-  if (first < 0) return { error: `old_string was not found in ${p.relative}. Read the file and copy the exact text, whitespace included.` }
-  if (before.indexOf(oldText, first + 1) >= 0) return { error: `old_string appears more than once in ${p.relative}; include more surrounding lines so it is unique.` }
-  return { path: p.path, rel: p.relative, before, after: before.slice(0, first) + str(input.new_string) + before.slice(first + oldText.length) }
+  if (first < 0) return { error: `old_string was not found in ${rel}. Read the file and copy the exact text, whitespace included.` }
+  if (before.indexOf(oldText, first + 1) >= 0) return { error: `old_string appears more than once in ${rel}; include more surrounding lines so it is unique.` }
+  return { rel, before, after: before.slice(0, first) + str(input.new_string) + before.slice(first + oldText.length) }
 }
 
 /** Replaces one exact, unique string in a file. */
@@ -128,8 +121,9 @@ export const editFileTool: Tool = {
   async run(input, ctx) {
     const plan = await editPlan(input, ctx)
     if ('error' in plan) return fail(plan.error)
-    await writeFile(plan.path, plan.after)
-    return { output: `Edited ${plan.rel}.`, isError: false, diff: unifiedDiff(plan.rel, plan.before, plan.after) }
+    const w = await writeInside(ctx.worktree, str(input.path), plan.after)
+    if (!w.ok) return fail(explain(w, plan.rel, 'edit'))
+    return { output: `Edited ${w.relative}.`, isError: false, diff: unifiedDiff(plan.rel, plan.before, plan.after) }
   }
 }
 
@@ -141,17 +135,23 @@ export const writeFileTool: Tool = {
   category: 'edit',
   summarize: (i) => `Write ${str(i.path)}`,
   async preview(input, ctx) {
-    const p = await guardPath(ctx.worktree, str(input.path))
-    if (!p.ok) return { error: `Refused: ${p.reason}.` }
-    const before = await readFile(p.path, 'utf8').catch(() => '')
-    return { path: p.relative, diff: unifiedDiff(p.relative, before, str(input.content)) }
+    const before = await contentBefore(ctx.worktree, str(input.path))
+    if ('error' in before) return { error: before.error }
+    return { path: before.rel, diff: unifiedDiff(before.rel, before.text, str(input.content)) }
   },
   async run(input, ctx) {
-    const p = await guardPath(ctx.worktree, str(input.path))
-    if (!p.ok) return fail(`Refused: ${p.reason}.`)
-    const before = await readFile(p.path, 'utf8').catch(() => '')
-    await mkdir(dirname(p.path), { recursive: true })
-    await writeFile(p.path, str(input.content))
-    return { output: `Wrote ${p.relative} (${str(input.content).length} characters).`, isError: false, diff: unifiedDiff(p.relative, before, str(input.content)) }
+    const before = await contentBefore(ctx.worktree, str(input.path))
+    if ('error' in before) return fail(before.error)
+    const w = await writeInside(ctx.worktree, str(input.path), str(input.content))
+    if (!w.ok) return fail(explain(w, before.rel, 'write'))
+    return { output: `Wrote ${w.relative} (${str(input.content).length} characters).`, isError: false, diff: unifiedDiff(w.relative, before.text, str(input.content)) }
   }
+}
+
+/** The current text of a file about to be written ('' when it does not exist yet), or why not. */
+async function contentBefore(worktree: string, path: string): Promise<{ error: string } | { rel: string; text: string }> {
+  const r = await readInside(worktree, path)
+  if (r.ok) return { rel: r.relative, text: r.text }
+  if (r.kind !== 'missing') return { error: explain(r, path, 'write') }
+  return { rel: path.replace(/^\.\//, ''), text: '' }
 }
