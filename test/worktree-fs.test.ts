@@ -11,7 +11,7 @@ import { eventually } from './helpers/pty-client'
 
 afterEach(cleanupTemp)
 
-const ctxFor = (worktree: string): ToolContext => ({ worktree, threadId: 't', signal: new AbortController().signal, progress: () => {} })
+const ctxFor = (worktree: string): ToolContext => ({ worktree, threadId: 't', signal: new AbortController().signal, sandbox: null, progress: () => {} })
 /** A worktree and, next to it (not inside), an outside folder holding a secret. */
 function layout(): { wt: string; out: string } {
   const base = tempDir('skein-wtfs-')
