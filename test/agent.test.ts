@@ -144,6 +144,12 @@ describe('built-in agent', () => {
       expect(t.tool!.output).not.toContain('sibling secret')
     }
     expect(existsSync('/etc/evil')).toBe(false)
+    // A file the person attaches is read the same way: a link out is refused, a file inside is sent.
+    for (const a of ['file-link', 'etc-link/hostname', '../secret.txt']) {
+      const r = await core.agent.startTurn(thread.id, 'look', [a])
+      expect(r.ok).toBe(false)
+      if (!r.ok) expect(r.error.message).toMatch(new RegExp(`^Cannot attach ${a.replace(/[.]/g, '\\.')}: .*outside the thread's worktree`))
+    }
   })
 
   it('interrupts mid-stream and mid-command at once, leaving an "Interrupted" item', async () => {

@@ -1,5 +1,4 @@
 import Anthropic from '@anthropic-ai/sdk'
-import { readFile } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { appError, ErrorCode } from '../../../shared/errors'
 import type { Item, PermissionMode, Thread, ThreadMode } from '../../../shared/models'
@@ -12,7 +11,7 @@ import type { ThreadService } from '../threads/thread-service'
 import { Turn } from './agent-runner'
 import type { ApiKeyStore } from './api-key-store'
 import { loadInstructions } from './instructions'
-import { guardPath } from './path-guard'
+import { readInside } from './worktree-fs'
 import type { Tool } from './tools/tool-types'
 import type { Transcript } from './transcript'
 
@@ -53,10 +52,10 @@ export class AgentService {
     const files: string[] = []
     let modelText = text
     for (const a of attachments) {
-      const p = await guardPath(t.value.worktreePath, a)
-      if (!p.ok) return err(appError(ErrorCode.InvalidParams, `Cannot attach ${a}: ${p.reason}.`))
-      const content = await readFile(p.path, 'utf8').catch(() => null)
-      if (content === null) return err(appError(ErrorCode.InvalidParams, `Cannot attach ${a}: it is not a readable file in the worktree.`))
+      // Read the way the agent's own tools read, so an attachment cannot reach outside the worktree either.
+      const p = await readInside(t.value.worktreePath, a)
+      if (!p.ok) return err(appError(ErrorCode.InvalidParams, `Cannot attach ${a}: ${p.kind === 'outside' || p.kind === 'invalid' ? p.reason : 'it is not a readable file in the worktree'}.`))
+      const content = p.text
       files.push(p.relative)
       modelText += `\n\n<file path="${p.relative}">\n${content.length > ATTACHMENT_CAP ? `${content.slice(0, ATTACHMENT_CAP)}\n[truncated at ${ATTACHMENT_CAP} characters]` : content}\n</file>`
     }
