@@ -20,6 +20,7 @@ import { CiHost } from './ci/ci-host'
 import { ChangeWatchService } from './review/change-watch'
 import { ReviewService } from './review/review-service'
 import { PtyStore } from './pty/pty-store'
+import { PtyRecords, reapLeftovers } from './pty/pty-records'
 import { DataDir } from './store/data-dir'
 import { SettingsStore } from './store/settings-store'
 import { RepoStore } from './store/repo-store'
@@ -79,8 +80,12 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   let liveCount: (repoId: string) => number = () => 0
   let onAgent: (threadId: string, agent: AgentState, failure?: string) => void = () => undefined
   const repos = new RepoService(git, repoStore, bus, (id) => liveCount(id))
+  // Before anything is served or spawned: end what a previous run that died (kill -9, a crash) left running.
+  const ptyRecords = new PtyRecords(dataDir.ptyRecordsDir)
+  await reapLeftovers(ptyRecords, logger)
   const ptys = new PtyHost({
     store: new PtyStore(dataDir),
+    records: ptyRecords,
     profiles,
     bus,
     logger,
