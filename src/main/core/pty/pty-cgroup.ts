@@ -21,7 +21,7 @@
  * SIGKILL every member, thaw, until empty), then `rmdir`.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync } from 'node:fs'
-import { readFile, rmdir, writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { err, ok, type Result } from '../../../shared/result'
 
@@ -240,9 +240,4 @@ export function isPtyCgroupPath(dir: string, ptyId: string): boolean {
     return false
   }
   return !!mount && dir.startsWith(mount.endsWith('/') ? mount : `${mount}/`) && existsSync(join(dir, 'cgroup.procs'))
-}
-
-/** Removes an empty cgroup folder; a no-op when it is gone. */
-export async function removeCgroup(dir: string): Promise<void> {
-  for (const d of subtree(dir)) await rmdir(d).catch(() => undefined)
 }

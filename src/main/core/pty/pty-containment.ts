@@ -29,7 +29,7 @@ export class PtyContainment {
     }
     const c = new PtyContainment(why ? null : (own as { value: string }).value, why, records, logger)
     if (c.cgroupParent) logger.info(`Terminals are contained in cgroups under ${c.cgroupParent}.`)
-    else logger.info(`Terminals are contained by process tree, not cgroups (${why}): a background job that calls setsid and clears its environment can outlive its terminal.`)
+    else logger.warn(`Terminals are contained by process tree, not cgroups (${why}): a background job that calls setsid and clears its environment can outlive its terminal.`)
     return c
   }
 

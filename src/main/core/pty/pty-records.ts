@@ -88,6 +88,14 @@ export interface ReapReport {
 }
 
 const alive = (pid: number, startTime: string | null): boolean => startTime !== null && procStartTime(pid) === startTime
+const exists = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
 
 /**
  * Ends what a core that died without cleaning up (kill -9, a crash) left running, from its run
@@ -103,7 +111,8 @@ export async function reapLeftovers(records: PtyRecords, logger: Logger): Promis
       records.remove(ptyId)
       continue
     }
-    if (alive(record.corePid, record.coreStartTime)) {
+    // Without a start time (not Linux) a core pid that exists is taken to be alive: better to leave a leftover than to end a running core's terminals.
+    if (record.coreStartTime === null ? exists(record.corePid) : alive(record.corePid, record.coreStartTime)) {
       report.skipped.push(ptyId)
       continue
     }
