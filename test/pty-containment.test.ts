@@ -176,6 +176,19 @@ describe('no process outlives its thread', () => {
     await noneLeft(b, 'quitting the core')
   })
 
+  it('a shell that exited leaves its background jobs to the close of its terminal, which ends them', async () => {
+    const { core, thread } = await coreWithThread()
+    const b = newBase()
+    const ptyId = await startJobsInProcess(core, thread.id, b)
+    let exited = false
+    core.bus.subscribe((name, p) => name === 'pty/exit' && (p as { ptyId: string }).ptyId === ptyId && (exited = true))
+    must(core.ptys.write(ptyId, 'exit\r'))
+    await eventually(() => exited, 'the shell to exit')
+    // Closing the ended terminal's tab still ends what its shell left running.
+    must(await core.ptys.close(ptyId))
+    await noneLeft(b, 'closing a terminal whose shell had exited')
+  })
+
   describe('a real core process', () => {
     beforeAll(() => {
       if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npx electron-vite build\` first (npm test does).`)
