@@ -68,7 +68,7 @@ describe('pty cgroups', () => {
     const child = spawn(wrapped.file, wrapped.args, { stdio: 'ignore' })
     children.push(child)
     await eventually(() => tagged().length === 2, 'both sleeps to run')
-    expect(joinState(child.pid!, dir)).toBe('joined')
+    expect(joinState(child.pid!, dir, '/bin/sh')).toBe('joined')
     expect((await cgroupPids(dir)).sort()).toEqual(tagged().sort())
     const killed = await killCgroup(dir, { graceMs: 300 })
     expect(killed).toEqual({ ok: true, value: { members: 2, forced: true } })

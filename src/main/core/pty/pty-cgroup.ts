@@ -97,11 +97,12 @@ export function cgroupOf(pid: number): string | null {
   }
 }
 
-let cmdline: string | null = null
-const ownCmdline = (): string => (cmdline ??= readFileSync('/proc/self/cmdline', 'utf8').split('\0').join('\0'))
-
-/** Whether `pid` has moved into `cgroupDir` ('joined'), exec'd without joining ('failed'), is still the wrapper before its join ('pending'), or is gone. */
-export function joinState(pid: number, cgroupDir: string): 'joined' | 'failed' | 'pending' | 'gone' {
+/**
+ * Whether `pid` has moved into `cgroupDir` ('joined'), has exec'd `program` without joining
+ * ('failed'), is gone, or is anything else ('pending': the forked copy of the core before exec, the
+ * wrapper before its join, a process caught mid-exec). Only positive evidence counts as a failure.
+ */
+export function joinState(pid: number, cgroupDir: string, program: string): 'joined' | 'failed' | 'pending' | 'gone' {
   const inside = () => {
     const path = cgroupOf(pid)
     return path === null ? null : `${path}/`.includes(`/${basename(cgroupDir)}/`)
@@ -115,11 +116,10 @@ export function joinState(pid: number, cgroupDir: string): 'joined' | 'failed' |
   } catch {
     return 'gone'
   }
-  // Still the wrapper shell (the join has not run yet), or still the forked copy of this process
-  // that has not exec'd the wrapper. Looked at again after reading argv, as the wrapper may have
-  // joined and exec'd in between.
-  if ((argv[1] === '-c' && argv[3] === JOIN_ARGV0) || argv.join('\0') === ownCmdline()) return inside() ? 'joined' : 'pending'
-  return inside() ? 'joined' : 'failed'
+  const isWrapper = argv[1] === '-c' && argv[3] === JOIN_ARGV0
+  // Looked at again after reading argv: the wrapper may have joined and exec'd in between.
+  if (inside()) return 'joined'
+  return !isWrapper && argv[0] === program ? 'failed' : 'pending'
 }
 
 /** Every folder of a cgroup subtree, deepest first (a member may have made sub-cgroups if it could). */

@@ -82,12 +82,12 @@ export class ContainedPty {
     return this.cgroup ? joinCgroupSpawn(this.cgroup, file, args) : { file, args }
   }
 
-  /** Records the spawned process (pid, start time, session) and checks that it joined its cgroup. */
-  spawned(pid: number): void {
+  /** Records the spawned process (pid, start time, session) and checks that it joined its cgroup before exec'ing `program`. */
+  spawned(pid: number, program: string): void {
     this.rootPid = pid
     this.rootStart = procStartTime(pid)
     this.saveRecord()
-    if (this.cgroup) this.joinCheck = this.checkJoin(pid, this.cgroup)
+    if (this.cgroup) this.joinCheck = this.checkJoin(pid, this.cgroup, program)
   }
 
   /** The spawn failed: nothing runs, so the cgroup and record go. */
@@ -107,16 +107,21 @@ export class ContainedPty {
   }
 
   /** The wrapper prints its own warning in the terminal; the core notes it and falls back. */
-  private async checkJoin(pid: number, cgroup: string): Promise<void> {
+  private async checkJoin(pid: number, cgroup: string, program: string): Promise<void> {
     const deadline = Date.now() + 10_000
     for (;;) {
-      const state = joinState(pid, cgroup)
+      const state = joinState(pid, cgroup, program)
       if (state === 'joined' || state === 'gone') return
       if (state === 'failed' || Date.now() > deadline) {
+        // An empty cgroup can be removed; one that is not has been joined after all (a slow start).
+        try {
+          rmdirSync(cgroup)
+        } catch {
+          if (joinState(pid, cgroup, program) !== 'failed') return
+        }
         this.owner.logger.warn(`Terminal ${this.ptyId} could not join its cgroup ${cgroup}; it falls back to process-tree containment.`)
         this.cgroup = null
         this.saveRecord()
-        void killCgroup(cgroup, { graceMs: 0 })
         return
       }
       await new Promise((r) => setTimeout(r, 10))

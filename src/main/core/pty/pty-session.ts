@@ -68,7 +68,7 @@ export class PtySession {
       this.contained?.abandon()
       throw e
     }
-    this.contained?.spawned(this.process.pid)
+    this.contained?.spawned(this.process.pid, spec.file)
     this.info = { ...info, pid: this.process.pid }
     this.flow = new FlowControl((paused) => (paused ? this.process.pause() : this.process.resume()))
     this.process.onData((chunk: string | Buffer) => {
