@@ -20,6 +20,7 @@ import { CiHost } from './ci/ci-host'
 import { ChangeWatchService } from './review/change-watch'
 import { ReviewService } from './review/review-service'
 import { PtyStore } from './pty/pty-store'
+import { PtyRecords, reapLeftovers } from './pty/pty-records'
 import { DataDir } from './store/data-dir'
 import { SandboxService } from './sandbox/sandbox-service'
 import { SettingsStore } from './store/settings-store'
@@ -81,9 +82,13 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   let onAgent: (threadId: string, agent: AgentState, failure?: string) => void = () => undefined
   const repos = new RepoService(git, repoStore, bus, (id) => liveCount(id))
   const sandbox = new SandboxService(git, dataDir.home)
+  // Before anything is served or spawned: end what a previous run that died (kill -9, a crash) left running.
+  const ptyRecords = new PtyRecords(dataDir.ptyRecordsDir)
+  await reapLeftovers(ptyRecords, logger)
   const ptys = new PtyHost({
     sandbox,
     store: new PtyStore(dataDir),
+    records: ptyRecords,
     profiles,
     bus,
     logger,

@@ -11,6 +11,8 @@ import type { SandboxService } from '../sandbox/sandbox-service'
 import type { SandboxLevel } from '../sandbox/sandbox-types'
 import { ActivityTracker } from './activity-tracker'
 import { PortAllocator } from './port-allocator'
+import { PtyContainment } from './pty-containment'
+import type { PtyRecords } from './pty-records'
 import { PtySession } from './pty-session'
 import { sessionEndedMarker, type PtyStore } from './pty-store'
 import { DEFAULT_SCROLLBACK_CHARS } from './scrollback'
@@ -43,6 +45,8 @@ export interface PtyHostDeps {
   ports?: PortAllocator
   /** Wraps sandboxed terminals; without it, a sandboxed terminal is refused. */
   sandbox?: SandboxService
+  /** Where each running pty's run record goes, for the next start to clean up after a crash. */
+  records?: PtyRecords
 }
 
 interface Live {
@@ -80,8 +84,13 @@ export class PtyHost {
   private readonly exitSaved = new Map<string, Promise<void>>()
   private readonly saveTimer: NodeJS.Timeout
   private disposed = false
+  /** How every pty's processes are held together (a cgroup each, or the process-tree fallback). */
+  private readonly containment: PtyContainment
+  /** Sessions whose own process exited while background jobs it started may still run; ended on close, archive and quit. */
+  private readonly lingering = new Map<string, PtySession>()
 
   constructor(private readonly d: PtyHostDeps) {
+    this.containment = PtyContainment.detect(d.records ?? null, d.logger)
     this.ports = d.ports ?? new PortAllocator()
     this.saveTimer = setInterval(() => void this.saveDirtyScrollbacks(), SCROLLBACK_SAVE_MS)
     this.saveTimer.unref()
@@ -245,6 +254,7 @@ export class PtyHost {
       await live.session.kill()
       await this.exitSaved.get(ptyId)
     }
+    await this.endLingering((id) => id === ptyId)
     const stored = await this.findStored(ptyId)
     if (!stored) return err(appError(ErrorCode.PtyNotFound, `No terminal with id ${ptyId}.`))
     await this.d.store.remove(stored.threadId, ptyId)
@@ -255,6 +265,14 @@ export class PtyHost {
   /** Kills every terminal of a thread (archive, delete). */
   async closeThread(threadId: string): Promise<void> {
     await Promise.all([...this.live.values()].filter((l) => l.session.info.threadId === threadId).map((l) => l.session.kill()))
+    await this.endLingering((_, s) => s.info.threadId === threadId)
+  }
+
+  /** Ends the background jobs of sessions whose own process has exited. */
+  private async endLingering(which: (ptyId: string, session: PtySession) => boolean): Promise<void> {
+    const ending = [...this.lingering].filter(([id, s]) => which(id, s))
+    for (const [id] of ending) this.lingering.delete(id)
+    await Promise.all(ending.map(([, s]) => s.kill()))
   }
 
   /**
@@ -303,6 +321,7 @@ export class PtyHost {
     this.disposed = true
     clearInterval(this.saveTimer)
     await Promise.all([...this.live.values()].map((l) => l.session.kill()))
+    await this.endLingering(() => true)
     // Each exit writes its scrollback and record; the process may end right after this returns.
     await Promise.all([...this.exitSaved.values()])
     await this.saveDirtyScrollbacks()
@@ -328,7 +347,7 @@ export class PtyHost {
         const saved = this.onExit(info.id, exitCode, signal).finally(() => this.exitSaved.delete(info.id))
         this.exitSaved.set(info.id, saved)
       }
-    })
+    }, this.containment)
     live = { session, attached: new Map(), activity, taps: new Set(), sandboxKey: null, onEnd: null }
     this.live.set(info.id, live)
     return live
@@ -343,6 +362,7 @@ export class PtyHost {
     live.activity?.exited()
     for (const { closeSub } of live.attached.values()) closeSub.dispose()
     this.live.delete(ptyId)
+    if (live.session.holdsProcesses) this.lingering.set(ptyId, live.session)
     if (!this.threadHasLive(info.threadId)) this.ports.release(info.threadId)
     await live.onEnd?.().catch((e) => this.d.logger.warn(`Could not clean up the sandbox of terminal ${ptyId}: ${String(e)}`))
     await Promise.all([

@@ -4,6 +4,7 @@ import type { PtyInfo } from '../../../shared/models'
 import { FlowControl } from './flow-control'
 import { OutputBatcher } from './output-batcher'
 import { killProcessTree } from './process-tree'
+import type { ContainedPty, ContainmentMode, PtyContainment } from './pty-containment'
 import { Scrollback } from './scrollback'
 
 /** What a session needs to start. */
@@ -35,27 +36,39 @@ export class PtySession {
   private readonly batcher: OutputBatcher
   private exitPromise: Promise<void>
   private exited = false
+  /** The pty's cgroup and run record; null for a session made without containment (only some tests). */
+  private readonly contained: ContainedPty | null
 
   constructor(
     public info: PtyInfo,
     spec: SpawnSpec,
     scrollbackLimit: number,
-    private readonly events: SessionEvents
+    private readonly events: SessionEvents,
+    containment?: PtyContainment
   ) {
     this.scrollback = new Scrollback(scrollbackLimit)
     this.batcher = new OutputBatcher((text) => {
       this.scrollback.append(text)
       this.events.data(text)
     })
-    // encoding: null hands us raw bytes, decoded here so a character split across reads stays whole.
-    this.process = nodePty.spawn(spec.file, spec.args, {
-      name: 'xterm-256color',
-      cols: spec.cols,
-      rows: spec.rows,
-      cwd: spec.cwd,
-      env: spec.env,
-      encoding: null
-    } as nodePty.IPtyForkOptions)
+    // The cgroup and run record exist before the process does, so nothing it forks can escape either.
+    this.contained = containment?.prepare(info.id, info.threadId) ?? null
+    const { file, args } = this.contained ? this.contained.wrap(spec.file, spec.args) : spec
+    try {
+      // encoding: null hands us raw bytes, decoded here so a character split across reads stays whole.
+      this.process = nodePty.spawn(file, args, {
+        name: 'xterm-256color',
+        cols: spec.cols,
+        rows: spec.rows,
+        cwd: spec.cwd,
+        env: spec.env,
+        encoding: null
+      } as nodePty.IPtyForkOptions)
+    } catch (e) {
+      this.contained?.abandon()
+      throw e
+    }
+    this.contained?.spawned(this.process.pid, spec.file)
     this.info = { ...info, pid: this.process.pid }
     this.flow = new FlowControl((paused) => (paused ? this.process.pause() : this.process.resume()))
     this.process.onData((chunk: string | Buffer) => {
@@ -66,10 +79,21 @@ export class PtySession {
         this.batcher.push(this.decoder.end())
         this.batcher.dispose()
         this.exited = true
+        void this.contained?.endIfEmpty()
         this.events.exit(exitCode ?? null, signal ? signal : null)
         resolve()
       })
     })
+  }
+
+  /** How this pty's processes are held together: its own cgroup, or the process-tree fallback. */
+  get containment(): ContainmentMode {
+    return this.contained?.mode ?? 'process-tree'
+  }
+
+  /** True while processes the pty started may still run after its own process exited (background jobs), until kill() ends them. */
+  get holdsProcesses(): boolean {
+    return this.contained !== null && !this.contained.finished
   }
 
   /** True until the process exits. */
@@ -87,12 +111,19 @@ export class PtySession {
     this.process.resize(cols, rows)
   }
 
-  /** Kills the whole process tree and waits for the pty to report its exit. */
+  /**
+   * Ends every process the pty started (its cgroup, or its process tree) and waits for the pty to
+   * report its exit. Also after the pty's own process exited: its background jobs may still run.
+   */
   async kill(): Promise<void> {
-    if (this.exited) return
+    if (this.exited) {
+      await this.contained?.end(false)
+      return
+    }
     // A paused pty may never deliver its exit; let it drain.
     this.process.resume()
-    await killProcessTree(this.process.pid, `SKEIN_PTY_ID=${this.info.id}`)
+    if (this.contained) await this.contained.end(true)
+    else await killProcessTree(this.process.pid, `SKEIN_PTY_ID=${this.info.id}`)
     try {
       this.process.kill()
     } catch {

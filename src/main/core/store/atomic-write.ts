@@ -1,3 +1,4 @@
+import { renameSync, rmSync, writeFileSync } from 'node:fs'
 import { open, rename, rm } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { randomBytes } from 'node:crypto'
@@ -27,5 +28,21 @@ export async function writeFileAtomic(path: string, data: string, options: { dur
   if (durable && process.platform !== 'win32') {
     const dir = await open(dirname(path), 'r').catch(() => null)
     if (dir) await dir.sync().catch(() => undefined).finally(() => dir.close())
+  }
+}
+
+/**
+ * The synchronous twin of writeFileAtomic, without fsync: for small records that must be on disk
+ * before the next statement runs (a pty's run record, written before its process may fork) and
+ * need only survive the death of this process, not of the machine.
+ */
+export function writeFileAtomicSync(path: string, data: string): void {
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
+  try {
+    writeFileSync(temp, data, { encoding: 'utf8', mode: 0o600 })
+    renameSync(temp, path)
+  } catch (e) {
+    rmSync(temp, { force: true })
+    throw e
   }
 }

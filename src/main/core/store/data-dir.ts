@@ -34,6 +34,10 @@ export class DataDir {
     }
     return join(this.home, 'skein.sock')
   }
+  /** Run records of live terminals (run/ptys/<ptyId>.json), so a restart can end what a crash left running. */
+  get ptyRecordsDir(): string {
+    return join(this.home, 'run', 'ptys')
+  }
   threadDir(id: string): string {
     return join(this.threadsDir, id)
   }
