@@ -123,6 +123,14 @@ describe('built-in agent', () => {
     await idle(core, thread.id)
     expect(approvals).toHaveLength(4)
     expect(tools(await core.agent.items(thread.id)).slice(-1)[0]!.tool!.output).toBe('two')
+
+    // That approval was given under accept-edits in the worktree sandbox; under another mode or without the sandbox it asks again.
+    must(await core.agent.configure(thread.id, { permissionMode: 'ask' }))
+    server.push({ toolUses: [{ name: 'bash', input: { command: 'echo three' } }] }, { text: 'ok' })
+    must(await core.agent.startTurn(thread.id, 'again'))
+    await eventually(() => approvals.length === 5, 'a fresh approval under ask')
+    must(core.agent.respond(thread.id, approvals[4]!.id, 'deny'))
+    await idle(core, thread.id)
   })
 
   it('refuses every path escape: .., absolute, sibling prefix and symlinks out', async () => {

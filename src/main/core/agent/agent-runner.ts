@@ -147,7 +147,10 @@ export class Turn {
     const sandbox = tool.category === 'command' ? await this.sandboxFor(thread) : null
     const ctx = { worktree: thread.worktreePath, threadId: thread.id, signal: this.abort.signal, sandbox, progress: (t: string) => this.d.bus.publish('item/delta', { threadId: thread.id, itemId: item.id, delta: t }) }
     let permission = permissionFor(mode, tool, use.input, isReadOnlyCommand)
-    if (permission === 'ask' && this.d.sessionAllowed.has(tool.category)) permission = 'allow'
+    // "For this session" holds under the mode and sandbox it was given in: approving commands in
+    // Plan mode's read-only sandbox says nothing about running them unsandboxed in Ask mode.
+    const sessionKey = `${mode}/${sandbox ?? 'none'}/${tool.category}`
+    if (permission === 'ask' && this.d.sessionAllowed.has(sessionKey)) permission = 'allow'
     if (permission === 'refuse') {
       await finish(`Refused: this thread is in plan mode, which is read-only. ${tool.name} was not run. Describe the change instead, or ask the person to switch the permission mode.`, true)
       return 'ok'
@@ -164,7 +167,7 @@ export class Turn {
         await finish(`The person denied this ${tool.category === 'edit' ? 'edit' : 'command'}${decision.message ? `: "${decision.message}"` : '.'}`, true)
         return 'ok'
       }
-      if (decision.decision === 'session') this.d.sessionAllowed.add(tool.category)
+      if (decision.decision === 'session') this.d.sessionAllowed.add(sessionKey)
     }
     try {
       const out = await tool.run(use.input, ctx)
