@@ -202,7 +202,13 @@ describe.skipIf(!hasBwrap)(`Plan mode in the read-only sandbox (skipped: ${NO_BW
 
   it('an approved command gets a private writable temp folder and sees only its own processes', async () => {
     const s = await setup('plan')
-    const ts = await runCommands(s, ['f=$(mktemp) && echo kept > "$f" && cat "$f" && echo "$TMPDIR"', 'ps -e -o pid= | wc -l', 'echo $SKEIN_SANDBOX'])
+    process.env.PROBE_API_KEY = 'sk-secret-1'
+    process.env.PROBE_GH_TOKEN = 'ghp-secret-2'
+    const ts = await runCommands(s, ['f=$(mktemp) && echo kept > "$f" && cat "$f" && echo "$TMPDIR"', 'ps -e -o pid= | wc -l', 'echo $SKEIN_SANDBOX', 'env | grep -c secret- ; echo "[$SKEIN_THREAD_ID]"'])
+    delete process.env.PROBE_API_KEY
+    delete process.env.PROBE_GH_TOKEN
+    // The core's keys and tokens stay out of the sandbox (a command with network access cannot send them off).
+    expect(ts[3]!.tool!.output).toBe(`0\n[${s.thread.id}]`)
     const [kept, tmp] = ts[0]!.tool!.output!.split('\n') as [string, string]
     expect(kept).toBe('kept')
     expect(tmp).toMatch(/skein-sandbox-/)

@@ -16,6 +16,7 @@ import type { PtyRecords } from './pty-records'
 import { PtySession } from './pty-session'
 import { sessionEndedMarker, type PtyStore } from './pty-store'
 import { DEFAULT_SCROLLBACK_CHARS } from './scrollback'
+import { terminalEnv } from './terminal-env'
 
 /** What opening a terminal asks for. */
 export interface OpenPtyOptions {
@@ -129,19 +130,7 @@ export class PtyHost {
     const port = await this.ports.acquire(threadId)
     const id = newPtyId(threadId)
     const path = await this.d.profiles.sessionPath()
-    const env: Record<string, string> = {}
-    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('ELECTRON_')) env[k] = v
-    Object.assign(env, {
-      ...(path ? { PATH: path } : {}),
-      TERM: 'xterm-256color',
-      COLORTERM: 'truecolor',
-      TERM_PROGRAM: 'Skein',
-      SKEIN_THREAD_ID: threadId,
-      SKEIN_PTY_ID: id,
-      ...(port ? { PORT: String(port), SKEIN_PORT: String(port) } : {}),
-      ...o.env,
-      ...sandboxEnv
-    })
+    const env = terminalEnv({ path: path ?? null, threadId, ptyId: id, port, extra: { ...o.env, ...sandboxEnv }, sandboxed: Boolean(o.sandbox) })
     const info: PtyInfo = {
       id,
       threadId,
