@@ -189,9 +189,10 @@ describe.skipIf(!hasBwrap)(`Plan mode in the read-only sandbox (skipped: ${NO_BW
 
   it('read-only investigation commands still run, without asking, and see the repository', async () => {
     const s = await setup('plan')
-    const ts = await runCommands(s, ['git log --oneline', 'git diff HEAD', 'ls -la src', 'cat README.md', `echo '{"a":7}' | jq .a`, 'grep -rn answer src', 'git status --short', 'pwd'])
+    const ts = await runCommands(s, ['git log --oneline', 'git diff HEAD', 'ls -la src', 'cat README.md', `echo '{"a":7}' | jq .a`, 'grep -rn answer src', 'git status --short', 'pwd', 'rg -n answer'])
     expect(s.approvals.filter((a) => a.threadId === s.thread.id)).toHaveLength(0)
-    expect(ts.map((t) => t.tool!.exitCode)).toEqual([0, 0, 0, 0, 0, 0, 0, 0])
+    expect(ts.map((t) => t.tool!.exitCode)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0])
+    expect(ts[8]!.tool!.output).toBe('src/app.ts\n1:export const answer = 42')
     expect(ts[4]!.tool!.output).toBe('7')
     expect(ts[0]!.tool!.output).toMatch(/initial/)
     expect(ts[2]!.tool!.output).toMatch(/app\.ts/)
