@@ -1,16 +1,17 @@
-// The Electron shell: the only file that boots Electron. The core runs in-process, plain Node.
+// The Electron shell: the only file that boots Electron. The core runs in its own utility process
+// (core-process.js); this process keeps the window, the menu, safeStorage and the native dialogs.
 import { join } from 'node:path'
-import { app, BrowserWindow, dialog, MessageChannelMain, safeStorage, session, shell } from 'electron'
-import { createCore, type Core } from './core/core'
-import { messagePortTransport } from './core/rpc/message-port-transport'
+import { app, BrowserWindow, dialog, MessageChannelMain, safeStorage, session, utilityProcess } from 'electron'
 import { CONTENT_SECURITY_POLICY } from './core/server/csp'
+import { CoreSupervisor, type MainHost } from './electron/core-supervisor'
 import { installMenu } from './electron/menu'
+import { rendererUrl, shouldSetCspHeader } from './electron/security-policy'
+import { hardenWebContents } from './electron/web-contents-guard'
 
-
-let core: Core | null = null
 let window: BrowserWindow | null = null
+const devUrl = rendererUrl(app.isPackaged, process.env)
 
-function createWindow(c: Core): BrowserWindow {
+function createWindow(core: CoreSupervisor): BrowserWindow {
   const win = new BrowserWindow({
     width: 1280,
     height: 820,
@@ -20,89 +21,96 @@ function createWindow(c: Core): BrowserWindow {
     title: 'Skein',
     backgroundColor: '#1e1f22',
     webPreferences: {
+      // electronegativity: PRELOAD_JS_CHECK — the preload only forwards the core's MessagePort and a
+      // "core stopped" signal to the page (contextIsolation + sandbox); it exposes no API.
       preload: join(__dirname, '../preload/index.js'),
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
       webSecurity: true,
-      spellcheck: false
+      spellcheck: false,
+      // Middle-click must not open links in a new window behind the window-open handler's back.
+      disableBlinkFeatures: 'Auxclick'
     }
   })
   win.once('ready-to-show', () => win.show())
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url)
-    return { action: 'deny' }
-  })
-  win.webContents.on('will-navigate', (e) => e.preventDefault())
-  win.webContents.on('will-attach-webview', (e) => e.preventDefault())
+  const contents = win.webContents
+  const page = {
+    id: contents.id,
+    isDestroyed: () => contents.isDestroyed(),
+    sendPort: (port: object) => contents.postMessage('skein:port', null, [port as Electron.MessagePortMain]),
+    sendCoreStopped: () => contents.send('skein:core-stopped')
+  }
   // Each page load gets a fresh port to the core; the old connection closes with the old page.
-  win.webContents.on('did-finish-load', () => {
-    const { port1, port2 } = new MessageChannelMain()
-    c.connect(messagePortTransport(port1))
-    win.webContents.postMessage('skein:port', null, [port2])
-  })
-  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL)
+  contents.on('did-finish-load', () => core.attach(page))
+  contents.on('destroyed', () => core.detach(page.id))
+  if (devUrl) void win.loadURL(devUrl)
   else void win.loadFile(join(__dirname, '../renderer/index.html'))
   return win
+}
+
+function mainHost(): MainHost {
+  return {
+    secrets: safeStorage.isEncryptionAvailable()
+      ? {
+          // On Linux without a keyring Electron falls back to a fixed key: say so rather than pretend.
+          backend: process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text' ? 'plaintext' : 'safeStorage',
+          encrypt: (text) => safeStorage.encryptString(text).toString('base64'),
+          decrypt: (data) => safeStorage.decryptString(Buffer.from(data, 'base64'))
+        }
+      : null,
+    pickFolder: async (title) => {
+      const options = { title: title ?? 'Add repository', properties: ['openDirectory' as const] }
+      const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options)
+      return result.canceled ? null : (result.filePaths[0] ?? null)
+    }
+  }
+}
+
+function raise(core: CoreSupervisor): void {
+  if (!window || window.isDestroyed()) window = createWindow(core)
+  if (window.isMinimized()) window.restore()
+  window.show()
+  window.focus()
 }
 
 if (!app.requestSingleInstanceLock()) {
   app.quit()
 } else {
+  const core = new CoreSupervisor({
+    spawn: () => utilityProcess.fork(join(__dirname, 'core-process.js'), [], { serviceName: 'Skein core' }),
+    newChannel: () => new MessageChannelMain(),
+    host: mainHost(),
+    onFocus: () => raise(core),
+    log: (message) => console.warn(`Skein: ${message}`)
+  })
   app.on('second-instance', () => {
     if (window) {
       if (window.isMinimized()) window.restore()
       window.focus()
     }
   })
-  app.on('web-contents-created', (_e, contents) => {
-    contents.on('will-navigate', (e) => e.preventDefault())
-    contents.setWindowOpenHandler(() => ({ action: 'deny' }))
-  })
+  app.on('web-contents-created', (_e, contents) => hardenWebContents(contents))
   app.whenReady().then(async () => {
     // The built page also carries the policy in a meta tag; the dev server (HMR) is left without it.
-    if (!process.env.ELECTRON_RENDERER_URL) {
+    if (shouldSetCspHeader(devUrl)) {
       session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
         callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } })
       })
     }
     session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
+    session.defaultSession.setPermissionCheckHandler(() => false)
     installMenu()
     try {
-      core = await createCore({
-        host: {
-          secrets: safeStorage.isEncryptionAvailable()
-            ? {
-                // On Linux without a keyring Electron falls back to a fixed key: say so rather than pretend.
-                backend: process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text' ? 'plaintext' : 'safeStorage',
-                encrypt: (text) => safeStorage.encryptString(text).toString('base64'),
-                decrypt: (data) => safeStorage.decryptString(Buffer.from(data, 'base64'))
-              }
-            : undefined,
-          pickFolder: async (title) => {
-            const result = window
-              ? await dialog.showOpenDialog(window, { title: title ?? 'Add repository', properties: ['openDirectory'] })
-              : await dialog.showOpenDialog({ title: title ?? 'Add repository', properties: ['openDirectory'] })
-            return result.canceled ? null : (result.filePaths[0] ?? null)
-          }
-        }
-      })
+      await core.start()
     } catch (e) {
       dialog.showErrorBox('Skein could not start', (e as Error).message)
       app.exit(1)
       return
     }
     window = createWindow(core)
-    // `skein open` / `skein new` ask for a thread: the page selects it, the shell raises the window.
-    core.bus.subscribe((name) => {
-      if (name !== 'app/focus') return
-      if (!window || window.isDestroyed()) window = createWindow(core!)
-      if (window.isMinimized()) window.restore()
-      window.show()
-      window.focus()
-    })
     app.on('activate', () => {
-      if (BrowserWindow.getAllWindows().length === 0 && core) window = createWindow(core)
+      if (BrowserWindow.getAllWindows().length === 0) window = createWindow(core)
     })
   })
   app.on('window-all-closed', () => {
@@ -110,9 +118,9 @@ if (!app.requestSingleInstanceLock()) {
   })
   let quitting = false
   app.on('before-quit', (e) => {
-    if (quitting || !core) return
+    if (quitting) return
     e.preventDefault()
     quitting = true
-    void core.close().finally(() => app.quit())
+    void core.shutdown().finally(() => app.quit())
   })
 }

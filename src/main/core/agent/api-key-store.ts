@@ -3,11 +3,11 @@ import { join } from 'node:path'
 import { writeFileAtomic } from '../store/atomic-write'
 import type { DataDir } from '../store/data-dir'
 
-/** How the host can protect a stored key (Electron's safeStorage). */
+/** How the host can protect a stored key (Electron's safeStorage; asynchronous when the core runs in its own process). */
 export interface SecretCipher {
   backend: 'safeStorage' | 'plaintext'
-  encrypt(text: string): string
-  decrypt(data: string): string
+  encrypt(text: string): string | Promise<string>
+  decrypt(data: string): string | Promise<string>
 }
 
 /** Where the key in use comes from. */
@@ -34,7 +34,7 @@ export class ApiKeyStore {
     if (cipher) {
       try {
         const data = JSON.parse(await readFile(store.file, 'utf8')) as { anthropicApiKey?: string }
-        if (data.anthropicApiKey) store.stored = cipher.decrypt(data.anthropicApiKey)
+        if (data.anthropicApiKey) store.stored = await cipher.decrypt(data.anthropicApiKey)
       } catch {
         // none stored, or it cannot be read on this machine: the person enters it again
       }
@@ -72,7 +72,7 @@ export class ApiKeyStore {
       await rm(this.file, { force: true })
       return
     }
-    await writeFileAtomic(this.file, JSON.stringify({ anthropicApiKey: this.cipher.encrypt(key) }))
+    await writeFileAtomic(this.file, JSON.stringify({ anthropicApiKey: await this.cipher.encrypt(key) }))
     this.stored = key
   }
 }
