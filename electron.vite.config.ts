@@ -11,14 +11,16 @@ const cspMeta = (): Plugin => ({
   transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: META_CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }]
 })
 
-// main/: the Electron shell plus the two plain-Node entry points that host the same core
-// (`serve` for browser mode, `cli` for the skein command). None of them but index imports electron.
+// main/: the Electron shell plus the plain-Node entry points that host the same core (`core-process`
+// in the desktop app's utility process, `serve` for browser mode, `cli` for the skein command).
+// None of them but index imports electron.
 export default defineConfig({
   main: {
     build: {
       rollupOptions: {
         input: {
           index: resolve('src/main/index.ts'),
+          'core-process': resolve('src/main/core-process.ts'),
           serve: resolve('src/main/serve.ts'),
           cli: resolve('src/cli/skein.ts')
         },

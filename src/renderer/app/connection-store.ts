@@ -17,6 +17,8 @@ interface ConnectionState {
   failures: number
   /** When the next attempt starts (ms since epoch), while reconnecting. */
   nextAttemptAt: number | null
+  /** The desktop app's core process stopped and is being restarted. */
+  coreRestarting: boolean
 }
 
 /** The connection's status, shown by the banner and used to gate startup screens. */
@@ -24,5 +26,6 @@ export const useConnection = create<ConnectionState>()(() => ({
   status: 'connecting',
   hello: null,
   failures: 0,
-  nextAttemptAt: null
+  nextAttemptAt: null,
+  coreRestarting: false
 }))

@@ -2,7 +2,7 @@ import { ErrorCode } from '../../shared/errors'
 import { notifications } from '../../shared/methods'
 import type { NotificationName, NotificationOf } from '../../shared/methods'
 import type { RpcClient } from '../../shared/rpc-client'
-import { connectToCore } from '../lib/rpc-client'
+import { connectToCore, onElectronCoreEvent } from '../lib/rpc-client'
 import { notifyApproval, notifyIfNewlyUnread } from '../features/attention/os-notifications'
 import { forgetChanges, rewatchChanges, routeChanges } from '../features/changes/changes-sync'
 import { routeCiFailed } from '../features/ci/ci-attention'
@@ -35,6 +35,14 @@ let retryTimer: ReturnType<typeof setTimeout> | null = null
 /** Starts the link to the core: connect, load the lists, follow notifications, reconnect when lost. */
 export function startConnection(): void {
   window.addEventListener('online', () => reconnectNow())
+  // Desktop app: the shell says when the core process died; the page drops its port at once and
+  // takes the new one the shell hands over after the restart.
+  onElectronCoreEvent((event) => {
+    if (event === 'stopped') useConnection.setState({ coreRestarting: true })
+    // A port that arrives while connected means the old one leads to a core that is gone.
+    if (live) live.dispose()
+    reconnectNow()
+  })
   void attempt()
 }
 
@@ -55,7 +63,7 @@ async function attempt(): Promise<void> {
     client = await connectToCore()
     live = client
     await adopt(client)
-    useConnection.setState({ status: 'connected', failures: 0, nextAttemptAt: null })
+    useConnection.setState({ status: 'connected', failures: 0, nextAttemptAt: null, coreRestarting: false })
   } catch (e) {
     // A refusal from the core itself (not a lost connection) is worth telling once, not on every retry.
     if (errorCode(e) !== null && errorCode(e) !== ErrorCode.Disconnected && useConnection.getState().failures === 0) {

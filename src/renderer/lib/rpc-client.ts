@@ -76,15 +76,53 @@ function openWebSocket(token: string | null): Promise<WebSocket> {
   })
 }
 
-function waitForElectronPort(): Promise<MessagePort> {
-  return new Promise((resolve) => {
-    const onMessage = (e: MessageEvent) => {
-      if (e.source === window && e.data === 'skein:port' && e.ports[0]) {
-        window.removeEventListener('message', onMessage)
-        resolve(e.ports[0])
+/** What the Electron shell tells the page: a fresh port to the core, or that the core stopped. */
+export type ElectronCoreEvent = 'port' | 'stopped'
+
+// The preload may post a port at any moment (first load, or after the core restarts), not only while
+// a connection attempt waits: the newest unclaimed port is kept until the next attempt takes it.
+let unclaimedPort: MessagePort | null = null
+let portWaiter: ((port: MessagePort) => void) | null = null
+const coreEvents = listenerSet<ElectronCoreEvent>()
+let listening = false
+
+function listenToShell(): void {
+  if (listening) return
+  listening = true
+  window.addEventListener('message', (e: MessageEvent) => {
+    if (e.source !== window) return
+    if (e.data === 'skein:port' && e.ports[0]) {
+      const port = e.ports[0]
+      if (portWaiter) {
+        const take = portWaiter
+        portWaiter = null
+        take(port)
+      } else {
+        unclaimedPort?.close()
+        unclaimedPort = port
+        coreEvents.emit('port')
       }
+    } else if (e.data === 'skein:core-stopped') {
+      coreEvents.emit('stopped')
     }
-    window.addEventListener('message', onMessage)
+  })
+}
+
+/** Follows the Electron shell's news about the core (no-op outside Electron). */
+export function onElectronCoreEvent(listener: (event: ElectronCoreEvent) => void): Disposable {
+  if (inElectron()) listenToShell()
+  return coreEvents.add(listener)
+}
+
+function waitForElectronPort(): Promise<MessagePort> {
+  listenToShell()
+  if (unclaimedPort) {
+    const port = unclaimedPort
+    unclaimedPort = null
+    return Promise.resolve(port)
+  }
+  return new Promise((resolve) => {
+    portWaiter = resolve
   })
 }
 
