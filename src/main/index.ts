@@ -5,7 +5,7 @@ import { app, BrowserWindow, dialog, MessageChannelMain, safeStorage, session, u
 import { CONTENT_SECURITY_POLICY } from './core/server/csp'
 import { CoreSupervisor, type MainHost } from './electron/core-supervisor'
 import { installMenu } from './electron/menu'
-import { rendererUrl, shouldSetCspHeader } from './electron/security-policy'
+import { allowPermission, rendererUrl, shouldSetCspHeader } from './electron/security-policy'
 import { hardenWebContents } from './electron/web-contents-guard'
 
 let window: BrowserWindow | null = null
@@ -98,8 +98,8 @@ if (!app.requestSingleInstanceLock()) {
         callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } })
       })
     }
-    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
-    session.defaultSession.setPermissionCheckHandler(() => false)
+    session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(allowPermission(permission)))
+    session.defaultSession.setPermissionCheckHandler((_wc, permission) => allowPermission(permission))
     installMenu()
     try {
       await core.start()

@@ -52,7 +52,9 @@ const DEFAULT_DELAYS = [250, 1000, 2000, 5000, 10_000]
 export class CoreSupervisor {
   private child: CoreChild | null = null
   private ready = false
+  private everReady = false
   private stopping = false
+  private gaveUp = false
   private failures = 0
   private startedAt = 0
   private restartTimer: ReturnType<typeof setTimeout> | null = null
@@ -74,6 +76,14 @@ export class CoreSupervisor {
   /** The running core's process id, or null while it is down. */
   get pid(): number | null {
     return this.ready ? (this.child?.pid ?? null) : null
+  }
+
+  /** Where the core stands: gave up (it never started), stopped (shut down), running, or (re)starting. */
+  get state(): 'starting' | 'running' | 'restarting' | 'stopped' | 'failed' {
+    if (this.gaveUp) return 'failed'
+    if (this.stopping) return 'stopped'
+    if (this.ready) return 'running'
+    return this.everReady ? 'restarting' : 'starting'
   }
 
   /** Calls `listener` each time a core process (the first or a restarted one) is ready. */
@@ -128,6 +138,7 @@ export class CoreSupervisor {
     switch (message.type) {
       case 'ready':
         this.ready = true
+        this.everReady = true
         this.firstStart?.resolve()
         this.firstStart = null
         for (const page of this.pages.values()) this.handPort(page)
@@ -168,9 +179,10 @@ export class CoreSupervisor {
     this.child = null
     for (const resolve of this.closedWaiters.splice(0)) resolve()
     if (this.stopping) return
-    if (this.firstStart) {
+    if (!this.everReady) {
       // It never came up: the app reports this once instead of restarting in a loop.
-      this.firstStart.reject(new Error(`The core process exited (code ${code}) before it started.`))
+      this.gaveUp = true
+      this.firstStart?.reject(new Error(`The core process exited (code ${code}) before it started.`))
       this.firstStart = null
       return
     }
