@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { defineConfig } from '@playwright/test'
 
 /** End-to-end tests: the built renderer in Debian's Chromium against a real core in browser mode. */
@@ -22,7 +23,9 @@ export default defineConfig({
     viewport: { width: 1280, height: 800 },
     trace: 'retain-on-failure',
     launchOptions: {
-      executablePath: '/usr/bin/chromium',
+      // Debian's chromium where it exists (these machines cannot download Playwright's); elsewhere
+      // (macOS and Windows runners) Playwright's own, from `npx playwright install chromium`.
+      executablePath: process.env.SKEIN_CHROMIUM ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined),
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync']
     }
   }
