@@ -211,6 +211,28 @@ describe('archive keeps everything in the worktree', () => {
   })
 })
 
+describe('snapshots written before manifests', () => {
+  it('still restore (tracked and untracked files, index)', async () => {
+    const { core, t, wt, repoPath } = await setup()
+    writeFile(join(wt, 'README.md'), '# staged\n')
+    git(wt, 'add', 'README.md')
+    writeFile(join(wt, 'untracked.txt'), 'untracked\n')
+    // The old layout: ref -> commit of the working tree, whose parent is a commit of the index on HEAD.
+    const scratchIndex = join(repoPath, '..', 'legacy-index')
+    const env = { ...process.env, GIT_INDEX_FILE: scratchIndex }
+    const { execFileSync } = await import('node:child_process')
+    execFileSync('git', ['add', '-A'], { cwd: wt, env })
+    const workTree = execFileSync('git', ['write-tree'], { cwd: wt, env, encoding: 'utf8' }).trim()
+    const indexCommit = git(wt, 'commit-tree', git(wt, 'write-tree'), '-p', 'HEAD', '-m', 'index')
+    git(wt, 'update-ref', `refs/skein/snapshots/${t.id}`, git(wt, 'commit-tree', workTree, '-p', indexCommit, '-m', 'legacy'))
+    rmSync(wt, { recursive: true, force: true })
+    git(repoPath, 'worktree', 'prune')
+    must(await core.threads.restore(t.id))
+    expect(readFileSync(join(wt, 'untracked.txt'), 'utf8')).toBe('untracked\n')
+    expect(git(wt, 'show', ':README.md')).toBe('# staged')
+  })
+})
+
 describe('archive verifies the snapshot before removing the folder', () => {
   async function faulty(fault: (ctx: { repoPath: string; wt: string; manifest: { worktree: { path?: string; blob: string | null }[] } }) => Promise<void>) {
     const s = await setup()
