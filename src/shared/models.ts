@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ArchiveReport } from './archive-report'
 
 /** Where a thread's agent works: its own worktree, or the repository's own checkout. */
 export const ThreadMode = z.enum(['worktree', 'local'])
@@ -124,7 +125,9 @@ export const Thread = z.object({
     usage: Usage
   }),
   /** Set for a thread imported from a CLI agent session. */
-  imported: ImportedFrom.nullable().default(null)
+  imported: ImportedFrom.nullable().default(null),
+  /** What the last archive saved and left out (bulky ignored folders); absent before the first archive. */
+  archiveReport: ArchiveReport.nullable().optional()
 })
 /** A thread as every client sees it. */
 export type Thread = z.infer<typeof Thread>

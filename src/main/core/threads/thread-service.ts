@@ -252,8 +252,11 @@ export class ThreadService {
       }
       const saved = await this.worktrees.saveAndRemove(repo.value.path, t.worktreePath, id, 'archive')
       if (!saved.ok) return saved
-      const note = saved.value === 'missing' ? `The worktree folder was already gone when archived; branch ${t.branch} still holds its commits.` : null
-      return this.change(id, { status: 'archived', archivedAt: now, snapshotRef: saved.value === 'removed' ? snapshotRefFor(id) : t.snapshotRef, statusMessage: note }, 'archived')
+      if (saved.value.kind === 'missing') {
+        const note = `The worktree folder was already gone when archived; branch ${t.branch} still holds its commits.`
+        return this.change(id, { status: 'archived', archivedAt: now, statusMessage: note }, 'archived')
+      }
+      return this.change(id, { status: 'archived', archivedAt: now, snapshotRef: snapshotRefFor(id), statusMessage: null, archiveReport: saved.value.report }, 'archived')
     })
   }
 

@@ -5,7 +5,12 @@ import { appError, ErrorCode } from '../../../shared/errors'
 import { err, ok, type Result } from '../../../shared/result'
 import { resolveCommit } from '../git/branches'
 import type { GitRunner } from '../git/git-runner'
-import { createSnapshot, applySnapshot, readSnapshot } from '../git/snapshot'
+import type { ArchiveReport } from '../../../shared/archive-report'
+import { displayPath } from '../archive/manifest'
+import { readManifest } from '../archive/snapshot-verify'
+import { restoreFullSnapshot } from '../archive/snapshot-restore'
+import { type SnapshotWriteOptions, writeFullSnapshot } from '../archive/snapshot-writer'
+import { applySnapshot, readSnapshot } from '../git/snapshot'
 import { addWorktree } from '../git/worktree-add'
 import { pruneWorktrees, removeWorktree } from '../git/worktree-remove'
 import type { DataDir } from '../store/data-dir'
@@ -23,6 +28,9 @@ export interface CreatedWorktree {
 /** The outcome of making a worktree: made, or the base ref does not exist. */
 export type CreateWorktreeResult = Result<CreatedWorktree> | { ok: false; badRef: string; detail: string }
 
+/** How saving a worktree went: removed after a verified snapshot (with what it left out), or already gone. */
+export type SaveOutcome = { kind: 'removed'; report: ArchiveReport } | { kind: 'missing' }
+
 /** The ref that holds a thread's saved worktree. */
 export const snapshotRefFor = (threadId: string) => `refs/skein/snapshots/${threadId}`
 
@@ -30,7 +38,9 @@ export const snapshotRefFor = (threadId: string) => `refs/skein/snapshots/${thre
 export class WorktreeManager {
   constructor(
     private readonly git: GitRunner,
-    private readonly dir: DataDir
+    private readonly dir: DataDir,
+    /** Snapshot limits and test hooks. */
+    private readonly snapshotOptions: Pick<SnapshotWriteOptions, 'limits' | 'beforeVerify'> = {}
   ) {}
 
   /** Makes a worktree on a fresh `skein/<slug>` branch, picking the first slug whose branch and folder are free. */
@@ -74,25 +84,38 @@ export class WorktreeManager {
   }
 
   /**
-   * Saves the worktree under its snapshot ref, then removes it. Refuses a worktree Skein did not
-   * make. A folder already gone is reported as `missing` (its branch still holds its commits).
+   * Saves the worktree under its snapshot ref, reads the snapshot back and checks it against the
+   * folder, and only then removes it. Refuses a worktree Skein did not make. A folder already gone
+   * is reported as `missing` (its branch still holds its commits).
    */
-  async saveAndRemove(repoRoot: string, path: string, threadId: string, reason: string): Promise<Result<'removed' | 'missing'>> {
+  async saveAndRemove(repoRoot: string, path: string, threadId: string, reason: string): Promise<Result<SaveOutcome>> {
     if (!existsSync(path)) {
       await pruneWorktrees(this.git, repoRoot).catch(() => undefined)
-      return ok('missing')
+      return ok({ kind: 'missing' })
     }
     if (!(await this.isOwned(path, threadId))) {
       return err(appError(ErrorCode.NotSkeinWorktree, `Skein did not create ${path}, so it will not remove it. Move or delete it yourself if you no longer need it.`, { path }))
     }
+    let written
     try {
-      await createSnapshot(this.git, path, snapshotRefFor(threadId), `skein: ${reason} ${threadId}`)
+      written = await writeFullSnapshot(this.git, path, snapshotRefFor(threadId), `skein: ${reason} ${threadId}`, { ...this.snapshotOptions, gitDirSkip: [OWNER_FILE] })
     } catch (e) {
       return err(appError(ErrorCode.GitFailed, `Could not save the work in ${path}, so it was left in place: ${(e as Error).message}`))
     }
+    if (!written.ok) {
+      return err(appError(ErrorCode.GitFailed, `The snapshot of ${path} could not be verified (${written.error}), so the folder was left in place. Try again.`, { path }))
+    }
     const removed = await removeWorktree(this.git, repoRoot, path)
     if (!removed.ok) return err(appError(ErrorCode.GitFailed, `The work in ${path} is saved, but git could not remove the folder: ${removed.detail}`))
-    return ok('removed')
+    const { manifest, commit } = written.value
+    const files = manifest.worktree.filter((e) => e.type !== 'dir')
+    const report: ArchiveReport = {
+      snapshot: commit,
+      savedFiles: files.length,
+      savedBytes: files.reduce((n, e) => n + e.size, 0),
+      leftOut: manifest.leftOut.map((l) => ({ path: displayPath(l), bytes: l.bytes, files: l.files, reason: l.reason }))
+    }
+    return ok({ kind: 'removed', report })
   }
 
   /** Brings a worktree back at `path` on `branch`, with its files exactly as saved when a snapshot exists. */
@@ -120,7 +143,10 @@ export class WorktreeManager {
     if (added.kind !== 'added') return err(appError(ErrorCode.GitFailed, `git could not recreate the worktree at ${path}: ${'detail' in added ? added.detail : added.kind}`))
     await this.markOwned(path, threadId)
     try {
-      await applySnapshot(this.git, path, snapshot)
+      const manifest = await readManifest(this.git, repoRoot, snapshot.commit)
+      // Snapshots from before manifests hold only what git tracks; they are restored the old way.
+      const problem = manifest ? await restoreFullSnapshot(this.git, repoRoot, path, manifest, [OWNER_FILE]) : await applySnapshot(this.git, path, snapshot).then(() => null)
+      if (problem) return err(appError(ErrorCode.GitFailed, `The worktree is back at ${path}, but it does not match its snapshot: ${problem}. The saved state is still in ${snapshotRefFor(threadId)}.`))
     } catch (e) {
       return err(appError(ErrorCode.GitFailed, `The worktree is back at ${path}, but its saved files could not be written: ${(e as Error).message}. They are still in ${snapshotRefFor(threadId)}.`))
     }

@@ -1,0 +1,49 @@
+import { chmod, mkdir, symlink, writeFile } from 'node:fs/promises'
+import type { GitRunner } from '../git/git-runner'
+import { gitDirOf } from '../git/ignored-paths'
+import { absBytes } from './fs-walk'
+import { displayPath, loadPath, type ManifestEntry, type SnapshotManifest, toManifestEntry } from './manifest'
+import { compareEntries } from './snapshot-verify'
+import { readWorktreeState } from './worktree-state'
+
+const PARALLEL = 8
+
+/**
+ * Rebuilds a worktree from a snapshot manifest, into a folder just made by `git worktree add
+ * --no-checkout`: the git dir's saved files (index, HEAD, logs) first, then every folder, file and
+ * link byte-for-byte, then exact modes (folders last, deepest first, so a read-only folder can
+ * still be filled). Reads the folder back and returns what differs, or null.
+ */
+export async function restoreFullSnapshot(git: GitRunner, repoRoot: string, worktree: string, manifest: SnapshotManifest, gitDirSkip?: readonly string[]): Promise<string | null> {
+  const gitDir = await gitDirOf(git, worktree)
+  if (!gitDir) return `${worktree} is not a git worktree`
+  // Blobs are read from the repository's own checkout: git run inside the worktree would read its
+  // HEAD and index while they are being rewritten.
+  await writeEntries(git, repoRoot, gitDir, manifest.gitDir)
+  await writeEntries(git, repoRoot, worktree, manifest.worktree)
+  const leftOut = new Set(manifest.leftOut.map(loadPath))
+  const back = await readWorktreeState(git, worktree, gitDir, manifest.objectFormat, { given: leftOut }, gitDirSkip)
+  return compareEntries(manifest.worktree, back.worktree.entries.map(toManifestEntry), worktree)
+}
+
+async function writeEntries(git: GitRunner, cwd: string, root: string, entries: ManifestEntry[]): Promise<void> {
+  const dirs = entries.filter((e) => e.type === 'dir')
+  for (const d of dirs) await mkdir(absBytes(root, loadPath(d)), { recursive: true })
+  const rest = entries.filter((e) => e.type !== 'dir')
+  let next = 0
+  const worker = async () => {
+    while (next < rest.length) {
+      const e = rest[next++]!
+      const abs = absBytes(root, loadPath(e))
+      const bytes = e.size === 0 ? Buffer.alloc(0) : await git.bytes(cwd, ['--no-textconv', e.blob!])
+      if (!bytes || bytes.length !== e.size) throw new Error(`the saved bytes of ${displayPath(e)} (${e.blob}) could not be read`)
+      if (e.type === 'symlink') await symlink(bytes, abs)
+      else {
+        await writeFile(abs, bytes)
+        await chmod(abs, e.mode)
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: PARALLEL }, worker))
+  for (const d of [...dirs].reverse()) await chmod(absBytes(root, loadPath(d)), d.mode)
+}
