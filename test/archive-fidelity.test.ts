@@ -203,7 +203,7 @@ describe('archive keeps everything in the worktree', () => {
     expect(leftOut.map((l) => l.path)).toEqual(['node_modules'])
     expect(leftOut[0]!.bytes).toBe(60 * 1024 * 1024 + 19)
     expect(leftOut[0]!.files).toBe(2)
-    expect(leftOut[0]!.reason).toMatch(/ignored folder over 50 MB/)
+    expect(leftOut[0]!.reason).toMatch(/git-ignored and over 50 MB, so taken as regenerable/)
     expect(existsSync(join(wt, 'node_modules'))).toBe(false)
     expect(readFileSync(join(wt, 'dist/out.js'), 'utf8')).toBe('small build output is kept\n')
     // The record stays on the thread after restore, for the UI.

@@ -1,4 +1,5 @@
 import type { ReactElement, ReactNode } from 'react'
+import { leftOutLines, savedLine } from '../../../shared/archive-report'
 import type { Thread } from '../../../shared/models'
 import { useDialogs } from '../../app/dialogs-store'
 import { formatAgo, formatDateTime, useNow } from '../../ui/clock'
@@ -134,6 +135,18 @@ export function OverviewTab({ thread }: { thread: Thread }): ReactElement {
               </Row>
             </>
           )}
+          {thread.archiveReport && (
+            <Row label={archived ? 'Snapshot' : 'Last snapshot'}>
+              <div className="archive-summary">
+                <span>{savedLine(thread.archiveReport)}</span>
+                {leftOutLines(thread.archiveReport).map((l) => (
+                  <span key={l} className="archive-left-out">
+                    Left out {l}
+                  </span>
+                ))}
+              </div>
+            </Row>
+          )}
           <Row label="Thread id">
             <code className="muted">{thread.id}</code>
           </Row>
@@ -175,7 +188,7 @@ export function OverviewTab({ thread }: { thread: Thread }): ReactElement {
             ? 'Archiving a local thread only hides it; your checkout is never touched.'
             : archived
               ? 'Restoring recreates the worktree on its branch, with the work saved in the snapshot ref.'
-              : 'Archiving saves uncommitted work to a snapshot ref and removes the worktree folder. Restore brings it back.'}
+              : 'Archiving saves everything in the worktree folder (ignored files, nested repositories and modes too) to a snapshot ref, checks it, then removes the folder. Restore brings it back byte for byte.'}
         </p>
       </section>
     </div>

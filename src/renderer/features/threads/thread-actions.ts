@@ -1,7 +1,8 @@
 import type { Thread } from '../../../shared/models'
 import { errorMessage, request } from '../../app/rpc'
 import { useNavigation } from '../../app/navigation-store'
-import { notifyError, notifyInfo, notifySuccess } from '../toasts/notify'
+import { leftOutLines } from '../../../shared/archive-report'
+import { notifyError, notifyInfo, notifySuccess, notifyWarning } from '../toasts/notify'
 import { useThreads } from './threads-store'
 
 const quoted = (t: Thread) => `“${t.title}”`
@@ -25,8 +26,12 @@ export async function renameThread(thread: Thread, title: string, o: { inline?: 
 /** Archives a thread (the core snapshots its work first) and offers an undo. */
 export async function archiveThread(thread: Thread): Promise<void> {
   try {
-    useThreads.getState().upsert(await request('thread/archive', { threadId: thread.id }))
-    notifySuccess(`Archived ${quoted(thread)}`, undefined, { label: 'Undo', run: () => void restoreThread(thread) })
+    const archived = await request('thread/archive', { threadId: thread.id })
+    useThreads.getState().upsert(archived)
+    const undo = { label: 'Undo', run: () => void restoreThread(thread) }
+    const leftOut = archived.archiveReport ? leftOutLines(archived.archiveReport) : []
+    if (leftOut.length) notifyWarning(`Archived ${quoted(thread)}, leaving out what can be regenerated`, leftOut.join('\n'), undo)
+    else notifySuccess(`Archived ${quoted(thread)}`, undefined, undo)
   } catch (e) {
     notifyError(`Could not archive ${quoted(thread)}`, e)
   }
