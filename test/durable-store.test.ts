@@ -32,7 +32,7 @@ describe('acknowledged means durable: renames racing item appends', () => {
       const renamed = store.update(thread.id, { title }, 'renamed')
       const more = store.appendRaw(thread.id, { type: 'item.completed', at: Date.now(), item: itemFor(thread.id, i * 10 + 5) })
       const results = await Promise.all([...appends, activity, renamed, more])
-      for (const r of results) must(r)
+      for (const r of results) must(r as { ok: true; value: unknown } | { ok: false; error: { message: string } })
       if (store.get(thread.id)?.title !== title) stale++
       await store.flush()
       const reopened = await ThreadStore.open(dir, memoryLogger())

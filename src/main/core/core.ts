@@ -22,6 +22,7 @@ import { ReviewService } from './review/review-service'
 import { PtyStore } from './pty/pty-store'
 import { PtyRecords, reapLeftovers } from './pty/pty-records'
 import { DataDir } from './store/data-dir'
+import { secureHome } from './store/home-permissions'
 import { SandboxService } from './sandbox/sandbox-service'
 import { SettingsStore } from './store/settings-store'
 import { RepoStore } from './store/repo-store'
@@ -71,6 +72,8 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const logger = options.logger ?? consoleLogger()
   const dataDir = options.home ? new DataDir(options.home) : DataDir.fromEnv()
   await mkdir(dataDir.home, { recursive: true, mode: 0o700 })
+  // A home made by an older Skein, or by hand, may be readable by others: tighten it before use.
+  await secureHome(dataDir, logger)
   const git = new GitRunner()
   const bus = new NotificationBus()
   const threadStore = await ThreadStore.open(dataDir, logger)

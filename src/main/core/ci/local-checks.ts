@@ -72,7 +72,7 @@ export class LocalChecks {
     if (!command.trim()) return err(appError(ErrorCode.InvalidParams, 'The check command is empty.'))
     if (!existsSync(cwd)) return err(appError(ErrorCode.WorktreeMissing, `The worktree ${cwd} is gone, so the check cannot run there. Restore the thread first.`))
     const state = await worktreeState(this.o.git, cwd)
-    mkdirSync(this.o.logDir, { recursive: true })
+    mkdirSync(this.o.logDir, { recursive: true, mode: 0o700 })
     const id = `lr${Date.now().toString(36)}${randomBytes(3).toString('hex')}`
     const run: LocalRun = { id, threadId, command, state: 'running', startedAt: this.now(), endedAt: null, durationMs: null, exitCode: null, commit: state.commit, dirty: state.dirty, logPath: join(this.o.logDir, `${id}.log`), detail: null }
     const env: NodeJS.ProcessEnv = { ...(this.o.env ?? process.env), [ENV_MARKER]: id }
@@ -84,7 +84,7 @@ export class LocalChecks {
     } catch (e) {
       return err(appError(ErrorCode.PtySpawnFailed, `Could not start ${shell}: ${(e as Error).message}`))
     }
-    const log = createWriteStream(run.logPath)
+    const log = createWriteStream(run.logPath, { mode: 0o600 })
     const a: Active = { run, child, log, done: null as unknown as Promise<LocalRun>, cancelled: false, tail: '' }
     const onData = (b: Buffer) => {
       const text = b.toString('utf8')

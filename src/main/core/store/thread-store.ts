@@ -44,7 +44,7 @@ export class ThreadStore {
   /** Loads the index, reconciling it with the logs on disk. */
   static async open(dir: DataDir, logger: Logger): Promise<ThreadStore> {
     const store = new ThreadStore(dir, logger)
-    await mkdir(dir.threadsDir, { recursive: true })
+    await mkdir(dir.threadsDir, { recursive: true, mode: 0o700 })
     await store.load()
     return store
   }

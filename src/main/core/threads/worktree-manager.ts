@@ -36,7 +36,7 @@ export class WorktreeManager {
   /** Makes a worktree on a fresh `skein/<slug>` branch, picking the first slug whose branch and folder are free. */
   async create(repoId: string, repoRoot: string, wantedSlug: string, baseRef: string, threadId: string, slugTaken: (s: string) => boolean): Promise<CreateWorktreeResult> {
     if (!isSafeRef(baseRef)) return { ok: false, badRef: baseRef, detail: 'not a valid ref name' }
-    await mkdir(this.dir.repoWorktrees(repoId), { recursive: true })
+    await mkdir(this.dir.repoWorktrees(repoId), { recursive: true, mode: 0o700 })
     const refused = new Set<string>()
     const taken = (s: string) => refused.has(s) || slugTaken(s) || existsSync(join(this.dir.repoWorktrees(repoId), s))
     for (let attempt = 0; attempt < 50; attempt++) {
