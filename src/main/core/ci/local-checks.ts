@@ -8,6 +8,7 @@ import { err, ok, type Result } from '../../../shared/result'
 import type { GitRunner } from '../git/git-runner'
 import { killProcessTree } from '../pty/process-tree'
 import { worktreeState } from './ci-git'
+import type { LocalRunLog } from './local-run-log'
 
 /** How local checks run and whom they tell. */
 export interface LocalChecksOptions {
@@ -24,6 +25,8 @@ export interface LocalChecksOptions {
   onChange?: (run: LocalRun) => void
   /** A run printed something (stdout and stderr together). */
   onOutput?: (run: LocalRun, chunk: string) => void
+  /** Where runs are saved so they outlive a restart. */
+  history?: LocalRunLog
 }
 
 interface Active {
@@ -112,11 +115,12 @@ export class LocalChecks {
       // 'close' waits for the output pipes as well as the exit, so the log is complete.
       child.once('close', (code, signal) => {
         if (straggler) clearTimeout(straggler)
-        log.end(() => resolve(this.finish(a, code, signal, spawnError)))
+        log.end(() => void this.finish(a, code, signal, spawnError).then(resolve))
       })
     })
     this.runs.set(id, run)
     this.active.set(id, a)
+    await this.o.history?.record(run)
     this.o.onChange?.(run)
     return ok(run)
   }
@@ -136,6 +140,13 @@ export class LocalChecks {
     a.cancelled = true
     if (a.child.pid) await killProcessTree(a.child.pid, `${ENV_MARKER}=${runId}`, this.o.killGraceMs ?? 3000)
     return ok(await a.done)
+  }
+
+  /** Loads the runs saved before a restart; returns the threads they belong to. */
+  async restore(): Promise<string[]> {
+    const saved = (await this.o.history?.load(this.now())) ?? []
+    for (const run of saved) if (!this.runs.has(run.id)) this.runs.set(run.id, run)
+    return [...new Set(saved.map((r) => r.threadId))]
   }
 
   /** A run by id. */
@@ -160,7 +171,7 @@ export class LocalChecks {
     await Promise.all([...this.active.keys()].map((id) => this.cancel(id)))
   }
 
-  private finish(a: Active, code: number | null, signal: NodeJS.Signals | null, spawnError: Error | null): LocalRun {
+  private async finish(a: Active, code: number | null, signal: NodeJS.Signals | null, spawnError: Error | null): Promise<LocalRun> {
     const endedAt = this.now()
     let state: LocalRun['state'] = code === 0 ? 'passed' : 'failed'
     let detail: string | null = null
@@ -174,6 +185,8 @@ export class LocalChecks {
     else if (code !== 0) detail = `exit code ${code}`
     const run: LocalRun = { ...a.run, state, endedAt, durationMs: endedAt - a.run.startedAt, exitCode: spawnError ? null : code, detail }
     this.runs.set(run.id, run)
+    // On disk before anyone hears of the end, so an acknowledged result survives a restart.
+    await this.o.history?.record(run)
     this.active.delete(run.id)
     this.o.onChange?.(run)
     return run
