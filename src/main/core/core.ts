@@ -130,7 +130,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const handoff = new HandoffService({ repos, threads, transcript, ptys, bus })
   let webUrl: string | null = null
   registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, ptys, profiles, agent, review, reviewWatch, handoff, transcript, ci, host: options.host ?? {}, webUrl: () => webUrl, bus })
-  await threads.reconcileOnStart()
+  await threads.reconcileOnStart({ waitingApproval: (id) => agent.hasWaitingApproval(id) })
   void ci.start()
 
   let socketServer: Server | null = null

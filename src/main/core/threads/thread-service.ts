@@ -295,11 +295,16 @@ export class ThreadService {
     })
   }
 
-  /** At start-up: ends agent states a quit left behind, flags vanished worktrees, and watches for more. */
-  async reconcileOnStart(): Promise<void> {
+  /**
+   * At start-up: ends agent states a quit left behind, flags vanished worktrees, and watches for more.
+   * `waitingApproval` says whether a thread still has an approval to answer (it stays needing attention).
+   */
+  async reconcileOnStart(o: { waitingApproval?: (threadId: string) => Promise<boolean> } = {}): Promise<void> {
     for (const t of this.store.list()) {
-      // Nothing runs right after a start: a session or turn that was running or waiting ended when Skein stopped.
-      const stale = t.status === 'running' || t.status === 'needs-attention'
+      // Nothing runs right after a start: a session or turn that was running or waiting ended when Skein stopped,
+      // except an approval the built-in agent saved, which can still be answered.
+      const waiting = t.status === 'needs-attention' && (await o.waitingApproval?.(t.id)) === true
+      const stale = t.status === 'running' || (t.status === 'needs-attention' && !waiting)
       const agentLive = t.agent !== null && t.agent.activity !== 'exited'
       if (stale || agentLive) {
         const patch: Partial<Thread> = { ...(stale ? { status: 'idle' as const } : {}), ...(agentLive ? { agent: { ...t.agent!, activity: 'exited' as const, exitCode: null } } : {}) }
