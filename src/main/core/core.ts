@@ -27,6 +27,7 @@ import { SandboxService } from './sandbox/sandbox-service'
 import { SettingsStore } from './store/settings-store'
 import { RepoStore } from './store/repo-store'
 import { ThreadStore } from './store/thread-store'
+import { CreateIntents } from './threads/create-intents'
 import { ThreadService } from './threads/thread-service'
 import { WorktreeManager } from './threads/worktree-manager'
 import { SKEIN_VERSION } from './version'
@@ -107,7 +108,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
       await ptys.closeThread(threadId)
     }
   }
-  const threads = new ThreadService(git, threadStore, new WorktreeManager(git, dataDir), bus, repos, logger, sessions, profiles)
+  const threads = new ThreadService(git, threadStore, new WorktreeManager(git, dataDir), bus, repos, logger, sessions, profiles, new CreateIntents(dataDir.createIntentsDir))
   const transcript = new Transcript(threadStore, logger)
   const agent = new AgentService({
     threads,
@@ -130,6 +131,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const handoff = new HandoffService({ repos, threads, transcript, ptys, bus })
   let webUrl: string | null = null
   registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, ptys, profiles, agent, review, reviewWatch, handoff, transcript, ci, host: options.host ?? {}, webUrl: () => webUrl, bus })
+  await threads.recoverInterruptedCreates(dataDir)
   await threads.reconcileOnStart({ waitingApproval: (id) => agent.hasWaitingApproval(id) })
   void ci.start()
 
