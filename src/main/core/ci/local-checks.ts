@@ -81,10 +81,13 @@ export class LocalChecks {
     const env: NodeJS.ProcessEnv = { ...(this.o.env ?? process.env), [ENV_MARKER]: id }
     const win = process.platform === 'win32'
     const shell = this.o.shell ?? (win ? (env.ComSpec ?? 'cmd.exe') : env.SHELL || '/bin/sh')
+    // On disk before the command starts: a crash from here on shows the run as interrupted, not lost.
+    await this.o.history?.record(run)
     let child: ChildProcess
     try {
       child = spawn(shell, win ? ['/d', '/s', '/c', command] : ['-c', command], { cwd, env, detached: !win, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true })
     } catch (e) {
+      await this.o.history?.record({ ...run, state: 'failed', endedAt: this.now(), durationMs: 0, detail: `Could not start the shell: ${(e as Error).message}` })
       return err(appError(ErrorCode.PtySpawnFailed, `Could not start ${shell}: ${(e as Error).message}`))
     }
     const log = createWriteStream(run.logPath, { mode: 0o600 })
@@ -120,7 +123,6 @@ export class LocalChecks {
     })
     this.runs.set(id, run)
     this.active.set(id, a)
-    await this.o.history?.record(run)
     this.o.onChange?.(run)
     return ok(run)
   }

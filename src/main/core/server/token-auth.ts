@@ -45,8 +45,8 @@ export const NO_TOKEN_PAGE = `<!doctype html>
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#222}code{background:#f2f2f2;padding:0 .25rem;border-radius:3px}</style>
 </head><body>
 <h1>Open Skein with its link</h1>
-<p>This address needs Skein's access token, and this request did not carry the right one
-(the link may be incomplete, or it came from another Skein).</p>
+<p>This page needs the token that comes with Skein's address, and this request did not carry the
+right one (the link may be incomplete, or it came from another Skein).</p>
 <p>To get a working link:</p>
 <ul>
 <li>run <code>skein open THREAD</code> (or <code>skein</code> in a repository) in a terminal, and open the link it prints, or</li>
