@@ -4,6 +4,7 @@ import { connect } from 'node:net'
 import { join } from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { DataDir } from '../src/main/core/store/data-dir'
+import { CreateIntents } from '../src/main/core/threads/create-intents'
 import { socketTransport } from '../src/main/core/rpc/socket-transport'
 import { RpcClient } from '../src/shared/rpc-client'
 import { cleanupTemp, git, makeCore, makeRepo, must, tempDir } from './helpers/fixtures'
@@ -101,4 +102,20 @@ describe('kill -9 during thread/create', () => {
     expect(branches(repoPath)).not.toContain('skein/old-style')
     expect(core.threads.list()).toEqual([])
   }, 120_000)
+
+  it('never deletes a branch that predates the create, or one with commits of its own', async () => {
+    const { home, repoPath, repo } = await homeWithRepo()
+    git(repoPath, 'branch', 'skein/older')
+    git(repoPath, 'checkout', '-q', '-b', 'skein/worked')
+    git(repoPath, 'commit', '-q', '--allow-empty', '-m', 'work on the branch')
+    git(repoPath, 'checkout', '-q', 'main')
+    const intents = new CreateIntents(new DataDir(home).createIntentsDir)
+    const wt = (slug: string) => join(new DataDir(home).repoWorktrees(repo.id), slug)
+    // The first create died while trying a name whose branch already existed; the second after making a branch with commits.
+    intents.write({ threadId: 'tolder', repoId: repo.id, title: 'older', baseRef: 'main', path: wt('older'), branch: 'skein/older', startedAt: Date.now() + 60_000 })
+    intents.write({ threadId: 'tworked', repoId: repo.id, title: 'worked', baseRef: 'main', path: wt('worked'), branch: 'skein/worked', startedAt: Date.now() - 1000 })
+    await makeCore(home)
+    expect(branches(repoPath)).toEqual(expect.arrayContaining(['skein/older', 'skein/worked']))
+    expect(intents.list()).toEqual([])
+  })
 })

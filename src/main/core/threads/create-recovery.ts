@@ -86,18 +86,19 @@ async function recoverOne(d: CreateRecoveryDeps, l: Leftover): Promise<RecoveryO
   const root = repo.value.path
   const path = l.path!
   const branch = l.branch
+  const guard = { inUse: new Set(d.threads.list().flatMap((t) => (t.branch ? [t.branch] : []))), notBefore: l.intent?.startedAt }
   const isWorktree = existsSync(join(path, '.git'))
   if (existsSync(path) && !isWorktree) {
     // git stopped before the folder became a worktree: an empty folder goes, anything else stays.
     const empty = (await readdir(path).catch(() => ['?'])).length === 0
     if (empty) await rmdir(path)
     else d.logger.warn(`Skein stopped while creating a worktree at ${path}; it is not a git worktree and is not empty, so it was left for you to check.`)
-    await deleteBranchIfEmpty(d.git, root, branch)
+    await deleteBranchIfEmpty(d.git, root, branch, guard)
     return empty ? { kind: 'removed', path, branch } : { kind: 'left', path, reason: 'not a worktree' }
   }
   if (!existsSync(path)) {
     await pruneWorktrees(d.git, root).catch(() => undefined)
-    const deleted = await deleteBranchIfEmpty(d.git, root, branch)
+    const deleted = await deleteBranchIfEmpty(d.git, root, branch, guard)
     if (deleted) d.logger.warn(`Removed branch ${branch} left by a thread creation that Skein did not finish (it had no commits of its own).`)
     return { kind: 'removed', path: null, branch: deleted ? branch : null }
   }
@@ -136,7 +137,7 @@ async function recoverOne(d: CreateRecoveryDeps, l: Leftover): Promise<RecoveryO
   }
   const removed = await d.worktrees.saveAndRemove(root, path, l.threadId, 'interrupted-create')
   if (!removed.ok) throw new Error(removed.error.message)
-  const deleted = await deleteBranchIfEmpty(d.git, root, head)
+  const deleted = await deleteBranchIfEmpty(d.git, root, head, guard)
   d.logger.warn(`Removed the worktree ${path}${deleted ? ` and branch ${head}` : ''} left by a thread creation that Skein did not finish; nothing had been done in it.`)
   // The repository's folder under worktrees/ goes too when this was its only entry.
   await rmdir(dirname(path)).catch(() => undefined)
@@ -151,11 +152,21 @@ async function ownCommits(git: GitRunner, root: string, branch: string): Promise
   return out.exitCode === 0 && Number.isInteger(n) ? n : 1
 }
 
-/** Deletes a leftover branch only when no commit would be lost and no worktree has it checked out. */
-async function deleteBranchIfEmpty(git: GitRunner, root: string, branch: string | null): Promise<boolean> {
-  if (!branch || !branch.startsWith('skein/')) return false
+/**
+ * Deletes a leftover branch only when it is Skein's (skein/…, no thread names it), made no earlier
+ * than the interrupted create (`notBefore`, from its reflog), no commit would be lost, and no
+ * worktree has it checked out.
+ */
+async function deleteBranchIfEmpty(git: GitRunner, root: string, branch: string | null, guard: { inUse: Set<string>; notBefore?: number }): Promise<boolean> {
+  if (!branch || !branch.startsWith('skein/') || guard.inUse.has(branch)) return false
   const exists = await git.exec(root, ['show-ref', '--verify', '--quiet', `refs/heads/${branch}`])
   if (exists.exitCode !== 0) return false
+  if (guard.notBefore !== undefined) {
+    // A branch that already existed (a create that found skein/<slug> taken tried it, then died) is not ours to delete.
+    const log = await git.exec(root, ['reflog', 'show', '--date=unix', '--format=%gd', `refs/heads/${branch}`])
+    const created = Number(/@\{(\d+)\}\s*$/.exec(log.stdout.trim())?.[1])
+    if (log.exitCode !== 0 || !Number.isFinite(created) || created * 1000 < guard.notBefore - 2000) return false
+  }
   if ((await ownCommits(git, root, branch)) !== 0) return false
   // Even -D refuses a branch that some worktree has checked out.
   const out = await git.exec(root, ['branch', '-D', '--', branch])
