@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { cleanupTemp, makeCore, makeRepo, must, tempDir } from './helpers/fixtures'
@@ -36,6 +36,8 @@ describe.skipIf(process.platform === 'win32')('SKEIN_HOME is private', () => {
     mkdirSync(join(home, 'stray'), { mode: 0o777 })
     writeFileSync(join(home, 'stray', 'note'), 'x', { mode: 0o666 })
 
+    // A home from an older Skein has never been swept.
+    rmSync(join(home, '.private'), { force: true })
     await makeCore(home)
     expect(mode(home)).toBe(0o700)
     const all = modes(home, (p) => p === t.worktreePath)
@@ -63,5 +65,18 @@ describe.skipIf(process.platform === 'win32')('SKEIN_HOME is private', () => {
     const loose = Object.entries(all).filter(([, m]) => (m & 0o077) !== 0)
     expect(loose).toEqual([])
     expect(mode(home)).toBe(0o700)
+  })
+
+  it('after the first sweep, still tightens the home, threads/ and worktrees/ at every start', async () => {
+    const home = tempDir('skein-perm-again-')
+    const first = await makeCore(home)
+    const repo = must(await first.core.repos.add(makeRepo()))
+    must(await first.core.threads.create({ repoId: repo.id, title: 'again', mode: 'worktree' }))
+    await first.core.close()
+    for (const d of [home, join(home, 'threads'), join(home, 'worktrees'), join(home, 'worktrees', repo.id)]) chmodSync(d, 0o755)
+    chmodSync(join(home, 'repos.json'), 0o644)
+    await makeCore(home)
+    for (const d of [home, join(home, 'threads'), join(home, 'worktrees'), join(home, 'worktrees', repo.id)]) expect(mode(d)).toBe(0o700)
+    expect(mode(join(home, 'repos.json'))).toBe(0o600)
   })
 })

@@ -1,7 +1,11 @@
-import { chmod, lstat, readdir } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { chmod, lstat, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Logger } from '../logger'
 import type { DataDir } from './data-dir'
+
+/** Written after the first full sweep of a home. */
+const SWEPT_MARKER = '.private'
 
 /** The mode Skein gives folders it makes under SKEIN_HOME. */
 export const PRIVATE_DIR = 0o700
@@ -15,6 +19,10 @@ export const PRIVATE_FILE = 0o600
  */
 export async function secureHome(dir: DataDir, logger: Logger): Promise<number> {
   if (process.platform === 'win32') return 0
+  // Every thread's files are checked once (a home from an older Skein); after that Skein makes them
+  // private itself, and a start only checks the folders, so 49k threads cost nothing at each start.
+  const marker = join(dir.home, SWEPT_MARKER)
+  const deep = !existsSync(marker)
   let fixed = 0
   const tighten = async (path: string, isDir: boolean, mode: number) => {
     if ((mode & 0o077) === 0) return
@@ -34,6 +42,7 @@ export async function secureHome(dir: DataDir, logger: Logger): Promise<number> 
     await tighten(path, isDir, st.mode)
     // worktrees/ is depth 0, worktrees/<repo>/ depth 1; a worktree folder (depth 2) and its files are the user's.
     if (!isDir || (depthUnderWorktrees !== null && depthUnderWorktrees >= 1)) return
+    if (!deep && path === dir.threadsDir) return
     const names = await readdir(path).catch(() => [] as string[])
     for (const name of names) {
       const child = join(path, name)
@@ -42,6 +51,7 @@ export async function secureHome(dir: DataDir, logger: Logger): Promise<number> 
     }
   }
   await walk(dir.home, null)
+  if (deep) await writeFile(marker, '1\n', { mode: PRIVATE_FILE }).catch(() => undefined)
   if (fixed > 0) logger.info(`Made ${fixed} entr${fixed === 1 ? 'y' : 'ies'} in ${dir.home} private to this user (folders 0700, files 0600).`)
   return fixed
 }
