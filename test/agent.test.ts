@@ -78,7 +78,7 @@ describe('built-in agent', () => {
     expect(approvals[0]!.approval!.diff).toContain('+hello')
     expect(threadOf(core, thread.id).status).toBe('needs-attention')
     expect(existsSync(join(thread.worktreePath, 'new.txt'))).toBe(false)
-    must(core.agent.respond(thread.id, approvals[0]!.id, 'once'))
+    must(await core.agent.respond(thread.id, approvals[0]!.id, 'once'))
     await idle(core, thread.id)
     expect(readFileSync(join(thread.worktreePath, 'new.txt'), 'utf8')).toBe('hello\n')
 
@@ -86,7 +86,7 @@ describe('built-in agent', () => {
     server.push({ toolUses: [{ name: 'bash', input: { command: 'rm -rf src' } }] }, { text: 'understood' })
     must(await core.agent.startTurn(thread.id, 'clean up'))
     await eventually(() => approvals.length === 2, 'a second approval')
-    must(core.agent.respond(thread.id, approvals[1]!.id, 'deny', 'do not delete src'))
+    must(await core.agent.respond(thread.id, approvals[1]!.id, 'deny', 'do not delete src'))
     await idle(core, thread.id)
     expect(existsSync(join(thread.worktreePath, 'src'))).toBe(true)
     expect(JSON.stringify(server.requests[server.requests.length - 1]!.body.messages)).toContain('do not delete src')
@@ -101,7 +101,7 @@ describe('built-in agent', () => {
     must(await core.agent.startTurn(thread.id, 'plan something'))
     await eventually(() => approvals.length === 3, 'the plan-mode command approval')
     expect(approvals[2]!.approval!.command).toBe('touch made-in-plan')
-    must(core.agent.respond(thread.id, approvals[2]!.id, 'deny'))
+    must(await core.agent.respond(thread.id, approvals[2]!.id, 'deny'))
     await idle(core, thread.id)
     const planTools = tools(await core.agent.items(thread.id)).slice(-3)
     expect(planTools[0]!.tool!.output).toMatch(/Refused: this thread is in plan mode/)
@@ -119,7 +119,7 @@ describe('built-in agent', () => {
     must(await core.agent.startTurn(thread.id, 'go'))
     await eventually(() => approvals.length === 4, 'the command approval')
     expect(existsSync(join(thread.worktreePath, 'auto-edit.txt'))).toBe(true)
-    must(core.agent.respond(thread.id, approvals[3]!.id, 'session'))
+    must(await core.agent.respond(thread.id, approvals[3]!.id, 'session'))
     await idle(core, thread.id)
     expect(approvals).toHaveLength(4)
     expect(tools(await core.agent.items(thread.id)).slice(-1)[0]!.tool!.output).toBe('two')
@@ -129,7 +129,7 @@ describe('built-in agent', () => {
     server.push({ toolUses: [{ name: 'bash', input: { command: 'echo three' } }] }, { text: 'ok' })
     must(await core.agent.startTurn(thread.id, 'again'))
     await eventually(() => approvals.length === 5, 'a fresh approval under ask')
-    must(core.agent.respond(thread.id, approvals[4]!.id, 'deny'))
+    must(await core.agent.respond(thread.id, approvals[4]!.id, 'deny'))
     await idle(core, thread.id)
   })
 
@@ -292,19 +292,92 @@ describe('built-in agent', () => {
     expect(JSON.stringify(server.requests.at(-1)!.body.messages.at(-1))).toContain('Answer in French')
   })
 
-  it('after a restart that cut off an approval, the thread is not left needing attention and the call is shown interrupted', async () => {
+  it('after a restart, a pending approval is still pending; approving runs the call and continues the turn from the logged history', async () => {
     const home = mkdtempSync(join(tmpdir(), 'skein-agent-cut-'))
     const first = await setup('ask', home)
-    server.push({ toolUses: [{ name: 'bash', input: { command: 'echo hi' } }] })
-    must(await first.core.agent.startTurn(first.thread.id, 'run it'))
+    server.push({ text: 'I will write it.', toolUses: [{ name: 'write_file', input: { path: 'resumed.txt', content: 'after restart\n' } }] })
+    must(await first.core.agent.startTurn(first.thread.id, 'write it'))
     await eventually(() => threadOf(first.core, first.thread.id).status === 'needs-attention', 'the approval')
     await first.core.close()
+
     const second = await makeCore(home)
-    const t = second.core.threads.list().find((x) => x.id === first.thread.id)!
-    expect(t.status).toBe('idle')
+    const core = second.core
+    const t = threadOf(core, first.thread.id)
+    expect(t.status).toBe('needs-attention')
     expect(t.conversation.busy).toBe(false)
-    const items = await second.core.agent.items(first.thread.id)
-    expect(items.find((i) => i.kind === 'tool')).toMatchObject({ status: 'interrupted', tool: { name: 'bash' } })
+    const items = await core.agent.items(t.id)
+    const approval = items.find((i) => i.kind === 'approval')!
+    const tool = items.find((i) => i.kind === 'tool')!
+    expect(approval).toMatchObject({ status: 'pending', approval: { decision: null } })
+    expect(tool).toMatchObject({ status: 'running', tool: { name: 'write_file' } })
+    expect(JSON.stringify(items)).not.toContain('Interrupted before the person answered')
+    expect(existsSync(join(t.worktreePath, 'resumed.txt'))).toBe(false)
+
+    const before = server.requests.length
+    server.push({ text: 'Written after the restart.' })
+    must(await core.agent.respond(t.id, approval.id, 'once'))
+    await eventually(async () => (await core.agent.items(t.id)).some((i) => i.kind === 'assistant' && i.text === 'Written after the restart.'), 'the turn to continue')
+    await idle(core, t.id)
+    expect(readFileSync(join(t.worktreePath, 'resumed.txt'), 'utf8')).toBe('after restart\n')
+    const after = await core.agent.items(t.id)
+    expect(after.find((i) => i.id === approval.id)).toMatchObject({ status: 'completed', approval: { decision: 'once' } })
+    expect(after.find((i) => i.id === tool.id)).toMatchObject({ status: 'completed', tool: { isError: false } })
+    // The resumed turn sent the history with the tool's result to the model.
+    expect(server.requests.length).toBe(before + 1)
+    const messages = JSON.stringify(server.requests.at(-1)!.body.messages)
+    expect(messages).toContain(tool.tool!.useId)
+    expect(messages).toContain('"tool_result"')
+    expect(messages).toContain('I will write it.')
+    expect(threadOf(core, t.id).status).toBe('idle')
+    // Answered once: a second answer is refused.
+    expect((await core.agent.respond(t.id, approval.id, 'once')).ok).toBe(false)
+    // And it all holds after another restart.
+    await core.close()
+    const third = await makeCore(home)
+    const reloaded = await third.core.agent.items(t.id)
+    expect(reloaded.find((i) => i.id === approval.id)).toMatchObject({ status: 'completed', approval: { decision: 'once' } })
+    expect(threadOf(third.core, t.id).status).toBe('idle')
+  })
+
+  it('after a restart, denying a pending approval continues the turn with the denial and runs nothing', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'skein-agent-deny-'))
+    const first = await setup('ask', home)
+    server.push({ toolUses: [{ name: 'bash', input: { command: 'touch denied.txt' } }] })
+    must(await first.core.agent.startTurn(first.thread.id, 'touch it'))
+    await eventually(() => threadOf(first.core, first.thread.id).status === 'needs-attention', 'the approval')
+    await first.core.close()
+
+    const { core } = await makeCore(home)
+    const id = first.thread.id
+    const approval = (await core.agent.items(id)).find((i) => i.kind === 'approval')!
+    expect(approval.status).toBe('pending')
+    server.push({ text: 'Understood, not touching it.' })
+    must(await core.agent.respond(id, approval.id, 'deny', 'not that file'))
+    await eventually(async () => (await core.agent.items(id)).some((i) => i.kind === 'assistant' && i.text === 'Understood, not touching it.'), 'the turn to continue')
+    await idle(core, id)
+    const tool = (await core.agent.items(id)).find((i) => i.kind === 'tool')!
+    expect(tool).toMatchObject({ status: 'completed', tool: { isError: true, output: expect.stringContaining('not that file') } })
+    expect(JSON.stringify(server.requests.at(-1)!.body.messages)).toContain('The person denied this command')
+    expect(existsSync(join(first.thread.worktreePath, 'denied.txt'))).toBe(false)
+  })
+
+  it('after a restart, a new message instead of an answer closes the old approval without running it', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'skein-agent-skip-'))
+    const first = await setup('ask', home)
+    server.push({ toolUses: [{ name: 'write_file', input: { path: 'skipped.txt', content: 'x' } }] })
+    must(await first.core.agent.startTurn(first.thread.id, 'write it'))
+    await eventually(() => threadOf(first.core, first.thread.id).status === 'needs-attention', 'the approval')
+    await first.core.close()
+
+    const { core } = await makeCore(home)
+    const id = first.thread.id
+    server.push({ text: 'Fine, something else then.' })
+    must(await core.agent.startTurn(id, 'never mind'))
+    await idle(core, id)
+    const items = await core.agent.items(id)
     expect(items.find((i) => i.kind === 'approval')).toMatchObject({ status: 'interrupted' })
+    expect(items.find((i) => i.kind === 'tool')).toMatchObject({ status: 'interrupted', tool: { isError: true } })
+    expect(existsSync(join(first.thread.worktreePath, 'skipped.txt'))).toBe(false)
+    expect(threadOf(core, id).status).toBe('idle')
   })
 })

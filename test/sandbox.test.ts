@@ -47,7 +47,7 @@ async function runCommands(s: Setup, commands: string[]): Promise<Item[]> {
     const item = (p as { item?: Item }).item
     if (name === 'approval/requested' && item && !answered.has(item.id)) {
       answered.add(item.id)
-      s.core.agent.respond(s.thread.id, item.id, 'once')
+      void s.core.agent.respond(s.thread.id, item.id, 'once')
     }
   })
   const before = (await s.core.agent.items(s.thread.id)).length
@@ -301,7 +301,7 @@ describe('without an OS sandbox', () => {
     await eventually(() => s.approvals.length === 1, 'the approval card')
     expect(existsSync(join(outside, 't'))).toBe(false)
     expect(s.approvals[0]!.approval!.note).toMatch(/without a sandbox on this machine.*full access/)
-    must(s.core.agent.respond(s.thread.id, s.approvals[0]!.id, 'deny'))
+    must(await s.core.agent.respond(s.thread.id, s.approvals[0]!.id, 'deny'))
     await eventually(() => threadOf(s).conversation.busy === false, 'the turn to end')
     const notices = (await s.core.agent.items(s.thread.id)).filter((i) => i.kind === 'notice').map((i) => i.text)
     expect(notices.some((t) => /No OS sandbox on this machine: the sandbox is turned off \(SKEIN_SANDBOX=off\)\. Plan mode asks/.test(t ?? ''))).toBe(true)

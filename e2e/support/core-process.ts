@@ -21,13 +21,19 @@ export interface CoreProcess {
 /** A fresh, empty SKEIN_HOME. */
 export const tempHome = (): string => mkdtempSync(join(tmpdir(), 'skein-e2e-home-'))
 
-/** Starts `node out/main/serve.js` (with extra environment variables, e.g. SHELL for terminals) and resolves once it prints the URL it serves. */
-export async function startCore(opts: { home?: string; port?: number; token?: string; env?: Record<string, string> } = {}): Promise<CoreProcess> {
+/**
+ * Starts `node out/main/serve.js` (with extra environment variables, e.g. SHELL for terminals) and resolves once it prints the URL it serves.
+ * `token: null` sets no SKEIN_TOKEN, so the core uses the token it keeps in SKEIN_HOME.
+ */
+export async function startCore(opts: { home?: string; port?: number; token?: string | null; env?: Record<string, string> } = {}): Promise<CoreProcess> {
   if (!existsSync(SERVE_JS)) throw new Error(`${SERVE_JS} is missing: run \`npx electron-vite build\` first.`)
   const home = opts.home ?? tempHome()
-  const token = opts.token ?? 'e2e-secret-token'
+  const token = opts.token === null ? null : (opts.token ?? 'e2e-secret-token')
+  const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env, SKEIN_HOME: home }
+  if (token === null) delete env.SKEIN_TOKEN
+  else env.SKEIN_TOKEN = token
   const child: ChildProcess = spawn(process.execPath, [SERVE_JS, '--port', String(opts.port ?? 0)], {
-    env: { ...process.env, ...opts.env, SKEIN_HOME: home, SKEIN_TOKEN: token },
+    env,
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let log = ''
@@ -53,7 +59,7 @@ export async function startCore(opts: { home?: string; port?: number; token?: st
     home,
     // Port 0 lets the core take a free port itself (no window for another process to take it first).
     port: Number(new URL(url).port),
-    token,
+    token: token ?? new URL(url).searchParams.get('token') ?? '',
     url,
     output: () => log,
     stop: async (signal = 'SIGTERM') => {

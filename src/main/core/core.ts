@@ -22,10 +22,12 @@ import { ReviewService } from './review/review-service'
 import { PtyStore } from './pty/pty-store'
 import { PtyRecords, reapLeftovers } from './pty/pty-records'
 import { DataDir } from './store/data-dir'
+import { secureHome } from './store/home-permissions'
 import { SandboxService } from './sandbox/sandbox-service'
 import { SettingsStore } from './store/settings-store'
 import { RepoStore } from './store/repo-store'
 import { ThreadStore } from './store/thread-store'
+import { CreateIntents } from './threads/create-intents'
 import { ThreadService } from './threads/thread-service'
 import { WorktreeManager } from './threads/worktree-manager'
 import { SKEIN_VERSION } from './version'
@@ -71,6 +73,8 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const logger = options.logger ?? consoleLogger()
   const dataDir = options.home ? new DataDir(options.home) : DataDir.fromEnv()
   await mkdir(dataDir.home, { recursive: true, mode: 0o700 })
+  // A home made by an older Skein, or by hand, may be readable by others: tighten it before use.
+  await secureHome(dataDir, logger)
   const git = new GitRunner()
   const bus = new NotificationBus()
   const threadStore = await ThreadStore.open(dataDir, logger)
@@ -104,7 +108,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
       await ptys.closeThread(threadId)
     }
   }
-  const threads = new ThreadService(git, threadStore, new WorktreeManager(git, dataDir), bus, repos, logger, sessions, profiles)
+  const threads = new ThreadService(git, threadStore, new WorktreeManager(git, dataDir), bus, repos, logger, sessions, profiles, new CreateIntents(dataDir.createIntentsDir))
   const transcript = new Transcript(threadStore, logger)
   const agent = new AgentService({
     threads,
@@ -127,7 +131,8 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const handoff = new HandoffService({ repos, threads, transcript, ptys, bus })
   let webUrl: string | null = null
   registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, ptys, profiles, agent, review, reviewWatch, handoff, transcript, ci, host: options.host ?? {}, webUrl: () => webUrl, bus })
-  await threads.reconcileOnStart()
+  await threads.recoverInterruptedCreates(dataDir)
+  await threads.reconcileOnStart({ waitingApproval: (id) => agent.hasWaitingApproval(id) })
   void ci.start()
 
   let socketServer: Server | null = null

@@ -129,18 +129,23 @@ export class Turn {
     for (const p of this.approvals.values()) p.resolve(null)
   }
 
+  /**
+   * Skein is quitting: stops the stream and the running command, but leaves a card waiting for an
+   * answer as it is on disk (pending), so it can be answered after the restart.
+   */
+  shutdown(): void {
+    this.approvals.clear()
+    this.abort.abort()
+  }
+
   private async runTool(stepId: string, use: { id: string; name: string; input: Record<string, unknown> }): Promise<'ok' | 'interrupted'> {
     const thread = this.d.thread()!
     const tool = this.d.tools.get(use.name)
-    let item = this.item('tool', { status: 'running', stepId, tool: { useId: use.id, name: use.name, input: use.input } })
+    const item = this.item('tool', { status: 'running', stepId, tool: { useId: use.id, name: use.name, input: use.input } })
     await this.d.transcript.put(item)
     this.d.bus.publish('item/started', { item })
-    const finish = async (output: string, isError: boolean, extra: Partial<NonNullable<Item['tool']>> = {}, status: Item['status'] = 'completed') => {
-      item = { ...item, status, tool: { ...item.tool!, output, isError, ...extra } }
-      await this.save(item)
-    }
     if (!tool) {
-      await finish(`There is no tool named ${use.name}.`, true)
+      await this.finishTool(item, `There is no tool named ${use.name}.`, true)
       return 'ok'
     }
     const mode: PermissionMode = thread.conversation.permissionMode
@@ -152,7 +157,7 @@ export class Turn {
     const sessionKey = `${mode}/${sandbox ?? 'none'}/${tool.category}`
     if (permission === 'ask' && this.d.sessionAllowed.has(sessionKey)) permission = 'allow'
     if (permission === 'refuse') {
-      await finish(`Refused: this thread is in plan mode, which is read-only. ${tool.name} was not run. Describe the change instead, or ask the person to switch the permission mode.`, true)
+      await this.finishTool(item, `Refused: this thread is in plan mode, which is read-only. ${tool.name} was not run. Describe the change instead, or ask the person to switch the permission mode.`, true)
       return 'ok'
     }
     if (permission === 'ask') {
@@ -160,26 +165,63 @@ export class Turn {
       await this.d.transcript.save(item)
       const decision = await this.askApproval(item, tool, use.input, ctx, approvalNote(mode, tool, sandbox))
       if (decision === null) {
-        await finish('Interrupted before the person answered.', true, {}, 'interrupted')
+        await this.finishTool(item, 'Interrupted before the person answered.', true, {}, 'interrupted')
         return 'interrupted'
       }
       if (decision.decision === 'deny') {
-        await finish(`The person denied this ${tool.category === 'edit' ? 'edit' : 'command'}${decision.message ? `: "${decision.message}"` : '.'}`, true)
+        await this.finishTool(item, denialText(tool, decision.message), true)
         return 'ok'
       }
       if (decision.decision === 'session') this.d.sessionAllowed.add(sessionKey)
     }
+    return this.execute(item, tool, use.input, ctx)
+  }
+
+  /**
+   * Answers an approval that outlived a restart: runs (or denies) its tool call under the thread's
+   * current mode, then goes on as a new turn from the logged history, which now holds the result.
+   */
+  async resume(approval: Item, toolItem: Item, answer: { decision: 'once' | 'session' | 'deny'; message?: string }): Promise<'done' | 'interrupted' | 'failed'> {
+    const thread = this.d.thread()
+    if (!thread || !toolItem.tool) return 'failed'
+    await this.save({ ...approval, status: 'completed', approval: { ...approval.approval!, decision: answer.decision, message: answer.message } })
+    const tool = this.d.tools.get(toolItem.tool.name)
+    const input = toolItem.tool.input
+    if (!tool) {
+      await this.finishTool(toolItem, `There is no tool named ${toolItem.tool.name}.`, true)
+    } else if (answer.decision === 'deny') {
+      await this.finishTool(toolItem, denialText(tool, answer.message), true)
+    } else {
+      const mode: PermissionMode = thread.conversation.permissionMode
+      const sandbox = tool.category === 'command' ? await this.sandboxFor(thread) : null
+      if (permissionFor(mode, tool, input, isReadOnlyCommand) === 'refuse') {
+        // The mode changed to plan while the card waited: the approval does not outrank it.
+        await this.finishTool(toolItem, `Refused: this thread is now in plan mode, which is read-only. ${tool.name} was not run.`, true)
+      } else {
+        if (answer.decision === 'session') this.d.sessionAllowed.add(`${mode}/${sandbox ?? 'none'}/${tool.category}`)
+        const ctx = { worktree: thread.worktreePath, threadId: thread.id, signal: this.abort.signal, sandbox, progress: (t: string) => this.d.bus.publish('item/delta', { threadId: thread.id, itemId: toolItem.id, delta: t }) }
+        if ((await this.execute(toolItem, tool, input, ctx)) === 'interrupted') return 'interrupted'
+      }
+    }
+    return this.run()
+  }
+
+  private async execute(item: Item, tool: Tool, input: Record<string, unknown>, ctx: Parameters<Tool['run']>[1]): Promise<'ok' | 'interrupted'> {
     try {
-      const out = await tool.run(use.input, ctx)
+      const out = await tool.run(input, ctx)
       if (this.abort.signal.aborted) {
-        await finish(out.output, true, { exitCode: out.exitCode }, 'interrupted')
+        await this.finishTool(item, out.output, true, { exitCode: out.exitCode }, 'interrupted')
         return 'interrupted'
       }
-      await finish(out.output, out.isError, { exitCode: out.exitCode, diff: out.diff })
+      await this.finishTool(item, out.output, out.isError, { exitCode: out.exitCode, diff: out.diff })
     } catch (e) {
-      await finish(`The tool failed: ${(e as Error).message}`, true)
+      await this.finishTool(item, `The tool failed: ${(e as Error).message}`, true)
     }
     return 'ok'
+  }
+
+  private async finishTool(item: Item, output: string, isError: boolean, extra: Partial<NonNullable<Item['tool']>> = {}, status: Item['status'] = 'completed'): Promise<void> {
+    await this.save({ ...item, status, tool: { ...item.tool!, output, isError, ...extra } })
   }
 
   /**
@@ -242,6 +284,11 @@ export class Turn {
     await this.d.transcript.save(item)
     this.d.bus.publish('item/completed', { item })
   }
+}
+
+/** What the model is told when the person denies a call. */
+function denialText(tool: Tool, message?: string): string {
+  return `The person denied this ${tool.category === 'edit' ? 'edit' : 'command'}${message ? `: "${message}"` : '.'}`
 }
 
 /** What approving a command means under this mode and sandbox, for the approval card. */

@@ -36,6 +36,8 @@ export class AgentService {
   private readonly steers = new Map<string, string[]>()
   private readonly sessionAllowed = new Map<string, Set<string>>()
   private readonly instructionsShown = new Set<string>()
+  /** Threads whose saved approval is being answered (a turn is being set up for it). */
+  private readonly resuming = new Set<string>()
 
   constructor(private readonly d: AgentDeps) {}
 
@@ -59,7 +61,9 @@ export class AgentService {
       files.push(p.relative)
       modelText += `\n\n<file path="${p.relative}">\n${content.length > ATTACHMENT_CAP ? `${content.slice(0, ATTACHMENT_CAP)}\n[truncated at ${ATTACHMENT_CAP} characters]` : content}\n</file>`
     }
+    if (this.resuming.has(threadId)) return err(appError(ErrorCode.InvalidThreadState, 'The agent is resuming this thread after an approval. Steer it with a message, or stop it first.'))
     const turn = await this.makeTurn(t.value)
+    await this.dropWaitingApprovals(threadId, turn)
     await turn.save(turn.item('user', { text, status: 'completed', ...(files.length ? { modelText, attachments: files } : {}) }))
     return this.launch(t.value, turn)
   }
@@ -71,7 +75,9 @@ export class AgentService {
     if (this.running.has(threadId)) return err(appError(ErrorCode.InvalidThreadState, 'The agent is already working on this thread.'))
     const items = await this.d.transcript.items(threadId)
     if (!items.some((i) => i.kind === 'user')) return err(appError(ErrorCode.InvalidThreadState, 'There is nothing to retry yet: send a message first.'))
-    return this.launch(t.value, await this.makeTurn(t.value))
+    const turn = await this.makeTurn(t.value)
+    await this.dropWaitingApprovals(threadId, turn)
+    return this.launch(t.value, turn)
   }
 
   /** Stops the running turn at once: the stream, any command and any wait for approval. */
@@ -94,13 +100,35 @@ export class AgentService {
     return ok(undefined)
   }
 
-  /** Answers an approval card. */
-  respond(threadId: string, itemId: string, decision: 'once' | 'session' | 'deny', message?: string): Result<void> {
+  /**
+   * Answers an approval card. With its turn still running, the turn goes on; an approval saved before
+   * a restart starts a new turn that runs (or denies) the call and continues from the logged history.
+   */
+  async respond(threadId: string, itemId: string, decision: 'once' | 'session' | 'deny', message?: string): Promise<Result<void>> {
+    const gone = () => err(appError(ErrorCode.InvalidThreadState, 'That approval is no longer waiting (the turn ended or was interrupted).'))
     const turn = this.running.get(threadId)
-    if (!turn || !turn.respond(itemId, decision, message)) {
-      return err(appError(ErrorCode.InvalidThreadState, 'That approval is no longer waiting (the turn ended or was interrupted).'))
+    if (turn) return turn.respond(itemId, decision, message) ? ok(undefined) : gone()
+    if (this.resuming.has(threadId)) return gone()
+    this.resuming.add(threadId)
+    try {
+      const items = await this.d.transcript.items(threadId)
+      const approval = items.find((i) => i.id === itemId && i.kind === 'approval' && i.status === 'pending' && i.approval)
+      const toolItem = approval && items.find((i) => i.id === approval.approval!.toolItemId && i.kind === 'tool' && i.tool)
+      if (!approval || !toolItem || this.running.has(threadId)) return gone()
+      const t = this.usable(threadId)
+      if (!t.ok) return t
+      const resumed = await this.makeTurn(t.value)
+      const launched = await this.launch(t.value, resumed, () => resumed.resume(approval, toolItem, { decision, message }))
+      return launched.ok ? ok(undefined) : launched
+    } finally {
+      this.resuming.delete(threadId)
     }
-    return ok(undefined)
+  }
+
+  /** Whether the thread has an approval saved before a restart that still waits for an answer. */
+  async hasWaitingApproval(threadId: string): Promise<boolean> {
+    if (this.running.has(threadId)) return false
+    return (await this.d.transcript.items(threadId)).some((i) => i.kind === 'approval' && i.status === 'pending')
   }
 
   /** Changes the model, permission mode, sandbox or network access; takes effect at the next step. */
@@ -153,9 +181,9 @@ export class AgentService {
     this.sessionAllowed.delete(threadId)
   }
 
-  /** Stops every turn (quit). */
+  /** Stops every turn (quit); approvals still waiting stay pending, to be answered after the restart. */
   dispose(): void {
-    for (const t of this.running.values()) t.interrupt()
+    for (const t of this.running.values()) t.shutdown()
   }
 
   private usable(threadId: string): Result<Thread> {
@@ -196,7 +224,17 @@ export class AgentService {
     })
   }
 
-  private async launch(thread: Thread, turn: Turn): Promise<Result<{ turnId: string }>> {
+  /** A new message or a retry passes over approvals left from before a restart: they are closed, not left pending. */
+  private async dropWaitingApprovals(threadId: string, turn: Turn): Promise<void> {
+    const items = await this.d.transcript.items(threadId)
+    for (const approval of items.filter((i) => i.kind === 'approval' && i.status === 'pending' && i.approval)) {
+      await turn.save({ ...approval, status: 'interrupted' })
+      const tool = items.find((i) => i.id === approval.approval!.toolItemId && i.kind === 'tool' && i.tool)
+      if (tool) await turn.save({ ...tool, status: 'interrupted', tool: { ...tool.tool!, output: 'Not run: the person sent a new message instead of answering the approval.', isError: true } })
+    }
+  }
+
+  private async launch(thread: Thread, turn: Turn, body: () => Promise<'done' | 'interrupted' | 'failed'> = () => turn.run()): Promise<Result<{ turnId: string }>> {
     if (!this.d.keys.key()) {
       await turn.save(turn.item('error', { text: 'No Anthropic API key is set. Add one in Settings (or set ANTHROPIC_API_KEY), then choose Retry.', retryable: true }))
       return ok({ turnId: turn.id })
@@ -208,8 +246,7 @@ export class AgentService {
     }
     this.running.set(thread.id, turn)
     await this.d.threads.updateConversation(thread.id, { busy: true }, 'running')
-    void turn
-      .run()
+    void body()
       .then(async (outcome) => {
         if (outcome === 'interrupted') await turn.save(turn.item('notice', { text: 'Interrupted', status: 'interrupted' }))
       })

@@ -23,8 +23,11 @@ export class Transcript {
         const item = (e as { type: string; item?: Item }).item
         if (e.type === 'item.completed' && item && typeof item.id === 'string') latest.set(item.id, item)
       }
-      // An item in progress (or an approval pending) when Skein stopped is shown as interrupted: its turn is gone.
-      items = [...latest.values()].map((i) => (i.status === 'streaming' || i.status === 'running' || i.status === 'pending' ? { ...i, status: 'interrupted' as const } : i))
+      // A pending approval outlives a restart: it and its tool call stay as they were, to be answered
+      // (the agent service resumes the turn). Anything else in progress when Skein stopped is interrupted.
+      const all = [...latest.values()]
+      const waiting = new Set(all.filter((i) => i.kind === 'approval' && i.status === 'pending' && i.approval).flatMap((i) => [i.id, i.approval!.toolItemId]))
+      items = all.map((i) => (!waiting.has(i.id) && (i.status === 'streaming' || i.status === 'running' || i.status === 'pending') ? { ...i, status: 'interrupted' as const } : i))
       this.byThread.set(threadId, items)
     }
     return items

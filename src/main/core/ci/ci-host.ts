@@ -44,6 +44,7 @@ export class CiHost implements Disposable {
   private readonly tracked = new Set<string>()
   private readonly subscription: Disposable
   private readonly scan: NodeJS.Timeout
+  private restored: Promise<void> | null = null
 
   constructor(private readonly d: CiHostDeps) {
     this.service = new CiService({
@@ -69,6 +70,11 @@ export class CiHost implements Disposable {
 
   /** Follows every live thread whose branch is on a remote (a local ref read per repository, no network). */
   async start(): Promise<void> {
+    // Once: the local runs of the last session, so their history and the CI state they set come back.
+    this.restored ??= this.service.restoreLocal().then((ids) => {
+      for (const id of ids) if (this.d.thread(id)?.status !== 'archived') this.tracked.add(id)
+    })
+    await this.restored
     const byRepo = new Map<string, Thread[]>()
     for (const t of this.d.threads.list()) if (t.branch && !this.tracked.has(t.id)) byRepo.set(t.repoId, [...(byRepo.get(t.repoId) ?? []), t])
     for (const threads of byRepo.values()) {

@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import { createReadStream } from 'node:fs'
 import type { CiCheck, CiLog, CiProblem, CiProviderOverride, CiStatus, LocalRun, RemoteProviderKind, SuggestedCheck } from '../../../shared/ci'
 import { appError, ErrorCode, type AppError } from '../../../shared/errors'
@@ -12,6 +13,7 @@ import { resolveCiTarget } from './ci-target'
 import { systemClock, type Clock } from './clock'
 import { checkFromLocalRun, formatFailureMessage } from './failure-message'
 import { LocalChecks } from './local-checks'
+import { LocalRunLog } from './local-run-log'
 import { AGENT_EXCERPT, excerptLogs, type ExcerptOptions, type LogExcerpt, type LogSource } from './log-excerpt'
 import type { ProviderFactory } from './provider-factory'
 
@@ -96,6 +98,7 @@ export class CiService {
       logDir: deps.logDir,
       git: deps.git,
       ...deps.local,
+      history: new LocalRunLog(join(deps.logDir, 'runs.jsonl'), deps.logger ?? { info: () => undefined, warn: () => undefined, error: () => undefined }),
       now: () => this.clock.now(),
       onChange: (run) => this.publish(run.threadId, false),
       onOutput: (run, chunk) => deps.onLocalOutput?.(run, chunk)
@@ -135,6 +138,14 @@ export class CiService {
     e.schedule.refreshNow()
     e.baseline = true
     return ok(await this.poll(threadId))
+  }
+
+  /** Brings back the local runs saved before a restart and rebuilds those threads' status from them; returns the threads. */
+  async restoreLocal(): Promise<string[]> {
+    const threads = (await this.local.restore()).filter((id) => this.deps.thread(id) !== undefined)
+    // Quiet: a failure from before the restart is state, not news.
+    for (const id of threads) this.publish(id, true)
+    return threads
   }
 
   /** Runs a check command in the thread's worktree. */

@@ -8,6 +8,7 @@ import { err, ok, type Result } from '../../../shared/result'
 import type { GitRunner } from '../git/git-runner'
 import { killProcessTree } from '../pty/process-tree'
 import { worktreeState } from './ci-git'
+import type { LocalRunLog } from './local-run-log'
 
 /** How local checks run and whom they tell. */
 export interface LocalChecksOptions {
@@ -24,6 +25,8 @@ export interface LocalChecksOptions {
   onChange?: (run: LocalRun) => void
   /** A run printed something (stdout and stderr together). */
   onOutput?: (run: LocalRun, chunk: string) => void
+  /** Where runs are saved so they outlive a restart. */
+  history?: LocalRunLog
 }
 
 interface Active {
@@ -72,19 +75,22 @@ export class LocalChecks {
     if (!command.trim()) return err(appError(ErrorCode.InvalidParams, 'The check command is empty.'))
     if (!existsSync(cwd)) return err(appError(ErrorCode.WorktreeMissing, `The worktree ${cwd} is gone, so the check cannot run there. Restore the thread first.`))
     const state = await worktreeState(this.o.git, cwd)
-    mkdirSync(this.o.logDir, { recursive: true })
+    mkdirSync(this.o.logDir, { recursive: true, mode: 0o700 })
     const id = `lr${Date.now().toString(36)}${randomBytes(3).toString('hex')}`
     const run: LocalRun = { id, threadId, command, state: 'running', startedAt: this.now(), endedAt: null, durationMs: null, exitCode: null, commit: state.commit, dirty: state.dirty, logPath: join(this.o.logDir, `${id}.log`), detail: null }
     const env: NodeJS.ProcessEnv = { ...(this.o.env ?? process.env), [ENV_MARKER]: id }
     const win = process.platform === 'win32'
     const shell = this.o.shell ?? (win ? (env.ComSpec ?? 'cmd.exe') : env.SHELL || '/bin/sh')
+    // On disk before the command starts: a crash from here on shows the run as interrupted, not lost.
+    await this.o.history?.record(run)
     let child: ChildProcess
     try {
       child = spawn(shell, win ? ['/d', '/s', '/c', command] : ['-c', command], { cwd, env, detached: !win, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true })
     } catch (e) {
+      await this.o.history?.record({ ...run, state: 'failed', endedAt: this.now(), durationMs: 0, detail: `Could not start the shell: ${(e as Error).message}` })
       return err(appError(ErrorCode.PtySpawnFailed, `Could not start ${shell}: ${(e as Error).message}`))
     }
-    const log = createWriteStream(run.logPath)
+    const log = createWriteStream(run.logPath, { mode: 0o600 })
     const a: Active = { run, child, log, done: null as unknown as Promise<LocalRun>, cancelled: false, tail: '' }
     const onData = (b: Buffer) => {
       const text = b.toString('utf8')
@@ -112,7 +118,7 @@ export class LocalChecks {
       // 'close' waits for the output pipes as well as the exit, so the log is complete.
       child.once('close', (code, signal) => {
         if (straggler) clearTimeout(straggler)
-        log.end(() => resolve(this.finish(a, code, signal, spawnError)))
+        log.end(() => void this.finish(a, code, signal, spawnError).then(resolve))
       })
     })
     this.runs.set(id, run)
@@ -138,6 +144,13 @@ export class LocalChecks {
     return ok(await a.done)
   }
 
+  /** Loads the runs saved before a restart; returns the threads they belong to. */
+  async restore(): Promise<string[]> {
+    const saved = (await this.o.history?.load(this.now())) ?? []
+    for (const run of saved) if (!this.runs.has(run.id)) this.runs.set(run.id, run)
+    return [...new Set(saved.map((r) => r.threadId))]
+  }
+
   /** A run by id. */
   get(runId: string): LocalRun | undefined {
     return this.runs.get(runId)
@@ -160,7 +173,7 @@ export class LocalChecks {
     await Promise.all([...this.active.keys()].map((id) => this.cancel(id)))
   }
 
-  private finish(a: Active, code: number | null, signal: NodeJS.Signals | null, spawnError: Error | null): LocalRun {
+  private async finish(a: Active, code: number | null, signal: NodeJS.Signals | null, spawnError: Error | null): Promise<LocalRun> {
     const endedAt = this.now()
     let state: LocalRun['state'] = code === 0 ? 'passed' : 'failed'
     let detail: string | null = null
@@ -174,6 +187,8 @@ export class LocalChecks {
     else if (code !== 0) detail = `exit code ${code}`
     const run: LocalRun = { ...a.run, state, endedAt, durationMs: endedAt - a.run.startedAt, exitCode: spawnError ? null : code, detail }
     this.runs.set(run.id, run)
+    // On disk before anyone hears of the end, so an acknowledged result survives a restart.
+    await this.o.history?.record(run)
     this.active.delete(run.id)
     this.o.onChange?.(run)
     return run

@@ -18,13 +18,13 @@ export class PtyStore {
 
   /** Records a session's description. */
   async saveInfo(info: PtyInfo): Promise<void> {
-    await mkdir(this.folder(info.threadId), { recursive: true })
+    await mkdir(this.folder(info.threadId), { recursive: true, mode: 0o700 })
     await writeFileAtomic(join(this.folder(info.threadId), `${info.id}.json`), JSON.stringify(info))
   }
 
   /** Replaces a session's saved scrollback. */
   async saveScrollback(threadId: string, ptyId: string, text: string): Promise<void> {
-    await mkdir(this.folder(threadId), { recursive: true })
+    await mkdir(this.folder(threadId), { recursive: true, mode: 0o700 })
     // Scrollback is a cache: no fsync, so a flooding terminal does not flood the disk with flushes.
     await writeFileAtomic(join(this.folder(threadId), `${ptyId}.log`), text, { durable: false })
   }
@@ -64,7 +64,7 @@ export class PtyStore {
   /** Marks a session that was running when Skein stopped as ended by the restart. */
   async markEndedByRestart(info: PtyInfo): Promise<PtyInfo> {
     const ended: PtyInfo = { ...info, state: 'exited', endedAt: info.endedAt ?? Date.now(), endedByRestart: true, pid: null, agentCommand: null }
-    await writeFile(join(this.folder(info.threadId), `${info.id}.json`), JSON.stringify(ended)).catch(() => undefined)
+    await writeFile(join(this.folder(info.threadId), `${info.id}.json`), JSON.stringify(ended), { mode: 0o600 }).catch(() => undefined)
     return ended
   }
 }

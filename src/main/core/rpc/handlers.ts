@@ -116,7 +116,7 @@ export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
   rpc.handle('turn/steer', async (p) => done(await d.agent.steer(p.threadId, p.text)))
   rpc.handle('turn/retry', (p) => d.agent.retry(p.threadId))
   rpc.handle('item/list', async (p) => ok({ items: await d.agent.items(p.threadId) }))
-  rpc.handle('approval/respond', (p) => done(d.agent.respond(p.threadId, p.itemId, p.decision, p.message)))
+  rpc.handle('approval/respond', async (p) => done(await d.agent.respond(p.threadId, p.itemId, p.decision, p.message)))
   rpc.handle('thread/configure', (p) => d.agent.configure(p.threadId, p))
   rpc.handle('fanout/start', (p) => d.agent.fanout(p))
   rpc.handle('settings/get', async () => ok(await d.agent.settings()))

@@ -113,7 +113,7 @@ export class SandboxService {
       const dir = join(this.home, 'sandbox')
       await mkdir(dir, { recursive: true, mode: 0o700 })
       const path = join(dir, `unix-socket-filter-${process.arch}.bpf`)
-      await writeFile(path, filter)
+      await writeFile(path, filter, { mode: 0o600 })
       return path
     })()
     return this.filterPath

@@ -5,7 +5,7 @@ import type { Core } from '../core'
 import { webSocketTransport } from '../rpc/websocket-transport'
 import { CONTENT_SECURITY_POLICY } from './csp'
 import { readStatic } from './static-files'
-import { isAllowedHost, isAuthorized, requestToken, tokenCookie } from './token-auth'
+import { isAllowedHost, isAuthorized, NO_TOKEN_PAGE, requestToken, tokenCookie } from './token-auth'
 
 /** Where and how browser mode listens. */
 export interface BrowserServerOptions {
@@ -46,7 +46,8 @@ export async function startBrowserServer(o: BrowserServerOptions): Promise<Brows
     void (async () => {
       if (!isAllowedHost(req, port)) return refuse(res, 421, 'Skein: unexpected Host header.')
       if (!isAuthorized(req, o.token)) {
-        return refuse(res, 401, 'Skein: this page needs the token. Open the full URL that `npm run serve` (or `skein serve`) printed.')
+        res.writeHead(401, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', ...SECURITY_HEADERS })
+        return void res.end(req.method === 'HEAD' ? undefined : NO_TOKEN_PAGE)
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed.')
       const file = await readStatic(o.rendererDir, new URL(req.url ?? '/', 'http://x').pathname)

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { createCore } from '../core'
 import { consoleLogger } from '../logger'
 import { startBrowserServer } from './browser-server'
-import { newToken } from './token-auth'
+import { loadBrowserToken } from './browser-token'
 
 /** Options of `npm run serve` / `skein serve`. */
 export interface ServeOptions {
@@ -41,7 +41,8 @@ export async function runServe(o: ServeOptions): Promise<void> {
     return
   }
   const core = await createCore({ logger })
-  const token = o.token || process.env.SKEIN_TOKEN || newToken()
+  // Kept across restarts, so open tabs reconnect and printed links keep working.
+  const { token } = await loadBrowserToken(core.dataDir.home, { token: o.token })
   let server
   try {
     server = await startBrowserServer({ core, rendererDir: o.rendererDir, token, host: o.host, port: o.port })

@@ -38,6 +38,10 @@ export class DataDir {
   get ptyRecordsDir(): string {
     return join(this.home, 'run', 'ptys')
   }
+  /** Records of thread creations in flight (run/creating/<threadId>.json), for clean-up after a crash. */
+  get createIntentsDir(): string {
+    return join(this.home, 'run', 'creating')
+  }
   threadDir(id: string): string {
     return join(this.threadsDir, id)
   }

@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises'
 import type { Repo, Thread } from '../../../shared/models'
 import { err, ok, type Result } from '../../../shared/result'
+import { KeyedLock } from '../keyed-lock'
 import type { Logger } from '../logger'
 import { writeFileAtomic } from './atomic-write'
 import type { DataDir } from './data-dir'
@@ -29,6 +30,9 @@ const INDEX_SAVE_DELAY_MS = 50
  */
 export class ThreadStore {
   private readonly entries = new Map<string, IndexEntry>()
+  // One writer per thread: each change reads the entry as the previous change left it, and the
+  // entry (content and log size together) is set only after its own line is on disk.
+  private readonly writes = new KeyedLock()
   private saveTimer: NodeJS.Timeout | null = null
   private saving: Promise<void> = Promise.resolve()
 
@@ -40,7 +44,7 @@ export class ThreadStore {
   /** Loads the index, reconciling it with the logs on disk. */
   static async open(dir: DataDir, logger: Logger): Promise<ThreadStore> {
     const store = new ThreadStore(dir, logger)
-    await mkdir(dir.threadsDir, { recursive: true })
+    await mkdir(dir.threadsDir, { recursive: true, mode: 0o700 })
     await store.load()
     return store
   }
@@ -58,47 +62,54 @@ export class ThreadStore {
   }
 
   /** Persists a new thread: its log first, then memory. */
-  async create(thread: Thread, repo: Repo): Promise<Result<Thread>> {
-    const event: ThreadEvent = { type: 'thread.created', at: Date.now(), thread, repo }
-    try {
-      await mkdir(this.dir.threadDir(thread.id), { recursive: true })
-      const size = await appendEvent(this.dir.eventsFile(thread.id), event)
-      this.entries.set(thread.id, { thread, logSize: size })
-      this.scheduleSave()
-      return ok(thread)
-    } catch (e) {
-      return err(storageError(e, this.dir.eventsFile(thread.id), 'save the new thread'))
-    }
+  create(thread: Thread, repo: Repo): Promise<Result<Thread>> {
+    return this.writes.run(thread.id, async () => {
+      const event: ThreadEvent = { type: 'thread.created', at: Date.now(), thread, repo }
+      try {
+        await mkdir(this.dir.threadDir(thread.id), { recursive: true, mode: 0o700 })
+        const size = await appendEvent(this.dir.eventsFile(thread.id), event)
+        this.entries.set(thread.id, { thread, logSize: size })
+        this.scheduleSave()
+        return ok(thread)
+      } catch (e) {
+        return err(storageError(e, this.dir.eventsFile(thread.id), 'save the new thread'))
+      }
+    })
   }
 
-  /** Applies a change to a thread, logging it before it becomes visible. */
-  async update(id: string, patch: Partial<Thread>, reason: string): Promise<Result<Thread>> {
-    const entry = this.entries.get(id)
-    if (!entry) throw new Error(`update of unknown thread ${id}`)
-    const event: ThreadEvent = { type: 'thread.changed', at: Date.now(), reason, patch }
-    try {
-      const size = await appendEvent(this.dir.eventsFile(id), event, { freshLine: entry.tornTail === true })
-      const thread = { ...entry.thread, ...patch, id }
-      this.entries.set(id, { thread, logSize: size })
-      this.scheduleSave()
-      return ok(thread)
-    } catch (e) {
-      return err(storageError(e, this.dir.eventsFile(id), `save the change to thread "${entry.thread.title}"`))
-    }
+  /** Applies a change to a thread, logging it before it becomes visible; changes to one thread apply in call order. */
+  update(id: string, patch: Partial<Thread>, reason: string): Promise<Result<Thread>> {
+    return this.writes.run(id, async () => {
+      const entry = this.entries.get(id)
+      if (!entry) throw new Error(`update of unknown thread ${id}`)
+      const event: ThreadEvent = { type: 'thread.changed', at: Date.now(), reason, patch }
+      try {
+        const size = await appendEvent(this.dir.eventsFile(id), event, { freshLine: entry.tornTail === true })
+        const thread = { ...entry.thread, ...patch, id }
+        this.entries.set(id, { thread, logSize: size })
+        this.scheduleSave()
+        return ok(thread)
+      } catch (e) {
+        return err(storageError(e, this.dir.eventsFile(id), `save the change to thread "${entry.thread.title}"`))
+      }
+    })
   }
 
   /** Appends an event that is not a thread change (a completed transcript item); flushed before it returns. */
-  async appendRaw(id: string, event: ThreadEvent): Promise<Result<void>> {
-    const entry = this.entries.get(id)
-    if (!entry) throw new Error(`append to unknown thread ${id}`)
-    try {
-      const size = await appendEvent(this.dir.eventsFile(id), event, { freshLine: entry.tornTail === true })
-      this.entries.set(id, { thread: entry.thread, logSize: size })
-      this.scheduleSave()
-      return ok(undefined)
-    } catch (e) {
-      return err(storageError(e, this.dir.eventsFile(id), 'save the conversation'))
-    }
+  appendRaw(id: string, event: ThreadEvent): Promise<Result<void>> {
+    return this.writes.run(id, async () => {
+      const entry = this.entries.get(id)
+      if (!entry) throw new Error(`append to unknown thread ${id}`)
+      try {
+        const size = await appendEvent(this.dir.eventsFile(id), event, { freshLine: entry.tornTail === true })
+        // Only the size moves: the thread's content is whatever the last change left.
+        this.entries.set(id, { thread: entry.thread, logSize: size })
+        this.scheduleSave()
+        return ok(undefined)
+      } catch (e) {
+        return err(storageError(e, this.dir.eventsFile(id), 'save the conversation'))
+      }
+    })
   }
 
   /** Every event of a thread's log (for the transcript), skipping unreadable lines. */
@@ -108,15 +119,17 @@ export class ThreadStore {
   }
 
   /** Deletes a thread's log and drops it from the index. */
-  async remove(id: string): Promise<Result<void>> {
-    try {
-      await rm(this.dir.threadDir(id), { recursive: true, force: true })
-    } catch (e) {
-      return err(storageError(e, this.dir.threadDir(id), 'delete the thread'))
-    }
-    this.entries.delete(id)
-    this.scheduleSave()
-    return ok(undefined)
+  remove(id: string): Promise<Result<void>> {
+    return this.writes.run(id, async () => {
+      try {
+        await rm(this.dir.threadDir(id), { recursive: true, force: true })
+      } catch (e) {
+        return err(storageError(e, this.dir.threadDir(id), 'delete the thread'))
+      }
+      this.entries.delete(id)
+      this.scheduleSave()
+      return ok(undefined)
+    })
   }
 
   /** The repositories recorded in thread logs: how a lost repos.json is recovered. Reads every log. */

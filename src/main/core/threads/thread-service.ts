@@ -10,7 +10,10 @@ import { readRepoInfo } from '../git/repo-info'
 import { KeyedLock } from '../keyed-lock'
 import type { Logger } from '../logger'
 import type { NotificationBus } from '../notification-bus'
+import type { DataDir } from '../store/data-dir'
 import type { ThreadStore } from '../store/thread-store'
+import { pauseForTest, type CreateIntents } from './create-intents'
+import { recoverInterruptedCreates, type RecoveryOutcome } from './create-recovery'
 import { newThreadId, slugify } from './slug'
 import { snapshotRefFor, type WorktreeManager } from './worktree-manager'
 import { WorktreeWatcher } from './worktree-watcher'
@@ -56,7 +59,9 @@ export class ThreadService {
     private readonly repos: { get(id: string): Result<Repo> },
     private readonly logger: Logger,
     private readonly sessions: ThreadSessions,
-    private readonly profiles: ProfileCheck
+    private readonly profiles: ProfileCheck,
+    /** Where creates in flight are recorded, for clean-up after a crash (none: not recorded). */
+    private readonly intents: CreateIntents | null = null
   ) {}
 
   /** Which thread each client shows; a viewed thread is never marked unread. */
@@ -131,21 +136,39 @@ export class ThreadService {
 
     return this.repoLock.run(repo.id, async () => {
       const used = new Set(this.store.list().filter((t) => t.repoId === repo.id).map((t) => t.slug))
-      const made = await this.worktrees.create(repo.id, info.root, base.slug, baseRef, id, (s) => used.has(s))
-      if (!made.ok && 'badRef' in made) {
-        const message = `Base ref "${made.badRef}" does not exist in ${repo.name}, so no worktree was created. Delete this thread and create it again from an existing branch.`
-        return this.persistNew({ ...base, status: 'error', statusMessage: message }, repo)
-      }
-      if (!made.ok) return made
-      const { slug, path, branch } = made.value
-      this.watcher.ensure(dirname(path))
-      const created = await this.persistNew({ ...base, slug, branch, worktreePath: path }, repo)
-      if (!created.ok) {
-        // Nothing is in the new worktree yet; take it back so a failed save leaves no stray folder.
-        await this.worktrees.saveAndRemove(info.root, path, id, 'rollback').catch(() => undefined)
-      }
+      const intent = { threadId: id, repoId: repo.id, title, baseRef, permissionMode: input.permissionMode, startedAt: now }
+      const made = await this.worktrees.create(repo.id, info.root, base.slug, baseRef, id, (s) => used.has(s), (w) => this.intents?.write({ ...intent, path: w.path, branch: w.branch }))
+      if (made.ok) await pauseForTest('after-worktree', made.value.path)
+      const created = await this.finishCreate(made, base, repo, info.root)
+      this.intents?.end(id)
       return created
     })
+  }
+
+  /** Saves the thread for a worktree just made (or the bad-ref error thread); takes the folder back if the save fails. */
+  private async finishCreate(made: Awaited<ReturnType<WorktreeManager['create']>>, base: Thread, repo: Repo, root: string): Promise<Result<Thread>> {
+    const id = base.id
+    if (!made.ok && 'badRef' in made) {
+      const message = `Base ref "${made.badRef}" does not exist in ${repo.name}, so no worktree was created. Delete this thread and create it again from an existing branch.`
+      return this.persistNew({ ...base, status: 'error', statusMessage: message }, repo)
+    }
+    if (!made.ok) return made
+    const { slug, path, branch } = made.value
+    this.watcher.ensure(dirname(path))
+    const created = await this.persistNew({ ...base, slug, branch, worktreePath: path }, repo)
+    if (!created.ok) {
+      // Nothing is in the new worktree yet; take it back so a failed save leaves no stray folder.
+      await this.worktrees.saveAndRemove(root, path, id, 'rollback').catch(() => undefined)
+    }
+    return created
+  }
+
+  /** At start-up, before anything else: cleans up (or keeps, as a thread) what creates cut off by a crash left. */
+  async recoverInterruptedCreates(dir: DataDir): Promise<RecoveryOutcome[]> {
+    if (!this.intents) return []
+    const outcomes = await recoverInterruptedCreates({ git: this.git, dir, intents: this.intents, worktrees: this.worktrees, threads: this.store, repos: this.repos, logger: this.logger })
+    for (const o of outcomes) if (o.kind === 'kept') this.bus.publish('thread/updated', { thread: o.thread })
+    return outcomes
   }
 
   /** Starts the agent session of a new thread; a failure to start is shown in the thread's status. */
@@ -298,11 +321,16 @@ export class ThreadService {
     })
   }
 
-  /** At start-up: ends agent states a quit left behind, flags vanished worktrees, and watches for more. */
-  async reconcileOnStart(): Promise<void> {
+  /**
+   * At start-up: ends agent states a quit left behind, flags vanished worktrees, and watches for more.
+   * `waitingApproval` says whether a thread still has an approval to answer (it stays needing attention).
+   */
+  async reconcileOnStart(o: { waitingApproval?: (threadId: string) => Promise<boolean> } = {}): Promise<void> {
     for (const t of this.store.list()) {
-      // Nothing runs right after a start: a session or turn that was running or waiting ended when Skein stopped.
-      const stale = t.status === 'running' || t.status === 'needs-attention'
+      // Nothing runs right after a start: a session or turn that was running or waiting ended when Skein stopped,
+      // except an approval the built-in agent saved, which can still be answered.
+      const waiting = t.status === 'needs-attention' && (await o.waitingApproval?.(t.id)) === true
+      const stale = t.status === 'running' || (t.status === 'needs-attention' && !waiting)
       const agentLive = t.agent !== null && t.agent.activity !== 'exited'
       if (stale || agentLive) {
         const patch: Partial<Thread> = { ...(stale ? { status: 'idle' as const } : {}), ...(agentLive ? { agent: { ...t.agent!, activity: 'exited' as const, exitCode: null } } : {}) }

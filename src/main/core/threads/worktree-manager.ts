@@ -44,15 +44,17 @@ export class WorktreeManager {
   ) {}
 
   /** Makes a worktree on a fresh `skein/<slug>` branch, picking the first slug whose branch and folder are free. */
-  async create(repoId: string, repoRoot: string, wantedSlug: string, baseRef: string, threadId: string, slugTaken: (s: string) => boolean): Promise<CreateWorktreeResult> {
+  async create(repoId: string, repoRoot: string, wantedSlug: string, baseRef: string, threadId: string, slugTaken: (s: string) => boolean, onAttempt?: (w: CreatedWorktree) => void): Promise<CreateWorktreeResult> {
     if (!isSafeRef(baseRef)) return { ok: false, badRef: baseRef, detail: 'not a valid ref name' }
-    await mkdir(this.dir.repoWorktrees(repoId), { recursive: true })
+    await mkdir(this.dir.repoWorktrees(repoId), { recursive: true, mode: 0o700 })
     const refused = new Set<string>()
     const taken = (s: string) => refused.has(s) || slugTaken(s) || existsSync(join(this.dir.repoWorktrees(repoId), s))
     for (let attempt = 0; attempt < 50; attempt++) {
       const slug = nextFreeSlug(wantedSlug, taken)
       const path = join(this.dir.repoWorktrees(repoId), slug)
       const branch = `skein/${slug}`
+      // Told before git makes anything, so a crash from here on leaves a record of what to clean up.
+      onAttempt?.({ slug, path, branch })
       const added = await addWorktree(this.git, repoRoot, path, { newBranch: branch, from: baseRef })
       if (added.kind === 'added') {
         await this.markOwned(path, threadId)
@@ -151,6 +153,18 @@ export class WorktreeManager {
       return err(appError(ErrorCode.GitFailed, `The worktree is back at ${path}, but its saved files could not be written: ${(e as Error).message}. They are still in ${snapshotRefFor(threadId)}.`))
     }
     return ok(undefined)
+  }
+
+  /** The thread a Skein worktree was made for (its git admin dir's mark), or null. */
+  async ownerOf(path: string): Promise<string | null> {
+    const admin = await this.adminDir(path)
+    if (!admin) return null
+    return (await readFile(join(admin, OWNER_FILE), 'utf8').catch(() => '')).trim() || null
+  }
+
+  /** Marks a worktree Skein made (found after a crash, before it was marked) as this thread's. */
+  adopt(path: string, threadId: string): Promise<void> {
+    return this.markOwned(path, threadId)
   }
 
   private async markOwned(path: string, threadId: string): Promise<void> {
