@@ -5,8 +5,8 @@ import { AgentProfile, ImportReport, Item, PermissionMode, ProfileId, PtyInfo, R
 
 /** What a thread or repository id looks like (`t<time><random>`, `<slug>-<hash>`): never a path, never `..`. */
 export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
-/** What a terminal id looks like: `<threadId>.p<random>`. */
-export const PTY_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}\.p[A-Za-z0-9]{1,32}$/
+/** What a terminal id looks like: `<threadId>.p<random>` (an id without the suffix is simply not found). */
+export const PTY_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}(\.p[A-Za-z0-9]{1,32})?$/
 const idOf = (what: string, pattern = ID_PATTERN) =>
   z
     .string()
