@@ -16,9 +16,9 @@ export const CLOSE_GRACE_MS = 2000
 export const mib = (bytes: number): string => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`
 
 /** The reply a client gets when its message is larger than the core reads. */
-export const tooLargeReply = (size: string): string =>
+export const tooLargeReply = (size: string, limitBytes = MAX_MESSAGE_BYTES): string =>
   JSON.stringify({
     jsonrpc: '2.0',
     id: null,
-    error: { code: ErrorCode.InvalidRequest, message: `Invalid request: the message is ${size}, over the ${mib(MAX_MESSAGE_BYTES)} limit. The connection is closed.` }
+    error: { code: ErrorCode.InvalidRequest, message: `Invalid request: the message is ${size}, over the ${mib(limitBytes)} limit. The connection is closed.` }
   })

@@ -34,7 +34,7 @@ export function socketTransport(socket: Socket, limits: SocketLimits = {}): Mess
     refused = true
     pending = []
     socket.pause()
-    if (!socket.destroyed) socket.end(`${tooLargeReply(`over ${mib(size)}`)}\n`)
+    if (!socket.destroyed) socket.end(`${tooLargeReply(`over ${mib(size)}`, maxLine)}\n`)
     setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref()
   }
   socket.setEncoding('utf8')
