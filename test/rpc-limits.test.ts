@@ -27,8 +27,8 @@ function fakePort(): MainMessagePort & { posted: unknown[]; deliver(data: unknow
   const posted: unknown[] = []
   return {
     posted,
-    on: (event: string, l: (...a: never[]) => void) => e.on(event, l),
-    off: (event: string, l: (...a: never[]) => void) => e.off(event, l),
+    on: (event: string, l: (...a: any[]) => void) => e.on(event, l),
+    off: (event: string, l: (...a: any[]) => void) => e.off(event, l),
     postMessage: (m: unknown) => void posted.push(m),
     start: () => undefined,
     close: () => void e.emit('close'),
