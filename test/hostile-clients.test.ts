@@ -164,6 +164,19 @@ describe('ids are looked up, never used as paths', () => {
     }
   })
 
+  it('an unknown repository id is refused before anything is stored under it', async () => {
+    for (const [method, params] of [
+      ['ci/configure', { repoId: 'nosuchrepo-12345678', checks: ['npm test'] }],
+      ['profile/configure', { repoId: 'nosuchrepo-12345678', customCommand: 'x' }],
+      ['repo/branches', { repoId: 'nosuchrepo-12345678' }]
+    ] as const) {
+      const e = await control.request(method, params).then(() => null, (x: unknown) => x as ProtocolError)
+      expect(e?.code, method).toBe(1005)
+      expect(e?.message, method).toMatch(/No repository with id nosuchrepo-12345678/)
+    }
+    expect(await codeOf(control.request('ci/configure', { repoId: '../../etc', checks: [] }))).toBe(-32602)
+  })
+
   it('real ids still work: a thread id, its terminal id', async () => {
     const t = await control.request<{ id: string }>('thread/create', { repoId, title: 'ids', mode: 'local' })
     expect(t.id).toMatch(/^t[a-z0-9]+$/)

@@ -48,6 +48,8 @@ const done = <E>(r: { ok: true } | { ok: false; error: E }) => (r.ok ? ok({ ok: 
 
 // Releasing a thread that is gone is not an error (a window closes a thread's view after it was deleted).
 const RELEASES: ReadonlySet<MethodName> = new Set<MethodName>(['thread/setViewing', 'review/unwatch'])
+// Listing filtered by a repository that is gone is just an empty or default answer.
+const REPO_FILTERS: ReadonlySet<MethodName> = new Set<MethodName>(['thread/list', 'profile/list'])
 
 /** Wires every protocol method to its service. */
 export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
@@ -57,6 +59,12 @@ export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
       const threadId = (p as { threadId?: unknown }).threadId
       if (typeof threadId === 'string' && !RELEASES.has(method)) {
         const found = d.threads.find(threadId)
+        if (!found.ok) return found
+      }
+      // Settings are keyed by repository id: an unknown one would be stored for nothing, without end.
+      const repoId = (p as { repoId?: unknown }).repoId
+      if (typeof repoId === 'string' && !REPO_FILTERS.has(method)) {
+        const found = d.repos.get(repoId)
         if (!found.ok) return found
       }
       return handler(p, c)
