@@ -25,7 +25,6 @@ export const OpaqueIdSchema = (what: string) =>
     .string()
     .min(1, `${what} is required`)
     .max(512, `${what} is at most 512 characters`)
-    // eslint-disable-next-line no-control-regex
     .regex(/^[^\u0000-\u001f]+$/, `${what} has control characters`)
 const threadId = ThreadIdSchema
 const repoId = RepoIdSchema

@@ -25,7 +25,6 @@ export function detachedConnection(): Connection {
 
 const failure = (id: RpcId | null, error: RpcErrorObject): RpcResponse => ({ jsonrpc: '2.0', id, error })
 
-
 // A reply can hold what the client sent (in error data); a value nested too deeply to serialise must not fail the reply.
 function serialise(reply: RpcResponse | RpcResponse[]): string {
   try {
