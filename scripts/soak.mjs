@@ -246,7 +246,7 @@ async function fuzz() {
         f.bytes += out.sentBytes
         if (!out.closedByServer) f.socketWrong.push('400 MB line was read to the end')
       }),
-      h.rawSocket(sock, '{"jsonrpc":"2.0","id":1,"method":"thr', { waitMs: 50 }).then(() => f.frames++)
+      h.rawSocket(sock, '{"jsonrpc":"2.0","id":1,"method":"thr', { endAfter: true }).then(() => f.frames++)
     ])
     if (!h.alive(pid)) {
       f.restarts++

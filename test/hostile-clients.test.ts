@@ -108,7 +108,7 @@ describe('the WebSocket: a bad frame closes only its connection, with the right 
 
   it('binary frames and garbage text get JSON-RPC errors, and the connection stays usable', async () => {
     const { wsFrame } = await import('./helpers/hostile-harness')
-    const out = await rawWebSocket(core.port, core.token, [wsFrame({ opcode: 2, payload: Buffer.from([0, 1, 2, 0xff]) }), wsFrame({ opcode: 1, payload: Buffer.from('[[[[') }), wsFrame({ opcode: 1, payload: Buffer.from('{"jsonrpc":"2.0","id":5,"method":"core/hello"}') })], { waitMs: 3000 })
+    const out = await rawWebSocket(core.port, core.token, [wsFrame({ opcode: 2, payload: Buffer.from([0, 1, 2, 0xff]) }), wsFrame({ opcode: 1, payload: Buffer.from('[[[[') }), wsFrame({ opcode: 1, payload: Buffer.from('{"jsonrpc":"2.0","id":5,"method":"core/hello"}') })], { until: (o) => o.texts.length >= 3 || o.closeCode !== null })
     expect(out.closeCode).toBe(null)
     expect(out.texts.map((t) => JSON.parse(t).error?.code ?? 'ok')).toEqual([-32700, -32700, 'ok'])
     await expectCoreUp()
@@ -137,7 +137,8 @@ describe('the local socket: bounded lines and batches', () => {
   })
 
   it('a half line, then a disconnect, leaves nothing behind', async () => {
-    await rawSocket(sock(), '{"jsonrpc":"2.0","id":1,"method":"thr', { waitMs: 200 })
+    const out = await rawSocket(sock(), '{"jsonrpc":"2.0","id":1,"method":"thr', { endAfter: true })
+    expect(out).toEqual({ lines: [], closedByServer: true })
     await expectCoreUp()
   })
 })

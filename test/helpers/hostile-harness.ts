@@ -179,7 +179,7 @@ export interface RawOutcome {
 }
 
 /** Opens a raw TCP connection to /rpc, upgrades it (with optional extra headers), then writes `frames`. */
-export function rawWebSocket(port: number, token: string, frames: (Buffer | (() => Buffer))[], o: { extraHeaders?: string; waitMs?: number } = {}): Promise<RawOutcome> {
+export function rawWebSocket(port: number, token: string, frames: (Buffer | (() => Buffer))[], o: { extraHeaders?: string; waitMs?: number; until?: (out: RawOutcome) => boolean } = {}): Promise<RawOutcome> {
   return new Promise((resolve) => {
     const s: Socket = connect(port, '127.0.0.1')
     const out: RawOutcome = { status: null, closeCode: null, closedByServer: false, texts: [] }
@@ -236,6 +236,7 @@ export function rawWebSocket(port: number, token: string, frames: (Buffer | (() 
         if (opcode === 0x8) out.closeCode = payload.length >= 2 ? payload.readUInt16BE(0) : 1005
         else if (opcode === 0x1 && isReply(payload.toString())) out.texts.push(payload.toString())
       }
+      if (o.until?.(out)) finish()
     })
   })
 }
