@@ -3,8 +3,31 @@ import { CiLog, CiProviderOverride, CiStatus, LocalRun, SuggestedCheck } from '.
 import { ChangeScope, ChangeSet, FileDiff, LineSpan, ReviewComment } from './review'
 import { AgentProfile, ImportReport, Item, PermissionMode, ProfileId, PtyInfo, Repo, Thread, ThreadMode } from './models'
 
-const threadId = z.string().min(1, 'threadId is required')
-const repoId = z.string().min(1, 'repoId is required')
+/** What a thread or repository id looks like (`t<time><random>`, `<slug>-<hash>`): never a path, never `..`. */
+export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
+/** What a terminal id looks like: `<threadId>.p<random>` (an id without the suffix is simply not found). */
+export const PTY_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}(\.p[A-Za-z0-9]{1,32})?$/
+const idOf = (what: string, pattern = ID_PATTERN) =>
+  z
+    .string()
+    .min(1, `${what} is required`)
+    .max(200, `${what} is too long to be a Skein id`)
+    .regex(pattern, `${what} is not a Skein id (letters, digits, _ and - only)`)
+/** A thread id, as every method takes it. */
+export const ThreadIdSchema = idOf('threadId')
+/** A repository id, as every method takes it. */
+export const RepoIdSchema = idOf('repoId')
+/** A terminal id, as every method takes it. */
+export const PtyIdSchema = idOf('ptyId', PTY_ID_PATTERN)
+/** An opaque id that is only looked up in memory (item, check, run, comment): bounded, no control characters. */
+export const OpaqueIdSchema = (what: string) =>
+  z
+    .string()
+    .min(1, `${what} is required`)
+    .max(512, `${what} is at most 512 characters`)
+    .regex(/^[^\u0000-\u001f]+$/, `${what} has control characters`)
+const threadId = ThreadIdSchema
+const repoId = RepoIdSchema
 const title = z.string().trim().min(1, 'A title is required').max(200, 'A title is at most 200 characters')
 const Ok = z.object({ ok: z.literal(true) })
 const SessionSource = z.enum(['claude', 'codex'])
@@ -20,7 +43,7 @@ const SessionSummary = z.object({
   /** The thread it was imported into, if it was. */
   threadId: z.string().nullable()
 })
-const ptyId = z.string().min(1, 'ptyId is required')
+const ptyId = PtyIdSchema
 const size = (what: string) => z.number().int(`${what} must be a whole number`).min(1, `${what} must be at least 1`).max(2000, `${what} must be at most 2000`)
 
 /** Every request method: its params and result schemas. The core validates params against these. */
@@ -41,7 +64,7 @@ export const methods = {
   },
   /** Brings a thread (or repository) to the front in every open window; says how many windows there are. */
   'app/focus': {
-    params: z.object({ threadId: z.string().min(1).optional(), repoId: z.string().min(1).optional() }),
+    params: z.object({ threadId: threadId.optional(), repoId: repoId.optional() }),
     result: z.object({ windows: z.number() })
   },
   'dialog/pickFolder': {
@@ -79,7 +102,7 @@ export const methods = {
   },
   'thread/list': {
     params: z
-      .object({ repoId: z.string().optional(), includeArchived: z.boolean().default(false) })
+      .object({ repoId: repoId.optional(), includeArchived: z.boolean().default(false) })
       .default({ includeArchived: false }),
     result: z.object({ threads: z.array(Thread) })
   },
@@ -91,7 +114,7 @@ export const methods = {
   'thread/restore': { params: z.object({ threadId }), result: Thread },
   'thread/delete': { params: z.object({ threadId }), result: Ok },
   /** Which thread this client shows (null: none); a viewed thread is never marked unread. */
-  'thread/setViewing': { params: z.object({ threadId: z.string().nullable() }), result: Ok },
+  'thread/setViewing': { params: z.object({ threadId: threadId.nullable() }), result: Ok },
   'thread/markRead': { params: z.object({ threadId }), result: Thread },
 
   'pty/open': {
@@ -128,7 +151,7 @@ export const methods = {
   'turn/retry': { params: z.object({ threadId }), result: z.object({ turnId: z.string() }) },
   'item/list': { params: z.object({ threadId }), result: z.object({ items: z.array(Item) }) },
   'approval/respond': {
-    params: z.object({ threadId, itemId: z.string().min(1), decision: z.enum(['once', 'session', 'deny']), message: z.string().max(10_000).optional() }),
+    params: z.object({ threadId, itemId: OpaqueIdSchema('itemId'), decision: z.enum(['once', 'session', 'deny']), message: z.string().max(10_000).optional() }),
     result: Ok
   },
   /** Changes the built-in agent's model or permission mode for a thread. */
@@ -184,8 +207,8 @@ export const methods = {
     params: z.object({ threadId, path: z.string().min(1), startLine: z.number().int().min(1), endLine: z.number().int().min(1), body: z.string().trim().min(1, 'A comment needs text').max(20_000) }),
     result: ReviewComment
   },
-  'review/editComment': { params: z.object({ threadId, commentId: z.string().min(1), body: z.string().trim().min(1).max(20_000) }), result: ReviewComment },
-  'review/deleteComment': { params: z.object({ threadId, commentId: z.string().min(1) }), result: Ok },
+  'review/editComment': { params: z.object({ threadId, commentId: OpaqueIdSchema('commentId'), body: z.string().trim().min(1).max(20_000) }), result: ReviewComment },
+  'review/deleteComment': { params: z.object({ threadId, commentId: OpaqueIdSchema('commentId') }), result: Ok },
   /** Merges the thread's commits into its base branch with refs only (never touching a checkout). */
   'review/mergeIntoBase': { params: z.object({ threadId }), result: z.object({ outcome: z.enum(['fast-forward', 'merged', 'up-to-date']), commit: z.string().nullable() }) },
   'review/commit': { params: z.object({ threadId, message: z.string().trim().min(1, 'A commit message is required').max(20_000) }), result: z.object({ commit: z.string() }) },
@@ -215,27 +238,27 @@ export const methods = {
   /** Polls a thread's CI now. */
   'ci/refresh': { params: z.object({ threadId }), result: CiStatus },
   /** A check's log: whole when small, else the first error's context and the tail. */
-  'ci/log': { params: z.object({ threadId, checkId: z.string().min(1) }), result: CiLog },
+  'ci/log': { params: z.object({ threadId, checkId: OpaqueIdSchema('checkId') }), result: CiLog },
   /** Sends a failed check's name, commit and log excerpt to the thread's agent as one message. */
-  'ci/sendFailure': { params: z.object({ threadId, checkId: z.string().min(1) }), result: z.object({ to: z.enum(['cli-agent', 'built-in-agent']), text: z.string() }) },
+  'ci/sendFailure': { params: z.object({ threadId, checkId: OpaqueIdSchema('checkId') }), result: z.object({ to: z.enum(['cli-agent', 'built-in-agent']), text: z.string() }) },
   /** The repository's check commands, those found in its files, and the thread's local runs. */
   'ci/checks': {
     params: z.object({ threadId }),
     result: z.object({ configured: z.array(z.string()), suggestions: z.array(SuggestedCheck), runs: z.array(LocalRun), override: CiProviderOverride.nullable() })
   },
   'ci/runLocal': { params: z.object({ threadId, command: z.string().trim().min(1, 'A command is required').max(4000) }), result: LocalRun },
-  'ci/cancelLocal': { params: z.object({ runId: z.string().min(1) }), result: LocalRun },
+  'ci/cancelLocal': { params: z.object({ runId: OpaqueIdSchema('runId') }), result: LocalRun },
   /** A repository's CI service (when the remote does not say) and its check commands. */
   'ci/configure': { params: z.object({ repoId, override: CiProviderOverride.nullable().optional(), checks: z.array(z.string().max(4000)).max(50).optional() }), result: Ok },
 
   'profile/list': {
-    params: z.object({ repoId: z.string().optional() }).default({}),
+    params: z.object({ repoId: repoId.optional() }).default({}),
     result: z.object({ profiles: z.array(AgentProfile), defaultProfile: ProfileId })
   },
   /** Sets the default profile and custom command, globally or for one repository. */
   'profile/configure': {
     params: z.object({
-      repoId: z.string().optional(),
+      repoId: repoId.optional(),
       defaultProfile: ProfileId.optional(),
       customCommand: z.string().max(4000).nullable().optional()
     }),

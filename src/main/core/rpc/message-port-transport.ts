@@ -1,3 +1,4 @@
+import { ErrorCode } from '../../../shared/errors'
 import type { Disposable, MessageTransport } from '../../../shared/jsonrpc'
 
 /** The parts of Electron's MessagePortMain the core uses; typed here so the core never imports electron. */
@@ -10,12 +11,33 @@ export interface MainMessagePort {
   close(): void
 }
 
+const NOT_TEXT = JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: ErrorCode.InvalidRequest, message: 'Invalid request: a message must be JSON-RPC text (or a plain JSON value).' } })
+
+// Structured clone lets a renderer post values JSON cannot hold (cycles, BigInt); those get an error, not a crash.
+function asText(data: unknown): string | null {
+  if (typeof data === 'string') return data
+  try {
+    return JSON.stringify(data) ?? null
+  } catch {
+    return null
+  }
+}
+
 /** Serves the protocol over an Electron MessagePortMain handed to the renderer. */
 export function messagePortTransport(port: MainMessagePort): MessageTransport {
+  const send = (text: string) => port.postMessage(text)
   const transport: MessageTransport = {
-    send: (text) => port.postMessage(text),
+    send,
     onMessage(listener): Disposable {
-      const l = (e: { data: unknown }) => listener(typeof e.data === 'string' ? e.data : JSON.stringify(e.data))
+      const l = (e: { data: unknown }) => {
+        try {
+          const text = asText(e?.data)
+          if (text === null) send(NOT_TEXT)
+          else listener(text)
+        } catch {
+          // a listener's failure must not escape into Electron's event loop
+        }
+      }
       port.on('message', l)
       return { dispose: () => port.off('message', l) }
     },

@@ -4,6 +4,7 @@ import { isMethodName, methods, type MethodName, type NotificationName, type Not
 import type { Result } from '../../../shared/result'
 import type { Logger } from '../logger'
 import type { NotificationBus } from '../notification-bus'
+import { MAX_BATCH_REQUESTS, MAX_MESSAGE_BYTES, mib, tooLargeReply } from './limits'
 
 /** The client a request came from: lets handlers send it notifications and see it leave. */
 export interface Connection {
@@ -23,6 +24,16 @@ export function detachedConnection(): Connection {
 }
 
 const failure = (id: RpcId | null, error: RpcErrorObject): RpcResponse => ({ jsonrpc: '2.0', id, error })
+
+// A reply can hold what the client sent (in error data); a value nested too deeply to serialise must not fail the reply.
+function serialise(reply: RpcResponse | RpcResponse[]): string {
+  try {
+    return JSON.stringify(reply)
+  } catch {
+    const strip = (r: RpcResponse): RpcResponse => ('error' in r ? failure(r.id, { code: r.error.code, message: r.error.message }) : failure(r.id, { code: ErrorCode.InternalError, message: 'Internal error: the result could not be serialised.' }))
+    return JSON.stringify(Array.isArray(reply) ? reply.map(strip) : strip(reply))
+  }
+}
 
 function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
   return issues.map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message)).join('; ')
@@ -74,9 +85,12 @@ export class RpcServer {
     const subs: Disposable[] = [
       this.bus.subscribe((method, params) => send(JSON.stringify({ jsonrpc: '2.0', method, params }))),
       transport.onMessage((text) => {
-        void this.dispatch(text, connection).then((reply) => {
-          if (reply !== null) send(reply)
-        })
+        this.dispatch(text, connection).then(
+          (reply) => {
+            if (reply !== null) send(reply)
+          },
+          (e: unknown) => this.logger.error('A message could not be handled', e)
+        )
       })
     ]
     let closed = false
@@ -104,6 +118,8 @@ export class RpcServer {
 
   /** Handles one incoming frame; resolves with the reply text, or null when no reply is due. */
   async dispatch(text: string, connection: Connection = detachedConnection()): Promise<string | null> {
+    // UTF-16 units: at most the byte count for ASCII, close enough to bound what is parsed.
+    if (text.length > MAX_MESSAGE_BYTES) return tooLargeReply(`${mib(text.length)}+`)
     let message: unknown
     try {
       message = JSON.parse(text)
@@ -112,11 +128,14 @@ export class RpcServer {
     }
     if (Array.isArray(message)) {
       if (message.length === 0) return JSON.stringify(failure(null, { code: ErrorCode.InvalidRequest, message: 'Invalid request: an empty batch.' }))
+      if (message.length > MAX_BATCH_REQUESTS) {
+        return JSON.stringify(failure(null, { code: ErrorCode.InvalidRequest, message: `Invalid request: a batch of ${message.length} requests; at most ${MAX_BATCH_REQUESTS} are allowed in one batch. Nothing in it was run.` }))
+      }
       const replies = (await Promise.all(message.map((m) => this.dispatchOne(m, connection)))).filter((r): r is RpcResponse => r !== null)
-      return replies.length ? JSON.stringify(replies) : null
+      return replies.length ? serialise(replies) : null
     }
     const reply = await this.dispatchOne(message, connection)
-    return reply ? JSON.stringify(reply) : null
+    return reply ? serialise(reply) : null
   }
 
   private async dispatchOne(message: unknown, connection: Connection): Promise<RpcResponse | null> {
@@ -134,18 +153,18 @@ export class RpcServer {
 
   private async call(method: string, rawParams: unknown, connection: Connection): Promise<{ result: unknown } | { error: RpcErrorObject }> {
     if (!isMethodName(method)) {
-      return { error: { code: ErrorCode.MethodNotFound, message: `Method not found: "${method}" is not part of the Skein protocol.` } }
+      return { error: { code: ErrorCode.MethodNotFound, message: `Method not found: "${method.slice(0, 100)}" is not part of the Skein protocol.` } }
     }
     const handler = this.handlers.get(method)
     if (!handler) {
       const why = this.unavailable.get(method) ?? 'this core does not offer it'
       return { error: { code: ErrorCode.Unsupported, message: `"${method}" is not available here: ${why}.` } }
     }
-    const parsed = methods[method].params.safeParse(rawParams ?? {})
-    if (!parsed.success) {
-      return { error: { code: ErrorCode.InvalidParams, message: `Invalid params for ${method}: ${describeIssues(parsed.error.issues)}.`, data: parsed.error.issues } }
-    }
     try {
+      const parsed = methods[method].params.safeParse(rawParams ?? {})
+      if (!parsed.success) {
+        return { error: { code: ErrorCode.InvalidParams, message: `Invalid params for ${method}: ${describeIssues(parsed.error.issues)}.`, data: parsed.error.issues } }
+      }
       const outcome = await handler(parsed.data as never, connection)
       if (outcome.ok) return { result: outcome.value }
       const e: AppError = outcome.error

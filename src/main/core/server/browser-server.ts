@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer } from 'ws'
 import type { Core } from '../core'
+import { MAX_MESSAGE_BYTES } from '../rpc/limits'
 import { webSocketTransport } from '../rpc/websocket-transport'
 import { CONTENT_SECURITY_POLICY } from './csp'
 import { readStatic } from './static-files'
@@ -40,7 +41,9 @@ function refuse(res: ServerResponse, status: number, text: string): void {
 export async function startBrowserServer(o: BrowserServerOptions): Promise<BrowserServer> {
   const host = o.host ?? '127.0.0.1'
   let port = o.port ?? 0
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 })
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES })
+  // Errors of one client (a bad frame, a reset) are that client's; none may end the core.
+  wss.on('error', () => undefined)
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
@@ -60,6 +63,8 @@ export async function startBrowserServer(o: BrowserServerOptions): Promise<Brows
   })
 
   server.on('upgrade', (req, socket, head) => {
+    // Node hands the raw socket over without an error listener; a reset here must not end the core.
+    socket.on('error', () => socket.destroy())
     const path = new URL(req.url ?? '/', 'http://x').pathname
     const origin = req.headers.origin
     const sameOrigin = !origin || origin === `http://${req.headers.host}`
@@ -68,7 +73,11 @@ export async function startBrowserServer(o: BrowserServerOptions): Promise<Brows
       return
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      o.core.connect(webSocketTransport(ws))
+      try {
+        o.core.connect(webSocketTransport(ws))
+      } catch {
+        ws.terminate()
+      }
     })
   })
 
@@ -77,6 +86,7 @@ export async function startBrowserServer(o: BrowserServerOptions): Promise<Brows
     server.listen(port, host, () => resolve())
   })
   port = (server.address() as AddressInfo).port
+  server.on('error', () => undefined)
   const shownHost = host.includes(':') ? `[${host}]` : host
   return {
     url: `http://${shownHost}:${port}/?token=${encodeURIComponent(o.token)}`,

@@ -376,7 +376,8 @@ export class ThreadService {
     return layout
   }
 
-  private find(id: string): Result<Thread> {
+  /** One thread from memory (no disk access), or ThreadNotFound. */
+  find(id: string): Result<Thread> {
     const t = this.store.get(id)
     return t ? ok(t) : err(appError(ErrorCode.ThreadNotFound, `No thread with id ${id}. It may have been deleted.`))
   }
