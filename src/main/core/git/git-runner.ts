@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { GitError as SimpleGitError, simpleGit, type SimpleGit } from 'simple-git'
 
@@ -91,6 +92,26 @@ export class GitRunner {
       if (e instanceof ExitError) return null
       throw new GitError(['show', ...args], cwd, null, (e as Error).message ?? e)
     }
+  }
+
+  /**
+   * Runs git with `input` on stdin and returns stdout as bytes (for `cat-file --batch`, which reads
+   * object names from stdin). simple-git cannot feed stdin, so this one call spawns git itself, with
+   * the same environment rules: argument array, no shell, only the variables git needs.
+   */
+  withInput(cwd: string, args: readonly string[], input: Buffer): Promise<{ exitCode: number; stdout: Buffer; stderr: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn('git', [...args], { cwd, env: baseEnv(), stdio: ['pipe', 'pipe', 'pipe'] })
+      const out: Buffer[] = []
+      const err: Buffer[] = []
+      child.stdout.on('data', (c: Buffer) => out.push(c))
+      child.stderr.on('data', (c: Buffer) => err.push(c))
+      child.on('error', (cause) => reject(new GitError(args, cwd, null, cause)))
+      child.on('close', (code) => resolve({ exitCode: code ?? -1, stdout: Buffer.concat(out), stderr: toText(err) }))
+      // git may exit early (a bad repository); its stdin then closes under us, which is not our error.
+      child.stdin.on('error', () => undefined)
+      child.stdin.end(input)
+    })
   }
 
   private client(cwd: string): SimpleGit {
