@@ -1,9 +1,10 @@
 import { expect, test } from '@playwright/test'
 import { statSync } from 'node:fs'
 import { join } from 'node:path'
+import { connectClient } from './support/core-client'
 import { startCore, tempHome, type CoreProcess } from './support/core-process'
 import { makeGitRepo } from './support/git-repo'
-import { addRepository, repoRow } from './support/skein-page'
+import { addRepository, repoRow, screenshotBothThemes } from './support/skein-page'
 
 let cores: CoreProcess[] = []
 test.afterEach(async () => {
@@ -22,7 +23,13 @@ test('an open tab reconnects by itself after the core restarts, with the token k
   // A mark on this very document: if the page reloaded, it is gone.
   await page.evaluate(() => ((window as unknown as { skeinMark: number }).skeinMark = 42))
 
-  await test.step('the core dies: the tab says it is reconnecting', async () => {
+  await test.step('the core dies with a terminal running a background job: the tab says it is reconnecting', async () => {
+    const client = await connectClient(first)
+    const repo = await client.request('repo/add', { path: makeGitRepo('before-crash') })
+    const thread = await client.request('thread/create', { repoId: repo.id, title: 'Long job', mode: 'worktree' })
+    const pty = await client.request('pty/open', { threadId: thread.id, kind: 'shell', cols: 80, rows: 24 })
+    await client.request('pty/write', { ptyId: pty.id, data: 'setsid -f sleep 600\r' })
+    client.dispose()
     await first.stop('SIGKILL')
     await expect(page.getByRole('alert').filter({ hasText: 'reconnecting' })).toBeVisible()
   })
@@ -33,6 +40,9 @@ test('an open tab reconnects by itself after the core restarts, with the token k
     expect(second.token).toBe(first.token)
     await expect(page.getByRole('alert').filter({ hasText: 'reconnecting' })).toBeHidden()
     expect(await page.evaluate(() => (window as unknown as { skeinMark?: number }).skeinMark)).toBe(42)
+    // The restart ended what the dead core's terminal left running, and the tab is told once.
+    await expect(page.getByRole('status').filter({ hasText: 'Cleaned up after an unexpected stop' })).toContainText('ended the processes that 1 terminal left running')
+    await screenshotBothThemes(page, 'restart-cleanup-notice')
     // The reconnected tab really talks to the new core.
     const repo = makeGitRepo('after-restart')
     await addRepository(page, repo)

@@ -64,8 +64,12 @@ describe('kill -9 during thread/create', () => {
     expect(existsSync(path)).toBe(true)
     expect(branches(repoPath)).toContain('skein/cut-short')
 
-    const { core, logger } = await makeCore(home)
+    const { core, logger } = await makeCore(home, { listenSocket: true })
     expect(existsSync(path)).toBe(false)
+    // Every window is told, once, what the start cleaned up.
+    const window = new RpcClient(socketTransport(connect(join(home, 'skein.sock'))))
+    expect((await window.request('core/hello', { client: 'ui' })).notices).toEqual(['A thread was being created when Skein stopped. Nothing had been done in it, so its worktree and branch skein/cut-short were removed (a snapshot was kept).'])
+    window.dispose()
     expect(branches(repoPath)).not.toContain('skein/cut-short')
     expect(git(repoPath, 'worktree', 'list', '--porcelain')).not.toContain(path)
     expect(core.threads.list()).toEqual([])

@@ -213,8 +213,13 @@ describe('no process outlives its thread', () => {
       client.dispose()
       child.kill('SIGKILL')
       await eventually(exited(child), 'the core to die on SIGKILL')
-      const logger = (await makeCore(home)).logger
+      const { logger } = await makeCore(home, { listenSocket: true })
       await noneLeft(b, `kill -9 of the core and a restart (the restart logged:\n${logger.lines.map((l) => `${l.level} ${l.message}`).join('\n')})`)
+      // Every window is told once what the start cleaned up.
+      const window = new RpcClient(socketTransport(connect(join(home, 'skein.sock'))))
+      const hello = await window.request('core/hello', { client: 'ui' })
+      expect(hello.notices).toEqual(['Skein stopped unexpectedly last time. It has ended the processes that 1 terminal left running.'])
+      window.dispose()
     })
 
     it('a restart leaves alone processes it did not start, even one whose pid is in a forged leftover record', async () => {

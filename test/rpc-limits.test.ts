@@ -40,7 +40,7 @@ describe('JSON-RPC limits in the dispatcher', () => {
   it(`answers a batch over ${MAX_BATCH_REQUESTS} requests with one error and runs none of it`, async () => {
     const rpc = server()
     let ran = 0
-    rpc.handle('core/hello', () => (ran++, ok({ version: '', home: '', platform: '', capabilities: { pickFolder: false }, webUrl: null, pid: 0 })))
+    rpc.handle('core/hello', () => (ran++, ok({ version: '', home: '', platform: '', capabilities: { pickFolder: false }, webUrl: null, pid: 0, notices: [] })))
     const batch = (n: number) => JSON.stringify(Array.from({ length: n }, (_, i) => ({ jsonrpc: '2.0', id: i, method: 'core/hello' })))
     const big = JSON.parse((await rpc.dispatch(batch(MAX_BATCH_REQUESTS + 1)))!)
     expect(Array.isArray(big)).toBe(false)

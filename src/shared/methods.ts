@@ -59,7 +59,9 @@ export const methods = {
       /** The browser-mode address with its token, when this core serves one. */
       webUrl: z.string().nullable(),
       /** The core's process id (the CLI reports it, tests stop a background core with it). */
-      pid: z.number()
+      pid: z.number(),
+      /** What this core cleaned up at start after the last run stopped unexpectedly (shown once per core). */
+      notices: z.array(z.string()).default([])
     })
   },
   /** Brings a thread (or repository) to the front in every open window; says how many windows there are. */

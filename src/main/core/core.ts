@@ -21,6 +21,7 @@ import { ChangeWatchService } from './review/change-watch'
 import { ReviewService } from './review/review-service'
 import { PtyStore } from './pty/pty-store'
 import { PtyRecords, reapLeftovers } from './pty/pty-records'
+import { startupNotices } from './startup-notices'
 import { DataDir } from './store/data-dir'
 import { secureHome } from './store/home-permissions'
 import { SandboxService } from './sandbox/sandbox-service'
@@ -88,7 +89,8 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const sandbox = new SandboxService(git, dataDir.home)
   // Before anything is served or spawned: end what a previous run that died (kill -9, a crash) left running.
   const ptyRecords = new PtyRecords(dataDir.ptyRecordsDir)
-  await reapLeftovers(ptyRecords, logger)
+  const reaped = await reapLeftovers(ptyRecords, logger)
+  const notices: string[] = startupNotices(reaped.reaped.length, [])
   const ptys = new PtyHost({
     sandbox,
     store: new PtyStore(dataDir),
@@ -130,8 +132,8 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const reviewWatch = new ChangeWatchService(git, (id) => threadStore.get(id), (id, scope) => review.changes(id, scope))
   const handoff = new HandoffService({ repos, threads, transcript, ptys, bus })
   let webUrl: string | null = null
-  registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, ptys, profiles, agent, review, reviewWatch, handoff, transcript, ci, host: options.host ?? {}, webUrl: () => webUrl, bus })
-  await threads.recoverInterruptedCreates(dataDir)
+  registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, ptys, profiles, agent, review, reviewWatch, handoff, transcript, ci, host: options.host ?? {}, webUrl: () => webUrl, notices: () => notices, bus })
+  notices.push(...startupNotices(0, await threads.recoverInterruptedCreates(dataDir)))
   await threads.reconcileOnStart({ waitingApproval: (id) => agent.hasWaitingApproval(id) })
   void ci.start()
 

@@ -20,7 +20,7 @@ import {
   updateSession, disposeSession } from '../features/terminal/terminal-bridge'
 import { useTerminals } from '../features/terminal/terminal-store'
 import { useThreads } from '../features/threads/threads-store'
-import { notifyError } from '../features/toasts/notify'
+import { notifyError, notifyInfo } from '../features/toasts/notify'
 import { useConnection } from './connection-store'
 import { useNavigation } from './navigation-store'
 import { errorCode, setRpcClient } from './rpc'
@@ -169,6 +169,7 @@ async function adopt(client: RpcClient): Promise<void> {
     client.request('thread/list', { includeArchived: true })
   ])
   useConnection.setState({ hello })
+  showStartupNotices(hello)
   useRepos.getState().replaceAll(repos.repos)
   useThreads.getState().replaceAll(threads.threads)
   ready = true
@@ -193,6 +194,22 @@ async function adopt(client: RpcClient): Promise<void> {
   void Promise.all(reloads).then(() => {
     if (live === client) poolReconnected()
   })
+}
+
+const NOTICES_SEEN = 'skein.notices-seen-pid'
+
+/** What the core cleaned up after an unexpected stop, shown once per core process (not again on a reconnect or reload). */
+function showStartupNotices(hello: { pid: number; notices: string[] }): void {
+  const key = `${hello.pid}`
+  let seen: string | null = null
+  try {
+    seen = sessionStorage.getItem(NOTICES_SEEN)
+    sessionStorage.setItem(NOTICES_SEEN, key)
+  } catch {
+    // storage blocked: show them anyway
+  }
+  if (seen === key) return
+  for (const n of hello.notices) notifyInfo('Cleaned up after an unexpected stop', n)
 }
 
 function scheduleRetry(): void {

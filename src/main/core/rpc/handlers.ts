@@ -41,6 +41,8 @@ export interface HandlerDeps {
   host: CoreHost
   /** The browser-mode address, once a server listens. */
   webUrl: () => string | null
+  /** What the core cleaned up at start (processes, interrupted creates), for every window to show once. */
+  notices: () => string[]
   bus: NotificationBus
 }
 
@@ -76,7 +78,7 @@ export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
       windows.add(c.id)
       c.onClose(() => windows.delete(c.id))
     }
-    return ok({ version: d.version, home: d.home, platform: process.platform, capabilities: { pickFolder: Boolean(d.host.pickFolder) }, webUrl: d.webUrl(), pid: process.pid })
+    return ok({ version: d.version, home: d.home, platform: process.platform, capabilities: { pickFolder: Boolean(d.host.pickFolder) }, webUrl: d.webUrl(), pid: process.pid, notices: d.notices() })
   })
   handle('app/focus', async (p) => {
     if (p.threadId) {
