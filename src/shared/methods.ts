@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { CiLog, CiProviderOverride, CiStatus, LocalRun, SuggestedCheck } from './ci'
-import { ChangeScope, ChangeSet, FileDiff, LineSpan, ReviewComment } from './review'
+import { ChangeScope, ChangeSet, FileDiff, LineSpan, MergePlanView, ReviewComment } from './review'
 import { AgentProfile, ImportReport, Item, PermissionMode, ProfileId, PtyInfo, Repo, Thread, ThreadMode } from './models'
 
 /** What a thread or repository id looks like (`t<time><random>`, `<slug>-<hash>`): never a path, never `..`. */
@@ -211,8 +211,16 @@ export const methods = {
   },
   'review/editComment': { params: z.object({ threadId, commentId: OpaqueIdSchema('commentId'), body: z.string().trim().min(1).max(20_000) }), result: ReviewComment },
   'review/deleteComment': { params: z.object({ threadId, commentId: OpaqueIdSchema('commentId') }), result: Ok },
-  /** Merges the thread's commits into its base branch with refs only (never touching a checkout). */
-  'review/mergeIntoBase': { params: z.object({ threadId }), result: z.object({ outcome: z.enum(['fast-forward', 'merged', 'up-to-date']), commit: z.string().nullable() }) },
+  /** What *Merge into base* would do: commits, files, fast-forward, conflicts, and the checkout holding the base (with local changes in the way). Changes nothing. */
+  'review/mergePreview': { params: z.object({ threadId }), result: MergePlanView },
+  /**
+   * Merges the thread's commits into its base branch: refs only when the base is not checked out, else git's own
+   * merge in the checkout that has it (`checkout`), after merge-tree proves no conflict. `expect` is the confirmed preview's base/head.
+   */
+  'review/mergeIntoBase': {
+    params: z.object({ threadId, expect: z.object({ base: z.string().regex(/^[0-9a-f]{40,64}$/), head: z.string().regex(/^[0-9a-f]{40,64}$/) }).optional() }),
+    result: z.object({ outcome: z.enum(['fast-forward', 'merged', 'up-to-date']), commit: z.string().nullable(), checkout: z.string().nullable() })
+  },
   'review/commit': { params: z.object({ threadId, message: z.string().trim().min(1, 'A commit message is required').max(20_000) }), result: z.object({ commit: z.string() }) },
   /** Puts a file back as HEAD (uncommitted scope) or the base (base scope) has it; a rename goes back to its old path. */
   'review/revertFile': { params: z.object({ threadId, path: z.string().min(1), oldPath: z.string().min(1).nullable().default(null), scope: ChangeScope.default('uncommitted') }), result: z.object({ outcome: z.enum(['reverted', 'removed']) }) },

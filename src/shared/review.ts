@@ -80,3 +80,33 @@ export type ReviewComment = z.infer<typeof ReviewComment>
 export const LineSpan = z.object({ start: z.number().int().min(1), count: z.number().int().min(0) })
 /** A range of lines on one side of a hunk. */
 export type LineSpan = z.infer<typeof LineSpan>
+
+/** What *Merge into base* would do, shown before the person confirms it. */
+export const MergePlanView = z.object({
+  baseRef: z.string(),
+  branch: z.string(),
+  /** The base and branch commits this preview describes; the merge refuses if either moved. */
+  base: z.string(),
+  head: z.string(),
+  /** The base already has every commit of the branch. */
+  upToDate: z.boolean(),
+  /** Up to date, and the branch made commits of its own: its work is in the base. */
+  merged: z.boolean(),
+  /** The base only moves forward (no merge commit). */
+  fastForward: z.boolean(),
+  commits: z.array(z.object({ sha: z.string(), short: z.string(), subject: z.string() })),
+  moreCommits: z.number(),
+  files: z.array(z.object({ path: z.string(), status: z.enum(['added', 'modified', 'deleted', 'type-changed']), additions: z.number().nullable(), deletions: z.number().nullable() })),
+  /** Files git cannot combine; the merge is refused. */
+  conflicts: z.array(z.string()),
+  /** Where the base is checked out (usually the person's own repository): the merge runs there with git's own merge. */
+  checkedOutIn: z.string().nullable(),
+  /** Local changes there to files the merge would change; the merge is refused and nothing is touched. */
+  localChanges: z.array(z.string()),
+  /** That checkout is in the middle of a merge, rebase…; the merge is refused. */
+  checkoutBusy: z.string().nullable(),
+  /** Uncommitted changes in the thread's worktree, which a merge would leave out; the merge is refused. */
+  uncommitted: z.number()
+})
+/** What *Merge into base* would do. */
+export type MergePlanView = z.infer<typeof MergePlanView>

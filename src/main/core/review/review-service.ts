@@ -10,6 +10,7 @@ import { readBlob } from '../git/read-blob'
 import { DIFF_GUARD, type ChangeScope, type ChangedFile, type FileDiff, type LineSpan } from '../../../shared/review'
 import { commitAll } from '../git/commit-all'
 import { mergeIntoBase } from '../git/merge-into-base'
+import { mergePreview } from '../git/merge-preview'
 import { pushBranch } from '../git/push-branch'
 import { rebaseOnto } from '../git/rebase-onto'
 import { revertFile } from '../git/revert-file'
@@ -17,7 +18,7 @@ import type { GitRunner } from '../git/git-runner'
 import { guardPath } from '../agent/path-guard'
 import { sendToThreadAgent, type AgentTargets } from '../agent/send-to-agent'
 import type { ThreadStore } from '../store/thread-store'
-import type { ReviewComment } from '../../../shared/review'
+import type { MergePlanView, ReviewComment } from '../../../shared/review'
 import { loadFileDiff } from './file-diff'
 import { revertHunk } from './hunk-revert'
 import { formatReview, reanchor } from './review-comments'
@@ -103,22 +104,43 @@ export class ReviewService {
     return ok(undefined)
   }
 
-  /** Merges the thread's commits into its base branch without touching anyone's checkout; explains when it cannot. */
-  async mergeIntoBase(threadId: string): Promise<Result<{ outcome: 'fast-forward' | 'merged' | 'up-to-date'; commit: string | null }>> {
+  /** What merging the thread into its base would do (commits, files, fast-forward, conflicts, the checkout it would run in). Changes nothing. */
+  async mergePreview(threadId: string): Promise<Result<MergePlanView>> {
     const own = await this.ownWorktree(threadId)
     if (!own.ok) return own
     const t = own.value
-    const r = await mergeIntoBase(this.git, t.worktreePath, t.baseRef, `Merge ${t.branch} into ${t.baseRef} (Skein: ${t.title})`)
+    const dirty = (await this.git.run(t.worktreePath, ['status', '--porcelain', '--untracked-files=all'])).split('\n').filter(Boolean).length
+    const r = await mergePreview(this.git, t.worktreePath, t.baseRef)
+    if (r.kind === 'not-a-branch') return err(appError(ErrorCode.BaseRefNotFound, `The base "${t.baseRef}" is not a local branch, so there is nothing to merge into.`))
+    const { tree: _tree, ...plan } = r.plan
+    return ok({ ...plan, branch: t.branch!, uncommitted: dirty })
+  }
+
+  /**
+   * Merges the thread's commits into its base branch: refs only when the base is not checked out, else git's
+   * own merge in the checkout that has it, after a merge-tree check. `expect` is what the confirmed preview showed.
+   */
+  async mergeIntoBase(threadId: string, expect?: { base: string; head: string }): Promise<Result<{ outcome: 'fast-forward' | 'merged' | 'up-to-date'; commit: string | null; checkout: string | null }>> {
+    const own = await this.ownWorktree(threadId)
+    if (!own.ok) return own
+    const t = own.value
+    const r = await mergeIntoBase(this.git, t.worktreePath, t.baseRef, `Merge ${t.branch} into ${t.baseRef} (Skein: ${t.title})`, expect)
     switch (r.kind) {
       case 'fast-forward':
       case 'merged':
-        return ok({ outcome: r.kind, commit: r.commit })
+        return ok({ outcome: r.kind, commit: r.commit, checkout: r.where === 'ref' ? null : r.where })
       case 'up-to-date':
-        return ok({ outcome: 'up-to-date', commit: null })
+        return ok({ outcome: 'up-to-date', commit: null, checkout: null })
       case 'dirty':
         return err(appError(ErrorCode.InvalidThreadState, `The thread has ${r.count} uncommitted change${r.count === 1 ? '' : 's'}, which a merge would leave out. Commit them first.`))
-      case 'base-checked-out':
-        return err(appError(ErrorCode.InvalidThreadState, `${t.baseRef} is checked out in ${r.path}; Skein never moves a branch under someone's working files. Merge there yourself (git merge ${t.branch}), or rebase the thread onto ${t.baseRef} in its worktree.`))
+      case 'local-changes':
+        return err(appError(ErrorCode.InvalidThreadState, `${t.baseRef} is checked out in ${r.path} and it has local changes to ${r.files.length === 1 ? 'a file' : 'files'} the merge would change: ${r.files.join(', ')}. Nothing was changed. Commit or set those aside there, then merge again.`, { files: r.files }))
+      case 'checkout-busy':
+        return err(appError(ErrorCode.InvalidThreadState, `${r.path} is in the middle of ${r.operation}. Nothing was changed. Finish or abort it there, then merge again.`))
+      case 'merge-failed':
+        return err(appError(ErrorCode.GitFailed, `git merge in ${r.path} failed${r.aborted ? ' and was aborted' : ''}; the checkout is as it was. ${r.detail}`))
+      case 'changed':
+        return err(appError(ErrorCode.InvalidThreadState, `Nothing was merged: ${r.detail}. Look at the preview again.`))
       case 'conflict':
         return err(appError(ErrorCode.GitFailed, `${t.branch} conflicts with ${t.baseRef} in ${r.files.join(', ')}. Nothing was changed. Rebase the thread onto ${t.baseRef} in its worktree and resolve the conflicts there.`, { files: r.files }))
       case 'not-a-branch':

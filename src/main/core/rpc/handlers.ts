@@ -179,7 +179,8 @@ export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
   handle('review/editComment', (p) => d.review.edit(p.threadId, p.commentId, p.body))
   handle('review/deleteComment', async (p) => done(await d.review.remove(p.threadId, p.commentId)))
   handle('review/submit', (p) => d.review.submit(p.threadId))
-  handle('review/mergeIntoBase', (p) => d.review.mergeIntoBase(p.threadId))
+  handle('review/mergePreview', (p) => d.review.mergePreview(p.threadId))
+  handle('review/mergeIntoBase', (p) => d.review.mergeIntoBase(p.threadId, p.expect))
   handle('review/commit', (p) => d.review.commit(p.threadId, p.message))
   handle('review/revertFile', (p) => d.review.revertFile(p.threadId, p.path, p))
   handle('review/push', async (p) => {
