@@ -41,10 +41,10 @@ export interface MergeExpectation {
  * Always fast-forwards when possible (no merge commit for a linear history), on both paths.
  */
 export async function mergeIntoBase(git: GitRunner, worktree: string, baseBranch: string, message: string, expect?: MergeExpectation): Promise<MergeResult> {
-  const dirty = (await git.run(worktree, ['status', '--porcelain', '--untracked-files=all'])).split('\n').filter(Boolean)
-  if (dirty.length) return { kind: 'dirty', count: dirty.length }
   const preview = await mergePreview(git, worktree, baseBranch)
   if (preview.kind === 'not-a-branch') return preview
+  const dirty = (await git.run(worktree, ['status', '--porcelain', '--untracked-files=all'])).split('\n').filter(Boolean)
+  if (dirty.length) return { kind: 'dirty', count: dirty.length }
   const plan = preview.plan
   if (expect && (expect.base !== plan.base || expect.head !== plan.head)) {
     const what = expect.base !== plan.base ? `${baseBranch} moved` : 'the thread has new commits'
