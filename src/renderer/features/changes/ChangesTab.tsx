@@ -11,12 +11,14 @@ import { unwatchChanges, watchChanges } from './changes-sync'
 import { ChangesToolbar } from './ChangesToolbar'
 import { CommitDialog, ConfirmDialog } from './ChangesDialogs'
 import { DiffPane } from './DiffPane'
+import { MergeDialog, useMergedInto } from './MergeDialog'
+import { archiveThread } from '../threads/thread-actions'
 import { formatCount, matchesFilter } from './file-format'
 import { FileList, type FileCommentCounts } from './FileList'
 import { linesLabel } from './hunks'
 import type { DiffApi, HunkRequest } from './MonacoDiffView'
 
-type Confirm = { kind: 'file'; file: ChangedFile } | { kind: 'hunk'; file: ChangedFile; hunk: HunkRequest } | { kind: 'commit' }
+type Confirm = { kind: 'file'; file: ChangedFile } | { kind: 'hunk'; file: ChangedFile; hunk: HunkRequest } | { kind: 'commit' } | { kind: 'merge' }
 
 const NO_COMMENTS: ReviewComment[] = []
 
@@ -70,6 +72,9 @@ export function ChangesTab({ thread }: { thread: Thread }): ReactElement {
   const comments = state?.comments ?? NO_COMMENTS
   const selected = state?.selected ?? null
   const [confirm, setConfirm] = useState<Confirm | null>(null)
+  // Bumped by each merge so the tab asks again whether the work is in the base.
+  const [mergeCount, setMergeCount] = useState(0)
+  const merged = useMergedInto(thread, set !== null && set.files.length === 0 && scope === 'base', `${mergeCount}:${set?.files.length ?? -1}`)
   const diffApi = useRef<DiffApi | null>(null)
   const filterRef = useRef<HTMLInputElement>(null)
   const canRevert = thread.mode === 'worktree' && thread.branch !== null && !isArchived(thread)
@@ -148,7 +153,7 @@ export function ChangesTab({ thread }: { thread: Thread }): ReactElement {
   const error = state?.error
   return (
     <div className="changes" onKeyDownCapture={onKeyDownCapture}>
-      <ChangesToolbar thread={thread} scope={scope} set={set} onScope={(s) => patch(thread.id, { scope: s })} onCommit={() => setConfirm({ kind: 'commit' })} />
+      <ChangesToolbar thread={thread} scope={scope} set={set} onScope={(s) => patch(thread.id, { scope: s })} onCommit={() => setConfirm({ kind: 'commit' })} onMerge={() => setConfirm({ kind: 'merge' })} />
       {error ? (
         <div className="empty-state">
           <div className="banner banner-error" role="alert">
@@ -169,6 +174,17 @@ export function ChangesTab({ thread }: { thread: Thread }): ReactElement {
       ) : !set ? (
         <div className="empty-state" aria-busy="true">
           <div className="spinner" aria-hidden="true" />
+        </div>
+      ) : set.files.length === 0 && scope === 'base' && merged ? (
+        <div className="empty-state changes-empty changes-merged">
+          <Icon name="check" size={24} />
+          <h2>Merged into {thread.baseRef}</h2>
+          <p>Every commit of {thread.branch} is in {thread.baseRef}. Archive the thread to put its worktree away; it can be restored.</p>
+          <div className="empty-actions">
+            <button type="button" className="btn btn-primary" onClick={() => void archiveThread(thread)}>
+              Archive thread
+            </button>
+          </div>
         </div>
       ) : set.files.length === 0 ? (
         <div className="empty-state changes-empty">
@@ -237,6 +253,10 @@ export function ChangesTab({ thread }: { thread: Thread }): ReactElement {
           </div>
         </>
       )}
+      {confirm?.kind === 'merge' && <MergeDialog thread={thread} onClose={() => setConfirm(null)} onMerged={() => {
+            setMergeCount((n) => n + 1)
+            void watchChanges(thread.id, scope)
+          }} />}
       {confirm?.kind === 'commit' && <CommitDialog threadId={thread.id} files={set?.files.length ?? 0} onClose={() => setConfirm(null)} />}
       {confirm?.kind === 'file' && (
         <ConfirmDialog

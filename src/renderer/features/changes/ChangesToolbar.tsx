@@ -3,7 +3,7 @@ import type { Thread } from '../../../shared/models'
 import type { ChangeScope, ChangeSet } from '../../../shared/review'
 import { shortcutLabel } from '../../ui/keyboard'
 import { isArchived } from '../threads/threads-store'
-import { mergeIntoBase, pushBranch } from './changes-actions'
+import { pushBranch } from './changes-actions'
 import { formatCount } from './file-format'
 
 /** Props of the toolbar. */
@@ -13,6 +13,8 @@ export interface ChangesToolbarProps {
   set: ChangeSet | null
   onScope: (scope: ChangeScope) => void
   onCommit: () => void
+  /** Opens the merge preview and confirmation. */
+  onMerge: () => void
 }
 
 /** One git action button that shows its progress while the core works. */
@@ -41,7 +43,7 @@ function ActionButton({ label, busyLabel, title, run, primary }: { label: string
 }
 
 /** Scope switch (since the base, or uncommitted only), the change set's totals, and the git actions. */
-export function ChangesToolbar({ thread, scope, set, onScope, onCommit }: ChangesToolbarProps): ReactElement {
+export function ChangesToolbar({ thread, scope, set, onScope, onCommit, onMerge }: ChangesToolbarProps): ReactElement {
   const additions = set?.files.reduce((n, f) => n + (f.additions ?? 0), 0) ?? 0
   const deletions = set?.files.reduce((n, f) => n + (f.deletions ?? 0), 0) ?? 0
   const ownBranch = thread.mode === 'worktree' && thread.branch !== null && !isArchived(thread)
@@ -75,7 +77,9 @@ export function ChangesToolbar({ thread, scope, set, onScope, onCommit }: Change
             Commit…
           </button>
           <ActionButton label="Push" busyLabel="Pushing…" title={`Push ${thread.branch} to its remote`} run={() => pushBranch(thread.id)} />
-          <ActionButton label="Merge into base" busyLabel="Merging…" title={`Merge ${thread.branch} into ${thread.baseRef} (refs only; no checkout is touched)`} run={() => mergeIntoBase(thread.id, thread.baseRef)} />
+          <button type="button" className="btn btn-small" title={`Preview merging ${thread.branch} into ${thread.baseRef}, then confirm`} onClick={onMerge}>
+            Merge into base…
+          </button>
         </div>
       )}
     </div>

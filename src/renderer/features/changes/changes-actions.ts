@@ -121,15 +121,3 @@ export async function rebaseOntoBase(threadId: string, baseRef: string): Promise
     notifyError(`Could not rebase onto ${baseRef}`, e)
   }
 }
-
-/** Merges the thread into its base with refs only; a refusal that calls for a rebase offers one. */
-export async function mergeIntoBase(threadId: string, baseRef: string): Promise<void> {
-  try {
-    const { outcome, commit } = await request('review/mergeIntoBase', { threadId })
-    if (outcome === 'up-to-date') notifySuccess(`${baseRef} already has these commits`)
-    else notifySuccess(`Merged into ${baseRef}`, `${outcome === 'fast-forward' ? 'Fast-forward' : 'Merge commit'} ${commit?.slice(0, 8) ?? ''}`.trim())
-  } catch (e) {
-    const rebase = /\brebase\b/i.test(errorMessage(e)) ? { label: 'Rebase onto base', run: () => void rebaseOntoBase(threadId, baseRef) } : undefined
-    notifyError(`Could not merge into ${baseRef}`, e, rebase)
-  }
-}
