@@ -8,6 +8,7 @@ import { connectClient, threadNamed } from './support/core-client'
 import { startCore, type CoreProcess } from './support/core-process'
 import { lastText } from './support/conversation-page'
 import { addRepository, createThread, screenshotBothThemes, threadMenu } from './support/skein-page'
+import { commitIn, git } from './support/ci-page'
 
 let cores: CoreProcess[] = []
 let servers: ModelServer[] = []
@@ -291,20 +292,17 @@ test('git actions, the uncommitted scope, keyboard, empty and error states, and 
     await expect(fileList(page).getByRole('option')).toHaveCount(6)
   })
 
-  await test.step('Merge into base is refused while main is checked out; the toast offers a rebase', async () => {
-    await page.getByRole('button', { name: 'Merge into base' }).click()
-    const toast = page.getByRole('alert').filter({ hasText: 'Could not merge into main' })
-    await expect(toast).toBeVisible()
-    await expect(toast).toContainText('uncommitted change')
-    await toast.getByRole('button', { name: 'Dismiss notification' }).click()
+  await test.step('Merge into base… previews first and will not merge uncommitted work; Push explains a missing remote', async () => {
+    await page.getByRole('button', { name: 'Merge into base…' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Merge into main?' })
+    await expect(dialog.getByRole('alert')).toContainText('1 uncommitted change')
+    await expect(dialog.getByRole('button', { name: 'Merge into main' })).toHaveCount(0)
+    await expect(dialog.getByRole('button', { name: 'Close' })).toBeFocused()
+    await page.keyboard.press('Escape')
+    await expect(dialog).toBeHidden()
     rmSync(join(worktree, 'docs/guide.md'))
     execFileSync('git', ['checkout', '--', 'docs/guide.md'], { cwd: worktree })
     await expect(fileList(page).getByRole('option')).toHaveCount(5)
-    await page.getByRole('button', { name: 'Merge into base' }).click()
-    const refused = page.getByRole('alert').filter({ hasText: 'Could not merge into main' })
-    await expect(refused).toContainText('main is checked out in')
-    await refused.getByRole('button', { name: 'Rebase onto base' }).click()
-    await expect(page.getByRole('status').filter({ hasText: /onto main|up to date with main/ })).toBeVisible()
     await page.getByRole('button', { name: 'Push' }).click()
     await expect(page.getByRole('alert').filter({ hasText: 'Could not push' })).toContainText('no remote')
   })
@@ -372,5 +370,54 @@ test('git actions, the uncommitted scope, keyboard, empty and error states, and 
     await page.getByRole('treeitem', { name: /^On release/ }).click()
     await openChangesTab(page)
     await expect(page.getByRole('alert').filter({ hasText: 'has no worktree' })).toBeVisible()
+  })
+})
+
+test('Merge into base: preview, blocked by a local change, confirm, "Merged into main", archive', async ({ page }) => {
+  const { repo, worktree } = await setUp(page, 'Merge me')
+  await openChangesTab(page)
+  const head = commitIn(worktree, 'src/util.ts', 'export function add(a: number, b: number): number {\n  return a + b + 0\n}\n', 'Tidy add')
+  commitIn(worktree, 'NOTES.md', '# Notes\n\nMerged by Skein.\n', 'Add notes')
+  await expect(fileList(page).getByRole('option')).toHaveCount(2)
+  const before = git(repo, 'rev-parse', 'HEAD')
+
+  await test.step('a local change in the person\'s checkout to a file the merge changes blocks it, listed; nothing changes', async () => {
+    put(repo, 'src/util.ts', '// my own edit\n')
+    await page.getByRole('button', { name: 'Merge into base…' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Merge into main?' })
+    await expect(dialog.getByLabel('Merge kind')).toHaveText('Fast-forward · 2 commits · 2 files')
+    await expect(dialog.getByRole('list', { name: 'Local changes in the way' })).toHaveText('src/util.ts')
+    await expect(dialog.getByRole('button', { name: 'Merge into main' })).toHaveCount(0)
+    await screenshotBothThemes(page, 'merge-blocked')
+    await dialog.getByRole('button', { name: 'Close' }).click()
+    expect(git(repo, 'rev-parse', 'HEAD')).toBe(before)
+    expect(readFileSync(join(repo, 'src/util.ts'), 'utf8')).toBe('// my own edit\n')
+    git(repo, 'checkout', '--', 'src/util.ts')
+  })
+
+  await test.step('the preview lists commits and files; the focused confirm merges in the checkout', async () => {
+    put(repo, 'scratch.txt', 'unrelated and untracked\n')
+    await page.getByRole('button', { name: 'Merge into base…' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Merge into main?' })
+    const confirm = dialog.getByRole('button', { name: 'Merge into main' })
+    await expect(confirm).toBeFocused()
+    await expect(dialog.getByRole('list', { name: 'Commits' }).getByRole('listitem')).toHaveText([/Add notes$/, /Tidy add$/])
+    await expect(dialog.getByRole('list', { name: 'Files' }).getByRole('listitem')).toHaveText(['A NOTES.md +3 −0', 'M src/util.ts +1 −1'])
+    await expect(dialog).toContainText(`main is checked out in ${repo}`)
+    await screenshotBothThemes(page, 'merge-preview')
+    await page.keyboard.press('Enter')
+    await expect(dialog).toBeHidden()
+    await expect(page.getByRole('status').filter({ hasText: 'Merged into main' })).toBeVisible()
+    expect(git(repo, 'rev-parse', 'HEAD')).toBe(head)
+    expect(readFileSync(join(repo, 'NOTES.md'), 'utf8')).toBe('# Notes\n\nMerged by Skein.\n')
+    expect(readFileSync(join(repo, 'scratch.txt'), 'utf8')).toBe('unrelated and untracked\n')
+  })
+
+  await test.step('the Changes tab says "Merged into main" and offers to archive', async () => {
+    await expect(page.getByRole('heading', { name: 'Merged into main' })).toBeVisible()
+    await expect(page.getByRole('heading', { name: 'No changes yet…' })).toHaveCount(0)
+    await screenshotBothThemes(page, 'merge-merged')
+    await page.getByRole('button', { name: 'Archive thread' }).click()
+    await expect(page.getByRole('status').filter({ hasText: 'Archived' })).toBeVisible()
   })
 })
