@@ -297,7 +297,7 @@ test('git actions, the uncommitted scope, keyboard, empty and error states, and 
     const dialog = page.getByRole('dialog', { name: 'Merge into main?' })
     await expect(dialog.getByRole('alert')).toContainText('1 uncommitted change')
     await expect(dialog.getByRole('button', { name: 'Merge into main' })).toHaveCount(0)
-    await expect(dialog.getByRole('button', { name: 'Close' })).toBeFocused()
+    await expect(dialog.getByRole('button', { name: 'Close', exact: true })).toBeFocused()
     await page.keyboard.press('Escape')
     await expect(dialog).toBeHidden()
     rmSync(join(worktree, 'docs/guide.md'))
@@ -376,8 +376,8 @@ test('git actions, the uncommitted scope, keyboard, empty and error states, and 
 test('Merge into base: preview, blocked by a local change, confirm, "Merged into main", archive', async ({ page }) => {
   const { repo, worktree } = await setUp(page, 'Merge me')
   await openChangesTab(page)
-  const head = commitIn(worktree, 'src/util.ts', 'export function add(a: number, b: number): number {\n  return a + b + 0\n}\n', 'Tidy add')
-  commitIn(worktree, 'NOTES.md', '# Notes\n\nMerged by Skein.\n', 'Add notes')
+  commitIn(worktree, 'src/util.ts', 'export function add(a: number, b: number): number {\n  return a + b + 0\n}\n', 'Tidy add')
+  const head = commitIn(worktree, 'NOTES.md', '# Notes\n\nMerged by Skein.\n', 'Add notes')
   await expect(fileList(page).getByRole('option')).toHaveCount(2)
   const before = git(repo, 'rev-parse', 'HEAD')
 
@@ -389,7 +389,7 @@ test('Merge into base: preview, blocked by a local change, confirm, "Merged into
     await expect(dialog.getByRole('list', { name: 'Local changes in the way' })).toHaveText('src/util.ts')
     await expect(dialog.getByRole('button', { name: 'Merge into main' })).toHaveCount(0)
     await screenshotBothThemes(page, 'merge-blocked')
-    await dialog.getByRole('button', { name: 'Close' }).click()
+    await dialog.getByRole('button', { name: 'Close', exact: true }).click()
     expect(git(repo, 'rev-parse', 'HEAD')).toBe(before)
     expect(readFileSync(join(repo, 'src/util.ts'), 'utf8')).toBe('// my own edit\n')
     git(repo, 'checkout', '--', 'src/util.ts')
