@@ -202,10 +202,11 @@ describe('merge into a base that is checked out in the person\'s repository', ()
   it('refuses a conflict, listing the files, and changes nothing', async () => {
     const { repo, wt } = onMain()
     commit(wt, { 'README.md': '# thread version\n' }, 'thread')
-    commit(repo, { 'README.md': '# upstream version\n' }, 'upstream')
+    commit(repo, { 'README.md': '# upstream version\n', 'upstream.txt': 'only upstream\n' }, 'upstream')
     const before = state(repo)
     const p = await mergePreview(new GitRunner(), wt, 'main')
-    expect(p.kind === 'plan' && p.plan).toMatchObject({ conflicts: ['README.md'], fastForward: false })
+    // The files are the thread's own changes since it forked (upstream's are not shown as undone).
+    expect(p.kind === 'plan' && p.plan).toMatchObject({ conflicts: ['README.md'], fastForward: false, files: [{ path: 'README.md', status: 'modified', additions: 1, deletions: 1 }] })
     expect(await mergeIntoBase(new GitRunner(), wt, 'main', 'm')).toEqual({ kind: 'conflict', files: ['README.md'] })
     expect(state(repo)).toEqual(before)
   })

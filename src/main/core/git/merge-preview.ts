@@ -144,7 +144,7 @@ export async function mergePreview(git: GitRunner, worktree: string, baseBranch:
     else tree = mt.stdout.trim().split('\n')[0]!
   }
   // What the base would become: the merge result, or (when it conflicts) the branch's own changes since the fork.
-  const files = upToDate ? [] : await changedFiles(git, worktree, base, tree ?? head)
+  const files = upToDate ? [] : tree ? await changedFiles(git, worktree, base, tree) : await changedFiles(git, worktree, mergeBase, head)
   const holder = (await listWorktrees(git, worktree)).find((w) => w.branch === baseBranch && !w.bare)
   let localChanges: string[] = []
   let checkoutBusy: string | null = null
