@@ -253,10 +253,16 @@ export function ChangesTab({ thread }: { thread: Thread }): ReactElement {
           </div>
         </>
       )}
-      {confirm?.kind === 'merge' && <MergeDialog thread={thread} onClose={() => setConfirm(null)} onMerged={() => {
+      {confirm?.kind === 'merge' && (
+        <MergeDialog
+          thread={thread}
+          onClose={() => setConfirm(null)}
+          onMerged={() => {
             setMergeCount((n) => n + 1)
             void watchChanges(thread.id, scope)
-          }} />}
+          }}
+        />
+      )}
       {confirm?.kind === 'commit' && <CommitDialog threadId={thread.id} files={set?.files.length ?? 0} onClose={() => setConfirm(null)} />}
       {confirm?.kind === 'file' && (
         <ConfirmDialog
