@@ -56,12 +56,12 @@ export async function newThread(argv: readonly string[], ctx: CliContext): Promi
     }
     const { windows, url } = await showInApp(client, { threadId: thread.id })
     const promptGiven = !(agent === 'shell' && prompt)
+    if (!promptGiven) ctx.err('The prompt was not typed into the shell (a shell would run it as commands); give it to an agent instead: --agent builtin, claude or codex.')
     if (a.booleans.has('json')) {
       ctx.out(JSON.stringify(promptGiven ? { thread, url } : { thread, url, prompt: { delivered: false, reason: 'shell' } }))
     } else {
       ctx.out(`${thread.id}`)
       ctx.err(`Created "${thread.title}" in ${repo.name}${thread.mode === 'worktree' ? ` on ${thread.branch} (${thread.worktreePath})` : ' in your checkout'}.`)
-      if (agent === 'shell' && prompt) ctx.err('The prompt was not typed into the shell (a shell would run it as commands); give it to an agent instead: --agent builtin, claude or codex.')
       ctx.err(windows > 0 ? `Shown in the open Skein window. Open it elsewhere: ${url}` : `Open it: ${url}`)
     }
     return Exit.ok
