@@ -66,7 +66,7 @@ describe('CI in the core, over the protocol', () => {
 
     model.push({ text: 'I will fix the cart total.' })
     const sent = await client.request('ci/sendFailure', { threadId: t.id, checkId: status.checks[0]!.id })
-    expect(sent.to).toBe('built-in-agent')
+    expect(sent.delivery).toMatchObject({ delivered: true, to: 'built-in-agent' })
     await eventually(() => model.requests.some((r) => JSON.stringify(r.body.messages).includes('FAIL src/cart.test.ts')), 'the agent to get the failure')
     const message = JSON.stringify(model.requests.at(-1)!.body.messages)
     expect(message).toContain('test (ubuntu)')

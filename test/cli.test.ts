@@ -59,9 +59,21 @@ describe('skein CLI against a real core over its socket', () => {
     const created: Thread[] = []
     win.on('thread/updated', (p) => created.push(p.thread))
 
-    const shell = await skein(['new', 'poke around', '--agent', 'shell', '--json'], { home, cwd: join(repo, 'src') })
+    const outside = tempDir('skein-outside-')
+    const shell = await skein(['new', `poke around; touch ${outside}/pwned`, '--agent', 'shell', '--title', 'poke around', '--json'], { home, cwd: join(repo, 'src') })
     expect(shell.code).toBe(0)
-    const out = JSON.parse(shell.stdout) as { thread: Thread; url: string }
+    const out = JSON.parse(shell.stdout) as { thread: Thread; url: string; prompt?: unknown }
+    // The prompt is never typed into the shell (it would run it), and the CLI says so.
+    expect(out.prompt).toEqual({ delivered: false, reason: 'shell' })
+    expect(shell.stderr).toMatch(/not typed into the shell/)
+    const marker = Math.floor(Math.random() * 1e6)
+    const seen: string[] = []
+    const agentPty = core.threads.list().find((t) => t.id === out.thread.id)!.agent!.ptyId
+    const tap = core.ptys.tap(agentPty, (text) => void seen.push(text))
+    must(core.ptys.write(agentPty, `echo drained_$((${marker}+1))\r`))
+    await eventually(() => seen.join('').includes(`drained_${marker + 1}`), 'the shell to run the marker command')
+    tap.dispose()
+    expect(existsSync(join(outside, 'pwned'))).toBe(false)
     expect(out.thread).toMatchObject({ title: 'poke around', mode: 'worktree', agent: { profileId: 'shell' } })
     expect(out.url).toBe(`skein open ${out.thread.id}`)
     await eventually(() => win.focused.includes(out.thread.id) && created.some((t) => t.id === out.thread.id), 'the window to hear of the new thread')

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { CiLog, CiProviderOverride, CiStatus, LocalRun, SuggestedCheck } from './ci'
 import { ChangeScope, ChangeSet, FileDiff, LineSpan, MergePlanView, ReviewComment } from './review'
-import { AgentProfile, ImportReport, Item, PermissionMode, ProfileId, PtyInfo, Repo, Thread, ThreadMode } from './models'
+import { AgentProfile, DeliveryOutcome, ImportReport, Item, PermissionMode, ProfileId, PtyInfo, Repo, Thread, ThreadMode } from './models'
 
 /** What a thread or repository id looks like (`t<time><random>`, `<slug>-<hash>`): never a path, never `..`. */
 export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
@@ -227,7 +227,7 @@ export const methods = {
   'review/push': { params: z.object({ threadId }), result: z.object({ remote: z.string() }) },
   'review/rebase': { params: z.object({ threadId }), result: z.object({ outcome: z.enum(['rebased', 'up-to-date']) }) },
   /** Sends all pending comments to the thread's agent as one message. */
-  'review/submit': { params: z.object({ threadId }), result: z.object({ sent: z.number(), to: z.enum(['cli-agent', 'built-in-agent']) }) },
+  'review/submit': { params: z.object({ threadId }), result: z.object({ sent: z.number(), delivery: DeliveryOutcome }) },
 
   /** Claude Code and Codex sessions found on this machine (in `dir` or below), newest first. */
   'handoff/sessions': {
@@ -250,7 +250,7 @@ export const methods = {
   /** A check's log: whole when small, else the first error's context and the tail. */
   'ci/log': { params: z.object({ threadId, checkId: OpaqueIdSchema('checkId') }), result: CiLog },
   /** Sends a failed check's name, commit and log excerpt to the thread's agent as one message. */
-  'ci/sendFailure': { params: z.object({ threadId, checkId: OpaqueIdSchema('checkId') }), result: z.object({ to: z.enum(['cli-agent', 'built-in-agent']), text: z.string() }) },
+  'ci/sendFailure': { params: z.object({ threadId, checkId: OpaqueIdSchema('checkId') }), result: z.object({ delivery: DeliveryOutcome, text: z.string() }) },
   /** The repository's check commands, those found in its files, and the thread's local runs. */
   'ci/checks': {
     params: z.object({ threadId }),
@@ -270,7 +270,9 @@ export const methods = {
     params: z.object({
       repoId: repoId.optional(),
       defaultProfile: ProfileId.optional(),
-      customCommand: z.string().max(4000).nullable().optional()
+      customCommand: z.string().max(4000).nullable().optional(),
+      /** The custom command takes review comments, CI failures and first prompts (default false). */
+      customAcceptsPrompt: z.boolean().optional()
     }),
     result: z.object({ profiles: z.array(AgentProfile), defaultProfile: ProfileId })
   }

@@ -41,6 +41,14 @@ export const AgentState = z.object({
 /** The thread's agent session state. */
 export type AgentState = z.infer<typeof AgentState>
 
+/** What happened to text meant for a thread's agent: given to it (now or queued while it is busy), or held back and why. */
+export const DeliveryOutcome = z.discriminatedUnion('delivered', [
+  z.object({ delivered: z.literal(true), to: z.enum(['cli-agent', 'built-in-agent']), agent: z.string(), queued: z.boolean() }),
+  z.object({ delivered: z.literal(false), reason: z.enum(['shell', 'no-prompt']), agent: z.string(), message: z.string(), text: z.string() })
+])
+/** What happened to text meant for a thread's agent. */
+export type DeliveryOutcome = z.infer<typeof DeliveryOutcome>
+
 /** What the built-in agent may do without asking. The core enforces it. */
 export const PermissionMode = z.enum(['plan', 'ask', 'accept-edits', 'auto'])
 /** A permission mode. */

@@ -47,15 +47,18 @@ export async function newThread(argv: readonly string[], ctx: CliContext): Promi
       mode: a.booleans.has('local') ? 'local' : 'worktree',
       baseRef: a.values.get('base'),
       profileId: agent === 'builtin' ? undefined : agent,
-      prompt: agent === 'builtin' || !prompt ? undefined : prompt
+      // A shell runs every line it is typed, so the prompt is never given to it.
+      prompt: agent === 'builtin' || agent === 'shell' || !prompt ? undefined : prompt
     })
     if (agent === 'builtin') {
       if (a.booleans.has('plan')) await client.request('thread/configure', { threadId: thread.id, permissionMode: 'plan' })
       await client.request('turn/start', { threadId: thread.id, text: prompt })
     }
     const { windows, url } = await showInApp(client, { threadId: thread.id })
+    const promptGiven = !(agent === 'shell' && prompt)
+    if (!promptGiven) ctx.err('The prompt was not typed into the shell (a shell would run it as commands); give it to an agent instead: --agent builtin, claude or codex.')
     if (a.booleans.has('json')) {
-      ctx.out(JSON.stringify({ thread, url }))
+      ctx.out(JSON.stringify(promptGiven ? { thread, url } : { thread, url, prompt: { delivered: false, reason: 'shell' } }))
     } else {
       ctx.out(`${thread.id}`)
       ctx.err(`Created "${thread.title}" in ${repo.name}${thread.mode === 'worktree' ? ` on ${thread.branch} (${thread.worktreePath})` : ' in your checkout'}.`)

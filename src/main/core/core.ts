@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises'
 import type { Server } from 'node:net'
 import type { Disposable, MessageTransport } from '../../shared/jsonrpc'
 import type { AgentState } from '../../shared/models'
+import { AgentDelivery } from './agent/send-to-agent'
 import { AgentService } from './agent/agent-service'
 import { ApiKeyStore } from './agent/api-key-store'
 import { makeTools } from './agent/tool-set'
@@ -126,9 +127,17 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   liveCount = (id) => threads.liveCount(id)
   onAgent = (threadId, agent, failure) => void threads.updateAgent(threadId, agent, failure)
   const rpc = new RpcServer(bus, logger)
-  const targets = { writeToPty: (ptyId: string, data: string) => ptys.write(ptyId, data), sendToAgent: (threadId: string, text: string) => agent.steer(threadId, text) }
-  const review = new ReviewService(git, (id) => threadStore.get(id), threadStore, targets)
-  const ci = new CiHost({ git, threads, thread: (id) => threadStore.get(id), settings, bus, logger, targets, home: dataDir.home })
+  const delivery = new AgentDelivery(
+    {
+      writeToPty: (ptyId, data) => ptys.write(ptyId, data),
+      sendToAgent: (threadId, text) => agent.steer(threadId, text),
+      tapPty: (ptyId, listener) => ptys.tap(ptyId, listener),
+      acceptsPrompt: (profileId, repoId) => profiles.acceptsPrompt(profileId, repoId)
+    },
+    (message) => logger.warn(message)
+  )
+  const review = new ReviewService(git, (id) => threadStore.get(id), threadStore, delivery)
+  const ci = new CiHost({ git, threads, thread: (id) => threadStore.get(id), settings, bus, logger, delivery, home: dataDir.home })
   const reviewWatch = new ChangeWatchService(git, (id) => threadStore.get(id), (id, scope) => review.changes(id, scope))
   const handoff = new HandoffService({ repos, threads, transcript, ptys, bus })
   let webUrl: string | null = null
@@ -148,6 +157,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   }
 
   const close = async () => {
+    delivery.dispose()
     agent.dispose()
     reviewWatch.dispose()
     await ci.close()

@@ -7,13 +7,14 @@ import { formatCommandLine } from './command-line'
 import { findExecutable } from './command-lookup'
 import { defaultShell, PROFILES } from './profiles'
 
-/** A profile ready to spawn: the resolved executable, its argv and any input to type first. */
+/** A profile ready to spawn: the resolved executable, its argv, and whether it was given the prompt. */
 export interface LaunchPlan {
   profileId: ProfileId
   file: string
   args: string[]
   display: string
-  initialInput: string | null
+  /** False when a prompt was asked for but the profile does not take one (a shell, or a custom command not marked so). */
+  promptGiven: boolean
 }
 
 /**
@@ -42,7 +43,7 @@ export class ProfileService {
           command: argv ? formatCommandLine(argv) : '',
           available: plan.ok,
           problem: plan.ok ? null : plan.error.message,
-          acceptsPrompt: def.acceptsPrompt
+          acceptsPrompt: this.acceptsPrompt(id, repoId)
         }
       })
     )
@@ -50,10 +51,15 @@ export class ProfileService {
   }
 
   /** Sets the default profile and/or custom command, globally or for one repository. */
-  async configure(repoId: string | undefined, patch: { defaultProfile?: ProfileId; customCommand?: string | null }) {
+  async configure(repoId: string | undefined, patch: { defaultProfile?: ProfileId; customCommand?: string | null; customAcceptsPrompt?: boolean }) {
     const saved = await this.settings.update(repoId, patch)
     if (!saved.ok) return saved
     return ok(await this.list(repoId))
+  }
+
+  /** Whether a profile may be given review comments, CI failures and first prompts in a repository. */
+  acceptsPrompt(profileId: ProfileId, repoId?: string): boolean {
+    return profileId === 'custom' ? this.settings.effective(repoId).customAcceptsPrompt : PROFILES[profileId].acceptsPrompt
   }
 
   /** The default profile for a repository. */
@@ -71,7 +77,8 @@ export class ProfileService {
   async plan(profileId: ProfileId, options: { repoId?: string; prompt?: string; args?: string[] }): Promise<Result<LaunchPlan>> {
     const def = PROFILES[profileId]
     const eff = this.settings.effective(options.repoId)
-    const base = def.argv({ prompt: def.initialInput ? undefined : options.prompt, customCommand: eff.customCommand, shell: this.shell() })
+    const promptGiven = options.prompt !== undefined && this.acceptsPrompt(profileId, options.repoId)
+    const base = def.argv({ prompt: promptGiven ? options.prompt : undefined, customCommand: eff.customCommand, shell: this.shell() })
     // `args` runs the profile's program with other arguments (e.g. `claude --resume <id>`).
     const argv = base && options.args ? [base[0]!, ...options.args] : base
     if (!argv || argv.length === 0) {
@@ -83,8 +90,7 @@ export class ProfileService {
       const what = profileId === 'custom' || profileId === 'shell' ? `\`${command}\`` : `${def.label} (\`${command}\`)`
       return err(appError(ErrorCode.ProfileUnavailable, `${what} is not installed or not on your PATH. ${def.installHint}`, { profileId, command }))
     }
-    const initialInput = def.initialInput && options.prompt ? def.initialInput(options.prompt) : null
-    return ok({ profileId, file, args, display: formatCommandLine(argv), initialInput })
+    return ok({ profileId, file, args, display: formatCommandLine(argv), promptGiven: promptGiven || options.prompt === undefined })
   }
 
   private shell(): string {

@@ -7,9 +7,8 @@ export interface ProfileDefinition {
   label: string
   /** argv for the profile, with the first prompt placed the way its CLI takes one. */
   argv(options: { prompt?: string; customCommand: string | null; shell: string }): string[] | null
-  /** Text typed into the session after it starts (the shell runs the prompt as a command). */
-  initialInput?(prompt: string): string
   installHint: string
+  /** Whether review comments, CI failures and first prompts may be given to it (Custom: from settings). */
   acceptsPrompt: boolean
 }
 
@@ -25,9 +24,9 @@ export const PROFILES: Record<ProfileId, ProfileDefinition> = {
     id: 'shell',
     label: 'Shell',
     argv: ({ shell }) => (process.platform === 'win32' ? [shell] : [shell, '-l']),
-    initialInput: (prompt) => `${prompt}\r`,
+    // A shell runs every line it is given, so a prompt is never typed into it.
     installHint: 'Set the SHELL environment variable to a shell that exists.',
-    acceptsPrompt: true
+    acceptsPrompt: false
   },
   claude: {
     id: 'claude',
@@ -54,6 +53,6 @@ export const PROFILES: Record<ProfileId, ProfileDefinition> = {
       return prompt ? [...argv, prompt] : argv
     },
     installHint: 'Set a custom command in Agent settings.',
-    acceptsPrompt: true
+    acceptsPrompt: false
   }
 }

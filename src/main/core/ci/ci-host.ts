@@ -1,10 +1,10 @@
 import { join } from 'node:path'
 import type { CiLog, CiProviderOverride, CiStatus, LocalRun, SuggestedCheck } from '../../../shared/ci'
 import type { Disposable } from '../../../shared/jsonrpc'
-import type { Thread } from '../../../shared/models'
+import type { DeliveryOutcome, Thread } from '../../../shared/models'
 import { err, ok, type Result } from '../../../shared/result'
 import { appError, ErrorCode } from '../../../shared/errors'
-import { sendToThreadAgent, type AgentRecipient, type AgentTargets } from '../agent/send-to-agent'
+import type { AgentDelivery } from '../agent/send-to-agent'
 import type { GitRunner } from '../git/git-runner'
 import type { Logger } from '../logger'
 import type { NotificationBus } from '../notification-bus'
@@ -24,7 +24,7 @@ export interface CiHostDeps {
   settings: SettingsStore
   bus: NotificationBus
   logger: Logger
-  targets: AgentTargets
+  delivery: AgentDelivery
   /** Where local check logs go (SKEIN_HOME/ci-logs). */
   home: string
   providers?: ProviderFactory
@@ -144,13 +144,13 @@ export class CiHost implements Disposable {
   }
 
   /** Sends a failed check (name, commit, log excerpt) to the thread's agent as one message. */
-  async sendFailure(threadId: string, checkId: string): Promise<Result<{ to: AgentRecipient; text: string }>> {
+  async sendFailure(threadId: string, checkId: string): Promise<Result<{ delivery: DeliveryOutcome; text: string }>> {
     const text = await this.service.failureMessage(threadId, checkId)
     if (!text.ok) return text
     const t = this.thread(threadId)
     if (!t.ok) return t
-    const sent = await sendToThreadAgent(t.value, text.value, this.d.targets)
-    return sent.ok ? ok({ to: sent.value, text: text.value }) : sent
+    const sent = await this.d.delivery.deliver(t.value, text.value)
+    return sent.ok ? ok({ delivery: sent.value, text: text.value }) : sent
   }
 
   /** The repository's configured check commands, the ones found in its files, and the thread's runs. */

@@ -162,7 +162,6 @@ export class PtyHost {
     }
     // Reported before any await: a session that exits at once must not have its exit overtaken by this.
     if (o.kind === 'agent') this.d.onAgent(threadId, { ptyId: id, profileId, activity: 'running', exitCode: null })
-    if (plan.value.initialInput) live.session.write(plan.value.initialInput)
     const opened = live.session.info
     this.d.bus.publish('pty/updated', { pty: opened })
     await this.d.store.saveInfo(opened).catch((e) => this.d.logger.warn(`Could not save terminal ${id}: ${String(e)}`))

@@ -3,7 +3,7 @@ import { lstat, readFile, writeFile } from 'node:fs/promises'
 import { basename, dirname, join, posix } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { appError, ErrorCode } from '../../../shared/errors'
-import type { Thread } from '../../../shared/models'
+import type { DeliveryOutcome, Thread } from '../../../shared/models'
 import { err, ok, type Result } from '../../../shared/result'
 import { computeChangeSet, resolveBase } from '../git/change-set'
 import { readBlob } from '../git/read-blob'
@@ -16,7 +16,7 @@ import { rebaseOnto } from '../git/rebase-onto'
 import { revertFile } from '../git/revert-file'
 import type { GitRunner } from '../git/git-runner'
 import { guardPath } from '../agent/path-guard'
-import { sendToThreadAgent, type AgentTargets } from '../agent/send-to-agent'
+import type { AgentDelivery } from '../agent/send-to-agent'
 import type { ThreadStore } from '../store/thread-store'
 import type { MergePlanView, ReviewComment } from '../../../shared/review'
 import { loadFileDiff } from './file-diff'
@@ -44,7 +44,7 @@ export class ReviewService {
     private readonly git: GitRunner,
     private readonly thread: (id: string) => Thread | undefined,
     private readonly store: ThreadStore,
-    private readonly targets: AgentTargets
+    private readonly delivery: AgentDelivery
   ) {}
 
   /** The thread's review comments, re-anchored to the files as they are now. */
@@ -212,19 +212,20 @@ export class ReviewService {
     return ok(t)
   }
 
-  /** Sends every pending comment to the thread's agent as one message and marks them sent. */
-  async submit(threadId: string): Promise<Result<{ sent: number; to: 'cli-agent' | 'built-in-agent' }>> {
+  /** Sends every pending comment to the thread's agent as one message and marks them sent; they stay pending when the agent cannot take them. */
+  async submit(threadId: string): Promise<Result<{ sent: number; delivery: DeliveryOutcome }>> {
     const t = this.thread(threadId)
     if (!t) return err(appError(ErrorCode.ThreadNotFound, `No thread with id ${threadId}.`))
     const listed = await this.list(threadId)
     if (!listed.ok) return listed
     const pending = listed.value.filter((c) => c.status === 'pending')
     if (pending.length === 0) return err(appError(ErrorCode.InvalidThreadState, 'There are no pending comments to send.'))
-    const sent = await sendToThreadAgent(t, formatReview(pending), this.targets)
+    const sent = await this.delivery.deliver(t, formatReview(pending))
     if (!sent.ok) return sent
+    if (!sent.value.delivered) return ok({ sent: 0, delivery: sent.value })
     const now = Date.now()
     for (const c of pending) await this.save(threadId, { ...c, status: 'sent', sentAt: now })
-    return ok({ sent: pending.length, to: sent.value })
+    return ok({ sent: pending.length, delivery: sent.value })
   }
 
   private async load(threadId: string): Promise<ReviewComment[]> {

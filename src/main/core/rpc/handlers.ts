@@ -192,6 +192,6 @@ export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
   handle('review/rebase', (p) => d.review.rebase(p.threadId))
 
   handle('profile/list', async (p) => ok(await d.profiles.list(p.repoId)))
-  handle('profile/configure', (p) => d.profiles.configure(p.repoId, { defaultProfile: p.defaultProfile, customCommand: p.customCommand }))
+  handle('profile/configure', (p) => d.profiles.configure(p.repoId, { defaultProfile: p.defaultProfile, customCommand: p.customCommand, customAcceptsPrompt: p.customAcceptsPrompt }))
 }
 

@@ -13,6 +13,8 @@ import { storageError } from './fs-error'
 export interface AgentSettings {
   defaultProfile?: ProfileId
   customCommand?: string | null
+  /** The custom command takes review comments, CI failures and first prompts as typed input (default false). */
+  customAcceptsPrompt?: boolean
 }
 
 /** A repository's CI settings: which service to read (when the remote does not say) and its local check commands. */
@@ -43,6 +45,7 @@ const clean = (s: unknown): AgentSettings => {
   const p = ProfileIdSchema.safeParse(o.defaultProfile)
   if (p.success) out.defaultProfile = p.data
   if (typeof o.customCommand === 'string' || o.customCommand === null) out.customCommand = o.customCommand as string | null
+  if (typeof o.customAcceptsPrompt === 'boolean') out.customAcceptsPrompt = o.customAcceptsPrompt
   return out
 }
 
@@ -69,11 +72,12 @@ export class SettingsStore {
   }
 
   /** The effective settings for a repository (repo values over global ones). */
-  effective(repoId?: string): { defaultProfile: ProfileId; customCommand: string | null } {
+  effective(repoId?: string): { defaultProfile: ProfileId; customCommand: string | null; customAcceptsPrompt: boolean } {
     const repo = repoId ? this.data.repos[repoId] : undefined
     return {
       defaultProfile: repo?.defaultProfile ?? this.data.agents.defaultProfile ?? 'shell',
-      customCommand: (repo?.customCommand !== undefined ? repo.customCommand : this.data.agents.customCommand) ?? null
+      customCommand: (repo?.customCommand !== undefined ? repo.customCommand : this.data.agents.customCommand) ?? null,
+      customAcceptsPrompt: repo?.customAcceptsPrompt ?? this.data.agents.customAcceptsPrompt ?? false
     }
   }
 
@@ -97,6 +101,7 @@ export class SettingsStore {
     const target = repoId ? (next.repos[repoId] ??= {}) : next.agents
     if (patch.defaultProfile !== undefined) target.defaultProfile = patch.defaultProfile
     if (patch.customCommand !== undefined) target.customCommand = patch.customCommand?.trim() ? patch.customCommand.trim() : null
+    if (patch.customAcceptsPrompt !== undefined) target.customAcceptsPrompt = patch.customAcceptsPrompt
     return this.save(next)
   }
 

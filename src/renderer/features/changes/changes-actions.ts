@@ -1,3 +1,4 @@
+import { notifyDelivery } from '../toasts/delivery-toast'
 import type { ChangeScope, LineSpan } from '../../../shared/review'
 import { errorMessage, request } from '../../app/rpc'
 import { notifyError, notifyInfo, notifySuccess } from '../toasts/notify'
@@ -40,9 +41,9 @@ export async function submitReview(threadId: string): Promise<boolean> {
   if (sending.has(threadId)) return false
   sending.add(threadId)
   try {
-    const { sent, to } = await request('review/submit', { threadId })
-    notifySuccess(`Sent ${sent} comment${sent === 1 ? '' : 's'} to the agent`, to === 'cli-agent' ? 'Typed into the agent’s terminal.' : 'The built-in agent has them in the Conversation tab.')
-    return true
+    const { sent, delivery } = await request('review/submit', { threadId })
+    notifyDelivery(threadId, sent === 1 ? 'the review comment' : `${sent || 'the'} review comments`, delivery)
+    return delivery.delivered
   } catch (e) {
     notifyError('Could not send the review', e)
     return false

@@ -1,3 +1,4 @@
+import { notifyDelivery } from '../toasts/delivery-toast'
 import type { CiCheck, CiProviderOverride } from '../../../shared/ci'
 import { errorMessage, request } from '../../app/rpc'
 import { useThreadView } from '../thread-view/thread-view-store'
@@ -29,14 +30,12 @@ export async function pushForCi(threadId: string): Promise<boolean> {
 /** Sends a failed check's name, commit and log excerpt to the thread's agent, and offers to go there. */
 export async function sendFailure(threadId: string, check: Pick<CiCheck, 'id' | 'name'>): Promise<boolean> {
   try {
-    const { to } = await request('ci/sendFailure', { threadId, checkId: check.id })
-    const tab = to === 'cli-agent' ? 'terminal' : 'conversation'
-    notifySuccess(
-      `Sent the failure of ${check.name} to the agent`,
-      to === 'cli-agent' ? 'Typed into the agent’s terminal.' : 'The built-in agent has it in the Conversation tab.',
-      { label: to === 'cli-agent' ? 'Open terminal' : 'Open conversation', run: () => useThreadView.getState().setTab(threadId, tab) }
-    )
-    return true
+    const { delivery } = await request('ci/sendFailure', { threadId, checkId: check.id })
+    notifyDelivery(threadId, `the failure of ${check.name}`, delivery, (to) => ({
+      label: to === 'cli-agent' ? 'Open terminal' : 'Open conversation',
+      run: () => useThreadView.getState().setTab(threadId, to === 'cli-agent' ? 'terminal' : 'conversation')
+    }))
+    return delivery.delivered
   } catch (e) {
     notifyError(`Could not send the failure of ${check.name}`, e)
     return false

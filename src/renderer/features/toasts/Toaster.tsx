@@ -36,6 +36,18 @@ function ToastView({ toast }: { toast: Toast }): ReactElement {
           {toast.action.label}
         </button>
       )}
+      {toast.secondAction && (
+        <button
+          type="button"
+          className="btn btn-small toast-action"
+          onClick={() => {
+            toast.secondAction?.run()
+            dismiss(toast.id)
+          }}
+        >
+          {toast.secondAction.label}
+        </button>
+      )}
       <button type="button" className="icon-btn toast-close" aria-label="Dismiss notification" onClick={() => dismiss(toast.id)}>
         <Icon name="close" size={12} />
       </button>

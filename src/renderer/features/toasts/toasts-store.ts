@@ -16,6 +16,8 @@ export interface Toast {
   title: string
   message?: string
   action?: ToastAction
+  /** A second choice shown beside `action`. */
+  secondAction?: ToastAction
 }
 
 interface ToastsState {
