@@ -196,7 +196,7 @@ test('a pending approval survives a reload, notifies when off screen, and can be
   await test.step('an approval requested while the dashboard shows raises an OS notification', async () => {
     await sendMessage(page, 'Run the test suite')
     await page.keyboard.press('ControlOrMeta+0')
-    await expect.poll(async () => (await shownNotifications(page)).map((n) => n.body)).toContainEqual(expect.stringMatching(/^Approval needed: /))
+    await expect.poll(async () => (await shownNotifications(page)).map((n) => n.body)).toContainEqual(expect.stringMatching(/^Needs approval: /))
     await expect(page.getByRole('list', { name: 'Threads' }).getByRole('listitem', { name: /Run tests/ }).locator('.badge')).toHaveText('Needs attention')
     await threadRow(page, 'Run tests').click()
     await expect(approvalCard(page)).toBeVisible()

@@ -6,6 +6,7 @@ import { formatAgo, formatDateTime, useNow } from '../../ui/clock'
 import { CopyButton } from '../../ui/CopyButton'
 import { Icon } from '../../ui/Icon'
 import { StatusBadge } from '../../ui/StatusBadge'
+import { conversationRan } from '../../ui/thread-state'
 import { profileLabel } from '../agents/profiles-store'
 import { SourceMark } from '../handoff/SourceMark'
 import { useRepo } from '../threads/derived'
@@ -31,6 +32,13 @@ function When({ at, now }: { at: number; now: number }): ReactElement {
   )
 }
 
+/** "Built-in agent (claude-…), 3 turns · $0.04" for a thread whose built-in agent has run. */
+export function builtInAgentLine(c: Thread['conversation']): string {
+  const turns = c.turns ?? 0
+  const parts = [turns > 0 ? `${turns} ${turns === 1 ? 'turn' : 'turns'}` : null, c.usage.costUsd !== null ? `$${c.usage.costUsd.toFixed(2)}` : null].filter(Boolean)
+  return `Built-in agent (${c.model})${c.busy ? ', running' : ''}${parts.length ? `, ${parts.join(' · ')}` : ''}`
+}
+
 /** The Overview tab: the thread's details and the actions that apply to it. */
 export function OverviewTab({ thread }: { thread: Thread }): ReactElement {
   const now = useNow()
@@ -51,14 +59,23 @@ export function OverviewTab({ thread }: { thread: Thread }): ReactElement {
             <StatusBadge status={thread.status} agent={thread.agent} conversation={thread.conversation} message={thread.statusMessage} />
           </Row>
           <Row label="Agent">
-            {thread.agent ? (
+            {thread.agent && (
               <>
                 <span>{profileLabel(thread.agent.profileId)}</span>
                 <button type="button" className="btn-link" onClick={showTerminal}>
                   Open terminal
                 </button>
               </>
-            ) : (
+            )}
+            {conversationRan(thread.conversation) && (
+              <>
+                <span data-testid="overview-builtin-agent">{builtInAgentLine(thread.conversation)}</span>
+                <button type="button" className="btn-link" onClick={() => useThreadView.getState().setTab(thread.id, 'conversation')}>
+                  Open conversation
+                </button>
+              </>
+            )}
+            {!thread.agent && !conversationRan(thread.conversation) && (
               <>
                 <span className="muted">No session yet</span>
                 {!archived && (
