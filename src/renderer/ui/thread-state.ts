@@ -44,6 +44,13 @@ export function conversationRan(conversation?: ConversationState | null): boolea
   return (conversation.turns ?? 0) > 0 || (!!u && u.input + u.output > 0)
 }
 
+/** "Built-in agent (claude-…), 3 turns · $0.04" for a thread whose built-in agent has run. */
+export function builtInAgentLine(c: Pick<Thread['conversation'], 'model' | 'busy' | 'turns' | 'usage'>): string {
+  const turns = c.turns ?? 0
+  const parts = [turns > 0 ? `${turns} ${turns === 1 ? 'turn' : 'turns'}` : null, c.usage.costUsd !== null ? `$${c.usage.costUsd.toFixed(2)}` : null].filter(Boolean)
+  return `Built-in agent (${c.model})${c.busy ? ', running' : ''}${parts.length ? `, ${parts.join(' · ')}` : ''}`
+}
+
 /**
  * A thread's state. In order: archived, error; the built-in agent's pending approval (Needs
  * attention) or running turn; a CLI agent's session running or waiting for input (a shell is never

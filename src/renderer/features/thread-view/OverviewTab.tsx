@@ -6,7 +6,7 @@ import { formatAgo, formatDateTime, useNow } from '../../ui/clock'
 import { CopyButton } from '../../ui/CopyButton'
 import { Icon } from '../../ui/Icon'
 import { StatusBadge } from '../../ui/StatusBadge'
-import { conversationRan } from '../../ui/thread-state'
+import { builtInAgentLine, conversationRan } from '../../ui/thread-state'
 import { profileLabel } from '../agents/profiles-store'
 import { SourceMark } from '../handoff/SourceMark'
 import { useRepo } from '../threads/derived'
@@ -30,13 +30,6 @@ function When({ at, now }: { at: number; now: number }): ReactElement {
       <span className="muted"> · {formatAgo(at, now)}</span>
     </>
   )
-}
-
-/** "Built-in agent (claude-…), 3 turns · $0.04" for a thread whose built-in agent has run. */
-export function builtInAgentLine(c: Thread['conversation']): string {
-  const turns = c.turns ?? 0
-  const parts = [turns > 0 ? `${turns} ${turns === 1 ? 'turn' : 'turns'}` : null, c.usage.costUsd !== null ? `$${c.usage.costUsd.toFixed(2)}` : null].filter(Boolean)
-  return `Built-in agent (${c.model})${c.busy ? ', running' : ''}${parts.length ? `, ${parts.join(' · ')}` : ''}`
 }
 
 /** The Overview tab: the thread's details and the actions that apply to it. */
