@@ -101,6 +101,7 @@ function Chip(props: { label: string; count: number; pressed: boolean; state?: T
       type="button"
       className={`chip${props.pressed ? ' is-pressed' : ''}${urgent ? ' is-urgent' : ''}`}
       aria-pressed={props.pressed}
+      aria-label={`${props.label} ${props.count}`}
       data-state={props.state}
       onClick={props.onClick}
     >
