@@ -252,7 +252,7 @@ describe('pty sessions', () => {
     expect(alive.result.repos).toHaveLength(1)
   })
 
-  it('a shell at its prompt, or running a quiet command, is idle, never waiting; its exit is news only when nobody looks', async () => {
+  it('a shell at its prompt is idle and a quiet command keeps it running, never waiting; its exit is news only when nobody looks', async () => {
     const { core, repo } = await coreWithThread({ mode: 'local' })
     const t = must(await core.threads.create({ repoId: repo.id, title: 'shell', mode: 'local', profileId: 'shell', prompt: 'echo shell-says-hi' }))
     expect(t.agent).toMatchObject({ profileId: 'shell', activity: 'running' })
@@ -266,10 +266,13 @@ describe('pty sessions', () => {
     expect(now().status).toBe('idle')
     expect(now().unread).toBe(false) // a shell going quiet is not news
 
-    // A quiet command: no output for longer than the quiet time, still not "waiting".
+    // A quiet command: no output for longer than the quiet time; it stays running, never "waiting".
     const c = await attachRecorder(core.ptys, t.agent!.ptyId)
+    const mark = seen.length
     must(core.ptys.write(t.agent!.ptyId, 'sleep 3; echo slept-$((20+3))\r'))
+    await eventually(() => now().agent?.activity === 'running', 'running the command')
     await c.waitFor(/slept-23/)
+    if (process.platform === 'linux') expect(seen.slice(mark).filter((s) => s.startsWith('idle'))).toEqual([]) // the foreground job kept it running
     await eventually(() => now().agent?.activity === 'idle', 'idle again')
     expect(seen.length).toBeGreaterThan(0)
     expect(seen.filter((s) => s.startsWith('waiting') || s.endsWith('needs-attention'))).toEqual([])

@@ -33,6 +33,24 @@ describe('activity tracker', () => {
     a.exited()
     expect(shellSeen.seen.at(-1)).toBe('exited')
   })
+
+  it('a shell with a quiet command in the foreground stays running until the command ends', async () => {
+    const seen = { seen: [] as AgentActivity[] }
+    let busy = true
+    let asked = 0
+    const s = new ActivityTracker((x) => seen.seen.push(x), 20, false, () => (asked++, busy))
+    s.output()
+    // Condition, not a sleep: the tracker has gone quiet and asked about the foreground job three times.
+    await new Promise<void>((resolve) => {
+      const check = () => (asked >= 3 ? resolve() : setTimeout(check, 5))
+      check()
+    })
+    expect(seen.seen).toEqual(['running'])
+    busy = false
+    await until(seen, 'idle')
+    expect(seen.seen).toEqual(['running', 'idle'])
+    s.exited()
+  })
 })
 
 describe('thread state', () => {

@@ -16,7 +16,9 @@ export class ActivityTracker {
   constructor(
     private readonly onChange: (activity: AgentActivity) => void,
     private readonly quietMs = QUIET_MS,
-    private readonly waits = true
+    private readonly waits = true,
+    /** For a shell: true while a command runs in the foreground, quiet or not (it stays running). */
+    private readonly busy: () => boolean = () => false
   ) {}
 
   /** The current activity, or null before any output. */
@@ -28,9 +30,16 @@ export class ActivityTracker {
   output(): void {
     if (this.state === 'exited') return
     this.set('running')
+    this.arm()
+  }
+
+  /** Goes quiet after `quietMs` without output, unless a shell's foreground command still runs. */
+  private arm(): void {
     if (this.timer) clearTimeout(this.timer)
     this.timer = setTimeout(() => {
       this.timer = null
+      if (this.state === 'exited') return
+      if (!this.waits && this.busy()) return this.arm()
       this.set(this.waits ? 'waiting' : 'idle')
     }, this.quietMs)
   }

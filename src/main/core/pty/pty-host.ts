@@ -325,7 +325,8 @@ export class PtyHost {
               if (live && a !== 'exited') this.d.onAgent(info.threadId, { ptyId: info.id, profileId: info.profileId, activity: a, exitCode: null })
             },
             QUIET_MS,
-            info.profileId !== 'shell'
+            info.profileId !== 'shell',
+            () => live?.session.foregroundJob() ?? false
           )
         : null
     const session = new PtySession(info, spec, this.d.scrollbackChars ?? DEFAULT_SCROLLBACK_CHARS, {
