@@ -104,8 +104,8 @@ test('10,000 transcript items open fast, scroll smoothly, and new output waits b
     await cli.request('turn/start', { threadId: thread.id, text: 'One more question' })
     cli.dispose()
     await expect.poll(() => server!.requests.length).toBeGreaterThan(asked)
-    await expect(threadRow(page, 'Long conversation')).toHaveAttribute('aria-label', /Idle/)
-    // The row says Idle only after the reply's items reached the store; two frames later React has
+    await expect(threadRow(page, 'Long conversation')).toHaveAttribute('aria-label', /Finished/)
+    // The row says Finished only after the reply's items reached the store; two frames later React has
     // committed them and the virtualizer has measured, so any drift they cause has happened.
     await nextFrames(page, 2)
     expect(Math.abs((await scroller.evaluate((el) => el.scrollTop)) - before)).toBeLessThan(4)

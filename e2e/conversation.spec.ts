@@ -138,7 +138,12 @@ test('built-in agent: streaming, approvals with diffs, commands, usage, plan mod
     await expect(usage.locator('.usage-cost')).not.toHaveText('$0.0000')
     await last.hover()
     await expect(last.locator('.msg-usage')).toContainText('12k in')
-    await expect(threadRow(page, 'Greet people')).toHaveAttribute('aria-label', /Idle/)
+    await expect(threadRow(page, 'Greet people')).toHaveAttribute('aria-label', /Finished/)
+    // Overview tells the same story as the Conversation tab.
+    await page.getByRole('tablist', { name: 'Thread views' }).getByRole('tab', { name: 'Overview' }).click()
+    await expect(page.getByTestId('overview-builtin-agent')).toHaveText(/^Built-in agent \(.+\), \d+ turns? · \$\d+\.\d\d$/)
+    await expect(page.locator('.overview')).not.toContainText('No session yet')
+    await openConversationTab(page)
   })
 
   await test.step('in Plan mode a write is refused and nothing is created', async () => {
@@ -191,13 +196,36 @@ test('a pending approval survives a reload, notifies when off screen, and can be
   await prepareTerminalPage(page)
   await page.goto(core.url)
   await addRepository(page, repo)
+  // A plain shell beside the agent: at its prompt it is Idle, never "Waiting for input" or urgent.
+  await createThread(page, { via: 'sidebar-button', repo: 'demo-app', title: 'Plain shell', profile: 'Shell' })
+  await expect(threadRow(page, 'Plain shell')).toHaveAttribute('aria-label', /\(Idle\)/)
   await createThread(page, { via: 'sidebar-button', repo: 'demo-app', title: 'Run tests' })
 
   await test.step('an approval requested while the dashboard shows raises an OS notification', async () => {
     await sendMessage(page, 'Run the test suite')
     await page.keyboard.press('ControlOrMeta+0')
-    await expect.poll(async () => (await shownNotifications(page)).map((n) => n.body)).toContainEqual(expect.stringMatching(/^Approval needed: /))
+    await expect.poll(async () => (await shownNotifications(page)).map((n) => n.body)).toContainEqual(expect.stringMatching(/^Needs approval: /))
     await expect(page.getByRole('list', { name: 'Threads' }).getByRole('listitem', { name: /Run tests/ }).locator('.badge')).toHaveText('Needs attention')
+  })
+
+  await test.step('the dashboard counts only the approval as needing attention; the shell is Idle', async () => {
+    const chips = page.getByRole('group', { name: 'Filter by status' })
+    const chip = (label: string) => chips.getByRole('button', { name: new RegExp(`^${label} \\d+$`) })
+    await expect(chip('Needs attention')).toHaveText(/Needs attention\s*1/)
+    await expect(chip('Needs attention')).toHaveClass(/is-urgent/)
+    await expect(chip('Waiting for input')).toHaveText(/0$/)
+    await expect(chip('Idle')).toHaveText(/1$/)
+    await expect(chip('Finished')).toHaveText(/0$/)
+    await expect(chip('Exited')).toHaveText(/0$/)
+    await expect(chip('CI failed')).toHaveText(/0$/)
+    const cards = page.getByRole('list', { name: 'Threads' })
+    await expect(cards.getByRole('listitem', { name: /Plain shell/ }).locator('.badge')).toHaveText('Idle')
+    await expect(threadRow(page, 'Plain shell')).not.toHaveAttribute('data-unread', 'true')
+    await screenshotBothThemes(page, 'dashboard-states')
+    await chip('Needs attention').click()
+    await expect(cards.getByRole('listitem')).toHaveCount(1)
+    await chip('Needs attention').click()
+    await expect(cards.getByRole('listitem')).toHaveCount(2)
     await threadRow(page, 'Run tests').click()
     await expect(approvalCard(page)).toBeVisible()
   })

@@ -62,8 +62,8 @@ test('shell sessions: type, interrupt a flood, more shells, state across thread 
     await expectTerminalText(page, 'hello-42')
   })
 
-  await test.step('a quiet shell prompt shows as "Waiting for input" in the sidebar', async () => {
-    await expect(rowLabel(page, 'Shell thread A')).toHaveAttribute('aria-label', /Waiting for input/)
+  await test.step('a quiet shell prompt shows as "Idle" (a shell never waits for input) in the sidebar', async () => {
+    await expect(rowLabel(page, 'Shell thread A')).toHaveAttribute('aria-label', /\(Idle\)/)
   })
 
   await test.step('a flood of output shows "Running"; Ctrl+C stops it and the prompt comes back quickly', async () => {
@@ -169,15 +169,15 @@ test('shell sessions: type, interrupt a flood, more shells, state across thread 
   await test.step('a first prompt is typed into the new shell session', async () => {
     await createThread(page, { via: 'shortcut', repo: 'term-app', title: 'Shell thread C', profile: 'Shell', prompt: 'echo first-$((2*50))' })
     await expectTerminalText(page, 'first-100')
-    await expect(rowLabel(page, 'Shell thread C')).toHaveAttribute('aria-label', /Waiting for input/)
+    await expect(rowLabel(page, 'Shell thread C')).toHaveAttribute('aria-label', /\(Idle\)/)
   })
 
-  await test.step('sidebar and dashboard show activity: running, waiting, exited and unread', async () => {
+  await test.step('sidebar and dashboard show activity: running, idle, exited and unread', async () => {
     await rowLabel(page, 'Shell thread B').click()
     await focusTerminal(page)
     await runCommand(page, 'while true; do echo tick; sleep 0.3; done')
     await expect(rowLabel(page, 'Shell thread B')).toHaveAttribute('aria-label', /Running/)
-    await expect(rowLabel(page, 'Shell thread C')).toHaveAttribute('aria-label', /Waiting for input/)
+    await expect(rowLabel(page, 'Shell thread C')).toHaveAttribute('aria-label', /\(Idle\)/)
     await expect(rowLabel(page, 'Shell thread A')).toHaveAttribute('aria-label', 'Shell thread A (Exited 3, unread)')
     await screenshotBothThemes(page, 'sidebar-activity')
     // Ctrl+0 belongs to the shell while the terminal has focus; the Dashboard button still works.

@@ -252,23 +252,54 @@ describe('pty sessions', () => {
     expect(alive.result.repos).toHaveLength(1)
   })
 
-  it('derives running, waiting and exited from the agent session, and marks unread only when nobody views the thread', async () => {
+  it('a shell at its prompt is idle and a quiet command keeps it running, never waiting; its exit is news only when nobody looks', async () => {
     const { core, repo } = await coreWithThread({ mode: 'local' })
-    const t = must(await core.threads.create({ repoId: repo.id, title: 'agent', mode: 'local', profileId: 'shell', prompt: 'echo agent-says-hi' }))
+    const t = must(await core.threads.create({ repoId: repo.id, title: 'shell', mode: 'local', profileId: 'shell', prompt: 'echo shell-says-hi' }))
     expect(t.agent).toMatchObject({ profileId: 'shell', activity: 'running' })
-    await eventually(() => core.threads.list().find((x) => x.id === t.id)?.status === 'needs-attention', 'waiting for input')
-    const waiting = core.threads.list().find((x) => x.id === t.id)!
-    expect(waiting.agent?.activity).toBe('waiting')
-    expect(waiting.unread).toBe(true)
+    const seen: string[] = []
+    core.bus.subscribe((name, p) => {
+      const thread = (p as { thread?: Thread }).thread
+      if (name === 'thread/updated' && thread?.id === t.id && thread.agent) seen.push(`${thread.agent.activity}/${thread.status}`)
+    })
+    const now = () => core.threads.list().find((x) => x.id === t.id)!
+    await eventually(() => now().agent?.activity === 'idle', 'the shell at its prompt goes idle')
+    expect(now().status).toBe('idle')
+    expect(now().unread).toBe(false) // a shell going quiet is not news
+
+    // A quiet command: no output for longer than the quiet time; it stays running, never "waiting".
+    const c = await attachRecorder(core.ptys, t.agent!.ptyId)
+    const mark = seen.length
+    must(core.ptys.write(t.agent!.ptyId, 'sleep 3; echo slept-$((20+3))\r'))
+    await eventually(() => now().agent?.activity === 'running', 'running the command')
+    await c.waitFor(/slept-23/)
+    if (process.platform === 'linux') expect(seen.slice(mark).filter((s) => s.startsWith('idle'))).toEqual([]) // the foreground job kept it running
+    await eventually(() => now().agent?.activity === 'idle', 'idle again')
+    expect(seen.length).toBeGreaterThan(0)
+    expect(seen.filter((s) => s.startsWith('waiting') || s.endsWith('needs-attention'))).toEqual([])
+
+    must(core.ptys.write(t.agent!.ptyId, 'exit 3\r'))
+    await eventually(() => now().agent?.activity === 'exited', 'exit')
+    expect(now().agent?.exitCode).toBe(3)
+    expect(now().status).toBe('idle')
+    expect(now().unread).toBe(true) // nobody was looking
+  })
+
+  it('an agent CLI that prints a prompt and goes quiet is waiting for input (not needs-attention), and unread', async () => {
+    const { core, repo } = await coreWithThread({ mode: 'local' })
+    must(await core.profiles.configure(repo.id, { customCommand: `sh -c 'printf "fake-agent ready> "; read answer; echo "got $answer"; read again'` }))
+    const t = must(await core.threads.create({ repoId: repo.id, title: 'fake agent', mode: 'local', profileId: 'custom' }))
+    const now = () => core.threads.list().find((x) => x.id === t.id)!
+    await eventually(() => now().agent?.activity === 'waiting', 'the agent waits for input')
+    expect(now().status).toBe('idle')
+    expect(now().unread).toBe(true)
 
     await core.threads.setViewing('viewer-1', t.id)
-    expect(core.threads.list().find((x) => x.id === t.id)?.unread).toBe(false)
-    must(core.ptys.write(t.agent!.ptyId, 'sleep 0.3; exit 3\r'))
-    await eventually(() => core.threads.list().find((x) => x.id === t.id)?.agent?.activity === 'exited', 'exit')
-    const exited = core.threads.list().find((x) => x.id === t.id)!
-    expect(exited.agent?.exitCode).toBe(3)
-    expect(exited.status).toBe('idle')
-    expect(exited.unread).toBe(false) // it was on screen
+    expect(now().unread).toBe(false)
+    const c = await attachRecorder(core.ptys, t.agent!.ptyId)
+    must(core.ptys.write(t.agent!.ptyId, 'yes\r'))
+    await c.waitFor(/got yes/)
+    await eventually(() => now().agent?.activity === 'waiting', 'waiting again')
+    expect(now().unread).toBe(false) // it was on screen
   })
 
   it('reports an agent that dies on start as an error in the thread, with its last words', async () => {

@@ -27,7 +27,7 @@ export const ProfileId = z.enum(['shell', 'claude', 'codex', 'custom'])
 export type ProfileId = z.infer<typeof ProfileId>
 
 /** What the thread's agent session is doing, derived from its pty. */
-export const AgentActivity = z.enum(['running', 'waiting', 'exited'])
+export const AgentActivity = z.enum(['running', 'waiting', 'idle', 'exited'])
 /** What the thread's agent session is doing. */
 export type AgentActivity = z.infer<typeof AgentActivity>
 
@@ -130,6 +130,8 @@ export const Thread = z.object({
     network: z.boolean().default(false),
     /** True while a turn of the built-in agent runs. */
     busy: z.boolean(),
+    /** Turns of the built-in agent that have ended (0 for threads from before turns were counted). */
+    turns: z.number().default(0),
     usage: Usage
   }),
   /** Set for a thread imported from a CLI agent session. */
@@ -238,5 +240,5 @@ export type Item = z.infer<typeof Item>
 
 /** The conversation settings a new thread starts with. */
 export function defaultConversation(model: string, permissionMode: PermissionMode = 'ask'): Thread['conversation'] {
-  return { model, permissionMode, sandbox: true, network: false, busy: false, usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, costUsd: 0 } }
+  return { model, permissionMode, sandbox: true, network: false, busy: false, turns: 0, usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, costUsd: 0 } }
 }

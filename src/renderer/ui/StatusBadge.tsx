@@ -1,65 +1,56 @@
 import type { ReactElement } from 'react'
-import type { AgentState, Thread, ThreadStatus } from '../../shared/models'
+import type { AgentState, ThreadStatus } from '../../shared/models'
+import { Icon, type IconName } from './Icon'
+import { threadStateOf, type ConversationState, type ThreadState } from './thread-state'
 
-/** The words shown for each status. */
-export const statusLabels: Record<ThreadStatus, string> = {
-  idle: 'Idle',
-  running: 'Running',
-  'needs-attention': 'Needs attention',
-  error: 'Error',
-  archived: 'Archived'
+export { stateLabels, threadStateOf, type ConversationState, type ThreadState } from './thread-state'
+
+/** The icon of each state, so states differ in shape as well as colour. */
+export const stateIcons: Record<ThreadState, IconName> = {
+  'needs-attention': 'alert',
+  error: 'close',
+  'ci-failed': 'cancelled',
+  waiting: 'pencil',
+  running: 'play',
+  finished: 'check',
+  exited: 'stop',
+  idle: 'minus',
+  archived: 'archive'
 }
 
-/** The colour family of a badge: a thread status, or an ended agent session (cleanly or not). */
-export type BadgeTone = ThreadStatus | 'exited' | 'exited-failed'
-
-/** The part of a thread's built-in conversation a badge needs. */
-export type ConversationState = Pick<Thread['conversation'], 'busy'>
-
-/**
- * What a thread's badge says. A turn of the built-in agent comes first (Running, or Needs attention
- * while an approval waits); then the CLI agent session's activity ("Waiting for input"); else the status.
- */
-export function activityOf(status: ThreadStatus, agent?: AgentState | null, conversation?: ConversationState | null): { tone: BadgeTone; label: string } {
-  if (status === 'error' || status === 'archived') return { tone: status, label: statusLabels[status] }
-  if (conversation?.busy) return status === 'needs-attention' ? { tone: 'needs-attention', label: 'Needs attention' } : { tone: 'running', label: 'Running' }
-  if (!agent) return { tone: status, label: statusLabels[status] }
-  switch (agent.activity) {
-    case 'running':
-      return { tone: 'running', label: 'Running' }
-    case 'waiting':
-      return { tone: 'needs-attention', label: 'Waiting for input' }
-    case 'exited':
-      return agent.exitCode === null
-        ? { tone: 'exited', label: 'Exited' }
-        : { tone: agent.exitCode === 0 ? 'exited' : 'exited-failed', label: `Exited ${agent.exitCode}` }
-  }
+/** The words and tone of a thread's badge (kept for callers that only need the label). */
+export function activityOf(status: ThreadStatus, agent?: AgentState | null, conversation?: ConversationState | null, ciFailed = false): { tone: ThreadState; label: string } {
+  const { state, label } = threadStateOf({ status, agent, conversation, ciFailed })
+  return { tone: state, label }
 }
 
-/** A coloured status pill (agent activity first, when there is a session); for errors the core's message is the tooltip. */
+/** A status pill with an icon per state; for errors the core's message is the tooltip. */
 export function StatusBadge({
   status,
   agent,
   message,
   conversation,
+  ciFailed = false,
   compact = false
 }: {
   status: ThreadStatus
   agent?: AgentState | null
   message?: string | null
   conversation?: ConversationState | null
+  ciFailed?: boolean
   compact?: boolean
 }): ReactElement {
-  const { tone, label } = activityOf(status, agent, conversation)
-  const approval = !!conversation?.busy && status === 'needs-attention'
+  const { state, label } = threadStateOf({ status, agent, conversation, ciFailed })
+  const approval = state === 'needs-attention'
   return (
     <span
-      className={`badge badge-${tone}${compact ? ' badge-compact' : ''}`}
+      className={`badge badge-${state}${state === 'exited' && agent?.exitCode ? ' badge-exited-failed' : ''}${compact ? ' badge-compact' : ''}`}
       title={message ? `${label}: ${message}` : label}
       data-status={status}
+      data-state={state}
       data-activity={approval ? 'approval' : conversation?.busy ? 'conversation' : agent?.activity}
     >
-      <span className="badge-dot" aria-hidden="true" />
+      <Icon name={stateIcons[state]} size={compact ? 9 : 10} className="badge-icon" />
       {label}
     </span>
   )

@@ -1,9 +1,12 @@
 import type { AgentActivity } from '../../../shared/models'
 
-/** After this long without output, a session that printed something is waiting for input. */
+/** After this long without output, an agent that printed something is waiting for input (a shell is idle). */
 export const QUIET_MS = 1500
 
-/** Derives running / waiting from the rhythm of a session's output. */
+/**
+ * Derives running / waiting from the rhythm of a session's output. Only an agent waits for the
+ * person: a quiet shell (`waits` false) is idle, whether at its prompt or running a quiet command.
+ */
 export class ActivityTracker {
   private state: AgentActivity | null = null
   private timer: NodeJS.Timeout | null = null
@@ -12,7 +15,10 @@ export class ActivityTracker {
 
   constructor(
     private readonly onChange: (activity: AgentActivity) => void,
-    private readonly quietMs = QUIET_MS
+    private readonly quietMs = QUIET_MS,
+    private readonly waits = true,
+    /** For a shell: true while a command runs in the foreground, quiet or not (it stays running). */
+    private readonly busy: () => boolean = () => false
   ) {}
 
   /** The current activity, or null before any output. */
@@ -24,10 +30,17 @@ export class ActivityTracker {
   output(): void {
     if (this.state === 'exited') return
     this.set('running')
+    this.arm()
+  }
+
+  /** Goes quiet after `quietMs` without output, unless a shell's foreground command still runs. */
+  private arm(): void {
     if (this.timer) clearTimeout(this.timer)
     this.timer = setTimeout(() => {
       this.timer = null
-      this.set('waiting')
+      if (this.state === 'exited') return
+      if (!this.waits && this.busy()) return this.arm()
+      this.set(this.waits ? 'waiting' : 'idle')
     }, this.quietMs)
   }
 
@@ -40,7 +53,7 @@ export class ActivityTracker {
 
   private set(next: AgentActivity): void {
     if (this.state === next) return
-    if (next === 'waiting') this.everWaited = true
+    if (next === 'waiting' || next === 'idle') this.everWaited = true
     this.state = next
     this.onChange(next)
   }

@@ -9,7 +9,7 @@ import type { NotificationBus } from '../notification-bus'
 import type { Connection } from '../rpc/rpc-server'
 import type { SandboxService } from '../sandbox/sandbox-service'
 import type { SandboxLevel } from '../sandbox/sandbox-types'
-import { ActivityTracker } from './activity-tracker'
+import { ActivityTracker, QUIET_MS } from './activity-tracker'
 import { PortAllocator } from './port-allocator'
 import { PtyContainment } from './pty-containment'
 import type { PtyRecords } from './pty-records'
@@ -319,9 +319,14 @@ export class PtyHost {
     let live: Live | null = null
     const activity =
       info.kind === 'agent'
-        ? new ActivityTracker((a) => {
-            if (live && a !== 'exited') this.d.onAgent(info.threadId, { ptyId: info.id, profileId: info.profileId, activity: a, exitCode: null })
-          })
+        ? new ActivityTracker(
+            (a) => {
+              if (live && a !== 'exited') this.d.onAgent(info.threadId, { ptyId: info.id, profileId: info.profileId, activity: a, exitCode: null })
+            },
+            QUIET_MS,
+            info.profileId !== 'shell',
+            () => live?.session.foregroundJob() ?? false
+          )
         : null
     const session = new PtySession(info, spec, this.d.scrollbackChars ?? DEFAULT_SCROLLBACK_CHARS, {
       data: (text) => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { StringDecoder } from 'node:string_decoder'
 import * as nodePty from 'node-pty'
 import type { PtyInfo } from '../../../shared/models'
@@ -6,6 +7,9 @@ import { OutputBatcher } from './output-batcher'
 import { killProcessTree } from './process-tree'
 import type { ContainedPty, ContainmentMode, PtyContainment } from './pty-containment'
 import { Scrollback } from './scrollback'
+
+/** Process names of interactive shells: one of them in the foreground means the shell is at its prompt. */
+const SHELL_NAMES = new Set(['bash', 'zsh', 'sh', 'dash', 'fish', 'ksh', 'mksh', 'tcsh', 'csh', 'nu', 'pwsh', 'bwrap'])
 
 /** What a session needs to start. */
 export interface SpawnSpec {
@@ -99,6 +103,23 @@ export class PtySession {
   /** True until the process exits. */
   get running(): boolean {
     return !this.exited
+  }
+
+  /**
+   * True while a job other than a shell holds the terminal's foreground (a quiet `sleep 3`, a
+   * build): read from /proc on Linux; false elsewhere or when it cannot be told.
+   */
+  foregroundJob(): boolean {
+    if (process.platform !== 'linux' || this.exited) return false
+    try {
+      const stat = readFileSync(`/proc/${this.process.pid}/stat`, 'utf8')
+      // After "pid (comm) ": state ppid pgrp session tty_nr tpgid …
+      const tpgid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[5])
+      if (!(tpgid > 0)) return false
+      return !SHELL_NAMES.has(readFileSync(`/proc/${tpgid}/comm`, 'utf8').trim())
+    } catch {
+      return false
+    }
   }
 
   /** Sends keystrokes or pasted text. */

@@ -192,10 +192,12 @@ export class ThreadService {
         patch.statusMessage = failure
       } else if (t.status !== 'archived' && !worktreeGone) {
         // A session's activity replaces any earlier agent error; a missing worktree's error stays until restore.
-        patch.status = agent.activity === 'running' ? 'running' : agent.activity === 'waiting' ? 'needs-attention' : 'idle'
+        // "Needs attention" is for approvals only: an agent waiting for input is idle, its activity says "waiting".
+        patch.status = agent.activity === 'running' ? 'running' : 'idle'
         if (t.status === 'error') patch.statusMessage = null
       }
-      if (agent.activity !== 'running' && !this.isViewed(threadId)) patch.unread = true
+      // News: an agent now waits for the person, or a session ended; a shell going quiet is not.
+      if ((agent.activity === 'waiting' || agent.activity === 'exited') && !this.isViewed(threadId)) patch.unread = true
       await this.change(threadId, patch, `agent-${agent.activity}`)
     })
   }
@@ -205,7 +207,8 @@ export class ThreadService {
     return this.threadLock.run(threadId, async () => {
       const t = this.store.get(threadId)
       if (!t) return null
-      const next: Partial<Thread> = { conversation: { ...t.conversation, ...patch }, lastActivityAt: Date.now() }
+      const turns = (t.conversation.turns ?? 0) + (phase === 'done' ? 1 : 0)
+      const next: Partial<Thread> = { conversation: { ...t.conversation, ...patch, turns }, lastActivityAt: Date.now() }
       if (phase && t.status !== 'archived' && !(t.status === 'error' && t.mode === 'worktree' && !existsSync(t.worktreePath))) {
         next.status = phase === 'running' ? 'running' : phase === 'approval' ? 'needs-attention' : 'idle'
         if (t.status === 'error') next.statusMessage = null

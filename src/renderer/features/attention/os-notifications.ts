@@ -1,4 +1,5 @@
 import type { Item, Thread } from '../../../shared/models'
+import { approvalText, attentionText, awaitsApproval } from './attention-text'
 import { useNavigation } from '../../app/navigation-store'
 import { useThreadView } from '../thread-view/thread-view-store'
 import { useThreads } from '../threads/threads-store'
@@ -23,21 +24,6 @@ export function askNotificationPermission(): void {
 /** The summary of the approval each thread waits on, as the last `approval/requested` told it. */
 const approvalSummaries = new Map<string, string>()
 
-/** True while the built-in agent of a thread waits for an approval. */
-export const awaitsApproval = (thread: Thread): boolean => thread.status === 'needs-attention' && thread.conversation.busy
-
-/** What the notification says about a thread that needs a look. */
-export function attentionBody(thread: Thread): string {
-  if (awaitsApproval(thread)) {
-    const summary = approvalSummaries.get(thread.id)
-    return summary ? `Approval needed: ${summary}` : 'Approval needed'
-  }
-  const agent = thread.agent
-  if (agent?.activity === 'exited') return agent.exitCode === null ? 'The session ended' : `Exited with code ${agent.exitCode}`
-  if (agent?.activity === 'waiting') return 'Waiting for input'
-  return 'Needs your attention'
-}
-
 /**
  * Shows an OS notification when a thread just became unread (the core only marks threads no client
  * is viewing), and updates it in place (same tag) when the agent of a still-unread thread exits.
@@ -50,7 +36,7 @@ export function notifyIfNewlyUnread(previous: Thread | undefined, next: Thread):
   if (!becameUnread && !exitedWhileUnread) return
   if (!supported() || Notification.permission !== 'granted') return
   try {
-    const notification = new Notification(next.title, { body: attentionBody(next), tag: next.id })
+    const notification = new Notification(next.title, { body: attentionText(previous, next, approvalSummaries.get(next.id)), tag: next.id })
     notification.onclick = () => {
       window.focus()
       useNavigation.getState().selectThread(next.id)
@@ -70,7 +56,7 @@ export function onScreen(threadId: string): boolean {
 }
 
 /**
- * Shows "Approval needed: <summary>" when the built-in agent of a thread not on screen asks for
+ * Shows "Needs approval: <summary>" when the built-in agent of a thread not on screen asks for
  * approval. Clicking it opens that thread's Conversation tab, where the card waits.
  */
 export function notifyApproval(item: Item): void {
@@ -79,7 +65,7 @@ export function notifyApproval(item: Item): void {
   if (onScreen(item.threadId) || !supported() || Notification.permission !== 'granted') return
   const title = useThreads.getState().byId[item.threadId]?.title ?? 'Skein'
   try {
-    const notification = new Notification(title, { body: `Approval needed: ${item.approval.summary}`, tag: item.threadId })
+    const notification = new Notification(title, { body: approvalText(item.approval.summary), tag: item.threadId })
     notification.onclick = () => {
       window.focus()
       useNavigation.getState().selectThread(item.threadId)

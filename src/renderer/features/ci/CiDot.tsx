@@ -1,4 +1,4 @@
-import type { ReactElement } from 'react'
+import { useMemo, type ReactElement } from 'react'
 import type { Thread } from '../../../shared/models'
 import { ciTone, ciTooltip, overallLabels } from './ci-format'
 import { useCi, useCiStatus } from './ci-store'
@@ -16,7 +16,11 @@ export function CiDot({ threadId, withLabel = false }: { threadId: string; withL
   if (tone === 'none') return null
   return (
     <span className={`ci-dot-wrap${withLabel ? ' with-label' : ''}`} title={ciTooltip(status)} data-ci={tone} data-ci-news={news || undefined}>
-      <span className={`ci-dot ci-tone-${tone}${news ? ' is-news' : ''}`} aria-hidden="true" />
+      <span
+        className={`ci-dot ci-tone-${tone}${news ? ' is-news' : ''}`}
+        role="img"
+        aria-label={tone === 'problem' ? 'CI unavailable' : `CI ${overallLabels[tone].toLowerCase()}${news ? ' while you were away' : ''}`}
+      />
       {withLabel && <span className="ci-dot-label">CI {tone === 'problem' ? 'unavailable' : overallLabels[tone].toLowerCase()}</span>}
     </span>
   )
@@ -42,4 +46,13 @@ export function CiTabBadge({ thread }: { thread: Thread }): ReactElement | null 
   if (tone === 'none') return null
   const words = tone === 'problem' ? 'unavailable' : overallLabels[tone].toLowerCase()
   return <span className={`ci-dot ci-tab-dot ci-tone-${tone}`} role="img" aria-label={words} title={ciTooltip(status)} data-ci={tone} />
+}
+
+/** True while the thread's latest CI run failed; re-renders only when that answer changes. */
+export const useCiFailed = (threadId: string): boolean => useCi((s) => s.byThread[threadId]?.overall === 'failed')
+
+/** The ids of threads whose latest CI run failed (for counting and filtering many threads). */
+export function useCiFailedIds(): ReadonlySet<string> {
+  const byThread = useCi((s) => s.byThread)
+  return useMemo(() => new Set(Object.values(byThread).filter((s) => s.overall === 'failed').map((s) => s.threadId)), [byThread])
 }

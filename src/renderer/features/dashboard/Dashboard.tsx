@@ -1,13 +1,14 @@
 import { useMemo, type ReactElement } from 'react'
-import type { Thread } from '../../../shared/models'
 import { useDialogs } from '../../app/dialogs-store'
 import { Icon } from '../../ui/Icon'
 import { shortcutLabel } from '../../ui/keyboard'
-import { statusLabels } from '../../ui/StatusBadge'
+import { stateIcons } from '../../ui/StatusBadge'
+import { isUrgent, liveStates, stateLabels, type ThreadState } from '../../ui/thread-state'
+import { useCiFailedIds } from '../ci/CiDot'
 import { useSortedRepos, useThreadGroups } from '../threads/derived'
 import { byRecentActivity } from '../threads/threads-store'
 import { CardGrid } from './CardGrid'
-import { countByStatus, liveStatuses, useDashboard } from './dashboard-store'
+import { countThreads, stateOfThread, useDashboard } from './dashboard-store'
 
 const MAX_REPO_CHIPS = 8
 
@@ -21,8 +22,9 @@ export function Dashboard(): ReactElement {
 
   const all = useMemo(() => [...groups.live.values()].flat().sort(byRecentActivity), [groups])
   const inRepo = useMemo(() => (activeRepoId ? all.filter((t) => t.repoId === activeRepoId) : all), [all, activeRepoId])
-  const shown = useMemo(() => (status ? inRepo.filter((t) => t.status === status) : inRepo), [inRepo, status])
-  const counts = useMemo(() => countByStatus(inRepo), [inRepo])
+  const ciFailed = useCiFailedIds()
+  const shown = useMemo(() => (status ? inRepo.filter((t) => stateOfThread(t, ciFailed) === status) : inRepo), [inRepo, status, ciFailed])
+  const counts = useMemo(() => countThreads(inRepo, ciFailed), [inRepo, ciFailed])
   const repoNames = useMemo(() => new Map(repos.map((r) => [r.id, r.name])), [repos])
 
   return (
@@ -76,15 +78,8 @@ export function Dashboard(): ReactElement {
             </div>
           )}
           <div className="chips status-chips" role="group" aria-label="Filter by status">
-            {liveStatuses.map((s) => (
-              <Chip
-                key={s}
-                label={statusLabels[s]}
-                count={counts[s]}
-                pressed={status === s}
-                dot={s}
-                onClick={() => setStatus(status === s ? null : s)}
-              />
+            {liveStates.map((s) => (
+              <Chip key={s} label={stateLabels[s]} count={counts[s]} pressed={status === s} state={s} onClick={() => setStatus(status === s ? null : s)} />
             ))}
           </div>
         </div>
@@ -99,10 +94,22 @@ export function Dashboard(): ReactElement {
   )
 }
 
-function Chip(props: { label: string; count: number; pressed: boolean; dot?: Thread['status']; onClick: () => void }): ReactElement {
+function Chip(props: { label: string; count: number; pressed: boolean; state?: ThreadState; onClick: () => void }): ReactElement {
+  const urgent = !!props.state && isUrgent(props.state) && props.count > 0
   return (
-    <button type="button" className={`chip${props.pressed ? ' is-pressed' : ''}`} aria-pressed={props.pressed} onClick={props.onClick}>
-      {props.dot && <span className={`chip-dot badge-${props.dot}`} aria-hidden="true" />}
+    <button
+      type="button"
+      className={`chip${props.pressed ? ' is-pressed' : ''}${urgent ? ' is-urgent' : ''}`}
+      aria-pressed={props.pressed}
+      aria-label={`${props.label} ${props.count}`}
+      data-state={props.state}
+      onClick={props.onClick}
+    >
+      {props.state && (
+        <span className={`chip-state badge-${props.state}`} aria-hidden="true">
+          <Icon name={stateIcons[props.state]} size={10} />
+        </span>
+      )}
       <span>{props.label}</span>
       <span className="chip-count">{props.count}</span>
     </button>

@@ -4,17 +4,20 @@ import { useNavigation } from '../../app/navigation-store'
 import { formatDateTime, formatRelative } from '../../ui/clock'
 import { Icon } from '../../ui/Icon'
 import { StatusBadge } from '../../ui/StatusBadge'
-import { CiDot } from '../ci/CiDot'
+import { threadStateOf } from '../../ui/thread-state'
+import { CiDot, useCiFailed } from '../ci/CiDot'
 import { openThreadMenu } from '../threads/thread-menu'
 
 /** One live thread on the dashboard; clicking opens it, right-click shows its actions. */
 export function ThreadCard({ thread, repoName, now }: { thread: Thread; repoName: string; now: number }): ReactElement {
   const select = useNavigation((s) => s.selectThread)
+  const ciFailed = useCiFailed(thread.id)
+  const { state } = threadStateOf({ status: thread.status, agent: thread.agent, conversation: thread.conversation, ciFailed })
   return (
     <div role="listitem" aria-label={thread.unread ? `${thread.title} (unread)` : thread.title} className="card-cell" data-thread-id={thread.id}>
       <button
         type="button"
-        className={`thread-card status-${thread.status}${thread.agent?.activity === 'waiting' ? ' is-waiting' : ''}${thread.unread ? ' is-unread' : ''}`}
+        className={`thread-card status-${thread.status} state-${state}${thread.unread ? ' is-unread' : ''}`}
         onClick={() => select(thread.id)}
         onContextMenu={(e) => {
           e.preventDefault()
@@ -22,7 +25,7 @@ export function ThreadCard({ thread, repoName, now }: { thread: Thread; repoName
         }}
       >
         <span className="card-top">
-          <StatusBadge status={thread.status} agent={thread.agent} conversation={thread.conversation} message={thread.statusMessage} />
+          <StatusBadge status={thread.status} agent={thread.agent} conversation={thread.conversation} ciFailed={ciFailed} message={thread.statusMessage} />
           <time className="card-time" dateTime={new Date(thread.lastActivityAt).toISOString()} title={`Last activity ${formatDateTime(thread.lastActivityAt)}`}>
             {formatRelative(thread.lastActivityAt, now)}
           </time>

@@ -1,13 +1,14 @@
 import { create } from 'zustand'
-import type { Thread, ThreadStatus } from '../../../shared/models'
+import type { Thread } from '../../../shared/models'
+import { countByState, threadStateOf, type ThreadState } from '../../ui/thread-state'
 
 interface DashboardState {
   /** Show only this repository's threads; null shows all. */
   repoId: string | null
-  /** Show only threads in this status; null shows all. */
-  status: ThreadStatus | null
+  /** Show only threads in this state; null shows all. */
+  status: ThreadState | null
   setRepo: (repoId: string | null) => void
-  setStatus: (status: ThreadStatus | null) => void
+  setStatus: (status: ThreadState | null) => void
   clear: () => void
 }
 
@@ -20,12 +21,10 @@ export const useDashboard = create<DashboardState>()((set) => ({
   clear: () => set({ repoId: null, status: null })
 }))
 
-/** The statuses a live thread can be in, in the order the dashboard summarises them. */
-export const liveStatuses: ThreadStatus[] = ['needs-attention', 'error', 'running', 'idle']
+/** A thread's state as the dashboard shows it, given which threads' CI failed. */
+export const stateOfThread = (t: Thread, ciFailed: ReadonlySet<string>): ThreadState =>
+  threadStateOf({ status: t.status, agent: t.agent, conversation: t.conversation, ciFailed: ciFailed.has(t.id) }).state
 
-/** Counts threads per status. */
-export function countByStatus(threads: Thread[]): Record<ThreadStatus, number> {
-  const counts: Record<ThreadStatus, number> = { idle: 0, running: 0, 'needs-attention': 0, error: 0, archived: 0 }
-  for (const t of threads) counts[t.status]++
-  return counts
-}
+/** Counts threads per state. */
+export const countThreads = (threads: Thread[], ciFailed: ReadonlySet<string>): Record<ThreadState, number> =>
+  countByState(threads.map((t) => ({ status: t.status, agent: t.agent, conversation: t.conversation, ciFailed: ciFailed.has(t.id) })))

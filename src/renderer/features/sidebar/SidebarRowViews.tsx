@@ -4,8 +4,9 @@ import { useDialogs } from '../../app/dialogs-store'
 import { useNavigation } from '../../app/navigation-store'
 import { formatDateTime, formatRelative } from '../../ui/clock'
 import { Icon } from '../../ui/Icon'
-import { activityOf, StatusBadge } from '../../ui/StatusBadge'
-import { CiDot, useCiAriaSuffix } from '../ci/CiDot'
+import { StatusBadge } from '../../ui/StatusBadge'
+import { threadStateOf } from '../../ui/thread-state'
+import { CiDot, useCiAriaSuffix, useCiFailed } from '../ci/CiDot'
 import { SourceMark } from '../handoff/SourceMark'
 import { openRepoMenu } from '../repos/repo-actions'
 import { openThreadMenu } from '../threads/thread-menu'
@@ -94,14 +95,18 @@ export function ThreadRow({ p, thread, archived, selected, now }: { p: RowPlacem
   const select = useNavigation((s) => s.selectThread)
   const at = archived ? (thread.archivedAt ?? thread.lastActivityAt) : thread.lastActivityAt
   const unread = thread.unread && !archived
-  const ci = useCiAriaSuffix(thread.id)
+  const ciSuffix = useCiAriaSuffix(thread.id)
+  const ciFailed = useCiFailed(thread.id) && !archived
+  const { state, label } = threadStateOf({ status: thread.status, agent: thread.agent, conversation: thread.conversation, ciFailed })
+  // The badge already says "CI failed"; the suffix adds only "while you were away".
+  const ci = state === 'ci-failed' ? ciSuffix.replace(/^, CI failed/, '') : ciSuffix
   return (
     <div
       {...rowProps(p)}
       role="treeitem"
       aria-level={2}
       aria-selected={selected}
-      aria-label={`${thread.title} (${thread.imported ? `imported from ${thread.imported.source === 'claude' ? 'Claude Code' : 'Codex'}, ` : ''}${activityOf(thread.status, thread.agent, thread.conversation).label}${unread ? ', unread' : ''}${archived ? '' : ci})`}
+      aria-label={`${thread.title} (${thread.imported ? `imported from ${thread.imported.source === 'claude' ? 'Claude Code' : 'Codex'}, ` : ''}${label}${unread ? ', unread' : ''}${archived ? '' : ci})`}
       data-thread-id={thread.id}
       data-unread={unread || undefined}
       className={`tree-row thread-row${selected ? ' is-selected' : ''}${archived ? ' is-archived' : ''}${unread ? ' is-unread' : ''}`}
@@ -117,7 +122,7 @@ export function ThreadRow({ p, thread, archived, selected, now }: { p: RowPlacem
         {thread.title}
       </span>
       {!archived && <CiDot threadId={thread.id} />}
-      {!archived && <StatusBadge status={thread.status} agent={thread.agent} conversation={thread.conversation} message={thread.statusMessage} compact />}
+      {!archived && <StatusBadge status={thread.status} agent={thread.agent} conversation={thread.conversation} ciFailed={ciFailed} message={thread.statusMessage} compact />}
       <time className="row-time" dateTime={new Date(at).toISOString()} title={`${archived ? 'Archived' : 'Last activity'} ${formatDateTime(at)}`}>
         {formatRelative(at, now)}
       </time>

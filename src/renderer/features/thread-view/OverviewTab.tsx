@@ -6,6 +6,7 @@ import { formatAgo, formatDateTime, useNow } from '../../ui/clock'
 import { CopyButton } from '../../ui/CopyButton'
 import { Icon } from '../../ui/Icon'
 import { StatusBadge } from '../../ui/StatusBadge'
+import { builtInAgentLine, conversationRan } from '../../ui/thread-state'
 import { profileLabel } from '../agents/profiles-store'
 import { SourceMark } from '../handoff/SourceMark'
 import { useRepo } from '../threads/derived'
@@ -51,14 +52,23 @@ export function OverviewTab({ thread }: { thread: Thread }): ReactElement {
             <StatusBadge status={thread.status} agent={thread.agent} conversation={thread.conversation} message={thread.statusMessage} />
           </Row>
           <Row label="Agent">
-            {thread.agent ? (
+            {thread.agent && (
               <>
                 <span>{profileLabel(thread.agent.profileId)}</span>
                 <button type="button" className="btn-link" onClick={showTerminal}>
                   Open terminal
                 </button>
               </>
-            ) : (
+            )}
+            {conversationRan(thread.conversation) && (
+              <>
+                <span data-testid="overview-builtin-agent">{builtInAgentLine(thread.conversation)}</span>
+                <button type="button" className="btn-link" onClick={() => useThreadView.getState().setTab(thread.id, 'conversation')}>
+                  Open conversation
+                </button>
+              </>
+            )}
+            {!thread.agent && !conversationRan(thread.conversation) && (
               <>
                 <span className="muted">No session yet</span>
                 {!archived && (
