@@ -41,7 +41,8 @@ test('shell sessions: type, interrupt a flood, more shells, state across thread 
     await expect(claude).toBeDisabled()
     await expect(dialog.getByText(/npm install -g @anthropic-ai\/claude-code/)).toBeVisible()
     await shell.check()
-    await expect(dialog.getByLabel(/First prompt/)).toBeVisible()
+    // A shell takes no first prompt: text meant for an agent is never typed into bash.
+    await expect(dialog.getByLabel(/First prompt/)).toBeHidden()
     await screenshotBothThemes(page, 'new-thread-dialog-profiles')
     await dialog.getByRole('radio', { name: /^No agent yet/ }).check()
     await expect(dialog.getByLabel(/First prompt/)).toBeHidden()
@@ -166,9 +167,9 @@ test('shell sessions: type, interrupt a flood, more shells, state across thread 
     await expect.poll(async () => (await shownNotifications(page)).filter((n) => n.tag === tagA).pop()).toEqual({ title: 'Shell thread A', body: 'Exited with code 3', tag: tagA })
   })
 
-  await test.step('a first prompt is typed into the new shell session', async () => {
-    await createThread(page, { via: 'shortcut', repo: 'term-app', title: 'Shell thread C', profile: 'Shell', prompt: 'echo first-$((2*50))' })
-    await expectTerminalText(page, 'first-100')
+  await test.step('a new shell session starts at its prompt, with nothing typed into it, and is Idle', async () => {
+    await createThread(page, { via: 'shortcut', repo: 'term-app', title: 'Shell thread C', profile: 'Shell' })
+    await expectPrompt(page)
     await expect(rowLabel(page, 'Shell thread C')).toHaveAttribute('aria-label', /\(Idle\)/)
   })
 

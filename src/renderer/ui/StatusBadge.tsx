@@ -31,7 +31,8 @@ export function StatusBadge({
   message,
   conversation,
   ciFailed = false,
-  compact = false
+  compact = false,
+  iconOnly = false
 }: {
   status: ThreadStatus
   agent?: AgentState | null
@@ -39,19 +40,21 @@ export function StatusBadge({
   conversation?: ConversationState | null
   ciFailed?: boolean
   compact?: boolean
+  /** Only the state's icon shows (the sidebar, so whole titles fit); the label stays for screen readers and the tooltip. */
+  iconOnly?: boolean
 }): ReactElement {
   const { state, label } = threadStateOf({ status, agent, conversation, ciFailed })
   const approval = state === 'needs-attention'
   return (
     <span
-      className={`badge badge-${state}${state === 'exited' && agent?.exitCode ? ' badge-exited-failed' : ''}${compact ? ' badge-compact' : ''}`}
+      className={`badge badge-${state}${state === 'exited' && agent?.exitCode ? ' badge-exited-failed' : ''}${compact ? ' badge-compact' : ''}${iconOnly ? ' badge-icon-only' : ''}`}
       title={message ? `${label}: ${message}` : label}
       data-status={status}
       data-state={state}
       data-activity={approval ? 'approval' : conversation?.busy ? 'conversation' : agent?.activity}
     >
       <Icon name={stateIcons[state]} size={compact ? 9 : 10} className="badge-icon" />
-      {label}
+      <span className="badge-label">{label}</span>
     </span>
   )
 }

@@ -41,13 +41,15 @@ export const ToolRow = memo(function ToolRow({ item, awaiting = false }: { item:
         <Icon name="chevron" size={11} className={`chevron${expanded ? ' chevron-open' : ''}`} />
       </button>
       {showPreview && (
+        // The end of a command's output is where its result is (the first lines are often a spinner or a banner).
         <pre className="tool-output tool-preview">
-          {running ? lines.slice(-PREVIEW_LINES).join('\n') : lines.slice(0, PREVIEW_LINES).join('\n')}
-          {!running && lines.length > PREVIEW_LINES && (
+          {lines.length > PREVIEW_LINES && (
             <span className="tool-more">
-              {'\n'}… {lines.length - PREVIEW_LINES} more {lines.length - PREVIEW_LINES === 1 ? 'line' : 'lines'}
+              … {lines.length - PREVIEW_LINES} earlier {lines.length - PREVIEW_LINES === 1 ? 'line' : 'lines'}
+              {'\n'}
             </span>
           )}
+          {lines.slice(-PREVIEW_LINES).join('\n')}
         </pre>
       )}
       {expanded && (

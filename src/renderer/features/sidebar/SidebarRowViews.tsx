@@ -122,7 +122,7 @@ export function ThreadRow({ p, thread, archived, selected, now }: { p: RowPlacem
         {thread.title}
       </span>
       {!archived && <CiDot threadId={thread.id} />}
-      {!archived && <StatusBadge status={thread.status} agent={thread.agent} conversation={thread.conversation} ciFailed={ciFailed} message={thread.statusMessage} compact />}
+      {!archived && <StatusBadge status={thread.status} agent={thread.agent} conversation={thread.conversation} ciFailed={ciFailed} message={thread.statusMessage} compact iconOnly />}
       <time className="row-time" dateTime={new Date(at).toISOString()} title={`${archived ? 'Archived' : 'Last activity'} ${formatDateTime(at)}`}>
         {formatRelative(at, now)}
       </time>
