@@ -143,7 +143,7 @@ test('the Changes tab: live file list, side-by-side and inline diffs, comments s
     const before = server.requests.length
     await fileRow(page, 'src/app.ts').focus()
     await page.keyboard.press('ControlOrMeta+Enter')
-    await expect(page.getByRole('status').filter({ hasText: 'Sent 2 comments to the agent' })).toBeVisible()
+    await expect(page.getByRole('status').filter({ hasText: 'Sent 2 review comments to the built-in agent' })).toBeVisible()
     await expect.poll(() => server.requests.length).toBeGreaterThan(before)
     const sent = server.requests.slice(before).map((r) => lastText(r.body)).filter((t) => t.includes('Review of your changes'))
     expect(sent).toHaveLength(1)

@@ -129,7 +129,7 @@ test('a failing GitHub check: the panel, its log, sending it to the agent, then 
 
   await test.step('Send failure to agent: a toast, and the agent gets the check, the commit and the error', async () => {
     await logPane(page).getByRole('button', { name: 'Send failure to agent' }).click()
-    await expect(page.getByText('Sent the failure of test (ubuntu) to the agent')).toBeVisible()
+    await expect(page.getByText('Sent the failure of test (ubuntu) to the built-in agent')).toBeVisible()
     await expect.poll(() => model.requests.length).toBeGreaterThan(0)
     const sent = JSON.stringify(model.requests.at(-1)!.body.messages)
     expect(sent).toContain('FAIL src/cart.test.ts')
