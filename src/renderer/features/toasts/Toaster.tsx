@@ -24,29 +24,21 @@ function ToastView({ toast }: { toast: Toast }): ReactElement {
         <div className="toast-title">{toast.title}</div>
         {toast.message && <div className="toast-message">{toast.message}</div>}
       </div>
-      {toast.action && (
-        <button
-          type="button"
-          className="btn btn-small toast-action"
-          onClick={() => {
-            toast.action?.run()
-            dismiss(toast.id)
-          }}
-        >
-          {toast.action.label}
-        </button>
-      )}
-      {toast.secondAction && (
-        <button
-          type="button"
-          className="btn btn-small toast-action"
-          onClick={() => {
-            toast.secondAction?.run()
-            dismiss(toast.id)
-          }}
-        >
-          {toast.secondAction.label}
-        </button>
+      {[toast.action, toast.secondAction].map(
+        (action) =>
+          action && (
+            <button
+              key={action.label}
+              type="button"
+              className="btn btn-small toast-action"
+              onClick={() => {
+                action.run()
+                dismiss(toast.id)
+              }}
+            >
+              {action.label}
+            </button>
+          )
       )}
       <button type="button" className="icon-btn toast-close" aria-label="Dismiss notification" onClick={() => dismiss(toast.id)}>
         <Icon name="close" size={12} />
