@@ -355,3 +355,52 @@ describe('pty sessions', () => {
     expect(gone.ok).toBe(false)
   })
 })
+
+describe.runIf(process.platform === 'linux')('the foreground job of a shell', () => {
+  const hasBwrap = (() => {
+    try {
+      execFileSync('bwrap', ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-pid', 'true'])
+      return true
+    } catch {
+      return false
+    }
+  })()
+
+  /** An interactive bash in a real pty, optionally inside bubblewrap as the agent's sandboxed shell runs. */
+  function shell(wrapped: boolean) {
+    let output = ''
+    const info: PtyInfo = { id: `p-fg-${wrapped}`, threadId: 't', kind: 'agent', profileId: 'shell', title: 'x', command: 'bash', cwd: process.cwd(), port: null, pid: null, state: 'running', exitCode: null, signal: null, startedAt: Date.now(), endedAt: null, endedByRestart: false, agentCommand: null, sandbox: null }
+    const bash = ['/bin/bash', '--norc', '--noprofile', '-i']
+    const [file, ...args] = wrapped ? ['bwrap', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-pid', '--die-with-parent', '--', ...bash] : bash
+    const session = new PtySession(info, { file, args, cwd: process.cwd(), env: { PATH: process.env.PATH!, HOME: process.env.HOME!, PS1: 'fg$ ' }, cols: 80, rows: 24 }, 10_000, { data: (t) => (output += t), exit: () => undefined })
+    const run = async (command: string, marker: string) => {
+      session.write(`${command}\r`)
+      await eventually(() => output.includes(marker), `the shell to echo ${marker}`)
+    }
+    return { session, run, output: () => output }
+  }
+
+  // Each command below runs in the foreground under a process still called "bash" (a subshell, a
+  // script): judged by process names, the shell read as back at its prompt while they ran.
+  for (const wrapped of [false, true]) {
+    it.runIf(!wrapped || hasBwrap)(`tells its prompt from a quiet job by process group${wrapped ? ', inside bubblewrap' : ''}`, async () => {
+      const { session, run, output } = shell(wrapped)
+      try {
+        await eventually(() => output().includes('fg$'), 'the prompt')
+        await eventually(() => !session.foregroundJob(), 'the shell at its prompt holds its own foreground')
+        await run('(sleep 30; echo sub-$((1+1)))', 'sleep 30')
+        await eventually(() => session.foregroundJob(), 'a subshell running a quiet command is a job')
+        session.write('\x03')
+        await eventually(() => !session.foregroundJob(), 'back at the prompt after Ctrl+C')
+        await run("bash -c 'sleep 30; echo script-$((2+2))'", 'sleep 30; echo script')
+        await eventually(() => session.foregroundJob(), 'a script run by bash is a job')
+        session.write('\x03')
+        await eventually(() => !session.foregroundJob(), 'back at the prompt')
+        await run('sleep 30', 'sleep 30')
+        await eventually(() => session.foregroundJob(), 'sleep is a job')
+      } finally {
+        await session.kill()
+      }
+    })
+  }
+})

@@ -9,7 +9,26 @@ import type { ContainedPty, ContainmentMode, PtyContainment } from './pty-contai
 import { Scrollback } from './scrollback'
 
 /** Process names of interactive shells: one of them in the foreground means the shell is at its prompt. */
-const SHELL_NAMES = new Set(['bash', 'zsh', 'sh', 'dash', 'fish', 'ksh', 'mksh', 'tcsh', 'csh', 'nu', 'pwsh', 'bwrap'])
+// Processes that only wrap the shell (the sandbox and its pid-namespace init): the shell is their only child.
+const WRAPPERS = new Set(['bwrap'])
+
+/** The process group and the terminal's foreground group of a process, from /proc/<pid>/stat. */
+function procStat(pid: number): { comm: string; pgrp: number; tpgid: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  // "pid (comm) state ppid pgrp session tty_nr tpgid …": comm may hold spaces and parentheses.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return { comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), pgrp: Number(fields[2]), tpgid: Number(fields[5]) }
+}
+
+/** The shell under the pty's own process: past the sandbox's wrappers, down their only child. */
+function innerShell(pid: number): number {
+  for (let depth = 0; depth < 4 && WRAPPERS.has(procStat(pid).comm); depth++) {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ').filter(Boolean)
+    if (children.length !== 1) break
+    pid = Number(children[0])
+  }
+  return pid
+}
 
 /** What a session needs to start. */
 export interface SpawnSpec {
@@ -106,17 +125,16 @@ export class PtySession {
   }
 
   /**
-   * True while a job other than a shell holds the terminal's foreground (a quiet `sleep 3`, a
-   * build): read from /proc on Linux; false elsewhere or when it cannot be told.
+   * True while a job holds the terminal's foreground (a quiet `sleep 3`, a build, a nested shell),
+   * that is, while the foreground process group is not the shell's own: read from /proc on Linux;
+   * false elsewhere or when it cannot be told. Groups are compared, not process names, because a
+   * job the shell has just forked is still called "bash" until it execs.
    */
   foregroundJob(): boolean {
     if (process.platform !== 'linux' || this.exited) return false
     try {
-      const stat = readFileSync(`/proc/${this.process.pid}/stat`, 'utf8')
-      // After "pid (comm) ": state ppid pgrp session tty_nr tpgid …
-      const tpgid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[5])
-      if (!(tpgid > 0)) return false
-      return !SHELL_NAMES.has(readFileSync(`/proc/${tpgid}/comm`, 'utf8').trim())
+      const shell = procStat(innerShell(this.process.pid))
+      return shell.tpgid > 0 && shell.tpgid !== shell.pgrp
     } catch {
       return false
     }
