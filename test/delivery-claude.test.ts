@@ -2,9 +2,9 @@
  * Delivery to the real interactive Claude Code CLI (the pinned devDependency) in a Skein pty,
  * against the scripted Messages server: a review sent as the first message of the session is
  * submitted without any extra keypress, and two reviews sent while it is busy arrive as two
- * separate user messages, in order.
+ * separate user messages, in order; a CI failure follows as one more message, its text intact.
  */
-import { writeFileSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { cleanupTemp, makeCore, makeRepo, must, tempDir } from './helpers/fixtures'
@@ -25,10 +25,20 @@ afterEach(async () => {
 const userTexts = (s: ModelServer) =>
   s.requests
     .map((r) => JSON.stringify((r.body?.messages ?? []).filter((m: { role: string }) => m.role === 'user').at(-1)?.content ?? ''))
-    .filter((t) => t.includes('REVIEW-'))
+    .filter((t) => t.includes('REVIEW-') || t.includes('CI-FAIL-'))
+
+// The exact text of the person's latest message in the request that carried `marker`.
+const userMessage = (s: ModelServer, marker: string): string => {
+  for (const r of s.requests) {
+    const content = (r.body?.messages ?? []).filter((m: { role: string }) => m.role === 'user').at(-1)?.content ?? ''
+    const text = typeof content === 'string' ? content : (content as { type: string; text?: string }[]).map((b) => (b.type === 'text' ? b.text ?? '' : '')).join('\n')
+    if (text.includes(marker)) return text
+  }
+  return ''
+}
 
 describe('delivery to the real Claude Code CLI', () => {
-  it('submits the first paste of a session, and queues two busy-time reviews as two separate messages', async () => {
+  it('submits the first paste of a session with its text intact, queues two busy-time reviews as two separate messages, and sends a CI failure as its own message', async () => {
     const key = 'sk-ant-test-0123456789abcdefghijklmnop'
     server = await startModelServer({
       // The first review's answer streams slowly, so the next two arrive while Claude Code is busy.
@@ -44,10 +54,16 @@ describe('delivery to the real Claude Code CLI', () => {
     const c = recordingConnection()
     must(await core.ptys.attach(t.agent!.ptyId, c))
 
-    must(await core.review.add(t.id, { path: 'README.md', startLine: 1, endLine: 1, body: 'REVIEW-ONE rename this heading' }))
+    const outside = tempDir('skein-outside-')
+    const body = `REVIEW-ONE rename this heading\nuse \`rm -rf dist\` only after $(touch ${outside}/pwned)\n  keep this indented line`
+    must(await core.review.add(t.id, { path: 'README.md', startLine: 1, endLine: 1, body }))
     const first = must(await core.review.submit(t.id))
     expect(first.delivery).toMatchObject({ delivered: true, to: 'cli-agent', agent: 'Claude Code' })
     await eventually(() => userTexts(server!).some((x) => x.includes('REVIEW-ONE')), 'Claude Code to send the first review to the model', 120_000)
+    // The text arrives intact, every line of it, and nothing in it ran.
+    const sent = userMessage(server!, 'REVIEW-ONE')
+    for (const line of body.split('\n')) expect(sent).toContain(line)
+    expect(existsSync(join(outside, 'pwned'))).toBe(false)
 
     must(await core.review.add(t.id, { path: 'README.md', startLine: 1, endLine: 1, body: 'REVIEW-TWO second' }))
     const second = must(await core.review.submit(t.id))
@@ -63,5 +79,17 @@ describe('delivery to the real Claude Code CLI', () => {
     expect(three).toBeGreaterThan(two)
     // Never merged: the request carrying the second review's turn does not carry the third.
     expect(lasts[two]).not.toContain('REVIEW-THREE')
+
+    // A CI failure sent from Skein arrives as its own user message, its log excerpt intact.
+    const failing = must(await core.ci.runLocal(t.id, `echo "CI-FAIL-77 expected 3, got \\\`4\\\`"; exit 3`))
+    await core.ci.service.localDone(failing.id)
+    await eventually(() => core.ci.statuses().find((s) => s.threadId === t.id)?.overall === 'failed', 'the failed local check')
+    const check = core.ci.statuses().find((s) => s.threadId === t.id)!.checks.find((x) => x.state === 'failed')!
+    const ci = must(await core.ci.sendFailure(t.id, check.id))
+    expect(ci.delivery).toMatchObject({ delivered: true, to: 'cli-agent', agent: 'Claude Code' })
+    await eventually(() => userMessage(server!, 'CI-FAIL-77') !== '', 'Claude Code to send the CI failure', 120_000)
+    const failure = userMessage(server!, 'CI-FAIL-77')
+    expect(failure).toContain('CI-FAIL-77 expected 3, got `4`')
+    expect(failure).not.toContain('REVIEW-')
   }, 300_000)
 })
