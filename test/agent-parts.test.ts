@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { INSTRUCTIONS_CAP, loadInstructions } from '../src/main/core/agent/instructions'
@@ -60,5 +61,28 @@ describe('agent building blocks', () => {
     expect(d).toContain('--- a/f.txt')
     expect(d).toContain('-b')
     expect(d).toContain('+B')
+  })
+
+  it('makes unified diffs git applies: large files keep small hunks, and a missing final newline is marked', () => {
+    const repo = tempDir()
+    execFileSync('git', ['init', '-q'], { cwd: repo })
+    const check = (before: string, after: string) => {
+      writeFileSync(join(repo, 'f.txt'), before)
+      const patch = unifiedDiff('f.txt', before, after)
+      writeFileSync(join(repo, 'p.diff'), patch)
+      execFileSync('git', ['apply', 'p.diff'], { cwd: repo })
+      expect(readFileSync(join(repo, 'f.txt'), 'utf8')).toBe(after)
+      return patch
+    }
+    // 20,000 lines with one changed in the middle: 400M cells, past the old O(n·m) cliff.
+    const lines = Array.from({ length: 20_000 }, (_, i) => `line ${i}`)
+    const big = check(`${lines.join('\n')}\n`, `${lines.map((l, i) => (i === 10_000 ? 'changed' : l)).join('\n')}\n`)
+    expect(big.split('\n').filter((l) => l.startsWith('@@'))).toEqual(['@@ -9998,7 +9998,7 @@'])
+    expect(big).toContain('-line 10000\n+changed')
+    const noEol = check('a\nb\nc', 'a\nB\nc\n')
+    expect(noEol).toContain('\\ No newline at end of file')
+    expect(noEol.startsWith('--- a/f.txt\n+++ b/f.txt\n')).toBe(true)
+    check('', 'new\n')
+    expect(unifiedDiff('f.txt', 'same\n', 'same\n')).toBe('')
   })
 })
