@@ -1,3 +1,4 @@
+import stripAnsiCodes from 'strip-ansi'
 import type { LogSegment } from '../../../shared/ci'
 
 /** How much of a log to keep. Byte budgets are UTF-8 bytes of kept lines. */
@@ -32,11 +33,8 @@ export type LogSource = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array
 /** Defaults for an excerpt sent to an agent: about 8 KB around the first error and 8 KB of tail. */
 export const AGENT_EXCERPT: Required<ExcerptOptions> = { beforeLines: 10, afterLines: 40, tailLines: 60, errorBytes: 8 * 1024, tailBytes: 8 * 1024, maxLineChars: 2000 }
 
-// CSI sequences (colours, cursor moves), OSC sequences (titles, links) and two-byte escapes.
-const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g
-
 /** Removes ANSI escape sequences (colours, cursor moves, links). */
-export const stripAnsi = (text: string): string => (text.includes('\x1b') ? text.replace(ANSI, '') : text)
+export const stripAnsi = (text: string): string => (text.includes('\x1b') || text.includes('\x9b') ? stripAnsiCodes(text) : text)
 
 // Cheap first look: a line without any of these words cannot be an error line.
 const MAYBE = /err|fail|[✗✖×]|traceback|exit|exception|panic|fatal|\*\*\*|ELIFECYCLE/i

@@ -1,3 +1,4 @@
+import stripAnsiCodes from 'strip-ansi'
 /** How a run of text looks: the SGR attributes in force. Colours are a palette index (0–15) or a #rrggbb string. */
 export interface AnsiStyle {
   fg: number | string | null
@@ -21,9 +22,12 @@ const PLAIN: AnsiStyle = { fg: null, bg: null, bold: false, dim: false, italic: 
 // CSI (colours, cursor moves), OSC (titles, hyperlinks), other two-byte escapes, then bare C0 controls but tab and CR.
 const ESCAPES = /\x1b\[([0-9;:?<=>]*)[ -/]*([@-~])|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -/]*[0-~]?|[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]/g
 
+// C0 controls but tab, LF and CR, and DEL: never meant to be shown.
+const CONTROLS = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g
+
 /** The text without ANSI escapes or control characters (tabs and line breaks stay). */
 export function stripAnsi(text: string): string {
-  return text.replace(ESCAPES, '')
+  return stripAnsiCodes(text).replace(CONTROLS, '')
 }
 
 const hex = (n: number) => n.toString(16).padStart(2, '0')

@@ -2,6 +2,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
+import stripAnsi from 'strip-ansi'
 import type { PtyHost } from '../../pty/pty-host'
 import type { Tool, ToolOutcome } from './tool-types'
 
@@ -10,8 +11,8 @@ const MAX_TIMEOUT_MS = 600_000
 /** Output beyond this is cut from the middle before it goes to the model. */
 export const OUTPUT_CAP_CHARS = 30_000
 
-// eslint-disable-next-line no-control-regex
-const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*(?:\x07|\x1b\\)|\x1b[()][A-Za-z0-9]|\r/g
+// A pty's output as text: escapes gone, and its CR before each LF too.
+const plainText = (text: string): string => stripAnsi(text).replace(/\r/g, '')
 
 /** Cuts the middle of a long output, saying so. */
 export function capOutput(text: string, cap = OUTPUT_CAP_CHARS): string {
@@ -65,7 +66,7 @@ export const bashTool = (ptys: PtyHost): Tool => ({
         endAt = startAt + m.index
         resolveDone(Number(m[1]))
       }
-      else if (startAt >= 0) ctx.progress(text.replace(ANSI, ''))
+      else if (startAt >= 0) ctx.progress(plainText(text))
     })
     ptys.setAgentCommand(ptyId, command)
     const interrupt = () => ptys.write(ptyId, '\x03')
@@ -86,7 +87,7 @@ export const bashTool = (ptys: PtyHost): Tool => ({
         note = ctx.signal.aborted ? '\n[interrupted by the user]' : `\n[timed out after ${timeout / 1000} s and was interrupted]`
       }
       const body = startAt >= 0 ? buffer.slice(startAt, endAt >= 0 ? endAt : undefined).replace(/^\r?\n/, '') : buffer
-      const output = capOutput(body.replace(ANSI, '').replace(/\n+$/, '')) + note
+      const output = capOutput(plainText(body).replace(/\n+$/, '')) + note
       return { output: output || '(no output)', isError: code !== 0, exitCode: code }
     } finally {
       clearTimeout(timer)
