@@ -13,7 +13,7 @@ stage() {
   if "$@"; then echo "$name pass" >> test-results/stages.txt; else echo "$name fail" >> test-results/stages.txt; fi
 }
 
-stage typecheck npx tsc -p tsconfig.json --noEmit
+stage typecheck npx tsc -b
 stage build npx electron-vite build
 stage vitest npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json
 if [ -x /usr/bin/chromium ]; then
