@@ -1,3 +1,4 @@
+import stripAnsi from 'strip-ansi'
 import { existsSync } from 'node:fs'
 import { appError, ErrorCode } from '../../../shared/errors'
 import type { Disposable } from '../../../shared/jsonrpc'
@@ -405,8 +406,7 @@ const sandboxKey = (level: SandboxLevel, network: boolean): string => `${level}$
 
 /** Why a session died on start, with the last line it printed. */
 function diedOnStart(info: PtyInfo, output: string): string {
-  // eslint-disable-next-line no-control-regex
-  const plain = output.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*(\x07|\x1b\\)/g, '')
+  const plain = stripAnsi(output)
   const last = plain.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).pop()
   return `${info.title} (${info.command}) exited with code ${info.exitCode ?? info.signal} right after it started${last ? `: "${last.slice(0, 200)}"` : ''}. Its output is in the Terminal tab.`
 }
