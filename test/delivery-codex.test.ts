@@ -41,10 +41,9 @@ const latestUserTexts = (s: ResponsesServer) =>
 describe('delivery to the real Codex CLI', () => {
   it('submits the first paste of a session, and queues a busy-time review and CI failure as two separate messages', async () => {
     server = await startResponsesServer((body) => {
-      const users = userMessages(body)
-      // The first review's answer streams slowly, so the next two arrive while Codex is busy.
-      const busy = users.some((t) => t.includes('REVIEW-ONE')) && !users.some((t) => t.includes('REVIEW-TWO'))
-      return busy ? { text: 'Working on the first review. '.repeat(12), delayMs: 150 } : { text: 'ok' }
+      // The reviews' answers stream slowly, so the next two messages arrive while Codex is busy.
+      const last = userMessages(body).at(-1) ?? ''
+      return /REVIEW-(ONE|TWO)/.test(last) ? { text: 'Working on the review. '.repeat(15), delayMs: 150 } : { text: 'ok' }
     })
     const repoPath = makeRepo('codex-delivery')
     const home = tempDir('skein-codex-user-')
@@ -62,28 +61,38 @@ describe('delivery to the real Codex CLI', () => {
     expect(t.agent).toMatchObject({ profileId: 'codex' })
     const c = recordingConnection()
     must(await core.ptys.attach(t.agent!.ptyId, c))
+    // Waits for a request carrying the marker; on a hang, shows what Codex's terminal showed.
+    const sentToModel = async (marker: string, what: string) => {
+      try {
+        await eventually(() => latestUserTexts(server!).some((x) => x.includes(marker)), what, 120_000)
+      } catch (e) {
+        throw new Error(`${(e as Error).message}\nCodex's terminal, last 3000 characters:\n${c.output().slice(-3000)}`)
+      }
+    }
+
+    // A failed local check, ready to send while Codex is busy.
+    const failing = must(await core.ci.runLocal(t.id, "printf '%s\\n' 'CI-FAIL-MARK error: run `touch x` or $(touch x)'; exit 3"))
+    await core.ci.service.localDone(failing.id)
+    await eventually(() => core.ci.statuses().find((s) => s.threadId === t.id)?.overall === 'failed', 'the failed local check')
+    const check = core.ci.statuses().find((s) => s.threadId === t.id)!.checks.find((x) => x.state === 'failed')!
 
     const pendingText = async () => formatReview(must(await core.review.list(t.id)).filter((x) => x.status === 'pending'))
     must(await core.review.add(t.id, { path: 'README.md', startLine: 1, endLine: 1, body: 'REVIEW-ONE rename this heading.\nSecond line: run `touch x` and $(touch x) — neither may run.' }))
     const oneText = await pendingText()
     const one = must(await core.review.submit(t.id))
     expect(one.delivery).toMatchObject({ delivered: true, to: 'cli-agent', agent: 'Codex' })
-    await eventually(() => latestUserTexts(server!).some((x) => x.includes('REVIEW-ONE')), `Codex to send the first review to the model; its screen:\n${c.output().slice(-2000)}`, 120_000)
+    await sentToModel('REVIEW-ONE', 'Codex to send the first review to the model')
 
     must(await core.review.add(t.id, { path: 'src/app.ts', startLine: 1, endLine: 1, body: 'REVIEW-TWO keep `answer` but explain it.\nAlso: "$(touch x)" stays text.' }))
     const twoText = await pendingText()
     const two = must(await core.review.submit(t.id))
     expect(two.delivery).toMatchObject({ delivered: true, to: 'cli-agent', agent: 'Codex', queued: true })
 
-    const failing = must(await core.ci.runLocal(t.id, "printf '%s\\n' 'CI-FAIL-MARK error: run `touch x` or $(touch x)'; exit 3"))
-    await core.ci.service.localDone(failing.id)
-    await eventually(() => core.ci.statuses().find((s) => s.threadId === t.id)?.overall === 'failed', 'the failed local check')
-    const check = core.ci.statuses().find((s) => s.threadId === t.id)!.checks.find((x) => x.state === 'failed')!
     const ci = must(await core.ci.sendFailure(t.id, check.id))
     expect(ci.delivery).toMatchObject({ delivered: true, to: 'cli-agent', agent: 'Codex', queued: true })
     expect(ci.text).toContain('CI-FAIL-MARK error: run `touch x` or $(touch x)')
 
-    await eventually(() => latestUserTexts(server!).some((x) => x.includes('CI-FAIL-MARK')), `Codex to send the CI failure; its screen:\n${c.output().slice(-2000)}`, 120_000)
+    await sentToModel('CI-FAIL-MARK', 'Codex to send the CI failure to the model')
     // Each message was its own turn, its text exactly what Skein sent, in the order it was sent.
     const turns = latestUserTexts(server!)
     const at = (text: string) => turns.findIndex((x) => x.trim() === text.trim())
