@@ -7,6 +7,8 @@ export interface ResponsesStep {
   /** Function calls, e.g. { name: 'exec_command', arguments: { cmd: 'ls' } }. */
   calls?: { name: string; arguments: Record<string, unknown>; callId?: string }[]
   usage?: { input_tokens: number; output_tokens: number; cached_tokens?: number }
+  /** Pause before each text delta, so the reply streams slowly and the agent stays busy. */
+  delayMs?: number
 }
 
 /** A local stand-in for the Responses API that Codex talks to (`wire_api = "responses"`). */
@@ -44,7 +46,7 @@ export async function startResponsesServer(respond: (body: any, index: number) =
         return
       }
       requests.push(body)
-      stream(res, respond(body, requests.length - 1))
+      void stream(res, respond(body, requests.length - 1))
     })
   })
   server.on('connection', (s: Socket) => {
@@ -64,7 +66,7 @@ export async function startResponsesServer(respond: (body: any, index: number) =
   }
 }
 
-function stream(res: ServerResponse, step: ResponsesStep): void {
+async function stream(res: ServerResponse, step: ResponsesStep): Promise<void> {
   const id = `resp_${++callSeq}`
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' })
   let seq = 0
@@ -77,7 +79,11 @@ function stream(res: ServerResponse, step: ResponsesStep): void {
     const item = { id: `msg_${callSeq}`, type: 'message', role: 'assistant', status: 'in_progress', content: [] as unknown[] }
     send('response.output_item.added', { output_index: index, item })
     send('response.content_part.added', { output_index: index, item_id: item.id, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } })
-    for (let i = 0; i < step.text.length; i += 16) send('response.output_text.delta', { output_index: index, item_id: item.id, content_index: 0, delta: step.text.slice(i, i + 16) })
+    for (let i = 0; i < step.text.length; i += 16) {
+      if (step.delayMs) await new Promise((r) => setTimeout(r, step.delayMs))
+      if (res.destroyed) return
+      send('response.output_text.delta', { output_index: index, item_id: item.id, content_index: 0, delta: step.text.slice(i, i + 16) })
+    }
     send('response.output_text.done', { output_index: index, item_id: item.id, content_index: 0, text: step.text })
     const done = { ...item, status: 'completed', content: [{ type: 'output_text', text: step.text, annotations: [] }] }
     send('response.output_item.done', { output_index: index, item: done })

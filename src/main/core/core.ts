@@ -132,6 +132,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
       writeToPty: (ptyId, data) => ptys.write(ptyId, data),
       sendToAgent: (threadId, text) => agent.steer(threadId, text),
       tapPty: (ptyId, listener) => ptys.tap(ptyId, listener),
+      bracketedPaste: (ptyId) => ptys.bracketedPaste(ptyId),
       acceptsPrompt: (profileId, repoId) => profiles.acceptsPrompt(profileId, repoId)
     },
     (message) => logger.warn(message)

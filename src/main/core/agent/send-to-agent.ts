@@ -11,6 +11,8 @@ export interface AgentTargets {
   sendToAgent(threadId: string, text: string): Promise<Result<void>>
   /** Calls `listener` with every chunk the pty prints until disposed. */
   tapPty(ptyId: string, listener: (text: string) => void): Disposable | null
+  /** Whether the program in the pty has bracketed paste turned on. */
+  bracketedPaste(ptyId: string): boolean
   /** Whether the profile may be given review comments, CI failures and prompts in this repository. */
   acceptsPrompt(profileId: ProfileId, repoId: string): boolean
 }
@@ -22,6 +24,8 @@ export type AgentRecipient = 'cli-agent' | 'built-in-agent'
 const PASTE_SETTLE_MS = 150
 /** Longest wait for a CLI to show a paste or react to Enter; past it Skein goes on anyway. */
 const REACT_MAX_MS = 5_000
+/** Longest wait for Claude Code or Codex to draw its input box (turn bracketed paste on) after starting. */
+const READY_MAX_MS = 20_000
 
 interface PtyWatch {
   tap: Disposable
@@ -31,11 +35,13 @@ interface PtyWatch {
 
 /**
  * The one place that decides how text reaches a thread's agent. The built-in agent gets a user
- * turn. Claude Code, Codex and a custom command marked as taking prompts get one bracketed paste,
- * then Enter as a separate write once the paste has been shown (Claude Code drops an Enter that
- * arrives with the first paste of a session); while the agent is busy, deliveries wait in a
- * per-thread queue and go one at a time, each after the previous was submitted and the agent went
- * quiet, so two never merge into one prompt. A shell is never typed into: it runs every line.
+ * turn. Claude Code and Codex get one bracketed paste once their input box is up, then Enter as a
+ * separate write once the paste has been shown (Claude Code drops an Enter that arrives with the
+ * first paste of a session). A custom command marked as taking prompts gets the text the way a
+ * terminal pastes it: bracketed if it turned bracketed paste on, else typed line by line. While
+ * the agent is busy, deliveries wait in a per-thread queue and go one at a time, each after the
+ * previous was submitted and the agent went quiet, so two never merge into one prompt. A shell is
+ * never typed into: it runs every line.
  */
 export class AgentDelivery {
   private readonly queues = new Map<string, Promise<void>>()
@@ -60,14 +66,14 @@ export class AgentDelivery {
       return ok({ delivered: false, reason: 'shell', agent: label, message: "Not sent: this thread's terminal is a shell, which would run the text as commands.", text })
     }
     if (!this.targets.acceptsPrompt(cli.profileId, thread.repoId)) {
-      return ok({ delivered: false, reason: 'no-prompt', agent: label, message: 'Not sent: the custom command is not marked as taking prompts (Agent settings).', text })
+      return ok({ delivered: false, reason: 'no-prompt', agent: label, message: 'Not sent: the Custom CLI is not set to take prompts and reviews. Turn on “Send prompts and reviews to this CLI as typed input” in Agent settings.', text })
     }
     // Before Skein watched this pty, its activity says whether it printed lately.
     const watch = this.watch(cli.ptyId, cli.activity === 'running' ? Date.now() : 0)
     const busy = (this.pending.get(thread.id) ?? 0) > 0 || (watch !== null && Date.now() - watch.lastOutputAt < QUIET_MS)
     this.pending.set(thread.id, (this.pending.get(thread.id) ?? 0) + 1)
     const previous = this.queues.get(thread.id) ?? Promise.resolve()
-    const done = previous.then(() => this.pasteAndSubmit(cli.ptyId, text))
+    const done = previous.then(() => this.pasteAndSubmit(cli.ptyId, text, cli.profileId !== 'custom'))
     const settled = done.then(
       () => undefined,
       () => undefined
@@ -99,10 +105,18 @@ export class AgentDelivery {
     this.watches.clear()
   }
 
-  private async pasteAndSubmit(ptyId: string, text: string): Promise<void> {
+  private async pasteAndSubmit(ptyId: string, text: string, drawsInputBox: boolean): Promise<void> {
     await this.quiet(ptyId, QUIET_MS, Infinity)
+    // A CLI still starting (slow on a busy machine) may be quiet before its input box exists.
+    if (drawsInputBox && !this.targets.bracketedPaste(ptyId)) {
+      await this.until(ptyId, () => this.targets.bracketedPaste(ptyId), READY_MAX_MS)
+      await this.quiet(ptyId, QUIET_MS, READY_MAX_MS)
+    }
+    // Like a terminal: no ESC from the text, so it cannot end the paste early and type keys.
+    const clean = text.replace(/\x1b/g, '')
+    const bracketed = drawsInputBox || this.targets.bracketedPaste(ptyId)
     const since = Date.now()
-    this.write(ptyId, `\x1b[200~${text}\x1b[201~`)
+    this.write(ptyId, bracketed ? `\x1b[200~${clean}\x1b[201~` : clean.replace(/\r?\n/g, '\r'))
     await this.outputAfter(ptyId, since, REACT_MAX_MS)
     await this.quiet(ptyId, PASTE_SETTLE_MS, REACT_MAX_MS)
     const entered = Date.now()
@@ -128,6 +142,25 @@ export class AgentDelivery {
     w.tap = tap
     this.watches.set(ptyId, w)
     return w
+  }
+
+  /** Resolves once `ready()` holds (checked after each output), or after `maxMs`. */
+  private until(ptyId: string, ready: () => boolean, maxMs: number): Promise<void> {
+    const w = this.watches.get(ptyId)
+    if (!w || ready()) return Promise.resolve()
+    return new Promise((resolve) => {
+      const check = () => {
+        if (!ready()) return
+        clearTimeout(timer)
+        w.wake.delete(check)
+        resolve()
+      }
+      const timer = setTimeout(() => {
+        w.wake.delete(check)
+        resolve()
+      }, maxMs)
+      w.wake.add(check)
+    })
   }
 
   /** Resolves once the pty printed something after `since`, or after `maxMs`. */

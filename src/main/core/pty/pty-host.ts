@@ -292,6 +292,11 @@ export class PtyHost {
     return { dispose: () => live.taps.delete(listener) }
   }
 
+  /** Whether the program in a running pty has bracketed paste on (false for an unknown pty). */
+  bracketedPaste(ptyId: string): boolean {
+    return this.live.get(ptyId)?.session.pasteMode.bracketed ?? false
+  }
+
   /** Marks a pty as running an agent command (or not), so clients show a banner. */
   setAgentCommand(ptyId: string, command: string | null): void {
     const live = this.live.get(ptyId)

@@ -4,6 +4,7 @@ import * as nodePty from 'node-pty'
 import type { PtyInfo } from '../../../shared/models'
 import { FlowControl } from './flow-control'
 import { OutputBatcher } from './output-batcher'
+import { PasteMode } from './paste-mode'
 import { killProcessTree } from './process-tree'
 import type { ContainedPty, ContainmentMode, PtyContainment } from './pty-containment'
 import { Scrollback } from './scrollback'
@@ -54,6 +55,8 @@ export interface SessionEvents {
 export class PtySession {
   readonly scrollback: Scrollback
   readonly flow: FlowControl
+  /** Whether the program turned on bracketed paste, so a paste is wrapped the way a terminal wraps it. */
+  readonly pasteMode = new PasteMode()
   private readonly process: nodePty.IPty
   private readonly decoder = new StringDecoder('utf8')
   private readonly batcher: OutputBatcher
@@ -72,6 +75,7 @@ export class PtySession {
     this.scrollback = new Scrollback(scrollbackLimit)
     this.batcher = new OutputBatcher((text) => {
       this.scrollback.append(text)
+      this.pasteMode.feed(text)
       this.events.data(text)
     })
     // The cgroup and run record exist before the process does, so nothing it forks can escape either.

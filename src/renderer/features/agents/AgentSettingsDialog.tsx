@@ -6,13 +6,14 @@ import { notifySuccess } from '../toasts/notify'
 import { useRepo } from '../threads/derived'
 import { configureProfiles, loadProfiles, type ProfileList } from './profiles-store'
 
-/** Sets the default agent profile and the custom command, for every repository or just one. */
+/** Sets the default agent profile, the custom command and whether it takes prompts, for every repository or just one. */
 export function AgentSettingsDialog({ repoId, onClose }: { repoId?: string; onClose: () => void }): ReactElement {
   const repo = useRepo(repoId)
   const [scope, setScope] = useState<'global' | 'repo'>(repoId ? 'repo' : 'global')
   const [list, setList] = useState<ProfileList | null>(null)
   const [defaultProfile, setDefaultProfile] = useState<ProfileId>('shell')
   const [customCommand, setCustomCommand] = useState('')
+  const [customAcceptsPrompt, setCustomAcceptsPrompt] = useState(false)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const first = useRef<HTMLSelectElement>(null)
@@ -28,6 +29,7 @@ export function AgentSettingsDialog({ repoId, onClose }: { repoId?: string; onCl
         setDefaultProfile(result.defaultProfile)
         const custom = result.profiles.find((p) => p.id === 'custom')
         setCustomCommand(custom?.command ?? '')
+        setCustomAcceptsPrompt(custom?.acceptsPrompt ?? false)
       },
       (e) => !cancelled && setError(errorMessage(e))
     )
@@ -36,13 +38,19 @@ export function AgentSettingsDialog({ repoId, onClose }: { repoId?: string; onCl
     }
   }, [scopeRepoId])
 
+  // The select is disabled until the profiles load, so the dialog's first focus misses it: focus it once it can take it.
+  useEffect(() => {
+    const select = first.current
+    if (list && select && !select.closest('[role="dialog"]')?.contains(document.activeElement)) select.focus()
+  }, [list])
+
   const submit = async (e: FormEvent) => {
     e.preventDefault()
     if (busy || !list) return
     setBusy(true)
     setError(null)
     try {
-      await configureProfiles({ repoId: scopeRepoId, defaultProfile, customCommand: customCommand.trim() || null })
+      await configureProfiles({ repoId: scopeRepoId, defaultProfile, customCommand: customCommand.trim() || null, customAcceptsPrompt })
       notifySuccess('Saved agent settings', scope === 'repo' && repo ? `For ${repo.name}` : 'For all repositories')
       onClose()
     } catch (err) {
@@ -116,6 +124,26 @@ export function AgentSettingsDialog({ repoId, onClose }: { repoId?: string; onCl
           onChange={(e) => setCustomCommand(e.target.value)}
         />
         <p className="field-hint">Run in the thread&apos;s worktree by the Custom profile. Leave empty to turn that profile off.</p>
+
+        <div className="check-field">
+          <input
+            id="agent-settings-accepts"
+            type="checkbox"
+            checked={customAcceptsPrompt}
+            disabled={!list}
+            aria-describedby="agent-settings-accepts-hint"
+            onChange={(e) => setCustomAcceptsPrompt(e.target.checked)}
+          />
+          <div className="check-text">
+            <label className="check-label" htmlFor="agent-settings-accepts">
+              Send prompts and reviews to this CLI as typed input
+            </label>
+            <p className="field-hint" id="agent-settings-accepts-hint">
+              Review comments and CI failures are typed into its terminal, then Enter; a first prompt is passed as its last argument. Turn on only for
+              an agent that reads what you type as a request: a shell or a REPL would run the text as commands.
+            </p>
+          </div>
+        </div>
 
         <FormError message={error} />
         <SubmitFooter label="Save" busyLabel="Saving…" busy={busy} disabled={!list} onCancel={onClose} />

@@ -31,12 +31,13 @@ export async function loadProfiles(repoId?: string | null): Promise<ProfileList>
   return list
 }
 
-/** Saves the default profile and custom command for a repository or globally; refreshes the caches. */
-export async function configureProfiles(o: { repoId?: string | null; defaultProfile?: ProfileId; customCommand?: string | null }): Promise<ProfileList> {
+/** Saves the default profile, the custom command and whether it takes prompts, for a repository or globally; refreshes the caches. */
+export async function configureProfiles(o: { repoId?: string | null; defaultProfile?: ProfileId; customCommand?: string | null; customAcceptsPrompt?: boolean }): Promise<ProfileList> {
   const list = await request('profile/configure', {
     repoId: o.repoId ?? undefined,
     defaultProfile: o.defaultProfile,
-    customCommand: o.customCommand
+    customCommand: o.customCommand,
+    customAcceptsPrompt: o.customAcceptsPrompt
   })
   // A global change can alter every repository's effective default: forget the other scopes.
   useProfiles.setState((s) => ({ byScope: o.repoId ? { ...s.byScope, [scopeKey(o.repoId)]: list } : { [scopeKey(null)]: list } }))

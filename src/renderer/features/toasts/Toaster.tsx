@@ -17,29 +17,32 @@ export function Toaster(): ReactElement {
 function ToastView({ toast }: { toast: Toast }): ReactElement {
   const dismiss = useToasts((s) => s.dismiss)
   const icon = toast.kind === 'error' || toast.kind === 'warning' ? 'alert' : toast.kind === 'success' ? 'check' : 'info'
+  const actions = [toast.action, toast.secondAction].map(
+    (action) =>
+      action && (
+        <button
+          key={action.label}
+          type="button"
+          className="btn btn-small toast-action"
+          onClick={() => {
+            action.run()
+            dismiss(toast.id)
+          }}
+        >
+          {action.label}
+        </button>
+      )
+  )
   return (
     <div className={`toast toast-${toast.kind}`} role={toast.kind === 'error' || toast.kind === 'warning' ? 'alert' : 'status'}>
       <Icon name={icon} className="toast-icon" size={15} />
       <div className="toast-body">
         <div className="toast-title">{toast.title}</div>
         {toast.message && <div className="toast-message">{toast.message}</div>}
+        {/* Two actions go beneath the text, which would otherwise be squeezed to a word a line. */}
+        {toast.secondAction && <div className="toast-actions">{actions}</div>}
       </div>
-      {[toast.action, toast.secondAction].map(
-        (action) =>
-          action && (
-            <button
-              key={action.label}
-              type="button"
-              className="btn btn-small toast-action"
-              onClick={() => {
-                action.run()
-                dismiss(toast.id)
-              }}
-            >
-              {action.label}
-            </button>
-          )
-      )}
+      {!toast.secondAction && actions}
       <button type="button" className="icon-btn toast-close" aria-label="Dismiss notification" onClick={() => dismiss(toast.id)}>
         <Icon name="close" size={12} />
       </button>
