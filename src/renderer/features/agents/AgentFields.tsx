@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactElement } from 'react'
+import { useEffect, useState, type ReactElement, type ReactNode } from 'react'
 import type { AgentProfile, ProfileId } from '../../../shared/models'
 import { errorMessage } from '../../app/rpc'
 import { loadProfiles, useProfileList, type ProfileList } from './profiles-store'
@@ -94,22 +94,25 @@ export function AgentSelect({ id, choice }: { id: string; choice: AgentChoice })
   )
 }
 
-/** The line under the controls about the agent: what it does with the prompt, and why some cannot run. */
-export function AgentNotes({ choice }: { choice: AgentChoice }): ReactElement {
+/** The lines under the controls: what the agent does with the prompt, `children` (where it works), and why some agents cannot run. */
+export function AgentNotes({ choice, children }: { choice: AgentChoice; children?: ReactNode }): ReactElement {
   const missing = (choice.list?.profiles ?? []).filter((p) => !p.available && p.problem && p.id !== 'custom')
   return (
     <div className="nt-notes">
       <p className="field-hint nt-note">{pickHint(choice)}</p>
+      {children && <p className="field-hint nt-note">{children}</p>}
       {choice.loadError && <p className="field-hint profile-problem">Could not list the agent CLIs: {choice.loadError}</p>}
       {missing.length > 0 && (
-        <p className="field-hint nt-missing">
-          {missing.map((p, i) => (
-            <span key={p.id}>
-              {i > 0 && ' '}
+        <details className="field-hint nt-missing">
+          <summary>
+            {missing.map((p) => p.label).join(' and ')} {missing.length === 1 ? 'is' : 'are'} not available here
+          </summary>
+          {missing.map((p) => (
+            <p key={p.id}>
               <span className="nt-missing-name">{p.label}:</span> <WithCode text={p.problem!} />
-            </span>
+            </p>
           ))}
-        </p>
+        </details>
       )}
     </div>
   )

@@ -86,7 +86,8 @@ export const useTerminals = create<TerminalState>()((set) => ({
 
 /**
  * The tab a thread's terminal area shows: the one picked if it still exists, else its newest running
- * (or latest) agent session, else the start pseudo-tab, which is offered while there is no agent session.
+ * (or latest) agent session, else the built-in agent's running shell, else the start pseudo-tab, which is
+ * offered while there is no agent session.
  */
 export function resolveActiveTab(ptys: PtyInfo[] | undefined, picked: string | undefined): string {
   const list = ptys ?? []
@@ -94,7 +95,10 @@ export function resolveActiveTab(ptys: PtyInfo[] | undefined, picked: string | u
   if (picked === START_TAB && agents.length === 0) return START_TAB
   if (picked && list.some((p) => p.id === picked)) return picked
   const agent = agents.find((p) => p.state === 'running') ?? agents[agents.length - 1]
-  return agent?.id ?? START_TAB
+  if (agent) return agent.id
+  // The built-in agent's thread: its own shell, where its commands run, before the start form.
+  const agentShell = list.filter((p) => p.title === 'Agent shell' && p.state === 'running').pop()
+  return agentShell?.id ?? START_TAB
 }
 
 /** The pty shown in a thread's terminal area right now, read outside React. */

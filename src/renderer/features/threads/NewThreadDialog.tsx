@@ -16,8 +16,8 @@ import { useThreads } from './threads-store'
 type Branches = { current: string | null; branches: string[] }
 
 const places: Array<{ value: ThreadMode; label: string; hint: string }> = [
-  { value: 'worktree', label: 'New worktree', hint: 'its own branch and checkout, outside your repository' },
-  { value: 'local', label: 'Local checkout', hint: "the repository's own checkout (best for read-only work)" }
+  { value: 'worktree', label: 'Worktree', hint: 'its own branch and checkout, outside your repository' },
+  { value: 'local', label: 'Local', hint: "the repository's own checkout (best for read-only work)" }
 ]
 
 /**
@@ -45,6 +45,7 @@ export function NewThreadDialog({ initialRepoId, onClose }: { initialRepoId?: st
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const promptRef = useRef<HTMLTextAreaElement>(null)
+  const titleRef = useRef<HTMLInputElement>(null)
   const ids = useId()
   const agent = useAgentChoice(repoId || undefined)
   const builtin = agent.pick === 'builtin'
@@ -155,6 +156,7 @@ export function NewThreadDialog({ initialRepoId, onClose }: { initialRepoId?: st
           </label>
           <input
             id={`${ids}-title`}
+            ref={titleRef}
             className="input nt-title"
             value={title}
             maxLength={200}
@@ -167,8 +169,16 @@ export function NewThreadDialog({ initialRepoId, onClose }: { initialRepoId?: st
             }}
           />
           <span id={`${ids}-title-hint`} className="nt-title-hint">
-            {typedTitle === null ? 'from the prompt' : derived && typedTitle !== derived ? (
-              <button type="button" className="btn-link" onClick={() => setTypedTitle(null)}>
+            {typedTitle === null ? (derived ? 'from the prompt' : null) : derived && typedTitle !== derived ? (
+              <button
+                type="button"
+                className="btn-link"
+                onClick={() => {
+                  setTypedTitle(null)
+                  // The button goes away; keep focus in the dialog.
+                  titleRef.current?.focus()
+                }}
+              >
                 Use the prompt&apos;s
               </button>
             ) : null}
@@ -241,10 +251,9 @@ export function NewThreadDialog({ initialRepoId, onClose }: { initialRepoId?: st
           </div>
         </div>
 
-        <AgentNotes choice={agent} />
-        <p className="field-hint nt-note">
+        <AgentNotes choice={agent}>
           Works in {mode === 'worktree' ? `a new worktree: ${place.hint}` : `the ${place.hint}`}.{builtin ? ` ${permission.label}: ${permission.tip}` : ''}
-        </p>
+        </AgentNotes>
 
         <FormError message={error} />
         <footer className="dialog-footer">
