@@ -129,7 +129,7 @@ test('New thread is prompt first: the built-in agent by default, a derived title
     client.dispose()
     const dialog = await openNewThreadDialog(page, 'shortcut')
     await dialog.getByLabel('Agent', { exact: true }).selectOption({ label: 'Custom' })
-    await expect(dialog.getByText(/starts in the Terminal tab with the prompt/)).toBeVisible()
+    await expect(dialog.locator('.nt-note', { hasText: /starts in the Terminal tab with the prompt/ })).toBeVisible()
     await expect(dialog.getByRole('textbox', { name: 'Prompt' })).toHaveAttribute('placeholder', 'What should Custom do?')
     await dialog.getByRole('textbox', { name: 'Prompt' }).fill('Summarise the README')
     await dialog.getByRole('textbox', { name: 'Prompt' }).press('Enter')

@@ -77,6 +77,12 @@ describe('PlumbingFilter: the agent shell without its plumbing', () => {
     expect(screen(filtered(prompt + run('echo a; echo', 'a\r\n\r\n'), []))).toEqual(['$ echo a; echo', 'a', '', 'user@host:/w$'])
   })
 
+  it('erases a prompt printed before the filter was set, when the typed line follows it', () => {
+    const f = new PlumbingFilter()
+    const out = prompt + f.push(run('true', 'done').slice(0)) + f.flush()
+    expect(screen(out)).toEqual(['$ true', 'done', 'user@host:/w$'])
+  })
+
   it('hides the typed line twice when the terminal echoed it before the prompt came back (typed ahead)', () => {
     const ahead = `${prompt}${run('true', '')}`.replace(`__SKEIN_E_${nonce}_0__\r\n${prompt}`, `__SKEIN_E_${nonce}_0__\r\n${typed}\r\n${prompt}${typed}\r\n\x1b[?2004l\rsecond\r\n${prompt}`)
     const out = filtered(ahead, [])

@@ -35,8 +35,11 @@ const unwrapped = (text: string): string => text.replace(ANSI, '').replace(/(.)\
 export class PlumbingFilter {
   /** Text of the current line not yet passed on. */
   private held = ''
-  /** Whether some of the current line was passed on already. */
-  private shown = false
+  /**
+   * Whether some of the current line was passed on already. At the start it may have been: the
+   * filter is set on a shell that may have printed its prompt (erasing an empty row is harmless).
+   */
+  private shown = true
   /** The last few characters of the current line passed on: the typed line may have begun in them. */
   private passedTail = ''
   /** A blank line held back: the end marker's printf adds one, which is dropped with it. */
