@@ -74,7 +74,7 @@ export function AgentSelect({ id, choice }: { id: string; choice: AgentChoice })
   const profiles = choice.list?.profiles ?? []
   const ordered = ORDER.map((pid) => profiles.find((p) => p.id === pid)).filter((p): p is AgentProfile => !!p)
   return (
-    <div className="nt-control">
+    <div className="nt-control nt-control-agent">
       <label className="nt-label" htmlFor={id}>
         Agent
       </label>

@@ -133,7 +133,7 @@ export function NewThreadDialog({ initialRepoId, onClose }: { initialRepoId?: st
   const permission = permissionModes.find((m) => m.value === permissionMode)!
 
   return (
-    <Dialog title="New thread" onClose={onClose} initialFocus={promptRef} width={620}>
+    <Dialog title="New thread" onClose={onClose} initialFocus={promptRef} width={700}>
       <form className="dialog-body new-thread" onSubmit={submit} onKeyDown={onFormKeyDown} noValidate>
         <textarea
           id={`${ids}-prompt`}
@@ -188,7 +188,7 @@ export function NewThreadDialog({ initialRepoId, onClose }: { initialRepoId?: st
         <div className="nt-controls">
           <AgentSelect id={`${ids}-agent`} choice={agent} />
           {builtin && (
-            <div className="nt-control">
+            <div className="nt-control nt-control-permission">
               <label className="nt-label" htmlFor={`${ids}-permission`}>
                 Permissions
               </label>
@@ -237,7 +237,7 @@ export function NewThreadDialog({ initialRepoId, onClose }: { initialRepoId?: st
               ))}
             </datalist>
           </div>
-          <div className="nt-control">
+          <div className="nt-control nt-control-repo">
             <label className="nt-label" htmlFor={`${ids}-repo`}>
               Repository
             </label>
