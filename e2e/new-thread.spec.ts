@@ -83,6 +83,8 @@ test('New thread is prompt first: the built-in agent by default, a derived title
     await expect(page.locator('.overview')).not.toContainText('No session yet')
     await threadTabs(page).getByRole('tab', { name: 'Terminal' }).click()
     await expect(terminalTabs(page).getByRole('tab', { name: /^Agent shell/ })).toHaveAttribute('aria-selected', 'true')
+    // One agent per thread: the built-in agent's thread offers no second agent, only plain terminals.
+    await expect(terminalTabs(page).getByRole('tab', { name: 'Start agent' })).toHaveCount(0)
     await expectTerminalText(page, 'hello-42')
     await expectTerminalText(page, '$ echo hello-$((6*7))')
     const shown = await terminalText(page)
