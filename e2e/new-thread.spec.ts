@@ -25,9 +25,11 @@ test('New thread is prompt first: the built-in agent by default, a derived title
   server = await startModelServer({
     apiKey: 'test-key',
     respond: (body) =>
-      toolResults(body).length > 0
-        ? { text: 'Done: the answer is 42.' }
-        : { text: 'Let me run something first.', toolUses: [{ name: 'bash', input: { command: 'echo hello-$((6*7))' } }] }
+      lastText(body).startsWith('Just answer')
+        ? { text: 'It is 42.' }
+        : toolResults(body).length > 0
+          ? { text: 'Done: the answer is 42.' }
+          : { text: 'Let me run something first.', toolUses: [{ name: 'bash', input: { command: 'echo hello-$((6*7))' } }] }
   })
   core = await startCore({ env: { ...shellEnv(), ANTHROPIC_BASE_URL: server.url, ANTHROPIC_API_KEY: 'test-key' } })
   await prepareTerminalPage(page)
@@ -92,8 +94,24 @@ test('New thread is prompt first: the built-in agent by default, a derived title
     await screenshotBothThemes(page, 'new-thread-agent-shell')
   })
 
-  await test.step('a title typed by hand stays when the prompt changes, until "Use the prompt\'s"', async () => {
+  await test.step('before the built-in agent runs a command its Terminal tab says so; extra shells are "Terminal N"', async () => {
     const dialog = await openNewThreadDialog(page, 'shortcut')
+    await dialog.getByRole('textbox', { name: 'Prompt' }).fill('Just answer: what is six times seven?')
+    await dialog.getByRole('textbox', { name: 'Prompt' }).press('Enter')
+    await expect(page.getByRole('heading', { level: 1, name: 'Just answer: what is six times seven?' })).toBeVisible()
+    await expect(rows(page, 'assistant').last()).toContainText('It is 42.')
+    await threadTabs(page).getByRole('tab', { name: 'Terminal' }).click()
+    await expect(page.getByRole('heading', { name: 'No terminal yet' })).toBeVisible()
+    await expect(terminalTabs(page).getByRole('tab')).toHaveCount(0)
+    await screenshotBothThemes(page, 'new-thread-no-terminal-yet')
+    await page.getByRole('button', { name: 'New terminal' }).click()
+    await expect(terminalTabs(page).getByRole('tab', { name: 'Terminal 1' })).toHaveAttribute('aria-selected', 'true')
+    await expectPrompt(page)
+  })
+
+  await test.step('a title typed by hand stays when the prompt changes, until "Use the prompt\'s"', async () => {
+    // From the sidebar: the terminal has focus, and app shortcuts from a terminal are another change.
+    const dialog = await openNewThreadDialog(page, 'sidebar-button')
     await dialog.getByLabel('Title', { exact: true }).fill('My own title')
     await dialog.getByRole('textbox', { name: 'Prompt' }).fill('Add rate limiting to the API')
     await expect(dialog.getByLabel('Title', { exact: true })).toHaveValue('My own title')
