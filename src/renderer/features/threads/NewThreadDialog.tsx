@@ -80,7 +80,8 @@ export function NewThreadDialog({ initialRepoId, onClose }: { initialRepoId?: st
   const submit = async (e?: FormEvent) => {
     e?.preventDefault()
     if (busy) return
-    const finalTitle = title.trim() || fallback
+    // A title cleared by hand falls back to the prompt's.
+    const finalTitle = title.trim() || derived || fallback
     if (!finalTitle) {
       setError(builtin || agent.takesPrompt ? 'Type what the agent should do (or give the thread a title).' : 'Give the thread a title.')
       promptRef.current?.focus()
