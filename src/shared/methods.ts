@@ -95,10 +95,12 @@ export const methods = {
       title,
       baseRef: z.string().trim().min(1).optional(),
       mode: ThreadMode.default('worktree'),
-      /** Start this agent profile in the new thread; omitted: no session yet. */
+      /** Start this CLI agent profile in the thread's terminal; omitted: the thread's agent is Skein's built-in one. */
       profileId: ProfileId.optional(),
-      /** A first prompt for the agent, passed the way its CLI accepts one. */
-      prompt: z.string().max(100_000).optional()
+      /** The first prompt: the built-in agent's first user turn, or passed to a CLI agent the way it accepts one (never to a shell). */
+      prompt: z.string().max(100_000).optional(),
+      /** The built-in agent's permission mode (default ask). */
+      permissionMode: PermissionMode.optional()
     }),
     result: Thread
   },

@@ -16,6 +16,7 @@ import { PtyContainment } from './pty-containment'
 import type { PtyRecords } from './pty-records'
 import { PtySession } from './pty-session'
 import { sessionEndedMarker, type PtyStore } from './pty-store'
+import { PlumbingFilter } from './plumbing-filter'
 import { DEFAULT_SCROLLBACK_CHARS } from './scrollback'
 import { terminalEnv } from './terminal-env'
 
@@ -279,6 +280,7 @@ export class PtyHost {
     if (!opened.ok) return opened
     const live = this.live.get(opened.value.id)!
     live.session.info = { ...live.session.info, title: AGENT_SHELL_TITLE }
+    live.session.setViewFilter(new PlumbingFilter())
     this.d.bus.publish('pty/updated', { pty: live.session.info })
     await this.d.store.saveInfo(live.session.info).catch(() => undefined)
     return ok(live.session.info)
@@ -335,12 +337,14 @@ export class PtyHost {
           )
         : null
     const session = new PtySession(info, spec, this.d.scrollbackChars ?? DEFAULT_SCROLLBACK_CHARS, {
-      data: (text) => {
-        activity?.output()
+      data: (text, view) => {
+        if (text) activity?.output()
         if (!live) return
-        for (const tap of live.taps) tap(text)
-        for (const { connection } of live.attached.values()) connection.notify('pty/data', { ptyId: info.id, data: text })
-        live.session.flow.sent(text.length)
+        // Taps (the agent's command runner) read the plumbing; people see the view without it.
+        if (text) for (const tap of live.taps) tap(text)
+        if (!view) return
+        for (const { connection } of live.attached.values()) connection.notify('pty/data', { ptyId: info.id, data: view })
+        live.session.flow.sent(view.length)
       },
       exit: (exitCode, signal) => {
         const saved = this.onExit(info.id, exitCode, signal).finally(() => this.exitSaved.delete(info.id))

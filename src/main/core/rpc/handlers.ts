@@ -1,5 +1,6 @@
 import { ok } from '../../../shared/result'
 import type { AgentService } from '../agent/agent-service'
+import type { AgentDelivery } from '../agent/send-to-agent'
 import type { SecretCipher } from '../agent/api-key-store'
 import type { ProfileService } from '../agents/profile-service'
 import type { PtyHost } from '../pty/pty-host'
@@ -33,6 +34,8 @@ export interface HandlerDeps {
   ptys: PtyHost
   profiles: ProfileService
   agent: AgentService
+  /** How text reaches a thread's agent (the built-in agent's first prompt goes this way). */
+  delivery: AgentDelivery
   review: ReviewService
   reviewWatch: ChangeWatchService
   handoff: HandoffService
@@ -102,7 +105,14 @@ export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
   handle('repo/remove', async (p) => done(await d.repos.remove(p.repoId)))
   handle('repo/branches', (p) => d.repos.branches(p.repoId))
 
-  handle('thread/create', (p) => d.threads.create(p))
+  handle('thread/create', async (p) => {
+    const created = await d.threads.create(p)
+    // A thread with no CLI agent belongs to the built-in agent: its prompt is the first user turn.
+    if (!created.ok || p.profileId || !p.prompt?.trim() || created.value.status === 'error') return created
+    const sent = await d.delivery.deliver(created.value, p.prompt.trim())
+    if (!sent.ok) return err(appError(sent.error.code, `The thread "${created.value.title}" was created, but its first prompt was not sent: ${sent.error.message}`))
+    return d.threads.get(created.value.id)
+  })
   handle('thread/list', (p) => ok({ threads: d.threads.list(p) }))
   handle('thread/get', (p) => d.threads.get(p.threadId))
   handle('thread/fork', (p) => forkThread({ threads: d.threads, transcript: d.transcript }, p))
