@@ -1,4 +1,6 @@
-const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][A-Za-z0-9]|\x1b[=>]/g
+import ansiRegex from 'ansi-regex'
+
+const ANSI = ansiRegex()
 
 /** What the bash tool types into the shell starts with this (then the script's path). */
 const ECHO_START = " . '"
