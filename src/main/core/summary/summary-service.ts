@@ -78,7 +78,7 @@ export class SummaryService implements Disposable {
     })
   }
 
-  /** The summaries of these threads as known now; counts not yet measured follow as `thread/summary`. */
+  /** The summaries of these threads as known now; their counts are measured again and follow as `thread/summary` when they differ. */
   async summaries(threadIds: readonly string[]): Promise<ThreadSummary[]> {
     const out: ThreadSummary[] = []
     await Promise.all(
@@ -90,7 +90,8 @@ export class SummaryService implements Disposable {
         e.wanted = true
         await this.readTranscript(id, e)
         await this.readTerminal(t, e)
-        if (!e.summary.diffStat && !e.diffTimer && !e.diffRunning && t.status !== 'archived') this.enqueue(id)
+        // Asking again (a dashboard shown again) measures again: edits made by hand leave no other sign.
+        if (!e.diffTimer && !e.diffRunning && t.status !== 'archived') this.enqueue(id)
         this.publish(e, false)
         out.push(e.summary)
       })

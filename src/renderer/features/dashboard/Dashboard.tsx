@@ -1,4 +1,4 @@
-import { useMemo, type ReactElement } from 'react'
+import { useEffect, useMemo, type ReactElement } from 'react'
 import { useDialogs } from '../../app/dialogs-store'
 import { Icon } from '../../ui/Icon'
 import { shortcutLabel } from '../../ui/keyboard'
@@ -8,6 +8,7 @@ import { useCiFailedIds } from '../ci/CiDot'
 import { useSortedRepos, useThreadGroups } from '../threads/derived'
 import { byRecentActivity } from '../threads/threads-store'
 import { CardGrid } from './CardGrid'
+import { forgetAsked } from './summaries-store'
 import { countThreads, effectiveLayout, stateOfThread, useDashboard, type DashboardLayout } from './dashboard-store'
 
 const MAX_REPO_CHIPS = 8
@@ -27,6 +28,7 @@ export function Dashboard(): ReactElement {
   const counts = useMemo(() => countThreads(inRepo, ciFailed), [inRepo, ciFailed])
   const repoNames = useMemo(() => new Map(repos.map((r) => [r.id, r.name])), [repos])
   const shownLayout = effectiveLayout(layout, shown.length)
+  useEffect(() => forgetAsked, [])
 
   return (
     <section className="dashboard" aria-labelledby="dashboard-title">

@@ -30,7 +30,7 @@ export const useSummaries = create<SummariesState>()((set) => ({
 
 /** How many shown cards or rows want each thread's summary. */
 const shown = new Map<string, number>()
-/** Threads asked for since the last connect (their changes then arrive as notifications). */
+/** Threads asked for since the last connect or the dashboard was shown (their changes then arrive as notifications). */
 const asked = new Set<string>()
 let pending = new Set<string>()
 let flushTimer: ReturnType<typeof setTimeout> | null = null
@@ -79,6 +79,11 @@ export function routeSummary(summary: ThreadSummary): void {
 export function reloadSummaries(): void {
   asked.clear()
   for (const id of shown.keys()) ask(id)
+}
+
+/** The dashboard was left: when it shows again, its threads are asked for (and measured) again. */
+export function forgetAsked(): void {
+  asked.clear()
 }
 
 /** Forgets a thread that is gone. */
