@@ -140,6 +140,19 @@ describe('thread summaries', () => {
     await eventually(() => latest(threads[0]!.id)?.lastLine?.text === 'Finding: the cache TTL was cut to 1s in a1b2c3.', 'the finding')
   })
 
+  it("reads a thread's log once when a summary and a turn load it at the same moment (the turn's message is never lost)", async () => {
+    const { core, thread } = await setup()
+    const [a, b] = await Promise.all([core.transcript.items(thread.id), core.transcript.items(thread.id)])
+    expect(a).toBe(b)
+    // As on a dashboard: the card asks while the turn starts; the model must get the person's message.
+    server.push({ text: 'Got it.' })
+    const before = server.requests.length
+    const fresh = must(await core.threads.create({ repoId: thread.repoId, title: 'race', mode: 'local' }))
+    await Promise.all([core.summaries.summaries([fresh.id]), core.agent.startTurn(fresh.id, 'Say got it')])
+    await eventually(() => server.requests.length > before, 'the model request')
+    expect(server.requests[before]!.body.messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 'Say got it' }] }])
+  })
+
   it('gives no counts for a worktree that is gone, and forgets a deleted thread', async () => {
     const { core, thread, told } = await setup()
     rmSync(thread.worktreePath, { recursive: true, force: true })

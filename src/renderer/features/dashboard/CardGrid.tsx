@@ -8,15 +8,19 @@ import { ThreadRow } from './ThreadRow'
 const MIN_CARD_WIDTH = 300
 const GAP = 12
 const CARD_HEIGHT = 200
-/** A few cards (two rows or fewer) grow to fill the view, up to this, so findings show whole. */
-const TALL_CARD_MAX = 420
 const ROW_HEIGHT = 40
+/** Up to this many rows of cards, each card is as tall as what it shows (a whole finding), not virtualized. */
+const NATURAL_ROWS = 2
 
 /**
- * The dashboard's threads, virtualized so 1,000+ stay smooth: a wall of live cards (columns by width;
- * with two rows or fewer the cards grow to use the height) or a dense list of one row per thread.
+ * The dashboard's threads: a wall of live cards (columns by width) or a dense list of one row per
+ * thread, virtualized so 1,000+ stay smooth. A few cards (two rows or fewer, as for a handful of
+ * investigations) take the height their content needs instead, so a finding shows whole.
  */
 export function CardGrid({ threads, repoNames, layout }: { threads: Thread[]; repoNames: Map<string, string>; layout: 'cards' | 'list' }): ReactElement {
+  // With every thread from one repository (or the filter on one), its name on each would say nothing.
+  const oneRepo = new Set(threads.map((t) => t.repoId)).size <= 1
+  const repoOf = (t: Thread): string | null => (oneRepo ? null : (repoNames.get(t.repoId) ?? 'Unknown repository'))
   const scroller = useRef<HTMLDivElement>(null)
   const [size, setSize] = useState({ width: 0, height: 0 })
   const now = useNow()
@@ -33,11 +37,11 @@ export function CardGrid({ threads, repoNames, layout }: { threads: Thread[]; re
   const list = layout === 'list'
   const columns = list ? 1 : Math.max(1, Math.floor((size.width - 2 * GAP + GAP) / (MIN_CARD_WIDTH + GAP)))
   const rowCount = Math.ceil(threads.length / columns)
-  const fill = rowCount > 0 && rowCount <= 2 ? Math.floor((size.height - GAP * (rowCount + 1)) / rowCount) : 0
-  const height = list ? ROW_HEIGHT : Math.max(CARD_HEIGHT, Math.min(TALL_CARD_MAX, fill))
+  const natural = !list && rowCount <= NATURAL_ROWS
+  const height = list ? ROW_HEIGHT : CARD_HEIGHT
   const gap = list ? 0 : GAP
   const virtualizer = useVirtualizer({
-    count: rowCount,
+    count: natural ? 0 : rowCount,
     getScrollElement: () => scroller.current,
     estimateSize: () => height + gap,
     overscan: 4,
@@ -47,9 +51,21 @@ export function CardGrid({ threads, repoNames, layout }: { threads: Thread[]; re
   // The estimate is the exact size; a change of layout or height must re-measure every row.
   useLayoutEffect(() => virtualizer.measure(), [virtualizer, height, gap])
 
+  if (natural) {
+    return (
+      <div ref={scroller} className="card-scroller">
+        <div role="list" aria-label="Threads" className="card-grid is-natural" style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`, gap: GAP, padding: GAP }} data-layout={layout}>
+          {threads.map((t) => (
+            <ThreadCard key={t.id} thread={t} repoName={repoOf(t)} now={now} />
+          ))}
+        </div>
+      </div>
+    )
+  }
+
   return (
     <div ref={scroller} className={`card-scroller${list ? ' is-list' : ''}`}>
-      <div role="list" aria-label="Threads" className={list ? 'thread-list' : 'card-grid'} style={{ height: virtualizer.getTotalSize() }} data-layout={layout}>
+      <div role="list" aria-label="Threads" className={list ? `thread-list${oneRepo ? ' one-repo' : ''}` : 'card-grid'} style={{ height: virtualizer.getTotalSize() }} data-layout={layout}>
         {virtualizer.getVirtualItems().map((row) => (
           <div
             key={row.key}
@@ -65,9 +81,9 @@ export function CardGrid({ threads, repoNames, layout }: { threads: Thread[]; re
           >
             {threads.slice(row.index * columns, row.index * columns + columns).map((t) =>
               list ? (
-                <ThreadRow key={t.id} thread={t} repoName={repoNames.get(t.repoId) ?? 'Unknown repository'} now={now} />
+                <ThreadRow key={t.id} thread={t} repoName={repoOf(t)} now={now} />
               ) : (
-                <ThreadCard key={t.id} thread={t} repoName={repoNames.get(t.repoId) ?? 'Unknown repository'} now={now} />
+                <ThreadCard key={t.id} thread={t} repoName={repoOf(t)} now={now} />
               )
             )}
           </div>

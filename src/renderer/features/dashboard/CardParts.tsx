@@ -32,10 +32,26 @@ export function Cost({ thread }: { thread: Thread }): ReactElement | null {
 export const isFinding = (thread: Thread, summary: ThreadSummary | undefined): boolean =>
   !!thread.focus && !thread.conversation.busy && (thread.conversation.turns ?? 0) > 0 && summary?.lastLine?.source === 'agent'
 
+/** What a card says when its agent has said nothing yet. */
+export function quietText(thread: Thread): string {
+  if (thread.conversation.busy) return 'The agent is starting…'
+  if (thread.agent?.activity === 'running') return 'Running…'
+  if (thread.agent) return 'No output yet.'
+  return 'No agent has run here yet. Open the thread to start one.'
+}
+
 /** What the agent said last: its reply, the command it runs, or its terminal's last lines. */
 export function LastLine({ thread, summary }: { thread: Thread; summary: ThreadSummary | undefined }): ReactElement | null {
   const line = summary?.lastLine
-  if (!line) return null
+  if (!line) {
+    // Until the summary arrives, say nothing rather than something that may be wrong.
+    if (!summary) return null
+    return (
+      <span className="card-last is-quiet" data-testid="card-last-line">
+        <span className="card-last-text">{quietText(thread)}</span>
+      </span>
+    )
+  }
   const finding = isFinding(thread, summary)
   const label = finding ? 'Finding' : line.source === 'terminal' ? 'Terminal' : line.source === 'tool' ? 'Running' : 'Agent'
   return (

@@ -80,12 +80,12 @@ export function Dashboard(): ReactElement {
               ))}
             </div>
           )}
+          {all.length > 0 && <LayoutToggle shown={shownLayout} chosen={layout} onChange={setLayout} />}
           <div className="chips status-chips" role="group" aria-label="Filter by status">
             {liveStates.map((s) => (
               <Chip key={s} label={stateLabels[s]} count={counts[s]} pressed={status === s} state={s} onClick={() => setStatus(status === s ? null : s)} />
             ))}
           </div>
-          <LayoutToggle shown={shownLayout} chosen={layout} onChange={setLayout} />
         </div>
       )}
 

@@ -23,7 +23,7 @@ export function onThreadContextMenu(thread: Thread) {
  * tail of its terminal), a pending approval with Approve and Deny, +/- counts, CI and cost. The title
  * is the button that opens the thread; its hit area covers the card, under the approval buttons.
  */
-export function ThreadCard({ thread, repoName, now }: { thread: Thread; repoName: string; now: number }): ReactElement {
+export function ThreadCard({ thread, repoName, now }: { thread: Thread; repoName: string | null; now: number }): ReactElement {
   const select = useNavigation((s) => s.selectThread)
   const ciFailed = useCiFailed(thread.id)
   const summary = useThreadSummary(thread.id)
@@ -54,9 +54,10 @@ export function ThreadCard({ thread, repoName, now }: { thread: Thread; repoName
         </span>
       )}
       {thread.statusMessage && <span className={`card-message${thread.status === 'error' ? ' is-error' : ''}`}>{thread.statusMessage}</span>}
+      {approval && summary?.lastLine?.source === 'agent' ? <span className="card-said">{summary.lastLine.text}</span> : null}
       {approval ? <ApprovalBar thread={thread} approval={approval} /> : <LastLine thread={thread} summary={summary} />}
       <span className="card-meta">
-        <span className="card-repo">{repoName}</span>
+        {repoName && <span className="card-repo">{repoName}</span>}
         {thread.branch && (
           <span className="card-branch">
             <Icon name="branch" size={12} />

@@ -5,19 +5,19 @@ import { formatDateTime, formatRelative } from '../../ui/clock'
 import { StatusBadge } from '../../ui/StatusBadge'
 import { threadStateOf } from '../../ui/thread-state'
 import { CiDot, useCiFailed } from '../ci/CiDot'
-import { ApprovalBar, Cost, DiffStat, isFinding } from './CardParts'
+import { ApprovalBar, Cost, DiffStat, isFinding, quietText } from './CardParts'
 import { useThreadSummary } from './summaries-store'
 import { onThreadContextMenu } from './ThreadCard'
 
 /** One thread as a dense dashboard row: state, title, the agent's last line (or Approve/Deny), counts, CI, cost, repository, time. */
-export function ThreadRow({ thread, repoName, now }: { thread: Thread; repoName: string; now: number }): ReactElement {
+export function ThreadRow({ thread, repoName, now }: { thread: Thread; repoName: string | null; now: number }): ReactElement {
   const select = useNavigation((s) => s.selectThread)
   const ciFailed = useCiFailed(thread.id)
   const summary = useThreadSummary(thread.id)
   const { state } = threadStateOf({ status: thread.status, agent: thread.agent, conversation: thread.conversation, ciFailed })
   const approval = summary?.pendingApproval ?? null
   const line = summary?.lastLine
-  const lineText = line ? line.text.replace(/\s*\n\s*/g, ' · ') : (thread.statusMessage ?? thread.focus ?? '')
+  const lineText = line ? line.text.replace(/\s*\n\s*/g, ' · ') : (thread.statusMessage ?? thread.focus ?? (summary ? quietText(thread) : ''))
   return (
     <div
       role="listitem"
@@ -37,7 +37,7 @@ export function ThreadRow({ thread, repoName, now }: { thread: Thread; repoName:
           <ApprovalBar thread={thread} approval={approval} compact />
         </span>
       ) : (
-        <span className={`dash-line${line ? ` is-${line.source}` : ''}${isFinding(thread, summary) ? ' is-finding' : ''}`} title={line?.text ?? lineText} data-testid="row-last-line">
+        <span className={`dash-line${line ? ` is-${line.source}` : ' is-quiet'}${isFinding(thread, summary) ? ' is-finding' : ''}`} title={line?.text ?? lineText} data-testid="row-last-line">
           {lineText}
         </span>
       )}
@@ -50,9 +50,11 @@ export function ThreadRow({ thread, repoName, now }: { thread: Thread; repoName:
       <span className="dash-cost">
         <Cost thread={thread} />
       </span>
-      <span className="dash-repo" title={thread.branch ? `${repoName} · ${thread.branch}` : repoName}>
-        {repoName}
-      </span>
+      {repoName && (
+        <span className="dash-repo" title={thread.branch ? `${repoName} · ${thread.branch}` : repoName}>
+          {repoName}
+        </span>
+      )}
       <time className="card-time" dateTime={new Date(thread.lastActivityAt).toISOString()} title={`Last activity ${formatDateTime(thread.lastActivityAt)}`}>
         {formatRelative(thread.lastActivityAt, now)}
       </time>
