@@ -100,8 +100,8 @@ test('dashboard cards show live work: investigations with focus and finding, app
       await expect(card(page, title).locator('.card-focus')).toHaveText(focus)
       await expect(card(page, title).getByTestId('card-last-line')).toContainText(FINDINGS[focus]!)
     }
-    // A finished investigation says so: never "Needs your attention".
-    await expect.poll(async () => (await shownNotifications(page)).filter((n) => n.title === 'Recent commits').map((n) => n.body)).toContain('Finished')
+    // A finished investigation says so, with its finding: never "Needs your attention".
+    await expect.poll(async () => (await shownNotifications(page)).filter((n) => n.title === 'Recent commits').map((n) => n.body)).toContain(`Finished: ${FINDINGS['Read the recent commits']}`)
     expect((await shownNotifications(page)).map((n) => n.body)).not.toContain('Needs your attention')
     await expect(cards(page)).toHaveAttribute('data-layout', 'cards')
     await screenshotBothThemes(page, 'dashboard-investigations')
