@@ -66,7 +66,7 @@ export function ThreadCard({ thread, repoName, now }: { thread: Thread; repoName
         )}
         <span className="spacer" />
         <DiffStat stat={summary?.diffStat} />
-        <CiDot threadId={thread.id} />
+        <CiDot threadId={thread.id} withLabel />
         <Cost thread={thread} />
       </span>
     </div>
