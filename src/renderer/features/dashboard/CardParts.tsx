@@ -32,12 +32,12 @@ export function Cost({ thread }: { thread: Thread }): ReactElement | null {
 export const isFinding = (thread: Thread, summary: ThreadSummary | undefined): boolean =>
   !!thread.focus && !thread.conversation.busy && (thread.conversation.turns ?? 0) > 0 && summary?.lastLine?.source === 'agent'
 
-/** What a card says when its agent has said nothing yet. */
-export function quietText(thread: Thread): string {
+/** What a card (or, `short`, a list row) says when its agent has said nothing yet. */
+export function quietText(thread: Thread, short = false): string {
   if (thread.conversation.busy) return 'The agent is starting…'
   if (thread.agent?.activity === 'running') return 'Running…'
   if (thread.agent) return 'No output yet.'
-  return 'No agent has run here yet. Open the thread to start one.'
+  return short ? 'No agent yet' : 'No agent has run here yet. Open the thread to start one.'
 }
 
 /** What the agent said last: its reply, the command it runs, or its terminal's last lines. */

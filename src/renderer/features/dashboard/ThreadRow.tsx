@@ -17,7 +17,7 @@ export function ThreadRow({ thread, repoName, now }: { thread: Thread; repoName:
   const { state } = threadStateOf({ status: thread.status, agent: thread.agent, conversation: thread.conversation, ciFailed })
   const approval = summary?.pendingApproval ?? null
   const line = summary?.lastLine
-  const lineText = line ? line.text.replace(/\s*\n\s*/g, ' · ') : (thread.statusMessage ?? thread.focus ?? (summary ? quietText(thread) : ''))
+  const lineText = line ? line.text.replace(/\s*\n\s*/g, ' · ') : (thread.statusMessage ?? thread.focus ?? (summary ? quietText(thread, true) : ''))
   return (
     <div
       role="listitem"
