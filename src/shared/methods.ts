@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { CiLog, CiProviderOverride, CiStatus, LocalRun, SuggestedCheck } from './ci'
 import { ChangeScope, ChangeSet, FileDiff, LineSpan, MergePlanView, ReviewComment } from './review'
-import { AgentProfile, DeliveryOutcome, ImportReport, Item, PermissionMode, ProfileId, PtyInfo, Repo, Thread, ThreadMode } from './models'
+import { AgentProfile, DeliveryOutcome, ImportReport, Item, PermissionMode, ProfileId, PtyInfo, Repo, Thread, ThreadMode, ThreadSummary } from './models'
 
 /** What a thread or repository id looks like (`t<time><random>`, `<slug>-<hash>`): never a path, never `..`. */
 export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
@@ -120,6 +120,11 @@ export const methods = {
   /** Which thread this client shows (null: none); a viewed thread is never marked unread. */
   'thread/setViewing': { params: z.object({ threadId: threadId.nullable() }), result: Ok },
   'thread/markRead': { params: z.object({ threadId }), result: Thread },
+  /**
+   * What the dashboard shows of these threads' work (last line, +/- counts, pending approval). Answers at once
+   * with what is known; a count not measured yet follows as `thread/summary`, as does every later change.
+   */
+  'thread/summaries': { params: z.object({ threadIds: z.array(threadId).max(5000) }), result: z.object({ summaries: z.array(ThreadSummary) }) },
 
   'pty/open': {
     params: z.object({
@@ -288,6 +293,8 @@ export const notifications = {
   'repo/removed': z.object({ repoId: z.string() }),
   'thread/updated': z.object({ thread: Thread }),
   'thread/removed': z.object({ threadId: z.string(), repoId: z.string() }),
+  /** A thread's dashboard summary changed (throttled per thread). */
+  'thread/summary': z.object({ summary: ThreadSummary }),
   /** Output of a pty, sent only to clients attached to it. */
   'pty/data': z.object({ ptyId: z.string(), data: z.string() }),
   'pty/exit': z.object({ ptyId: z.string(), threadId: z.string(), exitCode: z.number().nullable(), signal: z.number().nullable() }),

@@ -9,6 +9,7 @@ import { routeCiFailed } from '../features/ci/ci-attention'
 import { forgetCi, loadCiStatuses, routeCiUpdated, routeLocalOutput } from '../features/ci/ci-sync'
 import { forgetTranscript, reloadTranscripts, routeDelta, routeItem } from '../features/conversation/conversation-sync'
 import { useDashboard } from '../features/dashboard/dashboard-store'
+import { forgetSummary, reloadSummaries, routeSummary } from '../features/dashboard/summaries-store'
 import { loadSettings } from '../features/settings/settings-store'
 import { useRepos } from '../features/repos/repos-store'
 import { loadPtys } from '../features/terminal/terminal-actions'
@@ -110,7 +111,9 @@ async function adopt(client: RpcClient): Promise<void> {
       forgetTranscript(threadId)
       forgetChanges(threadId)
       forgetCi(threadId)
+      forgetSummary(threadId)
     }),
+    follow('thread/summary', ({ summary }) => routeSummary(summary)),
     follow('item/started', ({ item }) => routeItem(item)),
     follow('item/delta', ({ threadId, itemId, delta }) => routeDelta(threadId, itemId, delta)),
     follow('item/completed', ({ item }) => routeItem(item)),
@@ -178,6 +181,7 @@ async function adopt(client: RpcClient): Promise<void> {
   reloadTranscripts()
   rewatchChanges()
   void loadCiStatuses()
+  reloadSummaries()
   const selected = useNavigation.getState().selectedThreadId
   if (selected && !useThreads.getState().byId[selected]) useNavigation.getState().forgetThread(selected)
   // After a reconnect: terminal tab lists refresh, then terminals re-attach (replaying their scrollback).

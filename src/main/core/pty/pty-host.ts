@@ -299,6 +299,13 @@ export class PtyHost {
     return this.live.get(ptyId)?.session.pasteMode.bracketed ?? false
   }
 
+  /** The last `chars` characters a terminal printed: live, or from its saved scrollback once it ended. */
+  async outputTail(threadId: string, ptyId: string, chars: number): Promise<string> {
+    const live = this.live.get(ptyId)
+    const text = live ? live.session.scrollback.text() : await this.d.store.readScrollback(threadId, ptyId)
+    return text.slice(-chars)
+  }
+
   /** Marks a pty as running an agent command (or not), so clients show a banner. */
   setAgentCommand(ptyId: string, command: string | null): void {
     const live = this.live.get(ptyId)

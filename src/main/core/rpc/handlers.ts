@@ -11,6 +11,7 @@ import type { Transcript } from '../agent/transcript'
 import { forkThread } from '../threads/thread-fork'
 import type { ChangeWatchService } from '../review/change-watch'
 import type { ReviewService } from '../review/review-service'
+import type { SummaryService } from '../summary/summary-service'
 import type { ThreadService } from '../threads/thread-service'
 import type { NotificationBus } from '../notification-bus'
 import { appError, ErrorCode } from '../../../shared/errors'
@@ -38,6 +39,7 @@ export interface HandlerDeps {
   delivery: AgentDelivery
   review: ReviewService
   reviewWatch: ChangeWatchService
+  summaries: SummaryService
   handoff: HandoffService
   ci: CiHost
   transcript: Transcript
@@ -173,6 +175,7 @@ export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
   handle('handoff/import', (p) => d.handoff.import(p))
   handle('handoff/continue', (p) => d.handoff.continueInCli(p.threadId, p))
 
+  handle('thread/summaries', async (p) => ok({ summaries: await d.summaries.summaries(p.threadIds) }))
   handle('review/changes', (p) => d.review.changes(p.threadId, p.scope))
   handle('review/watch', (p, c) => d.reviewWatch.watch(p.threadId, p.scope, c))
   handle('review/unwatch', (p, c) => {
