@@ -231,6 +231,8 @@ export function MonacoDiffView(props: MonacoDiffViewProps): ReactElement {
       else delete host.current.dataset.emptySide
       if (!same) host.current.dataset.reveal = 'first'
     }
+    // Its overview ruler would mark the phantom line too; one change that is the whole file needs no map.
+    l.diff.updateOptions({ renderOverviewRuler: !l.emptySide })
     l.changes = []
     if (!same) l.current = -1
     l.diff.setModel({ original: models[0], modified: models[1] })
