@@ -5,6 +5,7 @@ import { startModelServer, type ModelServer } from '../test/helpers/model-server
 import { diffPane, expectDiffReady, makeReviewRepo, monacoDiff, openChangesTab, openDiff, put } from './support/changes-page'
 import { threadNamed } from './support/core-client'
 import { startCore, type CoreProcess } from './support/core-process'
+import { openConversationTab } from './support/conversation-page'
 import { addRepository, createThread, screenshotBothThemes } from './support/skein-page'
 
 let cores: CoreProcess[] = []
@@ -64,5 +65,36 @@ test('an added or a deleted file shows only its own lines: no phantom line on th
     await expectDiffReady(page)
     await expect(shown('modified', '.line-insert')).toHaveCount(0)
     await screenshotBothThemes(page, 'polish-deleted-file-inline')
+  })
+})
+
+test('toasts: a repeated error is counted on one toast, sits above the composer, and goes by itself', async ({ page }) => {
+  await setUp(page, 'Push it')
+  await openChangesTab(page)
+  const pushError = page.getByRole('alert').filter({ hasText: 'Could not push' })
+
+  await test.step('four failed pushes make one toast counting four', async () => {
+    for (let i = 1; i <= 4; i++) {
+      await page.getByRole('button', { name: 'Push', exact: true }).click()
+      if (i === 1) await expect(pushError).toContainText('no remote')
+      else await expect(pushError.getByLabel(`${i} times`)).toBeVisible()
+    }
+    await expect(pushError).toHaveCount(1)
+    await expect(page.locator('.toast')).toHaveCount(1)
+  })
+
+  await test.step('on the Conversation tab it sits above the composer, so Send stays reachable', async () => {
+    await openConversationTab(page)
+    const composerBox = await page.locator('.composer').boundingBox()
+    const toastBox = await pushError.boundingBox()
+    expect(composerBox && toastBox).toBeTruthy()
+    expect(toastBox!.y + toastBox!.height).toBeLessThanOrEqual(composerBox!.y)
+    await expect(page.getByRole('button', { name: 'Send', exact: true })).toBeVisible()
+    await screenshotBothThemes(page, 'polish-toast-above-composer')
+  })
+
+  await test.step('it goes by itself', async () => {
+    await expect(pushError).toHaveCount(0)
+    await expect(page.locator('.toast')).toHaveCount(0)
   })
 })
