@@ -2,7 +2,8 @@ import { expect, test, type Page } from '@playwright/test'
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { startModelServer, type ModelServer } from '../test/helpers/model-server'
-import { diffPane, expectDiffReady, makeReviewRepo, monacoDiff, openChangesTab, openDiff, put } from './support/changes-page'
+import { diffPane, expectDiffReady, fileList, makeReviewRepo, monacoDiff, openChangesTab, openDiff, put } from './support/changes-page'
+import { git } from './support/ci-page'
 import { threadNamed } from './support/core-client'
 import { startCore, type CoreProcess } from './support/core-process'
 import { openConversationTab } from './support/conversation-page'
@@ -97,4 +98,25 @@ test('toasts: a repeated error is counted on one toast, sits above the composer,
     await expect(pushError).toHaveCount(0)
     await expect(page.locator('.toast')).toHaveCount(0)
   })
+})
+
+test('the Commit dialog focuses its message, suggested from the thread title and the uncommitted files', async ({ page }) => {
+  const { worktree } = await setUp(page, 'tune the settings.')
+  put(worktree, 'src/app.ts', 'export const setting1 = 100\n')
+  put(worktree, 'src/feature.ts', 'export const feature = true\n')
+  await openChangesTab(page)
+  await expect(fileList(page).getByRole('option')).toHaveCount(2)
+  await page.getByRole('group', { name: 'Git actions' }).getByRole('button', { name: 'Commit…' }).click()
+  const dialog = page.getByRole('dialog', { name: 'Commit changes' })
+  const box = dialog.getByLabel('Commit message')
+  await expect(box).toBeFocused()
+  await expect(box).toHaveValue('Tune the settings\n\n- Update src/app.ts\n- Add src/feature.ts')
+  await expect(dialog).toContainText('2 uncommitted files')
+  await screenshotBothThemes(page, 'polish-commit-dialog')
+  // The suggestion is selected, so typing replaces it; Ctrl+Enter takes it as it is.
+  await expect.poll(() => box.evaluate((el: HTMLTextAreaElement) => [el.selectionStart, el.selectionEnd - el.value.length])).toEqual([0, 0])
+  await box.press('ControlOrMeta+Enter')
+  await expect(dialog).toBeHidden()
+  await expect(page.getByRole('status').filter({ hasText: 'Committed' })).toContainText('Tune the settings')
+  expect(git(worktree, 'log', '-1', '--format=%B')).toBe('Tune the settings\n\n- Update src/app.ts\n- Add src/feature.ts')
 })

@@ -263,7 +263,7 @@ export function ChangesTab({ thread }: { thread: Thread }): ReactElement {
           }}
         />
       )}
-      {confirm?.kind === 'commit' && <CommitDialog threadId={thread.id} files={set?.files.length ?? 0} onClose={() => setConfirm(null)} />}
+      {confirm?.kind === 'commit' && <CommitDialog threadId={thread.id} title={thread.title} files={set?.files.length ?? 0} onClose={() => setConfirm(null)} />}
       {confirm?.kind === 'file' && (
         <ConfirmDialog
           title={`Revert ${confirm.file.path}?`}
