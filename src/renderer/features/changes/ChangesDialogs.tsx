@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type ReactElement, type ReactNode } from 'react'
+import { useEffect, useLayoutEffect, useRef, useState, type ReactElement, type ReactNode } from 'react'
 import { request } from '../../app/rpc'
 import { Dialog, FormError, SubmitFooter } from '../../ui/Dialog'
 import { hasPrimaryModifier, shortcutLabel } from '../../ui/keyboard'
@@ -59,6 +59,7 @@ export function CommitDialog({ threadId, title, files, onClose }: { threadId: st
   const [error, setError] = useState<string | null>(null)
   const area = useRef<HTMLTextAreaElement>(null)
   const edited = useRef(false)
+  const selectSuggestion = useRef(true)
 
   // The files that the commit takes (the uncommitted ones, not the tab's scope) complete the suggestion.
   useEffect(() => {
@@ -68,8 +69,8 @@ export function CommitDialog({ threadId, title, files, onClose }: { threadId: st
         if (!live) return
         setUncommitted(set.files.length)
         if (edited.current) return
+        selectSuggestion.current = true
         setMessage(suggestCommitMessage(title, set.files))
-        requestAnimationFrame(() => area.current?.select())
       },
       () => {} // the suggestion stays the title alone; committing reports any real problem
     )
@@ -77,7 +78,12 @@ export function CommitDialog({ threadId, title, files, onClose }: { threadId: st
       live = false
     }
   }, [threadId, title])
-  useEffect(() => area.current?.select(), [])
+  // A suggestion is selected once it is in the box, so typing replaces it.
+  useLayoutEffect(() => {
+    if (!selectSuggestion.current) return
+    selectSuggestion.current = false
+    area.current?.select()
+  }, [message])
 
   const submit = async () => {
     if (!message.trim() || busy) return
