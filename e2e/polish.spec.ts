@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test'
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { startModelServer, type ModelServer } from '../test/helpers/model-server'
-import { diffPane, expectDiffReady, fileList, makeReviewRepo, monacoDiff, openChangesTab, openDiff, put } from './support/changes-page'
+import { commentCards, diffPane, expectDiffReady, fileList, makeReviewRepo, modifiedLine, monacoDiff, openChangesTab, openDiff, put } from './support/changes-page'
 import { git } from './support/ci-page'
 import { threadNamed } from './support/core-client'
 import { startCore, type CoreProcess } from './support/core-process'
@@ -119,4 +119,41 @@ test('the Commit dialog focuses its message, suggested from the thread title and
   await expect(dialog).toBeHidden()
   await expect(page.getByRole('status').filter({ hasText: 'Committed' })).toContainText('Tune the settings')
   expect(git(worktree, 'log', '-1', '--format=%B')).toBe('Tune the settings\n\n- Update src/app.ts\n- Add src/feature.ts')
+})
+
+test('after a comment is saved with Ctrl/⌘+Enter the diff has the focus, so the next Ctrl/⌘+Enter sends the review', async ({ page }) => {
+  const { server, worktree } = await setUp(page, 'Review flow')
+  put(worktree, 'src/util.ts', 'export function add(a: number, b: number): number {\n  return a + b + 0\n}\n')
+  await openChangesTab(page)
+  await openDiff(page, 'src/util.ts')
+  await expectDiffReady(page)
+  const inDiff = () => page.evaluate(() => !!document.activeElement?.closest('.monaco-diff .editor.modified'))
+
+  await test.step('save a comment with the keyboard: focus is back in the diff', async () => {
+    await modifiedLine(page, '  return a + b + 0').hover()
+    await monacoDiff(page).locator('.editor.modified .comment-glyph').click()
+    const box = page.getByRole('textbox', { name: 'Comment on line 2' })
+    await expect(box).toBeFocused()
+    await box.fill('Why add zero?')
+    await box.press('ControlOrMeta+Enter')
+    await expect(commentCards(page)).toHaveCount(1)
+    await expect.poll(inDiff).toBe(true)
+  })
+
+  await test.step('an edit saved with the keyboard gives the focus back too', async () => {
+    await commentCards(page).getByRole('button', { name: 'Edit' }).click()
+    const edit = page.getByRole('textbox', { name: 'Edit comment on line 2' })
+    await edit.fill('Why add zero? Drop it.')
+    await edit.press('ControlOrMeta+Enter')
+    await expect(commentCards(page)).toContainText('Why add zero? Drop it.')
+    await expect.poll(inDiff).toBe(true)
+  })
+
+  await test.step('the next Ctrl/⌘+Enter sends the review', async () => {
+    const before = server.requests.length
+    await page.keyboard.press('ControlOrMeta+Enter')
+    await expect(page.getByRole('status').filter({ hasText: 'Sent the review comment to the built-in agent' })).toBeVisible()
+    await expect.poll(() => server.requests.slice(before).some((r) => JSON.stringify(r.body).includes('Why add zero? Drop it.'))).toBe(true)
+    await expect(commentCards(page).filter({ hasText: 'Sent' })).toHaveCount(1)
+  })
 })

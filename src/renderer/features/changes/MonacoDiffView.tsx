@@ -300,6 +300,8 @@ export function MonacoDiffView(props: MonacoDiffViewProps): ReactElement {
     }
   }, [apiRef, api])
 
+  // After a comment box closes (saved or cancelled), keys go back to the diff, so the next Ctrl/⌘+Enter sends the review.
+  const refocus = () => requestAnimationFrame(() => live.current?.diff.getModifiedEditor().focus())
   const byId = new Map(comments.map((c) => [c.id, c]))
   return (
     <div className="monaco-diff" ref={host} data-layout={layout}>
@@ -312,10 +314,16 @@ export function MonacoDiffView(props: MonacoDiffViewProps): ReactElement {
                 key={`${draft.start}-${draft.end}`}
                 label={label}
                 submitLabel="Comment"
-                onCancel={() => setDraft(null)}
+                onCancel={() => {
+                  setDraft(null)
+                  refocus()
+                }}
                 onSubmit={async (body) => {
                   const refusal = await addComment(threadId, { path, startLine: draft.start, endLine: draft.end, body })
-                  if (!refusal) setDraft(null)
+                  if (!refusal) {
+                    setDraft(null)
+                    refocus()
+                  }
                   return refusal
                 }}
               />
@@ -328,7 +336,7 @@ export function MonacoDiffView(props: MonacoDiffViewProps): ReactElement {
         return comment
           ? createPortal(
               <div className="comment-thread">
-                <CommentCard threadId={threadId} comment={comment} />
+                <CommentCard threadId={threadId} comment={comment} onEditDone={refocus} />
               </div>,
               node,
               key
