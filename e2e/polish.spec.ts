@@ -7,7 +7,8 @@ import { git } from './support/ci-page'
 import { threadNamed } from './support/core-client'
 import { startCore, type CoreProcess } from './support/core-process'
 import { openConversationTab } from './support/conversation-page'
-import { addRepository, createThread, screenshotBothThemes } from './support/skein-page'
+import { addRepository, createThread, screenshotBothThemes, threadRow } from './support/skein-page'
+import { expectPrompt, expectTerminalText, focusTerminal, openTerminalTab, prepareTerminalPage, runCommand, shellEnv, terminal } from './support/terminal-page'
 
 let cores: CoreProcess[] = []
 let servers: ModelServer[] = []
@@ -155,5 +156,90 @@ test('after a comment is saved with Ctrl/⌘+Enter the diff has the focus, so th
     await expect(page.getByRole('status').filter({ hasText: 'Sent the review comment to the built-in agent' })).toBeVisible()
     await expect.poll(() => server.requests.slice(before).some((r) => JSON.stringify(r.body).includes('Why add zero? Drop it.'))).toBe(true)
     await expect(commentCards(page).filter({ hasText: 'Sent' })).toHaveCount(1)
+  })
+})
+
+test('from a focused terminal: Ctrl+N stays the shell’s, the documented app shortcuts reach the app; the theme setting repaints terminal and diff', async ({ page }) => {
+  const core = await startCore({ env: shellEnv() })
+  cores.push(core)
+  await prepareTerminalPage(page)
+  await page.goto(core.url)
+  const repo = makeReviewRepo('term-polish')
+  await addRepository(page, repo)
+  await createThread(page, { via: 'sidebar-button', repo: 'term-polish', title: 'Keys', profile: 'Shell' })
+  await expectPrompt(page)
+  const worktree = (await threadNamed(core, 'Keys')).worktreePath
+  const newThread = page.getByRole('dialog', { name: 'New thread' })
+  const viewTab = (name: string) => page.getByRole('tablist', { name: 'Thread views' }).getByRole('tab', { name: new RegExp(`^${name}`) })
+
+  await test.step('Ctrl+N (Linux) reaches the shell: cat -v shows ^N and no dialog opens', async () => {
+    await focusTerminal(page)
+    await runCommand(page, 'cat -v')
+    await page.keyboard.press('Control+n')
+    await page.keyboard.press('Enter')
+    await expectTerminalText(page, '^N')
+    await expect(newThread).toHaveCount(0)
+  })
+
+  await test.step('Ctrl/⌘+Shift+N opens New thread; Esc gives the terminal its focus back', async () => {
+    await page.keyboard.press('ControlOrMeta+Shift+N')
+    await expect(newThread).toBeVisible()
+    await page.keyboard.press('Escape')
+    await expect(newThread).toHaveCount(0)
+    await expect(terminal(page).locator('textarea.xterm-helper-textarea')).toBeFocused()
+  })
+
+  await test.step('Ctrl/⌘+Shift+D opens the Changes tab, and the shell did not get Ctrl+D (cat is still running)', async () => {
+    await page.keyboard.press('ControlOrMeta+Shift+D')
+    await expect(viewTab('Changes')).toHaveAttribute('aria-selected', 'true')
+    await openTerminalTab(page)
+    await focusTerminal(page)
+    await runCommand(page, 'still-here')
+    await expectTerminalText(page, /still-here\s*still-here/)
+  })
+
+  await test.step('Ctrl/⌘+0 shows the dashboard', async () => {
+    await page.keyboard.press('ControlOrMeta+0')
+    await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible()
+  })
+
+  await test.step('Settings → Theme: Dark repaints the page, the terminal and the diff at once, and is remembered', async () => {
+    await page.emulateMedia({ colorScheme: 'light' })
+    await threadRow(page, 'Keys').click()
+    await openTerminalTab(page)
+    // xterm paints its own background from the theme it was given (the container's CSS would follow by itself).
+    const termBg = () => terminal(page).locator('.xterm-scrollable-element').evaluate((el) => getComputedStyle(el).backgroundColor)
+    await expect.poll(termBg).toBe('rgb(251, 251, 252)')
+    await page.getByRole('navigation', { name: 'Sidebar' }).getByRole('button', { name: 'Settings' }).click()
+    const settings = page.getByRole('dialog', { name: 'Settings' })
+    await expect(settings.getByRole('radio', { name: 'System' })).toHaveAttribute('aria-checked', 'true')
+    await screenshotBothThemes(page, 'polish-settings-theme')
+    await settings.getByRole('radio', { name: 'Dark' }).click()
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark')
+    await expect(settings).toContainText('Always dark.')
+    await page.keyboard.press('Escape')
+    await expect.poll(termBg).toBe('rgb(20, 20, 22)')
+    put(worktree, 'src/util.ts', 'export const two = 2\n')
+    await openChangesTab(page)
+    await openDiff(page, 'src/util.ts')
+    await expectDiffReady(page)
+    const editorBg = () => monacoDiff(page).locator('.editor.modified .monaco-editor-background').evaluate((el) => getComputedStyle(el).backgroundColor)
+    await expect.poll(editorBg).toBe('rgb(25, 25, 28)')
+    await page.screenshot({ path: join(__dirname, '..', 'test-results', 'screenshots', 'polish-theme-dark-on-light-os.png') })
+    await page.reload()
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark')
+    await page.getByRole('navigation', { name: 'Sidebar' }).getByRole('button', { name: 'Settings' }).click()
+    await settings.getByRole('radio', { name: 'Light' }).click()
+    await page.keyboard.press('Escape')
+    await openChangesTab(page)
+    await openDiff(page, 'src/util.ts')
+    await expectDiffReady(page)
+    await expect.poll(editorBg).toBe('rgb(255, 255, 255)')
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'light') // Light means light, whatever the OS says
+    await page.getByRole('navigation', { name: 'Sidebar' }).getByRole('button', { name: 'Settings' }).click()
+    await settings.getByRole('radio', { name: 'System' }).click()
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark')
+    await expect(settings).toContainText('Follows your system (dark now).')
   })
 })
