@@ -120,6 +120,27 @@ test('the Commit dialog focuses its message, suggested from the thread title and
   await expect(dialog).toBeHidden()
   await expect(page.getByRole('status').filter({ hasText: 'Committed' })).toContainText('Tune the settings')
   expect(git(worktree, 'log', '-1', '--format=%B')).toBe('Tune the settings\n\n- Update src/app.ts\n- Add src/feature.ts')
+
+  await test.step('the branch’s commits are listed under the files; a click shows a commit’s files', async () => {
+    const commits = page.getByRole('region', { name: 'Commits on this branch' })
+    const sha = git(worktree, 'rev-parse', '--short', 'HEAD')
+    await expect(commits.getByRole('button', { name: /Commits/ })).toContainText('1')
+    const row = commits.getByRole('button', { name: new RegExp(`^${sha} Tune the settings`) })
+    await expect(row).toContainText('now')
+    // A commit made outside Skein (the agent in its terminal) shows up once the change set moves.
+    put(worktree, 'docs/later.md', '# Later\n')
+    git(worktree, 'add', '-A')
+    git(worktree, 'commit', '-q', '-m', 'Write the later notes')
+    await expect(commits.getByRole('button', { name: /Write the later notes/ })).toBeVisible()
+    await expect(commits.getByRole('button', { name: /Commits/ })).toContainText('2')
+    await row.click()
+    await expect(row).toHaveAttribute('aria-expanded', 'true')
+    const files = commits.getByRole('list', { name: 'Files in this commit' })
+    await expect(files.getByRole('listitem')).toHaveCount(2)
+    await expect(files.getByRole('listitem', { name: 'Modified, src/app.ts, 1 added, 40 deleted' })).toBeVisible()
+    await expect(files.getByRole('listitem', { name: 'Added, src/feature.ts, 1 added, 0 deleted' })).toBeVisible()
+    await screenshotBothThemes(page, 'polish-commit-list')
+  })
 })
 
 test('after a comment is saved with Ctrl/⌘+Enter the diff has the focus, so the next Ctrl/⌘+Enter sends the review', async ({ page }) => {
