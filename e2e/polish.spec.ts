@@ -6,7 +6,7 @@ import { commentCards, diffPane, expectDiffReady, fileList, makeReviewRepo, modi
 import { git } from './support/ci-page'
 import { threadNamed } from './support/core-client'
 import { startCore, type CoreProcess } from './support/core-process'
-import { openConversationTab } from './support/conversation-page'
+import { openConversationTab, rows, sendMessage } from './support/conversation-page'
 import { addRepository, createThread, screenshotBothThemes, threadRow } from './support/skein-page'
 import { expectPrompt, expectTerminalText, focusTerminal, openTerminalTab, prepareTerminalPage, runCommand, shellEnv, terminal } from './support/terminal-page'
 
@@ -20,8 +20,8 @@ test.afterEach(async () => {
 })
 
 /** A core (with a scripted model server) and a worktree thread on a fixture repository. */
-async function setUp(page: Page, title: string) {
-  const server = await startModelServer({ respond: () => ({ text: 'Done.' }), apiKey: 'test-key' })
+async function setUp(page: Page, title: string, reply = 'Done.') {
+  const server = await startModelServer({ respond: () => ({ text: reply }), apiKey: 'test-key' })
   servers.push(server)
   const core = await startCore({ env: { ANTHROPIC_BASE_URL: server.url, ANTHROPIC_API_KEY: 'test-key' } })
   cores.push(core)
@@ -262,5 +262,49 @@ test('from a focused terminal: Ctrl+N stays the shell’s, the documented app sh
     await settings.getByRole('radio', { name: 'System' }).click()
     await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark')
     await expect(settings).toContainText('Follows your system (dark now).')
+  })
+})
+
+const TS_CODE = 'const limit: number = 42 // the cap\nexport function clamp(n: number): number {\n  return Math.min(n, limit)\n}'
+const PY_CODE = 'def greet(name):\n    return "hi " + name'
+
+test('code blocks in the transcript are highlighted and have a Copy button', async ({ page }) => {
+  const reply = `Here is the change:\n\n\`\`\`ts\n${TS_CODE}\n\`\`\`\n\nAnd in Python:\n\n\`\`\`python\n${PY_CODE}\n\`\`\`\n\nA plain block:\n\n\`\`\`\nnpm test\n\`\`\``
+  await setUp(page, 'Show code', reply)
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'])
+  await openConversationTab(page)
+  await sendMessage(page, 'Show me the clamp function')
+  const answer = rows(page, 'assistant').last()
+  const blocks = answer.locator('.md-code-block')
+  await expect(blocks).toHaveCount(3)
+
+  await test.step('a known language is coloured with Monaco’s grammar; an untagged block stays plain', async () => {
+    const ts = blocks.nth(0).locator('pre')
+    await expect(ts).toHaveAttribute('data-highlighted', 'true')
+    await expect(ts.locator('.tok-keyword').first()).toHaveText('const')
+    await expect(ts.locator('.tok-comment')).toHaveText('// the cap')
+    await expect(ts.locator('.tok-number').first()).toHaveText('42')
+    await expect(ts).toHaveText(TS_CODE) // colouring never changes the text
+    const py = blocks.nth(1).locator('pre')
+    await expect(py).toHaveAttribute('data-highlighted', 'true')
+    await expect(py.locator('.tok-keyword').first()).toHaveText('def')
+    await expect.poll(async () => (await py.locator('.tok-string').allTextContents()).join('')).toBe('"hi "')
+    await expect(blocks.nth(2).locator('pre')).not.toHaveAttribute('data-highlighted', 'true')
+    // Light and dark use different colours for the same token.
+    const keywordColour = () => ts.locator('.tok-keyword').first().evaluate((el) => getComputedStyle(el).color)
+    const light = await keywordColour()
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await expect.poll(keywordColour).not.toBe(light)
+    await page.emulateMedia({ colorScheme: 'light' })
+    await screenshotBothThemes(page, 'polish-code-blocks')
+  })
+
+  await test.step('Copy puts the block’s exact text on the clipboard', async () => {
+    await blocks.nth(0).hover()
+    await blocks.nth(0).getByRole('button', { name: 'Copy code' }).click()
+    await expect(blocks.nth(0).getByRole('button', { name: 'Copy code' })).toHaveAttribute('title', 'Copied')
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(TS_CODE)
+    await blocks.nth(1).getByRole('button', { name: 'Copy code' }).click()
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(PY_CODE)
   })
 })

@@ -9,7 +9,7 @@ import { CommentZones } from './comment-zones'
 import { GutterComments } from './gutter-comments'
 import { HunkButton } from './hunk-button'
 import { buttonLine, changeAtLine, changeLine, changeNearLine, emptySideOf, hunkSpans, linesLabel, oneSidedChanges, oneSidedText, spanText, stepChange, type EmptySide, type LineChange } from './hunks'
-import { languageFor, loadMonaco, type MonacoApi } from './monaco-loader'
+import { languageFor, loadMonaco, type MonacoApi } from '../../lib/monaco/monaco-loader'
 
 /** What the diff pane can ask of the open diff (keyboard shortcuts and header buttons). */
 export interface DiffApi {
