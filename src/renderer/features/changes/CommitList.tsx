@@ -50,13 +50,21 @@ function CommitFiles({ threadId, sha }: { threadId: string; sha: string }): Reac
 
 /**
  * The branch's own commits (base..HEAD) under the file list: short sha, subject and age; a click shows that
- * commit's files. Reloaded when the change set or the thread's activity moves, and when `refresh` changes.
+ * commit's files. Reloaded when `refresh` changes (the change set, the thread's activity) and when the window regains focus.
  */
 export function CommitList({ threadId, baseRef, refresh }: { threadId: string; baseRef: string; refresh: unknown }): ReactElement | null {
   const [loaded, setLoaded] = useState<Loaded>(null)
   const [collapsed, setCollapsed] = useState(false)
   const [open, setOpen] = useState<string | null>(null)
   const now = useNow()
+  // A commit that leaves the change set as it was (the agent committing its edits) moves nothing above, so
+  // coming back to the window reads the list again too.
+  const [focusCount, setFocusCount] = useState(0)
+  useEffect(() => {
+    const onFocus = () => setFocusCount((n) => n + 1)
+    window.addEventListener('focus', onFocus)
+    return () => window.removeEventListener('focus', onFocus)
+  }, [])
 
   useEffect(() => {
     let live = true
@@ -67,7 +75,7 @@ export function CommitList({ threadId, baseRef, refresh }: { threadId: string; b
     return () => {
       live = false
     }
-  }, [threadId, refresh])
+  }, [threadId, refresh, focusCount])
 
   if (!loaded || ('commits' in loaded && loaded.commits.length === 0)) return null
   const count = 'commits' in loaded ? loaded.commits.length + loaded.more : 0
