@@ -3,6 +3,7 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './app/App'
 import { startConnection } from './app/connection'
+import { startTheme } from './ui/theme'
 import './styles/theme.css'
 import './styles/base.css'
 import './styles/components.css'
@@ -17,6 +18,7 @@ import './styles/new-thread.css'
 
 const root = document.getElementById('root')
 if (!root) throw new Error('Skein: #root is missing from index.html')
+startTheme()
 startConnection()
 createRoot(root).render(
   <StrictMode>

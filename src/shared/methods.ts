@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { CiLog, CiProviderOverride, CiStatus, LocalRun, SuggestedCheck } from './ci'
-import { ChangeScope, ChangeSet, FileDiff, LineSpan, MergePlanView, ReviewComment } from './review'
+import { BranchCommit, ChangedFile, ChangeScope, ChangeSet, FileDiff, LineSpan, MergePlanView, ReviewComment } from './review'
 import { AgentProfile, DeliveryOutcome, ImportReport, Item, PermissionMode, ProfileId, PtyInfo, Repo, Thread, ThreadMode, ThreadSummary } from './models'
 
 /** What a thread or repository id looks like (`t<time><random>`, `<slug>-<hash>`): never a path, never `..`. */
@@ -218,6 +218,10 @@ export const methods = {
   },
   'review/editComment': { params: z.object({ threadId, commentId: OpaqueIdSchema('commentId'), body: z.string().trim().min(1).max(20_000) }), result: ReviewComment },
   'review/deleteComment': { params: z.object({ threadId, commentId: OpaqueIdSchema('commentId') }), result: Ok },
+  /** The branch's own commits (`base..HEAD`), newest first: the first 200, and how many more there are. */
+  'review/commits': { params: z.object({ threadId }), result: z.object({ commits: z.array(BranchCommit), more: z.number() }) },
+  /** The files one commit of the thread changed (against its first parent), with line counts. */
+  'review/commitFiles': { params: z.object({ threadId, sha: z.string().regex(/^[0-9a-f]{7,64}$/, 'A commit id is hexadecimal') }), result: z.object({ files: z.array(ChangedFile) }) },
   /** What *Merge into base* would do: commits, files, fast-forward, conflicts, and the checkout holding the base (with local changes in the way). Changes nothing. */
   'review/mergePreview': { params: z.object({ threadId }), result: MergePlanView },
   /**

@@ -192,6 +192,8 @@ export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
   handle('review/editComment', (p) => d.review.edit(p.threadId, p.commentId, p.body))
   handle('review/deleteComment', async (p) => done(await d.review.remove(p.threadId, p.commentId)))
   handle('review/submit', (p) => d.review.submit(p.threadId))
+  handle('review/commits', (p) => d.review.commits(p.threadId))
+  handle('review/commitFiles', (p) => d.review.commitFiles(p.threadId, p.sha))
   handle('review/mergePreview', (p) => d.review.mergePreview(p.threadId))
   handle('review/mergeIntoBase', (p) => d.review.mergeIntoBase(p.threadId, p.expect))
   handle('review/commit', (p) => d.review.commit(p.threadId, p.message))

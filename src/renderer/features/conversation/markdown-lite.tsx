@@ -1,4 +1,5 @@
 import type { ReactElement, ReactNode } from 'react'
+import { CodeBlock } from './CodeBlock'
 
 /** A block of assistant text: paragraph, heading, list or fenced code. */
 type Block =
@@ -100,13 +101,7 @@ export function MarkdownLite({ text, caret = false }: { text: string; caret?: bo
         const tail = i === last ? caretEl : null
         switch (b.kind) {
           case 'code':
-            return (
-              <pre key={i} className="md-pre" data-lang={b.lang || undefined}>
-                {b.lang && <span className="md-lang">{b.lang}</span>}
-                <code>{b.text}</code>
-                {tail}
-              </pre>
-            )
+            return <CodeBlock key={i} lang={b.lang} text={b.text} open={b.open} tail={tail} />
           case 'h':
             return (
               <p key={i} className={`md-h md-h${Math.min(b.level, 3)}`} role="heading" aria-level={Math.min(b.level + 2, 6)}>
