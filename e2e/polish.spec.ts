@@ -308,3 +308,54 @@ test('code blocks in the transcript are highlighted and have a Copy button', asy
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(PY_CODE)
   })
 })
+
+test('replies render GitHub markdown (tables, links, quotes, task lists) as elements, never as HTML', async ({ page }) => {
+  const reply = [
+    '## Findings',
+    '',
+    '| File | Cause |',
+    '| --- | --- |',
+    '| `auth.ts` | **expired** token |',
+    '| `db.ts` | ~~pool~~ retry |',
+    '',
+    '> The retry hides the real error.',
+    '',
+    '- [x] reproduce',
+    '- [ ] fix',
+    '',
+    'See [the docs](https://example.com/docs) and [this](javascript:alert(1)).',
+    'Second line of the same paragraph.',
+    '',
+    '<img src="x" onerror="window.__pwned = 1"><script>window.__pwned = 2</script>',
+    '',
+    '![diagram](https://example.com/d.png)'
+  ].join('\n')
+  await setUp(page, 'Markdown reply', reply)
+  await openConversationTab(page)
+  await sendMessage(page, 'What did you find?')
+  const answer = rows(page, 'assistant').last()
+  await expect(answer.getByRole('heading', { name: 'Findings' })).toBeVisible()
+  const table = answer.getByRole('table')
+  await expect(table.getByRole('row')).toHaveCount(3)
+  await expect(table.getByRole('columnheader')).toHaveText(['File', 'Cause'])
+  await expect(table.getByRole('row').nth(1).getByRole('cell')).toHaveText(['auth.ts', 'expired token'])
+  await expect(table.locator('strong')).toHaveText('expired')
+  await expect(table.locator('del')).toHaveText('pool')
+  await expect(answer.locator('blockquote')).toHaveText('The retry hides the real error.')
+  await expect(answer.getByRole('checkbox')).toHaveCount(2)
+  await expect(answer.getByRole('checkbox').first()).toBeChecked()
+  const docs = answer.getByRole('link', { name: 'the docs' })
+  await expect(docs).toHaveAttribute('href', 'https://example.com/docs')
+  await expect(docs).toHaveAttribute('target', '_blank')
+  // A javascript: link loses its target; the image stays a link, so nothing remote loads.
+  expect(await answer.getByRole('link', { name: 'this' }).getAttribute('href')).not.toContain('javascript')
+  await expect(answer.locator('img')).toHaveCount(0)
+  await expect(answer.getByRole('link', { name: 'diagram' })).toHaveAttribute('href', 'https://example.com/d.png')
+  // Raw HTML is dropped, not run.
+  await expect(answer.locator('script')).toHaveCount(0)
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined()
+  // A single line break inside a paragraph is kept.
+  const para = answer.locator('p', { hasText: 'See the docs' })
+  expect((await para.boundingBox())!.height).toBeGreaterThan(28)
+  await screenshotBothThemes(page, 'polish-markdown')
+})
