@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { ArchiveReport } from './archive-report'
+import { SetupState } from './environment'
 
 /** Where a thread's agent works: its own worktree, or the repository's own checkout. */
 export const ThreadMode = z.enum(['worktree', 'local'])
@@ -137,7 +138,9 @@ export const Thread = z.object({
   /** Set for a thread imported from a CLI agent session. */
   imported: ImportedFrom.nullable().default(null),
   /** What the last archive saved and left out (bulky ignored folders); absent before the first archive. */
-  archiveReport: ArchiveReport.nullable().optional()
+  archiveReport: ArchiveReport.nullable().optional(),
+  /** The worktree's environment setup (copied files, shared folders, setup commands); null when there was none. */
+  setup: SetupState.nullable().default(null)
 })
 /** A thread as every client sees it. */
 export type Thread = z.infer<typeof Thread>
