@@ -140,7 +140,7 @@ export const Thread = z.object({
   /** What the last archive saved and left out (bulky ignored folders); absent before the first archive. */
   archiveReport: ArchiveReport.nullable().optional(),
   /** The worktree's environment setup (copied files, shared folders, setup commands); null when there was none. */
-  setup: SetupState.nullable().default(null)
+  setup: SetupState.nullable().optional()
 })
 /** A thread as every client sees it. */
 export type Thread = z.infer<typeof Thread>

@@ -32,6 +32,7 @@ import { ThreadStore } from './store/thread-store'
 import { CreateIntents } from './threads/create-intents'
 import { ThreadService } from './threads/thread-service'
 import { WorktreeManager } from './threads/worktree-manager'
+import { EnvironmentService, type EnvironmentDeps } from './environment/environment-service'
 import { SKEIN_VERSION } from './version'
 
 /** How to start a core. */
@@ -64,6 +65,7 @@ export interface Core extends Disposable {
   /** Records the browser-mode address (with token) so `skein` can print links to threads. */
   setWebUrl(url: string | null): void
   readonly profiles: ProfileService
+  readonly environment: EnvironmentService
   /** Serves one client over any transport. */
   connect(transport: MessageTransport): Disposable
   /** Flushes state and closes every connection and listener. */
@@ -111,7 +113,21 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
       await ptys.closeThread(threadId)
     }
   }
-  const threads = new ThreadService(git, threadStore, new WorktreeManager(git, dataDir), bus, repos, logger, sessions, profiles, new CreateIntents(dataDir.createIntentsDir))
+  let setSetup: EnvironmentDeps['setSetup'] = async () => undefined
+  const environment = new EnvironmentService({
+    git,
+    dir: dataDir,
+    settings,
+    bus,
+    logger,
+    repo: (id) => repos.get(id),
+    thread: (id) => threadStore.get(id),
+    openPty: (threadId, o) => ptys.open(threadId, o),
+    scrollback: (ptyId) => ptys.scrollbackText(ptyId),
+    setSetup: (threadId, setup) => setSetup(threadId, setup)
+  })
+  const threads = new ThreadService(git, threadStore, new WorktreeManager(git, dataDir), bus, repos, logger, sessions, profiles, new CreateIntents(dataDir.createIntentsDir), environment)
+  setSetup = (threadId, setup) => threads.setSetup(threadId, setup)
   const transcript = new Transcript(threadStore, logger)
   const agent = new AgentService({
     threads,
@@ -142,7 +158,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const reviewWatch = new ChangeWatchService(git, (id) => threadStore.get(id), (id, scope) => review.changes(id, scope))
   const handoff = new HandoffService({ repos, threads, transcript, ptys, bus })
   let webUrl: string | null = null
-  registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, ptys, profiles, agent, review, reviewWatch, handoff, transcript, ci, host: options.host ?? {}, webUrl: () => webUrl, notices: () => notices, bus })
+  registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, ptys, profiles, agent, review, reviewWatch, handoff, transcript, ci, host: options.host ?? {}, webUrl: () => webUrl, notices: () => notices, bus, environment })
   notices.push(...startupNotices(0, await threads.recoverInterruptedCreates(dataDir)))
   await threads.reconcileOnStart({ waitingApproval: (id) => agent.hasWaitingApproval(id) })
   void ci.start()
@@ -176,6 +192,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     threads,
     ptys,
     profiles,
+    environment,
     agent,
     review,
     reviewWatch,

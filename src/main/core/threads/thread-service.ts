@@ -39,6 +39,12 @@ export interface ThreadSessions {
   closeThread(threadId: string): Promise<void>
 }
 
+/** The environment side of a new worktree: setup that runs after it is made, and the archive command. */
+export interface WorktreeSetup {
+  begin(thread: Thread): Promise<{ waitForSetup: boolean; done: Promise<unknown> } | null>
+  beforeArchive(thread: Thread): Promise<{ command: string; exitCode: number | null; timedOut: boolean; output: string } | null>
+}
+
 /** Checks that a profile can run before a thread is made for it. */
 export interface ProfileCheck {
   plan(profileId: ProfileId, o: { repoId?: string }): Promise<Result<unknown>>
@@ -61,7 +67,9 @@ export class ThreadService {
     private readonly sessions: ThreadSessions,
     private readonly profiles: ProfileCheck,
     /** Where creates in flight are recorded, for clean-up after a crash (none: not recorded). */
-    private readonly intents: CreateIntents | null = null
+    private readonly intents: CreateIntents | null = null,
+    /** Copies files, shares folders and runs setup in new worktrees (none: bare worktrees). */
+    private readonly environment: WorktreeSetup | null = null
   ) {}
 
   /** Which thread each client shows; a viewed thread is never marked unread. */
@@ -98,8 +106,24 @@ export class ThreadService {
       if (!runnable.ok) return runnable
     }
     const created = await this.createThread(input, repo)
-    if (!created.ok || !input.profileId || created.value.status === 'error') return created
-    return this.startAgent(created.value, input.profileId, input.prompt)
+    if (!created.ok || created.value.status === 'error') return created
+    const setup = this.environment ? await this.environment.begin(created.value) : null
+    const latest = () => this.store.get(created.value.id) ?? created.value
+    if (!input.profileId) return ok(latest())
+    if (setup?.waitForSetup) {
+      // The agent starts once setup has ended, failed or not: a failed setup leaves the thread usable.
+      const profileId = input.profileId
+      void setup.done.then(() => (latest().status === 'archived' ? undefined : this.startAgent(latest(), profileId, input.prompt)))
+      return ok(latest())
+    }
+    return this.startAgent(latest(), input.profileId, input.prompt)
+  }
+
+  /** Records a thread's environment setup state. */
+  setSetup(id: string, setup: NonNullable<Thread['setup']>): Promise<void> {
+    return this.threadLock.run(id, async () => {
+      if (this.store.get(id)) await this.change(id, { setup }, `setup-${setup.state}`)
+    })
   }
 
   private async createThread(input: CreateThreadInput, repo: Repo): Promise<Result<Thread>> {
@@ -272,9 +296,15 @@ export class ThreadService {
       if (t.status === 'archived') return ok(t)
       await this.sessions.closeThread(id)
       const repo = this.repos.get(t.repoId)
+      const ran = existsSync(t.worktreePath) ? await this.environment?.beforeArchive(t).catch(() => null) : null
+      if (ran && (ran.exitCode !== 0 || ran.timedOut)) {
+        // Reported, never blocking: the work is saved whatever the archive command did.
+        this.logger.warn(`The archive command of "${t.title}" (${ran.command}) ${ran.timedOut ? 'timed out' : `exited with code ${ran.exitCode}`}: ${ran.output.slice(-500)}`)
+      }
+      const archiveNote = ran && (ran.exitCode !== 0 || ran.timedOut) ? `The archive command (${ran.command}) ${ran.timedOut ? 'timed out' : `failed with exit code ${ran.exitCode}`}; the work was saved anyway. ${ran.output.split('\n').pop()?.slice(0, 300) ?? ''}`.trim() : null
       const now = Date.now()
       if (t.mode === 'local' || !t.branch || !repo.ok) {
-        return this.change(id, { status: 'archived', archivedAt: now, statusMessage: null }, 'archived')
+        return this.change(id, { status: 'archived', archivedAt: now, statusMessage: archiveNote }, 'archived')
       }
       const saved = await this.worktrees.saveAndRemove(repo.value.path, t.worktreePath, id, 'archive')
       if (!saved.ok) return saved
@@ -282,7 +312,7 @@ export class ThreadService {
         const note = `The worktree folder was already gone when archived; branch ${t.branch} still holds its commits.`
         return this.change(id, { status: 'archived', archivedAt: now, statusMessage: note }, 'archived')
       }
-      return this.change(id, { status: 'archived', archivedAt: now, snapshotRef: snapshotRefFor(id), statusMessage: null, archiveReport: saved.value.report }, 'archived')
+      return this.change(id, { status: 'archived', archivedAt: now, snapshotRef: snapshotRefFor(id), statusMessage: archiveNote, archiveReport: saved.value.report }, 'archived')
     })
   }
 
