@@ -61,27 +61,38 @@ async function ensureStore(store: string, mainFolder: string): Promise<string | 
 export async function shareFolders(o: { folders: SharedFolder[]; mainCheckout: string; worktree: string; storeRoot: string }): Promise<ShareOutcome[]> {
   const out: ShareOutcome[] = []
   for (const f of o.folders) {
+    try {
+      await shareOne(f, o, out)
+    } catch (e) {
+      out.push({ path: f.path, mode: f.mode, outcome: 'skipped', note: (e as Error).message })
+    }
+  }
+  return out
+}
+
+async function shareOne(f: SharedFolder, o: { mainCheckout: string; worktree: string; storeRoot: string }, out: ShareOutcome[]): Promise<void> {
+  {
     const target = join(o.worktree, f.path)
     const source = join(o.mainCheckout, f.path)
     const record = (outcome: ShareOutcome['outcome'], note: string | null = null) => out.push({ path: f.path, mode: f.mode, outcome, note })
     if (await lstat(target).catch(() => null)) {
       record('skipped', 'the worktree already has it (is it tracked?)')
-      continue
+      return
     }
-    if (!(await safeParent(o.worktree, `${f.path}/x`))) {
+    if (!(await safeParent(o.worktree, f.path))) {
       record('skipped', 'a folder on its way is a link or a file')
-      continue
+      return
     }
     if (f.mode === 'symlink') {
       const store = join(o.storeRoot, f.path)
       const note = await ensureStore(store, source)
       await symlink(store, target, 'dir')
       record('linked', note)
-      continue
+      return
     }
     if (!(await isRealDir(source))) {
       record('skipped', `the main checkout has no ${f.path} folder to ${f.mode === 'reflink' ? 'clone' : 'copy'}`)
-      continue
+      return
     }
     const failed = await cp(cpArgs(f.mode, source, target))
     if (failed) {
@@ -89,7 +100,6 @@ export async function shareFolders(o: { folders: SharedFolder[]; mainCheckout: s
       record('skipped', `cp failed: ${failed}`)
     } else record(f.mode === 'reflink' ? 'cloned' : 'copied')
   }
-  return out
 }
 
 /**
