@@ -12,7 +12,7 @@ import { openThreadMenu } from '../threads/thread-menu'
 export function ThreadCard({ thread, repoName, now }: { thread: Thread; repoName: string; now: number }): ReactElement {
   const select = useNavigation((s) => s.selectThread)
   const ciFailed = useCiFailed(thread.id)
-  const { state } = threadStateOf({ status: thread.status, agent: thread.agent, conversation: thread.conversation, ciFailed })
+  const { state } = threadStateOf({ status: thread.status, agent: thread.agent, conversation: thread.conversation, ciFailed, setup: thread.setup })
   return (
     <div role="listitem" aria-label={thread.unread ? `${thread.title} (unread)` : thread.title} className="card-cell" data-thread-id={thread.id}>
       <button
@@ -25,7 +25,7 @@ export function ThreadCard({ thread, repoName, now }: { thread: Thread; repoName
         }}
       >
         <span className="card-top">
-          <StatusBadge status={thread.status} agent={thread.agent} conversation={thread.conversation} ciFailed={ciFailed} message={thread.statusMessage} />
+          <StatusBadge status={thread.status} agent={thread.agent} conversation={thread.conversation} ciFailed={ciFailed} message={thread.statusMessage} setup={thread.setup} />
           <time className="card-time" dateTime={new Date(thread.lastActivityAt).toISOString()} title={`Last activity ${formatDateTime(thread.lastActivityAt)}`}>
             {formatRelative(thread.lastActivityAt, now)}
           </time>

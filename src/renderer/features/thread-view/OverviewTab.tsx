@@ -49,7 +49,7 @@ export function OverviewTab({ thread }: { thread: Thread }): ReactElement {
         </h2>
         <dl className="details">
           <Row label="Status">
-            <StatusBadge status={thread.status} agent={thread.agent} conversation={thread.conversation} message={thread.statusMessage} />
+            <StatusBadge status={thread.status} agent={thread.agent} conversation={thread.conversation} message={thread.statusMessage} setup={thread.setup} />
           </Row>
           <Row label="Agent">
             {thread.agent && (
