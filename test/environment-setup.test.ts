@@ -1,10 +1,15 @@
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
+import { connect } from 'node:net'
 import { existsSync, lstatSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { EnvironmentInput } from '../src/shared/environment'
 import type { Thread } from '../src/shared/models'
 import type { Core } from '../src/main/core/core'
+import { socketTransport } from '../src/main/core/rpc/socket-transport'
+import { DataDir } from '../src/main/core/store/data-dir'
+import { RpcClient } from '../src/shared/rpc-client'
+import { eventually } from './helpers/pty-client'
 import { cleanupTemp, git, makeCore, makeRepo, must, tempDir, writeFile } from './helpers/fixtures'
 
 afterEach(cleanupTemp)
@@ -200,5 +205,33 @@ describe('shared folders with real projects', () => {
     expect(setup.shared.map((s) => s.outcome)).toEqual(['linked', 'cloned'])
     expect(readFileSync(join(t.worktreePath, 'prefix.txt'), 'utf8').trim()).toContain('.venv')
     expect(lstatSync(join(t.worktreePath, 'data')).isSymbolicLink()).toBe(false)
+  }, 60_000)
+})
+
+describe('a crash during setup', () => {
+  it('the next start says the setup was cut off instead of "Setting up" for ever', async () => {
+    const serve = join(__dirname, '..', 'out', 'main', 'serve.js')
+    if (!existsSync(serve)) throw new Error(`${serve} is missing: run \`npm run build\` first.`)
+    const repoPath = makeRepo()
+    commitEnvironment(repoPath, { setup: ['sleep 600'] })
+    const home = tempDir('skein-home-')
+    const child = spawn(process.execPath, [serve, '--port', '0'], { env: { PATH: process.env.PATH!, HOME: home, SKEIN_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    child.stdout!.on('data', (c) => (out += c))
+    child.stderr!.on('data', (c) => (out += c))
+    try {
+      await eventually(() => /Skein is serving at/.test(out), 'the core to start')
+      const client = new RpcClient(socketTransport(connect(new DataDir(home).socketPath)))
+      await client.request('core/hello', { client: 'cli' })
+      const repo = await client.request('repo/add', { path: repoPath })
+      const t = await client.request('thread/create', { repoId: repo.id, title: 'cut off', mode: 'worktree' })
+      await eventually(async () => (await client.request('thread/get', { threadId: t.id })).setup?.ptyId != null, 'setup to run in its terminal')
+      child.kill('SIGKILL')
+      await new Promise((r) => child.once('exit', r))
+      const { core } = await makeCore(home)
+      expect(must(core.threads.find(t.id)).setup).toMatchObject({ state: 'failed', failure: { message: expect.stringContaining('cut off') } })
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    }
   }, 60_000)
 })

@@ -137,7 +137,8 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     keys: await ApiKeyStore.open(dataDir, options.host?.secrets ?? null),
     sandbox,
     bus,
-    logger
+    logger,
+    setupDone: (threadId) => environment.whenReady(threadId)
   })
   stopAgent = (threadId) => agent.stopThread(threadId)
   liveCount = (id) => threads.liveCount(id)
@@ -161,6 +162,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, ptys, profiles, agent, review, reviewWatch, handoff, transcript, ci, host: options.host ?? {}, webUrl: () => webUrl, notices: () => notices, bus, environment })
   notices.push(...startupNotices(0, await threads.recoverInterruptedCreates(dataDir)))
   await threads.reconcileOnStart({ waitingApproval: (id) => agent.hasWaitingApproval(id) })
+  await environment.reconcileOnStart(threadStore.list())
   void ci.start()
 
   let socketServer: Server | null = null

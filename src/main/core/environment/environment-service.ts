@@ -158,6 +158,15 @@ export class EnvironmentService {
     return { waitForSetup: environment.startAgent === 'after-setup', done }
   }
 
+  /** At start-up: a setup the last run was in the middle of is over; say so instead of "Setting up" for ever. */
+  async reconcileOnStart(threads: Thread[]): Promise<void> {
+    for (const t of threads) {
+      if (t.setup?.state !== 'running') continue
+      const message = 'Setup was cut off when Skein stopped. Run the setup commands again in a terminal if the worktree needs them.'
+      await this.d.setSetup(t.id, { ...t.setup, state: 'failed', endedAt: Date.now(), failure: { command: null, index: null, exitCode: null, message, logTail: '' } })
+    }
+  }
+
   /** Resolves once the thread's setup (if one runs) has ended. */
   async whenReady(threadId: string): Promise<void> {
     await this.running.get(threadId)
