@@ -17,7 +17,7 @@ import { detectImports, type Detection } from './importers/detect'
 import { patternLines, WORKTREE_INCLUDE_FILE } from './importers/claude-code'
 import { setupScript, setupShell } from './setup-script'
 import { harvestSharedFolders, shareFolders } from './share-folders'
-import { runArchiveCommand, type ArchiveCommandOutcome } from './archive-command'
+import { runArchiveCommand } from './archive-command'
 
 /** The environment in effect for a repository, where it comes from, and a problem with either source. */
 export interface ResolvedEnvironment {
@@ -240,13 +240,17 @@ export class EnvironmentService {
     )
   }
 
-  /** Runs the environment's archive command in a worktree about to be archived; never throws. */
-  async beforeArchive(thread: Thread): Promise<ArchiveCommandOutcome | null> {
+  /** Runs the environment's archive command in a worktree about to be archived; never throws. A failure comes back as a note for the thread (and the log). */
+  async beforeArchive(thread: Thread): Promise<string | null> {
     if (thread.mode !== 'worktree' || !thread.branch) return null
     const resolved = await this.resolve(thread.repoId)
     if (!resolved.ok || !resolved.value.environment.archive) return null
     const repo = this.d.repo(thread.repoId)
     const root = repo.ok ? await this.root(repo.value) : thread.worktreePath
-    return runArchiveCommand(resolved.value.environment.archive, { cwd: thread.worktreePath, rootPath: root, threadId: thread.id })
+    const ran = await runArchiveCommand(resolved.value.environment.archive, { cwd: thread.worktreePath, rootPath: root, threadId: thread.id })
+    if (ran.exitCode === 0 && !ran.timedOut) return null
+    const how = ran.timedOut ? 'timed out' : `failed with exit code ${ran.exitCode}`
+    this.d.logger.warn(`The archive command of "${thread.title}" (${ran.command}) ${how}: ${ran.output.slice(-500)}`)
+    return `The archive command (${ran.command}) ${how}; the work was saved anyway. ${ran.output.split('\n').pop()?.slice(0, 300) ?? ''}`.trim()
   }
 }

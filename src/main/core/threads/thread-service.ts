@@ -42,7 +42,8 @@ export interface ThreadSessions {
 /** The environment side of a new worktree: setup that runs after it is made, and the archive command. */
 export interface WorktreeSetup {
   begin(thread: Thread): Promise<{ waitForSetup: boolean; done: Promise<unknown> } | null>
-  beforeArchive(thread: Thread): Promise<{ command: string; exitCode: number | null; timedOut: boolean; output: string } | null>
+  /** Runs the archive command; resolves with a note when it failed (the archive goes on), else null. */
+  beforeArchive(thread: Thread): Promise<string | null>
 }
 
 /** Checks that a profile can run before a thread is made for it. */
@@ -296,12 +297,8 @@ export class ThreadService {
       if (t.status === 'archived') return ok(t)
       await this.sessions.closeThread(id)
       const repo = this.repos.get(t.repoId)
-      const ran = existsSync(t.worktreePath) ? await this.environment?.beforeArchive(t).catch(() => null) : null
-      if (ran && (ran.exitCode !== 0 || ran.timedOut)) {
-        // Reported, never blocking: the work is saved whatever the archive command did.
-        this.logger.warn(`The archive command of "${t.title}" (${ran.command}) ${ran.timedOut ? 'timed out' : `exited with code ${ran.exitCode}`}: ${ran.output.slice(-500)}`)
-      }
-      const archiveNote = ran && (ran.exitCode !== 0 || ran.timedOut) ? `The archive command (${ran.command}) ${ran.timedOut ? 'timed out' : `failed with exit code ${ran.exitCode}`}; the work was saved anyway. ${ran.output.split('\n').pop()?.slice(0, 300) ?? ''}`.trim() : null
+      // Reported, never blocking: the work is saved whatever the archive command did.
+      const archiveNote = existsSync(t.worktreePath) ? ((await this.environment?.beforeArchive(t).catch(() => null)) ?? null) : null
       const now = Date.now()
       if (t.mode === 'local' || !t.branch || !repo.ok) {
         return this.change(id, { status: 'archived', archivedAt: now, statusMessage: archiveNote }, 'archived')
