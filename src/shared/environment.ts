@@ -117,7 +117,7 @@ export function describeIssues(error: z.ZodError): string {
     .slice(0, 3)
     .map((i) => {
       const field = i.path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '')
-      const keys = i.code === 'unrecognized_keys' ? ` (${i.keys.join(', ')})` : ''
+      const keys = i.code === 'unrecognized_keys' && !i.keys.every((k) => i.message.includes(k)) ? ` (${i.keys.join(', ')})` : ''
       return `${field || '(top level)'}: ${i.message}${keys}`
     })
     .join('; ')
