@@ -47,6 +47,15 @@ test('a new thread shows its setup running, then the agent starts; a failing set
     await screenshotBothThemes(page, 'environment-setting-up')
   })
 
+  await test.step('the dashboard shows "Setting up" as its own state', async () => {
+    await page.getByRole('navigation', { name: 'Sidebar' }).getByRole('button', { name: /^Dashboard/ }).click()
+    await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible()
+    await expect(page.getByRole('group', { name: 'Filter by status' }).getByRole('button', { name: /^Setting up \d+$/ })).toHaveText(/1$/)
+    await expect(page.locator('.thread-card.state-setting-up')).toHaveCount(1)
+    await screenshotBothThemes(page, 'environment-dashboard-setting-up')
+    await threadRow(page, 'Add search').click()
+  })
+
   await test.step('its output is live in the Setup terminal', async () => {
     await page.getByRole('button', { name: 'Show setup output' }).click()
     await expect(page.getByRole('tab', { name: 'Terminal', exact: true })).toHaveAttribute('aria-selected', 'true')

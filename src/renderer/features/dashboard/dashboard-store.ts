@@ -27,4 +27,4 @@ export const stateOfThread = (t: Thread, ciFailed: ReadonlySet<string>): ThreadS
 
 /** Counts threads per state. */
 export const countThreads = (threads: Thread[], ciFailed: ReadonlySet<string>): Record<ThreadState, number> =>
-  countByState(threads.map((t) => ({ status: t.status, agent: t.agent, conversation: t.conversation, ciFailed: ciFailed.has(t.id) })))
+  countByState(threads.map((t) => ({ status: t.status, agent: t.agent, conversation: t.conversation, ciFailed: ciFailed.has(t.id), setup: t.setup })))
