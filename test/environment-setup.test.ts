@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process'
 import { connect } from 'node:net'
-import { existsSync, lstatSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, lstatSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { EnvironmentInput } from '../src/shared/environment'
@@ -148,6 +148,9 @@ describe('copy attacks', () => {
       symlinkSync(outside, join(r, 'linked'))
       writeFile(join(r, 'inner.secret'), 'fine\n')
       symlinkSync('inner.secret', join(r, 'alias.secret'))
+      // In the main checkout the tracked link is now a real folder with an untracked file; in the new worktree it is the link again.
+      rmSync(join(r, 'sub'))
+      writeFile(join(r, 'sub/evil.env'), 'through the link\n')
     })
     const t = must(await core.threads.create({ repoId: repo.id, title: 'attack', mode: 'worktree' }))
     const setup = await setupEnded(core, t.id)
@@ -158,6 +161,8 @@ describe('copy attacks', () => {
     expect(existsSync(join(home, 'x'))).toBe(false)
     expect(setup.warnings.join(' ')).toContain('passwd.secret')
     expect(readFileSync(join(outside, 'x'), 'utf8')).toBe('outside secret\n')
+    expect(existsSync(join(outside, 'evil.env'))).toBe(false)
+    expect(setup.warnings.join(' ')).toContain('sub/evil.env')
   })
 })
 
