@@ -70,6 +70,9 @@ test('a new thread shows its setup running, then the agent starts; a failing set
     await expect(page.locator('.thread-header .badge')).not.toHaveAttribute('data-state', 'setting-up')
     await expect.poll(async () => (await threadNamed(core!, 'Add search')).agent?.profileId ?? null).toBe('shell')
     expect(existsSync(join((await threadNamed(core!, 'Add search')).worktreePath, 'ready.txt'))).toBe(true)
+    await page.getByRole('tab', { name: 'Overview' }).click()
+    const row = page.locator('.detail-row').filter({ has: page.locator('dt', { hasText: /^Setup$/ }) })
+    await expect(row).toContainText(/Finished in \d+ s · Copied 1 file \(\.env\)/)
   })
 
   await test.step('a failing setup names the command and shows its log; the thread stays usable', async () => {

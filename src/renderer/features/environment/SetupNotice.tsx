@@ -3,7 +3,7 @@ import type { Thread } from '../../../shared/models'
 import { Icon } from '../../ui/Icon'
 
 /** One line on what setup did with files and folders: "Copied 2 files · node_modules linked". */
-function doneSummary(setup: NonNullable<Thread['setup']>): string {
+export function doneSummary(setup: NonNullable<Thread['setup']>): string {
   const parts: string[] = []
   if (setup.copied.length) parts.push(`Copied ${setup.copied.length} ${setup.copied.length === 1 ? 'file' : 'files'} (${setup.copied.slice(0, 3).join(', ')}${setup.copied.length > 3 ? ', …' : ''})`)
   for (const s of setup.shared) parts.push(`${s.path} ${s.outcome}${s.note ? ` (${s.note})` : ''}`)
