@@ -69,6 +69,14 @@ describe('environment file', () => {
     expect(must(await core.environment.resolve(repo.id)).source).toBe('file')
   })
 
+  it('an environment kept in settings survives a restart', async () => {
+    const { core, repo, home } = await repoWith({})
+    must(await core.environment.save(repo.id, 'settings', { copy: ['.env'], startAgent: 'parallel' }))
+    await core.close()
+    const again = await makeCore(home)
+    expect(must(await again.core.environment.resolve(repo.id))).toMatchObject({ source: 'settings', environment: { copy: ['.env'], startAgent: 'parallel' } })
+  })
+
   it('saves to the file through the RPC-facing service', async () => {
     const { core, repo, repoPath } = await repoWith({})
     must(await core.environment.save(repo.id, 'file', { copy: ['.env'], share: [{ path: 'node_modules' }] }))
