@@ -69,7 +69,11 @@ describe('thread state', () => {
     ['CI failed while the agent runs', { status: 'running', agent: agent('claude', 'running'), ciFailed: true }, 'running', 'Running'],
     ['error', { status: 'error', agent: agent('claude', 'waiting') }, 'error', 'Error'],
     ['archived', { status: 'archived', agent: null, ciFailed: true }, 'archived', 'Archived'],
-    ['nothing started', { status: 'idle', agent: null, conversation: conv(false) }, 'idle', 'Idle']
+    ['nothing started', { status: 'idle', agent: null, conversation: conv(false) }, 'idle', 'Idle'],
+    ['setup running', { status: 'idle', agent: null, setup: { state: 'running' as const, startedAt: 1, endedAt: null, ptyId: null, copied: [], shared: [], failure: null, warnings: [] } }, 'setting-up', 'Setting up'],
+    ['setup running beside a parallel agent', { status: 'running', agent: agent('claude', 'running'), setup: { state: 'running' as const, startedAt: 1, endedAt: null, ptyId: null, copied: [], shared: [], failure: null, warnings: [] } }, 'setting-up', 'Setting up'],
+    ['setup failed, agent waiting', { status: 'idle', agent: agent('claude', 'waiting'), setup: { ...{ state: 'running' as const, startedAt: 1, endedAt: null, ptyId: null, copied: [], shared: [], failure: null, warnings: [] }, state: 'failed' as const } }, 'waiting', 'Waiting for input'],
+    ['error during setup', { status: 'error', agent: null, setup: { state: 'running' as const, startedAt: 1, endedAt: null, ptyId: null, copied: [], shared: [], failure: null, warnings: [] } }, 'error', 'Error']
   ]
   it.each(cases)('%s', (_name, input, state, label) => {
     expect(threadStateOf(input)).toEqual({ state, label })
@@ -78,7 +82,8 @@ describe('thread state', () => {
   it('counts only approvals as needs-attention; finished, exited and CI failed are not idle', () => {
     const counts = countByState(cases.map((c) => c[1]))
     expect(counts['needs-attention']).toBe(1)
-    expect(counts.waiting).toBe(2)
+    expect(counts.waiting).toBe(3)
+    expect(counts['setting-up']).toBe(2)
     expect(counts.finished).toBe(1)
     expect(counts.exited).toBe(2)
     expect(counts['ci-failed']).toBe(1)

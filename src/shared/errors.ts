@@ -34,7 +34,9 @@ export const ErrorCode = {
   StorageFailed: 1301,
   Unsupported: 1401,
   /** No Claude Code or Codex session matches. */
-  SessionNotFound: 1601
+  SessionNotFound: 1601,
+  /** A repository's environment (`.skein/environment.json` or its settings) is invalid. */
+  InvalidEnvironment: 1701
 } as const
 
 /** One of the stable error code numbers. */

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { CiLog, CiProviderOverride, CiStatus, LocalRun, SuggestedCheck } from './ci'
 import { BranchCommit, ChangedFile, ChangeScope, ChangeSet, FileDiff, LineSpan, MergePlanView, ReviewComment } from './review'
+import { DetectedImport, Environment, EnvironmentSource, ImportFormat } from './environment'
 import { AgentProfile, DeliveryOutcome, ImportReport, Item, PermissionMode, ProfileId, PtyInfo, Repo, Thread, ThreadMode, ThreadSummary } from './models'
 
 /** What a thread or repository id looks like (`t<time><random>`, `<slug>-<hash>`): never a path, never `..`. */
@@ -44,6 +45,15 @@ const SessionSummary = z.object({
   threadId: z.string().nullable()
 })
 const ptyId = PtyIdSchema
+const ResolvedEnvironment = z.object({
+  source: EnvironmentSource,
+  /** The environment in effect (with .worktreeinclude's patterns added). */
+  environment: Environment,
+  file: Environment.nullable(),
+  settings: Environment.nullable(),
+  /** Why a source could not be used, naming the bad field. */
+  problem: z.string().nullable()
+})
 const size = (what: string) => z.number().int(`${what} must be a whole number`).min(1, `${what} must be at least 1`).max(2000, `${what} must be at most 2000`)
 
 /** Every request method: its params and result schemas. The core validates params against these. */
@@ -271,6 +281,17 @@ export const methods = {
   'ci/cancelLocal': { params: z.object({ runId: OpaqueIdSchema('runId') }), result: LocalRun },
   /** A repository's CI service (when the remote does not say) and its check commands. */
   'ci/configure': { params: z.object({ repoId, override: CiProviderOverride.nullable().optional(), checks: z.array(z.string().max(4000)).max(50).optional() }), result: Ok },
+
+  /** A repository's environment: the one in effect, its file and settings versions, and the other tools' setups found. */
+  'environment/get': {
+    params: z.object({ repoId }),
+    result: ResolvedEnvironment.extend({ detected: z.array(z.union([DetectedImport, z.object({ format: ImportFormat, files: z.array(z.string()), error: z.string() })])) })
+  },
+  /** Saves an environment to `.skein/environment.json` or to Skein's settings (null removes it from settings). Checked field by field. */
+  'environment/save': {
+    params: z.object({ repoId, target: z.enum(['file', 'settings']), environment: z.unknown().nullable() }),
+    result: ResolvedEnvironment
+  },
 
   'profile/list': {
     params: z.object({ repoId: repoId.optional() }).default({}),

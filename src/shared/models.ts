@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { ArchiveReport } from './archive-report'
+import { SetupState } from './environment'
 
 /** Where a thread's agent works: its own worktree, or the repository's own checkout. */
 export const ThreadMode = z.enum(['worktree', 'local'])
@@ -139,7 +140,9 @@ export const Thread = z.object({
   /** What the last archive saved and left out (bulky ignored folders); absent before the first archive. */
   archiveReport: ArchiveReport.nullable().optional(),
   /** The question an investigation thread was given (`fanout/start`); absent for other threads. */
-  focus: z.string().nullable().optional()
+  focus: z.string().nullable().optional(),
+  /** The worktree's environment setup (copied files, shared folders, setup commands); null when there was none. */
+  setup: SetupState.nullable().optional()
 })
 /** A thread as every client sees it. */
 export type Thread = z.infer<typeof Thread>

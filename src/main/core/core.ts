@@ -32,6 +32,7 @@ import { ThreadStore } from './store/thread-store'
 import { CreateIntents } from './threads/create-intents'
 import { ThreadService } from './threads/thread-service'
 import { WorktreeManager } from './threads/worktree-manager'
+import { EnvironmentService } from './environment/environment-service'
 import { SKEIN_VERSION } from './version'
 
 /** How to start a core. */
@@ -66,6 +67,7 @@ export interface Core extends Disposable {
   /** Records the browser-mode address (with token) so `skein` can print links to threads. */
   setWebUrl(url: string | null): void
   readonly profiles: ProfileService
+  readonly environment: EnvironmentService
   /** Serves one client over any transport. */
   connect(transport: MessageTransport): Disposable
   /** Flushes state and closes every connection and listener. */
@@ -119,6 +121,17 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
       scrollbackChars: options.scrollbackChars ?? scrollbackFromEnv(logger)
     })
   )
+  const environment = new EnvironmentService({
+    git,
+    dir: dataDir,
+    settings,
+    bus,
+    logger,
+    repo: (id) => repos.get(id),
+    thread: (id) => threadStore.get(id),
+    openPty: (threadId, o) => ptys.open(threadId, o),
+    scrollback: (ptyId) => ptys.scrollbackText(ptyId)
+  })
   const threads = owned.add(
     new ThreadService({
       git,
@@ -129,7 +142,8 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
       logger,
       sessions: { open: ptys.open.bind(ptys), closeThread: (threadId) => ptys.closeThread(threadId) },
       profiles,
-      intents: new CreateIntents(dataDir.createIntentsDir)
+      intents: new CreateIntents(dataDir.createIntentsDir),
+      environment
     })
   )
   // Not owned: it lives as long as the pty host, so terminals ended while quitting are still recorded as ended.
@@ -144,7 +158,8 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
       keys: await ApiKeyStore.open(dataDir, options.host?.secrets ?? null),
       sandbox,
       bus,
-      logger
+      logger,
+      setupDone: (threadId) => environment.whenReady(threadId)
     })
   )
   // Archiving or deleting a thread stops its built-in agent's turn before its terminals close.
@@ -184,9 +199,10 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
   )
   const handoff = new HandoffService({ repos, threads, transcript, ptys, bus })
   let webUrl: string | null = null
-  registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, ptys, profiles, agent, delivery, review, reviewWatch, summaries, handoff, transcript, ci, host: options.host ?? {}, webUrl: () => webUrl, notices: () => notices, bus })
+  registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, ptys, profiles, agent, delivery, review, reviewWatch, summaries, handoff, transcript, ci, host: options.host ?? {}, webUrl: () => webUrl, notices: () => notices, bus, environment })
   notices.push(...startupNotices(0, await threads.recoverInterruptedCreates(dataDir)))
   await threads.reconcileOnStart({ waitingApproval: (id) => agent.hasWaitingApproval(id) })
+  await environment.reconcileOnStart(threadStore.list(), (threadId, setup) => threads.setSetup(threadId, setup))
   void ci.start()
 
   if (options.listenSocket !== false) {
@@ -208,6 +224,7 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
     threads,
     ptys,
     profiles,
+    environment,
     agent,
     review,
     reviewWatch,

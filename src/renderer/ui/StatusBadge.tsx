@@ -1,5 +1,5 @@
 import type { ReactElement } from 'react'
-import type { AgentState, ThreadStatus } from '../../shared/models'
+import type { AgentState, Thread, ThreadStatus } from '../../shared/models'
 import { Icon, type IconName } from './Icon'
 import { threadStateOf, type ConversationState, type ThreadState } from './thread-state'
 
@@ -11,6 +11,7 @@ export const stateIcons: Record<ThreadState, IconName> = {
   error: 'close',
   'ci-failed': 'cancelled',
   waiting: 'pencil',
+  'setting-up': 'refresh',
   running: 'play',
   finished: 'check',
   exited: 'stop',
@@ -32,7 +33,8 @@ export function StatusBadge({
   conversation,
   ciFailed = false,
   compact = false,
-  iconOnly = false
+  iconOnly = false,
+  setup
 }: {
   status: ThreadStatus
   agent?: AgentState | null
@@ -42,8 +44,10 @@ export function StatusBadge({
   compact?: boolean
   /** Only the state's icon shows (the sidebar, so whole titles fit); the label stays for screen readers and the tooltip. */
   iconOnly?: boolean
+  /** The environment setup of a new worktree ("Setting up" while it runs). */
+  setup?: Thread['setup']
 }): ReactElement {
-  const { state, label } = threadStateOf({ status, agent, conversation, ciFailed })
+  const { state, label } = threadStateOf({ status, agent, conversation, ciFailed, setup })
   const approval = state === 'needs-attention'
   return (
     <span

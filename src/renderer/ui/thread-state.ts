@@ -1,7 +1,7 @@
 import type { AgentState, Thread, ThreadStatus } from '../../shared/models'
 
 /** What a thread is doing, as the sidebar, dashboard and badges show it. Only `needs-attention` is urgent. */
-export type ThreadState = 'needs-attention' | 'error' | 'ci-failed' | 'waiting' | 'running' | 'finished' | 'exited' | 'idle' | 'archived'
+export type ThreadState = 'needs-attention' | 'error' | 'ci-failed' | 'waiting' | 'setting-up' | 'running' | 'finished' | 'exited' | 'idle' | 'archived'
 
 /** The part of a thread's built-in conversation the state needs. */
 export type ConversationState = Pick<Thread['conversation'], 'busy'> & Partial<Pick<Thread['conversation'], 'turns' | 'usage'>>
@@ -13,6 +13,8 @@ export interface StateInput {
   conversation?: ConversationState | null
   /** The thread's latest CI run failed. */
   ciFailed?: boolean
+  /** The worktree's environment setup, while it runs the thread is "Setting up". */
+  setup?: Thread['setup']
 }
 
 /** The words for each state, as a filter chip says them (a badge may say more: "Exited 3"). */
@@ -21,6 +23,7 @@ export const stateLabels: Record<ThreadState, string> = {
   error: 'Error',
   'ci-failed': 'CI failed',
   waiting: 'Waiting for input',
+  'setting-up': 'Setting up',
   running: 'Running',
   finished: 'Finished',
   exited: 'Exited',
@@ -29,7 +32,7 @@ export const stateLabels: Record<ThreadState, string> = {
 }
 
 /** The live states in the order the dashboard summarises them, most pressing first. */
-export const liveStates: ThreadState[] = ['needs-attention', 'error', 'ci-failed', 'waiting', 'running', 'finished', 'exited', 'idle']
+export const liveStates: ThreadState[] = ['needs-attention', 'error', 'ci-failed', 'waiting', 'setting-up', 'running', 'finished', 'exited', 'idle']
 
 /** True for the only state counted and coloured as urgent: an approval (or question) waits on the person. */
 export const isUrgent = (state: ThreadState): boolean => state === 'needs-attention'
@@ -52,14 +55,15 @@ export function builtInAgentLine(c: Pick<Thread['conversation'], 'model' | 'busy
 }
 
 /**
- * A thread's state. In order: archived, error; the built-in agent's pending approval (Needs
+ * A thread's state. In order: archived, error; an approval waiting; setup of a new worktree running (Setting up); the built-in agent's pending approval (Needs
  * attention) or running turn; a CLI agent's session running or waiting for input (a shell is never
  * waiting); a failed CI run; an ended session ("Exited N"); a built-in agent whose last turn ended
  * (Finished); else Idle (a shell at its prompt, or nothing started).
  */
-export function threadStateOf({ status, agent, conversation, ciFailed }: StateInput): { state: ThreadState; label: string } {
+export function threadStateOf({ status, agent, conversation, ciFailed, setup }: StateInput): { state: ThreadState; label: string } {
   const of = (state: ThreadState, label = stateLabels[state]) => ({ state, label })
   if (status === 'archived' || status === 'error') return of(status)
+  if (setup?.state === 'running' && !(conversation?.busy && status === 'needs-attention')) return of('setting-up')
   if (conversation?.busy) return status === 'needs-attention' ? of('needs-attention') : of('running')
   if (agent?.activity === 'running') return of('running')
   if (agent?.activity === 'waiting' && isAgentProfile(agent.profileId)) return of('waiting')

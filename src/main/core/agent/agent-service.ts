@@ -28,6 +28,8 @@ export interface AgentDeps {
   logger: Logger
   sandbox: SandboxService
   env?: NodeJS.ProcessEnv
+  /** Resolves once a thread's environment setup has ended (at once when none runs). */
+  setupDone?: (threadId: string) => Promise<void>
 }
 
 /** Skein's built-in Claude agent: turns, steering, interrupts, approvals, fan-out and settings. */
@@ -50,6 +52,8 @@ export class AgentService {
   async startTurn(threadId: string, text: string, attachments: string[] = []): Promise<Result<{ turnId: string }>> {
     const t = this.usable(threadId)
     if (!t.ok) return t
+    // A new worktree's setup runs first (unless its environment says parallel): the turn starts on a ready worktree.
+    await this.d.setupDone?.(threadId)
     if (this.running.has(threadId)) return err(appError(ErrorCode.InvalidThreadState, 'The agent is still working on this thread. Steer it with a message, or stop it first.'))
     const files: string[] = []
     let modelText = text

@@ -33,6 +33,8 @@ export interface OpenPtyOptions {
   sandbox?: SandboxLevel
   /** Extra environment for this terminal. */
   env?: Record<string, string>
+  /** Run this program instead of a profile's (e.g. the environment's setup script), under this tab title. */
+  command?: { file: string; args: string[]; display: string; title: string }
 }
 
 /** What the host needs from the rest of the core. */
@@ -116,7 +118,9 @@ export class PtyHost {
       if (running) return ok(running.session.info)
     }
     const profileId: ProfileId = o.kind === 'shell' ? 'shell' : (o.profileId ?? this.d.profiles.defaultFor(thread.repoId))
-    const plan = await this.d.profiles.plan(profileId, o.resume ? { repoId: thread.repoId, args: o.resume.args } : { repoId: thread.repoId, prompt: o.prompt })
+    const plan = o.command
+      ? ok({ file: o.command.file, args: o.command.args, display: o.command.display })
+      : await this.d.profiles.plan(profileId, o.resume ? { repoId: thread.repoId, args: o.resume.args } : { repoId: thread.repoId, prompt: o.prompt })
     if (!plan.ok) return plan
     let command = { file: plan.value.file, args: plan.value.args }
     let sandboxEnv: Record<string, string> = {}
@@ -137,7 +141,7 @@ export class PtyHost {
       threadId,
       kind: o.kind,
       profileId,
-      title: o.kind === 'agent' ? labelOf(profileId) : 'Shell',
+      title: o.command?.title ?? (o.kind === 'agent' ? labelOf(profileId) : 'Shell'),
       command: plan.value.display,
       cwd,
       port,
@@ -291,6 +295,15 @@ export class PtyHost {
     if (!live) return { dispose: () => undefined }
     live.taps.add(listener)
     return { dispose: () => live.taps.delete(listener) }
+  }
+
+  /** A terminal's output so far (live or saved), or null for an unknown one. */
+  async scrollbackText(ptyId: string): Promise<string | null> {
+    const live = this.live.get(ptyId)
+    if (live) return live.session.scrollback.text()
+    await this.exitSaved.get(ptyId)
+    const info = await this.findStored(ptyId)
+    return info ? this.d.store.readScrollback(info.threadId, ptyId) : null
   }
 
   /** Whether the program in a running pty has bracketed paste on (false for an unknown pty). */

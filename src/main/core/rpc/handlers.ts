@@ -13,10 +13,12 @@ import type { ChangeWatchService } from '../review/change-watch'
 import type { ReviewService } from '../review/review-service'
 import type { SummaryService } from '../summary/summary-service'
 import type { ThreadService } from '../threads/thread-service'
+import type { EnvironmentService } from '../environment/environment-service'
 import type { NotificationBus } from '../notification-bus'
 import { appError, ErrorCode } from '../../../shared/errors'
 import { err } from '../../../shared/result'
 import type { MethodName } from '../../../shared/methods'
+import type { EnvironmentInput } from '../../../shared/environment'
 import type { Handler, RpcServer } from './rpc-server'
 
 /** What the process hosting the core can do beyond the core itself (Electron adds a folder picker). */
@@ -49,6 +51,7 @@ export interface HandlerDeps {
   /** What the core cleaned up at start (processes, interrupted creates), for every window to show once. */
   notices: () => string[]
   bus: NotificationBus
+  environment: EnvironmentService
 }
 
 const done = <E>(r: { ok: true } | { ok: false; error: E }) => (r.ok ? ok({ ok: true as const }) : r)
@@ -205,6 +208,14 @@ export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
     return r
   })
   handle('review/rebase', (p) => d.review.rebase(p.threadId))
+
+  handle('environment/get', async (p) => {
+    const resolved = await d.environment.resolve(p.repoId)
+    if (!resolved.ok) return resolved
+    const detected = await d.environment.detect(p.repoId)
+    return ok({ ...resolved.value, detected: detected.ok ? detected.value : [] })
+  })
+  handle('environment/save', (p) => d.environment.save(p.repoId, p.target, p.environment as EnvironmentInput | null))
 
   handle('profile/list', async (p) => ok(await d.profiles.list(p.repoId)))
   handle('profile/configure', (p) => d.profiles.configure(p.repoId, { defaultProfile: p.defaultProfile, customCommand: p.customCommand, customAcceptsPrompt: p.customAcceptsPrompt }))

@@ -28,6 +28,8 @@ interface SettingsFile {
   agents: AgentSettings
   repos: Record<string, AgentSettings>
   ci?: Record<string, CiSettings>
+  /** Per repository: an environment kept in Skein's settings (for checkouts whose files the person cannot change). */
+  environments?: Record<string, unknown>
 }
 
 const cleanCi = (s: unknown): CiSettings => {
@@ -64,7 +66,8 @@ export class SettingsStore {
       for (const [id, v] of Object.entries(parsed.repos ?? {})) repos[id] = clean(v)
       const ci: Record<string, CiSettings> = {}
       for (const [id, v] of Object.entries(parsed.ci ?? {})) ci[id] = cleanCi(v)
-      store.data = { version: 1, agents: clean(parsed.agents), repos, ci }
+      const environments = parsed.environments && typeof parsed.environments === 'object' ? (parsed.environments as Record<string, unknown>) : {}
+      store.data = { version: 1, agents: clean(parsed.agents), repos, ci, environments }
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') logger.warn(`Could not read ${store.path} (${(e as Error).message}); using default settings.`)
     }
@@ -92,6 +95,20 @@ export class SettingsStore {
     const target = ((next.ci ??= {})[repoId] ??= {})
     if (patch.override !== undefined) target.override = patch.override
     if (patch.checks !== undefined) target.checks = patch.checks.map((c) => c.trim()).filter(Boolean)
+    return this.save(next)
+  }
+
+  /** A repository's environment as stored in settings (unvalidated: the environment service checks it), or undefined. */
+  environment(repoId: string): unknown {
+    return this.data.environments?.[repoId]
+  }
+
+  /** Stores (or with null, removes) a repository's environment in settings. */
+  setEnvironment(repoId: string, environment: unknown | null): Promise<Result<void>> {
+    const next: SettingsFile = structuredClone(this.data)
+    const all = (next.environments ??= {})
+    if (environment === null) delete all[repoId]
+    else all[repoId] = environment
     return this.save(next)
   }
 

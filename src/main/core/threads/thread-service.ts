@@ -42,6 +42,14 @@ export interface ThreadSessions {
   closeThread(threadId: string): Promise<void>
 }
 
+/** The environment side of a new worktree: setup that runs after it is made, and the archive command. */
+export interface WorktreeSetup {
+  /** Starts the setup of a new worktree; `record` saves each state it goes through on the thread. */
+  begin(thread: Thread, record: (setup: NonNullable<Thread['setup']>) => Promise<void>): Promise<{ waitForSetup: boolean; done: Promise<unknown> } | null>
+  /** Runs the archive command; resolves with a note when it failed (the archive goes on), else null. */
+  beforeArchive(thread: Thread): Promise<string | null>
+}
+
 /** Checks that a profile can run before a thread is made for it. */
 export interface ProfileCheck {
   plan(profileId: ProfileId, o: { repoId?: string }): Promise<Result<unknown>>
@@ -60,6 +68,8 @@ export interface ThreadServiceDeps {
   profiles: ProfileCheck
   /** Where creates in flight are recorded, for clean-up after a crash (none: not recorded). */
   intents?: CreateIntents | null
+  /** Copies files, shares folders and runs setup in new worktrees (none: bare worktrees). */
+  environment?: WorktreeSetup | null
 }
 
 /** Thread lifecycle: create, rename, archive, restore, delete; pushes every change to subscribers. */
@@ -78,6 +88,7 @@ export class ThreadService {
   private readonly sessions: ThreadSessions
   private readonly profiles: ProfileCheck
   private readonly intents: CreateIntents | null
+  private readonly environment: WorktreeSetup | null
   /** What must stop before a thread's sessions close (the built-in agent's turn), in the order registered. */
   private readonly closeHooks = new Set<(threadId: string) => Promise<void>>()
 
@@ -91,6 +102,7 @@ export class ThreadService {
     this.sessions = deps.sessions
     this.profiles = deps.profiles
     this.intents = deps.intents ?? null
+    this.environment = deps.environment ?? null
   }
 
   /** Runs `hook` before a thread's sessions are closed (archive, delete); the returned disposable removes it. */
@@ -131,8 +143,24 @@ export class ThreadService {
       if (!runnable.ok) return runnable
     }
     const created = await this.createThread(input, repo)
-    if (!created.ok || !input.profileId || created.value.status === 'error') return created
-    return this.startAgent(created.value, input.profileId, input.prompt)
+    if (!created.ok || created.value.status === 'error') return created
+    const setup = this.environment ? await this.environment.begin(created.value, (setup) => this.setSetup(created.value.id, setup)) : null
+    const latest = () => this.store.get(created.value.id) ?? created.value
+    if (!input.profileId) return ok(latest())
+    if (setup?.waitForSetup) {
+      // The agent starts once setup has ended, failed or not: a failed setup leaves the thread usable.
+      const profileId = input.profileId
+      void setup.done.then(() => (latest().status === 'archived' ? undefined : this.startAgent(latest(), profileId, input.prompt)))
+      return ok(latest())
+    }
+    return this.startAgent(latest(), input.profileId, input.prompt)
+  }
+
+  /** Records a thread's environment setup state. */
+  setSetup(id: string, setup: NonNullable<Thread['setup']>): Promise<void> {
+    return this.threadLock.run(id, async () => {
+      if (this.store.get(id)) await this.change(id, { setup }, `setup-${setup.state}`)
+    })
   }
 
   private async createThread(input: CreateThreadInput, repo: Repo): Promise<Result<Thread>> {
@@ -306,9 +334,11 @@ export class ThreadService {
       if (t.status === 'archived') return ok(t)
       await this.closeSessions(id)
       const repo = this.repos.get(t.repoId)
+      // Reported, never blocking: the work is saved whatever the archive command did.
+      const archiveNote = existsSync(t.worktreePath) ? ((await this.environment?.beforeArchive(t).catch(() => null)) ?? null) : null
       const now = Date.now()
       if (t.mode === 'local' || !t.branch || !repo.ok) {
-        return this.change(id, { status: 'archived', archivedAt: now, statusMessage: null }, 'archived')
+        return this.change(id, { status: 'archived', archivedAt: now, statusMessage: archiveNote }, 'archived')
       }
       const saved = await this.worktrees.saveAndRemove(repo.value.path, t.worktreePath, id, 'archive')
       if (!saved.ok) return saved
@@ -316,7 +346,7 @@ export class ThreadService {
         const note = `The worktree folder was already gone when archived; branch ${t.branch} still holds its commits.`
         return this.change(id, { status: 'archived', archivedAt: now, statusMessage: note }, 'archived')
       }
-      return this.change(id, { status: 'archived', archivedAt: now, snapshotRef: snapshotRefFor(id), statusMessage: null, archiveReport: saved.value.report }, 'archived')
+      return this.change(id, { status: 'archived', archivedAt: now, snapshotRef: snapshotRefFor(id), statusMessage: archiveNote, archiveReport: saved.value.report }, 'archived')
     })
   }
 

@@ -27,7 +27,7 @@ export function ThreadCard({ thread, repoName, now }: { thread: Thread; repoName
   const select = useNavigation((s) => s.selectThread)
   const ciFailed = useCiFailed(thread.id)
   const summary = useThreadSummary(thread.id)
-  const { state } = threadStateOf({ status: thread.status, agent: thread.agent, conversation: thread.conversation, ciFailed })
+  const { state } = threadStateOf({ status: thread.status, agent: thread.agent, conversation: thread.conversation, ciFailed, setup: thread.setup })
   const approval = summary?.pendingApproval ?? null
   return (
     <div
@@ -38,7 +38,7 @@ export function ThreadCard({ thread, repoName, now }: { thread: Thread; repoName
       onContextMenu={onThreadContextMenu(thread)}
     >
       <span className="card-top">
-        <StatusBadge status={thread.status} agent={thread.agent} conversation={thread.conversation} ciFailed={ciFailed} message={thread.statusMessage} />
+        <StatusBadge status={thread.status} agent={thread.agent} conversation={thread.conversation} ciFailed={ciFailed} message={thread.statusMessage} setup={thread.setup} />
         <time className="card-time" dateTime={new Date(thread.lastActivityAt).toISOString()} title={`Last activity ${formatDateTime(thread.lastActivityAt)}`}>
           {formatRelative(thread.lastActivityAt, now)}
         </time>

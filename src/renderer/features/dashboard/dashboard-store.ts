@@ -56,8 +56,8 @@ export const effectiveLayout = (layout: DashboardLayout, count: number): 'cards'
 
 /** A thread's state as the dashboard shows it, given which threads' CI failed. */
 export const stateOfThread = (t: Thread, ciFailed: ReadonlySet<string>): ThreadState =>
-  threadStateOf({ status: t.status, agent: t.agent, conversation: t.conversation, ciFailed: ciFailed.has(t.id) }).state
+  threadStateOf({ status: t.status, agent: t.agent, conversation: t.conversation, ciFailed: ciFailed.has(t.id), setup: t.setup }).state
 
 /** Counts threads per state. */
 export const countThreads = (threads: Thread[], ciFailed: ReadonlySet<string>): Record<ThreadState, number> =>
-  countByState(threads.map((t) => ({ status: t.status, agent: t.agent, conversation: t.conversation, ciFailed: ciFailed.has(t.id) })))
+  countByState(threads.map((t) => ({ status: t.status, agent: t.agent, conversation: t.conversation, ciFailed: ciFailed.has(t.id), setup: t.setup })))

@@ -97,7 +97,7 @@ export function ThreadRow({ p, thread, archived, selected, now }: { p: RowPlacem
   const unread = thread.unread && !archived
   const ciSuffix = useCiAriaSuffix(thread.id)
   const ciFailed = useCiFailed(thread.id) && !archived
-  const { state, label } = threadStateOf({ status: thread.status, agent: thread.agent, conversation: thread.conversation, ciFailed })
+  const { state, label } = threadStateOf({ status: thread.status, agent: thread.agent, conversation: thread.conversation, ciFailed, setup: thread.setup })
   // The badge already says "CI failed"; the suffix adds only "while you were away".
   const ci = state === 'ci-failed' ? ciSuffix.replace(/^, CI failed/, '') : ciSuffix
   return (
@@ -122,7 +122,7 @@ export function ThreadRow({ p, thread, archived, selected, now }: { p: RowPlacem
         {thread.title}
       </span>
       {!archived && <CiDot threadId={thread.id} />}
-      {!archived && <StatusBadge status={thread.status} agent={thread.agent} conversation={thread.conversation} ciFailed={ciFailed} message={thread.statusMessage} compact iconOnly />}
+      {!archived && <StatusBadge status={thread.status} agent={thread.agent} conversation={thread.conversation} ciFailed={ciFailed} message={thread.statusMessage} setup={thread.setup} compact iconOnly />}
       <time className="row-time" dateTime={new Date(at).toISOString()} title={`${archived ? 'Archived' : 'Last activity'} ${formatDateTime(at)}`}>
         {formatRelative(at, now)}
       </time>

@@ -18,7 +18,9 @@ export function terminalLabel(pty: PtyInfo, ptys: PtyInfo[]): string {
   }
   // The built-in agent's shells are named for it and for the sandbox they run in.
   if (pty.title === 'Agent shell') return pty.sandbox === 'read-only' ? 'Agent shell (read-only sandbox)' : pty.sandbox === 'worktree' ? 'Agent shell (sandboxed)' : 'Agent shell'
-  const shells = ptys.filter((p) => p.kind === 'shell' && p.title !== 'Agent shell')
+  // The environment's setup runs in its own terminal, named for it.
+  if (pty.title === 'Setup') return 'Setup'
+  const shells = ptys.filter((p) => p.kind === 'shell' && p.title !== 'Agent shell' && p.title !== 'Setup')
   return `Terminal ${shells.indexOf(pty) + 1}`
 }
 

@@ -13,6 +13,7 @@ import { useRepo } from '../threads/derived'
 import { archiveThread, restoreThread } from '../threads/thread-actions'
 import { canRecreateWorktree, isArchived, workingCopy } from '../threads/threads-store'
 import { useThreadView } from './thread-view-store'
+import { doneSummary } from '../environment/SetupNotice'
 
 function Row({ label, children }: { label: string; children: ReactNode }): ReactElement {
   return (
@@ -49,7 +50,7 @@ export function OverviewTab({ thread }: { thread: Thread }): ReactElement {
         </h2>
         <dl className="details">
           <Row label="Status">
-            <StatusBadge status={thread.status} agent={thread.agent} conversation={thread.conversation} message={thread.statusMessage} />
+            <StatusBadge status={thread.status} agent={thread.agent} conversation={thread.conversation} message={thread.statusMessage} setup={thread.setup} />
           </Row>
           <Row label="Agent">
             {thread.agent && (
@@ -138,6 +139,16 @@ export function OverviewTab({ thread }: { thread: Thread }): ReactElement {
                 <CopyButton value={thread.imported.resumeCommand} label="Copy resume command" />
               </Row>
             </>
+          )}
+          {thread.setup && (
+            <Row label="Setup">
+              <span>
+                {thread.setup.state === 'running' ? 'Running' : thread.setup.state === 'done' ? 'Finished' : 'Failed'}
+                {thread.setup.endedAt !== null && <span className="muted"> in {Math.max(1, Math.round((thread.setup.endedAt - thread.setup.startedAt) / 1000))} s</span>}
+                {doneSummary(thread.setup) && <span className="muted"> · {doneSummary(thread.setup)}</span>}
+                {thread.setup.failure && <span className="muted"> · {thread.setup.failure.message}</span>}
+              </span>
+            </Row>
           )}
           {thread.archiveReport && (
             <Row label={archived ? 'Snapshot' : 'Last snapshot'}>

@@ -23,7 +23,7 @@ export function ThreadHeader({ thread }: { thread: Thread }): ReactElement {
           </span>
         </span>
         <ThreadTitle thread={thread} />
-        <StatusBadge status={thread.status} agent={thread.agent} conversation={thread.conversation} message={thread.statusMessage} />
+        <StatusBadge status={thread.status} agent={thread.agent} conversation={thread.conversation} message={thread.statusMessage} setup={thread.setup} />
         <span className="spacer" />
         <button
           type="button"

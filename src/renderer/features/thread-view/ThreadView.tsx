@@ -2,6 +2,8 @@ import { useId, type KeyboardEvent, type ReactElement } from 'react'
 import type { Thread } from '../../../shared/models'
 import { tabsFor, type ThreadTabId } from './thread-tabs'
 import { ThreadHeader } from './ThreadHeader'
+import { SetupNotice } from '../environment/SetupNotice'
+import { useTerminals } from '../terminal/terminal-store'
 import { useThreadView } from './thread-view-store'
 
 /** The main area for one thread: its header, then a tab bar over the tab panels. */
@@ -29,6 +31,13 @@ export function ThreadView({ thread }: { thread: Thread }): ReactElement {
   return (
     <section className="thread-view" aria-label={`Thread ${thread.title}`}>
       <ThreadHeader thread={thread} />
+      <SetupNotice
+        thread={thread}
+        onShowLog={(ptyId) => {
+          useTerminals.getState().setActive(thread.id, ptyId)
+          setTab(thread.id, 'terminal')
+        }}
+      />
       <div className="tab-bar" role="tablist" aria-label="Thread views" onKeyDown={onKeyDown}>
         {tabs.map((t) => (
           <button
