@@ -34,6 +34,9 @@ import { ThreadService } from './threads/thread-service'
 import { WorktreeManager } from './threads/worktree-manager'
 import { SKEIN_VERSION } from './version'
 
+/** When the first scan for pushed branches runs: after the first clients have loaded. */
+const CI_FIRST_SCAN_MS = 3000
+
 /** How to start a core. */
 export interface CoreOptions {
   /** SKEIN_HOME; defaults to the environment's, then ~/.skein. */
@@ -144,7 +147,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, ptys, profiles, agent, review, reviewWatch, handoff, transcript, ci, host: options.host ?? {}, webUrl: () => webUrl, notices: () => notices, bus })
   notices.push(...startupNotices(0, await threads.recoverInterruptedCreates(dataDir)))
   await threads.reconcileOnStart({ waitingApproval: (id) => agent.hasWaitingApproval(id) })
-  void ci.start()
+  ci.startAfter(CI_FIRST_SCAN_MS)
 
   let socketServer: Server | null = null
   if (options.listenSocket !== false) {
