@@ -1,9 +1,10 @@
 // Cold start of browser mode to an interactive sidebar, with 1,000 threads across 20 repositories.
 // Each run starts a fresh core on a fresh copy of the same seeded home (a start rewrites stale statuses).
 // Baseline, measured in the same run: a bare Node HTTP server started the same way, serving a one-button page.
+// Times of painting and clicking are taken inside the page (bench/page-timing.ts), not by Playwright's polling.
 // Needs `npm run build` and Debian's Chromium at /usr/bin/chromium. BENCH_RUNS sets the number of runs (default 5).
 import { spawn } from 'node:child_process'
-import { cpSync } from 'node:fs'
+import { cpSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { chromium, type Page } from 'playwright-core'
 import { createCore } from '../src/main/core/core'
@@ -13,7 +14,8 @@ import { ThreadStore } from '../src/main/core/store/thread-store'
 import { defaultConversation } from '../src/shared/models'
 import { DEFAULT_MODEL } from '../src/shared/pricing'
 import { startBenchCore } from './core-process'
-import { benchDir, makeBenchRepo, ms, now, percentile, runBench } from './bench-utils'
+import { epochNow, lastClickAt, paintedAt, recordAppearances } from './page-timing'
+import { benchDir, makeBenchRepo, ms, percentile, runBench } from './bench-utils'
 
 const REPOS = 20
 const THREADS = 1000
@@ -50,7 +52,8 @@ const s = http.createServer((q, r) => { r.writeHead(200, { 'content-type': 'text
 s.listen(0, '127.0.0.1', () => console.log('serving at http://127.0.0.1:' + s.address().port + '/'))`
 
 async function rawRun(page: Page): Promise<{ up: number; interactive: number }> {
-  const t0 = now()
+  await recordAppearances(page, [{ name: 'button', selector: 'button', text: 'Thread 0' }])
+  const t0 = epochNow()
   const child = spawn(process.execPath, ['-e', RAW_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] })
   const url = await new Promise<string>((res) => {
     let out = ''
@@ -60,38 +63,45 @@ async function rawRun(page: Page): Promise<{ up: number; interactive: number }> 
       if (m) res(m[1]!)
     })
   })
-  const up = now() - t0
+  const up = epochNow() - t0
   await page.goto(url)
-  await page.getByRole('button', { name: 'Thread 0' }).click()
-  const interactive = now() - t0
+  const shown = await paintedAt(page, 'button')
   child.kill('SIGTERM')
-  return { up, interactive }
+  return { up, interactive: shown - t0 }
 }
 
 interface Run {
   core: number
   loaded: number
   sidebar: number
+  /** The sidebar painted, plus click → thread view painted: when a person's click would have had its answer. */
   interactive: number
+  /** The same as the harness sees it (Playwright waits by polling, so this includes its detection delays). */
+  harness: number
 }
 
 async function coldRun(page: Page, template: string): Promise<Run> {
   const home = benchDir('cold-run')
   cpSync(template, home, { recursive: true })
-  const t0 = now()
+  await recordAppearances(page, [
+    { name: 'sidebar', selector: '[data-thread-id="t00000"]' },
+    { name: 'view', selector: 'h1', text: 'Thread 0: ' }
+  ])
+  const t0 = epochNow()
   const core = await startBenchCore(home)
-  const tCore = now()
+  const tCore = epochNow()
   await page.goto(core.url)
-  const tLoaded = now()
+  const tLoaded = epochNow()
   const firstThread = page.getByRole('treeitem', { name: /^Thread 0: / })
-  await firstThread.waitFor({ state: 'visible' })
-  const tSidebar = now()
   await firstThread.click()
   await page.getByRole('heading', { level: 1, name: /^Thread 0: / }).waitFor({ state: 'visible' })
-  const tInteractive = now()
+  const tHarness = epochNow()
+  const sidebar = await paintedAt(page, 'sidebar')
+  const clickToView = (await paintedAt(page, 'view')) - (await lastClickAt(page))
   core.stop()
   await new Promise((res) => core.child.once('exit', res))
-  return { core: tCore - t0, loaded: tLoaded - t0, sidebar: tSidebar - t0, interactive: tInteractive - t0 }
+  rmSync(home, { recursive: true, force: true })
+  return { core: tCore - t0, loaded: tLoaded - t0, sidebar: sidebar - t0, interactive: sidebar - t0 + clickToView, harness: tHarness - t0 }
 }
 
 async function main(): Promise<void> {
@@ -143,11 +153,12 @@ async function main(): Promise<void> {
     `  ${label.padEnd(36)} median ${ms(med(f)).padStart(11)}  min ${ms(Math.min(...runs.map(f))).padStart(11)}  max ${ms(Math.max(...runs.map(f))).padStart(11)}  (${(med(f) / base).toFixed(1)}x raw)`
   console.log(`browser-mode cold start with ${THREADS} threads across ${REPOS} repositories, ${RUNS} runs (Chromium pre-launched; goal ≤ 1 s to interactive)`)
   console.log(`  raw: bare node HTTP server up        median ${ms(rawUp).padStart(11)}`)
-  console.log(`  raw: + one-button page clicked       median ${ms(rawInteractive).padStart(11)}`)
+  console.log(`  raw: + one-button page painted       median ${ms(rawInteractive).padStart(11)}`)
   console.log(row('core process up, URL printed', (r) => r.core, rawUp))
   console.log(row('page loaded', (r) => r.loaded, rawInteractive))
-  console.log(row(`sidebar rendered (${rows} rows in the DOM)`, (r) => r.sidebar, rawInteractive))
-  console.log(row('sidebar interactive (click→view)', (r) => r.interactive, rawInteractive))
+  console.log(row(`sidebar painted (${rows} rows in the DOM)`, (r) => r.sidebar, rawInteractive))
+  console.log(row('interactive (+ click → view painted)', (r) => r.interactive, rawInteractive))
+  console.log(row('interactive as Playwright sees it', (r) => r.harness, rawInteractive))
   console.log(`  scrolling the full list: ${fps.toFixed(0)} frames/s (headless, software rendering)`)
   await browser.close()
   core.stop()

@@ -141,7 +141,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   )
   const review = new ReviewService(git, (id) => threadStore.get(id), threadStore, delivery)
   const ci = new CiHost({ git, threads, thread: (id) => threadStore.get(id), settings, bus, logger, delivery, home: dataDir.home })
-  const reviewWatch = new ChangeWatchService(git, (id) => threadStore.get(id), (id, scope) => review.changes(id, scope))
+  const reviewWatch = new ChangeWatchService(git, (id) => threadStore.get(id), (id, scope) => review.changes(id, scope), undefined, (id) => review.commits(id))
   const handoff = new HandoffService({ repos, threads, transcript, ptys, bus })
   let webUrl: string | null = null
   registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, ptys, profiles, agent, review, reviewWatch, handoff, transcript, ci, host: options.host ?? {}, webUrl: () => webUrl, notices: () => notices, bus })
@@ -163,6 +163,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     delivery.dispose()
     agent.dispose()
     reviewWatch.dispose()
+    await review.dispose()
     await ci.close()
     threads.dispose()
     await ptys.dispose()
