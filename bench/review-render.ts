@@ -92,6 +92,7 @@ async function main(): Promise<void> {
     await row(page, 'gen/f0020.ts').waitFor({ state: 'visible' })
     harness.push(now() - t0)
     cold.push(await clickToRows())
+    if (process.env.BENCH_VERBOSE) console.log(`  run ${i}: cold ${ms(cold.at(-1)!)} (harness ${ms(harness.at(-1)!)})`)
     await page.getByRole('tab', { name: 'Overview' }).click()
     await row(page, 'gen/f0020.ts').waitFor({ state: 'detached' })
     await watchFor(page, rows)
