@@ -25,6 +25,8 @@ interface Worktree {
 
 /** Past this many cached counts per worktree the cache starts over (about 100 bytes each). */
 const MAX_STATS = 50_000
+/** Worktrees kept; the least recently computed one is forgotten past this. */
+const MAX_WORKTREES = 20
 
 /**
  * What computing a change set can keep between calls for the same worktree, so the Changes tab of a
@@ -53,12 +55,22 @@ export class ChangeSetCache {
 
   private async state(git: GitRunner, worktree: string): Promise<CachedWorktree> {
     let w = this.worktrees.get(worktree)
-    if (!w) {
+    if (w) {
+      // Most recently used last.
+      this.worktrees.delete(worktree)
+      this.worktrees.set(worktree, w)
+    } else {
       this.dir ??= mkdtemp(join(tmpdir(), 'skein-changes-'))
       const name = createHash('sha256').update(worktree).digest('hex').slice(0, 16)
       const indexPath = resolve(worktree, (await git.run(worktree, ['rev-parse', '--git-path', 'index'])).trim())
       w = { indexPath, scratchIndex: join(await this.dir, `${name}.index`), seededFrom: '', stats: new Map(), attributes: '' }
       this.worktrees.set(worktree, w)
+      for (const [old, gone] of this.worktrees) {
+        if (this.worktrees.size <= MAX_WORKTREES) break
+        this.worktrees.delete(old)
+        // Behind that worktree's own lock: a computation still using the scratch index finishes first.
+        void this.lock.run(old, () => rm(gone.scratchIndex, { force: true })).catch(() => undefined)
+      }
     }
     return new CachedWorktree(w)
   }
