@@ -17,6 +17,9 @@ const cspMeta = (): Plugin => ({
 export default defineConfig({
   main: {
     build: {
+      // Bundled, not required at run time: Node resolves and compiles each of zod's ~100 files one by one,
+      // which was a third of the core's start-up. node-pty (native) and the Anthropic SDK (loaded on first use) stay out.
+      externalizeDeps: { exclude: ['zod', 'ws', 'simple-git', 'shell-quote'] },
       rollupOptions: {
         input: {
           index: resolve('src/main/index.ts'),

@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { chromium, type Page } from 'playwright-core'
 import { benchDir, git, makeBenchRepo, ms, now, percentile, runBench } from './bench-utils'
 import { startBenchCore } from './core-process'
+import { lastClickAt, paintedAt, recordAppearances, watchFor } from './page-timing'
 
 const FILES = 1000
 const BIG_LINES = 20_000
@@ -66,26 +67,38 @@ async function main(): Promise<void> {
 
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] })
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+  await recordAppearances(page, [])
   await page.goto(core.url)
 
-  // (1) Tab click → rows of the 1,000-file list on screen: after a page reload (cold), and on coming back to the tab (warm).
+  // (1) Tab click → rows of the 1,000-file list painted: after a page reload (cold), and on coming back to the tab (warm).
+  // Timed inside the page (pointer press → the frame with the rows); the harness's own view is printed too.
   const cold: number[] = []
   const warm: number[] = []
+  const harness: number[] = []
+  const rows = [
+    { name: 'first', selector: '[role="option"][data-path="gen/f0000.ts"]' },
+    { name: 'twentieth', selector: '[role="option"][data-path="gen/f0020.ts"]' }
+  ]
+  const clickToRows = async () => Math.max(await paintedAt(page, 'first'), await paintedAt(page, 'twentieth')) - (await lastClickAt(page))
   for (let i = 0; i < RUNS; i++) {
     await page.reload()
     await page.getByRole('treeitem', { name: /^Review bench/ }).click()
     await page.getByRole('tab', { name: 'Overview' }).click()
     await page.getByRole('heading', { level: 1, name: 'Review bench' }).waitFor()
-    let t0 = now()
+    await watchFor(page, rows)
+    const t0 = now()
     await changesTab(page).click()
     await row(page, 'gen/f0000.ts').waitFor({ state: 'visible' })
     await row(page, 'gen/f0020.ts').waitFor({ state: 'visible' })
-    cold.push(now() - t0)
+    harness.push(now() - t0)
+    cold.push(await clickToRows())
+    if (process.env.BENCH_VERBOSE) console.log(`  run ${i}: cold ${ms(cold.at(-1)!)} (harness ${ms(harness.at(-1)!)})`)
     await page.getByRole('tab', { name: 'Overview' }).click()
-    t0 = now()
+    await row(page, 'gen/f0020.ts').waitFor({ state: 'detached' })
+    await watchFor(page, rows)
     await changesTab(page).click()
     await row(page, 'gen/f0020.ts').waitFor({ state: 'visible' })
-    warm.push(now() - t0)
+    warm.push(await clickToRows())
   }
   const domRows = await page.locator('[role="option"]').count()
 
@@ -110,8 +123,9 @@ async function main(): Promise<void> {
   console.log(`  core alone: review/changes of ${FILES + 1} files   p50 ${ms(percentile(coreChanges, 50))}  max ${ms(Math.max(...coreChanges))}`)
   console.log(`  core alone: review/watch (what the tab asks for)   p50 ${ms(percentile(coreWatch, 50))}  max ${ms(Math.max(...coreWatch))}`)
   console.log(`  core alone: review/file of the ${BIG_LINES.toLocaleString('en-US')}-line file   p50 ${ms(percentile(coreFile, 50))}  max ${ms(Math.max(...coreFile))}`)
-  console.log(`  tab click → list rows visible, after a page reload   p50 ${ms(percentile(cold, 50))}  max ${ms(Math.max(...cold))}`)
-  console.log(`  tab click → list rows visible, coming back to the tab   p50 ${ms(percentile(warm, 50))}  max ${ms(Math.max(...warm))}`)
+  console.log(`  tab click → list rows painted, after a page reload   p50 ${ms(percentile(cold, 50))}  max ${ms(Math.max(...cold))}  (goal ≤ 200 ms; ${(percentile(cold, 50) / percentile(coreWatch, 50)).toFixed(1)}x review/watch alone)`)
+  console.log(`    the same as Playwright sees it (click, then polling)   p50 ${ms(percentile(harness, 50))}  max ${ms(Math.max(...harness))}`)
+  console.log(`  tab click → list rows painted, coming back to the tab   p50 ${ms(percentile(warm, 50))}  max ${ms(Math.max(...warm))}`)
   console.log(`  list rows in the DOM: ${domRows} of ${FILES + 1} (virtualized)`)
   console.log(`  click → ${BIG_LINES.toLocaleString('en-US')}-line diff computed and shown   first ${ms(opens[0]!)}  p50 ${ms(percentile(opens, 50))}  max ${ms(Math.max(...opens))}`)
   await browser.close()

@@ -105,13 +105,16 @@ describe('live change sets', () => {
     await core.close()
   })
 
-  it('sees a commit in the uncommitted scope, and stops watching when the client leaves', async () => {
+  it('sees a commit in the uncommitted scope, and stops watching for good when the thread is forgotten', async () => {
     const { core, t, client, wt } = await watched('uncommitted')
     writeFileSync(join(wt, 'src/app.ts'), 'export const answer = 43\n')
     await eventually(() => paths(client.changes.at(-1)).includes('src/app.ts'), 'the edit')
     git(wt, 'commit', '-qam', 'commit it')
     await eventually(() => client.changes.at(-1)?.files.length === 0, 'the commit to empty the uncommitted set')
     client.close()
+    // The watch outlives its last client for a while (a reloaded page comes back to it)…
+    expect(core.reviewWatch.stats(t.id)).toBeDefined()
+    core.reviewWatch.forget(t.id)
     expect(core.reviewWatch.stats(t.id)).toBeUndefined()
     await core.close()
   })

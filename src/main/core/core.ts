@@ -35,6 +35,9 @@ import { WorktreeManager } from './threads/worktree-manager'
 import { EnvironmentService } from './environment/environment-service'
 import { SKEIN_VERSION } from './version'
 
+/** When the first scan for pushed branches runs: after the first clients have loaded. */
+const CI_FIRST_SCAN_MS = 3000
+
 /** How to start a core. */
 export interface CoreOptions {
   /** SKEIN_HOME; defaults to the environment's, then ~/.skein. */
@@ -176,7 +179,7 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
       (message) => logger.warn(message)
     )
   )
-  const review = new ReviewService(git, (id) => threadStore.get(id), threadStore, delivery)
+  const review = owned.add(new ReviewService(git, (id) => threadStore.get(id), threadStore, delivery))
   const ci = new CiHost({ git, threads, thread: (id) => threadStore.get(id), settings, bus, logger, delivery, home: dataDir.home })
   owned.add(toDisposable(() => ci.close()))
   const summaries = owned.add(
@@ -191,11 +194,17 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
   )
   // A change set an open Changes tab computes anyway keeps the dashboard's counts current for free.
   const reviewWatch = owned.add(
-    new ChangeWatchService(git, (id) => threadStore.get(id), async (id, scope) => {
-      const r = await review.changes(id, scope)
-      if (r.ok && scope === 'base') summaries.noteChanges(id, r.value)
-      return r
-    })
+    new ChangeWatchService(
+      git,
+      (id) => threadStore.get(id),
+      async (id, scope) => {
+        const r = await review.changes(id, scope)
+        if (r.ok && scope === 'base') summaries.noteChanges(id, r.value)
+        return r
+      },
+      undefined,
+      (id) => review.headAndBase(id)
+    )
   )
   const handoff = new HandoffService({ repos, threads, transcript, ptys, bus })
   let webUrl: string | null = null
@@ -203,7 +212,7 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
   notices.push(...startupNotices(0, await threads.recoverInterruptedCreates(dataDir)))
   await threads.reconcileOnStart({ waitingApproval: (id) => agent.hasWaitingApproval(id) })
   await environment.reconcileOnStart(threadStore.list(), (threadId, setup) => threads.setSetup(threadId, setup))
-  void ci.start()
+  ci.startAfter(CI_FIRST_SCAN_MS)
 
   if (options.listenSocket !== false) {
     const listening = await listenOnSocket(dataDir.socketPath, (t) => rpc.connect(t))

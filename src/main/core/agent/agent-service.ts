@@ -1,4 +1,3 @@
-import Anthropic from '@anthropic-ai/sdk'
 import { existsSync } from 'node:fs'
 import { appError, ErrorCode } from '../../../shared/errors'
 import type { Item, PermissionMode, Thread, ThreadMode } from '../../../shared/models'
@@ -11,6 +10,7 @@ import type { ThreadService } from '../threads/thread-service'
 import { Turn } from './agent-runner'
 import type { ApiKeyStore } from './api-key-store'
 import { loadInstructions } from './instructions'
+import { loadAnthropic } from './model-call'
 import { readInside } from './worktree-fs'
 import type { Tool } from './tools/tool-types'
 import type { Transcript } from './transcript'
@@ -206,6 +206,7 @@ export class AgentService {
     this.sessionAllowed.set(thread.id, allowed)
     const env = this.d.env ?? process.env
     const key = this.d.keys.key()
+    const Anthropic = await loadAnthropic()
     return new Turn({
       client: new Anthropic({ apiKey: key ?? 'missing', baseURL: env.ANTHROPIC_BASE_URL?.trim() || undefined, maxRetries: 0, timeout: 10 * 60_000 }),
       transcript: this.d.transcript,

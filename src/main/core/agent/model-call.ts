@@ -1,4 +1,4 @@
-import Anthropic from '@anthropic-ai/sdk'
+import type Anthropic from '@anthropic-ai/sdk'
 import { addUsage, NO_USAGE, type TokenUsage } from '../../../shared/pricing'
 
 /** One model response: its text, the tools it asked for, why it stopped and what it cost. */
@@ -20,6 +20,14 @@ export interface StepCallbacks {
   onRetry(notice: string, attempt: number, partial: string): void
 }
 
+let sdk: Promise<typeof Anthropic> | null = null
+
+/** The Anthropic SDK, loaded on first use: it is a third of the core's start-up if loaded eagerly. */
+export function loadAnthropic(): Promise<typeof Anthropic> {
+  sdk ??= import('@anthropic-ai/sdk').then((m) => m.default)
+  return sdk
+}
+
 /** How many times a step is retried after 429, 5xx, 529 or a dropped connection. */
 export const MAX_RETRIES = 4
 const RETRYABLE = new Set([408, 409, 429, 500, 502, 503, 504, 529])
@@ -39,7 +47,7 @@ export function retryDelayMs(attempt: number, headers?: Headers | null, random =
   return Math.round(base * (0.75 + random() * 0.5))
 }
 
-const describe = (e: unknown): { retryable: boolean; label: string; headers: Headers | null } => {
+const describe = (Anthropic: typeof import('@anthropic-ai/sdk').default, e: unknown): { retryable: boolean; label: string; headers: Headers | null } => {
   if (e instanceof Anthropic.APIConnectionError) return { retryable: true, label: 'The connection to the model API dropped', headers: null }
   if (e instanceof Anthropic.APIError && e.status !== undefined) {
     const label = e.status === 429 ? 'Rate limited (429)' : e.status === 529 ? 'The API is overloaded (529)' : `The API returned ${e.status}`
@@ -101,11 +109,12 @@ export async function streamStep(
         .map((b) => ({ id: b.id!, name: b.name!, input: parseInput(b.json) }))
       return { ok: true, value: { text, toolUses, stopReason, usage } }
     } catch (e) {
+      const Anthropic = await loadAnthropic()
       if (signal.aborted || e instanceof Anthropic.APIUserAbortError) return { ok: false, error: { kind: 'interrupted' } }
       if (e instanceof Anthropic.AuthenticationError) {
         return { ok: false, error: { kind: 'auth', message: 'The Anthropic API rejected the API key (401). Check the key in Settings or ANTHROPIC_API_KEY.' } }
       }
-      const d = describe(e)
+      const d = describe(Anthropic, e)
       const detail = e instanceof Anthropic.APIError ? (e.message || '').slice(0, 300) : String((e as Error)?.message ?? e)
       if (!d.retryable) return { ok: false, error: { kind: 'fatal', message: `The model request failed: ${detail}`, retryable: false } }
       if (attempt > MAX_RETRIES) {

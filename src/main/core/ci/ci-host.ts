@@ -45,6 +45,7 @@ export class CiHost implements Disposable {
   private readonly subscription: Disposable
   private readonly scan: NodeJS.Timeout
   private restored: Promise<void> | null = null
+  private firstScan: NodeJS.Timeout | null = null
 
   constructor(private readonly d: CiHostDeps) {
     this.service = new CiService({
@@ -68,19 +69,33 @@ export class CiHost implements Disposable {
     this.scan.unref()
   }
 
+  /**
+   * At start-up: brings back the last session's local runs now, and scans for pushed branches once the
+   * first clients are served (the scan is a git process per repository, each a fork of the whole core).
+   */
+  startAfter(delayMs: number): void {
+    void this.restore()
+    this.firstScan = setTimeout(() => void this.start(), delayMs)
+    this.firstScan.unref()
+  }
+
   /** Follows every live thread whose branch is on a remote (a local ref read per repository, no network). */
   async start(): Promise<void> {
-    // Once: the local runs of the last session, so their history and the CI state they set come back.
-    this.restored ??= this.service.restoreLocal().then((ids) => {
-      for (const id of ids) if (this.d.thread(id)?.status !== 'archived') this.tracked.add(id)
-    })
-    await this.restored
+    await this.restore()
     const byRepo = new Map<string, Thread[]>()
     for (const t of this.d.threads.list()) if (t.branch && !this.tracked.has(t.id)) byRepo.set(t.repoId, [...(byRepo.get(t.repoId) ?? []), t])
     for (const threads of byRepo.values()) {
       const pushed = await remoteBranches(this.d.git, threads[0]!.worktreePath).catch(() => new Set<string>())
       for (const t of threads) if (pushed.has(t.branch!)) await this.follow(t, true)
     }
+  }
+
+  private restore(): Promise<void> {
+    // Once: the local runs of the last session, so their history and the CI state they set come back.
+    this.restored ??= this.service.restoreLocal().then((ids) => {
+      for (const id of ids) if (this.d.thread(id)?.status !== 'archived') this.tracked.add(id)
+    })
+    return this.restored
   }
 
   private ciThread(id: string) {
@@ -185,6 +200,7 @@ export class CiHost implements Disposable {
   /** Stops polling and ends local runs. */
   async close(): Promise<void> {
     clearInterval(this.scan)
+    if (this.firstScan) clearTimeout(this.firstScan)
     this.subscription.dispose()
     await this.service.dispose()
   }

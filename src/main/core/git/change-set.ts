@@ -1,4 +1,5 @@
 import type { ChangedFile } from '../../../shared/review'
+import type { CachedWorktree, ChangeSetCache, FileStat } from './change-set-cache'
 import type { GitRunner } from './git-runner'
 import { writeWorkingTree } from './working-tree'
 
@@ -12,25 +13,82 @@ export type ChangeSetResult =
 
 const STATUS: Record<string, ChangedFile['status']> = { A: 'added', M: 'modified', D: 'deleted', R: 'renamed', C: 'added', T: 'type-changed' }
 
+/** Past this many files without cached counts, or with a rename among them, --numstat runs on the whole tree. */
+const MAX_PATHSPEC = 200
+
 /**
  * The thread's changes: committed work on its branch, staged and unstaged edits, untracked files,
  * deletions, renames and binaries, compared with the merge-base of HEAD and the base ref (or with
  * HEAD for uncommitted changes only). Reads only; the worktree's index and files are untouched.
+ * With a cache, a repeated call hashes only what changed and counts lines only of new versions.
  */
-export async function computeChangeSet(git: GitRunner, worktree: string, scope: ChangeScope): Promise<ChangeSetResult> {
+export async function computeChangeSet(git: GitRunner, worktree: string, scope: ChangeScope, cache?: ChangeSetCache): Promise<ChangeSetResult> {
+  if (cache) return cache.with(git, worktree, (cached) => compute(git, worktree, scope, cached))
+  return compute(git, worktree, scope, null)
+}
+
+interface RawEntry {
+  path: string
+  oldPath: string | null
+  letter: string
+  version: string
+}
+
+async function compute(git: GitRunner, worktree: string, scope: ChangeScope, cached: CachedWorktree | null): Promise<ChangeSetResult> {
   const resolved = await resolveBase(git, worktree, scope)
   if (resolved.kind === 'bad-base') return resolved
   const base = resolved.commit
-  const tree = await writeWorkingTree(git, worktree)
-  const [names, counts] = await Promise.all([
-    git.run(worktree, ['diff-tree', '-r', '-z', '-M', '--raw', '--abbrev=40', base, tree]),
-    git.run(worktree, ['diff-tree', '-r', '-z', '-M', '--numstat', base, tree])
-  ])
-  const stats = parseNumstat(counts)
-  const files: ChangedFile[] = []
+  const tree = await writeWorkingTree(git, worktree, cached ?? undefined)
+  const raw = ['diff-tree', '-r', '-z', '-M', '--raw', '--abbrev=40', base, tree]
+  const numstat = ['diff-tree', '-r', '-z', '-M', '--numstat', base, tree]
+  let entries: RawEntry[]
+  let stats: Map<string, FileStat>
+  if (!cached) {
+    const [names, counts] = await Promise.all([git.run(worktree, raw), git.run(worktree, numstat)])
+    entries = parseRaw(names)
+    stats = parseNumstat(counts)
+  } else {
+    entries = parseRaw(await git.run(worktree, raw))
+    cached.useAttributes(entries.filter((e) => e.path === '.gitattributes' || e.path.endsWith('/.gitattributes')).map((e) => `${e.path}@${e.version}`).join('\n'))
+    stats = new Map()
+    const missing: RawEntry[] = []
+    for (const e of entries) {
+      const s = cached.stat(e.path, e.version)
+      if (s) stats.set(e.path, s)
+      else missing.push(e)
+    }
+    if (missing.length > 0) {
+      // A few new versions (an agent's latest edits): count just those. Renames pair across the whole tree, so they need it all.
+      const limited = missing.length <= MAX_PATHSPEC && missing.every((e) => e.oldPath === null)
+      const fresh = parseNumstat(await git.run(worktree, limited ? [...numstat, '--', ...missing.map((e) => `:(literal)${e.path}`)] : numstat))
+      for (const e of missing) {
+        const s = fresh.get(e.path)
+        if (!s) continue
+        stats.set(e.path, s)
+        cached.remember(e.path, e.version, s)
+      }
+    }
+  }
+  const files: ChangedFile[] = entries.map((e) => {
+    const s = stats.get(e.path)
+    return {
+      path: e.path,
+      oldPath: e.letter === 'R' ? e.oldPath : null,
+      status: STATUS[e.letter] ?? 'modified',
+      binary: s?.binary ?? false,
+      additions: s?.binary ? null : (s?.additions ?? 0),
+      deletions: s?.binary ? null : (s?.deletions ?? 0),
+      version: e.version
+    }
+  })
+  return { kind: 'ok', baseCommit: base, files: files.sort((a, b) => a.path.localeCompare(b.path)) }
+}
+
+/** Parses `diff-tree -z --raw`: ":oldmode newmode oldblob newblob status" then the path(s). */
+function parseRaw(names: string): RawEntry[] {
+  const out: RawEntry[] = []
   const parts = names.split('\0')
   for (let i = 0; i < parts.length - 1; ) {
-    // --raw: ":oldmode newmode oldblob newblob status" then the path(s).
     const header = parts[i++]!
     if (!header) continue
     const [, , oldBlob, newBlob, code] = header.slice(1).split(' ')
@@ -38,18 +96,9 @@ export async function computeChangeSet(git: GitRunner, worktree: string, scope: 
     const renamed = letter === 'R' || letter === 'C'
     const oldPath = renamed ? parts[i++]! : null
     const path = parts[i++]!
-    const s = stats.get(path)
-    files.push({
-      path,
-      oldPath: letter === 'R' ? oldPath : null,
-      status: STATUS[letter] ?? 'modified',
-      binary: s?.binary ?? false,
-      additions: s?.binary ? null : (s?.additions ?? 0),
-      deletions: s?.binary ? null : (s?.deletions ?? 0),
-      version: `${oldBlob}..${newBlob}`
-    })
+    out.push({ path, oldPath, letter, version: `${oldBlob}..${newBlob}` })
   }
-  return { kind: 'ok', baseCommit: base, files: files.sort((a, b) => a.path.localeCompare(b.path)) }
+  return out
 }
 
 /** The commit a scope compares with: the merge-base of HEAD and the base ref, or HEAD itself. */
@@ -60,8 +109,8 @@ export async function resolveBase(git: GitRunner, worktree: string, scope: Chang
   return { kind: 'ok', commit: mb.stdout.trim() }
 }
 
-function parseNumstat(out: string): Map<string, { additions: number; deletions: number; binary: boolean }> {
-  const stats = new Map<string, { additions: number; deletions: number; binary: boolean }>()
+function parseNumstat(out: string): Map<string, FileStat> {
+  const stats = new Map<string, FileStat>()
   const parts = out.split('\0')
   for (let i = 0; i < parts.length; i++) {
     const field = parts[i]!

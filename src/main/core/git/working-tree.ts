@@ -1,13 +1,15 @@
 import { copyFile, mkdtemp, rm, stat, utimes } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import type { CachedWorktree } from './change-set-cache'
 import type { GitRunner } from './git-runner'
 
 /**
  * Writes a tree object of the worktree's files as they are on disk (tracked, changed and untracked,
  * ignored ones left out) through a scratch index, so the real index and the files are untouched.
  */
-export async function writeWorkingTree(git: GitRunner, worktree: string): Promise<string> {
+export async function writeWorkingTree(git: GitRunner, worktree: string, cached?: CachedWorktree): Promise<string> {
+  if (cached) return writeWithScratch(git, worktree, cached)
   const indexPath = resolve(worktree, (await git.run(worktree, ['rev-parse', '--git-path', 'index'])).trim())
   const scratch = await mkdtemp(join(tmpdir(), 'skein-tree-'))
   try {
@@ -26,5 +28,17 @@ export async function writeWorkingTree(git: GitRunner, worktree: string): Promis
     return (await git.run(worktree, ['write-tree'], { env })).trim()
   } finally {
     await rm(scratch, { recursive: true, force: true })
+  }
+}
+
+/** The same with a scratch index kept between calls, so only files changed since the last call are hashed. */
+async function writeWithScratch(git: GitRunner, worktree: string, cached: CachedWorktree): Promise<string> {
+  const env = { GIT_INDEX_FILE: await cached.scratchIndex() }
+  try {
+    await git.run(worktree, ['add', '--all'], { env })
+    return (await git.run(worktree, ['write-tree'], { env })).trim()
+  } catch (e) {
+    cached.dropScratch()
+    throw e
   }
 }

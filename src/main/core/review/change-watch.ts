@@ -38,12 +38,20 @@ interface Watched {
   stats: WatchStats
   /** Settles once the tree's watchers are in place. */
   ready: Promise<void>
+  /** Moves on every file event and when the watchers come up: a change set computed at an older epoch may be stale. */
+  epoch: number
+  /** The last change set of each scope, with the epoch and the commits (HEAD, base) its computation started at. */
+  results: Map<ChangeScope, { epoch: number; commits: string; set: ChangeSet }>
+  /** Ends a watch nobody holds any more, unless a client (a reloaded page) comes back first. */
+  linger: NodeJS.Timeout | null
 }
 
 /** Debounce figures: wait for this much quiet, but never longer than maxWaitMs after the first event. */
 export interface WatchTiming {
   quietMs: number
   maxWaitMs: number
+  /** How long a watch outlives its last client (a page reload comes back to it). */
+  lingerMs: number
 }
 
 /**
@@ -58,16 +66,33 @@ export class ChangeWatchService implements Disposable {
     private readonly git: GitRunner,
     private readonly thread: (id: string) => Thread | undefined,
     private readonly compute: (threadId: string, scope: ChangeScope) => Promise<Result<ChangeSet>>,
-    private readonly timing: WatchTiming = { quietMs: 250, maxWaitMs: 1500 }
+    private readonly timing: WatchTiming = { quietMs: 250, maxWaitMs: 1500, lingerMs: 30_000 },
+    /**
+     * The thread's HEAD and base commits, or null: a held change set is reused only while they stay the same
+     * (a merge into the base moves the base outside the watched worktree). Without it nothing is reused.
+     */
+    private readonly commits: ((threadId: string) => Promise<string | null>) | null = null
   ) {}
 
-  /** Starts (or re-scopes) a client's watch of a thread and returns the current change set. */
+  /**
+   * Starts (or re-scopes) a client's watch of a thread and returns the current change set: the one the
+   * live watch already holds when nothing moved since it was computed, else a fresh computation.
+   */
   async watch(threadId: string, scope: ChangeScope, connection: Connection): Promise<Result<ChangeSet>> {
-    const first = await this.compute(threadId, scope)
+    const live = this.threads.get(threadId)
+    const epoch = live?.epoch ?? 0
+    const commits = live ? await this.commitsOf(threadId) : null
+    const held = live ? this.current(live, scope, epoch, commits) : null
+    const first: Result<ChangeSet> = held ? { ok: true, value: held } : await this.compute(threadId, scope)
     if (!first.ok) return first
     let w = this.threads.get(threadId)
+    if (w && !held && w === live && commits !== null) w.results.set(scope, { epoch, commits, set: first.value })
+    if (w?.linger) {
+      clearTimeout(w.linger)
+      w.linger = null
+    }
     if (!w) {
-      const fresh: Watched = { watcher: null, subscribers: new Map(), timer: null, firstEventAt: 0, running: false, again: false, stats: { events: 0, runs: 0, settled: 0, notifications: 0 }, ready: Promise.resolve() }
+      const fresh: Watched = { watcher: null, subscribers: new Map(), timer: null, firstEventAt: 0, running: false, again: false, stats: { events: 0, runs: 0, settled: 0, notifications: 0 }, ready: Promise.resolve(), epoch: 0, results: new Map(), linger: null }
       w = fresh
       this.threads.set(threadId, fresh)
       // The answer does not wait for the watchers (a walk of the whole tree); one recomputation once
@@ -75,6 +100,7 @@ export class ChangeWatchService implements Disposable {
       fresh.ready = this.startWatcher(threadId, fresh).then((watcher) => {
         if (this.threads.get(threadId) !== fresh) return watcher?.dispose()
         fresh.watcher = watcher
+        fresh.epoch++
         this.schedule(fresh, threadId)
       })
     }
@@ -91,7 +117,12 @@ export class ChangeWatchService implements Disposable {
     if (!w || !s) return
     s.closed.dispose()
     w.subscribers.delete(connection.id)
-    if (w.subscribers.size === 0) this.stop(threadId, w)
+    if (w.subscribers.size > 0 || w.linger) return
+    w.linger = setTimeout(() => {
+      w.linger = null
+      if (w.subscribers.size === 0 && this.threads.get(threadId) === w) this.stop(threadId, w)
+    }, this.timing.lingerMs)
+    w.linger.unref()
   }
 
   /** Resolves once a watched thread's watchers are in place (tests and benches wait for it). */
@@ -119,6 +150,7 @@ export class ChangeWatchService implements Disposable {
   private stop(threadId: string, w: Watched): void {
     w.watcher?.dispose()
     if (w.timer) clearTimeout(w.timer)
+    if (w.linger) clearTimeout(w.linger)
     this.threads.delete(threadId)
   }
 
@@ -146,7 +178,20 @@ export class ChangeWatchService implements Disposable {
 
   private onEvent(w: Watched, threadId: string): void {
     w.stats.events++
+    w.epoch++
     this.schedule(w, threadId)
+  }
+
+  /** The change set the watch holds for a scope, if nothing can have moved since it was computed. */
+  private current(w: Watched, scope: ChangeScope, epoch: number, commits: string | null): ChangeSet | null {
+    const r = w.results.get(scope)
+    if (!r || commits === null || r.commits !== commits) return null
+    if (r.epoch !== epoch || w.epoch !== epoch || !w.watcher || w.watcher.polling || w.timer || w.running) return null
+    return r.set
+  }
+
+  private async commitsOf(threadId: string): Promise<string | null> {
+    return this.commits ? this.commits(threadId).catch(() => null) : null
   }
 
   private schedule(w: Watched, threadId: string): void {
@@ -167,12 +212,15 @@ export class ChangeWatchService implements Disposable {
     }
     w.running = true
     w.stats.runs++
+    const epoch = w.epoch
+    const commits = await this.commitsOf(threadId)
     try {
       const byScope = new Map<ChangeScope, Promise<Result<ChangeSet>>>()
       for (const s of w.subscribers.values()) {
         if (!byScope.has(s.scope)) byScope.set(s.scope, this.compute(threadId, s.scope))
         const r = await byScope.get(s.scope)!
         if (!r.ok) continue
+        if (commits !== null) w.results.set(s.scope, { epoch, commits, set: r.value })
         const text = JSON.stringify(r.value)
         if (text === s.last) continue
         s.last = text

@@ -6,6 +6,7 @@ import { appError, ErrorCode } from '../../../shared/errors'
 import type { DeliveryOutcome, Thread } from '../../../shared/models'
 import { err, ok, type Result } from '../../../shared/result'
 import { computeChangeSet, resolveBase } from '../git/change-set'
+import { ChangeSetCache } from '../git/change-set-cache'
 import { readBlob } from '../git/read-blob'
 import { DIFF_GUARD, type ChangeScope, type ChangedFile, type FileDiff, type LineSpan } from '../../../shared/review'
 import { commitAll } from '../git/commit-all'
@@ -41,6 +42,9 @@ async function locate(worktree: string, path: string): Promise<{ ok: true; path:
 /** The Changes tab's data: what a thread changed, against its base or uncommitted only. */
 export class ReviewService {
   private readonly comments = new Map<string, ReviewComment[]>()
+
+  // Kept between calls: reopening the Changes tab of a big change set redoes only what changed.
+  private readonly changeCache = new ChangeSetCache()
 
   constructor(
     private readonly git: GitRunner,
@@ -328,8 +332,21 @@ export class ReviewService {
     const readable = this.readable(threadId)
     if (!readable.ok) return readable
     const t = readable.value
-    const r = await computeChangeSet(this.git, t.worktreePath, scope === 'uncommitted' ? { kind: 'uncommitted' } : { kind: 'base', baseRef: t.baseRef })
+    const r = await computeChangeSet(this.git, t.worktreePath, scope === 'uncommitted' ? { kind: 'uncommitted' } : { kind: 'base', baseRef: t.baseRef }, this.changeCache)
     if (r.kind === 'bad-base') return err(appError(ErrorCode.BaseRefNotFound, `The base ref "${t.baseRef}" cannot be compared with this thread: ${r.detail}`))
     return ok({ baseCommit: r.baseCommit, files: r.files })
+  }
+
+  /** The thread's HEAD and base commits (a live change set stays valid while they do), or null. */
+  async headAndBase(threadId: string): Promise<string | null> {
+    const t = this.thread(threadId)
+    if (!t || t.baseRef.startsWith('-')) return null
+    const r = await this.git.exec(t.worktreePath, ['rev-parse', 'HEAD', `${t.baseRef}^{commit}`])
+    return r.exitCode === 0 ? r.stdout.trim() : null
+  }
+
+  /** Removes the scratch indexes kept for change sets. */
+  dispose(): Promise<void> {
+    return this.changeCache.dispose()
   }
 }

@@ -53,9 +53,12 @@ export async function startBrowserServer(o: BrowserServerOptions): Promise<Brows
         return void res.end(req.method === 'HEAD' ? undefined : NO_TOKEN_PAGE)
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed.')
-      const file = await readStatic(o.rendererDir, new URL(req.url ?? '/', 'http://x').pathname)
+      const path = new URL(req.url ?? '/', 'http://x').pathname
+      const file = await readStatic(o.rendererDir, path)
       if (!file) return refuse(res, 404, 'Not found.')
-      const headers: Record<string, string> = { 'Content-Type': file.type, 'Cache-Control': 'no-cache', ...SECURITY_HEADERS }
+      // Built assets carry a content hash in their names, so a reload takes them (and V8's compiled code) from the cache.
+      const cache = path.startsWith('/assets/') && !file.type.startsWith('text/html') ? 'private, max-age=31536000, immutable' : 'no-cache'
+      const headers: Record<string, string> = { 'Content-Type': file.type, 'Cache-Control': cache, ...SECURITY_HEADERS }
       if (requestToken(req).fromQuery) headers['Set-Cookie'] = tokenCookie(o.token)
       res.writeHead(200, headers)
       res.end(req.method === 'HEAD' ? undefined : file.body)

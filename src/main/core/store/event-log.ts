@@ -37,13 +37,16 @@ export async function readEventLog<E>(path: string, logger: Logger): Promise<Log
   return { events, size: buf.length, tornTail, skipped }
 }
 
-/** Appends one event as a line and flushes it to disk. Returns the new file size. */
-export async function appendEvent(path: string, event: unknown, options: { freshLine?: boolean } = {}): Promise<number> {
+/**
+ * Appends one event as a line and flushes it to disk (unless `durable: false`, for a change the next
+ * start would make again if it were lost). Returns the new file size.
+ */
+export async function appendEvent(path: string, event: unknown, options: { freshLine?: boolean; durable?: boolean } = {}): Promise<number> {
   const line = `${options.freshLine ? '\n' : ''}${JSON.stringify(event)}\n`
   const handle = await open(path, 'a', 0o600)
   try {
     await handle.write(line)
-    await handle.datasync()
+    if (options.durable !== false) await handle.datasync()
     return (await handle.stat()).size
   } finally {
     await handle.close()

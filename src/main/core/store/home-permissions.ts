@@ -19,8 +19,8 @@ export const PRIVATE_FILE = 0o600
  */
 export async function secureHome(dir: DataDir, logger: Logger): Promise<number> {
   if (process.platform === 'win32') return 0
-  // Every thread's files are checked once (a home from an older Skein); after that Skein makes them
-  // private itself, and a start only checks the folders, so 49k threads cost nothing at each start.
+  // Everything is checked once (a home from an older Skein); after that Skein makes its files private
+  // itself, and a start only checks the top-level entries, so 49k threads cost nothing at each start.
   const marker = join(dir.home, SWEPT_MARKER)
   const deep = !existsSync(marker)
   let fixed = 0
@@ -42,7 +42,9 @@ export async function secureHome(dir: DataDir, logger: Logger): Promise<number> 
     await tighten(path, isDir, st.mode)
     // worktrees/ is depth 0, worktrees/<repo>/ depth 1; a worktree folder (depth 2) and its files are the user's.
     if (!isDir || (depthUnderWorktrees !== null && depthUnderWorktrees >= 1)) return
-    if (!deep && path === dir.threadsDir) return
+    // After the first sweep a start checks the home's own entries and the worktree folders Skein made,
+    // and descends nowhere else: a repository someone keeps inside the home would cost a walk per start.
+    if (!deep && path !== dir.home && depthUnderWorktrees === null) return
     const names = await readdir(path).catch(() => [] as string[])
     for (const name of names) {
       const child = join(path, name)

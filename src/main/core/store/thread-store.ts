@@ -84,14 +84,17 @@ export class ThreadStore {
     })
   }
 
-  /** Applies a change to a thread, logging it before it becomes visible; changes to one thread apply in call order. */
-  update(id: string, patch: Partial<Thread>, reason: string): Promise<Result<Thread>> {
+  /**
+   * Applies a change to a thread, logging it before it becomes visible; changes to one thread apply in call order.
+   * `durable: false` skips the flush, for a change that the next start would make again if it were lost.
+   */
+  update(id: string, patch: Partial<Thread>, reason: string, options: { durable?: boolean } = {}): Promise<Result<Thread>> {
     return this.writes.run(id, async () => {
       const entry = this.entries.get(id)
       if (!entry) throw new Error(`update of unknown thread ${id}`)
       const event: ThreadEvent = { type: 'thread.changed', at: Date.now(), reason, patch }
       try {
-        const size = await appendEvent(this.dir.eventsFile(id), event, { freshLine: entry.tornTail === true })
+        const size = await appendEvent(this.dir.eventsFile(id), event, { freshLine: entry.tornTail === true, durable: options.durable })
         const thread = { ...entry.thread, ...patch, id }
         this.entries.set(id, { thread, logSize: size })
         this.scheduleSave()

@@ -393,7 +393,7 @@ export class ThreadService {
    * `waitingApproval` says whether a thread still has an approval to answer (it stays needing attention).
    */
   async reconcileOnStart(o: { waitingApproval?: (threadId: string) => Promise<boolean> } = {}): Promise<void> {
-    for (const t of this.store.list()) {
+    const reconcile = async (t: Thread) => {
       // Nothing runs right after a start: a session or turn that was running or waiting ended when Skein stopped,
       // except an approval the built-in agent saved, which can still be answered.
       const waiting = t.status === 'needs-attention' && (await o.waitingApproval?.(t.id)) === true
@@ -401,13 +401,20 @@ export class ThreadService {
       const agentLive = t.agent !== null && t.agent.activity !== 'exited'
       if (stale || agentLive) {
         const patch: Partial<Thread> = { ...(stale ? { status: 'idle' as const } : {}), ...(agentLive ? { agent: { ...t.agent!, activity: 'exited' as const, exitCode: null } } : {}) }
-        await this.threadLock.run(t.id, () => this.change(t.id, patch, 'ended-by-restart'))
+        // Not flushed one by one: were it lost, the next start would find the same stale state and redo it.
+        await this.threadLock.run(t.id, () => this.change(t.id, patch, 'ended-by-restart', { durable: false }))
       }
       if (t.mode === 'worktree' && t.branch && t.status !== 'archived') {
         this.watcher.ensure(dirname(t.worktreePath))
         if (t.status !== 'error') await this.threadLock.run(t.id, () => this.checkWorktree(this.store.get(t.id) ?? t))
       }
     }
+    // Threads are independent: a few at a time, so a start after a crash with hundreds running stays quick.
+    const queue = this.store.list()
+    const worker = async () => {
+      for (let t = queue.shift(); t; t = queue.shift()) await reconcile(t)
+    }
+    await Promise.all(Array.from({ length: 8 }, worker))
   }
 
   /** Stops watching worktree folders. */
@@ -455,8 +462,8 @@ export class ThreadService {
     return created
   }
 
-  private async change(id: string, patch: Partial<Thread>, reason: string): Promise<Result<Thread>> {
-    const updated = await this.store.update(id, patch, reason)
+  private async change(id: string, patch: Partial<Thread>, reason: string, options?: { durable?: boolean }): Promise<Result<Thread>> {
+    const updated = await this.store.update(id, patch, reason, options)
     if (updated.ok) this.bus.publish('thread/updated', { thread: updated.value })
     return updated
   }
