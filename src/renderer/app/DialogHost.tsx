@@ -8,7 +8,7 @@ import { CloseTerminalDialog } from '../features/terminal/CloseTerminalDialog'
 import { DeleteThreadDialog } from '../features/threads/DeleteThreadDialog'
 import { NewThreadDialog } from '../features/threads/NewThreadDialog'
 import { RenameThreadDialog } from '../features/threads/RenameThreadDialog'
-import { useDialogs } from './dialogs-store'
+import { useDialogs } from '../state/dialogs-store'
 
 /** Renders whichever modal dialog is open. */
 export function DialogHost(): ReactElement | null {

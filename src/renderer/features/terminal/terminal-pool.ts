@@ -1,5 +1,5 @@
 import type { PtyInfo } from '../../../shared/models'
-import { request } from '../../app/rpc'
+import { request } from '../../state/rpc'
 import { registerPool } from './terminal-bridge'
 import { TerminalSession } from './terminal-session'
 import { onThemeChange } from '../../ui/theme'

@@ -1,7 +1,7 @@
 import type { ReactElement, ReactNode } from 'react'
 import { leftOutLines, savedLine } from '../../../shared/archive-report'
 import type { Thread } from '../../../shared/models'
-import { useDialogs } from '../../app/dialogs-store'
+import { useDialogs } from '../../state/dialogs-store'
 import { formatAgo, formatDateTime, useNow } from '../../ui/clock'
 import { CopyButton } from '../../ui/CopyButton'
 import { Icon } from '../../ui/Icon'
@@ -9,10 +9,10 @@ import { StatusBadge } from '../../ui/StatusBadge'
 import { builtInAgentLine, conversationRan } from '../../ui/thread-state'
 import { profileLabel } from '../agents/profiles-store'
 import { SourceMark } from '../handoff/SourceMark'
-import { useRepo } from '../threads/derived'
-import { archiveThread, restoreThread } from '../threads/thread-actions'
-import { canRecreateWorktree, isArchived, workingCopy } from '../threads/threads-store'
-import { useThreadView } from './thread-view-store'
+import { useRepo } from '../../state/derived'
+import { archiveThread, restoreThread } from '../../state/thread-actions'
+import { canRecreateWorktree, isArchived, workingCopy } from '../../state/threads-store'
+import { useThreadView } from '../../state/thread-view-store'
 
 function Row({ label, children }: { label: string; children: ReactNode }): ReactElement {
   return (

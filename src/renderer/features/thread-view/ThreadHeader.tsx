@@ -4,9 +4,9 @@ import { CopyButton } from '../../ui/CopyButton'
 import { Icon } from '../../ui/Icon'
 import { StatusBadge } from '../../ui/StatusBadge'
 import { ImportedMeta } from '../handoff/ImportedMarker'
-import { useRepo } from '../threads/derived'
+import { useRepo } from '../../state/derived'
 import { openThreadMenu } from '../threads/thread-menu'
-import { workingCopy } from '../threads/threads-store'
+import { workingCopy } from '../../state/threads-store'
 import { ThreadTitle } from './ThreadTitle'
 
 /** Title, status and where the thread works (branch, base, mode, worktree), plus its status message. */

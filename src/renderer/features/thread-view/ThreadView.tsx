@@ -2,7 +2,7 @@ import { useId, type KeyboardEvent, type ReactElement } from 'react'
 import type { Thread } from '../../../shared/models'
 import { tabsFor, type ThreadTabId } from './thread-tabs'
 import { ThreadHeader } from './ThreadHeader'
-import { useThreadView } from './thread-view-store'
+import { useThreadView } from '../../state/thread-view-store'
 
 /** The main area for one thread: its header, then a tab bar over the tab panels. */
 export function ThreadView({ thread }: { thread: Thread }): ReactElement {

@@ -7,16 +7,13 @@ import { ChangesBadge, LazyChangesTab } from '../changes/LazyChangesTab'
 import { CiTabBadge } from '../ci/CiDot'
 import { ConversationTab } from '../conversation/ConversationTab'
 import { OverviewTab } from './OverviewTab'
+import type { ThreadTabId } from '../../state/thread-view-store'
+
+export type { ThreadTabId }
 
 // Loaded on first use, so xterm and the CI views stay out of the startup bundle.
 const LazyTerminalPanel = lazyPanel(() => import('../terminal/TerminalPanel').then((m) => m.TerminalPanel))
 const LazyCiTab = lazyPanel(() => import('../ci/CiTab').then((m) => m.CiTab))
-
-/**
- * Every tab a thread view can show. Later issues extend this union and the list below
- * ('changes', 'ci'); nothing else needs to change.
- */
-export type ThreadTabId = 'conversation' | 'overview' | 'terminal' | 'changes' | 'ci'
 
 /** One tab of the thread view. */
 export interface ThreadTab {
