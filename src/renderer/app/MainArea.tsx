@@ -1,8 +1,8 @@
 import { useEffect, type ReactElement } from 'react'
-import { Dashboard } from '../features/dashboard/Dashboard'
+import { Dashboard } from '../features/dashboard'
 import { useThread } from '../state/derived'
 import { useThreads } from '../state/threads-store'
-import { ThreadView } from '../features/thread-view/ThreadView'
+import { ThreadView } from '../features/thread-view'
 import { useConnection } from '../state/connection-store'
 import { useNavigation } from '../state/navigation-store'
 

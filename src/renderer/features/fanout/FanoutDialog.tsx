@@ -1,6 +1,6 @@
 import { useRef, useState, type FormEvent, type ReactElement } from 'react'
-import { ModeChoice, type ModeOption } from '../threads/ModeChoice'
-import { RepoSelect } from '../repos/RepoSelect'
+import { ModeChoice, type ModeOption } from '../threads'
+import { RepoSelect, NeedsRepoDialog } from '../repos'
 import type { PermissionMode, ThreadMode } from '../../../shared/models'
 import { useNavigation } from '../../state/navigation-store'
 import { errorMessage, request } from '../../state/rpc'
@@ -8,12 +8,11 @@ import { Dialog, FormError } from '../../ui/Dialog'
 import { Icon } from '../../ui/Icon'
 import { shortcutLabel } from '../../ui/keyboard'
 import { askNotificationPermission } from '../../state/os-notifications'
-import { PermissionModeControl } from '../conversation/ConversationHeader'
+import { PermissionModeControl } from '../conversation'
 import { useDashboard } from '../../state/dashboard-store'
 import { notifySuccess } from '../../state/notify'
 import { useSortedRepos } from '../../state/derived'
 import { useThreads } from '../../state/threads-store'
-import { NeedsRepoDialog } from '../repos/NeedsRepoDialog'
 
 /** One investigation row as edited. */
 interface Row {

@@ -7,7 +7,7 @@ import { sourceLabel } from './handoff-format'
 import { filterSessions, sessionKey, useHandoff, type SessionSummary, type SourceFilter } from './handoff-store'
 import { SessionList } from './SessionList'
 import { SessionPreview } from './SessionPreview'
-import { NeedsRepoDialog } from '../repos/NeedsRepoDialog'
+import { NeedsRepoDialog } from '../repos'
 
 const NO_SESSIONS: SessionSummary[] = []
 const filters: SourceFilter[] = ['all', 'claude', 'codex']
