@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The one test command (npm test): typecheck (per layer), lint (import boundaries), build, unit/integration tests (vitest) and
+# The one test command (npm test): typecheck (per layer), lint (import boundaries), import cycles in the renderer (madge), build, unit/integration tests (vitest) and
 # end-to-end tests (Playwright, Debian's Chromium, real core in browser mode).
 # Runs every stage even after a failure, then prints "N passed, N failed, N skipped".
 set -u
@@ -15,6 +15,7 @@ stage() {
 
 stage typecheck npx tsc -b
 stage lint npx eslint src
+stage cycles npm run -s cycles
 stage build npx electron-vite build
 stage vitest npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json
 if [ -x /usr/bin/chromium ]; then

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { ActivityTracker } from '../src/main/core/pty/activity-tracker'
 import type { AgentActivity, AgentState, Thread } from '../src/shared/models'
 import { builtInAgentLine, countByState, threadStateOf, type StateInput } from '../src/renderer/ui/thread-state'
-import { attentionText } from '../src/renderer/features/attention/attention-text'
+import { attentionText } from '../src/renderer/state/attention-text'
 
 const agent = (profileId: AgentState['profileId'], activity: AgentActivity, exitCode: number | null = null): AgentState => ({ ptyId: 'p', profileId, activity, exitCode })
 const usage = (costUsd = 0, output = 0) => ({ input: output, output, cacheRead: 0, cacheWrite: 0, costUsd })

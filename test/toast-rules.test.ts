@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { dismissAfter, MAX_VISIBLE, sameToast, trimToasts, type ToastShape } from '../src/renderer/features/toasts/toast-rules'
+import { dismissAfter, MAX_VISIBLE, sameToast, trimToasts, type ToastShape } from '../src/renderer/state/toast-rules'
 
 const t = (title: string, o: Partial<ToastShape> = {}): ToastShape & { title: string } => ({ kind: 'error', title, needsAction: false, ...o })
 

@@ -1,7 +1,7 @@
 import type { ReactElement } from 'react'
 import { Icon } from '../ui/Icon'
 import { reconnectNow } from './connection'
-import { useConnection } from './connection-store'
+import { useConnection } from '../state/connection-store'
 
 /** A banner across the top while the core is unreachable; retries on its own, or now on request. */
 export function ConnectionBanner(): ReactElement | null {

@@ -1,10 +1,10 @@
 import { useEffect, type ReactElement } from 'react'
-import { Dashboard } from '../features/dashboard/Dashboard'
-import { useThread } from '../features/threads/derived'
-import { useThreads } from '../features/threads/threads-store'
-import { ThreadView } from '../features/thread-view/ThreadView'
-import { useConnection } from './connection-store'
-import { useNavigation } from './navigation-store'
+import { Dashboard } from '../features/dashboard'
+import { useThread } from '../state/derived'
+import { useThreads } from '../state/threads-store'
+import { ThreadView } from '../features/thread-view'
+import { useConnection } from '../state/connection-store'
+import { useNavigation } from '../state/navigation-store'
 
 /** The right-hand side: the selected thread, or the dashboard. */
 export function MainArea(): ReactElement {

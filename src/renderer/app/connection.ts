@@ -3,28 +3,20 @@ import { notifications } from '../../shared/methods'
 import type { NotificationName, NotificationOf } from '../../shared/methods'
 import type { RpcClient } from '../../shared/rpc-client'
 import { connectToCore, onElectronCoreEvent } from '../lib/page-transports'
-import { notifyApproval, notifyIfNewlyUnread } from '../features/attention/os-notifications'
-import { forgetChanges, rewatchChanges, routeChanges } from '../features/changes/changes-sync'
-import { routeCiFailed } from '../features/ci/ci-attention'
-import { forgetCi, loadCiStatuses, routeCiUpdated, routeLocalOutput } from '../features/ci/ci-sync'
-import { forgetTranscript, reloadTranscripts, routeDelta, routeItem } from '../features/conversation/conversation-sync'
-import { useDashboard } from '../features/dashboard/dashboard-store'
-import { forgetSummary, reloadSummaries, routeSummary } from '../features/dashboard/summaries-store'
-import { loadSettings } from '../features/settings/settings-store'
-import { useRepos } from '../features/repos/repos-store'
-import { loadPtys } from '../features/terminal/terminal-actions'
-import {
-  disposeThreadSessions,
-  poolConnectionLost,
-  poolReconnected,
-  routePtyData,
-  updateSession, disposeSession } from '../features/terminal/terminal-bridge'
-import { useTerminals } from '../features/terminal/terminal-store'
-import { useThreads } from '../features/threads/threads-store'
-import { notifyError, notifyInfo } from '../features/toasts/notify'
-import { useConnection } from './connection-store'
-import { useNavigation } from './navigation-store'
-import { errorCode, setRpcClient } from './rpc'
+import { notifyApproval, notifyIfNewlyUnread } from '../state/os-notifications'
+import { forgetChanges, rewatchChanges, routeChanges } from '../features/changes'
+import { routeCiFailed, forgetCi, loadCiStatuses, routeCiUpdated, routeLocalOutput } from '../features/ci'
+import { forgetTranscript, reloadTranscripts, routeDelta, routeItem } from '../features/conversation'
+import { useDashboard } from '../state/dashboard-store'
+import { forgetSummary, reloadSummaries, routeSummary } from '../state/summaries-store'
+import { loadSettings } from '../features/settings'
+import { useRepos } from '../state/repos-store'
+import { loadPtys, disposeThreadSessions, poolConnectionLost, poolReconnected, routePtyData, updateSession, disposeSession, useTerminals } from '../features/terminal'
+import { useThreads } from '../state/threads-store'
+import { notifyError, notifyInfo } from '../state/notify'
+import { useConnection } from '../state/connection-store'
+import { useNavigation } from '../state/navigation-store'
+import { errorCode, setRpcClient } from '../state/rpc'
 
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000]
 const MAX_BACKOFF_MS = 10_000

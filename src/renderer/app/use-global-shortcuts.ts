@@ -1,13 +1,12 @@
 import { useEffect } from 'react'
-import { liveThreadOrder } from '../features/sidebar/sidebar-rows'
-import { focusThreadTerminal, newShellInSelectedThread } from '../features/terminal/terminal-actions'
-import { skipsShell } from '../features/terminal/terminal-shortcuts'
-import { useThreadView } from '../features/thread-view/thread-view-store'
-import { currentSortedRepos, currentThreadGroups } from '../features/threads/derived'
+import { liveThreadOrder } from '../features/sidebar'
+import { focusThreadTerminal, newShellInSelectedThread, skipsShell } from '../features/terminal'
+import { useThreadView } from '../state/thread-view-store'
+import { currentSortedRepos, currentThreadGroups } from '../state/derived'
 import { hasPrimaryModifier, isEditable, isMac } from '../ui/keyboard'
 import { useMenu } from '../ui/menu-store'
-import { useDialogs } from './dialogs-store'
-import { useNavigation } from './navigation-store'
+import { useDialogs } from '../state/dialogs-store'
+import { useNavigation } from '../state/navigation-store'
 
 /** Selects the next (or previous) live thread in sidebar order, wrapping around. */
 export function cycleThreads(direction: 1 | -1): void {

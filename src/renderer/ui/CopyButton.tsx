@@ -1,5 +1,5 @@
 import { useEffect, useState, type ReactElement } from 'react'
-import { notifyError } from '../features/toasts/notify'
+import { notifyError } from '../state/notify'
 import { copyText } from './clipboard'
 import { Icon } from './Icon'
 

@@ -1,6 +1,6 @@
 import { useEffect, useState, type ReactElement, type ReactNode } from 'react'
 import type { AgentProfile, ProfileId } from '../../../shared/models'
-import { errorMessage } from '../../app/rpc'
+import { errorMessage } from '../../state/rpc'
 import { loadProfiles, useProfileList, type ProfileList } from './profiles-store'
 
 /** Who works in a new thread: Skein's built-in Claude agent, or a CLI profile in its terminal. */

@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactElement } from 'react'
 import type { ProfileId } from '../../../shared/models'
-import { errorMessage } from '../../app/rpc'
+import { errorMessage } from '../../state/rpc'
 import { Dialog, FormError, SubmitFooter } from '../../ui/Dialog'
-import { notifySuccess } from '../toasts/notify'
-import { useRepo } from '../threads/derived'
+import { notifySuccess } from '../../state/notify'
+import { useRepo } from '../../state/derived'
 import { configureProfiles, loadProfiles, type ProfileList } from './profiles-store'
 
 /** Sets the default agent profile, the custom command and whether it takes prompts, for every repository or just one. */

@@ -1,7 +1,7 @@
 import { create } from 'zustand'
 import type { ResultOf } from '../../../shared/methods'
 import type { AgentProfile, ProfileId } from '../../../shared/models'
-import { request } from '../../app/rpc'
+import { request } from '../../state/rpc'
 
 /** The profiles available for one scope (a repository, or every repository) and its default. */
 export type ProfileList = ResultOf<'profile/list'>

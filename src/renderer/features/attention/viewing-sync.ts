@@ -1,7 +1,7 @@
-import { request } from '../../app/rpc'
-import { useConnection } from '../../app/connection-store'
-import { useNavigation } from '../../app/navigation-store'
-import { useThreads } from '../threads/threads-store'
+import { request } from '../../state/rpc'
+import { useConnection } from '../../state/connection-store'
+import { useNavigation } from '../../state/navigation-store'
+import { useThreads } from '../../state/threads-store'
 
 /** The thread this window shows right now: the selected one while the page is visible, else none. */
 function viewedThread(): string | null {

@@ -1,5 +1,5 @@
 import { useEffect, useLayoutEffect, useRef, useState, type ReactElement, type ReactNode } from 'react'
-import { request } from '../../app/rpc'
+import { request } from '../../state/rpc'
 import { Dialog, FormError, SubmitFooter } from '../../ui/Dialog'
 import { hasPrimaryModifier, shortcutLabel } from '../../ui/keyboard'
 import { commitAll } from './changes-actions'

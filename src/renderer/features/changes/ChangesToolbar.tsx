@@ -2,7 +2,7 @@ import { useState, type ReactElement } from 'react'
 import type { Thread } from '../../../shared/models'
 import type { ChangeScope, ChangeSet } from '../../../shared/review'
 import { shortcutLabel } from '../../ui/keyboard'
-import { isArchived } from '../threads/threads-store'
+import { isArchived } from '../../state/threads-store'
 import { pushBranch } from './changes-actions'
 import { formatCount } from './file-format'
 

@@ -1,6 +1,6 @@
 import { useEffect, useState, type ReactElement } from 'react'
 import type { BranchCommit, ChangedFile } from '../../../shared/review'
-import { errorMessage, request } from '../../app/rpc'
+import { errorMessage, request } from '../../state/rpc'
 import { formatDateTime, formatRelative, useNow } from '../../ui/clock'
 import { Icon } from '../../ui/Icon'
 import { describeFile, formatCount, splitPath, statusMark } from './file-format'

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type MutableRefObject, type ReactElement, type ReactNode } from 'react'
 import type { ChangedFile, ChangeScope, FileDiff, ReviewComment } from '../../../shared/review'
-import { errorMessage, request } from '../../app/rpc'
+import { errorMessage, request } from '../../state/rpc'
 import { Icon } from '../../ui/Icon'
 import { useChanges, type DiffLayout } from './changes-store'
 import { CommentCard } from './CommentCards'

@@ -4,7 +4,7 @@ import type { ChangedFile } from '../../../shared/review'
 import { copyText } from '../../ui/clipboard'
 import { Icon } from '../../ui/Icon'
 import { openMenu } from '../../ui/menu-store'
-import { notifyError } from '../toasts/notify'
+import { notifyError } from '../../state/notify'
 import { describeFile, formatCount, splitPath, statusMark } from './file-format'
 
 const ROW_HEIGHT = 26

@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState, type ReactElement } from 'react'
 import type { Thread } from '../../../shared/models'
 import type { MergePlanView } from '../../../shared/review'
-import { errorMessage, request } from '../../app/rpc'
+import { errorMessage, request } from '../../state/rpc'
 import { Dialog, FormError } from '../../ui/Dialog'
-import { notifySuccess } from '../toasts/notify'
+import { notifySuccess } from '../../state/notify'
 import { formatCount } from './file-format'
 
 const STATUS_LETTER = { added: 'A', modified: 'M', deleted: 'D', 'type-changed': 'T' } as const

@@ -1,7 +1,7 @@
-import { notifyDelivery } from '../toasts/delivery-toast'
+import { notifyDelivery } from '../../state/delivery-toast'
 import type { ChangeScope, LineSpan } from '../../../shared/review'
-import { errorMessage, request } from '../../app/rpc'
-import { notifyError, notifyInfo, notifySuccess } from '../toasts/notify'
+import { errorMessage, request } from '../../state/rpc'
+import { notifyError, notifyInfo, notifySuccess } from '../../state/notify'
 import { dropComment, loadComments, upsertComment } from './changes-sync'
 
 /** Adds a pending comment on lines of the file on disk; returns the core's refusal, or null. */

@@ -1,6 +1,6 @@
 import type { NotificationOf } from '../../../shared/methods'
 import type { ChangeScope, ReviewComment } from '../../../shared/review'
-import { errorCode, errorMessage, request } from '../../app/rpc'
+import { errorCode, errorMessage, request } from '../../state/rpc'
 import { useChanges } from './changes-store'
 
 /** The one change set this client keeps live: the open Changes tab's thread and scope. */

@@ -1,7 +1,7 @@
 import { useState, type FormEvent, type ReactElement } from 'react'
 import type { CiProviderOverride } from '../../../shared/ci'
 import { Dialog, FormError, SubmitFooter } from '../../ui/Dialog'
-import { notifySuccess } from '../toasts/notify'
+import { notifySuccess } from '../../state/notify'
 import { saveProviderOverride } from './ci-actions'
 
 type Choice = 'auto' | CiProviderOverride['provider']

@@ -3,7 +3,7 @@ import type { CiStatus } from '../../../shared/ci'
 import type { Thread } from '../../../shared/models'
 import { formatDateTime } from '../../ui/clock'
 import { Icon, type IconName } from '../../ui/Icon'
-import { isArchived } from '../threads/threads-store'
+import { isArchived } from '../../state/threads-store'
 import { pushForCi, refreshCi } from './ci-actions'
 import { ciTone, formatClockSeconds, isBlockingProblem, overallLabels, problemTitle, providerNames, shortSha } from './ci-format'
 

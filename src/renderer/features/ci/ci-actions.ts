@@ -1,8 +1,8 @@
-import { notifyDelivery } from '../toasts/delivery-toast'
+import { notifyDelivery } from '../../state/delivery-toast'
 import type { CiCheck, CiProviderOverride } from '../../../shared/ci'
-import { errorMessage, request } from '../../app/rpc'
-import { useThreadView } from '../thread-view/thread-view-store'
-import { notifyError, notifySuccess } from '../toasts/notify'
+import { errorMessage, request } from '../../state/rpc'
+import { useThreadView } from '../../state/thread-view-store'
+import { notifyError, notifySuccess } from '../../state/notify'
 import { logKey, useCiPanel } from './ci-panel-store'
 import { loadChecks, putStatus } from './ci-sync'
 

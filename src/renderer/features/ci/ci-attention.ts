@@ -1,8 +1,8 @@
 import type { NotificationOf } from '../../../shared/methods'
-import { useNavigation } from '../../app/navigation-store'
-import { onScreen, supported } from '../attention/os-notifications'
-import { useThreadView } from '../thread-view/thread-view-store'
-import { useThreads } from '../threads/threads-store'
+import { useNavigation } from '../../state/navigation-store'
+import { onScreen, supported } from '../../state/os-notifications'
+import { useThreadView } from '../../state/thread-view-store'
+import { useThreads } from '../../state/threads-store'
 import { useCi } from './ci-store'
 
 /** What the notification says about the failed checks. */

@@ -1,6 +1,6 @@
 import type { CiStatus } from '../../../shared/ci'
 import type { NotificationOf } from '../../../shared/methods'
-import { errorMessage, request } from '../../app/rpc'
+import { errorMessage, request } from '../../state/rpc'
 import { useCiPanel } from './ci-panel-store'
 import { useCi } from './ci-store'
 

@@ -1,7 +1,7 @@
 import { useId, useRef, type KeyboardEvent, type ReactElement } from 'react'
 import type { PermissionMode, Thread } from '../../../shared/models'
 import { MODELS } from '../../../shared/pricing'
-import { useSettings } from '../settings/settings-store'
+import { useSettings } from '../settings'
 import { configureConversation } from './conversation-actions'
 import { SandboxControl } from './SandboxControl'
 import { describeUsage, formatCost, formatTokens } from './usage-format'

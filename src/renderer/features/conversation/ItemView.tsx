@@ -1,6 +1,6 @@
 import { memo, useMemo, type ReactElement } from 'react'
 import type { Item } from '../../../shared/models'
-import { useDialogs } from '../../app/dialogs-store'
+import { useDialogs } from '../../state/dialogs-store'
 import { Icon } from '../../ui/Icon'
 import { ApprovalCard } from './ApprovalCard'
 import { retryTurn } from './conversation-actions'

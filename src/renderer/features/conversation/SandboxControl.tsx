@@ -1,6 +1,6 @@
 import type { ReactElement } from 'react'
 import type { Thread } from '../../../shared/models'
-import { useSettings } from '../settings/settings-store'
+import { useSettings } from '../settings'
 import { configureConversation } from './conversation-actions'
 
 const SANDBOX_NAMES = { bwrap: 'bubblewrap', seatbelt: 'Seatbelt' } as const

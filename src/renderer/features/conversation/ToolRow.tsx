@@ -3,7 +3,7 @@ import type { Item } from '../../../shared/models'
 import { Icon } from '../../ui/Icon'
 import { DiffView } from './DiffView'
 import { useItemUi } from './conversation-store'
-import { failureWord, previewsOutput, summarizeTool } from './tool-summary'
+import { failureWord, previewsOutput, summarizeTool } from '../../lib/tool-summary'
 
 const PREVIEW_LINES = 4
 const MAX_OUTPUT_CHARS = 200_000

@@ -1,8 +1,8 @@
 import type { PermissionMode, Thread } from '../../../shared/models'
-import { errorMessage, request } from '../../app/rpc'
-import { askNotificationPermission } from '../attention/os-notifications'
-import { useThreads } from '../threads/threads-store'
-import { notifyError } from '../toasts/notify'
+import { errorMessage, request } from '../../state/rpc'
+import { askNotificationPermission } from '../../state/os-notifications'
+import { useThreads } from '../../state/threads-store'
+import { notifyError } from '../../state/notify'
 
 /** Sends a message that starts a turn; returns the core's refusal (shown by the composer) or null. */
 export async function startTurn(threadId: string, text: string, attachments: string[]): Promise<string | null> {

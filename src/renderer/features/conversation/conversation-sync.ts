@@ -1,5 +1,5 @@
 import type { Item } from '../../../shared/models'
-import { errorMessage, request } from '../../app/rpc'
+import { errorMessage, request } from '../../state/rpc'
 import { useConversation } from './conversation-store'
 import { useDrafts } from './drafts-store'
 

@@ -1,7 +1,7 @@
 import { useState, type ReactElement } from 'react'
 import type { Thread, ThreadSummary } from '../../../shared/models'
 import { Icon } from '../../ui/Icon'
-import { respondToApproval } from '../conversation/conversation-actions'
+import { respondToApproval } from '../conversation'
 
 /** "+12 −3" with the file count, as the Changes tab counts against the base; nothing until measured or when nothing changed. */
 export function DiffStat({ stat }: { stat: ThreadSummary['diffStat'] | undefined }): ReactElement | null {

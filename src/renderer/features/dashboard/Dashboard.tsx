@@ -1,15 +1,15 @@
 import { useEffect, useMemo, type ReactElement } from 'react'
-import { useDialogs } from '../../app/dialogs-store'
+import { useDialogs } from '../../state/dialogs-store'
 import { Icon } from '../../ui/Icon'
 import { shortcutLabel } from '../../ui/keyboard'
 import { stateIcons } from '../../ui/StatusBadge'
 import { isUrgent, liveStates, stateLabels, type ThreadState } from '../../ui/thread-state'
-import { useCiFailedIds } from '../ci/CiDot'
-import { useSortedRepos, useThreadGroups } from '../threads/derived'
-import { byRecentActivity } from '../threads/threads-store'
+import { useCiFailedIds } from '../ci'
+import { useSortedRepos, useThreadGroups } from '../../state/derived'
+import { byRecentActivity } from '../../state/threads-store'
 import { CardGrid } from './CardGrid'
-import { forgetAsked } from './summaries-store'
-import { countThreads, effectiveLayout, stateOfThread, useDashboard, type DashboardLayout } from './dashboard-store'
+import { forgetAsked } from '../../state/summaries-store'
+import { countThreads, effectiveLayout, stateOfThread, useDashboard, type DashboardLayout } from '../../state/dashboard-store'
 
 const MAX_REPO_CHIPS = 8
 

@@ -1,14 +1,14 @@
 import type { MouseEvent, ReactElement } from 'react'
 import type { Thread } from '../../../shared/models'
-import { useNavigation } from '../../app/navigation-store'
+import { useNavigation } from '../../state/navigation-store'
 import { formatDateTime, formatRelative } from '../../ui/clock'
 import { Icon } from '../../ui/Icon'
 import { StatusBadge } from '../../ui/StatusBadge'
 import { threadStateOf } from '../../ui/thread-state'
-import { CiDot, useCiFailed } from '../ci/CiDot'
-import { openThreadMenu } from '../threads/thread-menu'
+import { CiDot, useCiFailed } from '../ci'
+import { openThreadMenu } from '../threads'
 import { ApprovalBar, Cost, DiffStat, LastLine } from './CardParts'
-import { useThreadSummary } from './summaries-store'
+import { useThreadSummary } from '../../state/summaries-store'
 
 /** Opens the thread's actions menu where the person right-clicked. */
 export function onThreadContextMenu(thread: Thread) {

@@ -1,12 +1,12 @@
 import type { ReactElement } from 'react'
 import type { Thread } from '../../../shared/models'
-import { useNavigation } from '../../app/navigation-store'
+import { useNavigation } from '../../state/navigation-store'
 import { formatDateTime, formatRelative } from '../../ui/clock'
 import { StatusBadge } from '../../ui/StatusBadge'
 import { threadStateOf } from '../../ui/thread-state'
-import { CiDot, useCiFailed } from '../ci/CiDot'
+import { CiDot, useCiFailed } from '../ci'
 import { ApprovalBar, Cost, DiffStat, isFinding, quietText } from './CardParts'
-import { useThreadSummary } from './summaries-store'
+import { useThreadSummary } from '../../state/summaries-store'
 import { onThreadContextMenu } from './ThreadCard'
 
 /** One thread as a dense dashboard row: state, title, the agent's last line (or Approve/Deny), counts, CI, cost, repository, time. */

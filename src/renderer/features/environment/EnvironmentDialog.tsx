@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactElement } from 'react'
 import type { ShareMode } from '../../../shared/environment'
 import type { ResultOf } from '../../../shared/methods'
-import { errorMessage, request } from '../../app/rpc'
+import { errorMessage, request } from '../../state/rpc'
 import { Dialog, FormError, SubmitFooter } from '../../ui/Dialog'
-import { notifySuccess } from '../toasts/notify'
-import { useRepo } from '../threads/derived'
+import { notifySuccess } from '../../state/notify'
+import { useRepo } from '../../state/derived'
 import { environmentOf, formatLabels, formOf, importSummary, withImport, type EnvironmentForm } from './environment-form'
 
 type Loaded = ResultOf<'environment/get'>

@@ -1,13 +1,13 @@
 import { useEffect, useId, useMemo, useRef, useState, type ReactElement } from 'react'
 import { Dialog, FormError } from '../../ui/Dialog'
 import { Icon } from '../../ui/Icon'
-import { useSortedRepos } from '../threads/derived'
+import { useSortedRepos } from '../../state/derived'
 import { importSession, loadPreview, loadSessions } from './handoff-actions'
 import { sourceLabel } from './handoff-format'
 import { filterSessions, sessionKey, useHandoff, type SessionSummary, type SourceFilter } from './handoff-store'
 import { SessionList } from './SessionList'
 import { SessionPreview } from './SessionPreview'
-import { NeedsRepoDialog } from '../repos/NeedsRepoDialog'
+import { NeedsRepoDialog } from '../repos'
 
 const NO_SESSIONS: SessionSummary[] = []
 const filters: SourceFilter[] = ['all', 'claude', 'codex']

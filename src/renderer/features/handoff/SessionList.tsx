@@ -1,5 +1,5 @@
 import { useEffect, type KeyboardEvent, type ReactElement, type RefObject } from 'react'
-import { useNavigation } from '../../app/navigation-store'
+import { useNavigation } from '../../state/navigation-store'
 import { formatAgo, formatDateTime, useNow } from '../../ui/clock'
 import { Icon } from '../../ui/Icon'
 import { formatSize } from './handoff-format'

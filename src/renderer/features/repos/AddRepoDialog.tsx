@@ -1,11 +1,11 @@
 import { useId, useRef, useState, type FormEvent, type ReactElement } from 'react'
-import { useConnection } from '../../app/connection-store'
-import { useDialogs } from '../../app/dialogs-store'
-import { errorMessage, request } from '../../app/rpc'
+import { useConnection } from '../../state/connection-store'
+import { useDialogs } from '../../state/dialogs-store'
+import { errorMessage, request } from '../../state/rpc'
 import { Dialog, FormError, SubmitFooter } from '../../ui/Dialog'
 import { Icon } from '../../ui/Icon'
-import { notifySuccess } from '../toasts/notify'
-import { useSidebar } from '../sidebar/sidebar-store'
+import { notifySuccess } from '../../state/notify'
+import { useSidebar } from '../../state/sidebar-store'
 import { addRepo } from './repo-actions'
 
 /** Adds a repository by typing its path, or by choosing a folder where the host offers a picker. */

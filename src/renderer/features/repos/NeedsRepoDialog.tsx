@@ -1,5 +1,5 @@
 import type { ReactElement } from 'react'
-import { useDialogs } from '../../app/dialogs-store'
+import { useDialogs } from '../../state/dialogs-store'
 import { Dialog } from '../../ui/Dialog'
 
 /** What a dialog that needs a repository shows when there is none yet: why, and a way to add one. */

@@ -1,5 +1,5 @@
 import type { ReactElement } from 'react'
-import { useSortedRepos } from '../threads/derived'
+import { useSortedRepos } from '../../state/derived'
 
 /** A labelled repository picker for dialogs, in sidebar order. */
 export function RepoSelect({ id, value, onChange }: { id: string; value: string; onChange: (repoId: string) => void }): ReactElement {

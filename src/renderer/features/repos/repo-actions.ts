@@ -1,11 +1,11 @@
 import type { Repo } from '../../../shared/models'
-import { request } from '../../app/rpc'
-import { useDialogs } from '../../app/dialogs-store'
+import { request } from '../../state/rpc'
+import { useDialogs } from '../../state/dialogs-store'
 import { copyText } from '../../ui/clipboard'
 import { openMenu, type MenuEntry } from '../../ui/menu-store'
-import { notifyError, notifyInfo, notifySuccess } from '../toasts/notify'
-import { useThreads } from '../threads/threads-store'
-import { useRepos } from './repos-store'
+import { notifyError, notifyInfo, notifySuccess } from '../../state/notify'
+import { useThreads } from '../../state/threads-store'
+import { useRepos } from '../../state/repos-store'
 
 /** Adds a repository by path; rejects with the core's error (shown inline by the dialog). */
 export async function addRepo(path: string): Promise<Repo> {

@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactElement } from 'react'
 import { MODELS } from '../../../shared/pricing'
-import { errorMessage } from '../../app/rpc'
+import { errorMessage } from '../../state/rpc'
 import { Dialog, FormError } from '../../ui/Dialog'
 import { Icon } from '../../ui/Icon'
-import { notifySuccess } from '../toasts/notify'
+import { notifySuccess } from '../../state/notify'
 import { ThemeChoice } from './ThemeChoice'
 import { keySourceLabel, loadSettings, saveApiKey, useSettings } from './settings-store'
 

@@ -1,6 +1,6 @@
 import { create } from 'zustand'
 import type { ResultOf } from '../../../shared/methods'
-import { errorMessage, request } from '../../app/rpc'
+import { errorMessage, request } from '../../state/rpc'
 
 /** What `settings/get` says: where the API key comes from, the endpoint, the models. */
 export type AgentSettings = ResultOf<'settings/get'>

@@ -1,5 +1,5 @@
 import type { KeyboardEvent, PointerEvent, ReactElement } from 'react'
-import { sidebarWidth, useSidebar } from './sidebar-store'
+import { sidebarWidth, useSidebar } from '../../state/sidebar-store'
 
 /** The drag handle on the sidebar's right edge; arrow keys resize it too, double-click resets it. */
 export function SidebarResizer(): ReactElement {

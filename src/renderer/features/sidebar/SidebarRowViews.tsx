@@ -1,16 +1,16 @@
 import type { CSSProperties, MouseEvent, ReactElement } from 'react'
 import type { Repo, Thread } from '../../../shared/models'
-import { useDialogs } from '../../app/dialogs-store'
-import { useNavigation } from '../../app/navigation-store'
+import { useDialogs } from '../../state/dialogs-store'
+import { useNavigation } from '../../state/navigation-store'
 import { formatDateTime, formatRelative } from '../../ui/clock'
 import { Icon } from '../../ui/Icon'
 import { StatusBadge } from '../../ui/StatusBadge'
 import { threadStateOf } from '../../ui/thread-state'
-import { CiDot, useCiAriaSuffix, useCiFailed } from '../ci/CiDot'
-import { SourceMark } from '../handoff/SourceMark'
-import { openRepoMenu } from '../repos/repo-actions'
-import { openThreadMenu } from '../threads/thread-menu'
-import { useSidebar } from './sidebar-store'
+import { CiDot, useCiAriaSuffix, useCiFailed } from '../ci'
+import { SourceMark } from '../handoff'
+import { openRepoMenu } from '../repos'
+import { openThreadMenu } from '../threads'
+import { useSidebar } from '../../state/sidebar-store'
 
 /** What every sidebar row receives from the tree: placement and roving-focus state. */
 export interface RowPlacement {

@@ -1,5 +1,5 @@
 import type { Repo, Thread } from '../../../shared/models'
-import type { GroupedThreads } from '../threads/threads-store'
+import type { GroupedThreads } from '../../state/threads-store'
 
 /** One line of the virtualized sidebar: everything is flattened into a single list. */
 export type SidebarRow =

@@ -1,6 +1,6 @@
 import { isMac } from '../../ui/keyboard'
 import type { MenuEntry } from '../../ui/menu-store'
-import { notifyInfo } from '../toasts/notify'
+import { notifyInfo } from '../../state/notify'
 import type { TerminalSession } from './terminal-session'
 
 const hint = (mac: string, other: string) => (isMac ? mac : other)

@@ -1,6 +1,6 @@
 import type { PtyInfo } from '../../../shared/models'
-import { request } from '../../app/rpc'
-import { registerPool } from './terminal-bridge'
+import { request } from '../../state/rpc'
+import { registerPool } from './terminal-pool-slot'
 import { TerminalSession } from './terminal-session'
 import { onThemeChange } from '../../ui/theme'
 

@@ -1,6 +1,6 @@
 import { useState, type ReactElement } from 'react'
 import type { Thread } from '../../../shared/models'
-import { renameThread } from '../threads/thread-actions'
+import { renameThread } from '../../state/thread-actions'
 
 /** The thread's title as a heading; double-click (or Enter on it) edits it in place. */
 export function ThreadTitle({ thread }: { thread: Thread }): ReactElement {

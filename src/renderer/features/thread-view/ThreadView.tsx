@@ -2,9 +2,9 @@ import { useId, type KeyboardEvent, type ReactElement } from 'react'
 import type { Thread } from '../../../shared/models'
 import { tabsFor, type ThreadTabId } from './thread-tabs'
 import { ThreadHeader } from './ThreadHeader'
-import { SetupNotice } from '../environment/SetupNotice'
-import { useTerminals } from '../terminal/terminal-store'
-import { useThreadView } from './thread-view-store'
+import { SetupNotice } from '../environment'
+import { useTerminals } from '../terminal'
+import { useThreadView } from '../../state/thread-view-store'
 
 /** The main area for one thread: its header, then a tab bar over the tab panels. */
 export function ThreadView({ thread }: { thread: Thread }): ReactElement {

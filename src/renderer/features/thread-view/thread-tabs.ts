@@ -2,21 +2,14 @@ import type { ReactElement } from 'react'
 import type { Thread } from '../../../shared/models'
 import { isMac } from '../../ui/keyboard'
 import { conversationRan } from '../../ui/thread-state'
-import { lazyPanel } from '../../ui/lazy-panel'
-import { ChangesBadge, LazyChangesTab } from '../changes/LazyChangesTab'
-import { CiTabBadge } from '../ci/CiDot'
-import { ConversationTab } from '../conversation/ConversationTab'
+import { ChangesBadge, LazyChangesTab } from '../changes'
+import { CiTabBadge, LazyCiTab } from '../ci'
+import { ConversationTab } from '../conversation'
+import { LazyTerminalPanel } from '../terminal'
 import { OverviewTab } from './OverviewTab'
+import type { ThreadTabId } from '../../state/thread-view-store'
 
-// Loaded on first use, so xterm and the CI views stay out of the startup bundle.
-const LazyTerminalPanel = lazyPanel(() => import('../terminal/TerminalPanel').then((m) => m.TerminalPanel))
-const LazyCiTab = lazyPanel(() => import('../ci/CiTab').then((m) => m.CiTab))
-
-/**
- * Every tab a thread view can show. Later issues extend this union and the list below
- * ('changes', 'ci'); nothing else needs to change.
- */
-export type ThreadTabId = 'conversation' | 'overview' | 'terminal' | 'changes' | 'ci'
+export type { ThreadTabId }
 
 /** One tab of the thread view. */
 export interface ThreadTab {

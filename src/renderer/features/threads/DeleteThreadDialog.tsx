@@ -1,7 +1,7 @@
 import { useRef, useState, type ReactElement } from 'react'
 import { Dialog } from '../../ui/Dialog'
-import { useThread } from './derived'
-import { deleteThread } from './thread-actions'
+import { useThread } from '../../state/derived'
+import { deleteThread } from '../../state/thread-actions'
 
 /** Confirms deleting a thread; the core snapshots uncommitted work before removing the worktree. */
 export function DeleteThreadDialog({ threadId, onClose }: { threadId: string; onClose: () => void }): ReactElement | null {

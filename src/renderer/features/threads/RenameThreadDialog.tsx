@@ -1,7 +1,7 @@
 import { useRef, useState, type FormEvent, type ReactElement } from 'react'
 import { Dialog, FormError, SubmitFooter } from '../../ui/Dialog'
-import { useThread } from './derived'
-import { renameThread } from './thread-actions'
+import { useThread } from '../../state/derived'
+import { renameThread } from '../../state/thread-actions'
 
 /** Renames a thread; opened from the context menu or F2. */
 export function RenameThreadDialog({ threadId, onClose }: { threadId: string; onClose: () => void }): ReactElement | null {

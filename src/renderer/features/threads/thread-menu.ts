@@ -1,13 +1,12 @@
 import type { Thread } from '../../../shared/models'
-import { useDialogs } from '../../app/dialogs-store'
-import { useNavigation } from '../../app/navigation-store'
+import { useDialogs } from '../../state/dialogs-store'
+import { useNavigation } from '../../state/navigation-store'
 import { copyText } from '../../ui/clipboard'
 import { openMenu, type MenuEntry } from '../../ui/menu-store'
-import { continueInCli, copyContinueCommand, forkThread } from '../handoff/handoff-actions'
-import { sourceLabel } from '../handoff/handoff-format'
-import { notifyError, notifyInfo } from '../toasts/notify'
-import { archiveThread, restoreThread } from './thread-actions'
-import { canRecreateWorktree, isArchived, workingCopy } from './threads-store'
+import { continueInCli, copyContinueCommand, forkThread, sourceLabel } from '../handoff'
+import { notifyError, notifyInfo } from '../../state/notify'
+import { archiveThread, restoreThread } from '../../state/thread-actions'
+import { canRecreateWorktree, isArchived, workingCopy } from '../../state/threads-store'
 
 async function copy(label: string, text: string): Promise<void> {
   try {

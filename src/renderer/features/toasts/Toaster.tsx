@@ -1,6 +1,6 @@
 import type { ReactElement } from 'react'
 import { Icon } from '../../ui/Icon'
-import { useToasts, type Toast } from './toasts-store'
+import { useToasts, type Toast } from '../../state/toasts-store'
 
 /**
  * The toast stack, bottom right, above the conversation's composer when one is on screen (CSS anchor).

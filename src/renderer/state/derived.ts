@@ -1,5 +1,5 @@
-import type { Repo, Thread } from '../../../shared/models'
-import { sortRepos, useRepos } from '../repos/repos-store'
+import type { Repo, Thread } from '../../shared/models'
+import { sortRepos, useRepos } from './repos-store'
 import { groupThreads, useThreads, type GroupedThreads } from './threads-store'
 
 /** Remembers the last result of a one-argument function, so many readers share one computation. */

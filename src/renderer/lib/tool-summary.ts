@@ -1,5 +1,5 @@
-import type { Item } from '../../../shared/models'
-import type { IconName } from '../../ui/Icon'
+import type { Item } from '../../shared/models'
+import type { IconName } from '../ui/Icon'
 
 /** How a tool row reads when collapsed: an icon, a verb and its object. */
 export interface ToolSummary {

@@ -1,8 +1,8 @@
-import type { Thread } from '../../../shared/models'
-import { errorMessage, request } from '../../app/rpc'
-import { useNavigation } from '../../app/navigation-store'
-import { leftOutLines } from '../../../shared/archive-report'
-import { notifyError, notifyInfo, notifySuccess, notifyWarning } from '../toasts/notify'
+import type { Thread } from '../../shared/models'
+import { errorMessage, request } from './rpc'
+import { useNavigation } from './navigation-store'
+import { leftOutLines } from '../../shared/archive-report'
+import { notifyError, notifyInfo, notifySuccess, notifyWarning } from './notify'
 import { useThreads } from './threads-store'
 
 const quoted = (t: Thread) => `“${t.title}”`

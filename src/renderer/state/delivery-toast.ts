@@ -1,5 +1,5 @@
-import type { DeliveryOutcome } from '../../../shared/models'
-import { request } from '../../app/rpc'
+import type { DeliveryOutcome } from '../../shared/models'
+import { request } from './rpc'
 import { notifyError, notifySuccess } from './notify'
 import { useToasts, type ToastAction } from './toasts-store'
 

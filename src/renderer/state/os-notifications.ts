@@ -1,9 +1,9 @@
-import type { Item, Thread } from '../../../shared/models'
+import type { Item, Thread } from '../../shared/models'
 import { approvalText, attentionText, awaitsApproval } from './attention-text'
-import { useNavigation } from '../../app/navigation-store'
-import { useThreadView } from '../thread-view/thread-view-store'
-import { useThreads } from '../threads/threads-store'
-import { useSummaries } from '../dashboard/summaries-store'
+import { useNavigation } from './navigation-store'
+import { useThreadView } from './thread-view-store'
+import { useThreads } from './threads-store'
+import { useSummaries } from './summaries-store'
 
 let asked = false
 

@@ -1,4 +1,4 @@
-import { errorMessage } from '../../app/rpc'
+import { errorMessage } from './rpc'
 import { useToasts, type ToastAction } from './toasts-store'
 
 /** Shows a failed request as an error toast carrying the core's message; it goes after 10 s unless it offers an action. */

@@ -1,6 +1,6 @@
 import { create } from 'zustand'
-import type { Repo } from '../../../shared/models'
-import { without } from '../../lib/record'
+import type { Repo } from '../../shared/models'
+import { without } from '../lib/record'
 
 interface ReposState {
   /** Every repository the core knows, by id. */

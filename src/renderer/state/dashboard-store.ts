@@ -1,6 +1,6 @@
 import { create } from 'zustand'
-import type { Thread } from '../../../shared/models'
-import { countByState, threadStateOf, type ThreadState } from '../../ui/thread-state'
+import type { Thread } from '../../shared/models'
+import { countByState, threadStateOf, type ThreadState } from '../ui/thread-state'
 
 /** How the dashboard lays threads out: a wall of live cards, a dense list, or chosen by how many there are. */
 export type DashboardLayout = 'cards' | 'list' | 'auto'

@@ -1,6 +1,6 @@
 import { create } from 'zustand'
-import type { Thread } from '../../../shared/models'
-import { without } from '../../lib/record'
+import type { Thread } from '../../shared/models'
+import { without } from '../lib/record'
 
 interface ThreadsState {
   /** Every thread the core knows (live and archived), by id. */

@@ -1,7 +1,7 @@
 import { useEffect } from 'react'
 import { create } from 'zustand'
-import type { ThreadSummary } from '../../../shared/models'
-import { errorMessage, request } from '../../app/rpc'
+import type { ThreadSummary } from '../../shared/models'
+import { errorMessage, request } from './rpc'
 
 interface SummariesState {
   byThread: Record<string, ThreadSummary>

@@ -1,5 +1,10 @@
 import { create } from 'zustand'
-import type { ThreadTabId } from './thread-tabs'
+
+/**
+ * Every tab a thread view can show. Later issues extend this union and the list below
+ * ('changes', 'ci'); nothing else needs to change.
+ */
+export type ThreadTabId = 'conversation' | 'overview' | 'terminal' | 'changes' | 'ci'
 
 interface ThreadViewState {
   /** The tab last shown for each thread (threads not listed show the first tab). */

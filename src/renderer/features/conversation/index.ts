@@ -1,0 +1,5 @@
+/** The conversation feature: the built-in agent's transcript tab, its permission controls and transcript routing. */
+export { ConversationTab } from './ConversationTab'
+export { PermissionModeControl, permissionModes } from './ConversationHeader'
+export { respondToApproval } from './conversation-actions'
+export { forgetTranscript, reloadTranscripts, routeDelta, routeItem } from './conversation-sync'

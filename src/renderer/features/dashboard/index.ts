@@ -1,0 +1,2 @@
+/** The dashboard feature: every live thread at once. */
+export { Dashboard } from './Dashboard'

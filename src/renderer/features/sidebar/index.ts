@@ -1,0 +1,3 @@
+/** The sidebar feature: repositories and their threads. */
+export { Sidebar } from './Sidebar'
+export { liveThreadOrder } from './sidebar-rows'
