@@ -24,7 +24,7 @@ export interface DiskWalkOptions {
   /** Inodes already counted elsewhere (hard links): skipped here, and each one counted is added. */
   seen?: Set<string>
   signal?: AbortSignal
-  /** How many directories are read at once (default 4). */
+  /** How many directories are read at once (default 8). */
   concurrency?: number
 }
 
@@ -40,14 +40,16 @@ export async function measureDisk(root: string, options: DiskWalkOptions = {}): 
   const seen = options.seen ?? new Set<string>()
   const queue: string[] = []
   const count = async (path: string): Promise<void> => {
-    const st = await lstat(path, { bigint: true }).catch((e: NodeJS.ErrnoException) => {
+    const st = await lstat(path).catch((e: NodeJS.ErrnoException) => {
       if (e.code !== 'ENOENT') m.unreadable++
       return null
     })
     if (!st) return
-    const blocks = Number(st.blocks) * 512
-    if (st.nlink > 1n && !st.isDirectory()) {
-      const key = `${st.dev}:${st.ino}`
+    const blocks = st.blocks * 512
+    if (st.nlink > 1 && !st.isDirectory()) {
+      // Inode numbers can pass 2^53, so a hard-linked file (rare outside pnpm stores) is read again exactly.
+      const exact = await lstat(path, { bigint: true }).catch(() => null)
+      const key = exact ? `${exact.dev}:${exact.ino}` : `${st.dev}:${st.ino}`
       if (seen.has(key)) return
       seen.add(key)
       m.multiLinked.set(key, blocks)
@@ -59,7 +61,7 @@ export async function measureDisk(root: string, options: DiskWalkOptions = {}): 
       return
     }
     m.files++
-    m.apparentBytes += Number(st.size)
+    m.apparentBytes += st.size
     if (st.isSymbolicLink() && options.sharedKey) {
       const target = await readlink(path).catch(() => null)
       const key = target === null ? null : options.sharedKey(resolve(path, '..', target))
@@ -93,6 +95,6 @@ export async function measureDisk(root: string, options: DiskWalkOptions = {}): 
       wakeAll()
     }
   }
-  await Promise.all(Array.from({ length: options.concurrency ?? 4 }, worker))
+  await Promise.all(Array.from({ length: options.concurrency ?? 8 }, worker))
   return m
 }
