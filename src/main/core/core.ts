@@ -18,6 +18,7 @@ import { listenOnSocket } from './rpc/socket-transport'
 import { PtyHost } from './pty/pty-host'
 import { HandoffService } from './handoff/handoff-service'
 import { CiHost } from './ci/ci-host'
+import { DiskService } from './disk/disk-service'
 import { ChangeWatchService } from './review/change-watch'
 import { ReviewService } from './review/review-service'
 import { PtyStore } from './pty/pty-store'
@@ -59,6 +60,7 @@ export interface Core extends Disposable {
   readonly reviewWatch: ChangeWatchService
   readonly handoff: HandoffService
   readonly ci: CiHost
+  readonly disk: DiskService
   /** Every thread's conversation items (shared by the agent, the handoff and forks). */
   readonly transcript: Transcript
   /** Records the browser-mode address (with token) so `skein` can print links to threads. */
@@ -141,8 +143,11 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const ci = new CiHost({ git, threads, thread: (id) => threadStore.get(id), settings, bus, logger, delivery, home: dataDir.home })
   const reviewWatch = new ChangeWatchService(git, (id) => threadStore.get(id), (id, scope) => review.changes(id, scope))
   const handoff = new HandoffService({ repos, threads, transcript, ptys, bus })
+  const allThreads = () => threads.list({ includeArchived: true })
+  const disk = new DiskService({ git, dataDir, bus, logger, repos: () => repos.list(), threads: allThreads, budgets: settings })
+  const cleanup = { git, dataDir, repos: () => repos.list(), threads: allThreads, sharedFolders: (id: string) => disk.sharedFolders(id), linkedShared: (id: string) => disk.linkedShared(id) }
   let webUrl: string | null = null
-  registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, ptys, profiles, agent, review, reviewWatch, handoff, transcript, ci, host: options.host ?? {}, webUrl: () => webUrl, notices: () => notices, bus })
+  registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, ptys, profiles, agent, review, reviewWatch, handoff, transcript, ci, disk, cleanup, host: options.host ?? {}, webUrl: () => webUrl, notices: () => notices, bus })
   notices.push(...startupNotices(0, await threads.recoverInterruptedCreates(dataDir)))
   await threads.reconcileOnStart({ waitingApproval: (id) => agent.hasWaitingApproval(id) })
   void ci.start()
@@ -161,6 +166,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     delivery.dispose()
     agent.dispose()
     reviewWatch.dispose()
+    disk.dispose()
     await ci.close()
     threads.dispose()
     await ptys.dispose()
@@ -182,6 +188,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     handoff,
     transcript,
     ci,
+    disk,
     setWebUrl: (url) => {
       webUrl = url
     },

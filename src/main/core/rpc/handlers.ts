@@ -6,6 +6,8 @@ import type { PtyHost } from '../pty/pty-host'
 import type { RepoService } from '../repos/repo-service'
 import type { HandoffService } from '../handoff/handoff-service'
 import type { CiHost } from '../ci/ci-host'
+import type { DiskService } from '../disk/disk-service'
+import { planCleanup, runCleanup, type CleanupDeps } from '../disk/disk-cleanup'
 import type { Transcript } from '../agent/transcript'
 import { forkThread } from '../threads/thread-fork'
 import type { ChangeWatchService } from '../review/change-watch'
@@ -37,6 +39,9 @@ export interface HandlerDeps {
   reviewWatch: ChangeWatchService
   handoff: HandoffService
   ci: CiHost
+  disk: DiskService
+  /** What cleanup reaches (the disk service's folders and the threads). */
+  cleanup: CleanupDeps
   transcript: Transcript
   host: CoreHost
   /** The browser-mode address, once a server listens. */
@@ -122,6 +127,17 @@ export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
     return ok({ ok: true as const })
   })
   handle('thread/markRead', (p) => d.threads.markRead(p.threadId))
+
+  handle('disk/usage', () => ok({ repos: d.disk.usage() }))
+  handle('disk/refresh', async (p) => ok({ repos: await d.disk.refresh(p.repoId) }))
+  handle('disk/check', async (p) => ok(await d.disk.check(p.repoId)))
+  handle('disk/setBudget', (p) => d.disk.setBudget(p.repoId, p.budgetBytes))
+  handle('disk/cleanupPlan', async (p) => ok({ candidates: await planCleanup(d.cleanup, p.repoId) }))
+  handle('disk/cleanup', async (p) => {
+    const outcome = await runCleanup(d.cleanup, p.paths)
+    await d.disk.refresh()
+    return ok(outcome)
+  })
 
   handle('pty/open', (p) => d.ptys.open(p.threadId, p))
   handle('pty/list', async (p) => ok({ ptys: await d.ptys.list(p.threadId) }))

@@ -28,6 +28,8 @@ interface SettingsFile {
   agents: AgentSettings
   repos: Record<string, AgentSettings>
   ci?: Record<string, CiSettings>
+  /** Per repository: the disk budget in bytes (absent: none). */
+  disk?: Record<string, { budgetBytes: number }>
 }
 
 const cleanCi = (s: unknown): CiSettings => {
@@ -64,7 +66,12 @@ export class SettingsStore {
       for (const [id, v] of Object.entries(parsed.repos ?? {})) repos[id] = clean(v)
       const ci: Record<string, CiSettings> = {}
       for (const [id, v] of Object.entries(parsed.ci ?? {})) ci[id] = cleanCi(v)
-      store.data = { version: 1, agents: clean(parsed.agents), repos, ci }
+      const disk: Record<string, { budgetBytes: number }> = {}
+      for (const [id, v] of Object.entries(parsed.disk ?? {})) {
+        const b = (v as { budgetBytes?: unknown } | null)?.budgetBytes
+        if (typeof b === 'number' && Number.isFinite(b) && b > 0) disk[id] = { budgetBytes: b }
+      }
+      store.data = { version: 1, agents: clean(parsed.agents), repos, ci, disk }
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') logger.warn(`Could not read ${store.path} (${(e as Error).message}); using default settings.`)
     }
@@ -92,6 +99,20 @@ export class SettingsStore {
     const target = ((next.ci ??= {})[repoId] ??= {})
     if (patch.override !== undefined) target.override = patch.override
     if (patch.checks !== undefined) target.checks = patch.checks.map((c) => c.trim()).filter(Boolean)
+    return this.save(next)
+  }
+
+  /** A repository's disk budget in bytes, or null when it has none. */
+  diskBudget(repoId: string): number | null {
+    return this.data.disk?.[repoId]?.budgetBytes ?? null
+  }
+
+  /** Sets (or with null, clears) a repository's disk budget. */
+  setDiskBudget(repoId: string, budgetBytes: number | null): Promise<Result<void>> {
+    const next: SettingsFile = structuredClone(this.data)
+    const disk = (next.disk ??= {})
+    if (budgetBytes === null) delete disk[repoId]
+    else disk[repoId] = { budgetBytes }
     return this.save(next)
   }
 
