@@ -44,8 +44,8 @@ function makeNodeModules(dir: string, mb: number): { files: number; bytes: numbe
     const count = 5 + Math.floor(rand() * 60)
     for (let i = 0; i < count && bytes < target; i++) {
       const r = rand()
-      // 70% under 8 KB, 25% 8–64 KB, 4.5% 64 KB–1 MB, 0.5% 1–12 MB (native binaries, bundles).
-      const size = r < 0.7 ? 200 + Math.floor(rand() * 8000) : r < 0.95 ? 8192 + Math.floor(rand() * 57_000) : r < 0.995 ? 65_536 + Math.floor(rand() * 960_000) : MB + Math.floor(rand() * 11 * MB)
+      // 72% under 8 KB, 26% 8–64 KB, 2% 64–512 KB, 0.1% 1–8 MB (native binaries, bundles): about 20 KB a file, as in real trees.
+      const size = r < 0.72 ? 200 + Math.floor(rand() * 8000) : r < 0.979 ? 8192 + Math.floor(rand() * 57_000) : r < 0.999 ? 65_536 + Math.floor(rand() * 450_000) : MB + Math.floor(rand() * 7 * MB)
       const sub = join(root, ['lib', 'dist', 'src', 'types'][i % 4]!, i % 3 === 0 ? 'internal' : '')
       mkdirSync(sub, { recursive: true })
       writeFileSync(join(sub, `f${i}${['.js', '.d.ts', '.json', '.map'][i % 4]}`), randomBytes(size))
