@@ -41,6 +41,9 @@ export async function newThread(argv: readonly string[], ctx: CliContext): Promi
   const client = await ctx.connect({ start: true, headless: a.booleans.has('headless') })
   try {
     const repo = await client.request('repo/add', { path: resolve(ctx.cwd) })
+    // A budget warns, it does not refuse: the person asked for this worktree.
+    const budget = a.booleans.has('local') ? null : await client.request('disk/check', { repoId: repo.id })
+    if (budget?.over) ctx.err(`Warning: over the disk budget. ${budget.message} Free space with Clean up (repository menu → Disk use), or raise the budget there.`)
     const thread = await client.request('thread/create', {
       repoId: repo.id,
       title: a.values.get('title') ?? titleFromPrompt(prompt || 'Shell'),
@@ -58,7 +61,8 @@ export async function newThread(argv: readonly string[], ctx: CliContext): Promi
     const promptGiven = !(agent === 'shell' && prompt)
     if (!promptGiven) ctx.err('The prompt was not typed into the shell (a shell would run it as commands); give it to an agent instead: --agent builtin, claude or codex.')
     if (a.booleans.has('json')) {
-      ctx.out(JSON.stringify(promptGiven ? { thread, url } : { thread, url, prompt: { delivered: false, reason: 'shell' } }))
+      const overBudget = budget?.over ? { budget } : {}
+      ctx.out(JSON.stringify(promptGiven ? { thread, url, ...overBudget } : { thread, url, ...overBudget, prompt: { delivered: false, reason: 'shell' } }))
     } else {
       ctx.out(`${thread.id}`)
       ctx.err(`Created "${thread.title}" in ${repo.name}${thread.mode === 'worktree' ? ` on ${thread.branch} (${thread.worktreePath})` : ' in your checkout'}.`)

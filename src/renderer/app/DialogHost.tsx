@@ -1,5 +1,6 @@
 import type { ReactElement } from 'react'
 import { AgentSettingsDialog } from '../features/agents/AgentSettingsDialog'
+import { DiskDialog } from '../features/disk/DiskDialog'
 import { FanoutDialog } from '../features/fanout/FanoutDialog'
 import { ImportSessionsDialog } from '../features/handoff/ImportSessionsDialog'
 import { AddRepoDialog } from '../features/repos/AddRepoDialog'
@@ -34,5 +35,7 @@ export function DialogHost(): ReactElement | null {
       return <FanoutDialog key={`fanout:${dialog.repoId ?? ''}`} initialRepoId={dialog.repoId} onClose={close} />
     case 'import-sessions':
       return <ImportSessionsDialog key={`import-sessions:${dialog.repoId ?? ''}`} initialRepoId={dialog.repoId} onClose={close} />
+    case 'disk':
+      return <DiskDialog key={`disk:${dialog.repoId ?? ''}`} initialRepoId={dialog.repoId} onClose={close} />
   }
 }

@@ -8,6 +8,7 @@ import { forgetChanges, rewatchChanges, routeChanges } from '../features/changes
 import { routeCiFailed } from '../features/ci/ci-attention'
 import { forgetCi, loadCiStatuses, routeCiUpdated, routeLocalOutput } from '../features/ci/ci-sync'
 import { forgetTranscript, reloadTranscripts, routeDelta, routeItem } from '../features/conversation/conversation-sync'
+import { loadDisk, routeDiskUpdated } from '../features/disk/disk-sync'
 import { useDashboard } from '../features/dashboard/dashboard-store'
 import { loadSettings } from '../features/settings/settings-store'
 import { useRepos } from '../features/repos/repos-store'
@@ -127,6 +128,7 @@ async function adopt(client: RpcClient): Promise<void> {
     follow('ci/updated', (updated) => routeCiUpdated(updated)),
     follow('ci/failed', (failed) => routeCiFailed(failed)),
     follow('ci/localOutput', (output) => routeLocalOutput(output)),
+    follow('disk/updated', (updated) => routeDiskUpdated(updated)),
     // `skein open`, `skein new` and `skein handoff` ask every window to show a thread or repository.
     follow('app/focus', ({ threadId, repoId }) => {
       if (threadId && useThreads.getState().byId[threadId]) useNavigation.getState().selectThread(threadId)
@@ -178,6 +180,7 @@ async function adopt(client: RpcClient): Promise<void> {
   reloadTranscripts()
   rewatchChanges()
   void loadCiStatuses()
+  void loadDisk()
   const selected = useNavigation.getState().selectedThreadId
   if (selected && !useThreads.getState().byId[selected]) useNavigation.getState().forgetThread(selected)
   // After a reconnect: terminal tab lists refresh, then terminals re-attach (replaying their scrollback).

@@ -11,6 +11,7 @@ export type OpenDialog =
   | { kind: 'settings' }
   | { kind: 'fanout'; repoId?: string }
   | { kind: 'import-sessions'; repoId?: string }
+  | { kind: 'disk'; repoId?: string }
 
 interface DialogsState {
   dialog: OpenDialog | null

@@ -5,6 +5,8 @@ import { shortcutLabel } from '../../ui/keyboard'
 import { stateIcons } from '../../ui/StatusBadge'
 import { isUrgent, liveStates, stateLabels, type ThreadState } from '../../ui/thread-state'
 import { useCiFailedIds } from '../ci/CiDot'
+import { useDisk } from '../disk/disk-store'
+import { formatBytes } from '../../../shared/disk'
 import { useSortedRepos, useThreadGroups } from '../threads/derived'
 import { byRecentActivity } from '../threads/threads-store'
 import { CardGrid } from './CardGrid'
@@ -26,6 +28,7 @@ export function Dashboard(): ReactElement {
   const shown = useMemo(() => (status ? inRepo.filter((t) => stateOfThread(t, ciFailed) === status) : inRepo), [inRepo, status, ciFailed])
   const counts = useMemo(() => countThreads(inRepo, ciFailed), [inRepo, ciFailed])
   const repoNames = useMemo(() => new Map(repos.map((r) => [r.id, r.name])), [repos])
+  const diskBytes = useDisk((s) => Object.values(s.byRepo).reduce((n, r) => (!activeRepoId || r.repoId === activeRepoId ? n + r.totalBytes : n), 0))
 
   return (
     <section className="dashboard" aria-labelledby="dashboard-title">
@@ -35,8 +38,15 @@ export function Dashboard(): ReactElement {
         </h1>
         <span className="page-subtitle">
           {all.length} live {all.length === 1 ? 'thread' : 'threads'} in {repos.length} {repos.length === 1 ? 'repository' : 'repositories'}
+          {diskBytes > 0 && <span data-testid="dashboard-disk"> · {formatBytes(diskBytes)} on disk</span>}
         </span>
         <span className="spacer" />
+        {repos.length > 0 && (
+          <button type="button" className="btn" title="Disk use per repository, budgets, and Clean up" onClick={() => open({ kind: 'disk', repoId: activeRepoId ?? undefined })}>
+            <Icon name="folder" />
+            Disk…
+          </button>
+        )}
         {repos.length > 0 && (
           <button type="button" className="btn" title="Import a Claude Code or Codex session that ran in a repository" onClick={() => open({ kind: 'import-sessions', repoId: activeRepoId ?? undefined })}>
             <Icon name="download" />

@@ -6,6 +6,7 @@ import { Icon } from '../../ui/Icon'
 import { StatusBadge } from '../../ui/StatusBadge'
 import { threadStateOf } from '../../ui/thread-state'
 import { CiDot, useCiFailed } from '../ci/CiDot'
+import { ThreadDiskChip } from '../disk/DiskFigures'
 import { openThreadMenu } from '../threads/thread-menu'
 
 /** One live thread on the dashboard; clicking opens it, right-click shows its actions. */
@@ -43,6 +44,7 @@ export function ThreadCard({ thread, repoName, now }: { thread: Thread; repoName
             </span>
           )}
           <CiDot threadId={thread.id} withLabel />
+          <ThreadDiskChip thread={thread} />
         </span>
         {thread.statusMessage && <span className={`card-message${thread.status === 'error' ? ' is-error' : ''}`}>{thread.statusMessage}</span>}
       </button>

@@ -7,6 +7,7 @@ import { Icon } from '../../ui/Icon'
 import { StatusBadge } from '../../ui/StatusBadge'
 import { threadStateOf } from '../../ui/thread-state'
 import { CiDot, useCiAriaSuffix, useCiFailed } from '../ci/CiDot'
+import { RepoDiskTotal } from '../disk/DiskFigures'
 import { SourceMark } from '../handoff/SourceMark'
 import { openRepoMenu } from '../repos/repo-actions'
 import { openThreadMenu } from '../threads/thread-menu'
@@ -55,6 +56,7 @@ export function RepoRow({ p, repo, liveCount, collapsed }: { p: RowPlacement; re
     >
       <Icon name="chevron" size={12} className={`chevron${collapsed ? '' : ' chevron-open'}`} />
       <span className="repo-name">{repo.name}</span>
+      <RepoDiskTotal repoId={repo.id} />
       <span className="row-count" aria-hidden="true">
         {liveCount || ''}
       </span>

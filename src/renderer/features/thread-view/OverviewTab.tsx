@@ -8,6 +8,7 @@ import { Icon } from '../../ui/Icon'
 import { StatusBadge } from '../../ui/StatusBadge'
 import { builtInAgentLine, conversationRan } from '../../ui/thread-state'
 import { profileLabel } from '../agents/profiles-store'
+import { ThreadDiskDetail } from '../disk/DiskFigures'
 import { SourceMark } from '../handoff/SourceMark'
 import { useRepo } from '../threads/derived'
 import { archiveThread, restoreThread } from '../threads/thread-actions'
@@ -107,6 +108,16 @@ export function OverviewTab({ thread }: { thread: Thread }): ReactElement {
               <span className="muted">{copy.note}</span>
             )}
           </Row>
+          {!archived && (
+            <Row label="Disk use">
+              <ThreadDiskDetail thread={thread} />
+              {thread.mode === 'worktree' && (
+                <button type="button" className="btn-link" onClick={() => open({ kind: 'disk', repoId: thread.repoId })}>
+                  Details…
+                </button>
+              )}
+            </Row>
+          )}
           <Row label="Created">
             <When at={thread.createdAt} now={now} />
           </Row>

@@ -12,6 +12,7 @@ import { notifyError } from '../toasts/notify'
 import { useSortedRepos } from './derived'
 import { useThreads } from './threads-store'
 import { NeedsRepoDialog } from '../repos/NeedsRepoDialog'
+import { BudgetWarning } from '../disk/BudgetWarning'
 
 type Branches = { current: string | null; branches: string[] }
 
@@ -154,6 +155,7 @@ export function NewThreadDialog({ initialRepoId, onClose }: { initialRepoId?: st
         </p>
 
         <ModeChoice legend="Mode" name="mode" options={modes} value={mode} onChange={setMode} />
+        <BudgetWarning repoId={repoId} worktree={mode === 'worktree'} />
 
         <AgentFields agent={agent} onSubmit={() => void submit()} />
 
