@@ -99,35 +99,35 @@ async function main(): Promise<void> {
     const duMs = now() - t
     console.log(`disk walk: ${ms(walkMs)} for ${walked.files.toLocaleString('en-US')} files (du: ${ms(duMs)}); figures agree: ${walked.allocatedBytes === duBytes ? 'yes' : `no (${walked.allocatedBytes} vs ${duBytes})`}; longest event-loop stall while walking ${ms(delay.max / 1e6)}`)
 
-    const results: ModeResult[] = []
-    for (const mode of ['copy', 'symlink', 'reflink'] as ShareMode[]) {
-      const home = join(dir, `home-${mode}`)
-      const core = await createCore({ home, logger: memoryLogger(), listenSocket: false })
-      const repo = await core.repos.add(repoPath)
-      if (!repo.ok) throw new Error(repo.error.message)
-      const times: number[] = []
-      const paths: string[] = []
-      let used = mode as string
-      for (let i = 0; i < N; i++) {
+    // Modes take turns, one worktree each, so page-cache pressure and machine noise hit all of them alike.
+    const modes: ShareMode[] = ['copy', 'symlink', 'reflink']
+    const runs = await Promise.all(
+      modes.map(async (mode) => {
+        const core = await createCore({ home: join(dir, `home-${mode}`), logger: memoryLogger(), listenSocket: false })
+        const repo = await core.repos.add(repoPath)
+        if (!repo.ok) throw new Error(repo.error.message)
+        return { mode, core, repoId: repo.value.id, times: [] as number[], paths: [] as string[], used: mode as string }
+      })
+    )
+    for (let i = 0; i < N; i++) {
+      for (const r of runs) {
         t = now()
-        const made = await core.threads.create({ repoId: repo.value.id, title: `${mode} ${i}`, mode: 'worktree' })
+        const made = await r.core.threads.create({ repoId: r.repoId, title: `${r.mode} ${i}`, mode: 'worktree' })
         if (!made.ok) throw new Error(made.error.message)
-        const shared = await shareFolder(join(repoPath, 'node_modules'), join(made.value.worktreePath, 'node_modules'), mode)
-        times.push(now() - t)
+        const shared = await shareFolder(join(repoPath, 'node_modules'), join(made.value.worktreePath, 'node_modules'), r.mode)
+        r.times.push(now() - t)
         if (!shared.ok) throw new Error(shared.error.message)
-        if (shared.value.fellBack) used = `copy (${shared.value.fellBack})`
-        paths.push(made.value.worktreePath)
+        if (shared.value.fellBack) r.used = `copy (${shared.value.fellBack})`
+        r.paths.push(made.value.worktreePath)
       }
-      await core.close()
-      // A symlinked folder lives once, in the source; it counts towards the worktrees that use it.
-      const store = mode === 'symlink' ? [join(repoPath, 'node_modules')] : []
-      const diskTen = du(...paths, ...store)
-      const diskOne = du(paths[0]!, ...store)
-      results.push({ mode, used, createP50: percentile(times, 50), createP95: percentile(times, 95), diskTen, diskOne })
-      rmSync(home, { recursive: true, force: true })
-      git(repoPath, 'worktree', 'prune')
     }
-
+    const results: ModeResult[] = []
+    for (const r of runs) {
+      await r.core.close()
+      // A symlinked folder lives once, in the source; it counts towards the worktrees that use it.
+      const store = r.mode === 'symlink' ? [join(repoPath, 'node_modules')] : []
+      results.push({ mode: r.mode, used: r.used, createP50: percentile(r.times, 50), createP95: percentile(r.times, 95), diskTen: du(...r.paths, ...store), diskOne: du(r.paths[0]!, ...store) })
+    }
     const base = results.find((r) => r.mode === 'copy')!
     console.log(`\n${N} worktrees of a repository with ${gb(nm.bytes)} of node_modules (this machine's file system: ${execFileSync('stat', ['-f', '-c', '%T', dir], { encoding: 'utf8' }).trim()})`)
     console.log(`mode      create→ready p50   p95        disk, 1 wt   ${`disk, ${N} wts`.padEnd(13)} ${N} vs 1   disk vs fresh   time vs fresh`)
