@@ -94,7 +94,7 @@ describe('cleanup removes only what a verified snapshot holds', () => {
     writeFile(join(stranger, 'precious.txt'), 'mine\n')
     const plan = await planCleanup(deps(core), repo.id)
     expect(find(plan, wt)).toMatchObject({ removable: false })
-    expect(find(plan, wt)!.reason).toContain('No snapshot holds')
+    expect(find(plan, wt)!.reason).toContain('no snapshot holds')
     expect(find(plan, stranger)).toMatchObject({ kind: 'orphan-worktree', removable: false })
     const out = await runCleanup(deps(core), [wt, stranger])
     expect(out.removed).toEqual([])

@@ -106,12 +106,12 @@ async function leftoverWorktrees(d: CleanupDeps, repo: Repo): Promise<CleanupCan
 }
 
 async function verdictFor(git: GitRunner, repoPath: string, path: string, owner: string | null, admin: string | null): Promise<{ removable: boolean; reason: string }> {
-  if (!owner) return { removable: false, reason: 'Skein does not know which thread made this folder, and no snapshot holds it: kept. Look inside, then delete it yourself if nothing is needed.' }
+  if (!owner) return { removable: false, reason: 'Kept: Skein does not know which thread made this folder, and no snapshot holds it. Look inside, then delete it yourself if nothing is needed.' }
   const commit = await resolveCommit(git, repoPath, snapshotRefFor(owner))
-  if (!commit) return { removable: false, reason: 'No snapshot holds this folder’s work, so it is kept. Restore the thread and archive it again to save it first.' }
+  if (!commit) return { removable: false, reason: 'Kept: no snapshot holds this folder’s work. Restore the thread and archive it again to save it first.' }
   try {
     const problem = await folderMatchesSnapshot(git, repoPath, path, commit, admin && existsSync(admin) ? admin : null, ['skein-thread'])
-    if (problem) return { removable: false, reason: `Kept: ${problem}, so removing it would lose work no snapshot holds.` }
+    if (problem) return { removable: false, reason: `Kept: ${problem}; removing it would lose work no snapshot holds.` }
     return { removable: true, reason: `Everything in it is in the verified snapshot ${commit.slice(0, 10)} (${snapshotRefFor(owner)}).` }
   } catch (e) {
     return { removable: false, reason: `Kept: it could not be checked against its snapshot (${(e as Error).message}).` }
@@ -139,7 +139,7 @@ async function staleShared(d: CleanupDeps, repo: Repo): Promise<CleanupCandidate
       threadId: null,
       title: null,
       removable: !recent,
-      reason: recent ? 'No live worktree links to it, but it changed in the last 10 minutes (a setup may be filling it), so it is kept for now.' : 'No live worktree links to it. It holds only shared dependencies, which a thread’s setup makes again.'
+      reason: recent ? 'Kept for now: no live worktree links to it, but it changed in the last 10 minutes (a setup may be filling it).' : 'No live worktree links to it. It holds only shared dependencies, which a thread’s setup makes again.'
     })
   }
   return out

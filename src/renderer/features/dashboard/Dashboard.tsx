@@ -38,7 +38,7 @@ export function Dashboard(): ReactElement {
         </h1>
         <span className="page-subtitle">
           {all.length} live {all.length === 1 ? 'thread' : 'threads'} in {repos.length} {repos.length === 1 ? 'repository' : 'repositories'}
-          {diskBytes > 0 && <span data-testid="dashboard-disk"> · {formatBytes(diskBytes)} on disk</span>}
+          {diskBytes > 0 && <span className="nowrap" data-testid="dashboard-disk"> · {formatBytes(diskBytes)} on disk</span>}
         </span>
         <span className="spacer" />
         {repos.length > 0 && (

@@ -1,4 +1,4 @@
-import { useState, type ReactElement } from 'react'
+import { useRef, useState, type ReactElement } from 'react'
 import { formatBytes, type CleanupCandidate } from '../../../shared/disk'
 import { errorMessage, request } from '../../app/rpc'
 import { FormError } from '../../ui/Dialog'
@@ -17,8 +17,10 @@ export function CleanupSection({ repoId }: { repoId: string }): ReactElement {
   const [chosen, setChosen] = useState<Set<string>>(new Set())
   const [busy, setBusy] = useState<'plan' | 'run' | null>(null)
   const [error, setError] = useState<string | null>(null)
+  const findRef = useRef<HTMLButtonElement>(null)
 
   const find = async () => {
+    if (busy) return
     setBusy('plan')
     setError(null)
     try {
@@ -32,6 +34,7 @@ export function CleanupSection({ repoId }: { repoId: string }): ReactElement {
     }
   }
   const run = async () => {
+    if (busy || chosen.size === 0) return
     setBusy('run')
     setError(null)
     try {
@@ -39,6 +42,9 @@ export function CleanupSection({ repoId }: { repoId: string }): ReactElement {
       const freed = out.removed.reduce((n, r) => n + r.bytes, 0)
       if (out.removed.length > 0) notifySuccess(`Freed ${formatBytes(freed)}`, `Removed ${out.removed.length} ${out.removed.length === 1 ? 'folder' : 'folders'}.`)
       for (const k of out.kept) notifyWarning(`Kept ${k.path.split('/').pop()}`, k.reason)
+      setBusy(null)
+      // The Remove button may go with the list; focus stays in the dialog so Escape still closes it.
+      findRef.current?.focus()
       await find()
     } catch (e) {
       setError(errorMessage(e))
@@ -54,7 +60,7 @@ export function CleanupSection({ repoId }: { repoId: string }): ReactElement {
           Clean up
         </h3>
         <span className="spacer" />
-        <button type="button" className="btn" onClick={() => void find()} disabled={busy !== null}>
+        <button ref={findRef} type="button" className="btn" onClick={() => void find()} aria-disabled={busy !== null}>
           <Icon name="search" />
           {busy === 'plan' ? 'Looking…' : plan ? 'Look again' : 'Find leftovers'}
         </button>
@@ -87,7 +93,6 @@ export function CleanupSection({ repoId }: { repoId: string }): ReactElement {
                   </span>
                   <code className="muted detail-path">{c.path}</code>
                   <span className={c.removable ? 'cleanup-reason' : 'cleanup-reason is-kept'}>
-                    {c.removable ? '' : 'Kept. '}
                     {c.reason}
                   </span>
                 </span>
@@ -100,7 +105,7 @@ export function CleanupSection({ repoId }: { repoId: string }): ReactElement {
       <FormError message={error} />
       {plan && plan.some((c) => c.removable) && (
         <footer className="dialog-footer">
-          <button type="button" className="btn btn-danger" disabled={chosen.size === 0 || busy !== null} onClick={() => void run()}>
+          <button type="button" className="btn btn-danger" aria-disabled={chosen.size === 0 || busy !== null} onClick={() => void run()}>
             <Icon name="trash" />
             {busy === 'run' ? 'Removing…' : `Remove ${chosen.size} ${chosen.size === 1 ? 'folder' : 'folders'} (${formatBytes(chosenBytes)})`}
           </button>

@@ -18,6 +18,7 @@ export function DiskDialog({ initialRepoId, onClose }: { initialRepoId?: string;
   const [error, setError] = useState<string | null>(null)
 
   const measure = async () => {
+    if (measuring) return
     setMeasuring(true)
     setError(null)
     try {
@@ -68,7 +69,8 @@ function DiskSummary({ disk, measuring, onMeasure }: { disk: RepoDisk | undefine
           {disk && disk.leftoverBytes > 0 && ` · leftovers ${formatBytes(disk.leftoverBytes)}`}
         </span>
         <span className="spacer" />
-        <button type="button" className="btn" onClick={onMeasure} disabled={measuring}>
+        {/* aria-disabled, not disabled: a disabled button drops focus, and Escape would no longer reach the dialog. */}
+        <button type="button" className="btn" onClick={onMeasure} aria-disabled={measuring}>
           <Icon name="refresh" />
           {measuring ? 'Measuring…' : 'Measure again'}
         </button>
@@ -78,7 +80,7 @@ function DiskSummary({ disk, measuring, onMeasure }: { disk: RepoDisk | undefine
           {worktrees.map((w) => (
             <li key={w.threadId}>
               <span className="disk-list-name">{threads[w.threadId]?.title ?? w.path}</span>
-              {w.sharedLinks.length > 0 && <span className="muted">+ shared</span>}
+              {w.sharedLinks.length > 0 && <span className="muted">+ {w.sharedLinks.length === 1 ? 'a shared folder' : `${w.sharedLinks.length} shared folders`}</span>}
               <span className="disk-list-size">{formatBytes(w.bytes)}</span>
             </li>
           ))}
@@ -136,7 +138,9 @@ function BudgetField({ repoId, budget }: { repoId: string; budget: number | null
           {saved ? 'Saved' : 'Save budget'}
         </button>
       </div>
-      <p className="field-hint">New threads (in the app and with `skein new`) warn when one more worktree would pass it.</p>
+      <p className="field-hint">
+        New threads (in the app and with <code>skein new</code>) warn when one more worktree would pass it.
+      </p>
       <FormError message={error} />
     </form>
   )
