@@ -66,6 +66,12 @@ describe('disk use per worktree and per repository', () => {
       await until((v) => (v.worktrees.find((w) => w.threadId === t.id)?.bytes ?? 0) >= 512 * 1024)
       must(await made.core.threads.archive(t.id))
       await until((v) => v.worktrees.length === 0)
+      // Then it comes to rest: no timer, no queued walk, so an idle core spends nothing on disk figures.
+      await expect.poll(() => disk.resting, { timeout: 20_000 }).toBe(true)
+      const seen = updates.length
+      await made.core.threads.updateConversation(t.id, {}, null)
+      expect(disk.resting).toBe(true)
+      expect(updates.length).toBe(seen)
     } finally {
       disk.dispose()
     }

@@ -56,6 +56,7 @@ export class DiskService {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>()
   private readonly queued = new Map<string, Promise<RepoDisk | null>>()
   private chain: Promise<unknown> = Promise.resolve()
+  private running = 0
   private note: Promise<string | null> | null = null
   private readonly stop = new AbortController()
   private readonly unsubscribe: { dispose(): void }
@@ -131,6 +132,11 @@ export class DiskService {
     return new Set(view?.worktrees.flatMap((w) => w.sharedLinks) ?? [])
   }
 
+  /** True when no walk is scheduled, queued or running: with nothing changing, the service does nothing. */
+  get resting(): boolean {
+    return this.timers.size === 0 && this.queued.size === 0 && this.running === 0
+  }
+
   /** Stops timers and any walk under way. */
   dispose(): void {
     this.stop.abort()
@@ -142,8 +148,10 @@ export class DiskService {
   private threadChanged(t: Thread): void {
     if (t.mode !== 'worktree' || this.stop.signal.aborted) return
     const known = this.worktrees.get(t.id)
+    const live = liveWorktree(t)
     // Only a worktree that appeared, went away, or whose agent did something can have changed size.
-    if (known && known.path === t.worktreePath && liveWorktree(t) && t.lastActivityAt <= known.measuredAt) return
+    if (!known && !live) return
+    if (known && known.path === t.worktreePath && live && t.lastActivityAt <= known.measuredAt) return
     this.dirty.add(t.id)
     this.schedule(t.repoId, t.id)
   }
@@ -170,9 +178,14 @@ export class DiskService {
   private measure(repoId: string): Promise<RepoDisk | null> {
     const queued = this.queued.get(repoId)
     if (queued) return queued
-    const job = this.chain.then(() => {
+    const job = this.chain.then(async () => {
       this.queued.delete(repoId)
-      return this.walkRepo(repoId)
+      this.running++
+      try {
+        return await this.walkRepo(repoId)
+      } finally {
+        this.running--
+      }
     })
     this.chain = job.catch((e: Error) => this.d.logger.warn(`Could not measure the disk use of ${repoId}: ${e.message}`))
     this.queued.set(repoId, job)
