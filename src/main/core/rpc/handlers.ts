@@ -135,7 +135,10 @@ export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
   handle('disk/cleanupPlan', async (p) => ok({ candidates: await planCleanup(d.cleanup, p.repoId) }))
   handle('disk/cleanup', async (p) => {
     const outcome = await runCleanup(d.cleanup, p.paths)
-    await d.disk.refresh()
+    // Only the repositories that lost a folder are walked again.
+    const dir = d.cleanup.dataDir
+    const touched = d.repos.list().filter((r) => outcome.removed.some((x) => x.path.startsWith(`${dir.repoWorktrees(r.id)}/`) || x.path.startsWith(`${dir.repoShared(r.id)}/`)))
+    for (const r of touched) await d.disk.refresh(r.id)
     return ok(outcome)
   })
 
