@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process'
-import { lstat, mkdir, rm, symlink } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { lstat, mkdir, readdir, rm, stat, symlink } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import { err, ok, type Result } from '../../../shared/result'
 
@@ -50,17 +50,45 @@ export async function shareFolder(source: string, target: string, mode: ShareMod
       await copyTree(source, target, 'never')
       return ok({ asked: mode, used: 'copy', fellBack: 'this file system cannot clone files (clonefile failed), so the folder was copied' })
     }
-    // cp stops at the first file it cannot clone, so trying costs little on a file system without clones.
-    const cloned = await copyTree(source, target, 'always').then(() => null, (e: Error) => e)
-    if (!cloned) return ok({ asked: mode, used: mode, fellBack: null })
-    if (!/not supported|cross-device|failed to clone|Invalid argument/i.test(cloned.message)) throw cloned
-    await rm(target, { recursive: true, force: true })
-    await copyTree(source, target, 'never')
-    return ok({ asked: mode, used: 'copy', fellBack: 'this file system cannot clone files (no reflink support), so the folder was copied' })
+    const clones = await canClone(source, dirname(target))
+    await copyTree(source, target, clones ? 'always' : 'never')
+    return clones ? ok({ asked: mode, used: mode, fellBack: null }) : ok({ asked: mode, used: 'copy', fellBack: 'this file system cannot clone files (no reflink support), so the folder was copied' })
   } catch (e) {
     await rm(target, { recursive: true, force: true }).catch(() => undefined)
     return err({ kind: 'failed', message: `Could not ${mode === 'symlink' ? 'link' : 'copy'} ${source} to ${target}: ${(e as Error).message}` })
   }
+}
+
+// Whether files clone between two file systems, probed once per pair of devices.
+const cloneable = new Map<string, boolean>()
+
+/**
+ * Clones one file of `source` next to the target: GNU cp goes on through every file after a failed
+ * clone, so a whole tree tried on a file system without clones costs as much as two copies.
+ */
+async function canClone(source: string, targetDir: string): Promise<boolean> {
+  const file = await firstFile(source)
+  if (!file) return true
+  const key = `${(await stat(source)).dev}:${(await stat(targetDir)).dev}`
+  const known = cloneable.get(key)
+  if (known !== undefined) return known
+  const probe = join(targetDir, `.skein-clone-probe-${process.pid}-${Date.now()}`)
+  const cloned = await run('cp', ['--reflink=always', '--', file, probe]).then(() => true, () => false)
+  await rm(probe, { force: true })
+  cloneable.set(key, cloned)
+  return cloned
+}
+
+/** Some regular file under `dir`, or null when it holds none. */
+async function firstFile(dir: string): Promise<string | null> {
+  const pending = [dir]
+  for (let d = pending.shift(); d !== undefined; d = pending.shift()) {
+    for (const e of await readdir(d, { withFileTypes: true }).catch(() => [])) {
+      if (e.isFile()) return join(d, e.name)
+      if (e.isDirectory()) pending.push(join(d, e.name))
+    }
+  }
+  return null
 }
 
 async function copyTree(source: string, target: string, reflink: 'always' | 'never'): Promise<void> {
