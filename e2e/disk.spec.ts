@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test'
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { threadNamed } from './support/core-client'
@@ -92,6 +92,10 @@ test('disk use shows per thread, per repository and on the dashboard; the budget
     await archiveLeavingFolder(page, 'Old work', old.worktreePath)
     await archiveLeavingFolder(page, 'Half done', half.worktreePath)
     appendFileSync(join(half.worktreePath, 'draft.md'), 'written after the archive\n')
+    const staleVenv = join(core!.home, 'shared', heavy.repoId, 'old-venv')
+    mkdirSync(join(staleVenv, 'lib'), { recursive: true })
+    writeFileSync(join(staleVenv, 'lib', 'site.py'), randomBytes(100_000))
+    utimesSync(staleVenv, new Date(Date.now() - 3600_000), new Date(Date.now() - 3600_000))
 
     await repoRow(page, 'disk-app').click({ button: 'right' })
     await page.getByRole('menuitem', { name: 'Disk use and clean up…' }).click()
@@ -105,11 +109,18 @@ test('disk use shows per thread, per repository and on the dashboard; the budget
     await expect(oldItem.getByRole('checkbox')).toBeChecked()
     await expect(halfItem).toContainText(`Kept: ${half.worktreePath}/draft.md is not in the snapshot`)
     await expect(halfItem.getByRole('checkbox')).toBeDisabled()
+    const venvItem = list.locator(`li[data-path="${staleVenv}"]`)
+    await expect(venvItem).toContainText('old-venv · Shared folder nothing uses')
+    await expect(venvItem.getByRole('checkbox')).toBeChecked()
+    // The shared node_modules the live thread links to is not offered.
+    await expect(list.locator(`li[data-path="${shared}"]`)).toHaveCount(0)
     await screenshotBothThemes(page, 'disk-cleanup')
-    await dialog.getByRole('button', { name: /^Remove 1 folder/ }).click()
+    await dialog.getByRole('button', { name: /^Remove 2 folders/ }).click()
     await expect(page.getByRole('status').or(page.getByRole('alert')).filter({ hasText: /Freed/ }).first()).toBeVisible()
     await expect.poll(() => existsSync(old.worktreePath)).toBe(false)
     expect(existsSync(join(half.worktreePath, 'draft.md'))).toBe(true)
+    expect(existsSync(staleVenv)).toBe(false)
+    expect(existsSync(join(shared, 'dep', 'index.js'))).toBe(true)
     await expect(oldItem).toHaveCount(0)
     await expect(halfItem).toBeVisible()
   })
