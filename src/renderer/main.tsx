@@ -15,6 +15,7 @@ import './styles/changes.css'
 import './styles/ci.css'
 import './styles/handoff.css'
 import './styles/new-thread.css'
+import './styles/disk.css'
 
 const root = document.getElementById('root')
 if (!root) throw new Error('Skein: #root is missing from index.html')

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { CiLog, CiProviderOverride, CiStatus, LocalRun, SuggestedCheck } from './ci'
+import { BudgetCheck, CleanupCandidate, RepoDisk } from './disk'
 import { BranchCommit, ChangedFile, ChangeScope, ChangeSet, FileDiff, LineSpan, MergePlanView, ReviewComment } from './review'
 import { DetectedImport, Environment, EnvironmentSource, ImportFormat } from './environment'
 import { AgentProfile, DeliveryOutcome, ImportReport, Item, PermissionMode, ProfileId, PtyInfo, Repo, Thread, ThreadMode, ThreadSummary } from './models'
@@ -292,6 +293,21 @@ export const methods = {
     params: z.object({ repoId, target: z.enum(['file', 'settings']), environment: z.unknown().nullable() }),
     result: ResolvedEnvironment
   },
+  /** Each repository's disk use as last measured (worktrees, shared folders once, leftovers); measured in the background. */
+  'disk/usage': { params: z.object({}).default({}), result: z.object({ repos: z.array(RepoDisk) }) },
+  /** Measures a repository (or all) again now. */
+  'disk/refresh': { params: z.object({ repoId: repoId.optional() }).default({}), result: z.object({ repos: z.array(RepoDisk) }) },
+  /** Whether one more worktree fits the repository's disk budget, with the numbers. */
+  'disk/check': { params: z.object({ repoId }), result: BudgetCheck },
+  /** Sets (or with null, clears) a repository's disk budget in bytes. */
+  'disk/setBudget': { params: z.object({ repoId, budgetBytes: z.number().int().positive().max(2 ** 53).nullable() }), result: RepoDisk },
+  /** Leftover worktree folders and stale shared folders, each with whether it may be removed and why. Changes nothing. */
+  'disk/cleanupPlan': { params: z.object({ repoId: repoId.optional() }).default({}), result: z.object({ candidates: z.array(CleanupCandidate) }) },
+  /** Removes the given folders, each only if checked again and still removable (a verified snapshot holds it all). */
+  'disk/cleanup': {
+    params: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(1000) }),
+    result: z.object({ removed: z.array(z.object({ path: z.string(), bytes: z.number() })), kept: z.array(z.object({ path: z.string(), reason: z.string() })) })
+  },
 
   'profile/list': {
     params: z.object({ repoId: repoId.optional() }).default({}),
@@ -333,6 +349,8 @@ export const notifications = {
   /** An ended pty was closed: its tab and scrollback are gone. */
   'pty/removed': z.object({ ptyId: z.string(), threadId: z.string() }),
   'ci/updated': z.object({ status: CiStatus }),
+  /** A repository's disk use was measured again (or its budget changed). */
+  'disk/updated': z.object({ repo: RepoDisk }),
   /** A thread's CI turned failed (news only: not the state found at start-up). */
   'ci/failed': z.object({ threadId: z.string(), checks: z.array(z.string()) }),
   /** Output of a local check run, as it prints. */

@@ -99,6 +99,9 @@ export async function newThread(argv: readonly string[], ctx: CliContext): Promi
       const { profiles } = await client.request('profile/list', { repoId: repo.id })
       promptGiven = profiles.find((p) => p.id === 'custom')?.acceptsPrompt ?? false
     }
+    // A budget warns, it does not refuse: the person asked for this worktree.
+    const budget = o.mode === 'local' ? null : await client.request('disk/check', { repoId: repo.id })
+    if (budget?.over) ctx.err(`Warning: over the disk budget. ${budget.message} Free space with Clean up (repository menu → Disk use), or raise the budget there.`)
     const thread = await client.request('thread/create', {
       repoId: repo.id,
       title: o.title,
@@ -118,7 +121,8 @@ export async function newThread(argv: readonly string[], ctx: CliContext): Promi
       )
     }
     if (o.json) {
-      ctx.out(JSON.stringify(promptGiven ? { thread, url } : { thread, url, prompt: { delivered: false, reason: o.agent === 'shell' ? 'shell' : 'no-prompt' } }))
+      const overBudget = budget?.over ? { budget } : {}
+      ctx.out(JSON.stringify(promptGiven ? { thread, url, ...overBudget } : { thread, url, ...overBudget, prompt: { delivered: false, reason: o.agent === 'shell' ? 'shell' : 'no-prompt' } }))
     } else {
       ctx.out(`${thread.id}`)
       ctx.err(`Created "${thread.title}" in ${repo.name}${thread.mode === 'worktree' ? ` on ${thread.branch} (${thread.worktreePath})` : ' in your checkout'}.`)

@@ -17,6 +17,7 @@ import { listenOnSocket } from './rpc/socket-transport'
 import { PtyHost } from './pty/pty-host'
 import { HandoffService } from './handoff/handoff-service'
 import { CiHost } from './ci/ci-host'
+import { DiskService } from './disk/disk-service'
 import { ChangeWatchService } from './review/change-watch'
 import { SummaryService } from './summary/summary-service'
 import { ReviewService } from './review/review-service'
@@ -65,6 +66,7 @@ export interface Core extends Disposable {
   readonly summaries: SummaryService
   readonly handoff: HandoffService
   readonly ci: CiHost
+  readonly disk: DiskService
   /** Every thread's conversation items (shared by the agent, the handoff and forks). */
   readonly transcript: Transcript
   /** Records the browser-mode address (with token) so `skein` can print links to threads. */
@@ -207,8 +209,11 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
     )
   )
   const handoff = new HandoffService({ repos, threads, transcript, ptys, bus })
+  const allThreads = () => threads.list({ includeArchived: true })
+  const disk = owned.add(new DiskService({ git, dataDir, bus, logger, repos: () => repos.list(), threads: allThreads, budgets: settings }))
+  const cleanup = { git, dataDir, repos: () => repos.list(), threads: allThreads, sharedFolders: (id: string) => disk.sharedFolders(id), linkedShared: (id: string) => disk.linkedShared(id) }
   let webUrl: string | null = null
-  registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, ptys, profiles, agent, delivery, review, reviewWatch, summaries, handoff, transcript, ci, host: options.host ?? {}, webUrl: () => webUrl, notices: () => notices, bus, environment })
+  registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, ptys, profiles, agent, delivery, review, reviewWatch, summaries, handoff, transcript, ci, disk, cleanup, host: options.host ?? {}, webUrl: () => webUrl, notices: () => notices, bus, environment })
   notices.push(...startupNotices(0, await threads.recoverInterruptedCreates(dataDir)))
   await threads.reconcileOnStart({ waitingApproval: (id) => agent.hasWaitingApproval(id) })
   await environment.reconcileOnStart(threadStore.list(), (threadId, setup) => threads.setSetup(threadId, setup))
@@ -241,6 +246,7 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
     handoff,
     transcript,
     ci,
+    disk,
     setWebUrl: (url) => {
       webUrl = url
     },

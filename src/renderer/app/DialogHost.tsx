@@ -1,5 +1,6 @@
 import type { ReactElement } from 'react'
 import { AgentSettingsDialog } from '../features/agents'
+import { DiskDialog } from '../features/disk'
 import { EnvironmentDialog } from '../features/environment'
 import { FanoutDialog } from '../features/fanout'
 import { ImportSessionsDialog } from '../features/handoff'
@@ -35,5 +36,7 @@ export function DialogHost(): ReactElement | null {
       return <ImportSessionsDialog key={`import-sessions:${dialog.repoId ?? ''}`} initialRepoId={dialog.repoId} onClose={close} />
     case 'environment':
       return <EnvironmentDialog key={`environment:${dialog.repoId}`} repoId={dialog.repoId} onClose={close} />
+    case 'disk':
+      return <DiskDialog key={`disk:${dialog.repoId ?? ''}`} initialRepoId={dialog.repoId} onClose={close} />
   }
 }

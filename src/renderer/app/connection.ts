@@ -17,6 +17,7 @@ import { notifyError, notifyInfo } from '../state/notify'
 import { useConnection } from '../state/connection-store'
 import { useNavigation } from '../state/navigation-store'
 import { errorCode, setRpcClient } from '../state/rpc'
+import { loadDisk, routeDiskUpdated } from '../features/disk'
 
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000]
 const MAX_BACKOFF_MS = 10_000
@@ -122,6 +123,7 @@ async function adopt(client: RpcClient): Promise<void> {
     follow('ci/updated', (updated) => routeCiUpdated(updated)),
     follow('ci/failed', (failed) => routeCiFailed(failed)),
     follow('ci/localOutput', (output) => routeLocalOutput(output)),
+    follow('disk/updated', (updated) => routeDiskUpdated(updated)),
     // `skein open`, `skein new` and `skein handoff` ask every window to show a thread or repository.
     follow('app/focus', ({ threadId, repoId }) => {
       if (threadId && useThreads.getState().byId[threadId]) useNavigation.getState().selectThread(threadId)
@@ -174,6 +176,7 @@ async function adopt(client: RpcClient): Promise<void> {
   rewatchChanges()
   void loadCiStatuses()
   reloadSummaries()
+  void loadDisk()
   const selected = useNavigation.getState().selectedThreadId
   if (selected && !useThreads.getState().byId[selected]) useNavigation.getState().forgetThread(selected)
   // After a reconnect: terminal tab lists refresh, then terminals re-attach (replaying their scrollback).

@@ -12,6 +12,7 @@ export type OpenDialog =
   | { kind: 'fanout'; repoId?: string }
   | { kind: 'import-sessions'; repoId?: string }
   | { kind: 'environment'; repoId: string }
+  | { kind: 'disk'; repoId?: string }
 
 interface DialogsState {
   dialog: OpenDialog | null

@@ -7,6 +7,8 @@ import type { PtyHost } from '../pty/pty-host'
 import type { RepoService } from '../repos/repo-service'
 import type { HandoffService } from '../handoff/handoff-service'
 import type { CiHost } from '../ci/ci-host'
+import type { DiskService } from '../disk/disk-service'
+import { planCleanup, runCleanup, type CleanupDeps } from '../disk/disk-cleanup'
 import type { Transcript } from '../agent/transcript'
 import { forkThread } from '../threads/thread-fork'
 import type { ChangeWatchService } from '../review/change-watch'
@@ -44,6 +46,9 @@ export interface HandlerDeps {
   summaries: SummaryService
   handoff: HandoffService
   ci: CiHost
+  disk: DiskService
+  /** What cleanup reaches (the disk service's folders and the threads). */
+  cleanup: CleanupDeps
   transcript: Transcript
   host: CoreHost
   /** The browser-mode address, once a server listens. */
@@ -137,6 +142,20 @@ export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
     return ok({ ok: true as const })
   })
   handle('thread/markRead', (p) => d.threads.markRead(p.threadId))
+
+  handle('disk/usage', () => ok({ repos: d.disk.usage() }))
+  handle('disk/refresh', async (p) => ok({ repos: await d.disk.refresh(p.repoId) }))
+  handle('disk/check', async (p) => ok(await d.disk.check(p.repoId)))
+  handle('disk/setBudget', (p) => d.disk.setBudget(p.repoId, p.budgetBytes))
+  handle('disk/cleanupPlan', async (p) => ok({ candidates: await planCleanup(d.cleanup, p.repoId) }))
+  handle('disk/cleanup', async (p) => {
+    const outcome = await runCleanup(d.cleanup, p.paths)
+    // Only the repositories that lost a folder are walked again.
+    const dir = d.cleanup.dataDir
+    const touched = d.repos.list().filter((r) => outcome.removed.some((x) => x.path.startsWith(`${dir.repoWorktrees(r.id)}/`) || x.path.startsWith(`${dir.repoShared(r.id)}/`)))
+    for (const r of touched) await d.disk.refresh(r.id)
+    return ok(outcome)
+  })
 
   handle('pty/open', (p) => d.ptys.open(p.threadId, p))
   handle('pty/list', async (p) => ok({ ptys: await d.ptys.list(p.threadId) }))

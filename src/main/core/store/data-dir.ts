@@ -48,6 +48,13 @@ export class DataDir {
   eventsFile(id: string): string {
     return join(this.threadsDir, id, 'events.jsonl')
   }
+  /** Folders shared between worktrees instead of copied (node_modules, .venv…): shared/<repo>/<name>. */
+  get sharedDir(): string {
+    return join(this.home, 'shared')
+  }
+  repoShared(repoId: string): string {
+    return join(this.sharedDir, repoId)
+  }
   repoWorktrees(repoId: string): string {
     return join(this.worktreesDir, repoId)
   }

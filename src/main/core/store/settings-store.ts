@@ -30,6 +30,8 @@ interface SettingsFile {
   ci?: Record<string, CiSettings>
   /** Per repository: an environment kept in Skein's settings (for checkouts whose files the person cannot change). */
   environments?: Record<string, unknown>
+  /** Per repository: the disk budget in bytes (absent: none). */
+  disk?: Record<string, { budgetBytes: number }>
 }
 
 const cleanCi = (s: unknown): CiSettings => {
@@ -67,7 +69,12 @@ export class SettingsStore {
       const ci: Record<string, CiSettings> = {}
       for (const [id, v] of Object.entries(parsed.ci ?? {})) ci[id] = cleanCi(v)
       const environments = parsed.environments && typeof parsed.environments === 'object' ? (parsed.environments as Record<string, unknown>) : {}
-      store.data = { version: 1, agents: clean(parsed.agents), repos, ci, environments }
+      const disk: Record<string, { budgetBytes: number }> = {}
+      for (const [id, v] of Object.entries(parsed.disk ?? {})) {
+        const b = (v as { budgetBytes?: unknown } | null)?.budgetBytes
+        if (typeof b === 'number' && Number.isFinite(b) && b > 0) disk[id] = { budgetBytes: b }
+      }
+      store.data = { version: 1, agents: clean(parsed.agents), repos, ci, environments, disk }
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') logger.warn(`Could not read ${store.path} (${(e as Error).message}); using default settings.`)
     }
@@ -109,6 +116,20 @@ export class SettingsStore {
     const all = (next.environments ??= {})
     if (environment === null) delete all[repoId]
     else all[repoId] = environment
+    return this.save(next)
+  }
+
+  /** A repository's disk budget in bytes, or null when it has none. */
+  diskBudget(repoId: string): number | null {
+    return this.data.disk?.[repoId]?.budgetBytes ?? null
+  }
+
+  /** Sets (or with null, clears) a repository's disk budget. */
+  setDiskBudget(repoId: string, budgetBytes: number | null): Promise<Result<void>> {
+    const next: SettingsFile = structuredClone(this.data)
+    const disk = (next.disk ??= {})
+    if (budgetBytes === null) delete disk[repoId]
+    else disk[repoId] = { budgetBytes }
     return this.save(next)
   }
 

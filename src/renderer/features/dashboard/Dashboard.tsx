@@ -7,6 +7,8 @@ import { isUrgent, liveStates, stateLabels, type ThreadState } from '../../ui/th
 import { useCiFailedIds } from '../ci'
 import { useSortedRepos, useThreadGroups } from '../../state/derived'
 import { byRecentActivity } from '../../state/threads-store'
+import { useDisk } from '../disk'
+import { formatBytes } from '../../../shared/disk'
 import { CardGrid } from './CardGrid'
 import { forgetAsked } from '../../state/summaries-store'
 import { countThreads, effectiveLayout, stateOfThread, useDashboard, type DashboardLayout } from '../../state/dashboard-store'
@@ -29,6 +31,7 @@ export function Dashboard(): ReactElement {
   const repoNames = useMemo(() => new Map(repos.map((r) => [r.id, r.name])), [repos])
   const shownLayout = effectiveLayout(layout, shown.length)
   useEffect(() => forgetAsked, [])
+  const diskBytes = useDisk((s) => Object.values(s.byRepo).reduce((n, r) => (!activeRepoId || r.repoId === activeRepoId ? n + r.totalBytes : n), 0))
 
   return (
     <section className="dashboard" aria-labelledby="dashboard-title">
@@ -38,8 +41,15 @@ export function Dashboard(): ReactElement {
         </h1>
         <span className="page-subtitle">
           {all.length} live {all.length === 1 ? 'thread' : 'threads'} in {repos.length} {repos.length === 1 ? 'repository' : 'repositories'}
+          {diskBytes > 0 && <span className="nowrap" data-testid="dashboard-disk"> · {formatBytes(diskBytes)} on disk</span>}
         </span>
         <span className="spacer" />
+        {repos.length > 0 && (
+          <button type="button" className="btn" title="Disk use per repository, budgets, and Clean up" onClick={() => open({ kind: 'disk', repoId: activeRepoId ?? undefined })}>
+            <Icon name="folder" />
+            Disk…
+          </button>
+        )}
         {repos.length > 0 && (
           <button type="button" className="btn" title="Import a Claude Code or Codex session that ran in a repository" onClick={() => open({ kind: 'import-sessions', repoId: activeRepoId ?? undefined })}>
             <Icon name="download" />

@@ -9,6 +9,7 @@ import { CiDot, useCiFailed } from '../ci'
 import { openThreadMenu } from '../threads'
 import { ApprovalBar, Cost, DiffStat, LastLine } from './CardParts'
 import { useThreadSummary } from '../../state/summaries-store'
+import { ThreadDiskChip } from '../disk'
 
 /** Opens the thread's actions menu where the person right-clicked. */
 export function onThreadContextMenu(thread: Thread) {
@@ -67,6 +68,7 @@ export function ThreadCard({ thread, repoName, now }: { thread: Thread; repoName
         <span className="spacer" />
         <DiffStat stat={summary?.diffStat} />
         <CiDot threadId={thread.id} withLabel />
+        <ThreadDiskChip thread={thread} />
         <Cost thread={thread} />
       </span>
     </div>

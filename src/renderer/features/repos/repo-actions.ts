@@ -48,6 +48,7 @@ export function repoMenuEntries(repo: Repo): MenuEntry[] {
     },
     { label: 'Agent settings…', icon: 'terminal', onSelect: () => useDialogs.getState().open({ kind: 'agent-settings', repoId: repo.id }) },
     { label: 'Environment…', icon: 'settings', onSelect: () => useDialogs.getState().open({ kind: 'environment', repoId: repo.id }) },
+    { label: 'Disk use and clean up…', icon: 'folder', onSelect: () => useDialogs.getState().open({ kind: 'disk', repoId: repo.id }) },
     { kind: 'separator' },
     { label: 'Remove repository', icon: 'trash', danger: true, onSelect: () => void removeRepo(repo) }
   ]

@@ -11,6 +11,7 @@ import { SourceMark } from '../handoff'
 import { openRepoMenu } from '../repos'
 import { openThreadMenu } from '../threads'
 import { useSidebar } from '../../state/sidebar-store'
+import { RepoDiskTotal } from '../disk'
 
 /** What every sidebar row receives from the tree: placement and roving-focus state. */
 export interface RowPlacement {
@@ -55,6 +56,7 @@ export function RepoRow({ p, repo, liveCount, collapsed }: { p: RowPlacement; re
     >
       <Icon name="chevron" size={12} className={`chevron${collapsed ? '' : ' chevron-open'}`} />
       <span className="repo-name">{repo.name}</span>
+      <RepoDiskTotal repoId={repo.id} />
       <span className="row-count" aria-hidden="true">
         {liveCount || ''}
       </span>

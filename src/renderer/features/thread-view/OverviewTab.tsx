@@ -14,6 +14,7 @@ import { archiveThread, restoreThread } from '../../state/thread-actions'
 import { canRecreateWorktree, isArchived, workingCopy } from '../../state/threads-store'
 import { useThreadView } from '../../state/thread-view-store'
 import { doneSummary } from '../environment'
+import { ThreadDiskDetail } from '../disk'
 
 function Row({ label, children }: { label: string; children: ReactNode }): ReactElement {
   return (
@@ -102,6 +103,16 @@ export function OverviewTab({ thread }: { thread: Thread }): ReactElement {
               <span className="muted">{copy.note}</span>
             )}
           </Row>
+          {!archived && (
+            <Row label="Disk use">
+              <ThreadDiskDetail thread={thread} />
+              {thread.mode === 'worktree' && (
+                <button type="button" className="btn-link" onClick={() => open({ kind: 'disk', repoId: thread.repoId })}>
+                  Details…
+                </button>
+              )}
+            </Row>
+          )}
           <Row label="Created">
             <When at={thread.createdAt} now={now} />
           </Row>

@@ -12,6 +12,7 @@ import { useSortedRepos } from '../../state/derived'
 import { useThreadView } from '../../state/thread-view-store'
 import { notifyError } from '../../state/notify'
 import { useThreads } from '../../state/threads-store'
+import { BudgetWarning } from '../disk'
 
 type Branches = { current: string | null; branches: string[] }
 
@@ -251,6 +252,7 @@ export function NewThreadDialog({ initialRepoId, onClose }: { initialRepoId?: st
             </select>
           </div>
         </div>
+        <BudgetWarning repoId={repoId} worktree={mode === 'worktree'} />
 
         <AgentNotes choice={agent}>
           Works in {mode === 'worktree' ? `a new worktree: ${place.hint}` : `the ${place.hint}`}.{builtin ? ` ${permission.label}: ${permission.tip}` : ''}
