@@ -34,7 +34,12 @@ export const ErrorCode = {
   StorageFailed: 1301,
   Unsupported: 1401,
   /** No Claude Code or Codex session matches. */
-  SessionNotFound: 1601
+  SessionNotFound: 1601,
+  // Ports and the run command
+  /** The thread's repository has no run command. */
+  RunNotConfigured: 1801,
+  /** Every port of the span is taken by other threads or programs. */
+  PortsExhausted: 1802
 } as const
 
 /** One of the stable error code numbers. */

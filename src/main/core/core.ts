@@ -16,6 +16,8 @@ import { registerHandlers, type CoreHost } from './rpc/handlers'
 import { RpcServer } from './rpc/rpc-server'
 import { listenOnSocket } from './rpc/socket-transport'
 import { PtyHost } from './pty/pty-host'
+import { DEFAULT_PORTS_PER_THREAD, PortRanges } from './ports/port-ranges'
+import { RunService } from './run/run-service'
 import { HandoffService } from './handoff/handoff-service'
 import { CiHost } from './ci/ci-host'
 import { ChangeWatchService } from './review/change-watch'
@@ -59,6 +61,10 @@ export interface Core extends Disposable {
   readonly reviewWatch: ChangeWatchService
   readonly handoff: HandoffService
   readonly ci: CiHost
+  /** Each live thread's port range (PORT, SKEIN_PORT_0…N-1), for every process started in a thread. */
+  readonly ports: PortRanges
+  /** Each thread's run command (its dev server). */
+  readonly run: RunService
   /** Every thread's conversation items (shared by the agent, the handoff and forks). */
   readonly transcript: Transcript
   /** Records the browser-mode address (with token) so `skein` can print links to threads. */
@@ -92,7 +98,9 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const ptyRecords = new PtyRecords(dataDir.ptyRecordsDir)
   const reaped = await reapLeftovers(ptyRecords, logger)
   const notices: string[] = startupNotices(reaped.reaped.length, [])
+  const ports = await PortRanges.open({ file: dataDir.portsFile, logger, count: () => settings.portsPerThread() ?? DEFAULT_PORTS_PER_THREAD })
   const ptys = new PtyHost({
+    ports,
     sandbox,
     store: new PtyStore(dataDir),
     records: ptyRecords,
@@ -141,10 +149,20 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const ci = new CiHost({ git, threads, thread: (id) => threadStore.get(id), settings, bus, logger, delivery, home: dataDir.home })
   const reviewWatch = new ChangeWatchService(git, (id) => threadStore.get(id), (id, scope) => review.changes(id, scope))
   const handoff = new HandoffService({ repos, threads, transcript, ptys, bus })
+  const run = new RunService({ ptys, ports, settings, thread: (id) => threadStore.get(id) })
+  // A live thread holds its ports from creation (or restore) until it is archived or deleted.
+  bus.subscribe((name, p) => {
+    if (name === 'thread/removed') void ports.release((p as { threadId: string }).threadId)
+    else if (name === 'thread/updated') {
+      const t = (p as { thread: { id: string; status: string } }).thread
+      void (t.status === 'archived' ? ports.release(t.id) : ports.acquire(t.id))
+    }
+  })
   let webUrl: string | null = null
-  registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, ptys, profiles, agent, review, reviewWatch, handoff, transcript, ci, host: options.host ?? {}, webUrl: () => webUrl, notices: () => notices, bus })
+  registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, ptys, ports, run, settings, profiles, agent, review, reviewWatch, handoff, transcript, ci, host: options.host ?? {}, webUrl: () => webUrl, notices: () => notices, bus })
   notices.push(...startupNotices(0, await threads.recoverInterruptedCreates(dataDir)))
   await threads.reconcileOnStart({ waitingApproval: (id) => agent.hasWaitingApproval(id) })
+  await ports.retain(new Set(threads.list({ includeArchived: false }).map((t) => t.id)))
   void ci.start()
 
   let socketServer: Server | null = null
@@ -164,6 +182,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     await ci.close()
     threads.dispose()
     await ptys.dispose()
+    await ports.settled()
     rpc.closeAll()
     if (socketServer) await new Promise<void>((resolve) => socketServer!.close(() => resolve()))
     await threadStore.flush()
@@ -182,6 +201,8 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     handoff,
     transcript,
     ci,
+    ports,
+    run,
     setWebUrl: (url) => {
       webUrl = url
     },

@@ -3,6 +3,9 @@ import type { AgentService } from '../agent/agent-service'
 import type { SecretCipher } from '../agent/api-key-store'
 import type { ProfileService } from '../agents/profile-service'
 import type { PtyHost } from '../pty/pty-host'
+import { DEFAULT_PORTS_PER_THREAD, type PortRanges } from '../ports/port-ranges'
+import type { RunService } from '../run/run-service'
+import type { SettingsStore } from '../store/settings-store'
 import type { RepoService } from '../repos/repo-service'
 import type { HandoffService } from '../handoff/handoff-service'
 import type { CiHost } from '../ci/ci-host'
@@ -31,6 +34,9 @@ export interface HandlerDeps {
   repos: RepoService
   threads: ThreadService
   ptys: PtyHost
+  ports: PortRanges
+  run: RunService
+  settings: SettingsStore
   profiles: ProfileService
   agent: AgentService
   review: ReviewService
@@ -190,6 +196,17 @@ export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
     return r
   })
   handle('review/rebase', (p) => d.review.rebase(p.threadId))
+
+  handle('run/status', (p) => d.run.status(p.threadId))
+  handle('run/start', (p) => d.run.start(p.threadId, p))
+  handle('run/stop', async (p) => done(await d.run.stop(p.threadId)))
+  handle('run/configure', async (p) => done(await d.settings.updateRun(p.repoId, p.config)))
+  const portSettings = () => ({ count: d.settings.portsPerThread() ?? DEFAULT_PORTS_PER_THREAD, first: d.ports.first, last: d.ports.last })
+  handle('ports/settings', () => ok(portSettings()))
+  handle('ports/configure', async (p) => {
+    const saved = await d.settings.updatePortsPerThread(p.count)
+    return saved.ok ? ok(portSettings()) : saved
+  })
 
   handle('profile/list', async (p) => ok(await d.profiles.list(p.repoId)))
   handle('profile/configure', (p) => d.profiles.configure(p.repoId, { defaultProfile: p.defaultProfile, customCommand: p.customCommand, customAcceptsPrompt: p.customAcceptsPrompt }))

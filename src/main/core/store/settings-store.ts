@@ -4,6 +4,7 @@ import type { ProfileId } from '../../../shared/models'
 import { ProfileId as ProfileIdSchema } from '../../../shared/models'
 import { CiProviderOverride as CiProviderOverrideSchema, type CiProviderOverride } from '../../../shared/ci'
 import { err, ok, type Result } from '../../../shared/result'
+import { MAX_PORTS_PER_THREAD, RunConfig as RunConfigSchema, type RunConfig } from '../../../shared/run'
 import type { Logger } from '../logger'
 import { writeFileAtomic } from './atomic-write'
 import type { DataDir } from './data-dir'
@@ -28,6 +29,10 @@ interface SettingsFile {
   agents: AgentSettings
   repos: Record<string, AgentSettings>
   ci?: Record<string, CiSettings>
+  /** Run commands set in the app, per repository (the repository's own environment file comes first). */
+  run?: Record<string, RunConfig>
+  /** How many ports each thread gets. */
+  portsPerThread?: number
 }
 
 const cleanCi = (s: unknown): CiSettings => {
@@ -49,6 +54,8 @@ const clean = (s: unknown): AgentSettings => {
   return out
 }
 
+const validPortCount = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= 1 && (n as number) <= MAX_PORTS_PER_THREAD
+
 /** settings.json: global and per-repository agent settings, written atomically. */
 export class SettingsStore {
   private data: SettingsFile = { version: 1, agents: {}, repos: {} }
@@ -64,7 +71,13 @@ export class SettingsStore {
       for (const [id, v] of Object.entries(parsed.repos ?? {})) repos[id] = clean(v)
       const ci: Record<string, CiSettings> = {}
       for (const [id, v] of Object.entries(parsed.ci ?? {})) ci[id] = cleanCi(v)
-      store.data = { version: 1, agents: clean(parsed.agents), repos, ci }
+      const run: Record<string, RunConfig> = {}
+      for (const [id, v] of Object.entries(parsed.run ?? {})) {
+        const c = RunConfigSchema.safeParse(v)
+        if (c.success) run[id] = c.data
+      }
+      const perThread = parsed.portsPerThread
+      store.data = { version: 1, agents: clean(parsed.agents), repos, ci, run, ...(validPortCount(perThread) ? { portsPerThread: perThread } : {}) }
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') logger.warn(`Could not read ${store.path} (${(e as Error).message}); using default settings.`)
     }
@@ -93,6 +106,30 @@ export class SettingsStore {
     if (patch.override !== undefined) target.override = patch.override
     if (patch.checks !== undefined) target.checks = patch.checks.map((c) => c.trim()).filter(Boolean)
     return this.save(next)
+  }
+
+  /** A repository's run command set in the app, if any. */
+  runConfig(repoId: string): RunConfig | null {
+    return this.data.run?.[repoId] ?? null
+  }
+
+  /** Sets (null: clears) a repository's run command. */
+  updateRun(repoId: string, config: RunConfig | null): Promise<Result<void>> {
+    const next: SettingsFile = structuredClone(this.data)
+    const run = (next.run ??= {})
+    if (config) run[repoId] = config
+    else delete run[repoId]
+    return this.save(next)
+  }
+
+  /** How many ports each new thread gets; undefined: the default. */
+  portsPerThread(): number | undefined {
+    return this.data.portsPerThread
+  }
+
+  /** Sets how many ports each new thread gets. */
+  updatePortsPerThread(count: number): Promise<Result<void>> {
+    return this.save({ ...structuredClone(this.data), portsPerThread: count })
   }
 
   /** Changes settings globally or for one repository. */
