@@ -92,7 +92,7 @@ describe('port ranges', () => {
     const repoPath = makeRepo()
     const first = await makeCore(home)
     const repo = must(await first.core.repos.add(repoPath))
-    const a = must(await first.core.threads.create({ repoId: repo.id, title: 'a' }))
+    const a = must(await first.core.threads.create({ repoId: repo.id, title: 'a', mode: 'worktree' }))
     const b = must(await first.core.threads.create({ repoId: repo.id, title: 'b', mode: 'local' }))
     const before = { a: (await first.core.ports.acquire(a.id))!, b: (await first.core.ports.acquire(b.id))! }
     await first.core.close()
@@ -112,7 +112,7 @@ describe('port ranges', () => {
     const home = tempDir('skein-home-')
     const { core } = await makeCore(home)
     const repo = must(await core.repos.add(makeRepo()))
-    const a = must(await core.threads.create({ repoId: repo.id, title: 'a' }))
+    const a = must(await core.threads.create({ repoId: repo.id, title: 'a', mode: 'worktree' }))
     const b = must(await core.threads.create({ repoId: repo.id, title: 'b', mode: 'local' }))
     const ra = (await core.ports.acquire(a.id))!
     const rb = (await core.ports.acquire(b.id))!

@@ -78,7 +78,7 @@ describe('the run command', () => {
   it('starts the dev server in a Run terminal with the thread\'s ports, shows the URL it printed, and stop ends its whole process tree and frees the ports', async () => {
     const { core, client, updates, repo } = await setup()
     await client.request('run/configure', { repoId: repo.id, config: { command: 'node server.js' } })
-    const t = must(await core.threads.create({ repoId: repo.id, title: 'dev' }))
+    const t = must(await core.threads.create({ repoId: repo.id, title: 'dev', mode: 'worktree' }))
     const before = await client.request('run/status', { threadId: t.id })
     expect(before).toMatchObject({ config: { command: 'node server.js' }, source: 'settings', pty: null })
     const ports = before.ports!
@@ -132,7 +132,7 @@ describe('the run command', () => {
     const repoPath = serverRepo()
     const first = await setup(home, repoPath)
     await first.client.request('run/configure', { repoId: first.repo.id, config: { command: 'node server.js' } })
-    const t = must(await first.core.threads.create({ repoId: first.repo.id, title: 'quit' }))
+    const t = must(await first.core.threads.create({ repoId: first.repo.id, title: 'quit', mode: 'worktree' }))
     const pty = await first.client.request('run/start', { threadId: t.id })
     const pids = await pidsOf(t.worktreePath)
 

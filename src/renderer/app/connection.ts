@@ -20,6 +20,7 @@ import {
   updateSession, disposeSession } from '../features/terminal/terminal-bridge'
 import { useTerminals } from '../features/terminal/terminal-store'
 import { useThreads } from '../features/threads/threads-store'
+import { routeRunPty, routeRunPtyRemoved, useRun } from '../features/run/run-store'
 import { notifyError, notifyInfo } from '../features/toasts/notify'
 import { useConnection } from './connection-store'
 import { useNavigation } from './navigation-store'
@@ -110,6 +111,7 @@ async function adopt(client: RpcClient): Promise<void> {
       forgetTranscript(threadId)
       forgetChanges(threadId)
       forgetCi(threadId)
+      useRun.getState().forget(threadId)
     }),
     follow('item/started', ({ item }) => routeItem(item)),
     follow('item/delta', ({ threadId, itemId, delta }) => routeDelta(threadId, itemId, delta)),
@@ -138,11 +140,13 @@ async function adopt(client: RpcClient): Promise<void> {
     }),
     follow('pty/updated', ({ pty }) => {
       useTerminals.getState().upsert(pty)
+      routeRunPty(pty)
       updateSession(pty)
     }),
     follow('pty/removed', ({ ptyId, threadId }) => {
       disposeSession(ptyId)
       useTerminals.getState().remove({ id: ptyId, threadId })
+      routeRunPtyRemoved(ptyId, threadId)
     }),
     follow('pty/exit', ({ ptyId, threadId, exitCode, signal }) => {
       const known = useTerminals.getState().ptysByThread[threadId]?.find((p) => p.id === ptyId)
@@ -150,6 +154,7 @@ async function adopt(client: RpcClient): Promise<void> {
         const ended = { ...known, state: 'exited' as const, exitCode, signal, endedAt: Date.now() }
         useTerminals.getState().upsert(ended)
         updateSession(ended)
+        routeRunPty(ended)
       }
     })
   ]

@@ -16,6 +16,7 @@ export function terminalLabel(pty: PtyInfo, ptys: PtyInfo[]): string {
     const n = same.indexOf(pty)
     return n > 0 ? `${profileLabel(pty.profileId)} ${n + 1}` : profileLabel(pty.profileId)
   }
+  if (pty.kind === 'run') return 'Run'
   // The built-in agent's shells are named for it and for the sandbox they run in.
   if (pty.title === 'Agent shell') return pty.sandbox === 'read-only' ? 'Agent shell (read-only sandbox)' : pty.sandbox === 'worktree' ? 'Agent shell (sandboxed)' : 'Agent shell'
   const shells = ptys.filter((p) => p.kind === 'shell' && p.title !== 'Agent shell')

@@ -9,6 +9,7 @@ import { StatusBadge } from '../../ui/StatusBadge'
 import { builtInAgentLine, conversationRan } from '../../ui/thread-state'
 import { profileLabel } from '../agents/profiles-store'
 import { SourceMark } from '../handoff/SourceMark'
+import { RunSection } from '../run/RunSection'
 import { useRepo } from '../threads/derived'
 import { archiveThread, restoreThread } from '../threads/thread-actions'
 import { canRecreateWorktree, isArchived, workingCopy } from '../threads/threads-store'
@@ -162,6 +163,7 @@ export function OverviewTab({ thread }: { thread: Thread }): ReactElement {
           </Row>
         </dl>
       </section>
+      <RunSection thread={thread} />
       <section className="card-section" aria-labelledby="overview-actions">
         <h2 id="overview-actions" className="section-title">
           Actions

@@ -6,6 +6,7 @@ import { StatusBadge } from '../../ui/StatusBadge'
 import { ImportedMeta } from '../handoff/ImportedMarker'
 import { useRepo } from '../threads/derived'
 import { openThreadMenu } from '../threads/thread-menu'
+import { RunControls } from '../run/RunControls'
 import { workingCopy } from '../threads/threads-store'
 import { ThreadTitle } from './ThreadTitle'
 
@@ -25,6 +26,7 @@ export function ThreadHeader({ thread }: { thread: Thread }): ReactElement {
         <ThreadTitle thread={thread} />
         <StatusBadge status={thread.status} agent={thread.agent} conversation={thread.conversation} message={thread.statusMessage} />
         <span className="spacer" />
+        <RunControls thread={thread} />
         <button
           type="button"
           className="icon-btn"
