@@ -23,10 +23,11 @@ export function terminalLabel(pty: PtyInfo, ptys: PtyInfo[]): string {
   return `Terminal ${shells.indexOf(pty) + 1}`
 }
 
-/** "exited 0", "exited 1", "ended" (killed by a signal or when Skein quit), or null while running. */
+/** "exited 0", "exited 1", "ended" (killed by a signal or when Skein quit; "stopped" for a dev server), or null while running. */
 export function exitText(pty: PtyInfo): string | null {
   if (pty.state !== 'exited') return null
-  return pty.exitCode !== null && !pty.endedByRestart ? `exited ${pty.exitCode}` : 'ended'
+  if (pty.exitCode !== null && !pty.endedByRestart && !pty.signal) return `exited ${pty.exitCode}`
+  return pty.kind === 'run' ? 'stopped' : 'ended'
 }
 
 const newShellShortcut = isMac ? '⌘⇧`' : 'Ctrl+Shift+`'

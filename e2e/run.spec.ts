@@ -1,0 +1,102 @@
+import { expect, test } from '@playwright/test'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { isPortFree } from '../src/main/core/ports/port-probe'
+import { threadNamed } from './support/core-client'
+import { startCore, type CoreProcess } from './support/core-process'
+import { makeGitRepo } from './support/git-repo'
+import { addRepository, createThread, screenshotBothThemes } from './support/skein-page'
+import { expectTerminalText, prepareTerminalPage, shellEnv } from './support/terminal-page'
+
+let core: CoreProcess | null = null
+test.afterEach(async () => {
+  await core?.stop('SIGTERM')
+})
+
+// A dev server with a helper process, that prints where it listens the way Vite does.
+const SERVER = `
+const http = require('http')
+const { spawn } = require('child_process')
+const fs = require('fs')
+const helper = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' })
+http.createServer((req, res) => res.end('hello from the dev server of ' + process.env.SKEIN_THREAD_ID)).listen(+process.env.PORT, () => {
+  fs.writeFileSync('pids.json', JSON.stringify([process.pid, helper.pid]))
+  console.log('\\n  VITE v5.4.0  ready in 212 ms\\n\\n  \\x1b[32m➜\\x1b[0m  Local:   \\x1b[36mhttp://localhost:\\x1b[1m' + process.env.PORT + '\\x1b[22m/\\x1b[0m')
+})
+`
+
+const alive = (pid: number): boolean => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
+  } catch {
+    return false
+  }
+}
+
+test('a thread shows its ports, runs its dev server from the Overview, opens its URL in the browser, shows its output and stops it', async ({ page }) => {
+  core = await startCore({ env: shellEnv() })
+  await prepareTerminalPage(page)
+  const repo = makeGitRepo('web-app')
+  await page.goto(core.url)
+  await addRepository(page, repo)
+  await createThread(page, { via: 'sidebar-button', repo: 'web-app', title: 'Landing page' })
+  const thread = await threadNamed(core, 'Landing page')
+  writeFileSync(join(thread.worktreePath, 'server.js'), SERVER)
+
+  const card = page.getByRole('region', { name: 'Dev server and ports' })
+  await test.step('the Overview shows the thread\'s port range', async () => {
+    await page.getByRole('tab', { name: 'Overview' }).click()
+    await expect(card.getByTestId('run-ports')).toHaveText(/^\d+–\d+$/)
+    const [from, to] = (await card.getByTestId('run-ports').innerText()).split('–').map(Number)
+    expect(to! - from!).toBe(9)
+    await expect(card).toContainText(`PORT=${from} · SKEIN_PORT_0…SKEIN_PORT_9`)
+    await expect(card).toContainText('None yet')
+  })
+
+  await test.step('sets the run command', async () => {
+    await card.getByRole('button', { name: 'Set one' }).click()
+    await card.getByLabel('Run command').fill('node server.js')
+    await card.getByRole('button', { name: 'Save' }).click()
+    await expect(card.getByTestId('run-command')).toHaveText('node server.js')
+    await expect(card.getByTestId('run-state')).toHaveText('Not started')
+    await expect(page.locator('.thread-header').getByRole('button', { name: 'Run' })).toBeVisible()
+  })
+
+  const port = Number((await card.getByTestId('run-ports').innerText()).split('–')[0])
+  const url = `http://localhost:${port}/`
+  await test.step('runs it: the state turns Running and the URL it printed shows', async () => {
+    await card.getByRole('button', { name: 'Run dev server' }).click()
+    await expect(card.getByTestId('run-state')).toHaveText('Running')
+    await expect(card.getByTestId('run-url')).toHaveAttribute('href', url)
+    await expect(page.locator('.thread-header').getByTestId('run-url')).toHaveText(`localhost:${port}`)
+    await screenshotBothThemes(page, 'run-overview')
+  })
+
+  await test.step('clicking the URL opens the dev server in a new browser page', async () => {
+    const [popup] = await Promise.all([page.waitForEvent('popup'), page.locator('.thread-header').getByTestId('run-url').click()])
+    await popup.waitForLoadState()
+    expect(popup.url()).toBe(url)
+    await expect(popup.locator('body')).toHaveText(`hello from the dev server of ${thread.id}`)
+    await popup.close()
+  })
+
+  await test.step('its output is in the Run terminal', async () => {
+    await card.getByRole('button', { name: 'Show output' }).click()
+    await expect(page.getByRole('tab', { name: 'Run', exact: true })).toHaveAttribute('aria-selected', 'true')
+    await expectTerminalText(page, `Local:   http://localhost:${port}/`)
+    await screenshotBothThemes(page, 'run-terminal')
+  })
+
+  await test.step('Stop in the header ends the server and its helper, and frees its port', async () => {
+    const pids = JSON.parse(readFileSync(join(thread.worktreePath, 'pids.json'), 'utf8')) as number[]
+    expect(pids.every(alive)).toBe(true)
+    await page.locator('.thread-header').getByRole('button', { name: 'Stop' }).click()
+    await expect(page.locator('.thread-header').getByRole('button', { name: 'Run' })).toBeVisible()
+    await expect(page.getByRole('tab', { name: 'Run, stopped' })).toBeVisible()
+    await expect.poll(() => pids.filter(alive)).toEqual([])
+    expect(await isPortFree(port)).toBe(true)
+    await page.getByRole('tab', { name: 'Overview' }).click()
+    await expect(card.getByTestId('run-state')).toHaveText('Stopped')
+  })
+})
