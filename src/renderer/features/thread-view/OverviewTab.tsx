@@ -163,7 +163,6 @@ export function OverviewTab({ thread }: { thread: Thread }): ReactElement {
           </Row>
         </dl>
       </section>
-      <RunSection thread={thread} />
       <section className="card-section" aria-labelledby="overview-actions">
         <h2 id="overview-actions" className="section-title">
           Actions
@@ -203,6 +202,7 @@ export function OverviewTab({ thread }: { thread: Thread }): ReactElement {
               : 'Archiving saves everything in the worktree folder (ignored files, nested repositories and modes too) to a snapshot ref, checks it, then removes the folder. Restore brings it back byte for byte.'}
         </p>
       </section>
+      <RunSection thread={thread} />
     </div>
   )
 }
