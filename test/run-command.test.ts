@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { join } from 'node:path'
@@ -14,7 +15,26 @@ import { eventually } from './helpers/pty-client'
 beforeAll(() => {
   process.env.SHELL = '/bin/bash'
 })
-afterEach(cleanupTemp)
+const children: ChildProcess[] = []
+afterEach(async () => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')
+  await cleanupTemp()
+})
+
+const CLI = join(__dirname, '..', 'out', 'main', 'cli.js')
+
+/** `skein serve` as its own process, so it can be killed with SIGKILL; resolves once it serves, with a client on its socket. */
+async function startRealCore(home: string): Promise<{ child: ChildProcess; client: RpcClient }> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npx electron-vite build\` first (npm test does).`)
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0'], { env: { PATH: process.env.PATH!, SKEIN_HOME: home, HOME: tempDir('skein-user-'), SHELL: '/bin/bash' }, stdio: ['ignore', 'pipe', 'pipe'] })
+  children.push(child)
+  let log = ''
+  child.stdout!.on('data', (d) => (log += String(d)))
+  child.stderr!.on('data', (d) => (log += String(d)))
+  await eventually(() => /Skein is serving at/.test(log) || child.exitCode !== null, 'the core to start serving')
+  if (child.exitCode !== null) throw new Error(`the core exited on start:\n${log}`)
+  return { child, client: new RpcClient(socketTransport(connect(join(home, 'skein.sock')))) }
+}
 
 // A dev server that starts a helper process of its own (on SKEIN_PORT_1) and a detached daemon that
 // leaves its session, then listens on $PORT and says where, as dev servers do.
@@ -145,6 +165,24 @@ describe('the run command', () => {
     expect(status.pty).toMatchObject({ id: pty.id, state: 'exited', endedByRestart: true })
     expect(status.ports?.first).toBe(pty.port)
 
+  })
+
+  it('after `kill -9` of the core, the next start ends the dev server it left running, with everything it started', async () => {
+    const home = tempDir('skein-home-')
+    const { child, client } = await startRealCore(home)
+    const repo = await client.request('repo/add', { path: serverRepo() })
+    await client.request('run/configure', { repoId: repo.id, config: { command: 'node server.js' } })
+    const t = await client.request('thread/create', { repoId: repo.id, title: 'crash', mode: 'worktree' })
+    const pty = await client.request('run/start', { threadId: t.id })
+    const pids = await pidsOf(t.worktreePath)
+    client.dispose()
+    child.kill('SIGKILL')
+    await eventually(() => child.signalCode !== null || child.exitCode !== null, 'the core to die on SIGKILL')
+    // The pty's hangup ends the server and its helper; the daemon left their session and survives it.
+    expect(alive(pids[2]!)).toBe(true)
+    await makeCore(home)
+    await allGone(pids)
+    expect(await isPortFree(pty.port!)).toBe(true)
   })
 
   it('says so when the repository has no run command', async () => {
