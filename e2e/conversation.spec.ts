@@ -163,8 +163,14 @@ test('built-in agent: streaming, approvals with diffs, commands, usage, plan mod
     await page.getByRole('main').getByRole('button', { name: 'Investigate…' }).click()
     const dialog = page.getByRole('dialog', { name: 'Investigate' })
     await expect(dialog).toBeVisible()
-    await expect(dialog.getByLabel('Investigation 1 title')).toHaveValue('CI logs')
+    // The example rows are placeholders, not values: each is filled in here.
+    await expect(dialog.getByLabel('Investigation 1 title')).toHaveValue('')
+    await expect(dialog.getByLabel('Investigation 1 title')).toHaveAttribute('placeholder', 'e.g. CI logs')
     await dialog.getByLabel('Prompt').fill('Checkout is slow since yesterday. Find out why.')
+    for (const [i, title, focus] of [[1, 'CI logs', 'Check the CI logs'], [2, 'Cloud service', 'Check the cloud service'], [3, 'Recent commits', 'Read the recent commits']] as const) {
+      await dialog.getByLabel(`Investigation ${i} title`).fill(title)
+      await dialog.getByLabel(`Investigation ${i} focus`).fill(focus)
+    }
     await dialog.getByRole('button', { name: 'Add investigation' }).click()
     await expect(dialog.getByLabel('Investigation 4 title')).toBeFocused()
     await dialog.getByRole('button', { name: 'Remove investigation 4' }).click()

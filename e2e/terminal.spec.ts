@@ -32,20 +32,20 @@ test('shell sessions: type, interrupt a flood, more shells, state across thread 
   await page.goto(core.url)
   await addRepository(page, repo)
 
-  await test.step('the new-thread dialog lists the agent profiles; missing CLIs are disabled with an install hint', async () => {
+  await test.step('the new-thread dialog offers the agents; missing CLIs are disabled with an install hint', async () => {
     const dialog = await openNewThreadDialog(page, 'shortcut')
-    await dialog.getByLabel('Title', { exact: true }).fill('Shell thread A')
-    const shell = dialog.getByRole('radio', { name: /^Shell/ })
-    await expect(shell).toBeEnabled()
-    const claude = dialog.getByRole('radio', { name: /^Claude Code/ })
-    await expect(claude).toBeDisabled()
+    const agent = dialog.getByLabel('Agent', { exact: true })
+    await expect(agent).toHaveValue('builtin')
+    await expect(agent.locator('option', { hasText: 'Just a shell' })).toBeEnabled()
+    await expect(agent.locator('option', { hasText: /^Claude Code/ })).toBeDisabled()
+    await dialog.getByText('Claude Code and Codex are not available here').click()
     await expect(dialog.getByText(/npm install -g @anthropic-ai\/claude-code/)).toBeVisible()
-    await shell.check()
-    // A shell takes no first prompt: text meant for an agent is never typed into bash.
-    await expect(dialog.getByLabel(/First prompt/)).toBeHidden()
+    await agent.selectOption({ label: 'Just a shell' })
+    // A shell takes no prompt: text meant for an agent is never typed into bash; the box only names the thread.
+    await expect(dialog.getByRole('textbox', { name: 'Prompt' })).toHaveAttribute('placeholder', /nothing is typed into the shell/)
+    await expect(dialog.getByLabel('Title', { exact: true })).toHaveAttribute('placeholder', 'Shell')
+    await expect(dialog.getByText('No agent yet')).toHaveCount(0)
     await screenshotBothThemes(page, 'new-thread-dialog-profiles')
-    await dialog.getByRole('radio', { name: /^No agent yet/ }).check()
-    await expect(dialog.getByLabel(/First prompt/)).toBeHidden()
     await page.keyboard.press('Escape')
     await expect(dialog).toBeHidden()
   })
@@ -181,10 +181,9 @@ test('shell sessions: type, interrupt a flood, more shells, state across thread 
     await expect(rowLabel(page, 'Shell thread C')).toHaveAttribute('aria-label', /\(Idle\)/)
     await expect(rowLabel(page, 'Shell thread A')).toHaveAttribute('aria-label', 'Shell thread A (Exited 3, unread)')
     await screenshotBothThemes(page, 'sidebar-activity')
-    // Ctrl+0 belongs to the shell while the terminal has focus; the Dashboard button still works.
-    await page.keyboard.press('Control+0')
-    await expect(page.getByRole('heading', { level: 1, name: 'Shell thread B' })).toBeVisible()
-    await page.getByRole('navigation', { name: 'Sidebar' }).getByRole('button', { name: /^Dashboard/ }).click()
+    // Ctrl/⌘+0 skips the shell (no shell binds it), so the dashboard opens from a focused terminal.
+    await page.keyboard.press('ControlOrMeta+0')
+    await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible()
     const cards = page.getByRole('list', { name: 'Threads' })
     await expect(cards.getByRole('listitem', { name: 'Shell thread A (unread)' })).toBeVisible()
     await expect(page.locator('.thread-card').filter({ hasText: 'Shell thread A' }).locator('.badge')).toHaveText('Exited 3')
@@ -297,8 +296,9 @@ test('agent settings, a custom command that exits, closing tabs, errors in the t
 
   await test.step('the Custom profile is now offered; a thread started with it shows its output and exit', async () => {
     const dialog = await openNewThreadDialog(page, 'shortcut')
-    await expect(dialog.getByRole('radio', { name: 'Custom', exact: true })).toBeEnabled()
-    await expect(dialog.locator('.profile-command', { hasText: 'custom-ready' })).toBeVisible()
+    await expect(dialog.getByLabel('Agent', { exact: true }).locator('option', { hasText: /^Custom$/ })).toBeEnabled()
+    await dialog.getByLabel('Agent', { exact: true }).selectOption({ label: 'Custom' })
+    await expect(dialog.locator('.nt-note', { hasText: 'custom-ready' })).toBeVisible()
     await page.keyboard.press('Escape')
     await createThread(page, { via: 'shortcut', repo: 'custom-app', title: 'Custom thread', profile: 'Custom' })
     await expect(terminalTabs(page).getByRole('tab', { name: 'Custom, exited 0' })).toHaveAttribute('aria-selected', 'true')

@@ -86,6 +86,14 @@ describe('skein CLI against a real core over its socket', () => {
     await eventually(() => server.requests.some((r) => JSON.stringify(r.body.messages).includes('Why is checkout slow?')), 'the model to get the prompt')
     expect(core.threads.list().find((t) => t.id === id)?.conversation.permissionMode).toBe('plan')
 
+    // Every choice of the dialog, from another folder: --repo by the name Skein knows, a worktree from a base, a permission mode.
+    server.push({ text: 'On it.' })
+    const chosen = await skein(['new', 'Add rate limiting. Use a token bucket.', '--repo', 'repo', '--worktree', '--base', 'main', '--permission', 'auto', '--json'], { home, cwd: tempDir() })
+    expect(chosen.code).toBe(0)
+    const made = (JSON.parse(chosen.stdout) as { thread: Thread }).thread
+    expect(made).toMatchObject({ title: 'Add rate limiting', mode: 'worktree', baseRef: 'main', agent: null, conversation: { permissionMode: 'auto' } })
+    await eventually(() => server.requests.some((r) => JSON.stringify(r.body.messages).includes('Use a token bucket.')), 'the model to get the second prompt')
+
     expect((await skein(['new', 'x', '--agent', 'nope'], { home, cwd: repo })).code).toBe(2)
     expect((await skein(['new', 'x', '--plan', '--agent', 'codex'], { home, cwd: repo })).code).toBe(2)
     const notRepo = await skein(['new', 'x'], { home, cwd: tempDir() })

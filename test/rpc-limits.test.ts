@@ -3,7 +3,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { MAX_BATCH_REQUESTS } from '../src/main/core/rpc/limits'
-import { messagePortTransport, type MainMessagePort } from '../src/main/core/rpc/message-port-transport'
+import { mainPortTransport, type MainMessagePort } from '../src/main/core/rpc/main-port-transport'
 import { RpcServer } from '../src/main/core/rpc/rpc-server'
 import { socketTransport } from '../src/main/core/rpc/socket-transport'
 import { memoryLogger } from '../src/main/core/logger'
@@ -67,7 +67,7 @@ describe('JSON-RPC limits in the dispatcher', () => {
 describe('the MessagePort transport', () => {
   it('answers values JSON cannot hold (cycles, BigInt) with an error instead of throwing, and keeps serving', async () => {
     const port = fakePort()
-    server().connect(messagePortTransport(port))
+    server().connect(mainPortTransport(port))
     const cyclic: Record<string, unknown> = { jsonrpc: '2.0', id: 1, method: 'repo/list' }
     cyclic.self = cyclic
     expect(() => port.deliver(cyclic)).not.toThrow()

@@ -99,6 +99,14 @@ describe('notification text and overview', () => {
     expect(attentionText(t({}), t({}))).not.toBe('Needs your attention')
   })
 
+  it("adds an investigation's finding to Finished", () => {
+    const finding = '\nFinding: the cache TTL was cut to 1s.\nDetails follow.'
+    expect(attentionText(t({ status: 'running' }, { busy: true }), t({ focus: 'Check the cache' }, { turns: 1 }), undefined, finding)).toBe('Finished: Finding: the cache TTL was cut to 1s.')
+    // Not an investigation, or no reply: just Finished.
+    expect(attentionText(t({ status: 'running' }, { busy: true }), t({}, { turns: 1 }), undefined, finding)).toBe('Finished')
+    expect(attentionText(t({ status: 'running' }, { busy: true }), t({ focus: 'Check the cache' }, { turns: 1 }))).toBe('Finished')
+  })
+
   it("shows the built-in agent's model, turns and cost", () => {
     expect(builtInAgentLine({ ...base.conversation, turns: 3, usage: usage(0.0412, 100) })).toBe('Built-in agent (claude-sonnet-4-5), 3 turns · $0.04')
   })

@@ -39,11 +39,17 @@ export async function openNewThreadDialog(page: Page, via: OpenVia, repoName?: s
   }
   const dialog = page.getByRole('dialog', { name: 'New thread' })
   await expect(dialog).toBeVisible()
-  await expect(dialog.getByLabel('Title', { exact: true })).toBeFocused()
+  await expect(dialog.getByRole('textbox', { name: 'Prompt' })).toBeFocused()
   return dialog
 }
 
-/** Fills the New thread dialog and submits it with Enter; waits until the new thread is shown. */
+/** The agent picker's label for a CLI profile ("Shell" is offered as "Just a shell"). */
+const agentOption = (profile: string): string => (profile === 'Shell' ? 'Just a shell' : profile)
+
+/**
+ * Fills the New thread dialog and submits it with Enter; waits until the new thread is shown.
+ * Without `profile` the thread is the built-in agent's; without `prompt` it is sent nothing yet.
+ */
 export async function createThread(
   page: Page,
   o: { via: OpenVia; repo: string; title: string; baseRef?: string; mode?: 'worktree' | 'local'; profile?: string; prompt?: string }
@@ -51,12 +57,11 @@ export async function createThread(
   const dialog = await openNewThreadDialog(page, o.via, o.repo)
   await dialog.getByLabel('Repository', { exact: true }).selectOption({ label: o.repo })
   await expect(dialog.getByLabel('Base ref', { exact: true })).toHaveValue('main') // defaults to the current branch
+  if (o.profile) await dialog.getByLabel('Agent', { exact: true }).selectOption({ label: agentOption(o.profile) })
+  if (o.prompt !== undefined) await dialog.getByRole('textbox', { name: 'Prompt' }).fill(o.prompt)
   await dialog.getByLabel('Title', { exact: true }).fill(o.title)
   if (o.baseRef) await dialog.getByLabel('Base ref', { exact: true }).fill(o.baseRef)
-  if (o.mode === 'local') await dialog.getByRole('radio', { name: /Local/ }).check()
-  // An agent profile by its label; without one the thread starts with no session (stays Idle).
-  await dialog.getByRole('radio', { name: new RegExp(`^${escape(o.profile ?? 'No agent yet')}`) }).check()
-  if (o.prompt !== undefined) await dialog.getByLabel(/First prompt/).fill(o.prompt)
+  if (o.mode === 'local') await dialog.getByLabel('Where', { exact: true }).selectOption('local')
   await dialog.getByLabel('Title', { exact: true }).press('Enter')
   await expect(dialog).toBeHidden()
   await expect(page.getByRole('heading', { level: 1, name: o.title })).toBeVisible()

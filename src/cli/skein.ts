@@ -15,7 +15,8 @@ import { OPEN_USAGE, openPath, openThread } from './commands/open-thread'
 const USAGE = `Usage: skein [PATH] | skein <command> [options]
 
   skein [PATH]                 open Skein on the repository containing PATH (default: here)
-  new "prompt" [options]       create a thread here and start its agent
+  new "prompt" [options]       create a thread and start its agent with the prompt
+                               (--agent builtin|claude|codex|custom|shell, --permission, --local, --base, --repo)
   list [--json] [--repo PATH]  threads grouped by repository, with status, branch and CI
   open THREAD                  show a thread in the app
   attach THREAD                attach this terminal to a thread's session (Ctrl-] detaches)

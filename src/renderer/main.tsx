@@ -3,18 +3,22 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './app/App'
 import { startConnection } from './app/connection'
+import { startTheme } from './ui/theme'
 import './styles/theme.css'
 import './styles/base.css'
 import './styles/components.css'
 import './styles/views.css'
+import './styles/dashboard.css'
 import './styles/terminal.css'
 import './styles/conversation.css'
 import './styles/changes.css'
 import './styles/ci.css'
 import './styles/handoff.css'
+import './styles/new-thread.css'
 
 const root = document.getElementById('root')
 if (!root) throw new Error('Skein: #root is missing from index.html')
+startTheme()
 startConnection()
 createRoot(root).render(
   <StrictMode>

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { CiLog, CiProviderOverride, CiStatus, LocalRun, SuggestedCheck } from './ci'
-import { ChangeScope, ChangeSet, FileDiff, LineSpan, MergePlanView, ReviewComment } from './review'
-import { AgentProfile, DeliveryOutcome, ImportReport, Item, PermissionMode, ProfileId, PtyInfo, Repo, Thread, ThreadMode } from './models'
+import { BranchCommit, ChangedFile, ChangeScope, ChangeSet, FileDiff, LineSpan, MergePlanView, ReviewComment } from './review'
+import { AgentProfile, DeliveryOutcome, ImportReport, Item, PermissionMode, ProfileId, PtyInfo, Repo, Thread, ThreadMode, ThreadSummary } from './models'
 import { MAX_PORTS_PER_THREAD, PortSettings, RunConfig, RunStatus } from './run'
 
 /** What a thread or repository id looks like (`t<time><random>`, `<slug>-<hash>`): never a path, never `..`. */
@@ -96,10 +96,12 @@ export const methods = {
       title,
       baseRef: z.string().trim().min(1).optional(),
       mode: ThreadMode.default('worktree'),
-      /** Start this agent profile in the new thread; omitted: no session yet. */
+      /** Start this CLI agent profile in the thread's terminal; omitted: the thread's agent is Skein's built-in one. */
       profileId: ProfileId.optional(),
-      /** A first prompt for the agent, passed the way its CLI accepts one. */
-      prompt: z.string().max(100_000).optional()
+      /** The first prompt: the built-in agent's first user turn, or passed to a CLI agent the way it accepts one (never to a shell). */
+      prompt: z.string().max(100_000).optional(),
+      /** The built-in agent's permission mode (default ask). */
+      permissionMode: PermissionMode.optional()
     }),
     result: Thread
   },
@@ -119,6 +121,11 @@ export const methods = {
   /** Which thread this client shows (null: none); a viewed thread is never marked unread. */
   'thread/setViewing': { params: z.object({ threadId: threadId.nullable() }), result: Ok },
   'thread/markRead': { params: z.object({ threadId }), result: Thread },
+  /**
+   * What the dashboard shows of these threads' work (last line, +/- counts, pending approval). Answers at once
+   * with what is known; a count not measured yet follows as `thread/summary`, as does every later change.
+   */
+  'thread/summaries': { params: z.object({ threadIds: z.array(threadId).max(5000) }), result: z.object({ summaries: z.array(ThreadSummary) }) },
 
   'pty/open': {
     params: z.object({
@@ -212,6 +219,10 @@ export const methods = {
   },
   'review/editComment': { params: z.object({ threadId, commentId: OpaqueIdSchema('commentId'), body: z.string().trim().min(1).max(20_000) }), result: ReviewComment },
   'review/deleteComment': { params: z.object({ threadId, commentId: OpaqueIdSchema('commentId') }), result: Ok },
+  /** The branch's own commits (`base..HEAD`), newest first: the first 200, and how many more there are. */
+  'review/commits': { params: z.object({ threadId }), result: z.object({ commits: z.array(BranchCommit), more: z.number() }) },
+  /** The files one commit of the thread changed (against its first parent), with line counts. */
+  'review/commitFiles': { params: z.object({ threadId, sha: z.string().regex(/^[0-9a-f]{7,64}$/, 'A commit id is hexadecimal') }), result: z.object({ files: z.array(ChangedFile) }) },
   /** What *Merge into base* would do: commits, files, fast-forward, conflicts, and the checkout holding the base (with local changes in the way). Changes nothing. */
   'review/mergePreview': { params: z.object({ threadId }), result: MergePlanView },
   /**
@@ -303,6 +314,8 @@ export const notifications = {
   'repo/removed': z.object({ repoId: z.string() }),
   'thread/updated': z.object({ thread: Thread }),
   'thread/removed': z.object({ threadId: z.string(), repoId: z.string() }),
+  /** A thread's dashboard summary changed (throttled per thread). */
+  'thread/summary': z.object({ summary: ThreadSummary }),
   /** Output of a pty, sent only to clients attached to it. */
   'pty/data': z.object({ ptyId: z.string(), data: z.string() }),
   'pty/exit': z.object({ ptyId: z.string(), threadId: z.string(), exitCode: z.number().nullable(), signal: z.number().nullable() }),

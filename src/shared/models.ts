@@ -137,7 +137,9 @@ export const Thread = z.object({
   /** Set for a thread imported from a CLI agent session. */
   imported: ImportedFrom.nullable().default(null),
   /** What the last archive saved and left out (bulky ignored folders); absent before the first archive. */
-  archiveReport: ArchiveReport.nullable().optional()
+  archiveReport: ArchiveReport.nullable().optional(),
+  /** The question an investigation thread was given (`fanout/start`); absent for other threads. */
+  focus: z.string().nullable().optional()
 })
 /** A thread as every client sees it. */
 export type Thread = z.infer<typeof Thread>
@@ -245,3 +247,19 @@ export type Item = z.infer<typeof Item>
 export function defaultConversation(model: string, permissionMode: PermissionMode = 'ask'): Thread['conversation'] {
   return { model, permissionMode, sandbox: true, network: false, busy: false, turns: 0, usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, costUsd: 0 } }
 }
+
+/** What a dashboard card shows of a thread's live work, beyond the thread itself (`thread/summaries`). */
+export const ThreadSummary = z.object({
+  threadId: z.string(),
+  /**
+   * The latest thing the thread's agent said: the built-in agent's last reply (`agent`), the command it runs
+   * (`tool`), or the last non-empty lines of a CLI agent's terminal (`terminal`, ANSI-stripped, up to 3 lines).
+   */
+  lastLine: z.object({ source: z.enum(['agent', 'tool', 'terminal']), text: z.string(), at: z.number() }).nullable(),
+  /** Lines and files changed against the base (as the Changes tab counts them); null until measured. */
+  diffStat: z.object({ files: z.number(), added: z.number(), removed: z.number() }).nullable(),
+  /** The built-in agent's approval that waits for the person, answerable with `approval/respond`. */
+  pendingApproval: z.object({ itemId: z.string(), summary: z.string(), command: z.string().optional(), path: z.string().optional() }).nullable()
+})
+/** What a dashboard card shows of a thread's live work. */
+export type ThreadSummary = z.infer<typeof ThreadSummary>

@@ -110,3 +110,16 @@ export const MergePlanView = z.object({
 })
 /** What *Merge into base* would do. */
 export type MergePlanView = z.infer<typeof MergePlanView>
+
+/** One commit on a thread's branch that its base does not have. */
+export const BranchCommit = z.object({
+  sha: z.string(),
+  short: z.string(),
+  subject: z.string(),
+  author: z.string(),
+  /** Author time, ms since the epoch. */
+  time: z.number(),
+  parents: z.array(z.string())
+})
+/** One commit on a thread's branch that its base does not have. */
+export type BranchCommit = z.infer<typeof BranchCommit>

@@ -1,6 +1,6 @@
 // A stand-in for Electron's utility process in Node tests: a child process whose `parentPort`
 // (and the MessagePorts it receives) travel over child_process IPC. Run with `node --import tsx`.
-import type { MainMessagePort } from '../../src/main/core/rpc/message-port-transport'
+import type { MainMessagePort } from '../../src/main/core/rpc/main-port-transport'
 import { startCoreProcess, type ParentPortLike } from '../../src/main/electron/core-process-runtime'
 
 type Bridge = { bridge: 'msg'; message: unknown; portIds: number[] } | { bridge: 'data'; portId: number; data: unknown } | { bridge: 'close'; portId: number }

@@ -21,6 +21,7 @@ import { RunService } from './run/run-service'
 import { HandoffService } from './handoff/handoff-service'
 import { CiHost } from './ci/ci-host'
 import { ChangeWatchService } from './review/change-watch'
+import { SummaryService } from './summary/summary-service'
 import { ReviewService } from './review/review-service'
 import { PtyStore } from './pty/pty-store'
 import { PtyRecords, reapLeftovers } from './pty/pty-records'
@@ -59,6 +60,8 @@ export interface Core extends Disposable {
   readonly agent: AgentService
   readonly review: ReviewService
   readonly reviewWatch: ChangeWatchService
+  /** Dashboard summaries: last line, +/- counts, pending approval. */
+  readonly summaries: SummaryService
   readonly handoff: HandoffService
   readonly ci: CiHost
   /** Each live thread's port range (PORT, SKEIN_PORT_0…N-1), for every process started in a thread. */
@@ -147,7 +150,20 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   )
   const review = new ReviewService(git, (id) => threadStore.get(id), threadStore, delivery)
   const ci = new CiHost({ git, threads, thread: (id) => threadStore.get(id), settings, bus, logger, delivery, home: dataDir.home })
-  const reviewWatch = new ChangeWatchService(git, (id) => threadStore.get(id), (id, scope) => review.changes(id, scope))
+  const summaries = new SummaryService({
+    bus,
+    thread: (id) => threadStore.get(id),
+    items: (id) => transcript.items(id),
+    changes: (id) => review.changes(id, 'base'),
+    tap: (ptyId, listener) => ptys.tap(ptyId, listener),
+    outputTail: (threadId, ptyId, chars) => ptys.outputTail(threadId, ptyId, chars)
+  })
+  // A change set an open Changes tab computes anyway keeps the dashboard's counts current for free.
+  const reviewWatch = new ChangeWatchService(git, (id) => threadStore.get(id), async (id, scope) => {
+    const r = await review.changes(id, scope)
+    if (r.ok && scope === 'base') summaries.noteChanges(id, r.value)
+    return r
+  })
   const handoff = new HandoffService({ repos, threads, transcript, ptys, bus })
   const run = new RunService({ ptys, ports, settings, thread: (id) => threadStore.get(id) })
   // A live thread holds its ports from creation (or restore) until it is archived or deleted.
@@ -159,7 +175,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     }
   })
   let webUrl: string | null = null
-  registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, ptys, ports, run, settings, profiles, agent, review, reviewWatch, handoff, transcript, ci, host: options.host ?? {}, webUrl: () => webUrl, notices: () => notices, bus })
+  registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, ptys, ports, run, settings, profiles, agent, delivery, review, reviewWatch, summaries, handoff, transcript, ci, host: options.host ?? {}, webUrl: () => webUrl, notices: () => notices, bus })
   notices.push(...startupNotices(0, await threads.recoverInterruptedCreates(dataDir)))
   await threads.reconcileOnStart({ waitingApproval: (id) => agent.hasWaitingApproval(id) })
   await ports.retain(new Set(threads.list({ includeArchived: false }).map((t) => t.id)))
@@ -177,6 +193,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
 
   const close = async () => {
     delivery.dispose()
+    summaries.dispose()
     agent.dispose()
     reviewWatch.dispose()
     await ci.close()
@@ -198,6 +215,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     agent,
     review,
     reviewWatch,
+    summaries,
     handoff,
     transcript,
     ci,

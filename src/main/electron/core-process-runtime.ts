@@ -2,7 +2,7 @@
 // process that offers a parent port). Plain Node: it never imports electron.
 import { createCore, type Core } from '../core/core'
 import type { Logger } from '../core/logger'
-import { messagePortTransport, type MainMessagePort } from '../core/rpc/message-port-transport'
+import { mainPortTransport, type MainMessagePort } from '../core/rpc/main-port-transport'
 import type { CoreHost } from '../core/rpc/handlers'
 import { isToCore, type FromCore, type HostCall, type ToCore } from './core-process-protocol'
 
@@ -61,7 +61,7 @@ export function startCoreProcess(parent: ParentPortLike, options: CoreProcessOpt
   let bridge: ReturnType<typeof hostOverPort> | null = null
   // Pages that connect while the core is still starting are served once it is up.
   const waiting: MainMessagePort[] = []
-  const serve = (c: Core, port: MainMessagePort) => c.connect(messagePortTransport(port))
+  const serve = (c: Core, port: MainMessagePort) => c.connect(mainPortTransport(port))
 
   const boot = async (init: Extract<ToCore, { type: 'init' }>) => {
     bridge = hostOverPort(parent, init)

@@ -2,13 +2,14 @@ import { ErrorCode } from '../../shared/errors'
 import { notifications } from '../../shared/methods'
 import type { NotificationName, NotificationOf } from '../../shared/methods'
 import type { RpcClient } from '../../shared/rpc-client'
-import { connectToCore, onElectronCoreEvent } from '../lib/rpc-client'
+import { connectToCore, onElectronCoreEvent } from '../lib/page-transports'
 import { notifyApproval, notifyIfNewlyUnread } from '../features/attention/os-notifications'
 import { forgetChanges, rewatchChanges, routeChanges } from '../features/changes/changes-sync'
 import { routeCiFailed } from '../features/ci/ci-attention'
 import { forgetCi, loadCiStatuses, routeCiUpdated, routeLocalOutput } from '../features/ci/ci-sync'
 import { forgetTranscript, reloadTranscripts, routeDelta, routeItem } from '../features/conversation/conversation-sync'
 import { useDashboard } from '../features/dashboard/dashboard-store'
+import { forgetSummary, reloadSummaries, routeSummary } from '../features/dashboard/summaries-store'
 import { loadSettings } from '../features/settings/settings-store'
 import { useRepos } from '../features/repos/repos-store'
 import { loadPtys } from '../features/terminal/terminal-actions'
@@ -112,7 +113,9 @@ async function adopt(client: RpcClient): Promise<void> {
       forgetChanges(threadId)
       forgetCi(threadId)
       useRun.getState().forget(threadId)
+      forgetSummary(threadId)
     }),
+    follow('thread/summary', ({ summary }) => routeSummary(summary)),
     follow('item/started', ({ item }) => routeItem(item)),
     follow('item/delta', ({ threadId, itemId, delta }) => routeDelta(threadId, itemId, delta)),
     follow('item/completed', ({ item }) => routeItem(item)),
@@ -183,6 +186,7 @@ async function adopt(client: RpcClient): Promise<void> {
   reloadTranscripts()
   rewatchChanges()
   void loadCiStatuses()
+  reloadSummaries()
   const selected = useNavigation.getState().selectedThreadId
   if (selected && !useThreads.getState().byId[selected]) useNavigation.getState().forgetThread(selected)
   // After a reconnect: terminal tab lists refresh, then terminals re-attach (replaying their scrollback).

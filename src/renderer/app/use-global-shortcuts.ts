@@ -1,9 +1,10 @@
 import { useEffect } from 'react'
 import { liveThreadOrder } from '../features/sidebar/sidebar-rows'
 import { focusThreadTerminal, newShellInSelectedThread } from '../features/terminal/terminal-actions'
+import { skipsShell } from '../features/terminal/terminal-shortcuts'
 import { useThreadView } from '../features/thread-view/thread-view-store'
 import { currentSortedRepos, currentThreadGroups } from '../features/threads/derived'
-import { hasPrimaryModifier, isEditable } from '../ui/keyboard'
+import { hasPrimaryModifier, isEditable, isMac } from '../ui/keyboard'
 import { useMenu } from '../ui/menu-store'
 import { useDialogs } from './dialogs-store'
 import { useNavigation } from './navigation-store'
@@ -22,9 +23,9 @@ export function cycleThreads(direction: 1 | -1): void {
 const inTerminal = (target: EventTarget | null): boolean => target instanceof Element && !!target.closest('.terminal-view')
 
 /**
- * App-wide shortcuts: new thread (⌘/Ctrl+N), dashboard (⌘/Ctrl+0), next/previous thread (Ctrl+Tab /
+ * App-wide shortcuts: new thread (⌘/Ctrl+N, or ⌘/Ctrl+Shift+N), dashboard (⌘/Ctrl+0), next/previous thread (Ctrl+Tab /
  * Ctrl+Shift+Tab, or Alt+↓ / Alt+↑), terminal (⌘/Ctrl+`), new shell (⌘/Ctrl+Shift+`) and the Changes tab (⌘/Ctrl+Shift+D).
- * While a terminal has focus only the two terminal shortcuts (and ⌘ ones on macOS) apply: the rest belong to the shell.
+ * While a terminal has focus only those that skip the shell apply (terminal-shortcuts.ts): the rest are the shell's.
  */
 export function useGlobalShortcuts(): void {
   useEffect(() => {
@@ -38,7 +39,7 @@ export function useGlobalShortcuts(): void {
         else focusThreadTerminal()
         return
       }
-      if (inTerminal(e.target) && (e.ctrlKey || e.altKey)) return
+      if (inTerminal(e.target) && (e.ctrlKey || e.metaKey || e.altKey) && !skipsShell(e, isMac)) return
       if (e.key === 'Tab' && e.ctrlKey && !e.altKey && !e.metaKey) {
         e.preventDefault()
         cycleThreads(e.shiftKey ? -1 : 1)
@@ -47,7 +48,7 @@ export function useGlobalShortcuts(): void {
         if (isEditable(e.target)) return
         e.preventDefault()
         cycleThreads(e.key === 'ArrowDown' ? 1 : -1)
-      } else if (hasPrimaryModifier(e) && !e.shiftKey && key === 'n') {
+      } else if (hasPrimaryModifier(e) && (key === 'n' || e.code === 'KeyN')) {
         e.preventDefault()
         useDialogs.getState().open(currentSortedRepos().length > 0 ? { kind: 'new-thread' } : { kind: 'add-repo' })
       } else if (hasPrimaryModifier(e) && e.shiftKey && e.code === 'KeyD') {

@@ -148,7 +148,7 @@ export class AgentService {
   async fanout(o: { repoId: string; prompt: string; investigations: { title: string; focus: string }[]; mode: ThreadMode; permissionMode: PermissionMode }): Promise<Result<{ threads: Thread[] }>> {
     const made: Thread[] = []
     for (const inv of o.investigations) {
-      const t = await this.d.threads.create({ repoId: o.repoId, title: inv.title, mode: o.mode, permissionMode: o.permissionMode })
+      const t = await this.d.threads.create({ repoId: o.repoId, title: inv.title, mode: o.mode, permissionMode: o.permissionMode, focus: inv.focus })
       if (!t.ok) return made.length ? ok({ threads: made }) : t
       const started = await this.startTurn(t.value.id, `${o.prompt}\n\nYour focus in this thread: ${inv.focus}`)
       if (!started.ok) this.d.logger.warn(`Fan-out thread ${t.value.title} did not start: ${started.error.message}`)

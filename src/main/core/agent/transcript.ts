@@ -8,6 +8,7 @@ import type { ThreadStore } from '../store/thread-store'
  */
 export class Transcript {
   private readonly byThread = new Map<string, Item[]>()
+  private readonly loading = new Map<string, Promise<Item[]>>()
 
   constructor(
     private readonly store: ThreadStore,
@@ -16,20 +17,30 @@ export class Transcript {
 
   /** Every item of a thread, loading the log the first time. */
   async items(threadId: string): Promise<Item[]> {
-    let items = this.byThread.get(threadId)
-    if (!items) {
-      const latest = new Map<string, Item>()
-      for (const e of await this.store.readEvents(threadId)) {
-        const item = (e as { type: string; item?: Item }).item
-        if (e.type === 'item.completed' && item && typeof item.id === 'string') latest.set(item.id, item)
-      }
-      // A pending approval outlives a restart: it and its tool call stay as they were, to be answered
-      // (the agent service resumes the turn). Anything else in progress when Skein stopped is interrupted.
-      const all = [...latest.values()]
-      const waiting = new Set(all.filter((i) => i.kind === 'approval' && i.status === 'pending' && i.approval).flatMap((i) => [i.id, i.approval!.toolItemId]))
-      items = all.map((i) => (!waiting.has(i.id) && (i.status === 'streaming' || i.status === 'running' || i.status === 'pending') ? { ...i, status: 'interrupted' as const } : i))
-      this.byThread.set(threadId, items)
+    const items = this.byThread.get(threadId)
+    if (items) return items
+    // One load per thread: two callers loading at once would each keep their own array, and an item
+    // put into the first (a turn's user message) would be lost when the second replaced it.
+    let loading = this.loading.get(threadId)
+    if (!loading) {
+      loading = this.load(threadId).finally(() => this.loading.delete(threadId))
+      this.loading.set(threadId, loading)
     }
+    return loading
+  }
+
+  private async load(threadId: string): Promise<Item[]> {
+    const latest = new Map<string, Item>()
+    for (const e of await this.store.readEvents(threadId)) {
+      const item = (e as { type: string; item?: Item }).item
+      if (e.type === 'item.completed' && item && typeof item.id === 'string') latest.set(item.id, item)
+    }
+    // A pending approval outlives a restart: it and its tool call stay as they were, to be answered
+    // (the agent service resumes the turn). Anything else in progress when Skein stopped is interrupted.
+    const all = [...latest.values()]
+    const waiting = new Set(all.filter((i) => i.kind === 'approval' && i.status === 'pending' && i.approval).flatMap((i) => [i.id, i.approval!.toolItemId]))
+    const items = all.map((i) => (!waiting.has(i.id) && (i.status === 'streaming' || i.status === 'running' || i.status === 'pending') ? { ...i, status: 'interrupted' as const } : i))
+    this.byThread.set(threadId, items)
     return items
   }
 

@@ -16,6 +16,7 @@ import type { PtyRecords } from './pty-records'
 import { diedOnStart, labelOf, runPlan, sandboxKey } from './pty-commands'
 import { PtySession } from './pty-session'
 import { sessionEndedMarker, type PtyStore } from './pty-store'
+import { PlumbingFilter } from './plumbing-filter'
 import { DEFAULT_SCROLLBACK_CHARS } from './scrollback'
 import { terminalEnv } from './terminal-env'
 
@@ -287,6 +288,7 @@ export class PtyHost {
     if (!opened.ok) return opened
     const live = this.live.get(opened.value.id)!
     live.session.info = { ...live.session.info, title: AGENT_SHELL_TITLE }
+    live.session.setViewFilter(new PlumbingFilter())
     this.d.bus.publish('pty/updated', { pty: live.session.info })
     await this.d.store.saveInfo(live.session.info).catch(() => undefined)
     return ok(live.session.info)
@@ -303,6 +305,13 @@ export class PtyHost {
   /** Whether the program in a running pty has bracketed paste on (false for an unknown pty). */
   bracketedPaste(ptyId: string): boolean {
     return this.live.get(ptyId)?.session.pasteMode.bracketed ?? false
+  }
+
+  /** The last `chars` characters a terminal printed: live, or from its saved scrollback once it ended. */
+  async outputTail(threadId: string, ptyId: string, chars: number): Promise<string> {
+    const live = this.live.get(ptyId)
+    const text = live ? live.session.scrollback.text() : await this.d.store.readScrollback(threadId, ptyId)
+    return text.slice(-chars)
   }
 
   /** Marks a pty as running an agent command (or not), so clients show a banner. */
@@ -371,12 +380,14 @@ export class PtyHost {
           )
         : null
     const session = new PtySession(info, spec, this.d.scrollbackChars ?? DEFAULT_SCROLLBACK_CHARS, {
-      data: (text) => {
-        activity?.output()
+      data: (text, view) => {
+        if (text) activity?.output()
         if (!live) return
-        for (const tap of live.taps) tap(text)
-        for (const { connection } of live.attached.values()) connection.notify('pty/data', { ptyId: info.id, data: text })
-        live.session.flow.sent(text.length)
+        // Taps (the agent's command runner) read the plumbing; people see the view without it.
+        if (text) for (const tap of live.taps) tap(text)
+        if (!view) return
+        for (const { connection } of live.attached.values()) connection.notify('pty/data', { ptyId: info.id, data: view })
+        live.session.flow.sent(view.length)
       },
       exit: (exitCode, signal) => {
         const saved = this.onExit(info.id, exitCode, signal).finally(() => this.exitSaved.delete(info.id))

@@ -7,7 +7,11 @@ import { OutputBatcher } from './output-batcher'
 import { PasteMode } from './paste-mode'
 import { killProcessTree } from './process-tree'
 import type { ContainedPty, ContainmentMode, PtyContainment } from './pty-containment'
+import type { PlumbingFilter } from './plumbing-filter'
 import { Scrollback } from './scrollback'
+
+/** How long text the view filter holds back may wait for the rest of its line before it is shown anyway. */
+const HELD_TEXT_MS = 250
 
 /** Process names of interactive shells: one of them in the foreground means the shell is at its prompt. */
 // Processes that only wrap the shell (the sandbox and its pid-namespace init): the shell is their only child.
@@ -43,8 +47,11 @@ export interface SpawnSpec {
 
 /** What a session reports to its host. */
 export interface SessionEvents {
-  /** A batch of decoded output (≈5 ms worth), already in the scrollback. */
-  data(text: string): void
+  /**
+   * A batch of decoded output (≈5 ms worth): `text` as the pty printed it, `view` as people see it
+   * (the same unless a view filter is set), already in the scrollback. Either may be empty.
+   */
+  data(text: string, view: string): void
   exit(exitCode: number | null, signal: number | null): void
 }
 
@@ -62,6 +69,8 @@ export class PtySession {
   private readonly batcher: OutputBatcher
   private exitPromise: Promise<void>
   private exited = false
+  private viewFilter: PlumbingFilter | null = null
+  private flushTimer: NodeJS.Timeout | undefined
   /** The pty's cgroup and run record; null for a session made without containment (only some tests). */
   private readonly contained: ContainedPty | null
 
@@ -74,9 +83,8 @@ export class PtySession {
   ) {
     this.scrollback = new Scrollback(scrollbackLimit)
     this.batcher = new OutputBatcher((text) => {
-      this.scrollback.append(text)
       this.pasteMode.feed(text)
-      this.events.data(text)
+      this.output(text, this.viewFilter ? this.viewFilter.push(text) : text)
     })
     // The cgroup and run record exist before the process does, so nothing it forks can escape either.
     this.contained = containment?.prepare(info.id, info.threadId) ?? null
@@ -105,12 +113,31 @@ export class PtySession {
       this.process.onExit(({ exitCode, signal }) => {
         this.batcher.push(this.decoder.end())
         this.batcher.dispose()
+        clearTimeout(this.flushTimer)
+        if (this.viewFilter?.holding) this.output('', this.viewFilter.flush())
         this.exited = true
         void this.contained?.endIfEmpty()
         this.events.exit(exitCode ?? null, signal ? signal : null)
         resolve()
       })
     })
+  }
+
+  /** Takes plumbing out of what people see from now on (the built-in agent's shell); null shows everything. */
+  setViewFilter(filter: PlumbingFilter | null): void {
+    this.viewFilter = filter
+  }
+
+  private output(text: string, view: string): void {
+    if (view) this.scrollback.append(view)
+    this.events.data(text, view)
+    clearTimeout(this.flushTimer)
+    // Held text that no more output follows was not plumbing after all: show it.
+    if (this.viewFilter?.holding) {
+      this.flushTimer = setTimeout(() => {
+        if (this.viewFilter && !this.exited) this.output('', this.viewFilter.flush())
+      }, HELD_TEXT_MS)
+    }
   }
 
   /** How this pty's processes are held together: its own cgroup, or the process-tree fallback. */

@@ -11,6 +11,8 @@ import { DIFF_GUARD, type ChangeScope, type ChangedFile, type FileDiff, type Lin
 import { commitAll } from '../git/commit-all'
 import { mergeIntoBase } from '../git/merge-into-base'
 import { mergePreview } from '../git/merge-preview'
+import { branchCommits, type BranchCommit } from '../git/branch-commits'
+import { commitFiles } from '../git/commit-files'
 import { pushBranch } from '../git/push-branch'
 import { rebaseOnto } from '../git/rebase-onto'
 import { revertFile } from '../git/revert-file'
@@ -301,6 +303,24 @@ export class ReviewService {
     const r = await resolveBase(this.git, t.worktreePath, scope === 'uncommitted' ? { kind: 'uncommitted' } : { kind: 'base', baseRef: t.baseRef })
     if (r.kind === 'bad-base') return err(appError(ErrorCode.BaseRefNotFound, `The base ref "${t.baseRef}" cannot be compared with this thread: ${r.detail}`))
     return ok(r.commit)
+  }
+
+  /** The branch's own commits (`base..HEAD`), newest first. */
+  async commits(threadId: string): Promise<Result<{ commits: BranchCommit[]; more: number }>> {
+    const t = this.readable(threadId)
+    if (!t.ok) return t
+    const r = await branchCommits(this.git, t.value.worktreePath, t.value.baseRef)
+    if (r.kind === 'bad-base') return err(appError(ErrorCode.BaseRefNotFound, `The base ref "${t.value.baseRef}" cannot be compared with this thread: ${r.detail}.`))
+    return ok({ commits: r.commits, more: r.more })
+  }
+
+  /** The files one commit changed. */
+  async commitFiles(threadId: string, sha: string): Promise<Result<{ files: ChangedFile[] }>> {
+    const t = this.readable(threadId)
+    if (!t.ok) return t
+    const r = await commitFiles(this.git, t.value.worktreePath, sha)
+    if (r.kind === 'missing') return err(appError(ErrorCode.InvalidParams, `There is no commit ${sha} in this thread.`))
+    return ok({ files: r.files })
   }
 
   /** The thread's change set. */

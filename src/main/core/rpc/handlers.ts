@@ -1,5 +1,6 @@
 import { ok } from '../../../shared/result'
 import type { AgentService } from '../agent/agent-service'
+import type { AgentDelivery } from '../agent/send-to-agent'
 import type { SecretCipher } from '../agent/api-key-store'
 import type { ProfileService } from '../agents/profile-service'
 import type { PtyHost } from '../pty/pty-host'
@@ -13,6 +14,7 @@ import type { Transcript } from '../agent/transcript'
 import { forkThread } from '../threads/thread-fork'
 import type { ChangeWatchService } from '../review/change-watch'
 import type { ReviewService } from '../review/review-service'
+import type { SummaryService } from '../summary/summary-service'
 import type { ThreadService } from '../threads/thread-service'
 import type { NotificationBus } from '../notification-bus'
 import { appError, ErrorCode } from '../../../shared/errors'
@@ -39,8 +41,11 @@ export interface HandlerDeps {
   settings: SettingsStore
   profiles: ProfileService
   agent: AgentService
+  /** How text reaches a thread's agent (the built-in agent's first prompt goes this way). */
+  delivery: AgentDelivery
   review: ReviewService
   reviewWatch: ChangeWatchService
+  summaries: SummaryService
   handoff: HandoffService
   ci: CiHost
   transcript: Transcript
@@ -108,7 +113,14 @@ export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
   handle('repo/remove', async (p) => done(await d.repos.remove(p.repoId)))
   handle('repo/branches', (p) => d.repos.branches(p.repoId))
 
-  handle('thread/create', (p) => d.threads.create(p))
+  handle('thread/create', async (p) => {
+    const created = await d.threads.create(p)
+    // A thread with no CLI agent belongs to the built-in agent: its prompt is the first user turn.
+    if (!created.ok || p.profileId || !p.prompt?.trim() || created.value.status === 'error') return created
+    const sent = await d.delivery.deliver(created.value, p.prompt.trim())
+    if (!sent.ok) return err(appError(sent.error.code, `The thread "${created.value.title}" was created, but its first prompt was not sent: ${sent.error.message}`))
+    return d.threads.get(created.value.id)
+  })
   handle('thread/list', (p) => ok({ threads: d.threads.list(p) }))
   handle('thread/get', (p) => d.threads.get(p.threadId))
   handle('thread/fork', (p) => forkThread({ threads: d.threads, transcript: d.transcript }, p))
@@ -169,6 +181,7 @@ export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
   handle('handoff/import', (p) => d.handoff.import(p))
   handle('handoff/continue', (p) => d.handoff.continueInCli(p.threadId, p))
 
+  handle('thread/summaries', async (p) => ok({ summaries: await d.summaries.summaries(p.threadIds) }))
   handle('review/changes', (p) => d.review.changes(p.threadId, p.scope))
   handle('review/watch', (p, c) => d.reviewWatch.watch(p.threadId, p.scope, c))
   handle('review/unwatch', (p, c) => {
@@ -185,6 +198,8 @@ export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
   handle('review/editComment', (p) => d.review.edit(p.threadId, p.commentId, p.body))
   handle('review/deleteComment', async (p) => done(await d.review.remove(p.threadId, p.commentId)))
   handle('review/submit', (p) => d.review.submit(p.threadId))
+  handle('review/commits', (p) => d.review.commits(p.threadId))
+  handle('review/commitFiles', (p) => d.review.commitFiles(p.threadId, p.sha))
   handle('review/mergePreview', (p) => d.review.mergePreview(p.threadId))
   handle('review/mergeIntoBase', (p) => d.review.mergeIntoBase(p.threadId, p.expect))
   handle('review/commit', (p) => d.review.commit(p.threadId, p.message))

@@ -31,6 +31,8 @@ export interface CreateThreadInput {
   permissionMode?: PermissionMode
   /** The CLI session an imported thread continues. */
   imported?: ImportedFrom
+  /** An investigation's own question (`fanout/start`), shown on its card. */
+  focus?: string
 }
 
 /** The terminals side of a thread, as the thread lifecycle needs it. */
@@ -130,7 +132,8 @@ export class ThreadService {
       agent: null,
       unread: false,
       conversation: defaultConversation(DEFAULT_MODEL, input.permissionMode),
-      imported: input.imported ?? null
+      imported: input.imported ?? null,
+      ...(input.focus ? { focus: input.focus } : {})
     }
     if (input.mode === 'local') return this.persistNew({ ...base, branch: headBranch }, repo)
 

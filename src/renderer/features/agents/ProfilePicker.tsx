@@ -1,10 +1,10 @@
 import { useId, type ReactElement } from 'react'
 import type { AgentProfile, ProfileId } from '../../../shared/models'
 
-/** The radio value for "no agent yet". */
+/** The radio value while nothing is picked. */
 export const NO_PROFILE = 'none'
 
-/** A choice in the picker: a profile, or no session at all. */
+/** A choice in the picker: a profile, or nothing picked yet. */
 export type ProfileChoice = ProfileId | typeof NO_PROFILE
 
 /**
@@ -16,14 +16,12 @@ export function ProfilePicker({
   value,
   onChange,
   defaultProfile,
-  allowNone = false,
   legend = 'Agent'
 }: {
   profiles: AgentProfile[] | null
   value: ProfileChoice
   onChange: (choice: ProfileChoice) => void
   defaultProfile?: ProfileId
-  allowNone?: boolean
   legend?: string
 }): ReactElement {
   const name = useId()
@@ -39,17 +37,6 @@ export function ProfilePicker({
           {profiles.map((p) => (
             <ProfileOption key={p.id} name={name} profile={p} checked={value === p.id} isDefault={p.id === defaultProfile} onSelect={() => onChange(p.id)} />
           ))}
-          {allowNone && (
-            <label className={`profile-option${value === NO_PROFILE ? ' is-checked' : ''}`}>
-              <input type="radio" name={name} value={NO_PROFILE} checked={value === NO_PROFILE} onChange={() => onChange(NO_PROFILE)} />
-              <span className="profile-text">
-                <span className="profile-head">
-                  <span className="profile-label">No agent yet</span>
-                  <span className="profile-hint">start one later from the Terminal tab</span>
-                </span>
-              </span>
-            </label>
-          )}
         </div>
       )}
     </fieldset>

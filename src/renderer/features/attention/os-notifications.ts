@@ -3,6 +3,7 @@ import { approvalText, attentionText, awaitsApproval } from './attention-text'
 import { useNavigation } from '../../app/navigation-store'
 import { useThreadView } from '../thread-view/thread-view-store'
 import { useThreads } from '../threads/threads-store'
+import { useSummaries } from '../dashboard/summaries-store'
 
 let asked = false
 
@@ -36,7 +37,9 @@ export function notifyIfNewlyUnread(previous: Thread | undefined, next: Thread):
   if (!becameUnread && !exitedWhileUnread) return
   if (!supported() || Notification.permission !== 'granted') return
   try {
-    const notification = new Notification(next.title, { body: attentionText(previous, next, approvalSummaries.get(next.id)), tag: next.id })
+    const last = useSummaries.getState().byThread[next.id]?.lastLine
+    const finding = last?.source === 'agent' ? last.text : undefined
+    const notification = new Notification(next.title, { body: attentionText(previous, next, approvalSummaries.get(next.id), finding), tag: next.id })
     notification.onclick = () => {
       window.focus()
       useNavigation.getState().selectThread(next.id)

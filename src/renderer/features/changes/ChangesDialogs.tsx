@@ -1,7 +1,9 @@
-import { useRef, useState, type ReactElement, type ReactNode } from 'react'
+import { useEffect, useLayoutEffect, useRef, useState, type ReactElement, type ReactNode } from 'react'
+import { request } from '../../app/rpc'
 import { Dialog, FormError, SubmitFooter } from '../../ui/Dialog'
 import { hasPrimaryModifier, shortcutLabel } from '../../ui/keyboard'
 import { commitAll } from './changes-actions'
+import { suggestCommitMessage } from './commit-message'
 
 /** Props of a confirmation. */
 export interface ConfirmDialogProps {
@@ -46,11 +48,42 @@ export function ConfirmDialog({ title, description, confirmLabel, busyLabel, onC
   )
 }
 
-/** Asks for a commit message, then commits every change in the thread's worktree. */
-export function CommitDialog({ threadId, files, onClose }: { threadId: string; files: number; onClose: () => void }): ReactElement {
-  const [message, setMessage] = useState('')
+/**
+ * Asks for a commit message, then commits every change in the thread's worktree. The message box has the
+ * focus and starts with a suggestion (the thread's title, then the uncommitted files), selected so typing replaces it.
+ */
+export function CommitDialog({ threadId, title, files, onClose }: { threadId: string; title: string; files: number; onClose: () => void }): ReactElement {
+  const [message, setMessage] = useState(() => suggestCommitMessage(title, []))
+  const [uncommitted, setUncommitted] = useState<number | null>(null)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
+  const area = useRef<HTMLTextAreaElement>(null)
+  const edited = useRef(false)
+  const selectSuggestion = useRef(true)
+
+  // The files that the commit takes (the uncommitted ones, not the tab's scope) complete the suggestion.
+  useEffect(() => {
+    let live = true
+    request('review/changes', { threadId, scope: 'uncommitted' }).then(
+      (set) => {
+        if (!live) return
+        setUncommitted(set.files.length)
+        if (edited.current) return
+        selectSuggestion.current = true
+        setMessage(suggestCommitMessage(title, set.files))
+      },
+      () => {} // the suggestion stays the title alone; committing reports any real problem
+    )
+    return () => {
+      live = false
+    }
+  }, [threadId, title])
+  // A suggestion is selected once it is in the box, so typing replaces it.
+  useLayoutEffect(() => {
+    if (!selectSuggestion.current) return
+    selectSuggestion.current = false
+    area.current?.select()
+  }, [message])
 
   const submit = async () => {
     if (!message.trim() || busy) return
@@ -61,11 +94,13 @@ export function CommitDialog({ threadId, files, onClose }: { threadId: string; f
     else onClose()
   }
 
+  const count = uncommitted ?? files
   return (
     <Dialog
       title="Commit changes"
-      description={`Stages everything in the thread's worktree (${files} changed file${files === 1 ? '' : 's'}, untracked ones included) and commits it on the thread's branch.`}
+      description={`Stages everything in the thread's worktree (${count} ${uncommitted === null ? 'changed' : 'uncommitted'} file${count === 1 ? '' : 's'}, untracked ones included) and commits it on the thread's branch.`}
       onClose={onClose}
+      initialFocus={area}
       width={520}
     >
       <form
@@ -80,11 +115,15 @@ export function CommitDialog({ threadId, files, onClose }: { threadId: string; f
         </label>
         <textarea
           id="commit-message"
+          ref={area}
           className="input commit-message"
-          rows={5}
+          rows={6}
           value={message}
           placeholder="Summarise the change in one line, then explain why"
-          onChange={(e) => setMessage(e.target.value)}
+          onChange={(e) => {
+            edited.current = true
+            setMessage(e.target.value)
+          }}
           onKeyDown={(e) => {
             if (e.key === 'Enter' && hasPrimaryModifier(e)) {
               e.preventDefault()

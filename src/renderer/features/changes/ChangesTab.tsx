@@ -10,6 +10,7 @@ import { changedLines, useChanges, useThreadChanges } from './changes-store'
 import { unwatchChanges, watchChanges } from './changes-sync'
 import { ChangesToolbar } from './ChangesToolbar'
 import { CommitDialog, ConfirmDialog } from './ChangesDialogs'
+import { CommitList } from './CommitList'
 import { DiffPane } from './DiffPane'
 import { MergeDialog, useMergedInto } from './MergeDialog'
 import { archiveThread } from '../threads/thread-actions'
@@ -74,6 +75,8 @@ export function ChangesTab({ thread }: { thread: Thread }): ReactElement {
   const [confirm, setConfirm] = useState<Confirm | null>(null)
   // Bumped by each merge so the tab asks again whether the work is in the base.
   const [mergeCount, setMergeCount] = useState(0)
+  // Bumped by each commit from the dialog, so the commit list reloads.
+  const [commitCount, setCommitCount] = useState(0)
   const merged = useMergedInto(thread, set !== null && set.files.length === 0 && scope === 'base', `${mergeCount}:${set?.files.length ?? -1}`)
   const diffApi = useRef<DiffApi | null>(null)
   const filterRef = useRef<HTMLInputElement>(null)
@@ -233,6 +236,7 @@ export function ChangesTab({ thread }: { thread: Thread }): ReactElement {
                 )}
               </div>
               <FileList files={files} selected={selected} comments={counts} onOpen={select} onRevert={canRevert ? (file) => setConfirm({ kind: 'file', file }) : undefined} />
+              <CommitList threadId={thread.id} baseRef={thread.baseRef} refresh={`${set.baseCommit}:${set.files.length}:${thread.lastActivityAt}:${mergeCount}:${commitCount}`} />
             </aside>
             {open ? (
               <DiffPane
@@ -263,7 +267,15 @@ export function ChangesTab({ thread }: { thread: Thread }): ReactElement {
           }}
         />
       )}
-      {confirm?.kind === 'commit' && <CommitDialog threadId={thread.id} files={set?.files.length ?? 0} onClose={() => setConfirm(null)} />}
+      {confirm?.kind === 'commit' && <CommitDialog
+          threadId={thread.id}
+          title={thread.title}
+          files={set?.files.length ?? 0}
+          onClose={() => {
+            setConfirm(null)
+            setCommitCount((n) => n + 1)
+          }}
+        />}
       {confirm?.kind === 'file' && (
         <ConfirmDialog
           title={`Revert ${confirm.file.path}?`}

@@ -88,8 +88,8 @@ export function CommentStatus({ status }: { status: ReviewComment['status'] }): 
   return <span className={`comment-status is-${status}`}>{statusLabel[status]}</span>
 }
 
-/** One comment: which lines, its text and status, and Edit / Delete. */
-export function CommentCard({ threadId, comment, showCode = false }: { threadId: string; comment: ReviewComment; showCode?: boolean }): ReactElement {
+/** One comment: which lines, its text and status, and Edit / Delete; `onEditDone` runs when an edit is saved or cancelled. */
+export function CommentCard({ threadId, comment, showCode = false, onEditDone }: { threadId: string; comment: ReviewComment; showCode?: boolean; onEditDone?: () => void }): ReactElement {
   const [editing, setEditing] = useState(false)
   const lines = linesLabel(comment.startLine, comment.endLine)
   return (
@@ -115,10 +115,16 @@ export function CommentCard({ threadId, comment, showCode = false }: { threadId:
           label={`Edit comment on ${lines}`}
           initial={comment.body}
           submitLabel="Save"
-          onCancel={() => setEditing(false)}
+          onCancel={() => {
+            setEditing(false)
+            onEditDone?.()
+          }}
           onSubmit={async (body) => {
             const refusal = await editComment(threadId, comment.id, body)
-            if (!refusal) setEditing(false)
+            if (!refusal) {
+              setEditing(false)
+              onEditDone?.()
+            }
             return refusal
           }}
         />

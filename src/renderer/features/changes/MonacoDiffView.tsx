@@ -8,8 +8,8 @@ import { CommentCard, CommentForm } from './CommentCards'
 import { CommentZones } from './comment-zones'
 import { GutterComments } from './gutter-comments'
 import { HunkButton } from './hunk-button'
-import { buttonLine, changeAtLine, changeLine, changeNearLine, hunkSpans, linesLabel, spanText, stepChange, type LineChange } from './hunks'
-import { languageFor, loadMonaco, type MonacoApi } from './monaco-loader'
+import { buttonLine, changeAtLine, changeLine, changeNearLine, emptySideOf, hunkSpans, linesLabel, oneSidedChanges, oneSidedText, spanText, stepChange, type EmptySide, type LineChange } from './hunks'
+import { languageFor, loadMonaco, type MonacoApi } from '../../lib/monaco/monaco-loader'
 
 /** What the diff pane can ask of the open diff (keyboard shortcuts and header buttons). */
 export interface DiffApi {
@@ -65,6 +65,8 @@ interface Live {
   button: HunkButton
   models: Monaco.editor.ITextModel[]
   path: string | null
+  /** The side that has no text (an added or deleted file), or null. */
+  emptySide: EmptySide
   changes: LineChange[]
   current: number
   hoverChange: number
@@ -157,7 +159,7 @@ export function MonacoDiffView(props: MonacoDiffViewProps): ReactElement {
           const l = live.current
           if (l) requestRevert(l.hoverChange >= 0 ? l.hoverChange : l.current)
         })
-        const l: Live = { monaco, diff, zones, gutter, button, models: [], path: null, changes: [], current: -1, hoverChange: -1 }
+        const l: Live = { monaco, diff, zones, gutter, button, models: [], path: null, emptySide: null, changes: [], current: -1, hoverChange: -1 }
         live.current = l
         gutter.onHoverLine = (line) => {
           l.hoverChange = line === null ? -1 : changeNearLine(l.changes, line)
@@ -165,7 +167,7 @@ export function MonacoDiffView(props: MonacoDiffViewProps): ReactElement {
         }
         diff.onDidUpdateDiff(() => {
           const first = l.changes.length === 0 && host.current?.dataset.reveal === 'first'
-          l.changes = diff.getLineChanges() ?? []
+          l.changes = oneSidedChanges(diff.getLineChanges() ?? [], l.emptySide)
           if (host.current) {
             host.current.dataset.diffReady = 'true'
             host.current.dataset.changes = String(l.changes.length)
@@ -220,11 +222,17 @@ export function MonacoDiffView(props: MonacoDiffViewProps): ReactElement {
     const same = l.path === path
     const scrollTop = same ? editor.getScrollTop() : 0
     const language = languageFor(l.monaco, path)
-    const models = [l.monaco.editor.createModel(original, language), l.monaco.editor.createModel(modified, language)]
+    l.emptySide = emptySideOf(original, modified)
+    const models = [l.monaco.editor.createModel(oneSidedText(original, l.emptySide), language), l.monaco.editor.createModel(oneSidedText(modified, l.emptySide), language)]
     if (host.current) {
       host.current.dataset.diffReady = 'false'
+      // Monaco maps an empty side wholesale onto the other, showing its one empty line as a changed line 1: CSS hides it.
+      if (l.emptySide) host.current.dataset.emptySide = l.emptySide
+      else delete host.current.dataset.emptySide
       if (!same) host.current.dataset.reveal = 'first'
     }
+    // Its overview ruler would mark the phantom line too; one change that is the whole file needs no map.
+    l.diff.updateOptions({ renderOverviewRuler: !l.emptySide })
     l.changes = []
     if (!same) l.current = -1
     l.diff.setModel({ original: models[0], modified: models[1] })
@@ -292,6 +300,8 @@ export function MonacoDiffView(props: MonacoDiffViewProps): ReactElement {
     }
   }, [apiRef, api])
 
+  // After a comment box closes (saved or cancelled), keys go back to the diff, so the next Ctrl/⌘+Enter sends the review.
+  const refocus = () => requestAnimationFrame(() => live.current?.diff.getModifiedEditor().focus())
   const byId = new Map(comments.map((c) => [c.id, c]))
   return (
     <div className="monaco-diff" ref={host} data-layout={layout}>
@@ -304,10 +314,16 @@ export function MonacoDiffView(props: MonacoDiffViewProps): ReactElement {
                 key={`${draft.start}-${draft.end}`}
                 label={label}
                 submitLabel="Comment"
-                onCancel={() => setDraft(null)}
+                onCancel={() => {
+                  setDraft(null)
+                  refocus()
+                }}
                 onSubmit={async (body) => {
                   const refusal = await addComment(threadId, { path, startLine: draft.start, endLine: draft.end, body })
-                  if (!refusal) setDraft(null)
+                  if (!refusal) {
+                    setDraft(null)
+                    refocus()
+                  }
                   return refusal
                 }}
               />
@@ -320,7 +336,7 @@ export function MonacoDiffView(props: MonacoDiffViewProps): ReactElement {
         return comment
           ? createPortal(
               <div className="comment-thread">
-                <CommentCard threadId={threadId} comment={comment} />
+                <CommentCard threadId={threadId} comment={comment} onEditDone={refocus} />
               </div>,
               node,
               key

@@ -1,5 +1,5 @@
 import type * as Monaco from 'monaco-editor/editor/editor.api'
-import type { MonacoApi } from './monaco-loader'
+import type { MonacoApi } from '../../lib/monaco/monaco-loader'
 
 type CodeEditor = Monaco.editor.ICodeEditor
 

@@ -66,3 +66,27 @@ export function spanText(span: LineSpan, lineAt: (n: number) => string): string 
 export function linesLabel(start: number, end: number): string {
   return start === end ? `line ${start}` : `lines ${start}–${end}`
 }
+
+/** Which side of a diff has no text at all (an added or a deleted file); null when both have some, or neither. */
+export type EmptySide = 'original' | 'modified' | null
+
+/** The empty side of a diff, if exactly one side is empty. */
+export function emptySideOf(original: string, modified: string): EmptySide {
+  if (original === '' && modified !== '') return 'original'
+  if (modified === '' && original !== '') return 'modified'
+  return null
+}
+
+/**
+ * The text Monaco gets for one side. Beside an empty side, the other side's final newline is dropped: every
+ * line of it is changed, so Monaco would otherwise show the empty line after it as one more added (or removed) line.
+ */
+export function oneSidedText(text: string, emptySide: EmptySide): string {
+  return emptySide && text.endsWith('\n') ? text.slice(0, text.endsWith('\r\n') ? -2 : -1) : text
+}
+
+/** Monaco's changes with the empty side's phantom line 1 taken out: a plain insertion (or deletion) before line 1. */
+export function oneSidedChanges(changes: readonly LineChange[], emptySide: EmptySide): LineChange[] {
+  if (!emptySide) return [...changes]
+  return changes.map((c) => (emptySide === 'original' ? { ...c, originalStartLineNumber: 0, originalEndLineNumber: 0 } : { ...c, modifiedStartLineNumber: 0, modifiedEndLineNumber: 0 }))
+}

@@ -4,7 +4,7 @@ import { useDialogs } from '../../app/dialogs-store'
 import { Icon } from '../../ui/Icon'
 import { ApprovalCard } from './ApprovalCard'
 import { retryTurn } from './conversation-actions'
-import { MarkdownLite } from './markdown-lite'
+import { Markdown } from './Markdown'
 import { ToolRow } from './ToolRow'
 import { describeUsage, formatCost, formatTokens } from './usage-format'
 
@@ -21,7 +21,7 @@ function UserBubble({ item }: { item: Item }): ReactElement {
 function AssistantText({ item }: { item: Item }): ReactElement {
   const streaming = item.status === 'streaming'
   const text = item.text ?? ''
-  const body = useMemo(() => <MarkdownLite text={text} caret={streaming} />, [text, streaming])
+  const body = useMemo(() => <Markdown text={text} caret={streaming} />, [text, streaming])
   const u = item.usage
   return (
     <div className="msg-assistant" aria-busy={streaming || undefined} data-status={item.status} tabIndex={u ? 0 : undefined} title={u ? describeUsage(u) : undefined}>

@@ -3,40 +3,69 @@ import { useVirtualizer } from '@tanstack/react-virtual'
 import type { Thread } from '../../../shared/models'
 import { useNow } from '../../ui/clock'
 import { ThreadCard } from './ThreadCard'
+import { ThreadRow } from './ThreadRow'
 
-const MIN_CARD_WIDTH = 260
+const MIN_CARD_WIDTH = 300
 const GAP = 12
-const ROW_HEIGHT = 118
+const CARD_HEIGHT = 200
+const ROW_HEIGHT = 40
+/** Up to this many rows of cards, each card is as tall as what it shows (a whole finding), not virtualized. */
+const NATURAL_ROWS = 2
 
-/** A responsive card grid that only renders the rows in view, so 1,000+ threads stay smooth. */
-export function CardGrid({ threads, repoNames }: { threads: Thread[]; repoNames: Map<string, string> }): ReactElement {
+/**
+ * The dashboard's threads: a wall of live cards (columns by width) or a dense list of one row per
+ * thread, virtualized so 1,000+ stay smooth. A few cards (two rows or fewer, as for a handful of
+ * investigations) take the height their content needs instead, so a finding shows whole.
+ */
+export function CardGrid({ threads, repoNames, layout }: { threads: Thread[]; repoNames: Map<string, string>; layout: 'cards' | 'list' }): ReactElement {
+  // With every thread from one repository (or the filter on one), its name on each would say nothing.
+  const oneRepo = new Set(threads.map((t) => t.repoId)).size <= 1
+  const repoOf = (t: Thread): string | null => (oneRepo ? null : (repoNames.get(t.repoId) ?? 'Unknown repository'))
   const scroller = useRef<HTMLDivElement>(null)
-  const [width, setWidth] = useState(0)
+  const [size, setSize] = useState({ width: 0, height: 0 })
   const now = useNow()
 
   useLayoutEffect(() => {
     const el = scroller.current
     if (!el) return
-    const observer = new ResizeObserver(([entry]) => setWidth(entry.contentRect.width))
+    const observer = new ResizeObserver(([entry]) => setSize({ width: entry.contentRect.width, height: entry.contentRect.height }))
     observer.observe(el)
-    setWidth(el.clientWidth)
+    setSize({ width: el.clientWidth, height: el.clientHeight })
     return () => observer.disconnect()
   }, [])
 
-  const columns = Math.max(1, Math.floor((width - 2 * GAP + GAP) / (MIN_CARD_WIDTH + GAP)))
+  const list = layout === 'list'
+  const columns = list ? 1 : Math.max(1, Math.floor((size.width - 2 * GAP + GAP) / (MIN_CARD_WIDTH + GAP)))
   const rowCount = Math.ceil(threads.length / columns)
+  const natural = !list && rowCount <= NATURAL_ROWS
+  const height = list ? ROW_HEIGHT : CARD_HEIGHT
+  const gap = list ? 0 : GAP
   const virtualizer = useVirtualizer({
-    count: rowCount,
+    count: natural ? 0 : rowCount,
     getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT + GAP,
+    estimateSize: () => height + gap,
     overscan: 4,
-    paddingStart: GAP,
+    paddingStart: gap,
     paddingEnd: GAP
   })
+  // The estimate is the exact size; a change of layout or height must re-measure every row.
+  useLayoutEffect(() => virtualizer.measure(), [virtualizer, height, gap])
+
+  if (natural) {
+    return (
+      <div ref={scroller} className="card-scroller">
+        <div role="list" aria-label="Threads" className="card-grid is-natural" style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`, gap: GAP, padding: GAP }} data-layout={layout}>
+          {threads.map((t) => (
+            <ThreadCard key={t.id} thread={t} repoName={repoOf(t)} now={now} />
+          ))}
+        </div>
+      </div>
+    )
+  }
 
   return (
-    <div ref={scroller} className="card-scroller">
-      <div role="list" aria-label="Threads" className="card-grid" style={{ height: virtualizer.getTotalSize() }}>
+    <div ref={scroller} className={`card-scroller${list ? ' is-list' : ''}`}>
+      <div role="list" aria-label="Threads" className={list ? `thread-list${oneRepo ? ' one-repo' : ''}` : 'card-grid'} style={{ height: virtualizer.getTotalSize() }} data-layout={layout}>
         {virtualizer.getVirtualItems().map((row) => (
           <div
             key={row.key}
@@ -44,15 +73,19 @@ export function CardGrid({ threads, repoNames }: { threads: Thread[]; repoNames:
             className="card-row"
             style={{
               transform: `translateY(${row.start}px)`,
-              height: ROW_HEIGHT,
+              height,
               gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`,
-              gap: GAP,
-              padding: `0 ${GAP}px`
+              gap,
+              padding: list ? 0 : `0 ${GAP}px`
             }}
           >
-            {threads.slice(row.index * columns, row.index * columns + columns).map((t) => (
-              <ThreadCard key={t.id} thread={t} repoName={repoNames.get(t.repoId) ?? 'Unknown repository'} now={now} />
-            ))}
+            {threads.slice(row.index * columns, row.index * columns + columns).map((t) =>
+              list ? (
+                <ThreadRow key={t.id} thread={t} repoName={repoOf(t)} now={now} />
+              ) : (
+                <ThreadCard key={t.id} thread={t} repoName={repoOf(t)} now={now} />
+              )
+            )}
           </div>
         ))}
       </div>

@@ -1,4 +1,4 @@
-import { useMemo, type ReactElement } from 'react'
+import { useEffect, useMemo, type ReactElement } from 'react'
 import { useDialogs } from '../../app/dialogs-store'
 import { Icon } from '../../ui/Icon'
 import { shortcutLabel } from '../../ui/keyboard'
@@ -8,7 +8,8 @@ import { useCiFailedIds } from '../ci/CiDot'
 import { useSortedRepos, useThreadGroups } from '../threads/derived'
 import { byRecentActivity } from '../threads/threads-store'
 import { CardGrid } from './CardGrid'
-import { countThreads, stateOfThread, useDashboard } from './dashboard-store'
+import { forgetAsked } from './summaries-store'
+import { countThreads, effectiveLayout, stateOfThread, useDashboard, type DashboardLayout } from './dashboard-store'
 
 const MAX_REPO_CHIPS = 8
 
@@ -16,7 +17,7 @@ const MAX_REPO_CHIPS = 8
 export function Dashboard(): ReactElement {
   const repos = useSortedRepos()
   const groups = useThreadGroups()
-  const { repoId, status, setRepo, setStatus, clear } = useDashboard()
+  const { repoId, status, layout, setRepo, setStatus, setLayout, clear } = useDashboard()
   const open = useDialogs((s) => s.open)
   const activeRepoId = repoId && repos.some((r) => r.id === repoId) ? repoId : null
 
@@ -26,6 +27,8 @@ export function Dashboard(): ReactElement {
   const shown = useMemo(() => (status ? inRepo.filter((t) => stateOfThread(t, ciFailed) === status) : inRepo), [inRepo, status, ciFailed])
   const counts = useMemo(() => countThreads(inRepo, ciFailed), [inRepo, ciFailed])
   const repoNames = useMemo(() => new Map(repos.map((r) => [r.id, r.name])), [repos])
+  const shownLayout = effectiveLayout(layout, shown.length)
+  useEffect(() => forgetAsked, [])
 
   return (
     <section className="dashboard" aria-labelledby="dashboard-title">
@@ -77,6 +80,7 @@ export function Dashboard(): ReactElement {
               ))}
             </div>
           )}
+          {all.length > 0 && <LayoutToggle shown={shownLayout} chosen={layout} onChange={setLayout} />}
           <div className="chips status-chips" role="group" aria-label="Filter by status">
             {liveStates.map((s) => (
               <Chip key={s} label={stateLabels[s]} count={counts[s]} pressed={status === s} state={s} onClick={() => setStatus(status === s ? null : s)} />
@@ -86,7 +90,7 @@ export function Dashboard(): ReactElement {
       )}
 
       {shown.length > 0 ? (
-        <CardGrid threads={shown} repoNames={repoNames} />
+        <CardGrid threads={shown} repoNames={repoNames} layout={shownLayout} />
       ) : (
         <EmptyDashboard hasRepos={repos.length > 0} filtered={all.length > 0} onClear={clear} />
       )}
@@ -113,6 +117,24 @@ function Chip(props: { label: string; count: number; pressed: boolean; state?: T
       <span>{props.label}</span>
       <span className="chip-count">{props.count}</span>
     </button>
+  )
+}
+
+/** Cards or list; choosing the one the automatic layout already shows keeps it automatic. */
+function LayoutToggle({ shown, chosen, onChange }: { shown: 'cards' | 'list'; chosen: DashboardLayout; onChange: (layout: DashboardLayout) => void }): ReactElement {
+  const options: Array<{ value: 'cards' | 'list'; label: string; icon: 'dashboard' | 'list' }> = [
+    { value: 'cards', label: 'Cards', icon: 'dashboard' },
+    { value: 'list', label: 'List', icon: 'list' }
+  ]
+  return (
+    <div className="segmented layout-toggle" role="group" aria-label="Layout" title={chosen === 'auto' ? 'Chosen by how many threads there are: cards up to 12, a list beyond' : undefined}>
+      {options.map((o) => (
+        <button key={o.value} type="button" className="segment" aria-pressed={shown === o.value} onClick={() => onChange(o.value)}>
+          <Icon name={o.icon} size={12} />
+          {o.label}
+        </button>
+      ))}
+    </div>
   )
 }
 

@@ -1,4 +1,4 @@
-import type { ReactElement } from 'react'
+import type { MouseEvent, ReactElement } from 'react'
 import type { Thread } from '../../../shared/models'
 import { useNavigation } from '../../app/navigation-store'
 import { formatDateTime, formatRelative } from '../../ui/clock'
@@ -7,45 +7,68 @@ import { StatusBadge } from '../../ui/StatusBadge'
 import { threadStateOf } from '../../ui/thread-state'
 import { CiDot, useCiFailed } from '../ci/CiDot'
 import { openThreadMenu } from '../threads/thread-menu'
+import { ApprovalBar, Cost, DiffStat, LastLine } from './CardParts'
+import { useThreadSummary } from './summaries-store'
 
-/** One live thread on the dashboard; clicking opens it, right-click shows its actions. */
-export function ThreadCard({ thread, repoName, now }: { thread: Thread; repoName: string; now: number }): ReactElement {
+/** Opens the thread's actions menu where the person right-clicked. */
+export function onThreadContextMenu(thread: Thread) {
+  return (e: MouseEvent<HTMLElement>) => {
+    e.preventDefault()
+    openThreadMenu(thread, { x: e.clientX, y: e.clientY }, e.currentTarget)
+  }
+}
+
+/**
+ * One live thread on the dashboard: its state, title and focus, what its agent said last (or a live
+ * tail of its terminal), a pending approval with Approve and Deny, +/- counts, CI and cost. The title
+ * is the button that opens the thread; its hit area covers the card, under the approval buttons.
+ */
+export function ThreadCard({ thread, repoName, now }: { thread: Thread; repoName: string | null; now: number }): ReactElement {
   const select = useNavigation((s) => s.selectThread)
   const ciFailed = useCiFailed(thread.id)
+  const summary = useThreadSummary(thread.id)
   const { state } = threadStateOf({ status: thread.status, agent: thread.agent, conversation: thread.conversation, ciFailed })
+  const approval = summary?.pendingApproval ?? null
   return (
-    <div role="listitem" aria-label={thread.unread ? `${thread.title} (unread)` : thread.title} className="card-cell" data-thread-id={thread.id}>
-      <button
-        type="button"
-        className={`thread-card status-${thread.status} state-${state}${thread.unread ? ' is-unread' : ''}`}
-        onClick={() => select(thread.id)}
-        onContextMenu={(e) => {
-          e.preventDefault()
-          openThreadMenu(thread, { x: e.clientX, y: e.clientY }, e.currentTarget)
-        }}
-      >
-        <span className="card-top">
-          <StatusBadge status={thread.status} agent={thread.agent} conversation={thread.conversation} ciFailed={ciFailed} message={thread.statusMessage} />
-          <time className="card-time" dateTime={new Date(thread.lastActivityAt).toISOString()} title={`Last activity ${formatDateTime(thread.lastActivityAt)}`}>
-            {formatRelative(thread.lastActivityAt, now)}
-          </time>
-        </span>
-        <span className="card-title">
-          {thread.unread && <span className="unread-dot" title="Unread: something happened while you were away" aria-hidden="true" />}
-          {thread.title}
-        </span>
-        <span className="card-meta">
-          <span className="card-repo">{repoName}</span>
-          {thread.branch && (
-            <span className="card-branch">
-              <Icon name="branch" size={12} />
-              {thread.branch}
-            </span>
-          )}
-          <CiDot threadId={thread.id} withLabel />
-        </span>
-        {thread.statusMessage && <span className={`card-message${thread.status === 'error' ? ' is-error' : ''}`}>{thread.statusMessage}</span>}
+    <div
+      role="listitem"
+      aria-label={thread.unread ? `${thread.title} (unread)` : thread.title}
+      className={`card-cell thread-card status-${thread.status} state-${state}${thread.unread ? ' is-unread' : ''}`}
+      data-thread-id={thread.id}
+      onContextMenu={onThreadContextMenu(thread)}
+    >
+      <span className="card-top">
+        <StatusBadge status={thread.status} agent={thread.agent} conversation={thread.conversation} ciFailed={ciFailed} message={thread.statusMessage} />
+        <time className="card-time" dateTime={new Date(thread.lastActivityAt).toISOString()} title={`Last activity ${formatDateTime(thread.lastActivityAt)}`}>
+          {formatRelative(thread.lastActivityAt, now)}
+        </time>
+      </span>
+      <button type="button" className="card-title card-open" onClick={() => select(thread.id)}>
+        {thread.unread && <span className="unread-dot" title="Unread: something happened while you were away" aria-hidden="true" />}
+        {thread.title}
       </button>
+      {thread.focus && (
+        <span className="card-focus" title={thread.focus}>
+          <Icon name="search" size={11} />
+          {thread.focus}
+        </span>
+      )}
+      {thread.statusMessage && <span className={`card-message${thread.status === 'error' ? ' is-error' : ''}`}>{thread.statusMessage}</span>}
+      {approval && summary?.lastLine?.source === 'agent' ? <span className="card-said">{summary.lastLine.text}</span> : null}
+      {approval ? <ApprovalBar thread={thread} approval={approval} /> : <LastLine thread={thread} summary={summary} />}
+      <span className="card-meta">
+        {repoName && <span className="card-repo">{repoName}</span>}
+        {thread.branch && (
+          <span className="card-branch">
+            <Icon name="branch" size={12} />
+            {thread.branch}
+          </span>
+        )}
+        <span className="spacer" />
+        <DiffStat stat={summary?.diffStat} />
+        <CiDot threadId={thread.id} withLabel />
+        <Cost thread={thread} />
+      </span>
     </div>
   )
 }

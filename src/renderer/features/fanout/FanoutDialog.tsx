@@ -23,6 +23,7 @@ interface Row {
 }
 
 const MAX_ROWS = 12
+/** Shown as placeholders in the first rows: examples, never values (a row left blank starts nothing). */
 const examples: Array<Omit<Row, 'key'>> = [
   { title: 'CI logs', focus: 'Check the CI logs' },
   { title: 'Cloud service', focus: 'Check the cloud service' },
@@ -36,6 +37,14 @@ const modes: ModeOption[] = [
 
 let nextKey = 0
 
+/** A row as started: either field alone is enough (a focus names the thread; a title alone is its focus). */
+function investigationOf(r: Row): { title: string; focus: string } {
+  const title = r.title.trim()
+  const focus = r.focus.trim()
+  const named = title || (focus.length > 60 ? `${focus.slice(0, 59).trimEnd()}…` : focus)
+  return { title: named, focus: focus || title }
+}
+
 const startLabel = (n: number): string => (n === 0 ? 'Start investigations' : `Start ${n} ${n === 1 ? 'investigation' : 'investigations'}`)
 
 /** Starts several investigation threads from one prompt, each with its own focus (`fanout/start`). */
@@ -43,7 +52,7 @@ export function FanoutDialog({ initialRepoId, onClose }: { initialRepoId?: strin
   const repos = useSortedRepos()
   const [repoId, setRepoId] = useState(() => (initialRepoId && repos.some((r) => r.id === initialRepoId) ? initialRepoId : (repos[0]?.id ?? '')))
   const [prompt, setPrompt] = useState('')
-  const [rows, setRows] = useState<Row[]>(() => examples.map((e) => ({ ...e, key: nextKey++ })))
+  const [rows, setRows] = useState<Row[]>(() => examples.map(() => ({ key: nextKey++, title: '', focus: '' })))
   const [mode, setMode] = useState<ThreadMode>('local')
   const [permissionMode, setPermissionMode] = useState<PermissionMode>('plan')
   const [busy, setBusy] = useState(false)
@@ -75,11 +84,6 @@ export function FanoutDialog({ initialRepoId, onClose }: { initialRepoId?: strin
       setError('Add at least one investigation.')
       return
     }
-    const incomplete = filled.find((r) => !r.title.trim() || !r.focus.trim())
-    if (incomplete) {
-      setError('Every investigation needs a title and a focus.')
-      return
-    }
     setBusy(true)
     setError(null)
     askNotificationPermission()
@@ -87,7 +91,7 @@ export function FanoutDialog({ initialRepoId, onClose }: { initialRepoId?: strin
       const { threads } = await request('fanout/start', {
         repoId,
         prompt: prompt.trim(),
-        investigations: filled.map((r) => ({ title: r.title.trim(), focus: r.focus.trim() })),
+        investigations: filled.map(investigationOf),
         mode,
         permissionMode
       })
@@ -138,7 +142,7 @@ export function FanoutDialog({ initialRepoId, onClose }: { initialRepoId?: strin
                 <input
                   className="input fanout-title"
                   aria-label={`Investigation ${i + 1} title`}
-                  placeholder="Title"
+                  placeholder={examples[i] ? `e.g. ${examples[i].title}` : 'Title'}
                   maxLength={200}
                   value={r.title}
                   onChange={(e) => update(r.key, { title: e.target.value })}
@@ -146,7 +150,7 @@ export function FanoutDialog({ initialRepoId, onClose }: { initialRepoId?: strin
                 <input
                   className="input fanout-focus"
                   aria-label={`Investigation ${i + 1} focus`}
-                  placeholder="What this one looks at"
+                  placeholder={examples[i] ? `e.g. ${examples[i].focus}` : 'What this one looks at'}
                   maxLength={2000}
                   value={r.focus}
                   onChange={(e) => update(r.key, { focus: e.target.value })}

@@ -5,10 +5,11 @@ import { Dialog, FormError } from '../../ui/Dialog'
 import { Icon } from '../../ui/Icon'
 import { notifySuccess } from '../toasts/notify'
 import { PortsSetting } from '../run/PortsSetting'
+import { ThemeChoice } from './ThemeChoice'
 import { keySourceLabel, loadSettings, saveApiKey, useSettings } from './settings-store'
 
 /**
- * Settings for the built-in agent: the Anthropic API key (entered as a password, never shown back,
+ * Settings: the theme, and for the built-in agent the Anthropic API key (entered as a password, never shown back,
  * with where the current one comes from), the API endpoint, and the default model.
  */
 export function SettingsDialog({ onClose }: { onClose: () => void }): ReactElement {
@@ -63,8 +64,9 @@ export function SettingsDialog({ onClose }: { onClose: () => void }): ReactEleme
   }
 
   return (
-    <Dialog title="Settings" description="The built-in Claude agent: your API key, the endpoint it talks to, and the model new threads use." onClose={onClose} initialFocus={keyRef} width={520}>
+    <Dialog title="Settings" description="The theme, and for the built-in Claude agent: your API key, the endpoint it talks to, and the model new threads use." onClose={onClose} initialFocus={keyRef} width={520}>
       <form className="dialog-body settings-form" onSubmit={submit} noValidate>
+        <ThemeChoice />
         <label className="field-label" htmlFor="settings-api-key">
           Anthropic API key
         </label>

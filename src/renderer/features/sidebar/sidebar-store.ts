@@ -5,7 +5,7 @@ const ARCHIVED_KEY = 'skein.sidebar.showArchived'
 const WIDTH_KEY = 'skein.sidebar.width'
 
 /** Limits and default of the sidebar width, in CSS pixels. */
-export const sidebarWidth = { min: 200, max: 520, initial: 272 } as const
+export const sidebarWidth = { min: 200, max: 520, initial: 300 } as const
 const clampWidth = (w: number) => Math.round(Math.min(sidebarWidth.max, Math.max(sidebarWidth.min, w)))
 
 function load<T>(key: string, fallback: T): T {

@@ -2,8 +2,8 @@ import { useEffect, type ReactElement } from 'react'
 import type { Thread } from '../../../shared/models'
 import { Icon } from '../../ui/Icon'
 import { StartSession } from './StartSession'
-import { loadPtys } from './terminal-actions'
-import { resolveActiveTab, useTerminals } from './terminal-store'
+import { loadPtys, openShell } from './terminal-actions'
+import { offersStart, resolveActiveTab, useTerminals } from './terminal-store'
 import { TerminalTabs } from './TerminalTabs'
 import { TerminalView } from './TerminalView'
 
@@ -24,7 +24,8 @@ export function TerminalPanel({ thread }: { thread: Thread }): ReactElement {
     if (agentPtyId && known && !known.some((p) => p.id === agentPtyId)) void loadPtys(thread.id)
   }, [thread.id, agentPtyId])
 
-  const active = resolveActiveTab(ptys, picked)
+  const offerStart = offersStart(thread, ptys)
+  const active = resolveActiveTab(ptys, picked, offerStart)
   const pty = ptys?.find((p) => p.id === active)
 
   return (
@@ -59,10 +60,27 @@ export function TerminalPanel({ thread }: { thread: Thread }): ReactElement {
           </div>
         ) : pty ? (
           <TerminalView key={pty.id} pty={pty} />
-        ) : (
+        ) : offerStart ? (
           <StartSession thread={thread} />
+        ) : (
+          <NoTerminalYet thread={thread} />
         )}
       </div>
+    </div>
+  )
+}
+
+/** A built-in agent's thread before its agent ran a command: where its shell will appear, and a plain terminal for the person. */
+function NoTerminalYet({ thread }: { thread: Thread }): ReactElement {
+  return (
+    <div className="empty-state">
+      <Icon name="terminal" size={26} />
+      <h2>No terminal yet</h2>
+      <p>The built-in agent runs its commands in its own Agent shell, which opens here so you can watch it live.</p>
+      <button type="button" className="btn" onClick={() => void openShell(thread.id)}>
+        <Icon name="plus" />
+        New terminal
+      </button>
     </div>
   )
 }

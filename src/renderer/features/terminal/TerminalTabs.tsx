@@ -7,7 +7,7 @@ import { profileLabel } from '../agents/profiles-store'
 import { isArchived } from '../threads/threads-store'
 import { closePty, openShell } from './terminal-actions'
 import { focusTerminal } from './terminal-bridge'
-import { START_TAB, useTerminals } from './terminal-store'
+import { offersStart, START_TAB, useTerminals } from './terminal-store'
 
 /** The label of a terminal tab: the profile for an agent session (numbered from the second), "Terminal N" for extra shells. */
 export function terminalLabel(pty: PtyInfo, ptys: PtyInfo[]): string {
@@ -36,8 +36,8 @@ const newShellShortcut = isMac ? '⌘⇧`' : 'Ctrl+Shift+`'
 export function TerminalTabs({ thread, ptys, active }: { thread: Thread; ptys: PtyInfo[]; active: string }): ReactElement {
   const setActive = useTerminals((s) => s.setActive)
   const busy = useTerminals((s) => !!s.busyByThread[thread.id])
-  const hasAgent = ptys.some((p) => p.kind === 'agent')
-  const ids = [...(hasAgent ? [] : [START_TAB]), ...ptys.map((p) => p.id)]
+  const offerStart = offersStart(thread, ptys)
+  const ids = [...(offerStart ? [START_TAB] : []), ...ptys.map((p) => p.id)]
   const archived = isArchived(thread)
 
   const select = (id: string) => {
@@ -68,7 +68,7 @@ export function TerminalTabs({ thread, ptys, active }: { thread: Thread; ptys: P
   return (
     <div className="terminal-tabs">
       <div className="terminal-tablist" role="tablist" aria-label="Terminals" onKeyDown={onKeyDown}>
-        {!hasAgent && (
+        {offerStart && (
           <div className={`term-tab${active === START_TAB ? ' is-active' : ''}`}>
             <button
               type="button"

@@ -95,9 +95,10 @@ export async function closePty(pty: PtyInfo): Promise<void> {
 /** Shows the Terminal tab of the selected thread and focuses its terminal (Ctrl/⌘+`). */
 export function focusThreadTerminal(): void {
   const { view, selectedThreadId } = useNavigation.getState()
-  if (view !== 'thread' || !selectedThreadId || !useThreads.getState().byId[selectedThreadId]) return
-  useThreadView.getState().setTab(selectedThreadId, 'terminal')
-  const pty = activePty(selectedThreadId)
+  const thread = selectedThreadId ? useThreads.getState().byId[selectedThreadId] : undefined
+  if (view !== 'thread' || !thread) return
+  useThreadView.getState().setTab(thread.id, 'terminal')
+  const pty = activePty(thread)
   if (pty) focusTerminal(pty.id)
   else requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-terminal-autofocus]')?.focus())
 }

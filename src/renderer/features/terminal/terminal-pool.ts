@@ -2,7 +2,7 @@ import type { PtyInfo } from '../../../shared/models'
 import { request } from '../../app/rpc'
 import { registerPool } from './terminal-bridge'
 import { TerminalSession } from './terminal-session'
-import { onColorSchemeChange } from './xterm-theme'
+import { onThemeChange } from '../../ui/theme'
 
 /** How many xterm instances stay alive (attached, with their screens) before the least recently used goes. */
 export const POOL_LIMIT = 24
@@ -13,7 +13,7 @@ const shown = new Set<string>()
 const strays = new Set<string>()
 let focusWanted: string | null = null
 
-onColorSchemeChange(() => {
+onThemeChange(() => {
   for (const s of sessions.values()) s.applyTheme()
 })
 

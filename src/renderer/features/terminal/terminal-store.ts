@@ -1,6 +1,7 @@
 import { create } from 'zustand'
-import type { PtyInfo } from '../../../shared/models'
+import type { PtyInfo, Thread } from '../../../shared/models'
 import { without } from '../../lib/record'
+import { conversationRan } from '../../ui/thread-state'
 
 /** The pseudo-tab shown when a thread has no agent session: the profile picker. */
 export const START_TAB = 'start'
@@ -87,22 +88,37 @@ export const useTerminals = create<TerminalState>()((set) => ({
 }))
 
 /**
- * The tab a thread's terminal area shows: the one picked if it still exists, else its newest running
- * (or latest) agent session, else the start pseudo-tab, which is offered while there is no agent session.
+ * Whether a thread's terminal area offers to start an agent (the start pseudo-tab): only while the
+ * thread has none, neither a CLI session nor a built-in agent that has started. One agent per thread.
  */
-export function resolveActiveTab(ptys: PtyInfo[] | undefined, picked: string | undefined): string {
+export function offersStart(thread: Pick<Thread, 'conversation'> | undefined, ptys: PtyInfo[] | undefined): boolean {
+  if ((ptys ?? []).some((p) => p.kind === 'agent')) return false
+  return !thread || !(thread.conversation.busy || conversationRan(thread.conversation))
+}
+
+/**
+ * The tab a thread's terminal area shows: the one picked if it still exists, else its newest running
+ * (or latest) agent session, else the built-in agent's running shell, else the start pseudo-tab while
+ * it is offered, else the newest shell.
+ */
+export function resolveActiveTab(ptys: PtyInfo[] | undefined, picked: string | undefined, offerStart = true): string {
   const list = ptys ?? []
   const agents = list.filter((p) => p.kind === 'agent')
-  if (picked === START_TAB && agents.length === 0) return START_TAB
+  if (picked === START_TAB && agents.length === 0 && offerStart) return START_TAB
   if (picked && list.some((p) => p.id === picked)) return picked
   const agent = agents.find((p) => p.state === 'running') ?? agents[agents.length - 1]
-  return agent?.id ?? START_TAB
+  if (agent) return agent.id
+  // The built-in agent's thread: its own shell, where its commands run, before the start form.
+  const agentShell = list.filter((p) => p.title === 'Agent shell' && p.state === 'running').pop()
+  if (agentShell) return agentShell.id
+  if (offerStart) return START_TAB
+  return (list.filter((p) => p.state === 'running').pop() ?? list[list.length - 1])?.id ?? START_TAB
 }
 
 /** The pty shown in a thread's terminal area right now, read outside React. */
-export function activePty(threadId: string): PtyInfo | null {
+export function activePty(thread: Pick<Thread, 'id' | 'conversation'>): PtyInfo | null {
   const s = useTerminals.getState()
-  const ptys = s.ptysByThread[threadId]
-  const tab = resolveActiveTab(ptys, s.activeByThread[threadId])
+  const ptys = s.ptysByThread[thread.id]
+  const tab = resolveActiveTab(ptys, s.activeByThread[thread.id], offersStart(thread, ptys))
   return ptys?.find((p) => p.id === tab) ?? null
 }

@@ -3,7 +3,6 @@ import type { ITheme } from '@xterm/xterm'
 const ansi = ['black', 'red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'white'] as const
 const capitalized = (s: string) => s[0].toUpperCase() + s.slice(1)
 
-const darkQuery = typeof window !== 'undefined' && window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null
 
 /** The terminal's colours, read from the app's CSS variables (so they follow the light/dark theme). */
 export function readTerminalTheme(): ITheme {
@@ -36,12 +35,6 @@ export function readSearchColours(): { match: string; active: string } {
   }
 }
 
-/** Calls `listener` whenever the OS switches between light and dark; returns the unsubscribe. */
-export function onColorSchemeChange(listener: () => void): () => void {
-  if (!darkQuery) return () => {}
-  darkQuery.addEventListener('change', listener)
-  return () => darkQuery.removeEventListener('change', listener)
-}
 
 /** The font stack the terminal uses (xterm takes a CSS font-family list). */
 export const terminalFont = "'SF Mono', SFMono-Regular, Menlo, Consolas, 'DejaVu Sans Mono', 'Liberation Mono', 'Noto Sans Mono', monospace"

@@ -61,22 +61,16 @@ export function OverviewTab({ thread }: { thread: Thread }): ReactElement {
                 </button>
               </>
             )}
-            {conversationRan(thread.conversation) && (
+            {/* A thread without a CLI agent is the built-in agent's, whether or not it has been sent anything yet. */}
+            {(!thread.agent || thread.conversation.busy || conversationRan(thread.conversation)) && (
               <>
-                <span data-testid="overview-builtin-agent">{builtInAgentLine(thread.conversation)}</span>
+                <span data-testid="overview-builtin-agent">
+                  {builtInAgentLine(thread.conversation)}
+                  {!thread.conversation.busy && !conversationRan(thread.conversation) && <span className="muted"> · no messages yet</span>}
+                </span>
                 <button type="button" className="btn-link" onClick={() => useThreadView.getState().setTab(thread.id, 'conversation')}>
                   Open conversation
                 </button>
-              </>
-            )}
-            {!thread.agent && !conversationRan(thread.conversation) && (
-              <>
-                <span className="muted">No session yet</span>
-                {!archived && (
-                  <button type="button" className="btn-link" onClick={showTerminal}>
-                    Start one
-                  </button>
-                )}
               </>
             )}
           </Row>

@@ -9,8 +9,8 @@ export function ThreadView({ thread }: { thread: Thread }): ReactElement {
   const tabs = tabsFor(thread)
   const stored = useThreadView((s) => s.tabByThread[thread.id])
   const setTab = useThreadView((s) => s.setTab)
-  // Threads with a CLI agent session open on their terminal; others on the first tab (Conversation).
-  const current = tabs.find((t) => t.id === (stored ?? (thread.agent ? 'terminal' : undefined))) ?? tabs[0]
+  // A thread opens on its agent's tab, which comes first.
+  const current = tabs.find((t) => t.id === stored) ?? tabs[0]
   const baseId = useId()
   const tabId = (id: ThreadTabId) => `${baseId}-tab-${id}`
   const panelId = (id: ThreadTabId) => `${baseId}-panel-${id}`

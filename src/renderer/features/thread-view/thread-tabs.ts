@@ -1,6 +1,7 @@
 import type { ReactElement } from 'react'
 import type { Thread } from '../../../shared/models'
 import { isMac } from '../../ui/keyboard'
+import { conversationRan } from '../../ui/thread-state'
 import { lazyPanel } from '../../ui/lazy-panel'
 import { ChangesBadge, LazyChangesTab } from '../changes/LazyChangesTab'
 import { CiTabBadge } from '../ci/CiDot'
@@ -40,5 +41,17 @@ export const threadTabs: readonly ThreadTab[] = [
   { id: 'ci', label: 'CI', Panel: LazyCiTab, Badge: CiTabBadge }
 ]
 
-/** The tabs that apply to a thread. */
-export const tabsFor = (thread: Thread): ThreadTab[] => threadTabs.filter((t) => t.available?.(thread) ?? true)
+/**
+ * The tabs that apply to a thread, its agent's first: the Conversation for the built-in agent,
+ * the Terminal for a CLI agent or a shell. A thread whose agent is Claude Code, Codex or a custom
+ * CLI shows no Conversation unless the built-in agent has worked in it too (or it holds an imported session).
+ */
+export function tabsFor(thread: Thread): ThreadTab[] {
+  const tabs = threadTabs.filter((t) => t.available?.(thread) ?? true)
+  if (!thread.agent) return tabs
+  const cliAgent = thread.agent.profileId !== 'shell'
+  // An imported session's transcript lives in the Conversation too.
+  const conversation = !cliAgent || !!thread.imported || thread.conversation.busy || conversationRan(thread.conversation)
+  const main = tabs.filter((t) => t.id === 'terminal')
+  return [...main, ...tabs.filter((t) => t.id !== 'terminal' && (t.id !== 'conversation' || conversation))]
+}

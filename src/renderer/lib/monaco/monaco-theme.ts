@@ -1,8 +1,7 @@
 import type * as Monaco from 'monaco-editor/editor/editor.api'
+import { currentTheme, onThemeChange } from '../../ui/theme'
 
 type Api = typeof Monaco
-
-const darkQuery = window.matchMedia('(prefers-color-scheme: dark)')
 
 /** Reads an app colour token (theme.css) when it is a plain #hex, which is all Monaco's themes accept. */
 function token(name: string, fallback: string): string {
@@ -51,11 +50,11 @@ function colours(dark: boolean): Record<string, string> {
 /** Defines Skein's two Monaco themes and keeps every editor on the one matching the app's theme. */
 export function applyMonacoTheme(monaco: Api): void {
   const apply = () => {
-    const dark = darkQuery.matches
+    const dark = currentTheme() === 'dark'
     monaco.editor.defineTheme('skein', { base: dark ? 'vs-dark' : 'vs', inherit: true, rules: [], colors: colours(dark) })
     monaco.editor.setTheme('skein')
   }
   apply()
-  // The app follows the OS (prefers-color-scheme), and so does every Monaco editor, at once.
-  darkQuery.addEventListener('change', apply)
+  // Every Monaco editor follows the app's theme (the Settings choice, or the OS under System), at once.
+  onThemeChange(apply)
 }

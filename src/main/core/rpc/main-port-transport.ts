@@ -23,8 +23,8 @@ function asText(data: unknown): string | null {
   }
 }
 
-/** Serves the protocol over an Electron MessagePortMain handed to the renderer. */
-export function messagePortTransport(port: MainMessagePort): MessageTransport {
+/** The core's end of a MessagePort: serves the protocol over Electron's MessagePortMain (the renderer holds the other end). */
+export function mainPortTransport(port: MainMessagePort): MessageTransport {
   const send = (text: string) => port.postMessage(text)
   const transport: MessageTransport = {
     send,

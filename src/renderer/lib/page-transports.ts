@@ -17,8 +17,8 @@ function listenerSet<T>() {
   }
 }
 
-/** Wraps a DOM MessagePort (handed over by the preload) as a transport. */
-export function messagePortTransport(port: MessagePort): MessageTransport {
+/** The page's end of a MessagePort (a DOM MessagePort the preload handed over), as a transport; the core holds the other end. */
+export function pagePortTransport(port: MessagePort): MessageTransport {
   const messages = listenerSet<string>()
   const closes = listenerSet<void>()
   port.onmessage = (e) => messages.emit(typeof e.data === 'string' ? e.data : JSON.stringify(e.data))
@@ -128,6 +128,6 @@ function waitForElectronPort(): Promise<MessagePort> {
 
 /** Opens one connection to the core. Rejects when the core cannot be reached. */
 export async function connectToCore(): Promise<RpcClient> {
-  if (inElectron()) return new RpcClient(messagePortTransport(await waitForElectronPort()))
+  if (inElectron()) return new RpcClient(pagePortTransport(await waitForElectronPort()))
   return new RpcClient(webSocketTransport(await openWebSocket(browserToken())))
 }
