@@ -2,12 +2,6 @@ import stripAnsi from 'strip-ansi'
 import type { ProfileId, PtyInfo } from '../../../shared/models'
 import type { SandboxLevel } from '../sandbox/sandbox-types'
 
-/** How a run command is started: by the person's shell, as they would type it. */
-export function runPlan(command: string): { file: string; args: string[]; display: string } {
-  if (process.platform === 'win32') return { file: process.env.ComSpec || 'cmd.exe', args: ['/d', '/s', '/c', command], display: command }
-  return { file: process.env.SHELL || '/bin/sh', args: ['-c', command], display: command }
-}
-
 /** Which sandbox rules a shell runs under (level and network), so the agent reuses a shell only under the same rules. */
 export const sandboxKey = (level: SandboxLevel, network: boolean): string => `${level}${network ? '+network' : ''}`
 

@@ -13,7 +13,7 @@ import { ActivityTracker, QUIET_MS } from './activity-tracker'
 import { PortRanges } from '../ports/port-ranges'
 import { PtyContainment } from './pty-containment'
 import type { PtyRecords } from './pty-records'
-import { diedOnStart, labelOf, runPlan, sandboxKey } from './pty-commands'
+import { diedOnStart, labelOf, sandboxKey } from './pty-commands'
 import { PtySession } from './pty-session'
 import { sessionEndedMarker, type PtyStore } from './pty-store'
 import { PlumbingFilter } from './plumbing-filter'
@@ -23,8 +23,8 @@ import { terminalEnv } from './terminal-env'
 /** What opening a terminal asks for. */
 export interface OpenPtyOptions {
   kind: 'agent' | 'shell' | 'run'
-  /** For kind 'run': the shell command line to run (the thread's dev server). */
-  command?: string
+  /** Run this program instead of a profile's (the run command, an environment's setup script), under this tab title. */
+  command?: { file: string; args: string[]; display: string; title: string }
   /** For kind 'run': the URL it serves, when known before it prints one. */
   url?: string | null
   profileId?: ProfileId
@@ -67,9 +67,6 @@ interface Live {
   /** Cleans up after the sandbox (its private temp folder) once the session ends. */
   onEnd: (() => Promise<void>) | null
 }
-
-/** The title of the terminal a thread's run command (its dev server) runs in. */
-export const RUN_TITLE = 'Run'
 
 /** The title of the shell the built-in agent runs its commands in. */
 export const AGENT_SHELL_TITLE = 'Agent shell'
@@ -125,7 +122,9 @@ export class PtyHost {
       if (running) return ok(running.session.info)
     }
     const profileId: ProfileId = o.kind !== 'agent' ? 'shell' : (o.profileId ?? this.d.profiles.defaultFor(thread.repoId))
-    const plan = o.kind === 'run' ? ok(runPlan(o.command ?? '')) : await this.d.profiles.plan(profileId, o.resume ? { repoId: thread.repoId, args: o.resume.args } : { repoId: thread.repoId, prompt: o.prompt })
+    const plan = o.command
+      ? ok({ file: o.command.file, args: o.command.args, display: o.command.display })
+      : await this.d.profiles.plan(profileId, o.resume ? { repoId: thread.repoId, args: o.resume.args } : { repoId: thread.repoId, prompt: o.prompt })
     if (!plan.ok) return plan
     let command = { file: plan.value.file, args: plan.value.args }
     let sandboxEnv: Record<string, string> = {}
@@ -146,7 +145,7 @@ export class PtyHost {
       threadId,
       kind: o.kind,
       profileId,
-      title: o.kind === 'agent' ? labelOf(profileId) : o.kind === 'run' ? RUN_TITLE : 'Shell',
+      title: o.command?.title ?? (o.kind === 'agent' ? labelOf(profileId) : 'Shell'),
       command: plan.value.display,
       cwd,
       port: ports?.first ?? null,

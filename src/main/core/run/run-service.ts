@@ -22,6 +22,15 @@ export interface RunServiceDeps {
   source?: RunConfigSource
 }
 
+/** The title of the terminal a thread's run command (its dev server) runs in. */
+export const RUN_TITLE = 'Run'
+
+/** How a run command is started: by the person's shell, as they would type it. */
+export function runPlan(command: string): { file: string; args: string[]; display: string; title: string } {
+  if (process.platform === 'win32') return { file: process.env.ComSpec || 'cmd.exe', args: ['/d', '/s', '/c', command], display: command, title: RUN_TITLE }
+  return { file: process.env.SHELL || '/bin/sh', args: ['-c', command], display: command, title: RUN_TITLE }
+}
+
 // How much of the start of a run's output is searched for its URL.
 const URL_SEARCH_CHARS = 64 * 1024
 
@@ -64,7 +73,7 @@ export class RunService {
       return err(appError(ErrorCode.PortsExhausted, `Every port from ${this.d.ports.first} to ${this.d.ports.last} is taken by other threads or programs; archive a thread to free its ports.`))
     }
     const url = found.config.url ? expandUrl(found.config.url, ports) : null
-    const opened = await this.d.ptys.open(threadId, { kind: 'run', command: found.config.command, url, ...size })
+    const opened = await this.d.ptys.open(threadId, { kind: 'run', command: runPlan(found.config.command), url, ...size })
     if (!opened.ok) return opened
     // One Run tab per thread: the previous run's output goes once a new run starts.
     for (const old of (await this.d.ptys.list(threadId)).filter((p) => p.kind === 'run' && p.id !== opened.value.id && p.state !== 'running')) await this.d.ptys.close(old.id)

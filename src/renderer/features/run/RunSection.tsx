@@ -1,4 +1,4 @@
-import { useState, type FormEvent, type ReactElement, type ReactNode } from 'react'
+import { useEffect, useRef, useState, type FormEvent, type ReactElement, type ReactNode } from 'react'
 import type { Thread } from '../../../shared/models'
 import { portRangeText } from '../../../shared/run'
 import { errorMessage } from '../../app/rpc'
@@ -24,6 +24,9 @@ function RunForm({ thread, initial, onDone }: { thread: Thread; initial: { comma
   const [url, setUrl] = useState(initial.url)
   const [error, setError] = useState<string | null>(null)
   const [saving, setSaving] = useState(false)
+  const form = useRef<HTMLFormElement>(null)
+  // The card sits low in the Overview: bring the whole form, buttons included, into view.
+  useEffect(() => form.current?.scrollIntoView({ block: 'nearest' }), [])
   const save = async (config: { command: string; url?: string } | null) => {
     setSaving(true)
     setError(null)
@@ -42,7 +45,7 @@ function RunForm({ thread, initial, onDone }: { thread: Thread; initial: { comma
     void save({ command: command.trim(), ...(url.trim() ? { url: url.trim() } : {}) })
   }
   return (
-    <form className="run-form" onSubmit={submit} noValidate>
+    <form ref={form} className="run-form" onSubmit={submit} noValidate>
       <label className="field-label" htmlFor="run-command">
         Run command
       </label>
