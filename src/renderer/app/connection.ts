@@ -22,6 +22,7 @@ import {
 import { useTerminals } from '../features/terminal/terminal-store'
 import { useThreads } from '../features/threads/threads-store'
 import { routeRunPty, routeRunPtyRemoved, useRun } from '../features/run/run-store'
+import { reloadRuns } from '../features/run/run-actions'
 import { notifyError, notifyInfo } from '../features/toasts/notify'
 import { useConnection } from './connection-store'
 import { useNavigation } from './navigation-store'
@@ -187,6 +188,7 @@ async function adopt(client: RpcClient): Promise<void> {
   rewatchChanges()
   void loadCiStatuses()
   reloadSummaries()
+  reloadRuns((id) => Boolean(useThreads.getState().byId[id]))
   const selected = useNavigation.getState().selectedThreadId
   if (selected && !useThreads.getState().byId[selected]) useNavigation.getState().forgetThread(selected)
   // After a reconnect: terminal tab lists refresh, then terminals re-attach (replaying their scrollback).

@@ -14,6 +14,14 @@ export async function loadRun(threadId: string): Promise<void> {
   }
 }
 
+/** After a reconnect: every thread's run status again (a restarted core ended the dev servers it ran). */
+export function reloadRuns(exists: (threadId: string) => boolean): void {
+  for (const threadId of Object.keys(useRun.getState().byThread)) {
+    if (exists(threadId)) void loadRun(threadId)
+    else useRun.getState().forget(threadId)
+  }
+}
+
 /** Starts the thread's dev server; its output shows in the Run terminal. */
 export async function startRun(threadId: string): Promise<PtyInfo | null> {
   const s = useRun.getState()
