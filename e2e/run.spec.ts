@@ -1,16 +1,18 @@
 import { expect, test } from '@playwright/test'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { isPortFree } from '../src/main/core/ports/port-probe'
-import { threadNamed } from './support/core-client'
-import { startCore, type CoreProcess } from './support/core-process'
+import { connectClient, threadNamed } from './support/core-client'
+import { startCore, tempHome, type CoreProcess } from './support/core-process'
 import { makeGitRepo } from './support/git-repo'
 import { addRepository, createThread, screenshotBothThemes } from './support/skein-page'
 import { expectTerminalText, prepareTerminalPage, shellEnv } from './support/terminal-page'
 
 let core: CoreProcess | null = null
+const cores: CoreProcess[] = []
 test.afterEach(async () => {
   await core?.stop('SIGTERM')
+  await Promise.all(cores.splice(0).map((c) => c.stop('SIGTERM')))
 })
 
 // A dev server with a helper process, that prints where it listens the way Vite does.
@@ -118,4 +120,49 @@ test('a thread shows its ports, runs its dev server from the Overview, opens its
     expect(from! > port + 9 || to! < port).toBe(true)
     await expect(card).toContainText(`PORT=${from} · SKEIN_PORT_0…SKEIN_PORT_3`)
   })
+})
+
+test('a dev server running when Skein quits is ended with everything it started; after the restart the thread shows Run again, and it runs', async ({ page }) => {
+  const home = tempHome()
+  const env = shellEnv()
+  const first = await startCore({ home, env })
+  cores.push(first)
+  await prepareTerminalPage(page)
+  const repo = makeGitRepo('api-server')
+  await page.goto(first.url)
+  await addRepository(page, repo)
+  await createThread(page, { via: 'sidebar-button', repo: 'api-server', title: 'Rate limits' })
+  const thread = await threadNamed(first, 'Rate limits')
+  writeFileSync(join(thread.worktreePath, 'server.js'), SERVER)
+  const client = await connectClient(first)
+  await client.request('run/configure', { repoId: thread.repoId, config: { command: 'node server.js', url: 'http://127.0.0.1:${PORT}/' } })
+  client.dispose()
+
+  const header = page.locator('.thread-header')
+  // The configuration was set from outside: the header learns it when the page loads again.
+  await page.reload()
+  await header.getByRole('button', { name: 'Run' }).click()
+  await expect(header.getByTestId('run-url')).toHaveText(/^127\.0\.0\.1:\d+$/)
+  await expect.poll(() => existsSync(join(thread.worktreePath, 'pids.json')), { message: 'the server wrote its pids' }).toBe(true)
+  const pids = JSON.parse(readFileSync(join(thread.worktreePath, 'pids.json'), 'utf8')) as number[]
+
+  await first.stop('SIGTERM')
+  await expect(page.getByRole('alert').filter({ hasText: 'reconnecting' })).toBeVisible()
+  expect(pids.filter(alive)).toEqual([])
+  const second = await startCore({ home, env, port: first.port, token: first.token })
+  cores.push(second)
+  await expect(page.getByRole('alert').filter({ hasText: 'reconnecting' })).toBeHidden()
+  await expect(header.getByRole('button', { name: 'Run' })).toBeVisible()
+  await expect(header.getByRole('button', { name: 'Stop' })).toHaveCount(0)
+  await page.getByRole('tab', { name: 'Overview' }).click()
+  await expect(page.getByRole('region', { name: 'Dev server and ports' }).getByTestId('run-state')).toHaveText('Stopped')
+
+  await header.getByRole('button', { name: 'Run' }).click()
+  const link = header.getByTestId('run-url')
+  await expect(link).toBeVisible()
+  const [popup] = await Promise.all([page.waitForEvent('popup'), link.click()])
+  await expect(popup.locator('body')).toHaveText(`hello from the dev server of ${thread.id}`)
+  await popup.close()
+  await header.getByRole('button', { name: 'Stop' }).click()
+  await expect(header.getByRole('button', { name: 'Run' })).toBeVisible()
 })

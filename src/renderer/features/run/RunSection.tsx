@@ -25,8 +25,11 @@ function RunForm({ thread, initial, onDone }: { thread: Thread; initial: { comma
   const [error, setError] = useState<string | null>(null)
   const [saving, setSaving] = useState(false)
   const form = useRef<HTMLFormElement>(null)
-  // The card sits low in the Overview: bring the whole form, buttons included, into view.
-  useEffect(() => form.current?.scrollIntoView({ block: 'nearest' }), [])
+  // The card sits low in the Overview: bring the whole form, buttons included, into view. (A block body:
+  // Chromium's scrollIntoView returns a promise, which React would take for a cleanup function.)
+  useEffect(() => {
+    void form.current?.scrollIntoView({ block: 'nearest' })
+  }, [])
   const save = async (config: { command: string; url?: string } | null) => {
     setSaving(true)
     setError(null)
