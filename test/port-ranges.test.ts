@@ -1,8 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createServer } from 'node:net'
+import { connect, createServer } from 'node:net'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { ErrorCode, RpcError } from '../src/shared/errors'
+import { RpcClient } from '../src/shared/rpc-client'
 import type { PortRange } from '../src/shared/run'
+import { socketTransport } from '../src/main/core/rpc/socket-transport'
 import { PortRanges } from '../src/main/core/ports/port-ranges'
 import { isPortFree } from '../src/main/core/ports/port-probe'
 import { cleanupTemp, makeCore, makeRepo, must, tempDir } from './helpers/fixtures'
@@ -145,5 +148,26 @@ describe('port ranges', () => {
     const two = await PortRanges.open({ file, first, last: first + 19, count: () => 5 })
     expect(two.rangeOf('x')).toEqual({ first, count: 5 })
     expect(await two.acquire('y')).toEqual({ first: first + 5, count: 5 })
+  })
+
+  it('takes how many ports a thread gets from the settings (kept across a restart); threads keep the range they have', async () => {
+    const home = tempDir('skein-home-')
+    const repoPath = makeRepo()
+    const first = await makeCore(home, { listenSocket: true })
+    const client = new RpcClient(socketTransport(connect(first.core.dataDir.socketPath)))
+    expect(await client.request('ports/settings')).toEqual({ count: 10, first: 3100, last: 9999 })
+    const bad = await client.request('ports/configure', { count: 0 }).catch((e: unknown) => e)
+    expect((bad as RpcError).code).toBe(ErrorCode.InvalidParams)
+    const repo = must(await first.core.repos.add(repoPath))
+    const old = must(await first.core.threads.create({ repoId: repo.id, title: 'old', mode: 'local' }))
+    const oldRange = (await first.core.ports.acquire(old.id))!
+    expect(await client.request('ports/configure', { count: 3 })).toMatchObject({ count: 3 })
+    client.dispose()
+    await first.core.close()
+
+    const second = await makeCore(home)
+    const fresh = must(await second.core.threads.create({ repoId: repo.id, title: 'new', mode: 'local' }))
+    expect((await second.core.ports.acquire(fresh.id))!.count).toBe(3)
+    expect(second.core.ports.rangeOf(old.id)).toEqual(oldRange)
   })
 })
