@@ -1,7 +1,5 @@
 import { mkdir } from 'node:fs/promises'
-import type { Server } from 'node:net'
 import type { Disposable, MessageTransport } from '../../shared/jsonrpc'
-import type { AgentState } from '../../shared/models'
 import { AgentDelivery } from './agent/send-to-agent'
 import { AgentService } from './agent/agent-service'
 import { ApiKeyStore } from './agent/api-key-store'
@@ -9,6 +7,7 @@ import { makeTools } from './agent/tool-set'
 import { Transcript } from './agent/transcript'
 import { ProfileService } from './agents/profile-service'
 import { GitRunner } from './git/git-runner'
+import { DisposableStore, toDisposable } from './lifecycle'
 import { consoleLogger, type Logger } from './logger'
 import { NotificationBus } from './notification-bus'
 import { RepoService } from './repos/repo-service'
@@ -86,94 +85,124 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   await mkdir(dataDir.home, { recursive: true, mode: 0o700 })
   // A home made by an older Skein, or by hand, may be readable by others: tighten it before use.
   await secureHome(dataDir, logger)
+  // Everything the core starts is owned here and closed in the reverse order of construction: the
+  // store, built first, is flushed last. A failure while starting closes what had started.
+  const owned = new DisposableStore((e) => logger.error(`Closing the core: ${e instanceof Error ? e.message : String(e)}`))
+  try {
+    return await build(options, logger, dataDir, owned)
+  } catch (e) {
+    await owned.dispose()
+    throw e
+  }
+}
+
+/** Builds the services in dependency order, each from one options object, and hands each to `owned`. */
+async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, owned: DisposableStore): Promise<Core> {
   const git = new GitRunner()
   const bus = new NotificationBus()
   const threadStore = await ThreadStore.open(dataDir, logger)
+  owned.add(toDisposable(() => threadStore.flush()))
   const repoStore = await RepoStore.open(dataDir, logger, () => threadStore.reposInLogs())
   const settings = await SettingsStore.open(dataDir, logger)
+  const rpc = new RpcServer(bus, logger)
+  owned.add(toDisposable(() => rpc.closeAll()))
   const profiles = new ProfileService(settings)
-  // Services that refer to each other are joined through these late-bound callbacks.
-  let liveCount: (repoId: string) => number = () => 0
-  let onAgent: (threadId: string, agent: AgentState, failure?: string) => void = () => undefined
-  const repos = new RepoService(git, repoStore, bus, (id) => liveCount(id))
+  const repos = new RepoService(git, repoStore, bus, (repoId) => threadStore.liveCount(repoId))
   const sandbox = new SandboxService(git, dataDir.home)
   // Before anything is served or spawned: end what a previous run that died (kill -9, a crash) left running.
   const ptyRecords = new PtyRecords(dataDir.ptyRecordsDir)
   const reaped = await reapLeftovers(ptyRecords, logger)
   const notices: string[] = startupNotices(reaped.reaped.length, [])
   const ports = await PortRanges.open({ file: dataDir.portsFile, logger, count: () => settings.portsPerThread() ?? DEFAULT_PORTS_PER_THREAD })
-  const ptys = new PtyHost({
-    ports,
-    sandbox,
-    store: new PtyStore(dataDir),
-    records: ptyRecords,
-    profiles,
-    bus,
-    logger,
-    thread: (id) => threadStore.get(id),
-    onAgent: (threadId, agent, failure) => onAgent(threadId, agent, failure),
-    scrollbackChars: options.scrollbackChars ?? scrollbackFromEnv(logger)
-  })
-  let stopAgent: (threadId: string) => Promise<void> = async () => undefined
-  const sessions = {
-    open: ptys.open.bind(ptys),
-    closeThread: async (threadId: string) => {
-      await stopAgent(threadId)
-      await ptys.closeThread(threadId)
-    }
-  }
-  const threads = new ThreadService(git, threadStore, new WorktreeManager(git, dataDir), bus, repos, logger, sessions, profiles, new CreateIntents(dataDir.createIntentsDir))
+  // Closed after the pty host (reverse order): its last releases are on disk before the core is gone.
+  owned.add(toDisposable(() => ports.settled()))
+  const ptys = owned.add(
+    new PtyHost({
+      ports,
+      sandbox,
+      store: new PtyStore(dataDir),
+      records: ptyRecords,
+      profiles,
+      bus,
+      logger,
+      thread: (id) => threadStore.get(id),
+      scrollbackChars: options.scrollbackChars ?? scrollbackFromEnv(logger)
+    })
+  )
+  const threads = owned.add(
+    new ThreadService({
+      git,
+      store: threadStore,
+      worktrees: new WorktreeManager(git, dataDir),
+      bus,
+      repos,
+      logger,
+      sessions: { open: ptys.open.bind(ptys), closeThread: (threadId) => ptys.closeThread(threadId) },
+      profiles,
+      intents: new CreateIntents(dataDir.createIntentsDir)
+    })
+  )
+  // Not owned: it lives as long as the pty host, so terminals ended while quitting are still recorded as ended.
+  ptys.onAgentState((threadId, agent, failure) => void threads.updateAgent(threadId, agent, failure))
   const transcript = new Transcript(threadStore, logger)
-  const agent = new AgentService({
-    threads,
-    thread: (id) => threadStore.get(id),
-    transcript,
-    tools: makeTools(git, ptys),
-    keys: await ApiKeyStore.open(dataDir, options.host?.secrets ?? null),
-    sandbox,
-    bus,
-    logger
-  })
-  stopAgent = (threadId) => agent.stopThread(threadId)
-  liveCount = (id) => threads.liveCount(id)
-  onAgent = (threadId, agent, failure) => void threads.updateAgent(threadId, agent, failure)
-  const rpc = new RpcServer(bus, logger)
-  const delivery = new AgentDelivery(
-    {
-      writeToPty: (ptyId, data) => ptys.write(ptyId, data),
-      sendToAgent: (threadId, text) => agent.steer(threadId, text),
-      tapPty: (ptyId, listener) => ptys.tap(ptyId, listener),
-      bracketedPaste: (ptyId) => ptys.bracketedPaste(ptyId),
-      acceptsPrompt: (profileId, repoId) => profiles.acceptsPrompt(profileId, repoId)
-    },
-    (message) => logger.warn(message)
+  const agent = owned.add(
+    new AgentService({
+      threads,
+      thread: (id) => threadStore.get(id),
+      transcript,
+      tools: makeTools(git, ptys),
+      keys: await ApiKeyStore.open(dataDir, options.host?.secrets ?? null),
+      sandbox,
+      bus,
+      logger
+    })
+  )
+  // Archiving or deleting a thread stops its built-in agent's turn before its terminals close.
+  threads.onWillCloseSessions((threadId) => agent.stopThread(threadId))
+  const delivery = owned.add(
+    new AgentDelivery(
+      {
+        writeToPty: (ptyId, data) => ptys.write(ptyId, data),
+        sendToAgent: (threadId, text) => agent.steer(threadId, text),
+        tapPty: (ptyId, listener) => ptys.tap(ptyId, listener),
+        bracketedPaste: (ptyId) => ptys.bracketedPaste(ptyId),
+        acceptsPrompt: (profileId, repoId) => profiles.acceptsPrompt(profileId, repoId)
+      },
+      (message) => logger.warn(message)
+    )
   )
   const review = new ReviewService(git, (id) => threadStore.get(id), threadStore, delivery)
   const ci = new CiHost({ git, threads, thread: (id) => threadStore.get(id), settings, bus, logger, delivery, home: dataDir.home })
-  const summaries = new SummaryService({
-    bus,
-    thread: (id) => threadStore.get(id),
-    items: (id) => transcript.items(id),
-    changes: (id) => review.changes(id, 'base'),
-    tap: (ptyId, listener) => ptys.tap(ptyId, listener),
-    outputTail: (threadId, ptyId, chars) => ptys.outputTail(threadId, ptyId, chars)
-  })
+  owned.add(toDisposable(() => ci.close()))
+  const summaries = owned.add(
+    new SummaryService({
+      bus,
+      thread: (id) => threadStore.get(id),
+      items: (id) => transcript.items(id),
+      changes: (id) => review.changes(id, 'base'),
+      tap: (ptyId, listener) => ptys.tap(ptyId, listener),
+      outputTail: (threadId, ptyId, chars) => ptys.outputTail(threadId, ptyId, chars)
+    })
+  )
   // A change set an open Changes tab computes anyway keeps the dashboard's counts current for free.
-  const reviewWatch = new ChangeWatchService(git, (id) => threadStore.get(id), async (id, scope) => {
-    const r = await review.changes(id, scope)
-    if (r.ok && scope === 'base') summaries.noteChanges(id, r.value)
-    return r
-  })
+  const reviewWatch = owned.add(
+    new ChangeWatchService(git, (id) => threadStore.get(id), async (id, scope) => {
+      const r = await review.changes(id, scope)
+      if (r.ok && scope === 'base') summaries.noteChanges(id, r.value)
+      return r
+    })
+  )
   const handoff = new HandoffService({ repos, threads, transcript, ptys, bus })
   const run = new RunService({ ptys, ports, settings, thread: (id) => threadStore.get(id) })
   // A live thread holds its ports from creation (or restore) until it is archived or deleted.
-  bus.subscribe((name, p) => {
+  const portsFollow = bus.subscribe((name, p) => {
     if (name === 'thread/removed') void ports.release((p as { threadId: string }).threadId)
     else if (name === 'thread/updated') {
       const t = (p as { thread: { id: string; status: string } }).thread
       void (t.status === 'archived' ? ports.release(t.id) : ports.acquire(t.id))
     }
   })
+  owned.add(toDisposable(() => portsFollow.dispose()))
   let webUrl: string | null = null
   registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, ptys, ports, run, settings, profiles, agent, delivery, review, reviewWatch, summaries, handoff, transcript, ci, host: options.host ?? {}, webUrl: () => webUrl, notices: () => notices, bus })
   notices.push(...startupNotices(0, await threads.recoverInterruptedCreates(dataDir)))
@@ -181,29 +210,17 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   await ports.retain(new Set(threads.list({ includeArchived: false }).map((t) => t.id)))
   void ci.start()
 
-  let socketServer: Server | null = null
   if (options.listenSocket !== false) {
     const listening = await listenOnSocket(dataDir.socketPath, (t) => rpc.connect(t))
     if ('alreadyRunning' in listening) {
       logger.warn(`Another Skein core is already serving ${dataDir.home}; the CLI will talk to that one.`)
     } else {
-      socketServer = listening
+      // Added last, so it closes first: no new CLI connection arrives while the rest shuts down.
+      owned.add(toDisposable(() => new Promise<void>((resolve) => listening.close(() => resolve()))))
     }
   }
 
-  const close = async () => {
-    delivery.dispose()
-    summaries.dispose()
-    agent.dispose()
-    reviewWatch.dispose()
-    await ci.close()
-    threads.dispose()
-    await ptys.dispose()
-    await ports.settled()
-    rpc.closeAll()
-    if (socketServer) await new Promise<void>((resolve) => socketServer!.close(() => resolve()))
-    await threadStore.flush()
-  }
+  const close = () => owned.dispose()
   return {
     dataDir,
     rpc,

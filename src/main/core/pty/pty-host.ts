@@ -46,8 +46,6 @@ export interface PtyHostDeps {
   bus: NotificationBus
   logger: Logger
   thread(id: string): Thread | undefined
-  /** Called when a thread's agent session changes activity (running, waiting, exited); `failure` explains a session that died on start. */
-  onAgent(threadId: string, agent: AgentState, failure?: string): void
   scrollbackChars?: number
   /** Each thread's port range; without it, ranges are kept in memory only. */
   ports?: PortRanges
@@ -96,6 +94,7 @@ export class PtyHost {
   private readonly containment: PtyContainment
   /** Sessions whose own process exited while background jobs it started may still run; ended on close, archive and quit. */
   private readonly lingering = new Map<string, PtySession>()
+  private readonly agentListeners = new Set<(threadId: string, agent: AgentState, failure?: string) => void>()
 
   constructor(private readonly d: PtyHostDeps) {
     this.containment = PtyContainment.detect(d.records ?? null, d.logger)
@@ -170,7 +169,7 @@ export class PtyHost {
       return err(appError(ErrorCode.PtySpawnFailed, `Could not start ${plan.value.display} in ${cwd}: ${(e as Error).message}`))
     }
     // Reported before any await: a session that exits at once must not have its exit overtaken by this.
-    if (o.kind === 'agent') this.d.onAgent(threadId, { ptyId: id, profileId, activity: 'running', exitCode: null })
+    if (o.kind === 'agent') this.agentChanged(threadId, { ptyId: id, profileId, activity: 'running', exitCode: null })
     const opened = live.session.info
     this.d.bus.publish('pty/updated', { pty: opened })
     await this.d.store.saveInfo(opened).catch((e) => this.d.logger.warn(`Could not save terminal ${id}: ${String(e)}`))
@@ -321,6 +320,16 @@ export class PtyHost {
     this.d.bus.publish('pty/updated', { pty: live.session.info })
   }
 
+  /** Tells `listener` each time a thread's agent session changes activity (running, waiting, exited); `failure` explains a session that died on start. */
+  onAgentState(listener: (threadId: string, agent: AgentState, failure?: string) => void): Disposable {
+    this.agentListeners.add(listener)
+    return { dispose: () => this.agentListeners.delete(listener) }
+  }
+
+  private agentChanged(threadId: string, agent: AgentState, failure?: string): void {
+    for (const listener of [...this.agentListeners]) listener(threadId, agent, failure)
+  }
+
   /** The PORT a thread's terminals get, if it holds one. */
   portOf(threadId: string): number | undefined {
     return this.ports.rangeOf(threadId)?.first
@@ -371,7 +380,7 @@ export class PtyHost {
       info.kind === 'agent'
         ? new ActivityTracker(
             (a) => {
-              if (live && a !== 'exited') this.d.onAgent(info.threadId, { ptyId: info.id, profileId: info.profileId, activity: a, exitCode: null })
+              if (live && a !== 'exited') this.agentChanged(info.threadId, { ptyId: info.id, profileId: info.profileId, activity: a, exitCode: null })
             },
             QUIET_MS,
             info.profileId !== 'shell',
@@ -419,7 +428,7 @@ export class PtyHost {
     if (info.kind === 'agent' && !this.disposed) {
       const quick = info.endedAt! - info.startedAt < DIED_ON_START_MS && !live.activity?.everWaited
       const failure = exitCode !== 0 && quick ? diedOnStart(info, live.session.scrollback.text()) : undefined
-      this.d.onAgent(info.threadId, { ptyId, profileId: info.profileId, activity: 'exited', exitCode }, failure)
+      this.agentChanged(info.threadId, { ptyId, profileId: info.profileId, activity: 'exited', exitCode }, failure)
     }
   }
 

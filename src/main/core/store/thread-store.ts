@@ -49,6 +49,13 @@ export class ThreadStore {
     return store
   }
 
+  /** How many threads of one repository are not archived. */
+  liveCount(repoId: string): number {
+    let n = 0
+    for (const e of this.entries.values()) if (e.thread.repoId === repoId && e.thread.status !== 'archived') n++
+    return n
+  }
+
   /** Every thread, in creation order. Reads memory only: never opens a log. */
   list(): Thread[] {
     const out: Thread[] = []

@@ -8,6 +8,7 @@ import type { GitRunner } from '../git/git-runner'
 import { readHeadBranch } from '../git/head-branch'
 import { readRepoInfo } from '../git/repo-info'
 import { KeyedLock } from '../keyed-lock'
+import type { Disposable } from '../../../shared/jsonrpc'
 import type { Logger } from '../logger'
 import type { NotificationBus } from '../notification-bus'
 import type { DataDir } from '../store/data-dir'
@@ -46,6 +47,21 @@ export interface ProfileCheck {
   plan(profileId: ProfileId, o: { repoId?: string }): Promise<Result<unknown>>
 }
 
+/** What a ThreadService needs. */
+export interface ThreadServiceDeps {
+  git: GitRunner
+  store: ThreadStore
+  worktrees: WorktreeManager
+  bus: NotificationBus
+  repos: { get(id: string): Result<Repo> }
+  logger: Logger
+  /** Opens a thread's agent terminal and closes all its terminals. */
+  sessions: ThreadSessions
+  profiles: ProfileCheck
+  /** Where creates in flight are recorded, for clean-up after a crash (none: not recorded). */
+  intents?: CreateIntents | null
+}
+
 /** Thread lifecycle: create, rename, archive, restore, delete; pushes every change to subscribers. */
 export class ThreadService {
   private readonly repoLock = new KeyedLock()
@@ -53,18 +69,40 @@ export class ThreadService {
   private readonly layouts = new Map<string, { root: string; commonDir: string }>()
   private readonly watcher = new WorktreeWatcher((_dir, entry) => this.onWorktreeFolderChanged(entry))
 
-  constructor(
-    private readonly git: GitRunner,
-    private readonly store: ThreadStore,
-    private readonly worktrees: WorktreeManager,
-    private readonly bus: NotificationBus,
-    private readonly repos: { get(id: string): Result<Repo> },
-    private readonly logger: Logger,
-    private readonly sessions: ThreadSessions,
-    private readonly profiles: ProfileCheck,
-    /** Where creates in flight are recorded, for clean-up after a crash (none: not recorded). */
-    private readonly intents: CreateIntents | null = null
-  ) {}
+  private readonly git: GitRunner
+  private readonly store: ThreadStore
+  private readonly worktrees: WorktreeManager
+  private readonly bus: NotificationBus
+  private readonly repos: { get(id: string): Result<Repo> }
+  private readonly logger: Logger
+  private readonly sessions: ThreadSessions
+  private readonly profiles: ProfileCheck
+  private readonly intents: CreateIntents | null
+  /** What must stop before a thread's sessions close (the built-in agent's turn), in the order registered. */
+  private readonly closeHooks = new Set<(threadId: string) => Promise<void>>()
+
+  constructor(deps: ThreadServiceDeps) {
+    this.git = deps.git
+    this.store = deps.store
+    this.worktrees = deps.worktrees
+    this.bus = deps.bus
+    this.repos = deps.repos
+    this.logger = deps.logger
+    this.sessions = deps.sessions
+    this.profiles = deps.profiles
+    this.intents = deps.intents ?? null
+  }
+
+  /** Runs `hook` before a thread's sessions are closed (archive, delete); the returned disposable removes it. */
+  onWillCloseSessions(hook: (threadId: string) => Promise<void>): Disposable {
+    this.closeHooks.add(hook)
+    return { dispose: () => this.closeHooks.delete(hook) }
+  }
+
+  private async closeSessions(threadId: string): Promise<void> {
+    for (const hook of [...this.closeHooks]) await hook(threadId)
+    await this.sessions.closeThread(threadId)
+  }
 
   /** Which thread each client shows; a viewed thread is never marked unread. */
   private readonly viewers = new Map<string, string | null>()
@@ -74,13 +112,6 @@ export class ThreadService {
     return this.store.list().filter(
       (t) => (filter.repoId ? t.repoId === filter.repoId : this.repos.get(t.repoId).ok) && (filter.includeArchived || t.status !== 'archived')
     )
-  }
-
-  /** Threads that are not archived in one repository. */
-  liveCount(repoId: string): number {
-    let n = 0
-    for (const t of this.store.list()) if (t.repoId === repoId && t.status !== 'archived') n++
-    return n
   }
 
   /** One thread; notices a worktree deleted behind Skein's back. */
@@ -273,7 +304,7 @@ export class ThreadService {
       if (!found.ok) return found
       const t = found.value
       if (t.status === 'archived') return ok(t)
-      await this.sessions.closeThread(id)
+      await this.closeSessions(id)
       const repo = this.repos.get(t.repoId)
       const now = Date.now()
       if (t.mode === 'local' || !t.branch || !repo.ok) {
@@ -315,7 +346,7 @@ export class ThreadService {
       const found = this.find(id)
       if (!found.ok) return found
       const t = found.value
-      await this.sessions.closeThread(id)
+      await this.closeSessions(id)
       const repo = this.repos.get(t.repoId)
       if (t.mode === 'worktree' && t.branch && t.status !== 'archived' && repo.ok) {
         const saved = await this.worktrees.saveAndRemove(repo.value.path, t.worktreePath, id, 'delete')
