@@ -16,8 +16,11 @@ beforeAll(() => {
   process.env.SHELL = '/bin/bash'
 })
 const children: ChildProcess[] = []
+const clients: RpcClient[] = []
 afterEach(async () => {
   for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')
+  // Connections end before their core closes (the socket's close waits for its connections).
+  for (const c of clients.splice(0)) c.dispose()
   await cleanupTemp()
 })
 
@@ -83,6 +86,7 @@ async function get(url: string): Promise<string> {
 async function setup(home = tempDir('skein-home-'), repoPath = serverRepo()) {
   const made = await makeCore(home, { listenSocket: true })
   const client = new RpcClient(socketTransport(connect(made.core.dataDir.socketPath)))
+  clients.push(client)
   const updates: PtyInfo[] = []
   client.on('pty/updated', (p) => void updates.push(p.pty))
   const repo = must(await made.core.repos.add(repoPath))
@@ -155,7 +159,7 @@ describe('the run command', () => {
     const t = must(await first.core.threads.create({ repoId: first.repo.id, title: 'quit', mode: 'worktree' }))
     const pty = await first.client.request('run/start', { threadId: t.id })
     const pids = await pidsOf(t.worktreePath)
-
+    first.client.dispose()
     await first.core.close()
     await allGone(pids)
     expect(await isPortFree(pty.port!)).toBe(true)
