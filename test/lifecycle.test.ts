@@ -1,5 +1,13 @@
-import { describe, expect, it } from 'vitest'
+import { connect } from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import { RpcClient } from '../src/shared/rpc-client'
 import { DisposableStore, toDisposable } from '../src/main/core/lifecycle'
+import { socketTransport } from '../src/main/core/rpc/socket-transport'
+import { DataDir } from '../src/main/core/store/data-dir'
+import { cleanupTemp, makeCore } from './helpers/fixtures'
+import { eventually } from './helpers/pty-client'
+
+afterEach(cleanupTemp)
 
 describe('DisposableStore', () => {
   it('disposes in reverse order, awaiting each, and keeps going after a failure', async () => {
@@ -32,4 +40,16 @@ describe('DisposableStore', () => {
     await d.dispose()
     expect(n).toBe(1)
   })
+})
+
+describe('closing the core', () => {
+  it('ends while a CLI client is still connected to its socket, and that client sees the connection close', async () => {
+    const { core, home } = await makeCore(undefined, { listenSocket: true })
+    const client = new RpcClient(socketTransport(connect(new DataDir(home).socketPath)))
+    await client.request('core/hello', { client: 'cli' })
+    let closed = false
+    client.onClose(() => (closed = true))
+    await core.close()
+    await eventually(() => closed, 'the client to see its connection end')
+  }, 60_000)
 })

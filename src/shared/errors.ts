@@ -36,7 +36,12 @@ export const ErrorCode = {
   /** No Claude Code or Codex session matches. */
   SessionNotFound: 1601,
   /** A repository's environment (`.skein/environment.json` or its settings) is invalid. */
-  InvalidEnvironment: 1701
+  InvalidEnvironment: 1701,
+  // Ports and the run command
+  /** The thread's repository has no run command. */
+  RunNotConfigured: 1801,
+  /** Every port of the span is taken by other threads or programs. */
+  PortsExhausted: 1802
 } as const
 
 /** One of the stable error code numbers. */

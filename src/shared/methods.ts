@@ -4,6 +4,7 @@ import { BudgetCheck, CleanupCandidate, RepoDisk } from './disk'
 import { BranchCommit, ChangedFile, ChangeScope, ChangeSet, FileDiff, LineSpan, MergePlanView, ReviewComment } from './review'
 import { DetectedImport, Environment, EnvironmentSource, ImportFormat } from './environment'
 import { AgentProfile, DeliveryOutcome, ImportReport, Item, PermissionMode, ProfileId, PtyInfo, Repo, Thread, ThreadMode, ThreadSummary } from './models'
+import { MAX_PORTS_PER_THREAD, PortSettings, RunConfig, RunStatus } from './run'
 
 /** What a thread or repository id looks like (`t<time><random>`, `<slug>-<hash>`): never a path, never `..`. */
 export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
@@ -307,6 +308,21 @@ export const methods = {
   'disk/cleanup': {
     params: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(1000) }),
     result: z.object({ removed: z.array(z.object({ path: z.string(), bytes: z.number() })), kept: z.array(z.object({ path: z.string(), reason: z.string() })) })
+  },
+  /** The thread's ports and run command (its dev server), and its latest run. */
+  'run/status': { params: z.object({ threadId }), result: RunStatus },
+  /** Starts the thread's run command in its "Run" terminal; a running one is returned as is. */
+  'run/start': { params: z.object({ threadId, cols: size('cols').default(120), rows: size('rows').default(30) }), result: PtyInfo },
+  /** Stops the run command and every process it started; its output stays in the Run terminal. */
+  'run/stop': { params: z.object({ threadId }), result: Ok },
+  /** Sets (null: clears) a repository's run command in Skein's settings, for repositories whose files cannot carry one. */
+  'run/configure': { params: z.object({ repoId, config: RunConfig.nullable() }), result: Ok },
+  /** How many ports each thread gets, and the span they come from. */
+  'ports/settings': { params: z.object({}).default({}), result: PortSettings },
+  /** Sets how many ports each new thread gets (threads keep the range they hold). */
+  'ports/configure': {
+    params: z.object({ count: z.number().int('The port count must be a whole number').min(1, 'A thread needs at least 1 port').max(MAX_PORTS_PER_THREAD, `A thread gets at most ${MAX_PORTS_PER_THREAD} ports`) }),
+    result: PortSettings
   },
 
   'profile/list': {

@@ -151,7 +151,8 @@ export type Thread = z.infer<typeof Thread>
 export const PtyInfo = z.object({
   id: z.string(),
   threadId: z.string(),
-  kind: z.enum(['agent', 'shell']),
+  /** The agent session, a shell, or the thread's run command (its dev server). */
+  kind: z.enum(['agent', 'shell', 'run']),
   profileId: ProfileId,
   title: z.string(),
   /** The command line, for display. */
@@ -169,7 +170,9 @@ export const PtyInfo = z.object({
   /** The command the built-in agent is running in this terminal right now (show a "don't type" banner). */
   agentCommand: z.string().nullable().default(null),
   /** The OS sandbox this terminal runs in: nothing writable, only the worktree, or none. */
-  sandbox: z.enum(['read-only', 'worktree']).nullable().default(null)
+  sandbox: z.enum(['read-only', 'worktree']).nullable().default(null),
+  /** A run command's URL: from its template, or the first one it printed. */
+  url: z.string().nullable().optional()
 })
 /** One terminal of a thread. */
 export type PtyInfo = z.infer<typeof PtyInfo>

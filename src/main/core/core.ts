@@ -15,6 +15,8 @@ import { registerHandlers, type CoreHost } from './rpc/handlers'
 import { RpcServer } from './rpc/rpc-server'
 import { listenOnSocket } from './rpc/socket-transport'
 import { PtyHost } from './pty/pty-host'
+import { DEFAULT_PORTS_PER_THREAD, PortRanges } from './ports/port-ranges'
+import { RunService } from './run/run-service'
 import { HandoffService } from './handoff/handoff-service'
 import { CiHost } from './ci/ci-host'
 import { DiskService } from './disk/disk-service'
@@ -67,6 +69,10 @@ export interface Core extends Disposable {
   readonly handoff: HandoffService
   readonly ci: CiHost
   readonly disk: DiskService
+  /** Each live thread's port range (PORT, SKEIN_PORT_0…N-1), for every process started in a thread. */
+  readonly ports: PortRanges
+  /** Each thread's run command (its dev server). */
+  readonly run: RunService
   /** Every thread's conversation items (shared by the agent, the handoff and forks). */
   readonly transcript: Transcript
   /** Records the browser-mode address (with token) so `skein` can print links to threads. */
@@ -114,8 +120,12 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
   const ptyRecords = new PtyRecords(dataDir.ptyRecordsDir)
   const reaped = await reapLeftovers(ptyRecords, logger)
   const notices: string[] = startupNotices(reaped.reaped.length, [])
+  const ports = await PortRanges.open({ file: dataDir.portsFile, logger, count: () => settings.portsPerThread() ?? DEFAULT_PORTS_PER_THREAD })
+  // Closed after the pty host (reverse order): its last releases are on disk before the core is gone.
+  owned.add(toDisposable(() => ports.settled()))
   const ptys = owned.add(
     new PtyHost({
+      ports,
       sandbox,
       store: new PtyStore(dataDir),
       records: ptyRecords,
@@ -212,10 +222,31 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
   const allThreads = () => threads.list({ includeArchived: true })
   const disk = owned.add(new DiskService({ git, dataDir, bus, logger, repos: () => repos.list(), threads: allThreads, budgets: settings }))
   const cleanup = { git, dataDir, repos: () => repos.list(), threads: allThreads, sharedFolders: (id: string) => disk.sharedFolders(id), linkedShared: (id: string) => disk.linkedShared(id) }
+  const run = new RunService({
+    ptys,
+    ports,
+    settings,
+    thread: (id) => threadStore.get(id),
+    // The repository's environment file (or its settings) comes first; a run command set in the app after.
+    source: { fromEnvironment: async (thread) => {
+      const resolved = await environment.resolve(thread.repoId)
+      return resolved.ok ? resolved.value.environment.run ?? null : null
+    } }
+  })
+  // A live thread holds its ports from creation (or restore) until it is archived or deleted.
+  const portsFollow = bus.subscribe((name, p) => {
+    if (name === 'thread/removed') void ports.release((p as { threadId: string }).threadId)
+    else if (name === 'thread/updated') {
+      const t = (p as { thread: { id: string; status: string } }).thread
+      void (t.status === 'archived' ? ports.release(t.id) : ports.acquire(t.id))
+    }
+  })
+  owned.add(toDisposable(() => portsFollow.dispose()))
   let webUrl: string | null = null
-  registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, ptys, profiles, agent, delivery, review, reviewWatch, summaries, handoff, transcript, ci, disk, cleanup, host: options.host ?? {}, webUrl: () => webUrl, notices: () => notices, bus, environment })
+  registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, ptys, profiles, agent, delivery, review, reviewWatch, summaries, handoff, transcript, ci, disk, cleanup, ports, run, settings, host: options.host ?? {}, webUrl: () => webUrl, notices: () => notices, bus, environment })
   notices.push(...startupNotices(0, await threads.recoverInterruptedCreates(dataDir)))
   await threads.reconcileOnStart({ waitingApproval: (id) => agent.hasWaitingApproval(id) })
+  await ports.retain(new Set(threads.list({ includeArchived: false }).map((t) => t.id)))
   await environment.reconcileOnStart(threadStore.list(), (threadId, setup) => threads.setSetup(threadId, setup))
   ci.startAfter(CI_FIRST_SCAN_MS)
 
@@ -225,7 +256,8 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
       logger.warn(`Another Skein core is already serving ${dataDir.home}; the CLI will talk to that one.`)
     } else {
       // Added last, so it closes first: no new CLI connection arrives while the rest shuts down.
-      owned.add(toDisposable(() => new Promise<void>((resolve) => listening.close(() => resolve()))))
+      // It stops accepting at once; connections already open end with the RPC server's, later.
+      owned.add(toDisposable(() => void listening.close()))
     }
   }
 
@@ -247,6 +279,8 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
     transcript,
     ci,
     disk,
+    ports,
+    run,
     setWebUrl: (url) => {
       webUrl = url
     },

@@ -18,6 +18,7 @@ import { useConnection } from '../state/connection-store'
 import { useNavigation } from '../state/navigation-store'
 import { errorCode, setRpcClient } from '../state/rpc'
 import { loadDisk, routeDiskUpdated } from '../features/disk'
+import { reloadRuns, routeRunPty, routeRunPtyRemoved, useRun } from '../features/run'
 
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000]
 const MAX_BACKOFF_MS = 10_000
@@ -104,6 +105,7 @@ async function adopt(client: RpcClient): Promise<void> {
       forgetTranscript(threadId)
       forgetChanges(threadId)
       forgetCi(threadId)
+      useRun.getState().forget(threadId)
       forgetSummary(threadId)
     }),
     follow('thread/summary', ({ summary }) => routeSummary(summary)),
@@ -135,11 +137,13 @@ async function adopt(client: RpcClient): Promise<void> {
     }),
     follow('pty/updated', ({ pty }) => {
       useTerminals.getState().upsert(pty)
+      routeRunPty(pty)
       updateSession(pty)
     }),
     follow('pty/removed', ({ ptyId, threadId }) => {
       disposeSession(ptyId)
       useTerminals.getState().remove({ id: ptyId, threadId })
+      routeRunPtyRemoved(ptyId, threadId)
     }),
     follow('pty/exit', ({ ptyId, threadId, exitCode, signal }) => {
       const known = useTerminals.getState().ptysByThread[threadId]?.find((p) => p.id === ptyId)
@@ -147,6 +151,7 @@ async function adopt(client: RpcClient): Promise<void> {
         const ended = { ...known, state: 'exited' as const, exitCode, signal, endedAt: Date.now() }
         useTerminals.getState().upsert(ended)
         updateSession(ended)
+        routeRunPty(ended)
       }
     })
   ]
@@ -177,6 +182,7 @@ async function adopt(client: RpcClient): Promise<void> {
   void loadCiStatuses()
   reloadSummaries()
   void loadDisk()
+  reloadRuns((id) => Boolean(useThreads.getState().byId[id]))
   const selected = useNavigation.getState().selectedThreadId
   if (selected && !useThreads.getState().byId[selected]) useNavigation.getState().forgetThread(selected)
   // After a reconnect: terminal tab lists refresh, then terminals re-attach (replaying their scrollback).

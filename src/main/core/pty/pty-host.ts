@@ -1,4 +1,3 @@
-import stripAnsi from 'strip-ansi'
 import { existsSync } from 'node:fs'
 import { appError, ErrorCode } from '../../../shared/errors'
 import type { Disposable } from '../../../shared/jsonrpc'
@@ -11,9 +10,10 @@ import type { Connection } from '../rpc/rpc-server'
 import type { SandboxService } from '../sandbox/sandbox-service'
 import type { SandboxLevel } from '../sandbox/sandbox-types'
 import { ActivityTracker, QUIET_MS } from './activity-tracker'
-import { PortAllocator } from './port-allocator'
+import { PortRanges } from '../ports/port-ranges'
 import { PtyContainment } from './pty-containment'
 import type { PtyRecords } from './pty-records'
+import { diedOnStart, labelOf, sandboxKey } from './pty-commands'
 import { PtySession } from './pty-session'
 import { sessionEndedMarker, type PtyStore } from './pty-store'
 import { PlumbingFilter } from './plumbing-filter'
@@ -22,7 +22,11 @@ import { terminalEnv } from './terminal-env'
 
 /** What opening a terminal asks for. */
 export interface OpenPtyOptions {
-  kind: 'agent' | 'shell'
+  kind: 'agent' | 'shell' | 'run'
+  /** Run this program instead of a profile's (the run command, an environment's setup script), under this tab title. */
+  command?: { file: string; args: string[]; display: string; title: string }
+  /** For kind 'run': the URL it serves, when known before it prints one. */
+  url?: string | null
   profileId?: ProfileId
   prompt?: string
   cols: number
@@ -33,8 +37,6 @@ export interface OpenPtyOptions {
   sandbox?: SandboxLevel
   /** Extra environment for this terminal. */
   env?: Record<string, string>
-  /** Run this program instead of a profile's (e.g. the environment's setup script), under this tab title. */
-  command?: { file: string; args: string[]; display: string; title: string }
 }
 
 /** What the host needs from the rest of the core. */
@@ -45,7 +47,8 @@ export interface PtyHostDeps {
   logger: Logger
   thread(id: string): Thread | undefined
   scrollbackChars?: number
-  ports?: PortAllocator
+  /** Each thread's port range; without it, ranges are kept in memory only. */
+  ports?: PortRanges
   /** Wraps sandboxed terminals; without it, a sandboxed terminal is refused. */
   sandbox?: SandboxService
   /** Where each running pty's run record goes, for the next start to clean up after a crash. */
@@ -82,7 +85,7 @@ const threadOfPty = (ptyId: string): string | null => (/^[A-Za-z0-9_-]+\.p[a-z0-
  */
 export class PtyHost {
   private readonly live = new Map<string, Live>()
-  private readonly ports: PortAllocator
+  private readonly ports: PortRanges
   /** The records an exiting pty is still writing; close() waits for them before removing them. */
   private readonly exitSaved = new Map<string, Promise<void>>()
   private readonly saveTimer: NodeJS.Timeout
@@ -95,7 +98,7 @@ export class PtyHost {
 
   constructor(private readonly d: PtyHostDeps) {
     this.containment = PtyContainment.detect(d.records ?? null, d.logger)
-    this.ports = d.ports ?? new PortAllocator()
+    this.ports = d.ports ?? PortRanges.memory()
     this.saveTimer = setInterval(() => void this.saveDirtyScrollbacks(), SCROLLBACK_SAVE_MS)
     this.saveTimer.unref()
   }
@@ -117,7 +120,7 @@ export class PtyHost {
       const running = [...this.live.values()].find((l) => l.session.info.threadId === threadId && l.session.info.kind === 'agent' && l.session.running)
       if (running) return ok(running.session.info)
     }
-    const profileId: ProfileId = o.kind === 'shell' ? 'shell' : (o.profileId ?? this.d.profiles.defaultFor(thread.repoId))
+    const profileId: ProfileId = o.kind !== 'agent' ? 'shell' : (o.profileId ?? this.d.profiles.defaultFor(thread.repoId))
     const plan = o.command
       ? ok({ file: o.command.file, args: o.command.args, display: o.command.display })
       : await this.d.profiles.plan(profileId, o.resume ? { repoId: thread.repoId, args: o.resume.args } : { repoId: thread.repoId, prompt: o.prompt })
@@ -132,10 +135,10 @@ export class PtyHost {
       sandboxEnv = wrapped.value.env
       onEnd = wrapped.value.dispose
     }
-    const port = await this.ports.acquire(threadId)
+    const ports = await this.ports.acquire(threadId)
     const id = newPtyId(threadId)
     const path = await this.d.profiles.sessionPath()
-    const env = terminalEnv({ path: path ?? null, threadId, ptyId: id, port, extra: { ...o.env, ...sandboxEnv }, sandboxed: Boolean(o.sandbox) })
+    const env = terminalEnv({ path: path ?? null, threadId, ptyId: id, ports, extra: { ...o.env, ...sandboxEnv }, sandboxed: Boolean(o.sandbox) })
     const info: PtyInfo = {
       id,
       threadId,
@@ -144,7 +147,7 @@ export class PtyHost {
       title: o.command?.title ?? (o.kind === 'agent' ? labelOf(profileId) : 'Shell'),
       command: plan.value.display,
       cwd,
-      port,
+      port: ports?.first ?? null,
       pid: null,
       state: 'running',
       exitCode: null,
@@ -153,7 +156,8 @@ export class PtyHost {
       endedAt: null,
       endedByRestart: false,
       agentCommand: null,
-      sandbox: o.sandbox ?? null
+      sandbox: o.sandbox ?? null,
+      ...(o.kind === 'run' ? { url: o.url ?? null } : {})
     }
     let live: Live
     try {
@@ -161,7 +165,6 @@ export class PtyHost {
       live.sandboxKey = o.sandbox ? sandboxKey(o.sandbox, thread.conversation.network) : null
       live.onEnd = onEnd
     } catch (e) {
-      if (!this.threadHasLive(threadId)) this.ports.release(threadId)
       await onEnd?.()
       return err(appError(ErrorCode.PtySpawnFailed, `Could not start ${plan.value.display} in ${cwd}: ${(e as Error).message}`))
     }
@@ -338,7 +341,35 @@ export class PtyHost {
 
   /** The PORT a thread's terminals get, if it holds one. */
   portOf(threadId: string): number | undefined {
-    return this.ports.portOf(threadId)
+    return this.ports.rangeOf(threadId)?.first
+  }
+
+  /**
+   * Ends a running pty's whole process tree (its cgroup) and waits for its exit, but keeps the
+   * terminal and its output (the Run terminal after Stop). Background jobs of an exited one end too.
+   */
+  async kill(ptyId: string): Promise<Result<void>> {
+    const live = this.live.get(ptyId)
+    if (live) {
+      await live.session.kill()
+      await this.exitSaved.get(ptyId)
+    }
+    await this.endLingering((id) => id === ptyId)
+    return live || (await this.findStored(ptyId)) ? ok(undefined) : err(appError(ErrorCode.PtyNotFound, `No terminal with id ${ptyId}.`))
+  }
+
+  /** What a running pty has printed so far (its scrollback); empty for one that is not running. */
+  output(ptyId: string): string {
+    return this.live.get(ptyId)?.session.scrollback.text() ?? ''
+  }
+
+  /** Records the URL a running run command serves, for every client to show. */
+  setUrl(ptyId: string, url: string): void {
+    const live = this.live.get(ptyId)
+    if (!live || live.session.info.url === url) return
+    live.session.info = { ...live.session.info, url }
+    this.d.bus.publish('pty/updated', { pty: live.session.info })
+    void this.d.store.saveInfo(live.session.info).catch(() => undefined)
   }
 
   /** Quitting: kills every process tree and saves every scrollback. */
@@ -395,7 +426,6 @@ export class PtyHost {
     for (const { closeSub } of live.attached.values()) closeSub.dispose()
     this.live.delete(ptyId)
     if (live.session.holdsProcesses) this.lingering.set(ptyId, live.session)
-    if (!this.threadHasLive(info.threadId)) this.ports.release(info.threadId)
     await live.onEnd?.().catch((e) => this.d.logger.warn(`Could not clean up the sandbox of terminal ${ptyId}: ${String(e)}`))
     await Promise.all([
       this.d.store.saveScrollback(info.threadId, ptyId, live.session.scrollback.text()),
@@ -417,11 +447,6 @@ export class PtyHost {
     return err(appError(ErrorCode.PtyExited, `That terminal session has ended, so it takes no more input. Open a new one.`))
   }
 
-  private threadHasLive(threadId: string): boolean {
-    for (const l of this.live.values()) if (l.session.info.threadId === threadId) return true
-    return false
-  }
-
   /** An ended session, from disk. */
   private async findStored(ptyId: string): Promise<PtyInfo | null> {
     const threadId = threadOfPty(ptyId)
@@ -438,17 +463,4 @@ export class PtyHost {
       await this.d.store.saveScrollback(l.session.info.threadId, id, l.session.scrollback.text()).catch(() => undefined)
     }
   }
-}
-
-const sandboxKey = (level: SandboxLevel, network: boolean): string => `${level}${network ? '+network' : ''}`
-
-/** Why a session died on start, with the last line it printed. */
-function diedOnStart(info: PtyInfo, output: string): string {
-  const plain = stripAnsi(output)
-  const last = plain.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).pop()
-  return `${info.title} (${info.command}) exited with code ${info.exitCode ?? info.signal} right after it started${last ? `: "${last.slice(0, 200)}"` : ''}. Its output is in the Terminal tab.`
-}
-
-function labelOf(id: ProfileId): string {
-  return { shell: 'Shell', claude: 'Claude Code', codex: 'Codex', custom: 'Custom' }[id]
 }

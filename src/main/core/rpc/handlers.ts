@@ -4,6 +4,9 @@ import type { AgentDelivery } from '../agent/send-to-agent'
 import type { SecretCipher } from '../agent/api-key-store'
 import type { ProfileService } from '../agents/profile-service'
 import type { PtyHost } from '../pty/pty-host'
+import { DEFAULT_PORTS_PER_THREAD, type PortRanges } from '../ports/port-ranges'
+import type { RunService } from '../run/run-service'
+import type { SettingsStore } from '../store/settings-store'
 import type { RepoService } from '../repos/repo-service'
 import type { HandoffService } from '../handoff/handoff-service'
 import type { CiHost } from '../ci/ci-host'
@@ -37,6 +40,9 @@ export interface HandlerDeps {
   repos: RepoService
   threads: ThreadService
   ptys: PtyHost
+  ports: PortRanges
+  run: RunService
+  settings: SettingsStore
   profiles: ProfileService
   agent: AgentService
   /** How text reaches a thread's agent (the built-in agent's first prompt goes this way). */
@@ -235,6 +241,16 @@ export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
     return ok({ ...resolved.value, detected: detected.ok ? detected.value : [] })
   })
   handle('environment/save', (p) => d.environment.save(p.repoId, p.target, p.environment as EnvironmentInput | null))
+  handle('run/status', (p) => d.run.status(p.threadId))
+  handle('run/start', (p) => d.run.start(p.threadId, p))
+  handle('run/stop', async (p) => done(await d.run.stop(p.threadId)))
+  handle('run/configure', async (p) => done(await d.settings.updateRun(p.repoId, p.config)))
+  const portSettings = () => ({ count: d.settings.portsPerThread() ?? DEFAULT_PORTS_PER_THREAD, first: d.ports.first, last: d.ports.last })
+  handle('ports/settings', () => ok(portSettings()))
+  handle('ports/configure', async (p) => {
+    const saved = await d.settings.updatePortsPerThread(p.count)
+    return saved.ok ? ok(portSettings()) : saved
+  })
 
   handle('profile/list', async (p) => ok(await d.profiles.list(p.repoId)))
   handle('profile/configure', (p) => d.profiles.configure(p.repoId, { defaultProfile: p.defaultProfile, customCommand: p.customCommand, customAcceptsPrompt: p.customAcceptsPrompt }))

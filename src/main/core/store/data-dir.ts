@@ -24,6 +24,10 @@ export class DataDir {
   get indexFile(): string {
     return join(this.threadsDir, 'index.json')
   }
+  /** Each live thread's port range (kept across restarts). */
+  get portsFile(): string {
+    return join(this.home, 'ports.json')
+  }
   get worktreesDir(): string {
     return join(this.home, 'worktrees')
   }

@@ -4,6 +4,7 @@ import type { ProfileId } from '../../../shared/models'
 import { ProfileId as ProfileIdSchema } from '../../../shared/models'
 import { CiProviderOverride as CiProviderOverrideSchema, type CiProviderOverride } from '../../../shared/ci'
 import { err, ok, type Result } from '../../../shared/result'
+import { MAX_PORTS_PER_THREAD, RunConfig as RunConfigSchema, type RunConfig } from '../../../shared/run'
 import type { Logger } from '../logger'
 import { writeFileAtomic } from './atomic-write'
 import type { DataDir } from './data-dir'
@@ -32,6 +33,10 @@ interface SettingsFile {
   environments?: Record<string, unknown>
   /** Per repository: the disk budget in bytes (absent: none). */
   disk?: Record<string, { budgetBytes: number }>
+  /** Run commands set in the app, per repository (the repository's own environment file comes first). */
+  run?: Record<string, RunConfig>
+  /** How many ports each thread gets. */
+  portsPerThread?: number
 }
 
 const cleanCi = (s: unknown): CiSettings => {
@@ -52,6 +57,8 @@ const clean = (s: unknown): AgentSettings => {
   if (typeof o.customAcceptsPrompt === 'boolean') out.customAcceptsPrompt = o.customAcceptsPrompt
   return out
 }
+
+const validPortCount = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= 1 && (n as number) <= MAX_PORTS_PER_THREAD
 
 /** settings.json: global and per-repository agent settings, written atomically. */
 export class SettingsStore {
@@ -74,7 +81,13 @@ export class SettingsStore {
         const b = (v as { budgetBytes?: unknown } | null)?.budgetBytes
         if (typeof b === 'number' && Number.isFinite(b) && b > 0) disk[id] = { budgetBytes: b }
       }
-      store.data = { version: 1, agents: clean(parsed.agents), repos, ci, environments, disk }
+      const run: Record<string, RunConfig> = {}
+      for (const [id, v] of Object.entries(parsed.run ?? {})) {
+        const c = RunConfigSchema.safeParse(v)
+        if (c.success) run[id] = c.data
+      }
+      const perThread = parsed.portsPerThread
+      store.data = { version: 1, agents: clean(parsed.agents), repos, ci, environments, disk, run, ...(validPortCount(perThread) ? { portsPerThread: perThread } : {}) }
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') logger.warn(`Could not read ${store.path} (${(e as Error).message}); using default settings.`)
     }
@@ -131,6 +144,30 @@ export class SettingsStore {
     if (budgetBytes === null) delete disk[repoId]
     else disk[repoId] = { budgetBytes }
     return this.save(next)
+  }
+
+  /** A repository's run command set in the app, if any. */
+  runConfig(repoId: string): RunConfig | null {
+    return this.data.run?.[repoId] ?? null
+  }
+
+  /** Sets (null: clears) a repository's run command. */
+  updateRun(repoId: string, config: RunConfig | null): Promise<Result<void>> {
+    const next: SettingsFile = structuredClone(this.data)
+    const run = (next.run ??= {})
+    if (config) run[repoId] = config
+    else delete run[repoId]
+    return this.save(next)
+  }
+
+  /** How many ports each new thread gets; undefined: the default. */
+  portsPerThread(): number | undefined {
+    return this.data.portsPerThread
+  }
+
+  /** Sets how many ports each new thread gets. */
+  updatePortsPerThread(count: number): Promise<Result<void>> {
+    return this.save({ ...structuredClone(this.data), portsPerThread: count })
   }
 
   /** Changes settings globally or for one repository. */

@@ -4,6 +4,7 @@ import { errorMessage } from '../../state/rpc'
 import { Dialog, FormError } from '../../ui/Dialog'
 import { Icon } from '../../ui/Icon'
 import { notifySuccess } from '../../state/notify'
+import { PortsSetting } from '../run'
 import { ThemeChoice } from './ThemeChoice'
 import { keySourceLabel, loadSettings, saveApiKey, useSettings } from './settings-store'
 
@@ -121,6 +122,8 @@ export function SettingsDialog({ onClose }: { onClose: () => void }): ReactEleme
         </label>
         <input id="settings-default-model" className="input" readOnly value={settings ? modelLabel(settings.defaultModel) : ''} />
         <p className="field-hint">New threads start with it; change a thread&apos;s model at the top of its Conversation tab.</p>
+
+        <PortsSetting />
 
         <FormError message={error} />
         <footer className="dialog-footer">

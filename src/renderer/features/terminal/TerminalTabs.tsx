@@ -16,6 +16,7 @@ export function terminalLabel(pty: PtyInfo, ptys: PtyInfo[]): string {
     const n = same.indexOf(pty)
     return n > 0 ? `${profileLabel(pty.profileId)} ${n + 1}` : profileLabel(pty.profileId)
   }
+  if (pty.kind === 'run') return 'Run'
   // The built-in agent's shells are named for it and for the sandbox they run in.
   if (pty.title === 'Agent shell') return pty.sandbox === 'read-only' ? 'Agent shell (read-only sandbox)' : pty.sandbox === 'worktree' ? 'Agent shell (sandboxed)' : 'Agent shell'
   // The environment's setup runs in its own terminal, named for it.
@@ -24,10 +25,11 @@ export function terminalLabel(pty: PtyInfo, ptys: PtyInfo[]): string {
   return `Terminal ${shells.indexOf(pty) + 1}`
 }
 
-/** "exited 0", "exited 1", "ended" (killed by a signal or when Skein quit), or null while running. */
+/** "exited 0", "exited 1", "ended" (killed by a signal or when Skein quit; "stopped" for a dev server), or null while running. */
 export function exitText(pty: PtyInfo): string | null {
   if (pty.state !== 'exited') return null
-  return pty.exitCode !== null && !pty.endedByRestart ? `exited ${pty.exitCode}` : 'ended'
+  if (pty.exitCode !== null && !pty.endedByRestart && !pty.signal) return `exited ${pty.exitCode}`
+  return pty.kind === 'run' ? 'stopped' : 'ended'
 }
 
 const newShellShortcut = isMac ? '⌘⇧`' : 'Ctrl+Shift+`'

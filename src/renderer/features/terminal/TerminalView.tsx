@@ -73,7 +73,9 @@ export function TerminalView({ pty }: { pty: PtyInfo }): ReactElement {
           <span className="terminal-exit-text">
             {pty.endedByRestart
               ? 'This session ended when Skein quit. Its output is kept above.'
-              : pty.exitCode !== null
+              : pty.kind === 'run' && pty.signal
+                ? 'The dev server was stopped, with everything it started. Its output is kept above.'
+                : pty.exitCode !== null && !pty.signal
                 ? `The process exited with code ${pty.exitCode}.`
                 : pty.signal !== null
                   ? `The process was stopped by signal ${pty.signal}.`
@@ -82,7 +84,7 @@ export function TerminalView({ pty }: { pty: PtyInfo }): ReactElement {
           <span className="spacer" />
           <button type="button" className="btn btn-small" onClick={() => void restartPty(pty)}>
             <Icon name="restore" size={12} />
-            {pty.kind === 'agent' ? 'Start again' : 'New shell'}
+            {pty.kind === 'agent' ? 'Start again' : pty.kind === 'run' ? 'Run again' : 'New shell'}
           </button>
         </div>
       )}

@@ -60,9 +60,22 @@ export function startAgent(threadId: string, profileId: ProfileId, prompt?: stri
   return open(threadId, { kind: 'agent', profileId, prompt: prompt?.trim() ? prompt : undefined })
 }
 
-/** Starts an ended terminal again: the same profile for an agent session, a new shell otherwise. */
+/** Starts the thread's run command again in a new Run terminal and shows it. */
+async function rerun(threadId: string): Promise<PtyInfo | null> {
+  try {
+    const pty = await request('run/start', { threadId, ...roughSize() })
+    useTerminals.getState().upsert(pty)
+    useTerminals.getState().setActive(threadId, pty.id)
+    return pty
+  } catch (e) {
+    useTerminals.getState().setError(threadId, errorMessage(e))
+    return null
+  }
+}
+
+/** Starts an ended terminal again: the same profile for an agent session, the run command for Run, a new shell otherwise. */
 export function restartPty(pty: PtyInfo): Promise<PtyInfo | null> {
-  return pty.kind === 'agent' ? startAgent(pty.threadId, pty.profileId) : openShell(pty.threadId)
+  return pty.kind === 'agent' ? startAgent(pty.threadId, pty.profileId) : pty.kind === 'run' ? rerun(pty.threadId) : openShell(pty.threadId)
 }
 
 /** Closes a terminal tab: the core kills a running process tree and forgets the session. */

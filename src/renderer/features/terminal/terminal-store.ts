@@ -32,9 +32,11 @@ interface TerminalState {
 }
 
 
-/** Agent sessions first, then extra shells, each oldest first. */
+const KIND_ORDER: Record<PtyInfo['kind'], number> = { agent: 0, run: 1, shell: 2 }
+
+/** Agent sessions first, then the Run terminal (the dev server), then extra shells, each oldest first. */
 export function sortPtys(ptys: PtyInfo[]): PtyInfo[] {
-  return [...ptys].sort((a, b) => (a.kind === b.kind ? a.startedAt - b.startedAt || a.id.localeCompare(b.id) : a.kind === 'agent' ? -1 : 1))
+  return [...ptys].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.startedAt - b.startedAt || a.id.localeCompare(b.id))
 }
 
 /** Terminal tabs per thread: the ptys, which one is shown, and errors to show in the terminal area. */

@@ -15,6 +15,7 @@ import { canRecreateWorktree, isArchived, workingCopy } from '../../state/thread
 import { useThreadView } from '../../state/thread-view-store'
 import { doneSummary } from '../environment'
 import { ThreadDiskDetail } from '../disk'
+import { RunSection } from '../run'
 
 function Row({ label, children }: { label: string; children: ReactNode }): ReactElement {
   return (
@@ -217,6 +218,7 @@ export function OverviewTab({ thread }: { thread: Thread }): ReactElement {
               : 'Archiving saves everything in the worktree folder (ignored files, nested repositories and modes too) to a snapshot ref, checks it, then removes the folder. Restore brings it back byte for byte.'}
         </p>
       </section>
+      <RunSection thread={thread} />
     </div>
   )
 }

@@ -7,6 +7,7 @@ import { ImportedMeta } from '../handoff'
 import { useRepo } from '../../state/derived'
 import { openThreadMenu } from '../threads'
 import { workingCopy } from '../../state/threads-store'
+import { RunControls } from '../run'
 import { ThreadTitle } from './ThreadTitle'
 
 /** Title, status and where the thread works (branch, base, mode, worktree), plus its status message. */
@@ -25,6 +26,7 @@ export function ThreadHeader({ thread }: { thread: Thread }): ReactElement {
         <ThreadTitle thread={thread} />
         <StatusBadge status={thread.status} agent={thread.agent} conversation={thread.conversation} message={thread.statusMessage} setup={thread.setup} />
         <span className="spacer" />
+        <RunControls thread={thread} />
         <button
           type="button"
           className="icon-btn"
