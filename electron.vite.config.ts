@@ -8,7 +8,9 @@ import { META_CONTENT_SECURITY_POLICY } from './src/main/core/server/csp'
 const cspMeta = (): Plugin => ({
   name: 'skein-csp-meta',
   apply: 'build',
-  transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: META_CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }]
+  transformIndexHtml: () => [
+    { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: META_CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }
+  ]
 })
 
 // main/: the Electron shell plus the plain-Node entry points that host the same core (`core-process`

@@ -85,7 +85,12 @@ async function main(): Promise<void> {
     await stream.finalMessage().catch(() => undefined)
     rawStream.push(now() - t0)
 
-    const pty = nodePty.spawn('/bin/bash', ['-c', 'echo up; sleep 30'], { cols: 80, rows: 24, cwd: home, env: process.env as Record<string, string> })
+    const pty = nodePty.spawn('/bin/bash', ['-c', 'echo up; sleep 30'], {
+      cols: 80,
+      rows: 24,
+      cwd: home,
+      env: process.env as Record<string, string>
+    })
     await new Promise<void>((r) => pty.onData((d) => d.includes('up') && r()))
     const exited = new Promise<void>((r) => pty.onExit(() => r()))
     const t1 = now()
@@ -96,7 +101,9 @@ async function main(): Promise<void> {
   await server.close()
 
   const row = (label: string, xs: number[], raw: number[]) =>
-    console.log(`  ${label.padEnd(44)} p50 ${ms(percentile(xs, 50))}  max ${ms(Math.max(...xs))}   raw p50 ${ms(percentile(raw, 50))}   ${(percentile(xs, 50) / percentile(raw, 50)).toFixed(1)}x`)
+    console.log(
+      `  ${label.padEnd(44)} p50 ${ms(percentile(xs, 50))}  max ${ms(Math.max(...xs))}   raw p50 ${ms(percentile(raw, 50))}   ${(percentile(xs, 50) / percentile(raw, 50)).toFixed(1)}x`
+    )
   console.log(`built-in agent: turn/interrupt until the thread is idle (${ROUNDS} rounds each)`)
   row('mid-stream (raw: abort the SDK stream)', midStream, rawStream)
   row('mid-command, sleep 30 (raw: kill a bare pty)', midCommand, rawKill)

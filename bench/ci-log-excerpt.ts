@@ -83,7 +83,9 @@ async function main(): Promise<void> {
   const row = (name: string, r: { times: number[]; peakRssMb: number }) => {
     const med = percentile(r.times, 50)
     const ratio = med / percentile(raw.times, 50)
-    console.log(`${name.padEnd(44)} median ${ms(med).padStart(11)}  ${(mb / (med / 1000)).toFixed(0).padStart(5)} MB/s  ×${ratio.toFixed(2)} raw  peak RSS ${r.peakRssMb.toFixed(0)} MB`)
+    console.log(
+      `${name.padEnd(44)} median ${ms(med).padStart(11)}  ${(mb / (med / 1000)).toFixed(0).padStart(5)} MB/s  ×${ratio.toFixed(2)} raw  peak RSS ${r.peakRssMb.toFixed(0)} MB`
+    )
   }
   console.log(`log excerpt: ${mb.toFixed(1)} MB, ${check.totalLines} lines, first error at line ${errorAt}; ${RUNS} runs each`)
   row('raw read of the stream (baseline)', raw)

@@ -27,7 +27,11 @@ interface Scenario {
 
 const scenarios: Scenario[] = [
   { name: 'settled: every check finished', pushEveryMs: null, at: () => Array.from({ length: JOBS }, () => DONE) },
-  { name: 'stuck: one job running all hour', pushEveryMs: null, at: () => Array.from({ length: JOBS }, (_, j) => (j === 0 ? RUNNING : DONE)) },
+  {
+    name: 'stuck: one job running all hour',
+    pushEveryMs: null,
+    at: () => Array.from({ length: JOBS }, (_, j) => (j === 0 ? RUNNING : DONE))
+  },
   {
     name: 'busy: push every 20 min, a job ends each minute',
     pushEveryMs: 20 * 60_000,
@@ -51,7 +55,14 @@ async function simulate(gh: FakeGithub, repo: string, scenario: Scenario, tag: s
     const name = `acme/${tag}-${i}`
     gh.addRepo(name)
     names.push(name)
-    threads.set(`t${i}`, { id: `t${i}`, remoteUrl: `git@github.com:${name}.git`, branch: 'main', worktreePath: repo, archived: false, override: { provider: 'github', baseUrl: gh.baseUrl } })
+    threads.set(`t${i}`, {
+      id: `t${i}`,
+      remoteUrl: `git@github.com:${name}.git`,
+      branch: 'main',
+      worktreePath: repo,
+      archived: false,
+      override: { provider: 'github', baseUrl: gh.baseUrl }
+    })
   }
   let sha = git(repo, 'rev-parse', 'HEAD')
   let pushedAt = start
@@ -97,7 +108,12 @@ async function simulate(gh: FakeGithub, repo: string, scenario: Scenario, tag: s
   }
   await ci.dispose()
   const after = gh.count(`/repos/acme/${tag}-`)
-  return { requests: after.all - before.all, notModified: after.notModified - before.notModified, polls: polls() - pollsBefore, counted: budget - gh.rate.remaining }
+  return {
+    requests: after.all - before.all,
+    notModified: after.notModified - before.notModified,
+    polls: polls() - pollsBefore,
+    counted: budget - gh.rate.remaining
+  }
 }
 
 async function main(): Promise<void> {
@@ -107,7 +123,9 @@ async function main(): Promise<void> {
   const gh = await FakeGithub.start()
   gh.rate.remaining = 1e9
   const fixed = (HOUR / 10_000) * 2
-  console.log(`CI polling: ${THREADS} threads × 1 simulated hour, ${JOBS} check runs each, 2 requests a poll (check runs + combined status)`)
+  console.log(
+    `CI polling: ${THREADS} threads × 1 simulated hour, ${JOBS} check runs each, 2 requests a poll (check runs + combined status)`
+  )
   console.log(`baseline: a fixed 10 s poll without ETags = ${fixed} requests/hour/thread, every one counted against the rate limit\n`)
   let worst = 0
   for (const [i, s] of scenarios.entries()) {
@@ -120,7 +138,9 @@ async function main(): Promise<void> {
         `${per(r.counted).toFixed(1)} counted/h per thread; vs fixed 10 s: ×${(per(r.requests) / fixed).toFixed(3)} requests, ×${(per(r.counted) / fixed).toFixed(3)} rate-limit budget`
     )
   }
-  console.log(`\nthreads that fit GitHub's 5,000/h budget at the busiest rate: ${Math.floor(5000 / Math.max(1, worst))} (fixed 10 s poll: ${Math.floor(5000 / fixed)})`)
+  console.log(
+    `\nthreads that fit GitHub's 5,000/h budget at the busiest rate: ${Math.floor(5000 / Math.max(1, worst))} (fixed 10 s poll: ${Math.floor(5000 / fixed)})`
+  )
   await gh.close()
   rmSync(dir, { recursive: true, force: true })
 }

@@ -78,7 +78,10 @@ async function main(): Promise<void> {
     t0 = wall()
     const r = await cli(['new', title, '--agent', 'shell'], core.home, repo)
     if (r.code !== 0) throw new Error(`skein new exited ${r.code}: ${r.output}`)
-    await page.waitForFunction(() => (window as unknown as { __seenAt: number | null }).__seenAt !== null, undefined, { timeout: 30_000, polling: 50 })
+    await page.waitForFunction(() => (window as unknown as { __seenAt: number | null }).__seenAt !== null, undefined, {
+      timeout: 30_000,
+      polling: 50
+    })
     const seenAt = (await page.evaluate('window.__seenAt')) as number
     if (i > 0) {
       visible.push(seenAt - t0)
@@ -86,7 +89,9 @@ async function main(): Promise<void> {
     }
   }
 
-  console.log(`skein new "…" --agent shell → thread row visible in an open Chromium window (${RUNS} runs after a warm-up; worktree threads, repo of 200 files)`)
+  console.log(
+    `skein new "…" --agent shell → thread row visible in an open Chromium window (${RUNS} runs after a warm-up; worktree threads, repo of 200 files)`
+  )
   console.log(`  CLI process start alone (skein --help)   p50 ${ms(percentile(baseline, 50))}  p95 ${ms(percentile(baseline, 95))}`)
   console.log(`  skein new → row in the sidebar            p50 ${ms(percentile(visible, 50))}  p95 ${ms(percentile(visible, 95))}`)
   console.log(`  skein new → CLI exited                    p50 ${ms(percentile(exited, 50))}  p95 ${ms(percentile(exited, 95))}`)

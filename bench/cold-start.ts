@@ -37,7 +37,26 @@ async function seed(home: string): Promise<void> {
     const at = Date.now() - i * 60_000
     // Local threads: the same records the core writes, without making 1,000 worktrees first.
     const made = await store.create(
-      { id: `t${i.toString().padStart(5, '0')}`, repoId: repo.id, title: `Thread ${i}: investigate alert ${i * 7}`, slug: `thread-${i}`, mode: 'local', branch: 'main', baseRef: 'main', worktreePath: repo.path, status: statuses[i % statuses.length]!, statusMessage: null, createdAt: at, lastActivityAt: at, archivedAt: null, snapshotRef: null, agent: null, unread: false, conversation: defaultConversation(DEFAULT_MODEL), imported: null },
+      {
+        id: `t${i.toString().padStart(5, '0')}`,
+        repoId: repo.id,
+        title: `Thread ${i}: investigate alert ${i * 7}`,
+        slug: `thread-${i}`,
+        mode: 'local',
+        branch: 'main',
+        baseRef: 'main',
+        worktreePath: repo.path,
+        status: statuses[i % statuses.length]!,
+        statusMessage: null,
+        createdAt: at,
+        lastActivityAt: at,
+        archivedAt: null,
+        snapshotRef: null,
+        agent: null,
+        unread: false,
+        conversation: defaultConversation(DEFAULT_MODEL),
+        imported: null
+      },
       repo
     )
     if (!made.ok) throw new Error(made.error.message)
@@ -147,11 +166,19 @@ async function main(): Promise<void> {
   })()`)) as number
 
   const med = (f: (r: Run) => number) => percentile(runs.map(f), 50)
-  const rawUp = percentile(raws.map((r) => r.up), 50)
-  const rawInteractive = percentile(raws.map((r) => r.interactive), 50)
+  const rawUp = percentile(
+    raws.map((r) => r.up),
+    50
+  )
+  const rawInteractive = percentile(
+    raws.map((r) => r.interactive),
+    50
+  )
   const row = (label: string, f: (r: Run) => number, base: number) =>
     `  ${label.padEnd(36)} median ${ms(med(f)).padStart(11)}  min ${ms(Math.min(...runs.map(f))).padStart(11)}  max ${ms(Math.max(...runs.map(f))).padStart(11)}  (${(med(f) / base).toFixed(1)}x raw)`
-  console.log(`browser-mode cold start with ${THREADS} threads across ${REPOS} repositories, ${RUNS} runs (Chromium pre-launched; goal ≤ 1 s to interactive)`)
+  console.log(
+    `browser-mode cold start with ${THREADS} threads across ${REPOS} repositories, ${RUNS} runs (Chromium pre-launched; goal ≤ 1 s to interactive)`
+  )
   console.log(`  raw: bare node HTTP server up        median ${ms(rawUp).padStart(11)}`)
   console.log(`  raw: + one-button page painted       median ${ms(rawInteractive).padStart(11)}`)
   console.log(row('core process up, URL printed', (r) => r.core, rawUp))

@@ -24,7 +24,14 @@ export async function startBenchCore(home: string): Promise<BenchCore> {
   const token = 'bench-token'
   const nodeArgs = process.env.BENCH_CORE_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CORE_PROFILE}`] : []
   const child = spawn(process.execPath, [...nodeArgs, resolve(__dirname, '../out/main/serve.js'), '--port', '0'], {
-    env: { ...process.env, SKEIN_HOME: home, SKEIN_TOKEN: token, SHELL: '/bin/bash', HOME: mkdtempSync(join(tmpdir(), 'skein-bench-home-')), PS1: 'READY$ ' },
+    env: {
+      ...process.env,
+      SKEIN_HOME: home,
+      SKEIN_TOKEN: token,
+      SHELL: '/bin/bash',
+      HOME: mkdtempSync(join(tmpdir(), 'skein-bench-home-')),
+      PS1: 'READY$ '
+    },
     stdio: ['ignore', 'pipe', 'inherit']
   })
   process.on('exit', () => child.kill('SIGTERM'))
@@ -61,10 +68,12 @@ export async function wsClient(url: string): Promise<RpcClient> {
   const closes = new Set<() => void>()
   ws.on('message', (d) => messages.forEach((l) => l(String(d))))
   ws.on('close', () => closes.forEach((l) => l()))
-  const add = <T>(set: Set<T>) => (l: T): Disposable => {
-    set.add(l)
-    return { dispose: () => set.delete(l) }
-  }
+  const add =
+    <T>(set: Set<T>) =>
+    (l: T): Disposable => {
+      set.add(l)
+      return { dispose: () => set.delete(l) }
+    }
   const transport: MessageTransport = { send: (t) => ws.send(t), onMessage: add(messages), onClose: add(closes), close: () => ws.close() }
   return new RpcClient(transport)
 }

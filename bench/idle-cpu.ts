@@ -44,7 +44,10 @@ function treeCpuMs(root: number): number {
 
 /** A Chromium and the pid of its root process (its renderers, GPU and network processes are its descendants). */
 async function launch(): Promise<{ browser: Browser; pid: number; close(): Promise<void> }> {
-  const server = await chromium.launchServer({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] })
+  const server = await chromium.launchServer({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+  })
   const browser = await chromium.connect(server.wsEndpoint())
   return { browser, pid: server.process().pid!, close: () => server.close() }
 }
@@ -63,7 +66,11 @@ async function main(): Promise<void> {
   for (let r = 0; r < 5; r++) repos.push(await c.request('repo/add', { path: makeBenchRepo(home, `service-${r}`, 20) }))
   const threads = []
   for (let i = 0; i < THREADS; i++) {
-    const t = await c.request('thread/create', { repoId: repos[i % repos.length]!.id, title: `Thread ${i}`, mode: i < WORKTREES ? 'worktree' : 'local' })
+    const t = await c.request('thread/create', {
+      repoId: repos[i % repos.length]!.id,
+      title: `Thread ${i}`,
+      mode: i < WORKTREES ? 'worktree' : 'local'
+    })
     threads.push(t)
     // The thread's session is a shell (the default agent profile), as a thread started with a shell has.
     if (i % (THREADS / SHELLS) === 0) await c.request('pty/open', { threadId: t.id, kind: 'agent', cols: 120, rows: 32 })
@@ -84,18 +91,27 @@ async function main(): Promise<void> {
   const dashboard = await measure(pids)
 
   await page.getByRole('treeitem', { name: /^Thread 0\b/ }).click()
-  await page.getByRole('tablist', { name: 'Thread views' }).getByRole('tab', { name: /^Terminal/ }).click()
-  await page.locator('.xterm-screen').first().waitFor().catch(async (e) => {
-    await page.screenshot({ path: '/tmp/speedprof/idle-fail.png' })
-    throw e
-  })
+  await page
+    .getByRole('tablist', { name: 'Thread views' })
+    .getByRole('tab', { name: /^Terminal/ })
+    .click()
+  await page
+    .locator('.xterm-screen')
+    .first()
+    .waitFor()
+    .catch(async (e) => {
+      await page.screenshot({ path: '/tmp/speedprof/idle-fail.png' })
+      throw e
+    })
   await new Promise((r) => setTimeout(r, 3000))
   const terminal = await measure(pids)
 
   const pct = (v: number) => `${v.toFixed(2).padStart(6)} %`
   const row = (label: string, m: Record<string, number>) =>
     `  ${label.padEnd(34)} core ${pct(m.core!)} (idle node ${pct(m.node!)})   browser ${pct(m.app!)} (about:blank ${pct(m.blank!)})   total ${pct(m.core! + m.app!)}`
-  console.log(`Idle CPU with ${THREADS} threads (${WORKTREES} worktrees, ${SHELLS} live shells), % of one core over ${SECONDS} s (goal ≤ 1 %)`)
+  console.log(
+    `Idle CPU with ${THREADS} threads (${WORKTREES} worktrees, ${SHELLS} live shells), % of one core over ${SECONDS} s (goal ≤ 1 %)`
+  )
   console.log(row('window on the dashboard', dashboard))
   console.log(row("window on a thread's terminal", terminal))
   await app.close()

@@ -31,8 +31,14 @@ function seed(home: string): number {
       content = s.text()
       writeClaudeSession(join(home, '.claude'), `-home-dev-src-project-${i % 40}`, `${uuid(i)}.jsonl`, content)
     } else {
-      const r = new CodexRollout(uuid(i), cwd).meta({ instructions: 'Follow AGENTS.md. '.repeat(200) }).turnContext('gpt-5-codex').injected()
-      for (let t = 0; t < turns; t++) r.user(`Session ${i}, turn ${t}: run the suite`).call(`call_${i}_${t}`, 'shell', { command: ['npm', 'test'] }, output).assistant('Green.')
+      const r = new CodexRollout(uuid(i), cwd)
+        .meta({ instructions: 'Follow AGENTS.md. '.repeat(200) })
+        .turnContext('gpt-5-codex')
+        .injected()
+      for (let t = 0; t < turns; t++)
+        r.user(`Session ${i}, turn ${t}: run the suite`)
+          .call(`call_${i}_${t}`, 'shell', { command: ['npm', 'test'] }, output)
+          .assistant('Green.')
       content = r.text()
       const day = `2025-${String(1 + ((i >> 1) % 2) * 5).padStart(2, '0')}-${String(1 + ((i >> 1) % 28)).padStart(2, '0')}`
       writeCodexRollout(join(home, '.codex'), day, uuid(i), content)
@@ -72,7 +78,9 @@ async function main(): Promise<void> {
   }
   console.log(`Listing importable sessions: ${count} sessions (${(bytes / 1e6).toFixed(0)} MB on disk), ${RUNS} runs`)
   console.log(`  raw readdir + stat                 p50 ${ms(percentile(raw, 50))}  p95 ${ms(percentile(raw, 95))}`)
-  console.log(`  listSessions (head of each file)   p50 ${ms(percentile(list, 50))}  p95 ${ms(percentile(list, 95))}   ${(percentile(list, 50) / percentile(raw, 50)).toFixed(2)}x raw`)
+  console.log(
+    `  listSessions (head of each file)   p50 ${ms(percentile(list, 50))}  p95 ${ms(percentile(list, 95))}   ${(percentile(list, 50) / percentile(raw, 50)).toFixed(2)}x raw`
+  )
   console.log(`  filter by repository (realpath)    p50 ${ms(percentile(repo, 50))}`)
   rmSync(home, { recursive: true, force: true })
 }

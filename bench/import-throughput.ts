@@ -50,8 +50,12 @@ async function main(): Promise<void> {
     console.log(`  ${name} (${(big.bytes / 1e6).toFixed(1)} MB, ${big.turns} turns → ${items} items)`)
     console.log(`    raw readline, lines only       ${ms(raw).padStart(11)}  ${rate(big.bytes, raw)}`)
     console.log(`    handoff line reader            ${ms(reader).padStart(11)}  ${rate(big.bytes, reader)}`)
-    console.log(`    import (parse, chain, items)   ${ms(imported).padStart(11)}  ${rate(big.bytes, imported)}   ${(imported / raw).toFixed(2)}x the raw read time`)
-    console.log(`    heap after the runs: +${((process.memoryUsage().heapUsed - heapBefore) / 1e6).toFixed(1)} MB (the last result is still referenced until the next import)`)
+    console.log(
+      `    import (parse, chain, items)   ${ms(imported).padStart(11)}  ${rate(big.bytes, imported)}   ${(imported / raw).toFixed(2)}x the raw read time`
+    )
+    console.log(
+      `    heap after the runs: +${((process.memoryUsage().heapUsed - heapBefore) / 1e6).toFixed(1)} MB (the last result is still referenced until the next import)`
+    )
   }
   rmSync(dir, { recursive: true, force: true })
 }

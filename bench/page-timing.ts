@@ -57,7 +57,9 @@ export async function watchFor(page: Page, watched: Watched[]): Promise<void> {
 
 /** When a watched element was first painted (epoch ms); waits for it. */
 export async function paintedAt(page: Page, name: string): Promise<number> {
-  const handle = await page.waitForFunction(`(() => { const t = window.__bench.seen[${JSON.stringify(name)}]; return t !== undefined && t > 0 ? t : null })()`)
+  const handle = await page.waitForFunction(
+    `(() => { const t = window.__bench.seen[${JSON.stringify(name)}]; return t !== undefined && t > 0 ? t : null })()`
+  )
   return (await handle.jsonValue()) as number
 }
 

@@ -55,13 +55,19 @@ async function main(): Promise<void> {
   const flooded = floods.reduce((n, f) => n + f.f.chars(), 0)
 
   console.log('terminal latency through the core and WebSocket (client acks every 5,000 chars, like xterm)')
-  console.log(`  Ctrl-C under a yes flood, until the next command's output   p50 ${ms(percentile(ctrlC, 50))}  max ${ms(Math.max(...ctrlC))}   target <= 250 ms`)
-  console.log(`  keystroke echo with 3 terminals flooding                    p50 ${ms(percentile(echo, 50))}  p95 ${ms(percentile(echo, 95))}   target p95 <= 50 ms`)
+  console.log(
+    `  Ctrl-C under a yes flood, until the next command's output   p50 ${ms(percentile(ctrlC, 50))}  max ${ms(Math.max(...ctrlC))}   target <= 250 ms`
+  )
+  console.log(
+    `  keystroke echo with 3 terminals flooding                    p50 ${ms(percentile(echo, 50))}  p95 ${ms(percentile(echo, 95))}   target p95 <= 50 ms`
+  )
   console.log(`  (the 3 floods delivered ${(flooded / 1e6).toFixed(1)} M chars meanwhile)`)
   if (process.env.BENCH_BROWSER === '1') {
     for (const f of floods) await c.request('pty/write', { ptyId: f.pty.id, data: '\x03' })
     const seen = await browserCtrlC(core, repo.id, 8)
-    console.log(`  Ctrl-C in Chromium (key pressed in the page → ^C and prompt on screen)      p50 ${ms(percentile(seen, 50))}  max ${ms(Math.max(...seen))}   target <= 250 ms`)
+    console.log(
+      `  Ctrl-C in Chromium (key pressed in the page → ^C and prompt on screen)      p50 ${ms(percentile(seen, 50))}  max ${ms(Math.max(...seen))}   target <= 250 ms`
+    )
   }
   for (const f of [...floods, a]) await c.request('pty/close', { ptyId: f.pty.id })
   c.dispose()

@@ -22,7 +22,14 @@ async function raw(file: string): Promise<number> {
   const t0 = now()
   let bytes = 0
   await new Promise<void>((resolve) => {
-    const p = nodePty.spawn('cat', [file], { name: 'xterm-256color', cols: 120, rows: 32, cwd: process.cwd(), env: process.env as Record<string, string>, encoding: null } as nodePty.IPtyForkOptions)
+    const p = nodePty.spawn('cat', [file], {
+      name: 'xterm-256color',
+      cols: 120,
+      rows: 32,
+      cwd: process.cwd(),
+      env: process.env as Record<string, string>,
+      encoding: null
+    } as nodePty.IPtyForkOptions)
     p.onData((d: string | Buffer) => (bytes += d.length))
     p.onExit(() => resolve())
   })
@@ -66,12 +73,22 @@ async function main(): Promise<void> {
   const one = await run(1)
   const eight = await run(8)
   const ceiling = browser ? [await rawXtermRate(file, 1, renderer()), await rawXtermRate(file, 8, renderer())] : null
-  console.log(`pty throughput, ${MB} MB of text per terminal, into ${browser ? `visible xterm.js terminals in Chromium (${renderer()} renderer)` : 'Node clients acking like xterm'}`)
+  console.log(
+    `pty throughput, ${MB} MB of text per terminal, into ${browser ? `visible xterm.js terminals in Chromium (${renderer()} renderer)` : 'Node clients acking like xterm'}`
+  )
   console.log(`  raw node-pty read rate (cat, no core)   ${rawRate.toFixed(1)} MB/s`)
-  if (ceiling) console.log(`  raw xterm.js in this Chromium, no core  ${ceiling[0]!.toFixed(1)} MB/s (1 terminal), ${ceiling[1]!.toFixed(1)} MB/s (8 at once)`)
+  if (ceiling)
+    console.log(
+      `  raw xterm.js in this Chromium, no core  ${ceiling[0]!.toFixed(1)} MB/s (1 terminal), ${ceiling[1]!.toFixed(1)} MB/s (8 at once)`
+    )
   console.log(`  1 terminal through the core             ${one.toFixed(1)} MB/s   (${(one / rawRate).toFixed(2)}x raw)`)
-  console.log(`  8 terminals at once, aggregate          ${eight.toFixed(1)} MB/s   (${(eight / rawRate).toFixed(2)}x raw)   target >= 20 MB/s`)
-  if (ceiling) console.log(`  through the core vs xterm.js alone:     ${(one / ceiling[0]!).toFixed(2)}x (1 terminal), ${(eight / ceiling[1]!).toFixed(2)}x (8)`)
+  console.log(
+    `  8 terminals at once, aggregate          ${eight.toFixed(1)} MB/s   (${(eight / rawRate).toFixed(2)}x raw)   target >= 20 MB/s`
+  )
+  if (ceiling)
+    console.log(
+      `  through the core vs xterm.js alone:     ${(one / ceiling[0]!).toFixed(2)}x (1 terminal), ${(eight / ceiling[1]!).toFixed(2)}x (8)`
+    )
   core.stop()
 }
 

@@ -64,7 +64,9 @@ async function main(): Promise<void> {
   console.log(`Changed files listed: ${count} in a repository of ${1200 + 3} files`)
   console.log(line('raw git status --porcelain', rawStatus))
   console.log(line('raw git diff --numstat main (tracked only)', rawNumstat))
-  console.log(`${'review/changes, first call (nothing cached)'.padEnd(44)} ${ms(cold).padStart(15)}  (${(cold / percentile(rawNumstat, 50)).toFixed(2)}x raw)`)
+  console.log(
+    `${'review/changes, first call (nothing cached)'.padEnd(44)} ${ms(cold).padStart(15)}  (${(cold / percentile(rawNumstat, 50)).toFixed(2)}x raw)`
+  )
   console.log(line(`review/changes (${count} files, vs merge-base)`, list, rawNumstat))
 
   const rawOpen = await sample(() => [execFileSync('git', ['show', 'main:big.ts'], { cwd: wt }), readFileSync(join(wt, 'big.ts'))])
@@ -105,10 +107,18 @@ async function main(): Promise<void> {
   await new Promise((res) => setTimeout(res, 2000))
   const stats = core.reviewWatch.stats(t.value.id)!
   const after = cpu()
-  console.log(`Burst of 100 writes: ${stats.events} file events → ${stats.runs - baseRuns} recomputations → ${stats.notifications} review/changed (${last} files); first notification ${ms((received[0] ?? start) - start)}, all 100 seen ${ms(settled - start)} after the first write`)
-  console.log(`  one change-set computation p50 ${ms(percentile(one, 50))}; watcher work ≈ ${ms((stats.runs - baseRuns) * percentile(one, 50))} wall for the burst`)
-  console.log(`  CPU for the burst (writes + watcher + recomputation): core ${after.self - before.self} ms, git children ${after.children - before.children} ms (tick 10 ms)`)
-  console.log(`  without debounce it would be ${stats.events} recomputations (${(stats.events / Math.max(1, stats.runs - baseRuns)).toFixed(0)}x more)`)
+  console.log(
+    `Burst of 100 writes: ${stats.events} file events → ${stats.runs - baseRuns} recomputations → ${stats.notifications} review/changed (${last} files); first notification ${ms((received[0] ?? start) - start)}, all 100 seen ${ms(settled - start)} after the first write`
+  )
+  console.log(
+    `  one change-set computation p50 ${ms(percentile(one, 50))}; watcher work ≈ ${ms((stats.runs - baseRuns) * percentile(one, 50))} wall for the burst`
+  )
+  console.log(
+    `  CPU for the burst (writes + watcher + recomputation): core ${after.self - before.self} ms, git children ${after.children - before.children} ms (tick 10 ms)`
+  )
+  console.log(
+    `  without debounce it would be ${stats.events} recomputations (${(stats.events / Math.max(1, stats.runs - baseRuns)).toFixed(0)}x more)`
+  )
   await core.close()
 }
 

@@ -35,7 +35,13 @@ async function main(): Promise<void> {
     const made = await core.threads.create({ repoId: repo.value.id, title: `bench ${key}`, mode: 'worktree', permissionMode: 'auto' })
     if (!made.ok) throw new Error(made.error.message)
     const t = made.value
-    const ctx = { worktree: t.worktreePath, threadId: t.id, signal: new AbortController().signal, sandbox: level, progress: () => undefined }
+    const ctx = {
+      worktree: t.worktreePath,
+      threadId: t.id,
+      signal: new AbortController().signal,
+      sandbox: level,
+      progress: () => undefined
+    }
     for (let i = 0; i < ROUNDS; i++) {
       // Opening: a fresh shell each round, timed until its first command has run.
       for (const p of await core.ptys.list(t.id)) await core.ptys.close(p.id)
@@ -57,13 +63,32 @@ async function main(): Promise<void> {
     spawnSync('bash', ['-c', 'true'])
     raw.push(now() - t0)
     t0 = now()
-    spawnSync(support.path, ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-pid', '--unshare-net', '--die-with-parent', '--cap-drop', 'ALL', '--', 'true'])
+    spawnSync(support.path, [
+      '--ro-bind',
+      '/',
+      '/',
+      '--dev',
+      '/dev',
+      '--proc',
+      '/proc',
+      '--unshare-pid',
+      '--unshare-net',
+      '--die-with-parent',
+      '--cap-drop',
+      'ALL',
+      '--',
+      'true'
+    ])
     rawBwrap.push(now() - t0)
   }
   const p50 = (xs: number[]) => percentile(xs, 50)
-  console.log(`built-in agent shell, ${ROUNDS} rounds each (raw: spawn bash -c true p50 ${ms(p50(raw))}; bwrap … true p50 ${ms(p50(rawBwrap))})`)
+  console.log(
+    `built-in agent shell, ${ROUNDS} rounds each (raw: spawn bash -c true p50 ${ms(p50(raw))}; bwrap … true p50 ${ms(p50(rawBwrap))})`
+  )
   for (const key of ['none', 'read-only', 'worktree']) {
-    console.log(`  ${key.padEnd(10)} open + first command p50 ${ms(p50(open[key]!))} (${(p50(open[key]!) / p50(raw)).toFixed(1)}x raw bash)   next command p50 ${ms(p50(run[key]!))} (${(p50(run[key]!) / p50(run.none!)).toFixed(2)}x unsandboxed)`)
+    console.log(
+      `  ${key.padEnd(10)} open + first command p50 ${ms(p50(open[key]!))} (${(p50(open[key]!) / p50(raw)).toFixed(1)}x raw bash)   next command p50 ${ms(p50(run[key]!))} (${(p50(run[key]!) / p50(run.none!)).toFixed(2)}x unsandboxed)`
+    )
   }
 }
 

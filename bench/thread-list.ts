@@ -27,7 +27,26 @@ async function main(): Promise<void> {
   for (let i = 0; i < THREADS; i++) {
     const at = Date.now() - i * 1000
     const r = await store.create(
-      { id: `t${i.toString().padStart(6, '0')}`, repoId: repo.value.id, title: `Investigate incident #${i} in the payments pipeline`, slug: `incident-${i}`, mode: 'local', branch: 'main', baseRef: 'main', worktreePath: repoPath, status: i % 10 === 0 ? 'archived' : 'idle', statusMessage: null, createdAt: at, lastActivityAt: at, archivedAt: i % 10 === 0 ? at : null, snapshotRef: null, agent: null, unread: false, conversation: defaultConversation(DEFAULT_MODEL), imported: null },
+      {
+        id: `t${i.toString().padStart(6, '0')}`,
+        repoId: repo.value.id,
+        title: `Investigate incident #${i} in the payments pipeline`,
+        slug: `incident-${i}`,
+        mode: 'local',
+        branch: 'main',
+        baseRef: 'main',
+        worktreePath: repoPath,
+        status: i % 10 === 0 ? 'archived' : 'idle',
+        statusMessage: null,
+        createdAt: at,
+        lastActivityAt: at,
+        archivedAt: i % 10 === 0 ? at : null,
+        snapshotRef: null,
+        agent: null,
+        unread: false,
+        conversation: defaultConversation(DEFAULT_MODEL),
+        imported: null
+      },
       repo.value
     )
     if (!r.ok) throw new Error(r.error.message)
@@ -62,9 +81,13 @@ async function main(): Promise<void> {
   console.log(`thread/list with ${count} threads in the store (${RUNS} runs)`)
   console.log(`  seeding ${THREADS} thread logs: ${ms(seeded)}; core start-up (index load + reconcile): ${ms(startup)}`)
   console.log(`  service call (memory only)           p50 ${ms(percentile(inProcess, 50))}  p95 ${ms(percentile(inProcess, 95))}`)
-  console.log(`  at the core (validate + serialize)   p50 ${ms(percentile(atCore, 50))}  p95 ${ms(percentile(atCore, 95))}   target < 20 ms`)
+  console.log(
+    `  at the core (validate + serialize)   p50 ${ms(percentile(atCore, 50))}  p95 ${ms(percentile(atCore, 95))}   target < 20 ms`
+  )
   console.log(`  round trip over skein.sock           p50 ${ms(percentile(overSocket, 50))}  p95 ${ms(percentile(overSocket, 95))}`)
-  console.log(`  ratio at-core / raw JSON.stringify of the same list: ${(percentile(atCore, 50) / rawStringify(core.threads.list({ includeArchived: true }))).toFixed(2)}x`)
+  console.log(
+    `  ratio at-core / raw JSON.stringify of the same list: ${(percentile(atCore, 50) / rawStringify(core.threads.list({ includeArchived: true }))).toFixed(2)}x`
+  )
 }
 
 function rawStringify(list: unknown[]): number {

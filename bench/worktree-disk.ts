@@ -45,7 +45,14 @@ function makeNodeModules(dir: string, mb: number): { files: number; bytes: numbe
     for (let i = 0; i < count && bytes < target; i++) {
       const r = rand()
       // 72% under 8 KB, 26% 8–64 KB, 2% 64–512 KB, 0.1% 1–8 MB (native binaries, bundles): about 20 KB a file, as in real trees.
-      const size = r < 0.72 ? 200 + Math.floor(rand() * 8000) : r < 0.979 ? 8192 + Math.floor(rand() * 57_000) : r < 0.999 ? 65_536 + Math.floor(rand() * 450_000) : MB + Math.floor(rand() * 7 * MB)
+      const size =
+        r < 0.72
+          ? 200 + Math.floor(rand() * 8000)
+          : r < 0.979
+            ? 8192 + Math.floor(rand() * 57_000)
+            : r < 0.999
+              ? 65_536 + Math.floor(rand() * 450_000)
+              : MB + Math.floor(rand() * 7 * MB)
       const sub = join(root, ['lib', 'dist', 'src', 'types'][i % 4]!, i % 3 === 0 ? 'internal' : '')
       mkdirSync(sub, { recursive: true })
       writeFileSync(join(sub, `f${i}${['.js', '.d.ts', '.json', '.map'][i % 4]}`), randomBytes(size))
@@ -57,7 +64,14 @@ function makeNodeModules(dir: string, mb: number): { files: number; bytes: numbe
   return { files, bytes }
 }
 
-const du = (...paths: string[]) => Number(execFileSync('du', ['-s', '-c', '-B1', ...paths], { encoding: 'utf8' }).trim().split('\n').at(-1)!.split('\t')[0])
+const du = (...paths: string[]) =>
+  Number(
+    execFileSync('du', ['-s', '-c', '-B1', ...paths], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .at(-1)!
+      .split('\t')[0]
+  )
 const gb = (bytes: number) => (bytes >= 1024 * MB ? `${(bytes / 1024 / MB).toFixed(2)} GB` : `${(bytes / MB).toFixed(0)} MB`)
 
 interface ModeResult {
@@ -85,7 +99,9 @@ async function main(): Promise<void> {
     git(repoPath, 'commit', '-q', '-m', 'init')
     let t = now()
     const nm = makeNodeModules(join(repoPath, 'node_modules'), TARGET_MB)
-    console.log(`node_modules: ${nm.files.toLocaleString('en-US')} files, ${gb(nm.bytes)} apparent, ${gb(du(join(repoPath, 'node_modules')))} on disk (made in ${ms(now() - t)})`)
+    console.log(
+      `node_modules: ${nm.files.toLocaleString('en-US')} files, ${gb(nm.bytes)} apparent, ${gb(du(join(repoPath, 'node_modules')))} on disk (made in ${ms(now() - t)})`
+    )
 
     // The disk walk against du, on the same folder, with the event loop's worst stall while walking.
     const delay = monitorEventLoopDelay({ resolution: 5 })
@@ -97,7 +113,9 @@ async function main(): Promise<void> {
     t = now()
     const duBytes = du(join(repoPath, 'node_modules'))
     const duMs = now() - t
-    console.log(`disk walk: ${ms(walkMs)} for ${walked.files.toLocaleString('en-US')} files (du: ${ms(duMs)}); figures agree: ${walked.allocatedBytes === duBytes ? 'yes' : `no (${walked.allocatedBytes} vs ${duBytes})`}; longest event-loop stall while walking ${ms(delay.max / 1e6)}`)
+    console.log(
+      `disk walk: ${ms(walkMs)} for ${walked.files.toLocaleString('en-US')} files (du: ${ms(duMs)}); figures agree: ${walked.allocatedBytes === duBytes ? 'yes' : `no (${walked.allocatedBytes} vs ${duBytes})`}; longest event-loop stall while walking ${ms(delay.max / 1e6)}`
+    )
 
     // Modes take turns, one worktree each, so page-cache pressure and machine noise hit all of them alike.
     const modes: ShareMode[] = ['copy', 'symlink', 'reflink']
@@ -126,11 +144,22 @@ async function main(): Promise<void> {
       await r.core.close()
       // A symlinked folder lives once, in the source; it counts towards the worktrees that use it.
       const store = r.mode === 'symlink' ? [join(repoPath, 'node_modules')] : []
-      results.push({ mode: r.mode, used: r.used, createP50: percentile(r.times, 50), createP95: percentile(r.times, 95), diskTen: du(...r.paths, ...store), diskOne: du(r.paths[0]!, ...store) })
+      results.push({
+        mode: r.mode,
+        used: r.used,
+        createP50: percentile(r.times, 50),
+        createP95: percentile(r.times, 95),
+        diskTen: du(...r.paths, ...store),
+        diskOne: du(r.paths[0]!, ...store)
+      })
     }
     const base = results.find((r) => r.mode === 'copy')!
-    console.log(`\n${N} worktrees of a repository with ${gb(nm.bytes)} of node_modules (this machine's file system: ${execFileSync('stat', ['-f', '-c', '%T', dir], { encoding: 'utf8' }).trim()})`)
-    console.log(`mode      create→ready p50   p95        disk, 1 wt   ${`disk, ${N} wts`.padEnd(13)} ${N} vs 1   disk vs fresh   time vs fresh`)
+    console.log(
+      `\n${N} worktrees of a repository with ${gb(nm.bytes)} of node_modules (this machine's file system: ${execFileSync('stat', ['-f', '-c', '%T', dir], { encoding: 'utf8' }).trim()})`
+    )
+    console.log(
+      `mode      create→ready p50   p95        disk, 1 wt   ${`disk, ${N} wts`.padEnd(13)} ${N} vs 1   disk vs fresh   time vs fresh`
+    )
     for (const r of results) {
       console.log(
         `${r.mode.padEnd(9)} ${ms(r.createP50).padStart(12)} ${ms(r.createP95).padStart(12)} ${gb(r.diskOne).padStart(12)} ${gb(r.diskTen).padStart(13)} ${`${(r.diskTen / r.diskOne).toFixed(2)}x`.padStart(8)} ${`${(r.diskTen / base.diskTen).toFixed(3)}x`.padStart(15)} ${`${(r.createP50 / base.createP50).toFixed(3)}x`.padStart(15)}`
@@ -138,7 +167,10 @@ async function main(): Promise<void> {
       if (r.used !== r.mode) console.log(`          used: ${r.used}`)
     }
     const fresh1 = base.diskOne
-    for (const r of results) console.log(`  ${r.mode}: ${N} worktrees use ${(r.diskTen / fresh1).toFixed(2)}x the disk of one fresh worktree — goal < 1.5x: ${r.diskTen / fresh1 < 1.5 ? 'met' : 'not met'}`)
+    for (const r of results)
+      console.log(
+        `  ${r.mode}: ${N} worktrees use ${(r.diskTen / fresh1).toFixed(2)}x the disk of one fresh worktree — goal < 1.5x: ${r.diskTen / fresh1 < 1.5 ? 'met' : 'not met'}`
+      )
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

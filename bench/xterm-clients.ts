@@ -13,7 +13,15 @@ export async function browserTerminals(core: BenchCore, repoId: string, file: st
   const c = await core.client()
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-renderer-backgrounding', '--disable-background-timer-throttling']
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-renderer-backgrounding',
+      '--disable-background-timer-throttling'
+    ]
   })
   const ptys: { id: string; page: Page }[] = []
   for (let i = 0; i < n; i++) {
@@ -22,7 +30,10 @@ export async function browserTerminals(core: BenchCore, repoId: string, file: st
     // The agent session is the tab a thread opens on; a shell profile makes it a plain terminal.
     const pty = await c.request('pty/open', { threadId: t.id, kind: 'agent', profileId: 'shell', cols: 120, rows: 32 })
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage()
-    await page.addInitScript((r) => localStorage.setItem('skein.terminal.renderer', r), process.env.BENCH_RENDERER === 'webgl' ? 'webgl' : 'dom')
+    await page.addInitScript(
+      (r) => localStorage.setItem('skein.terminal.renderer', r),
+      process.env.BENCH_RENDERER === 'webgl' ? 'webgl' : 'dom'
+    )
     await page.goto(core.url)
     await page.getByRole('treeitem', { name: new RegExp(`^${title} `) }).click()
     await page.getByRole('tablist', { name: 'Thread views' }).getByRole('tab', { name: 'Terminal' }).click()
@@ -54,7 +65,10 @@ export async function rawXtermRate(file: string, n: number, renderer: 'dom' | 'w
   const webglJs = readFileSync(resolve(__dirname, '../node_modules/@xterm/addon-webgl/lib/addon-webgl.js'), 'utf8')
   const css = readFileSync(resolve(__dirname, '../node_modules/@xterm/xterm/css/xterm.css'), 'utf8')
   const data = readFileSync(file, 'utf8').replace(/\n/g, '\r\n')
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-renderer-backgrounding', '--disable-background-timer-throttling'] })
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-renderer-backgrounding', '--disable-background-timer-throttling']
+  })
   const pages = []
   for (let i = 0; i < n; i++) {
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage()
@@ -99,7 +113,10 @@ export async function rawXtermRate(file: string, n: number, renderer: 'dom' | 'w
  */
 export async function browserCtrlC(core: BenchCore, repoId: string, rounds: number): Promise<number[]> {
   const c = await core.client()
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] })
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+  })
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
   await page.addInitScript(() => localStorage.setItem('skein.terminal.renderer', 'dom'))
   const t = await c.request('thread/create', { repoId, title: 'ctrl-c', mode: 'local' })
@@ -117,7 +134,11 @@ export async function browserCtrlC(core: BenchCore, repoId: string, rounds: numb
     const t0 = now()
     await page.keyboard.press('Control+c')
     // The flood has scrolled earlier ^C lines away: a ^C followed by a prompt line is this one.
-    await page.waitForFunction(() => /\^C\s*\n[^\n]*[$#]/.test((document.querySelector('.terminal-view .xterm-rows') as HTMLElement | null)?.innerText ?? ''), undefined, { polling: 'raf', timeout: 30_000 })
+    await page.waitForFunction(
+      () => /\^C\s*\n[^\n]*[$#]/.test((document.querySelector('.terminal-view .xterm-rows') as HTMLElement | null)?.innerText ?? ''),
+      undefined,
+      { polling: 'raf', timeout: 30_000 }
+    )
     times.push(now() - t0)
     await page.keyboard.type('clear\n')
     await page.waitForTimeout(300)

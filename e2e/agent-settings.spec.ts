@@ -49,10 +49,15 @@ async function sendReview(page: Page, body: string) {
   await box.fill(body)
   await box.press('ControlOrMeta+Enter')
   await expect(commentCards(page).filter({ hasText: body.split('\n')[0]! })).toBeVisible()
-  await page.getByRole('region', { name: 'Review' }).getByRole('button', { name: /Send review/ }).click()
+  await page
+    .getByRole('region', { name: 'Review' })
+    .getByRole('button', { name: /Send review/ })
+    .click()
 }
 
-test('a custom CLI takes reviews only when its profile says so: the setting, kept across reloads, and the truthful toasts', async ({ page }) => {
+test('a custom CLI takes reviews only when its profile says so: the setting, kept across reloads, and the truthful toasts', async ({
+  page
+}) => {
   const repo = makeGitRepo('custom-cli-app')
   const dir = mkdtempSync(join(tmpdir(), 'skein-e2e-echo-cli-'))
   const script = join(dir, 'echo-cli.js')
@@ -118,13 +123,27 @@ test('a custom CLI takes reviews only when its profile says so: the setting, kep
 
   await test.step('on: the same review reaches the CLI as typed lines, intact', async () => {
     await setAcceptsPrompt(page, 'custom-cli-app', true)
-    await page.getByRole('region', { name: 'Review' }).getByRole('button', { name: /Send review/ }).click()
+    await page
+      .getByRole('region', { name: 'Review' })
+      .getByRole('button', { name: /Send review/ })
+      .click()
     await expect(page.getByRole('status').filter({ hasText: /Sent the review comment to Custom/ })).toBeVisible()
     await expect.poll(() => (existsSync(received) ? readFileSync(received, 'utf8') : '')).toContain('"FIRST-REVIEW say why"')
     await expect.poll(() => readFileSync(received, 'utf8')).toContain(JSON.stringify(REVIEW_BODY.split('\n').at(-1)))
     // Each line of the review, exactly as Skein formats it, one typed line at a time.
-    const lines = readFileSync(received, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string)
-    expect(lines).toEqual(['Review of your changes — 1 comment. Please address each one.', '', '1. README.md:3', '```', 'A line for review.', '```', ...REVIEW_BODY.split('\n')])
+    const lines = readFileSync(received, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as string)
+    expect(lines).toEqual([
+      'Review of your changes — 1 comment. Please address each one.',
+      '',
+      '1. README.md:3',
+      '```',
+      'A line for review.',
+      '```',
+      ...REVIEW_BODY.split('\n')
+    ])
     expect(existsSync(join(worktree, 'x')), 'nothing in the review ran').toBe(false)
     await expect(page.getByRole('region', { name: 'Review' })).toContainText('No pending comments')
   })

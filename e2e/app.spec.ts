@@ -104,7 +104,10 @@ test('repositories, threads, dashboard, rename, archive, and state that survives
   })
 
   await test.step('dashboard lists live threads and filters by repository', async () => {
-    await page.getByRole('navigation', { name: 'Sidebar' }).getByRole('button', { name: /^Dashboard/ }).click()
+    await page
+      .getByRole('navigation', { name: 'Sidebar' })
+      .getByRole('button', { name: /^Dashboard/ })
+      .click()
     const cards = page.getByRole('list', { name: 'Threads' }).getByRole('listitem')
     await expect(cards).toHaveCount(4)
     const repoFilter = page.getByRole('group', { name: 'Filter by repository' })

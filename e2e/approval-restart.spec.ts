@@ -17,13 +17,19 @@ test.afterEach(async () => {
   server = null
 })
 
-test('an approval pending when the core is killed is still pending after the restart; approving it runs the call and the turn goes on', async ({ page }) => {
+test('an approval pending when the core is killed is still pending after the restart; approving it runs the call and the turn goes on', async ({
+  page
+}) => {
   const repo = makeGitRepo('notes-app')
   server = await startModelServer({
     apiKey: 'test-key',
     respond: (body) => {
       if (toolResults(body).some((r) => r.tool_use_id === 'toolu_notes')) return { text: 'Notes written after the restart.' }
-      if (lastText(body).includes('notes')) return { text: 'Writing the notes.', toolUses: [{ id: 'toolu_notes', name: 'write_file', input: { path: 'notes.txt', content: 'kept across a crash\n' } }] }
+      if (lastText(body).includes('notes'))
+        return {
+          text: 'Writing the notes.',
+          toolUses: [{ id: 'toolu_notes', name: 'write_file', input: { path: 'notes.txt', content: 'kept across a crash\n' } }]
+        }
       return { text: 'ok' }
     }
   })

@@ -41,7 +41,9 @@ test('an open tab reconnects by itself after the core restarts, with the token k
     await expect(page.getByRole('alert').filter({ hasText: 'reconnecting' })).toBeHidden()
     expect(await page.evaluate(() => (window as unknown as { skeinMark?: number }).skeinMark)).toBe(42)
     // The restart ended what the dead core's terminal left running, and the tab is told once.
-    await expect(page.getByRole('status').filter({ hasText: 'Cleaned up after an unexpected stop' })).toContainText('ended the processes that 1 terminal left running')
+    await expect(page.getByRole('status').filter({ hasText: 'Cleaned up after an unexpected stop' })).toContainText(
+      'ended the processes that 1 terminal left running'
+    )
     await screenshotBothThemes(page, 'restart-cleanup-notice')
     // The reconnected tab really talks to the new core.
     const repo = makeGitRepo('after-restart')

@@ -3,7 +3,22 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { startModelServer, type ModelServer } from '../test/helpers/model-server'
-import { APP_LINES, commentCards, diffPane, expectDiffReady, fileList, fileRow, makeReviewRepo, modifiedLine, modifiedLines, monacoDiff, openChangesTab, openDiff, put, recordCspViolations } from './support/changes-page'
+import {
+  APP_LINES,
+  commentCards,
+  diffPane,
+  expectDiffReady,
+  fileList,
+  fileRow,
+  makeReviewRepo,
+  modifiedLine,
+  modifiedLines,
+  monacoDiff,
+  openChangesTab,
+  openDiff,
+  put,
+  recordCspViolations
+} from './support/changes-page'
 import { connectClient, threadNamed } from './support/core-client'
 import { startCore, type CoreProcess } from './support/core-process'
 import { lastText } from './support/conversation-page'
@@ -50,7 +65,11 @@ function editWorktree(worktree: string): void {
   put(worktree, 'src/feature.ts', 'export function feature(): string {\n  return "shiny"\n}\n')
   rmSync(join(worktree, 'obsolete.txt'))
   renameSync(join(worktree, 'old-name.txt'), join(worktree, 'new-name.txt'))
-  put(worktree, 'assets/logo.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 1, 2, 3]))
+  put(
+    worktree,
+    'assets/logo.png',
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 1, 2, 3])
+  )
 }
 
 test('the Changes tab: live file list, side-by-side and inline diffs, comments sent as one review', async ({ page }) => {
@@ -88,12 +107,24 @@ test('the Changes tab: live file list, side-by-side and inline diffs, comments s
     await page.getByRole('radio', { name: 'Inline' }).click()
     await expect(monacoDiff(page)).toHaveAttribute('data-layout', 'inline')
     // Inline, the original side shrinks to a column of its line numbers beside the modified editor.
-    await expect.poll(() => monacoDiff(page).locator('.editor.original').evaluate((el) => el.getBoundingClientRect().width)).toBeLessThan(80)
+    await expect
+      .poll(() =>
+        monacoDiff(page)
+          .locator('.editor.original')
+          .evaluate((el) => el.getBoundingClientRect().width)
+      )
+      .toBeLessThan(80)
     await expect(modifiedLine(page, 'export const setting5 = 500 // tuned')).toBeVisible()
     // Inline, the deleted line shows in the modified editor's deleted-lines zone.
     await expect(modifiedLines(page).locator('..').locator('.view-zones')).toContainText('export const setting5 = 5')
     await page.getByRole('radio', { name: 'Side by side' }).click()
-    await expect.poll(() => monacoDiff(page).locator('.editor.original').evaluate((el) => el.getBoundingClientRect().width)).toBeGreaterThan(200)
+    await expect
+      .poll(() =>
+        monacoDiff(page)
+          .locator('.editor.original')
+          .evaluate((el) => el.getBoundingClientRect().width)
+      )
+      .toBeGreaterThan(200)
   })
 
   await test.step('two comments: one from the gutter +, one on selected lines; one edited', async () => {
@@ -145,7 +176,10 @@ test('the Changes tab: live file list, side-by-side and inline diffs, comments s
     await page.keyboard.press('ControlOrMeta+Enter')
     await expect(page.getByRole('status').filter({ hasText: 'Sent 2 review comments to the built-in agent' })).toBeVisible()
     await expect.poll(() => server.requests.length).toBeGreaterThan(before)
-    const sent = server.requests.slice(before).map((r) => lastText(r.body)).filter((t) => t.includes('Review of your changes'))
+    const sent = server.requests
+      .slice(before)
+      .map((r) => lastText(r.body))
+      .filter((t) => t.includes('Review of your changes'))
     expect(sent).toHaveLength(1)
     const message = sent[0]
     expect(message).toContain('2 comments')
@@ -236,7 +270,11 @@ test('notices for binary, non-UTF-8 and large files; reverting a change and a fi
     await page.getByRole('textbox', { name: 'Comment on line 12' }).fill('Name this better')
     await page.getByRole('textbox', { name: 'Comment on line 12' }).press('ControlOrMeta+Enter')
     await expect(commentCards(page)).toHaveCount(1)
-    put(worktree, 'src/app.ts', readFileSync(join(worktree, 'src/app.ts'), 'utf8').replace('export const added2 = "newer"', 'export const renamed = "newest"'))
+    put(
+      worktree,
+      'src/app.ts',
+      readFileSync(join(worktree, 'src/app.ts'), 'utf8').replace('export const added2 = "newer"', 'export const renamed = "newest"')
+    )
     const outdated = diffPane(page).getByRole('region', { name: 'Outdated comments' })
     await expect(outdated).toContainText('1 outdated comment')
     await expect(outdated.locator('.comment-card')).toContainText('Name this better')
@@ -334,7 +372,9 @@ test('git actions, the uncommitted scope, keyboard, empty and error states, and 
     for (let i = 0; i < 1500; i++) put(worktree, `gen/module-${String(i).padStart(4, '0')}.ts`, `export const value${i} = ${i}\n`)
     put(worktree, 'gen/huge.txt', Array.from({ length: 50_001 }, (_, i) => `line ${i}`).join('\n') + '\n')
     await expect(page.locator('.changes-summary')).toContainText('1,506 files')
-    await expect(page.getByRole('note').filter({ hasText: 'This change set is large' })).toContainText('51,511 changed lines in 1,506 files')
+    await expect(page.getByRole('note').filter({ hasText: 'This change set is large' })).toContainText(
+      '51,511 changed lines in 1,506 files'
+    )
     // After a reload nothing is open yet, and over the guard no diff opens by itself.
     await page.reload()
     await openChangesTab(page)
@@ -381,7 +421,7 @@ test('Merge into base: preview, blocked by a local change, confirm, "Merged into
   await expect(fileList(page).getByRole('option')).toHaveCount(2)
   const before = git(repo, 'rev-parse', 'HEAD')
 
-  await test.step('a local change in the person\'s checkout to a file the merge changes blocks it, listed; nothing changes', async () => {
+  await test.step("a local change in the person's checkout to a file the merge changes blocks it, listed; nothing changes", async () => {
     put(repo, 'src/util.ts', '// my own edit\n')
     await page.getByRole('button', { name: 'Merge into base…' }).click()
     const dialog = page.getByRole('dialog', { name: 'Merge into main?' })

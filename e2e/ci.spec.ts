@@ -34,7 +34,6 @@ async function launch(o: { github?: boolean } = {}) {
   return { fake, model, core }
 }
 
-
 /** Points the repository's CI at the fake GitHub through the CI settings dialog. */
 async function configureFakeGithub(page: Page, baseUrl: string): Promise<void> {
   await page.getByRole('button', { name: 'CI settings' }).click()
@@ -77,7 +76,15 @@ test('a failing GitHub check: the panel, its log, sending it to the agent, then 
   })
 
   const sha1 = commitIn(thread.worktreePath, 'cart.ts', 'export const total = 41\n', 'first try')
-  fake.setCheckRun('acme/shop', sha1, { id: 101, name: 'test (ubuntu)', status: 'completed', conclusion: 'failure', started_at: new Date(Date.now() - 95_000).toISOString(), completed_at: new Date().toISOString(), log: failingLog() })
+  fake.setCheckRun('acme/shop', sha1, {
+    id: 101,
+    name: 'test (ubuntu)',
+    status: 'completed',
+    conclusion: 'failure',
+    started_at: new Date(Date.now() - 95_000).toISOString(),
+    completed_at: new Date().toISOString(),
+    log: failingLog()
+  })
   fake.setCheckRun('acme/shop', sha1, { id: 102, name: 'lint', status: 'completed', conclusion: 'success', log: 'lint ok\n' })
 
   await test.step('Push branch: the panel shows the failing check of the pushed commit', async () => {
@@ -167,7 +174,13 @@ test('a failing GitHub check: the panel, its log, sending it to the agent, then 
     try {
       const other = await client.request('thread/create', { repoId: thread.repoId, title: 'Add coupons', mode: 'worktree' })
       const sha = commitIn(other.worktreePath, 'coupons.ts', 'export const coupons = []\n', 'coupons')
-      fake.setCheckRun('acme/shop', sha, { id: 301, name: 'lint', status: 'completed', conclusion: 'failure', log: 'error: missing semicolon\n' })
+      fake.setCheckRun('acme/shop', sha, {
+        id: 301,
+        name: 'lint',
+        status: 'completed',
+        conclusion: 'failure',
+        log: 'error: missing semicolon\n'
+      })
       await client.request('review/push', { threadId: other.id })
     } finally {
       client.dispose()
@@ -175,7 +188,10 @@ test('a failing GitHub check: the panel, its log, sending it to the agent, then 
     await expect(threadRow(page, 'Add coupons')).toHaveAttribute('aria-label', /CI failed while you were away/)
     await expect(threadRow(page, 'Add coupons').locator('.ci-dot')).toHaveClass(/is-news/)
     await expect.poll(() => shownNotifications(page)).toEqual([expect.objectContaining({ title: 'Add coupons', body: 'CI failed: lint' })])
-    await page.getByRole('button', { name: /^Dashboard/ }).first().click()
+    await page
+      .getByRole('button', { name: /^Dashboard/ })
+      .first()
+      .click()
     const card = page.getByRole('listitem', { name: /Add coupons/ })
     await expect(card.locator('.ci-dot-wrap')).toHaveAttribute('data-ci', 'failed')
     await expect(card).toContainText('CI failed')
@@ -190,7 +206,10 @@ test('a failing GitHub check: the panel, its log, sending it to the agent, then 
 test('local checks: configured, suggested and typed commands; live output, pass, fail and cancel', async ({ page }) => {
   const { core } = await launch({ github: false })
   const repo = makeGitRepo('tools')
-  writeFileSync(join(repo, 'package.json'), JSON.stringify({ name: 'tools', scripts: { test: 'node -e "process.exit(0)"', lint: 'eslint .' } }))
+  writeFileSync(
+    join(repo, 'package.json'),
+    JSON.stringify({ name: 'tools', scripts: { test: 'node -e "process.exit(0)"', lint: 'eslint .' } })
+  )
   const { execFileSync } = await import('node:child_process')
   execFileSync('git', ['-C', repo, 'add', '-A'])
   execFileSync('git', ['-C', repo, '-c', 'user.name=E2E', '-c', 'user.email=e2e@example.com', 'commit', '-qm', 'scripts'])

@@ -16,12 +16,15 @@ test.afterEach(async () => {
   await server?.close()
 })
 
-test('Plan mode: read-only commands run in the sandbox, an approved write cannot write, and the header says what contains the agent', async ({ page }) => {
+test('Plan mode: read-only commands run in the sandbox, an approved write cannot write, and the header says what contains the agent', async ({
+  page
+}) => {
   const outside = mkdtempSync(join(tmpdir(), 'skein-e2e-outside-'))
   const script = (body: any): ScriptedStep => {
     const done = toolResults(body).map((r) => r.tool_use_id)
     if (done.includes('toolu_touch')) return { text: 'The sandbox kept the file system unchanged.' }
-    if (done.includes('toolu_log')) return { toolUses: [{ id: 'toolu_touch', name: 'bash', input: { command: `touch ${outside}/escaped` } }] }
+    if (done.includes('toolu_log'))
+      return { toolUses: [{ id: 'toolu_touch', name: 'bash', input: { command: `touch ${outside}/escaped` } }] }
     return { text: 'Looking at the history first.', toolUses: [{ id: 'toolu_log', name: 'bash', input: { command: 'git log --oneline' } }] }
   }
   server = await startModelServer({ respond: script, apiKey: 'test-key' })

@@ -30,16 +30,31 @@ function seedLines(threadId: string): string {
       i % 4 === 0
         ? { ...base, kind: 'user', text: `Question number ${i}: what does module ${i} do?` }
         : i % 4 === 1
-          ? { ...base, kind: 'assistant', text: `Module ${i} handles **requests**.\n\n- parses \`input\`\n- calls the service\n\n\`\`\`ts\nhandle(${i})\n\`\`\`` }
+          ? {
+              ...base,
+              kind: 'assistant',
+              text: `Module ${i} handles **requests**.\n\n- parses \`input\`\n- calls the service\n\n\`\`\`ts\nhandle(${i})\n\`\`\``
+            }
           : i % 4 === 2
-            ? { ...base, kind: 'tool', tool: { name: 'bash', input: { command: `grep -n module${i} src` }, output: `src/a.ts:${i}: module${i}\nsrc/b.ts:${i + 1}: module${i}`, exitCode: 0 } }
+            ? {
+                ...base,
+                kind: 'tool',
+                tool: {
+                  name: 'bash',
+                  input: { command: `grep -n module${i} src` },
+                  output: `src/a.ts:${i}: module${i}\nsrc/b.ts:${i + 1}: module${i}`,
+                  exitCode: 0
+                }
+              }
             : { ...base, kind: 'notice', text: `Checkpoint ${i}` }
     lines.push(JSON.stringify({ type: 'item.completed', at: base.createdAt, item }))
   }
   return `${lines.join('\n')}\n`
 }
 
-test('10,000 transcript items open fast, scroll smoothly, and new output waits behind "Jump to latest" while scrolled up', async ({ page }) => {
+test('10,000 transcript items open fast, scroll smoothly, and new output waits behind "Jump to latest" while scrolled up', async ({
+  page
+}) => {
   server = await startModelServer({ respond: () => ({ text: 'Fresh reply at the very end.' }), apiKey: 'test-key' })
   core = await startCore({ env: { ANTHROPIC_BASE_URL: server.url, ANTHROPIC_API_KEY: 'test-key' } })
   const repoPath = makeGitRepo('big-app')
@@ -58,7 +73,9 @@ test('10,000 transcript items open fast, scroll smoothly, and new output waits b
   const openMs = await page.evaluate(
     (lastId) =>
       new Promise<number>((resolve) => {
-        const row = [...document.querySelectorAll<HTMLElement>('[role="treeitem"]')].find((el) => el.getAttribute('aria-label')?.startsWith('Long conversation'))
+        const row = [...document.querySelectorAll<HTMLElement>('[role="treeitem"]')].find((el) =>
+          el.getAttribute('aria-label')?.startsWith('Long conversation')
+        )
         const start = performance.now()
         const check = () => {
           const el = document.querySelector(`[data-item-id="${lastId}"]`)

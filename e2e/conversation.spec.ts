@@ -4,7 +4,17 @@ import { join } from 'node:path'
 import { startModelServer, type ModelServer, type ScriptedStep } from '../test/helpers/model-server'
 import { threadNamed } from './support/core-client'
 import { startCore, type CoreProcess } from './support/core-process'
-import { approvalCard, composer, lastText, openConversationTab, resultText, rows, sendMessage, toolResults, transcript } from './support/conversation-page'
+import {
+  approvalCard,
+  composer,
+  lastText,
+  openConversationTab,
+  resultText,
+  rows,
+  sendMessage,
+  toolResults,
+  transcript
+} from './support/conversation-page'
 import { makeGitRepo } from './support/git-repo'
 import { addRepository, createThread, screenshotBothThemes, threadRow } from './support/skein-page'
 import { prepareTerminalPage, shownNotifications } from './support/terminal-page'
@@ -35,7 +45,8 @@ const STREAMED = 'I will add a friendly greeting to the README, then list the fi
 function mainScript(body: any): ScriptedStep {
   const results = toolResults(body)
   const by = (id: string) => results.find((r) => r.tool_use_id === id)
-  if (by('toolu_edit')) return { text: 'Edited. Now listing the files.', toolUses: [{ id: 'toolu_ls', name: 'bash', input: { command: 'ls' } }] }
+  if (by('toolu_edit'))
+    return { text: 'Edited. Now listing the files.', toolUses: [{ id: 'toolu_ls', name: 'bash', input: { command: 'ls' } }] }
   if (by('toolu_ls')) {
     return {
       text: 'All done: **README.md** now greets you.\n\n- edited `README.md`\n- listed the files',
@@ -49,10 +60,20 @@ function mainScript(body: any): ScriptedStep {
       text: STREAMED,
       chunkSize: 4,
       delayMs: 60,
-      toolUses: [{ id: 'toolu_edit', name: 'edit_file', input: { path: 'README.md', old_string: '# demo-app\n', new_string: '# demo-app\n\nHello from the agent!\n' } }]
+      toolUses: [
+        {
+          id: 'toolu_edit',
+          name: 'edit_file',
+          input: { path: 'README.md', old_string: '# demo-app\n', new_string: '# demo-app\n\nHello from the agent!\n' }
+        }
+      ]
     }
   }
-  if (text.includes('notes file')) return { text: 'Writing the notes.', toolUses: [{ id: 'toolu_write', name: 'write_file', input: { path: 'notes.txt', content: 'notes\n' } }] }
+  if (text.includes('notes file'))
+    return {
+      text: 'Writing the notes.',
+      toolUses: [{ id: 'toolu_write', name: 'write_file', input: { path: 'notes.txt', content: 'notes\n' } }]
+    }
   return { text: 'Investigation finished: nothing unusual found.' }
 }
 
@@ -167,7 +188,11 @@ test('built-in agent: streaming, approvals with diffs, commands, usage, plan mod
     await expect(dialog.getByLabel('Investigation 1 title')).toHaveValue('')
     await expect(dialog.getByLabel('Investigation 1 title')).toHaveAttribute('placeholder', 'e.g. CI logs')
     await dialog.getByLabel('Prompt').fill('Checkout is slow since yesterday. Find out why.')
-    for (const [i, title, focus] of [[1, 'CI logs', 'Check the CI logs'], [2, 'Cloud service', 'Check the cloud service'], [3, 'Recent commits', 'Read the recent commits']] as const) {
+    for (const [i, title, focus] of [
+      [1, 'CI logs', 'Check the CI logs'],
+      [2, 'Cloud service', 'Check the cloud service'],
+      [3, 'Recent commits', 'Read the recent commits']
+    ] as const) {
       await dialog.getByLabel(`Investigation ${i} title`).fill(title)
       await dialog.getByLabel(`Investigation ${i} focus`).fill(focus)
     }
@@ -180,13 +205,19 @@ test('built-in agent: streaming, approvals with diffs, commands, usage, plan mod
     await dialog.getByRole('button', { name: 'Start 3 investigations' }).click()
     await expect(dialog).toBeHidden()
     await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible()
-    await expect(page.getByRole('group', { name: 'Filter by repository' }).getByRole('button', { name: /demo-app/ })).toHaveAttribute('aria-pressed', 'true')
+    await expect(page.getByRole('group', { name: 'Filter by repository' }).getByRole('button', { name: /demo-app/ })).toHaveAttribute(
+      'aria-pressed',
+      'true'
+    )
     const cards = page.getByRole('list', { name: 'Threads' })
-    for (const title of ['CI logs', 'Cloud service', 'Recent commits']) await expect(cards.getByRole('listitem', { name: new RegExp(title) })).toBeVisible()
+    for (const title of ['CI logs', 'Cloud service', 'Recent commits'])
+      await expect(cards.getByRole('listitem', { name: new RegExp(title) })).toBeVisible()
   })
 })
 
-test('a pending approval survives a reload, notifies when off screen, and can be denied with a message; Stop interrupts', async ({ page }) => {
+test('a pending approval survives a reload, notifies when off screen, and can be denied with a message; Stop interrupts', async ({
+  page
+}) => {
   const repo = makeGitRepo('demo-app')
   const denied: string[] = []
   const { core } = await launch((body) => {
@@ -197,7 +228,12 @@ test('a pending approval survives a reload, notifies when off screen, and can be
     }
     if (lastText(body).includes('story')) return { text: 'Once upon a time '.repeat(40), slow: true }
     // Slow enough that the person is on the dashboard when the approval arrives.
-    return { text: 'Let me run the tests.', chunkSize: 2, delayMs: 150, toolUses: [{ id: 'toolu_test', name: 'bash', input: { command: 'npm test' } }] }
+    return {
+      text: 'Let me run the tests.',
+      chunkSize: 2,
+      delayMs: 150,
+      toolUses: [{ id: 'toolu_test', name: 'bash', input: { command: 'npm test' } }]
+    }
   })
   await prepareTerminalPage(page)
   await page.goto(core.url)
@@ -210,8 +246,15 @@ test('a pending approval survives a reload, notifies when off screen, and can be
   await test.step('an approval requested while the dashboard shows raises an OS notification', async () => {
     await sendMessage(page, 'Run the test suite')
     await page.keyboard.press('ControlOrMeta+0')
-    await expect.poll(async () => (await shownNotifications(page)).map((n) => n.body)).toContainEqual(expect.stringMatching(/^Needs approval: /))
-    await expect(page.getByRole('list', { name: 'Threads' }).getByRole('listitem', { name: /Run tests/ }).locator('.badge')).toHaveText('Needs attention')
+    await expect
+      .poll(async () => (await shownNotifications(page)).map((n) => n.body))
+      .toContainEqual(expect.stringMatching(/^Needs approval: /))
+    await expect(
+      page
+        .getByRole('list', { name: 'Threads' })
+        .getByRole('listitem', { name: /Run tests/ })
+        .locator('.badge')
+    ).toHaveText('Needs attention')
   })
 
   await test.step('the dashboard counts only the approval as needing attention; the shell is Idle', async () => {

@@ -46,7 +46,10 @@ function script(body: any): ScriptedStep {
   const focus = Object.keys(FINDINGS).find((f) => text.includes(f))
   if (focus) return { text: FINDINGS[focus]! }
   if (text.includes('greeting')) {
-    return { text: 'I will add the greeting file.', toolUses: [{ id: 'toolu_greet', name: 'write_file', input: { path: 'GREETING.md', content: '# Welcome\nGlad you are here.\n' } }] }
+    return {
+      text: 'I will add the greeting file.',
+      toolUses: [{ id: 'toolu_greet', name: 'write_file', input: { path: 'GREETING.md', content: '# Welcome\nGlad you are here.\n' } }]
+    }
   }
   return { text: 'ok' }
 }
@@ -54,7 +57,9 @@ function script(body: any): ScriptedStep {
 const cards = (page: Page): Locator => page.getByRole('list', { name: 'Threads' })
 const card = (page: Page, title: string): Locator => cards(page).getByRole('listitem', { name: new RegExp(`^${title}`) })
 
-test('dashboard cards show live work: investigations with focus and finding, approve from the card, +/- counts, list and wall', async ({ page }) => {
+test('dashboard cards show live work: investigations with focus and finding, approve from the card, +/- counts, list and wall', async ({
+  page
+}) => {
   const repo = makeGitRepo('shop-app')
   const { core, client } = await launch(script)
   await prepareTerminalPage(page)
@@ -96,12 +101,17 @@ test('dashboard cards show live work: investigations with focus and finding, app
       ]
     })
     await expect(cards(page).getByRole('listitem')).toHaveCount(3)
-    for (const [title, focus] of [['Payment service', 'Check the payment service'], ['Recent commits', 'Read the recent commits']] as const) {
+    for (const [title, focus] of [
+      ['Payment service', 'Check the payment service'],
+      ['Recent commits', 'Read the recent commits']
+    ] as const) {
       await expect(card(page, title).locator('.card-focus')).toHaveText(focus)
       await expect(card(page, title).getByTestId('card-last-line')).toContainText(FINDINGS[focus]!)
     }
     // A finished investigation says so, with its finding: never "Needs your attention".
-    await expect.poll(async () => (await shownNotifications(page)).filter((n) => n.title === 'Recent commits').map((n) => n.body)).toContain(`Finished: ${FINDINGS['Read the recent commits']}`)
+    await expect
+      .poll(async () => (await shownNotifications(page)).filter((n) => n.title === 'Recent commits').map((n) => n.body))
+      .toContain(`Finished: ${FINDINGS['Read the recent commits']}`)
     expect((await shownNotifications(page)).map((n) => n.body)).not.toContain('Needs your attention')
     await expect(cards(page)).toHaveAttribute('data-layout', 'cards')
     await screenshotBothThemes(page, 'dashboard-investigations')
@@ -159,18 +169,31 @@ test('thirty features: a dense list by default, live terminal tails and counts, 
   await page.goto(core.url)
   await addRepository(page, repo)
   const repoId = (await client.request('repo/list', {})).repos[0]!.id
-  const features = ['Add dark mode toggle', 'Cache product images', 'Fix cart rounding', 'Paginate order history', 'Add coupon codes', 'Speed up search']
+  const features = [
+    'Add dark mode toggle',
+    'Cache product images',
+    'Fix cart rounding',
+    'Paginate order history',
+    'Add coupon codes',
+    'Speed up search'
+  ]
   for (let i = 7; i <= 30; i++) await client.request('thread/create', { repoId, title: `Feature ${i}: tidy module ${i}`, mode: 'local' })
   // The six with worktrees come last: the newest, at the top of the list.
   const made = []
   for (const title of features) made.push(await client.request('thread/create', { repoId, title, mode: 'worktree' }))
   // Real work in six worktrees: edits of different sizes, one a CLI agent (a shell) that prints as it goes.
   for (const [i, t] of made.slice(0, 6).entries()) {
-    writeFileSync(join(t.worktreePath, `feature-${i}.ts`), Array.from({ length: (i + 1) * 3 }, (_, n) => `export const v${n} = ${n}`).join('\n') + '\n')
+    writeFileSync(
+      join(t.worktreePath, `feature-${i}.ts`),
+      Array.from({ length: (i + 1) * 3 }, (_, n) => `export const v${n} = ${n}`).join('\n') + '\n'
+    )
     if (i % 2) writeFileSync(join(t.worktreePath, 'README.md'), '')
   }
   const agentPty = await client.request('pty/open', { threadId: made[1]!.id, kind: 'agent', profileId: 'shell' })
-  await client.request('pty/write', { ptyId: agentPty.id, data: "printf '\\033[32mresizing 48 images\\033[0m\\nwrote thumbnails to public/thumbs\\n'\r" })
+  await client.request('pty/write', {
+    ptyId: agentPty.id,
+    data: "printf '\\033[32mresizing 48 images\\033[0m\\nwrote thumbnails to public/thumbs\\n'\r"
+  })
 
   await expect(page.getByText('30 live threads in 1 repository')).toBeVisible()
   await expect(cards(page)).toHaveAttribute('data-layout', 'list')

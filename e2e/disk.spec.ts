@@ -7,14 +7,29 @@ import { join } from 'node:path'
 import { threadNamed } from './support/core-client'
 import { startCore, type CoreProcess } from './support/core-process'
 import { makeGitRepo } from './support/git-repo'
-import { addRepository, createThread, openNewThreadDialog, repoRow, screenshotBothThemes, threadMenu, threadRow } from './support/skein-page'
+import {
+  addRepository,
+  createThread,
+  openNewThreadDialog,
+  repoRow,
+  screenshotBothThemes,
+  threadMenu,
+  threadRow
+} from './support/skein-page'
 
 let core: CoreProcess | null = null
 test.afterEach(async () => {
   await core?.stop('SIGKILL')
 })
 
-const du = (...paths: string[]) => Number(execFileSync('du', ['-s', '-c', '-B1', ...paths], { encoding: 'utf8' }).trim().split('\n').at(-1)!.split('\t')[0])
+const du = (...paths: string[]) =>
+  Number(
+    execFileSync('du', ['-s', '-c', '-B1', ...paths], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .at(-1)!
+      .split('\t')[0]
+  )
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`
 
 /** Archives a thread from its menu and puts its folder back as it was: the leftover a failed removal leaves. */
@@ -27,7 +42,9 @@ async function archiveLeavingFolder(page: Page, title: string, wt: string): Prom
   execFileSync('cp', ['-a', copy, wt])
 }
 
-test('disk use shows per thread, per repository and on the dashboard; the budget warns; Clean up removes only what a snapshot holds', async ({ page }) => {
+test('disk use shows per thread, per repository and on the dashboard; the budget warns; Clean up removes only what a snapshot holds', async ({
+  page
+}) => {
   core = await startCore()
   const repo = makeGitRepo('disk-app')
   await page.goto(core.url)
@@ -60,7 +77,10 @@ test('disk use shows per thread, per repository and on the dashboard; the budget
   })
 
   await test.step('the dashboard shows each card’s disk use and the total', async () => {
-    await page.getByRole('button', { name: /^Dashboard/ }).first().click()
+    await page
+      .getByRole('button', { name: /^Dashboard/ })
+      .first()
+      .click()
     await expect(page.locator(`[data-thread-id="${heavy.id}"]`).getByTestId('thread-disk')).toHaveText(mb(du(heavy.worktreePath)))
     await expect(page.getByTestId('dashboard-disk')).toContainText(`${mb(du(heavy.worktreePath, shared))} on disk`)
     await screenshotBothThemes(page, 'disk-dashboard')
@@ -75,7 +95,9 @@ test('disk use shows per thread, per repository and on the dashboard; the budget
     await page.keyboard.press('Escape')
     const newThread = await openNewThreadDialog(page, 'shortcut')
     const warning = newThread.getByTestId('budget-warning')
-    await expect(warning).toContainText(/Over the disk budget\. This repository's worktrees use [\d.]+ MB of its 6\.0 MB disk budget; a new worktree adds about [\d.]+ MB \(the median of its 1 worktree\), making [\d.]+ MB\./)
+    await expect(warning).toContainText(
+      /Over the disk budget\. This repository's worktrees use [\d.]+ MB of its 6\.0 MB disk budget; a new worktree adds about [\d.]+ MB \(the median of its 1 worktree\), making [\d.]+ MB\./
+    )
     await screenshotBothThemes(page, 'disk-budget-warning')
     await newThread.getByRole('radio', { name: /Local/ }).check()
     await expect(warning).toBeHidden()

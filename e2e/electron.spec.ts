@@ -17,7 +17,9 @@ function electronBinary(): { path: string } | { missing: string } {
   }
   const pathTxt = join(dirname(entry), 'path.txt')
   if (!existsSync(pathTxt)) {
-    return { missing: `Electron's binary was never downloaded (${pathTxt} does not exist; \`node scripts/ensure-electron.mjs\` fetches it where Electron's downloads are reachable)` }
+    return {
+      missing: `Electron's binary was never downloaded (${pathTxt} does not exist; \`node scripts/ensure-electron.mjs\` fetches it where Electron's downloads are reachable)`
+    }
   }
   const binary = join(dirname(entry), 'dist', readFileSync(pathTxt, 'utf8').trim())
   if (!existsSync(binary)) return { missing: `Electron's binary is missing at ${binary}` }

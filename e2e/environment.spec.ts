@@ -22,14 +22,19 @@ function commit(repo: string, files: Record<string, string>): void {
   execFileSync('git', ['-c', 'user.name=E2E', '-c', 'user.email=e2e@example.com', 'commit', '-q', '-m', 'environment'], { cwd: repo })
 }
 
-test('a new thread shows its setup running, then the agent starts; a failing setup names its command and opens its log', async ({ page }) => {
+test('a new thread shows its setup running, then the agent starts; a failing setup names its command and opens its log', async ({
+  page
+}) => {
   core = await startCore()
   const repo = makeGitRepo('env-app')
   // The setup waits for a file the test makes, so "Setting up" is on screen for as long as the test looks.
   const gate = join(dirname(repo), 'go')
   commit(repo, {
     '.gitignore': '.env\n',
-    '.skein/environment.json': JSON.stringify({ copy: ['.env'], setup: ['echo "installing deps"', `while [ ! -f ${gate} ]; do sleep 0.05; done`, 'echo ready > ready.txt'] })
+    '.skein/environment.json': JSON.stringify({
+      copy: ['.env'],
+      setup: ['echo "installing deps"', `while [ ! -f ${gate} ]; do sleep 0.05; done`, 'echo ready > ready.txt']
+    })
   })
   writeFileSync(join(repo, '.env'), 'API_KEY=dev\n')
   await prepareTerminalPage(page)
@@ -48,7 +53,10 @@ test('a new thread shows its setup running, then the agent starts; a failing set
   })
 
   await test.step('the dashboard shows "Setting up" as its own state', async () => {
-    await page.getByRole('navigation', { name: 'Sidebar' }).getByRole('button', { name: /^Dashboard/ }).click()
+    await page
+      .getByRole('navigation', { name: 'Sidebar' })
+      .getByRole('button', { name: /^Dashboard/ })
+      .click()
     await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible()
     await expect(page.getByRole('group', { name: 'Filter by status' }).getByRole('button', { name: /^Setting up \d+$/ })).toHaveText(/1$/)
     await expect(page.locator('.thread-card.state-setting-up')).toHaveCount(1)
@@ -76,7 +84,9 @@ test('a new thread shows its setup running, then the agent starts; a failing set
   })
 
   await test.step('a failing setup names the command and shows its log; the thread stays usable', async () => {
-    commit(repo, { '.skein/environment.json': JSON.stringify({ setup: ['echo fetching', 'echo "npm ERR! missing lockfile" >&2; exit 1'] }) })
+    commit(repo, {
+      '.skein/environment.json': JSON.stringify({ setup: ['echo fetching', 'echo "npm ERR! missing lockfile" >&2; exit 1'] })
+    })
     await createThread(page, { via: 'sidebar-button', repo: 'env-app', title: 'Broken setup', profile: 'Shell' })
     const notice = page.getByRole('alert').filter({ hasText: 'Setup failed' })
     await expect(notice).toBeVisible()
@@ -94,7 +104,10 @@ test('a new thread shows its setup running, then the agent starts; a failing set
 test('the Environment editor offers what it found, imports it, and saves the file', async ({ page }) => {
   core = await startCore()
   const repo = makeGitRepo('conductor-app')
-  commit(repo, { 'conductor.json': JSON.stringify({ scripts: { setup: 'npm ci', run: 'npm run dev', archive: 'docker compose down' } }), '.worktreeinclude': '.env\n' })
+  commit(repo, {
+    'conductor.json': JSON.stringify({ scripts: { setup: 'npm ci', run: 'npm run dev', archive: 'docker compose down' } }),
+    '.worktreeinclude': '.env\n'
+  })
   await page.goto(core.url)
   await addRepository(page, repo)
   await repoRow(page, 'conductor-app').click({ button: 'right' })
@@ -113,5 +126,10 @@ test('the Environment editor offers what it found, imports it, and saves the fil
   await screenshotBothThemes(page, 'environment-editor')
   await dialog.getByRole('button', { name: 'Save' }).click()
   await expect(dialog).toBeHidden()
-  expect(JSON.parse(readFileSync(join(repo, '.skein/environment.json'), 'utf8'))).toMatchObject({ setup: ['npm ci'], run: { command: 'npm run dev' }, archive: 'docker compose down', share: [{ path: 'node_modules', mode: 'symlink' }] })
+  expect(JSON.parse(readFileSync(join(repo, '.skein/environment.json'), 'utf8'))).toMatchObject({
+    setup: ['npm ci'],
+    run: { command: 'npm run dev' },
+    archive: 'docker compose down',
+    share: [{ path: 'node_modules', mode: 'symlink' }]
+  })
 })

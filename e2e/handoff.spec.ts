@@ -22,7 +22,9 @@ async function startHandoffCore(): Promise<{ core: CoreProcess; claudeDir: strin
   const dirs = agentConfigDirs()
   // A key, so the composer shows (nothing here sends a message; the base URL goes nowhere).
   const model = { ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9' }
-  const started = await startCore({ env: { ...shellEnv(), ...model, CLAUDE_CONFIG_DIR: dirs.claude, CODEX_HOME: dirs.codex, PATH: `${stubClaudeBin()}:${process.env.PATH}` } })
+  const started = await startCore({
+    env: { ...shellEnv(), ...model, CLAUDE_CONFIG_DIR: dirs.claude, CODEX_HOME: dirs.codex, PATH: `${stubClaudeBin()}:${process.env.PATH}` }
+  })
   core = started
   return { core: started, claudeDir: dirs.claude, codexDir: dirs.codex }
 }
@@ -52,7 +54,10 @@ function checkoutSession(cwd: string): ClaudeSessionFile {
 const markPage = (page: Page) => page.evaluate(() => ((window as unknown as { __skeinMark: string }).__skeinMark = 'still here'))
 const pageMark = (page: Page) => page.evaluate(() => (window as unknown as { __skeinMark?: string }).__skeinMark ?? null)
 
-test('skein handoff from a shell shows the imported thread in the open window; continue in Claude Code, in a terminal, or in a fork', async ({ page, context }) => {
+test('skein handoff from a shell shows the imported thread in the open window; continue in Claude Code, in a terminal, or in a fork', async ({
+  page,
+  context
+}) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'])
   const repo = makeGitRepo('shop-api')
   const { core, claudeDir } = await startHandoffCore()
@@ -123,7 +128,9 @@ test('skein handoff from a shell shows the imported thread in the open window; c
     await page.getByRole('tab', { name: 'Overview' }).click()
     const details = page.locator('.details')
     await expect(details.locator('.detail-row', { hasText: 'Imported from' })).toContainText(`Claude Code${session.sessionId}`)
-    await expect(details.locator('.detail-row', { hasText: 'Resume with' })).toContainText(`cd ${repo} && claude --resume ${session.sessionId}`)
+    await expect(details.locator('.detail-row', { hasText: 'Resume with' })).toContainText(
+      `cd ${repo} && claude --resume ${session.sessionId}`
+    )
     await page.getByRole('tab', { name: 'Conversation' }).click()
   })
 
@@ -149,7 +156,10 @@ test('skein handoff from a shell shows the imported thread in the open window; c
     expect(forkId).toBeTruthy()
     expect(forkId).not.toBe(threadId)
     await threadRow(page, forkTitle).click({ button: 'right' })
-    await page.getByRole('menu', { name: `Actions for ${forkTitle}` }).getByRole('menuitem', { name: /^Continue in terminal/ }).click()
+    await page
+      .getByRole('menu', { name: `Actions for ${forkTitle}` })
+      .getByRole('menuitem', { name: /^Continue in terminal/ })
+      .click()
     await expect(page.locator('.toast').filter({ hasText: `skein attach ${forkId}` })).toBeVisible()
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`skein attach ${forkId}`)
   })
@@ -171,10 +181,17 @@ test('Import sessions view: list, filter, preview, import, update, empty state a
   mkdirSync(join(repo, 'packages'))
   const newest = checkoutSession(join(repo, 'packages'))
   newest.write(claudeDir, now - 5 * 60_000)
-  const gone = new ClaudeSessionFile(join(repo, 'deleted-folder'), now - 50 * 3600_000).user('Clean up the old scripts').assistant(text('Done.'))
+  const gone = new ClaudeSessionFile(join(repo, 'deleted-folder'), now - 50 * 3600_000)
+    .user('Clean up the old scripts')
+    .assistant(text('Done.'))
   gone.write(claudeDir)
   new ClaudeSessionFile(other.replace('empty-repo', 'elsewhere'), now - 3600_000).user('Not in this repository').write(claudeDir)
-  writeCodexRollout(codexDir, repo, { prompt: 'List the TODO comments', command: 'git grep -n TODO', output: 'src/cart.ts:3: // TODO: tax', reply: 'There is one TODO, in src/cart.ts.' })
+  writeCodexRollout(codexDir, repo, {
+    prompt: 'List the TODO comments',
+    command: 'git grep -n TODO',
+    output: 'src/cart.ts:3: // TODO: tax',
+    reply: 'There is one TODO, in src/cart.ts.'
+  })
 
   await page.goto(core.url)
   await addRepository(page, repo)
@@ -248,7 +265,9 @@ test('Import sessions view: list, filter, preview, import, update, empty state a
     await page.keyboard.press('Enter')
     await expect(dialog).toBeHidden()
     await expect(page.getByRole('heading', { level: 1, name: 'Why does checkout fail for guest users?' })).toBeVisible()
-    await expect(page.locator('.toast').filter({ hasText: 'Imported “Why does checkout fail for guest users?”' })).toContainText(`Claude Code session ${newest.sessionId.slice(0, 8)}`)
+    await expect(page.locator('.toast').filter({ hasText: 'Imported “Why does checkout fail for guest users?”' })).toContainText(
+      `Claude Code session ${newest.sessionId.slice(0, 8)}`
+    )
     await expect(rows(page, 'tool').first()).toContainText('npm test -- checkout')
     await expect(page.locator('.thread-header .imported-meta')).toContainText('Imported from Claude Code')
   })
@@ -266,12 +285,17 @@ test('Import sessions view: list, filter, preview, import, update, empty state a
     await screenshotBothThemes(page, 'handoff-import-view')
     await dialog.getByRole('button', { name: 'Update', exact: true }).click()
     await expect(dialog).toBeHidden()
-    await expect(page.locator('.toast').filter({ hasText: 'Updated “Why does checkout fail for guest users?”' })).toContainText('0 new or changed of')
+    await expect(page.locator('.toast').filter({ hasText: 'Updated “Why does checkout fail for guest users?”' })).toContainText(
+      '0 new or changed of'
+    )
     await expect(page.locator('.thread-row')).toHaveCount(1)
   })
 
   await test.step('a repository without sessions says where Skein looks; Esc closes the view', async () => {
-    await page.getByRole('navigation', { name: 'Sidebar' }).getByRole('button', { name: /^Dashboard/ }).click()
+    await page
+      .getByRole('navigation', { name: 'Sidebar' })
+      .getByRole('button', { name: /^Dashboard/ })
+      .click()
     await page.getByRole('main').getByRole('button', { name: 'Import sessions…' }).click()
     await expect(dialog).toBeVisible()
     await dialog.getByRole('combobox', { name: 'Repository' }).selectOption({ label: 'empty-repo' })
@@ -289,18 +313,26 @@ test('Import sessions view: list, filter, preview, import, update, empty state a
   await test.step('the Imported badge opens the thread the session was imported into', async () => {
     await page.getByRole('main').getByRole('button', { name: 'Import sessions…' }).click()
     await dialog.getByRole('combobox', { name: 'Repository' }).selectOption({ label: 'web-shop' })
-    await options.filter({ hasText: 'Why does checkout fail' }).getByRole('button', { name: /^Imported/ }).click()
+    await options
+      .filter({ hasText: 'Why does checkout fail' })
+      .getByRole('button', { name: /^Imported/ })
+      .click()
     await expect(dialog).toBeHidden()
     await expect(page.getByRole('heading', { level: 1, name: 'Why does checkout fail for guest users?' })).toBeVisible()
   })
 })
 
-test('a real Claude Code 2.1 session (progress records, parallel tool calls) imports whole: report, transcript and cost', async ({ page }) => {
+test('a real Claude Code 2.1 session (progress records, parallel tool calls) imports whole: report, transcript and cost', async ({
+  page
+}) => {
   const repo = makeGitRepo('spotter')
   const { core, claudeDir } = await startHandoffCore()
   // A session recorded by Claude Code 2.1.38 (test/fixtures/sessions/SOURCES.md). Only its folder is
   // changed, to this test's repository, so it can be imported here.
-  const recorded = readFileSync(resolve(__dirname, '../test/fixtures/sessions/claude/subagent.jsonl'), 'utf8').replaceAll('/home/marco/projects/spotter', repo)
+  const recorded = readFileSync(resolve(__dirname, '../test/fixtures/sessions/claude/subagent.jsonl'), 'utf8').replaceAll(
+    '/home/marco/projects/spotter',
+    repo
+  )
   const sessionId = '491e126e-1e71-469c-ade2-fcc8af567c74'
   mkdirSync(join(claudeDir, 'projects', '-spotter'), { recursive: true })
   writeFileSync(join(claudeDir, 'projects', '-spotter', `${sessionId}.jsonl`), recorded)

@@ -145,7 +145,11 @@ test('New thread is prompt first: the built-in agent by default, a derived title
     // Claude Code and Codex are not installed here; a custom command marked as taking prompts goes the same way.
     const client = await connectClient(core!)
     const { repos } = await client.request('repo/list', {})
-    await client.request('profile/configure', { repoId: repos[0]!.id, customCommand: `sh -c 'printf "agent got: %s\\n" "$0"; exec sleep 600'`, customAcceptsPrompt: true })
+    await client.request('profile/configure', {
+      repoId: repos[0]!.id,
+      customCommand: `sh -c 'printf "agent got: %s\\n" "$0"; exec sleep 600'`,
+      customAcceptsPrompt: true
+    })
     client.dispose()
     const dialog = await openNewThreadDialog(page, 'shortcut')
     await dialog.getByLabel('Agent', { exact: true }).selectOption({ label: 'Custom' })

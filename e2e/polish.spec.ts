@@ -2,13 +2,33 @@ import { expect, test, type Page } from '@playwright/test'
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { startModelServer, type ModelServer } from '../test/helpers/model-server'
-import { commentCards, diffPane, expectDiffReady, fileList, makeReviewRepo, modifiedLine, monacoDiff, openChangesTab, openDiff, put } from './support/changes-page'
+import {
+  commentCards,
+  diffPane,
+  expectDiffReady,
+  fileList,
+  makeReviewRepo,
+  modifiedLine,
+  monacoDiff,
+  openChangesTab,
+  openDiff,
+  put
+} from './support/changes-page'
 import { git } from './support/ci-page'
 import { threadNamed } from './support/core-client'
 import { startCore, type CoreProcess } from './support/core-process'
 import { openConversationTab, rows, sendMessage } from './support/conversation-page'
 import { addRepository, createThread, screenshotBothThemes, threadRow } from './support/skein-page'
-import { expectPrompt, expectTerminalText, focusTerminal, openTerminalTab, prepareTerminalPage, runCommand, shellEnv, terminal } from './support/terminal-page'
+import {
+  expectPrompt,
+  expectTerminalText,
+  focusTerminal,
+  openTerminalTab,
+  prepareTerminalPage,
+  runCommand,
+  shellEnv,
+  terminal
+} from './support/terminal-page'
 
 let cores: CoreProcess[] = []
 let servers: ModelServer[] = []
@@ -37,7 +57,8 @@ test('an added or a deleted file shows only its own lines: no phantom line on th
   rmSync(join(worktree, 'obsolete.txt'))
   put(worktree, 'src/new.ts', 'export const fresh = 1\nexport const fresher = 2\n')
   await openChangesTab(page)
-  const shown = (side: 'original' | 'modified', what: string) => monacoDiff(page).locator(`.editor.${side} ${what}`).filter({ visible: true })
+  const shown = (side: 'original' | 'modified', what: string) =>
+    monacoDiff(page).locator(`.editor.${side} ${what}`).filter({ visible: true })
 
   await test.step('deleted: one removed line, nothing added', async () => {
     await openDiff(page, 'obsolete.txt')
@@ -61,7 +82,9 @@ test('an added or a deleted file shows only its own lines: no phantom line on th
     await page.getByRole('radio', { name: 'Inline' }).click()
     await expect(monacoDiff(page)).toHaveAttribute('data-layout', 'inline')
     await expect(shown('modified', '.line-insert')).toHaveCount(2)
-    await expect(monacoDiff(page).locator('.view-zones .line-delete, .inline-deleted-margin-view-zone').filter({ visible: true })).toHaveCount(0)
+    await expect(
+      monacoDiff(page).locator('.view-zones .line-delete, .inline-deleted-margin-view-zone').filter({ visible: true })
+    ).toHaveCount(0)
     await screenshotBothThemes(page, 'polish-added-file-inline')
     await openDiff(page, 'obsolete.txt')
     await expectDiffReady(page)
@@ -180,7 +203,9 @@ test('after a comment is saved with Ctrl/⌘+Enter the diff has the focus, so th
   })
 })
 
-test('from a focused terminal: Ctrl+N stays the shell’s, the documented app shortcuts reach the app; the theme setting repaints terminal and diff', async ({ page }) => {
+test('from a focused terminal: Ctrl+N stays the shell’s, the documented app shortcuts reach the app; the theme setting repaints terminal and diff', async ({
+  page
+}) => {
   const core = await startCore({ env: shellEnv() })
   cores.push(core)
   await prepareTerminalPage(page)
@@ -229,7 +254,10 @@ test('from a focused terminal: Ctrl+N stays the shell’s, the documented app sh
     await threadRow(page, 'Keys').click()
     await openTerminalTab(page)
     // xterm paints its own background from the theme it was given (the container's CSS would follow by itself).
-    const termBg = () => terminal(page).locator('.xterm-scrollable-element').evaluate((el) => getComputedStyle(el).backgroundColor)
+    const termBg = () =>
+      terminal(page)
+        .locator('.xterm-scrollable-element')
+        .evaluate((el) => getComputedStyle(el).backgroundColor)
     await expect.poll(termBg).toBe('rgb(251, 251, 252)')
     await page.getByRole('navigation', { name: 'Sidebar' }).getByRole('button', { name: 'Settings' }).click()
     const settings = page.getByRole('dialog', { name: 'Settings' })
@@ -244,7 +272,10 @@ test('from a focused terminal: Ctrl+N stays the shell’s, the documented app sh
     await openChangesTab(page)
     await openDiff(page, 'src/util.ts')
     await expectDiffReady(page)
-    const editorBg = () => monacoDiff(page).locator('.editor.modified .monaco-editor-background').evaluate((el) => getComputedStyle(el).backgroundColor)
+    const editorBg = () =>
+      monacoDiff(page)
+        .locator('.editor.modified .monaco-editor-background')
+        .evaluate((el) => getComputedStyle(el).backgroundColor)
     await expect.poll(editorBg).toBe('rgb(25, 25, 28)')
     await page.screenshot({ path: join(__dirname, '..', 'test-results', 'screenshots', 'polish-theme-dark-on-light-os.png') })
     await page.reload()
@@ -291,7 +322,11 @@ test('code blocks in the transcript are highlighted and have a Copy button', asy
     await expect.poll(async () => (await py.locator('.tok-string').allTextContents()).join('')).toBe('"hi "')
     await expect(blocks.nth(2).locator('pre')).not.toHaveAttribute('data-highlighted', 'true')
     // Light and dark use different colours for the same token.
-    const keywordColour = () => ts.locator('.tok-keyword').first().evaluate((el) => getComputedStyle(el).color)
+    const keywordColour = () =>
+      ts
+        .locator('.tok-keyword')
+        .first()
+        .evaluate((el) => getComputedStyle(el).color)
     const light = await keywordColour()
     await page.emulateMedia({ colorScheme: 'dark' })
     await expect.poll(keywordColour).not.toBe(light)

@@ -36,7 +36,9 @@ const alive = (pid: number): boolean => {
   }
 }
 
-test('a thread shows its ports, runs its dev server from the Overview, opens its URL in the browser, shows its output and stops it', async ({ page }) => {
+test('a thread shows its ports, runs its dev server from the Overview, opens its URL in the browser, shows its output and stops it', async ({
+  page
+}) => {
   core = await startCore({ env: shellEnv() })
   await prepareTerminalPage(page)
   const repo = makeGitRepo('web-app')
@@ -47,7 +49,7 @@ test('a thread shows its ports, runs its dev server from the Overview, opens its
   writeFileSync(join(thread.worktreePath, 'server.js'), SERVER)
 
   const card = page.getByRole('region', { name: 'Dev server and ports' })
-  await test.step('the Overview shows the thread\'s port range', async () => {
+  await test.step("the Overview shows the thread's port range", async () => {
     await page.getByRole('tab', { name: 'Overview' }).click()
     await expect(card.getByTestId('run-ports')).toHaveText(/^\d+–\d+$/)
     const [from, to] = (await card.getByTestId('run-ports').innerText()).split('–').map(Number)
@@ -122,7 +124,9 @@ test('a thread shows its ports, runs its dev server from the Overview, opens its
   })
 })
 
-test('a dev server running when Skein quits is ended with everything it started; after the restart the thread shows Run again, and it runs', async ({ page }) => {
+test('a dev server running when Skein quits is ended with everything it started; after the restart the thread shows Run again, and it runs', async ({
+  page
+}) => {
   const home = tempHome()
   const env = shellEnv()
   const first = await startCore({ home, env })

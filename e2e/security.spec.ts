@@ -7,7 +7,9 @@ test.afterEach(async () => {
   core = null
 })
 
-test('the served UI runs under the strict CSP: injected scripts and inline handlers are blocked, the app itself is not', async ({ page }) => {
+test('the served UI runs under the strict CSP: injected scripts and inline handlers are blocked, the app itself is not', async ({
+  page
+}) => {
   core = await startCore()
   const violations: string[] = []
   page.on('console', (m) => {

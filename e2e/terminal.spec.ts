@@ -52,7 +52,10 @@ test('shell sessions: type, interrupt a flood, more shells, state across thread 
 
   await test.step('create a thread with the Shell profile: it opens on its Terminal tab', async () => {
     await createThread(page, { via: 'shortcut', repo: 'term-app', title: 'Shell thread A', profile: 'Shell' })
-    await expect(page.getByRole('tablist', { name: 'Thread views' }).getByRole('tab', { name: 'Terminal' })).toHaveAttribute('aria-selected', 'true')
+    await expect(page.getByRole('tablist', { name: 'Thread views' }).getByRole('tab', { name: 'Terminal' })).toHaveAttribute(
+      'aria-selected',
+      'true'
+    )
     await expect(terminalTabs(page).getByRole('tab', { name: 'Shell' })).toHaveAttribute('aria-selected', 'true')
     await expectPrompt(page)
   })
@@ -129,12 +132,17 @@ test('shell sessions: type, interrupt a flood, more shells, state across thread 
     await page.keyboard.press('Enter')
     await expectTerminalText(page, 'pasted-25')
     await page.evaluate(() => navigator.clipboard.writeText('echo menu-$((7*7))'))
-    await terminal(page).locator('.xterm-screen').click({ button: 'right', position: { x: 80, y: 30 } })
+    await terminal(page)
+      .locator('.xterm-screen')
+      .click({ button: 'right', position: { x: 80, y: 30 } })
     await page.getByRole('menu', { name: 'Terminal' }).getByRole('menuitem', { name: 'Paste' }).click()
     await page.keyboard.press('Enter')
     await expectTerminalText(page, 'menu-49')
     // Double-click the word where it is drawn (xterm's screen layer takes the mouse, not the row text).
-    const box = await terminal(page).locator('.xterm-rows > div', { hasText: /^menu-49$/ }).last().boundingBox()
+    const box = await terminal(page)
+      .locator('.xterm-rows > div', { hasText: /^menu-49$/ })
+      .last()
+      .boundingBox()
     if (!box) throw new Error('menu-49 is not on screen')
     await page.mouse.dblclick(box.x + 12, box.y + box.height / 2)
     await page.keyboard.press('ControlOrMeta+c')
@@ -142,7 +150,9 @@ test('shell sessions: type, interrupt a flood, more shells, state across thread 
   })
 
   await test.step('the context menu offers Copy, Paste, Clear and Find', async () => {
-    await terminal(page).locator('.xterm-screen').click({ button: 'right', position: { x: 80, y: 30 } })
+    await terminal(page)
+      .locator('.xterm-screen')
+      .click({ button: 'right', position: { x: 80, y: 30 } })
     const menu = page.getByRole('menu', { name: 'Terminal' })
     await expect(menu).toBeVisible()
     for (const item of ['Copy', 'Paste', 'Clear', 'Find…']) await expect(menu.getByRole('menuitem', { name: item })).toBeVisible()
@@ -164,7 +174,9 @@ test('shell sessions: type, interrupt a flood, more shells, state across thread 
     await expect(rowA.locator('.badge')).toHaveText('Exited 3')
     // The OS notification (tagged with the thread, so a later one replaces an earlier one) ends on the exit.
     const tagA = await rowA.getAttribute('data-thread-id')
-    await expect.poll(async () => (await shownNotifications(page)).filter((n) => n.tag === tagA).pop()).toEqual({ title: 'Shell thread A', body: 'Exited with code 3', tag: tagA })
+    await expect
+      .poll(async () => (await shownNotifications(page)).filter((n) => n.tag === tagA).pop())
+      .toEqual({ title: 'Shell thread A', body: 'Exited with code 3', tag: tagA })
   })
 
   await test.step('a new shell session starts at its prompt, with nothing typed into it, and is Idle', async () => {
@@ -199,7 +211,9 @@ test('shell sessions: type, interrupt a flood, more shells, state across thread 
     await clickNotification(page, threadA ?? '')
     await expect(page.getByRole('heading', { level: 1, name: 'Shell thread A' })).toBeVisible()
     await expect(rowLabel(page, 'Shell thread A')).toHaveAttribute('aria-label', 'Shell thread A (Exited 3)')
-    await terminalTabs(page).getByRole('tab', { name: /^Shell/ }).click()
+    await terminalTabs(page)
+      .getByRole('tab', { name: /^Shell/ })
+      .click()
     await expect(terminalTabs(page).getByRole('tab', { name: 'Shell, exited 3' })).toBeVisible()
     await expect(page.getByRole('status').filter({ hasText: 'exited with code 3' })).toBeVisible()
     await expectTerminalText(page, 'session ended (exit code 3)')
@@ -208,7 +222,10 @@ test('shell sessions: type, interrupt a flood, more shells, state across thread 
   await test.step('Ctrl+` focuses the terminal, Ctrl+Shift+` opens another shell', async () => {
     await page.getByRole('tablist', { name: 'Thread views' }).getByRole('tab', { name: 'Overview' }).click()
     await page.keyboard.press('Control+Backquote')
-    await expect(page.getByRole('tablist', { name: 'Thread views' }).getByRole('tab', { name: 'Terminal' })).toHaveAttribute('aria-selected', 'true')
+    await expect(page.getByRole('tablist', { name: 'Thread views' }).getByRole('tab', { name: 'Terminal' })).toHaveAttribute(
+      'aria-selected',
+      'true'
+    )
     await expect(terminal(page).locator('textarea.xterm-helper-textarea')).toBeFocused()
     await page.keyboard.press('Control+Shift+Backquote')
     await expect(terminalTabs(page).getByRole('tab', { name: 'Terminal 2' })).toHaveAttribute('aria-selected', 'true')
@@ -274,7 +291,9 @@ test('WebGL is held only by visible terminals; the least recently used are evict
   })
 })
 
-test('agent settings, a custom command that exits, closing tabs, errors in the terminal area, and sessions ended by a restart', async ({ page }) => {
+test('agent settings, a custom command that exits, closing tabs, errors in the terminal area, and sessions ended by a restart', async ({
+  page
+}) => {
   const repo = makeGitRepo('custom-app')
   core = await startCore({ env: shellEnv() })
   await prepareTerminalPage(page)
@@ -328,7 +347,7 @@ test('agent settings, a custom command that exits, closing tabs, errors in the t
     await expect(terminalTabs(page).getByRole('tab', { name: 'Terminal 1' })).toHaveCount(0)
   })
 
-  await test.step('a failure to start is shown in the terminal area with the core\'s message', async () => {
+  await test.step("a failure to start is shown in the terminal area with the core's message", async () => {
     await createThread(page, { via: 'shortcut', repo: 'custom-app', title: 'Broken thread' })
     const worktree = await page.locator('.thread-meta .path-text').textContent()
     rmSync(worktree ?? '', { recursive: true, force: true })

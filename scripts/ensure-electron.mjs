@@ -49,10 +49,12 @@ function fail(what) {
       : 'If this network needs a proxy, set HTTPS_PROXY (for example HTTPS_PROXY=http://proxy.example:3128),',
     mirror
       ? `check the mirror in ELECTRON_MIRROR (${mirror}) serves Electron's releases,`
-      : 'or point ELECTRON_MIRROR at a mirror of Electron\'s releases (for example ELECTRON_MIRROR=https://npmmirror.com/mirrors/electron/),',
+      : "or point ELECTRON_MIRROR at a mirror of Electron's releases (for example ELECTRON_MIRROR=https://npmmirror.com/mirrors/electron/),",
     'then run `npm start` again.',
     'To use Skein without Electron, run `npm run serve` and open the address it prints in a browser.',
-    ...(nodeTooOld() ? [`Note: Electron's toolchain (electron, @electron/get) wants Node 22.12 or newer; this is Node ${process.versions.node}.`] : [])
+    ...(nodeTooOld()
+      ? [`Note: Electron's toolchain (electron, @electron/get) wants Node 22.12 or newer; this is Node ${process.versions.node}.`]
+      : [])
   ]
   process.stderr.write(`\n${lines.join(' ')}\n\n`)
   process.exit(1)
@@ -85,7 +87,8 @@ function reason(error) {
 async function download(pkg) {
   const env = process.env
   // @electron/get honours HTTPS_PROXY only when asked to; a person who set a proxy means it.
-  if ((env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy) && !env.ELECTRON_GET_USE_PROXY) env.ELECTRON_GET_USE_PROXY = 'true'
+  if ((env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy) && !env.ELECTRON_GET_USE_PROXY)
+    env.ELECTRON_GET_USE_PROXY = 'true'
   let get
   try {
     const fromElectron = createRequire(join(pkg.dir, 'package.json'))

@@ -69,7 +69,19 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   for (const at of shipped) console.log(`  ${at.replace(/^node_modules\//, '')}`)
   console.log(`${shipped.length} packages shipped in the app's node_modules: ${mb(size)}`)
   // Before the renderer's packages moved to devDependencies, they were shipped as well.
-  const renderer = ['react', 'react-dom', 'zustand', 'monaco-editor', '@tanstack/react-virtual', '@xterm/xterm', '@xterm/addon-fit', '@xterm/addon-search', '@xterm/addon-unicode11', '@xterm/addon-web-links', '@xterm/addon-webgl']
+  const renderer = [
+    'react',
+    'react-dom',
+    'zustand',
+    'monaco-editor',
+    '@tanstack/react-virtual',
+    '@xterm/xterm',
+    '@xterm/addon-fit',
+    '@xterm/addon-search',
+    '@xterm/addon-unicode11',
+    '@xterm/addon-web-links',
+    '@xterm/addon-webgl'
+  ]
   const before = runtimeClosure([...Object.keys(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).dependencies), ...renderer])
   const beforeSize = before.reduce((sum, at) => sum + packageBytes(join(ROOT, at)), 0)
   console.log(`with the bundled renderer packages as dependencies (before): ${before.length} packages, ${mb(beforeSize)}`)

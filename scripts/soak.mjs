@@ -21,7 +21,11 @@ import { fileURLToPath } from 'node:url'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 // The harness is TypeScript (shared with the vitest suite): run under tsx's loader.
 if (!process.env.SKEIN_SOAK_TSX) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, SKEIN_SOAK_TSX: '1' }, cwd: root })
+  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: { ...process.env, SKEIN_SOAK_TSX: '1' },
+    cwd: root
+  })
   process.exit(r.status ?? 1)
 }
 
@@ -46,7 +50,11 @@ if (!existsSync(join(root, 'out', 'main', 'serve.js'))) {
 
 function makeRepo() {
   const dir = mkdtempSync(join(tmpdir(), 'skein-soak-repo-'))
-  const git = (...a) => spawnSync('git', a, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 's', GIT_AUTHOR_EMAIL: 's@x', GIT_COMMITTER_NAME: 's', GIT_COMMITTER_EMAIL: 's@x' } })
+  const git = (...a) =>
+    spawnSync('git', a, {
+      cwd: dir,
+      env: { ...process.env, GIT_AUTHOR_NAME: 's', GIT_AUTHOR_EMAIL: 's@x', GIT_COMMITTER_NAME: 's', GIT_COMMITTER_EMAIL: 's@x' }
+    })
   git('init', '-q', '-b', 'main')
   writeFileSync(join(dir, 'README.md'), '# soak\nline two\nline three\n')
   mkdirSync(join(dir, 'src'))
@@ -121,7 +129,17 @@ async function writer(c, w, cycle, isKilled) {
       if (own.length < 2 || (roll < 0.15 && own.length < THREADS_PER_WRITER)) {
         const title = `c${cycle}w${w}n${n}`
         const t = await c.request('thread/create', { repoId, title, mode: 'local' })
-        ledger.set(t.id, { id: t.id, owner: w, title: t.title, pending: null, history: [], comments: new Set(), ptys: new Set(), deleted: false, deletePending: false })
+        ledger.set(t.id, {
+          id: t.id,
+          owner: w,
+          title: t.title,
+          pending: null,
+          history: [],
+          comments: new Set(),
+          ptys: new Set(),
+          deleted: false,
+          deletePending: false
+        })
         figures.acked++
       } else if (roll < 0.2 && own.length >= THREADS_PER_WRITER) {
         const t = own[0]
@@ -140,7 +158,13 @@ async function writer(c, w, cycle, isKilled) {
         figures.acked++
       } else if (roll < 0.75) {
         const t = pick(own)
-        const r = await c.request('review/comment', { threadId: t.id, path: 'README.md', startLine: 1, endLine: 2, body: `c${cycle}w${w}n${n}` })
+        const r = await c.request('review/comment', {
+          threadId: t.id,
+          path: 'README.md',
+          startLine: 1,
+          endLine: 2,
+          body: `c${cycle}w${w}n${n}`
+        })
         t.comments.add(r.id)
         figures.acked++
       } else if (roll < 0.9 && RACE) {
@@ -183,8 +207,12 @@ async function killLoop() {
     if (cycle === 0) repoId = (await c.request('repo/add', { path: repo })).id
     await verify(c, cycle)
     let killed = false
-    const clients = await Promise.all(Array.from({ length: WRITERS }, (_, w) => (w % 2 ? h.wsClient(core.port, core.token) : h.socketClient(sock))))
-    const runs = clients.map((wc, w) => writer(wc, w, cycle, () => killed).catch((e) => note('errors', `cycle ${cycle}: writer ${w} failed before the kill: ${e.message}`)))
+    const clients = await Promise.all(
+      Array.from({ length: WRITERS }, (_, w) => (w % 2 ? h.wsClient(core.port, core.token) : h.socketClient(sock)))
+    )
+    const runs = clients.map((wc, w) =>
+      writer(wc, w, cycle, () => killed).catch((e) => note('errors', `cycle ${cycle}: writer ${w} failed before the kill: ${e.message}`))
+    )
     // The kill moment is what is random here; nothing waits for a condition.
     await sleep(150 + Math.random() * 1500)
     killed = true
@@ -193,7 +221,10 @@ async function killLoop() {
     await Promise.all(runs)
     for (const wc of [c, ...clients]) wc.close()
     figures.cycles++
-    if ((cycle + 1) % 10 === 0) console.log(`  kill -9 cycle ${cycle + 1}/${CYCLES}: ${figures.acked} acknowledged, ${figures.lost} lost, ${figures.reverted} reverted`)
+    if ((cycle + 1) % 10 === 0)
+      console.log(
+        `  kill -9 cycle ${cycle + 1}/${CYCLES}: ${figures.acked} acknowledged, ${figures.lost} lost, ${figures.reverted} reverted`
+      )
   }
   const core = await startCore({ home: killHome, env: { SHELL: '/bin/sh' } })
   const c = await h.socketClient(join(killHome, 'skein.sock'))
@@ -217,7 +248,9 @@ async function fuzz() {
   const loops = []
   for (let i = 0; i < CLIENTS; i++) {
     const c = i % 2 ? await h.wsClient(core.port, core.token) : await h.socketClient(sock)
-    loops.push(h.wellBehavedLoop(c, { repoId: fuzzRepo, tag: `client ${i}`, pty: i < 6, stop: () => stopping, stats }).finally(() => c.close()))
+    loops.push(
+      h.wellBehavedLoop(c, { repoId: fuzzRepo, tag: `client ${i}`, pty: i < 6, stop: () => stopping, stats }).finally(() => c.close())
+    )
   }
   const f = { frames: 0, bytes: 0, wsWrongClose: [], socketWrong: [], restarts: 0, hugeLines: 0 }
   const until = Date.now() + FUZZ_SECONDS * 1000
@@ -229,7 +262,8 @@ async function fuzz() {
       wsAttacks.map(async (a) => {
         const out = await h.rawWebSocket(core.port, core.token, a.frames, { extraHeaders: a.extraHeaders })
         f.frames += Math.max(1, a.frames.length)
-        if (a.expectStatus ? out.status !== a.expectStatus : out.closeCode !== a.expectClose) f.wsWrongClose.push(`${a.name}: ${out.status} ${out.closeCode}`)
+        if (a.expectStatus ? out.status !== a.expectStatus : out.closeCode !== a.expectClose)
+          f.wsWrongClose.push(`${a.name}: ${out.status} ${out.closeCode}`)
       })
     )
     await Promise.all([
@@ -262,7 +296,9 @@ async function fuzz() {
   return { ...f, samePid: hello.pid === pid, peakMb: rss.peakMb(), stats }
 }
 
-console.log(`Soak: ${CYCLES} kill -9 cycles${RACE ? ' (renames racing comments included)' : ''}, then ${FUZZ_SECONDS} s of fuzz against ${CLIENTS} busy clients.`)
+console.log(
+  `Soak: ${CYCLES} kill -9 cycles${RACE ? ' (renames racing comments included)' : ''}, then ${FUZZ_SECONDS} s of fuzz against ${CLIENTS} busy clients.`
+)
 const t0 = Date.now()
 const killRestarts = await killLoop()
 const killSeconds = (Date.now() - t0) / 1000
@@ -282,7 +318,10 @@ line('time', `${killSeconds.toFixed(0)} s`)
 for (const n of figures.notes) console.log(`  ${n}`)
 console.log('\n== fuzz ==')
 line('fuzz frames sent', fz.frames)
-line('400 MB lines attempted', `${fz.hugeLines} (${(fz.bytes / 1024 / 1024).toFixed(0)} MiB accepted by the kernel before the core cut them)`)
+line(
+  '400 MB lines attempted',
+  `${fz.hugeLines} (${(fz.bytes / 1024 / 1024).toFixed(0)} MiB accepted by the kernel before the core cut them)`
+)
 line('well-behaved requests', `${fz.stats.requests} (${fz.stats.ptys} shells)`)
 line('well-behaved errors', fz.stats.errors.length)
 line('wrong close codes / replies', fz.wsWrongClose.length + fz.socketWrong.length)
@@ -293,7 +332,15 @@ line('total time', `${((Date.now() - started) / 1000).toFixed(0)} s`)
 for (const e of [...fz.stats.errors.slice(0, 10), ...fz.wsWrongClose.slice(0, 10), ...fz.socketWrong.slice(0, 10)]) console.log(`  ${e}`)
 
 const failed =
-  figures.lost + figures.reverted + figures.liveReverted + figures.ptyLost + figures.errors > 0 || fz.stats.errors.length > 0 || fz.wsWrongClose.length + fz.socketWrong.length > 0 || fz.restarts > 0 || !fz.samePid || fz.peakMb >= RSS_BOUND_MB
-if (figures.liveReverted) console.log(`\nNote: ${figures.liveReverted} renames read back the old title while a comment was appended to the same thread (the known store race).`)
+  figures.lost + figures.reverted + figures.liveReverted + figures.ptyLost + figures.errors > 0 ||
+  fz.stats.errors.length > 0 ||
+  fz.wsWrongClose.length + fz.socketWrong.length > 0 ||
+  fz.restarts > 0 ||
+  !fz.samePid ||
+  fz.peakMb >= RSS_BOUND_MB
+if (figures.liveReverted)
+  console.log(
+    `\nNote: ${figures.liveReverted} renames read back the old title while a comment was appended to the same thread (the known store race).`
+  )
 console.log(failed ? '\nSOAK FAILED' : '\nSOAK PASSED')
 process.exit(failed ? 1 : 0)

@@ -24,7 +24,13 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--grep') opts.grep = args[++i]
   else if (a === '--no-build') opts.build = false
   else if (a === '--help') {
-    console.log(readFileSync(new URL(import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('//')).map((l) => l.slice(3)).join('\n'))
+    console.log(
+      readFileSync(new URL(import.meta.url), 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('//'))
+        .map((l) => l.slice(3))
+        .join('\n')
+    )
     process.exit(0)
   } else opts.files.push(a)
 }
@@ -69,7 +75,13 @@ function run(cmd, cmdArgs, env = {}) {
 const failures = new Map() // "suite › test" -> [{ round, message }]
 const note = (name, round, message) => {
   if (!failures.has(name)) failures.set(name, [])
-  failures.get(name).push({ round, message: String(message ?? '').split('\n').find((l) => l.trim()) ?? '' })
+  failures.get(name).push({
+    round,
+    message:
+      String(message ?? '')
+        .split('\n')
+        .find((l) => l.trim()) ?? ''
+  })
 }
 const read = (p) => (existsSync(p) ? JSON.parse(readFileSync(p, 'utf8')) : null)
 const counts = { vitest: { passed: 0, failed: 0 }, e2e: { passed: 0, failed: 0 } }
@@ -77,7 +89,16 @@ const counts = { vitest: { passed: 0, failed: 0 }, e2e: { passed: 0, failed: 0 }
 async function vitestRound(round) {
   const file = join(OUT, `vitest-${round}.json`)
   const files = opts.files.filter((f) => f.startsWith('test/'))
-  await run('npx', ['vitest', 'run', '--retry=0', '--reporter=dot', '--reporter=json', `--outputFile.json=${file}`, ...(opts.grep ? ['-t', opts.grep] : []), ...files])
+  await run('npx', [
+    'vitest',
+    'run',
+    '--retry=0',
+    '--reporter=dot',
+    '--reporter=json',
+    `--outputFile.json=${file}`,
+    ...(opts.grep ? ['-t', opts.grep] : []),
+    ...files
+  ])
   const report = read(file)
   if (!report) return note('vitest (no report)', round, 'vitest wrote no report')
   counts.vitest.passed += report.numPassedTests
@@ -93,7 +114,19 @@ async function vitestRound(round) {
 async function e2eRound(round) {
   const file = join(OUT, `e2e-${round}.json`)
   const files = opts.files.filter((f) => f.startsWith('e2e/'))
-  await run('npx', ['playwright', 'test', '--retries=0', '--reporter=dot,json', `--repeat-each=${opts.repeatEach}`, ...(opts.grep ? ['--grep', opts.grep] : []), ...files], { PLAYWRIGHT_JSON_OUTPUT_FILE: file })
+  await run(
+    'npx',
+    [
+      'playwright',
+      'test',
+      '--retries=0',
+      '--reporter=dot,json',
+      `--repeat-each=${opts.repeatEach}`,
+      ...(opts.grep ? ['--grep', opts.grep] : []),
+      ...files
+    ],
+    { PLAYWRIGHT_JSON_OUTPUT_FILE: file }
+  )
   const report = read(file)
   if (!report) return note('playwright (no report)', round, 'playwright wrote no report')
   counts.e2e.passed += report.stats.expected
@@ -101,7 +134,9 @@ async function e2eRound(round) {
   const walk = (suite, path) => {
     for (const spec of suite.specs ?? []) {
       for (const t of spec.tests ?? []) {
-        for (const r of t.results ?? []) if (r.status !== 'passed' && r.status !== 'skipped') note(`${spec.file} › ${[...path, spec.title].join(' › ')}`, round, r.error?.message ?? r.status)
+        for (const r of t.results ?? [])
+          if (r.status !== 'passed' && r.status !== 'skipped')
+            note(`${spec.file} › ${[...path, spec.title].join(' › ')}`, round, r.error?.message ?? r.status)
       }
     }
     for (const s of suite.suites ?? []) walk(s, s.title && !s.title.endsWith('.ts') ? [...path, s.title] : path)

@@ -12,7 +12,11 @@ let skipped = 0
 const problems = []
 
 const stages = existsSync('test-results/stages.txt')
-  ? readFileSync('test-results/stages.txt', 'utf8').trim().split('\n').filter(Boolean).map((l) => l.split(' '))
+  ? readFileSync('test-results/stages.txt', 'utf8')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split(' '))
   : []
 for (const [name, result] of stages) {
   console.log(`stage ${name}: ${result === 'pass' ? 'passed' : 'FAILED'}`)

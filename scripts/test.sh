@@ -16,6 +16,7 @@ stage() {
 stage typecheck npx tsc -b
 stage lint npx eslint src
 stage cycles npm run -s cycles
+stage format npm run -s format:check
 stage build npx electron-vite build
 stage vitest npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json
 if [ -x /usr/bin/chromium ]; then

@@ -30,10 +30,32 @@ describe('agent building blocks', () => {
   })
 
   it('allows only read-only commands in plan mode', () => {
-    for (const ok of ['ls -la', 'git status', 'git log --oneline -5 | head -3', 'grep -rn foo src && wc -l README.md', 'cat a.txt | sort | uniq -c', 'find . -name "*.ts"', 'git config --get user.name']) {
+    for (const ok of [
+      'ls -la',
+      'git status',
+      'git log --oneline -5 | head -3',
+      'grep -rn foo src && wc -l README.md',
+      'cat a.txt | sort | uniq -c',
+      'find . -name "*.ts"',
+      'git config --get user.name'
+    ]) {
       expect(isReadOnlyCommand(ok), ok).toBe(true)
     }
-    for (const bad of ['rm -rf x', 'ls > out.txt', 'echo $(rm x)', 'cat `which x`', 'find . -delete', 'find . -exec rm {} +', 'git push', 'git branch -D main', 'git config user.name x', 'npm test', 'ls & rm x', 'ls\nrm x', 'sed -i s/a/b/ f']) {
+    for (const bad of [
+      'rm -rf x',
+      'ls > out.txt',
+      'echo $(rm x)',
+      'cat `which x`',
+      'find . -delete',
+      'find . -exec rm {} +',
+      'git push',
+      'git branch -D main',
+      'git config user.name x',
+      'npm test',
+      'ls & rm x',
+      'ls\nrm x',
+      'sed -i s/a/b/ f'
+    ]) {
       expect(isReadOnlyCommand(bad), bad).toBe(false)
     }
   })

@@ -11,7 +11,7 @@ beforeAll(async () => {
 afterAll(() => server.close())
 afterEach(cleanupTemp)
 
-describe('the built-in agent\'s shell as a person sees it', () => {
+describe("the built-in agent's shell as a person sees it", () => {
   it('shows each command and its output, never the typed plumbing or the markers; the agent still gets the output', async () => {
     process.env.ANTHROPIC_API_KEY = 'test-key'
     const { core } = await makeCore()
@@ -24,16 +24,25 @@ describe('the built-in agent\'s shell as a person sees it', () => {
       { text: 'Done.' }
     )
     must(await core.agent.startTurn(thread.id, 'run things'))
-    await eventually(() => core.threads.list().find((t) => t.id === thread.id)!.conversation.busy === false && core.threads.list().find((t) => t.id === thread.id)!.conversation.turns > 0, 'the turn to end')
+    await eventually(
+      () =>
+        core.threads.list().find((t) => t.id === thread.id)!.conversation.busy === false &&
+        core.threads.list().find((t) => t.id === thread.id)!.conversation.turns > 0,
+      'the turn to end'
+    )
     const items = await core.agent.items(thread.id)
     const outputs = items.filter((i) => i.kind === 'tool').map((i) => [i.tool!.output, i.tool!.exitCode])
-    expect(outputs).toEqual([['first-42', 0], ['no-newline-2', 0], ['(no output)', 1]])
+    expect(outputs).toEqual([
+      ['first-42', 0],
+      ['no-newline-2', 0],
+      ['(no output)', 1]
+    ])
 
     const shell = (await core.ptys.list(thread.id)).find((p) => p.title === AGENT_SHELL_TITLE)!
     // What a window gets on attaching (the scrollback) and live from then on.
     const viewer = await attachRecorder(core.ptys, shell.id)
     must(core.ptys.write(shell.id, 'echo person-$((3*3))\r'))
-    await eventually(() => viewer.output().includes('person-9'), 'the person\'s own command to show')
+    await eventually(() => viewer.output().includes('person-9'), "the person's own command to show")
     const seen = viewer.output()
     expect(seen).toContain('first-42')
     expect(seen).toContain('no-newline-2')

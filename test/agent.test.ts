@@ -27,8 +27,10 @@ async function setup(permissionMode: Thread['conversation']['permissionMode'] = 
   return { ...made, repo, repoPath, thread }
 }
 
-const threadOf = (core: Awaited<ReturnType<typeof setup>>['core'], id: string) => core.threads.list({ includeArchived: true }).find((t) => t.id === id)!
-const idle = (core: Awaited<ReturnType<typeof setup>>['core'], id: string) => eventually(() => threadOf(core, id).conversation.busy === false, 'the turn to end')
+const threadOf = (core: Awaited<ReturnType<typeof setup>>['core'], id: string) =>
+  core.threads.list({ includeArchived: true }).find((t) => t.id === id)!
+const idle = (core: Awaited<ReturnType<typeof setup>>['core'], id: string) =>
+  eventually(() => threadOf(core, id).conversation.busy === false, 'the turn to end')
 const tools = (items: Item[]) => items.filter((i) => i.kind === 'tool')
 
 describe('built-in agent', () => {
@@ -37,12 +39,25 @@ describe('built-in agent', () => {
     const deltas: string[] = []
     const banners: (string | null)[] = []
     core.bus.subscribe((name, p) => name === 'item/delta' && deltas.push((p as { delta: string }).delta))
-    core.bus.subscribe((name, p) => name === 'pty/updated' && banners.push((p as { pty: { agentCommand: string | null } }).pty.agentCommand))
+    core.bus.subscribe(
+      (name, p) => name === 'pty/updated' && banners.push((p as { pty: { agentCommand: string | null } }).pty.agentCommand)
+    )
     server.push(
-      { text: 'Let me look.', toolUses: [{ name: 'read_file', input: { path: 'src/app.ts' } }], usage: { input_tokens: 1000, output_tokens: 50 } },
-      { toolUses: [{ name: 'edit_file', input: { path: 'src/app.ts', old_string: '42', new_string: '43' } }], usage: { input_tokens: 1200, output_tokens: 40, cache_read_input_tokens: 800 } },
+      {
+        text: 'Let me look.',
+        toolUses: [{ name: 'read_file', input: { path: 'src/app.ts' } }],
+        usage: { input_tokens: 1000, output_tokens: 50 }
+      },
+      {
+        toolUses: [{ name: 'edit_file', input: { path: 'src/app.ts', old_string: '42', new_string: '43' } }],
+        usage: { input_tokens: 1200, output_tokens: 40, cache_read_input_tokens: 800 }
+      },
       { toolUses: [{ name: 'bash', input: { command: 'cd src && export GREETING=hi' } }] },
-      { toolUses: [{ name: 'bash', input: { command: 'echo "$GREETING from $(basename $(pwd))"; exit_code_test() { return 3; }; exit_code_test' } }] },
+      {
+        toolUses: [
+          { name: 'bash', input: { command: 'echo "$GREETING from $(basename $(pwd))"; exit_code_test() { return 3; }; exit_code_test' } }
+        ]
+      },
       { text: 'Done: the answer is now 43.', usage: { input_tokens: 1500, output_tokens: 20, cache_creation_input_tokens: 100 } }
     )
     must(await core.agent.startTurn(thread.id, 'Bump the answer'))
@@ -94,7 +109,12 @@ describe('built-in agent', () => {
     // Plan: edits refused, read-only commands run, other commands ask.
     must(await core.agent.configure(thread.id, { permissionMode: 'plan' }))
     server.push(
-      { toolUses: [{ name: 'write_file', input: { path: 'plan.txt', content: 'x' } }, { name: 'bash', input: { command: 'ls src | wc -l' } }] },
+      {
+        toolUses: [
+          { name: 'write_file', input: { path: 'plan.txt', content: 'x' } },
+          { name: 'bash', input: { command: 'ls src | wc -l' } }
+        ]
+      },
       { toolUses: [{ name: 'bash', input: { command: 'touch made-in-plan' } }] },
       { text: 'ok' }
     )
@@ -112,7 +132,12 @@ describe('built-in agent', () => {
     // accept-edits: edits run, commands ask; "approve for this session" stops asking.
     must(await core.agent.configure(thread.id, { permissionMode: 'accept-edits' }))
     server.push(
-      { toolUses: [{ name: 'write_file', input: { path: 'auto-edit.txt', content: 'y' } }, { name: 'bash', input: { command: 'echo one' } }] },
+      {
+        toolUses: [
+          { name: 'write_file', input: { path: 'auto-edit.txt', content: 'y' } },
+          { name: 'bash', input: { command: 'echo one' } }
+        ]
+      },
       { toolUses: [{ name: 'bash', input: { command: 'echo two' } }] },
       { text: 'ok' }
     )
@@ -140,8 +165,20 @@ describe('built-in agent', () => {
     writeFileSync(join(outside, 'secret.txt'), 'sibling secret')
     symlinkSync('/etc', join(thread.worktreePath, 'etc-link'))
     symlinkSync(join(outside, 'secret.txt'), join(thread.worktreePath, 'file-link'))
-    const attempts = ['../secret.txt', '/etc/hostname', `${outside}/secret.txt`, '../agent-work-x/secret.txt', 'etc-link/hostname', 'file-link', 'src/../../x']
-    server.push({ toolUses: attempts.map((p) => ({ name: 'read_file', input: { path: p } })) }, { toolUses: [{ name: 'write_file', input: { path: 'etc-link/evil', content: 'x' } }] }, { text: 'ok' })
+    const attempts = [
+      '../secret.txt',
+      '/etc/hostname',
+      `${outside}/secret.txt`,
+      '../agent-work-x/secret.txt',
+      'etc-link/hostname',
+      'file-link',
+      'src/../../x'
+    ]
+    server.push(
+      { toolUses: attempts.map((p) => ({ name: 'read_file', input: { path: p } })) },
+      { toolUses: [{ name: 'write_file', input: { path: 'etc-link/evil', content: 'x' } }] },
+      { text: 'ok' }
+    )
     must(await core.agent.startTurn(thread.id, 'try to escape'))
     await idle(core, thread.id)
     const ts = tools(await core.agent.items(thread.id))
@@ -164,7 +201,10 @@ describe('built-in agent', () => {
     const { core, thread } = await setup('auto')
     server.push({ text: 'This answer streams very slowly and will be cut off before it ends. '.repeat(5), slow: true })
     must(await core.agent.startTurn(thread.id, 'talk slowly'))
-    await eventually(async () => (await core.agent.items(thread.id)).some((i) => i.kind === 'assistant' && (i.text ?? '').length > 0), 'some text')
+    await eventually(
+      async () => (await core.agent.items(thread.id)).some((i) => i.kind === 'assistant' && (i.text ?? '').length > 0),
+      'some text'
+    )
     must(core.agent.interrupt(thread.id))
     await idle(core, thread.id)
     let items = await core.agent.items(thread.id)
@@ -173,7 +213,10 @@ describe('built-in agent', () => {
 
     server.push({ toolUses: [{ name: 'bash', input: { command: 'echo started-$((20+1)); sleep 30; echo never' } }] })
     must(await core.agent.startTurn(thread.id, 'wait'))
-    await eventually(async () => (await core.agent.items(thread.id)).some((i) => i.kind === 'tool' && i.status === 'running'), 'the command to start')
+    await eventually(
+      async () => (await core.agent.items(thread.id)).some((i) => i.kind === 'tool' && i.status === 'running'),
+      'the command to start'
+    )
     // Interrupt once the shell is inside the command (it announced itself), not after a fixed wait.
     // The tool is marked running as the shell opens: wait for the shell, then for the command in it.
     const agentShell = async () => (await core.ptys.list(thread.id)).find((p) => p.title === AGENT_SHELL_TITLE)
@@ -295,7 +338,10 @@ describe('built-in agent', () => {
   it('after a restart, a pending approval is still pending; approving runs the call and continues the turn from the logged history', async () => {
     const home = mkdtempSync(join(tmpdir(), 'skein-agent-cut-'))
     const first = await setup('ask', home)
-    server.push({ text: 'I will write it.', toolUses: [{ name: 'write_file', input: { path: 'resumed.txt', content: 'after restart\n' } }] })
+    server.push({
+      text: 'I will write it.',
+      toolUses: [{ name: 'write_file', input: { path: 'resumed.txt', content: 'after restart\n' } }]
+    })
     must(await first.core.agent.startTurn(first.thread.id, 'write it'))
     await eventually(() => threadOf(first.core, first.thread.id).status === 'needs-attention', 'the approval')
     await first.core.close()
@@ -316,7 +362,10 @@ describe('built-in agent', () => {
     const before = server.requests.length
     server.push({ text: 'Written after the restart.' })
     must(await core.agent.respond(t.id, approval.id, 'once'))
-    await eventually(async () => (await core.agent.items(t.id)).some((i) => i.kind === 'assistant' && i.text === 'Written after the restart.'), 'the turn to continue')
+    await eventually(
+      async () => (await core.agent.items(t.id)).some((i) => i.kind === 'assistant' && i.text === 'Written after the restart.'),
+      'the turn to continue'
+    )
     await idle(core, t.id)
     expect(readFileSync(join(t.worktreePath, 'resumed.txt'), 'utf8')).toBe('after restart\n')
     const after = await core.agent.items(t.id)
@@ -353,7 +402,10 @@ describe('built-in agent', () => {
     expect(approval.status).toBe('pending')
     server.push({ text: 'Understood, not touching it.' })
     must(await core.agent.respond(id, approval.id, 'deny', 'not that file'))
-    await eventually(async () => (await core.agent.items(id)).some((i) => i.kind === 'assistant' && i.text === 'Understood, not touching it.'), 'the turn to continue')
+    await eventually(
+      async () => (await core.agent.items(id)).some((i) => i.kind === 'assistant' && i.text === 'Understood, not touching it.'),
+      'the turn to continue'
+    )
     await idle(core, id)
     const tool = (await core.agent.items(id)).find((i) => i.kind === 'tool')!
     expect(tool).toMatchObject({ status: 'completed', tool: { isError: true, output: expect.stringContaining('not that file') } })

@@ -41,7 +41,9 @@ async function roundTrip(core: Core, t: Thread): Promise<{ diffs: string[]; arch
   const b = new Set(beforeKept)
   for (const l of beforeKept) if (!a.has(l)) diffs.push(`lost or changed: ${l.slice(0, 200)}`)
   for (const l of after) if (!b.has(l)) diffs.push(`new or changed: ${l.slice(0, 200)}`)
-  for (const k of Object.keys(stateBefore)) if (stateBefore[k] !== stateAfter[k]) diffs.push(`git ${k}: ${JSON.stringify(stateBefore[k]).slice(0, 300)} became ${JSON.stringify(stateAfter[k]).slice(0, 300)}`)
+  for (const k of Object.keys(stateBefore))
+    if (stateBefore[k] !== stateAfter[k])
+      diffs.push(`git ${k}: ${JSON.stringify(stateBefore[k]).slice(0, 300)} became ${JSON.stringify(stateAfter[k]).slice(0, 300)}`)
   return { diffs, archived }
 }
 
@@ -138,7 +140,12 @@ describe('archive keeps everything in the worktree', () => {
 
   it('exact modes: 600, 640 and 755 files, 700 and 750 folders', async () => {
     const { core, t, wt } = await setup()
-    const modes: [string, number][] = [['secret.key', 0o600], ['group.conf', 0o640], ['run.sh', 0o755], ['readonly.txt', 0o444]]
+    const modes: [string, number][] = [
+      ['secret.key', 0o600],
+      ['group.conf', 0o640],
+      ['run.sh', 0o755],
+      ['readonly.txt', 0o444]
+    ]
     for (const [f, m] of modes) {
       writeFile(join(wt, f), `${f}\n`)
       chmodSync(join(wt, f), m)
@@ -234,7 +241,9 @@ describe('snapshots written before manifests', () => {
 })
 
 describe('archive verifies the snapshot before removing the folder', () => {
-  async function faulty(fault: (ctx: { repoPath: string; wt: string; manifest: { worktree: { path?: string; blob: string | null }[] } }) => Promise<void>) {
+  async function faulty(
+    fault: (ctx: { repoPath: string; wt: string; manifest: { worktree: { path?: string; blob: string | null }[] } }) => Promise<void>
+  ) {
     const s = await setup()
     writeFile(join(s.wt, 'precious.txt'), 'only copy of this work\n')
     writeFile(join(s.wt, '.gitignore'), '.env\n')

@@ -78,7 +78,13 @@ describe('one commit’s files', () => {
     expect(r.kind).toBe('ok')
     if (r.kind !== 'ok') return
     const brief = r.files.map((f) => `${f.status} ${f.oldPath ? `${f.oldPath}→` : ''}${f.path} +${f.additions} -${f.deletions}`)
-    expect(brief).toEqual(['added bin.dat +null -null', 'deleted gone.txt +0 -1', 'added new.txt +2 -0', 'renamed notes.txt→renamed.txt +0 -0', 'modified src/app.ts +1 -1'])
+    expect(brief).toEqual([
+      'added bin.dat +null -null',
+      'deleted gone.txt +0 -1',
+      'added new.txt +2 -0',
+      'renamed notes.txt→renamed.txt +0 -0',
+      'modified src/app.ts +1 -1'
+    ])
     expect(r.files.find((f) => f.path === 'bin.dat')!.binary).toBe(true)
   })
 

@@ -32,7 +32,10 @@ function get(url: string): Promise<{ status: number; type: string; body: string 
 /** Runs the built `serve.js` on `home` until it prints its URL, then stops it; returns the URL. */
 function serveOnce(home: string, env: Record<string, string> = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SERVE, '--port', '0'], { env: { PATH: process.env.PATH!, HOME: home, SKEIN_HOME: home, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [SERVE, '--port', '0'], {
+      env: { PATH: process.env.PATH!, HOME: home, SKEIN_HOME: home, ...env },
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
     let out = ''
     child.stdout.on('data', (c) => {
       out += c
@@ -92,13 +95,17 @@ describe('browser token kept across restarts', () => {
     expect((await get(server.url)).status).toBe(200)
   })
 
-  it.skipIf(!existsSync(SERVE))('a real `serve` prints the same token after a restart; SKEIN_TOKEN still wins', async () => {
-    const home = tempDir('skein-serve-token-')
-    const first = new URL(await serveOnce(home)).searchParams.get('token')
-    const second = new URL(await serveOnce(home)).searchParams.get('token')
-    expect(first).toBeTruthy()
-    expect(second).toBe(first)
-    if (process.platform !== 'win32') expect(mode(browserTokenFile(home))).toBe(0o600)
-    expect(new URL(await serveOnce(home, { SKEIN_TOKEN: 'env-token-abc' })).searchParams.get('token')).toBe('env-token-abc')
-  }, 60_000)
+  it.skipIf(!existsSync(SERVE))(
+    'a real `serve` prints the same token after a restart; SKEIN_TOKEN still wins',
+    async () => {
+      const home = tempDir('skein-serve-token-')
+      const first = new URL(await serveOnce(home)).searchParams.get('token')
+      const second = new URL(await serveOnce(home)).searchParams.get('token')
+      expect(first).toBeTruthy()
+      expect(second).toBe(first)
+      if (process.platform !== 'win32') expect(mode(browserTokenFile(home))).toBe(0o600)
+      expect(new URL(await serveOnce(home, { SKEIN_TOKEN: 'env-token-abc' })).searchParams.get('token')).toBe('env-token-abc')
+    },
+    60_000
+  )
 })

@@ -19,7 +19,10 @@ function expectedFromGit(worktree: string, base: string): { status: string; path
       .filter(Boolean)
       .map((l) => {
         const [a, d, ...p] = l.split('\t')
-        const path = p.join('\t').replace(/^.*=> /, '').replace(/[{}]/g, '')
+        const path = p
+          .join('\t')
+          .replace(/^.*=> /, '')
+          .replace(/[{}]/g, '')
         return [path, `${a}/${d}`] as const
       })
   )
@@ -60,7 +63,11 @@ describe('change set', () => {
     expect(r.kind).toBe('ok')
     if (r.kind !== 'ok') return
     expect(r.baseCommit).toBe(base)
-    const got = r.files.map((f) => ({ status: f.status[0]!.toUpperCase(), path: f.path, counts: f.binary ? '-/-' : `${f.additions}/${f.deletions}` }))
+    const got = r.files.map((f) => ({
+      status: f.status[0]!.toUpperCase(),
+      path: f.path,
+      counts: f.binary ? '-/-' : `${f.additions}/${f.deletions}`
+    }))
     expect(got).toEqual(expectedFromGit(repo, base))
     expect(r.files.find((f) => f.path === 'new-name.txt')).toMatchObject({ status: 'renamed', oldPath: 'old-name.txt' })
     expect(r.files.find((f) => f.path === 'image.bin')).toMatchObject({ binary: true, additions: null })
@@ -88,16 +95,23 @@ describe('change set', () => {
     expect(expectedFromGit(repo, r.baseCommit)).toHaveLength(1001)
   })
 
-  it('serves a thread\'s changes over the protocol, with clear errors for a vanished worktree', async () => {
+  it("serves a thread's changes over the protocol, with clear errors for a vanished worktree", async () => {
     const { core } = await makeCore()
     const repo = must(await core.repos.add(makeRepo()))
     const t = must(await core.threads.create({ repoId: repo.id, title: 'review me', mode: 'worktree' }))
     writeFile(join(t.worktreePath, 'src/app.ts'), 'export const answer = 7\n')
     writeFile(join(t.worktreePath, 'added.txt'), 'new\n')
-    const reply = JSON.parse((await core.rpc.dispatch(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'review/changes', params: { threadId: t.id } })))!)
-    expect(reply.result.files.map((f: { path: string; status: string }) => `${f.status} ${f.path}`)).toEqual(['added added.txt', 'modified src/app.ts'])
+    const reply = JSON.parse(
+      (await core.rpc.dispatch(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'review/changes', params: { threadId: t.id } })))!
+    )
+    expect(reply.result.files.map((f: { path: string; status: string }) => `${f.status} ${f.path}`)).toEqual([
+      'added added.txt',
+      'modified src/app.ts'
+    ])
     rmSync(t.worktreePath, { recursive: true, force: true })
-    const gone = JSON.parse((await core.rpc.dispatch(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'review/changes', params: { threadId: t.id } })))!)
+    const gone = JSON.parse(
+      (await core.rpc.dispatch(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'review/changes', params: { threadId: t.id } })))!
+    )
     expect(gone.error.message).toMatch(/has no worktree at .*Restore the thread first/)
   })
 })

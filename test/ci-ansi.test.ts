@@ -78,14 +78,27 @@ describe('log rows', () => {
   })
 
   it('takes GitHub timestamps and workflow commands apart', () => {
-    const { rows, widest } = rowsFromSegments([{ startLine: 1, lines: ['2024-05-01T10:00:00.1234567Z ##[error]Process completed with exit code 1.'] }], 1)
-    expect(rows[0]).toMatchObject({ kind: 'line', timestamp: '2024-05-01T10:00:00.1234567Z', annotation: 'error', spans: [{ text: 'Process completed with exit code 1.' }] })
+    const { rows, widest } = rowsFromSegments(
+      [{ startLine: 1, lines: ['2024-05-01T10:00:00.1234567Z ##[error]Process completed with exit code 1.'] }],
+      1
+    )
+    expect(rows[0]).toMatchObject({
+      kind: 'line',
+      timestamp: '2024-05-01T10:00:00.1234567Z',
+      annotation: 'error',
+      spans: [{ text: 'Process completed with exit code 1.' }]
+    })
     expect(widest).toBe('2024-05-01T10:00:00.1234567Z '.length + 'Process completed with exit code 1.'.length)
   })
 
   it('builds live output rows, with a partial last line and a note when the head was cut', () => {
     const { rows } = rowsFromOutput('one\ntwo\nthr', true)
-    expect(rows.map((r) => (r.kind === 'gap' ? r.label : r.spans.map((s) => s.text).join('')))).toEqual(['… earlier output omitted …', 'one', 'two', 'thr'])
+    expect(rows.map((r) => (r.kind === 'gap' ? r.label : r.spans.map((s) => s.text).join('')))).toEqual([
+      '… earlier output omitted …',
+      'one',
+      'two',
+      'thr'
+    ])
     expect(rowsFromOutput('', false).rows).toEqual([])
   })
 

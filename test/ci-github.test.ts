@@ -29,36 +29,83 @@ function setup(options: { perPage?: number; http?: CiHttp; token?: string | null
   gh.rate.remaining = 5000
   const [owner, repo] = name.split('/') as [string, string]
   const token = options.token === undefined ? gh.token : options.token
-  const provider = new GithubProvider({ baseUrl: gh.baseUrl, owner, repo, token: async () => token, http: options.http ?? new CiHttp(), perPage: options.perPage })
+  const provider = new GithubProvider({
+    baseUrl: gh.baseUrl,
+    owner,
+    repo,
+    token: async () => token,
+    http: options.http ?? new CiHttp(),
+    perPage: options.perPage
+  })
   return { name, provider }
 }
 
-const done = (conclusion: string) => ({ status: 'completed', conclusion, started_at: '2024-05-01T10:00:00Z', completed_at: '2024-05-01T10:01:30Z' })
+const done = (conclusion: string) => ({
+  status: 'completed',
+  conclusion,
+  started_at: '2024-05-01T10:00:00Z',
+  completed_at: '2024-05-01T10:01:30Z'
+})
 
 describe('GitHub provider against a fake GitHub', () => {
   it('reads check runs and commit statuses and maps each state', async () => {
     const { name, provider } = setup()
-    const conclusions = ['success', 'failure', 'timed_out', 'startup_failure', 'action_required', 'cancelled', 'stale', 'skipped', 'neutral']
+    const conclusions = [
+      'success',
+      'failure',
+      'timed_out',
+      'startup_failure',
+      'action_required',
+      'cancelled',
+      'stale',
+      'skipped',
+      'neutral'
+    ]
     conclusions.forEach((c, i) => gh.setCheckRun(name, SHA, { id: 100 + i, name: `job-${c}`, ...done(c) }))
     gh.setCheckRun(name, SHA, { id: 200, name: 'queued', status: 'queued', conclusion: null })
     gh.setCheckRun(name, SHA, { id: 201, name: 'running', status: 'in_progress', conclusion: null, started_at: '2024-05-01T10:00:00Z' })
     gh.setCheckRun(name, SHA, { id: 202, name: 'waiting', status: 'waiting', conclusion: null })
     gh.setCheckRun(name, SHA, { id: 203, name: 'external', app: 'circleci', ...done('success') })
-    for (const s of ['pending', 'success', 'failure', 'error']) gh.setStatus(name, SHA, { context: `ci/${s}`, state: s, description: `it is ${s}`, target_url: `https://ci.example/${s}` })
+    for (const s of ['pending', 'success', 'failure', 'error'])
+      gh.setStatus(name, SHA, { context: `ci/${s}`, state: s, description: `it is ${s}`, target_url: `https://ci.example/${s}` })
 
     const r = await provider.checks({ sha: SHA, branch: 'main' })
     if (!r.ok) throw new Error(r.error.message)
     const by = Object.fromEntries(r.value.checks.map((c) => [c.name, c]))
     expect(Object.fromEntries(conclusions.map((c) => [c, by[`job-${c}`]!.state]))).toEqual({
-      success: 'passed', failure: 'failed', timed_out: 'failed', startup_failure: 'failed', action_required: 'failed', cancelled: 'cancelled', stale: 'cancelled', skipped: 'skipped', neutral: 'neutral'
+      success: 'passed',
+      failure: 'failed',
+      timed_out: 'failed',
+      startup_failure: 'failed',
+      action_required: 'failed',
+      cancelled: 'cancelled',
+      stale: 'cancelled',
+      skipped: 'skipped',
+      neutral: 'neutral'
     })
     expect([by.queued!.state, by.running!.state, by.waiting!.state]).toEqual(['queued', 'running', 'queued'])
-    expect(by['job-failure']).toMatchObject({ id: 'gh-run:101', provider: 'github', durationMs: 90_000, hasLog: true, url: `https://github.com/${name}/actions/runs/1/job/101` })
+    expect(by['job-failure']).toMatchObject({
+      id: 'gh-run:101',
+      provider: 'github',
+      durationMs: 90_000,
+      hasLog: true,
+      url: `https://github.com/${name}/actions/runs/1/job/101`
+    })
     expect(by['job-skipped']!.hasLog).toBe(false)
     expect(by.running!.hasLog).toBe(false)
     expect(by.external!.hasLog).toBe(false)
-    expect(['ci/pending', 'ci/success', 'ci/failure', 'ci/error'].map((c) => by[c]!.state)).toEqual(['running', 'passed', 'failed', 'failed'])
-    expect(by['ci/failure']).toMatchObject({ id: 'gh-status:ci/failure', hasLog: false, detail: 'it is failure', url: 'https://ci.example/failure' })
+    expect(['ci/pending', 'ci/success', 'ci/failure', 'ci/error'].map((c) => by[c]!.state)).toEqual([
+      'running',
+      'passed',
+      'failed',
+      'failed'
+    ])
+    expect(by['ci/failure']).toMatchObject({
+      id: 'gh-status:ci/failure',
+      hasLog: false,
+      detail: 'it is failure',
+      url: 'https://ci.example/failure'
+    })
   })
 
   it('follows Link pagination through every page of check runs', async () => {
@@ -179,7 +226,12 @@ describe('GitHub provider against a fake GitHub', () => {
 
   it('follows the log redirect without sending the token to the signed URL', async () => {
     const { name, provider } = setup()
-    gh.setCheckRun(name, SHA, { id: 77, name: 'test', ...done('failure'), log: 'setup\n\x1b[31mError: expected 1 to be 2\x1b[0m\nteardown\n' })
+    gh.setCheckRun(name, SHA, {
+      id: 77,
+      name: 'test',
+      ...done('failure'),
+      log: 'setup\n\x1b[31mError: expected 1 to be 2\x1b[0m\nteardown\n'
+    })
     const r = await provider.log('gh-run:77')
     if (!r.ok) throw new Error(r.error.message)
     const ex = await excerptLog(r.value)

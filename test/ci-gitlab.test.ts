@@ -24,7 +24,13 @@ function setup(options: { perPage?: number; http?: CiHttp; token?: string | null
   gl.forbidden = false
   gl.retryAfter = null
   const token = options.token === undefined ? gl.token : options.token
-  const provider = new GitlabProvider({ baseUrl: gl.baseUrl, path, token: async () => token, http: options.http ?? new CiHttp(), perPage: options.perPage })
+  const provider = new GitlabProvider({
+    baseUrl: gl.baseUrl,
+    path,
+    token: async () => token,
+    http: options.http ?? new CiHttp(),
+    perPage: options.perPage
+  })
   return { path, provider }
 }
 
@@ -33,8 +39,27 @@ const ended = { started_at: '2024-05-01T10:00:00Z', finished_at: '2024-05-01T10:
 describe('GitLab provider against a fake GitLab', () => {
   it('reads the latest pipeline of the branch and maps every job status', async () => {
     const { path, provider } = setup()
-    const statuses = ['created', 'waiting_for_resource', 'preparing', 'pending', 'running', 'success', 'failed', 'canceled', 'skipped', 'manual', 'scheduled']
-    const jobs: FakeJob[] = statuses.map((s, i) => ({ id: 10 + i, name: s, stage: 'test', status: s, ...(['success', 'failed', 'canceled'].includes(s) ? ended : {}), ...(s === 'running' ? { started_at: '2024-05-01T10:00:00Z' } : {}) }))
+    const statuses = [
+      'created',
+      'waiting_for_resource',
+      'preparing',
+      'pending',
+      'running',
+      'success',
+      'failed',
+      'canceled',
+      'skipped',
+      'manual',
+      'scheduled'
+    ]
+    const jobs: FakeJob[] = statuses.map((s, i) => ({
+      id: 10 + i,
+      name: s,
+      stage: 'test',
+      status: s,
+      ...(['success', 'failed', 'canceled'].includes(s) ? ended : {}),
+      ...(s === 'running' ? { started_at: '2024-05-01T10:00:00Z' } : {})
+    }))
     jobs.push({ id: 50, name: 'flaky', status: 'failed', allow_failure: true, ...ended })
     jobs.push({ id: 51, name: 'oom', status: 'failed', failure_reason: 'script_failure', ...ended })
     gl.setPipeline(path, { id: 1, ref: 'feature', sha: SHA, status: 'success', jobs: [{ id: 1, name: 'old', status: 'success' }] })
@@ -45,12 +70,29 @@ describe('GitLab provider against a fake GitLab', () => {
     if (!r.ok) throw new Error(r.error.message)
     const state = Object.fromEntries(r.value.checks.map((c) => [c.id, c.state]))
     expect(statuses.map((s, i) => [s, state[`gl-job:${10 + i}`]])).toEqual([
-      ['created', 'queued'], ['waiting_for_resource', 'queued'], ['preparing', 'queued'], ['pending', 'queued'], ['running', 'running'], ['success', 'passed'],
-      ['failed', 'failed'], ['canceled', 'cancelled'], ['skipped', 'skipped'], ['manual', 'neutral'], ['scheduled', 'queued']
+      ['created', 'queued'],
+      ['waiting_for_resource', 'queued'],
+      ['preparing', 'queued'],
+      ['pending', 'queued'],
+      ['running', 'running'],
+      ['success', 'passed'],
+      ['failed', 'failed'],
+      ['canceled', 'cancelled'],
+      ['skipped', 'skipped'],
+      ['manual', 'neutral'],
+      ['scheduled', 'queued']
     ])
     const by = Object.fromEntries(r.value.checks.map((c) => [c.id, c]))
     expect(by['gl-job:50']).toMatchObject({ state: 'neutral', detail: 'failed, allowed to fail' })
-    expect(by['gl-job:51']).toMatchObject({ name: 'test: oom', state: 'failed', detail: 'script failure', durationMs: 120_400, hasLog: true, provider: 'gitlab', url: `${gl.baseUrl}/group/repo/-/jobs/51` })
+    expect(by['gl-job:51']).toMatchObject({
+      name: 'test: oom',
+      state: 'failed',
+      detail: 'script failure',
+      durationMs: 120_400,
+      hasLog: true,
+      provider: 'gitlab',
+      url: `${gl.baseUrl}/group/repo/-/jobs/51`
+    })
     expect(by['gl-job:10']!.hasLog).toBe(false)
     expect(r.value.checks.some((c) => c.name.includes('old') || c.name.includes('elsewhere'))).toBe(false)
     // The project id travels URL-encoded, as one path segment.
@@ -59,7 +101,13 @@ describe('GitLab provider against a fake GitLab', () => {
 
   it('pages through jobs with x-next-page', async () => {
     const { path, provider } = setup({ perPage: 4 })
-    gl.setPipeline(path, { id: 7, ref: 'main', sha: SHA, status: 'running', jobs: Array.from({ length: 10 }, (_, i) => ({ id: 100 + i, name: `shard ${i}`, status: 'running' })) })
+    gl.setPipeline(path, {
+      id: 7,
+      ref: 'main',
+      sha: SHA,
+      status: 'running',
+      jobs: Array.from({ length: 10 }, (_, i) => ({ id: 100 + i, name: `shard ${i}`, status: 'running' }))
+    })
     const r = await provider.checks({ sha: SHA, branch: 'main' })
     expect(r.ok && r.value.checks.map((c) => c.id)).toEqual(Array.from({ length: 10 }, (_, i) => `gl-job:${100 + i}`))
     expect(gl.requests.filter((q) => q.path.includes('/pipelines/7/jobs')).length).toBe(3)
@@ -98,7 +146,10 @@ describe('GitLab provider against a fake GitLab', () => {
 
     const noToken = setup({ token: null })
     const r0 = await noToken.provider.checks({ sha: SHA, branch: 'main' })
-    expect(!r0.ok && r0.error).toMatchObject({ kind: 'no-token', message: expect.stringContaining('Set GITLAB_TOKEN or run `glab auth login --hostname 127.0.0.1`') })
+    expect(!r0.ok && r0.error).toMatchObject({
+      kind: 'no-token',
+      message: expect.stringContaining('Set GITLAB_TOKEN or run `glab auth login --hostname 127.0.0.1`')
+    })
 
     const bad = setup({ token: 'nope' })
     const r401 = await bad.provider.checks({ sha: SHA, branch: 'main' })
@@ -120,8 +171,16 @@ describe('GitLab provider against a fake GitLab', () => {
 
   it('fetches a job trace', async () => {
     const { path, provider } = setup()
-    const trace = ['\x1b[0Ksection_start:1:step_script\r\x1b[0KRunning script', '$ npm test', 'npm ERR! Test failed.', 'Cleaning up'].join('\n')
-    gl.setPipeline(path, { id: 11, ref: 'main', sha: SHA, status: 'failed', jobs: [{ id: 300, name: 'test', status: 'failed', ...ended, trace }] })
+    const trace = ['\x1b[0Ksection_start:1:step_script\r\x1b[0KRunning script', '$ npm test', 'npm ERR! Test failed.', 'Cleaning up'].join(
+      '\n'
+    )
+    gl.setPipeline(path, {
+      id: 11,
+      ref: 'main',
+      sha: SHA,
+      status: 'failed',
+      jobs: [{ id: 300, name: 'test', status: 'failed', ...ended, trace }]
+    })
     const r = await provider.log('gl-job:300')
     if (!r.ok) throw new Error(r.error.message)
     expect(await excerptLog(r.value)).toMatchObject({ totalLines: 4, firstErrorLine: 3 })

@@ -52,7 +52,13 @@ describe('CI in the core, over the protocol', () => {
     writeFile(join(t.worktreePath, 'fix.txt'), 'one\n')
     must(await core.review.commit(t.id, 'first try'))
     const sha1 = git(t.worktreePath, 'rev-parse', 'HEAD')
-    const log = ['setup ok', ...Array.from({ length: 300 }, (_, i) => `step ${i}`), 'FAIL src/cart.test.ts', '  expected 42, got 41', 'npm ERR! Test failed.'].join('\n')
+    const log = [
+      'setup ok',
+      ...Array.from({ length: 300 }, (_, i) => `step ${i}`),
+      'FAIL src/cart.test.ts',
+      '  expected 42, got 41',
+      'npm ERR! Test failed.'
+    ].join('\n')
     gh.setCheckRun('acme/shop', sha1, { id: 101, name: 'test (ubuntu)', status: 'completed', conclusion: 'failure', log })
     await client.request('review/push', { threadId: t.id })
     await eventually(() => updates.some((s) => s.threadId === t.id && s.overall === 'failed' && s.commit === sha1), 'the failed check')
@@ -67,7 +73,10 @@ describe('CI in the core, over the protocol', () => {
     model.push({ text: 'I will fix the cart total.' })
     const sent = await client.request('ci/sendFailure', { threadId: t.id, checkId: status.checks[0]!.id })
     expect(sent.delivery).toMatchObject({ delivered: true, to: 'built-in-agent' })
-    await eventually(() => model.requests.some((r) => JSON.stringify(r.body.messages).includes('FAIL src/cart.test.ts')), 'the agent to get the failure')
+    await eventually(
+      () => model.requests.some((r) => JSON.stringify(r.body.messages).includes('FAIL src/cart.test.ts')),
+      'the agent to get the failure'
+    )
     const message = JSON.stringify(model.requests.at(-1)!.body.messages)
     expect(message).toContain('test (ubuntu)')
     expect(message).toContain(sha1.slice(0, 7))
@@ -77,7 +86,10 @@ describe('CI in the core, over the protocol', () => {
     const sha2 = git(t.worktreePath, 'rev-parse', 'HEAD')
     gh.setCheckRun('acme/shop', sha2, { id: 102, name: 'test (ubuntu)', status: 'completed', conclusion: 'success', log: 'all good' })
     await client.request('review/push', { threadId: t.id })
-    await eventually(() => updates.some((s) => s.threadId === t.id && s.overall === 'passed' && s.commit === sha2), 'the green check after the new push')
+    await eventually(
+      () => updates.some((s) => s.threadId === t.id && s.overall === 'passed' && s.commit === sha2),
+      'the green check after the new push'
+    )
 
     // Archived threads are never polled.
     must(await core.threads.archive(t.id))
@@ -87,7 +99,7 @@ describe('CI in the core, over the protocol', () => {
     await core.close()
   })
 
-  it('runs a configured local check in the worktree, streams its output, and offers the repository\'s commands', async () => {
+  it("runs a configured local check in the worktree, streams its output, and offers the repository's commands", async () => {
     const { core } = await makeCore(tempDir('skein-home-'), { listenSocket: true })
     const client = new RpcClient(socketTransport(connect(core.dataDir.socketPath)))
     const output: string[] = []
@@ -103,7 +115,10 @@ describe('CI in the core, over the protocol', () => {
     expect(checks.configured).toEqual(['echo checking && exit 3'])
     expect(checks.suggestions.map((s) => s.command)).toEqual(expect.arrayContaining(['npm test', 'npm run lint']))
     const run = await client.request('ci/runLocal', { threadId: t.id, command: checks.configured[0]! })
-    await eventually(async () => (await client.request('ci/checks', { threadId: t.id })).runs[0]?.state === 'failed', 'the local run to fail')
+    await eventually(
+      async () => (await client.request('ci/checks', { threadId: t.id })).runs[0]?.state === 'failed',
+      'the local run to fail'
+    )
     const done = (await client.request('ci/checks', { threadId: t.id })).runs[0]!
     expect(done).toMatchObject({ id: run.id, exitCode: 3, commit: git(t.worktreePath, 'rev-parse', 'HEAD'), dirty: false })
     expect(output.join('')).toContain('checking')

@@ -17,7 +17,14 @@ const env = { ...process.env, HOME: mkdtempSync(join(tmpdir(), 'skein-ci-home-')
 function checks() {
   const changes: LocalRun[] = []
   const output: string[] = []
-  const lc = new LocalChecks({ logDir: join(tempDir(), 'logs'), git: new GitRunner(), env, killGraceMs: 500, onChange: (r) => changes.push(r), onOutput: (_r, chunk) => output.push(chunk) })
+  const lc = new LocalChecks({
+    logDir: join(tempDir(), 'logs'),
+    git: new GitRunner(),
+    env,
+    killGraceMs: 500,
+    onChange: (r) => changes.push(r),
+    onOutput: (_r, chunk) => output.push(chunk)
+  })
   return { lc, changes, output }
 }
 
@@ -124,7 +131,10 @@ describe('check suggestions', () => {
     const dir = tempDir()
     writeFile(join(dir, '.ci', 'run'), '#!/bin/sh\nexit 0\n')
     chmodSync(join(dir, '.ci', 'run'), 0o755)
-    writeFile(join(dir, 'package.json'), JSON.stringify({ scripts: { dev: 'vite', build: 'vite build', test: 'vitest run', lint: 'eslint .', typecheck: 'tsc' } }))
+    writeFile(
+      join(dir, 'package.json'),
+      JSON.stringify({ scripts: { dev: 'vite', build: 'vite build', test: 'vitest run', lint: 'eslint .', typecheck: 'tsc' } })
+    )
     writeFile(join(dir, 'yarn.lock'), '')
     writeFile(join(dir, 'Makefile'), 'VERSION := 1\ncheck: test\n\tgo vet ./...\ntest:\n\tgo test ./...\nrelease:\n')
     expect(await suggestChecks(dir)).toEqual([

@@ -9,7 +9,21 @@ import { eventually } from './helpers/pty-client'
 
 afterEach(cleanupTemp)
 
-const run = (id: string, o: Partial<LocalRun> = {}): LocalRun => ({ id, threadId: 't1', command: 'make test', state: 'passed', startedAt: 1, endedAt: 2, durationMs: 1, exitCode: 0, commit: null, dirty: false, logPath: `/x/${id}.log`, detail: null, ...o })
+const run = (id: string, o: Partial<LocalRun> = {}): LocalRun => ({
+  id,
+  threadId: 't1',
+  command: 'make test',
+  state: 'passed',
+  startedAt: 1,
+  endedAt: 2,
+  durationMs: 1,
+  exitCode: 0,
+  commit: null,
+  dirty: false,
+  logPath: `/x/${id}.log`,
+  detail: null,
+  ...o
+})
 
 describe('local CI runs survive a restart', () => {
   it('brings back run history, logs and the failed CI state of a thread after a core restart', async () => {

@@ -37,7 +37,10 @@ describe('log excerpts', () => {
     expect(ex.totalLines).toBe(lines)
     expect(ex.firstErrorLine).toBe(60_001)
     expect(ex.truncated).toBe(true)
-    expect(ex.segments.map((s) => [s.startLine, s.lines.length])).toEqual([[59_996, 16], [lines - 19, 20]])
+    expect(ex.segments.map((s) => [s.startLine, s.lines.length])).toEqual([
+      [59_996, 16],
+      [lines - 19, 20]
+    ])
     expect(ex.segments[0]!.lines[5]).toContain('Cannot find module')
     expect(ex.segments[0]!.lines[0]).toBe(line(59_996))
     expect(ex.segments[1]!.lines.at(-1)).toBe(line(lines))
@@ -48,7 +51,13 @@ describe('log excerpts', () => {
   })
 
   it('keeps each part within its byte budget', async () => {
-    const ex = await excerptLog(bigLog(5000, 2500), { beforeLines: 100, afterLines: 100, tailLines: 100, errorBytes: 2048, tailBytes: 1024 })
+    const ex = await excerptLog(bigLog(5000, 2500), {
+      beforeLines: 100,
+      afterLines: 100,
+      tailLines: 100,
+      errorBytes: 2048,
+      tailBytes: 1024
+    })
     const [around, tail] = ex.segments
     const size = (l: string[]) => l.reduce((n, s) => n + Buffer.byteLength(s) + 1, 0)
     expect(size(around!.lines)).toBeLessThanOrEqual(2048)
@@ -106,10 +115,16 @@ describe('log excerpts', () => {
   it('reads a file stream, and several budgets in one pass', async () => {
     const path = join(tempDir(), 'job.log')
     writeFile(path, Array.from({ length: 500 }, (_, i) => (i === 249 ? 'FAIL src/app.test.ts > adds' : `ok ${i}`)).join('\n'))
-    const [wide, narrow] = await excerptLogs(createReadStream(path), [{ beforeLines: 50, afterLines: 50, tailLines: 50, errorBytes: 1e6, tailBytes: 1e6 }, { beforeLines: 1, afterLines: 1, tailLines: 1, errorBytes: 100, tailBytes: 100 }])
+    const [wide, narrow] = await excerptLogs(createReadStream(path), [
+      { beforeLines: 50, afterLines: 50, tailLines: 50, errorBytes: 1e6, tailBytes: 1e6 },
+      { beforeLines: 1, afterLines: 1, tailLines: 1, errorBytes: 100, tailBytes: 100 }
+    ])
     expect(wide!.segments).toHaveLength(1)
     expect(wide!.segments[0]!.lines).toHaveLength(500)
-    expect(narrow!.segments.map((s) => [s.startLine, s.lines])).toEqual([[249, ['ok 248', 'FAIL src/app.test.ts > adds', 'ok 250']], [500, ['ok 499']]])
+    expect(narrow!.segments.map((s) => [s.startLine, s.lines])).toEqual([
+      [249, ['ok 248', 'FAIL src/app.test.ts > adds', 'ok 250']],
+      [500, ['ok 499']]
+    ])
     expect(wide!.firstErrorLine).toBe(250)
   })
 

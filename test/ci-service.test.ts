@@ -47,17 +47,37 @@ function repoWithRemote(url: string, push = true) {
 function world(options: { remote?: 'github' | 'gitlab' | 'bitbucket'; push?: boolean; visible?: boolean } = {}) {
   const name = `acme/svc${++seq}`
   const kind = options.remote ?? 'github'
-  const url = kind === 'gitlab' ? `https://gitlab.com/${name}.git` : kind === 'github' ? `git@github.com:${name}.git` : `https://bitbucket.org/${name}.git`
+  const url =
+    kind === 'gitlab'
+      ? `https://gitlab.com/${name}.git`
+      : kind === 'github'
+        ? `git@github.com:${name}.git`
+        : `https://bitbucket.org/${name}.git`
   const { repo, sha } = repoWithRemote(url, options.push ?? true)
   if (kind === 'github') gh.addRepo(name)
   if (kind === 'gitlab') gl.addProject(name)
   const clock = new ManualClock(Date.now())
-  const thread: CiThread = { id: 't1', remoteUrl: url, branch: 'skein/t1', worktreePath: repo, archived: false, override: kind === 'github' ? { provider: 'github', baseUrl: gh.baseUrl } : kind === 'gitlab' ? { provider: 'gitlab', baseUrl: gl.baseUrl } : null }
+  const thread: CiThread = {
+    id: 't1',
+    remoteUrl: url,
+    branch: 'skein/t1',
+    worktreePath: repo,
+    archived: false,
+    override:
+      kind === 'github'
+        ? { provider: 'github', baseUrl: gh.baseUrl }
+        : kind === 'gitlab'
+          ? { provider: 'gitlab', baseUrl: gl.baseUrl }
+          : null
+  }
   const notified: CiStatus[] = []
   const failed: { status: CiStatus; checks: CiCheck[] }[] = []
   const ci = new CiService({
     thread: (id) => (id === thread.id ? thread : undefined),
-    providers: providerFactory({ http: new CiHttp({ now: () => clock.now() }), token: (t) => async () => (t.provider === 'github' ? gh.token : gl.token) }),
+    providers: providerFactory({
+      http: new CiHttp({ now: () => clock.now() }),
+      token: (t) => async () => (t.provider === 'github' ? gh.token : gl.token)
+    }),
     git: new GitRunner(),
     logDir: join(tempDir(), 'ci-logs'),
     notify: (s) => notified.push(s),
@@ -76,7 +96,18 @@ function world(options: { remote?: 'github' | 'gitlab' | 'bitbucket'; push?: boo
     await ci.whenIdle()
     return waited
   }
-  return { name, repo, sha, clock, thread, ci, notified, failed, tick, nextDelay: () => (clock.nextAt() === null ? null : clock.nextAt()! - clock.now()) }
+  return {
+    name,
+    repo,
+    sha,
+    clock,
+    thread,
+    ci,
+    notified,
+    failed,
+    tick,
+    nextDelay: () => (clock.nextAt() === null ? null : clock.nextAt()! - clock.now())
+  }
 }
 
 /** A port nothing listens on. */
@@ -88,7 +119,13 @@ const closedPort = () =>
     })
   })
 
-const run = (id: number, name: string, status: string, conclusion: string | null, extra: Partial<FakeCheckRun> = {}): FakeCheckRun => ({ id, name, status, conclusion, ...extra })
+const run = (id: number, name: string, status: string, conclusion: string | null, extra: Partial<FakeCheckRun> = {}): FakeCheckRun => ({
+  id,
+  name,
+  status,
+  conclusion,
+  ...extra
+})
 
 describe('CI service', () => {
   it('polls the pushed commit on a backoff schedule, notifies changes and signals a turn to failed', async () => {
@@ -253,7 +290,21 @@ describe('CI service', () => {
 
   it('reads GitLab pipelines through the same service', async () => {
     const w = world({ remote: 'gitlab' })
-    gl.setPipeline(w.name, { id: 40, ref: 'skein/t1', sha: w.sha, status: 'failed', jobs: [{ id: 400, name: 'rspec', status: 'failed', started_at: '2024-05-01T10:00:00Z', trace: 'bundle exec rspec\nFailure/Error: expect(x).to eq(1)\n1 example, 1 failure\n' }] })
+    gl.setPipeline(w.name, {
+      id: 40,
+      ref: 'skein/t1',
+      sha: w.sha,
+      status: 'failed',
+      jobs: [
+        {
+          id: 400,
+          name: 'rspec',
+          status: 'failed',
+          started_at: '2024-05-01T10:00:00Z',
+          trace: 'bundle exec rspec\nFailure/Error: expect(x).to eq(1)\n1 example, 1 failure\n'
+        }
+      ]
+    })
     w.ci.watch('t1')
     await w.ci.whenIdle()
     expect(w.ci.status('t1')).toMatchObject({ provider: 'gitlab', overall: 'failed' })
@@ -291,12 +342,17 @@ describe('CI service', () => {
     expect(w.ci.status('t1').checks).toMatchObject([{ id: `local:${r.id}`, provider: 'local', state: 'running' }])
     const end = (await w.ci.localDone(r.id))!
     expect(end.state).toBe('failed')
-    expect(w.ci.status('t1')).toMatchObject({ overall: 'failed', checks: [{ state: 'failed', detail: `exit code 2 · on ${w.sha.slice(0, 7)}` }] })
+    expect(w.ci.status('t1')).toMatchObject({
+      overall: 'failed',
+      checks: [{ state: 'failed', detail: `exit code 2 · on ${w.sha.slice(0, 7)}` }]
+    })
     expect(w.failed).toHaveLength(1)
     const log = must(await w.ci.log('t1', `local:${r.id}`))
     expect(log).toMatchObject({ firstErrorLine: 2, totalLines: 2 })
     const message = must(await w.ci.failureMessage('t1', `local:${r.id}`))
-    expect(message).toContain(`The local check \`echo "checking"; echo "Error: widget is broken" >&2; exit 2\` failed with exit code 2 on commit ${w.sha.slice(0, 7)}.`)
+    expect(message).toContain(
+      `The local check \`echo "checking"; echo "Error: widget is broken" >&2; exit 2\` failed with exit code 2 on commit ${w.sha.slice(0, 7)}.`
+    )
     expect(message).toContain('Error: widget is broken')
     expect(w.ci.localRuns('t1').map((x) => x.id)).toEqual([r.id])
     expect(must(await w.ci.suggestions('t1'))).toEqual([])

@@ -24,7 +24,8 @@ describe('state mappings', () => {
       ['completed', 'something_new', 'neutral'],
       ['brand_new', null, 'neutral']
     ]
-    for (const [status, conclusion, state] of cases) expect([status, conclusion, githubCheckRunState(status, conclusion).state]).toEqual([status, conclusion, state])
+    for (const [status, conclusion, state] of cases)
+      expect([status, conclusion, githubCheckRunState(status, conclusion).state]).toEqual([status, conclusion, state])
     expect(githubCheckRunState('completed', 'timed_out').detail).toBe('timed out')
     expect(githubCheckRunState('completed', 'action_required').detail).toMatch(/act on GitHub/)
   })
@@ -78,8 +79,16 @@ describe('remote URLs and provider selection', () => {
     expect(parseRemoteUrl('https://github.com/acme/widgets.git')).toEqual({ host: 'github.com', port: null, path: 'acme/widgets' })
     expect(parseRemoteUrl('https://user:pw@GitHub.com/acme/widgets')).toEqual({ host: 'github.com', port: null, path: 'acme/widgets' })
     expect(parseRemoteUrl('git@github.com:acme/widgets.git')).toEqual({ host: 'github.com', port: null, path: 'acme/widgets' })
-    expect(parseRemoteUrl('ssh://git@gitlab.example.com:2222/group/sub/repo.git')).toEqual({ host: 'gitlab.example.com', port: null, path: 'group/sub/repo' })
-    expect(parseRemoteUrl('https://gitlab.example.com:8443/group/repo.git/')).toEqual({ host: 'gitlab.example.com', port: '8443', path: 'group/repo' })
+    expect(parseRemoteUrl('ssh://git@gitlab.example.com:2222/group/sub/repo.git')).toEqual({
+      host: 'gitlab.example.com',
+      port: null,
+      path: 'group/sub/repo'
+    })
+    expect(parseRemoteUrl('https://gitlab.example.com:8443/group/repo.git/')).toEqual({
+      host: 'gitlab.example.com',
+      port: '8443',
+      path: 'group/repo'
+    })
     expect(parseRemoteUrl('git://example.org/a/b.git')).toEqual({ host: 'example.org', port: null, path: 'a/b' })
     expect(parseRemoteUrl('/srv/git/repo.git')).toBeNull()
     expect(parseRemoteUrl('file:///srv/git/repo.git')).toBeNull()
@@ -97,8 +106,16 @@ describe('remote URLs and provider selection', () => {
   })
 
   it('lets a per-repository override win, for GitHub Enterprise and self-hosted GitLab', () => {
-    const ghe = resolveCiTarget('git@code.corp.example:acme/widgets.git', { provider: 'github', baseUrl: 'https://code.corp.example/api/v3/' })
-    expect(ghe.ok && ghe.value).toMatchObject({ provider: 'github', baseUrl: 'https://code.corp.example/api/v3', owner: 'acme', repo: 'widgets' })
+    const ghe = resolveCiTarget('git@code.corp.example:acme/widgets.git', {
+      provider: 'github',
+      baseUrl: 'https://code.corp.example/api/v3/'
+    })
+    expect(ghe.ok && ghe.value).toMatchObject({
+      provider: 'github',
+      baseUrl: 'https://code.corp.example/api/v3',
+      owner: 'acme',
+      repo: 'widgets'
+    })
     const gheDefault = resolveCiTarget('https://code.corp.example/acme/widgets', { provider: 'github' })
     expect(gheDefault.ok && gheDefault.value.baseUrl).toBe('https://code.corp.example/api/v3')
     const gl = resolveCiTarget('https://github.com/mirror/repo.git', { provider: 'gitlab', baseUrl: 'https://git.corp.example' })
@@ -121,7 +138,13 @@ describe('remote URLs and provider selection', () => {
 
 describe('log segments', () => {
   it('renders gaps as omitted-line markers', () => {
-    const text = renderLogSegments([{ startLine: 3, lines: ['c', 'd'] }, { startLine: 9, lines: ['i'] }], 10)
+    const text = renderLogSegments(
+      [
+        { startLine: 3, lines: ['c', 'd'] },
+        { startLine: 9, lines: ['i'] }
+      ],
+      10
+    )
     expect(text).toBe('… 2 lines omitted …\nc\nd\n… 4 lines omitted …\ni\n… 1 line omitted …')
     expect(renderLogSegments([{ startLine: 1, lines: ['a', 'b'] }], 2)).toBe('a\nb')
   })

@@ -74,8 +74,28 @@ describe('CI words', () => {
   it('says what a dot means', () => {
     const failing = status('x', 'failed', {
       checks: [
-        { id: '1', name: 'test', provider: 'github', state: 'failed', startedAt: null, completedAt: null, durationMs: null, url: null, hasLog: true },
-        { id: '2', name: 'lint', provider: 'github', state: 'passed', startedAt: null, completedAt: null, durationMs: null, url: null, hasLog: true }
+        {
+          id: '1',
+          name: 'test',
+          provider: 'github',
+          state: 'failed',
+          startedAt: null,
+          completedAt: null,
+          durationMs: null,
+          url: null,
+          hasLog: true
+        },
+        {
+          id: '2',
+          name: 'lint',
+          provider: 'github',
+          state: 'passed',
+          startedAt: null,
+          completedAt: null,
+          durationMs: null,
+          url: null,
+          hasLog: true
+        }
       ]
     })
     expect(ciTooltip(failing)).toBe('CI failed: test on c0ffee1')

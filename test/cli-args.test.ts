@@ -14,7 +14,11 @@ const error = (argv: string[]) => {
 
 describe('the CLI argument parser (util.parseArgs underneath)', () => {
   it('reads values in both spellings, flags, and positionals in order; the last value wins', () => {
-    expect(parsed(['fix', '--base', 'main', 'the', '--title=T', '--json', 'bug', '--base=dev'])).toEqual({ positionals: ['fix', 'the', 'bug'], values: { base: 'dev', title: 'T' }, booleans: ['json'] })
+    expect(parsed(['fix', '--base', 'main', 'the', '--title=T', '--json', 'bug', '--base=dev'])).toEqual({
+      positionals: ['fix', 'the', 'bug'],
+      values: { base: 'dev', title: 'T' },
+      booleans: ['json']
+    })
     expect(parsed(['--base=', 'x'])).toEqual({ positionals: ['x'], values: { base: '' }, booleans: [] })
     expect(parsed(['--base', '-x'])).toMatchObject({ values: { base: '-x' } })
   })

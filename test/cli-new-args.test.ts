@@ -28,7 +28,23 @@ describe('skein new: the choices of the New thread dialog', () => {
   })
 
   it('takes every choice: agent, permission mode, local, base, repo and title', () => {
-    expect(parse('why', 'is', 'it', 'slow?', '--permission', 'auto', '--local', '--base', 'release/1.2', '--repo', '../shop', '--title', 'Slow checkout')).toMatchObject({
+    expect(
+      parse(
+        'why',
+        'is',
+        'it',
+        'slow?',
+        '--permission',
+        'auto',
+        '--local',
+        '--base',
+        'release/1.2',
+        '--repo',
+        '../shop',
+        '--title',
+        'Slow checkout'
+      )
+    ).toMatchObject({
       prompt: 'why is it slow?',
       agent: 'builtin',
       permissionMode: 'auto',

@@ -30,7 +30,13 @@ interface Run {
 /** Runs the built `skein` command with its own SKEIN_HOME and HOME (no display, so no app). */
 function skein(args: string[], o: { home: string; userHome?: string; cwd?: string }): Promise<Run> {
   return new Promise((resolve) => {
-    const env = { PATH: process.env.PATH!, SKEIN_HOME: o.home, HOME: o.userHome ?? tempDir('skein-user-'), ANTHROPIC_BASE_URL: server.url, ANTHROPIC_API_KEY: 'test-key' }
+    const env = {
+      PATH: process.env.PATH!,
+      SKEIN_HOME: o.home,
+      HOME: o.userHome ?? tempDir('skein-user-'),
+      ANTHROPIC_BASE_URL: server.url,
+      ANTHROPIC_API_KEY: 'test-key'
+    }
     execFile(process.execPath, [CLI, ...args], { env, cwd: o.cwd ?? process.cwd(), timeout: 60_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr })
     })
@@ -60,7 +66,10 @@ describe('skein CLI against a real core over its socket', () => {
     win.on('thread/updated', (p) => created.push(p.thread))
 
     const outside = tempDir('skein-outside-')
-    const shell = await skein(['new', `poke around; touch ${outside}/pwned`, '--agent', 'shell', '--title', 'poke around', '--json'], { home, cwd: join(repo, 'src') })
+    const shell = await skein(['new', `poke around; touch ${outside}/pwned`, '--agent', 'shell', '--title', 'poke around', '--json'], {
+      home,
+      cwd: join(repo, 'src')
+    })
     expect(shell.code).toBe(0)
     const out = JSON.parse(shell.stdout) as { thread: Thread; url: string; prompt?: unknown }
     // The prompt is never typed into the shell (it would run it), and the CLI says so.
@@ -76,23 +85,41 @@ describe('skein CLI against a real core over its socket', () => {
     expect(existsSync(join(outside, 'pwned'))).toBe(false)
     expect(out.thread).toMatchObject({ title: 'poke around', mode: 'worktree', agent: { profileId: 'shell' } })
     expect(out.url).toBe(`skein open ${out.thread.id}`)
-    await eventually(() => win.focused.includes(out.thread.id) && created.some((t) => t.id === out.thread.id), 'the window to hear of the new thread')
+    await eventually(
+      () => win.focused.includes(out.thread.id) && created.some((t) => t.id === out.thread.id),
+      'the window to hear of the new thread'
+    )
 
     server.push({ text: 'Looking into it.' })
     const builtin = await skein(['new', 'Why is checkout slow?', '--plan', '--local'], { home, cwd: repo })
     expect(builtin.code).toBe(0)
     const id = builtin.stdout.trim()
     expect(builtin.stderr).toMatch(/Created "Why is checkout slow\?" in repo in your checkout/)
-    await eventually(() => server.requests.some((r) => JSON.stringify(r.body.messages).includes('Why is checkout slow?')), 'the model to get the prompt')
+    await eventually(
+      () => server.requests.some((r) => JSON.stringify(r.body.messages).includes('Why is checkout slow?')),
+      'the model to get the prompt'
+    )
     expect(core.threads.list().find((t) => t.id === id)?.conversation.permissionMode).toBe('plan')
 
     // Every choice of the dialog, from another folder: --repo by the name Skein knows, a worktree from a base, a permission mode.
     server.push({ text: 'On it.' })
-    const chosen = await skein(['new', 'Add rate limiting. Use a token bucket.', '--repo', 'repo', '--worktree', '--base', 'main', '--permission', 'auto', '--json'], { home, cwd: tempDir() })
+    const chosen = await skein(
+      ['new', 'Add rate limiting. Use a token bucket.', '--repo', 'repo', '--worktree', '--base', 'main', '--permission', 'auto', '--json'],
+      { home, cwd: tempDir() }
+    )
     expect(chosen.code).toBe(0)
     const made = (JSON.parse(chosen.stdout) as { thread: Thread }).thread
-    expect(made).toMatchObject({ title: 'Add rate limiting', mode: 'worktree', baseRef: 'main', agent: null, conversation: { permissionMode: 'auto' } })
-    await eventually(() => server.requests.some((r) => JSON.stringify(r.body.messages).includes('Use a token bucket.')), 'the model to get the second prompt')
+    expect(made).toMatchObject({
+      title: 'Add rate limiting',
+      mode: 'worktree',
+      baseRef: 'main',
+      agent: null,
+      conversation: { permissionMode: 'auto' }
+    })
+    await eventually(
+      () => server.requests.some((r) => JSON.stringify(r.body.messages).includes('Use a token bucket.')),
+      'the model to get the second prompt'
+    )
 
     expect((await skein(['new', 'x', '--agent', 'nope'], { home, cwd: repo })).code).toBe(2)
     expect((await skein(['new', 'x', '--plan', '--agent', 'codex'], { home, cwd: repo })).code).toBe(2)
@@ -151,7 +178,11 @@ describe('skein CLI against a real core over its socket', () => {
     expect(first.code).toBe(0)
     const r1 = JSON.parse(first.stdout) as { thread: Thread; created: boolean; items: number }
     expect(r1.created).toBe(true)
-    expect(r1.thread).toMatchObject({ mode: 'local', title: 'Fix the flaky login test', imported: { source: 'claude', sessionId: '0a1b2c3d-0000-4000-8000-000000000001', cwd: repo } })
+    expect(r1.thread).toMatchObject({
+      mode: 'local',
+      title: 'Fix the flaky login test',
+      imported: { source: 'claude', sessionId: '0a1b2c3d-0000-4000-8000-000000000001', cwd: repo }
+    })
     expect(r1.thread.imported!.resumeCommand).toBe(`cd ${repo} && claude --resume 0a1b2c3d-0000-4000-8000-000000000001`)
     const items = await core.agent.items(r1.thread.id)
     expect(items.map((i) => i.text)).toEqual(expect.arrayContaining(['Fix the flaky login test', 'Found it: a race in the session setup.']))

@@ -131,10 +131,10 @@ export const WRITES_OR_RUNS = [
   // Commands that are not read-only, or that run other commands.
   'sed -i s/a/b/ f',
   "sed -n '1w out' f",
-  "awk 'BEGIN{system(\"touch x\")}'",
+  'awk \'BEGIN{system("touch x")}\'',
   "bash -c 'touch x'",
   'sh x.sh',
-  "python3 -c 'open(\"x\",\"w\")'",
+  'python3 -c \'open("x","w")\'',
   'node -e 1',
   'npm install',
   'make',
@@ -286,7 +286,8 @@ function has(program: string): boolean {
 // The catalogue is honest: run by bash, these entries really write or run something.
 describe('the write catalogue holds real attacks', () => {
   let dir = ''
-  const run = (command: string) => spawnSync('bash', ['-c', command], { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: dir } })
+  const run = (command: string) =>
+    spawnSync('bash', ['-c', command], { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: dir } })
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'skein-policy-'))
     writeFileSync(join(dir, 'a'), 'foo\nfoo\nbar\n')
@@ -318,7 +319,12 @@ describe('the write catalogue holds real attacks', () => {
   it('"git branch X" creates a branch', () => {
     const repo = mkdtempSync(join(tmpdir(), 'skein-policy-git-'))
     try {
-      const git = (c: string) => spawnSync('bash', ['-c', c], { cwd: repo, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } })
+      const git = (c: string) =>
+        spawnSync('bash', ['-c', c], {
+          cwd: repo,
+          encoding: 'utf8',
+          env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' }
+        })
       expect(git('git init -q . && git commit -q --allow-empty -m init').status).toBe(0)
       git('git branch X')
       expect(git('git rev-parse --verify -q refs/heads/X').status).toBe(0)

@@ -2,13 +2,26 @@ import { describe, expect, it } from 'vitest'
 import type { ChangedFile } from '../src/shared/review'
 import { suggestCommitMessage } from '../src/renderer/features/changes/commit-message'
 
-const file = (path: string, status: ChangedFile['status'] = 'modified', oldPath: string | null = null): ChangedFile => ({ path, oldPath, status, binary: false, additions: 1, deletions: 1, version: 'v' })
+const file = (path: string, status: ChangedFile['status'] = 'modified', oldPath: string | null = null): ChangedFile => ({
+  path,
+  oldPath,
+  status,
+  binary: false,
+  additions: 1,
+  deletions: 1,
+  version: 'v'
+})
 
 describe('suggestCommitMessage', () => {
   it('takes the subject from the title and lists a few files in the body', () => {
-    expect(suggestCommitMessage('fix the login redirect.', [file('src/login.ts'), file('src/new.ts', 'added'), file('old.txt', 'deleted'), file('b.md', 'renamed', 'a.md')])).toBe(
-      'Fix the login redirect\n\n- Update src/login.ts\n- Add src/new.ts\n- Delete old.txt\n- Rename a.md to b.md'
-    )
+    expect(
+      suggestCommitMessage('fix the login redirect.', [
+        file('src/login.ts'),
+        file('src/new.ts', 'added'),
+        file('old.txt', 'deleted'),
+        file('b.md', 'renamed', 'a.md')
+      ])
+    ).toBe('Fix the login redirect\n\n- Update src/login.ts\n- Add src/new.ts\n- Delete old.txt\n- Rename a.md to b.md')
   })
 
   it('sums up many files by kind', () => {

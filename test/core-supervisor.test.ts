@@ -26,7 +26,11 @@ class ChildCore extends EventEmitter implements CoreChild {
 
   constructor(home: string) {
     super()
-    this.proc = fork(CHILD, [], { execArgv: ['--import', 'tsx'], env: { ...process.env, SKEIN_HOME: home }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+    this.proc = fork(CHILD, [], {
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, SKEIN_HOME: home },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc']
+    })
     this.proc.on('message', (m: { bridge: string; message?: unknown; portId?: number; data?: unknown }) => {
       if (m.bridge === 'msg') this.emit('message', m.message)
       else if (m.bridge === 'data') this.ports.get(m.portId!)?.postMessage(m.data)
@@ -111,7 +115,11 @@ async function until<T>(probe: () => T | null | undefined | false): Promise<T> {
 }
 
 const host: MainHost = {
-  secrets: { backend: 'safeStorage', encrypt: (t) => `sealed:${Buffer.from(t).toString('base64')}`, decrypt: (d) => Buffer.from(d.replace(/^sealed:/, ''), 'base64').toString() },
+  secrets: {
+    backend: 'safeStorage',
+    encrypt: (t) => `sealed:${Buffer.from(t).toString('base64')}`,
+    decrypt: (d) => Buffer.from(d.replace(/^sealed:/, ''), 'base64').toString()
+  },
   pickFolder: async () => '/picked/by/main'
 }
 
@@ -124,7 +132,10 @@ afterEach(async () => {
   await cleanupTemp()
 })
 
-function startSupervisor(home: string, log: string[] = []): { supervisor: CoreSupervisor; children: ChildCore[]; focus: { count: number } } {
+function startSupervisor(
+  home: string,
+  log: string[] = []
+): { supervisor: CoreSupervisor; children: ChildCore[]; focus: { count: number } } {
   const children: ChildCore[] = []
   const focus = { count: 0 }
   supervisor = new CoreSupervisor({

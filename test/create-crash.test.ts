@@ -26,7 +26,10 @@ afterEach(async () => {
  * is saved. Returns the worktree path it had made.
  */
 async function killDuringCreate(home: string, repoId: string, title: string, beforeKill?: (path: string) => void): Promise<string> {
-  const child = spawn(process.execPath, [SERVE, '--port', '0'], { env: { PATH: process.env.PATH!, HOME: home, SKEIN_HOME: home, SKEIN_TEST_PAUSE_CREATE: 'after-worktree' }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [SERVE, '--port', '0'], {
+    env: { PATH: process.env.PATH!, HOME: home, SKEIN_HOME: home, SKEIN_TEST_PAUSE_CREATE: 'after-worktree' },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
   children.push(child)
   let out = ''
   child.stdout!.on('data', (c) => (out += c))
@@ -68,7 +71,9 @@ describe('kill -9 during thread/create', () => {
     expect(existsSync(path)).toBe(false)
     // Every window is told, once, what the start cleaned up.
     const window = new RpcClient(socketTransport(connect(join(home, 'skein.sock'))))
-    expect((await window.request('core/hello', { client: 'ui' })).notices).toEqual(['A thread was being created when Skein stopped. Nothing had been done in it, so its worktree and branch skein/cut-short were removed (a snapshot was kept).'])
+    expect((await window.request('core/hello', { client: 'ui' })).notices).toEqual([
+      'A thread was being created when Skein stopped. Nothing had been done in it, so its worktree and branch skein/cut-short were removed (a snapshot was kept).'
+    ])
     window.dispose()
     expect(branches(repoPath)).not.toContain('skein/cut-short')
     expect(git(repoPath, 'worktree', 'list', '--porcelain')).not.toContain(path)
@@ -116,8 +121,24 @@ describe('kill -9 during thread/create', () => {
     const intents = new CreateIntents(new DataDir(home).createIntentsDir)
     const wt = (slug: string) => join(new DataDir(home).repoWorktrees(repo.id), slug)
     // The first create died while trying a name whose branch already existed; the second after making a branch with commits.
-    intents.write({ threadId: 'tolder', repoId: repo.id, title: 'older', baseRef: 'main', path: wt('older'), branch: 'skein/older', startedAt: Date.now() + 60_000 })
-    intents.write({ threadId: 'tworked', repoId: repo.id, title: 'worked', baseRef: 'main', path: wt('worked'), branch: 'skein/worked', startedAt: Date.now() - 1000 })
+    intents.write({
+      threadId: 'tolder',
+      repoId: repo.id,
+      title: 'older',
+      baseRef: 'main',
+      path: wt('older'),
+      branch: 'skein/older',
+      startedAt: Date.now() + 60_000
+    })
+    intents.write({
+      threadId: 'tworked',
+      repoId: repo.id,
+      title: 'worked',
+      baseRef: 'main',
+      path: wt('worked'),
+      branch: 'skein/worked',
+      startedAt: Date.now() - 1000
+    })
     await makeCore(home)
     expect(branches(repoPath)).toEqual(expect.arrayContaining(['skein/older', 'skein/worked']))
     expect(intents.list()).toEqual([])

@@ -31,7 +31,10 @@ const userTexts = (s: ModelServer) =>
 const userMessage = (s: ModelServer, marker: string): string => {
   for (const r of s.requests) {
     const content = (r.body?.messages ?? []).filter((m: { role: string }) => m.role === 'user').at(-1)?.content ?? ''
-    const text = typeof content === 'string' ? content : (content as { type: string; text?: string }[]).map((b) => (b.type === 'text' ? b.text ?? '' : '')).join('\n')
+    const text =
+      typeof content === 'string'
+        ? content
+        : (content as { type: string; text?: string }[]).map((b) => (b.type === 'text' ? (b.text ?? '') : '')).join('\n')
     if (text.includes(marker)) return text
   }
   return ''
@@ -42,12 +45,29 @@ describe('delivery to the real Claude Code CLI', () => {
     const key = 'sk-ant-test-0123456789abcdefghijklmnop'
     server = await startModelServer({
       // The first review's answer streams slowly, so the next two arrive while Claude Code is busy.
-      respond: (body) => (JSON.stringify(body.messages ?? '').includes('REVIEW-ONE') && !JSON.stringify(body.messages).includes('REVIEW-TWO') ? { text: 'Working on the first review. '.repeat(20), delayMs: 40, chunkSize: 4 } : { text: 'ok' })
+      respond: (body) =>
+        JSON.stringify(body.messages ?? '').includes('REVIEW-ONE') && !JSON.stringify(body.messages).includes('REVIEW-TWO')
+          ? { text: 'Working on the first review. '.repeat(20), delayMs: 40, chunkSize: 4 }
+          : { text: 'ok' }
     })
     const repoPath = makeRepo('claude-delivery')
     const home = tempDir('skein-claude-user-')
-    writeFileSync(join(home, '.claude.json'), JSON.stringify({ hasCompletedOnboarding: true, projects: { [repoPath]: { hasTrustDialogAccepted: true } }, customApiKeyResponses: { approved: [key.slice(-20)], rejected: [] } }))
-    Object.assign(process.env, { HOME: home, PATH: `${resolve(__dirname, '../node_modules/.bin')}:${process.env.PATH}`, ANTHROPIC_BASE_URL: server.url, ANTHROPIC_API_KEY: key, DISABLE_AUTOUPDATER: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' })
+    writeFileSync(
+      join(home, '.claude.json'),
+      JSON.stringify({
+        hasCompletedOnboarding: true,
+        projects: { [repoPath]: { hasTrustDialogAccepted: true } },
+        customApiKeyResponses: { approved: [key.slice(-20)], rejected: [] }
+      })
+    )
+    Object.assign(process.env, {
+      HOME: home,
+      PATH: `${resolve(__dirname, '../node_modules/.bin')}:${process.env.PATH}`,
+      ANTHROPIC_BASE_URL: server.url,
+      ANTHROPIC_API_KEY: key,
+      DISABLE_AUTOUPDATER: '1',
+      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1'
+    })
     const { core } = await makeCore()
     const repo = must(await core.repos.add(repoPath))
     const t = must(await core.threads.create({ repoId: repo.id, title: 'claude review', mode: 'local', profileId: 'claude' }))
@@ -59,7 +79,11 @@ describe('delivery to the real Claude Code CLI', () => {
     must(await core.review.add(t.id, { path: 'README.md', startLine: 1, endLine: 1, body }))
     const first = must(await core.review.submit(t.id))
     expect(first.delivery).toMatchObject({ delivered: true, to: 'cli-agent', agent: 'Claude Code' })
-    await eventually(() => userTexts(server!).some((x) => x.includes('REVIEW-ONE')), 'Claude Code to send the first review to the model', 120_000)
+    await eventually(
+      () => userTexts(server!).some((x) => x.includes('REVIEW-ONE')),
+      'Claude Code to send the first review to the model',
+      120_000
+    )
     // The text arrives intact, every line of it, and nothing in it ran.
     const sent = userMessage(server!, 'REVIEW-ONE')
     for (const line of body.split('\n')) expect(sent).toContain(line)
@@ -84,7 +108,10 @@ describe('delivery to the real Claude Code CLI', () => {
     const failing = must(await core.ci.runLocal(t.id, `echo "CI-FAIL-77 expected 3, got \\\`4\\\`"; exit 3`))
     await core.ci.service.localDone(failing.id)
     await eventually(() => core.ci.statuses().find((s) => s.threadId === t.id)?.overall === 'failed', 'the failed local check')
-    const check = core.ci.statuses().find((s) => s.threadId === t.id)!.checks.find((x) => x.state === 'failed')!
+    const check = core.ci
+      .statuses()
+      .find((s) => s.threadId === t.id)!
+      .checks.find((x) => x.state === 'failed')!
     const ci = must(await core.ci.sendFailure(t.id, check.id))
     expect(ci.delivery).toMatchObject({ delivered: true, to: 'cli-agent', agent: 'Claude Code' })
     await eventually(() => userMessage(server!, 'CI-FAIL-77') !== '', 'Claude Code to send the CI failure', 120_000)

@@ -30,13 +30,12 @@ interface InputItem {
 const textOf = (m: InputItem) => (typeof m.content === 'string' ? m.content : (m.content ?? []).map((c) => c.text ?? '').join(''))
 
 /** The person's messages in one request, in order (Codex sends the whole conversation each time). */
-const userMessages = (body: { input?: InputItem[] }) => (body.input ?? []).filter((m) => m.type === 'message' && m.role === 'user').map(textOf)
+const userMessages = (body: { input?: InputItem[] }) =>
+  (body.input ?? []).filter((m) => m.type === 'message' && m.role === 'user').map(textOf)
 
 /** The last user message of every request that carries one of the test's markers. */
 const latestUserTexts = (s: ResponsesServer) =>
-  s.requests
-    .map((r) => userMessages(r).at(-1) ?? '')
-    .filter((t) => /REVIEW-|CI-FAIL-/.test(t))
+  s.requests.map((r) => userMessages(r).at(-1) ?? '').filter((t) => /REVIEW-|CI-FAIL-/.test(t))
 
 describe('delivery to the real Codex CLI', () => {
   it('submits the first paste of a session, and queues a busy-time review and CI failure as two separate messages', async () => {
@@ -52,9 +51,27 @@ describe('delivery to the real Codex CLI', () => {
     // A trusted project, so Codex opens straight to its composer instead of the folder-trust prompt.
     writeFileSync(
       join(codexHome, 'config.toml'),
-      ['model = "scripted"', 'model_provider = "local"', '', '[model_providers.local]', 'name = "local"', `base_url = "${server.url}"`, 'wire_api = "responses"', 'env_key = "LOCAL_KEY"', '', `[projects."${repoPath}"]`, 'trust_level = "trusted"', ''].join('\n')
+      [
+        'model = "scripted"',
+        'model_provider = "local"',
+        '',
+        '[model_providers.local]',
+        'name = "local"',
+        `base_url = "${server.url}"`,
+        'wire_api = "responses"',
+        'env_key = "LOCAL_KEY"',
+        '',
+        `[projects."${repoPath}"]`,
+        'trust_level = "trusted"',
+        ''
+      ].join('\n')
     )
-    Object.assign(process.env, { HOME: home, CODEX_HOME: codexHome, LOCAL_KEY: 'sk-local-test', PATH: `${resolve(__dirname, '../node_modules/.bin')}:${process.env.PATH}` })
+    Object.assign(process.env, {
+      HOME: home,
+      CODEX_HOME: codexHome,
+      LOCAL_KEY: 'sk-local-test',
+      PATH: `${resolve(__dirname, '../node_modules/.bin')}:${process.env.PATH}`
+    })
     const { core } = await makeCore()
     const repo = must(await core.repos.add(repoPath))
     const t = must(await core.threads.create({ repoId: repo.id, title: 'codex review', mode: 'local', profileId: 'codex' }))
@@ -74,16 +91,33 @@ describe('delivery to the real Codex CLI', () => {
     const failing = must(await core.ci.runLocal(t.id, "printf '%s\\n' 'CI-FAIL-MARK error: run `touch x` or $(touch x)'; exit 3"))
     await core.ci.service.localDone(failing.id)
     await eventually(() => core.ci.statuses().find((s) => s.threadId === t.id)?.overall === 'failed', 'the failed local check')
-    const check = core.ci.statuses().find((s) => s.threadId === t.id)!.checks.find((x) => x.state === 'failed')!
+    const check = core.ci
+      .statuses()
+      .find((s) => s.threadId === t.id)!
+      .checks.find((x) => x.state === 'failed')!
 
     const pendingText = async () => formatReview(must(await core.review.list(t.id)).filter((x) => x.status === 'pending'))
-    must(await core.review.add(t.id, { path: 'README.md', startLine: 1, endLine: 1, body: 'REVIEW-ONE rename this heading.\nSecond line: run `touch x` and $(touch x) — neither may run.' }))
+    must(
+      await core.review.add(t.id, {
+        path: 'README.md',
+        startLine: 1,
+        endLine: 1,
+        body: 'REVIEW-ONE rename this heading.\nSecond line: run `touch x` and $(touch x) — neither may run.'
+      })
+    )
     const oneText = await pendingText()
     const one = must(await core.review.submit(t.id))
     expect(one.delivery).toMatchObject({ delivered: true, to: 'cli-agent', agent: 'Codex' })
     await sentToModel('REVIEW-ONE', 'Codex to send the first review to the model')
 
-    must(await core.review.add(t.id, { path: 'src/app.ts', startLine: 1, endLine: 1, body: 'REVIEW-TWO keep `answer` but explain it.\nAlso: "$(touch x)" stays text.' }))
+    must(
+      await core.review.add(t.id, {
+        path: 'src/app.ts',
+        startLine: 1,
+        endLine: 1,
+        body: 'REVIEW-TWO keep `answer` but explain it.\nAlso: "$(touch x)" stays text.'
+      })
+    )
     const twoText = await pendingText()
     const two = must(await core.review.submit(t.id))
     expect(two.delivery).toMatchObject({ delivered: true, to: 'cli-agent', agent: 'Codex', queued: true })

@@ -37,7 +37,14 @@ async function customThread(script: string, acceptsPrompt: boolean) {
   const c = recordingConnection()
   must(await core.ptys.attach(t.agent!.ptyId, c))
   await eventually(() => c.output().includes('ready>'), 'the custom CLI to start')
-  must(await core.review.add(t.id, { path: 'README.md', startLine: 1, endLine: 1, body: 'CUSTOM-REVIEW first line\nsecond: `touch x` and $(touch x)' }))
+  must(
+    await core.review.add(t.id, {
+      path: 'README.md',
+      startLine: 1,
+      endLine: 1,
+      body: 'CUSTOM-REVIEW first line\nsecond: `touch x` and $(touch x)'
+    })
+  )
   const text = formatReview(must(await core.review.list(t.id)))
   return { core, t, c, out, text, cwd: repo.path }
 }
@@ -48,7 +55,13 @@ describe('delivery to a custom CLI', () => {
     const sent = must(await core.review.submit(t.id))
     expect(sent.delivery).toMatchObject({ delivered: true, to: 'cli-agent', agent: 'Custom' })
     const lines = text.split('\n')
-    const received = () => (existsSync(out) ? readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string) : [])
+    const received = () =>
+      existsSync(out)
+        ? readFileSync(out, 'utf8')
+            .trim()
+            .split('\n')
+            .map((l) => JSON.parse(l) as string)
+        : []
     await eventually(() => received().length >= lines.length, 'the CLI to read every line')
     expect(received()).toEqual(lines)
     expect(existsSync(join(cwd, 'x'))).toBe(false)

@@ -35,7 +35,10 @@ describe('delivery to a thread whose terminal is a plain shell', () => {
     const failing = must(await core.ci.runLocal(t.id, `echo "run \\\`touch ${outside}/pwned-ci\\\` to fix"; exit 3`))
     await core.ci.service.localDone(failing.id)
     await eventually(() => core.ci.statuses().find((s) => s.threadId === t.id)?.overall === 'failed', 'the failed local check')
-    const check = core.ci.statuses().find((s) => s.threadId === t.id)!.checks.find((x) => x.state === 'failed')!
+    const check = core.ci
+      .statuses()
+      .find((s) => s.threadId === t.id)!
+      .checks.find((x) => x.state === 'failed')!
     const ci = must(await core.ci.sendFailure(t.id, check.id))
     expect(ci.delivery).toMatchObject({ delivered: false, reason: 'shell' })
 
@@ -51,7 +54,9 @@ describe('delivery to a thread whose terminal is a plain shell', () => {
     const outside = tempDir('skein-outside-')
     const { core } = await makeCore()
     const repo = must(await core.repos.add(makeRepo()))
-    const t = must(await core.threads.create({ repoId: repo.id, title: 'p', mode: 'worktree', profileId: 'shell', prompt: `touch ${outside}/pwned` }))
+    const t = must(
+      await core.threads.create({ repoId: repo.id, title: 'p', mode: 'worktree', profileId: 'shell', prompt: `touch ${outside}/pwned` })
+    )
     const c = recordingConnection()
     must(await core.ptys.attach(t.agent!.ptyId, c))
     await drained(core, t.agent!.ptyId, () => c.output())

@@ -18,7 +18,10 @@ describe('a diff with one empty side (an added or deleted file)', () => {
 
   it("turns Monaco's phantom line 1 into a plain insertion that reverts to an empty file", () => {
     // What Monaco reports for '' → 'a\nb': original line 1 (the empty line) changed into lines 1–2.
-    const [change] = oneSidedChanges([{ originalStartLineNumber: 1, originalEndLineNumber: 1, modifiedStartLineNumber: 1, modifiedEndLineNumber: 2 }], 'original')
+    const [change] = oneSidedChanges(
+      [{ originalStartLineNumber: 1, originalEndLineNumber: 1, modifiedStartLineNumber: 1, modifiedEndLineNumber: 2 }],
+      'original'
+    )
     const spans = hunkSpans(change)
     expect(spans).toEqual({ original: { start: 1, count: 0 }, modified: { start: 1, count: 2 } })
     expect(revertHunk('a\nb\n', '', spans, 'a\nb')).toEqual({ kind: 'ok', text: '' })

@@ -34,7 +34,9 @@ describe('skein new and the disk budget', () => {
     must(await core.disk.setBudget(repo.id, view!.totalBytes + 1))
     const over = await skein(['new', '--agent', 'shell', '--title', 'too many', '--json'], { home, cwd: repoPath })
     expect(over.code).toBe(0)
-    expect(over.stderr).toMatch(/Warning: over the disk budget\. This repository's worktrees use [\d.]+ [KMG]?B of its [\d.]+ [KMG]?B disk budget; a new worktree adds about [\d.]+ [KMG]?B/)
+    expect(over.stderr).toMatch(
+      /Warning: over the disk budget\. This repository's worktrees use [\d.]+ [KMG]?B of its [\d.]+ [KMG]?B disk budget; a new worktree adds about [\d.]+ [KMG]?B/
+    )
     const json = JSON.parse(over.stdout)
     expect(json.thread.title).toBe('too many')
     expect(json.budget).toMatchObject({ over: true, budgetBytes: view!.totalBytes + 1, usedBytes: view!.totalBytes })

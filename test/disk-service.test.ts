@@ -13,7 +13,14 @@ import { cleanupTemp, makeCore, makeRepo, must, writeFile } from './helpers/fixt
 afterEach(cleanupTemp)
 
 /** GNU du over several folders: allocated bytes, hard links once across all of them, links not followed. */
-const du = (...paths: string[]) => Number(execFileSync('du', ['-s', '-c', '-B1', ...paths], { encoding: 'utf8' }).trim().split('\n').at(-1)!.split('\t')[0])
+const du = (...paths: string[]) =>
+  Number(
+    execFileSync('du', ['-s', '-c', '-B1', ...paths], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .at(-1)!
+      .split('\t')[0]
+  )
 
 async function setup() {
   const made = await makeCore()
@@ -53,9 +60,22 @@ describe('disk use per worktree and per repository', () => {
     const repo = must(await made.core.repos.add(makeRepo()))
     // This service hears the core's thread events, and its own figures go to this list only.
     const updates: RepoDisk[] = []
-    const bus = { subscribe: made.core.bus.subscribe.bind(made.core.bus), publish: (_name: string, p: { repo: RepoDisk }) => updates.push(p.repo) } as unknown as NotificationBus
+    const bus = {
+      subscribe: made.core.bus.subscribe.bind(made.core.bus),
+      publish: (_name: string, p: { repo: RepoDisk }) => updates.push(p.repo)
+    } as unknown as NotificationBus
     const budgets = { diskBudget: () => null, setDiskBudget: async () => ({ ok: true as const, value: undefined }) }
-    const disk = new DiskService({ git: new GitRunner(), dataDir: made.core.dataDir, bus, logger: memoryLogger(), repos: () => made.core.repos.list(), threads: () => made.core.threads.list({ includeArchived: true }), budgets, settleMs: 20, minIntervalMs: 0 })
+    const disk = new DiskService({
+      git: new GitRunner(),
+      dataDir: made.core.dataDir,
+      bus,
+      logger: memoryLogger(),
+      repos: () => made.core.repos.list(),
+      threads: () => made.core.threads.list({ includeArchived: true }),
+      budgets,
+      settleMs: 20,
+      minIntervalMs: 0
+    })
     try {
       const until = async (test: (v: RepoDisk) => boolean) => expect.poll(() => updates.some(test), { timeout: 20_000 }).toBe(true)
       const t = must(await made.core.threads.create({ repoId: repo.id, title: 'grows', mode: 'worktree' }))

@@ -10,7 +10,14 @@ import { cleanupTemp, tempDir, writeFile } from './helpers/fixtures'
 afterEach(cleanupTemp)
 
 /** GNU du's own figure, as an independent count (bytes allocated, hard links once, links not followed). */
-const du = (...paths: string[]) => Number(execFileSync('du', ['-s', '-c', '-B1', ...paths], { encoding: 'utf8' }).trim().split('\n').at(-1)!.split('\t')[0])
+const du = (...paths: string[]) =>
+  Number(
+    execFileSync('du', ['-s', '-c', '-B1', ...paths], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .at(-1)!
+      .split('\t')[0]
+  )
 const duApparent = (path: string) => Number(execFileSync('du', ['-s', '-b', path], { encoding: 'utf8' }).split('\t')[0])
 
 function sampleTree(root: string): void {
@@ -26,7 +33,9 @@ describe('measureDisk counts like du', () => {
     const m = await measureDisk(root)
     expect(m.allocatedBytes).toBe(du(root))
     // du -b adds each folder's own size; our apparent figure is files only, so compare without folders.
-    const dirSizes = Number(execFileSync('sh', ['-c', `find "$1" -type d -printf '%s\\n' | awk '{s+=$1} END {print s}'`, 'x', root], { encoding: 'utf8' }))
+    const dirSizes = Number(
+      execFileSync('sh', ['-c', `find "$1" -type d -printf '%s\\n' | awk '{s+=$1} END {print s}'`, 'x', root], { encoding: 'utf8' })
+    )
     expect(m.apparentBytes).toBe(duApparent(root) - dirSizes)
     expect(m.files).toBe(31)
   })
@@ -113,7 +122,11 @@ describe('shareFolder', () => {
     })()
     expect(cloned.value.used).toBe(fsClones ? 'reflink' : 'copy')
     expect(cloned.value.fellBack === null).toBe(fsClones)
-    expect(readFileSync(join(base, 'wt3', 'node_modules', 'pkg0', 'lib0', 'index.js')).equals(readFileSync(join(source, 'pkg0', 'lib0', 'index.js')))).toBe(true)
+    expect(
+      readFileSync(join(base, 'wt3', 'node_modules', 'pkg0', 'lib0', 'index.js')).equals(
+        readFileSync(join(source, 'pkg0', 'lib0', 'index.js'))
+      )
+    ).toBe(true)
 
     const again = await shareFolder(source, join(base, 'wt1', 'node_modules'), 'copy')
     expect(again.ok || again.error.kind).toBe('target-exists')

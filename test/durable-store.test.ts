@@ -10,7 +10,15 @@ afterEach(cleanupTemp)
 
 const TRIES = 320
 
-const itemFor = (threadId: string, n: number): Item => ({ id: `i${n}`, threadId, turnId: 'turn', kind: 'assistant', status: 'completed', createdAt: n, text: `reply ${n}` })
+const itemFor = (threadId: string, n: number): Item => ({
+  id: `i${n}`,
+  threadId,
+  turnId: 'turn',
+  kind: 'assistant',
+  status: 'completed',
+  createdAt: n,
+  text: `reply ${n}`
+})
 
 describe('acknowledged means durable: renames racing item appends', () => {
   it('reads back the last acknowledged title on every try, in the store and after reopening it', async () => {
@@ -27,7 +35,9 @@ describe('acknowledged means durable: renames racing item appends', () => {
     for (let i = 0; i < TRIES; i++) {
       const title = `title ${i}`
       // An agent's item appends and activity updates race the rename, as they do in a live turn.
-      const appends = [0, 1, 2].map((k) => store.appendRaw(thread.id, { type: 'item.completed', at: Date.now(), item: itemFor(thread.id, i * 10 + k) }))
+      const appends = [0, 1, 2].map((k) =>
+        store.appendRaw(thread.id, { type: 'item.completed', at: Date.now(), item: itemFor(thread.id, i * 10 + k) })
+      )
       const activity = store.update(thread.id, { lastActivityAt: Date.now() }, 'conversation')
       const renamed = store.update(thread.id, { title }, 'renamed')
       const more = store.appendRaw(thread.id, { type: 'item.completed', at: Date.now(), item: itemFor(thread.id, i * 10 + 5) })

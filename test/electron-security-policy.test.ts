@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { allowPermission, GESTURE_WINDOW_MS, GestureTracker, rendererUrl, shouldOpenExternally, shouldSetCspHeader } from '../src/main/electron/security-policy'
+import {
+  allowPermission,
+  GESTURE_WINDOW_MS,
+  GestureTracker,
+  rendererUrl,
+  shouldOpenExternally,
+  shouldSetCspHeader
+} from '../src/main/electron/security-policy'
 
 describe('Electron security policy', () => {
   it('honours ELECTRON_RENDERER_URL only in an unpackaged app, and only for http(s)', () => {
@@ -21,7 +28,15 @@ describe('Electron security policy', () => {
     expect(shouldOpenExternally('https://github.com/skein-dev/skein', true)).toBe(true)
     expect(shouldOpenExternally('http://localhost:3000/', true)).toBe(true)
     expect(shouldOpenExternally('https://github.com/skein-dev/skein', false)).toBe(false)
-    for (const url of ['file:///etc/passwd', 'javascript:alert(1)', 'smb://host/share', 'vscode://x', 'ms-msdt:/id', 'not a url', 'https://github.com@evil.example/']) {
+    for (const url of [
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'smb://host/share',
+      'vscode://x',
+      'ms-msdt:/id',
+      'not a url',
+      'https://github.com@evil.example/'
+    ]) {
       expect(shouldOpenExternally(url, true), url).toBe(false)
     }
   })

@@ -21,15 +21,15 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++
+      if (ch === '"' && text[i + 1] === '"') ((field += '"'), i++)
       else if (ch === '"') quoted = false
       else field += ch
     } else if (ch === '"') quoted = true
-    else if (ch === ',') row.push(field.trim()), (field = '')
-    else if (ch === '\n') row.push(field.trim()), rows.push(row), (row = []), (field = '')
+    else if (ch === ',') (row.push(field.trim()), (field = ''))
+    else if (ch === '\n') (row.push(field.trim()), rows.push(row), (row = []), (field = ''))
     else if (ch !== '\r') field += ch
   }
-  if (field.trim() || row.length) row.push(field.trim()), rows.push(row)
+  if (field.trim() || row.length) (row.push(field.trim()), rows.push(row))
   return rows
 }
 
@@ -43,7 +43,11 @@ it('finds nothing of high or medium severity in the Electron shell that is not e
   const report = join(scan, 'report.csv')
   // AVAILABLE_SECURITY_FIXES fetches Electron's release list from GitHub: left out so the scan is
   // the same offline; Electron's version is pinned in package.json and updated deliberately.
-  execFileSync(process.execPath, [cli, '-i', scan, '-e', ELECTRON_VERSION, '-x', 'AvailableSecurityFixesGlobalCheck', '-r', '-v', 'false', '-o', report], { stdio: 'pipe', timeout: 120_000 })
+  execFileSync(
+    process.execPath,
+    [cli, '-i', scan, '-e', ELECTRON_VERSION, '-x', 'AvailableSecurityFixesGlobalCheck', '-r', '-v', 'false', '-o', report],
+    { stdio: 'pipe', timeout: 120_000 }
+  )
   const [header, ...rows] = parseCsv(readFileSync(report, 'utf8')).filter((r) => r.length > 1)
   expect(header?.[0]).toBe('issue')
   const serious = rows.filter((r) => r[1] === 'HIGH' || r[1] === 'MEDIUM')

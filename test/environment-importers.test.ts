@@ -11,7 +11,10 @@ import { importDevcontainer } from '../src/main/core/environment/importers/devco
 import { parseJsonc } from '../src/main/core/environment/jsonc'
 
 const FIXTURES = join(__dirname, 'fixtures/environments')
-const expected = JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8')) as Record<string, { setup?: number; copy?: number; share?: number; run?: boolean; archive?: boolean }>
+const expected = JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8')) as Record<
+  string,
+  { setup?: number; copy?: number; share?: number; run?: boolean; archive?: boolean }
+>
 const read = (rel: string) => readFileSync(join(FIXTURES, rel), 'utf8')
 const env = (input: EnvironmentInput) => Environment.parse(input)
 
@@ -54,10 +57,17 @@ describe('importers on real files from public repositories', () => {
   }
   it('keeps commands verbatim (Conductor multi-line scripts, Cursor shell lines, dev container named commands)', () => {
     expect(imported('conductor/BugenZhao__MNGA.json').setup[0]!.split('\n')).toHaveLength(4)
-    expect(imported('conductor/GregorStocks__xmage.json')).toMatchObject({ run: { command: 'make ai-harness' }, archive: './scripts/conductor-archive.sh' })
+    expect(imported('conductor/GregorStocks__xmage.json')).toMatchObject({
+      run: { command: 'make ai-harness' },
+      archive: './scripts/conductor-archive.sh'
+    })
     expect(imported('cursor/Arize-ai__phoenix.json').setup[1]).toBe('cd app')
     expect(imported('cursor/BasedHardware__omi.json').setup[0]).toBe('make setup')
-    expect(imported('devcontainer/microsoft__TypeScript.json').setup).toEqual(['sudo npm install -g hereby; npm ci', 'go install github.com/google/pprof@latest', 'sudo apt install graphviz'])
+    expect(imported('devcontainer/microsoft__TypeScript.json').setup).toEqual([
+      'sudo npm install -g hereby; npm ci',
+      'go install github.com/google/pprof@latest',
+      'sudo apt install graphviz'
+    ])
     expect(imported('claude/Aquaveo__xmscore.worktreeinclude').copy).toContain('**/CMakeUserPresets.json')
   })
   it('says what it left out', () => {
@@ -73,19 +83,37 @@ describe('importers on real files from public repositories', () => {
 describe('each imported format gives the same environment as written by hand', () => {
   it('Conductor', () => {
     const r = importConductor(JSON.stringify({ scripts: { setup: 'npm ci', run: 'npm run dev -- --port $PORT', archive: 'rm -rf tmp' } }))
-    expect(r.ok && env(r.value.environment)).toEqual(env({ setup: ['npm ci'], run: { command: 'npm run dev -- --port $PORT' }, archive: 'rm -rf tmp' }))
+    expect(r.ok && env(r.value.environment)).toEqual(
+      env({ setup: ['npm ci'], run: { command: 'npm run dev -- --port $PORT' }, archive: 'rm -rf tmp' })
+    )
   })
   it('Cursor: array, string command, and script path', () => {
-    const a = importCursor(JSON.stringify({ 'setup-worktree': ['npm ci', '# note', '', 'cp $ROOT_WORKTREE_PATH/.env .env'] }), { platform: 'linux' })
+    const a = importCursor(JSON.stringify({ 'setup-worktree': ['npm ci', '# note', '', 'cp $ROOT_WORKTREE_PATH/.env .env'] }), {
+      platform: 'linux'
+    })
     expect(a.ok && env(a.value.environment)).toEqual(env({ setup: ['npm ci', 'cp $ROOT_WORKTREE_PATH/.env .env'] }))
     const s = importCursor(JSON.stringify({ 'setup-worktree': 'npm ci' }), { platform: 'linux', scriptExists: () => false })
     expect(s.ok && env(s.value.environment)).toEqual(env({ setup: ['npm ci'] }))
-    const p = importCursor(JSON.stringify({ 'setup-worktree': 'setup.sh' }), { platform: 'linux', scriptExists: (rel) => rel === '.cursor/setup.sh' })
+    const p = importCursor(JSON.stringify({ 'setup-worktree': 'setup.sh' }), {
+      platform: 'linux',
+      scriptExists: (rel) => rel === '.cursor/setup.sh'
+    })
     expect(p.ok && env(p.value.environment)).toEqual(env({ setup: ['sh .cursor/setup.sh'] }))
   })
   it('Claude Code: .worktreeinclude and worktree.symlinkDirectories', () => {
-    const r = importClaudeCode({ worktreeInclude: '# secrets\n.env\n.env.local\n\n', settings: '{ "worktree": { "symlinkDirectories": ["node_modules", ".venv", "../escape"] }, }' })
-    expect(r.ok && env(r.value.environment)).toEqual(env({ copy: ['.env', '.env.local'], share: [{ path: 'node_modules', mode: 'symlink' }, { path: '.venv', mode: 'symlink' }] }))
+    const r = importClaudeCode({
+      worktreeInclude: '# secrets\n.env\n.env.local\n\n',
+      settings: '{ "worktree": { "symlinkDirectories": ["node_modules", ".venv", "../escape"] }, }'
+    })
+    expect(r.ok && env(r.value.environment)).toEqual(
+      env({
+        copy: ['.env', '.env.local'],
+        share: [
+          { path: 'node_modules', mode: 'symlink' },
+          { path: '.venv', mode: 'symlink' }
+        ]
+      })
+    )
     expect(r.ok && r.value.notes.join(' ')).toContain('../escape')
   })
   it('dev container: string, array and object forms, in JSONC', () => {
@@ -100,7 +128,10 @@ describe('each imported format gives the same environment as written by hand', (
 
 describe('JSONC', () => {
   it('keeps // and /* inside strings, drops comments and trailing commas', () => {
-    expect(parseJsonc('{"url": "http://x//y", "g": "/* not */", // c\n "a": [1,2,],}')).toEqual({ ok: true, value: { url: 'http://x//y', g: '/* not */', a: [1, 2] } })
+    expect(parseJsonc('{"url": "http://x//y", "g": "/* not */", // c\n "a": [1,2,],}')).toEqual({
+      ok: true,
+      value: { url: 'http://x//y', g: '/* not */', a: [1, 2] }
+    })
     expect(parseJsonc('{"a": "unterminated').ok).toBe(false)
   })
 })

@@ -55,14 +55,20 @@ describe('environment file', () => {
     expect(resolved.problem).toContain('share[0].mode')
     const t = must(await core.threads.create({ repoId: repo.id, title: 'bad env', mode: 'worktree' }))
     expect(existsSync(t.worktreePath)).toBe(true)
-    expect(must(core.threads.find(t.id)).setup).toMatchObject({ state: 'failed', failure: { message: expect.stringContaining('share[0].mode') } })
+    expect(must(core.threads.find(t.id)).setup).toMatchObject({
+      state: 'failed',
+      failure: { message: expect.stringContaining('share[0].mode') }
+    })
   })
 
   it('settings override the file; removing them falls back to the file', async () => {
     const { core, repo } = await repoWith({ setup: ['echo from-file'] })
     expect(must(await core.environment.resolve(repo.id))).toMatchObject({ source: 'file', environment: { setup: ['echo from-file'] } })
     must(await core.environment.save(repo.id, 'settings', { setup: ['echo from-settings'] }))
-    expect(must(await core.environment.resolve(repo.id))).toMatchObject({ source: 'settings', environment: { setup: ['echo from-settings'] } })
+    expect(must(await core.environment.resolve(repo.id))).toMatchObject({
+      source: 'settings',
+      environment: { setup: ['echo from-settings'] }
+    })
     const bad = await core.environment.save(repo.id, 'settings', { startAgent: 'later' as never })
     expect(!bad.ok && bad.error.message).toContain('startAgent')
     must(await core.environment.save(repo.id, 'settings', null))
@@ -74,23 +80,33 @@ describe('environment file', () => {
     must(await core.environment.save(repo.id, 'settings', { copy: ['.env'], startAgent: 'parallel' }))
     await core.close()
     const again = await makeCore(home)
-    expect(must(await again.core.environment.resolve(repo.id))).toMatchObject({ source: 'settings', environment: { copy: ['.env'], startAgent: 'parallel' } })
+    expect(must(await again.core.environment.resolve(repo.id))).toMatchObject({
+      source: 'settings',
+      environment: { copy: ['.env'], startAgent: 'parallel' }
+    })
   })
 
   it('saves to the file through the RPC-facing service', async () => {
     const { core, repo, repoPath } = await repoWith({})
     must(await core.environment.save(repo.id, 'file', { copy: ['.env'], share: [{ path: 'node_modules' }] }))
-    expect(JSON.parse(readFileSync(join(repoPath, '.skein/environment.json'), 'utf8'))).toMatchObject({ copy: ['.env'], share: [{ path: 'node_modules', mode: 'symlink' }], startAgent: 'after-setup' })
+    expect(JSON.parse(readFileSync(join(repoPath, '.skein/environment.json'), 'utf8'))).toMatchObject({
+      copy: ['.env'],
+      share: [{ path: 'node_modules', mode: 'symlink' }],
+      startAgent: 'after-setup'
+    })
   })
 })
 
 describe('setup of a new worktree', () => {
   it('copies .env and .worktreeinclude matches, runs setup with PORT, in one shell', async () => {
-    const { core, repo } = await repoWith({ copy: ['.env'], setup: ['mkdir -p out && cd out', 'echo "port=$PORT root=$SKEIN_ROOT_PATH" > where.txt'] }, (r) => {
-      writeFile(join(r, '.env'), 'SECRET=1\n')
-      writeFile(join(r, 'web/.env.local'), 'LOCAL=1\n')
-      writeFile(join(r, '.worktreeinclude'), '**/.env.local\n')
-    })
+    const { core, repo } = await repoWith(
+      { copy: ['.env'], setup: ['mkdir -p out && cd out', 'echo "port=$PORT root=$SKEIN_ROOT_PATH" > where.txt'] },
+      (r) => {
+        writeFile(join(r, '.env'), 'SECRET=1\n')
+        writeFile(join(r, 'web/.env.local'), 'LOCAL=1\n')
+        writeFile(join(r, '.worktreeinclude'), '**/.env.local\n')
+      }
+    )
     const t = must(await core.threads.create({ repoId: repo.id, title: 'copy', mode: 'worktree' }))
     const setup = await setupEnded(core, t.id)
     expect(setup.state).toBe('done')
@@ -131,7 +147,9 @@ describe('setup of a new worktree', () => {
   })
 
   it('runs the archive command before archiving, and a failure is reported without blocking', async () => {
-    const { core, repo, repoPath } = await repoWith({ archive: `echo archived-$SKEIN_THREAD_ID > "$SKEIN_ROOT_PATH/../archive-ran"; echo cleanup-broke >&2; exit 3` })
+    const { core, repo, repoPath } = await repoWith({
+      archive: `echo archived-$SKEIN_THREAD_ID > "$SKEIN_ROOT_PATH/../archive-ran"; echo cleanup-broke >&2; exit 3`
+    })
     const t = must(await core.threads.create({ repoId: repo.id, title: 'arch', mode: 'worktree' }))
     writeFile(join(t.worktreePath, 'work.txt'), 'keep me\n')
     const archived = must(await core.threads.archive(t.id))
@@ -148,18 +166,22 @@ describe('copy attacks', () => {
   it('never copies outside the checkout: ../x, absolute patterns, links out, tracked links in the way', async () => {
     const outside = tempDir('skein-outside-')
     writeFileSync(join(outside, 'x'), 'outside secret\n')
-    const { core, repo, home } = await repoWith({ copy: ['../x', '/etc/passwd', '*.secret', 'linked/**', 'evil.env'] }, (r) => {
-      // A tracked link to a folder outside the checkout.
-      symlinkSync(outside, join(r, 'sub'))
-    }, (r) => {
-      symlinkSync('/etc/passwd', join(r, 'passwd.secret'))
-      symlinkSync(outside, join(r, 'linked'))
-      writeFile(join(r, 'inner.secret'), 'fine\n')
-      symlinkSync('inner.secret', join(r, 'alias.secret'))
-      // In the main checkout the tracked link is now a real folder with an untracked file; in the new worktree it is the link again.
-      rmSync(join(r, 'sub'))
-      writeFile(join(r, 'sub/evil.env'), 'through the link\n')
-    })
+    const { core, repo, home } = await repoWith(
+      { copy: ['../x', '/etc/passwd', '*.secret', 'linked/**', 'evil.env'] },
+      (r) => {
+        // A tracked link to a folder outside the checkout.
+        symlinkSync(outside, join(r, 'sub'))
+      },
+      (r) => {
+        symlinkSync('/etc/passwd', join(r, 'passwd.secret'))
+        symlinkSync(outside, join(r, 'linked'))
+        writeFile(join(r, 'inner.secret'), 'fine\n')
+        symlinkSync('inner.secret', join(r, 'alias.secret'))
+        // In the main checkout the tracked link is now a real folder with an untracked file; in the new worktree it is the link again.
+        rmSync(join(r, 'sub'))
+        writeFile(join(r, 'sub/evil.env'), 'through the link\n')
+      }
+    )
     const t = must(await core.threads.create({ repoId: repo.id, title: 'attack', mode: 'worktree' }))
     const setup = await setupEnded(core, t.id)
     expect(setup.copied.sort()).toEqual(['alias.secret', 'inner.secret'])
@@ -182,11 +204,21 @@ describe('shared folders with real projects', () => {
     execFileSync('npm', ['pack', '--silent'], { cwd: pkgDir, stdio: 'ignore' })
     const tarball = join(pkgDir, 'tiny-local-1.0.0.tgz')
     const install = '[ -f node_modules/.package-lock.json ] || npm install --offline --no-audit --no-fund'
-    const { core, repo, home } = await repoWith({ copy: ['.env'], share: [{ path: 'node_modules', mode: 'symlink' }], setup: [install, 'node -e "process.exit(require(\'tiny-local\') === 42 ? 0 : 1)"'] }, (r) => {
-      writeFile(join(r, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', dependencies: { 'tiny-local': `file:${tarball}` } }))
-      execFileSync('npm', ['install', '--package-lock-only', '--offline', '--no-audit', '--no-fund'], { cwd: r, stdio: 'ignore' })
-      writeFile(join(r, '.env'), 'API=1\n')
-    })
+    const { core, repo, home } = await repoWith(
+      {
+        copy: ['.env'],
+        share: [{ path: 'node_modules', mode: 'symlink' }],
+        setup: [install, 'node -e "process.exit(require(\'tiny-local\') === 42 ? 0 : 1)"']
+      },
+      (r) => {
+        writeFile(
+          join(r, 'package.json'),
+          JSON.stringify({ name: 'app', version: '1.0.0', dependencies: { 'tiny-local': `file:${tarball}` } })
+        )
+        execFileSync('npm', ['install', '--package-lock-only', '--offline', '--no-audit', '--no-fund'], { cwd: r, stdio: 'ignore' })
+        writeFile(join(r, '.env'), 'API=1\n')
+      }
+    )
     const first = must(await core.threads.create({ repoId: repo.id, title: 'node one', mode: 'worktree' }))
     const s1 = await setupEnded(core, first.id)
     expect(s1.state, s1.failure?.logTail).toBe('done')
@@ -208,10 +240,19 @@ describe('shared folders with real projects', () => {
   }, 120_000)
 
   it('Python: a venv made in the main checkout is shared and runs in the worktree; reflink mode clones it', async () => {
-    const { core, repo } = await repoWith({ share: [{ path: '.venv', mode: 'symlink' }, { path: 'data', mode: 'reflink' }], setup: ['.venv/bin/python -c "import sys; print(sys.prefix)" > prefix.txt', 'test -f data/big.bin'] }, (r) => {
-      execFileSync('python3', ['-m', 'venv', '--without-pip', join(r, '.venv')], { stdio: 'ignore' })
-      writeFile(join(r, 'data/big.bin'), Buffer.alloc(1024 * 64, 7))
-    })
+    const { core, repo } = await repoWith(
+      {
+        share: [
+          { path: '.venv', mode: 'symlink' },
+          { path: 'data', mode: 'reflink' }
+        ],
+        setup: ['.venv/bin/python -c "import sys; print(sys.prefix)" > prefix.txt', 'test -f data/big.bin']
+      },
+      (r) => {
+        execFileSync('python3', ['-m', 'venv', '--without-pip', join(r, '.venv')], { stdio: 'ignore' })
+        writeFile(join(r, 'data/big.bin'), Buffer.alloc(1024 * 64, 7))
+      }
+    )
     const t = must(await core.threads.create({ repoId: repo.id, title: 'py', mode: 'worktree' }))
     const setup = await setupEnded(core, t.id)
     expect(setup.state, setup.failure?.logTail).toBe('done')
@@ -228,7 +269,10 @@ describe('a crash during setup', () => {
     const repoPath = makeRepo()
     commitEnvironment(repoPath, { setup: ['sleep 600'] })
     const home = tempDir('skein-home-')
-    const child = spawn(process.execPath, [serve, '--port', '0'], { env: { PATH: process.env.PATH!, HOME: home, SKEIN_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [serve, '--port', '0'], {
+      env: { PATH: process.env.PATH!, HOME: home, SKEIN_HOME: home },
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
     let out = ''
     child.stdout!.on('data', (c) => (out += c))
     child.stderr!.on('data', (c) => (out += c))
@@ -238,11 +282,17 @@ describe('a crash during setup', () => {
       await client.request('core/hello', { client: 'cli' })
       const repo = await client.request('repo/add', { path: repoPath })
       const t = await client.request('thread/create', { repoId: repo.id, title: 'cut off', mode: 'worktree' })
-      await eventually(async () => (await client.request('thread/get', { threadId: t.id })).setup?.ptyId != null, 'setup to run in its terminal')
+      await eventually(
+        async () => (await client.request('thread/get', { threadId: t.id })).setup?.ptyId != null,
+        'setup to run in its terminal'
+      )
       child.kill('SIGKILL')
       await new Promise((r) => child.once('exit', r))
       const { core } = await makeCore(home)
-      expect(must(core.threads.find(t.id)).setup).toMatchObject({ state: 'failed', failure: { message: expect.stringContaining('cut off') } })
+      expect(must(core.threads.find(t.id)).setup).toMatchObject({
+        state: 'failed',
+        failure: { message: expect.stringContaining('cut off') }
+      })
     } finally {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
     }

@@ -32,7 +32,15 @@ describe('sharing folders', () => {
 
   it('reflink and copy give each worktree its own folder, nested paths included', async () => {
     const { main, worktree, storeRoot } = layout()
-    const out = await shareFolders({ folders: [{ path: 'node_modules', mode: 'reflink' }, { path: 'packages/app/.cache', mode: 'copy' }], mainCheckout: main, worktree, storeRoot })
+    const out = await shareFolders({
+      folders: [
+        { path: 'node_modules', mode: 'reflink' },
+        { path: 'packages/app/.cache', mode: 'copy' }
+      ],
+      mainCheckout: main,
+      worktree,
+      storeRoot
+    })
     expect(out.map((o) => o.outcome)).toEqual(['cloned', 'copied'])
     expect(lstatSync(join(worktree, 'node_modules')).isSymbolicLink()).toBe(false)
     writeFileSync(join(worktree, 'packages/app/.cache/c.bin'), 'mine\n')
@@ -42,7 +50,15 @@ describe('sharing folders', () => {
   it('skips, with a reason, a folder the main checkout lacks or the worktree already has', async () => {
     const { main, worktree, storeRoot } = layout()
     mkdirSync(join(worktree, 'node_modules'))
-    const out = await shareFolders({ folders: [{ path: 'node_modules', mode: 'symlink' }, { path: '.venv', mode: 'copy' }], mainCheckout: main, worktree, storeRoot })
+    const out = await shareFolders({
+      folders: [
+        { path: 'node_modules', mode: 'symlink' },
+        { path: '.venv', mode: 'copy' }
+      ],
+      mainCheckout: main,
+      worktree,
+      storeRoot
+    })
     expect(out).toEqual([
       { path: 'node_modules', mode: 'symlink', outcome: 'skipped', note: expect.stringContaining('already has it') },
       { path: '.venv', mode: 'copy', outcome: 'skipped', note: expect.stringContaining('no .venv folder') }
@@ -59,7 +75,9 @@ describe('sharing folders', () => {
     expect(lstatSync(link).isSymbolicLink()).toBe(true)
     await import('node:fs/promises').then((fs) => fs.rm(link))
     writeFile(join(worktree, 'node_modules/built/x.js'), 'x\n')
-    expect(await harvestSharedFolders({ folders: [{ path: 'node_modules', mode: 'symlink' }], worktree, storeRoot })).toEqual(['node_modules'])
+    expect(await harvestSharedFolders({ folders: [{ path: 'node_modules', mode: 'symlink' }], worktree, storeRoot })).toEqual([
+      'node_modules'
+    ])
     expect(existsSync(join(storeRoot, 'node_modules/built/x.js'))).toBe(true)
     // A full store is never replaced.
     writeFile(join(worktree, 'node_modules/other.js'), 'y\n')

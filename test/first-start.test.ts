@@ -12,8 +12,22 @@ import { cleanupTemp, tempDir } from './helpers/fixtures'
 const ROOT = resolve(__dirname, '..')
 
 function npmStart(extra: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: tempDir('skein-no-electron-'), electron_config_cache: tempDir('skein-electron-cache-'), ...extra }
-  for (const name of ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy', 'ELECTRON_MIRROR', 'ELECTRON_GET_USE_PROXY']) {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ELECTRON_OVERRIDE_DIST_PATH: tempDir('skein-no-electron-'),
+    electron_config_cache: tempDir('skein-electron-cache-'),
+    ...extra
+  }
+  for (const name of [
+    'HTTPS_PROXY',
+    'https_proxy',
+    'HTTP_PROXY',
+    'http_proxy',
+    'NO_PROXY',
+    'no_proxy',
+    'ELECTRON_MIRROR',
+    'ELECTRON_GET_USE_PROXY'
+  ]) {
     if (!(name in extra)) delete env[name]
   }
   return new Promise((done) => {
@@ -32,7 +46,9 @@ function npmStart(extra: NodeJS.ProcessEnv): Promise<{ code: number | null; outp
 
 function serve(handler: Parameters<typeof createServer>[1]): Promise<{ url: string; server: Server }> {
   const server = createServer(handler)
-  return new Promise((ready) => server.listen(0, '127.0.0.1', () => ready({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server })))
+  return new Promise((ready) =>
+    server.listen(0, '127.0.0.1', () => ready({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server }))
+  )
 }
 
 function expectClearFailure(result: { code: number | null; output: string }, cause: RegExp): void {
@@ -77,7 +93,10 @@ describe("npm start without Electron's binary", () => {
   it('gives up on a server that never answers instead of hanging', async () => {
     const silent = await serve(() => undefined)
     servers.push(silent.server)
-    expectClearFailure(await npmStart({ ELECTRON_MIRROR: silent.url, SKEIN_ELECTRON_STALL_MS: '1500' }), /no data from the download server for 2 s/)
+    expectClearFailure(
+      await npmStart({ ELECTRON_MIRROR: silent.url, SKEIN_ELECTRON_STALL_MS: '1500' }),
+      /no data from the download server for 2 s/
+    )
   })
 
   it('names the proxy when HTTPS_PROXY cannot be reached', async () => {

@@ -117,7 +117,12 @@ describe('git actions in the thread worktree', () => {
     const wt = t.worktreePath
     writeFile(join(wt, 'work.txt'), 'precious\n')
     git(wt, 'checkout', '-q', '--detach')
-    for (const r of [await core.review.commit(t.id, 'x'), await core.review.mergeIntoBase(t.id), await core.review.push(t.id), await core.review.rebase(t.id)]) {
+    for (const r of [
+      await core.review.commit(t.id, 'x'),
+      await core.review.mergeIntoBase(t.id),
+      await core.review.push(t.id),
+      await core.review.rebase(t.id)
+    ]) {
       expect(!r.ok && r.error.message).toMatch(/detached HEAD .* not on skein\/.*git switch skein\//)
     }
     git(wt, 'switch', '-q', t.branch!)
@@ -137,7 +142,11 @@ describe('git actions in the thread worktree', () => {
     expect(must(await core.review.changes(bad.id, 'uncommitted')).files).toEqual([])
 
     rmSync(bad.worktreePath, { recursive: true, force: true })
-    for (const r of [await core.review.changes(bad.id, 'base'), await core.review.file(bad.id, { path: 'README.md', oldPath: null, scope: 'base', force: false }), await core.review.commit(bad.id, 'x')]) {
+    for (const r of [
+      await core.review.changes(bad.id, 'base'),
+      await core.review.file(bad.id, { path: 'README.md', oldPath: null, scope: 'base', force: false }),
+      await core.review.commit(bad.id, 'x')
+    ]) {
       expect(!r.ok && r.error.message).toMatch(/is gone|has no worktree/)
     }
     await core.close()

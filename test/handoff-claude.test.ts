@@ -29,8 +29,13 @@ function fullSession(): { s: ClaudeSession; ids: Record<string, string> } {
   s.assistant('msg_1', [text('I will read the test.')]) // the same block written again on another line
   s.assistant('msg_1', [toolUse('toolu_read', 'Read', { file_path: `${CWD}/test/checkout.test.ts` })])
   s.toolResult('toolu_read', 'expect(total).toBe(42)')
-  s.assistant('msg_2', [toolUse('toolu_grep', 'Grep', { pattern: 'total' }), toolUse('toolu_bash', 'Bash', { command: 'npm test' })], { usage: { input_tokens: 200, output_tokens: 40, cache_creation_input_tokens: 0, cache_read_input_tokens: 500 } })
-  s.toolResult('toolu_grep', [{ type: 'text', text: 'src/cart.ts:12: total' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'AAAA' } }])
+  s.assistant('msg_2', [toolUse('toolu_grep', 'Grep', { pattern: 'total' }), toolUse('toolu_bash', 'Bash', { command: 'npm test' })], {
+    usage: { input_tokens: 200, output_tokens: 40, cache_creation_input_tokens: 0, cache_read_input_tokens: 500 }
+  })
+  s.toolResult('toolu_grep', [
+    { type: 'text', text: 'src/cart.ts:12: total' },
+    { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'AAAA' } }
+  ])
   s.toolResult('toolu_bash', 'Error: 1 test failed', true)
   s.raw('{"type":"assistant","uuid":"torn-line","message":{"content":[{"type":"te')
   s.raw('42')
@@ -42,10 +47,15 @@ function fullSession(): { s: ClaudeSession; ids: Record<string, string> } {
   s.raw({ type: 'brand-new-record-type', payload: { x: 1 } })
   s.user('sub-agent prompt', { sidechain: true })
   s.assistant('msg_side', [text('sub-agent answer')], { sidechain: true })
-  ids.command = s.user('<command-name>/review</command-name>\n<command-message>review</command-message>\n<command-args>src/cart.ts</command-args>')
+  ids.command = s.user(
+    '<command-name>/review</command-name>\n<command-message>review</command-message>\n<command-args>src/cart.ts</command-args>'
+  )
   s.user('<local-command-stdout>Reviewed.</local-command-stdout>')
   ids.interrupt = s.user([{ type: 'text', text: '[Request interrupted by user]' }])
-  ids.second = s.user([text('Now add a test for the discount'), { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'AAAA' } }])
+  ids.second = s.user([
+    text('Now add a test for the discount'),
+    { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'AAAA' } }
+  ])
   ids.last = s.assistant('msg_4', [toolUse('toolu_edit', 'Edit', { file_path: 'test/cart.test.ts', old_string: 'a', new_string: 'b' })])
   s.raw({ type: 'custom-title', customTitle: 'Checkout discount fix', sessionId: SID })
   return { s, ids }
@@ -81,7 +91,10 @@ describe('Claude Code import', () => {
       ['tool', 'Edit']
     ])
     const tool = (name: string) => r.items.find((i) => i.tool?.name === name)!
-    expect(tool('Read')).toMatchObject({ status: 'completed', tool: { useId: 'toolu_read', input: { file_path: `${CWD}/test/checkout.test.ts` }, output: 'expect(total).toBe(42)', isError: false } })
+    expect(tool('Read')).toMatchObject({
+      status: 'completed',
+      tool: { useId: 'toolu_read', input: { file_path: `${CWD}/test/checkout.test.ts` }, output: 'expect(total).toBe(42)', isError: false }
+    })
     expect(tool('Grep').tool!.output).toBe('src/cart.ts:12: total\n\n[image]')
     expect(tool('Bash')).toMatchObject({ status: 'completed', tool: { output: 'Error: 1 test failed', isError: true } })
     // The session ended before the edit's result: shown as interrupted, with no output.
@@ -148,10 +161,15 @@ describe('Claude Code import', () => {
     const path = writeClaudeSession(tempDir(), 'p', `${SID}.jsonl`, s.text())
     const r = must(await importClaudeSession(path, opts))
     expect(r.items.slice(1).map((i) => i.text)).toEqual(['Write a greeting', 'Hello!', 'Make it German', 'Hallo!'])
-    expect(r.stats.skipped).toMatchObject({ 'messages on branches the session left (a rewind or an edited prompt)': 2, 'sub-agent records': 1 })
+    expect(r.stats.skipped).toMatchObject({
+      'messages on branches the session left (a rewind or an edited prompt)': 2,
+      'sub-agent records': 1
+    })
     expect(r.stats.danglingParents).toBe(0)
     // The abandoned prompt is in the file but not in the thread: said, with the reason.
-    expect(r.report.warnings).toEqual(['1 of the 3 prompts in the file are not in the thread. They are on branches the session left (a rewind or an edited prompt), which Claude Code does not resume either.'])
+    expect(r.report.warnings).toEqual([
+      '1 of the 3 prompts in the file are not in the thread. They are on branches the session left (a rewind or an edited prompt), which Claude Code does not resume either.'
+    ])
   })
 
   it('goes on in file order past a parent missing from the file, keeping everything, and warns', async () => {
@@ -164,7 +182,9 @@ describe('Claude Code import', () => {
     const r = must(await importClaudeSession(path, opts))
     expect(r.items.slice(1).map((i) => i.text)).toEqual(['Early beginning', 'early reply', 'Where we pick up', 'Picked up.'])
     expect(r.stats.danglingParents).toBe(1)
-    expect(r.report.warnings).toEqual(['1 records name a parent that is not in the file; the conversation was followed in file order there.'])
+    expect(r.report.warnings).toEqual([
+      '1 records name a parent that is not in the file; the conversation was followed in file order there.'
+    ])
   })
 
   it('loses nothing when the first record names a parent in another file (a continued session)', async () => {
@@ -181,7 +201,16 @@ describe('Claude Code import', () => {
     const s = new ClaudeSession(SID, CWD)
     s.user('Before compaction')
     const before = s.assistant('msg_0', [text('Early reply')])
-    s.record('system', { subtype: 'compact_boundary', content: 'Conversation compacted', logicalParentUuid: before, compactMetadata: { trigger: 'auto', preTokens: 155000 } }, { parent: null })
+    s.record(
+      'system',
+      {
+        subtype: 'compact_boundary',
+        content: 'Conversation compacted',
+        logicalParentUuid: before,
+        compactMetadata: { trigger: 'auto', preTokens: 155000 }
+      },
+      { parent: null }
+    )
     s.user('This session is being continued from a previous conversation. Summary: early work.', { extra: { isCompactSummary: true } })
     s.user('After compaction')
     s.assistant('msg_1', [text('Late reply')])
@@ -202,7 +231,9 @@ describe('Claude Code import', () => {
     s.user('Please investigate why the nightly build is slow and propose a fix that keeps caching intact for everyone')
     const leaf = s.assistant('msg_0', [text('On it.')])
     const path = writeClaudeSession(tempDir(), 'p', `${SID}.jsonl`, s.text())
-    expect(must(await importClaudeSession(path, opts)).title).toBe('Please investigate why the nightly build is slow and propose a fix that keeps c…')
+    expect(must(await importClaudeSession(path, opts)).title).toBe(
+      'Please investigate why the nightly build is slow and propose a fix that keeps c…'
+    )
     // A summary of some other session (its leaf is not in this file) is not this one's title.
     appendFileSync(path, JSON.stringify({ type: 'summary', summary: 'Someone else’s work', leafUuid: fakeUuid(77, 7) }) + '\n')
     expect(must(await importClaudeSession(path, opts)).title).toMatch(/^Please investigate/)
@@ -222,7 +253,11 @@ describe('Claude Code import', () => {
     appendFileSync(path, s.text())
     const c = must(await importClaudeSession(path, opts))
     expect(c.items.slice(0, a.items.length).map((i) => i.id)).toEqual(a.items.map((i) => i.id))
-    expect(c.items.find((i) => i.tool?.name === 'Edit')).toMatchObject({ id: a.items.at(-1)!.id, status: 'completed', tool: { output: 'edited' } })
+    expect(c.items.find((i) => i.tool?.name === 'Edit')).toMatchObject({
+      id: a.items.at(-1)!.id,
+      status: 'completed',
+      tool: { output: 'edited' }
+    })
     expect(c.items.at(-1)!.text).toBe('Added the test.')
   })
 

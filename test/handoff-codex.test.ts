@@ -21,9 +21,24 @@ function fullRollout(): CodexRollout {
   r.meta().turnContext('gpt-5-codex').injected()
   r.user('Why does the checkout test fail?')
   r.reasoning('Looking at the test')
-  r.call('call_1', 'shell', { command: ['bash', '-lc', 'npm test'], workdir: CWD }, JSON.stringify({ output: '1 failing\n', metadata: { exit_code: 1, duration_seconds: 2.1 } }))
-  r.line('response_item', { type: 'custom_tool_call', status: 'completed', call_id: 'call_2', name: 'apply_patch', input: '*** Begin Patch\n*** End Patch' })
-  r.line('response_item', { type: 'custom_tool_call_output', call_id: 'call_2', output: 'Success. Updated the following files:\nM src/cart.ts' })
+  r.call(
+    'call_1',
+    'shell',
+    { command: ['bash', '-lc', 'npm test'], workdir: CWD },
+    JSON.stringify({ output: '1 failing\n', metadata: { exit_code: 1, duration_seconds: 2.1 } })
+  )
+  r.line('response_item', {
+    type: 'custom_tool_call',
+    status: 'completed',
+    call_id: 'call_2',
+    name: 'apply_patch',
+    input: '*** Begin Patch\n*** End Patch'
+  })
+  r.line('response_item', {
+    type: 'custom_tool_call_output',
+    call_id: 'call_2',
+    output: 'Success. Updated the following files:\nM src/cart.ts'
+  })
   r.tokens(1200, 1000, 80)
   r.assistant('The discount was applied twice; fixed.')
   r.line('event_msg', { type: 'task_complete', last_agent_message: 'fixed' })
@@ -33,7 +48,12 @@ function fullRollout(): CodexRollout {
   r.line('brand_new_kind', { anything: true })
   r.turnContext('gpt-5.1-codex')
   r.user('Run it again')
-  r.line('response_item', { type: 'local_shell_call', call_id: 'call_3', status: 'completed', action: { type: 'exec', command: ['npm', 'test'], working_directory: CWD } })
+  r.line('response_item', {
+    type: 'local_shell_call',
+    call_id: 'call_3',
+    status: 'completed',
+    action: { type: 'exec', command: ['npm', 'test'], working_directory: CWD }
+  })
   r.line('response_item', { type: 'function_call_output', call_id: 'call_3', output: { content: 'all green', success: true } })
   r.line('response_item', { type: 'web_search_call', status: 'completed', action: { type: 'search', query: 'vitest retry' } })
   r.line('response_item', { type: 'function_call_output', call_id: 'call_unknown', output: 'orphan' })
@@ -49,7 +69,14 @@ describe('Codex import', () => {
     const path = writeCodexRollout(tempDir(), '2025-06-01', ID, r.text())
     const s = must(await importCodexSession(path, opts))
 
-    expect(s).toMatchObject({ source: 'codex', sessionId: ID, importKey: importKey('codex', ID), cwd: CWD, title: 'Why does the checkout test fail?', model: 'gpt-5.1-codex' })
+    expect(s).toMatchObject({
+      source: 'codex',
+      sessionId: ID,
+      importKey: importKey('codex', ID),
+      cwd: CWD,
+      title: 'Why does the checkout test fail?',
+      model: 'gpt-5.1-codex'
+    })
     for (const item of s.items) expect(() => Item.parse(item)).not.toThrow()
     expect(s.items.map((i) => [i.kind, i.text?.split('\n')[0] ?? i.tool?.name])).toEqual([
       ['notice', `Imported from Codex session ${ID}`],
@@ -64,9 +91,28 @@ describe('Codex import', () => {
       ['tool', 'shell']
     ])
     const tool = (id: string) => s.items.find((i) => i.tool?.useId === id)!
-    expect(tool('call_1')).toMatchObject({ status: 'completed', tool: { name: 'shell', input: { command: ['bash', '-lc', 'npm test'], workdir: CWD }, output: '1 failing\n', exitCode: 1, isError: true } })
-    expect(tool('call_2')).toMatchObject({ status: 'completed', tool: { input: { input: '*** Begin Patch\n*** End Patch' }, output: 'Success. Updated the following files:\nM src/cart.ts', isError: false } })
-    expect(tool('call_3')).toMatchObject({ status: 'completed', tool: { input: { type: 'exec', command: ['npm', 'test'] }, output: 'all green', isError: false } })
+    expect(tool('call_1')).toMatchObject({
+      status: 'completed',
+      tool: {
+        name: 'shell',
+        input: { command: ['bash', '-lc', 'npm test'], workdir: CWD },
+        output: '1 failing\n',
+        exitCode: 1,
+        isError: true
+      }
+    })
+    expect(tool('call_2')).toMatchObject({
+      status: 'completed',
+      tool: {
+        input: { input: '*** Begin Patch\n*** End Patch' },
+        output: 'Success. Updated the following files:\nM src/cart.ts',
+        isError: false
+      }
+    })
+    expect(tool('call_3')).toMatchObject({
+      status: 'completed',
+      tool: { input: { type: 'exec', command: ['npm', 'test'] }, output: 'all green', isError: false }
+    })
     expect(tool('call_4').status).toBe('interrupted')
 
     // Each model response after a tool output is a step of its own.
@@ -122,7 +168,11 @@ describe('Codex import', () => {
     const lines = [
       { id: ID, timestamp: '2025-04-20T08:00:00.000Z', instructions: null, git: { branch: 'main' } },
       { record_type: 'state' },
-      { type: 'message', role: 'user', content: [{ type: 'input_text', text: '<environment_context>\n<cwd>/old/place</cwd>\n</environment_context>' }] },
+      {
+        type: 'message',
+        role: 'user',
+        content: [{ type: 'input_text', text: '<environment_context>\n<cwd>/old/place</cwd>\n</environment_context>' }]
+      },
       { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Rename the module' }] },
       { type: 'function_call', name: 'shell', arguments: '{"command":["git","mv","a","b"]}', call_id: 'c1' },
       { type: 'function_call_output', call_id: 'c1', output: '{"output":"","metadata":{"exit_code":0,"duration_seconds":0.1}}' },

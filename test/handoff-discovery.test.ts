@@ -1,7 +1,15 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { findSession, lastSession, listSessions, readSessionHead, sessionRoots, sessionsInDirectory, type SessionSummary } from '../src/main/core/handoff/session-discovery'
+import {
+  findSession,
+  lastSession,
+  listSessions,
+  readSessionHead,
+  sessionRoots,
+  sessionsInDirectory,
+  type SessionSummary
+} from '../src/main/core/handoff/session-discovery'
 import { cleanupTemp, tempDir } from './helpers/fixtures'
 import { ClaudeSession, CodexRollout, isoAt, writeClaudeSession, writeCodexRollout } from './helpers/session-fixtures'
 
@@ -27,14 +35,40 @@ describe('session discovery', () => {
     const home = tempDir()
     const claudeDir = join(home, '.claude')
     // The folder name looks like an encoded path, but a wrong one: only the records' cwd counts.
-    const a = writeClaudeSession(claudeDir, '-home-someone-else-not-this', `${uuid(1)}.jsonl`, claude('/srv/my-app/with-dash', '  Fix   the\nlogin  bug  ', uuid(1)), T + 1000)
-    writeClaudeSession(claudeDir, '-home-someone-else-not-this', 'agent-1a2b3c4d.jsonl', claude('/srv/my-app', 'sub-agent', uuid(9)), T + 9000)
+    const a = writeClaudeSession(
+      claudeDir,
+      '-home-someone-else-not-this',
+      `${uuid(1)}.jsonl`,
+      claude('/srv/my-app/with-dash', '  Fix   the\nlogin  bug  ', uuid(1)),
+      T + 1000
+    )
+    writeClaudeSession(
+      claudeDir,
+      '-home-someone-else-not-this',
+      'agent-1a2b3c4d.jsonl',
+      claude('/srv/my-app', 'sub-agent', uuid(9)),
+      T + 9000
+    )
     writeClaudeSession(claudeDir, 'summaries-only', `${uuid(3)}.jsonl`, '{"type":"summary","summary":"s","leafUuid":"x"}\n', T + 8000)
     const b = writeCodexRollout(join(home, '.codex'), '2025-07-01', uuid(2), codex('/srv/other', 'Add a cache', uuid(2)), T + 2000)
     const list = await listSessions({ home, env: {} })
     expect(list.map((s) => s.path)).toEqual([b, a])
-    expect(list[0]).toMatchObject({ source: 'codex', sessionId: uuid(2), cwd: '/srv/other', firstPrompt: 'Add a cache', startedAt: Date.parse(isoAt(0)), updatedAt: T + 2000 })
-    expect(list[1]).toMatchObject({ source: 'claude', sessionId: uuid(1), cwd: '/srv/my-app/with-dash', firstPrompt: 'Fix the login bug', startedAt: Date.parse(isoAt(1)), updatedAt: T + 1000 })
+    expect(list[0]).toMatchObject({
+      source: 'codex',
+      sessionId: uuid(2),
+      cwd: '/srv/other',
+      firstPrompt: 'Add a cache',
+      startedAt: Date.parse(isoAt(0)),
+      updatedAt: T + 2000
+    })
+    expect(list[1]).toMatchObject({
+      source: 'claude',
+      sessionId: uuid(1),
+      cwd: '/srv/my-app/with-dash',
+      firstPrompt: 'Fix the login bug',
+      startedAt: Date.parse(isoAt(1)),
+      updatedAt: T + 1000
+    })
     expect(list[1]!.sizeBytes).toBe(claude('/srv/my-app/with-dash', '  Fix   the\nlogin  bug  ', uuid(1)).length)
   })
 
@@ -46,7 +80,10 @@ describe('session discovery', () => {
     writeClaudeSession(join(custom, 'claude-config'), 'p', `${uuid(3)}.jsonl`, claude('/custom', 'custom claude', uuid(3)))
     writeCodexRollout(join(custom, 'codex-home'), '2025-07-02', uuid(4), codex('/custom', 'custom codex', uuid(4)))
     const env = { CLAUDE_CONFIG_DIR: join(custom, 'claude-config'), CODEX_HOME: join(custom, 'codex-home') }
-    expect(sessionRoots(home, env)).toEqual({ claude: join(custom, 'claude-config', 'projects'), codex: join(custom, 'codex-home', 'sessions') })
+    expect(sessionRoots(home, env)).toEqual({
+      claude: join(custom, 'claude-config', 'projects'),
+      codex: join(custom, 'codex-home', 'sessions')
+    })
     const prompts = (await listSessions({ home, env })).map((s) => s.firstPrompt).sort()
     expect(prompts).toEqual(['custom claude', 'custom codex'])
     expect((await listSessions({ home, env: {}, sources: ['codex'] })).map((s) => s.firstPrompt)).toEqual(['default codex'])
@@ -63,17 +100,34 @@ describe('session discovery', () => {
     const head = await readSessionHead('claude', path)
     expect(head!.firstPrompt).toHaveLength(200)
     expect(head!.firstPrompt.endsWith('…')).toBe(true)
-    const codexHead = await readSessionHead('codex', writeCodexRollout(join(home, '.codex'), '2025-07-01', uuid(2), codex('/x', 'Real prompt', uuid(2))))
+    const codexHead = await readSessionHead(
+      'codex',
+      writeCodexRollout(join(home, '.codex'), '2025-07-01', uuid(2), codex('/x', 'Real prompt', uuid(2)))
+    )
     expect(codexHead!.firstPrompt).toBe('Real prompt')
   })
 
   it('reads only a bounded head: a first line too long for it still yields the directory', async () => {
     const home = tempDir()
-    const huge = JSON.stringify({ parentUuid: null, isSidechain: false, cwd: '/srv/"quoted" dir', sessionId: uuid(1), type: 'user', uuid: 'u1', timestamp: isoAt(1), message: { role: 'user', content: 'x'.repeat(300_000) } })
+    const huge = JSON.stringify({
+      parentUuid: null,
+      isSidechain: false,
+      cwd: '/srv/"quoted" dir',
+      sessionId: uuid(1),
+      type: 'user',
+      uuid: 'u1',
+      timestamp: isoAt(1),
+      message: { role: 'user', content: 'x'.repeat(300_000) }
+    })
     const path = writeClaudeSession(join(home, '.claude'), 'p', `${uuid(1)}.jsonl`, huge + '\n')
     expect(await readSessionHead('claude', path)).toMatchObject({ cwd: '/srv/"quoted" dir', firstPrompt: '' })
     // Everything after the first prompt is garbage, beyond a 4 KB head.
-    const ok = writeClaudeSession(join(home, '.claude'), 'p', `${uuid(2)}.jsonl`, claude('/srv/a', 'first', uuid(2)) + 'garbage\n'.repeat(100_000))
+    const ok = writeClaudeSession(
+      join(home, '.claude'),
+      'p',
+      `${uuid(2)}.jsonl`,
+      claude('/srv/a', 'first', uuid(2)) + 'garbage\n'.repeat(100_000)
+    )
     expect(await readSessionHead('claude', ok, 4096)).toMatchObject({ cwd: '/srv/a', firstPrompt: 'first' })
   })
 
@@ -90,7 +144,16 @@ describe('session discovery', () => {
 })
 
 describe('sessions of a repository', () => {
-  const summary = (cwd: string, updatedAt: number, id = String(updatedAt)): SessionSummary => ({ source: 'claude', sessionId: id, path: `/x/${id}.jsonl`, cwd, firstPrompt: '', startedAt: 0, updatedAt, sizeBytes: 1 })
+  const summary = (cwd: string, updatedAt: number, id = String(updatedAt)): SessionSummary => ({
+    source: 'claude',
+    sessionId: id,
+    path: `/x/${id}.jsonl`,
+    cwd,
+    firstPrompt: '',
+    startedAt: 0,
+    updatedAt,
+    sizeBytes: 1
+  })
 
   it('keeps sessions inside the repository, comparing real paths', async () => {
     const root = tempDir()
@@ -108,7 +171,12 @@ describe('sessions of a repository', () => {
       summary(root, 7, 'parent')
     ]
     expect((await sessionsInDirectory(sessions, repo)).map((s) => s.sessionId)).toEqual(['gone-but-inside', 'via-link', 'sub', 'root'])
-    expect((await sessionsInDirectory(sessions, join(root, 'link-to-repo'))).map((s) => s.sessionId)).toEqual(['gone-but-inside', 'via-link', 'sub', 'root'])
+    expect((await sessionsInDirectory(sessions, join(root, 'link-to-repo'))).map((s) => s.sessionId)).toEqual([
+      'gone-but-inside',
+      'via-link',
+      'sub',
+      'root'
+    ])
   })
 
   it('picks the most recent session for a directory (--last)', async () => {

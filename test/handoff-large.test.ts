@@ -45,8 +45,19 @@ console.log(JSON.stringify({
 `
 
 async function importInCappedChild(module: string, exportName: string, file: string) {
-  const { stdout } = await promisify(execFile)(process.execPath, [`--max-old-space-size=${HEAP_CAP_MB}`, '--import', 'tsx', '--input-type=module', '-e', CHILD, join(ROOT, module), exportName, file], { cwd: ROOT, timeout: 120_000, maxBuffer: 1024 * 1024 })
-  return JSON.parse(stdout.trim().split('\n').at(-1)!) as { users: number; tools: number; capped: number; stats: { malformed: number; reasoning: number; skipped: Record<string, number> }; heapGrowth: number; buffersGrowth: number }
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [`--max-old-space-size=${HEAP_CAP_MB}`, '--import', 'tsx', '--input-type=module', '-e', CHILD, join(ROOT, module), exportName, file],
+    { cwd: ROOT, timeout: 120_000, maxBuffer: 1024 * 1024 }
+  )
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+    users: number
+    tools: number
+    capped: number
+    stats: { malformed: number; reasoning: number; skipped: Record<string, number> }
+    heapGrowth: number
+    buffersGrowth: number
+  }
 }
 
 function expectStreamed(big: LargeSession, r: Awaited<ReturnType<typeof importInCappedChild>>): void {

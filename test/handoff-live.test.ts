@@ -108,7 +108,8 @@ async function finish(run: Running, expectCode: number | null = 0): Promise<Fini
   })
   try {
     const result = await Promise.race([run.exited, ceiling])
-    if (expectCode !== null && result.code !== expectCode) throw new Error(`${run.what} exited with ${result.code ?? result.signal}, expected ${expectCode}\n${run.output()}`)
+    if (expectCode !== null && result.code !== expectCode)
+      throw new Error(`${run.what} exited with ${result.code ?? result.signal}, expected ${expectCode}\n${run.output()}`)
     return result
   } finally {
     clearTimeout(timer)
@@ -140,7 +141,14 @@ function jsonLines(path: string): Record<string, any>[] {
 function toolsOf(items: Item[], command: (input: Record<string, unknown>) => unknown) {
   return items
     .filter((i) => i.kind === 'tool')
-    .map((i) => ({ name: i.tool!.name, command: command(i.tool!.input as Record<string, unknown>), output: i.tool!.output, isError: i.tool!.isError ?? false, exitCode: i.tool!.exitCode ?? null, status: i.status }))
+    .map((i) => ({
+      name: i.tool!.name,
+      command: command(i.tool!.input as Record<string, unknown>),
+      output: i.tool!.output,
+      isError: i.tool!.isError ?? false,
+      exitCode: i.tool!.exitCode ?? null,
+      status: i.status
+    }))
 }
 
 const texts = (items: Item[], kind: Item['kind']): (string | undefined)[] => items.filter((i) => i.kind === kind).map((i) => i.text)
@@ -180,7 +188,8 @@ function claudeModel(body: any): ScriptedStep {
     return { text: `unexpected tool results: ${out.slice(0, 200)}` }
   }
   const text = since.map((m) => messageText(m?.content)).join('\n')
-  if (text.includes(C_PROMPT2)) return { toolUses: [{ name: 'Bash', input: { command: C_SECOND, description: 'Print the second marker' } }] }
+  if (text.includes(C_PROMPT2))
+    return { toolUses: [{ name: 'Bash', input: { command: C_SECOND, description: 'Print the second marker' } }] }
   if (text.includes(C_PROMPT1)) {
     // Two calls in one reply: Claude Code runs them in parallel and writes each as its own line.
     return {
@@ -227,10 +236,21 @@ function codexModel(sleepCommand: string) {
     }
     if (!prompt) return { text: 'ok' }
     const outputs = input.slice(at + 1).filter((x) => x?.type === 'function_call_output')
-    if (prompt === X_PROMPT1) return outputs.length >= 2 ? { text: X_REPLY1 } : { calls: [{ name: 'exec_command', arguments: { cmd: X_OK } }, { name: 'exec_command', arguments: { cmd: X_FAIL } }] }
-    if (prompt === X_PROMPT2) return outputs.length ? { text: X_REPLY2 } : { calls: [{ name: 'exec_command', arguments: { cmd: X_SECOND } }] }
+    if (prompt === X_PROMPT1)
+      return outputs.length >= 2
+        ? { text: X_REPLY1 }
+        : {
+            calls: [
+              { name: 'exec_command', arguments: { cmd: X_OK } },
+              { name: 'exec_command', arguments: { cmd: X_FAIL } }
+            ]
+          }
+    if (prompt === X_PROMPT2)
+      return outputs.length ? { text: X_REPLY2 } : { calls: [{ name: 'exec_command', arguments: { cmd: X_SECOND } }] }
     // The long job: held open well past the time the test takes to interrupt it.
-    return outputs.length ? { text: 'The long job ended.' } : { calls: [{ name: 'exec_command', arguments: { cmd: sleepCommand, yield_time_ms: 30_000 } }] }
+    return outputs.length
+      ? { text: 'The long job ended.' }
+      : { calls: [{ name: 'exec_command', arguments: { cmd: sleepCommand, yield_time_ms: 30_000 } }] }
   }
 }
 
@@ -241,9 +261,26 @@ function codexSetup(serverUrl: string): { home: string; codexHome: string; env: 
   mkdirSync(codexHome)
   writeFileSync(
     join(codexHome, 'config.toml'),
-    ['model = "scripted"', 'model_provider = "local"', '', '[model_providers.local]', 'name = "local"', `base_url = "${serverUrl}"`, 'wire_api = "responses"', 'env_key = "LOCAL_KEY"', ''].join('\n')
+    [
+      'model = "scripted"',
+      'model_provider = "local"',
+      '',
+      '[model_providers.local]',
+      'name = "local"',
+      `base_url = "${serverUrl}"`,
+      'wire_api = "responses"',
+      'env_key = "LOCAL_KEY"',
+      ''
+    ].join('\n')
   )
-  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, CODEX_HOME: codexHome, LOCAL_KEY: 'sk-local-test', SHELL: '/bin/bash', GIT_CONFIG_NOSYSTEM: '1' }
+  const env = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    CODEX_HOME: codexHome,
+    LOCAL_KEY: 'sk-local-test',
+    SHELL: '/bin/bash',
+    GIT_CONFIG_NOSYSTEM: '1'
+  }
   return { home, codexHome, env }
 }
 
@@ -280,7 +317,9 @@ describe('handoff of sessions written by the real CLIs', () => {
       const sessionId = basename(file, '.jsonl')
 
       // Turn 2: the same session, resumed.
-      await finish(start('claude -p --resume (turn 2)', claude, ['-p', C_PROMPT2, '--resume', sessionId, '--allowedTools', 'Bash'], repo, env))
+      await finish(
+        start('claude -p --resume (turn 2)', claude, ['-p', C_PROMPT2, '--resume', sessionId, '--allowedTools', 'Bash'], repo, env)
+      )
       expect(sessionFiles(), 'the resumed turn is written to the same file').toEqual([file])
 
       // The model saw both turns' tool results: the CLI really ran the commands.
@@ -291,7 +330,16 @@ describe('handoff of sessions written by the real CLIs', () => {
       const s = must(await importSession('claude', file, { threadId: 't' }))
       for (const item of s.items) expect(() => Item.parse(item)).not.toThrow()
       expect(s).toMatchObject({ source: 'claude', sessionId, cwd: repo, model })
-      expect(s.report).toMatchObject({ prompts: 2, replies: 2, toolCalls: 3, toolResults: 3, failedTools: 1, interruptions: 0, compactions: 0, warnings: [] })
+      expect(s.report).toMatchObject({
+        prompts: 2,
+        replies: 2,
+        toolCalls: 3,
+        toolResults: 3,
+        failedTools: 1,
+        interruptions: 0,
+        compactions: 0,
+        warnings: []
+      })
       expect(s.items.map((i) => i.kind)).toEqual(['notice', 'user', 'tool', 'tool', 'assistant', 'user', 'tool', 'assistant'])
       expect(texts(s.items, 'user')).toEqual([C_PROMPT1, C_PROMPT2])
       expect(texts(s.items, 'assistant')).toEqual([C_REPLY1, C_REPLY2])
@@ -319,17 +367,32 @@ describe('handoff of sessions written by the real CLIs', () => {
       const projectDir = resolve(file, '..')
       expect(statSync(join(projectDir, 'memory')).isDirectory(), 'Claude Code keeps a memory/ folder next to the session').toBe(true)
       const listed = await listSessions({ home, env: {} })
-      expect(listed.map((l) => ({ source: l.source, sessionId: l.sessionId, path: l.path, cwd: l.cwd, firstPrompt: l.firstPrompt }))).toEqual([
-        { source: 'claude', sessionId, path: file, cwd: repo, firstPrompt: C_PROMPT1 }
-      ])
+      expect(
+        listed.map((l) => ({ source: l.source, sessionId: l.sessionId, path: l.path, cwd: l.cwd, firstPrompt: l.firstPrompt }))
+      ).toEqual([{ source: 'claude', sessionId, path: file, cwd: repo, firstPrompt: C_PROMPT1 }])
 
       // The service: listed in the repository, imported as `--last` there, as a local thread of it.
       const { core } = await makeCore()
-      const handoff = new HandoffService({ repos: core.repos, threads: core.threads, transcript: core.transcript, ptys: core.ptys, bus: core.bus, home, env: {} })
-      expect((await handoff.list({ dir: repo })).map((l) => [l.source, l.sessionId, l.path, l.threadId])).toEqual([['claude', sessionId, file, null]])
+      const handoff = new HandoffService({
+        repos: core.repos,
+        threads: core.threads,
+        transcript: core.transcript,
+        ptys: core.ptys,
+        bus: core.bus,
+        home,
+        env: {}
+      })
+      expect((await handoff.list({ dir: repo })).map((l) => [l.source, l.sessionId, l.path, l.threadId])).toEqual([
+        ['claude', sessionId, file, null]
+      ])
       const imported = must(await handoff.import({ source: 'claude', last: true, cwd: repo }))
       expect(imported).toMatchObject({ created: true, items: s.items.length, added: s.items.length, malformed: 0 })
-      expect(imported.thread).toMatchObject({ mode: 'local', worktreePath: repo, title: C_PROMPT1, imported: { source: 'claude', sessionId, cwd: repo, path: file } })
+      expect(imported.thread).toMatchObject({
+        mode: 'local',
+        worktreePath: repo,
+        title: C_PROMPT1,
+        imported: { source: 'claude', sessionId, cwd: repo, path: file }
+      })
       const saved = await core.agent.items(imported.thread.id)
       expect(saved.map((i) => [i.kind, i.text ?? i.tool?.output])).toEqual(s.items.map((i) => [i.kind, i.text ?? i.tool?.output]))
       expect((await handoff.list({ dir: repo }))[0]!.threadId).toBe(imported.thread.id)
@@ -361,7 +424,16 @@ describe('handoff of sessions written by the real CLIs', () => {
       for (const item of s.items) expect(() => Item.parse(item)).not.toThrow()
       expect(s).toMatchObject({ source: 'codex', sessionId: meta.payload.id, cwd: proj, model: 'scripted', title: X_PROMPT1 })
       expect(file.endsWith(`${s.sessionId}.jsonl`)).toBe(true)
-      expect(s.report).toMatchObject({ prompts: 2, replies: 2, toolCalls: 3, toolResults: 3, failedTools: 1, interruptions: 0, compactions: 0, warnings: [] })
+      expect(s.report).toMatchObject({
+        prompts: 2,
+        replies: 2,
+        toolCalls: 3,
+        toolResults: 3,
+        failedTools: 1,
+        interruptions: 0,
+        compactions: 0,
+        warnings: []
+      })
       expect(s.items.map((i) => i.kind)).toEqual(['notice', 'user', 'tool', 'tool', 'assistant', 'user', 'tool', 'assistant'])
       expect(texts(s.items, 'user')).toEqual([X_PROMPT1, X_PROMPT2])
       expect(texts(s.items, 'assistant')).toEqual([X_REPLY1, X_REPLY2])
@@ -394,7 +466,11 @@ describe('handoff of sessions written by the real CLIs', () => {
       const { codexHome, env } = codexSetup(server.url)
 
       const run = start('codex exec (interrupted)', codex, ['exec', ...CODEX_FLAGS, X_PROMPT3], proj, env)
-      await eventually(() => existsSync(pidFile) && /^\d+\s*$/.test(readFileSync(pidFile, 'utf8')), 'the long command to start', RUN_CEILING_MS)
+      await eventually(
+        () => existsSync(pidFile) && /^\d+\s*$/.test(readFileSync(pidFile, 'utf8')),
+        'the long command to start',
+        RUN_CEILING_MS
+      )
       const sleepPid = Number(readFileSync(pidFile, 'utf8').trim())
       strays.push(sleepPid)
       // Ctrl-C, as in a terminal: to the CLI only (the npm wrapper execs the native binary: same pid).
@@ -412,7 +488,10 @@ describe('handoff of sessions written by the real CLIs', () => {
       for (const item of s.items) expect(() => Item.parse(item)).not.toThrow()
       expect(texts(s.items, 'user')).toEqual([X_PROMPT3])
       expect(s.report).toMatchObject({ prompts: 1, toolCalls: 1, interruptions: 1, warnings: [] })
-      expect(s.items.filter((i) => i.kind === 'notice').map((i) => i.text)).toEqual([`Imported from Codex session ${s.sessionId}`, 'Interrupted by the user.'])
+      expect(s.items.filter((i) => i.kind === 'notice').map((i) => i.text)).toEqual([
+        `Imported from Codex session ${s.sessionId}`,
+        'Interrupted by the user.'
+      ])
       const [tool] = s.items.filter((i) => i.kind === 'tool')
       expect(tool!.tool).toMatchObject({ name: 'exec_command', input: { cmd: `echo $$ > ${pidFile}; exec sleep 120` } })
       // Codex 0.171 answers the aborted call itself ("Wall time: …\naborted by user").

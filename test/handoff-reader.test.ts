@@ -97,7 +97,11 @@ describe('continue command', () => {
       chmodSync(join(bin, cli), 0o755)
     }
     for (const source of ['claude', 'codex'] as const) {
-      const out = execFileSync('/bin/sh', ['-c', continueCommand(source, "id'; rm -rf x", dir)], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, cwd: root })
+      const out = execFileSync('/bin/sh', ['-c', continueCommand(source, "id'; rm -rf x", dir)], {
+        encoding: 'utf8',
+        env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+        cwd: root
+      })
       const args = source === 'claude' ? ['--resume', "id'; rm -rf x"] : ['resume', "id'; rm -rf x"]
       expect(out.split('\n').slice(0, -1)).toEqual([dir, source, ...args])
     }

@@ -27,7 +27,14 @@ interface Counted extends Counts {
   failed: Record<string, number | null>
 }
 
-type Rec = Record<string, unknown> & { uuid?: string; type?: string; subtype?: string; logicalParentUuid?: string; isSidechain?: boolean; isCompactSummary?: boolean }
+type Rec = Record<string, unknown> & {
+  uuid?: string
+  type?: string
+  subtype?: string
+  logicalParentUuid?: string
+  isSidechain?: boolean
+  isCompactSummary?: boolean
+}
 
 /** Every .jsonl under test/fixtures/sessions/{claude,codex}, as "claude/…" paths. */
 function fixtureFiles(): { rel: string; source: SessionSource; path: string }[] {
@@ -36,7 +43,12 @@ function fixtureFiles(): { rel: string; source: SessionSource; path: string }[] 
     for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const p = join(dir, e.name)
       if (e.isDirectory()) walk(p)
-      else if (e.name.endsWith('.jsonl')) out.push({ rel: relative(SESSIONS, p).split('\\').join('/'), source: relative(SESSIONS, p).startsWith('claude') ? 'claude' : 'codex', path: p })
+      else if (e.name.endsWith('.jsonl'))
+        out.push({
+          rel: relative(SESSIONS, p).split('\\').join('/'),
+          source: relative(SESSIONS, p).startsWith('claude') ? 'claude' : 'codex',
+          path: p
+        })
     }
   }
   for (const source of ['claude', 'codex'] as const) walk(join(SESSIONS, source))
@@ -102,7 +114,12 @@ describe('real session files: the import matches an independent count of the fil
         expect(tool!.isError, useId).toBe(true)
         if (exitCode !== null) expect(tool!.exitCode, useId).toBe(exitCode)
       }
-      expect(tools(s).filter((t) => t.tool!.isError).map((t) => t.tool!.useId).sort()).toEqual(Object.keys(counted.failed).sort())
+      expect(
+        tools(s)
+          .filter((t) => t.tool!.isError)
+          .map((t) => t.tool!.useId)
+          .sort()
+      ).toEqual(Object.keys(counted.failed).sort())
     })
 
     it(`${f.rel}: importing again gives identical items`, async () => {
@@ -131,7 +148,9 @@ describe('real session files: shapes', () => {
   for (const [rel, n] of Object.entries(NOTIFIED)) {
     it(`${rel}: task notifications are notices, never prompts or the title`, async () => {
       const s = await load(rel)
-      const notes = records(pathOf(rel)).filter((r) => r.type === 'user' && !r.isSidechain && userText(r).trimStart().startsWith('<task-notification>'))
+      const notes = records(pathOf(rel)).filter(
+        (r) => r.type === 'user' && !r.isSidechain && userText(r).trimStart().startsWith('<task-notification>')
+      )
       expect(notes).toHaveLength(n)
       for (const r of notes) {
         const item = s.items.find((i) => idTail(s, i) === r.uuid)
@@ -159,7 +178,9 @@ describe('real session files: shapes', () => {
       const s = await load(rel)
       const recs = records(pathOf(rel))
       const uuids = new Set(recs.map((r) => r.uuid).filter(Boolean))
-      const boundaries = recs.flatMap((r, line) => (r.subtype === 'compact_boundary' && r.logicalParentUuid && !uuids.has(r.logicalParentUuid) ? [line] : []))
+      const boundaries = recs.flatMap((r, line) =>
+        r.subtype === 'compact_boundary' && r.logicalParentUuid && !uuids.has(r.logicalParentUuid) ? [line] : []
+      )
       expect(boundaries).toHaveLength(n)
       const promptIds = count('claude', pathOf(rel)).promptIds!
       const lineOf = new Map(recs.map((r, line) => [r.uuid, line]))
@@ -196,7 +217,9 @@ describe('real session files: shapes', () => {
   for (const [rel, n] of Object.entries(EXIT_CODES)) {
     it(`${rel}: failed commands are errors with their exit code`, async () => {
       const s = await load(rel)
-      const failed = Object.entries(count(rel.startsWith('claude') ? 'claude' : 'codex', pathOf(rel)).failed).filter(([, code]) => code !== null)
+      const failed = Object.entries(count(rel.startsWith('claude') ? 'claude' : 'codex', pathOf(rel)).failed).filter(
+        ([, code]) => code !== null
+      )
       expect(failed).toHaveLength(n)
       const byUse = new Map(tools(s).map((t) => [t.tool!.useId, t.tool!]))
       for (const [useId, code] of failed) {
@@ -211,7 +234,10 @@ describe('real session files: shapes', () => {
   }
 
   it('codex: rejected patches are errors', async () => {
-    for (const rel of ['codex/rollout-2025-11-12T17-48-11-019a7ae6-1945-7c63-98f2-210adb922af9.jsonl', 'codex/text-replaced/rollout-2025-12-25T22-45-23-019b55c1-d022-7061-bbb9-b0c90708472b.jsonl']) {
+    for (const rel of [
+      'codex/rollout-2025-11-12T17-48-11-019a7ae6-1945-7c63-98f2-210adb922af9.jsonl',
+      'codex/text-replaced/rollout-2025-12-25T22-45-23-019b55c1-d022-7061-bbb9-b0c90708472b.jsonl'
+    ]) {
       const s = await load(rel)
       const rejected = tools(s).filter((t) => /^apply_patch verification failed/.test(t.tool!.output ?? ''))
       expect(rejected.length, rel).toBeGreaterThan(0)
@@ -230,7 +256,9 @@ describe('real session files: shapes', () => {
     it(`${rel}: turn_aborted gives an interruption notice where it happened`, async () => {
       const s = await load(rel)
       const lines = readFileSync(pathOf(rel), 'utf8').split('\n')
-      const aborts = lines.flatMap((l, k) => (l.includes('"type":"event_msg"') && JSON.parse(l).payload?.type === 'turn_aborted' ? [k + 1] : []))
+      const aborts = lines.flatMap((l, k) =>
+        l.includes('"type":"event_msg"') && JSON.parse(l).payload?.type === 'turn_aborted' ? [k + 1] : []
+      )
       expect(aborts.length).toBeGreaterThan(0)
       const lineOf = (i: Item): number => Number(/^L(\d+)$/.exec(idTail(s, i))?.[1] ?? NaN)
       for (const line of aborts) {
@@ -255,7 +283,9 @@ describe('real session files: shapes', () => {
     let checked = 0
     for (const f of FILES.filter((x) => x.source === 'claude' && x.rel !== SUMMARY_ONLY)) {
       const s = await load(f.rel)
-      const models = new Set(records(f.path).flatMap((r) => (r.type === 'assistant' && !r.isSidechain ? [String((r.message as { model?: string })?.model)] : [])))
+      const models = new Set(
+        records(f.path).flatMap((r) => (r.type === 'assistant' && !r.isSidechain ? [String((r.message as { model?: string })?.model)] : []))
+      )
       models.delete('<synthetic>')
       expect(models.size, f.rel).toBeGreaterThan(0)
       if ([...models].every((m) => priced.test(m))) {
@@ -284,7 +314,11 @@ describe('real session files: shapes', () => {
       const calls = [
         ...new Set(
           recs.flatMap((r) =>
-            r.type === 'assistant' && !r.isSidechain ? ((r.message as { content?: { type?: string; id?: string }[] }).content ?? []).filter((b) => b?.type === 'tool_use').map((b) => b.id!) : []
+            r.type === 'assistant' && !r.isSidechain
+              ? ((r.message as { content?: { type?: string; id?: string }[] }).content ?? [])
+                  .filter((b) => b?.type === 'tool_use')
+                  .map((b) => b.id!)
+              : []
           )
         )
       ]

@@ -24,7 +24,15 @@ async function withSessions() {
   writeClaudeSession(join(userHome, '.claude'), '-not-the-real-path', `${SID}.jsonl`, s.text())
   const codex = new CodexRollout('7f0e0000-0000-4000-8000-0000000000bb', repo).meta().user('List the TODOs').assistant('There are three.')
   writeCodexRollout(join(userHome, '.codex'), '2026-11-20', '7f0e0000-0000-4000-8000-0000000000bb', codex.text())
-  const handoff = new HandoffService({ repos: core.repos, threads: core.threads, transcript: core.transcript, ptys: core.ptys, bus: core.bus, home: userHome, env: {} })
+  const handoff = new HandoffService({
+    repos: core.repos,
+    threads: core.threads,
+    transcript: core.transcript,
+    ptys: core.ptys,
+    bus: core.bus,
+    home: userHome,
+    env: {}
+  })
   return { core, repo, userHome, handoff }
 }
 
@@ -44,7 +52,11 @@ describe('handoff service', () => {
 
     const first = must(await handoff.import({ source: 'claude', sessionId: SID }))
     expect(first.created).toBe(true)
-    expect(first.thread).toMatchObject({ mode: 'local', worktreePath: repo, imported: { source: 'claude', sessionId: SID, cwd: join(repo, 'src') } })
+    expect(first.thread).toMatchObject({
+      mode: 'local',
+      worktreePath: repo,
+      imported: { source: 'claude', sessionId: SID, cwd: join(repo, 'src') }
+    })
     const again = must(await handoff.import({ path: claude.path }))
     expect(again).toMatchObject({ created: false, added: 0, thread: { id: first.thread.id } })
     expect((await handoff.list({ dir: repo })).find((s) => s.source === 'claude')!.threadId).toBe(first.thread.id)
@@ -92,7 +104,12 @@ describe('handoff service', () => {
   it('says a session file with no conversation holds none, when asked for by its id', async () => {
     const { core, userHome, handoff } = await withSessions()
     const id = '0a1b2c3d-0000-4000-8000-0000000000dd'
-    writeClaudeSession(join(userHome, '.claude'), '-somewhere', `${id}.jsonl`, `${JSON.stringify({ type: 'summary', summary: 'Old work', leafUuid: 'gone' })}\n`)
+    writeClaudeSession(
+      join(userHome, '.claude'),
+      '-somewhere',
+      `${id}.jsonl`,
+      `${JSON.stringify({ type: 'summary', summary: 'Old work', leafUuid: 'gone' })}\n`
+    )
     const r = await handoff.import({ source: 'claude', sessionId: id })
     expect(!r.ok && r.error.message).toMatch(/^This Claude Code session holds no conversation/)
     await core.close()

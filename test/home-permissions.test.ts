@@ -30,7 +30,8 @@ describe.skipIf(process.platform === 'win32')('SKEIN_HOME is private', () => {
     // An older Skein (or a person) left everything readable by others.
     const userFile = join(t.worktreePath, 'README.md')
     chmodSync(userFile, 0o644)
-    for (const d of [home, join(home, 'threads'), join(home, 'threads', t.id), join(home, 'worktrees'), join(home, 'worktrees', repo.id)]) chmodSync(d, 0o755)
+    for (const d of [home, join(home, 'threads'), join(home, 'threads', t.id), join(home, 'worktrees'), join(home, 'worktrees', repo.id)])
+      chmodSync(d, 0o755)
     chmodSync(join(home, 'threads', t.id, 'events.jsonl'), 0o644)
     chmodSync(join(home, 'repos.json'), 0o644)
     mkdirSync(join(home, 'stray'), { mode: 0o777 })

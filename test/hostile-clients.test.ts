@@ -56,7 +56,11 @@ async function expectCoreUp(): Promise<void> {
   }
 }
 
-const codeOf = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => (e instanceof ProtocolError ? e.code : String(e)))
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: unknown) => (e instanceof ProtocolError ? e.code : String(e))
+  )
 
 beforeAll(async () => {
   await boot()
@@ -108,7 +112,16 @@ describe('the WebSocket: a bad frame closes only its connection, with the right 
 
   it('binary frames and garbage text get JSON-RPC errors, and the connection stays usable', async () => {
     const { wsFrame } = await import('./helpers/hostile-harness')
-    const out = await rawWebSocket(core.port, core.token, [wsFrame({ opcode: 2, payload: Buffer.from([0, 1, 2, 0xff]) }), wsFrame({ opcode: 1, payload: Buffer.from('[[[[') }), wsFrame({ opcode: 1, payload: Buffer.from('{"jsonrpc":"2.0","id":5,"method":"core/hello"}') })], { until: (o) => o.texts.length >= 3 || o.closeCode !== null })
+    const out = await rawWebSocket(
+      core.port,
+      core.token,
+      [
+        wsFrame({ opcode: 2, payload: Buffer.from([0, 1, 2, 0xff]) }),
+        wsFrame({ opcode: 1, payload: Buffer.from('[[[[') }),
+        wsFrame({ opcode: 1, payload: Buffer.from('{"jsonrpc":"2.0","id":5,"method":"core/hello"}') })
+      ],
+      { until: (o) => o.texts.length >= 3 || o.closeCode !== null }
+    )
     expect(out.closeCode).toBe(null)
     expect(out.texts.map((t) => JSON.parse(t).error?.code ?? 'ok')).toEqual([-32700, -32700, 'ok'])
     await expectCoreUp()
@@ -146,7 +159,19 @@ describe('the local socket: bounded lines and batches', () => {
 describe('ids are looked up, never used as paths', () => {
   it('item/list of "../x" is refused and an events.jsonl planted outside threads/ is never read', async () => {
     mkdirSync(join(core.home, 'x'), { recursive: true })
-    const planted = { type: 'item.completed', at: 1, item: { id: 'planted', threadId: 'x', turnId: '', kind: 'user', status: 'completed', createdAt: 1, text: 'read from outside threads/' } }
+    const planted = {
+      type: 'item.completed',
+      at: 1,
+      item: {
+        id: 'planted',
+        threadId: 'x',
+        turnId: '',
+        kind: 'user',
+        status: 'completed',
+        createdAt: 1,
+        text: 'read from outside threads/'
+      }
+    }
     writeFileSync(join(core.home, 'x', 'events.jsonl'), `${JSON.stringify(planted)}\n`)
     for (const threadId of ['../x', '../../x', '/etc', 'a/b', '..', '.', 'x\u0000']) {
       expect(await codeOf(control.request('item/list', { threadId }))).toBe(-32602)
@@ -159,7 +184,10 @@ describe('ids are looked up, never used as paths', () => {
 
   it('a well-formed but unknown thread id gets ThreadNotFound with a clear message', async () => {
     for (const method of ['item/list', 'pty/list', 'review/comments', 'ci/checks', 'thread/get', 'turn/interrupt', 'review/changes']) {
-      const e = await control.request(method, { threadId: 'tnosuchthread' }).then(() => null, (x: unknown) => x as ProtocolError)
+      const e = await control.request(method, { threadId: 'tnosuchthread' }).then(
+        () => null,
+        (x: unknown) => x as ProtocolError
+      )
       expect(e?.code, method).toBe(1101)
       expect(e?.message, method).toMatch(/No thread with id tnosuchthread/)
     }
@@ -171,7 +199,10 @@ describe('ids are looked up, never used as paths', () => {
       ['profile/configure', { repoId: 'nosuchrepo-12345678', customCommand: 'x' }],
       ['repo/branches', { repoId: 'nosuchrepo-12345678' }]
     ] as const) {
-      const e = await control.request(method, params).then(() => null, (x: unknown) => x as ProtocolError)
+      const e = await control.request(method, params).then(
+        () => null,
+        (x: unknown) => x as ProtocolError
+      )
       expect(e?.code, method).toBe(1005)
       expect(e?.message, method).toMatch(/No repository with id nosuchrepo-12345678/)
     }

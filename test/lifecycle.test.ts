@@ -15,13 +15,17 @@ describe('DisposableStore', () => {
     const errors: unknown[] = []
     const store = new DisposableStore((e) => errors.push(e))
     store.add(toDisposable(() => void seen.push('store flushed')))
-    store.add(toDisposable(async () => {
-      await new Promise((r) => setImmediate(r))
-      seen.push('ptys killed')
-    }))
-    store.add(toDisposable(() => {
-      throw new Error('watcher broke')
-    }))
+    store.add(
+      toDisposable(async () => {
+        await new Promise((r) => setImmediate(r))
+        seen.push('ptys killed')
+      })
+    )
+    store.add(
+      toDisposable(() => {
+        throw new Error('watcher broke')
+      })
+    )
     store.add({ dispose: () => void seen.push('socket closed') })
     await Promise.all([store.dispose(), store.dispose()])
     expect(seen).toEqual(['socket closed', 'ptys killed', 'store flushed'])

@@ -118,10 +118,16 @@ function commit(dir: string, files: Record<string, string>, message: string): st
 
 /** Everything about a checkout that a refused merge must leave alone. */
 function state(repo: string) {
-  return { status: git(repo, 'status', '--porcelain=v1', '--untracked-files=all', '--ignored'), head: git(repo, 'rev-parse', 'HEAD'), main: git(repo, 'rev-parse', 'main'), print: fingerprint(repo), mergeHead: existsSync(join(repo, '.git', 'MERGE_HEAD')) }
+  return {
+    status: git(repo, 'status', '--porcelain=v1', '--untracked-files=all', '--ignored'),
+    head: git(repo, 'rev-parse', 'HEAD'),
+    main: git(repo, 'rev-parse', 'main'),
+    print: fingerprint(repo),
+    mergeHead: existsSync(join(repo, '.git', 'MERGE_HEAD'))
+  }
 }
 
-describe('merge into a base that is checked out in the person\'s repository', () => {
+describe("merge into a base that is checked out in the person's repository", () => {
   it('previews commits, files with counts, fast-forward and where it would run, changing nothing', async () => {
     const { repo, wt } = onMain()
     commit(wt, { 'feature.txt': 'a\nb\n', 'src/app.ts': 'export const answer = 43\n' }, 'feature: add file')
@@ -131,7 +137,17 @@ describe('merge into a base that is checked out in the person\'s repository', ()
     const before = state(repo)
     const p = await mergePreview(new GitRunner(), wt, 'main')
     if (p.kind !== 'plan') throw new Error('expected a plan')
-    expect(p.plan).toMatchObject({ upToDate: false, merged: false, fastForward: true, conflicts: [], checkedOutIn: repo, localChanges: [], checkoutBusy: null, base: before.main, moreCommits: 0 })
+    expect(p.plan).toMatchObject({
+      upToDate: false,
+      merged: false,
+      fastForward: true,
+      conflicts: [],
+      checkedOutIn: repo,
+      localChanges: [],
+      checkoutBusy: null,
+      base: before.main,
+      moreCommits: 0
+    })
     expect(p.plan.commits.map((c) => c.subject)).toEqual(['drop readme', 'feature: more', 'feature: add file'])
     expect(p.plan.commits[1]).toEqual({ sha: second, short: git(wt, 'rev-parse', '--short', second), subject: 'feature: more' })
     expect(p.plan.files).toEqual([
@@ -161,7 +177,11 @@ describe('merge into a base that is checked out in the person\'s repository', ()
     const head = commit(wt, { 'feature.txt': 'feature\n' }, 'feature')
     const upstream = commit(repo, { 'upstream.txt': 'upstream\n' }, 'upstream')
     const p = await mergePreview(new GitRunner(), wt, 'main')
-    expect(p.kind === 'plan' && p.plan).toMatchObject({ fastForward: false, conflicts: [], files: [{ path: 'feature.txt', status: 'added', additions: 1, deletions: 0 }] })
+    expect(p.kind === 'plan' && p.plan).toMatchObject({
+      fastForward: false,
+      conflicts: [],
+      files: [{ path: 'feature.txt', status: 'added', additions: 1, deletions: 0 }]
+    })
     const r = await mergeIntoBase(new GitRunner(), wt, 'main', 'Merge skein/t into main')
     expect(r).toMatchObject({ kind: 'merged', where: repo })
     expect(git(repo, 'rev-parse', 'HEAD^1')).toBe(upstream)
@@ -181,7 +201,11 @@ describe('merge into a base that is checked out in the person\'s repository', ()
     const before = state(repo)
     const p = await mergePreview(new GitRunner(), wt, 'main')
     expect(p.kind === 'plan' && p.plan.localChanges).toEqual(['new.txt', 'src/app.ts'])
-    expect(await mergeIntoBase(new GitRunner(), wt, 'main', 'm')).toEqual({ kind: 'local-changes', path: repo, files: ['new.txt', 'src/app.ts'] })
+    expect(await mergeIntoBase(new GitRunner(), wt, 'main', 'm')).toEqual({
+      kind: 'local-changes',
+      path: repo,
+      files: ['new.txt', 'src/app.ts']
+    })
     expect(state(repo)).toEqual(before)
     expect(readFileSync(join(repo, 'src', 'app.ts'), 'utf8')).toBe('export const answer = 44 // mine\n')
   })
@@ -196,7 +220,12 @@ describe('merge into a base that is checked out in the person\'s repository', ()
     expect(readFileSync(join(repo, 'README.md'), 'utf8')).toBe('# my own edit\n')
     expect(readFileSync(join(repo, 'scratch.txt'), 'utf8')).toBe('untracked notes\n')
     expect(readFileSync(join(repo, 'feature.txt'), 'utf8')).toBe('feature\n')
-    expect(git(repo, 'status', '--porcelain', '--untracked-files=all').split('\n').map((l) => l.trim()).sort()).toEqual(['?? scratch.txt', 'M README.md'])
+    expect(
+      git(repo, 'status', '--porcelain', '--untracked-files=all')
+        .split('\n')
+        .map((l) => l.trim())
+        .sort()
+    ).toEqual(['?? scratch.txt', 'M README.md'])
   })
 
   it('refuses a conflict, listing the files, and changes nothing', async () => {
@@ -206,7 +235,11 @@ describe('merge into a base that is checked out in the person\'s repository', ()
     const before = state(repo)
     const p = await mergePreview(new GitRunner(), wt, 'main')
     // The files are the thread's own changes since it forked (upstream's are not shown as undone).
-    expect(p.kind === 'plan' && p.plan).toMatchObject({ conflicts: ['README.md'], fastForward: false, files: [{ path: 'README.md', status: 'modified', additions: 1, deletions: 1 }] })
+    expect(p.kind === 'plan' && p.plan).toMatchObject({
+      conflicts: ['README.md'],
+      fastForward: false,
+      files: [{ path: 'README.md', status: 'modified', additions: 1, deletions: 1 }]
+    })
     expect(await mergeIntoBase(new GitRunner(), wt, 'main', 'm')).toEqual({ kind: 'conflict', files: ['README.md'] })
     expect(state(repo)).toEqual(before)
   })
@@ -218,7 +251,9 @@ describe('merge into a base that is checked out in the person\'s repository', ()
     if (p.kind !== 'plan') throw new Error('expected a plan')
     commit(wt, { 'later.txt': 'later\n' }, 'later')
     const before = state(repo)
-    expect(await mergeIntoBase(new GitRunner(), wt, 'main', 'm', { base: p.plan.base, head: p.plan.head })).toMatchObject({ kind: 'changed' })
+    expect(await mergeIntoBase(new GitRunner(), wt, 'main', 'm', { base: p.plan.base, head: p.plan.head })).toMatchObject({
+      kind: 'changed'
+    })
     expect(state(repo)).toEqual(before)
   })
 
@@ -240,7 +275,7 @@ describe('merge into a base that is checked out in the person\'s repository', ()
     expect(existsSync(join(repo, '.git', 'MERGE_HEAD'))).toBe(true)
   })
 
-  it('merges a thread through the protocol after a preview, in the person\'s checkout', async () => {
+  it("merges a thread through the protocol after a preview, in the person's checkout", async () => {
     const { core } = await makeCore()
     const repoPath = makeRepo()
     const repo = must(await core.repos.add(repoPath))
@@ -248,8 +283,19 @@ describe('merge into a base that is checked out in the person\'s repository', ()
     expect(must(await core.review.mergePreview(t.id))).toMatchObject({ upToDate: true, merged: false, commits: [] })
     const head = commit(t.worktreePath, { 'done.txt': 'done\n' }, 'done')
     const plan = must(await core.review.mergePreview(t.id))
-    expect(plan).toMatchObject({ baseRef: 'main', branch: t.branch, checkedOutIn: repoPath, fastForward: true, uncommitted: 0, commits: [{ subject: 'done' }] })
-    expect(must(await core.review.mergeIntoBase(t.id, { base: plan.base, head: plan.head }))).toEqual({ outcome: 'fast-forward', commit: head, checkout: repoPath })
+    expect(plan).toMatchObject({
+      baseRef: 'main',
+      branch: t.branch,
+      checkedOutIn: repoPath,
+      fastForward: true,
+      uncommitted: 0,
+      commits: [{ subject: 'done' }]
+    })
+    expect(must(await core.review.mergeIntoBase(t.id, { base: plan.base, head: plan.head }))).toEqual({
+      outcome: 'fast-forward',
+      commit: head,
+      checkout: repoPath
+    })
     expect(git(repoPath, 'rev-parse', 'HEAD')).toBe(head)
     expect(readFileSync(join(repoPath, 'done.txt'), 'utf8')).toBe('done\n')
     expect(must(await core.review.mergePreview(t.id))).toMatchObject({ upToDate: true, merged: true })

@@ -23,11 +23,14 @@ const params = {
 /** Parses a raw SSE body into [event name, data] pairs, failing on any malformed frame. */
 function parseSse(raw: string): { event: string; data: any }[] {
   expect(raw.endsWith('\n\n')).toBe(true)
-  return raw.slice(0, -2).split('\n\n').map((frame) => {
-    const m = /^event: (\w+)\ndata: (.*)$/.exec(frame)
-    if (!m) throw new Error(`malformed SSE frame: ${JSON.stringify(frame)}`)
-    return { event: m[1], data: JSON.parse(m[2]) }
-  })
+  return raw
+    .slice(0, -2)
+    .split('\n\n')
+    .map((frame) => {
+      const m = /^event: (\w+)\ndata: (.*)$/.exec(frame)
+      if (!m) throw new Error(`malformed SSE frame: ${JSON.stringify(frame)}`)
+      return { event: m[1], data: JSON.parse(m[2]) }
+    })
 }
 
 describe('model server with the real @anthropic-ai/sdk', () => {
@@ -62,20 +65,44 @@ describe('model server with the real @anthropic-ai/sdk', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/)
     const events = parseSse(await res.text())
     for (const e of events) expect(e.data.type).toBe(e.event)
-    const kinds = events.map((e) => e.event === 'content_block_delta' ? `delta:${e.data.delta.type}` : e.event)
+    const kinds = events.map((e) => (e.event === 'content_block_delta' ? `delta:${e.data.delta.type}` : e.event))
     expect(kinds).toEqual([
-      'message_start', 'ping',
-      'content_block_start', 'delta:text_delta', 'delta:text_delta', 'delta:text_delta', 'content_block_stop',
-      'content_block_start', 'delta:input_json_delta', 'delta:input_json_delta', 'delta:input_json_delta', 'content_block_stop',
-      'message_delta', 'message_stop'
+      'message_start',
+      'ping',
+      'content_block_start',
+      'delta:text_delta',
+      'delta:text_delta',
+      'delta:text_delta',
+      'content_block_stop',
+      'content_block_start',
+      'delta:input_json_delta',
+      'delta:input_json_delta',
+      'delta:input_json_delta',
+      'content_block_stop',
+      'message_delta',
+      'message_stop'
     ])
     const start0 = events[0].data.message
     expect(start0).toMatchObject({ type: 'message', role: 'assistant', model: 'claude-test-1', content: [], stop_reason: null })
-    expect(Object.keys(start0.usage).sort()).toEqual(['cache_creation_input_tokens', 'cache_read_input_tokens', 'input_tokens', 'output_tokens'])
+    expect(Object.keys(start0.usage).sort()).toEqual([
+      'cache_creation_input_tokens',
+      'cache_read_input_tokens',
+      'input_tokens',
+      'output_tokens'
+    ])
     expect(events[2].data).toEqual({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } })
-    expect(events[7].data).toEqual({ type: 'content_block_start', index: 1, content_block: { type: 'tool_use', id: 'toolu_given', name: 'read_file', input: {} } })
+    expect(events[7].data).toEqual({
+      type: 'content_block_start',
+      index: 1,
+      content_block: { type: 'tool_use', id: 'toolu_given', name: 'read_file', input: {} }
+    })
     expect(events.slice(8, 11).map((e) => e.data.index)).toEqual([1, 1, 1])
-    expect(events.slice(8, 11).map((e) => e.data.delta.partial_json).join('')).toBe('{"path":"x"}')
+    expect(
+      events
+        .slice(8, 11)
+        .map((e) => e.data.delta.partial_json)
+        .join('')
+    ).toBe('{"path":"x"}')
     expect(events[12].data.delta).toEqual({ stop_reason: 'tool_use', stop_sequence: null })
   })
 
@@ -84,7 +111,10 @@ describe('model server with the real @anthropic-ai/sdk', () => {
     const input1 = { path: 'src/main/index.ts', lines: [1, 20], opts: { follow: true, note: 'quote " and \\ slash' } }
     server.push({
       text: 'Let me look.',
-      toolUses: [{ name: 'read_file', input: input1 }, { id: 'toolu_fixed', name: 'bash', input: { command: 'ls -la' } }],
+      toolUses: [
+        { name: 'read_file', input: input1 },
+        { id: 'toolu_fixed', name: 'bash', input: { command: 'ls -la' } }
+      ],
       chunkSize: 3
     })
     const stream = client.messages.stream({ ...params, tools: [] })
@@ -134,7 +164,16 @@ describe('model server with the real @anthropic-ai/sdk', () => {
     }
     expect(text).toBe('raw events')
     // The SDK drops ping events itself.
-    expect(types).toEqual(['message_start', 'content_block_start', 'content_block_delta', 'content_block_delta', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop'])
+    expect(types).toEqual([
+      'message_start',
+      'content_block_start',
+      'content_block_delta',
+      'content_block_delta',
+      'content_block_delta',
+      'content_block_stop',
+      'message_delta',
+      'message_stop'
+    ])
     expect(startUsage).toMatchObject({ input_tokens: 9, cache_read_input_tokens: 7, cache_creation_input_tokens: 0 })
     expect(finalOutput).toBe(3)
   })
@@ -153,7 +192,10 @@ describe('model server with the real @anthropic-ai/sdk', () => {
     const { server, client } = await start()
     server.push({ status: 429, headers: { 'retry-after': '1' } }, { status: 429, headers: { 'retry-after': '3' } })
 
-    const err = await client.messages.stream(params).finalMessage().catch((e) => e)
+    const err = await client.messages
+      .stream(params)
+      .finalMessage()
+      .catch((e) => e)
     expect(err).toBeInstanceOf(Anthropic.RateLimitError)
     expect(err.status).toBe(429)
     expect(err.headers.get('retry-after')).toBe('1')
@@ -170,7 +212,10 @@ describe('model server with the real @anthropic-ai/sdk', () => {
     const { server, client } = await start()
     server.push({ status: 529 }, { status: 500, text: 'boom' })
 
-    const overloaded = await client.messages.stream(params).finalMessage().catch((e) => e)
+    const overloaded = await client.messages
+      .stream(params)
+      .finalMessage()
+      .catch((e) => e)
     expect(overloaded).toBeInstanceOf(Anthropic.APIError)
     expect(overloaded.status).toBe(529)
     expect(overloaded.type).toBe('overloaded_error')
@@ -187,7 +232,10 @@ describe('model server with the real @anthropic-ai/sdk', () => {
     const { server, client } = await start({ apiKey: 'sk-right' })
     const wrong = new Anthropic({ apiKey: 'sk-wrong', baseURL: server.url, maxRetries: 0 })
 
-    const err = await wrong.messages.stream(params).finalMessage().catch((e) => e)
+    const err = await wrong.messages
+      .stream(params)
+      .finalMessage()
+      .catch((e) => e)
     expect(err).toBeInstanceOf(Anthropic.AuthenticationError)
     expect(err.status).toBe(401)
     expect(err.type).toBe('authentication_error')
@@ -213,8 +261,13 @@ describe('model server with the real @anthropic-ai/sdk', () => {
     server.push({ text, chunkSize: 2, dropAfterEvents: 6 })
     const stream = client.messages.stream(params)
     let got = ''
-    stream.on('text', (d) => { got += d })
-    const err = await stream.finalMessage().then(() => null, (e) => e)
+    stream.on('text', (d) => {
+      got += d
+    })
+    const err = await stream.finalMessage().then(
+      () => null,
+      (e) => e
+    )
     expect(err).toBeInstanceOf(Anthropic.AnthropicError)
     // Not an APIError: the MessageStream wraps undici's `TypeError: terminated`.
     expect(err).not.toBeInstanceOf(Anthropic.APIError)
@@ -226,7 +279,10 @@ describe('model server with the real @anthropic-ai/sdk', () => {
     let rawText = ''
     const rawErr = await (async () => {
       for await (const ev of raw) if (ev.type === 'content_block_delta' && ev.delta.type === 'text_delta') rawText += ev.delta.text
-    })().then(() => null, (e) => e)
+    })().then(
+      () => null,
+      (e) => e
+    )
     // The raw Stream lets undici's error through unwrapped.
     expect(rawErr).toBeInstanceOf(TypeError)
     expect(rawErr.message).toBe('terminated')
@@ -271,15 +327,25 @@ describe('model server with the real @anthropic-ai/sdk', () => {
 
     const first = client.messages.stream(params)
     let n = 0
-    first.on('text', () => { if (++n === 1) first.abort() })
+    first.on('text', () => {
+      if (++n === 1) first.abort()
+    })
     const abortErr = await first.finalMessage().catch((e) => e)
     expect(abortErr).toBeInstanceOf(Anthropic.APIUserAbortError)
     expect(n).toBe(1)
 
     const second = client.messages.stream(params)
     let got = ''
-    await new Promise<void>((resolve) => second.on('text', (d) => { got += d; resolve() }))
-    const settled = second.finalMessage().then(() => 'resolved', (e) => e)
+    await new Promise<void>((resolve) =>
+      second.on('text', (d) => {
+        got += d
+        resolve()
+      })
+    )
+    const settled = second.finalMessage().then(
+      () => 'resolved',
+      (e) => e
+    )
     await server.close()
     const result = await settled
     expect(result).toBeInstanceOf(Anthropic.AnthropicError)

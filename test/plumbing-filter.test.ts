@@ -20,7 +20,11 @@ function screen(output: string): string[] {
       rows[row]![col++] = c
     }
   }
-  return rows.map((r) => Array.from(r, (ch) => ch ?? ' ').join('').trimEnd())
+  return rows.map((r) =>
+    Array.from(r, (ch) => ch ?? ' ')
+      .join('')
+      .trimEnd()
+  )
 }
 
 const nonce = '0123456789ab'
@@ -73,7 +77,11 @@ describe('PlumbingFilter: the agent shell without its plumbing', () => {
   })
 
   it('keeps output with no final newline, and a blank line the command itself printed', () => {
-    expect(screen(filtered(prompt + run('printf foo', 'foo').replace('foo\r\n\r\n__SKEIN_E', 'foo\r\n__SKEIN_E'), []))).toEqual(['$ printf foo', 'foo', 'user@host:/w$'])
+    expect(screen(filtered(prompt + run('printf foo', 'foo').replace('foo\r\n\r\n__SKEIN_E', 'foo\r\n__SKEIN_E'), []))).toEqual([
+      '$ printf foo',
+      'foo',
+      'user@host:/w$'
+    ])
     expect(screen(filtered(prompt + run('echo a; echo', 'a\r\n\r\n'), []))).toEqual(['$ echo a; echo', 'a', '', 'user@host:/w$'])
   })
 
@@ -84,7 +92,10 @@ describe('PlumbingFilter: the agent shell without its plumbing', () => {
   })
 
   it('hides the typed line twice when the terminal echoed it before the prompt came back (typed ahead)', () => {
-    const ahead = `${prompt}${run('true', '')}`.replace(`__SKEIN_E_${nonce}_0__\r\n${prompt}`, `__SKEIN_E_${nonce}_0__\r\n${typed}\r\n${prompt}${typed}\r\n\x1b[?2004l\rsecond\r\n${prompt}`)
+    const ahead = `${prompt}${run('true', '')}`.replace(
+      `__SKEIN_E_${nonce}_0__\r\n${prompt}`,
+      `__SKEIN_E_${nonce}_0__\r\n${typed}\r\n${prompt}${typed}\r\n\x1b[?2004l\rsecond\r\n${prompt}`
+    )
     const out = filtered(ahead, [])
     expect(out).not.toMatch(/skein-agent/)
     expect(screen(out)).toEqual(['$ true', 'second', 'user@host:/w$'])

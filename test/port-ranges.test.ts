@@ -30,7 +30,11 @@ function bindable(port: number, host: string): Promise<boolean> {
 
 /** Another program (a child process) listening on a port until the test ends; resolves once it listens. */
 async function holdPort(port: number, host: string): Promise<void> {
-  const child = spawn(process.execPath, ['-e', `require('net').createServer().listen(${port}, ${JSON.stringify(host)}, () => console.log('listening'))`], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(
+    process.execPath,
+    ['-e', `require('net').createServer().listen(${port}, ${JSON.stringify(host)}, () => console.log('listening'))`],
+    { stdio: ['ignore', 'pipe', 'inherit'] }
+  )
   children.push(child)
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => d.toString().includes('listening') && resolve())
@@ -90,7 +94,7 @@ describe('port ranges', () => {
     expect(await ranges.acquire('d')).toBeNull()
   })
 
-  it('keeps every live thread\'s range across a restart of the core, and a new thread gets a range that overlaps none', async () => {
+  it("keeps every live thread's range across a restart of the core, and a new thread gets a range that overlaps none", async () => {
     const home = tempDir('skein-home-')
     const repoPath = makeRepo()
     const first = await makeCore(home)

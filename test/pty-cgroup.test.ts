@@ -4,7 +4,16 @@ import { existsSync, readdirSync, readFileSync, rmdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { memoryLogger } from '../src/main/core/logger'
-import { cgroup2Mount, cgroupPids, createPtyCgroup, isPtyCgroupPath, joinCgroupSpawn, joinState, killCgroup, ownCgroupDir } from '../src/main/core/pty/pty-cgroup'
+import {
+  cgroup2Mount,
+  cgroupPids,
+  createPtyCgroup,
+  isPtyCgroupPath,
+  joinCgroupSpawn,
+  joinState,
+  killCgroup,
+  ownCgroupDir
+} from '../src/main/core/pty/pty-cgroup'
 import { PtyContainment } from '../src/main/core/pty/pty-containment'
 import { PtyRecords, type PtyRunRecord } from '../src/main/core/pty/pty-records'
 import { PtySession } from '../src/main/core/pty/pty-session'
@@ -52,7 +61,8 @@ const parent = () => (ownCgroupDir() as { value: string }).value
 
 describe('pty cgroups', () => {
   it('finds the cgroup2 mount in mountinfo, unescaping it', () => {
-    const info = '24 1 0:21 / /sys/fs/cgroup rw - cgroup cgroup rw,memory\n41 31 0:38 / /sys/fs/my\\040cg rw,relatime - cgroup2 cgroup2 rw\n'
+    const info =
+      '24 1 0:21 / /sys/fs/cgroup rw - cgroup cgroup rw,memory\n41 31 0:38 / /sys/fs/my\\040cg rw,relatime - cgroup2 cgroup2 rw\n'
     expect(cgroup2Mount(info)).toBe('/sys/fs/my cg')
     expect(cgroup2Mount('24 1 0:21 / /proc rw - proc proc rw\n')).toBeNull()
   })
@@ -64,7 +74,10 @@ describe('pty cgroups', () => {
     const dir = made.value
     const a = base + 1
     const b = base + 2
-    const wrapped = joinCgroupSpawn(dir, '/bin/sh', ['-c', `setsid -f sh -c 'trap "" HUP TERM; exec env -i sleep ${a}' </dev/null >/dev/null 2>&1; exec sleep ${b}`])
+    const wrapped = joinCgroupSpawn(dir, '/bin/sh', [
+      '-c',
+      `setsid -f sh -c 'trap "" HUP TERM; exec env -i sleep ${a}' </dev/null >/dev/null 2>&1; exec sleep ${b}`
+    ])
     const child = spawn(wrapped.file, wrapped.args, { stdio: 'ignore' })
     children.push(child)
     await eventually(() => tagged().length === 2, 'both sleeps to run')
@@ -93,9 +106,39 @@ describe('pty cgroups', () => {
     const containment = PtyContainment.detect(records, logger)
     expect(logger.lines.map((l) => l.message).join('\n')).toMatch(/contained in cgroups under/)
     const id = `unit.p${++n}x${process.pid}`
-    const info = { id, threadId: 'unit', kind: 'shell', profileId: 'shell', title: 'Shell', command: 'sh', cwd: process.cwd(), port: null, pid: null, state: 'running', exitCode: null, signal: null, startedAt: Date.now(), endedAt: null, endedByRestart: false, agentCommand: null } as PtyInfo
+    const info = {
+      id,
+      threadId: 'unit',
+      kind: 'shell',
+      profileId: 'shell',
+      title: 'Shell',
+      command: 'sh',
+      cwd: process.cwd(),
+      port: null,
+      pid: null,
+      state: 'running',
+      exitCode: null,
+      signal: null,
+      startedAt: Date.now(),
+      endedAt: null,
+      endedByRestart: false,
+      agentCommand: null
+    } as PtyInfo
     let output = ''
-    const session = new PtySession(info, { file: '/bin/sh', args: ['-c', `setsid -f env -i sleep ${base + 3}; sleep ${base + 4}`], cwd: process.cwd(), env: { PATH: process.env.PATH! }, cols: 80, rows: 24 }, 10_000, { data: (t) => (output += t), exit: () => undefined }, containment)
+    const session = new PtySession(
+      info,
+      {
+        file: '/bin/sh',
+        args: ['-c', `setsid -f env -i sleep ${base + 3}; sleep ${base + 4}`],
+        cwd: process.cwd(),
+        env: { PATH: process.env.PATH! },
+        cols: 80,
+        rows: 24
+      },
+      10_000,
+      { data: (t) => (output += t), exit: () => undefined },
+      containment
+    )
     expect(session.containment).toBe('cgroup')
     await eventually(() => tagged().length === 3, 'both sleeps (and the shell, whose argv names them) to run').catch((e) => {
       throw new Error(`${(e as Error).message}; the pty printed: ${output}`)

@@ -91,7 +91,10 @@ function signal(pid: number, sig: NodeJS.Signals): void {
 
 /** Waits until every one of the nine ways has a process running. */
 async function allNineRunning(b: number): Promise<void> {
-  await eventually(() => new Set(survivors(b).map((s) => s.token)).size === 9, `all nine background jobs to run; running:\n${describeSurvivors(b)}`)
+  await eventually(
+    () => new Set(survivors(b).map((s) => s.token)).size === 9,
+    `all nine background jobs to run; running:\n${describeSurvivors(b)}`
+  )
 }
 
 /** Waits until none of the nine is left, failing with the list of survivors. */
@@ -214,7 +217,10 @@ describe('no process outlives its thread', () => {
       child.kill('SIGKILL')
       await eventually(exited(child), 'the core to die on SIGKILL')
       const { logger } = await makeCore(home, { listenSocket: true })
-      await noneLeft(b, `kill -9 of the core and a restart (the restart logged:\n${logger.lines.map((l) => `${l.level} ${l.message}`).join('\n')})`)
+      await noneLeft(
+        b,
+        `kill -9 of the core and a restart (the restart logged:\n${logger.lines.map((l) => `${l.level} ${l.message}`).join('\n')})`
+      )
       // Every window is told once what the start cleaned up.
       const window = new RpcClient(socketTransport(connect(join(home, 'skein.sock'))))
       const hello = await window.request('core/hello', { client: 'ui' })
@@ -248,14 +254,30 @@ describe('no process outlives its thread', () => {
       }
       writeFileSync(join(records, 'forged.p1.json'), JSON.stringify(record))
       // A record from a core that is still running (this test process) is never reaped either.
-      writeFileSync(join(records, 'live.p1.json'), JSON.stringify({ ...record, ptyId: 'live.p1', startTime, corePid: process.pid, coreStartTime: readFileSync(`/proc/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[19]! }))
+      writeFileSync(
+        join(records, 'live.p1.json'),
+        JSON.stringify({
+          ...record,
+          ptyId: 'live.p1',
+          startTime,
+          corePid: process.pid,
+          coreStartTime: readFileSync(`/proc/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[19]!
+        })
+      )
       const { core, logger } = await makeCore(home)
       // A barrier: the core has started (and reaped whatever it reaps) before this returns.
       const repo = must(await core.repos.add(makeRepo()))
       expect(repo.id).toBeTruthy()
       expect(outsider.exitCode ?? outsider.signalCode, 'the outside sleep was killed').toBeNull()
-      expect(forged.exitCode ?? forged.signalCode, `the forged record's pid was killed; log:\n${logger.lines.map((l) => l.message).join('\n')}`).toBeNull()
-      expect(survivors(b).map((s) => s.pid).sort()).toEqual([outsider.pid, forged.pid].sort())
+      expect(
+        forged.exitCode ?? forged.signalCode,
+        `the forged record's pid was killed; log:\n${logger.lines.map((l) => l.message).join('\n')}`
+      ).toBeNull()
+      expect(
+        survivors(b)
+          .map((s) => s.pid)
+          .sort()
+      ).toEqual([outsider.pid, forged.pid].sort())
       // The forged record (its process is not ours) is dropped; the live core's record is kept.
       expect(existsSync(join(records, 'forged.p1.json'))).toBe(false)
       expect(existsSync(join(records, 'live.p1.json'))).toBe(true)

@@ -92,11 +92,34 @@ describe('pty sessions', () => {
     const received: string[] = []
     let exit: () => void
     const done = new Promise<void>((r) => (exit = r))
-    const info: PtyInfo = { id: 'p-utf8', threadId: 't', kind: 'shell', profileId: 'custom', title: 'x', command: 'node', cwd: process.cwd(), port: null, pid: null, state: 'running', exitCode: null, signal: null, startedAt: Date.now(), endedAt: null, endedByRestart: false, agentCommand: null, sandbox: null }
-    const session = new PtySession(info, { file: process.execPath, args: ['-e', script], cwd: process.cwd(), env: process.env as Record<string, string>, cols: 80, rows: 24 }, 10_000, {
-      data: (t) => received.push(t),
-      exit: () => exit()
-    })
+    const info: PtyInfo = {
+      id: 'p-utf8',
+      threadId: 't',
+      kind: 'shell',
+      profileId: 'custom',
+      title: 'x',
+      command: 'node',
+      cwd: process.cwd(),
+      port: null,
+      pid: null,
+      state: 'running',
+      exitCode: null,
+      signal: null,
+      startedAt: Date.now(),
+      endedAt: null,
+      endedByRestart: false,
+      agentCommand: null,
+      sandbox: null
+    }
+    const session = new PtySession(
+      info,
+      { file: process.execPath, args: ['-e', script], cwd: process.cwd(), env: process.env as Record<string, string>, cols: 80, rows: 24 },
+      10_000,
+      {
+        data: (t) => received.push(t),
+        exit: () => exit()
+      }
+    )
     for (let i = 0; i < 5; i++) {
       await eventually(() => received.join('').includes(`<${i}>`), `piece ${i}`)
       session.write('g')
@@ -242,11 +265,17 @@ describe('pty sessions', () => {
       expect(vanished.error.code).toBe(ErrorCode.WorktreeMissing)
       expect(vanished.error.message).toContain(thread.worktreePath)
     }
-    const bad = JSON.parse((await core.rpc.dispatch(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'pty/resize', params: { ptyId: 'x', cols: 0, rows: 1.5 } })))!)
+    const bad = JSON.parse(
+      (await core.rpc.dispatch(
+        JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'pty/resize', params: { ptyId: 'x', cols: 0, rows: 1.5 } })
+      ))!
+    )
     expect(bad.error.code).toBe(ErrorCode.InvalidParams)
     expect(bad.error.message).toMatch(/cols must be at least 1/)
     expect(bad.error.message).toMatch(/rows must be a whole number/)
-    const gone = JSON.parse((await core.rpc.dispatch(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'pty/write', params: { ptyId: 'nope', data: 'x' } })))!)
+    const gone = JSON.parse(
+      (await core.rpc.dispatch(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'pty/write', params: { ptyId: 'nope', data: 'x' } })))!
+    )
     expect(gone.error.code).toBe(ErrorCode.PtyExited)
     const alive = JSON.parse((await core.rpc.dispatch(JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'repo/list' })))!)
     expect(alive.result.repos).toHaveLength(1)
@@ -254,7 +283,9 @@ describe('pty sessions', () => {
 
   it('a shell at its prompt is idle and a quiet command keeps it running, never waiting; its exit is news only when nobody looks', async () => {
     const { core, repo } = await coreWithThread({ mode: 'local' })
-    const t = must(await core.threads.create({ repoId: repo.id, title: 'shell', mode: 'local', profileId: 'shell', prompt: 'echo shell-says-hi' }))
+    const t = must(
+      await core.threads.create({ repoId: repo.id, title: 'shell', mode: 'local', profileId: 'shell', prompt: 'echo shell-says-hi' })
+    )
     expect(t.agent).toMatchObject({ profileId: 'shell', activity: 'running' })
     const seen: string[] = []
     core.bus.subscribe((name, p) => {
@@ -286,7 +317,11 @@ describe('pty sessions', () => {
 
   it('an agent CLI that prints a prompt and goes quiet is waiting for input (not needs-attention), and unread', async () => {
     const { core, repo } = await coreWithThread({ mode: 'local' })
-    must(await core.profiles.configure(repo.id, { customCommand: `sh -c 'printf "fake-agent ready> "; read answer; echo "got $answer"; read again'` }))
+    must(
+      await core.profiles.configure(repo.id, {
+        customCommand: `sh -c 'printf "fake-agent ready> "; read answer; echo "got $answer"; read again'`
+      })
+    )
     const t = must(await core.threads.create({ repoId: repo.id, title: 'fake agent', mode: 'local', profileId: 'custom' }))
     const now = () => core.threads.list().find((x) => x.id === t.id)!
     await eventually(() => now().agent?.activity === 'waiting', 'the agent waits for input')
@@ -321,8 +356,15 @@ describe('pty sessions', () => {
   it('never leaves an agent that exits at once marked running', async () => {
     const { core, repo } = await coreWithThread({ mode: 'local' })
     must(await core.profiles.configure(repo.id, { customCommand: '/bin/echo hi' }))
-    const made = await Promise.all(Array.from({ length: 8 }, (_, i) => core.threads.create({ repoId: repo.id, title: `quick ${i}`, mode: 'local', profileId: 'custom' }).then(must)))
-    await eventually(() => made.every((t) => core.threads.list().find((x) => x.id === t.id)?.agent?.activity === 'exited'), 'every quick agent to be exited')
+    const made = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        core.threads.create({ repoId: repo.id, title: `quick ${i}`, mode: 'local', profileId: 'custom' }).then(must)
+      )
+    )
+    await eventually(
+      () => made.every((t) => core.threads.list().find((x) => x.id === t.id)?.agent?.activity === 'exited'),
+      'every quick agent to be exited'
+    )
     // No fixed window: round trips through another session prove later pty events were handled too.
     await roundTrips(core, made[0].id, 3)
     expect(made.map((t) => core.threads.list().find((x) => x.id === t.id)?.agent?.activity)).toEqual(Array(8).fill('exited'))
@@ -369,10 +411,35 @@ describe.runIf(process.platform === 'linux')('the foreground job of a shell', ()
   /** An interactive bash in a real pty, optionally inside bubblewrap as the agent's sandboxed shell runs. */
   function shell(wrapped: boolean) {
     let output = ''
-    const info: PtyInfo = { id: `p-fg-${wrapped}`, threadId: 't', kind: 'agent', profileId: 'shell', title: 'x', command: 'bash', cwd: process.cwd(), port: null, pid: null, state: 'running', exitCode: null, signal: null, startedAt: Date.now(), endedAt: null, endedByRestart: false, agentCommand: null, sandbox: null }
+    const info: PtyInfo = {
+      id: `p-fg-${wrapped}`,
+      threadId: 't',
+      kind: 'agent',
+      profileId: 'shell',
+      title: 'x',
+      command: 'bash',
+      cwd: process.cwd(),
+      port: null,
+      pid: null,
+      state: 'running',
+      exitCode: null,
+      signal: null,
+      startedAt: Date.now(),
+      endedAt: null,
+      endedByRestart: false,
+      agentCommand: null,
+      sandbox: null
+    }
     const bash = ['/bin/bash', '--norc', '--noprofile', '-i']
-    const [file, ...args] = wrapped ? ['bwrap', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-pid', '--die-with-parent', '--', ...bash] : bash
-    const session = new PtySession(info, { file, args, cwd: process.cwd(), env: { PATH: process.env.PATH!, HOME: process.env.HOME!, PS1: 'fg$ ' }, cols: 80, rows: 24 }, 10_000, { data: (t) => (output += t), exit: () => undefined })
+    const [file, ...args] = wrapped
+      ? ['bwrap', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-pid', '--die-with-parent', '--', ...bash]
+      : bash
+    const session = new PtySession(
+      info,
+      { file, args, cwd: process.cwd(), env: { PATH: process.env.PATH!, HOME: process.env.HOME!, PS1: 'fg$ ' }, cols: 80, rows: 24 },
+      10_000,
+      { data: (t) => (output += t), exit: () => undefined }
+    )
     const run = async (command: string, marker: string) => {
       session.write(`${command}\r`)
       await eventually(() => output.includes(marker), `the shell to echo ${marker}`)
@@ -383,24 +450,27 @@ describe.runIf(process.platform === 'linux')('the foreground job of a shell', ()
   // Each command below runs in the foreground under a process still called "bash" (a subshell, a
   // script): judged by process names, the shell read as back at its prompt while they ran.
   for (const wrapped of [false, true]) {
-    it.runIf(!wrapped || hasBwrap)(`tells its prompt from a quiet job by process group${wrapped ? ', inside bubblewrap' : ''}`, async () => {
-      const { session, run, output } = shell(wrapped)
-      try {
-        await eventually(() => output().includes('fg$'), 'the prompt')
-        await eventually(() => !session.foregroundJob(), 'the shell at its prompt holds its own foreground')
-        await run('(sleep 30; echo sub-$((1+1)))', 'sleep 30')
-        await eventually(() => session.foregroundJob(), 'a subshell running a quiet command is a job')
-        session.write('\x03')
-        await eventually(() => !session.foregroundJob(), 'back at the prompt after Ctrl+C')
-        await run("bash -c 'sleep 30; echo script-$((2+2))'", 'sleep 30; echo script')
-        await eventually(() => session.foregroundJob(), 'a script run by bash is a job')
-        session.write('\x03')
-        await eventually(() => !session.foregroundJob(), 'back at the prompt')
-        await run('sleep 30', 'sleep 30')
-        await eventually(() => session.foregroundJob(), 'sleep is a job')
-      } finally {
-        await session.kill()
+    it.runIf(!wrapped || hasBwrap)(
+      `tells its prompt from a quiet job by process group${wrapped ? ', inside bubblewrap' : ''}`,
+      async () => {
+        const { session, run, output } = shell(wrapped)
+        try {
+          await eventually(() => output().includes('fg$'), 'the prompt')
+          await eventually(() => !session.foregroundJob(), 'the shell at its prompt holds its own foreground')
+          await run('(sleep 30; echo sub-$((1+1)))', 'sleep 30')
+          await eventually(() => session.foregroundJob(), 'a subshell running a quiet command is a job')
+          session.write('\x03')
+          await eventually(() => !session.foregroundJob(), 'back at the prompt after Ctrl+C')
+          await run("bash -c 'sleep 30; echo script-$((2+2))'", 'sleep 30; echo script')
+          await eventually(() => session.foregroundJob(), 'a script run by bash is a job')
+          session.write('\x03')
+          await eventually(() => !session.foregroundJob(), 'back at the prompt')
+          await run('sleep 30', 'sleep 30')
+          await eventually(() => session.foregroundJob(), 'sleep is a job')
+        } finally {
+          await session.kill()
+        }
       }
-    })
+    )
   }
 })

@@ -31,8 +31,16 @@ describe('review/file: both sides of a changed file', () => {
     })
     const file = async (path: string, oldPath: string | null, scope: 'base' | 'uncommitted') =>
       must(await core.review.file(t.id, { path, oldPath, scope, force: false }))
-    expect(await file('src/app.ts', null, 'base')).toMatchObject({ kind: 'text', original: 'export const answer = 42\n', modified: 'export const answer = 44\n' })
-    expect(await file('src/app.ts', null, 'uncommitted')).toMatchObject({ kind: 'text', original: 'export const answer = 43\n', modified: 'export const answer = 44\n' })
+    expect(await file('src/app.ts', null, 'base')).toMatchObject({
+      kind: 'text',
+      original: 'export const answer = 42\n',
+      modified: 'export const answer = 44\n'
+    })
+    expect(await file('src/app.ts', null, 'uncommitted')).toMatchObject({
+      kind: 'text',
+      original: 'export const answer = 43\n',
+      modified: 'export const answer = 44\n'
+    })
     expect(await file('notes.md', null, 'base')).toMatchObject({ kind: 'text', original: '', modified: 'new file\n' })
     expect(await file('READ.md', 'README.md', 'base')).toMatchObject({ kind: 'text', original: '# test repo\n', modified: '# test repo\n' })
     unlinkSync(join(t.worktreePath, 'notes.md'))
@@ -60,10 +68,19 @@ describe('review/file: both sides of a changed file', () => {
 
   it('guards big files (bytes, a long line, many changed lines) unless forced, and never ships past the hard cap', async () => {
     const { core, t } = await threadWith((wt) => {
-      writeFileSync(join(wt, 'many.txt'), lines(DIFF_GUARD.maxChangedLines + 10, (i) => `line ${i}`))
+      writeFileSync(
+        join(wt, 'many.txt'),
+        lines(DIFF_GUARD.maxChangedLines + 10, (i) => `line ${i}`)
+      )
       writeFileSync(join(wt, 'long.txt'), `short\n${'x'.repeat(DIFF_GUARD.maxLineLength + 1)}\n`)
-      writeFileSync(join(wt, 'big.txt'), lines(50_000, (i) => `${'y'.repeat(90)} ${i}`))
-      writeFileSync(join(wt, 'ok.txt'), lines(20_000, (i) => `row ${i}`))
+      writeFileSync(
+        join(wt, 'big.txt'),
+        lines(50_000, (i) => `${'y'.repeat(90)} ${i}`)
+      )
+      writeFileSync(
+        join(wt, 'ok.txt'),
+        lines(20_000, (i) => `row ${i}`)
+      )
     })
     const file = async (path: string, force = false) => must(await core.review.file(t.id, { path, oldPath: null, scope: 'base', force }))
     const many = (await file('many.txt')) as Extract<FileDiff, { kind: 'too-large' }>
@@ -91,13 +108,19 @@ describe('reverting one hunk', () => {
   it('puts back a modified, an inserted and a deleted block, and refuses stale lines', () => {
     const base = 'a\nb\nc\nd\ne\n'
     expect(revertHunk('a\nB\nc\nd\ne\n', base, { original: span(2, 1), modified: span(2, 1) }, 'B')).toEqual({ kind: 'ok', text: base })
-    expect(revertHunk('a\nb\nnew\nc\nd\ne\n', base, { original: span(3, 0), modified: span(3, 1) }, 'new')).toEqual({ kind: 'ok', text: base })
+    expect(revertHunk('a\nb\nnew\nc\nd\ne\n', base, { original: span(3, 0), modified: span(3, 1) }, 'new')).toEqual({
+      kind: 'ok',
+      text: base
+    })
     expect(revertHunk('a\nd\ne\n', base, { original: span(2, 2), modified: span(2, 0) }, '')).toEqual({ kind: 'ok', text: base })
     expect(revertHunk('a\nX\nc\nd\ne\n', base, { original: span(2, 1), modified: span(2, 1) }, 'B')).toMatchObject({ kind: 'stale' })
   })
 
   it('keeps CRLF line ends and follows the base on the final newline at the end of the file', () => {
-    expect(revertHunk('a\r\nB\r\n', 'a\r\nb\r\n', { original: span(2, 1), modified: span(2, 1) }, 'B')).toEqual({ kind: 'ok', text: 'a\r\nb\r\n' })
+    expect(revertHunk('a\r\nB\r\n', 'a\r\nb\r\n', { original: span(2, 1), modified: span(2, 1) }, 'B')).toEqual({
+      kind: 'ok',
+      text: 'a\r\nb\r\n'
+    })
     expect(revertHunk('a\nb', 'a\nb\nc\n', { original: span(3, 1), modified: span(3, 0) }, '')).toEqual({ kind: 'ok', text: 'a\nb\nc\n' })
     expect(revertHunk('a\nb\nc\n', 'a\nb', { original: span(3, 0), modified: span(3, 1) }, 'c')).toEqual({ kind: 'ok', text: 'a\nb' })
     expect(revertHunk('x\n', '', { original: span(1, 0), modified: span(1, 1) }, 'x')).toEqual({ kind: 'ok', text: '' })
@@ -113,11 +136,27 @@ describe('reverting one hunk', () => {
     const wt = t.worktreePath
     const edited = base.replace('line 3\n', 'line three\n').replace('line 30\n', 'line thirty\nextra\n')
     writeFileSync(join(wt, 'f.txt'), edited)
-    must(await core.review.revertHunk(t.id, { path: 'f.txt', oldPath: null, scope: 'uncommitted', original: span(31, 1), modified: span(31, 2), expected: 'line thirty\nextra' }))
+    must(
+      await core.review.revertHunk(t.id, {
+        path: 'f.txt',
+        oldPath: null,
+        scope: 'uncommitted',
+        original: span(31, 1),
+        modified: span(31, 2),
+        expected: 'line thirty\nextra'
+      })
+    )
     expect(readFileSync(join(wt, 'f.txt'), 'utf8')).toBe(base.replace('line 3\n', 'line three\n'))
     const diff = execFileSync('git', ['diff', '--numstat'], { cwd: wt, encoding: 'utf8' })
     expect(diff.trim()).toBe('1\t1\tf.txt')
-    const stale = await core.review.revertHunk(t.id, { path: 'f.txt', oldPath: null, scope: 'uncommitted', original: span(4, 1), modified: span(4, 1), expected: 'not there' })
+    const stale = await core.review.revertHunk(t.id, {
+      path: 'f.txt',
+      oldPath: null,
+      scope: 'uncommitted',
+      original: span(4, 1),
+      modified: span(4, 1),
+      expected: 'not there'
+    })
     expect(stale.ok).toBe(false)
     expect(readFileSync(join(wt, 'f.txt'), 'utf8')).toBe(base.replace('line 3\n', 'line three\n'))
     await core.close()

@@ -35,7 +35,7 @@ async function setup(lingerMs: number) {
   let computed = 0
   const watch = new ChangeWatchService(
     new GitRunner(),
-    (id) => core.threads.find(id).ok ? must(core.threads.find(id)) : undefined,
+    (id) => (core.threads.find(id).ok ? must(core.threads.find(id)) : undefined),
     (id, scope: ChangeScope) => {
       computed++
       return core.review.changes(id, scope)
@@ -77,7 +77,7 @@ describe('a live change set outlives a page reload', () => {
     await core.close()
   })
 
-  it('recomputes when the base moved outside the worktree (a merge into the base in the person\'s checkout)', async () => {
+  it("recomputes when the base moved outside the worktree (a merge into the base in the person's checkout)", async () => {
     const { core, repoDir, t, wt, watch, settled } = await setup(30_000)
     writeFileSync(join(wt, 'feature.txt'), 'feature\n')
     git(wt, 'add', '-A')

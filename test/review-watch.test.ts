@@ -54,7 +54,10 @@ describe('live change sets', () => {
     writeFileSync(join(wt, 'lib/deep/new.ts'), 'x\n')
     await eventually(() => paths(client.changes.at(-1)).includes('lib/deep/new.ts'), 'a file in a new folder')
     writeFileSync(join(wt, 'lib/deep/new.ts'), 'x\ny\n')
-    await eventually(() => client.changes.at(-1)?.files.find((f) => f.path === 'lib/deep/new.ts')?.additions === 2, 'an edit in the new folder')
+    await eventually(
+      () => client.changes.at(-1)?.files.find((f) => f.path === 'lib/deep/new.ts')?.additions === 2,
+      'an edit in the new folder'
+    )
     expect(core.reviewWatch.stats(t.id)!.notifications).toBe(client.changes.length)
     await core.close()
   })

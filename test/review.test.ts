@@ -14,7 +14,18 @@ beforeAll(async () => {
 afterAll(() => server.close())
 afterEach(cleanupTemp)
 
-const comment = (over: Partial<ReviewComment>): ReviewComment => ({ id: 'c1', path: 'a.ts', startLine: 3, endLine: 4, body: 'why?', code: 'line 3\nline 4', status: 'pending', createdAt: 1, sentAt: null, ...over })
+const comment = (over: Partial<ReviewComment>): ReviewComment => ({
+  id: 'c1',
+  path: 'a.ts',
+  startLine: 3,
+  endLine: 4,
+  body: 'why?',
+  code: 'line 3\nline 4',
+  status: 'pending',
+  createdAt: 1,
+  sentAt: null,
+  ...over
+})
 
 describe('review comments', () => {
   it('stay anchored after unrelated edits above, and are marked outdated when their lines go', () => {
@@ -28,7 +39,10 @@ describe('review comments', () => {
   })
 
   it('formats a review as one message with file, line range and code per comment', () => {
-    const text = formatReview([comment({}), comment({ id: 'c2', path: 'b.md', startLine: 7, endLine: 7, code: 'has ``` fence', body: '  typo  ' })])
+    const text = formatReview([
+      comment({}),
+      comment({ id: 'c2', path: 'b.md', startLine: 7, endLine: 7, code: 'has ``` fence', body: '  typo  ' })
+    ])
     expect(text).toBe(
       'Review of your changes — 2 comments. Please address each one.\n\n' +
         '1. a.ts:3-4\n```\nline 3\nline 4\n```\nwhy?\n\n' +
@@ -53,8 +67,14 @@ describe('review comments', () => {
     const listed = must(await again.core.review.list(t.id))
     expect(listed.map((c) => c.body)).toEqual(['Why 43?', 'Say much more here.'])
     server.push({ text: 'Will do.' })
-    expect(must(await again.core.review.submit(t.id))).toEqual({ sent: 2, delivery: { delivered: true, to: 'built-in-agent', agent: 'the built-in agent', queued: false } })
-    await eventually(() => again.core.threads.list().find((x) => x.id === t.id)?.conversation.busy === false && server.requests.length > 0, 'the turn')
+    expect(must(await again.core.review.submit(t.id))).toEqual({
+      sent: 2,
+      delivery: { delivered: true, to: 'built-in-agent', agent: 'the built-in agent', queued: false }
+    })
+    await eventually(
+      () => again.core.threads.list().find((x) => x.id === t.id)?.conversation.busy === false && server.requests.length > 0,
+      'the turn'
+    )
     const sent = JSON.stringify(server.requests.at(-1)!.body.messages)
     expect(sent).toContain('src/app.ts:1')
     expect(sent).toContain('Why 43?')

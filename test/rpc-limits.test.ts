@@ -40,7 +40,10 @@ describe('JSON-RPC limits in the dispatcher', () => {
   it(`answers a batch over ${MAX_BATCH_REQUESTS} requests with one error and runs none of it`, async () => {
     const rpc = server()
     let ran = 0
-    rpc.handle('core/hello', () => (ran++, ok({ version: '', home: '', platform: '', capabilities: { pickFolder: false }, webUrl: null, pid: 0, notices: [] })))
+    rpc.handle(
+      'core/hello',
+      () => (ran++, ok({ version: '', home: '', platform: '', capabilities: { pickFolder: false }, webUrl: null, pid: 0, notices: [] }))
+    )
     const batch = (n: number) => JSON.stringify(Array.from({ length: n }, (_, i) => ({ jsonrpc: '2.0', id: i, method: 'core/hello' })))
     const big = JSON.parse((await rpc.dispatch(batch(MAX_BATCH_REQUESTS + 1)))!)
     expect(Array.isArray(big)).toBe(false)
@@ -50,7 +53,9 @@ describe('JSON-RPC limits in the dispatcher', () => {
   })
 
   it('refuses a message over 8 MiB before parsing it', async () => {
-    const reply = JSON.parse((await server().dispatch(`{"jsonrpc":"2.0","id":1,"method":"repo/list","params":{"x":"${'a'.repeat(9 * 1024 * 1024)}"}}`))!)
+    const reply = JSON.parse(
+      (await server().dispatch(`{"jsonrpc":"2.0","id":1,"method":"repo/list","params":{"x":"${'a'.repeat(9 * 1024 * 1024)}"}}`))!
+    )
     expect(reply.error).toMatchObject({ code: ErrorCode.InvalidRequest, message: expect.stringMatching(/over the 8 MiB limit/) })
   })
 
@@ -78,7 +83,12 @@ describe('the MessagePort transport', () => {
     await eventually(() => port.posted.length >= 5, 'five replies')
     const replies = port.posted.map((p) => JSON.parse(p as string))
     expect(replies.filter((r) => r.error?.code === ErrorCode.InvalidRequest)).toHaveLength(3)
-    expect(replies.filter((r) => r.result).map((r) => r.id).sort()).toEqual([2, 3])
+    expect(
+      replies
+        .filter((r) => r.result)
+        .map((r) => r.id)
+        .sort()
+    ).toEqual([2, 3])
   })
 })
 
@@ -100,7 +110,10 @@ describe('the socket transport', () => {
     const piece = Buffer.alloc(64 * 1024, 0x61)
     for (let i = 0; i < 64 && !closed; i++) hostile.write(piece)
     await eventually(() => closed, 'the hostile connection to be closed')
-    expect(JSON.parse(got.split('\n')[0]!).error).toMatchObject({ code: ErrorCode.InvalidRequest, message: expect.stringMatching(/over the 1 MiB limit/) })
+    expect(JSON.parse(got.split('\n')[0]!).error).toMatchObject({
+      code: ErrorCode.InvalidRequest,
+      message: expect.stringMatching(/over the 1 MiB limit/)
+    })
     const good = connect(path)
     let reply = ''
     good.on('data', (d) => (reply += d.toString()))

@@ -29,7 +29,10 @@ const CLI = join(__dirname, '..', 'out', 'main', 'cli.js')
 /** `skein serve` as its own process, so it can be killed with SIGKILL; resolves once it serves, with a client on its socket. */
 async function startRealCore(home: string): Promise<{ child: ChildProcess; client: RpcClient }> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npx electron-vite build\` first (npm test does).`)
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0'], { env: { PATH: process.env.PATH!, SKEIN_HOME: home, HOME: tempDir('skein-user-'), SHELL: '/bin/bash' }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0'], {
+    env: { PATH: process.env.PATH!, SKEIN_HOME: home, HOME: tempDir('skein-user-'), SHELL: '/bin/bash' },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
   children.push(child)
   let log = ''
   child.stdout!.on('data', (d) => (log += String(d)))
@@ -99,7 +102,7 @@ const pidsOf = async (worktree: string): Promise<number[]> => {
 }
 
 describe('the run command', () => {
-  it('starts the dev server in a Run terminal with the thread\'s ports, shows the URL it printed, and stop ends its whole process tree and frees the ports', async () => {
+  it("starts the dev server in a Run terminal with the thread's ports, shows the URL it printed, and stop ends its whole process tree and frees the ports", async () => {
     const { core, client, updates, repo } = await setup()
     await client.request('run/configure', { repoId: repo.id, config: { command: 'node server.js' } })
     const t = must(await core.threads.create({ repoId: repo.id, title: 'dev', mode: 'worktree' }))
@@ -136,19 +139,20 @@ describe('the run command', () => {
     const runs = (await client.request('pty/list', { threadId: t.id })).ptys.filter((p) => p.kind === 'run')
     expect(runs.map((p) => p.id)).toEqual([again.id])
     await client.request('run/stop', { threadId: t.id })
-
   })
 
-  it('takes the URL from the template with the thread\'s ports when there is one', async () => {
+  it("takes the URL from the template with the thread's ports when there is one", async () => {
     const { core, client, repo } = await setup()
-    await client.request('run/configure', { repoId: repo.id, config: { command: 'node server.js', url: 'http://127.0.0.1:${PORT}/?also=$SKEIN_PORT_1' } })
+    await client.request('run/configure', {
+      repoId: repo.id,
+      config: { command: 'node server.js', url: 'http://127.0.0.1:${PORT}/?also=$SKEIN_PORT_1' }
+    })
     const t = must(await core.threads.create({ repoId: repo.id, title: 'templated', mode: 'local' }))
     const pty = await client.request('run/start', { threadId: t.id })
     expect(pty.url).toBe(`http://127.0.0.1:${pty.port}/?also=${pty.port! + 1}`)
     await pidsOf(join(core.repos.list()[0]!.path))
     expect(await get(pty.url!)).toBe(`hello from ${t.id}`)
     await client.request('run/stop', { threadId: t.id })
-
   })
 
   it('ends a running dev server and everything it started when the core quits; after the restart the run shows as ended', async () => {
@@ -168,7 +172,6 @@ describe('the run command', () => {
     const status = await second.client.request('run/status', { threadId: t.id })
     expect(status.pty).toMatchObject({ id: pty.id, state: 'exited', endedByRestart: true })
     expect(status.ports?.first).toBe(pty.port)
-
   })
 
   it('after `kill -9` of the core, the next start ends the dev server it left running, with everything it started', async () => {
@@ -196,13 +199,14 @@ describe('the run command', () => {
     expect(failed).toBeInstanceOf(RpcError)
     expect((failed as RpcError).code).toBe(ErrorCode.RunNotConfigured)
     expect((await client.request('run/status', { threadId: t.id })).config).toBeNull()
-
   })
 })
 
 describe('run URLs', () => {
   it('finds the URL dev servers print, colours and wildcard addresses included', () => {
-    expect(detectUrl('\x1b[32m  ➜  Local:\x1b[39m   \x1b[36mhttp://localhost:\x1b[1m5173\x1b[22m/\x1b[39m\n')).toBe('http://localhost:5173/')
+    expect(detectUrl('\x1b[32m  ➜  Local:\x1b[39m   \x1b[36mhttp://localhost:\x1b[1m5173\x1b[22m/\x1b[39m\n')).toBe(
+      'http://localhost:5173/'
+    )
     expect(detectUrl('   ▲ Next.js 14.2.3\n   - Local:        http://localhost:3000\n')).toBe('http://localhost:3000')
     expect(detectUrl(' * Running on http://127.0.0.1:5000\nPress CTRL+C to quit')).toBe('http://127.0.0.1:5000')
     expect(detectUrl('Starting development server at http://0.0.0.0:8000/')).toBe('http://localhost:8000/')
@@ -211,7 +215,7 @@ describe('run URLs', () => {
     expect(detectUrl('compiling…')).toBeNull()
   })
 
-  it('puts the thread\'s ports in a URL template and refuses what is not http(s)', () => {
+  it("puts the thread's ports in a URL template and refuses what is not http(s)", () => {
     const ports = { first: 3200, count: 10 }
     expect(expandUrl('http://localhost:$PORT', ports)).toBe('http://localhost:3200')
     expect(expandUrl('http://localhost:${SKEIN_PORT_9}/app', ports)).toBe('http://localhost:3209/app')

@@ -13,7 +13,10 @@ const ROOT = resolve(__dirname, '..')
 const OUT_MAIN = join(ROOT, 'out', 'main')
 afterAll(cleanupTemp)
 
-const jsFiles = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? jsFiles(join(dir, e.name)) : e.name.endsWith('.js') ? [join(dir, e.name)] : []))
+const jsFiles = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? jsFiles(join(dir, e.name)) : e.name.endsWith('.js') ? [join(dir, e.name)] : []
+  )
 
 /** The package names the built main-process files require or import at run time. */
 function requiredPackages(): Set<string> {
@@ -32,7 +35,17 @@ describe.runIf(existsSync(join(OUT_MAIN, 'serve.js')))('the modules a packaged a
   const shipped = (shippedModules() as string[]).map((at) => at.slice(at.lastIndexOf('node_modules/') + 'node_modules/'.length))
 
   it('leaves out the renderer packages Vite already bundled', () => {
-    for (const bundled of ['react', 'react-dom', 'zustand', 'monaco-editor', '@xterm/xterm', '@tanstack/react-virtual', 'react-markdown', 'strip-ansi']) expect(shipped).not.toContain(bundled)
+    for (const bundled of [
+      'react',
+      'react-dom',
+      'zustand',
+      'monaco-editor',
+      '@xterm/xterm',
+      '@tanstack/react-virtual',
+      'react-markdown',
+      'strip-ansi'
+    ])
+      expect(shipped).not.toContain(bundled)
   })
 
   it('holds every package the built core, shell and CLI require (electron aside: the app provides it)', () => {

@@ -4,14 +4,24 @@ import type { SandboxPolicy } from '../src/main/core/sandbox/sandbox-types'
 import { seatbeltArgs, seatbeltProfile } from '../src/main/core/sandbox/seatbelt-profile'
 import { SECCOMP_ARCHES, unixSocketFilter } from '../src/main/core/sandbox/seccomp-filter'
 
-const readOnly: SandboxPolicy = { level: 'read-only', writable: [], readOnly: [], hidden: ['/home/u/.skein'], reexposed: ['/home/u/.skein/worktrees/r/t'], tmp: '/tmp/skein-sandbox-1', cwd: '/home/u/.skein/worktrees/r/t', network: false }
+const readOnly: SandboxPolicy = {
+  level: 'read-only',
+  writable: [],
+  readOnly: [],
+  hidden: ['/home/u/.skein'],
+  reexposed: ['/home/u/.skein/worktrees/r/t'],
+  tmp: '/tmp/skein-sandbox-1',
+  cwd: '/home/u/.skein/worktrees/r/t',
+  network: false
+}
 const worktree: SandboxPolicy = {
   ...readOnly,
   level: 'worktree',
   writable: ['/home/u/.skein/worktrees/r/t', '/src/r/.git/worktrees/t', '/src/r/.git/objects'],
   readOnly: ['/src/r/.git/config', '/home/u/.skein/worktrees/r/t/.git']
 }
-const pairs = (args: string[], flag: string) => args.flatMap((a, i) => (a === flag ? [`${args[i + 1]}${flag.includes('bind') ? ` ${args[i + 2]}` : ''}`] : []))
+const pairs = (args: string[], flag: string) =>
+  args.flatMap((a, i) => (a === flag ? [`${args[i + 1]}${flag.includes('bind') ? ` ${args[i + 2]}` : ''}`] : []))
 
 describe('bubblewrap arguments', () => {
   it('read-only: the whole tree read-only, the data dir hidden, the worktree shown again read-only, no network, no capabilities', () => {
@@ -32,7 +42,12 @@ describe('bubblewrap arguments', () => {
 
   it('worktree: writable folders bound read-write, then the protected paths read-only on top of them; network when allowed', () => {
     const args = bwrapArgs({ ...worktree, network: true }, { file: 'bash', args: [] }, { seccomp: false })
-    expect(pairs(args, '--bind')).toEqual(['/home/u/.skein/worktrees/r/t /home/u/.skein/worktrees/r/t', '/src/r/.git/worktrees/t /src/r/.git/worktrees/t', '/src/r/.git/objects /src/r/.git/objects', '/tmp/skein-sandbox-1 /tmp/skein-sandbox-1'])
+    expect(pairs(args, '--bind')).toEqual([
+      '/home/u/.skein/worktrees/r/t /home/u/.skein/worktrees/r/t',
+      '/src/r/.git/worktrees/t /src/r/.git/worktrees/t',
+      '/src/r/.git/objects /src/r/.git/objects',
+      '/tmp/skein-sandbox-1 /tmp/skein-sandbox-1'
+    ])
     const lastWritable = args.lastIndexOf('/src/r/.git/objects')
     expect(args.indexOf('/src/r/.git/config')).toBeGreaterThan(lastWritable)
     expect(args.indexOf('/home/u/.skein/worktrees/r/t/.git')).toBeGreaterThan(lastWritable)

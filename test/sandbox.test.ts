@@ -69,7 +69,10 @@ function tree(dir: string, skip: (rel: string) => boolean = () => false): Record
       if (st.isDirectory()) {
         out[r] = `dir ${st.mode.toString(8)}`
         walk(r)
-      } else if (st.isFile()) out[r] = `file ${st.mode.toString(8)} ${createHash('sha1').update(readFileSync(join(dir, r))).digest('hex')}`
+      } else if (st.isFile())
+        out[r] = `file ${st.mode.toString(8)} ${createHash('sha1')
+          .update(readFileSync(join(dir, r)))
+          .digest('hex')}`
       else out[r] = `other ${st.mode.toString(8)}`
     }
   }
@@ -189,7 +192,17 @@ describe.skipIf(!hasBwrap)(`Plan mode in the read-only sandbox (skipped: ${NO_BW
 
   it('read-only investigation commands still run, without asking, and see the repository', async () => {
     const s = await setup('plan')
-    const ts = await runCommands(s, ['git log --oneline', 'git diff HEAD', 'ls -la src', 'cat README.md', `echo '{"a":7}' | jq .a`, 'grep -rn answer src', 'git status --short', 'pwd', 'rg -n answer'])
+    const ts = await runCommands(s, [
+      'git log --oneline',
+      'git diff HEAD',
+      'ls -la src',
+      'cat README.md',
+      `echo '{"a":7}' | jq .a`,
+      'grep -rn answer src',
+      'git status --short',
+      'pwd',
+      'rg -n answer'
+    ])
     expect(s.approvals.filter((a) => a.threadId === s.thread.id)).toHaveLength(0)
     expect(ts.map((t) => t.tool!.exitCode)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0])
     expect(ts[8]!.tool!.output).toBe('src/app.ts\n1:export const answer = 42')
@@ -205,7 +218,12 @@ describe.skipIf(!hasBwrap)(`Plan mode in the read-only sandbox (skipped: ${NO_BW
     const s = await setup('plan')
     process.env.PROBE_API_KEY = 'sk-secret-1'
     process.env.PROBE_GH_TOKEN = 'ghp-secret-2'
-    const ts = await runCommands(s, ['f=$(mktemp) && echo kept > "$f" && cat "$f" && echo "$TMPDIR"', 'ps -e -o pid= | wc -l', 'echo $SKEIN_SANDBOX', 'env | grep -c secret- ; echo "[$SKEIN_THREAD_ID]"'])
+    const ts = await runCommands(s, [
+      'f=$(mktemp) && echo kept > "$f" && cat "$f" && echo "$TMPDIR"',
+      'ps -e -o pid= | wc -l',
+      'echo $SKEIN_SANDBOX',
+      'env | grep -c secret- ; echo "[$SKEIN_THREAD_ID]"'
+    ])
     delete process.env.PROBE_API_KEY
     delete process.env.PROBE_GH_TOKEN
     // The core's keys and tokens stay out of the sandbox (a command with network access cannot send them off).
@@ -230,7 +248,14 @@ describe.skipIf(!hasBwrap)(`the worktree sandbox of the other modes (skipped: ${
     const wt = s.thread.worktreePath
     writeFileSync(join(outside, 'keep.txt'), 'keep\n')
     git(s.repoPath, 'update-ref', 'refs/skein/checkpoints/other/1', 'HEAD')
-    const before = { outside: tree(outside), config: readFileSync(join(s.repoPath, '.git', 'config'), 'utf8'), skeinRef: git(s.repoPath, 'rev-parse', 'refs/skein/checkpoints/other/1'), dotGit: readFileSync(join(wt, '.git'), 'utf8'), hooks: tree(join(s.repoPath, '.git', 'hooks')), main: git(s.repoPath, 'rev-parse', 'main') }
+    const before = {
+      outside: tree(outside),
+      config: readFileSync(join(s.repoPath, '.git', 'config'), 'utf8'),
+      skeinRef: git(s.repoPath, 'rev-parse', 'refs/skein/checkpoints/other/1'),
+      dotGit: readFileSync(join(wt, '.git'), 'utf8'),
+      hooks: tree(join(s.repoPath, '.git', 'hooks')),
+      main: git(s.repoPath, 'rev-parse', 'main')
+    }
     const ts = await runCommands(s, [
       'echo made > inside.txt && cat inside.txt',
       'git add inside.txt && git -c user.name=A -c user.email=a@example.com commit -qm "from the sandbox" && git log -1 --format=%s',
@@ -251,7 +276,14 @@ describe.skipIf(!hasBwrap)(`the worktree sandbox of the other modes (skipped: ${
     expect(ts.slice(2, 10).map((t) => t.tool!.isError)).toEqual([true, true, true, true, true, true, true, true])
     expect(ts[11]!.tool!.output).toBe('worktree')
     expect(git(s.repoPath, 'tag', '--list')).toBe('')
-    expect({ outside: tree(outside), config: readFileSync(join(s.repoPath, '.git', 'config'), 'utf8'), skeinRef: git(s.repoPath, 'rev-parse', 'refs/skein/checkpoints/other/1'), dotGit: readFileSync(join(wt, '.git'), 'utf8'), hooks: tree(join(s.repoPath, '.git', 'hooks')), main: git(s.repoPath, 'rev-parse', 'main') }).toEqual(before)
+    expect({
+      outside: tree(outside),
+      config: readFileSync(join(s.repoPath, '.git', 'config'), 'utf8'),
+      skeinRef: git(s.repoPath, 'rev-parse', 'refs/skein/checkpoints/other/1'),
+      dotGit: readFileSync(join(wt, '.git'), 'utf8'),
+      hooks: tree(join(s.repoPath, '.git', 'hooks')),
+      main: git(s.repoPath, 'rev-parse', 'main')
+    }).toEqual(before)
     expect(existsSync(join(wt, 'inside.txt'))).toBe(true)
   })
 
@@ -304,7 +336,9 @@ describe('without an OS sandbox', () => {
     must(await s.core.agent.respond(s.thread.id, s.approvals[0]!.id, 'deny'))
     await eventually(() => threadOf(s).conversation.busy === false, 'the turn to end')
     const notices = (await s.core.agent.items(s.thread.id)).filter((i) => i.kind === 'notice').map((i) => i.text)
-    expect(notices.some((t) => /No OS sandbox on this machine: the sandbox is turned off \(SKEIN_SANDBOX=off\)\. Plan mode asks/.test(t ?? ''))).toBe(true)
+    expect(
+      notices.some((t) => /No OS sandbox on this machine: the sandbox is turned off \(SKEIN_SANDBOX=off\)\. Plan mode asks/.test(t ?? ''))
+    ).toBe(true)
     expect(existsSync(join(outside, 't'))).toBe(false)
     expect((await s.core.agent.settings()).sandbox).toEqual({ kind: 'none', reason: 'the sandbox is turned off (SKEIN_SANDBOX=off)' })
     // Read-only commands still run without asking.

@@ -84,7 +84,12 @@ describe('thread store', () => {
     await storeWith(home, 5)
     rmSync(new DataDir(home).indexFile)
     const reopened = await ThreadStore.open(new DataDir(home), memoryLogger())
-    expect(reopened.list().map((t) => t.id).sort()).toEqual(['t0', 't1', 't2', 't3', 't4'])
+    expect(
+      reopened
+        .list()
+        .map((t) => t.id)
+        .sort()
+    ).toEqual(['t0', 't1', 't2', 't3', 't4'])
     expect(existsSync(new DataDir(home).indexFile)).toBe(true)
   })
 

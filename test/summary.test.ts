@@ -86,14 +86,20 @@ describe('thread summaries', () => {
   it('shows a pending approval until it is answered', async () => {
     const { core, thread, latest } = await setup('ask')
     await core.summaries.summaries([thread.id])
-    server.push({ text: 'I will write the file.', toolUses: [{ name: 'write_file', input: { path: 'hello.txt', content: 'hello\n' } }] }, { text: 'Written.' })
+    server.push(
+      { text: 'I will write the file.', toolUses: [{ name: 'write_file', input: { path: 'hello.txt', content: 'hello\n' } }] },
+      { text: 'Written.' }
+    )
     must(await core.agent.startTurn(thread.id, 'Write hello.txt'))
     await eventually(() => !!latest()?.pendingApproval, 'the pending approval')
     const pending = latest()!.pendingApproval!
     expect(pending.summary).toMatch(/hello\.txt/)
     expect(pending.path).toBe('hello.txt')
     must(await core.agent.respond(thread.id, pending.itemId, 'once'))
-    await eventually(() => latest()?.pendingApproval === null && latest()?.lastLine?.text === 'Written.', 'the answered approval and the last reply')
+    await eventually(
+      () => latest()?.pendingApproval === null && latest()?.lastLine?.text === 'Written.',
+      'the answered approval and the last reply'
+    )
     await eventually(() => latest()?.diffStat?.files === 1 && latest()?.diffStat?.added === 1, 'the new file counted')
   })
 
@@ -132,7 +138,15 @@ describe('thread summaries', () => {
   it("keeps an investigation's focus on its thread, and its finding in the summary", async () => {
     const { core, repo, latest } = await setup()
     server.push({ text: 'Finding: the cache TTL was cut to 1s in a1b2c3.' })
-    const { threads } = must(await core.agent.fanout({ repoId: repo.id, prompt: 'Why is p99 up?', investigations: [{ title: 'Cache', focus: 'Check the cache settings' }], mode: 'local', permissionMode: 'plan' }))
+    const { threads } = must(
+      await core.agent.fanout({
+        repoId: repo.id,
+        prompt: 'Why is p99 up?',
+        investigations: [{ title: 'Cache', focus: 'Check the cache settings' }],
+        mode: 'local',
+        permissionMode: 'plan'
+      })
+    )
     expect(threads).toHaveLength(1)
     expect(threads[0]!.focus).toBe('Check the cache settings')
     expect(core.threads.list().find((t) => t.id === threads[0]!.id)!.focus).toBe('Check the cache settings')

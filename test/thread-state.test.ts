@@ -4,7 +4,12 @@ import type { AgentActivity, AgentState, Thread } from '../src/shared/models'
 import { builtInAgentLine, countByState, threadStateOf, type StateInput } from '../src/renderer/ui/thread-state'
 import { attentionText } from '../src/renderer/state/attention-text'
 
-const agent = (profileId: AgentState['profileId'], activity: AgentActivity, exitCode: number | null = null): AgentState => ({ ptyId: 'p', profileId, activity, exitCode })
+const agent = (profileId: AgentState['profileId'], activity: AgentActivity, exitCode: number | null = null): AgentState => ({
+  ptyId: 'p',
+  profileId,
+  activity,
+  exitCode
+})
 const usage = (costUsd = 0, output = 0) => ({ input: output, output, cacheRead: 0, cacheWrite: 0, costUsd })
 const conv = (busy: boolean, turns = 0, cost = 0) => ({ busy, turns, usage: usage(cost, turns * 10) })
 
@@ -38,7 +43,12 @@ describe('activity tracker', () => {
     const seen = { seen: [] as AgentActivity[] }
     let busy = true
     let asked = 0
-    const s = new ActivityTracker((x) => seen.seen.push(x), 20, false, () => (asked++, busy))
+    const s = new ActivityTracker(
+      (x) => seen.seen.push(x),
+      20,
+      false,
+      () => (asked++, busy)
+    )
     s.output()
     // Condition, not a sleep: the tracker has gone quiet and asked about the foreground job three times.
     await new Promise<void>((resolve) => {
@@ -70,10 +80,49 @@ describe('thread state', () => {
     ['error', { status: 'error', agent: agent('claude', 'waiting') }, 'error', 'Error'],
     ['archived', { status: 'archived', agent: null, ciFailed: true }, 'archived', 'Archived'],
     ['nothing started', { status: 'idle', agent: null, conversation: conv(false) }, 'idle', 'Idle'],
-    ['setup running', { status: 'idle', agent: null, setup: { state: 'running' as const, startedAt: 1, endedAt: null, ptyId: null, copied: [], shared: [], failure: null, warnings: [] } }, 'setting-up', 'Setting up'],
-    ['setup running beside a parallel agent', { status: 'running', agent: agent('claude', 'running'), setup: { state: 'running' as const, startedAt: 1, endedAt: null, ptyId: null, copied: [], shared: [], failure: null, warnings: [] } }, 'setting-up', 'Setting up'],
-    ['setup failed, agent waiting', { status: 'idle', agent: agent('claude', 'waiting'), setup: { ...{ state: 'running' as const, startedAt: 1, endedAt: null, ptyId: null, copied: [], shared: [], failure: null, warnings: [] }, state: 'failed' as const } }, 'waiting', 'Waiting for input'],
-    ['error during setup', { status: 'error', agent: null, setup: { state: 'running' as const, startedAt: 1, endedAt: null, ptyId: null, copied: [], shared: [], failure: null, warnings: [] } }, 'error', 'Error']
+    [
+      'setup running',
+      {
+        status: 'idle',
+        agent: null,
+        setup: { state: 'running' as const, startedAt: 1, endedAt: null, ptyId: null, copied: [], shared: [], failure: null, warnings: [] }
+      },
+      'setting-up',
+      'Setting up'
+    ],
+    [
+      'setup running beside a parallel agent',
+      {
+        status: 'running',
+        agent: agent('claude', 'running'),
+        setup: { state: 'running' as const, startedAt: 1, endedAt: null, ptyId: null, copied: [], shared: [], failure: null, warnings: [] }
+      },
+      'setting-up',
+      'Setting up'
+    ],
+    [
+      'setup failed, agent waiting',
+      {
+        status: 'idle',
+        agent: agent('claude', 'waiting'),
+        setup: {
+          ...{ state: 'running' as const, startedAt: 1, endedAt: null, ptyId: null, copied: [], shared: [], failure: null, warnings: [] },
+          state: 'failed' as const
+        }
+      },
+      'waiting',
+      'Waiting for input'
+    ],
+    [
+      'error during setup',
+      {
+        status: 'error',
+        agent: null,
+        setup: { state: 'running' as const, startedAt: 1, endedAt: null, ptyId: null, copied: [], shared: [], failure: null, warnings: [] }
+      },
+      'error',
+      'Error'
+    ]
   ]
   it.each(cases)('%s', (_name, input, state, label) => {
     expect(threadStateOf(input)).toEqual({ state, label })
@@ -92,8 +141,27 @@ describe('thread state', () => {
 })
 
 describe('notification text and overview', () => {
-  const base = { id: 't', title: 'T', status: 'idle', agent: null, unread: true, conversation: { model: 'claude-sonnet-4-5', permissionMode: 'ask', sandbox: true, network: false, busy: false, turns: 0, usage: usage() } } as unknown as Thread
-  const t = (patch: Partial<Thread>, c: Partial<Thread['conversation']> = {}): Thread => ({ ...base, ...patch, conversation: { ...base.conversation, ...c } })
+  const base = {
+    id: 't',
+    title: 'T',
+    status: 'idle',
+    agent: null,
+    unread: true,
+    conversation: {
+      model: 'claude-sonnet-4-5',
+      permissionMode: 'ask',
+      sandbox: true,
+      network: false,
+      busy: false,
+      turns: 0,
+      usage: usage()
+    }
+  } as unknown as Thread
+  const t = (patch: Partial<Thread>, c: Partial<Thread['conversation']> = {}): Thread => ({
+    ...base,
+    ...patch,
+    conversation: { ...base.conversation, ...c }
+  })
 
   it('says what happened', () => {
     expect(attentionText(t({}), t({ status: 'needs-attention' }, { busy: true }), 'Run npm test')).toBe('Needs approval: Run npm test')
@@ -106,13 +174,17 @@ describe('notification text and overview', () => {
 
   it("adds an investigation's finding to Finished", () => {
     const finding = '\nFinding: the cache TTL was cut to 1s.\nDetails follow.'
-    expect(attentionText(t({ status: 'running' }, { busy: true }), t({ focus: 'Check the cache' }, { turns: 1 }), undefined, finding)).toBe('Finished: Finding: the cache TTL was cut to 1s.')
+    expect(attentionText(t({ status: 'running' }, { busy: true }), t({ focus: 'Check the cache' }, { turns: 1 }), undefined, finding)).toBe(
+      'Finished: Finding: the cache TTL was cut to 1s.'
+    )
     // Not an investigation, or no reply: just Finished.
     expect(attentionText(t({ status: 'running' }, { busy: true }), t({}, { turns: 1 }), undefined, finding)).toBe('Finished')
     expect(attentionText(t({ status: 'running' }, { busy: true }), t({ focus: 'Check the cache' }, { turns: 1 }))).toBe('Finished')
   })
 
   it("shows the built-in agent's model, turns and cost", () => {
-    expect(builtInAgentLine({ ...base.conversation, turns: 3, usage: usage(0.0412, 100) })).toBe('Built-in agent (claude-sonnet-4-5), 3 turns · $0.04')
+    expect(builtInAgentLine({ ...base.conversation, turns: 3, usage: usage(0.0412, 100) })).toBe(
+      'Built-in agent (claude-sonnet-4-5), 3 turns · $0.04'
+    )
   })
 })

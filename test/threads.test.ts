@@ -52,7 +52,9 @@ describe('threads', () => {
     const repoPath = makeRepo()
     const { core } = await makeCore()
     const repo = must(await core.repos.add(repoPath))
-    const made = await Promise.all(Array.from({ length: 20 }, () => core.threads.create({ repoId: repo.id, title: 'Same title', mode: 'worktree' })))
+    const made = await Promise.all(
+      Array.from({ length: 20 }, () => core.threads.create({ repoId: repo.id, title: 'Same title', mode: 'worktree' }))
+    )
     const threads = made.map(must)
     expect(new Set(threads.map((t) => t.id)).size).toBe(20)
     expect(new Set(threads.map((t) => t.slug)).size).toBe(20)

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { dismissAfter, MAX_VISIBLE, sameToast, trimToasts, type ToastShape } from '../src/renderer/state/toast-rules'
 
-const t = (title: string, o: Partial<ToastShape> = {}): ToastShape & { title: string } => ({ kind: 'error', title, needsAction: false, ...o })
+const t = (title: string, o: Partial<ToastShape> = {}): ToastShape & { title: string } => ({
+  kind: 'error',
+  title,
+  needsAction: false,
+  ...o
+})
 
 describe('toast rules', () => {
   it('every toast goes by itself unless it asks the person to choose', () => {

@@ -1,5 +1,17 @@
 import { spawn } from 'node:child_process'
-import { chmodSync, existsSync, linkSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { guardPath } from '../src/main/core/agent/path-guard'
@@ -11,7 +23,13 @@ import { eventually } from './helpers/pty-client'
 
 afterEach(cleanupTemp)
 
-const ctxFor = (worktree: string): ToolContext => ({ worktree, threadId: 't', signal: new AbortController().signal, sandbox: null, progress: () => {} })
+const ctxFor = (worktree: string): ToolContext => ({
+  worktree,
+  threadId: 't',
+  signal: new AbortController().signal,
+  sandbox: null,
+  progress: () => {}
+})
 /** A worktree and, next to it (not inside), an outside folder holding a secret. */
 function layout(): { wt: string; out: string } {
   const base = tempDir('skein-wtfs-')
@@ -64,7 +82,8 @@ describe.each<[string, WorktreeFsOptions]>([
     const before = readdirSync(out)
     expect(await readInside(wt, 'sub/secret.txt', o)).toMatchObject({ ok: false, kind: 'outside' })
     expect(await statInside(wt, 'sub/secret.txt', o)).toMatchObject({ ok: false, kind: 'outside' })
-    for (const p of ['sub/x', 'sub/secret.txt', 'sub/new/deep.txt']) expect(await writeInside(wt, p, 'pwned', o), p).toMatchObject({ ok: false, kind: 'outside' })
+    for (const p of ['sub/x', 'sub/secret.txt', 'sub/new/deep.txt'])
+      expect(await writeInside(wt, p, 'pwned', o), p).toMatchObject({ ok: false, kind: 'outside' })
     expect(readdirSync(out)).toEqual(before)
     expect(readFileSync(join(out, 'secret.txt'), 'utf8')).toBe('OUTSIDE-SECRET\n')
     // A dangling link out, in the middle of the path: mkdir must not follow it either.
@@ -144,7 +163,9 @@ describe.each<[string, WorktreeFsOptions]>([
 
   it('refuses a FIFO without hanging and reports a missing file as missing', async () => {
     const { wt } = layout()
-    await new Promise<void>((res, rej) => spawn('mkfifo', [join(wt, 'pipe')]).on('exit', (c) => (c === 0 ? res() : rej(new Error(`mkfifo ${c}`)))))
+    await new Promise<void>((res, rej) =>
+      spawn('mkfifo', [join(wt, 'pipe')]).on('exit', (c) => (c === 0 ? res() : rej(new Error(`mkfifo ${c}`))))
+    )
     expect(await readInside(wt, 'pipe', o)).toMatchObject({ ok: false, kind: 'not-file' })
     expect(await writeInside(wt, 'pipe', 'x', o)).toMatchObject({ ok: false, kind: 'not-file' })
     expect(await readInside(wt, 'nope.txt', o)).toMatchObject({ ok: false, kind: 'missing' })
@@ -174,11 +195,16 @@ describe('the agent file tools (Linux path)', () => {
     const ctx = ctxFor(wt)
     expect(await editFileTool.run({ path: 'build.sh', old_string: 'old', new_string: 'new' }, ctx)).toMatchObject({ isError: false })
     expect(statSync(join(wt, 'build.sh')).mode & 0o777).toBe(0o755)
-    expect(await writeFileTool.run({ path: '..foo/bar.txt', content: 'hi' }, ctx)).toMatchObject({ isError: false, output: 'Wrote ..foo/bar.txt (2 characters).' })
+    expect(await writeFileTool.run({ path: '..foo/bar.txt', content: 'hi' }, ctx)).toMatchObject({
+      isError: false,
+      output: 'Wrote ..foo/bar.txt (2 characters).'
+    })
     expect((await readFileTool.run({ path: '..foo/bar.txt' }, ctx)).output).toBe('    1  hi')
     expect((await readFileTool.run({ path: '..foo' }, ctx)).output).toBe('..foo is a folder; use list_files.')
     expect((await readFileTool.run({ path: 'missing.txt' }, ctx)).output).toBe('Could not read missing.txt: no such file.')
-    expect((await editFileTool.run({ path: 'missing.txt', old_string: 'a', new_string: 'b' }, ctx)).output).toBe('missing.txt does not exist; use write_file to create it.')
+    expect((await editFileTool.run({ path: 'missing.txt', old_string: 'a', new_string: 'b' }, ctx)).output).toBe(
+      'missing.txt does not exist; use write_file to create it.'
+    )
   })
 })
 
@@ -209,8 +235,13 @@ describe.runIf(process.platform === 'linux')('race: a folder swapped for a symli
     const child = spawn('bash', ['-c', SWAPPER, 'swapper', wt, stop], { stdio: ['ignore', 'pipe', 'pipe'] })
     let swaps = 0
     let stderr = ''
-    child.stdout.on('data', (b: Buffer) => { const last = b.toString().trim().split('\n').at(-1); if (last) swaps = Number(last) })
-    child.stderr.on('data', (b: Buffer) => { stderr += b.toString() })
+    child.stdout.on('data', (b: Buffer) => {
+      const last = b.toString().trim().split('\n').at(-1)
+      if (last) swaps = Number(last)
+    })
+    child.stderr.on('data', (b: Buffer) => {
+      stderr += b.toString()
+    })
     const exited = new Promise<void>((res) => child.on('exit', () => res()))
     const ctx = ctxFor(wt)
     let ok = 0
@@ -230,7 +261,10 @@ describe.runIf(process.platform === 'linux')('race: a folder swapped for a symli
         const w = await writeFileTool.run({ path: 'd/f.txt', content }, ctx).catch(() => null)
         if (!w) threw++
         else if (w.isError) refused++
-        else { ok++; succeeded.add(content) }
+        else {
+          ok++
+          succeeded.add(content)
+        }
         // Count each write that landed outside, then clear it so the next one counts too.
         const landed = readdirSync(out).filter((n) => n !== 'secret.txt')
         for (const n of landed) {
@@ -251,7 +285,9 @@ describe.runIf(process.platform === 'linux')('race: a folder swapped for a symli
     }
     const left = readdirSync(out).filter((n) => n !== 'secret.txt')
     escapes += left.length
-    console.log(`race: ${swaps} swaps; writes ok ${ok}, refused ${refused}, threw ${threw}; escapes ${escapes} (${escapedSuccesses} reported as success); reads ok ${readsOk}, read escapes ${readEscapes}`)
+    console.log(
+      `race: ${swaps} swaps; writes ok ${ok}, refused ${refused}, threw ${threw}; escapes ${escapes} (${escapedSuccesses} reported as success); reads ok ${readsOk}, read escapes ${readEscapes}`
+    )
     expect(stderr).toBe('')
     expect(swaps).toBeGreaterThan(20)
     expect(ok).toBeGreaterThan(0) // the race really alternated: some writes found the real folder…

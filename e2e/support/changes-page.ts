@@ -8,7 +8,13 @@ const git = (cwd: string, ...args: string[]): string =>
   execFileSync('git', args, {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, GIT_AUTHOR_NAME: 'E2E', GIT_AUTHOR_EMAIL: 'e2e@example.com', GIT_COMMITTER_NAME: 'E2E', GIT_COMMITTER_EMAIL: 'e2e@example.com' }
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'E2E',
+      GIT_AUTHOR_EMAIL: 'e2e@example.com',
+      GIT_COMMITTER_NAME: 'E2E',
+      GIT_COMMITTER_EMAIL: 'e2e@example.com'
+    }
   })
 
 /** The 40 lines of src/app.ts on main: numbered, so a test can find and change any one. */
@@ -37,7 +43,8 @@ export function makeReviewRepo(name: string): string {
 }
 
 /** The thread view's Changes tab button. */
-export const changesTabButton = (page: Page): Locator => page.getByRole('tablist', { name: 'Thread views' }).getByRole('tab', { name: /^Changes/ })
+export const changesTabButton = (page: Page): Locator =>
+  page.getByRole('tablist', { name: 'Thread views' }).getByRole('tab', { name: /^Changes/ })
 
 /** Opens the Changes tab with a click. */
 export async function openChangesTab(page: Page): Promise<void> {
@@ -62,7 +69,9 @@ export const modifiedLines = (page: Page): Locator => monacoDiff(page).locator('
 
 /** One rendered line of the modified side, by its text (Monaco renders spaces as no-break spaces). */
 export const modifiedLine = (page: Page, text: string): Locator =>
-  modifiedLines(page).locator('.view-line').filter({ hasText: new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '[ \u00a0]')}$`) })
+  modifiedLines(page)
+    .locator('.view-line')
+    .filter({ hasText: new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '[ \u00a0]')}$`) })
 
 /** Opens a file's diff by clicking its row and waits for Monaco to show the computed diff. */
 export async function openDiff(page: Page, path: string): Promise<void> {
@@ -91,7 +100,9 @@ export async function recordCspViolations(page: Page): Promise<string[]> {
   })
   await page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => {
-      ;(window as unknown as { __skeinCspViolation: (t: string) => void }).__skeinCspViolation(`${e.violatedDirective} blocked ${e.blockedURI || 'inline code'} at ${e.sourceFile}:${e.lineNumber}:${e.columnNumber}`)
+      ;(window as unknown as { __skeinCspViolation: (t: string) => void }).__skeinCspViolation(
+        `${e.violatedDirective} blocked ${e.blockedURI || 'inline code'} at ${e.sourceFile}:${e.lineNumber}:${e.columnNumber}`
+      )
     })
   })
   page.on('console', (m) => {

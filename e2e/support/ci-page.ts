@@ -5,7 +5,13 @@ import { join } from 'node:path'
 import { expect, type Locator, type Page } from '@playwright/test'
 import { makeGitRepo } from './git-repo'
 
-const env = { ...process.env, GIT_AUTHOR_NAME: 'E2E', GIT_AUTHOR_EMAIL: 'e2e@example.com', GIT_COMMITTER_NAME: 'E2E', GIT_COMMITTER_EMAIL: 'e2e@example.com' }
+const env = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'E2E',
+  GIT_AUTHOR_EMAIL: 'e2e@example.com',
+  GIT_COMMITTER_NAME: 'E2E',
+  GIT_COMMITTER_EMAIL: 'e2e@example.com'
+}
 
 /** Runs git in a folder and returns its output, trimmed. */
 export const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, encoding: 'utf8', env }).trim()
@@ -39,11 +45,18 @@ export async function openCiTab(page: Page): Promise<void> {
 export const overall = (page: Page): Locator => page.locator('.ci-summary .ci-overall')
 
 /** A remote check's row in the CI tab, by name. */
-export const checkRow = (page: Page, name: string): Locator => page.getByRole('list', { name: 'Checks' }).locator('.ci-check').filter({ has: page.locator('.ci-check-name', { hasText: name }) })
+export const checkRow = (page: Page, name: string): Locator =>
+  page
+    .getByRole('list', { name: 'Checks' })
+    .locator('.ci-check')
+    .filter({ has: page.locator('.ci-check-name', { hasText: name }) })
 
 /** A local run's row in the CI tab, by its command. */
 export const runRow = (page: Page, command: string): Locator =>
-  page.getByRole('list', { name: 'Local runs' }).locator('.ci-run').filter({ has: page.locator('.ci-check-name', { hasText: command }) })
+  page
+    .getByRole('list', { name: 'Local runs' })
+    .locator('.ci-run')
+    .filter({ has: page.locator('.ci-check-name', { hasText: command }) })
 
 /** The open log pane. */
 export const logPane = (page: Page): Locator => page.locator('section.ci-log')
@@ -55,5 +68,9 @@ export const logView = (page: Page): Locator => logPane(page).locator('.log-scro
 export async function dismissToasts(page: Page): Promise<void> {
   const close = page.getByRole('button', { name: 'Dismiss notification' })
   // A toast may fade on its own meanwhile, so a click that finds nothing is fine.
-  while ((await close.count()) > 0) await close.first().click({ timeout: 1000 }).catch(() => undefined)
+  while ((await close.count()) > 0)
+    await close
+      .first()
+      .click({ timeout: 1000 })
+      .catch(() => undefined)
 }

@@ -22,7 +22,8 @@ export function toolResults(body: { messages?: Message[] }): ToolResult[] {
     const m = body.messages![i]
     if (m.role !== 'user') break
     if (typeof m.content === 'string') continue
-    for (const b of m.content) if (b.type === 'tool_result') out.push({ tool_use_id: b.tool_use_id ?? '', is_error: b.is_error, content: b.content })
+    for (const b of m.content)
+      if (b.type === 'tool_result') out.push({ tool_use_id: b.tool_use_id ?? '', is_error: b.is_error, content: b.content })
   }
   return out
 }

@@ -11,10 +11,12 @@ export async function connectClient(core: CoreProcess): Promise<RpcClient> {
     ws.once('open', () => resolve())
     ws.once('error', reject)
   })
-  const listeners = (set: Set<(v: string) => void>) => (l: (v: string) => void): Disposable => {
-    set.add(l)
-    return { dispose: () => set.delete(l) }
-  }
+  const listeners =
+    (set: Set<(v: string) => void>) =>
+    (l: (v: string) => void): Disposable => {
+      set.add(l)
+      return { dispose: () => set.delete(l) }
+    }
   const onMessage = new Set<(text: string) => void>()
   const onClose = new Set<() => void>()
   ws.on('message', (data) => onMessage.forEach((l) => l(data.toString())))

@@ -25,7 +25,9 @@ export const tempHome = (): string => mkdtempSync(join(tmpdir(), 'skein-e2e-home
  * Starts `node out/main/serve.js` (with extra environment variables, e.g. SHELL for terminals) and resolves once it prints the URL it serves.
  * `token: null` sets no SKEIN_TOKEN, so the core uses the token it keeps in SKEIN_HOME.
  */
-export async function startCore(opts: { home?: string; port?: number; token?: string | null; env?: Record<string, string> } = {}): Promise<CoreProcess> {
+export async function startCore(
+  opts: { home?: string; port?: number; token?: string | null; env?: Record<string, string> } = {}
+): Promise<CoreProcess> {
   if (!existsSync(SERVE_JS)) throw new Error(`${SERVE_JS} is missing: run \`npx electron-vite build\` first.`)
   const home = opts.home ?? tempHome()
   const token = opts.token === null ? null : (opts.token ?? 'e2e-secret-token')

@@ -8,7 +8,9 @@ export const tree = (page: Page): Locator => page.getByRole('tree', { name: 'Rep
 
 /** A thread row in the sidebar, by (part of) its title. */
 export const threadRow = (page: Page, title: string): Locator =>
-  tree(page).locator('[role="treeitem"][aria-level="2"]').filter({ has: page.locator('.thread-title', { hasText: new RegExp(`^${escape(title)}$`) }) })
+  tree(page)
+    .locator('[role="treeitem"][aria-level="2"]')
+    .filter({ has: page.locator('.thread-title', { hasText: new RegExp(`^${escape(title)}$`) }) })
 
 /** A repository header in the sidebar. */
 export const repoRow = (page: Page, name: string): Locator => tree(page).getByRole('treeitem', { name, exact: true })
@@ -31,7 +33,8 @@ export type OpenVia = 'shortcut' | 'sidebar-button' | 'repo-menu' | 'dashboard-b
 /** Opens the New thread dialog the way a person would. */
 export async function openNewThreadDialog(page: Page, via: OpenVia, repoName?: string): Promise<Locator> {
   if (via === 'shortcut') await page.keyboard.press('ControlOrMeta+n')
-  if (via === 'sidebar-button') await page.getByRole('navigation', { name: 'Sidebar' }).getByRole('button', { name: 'New thread', exact: true }).click()
+  if (via === 'sidebar-button')
+    await page.getByRole('navigation', { name: 'Sidebar' }).getByRole('button', { name: 'New thread', exact: true }).click()
   if (via === 'dashboard-button') await page.getByRole('main').getByRole('button', { name: 'New thread', exact: true }).click()
   if (via === 'repo-menu') {
     await repoRow(page, repoName ?? '').click({ button: 'right' })
@@ -73,7 +76,11 @@ export async function treeOutline(page: Page): Promise<string[]> {
     .locator('[role="treeitem"]')
     .evaluateAll((els) =>
       els
-        .map((el) => ({ y: el.getBoundingClientRect().top, level: el.getAttribute('aria-level'), name: el.getAttribute('aria-label') ?? '' }))
+        .map((el) => ({
+          y: el.getBoundingClientRect().top,
+          level: el.getAttribute('aria-level'),
+          name: el.getAttribute('aria-label') ?? ''
+        }))
         .sort((a, b) => a.y - b.y)
         .map((r) => `${r.level === '1' ? '' : '  '}${r.name}`)
     )
@@ -90,10 +97,14 @@ export async function threadMenu(page: Page, title: string, item: string): Promi
 
 /** Resolves after `n` animation frames of the page: whatever was committed before has been laid out and painted. */
 export async function nextFrames(page: Page, n: number): Promise<void> {
-  await page.evaluate((count) => new Promise<void>((done) => {
-    const step = (left: number) => (left === 0 ? done() : requestAnimationFrame(() => step(left - 1)))
-    step(count)
-  }), n)
+  await page.evaluate(
+    (count) =>
+      new Promise<void>((done) => {
+        const step = (left: number) => (left === 0 ? done() : requestAnimationFrame(() => step(left - 1)))
+        step(count)
+      }),
+    n
+  )
 }
 
 /** Saves a screenshot in both light and dark themes (test-results/screenshots/<name>-light.png, -dark.png). */

@@ -39,14 +39,17 @@ export async function prepareTerminalPage(page: Page, o: { domRenderer?: boolean
 /** The notifications the page showed so far: title and body. */
 export async function shownNotifications(page: Page): Promise<Array<{ title: string; body?: string; tag?: string }>> {
   return page.evaluate(() =>
-    (window as unknown as { __notifications: Array<{ title: string; body?: string; tag?: string }> }).__notifications.map(({ title, body, tag }) => ({ title, body, tag }))
+    (window as unknown as { __notifications: Array<{ title: string; body?: string; tag?: string }> }).__notifications.map(
+      ({ title, body, tag }) => ({ title, body, tag })
+    )
   )
 }
 
 /** Clicks the notification the page showed for a thread (as the OS would on a click). */
 export async function clickNotification(page: Page, tag: string): Promise<void> {
   await page.evaluate((t) => {
-    const list = (window as unknown as { __notifications: Array<{ tag?: string; instance: { onclick: (() => void) | null } }> }).__notifications
+    const list = (window as unknown as { __notifications: Array<{ tag?: string; instance: { onclick: (() => void) | null } }> })
+      .__notifications
     list.find((n) => n.tag === t)?.instance.onclick?.()
   }, tag)
 }
@@ -69,7 +72,9 @@ export async function expectTerminalText(page: Page, text: string | RegExp): Pro
 
 /** Focuses the visible terminal by clicking it, the way a person would. */
 export async function focusTerminal(page: Page): Promise<void> {
-  await terminal(page).locator('.xterm-screen').click({ position: { x: 40, y: 10 } })
+  await terminal(page)
+    .locator('.xterm-screen')
+    .click({ position: { x: 40, y: 10 } })
   await expect(terminal(page).locator('textarea.xterm-helper-textarea')).toBeFocused()
 }
 

@@ -24,8 +24,17 @@ export function parseArgs(argv: readonly string[], spec: ArgSpec): { ok: true; a
   const args: Args = { positionals: [], values: new Map(), booleans: new Set() }
   const values = new Set(spec.values ?? [])
   const booleans = new Set([...(spec.booleans ?? []), 'help'])
-  const options = Object.fromEntries([...[...values].map((n) => [n, { type: 'string' as const }]), ...[...booleans].map((n) => [n, { type: 'boolean' as const }])])
-  const { tokens } = parseArgv({ args: [...argv], options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: false, allowPositionals: true, tokens: true })
+  const options = Object.fromEntries([
+    ...[...values].map((n) => [n, { type: 'string' as const }]),
+    ...[...booleans].map((n) => [n, { type: 'boolean' as const }])
+  ])
+  const { tokens } = parseArgv({
+    args: [...argv],
+    options: { ...options, help: { type: 'boolean', short: 'h' } },
+    strict: false,
+    allowPositionals: true,
+    tokens: true
+  })
   const shortWords = new Set<number>()
   for (const token of tokens) {
     if (token.kind === 'positional') args.positionals.push(token.value)
@@ -41,7 +50,8 @@ export function parseArgs(argv: readonly string[], spec: ArgSpec): { ok: true; a
     }
     const name = token.name
     if (values.has(name)) {
-      if (token.value === undefined || (!token.inlineValue && token.value.startsWith('--'))) return { ok: false, error: `--${name} needs a value.` }
+      if (token.value === undefined || (!token.inlineValue && token.value.startsWith('--')))
+        return { ok: false, error: `--${name} needs a value.` }
       args.values.set(name, token.value)
     } else if (booleans.has(name) && !token.inlineValue) {
       args.booleans.add(name)

@@ -28,7 +28,8 @@ export function processContext(dataDir: DataDir): CliContext {
     async connect(o = {}) {
       if (o.start) return ensureCore({ dataDir, headless: o.headless ?? false, say: err })
       const client = await connectToRunningCore(dataDir)
-      if (!client) throw new CliError(`No Skein core is running for ${dataDir.home}. Start the app, or run \`skein serve\`.`, Exit.coreUnreachable)
+      if (!client)
+        throw new CliError(`No Skein core is running for ${dataDir.home}. Start the app, or run \`skein serve\`.`, Exit.coreUnreachable)
       return client
     }
   }
@@ -38,8 +39,10 @@ export function processContext(dataDir: DataDir): CliContext {
 export function exitCodeFor(e: unknown): number {
   if (e instanceof CliError) return e.code
   if (e instanceof RpcError) {
-    if (e.code === ErrorCode.ThreadNotFound || e.code === ErrorCode.RepoNotFound || e.code === ErrorCode.SessionNotFound) return Exit.notFound
-    if (e.code === ErrorCode.NotAGitRepository || e.code === ErrorCode.PathNotFound || e.code === ErrorCode.NotADirectory) return Exit.notARepository
+    if (e.code === ErrorCode.ThreadNotFound || e.code === ErrorCode.RepoNotFound || e.code === ErrorCode.SessionNotFound)
+      return Exit.notFound
+    if (e.code === ErrorCode.NotAGitRepository || e.code === ErrorCode.PathNotFound || e.code === ErrorCode.NotADirectory)
+      return Exit.notARepository
     if (e.code === ErrorCode.Disconnected) return Exit.coreUnreachable
   }
   return Exit.failure
@@ -55,7 +58,14 @@ export async function findThread(client: RpcClient, ref: string | undefined): Pr
   const byTitle = threads.filter((t) => t.title.toLowerCase() === ref.toLowerCase())
   const matches = byPrefix.length ? byPrefix : byTitle
   if (matches.length === 1) return matches[0]!
-  if (matches.length > 1) throw new CliError(`"${ref}" matches ${matches.length} threads: ${matches.slice(0, 5).map((t) => `${t.id} (${t.title})`).join(', ')}. Use more of the id.`, Exit.usage)
+  if (matches.length > 1)
+    throw new CliError(
+      `"${ref}" matches ${matches.length} threads: ${matches
+        .slice(0, 5)
+        .map((t) => `${t.id} (${t.title})`)
+        .join(', ')}. Use more of the id.`,
+      Exit.usage
+    )
   throw new CliError(`Unknown thread "${ref}". \`skein list\` shows the threads and their ids.`, Exit.notFound)
 }
 
@@ -71,7 +81,10 @@ export async function knownRepoFor(client: RpcClient, path: string): Promise<Rep
  * Asks every open window to show a thread (or repository): how many windows there are, the
  * browser-mode address, and the link to the thread there (or the command that shows it in the app).
  */
-export async function showInApp(client: RpcClient, target: { threadId?: string; repoId?: string }): Promise<{ windows: number; webUrl: string | null; url: string | null }> {
+export async function showInApp(
+  client: RpcClient,
+  target: { threadId?: string; repoId?: string }
+): Promise<{ windows: number; webUrl: string | null; url: string | null }> {
   const { windows } = await client.request('app/focus', target)
   const { webUrl } = await client.request('core/hello', { client: 'cli' })
   return { windows, webUrl, url: target.threadId ? threadLink(webUrl, target.threadId) : webUrl }

@@ -23,7 +23,13 @@ export function desktopCommand(env: NodeJS.ProcessEnv = process.env): { command:
   // From a checkout: the Electron binary npm installed, running this package's built main process.
   const root = join(__dirname, '..', '..')
   try {
-    const bin = join(root, 'node_modules', 'electron', 'dist', readFileSync(join(root, 'node_modules', 'electron', 'path.txt'), 'utf8').trim())
+    const bin = join(
+      root,
+      'node_modules',
+      'electron',
+      'dist',
+      readFileSync(join(root, 'node_modules', 'electron', 'path.txt'), 'utf8').trim()
+    )
     if (existsSync(bin) && existsSync(join(root, 'out', 'main', 'index.js'))) return { command: bin, args: [root] }
   } catch {
     // no Electron here
@@ -38,7 +44,11 @@ async function waitForCore(o: LaunchOptions, exited: () => string | null): Promi
     if (client) return client
     const why = exited()
     if (why) throw new CliError(why, Exit.coreUnreachable)
-    if (Date.now() > deadline) throw new CliError(`Skein did not start within ${Math.round((o.timeoutMs ?? 20_000) / 1000)} s (no socket at ${o.dataDir.socketPath}). Start it yourself with \`skein serve\` and try again.`, Exit.coreUnreachable)
+    if (Date.now() > deadline)
+      throw new CliError(
+        `Skein did not start within ${Math.round((o.timeoutMs ?? 20_000) / 1000)} s (no socket at ${o.dataDir.socketPath}). Start it yourself with \`skein serve\` and try again.`,
+        Exit.coreUnreachable
+      )
     await new Promise((r) => setTimeout(r, 150))
   }
 }

@@ -45,7 +45,7 @@ const commands: Record<string, { run: Command; usage: string }> = {
   serve: {
     usage: SERVE_USAGE,
     run: async (argv, ctx) => {
-      if (argv.includes('--help') || argv.includes('-h')) return ctx.out(SERVE_USAGE), Exit.ok
+      if (argv.includes('--help') || argv.includes('-h')) return (ctx.out(SERVE_USAGE), Exit.ok)
       const args = parseServeArgs(argv)
       if (args.error) throw new CliError(args.error, Exit.usage)
       await runServe({ port: args.port, host: args.host, rendererDir: join(__dirname, '../renderer') })

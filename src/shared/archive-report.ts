@@ -39,5 +39,7 @@ export function savedLine(r: ArchiveReport): string {
 
 /** What an archive left out, one item each ("node_modules (312 MB, 40,123 files): git-ignored and …"); empty when it kept everything. */
 export function leftOutLines(r: ArchiveReport): string[] {
-  return r.leftOut.map((l) => `${l.path} (${size(l.bytes)}, ${l.files.toLocaleString('en-US')} ${l.files === 1 ? 'file' : 'files'}): ${l.reason}`)
+  return r.leftOut.map(
+    (l) => `${l.path} (${size(l.bytes)}, ${l.files.toLocaleString('en-US')} ${l.files === 1 ? 'file' : 'files'}): ${l.reason}`
+  )
 }

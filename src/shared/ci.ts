@@ -50,7 +50,17 @@ export const CiOverall = z.enum(['pending', 'running', 'passed', 'failed', 'none
 export type CiOverall = z.infer<typeof CiOverall>
 
 /** Why Skein cannot show (fresh) CI for a thread. */
-export const CiProblemKind = z.enum(['no-token', 'unauthorized', 'forbidden', 'repo-not-found', 'not-pushed', 'unreachable', 'malformed', 'rate-limited', 'no-provider'])
+export const CiProblemKind = z.enum([
+  'no-token',
+  'unauthorized',
+  'forbidden',
+  'repo-not-found',
+  'not-pushed',
+  'unreachable',
+  'malformed',
+  'rate-limited',
+  'no-provider'
+])
 /** Why Skein cannot show (fresh) CI for a thread. */
 export type CiProblemKind = z.infer<typeof CiProblemKind>
 

@@ -102,9 +102,19 @@ export const SetupState = z.object({
   /** Files copied from the main checkout (relative paths). */
   copied: z.array(z.string()),
   /** Shared folders and how each was made. */
-  shared: z.array(z.object({ path: z.string(), mode: ShareMode, outcome: z.enum(['linked', 'cloned', 'copied', 'skipped']), note: z.string().nullable() })),
+  shared: z.array(
+    z.object({ path: z.string(), mode: ShareMode, outcome: z.enum(['linked', 'cloned', 'copied', 'skipped']), note: z.string().nullable() })
+  ),
   /** The failed step: a setup command (1-based index) or the environment itself. */
-  failure: z.object({ command: z.string().nullable(), index: z.number().nullable(), exitCode: z.number().nullable(), message: z.string(), logTail: z.string() }).nullable(),
+  failure: z
+    .object({
+      command: z.string().nullable(),
+      index: z.number().nullable(),
+      exitCode: z.number().nullable(),
+      message: z.string(),
+      logTail: z.string()
+    })
+    .nullable(),
   /** Things worth knowing that did not stop setup (skipped files, a folder missing in the main checkout). */
   warnings: z.array(z.string())
 })
@@ -116,7 +126,10 @@ export function describeIssues(error: z.ZodError): string {
   return error.issues
     .slice(0, 3)
     .map((i) => {
-      const field = i.path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '')
+      const field = i.path.reduce<string>(
+        (acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)),
+        ''
+      )
       const keys = i.code === 'unrecognized_keys' && !i.keys.every((k) => i.message.includes(k)) ? ` (${i.keys.join(', ')})` : ''
       return `${field || '(top level)'}: ${i.message}${keys}`
     })

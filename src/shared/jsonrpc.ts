@@ -24,9 +24,7 @@ export interface RpcErrorObject {
 }
 
 /** A JSON-RPC 2.0 response. */
-export type RpcResponse =
-  | { jsonrpc: '2.0'; id: RpcId; result: unknown }
-  | { jsonrpc: '2.0'; id: RpcId | null; error: RpcErrorObject }
+export type RpcResponse = { jsonrpc: '2.0'; id: RpcId; result: unknown } | { jsonrpc: '2.0'; id: RpcId | null; error: RpcErrorObject }
 
 /** Any message that crosses a transport. */
 export type RpcMessage = RpcRequest | RpcNotification | RpcResponse

@@ -3,7 +3,19 @@ import { CiLog, CiProviderOverride, CiStatus, LocalRun, SuggestedCheck } from '.
 import { BudgetCheck, CleanupCandidate, RepoDisk } from './disk'
 import { BranchCommit, ChangedFile, ChangeScope, ChangeSet, FileDiff, LineSpan, MergePlanView, ReviewComment } from './review'
 import { DetectedImport, Environment, EnvironmentSource, ImportFormat } from './environment'
-import { AgentProfile, DeliveryOutcome, ImportReport, Item, PermissionMode, ProfileId, PtyInfo, Repo, Thread, ThreadMode, ThreadSummary } from './models'
+import {
+  AgentProfile,
+  DeliveryOutcome,
+  ImportReport,
+  Item,
+  PermissionMode,
+  ProfileId,
+  PtyInfo,
+  Repo,
+  Thread,
+  ThreadMode,
+  ThreadSummary
+} from './models'
 import { MAX_PORTS_PER_THREAD, PortSettings, RunConfig, RunStatus } from './run'
 
 /** What a thread or repository id looks like (`t<time><random>`, `<slug>-<hash>`): never a path, never `..`. */
@@ -56,7 +68,8 @@ const ResolvedEnvironment = z.object({
   /** Why a source could not be used, naming the bad field. */
   problem: z.string().nullable()
 })
-const size = (what: string) => z.number().int(`${what} must be a whole number`).min(1, `${what} must be at least 1`).max(2000, `${what} must be at most 2000`)
+const size = (what: string) =>
+  z.number().int(`${what} must be a whole number`).min(1, `${what} must be at least 1`).max(2000, `${what} must be at most 2000`)
 
 /** Every request method: its params and result schemas. The core validates params against these. */
 export const methods = {
@@ -117,9 +130,7 @@ export const methods = {
     result: Thread
   },
   'thread/list': {
-    params: z
-      .object({ repoId: repoId.optional(), includeArchived: z.boolean().default(false) })
-      .default({ includeArchived: false }),
+    params: z.object({ repoId: repoId.optional(), includeArchived: z.boolean().default(false) }).default({ includeArchived: false }),
     result: z.object({ threads: z.array(Thread) })
   },
   'thread/get': { params: z.object({ threadId }), result: Thread },
@@ -136,7 +147,10 @@ export const methods = {
    * What the dashboard shows of these threads' work (last line, +/- counts, pending approval). Answers at once
    * with what is known; a count not measured yet follows as `thread/summary`, as does every later change.
    */
-  'thread/summaries': { params: z.object({ threadIds: z.array(threadId).max(5000) }), result: z.object({ summaries: z.array(ThreadSummary) }) },
+  'thread/summaries': {
+    params: z.object({ threadIds: z.array(threadId).max(5000) }),
+    result: z.object({ summaries: z.array(ThreadSummary) })
+  },
 
   'pty/open': {
     params: z.object({
@@ -161,7 +175,11 @@ export const methods = {
 
   /** Sends a message to the built-in agent; `attachments` are worktree-relative files to include. */
   'turn/start': {
-    params: z.object({ threadId, text: z.string().trim().min(1, 'A message is required').max(200_000), attachments: z.array(z.string()).max(20).default([]) }),
+    params: z.object({
+      threadId,
+      text: z.string().trim().min(1, 'A message is required').max(200_000),
+      attachments: z.array(z.string()).max(20).default([])
+    }),
     result: z.object({ turnId: z.string() })
   },
   /** Stops the stream and any running command at once. */
@@ -172,17 +190,34 @@ export const methods = {
   'turn/retry': { params: z.object({ threadId }), result: z.object({ turnId: z.string() }) },
   'item/list': { params: z.object({ threadId }), result: z.object({ items: z.array(Item) }) },
   'approval/respond': {
-    params: z.object({ threadId, itemId: OpaqueIdSchema('itemId'), decision: z.enum(['once', 'session', 'deny']), message: z.string().max(10_000).optional() }),
+    params: z.object({
+      threadId,
+      itemId: OpaqueIdSchema('itemId'),
+      decision: z.enum(['once', 'session', 'deny']),
+      message: z.string().max(10_000).optional()
+    }),
     result: Ok
   },
   /** Changes the built-in agent's model or permission mode for a thread. */
-  'thread/configure': { params: z.object({ threadId, model: z.string().min(1).optional(), permissionMode: PermissionMode.optional(), sandbox: z.boolean().optional(), network: z.boolean().optional() }), result: Thread },
+  'thread/configure': {
+    params: z.object({
+      threadId,
+      model: z.string().min(1).optional(),
+      permissionMode: PermissionMode.optional(),
+      sandbox: z.boolean().optional(),
+      network: z.boolean().optional()
+    }),
+    result: Thread
+  },
   /** Starts several investigation threads from one prompt. */
   'fanout/start': {
     params: z.object({
       repoId,
       prompt: z.string().trim().min(1).max(200_000),
-      investigations: z.array(z.object({ title, focus: z.string().trim().min(1).max(2000) })).min(1).max(12),
+      investigations: z
+        .array(z.object({ title, focus: z.string().trim().min(1).max(2000) }))
+        .min(1)
+        .max(12),
       mode: ThreadMode.default('local'),
       permissionMode: PermissionMode.default('plan')
     }),
@@ -192,7 +227,11 @@ export const methods = {
   'settings/get': {
     params: z.object({}).default({}),
     result: z.object({
-      apiKey: z.object({ source: z.enum(['env', 'stored', 'session']).nullable(), storage: z.enum(['safeStorage', 'plaintext', 'memory']), warning: z.string().nullable() }),
+      apiKey: z.object({
+        source: z.enum(['env', 'stored', 'session']).nullable(),
+        storage: z.enum(['safeStorage', 'plaintext', 'memory']),
+        warning: z.string().nullable()
+      }),
       baseUrl: z.string().nullable(),
       models: z.array(z.object({ id: z.string(), label: z.string() })),
       defaultModel: z.string(),
@@ -213,27 +252,53 @@ export const methods = {
   'review/unwatch': { params: z.object({ threadId }), result: Ok },
   /** Both sides of one changed file, or a notice (binary, not UTF-8, over the size guard unless `force`). */
   'review/file': {
-    params: z.object({ threadId, path: z.string().min(1), oldPath: z.string().nullable().default(null), scope: ChangeScope.default('base'), force: z.boolean().default(false) }),
+    params: z.object({
+      threadId,
+      path: z.string().min(1),
+      oldPath: z.string().nullable().default(null),
+      scope: ChangeScope.default('base'),
+      force: z.boolean().default(false)
+    }),
     result: FileDiff
   },
   /** Puts one hunk of a file back as it is on the scope's base side; refused if the file no longer has `expected` there. */
   'review/revertHunk': {
-    params: z.object({ threadId, path: z.string().min(1), oldPath: z.string().nullable().default(null), scope: ChangeScope.default('base'), original: LineSpan, modified: LineSpan, expected: z.string() }),
+    params: z.object({
+      threadId,
+      path: z.string().min(1),
+      oldPath: z.string().nullable().default(null),
+      scope: ChangeScope.default('base'),
+      original: LineSpan,
+      modified: LineSpan,
+      expected: z.string()
+    }),
     result: Ok
   },
 
   /** The thread's review comments, re-anchored to the files as they are now. */
   'review/comments': { params: z.object({ threadId }), result: z.object({ comments: z.array(ReviewComment) }) },
   'review/comment': {
-    params: z.object({ threadId, path: z.string().min(1), startLine: z.number().int().min(1), endLine: z.number().int().min(1), body: z.string().trim().min(1, 'A comment needs text').max(20_000) }),
+    params: z.object({
+      threadId,
+      path: z.string().min(1),
+      startLine: z.number().int().min(1),
+      endLine: z.number().int().min(1),
+      body: z.string().trim().min(1, 'A comment needs text').max(20_000)
+    }),
     result: ReviewComment
   },
-  'review/editComment': { params: z.object({ threadId, commentId: OpaqueIdSchema('commentId'), body: z.string().trim().min(1).max(20_000) }), result: ReviewComment },
+  'review/editComment': {
+    params: z.object({ threadId, commentId: OpaqueIdSchema('commentId'), body: z.string().trim().min(1).max(20_000) }),
+    result: ReviewComment
+  },
   'review/deleteComment': { params: z.object({ threadId, commentId: OpaqueIdSchema('commentId') }), result: Ok },
   /** The branch's own commits (`base..HEAD`), newest first: the first 200, and how many more there are. */
   'review/commits': { params: z.object({ threadId }), result: z.object({ commits: z.array(BranchCommit), more: z.number() }) },
   /** The files one commit of the thread changed (against its first parent), with line counts. */
-  'review/commitFiles': { params: z.object({ threadId, sha: z.string().regex(/^[0-9a-f]{7,64}$/, 'A commit id is hexadecimal') }), result: z.object({ files: z.array(ChangedFile) }) },
+  'review/commitFiles': {
+    params: z.object({ threadId, sha: z.string().regex(/^[0-9a-f]{7,64}$/, 'A commit id is hexadecimal') }),
+    result: z.object({ files: z.array(ChangedFile) })
+  },
   /** What *Merge into base* would do: commits, files, fast-forward, conflicts, and the checkout holding the base (with local changes in the way). Changes nothing. */
   'review/mergePreview': { params: z.object({ threadId }), result: MergePlanView },
   /**
@@ -241,12 +306,30 @@ export const methods = {
    * merge in the checkout that has it (`checkout`), after merge-tree proves no conflict. `expect` is the confirmed preview's base/head.
    */
   'review/mergeIntoBase': {
-    params: z.object({ threadId, expect: z.object({ base: z.string().regex(/^[0-9a-f]{40,64}$/), head: z.string().regex(/^[0-9a-f]{40,64}$/) }).optional() }),
-    result: z.object({ outcome: z.enum(['fast-forward', 'merged', 'up-to-date']), commit: z.string().nullable(), checkout: z.string().nullable() })
+    params: z.object({
+      threadId,
+      expect: z.object({ base: z.string().regex(/^[0-9a-f]{40,64}$/), head: z.string().regex(/^[0-9a-f]{40,64}$/) }).optional()
+    }),
+    result: z.object({
+      outcome: z.enum(['fast-forward', 'merged', 'up-to-date']),
+      commit: z.string().nullable(),
+      checkout: z.string().nullable()
+    })
   },
-  'review/commit': { params: z.object({ threadId, message: z.string().trim().min(1, 'A commit message is required').max(20_000) }), result: z.object({ commit: z.string() }) },
+  'review/commit': {
+    params: z.object({ threadId, message: z.string().trim().min(1, 'A commit message is required').max(20_000) }),
+    result: z.object({ commit: z.string() })
+  },
   /** Puts a file back as HEAD (uncommitted scope) or the base (base scope) has it; a rename goes back to its old path. */
-  'review/revertFile': { params: z.object({ threadId, path: z.string().min(1), oldPath: z.string().min(1).nullable().default(null), scope: ChangeScope.default('uncommitted') }), result: z.object({ outcome: z.enum(['reverted', 'removed']) }) },
+  'review/revertFile': {
+    params: z.object({
+      threadId,
+      path: z.string().min(1),
+      oldPath: z.string().min(1).nullable().default(null),
+      scope: ChangeScope.default('uncommitted')
+    }),
+    result: z.object({ outcome: z.enum(['reverted', 'removed']) })
+  },
   'review/push': { params: z.object({ threadId }), result: z.object({ remote: z.string() }) },
   'review/rebase': { params: z.object({ threadId }), result: z.object({ outcome: z.enum(['rebased', 'up-to-date']) }) },
   /** Sends all pending comments to the thread's agent as one message. */
@@ -257,11 +340,27 @@ export const methods = {
     params: z.object({ dir: z.string().min(1).optional(), source: SessionSource.optional() }).default({}),
     result: z.object({ sessions: z.array(SessionSummary) })
   },
-  'handoff/preview': { params: z.object({ source: SessionSource, path: z.string().min(1) }), result: z.object({ title: z.string(), items: z.array(Item), total: z.number(), report: ImportReport }) },
+  'handoff/preview': {
+    params: z.object({ source: SessionSource, path: z.string().min(1) }),
+    result: z.object({ title: z.string(), items: z.array(Item), total: z.number(), report: ImportReport })
+  },
   /** Imports a session as a local thread of the repository it ran in; importing it again updates that thread. */
   'handoff/import': {
-    params: z.object({ source: SessionSource.optional(), sessionId: z.string().min(1).optional(), path: z.string().min(1).optional(), last: z.boolean().default(false), cwd: z.string().min(1).optional() }),
-    result: z.object({ thread: Thread, created: z.boolean(), items: z.number(), added: z.number(), malformed: z.number(), report: ImportReport })
+    params: z.object({
+      source: SessionSource.optional(),
+      sessionId: z.string().min(1).optional(),
+      path: z.string().min(1).optional(),
+      last: z.boolean().default(false),
+      cwd: z.string().min(1).optional()
+    }),
+    result: z.object({
+      thread: Thread,
+      created: z.boolean(),
+      items: z.number(),
+      added: z.number(),
+      malformed: z.number(),
+      report: ImportReport
+    })
   },
   /** Resumes an imported session in its own CLI (`claude --resume` / `codex resume`) in the thread's terminal. */
   'handoff/continue': { params: z.object({ threadId, cols: size('cols').default(100), rows: size('rows').default(30) }), result: PtyInfo },
@@ -273,21 +372,38 @@ export const methods = {
   /** A check's log: whole when small, else the first error's context and the tail. */
   'ci/log': { params: z.object({ threadId, checkId: OpaqueIdSchema('checkId') }), result: CiLog },
   /** Sends a failed check's name, commit and log excerpt to the thread's agent as one message. */
-  'ci/sendFailure': { params: z.object({ threadId, checkId: OpaqueIdSchema('checkId') }), result: z.object({ delivery: DeliveryOutcome, text: z.string() }) },
+  'ci/sendFailure': {
+    params: z.object({ threadId, checkId: OpaqueIdSchema('checkId') }),
+    result: z.object({ delivery: DeliveryOutcome, text: z.string() })
+  },
   /** The repository's check commands, those found in its files, and the thread's local runs. */
   'ci/checks': {
     params: z.object({ threadId }),
-    result: z.object({ configured: z.array(z.string()), suggestions: z.array(SuggestedCheck), runs: z.array(LocalRun), override: CiProviderOverride.nullable() })
+    result: z.object({
+      configured: z.array(z.string()),
+      suggestions: z.array(SuggestedCheck),
+      runs: z.array(LocalRun),
+      override: CiProviderOverride.nullable()
+    })
   },
   'ci/runLocal': { params: z.object({ threadId, command: z.string().trim().min(1, 'A command is required').max(4000) }), result: LocalRun },
   'ci/cancelLocal': { params: z.object({ runId: OpaqueIdSchema('runId') }), result: LocalRun },
   /** A repository's CI service (when the remote does not say) and its check commands. */
-  'ci/configure': { params: z.object({ repoId, override: CiProviderOverride.nullable().optional(), checks: z.array(z.string().max(4000)).max(50).optional() }), result: Ok },
+  'ci/configure': {
+    params: z.object({
+      repoId,
+      override: CiProviderOverride.nullable().optional(),
+      checks: z.array(z.string().max(4000)).max(50).optional()
+    }),
+    result: Ok
+  },
 
   /** A repository's environment: the one in effect, its file and settings versions, and the other tools' setups found. */
   'environment/get': {
     params: z.object({ repoId }),
-    result: ResolvedEnvironment.extend({ detected: z.array(z.union([DetectedImport, z.object({ format: ImportFormat, files: z.array(z.string()), error: z.string() })])) })
+    result: ResolvedEnvironment.extend({
+      detected: z.array(z.union([DetectedImport, z.object({ format: ImportFormat, files: z.array(z.string()), error: z.string() })]))
+    })
   },
   /** Saves an environment to `.skein/environment.json` or to Skein's settings (null removes it from settings). Checked field by field. */
   'environment/save': {
@@ -301,13 +417,30 @@ export const methods = {
   /** Whether one more worktree fits the repository's disk budget, with the numbers. */
   'disk/check': { params: z.object({ repoId }), result: BudgetCheck },
   /** Sets (or with null, clears) a repository's disk budget in bytes. */
-  'disk/setBudget': { params: z.object({ repoId, budgetBytes: z.number().int().positive().max(2 ** 53).nullable() }), result: RepoDisk },
+  'disk/setBudget': {
+    params: z.object({
+      repoId,
+      budgetBytes: z
+        .number()
+        .int()
+        .positive()
+        .max(2 ** 53)
+        .nullable()
+    }),
+    result: RepoDisk
+  },
   /** Leftover worktree folders and stale shared folders, each with whether it may be removed and why. Changes nothing. */
-  'disk/cleanupPlan': { params: z.object({ repoId: repoId.optional() }).default({}), result: z.object({ candidates: z.array(CleanupCandidate) }) },
+  'disk/cleanupPlan': {
+    params: z.object({ repoId: repoId.optional() }).default({}),
+    result: z.object({ candidates: z.array(CleanupCandidate) })
+  },
   /** Removes the given folders, each only if checked again and still removable (a verified snapshot holds it all). */
   'disk/cleanup': {
     params: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(1000) }),
-    result: z.object({ removed: z.array(z.object({ path: z.string(), bytes: z.number() })), kept: z.array(z.object({ path: z.string(), reason: z.string() })) })
+    result: z.object({
+      removed: z.array(z.object({ path: z.string(), bytes: z.number() })),
+      kept: z.array(z.object({ path: z.string(), reason: z.string() }))
+    })
   },
   /** The thread's ports and run command (its dev server), and its latest run. */
   'run/status': { params: z.object({ threadId }), result: RunStatus },
@@ -321,7 +454,13 @@ export const methods = {
   'ports/settings': { params: z.object({}).default({}), result: PortSettings },
   /** Sets how many ports each new thread gets (threads keep the range they hold). */
   'ports/configure': {
-    params: z.object({ count: z.number().int('The port count must be a whole number').min(1, 'A thread needs at least 1 port').max(MAX_PORTS_PER_THREAD, `A thread gets at most ${MAX_PORTS_PER_THREAD} ports`) }),
+    params: z.object({
+      count: z
+        .number()
+        .int('The port count must be a whole number')
+        .min(1, 'A thread needs at least 1 port')
+        .max(MAX_PORTS_PER_THREAD, `A thread gets at most ${MAX_PORTS_PER_THREAD} ports`)
+    }),
     result: PortSettings
   },
 
@@ -389,5 +528,4 @@ export type NotificationName = keyof typeof notifications
 export type NotificationOf<N extends NotificationName> = z.output<(typeof notifications)[N]>
 
 /** True when `name` is a known request method. */
-export const isMethodName = (name: string): name is MethodName =>
-  Object.prototype.hasOwnProperty.call(methods, name)
+export const isMethodName = (name: string): name is MethodName => Object.prototype.hasOwnProperty.call(methods, name)

@@ -45,7 +45,13 @@ export type AgentState = z.infer<typeof AgentState>
 /** What happened to text meant for a thread's agent: given to it (now or queued while it is busy), or held back and why. */
 export const DeliveryOutcome = z.discriminatedUnion('delivered', [
   z.object({ delivered: z.literal(true), to: z.enum(['cli-agent', 'built-in-agent']), agent: z.string(), queued: z.boolean() }),
-  z.object({ delivered: z.literal(false), reason: z.enum(['shell', 'no-prompt']), agent: z.string(), message: z.string(), text: z.string() })
+  z.object({
+    delivered: z.literal(false),
+    reason: z.enum(['shell', 'no-prompt']),
+    agent: z.string(),
+    message: z.string(),
+    text: z.string()
+  })
 ])
 /** What happened to text meant for a thread's agent. */
 export type DeliveryOutcome = z.infer<typeof DeliveryOutcome>
@@ -56,7 +62,13 @@ export const PermissionMode = z.enum(['plan', 'ask', 'accept-edits', 'auto'])
 export type PermissionMode = z.infer<typeof PermissionMode>
 
 /** Token counts and the estimated cost. */
-export const Usage = z.object({ input: z.number(), output: z.number(), cacheRead: z.number(), cacheWrite: z.number(), costUsd: z.number().nullable() })
+export const Usage = z.object({
+  input: z.number(),
+  output: z.number(),
+  cacheRead: z.number(),
+  cacheWrite: z.number(),
+  costUsd: z.number().nullable()
+})
 /** Token counts and the estimated cost. */
 export type Usage = z.infer<typeof Usage>
 
@@ -248,7 +260,15 @@ export type Item = z.infer<typeof Item>
 
 /** The conversation settings a new thread starts with. */
 export function defaultConversation(model: string, permissionMode: PermissionMode = 'ask'): Thread['conversation'] {
-  return { model, permissionMode, sandbox: true, network: false, busy: false, turns: 0, usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, costUsd: 0 } }
+  return {
+    model,
+    permissionMode,
+    sandbox: true,
+    network: false,
+    busy: false,
+    turns: 0,
+    usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, costUsd: 0 }
+  }
 }
 
 /** What a dashboard card shows of a thread's live work, beyond the thread itself (`thread/summaries`). */
@@ -262,7 +282,9 @@ export const ThreadSummary = z.object({
   /** Lines and files changed against the base (as the Changes tab counts them); null until measured. */
   diffStat: z.object({ files: z.number(), added: z.number(), removed: z.number() }).nullable(),
   /** The built-in agent's approval that waits for the person, answerable with `approval/respond`. */
-  pendingApproval: z.object({ itemId: z.string(), summary: z.string(), command: z.string().optional(), path: z.string().optional() }).nullable()
+  pendingApproval: z
+    .object({ itemId: z.string(), summary: z.string(), command: z.string().optional(), path: z.string().optional() })
+    .nullable()
 })
 /** What a dashboard card shows of a thread's live work. */
 export type ThreadSummary = z.infer<typeof ThreadSummary>

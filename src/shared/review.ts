@@ -43,7 +43,12 @@ export const FileDiff = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('text'), original: z.string(), modified: z.string() }),
   z.object({ kind: z.literal('binary'), originalBytes: z.number(), modifiedBytes: z.number() }),
   /** A side is not valid UTF-8 (e.g. Latin-1 or UTF-16): shown as a notice, never garbled. */
-  z.object({ kind: z.literal('not-utf8'), side: z.enum(['original', 'modified', 'both']), originalBytes: z.number(), modifiedBytes: z.number() }),
+  z.object({
+    kind: z.literal('not-utf8'),
+    side: z.enum(['original', 'modified', 'both']),
+    originalBytes: z.number(),
+    modifiedBytes: z.number()
+  }),
   z.object({
     kind: z.literal('too-large'),
     reason: z.enum(['bytes', 'long-line', 'many-lines', 'hard-cap']),
@@ -96,7 +101,14 @@ export const MergePlanView = z.object({
   fastForward: z.boolean(),
   commits: z.array(z.object({ sha: z.string(), short: z.string(), subject: z.string() })),
   moreCommits: z.number(),
-  files: z.array(z.object({ path: z.string(), status: z.enum(['added', 'modified', 'deleted', 'type-changed']), additions: z.number().nullable(), deletions: z.number().nullable() })),
+  files: z.array(
+    z.object({
+      path: z.string(),
+      status: z.enum(['added', 'modified', 'deleted', 'type-changed']),
+      additions: z.number().nullable(),
+      deletions: z.number().nullable()
+    })
+  ),
   /** Files git cannot combine; the merge is refused. */
   conflicts: z.array(z.string()),
   /** Where the base is checked out (usually the person's own repository): the merge runs there with git's own merge. */

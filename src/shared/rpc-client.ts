@@ -15,10 +15,7 @@ export class RpcClient implements Disposable {
   private closed = false
 
   constructor(private readonly transport: MessageTransport) {
-    this.subscriptions = [
-      transport.onMessage((text) => this.receive(text)),
-      transport.onClose(() => this.handleClose())
-    ]
+    this.subscriptions = [transport.onMessage((text) => this.receive(text)), transport.onClose(() => this.handleClose())]
   }
 
   /** Sends a request and resolves with its typed result, or rejects with an RpcError. */
@@ -76,7 +73,13 @@ export class RpcClient implements Disposable {
   }
 
   private receive(text: string): void {
-    let msg: { id?: RpcId | null; method?: string; params?: unknown; result?: unknown; error?: { code: number; message: string; data?: unknown } }
+    let msg: {
+      id?: RpcId | null
+      method?: string
+      params?: unknown
+      result?: unknown
+      error?: { code: number; message: string; data?: unknown }
+    }
     try {
       msg = JSON.parse(text)
     } catch {

@@ -9,7 +9,12 @@ export const DERIVED_TITLE_MAX = 60
 export function titleFromPrompt(prompt: string): string {
   const line = prompt
     .split(/\r?\n/)
-    .map((l) => l.replace(/^\s*(?:[#>*-]+|\d+[.)])\s+/, '').replace(/\s+/g, ' ').trim())
+    .map((l) =>
+      l
+        .replace(/^\s*(?:[#>*-]+|\d+[.)])\s+/, '')
+        .replace(/\s+/g, ' ')
+        .trim()
+    )
     .find((l) => l.length > 0)
   if (!line) return ''
   // The first sentence, when the line goes on after it; a question or exclamation keeps its mark.

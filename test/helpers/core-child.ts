@@ -3,7 +3,10 @@
 import type { MainMessagePort } from '../../src/main/core/rpc/main-port-transport'
 import { startCoreProcess, type ParentPortLike } from '../../src/main/electron/core-process-runtime'
 
-type Bridge = { bridge: 'msg'; message: unknown; portIds: number[] } | { bridge: 'data'; portId: number; data: unknown } | { bridge: 'close'; portId: number }
+type Bridge =
+  | { bridge: 'msg'; message: unknown; portIds: number[] }
+  | { bridge: 'data'; portId: number; data: unknown }
+  | { bridge: 'close'; portId: number }
 
 const send = (m: Bridge) => process.send?.(m)
 const ports = new Map<number, { message: Set<(e: { data: unknown }) => void>; close: Set<() => void> }>()

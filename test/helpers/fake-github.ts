@@ -110,7 +110,13 @@ export class FakeGithub {
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', this.baseUrl)
     const record = (status: number) =>
-      this.requests.push({ method: req.method ?? 'GET', path: url.pathname + url.search, status, ifNoneMatch: (req.headers['if-none-match'] as string) ?? null, authorization: req.headers.authorization ?? null })
+      this.requests.push({
+        method: req.method ?? 'GET',
+        path: url.pathname + url.search,
+        status,
+        ifNoneMatch: (req.headers['if-none-match'] as string) ?? null,
+        authorization: req.headers.authorization ?? null
+      })
     const send = (status: number, body: string, headers: Record<string, string> = {}) => {
       record(status)
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers })
@@ -120,7 +126,8 @@ export class FakeGithub {
     // The signed log URL: like GitHub's blob storage, it must not be sent the API token.
     const blob = /^\/_blob\/(.+)\/(\d+)$/.exec(url.pathname)
     if (blob) {
-      if (req.headers.authorization) return send(400, '<Error>Authorization header not allowed with a signed URL</Error>', { 'content-type': 'application/xml' })
+      if (req.headers.authorization)
+        return send(400, '<Error>Authorization header not allowed with a signed URL</Error>', { 'content-type': 'application/xml' })
       const run = this.findRun(decodeURIComponent(blob[1]!), Number(blob[2]))
       if (!run?.log) return send(404, '<Error>BlobNotFound</Error>', { 'content-type': 'application/xml' })
       record(200)
@@ -142,14 +149,29 @@ export class FakeGithub {
       'x-ratelimit-used': String(this.rate.limit - this.rate.remaining),
       'x-ratelimit-resource': 'core'
     })
-    if (this.retryAfter !== null) return send(429, JSON.stringify({ message: 'You have exceeded a secondary rate limit.' }), { ...limitHeaders(), 'retry-after': String(this.retryAfter) })
+    if (this.retryAfter !== null)
+      return send(429, JSON.stringify({ message: 'You have exceeded a secondary rate limit.' }), {
+        ...limitHeaders(),
+        'retry-after': String(this.retryAfter)
+      })
     if (this.rate.remaining <= 0) {
-      return send(403, JSON.stringify({ message: 'API rate limit exceeded for user ID 1.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api' }), limitHeaders())
+      return send(
+        403,
+        JSON.stringify({
+          message: 'API rate limit exceeded for user ID 1.',
+          documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api'
+        }),
+        limitHeaders()
+      )
     }
-    if (this.forbidden) return send(403, JSON.stringify({ message: 'Resource not accessible by personal access token', status: '403' }), limitHeaders())
+    if (this.forbidden)
+      return send(403, JSON.stringify({ message: 'Resource not accessible by personal access token', status: '403' }), limitHeaders())
 
     const json = (body: unknown, extra: Record<string, string> = {}) => {
-      const text = this.malformed === 'json' ? '{"total_count": 1, "check_runs": [' : JSON.stringify(this.malformed === 'shape' ? { total_count: 'many', check_runs: {} } : body)
+      const text =
+        this.malformed === 'json'
+          ? '{"total_count": 1, "check_runs": ['
+          : JSON.stringify(this.malformed === 'shape' ? { total_count: 'many', check_runs: {} } : body)
       const etag = `W/"${createHash('sha1').update(text).digest('hex')}"`
       if (req.headers['if-none-match'] === etag) return send(304, '', { ...limitHeaders(), etag })
       this.rate.remaining--
@@ -173,7 +195,10 @@ export class FakeGithub {
       const run = this.findRun(fullName, Number(logs[1]))
       if (!run || (run.app ?? 'github-actions') !== 'github-actions') return notFound()
       this.rate.remaining--
-      return send(302, '', { ...limitHeaders(), location: `${this.baseUrl}/_blob/${encodeURIComponent(fullName)}/${run.id}?sv=2021&sig=signed` })
+      return send(302, '', {
+        ...limitHeaders(),
+        location: `${this.baseUrl}/_blob/${encodeURIComponent(fullName)}/${run.id}?sv=2021&sig=signed`
+      })
     }
 
     const ref = /^\/commits\/([^/]+)\/(check-runs|status)$/.exec(rest)
@@ -182,11 +207,23 @@ export class FakeGithub {
     const commit = commits.get(sha)
     if (!commit) {
       this.rate.remaining--
-      return send(422, JSON.stringify({ message: `No commit found for SHA: ${sha}`, documentation_url: 'https://docs.github.com/rest/checks/runs', status: '422' }), limitHeaders())
+      return send(
+        422,
+        JSON.stringify({
+          message: `No commit found for SHA: ${sha}`,
+          documentation_url: 'https://docs.github.com/rest/checks/runs',
+          status: '422'
+        }),
+        limitHeaders()
+      )
     }
     if (ref[2] === 'status') {
       const states = commit.statuses.map((s) => s.state)
-      const state = states.some((s) => s === 'failure' || s === 'error') ? 'failure' : states.some((s) => s === 'pending') || states.length === 0 ? 'pending' : 'success'
+      const state = states.some((s) => s === 'failure' || s === 'error')
+        ? 'failure'
+        : states.some((s) => s === 'pending') || states.length === 0
+          ? 'pending'
+          : 'success'
       return json({
         state,
         sha,
@@ -216,7 +253,12 @@ export class FakeGithub {
       u.searchParams.set('page', String(p))
       return u.toString()
     }
-    const links = [page < last ? `<${pageUrl(page + 1)}>; rel="next"` : null, page < last ? `<${pageUrl(last)}>; rel="last"` : null, page > 1 ? `<${pageUrl(1)}>; rel="first"` : null, page > 1 ? `<${pageUrl(page - 1)}>; rel="prev"` : null].filter(Boolean)
+    const links = [
+      page < last ? `<${pageUrl(page + 1)}>; rel="next"` : null,
+      page < last ? `<${pageUrl(last)}>; rel="last"` : null,
+      page > 1 ? `<${pageUrl(1)}>; rel="first"` : null,
+      page > 1 ? `<${pageUrl(page - 1)}>; rel="prev"` : null
+    ].filter(Boolean)
     json(
       {
         total_count: runs.length,
@@ -232,7 +274,13 @@ export class FakeGithub {
           conclusion: r.conclusion,
           started_at: r.started_at ?? null,
           completed_at: r.completed_at ?? null,
-          output: { title: null, summary: null, text: null, annotations_count: 0, annotations_url: `${this.baseUrl}/repos/${fullName}/check-runs/${r.id}/annotations` },
+          output: {
+            title: null,
+            summary: null,
+            text: null,
+            annotations_count: 0,
+            annotations_url: `${this.baseUrl}/repos/${fullName}/check-runs/${r.id}/annotations`
+          },
           name: r.name,
           check_suite: { id: 5 },
           app: { id: 15368, slug: r.app ?? 'github-actions', name: 'GitHub Actions' },

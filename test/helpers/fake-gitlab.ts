@@ -103,7 +103,8 @@ export class FakeGitlab {
       res.writeHead(status, { 'content-type': 'application/json', ...limits(), ...headers })
       res.end(body)
     }
-    const message = (status: number, text: string, headers: Record<string, string> = {}) => send(status, JSON.stringify({ message: text }), headers)
+    const message = (status: number, text: string, headers: Record<string, string> = {}) =>
+      send(status, JSON.stringify({ message: text }), headers)
     const body = (text: string, contentType: string, extra: Record<string, string> = {}) => {
       const etag = `W/"${createHash('md5').update(text).digest('hex')}"`
       if (req.headers['if-none-match'] === etag) return send(304, '', { etag })
@@ -156,7 +157,13 @@ export class FakeGitlab {
         u.searchParams.set('page', String(n))
         return u.toString()
       }
-      const link = [next ? `<${pageUrl(page + 1)}>; rel="next"` : null, `<${pageUrl(1)}>; rel="first"`, `<${pageUrl(totalPages)}>; rel="last"`].filter(Boolean).join(', ')
+      const link = [
+        next ? `<${pageUrl(page + 1)}>; rel="next"` : null,
+        `<${pageUrl(1)}>; rel="first"`,
+        `<${pageUrl(totalPages)}>; rel="last"`
+      ]
+        .filter(Boolean)
+        .join(', ')
       const slice = p.jobs.slice((page - 1) * perPage, page * perPage).map((j) => ({
         id: j.id,
         status: j.status,

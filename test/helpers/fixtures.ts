@@ -24,7 +24,13 @@ export function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 't@example.com' },
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'Test',
+      GIT_AUTHOR_EMAIL: 't@example.com',
+      GIT_COMMITTER_NAME: 'Test',
+      GIT_COMMITTER_EMAIL: 't@example.com'
+    },
     stdio: ['ignore', 'pipe', 'pipe']
   }).trim()
 }
@@ -48,7 +54,10 @@ export function makeRepo(name = 'repo'): string {
 }
 
 /** A core on a temp SKEIN_HOME, with warnings captured. */
-export async function makeCore(home = tempDir('skein-home-'), options: { listenSocket?: boolean; scrollbackChars?: number } = {}): Promise<{ core: Core; home: string; logger: ReturnType<typeof memoryLogger> }> {
+export async function makeCore(
+  home = tempDir('skein-home-'),
+  options: { listenSocket?: boolean; scrollbackChars?: number } = {}
+): Promise<{ core: Core; home: string; logger: ReturnType<typeof memoryLogger> }> {
   const logger = memoryLogger()
   const core = await createCore({ home, logger, listenSocket: options.listenSocket ?? false, scrollbackChars: options.scrollbackChars })
   cleanups.unshift(() => core.close())

@@ -52,7 +52,9 @@ export function buildFuzzState(wt: string, rand: () => number): string[] {
     git(wt, 'commit', '-q', '--allow-empty', '-m', 'fuzz base')
     kinds.add('commit')
   }
-  const tracked = git(wt, 'ls-files', '-z').split('\0').filter((p) => p && existsSync(join(wt, p)) && p !== '.gitignore')
+  const tracked = git(wt, 'ls-files', '-z')
+    .split('\0')
+    .filter((p) => p && existsSync(join(wt, p)) && p !== '.gitignore')
   // Written after checkout, so eol attributes would change these bytes on a filtered checkout.
   for (const p of tracked) if (p.endsWith('.txt') && chance(0.4)) put(p, Buffer.from('lf only\nafter checkout\n'))
   if (tracked.length > 0 && chance(0.5)) {
@@ -113,8 +115,10 @@ export function buildFuzzState(wt: string, rand: () => number): string[] {
     kinds.add('symlinks')
   }
   if (chance(0.6)) {
-    for (const p of fileNames) if (existsSync(join(wt, p)) && chance(0.4)) chmodSync(join(wt, p), pick([0o600, 0o640, 0o644, 0o755, 0o700, 0o444]))
-    for (const d of ['src', 'docs', 'a/b', 'deep/er']) if (existsSync(join(wt, d)) && chance(0.4)) chmodSync(join(wt, d), pick([0o700, 0o750, 0o755]))
+    for (const p of fileNames)
+      if (existsSync(join(wt, p)) && chance(0.4)) chmodSync(join(wt, p), pick([0o600, 0o640, 0o644, 0o755, 0o700, 0o444]))
+    for (const d of ['src', 'docs', 'a/b', 'deep/er'])
+      if (existsSync(join(wt, d)) && chance(0.4)) chmodSync(join(wt, d), pick([0o700, 0o750, 0o755]))
     kinds.add('modes')
   }
   if (chance(0.25)) {

@@ -29,7 +29,12 @@ export interface TestClient {
   close(): void
 }
 
-function rpcOver(send: (text: string) => void, onText: (l: (text: string) => void) => void, close: () => void, closed: Promise<void>): TestClient {
+function rpcOver(
+  send: (text: string) => void,
+  onText: (l: (text: string) => void) => void,
+  close: () => void,
+  closed: Promise<void>
+): TestClient {
   let next = 1
   const waiting = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>()
   const stray: unknown[] = []
@@ -97,7 +102,14 @@ export function socketClient(path: string): Promise<TestClient> {
           for (const l of listeners) l(line)
         }
       })
-      resolve(rpcOver((t) => void (s.destroyed || s.write(`${t}\n`)), (l) => listeners.push(l), () => s.destroy(), closed))
+      resolve(
+        rpcOver(
+          (t) => void (s.destroyed || s.write(`${t}\n`)),
+          (l) => listeners.push(l),
+          () => s.destroy(),
+          closed
+        )
+      )
     })
   })
 }
@@ -111,7 +123,14 @@ export function wsClient(port: number, token: string): Promise<TestClient> {
       ws.off('error', reject)
       ws.on('error', () => undefined)
       const closed = new Promise<void>((done) => ws.once('close', () => done()))
-      resolve(rpcOver((t) => ws.readyState === ws.OPEN && ws.send(t), (l) => ws.on('message', (d) => l(d.toString())), () => ws.terminate(), closed))
+      resolve(
+        rpcOver(
+          (t) => ws.readyState === ws.OPEN && ws.send(t),
+          (l) => ws.on('message', (d) => l(d.toString())),
+          () => ws.terminate(),
+          closed
+        )
+      )
     })
   })
 }
@@ -146,7 +165,14 @@ export function sampleRss(pid: number, everyMs = 50): { peakMb(): number; stop()
 // ---------- raw WebSocket frames ----------
 
 /** One WebSocket frame, as a hostile client builds it (any opcode, mask or not, any length field). */
-export function wsFrame(o: { opcode: number; payload?: Buffer; fin?: boolean; rsv?: number; mask?: boolean; claimedLength?: number }): Buffer {
+export function wsFrame(o: {
+  opcode: number
+  payload?: Buffer
+  fin?: boolean
+  rsv?: number
+  mask?: boolean
+  claimedLength?: number
+}): Buffer {
   const payload = o.payload ?? Buffer.alloc(0)
   const len = o.claimedLength ?? payload.length
   const head: number[] = [((o.fin ?? true) ? 0x80 : 0) | ((o.rsv ?? 0) << 4) | (o.opcode & 0x0f)]
@@ -167,7 +193,8 @@ export function wsFrame(o: { opcode: number; payload?: Buffer; fin?: boolean; rs
 }
 
 /** A close frame's payload: a code and a reason. */
-export const closePayload = (code: number, reason = ''): Buffer => Buffer.concat([Buffer.from([code >> 8, code & 0xff]), Buffer.from(reason)])
+export const closePayload = (code: number, reason = ''): Buffer =>
+  Buffer.concat([Buffer.from([code >> 8, code & 0xff]), Buffer.from(reason)])
 
 /** What the core did with a raw WebSocket connection: the close code it sent (if any) and whether it hung up. */
 export interface RawOutcome {
@@ -179,7 +206,12 @@ export interface RawOutcome {
 }
 
 /** Opens a raw TCP connection to /rpc, upgrades it (with optional extra headers), then writes `frames`. */
-export function rawWebSocket(port: number, token: string, frames: (Buffer | (() => Buffer))[], o: { extraHeaders?: string; waitMs?: number; until?: (out: RawOutcome) => boolean } = {}): Promise<RawOutcome> {
+export function rawWebSocket(
+  port: number,
+  token: string,
+  frames: (Buffer | (() => Buffer))[],
+  o: { extraHeaders?: string; waitMs?: number; until?: (out: RawOutcome) => boolean } = {}
+): Promise<RawOutcome> {
   return new Promise((resolve) => {
     const s: Socket = connect(port, '127.0.0.1')
     const out: RawOutcome = { status: null, closeCode: null, closedByServer: false, texts: [] }
@@ -264,23 +296,77 @@ const isReply = (line: string): boolean => {
 /** The malformed-frame catalogue for the WebSocket port. */
 export function wsCatalogue(): WsAttack[] {
   const attacks: WsAttack[] = [
-    { name: 'a 9 MiB length in the header (no payload sent)', frames: [wsFrame({ opcode: 1, claimedLength: 9 * 1024 * 1024 })], expectClose: 1009 },
+    {
+      name: 'a 9 MiB length in the header (no payload sent)',
+      frames: [wsFrame({ opcode: 1, claimedLength: 9 * 1024 * 1024 })],
+      expectClose: 1009
+    },
     // The payload is built when sent, so the catalogue itself holds no 9 MiB buffer.
-    { name: 'a real 9 MiB binary frame', frames: [() => wsFrame({ opcode: 2, payload: Buffer.alloc(9 * 1024 * 1024, 0x41) })], expectClose: 1009 },
-    { name: 'a 2^63-1 length', frames: [Buffer.from([0x81, 0xff, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 1, 2, 3, 4])], expectClose: 1009 },
-    { name: 'invalid UTF-8 in a text frame', frames: [wsFrame({ opcode: 1, payload: Buffer.from([0x7b, 0xff, 0xfe, 0xc3, 0x28, 0x7d]) })], expectClose: 1007 },
-    { name: 'an unmasked client frame', frames: [wsFrame({ opcode: 1, payload: text('{"jsonrpc":"2.0","id":1,"method":"thread/list"}'), mask: false })], expectClose: 1002 },
-    ...[3, 4, 5, 6, 7, 0xb, 0xc, 0xd, 0xe, 0xf].map((op) => ({ name: `reserved opcode 0x${op.toString(16)}`, frames: [wsFrame({ opcode: op, payload: text('x') })], expectClose: 1002 })),
+    {
+      name: 'a real 9 MiB binary frame',
+      frames: [() => wsFrame({ opcode: 2, payload: Buffer.alloc(9 * 1024 * 1024, 0x41) })],
+      expectClose: 1009
+    },
+    {
+      name: 'a 2^63-1 length',
+      frames: [Buffer.from([0x81, 0xff, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 1, 2, 3, 4])],
+      expectClose: 1009
+    },
+    {
+      name: 'invalid UTF-8 in a text frame',
+      frames: [wsFrame({ opcode: 1, payload: Buffer.from([0x7b, 0xff, 0xfe, 0xc3, 0x28, 0x7d]) })],
+      expectClose: 1007
+    },
+    {
+      name: 'an unmasked client frame',
+      frames: [wsFrame({ opcode: 1, payload: text('{"jsonrpc":"2.0","id":1,"method":"thread/list"}'), mask: false })],
+      expectClose: 1002
+    },
+    ...[3, 4, 5, 6, 7, 0xb, 0xc, 0xd, 0xe, 0xf].map((op) => ({
+      name: `reserved opcode 0x${op.toString(16)}`,
+      frames: [wsFrame({ opcode: op, payload: text('x') })],
+      expectClose: 1002
+    })),
     { name: 'RSV1 set without an extension', frames: [wsFrame({ opcode: 1, rsv: 4, payload: text('{}') })], expectClose: 1002 },
-    { name: 'a continuation frame with nothing to continue', frames: [wsFrame({ opcode: 0, payload: text('garbage') })], expectClose: 1002 },
-    { name: 'a new text frame inside a fragmented message', frames: [wsFrame({ opcode: 1, fin: false, payload: text('{"a":') }), wsFrame({ opcode: 1, payload: text('1}') })], expectClose: 1002 },
-    { name: 'fragments that join into invalid UTF-8', frames: [wsFrame({ opcode: 1, fin: false, payload: Buffer.from([0xe2, 0x82]) }), wsFrame({ opcode: 0, payload: Buffer.from([0x28]) })], expectClose: 1007 },
-    { name: 'fragments that add up past the limit', frames: [() => wsFrame({ opcode: 2, fin: false, payload: Buffer.alloc(5 * 1024 * 1024) }), () => wsFrame({ opcode: 0, payload: Buffer.alloc(5 * 1024 * 1024) })], expectClose: 1009 },
+    {
+      name: 'a continuation frame with nothing to continue',
+      frames: [wsFrame({ opcode: 0, payload: text('garbage') })],
+      expectClose: 1002
+    },
+    {
+      name: 'a new text frame inside a fragmented message',
+      frames: [wsFrame({ opcode: 1, fin: false, payload: text('{"a":') }), wsFrame({ opcode: 1, payload: text('1}') })],
+      expectClose: 1002
+    },
+    {
+      name: 'fragments that join into invalid UTF-8',
+      frames: [
+        wsFrame({ opcode: 1, fin: false, payload: Buffer.from([0xe2, 0x82]) }),
+        wsFrame({ opcode: 0, payload: Buffer.from([0x28]) })
+      ],
+      expectClose: 1007
+    },
+    {
+      name: 'fragments that add up past the limit',
+      frames: [
+        () => wsFrame({ opcode: 2, fin: false, payload: Buffer.alloc(5 * 1024 * 1024) }),
+        () => wsFrame({ opcode: 0, payload: Buffer.alloc(5 * 1024 * 1024) })
+      ],
+      expectClose: 1009
+    },
     { name: 'a fragmented ping', frames: [wsFrame({ opcode: 9, fin: false, payload: text('p') })], expectClose: 1002 },
     { name: 'a 200-byte ping', frames: [wsFrame({ opcode: 9, payload: Buffer.alloc(200) })], expectClose: 1002 },
     { name: 'a close frame with a 1-byte payload', frames: [wsFrame({ opcode: 8, payload: Buffer.from([3]) })], expectClose: 1002 },
-    ...[0, 999, 1004, 1005, 1006, 1015, 2999, 5000, 65535].map((code) => ({ name: `close code ${code}`, frames: [wsFrame({ opcode: 8, payload: closePayload(code) })], expectClose: 1002 })),
-    { name: 'a close reason that is invalid UTF-8', frames: [wsFrame({ opcode: 8, payload: Buffer.concat([closePayload(1000), Buffer.from([0xff, 0xff])]) })], expectClose: 1007 },
+    ...[0, 999, 1004, 1005, 1006, 1015, 2999, 5000, 65535].map((code) => ({
+      name: `close code ${code}`,
+      frames: [wsFrame({ opcode: 8, payload: closePayload(code) })],
+      expectClose: 1002
+    })),
+    {
+      name: 'a close reason that is invalid UTF-8',
+      frames: [wsFrame({ opcode: 8, payload: Buffer.concat([closePayload(1000), Buffer.from([0xff, 0xff])]) })],
+      expectClose: 1007
+    },
     { name: 'a huge header (100 kB)', frames: [], extraHeaders: `X-Junk: ${'a'.repeat(100_000)}\r\n`, expectClose: null, expectStatus: 431 }
   ]
   return attacks
@@ -289,7 +375,10 @@ export function wsCatalogue(): WsAttack[] {
 // ---------- raw socket lines ----------
 
 /** Streams `totalBytes` of one line (no newline) in 1 MiB pieces, honouring backpressure; resolves with what the core did. */
-export function streamHugeLine(path: string, totalBytes: number): Promise<{ sentBytes: number; closedByServer: boolean; replies: string[] }> {
+export function streamHugeLine(
+  path: string,
+  totalBytes: number
+): Promise<{ sentBytes: number; closedByServer: boolean; replies: string[] }> {
   return new Promise((resolve) => {
     const s = connect(path)
     const piece = Buffer.alloc(1024 * 1024, 0x61)
@@ -317,12 +406,20 @@ export function streamHugeLine(path: string, totalBytes: number): Promise<{ sent
 }
 
 /** Sends raw bytes on a fresh socket connection and collects the reply lines until `until` holds or the core hangs up. */
-export function rawSocket(path: string, bytes: Buffer | string, o: { until?: (lines: string[]) => boolean; waitMs?: number; endAfter?: boolean } = {}): Promise<{ lines: string[]; closedByServer: boolean }> {
+export function rawSocket(
+  path: string,
+  bytes: Buffer | string,
+  o: { until?: (lines: string[]) => boolean; waitMs?: number; endAfter?: boolean } = {}
+): Promise<{ lines: string[]; closedByServer: boolean }> {
   return new Promise((resolve) => {
     const s = connect(path)
     let data = ''
     let done = false
-    const replies = () => data.slice(0, data.lastIndexOf('\n') + 1).split('\n').filter((l) => l && isReply(l))
+    const replies = () =>
+      data
+        .slice(0, data.lastIndexOf('\n') + 1)
+        .split('\n')
+        .filter((l) => l && isReply(l))
     const finish = (closedByServer: boolean) => {
       if (done) return
       done = true
@@ -345,7 +442,8 @@ export function rawSocket(path: string, bytes: Buffer | string, o: { until?: (li
 }
 
 /** A batch of `n` thread/list requests, as one line. */
-export const bigBatch = (n: number): string => `${JSON.stringify(Array.from({ length: n }, (_, i) => ({ jsonrpc: '2.0', id: i + 1, method: 'thread/list' })))}\n`
+export const bigBatch = (n: number): string =>
+  `${JSON.stringify(Array.from({ length: n }, (_, i) => ({ jsonrpc: '2.0', id: i + 1, method: 'thread/list' })))}\n`
 
 /** Lines a hostile client sends on the socket, each expecting one error reply with this code. */
 export function socketLineCatalogue(): { name: string; line: string | Buffer; expectCode: number; batchOfOne?: boolean }[] {
@@ -357,9 +455,25 @@ export function socketLineCatalogue(): { name: string; line: string | Buffer; ex
     { name: '100k unclosed [', line: `${'['.repeat(100_000)}\n`, expectCode: -32700 },
     // A batch of one (invalid) request: per JSON-RPC, a batch reply of one error.
     { name: '100k nested arrays', line: `${'['.repeat(100_000)}${']'.repeat(100_000)}\n`, expectCode: -32600, batchOfOne: true },
-    { name: '100k nested params', line: `{"jsonrpc":"2.0","id":7,"method":"thread/list","params":${'['.repeat(100_000)}${']'.repeat(100_000)}}\n`, expectCode: -32602 },
-    { name: '100k nested objects in params', line: `{"jsonrpc":"2.0","id":7,"method":"thread/create","params":{"repoId":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}}\n`, expectCode: -32602 },
-    { name: 'binary garbage', line: Buffer.concat([Buffer.from([0xff, 0xfe, 0x00, 0x80, 0xc3]), randomBytes(4096).map((b) => (b === 10 ? 0 : b)), Buffer.from('\n')]), expectCode: -32700 },
+    {
+      name: '100k nested params',
+      line: `{"jsonrpc":"2.0","id":7,"method":"thread/list","params":${'['.repeat(100_000)}${']'.repeat(100_000)}}\n`,
+      expectCode: -32602
+    },
+    {
+      name: '100k nested objects in params',
+      line: `{"jsonrpc":"2.0","id":7,"method":"thread/create","params":{"repoId":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}}\n`,
+      expectCode: -32602
+    },
+    {
+      name: 'binary garbage',
+      line: Buffer.concat([
+        Buffer.from([0xff, 0xfe, 0x00, 0x80, 0xc3]),
+        randomBytes(4096).map((b) => (b === 10 ? 0 : b)),
+        Buffer.from('\n')
+      ]),
+      expectCode: -32700
+    },
     { name: 'a 10k batch', line: bigBatch(10_000), expectCode: -32600 }
   ]
 }
@@ -374,7 +488,10 @@ export interface WorkStats {
 }
 
 /** One well-behaved client's loop: list, create+rename, read items, sometimes a shell; until `stop()` says so. */
-export async function wellBehavedLoop(c: TestClient, o: { repoId: string; tag: string; pty: boolean; stop: () => boolean; stats: WorkStats }): Promise<void> {
+export async function wellBehavedLoop(
+  c: TestClient,
+  o: { repoId: string; tag: string; pty: boolean; stop: () => boolean; stats: WorkStats }
+): Promise<void> {
   for (let i = 0; !o.stop(); i++) {
     const call = async <T = any>(method: string, params: unknown): Promise<T> => {
       const r = await c.request<T>(method, params)

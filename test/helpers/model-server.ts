@@ -15,23 +15,30 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net'
 import { randomBytes } from 'node:crypto'
 
-export interface ScriptedToolUse { id?: string; name: string; input: Record<string, unknown> }
-export interface ScriptedStep {
-  status?: number                      // non-200: send a JSON error body of the matching type instead of a stream
-  headers?: Record<string, string>     // e.g. { 'retry-after': '1' }
-  text?: string                        // assistant text, streamed as text_delta chunks
-  chunkSize?: number                   // characters per text_delta (default 8)
-  delayMs?: number                     // pause between SSE events (default 2)
-  toolUses?: ScriptedToolUse[]         // tool_use blocks after the text, input streamed as input_json_delta pieces
-  stopReason?: 'end_turn' | 'tool_use' | 'max_tokens'   // default: 'tool_use' when toolUses given, else 'end_turn'
-  usage?: { input_tokens: number; output_tokens: number; cache_read_input_tokens?: number; cache_creation_input_tokens?: number }
-  dropAfterEvents?: number             // destroy the socket after this many SSE events (a dropped stream)
-  slow?: boolean                       // stream the text very slowly (one chunk per 200 ms) — for interrupt tests; stop when the client disconnects
+export interface ScriptedToolUse {
+  id?: string
+  name: string
+  input: Record<string, unknown>
 }
-export interface RecordedRequest { headers: Record<string, string | string[] | undefined>; body: any }
+export interface ScriptedStep {
+  status?: number // non-200: send a JSON error body of the matching type instead of a stream
+  headers?: Record<string, string> // e.g. { 'retry-after': '1' }
+  text?: string // assistant text, streamed as text_delta chunks
+  chunkSize?: number // characters per text_delta (default 8)
+  delayMs?: number // pause between SSE events (default 2)
+  toolUses?: ScriptedToolUse[] // tool_use blocks after the text, input streamed as input_json_delta pieces
+  stopReason?: 'end_turn' | 'tool_use' | 'max_tokens' // default: 'tool_use' when toolUses given, else 'end_turn'
+  usage?: { input_tokens: number; output_tokens: number; cache_read_input_tokens?: number; cache_creation_input_tokens?: number }
+  dropAfterEvents?: number // destroy the socket after this many SSE events (a dropped stream)
+  slow?: boolean // stream the text very slowly (one chunk per 200 ms) — for interrupt tests; stop when the client disconnects
+}
+export interface RecordedRequest {
+  headers: Record<string, string | string[] | undefined>
+  body: any
+}
 export interface ModelServer {
-  url: string                          // e.g. http://127.0.0.1:PORT (no trailing slash) — pass as the SDK's baseURL / ANTHROPIC_BASE_URL
-  requests: RecordedRequest[]          // every request received, in order
+  url: string // e.g. http://127.0.0.1:PORT (no trailing slash) — pass as the SDK's baseURL / ANTHROPIC_BASE_URL
+  requests: RecordedRequest[] // every request received, in order
   push(...steps: ScriptedStep[]): void // queue responses, used in order
   close(): Promise<void>
 }
@@ -96,16 +103,18 @@ function estimateTokens(chars: number): number {
   return Math.max(1, Math.ceil(chars / 4))
 }
 
-export function startModelServer(options: {
-  steps?: ScriptedStep[]
-  /** Used when the queue is empty: decide from the request (e.g. the last user message). Default: a short 'ok' text. */
-  respond?: (body: any, index: number) => ScriptedStep
-  /**
-   * If set, requests whose x-api-key header differs get a 401 authentication_error. A request without
-   * x-api-key is judged by `Authorization: Bearer <key>`, which is how @anthropic-ai/sdk 1.x sends `apiKey`.
-   */
-  apiKey?: string
-} = {}): Promise<ModelServer> {
+export function startModelServer(
+  options: {
+    steps?: ScriptedStep[]
+    /** Used when the queue is empty: decide from the request (e.g. the last user message). Default: a short 'ok' text. */
+    respond?: (body: any, index: number) => ScriptedStep
+    /**
+     * If set, requests whose x-api-key header differs get a 401 authentication_error. A request without
+     * x-api-key is judged by `Authorization: Bearer <key>`, which is how @anthropic-ai/sdk 1.x sends `apiKey`.
+     */
+    apiKey?: string
+  } = {}
+): Promise<ModelServer> {
   const queue: ScriptedStep[] = [...(options.steps ?? [])]
   const requests: RecordedRequest[] = []
   const sockets = new Set<Socket>()
@@ -146,11 +155,16 @@ export function startModelServer(options: {
   function sendError(res: ServerResponse, status: number, step: { headers?: Record<string, string>; message?: string }): void {
     const type = errorTypeForStatus(status)
     const headers = baseHeaders(step.headers)
-    sendJson(res, status, {
-      type: 'error',
-      error: { type, message: step.message ?? ERROR_MESSAGES[type] ?? 'Error' },
-      request_id: headers['request-id']
-    }, headers)
+    sendJson(
+      res,
+      status,
+      {
+        type: 'error',
+        error: { type, message: step.message ?? ERROR_MESSAGES[type] ?? 'Error' },
+        request_id: headers['request-id']
+      },
+      headers
+    )
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -158,7 +172,12 @@ export function startModelServer(options: {
     let body: any = undefined
     let parseError = false
     if (raw) {
-      try { body = JSON.parse(raw) } catch { parseError = true; body = raw }
+      try {
+        body = JSON.parse(raw)
+      } catch {
+        parseError = true
+        body = raw
+      }
     }
     const index = requests.length
     requests.push({ headers: { ...req.headers }, body })
@@ -201,10 +220,21 @@ export function startModelServer(options: {
       const content: unknown[] = []
       if (text) content.push({ type: 'text', text })
       for (const t of toolUses) content.push({ type: 'tool_use', id: t.id, name: t.name, input: t.input })
-      return sendJson(res, 200, {
-        id: messageId, type: 'message', role: 'assistant', model, content,
-        stop_reason: stopReason, stop_sequence: null, usage
-      }, step.headers)
+      return sendJson(
+        res,
+        200,
+        {
+          id: messageId,
+          type: 'message',
+          role: 'assistant',
+          model,
+          content,
+          stop_reason: stopReason,
+          stop_sequence: null,
+          usage
+        },
+        step.headers
+      )
     }
 
     // ---- streaming ----
@@ -222,12 +252,17 @@ export function startModelServer(options: {
     const chunkSize = step.chunkSize ?? 8
     let sent = 0
 
-    const wait = (ms: number): Promise<void> => new Promise((resolve) => {
-      if (gone.signal.aborted || ms <= 0) return resolve()
-      const t = setTimeout(done, ms)
-      function done(): void { clearTimeout(t); gone.signal.removeEventListener('abort', done); resolve() }
-      gone.signal.addEventListener('abort', done)
-    })
+    const wait = (ms: number): Promise<void> =>
+      new Promise((resolve) => {
+        if (gone.signal.aborted || ms <= 0) return resolve()
+        const t = setTimeout(done, ms)
+        function done(): void {
+          clearTimeout(t)
+          gone.signal.removeEventListener('abort', done)
+          resolve()
+        }
+        gone.signal.addEventListener('abort', done)
+      })
 
     /** Writes one SSE event; false once the stream is over (client gone or deliberately dropped). */
     const emit = async (type: string, data: Record<string, unknown>, pause = delayMs): Promise<boolean> => {
@@ -241,7 +276,10 @@ export function startModelServer(options: {
       const frame = `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`
       // Wait for the frame to reach the socket (so a drop right after really follows it), or the client to go.
       await new Promise<void>((resolve) => {
-        const done = (): void => { gone.signal.removeEventListener('abort', done); resolve() }
+        const done = (): void => {
+          gone.signal.removeEventListener('abort', done)
+          resolve()
+        }
         gone.signal.addEventListener('abort', done)
         res.write(frame, done)
       })
@@ -258,45 +296,56 @@ export function startModelServer(options: {
     }
 
     const run = async (): Promise<void> => {
-      if (!await emit('message_start', {
-        message: {
-          id: messageId, type: 'message', role: 'assistant', model, content: [],
-          stop_reason: null, stop_sequence: null,
-          usage: { ...usage, output_tokens: Math.min(1, usage.output_tokens) }
-        }
-      })) return
-      if (!await emit('ping', {})) return
+      if (
+        !(await emit('message_start', {
+          message: {
+            id: messageId,
+            type: 'message',
+            role: 'assistant',
+            model,
+            content: [],
+            stop_reason: null,
+            stop_sequence: null,
+            usage: { ...usage, output_tokens: Math.min(1, usage.output_tokens) }
+          }
+        }))
+      )
+        return
+      if (!(await emit('ping', {}))) return
 
       let index = 0
       if (text) {
-        if (!await emit('content_block_start', { index, content_block: { type: 'text', text: '' } })) return
+        if (!(await emit('content_block_start', { index, content_block: { type: 'text', text: '' } }))) return
         const pause = step.slow ? 200 : delayMs
         for (const piece of chunks(text, chunkSize)) {
-          if (!await emit('content_block_delta', { index, delta: { type: 'text_delta', text: piece } }, pause)) return
+          if (!(await emit('content_block_delta', { index, delta: { type: 'text_delta', text: piece } }, pause))) return
         }
-        if (!await emit('content_block_stop', { index })) return
+        if (!(await emit('content_block_stop', { index }))) return
         index++
       }
       for (let i = 0; i < toolUses.length; i++) {
         const t = toolUses[i]
-        if (!await emit('content_block_start', { index, content_block: { type: 'tool_use', id: t.id, name: t.name, input: {} } })) return
+        if (!(await emit('content_block_start', { index, content_block: { type: 'tool_use', id: t.id, name: t.name, input: {} } }))) return
         // Like the real API: an empty first piece, then the JSON text in pieces.
         for (const piece of ['', ...chunks(toolJson[i], Math.max(chunkSize, 8))]) {
-          if (!await emit('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: piece } })) return
+          if (!(await emit('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: piece } }))) return
         }
-        if (!await emit('content_block_stop', { index })) return
+        if (!(await emit('content_block_stop', { index }))) return
         index++
       }
-      if (!await emit('message_delta', {
-        delta: { stop_reason: stopReason, stop_sequence: null },
-        usage: {
-          input_tokens: usage.input_tokens,
-          cache_creation_input_tokens: usage.cache_creation_input_tokens,
-          cache_read_input_tokens: usage.cache_read_input_tokens,
-          output_tokens: usage.output_tokens
-        }
-      })) return
-      if (!await emit('message_stop', {})) return
+      if (
+        !(await emit('message_delta', {
+          delta: { stop_reason: stopReason, stop_sequence: null },
+          usage: {
+            input_tokens: usage.input_tokens,
+            cache_creation_input_tokens: usage.cache_creation_input_tokens,
+            cache_read_input_tokens: usage.cache_read_input_tokens,
+            output_tokens: usage.output_tokens
+          }
+        }))
+      )
+        return
+      if (!(await emit('message_stop', {}))) return
       if (await drop()) return
       res.end()
     }
@@ -311,7 +360,9 @@ export function startModelServer(options: {
       resolve({
         url: `http://127.0.0.1:${port}`,
         requests,
-        push: (...steps) => { queue.push(...steps) },
+        push: (...steps) => {
+          queue.push(...steps)
+        },
         close: () => {
           closed ??= new Promise<void>((done) => {
             server.close(() => done())

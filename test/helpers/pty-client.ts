@@ -24,7 +24,12 @@ export type RecordingConnection = Connection & {
  * Attaches a new recording connection to a pty. Its output begins with the scrollback the attach
  * replayed, so output printed before the attach (a fast process on a busy machine) is never missed.
  */
-export async function attachRecorder(ptys: { attach(ptyId: string, c: Connection): Promise<{ ok: true; value: { scrollback: string } } | { ok: false; error: { message: string } }> }, ptyId: string): Promise<RecordingConnection> {
+export async function attachRecorder(
+  ptys: {
+    attach(ptyId: string, c: Connection): Promise<{ ok: true; value: { scrollback: string } } | { ok: false; error: { message: string } }>
+  },
+  ptyId: string
+): Promise<RecordingConnection> {
   const c = recordingConnection()
   const r = await ptys.attach(ptyId, c)
   if (!r.ok) throw new Error(`attach failed: ${r.error.message}`)
@@ -52,7 +57,11 @@ export function recordingConnection(): RecordingConnection {
       closes.add(l)
       return { dispose: () => closes.delete(l) }
     },
-    output: (ptyId?: string) => parts.filter((p) => !ptyId || p.ptyId === ptyId).map((p) => p.data).join(''),
+    output: (ptyId?: string) =>
+      parts
+        .filter((p) => !ptyId || p.ptyId === ptyId)
+        .map((p) => p.data)
+        .join(''),
     get chars() {
       return chars
     },

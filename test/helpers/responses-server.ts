@@ -70,15 +70,28 @@ async function stream(res: ServerResponse, step: ResponsesStep): Promise<void> {
   const id = `resp_${++callSeq}`
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' })
   let seq = 0
-  const send = (type: string, data: Record<string, unknown>) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...data })}\n\n`)
-  const base = { id, object: 'response', created_at: Math.floor(Date.now() / 1000), model: 'scripted', status: 'in_progress', output: [] as unknown[] }
+  const send = (type: string, data: Record<string, unknown>) =>
+    res.write(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...data })}\n\n`)
+  const base = {
+    id,
+    object: 'response',
+    created_at: Math.floor(Date.now() / 1000),
+    model: 'scripted',
+    status: 'in_progress',
+    output: [] as unknown[]
+  }
   send('response.created', { response: base })
   const output: unknown[] = []
   let index = 0
   if (step.text) {
     const item = { id: `msg_${callSeq}`, type: 'message', role: 'assistant', status: 'in_progress', content: [] as unknown[] }
     send('response.output_item.added', { output_index: index, item })
-    send('response.content_part.added', { output_index: index, item_id: item.id, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } })
+    send('response.content_part.added', {
+      output_index: index,
+      item_id: item.id,
+      content_index: 0,
+      part: { type: 'output_text', text: '', annotations: [] }
+    })
     for (let i = 0; i < step.text.length; i += 16) {
       if (step.delayMs) await new Promise((r) => setTimeout(r, step.delayMs))
       if (res.destroyed) return
@@ -91,7 +104,14 @@ async function stream(res: ServerResponse, step: ResponsesStep): Promise<void> {
     index++
   }
   for (const call of step.calls ?? []) {
-    const item = { id: `fc_${++callSeq}`, type: 'function_call', status: 'completed', name: call.name, call_id: call.callId ?? `call_${callSeq}`, arguments: JSON.stringify(call.arguments) }
+    const item = {
+      id: `fc_${++callSeq}`,
+      type: 'function_call',
+      status: 'completed',
+      name: call.name,
+      call_id: call.callId ?? `call_${callSeq}`,
+      arguments: JSON.stringify(call.arguments)
+    }
     send('response.output_item.added', { output_index: index, item: { ...item, arguments: '' } })
     send('response.function_call_arguments.done', { output_index: index, item_id: item.id, arguments: item.arguments })
     send('response.output_item.done', { output_index: index, item })
@@ -100,7 +120,18 @@ async function stream(res: ServerResponse, step: ResponsesStep): Promise<void> {
   }
   const u = step.usage ?? { input_tokens: 100, output_tokens: 20, cached_tokens: 0 }
   send('response.completed', {
-    response: { ...base, status: 'completed', output, usage: { input_tokens: u.input_tokens, input_tokens_details: { cached_tokens: u.cached_tokens ?? 0 }, output_tokens: u.output_tokens, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: u.input_tokens + u.output_tokens } }
+    response: {
+      ...base,
+      status: 'completed',
+      output,
+      usage: {
+        input_tokens: u.input_tokens,
+        input_tokens_details: { cached_tokens: u.cached_tokens ?? 0 },
+        output_tokens: u.output_tokens,
+        output_tokens_details: { reasoning_tokens: 0 },
+        total_tokens: u.input_tokens + u.output_tokens
+      }
+    }
   })
   res.end()
 }

@@ -7,7 +7,8 @@ type Rec = Record<string, unknown>
 const BASE_TIME = Date.parse('2025-06-01T10:00:00.000Z')
 
 /** A deterministic UUID from a number. */
-export const fakeUuid = (n: number, group = 0): string => `${group.toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`
+export const fakeUuid = (n: number, group = 0): string =>
+  `${group.toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`
 
 /** The ISO time `seconds` after the fixtures' base time. */
 export const isoAt = (seconds: number): string => new Date(BASE_TIME + seconds * 1000).toISOString()
@@ -28,7 +29,19 @@ export class ClaudeSession {
   record(type: string, fields: Rec, opts: { parent?: string | null; uuid?: string; sidechain?: boolean } = {}): string {
     const uuid = opts.uuid ?? fakeUuid(++this.n, this.group)
     const parentUuid = opts.parent === undefined ? this.last : opts.parent
-    const rec = { parentUuid, isSidechain: opts.sidechain ?? false, userType: 'external', cwd: this.cwd, sessionId: this.sessionId, version: '2.0.30', gitBranch: 'main', type, uuid, timestamp: isoAt(this.n), ...fields }
+    const rec = {
+      parentUuid,
+      isSidechain: opts.sidechain ?? false,
+      userType: 'external',
+      cwd: this.cwd,
+      sessionId: this.sessionId,
+      version: '2.0.30',
+      gitBranch: 'main',
+      type,
+      uuid,
+      timestamp: isoAt(this.n),
+      ...fields
+    }
     this.lines.push(JSON.stringify(rec))
     if (!opts.sidechain) this.last = uuid
     return uuid
@@ -40,14 +53,40 @@ export class ClaudeSession {
   }
 
   /** One line of an assistant message; call again with the same id for the next block of a split message. */
-  assistant(messageId: string, content: Rec[], opts: Parameters<ClaudeSession['record']>[2] & { usage?: Rec; model?: string } = {}): string {
+  assistant(
+    messageId: string,
+    content: Rec[],
+    opts: Parameters<ClaudeSession['record']>[2] & { usage?: Rec; model?: string } = {}
+  ): string {
     const usage = opts.usage ?? { input_tokens: 100, output_tokens: 20, cache_creation_input_tokens: 10, cache_read_input_tokens: 1000 }
-    return this.record('assistant', { message: { id: messageId, type: 'message', role: 'assistant', model: opts.model ?? 'claude-sonnet-4-5-20250929', content, stop_reason: null, usage }, requestId: `req_${messageId}` }, opts)
+    return this.record(
+      'assistant',
+      {
+        message: {
+          id: messageId,
+          type: 'message',
+          role: 'assistant',
+          model: opts.model ?? 'claude-sonnet-4-5-20250929',
+          content,
+          stop_reason: null,
+          usage
+        },
+        requestId: `req_${messageId}`
+      },
+      opts
+    )
   }
 
   /** A user record carrying a tool's result. */
   toolResult(useId: string, content: string | Rec[], isError = false, opts: Parameters<ClaudeSession['record']>[2] = {}): string {
-    return this.record('user', { message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: useId, content, is_error: isError }] }, toolUseResult: { stdout: typeof content === 'string' ? content : '' } }, opts)
+    return this.record(
+      'user',
+      {
+        message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: useId, content, is_error: isError }] },
+        toolUseResult: { stdout: typeof content === 'string' ? content : '' }
+      },
+      opts
+    )
   }
 
   /** A line written as it is (torn JSON, a bare value, a record of another shape). */
@@ -95,23 +134,48 @@ export class CodexRollout {
 
   /** The session_meta header. */
   meta(extra: Rec = {}): this {
-    return this.line('session_meta', { id: this.id, timestamp: isoAt(0), cwd: this.cwd, originator: 'codex_cli_rs', cli_version: '0.46.0', instructions: null, git: { commit_hash: 'abc123', branch: 'main', repository_url: 'https://example.com/r.git' }, ...extra })
+    return this.line('session_meta', {
+      id: this.id,
+      timestamp: isoAt(0),
+      cwd: this.cwd,
+      originator: 'codex_cli_rs',
+      cli_version: '0.46.0',
+      instructions: null,
+      git: { commit_hash: 'abc123', branch: 'main', repository_url: 'https://example.com/r.git' },
+      ...extra
+    })
   }
 
   /** A turn_context record. */
   turnContext(model: string): this {
-    return this.line('turn_context', { cwd: this.cwd, approval_policy: 'on-request', sandbox_policy: { mode: 'workspace-write' }, model, effort: 'medium', summary: 'auto' })
+    return this.line('turn_context', {
+      cwd: this.cwd,
+      approval_policy: 'on-request',
+      sandbox_policy: { mode: 'workspace-write' },
+      model,
+      effort: 'medium',
+      summary: 'auto'
+    })
   }
 
   /** The injected environment context and AGENTS.md instructions, as Codex writes them. */
   injected(): this {
-    this.line('response_item', { type: 'message', role: 'user', content: [{ type: 'input_text', text: '<user_instructions>\nBe brief.\n</user_instructions>' }] })
-    return this.line('response_item', { type: 'message', role: 'user', content: [{ type: 'input_text', text: `<environment_context>\n  <cwd>${this.cwd}</cwd>\n</environment_context>` }] })
+    this.line('response_item', {
+      type: 'message',
+      role: 'user',
+      content: [{ type: 'input_text', text: '<user_instructions>\nBe brief.\n</user_instructions>' }]
+    })
+    return this.line('response_item', {
+      type: 'message',
+      role: 'user',
+      content: [{ type: 'input_text', text: `<environment_context>\n  <cwd>${this.cwd}</cwd>\n</environment_context>` }]
+    })
   }
 
   /** A prompt, recorded both as a response item and as a user_message event (as Codex does). */
   user(prompt: string, opts: { event?: boolean; response?: boolean } = {}): this {
-    if (opts.response !== false) this.line('response_item', { type: 'message', role: 'user', content: [{ type: 'input_text', text: prompt }] })
+    if (opts.response !== false)
+      this.line('response_item', { type: 'message', role: 'user', content: [{ type: 'input_text', text: prompt }] })
     if (opts.event !== false) this.line('event_msg', { type: 'user_message', message: prompt, kind: 'plain', images: [] })
     return this
   }
@@ -119,14 +183,20 @@ export class CodexRollout {
   /** A reply, recorded both as an agent_message event and as a response item. */
   assistant(reply: string, opts: { event?: boolean; response?: boolean } = {}): this {
     if (opts.event !== false) this.line('event_msg', { type: 'agent_message', message: reply })
-    if (opts.response !== false) this.line('response_item', { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: reply }] })
+    if (opts.response !== false)
+      this.line('response_item', { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: reply }] })
     return this
   }
 
   /** Reasoning, as the event and as the response item. */
   reasoning(summary: string, encrypted = 'gAAAA'): this {
     this.line('event_msg', { type: 'agent_reasoning', text: summary })
-    return this.line('response_item', { type: 'reasoning', summary: [{ type: 'summary_text', text: summary }], content: null, encrypted_content: encrypted })
+    return this.line('response_item', {
+      type: 'reasoning',
+      summary: [{ type: 'summary_text', text: summary }],
+      content: null,
+      encrypted_content: encrypted
+    })
   }
 
   /** A function call and (unless output is null) its output. */
@@ -138,7 +208,21 @@ export class CodexRollout {
 
   /** A token_count event with running totals. */
   tokens(input: number, cached: number, output: number): this {
-    return this.line('event_msg', { type: 'token_count', info: { total_token_usage: { input_tokens: input, cached_input_tokens: cached, output_tokens: output, reasoning_output_tokens: 0, total_tokens: input + output }, last_token_usage: null, model_context_window: 272000 }, rate_limits: null })
+    return this.line('event_msg', {
+      type: 'token_count',
+      info: {
+        total_token_usage: {
+          input_tokens: input,
+          cached_input_tokens: cached,
+          output_tokens: output,
+          reasoning_output_tokens: 0,
+          total_tokens: input + output
+        },
+        last_token_usage: null,
+        model_context_window: 272000
+      },
+      rate_limits: null
+    })
   }
 
   /** A line written as it is. */
@@ -230,7 +314,12 @@ export function writeLargeCodexRollout(path: string, targetBytes: number, output
     first = false
     r.user(`Turn ${i}: run the tests of module ${i}.`)
     r.reasoning(`Planning turn ${i}`, 'gAAAA'.repeat(400))
-    r.call(`call_big_${i}`, 'shell', { command: ['bash', '-lc', `npm test -- mod${i}`] }, JSON.stringify({ output: out, metadata: { exit_code: 0, duration_seconds: 1.5 } }))
+    r.call(
+      `call_big_${i}`,
+      'shell',
+      { command: ['bash', '-lc', `npm test -- mod${i}`] },
+      JSON.stringify({ output: out, metadata: { exit_code: 0, duration_seconds: 1.5 } })
+    )
     r.assistant(`Module ${i} passes.`)
     r.tokens(1000 * (i + 1), 800 * (i + 1), 50 * (i + 1))
     return r.lines

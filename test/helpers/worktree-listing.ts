@@ -14,7 +14,9 @@ export function listing(dir: string, exclude: readonly string[] = []): string[] 
     else if (st.isFile()) out.push(`${name} file ${mode} ${readFileSync(full).toString('base64')}`)
     else if (st.isDirectory()) {
       out.push(`${name} dir ${mode}`)
-      for (const n of readdirSync(full, { encoding: 'buffer' }).map((b) => b.toString('latin1')).sort()) {
+      for (const n of readdirSync(full, { encoding: 'buffer' })
+        .map((b) => b.toString('latin1'))
+        .sort()) {
         const child = rel ? `${rel}/${n}` : n
         if (child === '.git' || skip.has(child)) continue
         walk(child)

@@ -35,10 +35,14 @@ async function pickPty(client: RpcClient, threadId: string, agentPtyId: string |
 }
 
 /** Streams a thread's session into this terminal until the detach key, the session's end or a lost core. */
-export async function attachThread(argv: readonly string[], ctx: CliContext, io: { stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream } = { stdin: process.stdin, stdout: process.stdout }): Promise<number> {
+export async function attachThread(
+  argv: readonly string[],
+  ctx: CliContext,
+  io: { stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream } = { stdin: process.stdin, stdout: process.stdout }
+): Promise<number> {
   const parsed = parseArgs(argv, { values: ['detach-key'] })
   if (!parsed.ok) throw new CliError(`${parsed.error}\n\n${ATTACH_USAGE}`, Exit.usage)
-  if (parsed.args.booleans.has('help')) return ctx.out(ATTACH_USAGE), Exit.ok
+  if (parsed.args.booleans.has('help')) return (ctx.out(ATTACH_USAGE), Exit.ok)
   const keySpec = parsed.args.values.get('detach-key') ?? 'ctrl-]'
   const key = detachByte(keySpec)
   if (key === null) throw new CliError(`--detach-key must look like ctrl-] or ctrl-q, not "${keySpec}".`, Exit.usage)
@@ -48,7 +52,8 @@ export async function attachThread(argv: readonly string[], ctx: CliContext, io:
   const { pty, opened } = await pickPty(client, thread.id, thread.agent?.ptyId ?? null)
   const { stdin, stdout } = io
   const resize = () => {
-    if (stdout.columns && stdout.rows) void client.request('pty/resize', { ptyId: pty.id, cols: stdout.columns, rows: stdout.rows }).catch(() => undefined)
+    if (stdout.columns && stdout.rows)
+      void client.request('pty/resize', { ptyId: pty.id, cols: stdout.columns, rows: stdout.rows }).catch(() => undefined)
   }
   let unacked = 0
   const done = new Promise<{ why: 'detached' | 'exited' | 'lost'; code?: number | null }>((resolveDone) => {
@@ -80,7 +85,9 @@ export async function attachThread(argv: readonly string[], ctx: CliContext, io:
   const raw = stdin.isTTY === true
   if (raw) stdin.setRawMode(true)
   stdin.resume()
-  ctx.err(`[attached to "${thread.title}"${opened ? ' (a new shell: the thread had no live session)' : pty.kind === 'agent' ? ' (agent session)' : ` (${pty.title})`}; ${keySpec} detaches]`)
+  ctx.err(
+    `[attached to "${thread.title}"${opened ? ' (a new shell: the thread had no live session)' : pty.kind === 'agent' ? ' (agent session)' : ` (${pty.title})`}; ${keySpec} detaches]`
+  )
   stdout.write(attached.scrollback)
   resize()
   stdout.on('resize', resize)

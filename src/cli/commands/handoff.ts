@@ -24,9 +24,10 @@ export async function handoff(argv: readonly string[], ctx: CliContext): Promise
   const parsed = parseArgs(argv, { values: ['from', 'session'], booleans: ['last', 'list', 'json', 'headless'] })
   if (!parsed.ok) throw new CliError(`${parsed.error}\n\n${HANDOFF_USAGE}`, Exit.usage)
   const a = parsed.args
-  if (a.booleans.has('help')) return ctx.out(HANDOFF_USAGE), Exit.ok
+  if (a.booleans.has('help')) return (ctx.out(HANDOFF_USAGE), Exit.ok)
   const from = a.values.get('from')
-  if (from !== undefined && from !== 'claude' && from !== 'codex') throw new CliError(`--from must be claude or codex, not "${from}".`, Exit.usage)
+  if (from !== undefined && from !== 'claude' && from !== 'codex')
+    throw new CliError(`--from must be claude or codex, not "${from}".`, Exit.usage)
   if (a.values.has('session') && a.booleans.has('last')) throw new CliError('Give either --session ID or --last, not both.', Exit.usage)
   const cwd = resolve(ctx.cwd)
   const client = await ctx.connect({ start: !a.booleans.has('list'), headless: a.booleans.has('headless') })
@@ -35,7 +36,11 @@ export async function handoff(argv: readonly string[], ctx: CliContext): Promise
       const { sessions } = await client.request('handoff/sessions', { dir: cwd, source: from })
       if (a.booleans.has('json')) ctx.out(JSON.stringify({ sessions }))
       else if (sessions.length === 0) ctx.out(`No Claude Code or Codex sessions ran in ${cwd}.`)
-      else for (const s of sessions) ctx.out(`${s.source.padEnd(6)}  ${s.sessionId}  ${new Date(s.updatedAt).toISOString().slice(0, 16).replace('T', ' ')}  ${s.threadId ? `imported as ${s.threadId}` : 'new'}  ${s.firstPrompt.slice(0, 60)}`)
+      else
+        for (const s of sessions)
+          ctx.out(
+            `${s.source.padEnd(6)}  ${s.sessionId}  ${new Date(s.updatedAt).toISOString().slice(0, 16).replace('T', ' ')}  ${s.threadId ? `imported as ${s.threadId}` : 'new'}  ${s.firstPrompt.slice(0, 60)}`
+          )
       return Exit.ok
     }
     const sessionId = a.values.get('session')
@@ -47,15 +52,18 @@ export async function handoff(argv: readonly string[], ctx: CliContext): Promise
     }
     ctx.out(r.thread.id)
     const what = r.created ? `Imported "${r.thread.title}"` : `Updated "${r.thread.title}" (${r.added} new or changed items)`
-    ctx.err(`${what} from ${r.thread.imported?.source === 'codex' ? 'Codex' : 'Claude Code'} session ${r.thread.imported?.sessionId}: ${reportLine(r.report)}.`)
+    ctx.err(
+      `${what} from ${r.thread.imported?.source === 'codex' ? 'Codex' : 'Claude Code'} session ${r.thread.imported?.sessionId}: ${reportLine(r.report)}.`
+    )
     const skipped = Object.entries(r.report.skipped)
     if (skipped.length) ctx.err(`Left out: ${skipped.map(([why, n]) => `${n} ${why}`).join(', ')}.`)
     for (const w of r.report.warnings) ctx.err(`warning: ${w}`)
     ctx.err(`Open it: ${url}`)
-    ctx.err(`Continue in its CLI: ${r.thread.imported?.resumeCommand}  (or in the app: "Continue in Claude Code/Codex", or just write to the built-in agent)`)
+    ctx.err(
+      `Continue in its CLI: ${r.thread.imported?.resumeCommand}  (or in the app: "Continue in Claude Code/Codex", or just write to the built-in agent)`
+    )
     return Exit.ok
   } finally {
     client.dispose()
   }
 }
-

@@ -20,7 +20,6 @@ function ago(ms: number): string {
   return `${Math.floor(s / 86400)}d ago`
 }
 
-
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  '))
@@ -31,7 +30,7 @@ export async function listThreads(argv: readonly string[], ctx: CliContext): Pro
   const parsed = parseArgs(argv, { values: ['repo'], booleans: ['json', 'all'] })
   if (!parsed.ok) throw new CliError(`${parsed.error}\n\n${LIST_USAGE}`, Exit.usage)
   const a = parsed.args
-  if (a.booleans.has('help')) return ctx.out(LIST_USAGE), Exit.ok
+  if (a.booleans.has('help')) return (ctx.out(LIST_USAGE), Exit.ok)
   const client = await ctx.connect()
   try {
     let { repos } = await client.request('repo/list')
@@ -61,7 +60,17 @@ export async function listThreads(argv: readonly string[], ctx: CliContext): Pro
         ctx.out('  (no threads)')
         continue
       }
-      const rows = [['  ID', 'STATUS', 'BRANCH', 'CI', 'ACTIVE', 'TITLE'], ...r.threads.map((t) => [`  ${t.id}`, t.status, t.mode === 'local' ? `(local) ${t.branch ?? ''}`.trim() : (t.branch ?? '-'), t.ci === 'none' ? '-' : t.ci, ago(t.lastActivityAt), t.title])]
+      const rows = [
+        ['  ID', 'STATUS', 'BRANCH', 'CI', 'ACTIVE', 'TITLE'],
+        ...r.threads.map((t) => [
+          `  ${t.id}`,
+          t.status,
+          t.mode === 'local' ? `(local) ${t.branch ?? ''}`.trim() : (t.branch ?? '-'),
+          t.ci === 'none' ? '-' : t.ci,
+          ago(t.lastActivityAt),
+          t.title
+        ])
+      ]
       for (const line of table(rows)) ctx.out(line)
     }
     return Exit.ok

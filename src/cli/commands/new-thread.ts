@@ -46,21 +46,32 @@ export interface NewThreadOptions {
 
 /** Reads `skein new`'s arguments; bad usage is a CliError with the usage text. Returns null for --help. */
 export function parseNewThreadArgs(argv: readonly string[]): (NewThreadOptions & { json: boolean; headless: boolean }) | null {
-  const parsed = parseArgs(argv, { values: ['agent', 'base', 'title', 'repo', 'permission', 'mode'], booleans: ['plan', 'local', 'worktree', 'json', 'headless'] })
+  const parsed = parseArgs(argv, {
+    values: ['agent', 'base', 'title', 'repo', 'permission', 'mode'],
+    booleans: ['plan', 'local', 'worktree', 'json', 'headless']
+  })
   if (!parsed.ok) throw new CliError(`${parsed.error}\n\n${NEW_USAGE}`, Exit.usage)
   const a = parsed.args
   if (a.booleans.has('help')) return null
   const agent = (a.values.get('agent') ?? 'builtin') as AgentChoice
   if (!AGENTS.includes(agent)) throw new CliError(`--agent must be one of ${AGENTS.join(', ')}, not "${agent}".`, Exit.usage)
-  const asked = [a.values.get('permission'), a.values.get('mode'), a.booleans.has('plan') ? 'plan' : undefined].filter((m): m is string => m !== undefined)
+  const asked = [a.values.get('permission'), a.values.get('mode'), a.booleans.has('plan') ? 'plan' : undefined].filter(
+    (m): m is string => m !== undefined
+  )
   if (new Set(asked).size > 1) throw new CliError(`Choose one permission mode, not ${[...new Set(asked)].join(' and ')}.`, Exit.usage)
   const mode = asked[0] === undefined ? undefined : PermissionMode.safeParse(asked[0])
-  if (mode && !mode.success) throw new CliError(`--permission must be one of ${PermissionMode.options.join(', ')}, not "${asked[0]}".`, Exit.usage)
-  if (mode && agent !== 'builtin') throw new CliError('The permission mode is for the built-in agent; Claude Code and Codex have their own (e.g. Shift+Tab in Claude Code).', Exit.usage)
+  if (mode && !mode.success)
+    throw new CliError(`--permission must be one of ${PermissionMode.options.join(', ')}, not "${asked[0]}".`, Exit.usage)
+  if (mode && agent !== 'builtin')
+    throw new CliError(
+      'The permission mode is for the built-in agent; Claude Code and Codex have their own (e.g. Shift+Tab in Claude Code).',
+      Exit.usage
+    )
   if (a.booleans.has('local') && a.booleans.has('worktree')) throw new CliError('Choose --worktree or --local, not both.', Exit.usage)
   const prompt = a.positionals.join(' ').trim()
   const title = (a.values.get('title') ?? '').trim() || titleFromPrompt(prompt) || (agent === 'shell' ? 'Shell' : '')
-  if (!prompt && agent !== 'shell' && !a.values.has('title')) throw new CliError(`Give the agent a prompt: skein new "what to do"`, Exit.usage)
+  if (!prompt && agent !== 'shell' && !a.values.has('title'))
+    throw new CliError(`Give the agent a prompt: skein new "what to do"`, Exit.usage)
   return {
     prompt,
     agent,
@@ -88,7 +99,7 @@ async function chooseRepo(client: RpcClient, cwd: string, ref: string | undefine
 /** Creates and starts a thread from the terminal. */
 export async function newThread(argv: readonly string[], ctx: CliContext): Promise<number> {
   const o = parseNewThreadArgs(argv)
-  if (!o) return ctx.out(NEW_USAGE), Exit.ok
+  if (!o) return (ctx.out(NEW_USAGE), Exit.ok)
 
   const client = await ctx.connect({ start: true, headless: o.headless })
   try {
@@ -101,7 +112,10 @@ export async function newThread(argv: readonly string[], ctx: CliContext): Promi
     }
     // A budget warns, it does not refuse: the person asked for this worktree.
     const budget = o.mode === 'local' ? null : await client.request('disk/check', { repoId: repo.id })
-    if (budget?.over) ctx.err(`Warning: over the disk budget. ${budget.message} Free space with Clean up (repository menu → Disk use), or raise the budget there.`)
+    if (budget?.over)
+      ctx.err(
+        `Warning: over the disk budget. ${budget.message} Free space with Clean up (repository menu → Disk use), or raise the budget there.`
+      )
     const thread = await client.request('thread/create', {
       repoId: repo.id,
       title: o.title,
@@ -122,10 +136,18 @@ export async function newThread(argv: readonly string[], ctx: CliContext): Promi
     }
     if (o.json) {
       const overBudget = budget?.over ? { budget } : {}
-      ctx.out(JSON.stringify(promptGiven ? { thread, url, ...overBudget } : { thread, url, ...overBudget, prompt: { delivered: false, reason: o.agent === 'shell' ? 'shell' : 'no-prompt' } }))
+      ctx.out(
+        JSON.stringify(
+          promptGiven
+            ? { thread, url, ...overBudget }
+            : { thread, url, ...overBudget, prompt: { delivered: false, reason: o.agent === 'shell' ? 'shell' : 'no-prompt' } }
+        )
+      )
     } else {
       ctx.out(`${thread.id}`)
-      ctx.err(`Created "${thread.title}" in ${repo.name}${thread.mode === 'worktree' ? ` on ${thread.branch} (${thread.worktreePath})` : ' in your checkout'}.`)
+      ctx.err(
+        `Created "${thread.title}" in ${repo.name}${thread.mode === 'worktree' ? ` on ${thread.branch} (${thread.worktreePath})` : ' in your checkout'}.`
+      )
       ctx.err(windows > 0 ? `Shown in the open Skein window. Open it elsewhere: ${url}` : `Open it: ${url}`)
     }
     return Exit.ok

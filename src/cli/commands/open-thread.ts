@@ -15,7 +15,11 @@ export const PATH_USAGE = `Usage: skein [PATH] [--headless]
 Opens Skein on the repository that contains PATH (default: the current folder), adding it if it is new.
 `
 
-async function focus(ctx: CliContext, headless: boolean, target: (c: Awaited<ReturnType<CliContext['connect']>>) => Promise<{ threadId?: string; repoId?: string; label: string }>): Promise<number> {
+async function focus(
+  ctx: CliContext,
+  headless: boolean,
+  target: (c: Awaited<ReturnType<CliContext['connect']>>) => Promise<{ threadId?: string; repoId?: string; label: string }>
+): Promise<number> {
   const client = await ctx.connect({ start: true, headless })
   try {
     const t = await target(client)
@@ -34,7 +38,7 @@ async function focus(ctx: CliContext, headless: boolean, target: (c: Awaited<Ret
 export async function openThread(argv: readonly string[], ctx: CliContext): Promise<number> {
   const parsed = parseArgs(argv, { booleans: ['headless'] })
   if (!parsed.ok) throw new CliError(`${parsed.error}\n\n${OPEN_USAGE}`, Exit.usage)
-  if (parsed.args.booleans.has('help')) return ctx.out(OPEN_USAGE), Exit.ok
+  if (parsed.args.booleans.has('help')) return (ctx.out(OPEN_USAGE), Exit.ok)
   return focus(ctx, parsed.args.booleans.has('headless'), async (client) => {
     const t = await findThread(client, parsed.args.positionals[0])
     return { threadId: t.id, label: `"${t.title}"` }
@@ -45,7 +49,7 @@ export async function openThread(argv: readonly string[], ctx: CliContext): Prom
 export async function openPath(argv: readonly string[], ctx: CliContext): Promise<number> {
   const parsed = parseArgs(argv, { booleans: ['headless'] })
   if (!parsed.ok) throw new CliError(`${parsed.error}\n\n${PATH_USAGE}`, Exit.usage)
-  if (parsed.args.booleans.has('help')) return ctx.out(PATH_USAGE), Exit.ok
+  if (parsed.args.booleans.has('help')) return (ctx.out(PATH_USAGE), Exit.ok)
   const path = resolve(ctx.cwd, parsed.args.positionals[0] ?? '.')
   return focus(ctx, parsed.args.booleans.has('headless'), async (client) => {
     const repo = await client.request('repo/add', { path })

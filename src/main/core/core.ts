@@ -120,7 +120,11 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
   const ptyRecords = new PtyRecords(dataDir.ptyRecordsDir)
   const reaped = await reapLeftovers(ptyRecords, logger)
   const notices: string[] = startupNotices(reaped.reaped.length, [])
-  const ports = await PortRanges.open({ file: dataDir.portsFile, logger, count: () => settings.portsPerThread() ?? DEFAULT_PORTS_PER_THREAD })
+  const ports = await PortRanges.open({
+    file: dataDir.portsFile,
+    logger,
+    count: () => settings.portsPerThread() ?? DEFAULT_PORTS_PER_THREAD
+  })
   // Closed after the pty host (reverse order): its last releases are on disk before the core is gone.
   owned.add(toDisposable(() => ports.settled()))
   const ptys = owned.add(
@@ -221,17 +225,26 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
   const handoff = new HandoffService({ repos, threads, transcript, ptys, bus })
   const allThreads = () => threads.list({ includeArchived: true })
   const disk = owned.add(new DiskService({ git, dataDir, bus, logger, repos: () => repos.list(), threads: allThreads, budgets: settings }))
-  const cleanup = { git, dataDir, repos: () => repos.list(), threads: allThreads, sharedFolders: (id: string) => disk.sharedFolders(id), linkedShared: (id: string) => disk.linkedShared(id) }
+  const cleanup = {
+    git,
+    dataDir,
+    repos: () => repos.list(),
+    threads: allThreads,
+    sharedFolders: (id: string) => disk.sharedFolders(id),
+    linkedShared: (id: string) => disk.linkedShared(id)
+  }
   const run = new RunService({
     ptys,
     ports,
     settings,
     thread: (id) => threadStore.get(id),
     // The repository's environment file (or its settings) comes first; a run command set in the app after.
-    source: { fromEnvironment: async (thread) => {
-      const resolved = await environment.resolve(thread.repoId)
-      return resolved.ok ? resolved.value.environment.run ?? null : null
-    } }
+    source: {
+      fromEnvironment: async (thread) => {
+        const resolved = await environment.resolve(thread.repoId)
+        return resolved.ok ? (resolved.value.environment.run ?? null) : null
+      }
+    }
   })
   // A live thread holds its ports from creation (or restore) until it is archived or deleted.
   const portsFollow = bus.subscribe((name, p) => {
@@ -243,7 +256,32 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
   })
   owned.add(toDisposable(() => portsFollow.dispose()))
   let webUrl: string | null = null
-  registerHandlers(rpc, { version: SKEIN_VERSION, home: dataDir.home, repos, threads, ptys, profiles, agent, delivery, review, reviewWatch, summaries, handoff, transcript, ci, disk, cleanup, ports, run, settings, host: options.host ?? {}, webUrl: () => webUrl, notices: () => notices, bus, environment })
+  registerHandlers(rpc, {
+    version: SKEIN_VERSION,
+    home: dataDir.home,
+    repos,
+    threads,
+    ptys,
+    profiles,
+    agent,
+    delivery,
+    review,
+    reviewWatch,
+    summaries,
+    handoff,
+    transcript,
+    ci,
+    disk,
+    cleanup,
+    ports,
+    run,
+    settings,
+    host: options.host ?? {},
+    webUrl: () => webUrl,
+    notices: () => notices,
+    bus,
+    environment
+  })
   notices.push(...startupNotices(0, await threads.recoverInterruptedCreates(dataDir)))
   await threads.reconcileOnStart({ waitingApproval: (id) => agent.hasWaitingApproval(id) })
   await ports.retain(new Set(threads.list({ includeArchived: false }).map((t) => t.id)))

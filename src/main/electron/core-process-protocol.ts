@@ -2,10 +2,7 @@
 // Page connections never travel here: each one is its own MessagePort, straight from page to core.
 
 /** What the core process may ask of main, which alone holds safeStorage and native dialogs. */
-export type HostCall =
-  | { method: 'encrypt'; text: string }
-  | { method: 'decrypt'; data: string }
-  | { method: 'pickFolder'; title?: string }
+export type HostCall = { method: 'encrypt'; text: string } | { method: 'decrypt'; data: string } | { method: 'pickFolder'; title?: string }
 
 /** Main → core process. A `connect` message carries one MessagePort for one page. */
 export type ToCore =
@@ -27,7 +24,9 @@ const TO_CORE = new Set(['init', 'connect', 'host-reply', 'shutdown'])
 const FROM_CORE = new Set(['ready', 'failed', 'host-call', 'focus', 'closed'])
 
 const typed = (value: unknown): string | null =>
-  typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string' ? (value as { type: string }).type : null
+  typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string'
+    ? (value as { type: string }).type
+    : null
 
 /** Narrows a message received by the core process; anything else is dropped. */
 export function isToCore(value: unknown): value is ToCore {

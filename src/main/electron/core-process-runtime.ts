@@ -21,7 +21,10 @@ export interface CoreProcessOptions {
 }
 
 /** Answers host calls (secrets, folder picker) by asking main over the parent port. */
-function hostOverPort(parent: ParentPortLike, init: Extract<ToCore, { type: 'init' }>): { host: CoreHost; settle(reply: Extract<ToCore, { type: 'host-reply' }>): void } {
+function hostOverPort(
+  parent: ParentPortLike,
+  init: Extract<ToCore, { type: 'init' }>
+): { host: CoreHost; settle(reply: Extract<ToCore, { type: 'host-reply' }>): void } {
   let nextId = 1
   const pending = new Map<number, { resolve: (v: string | null) => void; reject: (e: Error) => void }>()
   const call = (c: HostCall): Promise<string | null> =>
@@ -36,7 +39,13 @@ function hostOverPort(parent: ParentPortLike, init: Extract<ToCore, { type: 'ini
     return value
   }
   const host: CoreHost = {
-    secrets: init.secrets ? { backend: init.secrets, encrypt: (t) => text({ method: 'encrypt', text: t }), decrypt: (d) => text({ method: 'decrypt', data: d }) } : undefined,
+    secrets: init.secrets
+      ? {
+          backend: init.secrets,
+          encrypt: (t) => text({ method: 'encrypt', text: t }),
+          decrypt: (d) => text({ method: 'decrypt', data: d })
+        }
+      : undefined,
     pickFolder: init.pickFolder ? (title) => call({ method: 'pickFolder', title }) : undefined
   }
   return {

@@ -152,7 +152,8 @@ export class CoreSupervisor {
       case 'host-call':
         void this.answer(message.call).then(
           (value) => child.postMessage({ type: 'host-reply', id: message.id, ok: true, value }),
-          (e: unknown) => child.postMessage({ type: 'host-reply', id: message.id, ok: false, message: e instanceof Error ? e.message : String(e) })
+          (e: unknown) =>
+            child.postMessage({ type: 'host-reply', id: message.id, ok: false, message: e instanceof Error ? e.message : String(e) })
         )
         return
       case 'focus':

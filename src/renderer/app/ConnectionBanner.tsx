@@ -12,7 +12,9 @@ export function ConnectionBanner(): ReactElement | null {
   return (
     <div className="connection-banner" role="alert">
       <Icon name="alert" size={14} />
-      <span className="connection-text">{coreRestarting ? "Skein's core stopped; restarting…" : 'Disconnected from the Skein core — reconnecting…'}</span>
+      <span className="connection-text">
+        {coreRestarting ? "Skein's core stopped; restarting…" : 'Disconnected from the Skein core — reconnecting…'}
+      </span>
       {failures >= 4 && !coreRestarting && <span className="connection-hint">Is the core still running? Skein keeps trying.</span>}
       <span className="spacer" />
       <button type="button" className="btn btn-small" onClick={reconnectNow}>

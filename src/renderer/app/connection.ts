@@ -11,7 +11,16 @@ import { useDashboard } from '../state/dashboard-store'
 import { forgetSummary, reloadSummaries, routeSummary } from '../state/summaries-store'
 import { loadSettings } from '../features/settings'
 import { useRepos } from '../state/repos-store'
-import { loadPtys, disposeThreadSessions, poolConnectionLost, poolReconnected, routePtyData, updateSession, disposeSession, useTerminals } from '../features/terminal'
+import {
+  loadPtys,
+  disposeThreadSessions,
+  poolConnectionLost,
+  poolReconnected,
+  routePtyData,
+  updateSession,
+  disposeSession,
+  useTerminals
+} from '../features/terminal'
 import { useThreads } from '../state/threads-store'
 import { notifyError, notifyInfo } from '../state/notify'
 import { useConnection } from '../state/connection-store'

@@ -76,11 +76,21 @@ function describe(tool: NonNullable<Item['tool']>): Omit<ToolSummary, 'verb'> & 
     case 'list_dir':
     case 'ls':
     case 'glob':
-      return { icon: 'folder', verbs: ['Listing', 'Listed', 'List'], target: path || pick(input, ['pattern', 'dir', 'directory']) || '.', code: false }
+      return {
+        icon: 'folder',
+        verbs: ['Listing', 'Listed', 'List'],
+        target: path || pick(input, ['pattern', 'dir', 'directory']) || '.',
+        code: false
+      }
     case 'grep':
     case 'search':
     case 'search_files':
-      return { icon: 'search', verbs: ['Searching for', 'Searched for', 'Search for'], target: pick(input, ['pattern', 'query', 'regex']), code: true }
+      return {
+        icon: 'search',
+        verbs: ['Searching for', 'Searched for', 'Search for'],
+        target: pick(input, ['pattern', 'query', 'regex']),
+        code: true
+      }
     default: {
       const first = Object.values(input).find((v) => typeof v === 'string') as string | undefined
       return { icon: 'settings', verbs: [tool.name, tool.name, tool.name], target: first ?? '', code: true }

@@ -9,7 +9,12 @@ export const approvalText = (summary: string | undefined): string => (summary ? 
 
 /** "Finished", and for an investigation the first line of its finding (its last reply). */
 export function findingText(thread: Thread, finding: string | undefined): string {
-  const first = thread.focus ? finding?.split('\n').find((l) => l.trim())?.trim() : undefined
+  const first = thread.focus
+    ? finding
+        ?.split('\n')
+        .find((l) => l.trim())
+        ?.trim()
+    : undefined
   if (!first) return 'Finished'
   return `Finished: ${first.length > 140 ? `${first.slice(0, 139)}…` : first}`
 }

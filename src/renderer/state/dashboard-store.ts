@@ -52,7 +52,8 @@ export const useDashboard = create<DashboardState>()((set) => ({
 }))
 
 /** The layout in effect: the person's choice, else cards for a few threads and a list for many. */
-export const effectiveLayout = (layout: DashboardLayout, count: number): 'cards' | 'list' => (layout === 'auto' ? (count <= AUTO_CARDS_MAX ? 'cards' : 'list') : layout)
+export const effectiveLayout = (layout: DashboardLayout, count: number): 'cards' | 'list' =>
+  layout === 'auto' ? (count <= AUTO_CARDS_MAX ? 'cards' : 'list') : layout
 
 /** A thread's state as the dashboard shows it, given which threads' CI failed. */
 export const stateOfThread = (t: Thread, ciFailed: ReadonlySet<string>): ThreadState =>
@@ -60,4 +61,6 @@ export const stateOfThread = (t: Thread, ciFailed: ReadonlySet<string>): ThreadS
 
 /** Counts threads per state. */
 export const countThreads = (threads: Thread[], ciFailed: ReadonlySet<string>): Record<ThreadState, number> =>
-  countByState(threads.map((t) => ({ status: t.status, agent: t.agent, conversation: t.conversation, ciFailed: ciFailed.has(t.id), setup: t.setup })))
+  countByState(
+    threads.map((t) => ({ status: t.status, agent: t.agent, conversation: t.conversation, ciFailed: ciFailed.has(t.id), setup: t.setup }))
+  )

@@ -35,9 +35,7 @@ export function currentThreadGroups(): GroupedThreads {
 }
 
 /** One thread by id, re-rendering only when that thread changes. */
-export const useThread = (threadId: string | null): Thread | undefined =>
-  useThreads((s) => (threadId ? s.byId[threadId] : undefined))
+export const useThread = (threadId: string | null): Thread | undefined => useThreads((s) => (threadId ? s.byId[threadId] : undefined))
 
 /** One repository by id. */
-export const useRepo = (repoId: string | null | undefined): Repo | undefined =>
-  useRepos((s) => (repoId ? s.byId[repoId] : undefined))
+export const useRepo = (repoId: string | null | undefined): Repo | undefined => useRepos((s) => (repoId ? s.byId[repoId] : undefined))

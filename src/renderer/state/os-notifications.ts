@@ -39,7 +39,10 @@ export function notifyIfNewlyUnread(previous: Thread | undefined, next: Thread):
   try {
     const last = useSummaries.getState().byThread[next.id]?.lastLine
     const finding = last?.source === 'agent' ? last.text : undefined
-    const notification = new Notification(next.title, { body: attentionText(previous, next, approvalSummaries.get(next.id), finding), tag: next.id })
+    const notification = new Notification(next.title, {
+      body: attentionText(previous, next, approvalSummaries.get(next.id), finding),
+      tag: next.id
+    })
     notification.onclick = () => {
       window.focus()
       useNavigation.getState().selectThread(next.id)

@@ -21,7 +21,10 @@ export function request<M extends MethodName>(
 }
 
 /** Sends a best-effort, high-rate message (e.g. pty/ack) without waiting for a reply; dropped while disconnected. */
-export function notifyCore<M extends MethodName>(method: M, ...args: undefined extends ParamsOf<M> ? [params?: ParamsOf<M>] : [params: ParamsOf<M>]): void {
+export function notifyCore<M extends MethodName>(
+  method: M,
+  ...args: undefined extends ParamsOf<M> ? [params?: ParamsOf<M>] : [params: ParamsOf<M>]
+): void {
   current?.notify(method, ...args)
 }
 

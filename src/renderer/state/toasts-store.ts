@@ -47,7 +47,11 @@ export const useToasts = create<ToastsState>()((set, get) => {
   const arm = (toast: Toast) => {
     clearTimer(toast.id)
     const ms = dismissAfter(toast)
-    if (ms !== null && !held.has(toast.id)) timers.set(toast.id, setTimeout(() => get().dismiss(toast.id), ms))
+    if (ms !== null && !held.has(toast.id))
+      timers.set(
+        toast.id,
+        setTimeout(() => get().dismiss(toast.id), ms)
+      )
   }
   return {
     toasts: [],

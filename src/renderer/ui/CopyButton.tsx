@@ -11,14 +11,27 @@ export function useCopy(failure = 'Could not copy'): { copied: boolean; copy: (t
     const t = setTimeout(() => setCopied(false), 1500)
     return () => clearTimeout(t)
   }, [copied])
-  return { copied, copy: (text) => void copyText(text).then(() => setCopied(true), (e) => notifyError(failure, e)) }
+  return {
+    copied,
+    copy: (text) =>
+      void copyText(text).then(
+        () => setCopied(true),
+        (e) => notifyError(failure, e)
+      )
+  }
 }
 
 /** A small button that copies a value and briefly shows a check mark. */
 export function CopyButton({ value, label }: { value: string; label: string }): ReactElement {
   const { copied, copy } = useCopy()
   return (
-    <button type="button" className={`icon-btn copy-btn${copied ? ' is-copied' : ''}`} aria-label={label} title={copied ? 'Copied' : label} onClick={() => copy(value)}>
+    <button
+      type="button"
+      className={`icon-btn copy-btn${copied ? ' is-copied' : ''}`}
+      aria-label={label}
+      title={copied ? 'Copied' : label}
+      onClick={() => copy(value)}
+    >
       <Icon name={copied ? 'check' : 'copy'} size={13} />
     </button>
   )

@@ -108,7 +108,21 @@ export function FormError({ message }: { message: string | null }): ReactElement
 }
 
 /** A form dialog's footer: an optional hint, Cancel, and the submit button (disabled and relabelled while busy). */
-export function SubmitFooter({ label, busyLabel, busy, disabled = false, onCancel, hint }: { label: string; busyLabel: string; busy: boolean; disabled?: boolean; onCancel: () => void; hint?: ReactNode }): ReactElement {
+export function SubmitFooter({
+  label,
+  busyLabel,
+  busy,
+  disabled = false,
+  onCancel,
+  hint
+}: {
+  label: string
+  busyLabel: string
+  busy: boolean
+  disabled?: boolean
+  onCancel: () => void
+  hint?: ReactNode
+}): ReactElement {
   return (
     <footer className="dialog-footer">
       {hint && <span className="footer-hint">{hint}</span>}

@@ -20,7 +20,12 @@ export const stateIcons: Record<ThreadState, IconName> = {
 }
 
 /** The words and tone of a thread's badge (kept for callers that only need the label). */
-export function activityOf(status: ThreadStatus, agent?: AgentState | null, conversation?: ConversationState | null, ciFailed = false): { tone: ThreadState; label: string } {
+export function activityOf(
+  status: ThreadStatus,
+  agent?: AgentState | null,
+  conversation?: ConversationState | null,
+  ciFailed = false
+): { tone: ThreadState; label: string } {
   const { state, label } = threadStateOf({ status, agent, conversation, ciFailed })
   return { tone: state, label }
 }

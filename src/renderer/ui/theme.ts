@@ -20,7 +20,8 @@ function stored(): ThemePreference {
 }
 
 /** The theme a preference shows now. */
-export const resolveTheme = (preference: ThemePreference): Theme => (preference === 'system' ? (darkQuery?.matches ? 'dark' : 'light') : preference)
+export const resolveTheme = (preference: ThemePreference): Theme =>
+  preference === 'system' ? (darkQuery?.matches ? 'dark' : 'light') : preference
 
 interface ThemeState {
   preference: ThemePreference

@@ -1,7 +1,8 @@
 import type { AgentState, Thread, ThreadStatus } from '../../shared/models'
 
 /** What a thread is doing, as the sidebar, dashboard and badges show it. Only `needs-attention` is urgent. */
-export type ThreadState = 'needs-attention' | 'error' | 'ci-failed' | 'waiting' | 'setting-up' | 'running' | 'finished' | 'exited' | 'idle' | 'archived'
+export type ThreadState =
+  'needs-attention' | 'error' | 'ci-failed' | 'waiting' | 'setting-up' | 'running' | 'finished' | 'exited' | 'idle' | 'archived'
 
 /** The part of a thread's built-in conversation the state needs. */
 export type ConversationState = Pick<Thread['conversation'], 'busy'> & Partial<Pick<Thread['conversation'], 'turns' | 'usage'>>
@@ -32,7 +33,17 @@ export const stateLabels: Record<ThreadState, string> = {
 }
 
 /** The live states in the order the dashboard summarises them, most pressing first. */
-export const liveStates: ThreadState[] = ['needs-attention', 'error', 'ci-failed', 'waiting', 'setting-up', 'running', 'finished', 'exited', 'idle']
+export const liveStates: ThreadState[] = [
+  'needs-attention',
+  'error',
+  'ci-failed',
+  'waiting',
+  'setting-up',
+  'running',
+  'finished',
+  'exited',
+  'idle'
+]
 
 /** True for the only state counted and coloured as urgent: an approval (or question) waits on the person. */
 export const isUrgent = (state: ThreadState): boolean => state === 'needs-attention'
@@ -50,7 +61,10 @@ export function conversationRan(conversation?: ConversationState | null): boolea
 /** "Built-in agent (claude-…), 3 turns · $0.04" for a thread whose built-in agent has run. */
 export function builtInAgentLine(c: Pick<Thread['conversation'], 'model' | 'busy' | 'turns' | 'usage'>): string {
   const turns = c.turns ?? 0
-  const parts = [turns > 0 ? `${turns} ${turns === 1 ? 'turn' : 'turns'}` : null, c.usage.costUsd !== null ? `$${c.usage.costUsd.toFixed(2)}` : null].filter(Boolean)
+  const parts = [
+    turns > 0 ? `${turns} ${turns === 1 ? 'turn' : 'turns'}` : null,
+    c.usage.costUsd !== null ? `$${c.usage.costUsd.toFixed(2)}` : null
+  ].filter(Boolean)
   return `Built-in agent (${c.model})${c.busy ? ', running' : ''}${parts.length ? `, ${parts.join(' · ')}` : ''}`
 }
 

@@ -68,7 +68,13 @@ export class Turn {
       let attemptSeen = 1
       const result = await streamStep(
         this.d.client,
-        { model: thread.conversation.model, system: this.d.system, messages: buildMessages(await this.d.transcript.items(thread.id)), tools: toolDefinitions(this.d.tools), maxTokens: 16_000 },
+        {
+          model: thread.conversation.model,
+          system: this.d.system,
+          messages: buildMessages(await this.d.transcript.items(thread.id)),
+          tools: toolDefinitions(this.d.tools),
+          maxTokens: 16_000
+        },
         this.abort.signal,
         {
           onText: (delta, attempt) => {
@@ -95,7 +101,13 @@ export class Turn {
         const current = assistant as Item | null
         if (current) await this.save({ ...current, status: result.error.kind === 'interrupted' ? 'interrupted' : 'failed' })
         if (result.error.kind === 'interrupted') return 'interrupted'
-        await this.save(this.item('error', { text: result.error.message, status: 'completed', retryable: result.error.kind === 'fatal' ? result.error.retryable : true }))
+        await this.save(
+          this.item('error', {
+            text: result.error.message,
+            status: 'completed',
+            retryable: result.error.kind === 'fatal' ? result.error.retryable : true
+          })
+        )
         return 'failed'
       }
       const r = result.value
@@ -111,7 +123,13 @@ export class Turn {
       }
       if (r.toolUses.length === 0 && r.stopReason !== 'tool_use' && !this.d.hasSteers()) return 'done'
     }
-    await this.save(this.item('error', { text: 'The agent took 100 steps in one turn and was stopped. Send a message to continue.', status: 'completed', retryable: false }))
+    await this.save(
+      this.item('error', {
+        text: 'The agent took 100 steps in one turn and was stopped. Send a message to continue.',
+        status: 'completed',
+        retryable: false
+      })
+    )
     return 'failed'
   }
 
@@ -150,14 +168,24 @@ export class Turn {
     }
     const mode: PermissionMode = thread.conversation.permissionMode
     const sandbox = tool.category === 'command' ? await this.sandboxFor(thread) : null
-    const ctx = { worktree: thread.worktreePath, threadId: thread.id, signal: this.abort.signal, sandbox, progress: (t: string) => this.d.bus.publish('item/delta', { threadId: thread.id, itemId: item.id, delta: t }) }
+    const ctx = {
+      worktree: thread.worktreePath,
+      threadId: thread.id,
+      signal: this.abort.signal,
+      sandbox,
+      progress: (t: string) => this.d.bus.publish('item/delta', { threadId: thread.id, itemId: item.id, delta: t })
+    }
     let permission = permissionFor(mode, tool, use.input, isReadOnlyCommand)
     // "For this session" holds under the mode and sandbox it was given in: approving commands in
     // Plan mode's read-only sandbox says nothing about running them unsandboxed in Ask mode.
     const sessionKey = `${mode}/${sandbox ?? 'none'}/${tool.category}`
     if (permission === 'ask' && this.d.sessionAllowed.has(sessionKey)) permission = 'allow'
     if (permission === 'refuse') {
-      await this.finishTool(item, `Refused: this thread is in plan mode, which is read-only. ${tool.name} was not run. Describe the change instead, or ask the person to switch the permission mode.`, true)
+      await this.finishTool(
+        item,
+        `Refused: this thread is in plan mode, which is read-only. ${tool.name} was not run. Describe the change instead, or ask the person to switch the permission mode.`,
+        true
+      )
       return 'ok'
     }
     if (permission === 'ask') {
@@ -181,10 +209,18 @@ export class Turn {
    * Answers an approval that outlived a restart: runs (or denies) its tool call under the thread's
    * current mode, then goes on as a new turn from the logged history, which now holds the result.
    */
-  async resume(approval: Item, toolItem: Item, answer: { decision: 'once' | 'session' | 'deny'; message?: string }): Promise<'done' | 'interrupted' | 'failed'> {
+  async resume(
+    approval: Item,
+    toolItem: Item,
+    answer: { decision: 'once' | 'session' | 'deny'; message?: string }
+  ): Promise<'done' | 'interrupted' | 'failed'> {
     const thread = this.d.thread()
     if (!thread || !toolItem.tool) return 'failed'
-    await this.save({ ...approval, status: 'completed', approval: { ...approval.approval!, decision: answer.decision, message: answer.message } })
+    await this.save({
+      ...approval,
+      status: 'completed',
+      approval: { ...approval.approval!, decision: answer.decision, message: answer.message }
+    })
     const tool = this.d.tools.get(toolItem.tool.name)
     const input = toolItem.tool.input
     if (!tool) {
@@ -199,14 +235,25 @@ export class Turn {
         await this.finishTool(toolItem, `Refused: this thread is now in plan mode, which is read-only. ${tool.name} was not run.`, true)
       } else {
         if (answer.decision === 'session') this.d.sessionAllowed.add(`${mode}/${sandbox ?? 'none'}/${tool.category}`)
-        const ctx = { worktree: thread.worktreePath, threadId: thread.id, signal: this.abort.signal, sandbox, progress: (t: string) => this.d.bus.publish('item/delta', { threadId: thread.id, itemId: toolItem.id, delta: t }) }
+        const ctx = {
+          worktree: thread.worktreePath,
+          threadId: thread.id,
+          signal: this.abort.signal,
+          sandbox,
+          progress: (t: string) => this.d.bus.publish('item/delta', { threadId: thread.id, itemId: toolItem.id, delta: t })
+        }
         if ((await this.execute(toolItem, tool, input, ctx)) === 'interrupted') return 'interrupted'
       }
     }
     return this.run()
   }
 
-  private async execute(item: Item, tool: Tool, input: Record<string, unknown>, ctx: Parameters<Tool['run']>[1]): Promise<'ok' | 'interrupted'> {
+  private async execute(
+    item: Item,
+    tool: Tool,
+    input: Record<string, unknown>,
+    ctx: Parameters<Tool['run']>[1]
+  ): Promise<'ok' | 'interrupted'> {
     try {
       const out = await tool.run(input, ctx)
       if (this.abort.signal.aborted) {
@@ -220,7 +267,13 @@ export class Turn {
     return 'ok'
   }
 
-  private async finishTool(item: Item, output: string, isError: boolean, extra: Partial<NonNullable<Item['tool']>> = {}, status: Item['status'] = 'completed'): Promise<void> {
+  private async finishTool(
+    item: Item,
+    output: string,
+    isError: boolean,
+    extra: Partial<NonNullable<Item['tool']>> = {},
+    status: Item['status'] = 'completed'
+  ): Promise<void> {
     await this.save({ ...item, status, tool: { ...item.tool!, output, isError, ...extra } })
   }
 
@@ -236,19 +289,34 @@ export class Turn {
     if (support.kind !== 'none') return permissionMode === 'plan' ? 'read-only' : 'worktree'
     if (!this.sandboxNoticeShown) {
       this.sandboxNoticeShown = true
-      const text = permissionMode === 'plan'
-        ? `No OS sandbox on this machine: ${support.reason}. Plan mode asks before every command that is not on its read-only list, and an approved command runs with your full access.`
-        : `No OS sandbox on this machine: ${support.reason}. Commands run with your full access.`
+      const text =
+        permissionMode === 'plan'
+          ? `No OS sandbox on this machine: ${support.reason}. Plan mode asks before every command that is not on its read-only list, and an approved command runs with your full access.`
+          : `No OS sandbox on this machine: ${support.reason}. Commands run with your full access.`
       await this.save(this.item('notice', { text, status: 'completed' }))
     }
     return null
   }
 
-  private async askApproval(toolItem: Item, tool: Tool, input: Record<string, unknown>, ctx: Parameters<NonNullable<Tool['preview']>>[1], note?: string) {
+  private async askApproval(
+    toolItem: Item,
+    tool: Tool,
+    input: Record<string, unknown>,
+    ctx: Parameters<NonNullable<Tool['preview']>>[1],
+    note?: string
+  ) {
     const preview = tool.preview ? await tool.preview(input, ctx) : {}
     const approval = this.item('approval', {
       status: 'pending',
-      approval: { toolItemId: toolItem.id, summary: tool.summarize(input), command: tool.category === 'command' ? String(input.command ?? '') : undefined, path: preview.path, diff: preview.diff, decision: null, ...(note ? { note } : {}) }
+      approval: {
+        toolItemId: toolItem.id,
+        summary: tool.summarize(input),
+        command: tool.category === 'command' ? String(input.command ?? '') : undefined,
+        path: preview.path,
+        diff: preview.diff,
+        decision: null,
+        ...(note ? { note } : {})
+      }
     })
     // Registered before anyone hears of it, so an answer can never arrive before the card is waiting.
     const answer = new Promise<{ decision: 'once' | 'session' | 'deny'; message?: string } | null>((resolve) => {
@@ -260,7 +328,11 @@ export class Turn {
     await this.d.setPhase('approval')
     const decision = await answer
     this.approvals.delete(approval.id)
-    await this.save({ ...approval, status: decision ? 'completed' : 'interrupted', approval: { ...approval.approval!, decision: decision?.decision ?? null, message: decision?.message } })
+    await this.save({
+      ...approval,
+      status: decision ? 'completed' : 'interrupted',
+      approval: { ...approval.approval!, decision: decision?.decision ?? null, message: decision?.message }
+    })
     await this.d.setPhase('running')
     return decision
   }
@@ -271,12 +343,22 @@ export class Turn {
     const prev = t.conversation.usage
     const total = addUsage({ input: prev.input, output: prev.output, cacheRead: prev.cacheRead, cacheWrite: prev.cacheWrite }, u)
     const stepCost = estimateCost(t.conversation.model, u)
-    await this.d.setPhase('running', { usage: { ...total, costUsd: prev.costUsd === null || stepCost === null ? null : prev.costUsd + stepCost } })
+    await this.d.setPhase('running', {
+      usage: { ...total, costUsd: prev.costUsd === null || stepCost === null ? null : prev.costUsd + stepCost }
+    })
   }
 
   /** A new item of this turn. */
   item(kind: Item['kind'], fields: Partial<Item>): Item {
-    return { id: newId('i'), threadId: this.d.thread()!.id, turnId: this.id, kind, status: 'completed', createdAt: Date.now(), ...fields } as Item
+    return {
+      id: newId('i'),
+      threadId: this.d.thread()!.id,
+      turnId: this.id,
+      kind,
+      status: 'completed',
+      createdAt: Date.now(),
+      ...fields
+    } as Item
   }
 
   /** Records an item and tells every client. */
@@ -294,8 +376,9 @@ function denialText(tool: Tool, message?: string): string {
 /** What approving a command means under this mode and sandbox, for the approval card. */
 function approvalNote(mode: PermissionMode, tool: Tool, sandbox: SandboxLevel | null): string | undefined {
   if (tool.category !== 'command') return undefined
-  if (sandbox === 'read-only') return 'Plan mode: this command is not on the read-only list. If you approve, it runs in the read-only sandbox, where it cannot change any file or reach the network.'
-  if (sandbox === 'worktree') return 'Runs in the sandbox: it can write only inside this thread\'s worktree.'
+  if (sandbox === 'read-only')
+    return 'Plan mode: this command is not on the read-only list. If you approve, it runs in the read-only sandbox, where it cannot change any file or reach the network.'
+  if (sandbox === 'worktree') return "Runs in the sandbox: it can write only inside this thread's worktree."
   if (mode === 'plan') return 'Plan mode, without a sandbox on this machine: if you approve, this command runs with your full access.'
   return 'Runs without a sandbox, with your full access.'
 }

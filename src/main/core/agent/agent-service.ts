@@ -54,18 +54,33 @@ export class AgentService {
     if (!t.ok) return t
     // A new worktree's setup runs first (unless its environment says parallel): the turn starts on a ready worktree.
     await this.d.setupDone?.(threadId)
-    if (this.running.has(threadId)) return err(appError(ErrorCode.InvalidThreadState, 'The agent is still working on this thread. Steer it with a message, or stop it first.'))
+    if (this.running.has(threadId))
+      return err(
+        appError(ErrorCode.InvalidThreadState, 'The agent is still working on this thread. Steer it with a message, or stop it first.')
+      )
     const files: string[] = []
     let modelText = text
     for (const a of attachments) {
       // Read the way the agent's own tools read, so an attachment cannot reach outside the worktree either.
       const p = await readInside(t.value.worktreePath, a)
-      if (!p.ok) return err(appError(ErrorCode.InvalidParams, `Cannot attach ${a}: ${p.kind === 'outside' || p.kind === 'invalid' ? p.reason : 'it is not a readable file in the worktree'}.`))
+      if (!p.ok)
+        return err(
+          appError(
+            ErrorCode.InvalidParams,
+            `Cannot attach ${a}: ${p.kind === 'outside' || p.kind === 'invalid' ? p.reason : 'it is not a readable file in the worktree'}.`
+          )
+        )
       const content = p.text
       files.push(p.relative)
       modelText += `\n\n<file path="${p.relative}">\n${content.length > ATTACHMENT_CAP ? `${content.slice(0, ATTACHMENT_CAP)}\n[truncated at ${ATTACHMENT_CAP} characters]` : content}\n</file>`
     }
-    if (this.resuming.has(threadId)) return err(appError(ErrorCode.InvalidThreadState, 'The agent is resuming this thread after an approval. Steer it with a message, or stop it first.'))
+    if (this.resuming.has(threadId))
+      return err(
+        appError(
+          ErrorCode.InvalidThreadState,
+          'The agent is resuming this thread after an approval. Steer it with a message, or stop it first.'
+        )
+      )
     const turn = await this.makeTurn(t.value)
     await this.dropWaitingApprovals(threadId, turn)
     await turn.save(turn.item('user', { text, status: 'completed', ...(files.length ? { modelText, attachments: files } : {}) }))
@@ -78,7 +93,8 @@ export class AgentService {
     if (!t.ok) return t
     if (this.running.has(threadId)) return err(appError(ErrorCode.InvalidThreadState, 'The agent is already working on this thread.'))
     const items = await this.d.transcript.items(threadId)
-    if (!items.some((i) => i.kind === 'user')) return err(appError(ErrorCode.InvalidThreadState, 'There is nothing to retry yet: send a message first.'))
+    if (!items.some((i) => i.kind === 'user'))
+      return err(appError(ErrorCode.InvalidThreadState, 'There is nothing to retry yet: send a message first.'))
     const turn = await this.makeTurn(t.value)
     await this.dropWaitingApprovals(threadId, turn)
     return this.launch(t.value, turn)
@@ -109,7 +125,8 @@ export class AgentService {
    * a restart starts a new turn that runs (or denies) the call and continues from the logged history.
    */
   async respond(threadId: string, itemId: string, decision: 'once' | 'session' | 'deny', message?: string): Promise<Result<void>> {
-    const gone = () => err(appError(ErrorCode.InvalidThreadState, 'That approval is no longer waiting (the turn ended or was interrupted).'))
+    const gone = () =>
+      err(appError(ErrorCode.InvalidThreadState, 'That approval is no longer waiting (the turn ended or was interrupted).'))
     const turn = this.running.get(threadId)
     if (turn) return turn.respond(itemId, decision, message) ? ok(undefined) : gone()
     if (this.resuming.has(threadId)) return gone()
@@ -136,7 +153,10 @@ export class AgentService {
   }
 
   /** Changes the model, permission mode, sandbox or network access; takes effect at the next step. */
-  async configure(threadId: string, o: { model?: string; permissionMode?: PermissionMode; sandbox?: boolean; network?: boolean }): Promise<Result<Thread>> {
+  async configure(
+    threadId: string,
+    o: { model?: string; permissionMode?: PermissionMode; sandbox?: boolean; network?: boolean }
+  ): Promise<Result<Thread>> {
     const t = this.d.thread(threadId)
     if (!t) return err(appError(ErrorCode.ThreadNotFound, `No thread with id ${threadId}.`))
     const patch: Partial<Thread['conversation']> = {}
@@ -149,10 +169,22 @@ export class AgentService {
   }
 
   /** Starts one investigation thread per focus line, each with the shared prompt. */
-  async fanout(o: { repoId: string; prompt: string; investigations: { title: string; focus: string }[]; mode: ThreadMode; permissionMode: PermissionMode }): Promise<Result<{ threads: Thread[] }>> {
+  async fanout(o: {
+    repoId: string
+    prompt: string
+    investigations: { title: string; focus: string }[]
+    mode: ThreadMode
+    permissionMode: PermissionMode
+  }): Promise<Result<{ threads: Thread[] }>> {
     const made: Thread[] = []
     for (const inv of o.investigations) {
-      const t = await this.d.threads.create({ repoId: o.repoId, title: inv.title, mode: o.mode, permissionMode: o.permissionMode, focus: inv.focus })
+      const t = await this.d.threads.create({
+        repoId: o.repoId,
+        title: inv.title,
+        mode: o.mode,
+        permissionMode: o.permissionMode,
+        focus: inv.focus
+      })
       if (!t.ok) return made.length ? ok({ threads: made }) : t
       const started = await this.startTurn(t.value.id, `${o.prompt}\n\nYour focus in this thread: ${inv.focus}`)
       if (!started.ok) this.d.logger.warn(`Fan-out thread ${t.value.title} did not start: ${started.error.message}`)
@@ -193,9 +225,15 @@ export class AgentService {
   private usable(threadId: string): Result<Thread> {
     const t = this.d.thread(threadId)
     if (!t) return err(appError(ErrorCode.ThreadNotFound, `No thread with id ${threadId}.`))
-    if (t.status === 'archived') return err(appError(ErrorCode.InvalidThreadState, `"${t.title}" is archived. Restore it to continue the conversation.`))
+    if (t.status === 'archived')
+      return err(appError(ErrorCode.InvalidThreadState, `"${t.title}" is archived. Restore it to continue the conversation.`))
     if (!existsSync(t.worktreePath) || (t.mode === 'worktree' && !t.branch)) {
-      return err(appError(ErrorCode.WorktreeMissing, `The agent cannot work in "${t.title}": its folder ${t.worktreePath} is missing. Restore the thread first.`))
+      return err(
+        appError(
+          ErrorCode.WorktreeMissing,
+          `The agent cannot work in "${t.title}": its folder ${t.worktreePath} is missing. Restore the thread first.`
+        )
+      )
     }
     return ok(t)
   }
@@ -208,7 +246,12 @@ export class AgentService {
     const key = this.d.keys.key()
     const Anthropic = await loadAnthropic()
     return new Turn({
-      client: new Anthropic({ apiKey: key ?? 'missing', baseURL: env.ANTHROPIC_BASE_URL?.trim() || undefined, maxRetries: 0, timeout: 10 * 60_000 }),
+      client: new Anthropic({
+        apiKey: key ?? 'missing',
+        baseURL: env.ANTHROPIC_BASE_URL?.trim() || undefined,
+        maxRetries: 0,
+        timeout: 10 * 60_000
+      }),
       transcript: this.d.transcript,
       bus: this.d.bus,
       tools: this.d.tools,
@@ -235,19 +278,37 @@ export class AgentService {
     for (const approval of items.filter((i) => i.kind === 'approval' && i.status === 'pending' && i.approval)) {
       await turn.save({ ...approval, status: 'interrupted' })
       const tool = items.find((i) => i.id === approval.approval!.toolItemId && i.kind === 'tool' && i.tool)
-      if (tool) await turn.save({ ...tool, status: 'interrupted', tool: { ...tool.tool!, output: 'Not run: the person sent a new message instead of answering the approval.', isError: true } })
+      if (tool)
+        await turn.save({
+          ...tool,
+          status: 'interrupted',
+          tool: { ...tool.tool!, output: 'Not run: the person sent a new message instead of answering the approval.', isError: true }
+        })
     }
   }
 
-  private async launch(thread: Thread, turn: Turn, body: () => Promise<'done' | 'interrupted' | 'failed'> = () => turn.run()): Promise<Result<{ turnId: string }>> {
+  private async launch(
+    thread: Thread,
+    turn: Turn,
+    body: () => Promise<'done' | 'interrupted' | 'failed'> = () => turn.run()
+  ): Promise<Result<{ turnId: string }>> {
     if (!this.d.keys.key()) {
-      await turn.save(turn.item('error', { text: 'No Anthropic API key is set. Add one in Settings (or set ANTHROPIC_API_KEY), then choose Retry.', retryable: true }))
+      await turn.save(
+        turn.item('error', {
+          text: 'No Anthropic API key is set. Add one in Settings (or set ANTHROPIC_API_KEY), then choose Retry.',
+          retryable: true
+        })
+      )
       return ok({ turnId: turn.id })
     }
     if (!this.instructionsShown.has(thread.id)) {
       this.instructionsShown.add(thread.id)
       const files = turn.instructionFiles
-      await turn.save(turn.item('notice', { text: files.length ? `Loaded project instructions: ${files.join(', ')}` : 'No AGENTS.md or CLAUDE.md found in this checkout.' }))
+      await turn.save(
+        turn.item('notice', {
+          text: files.length ? `Loaded project instructions: ${files.join(', ')}` : 'No AGENTS.md or CLAUDE.md found in this checkout.'
+        })
+      )
     }
     this.running.set(thread.id, turn)
     await this.d.threads.updateConversation(thread.id, { busy: true }, 'running')
@@ -257,7 +318,9 @@ export class AgentService {
       })
       .catch(async (e) => {
         this.d.logger.error(`Turn ${turn.id} failed`, e)
-        await turn.save(turn.item('error', { text: `The agent stopped on an internal error: ${(e as Error).message}`, retryable: true })).catch(() => undefined)
+        await turn
+          .save(turn.item('error', { text: `The agent stopped on an internal error: ${(e as Error).message}`, retryable: true }))
+          .catch(() => undefined)
       })
       .finally(async () => {
         this.running.delete(thread.id)
@@ -269,8 +332,8 @@ export class AgentService {
 
 function systemPrompt(t: Thread, instructions: string): string {
   const mode = {
-    plan: 'plan (read-only: edits are refused, and commands other than read-only ones need the person\'s approval)',
-    ask: 'ask (every edit and command needs the person\'s approval)',
+    plan: "plan (read-only: edits are refused, and commands other than read-only ones need the person's approval)",
+    ask: "ask (every edit and command needs the person's approval)",
     'accept-edits': 'accept-edits (edits run; commands need approval)',
     auto: 'auto (everything runs)'
   }[t.conversation.permissionMode]

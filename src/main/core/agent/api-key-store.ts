@@ -56,8 +56,18 @@ export class ApiKeyStore {
 
   /** How an entered key is kept, and what to tell the person about it. */
   storage(): { storage: 'safeStorage' | 'plaintext' | 'memory'; warning: string | null } {
-    if (!this.cipher) return { storage: 'memory', warning: 'This Skein has no secure storage (browser mode): a key entered here is kept in memory until the core stops. Set ANTHROPIC_API_KEY to keep one.' }
-    if (this.cipher.backend === 'plaintext') return { storage: 'plaintext', warning: 'Your system offers no keychain to Skein, so a stored key is only obfuscated on disk, not encrypted. Prefer ANTHROPIC_API_KEY.' }
+    if (!this.cipher)
+      return {
+        storage: 'memory',
+        warning:
+          'This Skein has no secure storage (browser mode): a key entered here is kept in memory until the core stops. Set ANTHROPIC_API_KEY to keep one.'
+      }
+    if (this.cipher.backend === 'plaintext')
+      return {
+        storage: 'plaintext',
+        warning:
+          'Your system offers no keychain to Skein, so a stored key is only obfuscated on disk, not encrypted. Prefer ANTHROPIC_API_KEY.'
+      }
     return { storage: 'safeStorage', warning: null }
   }
 

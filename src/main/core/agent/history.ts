@@ -34,12 +34,27 @@ export function buildMessages(items: readonly Item[]): Message[] {
         if (it.kind === 'assistant' && it.text && it.status !== 'failed') assistant.push({ type: 'text', text: it.text })
         if (it.kind === 'tool' && it.tool && it.imported) {
           // Another CLI's tools (Bash, Read…) are not Skein's: the model sees what they did as text.
-          assistant.push({ type: 'text', text: `[Earlier, in the imported session: ${it.tool.name} ${JSON.stringify(it.tool.input).slice(0, 2000)}]` })
-          results.push({ type: 'text', text: `[${it.tool.name} ${it.tool.isError ? 'failed' : 'returned'}]\n${(it.tool.output ?? '').slice(0, 8000)}` })
+          assistant.push({
+            type: 'text',
+            text: `[Earlier, in the imported session: ${it.tool.name} ${JSON.stringify(it.tool.input).slice(0, 2000)}]`
+          })
+          results.push({
+            type: 'text',
+            text: `[${it.tool.name} ${it.tool.isError ? 'failed' : 'returned'}]\n${(it.tool.output ?? '').slice(0, 8000)}`
+          })
         } else if (it.kind === 'tool' && it.tool) {
           assistant.push({ type: 'tool_use', id: it.tool.useId, name: it.tool.name, input: it.tool.input })
-          const output = it.tool.output ?? (it.status === 'interrupted' ? 'The user interrupted this tool call before it finished.' : 'No result (the call did not finish).')
-          results.push({ type: 'tool_result', tool_use_id: it.tool.useId, content: output, is_error: it.tool.isError ?? it.status !== 'completed' })
+          const output =
+            it.tool.output ??
+            (it.status === 'interrupted'
+              ? 'The user interrupted this tool call before it finished.'
+              : 'No result (the call did not finish).')
+          results.push({
+            type: 'tool_result',
+            tool_use_id: it.tool.useId,
+            content: output,
+            is_error: it.tool.isError ?? it.status !== 'completed'
+          })
         }
         i++
       }

@@ -10,7 +10,8 @@ export interface StepResult {
 }
 
 /** Why a step failed after any retries. */
-export type StepFailure = { kind: 'interrupted' } | { kind: 'auth'; message: string } | { kind: 'fatal'; message: string; retryable: boolean }
+export type StepFailure =
+  { kind: 'interrupted' } | { kind: 'auth'; message: string } | { kind: 'fatal'; message: string; retryable: boolean }
 
 /** What a step reports while it runs. */
 export interface StepCallbacks {
@@ -47,15 +48,23 @@ export function retryDelayMs(attempt: number, headers?: Headers | null, random =
   return Math.round(base * (0.75 + random() * 0.5))
 }
 
-const describe = (Anthropic: typeof import('@anthropic-ai/sdk').default, e: unknown): { retryable: boolean; label: string; headers: Headers | null } => {
+const describe = (
+  Anthropic: typeof import('@anthropic-ai/sdk').default,
+  e: unknown
+): { retryable: boolean; label: string; headers: Headers | null } => {
   if (e instanceof Anthropic.APIConnectionError) return { retryable: true, label: 'The connection to the model API dropped', headers: null }
   if (e instanceof Anthropic.APIError && e.status !== undefined) {
-    const label = e.status === 429 ? 'Rate limited (429)' : e.status === 529 ? 'The API is overloaded (529)' : `The API returned ${e.status}`
+    const label =
+      e.status === 429 ? 'Rate limited (429)' : e.status === 529 ? 'The API is overloaded (529)' : `The API returned ${e.status}`
     return { retryable: RETRYABLE.has(e.status), label, headers: (e.headers as Headers | undefined) ?? null }
   }
   // A stream that ends mid-message surfaces as a plain error from the SDK's parser.
   const msg = (e as Error)?.message ?? ''
-  return { retryable: /terminated|socket|ECONNRESET|premature|aborted|network|fetch failed|unexpected end/i.test(msg), label: 'The connection to the model API dropped', headers: null }
+  return {
+    retryable: /terminated|socket|ECONNRESET|premature|aborted|network|fetch failed|unexpected end/i.test(msg),
+    label: 'The connection to the model API dropped',
+    headers: null
+  }
 }
 
 /** Streams one model response, retrying transient failures visibly; never throws. */
@@ -70,7 +79,14 @@ export async function streamStep(
     let text = ''
     try {
       const stream = await client.messages.create(
-        { model: request.model, system: request.system, messages: request.messages, tools: request.tools, max_tokens: request.maxTokens, stream: true },
+        {
+          model: request.model,
+          system: request.system,
+          messages: request.messages,
+          tools: request.tools,
+          max_tokens: request.maxTokens,
+          stream: true
+        },
         { signal }
       )
       const blocks = new Map<number, { type: 'text' | 'tool_use'; id?: string; name?: string; json: string }>()
@@ -79,7 +95,12 @@ export async function streamStep(
       for await (const ev of stream) {
         if (ev.type === 'message_start') {
           const u = ev.message.usage
-          usage = { input: u.input_tokens ?? 0, output: u.output_tokens ?? 0, cacheRead: u.cache_read_input_tokens ?? 0, cacheWrite: u.cache_creation_input_tokens ?? 0 }
+          usage = {
+            input: u.input_tokens ?? 0,
+            output: u.output_tokens ?? 0,
+            cacheRead: u.cache_read_input_tokens ?? 0,
+            cacheWrite: u.cache_creation_input_tokens ?? 0
+          }
         } else if (ev.type === 'content_block_start') {
           const b = ev.content_block
           if (b.type === 'text') {
@@ -112,13 +133,19 @@ export async function streamStep(
       const Anthropic = await loadAnthropic()
       if (signal.aborted || e instanceof Anthropic.APIUserAbortError) return { ok: false, error: { kind: 'interrupted' } }
       if (e instanceof Anthropic.AuthenticationError) {
-        return { ok: false, error: { kind: 'auth', message: 'The Anthropic API rejected the API key (401). Check the key in Settings or ANTHROPIC_API_KEY.' } }
+        return {
+          ok: false,
+          error: { kind: 'auth', message: 'The Anthropic API rejected the API key (401). Check the key in Settings or ANTHROPIC_API_KEY.' }
+        }
       }
       const d = describe(Anthropic, e)
       const detail = e instanceof Anthropic.APIError ? (e.message || '').slice(0, 300) : String((e as Error)?.message ?? e)
       if (!d.retryable) return { ok: false, error: { kind: 'fatal', message: `The model request failed: ${detail}`, retryable: false } }
       if (attempt > MAX_RETRIES) {
-        return { ok: false, error: { kind: 'fatal', message: `${d.label}, and ${MAX_RETRIES} retries did not help. ${detail}`, retryable: true } }
+        return {
+          ok: false,
+          error: { kind: 'fatal', message: `${d.label}, and ${MAX_RETRIES} retries did not help. ${detail}`, retryable: true }
+        }
       }
       const wait = retryDelayMs(attempt, d.headers)
       cb.onRetry(`${d.label}. Retrying in ${(wait / 1000).toFixed(1)} s — attempt ${attempt + 1} of ${MAX_RETRIES + 1}.`, attempt, text)

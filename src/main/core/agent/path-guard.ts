@@ -38,6 +38,7 @@ export async function guardPath(worktree: string, requested: string): Promise<Gu
   const root = await realpath(worktree)
   const candidate = isAbsolute(requested) ? requested : resolve(root, requested)
   const real = await realpathAllowingMissing(candidate)
-  if (!isInside(root, real)) return { ok: false, reason: `${requested} is outside the thread's worktree (${root}); only files inside it can be used` }
+  if (!isInside(root, real))
+    return { ok: false, reason: `${requested} is outside the thread's worktree (${root}); only files inside it can be used` }
   return { ok: true, path: real, relative: relative(root, real) || '.' }
 }

@@ -63,10 +63,23 @@ export class AgentDelivery {
     }
     const label = PROFILES[cli.profileId].label
     if (cli.profileId === 'shell') {
-      return ok({ delivered: false, reason: 'shell', agent: label, message: "Not sent: this thread's terminal is a shell, which would run the text as commands.", text })
+      return ok({
+        delivered: false,
+        reason: 'shell',
+        agent: label,
+        message: "Not sent: this thread's terminal is a shell, which would run the text as commands.",
+        text
+      })
     }
     if (!this.targets.acceptsPrompt(cli.profileId, thread.repoId)) {
-      return ok({ delivered: false, reason: 'no-prompt', agent: label, message: 'Not sent: the Custom CLI is not set to take prompts and reviews. Turn on “Send prompts and reviews to this CLI as typed input” in Agent settings.', text })
+      return ok({
+        delivered: false,
+        reason: 'no-prompt',
+        agent: label,
+        message:
+          'Not sent: the Custom CLI is not set to take prompts and reviews. Turn on “Send prompts and reviews to this CLI as typed input” in Agent settings.',
+        text
+      })
     }
     // Before Skein watched this pty, its activity says whether it printed lately.
     const watch = this.watch(cli.ptyId, cli.activity === 'running' ? Date.now() : 0)

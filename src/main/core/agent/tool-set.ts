@@ -13,5 +13,9 @@ export function makeTools(git: GitRunner, ptys: PtyHost): Map<string, Tool> {
 
 /** The tool definitions the Messages API receives. */
 export function toolDefinitions(tools: Map<string, Tool>): Anthropic.Tool[] {
-  return [...tools.values()].map((t) => ({ name: t.name, description: t.description, input_schema: t.inputSchema as Anthropic.Tool.InputSchema }))
+  return [...tools.values()].map((t) => ({
+    name: t.name,
+    description: t.description,
+    input_schema: t.inputSchema as Anthropic.Tool.InputSchema
+  }))
 }

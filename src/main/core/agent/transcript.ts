@@ -38,8 +38,14 @@ export class Transcript {
     // A pending approval outlives a restart: it and its tool call stay as they were, to be answered
     // (the agent service resumes the turn). Anything else in progress when Skein stopped is interrupted.
     const all = [...latest.values()]
-    const waiting = new Set(all.filter((i) => i.kind === 'approval' && i.status === 'pending' && i.approval).flatMap((i) => [i.id, i.approval!.toolItemId]))
-    const items = all.map((i) => (!waiting.has(i.id) && (i.status === 'streaming' || i.status === 'running' || i.status === 'pending') ? { ...i, status: 'interrupted' as const } : i))
+    const waiting = new Set(
+      all.filter((i) => i.kind === 'approval' && i.status === 'pending' && i.approval).flatMap((i) => [i.id, i.approval!.toolItemId])
+    )
+    const items = all.map((i) =>
+      !waiting.has(i.id) && (i.status === 'streaming' || i.status === 'running' || i.status === 'pending')
+        ? { ...i, status: 'interrupted' as const }
+        : i
+    )
     this.byThread.set(threadId, items)
     return items
   }

@@ -49,9 +49,12 @@ export type ReadResult = { ok: true; text: string; path: string; relative: strin
 /** A file written inside the worktree. */
 export type WriteResult = { ok: true; path: string; relative: string; created: boolean } | FsFailure
 /** What a path inside the worktree is. */
-export type StatResult = { ok: true; kind: 'file' | 'folder' | 'other'; size: number; mode: number; path: string; relative: string } | FsFailure
+export type StatResult =
+  { ok: true; kind: 'file' | 'folder' | 'other'; size: number; mode: number; path: string; relative: string } | FsFailure
 /** `portable: true` forces the fallback without /proc (for tests on Linux). */
-export interface WorktreeFsOptions { portable?: boolean }
+export interface WorktreeFsOptions {
+  portable?: boolean
+}
 
 const MAX_LINKS = 40
 const fdPath = (fd: number): string => `/proc/self/fd/${fd}`
@@ -60,11 +63,16 @@ const useProc = (o?: WorktreeFsOptions): boolean => hasProc && !o?.portable
 const code = (e: unknown): string | undefined => (e as NodeJS.ErrnoException)?.code
 const msg = (e: unknown): string => (e as Error)?.message ?? String(e)
 const failure = (kind: FsFailure['kind'], reason: string): FsFailure => ({ ok: false, kind, reason })
-const outsideOf = (requested: string, root: string): FsFailure => failure('outside', `${requested} is outside the thread's worktree (${root}); only files inside it can be used`)
+const outsideOf = (requested: string, root: string): FsFailure =>
+  failure('outside', `${requested} is outside the thread's worktree (${root}); only files inside it can be used`)
 const relOf = (root: string, path: string): string => relative(root, path) || '.'
 const sameFile = (a: Stats, b: Stats): boolean => a.dev === b.dev && a.ino === b.ino
 
-interface Located { root: string; parts: string[]; requested: string }
+interface Located {
+  root: string
+  parts: string[]
+  requested: string
+}
 
 /** Normalises the requested path lexically to parts under the real worktree root. */
 async function locate(worktree: string, requested: string): Promise<Located | FsFailure> {
@@ -111,7 +119,8 @@ async function walkInside(loc: Located, allowMissing: boolean): Promise<Walked |
     try {
       st = await lstat(next)
     } catch (e) {
-      if ((code(e) === 'ENOENT') && allowMissing && !queue.includes('..')) return { ok: true, real: join(next, ...queue.filter((p) => p !== '' && p !== '.')), st: null }
+      if (code(e) === 'ENOENT' && allowMissing && !queue.includes('..'))
+        return { ok: true, real: join(next, ...queue.filter((p) => p !== '' && p !== '.')), st: null }
       if (code(e) === 'ENOENT' || code(e) === 'ENOTDIR') return failure('missing', `${loc.requested} does not exist`)
       return failure('error', msg(e))
     }
@@ -127,7 +136,8 @@ async function walkInside(loc: Located, allowMissing: boolean): Promise<Walked |
       } else queue.unshift(...target.split('/'))
       continue
     }
-    if (queue.length && !st.isDirectory()) return failure('missing', `${loc.requested} does not exist (${relOf(root, next)} is not a folder)`)
+    if (queue.length && !st.isDirectory())
+      return failure('missing', `${loc.requested} does not exist (${relOf(root, next)} is not a folder)`)
     cur = next
   }
   try {
@@ -197,7 +207,14 @@ export async function statInside(worktree: string, requested: string, o?: Worktr
   if (!opened.ok) return opened
   await opened.fh.close().catch(() => {})
   const { st, real } = opened
-  return { ok: true, kind: st.isFile() ? 'file' : st.isDirectory() ? 'folder' : 'other', size: st.size, mode: st.mode & 0o7777, path: real, relative: relOf(loc.root, real) }
+  return {
+    ok: true,
+    kind: st.isFile() ? 'file' : st.isDirectory() ? 'folder' : 'other',
+    size: st.size,
+    mode: st.mode & 0o7777,
+    path: real,
+    relative: relOf(loc.root, real)
+  }
 }
 
 type Dir = { ok: true; fh: FileHandle | null; path: string }
@@ -206,7 +223,8 @@ type Dir = { ok: true; fh: FileHandle | null; path: string }
 async function openDirProc(loc: Located, dirParts: string[]): Promise<Dir | FsFailure> {
   let fh = await open(loc.root, C.O_RDONLY | C.O_DIRECTORY)
   try {
-    if ((await readlink(fdPath(fh.fd))) !== loc.root) throw failure('outside', `the worktree ${loc.root} changed while it was opened; refused`)
+    if ((await readlink(fdPath(fh.fd))) !== loc.root)
+      throw failure('outside', `the worktree ${loc.root} changed while it was opened; refused`)
     for (const name of dirParts) {
       let next: FileHandle | null = null
       for (let attempt = 0; !next; attempt++) {
@@ -214,9 +232,15 @@ async function openDirProc(loc: Located, dirParts: string[]): Promise<Dir | FsFa
           next = await open(`${fdPath(fh.fd)}/${name}`, C.O_RDONLY | C.O_DIRECTORY)
         } catch (e) {
           if (code(e) === 'ENOTDIR') throw failure('not-file', `${loc.requested}: ${name} is not a folder`)
-          if (code(e) !== 'ENOENT' || attempt >= 3) throw failure(code(e) === 'ENOENT' ? 'outside' : 'error', code(e) === 'ENOENT' ? `${loc.requested}: ${name} is a link that leads nowhere inside the worktree` : msg(e))
+          if (code(e) !== 'ENOENT' || attempt >= 3)
+            throw failure(
+              code(e) === 'ENOENT' ? 'outside' : 'error',
+              code(e) === 'ENOENT' ? `${loc.requested}: ${name} is a link that leads nowhere inside the worktree` : msg(e)
+            )
           // mkdir never follows a final link: a dangling link here gives EEXIST, then ENOENT again.
-          await mkdir(`${fdPath(fh.fd)}/${name}`).catch((m) => { if (code(m) !== 'EEXIST') throw m })
+          await mkdir(`${fdPath(fh.fd)}/${name}`).catch((m) => {
+            if (code(m) !== 'EEXIST') throw m
+          })
         }
       }
       await fh.close()
@@ -236,8 +260,12 @@ async function openDirPortable(loc: Located, dirParts: string[]): Promise<Dir | 
     const sub = { ...loc, parts: dirParts.slice(0, i) }
     const w = await walkInside(sub, true)
     if (!w.ok) return w
-    if (w.real !== join(loc.root, ...sub.parts)) return failure('outside', `${loc.requested}: a folder changed while it was checked; refused`)
-    if (!w.st) await mkdir(w.real).catch((e) => { if (code(e) !== 'EEXIST') throw e })
+    if (w.real !== join(loc.root, ...sub.parts))
+      return failure('outside', `${loc.requested}: a folder changed while it was checked; refused`)
+    if (!w.st)
+      await mkdir(w.real).catch((e) => {
+        if (code(e) !== 'EEXIST') throw e
+      })
   }
   const path = join(loc.root, ...dirParts)
   let fh: FileHandle
@@ -256,7 +284,12 @@ async function openDirPortable(loc: Located, dirParts: string[]): Promise<Dir | 
 }
 
 /** Creates or replaces a file inside the worktree: temp file in the same folder, then rename. */
-export async function writeInside(worktree: string, requested: string, content: string | Uint8Array, o?: WorktreeFsOptions): Promise<WriteResult> {
+export async function writeInside(
+  worktree: string,
+  requested: string,
+  content: string | Uint8Array,
+  o?: WorktreeFsOptions
+): Promise<WriteResult> {
   const loc = await locate(worktree, requested)
   if ('ok' in loc) return loc
   const target = await walkInside(loc, true)

@@ -51,7 +51,10 @@ export class ProfileService {
   }
 
   /** Sets the default profile and/or custom command, globally or for one repository. */
-  async configure(repoId: string | undefined, patch: { defaultProfile?: ProfileId; customCommand?: string | null; customAcceptsPrompt?: boolean }) {
+  async configure(
+    repoId: string | undefined,
+    patch: { defaultProfile?: ProfileId; customCommand?: string | null; customAcceptsPrompt?: boolean }
+  ) {
     const saved = await this.settings.update(repoId, patch)
     if (!saved.ok) return saved
     return ok(await this.list(repoId))
@@ -88,7 +91,9 @@ export class ProfileService {
     const file = await findExecutable(command, { ...this.env, PATH: (await this.sessionPath()) ?? this.env.PATH })
     if (!file) {
       const what = profileId === 'custom' || profileId === 'shell' ? `\`${command}\`` : `${def.label} (\`${command}\`)`
-      return err(appError(ErrorCode.ProfileUnavailable, `${what} is not installed or not on your PATH. ${def.installHint}`, { profileId, command }))
+      return err(
+        appError(ErrorCode.ProfileUnavailable, `${what} is not installed or not on your PATH. ${def.installHint}`, { profileId, command })
+      )
     }
     return ok({ profileId, file, args, display: formatCommandLine(argv), promptGiven: promptGiven || options.prompt === undefined })
   }

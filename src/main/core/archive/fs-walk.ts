@@ -85,7 +85,12 @@ export async function walkFolder(root: string, options: WalkOptions): Promise<Wa
         if (!options.ignore?.(child)) await visit(child)
       }
     } else {
-      leftOut.push({ path: rel, bytes: 0, files: 1, reason: 'not a file, folder or symlink (a socket, pipe or device); it cannot be stored' })
+      leftOut.push({
+        path: rel,
+        bytes: 0,
+        files: 1,
+        reason: 'not a file, folder or symlink (a socket, pipe or device); it cannot be stored'
+      })
     }
   }
   await visit('')

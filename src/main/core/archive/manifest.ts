@@ -54,7 +54,14 @@ export function toManifestLeftOut(s: SkippedPath): ManifestLeftOut {
 export function parseManifest(bytes: Buffer): SnapshotManifest | null {
   try {
     const m = JSON.parse(bytes.toString('utf8')) as SnapshotManifest
-    if (m.format !== 'skein-worktree-snapshot' || m.version !== 2 || !Array.isArray(m.worktree) || !Array.isArray(m.gitDir) || !Array.isArray(m.leftOut)) return null
+    if (
+      m.format !== 'skein-worktree-snapshot' ||
+      m.version !== 2 ||
+      !Array.isArray(m.worktree) ||
+      !Array.isArray(m.gitDir) ||
+      !Array.isArray(m.leftOut)
+    )
+      return null
     return m
   } catch {
     return null

@@ -18,7 +18,13 @@ const EMPTY_BLOB = 'e69de29bb2d1d6434b8b29ae775ad8c2e48c5391'
  * link byte-for-byte, then exact modes (folders last, deepest first, so a read-only folder can
  * still be filled). Reads the folder back and returns what differs, or null.
  */
-export async function restoreFullSnapshot(git: GitRunner, repoRoot: string, worktree: string, manifest: SnapshotManifest, gitDirSkip?: readonly string[]): Promise<string | null> {
+export async function restoreFullSnapshot(
+  git: GitRunner,
+  repoRoot: string,
+  worktree: string,
+  manifest: SnapshotManifest,
+  gitDirSkip?: readonly string[]
+): Promise<string | null> {
   const gitDir = await gitDirOf(git, worktree)
   if (!gitDir) return `${worktree} is not a git worktree`
   // Blobs are read from the repository's own checkout: git run inside the worktree would read its
@@ -35,12 +41,17 @@ async function writeEntries(git: GitRunner, cwd: string, root: string, entries: 
   for (const d of dirs) await mkdir(absBytes(root, loadPath(d)), { recursive: true })
   const rest = entries.filter((e) => e.type !== 'dir')
   // Blobs come in chunks through one cat-file each, so memory stays bounded by CHUNK_BYTES.
-  for (let start = 0; start < rest.length; ) {
+  for (let start = 0; start < rest.length;) {
     let end = start
     let bytes = 0
-    while (end < rest.length && (end === start || bytes + rest[end]!.size <= CHUNK_BYTES) && end - start < CHUNK_FILES) bytes += rest[end++]!.size
+    while (end < rest.length && (end === start || bytes + rest[end]!.size <= CHUNK_BYTES) && end - start < CHUNK_FILES)
+      bytes += rest[end++]!.size
     const chunk = rest.slice(start, end)
-    const blobs = await catBlobs(git, cwd, chunk.map((e) => (e.size === 0 ? EMPTY_BLOB : e.blob!)))
+    const blobs = await catBlobs(
+      git,
+      cwd,
+      chunk.map((e) => (e.size === 0 ? EMPTY_BLOB : e.blob!))
+    )
     await Promise.all(
       chunk.map(async (e, i) => {
         const abs = absBytes(root, loadPath(e))

@@ -10,7 +10,13 @@ import { readWorktreeState } from './worktree-state'
  * manifest is the one written, every blob it names exists with the right size, and walking the
  * folder again gives the same paths, modes and hashes. Returns what is wrong, or null.
  */
-export async function verifySnapshot(git: GitRunner, worktree: string, gitDir: string, written: WrittenSnapshot, gitDirSkip?: readonly string[]): Promise<string | null> {
+export async function verifySnapshot(
+  git: GitRunner,
+  worktree: string,
+  gitDir: string,
+  written: WrittenSnapshot,
+  gitDirSkip?: readonly string[]
+): Promise<string | null> {
   const { commit, manifest } = written
   const bytes = await git.bytes(worktree, ['--no-textconv', `${commit}^2:manifest.json`])
   const stored = bytes ? parseManifest(bytes) : null
@@ -27,7 +33,10 @@ export async function verifySnapshot(git: GitRunner, worktree: string, gitDir: s
   }
   const leftOut = new Set(stored.leftOut.map(loadPath))
   const again = await readWorktreeState(git, worktree, gitDir, stored.objectFormat, { given: leftOut }, gitDirSkip)
-  return compareEntries(stored.worktree, again.worktree.entries.map(toManifestEntry), worktree) ?? compareEntries(stored.gitDir, again.gitDir.entries.map(toManifestEntry), gitDir)
+  return (
+    compareEntries(stored.worktree, again.worktree.entries.map(toManifestEntry), worktree) ??
+    compareEntries(stored.gitDir, again.gitDir.entries.map(toManifestEntry), gitDir)
+  )
 }
 
 /** The first difference between two entry lists, as a sentence; null when equal. */
@@ -52,7 +61,14 @@ export async function readManifest(git: GitRunner, cwd: string, commit: string):
  * cleanup removes it): its objects exist, and the folder walked again (and its git dir, while it has
  * one) equals the manifest. Returns what differs or is missing, or null when the folder may go.
  */
-export async function folderMatchesSnapshot(git: GitRunner, cwd: string, folder: string, commit: string, gitDir: string | null, gitDirSkip: readonly string[] = []): Promise<string | null> {
+export async function folderMatchesSnapshot(
+  git: GitRunner,
+  cwd: string,
+  folder: string,
+  commit: string,
+  gitDir: string | null,
+  gitDirSkip: readonly string[] = []
+): Promise<string | null> {
   const stored = await readManifest(git, cwd, commit)
   if (!stored) return `the snapshot ${commit.slice(0, 10)} was made before snapshots kept every file, so it cannot vouch for this folder`
   const blobs = await treeBlobSizes(git, cwd, `${commit}^2`)
@@ -64,9 +80,16 @@ export async function folderMatchesSnapshot(git: GitRunner, cwd: string, folder:
   const leftOut = new Set(stored.leftOut.map(loadPath))
   if (gitDir) {
     const again = await readWorktreeState(git, folder, gitDir, stored.objectFormat, { given: leftOut }, gitDirSkip)
-    return unsaved(stored.worktree, again.worktree.entries.map(toManifestEntry), folder) ?? unsaved(stored.gitDir, again.gitDir.entries.map(toManifestEntry), gitDir)
+    return (
+      unsaved(stored.worktree, again.worktree.entries.map(toManifestEntry), folder) ??
+      unsaved(stored.gitDir, again.gitDir.entries.map(toManifestEntry), gitDir)
+    )
   }
-  const again = await walkFolder(folder, { algo: stored.objectFormat, ignore: (p) => p === '.git', leaveOut: async (p) => (leftOut.has(p) ? { path: p, bytes: 0, files: 0, reason: 'left out when archived' } : null) })
+  const again = await walkFolder(folder, {
+    algo: stored.objectFormat,
+    ignore: (p) => p === '.git',
+    leaveOut: async (p) => (leftOut.has(p) ? { path: p, bytes: 0, files: 0, reason: 'left out when archived' } : null)
+  })
   return unsaved(stored.worktree, again.entries.map(toManifestEntry), folder)
 }
 

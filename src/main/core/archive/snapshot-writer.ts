@@ -52,12 +52,25 @@ export interface WrittenSnapshot {
 }
 
 /** Saves everything in `worktree` under `ref`, verified; a failed check leaves the ref as it was. */
-export async function writeFullSnapshot(git: GitRunner, worktree: string, ref: string, message: string, options: SnapshotWriteOptions = {}): Promise<Result<WrittenSnapshot, string>> {
+export async function writeFullSnapshot(
+  git: GitRunner,
+  worktree: string,
+  ref: string,
+  message: string,
+  options: SnapshotWriteOptions = {}
+): Promise<Result<WrittenSnapshot, string>> {
   const algo = await objectFormat(git, worktree)
   const gitDir = await gitDirOf(git, worktree)
   if (!gitDir) return err(`${worktree} is not a git worktree`)
   const head = await readHeadState(git, worktree)
-  const state = await readWorktreeState(git, worktree, gitDir, algo, { decide: options.limits ?? { bytes: LEAVE_OUT_BYTES, files: LEAVE_OUT_FILES } }, options.gitDirSkip)
+  const state = await readWorktreeState(
+    git,
+    worktree,
+    gitDir,
+    algo,
+    { decide: options.limits ?? { bytes: LEAVE_OUT_BYTES, files: LEAVE_OUT_FILES } },
+    options.gitDirSkip
+  )
   const manifest: SnapshotManifest = {
     format: 'skein-worktree-snapshot',
     version: 2,
@@ -83,7 +96,10 @@ export async function writeFullSnapshot(git: GitRunner, worktree: string, ref: s
     const [manifestId, emptyId] = await hashFilesRaw(git, worktree, [manifestFile, emptyFile])
     const ids = new Set<string>([emptyId!, ...(await indexBlobIds(git, worktree))])
     for (const e of [...state.worktree.entries, ...state.gitDir.entries]) if (e.id) ids.add(e.id)
-    const metaTree = await buildTree(git, worktree, [{ mode: '100644', id: manifestId!, path: 'manifest.json' }, ...[...ids].map((id) => ({ mode: '100644', id, path: `blobs/${id}` }))])
+    const metaTree = await buildTree(git, worktree, [
+      { mode: '100644', id: manifestId!, path: 'manifest.json' },
+      ...[...ids].map((id) => ({ mode: '100644', id, path: `blobs/${id}` }))
+    ])
     const metaCommit = await commitTree(git, worktree, metaTree, [], `manifest of ${message}`)
     const indexTree = await writeIndexTree(git, worktree, gitDir, scratch)
     const indexCommit = await commitTree(git, worktree, indexTree, head.commit ? [head.commit] : [], `index of ${message}`)
@@ -103,7 +119,12 @@ export async function writeFullSnapshot(git: GitRunner, worktree: string, ref: s
 }
 
 /** Writes each distinct blob once; returns the first path whose blob id differs from its walked hash. */
-async function writeBlobs(git: GitRunner, cwd: string, scratch: string, groups: { root: string; entries: FsEntry[] }[]): Promise<string | null> {
+async function writeBlobs(
+  git: GitRunner,
+  cwd: string,
+  scratch: string,
+  groups: { root: string; entries: FsEntry[] }[]
+): Promise<string | null> {
   const jobs: { file: string; id: string; label: string }[] = []
   const seen = new Set<string>()
   let n = 0
@@ -126,7 +147,11 @@ async function writeBlobs(git: GitRunner, cwd: string, scratch: string, groups: 
       jobs.push({ file, id: e.id, label: `${root}/${text ?? Buffer.from(e.path, 'latin1').toString('utf8')}` })
     }
   }
-  const got = await hashFilesRaw(git, cwd, jobs.map((j) => j.file))
+  const got = await hashFilesRaw(
+    git,
+    cwd,
+    jobs.map((j) => j.file)
+  )
   const bad = jobs.findIndex((j, i) => got[i] !== j.id)
   return bad === -1 ? null : jobs[bad]!.label
 }
@@ -134,7 +159,10 @@ async function writeBlobs(git: GitRunner, cwd: string, scratch: string, groups: 
 /** The tree of the index, from a copy so the real index (and its cache-tree) stays byte-identical. */
 async function writeIndexTree(git: GitRunner, worktree: string, gitDir: string, scratch: string): Promise<string> {
   const copy = join(scratch, 'index')
-  const copied = await copyFile(join(gitDir, 'index'), copy).then(() => true, () => false)
+  const copied = await copyFile(join(gitDir, 'index'), copy).then(
+    () => true,
+    () => false
+  )
   if (copied) {
     const out = await git.exec(worktree, ['write-tree'], { env: { GIT_INDEX_FILE: copy } })
     if (out.exitCode === 0) return out.stdout.trim()

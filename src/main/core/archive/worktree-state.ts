@@ -46,7 +46,13 @@ async function bulkRule(git: GitRunner, worktree: string, limits: { bytes: numbe
     // Counting stops at ten times a limit, so a runaway folder does not stall the archive.
     const size = await measureFolder(abs, { bytes: limits.bytes * 10, files: limits.files * 10 })
     if (size.bytes <= limits.bytes && size.files <= limits.files) return null
-    const over = size.bytes > limits.bytes ? `over ${Math.round(limits.bytes / 1024 / 1024)} MB` : `over ${limits.files.toLocaleString('en-US')} files`
-    return { path, bytes: size.bytes, files: size.files, reason: `git-ignored and ${over}, so taken as regenerable (dependencies, build output)` }
+    const over =
+      size.bytes > limits.bytes ? `over ${Math.round(limits.bytes / 1024 / 1024)} MB` : `over ${limits.files.toLocaleString('en-US')} files`
+    return {
+      path,
+      bytes: size.bytes,
+      files: size.files,
+      reason: `git-ignored and ${over}, so taken as regenerable (dependencies, build output)`
+    }
   }
 }

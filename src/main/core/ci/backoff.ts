@@ -29,7 +29,14 @@ export interface PollObservation {
 }
 
 /** The default intervals: 10 s, doubling to 5 min. */
-export const DEFAULT_SCHEDULE: Required<ScheduleOptions> = { minMs: 10_000, maxMs: 300_000, factor: 2, hiddenMinMs: 60_000, rateLimitMarginMs: 1000, unpushedCheckMs: 60_000 }
+export const DEFAULT_SCHEDULE: Required<ScheduleOptions> = {
+  minMs: 10_000,
+  maxMs: 300_000,
+  factor: 2,
+  hiddenMinMs: 60_000,
+  rateLimitMarginMs: 1000,
+  unpushedCheckMs: 60_000
+}
 
 /**
  * When to poll a thread's CI next. While checks are queued or running (or have not appeared yet)
@@ -59,7 +66,8 @@ export class PollSchedule {
     else this.current = Math.min(this.current * this.o.factor, this.o.maxMs)
     let delay = this.current
     if (!o.visible) delay = Math.max(delay, this.o.hiddenMinMs)
-    if (o.rateLimitedUntil !== null && o.rateLimitedUntil > now) delay = Math.max(delay, o.rateLimitedUntil - now + this.o.rateLimitMarginMs)
+    if (o.rateLimitedUntil !== null && o.rateLimitedUntil > now)
+      delay = Math.max(delay, o.rateLimitedUntil - now + this.o.rateLimitMarginMs)
     return delay
   }
 

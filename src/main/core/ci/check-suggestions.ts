@@ -6,7 +6,11 @@ import type { SuggestedCheck } from '../../../shared/ci'
 const SCRIPTS = ['check', 'typecheck', 'lint', 'test', 'build'] as const
 const MAKE_TARGETS = ['check', 'test'] as const
 
-const exists = (p: string, mode = constants.F_OK): Promise<boolean> => access(p, mode).then(() => true, () => false)
+const exists = (p: string, mode = constants.F_OK): Promise<boolean> =>
+  access(p, mode).then(
+    () => true,
+    () => false
+  )
 
 async function packageRunner(dir: string): Promise<(script: string) => string> {
   if (await exists(join(dir, 'pnpm-lock.yaml'))) return (s) => (s === 'test' ? 'pnpm test' : `pnpm run ${s}`)

@@ -15,7 +15,10 @@ async function revParse(git: GitRunner, cwd: string, ref: string): Promise<strin
  * `origin/<branch>`. Null when the branch was never pushed. Pushing updates it; nothing is fetched.
  */
 export async function pushedCommit(git: GitRunner, worktree: string, branch: string): Promise<string | null> {
-  return (await revParse(git, worktree, `refs/heads/${branch}@{upstream}^{commit}`)) ?? revParse(git, worktree, `refs/remotes/origin/${branch}^{commit}`)
+  return (
+    (await revParse(git, worktree, `refs/heads/${branch}@{upstream}^{commit}`)) ??
+    revParse(git, worktree, `refs/remotes/origin/${branch}^{commit}`)
+  )
 }
 
 /** HEAD's commit and whether the worktree has uncommitted changes (untracked files included). */
@@ -39,7 +42,10 @@ export async function remoteUrl(git: GitRunner, worktree: string, branch: string
       remote = r.exitCode === 0 ? r.stdout.trim() || null : null
     }
     if (!remote) {
-      const all = (await git.exec(worktree, ['remote'])).stdout.split('\n').map((s) => s.trim()).filter(Boolean)
+      const all = (await git.exec(worktree, ['remote'])).stdout
+        .split('\n')
+        .map((s) => s.trim())
+        .filter(Boolean)
       remote = all.includes('origin') ? 'origin' : (all[0] ?? null)
     }
     if (!remote) return null

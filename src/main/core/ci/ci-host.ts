@@ -83,7 +83,8 @@ export class CiHost implements Disposable {
   async start(): Promise<void> {
     await this.restore()
     const byRepo = new Map<string, Thread[]>()
-    for (const t of this.d.threads.list()) if (t.branch && !this.tracked.has(t.id)) byRepo.set(t.repoId, [...(byRepo.get(t.repoId) ?? []), t])
+    for (const t of this.d.threads.list())
+      if (t.branch && !this.tracked.has(t.id)) byRepo.set(t.repoId, [...(byRepo.get(t.repoId) ?? []), t])
     for (const threads of byRepo.values()) {
       const pushed = await remoteBranches(this.d.git, threads[0]!.worktreePath).catch(() => new Set<string>())
       for (const t of threads) if (pushed.has(t.branch!)) await this.follow(t, true)
@@ -101,7 +102,14 @@ export class CiHost implements Disposable {
   private ciThread(id: string) {
     const t = this.d.thread(id)
     if (!t) return undefined
-    return { id, remoteUrl: this.remotes.get(id) ?? null, branch: t.branch, worktreePath: t.worktreePath, archived: t.status === 'archived', override: this.d.settings.ci(t.repoId).override ?? null }
+    return {
+      id,
+      remoteUrl: this.remotes.get(id) ?? null,
+      branch: t.branch,
+      worktreePath: t.worktreePath,
+      archived: t.status === 'archived',
+      override: this.d.settings.ci(t.repoId).override ?? null
+    }
   }
 
   /** Polls a thread's CI from now on; only once its branch is known to be pushed (or Skein pushed it). */
@@ -118,7 +126,18 @@ export class CiHost implements Disposable {
     this.service.unwatch(threadId)
     this.remotes.delete(threadId)
     // Clients drop what they showed: an archived or deleted thread has no CI.
-    this.d.bus.publish('ci/updated', { status: { threadId, overall: 'none', provider: null, commit: null, checks: [], problem: null, rateLimitedUntil: null, updatedAt: Date.now() } })
+    this.d.bus.publish('ci/updated', {
+      status: {
+        threadId,
+        overall: 'none',
+        provider: null,
+        commit: null,
+        checks: [],
+        problem: null,
+        rateLimitedUntil: null,
+        updatedAt: Date.now()
+      }
+    })
   }
 
   private async lookUpRemote(t: Thread): Promise<void> {
@@ -169,12 +188,19 @@ export class CiHost implements Disposable {
   }
 
   /** The repository's configured check commands, the ones found in its files, and the thread's runs. */
-  async checks(threadId: string): Promise<Result<{ configured: string[]; suggestions: SuggestedCheck[]; runs: LocalRun[]; override: CiProviderOverride | null }>> {
+  async checks(
+    threadId: string
+  ): Promise<Result<{ configured: string[]; suggestions: SuggestedCheck[]; runs: LocalRun[]; override: CiProviderOverride | null }>> {
     const t = this.thread(threadId)
     if (!t.ok) return t
     const suggestions = await this.service.suggestions(threadId)
     const ci = this.d.settings.ci(t.value.repoId)
-    return ok({ configured: ci.checks ?? [], suggestions: suggestions.ok ? suggestions.value : [], runs: this.service.localRuns(threadId), override: ci.override ?? null })
+    return ok({
+      configured: ci.checks ?? [],
+      suggestions: suggestions.ok ? suggestions.value : [],
+      runs: this.service.localRuns(threadId),
+      override: ci.override ?? null
+    })
   }
 
   /** Runs a check command in the thread's worktree. */

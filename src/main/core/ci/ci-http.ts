@@ -135,7 +135,12 @@ export class CiHttp {
     return { kind: 'ok', body: res.body as unknown as AsyncIterable<Uint8Array> }
   }
 
-  private async send(url: string, headers: Record<string, string>, redirect: 'follow' | 'manual' | 'error' = 'follow', timeoutMs = this.timeoutMs): Promise<Response | { kind: 'unreachable'; detail: string }> {
+  private async send(
+    url: string,
+    headers: Record<string, string>,
+    redirect: 'follow' | 'manual' | 'error' = 'follow',
+    timeoutMs = this.timeoutMs
+  ): Promise<Response | { kind: 'unreachable'; detail: string }> {
     try {
       return await fetch(url, { headers, redirect, signal: AbortSignal.timeout(timeoutMs) })
     } catch (e) {

@@ -43,7 +43,10 @@ export const rateLimited = (service: string, until: number): CiProblem => ({
 })
 
 /** The missing-token problem. */
-export const noToken = (w: ProblemWords): CiProblem => ({ kind: 'no-token', message: `Skein has no ${w.service} token to read CI with. ${w.tokenHint}.` })
+export const noToken = (w: ProblemWords): CiProblem => ({
+  kind: 'no-token',
+  message: `Skein has no ${w.service} token to read CI with. ${w.tokenHint}.`
+})
 
 /**
  * Turns an HTTP outcome other than success into a problem. 404 and 422 are left to the caller
@@ -56,13 +59,25 @@ export function problemFor(o: HttpFailure, w: ProblemWords): CiProblem {
     case 'unreachable':
       return { kind: 'unreachable', message: `Cannot reach ${w.host} (${o.detail}). Check your network connection; Skein will try again.` }
     case 'malformed':
-      return { kind: 'malformed', message: `${w.service} sent an answer Skein cannot read (${o.detail}). Skein will try again; if it persists, check the CI provider URL in the repository's settings.` }
+      return {
+        kind: 'malformed',
+        message: `${w.service} sent an answer Skein cannot read (${o.detail}). Skein will try again; if it persists, check the CI provider URL in the repository's settings.`
+      }
     case 'http-error':
-      if (o.status === 401) return { kind: 'unauthorized', message: `${w.service} rejected the token (401). ${w.tokenHint} with a valid token.` }
+      if (o.status === 401)
+        return { kind: 'unauthorized', message: `${w.service} rejected the token (401). ${w.tokenHint} with a valid token.` }
       if (o.status === 403) return { kind: 'forbidden', message: `${w.service} refused access (403). ${w.forbiddenHint}` }
-      if (o.status === 404) return { kind: 'repo-not-found', message: `${w.service} found no such repository, or the token cannot see it (404). Check the remote URL and the token's access.` }
-      if (o.status >= 500) return { kind: 'unreachable', message: `${w.service} is having trouble (HTTP ${o.status}). Skein will try again.` }
-      return { kind: 'malformed', message: `${w.service} answered HTTP ${o.status}${o.text ? `: ${o.text.slice(0, 200)}` : ''}. Skein will try again.` }
+      if (o.status === 404)
+        return {
+          kind: 'repo-not-found',
+          message: `${w.service} found no such repository, or the token cannot see it (404). Check the remote URL and the token's access.`
+        }
+      if (o.status >= 500)
+        return { kind: 'unreachable', message: `${w.service} is having trouble (HTTP ${o.status}). Skein will try again.` }
+      return {
+        kind: 'malformed',
+        message: `${w.service} answered HTTP ${o.status}${o.text ? `: ${o.text.slice(0, 200)}` : ''}. Skein will try again.`
+      }
   }
 }
 

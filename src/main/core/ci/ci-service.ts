@@ -1,6 +1,15 @@
 import { join } from 'node:path'
 import { createReadStream } from 'node:fs'
-import type { CiCheck, CiLog, CiProblem, CiProviderOverride, CiStatus, LocalRun, RemoteProviderKind, SuggestedCheck } from '../../../shared/ci'
+import type {
+  CiCheck,
+  CiLog,
+  CiProblem,
+  CiProviderOverride,
+  CiStatus,
+  LocalRun,
+  RemoteProviderKind,
+  SuggestedCheck
+} from '../../../shared/ci'
 import { appError, ErrorCode, type AppError } from '../../../shared/errors'
 import { err, ok, type Result } from '../../../shared/result'
 import type { GitRunner } from '../git/git-runner'
@@ -53,7 +62,14 @@ export interface CiServiceDeps {
 }
 
 /** Budgets for the log view: whole up to 2 MB, else a wide window around the first error and a long tail. */
-export const LOG_VIEW: ExcerptOptions = { beforeLines: 200, afterLines: 2000, tailLines: 5000, errorBytes: 1024 * 1024, tailBytes: 1024 * 1024, maxLineChars: 10_000 }
+export const LOG_VIEW: ExcerptOptions = {
+  beforeLines: 200,
+  afterLines: 2000,
+  tailLines: 5000,
+  errorBytes: 1024 * 1024,
+  tailBytes: 1024 * 1024,
+  maxLineChars: 10_000
+}
 
 interface Entry {
   status: CiStatus
@@ -98,7 +114,10 @@ export class CiService {
       logDir: deps.logDir,
       git: deps.git,
       ...deps.local,
-      history: new LocalRunLog(join(deps.logDir, 'runs.jsonl'), deps.logger ?? { info: () => undefined, warn: () => undefined, error: () => undefined }),
+      history: new LocalRunLog(
+        join(deps.logDir, 'runs.jsonl'),
+        deps.logger ?? { info: () => undefined, warn: () => undefined, error: () => undefined }
+      ),
       now: () => this.clock.now(),
       onChange: (run) => this.publish(run.threadId, false),
       onOutput: (run, chunk) => deps.onLocalOutput?.(run, chunk)
@@ -186,7 +205,14 @@ export class CiService {
     const logs = await this.fetchLogs(threadId, found.value)
     if (!logs.ok) return logs
     const { view } = logs.value
-    return ok({ checkId, name: found.value.name, segments: view.segments, totalLines: view.totalLines, firstErrorLine: view.firstErrorLine, truncated: view.truncated })
+    return ok({
+      checkId,
+      name: found.value.name,
+      segments: view.segments,
+      totalLines: view.totalLines,
+      firstErrorLine: view.firstErrorLine,
+      truncated: view.truncated
+    })
   }
 
   /** The message to send the thread's agent about a failed check: the job, the commit and the log excerpt. */
@@ -194,7 +220,8 @@ export class CiService {
     const found = this.findCheck(threadId, checkId)
     if (!found.ok) return found
     const check = found.value
-    if (check.state !== 'failed' && check.state !== 'cancelled') return err(appError(ErrorCode.InvalidThreadState, `"${check.name}" has not failed (it is ${check.state}).`))
+    if (check.state !== 'failed' && check.state !== 'cancelled')
+      return err(appError(ErrorCode.InvalidThreadState, `"${check.name}" has not failed (it is ${check.state}).`))
     const run = check.provider === 'local' ? this.local.get(check.id.slice('local:'.length)) : undefined
     let excerpt: LogExcerpt | null = null
     if (check.hasLog) {
@@ -225,14 +252,32 @@ export class CiService {
   private entry(threadId: string): Entry {
     let e = this.entries.get(threadId)
     if (!e) {
-      e = { status: this.emptyStatus(threadId), remote: [], fingerprint: '', schedule: new PollSchedule(this.deps.schedule), timer: null, running: null, rerun: null, baseline: false }
+      e = {
+        status: this.emptyStatus(threadId),
+        remote: [],
+        fingerprint: '',
+        schedule: new PollSchedule(this.deps.schedule),
+        timer: null,
+        running: null,
+        rerun: null,
+        baseline: false
+      }
       this.entries.set(threadId, e)
     }
     return e
   }
 
   private emptyStatus(threadId: string): CiStatus {
-    return { threadId, overall: 'none', provider: null, commit: null, checks: [], problem: null, rateLimitedUntil: null, updatedAt: this.clock.now() }
+    return {
+      threadId,
+      overall: 'none',
+      provider: null,
+      commit: null,
+      checks: [],
+      problem: null,
+      rateLimitedUntil: null,
+      updatedAt: this.clock.now()
+    }
   }
 
   private clearTimer(e: Entry): void {
@@ -275,7 +320,12 @@ export class CiService {
       provider = target.value.provider
       commit = t.branch ? await pushedCommit(this.deps.git, t.worktreePath, t.branch) : null
       if (!commit) {
-        problem = { kind: 'not-pushed', message: t.branch ? `The branch ${t.branch} is not on the remote yet. Push it to see its CI checks.` : 'This thread has no branch of its own, so it has no CI checks. Run checks locally instead.' }
+        problem = {
+          kind: 'not-pushed',
+          message: t.branch
+            ? `The branch ${t.branch} is not on the remote yet. Push it to see its CI checks.`
+            : 'This thread has no branch of its own, so it has no CI checks. Run checks locally instead.'
+        }
       } else {
         const r = await this.deps.providers(target.value).checks({ sha: commit, branch: t.branch! })
         if (r.ok) remote = r.value.checks
@@ -302,7 +352,9 @@ export class CiService {
       }, delay)
     }
     if (shouldPoll({ archived: t.archived, pushed: commit !== null, hasProvider: provider !== null })) {
-      again(e.schedule.next({ checks: remote, changed, rateLimitedUntil, visible: this.deps.isVisible?.(threadId) ?? true }, this.clock.now()))
+      again(
+        e.schedule.next({ checks: remote, changed, rateLimitedUntil, visible: this.deps.isVisible?.(threadId) ?? true }, this.clock.now())
+      )
     } else if (provider && t.branch) {
       // An agent may push from its own terminal: look again with git now and then, sending no request.
       again(e.schedule.unpushedCheckMs)
@@ -311,7 +363,11 @@ export class CiService {
   }
 
   /** Rebuilds a thread's status from its remote checks and local runs; tells the caller when it changed. */
-  private publish(threadId: string, quiet: boolean, remote?: Pick<CiStatus, 'provider' | 'commit' | 'problem' | 'rateLimitedUntil'>): CiStatus {
+  private publish(
+    threadId: string,
+    quiet: boolean,
+    remote?: Pick<CiStatus, 'provider' | 'commit' | 'problem' | 'rateLimitedUntil'>
+  ): CiStatus {
     const e = this.entry(threadId)
     const prev = e.status
     const checks = [...e.remote, ...this.local.latest(threadId).map(checkFromLocalRun)]
@@ -321,15 +377,23 @@ export class CiService {
     e.status = next
     this.deps.notify(next)
     const turnedFailed = next.overall === 'failed' && (prev.overall !== 'failed' || prev.commit !== next.commit)
-    if (turnedFailed && !quiet) this.deps.onFailed?.(next, checks.filter((c) => c.state === 'failed' || c.state === 'cancelled'))
+    if (turnedFailed && !quiet)
+      this.deps.onFailed?.(
+        next,
+        checks.filter((c) => c.state === 'failed' || c.state === 'cancelled')
+      )
     return next
   }
 
   private findCheck(threadId: string, checkId: string): Result<CiCheck> {
     if (!this.deps.thread(threadId)) return err(appError(ErrorCode.ThreadNotFound, `No thread with id ${threadId}.`))
-    const check = this.status(threadId).checks.find((c) => c.id === checkId)
-      ?? (checkId.startsWith('local:') ? this.localCheck(threadId, checkId.slice('local:'.length)) : undefined)
-    if (!check) return err(appError(ErrorCode.InvalidParams, `The check ${checkId} is not among this thread's checks any more. Refresh CI and try again.`))
+    const check =
+      this.status(threadId).checks.find((c) => c.id === checkId) ??
+      (checkId.startsWith('local:') ? this.localCheck(threadId, checkId.slice('local:'.length)) : undefined)
+    if (!check)
+      return err(
+        appError(ErrorCode.InvalidParams, `The check ${checkId} is not among this thread's checks any more. Refresh CI and try again.`)
+      )
     return ok(check)
   }
 
@@ -342,7 +406,10 @@ export class CiService {
     const key = `${threadId}\0${check.id}`
     const cached = this.logs.get(key)
     if (cached) return ok(cached)
-    if (!check.hasLog) return err(appError(ErrorCode.InvalidThreadState, `"${check.name}" has no log Skein can fetch${check.url ? `; see ${check.url}` : ''}.`))
+    if (!check.hasLog)
+      return err(
+        appError(ErrorCode.InvalidThreadState, `"${check.name}" has no log Skein can fetch${check.url ? `; see ${check.url}` : ''}.`)
+      )
     let source: LogSource
     if (check.provider === 'local') {
       source = createReadStream(this.local.get(check.id.slice('local:'.length))!.logPath)
@@ -359,7 +426,9 @@ export class CiService {
     try {
       ;[view, agent] = (await excerptLogs(source, [LOG_VIEW, AGENT_EXCERPT])) as [LogExcerpt, LogExcerpt]
     } catch (e) {
-      return err(fail({ kind: 'unreachable', message: `Reading the log of "${check.name}" broke off (${(e as Error).message}). Try again.` }))
+      return err(
+        fail({ kind: 'unreachable', message: `Reading the log of "${check.name}" broke off (${(e as Error).message}). Try again.` })
+      )
     }
     const logs = { view, agent }
     // Only a finished check's log is final; a running one grows.

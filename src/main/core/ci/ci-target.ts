@@ -19,7 +19,11 @@ export interface CiTarget extends RemoteLocation {
   repo: string
 }
 
-const stripGit = (p: string): string => p.replace(/\/+$/, '').replace(/\.git$/, '').replace(/^\/+/, '')
+const stripGit = (p: string): string =>
+  p
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '')
+    .replace(/^\/+/, '')
 
 /** Parses https, http, git, ssh:// and scp-like (`git@host:owner/repo.git`) remote URLs; null for local paths and anything else. */
 export function parseRemoteUrl(url: string): RemoteLocation | null {
@@ -55,17 +59,32 @@ function defaultBase(provider: RemoteProviderKind, loc: RemoteLocation): string 
 /** Picks the CI service for a remote: an explicit per-repository override wins, else github.com and GitLab hosts are recognised. */
 export function resolveCiTarget(remoteUrl: string | null, override?: CiProviderOverride | null): Result<CiTarget, CiProblem> {
   if (!remoteUrl) {
-    return err({ kind: 'no-provider', message: 'This repository has no remote, so there is no CI to show. Add one with `git remote add origin <url>`, or run checks locally.' })
+    return err({
+      kind: 'no-provider',
+      message:
+        'This repository has no remote, so there is no CI to show. Add one with `git remote add origin <url>`, or run checks locally.'
+    })
   }
   const loc = parseRemoteUrl(remoteUrl)
-  if (!loc) return err({ kind: 'no-provider', message: `Skein cannot tell which CI service the remote ${remoteUrl} uses. Run checks locally instead.` })
-  const provider: RemoteProviderKind | null = override?.provider ?? (isGithubHost(loc.host) ? 'github' : isGitlabHost(loc.host) ? 'gitlab' : null)
+  if (!loc)
+    return err({
+      kind: 'no-provider',
+      message: `Skein cannot tell which CI service the remote ${remoteUrl} uses. Run checks locally instead.`
+    })
+  const provider: RemoteProviderKind | null =
+    override?.provider ?? (isGithubHost(loc.host) ? 'github' : isGitlabHost(loc.host) ? 'gitlab' : null)
   if (!provider) {
-    return err({ kind: 'no-provider', message: `Skein reads CI from GitHub and GitLab, and does not know ${loc.host}. If it runs GitHub Enterprise or GitLab, set the CI provider and its URL in the repository's settings.` })
+    return err({
+      kind: 'no-provider',
+      message: `Skein reads CI from GitHub and GitLab, and does not know ${loc.host}. If it runs GitHub Enterprise or GitLab, set the CI provider and its URL in the repository's settings.`
+    })
   }
   const parts = loc.path.split('/')
   if (provider === 'github' && parts.length !== 2) {
-    return err({ kind: 'no-provider', message: `The remote path ${loc.path} is not owner/repo, so it cannot be a GitHub repository. Set the CI provider in the repository's settings.` })
+    return err({
+      kind: 'no-provider',
+      message: `The remote path ${loc.path} is not owner/repo, so it cannot be a GitHub repository. Set the CI provider in the repository's settings.`
+    })
   }
   const baseUrl = (override?.baseUrl ?? defaultBase(provider, loc)).replace(/\/+$/, '')
   return ok({ ...loc, provider, baseUrl, owner: parts[0]!, repo: parts[parts.length - 1]! })

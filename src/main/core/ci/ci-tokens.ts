@@ -15,7 +15,11 @@ export interface TokenOptions {
 function cliToken(file: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<string | null> {
   return new Promise((resolve) => {
     execFile(file, args, { env, timeout: timeoutMs, windowsHide: true, maxBuffer: 64 * 1024 }, (error, stdout) => {
-      const token = String(stdout ?? '').trim().split('\n')[0]?.trim() ?? ''
+      const token =
+        String(stdout ?? '')
+          .trim()
+          .split('\n')[0]
+          ?.trim() ?? ''
       resolve(error || !token ? null : token)
     })
   })
@@ -31,7 +35,10 @@ export function githubToken(options: TokenOptions = {}): TokenSource {
   const env = options.env ?? process.env
   const host = options.host && options.host !== 'github.com' ? options.host : null
   return async () => {
-    const set = fromEnv(env, host ? ['GH_ENTERPRISE_TOKEN', 'GITHUB_ENTERPRISE_TOKEN', 'GITHUB_TOKEN', 'GH_TOKEN'] : ['GITHUB_TOKEN', 'GH_TOKEN'])
+    const set = fromEnv(
+      env,
+      host ? ['GH_ENTERPRISE_TOKEN', 'GITHUB_ENTERPRISE_TOKEN', 'GITHUB_TOKEN', 'GH_TOKEN'] : ['GITHUB_TOKEN', 'GH_TOKEN']
+    )
     if (set) return set
     const gh = await findExecutable('gh', env)
     return gh ? cliToken(gh, ['auth', 'token', ...(host ? ['--hostname', host] : [])], env, options.timeoutMs ?? 5000) : null

@@ -62,11 +62,16 @@ export function formatFailureMessage(ctx: FailureContext, excerpt: LogExcerpt | 
     lines.push('', 'Its log is empty.')
   } else {
     const text = stripAnsi(renderLogSegments(excerpt.segments, excerpt.totalLines))
-    const where = excerpt.firstErrorLine !== null ? `The first error is at line ${excerpt.firstErrorLine} of ${excerpt.totalLines}.` : `No line looks like an error; here ${excerpt.truncated ? 'is the end' : 'is all'} of the log (${excerpt.totalLines} lines).`
+    const where =
+      excerpt.firstErrorLine !== null
+        ? `The first error is at line ${excerpt.firstErrorLine} of ${excerpt.totalLines}.`
+        : `No line looks like an error; here ${excerpt.truncated ? 'is the end' : 'is all'} of the log (${excerpt.totalLines} lines).`
     const fence = fenceFor(text)
     lines.push('', where, fence, text, fence)
   }
   lines.push('', 'Find the cause and fix it.')
   const message = lines.join('\n')
-  return message.length <= MAX_FAILURE_MESSAGE ? message : `${message.slice(0, MAX_FAILURE_MESSAGE)}\n… (cut to ${MAX_FAILURE_MESSAGE / 1024} KB)`
+  return message.length <= MAX_FAILURE_MESSAGE
+    ? message
+    : `${message.slice(0, MAX_FAILURE_MESSAGE)}\n… (cut to ${MAX_FAILURE_MESSAGE / 1024} KB)`
 }

@@ -3,7 +3,18 @@ import type { CiCheck, CiProblem } from '../../../shared/ci'
 import { err, ok, type Result } from '../../../shared/result'
 import { durationOf, githubCheckRunState, githubCommitStatusState, parseTime } from './check-states'
 import { CiHttp, type HttpFailure } from './ci-http'
-import { CachedToken, logOutcome, nextLink, noToken, parseBody, problemFor, short, type CiProvider, type ProblemWords, type RemoteChecks } from './ci-provider'
+import {
+  CachedToken,
+  logOutcome,
+  nextLink,
+  noToken,
+  parseBody,
+  problemFor,
+  short,
+  type CiProvider,
+  type ProblemWords,
+  type RemoteChecks
+} from './ci-provider'
 import type { TokenSource } from './ci-tokens'
 
 const CheckRun = z.object({
@@ -107,7 +118,9 @@ export class GithubProvider implements CiProvider {
     this.words = {
       service: 'GitHub',
       host: new URL(this.base).host,
-      tokenHint: enterprise ? 'Set GH_ENTERPRISE_TOKEN or GITHUB_TOKEN, or run `gh auth login --hostname ' + new URL(this.base).hostname + '`' : 'Set GITHUB_TOKEN or run `gh auth login`',
+      tokenHint: enterprise
+        ? 'Set GH_ENTERPRISE_TOKEN or GITHUB_TOKEN, or run `gh auth login --hostname ' + new URL(this.base).hostname + '`'
+        : 'Set GITHUB_TOKEN or run `gh auth login`',
       forbiddenHint: `The token cannot read checks of ${options.owner}/${options.repo}. A fine-grained token needs read access to "Checks", "Commit statuses" and "Actions"; a classic one needs the repo scope.`
     }
   }
@@ -117,7 +130,8 @@ export class GithubProvider implements CiProvider {
     const headers = await this.headers()
     if (!headers) return err(noToken(this.words))
     const checks: CiCheck[] = []
-    let url: string | null = `${this.base}/repos/${this.repoPath}/commits/${encodeURIComponent(ref.sha)}/check-runs?per_page=${this.perPage}`
+    let url: string | null =
+      `${this.base}/repos/${this.repoPath}/commits/${encodeURIComponent(ref.sha)}/check-runs?per_page=${this.perPage}`
     while (url) {
       const res = await this.http.getJson(url, headers)
       if (res.kind !== 'ok') return err(await this.problem(res, ref.sha, headers))
@@ -126,7 +140,10 @@ export class GithubProvider implements CiProvider {
       checks.push(...page.value.check_runs.map(checkFromRun))
       url = nextLink(res.headers.get('link'))
     }
-    const res = await this.http.getJson(`${this.base}/repos/${this.repoPath}/commits/${encodeURIComponent(ref.sha)}/status?per_page=100`, headers)
+    const res = await this.http.getJson(
+      `${this.base}/repos/${this.repoPath}/commits/${encodeURIComponent(ref.sha)}/status?per_page=100`,
+      headers
+    )
     if (res.kind !== 'ok') return err(await this.problem(res, ref.sha, headers))
     const combined = parseBody(CombinedStatus, res.body, 'combined status', this.words)
     if (!combined.ok) return combined
@@ -137,30 +154,49 @@ export class GithubProvider implements CiProvider {
   /** The log of an Actions job; GitHub answers with a redirect to the log file, which is followed. */
   async log(checkId: string): Promise<Result<AsyncIterable<Uint8Array>, CiProblem>> {
     const m = /^gh-run:(\d+)$/.exec(checkId)
-    if (!m) return err({ kind: 'repo-not-found', message: 'Only GitHub Actions jobs have logs Skein can fetch; open this check on GitHub instead.' })
+    if (!m)
+      return err({
+        kind: 'repo-not-found',
+        message: 'Only GitHub Actions jobs have logs Skein can fetch; open this check on GitHub instead.'
+      })
     const headers = await this.headers()
     if (!headers) return err(noToken(this.words))
     const res = await this.http.stream(`${this.base}/repos/${this.repoPath}/actions/jobs/${m[1]}/logs`, headers)
     if (res.kind === 'http-error' && res.status === 401) this.token.forget()
-    return logOutcome(res, this.words, 'GitHub has no log for this job: it was not run by GitHub Actions, or its logs expired. Open the check on GitHub instead.')
+    return logOutcome(
+      res,
+      this.words,
+      'GitHub has no log for this job: it was not run by GitHub Actions, or its logs expired. Open the check on GitHub instead.'
+    )
   }
 
   private async headers(): Promise<Record<string, string> | null> {
     const token = await this.token.get()
     if (!token) return null
-    return { Accept: 'application/vnd.github+json', 'X-GitHub-Api-Version': '2022-11-28', Authorization: `Bearer ${token}`, 'User-Agent': 'Skein' }
+    return {
+      Accept: 'application/vnd.github+json',
+      'X-GitHub-Api-Version': '2022-11-28',
+      Authorization: `Bearer ${token}`,
+      'User-Agent': 'Skein'
+    }
   }
 
   // 422 means the commit is not on GitHub; a 404 means the same unless the repository itself is missing.
   private async problem(res: HttpFailure, sha: string, headers: Record<string, string>): Promise<CiProblem> {
     if (res.kind === 'http-error' && res.status === 401) this.token.forget()
-    const notPushed: CiProblem = { kind: 'not-pushed', message: `GitHub does not have commit ${short(sha)} yet. Push the branch to see its checks.` }
+    const notPushed: CiProblem = {
+      kind: 'not-pushed',
+      message: `GitHub does not have commit ${short(sha)} yet. Push the branch to see its checks.`
+    }
     if (res.kind === 'http-error' && res.status === 422) return notPushed
     if (res.kind === 'http-error' && res.status === 404) {
       const repo = await this.http.getJson(`${this.base}/repos/${this.repoPath}`, headers)
       if (repo.kind === 'ok') return notPushed
       if (repo.kind === 'http-error' && repo.status === 404) {
-        return { kind: 'repo-not-found', message: `GitHub has no repository ${decodeURIComponent(this.repoPath)} that this token can see. Check the remote URL, and that the token has access to the repository.` }
+        return {
+          kind: 'repo-not-found',
+          message: `GitHub has no repository ${decodeURIComponent(this.repoPath)} that this token can see. Check the remote URL, and that the token has access to the repository.`
+        }
       }
       return problemFor(repo, this.words)
     }

@@ -3,7 +3,18 @@ import type { CiCheck, CiProblem } from '../../../shared/ci'
 import { err, ok, type Result } from '../../../shared/result'
 import { durationOf, gitlabState, parseTime } from './check-states'
 import { CiHttp, type HttpFailure } from './ci-http'
-import { CachedToken, logOutcome, nextLink, noToken, parseBody, problemFor, short, type CiProvider, type ProblemWords, type RemoteChecks } from './ci-provider'
+import {
+  CachedToken,
+  logOutcome,
+  nextLink,
+  noToken,
+  parseBody,
+  problemFor,
+  short,
+  type CiProvider,
+  type ProblemWords,
+  type RemoteChecks
+} from './ci-provider'
 import type { TokenSource } from './ci-tokens'
 
 const Pipeline = z.object({
@@ -124,8 +135,15 @@ export class GitlabProvider implements CiProvider {
     const latest = pipelines.value[0]
     if (!latest) {
       // No pipeline: either the commit is not on GitLab yet, or the project runs no CI for it.
-      const commit = await this.http.getJson(`${this.api}/projects/${this.project}/repository/commits/${encodeURIComponent(ref.sha)}`, headers)
-      if (commit.kind === 'http-error' && commit.status === 404) return err({ kind: 'not-pushed', message: `GitLab does not have commit ${short(ref.sha)} yet. Push the branch to see its pipeline.` })
+      const commit = await this.http.getJson(
+        `${this.api}/projects/${this.project}/repository/commits/${encodeURIComponent(ref.sha)}`,
+        headers
+      )
+      if (commit.kind === 'http-error' && commit.status === 404)
+        return err({
+          kind: 'not-pushed',
+          message: `GitLab does not have commit ${short(ref.sha)} yet. Push the branch to see its pipeline.`
+        })
       if (commit.kind !== 'ok') return err(this.problem(commit))
       return ok({ commit: ref.sha, checks: [] })
     }
@@ -145,7 +163,8 @@ export class GitlabProvider implements CiProvider {
   /** A job's trace (its raw log). */
   async log(checkId: string): Promise<Result<AsyncIterable<Uint8Array>, CiProblem>> {
     const m = /^gl-job:(\d+)$/.exec(checkId)
-    if (!m) return err({ kind: 'repo-not-found', message: 'Only GitLab jobs have logs; this pipeline has no jobs. Open it on GitLab instead.' })
+    if (!m)
+      return err({ kind: 'repo-not-found', message: 'Only GitLab jobs have logs; this pipeline has no jobs. Open it on GitLab instead.' })
     const headers = await this.headers()
     if (!headers) return err(noToken(this.words))
     const res = await this.http.stream(`${this.api}/projects/${this.project}/jobs/${m[1]}/trace`, headers)
@@ -172,7 +191,10 @@ export class GitlabProvider implements CiProvider {
   private problem(res: HttpFailure): CiProblem {
     if (res.kind === 'http-error' && res.status === 401) this.token.forget()
     if (res.kind === 'http-error' && res.status === 404) {
-      return { kind: 'repo-not-found', message: `GitLab has no project ${this.path} that this token can see. Check the remote URL, and that the token has access to the project.` }
+      return {
+        kind: 'repo-not-found',
+        message: `GitLab has no project ${this.path} that this token can see. Check the remote URL, and that the token has access to the project.`
+      }
     }
     return problemFor(res, this.words)
   }

@@ -73,11 +73,27 @@ export class LocalChecks {
   async start(threadId: string, cwd: string, command: string): Promise<Result<LocalRun>> {
     if (this.disposed) return err(appError(ErrorCode.InvalidThreadState, 'Skein is shutting down; no new checks start.'))
     if (!command.trim()) return err(appError(ErrorCode.InvalidParams, 'The check command is empty.'))
-    if (!existsSync(cwd)) return err(appError(ErrorCode.WorktreeMissing, `The worktree ${cwd} is gone, so the check cannot run there. Restore the thread first.`))
+    if (!existsSync(cwd))
+      return err(
+        appError(ErrorCode.WorktreeMissing, `The worktree ${cwd} is gone, so the check cannot run there. Restore the thread first.`)
+      )
     const state = await worktreeState(this.o.git, cwd)
     mkdirSync(this.o.logDir, { recursive: true, mode: 0o700 })
     const id = `lr${Date.now().toString(36)}${randomBytes(3).toString('hex')}`
-    const run: LocalRun = { id, threadId, command, state: 'running', startedAt: this.now(), endedAt: null, durationMs: null, exitCode: null, commit: state.commit, dirty: state.dirty, logPath: join(this.o.logDir, `${id}.log`), detail: null }
+    const run: LocalRun = {
+      id,
+      threadId,
+      command,
+      state: 'running',
+      startedAt: this.now(),
+      endedAt: null,
+      durationMs: null,
+      exitCode: null,
+      commit: state.commit,
+      dirty: state.dirty,
+      logPath: join(this.o.logDir, `${id}.log`),
+      detail: null
+    }
     const env: NodeJS.ProcessEnv = { ...(this.o.env ?? process.env), [ENV_MARKER]: id }
     const win = process.platform === 'win32'
     const shell = this.o.shell ?? (win ? (env.ComSpec ?? 'cmd.exe') : env.SHELL || '/bin/sh')
@@ -85,9 +101,21 @@ export class LocalChecks {
     await this.o.history?.record(run)
     let child: ChildProcess
     try {
-      child = spawn(shell, win ? ['/d', '/s', '/c', command] : ['-c', command], { cwd, env, detached: !win, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true })
+      child = spawn(shell, win ? ['/d', '/s', '/c', command] : ['-c', command], {
+        cwd,
+        env,
+        detached: !win,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        windowsHide: true
+      })
     } catch (e) {
-      await this.o.history?.record({ ...run, state: 'failed', endedAt: this.now(), durationMs: 0, detail: `Could not start the shell: ${(e as Error).message}` })
+      await this.o.history?.record({
+        ...run,
+        state: 'failed',
+        endedAt: this.now(),
+        durationMs: 0,
+        detail: `Could not start the shell: ${(e as Error).message}`
+      })
       return err(appError(ErrorCode.PtySpawnFailed, `Could not start ${shell}: ${(e as Error).message}`))
     }
     const log = createWriteStream(run.logPath, { mode: 0o600 })

@@ -39,7 +39,8 @@ export class LocalRunLog {
     try {
       text = await readFile(this.path, 'utf8')
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.logger.warn(`Could not read local check runs from ${this.path}: ${(e as Error).message}`)
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+        this.logger.warn(`Could not read local check runs from ${this.path}: ${(e as Error).message}`)
       return []
     }
     const byId = new Map<string, LocalRun>()
@@ -59,13 +60,26 @@ export class LocalRunLog {
     }
     const perThread = new Map<string, LocalRun[]>()
     for (const run of byId.values()) {
-      const fixed: LocalRun = run.state === 'running' ? { ...run, state: 'failed', endedAt: run.endedAt ?? now, durationMs: null, exitCode: null, detail: 'interrupted: Skein stopped while this check ran' } : run
+      const fixed: LocalRun =
+        run.state === 'running'
+          ? {
+              ...run,
+              state: 'failed',
+              endedAt: run.endedAt ?? now,
+              durationMs: null,
+              exitCode: null,
+              detail: 'interrupted: Skein stopped while this check ran'
+            }
+          : run
       perThread.set(fixed.threadId, [...(perThread.get(fixed.threadId) ?? []), fixed])
     }
     const kept = [...perThread.values()].flatMap((runs) => runs.sort((a, b) => b.startedAt - a.startedAt).slice(0, RUNS_KEPT_PER_THREAD))
     const changed = kept.length !== lines || kept.some((r) => byId.get(r.id)!.state === 'running')
     if (changed) {
-      const body = kept.sort((a, b) => a.startedAt - b.startedAt).map((r) => `${JSON.stringify(r)}\n`).join('')
+      const body = kept
+        .sort((a, b) => a.startedAt - b.startedAt)
+        .map((r) => `${JSON.stringify(r)}\n`)
+        .join('')
       await writeFileAtomic(this.path, body).catch((e) => this.logger.warn(`Could not compact ${this.path}: ${(e as Error).message}`))
     }
     return kept

@@ -31,7 +31,14 @@ export interface LogExcerpt {
 export type LogSource = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>
 
 /** Defaults for an excerpt sent to an agent: about 8 KB around the first error and 8 KB of tail. */
-export const AGENT_EXCERPT: Required<ExcerptOptions> = { beforeLines: 10, afterLines: 40, tailLines: 60, errorBytes: 8 * 1024, tailBytes: 8 * 1024, maxLineChars: 2000 }
+export const AGENT_EXCERPT: Required<ExcerptOptions> = {
+  beforeLines: 10,
+  afterLines: 40,
+  tailLines: 60,
+  errorBytes: 8 * 1024,
+  tailBytes: 8 * 1024,
+  maxLineChars: 2000
+}
 
 /** Removes ANSI escape sequences (colours, cursor moves, links). */
 export const stripAnsi = (text: string): string => (text.includes('\x1b') || text.includes('\x9b') ? stripAnsiCodes(text) : text)
@@ -156,7 +163,13 @@ class Excerpter {
 
   finish(): LogExcerpt {
     const total = this.lineNo
-    if (this.whole) return { segments: total ? [{ startLine: 1, lines: this.whole }] : [], totalLines: total, firstErrorLine: this.errorAt, truncated: this.cut }
+    if (this.whole)
+      return {
+        segments: total ? [{ startLine: 1, lines: this.whole }] : [],
+        totalLines: total,
+        firstErrorLine: this.errorAt,
+        truncated: this.cut
+      }
     const kept = new Map<number, string>()
     if (this.errorAt !== null) {
       const first = this.errorAt - this.errorIndex
@@ -209,7 +222,10 @@ export async function excerptLog(source: LogSource, options: ExcerptOptions = {}
 /** Several excerpts of one stream in a single pass, e.g. one for the log view and one for the agent. */
 export async function excerptLogs(source: LogSource, optionsList: readonly ExcerptOptions[]): Promise<LogExcerpt[]> {
   const all = optionsList.map((o) => new Excerpter(o))
-  const push = all.length === 1 ? (line: string, length?: number) => all[0]!.push(line, length) : (line: string, length?: number) => all.forEach((e) => e.push(line, length))
+  const push =
+    all.length === 1
+      ? (line: string, length?: number) => all[0]!.push(line, length)
+      : (line: string, length?: number) => all.forEach((e) => e.push(line, length))
   const maxLine = Math.max(...optionsList.map((o) => o.maxLineChars ?? AGENT_EXCERPT.maxLineChars))
   const decoder = new TextDecoder('utf-8')
   let partial = ''

@@ -29,7 +29,8 @@ export function providerFactory(options: ProviderFactoryOptions = {}): ProviderF
     const apiHost = new URL(target.baseUrl).hostname
     if (target.provider === 'github') {
       // GitHub Enterprise's REST root lives on the server's own host.
-      const token = options.token?.(target) ?? githubToken({ env: options.env, host: apiHost === 'api.github.com' ? 'github.com' : apiHost })
+      const token =
+        options.token?.(target) ?? githubToken({ env: options.env, host: apiHost === 'api.github.com' ? 'github.com' : apiHost })
       p = new GithubProvider({ baseUrl: target.baseUrl, owner: target.owner, repo: target.repo, token, http })
     } else {
       const token = options.token?.(target) ?? gitlabToken({ env: options.env, host: apiHost })

@@ -55,7 +55,10 @@ export async function runCleanup(d: CleanupDeps, paths: readonly string[]): Prom
   for (const path of paths) {
     const c = plans.get(path)
     if (!c) {
-      outcome.kept.push({ path, reason: 'not a leftover worktree or shared folder of Skein (it is in use, or not Skein’s), so it was left alone' })
+      outcome.kept.push({
+        path,
+        reason: 'not a leftover worktree or shared folder of Skein (it is in use, or not Skein’s), so it was left alone'
+      })
       continue
     }
     if (!c.removable) {
@@ -94,21 +97,50 @@ async function leftoverWorktrees(d: CleanupDeps, repo: Repo): Promise<CleanupCan
     const thread = threads.find((t) => t.mode === 'worktree' && t.worktreePath === path)
     if (thread && thread.status !== 'archived') continue
     const admin = await adminDir(path)
-    const owner = thread?.id ?? (admin ? await readFile(join(admin, 'skein-thread'), 'utf8').then((s) => s.trim(), () => null) : null)
+    const owner =
+      thread?.id ??
+      (admin
+        ? await readFile(join(admin, 'skein-thread'), 'utf8').then(
+            (s) => s.trim(),
+            () => null
+          )
+        : null)
     const ownerThread = owner ? (d.threads().find((t) => t.id === owner) ?? null) : null
     if (ownerThread && ownerThread.status !== 'archived') continue
     const bytes = (await measureDisk(path)).allocatedBytes
-    const base = { kind: ownerThread ? ('archived-worktree' as const) : ('orphan-worktree' as const), repoId: repo.id, path, bytes, threadId: owner, title: ownerThread?.title ?? null }
+    const base = {
+      kind: ownerThread ? ('archived-worktree' as const) : ('orphan-worktree' as const),
+      repoId: repo.id,
+      path,
+      bytes,
+      threadId: owner,
+      title: ownerThread?.title ?? null
+    }
     const verdict = await verdictFor(d.git, repo.path, path, owner, admin)
     out.push({ ...base, ...verdict })
   }
   return out
 }
 
-async function verdictFor(git: GitRunner, repoPath: string, path: string, owner: string | null, admin: string | null): Promise<{ removable: boolean; reason: string }> {
-  if (!owner) return { removable: false, reason: 'Kept: Skein does not know which thread made this folder, and no snapshot holds it. Look inside, then delete it yourself if nothing is needed.' }
+async function verdictFor(
+  git: GitRunner,
+  repoPath: string,
+  path: string,
+  owner: string | null,
+  admin: string | null
+): Promise<{ removable: boolean; reason: string }> {
+  if (!owner)
+    return {
+      removable: false,
+      reason:
+        'Kept: Skein does not know which thread made this folder, and no snapshot holds it. Look inside, then delete it yourself if nothing is needed.'
+    }
   const commit = await resolveCommit(git, repoPath, snapshotRefFor(owner))
-  if (!commit) return { removable: false, reason: 'Kept: no snapshot holds this folder’s work. Restore the thread and archive it again to save it first.' }
+  if (!commit)
+    return {
+      removable: false,
+      reason: 'Kept: no snapshot holds this folder’s work. Restore the thread and archive it again to save it first.'
+    }
   try {
     const problem = await folderMatchesSnapshot(git, repoPath, path, commit, admin && existsSync(admin) ? admin : null, ['skein-thread'])
     if (problem) return { removable: false, reason: `Kept: ${problem}; removing it would lose work no snapshot holds.` }
@@ -139,7 +171,9 @@ async function staleShared(d: CleanupDeps, repo: Repo): Promise<CleanupCandidate
       threadId: null,
       title: null,
       removable: !recent,
-      reason: recent ? 'Kept for now: no live worktree links to it, but it changed in the last 10 minutes (a setup may be filling it).' : 'No live worktree links to it. It holds only shared dependencies, which a thread’s setup makes again.'
+      reason: recent
+        ? 'Kept for now: no live worktree links to it, but it changed in the last 10 minutes (a setup may be filling it).'
+        : 'No live worktree links to it. It holds only shared dependencies, which a thread’s setup makes again.'
     })
   }
   return out

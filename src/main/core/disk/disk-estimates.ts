@@ -24,7 +24,8 @@ export async function checkoutEstimate(git: GitRunner, repoPath: string): Promis
  * unreachable from Node) tells shared extents apart, so the figures are an upper bound there.
  */
 export async function cloneNote(home: string): Promise<string | null> {
-  if (process.platform === 'darwin') return 'Files cloned by APFS (copy-on-write) are counted in full, so these figures can be more than the disk really used.'
+  if (process.platform === 'darwin')
+    return 'Files cloned by APFS (copy-on-write) are counted in full, so these figures can be more than the disk really used.'
   if (process.platform !== 'linux') return null
   let dir: string | null = null
   try {

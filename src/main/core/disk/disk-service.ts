@@ -21,7 +21,10 @@ export interface DiskDeps {
   repos: () => Repo[]
   /** Every thread, archived ones too. */
   threads: () => Thread[]
-  budgets: { diskBudget(repoId: string): number | null; setDiskBudget(repoId: string, bytes: number | null): Promise<Result<void, AppError>> }
+  budgets: {
+    diskBudget(repoId: string): number | null
+    setDiskBudget(repoId: string, bytes: number | null): Promise<Result<void, AppError>>
+  }
   /** Quiet time after a thread changes before its worktree is walked again (default 3 s). */
   settleMs?: number
   /** The least time between two walks of one worktree (default 60 s), so a busy agent costs at most one walk a minute. */
@@ -37,7 +40,14 @@ interface Measured {
   measuredAt: number
 }
 
-const summary = (m: DiskMeasure): Measured => ({ bytes: m.allocatedBytes, apparentBytes: m.apparentBytes, files: m.files, multiLinked: m.multiLinked, sharedLinks: [...m.sharedLinks], measuredAt: Date.now() })
+const summary = (m: DiskMeasure): Measured => ({
+  bytes: m.allocatedBytes,
+  apparentBytes: m.apparentBytes,
+  files: m.files,
+  multiLinked: m.multiLinked,
+  sharedLinks: [...m.sharedLinks],
+  measuredAt: Date.now()
+})
 
 /** A live worktree thread of a repository whose folder exists. */
 const liveWorktree = (t: Thread) => t.mode === 'worktree' && t.status !== 'archived' && t.branch !== null && existsSync(t.worktreePath)
@@ -121,8 +131,13 @@ export class DiskService {
   /** The shared folders of a repository: the ones in Skein's store and the ones live worktrees link to. */
   async sharedFolders(repoId: string): Promise<string[]> {
     const store = this.d.dataDir.repoShared(repoId)
-    const inStore = await readdir(store).then((names) => names.map((n) => join(store, n)), () => [] as string[])
-    const linked = [...this.worktrees.entries()].filter(([id]) => this.d.threads().some((t) => t.id === id && t.repoId === repoId)).flatMap(([, w]) => w.sharedLinks)
+    const inStore = await readdir(store).then(
+      (names) => names.map((n) => join(store, n)),
+      () => [] as string[]
+    )
+    const linked = [...this.worktrees.entries()]
+      .filter(([id]) => this.d.threads().some((t) => t.id === id && t.repoId === repoId))
+      .flatMap(([, w]) => w.sharedLinks)
     return [...new Set([...inStore, ...linked])].sort()
   }
 
@@ -215,7 +230,10 @@ export class DiskService {
     const shared = await this.sharedFolders(repoId)
     const livePaths = new Set(live.map((t) => t.worktreePath))
     const wtDir = this.d.dataDir.repoWorktrees(repoId)
-    const leftovers = await readdir(wtDir).then((n) => n.map((x) => join(wtDir, x)).filter((p) => !livePaths.has(p)), () => [] as string[])
+    const leftovers = await readdir(wtDir).then(
+      (n) => n.map((x) => join(wtDir, x)).filter((p) => !livePaths.has(p)),
+      () => [] as string[]
+    )
     const present = new Set([...shared, ...leftovers])
     for (const path of [...this.folders.keys()]) if (this.ownedBy(path, repoId) && !present.has(path)) this.folders.delete(path)
     for (const path of present) {
@@ -225,9 +243,21 @@ export class DiskService {
     if (signal.aborted) return null
     const worktrees: WorktreeDisk[] = live.map((t) => {
       const w = this.worktrees.get(t.id)!
-      return { threadId: t.id, path: w.path, bytes: w.bytes, apparentBytes: w.apparentBytes, files: w.files, sharedLinks: w.sharedLinks, measuredAt: w.measuredAt }
+      return {
+        threadId: t.id,
+        path: w.path,
+        bytes: w.bytes,
+        apparentBytes: w.apparentBytes,
+        files: w.files,
+        sharedLinks: w.sharedLinks,
+        measuredAt: w.measuredAt
+      }
     })
-    const sharedViews: SharedDisk[] = shared.map((path) => ({ path, bytes: this.folders.get(path)!.bytes, linkedBy: worktrees.filter((w) => w.sharedLinks.includes(path)).map((w) => w.threadId) }))
+    const sharedViews: SharedDisk[] = shared.map((path) => ({
+      path,
+      bytes: this.folders.get(path)!.bytes,
+      linkedBy: worktrees.filter((w) => w.sharedLinks.includes(path)).map((w) => w.threadId)
+    }))
     const leftoverBytes = leftovers.reduce((n, p) => n + this.folders.get(p)!.bytes, 0)
     const all = [...live.map((t) => this.worktrees.get(t.id)!), ...[...shared, ...leftovers].map((p) => this.folders.get(p)!)]
     const view: RepoDisk = {
@@ -251,7 +281,17 @@ export class DiskService {
   }
 
   private emptyView(repoId: string): RepoDisk {
-    return { repoId, totalBytes: 0, worktrees: [], shared: [], leftoverBytes: 0, budgetBytes: this.d.budgets.diskBudget(repoId), measuredAt: null, measuring: true, note: null }
+    return {
+      repoId,
+      totalBytes: 0,
+      worktrees: [],
+      shared: [],
+      leftoverBytes: 0,
+      budgetBytes: this.d.budgets.diskBudget(repoId),
+      measuredAt: null,
+      measuring: true,
+      note: null
+    }
   }
 }
 

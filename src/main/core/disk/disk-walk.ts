@@ -36,7 +36,15 @@ export interface DiskWalkOptions {
  * Runs on the event loop in small async steps (a few lstat calls in flight), never blocking it for long.
  */
 export async function measureDisk(root: string, options: DiskWalkOptions = {}): Promise<DiskMeasure> {
-  const m: DiskMeasure = { allocatedBytes: 0, apparentBytes: 0, files: 0, dirs: 0, multiLinked: new Map(), sharedLinks: new Set(), unreadable: 0 }
+  const m: DiskMeasure = {
+    allocatedBytes: 0,
+    apparentBytes: 0,
+    files: 0,
+    dirs: 0,
+    multiLinked: new Map(),
+    sharedLinks: new Set(),
+    unreadable: 0
+  }
   const seen = options.seen ?? new Set<string>()
   const queue: string[] = []
   const count = async (path: string): Promise<void> => {

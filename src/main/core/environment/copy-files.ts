@@ -41,7 +41,13 @@ export async function safeParent(root: string, rel: string): Promise<boolean> {
  * link, one pointing out of it is skipped. Files the worktree already has are left alone, as are
  * paths under `skip` (shared folders).
  */
-export async function copyMatchingFiles(git: GitRunner, source: string, dest: string, patterns: string[], skip: string[] = []): Promise<CopyOutcome> {
+export async function copyMatchingFiles(
+  git: GitRunner,
+  source: string,
+  dest: string,
+  patterns: string[],
+  skip: string[] = []
+): Promise<CopyOutcome> {
   const outcome: CopyOutcome = { copied: [], warnings: [] }
   if (patterns.length === 0) return outcome
   const listed = await git.exec(source, ['ls-files', '-z', '--others', '--ignored', ...patterns.map((p) => `--exclude=${p}`)])
@@ -54,7 +60,8 @@ export async function copyMatchingFiles(git: GitRunner, source: string, dest: st
     .split('\0')
     .filter(Boolean)
     .filter((f) => !skip.some((s) => f === s || f.startsWith(`${s}/`)))
-  if (files.length > MAX_FILES) outcome.warnings.push(`${files.length} files match the copy patterns; only the first ${MAX_FILES} were copied. Narrow the patterns.`)
+  if (files.length > MAX_FILES)
+    outcome.warnings.push(`${files.length} files match the copy patterns; only the first ${MAX_FILES} were copied. Narrow the patterns.`)
   for (const rel of files.slice(0, MAX_FILES)) {
     const from = resolve(source, rel)
     const to = resolve(dest, rel)

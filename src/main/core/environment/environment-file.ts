@@ -26,7 +26,8 @@ export async function readEnvironmentFile(root: string): Promise<Result<Environm
     if (code === 'ENOENT' || code === 'ENOTDIR') return ok(null)
     return err(appError(ErrorCode.InvalidEnvironment, `${ENVIRONMENT_FILE} could not be read: ${(e as Error).message}`))
   }
-  if (text.length > MAX_BYTES) return err(appError(ErrorCode.InvalidEnvironment, `${ENVIRONMENT_FILE} is larger than 256 KB; it cannot be an environment.`))
+  if (text.length > MAX_BYTES)
+    return err(appError(ErrorCode.InvalidEnvironment, `${ENVIRONMENT_FILE} is larger than 256 KB; it cannot be an environment.`))
   // Comments are allowed, as in the other tools' files people copy from.
   const parsed = parseJsonc(text)
   if (!parsed.ok) return err(appError(ErrorCode.InvalidEnvironment, `${ENVIRONMENT_FILE} is not valid JSON: ${parsed.error}`))

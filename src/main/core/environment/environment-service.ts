@@ -1,7 +1,14 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import stripAnsi from 'strip-ansi'
-import { emptyEnvironment, isEmptyEnvironment, type Environment, type EnvironmentInput, type EnvironmentSource, type SetupState } from '../../../shared/environment'
+import {
+  emptyEnvironment,
+  isEmptyEnvironment,
+  type Environment,
+  type EnvironmentInput,
+  type EnvironmentSource,
+  type SetupState
+} from '../../../shared/environment'
 import type { PtyInfo, Repo, Thread } from '../../../shared/models'
 import { ok, type Result } from '../../../shared/result'
 import type { GitRunner } from '../git/git-runner'
@@ -102,7 +109,13 @@ export class EnvironmentService {
     // Claude Code's .worktreeinclude is honoured as is, whatever else says.
     const include = await readFile(join(root, WORKTREE_INCLUDE_FILE), 'utf8').catch(() => null)
     const copy = include ? [...new Set([...base.copy, ...patternLines(include)])] : base.copy
-    return ok({ source, environment: { ...base, copy }, file, settings: fromSettings, problem: problems.length ? problems.join(' ') : null })
+    return ok({
+      source,
+      environment: { ...base, copy },
+      file,
+      settings: fromSettings,
+      problem: problems.length ? problems.join(' ') : null
+    })
   }
 
   /** The other tools' setups found in the repository, and what each would import. */
@@ -138,9 +151,23 @@ export class EnvironmentService {
     if (!resolved.ok) return null
     const { environment, problem } = resolved.value
     const now = Date.now()
-    const state: SetupState = { state: 'running', startedAt: now, endedAt: null, ptyId: null, copied: [], shared: [], failure: null, warnings: [] }
+    const state: SetupState = {
+      state: 'running',
+      startedAt: now,
+      endedAt: null,
+      ptyId: null,
+      copied: [],
+      shared: [],
+      failure: null,
+      warnings: []
+    }
     if (problem && resolved.value.source === 'none') {
-      const failed: SetupState = { ...state, state: 'failed', endedAt: now, failure: { command: null, index: null, exitCode: null, message: problem, logTail: '' } }
+      const failed: SetupState = {
+        ...state,
+        state: 'failed',
+        endedAt: now,
+        failure: { command: null, index: null, exitCode: null, message: problem, logTail: '' }
+      }
       await record(failed)
       return { waitForSetup: false, done: Promise.resolve(failed) }
     }
@@ -150,7 +177,12 @@ export class EnvironmentService {
     const done = this.runSetup(thread, environment, state, record).catch(async (e) => {
       // A bug here must not leave the thread "Setting up" for ever.
       this.d.logger.warn(`Setup of ${thread.id} failed unexpectedly: ${String(e)}`)
-      const failed: SetupState = { ...state, state: 'failed', endedAt: Date.now(), failure: { command: null, index: null, exitCode: null, message: `Setup stopped unexpectedly: ${(e as Error).message}`, logTail: '' } }
+      const failed: SetupState = {
+        ...state,
+        state: 'failed',
+        endedAt: Date.now(),
+        failure: { command: null, index: null, exitCode: null, message: `Setup stopped unexpectedly: ${(e as Error).message}`, logTail: '' }
+      }
       await record(failed)
       return failed
     })
@@ -164,7 +196,12 @@ export class EnvironmentService {
     for (const t of threads) {
       if (t.setup?.state !== 'running') continue
       const message = 'Setup was cut off when Skein stopped. Run the setup commands again in a terminal if the worktree needs them.'
-      await record(t.id, { ...t.setup, state: 'failed', endedAt: Date.now(), failure: { command: null, index: null, exitCode: null, message, logTail: '' } })
+      await record(t.id, {
+        ...t.setup,
+        state: 'failed',
+        endedAt: Date.now(),
+        failure: { command: null, index: null, exitCode: null, message, logTail: '' }
+      })
     }
   }
 
@@ -182,8 +219,19 @@ export class EnvironmentService {
       state = { ...state, ...patch }
       await record(state)
     }
-    const shared = await shareFolders({ folders: env.share, mainCheckout: root, worktree: thread.worktreePath, storeRoot: join(this.d.dir.home, 'shared', repo.value.id) })
-    const copied = await copyMatchingFiles(this.d.git, root, thread.worktreePath, env.copy, env.share.map((s) => s.path))
+    const shared = await shareFolders({
+      folders: env.share,
+      mainCheckout: root,
+      worktree: thread.worktreePath,
+      storeRoot: join(this.d.dir.home, 'shared', repo.value.id)
+    })
+    const copied = await copyMatchingFiles(
+      this.d.git,
+      root,
+      thread.worktreePath,
+      env.copy,
+      env.share.map((s) => s.path)
+    )
     await update({ shared, copied: copied.copied, warnings: [...state.warnings, ...copied.warnings] })
     if (env.setup.length === 0) {
       await update({ state: 'done', endedAt: Date.now() })
@@ -196,9 +244,29 @@ export class EnvironmentService {
     await rm(statusFile, { force: true })
     await writeFile(scriptFile, setupScript(env.setup, { statusFile, rootPath: root, worktreePath: thread.worktreePath }), { mode: 0o600 })
     const shell = setupShell()
-    const opened = await this.d.openPty(thread.id, { kind: 'shell', cols: 120, rows: 30, command: { file: shell, args: [scriptFile], display: `${env.setup.length} setup ${env.setup.length === 1 ? 'command' : 'commands'}`, title: 'Setup' } })
+    const opened = await this.d.openPty(thread.id, {
+      kind: 'shell',
+      cols: 120,
+      rows: 30,
+      command: {
+        file: shell,
+        args: [scriptFile],
+        display: `${env.setup.length} setup ${env.setup.length === 1 ? 'command' : 'commands'}`,
+        title: 'Setup'
+      }
+    })
     if (!opened.ok) {
-      await update({ state: 'failed', endedAt: Date.now(), failure: { command: null, index: null, exitCode: null, message: `The setup terminal could not start: ${opened.error.message}`, logTail: '' } })
+      await update({
+        state: 'failed',
+        endedAt: Date.now(),
+        failure: {
+          command: null,
+          index: null,
+          exitCode: null,
+          message: `The setup terminal could not start: ${opened.error.message}`,
+          logTail: ''
+        }
+      })
       return state
     }
     const ptyId = opened.value.id
@@ -216,15 +284,23 @@ export class EnvironmentService {
     const command = index ? env.setup[index - 1]! : null
     const code = status[1] ?? exit.exitCode
     const log = stripAnsi((await this.d.scrollback(ptyId)) ?? '').replace(/\r/g, '')
-    const message = command ? `Setup command ${index} of ${env.setup.length} failed (exit code ${code}): ${command.split('\n')[0]}` : `Setup stopped (exit code ${exit.exitCode ?? 'none'}) before its commands finished.`
-    await update({ state: 'failed', endedAt: Date.now(), failure: { command, index, exitCode: code ?? null, message, logTail: log.slice(-LOG_TAIL_CHARS).trim() } })
+    const message = command
+      ? `Setup command ${index} of ${env.setup.length} failed (exit code ${code}): ${command.split('\n')[0]}`
+      : `Setup stopped (exit code ${exit.exitCode ?? 'none'}) before its commands finished.`
+    await update({
+      state: 'failed',
+      endedAt: Date.now(),
+      failure: { command, index, exitCode: code ?? null, message, logTail: log.slice(-LOG_TAIL_CHARS).trim() }
+    })
     return state
   }
 
   /** A symlinked folder whose store was empty and which setup rebuilt as a real folder fills the store for the next worktrees. */
   private async harvest(env: Environment, worktree: string, repoId: string): Promise<void> {
     const folders = env.share.filter((f) => f.mode === 'symlink')
-    await harvestSharedFolders({ folders, worktree, storeRoot: join(this.d.dir.home, 'shared', repoId) }).catch((e) => this.d.logger.warn(`Could not fill the shared folders from ${worktree}: ${String(e)}`))
+    await harvestSharedFolders({ folders, worktree, storeRoot: join(this.d.dir.home, 'shared', repoId) }).catch((e) =>
+      this.d.logger.warn(`Could not fill the shared folders from ${worktree}: ${String(e)}`)
+    )
   }
 
   private waitExit(ptyId: string): Promise<{ exitCode: number | null }> {
@@ -248,7 +324,11 @@ export class EnvironmentService {
     if (!resolved.ok || !resolved.value.environment.archive) return null
     const repo = this.d.repo(thread.repoId)
     const root = repo.ok ? await this.root(repo.value) : thread.worktreePath
-    const ran = await runArchiveCommand(resolved.value.environment.archive, { cwd: thread.worktreePath, rootPath: root, threadId: thread.id })
+    const ran = await runArchiveCommand(resolved.value.environment.archive, {
+      cwd: thread.worktreePath,
+      rootPath: root,
+      threadId: thread.id
+    })
     if (ran.exitCode === 0 && !ran.timedOut) return null
     const how = ran.timedOut ? 'timed out' : `failed with exit code ${ran.exitCode}`
     this.d.logger.warn(`The archive command of "${thread.title}" (${ran.command}) ${how}: ${ran.output.slice(-500)}`)

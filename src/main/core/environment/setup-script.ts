@@ -27,7 +27,9 @@ export function setupScript(commands: string[], o: { statusFile: string; rootPat
     const shown = c.split('\n')[0]! + (c.includes('\n') ? ' …' : '')
     lines.push(`printf '\\r\\n\\033[1;36m[setup ${i + 1}/${commands.length}]\\033[0m \\033[1m$ %s\\033[0m\\r\\n' ${shQuote(shown)}`)
     lines.push(`__skein_at=${i + 1}`, c)
-    lines.push(`__skein_code=$?; if [ $__skein_code -ne 0 ]; then printf '%s %s' ${i + 1} $__skein_code > "$__skein_status"; printf '\\r\\n\\033[1;31mSetup failed: command ${i + 1} exited with code %s.\\033[0m\\r\\n' $__skein_code; exit $__skein_code; fi`)
+    lines.push(
+      `__skein_code=$?; if [ $__skein_code -ne 0 ]; then printf '%s %s' ${i + 1} $__skein_code > "$__skein_status"; printf '\\r\\n\\033[1;31mSetup failed: command ${i + 1} exited with code %s.\\033[0m\\r\\n' $__skein_code; exit $__skein_code; fi`
+    )
   })
   lines.push(`printf '0 0' > "$__skein_status"`, `printf '\\r\\n\\033[1;32mSetup finished.\\033[0m\\r\\n'`, 'exit 0')
   return lines.join('\n') + '\n'

@@ -31,7 +31,13 @@ export type ShareFailure = { kind: 'source-missing' | 'target-exists' | 'failed'
 export async function shareFolder(source: string, target: string, mode: ShareMode): Promise<Result<ShareOutcome, ShareFailure>> {
   const src = await lstat(source).catch(() => null)
   if (!src?.isDirectory()) return err({ kind: 'source-missing', message: `${source} is not a folder, so there is nothing to share.` })
-  if (await lstat(target).then(() => true, () => false)) return err({ kind: 'target-exists', message: `${target} already exists; it was left as it is.` })
+  if (
+    await lstat(target).then(
+      () => true,
+      () => false
+    )
+  )
+    return err({ kind: 'target-exists', message: `${target} already exists; it was left as it is.` })
   await mkdir(dirname(target), { recursive: true })
   try {
     if (mode === 'symlink') {
@@ -44,7 +50,10 @@ export async function shareFolder(source: string, target: string, mode: ShareMod
     }
     if (process.platform === 'darwin') {
       // APFS clonefile; on another file system cp -c fails, and a plain copy is made instead.
-      const cloned = await run('cp', ['-c', '-R', '-p', source, target]).then(() => true, () => false)
+      const cloned = await run('cp', ['-c', '-R', '-p', source, target]).then(
+        () => true,
+        () => false
+      )
       if (cloned) return ok({ asked: mode, used: mode, fellBack: null })
       await rm(target, { recursive: true, force: true })
       await copyTree(source, target, 'never')
@@ -52,10 +61,15 @@ export async function shareFolder(source: string, target: string, mode: ShareMod
     }
     const clones = await canClone(source, dirname(target))
     await copyTree(source, target, clones ? 'always' : 'never')
-    return clones ? ok({ asked: mode, used: mode, fellBack: null }) : ok({ asked: mode, used: 'copy', fellBack: 'this file system cannot clone files (no reflink support), so the folder was copied' })
+    return clones
+      ? ok({ asked: mode, used: mode, fellBack: null })
+      : ok({ asked: mode, used: 'copy', fellBack: 'this file system cannot clone files (no reflink support), so the folder was copied' })
   } catch (e) {
     await rm(target, { recursive: true, force: true }).catch(() => undefined)
-    return err({ kind: 'failed', message: `Could not ${mode === 'symlink' ? 'link' : 'copy'} ${source} to ${target}: ${(e as Error).message}` })
+    return err({
+      kind: 'failed',
+      message: `Could not ${mode === 'symlink' ? 'link' : 'copy'} ${source} to ${target}: ${(e as Error).message}`
+    })
   }
 }
 
@@ -73,7 +87,10 @@ async function canClone(source: string, targetDir: string): Promise<boolean> {
   const known = cloneable.get(key)
   if (known !== undefined) return known
   const probe = join(targetDir, `.skein-clone-probe-${process.pid}-${Date.now()}`)
-  const cloned = await run('cp', ['--reflink=always', '--', file, probe]).then(() => true, () => false)
+  const cloned = await run('cp', ['--reflink=always', '--', file, probe]).then(
+    () => true,
+    () => false
+  )
   await rm(probe, { force: true })
   cloneable.set(key, cloned)
   return cloned

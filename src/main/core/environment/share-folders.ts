@@ -12,7 +12,9 @@ const seedLock = new KeyedLock()
 
 /** Runs cp with arguments (never a shell); resolves with its error text, or null. */
 function cp(args: string[]): Promise<string | null> {
-  return new Promise((resolve) => execFile('cp', args, { maxBuffer: 1024 * 1024 }, (e, _out, stderr) => resolve(e ? stderr.trim() || e.message : null)))
+  return new Promise((resolve) =>
+    execFile('cp', args, { maxBuffer: 1024 * 1024 }, (e, _out, stderr) => resolve(e ? stderr.trim() || e.message : null))
+  )
 }
 
 /** cp arguments for a clone (copy-on-write where the filesystem can) or a plain copy, on this platform. */
@@ -58,7 +60,12 @@ async function ensureStore(store: string, mainFolder: string): Promise<string | 
  * `reflink` clones the main checkout's folder (copy-on-write where supported), `copy` copies it.
  * A folder the worktree already has (it is tracked, say) is left alone.
  */
-export async function shareFolders(o: { folders: SharedFolder[]; mainCheckout: string; worktree: string; storeRoot: string }): Promise<ShareOutcome[]> {
+export async function shareFolders(o: {
+  folders: SharedFolder[]
+  mainCheckout: string
+  worktree: string
+  storeRoot: string
+}): Promise<ShareOutcome[]> {
   const out: ShareOutcome[] = []
   for (const f of o.folders) {
     try {
@@ -70,7 +77,11 @@ export async function shareFolders(o: { folders: SharedFolder[]; mainCheckout: s
   return out
 }
 
-async function shareOne(f: SharedFolder, o: { mainCheckout: string; worktree: string; storeRoot: string }, out: ShareOutcome[]): Promise<void> {
+async function shareOne(
+  f: SharedFolder,
+  o: { mainCheckout: string; worktree: string; storeRoot: string },
+  out: ShareOutcome[]
+): Promise<void> {
   {
     const target = join(o.worktree, f.path)
     const source = join(o.mainCheckout, f.path)

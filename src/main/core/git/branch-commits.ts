@@ -22,7 +22,12 @@ export const BRANCH_COMMIT_LIMIT = 200
  * The commits `base..HEAD` in a worktree: what the branch has that its base ref has not (`git log`,
  * newest first, the first 200), with how many more there are. Reads only.
  */
-export async function branchCommits(git: GitRunner, worktree: string, baseRef: string, limit = BRANCH_COMMIT_LIMIT): Promise<BranchCommitsResult> {
+export async function branchCommits(
+  git: GitRunner,
+  worktree: string,
+  baseRef: string,
+  limit = BRANCH_COMMIT_LIMIT
+): Promise<BranchCommitsResult> {
   const base = await git.exec(worktree, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${baseRef}^{commit}`])
   if (base.exitCode !== 0) return { kind: 'bad-base', detail: `${baseRef} is not a commit here` }
   const range = `${base.stdout.trim()}..HEAD`
@@ -35,7 +40,14 @@ export async function branchCommits(git: GitRunner, worktree: string, baseRef: s
     .filter(Boolean)
     .map((record): BranchCommit => {
       const [sha, short, author, at, parents, subject] = record.replace(/^\n/, '').split('\x1f')
-      return { sha: sha!, short: short!, subject: subject ?? '', author: author ?? '', time: Number(at) * 1000, parents: parents ? parents.split(' ') : [] }
+      return {
+        sha: sha!,
+        short: short!,
+        subject: subject ?? '',
+        author: author ?? '',
+        time: Number(at) * 1000,
+        parents: parents ? parents.split(' ') : []
+      }
     })
   return { kind: 'ok', commits, more: Math.max(0, Number(count.trim()) - commits.length) }
 }

@@ -7,11 +7,16 @@ import { writeWorkingTree } from './working-tree'
 export type ChangeScope = { kind: 'base'; baseRef: string } | { kind: 'uncommitted' }
 
 /** The outcome of computing a change set. */
-export type ChangeSetResult =
-  | { kind: 'ok'; baseCommit: string; files: ChangedFile[] }
-  | { kind: 'bad-base'; detail: string }
+export type ChangeSetResult = { kind: 'ok'; baseCommit: string; files: ChangedFile[] } | { kind: 'bad-base'; detail: string }
 
-const STATUS: Record<string, ChangedFile['status']> = { A: 'added', M: 'modified', D: 'deleted', R: 'renamed', C: 'added', T: 'type-changed' }
+const STATUS: Record<string, ChangedFile['status']> = {
+  A: 'added',
+  M: 'modified',
+  D: 'deleted',
+  R: 'renamed',
+  C: 'added',
+  T: 'type-changed'
+}
 
 /** Past this many files without cached counts, or with a rename among them, --numstat runs on the whole tree. */
 const MAX_PATHSPEC = 200
@@ -22,7 +27,12 @@ const MAX_PATHSPEC = 200
  * HEAD for uncommitted changes only). Reads only; the worktree's index and files are untouched.
  * With a cache, a repeated call hashes only what changed and counts lines only of new versions.
  */
-export async function computeChangeSet(git: GitRunner, worktree: string, scope: ChangeScope, cache?: ChangeSetCache): Promise<ChangeSetResult> {
+export async function computeChangeSet(
+  git: GitRunner,
+  worktree: string,
+  scope: ChangeScope,
+  cache?: ChangeSetCache
+): Promise<ChangeSetResult> {
   if (cache) return cache.with(git, worktree, (cached) => compute(git, worktree, scope, cached))
   return compute(git, worktree, scope, null)
 }
@@ -49,7 +59,12 @@ async function compute(git: GitRunner, worktree: string, scope: ChangeScope, cac
     stats = parseNumstat(counts)
   } else {
     entries = parseRaw(await git.run(worktree, raw))
-    cached.useAttributes(entries.filter((e) => e.path === '.gitattributes' || e.path.endsWith('/.gitattributes')).map((e) => `${e.path}@${e.version}`).join('\n'))
+    cached.useAttributes(
+      entries
+        .filter((e) => e.path === '.gitattributes' || e.path.endsWith('/.gitattributes'))
+        .map((e) => `${e.path}@${e.version}`)
+        .join('\n')
+    )
     stats = new Map()
     const missing: RawEntry[] = []
     for (const e of entries) {
@@ -60,7 +75,9 @@ async function compute(git: GitRunner, worktree: string, scope: ChangeScope, cac
     if (missing.length > 0) {
       // A few new versions (an agent's latest edits): count just those. Renames pair across the whole tree, so they need it all.
       const limited = missing.length <= MAX_PATHSPEC && missing.every((e) => e.oldPath === null)
-      const fresh = parseNumstat(await git.run(worktree, limited ? [...numstat, '--', ...missing.map((e) => `:(literal)${e.path}`)] : numstat))
+      const fresh = parseNumstat(
+        await git.run(worktree, limited ? [...numstat, '--', ...missing.map((e) => `:(literal)${e.path}`)] : numstat)
+      )
       for (const e of missing) {
         const s = fresh.get(e.path)
         if (!s) continue
@@ -88,7 +105,7 @@ async function compute(git: GitRunner, worktree: string, scope: ChangeScope, cac
 function parseRaw(names: string): RawEntry[] {
   const out: RawEntry[] = []
   const parts = names.split('\0')
-  for (let i = 0; i < parts.length - 1; ) {
+  for (let i = 0; i < parts.length - 1;) {
     const header = parts[i++]!
     if (!header) continue
     const [, , oldBlob, newBlob, code] = header.slice(1).split(' ')
@@ -102,7 +119,11 @@ function parseRaw(names: string): RawEntry[] {
 }
 
 /** The commit a scope compares with: the merge-base of HEAD and the base ref, or HEAD itself. */
-export async function resolveBase(git: GitRunner, worktree: string, scope: ChangeScope): Promise<{ kind: 'ok'; commit: string } | { kind: 'bad-base'; detail: string }> {
+export async function resolveBase(
+  git: GitRunner,
+  worktree: string,
+  scope: ChangeScope
+): Promise<{ kind: 'ok'; commit: string } | { kind: 'bad-base'; detail: string }> {
   if (scope.kind === 'uncommitted') return { kind: 'ok', commit: (await git.run(worktree, ['rev-parse', 'HEAD'])).trim() }
   const mb = await git.exec(worktree, ['merge-base', 'HEAD', '--end-of-options', scope.baseRef])
   if (mb.exitCode !== 0) return { kind: 'bad-base', detail: mb.stderr.trim() || `${scope.baseRef} has no common history with HEAD` }
@@ -117,7 +138,7 @@ function parseNumstat(out: string): Map<string, FileStat> {
     const m = /^(-|\d+)\t(-|\d+)\t(.*)$/s.exec(field)
     if (!m) continue
     // A rename leaves the path empty here, followed by the old and new paths.
-    const path = m[3] ? m[3] : (i += 2, parts[i]!)
+    const path = m[3] ? m[3] : ((i += 2), parts[i]!)
     const binary = m[1] === '-'
     stats.set(path, { additions: binary ? 0 : Number(m[1]), deletions: binary ? 0 : Number(m[2]), binary })
   }

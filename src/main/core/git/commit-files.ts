@@ -1,10 +1,21 @@
 import type { ChangedFile } from '../../../shared/review'
 import type { GitRunner } from './git-runner'
 
-const STATUS: Record<string, ChangedFile['status']> = { A: 'added', M: 'modified', D: 'deleted', R: 'renamed', C: 'added', T: 'type-changed' }
+const STATUS: Record<string, ChangedFile['status']> = {
+  A: 'added',
+  M: 'modified',
+  D: 'deleted',
+  R: 'renamed',
+  C: 'added',
+  T: 'type-changed'
+}
 
 /** The files one commit changed against its first parent (a root commit against nothing), with line counts. */
-export async function commitFiles(git: GitRunner, cwd: string, sha: string): Promise<{ kind: 'ok'; files: ChangedFile[] } | { kind: 'missing' }> {
+export async function commitFiles(
+  git: GitRunner,
+  cwd: string,
+  sha: string
+): Promise<{ kind: 'ok'; files: ChangedFile[] } | { kind: 'missing' }> {
   const parents = await git.exec(cwd, ['rev-list', '--parents', '-n', '1', '--end-of-options', sha])
   if (parents.exitCode !== 0) return { kind: 'missing' }
   const [commit, parent] = parents.stdout.trim().split(' ')
@@ -23,7 +34,7 @@ export async function commitFiles(git: GitRunner, cwd: string, sha: string): Pro
   }
   const files: ChangedFile[] = []
   const parts = raw.split('\0')
-  for (let i = 0; i < parts.length - 1; ) {
+  for (let i = 0; i < parts.length - 1;) {
     const header = parts[i++]!
     if (!header.startsWith(':')) continue
     const [, , oldBlob, newBlob, code] = header.slice(1).split(' ')

@@ -37,7 +37,21 @@ class ExitError extends SimpleGitError {
 
 // simple-git refuses explicit env containing guarded keys (GIT_*, EDITOR, PAGER…), so a custom env
 // starts from what git needs to find its binary, config and temp space.
-const BASE_ENV_KEYS = ['PATH', 'HOME', 'USERPROFILE', 'APPDATA', 'LOCALAPPDATA', 'SYSTEMROOT', 'XDG_CONFIG_HOME', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TMPDIR', 'TEMP', 'TMP']
+const BASE_ENV_KEYS = [
+  'PATH',
+  'HOME',
+  'USERPROFILE',
+  'APPDATA',
+  'LOCALAPPDATA',
+  'SYSTEMROOT',
+  'XDG_CONFIG_HOME',
+  'LANG',
+  'LC_ALL',
+  'LC_CTYPE',
+  'TMPDIR',
+  'TEMP',
+  'TMP'
+]
 
 function baseEnv(): Record<string, string> {
   const env: Record<string, string> = {}

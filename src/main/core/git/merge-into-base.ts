@@ -40,7 +40,13 @@ export interface MergeExpectation {
  *
  * Always fast-forwards when possible (no merge commit for a linear history), on both paths.
  */
-export async function mergeIntoBase(git: GitRunner, worktree: string, baseBranch: string, message: string, expect?: MergeExpectation): Promise<MergeResult> {
+export async function mergeIntoBase(
+  git: GitRunner,
+  worktree: string,
+  baseBranch: string,
+  message: string,
+  expect?: MergeExpectation
+): Promise<MergeResult> {
   const preview = await mergePreview(git, worktree, baseBranch)
   if (preview.kind === 'not-a-branch') return preview
   const dirty = (await git.run(worktree, ['status', '--porcelain', '--untracked-files=all'])).split('\n').filter(Boolean)
@@ -59,7 +65,9 @@ export async function mergeIntoBase(git: GitRunner, worktree: string, baseBranch
     await git.run(worktree, ['update-ref', '-m', message, ref, plan.head, plan.base])
     return { kind: 'fast-forward', commit: plan.head, where: 'ref' }
   }
-  const commit = (await git.run(worktree, ['commit-tree', plan.tree!, '-p', plan.base, '-p', plan.head, '-m', message], { env: SKEIN_IDENTITY })).trim()
+  const commit = (
+    await git.run(worktree, ['commit-tree', plan.tree!, '-p', plan.base, '-p', plan.head, '-m', message], { env: SKEIN_IDENTITY })
+  ).trim()
   await git.run(worktree, ['update-ref', '-m', message, ref, commit, plan.base])
   return { kind: 'merged', commit, where: 'ref' }
 }
@@ -70,9 +78,12 @@ async function mergeInCheckout(git: GitRunner, plan: MergePlan, checkout: string
   // The checkout must still be on the base at the previewed commit.
   const at = await git.exec(checkout, ['rev-parse', '--verify', '--quiet', 'HEAD'])
   const on = await git.exec(checkout, ['symbolic-ref', '--quiet', 'HEAD'])
-  if (at.stdout.trim() !== plan.base || on.stdout.trim() !== `refs/heads/${plan.baseRef}`) return { kind: 'changed', detail: `${checkout} is no longer on ${plan.baseRef} at ${plan.base.slice(0, 8)}` }
+  if (at.stdout.trim() !== plan.base || on.stdout.trim() !== `refs/heads/${plan.baseRef}`)
+    return { kind: 'changed', detail: `${checkout} is no longer on ${plan.baseRef} at ${plan.base.slice(0, 8)}` }
   const mergeHead = (await git.run(checkout, ['rev-parse', '--path-format=absolute', '--git-path', 'MERGE_HEAD'])).trim()
-  const args = plan.fastForward ? ['merge', '--ff-only', '--no-edit', plan.head] : ['merge', '--no-ff', '--no-edit', '-m', message, plan.head]
+  const args = plan.fastForward
+    ? ['merge', '--ff-only', '--no-edit', plan.head]
+    : ['merge', '--no-ff', '--no-edit', '-m', message, plan.head]
   const r = await git.exec(checkout, args, { env: SKEIN_IDENTITY })
   if (r.exitCode !== 0) {
     // Only this merge's own state is undone; the preview proved none existed before.

@@ -66,7 +66,13 @@ async function localPaths(git: GitRunner, checkout: string): Promise<string[]> {
 
 /** The operation (merge, rebase…) a checkout is in the middle of, if any. */
 async function busyWith(git: GitRunner, checkout: string): Promise<string | null> {
-  for (const [name, what] of [['MERGE_HEAD', 'a merge'], ['CHERRY_PICK_HEAD', 'a cherry-pick'], ['REVERT_HEAD', 'a revert'], ['rebase-merge', 'a rebase'], ['rebase-apply', 'a rebase or am']] as const) {
+  for (const [name, what] of [
+    ['MERGE_HEAD', 'a merge'],
+    ['CHERRY_PICK_HEAD', 'a cherry-pick'],
+    ['REVERT_HEAD', 'a revert'],
+    ['rebase-merge', 'a rebase'],
+    ['rebase-apply', 'a rebase or am']
+  ] as const) {
     const p = (await git.run(checkout, ['rev-parse', '--path-format=absolute', '--git-path', name])).trim()
     if (existsSync(p)) return what
   }
@@ -82,7 +88,12 @@ async function changedFiles(git: GitRunner, cwd: string, from: string, to: strin
     const code = status[i]!
     const path = status[i + 1]!
     if (!code) break
-    const f: MergeFile = { path, status: code === 'A' ? 'added' : code === 'D' ? 'deleted' : code === 'T' ? 'type-changed' : 'modified', additions: null, deletions: null }
+    const f: MergeFile = {
+      path,
+      status: code === 'A' ? 'added' : code === 'D' ? 'deleted' : code === 'T' ? 'type-changed' : 'modified',
+      additions: null,
+      deletions: null
+    }
     files.push(f)
     byPath.set(path, f)
   }
@@ -129,10 +140,13 @@ export async function mergePreview(git: GitRunner, worktree: string, baseBranch:
   const upToDate = mergeBase === head
   const fastForward = !upToDate && mergeBase === base
   const log = upToDate ? '' : await git.run(worktree, ['log', '-z', '--format=%H%x1f%h%x1f%s', `${base}..${head}`])
-  const all = log.split('\0').filter(Boolean).map((l) => {
-    const [sha, short, subject] = l.split('\x1f')
-    return { sha: sha!, short: short!, subject: subject ?? '' }
-  })
+  const all = log
+    .split('\0')
+    .filter(Boolean)
+    .map((l) => {
+      const [sha, short, subject] = l.split('\x1f')
+      return { sha: sha!, short: short!, subject: subject ?? '' }
+    })
   let conflicts: string[] = []
   let tree: string | null = null
   if (upToDate) tree = (await git.run(worktree, ['rev-parse', `${base}^{tree}`])).trim()

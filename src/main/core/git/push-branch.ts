@@ -1,7 +1,8 @@
 import type { GitRunner } from './git-runner'
 
 /** How pushing went. */
-export type PushResult = { kind: 'pushed'; remote: string } | { kind: 'no-remote' } | { kind: 'rejected'; detail: string } | { kind: 'failed'; detail: string }
+export type PushResult =
+  { kind: 'pushed'; remote: string } | { kind: 'no-remote' } | { kind: 'rejected'; detail: string } | { kind: 'failed'; detail: string }
 
 /** Pushes the worktree's branch to its upstream, or to `origin` (setting the upstream) when it has none. */
 export async function pushBranch(git: GitRunner, worktree: string, branch: string): Promise<PushResult> {

@@ -1,7 +1,12 @@
 import type { GitRunner } from './git-runner'
 
 /** How rebasing the thread's branch went. A conflicted rebase is aborted, so the worktree is as before. */
-export type RebaseResult = { kind: 'rebased'; commit: string } | { kind: 'up-to-date' } | { kind: 'conflict'; files: string[] } | { kind: 'dirty' } | { kind: 'failed'; detail: string }
+export type RebaseResult =
+  | { kind: 'rebased'; commit: string }
+  | { kind: 'up-to-date' }
+  | { kind: 'conflict'; files: string[] }
+  | { kind: 'dirty' }
+  | { kind: 'failed'; detail: string }
 
 /** Rebases the worktree's branch onto `base`, inside the thread's own worktree only. */
 export async function rebaseOnto(git: GitRunner, worktree: string, base: string): Promise<RebaseResult> {

@@ -2,10 +2,7 @@ import { basename, dirname, resolve } from 'node:path'
 import type { GitRunner } from './git-runner'
 
 /** What `dir` is, as far as git is concerned. */
-export type RepoInfo =
-  | { kind: 'repo'; root: string; commonDir: string }
-  | { kind: 'bare' }
-  | { kind: 'not-a-repo'; detail: string }
+export type RepoInfo = { kind: 'repo'; root: string; commonDir: string } | { kind: 'bare' } | { kind: 'not-a-repo'; detail: string }
 
 /** Finds the repository that holds `dir`; a linked worktree resolves to its main checkout. */
 export async function readRepoInfo(git: GitRunner, dir: string): Promise<RepoInfo> {

@@ -41,7 +41,12 @@ export async function importClaudeSession(path: string, options: ImportOptions):
   } catch (e) {
     return err(readError(e, path, 'claude'))
   }
-  if (scan.messages.size === 0) return err(scan.summaries.length || scan.customTitle || scan.otherTitle || scan.links.size ? noConversation(path, 'claude') : notASession(path, 'claude'))
+  if (scan.messages.size === 0)
+    return err(
+      scan.summaries.length || scan.customTitle || scan.otherTitle || scan.links.size
+        ? noConversation(path, 'claude')
+        : notASession(path, 'claude')
+    )
 
   const base = basename(path).replace(/\.jsonl$/, '')
   // `claude --resume <id>` finds <id>.jsonl, so the file name is the id; records may carry an older one.
@@ -57,9 +62,22 @@ export async function importClaudeSession(path: string, options: ImportOptions):
     offChain++
   }
   if (offChain) skip(stats, 'messages on branches the session left (a rewind or an edited prompt)', offChain)
-  const summary = [...scan.summaries].reverse().find((s) => s.leafUuid && onChain.has(s.leafUuid)) ?? [...scan.summaries].reverse().find((s) => s.leafUuid && scan.messages.has(s.leafUuid))
-  const title = scan.customTitle ?? summary?.summary ?? scan.otherTitle ?? promptTitle(built.firstPrompt) ?? `Claude Code session ${sessionId.slice(0, 8)}`
-  const report = importReport('claude', built.items, stats, { prompts: scan.heldPrompts.size, toolCalls: scan.heldTools.size, why: offChain ? 'They are on branches the session left (a rewind or an edited prompt), which Claude Code does not resume either.' : undefined })
+  const summary =
+    [...scan.summaries].reverse().find((s) => s.leafUuid && onChain.has(s.leafUuid)) ??
+    [...scan.summaries].reverse().find((s) => s.leafUuid && scan.messages.has(s.leafUuid))
+  const title =
+    scan.customTitle ??
+    summary?.summary ??
+    scan.otherTitle ??
+    promptTitle(built.firstPrompt) ??
+    `Claude Code session ${sessionId.slice(0, 8)}`
+  const report = importReport('claude', built.items, stats, {
+    prompts: scan.heldPrompts.size,
+    toolCalls: scan.heldTools.size,
+    why: offChain
+      ? 'They are on branches the session left (a rewind or an edited prompt), which Claude Code does not resume either.'
+      : undefined
+  })
   if (report.prompts + report.replies + report.toolCalls === 0) return err(noConversation(path, 'claude'))
   return ok({
     source: 'claude',
@@ -85,7 +103,15 @@ function buildItems(chain: MessageNode[], scan: ClaudeScan, sessionId: string, t
   const items: Item[] = []
   let turnId = `${p}-turn-0`
   let at = startedAt
-  items.push({ id: `${p}-marker`, threadId, turnId, kind: 'notice', status: 'completed', createdAt: at, text: markerText('claude', sessionId) })
+  items.push({
+    id: `${p}-marker`,
+    threadId,
+    turnId,
+    kind: 'notice',
+    status: 'completed',
+    createdAt: at,
+    text: markerText('claude', sessionId)
+  })
   const emitted = new Set<string>()
   const usageOfStep = new Map<string, { usage: TokenUsage; model: string; last: Item | null }>()
   let model: string | undefined
@@ -105,8 +131,10 @@ function buildItems(chain: MessageNode[], scan: ClaudeScan, sessionId: string, t
         firstPrompt ??= c.text
         add({ id: `${p}-${node.uuid}`, kind: 'user', text: c.text })
       } else if (c.kind === 'interrupt') add({ id: `${p}-${node.uuid}`, kind: 'notice', text: 'Interrupted by the user.' })
-      else if (c.kind === 'compact-summary') add({ id: `${p}-${node.uuid}`, kind: 'notice', text: `Claude Code compacted the conversation here. Its summary:\n\n${c.text}` })
-      else if (c.kind === 'task-notification') add({ id: `${p}-${node.uuid}`, kind: 'notice', text: `Background task ${c.status}: ${c.text}` })
+      else if (c.kind === 'compact-summary')
+        add({ id: `${p}-${node.uuid}`, kind: 'notice', text: `Claude Code compacted the conversation here. Its summary:\n\n${c.text}` })
+      else if (c.kind === 'task-notification')
+        add({ id: `${p}-${node.uuid}`, kind: 'notice', text: `Background task ${c.status}: ${c.text}` })
       else if (!node.hasResults) skip(stats, 'meta and command-output records')
       continue
     }
@@ -134,7 +162,13 @@ function buildItems(chain: MessageNode[], scan: ClaudeScan, sessionId: string, t
           // A call with no result anywhere in the file never finished: the session stopped or was cut off.
           status: result ? 'completed' : 'interrupted',
           stepId: step,
-          tool: { useId: b.id, name: b.name, input: b.input, ...(result ? { output: result.output, isError: result.isError } : {}), ...(exit ? { exitCode: Number(exit[1]) } : {}) }
+          tool: {
+            useId: b.id,
+            name: b.name,
+            input: b.input,
+            ...(result ? { output: result.output, isError: result.isError } : {}),
+            ...(exit ? { exitCode: Number(exit[1]) } : {})
+          }
         })
         continue
       }
@@ -145,7 +179,12 @@ function buildItems(chain: MessageNode[], scan: ClaudeScan, sessionId: string, t
       if (lastText) lastText.text = `${lastText.text}\n\n${b.text}`
       else lastText = add({ id: `${p}-${b.id ?? messageId}`, kind: 'assistant', stepId: step, text: b.text })
     }
-    if (message.usage) usageOfStep.set(step, { usage: message.usage, model: message.model ?? '', last: items.findLast((x) => x.stepId === step && x.kind === 'assistant') ?? null })
+    if (message.usage)
+      usageOfStep.set(step, {
+        usage: message.usage,
+        model: message.model ?? '',
+        last: items.findLast((x) => x.stepId === step && x.kind === 'assistant') ?? null
+      })
   }
   const used = new Set(items.flatMap((i) => (i.tool ? [i.tool.useId] : [])))
   const orphans = [...scan.results.keys()].filter((id) => !used.has(id)).length

@@ -54,7 +54,11 @@ const CLI_ECHO = /^\s*<(local-command-stdout|local-command-stderr|bash-stdout|ba
 export function userContent(record: Record<string, unknown>): ClaudeUserContent {
   if (record.isMeta === true) return { kind: 'none' }
   const content = obj(record.message)?.content
-  const text = (typeof content === 'string' ? content : blocksText(Array.isArray(content) ? content.filter((b) => obj(b)?.type !== 'tool_result') : content)).trim()
+  const text = (
+    typeof content === 'string'
+      ? content
+      : blocksText(Array.isArray(content) ? content.filter((b) => obj(b)?.type !== 'tool_result') : content)
+  ).trim()
   if (!text) return { kind: 'none' }
   if (record.isCompactSummary === true) return { kind: 'compact-summary', text }
   if (TASK_NOTIFICATION.test(text)) {

@@ -3,7 +3,10 @@ import { toolResults, titleOf, userContent, type ClaudeToolResult, type ClaudeUs
 import { capOutput, obj, parseRecord, parseTime, skip, str, type ImportStats } from './import-types'
 
 /** One content block of an assistant message. */
-export type Block = { type: 'text'; text: string; id?: string } | { type: 'tool'; id: string; name: string; input: Record<string, unknown> } | { type: 'thinking' }
+export type Block =
+  | { type: 'text'; text: string; id?: string }
+  | { type: 'tool'; id: string; name: string; input: Record<string, unknown> }
+  | { type: 'thinking' }
 
 /** A user or assistant record: the messages the conversation is made of. */
 export interface MessageNode {
@@ -129,7 +132,14 @@ export function scanLine(line: string, scan: ClaudeScan, stats: ImportStats, cap
     // Every record with a uuid is part of the tree: progress and attachment records sit between
     // messages, and a later message names them as its parent.
     const kind = type === 'user' || type === 'assistant' ? 'message' : type === 'progress' ? 'progress' : 'other'
-    scan.links.set(uuid, { parent: str(r.parentUuid) ?? null, logical: str(r.logicalParentUuid) ?? null, previous: scan.lastUuid, line: scan.links.size, at: parseTime(r.timestamp), kind })
+    scan.links.set(uuid, {
+      parent: str(r.parentUuid) ?? null,
+      logical: str(r.logicalParentUuid) ?? null,
+      previous: scan.lastUuid,
+      line: scan.links.size,
+      at: parseTime(r.timestamp),
+      kind
+    })
     scan.lastUuid = uuid
   }
   if (type !== 'user' && type !== 'assistant') {
@@ -214,7 +224,12 @@ function tokenUsage(u: unknown): TokenUsage | undefined {
   const usage = obj(u)
   if (!usage) return undefined
   const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0)
-  return { input: n(usage.input_tokens), output: n(usage.output_tokens), cacheRead: n(usage.cache_read_input_tokens), cacheWrite: n(usage.cache_creation_input_tokens) }
+  return {
+    input: n(usage.input_tokens),
+    output: n(usage.output_tokens),
+    cacheRead: n(usage.cache_read_input_tokens),
+    cacheWrite: n(usage.cache_creation_input_tokens)
+  }
 }
 
 /**

@@ -91,7 +91,9 @@ export async function importCodexSession(path: string, options: ImportOptions): 
   }
   let mtime: number
   try {
-    const read = await forEachLine(path, (line, lineNo) => scanLine(line, lineNo, s, fileId ?? basename(path)), { maxLineBytes: options.maxLineBytes })
+    const read = await forEachLine(path, (line, lineNo) => scanLine(line, lineNo, s, fileId ?? basename(path)), {
+      maxLineBytes: options.maxLineBytes
+    })
     stats.lines = read.lines + read.oversized
     stats.malformed += read.oversized
     mtime = read.stat.mtimeMs
@@ -103,7 +105,17 @@ export async function importCodexSession(path: string, options: ImportOptions): 
 
   const startedAt = s.first ?? mtime
   let turnId = `${s.p}-turn-0`
-  const items: Item[] = [{ id: `${s.p}-marker`, threadId: s.threadId, turnId, kind: 'notice', status: 'completed', createdAt: startedAt, text: markerText('codex', sessionId) }]
+  const items: Item[] = [
+    {
+      id: `${s.p}-marker`,
+      threadId: s.threadId,
+      turnId,
+      kind: 'notice',
+      status: 'completed',
+      createdAt: startedAt,
+      text: markerText('codex', sessionId)
+    }
+  ]
   let firstPrompt: string | null = null
   for (const d of s.drafts) {
     if (d.item.kind === 'user') {
@@ -114,7 +126,10 @@ export async function importCodexSession(path: string, options: ImportOptions): 
     if (!d.item.createdAt) d.item.createdAt = startedAt
     items.push(d.item)
   }
-  const report = importReport('codex', items, stats, { prompts: Math.max(s.heldPrompts.response, s.heldPrompts.event), toolCalls: s.tools.size })
+  const report = importReport('codex', items, stats, {
+    prompts: Math.max(s.heldPrompts.response, s.heldPrompts.event),
+    toolCalls: s.tools.size
+  })
   if (report.prompts + report.replies + report.toolCalls === 0) return err(noConversation(path, 'codex'))
   return ok({
     source: 'codex',
@@ -173,7 +188,12 @@ function scanLine(text: string, lineNo: number, s: State, fallbackId: string): v
     case 'compacted': {
       s.userSide = true
       const summary = str(line.payload.message)?.trim()
-      s.drafts.push({ line: lineNo, item: item(s, lineNo, 'notice', { text: summary ? `Codex compacted the conversation here. Its summary:\n\n${summary}` : 'Codex compacted the conversation here.' }) })
+      s.drafts.push({
+        line: lineNo,
+        item: item(s, lineNo, 'notice', {
+          text: summary ? `Codex compacted the conversation here. Its summary:\n\n${summary}` : 'Codex compacted the conversation here.'
+        })
+      })
       return
     }
     default:
@@ -235,7 +255,11 @@ function responseItem(line: CodexLine, lineNo: number, s: State): void {
       }
       const name = p.type === 'local_shell_call' ? 'local_shell' : p.type === 'web_search_call' ? 'web_search' : (str(p.name) ?? 'tool')
       const done = p.type === 'web_search_call'
-      const tool = item(s, lineNo, 'tool', { status: done ? 'completed' : 'interrupted', stepId: stepFor(s, lineNo), tool: { useId: callId ?? `L${lineNo}`, name, input: callInput(p) } })
+      const tool = item(s, lineNo, 'tool', {
+        status: done ? 'completed' : 'interrupted',
+        stepId: stepFor(s, lineNo),
+        tool: { useId: callId ?? `L${lineNo}`, name, input: callInput(p) }
+      })
       if (callId) {
         tool.id = `${s.p}-call-${callId}`
         s.tools.set(callId, tool)
@@ -253,7 +277,12 @@ function responseItem(line: CodexLine, lineNo: number, s: State): void {
       }
       const out = callOutput(p.output)
       const exitCode = out.exitCode ?? tool.tool!.exitCode
-      tool.tool = { ...tool.tool!, output: capOutput(out.text, s.cap), isError: out.isError || (exitCode !== undefined && exitCode !== null && exitCode !== 0), ...(exitCode !== undefined ? { exitCode } : {}) }
+      tool.tool = {
+        ...tool.tool!,
+        output: capOutput(out.text, s.cap),
+        isError: out.isError || (exitCode !== undefined && exitCode !== null && exitCode !== 0),
+        ...(exitCode !== undefined ? { exitCode } : {})
+      }
       tool.status = out.interrupted ? 'interrupted' : 'completed'
       return
     }
@@ -277,7 +306,13 @@ function eventMsg(line: CodexLine, lineNo: number, s: State): void {
     const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0)
     const cached = n(total.cached_input_tokens)
     // OpenAI counts cached tokens inside input_tokens; Skein's usage keeps them apart, as Anthropic does.
-    s.usage = { input: Math.max(0, n(total.input_tokens) - cached), output: n(total.output_tokens), cacheRead: cached, cacheWrite: 0, costUsd: null }
+    s.usage = {
+      input: Math.max(0, n(total.input_tokens) - cached),
+      output: n(total.output_tokens),
+      cacheRead: cached,
+      cacheWrite: 0,
+      costUsd: null
+    }
     return
   }
   if (p.type === 'user_message') {
@@ -292,7 +327,12 @@ function eventMsg(line: CodexLine, lineNo: number, s: State): void {
   if (p.type === 'turn_aborted') {
     s.userSide = true
     const reason = str(p.reason)
-    s.drafts.push({ line: lineNo, item: item(s, lineNo, 'notice', { text: reason === 'interrupted' || !reason ? 'Interrupted by the user.' : `Interrupted: the turn was aborted (${reason}).` }) })
+    s.drafts.push({
+      line: lineNo,
+      item: item(s, lineNo, 'notice', {
+        text: reason === 'interrupted' || !reason ? 'Interrupted by the user.' : `Interrupted: the turn was aborted (${reason}).`
+      })
+    })
     return
   }
   if (p.type === 'exec_command_end') return commandExit(s, p.call_id, p.exit_code)
@@ -300,7 +340,14 @@ function eventMsg(line: CodexLine, lineNo: number, s: State): void {
     // Codex 0.150+ also writes each finished item as an event: messages (copies of the response
     // items, used when a rollout has none) and commands with their exit codes.
     const it = obj(p.item)
-    const text = messageText(it?.content).trim() || (Array.isArray(it?.content) ? it.content.map((c) => str(obj(c)?.text) ?? '').join('\n\n').trim() : '')
+    const text =
+      messageText(it?.content).trim() ||
+      (Array.isArray(it?.content)
+        ? it.content
+            .map((c) => str(obj(c)?.text) ?? '')
+            .join('\n\n')
+            .trim()
+        : '')
     if (it?.type === 'UserMessage' && text) {
       const prompt = codexPrompt({ type: 'event_msg', payload: { type: 'user_message', message: text }, at: line.at })
       if (prompt) message(s, lineNo, 'user', prompt.text, 'event')

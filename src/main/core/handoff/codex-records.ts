@@ -7,7 +7,16 @@ export interface CodexLine {
   at: number | null
 }
 
-const RESPONSE_TYPES = new Set(['message', 'reasoning', 'function_call', 'function_call_output', 'local_shell_call', 'custom_tool_call', 'custom_tool_call_output', 'web_search_call'])
+const RESPONSE_TYPES = new Set([
+  'message',
+  'reasoning',
+  'function_call',
+  'function_call_output',
+  'local_shell_call',
+  'custom_tool_call',
+  'custom_tool_call_output',
+  'web_search_call'
+])
 
 /**
  * Normalizes a rollout record. Current rollouts wrap every record as {timestamp, type, payload};
@@ -24,7 +33,15 @@ export function codexLine(r: Record<string, unknown>, isFirstRecord: boolean): C
 }
 
 // Context Codex puts in the conversation itself as user messages; none of it was typed by the person.
-const INJECTED = [/^<environment_context>/, /^<user_instructions>/, /^# AGENTS\.md instructions/, /^<permissions instructions>/, /^<user_shell_command>/, /^<INSTRUCTIONS>/, /^<turn_aborted>/]
+const INJECTED = [
+  /^<environment_context>/,
+  /^<user_instructions>/,
+  /^# AGENTS\.md instructions/,
+  /^<permissions instructions>/,
+  /^<user_shell_command>/,
+  /^<INSTRUCTIONS>/,
+  /^<turn_aborted>/
+]
 
 /** True for the context Codex injects as user messages (environment, AGENTS.md, instructions). */
 export const isInjected = (text: string): boolean => INJECTED.some((re) => re.test(text.trimStart()))
@@ -37,7 +54,8 @@ export function messageText(content: unknown): string {
   for (const c of content) {
     const part = obj(c)
     if (!part) continue
-    if (typeof part.text === 'string' && (part.type === 'input_text' || part.type === 'output_text' || part.type === 'text')) parts.push(part.text)
+    if (typeof part.text === 'string' && (part.type === 'input_text' || part.type === 'output_text' || part.type === 'text'))
+      parts.push(part.text)
     else if (part.type === 'input_image') parts.push('[image]')
   }
   return parts.join('\n\n')
@@ -66,7 +84,9 @@ export function callOutput(output: unknown): { text: string; exitCode?: number; 
         const parsed = obj(JSON.parse(output))
         const exit = obj(parsed?.metadata)?.exit_code
         if (parsed && typeof parsed.output === 'string') {
-          return typeof exit === 'number' ? { text: parsed.output, exitCode: exit, isError: exit !== 0 } : { text: parsed.output, isError: false }
+          return typeof exit === 'number'
+            ? { text: parsed.output, exitCode: exit, isError: exit !== 0 }
+            : { text: parsed.output, isError: false }
         }
       } catch {
         // Not the wrapped shape: the text as it is.
@@ -118,7 +138,8 @@ export function plainOutcome(text: string): { exitCode?: number; isError: boolea
     const code = /exit_code: (-?\d+)/.exec(text)
     return code ? { exitCode: Number(code[1]), isError: true } : { isError: true }
   }
-  const exit = EXIT_CODE_LINE.exec(text) ?? PROCESS_EXITED.exec(text.slice(0, text.indexOf('\nOutput:') >= 0 ? text.indexOf('\nOutput:') : 400))
+  const exit =
+    EXIT_CODE_LINE.exec(text) ?? PROCESS_EXITED.exec(text.slice(0, text.indexOf('\nOutput:') >= 0 ? text.indexOf('\nOutput:') : 400))
   if (!exit) return { isError: false }
   const exitCode = Number(exit[1])
   return { exitCode, isError: exitCode !== 0 }

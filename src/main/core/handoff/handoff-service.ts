@@ -60,12 +60,16 @@ export class HandoffService {
     let sessions = await listSessions(this.discovery(o.source ? [o.source] : undefined))
     if (o.dir) sessions = await sessionsInDirectory(sessions, o.dir)
     const imported = new Map<string, string>()
-    for (const t of this.d.threads.list({ includeArchived: true })) if (t.imported) imported.set(`${t.imported.source}:${t.imported.sessionId}`, t.id)
+    for (const t of this.d.threads.list({ includeArchived: true }))
+      if (t.imported) imported.set(`${t.imported.source}:${t.imported.sessionId}`, t.id)
     return sessions.map((s) => ({ ...s, threadId: imported.get(`${s.source}:${s.sessionId}`) ?? null }))
   }
 
   /** The first items of a session, to look at before importing it. */
-  async preview(source: SessionSource, path: string): Promise<Result<{ title: string; items: Item[]; total: number; report: ImportReport }>> {
+  async preview(
+    source: SessionSource,
+    path: string
+  ): Promise<Result<{ title: string; items: Item[]; total: number; report: ImportReport }>> {
     const r = await importSession(source, path, { threadId: 'preview' })
     if (!r.ok) return r
     return ok({ title: r.value.title, items: r.value.items.slice(0, PREVIEW_ITEMS), total: r.value.items.length, report: r.value.report })
@@ -81,19 +85,35 @@ export class HandoffService {
       const s = sessions.find((x) => x.sessionId === req.sessionId)
       // A file with that id that lists as nothing (a summary only, no folder) is still that session:
       // importing it says what it holds, rather than that it does not exist.
-      const file = s ? null : (await sessionFiles(this.discovery(req.source ? [req.source] : undefined))).find((f) => sessionIdOfFile(f.path) === req.sessionId)
+      const file = s
+        ? null
+        : (await sessionFiles(this.discovery(req.source ? [req.source] : undefined))).find((f) => sessionIdOfFile(f.path) === req.sessionId)
       if (file) return ok({ source: file.source, path: file.path, sessionId: req.sessionId })
-      if (!s) return err(appError(ErrorCode.SessionNotFound, `No ${req.source ? sourceLabel(req.source) : 'Claude Code or Codex'} session with id ${req.sessionId} was found on this machine.`))
+      if (!s)
+        return err(
+          appError(
+            ErrorCode.SessionNotFound,
+            `No ${req.source ? sourceLabel(req.source) : 'Claude Code or Codex'} session with id ${req.sessionId} was found on this machine.`
+          )
+        )
       return ok({ source: s.source, path: s.path, sessionId: s.sessionId })
     }
     if (!req.cwd) return err(appError(ErrorCode.InvalidParams, 'Say which session: a session id, a file, or "last" with a folder.'))
     const s = await lastSession(sessions, req.cwd)
-    if (!s) return err(appError(ErrorCode.SessionNotFound, `No ${req.source ? sourceLabel(req.source) : 'Claude Code or Codex'} session ran in ${req.cwd} (looked in ~/.claude/projects and ~/.codex/sessions).`))
+    if (!s)
+      return err(
+        appError(
+          ErrorCode.SessionNotFound,
+          `No ${req.source ? sourceLabel(req.source) : 'Claude Code or Codex'} session ran in ${req.cwd} (looked in ~/.claude/projects and ~/.codex/sessions).`
+        )
+      )
     return ok({ source: s.source, path: s.path, sessionId: s.sessionId })
   }
 
   /** Imports a session as a local thread of its repository, or updates the thread it was imported into before. */
-  async import(req: ImportRequest): Promise<Result<{ thread: Thread; created: boolean; items: number; added: number; malformed: number; report: ImportReport }>> {
+  async import(
+    req: ImportRequest
+  ): Promise<Result<{ thread: Thread; created: boolean; items: number; added: number; malformed: number; report: ImportReport }>> {
     const found = await this.resolve(req)
     if (!found.ok) return found
     const { source, path } = found.value
@@ -102,11 +122,32 @@ export class HandoffService {
     if (!read.ok) return read
     const session = read.value
     const cwd = session.cwd ?? req.cwd
-    if (!cwd) return err(appError(ErrorCode.Unsupported, `The ${sourceLabel(source)} session in ${path} does not say which folder it ran in, so it cannot be tied to a repository.`))
-    if (!existsSync(cwd)) return err(appError(ErrorCode.PathNotFound, `The ${sourceLabel(source)} session ran in ${cwd}, which does not exist any more. Restore that folder (or clone the repository there) and import again.`))
+    if (!cwd)
+      return err(
+        appError(
+          ErrorCode.Unsupported,
+          `The ${sourceLabel(source)} session in ${path} does not say which folder it ran in, so it cannot be tied to a repository.`
+        )
+      )
+    if (!existsSync(cwd))
+      return err(
+        appError(
+          ErrorCode.PathNotFound,
+          `The ${sourceLabel(source)} session ran in ${cwd}, which does not exist any more. Restore that folder (or clone the repository there) and import again.`
+        )
+      )
     const repo = await this.d.repos.add(cwd)
     if (!repo.ok) return err(appError(repo.error.code, `The session ran in ${cwd}: ${repo.error.message}`))
-    const imported = { source, sessionId: session.sessionId, cwd, path, importedAt: Date.now(), resumeCommand: continueCommand(source, session.sessionId, cwd), report: session.report, ...(session.usage ? { usage: session.usage } : {}) }
+    const imported = {
+      source,
+      sessionId: session.sessionId,
+      cwd,
+      path,
+      importedAt: Date.now(),
+      resumeCommand: continueCommand(source, session.sessionId, cwd),
+      report: session.report,
+      ...(session.usage ? { usage: session.usage } : {})
+    }
     let thread = this.threadFor(source, session.sessionId)
     const created = !thread
     if (!thread) {
@@ -144,16 +185,24 @@ export class HandoffService {
     const found = await this.d.threads.get(threadId)
     if (!found.ok) return found
     const t = found.value
-    if (!t.imported) return err(appError(ErrorCode.InvalidThreadState, `"${t.title}" was not imported from a CLI session; open a terminal or an agent in it instead.`))
+    if (!t.imported)
+      return err(
+        appError(
+          ErrorCode.InvalidThreadState,
+          `"${t.title}" was not imported from a CLI session; open a terminal or an agent in it instead.`
+        )
+      )
     const { args, cwd } = continueArgv(t.imported.source, t.imported.sessionId, t.imported.cwd)
     return this.d.ptys.open(threadId, { kind: 'agent', profileId: t.imported.source, resume: { args, cwd }, ...size })
   }
-
 }
 
 /** The session id a session file is named for: `<id>.jsonl` (Claude Code) or `rollout-<time>-<id>.jsonl` (Codex). */
 function sessionIdOfFile(path: string): string {
-  const name = path.split(/[\\/]/).pop()!.replace(/\.jsonl$/, '')
+  const name = path
+    .split(/[\\/]/)
+    .pop()!
+    .replace(/\.jsonl$/, '')
   return /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.exec(name)?.[1] ?? name
 }
 
@@ -162,7 +211,8 @@ function withImportedUsage(current: Usage, before: Usage | undefined, now: Usage
   if (!now && !before) return null
   const minus = before ?? { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, costUsd: 0 }
   const plus = now ?? { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, costUsd: 0 }
-  const cost = current.costUsd === null || minus.costUsd === null || plus.costUsd === null ? null : current.costUsd - minus.costUsd + plus.costUsd
+  const cost =
+    current.costUsd === null || minus.costUsd === null || plus.costUsd === null ? null : current.costUsd - minus.costUsd + plus.costUsd
   return {
     input: current.input - minus.input + plus.input,
     output: current.output - minus.output + plus.output,

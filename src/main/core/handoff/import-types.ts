@@ -90,7 +90,13 @@ export const emptyStats = (): ImportStats => ({ lines: 0, malformed: 0, skipped:
  * The report of an import: counted from the items it made, with the file's own counts to compare.
  * Any prompt or tool call the file holds that the thread does not is a warning, never silence.
  */
-export function importReport(source: SessionSource, items: Item[], stats: ImportStats, held: HeldCounts, extraWarnings: string[] = []): ImportReport {
+export function importReport(
+  source: SessionSource,
+  items: Item[],
+  stats: ImportStats,
+  held: HeldCounts,
+  extraWarnings: string[] = []
+): ImportReport {
   const count = (pred: (i: Item) => boolean) => items.filter(pred).length
   const tools = items.filter((i) => i.kind === 'tool')
   const skipped: Record<string, number> = { ...stats.skipped }
@@ -109,11 +115,19 @@ export function importReport(source: SessionSource, items: Item[], stats: Import
     warnings: [...extraWarnings]
   }
   const name = sourceLabel(source)
-  if (report.prompts + report.replies + report.toolCalls === 0) report.warnings.push(`Nothing of the ${name} conversation could be imported.`)
+  if (report.prompts + report.replies + report.toolCalls === 0)
+    report.warnings.push(`Nothing of the ${name} conversation could be imported.`)
   const why = held.why ? ` ${held.why}` : ''
-  if (report.prompts < held.prompts) report.warnings.push(`${held.prompts - report.prompts} of the ${held.prompts} prompts in the file are not in the thread.${why}`)
-  if (report.toolCalls < held.toolCalls) report.warnings.push(`${held.toolCalls - report.toolCalls} of the ${held.toolCalls} tool calls in the file are not in the thread.${why}`)
-  if (stats.danglingParents) report.warnings.push(`${stats.danglingParents} records name a parent that is not in the file; the conversation was followed in file order there.`)
+  if (report.prompts < held.prompts)
+    report.warnings.push(`${held.prompts - report.prompts} of the ${held.prompts} prompts in the file are not in the thread.${why}`)
+  if (report.toolCalls < held.toolCalls)
+    report.warnings.push(
+      `${held.toolCalls - report.toolCalls} of the ${held.toolCalls} tool calls in the file are not in the thread.${why}`
+    )
+  if (stats.danglingParents)
+    report.warnings.push(
+      `${stats.danglingParents} records name a parent that is not in the file; the conversation was followed in file order there.`
+    )
   if (stats.malformed) report.warnings.push(`${stats.malformed} lines could not be read.`)
   return report
 }
@@ -147,13 +161,15 @@ export function parseTime(value: unknown): number | null {
 export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
 
 /** An object field, or undefined. */
-export const obj = (v: unknown): Record<string, unknown> | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined)
+export const obj = (v: unknown): Record<string, unknown> | undefined =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined
 
 /** The expected failure for a session file that cannot be read. */
 export function readError(e: unknown, path: string, source: SessionSource): AppError {
   const code = (e as NodeJS.ErrnoException).code
   if (code === 'ENOENT') return appError(ErrorCode.PathNotFound, `There is no ${sourceLabel(source)} session file at ${path}.`, { path })
-  if (code === 'EISDIR') return appError(ErrorCode.StorageFailed, `${path} is a folder, not a ${sourceLabel(source)} session file.`, { path })
+  if (code === 'EISDIR')
+    return appError(ErrorCode.StorageFailed, `${path} is a folder, not a ${sourceLabel(source)} session file.`, { path })
   return appError(ErrorCode.StorageFailed, `Could not read the ${sourceLabel(source)} session ${path}: ${(e as Error).message}`, { path })
 }
 
@@ -163,4 +179,8 @@ export const notASession = (path: string, source: SessionSource): AppError =>
 
 /** The expected failure for a real session file that holds no conversation (a summary or bookkeeping only). */
 export const noConversation = (path: string, source: SessionSource): AppError =>
-  appError(ErrorCode.Unsupported, `This ${sourceLabel(source)} session holds no conversation (only a summary or the CLI's own records), so there is nothing to import: ${path}`, { path })
+  appError(
+    ErrorCode.Unsupported,
+    `This ${sourceLabel(source)} session holds no conversation (only a summary or the CLI's own records), so there is nothing to import: ${path}`,
+    { path }
+  )

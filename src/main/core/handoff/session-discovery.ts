@@ -63,7 +63,9 @@ export async function sessionFiles(options: DiscoveryOptions): Promise<SessionFi
     const projects = (await dirents(roots.claude)).filter((d) => d.isDirectory())
     const lists = await Promise.all(projects.map((d) => dirents(join(roots.claude, d.name)).then((files) => ({ dir: d.name, files }))))
     for (const { dir, files } of lists) {
-      for (const f of files) if (f.isFile() && f.name.endsWith('.jsonl') && !f.name.startsWith('agent-')) out.push({ source: 'claude', path: join(roots.claude, dir, f.name) })
+      for (const f of files)
+        if (f.isFile() && f.name.endsWith('.jsonl') && !f.name.startsWith('agent-'))
+          out.push({ source: 'claude', path: join(roots.claude, dir, f.name) })
     }
   }
   if (sources.includes('codex')) await walkRollouts(roots.codex, 0, out)
@@ -72,7 +74,8 @@ export async function sessionFiles(options: DiscoveryOptions): Promise<SessionFi
 
 async function walkRollouts(dir: string, depth: number, out: SessionFile[]): Promise<void> {
   const entries = await dirents(dir)
-  for (const e of entries) if (e.isFile() && e.name.startsWith('rollout-') && e.name.endsWith('.jsonl')) out.push({ source: 'codex', path: join(dir, e.name) })
+  for (const e of entries)
+    if (e.isFile() && e.name.startsWith('rollout-') && e.name.endsWith('.jsonl')) out.push({ source: 'codex', path: join(dir, e.name) })
   if (depth < 3) await Promise.all(entries.filter((e) => e.isDirectory()).map((e) => walkRollouts(join(dir, e.name), depth + 1, out)))
 }
 
@@ -124,7 +127,16 @@ export async function readSessionHead(source: SessionSource, path: string, headB
   if (!cwd) return null
   const base = basename(path, '.jsonl')
   const sessionId = source === 'claude' ? (UUID_NAME.test(base) ? base : (id ?? base)) : (id ?? UUID_TAIL.exec(path)?.[1] ?? base)
-  return { source, sessionId, path, cwd, firstPrompt: prompt ? promptPreview(prompt) : '', startedAt: started ?? stat.mtimeMs, updatedAt: stat.mtimeMs, sizeBytes: stat.size }
+  return {
+    source,
+    sessionId,
+    path,
+    cwd,
+    firstPrompt: prompt ? promptPreview(prompt) : '',
+    startedAt: started ?? stat.mtimeMs,
+    updatedAt: stat.mtimeMs,
+    sizeBytes: stat.size
+  }
 }
 
 async function cwdFromRawHead(path: string): Promise<string | undefined> {

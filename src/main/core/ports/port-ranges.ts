@@ -58,10 +58,12 @@ export class PortRanges {
     try {
       const parsed = JSON.parse(await readFile(o.file, 'utf8')) as Partial<PortsFile>
       for (const [threadId, r] of Object.entries(parsed.ranges ?? {})) {
-        if (Number.isInteger(r?.first) && Number.isInteger(r?.count) && r.count > 0) ranges.ranges.set(threadId, { first: r.first, count: r.count })
+        if (Number.isInteger(r?.first) && Number.isInteger(r?.count) && r.count > 0)
+          ranges.ranges.set(threadId, { first: r.first, count: r.count })
       }
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') o.logger?.warn(`Could not read ${o.file} (${(e as Error).message}); threads get new port ranges.`)
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+        o.logger?.warn(`Could not read ${o.file} (${(e as Error).message}); threads get new port ranges.`)
     }
     return ranges
   }
@@ -148,7 +150,9 @@ export class PortRanges {
     if (!this.o.file) return
     const data: PortsFile = { version: 1, ranges: Object.fromEntries(this.ranges) }
     await writeFileAtomic(this.o.file, JSON.stringify(data, null, 2)).catch((e) =>
-      this.o.logger?.warn(`Could not save the threads' port ranges to ${this.o.file} (${(e as Error).message}); a restart may hand them out again.`)
+      this.o.logger?.warn(
+        `Could not save the threads' port ranges to ${this.o.file} (${(e as Error).message}); a restart may hand them out again.`
+      )
     )
   }
 }

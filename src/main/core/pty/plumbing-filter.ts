@@ -21,7 +21,11 @@ const visible = (text: string): string => text.replace(ANSI, '').replace(/[\r\n]
  * character at the margin; this takes those out (and any other carriage return) so the line can
  * be recognised whatever the terminal's width.
  */
-const unwrapped = (text: string): string => text.replace(ANSI, '').replace(/(.)\r\1/g, '$1').replace(/[\r\n]/g, '')
+const unwrapped = (text: string): string =>
+  text
+    .replace(ANSI, '')
+    .replace(/(.)\r\1/g, '$1')
+    .replace(/[\r\n]/g, '')
 
 /**
  * Takes the built-in agent's command plumbing out of what a person sees of its shell: the typed

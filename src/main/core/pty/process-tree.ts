@@ -25,7 +25,8 @@ function listProcesses(): Promise<Proc[] | null> {
       const procs: Proc[] = []
       for (const line of stdout.split('\n')) {
         const [pid, ppid, pgid, sid] = line.trim().split(/\s+/).map(Number)
-        if (pid && !Number.isNaN(ppid!) && !Number.isNaN(pgid!) && !Number.isNaN(sid!)) procs.push({ pid, ppid: ppid!, pgid: pgid!, sid: sid! })
+        if (pid && !Number.isNaN(ppid!) && !Number.isNaN(pgid!) && !Number.isNaN(sid!))
+          procs.push({ pid, ppid: ppid!, pgid: pgid!, sid: sid! })
       }
       resolve(procs)
     })
@@ -53,7 +54,13 @@ async function processesWithEnv(marker: string): Promise<number[]> {
   return new Promise((resolve) => {
     execFile('ps', ['-A', '-E', '-ww', '-o', 'pid=,command='], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => {
       if (error) return resolve([])
-      resolve(stdout.split('\n').filter((l) => l.includes(` ${marker}`)).map((l) => Number(l.trim().split(/\s+/)[0])).filter(Boolean))
+      resolve(
+        stdout
+          .split('\n')
+          .filter((l) => l.includes(` ${marker}`))
+          .map((l) => Number(l.trim().split(/\s+/)[0]))
+          .filter(Boolean)
+      )
     })
   })
 }

@@ -90,7 +90,9 @@ export function joinCgroupSpawn(cgroupDir: string, file: string, args: readonly 
 /** The cgroup v2 path of a process (the `0::` line), or null when it is gone. */
 export function cgroupOf(pid: number): string | null {
   try {
-    const line = readFileSync(`/proc/${pid}/cgroup`, 'utf8').split('\n').find((l) => l.startsWith('0::'))
+    const line = readFileSync(`/proc/${pid}/cgroup`, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('0::'))
     return line ? line.slice(3).trim() : null
   } catch {
     return null
@@ -128,7 +130,9 @@ function subtree(dir: string): string[] {
   const walk = (d: string) => {
     let entries: string[] = []
     try {
-      entries = readdirSync(d, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name)
+      entries = readdirSync(d, { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name)
     } catch {
       // gone
     }
@@ -186,7 +190,10 @@ export interface CgroupKillReport {
  * `processGroup`, the pty's own group, if given), up to `graceMs` for them to exit, then
  * `cgroup.kill` (or freeze + SIGKILL + thaw where the kernel lacks it), then rmdir.
  */
-export async function killCgroup(dir: string, o: { graceMs?: number; processGroup?: number } = {}): Promise<Result<CgroupKillReport, string>> {
+export async function killCgroup(
+  dir: string,
+  o: { graceMs?: number; processGroup?: number } = {}
+): Promise<Result<CgroupKillReport, string>> {
   if (!existsSync(dir)) return ok({ members: 0, forced: false })
   const pids = await cgroupPids(dir)
   if (o.processGroup) send(-o.processGroup, 'SIGHUP')

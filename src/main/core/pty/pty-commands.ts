@@ -8,7 +8,11 @@ export const sandboxKey = (level: SandboxLevel, network: boolean): string => `${
 /** Why a session died on start, with the last line it printed. */
 export function diedOnStart(info: PtyInfo, output: string): string {
   const plain = stripAnsi(output)
-  const last = plain.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).pop()
+  const last = plain
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .pop()
   return `${info.title} (${info.command}) exited with code ${info.exitCode ?? info.signal} right after it started${last ? `: "${last.slice(0, 200)}"` : ''}. Its output is in the Terminal tab.`
 }
 

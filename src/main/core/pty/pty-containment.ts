@@ -29,7 +29,10 @@ export class PtyContainment {
     }
     const c = new PtyContainment(why ? null : (own as { value: string }).value, why, records, logger)
     if (c.cgroupParent) logger.info(`Terminals are contained in cgroups under ${c.cgroupParent}.`)
-    else logger.warn(`Terminals are contained by process tree, not cgroups (${why}): a background job that calls setsid and clears its environment can outlive its terminal.`)
+    else
+      logger.warn(
+        `Terminals are contained by process tree, not cgroups (${why}): a background job that calls setsid and clears its environment can outlive its terminal.`
+      )
     return c
   }
 
@@ -66,7 +69,9 @@ export class ContainedPty {
       try {
         owner.records.write(this.record)
       } catch (e) {
-        owner.logger.warn(`Could not write the run record of terminal ${ptyId} (${(e as Error).message}); a crash of Skein would leave its processes running.`)
+        owner.logger.warn(
+          `Could not write the run record of terminal ${ptyId} (${(e as Error).message}); a crash of Skein would leave its processes running.`
+        )
         this.record = null
       }
     }

@@ -108,29 +108,47 @@ export class PtyHost {
     if (this.disposed) return err(appError(ErrorCode.PtySpawnFailed, 'Skein is shutting down.'))
     const thread = this.d.thread(threadId)
     if (!thread) return err(appError(ErrorCode.ThreadNotFound, `No thread with id ${threadId}.`))
-    if (thread.status === 'archived') return err(appError(ErrorCode.InvalidThreadState, `"${thread.title}" is archived. Restore it to open a terminal.`))
+    if (thread.status === 'archived')
+      return err(appError(ErrorCode.InvalidThreadState, `"${thread.title}" is archived. Restore it to open a terminal.`))
     if (thread.mode === 'worktree' && !thread.branch) {
-      return err(appError(ErrorCode.WorktreeMissing, `"${thread.title}" has no worktree (${thread.statusMessage ?? 'it was never created'}).`))
+      return err(
+        appError(ErrorCode.WorktreeMissing, `"${thread.title}" has no worktree (${thread.statusMessage ?? 'it was never created'}).`)
+      )
     }
     const cwd = o.resume?.cwd ?? thread.worktreePath
     if (!existsSync(cwd)) {
-      return err(appError(ErrorCode.WorktreeMissing, `The folder ${cwd} does not exist any more, so no terminal can start there.${o.resume ? '' : ' Restore the thread to recreate its worktree.'}`))
+      return err(
+        appError(
+          ErrorCode.WorktreeMissing,
+          `The folder ${cwd} does not exist any more, so no terminal can start there.${o.resume ? '' : ' Restore the thread to recreate its worktree.'}`
+        )
+      )
     }
     if (o.kind === 'agent') {
-      const running = [...this.live.values()].find((l) => l.session.info.threadId === threadId && l.session.info.kind === 'agent' && l.session.running)
+      const running = [...this.live.values()].find(
+        (l) => l.session.info.threadId === threadId && l.session.info.kind === 'agent' && l.session.running
+      )
       if (running) return ok(running.session.info)
     }
     const profileId: ProfileId = o.kind !== 'agent' ? 'shell' : (o.profileId ?? this.d.profiles.defaultFor(thread.repoId))
     const plan = o.command
       ? ok({ file: o.command.file, args: o.command.args, display: o.command.display })
-      : await this.d.profiles.plan(profileId, o.resume ? { repoId: thread.repoId, args: o.resume.args } : { repoId: thread.repoId, prompt: o.prompt })
+      : await this.d.profiles.plan(
+          profileId,
+          o.resume ? { repoId: thread.repoId, args: o.resume.args } : { repoId: thread.repoId, prompt: o.prompt }
+        )
     if (!plan.ok) return plan
     let command = { file: plan.value.file, args: plan.value.args }
     let sandboxEnv: Record<string, string> = {}
     let onEnd: (() => Promise<void>) | null = null
     if (o.sandbox) {
-      const wrapped = this.d.sandbox ? await this.d.sandbox.wrap(thread, o.sandbox, command) : { ok: false as const, reason: 'this core has no sandbox service' }
-      if (!wrapped.ok) return err(appError(ErrorCode.PtySpawnFailed, `The ${o.sandbox} sandbox could not start, so the command did not run: ${wrapped.reason}.`))
+      const wrapped = this.d.sandbox
+        ? await this.d.sandbox.wrap(thread, o.sandbox, command)
+        : { ok: false as const, reason: 'this core has no sandbox service' }
+      if (!wrapped.ok)
+        return err(
+          appError(ErrorCode.PtySpawnFailed, `The ${o.sandbox} sandbox could not start, so the command did not run: ${wrapped.reason}.`)
+        )
       command = { file: wrapped.value.file, args: wrapped.value.args }
       sandboxEnv = wrapped.value.env
       onEnd = wrapped.value.dispose
@@ -138,7 +156,14 @@ export class PtyHost {
     const ports = await this.ports.acquire(threadId)
     const id = newPtyId(threadId)
     const path = await this.d.profiles.sessionPath()
-    const env = terminalEnv({ path: path ?? null, threadId, ptyId: id, ports, extra: { ...o.env, ...sandboxEnv }, sandboxed: Boolean(o.sandbox) })
+    const env = terminalEnv({
+      path: path ?? null,
+      threadId,
+      ptyId: id,
+      ports,
+      extra: { ...o.env, ...sandboxEnv },
+      sandboxed: Boolean(o.sandbox)
+    })
     const info: PtyInfo = {
       id,
       threadId,
@@ -187,7 +212,8 @@ export class PtyHost {
       else if (info.state === 'running') out.push(await this.d.store.markEndedByRestart(info))
       else out.push(info)
     }
-    for (const l of this.live.values()) if (l.session.info.threadId === threadId && !out.some((p) => p.id === l.session.info.id)) out.push(l.session.info)
+    for (const l of this.live.values())
+      if (l.session.info.threadId === threadId && !out.some((p) => p.id === l.session.info.id)) out.push(l.session.info)
     return out
   }
 
@@ -201,7 +227,10 @@ export class PtyHost {
         live.session.flow.add(connection.id)
       }
       const scrollback = live.session.scrollback.text()
-      return ok({ pty: live.session.info, scrollback: live.session.running ? scrollback : scrollback + sessionEndedMarker(live.session.info) })
+      return ok({
+        pty: live.session.info,
+        scrollback: live.session.running ? scrollback : scrollback + sessionEndedMarker(live.session.info)
+      })
     }
     const info = await this.findStored(ptyId)
     if (!info) return err(appError(ErrorCode.PtyNotFound, `No terminal with id ${ptyId}.`))
@@ -279,10 +308,18 @@ export class PtyHost {
   async agentShell(threadId: string, sandbox: SandboxLevel | null = null): Promise<Result<PtyInfo>> {
     const thread = this.d.thread(threadId)
     const key = sandbox && thread ? sandboxKey(sandbox, thread.conversation.network) : null
-    const existing = [...this.live.values()].find((l) => l.session.info.threadId === threadId && l.session.info.title === AGENT_SHELL_TITLE && l.session.running && l.sandboxKey === key)
+    const existing = [...this.live.values()].find(
+      (l) => l.session.info.threadId === threadId && l.session.info.title === AGENT_SHELL_TITLE && l.session.running && l.sandboxKey === key
+    )
     if (existing) return ok(existing.session.info)
     // The agent cannot page through output: git and man print straight through.
-    const opened = await this.open(threadId, { kind: 'shell', cols: 160, rows: 40, env: { PAGER: 'cat', GIT_PAGER: 'cat' }, ...(sandbox ? { sandbox } : {}) })
+    const opened = await this.open(threadId, {
+      kind: 'shell',
+      cols: 160,
+      rows: 40,
+      env: { PAGER: 'cat', GIT_PAGER: 'cat' },
+      ...(sandbox ? { sandbox } : {})
+    })
     if (!opened.ok) return opened
     const live = this.live.get(opened.value.id)!
     live.session.info = { ...live.session.info, title: AGENT_SHELL_TITLE }
@@ -389,28 +426,35 @@ export class PtyHost {
       info.kind === 'agent'
         ? new ActivityTracker(
             (a) => {
-              if (live && a !== 'exited') this.agentChanged(info.threadId, { ptyId: info.id, profileId: info.profileId, activity: a, exitCode: null })
+              if (live && a !== 'exited')
+                this.agentChanged(info.threadId, { ptyId: info.id, profileId: info.profileId, activity: a, exitCode: null })
             },
             QUIET_MS,
             info.profileId !== 'shell',
             () => live?.session.foregroundJob() ?? false
           )
         : null
-    const session = new PtySession(info, spec, this.d.scrollbackChars ?? DEFAULT_SCROLLBACK_CHARS, {
-      data: (text, view) => {
-        if (text) activity?.output()
-        if (!live) return
-        // Taps (the agent's command runner) read the plumbing; people see the view without it.
-        if (text) for (const tap of live.taps) tap(text)
-        if (!view) return
-        for (const { connection } of live.attached.values()) connection.notify('pty/data', { ptyId: info.id, data: view })
-        live.session.flow.sent(view.length)
+    const session = new PtySession(
+      info,
+      spec,
+      this.d.scrollbackChars ?? DEFAULT_SCROLLBACK_CHARS,
+      {
+        data: (text, view) => {
+          if (text) activity?.output()
+          if (!live) return
+          // Taps (the agent's command runner) read the plumbing; people see the view without it.
+          if (text) for (const tap of live.taps) tap(text)
+          if (!view) return
+          for (const { connection } of live.attached.values()) connection.notify('pty/data', { ptyId: info.id, data: view })
+          live.session.flow.sent(view.length)
+        },
+        exit: (exitCode, signal) => {
+          const saved = this.onExit(info.id, exitCode, signal).finally(() => this.exitSaved.delete(info.id))
+          this.exitSaved.set(info.id, saved)
+        }
       },
-      exit: (exitCode, signal) => {
-        const saved = this.onExit(info.id, exitCode, signal).finally(() => this.exitSaved.delete(info.id))
-        this.exitSaved.set(info.id, saved)
-      }
-    }, this.containment)
+      this.containment
+    )
     live = { session, attached: new Map(), activity, taps: new Set(), sandboxKey: null, onEnd: null }
     this.live.set(info.id, live)
     return live
@@ -420,7 +464,16 @@ export class PtyHost {
     const live = this.live.get(ptyId)
     if (!live) return
     // Sessions ended by quitting Skein say so when they are shown after the restart.
-    const info: PtyInfo = { ...live.session.info, state: 'exited', exitCode, signal, endedAt: Date.now(), pid: null, endedByRestart: this.disposed, agentCommand: null }
+    const info: PtyInfo = {
+      ...live.session.info,
+      state: 'exited',
+      exitCode,
+      signal,
+      endedAt: Date.now(),
+      pid: null,
+      endedByRestart: this.disposed,
+      agentCommand: null
+    }
     live.session.info = info
     live.activity?.exited()
     for (const { closeSub } of live.attached.values()) closeSub.dispose()

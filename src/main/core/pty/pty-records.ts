@@ -49,7 +49,18 @@ export class PtyRecords {
 
   /** A record for a pty about to start, owned by this core. */
   fresh(ptyId: string, threadId: string, cgroup: string | null): PtyRunRecord {
-    return { version: 1, ptyId, threadId, cgroup, pid: null, startTime: null, sid: null, corePid: process.pid, coreStartTime: ownStartTime, createdAt: Date.now() }
+    return {
+      version: 1,
+      ptyId,
+      threadId,
+      cgroup,
+      pid: null,
+      startTime: null,
+      sid: null,
+      corePid: process.pid,
+      coreStartTime: ownStartTime,
+      createdAt: Date.now()
+    }
   }
 
   /** Writes a record atomically and synchronously: it must be on disk before the pty can fork. */
@@ -69,10 +80,12 @@ export class PtyRecords {
     const out: { ptyId: string; record: PtyRunRecord | null }[] = []
     for (const name of names) {
       const ptyId = name.slice(0, -'.json'.length)
-      const parsed = await readFile(join(this.dir, name), 'utf8').then(
-        (t) => JSON.parse(t) as PtyRunRecord,
-        () => null
-      ).catch(() => null)
+      const parsed = await readFile(join(this.dir, name), 'utf8')
+        .then(
+          (t) => JSON.parse(t) as PtyRunRecord,
+          () => null
+        )
+        .catch(() => null)
       out.push({ ptyId, record: parsed && parsed.version === 1 && parsed.ptyId === ptyId ? parsed : null })
     }
     return out
@@ -122,16 +135,22 @@ export async function reapLeftovers(records: PtyRecords, logger: Logger): Promis
         logger.warn(`Could not end what terminal ${ptyId} left running: ${killed.error}`)
         continue
       }
-      logger.warn(`Ended ${killed.value.members} process(es) left running by terminal ${ptyId} of a previous run (cgroup ${record.cgroup}).`)
+      logger.warn(
+        `Ended ${killed.value.members} process(es) left running by terminal ${ptyId} of a previous run (cgroup ${record.cgroup}).`
+      )
     } else {
-      if (record.cgroup) logger.warn(`Ignoring the cgroup ${record.cgroup} in run record ${ptyId}.json: it is gone or not a Skein terminal's cgroup.`)
+      if (record.cgroup)
+        logger.warn(`Ignoring the cgroup ${record.cgroup} in run record ${ptyId}.json: it is gone or not a Skein terminal's cgroup.`)
       const marker = `SKEIN_PTY_ID=${ptyId}`
       // A reused pid (another start time) is someone else's process: only the marker is trusted then.
       const n =
         record.pid && alive(record.pid, record.startTime)
           ? (await killProcessTree(record.pid, marker, 500)).length
           : await killTagged(marker, 500)
-      if (n > 0) logger.warn(`Ended ${n} process(es) left running by terminal ${ptyId} of a previous run (its session, process group and environment marker; no cgroup).`)
+      if (n > 0)
+        logger.warn(
+          `Ended ${n} process(es) left running by terminal ${ptyId} of a previous run (its session, process group and environment marker; no cgroup).`
+        )
     }
     records.remove(ptyId)
     report.reaped.push(ptyId)

@@ -63,7 +63,14 @@ export class PtyStore {
 
   /** Marks a session that was running when Skein stopped as ended by the restart. */
   async markEndedByRestart(info: PtyInfo): Promise<PtyInfo> {
-    const ended: PtyInfo = { ...info, state: 'exited', endedAt: info.endedAt ?? Date.now(), endedByRestart: true, pid: null, agentCommand: null }
+    const ended: PtyInfo = {
+      ...info,
+      state: 'exited',
+      endedAt: info.endedAt ?? Date.now(),
+      endedByRestart: true,
+      pid: null,
+      agentCommand: null
+    }
     await writeFile(join(this.folder(info.threadId), `${info.id}.json`), JSON.stringify(ended), { mode: 0o600 }).catch(() => undefined)
     return ended
   }

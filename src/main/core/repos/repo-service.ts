@@ -61,10 +61,18 @@ export class RepoService {
     const real = await realpath(path)
     const info = await readRepoInfo(this.git, real)
     if (info.kind === 'bare') {
-      return err(appError(ErrorCode.BareRepository, `${path} is a bare repository: it has no working files to run agents in. Add a regular clone of it instead.`, { path }))
+      return err(
+        appError(
+          ErrorCode.BareRepository,
+          `${path} is a bare repository: it has no working files to run agents in. Add a regular clone of it instead.`,
+          { path }
+        )
+      )
     }
     if (info.kind === 'not-a-repo') {
-      const hint = /dubious ownership/.test(info.detail) ? ` Git refused it: ${info.detail}` : ' Run `git init` there first, or choose the folder of a clone.'
+      const hint = /dubious ownership/.test(info.detail)
+        ? ` Git refused it: ${info.detail}`
+        : ' Run `git init` there first, or choose the folder of a clone.'
       return err(appError(ErrorCode.NotAGitRepository, `${path} is not a git repository.${hint}`, { path }))
     }
     const root = await realpath(info.root)
@@ -83,7 +91,12 @@ export class RepoService {
     if (!repo.ok) return repo
     const live = this.liveThreadCount(id)
     if (live > 0) {
-      return err(appError(ErrorCode.RepoHasThreads, `${repo.value.name} still has ${live} active thread${live === 1 ? '' : 's'}. Archive or delete ${live === 1 ? 'it' : 'them'} first.`))
+      return err(
+        appError(
+          ErrorCode.RepoHasThreads,
+          `${repo.value.name} still has ${live} active thread${live === 1 ? '' : 's'}. Archive or delete ${live === 1 ? 'it' : 'them'} first.`
+        )
+      )
     }
     const removed = await this.store.remove(id)
     if (removed.ok) this.bus.publish('repo/removed', { repoId: id })
@@ -97,7 +110,10 @@ export class RepoService {
     try {
       const info = await readRepoInfo(this.git, repo.value.path)
       if (info.kind !== 'repo') return err(appError(ErrorCode.NotAGitRepository, `${repo.value.path} is no longer a git repository.`))
-      const [current, branches] = await Promise.all([readHeadBranch(this.git, info.root, info.commonDir), listBranches(this.git, info.root)])
+      const [current, branches] = await Promise.all([
+        readHeadBranch(this.git, info.root, info.commonDir),
+        listBranches(this.git, info.root)
+      ])
       return ok({ current, branches })
     } catch (e) {
       return err(appError(ErrorCode.GitFailed, `Could not list branches of ${repo.value.name}: ${(e as Error).message}`))

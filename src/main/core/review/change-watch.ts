@@ -92,7 +92,19 @@ export class ChangeWatchService implements Disposable {
       w.linger = null
     }
     if (!w) {
-      const fresh: Watched = { watcher: null, subscribers: new Map(), timer: null, firstEventAt: 0, running: false, again: false, stats: { events: 0, runs: 0, settled: 0, notifications: 0 }, ready: Promise.resolve(), epoch: 0, results: new Map(), linger: null }
+      const fresh: Watched = {
+        watcher: null,
+        subscribers: new Map(),
+        timer: null,
+        firstEventAt: 0,
+        running: false,
+        again: false,
+        stats: { events: 0, runs: 0, settled: 0, notifications: 0 },
+        ready: Promise.resolve(),
+        epoch: 0,
+        results: new Map(),
+        linger: null
+      }
       w = fresh
       this.threads.set(threadId, fresh)
       // The answer does not wait for the watchers (a walk of the whole tree); one recomputation once
@@ -106,7 +118,12 @@ export class ChangeWatchService implements Disposable {
     }
     const prior = w.subscribers.get(connection.id)
     prior?.closed.dispose()
-    w.subscribers.set(connection.id, { connection, scope, last: JSON.stringify(first.value), closed: connection.onClose(() => this.unwatch(threadId, connection)) })
+    w.subscribers.set(connection.id, {
+      connection,
+      scope,
+      last: JSON.stringify(first.value),
+      closed: connection.onClose(() => this.unwatch(threadId, connection))
+    })
     return first
   }
 
@@ -162,7 +179,8 @@ export class ChangeWatchService implements Disposable {
     const gitDir = await gitDirOf(this.git, root)
     const isIgnored = (rel: string): boolean | Promise<boolean> => {
       if (ignored.has(rel)) return true
-      for (let i = rel.indexOf('/'); i >= 0 && i < rel.length - 1; i = rel.indexOf('/', i + 1)) if (ignored.has(rel.slice(0, i + 1))) return true
+      for (let i = rel.indexOf('/'); i >= 0 && i < rel.length - 1; i = rel.indexOf('/', i + 1))
+        if (ignored.has(rel.slice(0, i + 1))) return true
       // A folder that appeared after start (say node_modules) is asked about once, before any watcher goes on it.
       return rel.endsWith('/') ? isIgnoredPath(this.git, root, rel) : false
     }

@@ -81,13 +81,24 @@ export async function loadFileDiff(
   const textA = bomA ? null : decode(a)
   const textB = bomB ? null : decode(b)
   if (textA === null || textB === null) {
-    return { kind: 'not-utf8', side: textA === null && textB === null ? 'both' : textA === null ? 'original' : 'modified', originalBytes: a.length, modifiedBytes: b.length }
+    return {
+      kind: 'not-utf8',
+      side: textA === null && textB === null ? 'both' : textA === null ? 'original' : 'modified',
+      originalBytes: a.length,
+      modifiedBytes: b.length
+    }
   }
   if (o.force) return { kind: 'text', original: textA, modified: textB }
   const longest = Math.max(longestLine(textA), longestLine(textB))
   const changed = total > DIFF_GUARD.maxBytes ? 0 : changedLineEstimate(textA, textB)
-  const reason = total > DIFF_GUARD.maxBytes ? 'bytes' : longest > DIFF_GUARD.maxLineLength ? 'long-line' : changed > DIFF_GUARD.maxChangedLines ? 'many-lines' : null
+  const reason =
+    total > DIFF_GUARD.maxBytes
+      ? 'bytes'
+      : longest > DIFF_GUARD.maxLineLength
+        ? 'long-line'
+        : changed > DIFF_GUARD.maxChangedLines
+          ? 'many-lines'
+          : null
   if (reason) return { kind: 'too-large', reason, bytes: total, longestLine: longest, changedLines: changed, canForce: true }
   return { kind: 'text', original: textA, modified: textB }
 }
-

@@ -22,16 +22,27 @@ function toLines(text: string): Lines {
  * the reverse of one diff hunk. Refused as stale when the current lines are no longer `expected`,
  * so a revert never lands on lines the agent has since rewritten.
  */
-export function revertHunk(current: string, original: string, spans: { original: LineSpan; modified: LineSpan }, expected: string): HunkRevertResult {
+export function revertHunk(
+  current: string,
+  original: string,
+  spans: { original: LineSpan; modified: LineSpan },
+  expected: string
+): HunkRevertResult {
   const cur = toLines(current)
   const base = toLines(original)
   const m = spans.modified
   const o = spans.original
-  if (m.start - 1 + m.count > cur.lines.length || m.start - 1 > cur.lines.length) return { kind: 'stale', detail: `the file has only ${cur.lines.length} lines now` }
-  if (o.start - 1 + o.count > base.lines.length || o.start - 1 > base.lines.length) return { kind: 'stale', detail: 'the base side has changed' }
+  if (m.start - 1 + m.count > cur.lines.length || m.start - 1 > cur.lines.length)
+    return { kind: 'stale', detail: `the file has only ${cur.lines.length} lines now` }
+  if (o.start - 1 + o.count > base.lines.length || o.start - 1 > base.lines.length)
+    return { kind: 'stale', detail: 'the base side has changed' }
   const now = cur.lines.slice(m.start - 1, m.start - 1 + m.count).join('\n')
   if (now !== expected.replace(/\r\n/g, '\n')) return { kind: 'stale', detail: 'those lines have changed since the diff was shown' }
-  const lines = [...cur.lines.slice(0, m.start - 1), ...base.lines.slice(o.start - 1, o.start - 1 + o.count), ...cur.lines.slice(m.start - 1 + m.count)]
+  const lines = [
+    ...cur.lines.slice(0, m.start - 1),
+    ...base.lines.slice(o.start - 1, o.start - 1 + o.count),
+    ...cur.lines.slice(m.start - 1 + m.count)
+  ]
   // A hunk at the end of the file also decides whether the file ends with a newline, as the base did.
   const atEnd = m.start - 1 + m.count >= cur.lines.length && o.start - 1 + o.count >= base.lines.length
   const finalNewline = atEnd ? base.finalNewline : cur.finalNewline

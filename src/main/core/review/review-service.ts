@@ -30,14 +30,20 @@ import { formatReview, reanchor } from './review-comments'
  * A changed file's path in the worktree, taken as git names it: the folders must resolve inside the
  * worktree, but the file itself is not followed, so a symlink shows as its target text, as git stores it.
  */
-async function locate(worktree: string, path: string): Promise<{ ok: true; path: string; relative: string } | { ok: false; reason: string }> {
+async function locate(
+  worktree: string,
+  path: string
+): Promise<{ ok: true; path: string; relative: string } | { ok: false; reason: string }> {
   const name = basename(path)
   if (name === '..' || name === '.' || name === '') return { ok: false, reason: 'that is not a file path' }
   const dir = await guardPath(worktree, dirname(path))
   if (!dir.ok) return dir
-  return { ok: true, path: join(dir.path, name), relative: dir.relative === '.' ? name : posix.join(dir.relative.split('\\').join('/'), name) }
+  return {
+    ok: true,
+    path: join(dir.path, name),
+    relative: dir.relative === '.' ? name : posix.join(dir.relative.split('\\').join('/'), name)
+  }
 }
-
 
 /** The Changes tab's data: what a thread changed, against its base or uncommitted only. */
 export class ReviewService {
@@ -78,7 +84,8 @@ export class ReviewService {
     const text = await readFile(p.path, 'utf8').catch(() => null)
     if (text === null) return err(appError(ErrorCode.InvalidParams, `${o.path} is not a readable file in the worktree.`))
     const lines = text.split('\n')
-    if (o.endLine < o.startLine || o.endLine > lines.length) return err(appError(ErrorCode.InvalidParams, `Lines ${o.startLine}-${o.endLine} are outside ${o.path} (${lines.length} lines).`))
+    if (o.endLine < o.startLine || o.endLine > lines.length)
+      return err(appError(ErrorCode.InvalidParams, `Lines ${o.startLine}-${o.endLine} are outside ${o.path} (${lines.length} lines).`))
     const comment: ReviewComment = {
       id: `rc${Date.now().toString(36)}${randomBytes(3).toString('hex')}`,
       path: p.relative,
@@ -106,7 +113,10 @@ export class ReviewService {
     if (!list.some((c) => c.id === id)) return err(appError(ErrorCode.InvalidParams, 'That comment does not exist any more.'))
     const r = await this.store.appendRaw(threadId, { type: 'review.comment.deleted', at: Date.now(), id })
     if (!r.ok) return r
-    this.comments.set(threadId, list.filter((c) => c.id !== id))
+    this.comments.set(
+      threadId,
+      list.filter((c) => c.id !== id)
+    )
     return ok(undefined)
   }
 
@@ -115,9 +125,12 @@ export class ReviewService {
     const own = await this.ownWorktree(threadId)
     if (!own.ok) return own
     const t = own.value
-    const dirty = (await this.git.run(t.worktreePath, ['status', '--porcelain', '--untracked-files=all'])).split('\n').filter(Boolean).length
+    const dirty = (await this.git.run(t.worktreePath, ['status', '--porcelain', '--untracked-files=all']))
+      .split('\n')
+      .filter(Boolean).length
     const r = await mergePreview(this.git, t.worktreePath, t.baseRef)
-    if (r.kind === 'not-a-branch') return err(appError(ErrorCode.BaseRefNotFound, `The base "${t.baseRef}" is not a local branch, so there is nothing to merge into.`))
+    if (r.kind === 'not-a-branch')
+      return err(appError(ErrorCode.BaseRefNotFound, `The base "${t.baseRef}" is not a local branch, so there is nothing to merge into.`))
     const { tree: _tree, ...plan } = r.plan
     return ok({ ...plan, branch: t.branch!, uncommitted: dirty })
   }
@@ -126,7 +139,10 @@ export class ReviewService {
    * Merges the thread's commits into its base branch: refs only when the base is not checked out, else git's
    * own merge in the checkout that has it, after a merge-tree check. `expect` is what the confirmed preview showed.
    */
-  async mergeIntoBase(threadId: string, expect?: { base: string; head: string }): Promise<Result<{ outcome: 'fast-forward' | 'merged' | 'up-to-date'; commit: string | null; checkout: string | null }>> {
+  async mergeIntoBase(
+    threadId: string,
+    expect?: { base: string; head: string }
+  ): Promise<Result<{ outcome: 'fast-forward' | 'merged' | 'up-to-date'; commit: string | null; checkout: string | null }>> {
     const own = await this.ownWorktree(threadId)
     if (!own.ok) return own
     const t = own.value
@@ -138,17 +154,44 @@ export class ReviewService {
       case 'up-to-date':
         return ok({ outcome: 'up-to-date', commit: null, checkout: null })
       case 'dirty':
-        return err(appError(ErrorCode.InvalidThreadState, `The thread has ${r.count} uncommitted change${r.count === 1 ? '' : 's'}, which a merge would leave out. Commit them first.`))
+        return err(
+          appError(
+            ErrorCode.InvalidThreadState,
+            `The thread has ${r.count} uncommitted change${r.count === 1 ? '' : 's'}, which a merge would leave out. Commit them first.`
+          )
+        )
       case 'local-changes':
-        return err(appError(ErrorCode.InvalidThreadState, `${t.baseRef} is checked out in ${r.path} and it has local changes to ${r.files.length === 1 ? 'a file' : 'files'} the merge would change: ${r.files.join(', ')}. Nothing was changed. Commit or set those aside there, then merge again.`, { files: r.files }))
+        return err(
+          appError(
+            ErrorCode.InvalidThreadState,
+            `${t.baseRef} is checked out in ${r.path} and it has local changes to ${r.files.length === 1 ? 'a file' : 'files'} the merge would change: ${r.files.join(', ')}. Nothing was changed. Commit or set those aside there, then merge again.`,
+            { files: r.files }
+          )
+        )
       case 'checkout-busy':
-        return err(appError(ErrorCode.InvalidThreadState, `${r.path} is in the middle of ${r.operation}. Nothing was changed. Finish or abort it there, then merge again.`))
+        return err(
+          appError(
+            ErrorCode.InvalidThreadState,
+            `${r.path} is in the middle of ${r.operation}. Nothing was changed. Finish or abort it there, then merge again.`
+          )
+        )
       case 'merge-failed':
-        return err(appError(ErrorCode.GitFailed, `git merge in ${r.path} failed${r.aborted ? ' and was aborted' : ''}; the checkout is as it was. ${r.detail}`))
+        return err(
+          appError(
+            ErrorCode.GitFailed,
+            `git merge in ${r.path} failed${r.aborted ? ' and was aborted' : ''}; the checkout is as it was. ${r.detail}`
+          )
+        )
       case 'changed':
         return err(appError(ErrorCode.InvalidThreadState, `Nothing was merged: ${r.detail}. Look at the preview again.`))
       case 'conflict':
-        return err(appError(ErrorCode.GitFailed, `${t.branch} conflicts with ${t.baseRef} in ${r.files.join(', ')}. Nothing was changed. Rebase the thread onto ${t.baseRef} in its worktree and resolve the conflicts there.`, { files: r.files }))
+        return err(
+          appError(
+            ErrorCode.GitFailed,
+            `${t.branch} conflicts with ${t.baseRef} in ${r.files.join(', ')}. Nothing was changed. Rebase the thread onto ${t.baseRef} in its worktree and resolve the conflicts there.`,
+            { files: r.files }
+          )
+        )
       case 'not-a-branch':
         return err(appError(ErrorCode.BaseRefNotFound, `The base "${t.baseRef}" is not a local branch, so there is nothing to merge into.`))
     }
@@ -160,12 +203,17 @@ export class ReviewService {
     if (!t.ok) return t
     const r = await commitAll(this.git, t.value.worktreePath, message)
     if (r.kind === 'committed') return ok({ commit: r.commit })
-    if (r.kind === 'nothing-to-commit') return err(appError(ErrorCode.InvalidThreadState, 'There is nothing to commit: the worktree has no changes.'))
+    if (r.kind === 'nothing-to-commit')
+      return err(appError(ErrorCode.InvalidThreadState, 'There is nothing to commit: the worktree has no changes.'))
     return err(appError(ErrorCode.GitFailed, `git could not commit: ${r.detail}`))
   }
 
   /** Puts a file back as the scope's base has it (the person confirmed it); a renamed file returns to its old path. */
-  async revertFile(threadId: string, path: string, o: { oldPath?: string | null; scope?: ChangeScope } = {}): Promise<Result<{ outcome: 'reverted' | 'removed' }>> {
+  async revertFile(
+    threadId: string,
+    path: string,
+    o: { oldPath?: string | null; scope?: ChangeScope } = {}
+  ): Promise<Result<{ outcome: 'reverted' | 'removed' }>> {
     const t = await this.ownWorktree(threadId)
     if (!t.ok) return t
     const base = o.scope === 'base' ? await this.baseOf(t.value, 'base') : ok('HEAD')
@@ -187,8 +235,15 @@ export class ReviewService {
     if (!t.ok) return t
     const r = await pushBranch(this.git, t.value.worktreePath, t.value.branch!)
     if (r.kind === 'pushed') return ok({ remote: r.remote })
-    if (r.kind === 'no-remote') return err(appError(ErrorCode.GitFailed, 'This repository has no remote to push to. Add one with `git remote add origin <url>`.'))
-    if (r.kind === 'rejected') return err(appError(ErrorCode.GitFailed, `The remote has commits this branch does not; it was not overwritten. Rebase the thread first. (${r.detail.split('\n')[0]})`))
+    if (r.kind === 'no-remote')
+      return err(appError(ErrorCode.GitFailed, 'This repository has no remote to push to. Add one with `git remote add origin <url>`.'))
+    if (r.kind === 'rejected')
+      return err(
+        appError(
+          ErrorCode.GitFailed,
+          `The remote has commits this branch does not; it was not overwritten. Rebase the thread first. (${r.detail.split('\n')[0]})`
+        )
+      )
     return err(appError(ErrorCode.GitFailed, `git push failed: ${r.detail}`))
   }
 
@@ -198,23 +253,49 @@ export class ReviewService {
     if (!t.ok) return t
     const r = await rebaseOnto(this.git, t.value.worktreePath, t.value.baseRef)
     if (r.kind === 'rebased' || r.kind === 'up-to-date') return ok({ outcome: r.kind })
-    if (r.kind === 'dirty') return err(appError(ErrorCode.InvalidThreadState, 'Commit or revert the uncommitted changes first; a rebase needs a clean worktree.'))
-    if (r.kind === 'conflict') return err(appError(ErrorCode.GitFailed, `Rebasing onto ${t.value.baseRef} conflicts in ${r.files.join(', ')}. It was undone; the branch is as it was.`, { files: r.files }))
+    if (r.kind === 'dirty')
+      return err(appError(ErrorCode.InvalidThreadState, 'Commit or revert the uncommitted changes first; a rebase needs a clean worktree.'))
+    if (r.kind === 'conflict')
+      return err(
+        appError(
+          ErrorCode.GitFailed,
+          `Rebasing onto ${t.value.baseRef} conflicts in ${r.files.join(', ')}. It was undone; the branch is as it was.`,
+          { files: r.files }
+        )
+      )
     return err(appError(ErrorCode.GitFailed, `git rebase failed: ${r.detail}`))
   }
 
   private async ownWorktree(threadId: string): Promise<Result<Thread>> {
     const t = this.thread(threadId)
     if (!t) return err(appError(ErrorCode.ThreadNotFound, `No thread with id ${threadId}.`))
-    if (t.mode !== 'worktree' || !t.branch) return err(appError(ErrorCode.InvalidThreadState, `"${t.title}" runs in your own checkout; Skein only commits, reverts, merges, pushes and rebases in a thread's own worktree.`))
-    if (!existsSync(t.worktreePath)) return err(appError(ErrorCode.WorktreeMissing, `The worktree ${t.worktreePath} is gone. Restore the thread first.`))
+    if (t.mode !== 'worktree' || !t.branch)
+      return err(
+        appError(
+          ErrorCode.InvalidThreadState,
+          `"${t.title}" runs in your own checkout; Skein only commits, reverts, merges, pushes and rebases in a thread's own worktree.`
+        )
+      )
+    if (!existsSync(t.worktreePath))
+      return err(appError(ErrorCode.WorktreeMissing, `The worktree ${t.worktreePath} is gone. Restore the thread first.`))
     // Someone (or the agent) may have switched the worktree away from the thread's branch.
     const head = await this.git.exec(t.worktreePath, ['symbolic-ref', '--quiet', '--short', 'HEAD'])
     if (head.exitCode !== 0) {
       const sha = (await this.git.exec(t.worktreePath, ['rev-parse', '--short', 'HEAD'])).stdout.trim()
-      return err(appError(ErrorCode.InvalidThreadState, `The worktree is on a detached HEAD (${sha || 'no commit'}), not on ${t.branch}. Run \`git switch ${t.branch}\` in it (keeping any commits you want), then try again.`))
+      return err(
+        appError(
+          ErrorCode.InvalidThreadState,
+          `The worktree is on a detached HEAD (${sha || 'no commit'}), not on ${t.branch}. Run \`git switch ${t.branch}\` in it (keeping any commits you want), then try again.`
+        )
+      )
     }
-    if (head.stdout.trim() !== t.branch) return err(appError(ErrorCode.InvalidThreadState, `The worktree is on ${head.stdout.trim()}, not on the thread's branch ${t.branch}. Run \`git switch ${t.branch}\` in it, then try again.`))
+    if (head.stdout.trim() !== t.branch)
+      return err(
+        appError(
+          ErrorCode.InvalidThreadState,
+          `The worktree is on ${head.stdout.trim()}, not on the thread's branch ${t.branch}. Run \`git switch ${t.branch}\` in it, then try again.`
+        )
+      )
     return ok(t)
   }
 
@@ -267,24 +348,38 @@ export class ReviewService {
     if (!base.ok) return base
     const p = await locate(t.value.worktreePath, o.path)
     if (!p.ok) return err(appError(ErrorCode.InvalidParams, `Cannot show ${o.path}: ${p.reason}.`))
-    return ok(await loadFileDiff(this.git, t.value.worktreePath, { baseCommit: base.value, path: p.relative, oldPath: o.oldPath, absolutePath: p.path, force: o.force }))
+    return ok(
+      await loadFileDiff(this.git, t.value.worktreePath, {
+        baseCommit: base.value,
+        path: p.relative,
+        oldPath: o.oldPath,
+        absolutePath: p.path,
+        force: o.force
+      })
+    )
   }
 
   /** Puts one hunk of a file back as the scope's base has it (the person confirmed it). */
-  async revertHunk(threadId: string, o: { path: string; oldPath: string | null; scope: ChangeScope; original: LineSpan; modified: LineSpan; expected: string }): Promise<Result<void>> {
+  async revertHunk(
+    threadId: string,
+    o: { path: string; oldPath: string | null; scope: ChangeScope; original: LineSpan; modified: LineSpan; expected: string }
+  ): Promise<Result<void>> {
     const t = this.readable(threadId)
     if (!t.ok) return t
     const base = await this.baseOf(t.value, o.scope)
     if (!base.ok) return base
     const p = await locate(t.value.worktreePath, o.path)
     if (!p.ok) return err(appError(ErrorCode.InvalidParams, `Cannot revert ${o.path}: ${p.reason}.`))
-    if ((await lstat(p.path).catch(() => null))?.isSymbolicLink()) return err(appError(ErrorCode.InvalidParams, `${p.relative} is a symbolic link; revert the whole file instead.`))
+    if ((await lstat(p.path).catch(() => null))?.isSymbolicLink())
+      return err(appError(ErrorCode.InvalidParams, `${p.relative} is a symbolic link; revert the whole file instead.`))
     const blob = await readBlob(this.git, t.value.worktreePath, base.value, o.oldPath ?? p.relative, DIFF_GUARD.hardCapBytes)
     const original = blob.kind === 'ok' ? blob.bytes.toString('utf8') : blob.kind === 'missing' ? '' : null
     const current = await readFile(p.path, 'utf8').catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? '' : null))
-    if (original === null || current === null) return err(appError(ErrorCode.InvalidParams, `${p.relative} cannot be read to revert a hunk; revert the whole file instead.`))
+    if (original === null || current === null)
+      return err(appError(ErrorCode.InvalidParams, `${p.relative} cannot be read to revert a hunk; revert the whole file instead.`))
     const r = revertHunk(current, original, o, o.expected)
-    if (r.kind === 'stale') return err(appError(ErrorCode.InvalidThreadState, `The hunk was not reverted: ${r.detail}. Look at the diff again and retry.`))
+    if (r.kind === 'stale')
+      return err(appError(ErrorCode.InvalidThreadState, `The hunk was not reverted: ${r.detail}. Look at the diff again and retry.`))
     try {
       // Written in place, so the file keeps its mode and any editor watching it sees an ordinary change.
       await writeFile(p.path, r.text)
@@ -298,14 +393,24 @@ export class ReviewService {
     const t = this.thread(threadId)
     if (!t) return err(appError(ErrorCode.ThreadNotFound, `No thread with id ${threadId}.`))
     if (!existsSync(t.worktreePath) || (t.mode === 'worktree' && !t.branch)) {
-      return err(appError(ErrorCode.WorktreeMissing, `"${t.title}" has no worktree at ${t.worktreePath}, so it has no changes to show. Restore the thread first.`))
+      return err(
+        appError(
+          ErrorCode.WorktreeMissing,
+          `"${t.title}" has no worktree at ${t.worktreePath}, so it has no changes to show. Restore the thread first.`
+        )
+      )
     }
     return ok(t)
   }
 
   private async baseOf(t: Thread, scope: ChangeScope): Promise<Result<string>> {
-    const r = await resolveBase(this.git, t.worktreePath, scope === 'uncommitted' ? { kind: 'uncommitted' } : { kind: 'base', baseRef: t.baseRef })
-    if (r.kind === 'bad-base') return err(appError(ErrorCode.BaseRefNotFound, `The base ref "${t.baseRef}" cannot be compared with this thread: ${r.detail}`))
+    const r = await resolveBase(
+      this.git,
+      t.worktreePath,
+      scope === 'uncommitted' ? { kind: 'uncommitted' } : { kind: 'base', baseRef: t.baseRef }
+    )
+    if (r.kind === 'bad-base')
+      return err(appError(ErrorCode.BaseRefNotFound, `The base ref "${t.baseRef}" cannot be compared with this thread: ${r.detail}`))
     return ok(r.commit)
   }
 
@@ -314,7 +419,8 @@ export class ReviewService {
     const t = this.readable(threadId)
     if (!t.ok) return t
     const r = await branchCommits(this.git, t.value.worktreePath, t.value.baseRef)
-    if (r.kind === 'bad-base') return err(appError(ErrorCode.BaseRefNotFound, `The base ref "${t.value.baseRef}" cannot be compared with this thread: ${r.detail}.`))
+    if (r.kind === 'bad-base')
+      return err(appError(ErrorCode.BaseRefNotFound, `The base ref "${t.value.baseRef}" cannot be compared with this thread: ${r.detail}.`))
     return ok({ commits: r.commits, more: r.more })
   }
 
@@ -332,8 +438,14 @@ export class ReviewService {
     const readable = this.readable(threadId)
     if (!readable.ok) return readable
     const t = readable.value
-    const r = await computeChangeSet(this.git, t.worktreePath, scope === 'uncommitted' ? { kind: 'uncommitted' } : { kind: 'base', baseRef: t.baseRef }, this.changeCache)
-    if (r.kind === 'bad-base') return err(appError(ErrorCode.BaseRefNotFound, `The base ref "${t.baseRef}" cannot be compared with this thread: ${r.detail}`))
+    const r = await computeChangeSet(
+      this.git,
+      t.worktreePath,
+      scope === 'uncommitted' ? { kind: 'uncommitted' } : { kind: 'base', baseRef: t.baseRef },
+      this.changeCache
+    )
+    if (r.kind === 'bad-base')
+      return err(appError(ErrorCode.BaseRefNotFound, `The base ref "${t.baseRef}" cannot be compared with this thread: ${r.detail}`))
     return ok({ baseCommit: r.baseCommit, files: r.files })
   }
 

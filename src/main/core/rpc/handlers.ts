@@ -97,7 +97,15 @@ export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
       windows.add(c.id)
       c.onClose(() => windows.delete(c.id))
     }
-    return ok({ version: d.version, home: d.home, platform: process.platform, capabilities: { pickFolder: Boolean(d.host.pickFolder) }, webUrl: d.webUrl(), pid: process.pid, notices: d.notices() })
+    return ok({
+      version: d.version,
+      home: d.home,
+      platform: process.platform,
+      capabilities: { pickFolder: Boolean(d.host.pickFolder) },
+      webUrl: d.webUrl(),
+      pid: process.pid,
+      notices: d.notices()
+    })
   })
   handle('app/focus', async (p) => {
     if (p.threadId) {
@@ -126,7 +134,13 @@ export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
     // A thread with no CLI agent belongs to the built-in agent: its prompt is the first user turn.
     if (!created.ok || p.profileId || !p.prompt?.trim() || created.value.status === 'error') return created
     const sent = await d.delivery.deliver(created.value, p.prompt.trim())
-    if (!sent.ok) return err(appError(sent.error.code, `The thread "${created.value.title}" was created, but its first prompt was not sent: ${sent.error.message}`))
+    if (!sent.ok)
+      return err(
+        appError(
+          sent.error.code,
+          `The thread "${created.value.title}" was created, but its first prompt was not sent: ${sent.error.message}`
+        )
+      )
     return d.threads.get(created.value.id)
   })
   handle('thread/list', (p) => ok({ threads: d.threads.list(p) }))
@@ -158,7 +172,11 @@ export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
     const outcome = await runCleanup(d.cleanup, p.paths)
     // Only the repositories that lost a folder are walked again.
     const dir = d.cleanup.dataDir
-    const touched = d.repos.list().filter((r) => outcome.removed.some((x) => x.path.startsWith(`${dir.repoWorktrees(r.id)}/`) || x.path.startsWith(`${dir.repoShared(r.id)}/`)))
+    const touched = d.repos
+      .list()
+      .filter((r) =>
+        outcome.removed.some((x) => x.path.startsWith(`${dir.repoWorktrees(r.id)}/`) || x.path.startsWith(`${dir.repoShared(r.id)}/`))
+      )
     for (const r of touched) await d.disk.refresh(r.id)
     return ok(outcome)
   })
@@ -253,6 +271,11 @@ export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
   })
 
   handle('profile/list', async (p) => ok(await d.profiles.list(p.repoId)))
-  handle('profile/configure', (p) => d.profiles.configure(p.repoId, { defaultProfile: p.defaultProfile, customCommand: p.customCommand, customAcceptsPrompt: p.customAcceptsPrompt }))
+  handle('profile/configure', (p) =>
+    d.profiles.configure(p.repoId, {
+      defaultProfile: p.defaultProfile,
+      customCommand: p.customCommand,
+      customAcceptsPrompt: p.customAcceptsPrompt
+    })
+  )
 }
-

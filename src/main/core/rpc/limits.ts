@@ -20,5 +20,8 @@ export const tooLargeReply = (size: string, limitBytes = MAX_MESSAGE_BYTES): str
   JSON.stringify({
     jsonrpc: '2.0',
     id: null,
-    error: { code: ErrorCode.InvalidRequest, message: `Invalid request: the message is ${size}, over the ${mib(limitBytes)} limit. The connection is closed.` }
+    error: {
+      code: ErrorCode.InvalidRequest,
+      message: `Invalid request: the message is ${size}, over the ${mib(limitBytes)} limit. The connection is closed.`
+    }
   })

@@ -11,7 +11,11 @@ export interface MainMessagePort {
   close(): void
 }
 
-const NOT_TEXT = JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: ErrorCode.InvalidRequest, message: 'Invalid request: a message must be JSON-RPC text (or a plain JSON value).' } })
+const NOT_TEXT = JSON.stringify({
+  jsonrpc: '2.0',
+  id: null,
+  error: { code: ErrorCode.InvalidRequest, message: 'Invalid request: a message must be JSON-RPC text (or a plain JSON value).' }
+})
 
 // Structured clone lets a renderer post values JSON cannot hold (cycles, BigInt); those get an error, not a crash.
 function asText(data: unknown): string | null {

@@ -1,6 +1,14 @@
 import { ErrorCode, type AppError } from '../../../shared/errors'
 import type { Disposable, MessageTransport, RpcErrorObject, RpcId, RpcResponse } from '../../../shared/jsonrpc'
-import { isMethodName, methods, type MethodName, type NotificationName, type NotificationOf, type ParsedParamsOf, type ResultOf } from '../../../shared/methods'
+import {
+  isMethodName,
+  methods,
+  type MethodName,
+  type NotificationName,
+  type NotificationOf,
+  type ParsedParamsOf,
+  type ResultOf
+} from '../../../shared/methods'
 import type { Result } from '../../../shared/result'
 import type { Logger } from '../logger'
 import type { NotificationBus } from '../notification-bus'
@@ -14,7 +22,10 @@ export interface Connection {
 }
 
 /** A method's implementation: validated params in, a tagged result out. */
-export type Handler<M extends MethodName> = (params: ParsedParamsOf<M>, connection: Connection) => Promise<Result<ResultOf<M>>> | Result<ResultOf<M>>
+export type Handler<M extends MethodName> = (
+  params: ParsedParamsOf<M>,
+  connection: Connection
+) => Promise<Result<ResultOf<M>>> | Result<ResultOf<M>>
 
 let nextConnectionId = 1
 
@@ -30,7 +41,10 @@ function serialise(reply: RpcResponse | RpcResponse[]): string {
   try {
     return JSON.stringify(reply)
   } catch {
-    const strip = (r: RpcResponse): RpcResponse => ('error' in r ? failure(r.id, { code: r.error.code, message: r.error.message }) : failure(r.id, { code: ErrorCode.InternalError, message: 'Internal error: the result could not be serialised.' }))
+    const strip = (r: RpcResponse): RpcResponse =>
+      'error' in r
+        ? failure(r.id, { code: r.error.code, message: r.error.message })
+        : failure(r.id, { code: ErrorCode.InternalError, message: 'Internal error: the result could not be serialised.' })
     return JSON.stringify(Array.isArray(reply) ? reply.map(strip) : strip(reply))
   }
 }
@@ -127,9 +141,15 @@ export class RpcServer {
       return JSON.stringify(failure(null, { code: ErrorCode.ParseError, message: 'Parse error: the message is not valid JSON.' }))
     }
     if (Array.isArray(message)) {
-      if (message.length === 0) return JSON.stringify(failure(null, { code: ErrorCode.InvalidRequest, message: 'Invalid request: an empty batch.' }))
+      if (message.length === 0)
+        return JSON.stringify(failure(null, { code: ErrorCode.InvalidRequest, message: 'Invalid request: an empty batch.' }))
       if (message.length > MAX_BATCH_REQUESTS) {
-        return JSON.stringify(failure(null, { code: ErrorCode.InvalidRequest, message: `Invalid request: a batch of ${message.length} requests; at most ${MAX_BATCH_REQUESTS} are allowed in one batch. Nothing in it was run.` }))
+        return JSON.stringify(
+          failure(null, {
+            code: ErrorCode.InvalidRequest,
+            message: `Invalid request: a batch of ${message.length} requests; at most ${MAX_BATCH_REQUESTS} are allowed in one batch. Nothing in it was run.`
+          })
+        )
       }
       const replies = (await Promise.all(message.map((m) => this.dispatchOne(m, connection)))).filter((r): r is RpcResponse => r !== null)
       return replies.length ? serialise(replies) : null
@@ -143,7 +163,10 @@ export class RpcServer {
     const validId = typeof m?.id === 'string' || typeof m?.id === 'number'
     const id = validId ? (m.id as RpcId) : null
     if (!m || typeof m !== 'object' || m.jsonrpc !== '2.0' || typeof m.method !== 'string' || (m.id !== undefined && !validId)) {
-      return failure(id, { code: ErrorCode.InvalidRequest, message: 'Invalid request: expected a JSON-RPC 2.0 object with "jsonrpc": "2.0", a string "method" and a string or number "id".' })
+      return failure(id, {
+        code: ErrorCode.InvalidRequest,
+        message: 'Invalid request: expected a JSON-RPC 2.0 object with "jsonrpc": "2.0", a string "method" and a string or number "id".'
+      })
     }
     const isNotification = m.id === undefined
     const reply = await this.call(m.method, m.params, connection)
@@ -153,7 +176,9 @@ export class RpcServer {
 
   private async call(method: string, rawParams: unknown, connection: Connection): Promise<{ result: unknown } | { error: RpcErrorObject }> {
     if (!isMethodName(method)) {
-      return { error: { code: ErrorCode.MethodNotFound, message: `Method not found: "${method.slice(0, 100)}" is not part of the Skein protocol.` } }
+      return {
+        error: { code: ErrorCode.MethodNotFound, message: `Method not found: "${method.slice(0, 100)}" is not part of the Skein protocol.` }
+      }
     }
     const handler = this.handlers.get(method)
     if (!handler) {
@@ -163,7 +188,13 @@ export class RpcServer {
     try {
       const parsed = methods[method].params.safeParse(rawParams ?? {})
       if (!parsed.success) {
-        return { error: { code: ErrorCode.InvalidParams, message: `Invalid params for ${method}: ${describeIssues(parsed.error.issues)}.`, data: parsed.error.issues } }
+        return {
+          error: {
+            code: ErrorCode.InvalidParams,
+            message: `Invalid params for ${method}: ${describeIssues(parsed.error.issues)}.`,
+            data: parsed.error.issues
+          }
+        }
       }
       const outcome = await handler(parsed.data as never, connection)
       if (outcome.ok) return { result: outcome.value }
@@ -171,7 +202,12 @@ export class RpcServer {
       return { error: e.data === undefined ? { code: e.code, message: e.message } : { code: e.code, message: e.message, data: e.data } }
     } catch (e) {
       this.logger.error(`Internal error in ${method}`, e)
-      return { error: { code: ErrorCode.InternalError, message: `Internal error in ${method}: ${(e as Error)?.message ?? String(e)}. The core is still running; details are in its log.` } }
+      return {
+        error: {
+          code: ErrorCode.InternalError,
+          message: `Internal error in ${method}: ${(e as Error)?.message ?? String(e)}. The core is still running; details are in its log.`
+        }
+      }
     }
   }
 }

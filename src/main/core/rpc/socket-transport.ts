@@ -91,7 +91,10 @@ export function probeSocket(path: string): Promise<boolean> {
 }
 
 /** Listens on SKEIN_HOME/skein.sock (a named pipe on Windows); a stale socket file is replaced. */
-export async function listenOnSocket(path: string, onConnection: (transport: MessageTransport) => void): Promise<Server | { alreadyRunning: true }> {
+export async function listenOnSocket(
+  path: string,
+  onConnection: (transport: MessageTransport) => void
+): Promise<Server | { alreadyRunning: true }> {
   if (await probeSocket(path)) return { alreadyRunning: true }
   if (process.platform !== 'win32') await rm(path, { force: true })
   const server = createServer((socket) => {

@@ -27,7 +27,8 @@ export const RUN_TITLE = 'Run'
 
 /** How a run command is started: by the person's shell, as they would type it. */
 export function runPlan(command: string): { file: string; args: string[]; display: string; title: string } {
-  if (process.platform === 'win32') return { file: process.env.ComSpec || 'cmd.exe', args: ['/d', '/s', '/c', command], display: command, title: RUN_TITLE }
+  if (process.platform === 'win32')
+    return { file: process.env.ComSpec || 'cmd.exe', args: ['/d', '/s', '/c', command], display: command, title: RUN_TITLE }
   return { file: process.env.SHELL || '/bin/sh', args: ['-c', command], display: command, title: RUN_TITLE }
 }
 
@@ -67,16 +68,30 @@ export class RunService {
     const latest = await this.latest(threadId)
     if (latest?.state === 'running') return ok(latest)
     const found = await this.config(thread)
-    if (!found) return err(appError(ErrorCode.RunNotConfigured, `This repository has no run command. Set one (the dev server, e.g. "npm run dev") in the thread's Overview.`))
+    if (!found)
+      return err(
+        appError(
+          ErrorCode.RunNotConfigured,
+          `This repository has no run command. Set one (the dev server, e.g. "npm run dev") in the thread's Overview.`
+        )
+      )
     const ports = await this.d.ports.acquire(threadId)
     if (!ports && thread.status !== 'archived') {
-      return err(appError(ErrorCode.PortsExhausted, `Every port from ${this.d.ports.first} to ${this.d.ports.last} is taken by other threads or programs; archive a thread to free its ports.`))
+      return err(
+        appError(
+          ErrorCode.PortsExhausted,
+          `Every port from ${this.d.ports.first} to ${this.d.ports.last} is taken by other threads or programs; archive a thread to free its ports.`
+        )
+      )
     }
     const url = found.config.url ? expandUrl(found.config.url, ports) : null
     const opened = await this.d.ptys.open(threadId, { kind: 'run', command: runPlan(found.config.command), url, ...size })
     if (!opened.ok) return opened
     // One Run tab per thread: the previous run's output goes once a new run starts.
-    for (const old of (await this.d.ptys.list(threadId)).filter((p) => p.kind === 'run' && p.id !== opened.value.id && p.state !== 'running')) await this.d.ptys.close(old.id)
+    for (const old of (await this.d.ptys.list(threadId)).filter(
+      (p) => p.kind === 'run' && p.id !== opened.value.id && p.state !== 'running'
+    ))
+      await this.d.ptys.close(old.id)
     if (!url) this.watchForUrl(opened.value.id)
     return ok(opened.value)
   }

@@ -8,7 +8,10 @@ import { portEnv, type PortRange } from '../../../shared/run'
  */
 export function expandUrl(template: string, ports: PortRange | null): string | null {
   const env = portEnv(ports)
-  const out = template.replace(/\$\{([A-Z_][A-Z0-9_]*)\}|\$([A-Z_][A-Z0-9_]*)/g, (whole, braced: string | undefined, bare: string | undefined) => env[(braced ?? bare)!] ?? whole)
+  const out = template.replace(
+    /\$\{([A-Z_][A-Z0-9_]*)\}|\$([A-Z_][A-Z0-9_]*)/g,
+    (whole, braced: string | undefined, bare: string | undefined) => env[(braced ?? bare)!] ?? whole
+  )
   return /^https?:\/\/[^\s$]+$/i.test(out) ? out : null
 }
 

@@ -20,7 +20,22 @@ export interface Sandboxed extends Command {
   dispose(): Promise<void>
 }
 
-const PROBE_ARGS = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-pid', '--unshare-net', '--die-with-parent', '--cap-drop', 'ALL', '--', 'true']
+const PROBE_ARGS = [
+  '--ro-bind',
+  '/',
+  '/',
+  '--dev',
+  '/dev',
+  '--proc',
+  '/proc',
+  '--unshare-pid',
+  '--unshare-net',
+  '--die-with-parent',
+  '--cap-drop',
+  'ALL',
+  '--',
+  'true'
+]
 
 /** Why bubblewrap could not start, in words a person can act on. */
 function probeFailure(stderr: string): string {
@@ -68,38 +83,76 @@ export class SandboxService {
         // the folder of the thread's branch (refs/heads/skein for skein/<thread>) is writable, so
         // the person's own branches, tags and remotes cannot be moved.
         const branchDir = thread.branch ? dirname(thread.branch) : '.'
-        for (const p of [gitDir, join(common, 'objects'), join(common, 'refs', 'heads', branchDir), join(common, 'logs', 'refs', 'heads', branchDir)]) {
+        for (const p of [
+          gitDir,
+          join(common, 'objects'),
+          join(common, 'refs', 'heads', branchDir),
+          join(common, 'logs', 'refs', 'heads', branchDir)
+        ]) {
           if (!writable.includes(p) && existsSync(p)) writable.push(p)
         }
         // Never writable, even where a local thread's checkout holds its .git: git config and hooks
         // (they name programs the next git command Skein runs would start, outside the sandbox), the
         // `.git` pointer of a linked worktree (it could point git at a forged config), and Skein's
         // snapshots and checkpoints (other threads' saved work).
-        for (const p of [join(common, 'config'), join(common, 'hooks'), join(common, 'info'), join(common, 'refs', 'skein'), join(worktree, '.git'), join(gitDir, 'config.worktree')]) {
+        for (const p of [
+          join(common, 'config'),
+          join(common, 'hooks'),
+          join(common, 'info'),
+          join(common, 'refs', 'skein'),
+          join(worktree, '.git'),
+          join(gitDir, 'config.worktree')
+        ]) {
           if (existsSync(p) && !(p === join(worktree, '.git') && gitDir === join(worktree, '.git'))) readOnly.push(p)
         }
       }
     }
-    return { level, writable, readOnly, hidden: [home], reexposed: insideHome ? [worktree] : [], tmp, cwd: worktree, network: thread.conversation.network }
+    return {
+      level,
+      writable,
+      readOnly,
+      hidden: [home],
+      reexposed: insideHome ? [worktree] : [],
+      tmp,
+      cwd: worktree,
+      network: thread.conversation.network
+    }
   }
 
   /** Wraps `command` in the sandbox for `thread` at `level`; an error names why it cannot. */
-  async wrap(thread: Thread, level: SandboxLevel, command: Command): Promise<{ ok: true; value: Sandboxed } | { ok: false; reason: string }> {
+  async wrap(
+    thread: Thread,
+    level: SandboxLevel,
+    command: Command
+  ): Promise<{ ok: true; value: Sandboxed } | { ok: false; reason: string }> {
     const support = await this.detect()
     if (support.kind === 'none') return { ok: false, reason: support.reason }
     const tmp = await realpath(await mkdtemp(join(tmpdir(), 'skein-sandbox-')))
     const dispose = () => rm(tmp, { recursive: true, force: true })
     try {
       const policy = await this.policy(thread, level, tmp)
-      if (support.kind === 'seatbelt') return { ok: true, value: { file: support.path, args: seatbeltArgs(policy, command), policy, env: {}, dispose } }
+      if (support.kind === 'seatbelt')
+        return { ok: true, value: { file: support.path, args: seatbeltArgs(policy, command), policy, env: {}, dispose } }
       const filter = await this.seccompFilter()
       if (!filter) {
         await dispose()
-        return { ok: false, reason: `there is no seccomp filter for this CPU (${process.arch}), so a sandboxed command could reach Unix sockets` }
+        return {
+          ok: false,
+          reason: `there is no seccomp filter for this CPU (${process.arch}), so a sandboxed command could reach Unix sockets`
+        }
       }
       // The launching shell opens the filter on SECCOMP_FD for bubblewrap to read.
       const launch = `exec "$0" "$@" ${SECCOMP_FD}<"$SKEIN_SECCOMP_FILTER"`
-      return { ok: true, value: { file: '/bin/sh', args: ['-c', launch, support.path, ...bwrapArgs(policy, command, { seccomp: true })], policy, dispose, env: { SKEIN_SECCOMP_FILTER: filter } } }
+      return {
+        ok: true,
+        value: {
+          file: '/bin/sh',
+          args: ['-c', launch, support.path, ...bwrapArgs(policy, command, { seccomp: true })],
+          policy,
+          dispose,
+          env: { SKEIN_SECCOMP_FILTER: filter }
+        }
+      }
     } catch (e) {
       await dispose()
       return { ok: false, reason: `the sandbox could not be prepared: ${(e as Error).message}` }
@@ -126,7 +179,11 @@ export class SandboxService {
     }
     if (process.platform !== 'linux') return { kind: 'none', reason: `there is no sandbox for ${process.platform} yet` }
     const path = await findExecutable('bwrap', this.env)
-    if (!path) return { kind: 'none', reason: 'bubblewrap is not installed (Debian and Ubuntu: apt install bubblewrap; Fedora: dnf install bubblewrap)' }
+    if (!path)
+      return {
+        kind: 'none',
+        reason: 'bubblewrap is not installed (Debian and Ubuntu: apt install bubblewrap; Fedora: dnf install bubblewrap)'
+      }
     return new Promise((resolve) => {
       execFile(path, PROBE_ARGS, { timeout: 20_000 }, (error, _stdout, stderr) => {
         resolve(error ? { kind: 'none', reason: probeFailure(String(stderr || error.message)) } : { kind: 'bwrap', path })

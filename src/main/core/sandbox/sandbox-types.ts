@@ -21,10 +21,7 @@ export interface SandboxPolicy {
 }
 
 /** Which OS sandbox this machine has, or why there is none. */
-export type SandboxSupport =
-  | { kind: 'bwrap'; path: string }
-  | { kind: 'seatbelt'; path: string }
-  | { kind: 'none'; reason: string }
+export type SandboxSupport = { kind: 'bwrap'; path: string } | { kind: 'seatbelt'; path: string } | { kind: 'none'; reason: string }
 
 /** A program and its arguments, ready to spawn. */
 export interface Command {

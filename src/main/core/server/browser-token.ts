@@ -16,7 +16,10 @@ const VALID = /^[A-Za-z0-9_-]{24,256}$/
  * The browser-mode token: an explicit one, else SKEIN_TOKEN, else the one kept in
  * SKEIN_HOME/browser-token (0600), made and stored on first use. An override is never written.
  */
-export async function loadBrowserToken(home: string, o: { token?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ token: string; source: TokenSource }> {
+export async function loadBrowserToken(
+  home: string,
+  o: { token?: string; env?: NodeJS.ProcessEnv } = {}
+): Promise<{ token: string; source: TokenSource }> {
   if (o.token) return { token: o.token, source: 'option' }
   const fromEnv = (o.env ?? process.env).SKEIN_TOKEN
   if (fromEnv) return { token: fromEnv, source: 'env' }

@@ -33,7 +33,14 @@ export async function readStatic(root: string, urlPath: string): Promise<StaticF
   const rel = normalize(decoded).replace(/^([/\\])+/, '')
   const full = join(root, rel)
   if (full !== root && !full.startsWith(root.endsWith(sep) ? root : root + sep)) return null
-  const target = (await stat(full).then((s) => s.isFile(), () => false)) ? full : extname(rel) ? null : join(root, 'index.html')
+  const target = (await stat(full).then(
+    (s) => s.isFile(),
+    () => false
+  ))
+    ? full
+    : extname(rel)
+      ? null
+      : join(root, 'index.html')
   if (!target) return null
   try {
     return { body: await readFile(target), type: TYPES[extname(target)] ?? 'application/octet-stream' }

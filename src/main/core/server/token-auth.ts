@@ -17,7 +17,10 @@ export function requestToken(req: IncomingMessage): { token: string | null; from
   const url = new URL(req.url ?? '/', 'http://127.0.0.1')
   const q = url.searchParams.get('token')
   if (q) return { token: q, fromQuery: true }
-  const cookie = (req.headers.cookie ?? '').split(';').map((c) => c.trim()).find((c) => c.startsWith(`${COOKIE}=`))
+  const cookie = (req.headers.cookie ?? '')
+    .split(';')
+    .map((c) => c.trim())
+    .find((c) => c.startsWith(`${COOKIE}=`))
   return { token: cookie ? decodeURIComponent(cookie.slice(COOKIE.length + 1)) : null, fromQuery: false }
 }
 
@@ -33,7 +36,10 @@ export const tokenCookie = (token: string): string => `${COOKIE}=${encodeURIComp
 /** Refuses requests whose Host is not the loopback address we bound (DNS-rebinding guard). */
 export function isAllowedHost(req: IncomingMessage, port: number): boolean {
   const host = req.headers.host ?? ''
-  return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(host) || (req.socket.localAddress !== '127.0.0.1' && req.socket.localAddress !== '::1')
+  return (
+    [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(host) ||
+    (req.socket.localAddress !== '127.0.0.1' && req.socket.localAddress !== '::1')
+  )
 }
 
 /**

@@ -27,7 +27,11 @@ export async function writeFileAtomic(path: string, data: string, options: { dur
   // Make the rename itself durable where the platform allows fsync on a directory.
   if (durable && process.platform !== 'win32') {
     const dir = await open(dirname(path), 'r').catch(() => null)
-    if (dir) await dir.sync().catch(() => undefined).finally(() => dir.close())
+    if (dir)
+      await dir
+        .sync()
+        .catch(() => undefined)
+        .finally(() => dir.close())
   }
 }
 

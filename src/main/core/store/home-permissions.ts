@@ -31,7 +31,9 @@ export async function secureHome(dir: DataDir, logger: Logger): Promise<number> 
       await chmod(path, isDir ? PRIVATE_DIR : (mode & 0o700) | PRIVATE_FILE)
       fixed++
     } catch (e) {
-      logger.warn(`Could not make ${path} private (${(e as NodeJS.ErrnoException).code ?? String(e)}); other users of this machine may be able to read it.`)
+      logger.warn(
+        `Could not make ${path} private (${(e as NodeJS.ErrnoException).code ?? String(e)}); other users of this machine may be able to read it.`
+      )
     }
   }
   const walk = async (path: string, depthUnderWorktrees: number | null): Promise<void> => {
@@ -54,6 +56,7 @@ export async function secureHome(dir: DataDir, logger: Logger): Promise<number> 
   }
   await walk(dir.home, null)
   if (deep) await writeFile(marker, '1\n', { mode: PRIVATE_FILE }).catch(() => undefined)
-  if (fixed > 0) logger.info(`Made ${fixed} entr${fixed === 1 ? 'y' : 'ies'} in ${dir.home} private to this user (folders 0700, files 0600).`)
+  if (fixed > 0)
+    logger.info(`Made ${fixed} entr${fixed === 1 ? 'y' : 'ies'} in ${dir.home} private to this user (folders 0700, files 0600).`)
   return fixed
 }

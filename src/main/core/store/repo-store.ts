@@ -39,7 +39,9 @@ export class RepoStore {
       } catch (e) {
         const aside = `${dir.reposFile}.corrupt-${Date.now()}`
         await rename(dir.reposFile, aside).catch(() => undefined)
-        logger.warn(`${dir.reposFile} is corrupt (${(e as Error).message}); kept it as ${aside} and recovered the list from the thread logs.`)
+        logger.warn(
+          `${dir.reposFile} is corrupt (${(e as Error).message}); kept it as ${aside} and recovered the list from the thread logs.`
+        )
       }
     }
     const recovered = await recover()

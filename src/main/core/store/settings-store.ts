@@ -75,7 +75,8 @@ export class SettingsStore {
       for (const [id, v] of Object.entries(parsed.repos ?? {})) repos[id] = clean(v)
       const ci: Record<string, CiSettings> = {}
       for (const [id, v] of Object.entries(parsed.ci ?? {})) ci[id] = cleanCi(v)
-      const environments = parsed.environments && typeof parsed.environments === 'object' ? (parsed.environments as Record<string, unknown>) : {}
+      const environments =
+        parsed.environments && typeof parsed.environments === 'object' ? (parsed.environments as Record<string, unknown>) : {}
       const disk: Record<string, { budgetBytes: number }> = {}
       for (const [id, v] of Object.entries(parsed.disk ?? {})) {
         const b = (v as { budgetBytes?: unknown } | null)?.budgetBytes
@@ -87,9 +88,19 @@ export class SettingsStore {
         if (c.success) run[id] = c.data
       }
       const perThread = parsed.portsPerThread
-      store.data = { version: 1, agents: clean(parsed.agents), repos, ci, environments, disk, run, ...(validPortCount(perThread) ? { portsPerThread: perThread } : {}) }
+      store.data = {
+        version: 1,
+        agents: clean(parsed.agents),
+        repos,
+        ci,
+        environments,
+        disk,
+        run,
+        ...(validPortCount(perThread) ? { portsPerThread: perThread } : {})
+      }
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') logger.warn(`Could not read ${store.path} (${(e as Error).message}); using default settings.`)
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+        logger.warn(`Could not read ${store.path} (${(e as Error).message}); using default settings.`)
     }
     return store
   }

@@ -26,5 +26,11 @@ export function foldThread(events: readonly ThreadEvent[]): { thread: Thread; re
 
 /** Fills fields added after a thread was first written, so older logs and indexes load cleanly; no turn is busy after a load. */
 export function withDefaults(thread: Thread): Thread {
-  return { ...thread, agent: thread.agent ?? null, unread: thread.unread ?? false, imported: thread.imported ?? null, conversation: { ...defaultConversation(DEFAULT_MODEL), ...thread.conversation, busy: false } }
+  return {
+    ...thread,
+    agent: thread.agent ?? null,
+    unread: thread.unread ?? false,
+    imported: thread.imported ?? null,
+    conversation: { ...defaultConversation(DEFAULT_MODEL), ...thread.conversation, busy: false }
+  }
 }

@@ -187,7 +187,8 @@ export class ThreadStore {
     try {
       text = await readFile(this.dir.indexFile, 'utf8')
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.logger.warn(`Could not read ${this.dir.indexFile}: ${String(e)}; rebuilding it from the thread logs.`)
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+        this.logger.warn(`Could not read ${this.dir.indexFile}: ${String(e)}; rebuilding it from the thread logs.`)
       return null
     }
     try {
@@ -207,7 +208,14 @@ export class ThreadStore {
     const known = new Map((indexed ?? []).map((e) => [e.thread.id, e]))
     let changed = indexed === null
     const ids = (await readdir(this.dir.threadsDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name)
-    const sizes = await Promise.all(ids.map((id) => stat(this.dir.eventsFile(id)).then((s) => s.size, () => -1)))
+    const sizes = await Promise.all(
+      ids.map((id) =>
+        stat(this.dir.eventsFile(id)).then(
+          (s) => s.size,
+          () => -1
+        )
+      )
+    )
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!
       const size = sizes[i]!

@@ -71,7 +71,8 @@ export class SummaryService implements Disposable {
     private readonly timing: SummaryTiming = DEFAULT_TIMING
   ) {
     this.sub = d.bus.subscribe((name, params) => {
-      if (name === 'item/started' || name === 'item/completed' || name === 'approval/requested') this.onItem((params as { item: Item }).item)
+      if (name === 'item/started' || name === 'item/completed' || name === 'approval/requested')
+        this.onItem((params as { item: Item }).item)
       else if (name === 'thread/updated') this.onThread((params as { thread: Thread }).thread)
       else if (name === 'thread/removed') this.forget((params as { threadId: string }).threadId)
       else if (name === 'pty/updated') this.onPty((params as { pty: PtyInfo }).pty)
@@ -109,7 +110,11 @@ export class SummaryService implements Disposable {
 
   /** Resolves when no count is being measured or waits to be (tests). */
   async settled(): Promise<void> {
-    while (this.active > 0 || this.queue.length > 0 || [...this.entries.values()].some((e) => e.diffTimer || e.diffRunning || e.pty?.timer)) {
+    while (
+      this.active > 0 ||
+      this.queue.length > 0 ||
+      [...this.entries.values()].some((e) => e.diffTimer || e.diffRunning || e.pty?.timer)
+    ) {
       await new Promise((r) => setTimeout(r, 20))
     }
   }
@@ -191,7 +196,14 @@ export class SummaryService implements Disposable {
       else if (next.pendingApproval?.itemId === item.id) next = { ...next, pendingApproval: null }
     }
     e.summary = next
-    if (item.kind === 'tool' && item.status !== 'running' && item.tool && item.tool.name !== 'read_file' && item.tool.name !== 'list_files' && item.tool.name !== 'search') {
+    if (
+      item.kind === 'tool' &&
+      item.status !== 'running' &&
+      item.tool &&
+      item.tool.name !== 'read_file' &&
+      item.tool.name !== 'list_files' &&
+      item.tool.name !== 'search'
+    ) {
       this.scheduleDiff(item.threadId, e, this.timing.diffDebounceMs)
     }
     this.publish(e)
@@ -238,7 +250,8 @@ export class SummaryService implements Disposable {
       this.readTail(threadId, e, followed)
     }, this.timing.tailMs)
     followed.timer.unref?.()
-    if (e.wanted && !e.diffTimer && Date.now() - e.lastDiffAt > this.timing.diffWhileRunningMs) this.scheduleDiff(threadId, e, this.timing.diffWhileRunningMs)
+    if (e.wanted && !e.diffTimer && Date.now() - e.lastDiffAt > this.timing.diffWhileRunningMs)
+      this.scheduleDiff(threadId, e, this.timing.diffWhileRunningMs)
   }
 
   private readTail(threadId: string, e: Entry, followed: NonNullable<Entry['pty']>): void {

@@ -111,7 +111,10 @@ class Screen {
   }
 
   csi(params: string, final: string): void {
-    const args = params.replace(/^[?>=!]/, '').split(';').map((p) => Number.parseInt(p, 10))
+    const args = params
+      .replace(/^[?>=!]/, '')
+      .split(';')
+      .map((p) => Number.parseInt(p, 10))
     const n = Number.isFinite(args[0]) && args[0]! > 0 ? args[0]! : 1
     const line = this.line()
     switch (final) {

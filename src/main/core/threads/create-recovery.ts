@@ -52,7 +52,13 @@ export async function recoverInterruptedCreates(d: CreateRecoveryDeps): Promise<
       d.intents.end(intent.threadId)
       continue
     }
-    leftovers.set(intent.path, { threadId: intent.threadId, repoId: intent.repoId, path: intent.path, branch: intent.branch ?? null, intent })
+    leftovers.set(intent.path, {
+      threadId: intent.threadId,
+      repoId: intent.repoId,
+      path: intent.path,
+      branch: intent.branch ?? null,
+      intent
+    })
   }
   // Creates from before intents were recorded: a marked Skein worktree whose thread was never saved.
   for (const repoId of await readdir(d.dir.worktreesDir).catch(() => [] as string[])) {
@@ -71,7 +77,9 @@ export async function recoverInterruptedCreates(d: CreateRecoveryDeps): Promise<
       outcomes.push(await recoverOne(d, leftover))
       d.intents.end(leftover.threadId)
     } catch (e) {
-      d.logger.warn(`Could not clean up after an interrupted thread creation (${leftover.path}): ${(e as Error).message}. It is left as it is.`)
+      d.logger.warn(
+        `Could not clean up after an interrupted thread creation (${leftover.path}): ${(e as Error).message}. It is left as it is.`
+      )
     }
   }
   return outcomes
@@ -92,14 +100,18 @@ async function recoverOne(d: CreateRecoveryDeps, l: Leftover): Promise<RecoveryO
     // git stopped before the folder became a worktree: an empty folder goes, anything else stays.
     const empty = (await readdir(path).catch(() => ['?'])).length === 0
     if (empty) await rmdir(path)
-    else d.logger.warn(`Skein stopped while creating a worktree at ${path}; it is not a git worktree and is not empty, so it was left for you to check.`)
+    else
+      d.logger.warn(
+        `Skein stopped while creating a worktree at ${path}; it is not a git worktree and is not empty, so it was left for you to check.`
+      )
     await deleteBranchIfEmpty(d.git, root, branch, guard)
     return empty ? { kind: 'removed', path, branch } : { kind: 'left', path, reason: 'not a worktree' }
   }
   if (!existsSync(path)) {
     await pruneWorktrees(d.git, root).catch(() => undefined)
     const deleted = await deleteBranchIfEmpty(d.git, root, branch, guard)
-    if (deleted) d.logger.warn(`Removed branch ${branch} left by a thread creation that Skein did not finish (it had no commits of its own).`)
+    if (deleted)
+      d.logger.warn(`Removed branch ${branch} left by a thread creation that Skein did not finish (it had no commits of its own).`)
     return { kind: 'removed', path: null, branch: deleted ? branch : null }
   }
   await d.worktrees.adopt(path, l.threadId)
@@ -138,7 +150,9 @@ async function recoverOne(d: CreateRecoveryDeps, l: Leftover): Promise<RecoveryO
   const removed = await d.worktrees.saveAndRemove(root, path, l.threadId, 'interrupted-create')
   if (!removed.ok) throw new Error(removed.error.message)
   const deleted = await deleteBranchIfEmpty(d.git, root, head, guard)
-  d.logger.warn(`Removed the worktree ${path}${deleted ? ` and branch ${head}` : ''} left by a thread creation that Skein did not finish; nothing had been done in it.`)
+  d.logger.warn(
+    `Removed the worktree ${path}${deleted ? ` and branch ${head}` : ''} left by a thread creation that Skein did not finish; nothing had been done in it.`
+  )
   // The repository's folder under worktrees/ goes too when this was its only entry.
   await rmdir(dirname(path)).catch(() => undefined)
   return { kind: 'removed', path, branch: deleted ? head : null }
@@ -147,7 +161,16 @@ async function recoverOne(d: CreateRecoveryDeps, l: Leftover): Promise<RecoveryO
 /** How many commits `branch` has that no other branch, tag or remote branch has (1 when it cannot tell: keep). */
 async function ownCommits(git: GitRunner, root: string, branch: string): Promise<number> {
   const short = branch.replace(/^refs\/heads\//, '')
-  const out = await git.exec(root, ['rev-list', '--count', `refs/heads/${short}`, '--not', `--exclude=${short}`, '--branches', '--tags', '--remotes'])
+  const out = await git.exec(root, [
+    'rev-list',
+    '--count',
+    `refs/heads/${short}`,
+    '--not',
+    `--exclude=${short}`,
+    '--branches',
+    '--tags',
+    '--remotes'
+  ])
   const n = Number(out.stdout.trim())
   return out.exitCode === 0 && Number.isInteger(n) ? n : 1
 }
@@ -157,7 +180,12 @@ async function ownCommits(git: GitRunner, root: string, branch: string): Promise
  * than the interrupted create (`notBefore`, from its reflog), no commit would be lost, and no
  * worktree has it checked out.
  */
-async function deleteBranchIfEmpty(git: GitRunner, root: string, branch: string | null, guard: { inUse: Set<string>; notBefore?: number }): Promise<boolean> {
+async function deleteBranchIfEmpty(
+  git: GitRunner,
+  root: string,
+  branch: string | null,
+  guard: { inUse: Set<string>; notBefore?: number }
+): Promise<boolean> {
   if (!branch || !branch.startsWith('skein/') || guard.inUse.has(branch)) return false
   const exists = await git.exec(root, ['show-ref', '--verify', '--quiet', `refs/heads/${branch}`])
   if (exists.exitCode !== 0) return false

@@ -16,8 +16,15 @@ export async function forkThread(
   if (!from.ok) return from
   const t = from.value
   const baseRef = o.baseRef ?? t.branch ?? undefined
-  if (!baseRef) return err(appError(ErrorCode.InvalidThreadState, `"${t.title}" is on a detached HEAD; say which ref the fork should start from.`))
-  const made = await d.threads.create({ repoId: t.repoId, title: o.title ?? `${t.title} (fork)`, mode: 'worktree', baseRef, permissionMode: t.conversation.permissionMode })
+  if (!baseRef)
+    return err(appError(ErrorCode.InvalidThreadState, `"${t.title}" is on a detached HEAD; say which ref the fork should start from.`))
+  const made = await d.threads.create({
+    repoId: t.repoId,
+    title: o.title ?? `${t.title} (fork)`,
+    mode: 'worktree',
+    baseRef,
+    permissionMode: t.conversation.permissionMode
+  })
   if (!made.ok) return made
   if (made.value.status === 'error') return ok(made.value)
   for (const item of await d.transcript.items(t.id)) {

@@ -1,7 +1,16 @@
 import { existsSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { appError, ErrorCode } from '../../../shared/errors'
-import { defaultConversation, type AgentState, type ImportedFrom, type PermissionMode, type ProfileId, type Repo, type Thread, type ThreadMode } from '../../../shared/models'
+import {
+  defaultConversation,
+  type AgentState,
+  type ImportedFrom,
+  type PermissionMode,
+  type ProfileId,
+  type Repo,
+  type Thread,
+  type ThreadMode
+} from '../../../shared/models'
 import { DEFAULT_MODEL } from '../../../shared/pricing'
 import { err, ok, type Result } from '../../../shared/result'
 import type { GitRunner } from '../git/git-runner'
@@ -45,7 +54,10 @@ export interface ThreadSessions {
 /** The environment side of a new worktree: setup that runs after it is made, and the archive command. */
 export interface WorktreeSetup {
   /** Starts the setup of a new worktree; `record` saves each state it goes through on the thread. */
-  begin(thread: Thread, record: (setup: NonNullable<Thread['setup']>) => Promise<void>): Promise<{ waitForSetup: boolean; done: Promise<unknown> } | null>
+  begin(
+    thread: Thread,
+    record: (setup: NonNullable<Thread['setup']>) => Promise<void>
+  ): Promise<{ waitForSetup: boolean; done: Promise<unknown> } | null>
   /** Runs the archive command; resolves with a note when it failed (the archive goes on), else null. */
   beforeArchive(thread: Thread): Promise<string | null>
 }
@@ -121,9 +133,12 @@ export class ThreadService {
 
   /** Threads of known repositories, optionally one repository's, archived ones on request. */
   list(filter: { repoId?: string; includeArchived?: boolean } = {}): Thread[] {
-    return this.store.list().filter(
-      (t) => (filter.repoId ? t.repoId === filter.repoId : this.repos.get(t.repoId).ok) && (filter.includeArchived || t.status !== 'archived')
-    )
+    return this.store
+      .list()
+      .filter(
+        (t) =>
+          (filter.repoId ? t.repoId === filter.repoId : this.repos.get(t.repoId).ok) && (filter.includeArchived || t.status !== 'archived')
+      )
   }
 
   /** One thread; notices a worktree deleted behind Skein's back. */
@@ -166,7 +181,12 @@ export class ThreadService {
   private async createThread(input: CreateThreadInput, repo: Repo): Promise<Result<Thread>> {
     const info = await this.repoInfo(repo)
     if (!info) {
-      return err(appError(ErrorCode.NotAGitRepository, `${repo.path} is missing or no longer a git repository. Check the folder, or remove the repository from Skein.`))
+      return err(
+        appError(
+          ErrorCode.NotAGitRepository,
+          `${repo.path} is missing or no longer a git repository. Check the folder, or remove the repository from Skein.`
+        )
+      )
     }
     const now = Date.now()
     const id = newThreadId()
@@ -197,9 +217,22 @@ export class ThreadService {
     if (input.mode === 'local') return this.persistNew({ ...base, branch: headBranch }, repo)
 
     return this.repoLock.run(repo.id, async () => {
-      const used = new Set(this.store.list().filter((t) => t.repoId === repo.id).map((t) => t.slug))
+      const used = new Set(
+        this.store
+          .list()
+          .filter((t) => t.repoId === repo.id)
+          .map((t) => t.slug)
+      )
       const intent = { threadId: id, repoId: repo.id, title, baseRef, permissionMode: input.permissionMode, startedAt: now }
-      const made = await this.worktrees.create(repo.id, info.root, base.slug, baseRef, id, (s) => used.has(s), (w) => this.intents?.write({ ...intent, path: w.path, branch: w.branch }))
+      const made = await this.worktrees.create(
+        repo.id,
+        info.root,
+        base.slug,
+        baseRef,
+        id,
+        (s) => used.has(s),
+        (w) => this.intents?.write({ ...intent, path: w.path, branch: w.branch })
+      )
       if (made.ok) await pauseForTest('after-worktree', made.value.path)
       const created = await this.finishCreate(made, base, repo, info.root)
       this.intents?.end(id)
@@ -208,7 +241,12 @@ export class ThreadService {
   }
 
   /** Saves the thread for a worktree just made (or the bad-ref error thread); takes the folder back if the save fails. */
-  private async finishCreate(made: Awaited<ReturnType<WorktreeManager['create']>>, base: Thread, repo: Repo, root: string): Promise<Result<Thread>> {
+  private async finishCreate(
+    made: Awaited<ReturnType<WorktreeManager['create']>>,
+    base: Thread,
+    repo: Repo,
+    root: string
+  ): Promise<Result<Thread>> {
     const id = base.id
     if (!made.ok && 'badRef' in made) {
       const message = `Base ref "${made.badRef}" does not exist in ${repo.name}, so no worktree was created. Delete this thread and create it again from an existing branch.`
@@ -228,7 +266,15 @@ export class ThreadService {
   /** At start-up, before anything else: cleans up (or keeps, as a thread) what creates cut off by a crash left. */
   async recoverInterruptedCreates(dir: DataDir): Promise<RecoveryOutcome[]> {
     if (!this.intents) return []
-    const outcomes = await recoverInterruptedCreates({ git: this.git, dir, intents: this.intents, worktrees: this.worktrees, threads: this.store, repos: this.repos, logger: this.logger })
+    const outcomes = await recoverInterruptedCreates({
+      git: this.git,
+      dir,
+      intents: this.intents,
+      worktrees: this.worktrees,
+      threads: this.store,
+      repos: this.repos,
+      logger: this.logger
+    })
     for (const o of outcomes) if (o.kind === 'kept') this.bus.publish('thread/updated', { thread: o.thread })
     return outcomes
   }
@@ -238,7 +284,9 @@ export class ThreadService {
     const opened = await this.sessions.open(thread.id, { kind: 'agent', profileId, prompt, cols: 120, rows: 32 })
     // The session's first activity update is queued behind this thread's lock; wait for it.
     if (opened.ok) return ok(await this.threadLock.run(thread.id, async () => this.store.get(thread.id) ?? thread))
-    return this.threadLock.run(thread.id, () => this.change(thread.id, { status: 'error', statusMessage: opened.error.message }, 'agent-failed'))
+    return this.threadLock.run(thread.id, () =>
+      this.change(thread.id, { status: 'error', statusMessage: opened.error.message }, 'agent-failed')
+    )
   }
 
   /** Records what the thread's agent session is doing; status and unread follow from it. */
@@ -265,7 +313,11 @@ export class ThreadService {
   }
 
   /** Records the built-in agent's state; `phase` sets the status: running, waiting for an approval, or done. */
-  updateConversation(threadId: string, patch: Partial<Thread['conversation']>, phase: 'running' | 'approval' | 'done' | null): Promise<Thread | null> {
+  updateConversation(
+    threadId: string,
+    patch: Partial<Thread['conversation']>,
+    phase: 'running' | 'approval' | 'done' | null
+  ): Promise<Thread | null> {
     return this.threadLock.run(threadId, async () => {
       const t = this.store.get(threadId)
       if (!t) return null
@@ -346,7 +398,17 @@ export class ThreadService {
         const note = `The worktree folder was already gone when archived; branch ${t.branch} still holds its commits.`
         return this.change(id, { status: 'archived', archivedAt: now, statusMessage: note }, 'archived')
       }
-      return this.change(id, { status: 'archived', archivedAt: now, snapshotRef: snapshotRefFor(id), statusMessage: archiveNote, archiveReport: saved.value.report }, 'archived')
+      return this.change(
+        id,
+        {
+          status: 'archived',
+          archivedAt: now,
+          snapshotRef: snapshotRefFor(id),
+          statusMessage: archiveNote,
+          archiveReport: saved.value.report
+        },
+        'archived'
+      )
     })
   }
 
@@ -400,7 +462,10 @@ export class ThreadService {
       const stale = t.status === 'running' || (t.status === 'needs-attention' && !waiting)
       const agentLive = t.agent !== null && t.agent.activity !== 'exited'
       if (stale || agentLive) {
-        const patch: Partial<Thread> = { ...(stale ? { status: 'idle' as const } : {}), ...(agentLive ? { agent: { ...t.agent!, activity: 'exited' as const, exitCode: null } } : {}) }
+        const patch: Partial<Thread> = {
+          ...(stale ? { status: 'idle' as const } : {}),
+          ...(agentLive ? { agent: { ...t.agent!, activity: 'exited' as const, exitCode: null } } : {})
+        }
         // Not flushed one by one: were it lost, the next start would find the same stale state and redo it.
         await this.threadLock.run(t.id, () => this.change(t.id, patch, 'ended-by-restart', { durable: false }))
       }

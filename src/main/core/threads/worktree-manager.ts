@@ -44,7 +44,15 @@ export class WorktreeManager {
   ) {}
 
   /** Makes a worktree on a fresh `skein/<slug>` branch, picking the first slug whose branch and folder are free. */
-  async create(repoId: string, repoRoot: string, wantedSlug: string, baseRef: string, threadId: string, slugTaken: (s: string) => boolean, onAttempt?: (w: CreatedWorktree) => void): Promise<CreateWorktreeResult> {
+  async create(
+    repoId: string,
+    repoRoot: string,
+    wantedSlug: string,
+    baseRef: string,
+    threadId: string,
+    slugTaken: (s: string) => boolean,
+    onAttempt?: (w: CreatedWorktree) => void
+  ): Promise<CreateWorktreeResult> {
     if (!isSafeRef(baseRef)) return { ok: false, badRef: baseRef, detail: 'not a valid ref name' }
     await mkdir(this.dir.repoWorktrees(repoId), { recursive: true, mode: 0o700 })
     const refused = new Set<string>()
@@ -96,19 +104,35 @@ export class WorktreeManager {
       return ok({ kind: 'missing' })
     }
     if (!(await this.isOwned(path, threadId))) {
-      return err(appError(ErrorCode.NotSkeinWorktree, `Skein did not create ${path}, so it will not remove it. Move or delete it yourself if you no longer need it.`, { path }))
+      return err(
+        appError(
+          ErrorCode.NotSkeinWorktree,
+          `Skein did not create ${path}, so it will not remove it. Move or delete it yourself if you no longer need it.`,
+          { path }
+        )
+      )
     }
     let written
     try {
-      written = await writeFullSnapshot(this.git, path, snapshotRefFor(threadId), `skein: ${reason} ${threadId}`, { ...this.snapshotOptions, gitDirSkip: [OWNER_FILE] })
+      written = await writeFullSnapshot(this.git, path, snapshotRefFor(threadId), `skein: ${reason} ${threadId}`, {
+        ...this.snapshotOptions,
+        gitDirSkip: [OWNER_FILE]
+      })
     } catch (e) {
       return err(appError(ErrorCode.GitFailed, `Could not save the work in ${path}, so it was left in place: ${(e as Error).message}`))
     }
     if (!written.ok) {
-      return err(appError(ErrorCode.GitFailed, `The snapshot of ${path} could not be verified (${written.error}), so the folder was left in place. Try again.`, { path }))
+      return err(
+        appError(
+          ErrorCode.GitFailed,
+          `The snapshot of ${path} could not be verified (${written.error}), so the folder was left in place. Try again.`,
+          { path }
+        )
+      )
     }
     const removed = await removeWorktree(this.git, repoRoot, path)
-    if (!removed.ok) return err(appError(ErrorCode.GitFailed, `The work in ${path} is saved, but git could not remove the folder: ${removed.detail}`))
+    if (!removed.ok)
+      return err(appError(ErrorCode.GitFailed, `The work in ${path} is saved, but git could not remove the folder: ${removed.detail}`))
     const { manifest, commit } = written.value
     const files = manifest.worktree.filter((e) => e.type !== 'dir')
     const report: ArchiveReport = {
@@ -125,32 +149,58 @@ export class WorktreeManager {
     if (existsSync(path)) {
       if (await this.isOwned(path, threadId)) return ok(undefined)
       const empty = (await lstat(path)).isDirectory() && (await readdir(path)).length === 0
-      if (!empty) return err(appError(ErrorCode.WorktreePathTaken, `A folder already exists at ${path}. Move it away, then restore again.`, { path }))
+      if (!empty)
+        return err(appError(ErrorCode.WorktreePathTaken, `A folder already exists at ${path}. Move it away, then restore again.`, { path }))
     }
     await pruneWorktrees(this.git, repoRoot)
     const snapshot = await readSnapshot(this.git, repoRoot, snapshotRefFor(threadId))
     const branchExists = (await resolveCommit(this.git, repoRoot, `refs/heads/${branch}`)) !== null
     if (!snapshot) {
       if (!branchExists) {
-        return err(appError(ErrorCode.InvalidThreadState, `Nothing to restore from: neither branch ${branch} nor a snapshot of this thread exists in ${repoRoot}.`))
+        return err(
+          appError(
+            ErrorCode.InvalidThreadState,
+            `Nothing to restore from: neither branch ${branch} nor a snapshot of this thread exists in ${repoRoot}.`
+          )
+        )
       }
       const added = await addWorktree(this.git, repoRoot, path, { existingBranch: branch })
-      if (added.kind !== 'added') return err(appError(ErrorCode.GitFailed, `git could not recreate the worktree at ${path}: ${'detail' in added ? added.detail : added.kind}`))
+      if (added.kind !== 'added')
+        return err(
+          appError(ErrorCode.GitFailed, `git could not recreate the worktree at ${path}: ${'detail' in added ? added.detail : added.kind}`)
+        )
       await this.markOwned(path, threadId)
       return ok(undefined)
     }
     const source = branchExists ? { existingBranch: branch } : snapshot.head ? { newBranch: branch, from: snapshot.head } : null
-    if (!source) return err(appError(ErrorCode.InvalidThreadState, `The snapshot of this thread has no base commit and branch ${branch} is gone.`))
+    if (!source)
+      return err(appError(ErrorCode.InvalidThreadState, `The snapshot of this thread has no base commit and branch ${branch} is gone.`))
     const added = await addWorktree(this.git, repoRoot, path, source, { checkout: false })
-    if (added.kind !== 'added') return err(appError(ErrorCode.GitFailed, `git could not recreate the worktree at ${path}: ${'detail' in added ? added.detail : added.kind}`))
+    if (added.kind !== 'added')
+      return err(
+        appError(ErrorCode.GitFailed, `git could not recreate the worktree at ${path}: ${'detail' in added ? added.detail : added.kind}`)
+      )
     await this.markOwned(path, threadId)
     try {
       const manifest = await readManifest(this.git, repoRoot, snapshot.commit)
       // Snapshots from before manifests hold only what git tracks; they are restored the old way.
-      const problem = manifest ? await restoreFullSnapshot(this.git, repoRoot, path, manifest, [OWNER_FILE]) : await applySnapshot(this.git, path, snapshot).then(() => null)
-      if (problem) return err(appError(ErrorCode.GitFailed, `The worktree is back at ${path}, but it does not match its snapshot: ${problem}. The saved state is still in ${snapshotRefFor(threadId)}.`))
+      const problem = manifest
+        ? await restoreFullSnapshot(this.git, repoRoot, path, manifest, [OWNER_FILE])
+        : await applySnapshot(this.git, path, snapshot).then(() => null)
+      if (problem)
+        return err(
+          appError(
+            ErrorCode.GitFailed,
+            `The worktree is back at ${path}, but it does not match its snapshot: ${problem}. The saved state is still in ${snapshotRefFor(threadId)}.`
+          )
+        )
     } catch (e) {
-      return err(appError(ErrorCode.GitFailed, `The worktree is back at ${path}, but its saved files could not be written: ${(e as Error).message}. They are still in ${snapshotRefFor(threadId)}.`))
+      return err(
+        appError(
+          ErrorCode.GitFailed,
+          `The worktree is back at ${path}, but its saved files could not be written: ${(e as Error).message}. They are still in ${snapshotRefFor(threadId)}.`
+        )
+      )
     }
     return ok(undefined)
   }

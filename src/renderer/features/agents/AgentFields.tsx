@@ -65,7 +65,8 @@ function pickHint(choice: AgentChoice): string {
   const label = agentPickLabel(choice.pick, choice.list?.profiles)
   if (choice.pick === 'builtin') return "Skein's own Claude agent: the prompt is its first message, in the Conversation tab."
   if (choice.pick === 'shell') return 'A plain shell in the Terminal tab. Text meant for an agent is never typed into it.'
-  if (!choice.takesPrompt) return `${choice.profile?.command ?? label} starts in the Terminal tab. It is not marked as taking prompts (Agent settings), so the prompt only names the thread.`
+  if (!choice.takesPrompt)
+    return `${choice.profile?.command ?? label} starts in the Terminal tab. It is not marked as taking prompts (Agent settings), so the prompt only names the thread.`
   return `${choice.profile?.command ?? label} starts in the Terminal tab with the prompt.`
 }
 
@@ -78,7 +79,13 @@ export function AgentSelect({ id, choice }: { id: string; choice: AgentChoice })
       <label className="nt-label" htmlFor={id}>
         Agent
       </label>
-      <select id={id} className="input nt-select" value={choice.pick} aria-describedby={`${id}-hint`} onChange={(e) => choice.setPick(e.target.value as AgentPick)}>
+      <select
+        id={id}
+        className="input nt-select"
+        value={choice.pick}
+        aria-describedby={`${id}-hint`}
+        onChange={(e) => choice.setPick(e.target.value as AgentPick)}
+      >
         <option value="builtin">{agentPickLabel('builtin')}</option>
         {ordered.map((p) => (
           <option key={p.id} value={p.id} disabled={!p.available}>

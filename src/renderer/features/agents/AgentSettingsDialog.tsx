@@ -139,8 +139,8 @@ export function AgentSettingsDialog({ repoId, onClose }: { repoId?: string; onCl
               Send prompts and reviews to this CLI as typed input
             </label>
             <p className="field-hint" id="agent-settings-accepts-hint">
-              Review comments and CI failures are typed into its terminal, then Enter; a first prompt is passed as its last argument. Turn on only for
-              an agent that reads what you type as a request: a shell or a REPL would run the text as commands.
+              Review comments and CI failures are typed into its terminal, then Enter; a first prompt is passed as its last argument. Turn
+              on only for an agent that reads what you type as a request: a shell or a REPL would run the text as commands.
             </p>
           </div>
         </div>

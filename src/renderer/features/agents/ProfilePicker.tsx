@@ -35,7 +35,14 @@ export function ProfilePicker({
       ) : (
         <div className="profile-options">
           {profiles.map((p) => (
-            <ProfileOption key={p.id} name={name} profile={p} checked={value === p.id} isDefault={p.id === defaultProfile} onSelect={() => onChange(p.id)} />
+            <ProfileOption
+              key={p.id}
+              name={name}
+              profile={p}
+              checked={value === p.id}
+              isDefault={p.id === defaultProfile}
+              onSelect={() => onChange(p.id)}
+            />
           ))}
         </div>
       )}
@@ -43,7 +50,13 @@ export function ProfilePicker({
   )
 }
 
-function ProfileOption(props: { name: string; profile: AgentProfile; checked: boolean; isDefault: boolean; onSelect: () => void }): ReactElement {
+function ProfileOption(props: {
+  name: string
+  profile: AgentProfile
+  checked: boolean
+  isDefault: boolean
+  onSelect: () => void
+}): ReactElement {
   const { profile: p } = props
   const problemId = useId()
   return (

@@ -32,7 +32,12 @@ export async function loadProfiles(repoId?: string | null): Promise<ProfileList>
 }
 
 /** Saves the default profile, the custom command and whether it takes prompts, for a repository or globally; refreshes the caches. */
-export async function configureProfiles(o: { repoId?: string | null; defaultProfile?: ProfileId; customCommand?: string | null; customAcceptsPrompt?: boolean }): Promise<ProfileList> {
+export async function configureProfiles(o: {
+  repoId?: string | null
+  defaultProfile?: ProfileId
+  customCommand?: string | null
+  customAcceptsPrompt?: boolean
+}): Promise<ProfileList> {
   const list = await request('profile/configure', {
     repoId: o.repoId ?? undefined,
     defaultProfile: o.defaultProfile,

@@ -18,7 +18,15 @@ export interface ConfirmDialogProps {
 }
 
 /** Asks before something that throws work away (revert a file or a change). */
-export function ConfirmDialog({ title, description, confirmLabel, busyLabel, onConfirm, onClose, children }: ConfirmDialogProps): ReactElement {
+export function ConfirmDialog({
+  title,
+  description,
+  confirmLabel,
+  busyLabel,
+  onConfirm,
+  onClose,
+  children
+}: ConfirmDialogProps): ReactElement {
   const [busy, setBusy] = useState(false)
   const confirmRef = useRef<HTMLButtonElement>(null)
   return (
@@ -52,7 +60,17 @@ export function ConfirmDialog({ title, description, confirmLabel, busyLabel, onC
  * Asks for a commit message, then commits every change in the thread's worktree. The message box has the
  * focus and starts with a suggestion (the thread's title, then the uncommitted files), selected so typing replaces it.
  */
-export function CommitDialog({ threadId, title, files, onClose }: { threadId: string; title: string; files: number; onClose: () => void }): ReactElement {
+export function CommitDialog({
+  threadId,
+  title,
+  files,
+  onClose
+}: {
+  threadId: string
+  title: string
+  files: number
+  onClose: () => void
+}): ReactElement {
   const [message, setMessage] = useState(() => suggestCommitMessage(title, []))
   const [uncommitted, setUncommitted] = useState<number | null>(null)
   const [busy, setBusy] = useState(false)
@@ -132,7 +150,14 @@ export function CommitDialog({ threadId, title, files, onClose }: { threadId: st
           }}
         />
         <FormError message={error} />
-        <SubmitFooter label="Commit" busyLabel="Committing…" busy={busy} disabled={!message.trim()} onCancel={onClose} hint={`${shortcutLabel('Enter')} to commit`} />
+        <SubmitFooter
+          label="Commit"
+          busyLabel="Committing…"
+          busy={busy}
+          disabled={!message.trim()}
+          onCancel={onClose}
+          hint={`${shortcutLabel('Enter')} to commit`}
+        />
       </form>
     </Dialog>
   )

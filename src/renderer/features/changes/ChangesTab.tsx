@@ -19,7 +19,8 @@ import { FileList, type FileCommentCounts } from './FileList'
 import { linesLabel } from './hunks'
 import type { DiffApi, HunkRequest } from './MonacoDiffView'
 
-type Confirm = { kind: 'file'; file: ChangedFile } | { kind: 'hunk'; file: ChangedFile; hunk: HunkRequest } | { kind: 'commit' } | { kind: 'merge' }
+type Confirm =
+  { kind: 'file'; file: ChangedFile } | { kind: 'hunk'; file: ChangedFile; hunk: HunkRequest } | { kind: 'commit' } | { kind: 'merge' }
 
 const NO_COMMENTS: ReviewComment[] = []
 
@@ -77,7 +78,11 @@ export function ChangesTab({ thread }: { thread: Thread }): ReactElement {
   const [mergeCount, setMergeCount] = useState(0)
   // Bumped by each commit from the dialog, so the commit list reloads.
   const [commitCount, setCommitCount] = useState(0)
-  const merged = useMergedInto(thread, set !== null && set.files.length === 0 && scope === 'base', `${mergeCount}:${set?.files.length ?? -1}`)
+  const merged = useMergedInto(
+    thread,
+    set !== null && set.files.length === 0 && scope === 'base',
+    `${mergeCount}:${set?.files.length ?? -1}`
+  )
   const diffApi = useRef<DiffApi | null>(null)
   const filterRef = useRef<HTMLInputElement>(null)
   const canRevert = thread.mode === 'worktree' && thread.branch !== null && !isArchived(thread)
@@ -128,7 +133,12 @@ export function ChangesTab({ thread }: { thread: Thread }): ReactElement {
       e.preventDefault()
       e.stopPropagation()
     }
-    if (e.key === 'Enter' && hasPrimaryModifier(e) && !e.shiftKey && !(e.target instanceof HTMLElement && e.target.closest('.comment-zone'))) {
+    if (
+      e.key === 'Enter' &&
+      hasPrimaryModifier(e) &&
+      !e.shiftKey &&
+      !(e.target instanceof HTMLElement && e.target.closest('.comment-zone'))
+    ) {
       handled()
       if (comments.some((c) => c.status === 'pending')) void send()
       else explainNoPendingComments()
@@ -156,7 +166,14 @@ export function ChangesTab({ thread }: { thread: Thread }): ReactElement {
   const error = state?.error
   return (
     <div className="changes" onKeyDownCapture={onKeyDownCapture}>
-      <ChangesToolbar thread={thread} scope={scope} set={set} onScope={(s) => patch(thread.id, { scope: s })} onCommit={() => setConfirm({ kind: 'commit' })} onMerge={() => setConfirm({ kind: 'merge' })} />
+      <ChangesToolbar
+        thread={thread}
+        scope={scope}
+        set={set}
+        onScope={(s) => patch(thread.id, { scope: s })}
+        onCommit={() => setConfirm({ kind: 'commit' })}
+        onMerge={() => setConfirm({ kind: 'merge' })}
+      />
       {error ? (
         <div className="empty-state">
           <div className="banner banner-error" role="alert">
@@ -182,7 +199,9 @@ export function ChangesTab({ thread }: { thread: Thread }): ReactElement {
         <div className="empty-state changes-empty changes-merged">
           <Icon name="check" size={24} />
           <h2>Merged into {thread.baseRef}</h2>
-          <p>Every commit of {thread.branch} is in {thread.baseRef}. Archive the thread to put its worktree away; it can be restored.</p>
+          <p>
+            Every commit of {thread.branch} is in {thread.baseRef}. Archive the thread to put its worktree away; it can be restored.
+          </p>
           <div className="empty-actions">
             <button type="button" className="btn btn-primary" onClick={() => void archiveThread(thread)}>
               Archive thread
@@ -193,7 +212,11 @@ export function ChangesTab({ thread }: { thread: Thread }): ReactElement {
         <div className="empty-state changes-empty">
           <Icon name="check" size={24} />
           <h2>No changes yet…</h2>
-          <p>{scope === 'base' ? `Nothing differs from ${thread.baseRef}. Files the agent edits, adds or deletes show up here as it works.` : 'Everything is committed. Edits in the worktree show up here as they happen.'}</p>
+          <p>
+            {scope === 'base'
+              ? `Nothing differs from ${thread.baseRef}. Files the agent edits, adds or deletes show up here as it works.`
+              : 'Everything is committed. Edits in the worktree show up here as they happen.'}
+          </p>
         </div>
       ) : (
         <>
@@ -201,7 +224,8 @@ export function ChangesTab({ thread }: { thread: Thread }): ReactElement {
             <div className="banner banner-note changes-guard" role="note">
               <Icon name="info" size={15} />
               <span>
-                This change set is large: {formatCount(changedLines(set))} changed lines in {formatCount(set.files.length)} files. Pick a file to see its diff.
+                This change set is large: {formatCount(changedLines(set))} changed lines in {formatCount(set.files.length)} files. Pick a
+                file to see its diff.
               </span>
             </div>
           )}
@@ -235,8 +259,18 @@ export function ChangesTab({ thread }: { thread: Thread }): ReactElement {
                   </span>
                 )}
               </div>
-              <FileList files={files} selected={selected} comments={counts} onOpen={select} onRevert={canRevert ? (file) => setConfirm({ kind: 'file', file }) : undefined} />
-              <CommitList threadId={thread.id} baseRef={thread.baseRef} refresh={`${set.baseCommit}:${set.files.length}:${thread.lastActivityAt}:${mergeCount}:${commitCount}`} />
+              <FileList
+                files={files}
+                selected={selected}
+                comments={counts}
+                onOpen={select}
+                onRevert={canRevert ? (file) => setConfirm({ kind: 'file', file }) : undefined}
+              />
+              <CommitList
+                threadId={thread.id}
+                baseRef={thread.baseRef}
+                refresh={`${set.baseCommit}:${set.files.length}:${thread.lastActivityAt}:${mergeCount}:${commitCount}`}
+              />
             </aside>
             {open ? (
               <DiffPane
@@ -267,7 +301,8 @@ export function ChangesTab({ thread }: { thread: Thread }): ReactElement {
           }}
         />
       )}
-      {confirm?.kind === 'commit' && <CommitDialog
+      {confirm?.kind === 'commit' && (
+        <CommitDialog
           threadId={thread.id}
           title={thread.title}
           files={set?.files.length ?? 0}
@@ -275,7 +310,8 @@ export function ChangesTab({ thread }: { thread: Thread }): ReactElement {
             setConfirm(null)
             setCommitCount((n) => n + 1)
           }}
-        />}
+        />
+      )}
       {confirm?.kind === 'file' && (
         <ConfirmDialog
           title={`Revert ${confirm.file.path}?`}

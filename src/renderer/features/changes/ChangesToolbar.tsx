@@ -18,7 +18,19 @@ export interface ChangesToolbarProps {
 }
 
 /** One git action button that shows its progress while the core works. */
-function ActionButton({ label, busyLabel, title, run, primary }: { label: string; busyLabel: string; title: string; run: () => Promise<void>; primary?: boolean }): ReactElement {
+function ActionButton({
+  label,
+  busyLabel,
+  title,
+  run,
+  primary
+}: {
+  label: string
+  busyLabel: string
+  title: string
+  run: () => Promise<void>
+  primary?: boolean
+}): ReactElement {
   const [busy, setBusy] = useState(false)
   return (
     <button
@@ -50,10 +62,25 @@ export function ChangesToolbar({ thread, scope, set, onScope, onCommit, onMerge 
   return (
     <div className="changes-toolbar">
       <div className="segmented" role="radiogroup" aria-label="Compare">
-        <button type="button" role="radio" aria-checked={scope === 'base'} aria-label={`Since ${thread.baseRef}`} className="segment" title={`Everything the thread changed since it branched from ${thread.baseRef}`} onClick={() => onScope('base')}>
+        <button
+          type="button"
+          role="radio"
+          aria-checked={scope === 'base'}
+          aria-label={`Since ${thread.baseRef}`}
+          className="segment"
+          title={`Everything the thread changed since it branched from ${thread.baseRef}`}
+          onClick={() => onScope('base')}
+        >
           Since <code>{thread.baseRef}</code>
         </button>
-        <button type="button" role="radio" aria-checked={scope === 'uncommitted'} className="segment" title="Only what is not committed yet" onClick={() => onScope('uncommitted')}>
+        <button
+          type="button"
+          role="radio"
+          aria-checked={scope === 'uncommitted'}
+          className="segment"
+          title="Only what is not committed yet"
+          onClick={() => onScope('uncommitted')}
+        >
           Uncommitted only
         </button>
       </div>
@@ -77,7 +104,12 @@ export function ChangesToolbar({ thread, scope, set, onScope, onCommit, onMerge 
             Commit…
           </button>
           <ActionButton label="Push" busyLabel="Pushing…" title={`Push ${thread.branch} to its remote`} run={() => pushBranch(thread.id)} />
-          <button type="button" className="btn btn-small" title={`Preview merging ${thread.branch} into ${thread.baseRef}, then confirm`} onClick={onMerge}>
+          <button
+            type="button"
+            className="btn btn-small"
+            title={`Preview merging ${thread.branch} into ${thread.baseRef}, then confirm`}
+            onClick={onMerge}
+          >
             Merge into base…
           </button>
         </div>

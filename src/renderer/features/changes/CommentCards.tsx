@@ -89,7 +89,17 @@ export function CommentStatus({ status }: { status: ReviewComment['status'] }): 
 }
 
 /** One comment: which lines, its text and status, and Edit / Delete; `onEditDone` runs when an edit is saved or cancelled. */
-export function CommentCard({ threadId, comment, showCode = false, onEditDone }: { threadId: string; comment: ReviewComment; showCode?: boolean; onEditDone?: () => void }): ReactElement {
+export function CommentCard({
+  threadId,
+  comment,
+  showCode = false,
+  onEditDone
+}: {
+  threadId: string
+  comment: ReviewComment
+  showCode?: boolean
+  onEditDone?: () => void
+}): ReactElement {
   const [editing, setEditing] = useState(false)
   const lines = linesLabel(comment.startLine, comment.endLine)
   return (

@@ -96,7 +96,13 @@ export function CommitList({ threadId, baseRef, refresh }: { threadId: string; b
           <ol className="commit-rows">
             {loaded.commits.map((c) => (
               <li key={c.sha} className={`commit-row${open === c.sha ? ' is-open' : ''}`}>
-                <button type="button" className="commit-button" aria-expanded={open === c.sha} title={`${c.subject}\n${c.author}, ${formatDateTime(c.time)}`} onClick={() => setOpen(open === c.sha ? null : c.sha)}>
+                <button
+                  type="button"
+                  className="commit-button"
+                  aria-expanded={open === c.sha}
+                  title={`${c.subject}\n${c.author}, ${formatDateTime(c.time)}`}
+                  onClick={() => setOpen(open === c.sha ? null : c.sha)}
+                >
                   <code className="commit-sha">{c.short}</code>
                   <span className="commit-subject">{c.subject || '(no message)'}</span>
                   {c.parents.length > 1 && <span className="commit-merge">merge</span>}

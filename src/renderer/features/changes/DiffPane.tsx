@@ -37,8 +37,26 @@ function LayoutSwitch({ layout }: { layout: DiffLayout }): ReactElement {
       {(['side-by-side', 'inline'] as const).map((l) => {
         const label = l === 'side-by-side' ? 'Side by side' : 'Inline'
         return (
-          <button key={l} type="button" role="radio" aria-checked={layout === l} aria-label={label} title={label} className="segment" onClick={() => setLayout(l)}>
-            <svg width="14" height="14" viewBox="0 0 16 16" fill="none" stroke="currentColor" strokeWidth="1.3" strokeLinejoin="round" aria-hidden="true">
+          <button
+            key={l}
+            type="button"
+            role="radio"
+            aria-checked={layout === l}
+            aria-label={label}
+            title={label}
+            className="segment"
+            onClick={() => setLayout(l)}
+          >
+            <svg
+              width="14"
+              height="14"
+              viewBox="0 0 16 16"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="1.3"
+              strokeLinejoin="round"
+              aria-hidden="true"
+            >
               <path d={layoutIcons[l]} />
             </svg>
           </button>
@@ -118,17 +136,42 @@ export function DiffPane({ threadId, file, scope, comments, apiRef, onRevertFile
           <>
             <div className="change-nav" role="group" aria-label="Changes in this file">
               <span className="change-count" aria-live="polite">
-                {!status.ready ? 'Comparing…' : status.changes === 0 ? 'No changes' : status.current >= 0 ? `Change ${status.current + 1} of ${status.changes}` : `${status.changes} change${status.changes === 1 ? '' : 's'}`}
+                {!status.ready
+                  ? 'Comparing…'
+                  : status.changes === 0
+                    ? 'No changes'
+                    : status.current >= 0
+                      ? `Change ${status.current + 1} of ${status.changes}`
+                      : `${status.changes} change${status.changes === 1 ? '' : 's'}`}
               </span>
-              <button type="button" className="icon-btn" aria-label="Previous change" title="Previous change (Shift+N, Shift+F7)" disabled={!status.changes} onClick={() => apiRef.current?.step(-1)}>
+              <button
+                type="button"
+                className="icon-btn"
+                aria-label="Previous change"
+                title="Previous change (Shift+N, Shift+F7)"
+                disabled={!status.changes}
+                onClick={() => apiRef.current?.step(-1)}
+              >
                 <Icon name="arrowUp" size={13} />
               </button>
-              <button type="button" className="icon-btn" aria-label="Next change" title="Next change (N, F7)" disabled={!status.changes} onClick={() => apiRef.current?.step(1)}>
+              <button
+                type="button"
+                className="icon-btn"
+                aria-label="Next change"
+                title="Next change (N, F7)"
+                disabled={!status.changes}
+                onClick={() => apiRef.current?.step(1)}
+              >
                 <Icon name="arrowDown" size={13} />
               </button>
             </div>
             {status.selection && file.status !== 'deleted' && (
-              <button type="button" className="btn btn-small" title="Comment on the selected lines (C)" onClick={() => apiRef.current?.commentOnSelection()}>
+              <button
+                type="button"
+                className="btn btn-small"
+                title="Comment on the selected lines (C)"
+                onClick={() => apiRef.current?.commentOnSelection()}
+              >
                 Comment on {linesLabel(status.selection.start, status.selection.end)}
               </button>
             )}
@@ -136,7 +179,12 @@ export function DiffPane({ threadId, file, scope, comments, apiRef, onRevertFile
           </>
         )}
         {onRevertFile && (
-          <button type="button" className="btn btn-small btn-danger-quiet" title="Throw away this file's changes" onClick={() => onRevertFile(file)}>
+          <button
+            type="button"
+            className="btn btn-small btn-danger-quiet"
+            title="Throw away this file's changes"
+            onClick={() => onRevertFile(file)}
+          >
             Revert file…
           </button>
         )}
@@ -164,14 +212,19 @@ export function DiffPane({ threadId, file, scope, comments, apiRef, onRevertFile
         ) : diff.kind === 'binary' ? (
           <Notice icon="info" title="Binary file">
             <p>
-              {file.status === 'added' ? `Added, ${formatBytes(diff.modifiedBytes)}.` : file.status === 'deleted' ? `Deleted, was ${formatBytes(diff.originalBytes)}.` : `${formatBytes(diff.originalBytes)} → ${formatBytes(diff.modifiedBytes)}.`}
+              {file.status === 'added'
+                ? `Added, ${formatBytes(diff.modifiedBytes)}.`
+                : file.status === 'deleted'
+                  ? `Deleted, was ${formatBytes(diff.originalBytes)}.`
+                  : `${formatBytes(diff.originalBytes)} → ${formatBytes(diff.modifiedBytes)}.`}
             </p>
             <p className="muted">Skein does not show the contents of binary files.</p>
           </Notice>
         ) : diff.kind === 'not-utf8' ? (
           <Notice icon="info" title="Not UTF-8; open it in your editor">
             <p>
-              {diff.side === 'both' ? 'Neither side' : diff.side === 'original' ? 'The base side' : 'The file on disk'} is not valid UTF-8 text (Latin-1 or UTF-16, perhaps), so it is not shown rather than shown garbled.
+              {diff.side === 'both' ? 'Neither side' : diff.side === 'original' ? 'The base side' : 'The file on disk'} is not valid UTF-8
+              text (Latin-1 or UTF-16, perhaps), so it is not shown rather than shown garbled.
             </p>
             <p className="muted">
               {formatBytes(diff.originalBytes)} → {formatBytes(diff.modifiedBytes)}

@@ -41,7 +41,11 @@ function FileRow({ file, comments }: { file: ChangedFile; comments: FileCommentC
         <span className="file-name">{name}</span>
       </span>
       {comments && comments.outdated > 0 && (
-        <span className="file-marker is-outdated" title={`${comments.outdated} outdated comment${comments.outdated === 1 ? '' : 's'}`} aria-hidden="true">
+        <span
+          className="file-marker is-outdated"
+          title={`${comments.outdated} outdated comment${comments.outdated === 1 ? '' : 's'}`}
+          aria-hidden="true"
+        >
           !{comments.outdated}
         </span>
       )}
@@ -118,7 +122,16 @@ export function FileList({ files, selected, comments, onOpen, onRevert }: FileLi
     if (!el || e.altKey || e.ctrlKey || e.metaKey) return
     const index = indexOf.get(el.dataset.path ?? '') ?? 0
     const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? 260) / ROW_HEIGHT) - 1)
-    const moves: Record<string, number> = { ArrowDown: 1, j: 1, ArrowUp: -1, k: -1, PageDown: page, PageUp: -page, Home: -Infinity, End: Infinity }
+    const moves: Record<string, number> = {
+      ArrowDown: 1,
+      j: 1,
+      ArrowUp: -1,
+      k: -1,
+      PageDown: page,
+      PageUp: -page,
+      Home: -Infinity,
+      End: Infinity
+    }
     if (e.key in moves && !e.shiftKey) {
       e.preventDefault()
       const delta = moves[e.key]
@@ -139,7 +152,12 @@ export function FileList({ files, selected, comments, onOpen, onRevert }: FileLi
       [
         { label: 'Open diff', icon: 'eye', onSelect: () => onOpen(file.path) },
         { label: 'Copy path', icon: 'copy', onSelect: () => void copyText(file.path).catch((e) => notifyError('Could not copy', e)) },
-        ...(onRevert ? [{ kind: 'separator' as const }, { label: 'Revert file…', icon: 'restore' as const, danger: true, onSelect: () => onRevert(file) }] : [])
+        ...(onRevert
+          ? [
+              { kind: 'separator' as const },
+              { label: 'Revert file…', icon: 'restore' as const, danger: true, onSelect: () => onRevert(file) }
+            ]
+          : [])
       ],
       at,
       returnFocus

@@ -11,10 +11,19 @@ const STATUS_LETTER = { added: 'A', modified: 'M', deleted: 'D', 'type-changed':
 /** Why the merge cannot go ahead now, as sentences; empty when it can. */
 export function mergeBlockers(plan: MergePlanView): string[] {
   const out: string[] = []
-  if (plan.uncommitted > 0) out.push(`The thread has ${plan.uncommitted} uncommitted change${plan.uncommitted === 1 ? '' : 's'}, which the merge would leave out. Commit them first.`)
-  if (plan.conflicts.length) out.push(`${plan.branch} conflicts with ${plan.baseRef}. Rebase the thread onto ${plan.baseRef} in its worktree and resolve them there.`)
+  if (plan.uncommitted > 0)
+    out.push(
+      `The thread has ${plan.uncommitted} uncommitted change${plan.uncommitted === 1 ? '' : 's'}, which the merge would leave out. Commit them first.`
+    )
+  if (plan.conflicts.length)
+    out.push(
+      `${plan.branch} conflicts with ${plan.baseRef}. Rebase the thread onto ${plan.baseRef} in its worktree and resolve them there.`
+    )
   if (plan.checkoutBusy) out.push(`${plan.checkedOutIn} is in the middle of ${plan.checkoutBusy}. Finish or abort it there first.`)
-  if (plan.localChanges.length) out.push(`${plan.baseRef} is checked out in ${plan.checkedOutIn}, where local changes touch files the merge would change. Commit or set them aside there; Skein changes nothing.`)
+  if (plan.localChanges.length)
+    out.push(
+      `${plan.baseRef} is checked out in ${plan.checkedOutIn}, where local changes touch files the merge would change. Commit or set them aside there; Skein changes nothing.`
+    )
   return out
 }
 
@@ -65,7 +74,10 @@ export function MergeDialog({ thread, onClose, onMerged }: { thread: Thread; onC
     setBusy(true)
     try {
       const r = await request('review/mergeIntoBase', { threadId: thread.id, expect: { base: plan.base, head: plan.head } })
-      notifySuccess(`Merged into ${plan.baseRef}`, `${r.outcome === 'fast-forward' ? 'Fast-forward to' : 'Merge commit'} ${r.commit?.slice(0, 8) ?? ''}${r.checkout ? ` in ${r.checkout}` : ''}`.trim())
+      notifySuccess(
+        `Merged into ${plan.baseRef}`,
+        `${r.outcome === 'fast-forward' ? 'Fast-forward to' : 'Merge commit'} ${r.commit?.slice(0, 8) ?? ''}${r.checkout ? ` in ${r.checkout}` : ''}`.trim()
+      )
       onMerged()
       onClose()
     } catch (e) {
@@ -80,18 +92,31 @@ export function MergeDialog({ thread, onClose, onMerged }: { thread: Thread; onC
     : `${plan?.baseRef ?? thread.baseRef} is not checked out anywhere: only the branch moves, no files are touched.`
 
   return (
-    <Dialog title={`Merge into ${thread.baseRef}?`} description={`Brings ${thread.branch}'s commits into ${thread.baseRef}.`} onClose={onClose} initialFocus={cancelRef} width={560}>
+    <Dialog
+      title={`Merge into ${thread.baseRef}?`}
+      description={`Brings ${thread.branch}'s commits into ${thread.baseRef}.`}
+      onClose={onClose}
+      initialFocus={cancelRef}
+      width={560}
+    >
       <div className="dialog-body merge-dialog">
         {!plan && !error && (
           <div className="merge-loading" aria-busy="true">
             <span className="btn-spinner" aria-hidden="true" /> Checking what the merge would do…
           </div>
         )}
-        {plan && plan.upToDate && <p className="merge-note">{plan.merged ? `${plan.baseRef} already has every commit of ${plan.branch}.` : `${plan.branch} has no commits that ${plan.baseRef} lacks yet.`}</p>}
+        {plan && plan.upToDate && (
+          <p className="merge-note">
+            {plan.merged
+              ? `${plan.baseRef} already has every commit of ${plan.branch}.`
+              : `${plan.branch} has no commits that ${plan.baseRef} lacks yet.`}
+          </p>
+        )}
         {plan && !plan.upToDate && (
           <>
             <p className="merge-kind" aria-label="Merge kind">
-              {plan.conflicts.length ? 'Cannot merge cleanly' : plan.fastForward ? 'Fast-forward' : 'Merge commit'} · {formatCount(plan.commits.length + plan.moreCommits)} commit{plan.commits.length + plan.moreCommits === 1 ? '' : 's'} ·{' '}
+              {plan.conflicts.length ? 'Cannot merge cleanly' : plan.fastForward ? 'Fast-forward' : 'Merge commit'} ·{' '}
+              {formatCount(plan.commits.length + plan.moreCommits)} commit{plan.commits.length + plan.moreCommits === 1 ? '' : 's'} ·{' '}
               {formatCount(plan.files.length)} file{plan.files.length === 1 ? '' : 's'}
             </p>
             <p className="merge-where">{where}</p>
@@ -116,7 +141,8 @@ export function MergeDialog({ thread, onClose, onMerged }: { thread: Thread; onC
                     <span className="merge-binary">binary</span>
                   ) : (
                     <>
-                      <span className="count-add">+{formatCount(f.additions)}</span> <span className="count-del">−{formatCount(f.deletions ?? 0)}</span>
+                      <span className="count-add">+{formatCount(f.additions)}</span>{' '}
+                      <span className="count-del">−{formatCount(f.deletions ?? 0)}</span>
                     </>
                   )}
                 </li>
@@ -141,7 +167,14 @@ export function MergeDialog({ thread, onClose, onMerged }: { thread: Thread; onC
             {canMerge ? 'Cancel' : 'Close'}
           </button>
           {canMerge && (
-            <button ref={confirmRef} type="button" className="btn btn-primary" disabled={busy} aria-busy={busy || undefined} onClick={() => void merge()}>
+            <button
+              ref={confirmRef}
+              type="button"
+              className="btn btn-primary"
+              disabled={busy}
+              aria-busy={busy || undefined}
+              onClick={() => void merge()}
+            >
               {busy && <span className="btn-spinner" aria-hidden="true" />}
               {busy ? 'Merging…' : `Merge into ${plan.baseRef}`}
             </button>

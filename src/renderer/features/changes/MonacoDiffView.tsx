@@ -8,7 +8,21 @@ import { CommentCard, CommentForm } from './CommentCards'
 import { CommentZones } from './comment-zones'
 import { GutterComments } from './gutter-comments'
 import { HunkButton } from './hunk-button'
-import { buttonLine, changeAtLine, changeLine, changeNearLine, emptySideOf, hunkSpans, linesLabel, oneSidedChanges, oneSidedText, spanText, stepChange, type EmptySide, type LineChange } from './hunks'
+import {
+  buttonLine,
+  changeAtLine,
+  changeLine,
+  changeNearLine,
+  emptySideOf,
+  hunkSpans,
+  linesLabel,
+  oneSidedChanges,
+  oneSidedText,
+  spanText,
+  stepChange,
+  type EmptySide,
+  type LineChange
+} from './hunks'
 import { languageFor, loadMonaco, type MonacoApi } from '../../lib/monaco/monaco-loader'
 
 /** What the diff pane can ask of the open diff (keyboard shortcuts and header buttons). */
@@ -97,7 +111,12 @@ export function MonacoDiffView(props: MonacoDiffViewProps): ReactElement {
   const report = () => {
     const l = live.current
     if (!l) return
-    const status: DiffStatus = { ready: host.current?.dataset.diffReady === 'true', changes: l.changes.length, current: l.current, selection: selectedLines(l.diff.getModifiedEditor()) }
+    const status: DiffStatus = {
+      ready: host.current?.dataset.diffReady === 'true',
+      changes: l.changes.length,
+      current: l.current,
+      selection: selectedLines(l.diff.getModifiedEditor())
+    }
     const key = JSON.stringify(status)
     if (key !== lastStatus.current) {
       lastStatus.current = key
@@ -159,7 +178,19 @@ export function MonacoDiffView(props: MonacoDiffViewProps): ReactElement {
           const l = live.current
           if (l) requestRevert(l.hoverChange >= 0 ? l.hoverChange : l.current)
         })
-        const l: Live = { monaco, diff, zones, gutter, button, models: [], path: null, emptySide: null, changes: [], current: -1, hoverChange: -1 }
+        const l: Live = {
+          monaco,
+          diff,
+          zones,
+          gutter,
+          button,
+          models: [],
+          path: null,
+          emptySide: null,
+          changes: [],
+          current: -1,
+          hoverChange: -1
+        }
         live.current = l
         gutter.onHoverLine = (line) => {
           l.hoverChange = line === null ? -1 : changeNearLine(l.changes, line)
@@ -223,7 +254,10 @@ export function MonacoDiffView(props: MonacoDiffViewProps): ReactElement {
     const scrollTop = same ? editor.getScrollTop() : 0
     const language = languageFor(l.monaco, path)
     l.emptySide = emptySideOf(original, modified)
-    const models = [l.monaco.editor.createModel(oneSidedText(original, l.emptySide), language), l.monaco.editor.createModel(oneSidedText(modified, l.emptySide), language)]
+    const models = [
+      l.monaco.editor.createModel(oneSidedText(original, l.emptySide), language),
+      l.monaco.editor.createModel(oneSidedText(modified, l.emptySide), language)
+    ]
     if (host.current) {
       host.current.dataset.diffReady = 'false'
       // Monaco maps an empty side wholesale onto the other, showing its one empty line as a changed line 1: CSS hides it.
@@ -269,7 +303,10 @@ export function MonacoDiffView(props: MonacoDiffViewProps): ReactElement {
       if (!l || l.changes.length === 0) return
       const editor = l.diff.getModifiedEditor()
       const line = editor.getPosition()?.lineNumber ?? 1
-      const next = l.current >= 0 ? (l.current + direction + l.changes.length) % l.changes.length : stepChange(l.changes, direction === 1 ? line - 1 : line + 1, direction)
+      const next =
+        l.current >= 0
+          ? (l.current + direction + l.changes.length) % l.changes.length
+          : stepChange(l.changes, direction === 1 ? line - 1 : line + 1, direction)
       l.current = next
       const target = changeLine(l.changes[next])
       editor.setPosition({ lineNumber: target, column: 1 })
@@ -282,7 +319,9 @@ export function MonacoDiffView(props: MonacoDiffViewProps): ReactElement {
       const editor = l.diff.getModifiedEditor()
       const position = editor.getPosition()
       // From the keyboard, only where the person is: a selection, or the cursor of the focused editor.
-      const lines = selectedLines(editor) ?? (position && (!fromKeyboard || editor.hasTextFocus()) ? { start: position.lineNumber, end: position.lineNumber } : null)
+      const lines =
+        selectedLines(editor) ??
+        (position && (!fromKeyboard || editor.hasTextFocus()) ? { start: position.lineNumber, end: position.lineNumber } : null)
       if (lines) setDraft(lines)
     },
     revertCurrent: () => {

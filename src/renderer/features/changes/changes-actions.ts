@@ -5,7 +5,10 @@ import { notifyError, notifyInfo, notifySuccess } from '../../state/notify'
 import { dropComment, loadComments, upsertComment } from './changes-sync'
 
 /** Adds a pending comment on lines of the file on disk; returns the core's refusal, or null. */
-export async function addComment(threadId: string, o: { path: string; startLine: number; endLine: number; body: string }): Promise<string | null> {
+export async function addComment(
+  threadId: string,
+  o: { path: string; startLine: number; endLine: number; body: string }
+): Promise<string | null> {
   try {
     upsertComment(threadId, await request('review/comment', { threadId, ...o }))
     return null
@@ -59,7 +62,12 @@ export function explainNoPendingComments(): void {
 }
 
 /** Puts a file back as the scope's base has it (after the person confirmed); a renamed file gets its old path back too. */
-export async function revertFile(threadId: string, path: string, oldPath: string | null = null, scope: ChangeScope = 'uncommitted'): Promise<boolean> {
+export async function revertFile(
+  threadId: string,
+  path: string,
+  oldPath: string | null = null,
+  scope: ChangeScope = 'uncommitted'
+): Promise<boolean> {
   try {
     const { outcome } = await request('review/revertFile', { threadId, path, oldPath, scope })
     notifySuccess(outcome === 'removed' && !oldPath ? `Removed ${path}` : `Reverted ${oldPath ? `${oldPath} → ${path}` : path}`)

@@ -51,7 +51,8 @@ export const useChanges = create<ChangesState>()((set) => ({
   byThread: {},
   layout: readLayout(),
   track: (threadId) => set((s) => (s.byThread[threadId] ? s : { byThread: { ...s.byThread, [threadId]: empty() } })),
-  patch: (threadId, change) => set((s) => ({ byThread: { ...s.byThread, [threadId]: { ...(s.byThread[threadId] ?? empty()), ...change } } })),
+  patch: (threadId, change) =>
+    set((s) => ({ byThread: { ...s.byThread, [threadId]: { ...(s.byThread[threadId] ?? empty()), ...change } } })),
   setLayout: (layout) => {
     try {
       localStorage.setItem(LAYOUT_KEY, layout)

@@ -11,7 +11,12 @@ const CONTENT_TEXT = 6
 const CONTENT_EMPTY = 7
 const OVERLAY_WIDGET = 12
 
-const onLines = (type: number) => type === CONTENT_TEXT || type === CONTENT_EMPTY || type === GUTTER_GLYPH_MARGIN || type === GUTTER_LINE_NUMBERS || type === GUTTER_LINE_DECORATIONS
+const onLines = (type: number) =>
+  type === CONTENT_TEXT ||
+  type === CONTENT_EMPTY ||
+  type === GUTTER_GLYPH_MARGIN ||
+  type === GUTTER_LINE_NUMBERS ||
+  type === GUTTER_LINE_DECORATIONS
 
 /**
  * The "+" in the modified side's glyph margin: it follows the pointer over the lines, and a click
@@ -58,8 +63,18 @@ export class GutterComments {
   mark(commented: ReadonlyArray<{ start: number; end: number }>, draft: { start: number; end: number } | null): void {
     const { Range } = this.monaco
     this.marked = [
-      ...commented.map((c) => ({ range: new Range(c.start, 1, c.end, 1), options: { isWholeLine: true, linesDecorationsClassName: 'commented-lines' } })),
-      ...(draft ? [{ range: new Range(draft.start, 1, draft.end, 1), options: { isWholeLine: true, className: 'draft-lines', linesDecorationsClassName: 'commented-lines is-draft' } }] : [])
+      ...commented.map((c) => ({
+        range: new Range(c.start, 1, c.end, 1),
+        options: { isWholeLine: true, linesDecorationsClassName: 'commented-lines' }
+      })),
+      ...(draft
+        ? [
+            {
+              range: new Range(draft.start, 1, draft.end, 1),
+              options: { isWholeLine: true, className: 'draft-lines', linesDecorationsClassName: 'commented-lines is-draft' }
+            }
+          ]
+        : [])
     ]
     this.marks.set(this.marked)
   }
@@ -95,7 +110,13 @@ export class GutterComments {
     const start = this.dragFrom ?? end
     const range = new Range(Math.min(start, end), 1, Math.max(start, end), 1)
     this.hover.set([
-      { range: new Range(end, 1, end, 1), options: { glyphMarginClassName: 'comment-glyph codicon codicon-add', glyphMarginHoverMessage: { value: 'Comment on this line (drag for several)' } } },
+      {
+        range: new Range(end, 1, end, 1),
+        options: {
+          glyphMarginClassName: 'comment-glyph codicon codicon-add',
+          glyphMarginHoverMessage: { value: 'Comment on this line (drag for several)' }
+        }
+      },
       ...(this.dragFrom !== null ? [{ range, options: { isWholeLine: true, className: 'draft-lines' } }] : [])
     ])
   }

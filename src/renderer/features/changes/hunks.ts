@@ -15,7 +15,10 @@ export function toSpan(start: number, end: number): LineSpan {
 
 /** Both sides of a Monaco change in the review protocol's terms. */
 export function hunkSpans(c: LineChange): { original: LineSpan; modified: LineSpan } {
-  return { original: toSpan(c.originalStartLineNumber, c.originalEndLineNumber), modified: toSpan(c.modifiedStartLineNumber, c.modifiedEndLineNumber) }
+  return {
+    original: toSpan(c.originalStartLineNumber, c.originalEndLineNumber),
+    modified: toSpan(c.modifiedStartLineNumber, c.modifiedEndLineNumber)
+  }
 }
 
 /** The modified-side line a change is shown at (a deletion sits just after its Start line). */
@@ -34,7 +37,8 @@ export function changeNearLine(changes: readonly LineChange[], line: number): nu
 }
 
 /** The last modified-side line a change covers (its first line for a deletion). */
-const changeEnd = (c: LineChange): number => Math.max(1, c.modifiedEndLineNumber === 0 ? c.modifiedStartLineNumber : c.modifiedEndLineNumber)
+const changeEnd = (c: LineChange): number =>
+  Math.max(1, c.modifiedEndLineNumber === 0 ? c.modifiedStartLineNumber : c.modifiedEndLineNumber)
 
 /** The index of the change covering a modified-side line, or -1. */
 export function changeAtLine(changes: readonly LineChange[], line: number): number {
@@ -88,5 +92,9 @@ export function oneSidedText(text: string, emptySide: EmptySide): string {
 /** Monaco's changes with the empty side's phantom line 1 taken out: a plain insertion (or deletion) before line 1. */
 export function oneSidedChanges(changes: readonly LineChange[], emptySide: EmptySide): LineChange[] {
   if (!emptySide) return [...changes]
-  return changes.map((c) => (emptySide === 'original' ? { ...c, originalStartLineNumber: 0, originalEndLineNumber: 0 } : { ...c, modifiedStartLineNumber: 0, modifiedEndLineNumber: 0 }))
+  return changes.map((c) =>
+    emptySide === 'original'
+      ? { ...c, originalStartLineNumber: 0, originalEndLineNumber: 0 }
+      : { ...c, modifiedStartLineNumber: 0, modifiedEndLineNumber: 0 }
+  )
 }

@@ -14,7 +14,14 @@ export function CheckLink({ check, withText = false }: { check: CiCheck; withTex
   if (!check.url || !check.url.startsWith('https://')) return null
   const where = providerNames[check.provider]
   return (
-    <a className={withText ? 'btn btn-small' : 'icon-btn'} href={check.url} target="_blank" rel="noopener noreferrer" aria-label={`Open ${check.name} on ${where}`} title={`Open on ${where}`}>
+    <a
+      className={withText ? 'btn btn-small' : 'icon-btn'}
+      href={check.url}
+      target="_blank"
+      rel="noopener noreferrer"
+      aria-label={`Open ${check.name} on ${where}`}
+      title={`Open on ${where}`}
+    >
       <Icon name="open" size={13} />
       {withText && `Open on ${where}`}
     </a>
@@ -22,7 +29,19 @@ export function CheckLink({ check, withText = false }: { check: CiCheck; withTex
 }
 
 /** The remote checks of the pushed commit: state, name, duration (live while running), link, and a quick "send to agent" for failures. */
-export function CheckList({ threadId, checks, commit, selected, onSelect }: { threadId: string; checks: CiCheck[]; commit: string | null; selected: string | null; onSelect: (checkId: string) => void }): ReactElement {
+export function CheckList({
+  threadId,
+  checks,
+  commit,
+  selected,
+  onSelect
+}: {
+  threadId: string
+  checks: CiCheck[]
+  commit: string | null
+  selected: string | null
+  onSelect: (checkId: string) => void
+}): ReactElement {
   const now = useTicker(checks.some((c) => c.state === 'running' || c.state === 'queued'))
   return (
     <section className="ci-section" aria-labelledby="ci-checks-title">
@@ -36,14 +55,21 @@ export function CheckList({ threadId, checks, commit, selected, onSelect }: { th
         )}
       </h3>
       {checks.length === 0 ? (
-        <p className="ci-none">{commit ? 'No checks reported for this commit yet. They show up here as the CI service starts them.' : 'No remote checks.'}</p>
+        <p className="ci-none">
+          {commit ? 'No checks reported for this commit yet. They show up here as the CI service starts them.' : 'No remote checks.'}
+        </p>
       ) : (
         <ul className="ci-checks" aria-label="Checks">
           {checks.map((check) => {
             const ms = checkDuration(check, now)
             const isSelected = check.id === selected
             return (
-              <li key={check.id} className={`ci-check${isSelected ? ' is-selected' : ''}`} data-state={check.state} data-check-id={check.id}>
+              <li
+                key={check.id}
+                className={`ci-check${isSelected ? ' is-selected' : ''}`}
+                data-state={check.state}
+                data-check-id={check.id}
+              >
                 <button
                   type="button"
                   className="ci-check-main"
@@ -60,7 +86,13 @@ export function CheckList({ threadId, checks, commit, selected, onSelect }: { th
                   {ms !== null && <span className="ci-duration">{formatDuration(ms)}</span>}
                 </button>
                 {isFailure(check) && (
-                  <button type="button" className="icon-btn" aria-label={`Send the failure of ${check.name} to the agent`} title="Send failure to agent" onClick={() => void sendFailure(threadId, check)}>
+                  <button
+                    type="button"
+                    className="icon-btn"
+                    aria-label={`Send the failure of ${check.name} to the agent`}
+                    title="Send failure to agent"
+                    onClick={() => void sendFailure(threadId, check)}
+                  >
                     <Icon name="send" size={13} />
                   </button>
                 )}

@@ -15,7 +15,13 @@ const icons: Record<Exclude<CiCheckState, 'running'>, IconName> = {
 /** A check's state as a small coloured icon (a spinner while it runs), named for screen readers. */
 export function CheckStateIcon({ state, size = 14 }: { state: CiCheckState; size?: number }): ReactElement {
   return (
-    <span className={`check-icon check-${state}`} role="img" aria-label={checkStateLabels[state]} title={checkStateLabels[state]} style={{ width: size, height: size }}>
+    <span
+      className={`check-icon check-${state}`}
+      role="img"
+      aria-label={checkStateLabels[state]}
+      title={checkStateLabels[state]}
+      style={{ width: size, height: size }}
+    >
       {state === 'running' ? <span className="check-spinner" aria-hidden="true" /> : <Icon name={icons[state]} size={size} />}
     </span>
   )

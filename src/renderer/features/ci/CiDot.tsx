@@ -15,7 +15,12 @@ export function CiDot({ threadId, withLabel = false }: { threadId: string; withL
   const tone = ciTone(status)
   if (tone === 'none') return null
   return (
-    <span className={`ci-dot-wrap${withLabel ? ' with-label' : ''}`} title={ciTooltip(status)} data-ci={tone} data-ci-news={news || undefined}>
+    <span
+      className={`ci-dot-wrap${withLabel ? ' with-label' : ''}`}
+      title={ciTooltip(status)}
+      data-ci={tone}
+      data-ci-news={news || undefined}
+    >
       <span
         className={`ci-dot ci-tone-${tone}${news ? ' is-news' : ''}`}
         role="img"
@@ -54,5 +59,13 @@ export const useCiFailed = (threadId: string): boolean => useCi((s) => s.byThrea
 /** The ids of threads whose latest CI run failed (for counting and filtering many threads). */
 export function useCiFailedIds(): ReadonlySet<string> {
   const byThread = useCi((s) => s.byThread)
-  return useMemo(() => new Set(Object.values(byThread).filter((s) => s.overall === 'failed').map((s) => s.threadId)), [byThread])
+  return useMemo(
+    () =>
+      new Set(
+        Object.values(byThread)
+          .filter((s) => s.overall === 'failed')
+          .map((s) => s.threadId)
+      ),
+    [byThread]
+  )
 }

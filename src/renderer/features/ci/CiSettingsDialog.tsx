@@ -12,7 +12,19 @@ const placeholders: Record<CiProviderOverride['provider'], string> = {
 }
 
 /** Which CI service a repository uses when its remote's host does not say: GitHub Enterprise or self-hosted GitLab, with its URL. */
-export function CiSettingsDialog({ threadId, repoId, repoName, current, onClose }: { threadId: string; repoId: string; repoName: string; current: CiProviderOverride | null; onClose: () => void }): ReactElement {
+export function CiSettingsDialog({
+  threadId,
+  repoId,
+  repoName,
+  current,
+  onClose
+}: {
+  threadId: string
+  repoId: string
+  repoName: string
+  current: CiProviderOverride | null
+  onClose: () => void
+}): ReactElement {
   const [choice, setChoice] = useState<Choice>(current?.provider ?? 'auto')
   const [baseUrl, setBaseUrl] = useState(current?.baseUrl ?? '')
   const [busy, setBusy] = useState(false)
@@ -32,12 +44,22 @@ export function CiSettingsDialog({ threadId, repoId, repoName, current, onClose 
     const refusal = await saveProviderOverride(threadId, repoId, override)
     setBusy(false)
     if (refusal) return setError(refusal)
-    notifySuccess('Saved the CI settings', override ? `${repoName} reads CI from ${override.provider === 'github' ? 'GitHub' : 'GitLab'}${url ? ` at ${url}` : ''}.` : `${repoName} reads CI from the service its remote points at.`)
+    notifySuccess(
+      'Saved the CI settings',
+      override
+        ? `${repoName} reads CI from ${override.provider === 'github' ? 'GitHub' : 'GitLab'}${url ? ` at ${url}` : ''}.`
+        : `${repoName} reads CI from the service its remote points at.`
+    )
     onClose()
   }
 
   return (
-    <Dialog title="CI settings" description={`Where ${repoName} reads its CI checks from. Every thread of the repository uses it.`} onClose={onClose} width={500}>
+    <Dialog
+      title="CI settings"
+      description={`Where ${repoName} reads its CI checks from. Every thread of the repository uses it.`}
+      onClose={onClose}
+      width={500}
+    >
       <form className="dialog-body" onSubmit={submit}>
         <label className="field-label" htmlFor="ci-provider">
           CI provider
@@ -52,9 +74,18 @@ export function CiSettingsDialog({ threadId, repoId, repoName, current, onClose 
             <label className="field-label" htmlFor="ci-base-url">
               Base URL
             </label>
-            <input id="ci-base-url" className="input input-mono" value={baseUrl} placeholder={placeholders[choice]} onChange={(e) => setBaseUrl(e.target.value)} />
+            <input
+              id="ci-base-url"
+              className="input input-mono"
+              value={baseUrl}
+              placeholder={placeholders[choice]}
+              onChange={(e) => setBaseUrl(e.target.value)}
+            />
             <p className="field-hint">
-              {choice === 'github' ? 'For GitHub Enterprise, the API address (ending in /api/v3). Leave empty for github.com.' : 'For a self-hosted GitLab, its address. Leave empty for gitlab.com.'} The token comes from{' '}
+              {choice === 'github'
+                ? 'For GitHub Enterprise, the API address (ending in /api/v3). Leave empty for github.com.'
+                : 'For a self-hosted GitLab, its address. Leave empty for gitlab.com.'}{' '}
+              The token comes from{' '}
               {choice === 'github' ? (
                 <>
                   <code>GITHUB_TOKEN</code> (or <code>GH_ENTERPRISE_TOKEN</code>, or <code>gh auth token</code>)

@@ -11,7 +11,15 @@ import { ciTone, formatClockSeconds, isBlockingProblem, overallLabels, problemTi
 export const canPush = (thread: Thread): boolean => thread.mode === 'worktree' && thread.branch !== null && !isArchived(thread)
 
 /** A button that runs an async action and shows its progress meanwhile. */
-export function BusyButton(props: { label: string; busyLabel: string; run: () => Promise<unknown>; icon?: IconName; primary?: boolean; title?: string; ariaLabel?: string }): ReactElement {
+export function BusyButton(props: {
+  label: string
+  busyLabel: string
+  run: () => Promise<unknown>
+  icon?: IconName
+  primary?: boolean
+  title?: string
+  ariaLabel?: string
+}): ReactElement {
   const [busy, setBusy] = useState(false)
   return (
     <button
@@ -42,12 +50,25 @@ function withCode(text: string): ReactNode[] {
 }
 
 /** The top bar of the CI tab: overall state, commit and provider, when it was updated, and the actions. */
-export function CiSummary({ thread, status, onSettings }: { thread: Thread; status: CiStatus | undefined; onSettings: () => void }): ReactElement {
+export function CiSummary({
+  thread,
+  status,
+  onSettings
+}: {
+  thread: Thread
+  status: CiStatus | undefined
+  onSettings: () => void
+}): ReactElement {
   const tone = status ? ciTone(status) : 'none'
   const label = !status ? 'No CI yet' : tone === 'problem' ? 'Unavailable' : overallLabels[status.overall]
   return (
     <div className="ci-summary">
-      <span className={`ci-overall ci-tone-${tone}`} role="status" aria-label={`CI ${label.toLowerCase()}`} data-overall={status?.overall ?? 'none'}>
+      <span
+        className={`ci-overall ci-tone-${tone}`}
+        role="status"
+        aria-label={`CI ${label.toLowerCase()}`}
+        data-overall={status?.overall ?? 'none'}
+      >
         <span className={`ci-dot ci-tone-${tone}`} aria-hidden="true" />
         {label}
       </span>
@@ -64,7 +85,15 @@ export function CiSummary({ thread, status, onSettings }: { thread: Thread; stat
         </span>
       )}
       {/* Before a first push, the panel offers a bigger "Push branch" instead. */}
-      {canPush(thread) && status && status.problem?.kind !== 'not-pushed' && <BusyButton label="Push" busyLabel="Pushing…" icon="upload" title={`Push ${thread.branch} to its remote`} run={() => pushForCi(thread.id)} />}
+      {canPush(thread) && status && status.problem?.kind !== 'not-pushed' && (
+        <BusyButton
+          label="Push"
+          busyLabel="Pushing…"
+          icon="upload"
+          title={`Push ${thread.branch} to its remote`}
+          run={() => pushForCi(thread.id)}
+        />
+      )}
       <BusyButton label="Refresh" busyLabel="Refreshing…" icon="refresh" title="Ask the CI service now" run={() => refreshCi(thread.id)} />
       <button type="button" className="icon-btn" aria-label="CI settings" title="CI settings for this repository" onClick={onSettings}>
         <Icon name="settings" size={14} />
@@ -74,12 +103,21 @@ export function CiSummary({ thread, status, onSettings }: { thread: Thread; stat
 }
 
 /** Why CI cannot be shown (fresh), in the core's words, with what the person can do about it. */
-export function ProblemBanner({ thread, status, onSettings }: { thread: Thread; status: CiStatus; onSettings: () => void }): ReactElement | null {
+export function ProblemBanner({
+  thread,
+  status,
+  onSettings
+}: {
+  thread: Thread
+  status: CiStatus
+  onSettings: () => void
+}): ReactElement | null {
   const problem = status.problem
   if (!problem) return null
   const blocking = isBlockingProblem(problem.kind)
   let action: ReactNode = null
-  if (problem.kind === 'not-pushed' && canPush(thread)) action = <BusyButton label="Push branch" busyLabel="Pushing…" icon="upload" primary run={() => pushForCi(thread.id)} />
+  if (problem.kind === 'not-pushed' && canPush(thread))
+    action = <BusyButton label="Push branch" busyLabel="Pushing…" icon="upload" primary run={() => pushForCi(thread.id)} />
   else if (problem.kind === 'no-provider' || problem.kind === 'repo-not-found' || problem.kind === 'malformed') {
     action = (
       <button type="button" className="btn btn-small" onClick={onSettings}>
@@ -88,11 +126,17 @@ export function ProblemBanner({ thread, status, onSettings }: { thread: Thread; 
     )
   } else if (problem.kind !== 'rate-limited') action = <BusyButton label="Try again" busyLabel="Trying…" run={() => refreshCi(thread.id)} />
   return (
-    <div className={`banner ci-problem ${blocking ? 'banner-error' : 'banner-note'}`} role={blocking ? 'alert' : 'note'} data-problem={problem.kind}>
+    <div
+      className={`banner ci-problem ${blocking ? 'banner-error' : 'banner-note'}`}
+      role={blocking ? 'alert' : 'note'}
+      data-problem={problem.kind}
+    >
       <Icon name={blocking ? 'alert' : 'info'} size={15} />
       <span className="ci-problem-text">
         <strong>{problemTitle(problem)}.</strong> {withCode(problem.message)}
-        {status.checks.some((c) => c.provider !== 'local') && <span className="muted"> The checks below are from the last good answer.</span>}
+        {status.checks.some((c) => c.provider !== 'local') && (
+          <span className="muted"> The checks below are from the last good answer.</span>
+        )}
       </span>
       {action}
     </div>
@@ -121,7 +165,13 @@ export function EmptyCi({ thread, onRunLocal }: { thread: Thread; onRunLocal: ()
           <Icon name="play" size={12} />
           Run a local check
         </button>
-        <BusyButton label="Check now" busyLabel="Checking…" icon="refresh" title="Look for CI on the remote now" run={() => refreshCi(thread.id)} />
+        <BusyButton
+          label="Check now"
+          busyLabel="Checking…"
+          icon="refresh"
+          title="Look for CI on the remote now"
+          run={() => refreshCi(thread.id)}
+        />
       </div>
     </div>
   )

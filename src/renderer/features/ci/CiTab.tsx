@@ -13,7 +13,11 @@ import { LocalChecks } from './LocalChecks'
 import { checkOfRun, LogPane } from './LogPane'
 
 /** What the log pane shows: a remote check, or a local run (as a check). */
-function resolveSelection(selected: string | null, checks: readonly CiCheck[], runs: readonly LocalRun[]): { check: CiCheck; run?: LocalRun } | null {
+function resolveSelection(
+  selected: string | null,
+  checks: readonly CiCheck[],
+  runs: readonly LocalRun[]
+): { check: CiCheck; run?: LocalRun } | null {
   if (!selected) return null
   if (selected.startsWith('local:')) {
     const run = runs.find((r) => `local:${r.id}` === selected)
@@ -65,7 +69,14 @@ export function CiTab({ thread }: { thread: Thread }): ReactElement {
           <LocalChecks thread={thread} panel={panel} inputRef={commandRef} selected={selected} onSelect={select} />
         </aside>
         {shown ? (
-          <LogPane key={shown.check.id} threadId={thread.id} check={shown.check} run={shown.run} commit={status?.commit ?? null} onClose={() => select(null)} />
+          <LogPane
+            key={shown.check.id}
+            threadId={thread.id}
+            check={shown.check}
+            run={shown.run}
+            commit={status?.commit ?? null}
+            onClose={() => select(null)}
+          />
         ) : (
           <div className="empty-state ci-log-placeholder">
             {selected ? (
@@ -87,7 +98,13 @@ export function CiTab({ thread }: { thread: Thread }): ReactElement {
         )}
       </div>
       {settingsOpen && (
-        <CiSettingsDialog threadId={thread.id} repoId={thread.repoId} repoName={repo?.name ?? 'This repository'} current={panel?.checks?.override ?? null} onClose={() => setSettingsOpen(false)} />
+        <CiSettingsDialog
+          threadId={thread.id}
+          repoId={thread.repoId}
+          repoName={repo?.name ?? 'This repository'}
+          current={panel?.checks?.override ?? null}
+          onClose={() => setSettingsOpen(false)}
+        />
       )}
     </div>
   )

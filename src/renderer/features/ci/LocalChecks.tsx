@@ -29,7 +29,14 @@ function runFacts(run: LocalRun, now: number): string[] {
 function RunRow({ run, now, selected, onSelect }: { run: LocalRun; now: number; selected: boolean; onSelect: () => void }): ReactElement {
   return (
     <li className={`ci-run${selected ? ' is-selected' : ''}`} data-state={run.state} data-run-id={run.id}>
-      <button type="button" className="ci-check-main" aria-pressed={selected} aria-label={`${run.command}, ${run.state}`} title={`Started ${formatDateTime(run.startedAt)}`} onClick={onSelect}>
+      <button
+        type="button"
+        className="ci-check-main"
+        aria-pressed={selected}
+        aria-label={`${run.command}, ${run.state}`}
+        title={`Started ${formatDateTime(run.startedAt)}`}
+        onClick={onSelect}
+      >
         <CheckStateIcon state={run.state} />
         <span className="ci-check-text">
           <code className="ci-check-name">{run.command}</code>
@@ -41,17 +48,39 @@ function RunRow({ run, now, selected, onSelect }: { run: LocalRun; now: number; 
                 · uncommitted changes
               </span>
             )}
-            {run.detail && run.state !== 'cancelled' && !/^exit code/.test(run.detail) && <span className="ci-run-reason"> · {run.detail}</span>}
+            {run.detail && run.state !== 'cancelled' && !/^exit code/.test(run.detail) && (
+              <span className="ci-run-reason"> · {run.detail}</span>
+            )}
           </span>
         </span>
       </button>
-      {run.state === 'running' && <BusyButton label="Cancel" busyLabel="Cancelling…" icon="stop" ariaLabel={`Cancel ${run.command}`} run={() => cancelLocalCheck(run.threadId, run.id)} />}
+      {run.state === 'running' && (
+        <BusyButton
+          label="Cancel"
+          busyLabel="Cancelling…"
+          icon="stop"
+          ariaLabel={`Cancel ${run.command}`}
+          run={() => cancelLocalCheck(run.threadId, run.id)}
+        />
+      )}
     </li>
   )
 }
 
 /** Check commands to run in the worktree (configured and found), a field for any command, and the runs with live state. */
-export function LocalChecks({ thread, panel, inputRef, selected, onSelect }: { thread: Thread; panel: ThreadCiPanel | undefined; inputRef: RefObject<HTMLInputElement | null>; selected: string | null; onSelect: (checkId: string) => void }): ReactElement {
+export function LocalChecks({
+  thread,
+  panel,
+  inputRef,
+  selected,
+  onSelect
+}: {
+  thread: Thread
+  panel: ThreadCiPanel | undefined
+  inputRef: RefObject<HTMLInputElement | null>
+  selected: string | null
+  onSelect: (checkId: string) => void
+}): ReactElement {
   const [command, setCommand] = useState('')
   const [showAll, setShowAll] = useState(false)
   const info = panel?.checks ?? null
@@ -74,7 +103,13 @@ export function LocalChecks({ thread, panel, inputRef, selected, onSelect }: { t
             <li key={c} className="ci-command">
               <code title={c}>{c}</code>
               <BusyButton label="Run" busyLabel="Starting…" icon="play" ariaLabel={`Run ${c}`} run={() => runLocalCheck(thread.id, c)} />
-              <button type="button" className="icon-btn" aria-label={`Remove ${c} from the check commands`} title="Remove from this repository's check commands" onClick={() => void save(configured.filter((x) => x !== c))}>
+              <button
+                type="button"
+                className="icon-btn"
+                aria-label={`Remove ${c} from the check commands`}
+                title="Remove from this repository's check commands"
+                onClick={() => void save(configured.filter((x) => x !== c))}
+              >
                 <Icon name="close" size={12} />
               </button>
             </li>
@@ -89,8 +124,20 @@ export function LocalChecks({ thread, panel, inputRef, selected, onSelect }: { t
               <li key={s.command} className="ci-command">
                 <code title={`${s.command} (${s.source})`}>{s.command}</code>
                 <span className="ci-source">{s.source}</span>
-                <BusyButton label="Run" busyLabel="Starting…" icon="play" ariaLabel={`Run ${s.command}`} run={() => runLocalCheck(thread.id, s.command)} />
-                <button type="button" className="icon-btn" aria-label={`Add ${s.command} to the check commands`} title="Add to this repository's check commands" onClick={() => void save([...configured, s.command])}>
+                <BusyButton
+                  label="Run"
+                  busyLabel="Starting…"
+                  icon="play"
+                  ariaLabel={`Run ${s.command}`}
+                  run={() => runLocalCheck(thread.id, s.command)}
+                />
+                <button
+                  type="button"
+                  className="icon-btn"
+                  aria-label={`Add ${s.command} to the check commands`}
+                  title="Add to this repository's check commands"
+                  onClick={() => void save([...configured, s.command])}
+                >
                   <Icon name="plus" size={13} />
                 </button>
               </li>
@@ -105,7 +152,14 @@ export function LocalChecks({ thread, panel, inputRef, selected, onSelect }: { t
           if (typed && (await runLocalCheck(thread.id, typed))) setCommand('')
         }}
       >
-        <input ref={inputRef} className="input input-mono" aria-label="Check command" placeholder="Any command, e.g. make check" value={command} onChange={(e) => setCommand(e.target.value)} />
+        <input
+          ref={inputRef}
+          className="input input-mono"
+          aria-label="Check command"
+          placeholder="Any command, e.g. make check"
+          value={command}
+          onChange={(e) => setCommand(e.target.value)}
+        />
         <button type="submit" className="btn btn-small btn-primary" disabled={!typed}>
           Run
         </button>
@@ -126,7 +180,13 @@ export function LocalChecks({ thread, panel, inputRef, selected, onSelect }: { t
           <h4 className="ci-subtitle">Runs</h4>
           <ul className="ci-checks" aria-label="Local runs">
             {(showAll ? runs : runs.slice(0, RUNS_SHOWN)).map((run) => (
-              <RunRow key={run.id} run={run} now={now} selected={selected === `local:${run.id}`} onSelect={() => onSelect(`local:${run.id}`)} />
+              <RunRow
+                key={run.id}
+                run={run}
+                now={now}
+                selected={selected === `local:${run.id}`}
+                onSelect={() => onSelect(`local:${run.id}`)}
+              />
             ))}
           </ul>
           {runs.length > RUNS_SHOWN && (

@@ -14,7 +14,17 @@ import { LogView, type LogViewApi } from './LogView'
 
 /** A local run as a check, the way the core lists it in a thread's status. */
 export function checkOfRun(run: LocalRun): CiCheck {
-  return { id: `local:${run.id}`, name: run.command, provider: 'local', state: run.state, startedAt: run.startedAt, completedAt: run.endedAt, durationMs: run.durationMs, url: null, hasLog: true }
+  return {
+    id: `local:${run.id}`,
+    name: run.command,
+    provider: 'local',
+    state: run.state,
+    startedAt: run.startedAt,
+    completedAt: run.endedAt,
+    durationMs: run.durationMs,
+    url: null,
+    hasLog: true
+  }
 }
 
 function CopyLogButton({ text }: { text: () => string }): ReactElement {
@@ -28,7 +38,19 @@ function CopyLogButton({ text }: { text: () => string }): ReactElement {
 }
 
 /** The log of one check (or the live output of a running local check), with its actions. */
-export function LogPane({ threadId, check, run, commit, onClose }: { threadId: string; check: CiCheck; run?: LocalRun; commit: string | null; onClose: () => void }): ReactElement {
+export function LogPane({
+  threadId,
+  check,
+  run,
+  commit,
+  onClose
+}: {
+  threadId: string
+  check: CiCheck
+  run?: LocalRun
+  commit: string | null
+  onClose: () => void
+}): ReactElement {
   const live = run?.state === 'running'
   const entry = useCiPanel((s) => s.logs[logKey(threadId, check.id)])
   const output = useCiPanel((s) => (run ? s.output[run.id] : undefined))
@@ -60,7 +82,11 @@ export function LogPane({ threadId, check, run, commit, onClose }: { threadId: s
 
   let body: ReactElement
   if (!check.hasLog) {
-    body = <p className="ci-log-message">{check.url ? 'Skein cannot fetch this check’s log. Open it on its CI service instead.' : 'This check has no log.'}</p>
+    body = (
+      <p className="ci-log-message">
+        {check.url ? 'Skein cannot fetch this check’s log. Open it on its CI service instead.' : 'This check has no log.'}
+      </p>
+    )
   } else if (entry?.error && !live) {
     body = (
       <div className="ci-log-message">
@@ -80,7 +106,16 @@ export function LogPane({ threadId, check, run, commit, onClose }: { threadId: s
   } else if (rows.rows.length === 0) {
     body = <p className="ci-log-message">{live ? 'No output yet…' : 'The log is empty.'}</p>
   } else {
-    body = <LogView key={check.id} apiRef={api} rows={rows} label={`${live ? 'Output' : 'Log'} of ${check.name}`} firstErrorLine={firstErrorLine} follow={live} />
+    body = (
+      <LogView
+        key={check.id}
+        apiRef={api}
+        rows={rows}
+        label={`${live ? 'Output' : 'Log'} of ${check.name}`}
+        firstErrorLine={firstErrorLine}
+        follow={live}
+      />
+    )
   }
 
   return (
@@ -98,19 +133,32 @@ export function LogPane({ threadId, check, run, commit, onClose }: { threadId: s
       </header>
       <div className="ci-log-toolbar" role="toolbar" aria-label="Log actions">
         {firstErrorLine !== null && (
-          <button type="button" className="btn btn-small" title={`Scroll to line ${firstErrorLine}`} onClick={() => api.current?.jumpTo(firstErrorLine)}>
+          <button
+            type="button"
+            className="btn btn-small"
+            title={`Scroll to line ${firstErrorLine}`}
+            onClick={() => api.current?.jumpTo(firstErrorLine)}
+          >
             <Icon name="arrowDown" size={13} />
             Jump to first error
           </button>
         )}
         {log && !live && <CopyLogButton text={() => stripAnsi(renderLogSegments(log.segments, log.totalLines))} />}
         {!live && check.hasLog && (check.state === 'running' || check.state === 'queued') && (
-          <BusyButton label="Reload log" busyLabel="Loading…" icon="refresh" title="A running check's log grows: fetch it again" run={() => fetchLog(threadId, check)} />
+          <BusyButton
+            label="Reload log"
+            busyLabel="Loading…"
+            icon="refresh"
+            title="A running check's log grows: fetch it again"
+            run={() => fetchLog(threadId, check)}
+          />
         )}
         {live && run && <BusyButton label="Cancel" busyLabel="Cancelling…" icon="stop" run={() => cancelLocalCheck(threadId, run.id)} />}
         <span className="spacer" />
         <CheckLink check={check} withText />
-        {isFailure(check) && <BusyButton label="Send failure to agent" busyLabel="Sending…" icon="send" primary run={() => sendFailure(threadId, check)} />}
+        {isFailure(check) && (
+          <BusyButton label="Send failure to agent" busyLabel="Sending…" icon="send" primary run={() => sendFailure(threadId, check)} />
+        )}
       </div>
       {log?.truncated && !live && (
         <p className="ci-log-note">Long log: showing the context of the first error and the end. Gaps are marked.</p>

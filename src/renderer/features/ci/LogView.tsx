@@ -23,7 +23,15 @@ export interface LogViewProps {
   apiRef?: Ref<LogViewApi>
 }
 
-const LogLine = memo(function LogLine({ row, firstError, highlighted }: { row: Extract<LogRow, { kind: 'line' }>; firstError: boolean; highlighted: boolean }): ReactElement {
+const LogLine = memo(function LogLine({
+  row,
+  firstError,
+  highlighted
+}: {
+  row: Extract<LogRow, { kind: 'line' }>
+  firstError: boolean
+  highlighted: boolean
+}): ReactElement {
   return (
     <>
       <span className="log-ln" aria-hidden="true">

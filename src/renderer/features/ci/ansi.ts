@@ -20,7 +20,8 @@ export interface AnsiSpan {
 const PLAIN: AnsiStyle = { fg: null, bg: null, bold: false, dim: false, italic: false, underline: false, inverse: false, strike: false }
 
 // CSI (colours, cursor moves), OSC (titles, hyperlinks), other two-byte escapes, then bare C0 controls but tab and CR.
-const ESCAPES = /\x1b\[([0-9;:?<=>]*)[ -/]*([@-~])|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -/]*[0-~]?|[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]/g
+const ESCAPES =
+  /\x1b\[([0-9;:?<=>]*)[ -/]*([@-~])|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -/]*[0-~]?|[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]/g
 
 // C0 controls but tab, LF and CR, and DEL: never meant to be shown.
 const CONTROLS = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g

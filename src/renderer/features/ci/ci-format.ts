@@ -1,4 +1,13 @@
-import type { CiCheck, CiCheckState, CiOverall, CiProblem, CiProblemKind, CiProviderKind, CiStatus, LocalRunState } from '../../../shared/ci'
+import type {
+  CiCheck,
+  CiCheckState,
+  CiOverall,
+  CiProblem,
+  CiProblemKind,
+  CiProviderKind,
+  CiStatus,
+  LocalRunState
+} from '../../../shared/ci'
 
 /** The words for a thread's CI at a glance. */
 export const overallLabels: Record<CiOverall, string> = {

@@ -61,7 +61,8 @@ export const useCiPanel = create<CiPanelState>()((set) => ({
   byThread: {},
   logs: {},
   output: {},
-  patch: (threadId, change) => set((s) => ({ byThread: { ...s.byThread, [threadId]: { ...(s.byThread[threadId] ?? empty()), ...change } } })),
+  patch: (threadId, change) =>
+    set((s) => ({ byThread: { ...s.byThread, [threadId]: { ...(s.byThread[threadId] ?? empty()), ...change } } })),
   setLog: (key, entry) =>
     set((s) => {
       const logs = { ...s.logs }

@@ -31,7 +31,13 @@ function lineRow(n: number, raw: string, state: AnsiStyle): { row: LogRow; state
   const parsed = parseAnsiLine(rest, state)
   const width = (ts ? ts[1].length + 1 : 0) + parsed.spans.reduce((w, s) => w + s.text.length, 0)
   return {
-    row: { kind: 'line', n, timestamp: ts ? ts[1] : null, annotation: annotation ? (annotation[1] as LogAnnotation) : null, spans: parsed.spans },
+    row: {
+      kind: 'line',
+      n,
+      timestamp: ts ? ts[1] : null,
+      annotation: annotation ? (annotation[1] as LogAnnotation) : null,
+      spans: parsed.spans
+    },
     state: parsed.state,
     width
   }

@@ -45,7 +45,11 @@ export const ApprovalCard = memo(function ApprovalCard({ item }: { item: Item })
   if (!pending) {
     const decision = approval.decision
     return (
-      <div className={`approval-done${decision === 'deny' ? ' is-denied' : decision ? ' is-approved' : ''}`} role="group" aria-label={`Approval: ${approval.summary}`}>
+      <div
+        className={`approval-done${decision === 'deny' ? ' is-denied' : decision ? ' is-approved' : ''}`}
+        role="group"
+        aria-label={`Approval: ${approval.summary}`}
+      >
         <Icon name={decision === 'deny' ? 'close' : decision ? 'check' : 'info'} size={12} />
         <span className="approval-outcome">{decision ? outcomeLabel[decision] : 'Not answered — the turn ended'}</span>
         <span className="approval-done-summary" title={approval.command ?? approval.path ?? approval.summary}>
@@ -85,7 +89,13 @@ export const ApprovalCard = memo(function ApprovalCard({ item }: { item: Item })
   }
 
   return (
-    <div className="approval-card" role="group" aria-label={`Approval needed: ${approval.summary}`} data-pending="true" onKeyDown={onKeyDown}>
+    <div
+      className="approval-card"
+      role="group"
+      aria-label={`Approval needed: ${approval.summary}`}
+      data-pending="true"
+      onKeyDown={onKeyDown}
+    >
       <div className="approval-head">
         <Icon name="alert" size={14} className="approval-icon" />
         <span className="approval-title">Approval needed</span>
@@ -144,7 +154,13 @@ export const ApprovalCard = memo(function ApprovalCard({ item }: { item: Item })
           <button type="button" className="btn btn-small" disabled={!!sending} onClick={() => void answer('session')}>
             Approve for this session
           </button>
-          <button ref={approveRef} type="button" className="btn btn-small btn-primary" disabled={!!sending} onClick={() => void answer('once')}>
+          <button
+            ref={approveRef}
+            type="button"
+            className="btn btn-small btn-primary"
+            disabled={!!sending}
+            onClick={() => void answer('once')}
+          >
             {sending === 'once' ? 'Approving…' : 'Approve'}
           </button>
         </div>

@@ -7,13 +7,24 @@ const MAX_ATTACHMENTS = 20
 const clean = (path: string): string => path.trim().replace(/\\/g, '/').replace(/^@/, '').replace(/^\.\//, '')
 
 /** Attached files as removable chips, and an "Attach files…" field taking worktree-relative paths. */
-export function AttachmentField({ attachments, disabled, onChange }: { attachments: string[]; disabled: boolean; onChange: (next: string[]) => void }): ReactElement {
+export function AttachmentField({
+  attachments,
+  disabled,
+  onChange
+}: {
+  attachments: string[]
+  disabled: boolean
+  onChange: (next: string[]) => void
+}): ReactElement {
   const [open, setOpen] = useState(false)
   const [value, setValue] = useState('')
   const input = useRef<HTMLInputElement>(null)
 
   const add = () => {
-    const paths = value.split(/[\s,]+/).map(clean).filter(Boolean)
+    const paths = value
+      .split(/[\s,]+/)
+      .map(clean)
+      .filter(Boolean)
     const next = [...attachments]
     for (const p of paths) if (!next.includes(p) && next.length < MAX_ATTACHMENTS) next.push(p)
     onChange(next)
@@ -28,7 +39,12 @@ export function AttachmentField({ attachments, disabled, onChange }: { attachmen
             <li key={p} className="attachment-chip">
               <Icon name="copy" size={11} />
               <code title={p}>{p}</code>
-              <button type="button" className="icon-btn" aria-label={`Remove ${p}`} onClick={() => onChange(attachments.filter((a) => a !== p))}>
+              <button
+                type="button"
+                className="icon-btn"
+                aria-label={`Remove ${p}`}
+                onClick={() => onChange(attachments.filter((a) => a !== p))}
+              >
                 <Icon name="close" size={10} />
               </button>
             </li>
@@ -66,7 +82,12 @@ export function AttachmentField({ attachments, disabled, onChange }: { attachmen
           </button>
         </div>
       ) : (
-        <button type="button" className="btn-link attach-open" disabled={disabled || attachments.length >= MAX_ATTACHMENTS} onClick={() => setOpen(true)}>
+        <button
+          type="button"
+          className="btn-link attach-open"
+          disabled={disabled || attachments.length >= MAX_ATTACHMENTS}
+          onClick={() => setOpen(true)}
+        >
           <Icon name="plus" size={11} />
           Attach files…
         </button>

@@ -29,7 +29,15 @@ export function CodeBlock({ lang, text, open, tail }: { lang: string; text: stri
             ? lines.map((runs, i) => (
                 <span key={i}>
                   {i > 0 && '\n'}
-                  {runs.map((r, j) => (r.kind ? <span key={j} className={`tok-${r.kind}`}>{r.text}</span> : r.text))}
+                  {runs.map((r, j) =>
+                    r.kind ? (
+                      <span key={j} className={`tok-${r.kind}`}>
+                        {r.text}
+                      </span>
+                    ) : (
+                      r.text
+                    )
+                  )}
                 </span>
               ))
             : text}

@@ -16,7 +16,15 @@ const DOUBLE_ESCAPE_MS = 800
  * The message box under the transcript. Enter (or ⌘/Ctrl+Enter) sends, Shift+Enter adds a line.
  * While a turn runs, sending steers it, and Stop (or Escape twice, or Ctrl+C on an empty box) interrupts.
  */
-export function Composer({ thread, disabledReason, idlePlaceholder }: { thread: Thread; disabledReason?: string; idlePlaceholder?: string }): ReactElement {
+export function Composer({
+  thread,
+  disabledReason,
+  idlePlaceholder
+}: {
+  thread: Thread
+  disabledReason?: string
+  idlePlaceholder?: string
+}): ReactElement {
   const draft = useDrafts((s) => s.byThread[thread.id]) ?? { text: '', attachments: [] }
   const setDraft = useDrafts((s) => s.set)
   const queued = useDrafts((s) => s.queued[thread.id]) ?? NO_QUEUE
@@ -101,7 +109,10 @@ export function Composer({ thread, disabledReason, idlePlaceholder }: { thread: 
           className="composer-input"
           aria-label="Message to the agent"
           aria-keyshortcuts="Enter"
-          placeholder={disabledReason ?? (busy ? 'Steer the agent: it reads this at its next step…' : (idlePlaceholder ?? 'Ask the agent to do something…'))}
+          placeholder={
+            disabledReason ??
+            (busy ? 'Steer the agent: it reads this at its next step…' : (idlePlaceholder ?? 'Ask the agent to do something…'))
+          }
           value={draft.text}
           disabled={disabled}
           rows={1}
@@ -113,7 +124,12 @@ export function Composer({ thread, disabledReason, idlePlaceholder }: { thread: 
         />
         <div className="composer-buttons">
           {busy && (
-            <button type="button" className="btn btn-small composer-stop" onClick={stop} title="Stop the agent (Escape twice, or Ctrl+C in an empty box)">
+            <button
+              type="button"
+              className="btn btn-small composer-stop"
+              onClick={stop}
+              title="Stop the agent (Escape twice, or Ctrl+C in an empty box)"
+            >
               <span className="stop-square" aria-hidden="true" />
               Stop
             </button>

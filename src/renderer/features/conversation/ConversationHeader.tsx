@@ -8,10 +8,18 @@ import { describeUsage, formatCost, formatTokens } from './usage-format'
 
 /** The permission modes in the order shown, with what each lets the agent do. */
 export const permissionModes: Array<{ value: PermissionMode; label: string; tip: string }> = [
-  { value: 'plan', label: 'Plan', tip: 'Read-only: the agent reads and plans. Edits are refused; read-only commands run in a read-only sandbox, others ask first.' },
+  {
+    value: 'plan',
+    label: 'Plan',
+    tip: 'Read-only: the agent reads and plans. Edits are refused; read-only commands run in a read-only sandbox, others ask first.'
+  },
   { value: 'ask', label: 'Ask', tip: 'The agent asks before every file edit and every command.' },
   { value: 'accept-edits', label: 'Accept edits', tip: 'File edits in the worktree go ahead; commands still ask first.' },
-  { value: 'auto', label: 'Auto', tip: 'Edits and commands run without asking. File edits stay in the worktree; commands do too while the sandbox is on.' }
+  {
+    value: 'auto',
+    label: 'Auto',
+    tip: 'Edits and commands run without asking. File edits stay in the worktree; commands do too while the sandbox is on.'
+  }
 ]
 
 /** The models offered: the core's list, else the built-in one, plus the thread's own if it is neither. */
@@ -22,7 +30,15 @@ function useModelOptions(current: string): Array<{ id: string; label: string }> 
 }
 
 /** A segmented control (a radio group) for the permission mode; arrow keys move between modes. */
-export function PermissionModeControl({ value, onChange, label = 'Permission mode' }: { value: PermissionMode; onChange: (mode: PermissionMode) => void; label?: string }): ReactElement {
+export function PermissionModeControl({
+  value,
+  onChange,
+  label = 'Permission mode'
+}: {
+  value: PermissionMode
+  onChange: (mode: PermissionMode) => void
+  label?: string
+}): ReactElement {
   const group = useRef<HTMLDivElement>(null)
   const baseId = useId()
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
@@ -65,14 +81,22 @@ export function ConversationHeader({ thread }: { thread: Thread }): ReactElement
   const options = useModelOptions(model)
   return (
     <div className="conversation-header">
-      <select className="input input-compact model-picker" aria-label="Model" value={model} onChange={(e) => void configureConversation(thread, { model: e.target.value })}>
+      <select
+        className="input input-compact model-picker"
+        aria-label="Model"
+        value={model}
+        onChange={(e) => void configureConversation(thread, { model: e.target.value })}
+      >
         {options.map((m) => (
           <option key={m.id} value={m.id}>
             {m.label}
           </option>
         ))}
       </select>
-      <PermissionModeControl value={permissionMode} onChange={(mode) => mode !== permissionMode && void configureConversation(thread, { permissionMode: mode })} />
+      <PermissionModeControl
+        value={permissionMode}
+        onChange={(mode) => mode !== permissionMode && void configureConversation(thread, { permissionMode: mode })}
+      />
       <SandboxControl thread={thread} />
       <span className="spacer" />
       <div className="usage" role="group" aria-label={`Usage: ${describeUsage(usage)}`} title={describeUsage(usage)}>

@@ -35,7 +35,10 @@ function EmptyConversation(): ReactElement {
     <div className="empty-state conversation-empty">
       <Icon name="terminal" size={26} />
       <h2>Talk to the built-in agent</h2>
-      <p>It reads, edits and runs commands in this thread&apos;s working copy. Pick how much it may do on its own with the permission mode above.</p>
+      <p>
+        It reads, edits and runs commands in this thread&apos;s working copy. Pick how much it may do on its own with the permission mode
+        above.
+      </p>
     </div>
   )
 }

@@ -24,7 +24,13 @@ function AssistantText({ item }: { item: Item }): ReactElement {
   const body = useMemo(() => <Markdown text={text} caret={streaming} />, [text, streaming])
   const u = item.usage
   return (
-    <div className="msg-assistant" aria-busy={streaming || undefined} data-status={item.status} tabIndex={u ? 0 : undefined} title={u ? describeUsage(u) : undefined}>
+    <div
+      className="msg-assistant"
+      aria-busy={streaming || undefined}
+      data-status={item.status}
+      tabIndex={u ? 0 : undefined}
+      title={u ? describeUsage(u) : undefined}
+    >
       {body}
       {item.status === 'interrupted' && <span className="msg-stopped">Stopped</span>}
       {u && (
@@ -85,7 +91,17 @@ function ErrorItem({ item, canRetry }: { item: Item; canRetry: boolean }): React
  * One transcript entry, by kind. `latest` marks the error that may offer Retry; `awaiting` a tool
  * call whose approval card is still unanswered.
  */
-export const ItemView = memo(function ItemView({ item, latest, busy, awaiting }: { item: Item; latest: boolean; busy: boolean; awaiting: boolean }): ReactElement | null {
+export const ItemView = memo(function ItemView({
+  item,
+  latest,
+  busy,
+  awaiting
+}: {
+  item: Item
+  latest: boolean
+  busy: boolean
+  awaiting: boolean
+}): ReactElement | null {
   switch (item.kind) {
     case 'user':
       return <UserBubble item={item} />

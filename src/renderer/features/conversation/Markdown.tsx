@@ -9,7 +9,8 @@ type Source = { start?: { offset?: number }; end?: { offset?: number } } | undef
 const closedFence = (source: string): boolean => /^\s{0,3}(`{3,}|~{3,})/.test(source) && /\n\s{0,3}(`{3,}|~{3,})\s*$/.test(source)
 
 /** The text of a code element's children (react-markdown gives a string, or strings in an array). */
-const textOf = (children: ReactNode): string => (Array.isArray(children) ? children.map(textOf).join('') : typeof children === 'string' ? children : '')
+const textOf = (children: ReactNode): string =>
+  Array.isArray(children) ? children.map(textOf).join('') : typeof children === 'string' ? children : ''
 
 /** A heading inside a reply: styled by level, announced below the thread's own headings. */
 const heading =
@@ -29,7 +30,8 @@ const heading =
 export function Markdown({ text, caret = false }: { text: string; caret?: boolean }): ReactElement {
   const components: Components = {
     pre: ({ children, node }: ComponentProps<'pre'> & ExtraProps) => {
-      const code = (Array.isArray(children) ? children[0] : children) as ReactElement<{ className?: string; children?: ReactNode }> | undefined
+      const code = (Array.isArray(children) ? children[0] : children) as
+        ReactElement<{ className?: string; children?: ReactNode }> | undefined
       const lang = /language-([\w+#.-]+)/.exec(code?.props.className ?? '')?.[1] ?? ''
       const at = node?.position as Source
       const source = text.slice(at?.start?.offset ?? 0, at?.end?.offset ?? text.length)
@@ -42,7 +44,14 @@ export function Markdown({ text, caret = false }: { text: string; caret?: boolea
         {children}
       </a>
     ),
-    img: ({ src, alt }) => (typeof src === 'string' && src ? <a href={src} target="_blank" rel="noreferrer noopener">{alt || src}</a> : <>{alt}</>),
+    img: ({ src, alt }) =>
+      typeof src === 'string' && src ? (
+        <a href={src} target="_blank" rel="noreferrer noopener">
+          {alt || src}
+        </a>
+      ) : (
+        <>{alt}</>
+      ),
     h1: heading(1),
     h2: heading(2),
     h3: heading(3),

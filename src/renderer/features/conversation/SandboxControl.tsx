@@ -15,7 +15,11 @@ export function SandboxControl({ thread }: { thread: Thread }): ReactElement | n
   const { permissionMode, sandbox, network } = thread.conversation
   if (support.kind === 'none') {
     return (
-      <span className="sandbox-state sandbox-none" role="status" title={`No OS sandbox: ${support.reason}. ${permissionMode === 'plan' ? 'Plan mode asks before every command that is not on its read-only list.' : 'Commands run with your full access.'}`}>
+      <span
+        className="sandbox-state sandbox-none"
+        role="status"
+        title={`No OS sandbox: ${support.reason}. ${permissionMode === 'plan' ? 'Plan mode asks before every command that is not on its read-only list.' : 'Commands run with your full access.'}`}
+      >
         No sandbox
       </span>
     )
@@ -46,7 +50,11 @@ export function SandboxControl({ thread }: { thread: Thread }): ReactElement | n
           type="button"
           className={`chip${network ? ' is-pressed' : ''}`}
           aria-pressed={network}
-          title={network ? 'Sandboxed commands can reach the network. Click to cut it off.' : 'Sandboxed commands cannot reach the network (not even localhost). Click to allow it.'}
+          title={
+            network
+              ? 'Sandboxed commands can reach the network. Click to cut it off.'
+              : 'Sandboxed commands cannot reach the network (not even localhost). Click to allow it.'
+          }
           onClick={() => void configureConversation(thread, { network: !network })}
         >
           {network ? 'Network on' : 'Network off'}

@@ -21,17 +21,33 @@ export const ToolRow = memo(function ToolRow({ item, awaiting = false }: { item:
   const failed = !!tool.isError || item.status === 'failed' || (typeof tool.exitCode === 'number' && tool.exitCode !== 0)
   // Imperative ("Edit x") for calls that did not (yet) happen: awaiting approval, refused, denied.
   // An imported CLI's failed call did run (its command failed), so it keeps the past tense.
-  const s = summarizeTool(tool, awaiting ? 'failed' : running ? 'running' : failed && typeof tool.exitCode !== 'number' && !item.imported ? 'failed' : 'done')
+  const s = summarizeTool(
+    tool,
+    awaiting ? 'failed' : running ? 'running' : failed && typeof tool.exitCode !== 'number' && !item.imported ? 'failed' : 'done'
+  )
   const output = tool.output ?? ''
   const lines = output ? outputLines(output) : []
   const showPreview = !expanded && lines.length > 0 && (previewsOutput(tool) || running)
-  const outcome =
-    awaiting ? 'waiting for approval' : item.status === 'interrupted' ? 'stopped' : typeof tool.exitCode === 'number' ? `exit ${tool.exitCode}` : failed ? failureWord(tool) : null
+  const outcome = awaiting
+    ? 'waiting for approval'
+    : item.status === 'interrupted'
+      ? 'stopped'
+      : typeof tool.exitCode === 'number'
+        ? `exit ${tool.exitCode}`
+        : failed
+          ? failureWord(tool)
+          : null
   const detailId = `tool-detail-${item.id}`
 
   return (
     <div className={`tool-row${failed ? ' is-error' : ''}${running ? ' is-running' : ''}`} data-tool={tool.name} data-status={item.status}>
-      <button type="button" className="tool-head" aria-expanded={expanded} aria-controls={expanded ? detailId : undefined} onClick={() => toggle(item.id)}>
+      <button
+        type="button"
+        className="tool-head"
+        aria-expanded={expanded}
+        aria-controls={expanded ? detailId : undefined}
+        onClick={() => toggle(item.id)}
+      >
         <Icon name={failed ? 'alert' : s.icon} size={13} className="tool-icon" />
         <span className="tool-verb">{s.verb}</span>
         {s.target && (s.code ? <code className="tool-target">{s.target}</code> : <span className="tool-target">{s.target}</span>)}
@@ -54,14 +70,12 @@ export const ToolRow = memo(function ToolRow({ item, awaiting = false }: { item:
       )}
       {expanded && (
         <div className="tool-detail" id={detailId}>
-          {tool.diff ? (
-            <DiffView diff={tool.diff} label={`Changes to ${s.target || 'the file'}`} />
-          ) : (
-            <ToolInput input={tool.input} />
-          )}
+          {tool.diff ? <DiffView diff={tool.diff} label={`Changes to ${s.target || 'the file'}`} /> : <ToolInput input={tool.input} />}
           {output ? (
             <pre className="tool-output" aria-label="Output">
-              {output.length > MAX_OUTPUT_CHARS ? `${output.slice(0, MAX_OUTPUT_CHARS)}\n… (${output.length - MAX_OUTPUT_CHARS} more characters)` : output}
+              {output.length > MAX_OUTPUT_CHARS
+                ? `${output.slice(0, MAX_OUTPUT_CHARS)}\n… (${output.length - MAX_OUTPUT_CHARS} more characters)`
+                : output}
             </pre>
           ) : (
             !running && <p className="tool-empty">No output</p>

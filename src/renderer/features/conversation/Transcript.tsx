@@ -52,7 +52,17 @@ function awaitingTools(items: Item[]): Set<string> {
  * It follows new output while scrolled to the bottom and stays put once the person scrolls up, offering
  * "Jump to latest".
  */
-export function Transcript({ threadId, items, busy, label }: { threadId: string; items: Item[]; busy: boolean; label: string }): ReactElement {
+export function Transcript({
+  threadId,
+  items,
+  busy,
+  label
+}: {
+  threadId: string
+  items: Item[]
+  busy: boolean
+  label: string
+}): ReactElement {
   const scroller = useRef<HTMLDivElement>(null)
   const stick = useRef(true)
   const [atBottom, setAtBottom] = useState(true)
@@ -121,7 +131,14 @@ export function Transcript({ threadId, items, busy, label }: { threadId: string;
             {virtualItems.map((row) => {
               const item = items[row.index]
               return (
-                <div key={row.key} ref={virtualizer.measureElement} data-index={row.index} data-item-id={item.id} data-kind={item.kind} className={`transcript-row row-${item.kind}`}>
+                <div
+                  key={row.key}
+                  ref={virtualizer.measureElement}
+                  data-index={row.index}
+                  data-item-id={item.id}
+                  data-kind={item.kind}
+                  className={`transcript-row row-${item.kind}`}
+                >
                   <ItemView item={item} latest={item.id === retryId} busy={busy} awaiting={awaiting.has(item.id)} />
                 </div>
               )

@@ -44,7 +44,12 @@ export async function retryTurn(threadId: string): Promise<void> {
 }
 
 /** Answers an approval card. */
-export async function respondToApproval(threadId: string, itemId: string, decision: 'once' | 'session' | 'deny', message?: string): Promise<boolean> {
+export async function respondToApproval(
+  threadId: string,
+  itemId: string,
+  decision: 'once' | 'session' | 'deny',
+  message?: string
+): Promise<boolean> {
   try {
     await request('approval/respond', { threadId, itemId, decision, message: message?.trim() ? message.trim() : undefined })
     return true
@@ -55,11 +60,20 @@ export async function respondToApproval(threadId: string, itemId: string, decisi
 }
 
 /** Changes the thread's model, permission mode, sandbox or network access. */
-export async function configureConversation(thread: Thread, change: { model?: string; permissionMode?: PermissionMode; sandbox?: boolean; network?: boolean }): Promise<void> {
+export async function configureConversation(
+  thread: Thread,
+  change: { model?: string; permissionMode?: PermissionMode; sandbox?: boolean; network?: boolean }
+): Promise<void> {
   try {
     useThreads.getState().upsert(await request('thread/configure', { threadId: thread.id, ...change }))
   } catch (e) {
-    const what = change.model ? 'the model' : change.permissionMode ? 'the permission mode' : change.sandbox !== undefined ? 'the sandbox' : 'network access'
+    const what = change.model
+      ? 'the model'
+      : change.permissionMode
+        ? 'the permission mode'
+        : change.sandbox !== undefined
+          ? 'the sandbox'
+          : 'network access'
     notifyError(`Could not change ${what}`, e)
   }
 }

@@ -106,7 +106,12 @@ export const useConversation = create<ConversationState>()((set) => ({
 }))
 
 /** True for an approval item nobody has answered yet. */
-export const isPendingApproval = (item: Item): boolean => item.kind === 'approval' && !!item.approval && item.approval.decision === null && item.status !== 'interrupted' && item.status !== 'failed'
+export const isPendingApproval = (item: Item): boolean =>
+  item.kind === 'approval' &&
+  !!item.approval &&
+  item.approval.decision === null &&
+  item.status !== 'interrupted' &&
+  item.status !== 'failed'
 
 interface ItemUiState {
   /** Tool rows the person unfolded (kept while rows scroll out of the virtual window). */

@@ -17,7 +17,15 @@ const NATURAL_ROWS = 2
  * thread, virtualized so 1,000+ stay smooth. A few cards (two rows or fewer, as for a handful of
  * investigations) take the height their content needs instead, so a finding shows whole.
  */
-export function CardGrid({ threads, repoNames, layout }: { threads: Thread[]; repoNames: Map<string, string>; layout: 'cards' | 'list' }): ReactElement {
+export function CardGrid({
+  threads,
+  repoNames,
+  layout
+}: {
+  threads: Thread[]
+  repoNames: Map<string, string>
+  layout: 'cards' | 'list'
+}): ReactElement {
   // With every thread from one repository (or the filter on one), its name on each would say nothing.
   const oneRepo = new Set(threads.map((t) => t.repoId)).size <= 1
   const repoOf = (t: Thread): string | null => (oneRepo ? null : (repoNames.get(t.repoId) ?? 'Unknown repository'))
@@ -54,7 +62,13 @@ export function CardGrid({ threads, repoNames, layout }: { threads: Thread[]; re
   if (natural) {
     return (
       <div ref={scroller} className="card-scroller">
-        <div role="list" aria-label="Threads" className="card-grid is-natural" style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`, gap: GAP, padding: GAP }} data-layout={layout}>
+        <div
+          role="list"
+          aria-label="Threads"
+          className="card-grid is-natural"
+          style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`, gap: GAP, padding: GAP }}
+          data-layout={layout}
+        >
           {threads.map((t) => (
             <ThreadCard key={t.id} thread={t} repoName={repoOf(t)} now={now} />
           ))}
@@ -65,7 +79,13 @@ export function CardGrid({ threads, repoNames, layout }: { threads: Thread[]; re
 
   return (
     <div ref={scroller} className={`card-scroller${list ? ' is-list' : ''}`}>
-      <div role="list" aria-label="Threads" className={list ? `thread-list${oneRepo ? ' one-repo' : ''}` : 'card-grid'} style={{ height: virtualizer.getTotalSize() }} data-layout={layout}>
+      <div
+        role="list"
+        aria-label="Threads"
+        className={list ? `thread-list${oneRepo ? ' one-repo' : ''}` : 'card-grid'}
+        style={{ height: virtualizer.getTotalSize() }}
+        data-layout={layout}
+      >
         {virtualizer.getVirtualItems().map((row) => (
           <div
             key={row.key}
@@ -79,13 +99,15 @@ export function CardGrid({ threads, repoNames, layout }: { threads: Thread[]; re
               padding: list ? 0 : `0 ${GAP}px`
             }}
           >
-            {threads.slice(row.index * columns, row.index * columns + columns).map((t) =>
-              list ? (
-                <ThreadRow key={t.id} thread={t} repoName={repoOf(t)} now={now} />
-              ) : (
-                <ThreadCard key={t.id} thread={t} repoName={repoOf(t)} now={now} />
-              )
-            )}
+            {threads
+              .slice(row.index * columns, row.index * columns + columns)
+              .map((t) =>
+                list ? (
+                  <ThreadRow key={t.id} thread={t} repoName={repoOf(t)} now={now} />
+                ) : (
+                  <ThreadCard key={t.id} thread={t} repoName={repoOf(t)} now={now} />
+                )
+              )}
           </div>
         ))}
       </div>

@@ -8,7 +8,11 @@ export function DiffStat({ stat }: { stat: ThreadSummary['diffStat'] | undefined
   if (!stat || stat.files === 0) return null
   const files = `${stat.files} ${stat.files === 1 ? 'file' : 'files'}`
   return (
-    <span className="card-diff" title={`${files} changed against the base: ${stat.added} lines added, ${stat.removed} removed`} aria-label={`${files} changed, ${stat.added} added, ${stat.removed} removed`}>
+    <span
+      className="card-diff"
+      title={`${files} changed against the base: ${stat.added} lines added, ${stat.removed} removed`}
+      aria-label={`${files} changed, ${stat.added} added, ${stat.removed} removed`}
+    >
       <span className="diff-stat-add">+{stat.added}</span>
       <span className="diff-stat-del">−{stat.removed}</span>
       <span className="card-diff-files">{files}</span>
@@ -63,7 +67,15 @@ export function LastLine({ thread, summary }: { thread: Thread; summary: ThreadS
 }
 
 /** The pending approval of a thread's built-in agent, answered right here. */
-export function ApprovalBar({ thread, approval, compact = false }: { thread: Thread; approval: NonNullable<ThreadSummary['pendingApproval']>; compact?: boolean }): ReactElement {
+export function ApprovalBar({
+  thread,
+  approval,
+  compact = false
+}: {
+  thread: Thread
+  approval: NonNullable<ThreadSummary['pendingApproval']>
+  compact?: boolean
+}): ReactElement {
   const [sending, setSending] = useState<'once' | 'deny' | null>(null)
   const answer = async (decision: 'once' | 'deny') => {
     if (sending) return
@@ -84,10 +96,22 @@ export function ApprovalBar({ thread, approval, compact = false }: { thread: Thr
       )}
       {!compact && detail && approval.command && <code className="card-approval-command">{detail}</code>}
       <span className="card-approval-actions">
-        <button type="button" className="btn btn-small btn-primary" disabled={!!sending} onClick={() => void answer('once')} aria-label={`Approve: ${approval.summary}`}>
+        <button
+          type="button"
+          className="btn btn-small btn-primary"
+          disabled={!!sending}
+          onClick={() => void answer('once')}
+          aria-label={`Approve: ${approval.summary}`}
+        >
           {sending === 'once' ? 'Approving…' : 'Approve'}
         </button>
-        <button type="button" className="btn btn-small" disabled={!!sending} onClick={() => void answer('deny')} aria-label={`Deny: ${approval.summary}`}>
+        <button
+          type="button"
+          className="btn btn-small"
+          disabled={!!sending}
+          onClick={() => void answer('deny')}
+          aria-label={`Deny: ${approval.summary}`}
+        >
           {sending === 'deny' ? 'Denying…' : 'Deny'}
         </button>
       </span>

@@ -31,7 +31,9 @@ export function Dashboard(): ReactElement {
   const repoNames = useMemo(() => new Map(repos.map((r) => [r.id, r.name])), [repos])
   const shownLayout = effectiveLayout(layout, shown.length)
   useEffect(() => forgetAsked, [])
-  const diskBytes = useDisk((s) => Object.values(s.byRepo).reduce((n, r) => (!activeRepoId || r.repoId === activeRepoId ? n + r.totalBytes : n), 0))
+  const diskBytes = useDisk((s) =>
+    Object.values(s.byRepo).reduce((n, r) => (!activeRepoId || r.repoId === activeRepoId ? n + r.totalBytes : n), 0)
+  )
 
   return (
     <section className="dashboard" aria-labelledby="dashboard-title">
@@ -41,29 +43,54 @@ export function Dashboard(): ReactElement {
         </h1>
         <span className="page-subtitle">
           {all.length} live {all.length === 1 ? 'thread' : 'threads'} in {repos.length} {repos.length === 1 ? 'repository' : 'repositories'}
-          {diskBytes > 0 && <span className="nowrap" data-testid="dashboard-disk"> · {formatBytes(diskBytes)} on disk</span>}
+          {diskBytes > 0 && (
+            <span className="nowrap" data-testid="dashboard-disk">
+              {' '}
+              · {formatBytes(diskBytes)} on disk
+            </span>
+          )}
         </span>
         <span className="spacer" />
         {repos.length > 0 && (
-          <button type="button" className="btn" title="Disk use per repository, budgets, and Clean up" onClick={() => open({ kind: 'disk', repoId: activeRepoId ?? undefined })}>
+          <button
+            type="button"
+            className="btn"
+            title="Disk use per repository, budgets, and Clean up"
+            onClick={() => open({ kind: 'disk', repoId: activeRepoId ?? undefined })}
+          >
             <Icon name="folder" />
             Disk…
           </button>
         )}
         {repos.length > 0 && (
-          <button type="button" className="btn" title="Import a Claude Code or Codex session that ran in a repository" onClick={() => open({ kind: 'import-sessions', repoId: activeRepoId ?? undefined })}>
+          <button
+            type="button"
+            className="btn"
+            title="Import a Claude Code or Codex session that ran in a repository"
+            onClick={() => open({ kind: 'import-sessions', repoId: activeRepoId ?? undefined })}
+          >
             <Icon name="download" />
             Import sessions…
           </button>
         )}
         {repos.length > 0 && (
-          <button type="button" className="btn" title="Start several investigation threads from one prompt" onClick={() => open({ kind: 'fanout', repoId: activeRepoId ?? undefined })}>
+          <button
+            type="button"
+            className="btn"
+            title="Start several investigation threads from one prompt"
+            onClick={() => open({ kind: 'fanout', repoId: activeRepoId ?? undefined })}
+          >
             <Icon name="search" />
             Investigate…
           </button>
         )}
         {repos.length > 0 && (
-          <button type="button" className="btn btn-primary" aria-label="New thread" onClick={() => open({ kind: 'new-thread', repoId: activeRepoId ?? undefined })}>
+          <button
+            type="button"
+            className="btn btn-primary"
+            aria-label="New thread"
+            onClick={() => open({ kind: 'new-thread', repoId: activeRepoId ?? undefined })}
+          >
             <Icon name="plus" />
             New thread
             <kbd className="btn-kbd">{shortcutLabel('N')}</kbd>
@@ -74,7 +101,12 @@ export function Dashboard(): ReactElement {
       {repos.length > 0 && (
         <div className="filters">
           {repos.length > MAX_REPO_CHIPS ? (
-            <select className="input input-compact" aria-label="Filter by repository" value={activeRepoId ?? ''} onChange={(e) => setRepo(e.target.value || null)}>
+            <select
+              className="input input-compact"
+              aria-label="Filter by repository"
+              value={activeRepoId ?? ''}
+              onChange={(e) => setRepo(e.target.value || null)}
+            >
               <option value="">All repositories ({all.length})</option>
               {repos.map((r) => (
                 <option key={r.id} value={r.id}>
@@ -86,14 +118,27 @@ export function Dashboard(): ReactElement {
             <div className="chips" role="group" aria-label="Filter by repository">
               <Chip label="All repositories" count={all.length} pressed={!activeRepoId} onClick={() => setRepo(null)} />
               {repos.map((r) => (
-                <Chip key={r.id} label={r.name} count={groups.live.get(r.id)?.length ?? 0} pressed={activeRepoId === r.id} onClick={() => setRepo(r.id)} />
+                <Chip
+                  key={r.id}
+                  label={r.name}
+                  count={groups.live.get(r.id)?.length ?? 0}
+                  pressed={activeRepoId === r.id}
+                  onClick={() => setRepo(r.id)}
+                />
               ))}
             </div>
           )}
           {all.length > 0 && <LayoutToggle shown={shownLayout} chosen={layout} onChange={setLayout} />}
           <div className="chips status-chips" role="group" aria-label="Filter by status">
             {liveStates.map((s) => (
-              <Chip key={s} label={stateLabels[s]} count={counts[s]} pressed={status === s} state={s} onClick={() => setStatus(status === s ? null : s)} />
+              <Chip
+                key={s}
+                label={stateLabels[s]}
+                count={counts[s]}
+                pressed={status === s}
+                state={s}
+                onClick={() => setStatus(status === s ? null : s)}
+              />
             ))}
           </div>
         </div>
@@ -131,13 +176,26 @@ function Chip(props: { label: string; count: number; pressed: boolean; state?: T
 }
 
 /** Cards or list; choosing the one the automatic layout already shows keeps it automatic. */
-function LayoutToggle({ shown, chosen, onChange }: { shown: 'cards' | 'list'; chosen: DashboardLayout; onChange: (layout: DashboardLayout) => void }): ReactElement {
+function LayoutToggle({
+  shown,
+  chosen,
+  onChange
+}: {
+  shown: 'cards' | 'list'
+  chosen: DashboardLayout
+  onChange: (layout: DashboardLayout) => void
+}): ReactElement {
   const options: Array<{ value: 'cards' | 'list'; label: string; icon: 'dashboard' | 'list' }> = [
     { value: 'cards', label: 'Cards', icon: 'dashboard' },
     { value: 'list', label: 'List', icon: 'list' }
   ]
   return (
-    <div className="segmented layout-toggle" role="group" aria-label="Layout" title={chosen === 'auto' ? 'Chosen by how many threads there are: cards up to 12, a list beyond' : undefined}>
+    <div
+      className="segmented layout-toggle"
+      role="group"
+      aria-label="Layout"
+      title={chosen === 'auto' ? 'Chosen by how many threads there are: cards up to 12, a list beyond' : undefined}
+    >
       {options.map((o) => (
         <button key={o.value} type="button" className="segment" aria-pressed={shown === o.value} onClick={() => onChange(o.value)}>
           <Icon name={o.icon} size={12} />

@@ -28,7 +28,13 @@ export function ThreadCard({ thread, repoName, now }: { thread: Thread; repoName
   const select = useNavigation((s) => s.selectThread)
   const ciFailed = useCiFailed(thread.id)
   const summary = useThreadSummary(thread.id)
-  const { state } = threadStateOf({ status: thread.status, agent: thread.agent, conversation: thread.conversation, ciFailed, setup: thread.setup })
+  const { state } = threadStateOf({
+    status: thread.status,
+    agent: thread.agent,
+    conversation: thread.conversation,
+    ciFailed,
+    setup: thread.setup
+  })
   const approval = summary?.pendingApproval ?? null
   return (
     <div
@@ -39,8 +45,19 @@ export function ThreadCard({ thread, repoName, now }: { thread: Thread; repoName
       onContextMenu={onThreadContextMenu(thread)}
     >
       <span className="card-top">
-        <StatusBadge status={thread.status} agent={thread.agent} conversation={thread.conversation} ciFailed={ciFailed} message={thread.statusMessage} setup={thread.setup} />
-        <time className="card-time" dateTime={new Date(thread.lastActivityAt).toISOString()} title={`Last activity ${formatDateTime(thread.lastActivityAt)}`}>
+        <StatusBadge
+          status={thread.status}
+          agent={thread.agent}
+          conversation={thread.conversation}
+          ciFailed={ciFailed}
+          message={thread.statusMessage}
+          setup={thread.setup}
+        />
+        <time
+          className="card-time"
+          dateTime={new Date(thread.lastActivityAt).toISOString()}
+          title={`Last activity ${formatDateTime(thread.lastActivityAt)}`}
+        >
           {formatRelative(thread.lastActivityAt, now)}
         </time>
       </span>
@@ -54,7 +71,9 @@ export function ThreadCard({ thread, repoName, now }: { thread: Thread; repoName
           {thread.focus}
         </span>
       )}
-      {thread.statusMessage && <span className={`card-message${thread.status === 'error' ? ' is-error' : ''}`}>{thread.statusMessage}</span>}
+      {thread.statusMessage && (
+        <span className={`card-message${thread.status === 'error' ? ' is-error' : ''}`}>{thread.statusMessage}</span>
+      )}
       {approval && summary?.lastLine?.source === 'agent' ? <span className="card-said">{summary.lastLine.text}</span> : null}
       {approval ? <ApprovalBar thread={thread} approval={approval} /> : <LastLine thread={thread} summary={summary} />}
       <span className="card-meta">

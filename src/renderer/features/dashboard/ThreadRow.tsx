@@ -17,7 +17,9 @@ export function ThreadRow({ thread, repoName, now }: { thread: Thread; repoName:
   const { state } = threadStateOf({ status: thread.status, agent: thread.agent, conversation: thread.conversation, ciFailed })
   const approval = summary?.pendingApproval ?? null
   const line = summary?.lastLine
-  const lineText = line ? line.text.replace(/\s*\n\s*/g, ' · ') : (thread.statusMessage ?? thread.focus ?? (summary ? quietText(thread, true) : ''))
+  const lineText = line
+    ? line.text.replace(/\s*\n\s*/g, ' · ')
+    : (thread.statusMessage ?? thread.focus ?? (summary ? quietText(thread, true) : ''))
   return (
     <div
       role="listitem"
@@ -26,7 +28,14 @@ export function ThreadRow({ thread, repoName, now }: { thread: Thread; repoName:
       data-thread-id={thread.id}
       onContextMenu={onThreadContextMenu(thread)}
     >
-      <StatusBadge status={thread.status} agent={thread.agent} conversation={thread.conversation} ciFailed={ciFailed} message={thread.statusMessage} iconOnly />
+      <StatusBadge
+        status={thread.status}
+        agent={thread.agent}
+        conversation={thread.conversation}
+        ciFailed={ciFailed}
+        message={thread.statusMessage}
+        iconOnly
+      />
       <button type="button" className="dash-title card-open" onClick={() => select(thread.id)} title={thread.title}>
         {thread.unread && <span className="unread-dot" title="Unread: something happened while you were away" aria-hidden="true" />}
         <span className="dash-title-text">{thread.title}</span>
@@ -37,7 +46,11 @@ export function ThreadRow({ thread, repoName, now }: { thread: Thread; repoName:
           <ApprovalBar thread={thread} approval={approval} compact />
         </span>
       ) : (
-        <span className={`dash-line${line ? ` is-${line.source}` : ' is-quiet'}${isFinding(thread, summary) ? ' is-finding' : ''}`} title={line?.text ?? lineText} data-testid="row-last-line">
+        <span
+          className={`dash-line${line ? ` is-${line.source}` : ' is-quiet'}${isFinding(thread, summary) ? ' is-finding' : ''}`}
+          title={line?.text ?? lineText}
+          data-testid="row-last-line"
+        >
           {lineText}
         </span>
       )}
@@ -55,7 +68,11 @@ export function ThreadRow({ thread, repoName, now }: { thread: Thread; repoName:
           {repoName}
         </span>
       )}
-      <time className="card-time" dateTime={new Date(thread.lastActivityAt).toISOString()} title={`Last activity ${formatDateTime(thread.lastActivityAt)}`}>
+      <time
+        className="card-time"
+        dateTime={new Date(thread.lastActivityAt).toISOString()}
+        title={`Last activity ${formatDateTime(thread.lastActivityAt)}`}
+      >
         {formatRelative(thread.lastActivityAt, now)}
       </time>
     </div>

@@ -40,7 +40,8 @@ export function CleanupSection({ repoId }: { repoId: string }): ReactElement {
     try {
       const out = await request('disk/cleanup', { paths: [...chosen] })
       const freed = out.removed.reduce((n, r) => n + r.bytes, 0)
-      if (out.removed.length > 0) notifySuccess(`Freed ${formatBytes(freed)}`, `Removed ${out.removed.length} ${out.removed.length === 1 ? 'folder' : 'folders'}.`)
+      if (out.removed.length > 0)
+        notifySuccess(`Freed ${formatBytes(freed)}`, `Removed ${out.removed.length} ${out.removed.length === 1 ? 'folder' : 'folders'}.`)
       for (const k of out.kept) notifyWarning(`Kept ${k.path.split('/').pop()}`, k.reason)
       setBusy(null)
       // The Remove button may go with the list; focus stays in the dialog so Escape still closes it.
@@ -66,8 +67,8 @@ export function CleanupSection({ repoId }: { repoId: string }): ReactElement {
         </button>
       </div>
       <p className="field-hint">
-        Folders of archived threads that are still on disk, and shared folders no live worktree uses. A folder is removed only when a verified snapshot holds everything in it now; one with
-        work no snapshot has is kept, and says why.
+        Folders of archived threads that are still on disk, and shared folders no live worktree uses. A folder is removed only when a
+        verified snapshot holds everything in it now; one with work no snapshot has is kept, and says why.
       </p>
       {plan && plan.length === 0 && <p className="cleanup-empty">Nothing to clean up.</p>}
       {plan && plan.length > 0 && (
@@ -92,9 +93,7 @@ export function CleanupSection({ repoId }: { repoId: string }): ReactElement {
                     {c.title ?? c.path.split('/').pop()} <span className="muted">· {kindLabels[c.kind]}</span>
                   </span>
                   <code className="muted detail-path">{c.path}</code>
-                  <span className={c.removable ? 'cleanup-reason' : 'cleanup-reason is-kept'}>
-                    {c.reason}
-                  </span>
+                  <span className={c.removable ? 'cleanup-reason' : 'cleanup-reason is-kept'}>{c.reason}</span>
                 </span>
                 <span className="disk-list-size">{formatBytes(c.bytes)}</span>
               </label>
@@ -107,7 +106,9 @@ export function CleanupSection({ repoId }: { repoId: string }): ReactElement {
         <footer className="dialog-footer">
           <button type="button" className="btn btn-danger" aria-disabled={chosen.size === 0 || busy !== null} onClick={() => void run()}>
             <Icon name="trash" />
-            {busy === 'run' ? 'Removing…' : `Remove ${chosen.size} ${chosen.size === 1 ? 'folder' : 'folders'} (${formatBytes(chosenBytes)})`}
+            {busy === 'run'
+              ? 'Removing…'
+              : `Remove ${chosen.size} ${chosen.size === 1 ? 'folder' : 'folders'} (${formatBytes(chosenBytes)})`}
           </button>
         </footer>
       )}

@@ -12,7 +12,9 @@ import { useDisk, useRepoDisk } from './disk-store'
 /** A repository's disk use (worktrees, shared folders once, leftovers), its budget, and Clean up. */
 export function DiskDialog({ initialRepoId, onClose }: { initialRepoId?: string; onClose: () => void }): ReactElement {
   const repos = useSortedRepos()
-  const [repoId, setRepoId] = useState(() => (initialRepoId && repos.some((r) => r.id === initialRepoId) ? initialRepoId : (repos[0]?.id ?? '')))
+  const [repoId, setRepoId] = useState(() =>
+    initialRepoId && repos.some((r) => r.id === initialRepoId) ? initialRepoId : (repos[0]?.id ?? '')
+  )
   const disk = useRepoDisk(repoId)
   const [measuring, setMeasuring] = useState(false)
   const [error, setError] = useState<string | null>(null)
@@ -35,7 +37,12 @@ export function DiskDialog({ initialRepoId, onClose }: { initialRepoId?: string;
   }, [repoId])
 
   return (
-    <Dialog title="Disk use" description="What this repository's worktrees take on disk, with shared folders counted once." onClose={onClose} width={620}>
+    <Dialog
+      title="Disk use"
+      description="What this repository's worktrees take on disk, with shared folders counted once."
+      onClose={onClose}
+      width={620}
+    >
       <div className="dialog-body disk-dialog">
         {repos.length > 1 && <RepoSelect id="disk-repo" value={repoId} onChange={setRepoId} />}
         <DiskSummary disk={disk} measuring={measuring} onMeasure={() => void measure()} />
@@ -53,7 +60,15 @@ export function DiskDialog({ initialRepoId, onClose }: { initialRepoId?: string;
   )
 }
 
-function DiskSummary({ disk, measuring, onMeasure }: { disk: RepoDisk | undefined; measuring: boolean; onMeasure: () => void }): ReactElement {
+function DiskSummary({
+  disk,
+  measuring,
+  onMeasure
+}: {
+  disk: RepoDisk | undefined
+  measuring: boolean
+  onMeasure: () => void
+}): ReactElement {
   const threads = useThreads((s) => s.byId)
   const worktrees = [...(disk?.worktrees ?? [])].sort((a, b) => b.bytes - a.bytes)
   const sharedBytes = disk?.shared.reduce((n, s) => n + s.bytes, 0) ?? 0
@@ -65,7 +80,9 @@ function DiskSummary({ disk, measuring, onMeasure }: { disk: RepoDisk | undefine
         </span>
         <span className="muted">
           {worktrees.length} {worktrees.length === 1 ? 'worktree' : 'worktrees'}
-          {disk && disk.shared.length > 0 && ` · ${disk.shared.length} shared ${disk.shared.length === 1 ? 'folder' : 'folders'} ${formatBytes(sharedBytes)}`}
+          {disk &&
+            disk.shared.length > 0 &&
+            ` · ${disk.shared.length} shared ${disk.shared.length === 1 ? 'folder' : 'folders'} ${formatBytes(sharedBytes)}`}
           {disk && disk.leftoverBytes > 0 && ` · leftovers ${formatBytes(disk.leftoverBytes)}`}
         </span>
         <span className="spacer" />
@@ -80,7 +97,9 @@ function DiskSummary({ disk, measuring, onMeasure }: { disk: RepoDisk | undefine
           {worktrees.map((w) => (
             <li key={w.threadId}>
               <span className="disk-list-name">{threads[w.threadId]?.title ?? w.path}</span>
-              {w.sharedLinks.length > 0 && <span className="muted">+ {w.sharedLinks.length === 1 ? 'a shared folder' : `${w.sharedLinks.length} shared folders`}</span>}
+              {w.sharedLinks.length > 0 && (
+                <span className="muted">+ {w.sharedLinks.length === 1 ? 'a shared folder' : `${w.sharedLinks.length} shared folders`}</span>
+              )}
               <span className="disk-list-size">{formatBytes(w.bytes)}</span>
             </li>
           ))}

@@ -7,9 +7,16 @@ import { useRepoDisk, useWorktreeDisk } from './disk-store'
 export function ThreadDiskChip({ thread }: { thread: Thread }): ReactElement | null {
   const w = useWorktreeDisk(thread.repoId, thread.id)
   if (!w) return null
-  const shared = w.sharedLinks.length > 0 ? `; links to ${w.sharedLinks.length} shared ${w.sharedLinks.length === 1 ? 'folder' : 'folders'}, counted once for the repository` : ''
+  const shared =
+    w.sharedLinks.length > 0
+      ? `; links to ${w.sharedLinks.length} shared ${w.sharedLinks.length === 1 ? 'folder' : 'folders'}, counted once for the repository`
+      : ''
   return (
-    <span className="disk-chip" title={`Worktree disk use: ${formatBytes(w.bytes)} allocated, ${formatBytes(w.apparentBytes)} in ${w.files.toLocaleString('en-US')} files${shared}`} data-testid="thread-disk">
+    <span
+      className="disk-chip"
+      title={`Worktree disk use: ${formatBytes(w.bytes)} allocated, ${formatBytes(w.apparentBytes)} in ${w.files.toLocaleString('en-US')} files${shared}`}
+      data-testid="thread-disk"
+    >
       {formatBytes(w.bytes)}
     </span>
   )
@@ -29,10 +36,16 @@ export function ThreadDiskDetail({ thread }: { thread: Thread }): ReactElement {
       </span>
       {shared.map((s) => (
         <span key={s.path} className="muted">
-          + shared <code>{s.path.split('/').pop()}</code> {formatBytes(s.bytes)}, counted once for {s.linkedBy.length} {s.linkedBy.length === 1 ? 'worktree' : 'worktrees'}
+          + shared <code>{s.path.split('/').pop()}</code> {formatBytes(s.bytes)}, counted once for {s.linkedBy.length}{' '}
+          {s.linkedBy.length === 1 ? 'worktree' : 'worktrees'}
         </span>
       ))}
-      {repo && <span className="muted">Repository total {formatBytes(repo.totalBytes)}{repo.budgetBytes ? ` of a ${formatBytes(repo.budgetBytes)} budget` : ''}</span>}
+      {repo && (
+        <span className="muted">
+          Repository total {formatBytes(repo.totalBytes)}
+          {repo.budgetBytes ? ` of a ${formatBytes(repo.budgetBytes)} budget` : ''}
+        </span>
+      )}
     </div>
   )
 }
@@ -43,7 +56,11 @@ export function RepoDiskTotal({ repoId }: { repoId: string }): ReactElement | nu
   if (!repo || repo.measuredAt === null || repo.totalBytes === 0) return null
   const over = repo.budgetBytes !== null && repo.totalBytes > repo.budgetBytes
   return (
-    <span className={`repo-disk${over ? ' is-over' : ''}`} title={`Worktrees of this repository use ${formatBytes(repo.totalBytes)} on disk${repo.budgetBytes ? ` (budget ${formatBytes(repo.budgetBytes)})` : ''}`} data-testid="repo-disk">
+    <span
+      className={`repo-disk${over ? ' is-over' : ''}`}
+      title={`Worktrees of this repository use ${formatBytes(repo.totalBytes)} on disk${repo.budgetBytes ? ` (budget ${formatBytes(repo.budgetBytes)})` : ''}`}
+      data-testid="repo-disk"
+    >
       {formatBytes(repo.totalBytes)}
     </span>
   )

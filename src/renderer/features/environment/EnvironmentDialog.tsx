@@ -54,7 +54,12 @@ export function EnvironmentDialog({ repoId, onClose }: { repoId: string; onClose
         target,
         environment: environmentOf(form)
       })
-      notifySuccess('Saved the environment', target === 'file' ? `.skein/environment.json in ${repo?.name ?? 'the repository'}` : `Skein's settings for ${repo?.name ?? 'the repository'}`)
+      notifySuccess(
+        'Saved the environment',
+        target === 'file'
+          ? `.skein/environment.json in ${repo?.name ?? 'the repository'}`
+          : `Skein's settings for ${repo?.name ?? 'the repository'}`
+      )
       onClose()
     } catch (err) {
       setBusy(false)
@@ -78,7 +83,13 @@ export function EnvironmentDialog({ repoId, onClose }: { repoId: string; onClose
   }
 
   return (
-    <Dialog title="Environment" description={`What every new worktree of ${repo?.name ?? 'this repository'} gets before its agent starts.`} onClose={onClose} initialFocus={first} width={640}>
+    <Dialog
+      title="Environment"
+      description={`What every new worktree of ${repo?.name ?? 'this repository'} gets before its agent starts.`}
+      onClose={onClose}
+      initialFocus={first}
+      width={640}
+    >
       <form className="dialog-body env-form" onSubmit={save} noValidate>
         <div className="env-fields">
           {loaded && (
@@ -100,7 +111,11 @@ export function EnvironmentDialog({ repoId, onClose }: { repoId: string; onClose
                   <li key={d.format} className="env-import">
                     <div className="env-import-text">
                       <strong>{formatLabels[d.format]}</strong> <code>{d.files.join(', ')}</code>
-                      {'error' in d ? <span className="env-import-error">{d.error}</span> : <span className="env-import-summary">{importSummary(d.environment)}</span>}
+                      {'error' in d ? (
+                        <span className="env-import-error">{d.error}</span>
+                      ) : (
+                        <span className="env-import-summary">{importSummary(d.environment)}</span>
+                      )}
                       {'notes' in d && d.notes.length > 0 && <span className="env-import-notes">{d.notes.join(' ')}</span>}
                     </div>
                     {!('error' in d) && (
@@ -139,7 +154,9 @@ export function EnvironmentDialog({ repoId, onClose }: { repoId: string; onClose
             placeholder={'npm ci\nnpm run build'}
             spellCheck={false}
           />
-          <span className="field-hint">One per line, run in order in one shell in the new worktree ($PORT, $SKEIN_ROOT_PATH are set). The first that fails stops setup.</span>
+          <span className="field-hint">
+            One per line, run in order in one shell in the new worktree ($PORT, $SKEIN_ROOT_PATH are set). The first that fails stops setup.
+          </span>
 
           <label className="field-label" htmlFor="env-copy">
             Files to copy from the main checkout
@@ -199,19 +216,37 @@ export function EnvironmentDialog({ repoId, onClose }: { repoId: string; onClose
               <label className="field-label" htmlFor="env-run">
                 Run command
               </label>
-              <input id="env-run" className="input input-mono" value={form.runCommand} placeholder="npm run dev -- --port $PORT" onChange={(e) => set({ runCommand: e.target.value })} />
+              <input
+                id="env-run"
+                className="input input-mono"
+                value={form.runCommand}
+                placeholder="npm run dev -- --port $PORT"
+                onChange={(e) => set({ runCommand: e.target.value })}
+              />
             </div>
             <div>
               <label className="field-label" htmlFor="env-url">
                 Its URL
               </label>
-              <input id="env-url" className="input input-mono" value={form.runUrl} placeholder="http://localhost:${PORT}" onChange={(e) => set({ runUrl: e.target.value })} />
+              <input
+                id="env-url"
+                className="input input-mono"
+                value={form.runUrl}
+                placeholder="http://localhost:${PORT}"
+                onChange={(e) => set({ runUrl: e.target.value })}
+              />
             </div>
           </div>
           <label className="field-label" htmlFor="env-archive">
             Archive command
           </label>
-          <input id="env-archive" className="input input-mono" value={form.archive} placeholder="docker compose down" onChange={(e) => set({ archive: e.target.value })} />
+          <input
+            id="env-archive"
+            className="input input-mono"
+            value={form.archive}
+            placeholder="docker compose down"
+            onChange={(e) => set({ archive: e.target.value })}
+          />
 
           <label className="field-label" htmlFor="env-start">
             The agent starts

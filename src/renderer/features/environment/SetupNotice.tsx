@@ -5,7 +5,10 @@ import { Icon } from '../../ui/Icon'
 /** One line on what setup did with files and folders: "Copied 2 files · node_modules linked". */
 export function doneSummary(setup: NonNullable<Thread['setup']>): string {
   const parts: string[] = []
-  if (setup.copied.length) parts.push(`Copied ${setup.copied.length} ${setup.copied.length === 1 ? 'file' : 'files'} (${setup.copied.slice(0, 3).join(', ')}${setup.copied.length > 3 ? ', …' : ''})`)
+  if (setup.copied.length)
+    parts.push(
+      `Copied ${setup.copied.length} ${setup.copied.length === 1 ? 'file' : 'files'} (${setup.copied.slice(0, 3).join(', ')}${setup.copied.length > 3 ? ', …' : ''})`
+    )
   for (const s of setup.shared) parts.push(`${s.path} ${s.outcome}${s.note ? ` (${s.note})` : ''}`)
   return parts.join(' · ')
 }

@@ -49,7 +49,9 @@ const startLabel = (n: number): string => (n === 0 ? 'Start investigations' : `S
 /** Starts several investigation threads from one prompt, each with its own focus (`fanout/start`). */
 export function FanoutDialog({ initialRepoId, onClose }: { initialRepoId?: string; onClose: () => void }): ReactElement {
   const repos = useSortedRepos()
-  const [repoId, setRepoId] = useState(() => (initialRepoId && repos.some((r) => r.id === initialRepoId) ? initialRepoId : (repos[0]?.id ?? '')))
+  const [repoId, setRepoId] = useState(() =>
+    initialRepoId && repos.some((r) => r.id === initialRepoId) ? initialRepoId : (repos[0]?.id ?? '')
+  )
   const [prompt, setPrompt] = useState('')
   const [rows, setRows] = useState<Row[]>(() => examples.map(() => ({ key: nextKey++, title: '', focus: '' })))
   const [mode, setMode] = useState<ThreadMode>('local')
@@ -107,7 +109,13 @@ export function FanoutDialog({ initialRepoId, onClose }: { initialRepoId?: strin
   }
 
   return (
-    <Dialog title="Investigate" description="One prompt, several threads: each investigates with its own focus, in parallel." onClose={onClose} initialFocus={promptRef} width={600}>
+    <Dialog
+      title="Investigate"
+      description="One prompt, several threads: each investigates with its own focus, in parallel."
+      onClose={onClose}
+      initialFocus={promptRef}
+      width={600}
+    >
       <form className="dialog-body fanout-form" onSubmit={submit} noValidate>
         <RepoSelect id="fanout-repo" value={repoId} onChange={setRepoId} />
 
@@ -154,7 +162,13 @@ export function FanoutDialog({ initialRepoId, onClose }: { initialRepoId?: strin
                   value={r.focus}
                   onChange={(e) => update(r.key, { focus: e.target.value })}
                 />
-                <button type="button" className="icon-btn" aria-label={`Remove investigation ${i + 1}`} title="Remove" onClick={() => removeRow(r.key)}>
+                <button
+                  type="button"
+                  className="icon-btn"
+                  aria-label={`Remove investigation ${i + 1}`}
+                  title="Remove"
+                  onClick={() => removeRow(r.key)}
+                >
                   <Icon name="close" size={12} />
                 </button>
               </li>
@@ -169,9 +183,7 @@ export function FanoutDialog({ initialRepoId, onClose }: { initialRepoId?: strin
         <ModeChoice legend="Where they run" name="fanout-mode" options={modes} value={mode} onChange={setMode} />
 
         <div className="fanout-permission">
-          <span className="field-label">
-            Permission mode
-          </span>
+          <span className="field-label">Permission mode</span>
           <PermissionModeControl value={permissionMode} onChange={setPermissionMode} label="Permission mode for the investigations" />
           <p className="field-hint">Plan keeps investigations read-only. You can change each thread later.</p>
         </div>

@@ -47,7 +47,9 @@ function WhereWeLook({ repoPath, filter }: { repoPath: string; filter: SourceFil
  */
 export function ImportSessionsDialog({ initialRepoId, onClose }: { initialRepoId?: string; onClose: () => void }): ReactElement {
   const repos = useSortedRepos()
-  const [repoId, setRepoId] = useState(() => (initialRepoId && repos.some((r) => r.id === initialRepoId) ? initialRepoId : (repos[0]?.id ?? '')))
+  const [repoId, setRepoId] = useState(() =>
+    initialRepoId && repos.some((r) => r.id === initialRepoId) ? initialRepoId : (repos[0]?.id ?? '')
+  )
   const repo = repos.find((r) => r.id === repoId)
   const listing = useHandoff((s) => s.byRepo[repoId])
   const filter = useHandoff((s) => s.filter)
@@ -112,14 +114,24 @@ export function ImportSessionsDialog({ initialRepoId, onClose }: { initialRepoId
   return (
     <Dialog
       title="Import sessions"
-      description={<>Claude Code and Codex sessions that ran in this repository. Import one to read it here, then continue it in its CLI or with Skein&apos;s agent.</>}
+      description={
+        <>
+          Claude Code and Codex sessions that ran in this repository. Import one to read it here, then continue it in its CLI or with
+          Skein&apos;s agent.
+        </>
+      }
       onClose={onClose}
       initialFocus={listRef}
       width={940}
     >
       <div className="dialog-body handoff-body">
         <div className="handoff-toolbar">
-          <select className="input input-compact handoff-repo" aria-label="Repository" value={repoId} onChange={(e) => setRepoId(e.target.value)}>
+          <select
+            className="input input-compact handoff-repo"
+            aria-label="Repository"
+            value={repoId}
+            onChange={(e) => setRepoId(e.target.value)}
+          >
             {repos.map((r) => (
               <option key={r.id} value={r.id}>
                 {r.name}
@@ -128,7 +140,13 @@ export function ImportSessionsDialog({ initialRepoId, onClose }: { initialRepoId
           </select>
           <div className="chips" role="group" aria-label="Filter by source">
             {filters.map((f) => (
-              <button key={f} type="button" className={`chip${filter === f ? ' is-pressed' : ''}`} aria-pressed={filter === f} onClick={() => useHandoff.getState().setFilter(f)}>
+              <button
+                key={f}
+                type="button"
+                className={`chip${filter === f ? ' is-pressed' : ''}`}
+                aria-pressed={filter === f}
+                onClick={() => useHandoff.getState().setFilter(f)}
+              >
                 <span>{f === 'all' ? 'All' : sourceLabel(f)}</span>
                 <span className="chip-count">{count(f)}</span>
               </button>
@@ -163,7 +181,12 @@ export function ImportSessionsDialog({ initialRepoId, onClose }: { initialRepoId
           <button type="button" className="btn" onClick={onClose}>
             Cancel
           </button>
-          <button type="button" className="btn btn-primary" disabled={!current || busy || !!placeholder} onClick={() => current && void doImport(current)}>
+          <button
+            type="button"
+            className="btn btn-primary"
+            disabled={!current || busy || !!placeholder}
+            onClick={() => current && void doImport(current)}
+          >
             <Icon name="download" size={13} />
             {busy ? (update ? 'Updating…' : 'Importing…') : update ? 'Update' : 'Import'}
           </button>

@@ -49,16 +49,27 @@ export function ImportedBanner({ thread }: { thread: Thread }): ReactElement | n
         </span>
         {imported.report && <ImportReportSummary report={imported.report} className="imported-banner-report" />}
         <span className="imported-banner-hint">
-          Writing below continues with Skein&apos;s built-in agent, with this transcript as its context. To pick up where {cli} left off, continue in {cli}.
+          Writing below continues with Skein&apos;s built-in agent, with this transcript as its context. To pick up where {cli} left off,
+          continue in {cli}.
         </span>
       </div>
       {!archived && (
         <div className="imported-banner-actions">
-          <button type="button" className="btn btn-small" title={`Runs ${imported.resumeCommand} in this thread's terminal`} onClick={() => void continueInCli(thread)}>
+          <button
+            type="button"
+            className="btn btn-small"
+            title={`Runs ${imported.resumeCommand} in this thread's terminal`}
+            onClick={() => void continueInCli(thread)}
+          >
             <Icon name="terminal" size={12} />
             Continue in {cli}
           </button>
-          <button type="button" className="btn btn-small" title="A new thread in its own worktree and branch, with a copy of this conversation" onClick={() => void forkThread(thread)}>
+          <button
+            type="button"
+            className="btn btn-small"
+            title="A new thread in its own worktree and branch, with a copy of this conversation"
+            onClick={() => void forkThread(thread)}
+          >
             <Icon name="fork" size={12} />
             Fork into worktree
           </button>

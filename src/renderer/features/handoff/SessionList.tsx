@@ -33,7 +33,18 @@ export interface SessionListProps {
 }
 
 /** The sessions found on disk as a listbox: ↑/↓ (Home/End) move, Enter imports, double-click imports. */
-export function SessionList({ baseId, listRef, sessions, current, repoPath, loading, placeholder, onSelect, onImport, onClose }: SessionListProps): ReactElement {
+export function SessionList({
+  baseId,
+  listRef,
+  sessions,
+  current,
+  repoPath,
+  loading,
+  placeholder,
+  onSelect,
+  onImport,
+  onClose
+}: SessionListProps): ReactElement {
   const now = useNow()
   const index = current ? sessions.findIndex((s) => sessionKey(s) === sessionKey(current)) : -1
 
@@ -90,7 +101,11 @@ export function SessionList({ baseId, listRef, sessions, current, repoPath, load
             >
               <div className="session-row-top">
                 <SourceMark source={s.source} />
-                <time className="session-time" dateTime={new Date(s.updatedAt).toISOString()} title={`Started ${formatDateTime(s.startedAt)}\nLast active ${formatDateTime(s.updatedAt)}`}>
+                <time
+                  className="session-time"
+                  dateTime={new Date(s.updatedAt).toISOString()}
+                  title={`Started ${formatDateTime(s.startedAt)}\nLast active ${formatDateTime(s.updatedAt)}`}
+                >
                   {formatAgo(s.updatedAt, now)}
                 </time>
                 <span className="session-size" title={`${s.sizeBytes.toLocaleString()} bytes`}>
@@ -114,7 +129,9 @@ export function SessionList({ baseId, listRef, sessions, current, repoPath, load
                   </button>
                 )}
               </div>
-              <div className={`session-prompt${s.firstPrompt ? '' : ' is-empty'}`}>{s.firstPrompt || 'No prompt in the first part of the file'}</div>
+              <div className={`session-prompt${s.firstPrompt ? '' : ' is-empty'}`}>
+                {s.firstPrompt || 'No prompt in the first part of the file'}
+              </div>
               {where && (
                 <div className="session-where" title={s.cwd}>
                   in {where}

@@ -18,7 +18,8 @@ const sameDay = (a: number, b: number): boolean => new Date(a).toDateString() ==
 const timeOnly = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' })
 
 /** When a session ran: "Nov 21, 2025, 7:05 PM – 7:29 PM", or two full dates when it spans days. */
-const ranBetween = (from: number, to: number): string => `${formatDateTime(from)} – ${sameDay(from, to) ? timeOnly.format(to) : formatDateTime(to)}`
+const ranBetween = (from: number, to: number): string =>
+  `${formatDateTime(from)} – ${sameDay(from, to) ? timeOnly.format(to) : formatDateTime(to)}`
 
 /** One transcript item on one or a few lines: who said what, or which tool ran. */
 function PreviewItem({ item, source }: { item: Item; source: SessionSummary['source'] }): ReactElement | null {
@@ -97,9 +98,7 @@ export function SessionPreview({ session, onClose }: { session: SessionSummary |
           </div>
           <div>
             <dt>Ran</dt>
-            <dd>
-              {ranBetween(session.startedAt, session.updatedAt)}
-            </dd>
+            <dd>{ranBetween(session.startedAt, session.updatedAt)}</dd>
           </div>
         </dl>
         {session.threadId && (

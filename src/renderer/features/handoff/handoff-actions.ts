@@ -67,7 +67,9 @@ export async function importSession(repoId: string, session: SessionSummary): Pr
     useNavigation.getState().selectThread(r.thread.id)
     const from = `${sourceLabel(session.source)} session ${shortSessionId(session.sessionId)}`
     const what = `${r.created ? 'Imported' : 'Updated'} ${quoted(r.thread.title)}`
-    const line = r.created ? `${reportLine(r.report)}, from ${from}.` : `${r.added} new or changed of ${r.items} items from ${from}: ${reportLine(r.report)}.`
+    const line = r.created
+      ? `${reportLine(r.report)}, from ${from}.`
+      : `${r.added} new or changed of ${r.items} items from ${from}: ${reportLine(r.report)}.`
     // Less than the file holds is never a plain success.
     if (r.report.warnings.length) notifyWarning(`${what}, with warnings`, `${line} ${r.report.warnings.join(' ')}`)
     else notifySuccess(what, line)
@@ -103,8 +105,13 @@ export async function forkThread(thread: Thread): Promise<void> {
     useThreads.getState().upsert(fork)
     useThreadView.getState().setTab(fork.id, 'conversation')
     useNavigation.getState().selectThread(fork.id)
-    if (fork.status === 'error') notifyError(`${quoted(fork.title)} needs attention`, new Error(fork.statusMessage ?? 'Its worktree could not be created.'))
-    else notifySuccess(`Forked into ${quoted(fork.title)}`, `${fork.branch ? `Branch ${fork.branch}, in its own worktree` : 'In its own worktree'}, with a copy of the conversation.`)
+    if (fork.status === 'error')
+      notifyError(`${quoted(fork.title)} needs attention`, new Error(fork.statusMessage ?? 'Its worktree could not be created.'))
+    else
+      notifySuccess(
+        `Forked into ${quoted(fork.title)}`,
+        `${fork.branch ? `Branch ${fork.branch}, in its own worktree` : 'In its own worktree'}, with a copy of the conversation.`
+      )
   } catch (e) {
     notifyError(`Could not fork ${quoted(thread.title)}`, e)
   }

@@ -35,7 +35,11 @@ export async function removeRepo(repo: Repo): Promise<void> {
 export function repoMenuEntries(repo: Repo): MenuEntry[] {
   return [
     { label: 'New thread here…', icon: 'plus', onSelect: () => useDialogs.getState().open({ kind: 'new-thread', repoId: repo.id }) },
-    { label: 'Import sessions…', icon: 'download', onSelect: () => useDialogs.getState().open({ kind: 'import-sessions', repoId: repo.id }) },
+    {
+      label: 'Import sessions…',
+      icon: 'download',
+      onSelect: () => useDialogs.getState().open({ kind: 'import-sessions', repoId: repo.id })
+    },
     {
       label: 'Copy path',
       icon: 'copy',

@@ -61,8 +61,9 @@ export function PortsSetting(): ReactElement {
         </button>
       </div>
       <p className="field-hint">
-        Each thread gets its own range{current ? ` from ${current.first}–${current.last}` : ''}, as <code>PORT</code> and <code>SKEIN_PORT_0</code>…, in every terminal and its dev server. Ports
-        other programs use are skipped. Threads keep the range they have.
+        Each thread gets its own range{current ? ` from ${current.first}–${current.last}` : ''}, as <code>PORT</code> and{' '}
+        <code>SKEIN_PORT_0</code>…, in every terminal and its dev server. Ports other programs use are skipped. Threads keep the range they
+        have.
       </p>
       <FormError message={error} />
     </div>

@@ -41,17 +41,34 @@ export function RunControls({ thread }: { thread: Thread }): ReactElement | null
       {running && pty.url && <RunUrl url={pty.url} />}
       {running ? (
         <>
-          <button type="button" className="btn btn-small" onClick={() => showRunOutput(thread.id, pty.id)} title="Show the dev server's output">
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => showRunOutput(thread.id, pty.id)}
+            title="Show the dev server's output"
+          >
             <Icon name="terminal" size={12} />
             Output
           </button>
-          <button type="button" className="btn btn-small" disabled={!!busy} onClick={() => void stopRun(thread.id)} title={`Stop ${status.config.command} and everything it started`}>
+          <button
+            type="button"
+            className="btn btn-small"
+            disabled={!!busy}
+            onClick={() => void stopRun(thread.id)}
+            title={`Stop ${status.config.command} and everything it started`}
+          >
             <Icon name="stop" size={12} />
             {busy === 'stop' ? 'Stopping…' : 'Stop'}
           </button>
         </>
       ) : (
-        <button type="button" className="btn btn-small" disabled={!!busy} onClick={() => void startRun(thread.id)} title={`Run ${status.config.command}`}>
+        <button
+          type="button"
+          className="btn btn-small"
+          disabled={!!busy}
+          onClick={() => void startRun(thread.id)}
+          title={`Run ${status.config.command}`}
+        >
           <Icon name="play" size={12} />
           {busy === 'start' ? 'Starting…' : 'Run'}
         </button>

@@ -19,7 +19,15 @@ function Row({ label, children }: { label: string; children: ReactNode }): React
 }
 
 /** The form that sets a repository's run command and URL template in Skein's settings. */
-function RunForm({ thread, initial, onDone }: { thread: Thread; initial: { command: string; url: string }; onDone: () => void }): ReactElement {
+function RunForm({
+  thread,
+  initial,
+  onDone
+}: {
+  thread: Thread
+  initial: { command: string; url: string }
+  onDone: () => void
+}): ReactElement {
   const [command, setCommand] = useState(initial.command)
   const [url, setUrl] = useState(initial.url)
   const [error, setError] = useState<string | null>(null)
@@ -52,14 +60,29 @@ function RunForm({ thread, initial, onDone }: { thread: Thread; initial: { comma
       <label className="field-label" htmlFor="run-command">
         Run command
       </label>
-      <input id="run-command" className="input input-mono" value={command} placeholder="npm run dev -- --port $PORT" autoFocus spellCheck={false} onChange={(e) => setCommand(e.target.value)} />
+      <input
+        id="run-command"
+        className="input input-mono"
+        value={command}
+        placeholder="npm run dev -- --port $PORT"
+        autoFocus
+        spellCheck={false}
+        onChange={(e) => setCommand(e.target.value)}
+      />
       <label className="field-label" htmlFor="run-url-template">
         URL <span className="muted">(optional)</span>
       </label>
-      <input id="run-url-template" className="input input-mono" value={url} placeholder="http://localhost:$PORT" spellCheck={false} onChange={(e) => setUrl(e.target.value)} />
+      <input
+        id="run-url-template"
+        className="input input-mono"
+        value={url}
+        placeholder="http://localhost:$PORT"
+        spellCheck={false}
+        onChange={(e) => setUrl(e.target.value)}
+      />
       <p className="field-hint">
-        Runs in the thread&apos;s folder with <code>PORT</code> and <code>SKEIN_PORT_0</code>… set. Without a URL, the first one it prints is shown. Saved in Skein&apos;s settings for
-        every thread of this repository.
+        Runs in the thread&apos;s folder with <code>PORT</code> and <code>SKEIN_PORT_0</code>… set. Without a URL, the first one it prints
+        is shown. Saved in Skein&apos;s settings for every thread of this repository.
       </p>
       <FormError message={error} />
       <div className="run-form-actions">
@@ -130,7 +153,13 @@ export function RunSection({ thread }: { thread: Thread }): ReactElement {
         {config && (
           <Row label="Status">
             <span className={`run-state${running ? ' is-running' : ''}`} data-testid="run-state">
-              {running ? 'Running' : pty ? (pty.exitCode !== null && !pty.endedByRestart && pty.signal === null ? `Exited ${pty.exitCode}` : 'Stopped') : 'Not started'}
+              {running
+                ? 'Running'
+                : pty
+                  ? pty.exitCode !== null && !pty.endedByRestart && pty.signal === null
+                    ? `Exited ${pty.exitCode}`
+                    : 'Stopped'
+                  : 'Not started'}
             </span>
             {running && pty.url && <RunUrl url={pty.url} />}
             {running && !pty.url && <span className="muted">waiting for it to print its URL…</span>}
@@ -142,7 +171,9 @@ export function RunSection({ thread }: { thread: Thread }): ReactElement {
           </Row>
         )}
       </dl>
-      {editing && <RunForm thread={thread} initial={{ command: config?.command ?? '', url: config?.url ?? '' }} onDone={() => setEditing(false)} />}
+      {editing && (
+        <RunForm thread={thread} initial={{ command: config?.command ?? '', url: config?.url ?? '' }} onDone={() => setEditing(false)} />
+      )}
       {error && (
         <div className="banner banner-error" role="alert">
           <Icon name="alert" size={14} />

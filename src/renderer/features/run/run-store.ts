@@ -22,9 +22,16 @@ export const useRun = create<RunState>()((set) => ({
   errorByThread: {},
   busyByThread: {},
   set: (threadId, status) => set((s) => ({ byThread: { ...s.byThread, [threadId]: status } })),
-  setError: (threadId, message) => set((s) => ({ errorByThread: message === null ? without(s.errorByThread, threadId) : { ...s.errorByThread, [threadId]: message } })),
-  setBusy: (threadId, busy) => set((s) => ({ busyByThread: busy ? { ...s.busyByThread, [threadId]: busy } : without(s.busyByThread, threadId) })),
-  forget: (threadId) => set((s) => ({ byThread: without(s.byThread, threadId), errorByThread: without(s.errorByThread, threadId), busyByThread: without(s.busyByThread, threadId) }))
+  setError: (threadId, message) =>
+    set((s) => ({ errorByThread: message === null ? without(s.errorByThread, threadId) : { ...s.errorByThread, [threadId]: message } })),
+  setBusy: (threadId, busy) =>
+    set((s) => ({ busyByThread: busy ? { ...s.busyByThread, [threadId]: busy } : without(s.busyByThread, threadId) })),
+  forget: (threadId) =>
+    set((s) => ({
+      byThread: without(s.byThread, threadId),
+      errorByThread: without(s.errorByThread, threadId),
+      busyByThread: without(s.busyByThread, threadId)
+    }))
 }))
 
 /** A Run terminal started, printed its URL or ended: the thread's run shows it. */

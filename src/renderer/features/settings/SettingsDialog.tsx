@@ -64,7 +64,13 @@ export function SettingsDialog({ onClose }: { onClose: () => void }): ReactEleme
   }
 
   return (
-    <Dialog title="Settings" description="The theme, and for the built-in Claude agent: your API key, the endpoint it talks to, and the model new threads use." onClose={onClose} initialFocus={keyRef} width={520}>
+    <Dialog
+      title="Settings"
+      description="The theme, and for the built-in Claude agent: your API key, the endpoint it talks to, and the model new threads use."
+      onClose={onClose}
+      initialFocus={keyRef}
+      width={520}
+    >
       <form className="dialog-body settings-form" onSubmit={submit} noValidate>
         <ThemeChoice />
         <label className="field-label" htmlFor="settings-api-key">
@@ -103,18 +109,23 @@ export function SettingsDialog({ onClose }: { onClose: () => void }): ReactEleme
           {apiKey?.warning
             ? 'It is never shown again or logged.'
             : fromEnv
-            ? 'The environment variable wins while it is set; a key saved here is used when Skein starts without it.'
-            : apiKey?.storage === 'safeStorage'
-              ? "Saved encrypted with your system's keychain. It is never shown again or logged."
-              : apiKey?.storage === 'memory'
-                ? 'Kept in memory only: you will be asked again after Skein restarts.'
-                : 'Saved in the Skein data folder. It is never shown again or logged.'}
+              ? 'The environment variable wins while it is set; a key saved here is used when Skein starts without it.'
+              : apiKey?.storage === 'safeStorage'
+                ? "Saved encrypted with your system's keychain. It is never shown again or logged."
+                : apiKey?.storage === 'memory'
+                  ? 'Kept in memory only: you will be asked again after Skein restarts.'
+                  : 'Saved in the Skein data folder. It is never shown again or logged.'}
         </p>
 
         <label className="field-label" htmlFor="settings-base-url">
           API endpoint
         </label>
-        <input id="settings-base-url" className="input input-mono" readOnly value={settings?.baseUrl ?? 'https://api.anthropic.com (default)'} />
+        <input
+          id="settings-base-url"
+          className="input input-mono"
+          readOnly
+          value={settings?.baseUrl ?? 'https://api.anthropic.com (default)'}
+        />
         <p className="field-hint">Set ANTHROPIC_BASE_URL before starting Skein to use another endpoint.</p>
 
         <label className="field-label" htmlFor="settings-default-model">

@@ -41,7 +41,9 @@ export function keySourceLabel(s: AgentSettings['apiKey']): string {
     case 'env':
       return 'From the ANTHROPIC_API_KEY environment variable'
     case 'stored':
-      return s.storage === 'safeStorage' ? "Stored, encrypted with the system's keychain" : 'Stored in a file in the Skein data folder (not encrypted)'
+      return s.storage === 'safeStorage'
+        ? "Stored, encrypted with the system's keychain"
+        : 'Stored in a file in the Skein data folder (not encrypted)'
     case 'session':
       return 'Kept in memory for this session only'
     default:

@@ -78,7 +78,13 @@ export function Sidebar(): ReactElement {
       </div>
       <div className="sidebar-section">
         <span className="sidebar-section-title">Repositories</span>
-        <button type="button" className="icon-btn" aria-label="Add repository" title="Add repository" onClick={() => open({ kind: 'add-repo' })}>
+        <button
+          type="button"
+          className="icon-btn"
+          aria-label="Add repository"
+          title="Add repository"
+          onClick={() => open({ kind: 'add-repo' })}
+        >
           <Icon name="plus" size={13} />
         </button>
       </div>

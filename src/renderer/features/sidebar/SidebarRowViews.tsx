@@ -35,7 +35,17 @@ const rowProps = (p: RowPlacement) => ({
 })
 
 /** A repository header: folds its threads, and offers "New thread" and a menu. */
-export function RepoRow({ p, repo, liveCount, collapsed }: { p: RowPlacement; repo: Repo; liveCount: number; collapsed: boolean }): ReactElement {
+export function RepoRow({
+  p,
+  repo,
+  liveCount,
+  collapsed
+}: {
+  p: RowPlacement
+  repo: Repo
+  liveCount: number
+  collapsed: boolean
+}): ReactElement {
   const toggle = useSidebar((s) => s.toggleCollapsed)
   const onMenu = (e: MouseEvent<HTMLElement>) => {
     e.preventDefault()
@@ -93,13 +103,31 @@ export function RepoRow({ p, repo, liveCount, collapsed }: { p: RowPlacement; re
 }
 
 /** A thread: title, status, age; click to open, right-click or "…" for actions. */
-export function ThreadRow({ p, thread, archived, selected, now }: { p: RowPlacement; thread: Thread; archived: boolean; selected: boolean; now: number }): ReactElement {
+export function ThreadRow({
+  p,
+  thread,
+  archived,
+  selected,
+  now
+}: {
+  p: RowPlacement
+  thread: Thread
+  archived: boolean
+  selected: boolean
+  now: number
+}): ReactElement {
   const select = useNavigation((s) => s.selectThread)
   const at = archived ? (thread.archivedAt ?? thread.lastActivityAt) : thread.lastActivityAt
   const unread = thread.unread && !archived
   const ciSuffix = useCiAriaSuffix(thread.id)
   const ciFailed = useCiFailed(thread.id) && !archived
-  const { state, label } = threadStateOf({ status: thread.status, agent: thread.agent, conversation: thread.conversation, ciFailed, setup: thread.setup })
+  const { state, label } = threadStateOf({
+    status: thread.status,
+    agent: thread.agent,
+    conversation: thread.conversation,
+    ciFailed,
+    setup: thread.setup
+  })
   // The badge already says "CI failed"; the suffix adds only "while you were away".
   const ci = state === 'ci-failed' ? ciSuffix.replace(/^, CI failed/, '') : ciSuffix
   return (
@@ -124,8 +152,23 @@ export function ThreadRow({ p, thread, archived, selected, now }: { p: RowPlacem
         {thread.title}
       </span>
       {!archived && <CiDot threadId={thread.id} />}
-      {!archived && <StatusBadge status={thread.status} agent={thread.agent} conversation={thread.conversation} ciFailed={ciFailed} message={thread.statusMessage} setup={thread.setup} compact iconOnly />}
-      <time className="row-time" dateTime={new Date(at).toISOString()} title={`${archived ? 'Archived' : 'Last activity'} ${formatDateTime(at)}`}>
+      {!archived && (
+        <StatusBadge
+          status={thread.status}
+          agent={thread.agent}
+          conversation={thread.conversation}
+          ciFailed={ciFailed}
+          message={thread.statusMessage}
+          setup={thread.setup}
+          compact
+          iconOnly
+        />
+      )}
+      <time
+        className="row-time"
+        dateTime={new Date(at).toISOString()}
+        title={`${archived ? 'Archived' : 'Last activity'} ${formatDateTime(at)}`}
+      >
         {formatRelative(at, now)}
       </time>
       <span className="row-actions">
@@ -152,7 +195,13 @@ export function EmptyRepoRow({ style, repo }: { style: CSSProperties; repo: Repo
   return (
     <div role="none" className="tree-row empty-row" style={style}>
       <span>No threads yet —</span>
-      <button type="button" className="btn-link" tabIndex={-1} aria-label={`New thread in ${repo.name}`} onClick={() => useDialogs.getState().open({ kind: 'new-thread', repoId: repo.id })}>
+      <button
+        type="button"
+        className="btn-link"
+        tabIndex={-1}
+        aria-label={`New thread in ${repo.name}`}
+        onClick={() => useDialogs.getState().open({ kind: 'new-thread', repoId: repo.id })}
+      >
         New thread
       </button>
     </div>

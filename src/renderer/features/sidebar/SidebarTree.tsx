@@ -182,7 +182,16 @@ export function SidebarTree(): ReactElement {
             case 'repo':
               return <RepoRow key={row.key} p={p} repo={row.repo} liveCount={row.liveCount} collapsed={row.collapsed} />
             case 'thread':
-              return <ThreadRow key={row.key} p={p} thread={row.thread} archived={row.archived} selected={showingThread && row.thread.id === selectedId} now={now} />
+              return (
+                <ThreadRow
+                  key={row.key}
+                  p={p}
+                  thread={row.thread}
+                  archived={row.archived}
+                  selected={showingThread && row.thread.id === selectedId}
+                  now={now}
+                />
+              )
             case 'empty':
               return <EmptyRepoRow key={row.key} style={style} repo={row.repo} />
             case 'archived-header':

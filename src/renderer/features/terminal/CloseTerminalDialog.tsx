@@ -5,7 +5,15 @@ import { useTerminals } from './terminal-store'
 import { terminalLabel } from './TerminalTabs'
 
 /** Confirms closing a terminal whose process still runs (closing kills its whole process tree). */
-export function CloseTerminalDialog({ threadId, ptyId, onClose }: { threadId: string; ptyId: string; onClose: () => void }): ReactElement | null {
+export function CloseTerminalDialog({
+  threadId,
+  ptyId,
+  onClose
+}: {
+  threadId: string
+  ptyId: string
+  onClose: () => void
+}): ReactElement | null {
   const ptys = useTerminals((s) => s.ptysByThread[threadId])
   const pty = ptys?.find((p) => p.id === ptyId)
   const [busy, setBusy] = useState(false)

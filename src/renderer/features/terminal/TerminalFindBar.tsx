@@ -61,7 +61,15 @@ export function TerminalFindBar({ ptyId, onClose }: { ptyId: string; onClose: ()
     }
   }
 
-  const status = !query ? '' : results === null ? '' : results.count === 0 ? 'No results' : results.index < 0 ? `${results.count}+ matches` : `${results.index + 1} of ${results.count}`
+  const status = !query
+    ? ''
+    : results === null
+      ? ''
+      : results.count === 0
+        ? 'No results'
+        : results.index < 0
+          ? `${results.count}+ matches`
+          : `${results.index + 1} of ${results.count}`
 
   return (
     <div className="terminal-find" role="search" aria-label="Find in terminal">
@@ -92,7 +100,13 @@ export function TerminalFindBar({ ptyId, onClose }: { ptyId: string; onClose: ()
       >
         Aa
       </button>
-      <button type="button" className="icon-btn" aria-label="Previous match" title="Previous match (Shift+Enter)" onClick={() => find('previous')}>
+      <button
+        type="button"
+        className="icon-btn"
+        aria-label="Previous match"
+        title="Previous match (Shift+Enter)"
+        onClick={() => find('previous')}
+      >
         <Icon name="arrowUp" size={13} />
       </button>
       <button type="button" className="icon-btn" aria-label="Next match" title="Next match (Enter)" onClick={() => find('next')}>

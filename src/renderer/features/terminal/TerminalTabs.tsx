@@ -18,7 +18,12 @@ export function terminalLabel(pty: PtyInfo, ptys: PtyInfo[]): string {
   }
   if (pty.kind === 'run') return 'Run'
   // The built-in agent's shells are named for it and for the sandbox they run in.
-  if (pty.title === 'Agent shell') return pty.sandbox === 'read-only' ? 'Agent shell (read-only sandbox)' : pty.sandbox === 'worktree' ? 'Agent shell (sandboxed)' : 'Agent shell'
+  if (pty.title === 'Agent shell')
+    return pty.sandbox === 'read-only'
+      ? 'Agent shell (read-only sandbox)'
+      : pty.sandbox === 'worktree'
+        ? 'Agent shell (sandboxed)'
+        : 'Agent shell'
   // The environment's setup runs in its own terminal, named for it.
   if (pty.title === 'Setup') return 'Setup'
   const shells = ptys.filter((p) => p.kind === 'shell' && p.title !== 'Agent shell' && p.title !== 'Setup')
@@ -116,7 +121,14 @@ export function TerminalTabs({ thread, ptys, active }: { thread: Thread; ptys: P
                   </span>
                 )}
               </button>
-              <button type="button" className="icon-btn term-tab-close" tabIndex={-1} aria-label={`Close ${label}`} title={`Close ${label}`} onClick={() => close(p)}>
+              <button
+                type="button"
+                className="icon-btn term-tab-close"
+                tabIndex={-1}
+                aria-label={`Close ${label}`}
+                title={`Close ${label}`}
+                onClick={() => close(p)}
+              >
                 <Icon name="close" size={11} />
               </button>
             </div>

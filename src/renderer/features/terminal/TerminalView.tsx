@@ -76,10 +76,10 @@ export function TerminalView({ pty }: { pty: PtyInfo }): ReactElement {
               : pty.kind === 'run' && pty.signal
                 ? 'The dev server was stopped, with everything it started. Its output is kept above.'
                 : pty.exitCode !== null && !pty.signal
-                ? `The process exited with code ${pty.exitCode}.`
-                : pty.signal !== null
-                  ? `The process was stopped by signal ${pty.signal}.`
-                  : 'The process has ended.'}
+                  ? `The process exited with code ${pty.exitCode}.`
+                  : pty.signal !== null
+                    ? `The process was stopped by signal ${pty.signal}.`
+                    : 'The process has ended.'}
           </span>
           <span className="spacer" />
           <button type="button" className="btn btn-small" onClick={() => void restartPty(pty)}>

@@ -2,6 +2,14 @@
 export { LazyTerminalPanel } from './LazyTerminalPanel'
 export { CloseTerminalDialog } from './CloseTerminalDialog'
 export { focusThreadTerminal, loadPtys, newShellInSelectedThread, roughSize } from './terminal-actions'
-export { disposeSession, disposeThreadSessions, focusTerminal, poolConnectionLost, poolReconnected, routePtyData, updateSession } from './terminal-bridge'
+export {
+  disposeSession,
+  disposeThreadSessions,
+  focusTerminal,
+  poolConnectionLost,
+  poolReconnected,
+  routePtyData,
+  updateSession
+} from './terminal-bridge'
 export { skipsShell } from './terminal-shortcuts'
 export { useTerminals } from './terminal-store'

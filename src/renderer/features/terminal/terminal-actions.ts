@@ -27,7 +27,10 @@ export async function loadPtys(threadId: string): Promise<void> {
   }
 }
 
-async function open(threadId: string, params: { kind: 'agent' | 'shell'; profileId?: ProfileId; prompt?: string }): Promise<PtyInfo | null> {
+async function open(
+  threadId: string,
+  params: { kind: 'agent' | 'shell'; profileId?: ProfileId; prompt?: string }
+): Promise<PtyInfo | null> {
   const store = useTerminals.getState()
   if (store.busyByThread[threadId]) return null
   store.setBusy(threadId, true)

@@ -29,7 +29,13 @@ export function terminalMenuEntries(session: TerminalSession): MenuEntry[] {
         session.focus()
       }
     },
-    { label: 'Paste', icon: 'paste', hint: hint('⌘V', 'Ctrl+V'), disabled: !session.running, onSelect: () => void pasteFromClipboard(session) },
+    {
+      label: 'Paste',
+      icon: 'paste',
+      hint: hint('⌘V', 'Ctrl+V'),
+      disabled: !session.running,
+      onSelect: () => void pasteFromClipboard(session)
+    },
     { kind: 'separator' },
     {
       label: 'Clear',

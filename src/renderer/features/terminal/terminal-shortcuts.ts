@@ -18,7 +18,16 @@ export interface KeyLike {
  * - Ctrl+` / Ctrl+Shift+`: focus the terminal / new shell.
  * Alt+↑/↓ (the browser's thread cycling) stays with the shell: full-screen programs use Alt+arrows.
  */
-export const SHORTCUTS_FROM_TERMINAL = ['Ctrl/⌘+Shift+N', 'Ctrl/⌘+Shift+D', 'Ctrl/⌘+0', 'Ctrl+Tab', 'Ctrl+Shift+Tab', 'Ctrl/⌘+`', 'Ctrl/⌘+Shift+`', '⌘N (macOS)'] as const
+export const SHORTCUTS_FROM_TERMINAL = [
+  'Ctrl/⌘+Shift+N',
+  'Ctrl/⌘+Shift+D',
+  'Ctrl/⌘+0',
+  'Ctrl+Tab',
+  'Ctrl+Shift+Tab',
+  'Ctrl/⌘+`',
+  'Ctrl/⌘+Shift+`',
+  '⌘N (macOS)'
+] as const
 
 /** True when a key pressed in a terminal is an app shortcut rather than input for the shell. */
 export function skipsShell(e: KeyLike, mac: boolean): boolean {

@@ -31,7 +31,6 @@ interface TerminalState {
   setBusy: (threadId: string, busy: boolean) => void
 }
 
-
 const KIND_ORDER: Record<PtyInfo['kind'], number> = { agent: 0, run: 1, shell: 2 }
 
 /** Agent sessions first, then the Run terminal (the dev server), then extra shells, each oldest first. */
@@ -84,7 +83,8 @@ export const useTerminals = create<TerminalState>()((set) => ({
     set((s) => ({ errorByThread: message === null ? without(s.errorByThread, threadId) : { ...s.errorByThread, [threadId]: message } })),
   setPtyError: (ptyId, message) =>
     set((s) => ({ errorByPty: message === null ? without(s.errorByPty, ptyId) : { ...s.errorByPty, [ptyId]: message } })),
-  setBusy: (threadId, busy) => set((s) => ({ busyByThread: busy ? { ...s.busyByThread, [threadId]: true } : without(s.busyByThread, threadId) }))
+  setBusy: (threadId, busy) =>
+    set((s) => ({ busyByThread: busy ? { ...s.busyByThread, [threadId]: true } : without(s.busyByThread, threadId) }))
 }))
 
 /**

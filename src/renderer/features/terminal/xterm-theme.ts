@@ -3,7 +3,6 @@ import type { ITheme } from '@xterm/xterm'
 const ansi = ['black', 'red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'white'] as const
 const capitalized = (s: string) => s[0].toUpperCase() + s.slice(1)
 
-
 /** The terminal's colours, read from the app's CSS variables (so they follow the light/dark theme). */
 export function readTerminalTheme(): ITheme {
   const style = getComputedStyle(document.documentElement)
@@ -34,7 +33,6 @@ export function readSearchColours(): { match: string; active: string } {
     active: style.getPropertyValue('--term-match-active').trim() || '#f7c948'
   }
 }
-
 
 /** The font stack the terminal uses (xterm takes a CSS font-family list). */
 export const terminalFont = "'SF Mono', SFMono-Regular, Menlo, Consolas, 'DejaVu Sans Mono', 'Liberation Mono', 'Noto Sans Mono', monospace"

@@ -52,7 +52,13 @@ export function OverviewTab({ thread }: { thread: Thread }): ReactElement {
         </h2>
         <dl className="details">
           <Row label="Status">
-            <StatusBadge status={thread.status} agent={thread.agent} conversation={thread.conversation} message={thread.statusMessage} setup={thread.setup} />
+            <StatusBadge
+              status={thread.status}
+              agent={thread.agent}
+              conversation={thread.conversation}
+              message={thread.statusMessage}
+              setup={thread.setup}
+            />
           </Row>
           <Row label="Agent">
             {thread.agent && (
@@ -156,7 +162,9 @@ export function OverviewTab({ thread }: { thread: Thread }): ReactElement {
             <Row label="Setup">
               <span>
                 {thread.setup.state === 'running' ? 'Running' : thread.setup.state === 'done' ? 'Finished' : 'Failed'}
-                {thread.setup.endedAt !== null && <span className="muted"> in {Math.max(1, Math.round((thread.setup.endedAt - thread.setup.startedAt) / 1000))} s</span>}
+                {thread.setup.endedAt !== null && (
+                  <span className="muted"> in {Math.max(1, Math.round((thread.setup.endedAt - thread.setup.startedAt) / 1000))} s</span>
+                )}
                 {doneSummary(thread.setup) && <span className="muted"> · {doneSummary(thread.setup)}</span>}
                 {thread.setup.failure && <span className="muted"> · {thread.setup.failure.message}</span>}
               </span>

@@ -24,7 +24,13 @@ export function ThreadHeader({ thread }: { thread: Thread }): ReactElement {
           </span>
         </span>
         <ThreadTitle thread={thread} />
-        <StatusBadge status={thread.status} agent={thread.agent} conversation={thread.conversation} message={thread.statusMessage} setup={thread.setup} />
+        <StatusBadge
+          status={thread.status}
+          agent={thread.agent}
+          conversation={thread.conversation}
+          message={thread.statusMessage}
+          setup={thread.setup}
+        />
         <span className="spacer" />
         <RunControls thread={thread} />
         <button
@@ -47,7 +53,10 @@ export function ThreadHeader({ thread }: { thread: Thread }): ReactElement {
           <span className="meta-key">from</span>
           <code>{thread.baseRef}</code>
         </span>
-        <span className="meta-item" title={thread.mode === 'worktree' ? 'Runs in its own worktree' : "Runs in the repository's own checkout"}>
+        <span
+          className="meta-item"
+          title={thread.mode === 'worktree' ? 'Runs in its own worktree' : "Runs in the repository's own checkout"}
+        >
           <span className={`mode-pill mode-${thread.mode}`}>{thread.mode === 'worktree' ? 'Worktree' : 'Local'}</span>
         </span>
         <span className="meta-item meta-path">
@@ -65,7 +74,10 @@ export function ThreadHeader({ thread }: { thread: Thread }): ReactElement {
         </span>
       </div>
       {thread.statusMessage && (
-        <div className={`banner ${thread.status === 'error' ? 'banner-error' : 'banner-note'}`} role={thread.status === 'error' ? 'alert' : 'note'}>
+        <div
+          className={`banner ${thread.status === 'error' ? 'banner-error' : 'banner-note'}`}
+          role={thread.status === 'error' ? 'alert' : 'note'}
+        >
           <Icon name={thread.status === 'error' ? 'alert' : 'info'} size={15} />
           <span>{thread.statusMessage}</span>
         </div>

@@ -9,7 +9,19 @@ export interface ModeOption {
 }
 
 /** Radio cards for a thread's mode (worktree or local), used by the new-thread and investigate dialogs. */
-export function ModeChoice({ legend, name, options, value, onChange }: { legend: string; name: string; options: ModeOption[]; value: ThreadMode; onChange: (mode: ThreadMode) => void }): ReactElement {
+export function ModeChoice({
+  legend,
+  name,
+  options,
+  value,
+  onChange
+}: {
+  legend: string
+  name: string
+  options: ModeOption[]
+  value: ThreadMode
+  onChange: (mode: ThreadMode) => void
+}): ReactElement {
   return (
     <fieldset className="mode-field">
       <legend className="field-label">{legend}</legend>

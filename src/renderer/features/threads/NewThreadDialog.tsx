@@ -109,7 +109,8 @@ export function NewThreadDialog({ initialRepoId, onClose }: { initialRepoId?: st
       useThreadView.getState().setTab(thread.id, profile ? 'terminal' : 'conversation')
       useNavigation.getState().selectThread(thread.id)
       onClose()
-      if (thread.status === 'error') notifyError(`“${thread.title}” could not be set up`, new Error(thread.statusMessage ?? 'The core reported an error.'))
+      if (thread.status === 'error')
+        notifyError(`“${thread.title}” could not be set up`, new Error(thread.statusMessage ?? 'The core reported an error.'))
     } catch (err) {
       setBusy(false)
       setError(errorMessage(err))
@@ -171,7 +172,11 @@ export function NewThreadDialog({ initialRepoId, onClose }: { initialRepoId?: st
             }}
           />
           <span id={`${ids}-title-hint`} className="nt-title-hint">
-            {typedTitle === null ? (derived ? 'from the prompt' : null) : derived && typedTitle !== derived ? (
+            {typedTitle === null ? (
+              derived ? (
+                'from the prompt'
+              ) : null
+            ) : derived && typedTitle !== derived ? (
               <button
                 type="button"
                 className="btn-link"
@@ -194,7 +199,13 @@ export function NewThreadDialog({ initialRepoId, onClose }: { initialRepoId?: st
               <label className="nt-label" htmlFor={`${ids}-permission`}>
                 Permissions
               </label>
-              <select id={`${ids}-permission`} className="input nt-select" title={permission.tip} value={permissionMode} onChange={(e) => setPermissionMode(e.target.value as PermissionMode)}>
+              <select
+                id={`${ids}-permission`}
+                className="input nt-select"
+                title={permission.tip}
+                value={permissionMode}
+                onChange={(e) => setPermissionMode(e.target.value as PermissionMode)}
+              >
                 {permissionModes.map((m) => (
                   <option key={m.value} value={m.value}>
                     {m.label}
@@ -207,7 +218,13 @@ export function NewThreadDialog({ initialRepoId, onClose }: { initialRepoId?: st
             <label className="nt-label" htmlFor={`${ids}-where`}>
               Where
             </label>
-            <select id={`${ids}-where`} className="input nt-select" title={place.hint} value={mode} onChange={(e) => setMode(e.target.value as ThreadMode)}>
+            <select
+              id={`${ids}-where`}
+              className="input nt-select"
+              title={place.hint}
+              value={mode}
+              onChange={(e) => setMode(e.target.value as ThreadMode)}
+            >
               {places.map((p) => (
                 <option key={p.value} value={p.value}>
                   {p.label}
@@ -255,7 +272,8 @@ export function NewThreadDialog({ initialRepoId, onClose }: { initialRepoId?: st
         <BudgetWarning repoId={repoId} worktree={mode === 'worktree'} />
 
         <AgentNotes choice={agent}>
-          Works in {mode === 'worktree' ? `a new worktree: ${place.hint}` : `the ${place.hint}`}.{builtin ? ` ${permission.label}: ${permission.tip}` : ''}
+          Works in {mode === 'worktree' ? `a new worktree: ${place.hint}` : `the ${place.hint}`}.
+          {builtin ? ` ${permission.label}: ${permission.tip}` : ''}
         </AgentNotes>
 
         <FormError message={error} />

@@ -34,7 +34,8 @@ export function threadMenuEntries(thread: Thread): MenuEntry[] {
     { label: 'Continue in terminal', icon: 'terminal', onSelect: () => void copyContinueCommand(thread) }
   ]
   const imported = thread.imported
-  if (imported && !archived) entries.push({ label: `Continue in ${sourceLabel(imported.source)}`, icon: 'open', onSelect: () => void continueInCli(thread) })
+  if (imported && !archived)
+    entries.push({ label: `Continue in ${sourceLabel(imported.source)}`, icon: 'open', onSelect: () => void continueInCli(thread) })
   if (!archived) entries.push({ label: 'Fork into worktree', icon: 'fork', onSelect: () => void forkThread(thread) })
   entries.push({ kind: 'separator' })
   const where = workingCopy(thread)
@@ -55,6 +56,10 @@ export function threadMenuEntries(thread: Thread): MenuEntry[] {
 }
 
 /** Opens the thread menu at the pointer or under a "…" button. */
-export function openThreadMenu(thread: Thread, at: { anchor: HTMLElement } | { x: number; y: number }, returnFocus?: HTMLElement | null): void {
+export function openThreadMenu(
+  thread: Thread,
+  at: { anchor: HTMLElement } | { x: number; y: number },
+  returnFocus?: HTMLElement | null
+): void {
   openMenu(`Actions for ${thread.title}`, threadMenuEntries(thread), at, returnFocus)
 }

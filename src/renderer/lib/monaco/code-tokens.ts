@@ -14,7 +14,8 @@ const cache = new Map<string, Promise<TokenRun[][] | null>>()
 function languageOf(monaco: MonacoApi, tag: string): string | null {
   const t = tag.toLowerCase()
   for (const lang of monaco.languages.getLanguages()) {
-    if (lang.id === t || lang.aliases?.some((a) => a.toLowerCase() === t) || lang.extensions?.some((e) => e.toLowerCase() === `.${t}`)) return lang.id
+    if (lang.id === t || lang.aliases?.some((a) => a.toLowerCase() === t) || lang.extensions?.some((e) => e.toLowerCase() === `.${t}`))
+      return lang.id
   }
   return null
 }

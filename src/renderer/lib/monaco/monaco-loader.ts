@@ -7,10 +7,12 @@ let loading: Promise<MonacoApi> | null = null
 
 /** Loads Monaco on first use (a separate chunk with its worker); later calls share the same promise. */
 export function loadMonaco(): Promise<MonacoApi> {
-  loading ??= import('./monaco-setup').then((m) => m.monaco).catch((e: unknown) => {
-    loading = null // a failed chunk load (e.g. the core restarted mid-build) can be retried
-    throw e
-  })
+  loading ??= import('./monaco-setup')
+    .then((m) => m.monaco)
+    .catch((e: unknown) => {
+      loading = null // a failed chunk load (e.g. the core restarted mid-build) can be retried
+      throw e
+    })
   return loading
 }
 

@@ -43,7 +43,7 @@ function colours(dark: boolean): Record<string, string> {
     'diffEditorGutter.removedLineBackground': dark ? '#f8514933' : '#d0342c1c',
     'diffEditor.unchangedRegionBackground': subtle,
     'diffEditor.unchangedRegionForeground': muted,
-    'focusBorder': '#00000000'
+    focusBorder: '#00000000'
   }
 }
 

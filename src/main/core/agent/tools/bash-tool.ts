@@ -31,8 +31,12 @@ const octalUnderscores = '\\137\\137'
 export const bashTool = (ptys: PtyHost): Tool => ({
   name: 'bash',
   description:
-    'Run a shell command in the thread\'s persistent bash session in the worktree. cd and exported variables persist between calls. Returns the output and exit code. Optional timeout_ms (default 120000, max 600000). Avoid interactive commands.',
-  inputSchema: { type: 'object', properties: { command: { type: 'string' }, timeout_ms: { type: 'integer', minimum: 1000 } }, required: ['command'] },
+    "Run a shell command in the thread's persistent bash session in the worktree. cd and exported variables persist between calls. Returns the output and exit code. Optional timeout_ms (default 120000, max 600000). Avoid interactive commands.",
+  inputSchema: {
+    type: 'object',
+    properties: { command: { type: 'string' }, timeout_ms: { type: 'integer', minimum: 1000 } },
+    required: ['command']
+  },
   category: 'command',
   summarize: (i) => `Run \`${String(i.command ?? '').split('\n')[0]}\``,
   async run(input, ctx): Promise<ToolOutcome> {
@@ -49,7 +53,10 @@ export const bashTool = (ptys: PtyHost): Tool => ({
     await mkdir(dir, { recursive: true })
     const script = join(dir, `${nonce}.sh`)
     // The script shows the command to the person watching, marks where its output starts, then runs it in this shell.
-    await writeFile(script, `printf '\\033[2m$ %s\\033[0m\\n' ${shellQuote(command.split('\n')[0]!)}\nprintf '${octalUnderscores}SKEIN_S_${nonce}${octalUnderscores}\\n'\n${command}\n`)
+    await writeFile(
+      script,
+      `printf '\\033[2m$ %s\\033[0m\\n' ${shellQuote(command.split('\n')[0]!)}\nprintf '${octalUnderscores}SKEIN_S_${nonce}${octalUnderscores}\\n'\n${command}\n`
+    )
     let buffer = ''
     let startAt = -1
     let endAt = -1
@@ -65,8 +72,7 @@ export const bashTool = (ptys: PtyHost): Tool => ({
       if (m) {
         endAt = startAt + m.index
         resolveDone(Number(m[1]))
-      }
-      else if (startAt >= 0) ctx.progress(plainText(text))
+      } else if (startAt >= 0) ctx.progress(plainText(text))
     })
     ptys.setAgentCommand(ptyId, command)
     const interrupt = () => ptys.write(ptyId, '\x03')

@@ -52,13 +52,21 @@ export function parseCommandLine(command: string): ParsedLine {
   } catch {
     return { ok: false, reason: 'the command line could not be parsed' }
   }
-  if (sawVariable) return { ok: false, reason: 'variables and `$(…)` are not allowed: their value is only known when bash runs; put literal text in single quotes' }
+  if (sawVariable)
+    return {
+      ok: false,
+      reason: 'variables and `$(…)` are not allowed: their value is only known when bash runs; put literal text in single quotes'
+    }
   const commands: Word[][] = [[]]
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i]!
     const current = commands[commands.length - 1]!
     if (typeof entry === 'string') current.push({ text: entry, glob: false })
-    else if ('comment' in entry) return { ok: false, reason: 'a `#` comment is not allowed: bash and the parser can disagree on where it starts; quote the `#` or drop the comment' }
+    else if ('comment' in entry)
+      return {
+        ok: false,
+        reason: 'a `#` comment is not allowed: bash and the parser can disagree on where it starts; quote the `#` or drop the comment'
+      }
     else if (entry.op === 'glob') current.push({ text: entry.pattern, glob: true })
     else if (SEPARATORS.has(entry.op)) {
       if (!current.length) return { ok: false, reason: `\`${entry.op}\` must join two commands` }
@@ -80,8 +88,12 @@ export function parseCommandLine(command: string): ParsedLine {
 }
 
 function redirectProblem(op: string, target: string | undefined): string | undefined {
-  if (OUTPUT_REDIRECTS.has(op)) return target === '/dev/null' ? undefined : `\`${op}\` would redirect output into a file; only \`>/dev/null\` is allowed`
-  if (op === '>&') return target === '1' || target === '2' || target === '/dev/null' ? undefined : '`>&` may only duplicate stdout or stderr (`2>&1`, `>&2`) or discard into /dev/null'
+  if (OUTPUT_REDIRECTS.has(op))
+    return target === '/dev/null' ? undefined : `\`${op}\` would redirect output into a file; only \`>/dev/null\` is allowed`
+  if (op === '>&')
+    return target === '1' || target === '2' || target === '/dev/null'
+      ? undefined
+      : '`>&` may only duplicate stdout or stderr (`2>&1`, `>&2`) or discard into /dev/null'
   if (op === '<') return target !== undefined ? undefined : '`<` needs a plain file name'
   if (op === '&') return 'background jobs (`&`) are not allowed: they keep running after the command returns'
   if (op === '(' || op === ')') return 'subshells and `( … )` groups are not allowed'
@@ -106,7 +118,8 @@ function lexicalProblem(line: string): string | undefined {
       continue
     }
     if (c === '`') return 'backticks run a command, so they are not allowed'
-    if (c === '$') return 'variables and `$(…)` are not allowed: their value is only known when bash runs; put literal text in single quotes'
+    if (c === '$')
+      return 'variables and `$(…)` are not allowed: their value is only known when bash runs; put literal text in single quotes'
     if (c === '\\') {
       if (i + 1 >= line.length) return 'a trailing backslash continues the line, which is not allowed'
       i++
@@ -118,7 +131,8 @@ function lexicalProblem(line: string): string | undefined {
     }
     if (c === "'" || c === '"') quote = c
     else if (c === '{') braceOpen = true
-    else if (braceOpen && (c === ',' || (c === '.' && line[i + 1] === '.'))) return 'brace expansion (`{a,b}`) is not allowed: it turns one word into several; quote the braces or write the words out'
+    else if (braceOpen && (c === ',' || (c === '.' && line[i + 1] === '.')))
+      return 'brace expansion (`{a,b}`) is not allowed: it turns one word into several; quote the braces or write the words out'
     else if (' \t;&|()<>'.includes(c)) braceOpen = false
   }
   return quote ? 'a quote is not closed' : undefined

@@ -18,10 +18,15 @@ const explain = (f: FsFailure, path: string, verb: string): string => {
 /** Reads a text file, optionally a range of lines (1-based, inclusive). */
 export const readFileTool: Tool = {
   name: 'read_file',
-  description: 'Read a text file in the worktree. Optional start_line and end_line (1-based, inclusive) read a range. Lines are prefixed with their numbers.',
+  description:
+    'Read a text file in the worktree. Optional start_line and end_line (1-based, inclusive) read a range. Lines are prefixed with their numbers.',
   inputSchema: {
     type: 'object',
-    properties: { path: { type: 'string', description: 'Path relative to the worktree root' }, start_line: { type: 'integer', minimum: 1 }, end_line: { type: 'integer', minimum: 1 } },
+    properties: {
+      path: { type: 'string', description: 'Path relative to the worktree root' },
+      start_line: { type: 'integer', minimum: 1 },
+      end_line: { type: 'integer', minimum: 1 }
+    },
     required: ['path']
   },
   category: 'read',
@@ -33,7 +38,10 @@ export const readFileTool: Tool = {
     const start = Math.max(1, Number(input.start_line) || 1)
     const end = Math.min(lines.length, Number(input.end_line) || lines.length)
     if (start > lines.length) return fail(`${r.relative} has only ${lines.length} lines.`)
-    let out = lines.slice(start - 1, end).map((l, i) => `${String(start + i).padStart(5)}  ${l}`).join('\n')
+    let out = lines
+      .slice(start - 1, end)
+      .map((l, i) => `${String(start + i).padStart(5)}  ${l}`)
+      .join('\n')
     if (out.length > MAX_READ_CHARS) out = `${out.slice(0, MAX_READ_CHARS)}\n[truncated: the file is longer; read a line range]`
     return { output: out, isError: false }
   }
@@ -57,7 +65,8 @@ export function globToRegExp(glob: string): RegExp {
 /** Lists files matching a glob: tracked and untracked ones, ignored files left out. */
 export const listFilesTool = (git: GitRunner): Tool => ({
   name: 'list_files',
-  description: 'List files in the worktree matching a glob such as "src/**/*.ts" (default "**"). Ignored files (per .gitignore) are left out.',
+  description:
+    'List files in the worktree matching a glob such as "src/**/*.ts" (default "**"). Ignored files (per .gitignore) are left out.',
   inputSchema: { type: 'object', properties: { pattern: { type: 'string' } } },
   category: 'read',
   summarize: (i) => `List ${str(i.pattern) || '**'}`,
@@ -66,20 +75,32 @@ export const listFilesTool = (git: GitRunner): Tool => ({
     const out = await git.exec(ctx.worktree, ['ls-files', '--cached', '--others', '--exclude-standard', '-z'])
     let files: string[]
     if (out.exitCode === 0) files = out.stdout.split('\0').filter(Boolean)
-    else files = (await readdir(ctx.worktree, { recursive: true, withFileTypes: true })).filter((d) => d.isFile()).map((d) => `${d.parentPath ?? ''}/${d.name}`.slice(ctx.worktree.length + 1))
+    else
+      files = (await readdir(ctx.worktree, { recursive: true, withFileTypes: true }))
+        .filter((d) => d.isFile())
+        .map((d) => `${d.parentPath ?? ''}/${d.name}`.slice(ctx.worktree.length + 1))
     const re = globToRegExp(pattern.replace(/^\.\//, ''))
     const matched = [...new Set(files)].filter((f) => re.test(f)).sort()
     if (matched.length === 0) return { output: `No files match ${pattern}.`, isError: false }
     const shown = matched.slice(0, 2000)
-    return { output: shown.join('\n') + (matched.length > shown.length ? `\n[${matched.length - shown.length} more not shown; narrow the pattern]` : ''), isError: false }
+    return {
+      output:
+        shown.join('\n') + (matched.length > shown.length ? `\n[${matched.length - shown.length} more not shown; narrow the pattern]` : ''),
+      isError: false
+    }
   }
 })
 
 /** Searches file contents with `git grep` (no extra binary needed). */
 export const searchTool = (git: GitRunner): Tool => ({
   name: 'search',
-  description: 'Search file contents in the worktree with a regular expression (git grep, extended syntax). Optional path glob to narrow it. Returns file:line:text.',
-  inputSchema: { type: 'object', properties: { pattern: { type: 'string' }, path: { type: 'string' }, ignore_case: { type: 'boolean' } }, required: ['pattern'] },
+  description:
+    'Search file contents in the worktree with a regular expression (git grep, extended syntax). Optional path glob to narrow it. Returns file:line:text.',
+  inputSchema: {
+    type: 'object',
+    properties: { pattern: { type: 'string' }, path: { type: 'string' }, ignore_case: { type: 'boolean' } },
+    required: ['pattern']
+  },
   category: 'read',
   summarize: (i) => `Search ${JSON.stringify(str(i.pattern))}${i.path ? ` in ${str(i.path)}` : ''}`,
   async run(input, ctx) {
@@ -91,27 +112,42 @@ export const searchTool = (git: GitRunner): Tool => ({
     if (out.exitCode === 1) return { output: 'No matches.', isError: false }
     if (out.exitCode !== 0) return fail(`Search failed: ${out.stderr.trim()}`)
     const lines = out.stdout.split('\n').filter(Boolean)
-    return { output: lines.slice(0, 500).join('\n') + (lines.length > 500 ? `\n[${lines.length - 500} more matches not shown]` : ''), isError: false }
+    return {
+      output: lines.slice(0, 500).join('\n') + (lines.length > 500 ? `\n[${lines.length - 500} more matches not shown]` : ''),
+      isError: false
+    }
   }
 })
 
-async function editPlan(input: Record<string, unknown>, ctx: ToolContext): Promise<{ error: string } | { rel: string; before: string; after: string }> {
+async function editPlan(
+  input: Record<string, unknown>,
+  ctx: ToolContext
+): Promise<{ error: string } | { rel: string; before: string; after: string }> {
   const r = await readInside(ctx.worktree, str(input.path))
-  if (!r.ok) return { error: r.kind === 'missing' ? `${str(input.path)} does not exist; use write_file to create it.` : explain(r, str(input.path), 'read') }
+  if (!r.ok)
+    return {
+      error: r.kind === 'missing' ? `${str(input.path)} does not exist; use write_file to create it.` : explain(r, str(input.path), 'read')
+    }
   const { relative: rel, text: before } = r
   const oldText = str(input.old_string)
   if (!oldText) return { error: 'old_string must not be empty.' }
   const first = before.indexOf(oldText)
   if (first < 0) return { error: `old_string was not found in ${rel}. Read the file and copy the exact text, whitespace included.` }
-  if (before.indexOf(oldText, first + 1) >= 0) return { error: `old_string appears more than once in ${rel}; include more surrounding lines so it is unique.` }
+  if (before.indexOf(oldText, first + 1) >= 0)
+    return { error: `old_string appears more than once in ${rel}; include more surrounding lines so it is unique.` }
   return { rel, before, after: before.slice(0, first) + str(input.new_string) + before.slice(first + oldText.length) }
 }
 
 /** Replaces one exact, unique string in a file. */
 export const editFileTool: Tool = {
   name: 'edit_file',
-  description: 'Replace an exact string in a file with another. old_string must appear exactly once (include surrounding lines to make it unique).',
-  inputSchema: { type: 'object', properties: { path: { type: 'string' }, old_string: { type: 'string' }, new_string: { type: 'string' } }, required: ['path', 'old_string', 'new_string'] },
+  description:
+    'Replace an exact string in a file with another. old_string must appear exactly once (include surrounding lines to make it unique).',
+  inputSchema: {
+    type: 'object',
+    properties: { path: { type: 'string' }, old_string: { type: 'string' }, new_string: { type: 'string' } },
+    required: ['path', 'old_string', 'new_string']
+  },
   category: 'edit',
   summarize: (i) => `Edit ${str(i.path)}`,
   async preview(input, ctx) {
@@ -144,7 +180,11 @@ export const writeFileTool: Tool = {
     if ('error' in before) return fail(before.error)
     const w = await writeInside(ctx.worktree, str(input.path), str(input.content))
     if (!w.ok) return fail(explain(w, before.rel, 'write'))
-    return { output: `Wrote ${w.relative} (${str(input.content).length} characters).`, isError: false, diff: unifiedDiff(w.relative, before.text, str(input.content)) }
+    return {
+      output: `Wrote ${w.relative} (${str(input.content).length} characters).`,
+      isError: false,
+      diff: unifiedDiff(w.relative, before.text, str(input.content))
+    }
   }
 }
 

@@ -38,7 +38,12 @@ export interface Tool {
 }
 
 /** The permission-mode policy, enforced by the core whatever the model says. */
-export function permissionFor(mode: PermissionMode, tool: Tool, input: Record<string, unknown>, readOnlyCommand: (cmd: string) => boolean): Permission {
+export function permissionFor(
+  mode: PermissionMode,
+  tool: Tool,
+  input: Record<string, unknown>,
+  readOnlyCommand: (cmd: string) => boolean
+): Permission {
   if (tool.category === 'read') return 'allow'
   if (tool.category === 'edit') {
     if (mode === 'plan') return 'refuse'

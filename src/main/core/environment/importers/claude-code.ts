@@ -23,7 +23,10 @@ export function patternLines(text: string): string[] {
  * Either may be missing. The settings file is read leniently: when it is broken, only the
  * folders are lost and a note says so.
  */
-export function importClaudeCode(files: { worktreeInclude?: string | null; settings?: string | null }): Result<ImportedEnvironment, ImportFailure> {
+export function importClaudeCode(files: {
+  worktreeInclude?: string | null
+  settings?: string | null
+}): Result<ImportedEnvironment, ImportFailure> {
   const notes: string[] = []
   const copy = files.worktreeInclude ? patternLines(files.worktreeInclude) : []
   const share: SharedFolder[] = []

@@ -23,8 +23,14 @@ export function importConductor(text: string): Result<ImportedEnvironment, Impor
   const setup = asCommand(scripts.setup) ?? asCommand(asObject(root.setup)?.script) ?? asCommand(root.setup)
   const run = asCommand(scripts.run) ?? asCommand(asObject(root.run)?.script) ?? asCommand(root.run)
   const archive = asCommand(scripts.archive) ?? asCommand(asObject(root.archive)?.script) ?? asCommand(root.archive)
-  if (root.runScriptMode === 'nonconcurrent') notes.push('runScriptMode "nonconcurrent": Conductor runs one workspace\'s run script at a time; Skein gives each thread its own ports instead, so run commands may run side by side.')
-  if (asObject(root.commands)) notes.push(`"commands" (${Object.keys(asObject(root.commands)!).join(', ')}) are not imported: none of them is marked as the run script.`)
+  if (root.runScriptMode === 'nonconcurrent')
+    notes.push(
+      'runScriptMode "nonconcurrent": Conductor runs one workspace\'s run script at a time; Skein gives each thread its own ports instead, so run commands may run side by side.'
+    )
+  if (asObject(root.commands))
+    notes.push(
+      `"commands" (${Object.keys(asObject(root.commands)!).join(', ')}) are not imported: none of them is marked as the run script.`
+    )
   return ok({
     format: 'conductor',
     environment: { setup: setup ? [setup] : [], ...(run ? { run: { command: run } } : {}), archive },

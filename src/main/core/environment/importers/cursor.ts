@@ -13,7 +13,10 @@ const KEYS = ['setup-worktree', 'setup-worktree-unix', 'setup-worktree-windows']
  * A string names a script (relative to `.cursor/`, as Cursor resolves it) when `scriptExists`
  * says so, else it is one command.
  */
-export function importCursor(text: string, o: { platform?: NodeJS.Platform; scriptExists?: (relPath: string) => boolean } = {}): Result<ImportedEnvironment, ImportFailure> {
+export function importCursor(
+  text: string,
+  o: { platform?: NodeJS.Platform; scriptExists?: (relPath: string) => boolean } = {}
+): Result<ImportedEnvironment, ImportFailure> {
   let parsed: unknown
   try {
     parsed = JSON.parse(text)
@@ -36,12 +39,14 @@ export function importCursor(text: string, o: { platform?: NodeJS.Platform; scri
     const path = value.trim()
     const inCursor = `.cursor/${path.replace(/^\.\//, '')}`
     if (!path.startsWith('/') && !path.split('/').includes('..') && o.scriptExists?.(inCursor)) setup = [`sh ${shellQuote(inCursor)}`]
-    else if (!path.startsWith('/') && !path.split('/').includes('..') && o.scriptExists?.(path.replace(/^\.\//, ''))) setup = [`sh ${shellQuote(path.replace(/^\.\//, ''))}`]
+    else if (!path.startsWith('/') && !path.split('/').includes('..') && o.scriptExists?.(path.replace(/^\.\//, '')))
+      setup = [`sh ${shellQuote(path.replace(/^\.\//, ''))}`]
     else setup = [path]
   }
   const unknown = Object.keys(root).filter((k) => !KEYS.includes(k) && !k.startsWith('_') && k !== '$schema')
   if (unknown.length) notes.push(`Not Cursor worktree settings, left out: ${unknown.join(', ')}.`)
-  if (key !== 'setup-worktree' && root['setup-worktree'] !== undefined) notes.push(`Used "${key}" (this platform's) instead of "setup-worktree".`)
+  if (key !== 'setup-worktree' && root['setup-worktree'] !== undefined)
+    notes.push(`Used "${key}" (this platform's) instead of "setup-worktree".`)
   return ok({ format: 'cursor', environment: { setup }, notes })
 }
 

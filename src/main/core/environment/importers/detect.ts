@@ -32,7 +32,12 @@ export async function detectImports(root: string): Promise<Detection[]> {
   const add = (files: string[], r: Result<ImportedEnvironment, ImportFailure>) => {
     if (!r.ok) return out.push({ format: r.error.format, files, error: r.error.message })
     const parsed = Environment.safeParse(r.value.environment)
-    if (!parsed.success) return out.push({ format: r.value.format, files, error: `The imported setup is not a valid environment: ${describeIssues(parsed.error)}` })
+    if (!parsed.success)
+      return out.push({
+        format: r.value.format,
+        files,
+        error: `The imported setup is not a valid environment: ${describeIssues(parsed.error)}`
+      })
     out.push({ format: r.value.format, files, environment: parsed.data, notes: r.value.notes })
   }
   const conductor = await readSmall(root, CONDUCTOR_FILE)
@@ -44,7 +49,12 @@ export async function detectImports(root: string): Promise<Detection[]> {
   const claude = importClaudeCode({ worktreeInclude: include, settings })
   // A settings file alone counts only when it shares folders: most projects have one for other reasons.
   if (include !== null || (claude.ok && (claude.value.environment.share?.length ?? 0) > 0)) {
-    add([include !== null ? WORKTREE_INCLUDE_FILE : null, settings !== null ? CLAUDE_SETTINGS_FILE : null].filter((f): f is string => f !== null), claude)
+    add(
+      [include !== null ? WORKTREE_INCLUDE_FILE : null, settings !== null ? CLAUDE_SETTINGS_FILE : null].filter(
+        (f): f is string => f !== null
+      ),
+      claude
+    )
   }
   for (const rel of [DEVCONTAINER_FILE, '.devcontainer.json']) {
     const text = await readSmall(root, rel)

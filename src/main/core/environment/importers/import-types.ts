@@ -15,7 +15,8 @@ export interface ImportFailure {
 }
 
 /** A plain object, or null. */
-export const asObject = (v: unknown): Record<string, unknown> | null => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null)
+export const asObject = (v: unknown): Record<string, unknown> | null =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null
 
 /** A non-empty trimmed string, or null. */
 export const asCommand = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v.trim() : null)
