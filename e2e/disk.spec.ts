@@ -99,7 +99,7 @@ test('disk use shows per thread, per repository and on the dashboard; the budget
       /Over the disk budget\. This repository's worktrees use [\d.]+ MB of its 6\.0 MB disk budget; a new worktree adds about [\d.]+ MB \(the median of its 1 worktree\), making [\d.]+ MB\./
     )
     await screenshotBothThemes(page, 'disk-budget-warning')
-    await newThread.getByRole('radio', { name: /Local/ }).check()
+    await newThread.getByLabel('Where', { exact: true }).selectOption('local')
     await expect(warning).toBeHidden()
     await page.keyboard.press('Escape')
   })
