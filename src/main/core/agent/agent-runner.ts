@@ -49,30 +49,30 @@ export class Turn {
   usage: TokenUsage = NO_USAGE
   private sandboxNoticeShown = false
 
-  constructor(private readonly d: TurnDeps) {}
+  constructor(private readonly deps: TurnDeps) {}
 
   /** The project instruction files this turn's system prompt includes. */
   get instructionFiles(): string[] {
-    return this.d.instructionFiles
+    return this.deps.instructionFiles
   }
 
   /** Runs to the end; resolves with how it ended. Never throws for expected failures. */
   async run(): Promise<'done' | 'interrupted' | 'failed'> {
     const maxSteps = 100
     for (let step = 0; step < maxSteps; step++) {
-      for (const text of this.d.takeSteers()) await this.save(this.item('user', { text, status: 'completed' }))
-      const thread = this.d.thread()
+      for (const text of this.deps.takeSteers()) await this.save(this.item('user', { text, status: 'completed' }))
+      const thread = this.deps.thread()
       if (!thread) return 'failed'
       const stepId = newId('step')
       let assistant: Item | null = null
       let attemptSeen = 1
       const result = await streamStep(
-        this.d.client,
+        this.deps.client,
         {
           model: thread.conversation.model,
-          system: this.d.system,
-          messages: buildMessages(await this.d.transcript.items(thread.id)),
-          tools: toolDefinitions(this.d.tools),
+          system: this.deps.system,
+          messages: buildMessages(await this.deps.transcript.items(thread.id)),
+          tools: toolDefinitions(this.deps.tools),
           maxTokens: 16_000
         },
         this.abort.signal,
@@ -81,11 +81,11 @@ export class Turn {
             if (attempt !== attemptSeen) attemptSeen = attempt
             if (!assistant) {
               assistant = this.item('assistant', { text: '', status: 'streaming', stepId })
-              void this.d.transcript.put(assistant)
-              this.d.bus.publish('item/started', { item: assistant })
+              void this.deps.transcript.put(assistant)
+              this.deps.bus.publish('item/started', { item: assistant })
             }
             assistant.text += delta
-            this.d.bus.publish('item/delta', { threadId: thread.id, itemId: assistant.id, delta })
+            this.deps.bus.publish('item/delta', { threadId: thread.id, itemId: assistant.id, delta })
           },
           onRetry: (notice, _attempt, partial) => {
             if (assistant && partial) {
@@ -121,7 +121,7 @@ export class Turn {
         const outcome = await this.runTool(stepId, use)
         if (outcome === 'interrupted') return 'interrupted'
       }
-      if (r.toolUses.length === 0 && r.stopReason !== 'tool_use' && !this.d.hasSteers()) return 'done'
+      if (r.toolUses.length === 0 && r.stopReason !== 'tool_use' && !this.deps.hasSteers()) return 'done'
     }
     await this.save(
       this.item('error', {
@@ -157,11 +157,11 @@ export class Turn {
   }
 
   private async runTool(stepId: string, use: { id: string; name: string; input: Record<string, unknown> }): Promise<'ok' | 'interrupted'> {
-    const thread = this.d.thread()!
-    const tool = this.d.tools.get(use.name)
+    const thread = this.deps.thread()!
+    const tool = this.deps.tools.get(use.name)
     const item = this.item('tool', { status: 'running', stepId, tool: { useId: use.id, name: use.name, input: use.input } })
-    await this.d.transcript.put(item)
-    this.d.bus.publish('item/started', { item })
+    await this.deps.transcript.put(item)
+    this.deps.bus.publish('item/started', { item })
     if (!tool) {
       await this.finishTool(item, `There is no tool named ${use.name}.`, true)
       return 'ok'
@@ -173,13 +173,13 @@ export class Turn {
       threadId: thread.id,
       signal: this.abort.signal,
       sandbox,
-      progress: (t: string) => this.d.bus.publish('item/delta', { threadId: thread.id, itemId: item.id, delta: t })
+      progress: (t: string) => this.deps.bus.publish('item/delta', { threadId: thread.id, itemId: item.id, delta: t })
     }
     let permission = permissionFor(mode, tool, use.input, isReadOnlyCommand)
     // "For this session" holds under the mode and sandbox it was given in: approving commands in
     // Plan mode's read-only sandbox says nothing about running them unsandboxed in Ask mode.
     const sessionKey = `${mode}/${sandbox ?? 'none'}/${tool.category}`
-    if (permission === 'ask' && this.d.sessionAllowed.has(sessionKey)) permission = 'allow'
+    if (permission === 'ask' && this.deps.sessionAllowed.has(sessionKey)) permission = 'allow'
     if (permission === 'refuse') {
       await this.finishTool(
         item,
@@ -190,7 +190,7 @@ export class Turn {
     }
     if (permission === 'ask') {
       // Logged now, so the approval card still has its tool call if Skein stops before the answer.
-      await this.d.transcript.save(item)
+      await this.deps.transcript.save(item)
       const decision = await this.askApproval(item, tool, use.input, ctx, approvalNote(mode, tool, sandbox))
       if (decision === null) {
         await this.finishTool(item, 'Interrupted before the person answered.', true, {}, 'interrupted')
@@ -200,7 +200,7 @@ export class Turn {
         await this.finishTool(item, denialText(tool, decision.message), true)
         return 'ok'
       }
-      if (decision.decision === 'session') this.d.sessionAllowed.add(sessionKey)
+      if (decision.decision === 'session') this.deps.sessionAllowed.add(sessionKey)
     }
     return this.execute(item, tool, use.input, ctx)
   }
@@ -214,14 +214,14 @@ export class Turn {
     toolItem: Item,
     answer: { decision: 'once' | 'session' | 'deny'; message?: string }
   ): Promise<'done' | 'interrupted' | 'failed'> {
-    const thread = this.d.thread()
+    const thread = this.deps.thread()
     if (!thread || !toolItem.tool) return 'failed'
     await this.save({
       ...approval,
       status: 'completed',
       approval: { ...approval.approval!, decision: answer.decision, message: answer.message }
     })
-    const tool = this.d.tools.get(toolItem.tool.name)
+    const tool = this.deps.tools.get(toolItem.tool.name)
     const input = toolItem.tool.input
     if (!tool) {
       await this.finishTool(toolItem, `There is no tool named ${toolItem.tool.name}.`, true)
@@ -234,13 +234,13 @@ export class Turn {
         // The mode changed to plan while the card waited: the approval does not outrank it.
         await this.finishTool(toolItem, `Refused: this thread is now in plan mode, which is read-only. ${tool.name} was not run.`, true)
       } else {
-        if (answer.decision === 'session') this.d.sessionAllowed.add(`${mode}/${sandbox ?? 'none'}/${tool.category}`)
+        if (answer.decision === 'session') this.deps.sessionAllowed.add(`${mode}/${sandbox ?? 'none'}/${tool.category}`)
         const ctx = {
           worktree: thread.worktreePath,
           threadId: thread.id,
           signal: this.abort.signal,
           sandbox,
-          progress: (t: string) => this.d.bus.publish('item/delta', { threadId: thread.id, itemId: toolItem.id, delta: t })
+          progress: (t: string) => this.deps.bus.publish('item/delta', { threadId: thread.id, itemId: toolItem.id, delta: t })
         }
         if ((await this.execute(toolItem, tool, input, ctx)) === 'interrupted') return 'interrupted'
       }
@@ -285,7 +285,7 @@ export class Turn {
   private async sandboxFor(thread: Thread): Promise<SandboxLevel | null> {
     const { permissionMode, sandbox } = thread.conversation
     if (permissionMode !== 'plan' && !sandbox) return null
-    const support = await this.d.sandboxSupport()
+    const support = await this.deps.sandboxSupport()
     if (support.kind !== 'none') return permissionMode === 'plan' ? 'read-only' : 'worktree'
     if (!this.sandboxNoticeShown) {
       this.sandboxNoticeShown = true
@@ -324,8 +324,8 @@ export class Turn {
       if (this.abort.signal.aborted) resolve(null)
     })
     await this.save(approval)
-    this.d.bus.publish('approval/requested', { item: approval })
-    await this.d.setPhase('approval')
+    this.deps.bus.publish('approval/requested', { item: approval })
+    await this.deps.setPhase('approval')
     const decision = await answer
     this.approvals.delete(approval.id)
     await this.save({
@@ -333,17 +333,17 @@ export class Turn {
       status: decision ? 'completed' : 'interrupted',
       approval: { ...approval.approval!, decision: decision?.decision ?? null, message: decision?.message }
     })
-    await this.d.setPhase('running')
+    await this.deps.setPhase('running')
     return decision
   }
 
   private async addThreadUsage(u: TokenUsage): Promise<void> {
-    const t = this.d.thread()
+    const t = this.deps.thread()
     if (!t) return
     const prev = t.conversation.usage
     const total = addUsage({ input: prev.input, output: prev.output, cacheRead: prev.cacheRead, cacheWrite: prev.cacheWrite }, u)
     const stepCost = estimateCost(t.conversation.model, u)
-    await this.d.setPhase('running', {
+    await this.deps.setPhase('running', {
       usage: { ...total, costUsd: prev.costUsd === null || stepCost === null ? null : prev.costUsd + stepCost }
     })
   }
@@ -352,7 +352,7 @@ export class Turn {
   item(kind: Item['kind'], fields: Partial<Item>): Item {
     return {
       id: newId('i'),
-      threadId: this.d.thread()!.id,
+      threadId: this.deps.thread()!.id,
       turnId: this.id,
       kind,
       status: 'completed',
@@ -363,8 +363,8 @@ export class Turn {
 
   /** Records an item and tells every client. */
   async save(item: Item): Promise<void> {
-    await this.d.transcript.save(item)
-    this.d.bus.publish('item/completed', { item })
+    await this.deps.transcript.save(item)
+    this.deps.bus.publish('item/completed', { item })
   }
 }
 

@@ -41,11 +41,11 @@ export class AgentService {
   /** Threads whose saved approval is being answered (a turn is being set up for it). */
   private readonly resuming = new Set<string>()
 
-  constructor(private readonly d: AgentDeps) {}
+  constructor(private readonly deps: AgentDeps) {}
 
   /** The thread's whole transcript. */
   items(threadId: string): Promise<Item[]> {
-    return this.d.transcript.items(threadId)
+    return this.deps.transcript.items(threadId)
   }
 
   /** Sends a message and starts a turn; it runs in the background and streams items. */
@@ -53,7 +53,7 @@ export class AgentService {
     const t = this.usable(threadId)
     if (!t.ok) return t
     // A new worktree's setup runs first (unless its environment says parallel): the turn starts on a ready worktree.
-    await this.d.setupDone?.(threadId)
+    await this.deps.setupDone?.(threadId)
     if (this.running.has(threadId))
       return err(
         appError(ErrorCode.InvalidThreadState, 'The agent is still working on this thread. Steer it with a message, or stop it first.')
@@ -92,7 +92,7 @@ export class AgentService {
     const t = this.usable(threadId)
     if (!t.ok) return t
     if (this.running.has(threadId)) return err(appError(ErrorCode.InvalidThreadState, 'The agent is already working on this thread.'))
-    const items = await this.d.transcript.items(threadId)
+    const items = await this.deps.transcript.items(threadId)
     if (!items.some((i) => i.kind === 'user'))
       return err(appError(ErrorCode.InvalidThreadState, 'There is nothing to retry yet: send a message first.'))
     const turn = await this.makeTurn(t.value)
@@ -132,7 +132,7 @@ export class AgentService {
     if (this.resuming.has(threadId)) return gone()
     this.resuming.add(threadId)
     try {
-      const items = await this.d.transcript.items(threadId)
+      const items = await this.deps.transcript.items(threadId)
       const approval = items.find((i) => i.id === itemId && i.kind === 'approval' && i.status === 'pending' && i.approval)
       const toolItem = approval && items.find((i) => i.id === approval.approval!.toolItemId && i.kind === 'tool' && i.tool)
       if (!approval || !toolItem || this.running.has(threadId)) return gone()
@@ -149,7 +149,7 @@ export class AgentService {
   /** Whether the thread has an approval saved before a restart that still waits for an answer. */
   async hasWaitingApproval(threadId: string): Promise<boolean> {
     if (this.running.has(threadId)) return false
-    return (await this.d.transcript.items(threadId)).some((i) => i.kind === 'approval' && i.status === 'pending')
+    return (await this.deps.transcript.items(threadId)).some((i) => i.kind === 'approval' && i.status === 'pending')
   }
 
   /** Changes the model, permission mode, sandbox or network access; takes effect at the next step. */
@@ -157,14 +157,14 @@ export class AgentService {
     threadId: string,
     o: { model?: string; permissionMode?: PermissionMode; sandbox?: boolean; network?: boolean }
   ): Promise<Result<Thread>> {
-    const t = this.d.thread(threadId)
+    const t = this.deps.thread(threadId)
     if (!t) return err(appError(ErrorCode.ThreadNotFound, `No thread with id ${threadId}.`))
     const patch: Partial<Thread['conversation']> = {}
     if (o.model) patch.model = o.model
     if (o.permissionMode) patch.permissionMode = o.permissionMode
     if (o.sandbox !== undefined) patch.sandbox = o.sandbox
     if (o.network !== undefined) patch.network = o.network
-    const updated = await this.d.threads.updateConversation(threadId, patch, null)
+    const updated = await this.deps.threads.updateConversation(threadId, patch, null)
     return updated ? ok(updated) : err(appError(ErrorCode.ThreadNotFound, `No thread with id ${threadId}.`))
   }
 
@@ -178,7 +178,7 @@ export class AgentService {
   }): Promise<Result<{ threads: Thread[] }>> {
     const made: Thread[] = []
     for (const inv of o.investigations) {
-      const t = await this.d.threads.create({
+      const t = await this.deps.threads.create({
         repoId: o.repoId,
         title: inv.title,
         mode: o.mode,
@@ -187,19 +187,19 @@ export class AgentService {
       })
       if (!t.ok) return made.length ? ok({ threads: made }) : t
       const started = await this.startTurn(t.value.id, `${o.prompt}\n\nYour focus in this thread: ${inv.focus}`)
-      if (!started.ok) this.d.logger.warn(`Fan-out thread ${t.value.title} did not start: ${started.error.message}`)
-      made.push(this.d.thread(t.value.id) ?? t.value)
+      if (!started.ok) this.deps.logger.warn(`Fan-out thread ${t.value.title} did not start: ${started.error.message}`)
+      made.push(this.deps.thread(t.value.id) ?? t.value)
     }
     return ok({ threads: made })
   }
 
   /** Where the key comes from, how an entered one is kept, the endpoint and the models. */
   async settings() {
-    const env = this.d.env ?? process.env
-    const support = await this.d.sandbox.detect()
+    const env = this.deps.env ?? process.env
+    const support = await this.deps.sandbox.detect()
     return {
       sandbox: support.kind === 'none' ? { kind: support.kind, reason: support.reason } : { kind: support.kind, reason: null },
-      apiKey: { source: this.d.keys.source(), ...this.d.keys.storage() },
+      apiKey: { source: this.deps.keys.source(), ...this.deps.keys.storage() },
       baseUrl: env.ANTHROPIC_BASE_URL?.trim() || null,
       models: MODELS.map(({ id, label }) => ({ id, label })),
       defaultModel: DEFAULT_MODEL
@@ -208,7 +208,7 @@ export class AgentService {
 
   /** Stores or forgets the key entered in Settings. */
   setApiKey(key: string | null): Promise<void> {
-    return this.d.keys.set(key)
+    return this.deps.keys.set(key)
   }
 
   /** Stops a thread's turn (archive, delete) and forgets its session approvals. */
@@ -223,7 +223,7 @@ export class AgentService {
   }
 
   private usable(threadId: string): Result<Thread> {
-    const t = this.d.thread(threadId)
+    const t = this.deps.thread(threadId)
     if (!t) return err(appError(ErrorCode.ThreadNotFound, `No thread with id ${threadId}.`))
     if (t.status === 'archived')
       return err(appError(ErrorCode.InvalidThreadState, `"${t.title}" is archived. Restore it to continue the conversation.`))
@@ -242,8 +242,8 @@ export class AgentService {
     const instructions = await loadInstructions(thread.worktreePath, thread.worktreePath)
     const allowed = this.sessionAllowed.get(thread.id) ?? new Set<string>()
     this.sessionAllowed.set(thread.id, allowed)
-    const env = this.d.env ?? process.env
-    const key = this.d.keys.key()
+    const env = this.deps.env ?? process.env
+    const key = this.deps.keys.key()
     const Anthropic = await loadAnthropic()
     return new Turn({
       client: new Anthropic({
@@ -252,18 +252,18 @@ export class AgentService {
         maxRetries: 0,
         timeout: 10 * 60_000
       }),
-      transcript: this.d.transcript,
-      bus: this.d.bus,
-      tools: this.d.tools,
+      transcript: this.deps.transcript,
+      bus: this.deps.bus,
+      tools: this.deps.tools,
       system: systemPrompt(thread, instructions.text),
       instructionFiles: instructions.truncated ? [...instructions.files, '(cut to 32,000 characters)'] : instructions.files,
-      thread: () => this.d.thread(thread.id),
+      thread: () => this.deps.thread(thread.id),
       setPhase: async (phase, patch) => {
-        await this.d.threads.updateConversation(thread.id, { ...patch }, phase)
+        await this.deps.threads.updateConversation(thread.id, { ...patch }, phase)
       },
       sessionAllowed: allowed,
       hasSteers: () => (this.steers.get(thread.id)?.length ?? 0) > 0,
-      sandboxSupport: () => this.d.sandbox.detect(),
+      sandboxSupport: () => this.deps.sandbox.detect(),
       takeSteers: () => {
         const q = this.steers.get(thread.id) ?? []
         this.steers.delete(thread.id)
@@ -274,7 +274,7 @@ export class AgentService {
 
   /** A new message or a retry passes over approvals left from before a restart: they are closed, not left pending. */
   private async dropWaitingApprovals(threadId: string, turn: Turn): Promise<void> {
-    const items = await this.d.transcript.items(threadId)
+    const items = await this.deps.transcript.items(threadId)
     for (const approval of items.filter((i) => i.kind === 'approval' && i.status === 'pending' && i.approval)) {
       await turn.save({ ...approval, status: 'interrupted' })
       const tool = items.find((i) => i.id === approval.approval!.toolItemId && i.kind === 'tool' && i.tool)
@@ -292,7 +292,7 @@ export class AgentService {
     turn: Turn,
     body: () => Promise<'done' | 'interrupted' | 'failed'> = () => turn.run()
   ): Promise<Result<{ turnId: string }>> {
-    if (!this.d.keys.key()) {
+    if (!this.deps.keys.key()) {
       await turn.save(
         turn.item('error', {
           text: 'No Anthropic API key is set. Add one in Settings (or set ANTHROPIC_API_KEY), then choose Retry.',
@@ -311,20 +311,20 @@ export class AgentService {
       )
     }
     this.running.set(thread.id, turn)
-    await this.d.threads.updateConversation(thread.id, { busy: true }, 'running')
+    await this.deps.threads.updateConversation(thread.id, { busy: true }, 'running')
     void body()
       .then(async (outcome) => {
         if (outcome === 'interrupted') await turn.save(turn.item('notice', { text: 'Interrupted', status: 'interrupted' }))
       })
       .catch(async (e) => {
-        this.d.logger.error(`Turn ${turn.id} failed`, e)
+        this.deps.logger.error(`Turn ${turn.id} failed`, e)
         await turn
           .save(turn.item('error', { text: `The agent stopped on an internal error: ${(e as Error).message}`, retryable: true }))
           .catch(() => undefined)
       })
       .finally(async () => {
         this.running.delete(thread.id)
-        await this.d.threads.updateConversation(thread.id, { busy: false }, 'done')
+        await this.deps.threads.updateConversation(thread.id, { busy: false }, 'done')
       })
     return ok({ turnId: turn.id })
   }

@@ -45,12 +45,12 @@ export const DEFAULT_SCHEDULE: Required<ScheduleOptions> = {
  * expected until a push, and a push calls `refreshNow`. A rate limit pushes the poll past its reset.
  */
 export class PollSchedule {
-  private readonly o: Required<ScheduleOptions>
+  private readonly options: Required<ScheduleOptions>
   private current: number
 
   constructor(options: ScheduleOptions = {}) {
-    this.o = { ...DEFAULT_SCHEDULE, ...options }
-    this.current = this.o.minMs
+    this.options = { ...DEFAULT_SCHEDULE, ...options }
+    this.current = this.options.minMs
   }
 
   /** The interval as it stands (before visibility and rate limits). */
@@ -61,24 +61,24 @@ export class PollSchedule {
   /** The delay from `now` to the next poll, after a poll that saw `o`. */
   next(o: PollObservation, now: number): number {
     const settled = o.checks.length > 0 && !o.checks.some((c) => c.state === 'queued' || c.state === 'running')
-    if (settled) this.current = this.o.maxMs
-    else if (o.changed) this.current = this.o.minMs
-    else this.current = Math.min(this.current * this.o.factor, this.o.maxMs)
+    if (settled) this.current = this.options.maxMs
+    else if (o.changed) this.current = this.options.minMs
+    else this.current = Math.min(this.current * this.options.factor, this.options.maxMs)
     let delay = this.current
-    if (!o.visible) delay = Math.max(delay, this.o.hiddenMinMs)
+    if (!o.visible) delay = Math.max(delay, this.options.hiddenMinMs)
     if (o.rateLimitedUntil !== null && o.rateLimitedUntil > now)
-      delay = Math.max(delay, o.rateLimitedUntil - now + this.o.rateLimitMarginMs)
+      delay = Math.max(delay, o.rateLimitedUntil - now + this.options.rateLimitMarginMs)
     return delay
   }
 
   /** The delay before looking again whether an unpushed branch has been pushed. */
   get unpushedCheckMs(): number {
-    return this.o.unpushedCheckMs
+    return this.options.unpushedCheckMs
   }
 
   /** Starts over from the shortest interval (Skein just pushed, or a person asked). */
   refreshNow(): void {
-    this.current = this.o.minMs
+    this.current = this.options.minMs
   }
 }
 

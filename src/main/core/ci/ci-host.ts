@@ -47,25 +47,25 @@ export class CiHost implements Disposable {
   private restored: Promise<void> | null = null
   private firstScan: NodeJS.Timeout | null = null
 
-  constructor(private readonly d: CiHostDeps) {
+  constructor(private readonly deps: CiHostDeps) {
     this.service = new CiService({
       thread: (id) => this.ciThread(id),
-      providers: d.providers ?? providerFactory({ env: d.env }),
-      git: d.git,
-      logDir: join(d.home, 'ci-logs'),
-      notify: (status) => d.bus.publish('ci/updated', { status }),
-      onFailed: (status, failed) => d.bus.publish('ci/failed', { threadId: status.threadId, checks: failed.map((c) => c.name) }),
-      onLocalOutput: (run, chunk) => d.bus.publish('ci/localOutput', { threadId: run.threadId, runId: run.id, chunk }),
-      isVisible: (id) => d.threads.isViewed(id),
-      local: { env: d.env },
-      logger: d.logger
+      providers: deps.providers ?? providerFactory({ env: deps.env }),
+      git: deps.git,
+      logDir: join(deps.home, 'ci-logs'),
+      notify: (status) => deps.bus.publish('ci/updated', { status }),
+      onFailed: (status, failed) => deps.bus.publish('ci/failed', { threadId: status.threadId, checks: failed.map((c) => c.name) }),
+      onLocalOutput: (run, chunk) => deps.bus.publish('ci/localOutput', { threadId: run.threadId, runId: run.id, chunk }),
+      isVisible: (id) => deps.threads.isViewed(id),
+      local: { env: deps.env },
+      logger: deps.logger
     })
-    this.subscription = d.bus.subscribe((name, params) => {
+    this.subscription = deps.bus.subscribe((name, params) => {
       if (name === 'thread/updated') void this.follow((params as { thread: Thread }).thread)
       else if (name === 'thread/removed') this.untrack((params as { threadId: string }).threadId)
     })
     // A branch pushed from a terminal (not through Skein) is found by this scan: one git call per repository.
-    this.scan = setInterval(() => void this.start(), d.scanMs ?? 60_000)
+    this.scan = setInterval(() => void this.start(), deps.scanMs ?? 60_000)
     this.scan.unref()
   }
 
@@ -83,10 +83,10 @@ export class CiHost implements Disposable {
   async start(): Promise<void> {
     await this.restore()
     const byRepo = new Map<string, Thread[]>()
-    for (const t of this.d.threads.list())
+    for (const t of this.deps.threads.list())
       if (t.branch && !this.tracked.has(t.id)) byRepo.set(t.repoId, [...(byRepo.get(t.repoId) ?? []), t])
     for (const threads of byRepo.values()) {
-      const pushed = await remoteBranches(this.d.git, threads[0]!.worktreePath).catch(() => new Set<string>())
+      const pushed = await remoteBranches(this.deps.git, threads[0]!.worktreePath).catch(() => new Set<string>())
       for (const t of threads) if (pushed.has(t.branch!)) await this.follow(t, true)
     }
   }
@@ -94,13 +94,13 @@ export class CiHost implements Disposable {
   private restore(): Promise<void> {
     // Once: the local runs of the last session, so their history and the CI state they set come back.
     this.restored ??= this.service.restoreLocal().then((ids) => {
-      for (const id of ids) if (this.d.thread(id)?.status !== 'archived') this.tracked.add(id)
+      for (const id of ids) if (this.deps.thread(id)?.status !== 'archived') this.tracked.add(id)
     })
     return this.restored
   }
 
   private ciThread(id: string) {
-    const t = this.d.thread(id)
+    const t = this.deps.thread(id)
     if (!t) return undefined
     return {
       id,
@@ -108,7 +108,7 @@ export class CiHost implements Disposable {
       branch: t.branch,
       worktreePath: t.worktreePath,
       archived: t.status === 'archived',
-      override: this.d.settings.ci(t.repoId).override ?? null
+      override: this.deps.settings.ci(t.repoId).override ?? null
     }
   }
 
@@ -126,7 +126,7 @@ export class CiHost implements Disposable {
     this.service.unwatch(threadId)
     this.remotes.delete(threadId)
     // Clients drop what they showed: an archived or deleted thread has no CI.
-    this.d.bus.publish('ci/updated', {
+    this.deps.bus.publish('ci/updated', {
       status: {
         threadId,
         overall: 'none',
@@ -141,11 +141,11 @@ export class CiHost implements Disposable {
   }
 
   private async lookUpRemote(t: Thread): Promise<void> {
-    this.remotes.set(t.id, await remoteUrl(this.d.git, t.worktreePath, t.branch).catch(() => null))
+    this.remotes.set(t.id, await remoteUrl(this.deps.git, t.worktreePath, t.branch).catch(() => null))
   }
 
   private thread(threadId: string): Result<Thread> {
-    const t = this.d.thread(threadId)
+    const t = this.deps.thread(threadId)
     return t ? ok(t) : err(appError(ErrorCode.ThreadNotFound, `No thread with id ${threadId}.`))
   }
 
@@ -183,7 +183,7 @@ export class CiHost implements Disposable {
     if (!text.ok) return text
     const t = this.thread(threadId)
     if (!t.ok) return t
-    const sent = await this.d.delivery.deliver(t.value, text.value)
+    const sent = await this.deps.delivery.deliver(t.value, text.value)
     return sent.ok ? ok({ delivery: sent.value, text: text.value }) : sent
   }
 
@@ -194,7 +194,7 @@ export class CiHost implements Disposable {
     const t = this.thread(threadId)
     if (!t.ok) return t
     const suggestions = await this.service.suggestions(threadId)
-    const ci = this.d.settings.ci(t.value.repoId)
+    const ci = this.deps.settings.ci(t.value.repoId)
     return ok({
       configured: ci.checks ?? [],
       suggestions: suggestions.ok ? suggestions.value : [],
@@ -217,9 +217,9 @@ export class CiHost implements Disposable {
 
   /** Changes a repository's CI service override or check commands, then re-reads its threads. */
   async configure(repoId: string, patch: { override?: CiProviderOverride | null; checks?: string[] }): Promise<Result<void>> {
-    const saved = await this.d.settings.updateCi(repoId, patch)
+    const saved = await this.deps.settings.updateCi(repoId, patch)
     if (!saved.ok) return saved
-    for (const t of this.d.threads.list({ repoId })) if (this.tracked.has(t.id)) void this.refresh(t.id)
+    for (const t of this.deps.threads.list({ repoId })) if (this.tracked.has(t.id)) void this.refresh(t.id)
     return ok(undefined)
   }
 

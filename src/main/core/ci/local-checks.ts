@@ -65,8 +65,8 @@ export class LocalChecks {
   private readonly now: () => number
   private disposed = false
 
-  constructor(private readonly o: LocalChecksOptions) {
-    this.now = o.now ?? Date.now
+  constructor(private readonly options: LocalChecksOptions) {
+    this.now = options.now ?? Date.now
   }
 
   /** Starts `command` in `cwd`; resolves once it is running. */
@@ -77,8 +77,8 @@ export class LocalChecks {
       return err(
         appError(ErrorCode.WorktreeMissing, `The worktree ${cwd} is gone, so the check cannot run there. Restore the thread first.`)
       )
-    const state = await worktreeState(this.o.git, cwd)
-    mkdirSync(this.o.logDir, { recursive: true, mode: 0o700 })
+    const state = await worktreeState(this.options.git, cwd)
+    mkdirSync(this.options.logDir, { recursive: true, mode: 0o700 })
     const id = `lr${Date.now().toString(36)}${randomBytes(3).toString('hex')}`
     const run: LocalRun = {
       id,
@@ -91,14 +91,14 @@ export class LocalChecks {
       exitCode: null,
       commit: state.commit,
       dirty: state.dirty,
-      logPath: join(this.o.logDir, `${id}.log`),
+      logPath: join(this.options.logDir, `${id}.log`),
       detail: null
     }
-    const env: NodeJS.ProcessEnv = { ...(this.o.env ?? process.env), [ENV_MARKER]: id }
+    const env: NodeJS.ProcessEnv = { ...(this.options.env ?? process.env), [ENV_MARKER]: id }
     const win = process.platform === 'win32'
-    const shell = this.o.shell ?? (win ? (env.ComSpec ?? 'cmd.exe') : env.SHELL || '/bin/sh')
+    const shell = this.options.shell ?? (win ? (env.ComSpec ?? 'cmd.exe') : env.SHELL || '/bin/sh')
     // On disk before the command starts: a crash from here on shows the run as interrupted, not lost.
-    await this.o.history?.record(run)
+    await this.options.history?.record(run)
     let child: ChildProcess
     try {
       child = spawn(shell, win ? ['/d', '/s', '/c', command] : ['-c', command], {
@@ -109,7 +109,7 @@ export class LocalChecks {
         windowsHide: true
       })
     } catch (e) {
-      await this.o.history?.record({
+      await this.options.history?.record({
         ...run,
         state: 'failed',
         endedAt: this.now(),
@@ -124,7 +124,7 @@ export class LocalChecks {
       const text = b.toString('utf8')
       a.tail = (a.tail + text).slice(-4096)
       log.write(b)
-      this.o.onOutput?.(a.run, text)
+      this.options.onOutput?.(a.run, text)
     }
     child.stdout!.on('data', onData)
     child.stderr!.on('data', onData)
@@ -151,7 +151,7 @@ export class LocalChecks {
     })
     this.runs.set(id, run)
     this.active.set(id, a)
-    this.o.onChange?.(run)
+    this.options.onChange?.(run)
     return ok(run)
   }
 
@@ -168,13 +168,13 @@ export class LocalChecks {
       return run ? ok(run) : err(appError(ErrorCode.InvalidParams, `No local check run ${runId}.`))
     }
     a.cancelled = true
-    if (a.child.pid) await killProcessTree(a.child.pid, `${ENV_MARKER}=${runId}`, this.o.killGraceMs ?? 3000)
+    if (a.child.pid) await killProcessTree(a.child.pid, `${ENV_MARKER}=${runId}`, this.options.killGraceMs ?? 3000)
     return ok(await a.done)
   }
 
   /** Loads the runs saved before a restart; returns the threads they belong to. */
   async restore(): Promise<string[]> {
-    const saved = (await this.o.history?.load(this.now())) ?? []
+    const saved = (await this.options.history?.load(this.now())) ?? []
     for (const run of saved) if (!this.runs.has(run.id)) this.runs.set(run.id, run)
     return [...new Set(saved.map((r) => r.threadId))]
   }
@@ -216,9 +216,9 @@ export class LocalChecks {
     const run: LocalRun = { ...a.run, state, endedAt, durationMs: endedAt - a.run.startedAt, exitCode: spawnError ? null : code, detail }
     this.runs.set(run.id, run)
     // On disk before anyone hears of the end, so an acknowledged result survives a restart.
-    await this.o.history?.record(run)
+    await this.options.history?.record(run)
     this.active.delete(run.id)
-    this.o.onChange?.(run)
+    this.options.onChange?.(run)
     return run
   }
 }

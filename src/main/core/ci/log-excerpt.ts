@@ -113,7 +113,7 @@ const bytes = (s: string): number => Buffer.byteLength(s) + 1
 
 /** Builds an excerpt line by line, holding only bounded state. */
 class Excerpter {
-  private readonly o: Required<ExcerptOptions>
+  private readonly options: Required<ExcerptOptions>
   private lineNo = 0
   private cut = false
   private whole: string[] | null = []
@@ -127,9 +127,9 @@ class Excerpter {
   private afterLeft = 0
 
   constructor(options: ExcerptOptions) {
-    this.o = { ...AGENT_EXCERPT, ...options }
-    this.before = new Ring(this.o.beforeLines)
-    this.tail = new Ring(this.o.tailLines)
+    this.options = { ...AGENT_EXCERPT, ...options }
+    this.before = new Ring(this.options.beforeLines)
+    this.tail = new Ring(this.options.tailLines)
   }
 
   /** Takes one line; `length` is its real length when the caller already cut it short. */
@@ -139,14 +139,14 @@ class Excerpter {
     if (this.whole) {
       this.whole.push(line)
       this.wholeBytes += bytes(line)
-      if (this.wholeBytes > this.o.errorBytes + this.o.tailBytes) this.whole = null
+      if (this.wholeBytes > this.options.errorBytes + this.options.tailBytes) this.whole = null
     }
     if (this.errorAt === null) {
       if (isErrorLine(line)) {
         this.errorAt = n
         this.errorBlock = [...this.before.lines(), line]
         this.errorIndex = this.errorBlock.length - 1
-        this.afterLeft = this.o.afterLines
+        this.afterLeft = this.options.afterLines
       } else this.before.push(line)
     } else if (this.afterLeft > 0) {
       this.errorBlock.push(line)
@@ -156,9 +156,9 @@ class Excerpter {
   }
 
   private capLine(line: string, length: number): string {
-    if (length <= this.o.maxLineChars) return line
+    if (length <= this.options.maxLineChars) return line
     this.cut = true
-    return `${line.slice(0, this.o.maxLineChars)}… [${length - this.o.maxLineChars} more characters]`
+    return `${line.slice(0, this.options.maxLineChars)}… [${length - this.options.maxLineChars} more characters]`
   }
 
   finish(): LogExcerpt {
@@ -175,9 +175,9 @@ class Excerpter {
       const first = this.errorAt - this.errorIndex
       const at = (n: number) => this.errorBlock[n - first]!
       kept.set(this.errorAt, at(this.errorAt))
-      let budget = this.o.errorBytes - bytes(at(this.errorAt))
+      let budget = this.options.errorBytes - bytes(at(this.errorAt))
       // A third of the budget looks back, the rest forward: what follows an error says more about it.
-      let back = Math.floor(this.o.errorBytes / 3)
+      let back = Math.floor(this.options.errorBytes / 3)
       for (let n = this.errorAt - 1; n >= first; n--) {
         const b = bytes(at(n))
         if (b > back || b > budget) break
@@ -193,7 +193,7 @@ class Excerpter {
       }
     }
     const tail = this.tail.lines()
-    let budget = this.o.tailBytes
+    let budget = this.options.tailBytes
     for (let i = tail.length - 1; i >= 0; i--) {
       const b = bytes(tail[i]!)
       if (b > budget) break

@@ -71,8 +71,8 @@ export class DiskService {
   private readonly stop = new AbortController()
   private readonly unsubscribe: { dispose(): void }
 
-  constructor(private readonly d: DiskDeps) {
-    this.unsubscribe = d.bus.subscribe((name, params) => {
+  constructor(private readonly deps: DiskDeps) {
+    this.unsubscribe = deps.bus.subscribe((name, params) => {
       if (name === 'thread/updated') this.threadChanged((params as { thread: Thread }).thread)
       else if (name === 'thread/removed') this.threadRemoved(params as { threadId: string; repoId: string })
     })
@@ -80,17 +80,17 @@ export class DiskService {
 
   /** Every repository's figures as last measured; a repository never measured is measured now, in the background. */
   usage(): RepoDisk[] {
-    return this.d.repos().map((r) => {
+    return this.deps.repos().map((r) => {
       const view = this.views.get(r.id)
       if (!view) void this.measure(r.id)
-      return view ? { ...view, budgetBytes: this.d.budgets.diskBudget(r.id) } : this.emptyView(r.id)
+      return view ? { ...view, budgetBytes: this.deps.budgets.diskBudget(r.id) } : this.emptyView(r.id)
     })
   }
 
   /** Walks a repository (or every one) again now, all its worktrees included. */
   async refresh(repoId?: string): Promise<RepoDisk[]> {
-    const ids = repoId ? [repoId] : this.d.repos().map((r) => r.id)
-    for (const id of ids) for (const t of this.d.threads()) if (t.repoId === id) this.dirty.add(t.id)
+    const ids = repoId ? [repoId] : this.deps.repos().map((r) => r.id)
+    for (const id of ids) for (const t of this.deps.threads()) if (t.repoId === id) this.dirty.add(t.id)
     for (const id of ids) for (const path of [...this.folders.keys()]) if (this.ownedBy(path, id)) this.folders.delete(path)
     const out = await Promise.all(ids.map((id) => this.measure(id)))
     return out.filter((v): v is RepoDisk => v !== null)
@@ -99,11 +99,11 @@ export class DiskService {
   /** Whether one more worktree fits the repository's budget, with the numbers. */
   async check(repoId: string): Promise<BudgetCheck> {
     const view = this.views.get(repoId) ?? (await this.measure(repoId)) ?? this.emptyView(repoId)
-    const budget = this.d.budgets.diskBudget(repoId)
+    const budget = this.deps.budgets.diskBudget(repoId)
     const sizes = view.worktrees.map((w) => w.bytes).sort((a, b) => a - b)
-    const repo = this.d.repos().find((r) => r.id === repoId)
+    const repo = this.deps.repos().find((r) => r.id === repoId)
     const like = sizes.length > 0
-    const estimate = like ? sizes[Math.floor(sizes.length / 2)]! : repo ? await checkoutEstimate(this.d.git, repo.path) : 0
+    const estimate = like ? sizes[Math.floor(sizes.length / 2)]! : repo ? await checkoutEstimate(this.deps.git, repo.path) : 0
     const used = view.totalBytes
     const over = budget !== null && used + estimate > budget
     const message = over
@@ -114,11 +114,11 @@ export class DiskService {
 
   /** Sets or clears a repository's budget, and tells every client. */
   async setBudget(repoId: string, bytes: number | null): Promise<Result<RepoDisk, AppError>> {
-    const saved = await this.d.budgets.setDiskBudget(repoId, bytes)
+    const saved = await this.deps.budgets.setDiskBudget(repoId, bytes)
     if (!saved.ok) return saved
     const view = { ...(this.views.get(repoId) ?? this.emptyView(repoId)), budgetBytes: bytes }
     this.views.set(repoId, view)
-    this.d.bus.publish('disk/updated', { repo: view })
+    this.deps.bus.publish('disk/updated', { repo: view })
     return ok(view)
   }
 
@@ -130,13 +130,13 @@ export class DiskService {
 
   /** The shared folders of a repository: the ones in Skein's store and the ones live worktrees link to. */
   async sharedFolders(repoId: string): Promise<string[]> {
-    const store = this.d.dataDir.repoShared(repoId)
+    const store = this.deps.dataDir.repoShared(repoId)
     const inStore = await readdir(store).then(
       (names) => names.map((n) => join(store, n)),
       () => [] as string[]
     )
     const linked = [...this.worktrees.entries()]
-      .filter(([id]) => this.d.threads().some((t) => t.id === id && t.repoId === repoId))
+      .filter(([id]) => this.deps.threads().some((t) => t.id === id && t.repoId === repoId))
       .flatMap(([, w]) => w.sharedLinks)
     return [...new Set([...inStore, ...linked])].sort()
   }
@@ -179,8 +179,8 @@ export class DiskService {
 
   private schedule(repoId: string, threadId: string): void {
     if (this.timers.has(repoId)) return
-    const settle = this.d.settleMs ?? 3000
-    const wait = Math.max(settle, (this.lastWalk.get(threadId) ?? 0) + (this.d.minIntervalMs ?? 60_000) - Date.now())
+    const settle = this.deps.settleMs ?? 3000
+    const wait = Math.max(settle, (this.lastWalk.get(threadId) ?? 0) + (this.deps.minIntervalMs ?? 60_000) - Date.now())
     const timer = setTimeout(() => {
       this.timers.delete(repoId)
       void this.measure(repoId)
@@ -202,18 +202,18 @@ export class DiskService {
         this.running--
       }
     })
-    this.chain = job.catch((e: Error) => this.d.logger.warn(`Could not measure the disk use of ${repoId}: ${e.message}`))
+    this.chain = job.catch((e: Error) => this.deps.logger.warn(`Could not measure the disk use of ${repoId}: ${e.message}`))
     this.queued.set(repoId, job)
     return job.catch(() => null)
   }
 
   private async walkRepo(repoId: string): Promise<RepoDisk | null> {
-    if (this.stop.signal.aborted || !this.d.repos().some((r) => r.id === repoId)) return null
-    this.note ??= cloneNote(this.d.dataDir.home)
+    if (this.stop.signal.aborted || !this.deps.repos().some((r) => r.id === repoId)) return null
+    this.note ??= cloneNote(this.deps.dataDir.home)
     const signal = this.stop.signal
-    const store = this.d.dataDir.repoShared(repoId) + sep
+    const store = this.deps.dataDir.repoShared(repoId) + sep
     const sharedKey = (target: string) => (target.startsWith(store) ? store + target.slice(store.length).split(sep)[0]! : null)
-    const threads = this.d.threads().filter((t) => t.repoId === repoId)
+    const threads = this.deps.threads().filter((t) => t.repoId === repoId)
     const live = threads.filter(liveWorktree)
     const liveIds = new Set(live.map((t) => t.id))
     for (const id of [...this.worktrees.keys()]) if (threads.some((t) => t.id === id) && !liveIds.has(id)) this.worktrees.delete(id)
@@ -229,7 +229,7 @@ export class DiskService {
     }
     const shared = await this.sharedFolders(repoId)
     const livePaths = new Set(live.map((t) => t.worktreePath))
-    const wtDir = this.d.dataDir.repoWorktrees(repoId)
+    const wtDir = this.deps.dataDir.repoWorktrees(repoId)
     const leftovers = await readdir(wtDir).then(
       (n) => n.map((x) => join(wtDir, x)).filter((p) => !livePaths.has(p)),
       () => [] as string[]
@@ -266,18 +266,18 @@ export class DiskService {
       worktrees,
       shared: sharedViews,
       leftoverBytes,
-      budgetBytes: this.d.budgets.diskBudget(repoId),
+      budgetBytes: this.deps.budgets.diskBudget(repoId),
       measuredAt: Date.now(),
       measuring: false,
       note: await this.note
     }
     this.views.set(repoId, view)
-    this.d.bus.publish('disk/updated', { repo: view })
+    this.deps.bus.publish('disk/updated', { repo: view })
     return view
   }
 
   private ownedBy(path: string, repoId: string): boolean {
-    return path.startsWith(this.d.dataDir.repoShared(repoId) + sep) || path.startsWith(this.d.dataDir.repoWorktrees(repoId) + sep)
+    return path.startsWith(this.deps.dataDir.repoShared(repoId) + sep) || path.startsWith(this.deps.dataDir.repoWorktrees(repoId) + sep)
   }
 
   private emptyView(repoId: string): RepoDisk {
@@ -287,7 +287,7 @@ export class DiskService {
       worktrees: [],
       shared: [],
       leftoverBytes: 0,
-      budgetBytes: this.d.budgets.diskBudget(repoId),
+      budgetBytes: this.deps.budgets.diskBudget(repoId),
       measuredAt: null,
       measuring: true,
       note: null

@@ -72,8 +72,8 @@ export class EnvironmentService {
   private readonly exits = new Map<string, { exitCode: number | null }>()
   private readonly exitWaiters = new Map<string, (e: { exitCode: number | null }) => void>()
 
-  constructor(private readonly d: EnvironmentDeps) {
-    d.bus.subscribe((name, params) => {
+  constructor(private readonly deps: EnvironmentDeps) {
+    deps.bus.subscribe((name, params) => {
       if (name !== 'pty/exit') return
       const p = params as { ptyId: string; exitCode: number | null }
       const waiter = this.exitWaiters.get(p.ptyId)
@@ -84,19 +84,19 @@ export class EnvironmentService {
 
   /** The main checkout of a repository (the worktree's source of files). */
   private async root(repo: Repo): Promise<string> {
-    const info = await readRepoInfo(this.d.git, repo.path).catch(() => null)
+    const info = await readRepoInfo(this.deps.git, repo.path).catch(() => null)
     return info && info.kind === 'repo' ? info.root : repo.path
   }
 
   /** The environment in effect: Skein's settings when the repository has one there, else the file; `.worktreeinclude` adds its patterns. */
   async resolve(repoId: string): Promise<Result<ResolvedEnvironment>> {
-    const repo = this.d.repo(repoId)
+    const repo = this.deps.repo(repoId)
     if (!repo.ok) return repo
     const root = await this.root(repo.value)
     const problems: string[] = []
     const fromFile = await readEnvironmentFile(root)
     if (!fromFile.ok) problems.push(fromFile.error.message)
-    const stored = this.d.settings.environment(repoId)
+    const stored = this.deps.settings.environment(repoId)
     let fromSettings: Environment | null = null
     if (stored !== undefined) {
       const v = validateEnvironment(stored, `The environment in Skein's settings for ${repo.value.name}`)
@@ -120,14 +120,14 @@ export class EnvironmentService {
 
   /** The other tools' setups found in the repository, and what each would import. */
   async detect(repoId: string): Promise<Result<Detection[]>> {
-    const repo = this.d.repo(repoId)
+    const repo = this.deps.repo(repoId)
     if (!repo.ok) return repo
     return ok(await detectImports(await this.root(repo.value)))
   }
 
   /** Saves an environment to `.skein/environment.json` in the main checkout, or to Skein's settings (null there removes it). */
   async save(repoId: string, target: 'file' | 'settings', input: EnvironmentInput | null): Promise<Result<ResolvedEnvironment>> {
-    const repo = this.d.repo(repoId)
+    const repo = this.deps.repo(repoId)
     if (!repo.ok) return repo
     if (target === 'file') {
       if (input === null) return this.resolve(repoId)
@@ -138,7 +138,7 @@ export class EnvironmentService {
         const valid = validateEnvironment(input, 'The environment')
         if (!valid.ok) return valid
       }
-      const saved = await this.d.settings.setEnvironment(repoId, input)
+      const saved = await this.deps.settings.setEnvironment(repoId, input)
       if (!saved.ok) return saved
     }
     return this.resolve(repoId)
@@ -176,7 +176,7 @@ export class EnvironmentService {
     await record(state)
     const done = this.runSetup(thread, environment, state, record).catch(async (e) => {
       // A bug here must not leave the thread "Setting up" for ever.
-      this.d.logger.warn(`Setup of ${thread.id} failed unexpectedly: ${String(e)}`)
+      this.deps.logger.warn(`Setup of ${thread.id} failed unexpectedly: ${String(e)}`)
       const failed: SetupState = {
         ...state,
         state: 'failed',
@@ -211,7 +211,7 @@ export class EnvironmentService {
   }
 
   private async runSetup(thread: Thread, env: Environment, initial: SetupState, record: RecordSetup): Promise<SetupState> {
-    const repo = this.d.repo(thread.repoId)
+    const repo = this.deps.repo(thread.repoId)
     if (!repo.ok) throw new Error(repo.error.message)
     const root = await this.root(repo.value)
     let state = initial
@@ -223,10 +223,10 @@ export class EnvironmentService {
       folders: env.share,
       mainCheckout: root,
       worktree: thread.worktreePath,
-      storeRoot: join(this.d.dir.home, 'shared', repo.value.id)
+      storeRoot: join(this.deps.dir.home, 'shared', repo.value.id)
     })
     const copied = await copyMatchingFiles(
-      this.d.git,
+      this.deps.git,
       root,
       thread.worktreePath,
       env.copy,
@@ -237,14 +237,14 @@ export class EnvironmentService {
       await update({ state: 'done', endedAt: Date.now() })
       return state
     }
-    const runDir = join(this.d.dir.home, 'run', 'setup')
+    const runDir = join(this.deps.dir.home, 'run', 'setup')
     await mkdir(runDir, { recursive: true, mode: 0o700 })
     const scriptFile = join(runDir, `${thread.id}.sh`)
     const statusFile = join(runDir, `${thread.id}.status`)
     await rm(statusFile, { force: true })
     await writeFile(scriptFile, setupScript(env.setup, { statusFile, rootPath: root, worktreePath: thread.worktreePath }), { mode: 0o600 })
     const shell = setupShell()
-    const opened = await this.d.openPty(thread.id, {
+    const opened = await this.deps.openPty(thread.id, {
       kind: 'shell',
       cols: 120,
       rows: 30,
@@ -283,7 +283,7 @@ export class EnvironmentService {
     const index = status[0] && status[0] > 0 ? status[0] : null
     const command = index ? env.setup[index - 1]! : null
     const code = status[1] ?? exit.exitCode
-    const log = stripAnsi((await this.d.scrollback(ptyId)) ?? '').replace(/\r/g, '')
+    const log = stripAnsi((await this.deps.scrollback(ptyId)) ?? '').replace(/\r/g, '')
     const message = command
       ? `Setup command ${index} of ${env.setup.length} failed (exit code ${code}): ${command.split('\n')[0]}`
       : `Setup stopped (exit code ${exit.exitCode ?? 'none'}) before its commands finished.`
@@ -298,8 +298,8 @@ export class EnvironmentService {
   /** A symlinked folder whose store was empty and which setup rebuilt as a real folder fills the store for the next worktrees. */
   private async harvest(env: Environment, worktree: string, repoId: string): Promise<void> {
     const folders = env.share.filter((f) => f.mode === 'symlink')
-    await harvestSharedFolders({ folders, worktree, storeRoot: join(this.d.dir.home, 'shared', repoId) }).catch((e) =>
-      this.d.logger.warn(`Could not fill the shared folders from ${worktree}: ${String(e)}`)
+    await harvestSharedFolders({ folders, worktree, storeRoot: join(this.deps.dir.home, 'shared', repoId) }).catch((e) =>
+      this.deps.logger.warn(`Could not fill the shared folders from ${worktree}: ${String(e)}`)
     )
   }
 
@@ -322,7 +322,7 @@ export class EnvironmentService {
     if (thread.mode !== 'worktree' || !thread.branch) return null
     const resolved = await this.resolve(thread.repoId)
     if (!resolved.ok || !resolved.value.environment.archive) return null
-    const repo = this.d.repo(thread.repoId)
+    const repo = this.deps.repo(thread.repoId)
     const root = repo.ok ? await this.root(repo.value) : thread.worktreePath
     const ran = await runArchiveCommand(resolved.value.environment.archive, {
       cwd: thread.worktreePath,
@@ -331,7 +331,7 @@ export class EnvironmentService {
     })
     if (ran.exitCode === 0 && !ran.timedOut) return null
     const how = ran.timedOut ? 'timed out' : `failed with exit code ${ran.exitCode}`
-    this.d.logger.warn(`The archive command of "${thread.title}" (${ran.command}) ${how}: ${ran.output.slice(-500)}`)
+    this.deps.logger.warn(`The archive command of "${thread.title}" (${ran.command}) ${how}: ${ran.output.slice(-500)}`)
     return `The archive command (${ran.command}) ${how}; the work was saved anyway. ${ran.output.split('\n').pop()?.slice(0, 300) ?? ''}`.trim()
   }
 }

@@ -45,14 +45,16 @@ const PREVIEW_ITEMS = 40
  * in the repository it ran in (again: the same thread, updated), and continues it in its CLI.
  */
 export class HandoffService {
-  constructor(private readonly d: HandoffDeps) {}
+  constructor(private readonly deps: HandoffDeps) {}
 
   private discovery(sources?: readonly SessionSource[]) {
-    return { home: this.d.home ?? homedir(), env: this.d.env ?? process.env, sources }
+    return { home: this.deps.home ?? homedir(), env: this.deps.env ?? process.env, sources }
   }
 
   private threadFor(source: SessionSource, sessionId: string): Thread | undefined {
-    return this.d.threads.list({ includeArchived: true }).find((t) => t.imported?.source === source && t.imported.sessionId === sessionId)
+    return this.deps.threads
+      .list({ includeArchived: true })
+      .find((t) => t.imported?.source === source && t.imported.sessionId === sessionId)
   }
 
   /** The sessions on disk (in `dir` or below when given), newest first, marked when already imported. */
@@ -60,7 +62,7 @@ export class HandoffService {
     let sessions = await listSessions(this.discovery(o.source ? [o.source] : undefined))
     if (o.dir) sessions = await sessionsInDirectory(sessions, o.dir)
     const imported = new Map<string, string>()
-    for (const t of this.d.threads.list({ includeArchived: true }))
+    for (const t of this.deps.threads.list({ includeArchived: true }))
       if (t.imported) imported.set(`${t.imported.source}:${t.imported.sessionId}`, t.id)
     return sessions.map((s) => ({ ...s, threadId: imported.get(`${s.source}:${s.sessionId}`) ?? null }))
   }
@@ -136,7 +138,7 @@ export class HandoffService {
           `The ${sourceLabel(source)} session ran in ${cwd}, which does not exist any more. Restore that folder (or clone the repository there) and import again.`
         )
       )
-    const repo = await this.d.repos.add(cwd)
+    const repo = await this.deps.repos.add(cwd)
     if (!repo.ok) return err(appError(repo.error.code, `The session ran in ${cwd}: ${repo.error.message}`))
     const imported = {
       source,
@@ -151,38 +153,38 @@ export class HandoffService {
     let thread = this.threadFor(source, session.sessionId)
     const created = !thread
     if (!thread) {
-      const made = await this.d.threads.create({ repoId: repo.value.id, title: session.title, mode: 'local', imported })
+      const made = await this.deps.threads.create({ repoId: repo.value.id, title: session.title, mode: 'local', imported })
       if (!made.ok) return made
       thread = made.value
     }
-    const known = new Map((await this.d.transcript.items(thread.id)).map((i) => [i.id, JSON.stringify(i)]))
+    const known = new Map((await this.deps.transcript.items(thread.id)).map((i) => [i.id, JSON.stringify(i)]))
     let added = 0
     for (const raw of session.items) {
       const item: Item = { ...raw, threadId: thread.id, imported: true }
       if (known.get(item.id) === JSON.stringify(item)) continue
-      await this.d.transcript.save(item)
-      this.d.bus.publish('item/completed', { item })
+      await this.deps.transcript.save(item)
+      this.deps.bus.publish('item/completed', { item })
       added++
     }
     if (!created && thread.title !== session.title && session.title) {
-      const renamed = await this.d.threads.rename(thread.id, session.title)
+      const renamed = await this.deps.threads.rename(thread.id, session.title)
       if (renamed.ok) thread = renamed.value
     }
     const before = thread.imported?.usage
     if (!created) {
       // The thread keeps the latest import's report, so the app shows what this import brought in.
-      const updated = await this.d.threads.setImported(thread.id, imported)
+      const updated = await this.deps.threads.setImported(thread.id, imported)
       if (updated.ok) thread = updated.value
     }
     // The thread's usage counts the session's (what was imported before is replaced, not added twice).
     const usage = withImportedUsage(thread.conversation.usage, created ? undefined : before, session.usage)
-    if (usage) thread = (await this.d.threads.updateConversation(thread.id, { usage }, null)) ?? thread
+    if (usage) thread = (await this.deps.threads.updateConversation(thread.id, { usage }, null)) ?? thread
     return ok({ thread, created, items: session.items.length, added, malformed: session.stats.malformed, report: session.report })
   }
 
   /** Continues an imported session in its own CLI, in the thread's terminal, where the session ran. */
   async continueInCli(threadId: string, size: { cols: number; rows: number }): Promise<Result<PtyInfo>> {
-    const found = await this.d.threads.get(threadId)
+    const found = await this.deps.threads.get(threadId)
     if (!found.ok) return found
     const t = found.value
     if (!t.imported)
@@ -193,7 +195,7 @@ export class HandoffService {
         )
       )
     const { args, cwd } = continueArgv(t.imported.source, t.imported.sessionId, t.imported.cwd)
-    return this.d.ptys.open(threadId, { kind: 'agent', profileId: t.imported.source, resume: { args, cwd }, ...size })
+    return this.deps.ptys.open(threadId, { kind: 'agent', profileId: t.imported.source, resume: { args, cwd }, ...size })
   }
 }
 

@@ -44,11 +44,11 @@ export class PortRanges {
   private readonly count: () => number
   private readonly isFree: (port: number) => Promise<boolean>
 
-  private constructor(private readonly o: PortRangesOptions) {
-    this.first = o.first ?? DEFAULT_FIRST_PORT
-    this.last = o.last ?? DEFAULT_LAST_PORT
-    this.count = o.count ?? (() => DEFAULT_PORTS_PER_THREAD)
-    this.isFree = o.isFree ?? isPortFree
+  private constructor(private readonly options: PortRangesOptions) {
+    this.first = options.first ?? DEFAULT_FIRST_PORT
+    this.last = options.last ?? DEFAULT_LAST_PORT
+    this.count = options.count ?? (() => DEFAULT_PORTS_PER_THREAD)
+    this.isFree = options.isFree ?? isPortFree
   }
 
   /** Loads the assignments a previous run kept; an unreadable file is reported and starts empty. */
@@ -147,11 +147,11 @@ export class PortRanges {
   }
 
   private async save(): Promise<void> {
-    if (!this.o.file) return
+    if (!this.options.file) return
     const data: PortsFile = { version: 1, ranges: Object.fromEntries(this.ranges) }
-    await writeFileAtomic(this.o.file, JSON.stringify(data, null, 2)).catch((e) =>
-      this.o.logger?.warn(
-        `Could not save the threads' port ranges to ${this.o.file} (${(e as Error).message}); a restart may hand them out again.`
+    await writeFileAtomic(this.options.file, JSON.stringify(data, null, 2)).catch((e) =>
+      this.options.logger?.warn(
+        `Could not save the threads' port ranges to ${this.options.file} (${(e as Error).message}); a restart may hand them out again.`
       )
     )
   }

@@ -96,9 +96,9 @@ export class PtyHost {
   private readonly lingering = new Map<string, PtySession>()
   private readonly agentListeners = new Set<(threadId: string, agent: AgentState, failure?: string) => void>()
 
-  constructor(private readonly d: PtyHostDeps) {
-    this.containment = PtyContainment.detect(d.records ?? null, d.logger)
-    this.ports = d.ports ?? PortRanges.memory()
+  constructor(private readonly deps: PtyHostDeps) {
+    this.containment = PtyContainment.detect(deps.records ?? null, deps.logger)
+    this.ports = deps.ports ?? PortRanges.memory()
     this.saveTimer = setInterval(() => void this.saveDirtyScrollbacks(), SCROLLBACK_SAVE_MS)
     this.saveTimer.unref()
   }
@@ -106,7 +106,7 @@ export class PtyHost {
   /** Opens an agent session or a shell in a thread. An agent that is already running is returned as is. */
   async open(threadId: string, o: OpenPtyOptions): Promise<Result<PtyInfo>> {
     if (this.disposed) return err(appError(ErrorCode.PtySpawnFailed, 'Skein is shutting down.'))
-    const thread = this.d.thread(threadId)
+    const thread = this.deps.thread(threadId)
     if (!thread) return err(appError(ErrorCode.ThreadNotFound, `No thread with id ${threadId}.`))
     if (thread.status === 'archived')
       return err(appError(ErrorCode.InvalidThreadState, `"${thread.title}" is archived. Restore it to open a terminal.`))
@@ -130,10 +130,10 @@ export class PtyHost {
       )
       if (running) return ok(running.session.info)
     }
-    const profileId: ProfileId = o.kind !== 'agent' ? 'shell' : (o.profileId ?? this.d.profiles.defaultFor(thread.repoId))
+    const profileId: ProfileId = o.kind !== 'agent' ? 'shell' : (o.profileId ?? this.deps.profiles.defaultFor(thread.repoId))
     const plan = o.command
       ? ok({ file: o.command.file, args: o.command.args, display: o.command.display })
-      : await this.d.profiles.plan(
+      : await this.deps.profiles.plan(
           profileId,
           o.resume ? { repoId: thread.repoId, args: o.resume.args } : { repoId: thread.repoId, prompt: o.prompt }
         )
@@ -142,8 +142,8 @@ export class PtyHost {
     let sandboxEnv: Record<string, string> = {}
     let onEnd: (() => Promise<void>) | null = null
     if (o.sandbox) {
-      const wrapped = this.d.sandbox
-        ? await this.d.sandbox.wrap(thread, o.sandbox, command)
+      const wrapped = this.deps.sandbox
+        ? await this.deps.sandbox.wrap(thread, o.sandbox, command)
         : { ok: false as const, reason: 'this core has no sandbox service' }
       if (!wrapped.ok)
         return err(
@@ -155,7 +155,7 @@ export class PtyHost {
     }
     const ports = await this.ports.acquire(threadId)
     const id = newPtyId(threadId)
-    const path = await this.d.profiles.sessionPath()
+    const path = await this.deps.profiles.sessionPath()
     const env = terminalEnv({
       path: path ?? null,
       threadId,
@@ -196,20 +196,20 @@ export class PtyHost {
     // Reported before any await: a session that exits at once must not have its exit overtaken by this.
     if (o.kind === 'agent') this.agentChanged(threadId, { ptyId: id, profileId, activity: 'running', exitCode: null })
     const opened = live.session.info
-    this.d.bus.publish('pty/updated', { pty: opened })
-    await this.d.store.saveInfo(opened).catch((e) => this.d.logger.warn(`Could not save terminal ${id}: ${String(e)}`))
-    void this.d.store.prune(threadId, new Set(this.live.keys())).catch(() => undefined)
+    this.deps.bus.publish('pty/updated', { pty: opened })
+    await this.deps.store.saveInfo(opened).catch((e) => this.deps.logger.warn(`Could not save terminal ${id}: ${String(e)}`))
+    void this.deps.store.prune(threadId, new Set(this.live.keys())).catch(() => undefined)
     return ok(opened)
   }
 
   /** The thread's terminals, live and ended (including those a restart ended), oldest first. */
   async list(threadId: string): Promise<PtyInfo[]> {
-    const stored = await this.d.store.list(threadId)
+    const stored = await this.deps.store.list(threadId)
     const out: PtyInfo[] = []
     for (const info of stored) {
       const live = this.live.get(info.id)
       if (live) out.push(live.session.info)
-      else if (info.state === 'running') out.push(await this.d.store.markEndedByRestart(info))
+      else if (info.state === 'running') out.push(await this.deps.store.markEndedByRestart(info))
       else out.push(info)
     }
     for (const l of this.live.values())
@@ -234,7 +234,7 @@ export class PtyHost {
     }
     const info = await this.findStored(ptyId)
     if (!info) return err(appError(ErrorCode.PtyNotFound, `No terminal with id ${ptyId}.`))
-    const scrollback = await this.d.store.readScrollback(info.threadId, ptyId)
+    const scrollback = await this.deps.store.readScrollback(info.threadId, ptyId)
     return ok({ pty: info, scrollback: scrollback + sessionEndedMarker(info) })
   }
 
@@ -282,8 +282,8 @@ export class PtyHost {
     await this.endLingering((id) => id === ptyId)
     const stored = await this.findStored(ptyId)
     if (!stored) return err(appError(ErrorCode.PtyNotFound, `No terminal with id ${ptyId}.`))
-    await this.d.store.remove(stored.threadId, ptyId)
-    this.d.bus.publish('pty/removed', { ptyId, threadId: stored.threadId })
+    await this.deps.store.remove(stored.threadId, ptyId)
+    this.deps.bus.publish('pty/removed', { ptyId, threadId: stored.threadId })
     return ok(undefined)
   }
 
@@ -306,7 +306,7 @@ export class PtyHost {
    * rules is never reused: Plan mode's read-only shell and an unsandboxed one are separate.
    */
   async agentShell(threadId: string, sandbox: SandboxLevel | null = null): Promise<Result<PtyInfo>> {
-    const thread = this.d.thread(threadId)
+    const thread = this.deps.thread(threadId)
     const key = sandbox && thread ? sandboxKey(sandbox, thread.conversation.network) : null
     const existing = [...this.live.values()].find(
       (l) => l.session.info.threadId === threadId && l.session.info.title === AGENT_SHELL_TITLE && l.session.running && l.sandboxKey === key
@@ -324,8 +324,8 @@ export class PtyHost {
     const live = this.live.get(opened.value.id)!
     live.session.info = { ...live.session.info, title: AGENT_SHELL_TITLE }
     live.session.setViewFilter(new PlumbingFilter())
-    this.d.bus.publish('pty/updated', { pty: live.session.info })
-    await this.d.store.saveInfo(live.session.info).catch(() => undefined)
+    this.deps.bus.publish('pty/updated', { pty: live.session.info })
+    await this.deps.store.saveInfo(live.session.info).catch(() => undefined)
     return ok(live.session.info)
   }
 
@@ -343,7 +343,7 @@ export class PtyHost {
     if (live) return live.session.scrollback.text()
     await this.exitSaved.get(ptyId)
     const info = await this.findStored(ptyId)
-    return info ? this.d.store.readScrollback(info.threadId, ptyId) : null
+    return info ? this.deps.store.readScrollback(info.threadId, ptyId) : null
   }
 
   /** Whether the program in a running pty has bracketed paste on (false for an unknown pty). */
@@ -354,7 +354,7 @@ export class PtyHost {
   /** The last `chars` characters a terminal printed: live, or from its saved scrollback once it ended. */
   async outputTail(threadId: string, ptyId: string, chars: number): Promise<string> {
     const live = this.live.get(ptyId)
-    const text = live ? live.session.scrollback.text() : await this.d.store.readScrollback(threadId, ptyId)
+    const text = live ? live.session.scrollback.text() : await this.deps.store.readScrollback(threadId, ptyId)
     return text.slice(-chars)
   }
 
@@ -363,7 +363,7 @@ export class PtyHost {
     const live = this.live.get(ptyId)
     if (!live) return
     live.session.info = { ...live.session.info, agentCommand: command }
-    this.d.bus.publish('pty/updated', { pty: live.session.info })
+    this.deps.bus.publish('pty/updated', { pty: live.session.info })
   }
 
   /** Tells `listener` each time a thread's agent session changes activity (running, waiting, exited); `failure` explains a session that died on start. */
@@ -405,8 +405,8 @@ export class PtyHost {
     const live = this.live.get(ptyId)
     if (!live || live.session.info.url === url) return
     live.session.info = { ...live.session.info, url }
-    this.d.bus.publish('pty/updated', { pty: live.session.info })
-    void this.d.store.saveInfo(live.session.info).catch(() => undefined)
+    this.deps.bus.publish('pty/updated', { pty: live.session.info })
+    void this.deps.store.saveInfo(live.session.info).catch(() => undefined)
   }
 
   /** Quitting: kills every process tree and saves every scrollback. */
@@ -437,7 +437,7 @@ export class PtyHost {
     const session = new PtySession(
       info,
       spec,
-      this.d.scrollbackChars ?? DEFAULT_SCROLLBACK_CHARS,
+      this.deps.scrollbackChars ?? DEFAULT_SCROLLBACK_CHARS,
       {
         data: (text, view) => {
           if (text) activity?.output()
@@ -479,13 +479,13 @@ export class PtyHost {
     for (const { closeSub } of live.attached.values()) closeSub.dispose()
     this.live.delete(ptyId)
     if (live.session.holdsProcesses) this.lingering.set(ptyId, live.session)
-    await live.onEnd?.().catch((e) => this.d.logger.warn(`Could not clean up the sandbox of terminal ${ptyId}: ${String(e)}`))
+    await live.onEnd?.().catch((e) => this.deps.logger.warn(`Could not clean up the sandbox of terminal ${ptyId}: ${String(e)}`))
     await Promise.all([
-      this.d.store.saveScrollback(info.threadId, ptyId, live.session.scrollback.text()),
-      this.d.store.saveInfo(info)
-    ]).catch((e) => this.d.logger.warn(`Could not save the end of terminal ${ptyId}: ${String(e)}`))
-    this.d.bus.publish('pty/exit', { ptyId, threadId: info.threadId, exitCode, signal })
-    this.d.bus.publish('pty/updated', { pty: info })
+      this.deps.store.saveScrollback(info.threadId, ptyId, live.session.scrollback.text()),
+      this.deps.store.saveInfo(info)
+    ]).catch((e) => this.deps.logger.warn(`Could not save the end of terminal ${ptyId}: ${String(e)}`))
+    this.deps.bus.publish('pty/exit', { ptyId, threadId: info.threadId, exitCode, signal })
+    this.deps.bus.publish('pty/updated', { pty: info })
     // On quit the restart reconciles agent states; reporting exits now would mark every thread unread.
     if (info.kind === 'agent' && !this.disposed) {
       const quick = info.endedAt! - info.startedAt < DIED_ON_START_MS && !live.activity?.everWaited
@@ -503,17 +503,17 @@ export class PtyHost {
   /** An ended session, from disk. */
   private async findStored(ptyId: string): Promise<PtyInfo | null> {
     const threadId = threadOfPty(ptyId)
-    if (!threadId || !this.d.thread(threadId)) return null
-    const found = (await this.d.store.list(threadId)).find((p) => p.id === ptyId)
+    if (!threadId || !this.deps.thread(threadId)) return null
+    const found = (await this.deps.store.list(threadId)).find((p) => p.id === ptyId)
     if (!found) return null
-    return found.state === 'running' ? this.d.store.markEndedByRestart(found) : found
+    return found.state === 'running' ? this.deps.store.markEndedByRestart(found) : found
   }
 
   private async saveDirtyScrollbacks(): Promise<void> {
     for (const [id, l] of this.live) {
       if (!l.session.scrollback.dirty) continue
       l.session.scrollback.dirty = false
-      await this.d.store.saveScrollback(l.session.info.threadId, id, l.session.scrollback.text()).catch(() => undefined)
+      await this.deps.store.saveScrollback(l.session.info.threadId, id, l.session.scrollback.text()).catch(() => undefined)
     }
   }
 }

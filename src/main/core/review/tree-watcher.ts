@@ -29,16 +29,16 @@ export class TreeWatcher implements Disposable {
   private poll: NodeJS.Timeout | null = null
   private disposed = false
 
-  constructor(private readonly o: TreeWatcherOptions) {}
+  constructor(private readonly options: TreeWatcherOptions) {}
 
   /** Starts watching; resolves once the initial folders are watched. */
   async start(): Promise<void> {
-    for (const d of this.o.extraDirs) this.watchDir(d, false)
+    for (const d of this.options.extraDirs) this.watchDir(d, false)
     if (nativeRecursive) {
-      this.watchDir(this.o.root, true)
+      this.watchDir(this.options.root, true)
       return
     }
-    await this.addTree(this.o.root)
+    await this.addTree(this.options.root)
   }
 
   /** How many folders have a watcher (for benches and tests). */
@@ -60,20 +60,20 @@ export class TreeWatcher implements Disposable {
   }
 
   private rel(abs: string, dir: boolean): string {
-    const r = relative(this.o.root, abs).split(sep).join('/')
+    const r = relative(this.options.root, abs).split(sep).join('/')
     return dir ? `${r}/` : r
   }
 
   private skipped(rel: string): boolean | Promise<boolean> {
     if (rel === '.git' || rel === '.git/' || rel.startsWith('.git/')) return true
-    return this.o.isIgnored(rel)
+    return this.options.isIgnored(rel)
   }
 
   private async addTree(dir: string): Promise<void> {
     const queue = [dir]
     while (queue.length > 0 && !this.disposed && !this.poll) {
       const d = queue.shift()!
-      if (this.watchers.size >= (this.o.maxDirs ?? 10_000)) {
+      if (this.watchers.size >= (this.options.maxDirs ?? 10_000)) {
         this.startPolling()
         return
       }
@@ -94,7 +94,7 @@ export class TreeWatcher implements Disposable {
       w.on('error', () => {
         w.close()
         this.watchers.delete(dir)
-        this.o.onChange()
+        this.options.onChange()
       })
       this.watchers.set(dir, w)
       return true
@@ -105,7 +105,7 @@ export class TreeWatcher implements Disposable {
 
   private async onEvent(dir: string, event: string, name: string | null): Promise<void> {
     if (this.disposed) return
-    if (name === null || this.o.extraDirs.includes(dir)) return this.o.onChange()
+    if (name === null || this.options.extraDirs.includes(dir)) return this.options.onChange()
     const abs = join(dir, name)
     const rel = this.rel(abs, false)
     if (await this.skipped(rel)) return
@@ -118,16 +118,16 @@ export class TreeWatcher implements Disposable {
       )
       if (isDir && !(await this.skipped(`${rel}/`))) await this.addTree(abs)
     }
-    this.o.onChange()
+    this.options.onChange()
   }
 
   private startPolling(): void {
     for (const [d, w] of this.watchers) {
-      if (this.o.extraDirs.includes(d)) continue
+      if (this.options.extraDirs.includes(d)) continue
       w.close()
       this.watchers.delete(d)
     }
-    this.poll = setInterval(() => this.o.onChange(), this.o.pollMs ?? 3000)
+    this.poll = setInterval(() => this.options.onChange(), this.options.pollMs ?? 3000)
     this.poll.unref()
   }
 }

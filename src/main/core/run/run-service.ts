@@ -42,28 +42,28 @@ const URL_SEARCH_CHARS = 64 * 1024
  * like any other.
  */
 export class RunService {
-  constructor(private readonly d: RunServiceDeps) {}
+  constructor(private readonly deps: RunServiceDeps) {}
 
   /** The run command that applies to a thread: the repository's environment first, then Skein's settings. */
   async config(thread: Thread): Promise<{ config: RunConfig; source: 'environment' | 'settings' } | null> {
-    const fromEnv = await this.d.source?.fromEnvironment?.(thread)
+    const fromEnv = await this.deps.source?.fromEnvironment?.(thread)
     if (fromEnv) return { config: fromEnv, source: 'environment' }
-    const fromSettings = this.d.settings.runConfig(thread.repoId)
+    const fromSettings = this.deps.settings.runConfig(thread.repoId)
     return fromSettings ? { config: fromSettings, source: 'settings' } : null
   }
 
   /** The thread's ports, run command and latest run. */
   async status(threadId: string): Promise<Result<RunStatus>> {
-    const thread = this.d.thread(threadId)
+    const thread = this.deps.thread(threadId)
     if (!thread) return err(appError(ErrorCode.ThreadNotFound, `No thread with id ${threadId}.`))
     const found = await this.config(thread)
-    const ports = thread.status === 'archived' ? null : await this.d.ports.acquire(threadId)
+    const ports = thread.status === 'archived' ? null : await this.deps.ports.acquire(threadId)
     return ok({ config: found?.config ?? null, source: found?.source ?? null, ports, pty: await this.latest(threadId) })
   }
 
   /** Starts the run command; a run that is already going is returned as is. */
   async start(threadId: string, size: { cols: number; rows: number }): Promise<Result<PtyInfo>> {
-    const thread = this.d.thread(threadId)
+    const thread = this.deps.thread(threadId)
     if (!thread) return err(appError(ErrorCode.ThreadNotFound, `No thread with id ${threadId}.`))
     const latest = await this.latest(threadId)
     if (latest?.state === 'running') return ok(latest)
@@ -75,32 +75,32 @@ export class RunService {
           `This repository has no run command. Set one (the dev server, e.g. "npm run dev") in the thread's Overview.`
         )
       )
-    const ports = await this.d.ports.acquire(threadId)
+    const ports = await this.deps.ports.acquire(threadId)
     if (!ports && thread.status !== 'archived') {
       return err(
         appError(
           ErrorCode.PortsExhausted,
-          `Every port from ${this.d.ports.first} to ${this.d.ports.last} is taken by other threads or programs; archive a thread to free its ports.`
+          `Every port from ${this.deps.ports.first} to ${this.deps.ports.last} is taken by other threads or programs; archive a thread to free its ports.`
         )
       )
     }
     const url = found.config.url ? expandUrl(found.config.url, ports) : null
-    const opened = await this.d.ptys.open(threadId, { kind: 'run', command: runPlan(found.config.command), url, ...size })
+    const opened = await this.deps.ptys.open(threadId, { kind: 'run', command: runPlan(found.config.command), url, ...size })
     if (!opened.ok) return opened
     // One Run tab per thread: the previous run's output goes once a new run starts.
-    for (const old of (await this.d.ptys.list(threadId)).filter(
+    for (const old of (await this.deps.ptys.list(threadId)).filter(
       (p) => p.kind === 'run' && p.id !== opened.value.id && p.state !== 'running'
     ))
-      await this.d.ptys.close(old.id)
+      await this.deps.ptys.close(old.id)
     if (!url) this.watchForUrl(opened.value.id)
     return ok(opened.value)
   }
 
   /** Stops the run command and every process it started; its output stays. Not running is not an error. */
   async stop(threadId: string): Promise<Result<void>> {
-    const running = (await this.d.ptys.list(threadId)).filter((p) => p.kind === 'run' && p.state === 'running')
+    const running = (await this.deps.ptys.list(threadId)).filter((p) => p.kind === 'run' && p.state === 'running')
     for (const p of running) {
-      const killed = await this.d.ptys.kill(p.id)
+      const killed = await this.deps.ptys.kill(p.id)
       if (!killed.ok) return killed
     }
     return ok(undefined)
@@ -108,22 +108,22 @@ export class RunService {
 
   /** The thread's latest run, running or ended. */
   private async latest(threadId: string): Promise<PtyInfo | null> {
-    const runs = (await this.d.ptys.list(threadId)).filter((p) => p.kind === 'run')
+    const runs = (await this.deps.ptys.list(threadId)).filter((p) => p.kind === 'run')
     return runs.find((p) => p.state === 'running') ?? runs.sort((a, b) => b.startedAt - a.startedAt)[0] ?? null
   }
 
   private watchForUrl(ptyId: string): void {
     // What it printed before the tap was set, then what it prints from now on.
-    let seen = this.d.ptys.output(ptyId).slice(0, URL_SEARCH_CHARS)
+    let seen = this.deps.ptys.output(ptyId).slice(0, URL_SEARCH_CHARS)
     const already = detectUrl(seen)
-    if (already) return this.d.ptys.setUrl(ptyId, already)
-    const tap = this.d.ptys.tap(ptyId, (text) => {
+    if (already) return this.deps.ptys.setUrl(ptyId, already)
+    const tap = this.deps.ptys.tap(ptyId, (text) => {
       // Keep a little of the previous chunk: a URL may be split across two.
       seen = (seen.slice(-256) + text).slice(-URL_SEARCH_CHARS)
       const url = detectUrl(seen)
       if (url) {
         tap.dispose()
-        this.d.ptys.setUrl(ptyId, url)
+        this.deps.ptys.setUrl(ptyId, url)
       }
     })
   }

@@ -67,10 +67,10 @@ export class SummaryService implements Disposable {
   private disposed = false
 
   constructor(
-    private readonly d: SummaryDeps,
+    private readonly deps: SummaryDeps,
     private readonly timing: SummaryTiming = DEFAULT_TIMING
   ) {
-    this.sub = d.bus.subscribe((name, params) => {
+    this.sub = deps.bus.subscribe((name, params) => {
       if (name === 'item/started' || name === 'item/completed' || name === 'approval/requested')
         this.onItem((params as { item: Item }).item)
       else if (name === 'thread/updated') this.onThread((params as { thread: Thread }).thread)
@@ -84,7 +84,7 @@ export class SummaryService implements Disposable {
     const out: ThreadSummary[] = []
     await Promise.all(
       threadIds.map(async (id) => {
-        const t = this.d.thread(id)
+        const t = this.deps.thread(id)
         if (!t) return
         const e = this.entry(id)
         if (!e.wanted) e.busy = t.conversation.busy || t.agent?.activity === 'running'
@@ -155,7 +155,7 @@ export class SummaryService implements Disposable {
   }
 
   private readTranscript(threadId: string, e: Entry): Promise<void> {
-    e.transcriptRead ??= this.d.items(threadId).then(
+    e.transcriptRead ??= this.deps.items(threadId).then(
       (items) => {
         let lastLine: ThreadSummary['lastLine'] = null
         let pending: ThreadSummary['pendingApproval'] = null
@@ -177,7 +177,7 @@ export class SummaryService implements Disposable {
   private async readTerminal(t: Thread, e: Entry): Promise<void> {
     if (!t.agent || e.pty?.id === t.agent.ptyId || e.tailReadFor === t.agent.ptyId) return
     e.tailReadFor = t.agent.ptyId
-    const raw = await this.d.outputTail(t.id, t.agent.ptyId, TAIL_WINDOW_CHARS).catch(() => '')
+    const raw = await this.deps.outputTail(t.id, t.agent.ptyId, TAIL_WINDOW_CHARS).catch(() => '')
     const lines = terminalTail(raw)
     if (lines.length > 0 && !(e.summary.lastLine && e.summary.lastLine.at > t.lastActivityAt)) {
       e.summary = { ...e.summary, lastLine: { source: 'terminal', text: lines.join('\n'), at: t.lastActivityAt } }
@@ -185,7 +185,7 @@ export class SummaryService implements Disposable {
   }
 
   private onItem(item: Item): void {
-    const e = this.entries.get(item.threadId) ?? (this.d.thread(item.threadId) ? this.entry(item.threadId) : null)
+    const e = this.entries.get(item.threadId) ?? (this.deps.thread(item.threadId) ? this.entry(item.threadId) : null)
     if (!e) return
     const line = lineOf(item)
     let next = e.summary
@@ -225,14 +225,14 @@ export class SummaryService implements Disposable {
 
   private onPty(pty: PtyInfo): void {
     if (pty.kind !== 'agent') return
-    const t = this.d.thread(pty.threadId)
+    const t = this.deps.thread(pty.threadId)
     if (!t) return
     const e = this.entry(pty.threadId)
     if (pty.state === 'running') {
       if (e.pty?.id === pty.id) return
       this.stopTail(e)
       const followed: NonNullable<Entry['pty']> = { id: pty.id, raw: '', timer: null, tap: { dispose: () => undefined } }
-      followed.tap = this.d.tap(pty.id, (text) => this.onOutput(pty.threadId, e, followed, text))
+      followed.tap = this.deps.tap(pty.id, (text) => this.onOutput(pty.threadId, e, followed, text))
       e.pty = followed
     } else if (e.pty?.id === pty.id) {
       const followed = e.pty
@@ -310,10 +310,10 @@ export class SummaryService implements Disposable {
   }
 
   private async measure(threadId: string, e: Entry): Promise<void> {
-    const t = this.d.thread(threadId)
+    const t = this.deps.thread(threadId)
     if (!t || t.status === 'archived') return
     e.lastDiffAt = Date.now()
-    const r = await this.d.changes(threadId).catch(() => null)
+    const r = await this.deps.changes(threadId).catch(() => null)
     if (r?.ok && this.entries.get(threadId) === e) this.setDiff(e, r.value)
   }
 
@@ -333,7 +333,7 @@ export class SummaryService implements Disposable {
     const text = JSON.stringify(e.summary)
     if (text === e.published) return
     e.published = text
-    if (send && !this.disposed) this.d.bus.publish('thread/summary', { summary: e.summary })
+    if (send && !this.disposed) this.deps.bus.publish('thread/summary', { summary: e.summary })
   }
 }
 
