@@ -27,7 +27,12 @@ export function ThreadDiskDetail({ thread }: { thread: Thread }): ReactElement {
   const repo = useRepoDisk(thread.repoId)
   const w = useWorktreeDisk(thread.repoId, thread.id)
   if (thread.mode === 'local') return <span className="muted">Works in your checkout, so it adds nothing</span>
-  if (!w) return <span className="muted">{repo?.measuring !== false ? 'Measuring…' : 'No worktree folder on disk'}</span>
+  if (!w) {
+    // Only a measurement made after the thread existed can say its folder is missing.
+    const measuredSince = repo?.measuredAt != null && repo.measuredAt >= thread.createdAt
+    const text = repo?.measuring !== false ? 'Measuring…' : measuredSince ? 'No worktree folder on disk' : 'Not measured yet'
+    return <span className="muted">{text}</span>
+  }
   const shared = repo?.shared.filter((s) => w.sharedLinks.includes(s.path)) ?? []
   return (
     <div className="disk-detail" data-testid="overview-disk">
