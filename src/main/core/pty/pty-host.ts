@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs'
 import { appError, ErrorCode } from '../../../shared/errors'
 import type { Disposable } from '../../../shared/jsonrpc'
-import type { AgentState, ProfileId, PtyInfo, Thread } from '../../../shared/models'
+import type { AgentState, PtyInfo, Thread } from '../../../shared/models'
 import { err, ok, type Result } from '../../../shared/result'
 import type { ProfileService } from '../agents/profile-service'
 import type { Logger } from '../logger'
@@ -19,25 +18,9 @@ import { sessionEndedMarker, type PtyStore } from './pty-store'
 import { PlumbingFilter } from './plumbing-filter'
 import { DEFAULT_SCROLLBACK_CHARS } from './scrollback'
 import { terminalEnv } from './terminal-env'
+import { launchCommand, launchFolder, type OpenPtyOptions } from './launch-plan'
 
-/** What opening a terminal asks for. */
-export interface OpenPtyOptions {
-  kind: 'agent' | 'shell' | 'run'
-  /** Run this program instead of a profile's (the run command, an environment's setup script), under this tab title. */
-  command?: { file: string; args: string[]; display: string; title: string }
-  /** For kind 'run': the URL it serves, when known before it prints one. */
-  url?: string | null
-  profileId?: ProfileId
-  prompt?: string
-  cols: number
-  rows: number
-  /** Run the profile's program with these arguments in this folder instead (e.g. `claude --resume <id>`). */
-  resume?: { args: string[]; cwd: string }
-  /** Run it inside the OS sandbox at this level (the built-in agent's shell). */
-  sandbox?: SandboxLevel
-  /** Extra environment for this terminal. */
-  env?: Record<string, string>
-}
+export type { OpenPtyOptions } from './launch-plan'
 
 /** What the host needs from the rest of the core. */
 export interface PtyHostDeps {
@@ -108,51 +91,18 @@ export class PtyHost {
     if (this.disposed) return err(appError(ErrorCode.PtySpawnFailed, 'Skein is shutting down.'))
     const thread = this.deps.thread(threadId)
     if (!thread) return err(appError(ErrorCode.ThreadNotFound, `No thread with id ${threadId}.`))
-    if (thread.status === 'archived')
-      return err(appError(ErrorCode.InvalidThreadState, `"${thread.title}" is archived. Restore it to open a terminal.`))
-    if (thread.mode === 'worktree' && !thread.branch) {
-      return err(
-        appError(ErrorCode.WorktreeMissing, `"${thread.title}" has no worktree (${thread.statusMessage ?? 'it was never created'}).`)
-      )
-    }
-    const cwd = o.resume?.cwd ?? thread.worktreePath
-    if (!existsSync(cwd)) {
-      return err(
-        appError(
-          ErrorCode.WorktreeMissing,
-          `The folder ${cwd} does not exist any more, so no terminal can start there.${o.resume ? '' : ' Restore the thread to recreate its worktree.'}`
-        )
-      )
-    }
+    const folder = launchFolder(thread, o)
+    if (!folder.ok) return folder
+    const cwd = folder.value
     if (o.kind === 'agent') {
       const running = [...this.live.values()].find(
         (l) => l.session.info.threadId === threadId && l.session.info.kind === 'agent' && l.session.running
       )
       if (running) return ok(running.session.info)
     }
-    const profileId: ProfileId = o.kind !== 'agent' ? 'shell' : (o.profileId ?? this.deps.profiles.defaultFor(thread.repoId))
-    const plan = o.command
-      ? ok({ file: o.command.file, args: o.command.args, display: o.command.display })
-      : await this.deps.profiles.plan(
-          profileId,
-          o.resume ? { repoId: thread.repoId, args: o.resume.args } : { repoId: thread.repoId, prompt: o.prompt }
-        )
-    if (!plan.ok) return plan
-    let command = { file: plan.value.file, args: plan.value.args }
-    let sandboxEnv: Record<string, string> = {}
-    let onEnd: (() => Promise<void>) | null = null
-    if (o.sandbox) {
-      const wrapped = this.deps.sandbox
-        ? await this.deps.sandbox.wrap(thread, o.sandbox, command)
-        : { ok: false as const, reason: 'this core has no sandbox service' }
-      if (!wrapped.ok)
-        return err(
-          appError(ErrorCode.PtySpawnFailed, `The ${o.sandbox} sandbox could not start, so the command did not run: ${wrapped.reason}.`)
-        )
-      command = { file: wrapped.value.file, args: wrapped.value.args }
-      sandboxEnv = wrapped.value.env
-      onEnd = wrapped.value.dispose
-    }
+    const planned = await launchCommand(this.deps, thread, o)
+    if (!planned.ok) return planned
+    const { profileId, display, command, sandboxEnv, onEnd } = planned.value
     const ports = await this.ports.acquire(threadId)
     const id = newPtyId(threadId)
     const path = await this.deps.profiles.sessionPath()
@@ -170,7 +120,7 @@ export class PtyHost {
       kind: o.kind,
       profileId,
       title: o.command?.title ?? (o.kind === 'agent' ? labelOf(profileId) : 'Shell'),
-      command: plan.value.display,
+      command: display,
       cwd,
       port: ports?.first ?? null,
       pid: null,
@@ -191,7 +141,7 @@ export class PtyHost {
       live.onEnd = onEnd
     } catch (e) {
       await onEnd?.()
-      return err(appError(ErrorCode.PtySpawnFailed, `Could not start ${plan.value.display} in ${cwd}: ${(e as Error).message}`))
+      return err(appError(ErrorCode.PtySpawnFailed, `Could not start ${display} in ${cwd}: ${(e as Error).message}`))
     }
     // Reported before any await: a session that exits at once must not have its exit overtaken by this.
     if (o.kind === 'agent') this.agentChanged(threadId, { ptyId: id, profileId, activity: 'running', exitCode: null })

@@ -18,19 +18,28 @@ const HELD_TEXT_MS = 250
 const WRAPPERS = new Set(['bwrap'])
 
 /** The process group and the terminal's foreground group of a process, from /proc/<pid>/stat. */
-function procStat(pid: number): { comm: string; pgrp: number; tpgid: number } {
+function procStat(pid: number): { comm: string; state: string; pgrp: number; tpgid: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
   // "pid (comm) state ppid pgrp session tty_nr tpgid …": comm may hold spaces and parentheses.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  return { comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), pgrp: Number(fields[2]), tpgid: Number(fields[5]) }
+  return {
+    comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+    state: fields[0]!,
+    pgrp: Number(fields[2]),
+    tpgid: Number(fields[5])
+  }
 }
+
+/** The pids of a process's children. */
+const childrenOf = (pid: number): number[] =>
+  readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ').filter(Boolean).map(Number)
 
 /** The shell under the pty's own process: past the sandbox's wrappers, down their only child. */
 function innerShell(pid: number): number {
   for (let depth = 0; depth < 4 && WRAPPERS.has(procStat(pid).comm); depth++) {
-    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ').filter(Boolean)
+    const children = childrenOf(pid)
     if (children.length !== 1) break
-    pid = Number(children[0])
+    pid = children[0]!
   }
   return pid
 }
@@ -156,16 +165,24 @@ export class PtySession {
   }
 
   /**
-   * True while a job holds the terminal's foreground (a quiet `sleep 3`, a build, a nested shell),
-   * that is, while the foreground process group is not the shell's own: read from /proc on Linux;
-   * false elsewhere or when it cannot be told. Groups are compared, not process names, because a
-   * job the shell has just forked is still called "bash" until it execs.
+   * True while the shell is not simply waiting at its prompt: a job holds the terminal's foreground
+   * (a quiet `sleep 3`, a build, a nested shell), or the shell is still taking in a command line.
+   * Read from /proc on Linux; false elsewhere or when it cannot be told. Groups are compared, not
+   * process names, because a job the shell has just forked is still called "bash" until it execs.
    */
   foregroundJob(): boolean {
     if (process.platform !== 'linux' || this.exited) return false
     try {
-      const shell = procStat(innerShell(this.process.pid))
-      return shell.tpgid > 0 && shell.tpgid !== shell.pgrp
+      const pid = innerShell(this.process.pid)
+      const shell = procStat(pid)
+      if (!(shell.tpgid > 0)) return false
+      // A job holds the terminal.
+      if (shell.tpgid !== shell.pgrp) return true
+      // The shell itself is running: reading, parsing or forking a command line it was just sent (on a
+      // busy machine that can take seconds). At its prompt it sleeps in read().
+      if (shell.state === 'R') return true
+      // A child forked for the foreground that has not yet moved to its own group (background jobs have theirs).
+      return childrenOf(pid).some((child) => procStat(child).pgrp === shell.tpgid)
     } catch {
       return false
     }
