@@ -3,6 +3,9 @@ import type { AgentActivity } from '../../../shared/models'
 /** After this long without output, an agent that printed something is waiting for input (a shell is idle). */
 export const QUIET_MS = 1500
 
+// How long a shell must stay at its prompt, after going quiet, to be idle.
+const CONFIRM_IDLE_MS = 250
+
 /**
  * Derives running / waiting from the rhythm of a session's output. Only an agent waits for the
  * person: a quiet shell (`waits` false) is idle, whether at its prompt or running a quiet command.
@@ -34,14 +37,19 @@ export class ActivityTracker {
   }
 
   /** Goes quiet after `quietMs` without output, unless a shell's foreground command still runs. */
-  private arm(): void {
+  private arm(delayMs = this.quietMs, confirming = false): void {
     if (this.timer) clearTimeout(this.timer)
     this.timer = setTimeout(() => {
       this.timer = null
       if (this.state === 'exited') return
-      if (!this.waits && this.busy()) return this.arm()
+      if (!this.waits) {
+        if (this.busy()) return this.arm()
+        // Between two commands of one line (`sleep 3; echo done`) a shell looks idle for an instant:
+        // it is idle only if it still is a moment later, with no output in between.
+        if (!confirming) return this.arm(CONFIRM_IDLE_MS, true)
+      }
       this.set(this.waits ? 'waiting' : 'idle')
-    }, this.quietMs)
+    }, delayMs)
   }
 
   /** The process ended. */
