@@ -52,37 +52,35 @@ export function Dashboard(): ReactElement {
         </span>
         <span className="spacer" />
         {repos.length > 0 && (
-          <button
-            type="button"
-            className="btn"
-            title="Disk use per repository, budgets, and Clean up"
-            onClick={() => open({ kind: 'disk', repoId: activeRepoId ?? undefined })}
-          >
-            <Icon name="folder" />
-            Disk…
-          </button>
-        )}
-        {repos.length > 0 && (
-          <button
-            type="button"
-            className="btn"
-            title="Import a Claude Code or Codex session that ran in a repository"
-            onClick={() => open({ kind: 'import-sessions', repoId: activeRepoId ?? undefined })}
-          >
-            <Icon name="download" />
-            Import sessions…
-          </button>
-        )}
-        {repos.length > 0 && (
-          <button
-            type="button"
-            className="btn"
-            title="Start several investigation threads from one prompt"
-            onClick={() => open({ kind: 'fanout', repoId: activeRepoId ?? undefined })}
-          >
-            <Icon name="search" />
-            Investigate…
-          </button>
+          <>
+            <button
+              type="button"
+              className="btn"
+              title="Disk use per repository, budgets, and Clean up"
+              onClick={() => open({ kind: 'disk', repoId: activeRepoId ?? undefined })}
+            >
+              <Icon name="folder" />
+              Disk…
+            </button>
+            <button
+              type="button"
+              className="btn"
+              title="Import a Claude Code or Codex session that ran in a repository"
+              onClick={() => open({ kind: 'import-sessions', repoId: activeRepoId ?? undefined })}
+            >
+              <Icon name="download" />
+              Import sessions…
+            </button>
+            <button
+              type="button"
+              className="btn"
+              title="Start several investigation threads from one prompt"
+              onClick={() => open({ kind: 'fanout', repoId: activeRepoId ?? undefined })}
+            >
+              <Icon name="search" />
+              Investigate…
+            </button>
+          </>
         )}
         {repos.length > 0 && (
           <button
