@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { CiLog, CiProviderOverride, CiStatus, LocalRun, SuggestedCheck } from './ci'
+import { Checkpoint, CheckpointDiff, CheckpointSettings, RewindScope } from './checkpoints'
 import { BudgetCheck, CleanupCandidate, RepoDisk } from './disk'
 import { BranchCommit, ChangedFile, ChangeScope, ChangeSet, FileDiff, LineSpan, MergePlanView, ReviewComment } from './review'
 import { DetectedImport, Environment, EnvironmentSource, ImportFormat } from './environment'
@@ -134,8 +135,57 @@ export const methods = {
     result: z.object({ threads: z.array(Thread) })
   },
   'thread/get': { params: z.object({ threadId }), result: Thread },
-  /** A new worktree thread with a copy of this thread's conversation (e.g. to carry an imported local session into its own branch). */
-  'thread/fork': { params: z.object({ threadId, title: title.optional(), baseRef: z.string().trim().min(1).optional() }), result: Thread },
+  /**
+   * New worktree threads that start from one of this thread's checkpoints (`fromCheckpoint`), from the end of a
+   * built-in turn (`fromTurnId`), or from its state now: files exactly as saved, uncommitted changes included, the
+   * conversation up to that point, a CLI agent's session forked at that point. One thread per prompt (1 to 8, each
+   * sent as its fork's first prompt), or one without a prompt.
+   */
+  'thread/fork': {
+    params: z.object({
+      threadId,
+      fromCheckpoint: z.number().int().min(1).optional(),
+      fromTurnId: OpaqueIdSchema('fromTurnId').optional(),
+      title: title.optional(),
+      prompts: z.array(z.string().trim().min(1).max(100_000)).max(8).default([])
+    }),
+    result: z.object({ threads: z.array(Thread) })
+  },
+  /**
+   * Puts a thread back to a checkpoint (or the end of a built-in turn): its files, its built-in conversation, or both.
+   * The state before is checkpointed first (`undo`), so a rewind can itself be rewound.
+   */
+  'thread/rewind': {
+    params: z.object({
+      threadId,
+      checkpoint: z.number().int().min(1).optional(),
+      turnId: OpaqueIdSchema('turnId').optional(),
+      restore: RewindScope.default('both')
+    }),
+    result: z.object({
+      thread: Thread,
+      /** The checkpoint of the state just before the rewind. */
+      undo: Checkpoint.nullable(),
+      /** Files written or removed. */
+      files: z.number(),
+      /** The text of the first rewound user turn, to put back in the composer. */
+      prompt: z.string().nullable()
+    })
+  },
+  /** The thread's checkpoints, oldest first. */
+  'checkpoint/list': { params: z.object({ threadId }), result: z.object({ checkpoints: z.array(Checkpoint) }) },
+  /** Checkpoints the thread's worktree now (the button and shortcut). */
+  'checkpoint/create': { params: z.object({ threadId, label: z.string().trim().max(200).optional() }), result: Checkpoint },
+  /** What rewinding the code to a checkpoint would change, file by file. Changes nothing. */
+  'checkpoint/diff': { params: z.object({ threadId, checkpoint: z.number().int().min(1) }), result: CheckpointDiff },
+  /** One file now (original) and in the checkpoint (modified), for the rewind preview. */
+  'checkpoint/file': {
+    params: z.object({ threadId, checkpoint: z.number().int().min(1), path: z.string().min(1), force: z.boolean().default(false) }),
+    result: FileDiff
+  },
+  'checkpoint/settings': { params: z.object({}).default({}), result: CheckpointSettings },
+  /** Sets how many checkpoints a thread keeps and for how long (older ones are pruned, the newest 10 always kept). */
+  'checkpoint/configure': { params: CheckpointSettings.partial(), result: CheckpointSettings },
   'thread/rename': { params: z.object({ threadId, title }), result: Thread },
   'thread/archive': { params: z.object({ threadId }), result: Thread },
   'thread/restore': { params: z.object({ threadId }), result: Thread },
@@ -489,6 +539,14 @@ export const notifications = {
   'repo/removed': z.object({ repoId: z.string() }),
   'thread/updated': z.object({ thread: Thread }),
   'thread/removed': z.object({ threadId: z.string(), repoId: z.string() }),
+  /** A checkpoint was taken. */
+  'checkpoint/created': z.object({ checkpoint: Checkpoint }),
+  /** Checkpoints were pruned (or went with their thread). */
+  'checkpoint/removed': z.object({ threadId: z.string(), ns: z.array(z.number()) }),
+  /** A thread was rewound (its items follow as item/completed with `rewound` set or cleared). */
+  'thread/rewound': z.object({ threadId: z.string(), checkpoint: z.number(), restore: RewindScope, undo: z.number().nullable() }),
+  /** Threads were forked from a thread. */
+  'thread/forked': z.object({ threadId: z.string(), forks: z.array(z.string()) }),
   /** A thread's dashboard summary changed (throttled per thread). */
   'thread/summary': z.object({ summary: ThreadSummary }),
   /** Output of a pty, sent only to clients attached to it. */

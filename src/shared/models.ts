@@ -37,7 +37,12 @@ export const AgentState = z.object({
   ptyId: z.string(),
   profileId: ProfileId,
   activity: AgentActivity,
-  exitCode: z.number().nullable()
+  exitCode: z.number().nullable(),
+  /** The CLI's own session (Claude Code's session id, Codex's rollout id) once known; what a fork resumes. */
+  session: z
+    .object({ source: z.enum(['claude', 'codex']), sessionId: z.string() })
+    .nullable()
+    .optional()
 })
 /** The thread's agent session state. */
 export type AgentState = z.infer<typeof AgentState>
@@ -149,6 +154,8 @@ export const Thread = z.object({
   }),
   /** Set for a thread imported from a CLI agent session. */
   imported: ImportedFrom.nullable().default(null),
+  /** The thread this one was forked from, and the checkpoint (and built-in turn) it started at. */
+  forkedFrom: z.object({ threadId: z.string(), checkpoint: z.number().nullable(), turnId: z.string().nullable() }).nullable().optional(),
   /** What the last archive saved and left out (bulky ignored folders); absent before the first archive. */
   archiveReport: ArchiveReport.nullable().optional(),
   /** The question an investigation thread was given (`fanout/start`); absent for other threads. */
@@ -253,7 +260,9 @@ export const Item = z.object({
   /** Assistant items: usage of the request that produced them. */
   usage: Usage.optional(),
   /** Came from an imported CLI session (its tools are not Skein's, so history shows them as text). */
-  imported: z.boolean().optional()
+  imported: z.boolean().optional(),
+  /** Its turn was rewound: kept in the log and shown, but no longer in the agent's context. */
+  rewound: z.boolean().optional()
 })
 /** One entry of a thread's conversation transcript. */
 export type Item = z.infer<typeof Item>

@@ -1,4 +1,4 @@
-import { ok } from '../../../shared/result'
+import { err, ok } from '../../../shared/result'
 import type { AgentService } from '../agent/agent-service'
 import type { AgentDelivery } from '../agent/send-to-agent'
 import type { SecretCipher } from '../agent/api-key-store'
@@ -21,7 +21,6 @@ import type { ThreadService } from '../threads/thread-service'
 import type { EnvironmentService } from '../environment/environment-service'
 import type { NotificationBus } from '../notification-bus'
 import { appError, ErrorCode } from '../../../shared/errors'
-import { err } from '../../../shared/result'
 import type { MethodName } from '../../../shared/methods'
 import type { EnvironmentInput } from '../../../shared/environment'
 import type { Handler, RpcServer } from './rpc-server'
@@ -145,7 +144,10 @@ export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
   })
   handle('thread/list', (p) => ok({ threads: d.threads.list(p) }))
   handle('thread/get', (p) => d.threads.get(p.threadId))
-  handle('thread/fork', (p) => forkThread({ threads: d.threads, transcript: d.transcript }, p))
+  handle('thread/fork', async (p) => {
+    const made = await forkThread({ threads: d.threads, transcript: d.transcript }, p)
+    return made.ok ? ok({ threads: [made.value] }) : made
+  })
   handle('thread/rename', (p) => d.threads.rename(p.threadId, p.title))
   handle('thread/archive', (p) => d.threads.archive(p.threadId))
   handle('thread/restore', (p) => d.threads.restore(p.threadId))

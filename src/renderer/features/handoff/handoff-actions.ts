@@ -101,7 +101,7 @@ export async function continueInCli(thread: Thread): Promise<void> {
 /** Forks a thread into a new worktree thread with a copy of its conversation, and opens the fork. */
 export async function forkThread(thread: Thread): Promise<void> {
   try {
-    const fork = await request('thread/fork', { threadId: thread.id })
+    const fork = (await request('thread/fork', { threadId: thread.id })).threads[0]!
     useThreads.getState().upsert(fork)
     useThreadView.getState().setTab(fork.id, 'conversation')
     useNavigation.getState().selectThread(fork.id)
