@@ -16,6 +16,7 @@ import './styles/ci.css'
 import './styles/handoff.css'
 import './styles/new-thread.css'
 import './styles/disk.css'
+import './styles/checkpoints.css'
 
 const root = document.getElementById('root')
 if (!root) throw new Error('Skein: #root is missing from index.html')

@@ -1,5 +1,6 @@
 import type { ReactElement } from 'react'
 import { AgentSettingsDialog } from '../features/agents'
+import { CheckpointSettingsField, ForkDialog, RewindDialog } from '../features/checkpoints'
 import { DiskDialog } from '../features/disk'
 import { EnvironmentDialog } from '../features/environment'
 import { FanoutDialog } from '../features/fanout'
@@ -29,7 +30,7 @@ export function DialogHost(): ReactElement | null {
     case 'close-terminal':
       return <CloseTerminalDialog key={`close-terminal:${dialog.ptyId}`} threadId={dialog.threadId} ptyId={dialog.ptyId} onClose={close} />
     case 'settings':
-      return <SettingsDialog key="settings" onClose={close} />
+      return <SettingsDialog key="settings" onClose={close} sections={<CheckpointSettingsField />} />
     case 'fanout':
       return <FanoutDialog key={`fanout:${dialog.repoId ?? ''}`} initialRepoId={dialog.repoId} onClose={close} />
     case 'import-sessions':
@@ -38,5 +39,23 @@ export function DialogHost(): ReactElement | null {
       return <EnvironmentDialog key={`environment:${dialog.repoId}`} repoId={dialog.repoId} onClose={close} />
     case 'disk':
       return <DiskDialog key={`disk:${dialog.repoId ?? ''}`} initialRepoId={dialog.repoId} onClose={close} />
+    case 'rewind':
+      return (
+        <RewindDialog
+          key={`rewind:${dialog.threadId}:${JSON.stringify(dialog.point)}`}
+          threadId={dialog.threadId}
+          point={dialog.point}
+          onClose={close}
+        />
+      )
+    case 'fork':
+      return (
+        <ForkDialog
+          key={`fork:${dialog.threadId}:${JSON.stringify(dialog.point)}`}
+          threadId={dialog.threadId}
+          point={dialog.point}
+          onClose={close}
+        />
+      )
   }
 }

@@ -7,6 +7,7 @@ import { notifyApproval, notifyIfNewlyUnread } from '../state/os-notifications'
 import { forgetChanges, rewatchChanges, routeChanges } from '../features/changes'
 import { routeCiFailed, forgetCi, loadCiStatuses, routeCiUpdated, routeLocalOutput } from '../features/ci'
 import { forgetTranscript, reloadTranscripts, routeDelta, routeItem } from '../features/conversation'
+import { forgetCheckpoints, reloadCheckpoints, routeCheckpointCreated, routeCheckpointRemoved } from '../features/checkpoints'
 import { useDashboard } from '../state/dashboard-store'
 import { forgetSummary, reloadSummaries, routeSummary } from '../state/summaries-store'
 import { loadSettings } from '../features/settings'
@@ -116,6 +117,7 @@ async function adopt(client: RpcClient): Promise<void> {
       forgetCi(threadId)
       useRun.getState().forget(threadId)
       forgetSummary(threadId)
+      forgetCheckpoints(threadId)
     }),
     follow('thread/summary', ({ summary }) => routeSummary(summary)),
     follow('item/started', ({ item }) => routeItem(item)),
@@ -130,6 +132,8 @@ async function adopt(client: RpcClient): Promise<void> {
       const p = raw as { ptyId?: unknown; data?: unknown } | null
       if (p && typeof p.ptyId === 'string' && typeof p.data === 'string') routePtyData(p.ptyId, p.data)
     }),
+    follow('checkpoint/created', ({ checkpoint }) => routeCheckpointCreated(checkpoint)),
+    follow('checkpoint/removed', ({ threadId, ns }) => routeCheckpointRemoved(threadId, ns)),
     follow('review/changed', (changed) => routeChanges(changed)),
     follow('ci/updated', (updated) => routeCiUpdated(updated)),
     follow('ci/failed', (failed) => routeCiFailed(failed)),
@@ -187,6 +191,7 @@ async function adopt(client: RpcClient): Promise<void> {
   for (const fn of queued) fn()
   void loadSettings()
   reloadTranscripts()
+  reloadCheckpoints()
   rewatchChanges()
   void loadCiStatuses()
   reloadSummaries()

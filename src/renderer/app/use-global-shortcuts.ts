@@ -1,4 +1,5 @@
 import { useEffect } from 'react'
+import { checkpointNow } from '../features/checkpoints'
 import { liveThreadOrder } from '../features/sidebar'
 import { focusThreadTerminal, newShellInSelectedThread, skipsShell } from '../features/terminal'
 import { useThreadView } from '../state/thread-view-store'
@@ -23,7 +24,8 @@ const inTerminal = (target: EventTarget | null): boolean => target instanceof El
 
 /**
  * App-wide shortcuts: new thread (⌘/Ctrl+N, or ⌘/Ctrl+Shift+N), dashboard (⌘/Ctrl+0), next/previous thread (Ctrl+Tab /
- * Ctrl+Shift+Tab, or Alt+↓ / Alt+↑), terminal (⌘/Ctrl+`), new shell (⌘/Ctrl+Shift+`) and the Changes tab (⌘/Ctrl+Shift+D).
+ * Ctrl+Shift+Tab, or Alt+↓ / Alt+↑), terminal (⌘/Ctrl+`), new shell (⌘/Ctrl+Shift+`), the Changes tab (⌘/Ctrl+Shift+D) and a
+ * checkpoint of the open thread (⌘/Ctrl+Shift+K).
  * While a terminal has focus only those that skip the shell apply (terminal-shortcuts.ts): the rest are the shell's.
  */
 export function useGlobalShortcuts(): void {
@@ -55,6 +57,11 @@ export function useGlobalShortcuts(): void {
         if (view !== 'thread' || !selectedThreadId) return
         e.preventDefault()
         useThreadView.getState().setTab(selectedThreadId, 'changes')
+      } else if (hasPrimaryModifier(e) && e.shiftKey && e.code === 'KeyK') {
+        const { view, selectedThreadId } = useNavigation.getState()
+        if (view !== 'thread' || !selectedThreadId) return
+        e.preventDefault()
+        void checkpointNow(selectedThreadId)
       } else if (hasPrimaryModifier(e) && !e.shiftKey && (key === '0' || e.code === 'Digit0')) {
         e.preventDefault()
         useNavigation.getState().showDashboard()

@@ -1,5 +1,8 @@
 import { create } from 'zustand'
 
+/** A point in a thread's history: a checkpoint, just before a built-in turn, the end of one, or its state now. */
+export type HistoryPoint = { checkpoint: number } | { beforeTurn: string } | { afterTurn: string } | { now: true }
+
 /** The one modal dialog that can be open at a time. */
 export type OpenDialog =
   | { kind: 'add-repo' }
@@ -13,6 +16,8 @@ export type OpenDialog =
   | { kind: 'import-sessions'; repoId?: string }
   | { kind: 'environment'; repoId: string }
   | { kind: 'disk'; repoId?: string }
+  | { kind: 'rewind'; threadId: string; point: HistoryPoint }
+  | { kind: 'fork'; threadId: string; point: HistoryPoint }
 
 interface DialogsState {
   dialog: OpenDialog | null

@@ -2,9 +2,9 @@ import { create } from 'zustand'
 
 /**
  * Every tab a thread view can show. Later issues extend this union and the list below
- * ('changes', 'ci'); nothing else needs to change.
+ * ('changes', 'timeline', 'ci'); nothing else needs to change.
  */
-export type ThreadTabId = 'conversation' | 'overview' | 'terminal' | 'changes' | 'ci'
+export type ThreadTabId = 'conversation' | 'overview' | 'terminal' | 'changes' | 'timeline' | 'ci'
 
 interface ThreadViewState {
   /** The tab last shown for each thread (threads not listed show the first tab). */

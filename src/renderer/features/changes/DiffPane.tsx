@@ -12,18 +12,24 @@ import { MonacoDiffView, type DiffApi, type DiffStatus, type HunkRequest } from 
 export interface DiffPaneProps {
   threadId: string
   file: ChangedFile
-  scope: ChangeScope
-  comments: readonly ReviewComment[]
-  apiRef: MutableRefObject<DiffApi | null>
+  scope?: ChangeScope
+  comments?: readonly ReviewComment[]
+  apiRef?: MutableRefObject<DiffApi | null>
   /** Absent where files cannot be reverted (local threads). */
   onRevertFile?: (file: ChangedFile) => void
   onRevertHunk?: (file: ChangedFile, hunk: HunkRequest) => void
+  /**
+   * Where both sides come from, when not the thread's change set (a checkpoint's rewind preview). Such a diff is
+   * read-only: no comments and no reverts.
+   */
+  load?: (force: boolean) => Promise<FileDiff>
 }
 
 /** The last answer and which load it came from (every load gives the editor fresh models). */
 type Loaded = { diff: FileDiff; load: number } | null
 
 const noStatus: DiffStatus = { ready: false, changes: 0, current: -1, selection: null }
+const NO_COMMENTS: readonly ReviewComment[] = []
 
 const layoutIcons: Record<DiffLayout, string> = {
   'side-by-side': 'M2.5 3h11v10h-11zM8 3v10',
@@ -85,7 +91,21 @@ const tooLargeWhy: Record<Extract<FileDiff, { kind: 'too-large' }>['reason'], st
 }
 
 /** The open file (keyed by path, so another file starts afresh): its header (path, counts, change navigation, layout, revert) and its diff or a notice. */
-export function DiffPane({ threadId, file, scope, comments, apiRef, onRevertFile, onRevertHunk }: DiffPaneProps): ReactElement {
+export function DiffPane({
+  threadId,
+  file,
+  scope = 'base',
+  comments = NO_COMMENTS,
+  apiRef: givenApiRef,
+  onRevertFile,
+  onRevertHunk,
+  load
+}: DiffPaneProps): ReactElement {
+  const ownApiRef = useRef<DiffApi | null>(null)
+  const apiRef = givenApiRef ?? ownApiRef
+  const loadRef = useRef(load)
+  loadRef.current = load
+  const reviewing = !load
   const layout = useChanges((s) => s.layout)
   const [loaded, setLoaded] = useState<Loaded>(null)
   const [error, setError] = useState<string | null>(null)
@@ -97,7 +117,8 @@ export function DiffPane({ threadId, file, scope, comments, apiRef, onRevertFile
   useEffect(() => {
     const mine = ++latest.current
     setError(null)
-    request('review/file', { threadId, path: file.path, oldPath: file.oldPath, scope, force }).then(
+    const source = loadRef.current
+    ;(source ? source(force) : request('review/file', { threadId, path: file.path, oldPath: file.oldPath, scope, force })).then(
       (diff) => {
         if (latest.current === mine) setLoaded({ diff, load: mine })
       },
@@ -165,7 +186,7 @@ export function DiffPane({ threadId, file, scope, comments, apiRef, onRevertFile
                 <Icon name="arrowDown" size={13} />
               </button>
             </div>
-            {status.selection && file.status !== 'deleted' && (
+            {reviewing && status.selection && file.status !== 'deleted' && (
               <button
                 type="button"
                 className="btn btn-small"
@@ -258,10 +279,10 @@ export function DiffPane({ threadId, file, scope, comments, apiRef, onRevertFile
             contentKey={String(loaded!.load)}
             layout={layout}
             comments={file.status === 'deleted' ? [] : anchored}
-            commentable={file.status !== 'deleted'}
+            commentable={reviewing && file.status !== 'deleted'}
             apiRef={apiRef}
             onStatus={setStatus}
-            onRevertHunk={(hunk) => onRevertHunk?.(file, hunk)}
+            onRevertHunk={reviewing ? (hunk) => onRevertHunk?.(file, hunk) : undefined}
             onError={setError}
           />
         )}

@@ -67,7 +67,8 @@ export interface MonacoDiffViewProps {
   commentable: boolean
   apiRef: MutableRefObject<DiffApi | null>
   onStatus: (status: DiffStatus) => void
-  onRevertHunk: (hunk: HunkRequest) => void
+  /** Absent for a read-only preview: no revert button or action. */
+  onRevertHunk?: (hunk: HunkRequest) => void
   onError: (message: string) => void
 }
 
@@ -123,7 +124,8 @@ export function MonacoDiffView(props: MonacoDiffViewProps): ReactElement {
       callbacks.current.onStatus(status)
     }
     const shown = l.hoverChange >= 0 ? l.hoverChange : l.current
-    l.button.showAt(shown >= 0 && l.changes[shown] ? buttonLine(l.changes[shown]) : null)
+    const revertible = !!callbacks.current.onRevertHunk
+    l.button.showAt(revertible && shown >= 0 && l.changes[shown] ? buttonLine(l.changes[shown]) : null)
   }
 
   const requestRevert = (index: number) => {
@@ -132,7 +134,7 @@ export function MonacoDiffView(props: MonacoDiffViewProps): ReactElement {
     const model = l?.diff.getModifiedEditor().getModel()
     if (!l || !change || !model) return
     const spans = hunkSpans(change)
-    callbacks.current.onRevertHunk({ ...spans, expected: spanText(spans.modified, (n) => model.getLineContent(n)) })
+    callbacks.current.onRevertHunk?.({ ...spans, expected: spanText(spans.modified, (n) => model.getLineContent(n)) })
   }
 
   // Create the editor once; dispose of it (and its models) when the pane goes away.
@@ -213,20 +215,23 @@ export function MonacoDiffView(props: MonacoDiffViewProps): ReactElement {
           if (e.source === 'mouse' || e.source === 'keyboard') l.current = changeAtLine(l.changes, e.selection.positionLineNumber)
           report()
         })
-        editor.addAction({
-          id: 'skein.commentOnSelection',
-          label: 'Comment on Selected Lines…',
-          contextMenuGroupId: '1_skein',
-          contextMenuOrder: 1,
-          run: () => api.commentOnSelection()
-        })
-        editor.addAction({
-          id: 'skein.revertChange',
-          label: 'Revert This Change…',
-          contextMenuGroupId: '1_skein',
-          contextMenuOrder: 2,
-          run: () => api.revertCurrent()
-        })
+        // A read-only preview (no revert handler) offers neither comments nor reverts.
+        if (callbacks.current.onRevertHunk) {
+          editor.addAction({
+            id: 'skein.commentOnSelection',
+            label: 'Comment on Selected Lines…',
+            contextMenuGroupId: '1_skein',
+            contextMenuOrder: 1,
+            run: () => api.commentOnSelection()
+          })
+          editor.addAction({
+            id: 'skein.revertChange',
+            label: 'Revert This Change…',
+            contextMenuGroupId: '1_skein',
+            contextMenuOrder: 2,
+            run: () => api.revertCurrent()
+          })
+        }
         setReady(true)
       },
       (e: unknown) => callbacks.current.onError(`The diff editor could not load: ${e instanceof Error ? e.message : String(e)}`)

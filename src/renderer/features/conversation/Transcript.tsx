@@ -4,19 +4,23 @@ import type { Item } from '../../../shared/models'
 import { Icon } from '../../ui/Icon'
 import { isPendingApproval, useItemUi } from './conversation-store'
 import { ItemView } from './ItemView'
+import { isGroup, lastLiveMessage, transcriptRows, turnPlace, type TranscriptRow } from './transcript-rows'
+import { RewoundFold, TurnActions } from './TurnActions'
 
 /** How close to the end (px) still counts as "at the bottom". */
 const STICK_SLACK = 48
 
 /** A first guess at a row's height by kind, refined by measuring. */
-function estimate(item: Item | undefined): number {
+function estimate(item: TranscriptRow | undefined): number {
   switch (item?.kind) {
+    case 'rewound':
+      return 34
     case 'tool':
       return 36
     case 'notice':
       return 30
     case 'approval':
-      return item.approval?.decision === null ? 200 : 32
+      return !isGroup(item) && item.approval?.decision === null ? 200 : 32
     case 'user':
       return 56
     case 'error':
@@ -50,7 +54,7 @@ function awaitingTools(items: Item[]): Set<string> {
 /**
  * The conversation transcript, virtualized (only rows in view are in the DOM) with measured row heights.
  * It follows new output while scrolled to the bottom and stays put once the person scrolls up, offering
- * "Jump to latest".
+ * "Jump to latest". Rewound turns fold into one row; messages and turn ends offer rewind and fork.
  */
 export function Transcript({
   threadId,
@@ -66,15 +70,17 @@ export function Transcript({
   const scroller = useRef<HTMLDivElement>(null)
   const stick = useRef(true)
   const [atBottom, setAtBottom] = useState(true)
-  const itemsRef = useRef(items)
-  itemsRef.current = items
+  const unfolded = useItemUi((s) => s.expanded)
+  const rows = useMemo(() => transcriptRows(items, unfolded), [items, unfolded])
+  const rowsRef = useRef(rows)
+  rowsRef.current = rows
   // Stable callbacks: the virtualizer recomputes every row's offset whenever these change identity.
   const getScrollElement = useCallback(() => scroller.current, [])
-  const estimateSize = useCallback((i: number) => estimate(itemsRef.current[i]), [])
-  const getItemKey = useCallback((i: number) => itemsRef.current[i]?.id ?? i, [])
+  const estimateSize = useCallback((i: number) => estimate(rowsRef.current[i]), [])
+  const getItemKey = useCallback((i: number) => rowsRef.current[i]?.id ?? i, [])
 
   const virtualizer = useVirtualizer({
-    count: items.length,
+    count: rows.length,
     getScrollElement,
     estimateSize,
     getItemKey,
@@ -96,7 +102,7 @@ export function Transcript({
     if (!el) return
     stick.current = true
     setAtBottom(true)
-    virtualizer.scrollToIndex(itemsRef.current.length - 1, { align: 'end' })
+    virtualizer.scrollToIndex(rowsRef.current.length - 1, { align: 'end' })
     requestAnimationFrame(() => {
       el.scrollTop = el.scrollHeight
     })
@@ -117,10 +123,11 @@ export function Transcript({
   useLayoutEffect(() => {
     const el = scroller.current
     if (el && stick.current) el.scrollTop = el.scrollHeight
-  }, [total, items.length, lastItem])
+  }, [total, rows.length, lastItem])
 
   const retryId = useMemo(() => retryCandidate(items), [items])
   const awaiting = useMemo(() => awaitingTools(items), [items])
+  const lastLive = useMemo(() => lastLiveMessage(rows), [rows])
   const virtualItems = virtualizer.getVirtualItems()
 
   return (
@@ -129,7 +136,20 @@ export function Transcript({
         <div role="log" aria-label={label} aria-live="off" className="transcript" style={{ height: total }}>
           <div className="transcript-window" style={{ transform: `translateY(${virtualItems[0]?.start ?? 0}px)` }}>
             {virtualItems.map((row) => {
-              const item = items[row.index]
+              const item = rows[row.index]
+              if (isGroup(item))
+                return (
+                  <div
+                    key={row.key}
+                    ref={virtualizer.measureElement}
+                    data-index={row.index}
+                    data-kind="rewound"
+                    className="transcript-row row-rewound-fold"
+                  >
+                    <RewoundFold group={item} />
+                  </div>
+                )
+              const place = turnPlace(rows, row.index, busy, lastLive)
               return (
                 <div
                   key={row.key}
@@ -137,16 +157,19 @@ export function Transcript({
                   data-index={row.index}
                   data-item-id={item.id}
                   data-kind={item.kind}
-                  className={`transcript-row row-${item.kind}`}
+                  data-rewound={item.rewound || undefined}
+                  className={`transcript-row row-${item.kind}${item.rewound ? ' is-rewound' : ''}${place?.at === 'turn-end' ? ' is-turn-end' : ''}`}
                 >
+                  {item.rewound && item.kind === 'user' && <span className="rewound-tag">Rewound</span>}
                   <ItemView item={item} latest={item.id === retryId} busy={busy} awaiting={awaiting.has(item.id)} />
+                  <TurnActions item={item} place={place} />
                 </div>
               )
             })}
           </div>
         </div>
       </div>
-      {!atBottom && items.length > 0 && (
+      {!atBottom && rows.length > 0 && (
         <button type="button" className="jump-latest" onClick={jumpToLatest}>
           <Icon name="arrowDown" size={12} />
           Jump to latest

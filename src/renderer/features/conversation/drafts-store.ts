@@ -31,3 +31,22 @@ export const useDrafts = create<DraftsState>()((set) => ({
       return { queued: { ...s.queued, [threadId]: [...list.slice(0, i), ...list.slice(i + 1)] } }
     })
 }))
+
+/**
+ * Puts text back in a thread's composer (a rewound prompt, as Claude Code's /rewind does); an unsent draft is
+ * never overwritten. True when the text is now the draft.
+ */
+export function offerDraft(threadId: string, text: string): boolean {
+  const { byThread, set } = useDrafts.getState()
+  const draft = byThread[threadId]
+  if (draft?.text.trim() && draft.text !== text) return false
+  set(threadId, { text, attachments: draft?.attachments ?? [] })
+  return true
+}
+
+/** Takes back text `offerDraft` put there (after an Undo), unless the person has changed it since. */
+export function withdrawDraft(threadId: string, text: string): void {
+  const { byThread, set } = useDrafts.getState()
+  const draft = byThread[threadId]
+  if (draft && draft.text === text) set(threadId, { ...draft, text: '' })
+}

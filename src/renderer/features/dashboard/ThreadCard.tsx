@@ -10,6 +10,7 @@ import { openThreadMenu } from '../threads'
 import { ApprovalBar, Cost, DiffStat, LastLine } from './CardParts'
 import { useThreadSummary } from '../../state/summaries-store'
 import { ThreadDiskChip } from '../disk'
+import { ForkLinks } from '../checkpoints'
 
 /** Opens the thread's actions menu where the person right-clicked. */
 export function onThreadContextMenu(thread: Thread) {
@@ -76,6 +77,7 @@ export function ThreadCard({ thread, repoName, now }: { thread: Thread; repoName
       )}
       {approval && summary?.lastLine?.source === 'agent' ? <span className="card-said">{summary.lastLine.text}</span> : null}
       {approval ? <ApprovalBar thread={thread} approval={approval} /> : <LastLine thread={thread} summary={summary} />}
+      <ForkLinks thread={thread} />
       <span className="card-meta">
         {repoName && <span className="card-repo">{repoName}</span>}
         {thread.branch && (

@@ -8,6 +8,7 @@ import { CiDot, useCiFailed } from '../ci'
 import { ApprovalBar, Cost, DiffStat, isFinding, quietText } from './CardParts'
 import { useThreadSummary } from '../../state/summaries-store'
 import { onThreadContextMenu } from './ThreadCard'
+import { ForkLinks } from '../checkpoints'
 
 /** One thread as a dense dashboard row: state, title, the agent's last line (or Approve/Deny), counts, CI, cost, repository, time. */
 export function ThreadRow({ thread, repoName, now }: { thread: Thread; repoName: string | null; now: number }): ReactElement {
@@ -36,10 +37,13 @@ export function ThreadRow({ thread, repoName, now }: { thread: Thread; repoName:
         message={thread.statusMessage}
         iconOnly
       />
-      <button type="button" className="dash-title card-open" onClick={() => select(thread.id)} title={thread.title}>
-        {thread.unread && <span className="unread-dot" title="Unread: something happened while you were away" aria-hidden="true" />}
-        <span className="dash-title-text">{thread.title}</span>
-      </button>
+      <span className="dash-title-cell">
+        <button type="button" className="dash-title card-open" onClick={() => select(thread.id)} title={thread.title}>
+          {thread.unread && <span className="unread-dot" title="Unread: something happened while you were away" aria-hidden="true" />}
+          <span className="dash-title-text">{thread.title}</span>
+        </button>
+        <ForkLinks thread={thread} compact />
+      </span>
       {approval ? (
         <span className="dash-line is-approval" title={approval.command ? `$ ${approval.command}` : approval.summary}>
           <span className="dash-approval-summary">Needs approval: {approval.summary}</span>

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent, type ReactElement } from 'react'
+import { useEffect, useRef, useState, type FormEvent, type ReactElement, type ReactNode } from 'react'
 import { MODELS } from '../../../shared/pricing'
 import { errorMessage } from '../../state/rpc'
 import { Dialog, FormError } from '../../ui/Dialog'
@@ -10,9 +10,10 @@ import { keySourceLabel, loadSettings, saveApiKey, useSettings } from './setting
 
 /**
  * Settings: the theme, and for the built-in agent the Anthropic API key (entered as a password, never shown back,
- * with where the current one comes from), the API endpoint, and the default model.
+ * with where the current one comes from), the API endpoint, and the default model. `sections` are further settings
+ * the composition root adds from features that sit above this one (checkpoint pruning).
  */
-export function SettingsDialog({ onClose }: { onClose: () => void }): ReactElement {
+export function SettingsDialog({ onClose, sections }: { onClose: () => void; sections?: ReactNode }): ReactElement {
   const settings = useSettings((s) => s.settings)
   const loadError = useSettings((s) => s.error)
   const [key, setKey] = useState('')
@@ -135,6 +136,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }): ReactEleme
         <p className="field-hint">New threads start with it; change a thread&apos;s model at the top of its Conversation tab.</p>
 
         <PortsSetting />
+        {sections}
 
         <FormError message={error} />
         <footer className="dialog-footer">

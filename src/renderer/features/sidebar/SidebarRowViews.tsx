@@ -8,6 +8,7 @@ import { StatusBadge } from '../../ui/StatusBadge'
 import { threadStateOf } from '../../ui/thread-state'
 import { CiDot, useCiAriaSuffix, useCiFailed } from '../ci'
 import { SourceMark } from '../handoff'
+import { SidebarForkMarks, useForkAriaSuffix } from '../checkpoints'
 import { openRepoMenu } from '../repos'
 import { openThreadMenu } from '../threads'
 import { useSidebar } from '../../state/sidebar-store'
@@ -121,6 +122,7 @@ export function ThreadRow({
   const unread = thread.unread && !archived
   const ciSuffix = useCiAriaSuffix(thread.id)
   const ciFailed = useCiFailed(thread.id) && !archived
+  const forks = useForkAriaSuffix(thread)
   const { state, label } = threadStateOf({
     status: thread.status,
     agent: thread.agent,
@@ -136,7 +138,7 @@ export function ThreadRow({
       role="treeitem"
       aria-level={2}
       aria-selected={selected}
-      aria-label={`${thread.title} (${thread.imported ? `imported from ${thread.imported.source === 'claude' ? 'Claude Code' : 'Codex'}, ` : ''}${label}${unread ? ', unread' : ''}${archived ? '' : ci})`}
+      aria-label={`${thread.title} (${thread.imported ? `imported from ${thread.imported.source === 'claude' ? 'Claude Code' : 'Codex'}, ` : ''}${label}${unread ? ', unread' : ''}${forks}${archived ? '' : ci})`}
       data-thread-id={thread.id}
       data-unread={unread || undefined}
       className={`tree-row thread-row${selected ? ' is-selected' : ''}${archived ? ' is-archived' : ''}${unread ? ' is-unread' : ''}`}
@@ -151,6 +153,7 @@ export function ThreadRow({
       <span className="thread-title" title={thread.title}>
         {thread.title}
       </span>
+      <SidebarForkMarks thread={thread} />
       {!archived && <CiDot threadId={thread.id} />}
       {!archived && (
         <StatusBadge

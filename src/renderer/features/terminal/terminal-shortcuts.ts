@@ -14,6 +14,7 @@ export interface KeyLike {
  * to the shell (Ctrl+N is readline's next-history, Ctrl+D is end-of-file), so only these skip it:
  * - Ctrl+Shift+N: new thread (Ctrl+N stays the shell's);
  * - Ctrl+Shift+D: the Changes tab (without this, xterm would send Ctrl+D, end-of-file);
+ * - Ctrl+Shift+K: a checkpoint of the thread (Ctrl+K stays readline's kill-line);
  * - Ctrl+0: the dashboard; Ctrl+Tab / Ctrl+Shift+Tab: next / previous thread (no shell binds them);
  * - Ctrl+` / Ctrl+Shift+`: focus the terminal / new shell.
  * Alt+↑/↓ (the browser's thread cycling) stays with the shell: full-screen programs use Alt+arrows.
@@ -21,6 +22,7 @@ export interface KeyLike {
 export const SHORTCUTS_FROM_TERMINAL = [
   'Ctrl/⌘+Shift+N',
   'Ctrl/⌘+Shift+D',
+  'Ctrl/⌘+Shift+K',
   'Ctrl/⌘+0',
   'Ctrl+Tab',
   'Ctrl+Shift+Tab',
@@ -40,5 +42,6 @@ export function skipsShell(e: KeyLike, mac: boolean): boolean {
   if (key === '0' || e.code === 'Digit0') return !e.shiftKey
   if (key === 'n' || e.code === 'KeyN') return mac || e.shiftKey
   if (key === 'd' || e.code === 'KeyD') return e.shiftKey
+  if (key === 'k' || e.code === 'KeyK') return e.shiftKey
   return false
 }

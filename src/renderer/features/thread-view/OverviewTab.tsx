@@ -16,6 +16,7 @@ import { useThreadView } from '../../state/thread-view-store'
 import { doneSummary } from '../environment'
 import { ThreadDiskDetail } from '../disk'
 import { RunSection } from '../run'
+import { ForkLinks, useForks } from '../checkpoints'
 
 function Row({ label, children }: { label: string; children: ReactNode }): ReactElement {
   return (
@@ -43,6 +44,7 @@ export function OverviewTab({ thread }: { thread: Thread }): ReactElement {
   const copy = workingCopy(thread)
   const open = useDialogs((s) => s.open)
   const showTerminal = () => useThreadView.getState().setTab(thread.id, 'terminal')
+  const forks = useForks(thread.id)
 
   return (
     <div className="overview">
@@ -182,6 +184,11 @@ export function OverviewTab({ thread }: { thread: Thread }): ReactElement {
               </div>
             </Row>
           )}
+          {(thread.forkedFrom || forks.length > 0) && (
+            <Row label="Forks">
+              <ForkLinks thread={thread} />
+            </Row>
+          )}
           <Row label="Thread id">
             <code className="muted">{thread.id}</code>
           </Row>
@@ -205,6 +212,17 @@ export function OverviewTab({ thread }: { thread: Thread }): ReactElement {
             <button type="button" className="btn" onClick={() => void archiveThread(thread)}>
               <Icon name="archive" />
               Archive
+            </button>
+          )}
+          {!archived && (
+            <button
+              type="button"
+              className="btn"
+              title="New threads in their own worktrees from this thread as it is now, one per prompt"
+              onClick={() => open({ kind: 'fork', threadId: thread.id, point: { now: true } })}
+            >
+              <Icon name="fork" />
+              Fork…
             </button>
           )}
           {canRecreateWorktree(thread) && (

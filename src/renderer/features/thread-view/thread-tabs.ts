@@ -4,6 +4,7 @@ import { isMac } from '../../ui/keyboard'
 import { conversationRan } from '../../ui/thread-state'
 import { ChangesBadge, LazyChangesTab } from '../changes'
 import { CiTabBadge, LazyCiTab } from '../ci'
+import { TimelineTab } from '../checkpoints'
 import { ConversationTab } from '../conversation'
 import { LazyTerminalPanel } from '../terminal'
 import { OverviewTab } from './OverviewTab'
@@ -31,6 +32,7 @@ export const threadTabs: readonly ThreadTab[] = [
   { id: 'overview', label: 'Overview', Panel: OverviewTab },
   { id: 'terminal', label: 'Terminal', keys: isMac ? 'Meta+`' : 'Control+`', Panel: LazyTerminalPanel },
   { id: 'changes', label: 'Changes', keys: isMac ? 'Meta+Shift+D' : 'Control+Shift+D', Panel: LazyChangesTab, Badge: ChangesBadge },
+  { id: 'timeline', label: 'Timeline', Panel: TimelineTab },
   { id: 'ci', label: 'CI', Panel: LazyCiTab, Badge: CiTabBadge }
 ]
 
