@@ -17,6 +17,8 @@ describe('which keys skip the shell', () => {
     expect(skipsShell(key('N', { ctrlKey: true, shiftKey: true }), false)).toBe(true)
     expect(skipsShell(key('d', { ctrlKey: true }), false)).toBe(false) // end-of-file
     expect(skipsShell(key('D', { ctrlKey: true, shiftKey: true }), false)).toBe(true)
+    expect(skipsShell(key('k', { ctrlKey: true }), false)).toBe(false) // kill-line
+    expect(skipsShell(key('K', { ctrlKey: true, shiftKey: true }), false)).toBe(true) // checkpoint now
     expect(skipsShell(key('0', { ctrlKey: true }), false)).toBe(true)
     expect(skipsShell(key('Tab', { ctrlKey: true }), false)).toBe(true)
     expect(skipsShell(key('Tab', { ctrlKey: true, shiftKey: true }), false)).toBe(true)
@@ -31,6 +33,8 @@ describe('which keys skip the shell', () => {
     expect(skipsShell(key('n', { metaKey: true }), true)).toBe(true)
     expect(skipsShell(key('0', { metaKey: true }), true)).toBe(true)
     expect(skipsShell(key('D', { metaKey: true, shiftKey: true }), true)).toBe(true)
+    expect(skipsShell(key('k', { metaKey: true }), true)).toBe(false) // ⌘K clears the terminal
+    expect(skipsShell(key('K', { metaKey: true, shiftKey: true }), true)).toBe(true)
     expect(skipsShell(key('n', { ctrlKey: true }), true)).toBe(false)
     expect(skipsShell(key('d', { ctrlKey: true, shiftKey: true }), true)).toBe(false)
     expect(skipsShell(key('Tab', { ctrlKey: true }), true)).toBe(true)
