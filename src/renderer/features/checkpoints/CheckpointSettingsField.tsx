@@ -49,8 +49,10 @@ export function CheckpointSettingsField(): ReactElement {
   }
 
   return (
-    <div className="checkpoint-setting">
-      <span className="field-label">Checkpoints</span>
+    <div className="checkpoint-setting" role="group" aria-labelledby="settings-checkpoints">
+      <span className="field-label" id="settings-checkpoints">
+        Checkpoints
+      </span>
       <div className="checkpoint-setting-row">
         <label className="checkpoint-setting-field">
           <span>Keep up to</span>

@@ -1,0 +1,198 @@
+import { expect, test, type Page } from '@playwright/test'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { startModelServer, type ModelServer, type ScriptedStep } from '../test/helpers/model-server'
+import type { Thread } from '../src/shared/models'
+import { connectClient } from './support/core-client'
+import { startCore, type CoreProcess } from './support/core-process'
+import { composer, lastText, rows, sendMessage, toolResults, transcript } from './support/conversation-page'
+import { makeGitRepo } from './support/git-repo'
+import { addRepository, createThread, screenshotBothThemes, threadRow } from './support/skein-page'
+
+let cores: CoreProcess[] = []
+let servers: ModelServer[] = []
+test.afterEach(async () => {
+  await Promise.all(cores.map((c) => c.stop('SIGKILL')))
+  await Promise.all(servers.map((s) => s.close()))
+  cores = []
+  servers = []
+})
+
+/** The three turns: each asks for one file, which the agent writes (auto mode: no approval). */
+const TURNS = [
+  { prompt: 'Turn one: create one.txt', file: 'one.txt' },
+  { prompt: 'Turn two: create two.txt', file: 'two.txt' },
+  { prompt: 'Turn three: create three.txt', file: 'three.txt' }
+]
+
+/** The model: writes the file a turn asks for, then says so; anything else (the forks' prompts) gets a plain reply. */
+function script(body: any): ScriptedStep {
+  const done = toolResults(body).find((r) => r.tool_use_id.startsWith('toolu_write_'))
+  if (done) return { text: `Wrote ${done.tool_use_id.slice('toolu_write_'.length)}.txt.` }
+  const text = lastText(body)
+  const turn = TURNS.find((t) => text.includes(t.prompt))
+  if (turn) {
+    const name = turn.file.replace('.txt', '')
+    return {
+      text: `Creating ${turn.file}.`,
+      toolUses: [{ id: `toolu_write_${name}`, name: 'write_file', input: { path: turn.file, content: `${name}\n` } }]
+    }
+  }
+  return { text: 'Trying that approach now.' }
+}
+
+/** The threads the core lists, fresh. */
+async function listThreads(core: CoreProcess): Promise<Thread[]> {
+  const client = await connectClient(core)
+  try {
+    return (await client.request('thread/list', {})).threads
+  } finally {
+    client.dispose()
+  }
+}
+
+const tab = (page: Page, name: string) => page.getByRole('tablist', { name: 'Thread views' }).getByRole('tab', { name })
+
+test('checkpoints: the timeline, rewind from the transcript with a preview and Undo, fork one turn into two approaches', async ({
+  page
+}) => {
+  const repo = makeGitRepo('rewind-app')
+  const server = await startModelServer({ respond: script, apiKey: 'test-key' })
+  servers.push(server)
+  const core = await startCore({ env: { ANTHROPIC_BASE_URL: server.url, ANTHROPIC_API_KEY: 'test-key' } })
+  cores.push(core)
+  await page.goto(core.url)
+  await addRepository(page, repo)
+  await createThread(page, { via: 'sidebar-button', repo: 'rewind-app', title: 'Three files' })
+  const parent = (await listThreads(core)).find((t) => t.title === 'Three files')!
+  const worktree = parent.worktreePath
+  const onDisk = (file: string) => existsSync(join(worktree, file))
+
+  await test.step('three turns in auto mode, each writing a file', async () => {
+    await page.getByRole('radio', { name: 'Auto' }).click()
+    await expect(page.getByRole('radio', { name: 'Auto' })).toHaveAttribute('aria-checked', 'true')
+    for (const turn of TURNS) {
+      await sendMessage(page, turn.prompt)
+      await expect(rows(page, 'assistant').filter({ hasText: `Wrote ${turn.file}.` })).toBeVisible()
+      await expect(page.getByRole('button', { name: 'Stop' })).toBeHidden()
+      expect(onDisk(turn.file)).toBe(true)
+    }
+  })
+
+  await test.step('the Timeline lists a checkpoint before each turn; Checkpoint now (and its shortcut) adds one', async () => {
+    await tab(page, 'Timeline').click()
+    const list = page.getByRole('list', { name: 'Checkpoints of Three files' })
+    await expect(list.getByRole('listitem')).toHaveCount(3)
+    await expect(list.getByRole('listitem').last()).toContainText('Before a turn')
+    await page.getByRole('button', { name: /Checkpoint now/ }).click()
+    await expect(list.getByRole('listitem')).toHaveCount(4)
+    await expect(list.getByRole('listitem').first()).toContainText('Taken by you')
+    await page.keyboard.press('ControlOrMeta+Shift+K')
+    await expect(list.getByRole('listitem')).toHaveCount(5)
+    await expect(
+      page
+        .getByRole('status')
+        .filter({ hasText: /Checkpoint \d+ taken/ })
+        .first()
+    ).toBeVisible()
+    await screenshotBothThemes(page, 'checkpoints-timeline')
+  })
+
+  await test.step('"Rewind to before this message" on turn two previews the files it removes', async () => {
+    await tab(page, 'Conversation').click()
+    const second = rows(page, 'user').filter({ hasText: TURNS[1].prompt })
+    await second.hover()
+    await second.getByRole('button', { name: 'Rewind to before this message…' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Rewind to before this message' })
+    await expect(dialog).toBeVisible()
+    await expect(dialog.getByRole('radio', { name: 'Code and conversation' })).toHaveAttribute('aria-checked', 'true')
+    await expect(dialog.getByTestId('rewind-summary')).toContainText('2 files will change')
+    const files = dialog.getByRole('list', { name: 'Files the rewind changes' })
+    await expect(files.getByRole('button')).toHaveCount(2)
+    await expect(files).toContainText('two.txt')
+    await expect(files).toContainText('three.txt')
+    await expect(files).not.toContainText('one.txt')
+    // The selected file's diff: now (left) against the checkpoint (right), where the file does not exist.
+    await expect(dialog.locator('.monaco-diff[data-diff-ready="true"]')).toBeVisible()
+    await screenshotBothThemes(page, 'checkpoints-rewind-preview')
+    await dialog.getByRole('button', { name: 'Rewind', exact: true }).click()
+    await expect(dialog).toBeHidden()
+  })
+
+  await test.step('the files of turns two and three are gone; the turns fold as rewound; the prompt is back in the box', async () => {
+    await expect.poll(() => [onDisk('one.txt'), onDisk('two.txt'), onDisk('three.txt')]).toEqual([true, false, false])
+    const fold = transcript(page).getByRole('button', { name: /2 rewound turns/ })
+    await expect(fold).toBeVisible()
+    await expect(rows(page, 'user').filter({ hasText: TURNS[2].prompt })).toHaveCount(0)
+    await expect(composer(page)).toHaveValue(TURNS[1].prompt)
+    await fold.click()
+    await expect(transcript(page).locator('.transcript-row[data-rewound]').filter({ hasText: TURNS[2].prompt })).toBeVisible()
+    await expect(transcript(page).locator('.rewound-tag')).toHaveCount(2)
+    await expect(page.getByRole('status').filter({ hasText: /Rewound to checkpoint \d+/ })).toBeVisible()
+    await screenshotBothThemes(page, 'checkpoints-rewound')
+  })
+
+  await test.step('Undo puts the files and the turns back', async () => {
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Rewound to checkpoint \d+/ })
+      .getByRole('button', { name: 'Undo' })
+      .click()
+    await expect.poll(() => [onDisk('one.txt'), onDisk('two.txt'), onDisk('three.txt')]).toEqual([true, true, true])
+    await expect(transcript(page).locator('[data-kind="rewound"]')).toHaveCount(0)
+    await expect(transcript(page).locator('.transcript-row[data-rewound]')).toHaveCount(0)
+    await expect(composer(page)).toHaveValue('')
+  })
+
+  await test.step('Fork from the end of turn one, with two approaches: two threads, linked both ways', async () => {
+    const endOfOne = rows(page, 'assistant').filter({ hasText: 'Wrote one.txt.' })
+    await endOfOne.hover()
+    await endOfOne.getByRole('button', { name: 'Fork from here…' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Fork “Three files”' })
+    await expect(dialog).toBeVisible()
+    await dialog.getByRole('textbox', { name: 'Prompt' }).fill('Approach A: keep one file')
+    await dialog.getByRole('button', { name: 'Add another approach' }).click()
+    await dialog.getByRole('textbox', { name: 'Approach 2' }).fill('Approach B: split it up')
+    await expect(dialog.getByRole('textbox', { name: 'Approach 1' })).toHaveValue('Approach A: keep one file')
+    await screenshotBothThemes(page, 'checkpoints-fork-dialog')
+    await dialog.getByRole('button', { name: 'Fork 2 threads' }).click()
+    await expect(dialog).toBeHidden()
+
+    await expect.poll(async () => (await listThreads(core)).filter((t) => t.forkedFrom?.threadId === parent.id).length).toBe(2)
+    const forks = (await listThreads(core)).filter((t) => t.forkedFrom?.threadId === parent.id)
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(forks[0].title)
+    for (const fork of forks) {
+      await expect(threadRow(page, fork.title).getByTestId('forked-from-mark')).toBeVisible()
+      await expect(threadRow(page, fork.title)).toHaveAttribute('aria-label', /forked from “Three files”/)
+      expect(existsSync(join(fork.worktreePath, 'one.txt'))).toBe(true)
+      expect(existsSync(join(fork.worktreePath, 'two.txt'))).toBe(false)
+      expect(existsSync(join(fork.worktreePath, 'three.txt'))).toBe(false)
+    }
+    await expect(threadRow(page, 'Three files').getByTestId('forks-count')).toHaveText('2')
+    await expect(threadRow(page, 'Three files')).toHaveAttribute('aria-label', /2 forks/)
+    // Each fork got its own prompt as its first message.
+    await expect(rows(page, 'user').last()).toContainText(/Approach [AB]/)
+    await screenshotBothThemes(page, 'checkpoints-forks-sidebar')
+
+    // The link back: the fork mark opens the parent.
+    await threadRow(page, forks[0].title).getByTestId('forked-from-mark').click()
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Three files')
+  })
+
+  await test.step('the dashboard shows the links too, and Settings the pruning', async () => {
+    await page.keyboard.press('ControlOrMeta+0')
+    await expect(page.getByRole('button', { name: /^Forked from “Three files”/ }).first()).toBeVisible()
+    await expect(page.getByRole('button', { name: '2 forks' })).toBeVisible()
+    await screenshotBothThemes(page, 'checkpoints-dashboard')
+    await page.getByRole('button', { name: 'Settings' }).click()
+    const settings = page.getByRole('dialog', { name: 'Settings' })
+    const pruning = settings.getByRole('group', { name: 'Checkpoints' })
+    await expect(pruning.getByRole('spinbutton', { name: 'Checkpoints kept per thread' })).toHaveValue('200')
+    await pruning.getByRole('spinbutton', { name: 'Days checkpoints are kept' }).fill('14')
+    await pruning.getByRole('button', { name: 'Save', exact: true }).click()
+    await expect(page.getByRole('status').filter({ hasText: 'Checkpoint pruning saved' })).toBeVisible()
+    const client = await connectClient(core)
+    expect(await client.request('checkpoint/settings', {})).toEqual({ maxPerThread: 200, maxAgeDays: 14 })
+    client.dispose()
+  })
+})
