@@ -159,7 +159,7 @@ test('checkpoints: the timeline, rewind from the transcript with a preview and U
     await expect(dialog).toBeHidden()
 
     await expect.poll(async () => (await listThreads(core)).filter((t) => t.forkedFrom?.threadId === parent.id).length).toBe(2)
-    const forks = (await listThreads(core)).filter((t) => t.forkedFrom?.threadId === parent.id)
+    const forks = (await listThreads(core)).filter((t) => t.forkedFrom?.threadId === parent.id).sort((a, b) => a.createdAt - b.createdAt)
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(forks[0].title)
     for (const fork of forks) {
       await expect(threadRow(page, fork.title).getByTestId('forked-from-mark')).toBeVisible()

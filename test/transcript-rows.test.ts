@@ -100,11 +100,17 @@ describe('the checkpoint of a point in a thread', () => {
   })
   const list = [cp(1, 'T1', []), cp(2, 'T2', ['T1']), cp(3, null, ['T1', 'T2'], 'manual'), cp(4, 'T3', ['T1', 'T2'])]
 
-  it('is the one taken before a message, or the first taken after a turn ended', () => {
+  it('is the one taken before a message, or the one before the turn that followed', () => {
     expect(checkpointAt(list, { checkpoint: 3 })?.n).toBe(3)
     expect(checkpointAt(list, { beforeTurn: 'T2' })?.n).toBe(2)
     expect(checkpointAt(list, { afterTurn: 'T1' })?.n).toBe(2)
-    expect(checkpointAt(list, { afterTurn: 'T2' })?.n).toBe(3)
+    // The manual checkpoint between turns two and three is not the one: the core takes the one before turn three.
+    expect(checkpointAt(list, { afterTurn: 'T2' })?.n).toBe(4)
+  })
+
+  it('is the newest when a turn was rewound and another followed', () => {
+    const again = [...list, cp(5, 'T4', ['T1'])]
+    expect(checkpointAt(again, { afterTurn: 'T1' })?.n).toBe(5)
   })
 
   it('is none for the last turn, a pruned one, or now', () => {

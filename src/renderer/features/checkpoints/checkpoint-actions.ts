@@ -31,10 +31,16 @@ export async function checkpointNow(threadId: string): Promise<Checkpoint | null
   }
 }
 
-const whatRestored: Record<RewindScope, string> = {
-  both: 'Files and conversation',
-  code: 'Files',
-  conversation: 'The conversation'
+/** What a rewind did, in a sentence for its toast. */
+function rewindSummary(restore: RewindScope, files: number, prompt: string | null, placed: boolean, undoing: boolean): string {
+  const code = `${files === 0 ? 'no file needed changing' : `${files} ${files === 1 ? 'file' : 'files'} written or removed`}`
+  if (undoing) return restore === 'conversation' ? 'The turns are back in the conversation.' : `Back as before the rewind: ${code}.`
+  const parts = [
+    restore === 'conversation' ? 'Files are unchanged' : `Files restored: ${code}`,
+    restore !== 'code' ? 'later turns stay in the log, marked rewound' : null,
+    prompt === null || restore === 'code' ? null : placed ? 'its prompt is back in the message box' : 'your unsent message was kept'
+  ]
+  return `${parts.filter(Boolean).join('; ')}.`
 }
 
 /**
@@ -46,34 +52,20 @@ export async function rewindThread(threadId: string, target: RewindTarget, resto
     const r = await request('thread/rewind', { threadId, restore, ...target })
     useThreads.getState().upsert(r.thread)
     if (r.undo) useCheckpoints.getState().add(r.undo)
-    const placed = r.prompt !== null && restore !== 'code' && offerDraft(threadId, r.prompt) ? r.prompt : null
-    const where = 'checkpoint' in target ? `checkpoint ${target.checkpoint}` : 'the end of that turn'
-    const parts = [
-      restore === 'conversation'
-        ? 'The conversation is back there; files are unchanged'
-        : `${whatRestored[restore]} restored (${files(r.files)} written or removed)`,
-      restore !== 'code' ? 'later turns stay in the log, marked rewound' : null,
-      placed !== null
-        ? 'its prompt is back in the message box'
-        : r.prompt !== null && restore !== 'code'
-          ? 'your unsent message was kept'
-          : null
-    ].filter(Boolean)
+    const placed = r.prompt !== null && restore !== 'code' && offerDraft(threadId, r.prompt)
+    const title = undoing
+      ? 'Rewind undone'
+      : `Rewound to ${'checkpoint' in target ? `checkpoint ${target.checkpoint}` : 'the end of that turn'}`
     const undo = r.undo
+    const again = () =>
+      void rewindThread(threadId, { checkpoint: undo!.n }, restore, !undoing).then((problem) => {
+        if (problem) notifyError(undoing ? 'Could not redo the rewind' : 'Could not undo the rewind', new Error(problem))
+        else if (placed) withdrawDraft(threadId, r.prompt!)
+      })
     notifySuccess(
-      undoing ? `Undid the rewind: back to checkpoint ${'checkpoint' in target ? target.checkpoint : ''}`.trimEnd() : `Rewound to ${where}`,
-      `${parts.join('; ')}.`,
-      undo
-        ? {
-            label: undoing ? 'Redo' : 'Undo',
-            run: () => {
-              void rewindThread(threadId, { checkpoint: undo.n }, restore, !undoing).then((problem) => {
-                if (problem) notifyError(undoing ? 'Could not redo the rewind' : 'Could not undo the rewind', new Error(problem))
-                else if (placed !== null) withdrawDraft(threadId, placed)
-              })
-            }
-          }
-        : undefined
+      title,
+      rewindSummary(restore, r.files, r.prompt, placed, undoing),
+      undo ? { label: undoing ? 'Redo' : 'Undo', run: again } : undefined
     )
     return null
   } catch (e) {

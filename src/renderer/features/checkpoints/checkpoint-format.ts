@@ -25,13 +25,15 @@ export function leftOutLine(f: LeftOutFile): string {
 }
 
 /**
- * The checkpoint that holds a point's state: the checkpoint itself, the one taken just before a turn, or for
- * the end of a turn the first one taken after it ended (before the next turn); null for "now" or when none is kept.
+ * The checkpoint that holds a point's state, as the core resolves it: the checkpoint itself; for a message, the
+ * newest taken just before its turn; for the end of a turn, the newest taken before the turn that followed it (whose
+ * conversation then ended with it). Null for "now", the latest turn's end, or when none is kept.
  */
 export function checkpointAt(list: readonly Checkpoint[], point: HistoryPoint): Checkpoint | null {
   if ('checkpoint' in point) return list.find((c) => c.n === point.checkpoint) ?? null
-  if ('beforeTurn' in point) return list.find((c) => c.turnId === point.beforeTurn) ?? null
-  if ('afterTurn' in point) return list.find((c) => c.turnId !== point.afterTurn && c.turnIds.includes(point.afterTurn)) ?? null
+  const newest = (match: (c: Checkpoint) => boolean) => [...list].reverse().find(match) ?? null
+  if ('beforeTurn' in point) return newest((c) => c.turnId === point.beforeTurn)
+  if ('afterTurn' in point) return newest((c) => c.trigger === 'turn' && c.turnIds[c.turnIds.length - 1] === point.afterTurn)
   return null
 }
 
