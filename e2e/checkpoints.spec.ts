@@ -120,16 +120,20 @@ test('checkpoints: the timeline, rewind from the transcript with a preview and U
   })
 
   await test.step('the files of turns two and three are gone; the turns fold as rewound; the prompt is back in the box', async () => {
+    const toast = page.getByRole('status').filter({ hasText: /Rewound to checkpoint \d+/ })
+    await expect(toast).toBeVisible()
+    await toast.hover() // a toast with an action stays while pointed at
     await expect.poll(() => [onDisk('one.txt'), onDisk('two.txt'), onDisk('three.txt')]).toEqual([true, false, false])
     const fold = transcript(page).getByRole('button', { name: /2 rewound turns/ })
     await expect(fold).toBeVisible()
     await expect(rows(page, 'user').filter({ hasText: TURNS[2].prompt })).toHaveCount(0)
     await expect(composer(page)).toHaveValue(TURNS[1].prompt)
+    await screenshotBothThemes(page, 'checkpoints-rewound')
     await fold.click()
     await expect(transcript(page).locator('.transcript-row[data-rewound]').filter({ hasText: TURNS[2].prompt })).toBeVisible()
     await expect(transcript(page).locator('.rewound-tag')).toHaveCount(2)
-    await expect(page.getByRole('status').filter({ hasText: /Rewound to checkpoint \d+/ })).toBeVisible()
-    await screenshotBothThemes(page, 'checkpoints-rewound')
+    await toast.hover()
+    await screenshotBothThemes(page, 'checkpoints-rewound-open')
   })
 
   await test.step('Undo puts the files and the turns back', async () => {
@@ -138,6 +142,7 @@ test('checkpoints: the timeline, rewind from the transcript with a preview and U
       .filter({ hasText: /Rewound to checkpoint \d+/ })
       .getByRole('button', { name: 'Undo' })
       .click()
+    await expect(page.getByRole('status').filter({ hasText: 'Rewind undone' })).toBeVisible()
     await expect.poll(() => [onDisk('one.txt'), onDisk('two.txt'), onDisk('three.txt')]).toEqual([true, true, true])
     await expect(transcript(page).locator('[data-kind="rewound"]')).toHaveCount(0)
     await expect(transcript(page).locator('.transcript-row[data-rewound]')).toHaveCount(0)
