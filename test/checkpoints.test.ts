@@ -74,21 +74,17 @@ describe('checkpoints of the built-in agent', () => {
     expect(before).toEqual(states[5])
 
     const preview = must(await core.checkpoints.diff(thread.id, turns[2]!.n))
-    expect(preview.files.map((f) => f.path).sort()).toEqual(
-      [
-        'README.md',
-        'log.txt',
-        'notes/turn-3.md',
-        'notes/turn-4.md',
-        'notes/turn-5.md',
-        'notes/turn-1.md',
-        'notes/turn-2.md',
-        'scratch-4.txt',
-        'scratch-5.txt'
-      ]
-        .filter((p) => preview.files.some((f) => f.path === p))
-        .sort()
-    )
+    // Current (after turn 5) → before turn 3, by what each turn and edit did.
+    expect(preview.files.map((f) => `${f.status} ${f.path}`).sort()).toEqual([
+      'added notes/turn-1.md',
+      'added notes/turn-2.md',
+      'deleted notes/turn-4.md',
+      'deleted notes/turn-5.md',
+      'deleted scratch-4.txt',
+      'deleted scratch-5.txt',
+      'modified README.md',
+      'modified log.txt'
+    ])
     expect(preview.files.find((f) => f.path === 'notes/turn-5.md')?.status).toBe('deleted')
     expect(worktreeState(wt)).toEqual(before) // a preview changes nothing
 
