@@ -99,7 +99,8 @@ function fullState(wt: string): Record<string, unknown> {
     files: listing(wt),
     nameStatus: gitRaw(wt, 'diff', '--cached', '--name-status', '-z'),
     stagesDebug: gitRaw(wt, 'ls-files', '-s', '-z', '--eol'),
-    stashes: gitRaw(wt, 'stash', 'list')
+    stashes: gitRaw(wt, 'stash', 'list'),
+    longStatus: gitRaw(wt, 'status')
   }
 }
 
@@ -377,9 +378,10 @@ describe('forking from a checkpoint', () => {
     git(repo, 'worktree', 'add', '-q', '-b', 'fork', forkPath, written.state.head!)
     const r = done(await materializeCheckpoint(runner, forkPath, written.commit!))
     expect(r.files).toBeGreaterThan(5)
-    const { branch: forkBranch, ...fork } = fullState(forkPath)
-    const { branch: threadBranch, ...thread } = original
+    const { branch: forkBranch, longStatus: forkStatus, ...fork } = fullState(forkPath)
+    const { branch: threadBranch, longStatus: threadStatus, ...thread } = original
     expect(fork).toEqual(thread)
+    expect(forkStatus).toBe((threadStatus as string).replace('On branch thread', 'On branch fork'))
     expect([forkBranch, threadBranch]).toEqual(['refs/heads/fork\n', 'refs/heads/thread\n'])
     expect(fullState(wt)).toEqual(original)
   })

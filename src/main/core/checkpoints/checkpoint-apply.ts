@@ -1,18 +1,13 @@
 import { existsSync } from 'node:fs'
 import { lstat, open, rename, rm, rmdir, unlink } from 'node:fs/promises'
-import { resolve } from 'node:path'
 import { batches } from '../git/hash-object'
 import { catBlobs } from '../git/cat-blobs'
 import { checkoutEntries } from '../git/checkout-entries'
 import type { GitRunner } from '../git/git-runner'
+import { spawnGit, spawnGitOk } from '../git/spawn-git'
 import type { CheckpointParts } from './checkpoint-meta'
 import type { FilePlan } from './checkpoint-plan'
 import { absPath, parentsOf } from './byte-paths'
-
-/** The worktree's index file, absolute. */
-export async function indexFileOf(git: GitRunner, worktree: string): Promise<string> {
-  return resolve(worktree, (await git.run(worktree, ['rev-parse', '--git-path', 'index'])).trim())
-}
 
 /** Whether another git command holds the worktree's index (its lock file exists). */
 export const indexLocked = (indexFile: string): boolean => existsSync(`${indexFile}.lock`)
@@ -51,16 +46,15 @@ export async function applyIndex(git: GitRunner, worktree: string, indexFile: st
     if (!bytes) throw new Error(`the raw index blob ${target.meta.indexBlob} of checkpoint ${target.commit} is missing`)
     await writeIndexFile(indexFile, bytes)
   } else {
-    await git.run(worktree, ['read-tree', '--reset', target.indexTree])
+    await spawnGitOk(git, worktree, ['read-tree', '--reset', target.indexTree])
     // Arguments travel as UTF-8 text: a name that is not UTF-8 cannot be marked again.
     for (const batch of batches(target.meta.intentToAdd)) {
       const args = ['--literal-pathspecs', 'add', '--intent-to-add', '--force', '--', ...batch]
-      const out = await git.withInput(worktree, args, Buffer.alloc(0))
-      if (out.exitCode !== 0) throw new Error(`git add --intent-to-add failed in ${worktree}: ${out.stderr.trim()}`)
+      await spawnGitOk(git, worktree, args)
     }
   }
   // Exits non-zero when files differ from the index (unstaged changes), which is expected.
-  await git.exec(worktree, ['update-index', '-q', '--refresh'])
+  await spawnGit(git, worktree, ['update-index', '-q', '--refresh'])
 }
 
 /** Replaces the index file as git does: through `index.lock`, taken exclusively, then renamed over. */

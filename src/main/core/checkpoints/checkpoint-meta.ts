@@ -59,6 +59,7 @@ export function parseCheckpointBody(body: string): StoredMeta | null {
 /** A checkpoint commit read back: the trees it holds, HEAD then, and its meta. */
 export interface CheckpointParts {
   commit: string
+  indexCommit: string
   worktreeTree: string
   indexTree: string
   head: string | null
@@ -79,7 +80,7 @@ export async function readCheckpoints(git: GitRunner, cwd: string, commits: read
     const body = c.message.slice(c.message.indexOf('\n') + 1)
     const meta = parseCheckpointBody(body)
     if (!meta) return null
-    return { commit: c.id, worktreeTree: c.tree, indexTree: x.tree, head: x.parents[0] ?? null, meta }
+    return { commit: c.id, indexCommit: x.id, worktreeTree: c.tree, indexTree: x.tree, head: x.parents[0] ?? null, meta }
   })
 }
 

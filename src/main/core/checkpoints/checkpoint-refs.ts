@@ -1,5 +1,6 @@
 import type { Checkpoint } from '../../../shared/checkpoints'
 import type { GitRunner } from '../git/git-runner'
+import { spawnGitOk } from '../git/spawn-git'
 import { parseCheckpointBody, toCheckpoint } from './checkpoint-meta'
 
 // Checkpoint refs live in the repository's shared ref store (refs/ outside refs/worktree/ is common
@@ -22,7 +23,7 @@ export function checkpointRef(threadId: string, n: number): string {
 /** A thread's checkpoint ref names with their numbers (whatever their commits hold), in number order. */
 async function threadRefs(git: GitRunner, repoRoot: string, threadId: string): Promise<Array<{ n: number; ref: string }>> {
   const prefix = checkpointRef(threadId, 1).slice(0, -1)
-  const out = await git.run(repoRoot, ['for-each-ref', '--format=%(refname)', prefix.slice(0, -1)])
+  const out = await spawnGitOk(git, repoRoot, ['for-each-ref', '--format=%(refname)', prefix.slice(0, -1)])
   return out
     .split('\n')
     .filter(Boolean)
@@ -44,7 +45,7 @@ export async function listCheckpoints(git: GitRunner, repoRoot: string, threadId
   const prefix = checkpointRef(threadId, 1).slice(0, -1)
   const format = '--format=%(refname)%00%(objectname)%00%(contents:body)%00'
   // Without its slash the pattern matches the thread's folder of refs, not a longer thread id.
-  const out = await git.run(repoRoot, ['for-each-ref', format, prefix.slice(0, -1)])
+  const out = await spawnGitOk(git, repoRoot, ['for-each-ref', format, prefix.slice(0, -1)])
   const fields = out.split('\0')
   const list: Checkpoint[] = []
   for (let i = 0; i + 2 < fields.length; i += 3) {

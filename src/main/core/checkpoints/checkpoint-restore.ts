@@ -1,7 +1,9 @@
 import { err, ok, type Result } from '../../../shared/result'
 import { diffTrees } from '../git/diff-trees'
 import type { GitRunner } from '../git/git-runner'
-import { applyFiles, applyIndex, indexFileOf, indexLocked } from './checkpoint-apply'
+import { indexFileOf } from '../git/index-file'
+import { spawnGit } from '../git/spawn-git'
+import { applyFiles, applyIndex, indexLocked } from './checkpoint-apply'
 import { readCheckpoints } from './checkpoint-meta'
 import { planFiles } from './checkpoint-plan'
 import { scanWorktree } from './worktree-scan'
@@ -44,7 +46,7 @@ export async function restoreCheckpoint(
   if (target.head && target.head !== current.head) {
     // The old value makes this fail, changing nothing, if HEAD moved since the current state was read.
     const args = ['update-ref', '-m', 'skein: rewind to a checkpoint', 'HEAD', target.head, current.head ?? '']
-    const moved = await git.exec(worktree, args)
+    const moved = await spawnGit(git, worktree, args)
     if (moved.exitCode !== 0) return err(`nothing was changed: HEAD could not be moved: ${moved.stderr.trim()}`)
   }
   const files = await applyFiles(git, worktree, plan)

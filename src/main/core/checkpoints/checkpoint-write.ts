@@ -22,6 +22,7 @@
 import { err, ok, type Result } from '../../../shared/result'
 import { commitTree } from '../git/commit-tree'
 import type { GitRunner } from '../git/git-runner'
+import { spawnGit } from '../git/spawn-git'
 import { type CheckpointMeta, checkpointMessage, readCheckpoints, type StoredMeta } from './checkpoint-meta'
 import { DEFAULT_LEAVE_OUT, type LeaveOutLimits, scanWorktree, type WorktreeState } from './worktree-scan'
 
@@ -60,12 +61,21 @@ export async function writeCheckpoint(
   o: WriteCheckpointOptions
 ): Promise<Result<WrittenCheckpoint, string>> {
   const limits = { ...DEFAULT_LEAVE_OUT, ...o.limits }
-  const [state, previous] = await Promise.all([
-    scanWorktree(git, worktree, limits),
-    o.skipIfUnchanged && o.previous ? readCheckpoints(git, worktree, [o.previous]).then((r) => r[0] ?? null) : null
-  ])
+  const reading = o.previous ? readCheckpoints(git, worktree, [o.previous]).then((r) => r[0] ?? null) : Promise.resolve(null)
+  reading.catch(() => undefined)
+  // The index commit is made while the files are still being read; the previous one serves when index and HEAD are the same.
+  const onIndex =
+    o.ref === null
+      ? undefined
+      : async (indexTree: string, head: string | null, indexBlob: string | null): Promise<string> => {
+          const p = await reading
+          if (p && p.indexTree === indexTree && p.head === head) return p.indexCommit
+          return commitIndex(git, worktree, indexTree, head, indexBlob)
+        }
+  const [state, previous] = await Promise.all([scanWorktree(git, worktree, limits, onIndex), reading])
   const meta = storedMeta(o.meta, state)
   if (
+    o.skipIfUnchanged &&
     previous &&
     previous.worktreeTree === state.worktreeTree &&
     previous.indexTree === state.indexTree &&
@@ -74,21 +84,20 @@ export async function writeCheckpoint(
   ) {
     return ok({ reused: true, commit: previous.commit, ref: null, state, meta: previous.meta })
   }
-  if (o.ref === null) return ok({ reused: false, commit: null, ref: null, state, meta })
-  const commit = await commitCheckpoint(git, worktree, state, meta)
+  if (o.ref === null || state.indexCommit === null) return ok({ reused: false, commit: null, ref: null, state, meta })
+  const commit = await commitTree(git, worktree, state.worktreeTree, [state.indexCommit], checkpointMessage(meta))
   // An empty old value makes the update create-only: a checkpoint number is never overwritten.
-  const set = await git.exec(worktree, ['update-ref', '-m', `skein checkpoint: ${meta.trigger}`, o.ref, commit, ''])
+  const set = await spawnGit(git, worktree, ['update-ref', '-m', `skein checkpoint: ${meta.trigger}`, o.ref, commit, ''])
   if (set.exitCode !== 0) return err(`could not create ${o.ref}: ${set.stderr.trim()}`)
   return ok({ reused: false, commit, ref: o.ref, state, meta })
 }
 
-/** Writes the index commit and the checkpoint commit for a scanned state; sets no ref. */
-export async function commitCheckpoint(git: GitRunner, worktree: string, state: WorktreeState, meta: StoredMeta): Promise<string> {
-  const indexMessage = state.indexBlob
-    ? `index of a checkpoint\n\nThe index had unmerged entries, so it has no tree: its raw bytes are the blob ${state.indexBlob} (\`index\` here), with every blob it names under blobs/.\n`
+/** The index commit: the index's tree (or the raw-index tree) with HEAD as parent. */
+function commitIndex(git: GitRunner, worktree: string, indexTree: string, head: string | null, indexBlob: string | null): Promise<string> {
+  const message = indexBlob
+    ? `index of a checkpoint\n\nThe index had unmerged entries, so it has no tree: its raw bytes are the blob ${indexBlob} (\`index\` here), with every blob it names under blobs/.\n`
     : 'index of a checkpoint\n'
-  const indexCommit = await commitTree(git, worktree, state.indexTree, state.head ? [state.head] : [], indexMessage)
-  return commitTree(git, worktree, state.worktreeTree, [indexCommit], checkpointMessage(meta))
+  return commitTree(git, worktree, indexTree, head ? [head] : [], message)
 }
 
 /** The meta a checkpoint commit carries for a scanned state. */

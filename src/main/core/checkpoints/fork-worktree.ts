@@ -1,7 +1,9 @@
 import { err, ok, type Result } from '../../../shared/result'
 import { diffTrees } from '../git/diff-trees'
 import type { GitRunner } from '../git/git-runner'
-import { applyFiles, applyIndex, indexFileOf, indexLocked } from './checkpoint-apply'
+import { indexFileOf } from '../git/index-file'
+import { spawnGit } from '../git/spawn-git'
+import { applyFiles, applyIndex, indexLocked } from './checkpoint-apply'
 import { readCheckpoints } from './checkpoint-meta'
 import { planFiles } from './checkpoint-plan'
 
@@ -19,7 +21,7 @@ export async function materializeCheckpoint(
 ): Promise<Result<{ files: number }, string>> {
   const [[target], head] = await Promise.all([
     readCheckpoints(git, newWorktree, [commit]),
-    git.exec(newWorktree, ['rev-parse', '--verify', '--quiet', 'HEAD^{tree}'])
+    spawnGit(git, newWorktree, ['rev-parse', '--verify', '--quiet', 'HEAD^{tree}'])
   ])
   if (!target) return err(`${commit} is not a checkpoint`)
   const base = head.exitCode === 0 ? head.stdout.trim() : await emptyTree(git, newWorktree)

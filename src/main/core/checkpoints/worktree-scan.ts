@@ -1,9 +1,11 @@
 import { copyFile, lstat, mkdtemp, rm, stat, utimes } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import type { LeftOutFile } from '../../../shared/checkpoints'
 import { buildTree } from '../git/build-tree'
 import type { GitRunner } from '../git/git-runner'
+import { indexFileOf } from '../git/index-file'
+import { spawnGitOk } from '../git/spawn-git'
 import { hashFilesRaw } from '../git/hash-object'
 import { statusScan } from '../git/status-v2'
 import { updateIndexPaths } from '../git/update-index-paths'
@@ -35,7 +37,12 @@ export interface WorktreeState {
   leftOut: LeftOutFile[]
   /** Paths added with `git add --intent-to-add` (a tree cannot hold that mark). */
   intentToAdd: string[]
+  /** What `onIndex` made of the index's tree and HEAD (the index commit); null without it. */
+  indexCommit: string | null
 }
+
+/** Made from the index's tree (or raw-index tree) and HEAD as soon as they are known, while the files are still being read. */
+export type OnIndex = (indexTree: string, head: string | null, indexBlob: string | null) => Promise<string>
 
 /** A byte-string untracked path with its size, once looked at. */
 interface Untracked {
@@ -49,9 +56,13 @@ interface Untracked {
  * one status scan against a copy of the index, then only the changed paths written as blobs into
  * that copy. Git-ignored files are never looked at; big untracked artifacts are left out and listed.
  */
-export async function scanWorktree(git: GitRunner, worktree: string, limits: LeaveOutLimits = DEFAULT_LEAVE_OUT): Promise<WorktreeState> {
-  const indexPath = resolve(worktree, (await git.run(worktree, ['rev-parse', '--git-path', 'index'])).trim())
-  const scratch = await mkdtemp(join(tmpdir(), 'skein-checkpoint-'))
+export async function scanWorktree(
+  git: GitRunner,
+  worktree: string,
+  limits: LeaveOutLimits = DEFAULT_LEAVE_OUT,
+  onIndex?: OnIndex
+): Promise<WorktreeState> {
+  const [indexPath, scratch] = await Promise.all([indexFileOf(git, worktree), mkdtemp(join(tmpdir(), 'skein-checkpoint-'))])
   try {
     const scanIndex = join(scratch, 'scan')
     const treeIndex = join(scratch, 'tree')
@@ -61,6 +72,9 @@ export async function scanWorktree(git: GitRunner, worktree: string, limits: Lea
     let indexTree = tree
     let indexBlob: string | null = null
     if (indexTree === null) ({ indexTree, indexBlob } = await storeRawIndex(git, worktree, treeIndex))
+    const indexCommit = onIndex ? onIndex(indexTree, status.head, indexBlob) : null
+    // Settled below; this keeps an early failure elsewhere from leaving it unhandled.
+    indexCommit?.catch(() => undefined)
 
     const update: string[] = []
     const dirty = new Set<string>()
@@ -105,7 +119,8 @@ export async function scanWorktree(git: GitRunner, worktree: string, limits: Lea
       branch: status.branch,
       dirtyFiles: dirty.size,
       leftOut: sorted.leftOut,
-      intentToAdd
+      intentToAdd,
+      indexCommit: await indexCommit
     }
   } finally {
     await rm(scratch, { recursive: true, force: true })
@@ -132,7 +147,7 @@ async function copyIndex(from: string, to: string): Promise<void> {
  */
 async function storeRawIndex(git: GitRunner, worktree: string, indexFile: string): Promise<{ indexTree: string; indexBlob: string }> {
   const [indexBlob] = await hashFilesRaw(git, worktree, [indexFile])
-  const listed = await git.run(worktree, ['ls-files', '--stage', '-z'], { env: { GIT_INDEX_FILE: indexFile } })
+  const listed = await spawnGitOk(git, worktree, ['ls-files', '--stage', '-z'], { GIT_INDEX_FILE: indexFile })
   const ids = new Set<string>()
   for (const rec of listed.split('\0')) {
     const m = /^(\d+) ([0-9a-f]+) \d\t/.exec(rec)
