@@ -129,9 +129,11 @@ describe('checkpoints of the built-in agent', () => {
     expect(worktreeState(wt)).toEqual(s0) // conversation only: files as they were
     expect(undo.undo).not.toBeNull()
 
+    const asked = server.requests.length
     server.push({ text: 'slow', slow: true })
     must(await core.agent.startTurn(thread.id, 'Take your time'))
-    await eventually(() => threadOf(core, thread.id).conversation.busy, 'the turn to run')
+    // Interrupted only once the slow reply streams, so it is used up here and not by the next test.
+    await eventually(() => server.requests.length > asked && threadOf(core, thread.id).conversation.busy, 'the turn to run')
     const refused = await core.rewind({ threadId: thread.id, checkpoint: first!.n, restore: 'code' })
     expect(!refused.ok && refused.error.message).toMatch(/Stop its turn/)
     must(core.agent.interrupt(thread.id))

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs'
+import { isAbsolute } from 'node:path'
 import type { Checkpoint, CheckpointDiff, CheckpointSettings, CheckpointTrigger, SessionPoint } from '../../../shared/checkpoints'
 import { appError, ErrorCode } from '../../../shared/errors'
 import type { Disposable } from '../../../shared/jsonrpc'
@@ -97,8 +98,9 @@ export class CheckpointService implements Disposable {
     const session = (await this.deps.sessionPoint?.(thread).catch(() => null)) ?? null
     const written = await writeCheckpoint(this.deps.git, thread.worktreePath, {
       ref: checkpointRef(threadId, n),
-      previous: o.skipIfUnchanged ? (previous?.commit ?? null) : null,
-      meta: { threadId, n, trigger: o.trigger, label: o.label, turnId: o.turnId ?? null, turnIds, session, createdAt: Date.now() }
+      previous: previous?.commit ?? null,
+      skipIfUnchanged: o.skipIfUnchanged === true,
+      meta: { trigger: o.trigger, label: o.label, turnId: o.turnId ?? null, turnIds, session, createdAt: Date.now() }
     })
     if (!written.ok) return err(appError(ErrorCode.GitFailed, `Could not checkpoint "${thread.title}": ${written.error}`))
     if (written.value.reused && previous) return ok(previous)
@@ -115,9 +117,12 @@ export class CheckpointService implements Disposable {
     if (!where.ok) return where
     const c = await this.get(threadId, n)
     if (!c.ok) return c
-    const d = await diffToCheckpoint(this.deps.git, where.value.thread.worktreePath, c.value.commit)
-    if (!d.ok) return err(appError(ErrorCode.GitFailed, d.error))
-    return ok({ checkpoint: c.value, ...d.value })
+    try {
+      const d = await diffToCheckpoint(this.deps.git, where.value.thread.worktreePath, c.value.commit)
+      return ok({ checkpoint: c.value, ...d })
+    } catch (e) {
+      return err(appError(ErrorCode.GitFailed, `Could not compare the worktree with checkpoint ${n}: ${(e as Error).message}`))
+    }
   }
 
   /** One file as it is now (original) and in checkpoint `n` (modified). */
@@ -126,8 +131,9 @@ export class CheckpointService implements Disposable {
     if (!where.ok) return where
     const c = await this.get(threadId, n)
     if (!c.ok) return c
-    const sides = await checkpointFileSides(this.deps.git, where.value.thread.worktreePath, c.value.commit, path, force)
-    return sides.ok ? sides : err(appError(ErrorCode.InvalidParams, sides.error))
+    if (isAbsolute(path) || path.split('/').some((part) => part === '..' || part === '' || part === '.git'))
+      return err(appError(ErrorCode.InvalidParams, `${path} is not a path inside the worktree.`))
+    return ok(await checkpointFileSides(this.deps.git, where.value.thread.worktreePath, c.value.commit, path, force))
   }
 
   /** Removes checkpoints beyond the settings' count and age (the newest 10 always stay). */
