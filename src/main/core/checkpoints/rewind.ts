@@ -58,17 +58,17 @@ export function rewindThread(d: RewindDeps, o: RewindRequest): Promise<Result<Re
         )
       )
     const items = await d.transcript.items(o.threadId)
-    if (conversation && !items.some((i) => i.kind === 'user'))
-      return err(
-        appError(
-          ErrorCode.InvalidParams,
-          `"${thread.title}" has no conversation with the built-in agent to rewind. Rewind its code, or fork from the checkpoint to resume a CLI session there.`
-        )
-      )
     const all = await d.checkpoints.list(o.threadId)
     if (!all.ok) return all
     const target = resolveTarget(all.value, items, { ...o, busy: false })
     if (!target.ok) return target
+    if (conversation && !items.some((i) => i.kind === 'user'))
+      return err(
+        appError(
+          ErrorCode.InvalidParams,
+          `"${thread.title}" has no conversation with the built-in agent to rewind. Rewind its code only (--code), or fork from the checkpoint to resume a CLI session there.`
+        )
+      )
     const k = target.value.checkpoint
     const label = k === 'now' ? 'Before rewinding the conversation' : `Before rewinding to checkpoint ${k.n}`
     const undo = await d.checkpoints.takeLocked(o.threadId, { trigger: 'rewind', label })
