@@ -96,6 +96,8 @@ test('checkpoints: the timeline, rewind from the transcript with a preview and U
         .first()
     ).toBeVisible()
     await screenshotBothThemes(page, 'checkpoints-timeline')
+    // They go by themselves; the dialogs' screenshots are taken without them.
+    await expect(page.getByRole('status').filter({ hasText: /Checkpoint \d+ taken/ })).toHaveCount(0)
   })
 
   await test.step('"Rewind to before this message" on turn two previews the files it removes', async () => {
@@ -186,8 +188,13 @@ test('checkpoints: the timeline, rewind from the transcript with a preview and U
 
   await test.step('the dashboard shows the links too, and Settings the pruning', async () => {
     await page.keyboard.press('ControlOrMeta+0')
-    await expect(page.getByRole('button', { name: /^Forked from “Three files”/ }).first()).toBeVisible()
-    await expect(page.getByRole('button', { name: '2 forks' })).toBeVisible()
+    await expect(
+      page
+        .getByRole('main')
+        .getByRole('button', { name: /^Forked from “Three files”/ })
+        .first()
+    ).toBeVisible()
+    await expect(page.getByRole('main').getByRole('button', { name: '2 forks' })).toBeVisible()
     await screenshotBothThemes(page, 'checkpoints-dashboard')
     await page.getByRole('button', { name: 'Settings' }).click()
     const settings = page.getByRole('dialog', { name: 'Settings' })

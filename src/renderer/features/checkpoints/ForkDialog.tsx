@@ -123,6 +123,7 @@ export function ForkDialog({ threadId, point, onClose }: { threadId: string; poi
           placeholder={`${thread.title} (fork)`}
           onChange={(e) => setTitle(e.target.value)}
         />
+        {rows.length > 1 && <p className="field-hint">Each fork adds the first words of its prompt to the title.</p>}
         <fieldset className="fork-prompts">
           <legend className="field-label">{rows.length > 1 ? 'Approaches' : 'Prompt'}</legend>
           <ol ref={listRef} className="fork-list">

@@ -101,8 +101,7 @@ export function RewindDialog({ threadId, point, onClose }: { threadId: string; p
       description={
         checkpoint ? (
           <>
-            Checkpoint {checkpoint.n} · {triggerLabels[checkpoint.trigger]}
-            {checkpoint.label && <> · {checkpoint.label}</>} · {formatDateTime(checkpoint.createdAt)}
+            Checkpoint {checkpoint.n} · {checkpoint.label || triggerLabels[checkpoint.trigger]} · {formatDateTime(checkpoint.createdAt)}
           </>
         ) : undefined
       }

@@ -103,6 +103,7 @@ function Summary({ diff }: { diff: CheckpointDiff }): ReactElement {
           Staged changes go back to what was staged then
         </span>
       )}
+      {diff.files.length > 0 && <span className="preview-note preview-sides">Diff: the file now → after the rewind</span>}
     </div>
   )
 }

@@ -33,12 +33,12 @@ export async function checkpointNow(threadId: string): Promise<Checkpoint | null
 
 /** What a rewind did, in a sentence for its toast. */
 function rewindSummary(restore: RewindScope, files: number, prompt: string | null, placed: boolean, undoing: boolean): string {
-  const code = `${files === 0 ? 'no file needed changing' : `${files} ${files === 1 ? 'file' : 'files'} written or removed`}`
-  if (undoing) return restore === 'conversation' ? 'The turns are back in the conversation.' : `Back as before the rewind: ${code}.`
+  const code = files === 0 ? 'No file needed changing' : `${files} ${files === 1 ? 'file' : 'files'} put back`
+  if (undoing) return restore === 'conversation' ? 'The turns are back in the conversation.' : `${code}, as before the rewind.`
   const parts = [
-    restore === 'conversation' ? 'Files are unchanged' : `Files restored: ${code}`,
-    restore !== 'code' ? 'later turns stay in the log, marked rewound' : null,
-    prompt === null || restore === 'code' ? null : placed ? 'its prompt is back in the message box' : 'your unsent message was kept'
+    restore === 'conversation' ? 'Files unchanged' : code,
+    restore !== 'code' ? 'later turns kept, marked rewound' : null,
+    prompt === null || restore === 'code' ? null : placed ? 'the prompt is back in the message box' : 'your unsent message was kept'
   ]
   return `${parts.filter(Boolean).join('; ')}.`
 }
