@@ -186,6 +186,19 @@ test('checkpoints: the timeline, rewind from the transcript with a preview and U
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Three files')
   })
 
+  await test.step('the timeline and overview of the parent name the forks', async () => {
+    await tab(page, 'Timeline').click()
+    const at = page.getByRole('listitem', { name: /^Checkpoint 2:/ })
+    await expect(at).toContainText('Forked into')
+    await expect(at.getByRole('button', { name: /Approach A/ })).toBeVisible()
+    await screenshotBothThemes(page, 'checkpoints-timeline-forks')
+    await tab(page, 'Overview').click()
+    const details = page.getByRole('main').locator('.fork-details')
+    await expect(details).toContainText('2 forks:')
+    await expect(details.getByRole('button', { name: /Approach B/ })).toBeVisible()
+    await screenshotBothThemes(page, 'checkpoints-overview')
+  })
+
   await test.step('the dashboard shows the links too, and Settings the pruning', async () => {
     await page.keyboard.press('ControlOrMeta+0')
     await expect(
@@ -196,6 +209,12 @@ test('checkpoints: the timeline, rewind from the transcript with a preview and U
     ).toBeVisible()
     await expect(page.getByRole('main').getByRole('button', { name: '2 forks' })).toBeVisible()
     await screenshotBothThemes(page, 'checkpoints-dashboard')
+    await page.getByRole('group', { name: 'Layout' }).getByRole('button', { name: 'List' }).click()
+    await expect(page.getByRole('main').getByRole('button', { name: /^Forked from “Three files”/ })).toHaveCount(2)
+    await screenshotBothThemes(page, 'checkpoints-dashboard-list')
+    await page.getByRole('main').getByRole('button', { name: '2 forks' }).click()
+    await page.getByRole('menu', { name: 'Forks of Three files' }).getByRole('menuitem').first().click()
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Three files \(fork\)/)
     await page.getByRole('button', { name: 'Settings' }).click()
     const settings = page.getByRole('dialog', { name: 'Settings' })
     const pruning = settings.getByRole('group', { name: 'Checkpoints' })

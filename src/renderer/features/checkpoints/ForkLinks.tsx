@@ -3,7 +3,7 @@ import type { Thread } from '../../../shared/models'
 import { useNavigation } from '../../state/navigation-store'
 import { Icon } from '../../ui/Icon'
 import { openMenu } from '../../ui/menu-store'
-import { forksOf, useForkCount, useForkParentTitle, useForkTitles } from './fork-index'
+import { forksOf, useForkCount, useForkParentTitle, useForks, useForkTitles } from './fork-index'
 
 /** Where a fork started, in words: "Forked from “Login fix” at checkpoint 3". */
 function forkedFromText(thread: Thread, parentTitle: string | null | undefined): string {
@@ -83,9 +83,47 @@ export function useForkAriaSuffix(thread: Thread): string {
   return `${from}${forks ? `, ${forksText(forks)}` : ''}`
 }
 
+/** The Overview's fork links: where this thread was forked from, and each of its forks, every one a link. */
+export function ForkDetails({ thread }: { thread: Thread }): ReactElement | null {
+  const parentTitle = useForkParentTitle(thread)
+  const forks = useForks(thread.id)
+  if (!thread.forkedFrom && forks.length === 0) return null
+  const select = (id: string) => () => useNavigation.getState().selectThread(id)
+  return (
+    <span className="fork-details">
+      {thread.forkedFrom && (
+        <span>
+          Forked from{' '}
+          {parentTitle ? (
+            <button type="button" className="btn-link" onClick={select(thread.forkedFrom.threadId)}>
+              {parentTitle}
+            </button>
+          ) : (
+            'a thread that was deleted'
+          )}
+          {thread.forkedFrom.checkpoint ? <span className="muted"> at checkpoint {thread.forkedFrom.checkpoint}</span> : null}
+        </span>
+      )}
+      {forks.length > 0 && (
+        <span>
+          {forksText(forks.length)}:{' '}
+          {forks.map((f, i) => (
+            <span key={f.id}>
+              {i > 0 && ', '}
+              <button type="button" className="btn-link" onClick={select(f.id)}>
+                {f.title}
+              </button>
+            </span>
+          ))}
+        </span>
+      )}
+    </span>
+  )
+}
+
 /**
- * The fork links of a dashboard card, list row or the Overview: "Forked from X" (opens X) and "N forks" (lists
- * them). `compact` shows a glyph for the parent link and a short count.
+ * The fork links of a dashboard card or list row: "Forked from X" (opens X) and "N forks" (lists them).
+ * `compact` shows a glyph for the parent link and a short count.
  */
 export function ForkLinks({ thread, compact = false }: { thread: Thread; compact?: boolean }): ReactElement | null {
   const parentTitle = useForkParentTitle(thread)

@@ -16,7 +16,7 @@ import { useThreadView } from '../../state/thread-view-store'
 import { doneSummary } from '../environment'
 import { ThreadDiskDetail } from '../disk'
 import { RunSection } from '../run'
-import { ForkLinks, useForks } from '../checkpoints'
+import { ForkDetails, useForks } from '../checkpoints'
 
 function Row({ label, children }: { label: string; children: ReactNode }): ReactElement {
   return (
@@ -186,7 +186,7 @@ export function OverviewTab({ thread }: { thread: Thread }): ReactElement {
           )}
           {(thread.forkedFrom || forks.length > 0) && (
             <Row label="Forks">
-              <ForkLinks thread={thread} />
+              <ForkDetails thread={thread} />
             </Row>
           )}
           <Row label="Thread id">
