@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startModelServer, type ModelServer, type ScriptedStep } from '../test/helpers/model-server'
 import type { Thread } from '../src/shared/models'
@@ -8,6 +8,7 @@ import { startCore, type CoreProcess } from './support/core-process'
 import { composer, lastText, rows, sendMessage, toolResults, transcript } from './support/conversation-page'
 import { makeGitRepo } from './support/git-repo'
 import { addRepository, createThread, screenshotBothThemes, threadRow } from './support/skein-page'
+import { expectPrompt, focusTerminal, prepareTerminalPage, runCommand, shellEnv } from './support/terminal-page'
 
 let cores: CoreProcess[] = []
 let servers: ModelServer[] = []
@@ -225,5 +226,52 @@ test('checkpoints: the timeline, rewind from the transcript with a preview and U
     const client = await connectClient(core)
     expect(await client.request('checkpoint/settings', {})).toEqual({ maxPerThread: 200, maxAgeDays: 14 })
     client.dispose()
+  })
+})
+
+test('a thread without built-in turns: checkpoint from a focused terminal, rewind the code from the Timeline', async ({ page }) => {
+  const repo = makeGitRepo('shell-app')
+  const core = await startCore({ env: shellEnv() })
+  cores.push(core)
+  await prepareTerminalPage(page)
+  await page.goto(core.url)
+  await addRepository(page, repo)
+  await createThread(page, { via: 'sidebar-button', repo: 'shell-app', title: 'Shell work', profile: 'Shell' })
+  const worktree = (await listThreads(core)).find((t) => t.title === 'Shell work')!.worktreePath
+  const notes = () => (existsSync(join(worktree, 'notes.txt')) ? readFileSync(join(worktree, 'notes.txt'), 'utf8') : null)
+
+  await test.step('Ctrl/⌘+Shift+K in the focused terminal takes a checkpoint (it never reaches the shell)', async () => {
+    await expectPrompt(page)
+    await focusTerminal(page)
+    await runCommand(page, "printf 'first\\n' > notes.txt")
+    await expect.poll(notes).toBe('first\n')
+    await page.keyboard.press('ControlOrMeta+Shift+K')
+    await expect(page.getByRole('status').filter({ hasText: /Checkpoint \d+ taken/ })).toContainText('1 file uncommitted')
+    await runCommand(page, "printf 'second\\nthird\\n' > notes.txt")
+    await expect.poll(notes).toBe('second\nthird\n')
+  })
+
+  await test.step('Rewind… from the Timeline: code only, with the reason; the preview shows the file going back', async () => {
+    await tab(page, 'Timeline').click()
+    const row = page.getByRole('listitem', { name: /Saved by hand/ })
+    await expect(row).toContainText('1 file uncommitted')
+    await row.getByRole('button', { name: /^Rewind to checkpoint/ }).click()
+    const dialog = page.getByRole('dialog', { name: /^Rewind to checkpoint \d+$/ })
+    await expect(dialog.getByRole('radio', { name: 'Code only' })).toHaveAttribute('aria-checked', 'true')
+    await expect(dialog.getByRole('radio', { name: 'Code and conversation' })).toBeDisabled()
+    await expect(dialog.getByRole('radio', { name: 'Conversation only' })).toBeDisabled()
+    await expect(dialog).toContainText('no turns in this thread to rewind')
+    const files = dialog.getByRole('list', { name: 'Files the rewind changes' })
+    await expect(files.getByRole('button')).toHaveCount(1)
+    await expect(files.getByRole('button', { name: /notes\.txt/ })).toContainText('+1')
+    await expect(files.getByRole('button', { name: /notes\.txt/ })).toContainText('−2')
+    await expect(dialog.locator('.monaco-diff[data-diff-ready="true"]')).toBeVisible()
+    await screenshotBothThemes(page, 'checkpoints-rewind-code-only')
+    await dialog.getByRole('button', { name: 'Rewind', exact: true }).click()
+    await expect(dialog).toBeHidden()
+    await expect.poll(notes).toBe('first\n')
+    await expect(page.getByRole('status').filter({ hasText: /Rewound to checkpoint \d+/ })).toContainText('1 file put back')
+    // The state before the rewind is itself a checkpoint, listed first.
+    await expect(page.getByRole('listitem', { name: /Before rewinding to checkpoint/ })).toBeVisible()
   })
 })
