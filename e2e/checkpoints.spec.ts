@@ -152,6 +152,21 @@ test('checkpoints: the timeline, rewind from the transcript with a preview and U
     await expect(composer(page)).toHaveValue('')
   })
 
+  await test.step('"Rewind to here" at the end of turn one previews the same two files', async () => {
+    const endOfOne = rows(page, 'assistant').filter({ hasText: 'Wrote one.txt.' })
+    await endOfOne.hover()
+    await endOfOne.getByRole('button', { name: 'Rewind to here…' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Rewind to the end of this turn' })
+    await expect(dialog.getByTestId('rewind-summary')).toContainText('2 files will change')
+    await page.keyboard.press('Escape')
+    await expect(dialog).toBeHidden()
+    // The last turn's end has nothing after it to rewind.
+    const endOfThree = rows(page, 'assistant').filter({ hasText: 'Wrote three.txt.' })
+    await endOfThree.hover()
+    await expect(endOfThree.getByRole('button', { name: 'Fork from here…' })).toBeVisible()
+    await expect(endOfThree.getByRole('button', { name: 'Rewind to here…' })).toHaveCount(0)
+  })
+
   await test.step('Fork from the end of turn one, with two approaches: two threads, linked both ways', async () => {
     const endOfOne = rows(page, 'assistant').filter({ hasText: 'Wrote one.txt.' })
     await endOfOne.hover()

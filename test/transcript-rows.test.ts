@@ -50,6 +50,8 @@ describe('transcript rows', () => {
     const rows = transcriptRows(items, {})
     expect(rows.map((r) => r.kind)).toEqual(['user', 'assistant', 'rewound', 'user', 'assistant'])
     expect(lastLiveMessage(rows)).toBe(3)
+    // The end of turn one is followed (in the agent's context) by turn four, past the fold.
+    expect(turnPlace(rows, 1, false, lastLiveMessage(rows))).toEqual({ at: 'turn-end', next: 'T4' })
   })
 })
 
@@ -60,12 +62,12 @@ describe('turn places', () => {
     const places = rows.map((_, i) => turnPlace(rows, i, false, last))
     expect(places).toEqual([
       { at: 'message' },
-      { at: 'turn-end', canRewind: true },
+      { at: 'turn-end', next: 'T2' },
       { at: 'message' },
       null,
-      { at: 'turn-end', canRewind: true },
+      { at: 'turn-end', next: 'T3' },
       { at: 'message' },
-      { at: 'turn-end', canRewind: false }
+      { at: 'turn-end', next: null }
     ])
   })
 
@@ -108,9 +110,12 @@ describe('the checkpoint of a point in a thread', () => {
     expect(checkpointAt(list, { afterTurn: 'T2' })?.n).toBe(4)
   })
 
-  it('is the newest when a turn was rewound and another followed', () => {
+  it('is the one before the turn that follows in the conversation, even when a later one also followed that turn', () => {
+    // T2 was rewound, T4 followed T1, then T4 was undone and T2 brought back: after T1 comes T2 again.
     const again = [...list, cp(5, 'T4', ['T1'])]
     expect(checkpointAt(again, { afterTurn: 'T1' })?.n).toBe(5)
+    expect(checkpointAt(again, { afterTurn: 'T1', nextTurn: 'T2' })?.n).toBe(2)
+    expect(checkpointAt(again, { afterTurn: 'T1', nextTurn: 'T4' })?.n).toBe(5)
   })
 
   it('is none for the last turn, a pruned one, or now', () => {

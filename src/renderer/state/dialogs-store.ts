@@ -1,7 +1,10 @@
 import { create } from 'zustand'
 
-/** A point in a thread's history: a checkpoint, just before a built-in turn, the end of one, or its state now. */
-export type HistoryPoint = { checkpoint: number } | { beforeTurn: string } | { afterTurn: string } | { now: true }
+/**
+ * A point in a thread's history: a checkpoint, just before a built-in turn, the end of one (with the turn that
+ * followed it in the conversation, when one did), or its state now.
+ */
+export type HistoryPoint = { checkpoint: number } | { beforeTurn: string } | { afterTurn: string; nextTurn?: string } | { now: true }
 
 /** The one modal dialog that can be open at a time. */
 export type OpenDialog =

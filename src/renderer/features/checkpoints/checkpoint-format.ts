@@ -26,14 +26,18 @@ export function leftOutLine(f: LeftOutFile): string {
 
 /**
  * The checkpoint that holds a point's state, as the core resolves it: the checkpoint itself; for a message, the
- * newest taken just before its turn; for the end of a turn, the newest taken before the turn that followed it (whose
- * conversation then ended with it). Null for "now", the latest turn's end, or when none is kept.
+ * newest taken just before its turn; for the end of a turn, the newest taken before the turn that follows it in the
+ * conversation (when not given, the newest whose conversation then ended with it). Null for "now", the latest turn's end, or when none is kept.
  */
 export function checkpointAt(list: readonly Checkpoint[], point: HistoryPoint): Checkpoint | null {
   if ('checkpoint' in point) return list.find((c) => c.n === point.checkpoint) ?? null
   const newest = (match: (c: Checkpoint) => boolean) => [...list].reverse().find(match) ?? null
   if ('beforeTurn' in point) return newest((c) => c.turnId === point.beforeTurn)
-  if ('afterTurn' in point) return newest((c) => c.trigger === 'turn' && c.turnIds[c.turnIds.length - 1] === point.afterTurn)
+  if ('afterTurn' in point) {
+    const { afterTurn, nextTurn } = point
+    if (nextTurn) return newest((c) => c.trigger === 'turn' && c.turnId === nextTurn)
+    return newest((c) => c.trigger === 'turn' && c.turnIds[c.turnIds.length - 1] === afterTurn)
+  }
   return null
 }
 

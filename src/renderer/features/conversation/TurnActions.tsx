@@ -32,8 +32,8 @@ function MessageActions({ item }: { item: Item }): ReactElement {
   )
 }
 
-/** The actions under the last row of an ended turn: fork from its end, or rewind to it when later turns exist. */
-function TurnEndActions({ item, canRewind }: { item: Item; canRewind: boolean }): ReactElement {
+/** The actions under the last row of an ended turn: fork from its end, or rewind to it when a later turn follows. */
+function TurnEndActions({ item, next }: { item: Item; next: string | null }): ReactElement {
   const open = useDialogs((s) => s.open)
   return (
     <div className="turn-actions turn-end-actions" role="group" aria-label="Turn actions">
@@ -45,11 +45,11 @@ function TurnEndActions({ item, canRewind }: { item: Item; canRewind: boolean })
         <Icon name="fork" size={11} />
         Fork from here…
       </button>
-      {canRewind && (
+      {next && (
         <button
           type="button"
           className="btn-link turn-action"
-          onClick={() => open({ kind: 'rewind', threadId: item.threadId, point: { afterTurn: item.turnId } })}
+          onClick={() => open({ kind: 'rewind', threadId: item.threadId, point: { afterTurn: item.turnId, nextTurn: next } })}
         >
           <Icon name="restore" size={11} />
           Rewind to here…
@@ -62,7 +62,7 @@ function TurnEndActions({ item, canRewind }: { item: Item; canRewind: boolean })
 /** The row's actions for its place in the turn, if any. */
 export function TurnActions({ item, place }: { item: Item; place: TurnPlace }): ReactElement | null {
   if (!place) return null
-  return place.at === 'message' ? <MessageActions item={item} /> : <TurnEndActions item={item} canRewind={place.canRewind} />
+  return place.at === 'message' ? <MessageActions item={item} /> : <TurnEndActions item={item} next={place.next} />
 }
 
 /** The fold of rewound turns: how many, that they stay in the log, and Show / Hide. */

@@ -40,8 +40,8 @@ export function transcriptRows(items: Item[], open: Readonly<Record<string, true
   return rows
 }
 
-/** What the person can do from a row: from a message, or from the end of a turn (rewind only when a later turn exists). */
-export type TurnPlace = { at: 'message' } | { at: 'turn-end'; canRewind: boolean } | null
+/** What the person can do from a row: from a message, or from the end of a turn (rewind only when a later turn follows it). */
+export type TurnPlace = { at: 'message' } | { at: 'turn-end'; next: string | null } | null
 
 /** The row index of the last user message still in the agent's context, or -1. */
 export function lastLiveMessage(rows: readonly TranscriptRow[]): number {
@@ -63,7 +63,16 @@ export function turnPlace(rows: readonly TranscriptRow[], i: number, busy: boole
   if (!row || isGroup(row) || row.rewound || row.imported) return null
   if (row.kind === 'user') return { at: 'message' }
   if (row.kind === 'approval' || !ENDED.has(row.status)) return null
-  const next = rows[i + 1]
-  const ends = next === undefined ? !busy : isGroup(next) || next.turnId !== row.turnId
-  return ends ? { at: 'turn-end', canRewind: i < lastLive } : null
+  const after = rows[i + 1]
+  const ends = after === undefined ? !busy : isGroup(after) || after.turnId !== row.turnId
+  return ends ? { at: 'turn-end', next: i < lastLive ? nextLiveTurn(rows, i) : null } : null
+}
+
+/** The turn of the first user message after row `i` that is still in the agent's context. */
+function nextLiveTurn(rows: readonly TranscriptRow[], i: number): string | null {
+  for (let k = i + 1; k < rows.length; k++) {
+    const row = rows[k]
+    if (!isGroup(row) && row.kind === 'user' && !row.rewound) return row.turnId
+  }
+  return null
 }
