@@ -19,7 +19,8 @@ for (const script of [
   'import-throughput.ts',
   'import-listing.ts',
   'cli-visible.ts',
-  'worktree-disk.ts'
+  'worktree-disk.ts',
+  'checkpoint.ts'
 ]) {
   console.log(`\n## ${script}`)
   const r = spawnSync('npx', ['tsx', `bench/${script}`], { stdio: 'inherit' })

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { connect } from 'node:net'
 import { join } from 'node:path'
@@ -8,11 +7,11 @@ import { socketTransport } from '../src/main/core/rpc/socket-transport'
 import { RpcClient } from '../src/shared/rpc-client'
 import type { Thread } from '../src/shared/models'
 import { cleanupTemp, makeCore, makeRepo, must, tempDir } from './helpers/fixtures'
+import { CLI, skein as runSkein } from './helpers/cli-run'
 import { eventually } from './helpers/pty-client'
 import { useScriptedModel, type ModelServer } from './helpers/model-server'
 import { ClaudeSession, text, writeClaudeSession } from './helpers/session-fixtures'
 
-const CLI = join(__dirname, '..', 'out', 'main', 'cli.js')
 let server: ModelServer
 beforeAll(async () => {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npx electron-vite build\` first (npm test does).`)
@@ -21,27 +20,7 @@ beforeAll(async () => {
 afterAll(() => server.close())
 afterEach(cleanupTemp)
 
-interface Run {
-  code: number
-  stdout: string
-  stderr: string
-}
-
-/** Runs the built `skein` command with its own SKEIN_HOME and HOME (no display, so no app). */
-function skein(args: string[], o: { home: string; userHome?: string; cwd?: string }): Promise<Run> {
-  return new Promise((resolve) => {
-    const env = {
-      PATH: process.env.PATH!,
-      SKEIN_HOME: o.home,
-      HOME: o.userHome ?? tempDir('skein-user-'),
-      ANTHROPIC_BASE_URL: server.url,
-      ANTHROPIC_API_KEY: 'test-key'
-    }
-    execFile(process.execPath, [CLI, ...args], { env, cwd: o.cwd ?? process.cwd(), timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr })
-    })
-  })
-}
+const skein = (args: string[], o: { home: string; userHome?: string; cwd?: string }) => runSkein(args, { ...o, modelUrl: server.url })
 
 async function setup() {
   const home = tempDir('skein-home-')

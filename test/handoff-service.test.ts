@@ -3,7 +3,6 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { buildMessages } from '../src/main/core/agent/history'
 import { HandoffService } from '../src/main/core/handoff/handoff-service'
-import { forkThread } from '../src/main/core/threads/thread-fork'
 import { cleanupTemp, git, makeCore, makeRepo, must, tempDir } from './helpers/fixtures'
 import { attachRecorder, eventually } from './helpers/pty-client'
 import { ClaudeSession, CodexRollout, text, toolUse, writeClaudeSession, writeCodexRollout } from './helpers/session-fixtures'
@@ -141,7 +140,7 @@ describe('handoff service', () => {
       const client = await attachRecorder(core.ptys, pty.id)
       await eventually(() => client.output(pty.id).includes(`fake claude in ${join(repo, 'src')} with: --resume ${SID}`), 'the resumed CLI')
 
-      const fork = must(await forkThread(core, { threadId: thread.id }))
+      const fork = must(await core.fork({ threadId: thread.id, prompts: [] })).threads[0]!
       expect(fork).toMatchObject({ mode: 'worktree', title: `${thread.title} (fork)`, baseRef: 'main' })
       expect(git(fork.worktreePath, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe(fork.branch)
       const copied = await core.agent.items(fork.id)

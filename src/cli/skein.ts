@@ -7,6 +7,7 @@ import { DataDir } from '../main/core/store/data-dir'
 import { CliError, Exit } from './cli-error'
 import { exitCodeFor, processContext, type CliContext } from './context'
 import { ATTACH_USAGE, attachThread } from './commands/attach-thread'
+import { CHECKPOINTS_USAGE, checkpointsCommand, FORK_USAGE, forkCommand, REWIND_USAGE, rewindCommand } from './commands/checkpoints'
 import { handoff, HANDOFF_USAGE } from './commands/handoff'
 import { LIST_USAGE, listThreads } from './commands/list-threads'
 import { NEW_USAGE, newThread } from './commands/new-thread'
@@ -20,6 +21,11 @@ const USAGE = `Usage: skein [PATH] | skein <command> [options]
   list [--json] [--repo PATH]  threads grouped by repository, with status, branch and CI
   open THREAD                  show a thread in the app
   attach THREAD                attach this terminal to a thread's session (Ctrl-] detaches)
+  checkpoints THREAD [--now]   a thread's checkpoints (one before every turn), or take one
+  fork THREAD [--from N] ["prompt" ...]
+                               fork a thread from a checkpoint into new worktree threads
+  rewind THREAD --to N [--code|--conversation]
+                               put a thread's files and conversation back to a checkpoint
   handoff [--from claude|codex] [--session ID | --last]
                                import a Claude Code or Codex session from here and continue it in Skein
   serve [--port N] [--host H]  run the core headless with the web UI
@@ -42,6 +48,9 @@ const commands: Record<string, { run: Command; usage: string }> = {
   open: { run: openThread, usage: OPEN_USAGE },
   attach: { run: (argv, ctx) => attachThread(argv, ctx), usage: ATTACH_USAGE },
   handoff: { run: handoff, usage: HANDOFF_USAGE },
+  fork: { run: forkCommand, usage: FORK_USAGE },
+  rewind: { run: rewindCommand, usage: REWIND_USAGE },
+  checkpoints: { run: checkpointsCommand, usage: CHECKPOINTS_USAGE },
   serve: {
     usage: SERVE_USAGE,
     run: async (argv, ctx) => {

@@ -5,6 +5,10 @@ import { AgentService } from './agent/agent-service'
 import { ApiKeyStore } from './agent/api-key-store'
 import { makeTools } from './agent/tool-set'
 import { Transcript } from './agent/transcript'
+import { CheckpointService } from './checkpoints/checkpoint-service'
+import { checkpointBeforeDelivery, checkpointBeforeTurn, checkpointOnAgentStart } from './checkpoints/checkpoint-triggers'
+import { forkThread, type ForkRequest } from './checkpoints/fork'
+import { rewindThread, type RewindRequest } from './checkpoints/rewind'
 import { ProfileService } from './agents/profile-service'
 import { GitRunner } from './git/git-runner'
 import { DisposableStore, toDisposable } from './lifecycle'
@@ -75,6 +79,12 @@ export interface Core extends Disposable {
   readonly run: RunService
   /** Every thread's conversation items (shared by the agent, the handoff and forks). */
   readonly transcript: Transcript
+  /** Each thread's checkpoints (taken at every turn, for every agent). */
+  readonly checkpoints: CheckpointService
+  /** Forks a thread from a checkpoint, a turn or now into new worktree threads. */
+  fork(o: ForkRequest): ReturnType<typeof forkThread>
+  /** Puts a thread back to a checkpoint or turn: code, conversation or both. */
+  rewind(o: RewindRequest): ReturnType<typeof rewindThread>
   /** Records the browser-mode address (with token) so `skein` can print links to threads. */
   setWebUrl(url: string | null): void
   readonly profiles: ProfileService
@@ -168,6 +178,22 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
   // Not owned: it lives as long as the pty host, so terminals ended while quitting are still recorded as ended.
   ptys.onAgentState((threadId, agent, failure) => void threads.updateAgent(threadId, agent, failure))
   const transcript = new Transcript(threadStore, logger)
+  const repoPath = (id: string) => {
+    const r = repos.get(id)
+    return r.ok ? r.value.path : null
+  }
+  const checkpoints = owned.add(
+    new CheckpointService({
+      git,
+      bus,
+      logger,
+      settings,
+      thread: (id) => threadStore.get(id),
+      repoPath,
+      items: (id) => transcript.items(id)
+    })
+  )
+  owned.add(checkpointOnAgentStart((l) => ptys.onAgentState(l), checkpoints, logger))
   const agent = owned.add(
     new AgentService({
       threads,
@@ -178,7 +204,8 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
       sandbox,
       bus,
       logger,
-      setupDone: (threadId) => environment.whenReady(threadId)
+      setupDone: (threadId) => environment.whenReady(threadId),
+      beforeTurn: (threadId, turnId, text) => checkpointBeforeTurn(checkpoints, (id) => transcript.items(id), threadId, turnId, text)
     })
   )
   // Archiving or deleting a thread stops its built-in agent's turn before its terminals close.
@@ -190,7 +217,8 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
         sendToAgent: (threadId, text) => agent.steer(threadId, text),
         tapPty: (ptyId, listener) => ptys.tap(ptyId, listener),
         bracketedPaste: (ptyId) => ptys.bracketedPaste(ptyId),
-        acceptsPrompt: (profileId, repoId) => profiles.acceptsPrompt(profileId, repoId)
+        acceptsPrompt: (profileId, repoId) => profiles.acceptsPrompt(profileId, repoId),
+        beforeDeliver: (threadId, text) => checkpointBeforeDelivery(checkpoints, logger, threadId, text)
       },
       (message) => logger.warn(message)
     )
@@ -255,6 +283,22 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
     }
   })
   owned.add(toDisposable(() => portsFollow.dispose()))
+  const fork = (o: ForkRequest) =>
+    forkThread(
+      {
+        git,
+        bus,
+        logger,
+        checkpoints,
+        transcript,
+        threads,
+        thread: (id) => threadStore.get(id),
+        startTurn: (id, text) => agent.startTurn(id, text),
+        deliver: (t, text) => delivery.deliver(t, text)
+      },
+      o
+    )
+  const rewind = (o: RewindRequest) => rewindThread({ git, bus, checkpoints, transcript, thread: (id) => threadStore.get(id) }, o)
   let webUrl: string | null = null
   registerHandlers(rpc, {
     version: SKEIN_VERSION,
@@ -280,7 +324,10 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
     webUrl: () => webUrl,
     notices: () => notices,
     bus,
-    environment
+    environment,
+    checkpoints,
+    fork,
+    rewind
   })
   notices.push(...startupNotices(0, await threads.recoverInterruptedCreates(dataDir)))
   await threads.reconcileOnStart({ waitingApproval: (id) => agent.hasWaitingApproval(id) })
@@ -315,6 +362,9 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
     summaries,
     handoff,
     transcript,
+    checkpoints,
+    fork,
+    rewind,
     ci,
     disk,
     ports,

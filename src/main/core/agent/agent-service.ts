@@ -30,6 +30,8 @@ export interface AgentDeps {
   env?: NodeJS.ProcessEnv
   /** Resolves once a thread's environment setup has ended (at once when none runs). */
   setupDone?: (threadId: string) => Promise<void>
+  /** Checkpoints the worktree before a turn; resolves with why it could not, or null. */
+  beforeTurn?: (threadId: string, turnId: string, text: string) => Promise<string | null>
 }
 
 /** Skein's built-in Claude agent: turns, steering, interrupts, approvals, fan-out and settings. */
@@ -38,6 +40,8 @@ export class AgentService {
   private readonly steers = new Map<string, string[]>()
   private readonly sessionAllowed = new Map<string, Set<string>>()
   private readonly instructionsShown = new Set<string>()
+  /** Threads whose new turn is being set up (checkpointed, its message saved). */
+  private readonly starting = new Set<string>()
   /** Threads whose saved approval is being answered (a turn is being set up for it). */
   private readonly resuming = new Set<string>()
 
@@ -81,10 +85,20 @@ export class AgentService {
           'The agent is resuming this thread after an approval. Steer it with a message, or stop it first.'
         )
       )
-    const turn = await this.makeTurn(t.value)
-    await this.dropWaitingApprovals(threadId, turn)
-    await turn.save(turn.item('user', { text, status: 'completed', ...(files.length ? { modelText, attachments: files } : {}) }))
-    return this.launch(t.value, turn)
+    // The checkpoint before a turn takes a moment: a second message meanwhile must not start a second turn.
+    if (this.starting.has(threadId)) return err(appError(ErrorCode.InvalidThreadState, 'The agent is starting a turn on this thread.'))
+    this.starting.add(threadId)
+    try {
+      const turn = await this.makeTurn(t.value)
+      await this.dropWaitingApprovals(threadId, turn)
+      const unsaved = await this.deps.beforeTurn?.(threadId, turn.id, text)
+      await turn.save(turn.item('user', { text, status: 'completed', ...(files.length ? { modelText, attachments: files } : {}) }))
+      // Said in the conversation, never silent: this turn cannot be rewound to.
+      if (unsaved) await turn.save(turn.item('notice', { text: `No checkpoint before this turn: ${unsaved}`, status: 'completed' }))
+      return await this.launch(t.value, turn)
+    } finally {
+      this.starting.delete(threadId)
+    }
   }
 
   /** Runs the last turn again after it failed (the history already holds the person's message). */

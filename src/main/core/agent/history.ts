@@ -6,9 +6,11 @@ type Block = Anthropic.ContentBlockParam
 
 /**
  * Rebuilds the Messages API conversation from a transcript: user text, each step's assistant
- * text and tool_use blocks, then a user message with their tool_result blocks.
+ * text and tool_use blocks, then a user message with their tool_result blocks. Rewound turns are left out.
  */
-export function buildMessages(items: readonly Item[]): Message[] {
+export function buildMessages(all: readonly Item[]): Message[] {
+  // Rewound turns stay in the log for people, but the model no longer sees them.
+  const items = all.filter((i) => !i.rewound)
   const messages: Message[] = []
   const push = (role: 'user' | 'assistant', blocks: Block[]) => {
     if (blocks.length === 0) return

@@ -15,6 +15,8 @@ export interface AgentTargets {
   bracketedPaste(ptyId: string): boolean
   /** Whether the profile may be given review comments, CI failures and prompts in this repository. */
   acceptsPrompt(profileId: ProfileId, repoId: string): boolean
+  /** Runs just before text is typed into a CLI agent (a checkpoint of the worktree). */
+  beforeDeliver?(threadId: string, text: string): Promise<void>
 }
 
 /** Who got a message: a live CLI agent in the thread's terminal, or Skein's built-in agent. */
@@ -86,7 +88,10 @@ export class AgentDelivery {
     const busy = (this.pending.get(thread.id) ?? 0) > 0 || (watch !== null && Date.now() - watch.lastOutputAt < QUIET_MS)
     this.pending.set(thread.id, (this.pending.get(thread.id) ?? 0) + 1)
     const previous = this.queues.get(thread.id) ?? Promise.resolve()
-    const done = previous.then(() => this.pasteAndSubmit(cli.ptyId, text, cli.profileId !== 'custom'))
+    const done = previous.then(async () => {
+      await this.targets.beforeDeliver?.(thread.id, text)
+      return this.pasteAndSubmit(cli.ptyId, text, cli.profileId !== 'custom')
+    })
     const settled = done.then(
       () => undefined,
       () => undefined

@@ -2,6 +2,16 @@ import type { Item } from '../../../shared/models'
 import type { Logger } from '../logger'
 import type { ThreadStore } from '../store/thread-store'
 
+/** The log event that rewinds turns, or brings them back. */
+const REWOUND_EVENT = 'turns.rewound'
+
+/** The turns of a conversation still in the agent's context, in order (rewound ones left out). */
+export function visibleTurns(items: readonly Item[]): string[] {
+  const seen = new Set<string>()
+  for (const i of items) if (!i.rewound && !seen.has(i.turnId)) seen.add(i.turnId)
+  return [...seen]
+}
+
 /**
  * A thread's conversation: completed items are appended to its events.jsonl when they complete
  * (streaming deltas are not persisted); in-progress items live in memory until then.
@@ -31,9 +41,15 @@ export class Transcript {
 
   private async load(threadId: string): Promise<Item[]> {
     const latest = new Map<string, Item>()
+    const rewound = new Set<string>()
     for (const e of await this.store.readEvents(threadId)) {
       const item = (e as { type: string; item?: Item }).item
       if (e.type === 'item.completed' && item && typeof item.id === 'string') latest.set(item.id, item)
+      else if (e.type === REWOUND_EVENT) {
+        const { turnIds, rewound: on } = e as { turnIds?: unknown; rewound?: unknown }
+        if (!Array.isArray(turnIds)) continue
+        for (const id of turnIds) if (typeof id === 'string') on === true ? rewound.add(id) : rewound.delete(id)
+      }
     }
     // A pending approval outlives a restart: it and its tool call stay as they were, to be answered
     // (the agent service resumes the turn). Anything else in progress when Skein stopped is interrupted.
@@ -41,11 +57,14 @@ export class Transcript {
     const waiting = new Set(
       all.filter((i) => i.kind === 'approval' && i.status === 'pending' && i.approval).flatMap((i) => [i.id, i.approval!.toolItemId])
     )
-    const items = all.map((i) =>
-      !waiting.has(i.id) && (i.status === 'streaming' || i.status === 'running' || i.status === 'pending')
-        ? { ...i, status: 'interrupted' as const }
-        : i
-    )
+    const items = all.map((i) => {
+      const ended =
+        !waiting.has(i.id) && (i.status === 'streaming' || i.status === 'running' || i.status === 'pending')
+          ? { ...i, status: 'interrupted' as const }
+          : i
+      const { rewound: _stale, ...rest } = ended
+      return rewound.has(i.turnId) ? { ...rest, rewound: true } : rest
+    })
     this.byThread.set(threadId, items)
     return items
   }
@@ -63,6 +82,25 @@ export class Transcript {
     await this.put(item)
     const r = await this.store.appendRaw(item.threadId, { type: 'item.completed', at: Date.now(), item })
     if (!r.ok) this.logger.warn(r.error.message)
+  }
+
+  /**
+   * Marks turns rewound (kept in the log and shown, but out of the agent's context) or brings them
+   * back; one event in the log records it. Returns the items that changed.
+   */
+  async setRewound(threadId: string, turnIds: ReadonlySet<string>, rewound: boolean): Promise<Item[]> {
+    const items = await this.items(threadId)
+    const changed: Item[] = []
+    items.forEach((item, i) => {
+      if (!turnIds.has(item.turnId) || (item.rewound === true) === rewound) return
+      const { rewound: _was, ...rest } = item
+      items[i] = rewound ? { ...rest, rewound: true } : rest
+      changed.push(items[i]!)
+    })
+    if (changed.length === 0) return []
+    const r = await this.store.appendRaw(threadId, { type: REWOUND_EVENT, at: Date.now(), turnIds: [...turnIds], rewound })
+    if (!r.ok) this.logger.warn(r.error.message)
+    return changed
   }
 
   /** Forgets a deleted thread. */

@@ -130,7 +130,8 @@ export async function resolveBase(
   return { kind: 'ok', commit: mb.stdout.trim() }
 }
 
-function parseNumstat(out: string): Map<string, FileStat> {
+/** Line counts by path from `diff-tree -z --numstat` output (binary files flagged, renames under their new path). */
+export function parseNumstat(out: string): Map<string, FileStat> {
   const stats = new Map<string, FileStat>()
   const parts = out.split('\0')
   for (let i = 0; i < parts.length; i++) {

@@ -111,11 +111,16 @@ export class GitRunner {
   /**
    * Runs git with `input` on stdin and returns stdout as bytes (for `cat-file --batch`, which reads
    * object names from stdin). simple-git cannot feed stdin, so this one call spawns git itself, with
-   * the same environment rules: argument array, no shell, only the variables git needs.
+   * the same environment rules: argument array, no shell, only the variables git needs (plus `options.env`).
    */
-  withInput(cwd: string, args: readonly string[], input: Buffer): Promise<{ exitCode: number; stdout: Buffer; stderr: string }> {
+  withInput(
+    cwd: string,
+    args: readonly string[],
+    input: Buffer,
+    options: GitExecOptions = {}
+  ): Promise<{ exitCode: number; stdout: Buffer; stderr: string }> {
     return new Promise((resolve, reject) => {
-      const child = spawn('git', [...args], { cwd, env: baseEnv(), stdio: ['pipe', 'pipe', 'pipe'] })
+      const child = spawn('git', [...args], { cwd, env: { ...baseEnv(), ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] })
       const out: Buffer[] = []
       const err: Buffer[] = []
       child.stdout.on('data', (c: Buffer) => out.push(c))

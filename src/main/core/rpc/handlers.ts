@@ -13,7 +13,11 @@ import type { CiHost } from '../ci/ci-host'
 import type { DiskService } from '../disk/disk-service'
 import { planCleanup, runCleanup, type CleanupDeps } from '../disk/disk-cleanup'
 import type { Transcript } from '../agent/transcript'
-import { forkThread } from '../threads/thread-fork'
+import type { CheckpointService } from '../checkpoints/checkpoint-service'
+import type { ForkRequest } from '../checkpoints/fork'
+import type { RewindOutcome, RewindRequest } from '../checkpoints/rewind'
+import type { Result } from '../../../shared/result'
+import type { Thread } from '../../../shared/models'
 import type { ChangeWatchService } from '../review/change-watch'
 import type { ReviewService } from '../review/review-service'
 import type { SummaryService } from '../summary/summary-service'
@@ -62,6 +66,9 @@ export interface HandlerDeps {
   notices: () => string[]
   bus: NotificationBus
   environment: EnvironmentService
+  checkpoints: CheckpointService
+  fork(o: ForkRequest): Promise<Result<{ threads: Thread[] }>>
+  rewind(o: RewindRequest): Promise<Result<RewindOutcome>>
 }
 
 const done = <E>(r: { ok: true } | { ok: false; error: E }) => (r.ok ? ok({ ok: true as const }) : r)
@@ -144,9 +151,19 @@ export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
   })
   handle('thread/list', (p) => ok({ threads: d.threads.list(p) }))
   handle('thread/get', (p) => d.threads.get(p.threadId))
-  handle('thread/fork', async (p) => {
-    const made = await forkThread({ threads: d.threads, transcript: d.transcript }, p)
-    return made.ok ? ok({ threads: [made.value] }) : made
+  handle('thread/fork', (p) => d.fork(p))
+  handle('thread/rewind', (p) => d.rewind(p))
+  handle('checkpoint/list', async (p) => {
+    const r = await d.checkpoints.list(p.threadId)
+    return r.ok ? ok({ checkpoints: r.value }) : r
+  })
+  handle('checkpoint/create', (p) => d.checkpoints.take(p.threadId, { trigger: 'manual', label: p.label || 'Saved by hand' }))
+  handle('checkpoint/diff', (p) => d.checkpoints.diff(p.threadId, p.checkpoint))
+  handle('checkpoint/file', (p) => d.checkpoints.file(p.threadId, p.checkpoint, p.path, p.force))
+  handle('checkpoint/settings', () => ok(d.settings.checkpoints()))
+  handle('checkpoint/configure', async (p) => {
+    const saved = await d.settings.updateCheckpoints(p)
+    return saved.ok ? ok(d.settings.checkpoints()) : saved
   })
   handle('thread/rename', (p) => d.threads.rename(p.threadId, p.title))
   handle('thread/archive', (p) => d.threads.archive(p.threadId))

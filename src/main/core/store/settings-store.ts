@@ -1,3 +1,4 @@
+import { CheckpointSettings, DEFAULT_CHECKPOINT_SETTINGS } from '../../../shared/checkpoints'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ProfileId } from '../../../shared/models'
@@ -37,6 +38,8 @@ interface SettingsFile {
   run?: Record<string, RunConfig>
   /** How many ports each thread gets. */
   portsPerThread?: number
+  /** How many checkpoints a thread keeps, and for how long. */
+  checkpoints?: CheckpointSettings
 }
 
 const cleanCi = (s: unknown): CiSettings => {
@@ -88,6 +91,7 @@ export class SettingsStore {
         if (c.success) run[id] = c.data
       }
       const perThread = parsed.portsPerThread
+      const checkpoints = CheckpointSettings.safeParse(parsed.checkpoints)
       store.data = {
         version: 1,
         agents: clean(parsed.agents),
@@ -96,7 +100,8 @@ export class SettingsStore {
         environments,
         disk,
         run,
-        ...(validPortCount(perThread) ? { portsPerThread: perThread } : {})
+        ...(validPortCount(perThread) ? { portsPerThread: perThread } : {}),
+        ...(checkpoints.success ? { checkpoints: checkpoints.data } : {})
       }
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
@@ -179,6 +184,16 @@ export class SettingsStore {
   /** Sets how many ports each new thread gets. */
   updatePortsPerThread(count: number): Promise<Result<void>> {
     return this.save({ ...structuredClone(this.data), portsPerThread: count })
+  }
+
+  /** How many checkpoints a thread keeps and for how long. */
+  checkpoints(): CheckpointSettings {
+    return this.data.checkpoints ?? DEFAULT_CHECKPOINT_SETTINGS
+  }
+
+  /** Changes the checkpoint pruning settings. */
+  updateCheckpoints(patch: Partial<CheckpointSettings>): Promise<Result<void>> {
+    return this.save({ ...structuredClone(this.data), checkpoints: { ...this.checkpoints(), ...patch } })
   }
 
   /** Changes settings globally or for one repository. */

@@ -43,11 +43,21 @@ export interface CreateThreadInput {
   imported?: ImportedFrom
   /** An investigation's own question (`fanout/start`), shown on its card. */
   focus?: string
+  /** A fork: the commit its branch starts at (else the base ref), and what it was forked from. */
+  startPoint?: string
+  forkedFrom?: NonNullable<Thread['forkedFrom']>
+  /** Fills a new worktree before its setup and agent start (a fork's checkpoint); a failure puts the thread in error. */
+  prepare?: (thread: Thread) => Promise<Result<void>>
+  /** Start the agent profile with the arguments this gives for the new thread (a CLI session forked at a checkpoint). */
+  agentArgs?: (thread: Thread) => Promise<Result<string[]>>
 }
 
 /** The terminals side of a thread, as the thread lifecycle needs it. */
 export interface ThreadSessions {
-  open(threadId: string, o: { kind: 'agent'; profileId: ProfileId; prompt?: string; cols: number; rows: number }): Promise<Result<unknown>>
+  open(
+    threadId: string,
+    o: { kind: 'agent'; profileId: ProfileId; prompt?: string; cols: number; rows: number; resume?: { args: string[]; cwd: string } }
+  ): Promise<Result<unknown>>
   closeThread(threadId: string): Promise<void>
 }
 
@@ -159,16 +169,25 @@ export class ThreadService {
     }
     const created = await this.createThread(input, repo)
     if (!created.ok || created.value.status === 'error') return created
+    if (input.prepare) {
+      const prepared = await input.prepare(created.value)
+      if (!prepared.ok)
+        return this.threadLock.run(created.value.id, () =>
+          this.change(created.value.id, { status: 'error', statusMessage: prepared.error.message }, 'prepare-failed')
+        )
+    }
     const setup = this.environment ? await this.environment.begin(created.value, (setup) => this.setSetup(created.value.id, setup)) : null
     const latest = () => this.store.get(created.value.id) ?? created.value
     if (!input.profileId) return ok(latest())
     if (setup?.waitForSetup) {
       // The agent starts once setup has ended, failed or not: a failed setup leaves the thread usable.
       const profileId = input.profileId
-      void setup.done.then(() => (latest().status === 'archived' ? undefined : this.startAgent(latest(), profileId, input.prompt)))
+      void setup.done.then(() =>
+        latest().status === 'archived' ? undefined : this.startAgent(latest(), profileId, input.prompt, input.agentArgs)
+      )
       return ok(latest())
     }
-    return this.startAgent(latest(), input.profileId, input.prompt)
+    return this.startAgent(latest(), input.profileId, input.prompt, input.agentArgs)
   }
 
   /** Records a thread's environment setup state. */
@@ -212,7 +231,8 @@ export class ThreadService {
       unread: false,
       conversation: defaultConversation(DEFAULT_MODEL, input.permissionMode),
       imported: input.imported ?? null,
-      ...(input.focus ? { focus: input.focus } : {})
+      ...(input.focus ? { focus: input.focus } : {}),
+      ...(input.forkedFrom ? { forkedFrom: input.forkedFrom } : {})
     }
     if (input.mode === 'local') return this.persistNew({ ...base, branch: headBranch }, repo)
 
@@ -231,7 +251,8 @@ export class ThreadService {
         baseRef,
         id,
         (s) => used.has(s),
-        (w) => this.intents?.write({ ...intent, path: w.path, branch: w.branch })
+        (w) => this.intents?.write({ ...intent, path: w.path, branch: w.branch }),
+        input.startPoint
       )
       if (made.ok) await pauseForTest('after-worktree', made.value.path)
       const created = await this.finishCreate(made, base, repo, info.root)
@@ -280,8 +301,16 @@ export class ThreadService {
   }
 
   /** Starts the agent session of a new thread; a failure to start is shown in the thread's status. */
-  private async startAgent(thread: Thread, profileId: ProfileId, prompt?: string): Promise<Result<Thread>> {
-    const opened = await this.sessions.open(thread.id, { kind: 'agent', profileId, prompt, cols: 120, rows: 32 })
+  private async startAgent(
+    thread: Thread,
+    profileId: ProfileId,
+    prompt?: string,
+    agentArgs?: CreateThreadInput['agentArgs']
+  ): Promise<Result<Thread>> {
+    const args = agentArgs ? await agentArgs(thread) : null
+    const resume = args?.ok ? { args: args.value, cwd: thread.worktreePath } : undefined
+    const opened =
+      args && !args.ok ? args : await this.sessions.open(thread.id, { kind: 'agent', profileId, prompt, cols: 120, rows: 32, resume })
     // The session's first activity update is queued behind this thread's lock; wait for it.
     if (opened.ok) return ok(await this.threadLock.run(thread.id, async () => this.store.get(thread.id) ?? thread))
     return this.threadLock.run(thread.id, () =>

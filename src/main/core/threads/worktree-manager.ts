@@ -43,7 +43,10 @@ export class WorktreeManager {
     private readonly snapshotOptions: Pick<SnapshotWriteOptions, 'limits' | 'beforeVerify'> = {}
   ) {}
 
-  /** Makes a worktree on a fresh `skein/<slug>` branch, picking the first slug whose branch and folder are free. */
+  /**
+   * Makes a worktree on a fresh `skein/<slug>` branch, picking the first slug whose branch and folder are free.
+   * The branch starts at `startPoint` (a commit, for a fork) or else at `baseRef`.
+   */
   async create(
     repoId: string,
     repoRoot: string,
@@ -51,9 +54,12 @@ export class WorktreeManager {
     baseRef: string,
     threadId: string,
     slugTaken: (s: string) => boolean,
-    onAttempt?: (w: CreatedWorktree) => void
+    onAttempt?: (w: CreatedWorktree) => void,
+    startPoint?: string
   ): Promise<CreateWorktreeResult> {
     if (!isSafeRef(baseRef)) return { ok: false, badRef: baseRef, detail: 'not a valid ref name' }
+    if (startPoint !== undefined && !/^[0-9a-f]{40,64}$/.test(startPoint))
+      return { ok: false, badRef: startPoint, detail: 'not a commit id' }
     await mkdir(this.dir.repoWorktrees(repoId), { recursive: true, mode: 0o700 })
     const refused = new Set<string>()
     const taken = (s: string) => refused.has(s) || slugTaken(s) || existsSync(join(this.dir.repoWorktrees(repoId), s))
@@ -63,7 +69,7 @@ export class WorktreeManager {
       const branch = `skein/${slug}`
       // Told before git makes anything, so a crash from here on leaves a record of what to clean up.
       onAttempt?.({ slug, path, branch })
-      const added = await addWorktree(this.git, repoRoot, path, { newBranch: branch, from: baseRef })
+      const added = await addWorktree(this.git, repoRoot, path, { newBranch: branch, from: startPoint ?? baseRef })
       if (added.kind === 'added') {
         await this.markOwned(path, threadId)
         return ok({ slug, path, branch })
