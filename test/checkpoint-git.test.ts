@@ -167,6 +167,8 @@ describe('writing a checkpoint', () => {
     writeFileSync(join(wt, 'notes/todo.txt'), 'edited\n')
     const edited = await checkpoint(wt, 3, { previous: staged.commit, skipIfUnchanged: true })
     expect(edited.reused).toBe(false)
+    // Same index and HEAD: the new checkpoint shares the previous one's index commit.
+    expect(git(wt, 'rev-parse', `${edited.commit}^1`)).toBe(git(wt, 'rev-parse', `${staged.commit}^1`))
   })
 
   it('leaves out big untracked files and folders, and lists them', async () => {
@@ -287,6 +289,27 @@ describe('restoring a checkpoint', () => {
     done(await restoreCheckpoint(runner, wt, written.commit!))
     expect(fullState(wt)).toEqual(expected)
     expect(readFileSync(join(wt, 'lib/util.ts'), 'utf8')).toContain('<<<<<<<')
+  })
+})
+
+describe('odd file names', () => {
+  it('keeps names that are not UTF-8, or hold newlines, spaces and quotes', async () => {
+    const { wt } = threadWorktree()
+    const latin1 = Buffer.concat([Buffer.from(`${wt}/caf`), Buffer.from([0xe9]), Buffer.from('.txt')])
+    writeFileSync(latin1, 'not utf-8 name\n')
+    writeFile(join(wt, 'line\nbreak "q" sp ace.txt'), 'newline in the name\n')
+    writeFile(join(wt, '-dash/--x.txt'), 'dashes\n')
+    git(wt, 'add', '-A')
+    writeFileSync(latin1, 'changed after staging\n')
+    writeFile(join(wt, 'ünïcode dir/ñ.txt'), 'untracked\n')
+    const expected = fullState(wt)
+    const written = await checkpoint(wt, 1)
+    rmSync(latin1)
+    rmSync(join(wt, 'ünïcode dir'), { recursive: true })
+    writeFile(join(wt, 'line\nbreak "q" sp ace.txt'), 'edited\n')
+    git(wt, 'add', '-A')
+    done(await restoreCheckpoint(runner, wt, written.commit!))
+    expect(fullState(wt)).toEqual(expected)
   })
 })
 

@@ -23,6 +23,7 @@ export interface RestoreOptions {
  * checkpoints left out are never touched: when one stands where the checkpoint needs to write or
  * delete, nothing is changed and the error names it. HEAD moves to the checkpoint's commit (moving
  * the checked-out branch, or a detached HEAD); a checkpoint taken on an unborn branch leaves HEAD.
+ * What the worktree holds now is not saved here: write an undo checkpoint first and pass it as `current`.
  */
 export async function restoreCheckpoint(
   git: GitRunner,

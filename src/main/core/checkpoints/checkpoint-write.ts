@@ -17,7 +17,10 @@
  * stash and files are never touched. Commits are by a fixed identity, so no git config is needed.
  * Git-ignored files are neither saved nor looked at (a rewind never touches them either). Untracked
  * files over 10 MiB and wholly untracked folders of more than 200 files are left out, and listed.
- * Submodules are saved as the commit they point at, not their contents.
+ * Submodules are saved as the commit they point at, not their contents; files pass git's filters
+ * (clean/smudge, end-of-line) as with `git add`. A tree cannot hold index flags: intent-to-add
+ * marks are kept in the meta, assume-unchanged and skip-worktree marks are not (except in a
+ * raw conflicted index, which keeps everything).
  */
 import { err, ok, type Result } from '../../../shared/result'
 import { commitTree } from '../git/commit-tree'
