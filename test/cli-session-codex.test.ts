@@ -141,5 +141,27 @@ describe('Codex sessions: launch, points and forks', () => {
       'the fork to hold 2 turns'
     )
     expect(sha(originalFile!)).toBe(before)
+
+    // `codex fork <id>` (the whole session): Skein finds the new rollout, the one forked from the original.
+    const whole = must(await core.threads.create({ repoId: repo.id, title: 'whole fork', mode: 'local' }))
+    const wholeArgs = ['fork', session.sessionId]
+    must(
+      await core.ptys.open(whole.id, { kind: 'agent', profileId: 'codex', resume: { args: wholeArgs, cwd: repoPath }, cols: 120, rows: 32 })
+    )
+    await turn(whole.id, 'FIVE')
+    await waitFor(async () => Boolean((await thread(whole.id)).agent?.session), 'the whole fork to be found from its rollout')
+    const wholeId = (await thread(whole.id)).agent!.session!.sessionId
+    expect([session.sessionId, fork.sessionId]).not.toContain(wholeId)
+    expect(readFileSync((await codexSessionFile(wholeId, process.env))!, 'utf8')).toContain(`"forked_from_id":"${session.sessionId}"`)
+    expect(server.requests.map(conversation).find((c) => c.at(-1) === 'PROMPT-FIVE')).toEqual([
+      'PROMPT-ONE',
+      'REPLY-ONE',
+      'PROMPT-TWO',
+      'REPLY-TWO',
+      'PROMPT-THREE',
+      'REPLY-THREE',
+      'PROMPT-FIVE'
+    ])
+    expect(sha(originalFile!)).toBe(before)
   }, 400_000)
 })

@@ -45,12 +45,12 @@ export class RolloutWatch {
     private readonly onFound: (sessionId: string) => void
   ) {
     this.cwd = realpath(o.cwd).catch(() => resolve(o.cwd))
-    void this.look()
+    void this.check()
   }
 
   /** Looks one last time (a rollout written just before the session ended), then stops watching. */
   async stop(): Promise<void> {
-    if (!this.done) await this.look()
+    if (!this.done) await this.check()
     await this.running
     this.dispose()
   }
@@ -64,8 +64,8 @@ export class RolloutWatch {
     this.watchers.clear()
   }
 
-  /** Scans, or asks the running scan to go again; resolves when the scans settle. */
-  private look(): Promise<void> {
+  /** Looks now (or has the look under way go again); resolves when the looking settles. */
+  check(): Promise<void> {
     if (this.done) return Promise.resolve()
     if (this.running) {
       this.again = true
@@ -85,7 +85,7 @@ export class RolloutWatch {
 
   private schedule(): void {
     if (this.timer) clearTimeout(this.timer)
-    this.timer = setTimeout(() => void this.look(), this.o.pollMs ?? 2000)
+    this.timer = setTimeout(() => void this.check(), this.o.pollMs ?? 2000)
     this.timer.unref()
   }
 
@@ -167,7 +167,7 @@ export class RolloutWatch {
   private watch(dir: string): boolean {
     if (this.done) return true
     try {
-      const w = watch(dir, { persistent: false }, () => void this.look())
+      const w = watch(dir, { persistent: false }, () => void this.check())
       w.on('error', () => {
         w.close()
         this.watchers.delete(dir)
