@@ -51,7 +51,7 @@ describe('Claude Code sessions: launch, points and forks', () => {
         .at(-1)
     server = await startModelServer({ respond: (body) => ({ text: `REPLY-${latestPrompt(body)?.slice('PROMPT-'.length) ?? 'NONE'}` }) })
     const repoPath = makeRepo('claude-sessions')
-    useClaudeHome([repoPath], server.url)
+    const { trust } = useClaudeHome([repoPath], server.url)
     const { core } = await makeCore()
     const delivery = deliveryFor(core)
     const repo = must(await core.repos.add(repoPath))
@@ -113,18 +113,21 @@ describe('Claude Code sessions: launch, points and forks', () => {
     const originalFile = (await claudeSessionFile(session.sessionId, repoPath, process.env))!
     const before = sha(originalFile)
 
-    const fork = must(await forkLaunch(afterOne, repoPath, { env: process.env, scratchDir: tempDir('skein-claude-forks-') }))
+    // The fork runs in a thread of its own, in a new worktree.
+    const forked = must(await core.threads.create({ repoId: repo.id, title: 'fork', mode: 'worktree' }))
+    const forkDir = forked.worktreePath
+    trust(forkDir)
+    const fork = must(await forkLaunch(afterOne, forkDir, { env: process.env, scratchDir: tempDir('skein-claude-forks-') }))
     expect(fork.sessionId).toMatch(/^[0-9a-f-]{36}$/)
     expect(fork.sessionId).not.toBe(session.sessionId)
     expect(fork.args).toEqual(expect.arrayContaining(['--session-id', fork.sessionId!, '--fork-session', '--resume']))
     expect(fork.note).toContain(session.sessionId)
 
-    const forked = must(await core.threads.create({ repoId: repo.id, title: 'fork', mode: 'local' }))
     must(
       await core.ptys.open(forked.id, {
         kind: 'agent',
         profileId: 'claude',
-        resume: { args: fork.args, cwd: repoPath },
+        resume: { args: fork.args, cwd: forkDir },
         cols: 120,
         rows: 32
       })
@@ -135,12 +138,14 @@ describe('Claude Code sessions: launch, points and forks', () => {
     await turn(forked.id, 'FOUR')
     // The fork's first request holds turn 1 and the new prompt, nothing of turns 2 and 3.
     expect(conversations(server).find((c) => c.at(-1) === 'PROMPT-FOUR')).toEqual(['PROMPT-ONE', 'REPLY-ONE', 'PROMPT-FOUR'])
+    const fourth = server.requests.find((r) => r.body?.stream && markers(JSON.stringify(r.body.messages)).at(-1) === 'PROMPT-FOUR')
+    expect(JSON.stringify(fourth?.body), 'the fork works in its own worktree').toContain(forkDir)
     // It is a session of its own, on disk under its new id, and the original's bytes are as they were.
     await eventually(
-      async () => (await sessionPoint({ source: 'claude', sessionId: fork.sessionId! }, repoPath, process.env)) !== null,
+      async () => (await sessionPoint({ source: 'claude', sessionId: fork.sessionId! }, forkDir, process.env)) !== null,
       'the fork file'
     )
-    expect(await claudeSessionFile(fork.sessionId!, repoPath, process.env)).not.toBe(originalFile)
+    expect(await claudeSessionFile(fork.sessionId!, forkDir, process.env)).not.toBe(originalFile)
     expect(sha(originalFile)).toBe(before)
   }, 400_000)
 })

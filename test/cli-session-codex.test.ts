@@ -56,7 +56,8 @@ describe('Codex sessions: launch, points and forks', () => {
       return { text: `REPLY-${prompt?.slice('PROMPT-'.length) ?? 'NONE'}` }
     })
     const repoPath = makeRepo('codex-sessions')
-    codexHome = useCodexHome([repoPath], server.url).codexHome
+    const user = useCodexHome([repoPath], server.url)
+    codexHome = user.codexHome
     const { core } = await makeCore()
     const delivery = deliveryFor(core)
     const repo = must(await core.repos.add(repoPath))
@@ -113,17 +114,20 @@ describe('Codex sessions: launch, points and forks', () => {
     expect((await thread(original.id)).agent?.session).toEqual(session)
     const before = sha(originalFile!)
 
-    const fork = must(await forkLaunch(afterOne, repoPath, { env: process.env }))
+    // The fork runs in a thread of its own, in a new worktree: the copy's header names that folder.
+    const forked = must(await core.threads.create({ repoId: repo.id, title: 'fork', mode: 'worktree' }))
+    const forkDir = forked.worktreePath
+    user.trust(forkDir)
+    const fork = must(await forkLaunch(afterOne, forkDir, { env: process.env }))
     expect(fork.args).toEqual(['resume', fork.sessionId])
     expect(fork.sessionId).not.toBe(session.sessionId)
     expect(fork.note).toContain('forks only whole sessions')
 
-    const forked = must(await core.threads.create({ repoId: repo.id, title: 'fork', mode: 'local' }))
     const forkPty = must(
       await core.ptys.open(forked.id, {
         kind: 'agent',
         profileId: 'codex',
-        resume: { args: fork.args, cwd: repoPath },
+        resume: { args: fork.args, cwd: forkDir },
         cols: 120,
         rows: 32
       })
@@ -135,9 +139,13 @@ describe('Codex sessions: launch, points and forks', () => {
     const fourth = server.requests.map(conversation).filter((c) => c.includes('PROMPT-FOUR'))
     expect(fourth).toContainEqual(['PROMPT-ONE', 'REPLY-ONE', 'PROMPT-FOUR'])
     for (const c of fourth) expect(c.filter((m) => /TWO|THREE/.test(m))).toEqual([])
+    const turnFour = server.requests.find((r) => conversation(r).join() === 'PROMPT-ONE,REPLY-ONE,PROMPT-FOUR')
+    // Codex asked nothing (which folder to resume in), and tells the model of the worktree it now works in.
+    expect(screen.output(forkPty.id).replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')).not.toContain('Working directory')
+    expect(JSON.stringify(turnFour), 'the fork works in its own worktree').toContain(`<cwd>${forkDir}</cwd>`)
     // Codex goes on writing the fork's own rollout; the original's bytes are as they were.
     await waitFor(
-      async () => (await sessionPoint({ source: 'codex', sessionId: fork.sessionId! }, repoPath, process.env))?.at === '2',
+      async () => (await sessionPoint({ source: 'codex', sessionId: fork.sessionId! }, forkDir, process.env))?.at === '2',
       'the fork to hold 2 turns'
     )
     expect(sha(originalFile!)).toBe(before)

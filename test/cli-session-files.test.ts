@@ -151,9 +151,11 @@ describe('Codex session points and forks', () => {
     type: 'response_item',
     payload: { type: 'message', role, content: [{ type: role === 'user' ? 'input_text' : 'output_text', text: t }] }
   })
+  const context = { timestamp: at(Date.now()), type: 'turn_context', payload: { cwd: '/w', approval_policy: 'on-request' } }
   const turn = (n: number, end = 'task_complete') => [
     event('task_started'),
-    message('user', `prompt ${n}`),
+    context,
+    message('user', `<environment_context><cwd>/w</cwd></environment_context> prompt ${n}`),
     message('assistant', `reply ${n}`),
     event(end)
   ]
@@ -173,24 +175,35 @@ describe('Codex session points and forks', () => {
     const env = { HOME: home }
     const codexHome = join(home, '.codex')
     const snapshot = { timestamp: at(Date.now()), type: 'event_msg', payload: { type: 'note', path: `/x/shell_snapshots/${SID}.123.sh` } }
-    const records = [meta(SID, '/w'), ...turn(1), snapshot, ...turn(2, 'turn_aborted'), ...turn(3), event('task_started')]
+    const records = [
+      meta(SID, '/w', { runtime_workspace_roots: ['/w'] }),
+      ...turn(1),
+      snapshot,
+      ...turn(2, 'turn_aborted'),
+      ...turn(3),
+      event('task_started')
+    ]
     const file = rollout(codexHome, SID, records)
     const before = sha(file)
     expect(await sessionPoint({ source: 'codex', sessionId: SID }, '/w', env)).toEqual({ source: 'codex', sessionId: SID, at: '3' })
 
-    const fork = must(await forkLaunch({ source: 'codex', sessionId: SID, at: '2' }, '/w', { env }))
+    // Forked into another folder: the copy's header names that folder, so Codex does not ask which one to use.
+    const fork = must(await forkLaunch({ source: 'codex', sessionId: SID, at: '2' }, '/v', { env }))
     const id = fork.sessionId!
     expect(fork.args).toEqual(['resume', id])
     const copies = readdirSync(join(file, '..')).filter((n) => n.includes(id))
     expect(copies).toHaveLength(1)
     const copied = readFileSync(join(file, '..', copies[0]!), 'utf8')
-    // Up to the end of turn 2, the id replaced where it is a value (not inside a path).
-    expect(copied).toBe(jsonl(records.slice(0, 10)).split(`"${SID}"`).join(`"${id}"`))
+    // Up to the end of turn 2; the id replaced where it is a whole value (not inside a path), the folder in the header only.
+    const header = JSON.stringify(records[0]).split(`"${SID}"`).join(`"${id}"`).split('"/w"').join('"/v"')
+    expect(copied).toBe(`${header}\n${jsonl(records.slice(1, 12)).split(`"${SID}"`).join(`"${id}"`)}`)
     const lines = copied
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l))
-    expect(lines[0].payload).toMatchObject({ id, session_id: id, cwd: '/w' })
+    expect(lines[0].payload).toMatchObject({ id, session_id: id, cwd: '/v', runtime_workspace_roots: ['/v'] })
+    expect(lines.filter((l) => l.type === 'turn_context').map((l) => l.payload.cwd)).toEqual(['/w', '/w'])
+    expect(copied).toContain('<cwd>/w</cwd>')
     expect(lines.at(-1).payload.type).toBe('turn_aborted')
     expect(copied).not.toContain(SID + '"')
     expect(copied).toContain(`/x/shell_snapshots/${SID}.123.sh`)

@@ -3,7 +3,7 @@
  * against the scripted local servers: a temp HOME each CLI starts in without asking anything, the
  * CLIs on PATH, Skein's own delivery of prompts, and cleanup of what Codex leaves running.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { AgentDelivery } from '../../src/main/core/agent/send-to-agent'
 import type { Core } from '../../src/main/core/core'
@@ -19,10 +19,11 @@ const CLAUDE_KEY = 'sk-ant-test-0123456789abcdefghijklmnop'
  * Points this process's environment (which Skein's ptys inherit) at a fresh HOME where Claude Code
  * has finished onboarding, trusts `folders` and accepts the test key, talking to `serverUrl`.
  */
-export function useClaudeHome(folders: string[], serverUrl: string): { home: string } {
+export function useClaudeHome(folders: string[], serverUrl: string): { home: string; trust(folder: string): void } {
   const home = tempDir('skein-claude-user-')
+  const config = join(home, '.claude.json')
   writeFileSync(
-    join(home, '.claude.json'),
+    config,
     JSON.stringify({
       hasCompletedOnboarding: true,
       projects: Object.fromEntries(folders.map((f) => [f, { hasTrustDialogAccepted: true }])),
@@ -37,16 +38,23 @@ export function useClaudeHome(folders: string[], serverUrl: string): { home: str
     DISABLE_AUTOUPDATER: '1',
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1'
   })
-  return { home }
+  // Claude Code rewrites this file as it runs: read it afresh to add a folder (e.g. a new worktree).
+  const trust = (folder: string) => {
+    const json = JSON.parse(readFileSync(config, 'utf8'))
+    writeFileSync(config, JSON.stringify({ ...json, projects: { ...json.projects, [folder]: { hasTrustDialogAccepted: true } } }))
+  }
+  return { home, trust }
 }
 
 /** Points this process's environment at a fresh HOME and CODEX_HOME where Codex uses `serverUrl` and trusts `folders`. */
-export function useCodexHome(folders: string[], serverUrl: string): { home: string; codexHome: string } {
+export function useCodexHome(folders: string[], serverUrl: string): { home: string; codexHome: string; trust(folder: string): void } {
   const home = tempDir('skein-codex-user-')
   const codexHome = join(home, '.codex')
   mkdirSync(codexHome)
+  const config = join(codexHome, 'config.toml')
+  const trusted = (f: string) => [`[projects."${f}"]`, 'trust_level = "trusted"', '']
   writeFileSync(
-    join(codexHome, 'config.toml'),
+    config,
     [
       'model = "scripted"',
       'model_provider = "local"',
@@ -57,7 +65,7 @@ export function useCodexHome(folders: string[], serverUrl: string): { home: stri
       'wire_api = "responses"',
       'env_key = "LOCAL_KEY"',
       '',
-      ...folders.flatMap((f) => [`[projects."${f}"]`, 'trust_level = "trusted"', '']),
+      ...folders.flatMap(trusted),
       ''
     ].join('\n')
   )
@@ -68,7 +76,7 @@ export function useCodexHome(folders: string[], serverUrl: string): { home: stri
     DISABLE_AUTOUPDATER: '1',
     PATH: `${CLI_BIN}:${process.env.PATH}`
   })
-  return { home, codexHome }
+  return { home, codexHome, trust: (folder) => appendFileSync(config, trusted(folder).join('\n')) }
 }
 
 /**

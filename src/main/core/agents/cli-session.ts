@@ -103,12 +103,13 @@ export async function sessionPoint(session: CliSession, cwd: string, env: Sessio
 
 /**
  * The arguments (for `OpenPtyOptions.resume = { args, cwd }` with the profile of `point.source`) that
- * start a new session continuing `point`'s history up to that point, its id when known, and a note
- * for people. The original session's file is never written.
+ * start, in `cwd` (the fork's folder: the new thread's worktree, or the original's), a new session
+ * continuing `point`'s history up to that point; its id when known, and a note for people. The
+ * original session is found wherever it ran, and its file is never written.
  */
 export function forkLaunch(point: SessionPoint, cwd: string, options: ForkOptions = {}): Promise<Result<ForkLaunch>> {
   const env = options.env ?? process.env
   return point.source === 'claude'
     ? claudeFork(point, cwd, env, options.scratchDir ?? join(tmpdir(), 'skein-claude-forks'))
-    : codexFork(point, env)
+    : codexFork(point, cwd, env)
 }

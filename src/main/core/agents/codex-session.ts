@@ -47,10 +47,13 @@ export async function codexPoint(path: string): Promise<string | null> {
 /**
  * A fork of a Codex session after its first `point.at` turns. `codex fork <id>` (0.171) forks a
  * whole session only, so Skein writes the rollout's lines up to the end of that turn as a new
- * rollout under a new id (the id replaced wherever it appears as a value), where Codex keeps its
- * sessions, and resumes that: `codex resume <new id>`. The original rollout is only read.
+ * rollout under a new id, where Codex keeps its sessions, and resumes that: `codex resume <new id>`.
+ * The copy carries the new id wherever the old one is a whole value, and its header names `cwd`
+ * (where the fork runs) as the session's folder: resumed elsewhere than that folder, Codex would
+ * first ask which one to use. The turns keep the folder they ran in, so Codex tells the model of
+ * the new one with the next turn. The original rollout is only read.
  */
-export async function codexFork(point: SessionPoint, env: SessionEnv, now = new Date()): Promise<Result<ForkLaunch>> {
+export async function codexFork(point: SessionPoint, cwd: string, env: SessionEnv, now = new Date()): Promise<Result<ForkLaunch>> {
   if (point.at === null)
     return ok({
       args: [],
@@ -73,8 +76,7 @@ export async function codexFork(point: SessionPoint, env: SessionEnv, now = new 
   // A fork that has no turn of its own yet is its first line: the header that points at the history it forked.
   const stop = turns === 0 ? () => true : (line: string) => endsTurn(line) && ++ended === turns
   try {
-    const from = `"${point.sessionId}"`
-    if (!(await copyLinesThrough(file, rollout, stop, (line) => line.split(from).join(`"${id}"`))))
+    if (!(await copyLinesThrough(file, rollout, stop, renamer(point.sessionId, id, cwd))))
       return err(appError(ErrorCode.SessionNotFound, `Codex session ${point.sessionId} no longer holds ${turns} finished turns.`))
   } catch (e) {
     return err(appError(ErrorCode.StorageFailed, `Could not copy Codex session ${point.sessionId} to fork it: ${(e as Error).message}`))
@@ -86,6 +88,20 @@ export async function codexFork(point: SessionPoint, env: SessionEnv, now = new 
       `Codex 0.171 forks only whole sessions, so Skein copied the first ${turns === 1 ? 'turn' : `${turns} turns`} of session ` +
       `${point.sessionId} into a new session ${id} and resumes that; the original session is not changed.`
   })
+}
+
+/** Rewrites rollout lines for a copy: the session id as a whole JSON string anywhere, and the header's folder. */
+function renamer(fromId: string, toId: string, cwd: string): (line: string) => string {
+  const id = [JSON.stringify(fromId), JSON.stringify(toId)] as const
+  return (line) => {
+    line = line.split(id[0]).join(id[1])
+    const r = line.includes('"session_meta"') ? parseRecord(line) : null
+    if (r?.type === 'session_meta') {
+      const recorded = str(obj(r.payload)?.cwd)
+      if (recorded && recorded !== cwd) line = line.split(JSON.stringify(recorded)).join(JSON.stringify(cwd))
+    }
+    return line
+  }
 }
 
 /** A time-ordered UUID (version 7), the kind Codex gives its sessions. */
