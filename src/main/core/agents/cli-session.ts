@@ -80,7 +80,7 @@ export function agentStateOf(
 /** Where `sessionPoint` and `forkLaunch` look: the CLIs' homes (HOME, CLAUDE_CONFIG_DIR, CODEX_HOME) and Skein's scratch folder. */
 export interface ForkOptions {
   env?: SessionEnv
-  /** Where a Claude Code fork's starting copy is written (kept a day). Default: `<tmp>/skein-claude-forks`. */
+  /** Where a Claude Code fork's starting copy is written (kept a day). Default: `<tmp>/skein-claude-forks-<uid>`. */
   scratchDir?: string
 }
 
@@ -110,6 +110,6 @@ export async function sessionPoint(session: CliSession, cwd: string, env: Sessio
 export function forkLaunch(point: SessionPoint, cwd: string, options: ForkOptions = {}): Promise<Result<ForkLaunch>> {
   const env = options.env ?? process.env
   return point.source === 'claude'
-    ? claudeFork(point, cwd, env, options.scratchDir ?? join(tmpdir(), 'skein-claude-forks'))
+    ? claudeFork(point, cwd, env, options.scratchDir ?? join(tmpdir(), `skein-claude-forks-${process.getuid?.() ?? 'user'}`))
     : codexFork(point, cwd, env)
 }

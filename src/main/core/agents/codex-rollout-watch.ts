@@ -3,7 +3,7 @@ import { readdir, realpath } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { obj, parseRecord, parseTime, str } from '../handoff/import-types'
 import { forEachLine } from '../handoff/jsonl-reader'
-import { sessionDirs, type SessionEnv } from './session-files'
+import { DAY_MS, dayDirs, sessionDirs, type SessionEnv } from './session-files'
 
 /** What identifies the rollout of one launched Codex session. */
 export interface RolloutWatchOptions {
@@ -22,7 +22,6 @@ export interface RolloutWatchOptions {
 const claimed = new Set<string>()
 // session_meta carries milliseconds, the launch time is taken just before the spawn; allow for clock steps.
 const SLACK_MS = 1000
-const DAY_MS = 24 * 60 * 60 * 1000
 const HEADER_BYTES = 4 * 1024 * 1024
 
 /**
@@ -89,20 +88,9 @@ export class RolloutWatch {
     this.timer.unref()
   }
 
-  /** The day folders a rollout begun since the launch can be in (local dates, a day either side). */
-  private dayDirs(): string[] {
-    const root = sessionDirs(this.o.env).codex
-    const dirs = new Set<string>()
-    for (let t = this.o.since - DAY_MS; t <= Date.now() + DAY_MS; t += DAY_MS) {
-      const d = new Date(t)
-      const two = (n: number) => String(n).padStart(2, '0')
-      dirs.add(join(root, String(d.getFullYear()), two(d.getMonth() + 1), two(d.getDate())))
-    }
-    return [...dirs]
-  }
-
   private async scan(): Promise<void> {
-    const days = this.dayDirs()
+    // The day folders a rollout begun since the launch can be in (local dates, a day either side).
+    const days = dayDirs(sessionDirs(this.o.env).codex, this.o.since - DAY_MS, Date.now() + DAY_MS)
     this.watchUp(days)
     const cwd = await this.cwd
     let best: { path: string; id: string; at: number } | null = null

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { homedir } from 'node:os'
+import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { SessionPoint } from '../../../shared/checkpoints'
 import { appError, ErrorCode } from '../../../shared/errors'
@@ -8,13 +9,23 @@ import { obj, parseRecord, str } from '../handoff/import-types'
 import { forEachLine } from '../handoff/jsonl-reader'
 import { findSession } from '../handoff/session-discovery'
 import type { ForkLaunch } from './claude-session'
-import { copyLinesThrough, sessionDirs, type SessionEnv } from './session-files'
+import { copyLinesThrough, DAY_MS, dayDirs, sessionDirs, type SessionEnv } from './session-files'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-/** The rollout file of a Codex session, or null. */
+/**
+ * The rollout file of a Codex session, or null. Codex's ids are time-ordered (UUID v7), so the day
+ * folders around the id's time are looked in first; then every rollout, as the handoff does.
+ */
 export async function codexSessionFile(sessionId: string, env: SessionEnv): Promise<string | null> {
   if (!UUID.test(sessionId)) return null
+  if (sessionId[14] === '7') {
+    const ms = parseInt(sessionId.slice(0, 8) + sessionId.slice(9, 13), 16)
+    for (const day of dayDirs(sessionDirs(env).codex, ms - DAY_MS, ms + DAY_MS)) {
+      const name = (await readdir(day).catch(() => [])).find((n) => n.startsWith('rollout-') && n.endsWith(`-${sessionId}.jsonl`))
+      if (name) return join(day, name)
+    }
+  }
   const found = await findSession({ home: env.HOME || homedir(), env, sources: ['codex'] }, 'codex', sessionId)
   return found?.path ?? null
 }

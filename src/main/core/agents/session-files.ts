@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs'
 import { mkdir, open, rm } from 'node:fs/promises'
 import { homedir } from 'node:os'
-import { dirname } from 'node:path'
+import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { sessionRoots } from '../handoff/session-discovery'
 
@@ -11,6 +11,20 @@ export type SessionEnv = Record<string, string | undefined>
 /** The folders Claude Code (`projects`) and Codex (`sessions`) keep sessions in, for this environment. */
 export function sessionDirs(env: SessionEnv): { claude: string; codex: string } {
   return sessionRoots(env.HOME || homedir(), env)
+}
+
+/** A day in milliseconds. */
+export const DAY_MS = 24 * 60 * 60 * 1000
+
+/** Codex's day folders (`YYYY/MM/DD`, local dates) under `sessions` from `from` to `to` (epoch ms). */
+export function dayDirs(sessions: string, from: number, to: number): string[] {
+  const two = (n: number) => String(n).padStart(2, '0')
+  const dirs = new Set<string>()
+  for (let t = from; t < to + DAY_MS; t += DAY_MS) {
+    const d = new Date(Math.min(t, to))
+    dirs.add(join(sessions, String(d.getFullYear()), two(d.getMonth() + 1), two(d.getDate())))
+  }
+  return [...dirs]
 }
 
 /**
@@ -24,7 +38,8 @@ export async function copyLinesThrough(
   stop: (line: string) => boolean,
   map: (line: string) => string = (l) => l
 ): Promise<boolean> {
-  await mkdir(dirname(dst), { recursive: true })
+  // Session text is private: folders this makes are the user's alone, as the file is.
+  await mkdir(dirname(dst), { recursive: true, mode: 0o700 })
   const out = await open(dst, 'wx', 0o600)
   const input = createReadStream(src)
   let found = false
