@@ -77,13 +77,16 @@ export class ProfileService {
   }
 
   /** Resolves what to run for a profile; a clear ProfileUnavailable error when it cannot run. */
-  async plan(profileId: ProfileId, options: { repoId?: string; prompt?: string; args?: string[] }): Promise<Result<LaunchPlan>> {
+  async plan(
+    profileId: ProfileId,
+    options: { repoId?: string; prompt?: string; args?: string[]; leadArgs?: string[] }
+  ): Promise<Result<LaunchPlan>> {
     const def = PROFILES[profileId]
     const eff = this.settings.effective(options.repoId)
     const promptGiven = options.prompt !== undefined && this.acceptsPrompt(profileId, options.repoId)
     const base = def.argv({ prompt: promptGiven ? options.prompt : undefined, customCommand: eff.customCommand, shell: this.shell() })
-    // `args` runs the profile's program with other arguments (e.g. `claude --resume <id>`).
-    const argv = base && options.args ? [base[0]!, ...options.args] : base
+    // `args` runs the profile's program with other arguments (e.g. `claude --resume <id>`); `leadArgs` go before the prompt.
+    const argv = base && options.args ? [base[0]!, ...options.args] : base && [base[0]!, ...(options.leadArgs ?? []), ...base.slice(1)]
     if (!argv || argv.length === 0) {
       return err(appError(ErrorCode.ProfileUnavailable, `The Custom profile has no command yet. ${def.installHint}`))
     }

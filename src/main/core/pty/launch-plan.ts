@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { appError, ErrorCode } from '../../../shared/errors'
 import type { ProfileId, Thread } from '../../../shared/models'
 import { err, ok, type Result } from '../../../shared/result'
+import { planCliLaunch, type CliLaunch } from '../agents/cli-session'
 import type { ProfileService } from '../agents/profile-service'
 import type { SandboxService } from '../sandbox/sandbox-service'
 import type { SandboxLevel } from '../sandbox/sandbox-types'
@@ -56,6 +57,8 @@ export interface LaunchCommand {
   sandboxEnv: Record<string, string>
   /** Cleans up after the sandbox (its private temp folder) once the session ends. */
   onEnd: (() => Promise<void>) | null
+  /** A CLI agent's session as far as its launch tells (Claude Code, Codex); null for others. */
+  cli: CliLaunch | null
 }
 
 /** Plans what a terminal runs; an unusable profile or a sandbox that cannot start is an error, and nothing runs. */
@@ -65,15 +68,18 @@ export async function launchCommand(
   o: OpenPtyOptions
 ): Promise<Result<LaunchCommand>> {
   const profileId: ProfileId = o.kind !== 'agent' ? 'shell' : (o.profileId ?? deps.profiles.defaultFor(thread.repoId))
+  const cli = o.kind === 'agent' && !o.command ? planCliLaunch(profileId, o.resume?.args) : null
   const plan = o.command
     ? ok({ file: o.command.file, args: o.command.args, display: o.command.display })
     : await deps.profiles.plan(
         profileId,
-        o.resume ? { repoId: thread.repoId, args: o.resume.args } : { repoId: thread.repoId, prompt: o.prompt }
+        o.resume
+          ? { repoId: thread.repoId, args: cli?.resumeArgs ?? o.resume.args }
+          : { repoId: thread.repoId, prompt: o.prompt, leadArgs: cli?.leadArgs }
       )
   if (!plan.ok) return plan
   const command = { file: plan.value.file, args: plan.value.args }
-  if (!o.sandbox) return ok({ profileId, display: plan.value.display, command, sandboxEnv: {}, onEnd: null })
+  if (!o.sandbox) return ok({ profileId, display: plan.value.display, command, sandboxEnv: {}, onEnd: null, cli })
   const wrapped = deps.sandbox
     ? await deps.sandbox.wrap(thread, o.sandbox, command)
     : { ok: false as const, reason: 'this core has no sandbox service' }
@@ -86,6 +92,7 @@ export async function launchCommand(
     display: plan.value.display,
     command: { file: wrapped.value.file, args: wrapped.value.args },
     sandboxEnv: wrapped.value.env,
-    onEnd: wrapped.value.dispose
+    onEnd: wrapped.value.dispose,
+    cli
   })
 }

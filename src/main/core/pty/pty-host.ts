@@ -2,6 +2,7 @@ import { appError, ErrorCode } from '../../../shared/errors'
 import type { Disposable } from '../../../shared/jsonrpc'
 import type { AgentState, PtyInfo, Thread } from '../../../shared/models'
 import { err, ok, type Result } from '../../../shared/result'
+import { agentStateOf, CliSessionTracker } from '../agents/cli-session'
 import type { ProfileService } from '../agents/profile-service'
 import type { Logger } from '../logger'
 import type { NotificationBus } from '../notification-bus'
@@ -47,6 +48,8 @@ interface Live {
   sandboxKey: string | null
   /** Cleans up after the sandbox (its private temp folder) once the session ends. */
   onEnd: (() => Promise<void>) | null
+  /** A CLI agent's own session (Claude Code, Codex), known from its launch or found later. */
+  cli: CliSessionTracker | null
 }
 
 /** The title of the shell the built-in agent runs its commands in. */
@@ -102,7 +105,7 @@ export class PtyHost {
     }
     const planned = await launchCommand(this.deps, thread, o)
     if (!planned.ok) return planned
-    const { profileId, display, command, sandboxEnv, onEnd } = planned.value
+    const { profileId, display, command, sandboxEnv, onEnd, cli } = planned.value
     const ports = await this.ports.acquire(threadId)
     const id = newPtyId(threadId)
     const path = await this.deps.profiles.sessionPath()
@@ -143,8 +146,10 @@ export class PtyHost {
       await onEnd?.()
       return err(appError(ErrorCode.PtySpawnFailed, `Could not start ${display} in ${cwd}: ${(e as Error).message}`))
     }
+    const found = () => this.live.get(id) === live && this.agentChanged(threadId, agentStateOf(info, live.activity?.activity, live.cli))
+    live.cli = cli && new CliSessionTracker(cli, { cwd, env, startedAt: info.startedAt }, found)
     // Reported before any await: a session that exits at once must not have its exit overtaken by this.
-    if (o.kind === 'agent') this.agentChanged(threadId, { ptyId: id, profileId, activity: 'running', exitCode: null })
+    if (o.kind === 'agent') this.agentChanged(threadId, agentStateOf(info, 'running', live.cli))
     const opened = live.session.info
     this.deps.bus.publish('pty/updated', { pty: opened })
     await this.deps.store.saveInfo(opened).catch((e) => this.deps.logger.warn(`Could not save terminal ${id}: ${String(e)}`))
@@ -376,8 +381,7 @@ export class PtyHost {
       info.kind === 'agent'
         ? new ActivityTracker(
             (a) => {
-              if (live && a !== 'exited')
-                this.agentChanged(info.threadId, { ptyId: info.id, profileId: info.profileId, activity: a, exitCode: null })
+              if (live && a !== 'exited') this.agentChanged(info.threadId, agentStateOf(info, a, live.cli))
             },
             QUIET_MS,
             info.profileId !== 'shell',
@@ -405,7 +409,7 @@ export class PtyHost {
       },
       this.containment
     )
-    live = { session, attached: new Map(), activity, taps: new Set(), sandboxKey: null, onEnd: null }
+    live = { session, attached: new Map(), activity, taps: new Set(), sandboxKey: null, onEnd: null, cli: null }
     this.live.set(info.id, live)
     return live
   }
@@ -430,6 +434,7 @@ export class PtyHost {
     this.live.delete(ptyId)
     if (live.session.holdsProcesses) this.lingering.set(ptyId, live.session)
     await live.onEnd?.().catch((e) => this.deps.logger.warn(`Could not clean up the sandbox of terminal ${ptyId}: ${String(e)}`))
+    await live.cli?.stop()
     await Promise.all([
       this.deps.store.saveScrollback(info.threadId, ptyId, live.session.scrollback.text()),
       this.deps.store.saveInfo(info)
@@ -440,7 +445,7 @@ export class PtyHost {
     if (info.kind === 'agent' && !this.disposed) {
       const quick = info.endedAt! - info.startedAt < DIED_ON_START_MS && !live.activity?.everWaited
       const failure = exitCode !== 0 && quick ? diedOnStart(info, live.session.scrollback.text()) : undefined
-      this.agentChanged(info.threadId, { ptyId, profileId: info.profileId, activity: 'exited', exitCode }, failure)
+      this.agentChanged(info.threadId, agentStateOf(info, 'exited', live.cli, exitCode), failure)
     }
   }
 
