@@ -6,6 +6,7 @@ import { ApiKeyStore } from './agent/api-key-store'
 import { makeTools } from './agent/tool-set'
 import { Transcript } from './agent/transcript'
 import { CheckpointService } from './checkpoints/checkpoint-service'
+import { forkLaunch, sessionPoint } from './agents/cli-session'
 import { checkpointBeforeDelivery, checkpointBeforeTurn, checkpointOnAgentStart } from './checkpoints/checkpoint-triggers'
 import { forkThread, type ForkRequest } from './checkpoints/fork'
 import { rewindThread, type RewindRequest } from './checkpoints/rewind'
@@ -190,7 +191,8 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
       settings,
       thread: (id) => threadStore.get(id),
       repoPath,
-      items: (id) => transcript.items(id)
+      items: (id) => transcript.items(id),
+      sessionPoint: async (t) => (t.agent?.session ? sessionPoint(t.agent.session, t.worktreePath) : null)
     })
   )
   owned.add(checkpointOnAgentStart((l) => ptys.onAgentState(l), checkpoints, logger))
@@ -294,7 +296,8 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
         threads,
         thread: (id) => threadStore.get(id),
         startTurn: (id, text) => agent.startTurn(id, text),
-        deliver: (t, text) => delivery.deliver(t, text)
+        deliver: (t, text) => delivery.deliver(t, text),
+        forkLaunch: (point, cwd) => forkLaunch(point, cwd)
       },
       o
     )

@@ -62,7 +62,8 @@ export async function forkThread(d: ForkDeps, o: ForkRequest): Promise<Result<{ 
   const keep = new Set(target.value.checkpoint === 'now' ? checkpoint.turnIds : target.value.keepTurns)
   const conversation = items.filter((i) => keep.has(i.turnId) && !i.rewound && isFinished(i))
   const prompts = o.prompts.length ? o.prompts : [null]
-  const cli = from.agent && from.agent.profileId !== 'shell' && checkpoint.session ? from.agent.profileId : null
+  // A CLI agent's session recorded with the checkpoint is forked there, whatever the thread runs now.
+  const cli = checkpoint.session?.source ?? null
   const made: Thread[] = []
   for (const [i, prompt] of prompts.entries()) {
     const title = forkTitle(o.title ?? `${from.title} (fork)`, prompt, i, prompts.length)
