@@ -25,11 +25,8 @@ export async function checkpointBeforeTurn(
 
 /** Checkpoints before Skein types a prompt or review into a CLI agent. */
 export async function checkpointBeforeDelivery(checkpoints: CheckpointService, logger: Logger, threadId: string, text: string) {
-  const taken = await checkpoints.take(threadId, {
-    trigger: 'prompt',
-    label: `Before a message from Skein: ${quote(text)}`,
-    skipIfUnchanged: true
-  })
+  // Always a checkpoint of its own, changed or not: it marks what was sent, for the timeline.
+  const taken = await checkpoints.take(threadId, { trigger: 'prompt', label: `Before a message from Skein: ${quote(text)}` })
   if (!taken.ok) logger.warn(taken.error.message)
 }
 
