@@ -190,7 +190,7 @@ describe('checkpoints of the built-in agent', () => {
 })
 
 describe('checkpoint housekeeping', () => {
-  it('takes one by hand without touching the index, stash or HEAD, prunes by count, and goes with a deleted thread', async () => {
+  it('takes one by hand without touching the index, stash or HEAD, prunes by count, survives an archive and goes with a deleted thread', async () => {
     // Settings are read when the core starts: at most 10 checkpoints per thread.
     const { core, thread, repoPath } = await setup({ checkpoints: { maxPerThread: 10, maxAgeDays: 30 } })
     const wt = thread.worktreePath
@@ -215,6 +215,11 @@ describe('checkpoint housekeeping', () => {
     expect(kept.map((k) => k.n)).toEqual([6, 7, 8, 9, 10, 11, 12, 13, 14, 15])
     expect(git(repoPath, 'for-each-ref', '--format=%(refname)', `refs/skein/checkpoints/${thread.id}/`).split('\n')).toHaveLength(10)
 
+    // Archiving keeps them (the thread may come back); deleting removes them.
+    must(await core.threads.archive(thread.id))
+    expect(git(repoPath, 'for-each-ref', '--format=%(refname)', `refs/skein/checkpoints/${thread.id}/`).split('\n')).toHaveLength(10)
+    must(await core.threads.restore(thread.id))
+    expect((await listOf(core, thread.id)).map((k) => k.n)).toEqual([6, 7, 8, 9, 10, 11, 12, 13, 14, 15])
     must(await core.threads.delete(thread.id))
     await eventually(
       () => git(repoPath, 'for-each-ref', '--format=%(refname)', `refs/skein/checkpoints/${thread.id}/`) === '',
