@@ -81,14 +81,26 @@ function tree(dir: string, skip: (rel: string) => boolean = () => false): Record
 }
 
 /** What a command could change: the worktree, the repository's git data, the outside folder, HOME and /tmp markers. */
+/** Every object in the repository but those only Skein's checkpoints hold (one a command wrote would show here). */
+function objectsBesideCheckpoints(repo: string): string[] {
+  const all = git(repo, 'cat-file', '--batch-all-objects', '--batch-check=%(objectname)').split('\n')
+  // Objects only checkpoints reach (what the repository held before stays counted).
+  const only = git(repo, 'rev-list', '--objects', '--glob=refs/skein/checkpoints', '--not', '--exclude=refs/skein/checkpoints/*', '--all')
+  const held = new Set(only.split('\n').map((l) => l.split(' ')[0]))
+  return all.filter((id) => !held.has(id))
+}
+
 function snapshot(s: Setup, outside: string, token: string) {
   const wt = s.thread.worktreePath
   return {
     worktree: tree(wt),
     status: git(wt, 'status', '--porcelain', '--ignored'),
-    refs: git(s.repoPath, 'for-each-ref', '--format=%(refname) %(objectname)'),
+    // Skein's own checkpoints before each turn are not the commands' doing: their refs and objects are set aside.
+    refs: git(s.repoPath, 'for-each-ref', '--format=%(refname) %(objectname)')
+      .split('\n')
+      .filter((l) => !l.startsWith('refs/skein/checkpoints/')),
     config: readFileSync(join(s.repoPath, '.git', 'config'), 'utf8'),
-    objects: git(s.repoPath, 'count-objects', '-v'),
+    objects: objectsBesideCheckpoints(s.repoPath),
     repoFiles: tree(s.repoPath, (r) => r === '.git'),
     outside: tree(outside),
     parent: readdirSync(dirname(wt)).sort(),
