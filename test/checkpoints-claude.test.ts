@@ -10,9 +10,9 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { claudeSessionFile } from '../src/main/core/agents/claude-session'
 import type { Thread } from '../src/shared/models'
-import { deliveryFor, markers, useClaudeHome } from './helpers/cli-agents'
+import { deliveryFor, conversations, markers, startEchoServer, useClaudeHome } from './helpers/cli-agents'
 import { cleanupTemp, makeCore, makeRepo, must } from './helpers/fixtures'
-import { startModelServer, type ModelServer } from './helpers/model-server'
+import type { ModelServer } from './helpers/model-server'
 import { eventually } from './helpers/pty-client'
 import { worktreeState } from './helpers/tree-state'
 
@@ -25,17 +25,11 @@ afterEach(async () => {
   server = null
 })
 
-const conversations = (s: ModelServer): string[][] =>
-  s.requests.filter((r) => r.body?.stream).map((r) => markers(JSON.stringify(r.body?.messages ?? [])))
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex')
 
 describe('checkpoints of a Claude Code thread', () => {
   it('forks from a checkpoint into a worktree thread whose Claude Code session holds the history up to there', async () => {
-    const latestPrompt = (body: { messages?: unknown }) =>
-      markers(JSON.stringify(body.messages ?? []))
-        .filter((m) => m.startsWith('PROMPT-'))
-        .at(-1)
-    server = await startModelServer({ respond: (body) => ({ text: `REPLY-${latestPrompt(body)?.slice('PROMPT-'.length) ?? 'NONE'}` }) })
+    server = await startEchoServer()
     const repoPath = makeRepo('claude-checkpoints')
     const { core, home } = await makeCore()
     // Claude Code trusts a folder and those under it: the forks' worktrees live under Skein's worktrees folder.

@@ -12,9 +12,9 @@ import { forkLaunch, sessionPoint } from '../src/main/core/agents/cli-session'
 import { claudeSessionFile } from '../src/main/core/agents/claude-session'
 import type { SessionPoint } from '../src/shared/checkpoints'
 import type { Thread } from '../src/shared/models'
-import { deliveryFor, markers, useClaudeHome } from './helpers/cli-agents'
+import { deliveryFor, conversations, markers, startEchoServer, useClaudeHome } from './helpers/cli-agents'
 import { cleanupTemp, makeCore, makeRepo, must, tempDir } from './helpers/fixtures'
-import { startModelServer, type ModelServer } from './helpers/model-server'
+import type { ModelServer } from './helpers/model-server'
 import { eventually } from './helpers/pty-client'
 
 const saved = { ...process.env }
@@ -27,8 +27,6 @@ afterEach(async () => {
 })
 
 /** The conversation each streamed turn request carried, as its markers (Claude Code's side requests are not streamed). */
-const conversations = (s: ModelServer): string[][] =>
-  s.requests.filter((r) => r.body?.stream).map((r) => markers(JSON.stringify(r.body?.messages ?? [])))
 
 /** The text of the record with this uuid in a Claude Code session file. */
 function recordText(file: string, uuid: string): string {
@@ -44,12 +42,7 @@ const sha = (file: string) => createHash('sha256').update(readFileSync(file)).di
 
 describe('Claude Code sessions: launch, points and forks', () => {
   it('knows the session from launch, reads its points, and forks it at turn 1 without touching the original', async () => {
-    // Each reply names the latest prompt of its request: REPLY-ONE answers PROMPT-ONE.
-    const latestPrompt = (body: { messages?: unknown }) =>
-      markers(JSON.stringify(body.messages ?? []))
-        .filter((m) => m.startsWith('PROMPT-'))
-        .at(-1)
-    server = await startModelServer({ respond: (body) => ({ text: `REPLY-${latestPrompt(body)?.slice('PROMPT-'.length) ?? 'NONE'}` }) })
+    server = await startEchoServer()
     const repoPath = makeRepo('claude-sessions')
     const { trust } = useClaudeHome([repoPath], server.url)
     const { core } = await makeCore()

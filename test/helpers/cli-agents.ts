@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path'
 import { AgentDelivery } from '../../src/main/core/agent/send-to-agent'
 import type { Core } from '../../src/main/core/core'
 import { tempDir } from './fixtures'
+import { startModelServer, type ModelServer } from './model-server'
 
 /** The folder holding the real `claude` and `codex` executables. */
 export const CLI_BIN = resolve(__dirname, '../../node_modules/.bin')
@@ -130,3 +131,16 @@ export function deliveryFor(core: Core): AgentDelivery {
 
 /** The PROMPT-x / REPLY-x markers in a text, in order: what a conversation held. */
 export const markers = (text: string): string[] => text.match(/(?:PROMPT|REPLY)-[A-Z]+/g) ?? []
+
+/** The conversation each streamed turn request carried, as its markers (Claude Code's side requests are not streamed). */
+export const conversations = (s: ModelServer): string[][] =>
+  s.requests.filter((r) => r.body?.stream).map((r) => markers(JSON.stringify(r.body?.messages ?? [])))
+
+/** A scripted Messages server whose every reply names the latest prompt of its request: REPLY-ONE answers PROMPT-ONE. */
+export function startEchoServer(): Promise<ModelServer> {
+  const latestPrompt = (body: { messages?: unknown }) =>
+    markers(JSON.stringify(body.messages ?? []))
+      .filter((m) => m.startsWith('PROMPT-'))
+      .at(-1)
+  return startModelServer({ respond: (body) => ({ text: `REPLY-${latestPrompt(body)?.slice('PROMPT-'.length) ?? 'NONE'}` }) })
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Checkpoint, CheckpointTrigger, LeftOutFile, SessionPoint } from '../../../shared/checkpoints'
+import { Checkpoint, type CheckpointTrigger, type SessionPoint } from '../../../shared/checkpoints'
 import type { GitRunner } from '../git/git-runner'
 import { readCommits } from '../git/read-commits'
 
@@ -14,19 +14,20 @@ export interface CheckpointMeta {
 }
 
 /** The JSON body of a checkpoint commit: everything needed to list and restore it without other records. */
-export const StoredMeta = z.object({
+export const StoredMeta = Checkpoint.pick({
+  trigger: true,
+  label: true,
+  turnId: true,
+  turnIds: true,
+  head: true,
+  branch: true,
+  dirtyFiles: true,
+  leftOut: true,
+  session: true,
+  createdAt: true
+}).extend({
   format: z.literal('skein-checkpoint'),
   version: z.literal(1),
-  trigger: CheckpointTrigger,
-  label: z.string(),
-  turnId: z.string().nullable(),
-  turnIds: z.array(z.string()),
-  head: z.string().nullable(),
-  branch: z.string().nullable(),
-  dirtyFiles: z.number(),
-  leftOut: z.array(LeftOutFile),
-  session: SessionPoint.nullable(),
-  createdAt: z.number(),
   /** The raw index blob when the index had unmerged entries (the index commit's tree then holds it). */
   indexBlob: z.string().nullable(),
   /** Paths marked intent-to-add, which the index tree cannot show. */
