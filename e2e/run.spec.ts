@@ -110,7 +110,7 @@ test('a thread shows its ports, runs its dev server from the Overview, opens its
     const dialog = page.getByRole('dialog', { name: 'Settings' })
     await expect(dialog.getByLabel('Ports per thread')).toHaveValue('10')
     await dialog.getByLabel('Ports per thread').fill('4')
-    await dialog.getByRole('button', { name: 'Save', exact: true }).click()
+    await dialog.getByRole('group', { name: 'Ports', exact: true }).getByRole('button', { name: 'Save', exact: true }).click()
     await expect(page.getByRole('alert').or(page.getByRole('status')).filter({ hasText: 'New threads get 4 ports' })).toBeVisible()
     await screenshotBothThemes(page, 'run-settings-ports')
     await dialog.getByRole('button', { name: 'Close', exact: true }).click()

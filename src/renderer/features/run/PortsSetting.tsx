@@ -38,7 +38,7 @@ export function PortsSetting(): ReactElement {
   }
 
   return (
-    <div className="ports-setting">
+    <div className="ports-setting" role="group" aria-label="Ports">
       <label className="field-label" htmlFor="settings-port-count">
         Ports per thread
       </label>
