@@ -148,16 +148,18 @@ export class ApiChecker {
     if (x.status === 304) return x.conditional ? [] : ['304 answers a request without If-None-Match']
     const described = route.operation.responses[String(x.status)] ?? route.operation.responses.default
     let schema: unknown
+    let json = true
     if (described) {
       const resp = (described.$ref ? this.resolve(described.$ref) : described) as { content?: Record<string, { schema?: unknown }> }
       if (!resp.content) return x.body === '' ? [] : [`status ${x.status} is described without a body, yet one was sent`]
-      const json = resp.content['application/json'] ?? Object.values(resp.content)[0]
-      schema = json?.schema
+      json = 'application/json' in resp.content
+      schema = (resp.content['application/json'] ?? Object.values(resp.content)[0])?.schema
     } else if (x.status >= 400 && this.options.errorSchema) {
       schema = { $ref: `api${this.options.errorSchema}` }
     } else {
       return [`status ${x.status} is not described`]
     }
+    if (!json) return this.errors(schema ?? {}, x.body, 'the body')
     let body: unknown
     try {
       body = JSON.parse(x.body)
