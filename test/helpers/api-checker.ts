@@ -105,13 +105,13 @@ export class ApiChecker {
     const params = this.parameters(route.operation)
     route.names.forEach((name, i) => {
       const p = params.find((q) => q.name === name)
-      out.push(...this.param(p, name, decodeURIComponent(match[i + 1]!), `path parameter ${name}`))
+      out.push(...this.param(p, decodeURIComponent(match[i + 1]!), `path parameter ${name}`))
     })
     for (const p of params.filter((q) => q.in === 'query')) {
       const value = x.query.get(p.name)
       if (value === null) {
         if (p.required) out.push(`query parameter ${p.name} is required`)
-      } else out.push(...this.param(p, p.name, value, `query parameter ${p.name}`))
+      } else out.push(...this.param(p, value, `query parameter ${p.name}`))
     }
     for (const key of new Set(x.query.keys()))
       if (!params.some((p) => p.in === 'query' && p.name === key)) out.push(`query parameter ${key} is not described`)
@@ -132,7 +132,7 @@ export class ApiChecker {
   }
 
   // A parameter arrives as text: numbers and booleans are read as such before the schema is applied.
-  private param(p: Parameter | undefined, name: string, raw: string, what: string): string[] {
+  private param(p: Parameter | undefined, raw: string, what: string): string[] {
     if (!p) return [`${what} is not described`]
     const type = (p.schema as { type?: string } | undefined)?.type
     const value =
@@ -141,7 +141,7 @@ export class ApiChecker {
         : type === 'boolean' && (raw === 'true' || raw === 'false')
           ? raw === 'true'
           : raw
-    return this.errors(p.schema ?? {}, value, `${what} "${name}"`)
+    return this.errors(p.schema ?? {}, value, what)
   }
 
   private response(route: Route, x: ApiExchange): string[] {
