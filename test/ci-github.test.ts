@@ -17,8 +17,8 @@ beforeAll(async () => {
   gh = await FakeGithub.start()
 })
 afterAll(() => gh.close())
-afterEach(() => {
-  cleanupTemp()
+afterEach(async () => {
+  await cleanupTemp()
   // Every request Skein sent and every answer the fake gave must match GitHub's OpenAPI description.
   expect(gh.violations.splice(0)).toEqual([])
 })

@@ -18,8 +18,8 @@ beforeAll(async () => {
   gl = await FakeGitlab.start()
 })
 afterAll(() => gl.close())
-afterEach(() => {
-  cleanupTemp()
+afterEach(async () => {
+  await cleanupTemp()
   expect(gl.violations.splice(0)).toEqual([])
 })
 
