@@ -231,6 +231,8 @@ describe('GitLab merge request pipelines', () => {
     now += 60_000
     expect(await paths()).toEqual(['/pipelines 304', '/pipelines/13/jobs 304'])
     now += 300_000
+    expect(await paths()).toEqual(['/pipelines 304', '/pipelines/13/jobs 304'])
+    now += 300_000
     expect(await paths()).toEqual(['/pipelines 304', '/merge_requests 304', '/pipelines/13/jobs 304'])
     // Once a merge request is open it is read directly, and its pipeline's trigger jobs are looked for once.
     gl.setPipeline(path, {
@@ -241,7 +243,7 @@ describe('GitLab merge request pipelines', () => {
       jobs: [{ id: 140, name: 'mr', status: 'running' }]
     })
     gl.setMergeRequest(path, { iid: 6, source_branch: 'feature', sha: SHA, headPipelineId: 14 })
-    now += 300_000
+    now += 600_000
     expect(await paths()).toEqual([
       '/pipelines 304',
       '/merge_requests 200',

@@ -38,7 +38,7 @@ export interface GitlabProviderOptions {
   http?: CiHttp
   /** Page size for jobs (GitLab's maximum is 100). */
   perPage?: number
-  /** How long "the branch has no open merge request" is believed while the branch has its own pipeline. Default 5 min. */
+  /** How long "the branch has no open merge request" is believed while the branch has its own pipeline. Default 10 min. */
   mergeRequestRecheckMs?: number
 }
 
@@ -84,7 +84,8 @@ export class GitlabProvider implements CiProvider {
       projectUrl: `${this.api}/projects/${this.project}`,
       http: this.http,
       now: this.http.now,
-      recheckMs: options.mergeRequestRecheckMs ?? DEFAULT_SCHEDULE.maxMs,
+      // Every other poll of a settled thread, which is polled every maxMs.
+      recheckMs: options.mergeRequestRecheckMs ?? 2 * DEFAULT_SCHEDULE.maxMs,
       words: this.words,
       problem: (res) => this.problem(res)
     })
