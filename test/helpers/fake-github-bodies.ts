@@ -147,7 +147,15 @@ export function checkRunBody(
   api: string,
   fullName: string,
   sha: string,
-  r: { id: number; name: string; status: string; conclusion: string | null; started_at?: string | null; completed_at?: string | null; app?: string }
+  r: {
+    id: number
+    name: string
+    status: string
+    conclusion: string | null
+    started_at?: string | null
+    completed_at?: string | null
+    app?: string
+  }
 ): Record<string, unknown> {
   const job = `https://github.com/${fullName}/actions/runs/1/job/${r.id}`
   return {
