@@ -114,7 +114,7 @@ function AttemptRow({ attempt }: { attempt: AutopilotAttempt }): ReactElement {
           </li>
         ))}
       </ol>
-      {attempt.detail && attempt.outcome !== null && <p className="autopilot-detail">{attempt.detail}</p>}
+      {attempt.detail && attempt.outcome !== null && attempt.outcome !== 'passed' && <p className="autopilot-detail">{attempt.detail}</p>}
     </li>
   )
 }
@@ -128,6 +128,7 @@ export function AutopilotSection({ thread }: { thread: Thread }): ReactElement {
   const on = state?.settings.enabled ?? false
   const usable = thread.mode === 'worktree' && thread.branch !== null && thread.status !== 'archived'
   const spend = state ? autopilotSpend(state) : null
+  const gaveUp = state?.phase === 'gave-up' ? state.gaveUp : null
 
   return (
     <section className="ci-section autopilot" aria-labelledby="autopilot-title" data-phase={state?.phase ?? 'off'}>
@@ -159,22 +160,24 @@ export function AutopilotSection({ thread }: { thread: Thread }): ReactElement {
       </div>
       {state && (
         <>
-          <p className="autopilot-status" role="status">
-            {usable || on ? autopilotStatus(state) : 'The autopilot pushes fixes to the thread’s own branch; this thread has none.'}
-          </p>
+          {gaveUp ? (
+            <div className="banner banner-warning autopilot-gave-up" role="status">
+              <Icon name="alert" size={14} />
+              <span>
+                {gaveUp.message} <span className="muted">{autopilotStatus(state)}</span>
+              </span>
+            </div>
+          ) : (
+            <p className="autopilot-status" role="status">
+              {usable || on ? autopilotStatus(state) : 'The autopilot pushes fixes to the thread’s own branch; this thread has none.'}
+            </p>
+          )}
+          {state.phase === 'off' && state.gaveUp?.reason === 'turned-off' && <p className="autopilot-detail">{state.gaveUp.message}</p>}
           <p className="autopilot-limits">
             Up to {state.settings.maxAttempts} {state.settings.maxAttempts === 1 ? 'attempt' : 'attempts'} · budget{' '}
             {money(state.settings.budgetUsd)} · auto-merge {state.settings.autoMerge ? 'on' : 'off'}
           </p>
           {editing && <SettingsForm state={state} onDone={() => setEditing(false)} />}
-          {state.gaveUp && state.phase !== 'fixing' && (
-            <div className="banner banner-warning autopilot-gave-up" role="note">
-              <Icon name="alert" size={14} />
-              <span>
-                <strong>{state.gaveUp.reason === 'turned-off' ? 'Stopped.' : 'Gave up.'}</strong> {state.gaveUp.message}
-              </span>
-            </div>
-          )}
           {state.merge && (
             <p className="autopilot-merge" data-state={state.merge.state}>
               <Icon name={state.merge.state === 'merged' ? 'check' : state.merge.state === 'merging' ? 'circle' : 'info'} size={12} />

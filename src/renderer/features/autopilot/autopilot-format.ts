@@ -9,7 +9,7 @@ export interface ShownStep {
 const short = (sha: string) => sha.slice(0, 7)
 
 /** US dollars with cents. */
-export const money = (usd: number): string => `$${usd.toFixed(2)}`
+export const money = (usd: number): string => (usd > 0 && usd < 0.01 ? 'under $0.01' : `$${usd.toFixed(2)}`)
 
 /** What an attempt cost, or that its agent reports none. */
 export const attemptCost = (a: AutopilotAttempt): string => (a.costUsd === null ? 'cost not reported' : money(a.costUsd))
@@ -77,7 +77,7 @@ export function autopilotStatus(s: AutopilotState): string {
     case 'passed':
       return s.attempts.length ? 'Fixed: checks passed on the pushed fix.' : 'Checks passed.'
     case 'gave-up':
-      return 'Gave up. It starts again on the next failed commit, or when switched off and on.'
+      return 'It tries again on the next failed commit, or when switched off and on.'
   }
 }
 
