@@ -42,7 +42,7 @@ let repoCount = 0
 const LOG = ['npm test', 'FAIL src/cart.test.ts', '  expected 42, got 41', 'npm ERR! Test failed.'].join('\n')
 
 /** A core, a GitHub-shaped repository (its pushes go to a bare repository), CI read from the fake, and a thread with one failing push. */
-async function failingThread(home = tempDir('skein-home-')) {
+async function failingThread(home = tempDir('skein-home-'), cli?: string) {
   const name = `shop${++repoCount}`
   const full = `acme/${name}`
   gh.addRepo(full)
@@ -56,7 +56,16 @@ async function failingThread(home = tempDir('skein-home-')) {
   const { core } = await makeCore(home, { listenSocket: true })
   const repo = must(await core.repos.add(repoDir))
   must(await core.ci.configure(repo.id, { override: { provider: 'github', baseUrl: gh.baseUrl } }))
-  const thread = must(await core.threads.create({ repoId: repo.id, title: 'fix the cart', mode: 'worktree', permissionMode: 'auto' }))
+  if (cli) must(await core.profiles.configure(repo.id, { customCommand: cli, customAcceptsPrompt: true }))
+  const thread = must(
+    await core.threads.create({
+      repoId: repo.id,
+      title: 'fix the cart',
+      mode: 'worktree',
+      permissionMode: 'auto',
+      profileId: cli ? 'custom' : undefined
+    })
+  )
   writeFile(join(thread.worktreePath, 'cart.ts'), 'export const total = 41\n')
   must(await core.review.commit(thread.id, 'first try'))
   const sha1 = git(thread.worktreePath, 'rev-parse', 'HEAD')
@@ -240,6 +249,42 @@ describe('the CI autopilot', () => {
     await core.ci.refresh(thread.id)
     expect(remoteTip(bare, thread.branch!)).toBe(sha1)
     expect(stateOf(core, thread.id).phase).toBe('off')
+  })
+
+  it('drives a CLI agent too: the failure is typed into its terminal, its commit pushed once it waits, and only attempts count', async () => {
+    const dir = tempDir('skein-cli-agent-')
+    const go = join(dir, 'go')
+    // A CLI agent with an input box: on Enter after a paste it commits a fix, keeps printing while it "works" (until the
+    // test says go), then waits for input again.
+    writeFile(
+      join(dir, 'agent.js'),
+      `const { execSync } = require('child_process'); const fs = require('fs')
+process.stdin.setRawMode(true)
+process.stdout.write('\\x1b[?2004h> ')
+let text = ''
+process.stdin.on('data', (d) => {
+  text += d.toString()
+  if (!text.endsWith('\\r') || !text.includes('test (ubuntu)')) return
+  fs.writeFileSync('cart.ts', 'export const total = 42\\n')
+  execSync('git add -A && git commit -qm "fix from the CLI"')
+  const t = setInterval(() => { process.stdout.write('.'); if (fs.existsSync(${JSON.stringify(go)})) { clearInterval(t); process.stdout.write('done\\n> ') } }, 100)
+})
+`
+    )
+    const { core, thread, full, bare, sha1 } = await failingThread(undefined, `node ${join(dir, 'agent.js')}`)
+    expect(thread.agent?.profileId).toBe('custom')
+    must(await core.autopilot.configure(thread.id, { enabled: true }))
+    await push(core, thread)
+    await eventually(() => git(thread.worktreePath, 'rev-parse', 'HEAD') !== sha1, 'the CLI agent to commit')
+    const sha2 = git(thread.worktreePath, 'rev-parse', 'HEAD')
+    expect(stateOf(core, thread.id)).toMatchObject({ phase: 'fixing', attempts: [{ step: 'agent', costUsd: null }] })
+    pass(full, sha2, 301)
+    writeFile(go, '')
+    await until(core, thread.id, 'the attempt to pass', (s) => s.phase === 'passed')
+    const state = stateOf(core, thread.id)
+    expect(state.attempts).toEqual([expect.objectContaining({ outcome: 'passed', headAfter: sha2, costUsd: null })])
+    expect(state.spentUsd).toBeNull()
+    expect(remoteTip(bare, thread.branch!)).toBe(sha2)
   })
 
   it('keeps its settings and attempts across a restart, and refuses what it cannot do', async () => {

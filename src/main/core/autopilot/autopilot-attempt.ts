@@ -6,6 +6,7 @@ import { pushedCommit, worktreeState } from '../ci/ci-git'
 import { branchTip } from '../git/branch-tip'
 import type { GitRunner } from '../git/git-runner'
 import { pushBranch } from '../git/push-branch'
+import { agentFinishCheck, costSince, type DeliveryGate } from './agent-finish'
 import { attemptMessage, failedChecks, remoteCi } from './attempt-text'
 import type { ThreadWaits } from './thread-waits'
 
@@ -63,12 +64,6 @@ const minutes = (ms: number) => `${Math.round(ms / 60_000)} minutes`
 /** A CLI agent gets the text in its terminal; otherwise the built-in agent does (as AgentDelivery decides). */
 const hasCliAgent = (t: Thread) => t.agent !== null && t.agent.activity !== 'exited'
 
-/** What the agent has spent since `before` (null when it reports no cost). */
-export function costSince(t: Thread | undefined, before: number | null): number | null {
-  const now = t?.conversation.usage.costUsd ?? null
-  return before === null || now === null ? null : Math.max(0, now - before)
-}
-
 /**
  * Runs one attempt: sends the failure to the agent, waits until the agent has finished (the
  * built-in turn ended, or the CLI went from running to waiting), pushes its new commits (never
@@ -111,8 +106,27 @@ export async function runAttempt(d: AttemptDeps, plan: AttemptPlan): Promise<Att
     d.ci.failureMessage(threadId, id)
   )
   if (signal.aborted) return stopped()
+  // Watched from before the text goes out, so a CLI's answer to it is not missed while it is typed.
+  const gate: DeliveryGate = { delivered: false, queued: false }
+  const check = agentFinishCheck(
+    {
+      cli,
+      activity: thread.agent?.activity ?? null,
+      turnsBefore,
+      costBefore,
+      startedAt,
+      spentBefore: plan.spentBefore,
+      budgetUsd: plan.budgetUsd
+    },
+    gate,
+    { thread: () => d.thread(threadId), lastError: () => d.lastError(threadId), interrupt: () => d.interrupt?.(threadId) }
+  )
+  const undelivered = new AbortController()
+  const finishing = d.waits.wait(threadId, check, { signal: AbortSignal.any([signal, undelivered.signal]), timeoutMs: d.agentTimeoutMs })
   const sent = await d.deliver(thread, text)
   if (!sent.ok || !sent.value.delivered) {
+    undelivered.abort()
+    await finishing
     const why = sent.ok ? (sent.value as { message: string }).message : sent.error.message
     end('agent-error', why)
     return {
@@ -121,32 +135,11 @@ export async function runAttempt(d: AttemptDeps, plan: AttemptPlan): Promise<Att
       message: `The failure could not be given to the agent: ${why}`
     }
   }
+  gate.delivered = true
+  gate.queued = sent.value.queued
   plan.update({ step: 'agent', detail: cli ? `Sent to ${sent.value.agent}; it reports no cost, so only attempts count.` : null })
-
-  let seenRunning = thread.agent?.activity === 'running'
-  let interrupted = false
-  const finished = await d.waits.wait<'done' | 'over-budget' | { error: string }>(
-    threadId,
-    () => {
-      const t = d.thread(threadId)
-      if (!t) return undefined
-      const error = d.lastError(threadId)
-      if (!cli && error && error.at >= startedAt) return { error: error.text }
-      if (cli) {
-        if (!t.agent || t.agent.activity === 'exited') return { error: 'The agent exited.' }
-        if (t.agent.activity === 'running') seenRunning = true
-        return seenRunning && (t.agent.activity === 'waiting' || t.agent.activity === 'idle') ? 'done' : undefined
-      }
-      // A turn that ended past the budget still gets its fix pushed: the money is spent, the push is free.
-      if (!t.conversation.busy && t.conversation.turns > turnsBefore) return 'done'
-      const spent = costSince(t, costBefore)
-      if (spent === null || plan.spentBefore + spent <= plan.budgetUsd) return undefined
-      if (!interrupted && t.conversation.busy) d.interrupt?.(threadId)
-      interrupted = true
-      return 'over-budget'
-    },
-    { signal, timeoutMs: d.agentTimeoutMs }
-  )
+  d.waits.poke(threadId)
+  const finished = await finishing
   const costUsd = costSince(d.thread(threadId), costBefore)
   plan.update({ costUsd })
   if (finished.kind === 'aborted') return stopped()
