@@ -284,6 +284,8 @@ export class AutopilotService implements Disposable {
   }
 
   private update(threadId: string, change: (r: AutopilotRecord) => AutopilotRecord): void {
+    // A run winding down after its thread was deleted must not bring the record back.
+    if (!this.deps.thread(threadId)) return
     const next = change(this.record(threadId))
     const saved = this.deps.store.put({ ...next, spentUsd: spentOf(next.attempts), updatedAt: Date.now() })
     this.deps.bus.publish('autopilot/updated', { state: public_(saved) })

@@ -50,10 +50,11 @@ const showCi = (threadId: string) => {
 
 /**
  * The autopilot gave up: a toast says why (with a way to the thread's CI tab), and an OS
- * notification too when the thread is not on screen. Turning it off yourself is not news.
+ * notification too when the thread is not on screen.
  */
 export function routeAutopilotGaveUp({ threadId, reason, message }: NotificationOf<'autopilot/gaveUp'>): void {
-  if (reason === 'turned-off') return
+  // Turning it off or archiving the thread is the person's own doing, not news.
+  if (reason === 'turned-off' || reason === 'thread-gone') return
   const title = useThreads.getState().byId[threadId]?.title ?? 'a thread'
   notifyWarning(`Autopilot gave up on “${title}”`, message, { label: 'Show CI', run: () => showCi(threadId) })
   if (onScreen(threadId) || !supported() || Notification.permission !== 'granted') return
