@@ -244,7 +244,7 @@ export class AutopilotService implements Disposable {
   }
 
   private giveUp(threadId: string, reason: GiveUpReason, message: string, head: string | null): void {
-    if (!this.deps.thread(threadId)) return
+    if (!this.deps.thread(threadId) || this.closed) return
     this.update(threadId, (r) => ({
       ...r,
       phase: r.settings.enabled ? 'gave-up' : 'off',
@@ -284,8 +284,8 @@ export class AutopilotService implements Disposable {
   }
 
   private update(threadId: string, change: (r: AutopilotRecord) => AutopilotRecord): void {
-    // A run winding down after its thread was deleted must not bring the record back.
-    if (!this.deps.thread(threadId)) return
+    // A run winding down after its thread was deleted (or Skein closed) must not write the record again.
+    if (!this.deps.thread(threadId) || this.closed) return
     const next = change(this.record(threadId))
     const saved = this.deps.store.put({ ...next, spentUsd: spentOf(next.attempts), updatedAt: Date.now() })
     this.deps.bus.publish('autopilot/updated', { state: public_(saved) })

@@ -60,7 +60,7 @@ export function autopilotStatus(s: AutopilotState): string {
   const current = s.attempts.at(-1)
   switch (s.phase) {
     case 'off':
-      return `Off. When on, a failed check goes to the agent, its fix is pushed, and CI is watched, up to ${maxAttempts} attempts.`
+      return 'Off. When on, a failed check goes to the agent, its fix is pushed, and CI is watched again.'
     case 'watching':
       return 'On: watching CI. A failed check goes to the agent on its own.'
     case 'fixing': {
