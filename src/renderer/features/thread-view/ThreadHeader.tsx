@@ -8,6 +8,7 @@ import { useRepo } from '../../state/derived'
 import { openThreadMenu } from '../threads'
 import { workingCopy } from '../../state/threads-store'
 import { RunControls } from '../run'
+import { AutopilotBadge } from '../autopilot'
 import { ThreadTitle } from './ThreadTitle'
 
 /** Title, status and where the thread works (branch, base, mode, worktree), plus its status message. */
@@ -31,6 +32,7 @@ export function ThreadHeader({ thread }: { thread: Thread }): ReactElement {
           message={thread.statusMessage}
           setup={thread.setup}
         />
+        <AutopilotBadge threadId={thread.id} />
         <span className="spacer" />
         <RunControls thread={thread} />
         <button
