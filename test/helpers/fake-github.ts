@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { startLocalHttp, type LocalHttp } from './local-http'
+import type { FakeGithubRoute } from './fake-github-pulls'
 
 /** A check run as the fake serves it (fields as in GitHub's check-runs API). */
 export interface FakeCheckRun {
@@ -58,6 +59,8 @@ export class FakeGithub {
   rate = { limit: 5000, remaining: 5000, reset: Math.floor(Date.now() / 1000) + 3600 }
   /** When set, every API request gets 429 with this Retry-After (seconds). */
   retryAfter: number | null = null
+  /** More routes under a repository (pull requests: fake-github-pulls.ts); the first that answers wins. */
+  readonly routes: FakeGithubRoute[] = []
   private readonly repos = new Map<string, Map<string, Commit>>()
   private http!: LocalHttp
   baseUrl = ''
@@ -188,6 +191,7 @@ export class FakeGithub {
     const commits = this.repos.get(fullName)
     if (!commits) return notFound()
     const rest = m[3] ?? ''
+    if (this.routes.some((route) => route({ req, url, fullName, rest, json, send, notFound }))) return
     if (rest === '') return json({ id: 1, name: m[2], full_name: fullName, private: true, default_branch: 'main' })
 
     const logs = /^\/actions\/jobs\/(\d+)\/logs$/.exec(rest)
