@@ -81,7 +81,7 @@ export class FakeGithubPulls {
   /** Who may be asked for a review. */
   readonly collaborators = new Set<string>(['octocat', 'hubot', 'monalisa'])
   /** The next answers to requests matching `path` (method and path+query) are these statuses instead. */
-  failNext: { status: number; times: number; match: RegExp }[] = []
+  failNext: { status: number; times: number; match: RegExp; message?: string; headers?: Record<string, string> }[] = []
   /** This many creates are carried out but answered 502, as when a proxy drops GitHub's answer. */
   lostCreates = 0
   private readonly remotes = new Map<string, string>()
@@ -195,7 +195,10 @@ export class FakeGithubPulls {
     if (fail) {
       fail.times--
       if (method !== 'GET') void readBody(req).then((body) => this.writes.push({ method, path: ctx.url.pathname, body }))
-      ctx.send(fail.status, JSON.stringify({ message: fail.status >= 500 ? 'Server Error' : 'Failed' }), this.limits())
+      ctx.send(fail.status, JSON.stringify({ message: fail.message ?? (fail.status >= 500 ? 'Server Error' : 'Failed') }), {
+        ...this.limits(),
+        ...fail.headers
+      })
       return true
     }
     const answer = (status: number, body: unknown) => {

@@ -72,7 +72,7 @@ export class FakeGitlabMrs {
     ['bob', 12]
   ])
   /** The next answers to requests matching `match` (method and path+query) are these statuses instead. */
-  failNext: { status: number; times: number; match: RegExp }[] = []
+  failNext: { status: number; times: number; match: RegExp; headers?: Record<string, string> }[] = []
 
   private constructor(private readonly gl: FakeGitlab) {}
 
@@ -141,7 +141,7 @@ export class FakeGitlabMrs {
     const fail = this.failNext.find((f) => f.times > 0 && f.match.test(where))
     if (fail) {
       fail.times--
-      ctx.message(fail.status, fail.status >= 500 ? '500 Internal Server Error' : 'Failed')
+      ctx.message(fail.status, fail.status >= 500 ? '500 Internal Server Error' : 'Failed', fail.headers)
       return true
     }
     if (!m[2] && method === 'GET') {

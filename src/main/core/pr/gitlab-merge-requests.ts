@@ -186,12 +186,13 @@ export class GitlabMergeRequests implements PrProvider {
       if (!a.success) return err({ kind: 'malformed', detail: `the approvals of !${pr.number}` })
       const approvedBy = (a.data.approved_by ?? []).map((x) => x.user.username)
       const changes = pr.mergeabilityDetail === BLOCKED.requested_changes
+      // GitLab's `approved` is also true when no approval is required: only approvers make a request approved.
       const left = a.data.approvals_left ?? 0
       const decision = changes
         ? 'changes-requested'
         : left > 0
           ? 'review-required'
-          : approvedBy.length > 0 || a.data.approved
+          : approvedBy.length > 0
             ? 'approved'
             : pr.requested.length > 0
               ? 'review-required'

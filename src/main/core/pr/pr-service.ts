@@ -147,7 +147,9 @@ export class PrService {
     if (ci.rateLimitedUntil && existing?.target) this.deps.http.holdUntil(existing.target.baseUrl, ci.rateLimitedUntil)
     if (!existing) {
       if (ci.commit) {
-        this.entry(ci.threadId).ciCommit = ci.commit
+        const e = this.entry(ci.threadId)
+        e.ciCommit = ci.commit
+        e.ciOverall = ci.overall
         this.follow(ci.threadId)
       }
       return
@@ -156,6 +158,7 @@ export class PrService {
     const verdict = SETTLED_CI.has(ci.overall) && existing.ciOverall !== null && existing.ciOverall !== ci.overall
     existing.ciCommit = ci.commit
     existing.ciOverall = ci.overall
+    if (existing.remote) this.publish(ci.threadId, existing, existing.status?.problem ?? null)
     if (pushed) {
       // A new commit: the request's head moves, and a branch whose request was merged or closed may get a new one.
       if (existing.remote && existing.remote.state !== 'open' && existing.remote.state !== 'draft') existing.number = null
@@ -163,7 +166,7 @@ export class PrService {
       this.pollSoon(ci.threadId, existing)
     } else if (verdict && existing.remote && (existing.remote.state === 'open' || existing.remote.state === 'draft')) {
       this.pollSoon(ci.threadId, existing)
-    } else if (existing.remote) this.publish(ci.threadId, existing, existing.status?.problem ?? null)
+    }
   }
 
   /** Takes a request Skein just opened, merged or found, as the thread's, and reads it on schedule from now on. */
