@@ -47,6 +47,8 @@ export interface PrServiceDeps {
   http: PrHttp
   /** The repository's CI provider setting (GitHub Enterprise, self-hosted GitLab). */
   override: (repoId: string) => CiProviderOverride | null
+  /** The URL of the remote the thread's branch goes to; default: asked of git (upstream, else origin). */
+  remote?: (t: Thread) => Promise<string | null>
   /** The thread's CI status, whose checks the request shows. */
   ciStatus: (threadId: string) => CiStatus | undefined
   /** A thread's request changed, or it has none any more (null). */
@@ -106,7 +108,7 @@ export class PrService {
   async provider(threadId: string): Promise<{ target: CiTarget; provider: PrProvider } | { problem: CiProblem }> {
     const t = this.deps.thread(threadId)
     if (!t) return { problem: { kind: 'no-provider', message: `No thread with id ${threadId}.` } }
-    const url = await remoteUrl(this.deps.git, t.worktreePath, t.branch)
+    const url = await (this.deps.remote ? this.deps.remote(t) : remoteUrl(this.deps.git, t.worktreePath, t.branch))
     const target = resolveCiTarget(url, this.deps.override(t.repoId))
     if (!target.ok) return { problem: target.error }
     const e = this.entries.get(threadId)
