@@ -28,6 +28,7 @@ import { useConnection } from '../state/connection-store'
 import { useNavigation } from '../state/navigation-store'
 import { errorCode, setRpcClient } from '../state/rpc'
 import { loadDisk, routeDiskUpdated } from '../features/disk'
+import { forgetPr, loadPrStatuses, routePrUpdated } from '../features/pr'
 import { reloadRuns, routeRunPty, routeRunPtyRemoved, useRun } from '../features/run'
 
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000]
@@ -115,6 +116,7 @@ async function adopt(client: RpcClient): Promise<void> {
       forgetTranscript(threadId)
       forgetChanges(threadId)
       forgetCi(threadId)
+      forgetPr(threadId)
       useRun.getState().forget(threadId)
       forgetSummary(threadId)
       forgetCheckpoints(threadId)
@@ -138,6 +140,7 @@ async function adopt(client: RpcClient): Promise<void> {
     follow('ci/updated', (updated) => routeCiUpdated(updated)),
     follow('ci/failed', (failed) => routeCiFailed(failed)),
     follow('ci/localOutput', (output) => routeLocalOutput(output)),
+    follow('pr/updated', (updated) => routePrUpdated(updated)),
     follow('disk/updated', (updated) => routeDiskUpdated(updated)),
     // `skein open`, `skein new` and `skein handoff` ask every window to show a thread or repository.
     follow('app/focus', ({ threadId, repoId }) => {
@@ -194,6 +197,7 @@ async function adopt(client: RpcClient): Promise<void> {
   reloadCheckpoints()
   rewatchChanges()
   void loadCiStatuses()
+  void loadPrStatuses()
   reloadSummaries()
   void loadDisk()
   reloadRuns((id) => Boolean(useThreads.getState().byId[id]))
