@@ -83,7 +83,11 @@ test('from a thread with commits to a pull request: drafted, created, and shown 
   const dialog = page.getByRole('dialog', { name: 'Create pull request' })
   await test.step('Create pull request: the dialog drafts the title and body from the thread, editable', async () => {
     await expect(page.locator('.pr-panel-empty')).toContainText(`No pull request for ${thread.branch} yet.`)
-    await page.locator('.thread-header').getByRole('button', { name: 'Create pull request' }).click()
+    // The thread's actions offer it too.
+    await page.getByRole('button', { name: 'Thread actions' }).click()
+    await expect(page.getByRole('menuitem', { name: 'Create pull request…' })).toBeVisible()
+    await page.keyboard.press('Escape')
+    await page.locator('.pr-panel-empty').getByRole('button', { name: 'Create pull request' }).click()
     await expect(dialog).toBeVisible()
     await expect(dialog.getByLabel('Title')).toHaveValue('Fix checkout total')
     const body = dialog.getByLabel(/^Description/)

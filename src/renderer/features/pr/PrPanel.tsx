@@ -160,7 +160,7 @@ export function PrPanel({ thread }: { thread: Thread }): ReactElement | null {
         No {Noun.toLowerCase()} for <code>{thread.branch}</code> yet.
       </span>
       <span className="spacer" />
-      <button type="button" className="btn btn-small btn-primary" onClick={() => openCreateRequest(thread.id)}>
+      <button type="button" className="btn btn-small" onClick={() => openCreateRequest(thread.id)}>
         <Icon name="pull-request" size={13} />
         Create {Noun.toLowerCase()}
       </button>

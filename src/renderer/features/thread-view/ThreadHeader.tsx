@@ -8,7 +8,7 @@ import { useRepo } from '../../state/derived'
 import { openThreadMenu } from '../threads'
 import { workingCopy } from '../../state/threads-store'
 import { RunControls } from '../run'
-import { PrHeaderButton } from '../pr'
+import { PrHeaderChip } from '../pr'
 import { ThreadTitle } from './ThreadTitle'
 
 /** Title, status and where the thread works (branch, base, mode, worktree), plus its status message. */
@@ -33,7 +33,7 @@ export function ThreadHeader({ thread }: { thread: Thread }): ReactElement {
           setup={thread.setup}
         />
         <span className="spacer" />
-        <PrHeaderButton thread={thread} />
+        <PrHeaderChip threadId={thread.id} />
         <RunControls thread={thread} />
         <button
           type="button"
