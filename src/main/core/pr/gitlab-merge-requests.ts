@@ -4,8 +4,16 @@ import { err, ok, type Result } from '../../../shared/result'
 import { CachedToken } from '../ci/ci-provider'
 import type { TokenSource } from '../ci/ci-tokens'
 import { limitedUntil, NOT_MODIFIED_HEADER, type PrHttp, type RawResponse } from './pr-http'
-import type { CreateRequest, Fetched, PrProvider, RemotePr, RemoteReviews, ServiceFailure, ServiceWords } from './pr-provider'
-import { failureText } from './github-pulls'
+import {
+  failureText,
+  type CreateRequest,
+  type Fetched,
+  type PrProvider,
+  type RemotePr,
+  type RemoteReviews,
+  type ServiceFailure,
+  type ServiceWords
+} from './pr-provider'
 
 const MergeRequest = z.object({
   iid: z.number(),
