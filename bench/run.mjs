@@ -16,6 +16,7 @@ for (const script of [
   'idle-cpu.ts',
   'ci-polling.ts',
   'ci-polling-gitlab.ts',
+  'pr-polling.ts',
   'ci-log-excerpt.ts',
   'import-throughput.ts',
   'import-listing.ts',

@@ -19,6 +19,7 @@ import {
   ThreadSummary
 } from './models'
 import { MAX_PORTS_PER_THREAD, PortSettings, RunConfig, RunStatus } from './run'
+import { PrDraft, PrMergeMethod, PrStatus } from './pr'
 
 /** What a thread or repository id looks like (`t<time><random>`, `<slug>-<hash>`): never a path, never `..`. */
 export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
@@ -449,6 +450,58 @@ export const methods = {
     result: Ok
   },
 
+  /** Every known pull (GitHub) or merge (GitLab) request of a thread (for the sidebar and dashboard badges). */
+  'pr/statuses': { params: z.object({}).default({}), result: z.object({ statuses: z.array(PrStatus) }) },
+  /** The thread's request as last read; null when it has none. */
+  'pr/status': { params: z.object({ threadId }), result: z.object({ status: PrStatus.nullable() }) },
+  /** Reads the thread's request now (one opened elsewhere is found). */
+  'pr/refresh': { params: z.object({ threadId }), result: z.object({ status: PrStatus.nullable() }) },
+  /** A drafted title and body (the prompt, the agent's summary, the commits), the base, and whether one can be created or exists. */
+  'pr/draft': { params: z.object({ threadId }), result: PrDraft },
+  /** Pushes the branch and opens its request; an open one is shown instead (`existed`), never duplicated. */
+  'pr/create': {
+    params: z.object({
+      threadId,
+      title: z.string().trim().min(1, 'A title is required').max(256, 'A title is at most 256 characters'),
+      body: z.string().max(65_000, 'The description is at most 65,000 characters').default(''),
+      draft: z.boolean().default(false),
+      reviewers: z
+        .array(
+          z
+            .string()
+            .trim()
+            .regex(/^@?[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$/, 'A reviewer is a user name (or org/team)')
+        )
+        .max(20)
+        .default([]),
+      labels: z
+        .array(
+          z
+            .string()
+            .trim()
+            .min(1)
+            .max(100)
+            .regex(/^[^,\u0000-\u001f]+$/, 'A label has no commas')
+        )
+        .max(20)
+        .default([]),
+      base: z.string().trim().min(1).max(255).optional()
+    }),
+    result: z.object({ status: PrStatus, existed: z.boolean(), warnings: z.array(z.string()) })
+  },
+  /** Merges the thread's open request through the service's API, only if its head is still `expectHead` (never forced). */
+  'pr/merge': {
+    params: z.object({
+      threadId,
+      method: PrMergeMethod.default('merge'),
+      expectHead: z
+        .string()
+        .regex(/^[0-9a-f]{40,64}$/)
+        .optional()
+    }),
+    result: PrStatus
+  },
+
   /** A repository's environment: the one in effect, its file and settings versions, and the other tools' setups found. */
   'environment/get': {
     params: z.object({ repoId }),
@@ -572,6 +625,8 @@ export const notifications = {
   'ci/updated': z.object({ status: CiStatus }),
   /** A repository's disk use was measured again (or its budget changed). */
   'disk/updated': z.object({ repo: RepoDisk }),
+  /** A thread's pull or merge request changed; null: it has none (any more). */
+  'pr/updated': z.object({ threadId: z.string(), status: PrStatus.nullable() }),
   /** A thread's CI turned failed (news only: not the state found at start-up). */
   'ci/failed': z.object({ threadId: z.string(), checks: z.array(z.string()) }),
   /** Output of a local check run, as it prints. */

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { checkRunBody, commitStatusBody, errorBody, fullRepository, minimalRepository } from './fake-github-bodies'
 import { githubApiChecker } from './github-openapi'
 import { startLocalHttp, type LocalHttp } from './local-http'
-import type { FakeGithubRoute } from './fake-github-merge'
+import type { FakeGithubRoute } from './fake-github-pulls'
 
 /** A check run as the fake serves it (fields as in GitHub's check-runs API). */
 export interface FakeCheckRun {
@@ -66,7 +66,7 @@ export class FakeGithub {
   combinedState: string | null = null
   /** Where a request or an answer differed from GitHub's OpenAPI description. */
   readonly violations: string[] = []
-  /** More routes under a repository (pull requests and merges: fake-github-merge.ts); the first that answers wins. */
+  /** More routes under a repository (pull requests: fake-github-pulls.ts; merges: fake-github-merge.ts); the first that answers wins. */
   readonly routes: FakeGithubRoute[] = []
   private readonly repos = new Map<string, Map<string, Commit>>()
   // Statuses carry fixed times, so an unchanged combined status keeps its ETag.

@@ -11,6 +11,7 @@ import {
 } from './fake-gitlab-bodies'
 import { gitlabApiChecker } from './gitlab-shapes'
 import { startLocalHttp, type LocalHttp } from './local-http'
+import type { FakeGitlabRoute } from './fake-gitlab-mrs'
 
 export type { FakeBridge, FakeJob, FakeMergeRequest, FakePipeline } from './fake-gitlab-bodies'
 
@@ -50,6 +51,8 @@ export class FakeGitlab {
   /** When set, every request gets 429 with this Retry-After (seconds). */
   retryAfter: number | null = null
   rate = { limit: 2000, remaining: 2000, reset: Math.floor(Date.now() / 1000) + 60 }
+  /** More routes (merge requests, users: fake-gitlab-mrs.ts); the first that answers wins. */
+  readonly routes: FakeGitlabRoute[] = []
   private readonly projects = new Map<string, Project>()
   private http!: LocalHttp
   /** The server root, as configured for a self-hosted GitLab. */
@@ -146,6 +149,7 @@ export class FakeGitlab {
     if (this.retryAfter !== null) return send(429, 'Retry later', { 'content-type': 'text/plain', 'retry-after': String(this.retryAfter) })
     if (this.forbidden) return message(403, '403 Forbidden')
 
+    if (this.routes.some((route) => route({ req, url, send, body, message }))) return
     // The project id is the URL-encoded path: one segment on the wire.
     const m = /^\/api\/v4\/projects\/([^/]+)(\/.*)$/.exec(url.pathname)
     const project = m ? this.projects.get(decodeURIComponent(m[1]!)) : undefined

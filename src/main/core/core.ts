@@ -24,6 +24,7 @@ import { DEFAULT_PORTS_PER_THREAD, PortRanges } from './ports/port-ranges'
 import { RunService } from './run/run-service'
 import { HandoffService } from './handoff/handoff-service'
 import { CiHost } from './ci/ci-host'
+import { createPrHost, type PrHost } from './pr/pr-host'
 import { DiskService } from './disk/disk-service'
 import { ChangeWatchService } from './review/change-watch'
 import { SummaryService } from './summary/summary-service'
@@ -76,6 +77,8 @@ export interface Core extends Disposable {
   readonly summaries: SummaryService
   readonly handoff: HandoffService
   readonly ci: CiHost
+  /** Each thread's pull or merge request: read on CI's schedule (slower), created and merged on request. */
+  readonly pr: PrHost
   readonly disk: DiskService
   /** Each live thread's port range (PORT, SKEIN_PORT_0…N-1), for every process started in a thread. */
   readonly ports: PortRanges
@@ -233,6 +236,8 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
   const review = owned.add(new ReviewService(git, (id) => threadStore.get(id), threadStore, delivery))
   const ci = new CiHost({ git, threads, thread: (id) => threadStore.get(id), settings, bus, logger, delivery, home: dataDir.home })
   owned.add(toDisposable(() => ci.close()))
+  const pr = createPrHost({ rpc, git, bus, logger, settings, threads, thread: (id) => threadStore.get(id), ci, review, transcript })
+  owned.add(toDisposable(() => pr.dispose()))
   const summaries = owned.add(
     new SummaryService({
       bus,
@@ -394,6 +399,7 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
     fork,
     rewind,
     ci,
+    pr,
     disk,
     ports,
     run,

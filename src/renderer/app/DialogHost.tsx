@@ -4,6 +4,7 @@ import { CheckpointSettingsField, ForkDialog, RewindDialog } from '../features/c
 import { DiskDialog } from '../features/disk'
 import { EnvironmentDialog } from '../features/environment'
 import { FanoutDialog } from '../features/fanout'
+import { CreatePrDialog } from '../features/pr'
 import { ImportSessionsDialog } from '../features/handoff'
 import { AddRepoDialog } from '../features/repos'
 import { SettingsDialog } from '../features/settings'
@@ -48,6 +49,8 @@ export function DialogHost(): ReactElement | null {
           onClose={close}
         />
       )
+    case 'create-pr':
+      return <CreatePrDialog key={`create-pr:${dialog.threadId}`} threadId={dialog.threadId} onClose={close} />
     case 'fork':
       return (
         <ForkDialog

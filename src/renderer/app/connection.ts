@@ -28,6 +28,7 @@ import { useConnection } from '../state/connection-store'
 import { useNavigation } from '../state/navigation-store'
 import { errorCode, setRpcClient } from '../state/rpc'
 import { loadDisk, routeDiskUpdated } from '../features/disk'
+import { forgetPr, loadPrStatuses, routePrUpdated } from '../features/pr'
 import { reloadRuns, routeRunPty, routeRunPtyRemoved, useRun } from '../features/run'
 import { loadAutopilot, routeAutopilotGaveUp, routeAutopilotUpdated } from '../features/autopilot'
 
@@ -116,6 +117,7 @@ async function adopt(client: RpcClient): Promise<void> {
       forgetTranscript(threadId)
       forgetChanges(threadId)
       forgetCi(threadId)
+      forgetPr(threadId)
       useRun.getState().forget(threadId)
       forgetSummary(threadId)
       forgetCheckpoints(threadId)
@@ -139,6 +141,7 @@ async function adopt(client: RpcClient): Promise<void> {
     follow('ci/updated', (updated) => routeCiUpdated(updated)),
     follow('ci/failed', (failed) => routeCiFailed(failed)),
     follow('ci/localOutput', (output) => routeLocalOutput(output)),
+    follow('pr/updated', (updated) => routePrUpdated(updated)),
     follow('disk/updated', (updated) => routeDiskUpdated(updated)),
     follow('autopilot/updated', (updated) => routeAutopilotUpdated(updated)),
     follow('autopilot/gaveUp', (gaveUp) => routeAutopilotGaveUp(gaveUp)),
@@ -197,6 +200,7 @@ async function adopt(client: RpcClient): Promise<void> {
   reloadCheckpoints()
   rewatchChanges()
   void loadCiStatuses()
+  void loadPrStatuses()
   reloadSummaries()
   void loadDisk()
   void loadAutopilot()

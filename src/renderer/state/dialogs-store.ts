@@ -21,6 +21,7 @@ export type OpenDialog =
   | { kind: 'disk'; repoId?: string }
   | { kind: 'rewind'; threadId: string; point: HistoryPoint }
   | { kind: 'fork'; threadId: string; point: HistoryPoint }
+  | { kind: 'create-pr'; threadId: string }
 
 interface DialogsState {
   dialog: OpenDialog | null

@@ -44,3 +44,9 @@ export const useCi = create<CiState>()((set) => ({
 
 /** A thread's CI status, or undefined while it has none; re-renders only when that thread's status changes. */
 export const useCiStatus = (threadId: string): CiStatus | undefined => useCi((s) => s.byThread[threadId])
+
+/** The hosted service a thread's CI comes from (GitHub or GitLab), or null while none is known. */
+export const useCiProvider = (threadId: string): CiStatus['provider'] => useCi((s) => s.byThread[threadId]?.provider ?? null)
+
+/** The same, read once (outside React). */
+export const ciProviderOf = (threadId: string): CiStatus['provider'] => useCi.getState().byThread[threadId]?.provider ?? null

@@ -6,6 +6,7 @@ import { Icon } from '../../ui/Icon'
 import { StatusBadge } from '../../ui/StatusBadge'
 import { threadStateOf } from '../../ui/thread-state'
 import { CiDot, useCiFailed } from '../ci'
+import { PrBadge } from '../pr'
 import { openThreadMenu } from '../threads'
 import { ApprovalBar, Cost, DiffStat, LastLine } from './CardParts'
 import { useThreadSummary } from '../../state/summaries-store'
@@ -54,6 +55,7 @@ export function ThreadCard({ thread, repoName, now }: { thread: Thread; repoName
           message={thread.statusMessage}
           setup={thread.setup}
         />
+        <PrBadge threadId={thread.id} withState />
         <time
           className="card-time"
           dateTime={new Date(thread.lastActivityAt).toISOString()}

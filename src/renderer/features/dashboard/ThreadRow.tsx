@@ -5,6 +5,7 @@ import { formatDateTime, formatRelative } from '../../ui/clock'
 import { StatusBadge } from '../../ui/StatusBadge'
 import { threadStateOf } from '../../ui/thread-state'
 import { CiDot, useCiFailed } from '../ci'
+import { PrBadge } from '../pr'
 import { ApprovalBar, Cost, DiffStat, isFinding, quietText } from './CardParts'
 import { useThreadSummary } from '../../state/summaries-store'
 import { onThreadContextMenu } from './ThreadCard'
@@ -43,6 +44,7 @@ export function ThreadRow({ thread, repoName, now }: { thread: Thread; repoName:
           <span className="dash-title-text">{thread.title}</span>
         </button>
         <ForkLinks thread={thread} compact />
+        <PrBadge threadId={thread.id} />
       </span>
       {approval ? (
         <span className="dash-line is-approval" title={approval.command ? `$ ${approval.command}` : approval.summary}>

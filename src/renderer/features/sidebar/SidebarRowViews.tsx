@@ -7,6 +7,7 @@ import { Icon } from '../../ui/Icon'
 import { StatusBadge } from '../../ui/StatusBadge'
 import { threadStateOf } from '../../ui/thread-state'
 import { CiDot, useCiAriaSuffix, useCiFailed } from '../ci'
+import { PrBadge, usePrAriaSuffix } from '../pr'
 import { SourceMark } from '../handoff'
 import { SidebarForkMarks, useForkAriaSuffix } from '../checkpoints'
 import { openRepoMenu } from '../repos'
@@ -121,6 +122,7 @@ export function ThreadRow({
   const at = archived ? (thread.archivedAt ?? thread.lastActivityAt) : thread.lastActivityAt
   const unread = thread.unread && !archived
   const ciSuffix = useCiAriaSuffix(thread.id)
+  const prSuffix = usePrAriaSuffix(thread.id)
   const ciFailed = useCiFailed(thread.id) && !archived
   const forks = useForkAriaSuffix(thread)
   const { state, label } = threadStateOf({
@@ -138,7 +140,7 @@ export function ThreadRow({
       role="treeitem"
       aria-level={2}
       aria-selected={selected}
-      aria-label={`${thread.title} (${thread.imported ? `imported from ${thread.imported.source === 'claude' ? 'Claude Code' : 'Codex'}, ` : ''}${label}${unread ? ', unread' : ''}${forks}${archived ? '' : ci})`}
+      aria-label={`${thread.title} (${thread.imported ? `imported from ${thread.imported.source === 'claude' ? 'Claude Code' : 'Codex'}, ` : ''}${label}${unread ? ', unread' : ''}${forks}${archived ? '' : ci + prSuffix})`}
       data-thread-id={thread.id}
       data-unread={unread || undefined}
       className={`tree-row thread-row${selected ? ' is-selected' : ''}${archived ? ' is-archived' : ''}${unread ? ' is-unread' : ''}`}
@@ -154,6 +156,7 @@ export function ThreadRow({
         {thread.title}
       </span>
       <SidebarForkMarks thread={thread} />
+      {!archived && <PrBadge threadId={thread.id} />}
       {!archived && <CiDot threadId={thread.id} />}
       {!archived && (
         <StatusBadge

@@ -9,6 +9,7 @@ import { openThreadMenu } from '../threads'
 import { workingCopy } from '../../state/threads-store'
 import { RunControls } from '../run'
 import { AutopilotBadge } from '../autopilot'
+import { PrHeaderChip } from '../pr'
 import { ThreadTitle } from './ThreadTitle'
 
 /** Title, status and where the thread works (branch, base, mode, worktree), plus its status message. */
@@ -34,6 +35,7 @@ export function ThreadHeader({ thread }: { thread: Thread }): ReactElement {
         />
         <AutopilotBadge threadId={thread.id} />
         <span className="spacer" />
+        <PrHeaderChip threadId={thread.id} />
         <RunControls thread={thread} />
         <button
           type="button"

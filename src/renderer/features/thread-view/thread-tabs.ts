@@ -3,7 +3,8 @@ import type { Thread } from '../../../shared/models'
 import { isMac } from '../../ui/keyboard'
 import { conversationRan } from '../../ui/thread-state'
 import { ChangesBadge, LazyChangesTab } from '../changes'
-import { CiTabBadge, LazyCiTab } from '../ci'
+import { CiTabBadge } from '../ci'
+import { CiWithRequest } from './CiWithRequest'
 import { TimelineTab } from '../checkpoints'
 import { ConversationTab } from '../conversation'
 import { LazyTerminalPanel } from '../terminal'
@@ -33,7 +34,7 @@ export const threadTabs: readonly ThreadTab[] = [
   { id: 'terminal', label: 'Terminal', keys: isMac ? 'Meta+`' : 'Control+`', Panel: LazyTerminalPanel },
   { id: 'changes', label: 'Changes', keys: isMac ? 'Meta+Shift+D' : 'Control+Shift+D', Panel: LazyChangesTab, Badge: ChangesBadge },
   { id: 'timeline', label: 'Timeline', Panel: TimelineTab },
-  { id: 'ci', label: 'CI', Panel: LazyCiTab, Badge: CiTabBadge }
+  { id: 'ci', label: 'CI', Panel: CiWithRequest, Badge: CiTabBadge }
 ]
 
 /**

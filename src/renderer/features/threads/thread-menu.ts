@@ -4,6 +4,7 @@ import { useNavigation } from '../../state/navigation-store'
 import { copyText } from '../../ui/clipboard'
 import { openMenu, type MenuEntry } from '../../ui/menu-store'
 import { continueInCli, copyContinueCommand, forkThread, sourceLabel } from '../handoff'
+import { requestMenuEntry } from '../pr'
 import { notifyError, notifyInfo } from '../../state/notify'
 import { archiveThread, restoreThread } from '../../state/thread-actions'
 import { canRecreateWorktree, isArchived, workingCopy } from '../../state/threads-store'
@@ -37,6 +38,8 @@ export function threadMenuEntries(thread: Thread): MenuEntry[] {
   if (imported && !archived)
     entries.push({ label: `Continue in ${sourceLabel(imported.source)}`, icon: 'open', onSelect: () => void continueInCli(thread) })
   if (!archived) entries.push({ label: 'Fork into worktree', icon: 'fork', onSelect: () => void forkThread(thread) })
+  const request = requestMenuEntry(thread)
+  if (request) entries.push(request)
   entries.push({ kind: 'separator' })
   const where = workingCopy(thread)
   if (where.path) {
