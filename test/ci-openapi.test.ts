@@ -64,7 +64,7 @@ describe("GitHub's OpenAPI description, as the fake GitHub applies it", () => {
       expect.stringContaining('path parameter job_id must be integer')
     )
     expect(gh.check(get('/repos/a/b/actions/jobs/7/logs', 302, ''))).toEqual([])
-    expect(gh.check(get('/repos/a/b/pulls', 200, []))).toEqual([expect.stringContaining('no such operation')])
+    expect(gh.check(get('/repos/a/b/branches', 200, []))).toEqual([expect.stringContaining('no such operation')])
     expect(gh.check(get('/repos/a/b/actions/jobs/7/logs', 200, 'log'))).toEqual([expect.stringContaining('status 200 is not described')])
     expect(gh.check(get(`/repos/a/b/commits/${SHA}/status`, 304, ''))).toEqual([expect.stringContaining('without If-None-Match')])
     expect(gh.check(get(`/repos/a/b/commits/${SHA}/status`, 304, '', true))).toEqual([])
