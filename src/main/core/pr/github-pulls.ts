@@ -5,8 +5,18 @@ import { err, ok, type Result } from '../../../shared/result'
 import { CachedToken } from '../ci/ci-provider'
 import type { TokenSource } from '../ci/ci-tokens'
 import { limitedUntil, NOT_MODIFIED_HEADER, type PrHttp } from './pr-http'
-import type { CreateRequest, Fetched, PrProvider, RemotePr, RemoteReviews, ServiceFailure, ServiceWords } from './pr-provider'
+import type {
+  CreateRequest,
+  Fetched,
+  PrProvider,
+  RemotePr,
+  RemoteReviews,
+  ServiceFailure,
+  ServiceThread,
+  ServiceWords
+} from './pr-provider'
 import { reviewDecision } from './review-decision'
+import { githubReply, githubResolve, githubReviewThreads } from './github-review-threads'
 
 const Pull = z.object({
   number: z.number(),
@@ -222,6 +232,18 @@ export class GithubPulls implements PrProvider {
       })
       return ok(undefined)
     })
+  }
+
+  async reviewThreads(number: number): Promise<Result<Fetched<ServiceThread[]>, ServiceFailure>> {
+    return this.call((gh) => githubReviewThreads(gh, { owner: this.o.owner, repo: this.o.repo, number }))
+  }
+
+  async reply(number: number, threadId: string, body: string): Promise<Result<void, ServiceFailure>> {
+    return this.call((gh) => githubReply(gh, { owner: this.o.owner, repo: this.o.repo, number }, threadId, body))
+  }
+
+  async resolve(number: number, threadId: string, resolved: boolean): Promise<Result<void, ServiceFailure>> {
+    return this.call((gh) => githubResolve(gh, { owner: this.o.owner, repo: this.o.repo, number }, threadId, resolved))
   }
 
   private async octokit(): Promise<Client | null> {
