@@ -61,6 +61,12 @@ export class FakeGithub {
   retryAfter: number | null = null
   /** More routes under a repository (pull requests: fake-github-pulls.ts); the first that answers wins. */
   readonly routes: FakeGithubRoute[] = []
+  /** Routes outside /repos (GraphQL: fake-github-threads.ts), tried after the token is checked; true when one answered. */
+  readonly rootRoutes: ((ctx: {
+    req: IncomingMessage
+    url: URL
+    send: (status: number, body: string, headers?: Record<string, string>) => void
+  }) => boolean)[] = []
   private readonly repos = new Map<string, Map<string, Commit>>()
   private http!: LocalHttp
   baseUrl = ''
@@ -185,6 +191,12 @@ export class FakeGithub {
       send(404, JSON.stringify({ message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' }), limitHeaders())
     }
 
+    if (
+      this.rootRoutes.some((route) =>
+        route({ req, url, send: (status, body, headers) => send(status, body, { ...limitHeaders(), ...headers }) })
+      )
+    )
+      return
     const m = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(url.pathname)
     if (!m) return notFound()
     const fullName = `${decodeURIComponent(m[1]!)}/${decodeURIComponent(m[2]!)}`
