@@ -15,6 +15,7 @@ for (const script of [
   'review-render.ts',
   'idle-cpu.ts',
   'ci-polling.ts',
+  'ci-polling-gitlab.ts',
   'pr-polling.ts',
   'ci-log-excerpt.ts',
   'import-throughput.ts',

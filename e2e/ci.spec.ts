@@ -14,12 +14,15 @@ let cores: CoreProcess[] = []
 let servers: ModelServer[] = []
 let fakes: FakeGithub[] = []
 test.afterEach(async () => {
+  // What the core sent and what the fake answered must match GitHub's OpenAPI description.
+  const violations = fakes.flatMap((f) => f.violations)
   await Promise.all(cores.map((c) => c.stop('SIGKILL')))
   await Promise.all(servers.map((s) => s.close()))
   await Promise.all(fakes.map((f) => f.close()))
   cores = []
   servers = []
   fakes = []
+  expect(violations).toEqual([])
 })
 
 async function launch(o: { github?: boolean } = {}) {

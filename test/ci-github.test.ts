@@ -2,6 +2,7 @@ import { chmodSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { overallState } from '../src/main/core/ci/check-states'
 import { CiHttp } from '../src/main/core/ci/ci-http'
 import { githubToken } from '../src/main/core/ci/ci-tokens'
 import { GithubProvider } from '../src/main/core/ci/github-provider'
@@ -16,7 +17,11 @@ beforeAll(async () => {
   gh = await FakeGithub.start()
 })
 afterAll(() => gh.close())
-afterEach(cleanupTemp)
+afterEach(async () => {
+  await cleanupTemp()
+  // Every request Skein sent and every answer the fake gave must match GitHub's OpenAPI description.
+  expect(gh.violations.splice(0)).toEqual([])
+})
 
 let repoSeq = 0
 /** A fresh repository on the fake, and a provider pointed at it. */
@@ -26,6 +31,8 @@ function setup(options: { perPage?: number; http?: CiHttp; token?: string | null
   gh.forbidden = false
   gh.malformed = null
   gh.retryAfter = null
+  gh.secondaryLimit = false
+  gh.combinedState = null
   gh.rate.remaining = 5000
   const [owner, repo] = name.split('/') as [string, string]
   const token = options.token === undefined ? gh.token : options.token
@@ -65,6 +72,8 @@ describe('GitHub provider against a fake GitHub', () => {
     gh.setCheckRun(name, SHA, { id: 200, name: 'queued', status: 'queued', conclusion: null })
     gh.setCheckRun(name, SHA, { id: 201, name: 'running', status: 'in_progress', conclusion: null, started_at: '2024-05-01T10:00:00Z' })
     gh.setCheckRun(name, SHA, { id: 202, name: 'waiting', status: 'waiting', conclusion: null })
+    gh.setCheckRun(name, SHA, { id: 204, name: 'requested', status: 'requested', conclusion: null })
+    gh.setCheckRun(name, SHA, { id: 205, name: 'pending', status: 'pending', conclusion: null })
     gh.setCheckRun(name, SHA, { id: 203, name: 'external', app: 'circleci', ...done('success') })
     for (const s of ['pending', 'success', 'failure', 'error'])
       gh.setStatus(name, SHA, { context: `ci/${s}`, state: s, description: `it is ${s}`, target_url: `https://ci.example/${s}` })
@@ -83,7 +92,13 @@ describe('GitHub provider against a fake GitHub', () => {
       skipped: 'skipped',
       neutral: 'neutral'
     })
-    expect([by.queued!.state, by.running!.state, by.waiting!.state]).toEqual(['queued', 'running', 'queued'])
+    expect([by.queued!.state, by.running!.state, by.waiting!.state, by.requested!.state, by.pending!.state]).toEqual([
+      'queued',
+      'running',
+      'queued',
+      'queued',
+      'queued'
+    ])
     expect(by['job-failure']).toMatchObject({
       id: 'gh-run:101',
       provider: 'github',
@@ -168,6 +183,56 @@ describe('GitHub provider against a fake GitHub', () => {
     const r = await provider.checks({ sha: SHA, branch: 'main' })
     gh.retryAfter = null
     expect(!r.ok && r.error).toMatchObject({ kind: 'rate-limited', until: now + 120_000 })
+  })
+
+  it('backs off for a minute on a secondary rate limit: a 403 with requests left and no Retry-After', async () => {
+    let now = Date.now()
+    const { name, provider } = setup({ http: new CiHttp({ now: () => now }) })
+    gh.commit(name, SHA)
+    gh.secondaryLimit = true
+    const r = await provider.checks({ sha: SHA, branch: 'main' })
+    expect(gh.requests.at(-1)).toMatchObject({ status: 403 })
+    expect(gh.rate.remaining).toBeGreaterThan(0)
+    expect(!r.ok && r.error).toMatchObject({ kind: 'rate-limited', until: now + 60_000, message: expect.stringContaining('rate-limited') })
+    // Nothing goes out until the minute is over, even once GitHub would answer again.
+    gh.secondaryLimit = false
+    const sent = gh.requests.length
+    now += 59_000
+    const again = await provider.checks({ sha: SHA, branch: 'main' })
+    expect(!again.ok && again.error.kind).toBe('rate-limited')
+    expect(gh.requests.length).toBe(sent)
+    now += 1001
+    expect((await provider.checks({ sha: SHA, branch: 'main' })).ok).toBe(true)
+  })
+
+  it('reads every commit status past the first 100, page by page, and re-reads unchanged pages for free', async () => {
+    const { name, provider } = setup()
+    for (let i = 0; i < 150; i++) gh.setStatus(name, SHA, { context: `ci/shard-${i}`, state: i === 120 ? 'failure' : 'success' })
+    const before = gh.requests.length
+    const r = await provider.checks({ sha: SHA, branch: 'main' })
+    if (!r.ok) throw new Error(r.error.message)
+    expect(r.value.checks).toHaveLength(150)
+    expect(r.value.checks.find((c) => c.name === 'ci/shard-120')!.state).toBe('failed')
+    const pages = gh.requests.slice(before).filter((q) => q.path.includes('/status'))
+    expect(pages.map((q) => new URL(q.path, gh.baseUrl).searchParams.get('page'))).toEqual([null, '2'])
+    const spent = gh.rate.remaining
+    const second = await provider.checks({ sha: SHA, branch: 'main' })
+    expect(second).toEqual(r)
+    expect(gh.requests.slice(-2).map((q) => q.status)).toEqual([304, 304])
+    expect(gh.rate.remaining).toBe(spent)
+  })
+
+  it('never reads better than the combined state GitHub reports', async () => {
+    const { name, provider } = setup()
+    gh.setStatus(name, SHA, { context: 'ci/lint', state: 'success' })
+    gh.combinedState = 'failure'
+    const r = await provider.checks({ sha: SHA, branch: 'main' })
+    if (!r.ok) throw new Error(r.error.message)
+    expect(overallState(r.value.checks)).toBe('failed')
+    expect(r.value.checks.at(-1)).toMatchObject({ name: 'combined status', state: 'failed', detail: expect.stringContaining('failure') })
+    gh.combinedState = null
+    const agreed = await provider.checks({ sha: SHA, branch: 'main' })
+    expect(agreed.ok && agreed.value.checks.map((c) => c.name)).toEqual(['ci/lint'])
   })
 
   it('says what to do about a missing token, a bad token and a forbidden one', async () => {

@@ -15,7 +15,11 @@ beforeAll(async () => {
   gl = await FakeGitlab.start()
 })
 afterAll(() => gl.close())
-afterEach(cleanupTemp)
+afterEach(async () => {
+  await cleanupTemp()
+  // Every request Skein sent and every answer the fake gave must match GitLab's documented shapes.
+  expect(gl.violations.splice(0)).toEqual([])
+})
 
 let seq = 0
 function setup(options: { perPage?: number; http?: CiHttp; token?: string | null } = {}) {

@@ -21,7 +21,10 @@ afterAll(async () => {
   await gh.close()
   model.close()
 })
-afterEach(cleanupTemp)
+afterEach(async () => {
+  await cleanupTemp()
+  expect(gh.violations.splice(0)).toEqual([])
+})
 
 /** A repository whose origin says github.com/acme/shop but pushes to a local bare repository. */
 function githubShapedRepo(): string {

@@ -27,6 +27,8 @@ afterAll(async () => {
 afterEach(async () => {
   for (const s of services.splice(0)) await s.dispose()
   await cleanupTemp()
+  // What Skein sent and what the fakes answered must match GitHub's OpenAPI description and GitLab's documented shapes.
+  expect([...gh.violations.splice(0), ...gl.violations.splice(0)]).toEqual([])
 })
 
 const env = { ...process.env, HOME: mkdtempSync(join(tmpdir(), 'skein-ci-home-')), SHELL: '/bin/bash' }

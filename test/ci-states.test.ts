@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { githubCheckRunState, githubCommitStatusState, gitlabState, overallState } from '../src/main/core/ci/check-states'
+import { githubCheckRunState, githubCommitStatusState, gitlabState, overallState, readsBetterThan } from '../src/main/core/ci/check-states'
 import { parseRemoteUrl, resolveCiTarget } from '../src/main/core/ci/ci-target'
 import { renderLogSegments, type CiCheckState } from '../src/shared/ci'
+import { GITLAB_STATUSES } from './helpers/gitlab-shapes'
 
 describe('state mappings', () => {
-  it('maps every GitHub check-run status and conclusion', () => {
+  it('maps every GitHub check-run status and conclusion; anything else is unknown', () => {
     const cases: [string, string | null, CiCheckState][] = [
       ['queued', null, 'queued'],
       ['requested', null, 'queued'],
@@ -20,49 +21,60 @@ describe('state mappings', () => {
       ['completed', 'stale', 'cancelled'],
       ['completed', 'skipped', 'skipped'],
       ['completed', 'neutral', 'neutral'],
-      ['completed', null, 'neutral'],
-      ['completed', 'something_new', 'neutral'],
-      ['brand_new', null, 'neutral']
+      ['completed', null, 'unknown'],
+      ['completed', 'something_new', 'unknown'],
+      ['brand_new', null, 'unknown']
     ]
     for (const [status, conclusion, state] of cases)
       expect([status, conclusion, githubCheckRunState(status, conclusion).state]).toEqual([status, conclusion, state])
     expect(githubCheckRunState('completed', 'timed_out').detail).toBe('timed out')
     expect(githubCheckRunState('completed', 'action_required').detail).toMatch(/act on GitHub/)
+    expect(githubCheckRunState('brand_new', null).detail).toBe('unknown status "brand_new"')
   })
 
-  it('maps every GitHub commit-status state', () => {
+  it('maps every GitHub commit-status state; anything else is unknown', () => {
     const cases: [string, CiCheckState][] = [
       ['pending', 'running'],
       ['success', 'passed'],
       ['failure', 'failed'],
       ['error', 'failed'],
-      ['weird', 'neutral']
+      ['weird', 'unknown']
     ]
     for (const [s, state] of cases) expect([s, githubCommitStatusState(s).state]).toEqual([s, state])
   })
 
-  it('maps every GitLab pipeline and job status', () => {
+  it('maps every documented GitLab pipeline and job status; anything else is unknown', () => {
     const cases: [string, CiCheckState][] = [
       ['created', 'queued'],
       ['waiting_for_resource', 'queued'],
       ['preparing', 'queued'],
       ['pending', 'queued'],
       ['scheduled', 'queued'],
+      ['manual', 'queued'],
       ['running', 'running'],
+      ['waiting_for_callback', 'running'],
       ['success', 'passed'],
       ['failed', 'failed'],
-      ['canceled', 'cancelled'],
       ['canceling', 'cancelled'],
+      ['canceled', 'cancelled'],
       ['skipped', 'skipped'],
-      ['manual', 'neutral'],
-      ['unheard_of', 'neutral']
+      ['unheard_of', 'unknown']
     ]
+    expect(
+      cases
+        .map(([s]) => s)
+        .slice(0, -1)
+        .sort()
+    ).toEqual([...GITLAB_STATUSES].sort())
     for (const [s, state] of cases) expect([s, gitlabState(s).state]).toEqual([s, state])
     expect(gitlabState('failed', true)).toEqual({ state: 'neutral', detail: 'failed, allowed to fail' })
-    expect(gitlabState('manual').detail).toMatch(/start it in GitLab/)
+    // A manual job allowed to fail is optional; one that is not (and a pipeline waiting on it) blocks.
+    expect(gitlabState('manual', true)).toEqual({ state: 'neutral', detail: 'manual: start it in GitLab' })
+    expect(gitlabState('manual').detail).toMatch(/blocked on a manual job/)
+    expect(gitlabState('waiting_for_callback').detail).toMatch(/callback/)
   })
 
-  it('computes the overall state: failed beats running beats pending beats passed', () => {
+  it('computes the overall state: failed beats running beats pending beats unknown beats passed', () => {
     const o = (...s: CiCheckState[]) => overallState(s.map((state) => ({ state })))
     expect(o()).toBe('none')
     expect(o('passed', 'skipped', 'neutral')).toBe('passed')
@@ -71,6 +83,23 @@ describe('state mappings', () => {
     expect(o('running', 'failed')).toBe('failed')
     expect(o('passed', 'cancelled')).toBe('failed')
     expect(o('skipped')).toBe('passed')
+    expect(o('passed', 'unknown')).toBe('unknown')
+    expect(o('unknown')).toBe('unknown')
+    expect(o('unknown', 'queued')).toBe('pending')
+    expect(o('unknown', 'failed')).toBe('failed')
+  })
+
+  it('tells when checks read better than the provider’s own verdict', () => {
+    const s = (...states: CiCheckState[]) => states.map((state) => ({ state }))
+    expect(readsBetterThan(s('passed'), 'failed')).toBe(true)
+    expect(readsBetterThan(s('passed'), 'running')).toBe(true)
+    expect(readsBetterThan(s('passed'), 'unknown')).toBe(true)
+    expect(readsBetterThan(s('running'), 'failed')).toBe(true)
+    expect(readsBetterThan(s(), 'passed')).toBe(true)
+    expect(readsBetterThan(s('passed'), 'passed')).toBe(false)
+    expect(readsBetterThan(s('queued'), 'running')).toBe(false)
+    expect(readsBetterThan(s('failed'), 'passed')).toBe(false)
+    expect(readsBetterThan(s('passed', 'neutral'), 'skipped')).toBe(false)
   })
 })
 

@@ -2,7 +2,7 @@
 // HTTP on loopback, Octokit with its throttling and retry plugins on Skein's conditional transport).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { PR_SCHEDULE } from '../src/main/core/pr/pr-service'
-import { cleanupTemp } from './helpers/fixtures'
+import { cleanupTemp, git } from './helpers/fixtures'
 import { FakeGithub } from './helpers/fake-github'
 import { FakeGithubPulls } from './helpers/fake-github-pulls'
 import { prRig } from './helpers/pr-rig'
@@ -171,6 +171,19 @@ describe('a pull request kept up to date', () => {
     await r.service.refresh(r.thread.id)
     expect(requests('kiln').length).toBe(quiet)
     expect(r.updates.at(-1)?.problem?.kind).toBe('rate-limited')
+
+    // A create meanwhile is refused before anything is pushed or sent, saying when to try again.
+    r.commit('k.ts', '2\n')
+    const refused = await r.actions.create(r.thread.id, { title: 'More', body: '', draft: false, reviewers: [], labels: [] })
+    expect(refused.ok).toBe(false)
+    if (!refused.ok) {
+      expect(refused.error.message).toMatch(
+        /^GitHub rate-limited Skein until (\d\d:\d\d), so the pull request was not opened\. Try again after \1\.$/
+      )
+      expect(refused.error.data).toEqual({ kind: 'rate-limited', until: r.clock.now() + 120_000 })
+    }
+    expect(requests('kiln').length).toBe(quiet)
+    expect(git(r.bare, 'rev-parse', `refs/heads/${r.thread.branch}`)).toBe(sha)
   })
 
   it('retries a 5xx with backoff, then says GitHub is having trouble; a create whose answer was lost is found, not sent again', async () => {

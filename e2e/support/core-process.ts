@@ -39,7 +39,13 @@ export async function startCore(
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let log = ''
+  let stopping = false
   const exited = new Promise<void>((done) => child.once('exit', () => done()))
+  // A core that dies on its own mid-test shows up as "Disconnected" in the page: say why, with what it printed.
+  child.once('exit', (code, signal) => {
+    if (!stopping)
+      process.stderr.write(`\nSkein core ${child.pid} (${home}) exited unexpectedly: code ${code}, signal ${signal}\n${log.slice(-8000)}\n`)
+  })
   const url = await new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`The core did not start within 20 s:\n${log}`)), 20_000)
     const onData = (chunk: Buffer) => {
@@ -65,6 +71,7 @@ export async function startCore(
     url,
     output: () => log,
     stop: async (signal = 'SIGTERM') => {
+      stopping = true
       if (child.exitCode === null && child.signalCode === null) child.kill(signal)
       await exited
     }

@@ -19,8 +19,8 @@ export const CiProviderOverride = z.object({
 /** A per-repository choice of CI service. */
 export type CiProviderOverride = z.infer<typeof CiProviderOverride>
 
-/** One check's state, the same words for every provider. */
-export const CiCheckState = z.enum(['queued', 'running', 'passed', 'failed', 'cancelled', 'skipped', 'neutral'])
+/** One check's state, the same words for every provider; `unknown` is a state the provider named that Skein does not know. */
+export const CiCheckState = z.enum(['queued', 'running', 'passed', 'failed', 'cancelled', 'skipped', 'neutral', 'unknown'])
 /** One check's state. */
 export type CiCheckState = z.infer<typeof CiCheckState>
 
@@ -44,8 +44,8 @@ export const CiCheck = z.object({
 /** One check. */
 export type CiCheck = z.infer<typeof CiCheck>
 
-/** The thread's CI at a glance. */
-export const CiOverall = z.enum(['pending', 'running', 'passed', 'failed', 'none'])
+/** The thread's CI at a glance; `unknown` when a check's state is unknown and nothing else is pending or failed. */
+export const CiOverall = z.enum(['pending', 'running', 'passed', 'failed', 'unknown', 'none'])
 /** The thread's CI at a glance. */
 export type CiOverall = z.infer<typeof CiOverall>
 

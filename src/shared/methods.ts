@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { CiLog, CiProviderOverride, CiStatus, LocalRun, SuggestedCheck } from './ci'
+import { AutopilotPatch, AutopilotState, GiveUpReason } from './autopilot'
 import { Checkpoint, CheckpointDiff, CheckpointSettings, RewindScope } from './checkpoints'
 import { BudgetCheck, CleanupCandidate, RepoDisk } from './disk'
 import { BranchCommit, ChangedFile, ChangeScope, ChangeSet, FileDiff, LineSpan, MergePlanView, ReviewComment } from './review'
@@ -586,6 +587,13 @@ export const methods = {
     result: PortSettings
   },
 
+  /** A thread's autopilot: settings, what it does now, and the attempts at its latest failure. */
+  'autopilot/get': { params: z.object({ threadId }), result: AutopilotState },
+  /** The autopilot of every thread that has one on, or attempts to show. */
+  'autopilot/list': { params: z.object({}).default({}), result: z.object({ states: z.array(AutopilotState) }) },
+  /** Turns a thread's autopilot on or off and sets its limits; on while CI fails, it starts at once. */
+  'autopilot/configure': { params: AutopilotPatch.extend({ threadId }), result: AutopilotState },
+
   'profile/list': {
     params: z.object({ repoId: repoId.optional() }).default({}),
     result: z.object({ profiles: z.array(AgentProfile), defaultProfile: ProfileId })
@@ -645,7 +653,11 @@ export const notifications = {
   /** Output of a local check run, as it prints. */
   'ci/localOutput': z.object({ threadId: z.string(), runId: z.string(), chunk: z.string() }),
   /** A watched change set differs from the last one sent (only to clients watching that thread). */
-  'review/changed': z.object({ threadId: z.string(), scope: ChangeScope, changes: ChangeSet })
+  'review/changed': z.object({ threadId: z.string(), scope: ChangeScope, changes: ChangeSet }),
+  /** A thread's autopilot changed (an attempt moved on, settings, a merge). */
+  'autopilot/updated': z.object({ state: AutopilotState }),
+  /** A thread's autopilot gave up, and why (news: for a toast and an OS notification). */
+  'autopilot/gaveUp': z.object({ threadId: z.string(), reason: GiveUpReason, message: z.string() })
 } as const
 
 /** Name of a request method. */

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import type { IncomingMessage } from 'node:http'
+import { readBody } from './read-body'
 import type { FakeGithub } from './fake-github'
 
 /** What fake-github hands a route under a repository: the request, where it is, and its answering helpers (json: ETag'd 200). */
@@ -53,20 +54,6 @@ export interface FakeWrite {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString()
-
-function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
-  return new Promise((resolve) => {
-    let text = ''
-    req.on('data', (c: Buffer) => (text += c.toString()))
-    req.on('end', () => {
-      try {
-        resolve(text ? (JSON.parse(text) as Record<string, unknown>) : {})
-      } catch {
-        resolve({ __invalid: text })
-      }
-    })
-  })
-}
 
 /**
  * Pull requests on the fake GitHub, as GitHub's REST API serves them: list by head, create (checked

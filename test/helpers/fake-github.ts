@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { checkRunBody, commitStatusBody, errorBody, fullRepository, minimalRepository } from './fake-github-bodies'
+import { githubApiChecker } from './github-openapi'
 import { startLocalHttp, type LocalHttp } from './local-http'
 import type { FakeGithubRoute } from './fake-github-pulls'
 
@@ -39,13 +41,12 @@ interface Commit {
   statuses: FakeCommitStatus[]
 }
 
-const iso = (ms: number) => new Date(ms).toISOString()
-
 /**
- * A local GitHub REST API on 127.0.0.1 with the endpoints Skein reads: check runs (paginated with
- * Link), combined status, repositories, and job logs (302 to a signed URL that refuses the token).
+ * A local GitHub REST API on 127.0.0.1 with the endpoints Skein reads: check runs and combined
+ * status (both paginated), repositories, and job logs (302 to a signed URL that refuses the token).
  * It sends ETags and answers If-None-Match with 304, counts rate-limit use, and its states can be
- * changed by a test at any time.
+ * changed by a test at any time. Every API request and answer is checked against GitHub's OpenAPI
+ * description; what does not match is kept in `violations` (tests assert it stays empty).
  */
 export class FakeGithub {
   /** Accepted bearer token. */
@@ -59,7 +60,13 @@ export class FakeGithub {
   rate = { limit: 5000, remaining: 5000, reset: Math.floor(Date.now() / 1000) + 3600 }
   /** When set, every API request gets 429 with this Retry-After (seconds). */
   retryAfter: number | null = null
-  /** More routes under a repository (pull requests: fake-github-pulls.ts); the first that answers wins. */
+  /** Answer every API request as GitHub's secondary rate limit does: 403, requests left, no Retry-After. */
+  secondaryLimit = false
+  /** Overrides the combined state GitHub reports, as when it counts a context no page lists. */
+  combinedState: string | null = null
+  /** Where a request or an answer differed from GitHub's OpenAPI description. */
+  readonly violations: string[] = []
+  /** More routes under a repository (pull requests: fake-github-pulls.ts; merges: fake-github-merge.ts); the first that answers wins. */
   readonly routes: FakeGithubRoute[] = []
   /** Routes outside /repos (GraphQL: fake-github-threads.ts), tried after the token is checked; true when one answered. */
   readonly rootRoutes: ((ctx: {
@@ -68,6 +75,8 @@ export class FakeGithub {
     send: (status: number, body: string, headers?: Record<string, string>) => void
   }) => boolean)[] = []
   private readonly repos = new Map<string, Map<string, Commit>>()
+  // Statuses carry fixed times, so an unchanged combined status keeps its ETag.
+  private readonly statusTime = Date.now()
   private http!: LocalHttp
   baseUrl = ''
 
@@ -128,6 +137,13 @@ export class FakeGithub {
       })
     const send = (status: number, body: string, headers: Record<string, string> = {}) => {
       record(status)
+      // A deliberately malformed answer breaks the description on purpose; the request must still follow it.
+      const deliberate = this.malformed !== null && status === 200
+      if (!url.pathname.startsWith('/_blob/')) {
+        const exchange = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, status, body }
+        const found = githubApiChecker().check({ ...exchange, conditional: !!req.headers['if-none-match'] })
+        this.violations.push(...found.filter((v) => !(deliberate && v.includes(': the body'))))
+      }
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers })
       res.end(body)
     }
@@ -146,11 +162,9 @@ export class FakeGithub {
     }
 
     if (req.headers.accept !== 'application/vnd.github+json' || req.headers['x-github-api-version'] !== '2022-11-28') {
-      return send(415, JSON.stringify({ message: 'Send Accept: application/vnd.github+json and X-GitHub-Api-Version' }))
+      return send(415, errorBody('Send Accept: application/vnd.github+json and X-GitHub-Api-Version', 415))
     }
-    if (req.headers.authorization !== `Bearer ${this.token}`) {
-      return send(401, JSON.stringify({ message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' }))
-    }
+    if (req.headers.authorization !== `Bearer ${this.token}`) return send(401, errorBody('Bad credentials', 401))
     const limitHeaders = () => ({
       'x-ratelimit-limit': String(this.rate.limit),
       'x-ratelimit-remaining': String(this.rate.remaining),
@@ -158,23 +172,14 @@ export class FakeGithub {
       'x-ratelimit-used': String(this.rate.limit - this.rate.remaining),
       'x-ratelimit-resource': 'core'
     })
+    const secondary =
+      'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID 0000:0000:0000000:0000000:00000000.'
+    const limitsDocs = 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api'
     if (this.retryAfter !== null)
-      return send(429, JSON.stringify({ message: 'You have exceeded a secondary rate limit.' }), {
-        ...limitHeaders(),
-        'retry-after': String(this.retryAfter)
-      })
-    if (this.rate.remaining <= 0) {
-      return send(
-        403,
-        JSON.stringify({
-          message: 'API rate limit exceeded for user ID 1.',
-          documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api'
-        }),
-        limitHeaders()
-      )
-    }
-    if (this.forbidden)
-      return send(403, JSON.stringify({ message: 'Resource not accessible by personal access token', status: '403' }), limitHeaders())
+      return send(429, errorBody(secondary, 429, limitsDocs), { ...limitHeaders(), 'retry-after': String(this.retryAfter) })
+    if (this.secondaryLimit) return send(403, errorBody(secondary, 403, `${limitsDocs}#about-secondary-rate-limits`), limitHeaders())
+    if (this.rate.remaining <= 0) return send(403, errorBody('API rate limit exceeded for user ID 1.', 403, limitsDocs), limitHeaders())
+    if (this.forbidden) return send(403, errorBody('Resource not accessible by personal access token', 403), limitHeaders())
 
     const json = (body: unknown, extra: Record<string, string> = {}) => {
       const text =
@@ -188,7 +193,7 @@ export class FakeGithub {
     }
     const notFound = () => {
       this.rate.remaining--
-      send(404, JSON.stringify({ message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' }), limitHeaders())
+      send(404, errorBody('Not Found', 404), limitHeaders())
     }
 
     if (
@@ -204,7 +209,8 @@ export class FakeGithub {
     if (!commits) return notFound()
     const rest = m[3] ?? ''
     if (this.routes.some((route) => route({ req, url, fullName, rest, json, send, notFound }))) return
-    if (rest === '') return json({ id: 1, name: m[2], full_name: fullName, private: true, default_branch: 'main' })
+    const repoId = [...this.repos.keys()].indexOf(fullName) + 1
+    if (rest === '') return json(fullRepository(this.baseUrl, fullName, repoId))
 
     const logs = /^\/actions\/jobs\/(\d+)\/logs$/.exec(rest)
     if (logs) {
@@ -223,88 +229,51 @@ export class FakeGithub {
     const commit = commits.get(sha)
     if (!commit) {
       this.rate.remaining--
-      return send(
-        422,
-        JSON.stringify({
-          message: `No commit found for SHA: ${sha}`,
-          documentation_url: 'https://docs.github.com/rest/checks/runs',
-          status: '422'
-        }),
-        limitHeaders()
-      )
+      return send(422, errorBody(`No commit found for SHA: ${sha}`, 422, 'https://docs.github.com/rest/checks/runs'), limitHeaders())
+    }
+    // Both lists page alike: per_page (at most 100) and page, with a Link header.
+    const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 30))
+    const page = Math.max(1, Number(url.searchParams.get('page') ?? 1))
+    const paged = <T>(items: T[]) => {
+      const last = Math.max(1, Math.ceil(items.length / perPage))
+      const pageUrl = (p: number) => {
+        const u = new URL(url)
+        u.searchParams.set('page', String(p))
+        return u.toString()
+      }
+      const links = [
+        page < last ? `<${pageUrl(page + 1)}>; rel="next"` : null,
+        page < last ? `<${pageUrl(last)}>; rel="last"` : null,
+        page > 1 ? `<${pageUrl(1)}>; rel="first"` : null,
+        page > 1 ? `<${pageUrl(page - 1)}>; rel="prev"` : null
+      ].filter(Boolean)
+      const headers: Record<string, string> = links.length ? { link: links.join(', ') } : {}
+      return { slice: items.slice((page - 1) * perPage, page * perPage), headers }
     }
     if (ref[2] === 'status') {
       const states = commit.statuses.map((s) => s.state)
-      const state = states.some((s) => s === 'failure' || s === 'error')
-        ? 'failure'
-        : states.some((s) => s === 'pending') || states.length === 0
-          ? 'pending'
-          : 'success'
-      return json({
-        state,
-        sha,
-        total_count: commit.statuses.length,
-        statuses: commit.statuses.map((s, i) => ({
-          url: `${this.baseUrl}/repos/${fullName}/statuses/${sha}`,
-          id: i + 1,
-          node_id: `SC_${i}`,
-          state: s.state,
-          description: s.description ?? null,
-          target_url: s.target_url ?? null,
-          context: s.context,
-          created_at: iso(Date.now() - 60_000),
-          updated_at: iso(Date.now())
-        })),
-        repository: { id: 1, full_name: fullName },
-        commit_url: `${this.baseUrl}/repos/${fullName}/commits/${sha}`,
-        url: `${this.baseUrl}/repos/${fullName}/commits/${sha}/status`
-      })
+      const state =
+        (this.combinedState ?? states.some((s) => s === 'failure' || s === 'error'))
+          ? 'failure'
+          : states.some((s) => s === 'pending') || states.length === 0
+            ? 'pending'
+            : 'success'
+      const { slice, headers } = paged(commit.statuses.map((s, i) => ({ s, i })))
+      return json(
+        {
+          state,
+          sha,
+          total_count: commit.statuses.length,
+          statuses: slice.map(({ s, i }) => commitStatusBody(this.baseUrl, fullName, sha, s, i + 1, this.statusTime)),
+          repository: minimalRepository(this.baseUrl, fullName, repoId),
+          commit_url: `${this.baseUrl}/repos/${fullName}/commits/${sha}`,
+          url: `${this.baseUrl}/repos/${fullName}/commits/${sha}/status`
+        },
+        headers
+      )
     }
-    const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 30))
-    const page = Math.max(1, Number(url.searchParams.get('page') ?? 1))
-    const runs = commit.checkRuns
-    const last = Math.max(1, Math.ceil(runs.length / perPage))
-    const pageUrl = (p: number) => {
-      const u = new URL(url)
-      u.searchParams.set('page', String(p))
-      return u.toString()
-    }
-    const links = [
-      page < last ? `<${pageUrl(page + 1)}>; rel="next"` : null,
-      page < last ? `<${pageUrl(last)}>; rel="last"` : null,
-      page > 1 ? `<${pageUrl(1)}>; rel="first"` : null,
-      page > 1 ? `<${pageUrl(page - 1)}>; rel="prev"` : null
-    ].filter(Boolean)
-    json(
-      {
-        total_count: runs.length,
-        check_runs: runs.slice((page - 1) * perPage, page * perPage).map((r) => ({
-          id: r.id,
-          head_sha: sha,
-          node_id: `CR_${r.id}`,
-          external_id: '',
-          url: `${this.baseUrl}/repos/${fullName}/check-runs/${r.id}`,
-          html_url: `https://github.com/${fullName}/actions/runs/1/job/${r.id}`,
-          details_url: `https://github.com/${fullName}/actions/runs/1/job/${r.id}`,
-          status: r.status,
-          conclusion: r.conclusion,
-          started_at: r.started_at ?? null,
-          completed_at: r.completed_at ?? null,
-          output: {
-            title: null,
-            summary: null,
-            text: null,
-            annotations_count: 0,
-            annotations_url: `${this.baseUrl}/repos/${fullName}/check-runs/${r.id}/annotations`
-          },
-          name: r.name,
-          check_suite: { id: 5 },
-          app: { id: 15368, slug: r.app ?? 'github-actions', name: 'GitHub Actions' },
-          pull_requests: []
-        }))
-      },
-      links.length ? { link: links.join(', ') } : {}
-    )
+    const { slice, headers } = paged(commit.checkRuns)
+    json({ total_count: commit.checkRuns.length, check_runs: slice.map((r) => checkRunBody(this.baseUrl, fullName, sha, r)) }, headers)
   }
 
   private findRun(fullName: string, id: number): FakeCheckRun | undefined {

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import type { IncomingMessage } from 'node:http'
+import { readBody } from './read-body'
 import type { FakeGitlab } from './fake-gitlab'
 
 /** What fake-gitlab hands a route: the request, its URL and its answering helpers (body: ETag'd 200). */
@@ -41,20 +42,6 @@ export interface FakeGitlabWrite {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString()
-
-function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
-  return new Promise((resolve) => {
-    let text = ''
-    req.on('data', (c: Buffer) => (text += c.toString()))
-    req.on('end', () => {
-      try {
-        resolve(text ? (JSON.parse(text) as Record<string, unknown>) : {})
-      } catch {
-        resolve({ __invalid: text })
-      }
-    })
-  })
-}
 
 /**
  * Merge requests on the fake GitLab (API v4), with the documented fields Skein reads

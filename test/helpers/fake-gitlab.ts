@@ -1,47 +1,51 @@
 import { createHash } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import {
+  bridgeBody,
+  jobBody,
+  mergeRequestBody,
+  mergeRequestDetail,
+  pipelineBasic,
+  type FakeMergeRequest,
+  type FakePipeline
+} from './fake-gitlab-bodies'
+import { gitlabApiChecker } from './gitlab-shapes'
 import { startLocalHttp, type LocalHttp } from './local-http'
 import type { FakeGitlabRoute } from './fake-gitlab-mrs'
 
-/** A job as the fake serves it (fields as in GitLab's jobs API). */
-export interface FakeJob {
-  id: number
-  name: string
-  stage?: string
-  status: string
-  allow_failure?: boolean
-  started_at?: string | null
-  finished_at?: string | null
-  duration?: number | null
-  failure_reason?: string
-  /** The job's trace. */
-  trace?: string
-}
-
-/** A pipeline and its jobs. */
-export interface FakePipeline {
-  id: number
-  ref: string
-  sha: string
-  status: string
-  jobs: FakeJob[]
-}
+export type { FakeBridge, FakeJob, FakeMergeRequest, FakePipeline } from './fake-gitlab-bodies'
 
 /** One request the fake answered. */
 export interface FakeGitlabRequest {
   path: string
   status: number
+  /** The token, from whichever header carried it. */
   token: string | null
+  /** How the token came: `PRIVATE-TOKEN` or `Authorization: Bearer`. */
+  auth: 'private-token' | 'bearer' | null
+}
+
+interface Project {
+  pipelines: FakePipeline[]
+  commits: Set<string>
+  mergeRequests: FakeMergeRequest[]
 }
 
 /**
- * A local GitLab API (v4) on 127.0.0.1: pipelines by ref and sha, a pipeline's jobs (paginated with
- * x-next-page and Link), job traces and commits. ETag/304, RateLimit-* headers, 429 with Retry-After.
+ * A local GitLab API (v4) on 127.0.0.1: pipelines by ref and sha, a pipeline's jobs and trigger jobs
+ * (paginated with x-next-page and Link), merge requests and their pipelines, job traces and commits.
+ * ETag/304, RateLimit-* headers, 429 with Retry-After. Like GitLab it takes a personal access token
+ * as `PRIVATE-TOKEN` or `Authorization: Bearer`, and an OAuth token only as Bearer. Every request and
+ * answer is checked against GitLab's documented shapes; what does not match is kept in `violations`.
  */
 export class FakeGitlab {
-  /** Accepted PRIVATE-TOKEN. */
+  /** Accepted personal access token. */
   token = 'gl-test-token'
+  /** Accepted OAuth access token (as glab's web login stores it). */
+  oauthToken = 'a1b2c3d4'.repeat(8)
   readonly requests: FakeGitlabRequest[] = []
+  /** Where a request or an answer differed from GitLab's documented shapes. */
+  readonly violations: string[] = []
   /** Answer every request with 403. */
   forbidden = false
   /** When set, every request gets 429 with this Retry-After (seconds). */
@@ -49,7 +53,7 @@ export class FakeGitlab {
   rate = { limit: 2000, remaining: 2000, reset: Math.floor(Date.now() / 1000) + 60 }
   /** More routes (merge requests, users: fake-gitlab-mrs.ts); the first that answers wins. */
   readonly routes: FakeGitlabRoute[] = []
-  private readonly projects = new Map<string, { pipelines: FakePipeline[]; commits: Set<string> }>()
+  private readonly projects = new Map<string, Project>()
   private http!: LocalHttp
   /** The server root, as configured for a self-hosted GitLab. */
   baseUrl = ''
@@ -64,7 +68,7 @@ export class FakeGitlab {
 
   /** Creates a project by path, e.g. `group/sub/repo`. */
   addProject(path: string): void {
-    if (!this.projects.has(path)) this.projects.set(path, { pipelines: [], commits: new Set() })
+    if (!this.projects.has(path)) this.projects.set(path, { pipelines: [], commits: new Set(), mergeRequests: [] })
   }
 
   /** Makes a commit known to the project (pushed), without a pipeline. */
@@ -80,6 +84,13 @@ export class FakeGitlab {
     proj.pipelines = [...proj.pipelines.filter((x) => x.id !== p.id), p]
   }
 
+  /** Adds or replaces (by iid) a merge request. */
+  setMergeRequest(path: string, mr: FakeMergeRequest): void {
+    this.addCommit(path, mr.sha)
+    const proj = this.projects.get(path)!
+    proj.mergeRequests = [...proj.mergeRequests.filter((x) => x.iid !== mr.iid), mr]
+  }
+
   /** Requests whose path starts with `prefix`. */
   count(prefix = '/'): { all: number; notModified: number } {
     const hits = this.requests.filter((r) => r.path.startsWith(prefix))
@@ -93,7 +104,9 @@ export class FakeGitlab {
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', this.baseUrl)
-    const token = (req.headers['private-token'] as string) ?? null
+    const privateToken = (req.headers['private-token'] as string | undefined) ?? null
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? null
+    const token = privateToken ?? bearer
     const limits = () => ({
       'ratelimit-limit': String(this.rate.limit),
       'ratelimit-observed': String(this.rate.limit - this.rate.remaining),
@@ -102,7 +115,20 @@ export class FakeGitlab {
       'ratelimit-resettime': new Date(this.rate.reset * 1000).toUTCString()
     })
     const send = (status: number, body: string, headers: Record<string, string> = {}) => {
-      this.requests.push({ path: url.pathname + url.search, status, token })
+      this.requests.push({
+        path: url.pathname + url.search,
+        status,
+        token,
+        auth: privateToken ? 'private-token' : bearer ? 'bearer' : null
+      })
+      // GitLab's 429 is plain text ("Retry later") from its rate limiter, outside every endpoint's description.
+      if (status !== 429) {
+        const path = url.pathname.replace(/^\/api\/v4/, '')
+        const conditional = !!req.headers['if-none-match']
+        this.violations.push(
+          ...gitlabApiChecker().check({ method: req.method ?? 'GET', path, query: url.searchParams, conditional, status, body })
+        )
+      }
       res.writeHead(status, { 'content-type': 'application/json', ...limits(), ...headers })
       res.end(body)
     }
@@ -114,8 +140,12 @@ export class FakeGitlab {
       this.rate.remaining--
       send(200, text, { 'content-type': contentType, etag, ...extra })
     }
+    const json = (value: unknown, extra: Record<string, string> = {}) => body(JSON.stringify(value), 'application/json', extra)
 
-    if (token !== this.token) return message(401, '401 Unauthorized')
+    // GitLab refuses an OAuth token sent as PRIVATE-TOKEN: it looks it up among personal access tokens.
+    const valid =
+      (privateToken !== null && privateToken === this.token) || (bearer !== null && [this.token, this.oauthToken].includes(bearer))
+    if (!valid) return message(401, '401 Unauthorized')
     if (this.retryAfter !== null) return send(429, 'Retry later', { 'content-type': 'text/plain', 'retry-after': String(this.retryAfter) })
     if (this.forbidden) return message(403, '403 Forbidden')
 
@@ -125,75 +155,22 @@ export class FakeGitlab {
     const project = m ? this.projects.get(decodeURIComponent(m[1]!)) : undefined
     if (!m || !project) return message(404, '404 Project Not Found')
     const rest = m[2]!
+    const base = this.baseUrl
 
     if (rest === '/pipelines') {
       const ref = url.searchParams.get('ref')
       const sha = url.searchParams.get('sha')
-      const list = project.pipelines.filter((p) => (!ref || p.ref === ref) && (!sha || p.sha === sha)).sort((a, b) => b.id - a.id)
-      return body(
-        JSON.stringify(
-          list.map((p) => ({
-            id: p.id,
-            iid: p.id,
-            project_id: 1,
-            sha: p.sha,
-            ref: p.ref,
-            status: p.status,
-            source: 'push',
-            created_at: '2024-05-01T10:00:00.000Z',
-            updated_at: '2024-05-01T10:05:00.000Z',
-            web_url: `${this.baseUrl}/group/repo/-/pipelines/${p.id}`
-          }))
-        ),
-        'application/json'
-      )
+      const found = project.pipelines.filter((p) => (!ref || p.ref === ref) && (!sha || p.sha === sha)).sort((a, b) => b.id - a.id)
+      return json(found.map((p) => pipelineBasic(base, p)))
     }
-    const jobs = /^\/pipelines\/(\d+)\/jobs$/.exec(rest)
-    if (jobs) {
-      const p = project.pipelines.find((x) => x.id === Number(jobs[1]))
+    const pipelineList = /^\/pipelines\/(\d+)\/(jobs|bridges)$/.exec(rest)
+    if (pipelineList) {
+      const p = project.pipelines.find((x) => x.id === Number(pipelineList[1]))
       if (!p) return message(404, '404 Not found')
-      const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 20))
-      const page = Math.max(1, Number(url.searchParams.get('page') ?? 1))
-      const totalPages = Math.max(1, Math.ceil(p.jobs.length / perPage))
-      const next = page < totalPages ? String(page + 1) : ''
-      const pageUrl = (n: number) => {
-        const u = new URL(url)
-        u.searchParams.set('page', String(n))
-        return u.toString()
-      }
-      const link = [
-        next ? `<${pageUrl(page + 1)}>; rel="next"` : null,
-        `<${pageUrl(1)}>; rel="first"`,
-        `<${pageUrl(totalPages)}>; rel="last"`
-      ]
-        .filter(Boolean)
-        .join(', ')
-      const slice = p.jobs.slice((page - 1) * perPage, page * perPage).map((j) => ({
-        id: j.id,
-        status: j.status,
-        stage: j.stage ?? 'test',
-        name: j.name,
-        ref: p.ref,
-        tag: false,
-        allow_failure: j.allow_failure ?? false,
-        created_at: '2024-05-01T10:00:00.000Z',
-        started_at: j.started_at ?? null,
-        finished_at: j.finished_at ?? null,
-        duration: j.duration ?? null,
-        queued_duration: 1.5,
-        failure_reason: j.failure_reason,
-        web_url: `${this.baseUrl}/group/repo/-/jobs/${j.id}`,
-        pipeline: { id: p.id, project_id: 1, ref: p.ref, sha: p.sha, status: p.status }
-      }))
-      return body(JSON.stringify(slice), 'application/json', {
-        'x-page': String(page),
-        'x-per-page': String(perPage),
-        'x-total': String(p.jobs.length),
-        'x-total-pages': String(totalPages),
-        'x-next-page': next,
-        'x-prev-page': page > 1 ? String(page - 1) : '',
-        link
-      })
+      const items =
+        pipelineList[2] === 'jobs' ? p.jobs.map((j) => jobBody(base, j, p)) : (p.bridges ?? []).map((b) => bridgeBody(base, b, p))
+      const { slice, headers } = this.page(url, items)
+      return json(slice, headers)
     }
     const trace = /^\/jobs\/(\d+)\/trace$/.exec(rest)
     if (trace) {
@@ -205,8 +182,64 @@ export class FakeGitlab {
     if (commit) {
       const sha = decodeURIComponent(commit[1]!)
       if (!project.commits.has(sha)) return message(404, '404 Commit Not Found')
-      return body(JSON.stringify({ id: sha, short_id: sha.slice(0, 8), title: 'commit', message: 'commit' }), 'application/json')
+      return json({ id: sha, short_id: sha.slice(0, 8), title: 'commit', message: 'commit' })
+    }
+    if (rest === '/merge_requests') {
+      const state = url.searchParams.get('state') ?? 'all'
+      const source = url.searchParams.get('source_branch')
+      const found = project.mergeRequests
+        .filter((mr) => (state === 'all' || (mr.state ?? 'opened') === state) && (!source || mr.source_branch === source))
+        .sort((a, b) => b.iid - a.iid)
+      return json(found.map((mr) => mergeRequestBody(base, mr)))
+    }
+    const mr = /^\/merge_requests\/(\d+)(\/pipelines)?$/.exec(rest)
+    if (mr) {
+      const found = project.mergeRequests.find((x) => x.iid === Number(mr[1]))
+      if (!found) return message(404, '404 Not found')
+      if (mr[2]) {
+        const ofMr = project.pipelines.filter((p) => p.ref.startsWith(`refs/merge-requests/${found.iid}/`)).sort((a, b) => b.id - a.id)
+        return json(ofMr.map((p) => pipelineBasic(base, p)))
+      }
+      return json(
+        mergeRequestDetail(
+          base,
+          found,
+          project.pipelines.find((p) => p.id === found.headPipelineId)
+        )
+      )
     }
     message(404, '404 Not found')
+  }
+
+  // GitLab's offset pagination: x-next-page (empty on the last page), x-total and a Link header.
+  private page<T>(url: URL, items: T[]): { slice: T[]; headers: Record<string, string> } {
+    const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 20))
+    const page = Math.max(1, Number(url.searchParams.get('page') ?? 1))
+    const totalPages = Math.max(1, Math.ceil(items.length / perPage))
+    const next = page < totalPages ? String(page + 1) : ''
+    const pageUrl = (n: number) => {
+      const u = new URL(url)
+      u.searchParams.set('page', String(n))
+      return u.toString()
+    }
+    const link = [
+      next ? `<${pageUrl(page + 1)}>; rel="next"` : null,
+      `<${pageUrl(1)}>; rel="first"`,
+      `<${pageUrl(totalPages)}>; rel="last"`
+    ]
+      .filter(Boolean)
+      .join(', ')
+    return {
+      slice: items.slice((page - 1) * perPage, page * perPage),
+      headers: {
+        'x-page': String(page),
+        'x-per-page': String(perPage),
+        'x-total': String(items.length),
+        'x-total-pages': String(totalPages),
+        'x-next-page': next,
+        'x-prev-page': page > 1 ? String(page - 1) : '',
+        link
+      }
+    }
   }
 }

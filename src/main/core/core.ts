@@ -43,6 +43,9 @@ import { ThreadService } from './threads/thread-service'
 import { WorktreeManager } from './threads/worktree-manager'
 import { EnvironmentService } from './environment/environment-service'
 import { SKEIN_VERSION } from './version'
+import { createAutopilot } from './autopilot/autopilot-host'
+import type { AutopilotService } from './autopilot/autopilot-service'
+import { providerMergeWhenGreen } from './autopilot/merge-when-green'
 
 /** When the first scan for pushed branches runs: after the first clients have loaded. */
 const CI_FIRST_SCAN_MS = 3000
@@ -93,6 +96,8 @@ export interface Core extends Disposable {
   setWebUrl(url: string | null): void
   readonly profiles: ProfileService
   readonly environment: EnvironmentService
+  /** Each thread's CI autopilot: failures to the agent, its fixes pushed, green merged. */
+  readonly autopilot: AutopilotService
   /** Serves one client over any transport. */
   connect(transport: MessageTransport): Disposable
   /** Flushes state and closes every connection and listener. */
@@ -307,6 +312,26 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
       o
     )
   const rewind = (o: RewindRequest) => rewindThread({ git, bus, checkpoints, transcript, thread: (id) => threadStore.get(id) }, o)
+  // Auto-merge goes through the REST APIs until the pull-request service takes it over.
+  const merge = providerMergeWhenGreen({ git, override: (repoId) => settings.ci(repoId).override ?? null })
+  const autopilot = await createAutopilot({
+    rpc,
+    git,
+    bus,
+    logger,
+    threads,
+    merge,
+    home: dataDir.home,
+    ci: {
+      status: (id) => ci.service.status(id),
+      failureMessage: (id, check) => ci.service.failureMessage(id, check),
+      pushed: (id) => ci.pushed(id)
+    },
+    thread: (id) => threadStore.get(id),
+    deliver: (t, text) => delivery.deliver(t, text),
+    interrupt: (id) => void agent.interrupt(id)
+  })
+  owned.add(toDisposable(() => autopilot.close()))
   let webUrl: string | null = null
   registerHandlers(rpc, {
     version: SKEIN_VERSION,
@@ -378,6 +403,7 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
     disk,
     ports,
     run,
+    autopilot,
     setWebUrl: (url) => {
       webUrl = url
     },

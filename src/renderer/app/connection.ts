@@ -30,6 +30,7 @@ import { errorCode, setRpcClient } from '../state/rpc'
 import { loadDisk, routeDiskUpdated } from '../features/disk'
 import { forgetPr, loadPrStatuses, routePrUpdated } from '../features/pr'
 import { reloadRuns, routeRunPty, routeRunPtyRemoved, useRun } from '../features/run'
+import { loadAutopilot, routeAutopilotGaveUp, routeAutopilotUpdated } from '../features/autopilot'
 
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000]
 const MAX_BACKOFF_MS = 10_000
@@ -142,6 +143,8 @@ async function adopt(client: RpcClient): Promise<void> {
     follow('ci/localOutput', (output) => routeLocalOutput(output)),
     follow('pr/updated', (updated) => routePrUpdated(updated)),
     follow('disk/updated', (updated) => routeDiskUpdated(updated)),
+    follow('autopilot/updated', (updated) => routeAutopilotUpdated(updated)),
+    follow('autopilot/gaveUp', (gaveUp) => routeAutopilotGaveUp(gaveUp)),
     // `skein open`, `skein new` and `skein handoff` ask every window to show a thread or repository.
     follow('app/focus', ({ threadId, repoId }) => {
       if (threadId && useThreads.getState().byId[threadId]) useNavigation.getState().selectThread(threadId)
@@ -200,6 +203,7 @@ async function adopt(client: RpcClient): Promise<void> {
   void loadPrStatuses()
   reloadSummaries()
   void loadDisk()
+  void loadAutopilot()
   reloadRuns((id) => Boolean(useThreads.getState().byId[id]))
   const selected = useNavigation.getState().selectedThreadId
   if (selected && !useThreads.getState().byId[selected]) useNavigation.getState().forgetThread(selected)

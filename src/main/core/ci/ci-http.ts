@@ -31,22 +31,29 @@ interface Cached {
 
 const num = (v: string | null): number | null => (v === null || v.trim() === '' || Number.isNaN(Number(v)) ? null : Number(v))
 
+// GitHub's secondary rate limits answer 403 (or 429) with requests left in the primary budget and
+// say so only in the body; older servers call it "abuse detection".
+const SECONDARY_LIMIT = /secondary rate limit|abuse detection/i
+
 /**
- * When the server says requests may be made again, if this response is a rate limit:
- * 429, or 403 with no requests left or a Retry-After (GitHub's secondary limits). Handles GitHub's
- * `x-ratelimit-*` and GitLab's `RateLimit-*` headers (reset in epoch seconds).
+ * When the server says requests may be made again, if this response is a rate limit: 429, or 403
+ * with no requests left, a Retry-After, or a body naming a secondary rate limit. Handles GitHub's
+ * `x-ratelimit-*` and GitLab's `RateLimit-*` headers (reset in epoch seconds). As GitHub asks: wait
+ * for Retry-After, else for the reset when no requests are left, else at least a minute.
  */
-export function rateLimitUntil(status: number, headers: Headers, now: number): number | null {
+export function rateLimitUntil(status: number, headers: Headers, now: number, body = ''): number | null {
   const remaining = num(headers.get('x-ratelimit-remaining') ?? headers.get('ratelimit-remaining'))
   const retryAfter = headers.get('retry-after')
-  if (status !== 429 && !(status === 403 && (remaining === 0 || retryAfter !== null))) return null
+  const limited = status === 429 || (status === 403 && (remaining === 0 || retryAfter !== null || SECONDARY_LIMIT.test(body)))
+  if (!limited) return null
   if (retryAfter !== null) {
     const secs = num(retryAfter)
     const at = secs !== null ? now + secs * 1000 : Date.parse(retryAfter)
     if (!Number.isNaN(at)) return Math.max(at, now)
   }
+  // A reset time is about the primary budget: it says when to retry only once that budget is spent.
   const reset = num(headers.get('x-ratelimit-reset') ?? headers.get('ratelimit-reset'))
-  return reset !== null ? Math.max(reset * 1000, now) : now + 60_000
+  return reset !== null && remaining !== null && remaining <= 0 ? Math.max(reset * 1000, now) : now + 60_000
 }
 
 /** A budget already spent on a successful response: requests may resume at the reset time. */
@@ -73,7 +80,8 @@ export class CiHttp {
   private readonly timeoutMs: number
   private readonly streamTimeoutMs: number
   private readonly cacheSize: number
-  private readonly now: () => number
+  /** The clock rate limits are measured against (a manual one in tests and benches). */
+  readonly now: () => number
 
   constructor(options: CiHttpOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 15_000
@@ -97,7 +105,7 @@ export class CiHttp {
     }
     const text = await res.text().catch((e: unknown) => ({ error: networkDetail(e) }))
     if (typeof text !== 'string') return { kind: 'unreachable', detail: text.error }
-    const limited = this.limited(url, res)
+    const limited = this.limited(url, res, text)
     if (limited) return limited
     if (res.status < 200 || res.status >= 300) return { kind: 'http-error', status: res.status, headers: res.headers, text }
     let body: unknown
@@ -126,11 +134,11 @@ export class CiHttp {
       res = await this.send(new URL(location, url).toString(), {}, 'manual', this.streamTimeoutMs)
     }
     if (!('status' in res)) return res
-    const limited = this.limited(url, res)
-    if (limited || res.status < 200 || res.status >= 300) {
+    if (res.status < 200 || res.status >= 300) {
       const text = await res.text().catch(() => '')
-      return limited ?? { kind: 'http-error', status: res.status, headers: res.headers, text }
+      return this.limited(url, res, text) ?? { kind: 'http-error', status: res.status, headers: res.headers, text }
     }
+    this.limited(url, res)
     if (!res.body) return { kind: 'ok', body: (async function* () {})() }
     return { kind: 'ok', body: res.body as unknown as AsyncIterable<Uint8Array> }
   }
@@ -148,10 +156,10 @@ export class CiHttp {
     }
   }
 
-  private limited(url: string, res: Response): { kind: 'rate-limited'; until: number } | null {
+  private limited(url: string, res: Response, text = ''): { kind: 'rate-limited'; until: number } | null {
     const now = this.now()
     const host = new URL(url).host
-    const until = rateLimitUntil(res.status, res.headers, now)
+    const until = rateLimitUntil(res.status, res.headers, now, text)
     if (until !== null) {
       if (until > now) this.blockedUntil.set(host, until)
       return { kind: 'rate-limited', until }

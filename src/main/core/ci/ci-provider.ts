@@ -108,12 +108,12 @@ export function logOutcome(o: StreamOutcome, w: ProblemWords, goneMessage: strin
 }
 
 /** Caches a token source's answer; `forget` after a 401 so a fresh login is picked up. */
-export class CachedToken {
-  private value: Promise<string | null> | null = null
-  constructor(private readonly source: () => Promise<string | null>) {}
+export class CachedToken<T = string> {
+  private value: Promise<T | null> | null = null
+  constructor(private readonly source: () => Promise<T | null>) {}
 
   /** The token, looked up once. */
-  get(): Promise<string | null> {
+  get(): Promise<T | null> {
     this.value ??= this.source().then((t) => {
       if (!t) this.value = null
       return t

@@ -45,13 +45,56 @@ export function githubToken(options: TokenOptions = {}): TokenSource {
   }
 }
 
-/** GITLAB_TOKEN, else `glab config get token --host HOST` when glab is installed. */
-export function gitlabToken(options: TokenOptions = {}): TokenSource {
+/** A GitLab token, and whether it is an OAuth access token (GitLab takes those only as `Authorization: Bearer`). */
+export interface GitlabCredential {
+  token: string
+  oauth: boolean
+}
+
+/** Finds a GitLab token (a bare string is classified by its look); null when there is none. */
+export type GitlabTokenSource = () => Promise<string | GitlabCredential | null>
+
+/**
+ * Whether a token looks like a GitLab OAuth access token: 64 hex digits, as GitLab's OAuth provider
+ * issues them. Personal, project and group access tokens start with `glpat-` (or, before GitLab 14.5,
+ * are 20 characters), so they never match.
+ */
+export const looksLikeGitlabOauthToken = (token: string): boolean => /^[0-9a-f]{64}$/i.test(token)
+
+/** A token as a credential: an OAuth one when the source says so or the token looks like one. */
+export function gitlabCredentialOf(t: string | GitlabCredential): GitlabCredential {
+  return typeof t === 'string'
+    ? { token: t, oauth: looksLikeGitlabOauthToken(t) }
+    : { token: t.token, oauth: t.oauth || looksLikeGitlabOauthToken(t.token) }
+}
+
+/** The headers that carry a GitLab credential: `Authorization: Bearer` for OAuth, `PRIVATE-TOKEN` otherwise. */
+export const gitlabAuthHeaders = (c: GitlabCredential): Record<string, string> =>
+  c.oauth ? { Authorization: `Bearer ${c.token}` } : { 'PRIVATE-TOKEN': c.token }
+
+/**
+ * GITLAB_TOKEN, else `glab config get token --host HOST` when glab is installed. glab's web login
+ * stores an OAuth token and marks the host `is_oauth2: true`; such a token is reported as OAuth.
+ */
+export function gitlabCredential(options: TokenOptions = {}): () => Promise<GitlabCredential | null> {
   const env = options.env ?? process.env
+  const host = options.host ?? 'gitlab.com'
+  const timeoutMs = options.timeoutMs ?? 5000
   return async () => {
     const set = fromEnv(env, ['GITLAB_TOKEN'])
-    if (set) return set
+    if (set) return gitlabCredentialOf(set)
     const glab = await findExecutable('glab', env)
-    return glab ? cliToken(glab, ['config', 'get', 'token', '--host', options.host ?? 'gitlab.com'], env, options.timeoutMs ?? 5000) : null
+    if (!glab) return null
+    const [token, oauth2] = await Promise.all([
+      cliToken(glab, ['config', 'get', 'token', '--host', host], env, timeoutMs),
+      cliToken(glab, ['config', 'get', 'is_oauth2', '--host', host], env, timeoutMs)
+    ])
+    return token ? gitlabCredentialOf({ token, oauth: oauth2 === 'true' }) : null
   }
+}
+
+/** GITLAB_TOKEN, else `glab config get token --host HOST` when glab is installed (the token alone). */
+export function gitlabToken(options: TokenOptions = {}): TokenSource {
+  const credential = gitlabCredential(options)
+  return async () => (await credential())?.token ?? null
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { CiCheck, CiProblem } from '../../../shared/ci'
 import { err, ok, type Result } from '../../../shared/result'
-import { durationOf, githubCheckRunState, githubCommitStatusState, parseTime } from './check-states'
+import { durationOf, githubCheckRunState, githubCommitStatusState, parseTime, readsBetterThan } from './check-states'
 import { CiHttp, type HttpFailure } from './ci-http'
 import {
   CachedToken,
@@ -125,13 +125,13 @@ export class GithubProvider implements CiProvider {
     }
   }
 
-  /** Check runs (all pages) and commit statuses of `sha`. */
+  /** Check runs and commit statuses of `sha`, every page of each. */
   async checks(ref: { sha: string; branch: string }): Promise<Result<RemoteChecks, CiProblem>> {
     const headers = await this.headers()
     if (!headers) return err(noToken(this.words))
     const checks: CiCheck[] = []
-    let url: string | null =
-      `${this.base}/repos/${this.repoPath}/commits/${encodeURIComponent(ref.sha)}/check-runs?per_page=${this.perPage}`
+    const commit = `${this.base}/repos/${this.repoPath}/commits/${encodeURIComponent(ref.sha)}`
+    let url: string | null = `${commit}/check-runs?per_page=${this.perPage}`
     while (url) {
       const res = await this.http.getJson(url, headers)
       if (res.kind !== 'ok') return err(await this.problem(res, ref.sha, headers))
@@ -140,15 +140,46 @@ export class GithubProvider implements CiProvider {
       checks.push(...page.value.check_runs.map(checkFromRun))
       url = nextLink(res.headers.get('link'))
     }
-    const res = await this.http.getJson(
-      `${this.base}/repos/${this.repoPath}/commits/${encodeURIComponent(ref.sha)}/status?per_page=100`,
-      headers
-    )
-    if (res.kind !== 'ok') return err(await this.problem(res, ref.sha, headers))
-    const combined = parseBody(CombinedStatus, res.body, 'combined status', this.words)
-    if (!combined.ok) return combined
-    checks.push(...combined.value.statuses.map(checkFromStatus))
-    return ok({ commit: ref.sha, checks })
+    const statuses = await this.statuses(commit, ref.sha, headers)
+    if (!statuses.ok) return statuses
+    return ok({ commit: ref.sha, checks: [...checks, ...statuses.value] })
+  }
+
+  /**
+   * The combined status's contexts, page by page (`total_count` says how many there are; GitHub
+   * sends at most 100 a page). Should they still read better than the combined state GitHub gives,
+   * the combined state is added as a check of its own.
+   */
+  private async statuses(commit: string, sha: string, headers: Record<string, string>): Promise<Result<CiCheck[], CiProblem>> {
+    const statuses: CommitStatus[] = []
+    let combined: z.infer<typeof CombinedStatus> | null = null
+    for (let page = 1; ; page++) {
+      const res = await this.http.getJson(`${commit}/status?per_page=${this.perPage}${page > 1 ? `&page=${page}` : ''}`, headers)
+      if (res.kind !== 'ok') return err(await this.problem(res, sha, headers))
+      const body = parseBody(CombinedStatus, res.body, 'combined status', this.words)
+      if (!body.ok) return body
+      combined ??= body.value
+      statuses.push(...body.value.statuses)
+      if (body.value.statuses.length === 0 || statuses.length >= body.value.total_count) break
+    }
+    const checks = statuses.map(checkFromStatus)
+    // With no statuses at all GitHub says "pending", which means nothing.
+    const verdict = githubCommitStatusState(combined.state)
+    if (combined.total_count > 0 && readsBetterThan(checks, verdict.state)) {
+      checks.push({
+        id: 'gh-status:(combined)',
+        name: 'combined status',
+        provider: 'github',
+        state: verdict.state,
+        startedAt: null,
+        completedAt: null,
+        durationMs: null,
+        url: null,
+        hasLog: false,
+        detail: `GitHub reports the commit's combined status ${combined.state}`
+      })
+    }
+    return ok(checks)
   }
 
   /** The log of an Actions job; GitHub answers with a redirect to the log file, which is followed. */

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { CiCheck, CiProblem } from '../../../shared/ci'
 import { err, ok, type Result } from '../../../shared/result'
-import { durationOf, gitlabState, parseTime } from './check-states'
+import { DEFAULT_SCHEDULE } from './backoff'
 import { CiHttp, type HttpFailure } from './ci-http'
 import {
   CachedToken,
@@ -15,34 +15,17 @@ import {
   type ProblemWords,
   type RemoteChecks
 } from './ci-provider'
-import type { TokenSource } from './ci-tokens'
-
-const Pipeline = z.object({
-  id: z.number(),
-  status: z.string(),
-  ref: z.string().nullish(),
-  sha: z.string(),
-  web_url: z.string().nullish(),
-  created_at: z.string().nullish(),
-  updated_at: z.string().nullish(),
-  started_at: z.string().nullish(),
-  finished_at: z.string().nullish()
-})
-type Pipeline = z.infer<typeof Pipeline>
-
-const Job = z.object({
-  id: z.number(),
-  name: z.string(),
-  stage: z.string().nullish(),
-  status: z.string(),
-  allow_failure: z.boolean().nullish(),
-  started_at: z.string().nullish(),
-  finished_at: z.string().nullish(),
-  duration: z.number().nullish(),
-  web_url: z.string().nullish(),
-  failure_reason: z.string().nullish()
-})
-type Job = z.infer<typeof Job>
+import { gitlabAuthHeaders, gitlabCredentialOf, type GitlabCredential, type GitlabTokenSource } from './ci-tokens'
+import {
+  checkFromBridge,
+  checkFromJob,
+  GitlabBridge,
+  GitlabJob,
+  GitlabPipeline,
+  pipelineReadsWorse,
+  withPipelineFloor
+} from './gitlab-checks'
+import { MergeRequestFinder } from './gitlab-merge-requests'
 
 /** Where and how to read one GitLab project's pipelines. */
 export interface GitlabProviderOptions {
@@ -50,68 +33,44 @@ export interface GitlabProviderOptions {
   baseUrl?: string
   /** The project's path, e.g. `group/sub/repo`. */
   path: string
-  token: TokenSource
+  /** The token; an OAuth one (from glab's web login) is sent as `Authorization: Bearer`, others as `PRIVATE-TOKEN`. */
+  token: GitlabTokenSource
   http?: CiHttp
   /** Page size for jobs (GitLab's maximum is 100). */
   perPage?: number
+  /** How long "the branch has no open merge request" is believed while the branch has its own pipeline. Default 10 min. */
+  mergeRequestRecheckMs?: number
 }
 
-/** A GitLab job as a CiCheck. A job that started has a trace. */
-export function checkFromJob(j: Job): CiCheck {
-  const mapped = gitlabState(j.status, j.allow_failure ?? false)
-  const startedAt = parseTime(j.started_at)
-  const completedAt = parseTime(j.finished_at)
-  const detail = [mapped.detail, j.failure_reason?.replace(/_/g, ' ')].filter(Boolean).join('; ')
-  return {
-    id: `gl-job:${j.id}`,
-    name: j.stage ? `${j.stage}: ${j.name}` : j.name,
-    provider: 'gitlab',
-    state: mapped.state,
-    startedAt,
-    completedAt,
-    durationMs: typeof j.duration === 'number' ? Math.round(j.duration * 1000) : durationOf(startedAt, completedAt),
-    url: j.web_url ?? null,
-    hasLog: startedAt !== null,
-    ...(detail ? { detail } : {})
-  }
-}
+// Pipelines known to have no trigger jobs: GitLab creates a pipeline's jobs with it, so none appear later.
+const NO_BRIDGES_KEPT = 500
 
-/** A pipeline with no jobs (e.g. a configuration error) as one CiCheck, so its state still shows. */
-export function checkFromPipeline(p: Pipeline): CiCheck {
-  const mapped = gitlabState(p.status)
-  const startedAt = parseTime(p.started_at ?? p.created_at)
-  const completedAt = parseTime(p.finished_at)
-  return {
-    id: `gl-pipeline:${p.id}`,
-    name: 'pipeline',
-    provider: 'gitlab',
-    state: mapped.state,
-    startedAt,
-    completedAt,
-    durationMs: durationOf(startedAt, completedAt),
-    url: p.web_url ?? null,
-    hasLog: false,
-    ...(mapped.detail ? { detail: mapped.detail } : {})
-  }
-}
-
-/** Reads pipelines, jobs and job traces over GitLab's REST API (v4). */
+/**
+ * Reads pipelines, jobs, trigger jobs and job traces over GitLab's REST API (v4). The checks of a
+ * commit are those of the branch's latest pipeline and of its open merge request's pipeline, and a
+ * pipeline's own status is a floor: they never read better than GitLab says the pipeline is.
+ */
 export class GitlabProvider implements CiProvider {
   readonly kind = 'gitlab' as const
   private readonly api: string
   private readonly project: string
   private readonly path: string
-  private readonly token: CachedToken
+  private readonly token: CachedToken<GitlabCredential>
   private readonly http: CiHttp
   private readonly perPage: number
   private readonly words: ProblemWords
+  private readonly mergeRequests: MergeRequestFinder
+  private readonly noBridges = new Set<number>()
 
   constructor(options: GitlabProviderOptions) {
     const base = (options.baseUrl ?? 'https://gitlab.com').replace(/\/+$/, '')
     this.api = `${base}/api/v4`
     this.path = options.path
     this.project = encodeURIComponent(options.path)
-    this.token = new CachedToken(options.token)
+    this.token = new CachedToken(async () => {
+      const t = await options.token()
+      return t ? gitlabCredentialOf(t) : null
+    })
     this.http = options.http ?? new CiHttp()
     this.perPage = options.perPage ?? 100
     const host = new URL(base).hostname
@@ -121,19 +80,34 @@ export class GitlabProvider implements CiProvider {
       tokenHint: `Set GITLAB_TOKEN or run \`glab auth login${host === 'gitlab.com' ? '' : ` --hostname ${host}`}\``,
       forbiddenHint: `The token cannot read pipelines of ${options.path}. It needs the read_api scope and at least Reporter access to the project.`
     }
+    this.mergeRequests = new MergeRequestFinder({
+      projectUrl: `${this.api}/projects/${this.project}`,
+      http: this.http,
+      now: this.http.now,
+      // Every other poll of a settled thread, which is polled every maxMs.
+      recheckMs: options.mergeRequestRecheckMs ?? 2 * DEFAULT_SCHEDULE.maxMs,
+      words: this.words,
+      problem: (res) => this.problem(res)
+    })
   }
 
-  /** The jobs of the latest pipeline for `branch` at `sha`. */
+  /** The jobs and trigger jobs of the latest pipeline for `branch` at `sha`, and of its open merge request's pipeline. */
   async checks(ref: { sha: string; branch: string }): Promise<Result<RemoteChecks, CiProblem>> {
     const headers = await this.headers()
     if (!headers) return err(noToken(this.words))
     const q = new URLSearchParams({ ref: ref.branch, sha: ref.sha, order_by: 'id', sort: 'desc', per_page: '20' })
     const res = await this.http.getJson(`${this.api}/projects/${this.project}/pipelines?${q}`, headers)
     if (res.kind !== 'ok') return err(this.problem(res))
-    const pipelines = parseBody(z.array(Pipeline), res.body, 'pipelines', this.words)
+    const pipelines = parseBody(z.array(GitlabPipeline), res.body, 'pipelines', this.words)
     if (!pipelines.ok) return pipelines
-    const latest = pipelines.value[0]
-    if (!latest) {
+    // A child pipeline runs on the same ref and commit; it shows through its parent's trigger job.
+    const latest = pipelines.value.find((p) => p.source !== 'parent_pipeline')
+    const mr = await this.mergeRequests.find(ref, headers, latest !== undefined)
+    if (!mr.ok) return mr
+    const shown: { pipeline: GitlabPipeline; suffix: string }[] = latest ? [{ pipeline: latest, suffix: '' }] : []
+    if (mr.value && mr.value.pipeline.id !== latest?.id)
+      shown.push({ pipeline: mr.value.pipeline, suffix: latest ? ` (${mr.value.label})` : '' })
+    if (shown.length === 0) {
       // No pipeline: either the commit is not on GitLab yet, or the project runs no CI for it.
       const commit = await this.http.getJson(
         `${this.api}/projects/${this.project}/repository/commits/${encodeURIComponent(ref.sha)}`,
@@ -148,16 +122,12 @@ export class GitlabProvider implements CiProvider {
       return ok({ commit: ref.sha, checks: [] })
     }
     const checks: CiCheck[] = []
-    let url: string | null = `${this.api}/projects/${this.project}/pipelines/${latest.id}/jobs?per_page=${this.perPage}`
-    while (url) {
-      const page = await this.http.getJson(url, headers)
-      if (page.kind !== 'ok') return err(this.problem(page))
-      const jobs = parseBody(z.array(Job), page.body, 'jobs', this.words)
-      if (!jobs.ok) return jobs
-      checks.push(...jobs.value.map(checkFromJob))
-      url = this.next(url, page.headers)
+    for (const { pipeline, suffix } of shown) {
+      const r = await this.pipelineChecks(pipeline, suffix, headers)
+      if (!r.ok) return r
+      checks.push(...r.value)
     }
-    return ok({ commit: ref.sha, checks: checks.length > 0 ? checks : [checkFromPipeline(latest)] })
+    return ok({ commit: ref.sha, checks })
   }
 
   /** A job's trace (its raw log). */
@@ -172,9 +142,51 @@ export class GitlabProvider implements CiProvider {
     return logOutcome(res, this.words, 'GitLab has no log for this job: it was erased or has expired. Open the job on GitLab instead.')
   }
 
+  // A pipeline's jobs, then its trigger jobs (unless it is known to have none), then its own status as a floor.
+  private async pipelineChecks(p: GitlabPipeline, suffix: string, headers: Record<string, string>): Promise<Result<CiCheck[], CiProblem>> {
+    const jobs = await this.list(
+      `${this.api}/projects/${this.project}/pipelines/${p.id}/jobs?per_page=${this.perPage}`,
+      GitlabJob,
+      'jobs',
+      headers
+    )
+    if (!jobs.ok) return jobs
+    const checks = jobs.value.map((j) => checkFromJob(j, suffix))
+    // A pipeline that reads worse than its jobs may owe it to a trigger job: look even when none were seen before.
+    if (!this.noBridges.has(p.id) || pipelineReadsWorse(checks, p)) {
+      const url = `${this.api}/projects/${this.project}/pipelines/${p.id}/bridges?per_page=${this.perPage}`
+      const bridges = await this.list(url, GitlabBridge, 'trigger jobs', headers)
+      if (!bridges.ok) return bridges
+      if (bridges.value.length === 0) this.rememberNoBridges(p.id)
+      else this.noBridges.delete(p.id)
+      checks.push(...bridges.value.map((b) => checkFromBridge(b, suffix)))
+    }
+    return ok(withPipelineFloor(checks, p, suffix))
+  }
+
+  // Every page of a list, each page ETag-cached.
+  private async list<T>(first: string, item: z.ZodType<T>, what: string, headers: Record<string, string>): Promise<Result<T[], CiProblem>> {
+    const all: T[] = []
+    let url: string | null = first
+    while (url) {
+      const page = await this.http.getJson(url, headers)
+      if (page.kind !== 'ok') return err(this.problem(page))
+      const items = parseBody(z.array(item), page.body, what, this.words)
+      if (!items.ok) return items
+      all.push(...items.value)
+      url = this.next(url, page.headers)
+    }
+    return ok(all)
+  }
+
+  private rememberNoBridges(id: number): void {
+    this.noBridges.add(id)
+    if (this.noBridges.size > NO_BRIDGES_KEPT) this.noBridges.delete(this.noBridges.values().next().value!)
+  }
+
   private async headers(): Promise<Record<string, string> | null> {
-    const token = await this.token.get()
-    return token ? { 'PRIVATE-TOKEN': token, Accept: 'application/json', 'User-Agent': 'Skein' } : null
+    const credential = await this.token.get()
+    return credential ? { ...gitlabAuthHeaders(credential), Accept: 'application/json', 'User-Agent': 'Skein' } : null
   }
 
   // GitLab's offset pagination says the next page in x-next-page (empty on the last); Link is also sent.

@@ -1,7 +1,7 @@
 import { CiHttp } from './ci-http'
 import type { CiProvider } from './ci-provider'
 import type { CiTarget } from './ci-target'
-import { githubToken, gitlabToken, type TokenSource } from './ci-tokens'
+import { githubToken, gitlabCredential, type TokenSource } from './ci-tokens'
 import { GithubProvider } from './github-provider'
 import { GitlabProvider } from './gitlab-provider'
 
@@ -14,7 +14,7 @@ export interface ProviderFactoryOptions {
   env?: NodeJS.ProcessEnv
   /** One client for all providers, so conditional-request caches and rate-limit pauses are shared. */
   http?: CiHttp
-  /** Replaces the token lookup, e.g. with a token the person entered in Skein. */
+  /** Replaces the token lookup, e.g. with a token the person entered in Skein (a GitLab OAuth token is told by its look). */
   token?: (target: CiTarget) => TokenSource
 }
 
@@ -33,7 +33,7 @@ export function providerFactory(options: ProviderFactoryOptions = {}): ProviderF
         options.token?.(target) ?? githubToken({ env: options.env, host: apiHost === 'api.github.com' ? 'github.com' : apiHost })
       p = new GithubProvider({ baseUrl: target.baseUrl, owner: target.owner, repo: target.repo, token, http })
     } else {
-      const token = options.token?.(target) ?? gitlabToken({ env: options.env, host: apiHost })
+      const token = options.token?.(target) ?? gitlabCredential({ env: options.env, host: apiHost })
       p = new GitlabProvider({ baseUrl: target.baseUrl, path: target.path, token, http })
     }
     made.set(key, p)

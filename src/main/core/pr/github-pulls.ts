@@ -5,15 +5,16 @@ import { err, ok, type Result } from '../../../shared/result'
 import { CachedToken } from '../ci/ci-provider'
 import type { TokenSource } from '../ci/ci-tokens'
 import { limitedUntil, NOT_MODIFIED_HEADER, type PrHttp } from './pr-http'
-import type {
-  CreateRequest,
-  Fetched,
-  PrProvider,
-  RemotePr,
-  RemoteReviews,
-  ServiceFailure,
-  ServiceThread,
-  ServiceWords
+import {
+  failureText,
+  type CreateRequest,
+  type Fetched,
+  type PrProvider,
+  type RemotePr,
+  type RemoteReviews,
+  type ServiceFailure,
+  type ServiceThread,
+  type ServiceWords
 } from './pr-provider'
 import { reviewDecision } from './review-decision'
 import { githubReply, githubResolve, githubReviewThreads } from './github-review-threads'
@@ -311,12 +312,4 @@ export function failureOf(e: unknown, now: number): ServiceFailure {
   const message = typeof body.message === 'string' ? body.message : typeof data === 'string' ? data.slice(0, 200) : `HTTP ${x.status}`
   if (x.status === 422 && [message, ...details].some((d) => /already exists/i.test(d))) return { kind: 'exists' }
   return { kind: 'http', status: x.status, message, details: details.filter(Boolean) }
-}
-
-/** A failure in a few words, for warnings. */
-export function failureText(f: ServiceFailure): string {
-  if (f.kind === 'http') return [f.message, ...f.details].filter((s, i, a) => s && a.indexOf(s) === i).join('; ')
-  if (f.kind === 'rate-limited') return `rate-limited until ${new Date(f.until).toLocaleTimeString()}`
-  if (f.kind === 'unreachable' || f.kind === 'malformed') return f.detail
-  return f.kind
 }

@@ -4,18 +4,18 @@ import { err, ok, type Result } from '../../../shared/result'
 import { CachedToken } from '../ci/ci-provider'
 import type { TokenSource } from '../ci/ci-tokens'
 import { limitedUntil, NOT_MODIFIED_HEADER, type PrHttp, type RawResponse } from './pr-http'
-import type {
-  CreateRequest,
-  Fetched,
-  PrProvider,
-  RemotePr,
-  RemoteReviews,
-  ServiceFailure,
-  ServiceThread,
-  ServiceWords
+import {
+  failureText,
+  type CreateRequest,
+  type Fetched,
+  type PrProvider,
+  type RemotePr,
+  type RemoteReviews,
+  type ServiceFailure,
+  type ServiceThread,
+  type ServiceWords
 } from './pr-provider'
 import { Discussion, threadsFromDiscussions } from './gitlab-discussions'
-import { failureText } from './github-pulls'
 
 const MergeRequest = z.object({
   iid: z.number(),

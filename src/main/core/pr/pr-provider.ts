@@ -177,3 +177,11 @@ function hint(f: { message: string; details: string[] }): string {
     return ' The branch moved since it was shown; look at the new commits first.'
   return ''
 }
+
+/** A failure in a few words, for warnings. */
+export function failureText(f: ServiceFailure): string {
+  if (f.kind === 'http') return [f.message, ...f.details].filter((s, i, a) => s && a.indexOf(s) === i).join('; ')
+  if (f.kind === 'rate-limited') return `rate-limited until ${new Date(f.until).toLocaleTimeString()}`
+  if (f.kind === 'unreachable' || f.kind === 'malformed') return f.detail
+  return f.kind
+}

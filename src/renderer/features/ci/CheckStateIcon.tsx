@@ -9,7 +9,8 @@ const icons: Record<Exclude<CiCheckState, 'running'>, IconName> = {
   failed: 'close',
   cancelled: 'cancelled',
   skipped: 'minus',
-  neutral: 'minus'
+  neutral: 'minus',
+  unknown: 'info'
 }
 
 /** A check's state as a small coloured icon (a spinner while it runs), named for screen readers. */

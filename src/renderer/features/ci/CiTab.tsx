@@ -3,6 +3,7 @@ import type { CiCheck, LocalRun } from '../../../shared/ci'
 import type { Thread } from '../../../shared/models'
 import { Icon } from '../../ui/Icon'
 import { useRepo } from '../../state/derived'
+import { AutopilotSection } from '../autopilot'
 import { useThreadCiPanel, useCiPanel } from './ci-panel-store'
 import { useCiStatus } from './ci-store'
 import { openCiPanel } from './ci-sync'
@@ -66,6 +67,7 @@ export function CiTab({ thread }: { thread: Thread }): ReactElement {
               }}
             />
           )}
+          <AutopilotSection thread={thread} />
           <LocalChecks thread={thread} panel={panel} inputRef={commandRef} selected={selected} onSelect={select} />
         </aside>
         {shown ? (

@@ -15,6 +15,7 @@ export const overallLabels: Record<CiOverall, string> = {
   running: 'Running',
   passed: 'Passed',
   failed: 'Failed',
+  unknown: 'Unknown',
   none: 'No checks'
 }
 
@@ -26,7 +27,8 @@ export const checkStateLabels: Record<CiCheckState, string> = {
   failed: 'Failed',
   cancelled: 'Cancelled',
   skipped: 'Skipped',
-  neutral: 'Neutral'
+  neutral: 'Neutral',
+  unknown: 'Unknown'
 }
 
 /** The name of each CI service, as a person writes it. */

@@ -8,6 +8,7 @@ import { useRepo } from '../../state/derived'
 import { openThreadMenu } from '../threads'
 import { workingCopy } from '../../state/threads-store'
 import { RunControls } from '../run'
+import { AutopilotBadge } from '../autopilot'
 import { PrHeaderChip } from '../pr'
 import { ThreadTitle } from './ThreadTitle'
 
@@ -32,6 +33,7 @@ export function ThreadHeader({ thread }: { thread: Thread }): ReactElement {
           message={thread.statusMessage}
           setup={thread.setup}
         />
+        <AutopilotBadge threadId={thread.id} />
         <span className="spacer" />
         <PrHeaderChip threadId={thread.id} />
         <RunControls thread={thread} />
