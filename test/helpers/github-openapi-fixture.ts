@@ -7,7 +7,9 @@ export const GITHUB_OPERATIONS: readonly (readonly [method: string, path: string
   ['get', '/repos/{owner}/{repo}/commits/{ref}/check-runs'],
   ['get', '/repos/{owner}/{repo}/commits/{ref}/status'],
   ['get', '/repos/{owner}/{repo}'],
-  ['get', '/repos/{owner}/{repo}/actions/jobs/{job_id}/logs']
+  ['get', '/repos/{owner}/{repo}/actions/jobs/{job_id}/logs'],
+  ['get', '/repos/{owner}/{repo}/pulls/{pull_number}/comments'],
+  ['post', '/repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies']
 ]
 
 /** Where the committed extract lives. */
