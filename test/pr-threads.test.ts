@@ -239,6 +239,11 @@ describe('GitLab review threads', () => {
       { discussion: moved.id, resolved: 'true' },
       { discussion: moved.id, resolved: 'false' }
     ])
+
+    // A discussion started later arrives with the merge request's next read, as a pr/threadsUpdated notification.
+    const later = glThreads.discuss('acme/mill', { iid, file: 'a.ts', newLine: 3, headSha: head, author: 'bob', body: 'Late remark.' })
+    await s.client.request('pr/refresh', { threadId: t.id })
+    await eventually(() => s.updates.some((u) => u.threads.some((x) => x.id === later.id && x.line === 6)), 'the new discussion, pushed')
     await s.core.close()
   })
 })

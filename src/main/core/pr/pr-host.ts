@@ -58,6 +58,7 @@ export function createPrHost(d: PrHostDeps): PrHost {
     ciStatus: (id) => d.ci.service.status(id),
     notify: (threadId, status) => d.bus.publish('pr/updated', { threadId, status }),
     isVisible: (id) => d.threads.isViewed(id),
+    polled: (id) => void reviewThreads.prUpdated(id).catch((cause: unknown) => d.logger.error('Reading review threads failed', cause)),
     logger: d.logger,
     schedule: d.schedule
   })
@@ -71,11 +72,7 @@ export function createPrHost(d: PrHostDeps): PrHost {
   })
   const follow = d.bus.subscribe((name, p) => {
     if (name === 'ci/updated') service.ciUpdated((p as NotificationOf<'ci/updated'>).status)
-    else if (name === 'pr/updated') {
-      const u = p as NotificationOf<'pr/updated'>
-      if (u.status)
-        void reviewThreads.prUpdated(u.threadId).catch((cause: unknown) => d.logger.error('Reading review threads failed', cause))
-    } else if (name === 'thread/removed') {
+    else if (name === 'thread/removed') {
       service.forget((p as NotificationOf<'thread/removed'>).threadId)
       reviewThreads.forget((p as NotificationOf<'thread/removed'>).threadId)
     } else if (name === 'thread/updated') {

@@ -76,7 +76,7 @@ export class ReviewThreadsService {
     return ok(await this.publish(t, e))
   }
 
-  /** The request changed (its polling): threads someone looks at are read again. */
+  /** The request was read on schedule: threads someone has looked at are read with it (conditional reads), and news is published. */
   async prUpdated(threadId: string): Promise<void> {
     const e = this.entries.get(threadId)
     const t = this.deps.thread(threadId)
