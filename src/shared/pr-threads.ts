@@ -19,7 +19,7 @@ export const RemoteThread = z.object({
   id: z.string(),
   provider: RemoteProviderKind,
   path: z.string(),
-  /** The (last) line it is on in the current file (re-anchored after later commits and edits); null when it has no line now. */
+  /** The (last) line it is on in the current file (re-anchored after later commits and edits); for an outdated one, the line it was on; null for a file-level thread. */
   line: z.number().nullable(),
   /** The first line of a multi-line thread; null for one line. */
   startLine: z.number().nullable(),
