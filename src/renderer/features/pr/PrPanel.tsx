@@ -4,8 +4,18 @@ import type { Thread } from '../../../shared/models'
 import { Icon, type IconName } from '../../ui/Icon'
 import { isArchived } from '../../state/threads-store'
 import { useCiProvider } from '../ci'
-import { openCreateRequest, refreshRequest } from './pr-actions'
-import { checksText, mergeabilityLabels, prTone, RequestNoun, requestRef, reviewText, serviceName, stateLabels } from './pr-format'
+import { mergeRequest, openCreateRequest, refreshRequest } from './pr-actions'
+import {
+  checksText,
+  mergeabilityLabels,
+  mergeBlocker,
+  prTone,
+  RequestNoun,
+  requestRef,
+  reviewText,
+  serviceName,
+  stateLabels
+} from './pr-format'
 import { usePrStatus } from './pr-store'
 
 /** True when Skein can open a request for the thread: its own branch, not archived. */
@@ -45,6 +55,59 @@ const mergeIcon: Record<PrStatus['mergeability'], IconName> = {
   unknown: 'circle'
 }
 
+/** The Merge… button: disabled, with the reason, while the request cannot be merged. */
+function MergeButton({ status, onAsk }: { status: PrStatus; onAsk: () => void }): ReactElement | null {
+  if (status.state !== 'open' && status.state !== 'draft') return null
+  const blocker = mergeBlocker(status)
+  return (
+    <button
+      type="button"
+      className="btn btn-small"
+      disabled={blocker !== null}
+      title={blocker ?? `Merge ${requestRef(status)} into ${status.base}`}
+      onClick={onAsk}
+    >
+      <Icon name="pull-request" size={13} />
+      Merge…
+    </button>
+  )
+}
+
+/** The second step of a merge, naming what merges where and at which commit: that head is merged, or nothing is. */
+function MergeConfirm({ thread, status, onDone }: { thread: Thread; status: PrStatus; onDone: () => void }): ReactElement {
+  const [busy, setBusy] = useState(false)
+  return (
+    <div className="pr-merge-confirm" role="group" aria-label="Confirm merge">
+      <span>
+        Merge <code>{status.head}</code> into <code>{status.base}</code>
+        {status.headSha ? (
+          <>
+            {' '}
+            at <code>{status.headSha.slice(0, 7)}</code>
+          </>
+        ) : null}
+        ?
+      </span>
+      <button
+        type="button"
+        className="btn btn-small btn-primary"
+        disabled={busy}
+        onClick={async () => {
+          setBusy(true)
+          const merged = await mergeRequest(thread.id, 'merge', status.headSha)
+          setBusy(false)
+          if (merged) onDone()
+        }}
+      >
+        {busy ? 'Merging…' : `Merge ${requestRef(status)}`}
+      </button>
+      <button type="button" className="btn btn-small" disabled={busy} onClick={onDone}>
+        Cancel
+      </button>
+    </div>
+  )
+}
+
 /** One fact about the request: an icon, the words, a tone. */
 function Fact({ icon, text, tone, label }: { icon: IconName; text: string; tone: 'good' | 'bad' | 'wait' | 'quiet'; label: string }) {
   return (
@@ -58,6 +121,7 @@ function Fact({ icon, text, tone, label }: { icon: IconName; text: string; tone:
 /** The request itself: number and title (links), state, mergeability, reviews, checks, and a problem reading it. */
 function PrDetails({ thread, status }: { thread: Thread; status: PrStatus }): ReactElement {
   const open = status.state === 'open' || status.state === 'draft'
+  const [asking, setAsking] = useState(false)
   const mergeTone = status.mergeability === 'mergeable' ? 'good' : status.mergeability === 'conflicts' ? 'bad' : 'wait'
   const reviewTone =
     status.review.decision === 'approved'
@@ -94,6 +158,7 @@ function PrDetails({ thread, status }: { thread: Thread; status: PrStatus }): Re
         <span className="pr-branches" title={`${status.head} into ${status.base}`}>
           <code>{status.head}</code> → <code>{status.base}</code>
         </span>
+        {!asking && <MergeButton status={status} onAsk={() => setAsking(true)} />}
         <RefreshButton
           label={`Read ${requestRef(status)} from ${serviceName(status.provider)} again`}
           run={() => refreshRequest(thread.id)}
@@ -134,6 +199,7 @@ function PrDetails({ thread, status }: { thread: Thread; status: PrStatus }): Re
           </span>
         )}
       </div>
+      {asking && open && <MergeConfirm thread={thread} status={status} onDone={() => setAsking(false)} />}
       {status.problem && (
         <p className="pr-problem" role="note">
           <Icon name="info" size={13} /> {status.problem.message}

@@ -71,3 +71,14 @@ export function prSummary(status: PrStatus): string {
   if (checks) parts.push(checks.replace(/^\w/, (c) => c.toLowerCase()))
   return `${RequestNoun(status.provider)} ${requestRef(status)}: ${parts.join(', ')}`
 }
+
+/** Why the request cannot be merged from Skein now; null when it can (the service still has the last word). */
+export function mergeBlocker(status: PrStatus): string | null {
+  if (status.state === 'draft') return 'It is a draft.'
+  if (status.state !== 'open') return null
+  if (status.mergeability !== 'mergeable') return `It is not ready to merge (${status.mergeabilityDetail ?? status.mergeability}).`
+  if (status.checks?.overall === 'failed') return 'Checks failed.'
+  if (status.checks && status.checks.overall !== 'passed') return 'Checks have not passed yet.'
+  if (status.review.decision === 'changes-requested') return 'A reviewer asked for changes.'
+  return null
+}
