@@ -36,6 +36,7 @@ afterAll(async () => {
 afterEach(async () => {
   script = []
   await cleanupTemp()
+  expect(gh.violations.splice(0)).toEqual([])
 })
 
 let repoCount = 0
