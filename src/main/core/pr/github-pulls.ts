@@ -225,7 +225,7 @@ export class GithubPulls implements PrProvider {
     return ok({ pr: fresh.value.value, warnings })
   }
 
-  async merge(number: number, o: { method: PrMergeMethod; sha: string }): Promise<Result<void, ServiceFailure>> {
+  async merge(number: number, o: { method: PrMergeMethod; sha: string }): Promise<Result<{ merged: boolean }, ServiceFailure>> {
     return this.call(async (gh) => {
       await gh.rest.pulls.merge({
         owner: this.o.owner,
@@ -235,7 +235,7 @@ export class GithubPulls implements PrProvider {
         sha: o.sha,
         request: { retries: 0 }
       })
-      return ok(undefined)
+      return ok({ merged: true })
     })
   }
 
