@@ -20,6 +20,7 @@ import {
 } from './models'
 import { MAX_PORTS_PER_THREAD, PortSettings, RunConfig, RunStatus } from './run'
 import { PrDraft, PrMergeMethod, PrStatus } from './pr'
+import { RemoteThreads } from './pr-threads'
 
 /** What a thread or repository id looks like (`t<time><random>`, `<slug>-<hash>`): never a path, never `..`. */
 export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
@@ -501,6 +502,24 @@ export const methods = {
     }),
     result: PrStatus
   },
+  /** The request's review threads from GitHub or GitLab, on the lines of the files as they are now (read again unless just read). */
+  'pr/threads': { params: z.object({ threadId }), result: RemoteThreads },
+  /** Replies to a review thread on the service. */
+  'pr/reply': {
+    params: z.object({
+      threadId,
+      remoteThreadId: OpaqueIdSchema('remoteThreadId'),
+      body: z.string().trim().min(1, 'A reply needs text').max(65_000, 'A reply is at most 65,000 characters')
+    }),
+    result: RemoteThreads
+  },
+  /** Resolves (or reopens) a review thread on the service. */
+  'pr/resolve': {
+    params: z.object({ threadId, remoteThreadId: OpaqueIdSchema('remoteThreadId'), resolved: z.boolean() }),
+    result: RemoteThreads
+  },
+  /** Sends every unresolved review thread to the thread's agent as one message (never typed into a shell). */
+  'pr/sendThreads': { params: z.object({ threadId }), result: z.object({ sent: z.number(), delivery: DeliveryOutcome }) },
 
   /** A repository's environment: the one in effect, its file and settings versions, and the other tools' setups found. */
   'environment/get': {
@@ -627,6 +646,8 @@ export const notifications = {
   'disk/updated': z.object({ repo: RepoDisk }),
   /** A thread's pull or merge request changed; null: it has none (any more). */
   'pr/updated': z.object({ threadId: z.string(), status: PrStatus.nullable() }),
+  /** A thread's request's review threads changed (read again by polling, a reply or a resolve). */
+  'pr/threadsUpdated': RemoteThreads,
   /** A thread's CI turned failed (news only: not the state found at start-up). */
   'ci/failed': z.object({ threadId: z.string(), checks: z.array(z.string()) }),
   /** Output of a local check run, as it prints. */

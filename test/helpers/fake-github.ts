@@ -68,6 +68,12 @@ export class FakeGithub {
   readonly violations: string[] = []
   /** More routes under a repository (pull requests and their merges: fake-github-pulls.ts); the first that answers wins. */
   readonly routes: FakeGithubRoute[] = []
+  /** Routes outside /repos (GraphQL: fake-github-threads.ts), tried after the token is checked; true when one answered. */
+  readonly rootRoutes: ((ctx: {
+    req: IncomingMessage
+    url: URL
+    send: (status: number, body: string, headers?: Record<string, string>) => void
+  }) => boolean)[] = []
   private readonly repos = new Map<string, Map<string, Commit>>()
   // Statuses carry fixed times, so an unchanged combined status keeps its ETag.
   private readonly statusTime = Date.now()
@@ -133,7 +139,8 @@ export class FakeGithub {
       record(status)
       // A deliberately malformed answer breaks the description on purpose; the request must still follow it.
       const deliberate = this.malformed !== null && status === 200
-      if (!url.pathname.startsWith('/_blob/')) {
+      // GraphQL is not in the OpenAPI description: fake-github-threads.ts checks its requests itself.
+      if (!url.pathname.startsWith('/_blob/') && url.pathname !== '/graphql') {
         const exchange = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, status, body }
         const found = githubApiChecker().check({ ...exchange, conditional: !!req.headers['if-none-match'] })
         this.violations.push(...found.filter((v) => !(deliberate && v.includes(': the body'))))
@@ -190,6 +197,12 @@ export class FakeGithub {
       send(404, errorBody('Not Found', 404), limitHeaders())
     }
 
+    if (
+      this.rootRoutes.some((route) =>
+        route({ req, url, send: (status, body, headers) => send(status, body, { ...limitHeaders(), ...headers }) })
+      )
+    )
+      return
     const m = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(url.pathname)
     if (!m) return notFound()
     const fullName = `${decodeURIComponent(m[1]!)}/${decodeURIComponent(m[2]!)}`

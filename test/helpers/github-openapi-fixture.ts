@@ -8,14 +8,16 @@ export const GITHUB_OPERATIONS: readonly (readonly [method: string, path: string
   ['get', '/repos/{owner}/{repo}/commits/{ref}/status'],
   ['get', '/repos/{owner}/{repo}'],
   ['get', '/repos/{owner}/{repo}/actions/jobs/{job_id}/logs'],
-  // Pull requests: find, open, read, reviews, reviewers, labels, merge.
+  // Pull requests: find, open, read, reviews, reviewers, labels, merge; review comments and replies.
   ['get', '/repos/{owner}/{repo}/pulls'],
   ['post', '/repos/{owner}/{repo}/pulls'],
   ['get', '/repos/{owner}/{repo}/pulls/{pull_number}'],
   ['get', '/repos/{owner}/{repo}/pulls/{pull_number}/reviews'],
   ['post', '/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers'],
   ['post', '/repos/{owner}/{repo}/issues/{issue_number}/labels'],
-  ['put', '/repos/{owner}/{repo}/pulls/{pull_number}/merge']
+  ['put', '/repos/{owner}/{repo}/pulls/{pull_number}/merge'],
+  ['get', '/repos/{owner}/{repo}/pulls/{pull_number}/comments'],
+  ['post', '/repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies']
 ]
 
 /** Where the committed extract lives. */

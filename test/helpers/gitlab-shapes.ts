@@ -34,6 +34,8 @@ const page = [
   { name: 'per_page', in: 'query', schema: { type: 'integer', maximum: 100 } }
 ]
 const id = { name: 'id', in: 'path', required: true, schema: str }
+const iid = { name: 'merge_request_iid', in: 'path', required: true, schema: int }
+const discussionId = { name: 'discussion_id', in: 'path', required: true, schema: str }
 const scope = { name: 'scope', in: 'query', schema: { type: 'string', enum: GITLAB_STATUSES } }
 const object = (required: string[], properties: Record<string, unknown>, nullable = false) => ({
   type: 'object',
@@ -152,6 +154,24 @@ export const GITLAB_SHAPES: OpenApiDoc = {
         parameters: [id, { name: 'merge_request_iid', in: 'path', required: true, schema: int }, ...page],
         responses: ok(list('pipeline-basic'))
       }
+    },
+    // https://docs.gitlab.com/api/discussions/#list-project-merge-request-discussion-items
+    '/projects/{id}/merge_requests/{merge_request_iid}/discussions': {
+      get: { parameters: [id, iid, ...page], responses: ok(list('discussion')) }
+    },
+    // https://docs.gitlab.com/api/discussions/#add-note-to-existing-merge-request-thread
+    '/projects/{id}/merge_requests/{merge_request_iid}/discussions/{discussion_id}/notes': {
+      post: {
+        parameters: [id, iid, discussionId],
+        responses: { '201': { description: 'Created', content: { 'application/json': { schema: { $ref: '#/components/schemas/note' } } } } }
+      }
+    },
+    // https://docs.gitlab.com/api/discussions/#resolve-a-merge-request-thread
+    '/projects/{id}/merge_requests/{merge_request_iid}/discussions/{discussion_id}': {
+      put: {
+        parameters: [id, iid, discussionId, { name: 'resolved', in: 'query', required: true, schema: bool }],
+        responses: ok({ $ref: '#/components/schemas/discussion' })
+      }
     }
   },
   components: {
@@ -176,6 +196,8 @@ export const GITLAB_SHAPES: OpenApiDoc = {
           true
         )
       }),
+      discussion: object(['id', 'individual_note', 'notes'], { id: str, individual_note: bool, notes: list('note') }),
+      note: object(['id', 'type', 'body', 'author', 'created_at', 'system', 'resolvable'], note()),
       'merge-request': object(['iid', 'state', 'source_branch', 'sha'], mergeRequest()),
       'merge-request-detail': object(['iid', 'state', 'source_branch', 'sha', 'head_pipeline', 'diff_refs'], {
         ...mergeRequest(),
@@ -205,6 +227,52 @@ function mergeRequest(): Record<string, unknown> {
     squash_commit_sha: nstr,
     detailed_merge_status: str,
     web_url: str
+  }
+}
+
+// https://docs.gitlab.com/api/discussions/#merge-requests: a note of a discussion, with its diff position.
+function note(): Record<string, unknown> {
+  const user = object(['username'], { id: int, username: str, name: str, state: str, avatar_url: nstr, web_url: str })
+  const line = object([], {
+    line_code: str,
+    type: nstr,
+    old_line: { type: 'integer', nullable: true },
+    new_line: { type: 'integer', nullable: true }
+  })
+  return {
+    id: int,
+    type: { type: 'string', enum: ['DiffNote', 'DiscussionNote'], nullable: true },
+    body: str,
+    attachment: nstr,
+    author: user,
+    created_at: time,
+    updated_at: time,
+    system: bool,
+    noteable_id: int,
+    noteable_type: str,
+    noteable_iid: { type: 'integer', nullable: true },
+    commit_id: nstr,
+    position: object(
+      ['head_sha', 'position_type', 'new_path', 'old_path'],
+      {
+        base_sha: nstr,
+        start_sha: nstr,
+        head_sha: str,
+        old_path: str,
+        new_path: str,
+        position_type: { type: 'string', enum: ['text', 'image', 'file'] },
+        old_line: { type: 'integer', nullable: true },
+        new_line: { type: 'integer', nullable: true },
+        line_range: object(['start', 'end'], { start: line, end: line }, true)
+      },
+      true
+    ),
+    resolvable: bool,
+    resolved: bool,
+    resolved_by: { ...user, nullable: true },
+    resolved_at: ntime,
+    confidential: bool,
+    internal: bool
   }
 }
 

@@ -28,7 +28,7 @@ import { useConnection } from '../state/connection-store'
 import { useNavigation } from '../state/navigation-store'
 import { errorCode, setRpcClient } from '../state/rpc'
 import { loadDisk, routeDiskUpdated } from '../features/disk'
-import { forgetPr, loadPrStatuses, routePrUpdated } from '../features/pr'
+import { forgetPr, loadPrStatuses, routePrUpdated, routeThreadsUpdated } from '../features/pr'
 import { reloadRuns, routeRunPty, routeRunPtyRemoved, useRun } from '../features/run'
 import { loadAutopilot, routeAutopilotGaveUp, routeAutopilotUpdated } from '../features/autopilot'
 
@@ -142,6 +142,7 @@ async function adopt(client: RpcClient): Promise<void> {
     follow('ci/failed', (failed) => routeCiFailed(failed)),
     follow('ci/localOutput', (output) => routeLocalOutput(output)),
     follow('pr/updated', (updated) => routePrUpdated(updated)),
+    follow('pr/threadsUpdated', (threads) => routeThreadsUpdated(threads)),
     follow('disk/updated', (updated) => routeDiskUpdated(updated)),
     follow('autopilot/updated', (updated) => routeAutopilotUpdated(updated)),
     follow('autopilot/gaveUp', (gaveUp) => routeAutopilotGaveUp(gaveUp)),

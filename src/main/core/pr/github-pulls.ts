@@ -13,9 +13,11 @@ import {
   type RemotePr,
   type RemoteReviews,
   type ServiceFailure,
+  type ServiceThread,
   type ServiceWords
 } from './pr-provider'
 import { reviewDecision } from './review-decision'
+import { githubReply, githubResolve, githubReviewThreads } from './github-review-threads'
 
 const Pull = z.object({
   number: z.number(),
@@ -237,6 +239,18 @@ export class GithubPulls implements PrProvider {
       })
       return ok({ merged: true })
     })
+  }
+
+  async reviewThreads(number: number): Promise<Result<Fetched<ServiceThread[]>, ServiceFailure>> {
+    return this.call((gh) => githubReviewThreads(gh, { owner: this.o.owner, repo: this.o.repo, number }))
+  }
+
+  async reply(number: number, threadId: string, body: string): Promise<Result<void, ServiceFailure>> {
+    return this.call((gh) => githubReply(gh, { owner: this.o.owner, repo: this.o.repo, number }, threadId, body))
+  }
+
+  async resolve(number: number, threadId: string, resolved: boolean): Promise<Result<void, ServiceFailure>> {
+    return this.call((gh) => githubResolve(gh, { owner: this.o.owner, repo: this.o.repo, number }, threadId, resolved))
   }
 
   private async octokit(): Promise<Client | null> {

@@ -12,8 +12,10 @@ import {
   type RemotePr,
   type RemoteReviews,
   type ServiceFailure,
+  type ServiceThread,
   type ServiceWords
 } from './pr-provider'
+import { Discussion, threadsFromDiscussions } from './gitlab-discussions'
 
 const MergeRequest = z.object({
   iid: z.number(),
@@ -256,6 +258,29 @@ export class GitlabMergeRequests implements PrProvider {
     }, false)
   }
 
+  async reviewThreads(number: number): Promise<Result<Fetched<ServiceThread[]>, ServiceFailure>> {
+    return this.call(async (gl) => {
+      const list = z.array(Discussion).safeParse(await gl.discussions.all(this.o.path, number, { perPage: 100 }))
+      if (!list.success) return err({ kind: 'malformed', detail: `the discussions of !${number}` })
+      const web = `${this.o.baseUrl.replace(/\/$/, '')}/${this.o.path}/-/merge_requests/${number}`
+      return ok({ value: threadsFromDiscussions(list.data, web), notModified: false })
+    })
+  }
+
+  async reply(number: number, threadId: string, body: string): Promise<Result<void, ServiceFailure>> {
+    return this.call(async (gl) => {
+      await gl.discussions.addNote(this.o.path, number, threadId, body)
+      return ok(undefined)
+    }, false)
+  }
+
+  async resolve(number: number, threadId: string, resolved: boolean): Promise<Result<void, ServiceFailure>> {
+    return this.call(async (gl) => {
+      await gl.discussions.resolve(this.o.path, number, threadId, resolved)
+      return ok(undefined)
+    })
+  }
+
   private async clients(retry: boolean) {
     const token = await this.token.get()
     if (!token) return null
@@ -293,7 +318,8 @@ export class GitlabMergeRequests implements PrProvider {
     return {
       mrs: new rest.MergeRequests(options),
       approvals: new rest.MergeRequestApprovals(options),
-      users: new rest.Users(options)
+      users: new rest.Users(options),
+      discussions: new rest.MergeRequestDiscussions(options)
     }
   }
 

@@ -4,12 +4,14 @@ import type { Handler, RpcServer } from '../rpc/rpc-server'
 import type { ThreadService } from '../threads/thread-service'
 import type { PrActions } from './pr-actions'
 import type { PrService } from './pr-service'
+import type { ReviewThreadsService } from './review-threads'
 
 /** What the request methods reach. */
 export interface PrHandlerDeps {
   threads: ThreadService
   service: PrService
   actions: PrActions
+  reviewThreads: ReviewThreadsService
 }
 
 /** Wires the `pr/*` methods to the request service. */
@@ -30,4 +32,8 @@ export function registerPrHandlers(rpc: RpcServer, d: PrHandlerDeps): void {
   handle('pr/draft', (p) => d.actions.draft(p.threadId))
   handle('pr/create', (p) => d.actions.create(p.threadId, p))
   handle('pr/merge', (p) => d.actions.merge(p.threadId, p))
+  handle('pr/threads', (p) => d.reviewThreads.list(p.threadId))
+  handle('pr/reply', (p) => d.reviewThreads.reply(p.threadId, p.remoteThreadId, p.body))
+  handle('pr/resolve', (p) => d.reviewThreads.resolve(p.threadId, p.remoteThreadId, p.resolved))
+  handle('pr/sendThreads', (p) => d.reviewThreads.send(p.threadId))
 }

@@ -1,5 +1,6 @@
 import type { Thread } from '../../../shared/models'
 import type { NotificationOf } from '../../../shared/methods'
+import type { AgentDelivery } from '../agent/send-to-agent'
 import type { Transcript } from '../agent/transcript'
 import type { CiHost } from '../ci/ci-host'
 import type { GitRunner } from '../git/git-runner'
@@ -14,6 +15,7 @@ import { registerPrHandlers } from './pr-handlers'
 import { prProviderFactory } from './pr-factory'
 import { PrHttp, type PrHttpOptions } from './pr-http'
 import { PrService, type PrScheduleOptions } from './pr-service'
+import { ReviewThreadsService } from './review-threads'
 
 /** What the request service joins inside the core. */
 export interface PrHostDeps {
@@ -28,6 +30,8 @@ export interface PrHostDeps {
   ci: CiHost
   review: ReviewService
   transcript: Transcript
+  /** How review threads reach the agent. */
+  delivery: AgentDelivery
   env?: NodeJS.ProcessEnv
   http?: PrHttpOptions
   schedule?: PrScheduleOptions
@@ -37,6 +41,7 @@ export interface PrHostDeps {
 export interface PrHost {
   service: PrService
   actions: PrActions
+  reviewThreads: ReviewThreadsService
   http: PrHttp
   dispose(): void
 }
@@ -53,15 +58,29 @@ export function createPrHost(d: PrHostDeps): PrHost {
     ciStatus: (id) => d.ci.service.status(id),
     notify: (threadId, status) => d.bus.publish('pr/updated', { threadId, status }),
     isVisible: (id) => d.threads.isViewed(id),
+    polled: (id) => void reviewThreads.prUpdated(id).catch((cause: unknown) => d.logger.error('Reading review threads failed', cause)),
     logger: d.logger,
     schedule: d.schedule
   })
+  const reviewThreads = new ReviewThreadsService({
+    thread: d.thread,
+    git: d.git,
+    status: (id) => service.status(id),
+    provider: (id) => service.provider(id),
+    deliver: (t, text) => d.delivery.deliver(t, text),
+    notify: (threads) => d.bus.publish('pr/threadsUpdated', threads)
+  })
   const follow = d.bus.subscribe((name, p) => {
     if (name === 'ci/updated') service.ciUpdated((p as NotificationOf<'ci/updated'>).status)
-    else if (name === 'thread/removed') service.forget((p as NotificationOf<'thread/removed'>).threadId)
-    else if (name === 'thread/updated') {
+    else if (name === 'thread/removed') {
+      service.forget((p as NotificationOf<'thread/removed'>).threadId)
+      reviewThreads.forget((p as NotificationOf<'thread/removed'>).threadId)
+    } else if (name === 'thread/updated') {
       const t = (p as NotificationOf<'thread/updated'>).thread
-      if (t.status === 'archived') service.forget(t.id)
+      if (t.status === 'archived') {
+        service.forget(t.id)
+        reviewThreads.forget(t.id)
+      }
     }
   })
   const actions = new PrActions({
@@ -75,10 +94,11 @@ export function createPrHost(d: PrHostDeps): PrHost {
     retries: http.retries,
     retryBaseMs: http.retryBaseMs
   })
-  registerPrHandlers(d.rpc, { threads: d.threads, service, actions })
+  registerPrHandlers(d.rpc, { threads: d.threads, service, actions, reviewThreads })
   return {
     service,
     actions,
+    reviewThreads,
     http,
     dispose: () => {
       follow.dispose()

@@ -42,6 +42,25 @@ export interface CreateRequest {
   labels: string[]
 }
 
+/** A review thread as the service reports it, before Skein places it on the current file. */
+export interface ServiceThread {
+  /** GitHub: the first comment's id (replies go to it); GitLab: the discussion id. */
+  id: string
+  path: string
+  /** The (last) line at `commit`, on `side`; null when the service no longer places it (GitHub's outdated). */
+  line: number | null
+  startLine: number | null
+  side: 'left' | 'right'
+  /** The commit `line` refers to (GitHub's commit_id, GitLab's position head_sha). */
+  commit: string | null
+  /** The service says its lines changed since (GitHub: no position in the current diff). */
+  outdated: boolean
+  resolved: boolean
+  resolvable: boolean
+  comments: { id: string; author: string; body: string; createdAt: number }[]
+  url: string | null
+}
+
 /** Why a call to the service failed. Every failure is one of these values; nothing throws. */
 export type ServiceFailure =
   | { kind: 'http'; status: number; message: string; details: string[] }
@@ -72,6 +91,12 @@ export interface PrProvider {
     number: number,
     o: { method: PrMergeMethod; sha: string; autoMerge?: boolean }
   ): Promise<Result<{ merged: boolean }, ServiceFailure>>
+  /** The request's review threads on lines of files (conditional reads: `notModified` when nothing changed). */
+  reviewThreads(number: number): Promise<Result<Fetched<ServiceThread[]>, ServiceFailure>>
+  /** Adds a reply to a review thread (sent once). */
+  reply(number: number, threadId: string, body: string): Promise<Result<void, ServiceFailure>>
+  /** Resolves or reopens a review thread. */
+  resolve(number: number, threadId: string, resolved: boolean): Promise<Result<void, ServiceFailure>>
 }
 
 /** The words a service uses in messages. */

@@ -12,6 +12,8 @@ import { ChangesToolbar } from './ChangesToolbar'
 import { CommitDialog, ConfirmDialog } from './ChangesDialogs'
 import { CommitList } from './CommitList'
 import { DiffPane } from './DiffPane'
+import { RemoteThreadsBar } from './RemoteThreadCards'
+import { loadRemoteThreads, usePrStatus } from '../pr'
 import { MergeDialog, useMergedInto } from './MergeDialog'
 import { archiveThread } from '../../state/thread-actions'
 import { formatCount, matchesFilter } from './file-format'
@@ -93,6 +95,11 @@ export function ChangesTab({ thread }: { thread: Thread }): ReactElement {
     void watchChanges(thread.id, scope)
     return () => unwatchChanges(thread.id)
   }, [thread.id, scope, archived])
+  // Review threads are placed again on the files as they change (the core reads the service only now and then).
+  const hasRequest = usePrStatus(thread.id) !== undefined
+  useEffect(() => {
+    if (hasRequest && set) void loadRemoteThreads(thread.id)
+  }, [thread.id, hasRequest, set])
 
   const files = useMemo(() => (set ? set.files.filter((f) => matchesFilter(f, filter)) : []), [set, filter])
   const overGuard = set ? changedLines(set) > DIFF_GUARD.maxChangedLines : false
@@ -230,6 +237,7 @@ export function ChangesTab({ thread }: { thread: Thread }): ReactElement {
             </div>
           )}
           <ReviewBar comments={comments} onSend={send} />
+          <RemoteThreadsBar threadId={thread.id} />
           <div className="changes-body">
             <aside className="changes-files" aria-label="Files">
               <div className="file-filter">

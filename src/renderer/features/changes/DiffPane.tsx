@@ -4,6 +4,8 @@ import { errorMessage, request } from '../../state/rpc'
 import { Icon } from '../../ui/Icon'
 import { useChanges, type DiffLayout } from './changes-store'
 import { CommentCard } from './CommentCards'
+import { RemoteThreadCard } from './RemoteThreadCards'
+import { useThreadsOf } from '../pr'
 import { formatBytes, formatCount, splitPath, statusMark } from './file-format'
 import { linesLabel } from './hunks'
 import { MonacoDiffView, type DiffApi, type DiffStatus, type HunkRequest } from './MonacoDiffView'
@@ -132,6 +134,9 @@ export function DiffPane({
   const mark = statusMark[file.status]
   const outdated = comments.filter((c) => c.status === 'outdated')
   const anchored = comments.filter((c) => c.status !== 'outdated')
+  const remote = useThreadsOf(threadId)?.threads.filter((t) => t.path === file.path && reviewing) ?? []
+  const onLines = remote.filter((t) => !t.outdated && t.side === 'right' && t.line !== null)
+  const offLines = remote.filter((t) => !onLines.includes(t))
   const diff = loaded?.diff
   const isText = diff?.kind === 'text'
 
@@ -221,6 +226,17 @@ export function DiffPane({
           ))}
         </div>
       )}
+      {offLines.length > 0 && (
+        <div className="outdated-comments" role="region" aria-label="Review threads not on a line">
+          <div className="outdated-title">
+            <Icon name="pull-request" size={13} />
+            {offLines.length} review thread{offLines.length === 1 ? '' : 's'} not on a line of the file now (outdated, or on removed lines)
+          </div>
+          {offLines.map((t) => (
+            <RemoteThreadCard key={t.id} threadId={threadId} thread={t} />
+          ))}
+        </div>
+      )}
       <div className="diff-pane-body">
         {error ? (
           <Notice icon="alert" title="Could not load this diff">
@@ -279,6 +295,7 @@ export function DiffPane({
             contentKey={String(loaded!.load)}
             layout={layout}
             comments={file.status === 'deleted' ? [] : anchored}
+            remote={file.status === 'deleted' ? undefined : onLines}
             commentable={reviewing && file.status !== 'deleted'}
             apiRef={apiRef}
             onStatus={setStatus}

@@ -5,6 +5,8 @@ import type { LineSpan, ReviewComment } from '../../../shared/review'
 import { addComment } from './changes-actions'
 import type { DiffLayout } from './changes-store'
 import { CommentCard, CommentForm } from './CommentCards'
+import { RemoteThreadCard } from './RemoteThreadCards'
+import type { RemoteThread } from '../../../shared/pr-threads'
 import { CommentZones } from './comment-zones'
 import { GutterComments } from './gutter-comments'
 import { HunkButton } from './hunk-button'
@@ -63,6 +65,8 @@ export interface MonacoDiffViewProps {
   layout: DiffLayout
   /** The file's comments that still have lines (outdated ones are listed elsewhere). */
   comments: readonly ReviewComment[]
+  /** The file's review threads from GitHub or GitLab that are on lines of the file now. */
+  remote?: readonly RemoteThread[]
   /** False where the file on disk has no lines to comment on (a deleted file). */
   commentable: boolean
   apiRef: MutableRefObject<DiffApi | null>
@@ -97,9 +101,11 @@ function selectedLines(editor: Monaco.editor.ICodeEditor): { start: number; end:
   return { start: s.startLineNumber, end }
 }
 
+const NO_REMOTE: readonly RemoteThread[] = []
+
 /** A read-only Monaco diff editor (loaded on first use) with comment zones, gutter comments and hunk reverts. */
 export function MonacoDiffView(props: MonacoDiffViewProps): ReactElement {
-  const { threadId, path, original, modified, contentKey, layout, comments, apiRef } = props
+  const { threadId, path, original, modified, contentKey, layout, comments, remote = NO_REMOTE, apiRef } = props
   const host = useRef<HTMLDivElement>(null)
   const live = useRef<Live | null>(null)
   const [ready, setReady] = useState(false)
@@ -288,11 +294,14 @@ export function MonacoDiffView(props: MonacoDiffViewProps): ReactElement {
   }, [ready, layout])
 
   // Comment zones: one per comment under its last line, plus the box being written.
-  const zoneKey = comments.map((c) => `${c.id}:${c.endLine}`).join(',') + (draft ? `|draft:${draft.end}` : '')
+  const zoneKey =
+    [...comments.map((c) => `${c.id}:${c.endLine}`), ...remote.map((t) => `r${t.id}:${t.line}`)].join(',') +
+    (draft ? `|draft:${draft.end}` : '')
   useLayoutEffect(() => {
     const l = live.current
     if (!ready || !l) return
     const specs = comments.map((c) => ({ key: c.id, afterLine: c.endLine }))
+    for (const t of remote) if (t.line !== null) specs.push({ key: `remote:${t.id}`, afterLine: t.line })
     if (draft) specs.push({ key: 'draft', afterLine: draft.end })
     setNodes(l.zones.sync(specs))
     l.gutter.mark(
@@ -347,6 +356,7 @@ export function MonacoDiffView(props: MonacoDiffViewProps): ReactElement {
   // After a comment box closes (saved or cancelled), keys go back to the diff, so the next Ctrl/⌘+Enter sends the review.
   const refocus = () => requestAnimationFrame(() => live.current?.diff.getModifiedEditor().focus())
   const byId = new Map(comments.map((c) => [c.id, c]))
+  const remoteById = new Map(remote.map((t) => [`remote:${t.id}`, t]))
   return (
     <div className="monaco-diff" ref={host} data-layout={layout}>
       {[...nodes].map(([key, node]) => {
@@ -376,6 +386,15 @@ export function MonacoDiffView(props: MonacoDiffViewProps): ReactElement {
             key
           )
         }
+        const thread = remoteById.get(key)
+        if (thread)
+          return createPortal(
+            <div className="comment-thread">
+              <RemoteThreadCard threadId={threadId} thread={thread} />
+            </div>,
+            node,
+            key
+          )
         const comment = byId.get(key)
         return comment
           ? createPortal(
