@@ -236,7 +236,19 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
   const review = owned.add(new ReviewService(git, (id) => threadStore.get(id), threadStore, delivery))
   const ci = new CiHost({ git, threads, thread: (id) => threadStore.get(id), settings, bus, logger, delivery, home: dataDir.home })
   owned.add(toDisposable(() => ci.close()))
-  const pr = createPrHost({ rpc, git, bus, logger, settings, threads, thread: (id) => threadStore.get(id), ci, review, transcript, delivery })
+  const pr = createPrHost({
+    rpc,
+    git,
+    bus,
+    logger,
+    settings,
+    threads,
+    thread: (id) => threadStore.get(id),
+    ci,
+    review,
+    transcript,
+    delivery
+  })
   owned.add(toDisposable(() => pr.dispose()))
   const summaries = owned.add(
     new SummaryService({
