@@ -1,163 +1,183 @@
-import type { IncomingMessage } from 'node:http'
-import { join } from 'node:path'
+// The autopilot's auto-merge: the pull-request service's merge under the autopilot's rules, against the fakes.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { githubMerge } from '../src/main/core/autopilot/github-merge'
-import { gitlabMerge } from '../src/main/core/autopilot/gitlab-merge'
-import { cleanupTemp, git, makeRepo, must, tempDir, writeFile } from './helpers/fixtures'
+import { prMergeWhenGreen } from '../src/main/core/autopilot/merge-when-green'
+import { cleanupTemp, must } from './helpers/fixtures'
 import { FakeGithub } from './helpers/fake-github'
-import { FakeGithubMerge } from './helpers/fake-github-merge'
-import { startLocalHttp, type LocalHttp } from './helpers/local-http'
+import { FakeGithubPulls, type FakeReview } from './helpers/fake-github-pulls'
+import { FakeGitlab } from './helpers/fake-gitlab'
+import { FakeGitlabMrs } from './helpers/fake-gitlab-mrs'
+import { prRig } from './helpers/pr-rig'
 
 let gh: FakeGithub
+let pulls: FakeGithubPulls
+let gl: FakeGitlab
+let mrs: FakeGitlabMrs
 beforeAll(async () => {
   gh = await FakeGithub.start()
+  pulls = FakeGithubPulls.attach(gh)
+  gl = await FakeGitlab.start()
+  mrs = FakeGitlabMrs.attach(gl)
 })
-afterAll(() => gh.close())
-afterEach(cleanupTemp)
+afterAll(async () => {
+  await gh.close()
+  await gl.close()
+})
+afterEach(async () => {
+  await cleanupTemp()
+  expect(gh.violations.splice(0)).toEqual([])
+})
 
 let count = 0
-/** A pushed branch with two commits on a bare repository standing for GitHub's copy, and a pull request for it. */
-function pushedBranch() {
-  const name = `merge${++count}`
-  const full = `acme/${name}`
-  gh.addRepo(full)
-  const repo = makeRepo(name)
-  const bare = join(tempDir('skein-remote-'), `${name}.git`)
-  git(tempDir(), 'init', '-q', '--bare', bare)
-  git(repo, 'checkout', '-q', '-b', 'skein/fix')
-  writeFile(join(repo, 'a.txt'), 'one\n')
-  git(repo, 'add', '-A')
-  git(repo, 'commit', '-qm', 'one')
-  const first = git(repo, 'rev-parse', 'HEAD')
-  writeFile(join(repo, 'a.txt'), 'two\n')
-  git(repo, 'commit', '-qam', 'two')
-  const head = git(repo, 'rev-parse', 'HEAD')
-  git(repo, 'push', '-q', bare, 'skein/fix')
-  const merges = FakeGithubMerge.install(gh, full)
-  const target = { baseUrl: gh.baseUrl, owner: 'acme', repo: name, token: gh.token, mergeableWaitMs: 0 }
-  return { full, bare, first, head, merges, target }
+/** A thread with two pushed commits on GitHub's copy, a pull request for its branch as told, and the autopilot's merge over the rig's PR service. */
+function github(
+  o: {
+    pull?: boolean
+    draft?: boolean
+    state?: 'clean' | 'blocked' | 'unstable'
+    reviews?: [string, FakeReview['state']][]
+    requested?: string[]
+    token?: string
+  } = {}
+) {
+  const name = `automerge${++count}`
+  const r = prRig({ name, remote: `https://github.com/acme/${name}.git`, baseUrl: gh.baseUrl, token: o.token ?? gh.token })
+  pulls.setRemote(`acme/${name}`, r.bare)
+  const first = r.commit('a.txt', 'one\n')
+  r.commit('a.txt', 'two\n')
+  const head = r.push()
+  const pr =
+    o.pull === false
+      ? null
+      : pulls.addPull(`acme/${name}`, {
+          title: name,
+          head: { ref: r.thread.branch!, sha: head },
+          draft: o.draft ?? false,
+          mergeableState: o.draft ? 'draft' : (o.state ?? 'clean'),
+          requestedReviewers: o.requested ?? []
+        })
+  for (const [user, state] of o.reviews ?? []) pulls.review(`acme/${name}`, pr!.number, user, state)
+  const merges = () => pulls.writes.filter((w) => w.path === `/repos/acme/${name}/pulls/${pr?.number}/merge`).map((w) => w.body)
+  return { r, first, head, pr, merges, merge: prMergeWhenGreen((id, m) => r.actions.merge(id, m)) }
 }
 
-describe('auto-merge on GitHub (REST)', () => {
-  it('merges a clean, approved pull request at the green sha', async () => {
-    const { head, merges, bare, target } = pushedBranch()
-    merges.open('skein/fix', bare, { reviews: [{ user: 'ana', state: 'APPROVED' }], requestedReviewers: [] })
-    const r = must(await githubMerge(target, 'skein/fix', head))
-    expect(r).toEqual({ state: 'merged', message: `Merged pull request #1 at ${head.slice(0, 7)}.` })
-    expect(merges.merges).toEqual([{ number: 1, sha: head, status: 200 }])
+describe('auto-merge through the pull-request service on GitHub', () => {
+  it('merges a clean, approved pull request at the green sha, waiting while GitHub works out mergeability', async () => {
+    const g = github({ reviews: [['monalisa', 'APPROVED']] })
+    expect(must(await g.merge.enable(g.r.thread, g.head))).toEqual({
+      state: 'merged',
+      message: `Merged pull request #${g.pr!.number} at ${g.head.slice(0, 7)}.`
+    })
+    expect(g.merges()).toEqual([{ merge_method: 'merge', sha: g.head }])
+    expect(pulls.pull(`acme/automerge${count}`, g.pr!.number)!.merged).toBe(true)
   })
 
-  it('never merges while a review asks for changes or is still awaited, nor when branch protection blocks it', async () => {
-    const a = pushedBranch()
-    a.merges.open('skein/fix', a.bare, {
+  it('never merges while a review asks for changes or is awaited, nor a draft, nor what GitHub does not call clean', async () => {
+    const changes = github({
       reviews: [
-        { user: 'ana', state: 'APPROVED' },
-        { user: 'bo', state: 'CHANGES_REQUESTED' }
+        ['monalisa', 'APPROVED'],
+        ['hubot', 'CHANGES_REQUESTED']
       ]
     })
-    expect(must(await githubMerge(a.target, 'skein/fix', a.head))).toEqual({
+    expect(must(await changes.merge.enable(changes.r.thread, changes.head))).toEqual({
       state: 'blocked',
-      message: 'Not merged: bo requested changes (pull request #1).'
+      message: `Not merged: hubot requested changes (pull request #${changes.pr!.number}).`
     })
-    const b = pushedBranch()
-    b.merges.open('skein/fix', b.bare, { requestedReviewers: ['cy'] })
-    expect(must(await githubMerge(b.target, 'skein/fix', b.head)).message).toBe(
-      'Not merged: it waits for a review from cy (pull request #1).'
+    const awaited = github({ requested: ['octocat'] })
+    expect(must(await awaited.merge.enable(awaited.r.thread, awaited.head)).message).toBe(
+      `Not merged: it waits for a review from octocat (pull request #${awaited.pr!.number}).`
     )
-    const c = pushedBranch()
-    c.merges.open('skein/fix', c.bare, { mergeableState: 'blocked' })
-    expect(must(await githubMerge(c.target, 'skein/fix', c.head)).message).toContain('branch protection wants something first')
-    // A later approval by the one who asked for changes counts: their latest review wins.
-    const d = pushedBranch()
-    d.merges.open('skein/fix', d.bare, {
+    const blocked = github({ state: 'blocked' })
+    expect(must(await blocked.merge.enable(blocked.r.thread, blocked.head)).message).toBe(
+      `Not merged: required reviews or checks (pull request #${blocked.pr!.number}).`
+    )
+    const unstable = github({ state: 'unstable' })
+    expect(must(await unstable.merge.enable(unstable.r.thread, unstable.head)).message).toContain('some checks are not passing')
+    const draft = github({ draft: true })
+    expect(must(await draft.merge.enable(draft.r.thread, draft.head))).toEqual({
+      state: 'blocked',
+      message: `#${draft.pr!.number} is a draft; mark it ready for review first.`
+    })
+    expect([changes, awaited, blocked, unstable, draft].flatMap((x) => x.merges())).toEqual([])
+    // The latest review of each reviewer counts: an approval after a change request lets it merge.
+    const later = github({
       reviews: [
-        { user: 'bo', state: 'CHANGES_REQUESTED' },
-        { user: 'bo', state: 'APPROVED' }
+        ['hubot', 'CHANGES_REQUESTED'],
+        ['hubot', 'APPROVED']
       ]
     })
-    expect(must(await githubMerge(d.target, 'skein/fix', d.head)).state).toBe('merged')
-    expect([a, b, c].flatMap((x) => x.merges.merges)).toEqual([])
+    expect(must(await later.merge.enable(later.r.thread, later.head)).state).toBe('merged')
   })
 
   it('never merges a head other than the green one, and says when there is no pull request', async () => {
-    const { first, head, merges, bare, target } = pushedBranch()
-    expect(must(await githubMerge(target, 'skein/fix', head))).toEqual({
+    const none = github({ pull: false })
+    expect(must(await none.merge.enable(none.r.thread, none.head))).toEqual({
       state: 'blocked',
-      message: 'There is no open pull request for skein/fix; open one and the autopilot merges it once green.'
+      message: `There is no open pull or merge request for ${none.r.thread.branch}; open one and the autopilot merges it once green.`
     })
-    merges.open('skein/fix', bare)
-    const r = must(await githubMerge(target, 'skein/fix', first))
-    expect(r).toEqual({
+    const g = github()
+    expect(must(await g.merge.enable(g.r.thread, g.first))).toEqual({
       state: 'blocked',
-      message: `Not merged: pull request #1's head is now ${head.slice(0, 7)}, not the green ${first.slice(0, 7)}.`
+      message: `Not merged: pull request #${g.pr!.number}'s head is now ${g.head.slice(0, 7)}, not ${g.first.slice(0, 7)}.`
     })
-    expect(merges.merges).toEqual([])
+    expect(g.merges()).toEqual([])
   })
 
   it('reports a token GitHub rejects as an error, not as blocked', async () => {
-    const { head, merges, bare, target } = pushedBranch()
-    merges.open('skein/fix', bare)
-    const r = await githubMerge({ ...target, token: 'wrong' }, 'skein/fix', head)
+    const g = github({ token: 'wrong' })
+    const r = await g.merge.enable(g.r.thread, g.head)
     expect(r.ok).toBe(false)
     expect(!r.ok && r.error.message).toContain('rejected the token (401)')
+    expect(g.merges()).toEqual([])
   })
 })
 
-/** A GitLab API stand-in for one merge request: what it was asked, and its answers. */
-async function fakeGitlab(mr: { iid: number; sha: string; detailed_merge_status: string }) {
-  const seen: { method: string; path: string; body: Record<string, unknown> }[] = []
-  const read = (req: IncomingMessage) =>
-    new Promise<Record<string, unknown>>((resolve) => {
-      let text = ''
-      req.on('data', (c: Buffer) => (text += c.toString()))
-      req.on('end', () => resolve(text ? (JSON.parse(text) as Record<string, unknown>) : {}))
-    })
-  const http: LocalHttp = await startLocalHttp((req, res) => {
-    void read(req).then((body) => {
-      const url = new URL(req.url ?? '/', 'http://x')
-      seen.push({ method: req.method ?? 'GET', path: url.pathname + url.search, body })
-      const send = (status: number, value: unknown) => {
-        res.writeHead(status, { 'content-type': 'application/json' })
-        res.end(JSON.stringify(value))
-      }
-      if (req.headers['private-token'] !== 'gl-token') return send(401, { message: '401 Unauthorized' })
-      const base = '/api/v4/projects/group%2Fsub%2Fshop/merge_requests'
-      if (url.pathname === base) return send(200, url.searchParams.get('source_branch') === 'skein/fix' ? [mr] : [])
-      if (url.pathname === `${base}/${mr.iid}` && req.method === 'GET') return send(200, mr)
-      if (url.pathname === `${base}/${mr.iid}/merge` && req.method === 'PUT') {
-        if (body.sha !== mr.sha) return send(409, { message: 'SHA does not match HEAD of source branch' })
-        const auto = body.auto_merge === true
-        return send(200, { ...mr, state: auto ? 'opened' : 'merged', merge_when_pipeline_succeeds: auto })
-      }
-      send(404, { message: '404 Not found' })
-    })
-  })
-  return { http, seen, target: { baseUrl: http.baseUrl, path: 'group/sub/shop', token: 'gl-token' } }
-}
+describe('auto-merge through the merge-request service on GitLab', () => {
+  async function gitlab(name: string) {
+    const path = `tools/sub/${name}`
+    const r = prRig({ name, remote: `git@gitlab.example.org:${path}.git`, baseUrl: gl.baseUrl, token: gl.token })
+    mrs.setRemote(path, r.bare)
+    r.commit('a.txt', 'one\n')
+    const made = must(await r.actions.create(r.thread.id, { title: name, body: '', draft: false, reviewers: [], labels: [] }))
+    const head = made.status.headSha!
+    const merges = () =>
+      mrs.writes.filter((w) => w.path.endsWith(`${encodeURIComponent(path)}/merge_requests/${made.status.number}/merge`)).map((w) => w.body)
+    return { r, path, iid: made.status.number, head, merges, merge: prMergeWhenGreen((id, m) => r.actions.merge(id, m)) }
+  }
 
-describe('auto-merge on GitLab (REST)', () => {
   it('merges at the sha when mergeable, sets auto-merge while the pipeline runs, and waits for approval', async () => {
-    const sha = 'a'.repeat(40)
-    const now = await fakeGitlab({ iid: 7, sha, detailed_merge_status: 'mergeable' })
-    expect(must(await gitlabMerge(now.target, 'skein/fix', sha))).toEqual({
+    const now = await gitlab('forge')
+    expect(must(await now.merge.enable(now.r.thread, now.head))).toEqual({
       state: 'merged',
-      message: 'Merged merge request !7 at aaaaaaa.'
+      message: `Merged merge request !${now.iid} at ${now.head.slice(0, 7)}.`
     })
-    expect(now.seen.at(-1)).toMatchObject({ method: 'PUT', body: { sha } })
-    await now.http.close()
+    expect(now.merges()).toEqual([{ sha: now.head }])
 
-    const running = await fakeGitlab({ iid: 8, sha, detailed_merge_status: 'ci_still_running' })
-    expect(must(await gitlabMerge(running.target, 'skein/fix', sha)).state).toBe('scheduled')
-    expect(running.seen.at(-1)!.body).toEqual({ sha, auto_merge: true, merge_when_pipeline_succeeds: true })
-    await running.http.close()
+    const running = await gitlab('smelter')
+    mrs.setStatus(running.path, running.iid, 'ci_still_running')
+    expect(must(await running.merge.enable(running.r.thread, running.head))).toEqual({
+      state: 'scheduled',
+      message: `GitLab merges merge request !${running.iid} once its pipeline passes (auto-merge at ${running.head.slice(0, 7)}).`
+    })
+    expect(running.merges()).toEqual([{ sha: running.head, auto_merge: true, merge_when_pipeline_succeeds: true }])
+    expect(mrs.mr(running.path, running.iid)).toMatchObject({ state: 'opened', autoMerge: true })
 
-    const unapproved = await fakeGitlab({ iid: 9, sha, detailed_merge_status: 'not_approved' })
-    expect(must(await gitlabMerge(unapproved.target, 'skein/fix', sha))).toEqual({
+    const approval = await gitlab('bellows')
+    mrs.setStatus(approval.path, approval.iid, 'not_approved')
+    expect(must(await approval.merge.enable(approval.r.thread, approval.head))).toEqual({
       state: 'blocked',
-      message: 'Not merged: it waits for approval (merge request !9).'
+      message: `Not merged: approvals are missing (merge request !${approval.iid}).`
     })
-    expect(must(await gitlabMerge(unapproved.target, 'skein/fix', 'b'.repeat(40))).message).toContain('head is now aaaaaaa')
-    expect(unapproved.seen.filter((r) => r.method === 'PUT')).toEqual([])
-    await unapproved.http.close()
+    expect(approval.merges()).toEqual([])
+  })
+
+  it('never merges a head other than the green one', async () => {
+    const m = await gitlab('crucible')
+    const pushed = m.r.commit('b.txt', 'more\n')
+    m.r.push()
+    expect(must(await m.merge.enable(m.r.thread, m.head))).toEqual({
+      state: 'blocked',
+      message: `Not merged: merge request !${m.iid}'s head is now ${pushed.slice(0, 7)}, not ${m.head.slice(0, 7)}.`
+    })
+    expect(m.merges()).toEqual([])
   })
 })

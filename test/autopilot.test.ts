@@ -11,16 +11,18 @@ import type { Thread } from '../src/shared/models'
 import { RpcClient } from '../src/shared/rpc-client'
 import { cleanupTemp, git, makeCore, makeRepo, must, tempDir, writeFile } from './helpers/fixtures'
 import { FakeGithub } from './helpers/fake-github'
-import { FakeGithubMerge } from './helpers/fake-github-merge'
+import { FakeGithubPulls } from './helpers/fake-github-pulls'
 import { startModelServer, type ModelServer, type ScriptedStep } from './helpers/model-server'
 import { eventually } from './helpers/pty-client'
 
 let gh: FakeGithub
+let pulls: FakeGithubPulls
 let model: ModelServer
 /** What the scripted model answers next, one function per request (it may look at the request and the world). */
 let script: ((body: { messages: unknown[] }) => ScriptedStep)[] = []
 beforeAll(async () => {
   gh = await FakeGithub.start()
+  pulls = FakeGithubPulls.attach(gh)
   model = await startModelServer({ respond: (body) => script.shift()?.(body) ?? { text: 'Nothing more to do.' } })
   process.env.ANTHROPIC_BASE_URL = model.url
   process.env.ANTHROPIC_API_KEY = 'test-key'
@@ -36,6 +38,7 @@ afterAll(async () => {
 afterEach(async () => {
   script = []
   await cleanupTemp()
+  expect(gh.violations.splice(0)).toEqual([])
 })
 
 let repoCount = 0
@@ -110,7 +113,6 @@ const sentToModel = () => model.requests.map((r) => JSON.stringify(r.body.messag
 describe('the CI autopilot', () => {
   it('fail, fix, push, green, auto-merge: the failure reaches the agent, its commit is pushed, and the green sha is merged', async () => {
     const { core, thread, full, bare, sha1 } = await failingThread()
-    const merges = FakeGithubMerge.install(gh, full)
     const client = new RpcClient(socketTransport(connect(core.dataDir.socketPath)))
     const updates: AutopilotState[] = []
     client.on('autopilot/updated', (p) => void updates.push(p.state))
@@ -125,7 +127,8 @@ describe('the CI autopilot', () => {
       pass(full, sha, 101)
     })
     await push(core, thread)
-    merges.open(thread.branch!, bare)
+    pulls.setRemote(full, bare)
+    const pr = pulls.addPull(full, { title: 'fix the cart', head: { ref: thread.branch!, sha: remoteTip(bare, thread.branch!) } })
 
     await until(core, thread.id, 'the attempt to pass and the merge', (s) => s.phase === 'passed' && s.merge?.state === 'merged')
     const state = stateOf(core, thread.id)
@@ -136,7 +139,9 @@ describe('the CI autopilot', () => {
     expect(a!.costUsd).toBeGreaterThan(0)
     expect(state.spentUsd).toBe(a!.costUsd)
     expect(remoteTip(bare, thread.branch!)).toBe(sha2)
-    expect(merges.merges).toEqual([{ number: 1, sha: sha2, status: 200 }])
+    expect(pulls.writes.filter((w) => w.path === `/repos/${full}/pulls/${pr.number}/merge`).map((w) => w.body)).toEqual([
+      { merge_method: 'merge', sha: sha2 }
+    ])
     expect(state.merge).toMatchObject({ sha: sha2, state: 'merged' })
 
     // The failure went to the agent as "Send failure to agent" words it, inside the autopilot's message.

@@ -29,7 +29,10 @@ afterAll(async () => {
   await gh.close()
   model.close()
 })
-afterEach(cleanupTemp)
+afterEach(async () => {
+  await cleanupTemp()
+  expect(gh.violations.splice(0)).toEqual([])
+})
 
 /** A repository whose origin says `remote` but pushes to a bare repository that the fake reads as the service's copy. */
 function hostedRepo(name: string, remote = `https://github.com/acme/${name}.git`): { repo: string; bare: string } {

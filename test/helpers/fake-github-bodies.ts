@@ -210,3 +210,166 @@ export function commitStatusBody(
 /** GitHub's error body (`basic-error`). */
 export const errorBody = (message: string, status: number, docs = 'https://docs.github.com/rest'): string =>
   JSON.stringify({ message, documentation_url: docs, status: String(status) })
+
+/** A person (`simple-user` of type User). */
+export const userBody = (api: string, login: string): Record<string, unknown> => ({
+  ...simpleUser(api, login, 5000 + [...login].reduce((n, c) => n + c.charCodeAt(0), 0)),
+  type: 'User'
+})
+
+/** A repository as a pull request's head and base carry it (`repository`). */
+export const repositoryBody = (api: string, fullName: string, id: number): Record<string, unknown> => ({
+  ...fullRepository(api, fullName, id),
+  has_downloads: true
+})
+
+/** A label (`label`). */
+export const labelBody = (api: string, fullName: string, name: string, id: number): Record<string, unknown> => ({
+  id,
+  node_id: `LA_${id}`,
+  url: `${api}/repos/${fullName}/labels/${encodeURIComponent(name)}`,
+  name,
+  description: '',
+  color: 'ededed',
+  default: false
+})
+
+/** A team asked to review (`team-simple`). */
+export const teamBody = (api: string, slug: string, id: number): Record<string, unknown> => ({
+  id,
+  node_id: `T_${id}`,
+  url: `${api}/teams/${id}`,
+  members_url: `${api}/teams/${id}/members{/member}`,
+  name: slug,
+  description: null,
+  permission: 'pull',
+  html_url: `https://github.com/orgs/acme/teams/${slug}`,
+  repositories_url: `${api}/teams/${id}/repos`,
+  slug,
+  type: 'team'
+})
+
+/** What a pull request body is made from. */
+export interface PullShape {
+  number: number
+  title: string
+  body: string
+  state: 'open' | 'closed'
+  draft: boolean
+  merged: boolean
+  head: { ref: string; sha: string }
+  base: { ref: string; sha: string }
+  labels: string[]
+  requestedReviewers: string[]
+  requestedTeams: string[]
+  createdAt: number
+  updatedAt: number
+  /** null while GitHub works it out. */
+  mergeable: boolean | null
+  mergeableState: string
+}
+
+/** A pull request: `pull-request-simple` as lists give it, `pull-request` (mergeability and counts too) as a read, create or review request gives it. */
+export function pullRequestBody(api: string, fullName: string, p: PullShape, full: boolean): Record<string, unknown> {
+  const owner = fullName.split('/')[0]!
+  const url = `${api}/repos/${fullName}/pulls/${p.number}`
+  const issue = `${api}/repos/${fullName}/issues/${p.number}`
+  const html = `https://github.com/${fullName}/pull/${p.number}`
+  const iso = (ms: number) => new Date(ms).toISOString()
+  const closedAt = p.state === 'closed' ? iso(p.updatedAt) : null
+  const side = (s: { ref: string; sha: string }) => ({
+    label: `${owner}:${s.ref}`,
+    ref: s.ref,
+    sha: s.sha,
+    user: simpleUser(api, owner, 1001),
+    repo: repositoryBody(api, fullName, 1)
+  })
+  const link = (href: string) => ({ href })
+  return {
+    url,
+    id: p.number * 1000,
+    node_id: `PR_${p.number}`,
+    html_url: html,
+    diff_url: `${html}.diff`,
+    patch_url: `${html}.patch`,
+    issue_url: issue,
+    commits_url: `${url}/commits`,
+    review_comments_url: `${url}/comments`,
+    review_comment_url: `${api}/repos/${fullName}/pulls/comments{/number}`,
+    comments_url: `${issue}/comments`,
+    statuses_url: `${api}/repos/${fullName}/statuses/${p.head.sha}`,
+    number: p.number,
+    state: p.state,
+    locked: false,
+    title: p.title,
+    user: userBody(api, 'skein-user'),
+    body: p.body,
+    labels: p.labels.map((name, i) => labelBody(api, fullName, name, i + 1)),
+    milestone: null,
+    active_lock_reason: null,
+    created_at: iso(p.createdAt),
+    updated_at: iso(p.updatedAt),
+    closed_at: closedAt,
+    merged_at: p.merged ? closedAt : null,
+    merge_commit_sha: p.merged ? 'f'.repeat(40) : null,
+    assignee: null,
+    assignees: [],
+    requested_reviewers: p.requestedReviewers.map((u) => userBody(api, u)),
+    requested_teams: p.requestedTeams.map((slug, i) => teamBody(api, slug, i + 1)),
+    head: side(p.head),
+    base: side(p.base),
+    _links: {
+      self: link(url),
+      html: link(html),
+      issue: link(issue),
+      comments: link(`${issue}/comments`),
+      review_comments: link(`${url}/comments`),
+      review_comment: link(`${api}/repos/${fullName}/pulls/comments{/number}`),
+      commits: link(`${url}/commits`),
+      statuses: link(`${api}/repos/${fullName}/statuses/${p.head.sha}`)
+    },
+    author_association: 'OWNER',
+    auto_merge: null,
+    draft: p.draft,
+    ...(full
+      ? {
+          merged: p.merged,
+          mergeable: p.mergeable,
+          rebaseable: p.mergeable,
+          mergeable_state: p.mergeableState,
+          merged_by: p.merged ? userBody(api, 'skein-user') : null,
+          comments: 0,
+          review_comments: 0,
+          maintainer_can_modify: false,
+          commits: 1,
+          additions: 1,
+          deletions: 0,
+          changed_files: 1
+        }
+      : {})
+  }
+}
+
+/** A review (`pull-request-review`). */
+export function pullReviewBody(
+  api: string,
+  fullName: string,
+  number: number,
+  r: { id: number; user: string; state: string; at: number; commit: string }
+): Record<string, unknown> {
+  const html = `https://github.com/${fullName}/pull/${number}#pullrequestreview-${r.id}`
+  const pr = `${api}/repos/${fullName}/pulls/${number}`
+  return {
+    id: r.id,
+    node_id: `PRR_${r.id}`,
+    user: userBody(api, r.user),
+    body: '',
+    state: r.state,
+    html_url: html,
+    pull_request_url: pr,
+    author_association: 'COLLABORATOR',
+    _links: { html: { href: html }, pull_request: { href: pr } },
+    submitted_at: new Date(r.at).toISOString(),
+    commit_id: r.commit
+  }
+}

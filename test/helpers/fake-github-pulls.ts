@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import type { IncomingMessage } from 'node:http'
+import { labelBody, pullRequestBody, pullReviewBody } from './fake-github-bodies'
 import { readBody } from './read-body'
 import type { FakeGithub } from './fake-github'
 
@@ -52,8 +53,6 @@ export interface FakeWrite {
   path: string
   body: Record<string, unknown>
 }
-
-const iso = (ms: number) => new Date(ms).toISOString()
 
 /**
  * Pull requests on the fake GitHub, as GitHub's REST API serves them: list by head, create (checked
@@ -269,19 +268,15 @@ export class FakeGithubPulls {
     }
     if (one?.[2] === '/reviews' && method === 'GET') {
       ctx.json(
-        p.reviews.map((r) => ({
-          id: r.id,
-          node_id: `PRR_${r.id}`,
-          user: this.user(r.user),
-          body: '',
-          state: r.state,
-          html_url: `https://github.com/${fullName}/pull/${p.number}#pullrequestreview-${r.id}`,
-          pull_request_url: `${this.gh.baseUrl}/repos/${fullName}/pulls/${p.number}`,
-          author_association: 'COLLABORATOR',
-          _links: { html: { href: '' }, pull_request: { href: '' } },
-          submitted_at: iso(p.updatedAt),
-          commit_id: p.head.sha
-        }))
+        p.reviews.map((r) =>
+          pullReviewBody(this.gh.baseUrl, fullName, p.number, {
+            id: r.id,
+            user: r.user,
+            state: r.state,
+            at: p.updatedAt,
+            commit: p.head.sha
+          })
+        )
       )
       return true
     }
@@ -289,10 +284,12 @@ export class FakeGithubPulls {
       void readBody(req).then((body) => {
         this.writes.push({ method, path: ctx.url.pathname, body })
         const users = (body.reviewers as string[]) ?? []
-        if (users.some((u) => !this.collaborators.has(u)))
-          return invalid(
-            `Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the ${fullName} repository.`
-          )
+        // GitHub's description gives this 422 no body.
+        if (users.some((u) => !this.collaborators.has(u))) {
+          this.gh.rate.remaining--
+          ctx.send(422, '', this.limits())
+          return
+        }
         p.requestedReviewers = [...new Set([...p.requestedReviewers, ...users])]
         p.requestedTeams = [...new Set([...p.requestedTeams, ...((body.team_reviewers as string[]) ?? [])])]
         p.updatedAt = Date.now()
@@ -309,7 +306,10 @@ export class FakeGithubPulls {
             documentation_url: 'https://docs.github.com/rest/pulls/pulls#merge-a-pull-request'
           })
         if (body.sha && body.sha !== p.head.sha)
-          return answer(409, { message: 'Head branch was modified. Review and try the merge again.' })
+          return answer(409, {
+            message: 'Head branch was modified. Review and try the merge again.',
+            documentation_url: 'https://docs.github.com/rest/pulls/pulls#merge-a-pull-request'
+          })
         p.merged = true
         p.state = 'closed'
         p.updatedAt = Date.now()
@@ -320,71 +320,21 @@ export class FakeGithubPulls {
     return false
   }
 
-  private user(login: string) {
-    return {
-      login,
-      id: login.length,
-      node_id: `U_${login}`,
-      avatar_url: '',
-      url: '',
-      html_url: `https://github.com/${login}`,
-      type: 'User',
-      site_admin: false
-    }
-  }
-
   private label(fullName: string, name: string, i: number) {
-    return {
-      id: i + 1,
-      node_id: `LA_${i}`,
-      url: `${this.gh.baseUrl}/repos/${fullName}/labels/${encodeURIComponent(name)}`,
-      name,
-      description: null,
-      color: 'ededed',
-      default: false
-    }
+    return labelBody(this.gh.baseUrl, fullName, name, i + 1)
   }
 
-  // Fields as in GitHub's pull-request schema; the list endpoint leaves out the mergeability fields.
+  // `pull-request` in full; the list endpoint gives `pull-request-simple`, without the mergeability fields.
   private json(fullName: string, p: FakePull, full: boolean) {
-    const url = `${this.gh.baseUrl}/repos/${fullName}/pulls/${p.number}`
-    const repo = { id: 1, name: fullName.split('/')[1], full_name: fullName, private: true, default_branch: 'main' }
-    const closedAt = p.state === 'closed' ? iso(p.updatedAt) : null
-    return {
-      url,
-      id: p.number * 1000,
-      node_id: `PR_${p.number}`,
-      html_url: `https://github.com/${fullName}/pull/${p.number}`,
-      number: p.number,
-      state: p.state,
-      locked: false,
-      title: p.title,
-      user: this.user('skein-user'),
-      body: p.body,
-      labels: p.labels.map((name, i) => this.label(fullName, name, i)),
-      created_at: iso(p.createdAt),
-      updated_at: iso(p.updatedAt),
-      closed_at: closedAt,
-      merged_at: p.merged ? closedAt : null,
-      requested_reviewers: p.requestedReviewers.map((u) => this.user(u)),
-      requested_teams: p.requestedTeams.map((slug) => ({ id: slug.length, slug, name: slug })),
-      head: { label: `${fullName.split('/')[0]}:${p.head.ref}`, ref: p.head.ref, sha: p.head.sha, repo },
-      base: { label: `${fullName.split('/')[0]}:${p.base.ref}`, ref: p.base.ref, sha: p.base.sha, repo },
-      draft: p.draft,
-      author_association: 'OWNER',
-      ...(full
-        ? {
-            merged: p.merged,
-            mergeable: p.computed ? p.mergeableState !== 'dirty' : null,
-            mergeable_state: p.computed ? p.mergeableState : 'unknown',
-            comments: 0,
-            review_comments: 0,
-            commits: 1,
-            additions: 1,
-            deletions: 0,
-            changed_files: 1
-          }
-        : {})
-    }
+    return pullRequestBody(
+      this.gh.baseUrl,
+      fullName,
+      {
+        ...p,
+        mergeable: p.computed ? p.mergeableState !== 'dirty' : null,
+        mergeableState: p.computed ? p.mergeableState : 'unknown'
+      },
+      full
+    )
   }
 }

@@ -66,7 +66,7 @@ export class FakeGithub {
   combinedState: string | null = null
   /** Where a request or an answer differed from GitHub's OpenAPI description. */
   readonly violations: string[] = []
-  /** More routes under a repository (pull requests: fake-github-pulls.ts; merges: fake-github-merge.ts); the first that answers wins. */
+  /** More routes under a repository (pull requests and their merges: fake-github-pulls.ts); the first that answers wins. */
   readonly routes: FakeGithubRoute[] = []
   /** Routes outside /repos (GraphQL: fake-github-threads.ts), tried after the token is checked; true when one answered. */
   readonly rootRoutes: ((ctx: {

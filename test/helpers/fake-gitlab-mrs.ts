@@ -29,6 +29,8 @@ export interface FakeMr {
   /** GitLab's verdict, worked out in the background: the first read after a change says `checking`. */
   detailedMergeStatus: string
   computed: boolean
+  /** Set to merge once the pipeline passes (auto-merge). */
+  autoMerge?: boolean
   approvalsRequired: number
   approvedBy: string[]
   updatedAt: number
@@ -209,8 +211,18 @@ export class FakeGitlabMrs {
     if (m[3] === '/merge' && method === 'PUT') {
       void readBody(req).then((body) => {
         this.writes.push({ method, path: url.pathname, body })
-        if (mr.state !== 'opened' || mr.detailedMergeStatus !== 'mergeable') return answer(405, { message: '405 Method Not Allowed' })
+        // Auto-merge (`auto_merge`, before 17.11 `merge_when_pipeline_succeeds`) is taken while only the pipeline is missing.
+        const auto =
+          (body.auto_merge === true || body.merge_when_pipeline_succeeds === true) &&
+          ['ci_must_pass', 'ci_still_running'].includes(mr.detailedMergeStatus)
+        if (mr.state !== 'opened' || (mr.detailedMergeStatus !== 'mergeable' && !auto))
+          return answer(405, { message: '405 Method Not Allowed' })
         if (body.sha && body.sha !== mr.sha) return answer(409, { message: `SHA does not match HEAD of source branch: ${mr.sha}` })
+        if (auto) {
+          mr.autoMerge = true
+          mr.updatedAt = Date.now()
+          return answer(200, this.json(path, mr))
+        }
         mr.state = 'merged'
         mr.updatedAt = Date.now()
         answer(200, this.json(path, mr))
@@ -259,6 +271,7 @@ export class FakeGitlabMrs {
       merge_status: mr.computed ? (mr.detailedMergeStatus === 'conflict' ? 'cannot_be_merged' : 'can_be_merged') : 'checking',
       detailed_merge_status: mr.computed ? mr.detailedMergeStatus : 'checking',
       has_conflicts: mr.detailedMergeStatus === 'conflict',
+      merge_when_pipeline_succeeds: mr.autoMerge === true,
       sha: mr.sha,
       merge_commit_sha: null,
       squash_commit_sha: null,

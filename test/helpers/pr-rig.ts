@@ -95,7 +95,8 @@ export function prRig(o: {
         : { ok: false, error: appError(ErrorCode.BaseRefNotFound, r.detail) }
     },
     retries: http.retries,
-    retryBaseMs: http.retryBaseMs
+    retryBaseMs: http.retryBaseMs,
+    mergeablePollMs: 20
   })
   return {
     clock,

@@ -45,7 +45,7 @@ import { EnvironmentService } from './environment/environment-service'
 import { SKEIN_VERSION } from './version'
 import { createAutopilot } from './autopilot/autopilot-host'
 import type { AutopilotService } from './autopilot/autopilot-service'
-import { providerMergeWhenGreen } from './autopilot/merge-when-green'
+import { prMergeWhenGreen } from './autopilot/merge-when-green'
 
 /** When the first scan for pushed branches runs: after the first clients have loaded. */
 const CI_FIRST_SCAN_MS = 3000
@@ -324,8 +324,8 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
       o
     )
   const rewind = (o: RewindRequest) => rewindThread({ git, bus, checkpoints, transcript, thread: (id) => threadStore.get(id) }, o)
-  // Auto-merge goes through the REST APIs until the pull-request service takes it over.
-  const merge = providerMergeWhenGreen({ git, override: (repoId) => settings.ci(repoId).override ?? null })
+  // Auto-merge is the pull-request service's merge, under the autopilot's rules (whenReady).
+  const merge = prMergeWhenGreen((id, o) => pr.actions.merge(id, o))
   const autopilot = await createAutopilot({
     rpc,
     git,

@@ -1,13 +1,7 @@
-import type { CiProviderOverride } from '../../../shared/ci'
-import { appError, ErrorCode } from '../../../shared/errors'
+import { ErrorCode } from '../../../shared/errors'
 import type { Thread } from '../../../shared/models'
-import { err, type Result } from '../../../shared/result'
-import { remoteUrl } from '../ci/ci-git'
-import { resolveCiTarget } from '../ci/ci-target'
-import { githubToken, gitlabToken } from '../ci/ci-tokens'
-import type { GitRunner } from '../git/git-runner'
-import { githubMerge } from './github-merge'
-import { gitlabMerge } from './gitlab-merge'
+import { requestNoun, requestRef, type PrMergeMethod, type PrStatus } from '../../../shared/pr'
+import { err, ok, type Result } from '../../../shared/result'
 
 /** What came of asking to merge a green commit: merged now, merging once the service's own pipeline passes, or not allowed yet (and why). */
 export type MergeOutcome = { state: 'merged' | 'scheduled' | 'blocked'; message: string }
@@ -20,50 +14,38 @@ export interface MergeWhenGreen {
   enable(thread: Thread, sha: string): Promise<Result<MergeOutcome>>
 }
 
-/** What the provider-backed merge needs. */
-export interface ProviderMergeDeps {
-  git: GitRunner
-  /** The repository's CI provider setting (also where its API lives). */
-  override: (repoId: string) => CiProviderOverride | null
-  env?: NodeJS.ProcessEnv
-  /** How long to wait for GitHub to work out mergeability (it answers "unknown" at first). */
-  mergeableWaitMs?: number
-}
+/** The pull-request service's merge, as the autopilot uses it (PrActions.merge). */
+export type PrMerge = (
+  threadId: string,
+  o: { method: PrMergeMethod; expectHead?: string; whenReady?: boolean }
+) => Promise<Result<PrStatus>>
+
+const short = (sha: string) => sha.slice(0, 7)
 
 /**
- * MergeWhenGreen over the REST APIs, until the pull-request service takes over: GitHub merges at
- * the sha once the pull request is mergeable and no review blocks it (REST cannot turn on GitHub's
- * own auto-merge; that is GraphQL's enablePullRequestAutoMerge); GitLab merges at the sha, or sets
- * auto-merge while its pipeline runs.
+ * MergeWhenGreen over the pull-request service: it reads the request afresh and merges at the green
+ * sha only when it is open, not a draft, mergeable, and no review asks for changes or is awaited. What
+ * stops it is "blocked" with the reason; a service that cannot be asked is an error.
  */
-export function providerMergeWhenGreen(deps: ProviderMergeDeps): MergeWhenGreen {
+export function prMergeWhenGreen(merge: PrMerge, method: PrMergeMethod = 'merge'): MergeWhenGreen {
   return {
     async enable(thread, sha) {
-      if (!thread.branch) return err(appError(ErrorCode.InvalidThreadState, 'This thread has no branch of its own to merge.'))
-      const url = await remoteUrl(deps.git, thread.worktreePath, thread.branch)
-      const target = resolveCiTarget(url, deps.override(thread.repoId))
-      if (!target.ok) return err(appError(ErrorCode.Unsupported, target.error.message))
-      const host = new URL(target.value.baseUrl).hostname
-      if (target.value.provider === 'github') {
-        const token = await githubToken({ env: deps.env, host: host === 'api.github.com' ? 'github.com' : host })()
-        if (!token)
-          return err(appError(ErrorCode.Unsupported, 'Skein has no GitHub token to merge with. Set GITHUB_TOKEN or run `gh auth login`.'))
-        return githubMerge(
-          {
-            baseUrl: target.value.baseUrl,
-            owner: target.value.owner,
-            repo: target.value.repo,
-            token,
-            mergeableWaitMs: deps.mergeableWaitMs
-          },
-          thread.branch,
-          sha
-        )
+      const r = await merge(thread.id, { method, expectHead: sha, whenReady: true })
+      if (!r.ok) {
+        if (r.error.code !== ErrorCode.InvalidThreadState) return err(r.error)
+        const none = /no open pull request/.test(r.error.message)
+        const message = none
+          ? `There is no open pull or merge request for ${thread.branch ?? 'this thread'}; open one and the autopilot merges it once green.`
+          : r.error.message
+        return ok({ state: 'blocked', message })
       }
-      const token = await gitlabToken({ env: deps.env, host })()
-      if (!token)
-        return err(appError(ErrorCode.Unsupported, 'Skein has no GitLab token to merge with. Set GITLAB_TOKEN or run `glab auth login`.'))
-      return gitlabMerge({ baseUrl: target.value.baseUrl, path: target.value.path, token }, thread.branch, sha)
+      const s = r.value
+      const name = `${requestNoun(s.provider)} ${requestRef(s)}`
+      if (s.state === 'merged') return ok({ state: 'merged', message: `Merged ${name} at ${short(sha)}.` })
+      return ok({
+        state: 'scheduled',
+        message: `${s.provider === 'gitlab' ? 'GitLab' : 'GitHub'} merges ${name} once its pipeline passes (auto-merge at ${short(sha)}).`
+      })
     }
   }
 }

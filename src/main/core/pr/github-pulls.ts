@@ -207,7 +207,13 @@ export class GithubPulls implements PrProvider {
         })
         return ok(undefined)
       })
-      if (!asked.ok) warnings.push(`Could not ask ${req.reviewers.join(', ')} to review: ${failureText(asked.error)}`)
+      if (!asked.ok) {
+        const f = asked.error
+        // GitHub's description gives the 422 for a reviewer who is not a collaborator no body.
+        const bare = f.kind === 'http' && f.status === 422 && !f.details.length && /^(HTTP 422)?$/.test(f.message)
+        const why = bare ? 'GitHub asks only collaborators of the repository to review' : failureText(f)
+        warnings.push(`Could not ask ${req.reviewers.join(', ')} to review: ${why}`)
+      }
     }
     if (req.labels.length) {
       const labelled = await this.call(async (gh) => {
@@ -221,7 +227,7 @@ export class GithubPulls implements PrProvider {
     return ok({ pr: fresh.value.value, warnings })
   }
 
-  async merge(number: number, o: { method: PrMergeMethod; sha: string }): Promise<Result<void, ServiceFailure>> {
+  async merge(number: number, o: { method: PrMergeMethod; sha: string }): Promise<Result<{ merged: boolean }, ServiceFailure>> {
     return this.call(async (gh) => {
       await gh.rest.pulls.merge({
         owner: this.o.owner,
@@ -231,7 +237,7 @@ export class GithubPulls implements PrProvider {
         sha: o.sha,
         request: { retries: 0 }
       })
-      return ok(undefined)
+      return ok({ merged: true })
     })
   }
 

@@ -84,6 +84,9 @@ const BLOCKED: Record<string, string> = {
   security_policy_violations: 'security policy violations'
 }
 
+/** Whether a merge request's blocked detail only waits for its pipeline (auto-merge may be set). */
+export const waitsForPipeline = (detail: string | null): boolean => detail === BLOCKED.ci_must_pass || detail === BLOCKED.ci_still_running
+
 /** GitLab's `detailed_merge_status` (or the older `merge_status`) in Skein's words. */
 export function gitlabMergeability(m: Pick<MergeRequest, 'detailed_merge_status' | 'merge_status' | 'has_conflicts'>): {
   mergeability: PrMergeability
@@ -233,7 +236,10 @@ export class GitlabMergeRequests implements PrProvider {
     return made.ok ? ok({ pr: made.value, warnings }) : made
   }
 
-  async merge(number: number, o: { method: PrMergeMethod; sha: string }): Promise<Result<void, ServiceFailure>> {
+  async merge(
+    number: number,
+    o: { method: PrMergeMethod; sha: string; autoMerge?: boolean }
+  ): Promise<Result<{ merged: boolean }, ServiceFailure>> {
     if (o.method === 'rebase')
       return err({
         kind: 'http',
@@ -242,8 +248,13 @@ export class GitlabMergeRequests implements PrProvider {
         details: []
       })
     return this.call(async (gl) => {
-      await gl.mrs.merge(this.o.path, number, { sha: o.sha, ...(o.method === 'squash' ? { squash: true } : {}) })
-      return ok(undefined)
+      const done = await gl.mrs.merge(this.o.path, number, {
+        sha: o.sha,
+        ...(o.method === 'squash' ? { squash: true } : {}),
+        // Both words: `auto_merge` since GitLab 17.11, `merge_when_pipeline_succeeds` before it.
+        ...(o.autoMerge ? { autoMerge: true, mergeWhenPipelineSucceeds: true } : {})
+      })
+      return ok({ merged: (done as { state?: unknown }).state === 'merged' })
     }, false)
   }
 

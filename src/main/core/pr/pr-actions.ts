@@ -7,6 +7,7 @@ import type { CiTarget } from '../ci/ci-target'
 import type { BranchCommit } from '../git/branch-commits'
 import type { GitRunner } from '../git/git-runner'
 import { prBaseBranch } from '../git/pr-base-branch'
+import { waitsForPipeline } from './gitlab-merge-requests'
 import { draftBody, draftTitle, firstPrompt, lastSummary } from './pr-draft'
 import { problemOf, refusal, type CreateRequest, type PrProvider, type ServiceFailure } from './pr-provider'
 import type { PrService } from './pr-service'
@@ -25,6 +26,21 @@ export interface PrActionsDeps {
   /** How often, and after what first wait, an answerless create is tried again (after looking whether it went through). */
   retries: number
   retryBaseMs: number
+  /** How long a ready-only merge waits while the service works out mergeability, and how often it asks (default 10 s, 1 s). */
+  mergeableWaitMs?: number
+  mergeablePollMs?: number
+}
+
+/** How to merge: the method, the head it must still have, and `whenReady` for the autopilot's rules. */
+export interface MergeInput {
+  method: PrMergeMethod
+  expectHead?: string
+  /**
+   * Read the request afresh and merge only when nothing blocks it: the service calls it mergeable, no
+   * reviewer asked for changes, no requested review is awaited. A GitLab merge request that only waits
+   * for its pipeline is set to merge when the pipeline passes.
+   */
+  whenReady?: boolean
 }
 
 /** What *Create pull request* sends. */
@@ -59,6 +75,26 @@ function noService(problem: CiProblem, noun: string): string {
   if (/no remote/i.test(problem.message))
     return `This repository has no remote to open a ${noun} on. Add one with \`git remote add origin <url>\`.`
   return `Skein opens pull requests on GitHub and merge requests on GitLab, and cannot tell which service this repository's remote is. If it runs GitHub Enterprise or GitLab, set the provider and its URL in the repository's CI settings.`
+}
+
+/**
+ * What stops a ready-only merge, in a few words, and whether GitLab should merge once its pipeline
+ * passes: changes requested, a requested review not given, or the service not calling it mergeable
+ * (on GitHub "clean": not even failing checks of its own).
+ */
+export function readiness(s: PrStatus): { why: string | null; autoMerge: boolean } {
+  const r = s.review
+  if (r.decision === 'changes-requested')
+    return { why: `${r.changesRequestedBy.join(', ') || 'a reviewer'} requested changes`, autoMerge: false }
+  if (r.decision === 'review-required')
+    return { why: r.requested.length ? `it waits for a review from ${r.requested.join(', ')}` : 'it waits for approval', autoMerge: false }
+  if (s.mergeability === 'mergeable' && !s.mergeabilityDetail) return { why: null, autoMerge: false }
+  const pipeline =
+    s.provider === 'gitlab' && (s.mergeability === 'checking' || (s.mergeability === 'blocked' && waitsForPipeline(s.mergeabilityDetail)))
+  if (pipeline) return { why: null, autoMerge: true }
+  const said =
+    s.mergeabilityDetail ?? (s.mergeability === 'checking' ? 'the service has not worked out whether it can be merged yet' : s.mergeability)
+  return { why: said, autoMerge: false }
 }
 
 /** Drafting, creating and merging a thread's pull or merge request. */
@@ -170,21 +206,55 @@ export class PrActions {
     }
   }
 
-  /** Merges the thread's open request through the service's API, only if its head is still the one shown (never forced). */
-  async merge(threadId: string, o: { method: PrMergeMethod; expectHead?: string }): Promise<Result<PrStatus>> {
-    const status = this.deps.service.status(threadId)
+  /**
+   * Merges the thread's open request through the service's API, only if its head is still the one shown
+   * (never forced). Anything that stops it is an InvalidThreadState error saying why.
+   */
+  async merge(threadId: string, o: MergeInput): Promise<Result<PrStatus>> {
+    const read = o.whenReady ? await this.fresh(threadId) : ok(this.deps.service.status(threadId))
+    if (!read.ok) return read
+    const status = read.value
     if (!status || (status.state !== 'open' && status.state !== 'draft'))
       return err(appError(ErrorCode.InvalidThreadState, 'This thread has no open pull request to merge.'))
     const noun = requestNoun(status.provider)
+    const ref = `${noun} ${requestRef(status)}`
     if (status.state === 'draft')
       return err(appError(ErrorCode.InvalidThreadState, `${requestRef(status)} is a draft; mark it ready for review first.`))
-    if (!status.headSha || (o.expectHead && o.expectHead !== status.headSha))
-      return err(appError(ErrorCode.InvalidThreadState, `The ${noun} moved on since it was shown; look at its new commits first.`))
+    if (!status.headSha || (o.expectHead && o.expectHead !== status.headSha)) {
+      const moved =
+        o.whenReady && status.headSha && o.expectHead
+          ? `Not merged: ${ref}'s head is now ${status.headSha.slice(0, 7)}, not ${o.expectHead.slice(0, 7)}.`
+          : `The ${noun} moved on since it was shown; look at its new commits first.`
+      return err(appError(ErrorCode.InvalidThreadState, moved))
+    }
+    const blocked = o.whenReady ? readiness(status) : { why: null, autoMerge: false }
+    if (blocked.why) return err(appError(ErrorCode.InvalidThreadState, `Not merged: ${blocked.why} (${ref}).`))
     const found = await this.deps.service.provider(threadId)
     if ('problem' in found) return err(appError(ErrorCode.InvalidThreadState, noService(found.problem, noun)))
-    const merged = await found.provider.merge(status.number, { method: o.method, sha: status.headSha })
+    const merged = await found.provider.merge(status.number, { method: o.method, sha: status.headSha, autoMerge: blocked.autoMerge })
     if (!merged.ok) return err(serviceError(merged.error, found.provider, 'merged'))
     return ok((await this.deps.service.refresh(threadId)) ?? status)
+  }
+
+  // The request read now, asked again for a while when the service is still working out mergeability.
+  // A service that cannot be asked is an error, not "no request": the request may well be there.
+  private async fresh(threadId: string): Promise<Result<PrStatus | null>> {
+    const deadline = Date.now() + (this.deps.mergeableWaitMs ?? 10_000)
+    for (;;) {
+      const status = await this.deps.service.refresh(threadId)
+      if (status?.problem) return err(appError(ErrorCode.Unsupported, status.problem.message))
+      if (!status) {
+        const t = this.deps.thread(threadId)
+        const found = await this.deps.service.provider(threadId)
+        if (t?.branch && !('problem' in found)) {
+          const look = await found.provider.find(t.branch)
+          if (!look.ok) return err(appError(ErrorCode.Unsupported, problemOf(look.error, found.provider.words).message))
+        }
+        return ok(null)
+      }
+      if (status.mergeability !== 'checking' || Date.now() >= deadline) return ok(status)
+      await sleep(this.deps.mergeablePollMs ?? 1000)
+    }
   }
 
   // The branch's open request, read in full and taken as the thread's; null when it has none open.

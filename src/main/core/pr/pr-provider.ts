@@ -83,8 +83,14 @@ export interface PrProvider {
   reviews(pr: RemotePr): Promise<Result<RemoteReviews, ServiceFailure>>
   /** Opens one request (sent once), then asks for reviewers and labels; what could not be set comes back as warnings. */
   create(req: CreateRequest): Promise<Result<{ pr: RemotePr; warnings: string[] }, ServiceFailure>>
-  /** Merges through the API, only if the head is still `sha`. */
-  merge(number: number, o: { method: PrMergeMethod; sha: string }): Promise<Result<void, ServiceFailure>>
+  /**
+   * Merges through the API, only if the head is still `sha`; with `autoMerge`, GitLab merges once the
+   * pipeline passes (GitHub ignores it: REST cannot turn on its auto-merge). Says whether it merged now.
+   */
+  merge(
+    number: number,
+    o: { method: PrMergeMethod; sha: string; autoMerge?: boolean }
+  ): Promise<Result<{ merged: boolean }, ServiceFailure>>
   /** The request's review threads on lines of files (conditional reads: `notModified` when nothing changed). */
   reviewThreads(number: number): Promise<Result<Fetched<ServiceThread[]>, ServiceFailure>>
   /** Adds a reply to a review thread (sent once). */
