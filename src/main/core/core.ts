@@ -5,11 +5,12 @@ import { AgentService } from './agent/agent-service'
 import { ApiKeyStore } from './agent/api-key-store'
 import { makeTools } from './agent/tool-set'
 import { Transcript } from './agent/transcript'
-import { CheckpointService } from './checkpoints/checkpoint-service'
-import { forkLaunch, sessionPoint } from './agents/cli-session'
-import { checkpointBeforeDelivery, checkpointBeforeTurn, checkpointOnAgentStart } from './checkpoints/checkpoint-triggers'
-import { forkThread, type ForkRequest } from './checkpoints/fork'
-import { rewindThread, type RewindRequest } from './checkpoints/rewind'
+import type { CheckpointService } from './checkpoints/checkpoint-service'
+import { checkpointActions, createCheckpointHost } from './checkpoints/checkpoint-host'
+import type { ForkRequest } from './checkpoints/fork'
+import type { RewindOutcome, RewindRequest } from './checkpoints/rewind'
+import type { Result } from '../../shared/result'
+import type { Thread } from '../../shared/models'
 import { ProfileService } from './agents/profile-service'
 import { GitRunner } from './git/git-runner'
 import { DisposableStore, toDisposable } from './lifecycle'
@@ -89,9 +90,9 @@ export interface Core extends Disposable {
   /** Each thread's checkpoints (taken at every turn, for every agent). */
   readonly checkpoints: CheckpointService
   /** Forks a thread from a checkpoint, a turn or now into new worktree threads. */
-  fork(o: ForkRequest): ReturnType<typeof forkThread>
+  fork(o: ForkRequest): Promise<Result<{ threads: Thread[] }>>
   /** Puts a thread back to a checkpoint or turn: code, conversation or both. */
-  rewind(o: RewindRequest): ReturnType<typeof rewindThread>
+  rewind(o: RewindRequest): Promise<Result<RewindOutcome>>
   /** Records the browser-mode address (with token) so `skein` can print links to threads. */
   setWebUrl(url: string | null): void
   readonly profiles: ProfileService
@@ -191,19 +192,18 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
     const r = repos.get(id)
     return r.ok ? r.value.path : null
   }
-  const checkpoints = owned.add(
-    new CheckpointService({
-      git,
-      bus,
-      logger,
-      settings,
-      thread: (id) => threadStore.get(id),
-      repoPath,
-      items: (id) => transcript.items(id),
-      sessionPoint: async (t) => (t.agent?.session ? sessionPoint(t.agent.session, t.worktreePath) : null)
-    })
-  )
-  owned.add(checkpointOnAgentStart((l) => ptys.onAgentState(l), checkpoints, logger))
+  const checkpointDeps = {
+    git,
+    bus,
+    logger,
+    settings,
+    transcript,
+    thread: (id: string) => threadStore.get(id),
+    repoPath,
+    onAgentState: (l: Parameters<PtyHost['onAgentState']>[0]) => ptys.onAgentState(l)
+  }
+  const checkpointHost = owned.add(createCheckpointHost(checkpointDeps))
+  const checkpoints = checkpointHost.service
   const agent = owned.add(
     new AgentService({
       threads,
@@ -215,7 +215,7 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
       bus,
       logger,
       setupDone: (threadId) => environment.whenReady(threadId),
-      beforeTurn: (threadId, turnId, text) => checkpointBeforeTurn(checkpoints, (id) => transcript.items(id), threadId, turnId, text)
+      beforeTurn: (threadId, turnId, text) => checkpointHost.beforeTurn(threadId, turnId, text)
     })
   )
   // Archiving or deleting a thread stops its built-in agent's turn before its terminals close.
@@ -228,7 +228,7 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
         tapPty: (ptyId, listener) => ptys.tap(ptyId, listener),
         bracketedPaste: (ptyId) => ptys.bracketedPaste(ptyId),
         acceptsPrompt: (profileId, repoId) => profiles.acceptsPrompt(profileId, repoId),
-        beforeDeliver: (threadId, text) => checkpointBeforeDelivery(checkpoints, logger, threadId, text)
+        beforeDeliver: (threadId, text) => checkpointHost.beforeDeliver(threadId, text)
       },
       (message) => logger.warn(message)
     )
@@ -307,23 +307,13 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
     }
   })
   owned.add(toDisposable(() => portsFollow.dispose()))
-  const fork = (o: ForkRequest) =>
-    forkThread(
-      {
-        git,
-        bus,
-        logger,
-        checkpoints,
-        transcript,
-        threads,
-        thread: (id) => threadStore.get(id),
-        startTurn: (id, text) => agent.startTurn(id, text),
-        deliver: (t, text) => delivery.deliver(t, text),
-        forkLaunch: (point, cwd) => forkLaunch(point, cwd)
-      },
-      o
-    )
-  const rewind = (o: RewindRequest) => rewindThread({ git, bus, checkpoints, transcript, thread: (id) => threadStore.get(id) }, o)
+  const { fork, rewind } = checkpointActions({
+    ...checkpointDeps,
+    checkpoints,
+    threads,
+    startTurn: (id, text) => agent.startTurn(id, text),
+    deliver: (t, text) => delivery.deliver(t, text)
+  })
   // Auto-merge is the pull-request service's merge, under the autopilot's rules (whenReady).
   const merge = prMergeWhenGreen((id, o) => pr.actions.merge(id, o))
   const autopilot = await createAutopilot({
