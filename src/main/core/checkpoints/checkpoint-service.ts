@@ -13,6 +13,7 @@ import type { Logger } from '../logger'
 import type { NotificationBus } from '../notification-bus'
 import { checkpointFileSides, diffToCheckpoint } from './checkpoint-diff'
 import { checkpointRef, deleteCheckpoints, listCheckpoints, pruneCheckpoints } from './checkpoint-refs'
+import { toCheckpoint } from './checkpoint-meta'
 import { writeCheckpoint } from './checkpoint-write'
 
 /** What the checkpoint service needs from the rest of the core. */
@@ -104,8 +105,10 @@ export class CheckpointService implements Disposable {
     })
     if (!written.ok) return err(appError(ErrorCode.GitFailed, `Could not checkpoint "${thread.title}": ${written.error}`))
     if (written.value.reused && previous) return ok(previous)
-    const made = (await listCheckpoints(this.deps.git, repo, threadId)).find((c) => c.n === n)
-    if (!made) return err(appError(ErrorCode.GitFailed, `Checkpoint ${n} of "${thread.title}" was written but cannot be read back.`))
+    const { commit, ref } = written.value
+    if (!commit || !ref) return err(appError(ErrorCode.GitFailed, `Checkpoint ${n} of "${thread.title}" was not written.`))
+    // Built from what was just written: listing every ref again before each turn would be a second read for nothing.
+    const made = toCheckpoint(threadId, n, ref, commit, written.value.meta)
     this.deps.bus.publish('checkpoint/created', { checkpoint: made })
     await this.prune(threadId, repo)
     return ok(made)
