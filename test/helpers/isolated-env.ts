@@ -32,6 +32,13 @@ const MACHINE_DEPENDENT_VARS = [
 ]
 
 const built = new Map<string, string>()
+const removeOnExit = new Set<string>()
+
+// One exit listener for every folder: one per folder would pass Node's listener limit in a long run.
+function removeWhenProcessExits(dir: string): void {
+  if (removeOnExit.size === 0) process.once('exit', () => removeOnExit.forEach((d) => rmSync(d, { recursive: true, force: true })))
+  removeOnExit.add(dir)
+}
 
 /**
  * A PATH with every command of `path` except `omit`: one temp folder of links, first match wins as
@@ -43,7 +50,7 @@ export function pathWithout(omit: readonly string[] = MACHINE_DEPENDENT_COMMANDS
   const cached = built.get(key)
   if (cached && existsSync(cached)) return cached
   const dir = mkdtempSync(join(tmpdir(), 'skein-test-path-'))
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }))
+  removeWhenProcessExits(dir)
   const taken = new Set(omit)
   for (const folder of path.split(delimiter).filter(Boolean)) {
     let names: string[]
@@ -69,7 +76,7 @@ export function pathWithout(omit: readonly string[] = MACHINE_DEPENDENT_COMMANDS
  */
 export function makeUserHome(): string {
   const home = mkdtempSync(join(tmpdir(), 'skein-test-user-'))
-  process.once('exit', () => rmSync(home, { recursive: true, force: true }))
+  removeWhenProcessExits(home)
   writeFileSync(join(home, '.gitconfig'), '[user]\n\tname = Skein Tests\n\temail = tests@skein.invalid\n')
   return home
 }
