@@ -61,6 +61,8 @@ export class GitlabProvider implements CiProvider {
   private readonly words: ProblemWords
   private readonly mergeRequests: MergeRequestFinder
   private readonly noBridges = new Set<number>()
+  // Where this server lists trigger jobs (see triggerJobs).
+  private triggerRoute: 'bridges' | 'trigger_jobs' = 'bridges'
 
   constructor(options: GitlabProviderOptions) {
     const base = (options.baseUrl ?? 'https://gitlab.com').replace(/\/+$/, '')
@@ -154,8 +156,7 @@ export class GitlabProvider implements CiProvider {
     const checks = jobs.value.map((j) => checkFromJob(j, suffix))
     // A pipeline that reads worse than its jobs may owe it to a trigger job: look even when none were seen before.
     if (!this.noBridges.has(p.id) || pipelineReadsWorse(checks, p)) {
-      const url = `${this.api}/projects/${this.project}/pipelines/${p.id}/bridges?per_page=${this.perPage}`
-      const bridges = await this.list(url, GitlabBridge, 'trigger jobs', headers)
+      const bridges = await this.triggerJobs(p.id, headers)
       if (!bridges.ok) return bridges
       if (bridges.value.length === 0) this.rememberNoBridges(p.id)
       else this.noBridges.delete(p.id)
@@ -177,6 +178,17 @@ export class GitlabProvider implements CiProvider {
       url = this.next(url, page.headers)
     }
     return ok(all)
+  }
+
+  // GitLab 19.2 lists trigger jobs at /trigger_jobs and deprecates /bridges; older servers know only
+  // /bridges. /bridges is asked while it answers (every version today); a 404 for a pipeline whose jobs
+  // were just listed means the route is gone, and /trigger_jobs is used from then on.
+  private async triggerJobs(id: number, headers: Record<string, string>): Promise<Result<GitlabBridge[], CiProblem>> {
+    const url = (route: string) => `${this.api}/projects/${this.project}/pipelines/${id}/${route}?per_page=${this.perPage}`
+    const listed = await this.list(url(this.triggerRoute), GitlabBridge, 'trigger jobs', headers)
+    if (listed.ok || listed.error.kind !== 'repo-not-found' || this.triggerRoute === 'trigger_jobs') return listed
+    this.triggerRoute = 'trigger_jobs'
+    return this.list(url(this.triggerRoute), GitlabBridge, 'trigger jobs', headers)
   }
 
   private rememberNoBridges(id: number): void {
