@@ -25,6 +25,7 @@ afterAll(async () => {
 afterEach(async () => {
   await cleanupTemp()
   expect(gh.violations.splice(0)).toEqual([])
+  expect(gl.violations.splice(0)).toEqual([])
 })
 
 let count = 0

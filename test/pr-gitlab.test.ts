@@ -20,6 +20,8 @@ afterEach(async () => {
   gl.retryAfter = null
   mrs.failNext = []
   await cleanupTemp()
+  // Every request Skein sent and every answer the fake gave must match GitLab's documented shapes.
+  expect(gl.violations.splice(0)).toEqual([])
 })
 
 function rig(name: string) {

@@ -13,6 +13,8 @@ export interface ApiExchange {
   status: number
   /** The response body as sent. */
   body: string
+  /** The request body as received ('' for none); when left out, request bodies are not checked. */
+  requestBody?: string
 }
 
 /** How a description is applied. */
@@ -35,6 +37,7 @@ interface Parameter {
 
 interface Operation {
   parameters?: (Parameter | { $ref: string })[]
+  requestBody?: { required?: boolean; content?: Record<string, { schema?: unknown }> }
   responses: Record<string, { $ref?: string; content?: Record<string, { schema?: unknown }> }>
 }
 
@@ -52,8 +55,9 @@ const escapePointer = (s: string): string => s.replace(/~/g, '~0').replace(/\//g
 /**
  * Checks requests and responses against an OpenAPI 3.0 description: the operation must exist, its
  * path and query parameters must match their schemas (and no undescribed query parameter may be
- * sent), and the body must match the schema described for the status. Returns violations as
- * sentences; an empty list means the exchange is as described.
+ * sent), a request body (when given) must match the described one, and the body must match the
+ * schema described for the status. Returns violations as sentences; an empty list means the exchange
+ * is as described.
  */
 export class ApiChecker {
   private readonly ajv: Ajv
@@ -115,6 +119,7 @@ export class ApiChecker {
     }
     for (const key of new Set(x.query.keys()))
       if (!params.some((p) => p.in === 'query' && p.name === key)) out.push(`query parameter ${key} is not described`)
+    if (x.requestBody !== undefined) out.push(...this.request(route.operation, x.requestBody))
     out.push(...this.response(route, x))
     return out.map((v) => `${where}: ${v}`)
   }
@@ -142,6 +147,19 @@ export class ApiChecker {
           ? raw === 'true'
           : raw
     return this.errors(p.schema ?? {}, value, what)
+  }
+
+  // A JSON request body: described and valid, present when required, absent (or `{}`, no attributes) when none is described.
+  private request(op: Operation, text: string): string[] {
+    if (!text) return op.requestBody?.required ? ['a request body is required'] : []
+    let body: unknown
+    try {
+      body = JSON.parse(text)
+    } catch {
+      return ['the request body is not JSON']
+    }
+    if (!op.requestBody) return text.trim() === '{}' ? [] : ['a request body was sent, yet none is described']
+    return this.errors(op.requestBody.content?.['application/json']?.schema ?? {}, body, 'the request body')
   }
 
   private response(route: Route, x: ApiExchange): string[] {

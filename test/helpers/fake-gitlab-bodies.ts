@@ -1,4 +1,4 @@
-// Bodies of the fake GitLab, with the documented fields of each entity (test/helpers/gitlab-shapes.ts checks them).
+// Bodies of the fake GitLab, with the documented fields of each entity (gitlab-shapes.ts and gitlab-mr-shapes.ts check them).
 
 /** A job as the fake serves it (fields as in GitLab's jobs API). */
 export interface FakeJob {
@@ -72,9 +72,25 @@ export const pipelineDetail = (base: string, p: FakePipeline): Record<string, un
   ...pipelineBasic(base, p),
   before_sha: '0000000000000000000000000000000000000000',
   tag: false,
+  yaml_errors: null,
+  user: userBody(base, 'skein-user', 1),
   started_at: T0,
   finished_at: null,
-  duration: null
+  committed_at: null,
+  duration: null,
+  queued_duration: 2,
+  coverage: null
+})
+
+/** A user as GitLab answers it: a merge request's author or reviewer, a note's author, `/users`. */
+export const userBody = (base: string, username: string, id: number): Record<string, unknown> => ({
+  id,
+  username,
+  name: username.charAt(0).toUpperCase() + username.slice(1),
+  state: 'active',
+  locked: false,
+  avatar_url: `${base}/uploads/-/system/user/avatar/${id}/avatar.png`,
+  web_url: `${base}/${username}`
 })
 
 const jobCommon = (base: string, j: FakeJob | FakeBridge, p: FakePipeline, allowFailure: boolean) => ({
@@ -123,30 +139,105 @@ export const bridgeBody = (base: string, b: FakeBridge, p: FakePipeline): Record
     : null
 })
 
-/** A merge request of `/merge_requests`. */
-export const mergeRequestBody = (base: string, mr: FakeMergeRequest): Record<string, unknown> => ({
-  id: 1000 + mr.iid,
-  iid: mr.iid,
-  project_id: 1,
-  title: `Merge ${mr.source_branch}`,
-  state: mr.state ?? 'opened',
-  created_at: T0,
-  updated_at: T1,
-  target_branch: mr.target_branch ?? 'main',
-  source_branch: mr.source_branch,
-  source_project_id: 1,
-  target_project_id: 1,
-  draft: false,
-  sha: mr.sha,
-  merge_commit_sha: null,
-  squash_commit_sha: null,
-  detailed_merge_status: 'mergeable',
-  web_url: `${base}/group/repo/-/merge_requests/${mr.iid}`
-})
+/** A merge request in the words GitLab answers it with, whichever fake keeps it. */
+export interface MrFields {
+  /** The project's path, e.g. `group/repo`. */
+  path: string
+  iid: number
+  title: string
+  description: string
+  state: 'opened' | 'closed' | 'merged' | 'locked'
+  sourceBranch: string
+  targetBranch: string
+  sha: string
+  labels: string[]
+  reviewers: { id: number; username: string }[]
+  draft: boolean
+  /** `checking` until GitLab has worked it out. */
+  detailedMergeStatus: string
+  autoMerge: boolean
+  createdAt: string
+  updatedAt: string
+}
 
-/** A single merge request, with its head pipeline and diff refs. */
-export const mergeRequestDetail = (base: string, mr: FakeMergeRequest, head: FakePipeline | undefined): Record<string, unknown> => ({
-  ...mergeRequestBody(base, mr),
-  head_pipeline: head ? pipelineDetail(base, head) : null,
-  diff_refs: { base_sha: 'b'.repeat(40), head_sha: mr.sha, start_sha: 'b'.repeat(40) }
-})
+const AUTHOR = { id: 1, username: 'skein-user' }
+
+/** A merge request of a list (`/merge_requests`): the documented attributes of "List project merge requests". */
+export function mergeRequestBody(base: string, m: MrFields): Record<string, unknown> {
+  const user = (u: { id: number; username: string }) => userBody(base, u.username, u.id)
+  const checking = m.detailedMergeStatus === 'checking' || m.detailedMergeStatus === 'unchecked'
+  const mergeStatus = checking ? 'checking' : m.detailedMergeStatus === 'conflict' ? 'cannot_be_merged' : 'can_be_merged'
+  const merged = m.state === 'merged'
+  return {
+    id: 1000 + m.iid,
+    iid: m.iid,
+    project_id: 1,
+    title: m.title,
+    description: m.description,
+    state: m.state,
+    imported: false,
+    imported_from: 'none',
+    merged_by: merged ? user(AUTHOR) : null,
+    merge_user: merged || m.autoMerge ? user(AUTHOR) : null,
+    merged_at: merged ? m.updatedAt : null,
+    merge_after: null,
+    prepared_at: m.createdAt,
+    closed_by: m.state === 'closed' ? user(AUTHOR) : null,
+    closed_at: m.state === 'closed' ? m.updatedAt : null,
+    created_at: m.createdAt,
+    updated_at: m.updatedAt,
+    target_branch: m.targetBranch,
+    source_branch: m.sourceBranch,
+    upvotes: 0,
+    downvotes: 0,
+    author: user(AUTHOR),
+    assignee: null,
+    assignees: [],
+    reviewers: m.reviewers.map(user),
+    source_project_id: 1,
+    target_project_id: 1,
+    labels: m.labels,
+    draft: m.draft,
+    work_in_progress: m.draft,
+    milestone: null,
+    merge_when_pipeline_succeeds: m.autoMerge,
+    merge_status: mergeStatus,
+    detailed_merge_status: m.state === 'opened' ? m.detailedMergeStatus : 'not_open',
+    sha: m.sha,
+    merge_commit_sha: null,
+    squash_commit_sha: null,
+    user_notes_count: 0,
+    discussion_locked: null,
+    should_remove_source_branch: null,
+    force_remove_source_branch: false,
+    web_url: `${base}/${m.path}/-/merge_requests/${m.iid}`,
+    reference: `!${m.iid}`,
+    references: { short: `!${m.iid}`, relative: `!${m.iid}`, full: `${m.path}!${m.iid}` },
+    time_stats: { time_estimate: 0, total_time_spent: 0, human_time_estimate: null, human_total_time_spent: null },
+    squash: false,
+    squash_on_merge: false,
+    task_completion_status: { count: 0, completed_count: 0 },
+    // GitLab: false unless merge_status is cannot_be_merged.
+    has_conflicts: mergeStatus === 'cannot_be_merged',
+    blocking_discussions_resolved: true,
+    approvals_before_merge: null
+  }
+}
+
+/** A single merge request (read, created, merged): the list's attributes, its head pipeline and diff refs. */
+export function mergeRequestDetail(base: string, m: MrFields, o: { head?: FakePipeline; baseSha: string }): Record<string, unknown> {
+  return {
+    ...mergeRequestBody(base, m),
+    subscribed: true,
+    changes_count: '1',
+    latest_build_started_at: o.head ? T0 : null,
+    latest_build_finished_at: null,
+    first_deployed_to_production_at: null,
+    pipeline: o.head ? pipelineBasic(base, o.head) : null,
+    head_pipeline: o.head ? pipelineDetail(base, o.head) : null,
+    diff_refs: { base_sha: o.baseSha, head_sha: m.sha, start_sha: o.baseSha },
+    merge_error: null,
+    first_contribution: false,
+    user: { can_merge: true }
+  }
+}

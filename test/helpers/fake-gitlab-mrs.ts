@@ -1,12 +1,16 @@
 import { execFileSync } from 'node:child_process'
 import type { IncomingMessage } from 'node:http'
-import { readBody } from './read-body'
+import { mergeRequestBody, mergeRequestDetail, userBody, type MrFields } from './fake-gitlab-bodies'
 import type { FakeGitlab } from './fake-gitlab'
 
-/** What fake-gitlab hands a route: the request, its URL and its answering helpers (body: ETag'd 200). */
+/** What fake-gitlab hands a route: the request, its URL and body, and its answering helpers (body: ETag'd 200). */
 export interface FakeGitlabRouteContext {
   req: IncomingMessage
   url: URL
+  /** The request body as received. */
+  text: string
+  /** The request body as JSON ({} when empty; `{ __invalid: text }` when not JSON). */
+  json: Record<string, unknown>
   send: (status: number, body: string, headers?: Record<string, string>) => void
   body: (text: string, contentType: string, extra?: Record<string, string>) => void
   message: (status: number, text: string, headers?: Record<string, string>) => void
@@ -34,6 +38,8 @@ export interface FakeMr {
   approvalsRequired: number
   approvedBy: string[]
   updatedAt: number
+  /** When it was opened (default: `updatedAt`). */
+  createdAt?: number
 }
 
 /** One request body the fake received. */
@@ -46,12 +52,13 @@ export interface FakeGitlabWrite {
 const iso = (ms: number) => new Date(ms).toISOString()
 
 /**
- * Merge requests on the fake GitLab (API v4), with the documented fields Skein reads
- * (https://docs.gitlab.com/api/merge_requests/ and https://docs.gitlab.com/api/merge_request_approvals/):
- * list by source branch, create (checked against a bare repository standing for GitLab's copy; one
- * open merge request per source branch, else 409), read (`detailed_merge_status` is `checking` on the
- * first read after a change), approvals, users by name, and merge (refused unless mergeable, 409 when
- * the sha is not the head). Failures can be injected.
+ * Merge requests on the fake GitLab (API v4), answered with the documented attributes
+ * (https://docs.gitlab.com/api/merge_requests/ and https://docs.gitlab.com/api/merge_request_approvals/;
+ * fake-gitlab checks them and the requests against gitlab-mr-shapes.ts): list by source branch, create
+ * (checked against a bare repository standing for GitLab's copy; one open merge request per source
+ * branch, else 409), read (`detailed_merge_status` is `checking` on the first read after a change),
+ * approval state, users by name, and merge (refused unless mergeable, 409 when the sha is not the
+ * head). Failures can be injected.
  */
 export class FakeGitlabMrs {
   readonly projects = new Map<string, { bare: string; mrs: FakeMr[] }>()
@@ -118,8 +125,7 @@ export class FakeGitlabMrs {
     }
     if (url.pathname === '/api/v4/users' && method === 'GET') {
       const name = url.searchParams.get('username')
-      const id = name ? this.users.get(name) : undefined
-      json(id ? [{ id, username: name, name, state: 'active', avatar_url: '', web_url: `${this.gl.baseUrl}/${name}` }] : [])
+      json(name && this.users.has(name) ? [this.user(name)] : [])
       return true
     }
     const m = /^\/api\/v4\/projects\/([^/]+)\/merge_requests(?:\/(\d+)(\/approvals|\/merge)?)?$/.exec(url.pathname)
@@ -141,41 +147,13 @@ export class FakeGitlabMrs {
         project.mrs
           .filter((x) => (!source || x.sourceBranch === source) && (!state || state === 'all' || x.state === state))
           .sort((a, b) => b.iid - a.iid)
-          .map((x) => this.json(path, x))
+          .map((x) => mergeRequestBody(this.gl.baseUrl, this.fields(path, x)))
       )
       return true
     }
     if (!m[2] && method === 'POST') {
-      void readBody(req).then((body) => {
-        this.writes.push({ method, path: url.pathname, body })
-        const source = String(body.source_branch ?? '')
-        const target = String(body.target_branch ?? '')
-        const sha = this.git(project.bare, 'rev-parse', '--verify', '--quiet', `refs/heads/${source}`)
-        if (!body.title) return answer(400, { message: 'title is missing' })
-        if (!sha || !this.git(project.bare, 'rev-parse', '--verify', '--quiet', `refs/heads/${target}`))
-          return answer(400, { message: ['Source branch does not exist or target branch does not exist'] })
-        const open = project.mrs.find((x) => x.state === 'opened' && x.sourceBranch === source)
-        if (open) return answer(409, { message: [`Another open merge request already exists for this source branch: !${open.iid}`] })
-        const labels = typeof body.labels === 'string' ? body.labels.split(',').filter(Boolean) : ((body.labels as string[]) ?? [])
-        const mr: FakeMr = {
-          iid: project.mrs.length + 1,
-          title: String(body.title),
-          description: String(body.description ?? ''),
-          state: 'opened',
-          sourceBranch: source,
-          targetBranch: target,
-          sha,
-          labels,
-          reviewerIds: (body.reviewer_ids as number[]) ?? [],
-          detailedMergeStatus: /^draft:/i.test(String(body.title)) ? 'draft_status' : 'mergeable',
-          computed: false,
-          approvalsRequired: 0,
-          approvedBy: [],
-          updatedAt: Date.now()
-        }
-        project.mrs.push(mr)
-        answer(201, this.json(path, mr))
-      })
+      this.writes.push({ method, path: url.pathname, body: ctx.json })
+      this.create(path, project, ctx.json, answer)
       return true
     }
     const mr = project.mrs.find((x) => x.iid === Number(m[2]))
@@ -185,51 +163,88 @@ export class FakeGitlabMrs {
     }
     if (!m[3] && method === 'GET') {
       this.sync(project.bare, mr)
-      const body = this.json(path, mr)
+      const body = this.detail(path, project.bare, mr)
       mr.computed = true
       json(body)
       return true
     }
     if (m[3] === '/approvals' && method === 'GET') {
+      // merge_request_approvals.md, "Retrieve approval state for a merge request".
       json({
-        id: mr.iid * 100,
+        id: 1000 + mr.iid,
         iid: mr.iid,
         project_id: 1,
         title: mr.title,
         description: mr.description,
         state: mr.state,
-        created_at: iso(mr.updatedAt),
+        created_at: iso(mr.createdAt ?? mr.updatedAt),
         updated_at: iso(mr.updatedAt),
-        merge_status: 'can_be_merged',
-        approved: mr.approvedBy.length >= mr.approvalsRequired,
+        merge_status: mr.detailedMergeStatus === 'conflict' ? 'cannot_be_merged' : 'can_be_merged',
         approvals_required: mr.approvalsRequired,
         approvals_left: Math.max(0, mr.approvalsRequired - mr.approvedBy.length),
-        approved_by: mr.approvedBy.map((u) => ({ user: this.user(u) }))
+        approved_by: mr.approvedBy.map((u) => ({ user: this.user(u), approved_at: iso(mr.updatedAt) }))
       })
       return true
     }
     if (m[3] === '/merge' && method === 'PUT') {
-      void readBody(req).then((body) => {
-        this.writes.push({ method, path: url.pathname, body })
-        // Auto-merge (`auto_merge`, before 17.11 `merge_when_pipeline_succeeds`) is taken while only the pipeline is missing.
-        const auto =
-          (body.auto_merge === true || body.merge_when_pipeline_succeeds === true) &&
-          ['ci_must_pass', 'ci_still_running'].includes(mr.detailedMergeStatus)
-        if (mr.state !== 'opened' || (mr.detailedMergeStatus !== 'mergeable' && !auto))
-          return answer(405, { message: '405 Method Not Allowed' })
-        if (body.sha && body.sha !== mr.sha) return answer(409, { message: `SHA does not match HEAD of source branch: ${mr.sha}` })
-        if (auto) {
-          mr.autoMerge = true
-          mr.updatedAt = Date.now()
-          return answer(200, this.json(path, mr))
-        }
-        mr.state = 'merged'
-        mr.updatedAt = Date.now()
-        answer(200, this.json(path, mr))
-      })
+      const body = ctx.json
+      this.writes.push({ method, path: url.pathname, body })
+      // Auto-merge (`auto_merge`, before 17.11 `merge_when_pipeline_succeeds`) is taken while only the pipeline is missing.
+      const auto =
+        (body.auto_merge === true || body.merge_when_pipeline_succeeds === true) &&
+        ['ci_must_pass', 'ci_still_running'].includes(mr.detailedMergeStatus)
+      if (mr.state !== 'opened' || (mr.detailedMergeStatus !== 'mergeable' && !auto)) {
+        answer(405, { message: '405 Method Not Allowed' })
+        return true
+      }
+      if (body.sha && body.sha !== mr.sha) {
+        answer(409, { message: `SHA does not match HEAD of source branch: ${mr.sha}` })
+        return true
+      }
+      if (auto) mr.autoMerge = true
+      else mr.state = 'merged'
+      mr.updatedAt = Date.now()
+      answer(200, this.detail(path, project.bare, mr))
       return true
     }
     return false
+  }
+
+  private create(
+    path: string,
+    project: { bare: string; mrs: FakeMr[] },
+    body: Record<string, unknown>,
+    answer: (status: number, value: unknown) => void
+  ): void {
+    const source = String(body.source_branch ?? '')
+    const target = String(body.target_branch ?? '')
+    const sha = this.git(project.bare, 'rev-parse', '--verify', '--quiet', `refs/heads/${source}`)
+    if (!body.title) return answer(400, { message: 'title is missing' })
+    if (!sha || !this.git(project.bare, 'rev-parse', '--verify', '--quiet', `refs/heads/${target}`))
+      return answer(400, { message: ['Source branch does not exist or target branch does not exist'] })
+    const open = project.mrs.find((x) => x.state === 'opened' && x.sourceBranch === source)
+    if (open) return answer(409, { message: [`Another open merge request already exists for this source branch: !${open.iid}`] })
+    const labels = typeof body.labels === 'string' ? body.labels.split(',').filter(Boolean) : ((body.labels as string[]) ?? [])
+    const now = Date.now()
+    const mr: FakeMr = {
+      iid: project.mrs.length + 1,
+      title: String(body.title),
+      description: String(body.description ?? ''),
+      state: 'opened',
+      sourceBranch: source,
+      targetBranch: target,
+      sha,
+      labels,
+      reviewerIds: (body.reviewer_ids as number[]) ?? [],
+      detailedMergeStatus: /^draft:/i.test(String(body.title)) ? 'draft_status' : 'mergeable',
+      computed: false,
+      approvalsRequired: 0,
+      approvedBy: [],
+      updatedAt: now,
+      createdAt: now
+    }
+    project.mrs.push(mr)
+    answer(201, this.detail(path, project.bare, mr))
   }
 
   private sync(bare: string, mr: FakeMr): void {
@@ -240,45 +255,33 @@ export class FakeGitlabMrs {
     mr.updatedAt = Date.now()
   }
 
-  private user(username: string) {
-    const id = this.users.get(username) ?? username.length
-    return { id, username, name: username, state: 'active', avatar_url: '', web_url: `${this.gl.baseUrl}/${username}` }
+  private user(username: string): Record<string, unknown> {
+    return userBody(this.gl.baseUrl, username, this.users.get(username) ?? 100 + username.length)
   }
 
-  private json(path: string, mr: FakeMr) {
-    const reviewers = [...this.users].filter(([, id]) => mr.reviewerIds.includes(id)).map(([name]) => this.user(name))
+  private fields(path: string, mr: FakeMr): MrFields {
     return {
-      id: mr.iid * 100,
+      path,
       iid: mr.iid,
-      project_id: 1,
       title: mr.title,
       description: mr.description,
       state: mr.state,
-      created_at: iso(mr.updatedAt),
-      updated_at: iso(mr.updatedAt),
-      merged_at: mr.state === 'merged' ? iso(mr.updatedAt) : null,
-      closed_at: mr.state === 'closed' ? iso(mr.updatedAt) : null,
-      target_branch: mr.targetBranch,
-      source_branch: mr.sourceBranch,
-      author: this.user('skein-user'),
-      assignees: [],
-      reviewers,
-      source_project_id: 1,
-      target_project_id: 1,
-      labels: mr.labels,
-      draft: mr.detailedMergeStatus === 'draft_status',
-      work_in_progress: mr.detailedMergeStatus === 'draft_status',
-      merge_status: mr.computed ? (mr.detailedMergeStatus === 'conflict' ? 'cannot_be_merged' : 'can_be_merged') : 'checking',
-      detailed_merge_status: mr.computed ? mr.detailedMergeStatus : 'checking',
-      has_conflicts: mr.detailedMergeStatus === 'conflict',
-      merge_when_pipeline_succeeds: mr.autoMerge === true,
+      sourceBranch: mr.sourceBranch,
+      targetBranch: mr.targetBranch,
       sha: mr.sha,
-      merge_commit_sha: null,
-      squash_commit_sha: null,
-      reference: `!${mr.iid}`,
-      references: { short: `!${mr.iid}`, relative: `!${mr.iid}`, full: `${path}!${mr.iid}` },
-      web_url: `${this.gl.baseUrl}/${path}/-/merge_requests/${mr.iid}`,
-      squash: false
+      labels: mr.labels,
+      reviewers: [...this.users].filter(([, id]) => mr.reviewerIds.includes(id)).map(([username, id]) => ({ id, username })),
+      draft: mr.detailedMergeStatus === 'draft_status',
+      detailedMergeStatus: mr.computed ? mr.detailedMergeStatus : 'checking',
+      autoMerge: mr.autoMerge === true,
+      createdAt: iso(mr.createdAt ?? mr.updatedAt),
+      updatedAt: iso(mr.updatedAt)
     }
+  }
+
+  // A single merge request: its head pipeline (if the fake GitLab has one for the head) and the merge base as diff refs.
+  private detail(path: string, bare: string, mr: FakeMr): Record<string, unknown> {
+    const baseSha = this.git(bare, 'merge-base', `refs/heads/${mr.targetBranch}`, mr.sha) ?? mr.sha
+    return mergeRequestDetail(this.gl.baseUrl, this.fields(path, mr), { head: this.gl.pipelineOf(path, mr.sha), baseSha })
   }
 }

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http'
+import { userBody } from './fake-gitlab-bodies'
 import type { FakeGitlab } from './fake-gitlab'
 import type { FakeGitlabRouteContext } from './fake-gitlab-mrs'
 
@@ -26,14 +26,6 @@ export interface FakeDiscussion {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString()
-
-function readText(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    let text = ''
-    req.on('data', (c: Buffer) => (text += c.toString()))
-    req.on('end', () => resolve(text))
-  })
-}
 
 /**
  * Merge request discussions on the fake GitLab, with the documented fields
@@ -104,20 +96,16 @@ export class FakeGitlabThreads {
       return true
     }
     if (m[4] && method === 'POST') {
-      void readText(req).then((text) => {
-        let body: { body?: unknown } = {}
-        try {
-          body = JSON.parse(text) as { body?: unknown }
-        } catch {
-          // answered below
-        }
-        if (typeof body.body !== 'string' || !body.body) return ctx.message(400, 'body is missing')
-        this.notesAdded.push({ discussion: d.id, body: body.body })
-        const note: FakeNote = { id: this.nextNote++, body: body.body, author: 'skein-user', createdAt: Date.now(), resolved: false }
-        d.notes.push(note)
-        this.gl.rate.remaining--
-        ctx.send(201, JSON.stringify(this.note(d, note)))
-      })
+      const body = ctx.json.body
+      if (typeof body !== 'string' || !body) {
+        ctx.message(400, 'body is missing')
+        return true
+      }
+      this.notesAdded.push({ discussion: d.id, body })
+      const note: FakeNote = { id: this.nextNote++, body, author: 'skein-user', createdAt: Date.now(), resolved: false }
+      d.notes.push(note)
+      this.gl.rate.remaining--
+      ctx.send(201, JSON.stringify(this.note(d, note)))
       return true
     }
     if (!m[4] && method === 'PUT') {
@@ -135,8 +123,8 @@ export class FakeGitlabThreads {
     return false
   }
 
-  private author(username: string) {
-    return { id: username.length, username, name: username, state: 'active', avatar_url: '', web_url: `${this.gl.baseUrl}/${username}` }
+  private author(username: string): Record<string, unknown> {
+    return userBody(this.gl.baseUrl, username, 100 + username.length)
   }
 
   private note(d: FakeDiscussion, n: FakeNote) {
@@ -149,8 +137,9 @@ export class FakeGitlabThreads {
       created_at: iso(n.createdAt),
       updated_at: iso(n.createdAt),
       system: false,
-      noteable_id: d.iid * 100,
+      noteable_id: 1000 + d.iid,
       noteable_type: 'MergeRequest',
+      project_id: 1,
       noteable_iid: d.iid,
       commit_id: null,
       position: {
@@ -168,6 +157,7 @@ export class FakeGitlabThreads {
       resolved: n.resolved,
       resolved_by: n.resolved ? this.author('reviewer') : null,
       resolved_at: n.resolved ? iso(Date.now()) : null,
+      suggestions: [],
       confidential: false,
       internal: false
     }

@@ -7,7 +7,8 @@ import {
   mergeRequestDetail,
   pipelineBasic,
   type FakeMergeRequest,
-  type FakePipeline
+  type FakePipeline,
+  type MrFields
 } from './fake-gitlab-bodies'
 import { gitlabApiChecker } from './gitlab-shapes'
 import { startLocalHttp, type LocalHttp } from './local-http'
@@ -91,6 +92,14 @@ export class FakeGitlab {
     proj.mergeRequests = [...proj.mergeRequests.filter((x) => x.iid !== mr.iid), mr]
   }
 
+  /** The newest pipeline of a commit, as GitLab ties one to a merge request's head. */
+  pipelineOf(path: string, sha: string): FakePipeline | undefined {
+    return this.projects
+      .get(path)
+      ?.pipelines.filter((p) => p.sha === sha)
+      .sort((a, b) => b.id - a.id)[0]
+  }
+
   /** Requests whose path starts with `prefix`. */
   count(prefix = '/'): { all: number; notModified: number } {
     const hits = this.requests.filter((r) => r.path.startsWith(prefix))
@@ -102,7 +111,14 @@ export class FakeGitlab {
     return this.http.close()
   }
 
+  // The body is read whole first, so that the request can be checked along with the answer.
   private handle(req: IncomingMessage, res: ServerResponse): void {
+    let text = ''
+    req.on('data', (c: Buffer) => (text += c.toString()))
+    req.on('end', () => this.answer(req, res, text))
+  }
+
+  private answer(req: IncomingMessage, res: ServerResponse, requestText: string): void {
     const url = new URL(req.url ?? '/', this.baseUrl)
     const privateToken = (req.headers['private-token'] as string | undefined) ?? null
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? null
@@ -125,9 +141,8 @@ export class FakeGitlab {
       if (status !== 429) {
         const path = url.pathname.replace(/^\/api\/v4/, '')
         const conditional = !!req.headers['if-none-match']
-        this.violations.push(
-          ...gitlabApiChecker().check({ method: req.method ?? 'GET', path, query: url.searchParams, conditional, status, body })
-        )
+        const exchange = { method: req.method ?? 'GET', path, query: url.searchParams, conditional, status, body, requestBody: requestText }
+        this.violations.push(...gitlabApiChecker().check(exchange))
       }
       res.writeHead(status, { 'content-type': 'application/json', ...limits(), ...headers })
       res.end(body)
@@ -149,13 +164,21 @@ export class FakeGitlab {
     if (this.retryAfter !== null) return send(429, 'Retry later', { 'content-type': 'text/plain', 'retry-after': String(this.retryAfter) })
     if (this.forbidden) return message(403, '403 Forbidden')
 
-    if (this.routes.some((route) => route({ req, url, send, body, message }))) return
+    let requestJson: Record<string, unknown> = {}
+    try {
+      requestJson = requestText ? (JSON.parse(requestText) as Record<string, unknown>) : {}
+    } catch {
+      requestJson = { __invalid: requestText }
+    }
+    const ctx = { req, url, text: requestText, json: requestJson, send, body, message }
+    if (this.routes.some((route) => route(ctx))) return
     // The project id is the URL-encoded path: one segment on the wire.
     const m = /^\/api\/v4\/projects\/([^/]+)(\/.*)$/.exec(url.pathname)
     const project = m ? this.projects.get(decodeURIComponent(m[1]!)) : undefined
     if (!m || !project) return message(404, '404 Project Not Found')
     const rest = m[2]!
     const base = this.baseUrl
+    const path = decodeURIComponent(m[1]!)
 
     if (rest === '/pipelines') {
       const ref = url.searchParams.get('ref')
@@ -190,7 +213,7 @@ export class FakeGitlab {
       const found = project.mergeRequests
         .filter((mr) => (state === 'all' || (mr.state ?? 'opened') === state) && (!source || mr.source_branch === source))
         .sort((a, b) => b.iid - a.iid)
-      return json(found.map((mr) => mergeRequestBody(base, mr)))
+      return json(found.map((mr) => mergeRequestBody(base, mrFields(path, mr))))
     }
     const mr = /^\/merge_requests\/(\d+)(\/pipelines)?$/.exec(rest)
     if (mr) {
@@ -200,13 +223,8 @@ export class FakeGitlab {
         const ofMr = project.pipelines.filter((p) => p.ref.startsWith(`refs/merge-requests/${found.iid}/`)).sort((a, b) => b.id - a.id)
         return json(ofMr.map((p) => pipelineBasic(base, p)))
       }
-      return json(
-        mergeRequestDetail(
-          base,
-          found,
-          project.pipelines.find((p) => p.id === found.headPipelineId)
-        )
-      )
+      const head = project.pipelines.find((p) => p.id === found.headPipelineId)
+      return json(mergeRequestDetail(base, mrFields(path, found), { head, baseSha: 'b'.repeat(40) }))
     }
     message(404, '404 Not found')
   }
@@ -241,5 +259,26 @@ export class FakeGitlab {
         link
       }
     }
+  }
+}
+
+// A merge request set up for the CI side, in the words every fake merge request is answered with.
+function mrFields(path: string, mr: FakeMergeRequest): MrFields {
+  return {
+    path,
+    iid: mr.iid,
+    title: `Merge ${mr.source_branch}`,
+    description: '',
+    state: mr.state ?? 'opened',
+    sourceBranch: mr.source_branch,
+    targetBranch: mr.target_branch ?? 'main',
+    sha: mr.sha,
+    labels: [],
+    reviewers: [],
+    draft: false,
+    detailedMergeStatus: 'mergeable',
+    autoMerge: false,
+    createdAt: '2024-05-01T10:00:00.000Z',
+    updatedAt: '2024-05-01T10:05:00.000Z'
   }
 }
