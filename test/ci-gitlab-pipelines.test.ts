@@ -20,6 +20,7 @@ beforeAll(async () => {
 afterAll(() => gl.close())
 afterEach(async () => {
   await cleanupTemp()
+  gl.triggerJobRoutes = ['bridges', 'trigger_jobs']
   expect(gl.violations.splice(0)).toEqual([])
 })
 
@@ -95,6 +96,37 @@ describe('GitLab pipelines never read better than GitLab says', () => {
       'test: optional': 'neutral'
     })
     expect(overall).toBe('failed')
+  })
+
+  it('lists trigger jobs at /trigger_jobs once a GitLab without /bridges answers 404, and keeps using it; with neither, the pipeline is the floor', async () => {
+    const { path, read, prefix } = setup()
+    gl.triggerJobRoutes = ['trigger_jobs']
+    const failedDownstream = { id: 12, name: 'integration', stage: 'deploy', status: 'failed', downstream: { id: 90, status: 'failed' } }
+    gl.setPipeline(path, { id: 1, ref: 'feature', sha: SHA, status: 'failed', jobs: [passed(10, 'build')], bridges: [failedDownstream] })
+    const trigger = () =>
+      gl.requests
+        .filter((q) => q.path.startsWith(`${prefix}/`) && /\/(bridges|trigger_jobs)/.test(q.path))
+        .map((q) => `${q.path.slice(prefix.length).replace(/\?.*/, '')} ${q.status}`)
+    const first = await read()
+    expect(first.overall).toBe('failed')
+    expect(first.by('gl-bridge:12')?.state).toBe('failed')
+    expect(trigger()).toEqual(['/pipelines/1/bridges 404', '/pipelines/1/trigger_jobs 200'])
+    gl.setPipeline(path, {
+      id: 2,
+      ref: 'feature',
+      sha: SHA,
+      status: 'failed',
+      jobs: [passed(20, 'build')],
+      bridges: [{ ...failedDownstream, id: 22 }]
+    })
+    expect((await read()).by('gl-bridge:22')?.state).toBe('failed')
+    expect(trigger().slice(2)).toEqual(['/pipelines/2/trigger_jobs 200'])
+    gl.triggerJobRoutes = []
+    gl.setPipeline(path, { id: 3, ref: 'feature', sha: SHA, status: 'failed', jobs: [passed(30, 'build')] })
+    // A server that lists trigger jobs nowhere: the pipeline's own status still keeps it from reading passed.
+    const third = await read()
+    expect(third.overall).toBe('failed')
+    expect(third.checks.map((c) => c.state)).toContain('failed')
   })
 
   it('adds the pipeline itself when its own status reads worse than every job Skein can see', async () => {

@@ -51,6 +51,8 @@ export class FakeGitlab {
   forbidden = false
   /** When set, every request gets 429 with this Retry-After (seconds). */
   retryAfter: number | null = null
+  /** Where trigger jobs are listed: both routes (GitLab 19.2+), or only one (older GitLab; a future one without /bridges). */
+  triggerJobRoutes: ReadonlyArray<'bridges' | 'trigger_jobs'> = ['bridges', 'trigger_jobs']
   rate = { limit: 2000, remaining: 2000, reset: Math.floor(Date.now() / 1000) + 60 }
   /** More routes (merge requests, users: fake-gitlab-mrs.ts); the first that answers wins. */
   readonly routes: FakeGitlabRoute[] = []
@@ -186,7 +188,10 @@ export class FakeGitlab {
       const found = project.pipelines.filter((p) => (!ref || p.ref === ref) && (!sha || p.sha === sha)).sort((a, b) => b.id - a.id)
       return json(found.map((p) => pipelineBasic(base, p)))
     }
-    const pipelineList = /^\/pipelines\/(\d+)\/(jobs|bridges)$/.exec(rest)
+    const pipelineList = /^\/pipelines\/(\d+)\/(jobs|bridges|trigger_jobs)$/.exec(rest)
+    if (pipelineList && pipelineList[2] !== 'jobs' && !this.triggerJobRoutes.includes(pipelineList[2] as 'bridges')) {
+      return message(404, '404 Not Found')
+    }
     if (pipelineList) {
       const p = project.pipelines.find((x) => x.id === Number(pipelineList[1]))
       if (!p) return message(404, '404 Not found')

@@ -145,8 +145,15 @@ export const GITLAB_SHAPES: OpenApiDoc = {
         responses: ok(list('job'))
       }
     },
-    // https://docs.gitlab.com/api/jobs/#list-pipeline-trigger-jobs (the `bridges` route)
+    // https://docs.gitlab.com/api/jobs/#list-pipeline-trigger-jobs (the `bridges` route, deprecated in 19.2)
     '/projects/{id}/pipelines/{pipeline_id}/bridges': {
+      get: {
+        parameters: [id, { name: 'pipeline_id', in: 'path', required: true, schema: int }, scope, ...page],
+        responses: ok(list('bridge'))
+      }
+    },
+    // The same list at its GitLab 19.2 name (gitlab-org/api/client-go!3134: ListPipelineTriggerJobs).
+    '/projects/{id}/pipelines/{pipeline_id}/trigger_jobs': {
       get: {
         parameters: [id, { name: 'pipeline_id', in: 'path', required: true, schema: int }, scope, ...page],
         responses: ok(list('bridge'))

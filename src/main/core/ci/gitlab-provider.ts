@@ -186,9 +186,13 @@ export class GitlabProvider implements CiProvider {
   private async triggerJobs(id: number, headers: Record<string, string>): Promise<Result<GitlabBridge[], CiProblem>> {
     const url = (route: string) => `${this.api}/projects/${this.project}/pipelines/${id}/${route}?per_page=${this.perPage}`
     const listed = await this.list(url(this.triggerRoute), GitlabBridge, 'trigger jobs', headers)
-    if (listed.ok || listed.error.kind !== 'repo-not-found' || this.triggerRoute === 'trigger_jobs') return listed
-    this.triggerRoute = 'trigger_jobs'
-    return this.list(url(this.triggerRoute), GitlabBridge, 'trigger jobs', headers)
+    if (listed.ok || listed.error.kind !== 'repo-not-found') return listed
+    if (this.triggerRoute === 'bridges') {
+      this.triggerRoute = 'trigger_jobs'
+      return this.triggerJobs(id, headers)
+    }
+    // Neither route answers: no trigger jobs to show, and the pipeline's own status stays the floor.
+    return ok([])
   }
 
   private rememberNoBridges(id: number): void {
