@@ -44,9 +44,8 @@ import { ThreadService } from './threads/thread-service'
 import { WorktreeManager } from './threads/worktree-manager'
 import { EnvironmentService } from './environment/environment-service'
 import { SKEIN_VERSION } from './version'
-import { createAutopilot } from './autopilot/autopilot-host'
+import { createAutopilotHost } from './autopilot/autopilot-host'
 import type { AutopilotService } from './autopilot/autopilot-service'
-import { prMergeWhenGreen } from './autopilot/merge-when-green'
 
 /** When the first scan for pushed branches runs: after the first clients have loaded. */
 const CI_FIRST_SCAN_MS = 3000
@@ -128,6 +127,7 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
   const git = new GitRunner()
   const bus = new NotificationBus()
   const threadStore = await ThreadStore.open(dataDir, logger)
+  const thread = (id: string) => threadStore.get(id)
   owned.add(toDisposable(() => threadStore.flush()))
   const repoStore = await RepoStore.open(dataDir, logger, () => threadStore.reposInLogs())
   const settings = await SettingsStore.open(dataDir, logger)
@@ -156,7 +156,7 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
       profiles,
       bus,
       logger,
-      thread: (id) => threadStore.get(id),
+      thread,
       scrollbackChars: options.scrollbackChars ?? scrollbackFromEnv(logger)
     })
   )
@@ -167,7 +167,7 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
     bus,
     logger,
     repo: (id) => repos.get(id),
-    thread: (id) => threadStore.get(id),
+    thread,
     openPty: (threadId, o) => ptys.open(threadId, o),
     scrollback: (ptyId) => ptys.scrollbackText(ptyId)
   })
@@ -198,7 +198,7 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
     logger,
     settings,
     transcript,
-    thread: (id: string) => threadStore.get(id),
+    thread,
     repoPath,
     onAgentState: (l: Parameters<PtyHost['onAgentState']>[0]) => ptys.onAgentState(l)
   }
@@ -207,7 +207,7 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
   const agent = owned.add(
     new AgentService({
       threads,
-      thread: (id) => threadStore.get(id),
+      thread,
       transcript,
       tools: makeTools(git, ptys),
       keys: await ApiKeyStore.open(dataDir, options.host?.secrets ?? null),
@@ -233,27 +233,14 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
       (message) => logger.warn(message)
     )
   )
-  const review = owned.add(new ReviewService(git, (id) => threadStore.get(id), threadStore, delivery))
-  const ci = new CiHost({ git, threads, thread: (id) => threadStore.get(id), settings, bus, logger, delivery, home: dataDir.home })
+  const review = owned.add(new ReviewService(git, thread, threadStore, delivery))
+  const ci = new CiHost({ git, threads, thread, settings, bus, logger, delivery, home: dataDir.home })
   owned.add(toDisposable(() => ci.close()))
-  const pr = createPrHost({
-    rpc,
-    git,
-    bus,
-    logger,
-    settings,
-    threads,
-    thread: (id) => threadStore.get(id),
-    ci,
-    review,
-    transcript,
-    delivery
-  })
-  owned.add(toDisposable(() => pr.dispose()))
+  const pr = owned.add(createPrHost({ rpc, git, bus, logger, settings, threads, thread, ci, review, transcript, delivery }))
   const summaries = owned.add(
     new SummaryService({
       bus,
-      thread: (id) => threadStore.get(id),
+      thread,
       items: (id) => transcript.items(id),
       changes: (id) => review.changes(id, 'base'),
       tap: (ptyId, listener) => ptys.tap(ptyId, listener),
@@ -264,7 +251,7 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
   const reviewWatch = owned.add(
     new ChangeWatchService(
       git,
-      (id) => threadStore.get(id),
+      thread,
       async (id, scope) => {
         const r = await review.changes(id, scope)
         if (r.ok && scope === 'base') summaries.noteChanges(id, r.value)
@@ -289,7 +276,7 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
     ptys,
     ports,
     settings,
-    thread: (id) => threadStore.get(id),
+    thread,
     // The repository's environment file (or its settings) comes first; a run command set in the app after.
     source: {
       fromEnvironment: async (thread) => {
@@ -314,26 +301,8 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
     startTurn: (id, text) => agent.startTurn(id, text),
     deliver: (t, text) => delivery.deliver(t, text)
   })
-  // Auto-merge is the pull-request service's merge, under the autopilot's rules (whenReady).
-  const merge = prMergeWhenGreen((id, o) => pr.actions.merge(id, o))
-  const autopilot = await createAutopilot({
-    rpc,
-    git,
-    bus,
-    logger,
-    threads,
-    merge,
-    home: dataDir.home,
-    ci: {
-      status: (id) => ci.service.status(id),
-      failureMessage: (id, check) => ci.service.failureMessage(id, check),
-      pushed: (id) => ci.pushed(id)
-    },
-    thread: (id) => threadStore.get(id),
-    deliver: (t, text) => delivery.deliver(t, text),
-    interrupt: (id) => void agent.interrupt(id)
-  })
-  owned.add(toDisposable(() => autopilot.close()))
+  const autopilotDeps = { rpc, git, bus, logger, threads, thread, home: dataDir.home, ci, pr, delivery, agent }
+  const autopilot = owned.add(await createAutopilotHost(autopilotDeps)).service
   let webUrl: string | null = null
   registerHandlers(rpc, {
     version: SKEIN_VERSION,

@@ -1,3 +1,4 @@
+import type { Disposable } from '../../../shared/jsonrpc'
 import type { Thread } from '../../../shared/models'
 import type { NotificationOf } from '../../../shared/methods'
 import type { AgentDelivery } from '../agent/send-to-agent'
@@ -37,13 +38,12 @@ export interface PrHostDeps {
   schedule?: PrScheduleOptions
 }
 
-/** The request service, its actions and its transport, as the core holds them. */
-export interface PrHost {
+/** The request service, its actions and its transport, as the core holds them; disposing stops following and polling. */
+export interface PrHost extends Disposable {
   service: PrService
   actions: PrActions
   reviewThreads: ReviewThreadsService
   http: PrHttp
-  dispose(): void
 }
 
 /** The pull and merge requests of threads, following CI's news and the threads' lives, served as `pr/*`. */

@@ -19,7 +19,7 @@ import { archiveThread } from '../../state/thread-actions'
 import { formatCount, matchesFilter } from './file-format'
 import { FileList, type FileCommentCounts } from './FileList'
 import { linesLabel } from './hunks'
-import type { DiffApi, HunkRequest } from './MonacoDiffView'
+import type { DiffApi, HunkRequest } from './diff-types'
 
 type Confirm =
   { kind: 'file'; file: ChangedFile } | { kind: 'hunk'; file: ChangedFile; hunk: HunkRequest } | { kind: 'commit' } | { kind: 'merge' }

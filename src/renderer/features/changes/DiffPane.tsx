@@ -8,7 +8,8 @@ import { RemoteThreadCard } from './RemoteThreadCards'
 import { useThreadsOf } from '../pr'
 import { formatBytes, formatCount, splitPath, statusMark } from './file-format'
 import { linesLabel } from './hunks'
-import { MonacoDiffView, type DiffApi, type DiffStatus, type HunkRequest } from './MonacoDiffView'
+import type { DiffApi, DiffStatus, HunkRequest } from './diff-types'
+import { MonacoDiffView } from './MonacoDiffView'
 
 /** Props of the diff pane. */
 export interface DiffPaneProps {

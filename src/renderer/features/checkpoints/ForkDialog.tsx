@@ -6,6 +6,7 @@ import { isArchived } from '../../state/threads-store'
 import { Dialog, FormError } from '../../ui/Dialog'
 import { Icon } from '../../ui/Icon'
 import { shortcutLabel } from '../../ui/keyboard'
+import { PromptList, usePromptRows } from '../../ui/PromptList'
 import { profileLabel } from '../agents'
 import { forkThreadFrom, type ForkOrigin } from './checkpoint-actions'
 import { checkpointAt, describePoint } from './checkpoint-format'
@@ -14,13 +15,6 @@ import { ensureCheckpoints } from './checkpoints-sync'
 
 /** The most forks one action makes (`thread/fork` takes up to 8 prompts). */
 const MAX_FORKS = 8
-
-interface Row {
-  key: number
-  text: string
-}
-
-let nextKey = 0
 
 const forkLabel = (n: number): string => (n <= 1 ? 'Fork' : `Fork ${n} threads`)
 
@@ -33,10 +27,10 @@ export function ForkDialog({ threadId, point, onClose }: { threadId: string; poi
   const known = useCheckpoints((s) => s.byThread[threadId])
   const checkpoint = known ? checkpointAt(known.list, point) : null
   const [title, setTitle] = useState('')
-  const [rows, setRows] = useState<Row[]>(() => [{ key: nextKey++, text: '' }])
+  const prompts = usePromptRows(1, () => ({ text: '' }))
+  const { rows } = prompts
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
-  const listRef = useRef<HTMLOListElement>(null)
   const firstRef = useRef<HTMLTextAreaElement>(null)
 
   useEffect(() => ensureCheckpoints(threadId), [threadId])
@@ -54,13 +48,6 @@ export function ForkDialog({ threadId, point, onClose }: { threadId: string; poi
   const missing = !origin && known?.loaded
   const cli = thread.agent && thread.agent.profileId !== 'shell' ? profileLabel(thread.agent.profileId) : null
   const filled = rows.filter((r) => r.text.trim())
-
-  const update = (key: number, text: string) => setRows((rs) => rs.map((r) => (r.key === key ? { ...r, text } : r)))
-  const addRow = () => {
-    setRows((rs) => [...rs, { key: nextKey++, text: '' }])
-    requestAnimationFrame(() => listRef.current?.querySelector<HTMLTextAreaElement>('li:last-child textarea')?.focus())
-  }
-  const removeRow = (key: number) => setRows((rs) => rs.filter((r) => r.key !== key))
 
   const submit = async (e: FormEvent) => {
     e.preventDefault()
@@ -124,59 +111,45 @@ export function ForkDialog({ threadId, point, onClose }: { threadId: string; poi
           onChange={(e) => setTitle(e.target.value)}
         />
         {rows.length > 1 && <p className="field-hint">Each fork adds the first words of its prompt to the title.</p>}
-        <fieldset className="fork-prompts">
-          <legend className="field-label">{rows.length > 1 ? 'Approaches' : 'Prompt'}</legend>
-          <ol ref={listRef} className="fork-list">
-            {rows.map((r, i) => (
-              <li key={r.key} className="fork-row">
-                {rows.length > 1 && (
-                  <span className="fork-index" aria-hidden="true">
-                    {i + 1}
-                  </span>
-                )}
-                <textarea
-                  ref={i === 0 ? firstRef : undefined}
-                  className="input textarea"
-                  rows={2}
-                  aria-label={rows.length > 1 ? `Approach ${i + 1}` : 'Prompt'}
-                  placeholder={
-                    rows.length > 1
-                      ? `What fork ${i + 1} should try`
-                      : cli
-                        ? `Sent to ${cli} in the fork (optional)`
-                        : 'The fork’s first message (optional)'
-                  }
-                  value={r.text}
-                  onChange={(e) => {
-                    update(r.key, e.target.value)
-                    if (error) setError(null)
-                  }}
-                  onKeyDown={(e) => {
-                    if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) void submit(e)
-                  }}
-                />
-                {rows.length > 1 && (
-                  <button
-                    type="button"
-                    className="icon-btn"
-                    aria-label={`Remove approach ${i + 1}`}
-                    title="Remove"
-                    onClick={() => removeRow(r.key)}
-                  >
-                    <Icon name="close" size={12} />
-                  </button>
-                )}
-              </li>
-            ))}
-          </ol>
-          <button type="button" className="btn btn-small fork-add" disabled={rows.length >= MAX_FORKS} onClick={addRow}>
-            <Icon name="plus" size={12} />
-            Add another approach
-          </button>
-          <p className="field-hint">
-            {rows.length >= MAX_FORKS ? `At most ${MAX_FORKS} forks at once.` : 'One fork per prompt: try several approaches side by side.'}
-          </p>
-        </fieldset>
+        <PromptList
+          list={prompts}
+          legend={rows.length > 1 ? 'Approaches' : 'Prompt'}
+          max={MAX_FORKS}
+          addLabel="Add another approach"
+          removeLabel={(n) => `Remove approach ${n}`}
+          numberedWhenSeveral
+          hint={
+            <p className="field-hint">
+              {rows.length >= MAX_FORKS
+                ? `At most ${MAX_FORKS} forks at once.`
+                : 'One fork per prompt: try several approaches side by side.'}
+            </p>
+          }
+        >
+          {(r, n) => (
+            <textarea
+              ref={n === 1 ? firstRef : undefined}
+              className="input textarea"
+              rows={2}
+              aria-label={rows.length > 1 ? `Approach ${n}` : 'Prompt'}
+              placeholder={
+                rows.length > 1
+                  ? `What fork ${n} should try`
+                  : cli
+                    ? `Sent to ${cli} in the fork (optional)`
+                    : 'The fork’s first message (optional)'
+              }
+              value={r.text}
+              onChange={(e) => {
+                prompts.update(r.key, { text: e.target.value })
+                if (error) setError(null)
+              }}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) void submit(e)
+              }}
+            />
+          )}
+        </PromptList>
         <FormError message={error} />
         <footer className="dialog-footer">
           <span className="footer-hint">

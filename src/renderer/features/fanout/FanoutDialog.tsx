@@ -5,8 +5,8 @@ import type { PermissionMode, ThreadMode } from '../../../shared/models'
 import { useNavigation } from '../../state/navigation-store'
 import { errorMessage, request } from '../../state/rpc'
 import { Dialog, FormError } from '../../ui/Dialog'
-import { Icon } from '../../ui/Icon'
 import { shortcutLabel } from '../../ui/keyboard'
+import { PromptList, usePromptRows } from '../../ui/PromptList'
 import { askNotificationPermission } from '../../state/os-notifications'
 import { PermissionModeControl } from '../conversation'
 import { useDashboard } from '../../state/dashboard-store'
@@ -16,14 +16,13 @@ import { useThreads } from '../../state/threads-store'
 
 /** One investigation row as edited. */
 interface Row {
-  key: number
   title: string
   focus: string
 }
 
 const MAX_ROWS = 12
 /** Shown as placeholders in the first rows: examples, never values (a row left blank starts nothing). */
-const examples: Array<Omit<Row, 'key'>> = [
+const examples: Row[] = [
   { title: 'CI logs', focus: 'Check the CI logs' },
   { title: 'Cloud service', focus: 'Check the cloud service' },
   { title: 'Recent commits', focus: 'Read the recent commits' }
@@ -33,8 +32,6 @@ const modes: ModeOption[] = [
   { value: 'local', label: 'Local', hint: "In the repository's own checkout. Best for read-only work." },
   { value: 'worktree', label: 'Worktrees', hint: 'Each in its own branch and worktree.' }
 ]
-
-let nextKey = 0
 
 /** A row as started: either field alone is enough (a focus names the thread; a title alone is its focus). */
 function investigationOf(r: Row): { title: string; focus: string } {
@@ -53,24 +50,17 @@ export function FanoutDialog({ initialRepoId, onClose }: { initialRepoId?: strin
     initialRepoId && repos.some((r) => r.id === initialRepoId) ? initialRepoId : (repos[0]?.id ?? '')
   )
   const [prompt, setPrompt] = useState('')
-  const [rows, setRows] = useState<Row[]>(() => examples.map(() => ({ key: nextKey++, title: '', focus: '' })))
+  const investigations = usePromptRows<Row>(examples.length, () => ({ title: '', focus: '' }))
+  const { rows } = investigations
   const [mode, setMode] = useState<ThreadMode>('local')
   const [permissionMode, setPermissionMode] = useState<PermissionMode>('plan')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const promptRef = useRef<HTMLTextAreaElement>(null)
-  const listRef = useRef<HTMLOListElement>(null)
 
   if (repos.length === 0) {
     return <NeedsRepoDialog title="Investigate" why="investigations run in one." onClose={onClose} />
   }
-
-  const update = (key: number, change: Partial<Row>) => setRows((rs) => rs.map((r) => (r.key === key ? { ...r, ...change } : r)))
-  const addRow = () => {
-    setRows((rs) => [...rs, { key: nextKey++, title: '', focus: '' }])
-    requestAnimationFrame(() => listRef.current?.querySelector<HTMLInputElement>('li:last-child input')?.focus())
-  }
-  const removeRow = (key: number) => setRows((rs) => rs.filter((r) => r.key !== key))
 
   const submit = async (e: FormEvent) => {
     e.preventDefault()
@@ -138,47 +128,35 @@ export function FanoutDialog({ initialRepoId, onClose }: { initialRepoId?: strin
           }}
         />
 
-        <fieldset className="fanout-rows">
-          <legend className="field-label">Investigations</legend>
-          <ol ref={listRef} className="fanout-list">
-            {rows.map((r, i) => (
-              <li key={r.key} className="fanout-row">
-                <span className="fanout-index" aria-hidden="true">
-                  {i + 1}
-                </span>
-                <input
-                  className="input fanout-title"
-                  aria-label={`Investigation ${i + 1} title`}
-                  placeholder={examples[i] ? `e.g. ${examples[i].title}` : 'Title'}
-                  maxLength={200}
-                  value={r.title}
-                  onChange={(e) => update(r.key, { title: e.target.value })}
-                />
-                <input
-                  className="input fanout-focus"
-                  aria-label={`Investigation ${i + 1} focus`}
-                  placeholder={examples[i] ? `e.g. ${examples[i].focus}` : 'What this one looks at'}
-                  maxLength={2000}
-                  value={r.focus}
-                  onChange={(e) => update(r.key, { focus: e.target.value })}
-                />
-                <button
-                  type="button"
-                  className="icon-btn"
-                  aria-label={`Remove investigation ${i + 1}`}
-                  title="Remove"
-                  onClick={() => removeRow(r.key)}
-                >
-                  <Icon name="close" size={12} />
-                </button>
-              </li>
-            ))}
-          </ol>
-          <button type="button" className="btn btn-small fanout-add" disabled={rows.length >= MAX_ROWS} onClick={addRow}>
-            <Icon name="plus" size={12} />
-            Add investigation
-          </button>
-        </fieldset>
+        <PromptList
+          list={investigations}
+          legend="Investigations"
+          max={MAX_ROWS}
+          addLabel="Add investigation"
+          removeLabel={(n) => `Remove investigation ${n}`}
+          className="fanout-rows"
+        >
+          {(r, n) => (
+            <>
+              <input
+                className="input fanout-title"
+                aria-label={`Investigation ${n} title`}
+                placeholder={examples[n - 1] ? `e.g. ${examples[n - 1].title}` : 'Title'}
+                maxLength={200}
+                value={r.title}
+                onChange={(e) => investigations.update(r.key, { title: e.target.value })}
+              />
+              <input
+                className="input fanout-focus"
+                aria-label={`Investigation ${n} focus`}
+                placeholder={examples[n - 1] ? `e.g. ${examples[n - 1].focus}` : 'What this one looks at'}
+                maxLength={2000}
+                value={r.focus}
+                onChange={(e) => investigations.update(r.key, { focus: e.target.value })}
+              />
+            </>
+          )}
+        </PromptList>
 
         <ModeChoice legend="Where they run" name="fanout-mode" options={modes} value={mode} onChange={setMode} />
 
