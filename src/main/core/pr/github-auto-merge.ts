@@ -28,8 +28,8 @@ export function autoMergeOf(a: z.infer<typeof RestAutoMerge>): PrAutoMerge | nul
  * Turns on GitHub's auto-merge (only GraphQL can), pinned to the head Skein saw: GitHub merges once its
  * requirements are met, and only that commit.
  */
-export const ENABLE_AUTO_MERGE = `mutation($id: ID!, $method: PullRequestMergeMethod!, $head: GitObjectID!) {
-  enablePullRequestAutoMerge(input: { pullRequestId: $id, mergeMethod: $method, expectedHeadOid: $head }) {
+export const ENABLE_AUTO_MERGE = `mutation($id: ID!, $mergeMethod: PullRequestMergeMethod!, $expectedHeadOid: GitObjectID!) {
+  enablePullRequestAutoMerge(input: { pullRequestId: $id, mergeMethod: $mergeMethod, expectedHeadOid: $expectedHeadOid }) {
     pullRequest { id autoMergeRequest { mergeMethod enabledBy { login } } }
   }
 }`
@@ -65,6 +65,7 @@ async function pullNode(gh: Octokit, p: AutoMergeRef): Promise<Result<{ id: stri
   return ok({ id: pull.data.node_id, head: pull.data.head.sha })
 }
 
+// Octokit keeps some names for itself (method, headers, query, url…): the variables are named after the input's fields.
 async function mutate(gh: Octokit, query: string, variables: Record<string, unknown>): Promise<Result<unknown, ServiceFailure>> {
   try {
     return ok(await gh.graphql(query, { ...variables, request: { retries: 0 } }))
@@ -89,7 +90,7 @@ export async function githubEnableAutoMerge(
   if (!node.ok) return node
   if (node.value.head !== o.sha)
     return err({ kind: 'http', status: 409, message: `Head branch was modified: it is now ${node.value.head.slice(0, 7)}`, details: [] })
-  const done = await mutate(gh, ENABLE_AUTO_MERGE, { id: node.value.id, method: o.method.toUpperCase(), head: o.sha })
+  const done = await mutate(gh, ENABLE_AUTO_MERGE, { id: node.value.id, mergeMethod: o.method.toUpperCase(), expectedHeadOid: o.sha })
   if (!done.ok) {
     const f = done.error
     if (f.kind === 'http' && [f.message, ...f.details].some((m) => CLEAN.test(m))) return ok('clean')

@@ -254,6 +254,15 @@ export class PrActions {
     if ('problem' in found) return err(appError(ErrorCode.InvalidThreadState, noService(found.problem, noun)))
     const { provider } = found
     const sha = status.headSha
+    // What GitHub does not enforce (it calls the request clean) its auto-merge cannot wait for: said, not merged.
+    const unenforced = (why: string) =>
+      err(
+        appError(
+          ErrorCode.InvalidThreadState,
+          `Not merged: ${why} (${ref}). ${provider.words.service} does not require that, so its auto-merge has nothing to wait for; merge by hand once it is done.`
+        )
+      )
+    if (ready.why && provider.kind === 'github' && status.mergeability === 'mergeable') return unenforced(ready.why)
     if (ready.why) {
       // Only what the service enforces itself is missing: its own auto-merge waits for it, at this head only.
       const enabled = await provider.enableAutoMerge(status.number, { method: o.method, sha })
@@ -266,13 +275,7 @@ export class PrActions {
       if (!now || now.state !== 'open' || now.headSha !== sha)
         return err(appError(ErrorCode.InvalidThreadState, `Not merged: ${ref} changed meanwhile; look at it again.`))
       const still = readiness(now)
-      if (still.why)
-        return err(
-          appError(
-            ErrorCode.InvalidThreadState,
-            `Not merged: ${still.why} (${ref}). ${provider.words.service} does not require that, so its auto-merge has nothing to wait for; merge by hand once it is done.`
-          )
-        )
+      if (still.why) return unenforced(still.why)
     }
     const merged = await provider.merge(status.number, { method: o.method, sha })
     if (!merged.ok) return err(serviceError(merged.error, provider, 'merged'))
