@@ -1,6 +1,14 @@
 // GitHub's own auto-merge (and GitLab's merge when the pipeline succeeds) through the pull-request service, against the fakes.
+import { mkdtempSync } from 'node:fs'
+import { connect } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { cleanupTemp, must } from './helpers/fixtures'
+import { socketTransport } from '../src/main/core/rpc/socket-transport'
+import { RpcClient } from '../src/shared/rpc-client'
+import { cleanupTemp, git, makeCore, makeRepo, must, tempDir, writeFile } from './helpers/fixtures'
+import { startModelServer, type ModelServer, type ScriptedStep } from './helpers/model-server'
+import { eventually } from './helpers/pty-client'
 import { FakeGithub } from './helpers/fake-github'
 import { FakeGithubAutoMerge, type FakeRepoRules } from './helpers/fake-github-auto-merge'
 import { FakeGithubPulls } from './helpers/fake-github-pulls'
@@ -15,8 +23,16 @@ let threads: FakeGithubThreads
 let auto: FakeGithubAutoMerge
 let gl: FakeGitlab
 let mrs: FakeGitlabMrs
+let model: ModelServer
+let script: (() => ScriptedStep)[] = []
 beforeAll(async () => {
+  model = await startModelServer({ respond: () => script.shift()?.() ?? { text: 'Nothing more to do.' } })
+  process.env.ANTHROPIC_BASE_URL = model.url
+  process.env.ANTHROPIC_API_KEY = 'test-key'
+  process.env.SHELL = '/bin/bash'
+  process.env.HOME = mkdtempSync(join(tmpdir(), 'skein-model-home-'))
   gh = await FakeGithub.start()
+  process.env.GITHUB_TOKEN = gh.token
   pulls = FakeGithubPulls.attach(gh)
   threads = FakeGithubThreads.attach(gh)
   auto = FakeGithubAutoMerge.attach(gh, pulls, threads)
@@ -24,10 +40,13 @@ beforeAll(async () => {
   mrs = FakeGitlabMrs.attach(gl)
 })
 afterAll(async () => {
+  delete process.env.GITHUB_TOKEN
+  await model.close()
   await gh.close()
   await gl.close()
 })
 afterEach(async () => {
+  script = []
   await cleanupTemp()
   expect(gh.violations.splice(0)).toEqual([])
   expect(threads.graphqlRejected).toBe(0)
@@ -200,5 +219,77 @@ describe("GitLab's merge when the pipeline succeeds, as Skein's status shows it"
     expect(off.autoMerge).toBeNull()
     expect(mrs.mr(path, made.status.number)).toMatchObject({ state: 'opened', autoMerge: false })
     expect(mrs.writes.filter((w) => w.path.endsWith('/cancel_merge_when_pipeline_succeeds'))).toHaveLength(1)
+  })
+})
+
+describe("the autopilot with GitHub's auto-merge", () => {
+  it('fail, fix, push, green: auto-merge is turned on at the green sha, GitHub merges once approved, and the autopilot shows it merged', async () => {
+    const name = 'native-autopilot'
+    const full = `acme/${name}`
+    gh.addRepo(full)
+    const dir = makeRepo(name)
+    const bare = join(tempDir('skein-remote-'), `${name}.git`)
+    git(tempDir(), 'init', '-q', '--bare', bare)
+    git(dir, 'remote', 'add', 'origin', `https://github.com/${full}.git`)
+    git(dir, 'config', 'remote.origin.pushurl', bare)
+    git(dir, 'config', 'user.name', 'Person')
+    git(dir, 'config', 'user.email', 'person@example.com')
+    auto.configure(full, { allowAutoMerge: true, requiredApprovals: 1 })
+    const { core } = await makeCore(tempDir('skein-home-'), { listenSocket: true })
+    const client = new RpcClient(socketTransport(connect(core.dataDir.socketPath)))
+    const repo = must(await core.repos.add(dir))
+    must(await core.ci.configure(repo.id, { override: { provider: 'github', baseUrl: gh.baseUrl } }))
+    const thread = must(await core.threads.create({ repoId: repo.id, title: 'fix the cart', mode: 'worktree', permissionMode: 'auto' }))
+    writeFile(join(thread.worktreePath, 'cart.ts'), 'export const total = 41\n')
+    must(await core.review.commit(thread.id, 'first try'))
+    const sha1 = git(thread.worktreePath, 'rev-parse', 'HEAD')
+    const check = (sha: string, id: number, conclusion: string) =>
+      gh.setCheckRun(full, sha, {
+        id,
+        name: 'test',
+        status: 'completed',
+        conclusion,
+        log: conclusion === 'failure' ? 'FAIL: expected 42' : 'ok'
+      })
+    check(sha1, 100, 'failure')
+    await client.request('autopilot/configure', { threadId: thread.id, enabled: true, autoMerge: true })
+    let sha2 = ''
+    script.push(
+      () => ({
+        toolUses: [
+          {
+            name: 'bash',
+            input: { command: `printf 'export const total = 42\\n' > cart.ts && git add -A && git commit -qm "fix the total"` }
+          }
+        ]
+      }),
+      () => {
+        sha2 = git(thread.worktreePath, 'rev-parse', 'HEAD')
+        check(sha2, 101, 'success')
+        return { text: 'Fixed the total.' }
+      }
+    )
+    must(await core.review.push(thread.id))
+    await core.ci.pushed(thread.id)
+    pulls.setRemote(full, bare)
+    const pr = pulls.addPull(full, { title: 'fix the cart', head: { ref: thread.branch!, sha: sha1 } })
+
+    const state = () => must(core.autopilot.get(thread.id))
+    await eventually(() => state().merge?.state === 'scheduled', 'auto-merge to be on')
+    expect(state().phase).toBe('passed')
+    expect(state().merge).toMatchObject({
+      sha: sha2,
+      message: `Auto-merge on: GitHub merges pull request #${pr.number} at ${sha2.slice(0, 7)} when its requirements are met (checks, required reviews).`
+    })
+    expect(pulls.pull(full, pr.number)).toMatchObject({ merged: false, autoMerge: { expectedHead: sha2, method: 'merge' } })
+
+    pulls.review(full, pr.number, 'monalisa', 'APPROVED')
+    expect(pulls.pull(full, pr.number)!.merged).toBe(true)
+    // Skein reads the request (as its schedule does) and the autopilot follows.
+    expect((await client.request('pr/refresh', { threadId: thread.id })).status?.state).toBe('merged')
+    await eventually(() => state().merge?.state === 'merged', 'the autopilot to show it merged')
+    expect(state().merge?.message).toBe(`Merged pull request #${pr.number}: GitHub's auto-merge merged ${sha2.slice(0, 7)}.`)
+    expect(pulls.writes.filter((w) => w.path.endsWith(`/pulls/${pr.number}/merge`))).toEqual([])
+    client.dispose()
   })
 })
