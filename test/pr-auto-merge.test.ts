@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { socketTransport } from '../src/main/core/rpc/socket-transport'
+import { autoMergeText, canMergeWhenReady } from '../src/renderer/features/pr/pr-format'
+import type { PrStatus } from '../src/shared/pr'
 import { RpcClient } from '../src/shared/rpc-client'
 import { cleanupTemp, git, makeCore, makeRepo, must, tempDir, writeFile } from './helpers/fixtures'
 import { startModelServer, type ModelServer, type ScriptedStep } from './helpers/model-server'
@@ -291,5 +293,51 @@ describe("the autopilot with GitHub's auto-merge", () => {
     expect(state().merge?.message).toBe(`Merged pull request #${pr.number}: GitHub's auto-merge merged ${sha2.slice(0, 7)}.`)
     expect(pulls.writes.filter((w) => w.path.endsWith(`/pulls/${pr.number}/merge`))).toEqual([])
     client.dispose()
+  })
+})
+
+describe('what the PR panel offers', () => {
+  const base: PrStatus = {
+    threadId: 't1',
+    provider: 'github',
+    number: 7,
+    url: 'https://github.com/acme/shop/pull/7',
+    title: 'Fix',
+    state: 'open',
+    base: 'main',
+    head: 'skein/fix',
+    headSha: 'a'.repeat(40),
+    mergeability: 'blocked',
+    mergeabilityDetail: 'required reviews or checks',
+    review: { decision: 'none', approvedBy: [], changesRequestedBy: [], requested: [] },
+    labels: [],
+    autoMerge: null,
+    checks: { overall: 'running', total: 1, passed: 0, failed: 0, running: 1, commit: 'a'.repeat(40) },
+    problem: null,
+    rateLimitedUntil: null,
+    updatedAt: 0
+  }
+
+  it('offers Merge when ready only while GitHub waits for what it enforces', () => {
+    expect(canMergeWhenReady(base)).toBe(true)
+    expect(canMergeWhenReady({ ...base, mergeability: 'conflicts', mergeabilityDetail: 'conflicts with the base branch' })).toBe(false)
+    expect(canMergeWhenReady({ ...base, review: { ...base.review, decision: 'changes-requested', changesRequestedBy: ['hubot'] } })).toBe(
+      false
+    )
+    expect(canMergeWhenReady({ ...base, checks: { ...base.checks!, overall: 'failed', failed: 1, running: 0 } })).toBe(false)
+    expect(canMergeWhenReady({ ...base, provider: 'gitlab' })).toBe(false)
+    expect(canMergeWhenReady({ ...base, autoMerge: { method: 'merge', enabledBy: 'skein-user' } })).toBe(false)
+    expect(canMergeWhenReady({ ...base, mergeability: 'mergeable', mergeabilityDetail: null, checks: null })).toBe(false)
+  })
+
+  it('says that auto-merge is on, and how', () => {
+    expect(autoMergeText(base)).toBeNull()
+    expect(autoMergeText({ ...base, autoMerge: { method: 'squash', enabledBy: 'octocat' } })).toBe(
+      'Auto-merge on (squash) — GitHub will merge when the checks pass and reviews allow it'
+    )
+    expect(autoMergeText({ ...base, provider: 'gitlab', autoMerge: { method: 'merge', enabledBy: null } })).toBe(
+      'Auto-merge on (merge) — GitLab will merge when the pipeline succeeds'
+    )
+    expect(autoMergeText({ ...base, state: 'merged', autoMerge: { method: 'squash', enabledBy: 'octocat' } })).toBeNull()
   })
 })
