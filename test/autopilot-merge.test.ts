@@ -3,18 +3,22 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { prMergeWhenGreen } from '../src/main/core/autopilot/merge-when-green'
 import { cleanupTemp, must } from './helpers/fixtures'
 import { FakeGithub } from './helpers/fake-github'
+import { FakeGithubAutoMerge } from './helpers/fake-github-auto-merge'
 import { FakeGithubPulls, type FakeReview } from './helpers/fake-github-pulls'
+import { FakeGithubThreads } from './helpers/fake-github-threads'
 import { FakeGitlab } from './helpers/fake-gitlab'
 import { FakeGitlabMrs } from './helpers/fake-gitlab-mrs'
 import { prRig } from './helpers/pr-rig'
 
 let gh: FakeGithub
 let pulls: FakeGithubPulls
+let auto: FakeGithubAutoMerge
 let gl: FakeGitlab
 let mrs: FakeGitlabMrs
 beforeAll(async () => {
   gh = await FakeGithub.start()
   pulls = FakeGithubPulls.attach(gh)
+  auto = FakeGithubAutoMerge.attach(gh, pulls, FakeGithubThreads.attach(gh))
   gl = await FakeGitlab.start()
   mrs = FakeGitlabMrs.attach(gl)
 })
@@ -38,11 +42,13 @@ function github(
     reviews?: [string, FakeReview['state']][]
     requested?: string[]
     token?: string
+    requiredApprovals?: number
   } = {}
 ) {
   const name = `automerge${++count}`
   const r = prRig({ name, remote: `https://github.com/acme/${name}.git`, baseUrl: gh.baseUrl, token: o.token ?? gh.token })
   pulls.setRemote(`acme/${name}`, r.bare)
+  if (o.requiredApprovals) auto.configure(`acme/${name}`, { allowAutoMerge: true, requiredApprovals: o.requiredApprovals })
   const first = r.commit('a.txt', 'one\n')
   r.commit('a.txt', 'two\n')
   const head = r.push()
@@ -85,12 +91,14 @@ describe('auto-merge through the pull-request service on GitHub', () => {
     })
     const awaited = github({ requested: ['octocat'] })
     expect(must(await awaited.merge.enable(awaited.r.thread, awaited.head)).message).toBe(
-      `Not merged: it waits for a review from octocat (pull request #${awaited.pr!.number}).`
+      `Not merged: it waits for a review from octocat (pull request #${awaited.pr!.number}). GitHub does not require that, so its auto-merge has nothing to wait for; merge by hand once it is done.`
     )
+    // Blocked by what GitHub enforces, in a repository that does not allow auto-merge.
     const blocked = github({ state: 'blocked' })
-    expect(must(await blocked.merge.enable(blocked.r.thread, blocked.head)).message).toBe(
-      `Not merged: required reviews or checks (pull request #${blocked.pr!.number}).`
-    )
+    expect(must(await blocked.merge.enable(blocked.r.thread, blocked.head))).toEqual({
+      state: 'blocked',
+      message: expect.stringMatching(/^GitHub refused: Auto merge is not allowed for this repository\. Turn on "Allow auto-merge"/)
+    })
     const unstable = github({ state: 'unstable' })
     expect(must(await unstable.merge.enable(unstable.r.thread, unstable.head)).message).toContain('some checks are not passing')
     const draft = github({ draft: true })
@@ -107,6 +115,18 @@ describe('auto-merge through the pull-request service on GitHub', () => {
       ]
     })
     expect(must(await later.merge.enable(later.r.thread, later.head)).state).toBe('merged')
+  })
+
+  it("turns on GitHub's auto-merge at the green sha while a required review is missing; GitHub merges it once approved", async () => {
+    const g = github({ requiredApprovals: 1 })
+    expect(must(await g.merge.enable(g.r.thread, g.head))).toEqual({
+      state: 'scheduled',
+      message: `Auto-merge on: GitHub merges pull request #${g.pr!.number} at ${g.head.slice(0, 7)} when its requirements are met (checks, required reviews).`
+    })
+    expect(g.merges()).toEqual([])
+    pulls.review(`acme/automerge${count}`, g.pr!.number, 'monalisa', 'APPROVED')
+    expect(pulls.pull(`acme/automerge${count}`, g.pr!.number)!.merged).toBe(true)
+    expect(auto.merged.at(-1)).toMatchObject({ number: g.pr!.number, sha: g.head })
   })
 
   it('never merges a head other than the green one, and says when there is no pull request', async () => {

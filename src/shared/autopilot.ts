@@ -94,7 +94,10 @@ export type GiveUpReason = z.infer<typeof GiveUpReason>
 /** What became of the auto-merge of a green commit. */
 export const AutopilotMerge = z.object({
   sha: z.string(),
-  /** merged; scheduled (the service merges once its pipeline passes); blocked (reviews or mergeability say not yet); failed. */
+  /**
+   * merged; scheduled (the service's own auto-merge is on: it merges once its checks pass and reviews allow it, and
+   * the state turns merged when the request shows merged); blocked (reviews or mergeability say not yet); failed.
+   */
   state: z.enum(['merging', 'merged', 'scheduled', 'blocked', 'failed']),
   message: z.string(),
   at: z.number()

@@ -490,7 +490,11 @@ export const methods = {
     }),
     result: z.object({ status: PrStatus, existed: z.boolean(), warnings: z.array(z.string()) })
   },
-  /** Merges the thread's open request through the service's API, only if its head is still `expectHead` (never forced). */
+  /**
+   * Merges the thread's open request through the service's API, only if its head is still `expectHead` (never forced).
+   * `whenReady`: only when nothing blocks it; while only checks or a required review are missing, the service's own
+   * auto-merge is turned on for that head instead (the result's `autoMerge`).
+   */
   'pr/merge': {
     params: z.object({
       threadId,
@@ -498,10 +502,13 @@ export const methods = {
       expectHead: z
         .string()
         .regex(/^[0-9a-f]{40,64}$/)
-        .optional()
+        .optional(),
+      whenReady: z.boolean().optional()
     }),
     result: PrStatus
   },
+  /** Turns the service's own auto-merge of the thread's request off (GitHub's auto-merge, GitLab's merge when the pipeline succeeds). */
+  'pr/cancelAutoMerge': { params: z.object({ threadId }), result: PrStatus },
   /** The request's review threads from GitHub or GitLab, on the lines of the files as they are now (read again unless just read). */
   'pr/threads': { params: z.object({ threadId }), result: RemoteThreads },
   /** Replies to a review thread on the service. */

@@ -29,6 +29,20 @@ export const PrChecks = z.object({
 /** The thread's CI checks as they bear on the request. */
 export type PrChecks = z.infer<typeof PrChecks>
 
+/** How to merge through the service's API (never forced: the head must still be the one shown). */
+export const PrMergeMethod = z.enum(['merge', 'squash', 'rebase'])
+/** How to merge. */
+export type PrMergeMethod = z.infer<typeof PrMergeMethod>
+
+/** The service's own auto-merge, on: GitHub's auto-merge, GitLab's "merge when the pipeline succeeds". */
+export const PrAutoMerge = z.object({
+  method: PrMergeMethod,
+  /** Who turned it on (GitHub says; GitLab does not). */
+  enabledBy: z.string().nullable()
+})
+/** The service's own auto-merge, on. */
+export type PrAutoMerge = z.infer<typeof PrAutoMerge>
+
 /** A thread's pull or merge request as every client sees it (the `pr/updated` notification's payload). */
 export const PrStatus = z.object({
   threadId: z.string(),
@@ -54,6 +68,8 @@ export const PrStatus = z.object({
     requested: z.array(z.string())
   }),
   labels: z.array(z.string()),
+  /** The service merges it by itself once its requirements are met; null or absent when that is off. */
+  autoMerge: PrAutoMerge.nullish(),
   checks: PrChecks.nullable(),
   /** Why the shown state may be stale (rate limit, service unreachable, token); the last good answer stays. */
   problem: CiProblem.nullable(),
@@ -83,11 +99,6 @@ export const PrDraft = z.object({
 })
 /** What *Create pull request* starts from. */
 export type PrDraft = z.infer<typeof PrDraft>
-
-/** How to merge through the service's API (never forced: the head must still be the one shown). */
-export const PrMergeMethod = z.enum(['merge', 'squash', 'rebase'])
-/** How to merge. */
-export type PrMergeMethod = z.infer<typeof PrMergeMethod>
 
 /** "pull request" on GitHub, "merge request" on GitLab. */
 export const requestNoun = (provider: RemoteProviderKind | null): string => (provider === 'gitlab' ? 'merge request' : 'pull request')

@@ -267,6 +267,8 @@ export interface PullShape {
   /** null while GitHub works it out. */
   mergeable: boolean | null
   mergeableState: string
+  /** GitHub's auto-merge, when it is on. */
+  autoMerge?: { method: string; enabledBy: string } | null
 }
 
 /** A pull request: `pull-request-simple` as lists give it, `pull-request` (mergeability and counts too) as a read, create or review request gives it. */
@@ -329,7 +331,9 @@ export function pullRequestBody(api: string, fullName: string, p: PullShape, ful
       statuses: link(`${api}/repos/${fullName}/statuses/${p.head.sha}`)
     },
     author_association: 'OWNER',
-    auto_merge: null,
+    auto_merge: p.autoMerge
+      ? { enabled_by: userBody(api, p.autoMerge.enabledBy), merge_method: p.autoMerge.method, commit_title: '', commit_message: '' }
+      : null,
     draft: p.draft,
     ...(full
       ? {

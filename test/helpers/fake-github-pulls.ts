@@ -43,6 +43,8 @@ export interface FakePull {
   mergeableState: 'clean' | 'dirty' | 'blocked' | 'behind' | 'unstable' | 'draft' | 'has_hooks'
   computed: boolean
   reviews: FakeReview[]
+  /** GitHub's auto-merge, on for one head (fake-github-auto-merge.ts turns it on and carries it out). */
+  autoMerge?: { method: 'merge' | 'squash' | 'rebase'; enabledBy: string; expectedHead: string } | null
   createdAt: number
   updatedAt: number
 }
@@ -70,6 +72,10 @@ export class FakeGithubPulls {
   failNext: { status: number; times: number; match: RegExp; message?: string; headers?: Record<string, string> }[] = []
   /** This many creates are carried out but answered 502, as when a proxy drops GitHub's answer. */
   lostCreates = 0
+  /** The state GitHub computes for a pull request (fake-github-auto-merge.ts adds branch protection to it). */
+  stateOf: (fullName: string, p: FakePull) => FakePull['mergeableState'] = (_, p) => p.mergeableState
+  /** Called whenever something may have changed what GitHub would do on its own (a request, a review). */
+  readonly changed: ((fullName: string) => void)[] = []
   private readonly remotes = new Map<string, string>()
   private nextNumber = 1
 
@@ -104,6 +110,7 @@ export class FakeGithubPulls {
       mergeableState: 'clean',
       computed: false,
       reviews: [],
+      autoMerge: null,
       createdAt: now,
       updatedAt: now,
       ...p
@@ -123,6 +130,7 @@ export class FakeGithubPulls {
     p.reviews.push({ id: p.reviews.length + 1, user, state })
     p.requestedReviewers = p.requestedReviewers.filter((r) => r !== user)
     p.updatedAt = Date.now()
+    for (const f of this.changed) f(fullName)
   }
 
   /** GitHub's verdict on merging it changes (recomputed lazily, as GitHub does). */
@@ -131,6 +139,7 @@ export class FakeGithubPulls {
     p.mergeableState = state
     p.computed = false
     p.updatedAt = Date.now()
+    for (const f of this.changed) f(fullName)
   }
 
   /** Merged on the website. */
@@ -151,8 +160,8 @@ export class FakeGithubPulls {
     }
   }
 
-  // A push to the head branch moves the pull request's head, and GitHub works out mergeability again.
-  private sync(fullName: string, p: FakePull): void {
+  /** A push to the head branch moves the pull request's head, and GitHub works out mergeability again. */
+  sync(fullName: string, p: FakePull): void {
     const sha = p.state === 'open' ? this.git(fullName, 'rev-parse', '--verify', '--quiet', `refs/heads/${p.head.ref}`) : null
     if (!sha || sha === p.head.sha) return
     p.head.sha = sha
@@ -176,6 +185,7 @@ export class FakeGithubPulls {
     const method = req.method ?? 'GET'
     const isPulls = /^\/pulls(\/|$)/.test(rest) || /^\/issues\/\d+\/labels$/.test(rest)
     if (!isPulls) return false
+    for (const f of this.changed) f(fullName)
     const where = `${method} ${ctx.url.pathname}${ctx.url.search}`
     const fail = this.failNext.find((f) => f.times > 0 && f.match.test(where))
     if (fail) {
@@ -300,7 +310,7 @@ export class FakeGithubPulls {
     if (one?.[2] === '/merge' && method === 'PUT') {
       void readBody(req).then((body) => {
         this.writes.push({ method, path: ctx.url.pathname, body })
-        if (p.merged || p.state !== 'open' || p.draft || !['clean', 'unstable', 'has_hooks'].includes(p.mergeableState))
+        if (p.merged || p.state !== 'open' || p.draft || !['clean', 'unstable', 'has_hooks'].includes(this.stateOf(fullName, p)))
           return answer(405, {
             message: 'Pull Request is not mergeable',
             documentation_url: 'https://docs.github.com/rest/pulls/pulls#merge-a-pull-request'
@@ -332,7 +342,7 @@ export class FakeGithubPulls {
       {
         ...p,
         mergeable: p.computed ? p.mergeableState !== 'dirty' : null,
-        mergeableState: p.computed ? p.mergeableState : 'unknown'
+        mergeableState: p.computed ? this.stateOf(fullName, p) : 'unknown'
       },
       full
     )

@@ -27,6 +27,11 @@ export interface FakeGraphqlCall {
   ok: boolean
 }
 
+/** What an added GraphQL operation answers: data (and errors, as GitHub sends them), or that the request broke the schema. */
+export type FakeGraphqlAnswer = { data: unknown; errors?: { type: string; message: string; path?: string[] }[] } | { invalid: string }
+/** A GraphQL operation added to the fake (auto-merge: fake-github-auto-merge.ts); null when the query is not its own. */
+export type FakeGraphqlOperation = (query: string, variables: Record<string, unknown>) => FakeGraphqlAnswer | null
+
 const iso = (ms: number) => new Date(ms).toISOString()
 
 function readText(req: IncomingMessage): Promise<string> {
@@ -50,6 +55,8 @@ export class FakeGithubThreads {
   readonly resolved = new Set<number>()
   readonly graphql: FakeGraphqlCall[] = []
   readonly replies: { pull: number; commentId: number; body: string }[] = []
+  /** More operations, tried (whitespace-normalised query) after the review-thread ones. */
+  readonly operations: FakeGraphqlOperation[] = []
   private nextId = 1000
 
   private constructor(private readonly gh: FakeGithub) {}
@@ -210,6 +217,13 @@ export class FakeGithubThreads {
         if (mutation[1] === 'resolveReviewThread') this.resolved.add(root)
         else this.resolved.delete(root)
         ctx.send(200, JSON.stringify({ data: { [mutation[1]!]: { thread: { id, isResolved: this.resolved.has(root) } } } }))
+        return
+      }
+      for (const op of this.operations) {
+        const answer = op(q.trim(), variables)
+        if (!answer) continue
+        if ('invalid' in answer) return fail(answer.invalid, call)
+        ctx.send(200, JSON.stringify(answer))
         return
       }
       fail('Skein sent a GraphQL operation the fake does not know', call)

@@ -128,7 +128,9 @@ export class FakeGitlabMrs {
       json(name && this.users.has(name) ? [this.user(name)] : [])
       return true
     }
-    const m = /^\/api\/v4\/projects\/([^/]+)\/merge_requests(?:\/(\d+)(\/approvals|\/merge)?)?$/.exec(url.pathname)
+    const m = /^\/api\/v4\/projects\/([^/]+)\/merge_requests(?:\/(\d+)(\/approvals|\/merge|\/cancel_merge_when_pipeline_succeeds)?)?$/.exec(
+      url.pathname
+    )
     const path = m ? decodeURIComponent(m[1]!) : ''
     const project = this.projects.get(path)
     if (!m || !project) return false
@@ -184,6 +186,17 @@ export class FakeGitlabMrs {
         approvals_left: Math.max(0, mr.approvalsRequired - mr.approvedBy.length),
         approved_by: mr.approvedBy.map((u) => ({ user: this.user(u), approved_at: iso(mr.updatedAt) }))
       })
+      return true
+    }
+    if (m[3] === '/cancel_merge_when_pipeline_succeeds' && method === 'POST') {
+      this.writes.push({ method, path: url.pathname, body: {} })
+      if (mr.state !== 'opened') answer(405, { message: '405 Method Not Allowed' })
+      else if (!mr.autoMerge) answer(406, { message: '406 Not Acceptable' })
+      else {
+        mr.autoMerge = false
+        mr.updatedAt = Date.now()
+        answer(201, this.json(path, mr))
+      }
       return true
     }
     if (m[3] === '/merge' && method === 'PUT') {

@@ -1,8 +1,9 @@
-import type { AutopilotAttempt, AutopilotPatch, AutopilotState, GiveUpReason } from '../../../shared/autopilot'
+import type { AutopilotAttempt, AutopilotMerge, AutopilotPatch, AutopilotState, GiveUpReason } from '../../../shared/autopilot'
 import type { CiStatus } from '../../../shared/ci'
 import { appError, ErrorCode } from '../../../shared/errors'
 import type { Disposable } from '../../../shared/jsonrpc'
 import type { NotificationName, NotificationOf } from '../../../shared/methods'
+import { requestNoun, requestRef, type PrStatus } from '../../../shared/pr'
 import { err, ok, type Result } from '../../../shared/result'
 import type { Logger } from '../logger'
 import type { NotificationBus } from '../notification-bus'
@@ -146,6 +147,9 @@ export class AutopilotService implements Disposable {
       this.stop(threadId, 'thread-gone')
       this.errors.delete(threadId)
       this.deps.store.remove(threadId)
+    } else if (name === 'pr/updated') {
+      const { threadId, status } = params as NotificationOf<'pr/updated'>
+      this.onPr(threadId, status)
     } else if (name === 'item/completed' || name === 'item/started') {
       const { item } = params as NotificationOf<'item/completed'>
       if (item.kind !== 'error') return
@@ -277,6 +281,30 @@ export class AutopilotService implements Disposable {
     } finally {
       this.merging.delete(key)
     }
+  }
+
+  /** The service's own auto-merge was on for a green commit: the request merged since, or the auto-merge was dropped. */
+  private onPr(threadId: string, status: PrStatus | null): void {
+    const m = this.deps.store.get(threadId)?.merge
+    if (!m || m.state !== 'scheduled' || !status) return
+    const name = `${requestNoun(status.provider)} ${requestRef(status)}`
+    const service = status.provider === 'gitlab' ? 'GitLab' : 'GitHub'
+    const at = Date.now()
+    let next: AutopilotMerge | null = null
+    if (status.state === 'merged')
+      next = { sha: m.sha, state: 'merged', message: `Merged ${name}: ${service}'s auto-merge merged ${m.sha.slice(0, 7)}.`, at }
+    else if (status.state === 'closed') next = { sha: m.sha, state: 'blocked', message: `${name} was closed without merging.`, at }
+    else if (!status.autoMerge && status.updatedAt > m.at)
+      next = {
+        sha: m.sha,
+        state: 'blocked',
+        message:
+          status.headSha && status.headSha !== m.sha
+            ? `Auto-merge was turned off: new commits were pushed (the head is now ${status.headSha.slice(0, 7)}). Not merged.`
+            : `Auto-merge was turned off on ${service} or in Skein. Not merged.`,
+        at
+      }
+    if (next) this.update(threadId, (x) => ({ ...x, merge: next }))
   }
 
   private record(threadId: string): AutopilotRecord {

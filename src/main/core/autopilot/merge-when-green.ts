@@ -3,7 +3,7 @@ import type { Thread } from '../../../shared/models'
 import { requestNoun, requestRef, type PrMergeMethod, type PrStatus } from '../../../shared/pr'
 import { err, ok, type Result } from '../../../shared/result'
 
-/** What came of asking to merge a green commit: merged now, merging once the service's own pipeline passes, or not allowed yet (and why). */
+/** What came of asking to merge a green commit: merged now, the service's own auto-merge on (it merges once its requirements are met), or not allowed yet (and why). */
 export type MergeOutcome = { state: 'merged' | 'scheduled' | 'blocked'; message: string }
 
 /**
@@ -24,8 +24,10 @@ const short = (sha: string) => sha.slice(0, 7)
 
 /**
  * MergeWhenGreen over the pull-request service: it reads the request afresh and merges at the green
- * sha only when it is open, not a draft, mergeable, and no review asks for changes or is awaited. What
- * stops it is "blocked" with the reason; a service that cannot be asked is an error.
+ * sha only when it is open, not a draft, mergeable, and no review asks for changes or is awaited. When
+ * only what the service enforces itself is missing (a required review, required checks), its own
+ * auto-merge is turned on for that sha. What stops it is "blocked" with the reason; a service that
+ * cannot be asked is an error.
  */
 export function prMergeWhenGreen(merge: PrMerge, method: PrMergeMethod = 'merge'): MergeWhenGreen {
   return {
@@ -42,9 +44,11 @@ export function prMergeWhenGreen(merge: PrMerge, method: PrMergeMethod = 'merge'
       const s = r.value
       const name = `${requestNoun(s.provider)} ${requestRef(s)}`
       if (s.state === 'merged') return ok({ state: 'merged', message: `Merged ${name} at ${short(sha)}.` })
+      if (s.provider === 'gitlab')
+        return ok({ state: 'scheduled', message: `GitLab merges ${name} once its pipeline passes (auto-merge at ${short(sha)}).` })
       return ok({
         state: 'scheduled',
-        message: `${s.provider === 'gitlab' ? 'GitLab' : 'GitHub'} merges ${name} once its pipeline passes (auto-merge at ${short(sha)}).`
+        message: `Auto-merge on: GitHub merges ${name} at ${short(sha)} when its requirements are met (checks, required reviews).`
       })
     }
   }

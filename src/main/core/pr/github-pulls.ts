@@ -7,6 +7,7 @@ import type { TokenSource } from '../ci/ci-tokens'
 import { limitedUntil, NOT_MODIFIED_HEADER, type PrHttp } from './pr-http'
 import {
   failureText,
+  type AutoMergeOutcome,
   type CreateRequest,
   type Fetched,
   type PrProvider,
@@ -18,6 +19,7 @@ import {
 } from './pr-provider'
 import { reviewDecision } from './review-decision'
 import { githubReply, githubResolve, githubReviewThreads } from './github-review-threads'
+import { autoMergeOf, githubDisableAutoMerge, githubEnableAutoMerge, RestAutoMerge } from './github-auto-merge'
 
 const Pull = z.object({
   number: z.number(),
@@ -33,7 +35,8 @@ const Pull = z.object({
   base: z.object({ ref: z.string() }),
   labels: z.array(z.object({ name: z.string() })).nullish(),
   requested_reviewers: z.array(z.object({ login: z.string() })).nullish(),
-  requested_teams: z.array(z.object({ slug: z.string() })).nullish()
+  requested_teams: z.array(z.object({ slug: z.string() })).nullish(),
+  auto_merge: RestAutoMerge
 })
 type Pull = z.infer<typeof Pull>
 const ListedPull = z.object({ number: z.number(), state: z.string(), draft: z.boolean().nullish(), merged_at: z.string().nullish() })
@@ -103,7 +106,8 @@ export function remoteFromPull(p: Pull): RemotePr {
     mergeability: m.mergeability,
     mergeabilityDetail: m.detail,
     labels: (p.labels ?? []).map((l) => l.name),
-    requested: [...(p.requested_reviewers ?? []).map((r) => r.login), ...(p.requested_teams ?? []).map((t) => t.slug)]
+    requested: [...(p.requested_reviewers ?? []).map((r) => r.login), ...(p.requested_teams ?? []).map((t) => t.slug)],
+    autoMerge: state === 'open' || state === 'draft' ? autoMergeOf(p.auto_merge) : null
   }
 }
 
@@ -239,6 +243,14 @@ export class GithubPulls implements PrProvider {
       })
       return ok({ merged: true })
     })
+  }
+
+  async enableAutoMerge(number: number, o: { method: PrMergeMethod; sha: string }): Promise<Result<AutoMergeOutcome, ServiceFailure>> {
+    return this.call((gh) => githubEnableAutoMerge(gh, { owner: this.o.owner, repo: this.o.repo, number }, o))
+  }
+
+  async cancelAutoMerge(number: number): Promise<Result<void, ServiceFailure>> {
+    return this.call((gh) => githubDisableAutoMerge(gh, { owner: this.o.owner, repo: this.o.repo, number }))
   }
 
   async reviewThreads(number: number): Promise<Result<Fetched<ServiceThread[]>, ServiceFailure>> {

@@ -6,6 +6,7 @@ import type { TokenSource } from '../ci/ci-tokens'
 import { limitedUntil, NOT_MODIFIED_HEADER, type PrHttp, type RawResponse } from './pr-http'
 import {
   failureText,
+  type AutoMergeOutcome,
   type CreateRequest,
   type Fetched,
   type PrProvider,
@@ -31,7 +32,9 @@ const MergeRequest = z.object({
   merge_status: z.string().nullish(),
   has_conflicts: z.boolean().nullish(),
   labels: z.array(z.string()).nullish(),
-  reviewers: z.array(z.object({ username: z.string() })).nullish()
+  reviewers: z.array(z.object({ username: z.string() })).nullish(),
+  merge_when_pipeline_succeeds: z.boolean().nullish(),
+  squash: z.boolean().nullish()
 })
 type MergeRequest = z.infer<typeof MergeRequest>
 const Approvals = z.object({
@@ -121,7 +124,12 @@ export function remoteFromMergeRequest(m: MergeRequest): RemotePr {
     mergeability: merge.mergeability,
     mergeabilityDetail: merge.detail,
     labels: m.labels ?? [],
-    requested: (m.reviewers ?? []).map((r) => r.username)
+    requested: (m.reviewers ?? []).map((r) => r.username),
+    // GitLab says only that it will merge, not who set it: `squash` tells the method.
+    autoMerge:
+      (state === 'open' || state === 'draft') && m.merge_when_pipeline_succeeds
+        ? { method: m.squash ? 'squash' : 'merge', enabledBy: null }
+        : null
   }
 }
 
@@ -236,10 +244,25 @@ export class GitlabMergeRequests implements PrProvider {
     return made.ok ? ok({ pr: made.value, warnings }) : made
   }
 
-  async merge(
-    number: number,
-    o: { method: PrMergeMethod; sha: string; autoMerge?: boolean }
-  ): Promise<Result<{ merged: boolean }, ServiceFailure>> {
+  async merge(number: number, o: { method: PrMergeMethod; sha: string }): Promise<Result<{ merged: boolean }, ServiceFailure>> {
+    const done = await this.put(number, o, false)
+    return done.ok ? ok({ merged: done.value }) : done
+  }
+
+  async enableAutoMerge(number: number, o: { method: PrMergeMethod; sha: string }): Promise<Result<AutoMergeOutcome, ServiceFailure>> {
+    const done = await this.put(number, o, true)
+    return done.ok ? ok(done.value ? 'merged' : 'enabled') : done
+  }
+
+  async cancelAutoMerge(number: number): Promise<Result<void, ServiceFailure>> {
+    return this.call(async (gl) => {
+      await gl.mrs.cancelOnPipelineSuccess(this.o.path, number)
+      return ok(undefined)
+    }, false)
+  }
+
+  // The merge call, at once or when the pipeline succeeds; says whether it merged now.
+  private async put(number: number, o: { method: PrMergeMethod; sha: string }, auto: boolean): Promise<Result<boolean, ServiceFailure>> {
     if (o.method === 'rebase')
       return err({
         kind: 'http',
@@ -252,9 +275,9 @@ export class GitlabMergeRequests implements PrProvider {
         sha: o.sha,
         ...(o.method === 'squash' ? { squash: true } : {}),
         // Both words: `auto_merge` since GitLab 17.11, `merge_when_pipeline_succeeds` before it.
-        ...(o.autoMerge ? { autoMerge: true, mergeWhenPipelineSucceeds: true } : {})
+        ...(auto ? { autoMerge: true, mergeWhenPipelineSucceeds: true } : {})
       })
-      return ok({ merged: (done as { state?: unknown }).state === 'merged' })
+      return ok((done as { state?: unknown }).state === 'merged')
     }, false)
   }
 

@@ -77,24 +77,45 @@ function noService(problem: CiProblem, noun: string): string {
   return `Skein opens pull requests on GitHub and merge requests on GitLab, and cannot tell which service this repository's remote is. If it runs GitHub Enterprise or GitLab, set the provider and its URL in the repository's CI settings.`
 }
 
+/** Whether a request may be merged now, and if not, whether the service can wait for what is missing by itself. */
+export interface Readiness {
+  /** What stops merging now, in a few words; null when nothing does. */
+  why: string | null
+  /**
+   * Only what the service enforces itself is missing (checks still running, a required review still to
+   * come, GitLab's pipeline): its own auto-merge can wait for it. Never for changes requested, conflicts,
+   * a branch behind its base, failing checks or a draft.
+   */
+  wait: boolean
+}
+
 /**
- * What stops a ready-only merge, in a few words, and whether GitLab should merge once its pipeline
- * passes: changes requested, a requested review not given, or the service not calling it mergeable
- * (on GitHub "clean": not even failing checks of its own).
+ * What stops a ready-only merge, and whether the service's own auto-merge may wait for it: changes
+ * requested, a requested review not given, the service not calling it mergeable (on GitHub "clean":
+ * not even failing checks of its own), or Skein's checks of the head not passed.
  */
-export function readiness(s: PrStatus): { why: string | null; autoMerge: boolean } {
+export function readiness(s: PrStatus): Readiness {
   const r = s.review
-  if (r.decision === 'changes-requested')
-    return { why: `${r.changesRequestedBy.join(', ') || 'a reviewer'} requested changes`, autoMerge: false }
+  const github = s.provider === 'github'
+  const hard: string[] = []
+  const soft: string[] = []
+  if (r.decision === 'changes-requested') hard.push(`${r.changesRequestedBy.join(', ') || 'a reviewer'} requested changes`)
+  const checks = s.checks && s.checks.commit === s.headSha ? s.checks : null
+  if (checks?.overall === 'failed') hard.push(`${checks.failed} of ${checks.total} checks failed`)
+  else if (checks && checks.overall !== 'passed') soft.push('its checks have not passed yet')
   if (r.decision === 'review-required')
-    return { why: r.requested.length ? `it waits for a review from ${r.requested.join(', ')}` : 'it waits for approval', autoMerge: false }
-  if (s.mergeability === 'mergeable' && !s.mergeabilityDetail) return { why: null, autoMerge: false }
-  const pipeline =
-    s.provider === 'gitlab' && (s.mergeability === 'checking' || (s.mergeability === 'blocked' && waitsForPipeline(s.mergeabilityDetail)))
-  if (pipeline) return { why: null, autoMerge: true }
-  const said =
-    s.mergeabilityDetail ?? (s.mergeability === 'checking' ? 'the service has not worked out whether it can be merged yet' : s.mergeability)
-  return { why: said, autoMerge: false }
+    (github ? soft : hard).push(r.requested.length ? `it waits for a review from ${r.requested.join(', ')}` : 'it waits for approval')
+  if (s.mergeability !== 'mergeable' || s.mergeabilityDetail) {
+    const said =
+      s.mergeabilityDetail ??
+      (s.mergeability === 'checking' ? 'the service has not worked out whether it can be merged yet' : s.mergeability)
+    const waits =
+      s.mergeability === 'checking' ||
+      (s.mergeability === 'blocked' && (github ? s.mergeabilityDetail !== 'it is a draft' : waitsForPipeline(s.mergeabilityDetail)))
+    ;(waits ? soft : hard).push(said)
+  }
+  if (hard.length) return { why: hard[0]!, wait: false }
+  return { why: soft[0] ?? null, wait: soft.length > 0 }
 }
 
 /** Drafting, creating and merging a thread's pull or merge request. */
@@ -227,12 +248,51 @@ export class PrActions {
           : `The ${noun} moved on since it was shown; look at its new commits first.`
       return err(appError(ErrorCode.InvalidThreadState, moved))
     }
-    const blocked = o.whenReady ? readiness(status) : { why: null, autoMerge: false }
-    if (blocked.why) return err(appError(ErrorCode.InvalidThreadState, `Not merged: ${blocked.why} (${ref}).`))
+    const ready = o.whenReady ? readiness(status) : { why: null, wait: false }
+    if (ready.why && !ready.wait) return err(appError(ErrorCode.InvalidThreadState, `Not merged: ${ready.why} (${ref}).`))
     const found = await this.deps.service.provider(threadId)
     if ('problem' in found) return err(appError(ErrorCode.InvalidThreadState, noService(found.problem, noun)))
-    const merged = await found.provider.merge(status.number, { method: o.method, sha: status.headSha, autoMerge: blocked.autoMerge })
-    if (!merged.ok) return err(serviceError(merged.error, found.provider, 'merged'))
+    const { provider } = found
+    const sha = status.headSha
+    // What GitHub does not enforce (it calls the request clean) its auto-merge cannot wait for: said, not merged.
+    const unenforced = (why: string) =>
+      err(
+        appError(
+          ErrorCode.InvalidThreadState,
+          `Not merged: ${why} (${ref}). ${provider.words.service} does not require that, so its auto-merge has nothing to wait for; merge by hand once it is done.`
+        )
+      )
+    if (ready.why && provider.kind === 'github' && status.mergeability === 'mergeable') return unenforced(ready.why)
+    if (ready.why) {
+      // Only what the service enforces itself is missing: its own auto-merge waits for it, at this head only.
+      const enabled = await provider.enableAutoMerge(status.number, { method: o.method, sha })
+      if (!enabled.ok) return err(serviceError(enabled.error, provider, 'set to merge'))
+      if (enabled.value !== 'clean') return ok((await this.deps.service.refresh(threadId)) ?? status)
+      // GitHub has nothing of its own left to wait for: merge now only if nothing Skein sees stands in the way either.
+      const again = await this.fresh(threadId)
+      if (!again.ok) return again
+      const now = again.value
+      if (!now || now.state !== 'open' || now.headSha !== sha)
+        return err(appError(ErrorCode.InvalidThreadState, `Not merged: ${ref} changed meanwhile; look at it again.`))
+      const still = readiness(now)
+      if (still.why) return unenforced(still.why)
+    }
+    const merged = await provider.merge(status.number, { method: o.method, sha })
+    if (!merged.ok) return err(serviceError(merged.error, provider, 'merged'))
+    return ok((await this.deps.service.refresh(threadId)) ?? status)
+  }
+
+  /** Turns the service's own auto-merge of the thread's request off again (GitHub's auto-merge, GitLab's merge when the pipeline succeeds). */
+  async cancelAutoMerge(threadId: string): Promise<Result<PrStatus>> {
+    const status = (await this.deps.service.refresh(threadId)) ?? this.deps.service.status(threadId)
+    if (!status || (status.state !== 'open' && status.state !== 'draft'))
+      return err(appError(ErrorCode.InvalidThreadState, 'This thread has no open pull request.'))
+    const ref = `${requestNoun(status.provider)} ${requestRef(status)}`
+    if (!status.autoMerge) return err(appError(ErrorCode.InvalidThreadState, `Auto-merge is not on for ${ref}.`))
+    const found = await this.deps.service.provider(threadId)
+    if ('problem' in found) return err(appError(ErrorCode.InvalidThreadState, noService(found.problem, requestNoun(status.provider))))
+    const done = await found.provider.cancelAutoMerge(status.number)
+    if (!done.ok) return err(serviceError(done.error, found.provider, 'changed'))
     return ok((await this.deps.service.refresh(threadId)) ?? status)
   }
 

@@ -1,5 +1,5 @@
 import type { CiProblem, RemoteProviderKind } from '../../../shared/ci'
-import type { PrMergeability, PrMergeMethod, PrReviewDecision, PrState } from '../../../shared/pr'
+import type { PrAutoMerge, PrMergeability, PrMergeMethod, PrReviewDecision, PrState } from '../../../shared/pr'
 import type { Result } from '../../../shared/result'
 
 /** A pull or merge request as a service reports it, in Skein's words. */
@@ -16,6 +16,8 @@ export interface RemotePr {
   labels: string[]
   /** Reviewers asked who have not answered. */
   requested: string[]
+  /** The service's own auto-merge when it is on. */
+  autoMerge: PrAutoMerge | null
 }
 
 /** What the reviews of a request add up to. */
@@ -83,14 +85,16 @@ export interface PrProvider {
   reviews(pr: RemotePr): Promise<Result<RemoteReviews, ServiceFailure>>
   /** Opens one request (sent once), then asks for reviewers and labels; what could not be set comes back as warnings. */
   create(req: CreateRequest): Promise<Result<{ pr: RemotePr; warnings: string[] }, ServiceFailure>>
+  /** Merges through the API now, only if the head is still `sha`. Says whether it merged. */
+  merge(number: number, o: { method: PrMergeMethod; sha: string }): Promise<Result<{ merged: boolean }, ServiceFailure>>
   /**
-   * Merges through the API, only if the head is still `sha`; with `autoMerge`, GitLab merges once the
-   * pipeline passes (GitHub ignores it: REST cannot turn on its auto-merge). Says whether it merged now.
+   * Turns on the service's own auto-merge for head `sha` (GitHub: enablePullRequestAutoMerge with that
+   * expected head; GitLab: merge when the pipeline succeeds). `clean`: GitHub has nothing left to wait
+   * for and refuses; `merged`: GitLab merged it at once.
    */
-  merge(
-    number: number,
-    o: { method: PrMergeMethod; sha: string; autoMerge?: boolean }
-  ): Promise<Result<{ merged: boolean }, ServiceFailure>>
+  enableAutoMerge(number: number, o: { method: PrMergeMethod; sha: string }): Promise<Result<AutoMergeOutcome, ServiceFailure>>
+  /** Turns the service's own auto-merge off again. */
+  cancelAutoMerge(number: number): Promise<Result<void, ServiceFailure>>
   /** The request's review threads on lines of files (conditional reads: `notModified` when nothing changed). */
   reviewThreads(number: number): Promise<Result<Fetched<ServiceThread[]>, ServiceFailure>>
   /** Adds a reply to a review thread (sent once). */
@@ -98,6 +102,9 @@ export interface PrProvider {
   /** Resolves or reopens a review thread. */
   resolve(number: number, threadId: string, resolved: boolean): Promise<Result<void, ServiceFailure>>
 }
+
+/** What came of turning the service's auto-merge on. */
+export type AutoMergeOutcome = 'enabled' | 'clean' | 'merged'
 
 /** The words a service uses in messages. */
 export interface ServiceWords {
@@ -179,7 +186,9 @@ function hint(f: { message: string; details: string[] }): string {
   const text = [f.message, ...f.details].join(' ')
   if (/no commits between/i.test(text)) return ' Commit the work on the branch (and push it) first.'
   if (/base.*(invalid|does not exist)|target_branch|invalid.*base/i.test(text)) return ' Check that the base branch exists on the remote.'
-  if (/head.*sha|sha.*(does not match|mismatch)|head branch was modified/i.test(text))
+  if (/auto.?merge is not allowed/i.test(text))
+    return ' Turn on "Allow auto-merge" in the repository\'s settings (Settings → General → Pull Requests), or merge it by hand once its requirements are met.'
+  if (/head.*sha|sha.*(does not match|mismatch)|head branch was modified|expected head/i.test(text))
     return ' The branch moved since it was shown; look at the new commits first.'
   return ''
 }

@@ -52,6 +52,7 @@ export function composeStatus(o: {
       requested: pr.requested.filter((r) => !decided.has(r))
     },
     labels: pr.labels,
+    autoMerge: pr.autoMerge,
     checks: checksFromCi(o.ci),
     problem: o.problem,
     rateLimitedUntil: o.problem?.kind === 'rate-limited' ? (o.problem.until ?? null) : null,

@@ -180,7 +180,16 @@ export function AutopilotSection({ thread }: { thread: Thread }): ReactElement {
           {editing && <SettingsForm state={state} onDone={() => setEditing(false)} />}
           {state.merge && (
             <p className="autopilot-merge" data-state={state.merge.state}>
-              <Icon name={state.merge.state === 'merged' ? 'check' : state.merge.state === 'merging' ? 'circle' : 'info'} size={12} />
+              <Icon
+                name={
+                  state.merge.state === 'merged'
+                    ? 'check'
+                    : state.merge.state === 'merging' || state.merge.state === 'scheduled'
+                      ? 'circle'
+                      : 'info'
+                }
+                size={12}
+              />
               {state.merge.message}
             </p>
           )}

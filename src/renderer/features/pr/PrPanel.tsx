@@ -4,8 +4,10 @@ import type { Thread } from '../../../shared/models'
 import { Icon, type IconName } from '../../ui/Icon'
 import { isArchived } from '../../state/threads-store'
 import { useCiProvider } from '../ci'
-import { mergeRequest, openCreateRequest, refreshRequest } from './pr-actions'
+import { cancelAutoMerge, mergeRequest, openCreateRequest, refreshRequest } from './pr-actions'
 import {
+  autoMergeText,
+  canMergeWhenReady,
   checksText,
   mergeabilityLabels,
   mergeBlocker,
@@ -55,16 +57,18 @@ const mergeIcon: Record<PrStatus['mergeability'], IconName> = {
   unknown: 'circle'
 }
 
-/** The Merge… button: disabled, with the reason, while the request cannot be merged. */
+/** The Merge… button: disabled, with the reason, while the request cannot be merged (nor set to merge when ready). */
 function MergeButton({ status, onAsk }: { status: PrStatus; onAsk: () => void }): ReactElement | null {
   if (status.state !== 'open' && status.state !== 'draft') return null
+  if (status.autoMerge) return null
   const blocker = mergeBlocker(status)
+  const whenReady = canMergeWhenReady(status)
   return (
     <button
       type="button"
       className="btn btn-small"
-      disabled={blocker !== null}
-      title={blocker ?? `Merge ${requestRef(status)} into ${status.base}`}
+      disabled={blocker !== null && !whenReady}
+      title={whenReady ? `${blocker} GitHub can merge it when ready.` : (blocker ?? `Merge ${requestRef(status)} into ${status.base}`)}
       onClick={onAsk}
     >
       <Icon name="pull-request" size={13} />
@@ -76,6 +80,8 @@ function MergeButton({ status, onAsk }: { status: PrStatus; onAsk: () => void })
 /** The second step of a merge, naming what merges where and at which commit: that head is merged, or nothing is. */
 function MergeConfirm({ thread, status, onDone }: { thread: Thread; status: PrStatus; onDone: () => void }): ReactElement {
   const [busy, setBusy] = useState(false)
+  // Not mergeable yet, but only for what GitHub enforces: it is offered to merge by itself when ready.
+  const whenReady = mergeBlocker(status) !== null && canMergeWhenReady(status)
   return (
     <div className="pr-merge-confirm" role="group" aria-label="Confirm merge">
       <span>
@@ -86,7 +92,7 @@ function MergeConfirm({ thread, status, onDone }: { thread: Thread; status: PrSt
             at <code>{status.headSha.slice(0, 7)}</code>
           </>
         ) : null}
-        ?
+        {whenReady ? ' when its checks pass and reviews allow it' : ''}?
       </span>
       <button
         type="button"
@@ -94,17 +100,39 @@ function MergeConfirm({ thread, status, onDone }: { thread: Thread; status: PrSt
         disabled={busy}
         onClick={async () => {
           setBusy(true)
-          const merged = await mergeRequest(thread.id, 'merge', status.headSha)
+          const merged = await mergeRequest(thread.id, 'merge', status.headSha, whenReady)
           setBusy(false)
           if (merged) onDone()
         }}
       >
-        {busy ? 'Merging…' : `Merge ${requestRef(status)}`}
+        {busy ? 'Merging…' : whenReady ? 'Merge when ready' : `Merge ${requestRef(status)}`}
       </button>
       <button type="button" className="btn btn-small" disabled={busy} onClick={onDone}>
         Cancel
       </button>
     </div>
+  )
+}
+
+/** The service's own auto-merge is on: what it will do, and a button to turn it off. */
+function AutoMergeNote({ thread, text }: { thread: Thread; text: string }): ReactElement {
+  const [busy, setBusy] = useState(false)
+  return (
+    <p className="pr-auto-merge" role="status">
+      <Icon name="check" size={13} /> {text}
+      <button
+        type="button"
+        className="btn btn-small"
+        disabled={busy}
+        onClick={async () => {
+          setBusy(true)
+          await cancelAutoMerge(thread.id)
+          setBusy(false)
+        }}
+      >
+        {busy ? 'Cancelling…' : 'Cancel auto-merge'}
+      </button>
+    </p>
   )
 }
 
@@ -132,6 +160,7 @@ function PrDetails({ thread, status }: { thread: Thread; status: PrStatus }): Re
           ? 'quiet'
           : 'wait'
   const checks = checksText(status)
+  const autoMerge = autoMergeText(status)
   const checksTone = status.checks?.overall === 'passed' ? 'good' : status.checks?.overall === 'failed' ? 'bad' : 'wait'
   return (
     <section
@@ -200,6 +229,7 @@ function PrDetails({ thread, status }: { thread: Thread; status: PrStatus }): Re
         )}
       </div>
       {asking && open && <MergeConfirm thread={thread} status={status} onDone={() => setAsking(false)} />}
+      {autoMerge && <AutoMergeNote thread={thread} text={autoMerge} />}
       {status.problem && (
         <p className="pr-problem" role="note">
           <Icon name="info" size={13} /> {status.problem.message}

@@ -70,16 +70,42 @@ export async function refreshRequest(threadId: string): Promise<void> {
   }
 }
 
-/** Merges the request through the service's API, only if its head is still `expectHead`. */
-export async function mergeRequest(threadId: string, method: PrMergeMethod, expectHead: string | null): Promise<boolean> {
+/**
+ * Merges the request through the service's API, only if its head is still `expectHead`; with `whenReady`,
+ * the service's own auto-merge is turned on instead while only its checks or a required review are missing.
+ */
+export async function mergeRequest(
+  threadId: string,
+  method: PrMergeMethod,
+  expectHead: string | null,
+  whenReady = false
+): Promise<boolean> {
   try {
-    const status = await request('pr/merge', { threadId, method, ...(expectHead ? { expectHead } : {}) })
+    const status = await request('pr/merge', {
+      threadId,
+      method,
+      ...(expectHead ? { expectHead } : {}),
+      ...(whenReady ? { whenReady } : {})
+    })
     usePr.getState().put(threadId, status)
-    notifySuccess(`Merged ${requestRef(status)}`, status.title)
+    if (status.state === 'merged') notifySuccess(`Merged ${requestRef(status)}`, status.title)
+    else
+      notifySuccess(`Auto-merge on for ${requestRef(status)}`, `${serviceName(status.provider)} merges it when its requirements are met.`)
     return true
   } catch (e) {
     notifyError(`Could not merge the ${requestNounOf(threadId)}`, e)
     return false
+  }
+}
+
+/** Turns the service's own auto-merge off. */
+export async function cancelAutoMerge(threadId: string): Promise<void> {
+  try {
+    const status = await request('pr/cancelAutoMerge', { threadId })
+    usePr.getState().put(threadId, status)
+    notifySuccess(`Auto-merge off for ${requestRef(status)}`, 'It is merged only when someone merges it.')
+  } catch (e) {
+    notifyError('Could not turn auto-merge off', e)
   }
 }
 

@@ -82,3 +82,24 @@ export function mergeBlocker(status: PrStatus): string | null {
   if (status.review.decision === 'changes-requested') return 'A reviewer asked for changes.'
   return null
 }
+
+/**
+ * Whether "Merge when ready" (GitHub's own auto-merge) fits: an open GitHub pull request that only waits
+ * for what GitHub enforces (its checks, a required review), not for changes asked, conflicts or failed checks.
+ */
+export function canMergeWhenReady(status: PrStatus): boolean {
+  if (status.provider !== 'github' || status.state !== 'open' || status.autoMerge) return false
+  if (status.review.decision === 'changes-requested' || status.checks?.overall === 'failed') return false
+  const waiting = status.mergeability === 'blocked' || status.mergeability === 'checking'
+  return waiting && mergeBlocker(status) !== null
+}
+
+/** "Auto-merge on (squash) — GitHub will merge when the checks pass and reviews allow it"; null while it is off. */
+export function autoMergeText(status: PrStatus): string | null {
+  if (!status.autoMerge || (status.state !== 'open' && status.state !== 'draft')) return null
+  const when =
+    status.provider === 'gitlab'
+      ? 'GitLab will merge when the pipeline succeeds'
+      : 'GitHub will merge when the checks pass and reviews allow it'
+  return `Auto-merge on (${status.autoMerge.method}) — ${when}`
+}
