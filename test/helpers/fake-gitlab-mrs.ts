@@ -195,7 +195,7 @@ export class FakeGitlabMrs {
       else {
         mr.autoMerge = false
         mr.updatedAt = Date.now()
-        answer(201, this.json(path, mr))
+        answer(201, this.detail(path, project.bare, mr))
       }
       return true
     }
