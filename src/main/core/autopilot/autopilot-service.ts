@@ -51,6 +51,8 @@ export class AutopilotService implements Disposable {
   private readonly waits = new ThreadWaits()
   private readonly errors = new Map<string, { at: number; text: string }>()
   private readonly merging = new Set<string>()
+  // Each thread's request as last announced: it may merge while Skein is still turning auto-merge on.
+  private readonly lastPr = new Map<string, PrStatus>()
   private readonly subscription: Disposable
   private readonly attemptDeps: AttemptDeps
   private closed = false
@@ -146,9 +148,12 @@ export class AutopilotService implements Disposable {
       const { threadId } = params as NotificationOf<'thread/removed'>
       this.stop(threadId, 'thread-gone')
       this.errors.delete(threadId)
+      this.lastPr.delete(threadId)
       this.deps.store.remove(threadId)
     } else if (name === 'pr/updated') {
       const { threadId, status } = params as NotificationOf<'pr/updated'>
+      if (status) this.lastPr.set(threadId, status)
+      else this.lastPr.delete(threadId)
       this.onPr(threadId, status)
     } else if (name === 'item/completed' || name === 'item/started') {
       const { item } = params as NotificationOf<'item/completed'>
@@ -278,6 +283,8 @@ export class AutopilotService implements Disposable {
         ? { sha, state: merged.value.state, message: merged.value.message, at: Date.now() }
         : { sha, state: 'failed' as const, message: merged.error.message, at: Date.now() }
       this.update(threadId, (x) => ({ ...x, merge }))
+      // Merged (or closed) while auto-merge was being turned on: Skein no longer polls a merged request, so no later update would say so.
+      if (merge.state === 'scheduled') this.onPr(threadId, this.lastPr.get(threadId) ?? null)
     } finally {
       this.merging.delete(key)
     }
