@@ -247,7 +247,9 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
     ci,
     review,
     transcript,
-    delivery
+    delivery,
+    // Declared below; asked only once requests are polled.
+    changesWatched: (id) => reviewWatch.stats(id) !== undefined
   })
   owned.add(toDisposable(() => pr.dispose()))
   const summaries = owned.add(
