@@ -5,7 +5,7 @@ import { rmSync } from 'node:fs'
 import { ManualClock } from '../src/main/core/ci/clock'
 import { FakeGitlab, type FakeJob } from '../test/helpers/fake-gitlab'
 import { git, runBench } from './bench-utils'
-import { benchCi, ciThreads, HOUR, JOBS, pollingRepo, pushCommit, runUntil } from './lib/polling'
+import { benchCi, ciThreads, every, HOUR, JOBS, pollingRepo, pushCommit, runUntil } from './lib/polling'
 
 const THREADS = Number(process.env.BENCH_THREADS ?? 10)
 
@@ -89,16 +89,13 @@ async function simulate(gl: FakeGitlab, repo: string, scenario: Scenario, layout
     clock,
     end: start + HOUR,
     events: [
-      {
-        due: () => (scenario.pushEveryMs ? pushedAt + scenario.pushEveryMs : Infinity),
-        run: async () => {
-          pushedAt = clock.now()
-          pushes++
-          sha = pushCommit(repo)
-          setChecks()
-          for (const id of threads.keys()) await ci.pushed(id)
-        }
-      }
+      every(clock, scenario.pushEveryMs, async (at) => {
+        pushedAt = at
+        pushes++
+        sha = pushCommit(repo)
+        setChecks()
+        for (const id of threads.keys()) await ci.pushed(id)
+      })
     ],
     beforeTimer: setChecks,
     settle: () => ci.whenIdle()

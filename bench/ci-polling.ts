@@ -9,6 +9,7 @@ import {
   benchCi,
   busyChecks,
   ciThreads,
+  every,
   HOUR,
   JOBS,
   pollingRepo,
@@ -62,15 +63,12 @@ async function simulate(gh: FakeGithub, repo: string, scenario: Scenario, tag: s
     clock,
     end: start + HOUR,
     events: [
-      {
-        due: () => (scenario.pushEveryMs ? pushedAt + scenario.pushEveryMs : Infinity),
-        run: async () => {
-          pushedAt = clock.now()
-          sha = pushCommit(repo)
-          setChecks()
-          for (const id of threads.keys()) await ci.pushed(id)
-        }
-      }
+      every(clock, scenario.pushEveryMs, async (at) => {
+        pushedAt = at
+        sha = pushCommit(repo)
+        setChecks()
+        for (const id of threads.keys()) await ci.pushed(id)
+      })
     ],
     beforeTimer: setChecks,
     settle: () => ci.whenIdle()

@@ -19,6 +19,7 @@ import {
   benchCi,
   busyChecks,
   ciThreads,
+  every,
   HOUR,
   JOBS,
   pollingRepo,
@@ -118,7 +119,6 @@ async function simulate(w: World, s: Scenario, tag: string, config: Config): Pro
     return p
   })
   let pushedAt = start
-  let reviewedAt = start
   let reviews = 0
   const setChecks = () => setGithubChecks(gh, names, sha, s.at(clock.now() - pushedAt))
   let pr: PrService | null = null
@@ -177,37 +177,30 @@ async function simulate(w: World, s: Scenario, tag: string, config: Config): Pro
     clock,
     end: start + 2 * HOUR,
     events: [
-      {
-        due: () => (s.reviewEveryMs ? reviewedAt + s.reviewEveryMs : Infinity),
-        run: async () => {
-          reviewedAt = clock.now()
-          reviews++
-          for (const [i, p] of prs.entries()) {
-            pulls.review(names[i]!, p.number, 'octocat', 'COMMENTED')
-            w.threads.comment(names[i]!, {
-              pull: p.number,
-              path: FILE,
-              line: 10 + reviews,
-              body: 'And here?',
-              user: 'octocat',
-              commitId: sha
-            })
-          }
+      every(clock, s.reviewEveryMs, async () => {
+        reviews++
+        for (const [i, p] of prs.entries()) {
+          pulls.review(names[i]!, p.number, 'octocat', 'COMMENTED')
+          w.threads.comment(names[i]!, {
+            pull: p.number,
+            path: FILE,
+            line: 10 + reviews,
+            body: 'And here?',
+            user: 'octocat',
+            commitId: sha
+          })
         }
-      },
-      {
-        due: () => (s.pushEveryMs ? pushedAt + s.pushEveryMs : Infinity),
-        run: async () => {
-          // Skein pushes: CI is told; GitHub moves the pull request's head.
-          pushedAt = clock.now()
-          sha = pushCommit(repo)
-          for (const p of prs) Object.assign(p, { head: { ref: 'main', sha }, computed: false, updatedAt: clock.now() })
-          // GitHub moves a review comment that still applies to the new head (its commit_id): the listing changes.
-          for (const name of names) for (const c of w.threads.list(name)) if (c.line !== null) c.commitId = sha
-          setChecks()
-          for (const id of ci.keys()) await cis.pushed(id)
-        }
-      }
+      }),
+      every(clock, s.pushEveryMs, async (at) => {
+        // Skein pushes: CI is told; GitHub moves the pull request's head.
+        pushedAt = at
+        sha = pushCommit(repo)
+        for (const p of prs) Object.assign(p, { head: { ref: 'main', sha }, computed: false, updatedAt: at })
+        // GitHub moves a review comment that still applies to the new head (its commit_id): the listing changes.
+        for (const name of names) for (const c of w.threads.list(name)) if (c.line !== null) c.commitId = sha
+        setChecks()
+        for (const id of ci.keys()) await cis.pushed(id)
+      })
     ],
     beforeTimer: setChecks,
     settle,

@@ -88,6 +88,15 @@ export interface ScriptedEvent {
   run: () => Promise<void>
 }
 
+/** An event every `ms` from now on (never when null); `run` is told its time. */
+export function every(clock: ManualClock, ms: number | null, run: (at: number) => Promise<void>): ScriptedEvent {
+  let last = clock.now()
+  return {
+    due: () => (ms ? last + ms : Infinity),
+    run: () => run((last = clock.now()))
+  }
+}
+
 /**
  * Moves the clock until `end`: whichever comes first of the clock's next timer and the scripted events
  * (the earlier listed first on a tie) happens, then `settle` waits for the reads it started. Before a timer
