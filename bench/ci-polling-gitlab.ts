@@ -5,7 +5,7 @@ import { rmSync } from 'node:fs'
 import { ManualClock } from '../src/main/core/ci/clock'
 import { FakeGitlab, type FakeJob } from '../test/helpers/fake-gitlab'
 import { git, runBench } from './bench-utils'
-import { benchCi, ciThreads, every, HOUR, JOBS, pollingRepo, pushCommit, runUntil } from './lib/polling'
+import { benchCi, ciHour, ciThreads, JOBS, pollingRepo } from './lib/polling'
 
 const THREADS = Number(process.env.BENCH_THREADS ?? 10)
 
@@ -83,22 +83,18 @@ async function simulate(gl: FakeGitlab, repo: string, scenario: Scenario, layout
   const before = gl.count(prefix)
   const polls = () => gl.requests.filter((r) => r.path.startsWith(prefix) && /\/pipelines\?/.test(r.path)).length
   const pollsBefore = polls()
-  setChecks()
-  for (const id of threads.keys()) ci.watch(id)
-  await runUntil({
+  await ciHour({
     clock,
-    end: start + HOUR,
-    events: [
-      every(clock, scenario.pushEveryMs, async (at) => {
-        pushedAt = at
-        pushes++
-        sha = pushCommit(repo)
-        setChecks()
-        for (const id of threads.keys()) await ci.pushed(id)
-      })
-    ],
-    beforeTimer: setChecks,
-    settle: () => ci.whenIdle()
+    ci,
+    ids: [...threads.keys()],
+    repo,
+    pushEveryMs: scenario.pushEveryMs,
+    setChecks,
+    pushed: (commit, at) => {
+      sha = commit
+      pushedAt = at
+      pushes++
+    }
   })
   const overall = ci.status('t0').overall
   await ci.dispose()

@@ -8,13 +8,11 @@ import { git, runBench } from './bench-utils'
 import {
   benchCi,
   busyChecks,
+  ciHour,
   ciThreads,
-  every,
   HOUR,
   JOBS,
   pollingRepo,
-  pushCommit,
-  runUntil,
   setGithubChecks,
   settledChecks,
   stuckChecks,
@@ -57,21 +55,17 @@ async function simulate(gh: FakeGithub, repo: string, scenario: Scenario, tag: s
   const polls = () => gh.requests.filter((r) => r.path.startsWith(`/repos/acme/${tag}-`) && r.path.includes('/check-runs')).length
   const pollsBefore = polls()
   const budget = gh.rate.remaining
-  setChecks()
-  for (const id of threads.keys()) ci.watch(id)
-  await runUntil({
+  await ciHour({
     clock,
-    end: start + HOUR,
-    events: [
-      every(clock, scenario.pushEveryMs, async (at) => {
-        pushedAt = at
-        sha = pushCommit(repo)
-        setChecks()
-        for (const id of threads.keys()) await ci.pushed(id)
-      })
-    ],
-    beforeTimer: setChecks,
-    settle: () => ci.whenIdle()
+    ci,
+    ids: [...threads.keys()],
+    repo,
+    pushEveryMs: scenario.pushEveryMs,
+    setChecks,
+    pushed: (commit, at) => {
+      sha = commit
+      pushedAt = at
+    }
   })
   await ci.dispose()
   const after = gh.count(`/repos/acme/${tag}-`)

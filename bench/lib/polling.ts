@@ -129,3 +129,33 @@ export async function runUntil(o: {
     await o.settle()
   }
 }
+
+/**
+ * One simulated hour of CI alone from now: every thread watched, the checks set before each poll, and a
+ * push every `pushEveryMs` (`pushed` is told the new commit and the time before the checks are set again).
+ */
+export async function ciHour(o: {
+  clock: ManualClock
+  ci: CiService
+  ids: readonly string[]
+  repo: string
+  pushEveryMs: number | null
+  setChecks: () => void
+  pushed: (sha: string, at: number) => void
+}): Promise<void> {
+  o.setChecks()
+  for (const id of o.ids) o.ci.watch(id)
+  await runUntil({
+    clock: o.clock,
+    end: o.clock.now() + HOUR,
+    events: [
+      every(o.clock, o.pushEveryMs, async (at) => {
+        o.pushed(pushCommit(o.repo), at)
+        o.setChecks()
+        for (const id of o.ids) await o.ci.pushed(id)
+      })
+    ],
+    beforeTimer: o.setChecks,
+    settle: () => o.ci.whenIdle()
+  })
+}
