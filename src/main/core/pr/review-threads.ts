@@ -75,6 +75,8 @@ function serviceError(f: ServiceFailure, p: PrProvider, what: string): AppError 
  */
 export class ReviewThreadsService {
   private readonly entries = new Map<string, Entry>()
+  /** Reads the request's polling started, until their news is published. */
+  private readonly polling = new Set<Promise<unknown>>()
   private readonly now: () => number
   private readonly freshMs: number
   private readonly staleMs: number
@@ -109,14 +111,15 @@ export class ReviewThreadsService {
     if (!watched) return
     const moved = (this.deps.status(threadId)?.headSha ?? null) !== e.head
     if (!changed && !moved && now - e.fetchedAt < this.staleMs) return
-    await this.read(threadId, e, now - e.resolvedAt >= this.staleMs)
-    await this.publish(t, e)
+    const done = this.read(threadId, e, now - e.resolvedAt >= this.staleMs).then(() => this.publish(t, e))
+    this.polling.add(done)
+    await done.finally(() => this.polling.delete(done))
   }
 
   /** Resolves once no read is in flight (for tests and benches on a manual clock). */
   async whenIdle(): Promise<void> {
     for (;;) {
-      const busy = [...this.entries.values()].flatMap((e) => (e.reading ? [e.reading] : []))
+      const busy = [...this.polling, ...[...this.entries.values()].flatMap((e) => (e.reading ? [e.reading] : []))]
       if (busy.length === 0) return
       await Promise.all(busy)
     }
