@@ -99,7 +99,7 @@ export class ReviewThreadsService {
 
   /**
    * The request was read on schedule (`changed`: it was not a 304): watched threads are read with it when it
-   * changed (a new comment changes it), its head moved, or the last read is `staleMs` old, and news is published.
+   * changed (a new comment changes it), its head moved, the last read failed or is `staleMs` old, and news is published.
    * Unchanged review comments reuse the resolved states until they are `staleMs` old.
    */
   async prUpdated(threadId: string, changed = true): Promise<void> {
@@ -110,7 +110,8 @@ export class ReviewThreadsService {
     const watched = !this.deps.watching || this.deps.watching(threadId) || now - e.askedAt < this.staleMs
     if (!watched) return
     const moved = (this.deps.status(threadId)?.headSha ?? null) !== e.head
-    if (!changed && !moved && now - e.fetchedAt < this.staleMs) return
+    // A read that failed is tried again with the next poll.
+    if (!changed && !moved && e.problem === null && now - e.fetchedAt < this.staleMs) return
     const done = this.read(threadId, e, now - e.resolvedAt >= this.staleMs).then(() => this.publish(t, e))
     this.polling.add(done)
     await done.finally(() => this.polling.delete(done))
