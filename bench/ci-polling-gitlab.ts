@@ -2,18 +2,12 @@
 // for a branch pipeline alone, one with trigger jobs, and one with an open merge request whose merged
 // results pipeline runs too. Run: npx tsx bench/ci-polling-gitlab.ts
 import { rmSync } from 'node:fs'
-import { join } from 'node:path'
-import { CiHttp } from '../src/main/core/ci/ci-http'
-import { CiService, type CiThread } from '../src/main/core/ci/ci-service'
 import { ManualClock } from '../src/main/core/ci/clock'
-import { providerFactory } from '../src/main/core/ci/provider-factory'
-import { GitRunner } from '../src/main/core/git/git-runner'
 import { FakeGitlab, type FakeJob } from '../test/helpers/fake-gitlab'
-import { benchDir, git, makeBenchRepo, runBench } from './bench-utils'
+import { git, runBench } from './bench-utils'
+import { benchCi, ciHour, ciThreads, JOBS, pollingRepo } from './lib/polling'
 
 const THREADS = Number(process.env.BENCH_THREADS ?? 10)
-const HOUR = 3_600_000
-const JOBS = 12
 
 /** How a thread's jobs evolve; `t` is ms since the last push. */
 interface Scenario {
@@ -42,24 +36,12 @@ const layouts: Layout[] = ['branch pipeline', 'with 2 trigger jobs', 'with an op
 const pipelineStatus = (jobs: string[]) =>
   jobs.includes('running') ? 'running' : jobs.includes('pending') ? 'pending' : jobs.includes('failed') ? 'failed' : 'success'
 
-async function simulate(gl: FakeGitlab, repo: string, scenario: Scenario, layout: Layout, tag: string, logDir: string) {
+async function simulate(gl: FakeGitlab, repo: string, scenario: Scenario, layout: Layout, tag: string, dir: string) {
   const clock = new ManualClock(Date.now())
   const start = clock.now()
-  const threads = new Map<string, CiThread>()
-  const names: string[] = []
-  for (let i = 0; i < THREADS; i++) {
-    const name = `acme/${tag}-${i}`
-    gl.addProject(name)
-    names.push(name)
-    threads.set(`t${i}`, {
-      id: `t${i}`,
-      remoteUrl: `git@gitlab.com:${name}.git`,
-      branch: 'main',
-      worktreePath: repo,
-      archived: false,
-      override: { provider: 'gitlab', baseUrl: gl.baseUrl }
-    })
-  }
+  const names = Array.from({ length: THREADS }, (_, i) => `acme/${tag}-${i}`)
+  for (const name of names) gl.addProject(name)
+  const threads = ciThreads(names, repo, { provider: 'gitlab', baseUrl: gl.baseUrl }, 'gitlab.com')
   let sha = git(repo, 'rev-parse', 'HEAD')
   let pushedAt = start
   let pushes = 0
@@ -96,41 +78,24 @@ async function simulate(gl: FakeGitlab, repo: string, scenario: Scenario, layout
       }
     }
   }
-  const ci = new CiService({
-    thread: (id) => threads.get(id),
-    providers: providerFactory({ http: new CiHttp({ now: () => clock.now() }), token: () => async () => gl.token }),
-    git: new GitRunner(),
-    logDir,
-    notify: () => undefined,
-    clock
-  })
+  const ci = benchCi({ threads, token: gl.token, dir, clock })
   const prefix = `/api/v4/projects/${encodeURIComponent(`acme/${tag}-`)}`
   const before = gl.count(prefix)
   const polls = () => gl.requests.filter((r) => r.path.startsWith(prefix) && /\/pipelines\?/.test(r.path)).length
   const pollsBefore = polls()
-  setChecks()
-  for (const id of threads.keys()) ci.watch(id)
-  await ci.whenIdle()
-  for (;;) {
-    const at = clock.nextAt()
-    if (at === null || at > start + HOUR) break
-    const nextPush = scenario.pushEveryMs ? pushedAt + scenario.pushEveryMs : Infinity
-    if (nextPush <= at && nextPush <= start + HOUR) {
-      clock.advanceTo(nextPush)
-      pushedAt = nextPush
+  await ciHour({
+    clock,
+    ci,
+    ids: [...threads.keys()],
+    repo,
+    pushEveryMs: scenario.pushEveryMs,
+    setChecks,
+    pushed: (commit, at) => {
+      sha = commit
+      pushedAt = at
       pushes++
-      git(repo, 'commit', '-q', '--allow-empty', '-m', 'push')
-      git(repo, 'update-ref', 'refs/remotes/origin/main', 'HEAD')
-      sha = git(repo, 'rev-parse', 'HEAD')
-      setChecks()
-      for (const id of threads.keys()) await ci.pushed(id)
-      continue
     }
-    clock.advanceTo(at - 1)
-    setChecks()
-    clock.advanceTo(at)
-    await ci.whenIdle()
-  }
+  })
   const overall = ci.status('t0').overall
   await ci.dispose()
   const after = gl.count(prefix)
@@ -138,9 +103,7 @@ async function simulate(gl: FakeGitlab, repo: string, scenario: Scenario, layout
 }
 
 async function main(): Promise<void> {
-  const dir = benchDir('ci-polling-gitlab')
-  const repo = makeBenchRepo(dir, 'repo', 1)
-  git(repo, 'update-ref', 'refs/remotes/origin/main', 'HEAD')
+  const { dir, repo } = pollingRepo('ci-polling-gitlab')
   const gl = await FakeGitlab.start()
   gl.rate.remaining = 1e9
   console.log(`GitLab CI polling: ${THREADS} threads × 1 simulated hour, ${JOBS} jobs a pipeline`)
@@ -148,7 +111,7 @@ async function main(): Promise<void> {
   for (const layout of layouts) {
     console.log(`\n${layout}`)
     for (const s of scenarios) {
-      const r = await simulate(gl, repo, s, layout, `g${n++}`, join(dir, 'logs'))
+      const r = await simulate(gl, repo, s, layout, `g${n++}`, dir)
       const per = (v: number) => (v / THREADS).toFixed(1)
       console.log(
         `  ${s.name}: ${per(r.polls)} polls/h, ${per(r.requests)} requests/h per thread (${((r.notModified / Math.max(1, r.requests)) * 100).toFixed(0)}% 304), ${(r.requests / Math.max(1, r.polls)).toFixed(2)} requests a poll; ends ${r.overall}`

@@ -2,41 +2,36 @@
 // how many were 304s (which GitHub does not count against its 5,000/hour limit), compared with a
 // fixed 10 s poll. Run: npx tsx bench/ci-polling.ts
 import { rmSync } from 'node:fs'
-import { join } from 'node:path'
-import { CiHttp } from '../src/main/core/ci/ci-http'
-import { CiService, type CiThread } from '../src/main/core/ci/ci-service'
 import { ManualClock } from '../src/main/core/ci/clock'
-import { providerFactory } from '../src/main/core/ci/provider-factory'
-import { GitRunner } from '../src/main/core/git/git-runner'
 import { FakeGithub } from '../test/helpers/fake-github'
-import { benchDir, git, makeBenchRepo, runBench } from './bench-utils'
+import { git, runBench } from './bench-utils'
+import {
+  benchCi,
+  busyChecks,
+  ciHour,
+  ciThreads,
+  HOUR,
+  JOBS,
+  pollingRepo,
+  setGithubChecks,
+  settledChecks,
+  stuckChecks,
+  type CheckState
+} from './lib/polling'
 
 const THREADS = Number(process.env.BENCH_THREADS ?? 20)
-const HOUR = 3_600_000
-const JOBS = 12
-const DONE = { status: 'completed', conclusion: 'success' }
-const RUNNING = { status: 'in_progress', conclusion: null }
-const QUEUED = { status: 'queued', conclusion: null }
 
 /** How a thread's checks evolve; `t` is ms since the last push. */
 interface Scenario {
   name: string
   pushEveryMs: number | null
-  at: (t: number) => { status: string; conclusion: string | null }[]
+  at: (t: number) => CheckState[]
 }
 
 const scenarios: Scenario[] = [
-  { name: 'settled: every check finished', pushEveryMs: null, at: () => Array.from({ length: JOBS }, () => DONE) },
-  {
-    name: 'stuck: one job running all hour',
-    pushEveryMs: null,
-    at: () => Array.from({ length: JOBS }, (_, j) => (j === 0 ? RUNNING : DONE))
-  },
-  {
-    name: 'busy: push every 20 min, a job ends each minute',
-    pushEveryMs: 20 * 60_000,
-    at: (t) => Array.from({ length: JOBS }, (_, j) => (t >= (j + 1) * 60_000 ? DONE : t >= 20_000 ? RUNNING : QUEUED))
-  }
+  { name: 'settled: every check finished', pushEveryMs: null, at: settledChecks },
+  { name: 'stuck: one job running all hour', pushEveryMs: null, at: stuckChecks },
+  { name: 'busy: push every 20 min, a job ends each minute', pushEveryMs: 20 * 60_000, at: busyChecks }
 ]
 
 interface Outcome {
@@ -46,66 +41,32 @@ interface Outcome {
   counted: number
 }
 
-async function simulate(gh: FakeGithub, repo: string, scenario: Scenario, tag: string, logDir: string): Promise<Outcome> {
+async function simulate(gh: FakeGithub, repo: string, scenario: Scenario, tag: string, dir: string): Promise<Outcome> {
   const clock = new ManualClock(Date.now())
   const start = clock.now()
-  const threads = new Map<string, CiThread>()
-  const names: string[] = []
-  for (let i = 0; i < THREADS; i++) {
-    const name = `acme/${tag}-${i}`
-    gh.addRepo(name)
-    names.push(name)
-    threads.set(`t${i}`, {
-      id: `t${i}`,
-      remoteUrl: `git@github.com:${name}.git`,
-      branch: 'main',
-      worktreePath: repo,
-      archived: false,
-      override: { provider: 'github', baseUrl: gh.baseUrl }
-    })
-  }
+  const names = Array.from({ length: THREADS }, (_, i) => `acme/${tag}-${i}`)
+  for (const name of names) gh.addRepo(name)
+  const threads = ciThreads(names, repo, { provider: 'github', baseUrl: gh.baseUrl }, 'github.com')
   let sha = git(repo, 'rev-parse', 'HEAD')
   let pushedAt = start
-  const setChecks = () => {
-    const states = scenario.at(clock.now() - pushedAt)
-    for (const name of names) states.forEach((c, j) => gh.setCheckRun(name, sha, { id: j + 1, name: `job ${j}`, ...c }))
-  }
-  const ci = new CiService({
-    thread: (id) => threads.get(id),
-    providers: providerFactory({ http: new CiHttp({ now: () => clock.now() }), token: () => async () => gh.token }),
-    git: new GitRunner(),
-    logDir,
-    notify: () => undefined,
-    clock
-  })
+  const setChecks = () => setGithubChecks(gh, names, sha, scenario.at(clock.now() - pushedAt))
+  const ci = benchCi({ threads, token: gh.token, dir, clock })
   const before = gh.count(`/repos/acme/${tag}-`)
   const polls = () => gh.requests.filter((r) => r.path.startsWith(`/repos/acme/${tag}-`) && r.path.includes('/check-runs')).length
   const pollsBefore = polls()
   const budget = gh.rate.remaining
-  setChecks()
-  for (const id of threads.keys()) ci.watch(id)
-  await ci.whenIdle()
-  for (;;) {
-    const at = clock.nextAt()
-    if (at === null || at > start + HOUR) break
-    const nextPush = scenario.pushEveryMs ? pushedAt + scenario.pushEveryMs : Infinity
-    if (nextPush <= at && nextPush <= start + HOUR) {
-      // Skein pushes: a new commit on the remote-tracking branch, then `pushed` for each thread.
-      clock.advanceTo(nextPush)
-      pushedAt = nextPush
-      git(repo, 'commit', '-q', '--allow-empty', '-m', 'push')
-      git(repo, 'update-ref', 'refs/remotes/origin/main', 'HEAD')
-      sha = git(repo, 'rev-parse', 'HEAD')
-      setChecks()
-      for (const id of threads.keys()) await ci.pushed(id)
-      continue
+  await ciHour({
+    clock,
+    ci,
+    ids: [...threads.keys()],
+    repo,
+    pushEveryMs: scenario.pushEveryMs,
+    setChecks,
+    pushed: (commit, at) => {
+      sha = commit
+      pushedAt = at
     }
-    // The fake answers with the states as of the poll's time.
-    clock.advanceTo(at - 1)
-    setChecks()
-    clock.advanceTo(at)
-    await ci.whenIdle()
-  }
+  })
   await ci.dispose()
   const after = gh.count(`/repos/acme/${tag}-`)
   return {
@@ -117,9 +78,7 @@ async function simulate(gh: FakeGithub, repo: string, scenario: Scenario, tag: s
 }
 
 async function main(): Promise<void> {
-  const dir = benchDir('ci-polling')
-  const repo = makeBenchRepo(dir, 'repo', 1)
-  git(repo, 'update-ref', 'refs/remotes/origin/main', 'HEAD')
+  const { dir, repo } = pollingRepo('ci-polling')
   const gh = await FakeGithub.start()
   gh.rate.remaining = 1e9
   const fixed = (HOUR / 10_000) * 2
@@ -129,7 +88,7 @@ async function main(): Promise<void> {
   console.log(`baseline: a fixed 10 s poll without ETags = ${fixed} requests/hour/thread, every one counted against the rate limit\n`)
   let worst = 0
   for (const [i, s] of scenarios.entries()) {
-    const r = await simulate(gh, repo, s, `s${i}`, join(dir, 'logs'))
+    const r = await simulate(gh, repo, s, `s${i}`, dir)
     const per = (v: number) => v / THREADS
     worst = Math.max(worst, per(r.counted))
     console.log(`${s.name}`)

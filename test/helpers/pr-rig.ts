@@ -42,6 +42,8 @@ export function prRig(o: {
   token: string
   schedule?: PrScheduleOptions
   retryBaseMs?: number
+  /** Told of each read of an open request, as PrHost tells the review threads. */
+  polled?: (threadId: string, changed: boolean) => void
 }): PrRig {
   const repo = makeRepo(o.name)
   const bare = join(tempDir('skein-remote-'), `${o.name}.git`)
@@ -76,7 +78,8 @@ export function prRig(o: {
     ciStatus: () => ci,
     notify: (_, status) => updates.push(status),
     clock,
-    schedule: o.schedule
+    schedule: o.schedule,
+    polled: o.polled
   })
   const actions = new PrActions({
     service,

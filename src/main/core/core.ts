@@ -236,7 +236,9 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
   const review = owned.add(new ReviewService(git, thread, threadStore, delivery))
   const ci = new CiHost({ git, threads, thread, settings, bus, logger, delivery, home: dataDir.home })
   owned.add(toDisposable(() => ci.close()))
-  const pr = owned.add(createPrHost({ rpc, git, bus, logger, settings, threads, thread, ci, review, transcript, delivery }))
+  // changesWatched: reviewWatch is declared below, and asked only once requests are polled.
+  const changesWatched = (id: string) => reviewWatch.stats(id) !== undefined
+  const pr = owned.add(createPrHost({ rpc, git, bus, logger, settings, threads, thread, ci, review, transcript, delivery, changesWatched }))
   const summaries = owned.add(
     new SummaryService({
       bus,

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { z } from 'zod'
 import type { Octokit } from '@octokit/rest'
 import { err, ok, type Result } from '../../../shared/result'
@@ -120,9 +121,11 @@ export function threadsFromComments(comments: readonly ReviewComment[], resolved
   })
 }
 
+type Nodes = Map<number, { node: string; resolved: boolean }>
+
 /** Every review thread's GraphQL node id and resolved state, by the REST id of its first comment. */
-async function threadNodes(gh: Octokit, p: PullRef): Promise<Result<Map<number, { node: string; resolved: boolean }>, ServiceFailure>> {
-  const out = new Map<number, { node: string; resolved: boolean }>()
+async function threadNodes(gh: Octokit, p: PullRef): Promise<Result<Nodes, ServiceFailure>> {
+  const out: Nodes = new Map()
   let after: string | null = null
   for (let page = 0; page < 50; page++) {
     let data: unknown
@@ -147,7 +150,33 @@ async function threadNodes(gh: Octokit, p: PullRef): Promise<Result<Map<number, 
   return ok(out)
 }
 
-/** The pull request's review threads: its review comments over REST (conditional), their resolved state over GraphQL. */
+/** The resolved states last read over GraphQL, by client and pull request (a new token makes a new client and starts over). */
+const lastNodes = new WeakMap<Octokit, Map<string, Nodes>>()
+// The reader's signature is fixed by PrProvider (github-pulls.ts calls it): whether a read may reuse the
+// resolved states is a property of the call, so it travels with the call's async context.
+const reuseAllowed = new AsyncLocalStorage<boolean>()
+
+/**
+ * Runs `read` (a read of review threads) letting GitHub's reader reuse the resolved states it read last
+ * when the review comments did not change (all 304s): GraphQL has no conditional reads, every query costs
+ * a point. A thread resolved on github.com changes no comment, so the caller asks without this now and then.
+ */
+export function reusingResolvedStates<T>(read: () => Promise<T>): Promise<T> {
+  return reuseAllowed.run(true, read)
+}
+
+const pullKey = (p: PullRef) => `${p.owner}/${p.repo}#${p.number}`
+
+function remembered(gh: Octokit): Map<string, Nodes> {
+  let m = lastNodes.get(gh)
+  if (!m) lastNodes.set(gh, (m = new Map()))
+  return m
+}
+
+/**
+ * The pull request's review threads: its review comments over REST (conditional), their resolved state over
+ * GraphQL, asked only when there are comments, and (inside `reusingResolvedStates`) only when they changed.
+ */
 export async function githubReviewThreads(gh: Octokit, p: PullRef): Promise<Result<Fetched<ServiceThread[]>, ServiceFailure>> {
   const comments: unknown[] = []
   let notModified = true
@@ -162,9 +191,21 @@ export async function githubReviewThreads(gh: Octokit, p: PullRef): Promise<Resu
   }
   const parsed = z.array(ReviewComment).safeParse(comments)
   if (!parsed.success) return err({ kind: 'malformed', detail: `the review comments of #${p.number}` })
-  const nodes = await threadNodes(gh, p)
-  if (!nodes.ok) return nodes
-  const resolved = new Map([...nodes.value].map(([id, n]) => [id, n.resolved]))
+  const memo = remembered(gh)
+  const key = pullKey(p)
+  let nodes: Nodes | undefined = notModified && reuseAllowed.getStore() === true ? memo.get(key) : undefined
+  // No comment, no thread: there is no resolved state to ask for.
+  if (parsed.data.length === 0) nodes = new Map()
+  if (!nodes) {
+    const read = await threadNodes(gh, p)
+    if (!read.ok) return read
+    nodes = read.value
+  }
+  memo.delete(key)
+  memo.set(key, nodes)
+  // Bounded: the oldest pull request read is forgotten first.
+  if (memo.size > 200) memo.delete(memo.keys().next().value!)
+  const resolved = new Map([...nodes].map(([id, n]) => [id, n.resolved]))
   return ok({ value: threadsFromComments(parsed.data, resolved), notModified })
 }
 
@@ -195,6 +236,9 @@ export async function githubResolve(gh: Octokit, p: PullRef, threadId: string, r
     const f = graphqlFailure(e)
     if (f) return err(f)
     throw e
+  } finally {
+    // Whatever the answer, the next read asks GitHub again rather than trust what it held.
+    lastNodes.get(gh)?.delete(pullKey(p))
   }
   return ok(undefined)
 }

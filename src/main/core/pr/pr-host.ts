@@ -33,6 +33,8 @@ export interface PrHostDeps {
   transcript: Transcript
   /** How review threads reach the agent. */
   delivery: AgentDelivery
+  /** Whether some client has the thread's Changes tab open (its review threads are read with the request's polling then). */
+  changesWatched?: (threadId: string) => boolean
   env?: NodeJS.ProcessEnv
   http?: PrHttpOptions
   schedule?: PrScheduleOptions
@@ -58,7 +60,8 @@ export function createPrHost(d: PrHostDeps): PrHost {
     ciStatus: (id) => d.ci.service.status(id),
     notify: (threadId, status) => d.bus.publish('pr/updated', { threadId, status }),
     isVisible: (id) => d.threads.isViewed(id),
-    polled: (id) => void reviewThreads.prUpdated(id).catch((cause: unknown) => d.logger.error('Reading review threads failed', cause)),
+    polled: (id, changed) =>
+      void reviewThreads.prUpdated(id, changed).catch((cause: unknown) => d.logger.error('Reading review threads failed', cause)),
     logger: d.logger,
     schedule: d.schedule
   })
@@ -68,7 +71,8 @@ export function createPrHost(d: PrHostDeps): PrHost {
     status: (id) => service.status(id),
     provider: (id) => service.provider(id),
     deliver: (t, text) => d.delivery.deliver(t, text),
-    notify: (threads) => d.bus.publish('pr/threadsUpdated', threads)
+    notify: (threads) => d.bus.publish('pr/threadsUpdated', threads),
+    watching: d.changesWatched
   })
   const follow = d.bus.subscribe((name, p) => {
     if (name === 'ci/updated') service.ciUpdated((p as NotificationOf<'ci/updated'>).status)

@@ -54,8 +54,8 @@ export interface PrServiceDeps {
   /** A thread's request changed, or it has none any more (null). */
   notify: (threadId: string, status: PrStatus | null) => void
   isVisible?: (threadId: string) => boolean
-  /** An open request was read on schedule (its review threads are read along with it). */
-  polled?: (threadId: string) => void
+  /** An open request was read on schedule (its review threads are read along with it); `changed`: not a 304. */
+  polled?: (threadId: string, changed: boolean) => void
   clock?: Clock
   schedule?: PrScheduleOptions
   logger?: Logger
@@ -302,7 +302,7 @@ export class PrService {
     if (this.disposed || this.entries.get(threadId) !== e) return
     this.publish(threadId, e, problem)
     this.schedule(threadId, e, changed, problem)
-    if (!problem && (e.remote?.state === 'open' || e.remote?.state === 'draft')) this.deps.polled?.(threadId)
+    if (!problem && (e.remote?.state === 'open' || e.remote?.state === 'draft')) this.deps.polled?.(threadId, changed)
   }
 
   private schedule(threadId: string, e: Entry, changed: boolean, problem: CiProblem | null): void {

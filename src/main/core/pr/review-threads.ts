@@ -10,6 +10,7 @@ import type { GitRunner } from '../git/git-runner'
 import { readBlob } from '../git/read-blob'
 import { formatReview, reanchor } from '../review/review-comments'
 import type { CiProblem } from '../../../shared/ci'
+import { reusingResolvedStates } from './github-review-threads'
 import { problemOf, refusal, type PrProvider, type ServiceFailure, type ServiceThread } from './pr-provider'
 
 /** What the review threads service joins. */
@@ -27,6 +28,16 @@ export interface ReviewThreadsDeps {
   now?: () => number
   /** A read this recent is placed again without asking the service (a file changed, the tab asked again). */
   freshMs?: number
+  /**
+   * Whether some client has the thread's Changes tab open: then (or for `staleMs` after a client asked for
+   * them) the request's polling reads its review threads. Without it, threads are watched from the first `list` on.
+   */
+  watching?: (threadId: string) => boolean
+  /**
+   * Watched threads are read with the request's polling when it changed or its head moved, and at the latest
+   * this long after the last read, resolved states included (resolving on the website changes no comment).
+   */
+  staleMs?: number
 }
 
 interface Entry {
@@ -34,9 +45,15 @@ interface Entry {
   fetchedAt: number
   problem: string | null
   shown: string
-  /** Someone asked for them (the Changes tab): the request's polling reads them again. */
-  watched: boolean
+  /** When a client last asked for them (`list`). */
+  askedAt: number
+  /** The request's head at the last read: a push may outdate threads. */
+  head: string | null
+  /** When the resolved states were last read for sure (not reused from an unchanged read). */
+  resolvedAt: number
   reading: Promise<void> | null
+  /** The read in flight reads resolved states anew. */
+  readingFresh: boolean
 }
 
 const SHA = /^[0-9a-f]{40,64}$/
@@ -58,12 +75,16 @@ function serviceError(f: ServiceFailure, p: PrProvider, what: string): AppError 
  */
 export class ReviewThreadsService {
   private readonly entries = new Map<string, Entry>()
+  /** Reads the request's polling started, until their news is published. */
+  private readonly polling = new Set<Promise<unknown>>()
   private readonly now: () => number
   private readonly freshMs: number
+  private readonly staleMs: number
 
   constructor(private readonly deps: ReviewThreadsDeps) {
     this.now = deps.now ?? Date.now
     this.freshMs = deps.freshMs ?? 15_000
+    this.staleMs = deps.staleMs ?? 1_800_000
   }
 
   /** The threads, placed on the current files; read from the service unless read within `freshMs` (or `force`). */
@@ -71,18 +92,38 @@ export class ReviewThreadsService {
     const t = this.deps.thread(threadId)
     if (!t) return err(appError(ErrorCode.ThreadNotFound, `No thread with id ${threadId}.`))
     const e = this.entry(threadId)
-    e.watched = true
-    if (o.force || this.now() - e.fetchedAt > this.freshMs) await this.read(threadId, e)
+    e.askedAt = this.now()
+    if (o.force || this.now() - e.fetchedAt > this.freshMs) await this.read(threadId, e, true)
     return ok(await this.publish(t, e))
   }
 
-  /** The request was read on schedule: threads someone has looked at are read with it (conditional reads), and news is published. */
-  async prUpdated(threadId: string): Promise<void> {
+  /**
+   * The request was read on schedule (`changed`: it was not a 304): watched threads are read with it when it
+   * changed (a new comment changes it), its head moved, the last read failed or is `staleMs` old, and news is published.
+   * Unchanged review comments reuse the resolved states until they are `staleMs` old.
+   */
+  async prUpdated(threadId: string, changed = true): Promise<void> {
     const e = this.entries.get(threadId)
     const t = this.deps.thread(threadId)
-    if (!e?.watched || !t) return
-    await this.read(threadId, e)
-    await this.publish(t, e)
+    const now = this.now()
+    if (!e || !t) return
+    const watched = !this.deps.watching || this.deps.watching(threadId) || now - e.askedAt < this.staleMs
+    if (!watched) return
+    const moved = (this.deps.status(threadId)?.headSha ?? null) !== e.head
+    // A read that failed is tried again with the next poll.
+    if (!changed && !moved && e.problem === null && now - e.fetchedAt < this.staleMs) return
+    const done = this.read(threadId, e, now - e.resolvedAt >= this.staleMs).then(() => this.publish(t, e))
+    this.polling.add(done)
+    await done.finally(() => this.polling.delete(done))
+  }
+
+  /** Resolves once no read is in flight (for tests and benches on a manual clock). */
+  async whenIdle(): Promise<void> {
+    for (;;) {
+      const busy = [...this.polling, ...[...this.entries.values()].flatMap((e) => (e.reading ? [e.reading] : []))]
+      if (busy.length === 0) return
+      await Promise.all(busy)
+    }
   }
 
   /** Forgets a thread (archived or deleted). */
@@ -116,21 +157,34 @@ export class ReviewThreadsService {
 
   private entry(threadId: string): Entry {
     let e = this.entries.get(threadId)
-    if (!e) this.entries.set(threadId, (e = { raw: [], fetchedAt: 0, problem: null, shown: '', watched: false, reading: null }))
+    if (!e) {
+      e = { raw: [], fetchedAt: 0, problem: null, shown: '', askedAt: 0, head: null, resolvedAt: 0, reading: null, readingFresh: false }
+      this.entries.set(threadId, e)
+    }
     return e
   }
 
-  private read(threadId: string, e: Entry): Promise<void> {
-    e.reading ??= this.readOnce(threadId, e).finally(() => (e.reading = null))
-    return e.reading
+  // One read at a time; one that must read resolved states anew waits for a read that may reuse them.
+  private read(threadId: string, e: Entry, fresh: boolean): Promise<void> {
+    if (e.reading && (e.readingFresh || !fresh)) return e.reading
+    const run: Promise<void> = (e.reading ?? Promise.resolve()).then(() =>
+      this.readOnce(threadId, e, fresh).finally(() => {
+        if (e.reading === run) e.reading = null
+      })
+    )
+    e.reading = run
+    e.readingFresh = fresh
+    return run
   }
 
-  private async readOnce(threadId: string, e: Entry): Promise<void> {
+  private async readOnce(threadId: string, e: Entry, fresh: boolean): Promise<void> {
     const status = this.deps.status(threadId)
+    const at = this.now()
     if (!status) {
       e.raw = []
       e.problem = null
-      e.fetchedAt = this.now()
+      e.fetchedAt = e.resolvedAt = at
+      e.head = null
       return
     }
     const found = await this.deps.provider(threadId)
@@ -138,14 +192,18 @@ export class ReviewThreadsService {
       e.problem = found.problem.message
       return
     }
-    const got = await found.provider.reviewThreads(status.number)
+    const provider = found.provider
+    const got = await (fresh ? provider.reviewThreads(status.number) : reusingResolvedStates(() => provider.reviewThreads(status.number)))
     if (!got.ok) {
-      e.problem = problemOf(got.error, found.provider.words).message
+      e.problem = problemOf(got.error, provider.words).message
       return
     }
     e.raw = got.value.value
     e.problem = null
-    e.fetchedAt = this.now()
+    e.fetchedAt = at
+    e.head = status.headSha
+    // Changed comments are read with their resolved states.
+    if (fresh || !got.value.notModified) e.resolvedAt = at
   }
 
   private async act(
