@@ -24,6 +24,7 @@ beforeAll(async () => {
 })
 afterAll(() => gh.close())
 afterEach(async () => {
+  gh.forbidden = false
   await cleanupTemp()
   expect(gh.violations.splice(0)).toEqual([])
   expect(ghThreads.graphqlRejected).toBe(0)
@@ -182,5 +183,44 @@ describe('review threads with the pull request polling', () => {
     const again = await s.threads.list(s.r.thread.id, { force: true })
     expect(again.ok && again.value.threads).toHaveLength(1)
     expect(s.queries()).toBe(1)
+  })
+
+  it('are only placed again when the tab asks as files change; Refresh reads, and a failed read is not retried at every ask', async () => {
+    const s = await setup('sluice')
+    s.comment(3, 'Why three?')
+    const first = await s.threads.list(s.r.thread.id)
+    expect(first.ok && first.value.threads).toHaveLength(1)
+    const reads = s.commentReads().length
+    const queries = s.queries()
+    expect(reads).toBe(1)
+    // Only the asks count here: the request's polling (which also reads watched threads) is stopped.
+    s.r.service.dispose()
+    // The Changes tab asks each time the agent changes a file: ten asks over ten minutes read nothing.
+    for (let i = 0; i < 10; i++) {
+      s.r.clock.advanceTo(s.r.clock.now() + 60_000)
+      const again = await s.threads.list(s.r.thread.id)
+      expect(again.ok && again.value.threads).toHaveLength(1)
+    }
+    expect(s.commentReads().length).toBe(reads)
+    expect(s.queries()).toBe(queries)
+    // Refresh does read, resolved states included.
+    s.comment(5, 'And five?')
+    const refreshed = await s.threads.list(s.r.thread.id, { force: true })
+    expect(refreshed.ok && refreshed.value.threads).toHaveLength(2)
+    expect(s.commentReads().length).toBe(reads + 1)
+    expect(s.queries()).toBe(queries + 1)
+    // Past staleMs an ask reads again; when that read fails, asks within freshMs do not try again.
+    s.r.clock.advanceTo(s.r.clock.now() + STALE_MS + 1)
+    gh.forbidden = true
+    const failed = await s.threads.list(s.r.thread.id)
+    expect(failed.ok && failed.value.problem).toBeTruthy()
+    const afterFailure = s.commentReads().length
+    for (let i = 0; i < 5; i++) await s.threads.list(s.r.thread.id)
+    expect(s.commentReads().length).toBe(afterFailure)
+    gh.forbidden = false
+    s.r.clock.advanceTo(s.r.clock.now() + 16_000)
+    const recovered = await s.threads.list(s.r.thread.id)
+    expect(recovered.ok && recovered.value.problem).toBeNull()
+    expect(s.commentReads().length).toBe(afterFailure + 1)
   })
 })

@@ -510,7 +510,8 @@ export const methods = {
   /** Turns the service's own auto-merge of the thread's request off (GitHub's auto-merge, GitLab's merge when the pipeline succeeds). */
   'pr/cancelAutoMerge': { params: z.object({ threadId }), result: PrStatus },
   /** The request's review threads from GitHub or GitLab, on the lines of the files as they are now (read again unless just read). */
-  'pr/threads': { params: z.object({ threadId }), result: RemoteThreads },
+  /** `refresh`: read them from the service now (otherwise the core's copy, kept current by polling, placed on the files). */
+  'pr/threads': { params: z.object({ threadId, refresh: z.boolean().optional() }), result: RemoteThreads },
   /** Replies to a review thread on the service. */
   'pr/reply': {
     params: z.object({

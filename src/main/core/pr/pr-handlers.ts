@@ -33,7 +33,7 @@ export function registerPrHandlers(rpc: RpcServer, d: PrHandlerDeps): void {
   handle('pr/create', (p) => d.actions.create(p.threadId, p))
   handle('pr/merge', (p) => d.actions.merge(p.threadId, p))
   handle('pr/cancelAutoMerge', (p) => d.actions.cancelAutoMerge(p.threadId))
-  handle('pr/threads', (p) => d.reviewThreads.list(p.threadId))
+  handle('pr/threads', (p) => d.reviewThreads.list(p.threadId, { force: p.refresh === true }))
   handle('pr/reply', (p) => d.reviewThreads.reply(p.threadId, p.remoteThreadId, p.body))
   handle('pr/resolve', (p) => d.reviewThreads.resolve(p.threadId, p.remoteThreadId, p.resolved))
   handle('pr/sendThreads', (p) => d.reviewThreads.send(p.threadId))

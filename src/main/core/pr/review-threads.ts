@@ -26,7 +26,7 @@ export interface ReviewThreadsDeps {
   /** The threads changed. */
   notify: (threads: RemoteThreads) => void
   now?: () => number
-  /** A read this recent is placed again without asking the service (a file changed, the tab asked again). */
+  /** After a read (or a failed one) starts, asking again within this long never reads the service (default 15 s). */
   freshMs?: number
   /**
    * Whether some client has the thread's Changes tab open: then (or for `staleMs` after a client asked for
@@ -43,6 +43,8 @@ export interface ReviewThreadsDeps {
 interface Entry {
   raw: ServiceThread[]
   fetchedAt: number
+  /** When a read last started (a failed one leaves fetchedAt as it was). */
+  triedAt: number
   problem: string | null
   shown: string
   /** When a client last asked for them (`list`). */
@@ -87,13 +89,19 @@ export class ReviewThreadsService {
     this.staleMs = deps.staleMs ?? 1_800_000
   }
 
-  /** The threads, placed on the current files; read from the service unless read within `freshMs` (or `force`). */
+  /**
+   * The threads, placed on the current files. They are read from the service with `force` (Refresh), or
+   * when the last read is `staleMs` old (the first ask included), at most once per `freshMs`; otherwise
+   * the request's polling keeps them current while they are watched, and asking again only re-places them
+   * (the Changes tab asks each time the files change).
+   */
   async list(threadId: string, o: { force?: boolean } = {}): Promise<Result<RemoteThreads>> {
     const t = this.deps.thread(threadId)
     if (!t) return err(appError(ErrorCode.ThreadNotFound, `No thread with id ${threadId}.`))
     const e = this.entry(threadId)
-    e.askedAt = this.now()
-    if (o.force || this.now() - e.fetchedAt > this.freshMs) await this.read(threadId, e, true)
+    const now = this.now()
+    e.askedAt = now
+    if (o.force || (now - e.fetchedAt > this.staleMs && now - e.triedAt > this.freshMs)) await this.read(threadId, e, true)
     return ok(await this.publish(t, e))
   }
 
@@ -158,7 +166,18 @@ export class ReviewThreadsService {
   private entry(threadId: string): Entry {
     let e = this.entries.get(threadId)
     if (!e) {
-      e = { raw: [], fetchedAt: 0, problem: null, shown: '', askedAt: 0, head: null, resolvedAt: 0, reading: null, readingFresh: false }
+      e = {
+        raw: [],
+        fetchedAt: 0,
+        triedAt: 0,
+        problem: null,
+        shown: '',
+        askedAt: 0,
+        head: null,
+        resolvedAt: 0,
+        reading: null,
+        readingFresh: false
+      }
       this.entries.set(threadId, e)
     }
     return e
@@ -180,6 +199,7 @@ export class ReviewThreadsService {
   private async readOnce(threadId: string, e: Entry, fresh: boolean): Promise<void> {
     const status = this.deps.status(threadId)
     const at = this.now()
+    e.triedAt = at
     if (!status) {
       e.raw = []
       e.problem = null

@@ -115,7 +115,7 @@ export function RemoteThreadsBar({ threadId }: { threadId: string }): ReactEleme
       </span>
       {threads.problem && <span className="review-outdated">{threads.problem}</span>}
       <span className="spacer" />
-      <button type="button" className="btn btn-small" onClick={() => void loadRemoteThreads(threadId)}>
+      <button type="button" className="btn btn-small" onClick={() => void loadRemoteThreads(threadId, true)}>
         Refresh
       </button>
       <button

@@ -4,10 +4,10 @@ import { notifyError, notifyInfo } from '../../state/notify'
 import { errorMessage, request } from '../../state/rpc'
 import { useRemoteThreads } from './threads-store'
 
-/** Reads the thread's review threads (the core asks the service unless it just did); quiet when it cannot. */
-export async function loadRemoteThreads(threadId: string): Promise<void> {
+/** The thread's review threads placed on its files as they are now (`refresh`: read from the service first); quiet when it cannot. */
+export async function loadRemoteThreads(threadId: string, refresh = false): Promise<void> {
   try {
-    useRemoteThreads.getState().put(await request('pr/threads', { threadId }))
+    useRemoteThreads.getState().put(await request('pr/threads', { threadId, refresh }))
   } catch (e) {
     console.warn('Skein: could not load review threads', errorMessage(e))
   }
