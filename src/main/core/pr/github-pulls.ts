@@ -253,8 +253,8 @@ export class GithubPulls implements PrProvider {
     return this.call((gh) => githubDisableAutoMerge(gh, { owner: this.o.owner, repo: this.o.repo, number }))
   }
 
-  async reviewThreads(number: number): Promise<Result<Fetched<ServiceThread[]>, ServiceFailure>> {
-    return this.call((gh) => githubReviewThreads(gh, { owner: this.o.owner, repo: this.o.repo, number }))
+  async reviewThreads(number: number, o: { reuseResolved?: boolean } = {}): Promise<Result<Fetched<ServiceThread[]>, ServiceFailure>> {
+    return this.call((gh) => githubReviewThreads(gh, { owner: this.o.owner, repo: this.o.repo, number }, o))
   }
 
   async reply(number: number, threadId: string, body: string): Promise<Result<void, ServiceFailure>> {

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks'
 import { z } from 'zod'
 import type { Octokit } from '@octokit/rest'
 import { err, ok, type Result } from '../../../shared/result'
@@ -152,18 +151,6 @@ async function threadNodes(gh: Octokit, p: PullRef): Promise<Result<Nodes, Servi
 
 /** The resolved states last read over GraphQL, by client and pull request (a new token makes a new client and starts over). */
 const lastNodes = new WeakMap<Octokit, Map<string, Nodes>>()
-// The reader's signature is fixed by PrProvider (github-pulls.ts calls it): whether a read may reuse the
-// resolved states is a property of the call, so it travels with the call's async context.
-const reuseAllowed = new AsyncLocalStorage<boolean>()
-
-/**
- * Runs `read` (a read of review threads) letting GitHub's reader reuse the resolved states it read last
- * when the review comments did not change (all 304s): GraphQL has no conditional reads, every query costs
- * a point. A thread resolved on github.com changes no comment, so the caller asks without this now and then.
- */
-export function reusingResolvedStates<T>(read: () => Promise<T>): Promise<T> {
-  return reuseAllowed.run(true, read)
-}
 
 const pullKey = (p: PullRef) => `${p.owner}/${p.repo}#${p.number}`
 
@@ -175,9 +162,15 @@ function remembered(gh: Octokit): Map<string, Nodes> {
 
 /**
  * The pull request's review threads: its review comments over REST (conditional), their resolved state over
- * GraphQL, asked only when there are comments, and (inside `reusingResolvedStates`) only when they changed.
+ * GraphQL, asked only when there are comments, and with `reuseResolved` only when they changed: GraphQL has
+ * no conditional reads, every query costs a point. A thread resolved on github.com changes no comment, so
+ * the caller asks without `reuseResolved` now and then.
  */
-export async function githubReviewThreads(gh: Octokit, p: PullRef): Promise<Result<Fetched<ServiceThread[]>, ServiceFailure>> {
+export async function githubReviewThreads(
+  gh: Octokit,
+  p: PullRef,
+  o: { reuseResolved?: boolean } = {}
+): Promise<Result<Fetched<ServiceThread[]>, ServiceFailure>> {
   const comments: unknown[] = []
   let notModified = true
   for await (const res of gh.paginate.iterator(gh.rest.pulls.listReviewComments, {
@@ -193,7 +186,7 @@ export async function githubReviewThreads(gh: Octokit, p: PullRef): Promise<Resu
   if (!parsed.success) return err({ kind: 'malformed', detail: `the review comments of #${p.number}` })
   const memo = remembered(gh)
   const key = pullKey(p)
-  let nodes: Nodes | undefined = notModified && reuseAllowed.getStore() === true ? memo.get(key) : undefined
+  let nodes: Nodes | undefined = notModified && o.reuseResolved === true ? memo.get(key) : undefined
   // No comment, no thread: there is no resolved state to ask for.
   if (parsed.data.length === 0) nodes = new Map()
   if (!nodes) {

@@ -95,8 +95,11 @@ export interface PrProvider {
   enableAutoMerge(number: number, o: { method: PrMergeMethod; sha: string }): Promise<Result<AutoMergeOutcome, ServiceFailure>>
   /** Turns the service's own auto-merge off again. */
   cancelAutoMerge(number: number): Promise<Result<void, ServiceFailure>>
-  /** The request's review threads on lines of files (conditional reads: `notModified` when nothing changed). */
-  reviewThreads(number: number): Promise<Result<Fetched<ServiceThread[]>, ServiceFailure>>
+  /**
+   * The request's review threads on lines of files (conditional reads: `notModified` when nothing changed).
+   * `reuseResolved`: resolved states read last may be reused when the comments did not change (GitHub).
+   */
+  reviewThreads(number: number, o?: { reuseResolved?: boolean }): Promise<Result<Fetched<ServiceThread[]>, ServiceFailure>>
   /** Adds a reply to a review thread (sent once). */
   reply(number: number, threadId: string, body: string): Promise<Result<void, ServiceFailure>>
   /** Resolves or reopens a review thread. */

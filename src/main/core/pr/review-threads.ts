@@ -10,7 +10,6 @@ import type { GitRunner } from '../git/git-runner'
 import { readBlob } from '../git/read-blob'
 import { formatReview, reanchor } from '../review/review-comments'
 import type { CiProblem } from '../../../shared/ci'
-import { reusingResolvedStates } from './github-review-threads'
 import { problemOf, refusal, type PrProvider, type ServiceFailure, type ServiceThread } from './pr-provider'
 
 /** What the review threads service joins. */
@@ -213,7 +212,7 @@ export class ReviewThreadsService {
       return
     }
     const provider = found.provider
-    const got = await (fresh ? provider.reviewThreads(status.number) : reusingResolvedStates(() => provider.reviewThreads(status.number)))
+    const got = await provider.reviewThreads(status.number, { reuseResolved: !fresh })
     if (!got.ok) {
       e.problem = problemOf(got.error, provider.words).message
       return
