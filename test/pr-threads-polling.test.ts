@@ -151,6 +151,15 @@ describe('review threads with the pull request polling', () => {
     await s.tick()
     expect(s.commentReads().length).toBe(reads + 2)
     expect(s.queries()).toBe(queries + 1)
+
+    // GitHub moves the comments onto the new head (their commit_id): they are read, but no comment is new,
+    // so the resolved states are kept rather than asked for again.
+    for (const c of ghThreads.list(s.fullName)) c.commitId = head
+    s.pr.updatedAt = Date.now() + 2
+    await s.tick()
+    expect(s.commentReads().length).toBe(reads + 3)
+    expect(s.commentReads().at(-1)!.status).toBe(200)
+    expect(s.queries()).toBe(queries + 1)
   })
 
   it('are not read while no client has the Changes tab open, and are read again once one has', async () => {

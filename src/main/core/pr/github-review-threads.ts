@@ -149,12 +149,12 @@ async function threadNodes(gh: Octokit, p: PullRef): Promise<Result<Nodes, Servi
   return ok(out)
 }
 
-/** The resolved states last read over GraphQL, by client and pull request (a new token makes a new client and starts over). */
-const lastNodes = new WeakMap<Octokit, Map<string, Nodes>>()
+/** The resolved states last read over GraphQL with the comments there were then, by client and pull request (a new token makes a new client and starts over). */
+const lastNodes = new WeakMap<Octokit, Map<string, { nodes: Nodes; comments: Set<number> }>>()
 
 const pullKey = (p: PullRef) => `${p.owner}/${p.repo}#${p.number}`
 
-function remembered(gh: Octokit): Map<string, Nodes> {
+function remembered(gh: Octokit): Map<string, { nodes: Nodes; comments: Set<number> }> {
   let m = lastNodes.get(gh)
   if (!m) lastNodes.set(gh, (m = new Map()))
   return m
@@ -162,7 +162,7 @@ function remembered(gh: Octokit): Map<string, Nodes> {
 
 /**
  * The pull request's review threads: its review comments over REST (conditional), their resolved state over
- * GraphQL, asked only when there are comments, and with `reuseResolved` only when they changed: GraphQL has
+ * GraphQL, asked only when there are comments, and with `reuseResolved` only when one is new: GraphQL has
  * no conditional reads, every query costs a point. A thread resolved on github.com changes no comment, so
  * the caller asks without `reuseResolved` now and then.
  */
@@ -186,7 +186,11 @@ export async function githubReviewThreads(
   if (!parsed.success) return err({ kind: 'malformed', detail: `the review comments of #${p.number}` })
   const memo = remembered(gh)
   const key = pullKey(p)
-  let nodes: Nodes | undefined = notModified && o.reuseResolved === true ? memo.get(key) : undefined
+  // Reused while no comment is new: a push that moves comments, or an edit, leaves every thread's resolved state as it was.
+  const last = memo.get(key)
+  let nodes: Nodes | undefined =
+    o.reuseResolved === true && last && parsed.data.every((c) => last.comments.has(c.id)) ? last.nodes : undefined
+  const reused = nodes !== undefined && parsed.data.length > 0
   // No comment, no thread: there is no resolved state to ask for.
   if (parsed.data.length === 0) nodes = new Map()
   if (!nodes) {
@@ -195,11 +199,11 @@ export async function githubReviewThreads(
     nodes = read.value
   }
   memo.delete(key)
-  memo.set(key, nodes)
+  memo.set(key, { nodes, comments: new Set(parsed.data.map((c) => c.id)) })
   // Bounded: the oldest pull request read is forgotten first.
   if (memo.size > 200) memo.delete(memo.keys().next().value!)
   const resolved = new Map([...nodes].map(([id, n]) => [id, n.resolved]))
-  return ok({ value: threadsFromComments(parsed.data, resolved), notModified })
+  return ok({ value: threadsFromComments(parsed.data, resolved), notModified, reused })
 }
 
 /** Replies to the thread whose first comment is `threadId` (sent once: a lost answer may still have posted it). */

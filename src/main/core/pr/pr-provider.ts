@@ -31,6 +31,8 @@ export interface RemoteReviews {
 export interface Fetched<T> {
   value: T
   notModified: boolean
+  /** Part of the value was kept from an earlier read rather than read now (review threads' resolved states). */
+  reused?: boolean
 }
 
 /** What to open. */

@@ -221,8 +221,8 @@ export class ReviewThreadsService {
     e.problem = null
     e.fetchedAt = at
     e.head = status.headSha
-    // Changed comments are read with their resolved states.
-    if (fresh || !got.value.notModified) e.resolvedAt = at
+    // Resolved states reused from an earlier read (no comment was new) leave the floor where it was.
+    if (!got.value.reused) e.resolvedAt = at
   }
 
   private async act(
