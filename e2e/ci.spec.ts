@@ -1,9 +1,20 @@
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test } from '@playwright/test'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { FakeGithub } from '../test/helpers/fake-github'
 import { startModelServer, type ModelServer } from '../test/helpers/model-server'
-import { checkRow, commitIn, dismissToasts, githubShapedRepo, logPane, logView, openCiTab, overall, runRow } from './support/ci-page'
+import {
+  checkRow,
+  commitIn,
+  configureFakeGithub,
+  dismissToasts,
+  githubShapedRepo,
+  logPane,
+  logView,
+  openCiTab,
+  overall,
+  runRow
+} from './support/ci-page'
 import { connectClient, threadNamed } from './support/core-client'
 import { startCore, type CoreProcess } from './support/core-process'
 import { makeGitRepo } from './support/git-repo'
@@ -35,16 +46,6 @@ async function launch(o: { github?: boolean } = {}) {
   const core = await startCore({ env })
   cores.push(core)
   return { fake, model, core }
-}
-
-/** Points the repository's CI at the fake GitHub through the CI settings dialog. */
-async function configureFakeGithub(page: Page, baseUrl: string): Promise<void> {
-  await page.getByRole('button', { name: 'CI settings' }).click()
-  const dialog = page.getByRole('dialog', { name: 'CI settings' })
-  await dialog.getByLabel('CI provider').selectOption('github')
-  await dialog.getByLabel('Base URL').fill(baseUrl)
-  await dialog.getByRole('button', { name: 'Save' }).click()
-  await expect(dialog).toBeHidden()
 }
 
 /** A long log with ANSI colours and one failure in the middle (the core shows the error's context and the tail, with gaps). */

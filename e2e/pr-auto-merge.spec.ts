@@ -1,15 +1,11 @@
 import { expect, test } from '@playwright/test'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { FakeGithub } from '../test/helpers/fake-github'
 import { FakeGithubAutoMerge } from '../test/helpers/fake-github-auto-merge'
 import { FakeGithubPulls } from '../test/helpers/fake-github-pulls'
 import { FakeGithubThreads } from '../test/helpers/fake-github-threads'
-import { commitIn, dismissToasts, git, openCiTab } from './support/ci-page'
+import { commitIn, configureFakeGithub, dismissToasts, git, hostedGithubRepo, openCiTab } from './support/ci-page'
 import { threadNamed } from './support/core-client'
 import { startCore, type CoreProcess } from './support/core-process'
-import { makeGitRepo } from './support/git-repo'
 import { addRepository, createThread, screenshotBothThemes, threadRow } from './support/skein-page'
 import { prepareTerminalPage } from './support/terminal-page'
 
@@ -32,12 +28,7 @@ test("GitHub's own auto-merge from the thread: offered while a required review i
   auto.configure('acme/cart', { allowAutoMerge: true, requiredApprovals: 1 })
   const core = await startCore({ env: { SHELL: '/bin/bash', GITHUB_TOKEN: fake.token } })
   cores.push(core)
-  const repo = makeGitRepo('cart')
-  const bare = join(mkdtempSync(join(tmpdir(), 'skein-e2e-remote-')), 'cart.git')
-  git(repo, 'init', '-q', '--bare', bare)
-  git(repo, 'remote', 'add', 'origin', 'https://github.com/acme/cart.git')
-  git(repo, 'config', 'remote.origin.pushurl', bare)
-  git(repo, 'push', '-q', bare, 'main:main')
+  const { repo, bare } = hostedGithubRepo('cart')
   pulls.setRemote('acme/cart', bare)
 
   await prepareTerminalPage(page)
@@ -49,12 +40,7 @@ test("GitHub's own auto-merge from the thread: offered while a required review i
   fake.setCheckRun('acme/cart', sha, { id: 1, name: 'test', status: 'completed', conclusion: 'success', log: 'ok\n' })
 
   await openCiTab(page)
-  await page.getByRole('button', { name: 'CI settings' }).click()
-  const settings = page.getByRole('dialog', { name: 'CI settings' })
-  await settings.getByLabel('CI provider').selectOption('github')
-  await settings.getByLabel('Base URL').fill(fake.baseUrl)
-  await settings.getByRole('button', { name: 'Save' }).click()
-  await expect(settings).toBeHidden()
+  await configureFakeGithub(page, fake.baseUrl)
   // Pushed from the app, as a person would; the pull request was opened on GitHub.
   await page.getByRole('button', { name: 'Push branch' }).click()
   const remoteTip = () => {

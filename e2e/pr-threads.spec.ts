@@ -1,16 +1,12 @@
 import { expect, test } from '@playwright/test'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { FakeGithub } from '../test/helpers/fake-github'
 import { FakeGithubPulls } from '../test/helpers/fake-github-pulls'
 import { FakeGithubThreads } from '../test/helpers/fake-github-threads'
 import { startModelServer, type ModelServer } from '../test/helpers/model-server'
 import { diffPane, monacoDiff, openChangesTab, openDiff } from './support/changes-page'
-import { commitIn, dismissToasts, git, openCiTab } from './support/ci-page'
+import { commitIn, configureFakeGithub, dismissToasts, hostedGithubRepo, openCiTab } from './support/ci-page'
 import { connectClient, threadNamed } from './support/core-client'
 import { startCore, type CoreProcess } from './support/core-process'
-import { makeGitRepo } from './support/git-repo'
 import { addRepository, createThread, screenshotBothThemes } from './support/skein-page'
 import { prepareTerminalPage } from './support/terminal-page'
 
@@ -48,12 +44,7 @@ test('review threads from GitHub in the Changes tab: on their lines after a furt
     env: { ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: 'test-key', SHELL: '/bin/bash', GITHUB_TOKEN: fake.token }
   })
   cores.push(core)
-  const repo = makeGitRepo('limits')
-  const bare = join(mkdtempSync(join(tmpdir(), 'skein-e2e-remote-')), 'limits.git')
-  git(repo, 'init', '-q', '--bare', bare)
-  git(repo, 'remote', 'add', 'origin', 'https://github.com/acme/limits.git')
-  git(repo, 'config', 'remote.origin.pushurl', bare)
-  git(repo, 'push', '-q', bare, 'main:main')
+  const { repo, bare } = hostedGithubRepo('limits')
   pulls.setRemote('acme/limits', bare)
   await prepareTerminalPage(page)
   await page.goto(core.url)
@@ -62,12 +53,7 @@ test('review threads from GitHub in the Changes tab: on their lines after a furt
   await expect(page.getByText('Noted.')).toBeVisible()
   const thread = await threadNamed(core, 'Tune the limits')
   await openCiTab(page)
-  await page.getByRole('button', { name: 'CI settings' }).click()
-  const settings = page.getByRole('dialog', { name: 'CI settings' })
-  await settings.getByLabel('CI provider').selectOption('github')
-  await settings.getByLabel('Base URL').fill(fake.baseUrl)
-  await settings.getByRole('button', { name: 'Save' }).click()
-  await expect(settings).toBeHidden()
+  await configureFakeGithub(page, fake.baseUrl)
   const head = commitIn(thread.worktreePath, 'limits.ts', FILE, 'Add the limits')
   const client = await connectClient(core)
   await client.request('pr/create', { threadId: thread.id, title: 'Tune the limits' })

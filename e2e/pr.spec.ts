@@ -1,14 +1,10 @@
-import { expect, test, type Page } from '@playwright/test'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { expect, test } from '@playwright/test'
 import { FakeGithub } from '../test/helpers/fake-github'
 import { FakeGithubPulls } from '../test/helpers/fake-github-pulls'
 import { startModelServer, type ModelServer } from '../test/helpers/model-server'
-import { commitIn, dismissToasts, git, openCiTab, overall } from './support/ci-page'
+import { commitIn, configureFakeGithub, dismissToasts, git, hostedGithubRepo, openCiTab, overall } from './support/ci-page'
 import { threadNamed } from './support/core-client'
 import { startCore, type CoreProcess } from './support/core-process'
-import { makeGitRepo } from './support/git-repo'
 import { addRepository, createThread, screenshotBothThemes, threadRow } from './support/skein-page'
 import { prepareTerminalPage } from './support/terminal-page'
 
@@ -23,27 +19,6 @@ test.afterEach(async () => {
   servers = []
   fakes = []
 })
-
-/** A repository whose origin says github.com/acme/<name> and pushes to a bare repository the fake GitHub reads as its copy. */
-function hostedRepo(name: string): { repo: string; bare: string } {
-  const repo = makeGitRepo(name)
-  const bare = join(mkdtempSync(join(tmpdir(), 'skein-e2e-remote-')), `${name}.git`)
-  git(repo, 'init', '-q', '--bare', bare)
-  git(repo, 'remote', 'add', 'origin', `https://github.com/acme/${name}.git`)
-  git(repo, 'config', 'remote.origin.pushurl', bare)
-  git(repo, 'push', '-q', bare, 'main:main')
-  return { repo, bare }
-}
-
-/** Points the repository's CI (and so its pull requests) at the fake GitHub through the CI settings dialog. */
-async function configureFakeGithub(page: Page, baseUrl: string): Promise<void> {
-  await page.getByRole('button', { name: 'CI settings' }).click()
-  const dialog = page.getByRole('dialog', { name: 'CI settings' })
-  await dialog.getByLabel('CI provider').selectOption('github')
-  await dialog.getByLabel('Base URL').fill(baseUrl)
-  await dialog.getByRole('button', { name: 'Save' }).click()
-  await expect(dialog).toBeHidden()
-}
 
 test('from a thread with commits to a pull request: drafted, created, and shown in the thread, the sidebar and the dashboard', async ({
   page
@@ -60,7 +35,7 @@ test('from a thread with commits to a pull request: drafted, created, and shown 
     env: { ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: 'test-key', SHELL: '/bin/bash', GITHUB_TOKEN: fake.token }
   })
   cores.push(core)
-  const { repo, bare } = hostedRepo('shop')
+  const { repo, bare } = hostedGithubRepo('shop')
   pulls.setRemote('acme/shop', bare)
   await prepareTerminalPage(page)
   await page.goto(core.url)

@@ -18,12 +18,28 @@ export const git = (cwd: string, ...args: string[]): string => execFileSync('git
 
 /** A repository whose origin says github.com/acme/<name> but pushes to a local bare repository (as in test/ci-host.test.ts). */
 export function githubShapedRepo(name: string): string {
+  return hostedGithubRepo(name, { pushMain: false }).repo
+}
+
+/** As githubShapedRepo, with the bare repository (the fake GitHub's copy) returned, holding main unless told not to. */
+export function hostedGithubRepo(name: string, o: { pushMain?: boolean } = {}): { repo: string; bare: string } {
   const repo = makeGitRepo(name)
   const bare = join(mkdtempSync(join(tmpdir(), 'skein-e2e-remote-')), `${name}.git`)
   git(repo, 'init', '-q', '--bare', bare)
   git(repo, 'remote', 'add', 'origin', `https://github.com/acme/${name}.git`)
   git(repo, 'config', 'remote.origin.pushurl', bare)
-  return repo
+  if (o.pushMain !== false) git(repo, 'push', '-q', bare, 'main:main')
+  return { repo, bare }
+}
+
+/** Points the repository's CI (and so its pull requests) at the fake GitHub through the CI settings dialog. */
+export async function configureFakeGithub(page: Page, baseUrl: string): Promise<void> {
+  await page.getByRole('button', { name: 'CI settings' }).click()
+  const dialog = page.getByRole('dialog', { name: 'CI settings' })
+  await dialog.getByLabel('CI provider').selectOption('github')
+  await dialog.getByLabel('Base URL').fill(baseUrl)
+  await dialog.getByRole('button', { name: 'Save' }).click()
+  await expect(dialog).toBeHidden()
 }
 
 /** Writes a file in a worktree, commits everything, and returns the new commit's sha. */

@@ -3,6 +3,7 @@ import type { Octokit } from '@octokit/rest'
 import type { PrAutoMerge, PrMergeMethod } from '../../../shared/pr'
 import { err, ok, type Result } from '../../../shared/result'
 import type { AutoMergeOutcome, ServiceFailure } from './pr-provider'
+import { graphqlFailure } from './github-graphql'
 
 /** Which repository and pull request. */
 export interface AutoMergeRef {
@@ -40,20 +41,6 @@ export const DISABLE_AUTO_MERGE = `mutation($id: ID!) {
 }`
 
 const NodeOf = z.object({ node_id: z.string(), head: z.object({ sha: z.string() }) })
-
-/** A GraphQL answer carrying `errors` (Octokit throws it without an HTTP status) as a ServiceFailure; null for anything else. */
-function graphqlFailure(e: unknown): ServiceFailure | null {
-  const x = e as { name?: string; errors?: { type?: string; message?: string }[] }
-  if (x?.name !== 'GraphqlResponseError') return null
-  const first = x.errors?.[0]
-  const status = first?.type === 'FORBIDDEN' ? 403 : first?.type === 'NOT_FOUND' ? 404 : 422
-  return {
-    kind: 'http',
-    status,
-    message: first?.message ?? 'GraphQL error',
-    details: (x.errors ?? []).slice(1).map((m) => m.message ?? '')
-  }
-}
 
 // GitHub refuses auto-merge for a pull request whose requirements are all met ("Pull request Pull request is in clean status").
 const CLEAN = /is in clean status/i

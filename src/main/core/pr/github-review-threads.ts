@@ -3,6 +3,7 @@ import type { Octokit } from '@octokit/rest'
 import { err, ok, type Result } from '../../../shared/result'
 import { NOT_MODIFIED_HEADER } from './pr-http'
 import type { Fetched, ServiceFailure, ServiceThread } from './pr-provider'
+import { graphqlFailure } from './github-graphql'
 
 const ReviewComment = z.object({
   id: z.number(),
@@ -65,20 +66,6 @@ export interface PullRef {
   owner: string
   repo: string
   number: number
-}
-
-/** A GraphQL answer that carried `errors` (Octokit throws them without an HTTP status) as a ServiceFailure. */
-function graphqlFailure(e: unknown): ServiceFailure | null {
-  const x = e as { name?: string; errors?: { type?: string; message?: string }[] }
-  if (x?.name !== 'GraphqlResponseError') return null
-  const first = x.errors?.[0]
-  const status = first?.type === 'FORBIDDEN' ? 403 : first?.type === 'NOT_FOUND' ? 404 : 422
-  return {
-    kind: 'http',
-    status,
-    message: first?.message ?? 'GraphQL error',
-    details: (x.errors ?? []).slice(1).map((m) => m.message ?? '')
-  }
 }
 
 /** Review comments grouped into threads (a reply names the comment it answers; GitHub's threads are flat under the first). */
