@@ -12,15 +12,18 @@ import { RpcClient } from '../src/shared/rpc-client'
 import { cleanupTemp, git, makeCore, makeRepo, must, tempDir, writeFile } from './helpers/fixtures'
 import { FakeGithub } from './helpers/fake-github'
 import { FakeGithubPulls } from './helpers/fake-github-pulls'
+import { FakeGithubThreads } from './helpers/fake-github-threads'
 import { useScriptedModel, type ModelServer } from './helpers/model-server'
 import { eventually } from './helpers/pty-client'
 
 let gh: FakeGithub
 let pulls: FakeGithubPulls
+let threads: FakeGithubThreads
 let model: ModelServer
 beforeAll(async () => {
   gh = await FakeGithub.start()
   pulls = FakeGithubPulls.attach(gh)
+  threads = FakeGithubThreads.attach(gh)
   model = await useScriptedModel()
   process.env.GITHUB_TOKEN = gh.token
 })
@@ -241,14 +244,15 @@ describe('pull requests from a thread, over the protocol', () => {
     s.client.dispose()
   })
 
-  it('works against GitHub Enterprise: the REST root under /api/v3 on the server, and its own token', async () => {
-    // A stand-in for the enterprise server: its API lives under /api/v3 and is served by the fake.
+  it('works against GitHub Enterprise: REST under /api/v3, GraphQL at /api/graphql, and its own token', async () => {
+    // A stand-in for the enterprise server: REST lives under /api/v3 and GraphQL at /api/graphql, both served by the fake.
     const ghe: Server = createServer((req, res) => {
-      if (!req.url?.startsWith('/api/v3/')) {
-        res.writeHead(404).end('not under /api/v3')
+      const path = req.url === '/api/graphql' ? '/graphql' : req.url?.startsWith('/api/v3/') ? req.url.slice('/api/v3'.length) : null
+      if (!path) {
+        res.writeHead(404).end('not an Enterprise API path')
         return
       }
-      const target = new URL(req.url.slice('/api/v3'.length), gh.baseUrl)
+      const target = new URL(path, gh.baseUrl)
       const fwd = httpRequest(target, { method: req.method, headers: req.headers }, (r) => {
         res.writeHead(r.statusCode ?? 502, r.headers)
         r.pipe(res)
@@ -267,6 +271,24 @@ describe('pull requests from a thread, over the protocol', () => {
       const created = await s.client.request('pr/create', { threadId: t.id, title: 'Forge ahead', body: 'Enterprise' })
       expect(created.status).toMatchObject({ provider: 'github', state: 'open', head: t.branch })
       expect(gh.requests.filter((r) => r.path.startsWith('/repos/acme/forge/pulls')).length).toBeGreaterThan(0)
+      // Review threads: read over REST, resolved through Enterprise's GraphQL endpoint.
+      const head = git(t.worktreePath, 'rev-parse', 'HEAD')
+      const c = threads.comment('acme/forge', {
+        pull: created.status.number,
+        path: 'cart.ts',
+        line: 1,
+        body: 'Why?',
+        user: 'octocat',
+        commitId: head
+      })
+      const listed = await s.client.request('pr/threads', { threadId: t.id, refresh: true })
+      expect(listed.threads.map((x) => [x.id, x.resolved])).toEqual([[String(c.id), false]])
+      const before = threads.graphql.length
+      const resolved = await s.client.request('pr/resolve', { threadId: t.id, remoteThreadId: String(c.id), resolved: true })
+      expect(resolved.threads.map((x) => x.resolved)).toEqual([true])
+      expect(threads.resolved.has(c.id)).toBe(true)
+      expect(threads.graphql.length).toBeGreaterThan(before)
+      expect(threads.graphqlRejected).toBe(0)
       s.client.dispose()
     } finally {
       process.env.GITHUB_TOKEN = token
