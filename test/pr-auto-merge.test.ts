@@ -325,7 +325,21 @@ describe('what the PR panel offers', () => {
       false
     )
     expect(canMergeWhenReady({ ...base, checks: { ...base.checks!, overall: 'failed', failed: 1, running: 0 } })).toBe(false)
-    expect(canMergeWhenReady({ ...base, provider: 'gitlab' })).toBe(false)
+    // GitLab: its auto-merge waits for the pipeline, never for a missing approval or conflicts.
+    const mr: PrStatus = { ...base, provider: 'gitlab', mergeabilityDetail: 'the pipeline is still running' }
+    expect(canMergeWhenReady(mr)).toBe(true)
+    expect(canMergeWhenReady({ ...mr, mergeabilityDetail: 'approvals are missing' })).toBe(false)
+    expect(canMergeWhenReady({ ...mr, review: { ...mr.review, decision: 'review-required' } })).toBe(false)
+    // GitHub calls it clean, Skein sees a review it does not require still asked for: nothing for GitHub to wait for.
+    expect(
+      canMergeWhenReady({
+        ...base,
+        mergeability: 'mergeable',
+        mergeabilityDetail: null,
+        checks: { ...base.checks!, overall: 'passed', passed: 1, running: 0 },
+        review: { ...base.review, decision: 'review-required', requested: ['octocat'] }
+      })
+    ).toBe(false)
     expect(canMergeWhenReady({ ...base, autoMerge: { method: 'merge', enabledBy: 'skein-user' } })).toBe(false)
     expect(canMergeWhenReady({ ...base, mergeability: 'mergeable', mergeabilityDetail: null, checks: null })).toBe(false)
   })

@@ -17,6 +17,7 @@ import {
   type ServiceWords
 } from './pr-provider'
 import { Discussion, threadsFromDiscussions } from './gitlab-discussions'
+import { GITLAB_PIPELINE_MUST_PASS, GITLAB_PIPELINE_RUNNING } from '../../../shared/pr-readiness'
 
 const MergeRequest = z.object({
   iid: z.number(),
@@ -73,8 +74,8 @@ const stateOf = (m: { state: string; draft?: boolean | null; work_in_progress?: 
 
 const BLOCKED: Record<string, string> = {
   not_approved: 'approvals are missing',
-  ci_must_pass: 'the pipeline must pass',
-  ci_still_running: 'the pipeline is still running',
+  ci_must_pass: GITLAB_PIPELINE_MUST_PASS,
+  ci_still_running: GITLAB_PIPELINE_RUNNING,
   discussions_not_resolved: 'open discussions',
   draft_status: 'it is a draft',
   requested_changes: 'changes were requested',
@@ -86,9 +87,6 @@ const BLOCKED: Record<string, string> = {
   commits_status: 'the source branch is missing or has no commits',
   security_policy_violations: 'security policy violations'
 }
-
-/** Whether a merge request's blocked detail only waits for its pipeline (auto-merge may be set). */
-export const waitsForPipeline = (detail: string | null): boolean => detail === BLOCKED.ci_must_pass || detail === BLOCKED.ci_still_running
 
 /** GitLab's `detailed_merge_status` (or the older `merge_status`) in Skein's words. */
 export function gitlabMergeability(m: Pick<MergeRequest, 'detailed_merge_status' | 'merge_status' | 'has_conflicts'>): {

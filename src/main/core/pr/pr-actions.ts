@@ -2,12 +2,12 @@ import type { CiProblem } from '../../../shared/ci'
 import { appError, ErrorCode, type AppError } from '../../../shared/errors'
 import type { Item, Thread } from '../../../shared/models'
 import { requestNoun, requestRef, type PrDraft, type PrMergeMethod, type PrStatus } from '../../../shared/pr'
+import { readiness } from '../../../shared/pr-readiness'
 import { err, ok, type Result } from '../../../shared/result'
 import type { CiTarget } from '../ci/ci-target'
 import type { BranchCommit } from '../git/branch-commits'
 import type { GitRunner } from '../git/git-runner'
 import { prBaseBranch } from '../git/pr-base-branch'
-import { waitsForPipeline } from './gitlab-merge-requests'
 import { draftBody, draftTitle, firstPrompt, lastSummary } from './pr-draft'
 import { problemOf, refusal, type CreateRequest, type PrProvider, type ServiceFailure } from './pr-provider'
 import type { PrService } from './pr-service'
@@ -75,47 +75,6 @@ function noService(problem: CiProblem, noun: string): string {
   if (/no remote/i.test(problem.message))
     return `This repository has no remote to open a ${noun} on. Add one with \`git remote add origin <url>\`.`
   return `Skein opens pull requests on GitHub and merge requests on GitLab, and cannot tell which service this repository's remote is. If it runs GitHub Enterprise or GitLab, set the provider and its URL in the repository's CI settings.`
-}
-
-/** Whether a request may be merged now, and if not, whether the service can wait for what is missing by itself. */
-export interface Readiness {
-  /** What stops merging now, in a few words; null when nothing does. */
-  why: string | null
-  /**
-   * Only what the service enforces itself is missing (checks still running, a required review still to
-   * come, GitLab's pipeline): its own auto-merge can wait for it. Never for changes requested, conflicts,
-   * a branch behind its base, failing checks or a draft.
-   */
-  wait: boolean
-}
-
-/**
- * What stops a ready-only merge, and whether the service's own auto-merge may wait for it: changes
- * requested, a requested review not given, the service not calling it mergeable (on GitHub "clean":
- * not even failing checks of its own), or Skein's checks of the head not passed.
- */
-export function readiness(s: PrStatus): Readiness {
-  const r = s.review
-  const github = s.provider === 'github'
-  const hard: string[] = []
-  const soft: string[] = []
-  if (r.decision === 'changes-requested') hard.push(`${r.changesRequestedBy.join(', ') || 'a reviewer'} requested changes`)
-  const checks = s.checks && s.checks.commit === s.headSha ? s.checks : null
-  if (checks?.overall === 'failed') hard.push(`${checks.failed} of ${checks.total} checks failed`)
-  else if (checks && checks.overall !== 'passed') soft.push('its checks have not passed yet')
-  if (r.decision === 'review-required')
-    (github ? soft : hard).push(r.requested.length ? `it waits for a review from ${r.requested.join(', ')}` : 'it waits for approval')
-  if (s.mergeability !== 'mergeable' || s.mergeabilityDetail) {
-    const said =
-      s.mergeabilityDetail ??
-      (s.mergeability === 'checking' ? 'the service has not worked out whether it can be merged yet' : s.mergeability)
-    const waits =
-      s.mergeability === 'checking' ||
-      (s.mergeability === 'blocked' && (github ? s.mergeabilityDetail !== 'it is a draft' : waitsForPipeline(s.mergeabilityDetail)))
-    ;(waits ? soft : hard).push(said)
-  }
-  if (hard.length) return { why: hard[0]!, wait: false }
-  return { why: soft[0] ?? null, wait: soft.length > 0 }
 }
 
 /** Drafting, creating and merging a thread's pull or merge request. */

@@ -68,7 +68,11 @@ function MergeButton({ status, onAsk }: { status: PrStatus; onAsk: () => void })
       type="button"
       className="btn btn-small"
       disabled={blocker !== null && !whenReady}
-      title={whenReady ? `${blocker} GitHub can merge it when ready.` : (blocker ?? `Merge ${requestRef(status)} into ${status.base}`)}
+      title={
+        whenReady
+          ? `${blocker} ${serviceName(status.provider)} can merge it when ready.`
+          : (blocker ?? `Merge ${requestRef(status)} into ${status.base}`)
+      }
       onClick={onAsk}
     >
       <Icon name="pull-request" size={13} />
@@ -80,7 +84,7 @@ function MergeButton({ status, onAsk }: { status: PrStatus; onAsk: () => void })
 /** The second step of a merge, naming what merges where and at which commit: that head is merged, or nothing is. */
 function MergeConfirm({ thread, status, onDone }: { thread: Thread; status: PrStatus; onDone: () => void }): ReactElement {
   const [busy, setBusy] = useState(false)
-  // Not mergeable yet, but only for what GitHub enforces: it is offered to merge by itself when ready.
+  // Not mergeable yet, but only for what the service enforces: it is offered to merge by itself when ready.
   const whenReady = mergeBlocker(status) !== null && canMergeWhenReady(status)
   return (
     <div className="pr-merge-confirm" role="group" aria-label="Confirm merge">
@@ -92,7 +96,7 @@ function MergeConfirm({ thread, status, onDone }: { thread: Thread; status: PrSt
             at <code>{status.headSha.slice(0, 7)}</code>
           </>
         ) : null}
-        {whenReady ? ' when its checks pass and reviews allow it' : ''}?
+        {whenReady ? (status.provider === 'gitlab' ? ' when its pipeline succeeds' : ' when its checks pass and reviews allow it') : ''}?
       </span>
       <button
         type="button"

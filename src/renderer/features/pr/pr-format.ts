@@ -1,6 +1,7 @@
 import type { RemoteProviderKind } from '../../../shared/ci'
 import type { PrMergeability, PrReviewDecision, PrState, PrStatus } from '../../../shared/pr'
 import { requestNoun, requestRef } from '../../../shared/pr'
+import { canWaitForReady } from '../../../shared/pr-readiness'
 
 export { requestNoun, requestRef }
 
@@ -84,14 +85,11 @@ export function mergeBlocker(status: PrStatus): string | null {
 }
 
 /**
- * Whether "Merge when ready" (GitHub's own auto-merge) fits: an open GitHub pull request that only waits
- * for what GitHub enforces (its checks, a required review), not for changes asked, conflicts or failed checks.
+ * Whether "Merge when ready" (the service's own auto-merge) fits: not mergeable yet, but only for what the
+ * service enforces (GitHub: its checks, a required review; GitLab: the pipeline), by the core's own rule.
  */
 export function canMergeWhenReady(status: PrStatus): boolean {
-  if (status.provider !== 'github' || status.state !== 'open' || status.autoMerge) return false
-  if (status.review.decision === 'changes-requested' || status.checks?.overall === 'failed') return false
-  const waiting = status.mergeability === 'blocked' || status.mergeability === 'checking'
-  return waiting && mergeBlocker(status) !== null
+  return mergeBlocker(status) !== null && canWaitForReady(status)
 }
 
 /** "Auto-merge on (squash) — GitHub will merge when the checks pass and reviews allow it"; null while it is off. */
