@@ -57,6 +57,15 @@ function tagged(): number[] {
   return out
 }
 
+/** A process's command name, or null once it is gone. */
+function command(pid: number): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim()
+  } catch {
+    return null
+  }
+}
+
 const parent = () => (ownCgroupDir() as { value: string }).value
 
 describe('pty cgroups', () => {
@@ -80,7 +89,8 @@ describe('pty cgroups', () => {
     ])
     const child = spawn(wrapped.file, wrapped.args, { stdio: 'ignore' })
     children.push(child)
-    await eventually(() => tagged().length === 2, 'both sleeps to run')
+    // Both must be `sleep` by now: a shell still holding the numbers in its -c text has not set its trap yet.
+    await eventually(() => tagged().length === 2 && tagged().every((p) => command(p) === 'sleep'), 'both sleeps to run')
     expect(joinState(child.pid!, dir, '/bin/sh')).toBe('joined')
     expect((await cgroupPids(dir)).sort()).toEqual(tagged().sort())
     const killed = await killCgroup(dir, { graceMs: 300 })
