@@ -206,6 +206,9 @@ async function main(): Promise<void> {
   table('thread/list response on the wire', bytesAsMb, (m) => m.listBytes, null)
   table('browser: page load → first sidebar row painted (median of 3)', seconds, (m) => m.nav, 1000)
   console.log(`    sidebar rows in the DOM: ${results.map((m) => `${sizeLabel(m.size)}: ${m.domRows}`).join(', ')}`)
+  console.log(
+    `    each run: ${results.map((m) => `${sizeLabel(m.size)}: ${m.navRuns.map((v) => seconds.format(v)).join(' / ')}`).join('; ')}`
+  )
   table('renderer JS heap after load (after GC)', megabytes, (m) => m.heap, null)
   table(`renderer JS heap after opening ${OPEN_THREADS} threads`, megabytes, (m) => m.heapOpen, null)
   table(
