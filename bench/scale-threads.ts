@@ -13,13 +13,11 @@
 // BENCH_RUNS sets thread/list samples per size (default 20); SKEIN_BENCH_KEEP=1 keeps the seeded homes.
 import { spawn } from 'node:child_process'
 import { rmSync, statSync } from 'node:fs'
-import { isDeepStrictEqual } from 'node:util'
 import type { Page } from 'playwright-core'
-import type { Thread } from '../src/shared/models'
 import { DataDir } from '../src/main/core/store/data-dir'
 import { benchDir, now, percentile, runBench } from './bench-utils'
-import { startBenchCore, type BenchCore } from './core-process'
-import { seedScaleHome, type SeededHome } from './lib/scale-home'
+import { startBenchCore } from './core-process'
+import { seedScaleHome } from './lib/scale-home'
 import {
   attempt,
   bytesAsMb,
@@ -33,6 +31,7 @@ import {
   printScale,
   rawRpc,
   seconds,
+  verifySeed,
   type Figure
 } from './lib/scale-measure'
 import { epochNow, recordAppearances } from './page-timing'
@@ -61,28 +60,6 @@ interface Measured {
   idleCore: Figure
   idleBrowser: Figure
   idleNode: Figure
-}
-
-/** Checks that the core read the seed as it was written; throws (a bug in the seed) when it did not. */
-async function verifySeed(core: BenchCore, seeded: SeededHome, indexBefore: { size: number; mtimeMs: number }): Promise<void> {
-  const rpc = await rawRpc(core)
-  const { result } = await rpc.request('thread/list', { includeArchived: true })
-  const repos = (await rpc.request('repo/list', {})).result
-  rpc.close()
-  const threads = (result as { threads: Thread[] } | undefined)?.threads
-  if (!threads) throw new Error('thread/list answered more than the bench parses: cannot check the seed')
-  if (threads.length !== seeded.threads.length)
-    throw new Error(`the core lists ${threads.length} threads of ${seeded.threads.length} seeded`)
-  const replied = (repos as { repos: unknown[] }).repos.length
-  if (replied !== seeded.repos.length) throw new Error(`the core lists ${replied} repositories of ${seeded.repos.length} seeded`)
-  const byId = new Map(threads.map((t) => [t.id, t]))
-  for (const t of [seeded.threads[0]!, seeded.threads.at(-1)!]) {
-    if (!isDeepStrictEqual(byId.get(t.id), t))
-      throw new Error(`thread ${t.id} reads back differently:\n${JSON.stringify(byId.get(t.id))}\n${JSON.stringify(t)}`)
-  }
-  const after = statSync(new DataDir(seeded.home).indexFile)
-  if (after.size !== indexBefore.size || after.mtimeMs !== indexBefore.mtimeMs)
-    throw new Error('the core rewrote threads/index.json at its start: some seeded entry was not taken as fresh')
 }
 
 /** Opens `count` threads one after another (the first by its row, then Ctrl+Tab), each until its heading shows. */

@@ -2,11 +2,15 @@
 // JSON-RPC request over the core's WebSocket (timed and weighed), Debian's Chromium with its root pid, the
 // renderer's JS heap, a figure that may fail without ending the bench, and the table of figures beside
 // their linear expectation and target.
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { isDeepStrictEqual } from 'node:util'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import WebSocket from 'ws'
 import { now } from '../bench-utils'
 import type { BenchCore } from '../core-process'
+import type { Thread } from '../../src/shared/models'
+import { DataDir } from '../../src/main/core/store/data-dir'
+import type { SeededHome } from './scale-home'
 
 const TICK_MS = 1000 / 100
 
@@ -69,7 +73,7 @@ export async function idleCpu(pids: Record<string, number>, seconds: number): Pr
 /** A raw JSON-RPC client over the core's WebSocket: each answer timed and weighed as it arrived on the wire. */
 export interface RawRpc {
   /** `result` is parsed only for answers under 64 MB (a bigger one would cost the bench more than the core). */
-  request(method: string, params: unknown, timeoutMs?: number): Promise<{ ms: number; bytes: number; result: unknown }>
+  request(method: string, params: unknown, timeoutMs?: number): Promise<{ ms: number; bytes: number; result: unknown; tail: string }>
   close(): void
 }
 
@@ -107,14 +111,15 @@ export async function rawRpc(core: BenchCore): Promise<RawRpc> {
           const ms = now() - t0
           done()
           const head = data.subarray(0, 300).toString('utf8')
+          const tail = data.subarray(Math.max(0, data.length - 2000)).toString('utf8')
           if (data.length >= PARSE_LIMIT) {
             if (/^\{[^[{]*"error":/.test(head)) rej(new Error(head))
-            else res({ ms, bytes: data.length, result: undefined })
+            else res({ ms, bytes: data.length, result: undefined, tail })
             return
           }
           const reply = JSON.parse(data.toString('utf8')) as { result?: unknown; error?: { message: string } }
           if (reply.error) rej(new Error(reply.error.message))
-          else res({ ms, bytes: data.length, result: reply.result })
+          else res({ ms, bytes: data.length, result: reply.result, tail })
         }
         waiting.set(id, {
           answer,
@@ -127,6 +132,28 @@ export async function rawRpc(core: BenchCore): Promise<RawRpc> {
       }),
     close: () => ws.close()
   }
+}
+
+/** Checks that the core read the seed as it was written; throws (a bug in the seed) when it did not. */
+export async function verifySeed(core: BenchCore, seeded: SeededHome, indexBefore: { size: number; mtimeMs: number }): Promise<void> {
+  const rpc = await rawRpc(core)
+  const { result } = await rpc.request('thread/list', { includeArchived: true })
+  const repos = (await rpc.request('repo/list', {})).result
+  rpc.close()
+  const threads = (result as { threads: Thread[] } | undefined)?.threads
+  if (!threads) throw new Error('thread/list answered more than the bench parses: cannot check the seed')
+  if (threads.length !== seeded.threads.length)
+    throw new Error(`the core lists ${threads.length} threads of ${seeded.threads.length} seeded`)
+  const replied = (repos as { repos: unknown[] }).repos.length
+  if (replied !== seeded.repos.length) throw new Error(`the core lists ${replied} repositories of ${seeded.repos.length} seeded`)
+  const byId = new Map(threads.map((t) => [t.id, t]))
+  for (const t of [seeded.threads[0]!, seeded.threads.at(-1)!]) {
+    if (!isDeepStrictEqual(byId.get(t.id), t))
+      throw new Error(`thread ${t.id} reads back differently:\n${JSON.stringify(byId.get(t.id))}\n${JSON.stringify(t)}`)
+  }
+  const after = statSync(new DataDir(seeded.home).indexFile)
+  if (after.size !== indexBefore.size || after.mtimeMs !== indexBefore.mtimeMs)
+    throw new Error('the core rewrote threads/index.json at its start: some seeded entry was not taken as fresh')
 }
 
 /** Debian's Chromium, connected through a server so its root pid is known (its renderers are descendants). */
