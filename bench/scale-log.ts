@@ -21,7 +21,7 @@ import {
   attempt,
   bytesAsMb,
   jsHeapMb,
-  launchChromium,
+  launchChromiumPiped,
   megabytes,
   printScale,
   procStatusMb,
@@ -96,7 +96,7 @@ async function openToLastItem(page: Page, title: string, lastId: string): Promis
   })`)) as number
 }
 
-async function measureSize(mb: number, chromium: Awaited<ReturnType<typeof launchChromium>>): Promise<Measured> {
+async function measureSize(mb: number, chromium: Awaited<ReturnType<typeof launchChromiumPiped>>): Promise<Measured> {
   const home = benchDir(`scale-log-${mb}`)
   const t0 = now()
   const seeded = await seedScaleHome(home, { threads: 2, repos: 1 })
@@ -131,11 +131,17 @@ async function measureSize(mb: number, chromium: Awaited<ReturnType<typeof launc
   const context = await chromium.browser.newContext({ viewport: { width: 1280, height: 800 } })
   const page = await context.newPage()
   page.setDefaultTimeout(OPEN_TIMEOUT_MS)
-  const open = await attempt(async () => {
+  // What the page went through, to tell a crashed tab from a slow one.
+  const events: string[] = []
+  page.on('crash', () => events.push('the renderer crashed'))
+  page.on('pageerror', (e) => events.push(`page error: ${e.message.slice(0, 100)}`))
+  page.on('console', (m) => m.type() === 'error' && events.push(`console: ${m.text().slice(0, 100)}`))
+  let open = await attempt(async () => {
     await page.goto(`${core.url}&thread=${seeded.threads[1]!.id}`)
     await page.getByRole('heading', { level: 1, name: seeded.threads[1]!.title }).waitFor()
     return openToLastItem(page, big.title, lastId)
   })
+  if (!open.ok && events.length > 0) open = { ok: false, why: `${open.why} (${[...new Set(events)].slice(0, 3).join('; ')})` }
   const corePeakOpen = peak(core)
   const heap = open.ok ? await attempt(() => jsHeapMb(page)) : open
   await context.close().catch(() => undefined)
@@ -159,7 +165,7 @@ async function measureSize(mb: number, chromium: Awaited<ReturnType<typeof launc
 
 async function main(): Promise<void> {
   console.log(`Scale of one thread's log: ${SIZES_MB.map((m) => `${m} MB`).join(', ')} (${ITEMS_PER_300_MB} items per 300 MB)`)
-  const chromium = await launchChromium()
+  const chromium = await launchChromiumPiped()
   const results: Measured[] = []
   for (const mb of SIZES_MB) results.push(await measureSize(mb, chromium))
   await chromium.close()

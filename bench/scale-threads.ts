@@ -1,8 +1,9 @@
 // Scale of the thread list (issue 20): SKEIN_HOMEs of 10k, 50k (and 100k) threads seeded straight onto disk
 // in the store's own format (bench/lib/scale-home.ts), each served by a real core (`node out/main/serve.js`).
 // At each size: start-up to ready (the URL printed: the store loaded, skein.sock and HTTP listening), RSS after
-// the start, thread/list p50/p95 and its size on the wire, Chromium's navigation to the sidebar's rows and its
-// JS heap, then idle CPU over 10 s after opening 50 threads in the window one after another (Ctrl+Tab).
+// the start, thread/list p50/p95 over the WebSocket and its size on the wire (and at the core alone, in process),
+// Chromium's navigation to the sidebar's rows and its JS heap, then idle CPU over 10 s after opening 50 threads
+// in the window one after another (Ctrl+Tab).
 // Each figure is printed beside its linear expectation (the smallest size's figure scaled by size) and its target.
 // Before measuring, each seed is checked against what the core read: thread/list and repo/list counts, two
 // threads field for field, and threads/index.json left untouched by the start (every entry taken as fresh).
@@ -14,6 +15,8 @@
 import { spawn } from 'node:child_process'
 import { rmSync, statSync } from 'node:fs'
 import type { Page } from 'playwright-core'
+import { createCore } from '../src/main/core/core'
+import { memoryLogger } from '../src/main/core/logger'
 import { DataDir } from '../src/main/core/store/data-dir'
 import { benchDir, now, percentile, runBench } from './bench-utils'
 import { startBenchCore } from './core-process'
@@ -52,6 +55,8 @@ interface Measured {
   listP50: Figure
   listP95: Figure
   listBytes: Figure
+  atCoreP50: Figure
+  atCoreP95: Figure
   nav: Figure
   domRows: number
   navRuns: number[]
@@ -139,6 +144,24 @@ async function measureSize(size: number, chromium: Awaited<ReturnType<typeof lau
 
   core.stop()
   await new Promise((r) => core.child.once('exit', r))
+
+  // At the core alone, as bench/thread-list.ts measures it: the same frame dispatched in this process
+  // (validation and serialization, no socket), on a core started on the same home.
+  const atCore: number[] = []
+  const inProcess = await attempt(async () => {
+    const c = await createCore({ home, logger: memoryLogger(), listenSocket: false })
+    try {
+      const frame = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'thread/list', params: { includeArchived: true } })
+      for (let i = 0; i < LIST_RUNS; i++) {
+        const t = now()
+        await c.rpc.dispatch(frame)
+        atCore.push(now() - t)
+      }
+    } finally {
+      await c.close()
+    }
+    return atCore.length
+  })
   if (!process.env.SKEIN_BENCH_KEEP) rmSync(home, { recursive: true, force: true })
   return {
     size,
@@ -148,6 +171,8 @@ async function measureSize(size: number, chromium: Awaited<ReturnType<typeof lau
     listP50: fromSamples(50),
     listP95: fromSamples(95),
     listBytes: list.ok ? { ok: true, value: bytes } : list,
+    atCoreP50: inProcess.ok ? { ok: true, value: percentile(atCore, 50) } : inProcess,
+    atCoreP95: inProcess.ok ? { ok: true, value: percentile(atCore, 95) } : inProcess,
     nav,
     domRows,
     navRuns: navs,
@@ -178,8 +203,10 @@ async function main(): Promise<void> {
   table('seeding the home (bench only)', seconds, (m) => ({ ok: true, value: m.seedMs }), null)
   table('core start-up to ready (URL printed)', seconds, (m) => m.startup, 1000)
   table('core RSS after start', megabytes, (m) => m.rss, null)
-  table('thread/list p50 over the WebSocket (today: the whole list, no first page)', millis, (m) => m.listP50, 10)
-  table('thread/list p95', millis, (m) => m.listP95, 10)
+  table('thread/list at the core (in-process dispatch) p50 (today: the whole list, no first page)', millis, (m) => m.atCoreP50, 10)
+  table('thread/list at the core p95', millis, (m) => m.atCoreP95, 10)
+  table('thread/list round trip over the WebSocket p50', millis, (m) => m.listP50, null)
+  table('thread/list round trip over the WebSocket p95', millis, (m) => m.listP95, null)
   table('thread/list response on the wire', bytesAsMb, (m) => m.listBytes, null)
   table('browser: page load → first sidebar row painted (median of 3)', seconds, (m) => m.nav, 1000)
   console.log(`    sidebar rows in the DOM: ${results.map((m) => `${sizeLabel(m.size)}: ${m.domRows}`).join(', ')}`)

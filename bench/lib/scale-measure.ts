@@ -156,14 +156,26 @@ export async function verifySeed(core: BenchCore, seeded: SeededHome, indexBefor
     throw new Error('the core rewrote threads/index.json at its start: some seeded entry was not taken as fresh')
 }
 
-/** Debian's Chromium, connected through a server so its root pid is known (its renderers are descendants). */
+const CHROMIUM = {
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+}
+
+/**
+ * Debian's Chromium, connected through a server so its root pid is known (its renderers are descendants).
+ * Not for pages that take WebSocket messages of hundreds of MB: Playwright relays each frame to its client over
+ * a WebSocket of its own, which drops the connection (the page looks closed). Use `launchChromiumPiped` there.
+ */
 export async function launchChromium(): Promise<{ browser: Browser; pid: number; close(): Promise<void> }> {
-  const server = await chromium.launchServer({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-  })
+  const server = await chromium.launchServer(CHROMIUM)
   const browser = await chromium.connect(server.wsEndpoint())
   return { browser, pid: server.process().pid!, close: () => server.close() }
+}
+
+/** Debian's Chromium driven over a pipe (Playwright's own launch), without a known pid. */
+export async function launchChromiumPiped(): Promise<{ browser: Browser; close(): Promise<void> }> {
+  const browser = await chromium.launch(CHROMIUM)
+  return { browser, close: () => browser.close() }
 }
 
 /** The page's JS heap in MB after a full garbage collection (Chromium's own count, through CDP). */
