@@ -39,7 +39,7 @@ const SIZES_MB = process.env.SKEIN_BENCH_LOG_MB
     ? [300, 1024]
     : [300]
 const ITEMS_PER_300_MB = 4000
-const OPEN_TIMEOUT_MS = 180_000
+const OPEN_TIMEOUT_MS = 90_000
 
 interface Measured {
   mb: number
@@ -86,8 +86,9 @@ async function openToLastItem(page: Page, title: string, lastId: string): Promis
         if (r.height > 0 && r.bottom <= s.bottom + 1 && r.top >= s.top) return resolve(performance.now() - start)
       }
       if (performance.now() - start > timeout) {
-        const shown = (document.querySelector('main') || document.body).innerText.slice(0, 160).replace(/\\s+/g, ' ')
-        return reject(new Error('the last item was not on screen after ' + timeout / 1000 + ' s; the page shows: ' + shown))
+        const items = document.querySelectorAll('[data-item-id]').length
+        const shown = (document.querySelector('.transcript-scroller') || document.querySelector('main') || document.body).innerText
+        return reject(new Error('the last item was not on screen after ' + timeout / 1000 + ' s (' + items + ' items in the DOM; the view shows: "' + shown.slice(0, 100).replace(/\\s+/g, ' ') + '")'))
       }
       requestAnimationFrame(check)
     }
@@ -117,7 +118,10 @@ async function measureSize(mb: number, chromium: Awaited<ReturnType<typeof launc
   let bytes = 0
   const listCold = await attempt(async () => {
     const r = await rpc.request('item/list', { threadId: big.id })
-    if (!r.tail.includes(`"${lastId}"`)) throw new Error(`the answer does not end with the last seeded item ${lastId}`)
+    if (!r.tail.includes(`"${lastId}"`))
+      throw new Error(
+        `the answer (${bytesAsMb.format(r.bytes)}, ending ${JSON.stringify(r.tail.slice(-60))}) lacks the last item ${lastId}`
+      )
     bytes = r.bytes
     return r.ms
   })

@@ -23,7 +23,7 @@ export async function attempt(measure: () => Promise<number> | number): Promise<
     const value = await measure()
     return Number.isFinite(value) ? { ok: true, value } : { ok: false, why: `not measured (${value})` }
   } catch (e) {
-    return { ok: false, why: `failed: ${((e as Error).message ?? String(e)).split('\n')[0]!.slice(0, 120)}` }
+    return { ok: false, why: `failed: ${((e as Error).message ?? String(e)).split('\n')[0]!.slice(0, 220)}` }
   }
 }
 
