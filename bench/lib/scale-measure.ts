@@ -72,12 +72,12 @@ export async function idleCpu(pids: Record<string, number>, seconds: number): Pr
 
 /** A raw JSON-RPC client over the core's WebSocket: each answer timed and weighed as it arrived on the wire. */
 export interface RawRpc {
-  /** `result` is parsed only for answers under 64 MB (a bigger one would cost the bench more than the core). */
+  /** `result` is parsed only for answers under 200 MB (a bigger one would cost the bench more than the core). */
   request(method: string, params: unknown, timeoutMs?: number): Promise<{ ms: number; bytes: number; result: unknown; tail: string }>
   close(): void
 }
 
-const PARSE_LIMIT = 64 * 1024 * 1024
+const PARSE_LIMIT = 200 * 1024 * 1024
 
 /** Connects to a bench core's WebSocket with its token. */
 export async function rawRpc(core: BenchCore): Promise<RawRpc> {
