@@ -42,6 +42,24 @@ async function storeWith(home: string, n: number): Promise<ThreadStore> {
 }
 
 describe('thread store', () => {
+  it('a log that cannot be read is an error naming it, never an empty conversation; a core still starts with it', async () => {
+    const home = tempDir()
+    const s = await storeWith(home, 0)
+    must(await s.create({ ...thread('t0'), status: 'needs-attention' }, repo))
+    await s.flush()
+    const log = new DataDir(home).eventsFile('t0')
+    rmSync(log)
+    // A folder where the log should be: reading it fails with EISDIR, as an unreadable disk would fail.
+    execFileSync('mkdir', [log])
+    await expect(s.readEvents('t0')).rejects.toThrow(/^This thread's log could not be read: .*EISDIR.*Nothing in it was changed\.$/)
+    const { core, logger } = await makeCore(home)
+    await expect(core.agent.items('t0')).rejects.toThrow(/This thread's log could not be read/)
+    expect(logger.lines.some((l) => l.level === 'error' && /Could not read the log of thread t0/.test(l.message))).toBe(true)
+    // A log that is simply not there yet is an empty conversation.
+    rmSync(log, { recursive: true })
+    expect(await s.readEvents('t0')).toEqual([])
+  })
+
   it('keeps a thread whose last line was torn, warns, and appends cleanly after it', async () => {
     const home = tempDir()
     const s = await storeWith(home, 1)

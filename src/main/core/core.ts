@@ -336,7 +336,8 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
     rewind
   })
   notices.push(...startupNotices(0, await threads.recoverInterruptedCreates(dataDir)))
-  await threads.reconcileOnStart({ waitingApproval: (id) => agent.hasWaitingApproval(id) })
+  // A log that cannot be read (its error is logged) holds no approval to wait for: the start goes on.
+  await threads.reconcileOnStart({ waitingApproval: (id) => agent.hasWaitingApproval(id).catch(() => false) })
   await ports.retain(new Set(threads.list({ includeArchived: false }).map((t) => t.id)))
   await environment.reconcileOnStart(threadStore.list(), (threadId, setup) => threads.setSetup(threadId, setup))
   ci.startAfter(CI_FIRST_SCAN_MS)

@@ -124,8 +124,23 @@ export class ThreadStore {
 
   /** Every event of a thread's log (for the transcript), skipping unreadable lines. */
   async readEvents(id: string): Promise<ThreadEvent[]> {
-    const log = await readEventLog<ThreadEvent>(this.dir.eventsFile(id), this.logger).catch(() => null)
-    return log?.events ?? []
+    const file = this.dir.eventsFile(id)
+    try {
+      return (await readEventLog<ThreadEvent>(file, this.logger)).events
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return []
+      // Never an empty conversation in place of one that could not be read: the caller reports this.
+      const size = await stat(file).then(
+        (s) => s.size,
+        () => null
+      )
+      const tooLong = e instanceof RangeError || (e as NodeJS.ErrnoException).code === 'ERR_STRING_TOO_LONG'
+      const why = tooLong
+        ? `it is ${size === null ? 'too large' : `${(size / 1024 ** 3).toFixed(2)} GB`}, more than this version of Skein can open at once`
+        : ((e as Error)?.message ?? String(e))
+      this.logger.error(`Could not read the log of thread ${id}`, e)
+      throw new Error(`This thread's log could not be read: ${why}. Nothing in it was changed.`)
+    }
   }
 
   /** Deletes a thread's log and drops it from the index. */
