@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { appendFileSync, closeSync, existsSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -292,6 +292,48 @@ describe('search', () => {
     const hit = (await search(made.client, 'manticore')).results[0]!
     expect(hit).toMatchObject({ threadId: imported.thread.id, kind: 'tool' })
     expect((await search(made.client, 'gryphon', { profileId: 'claude' })).results.map((r) => r.kind)).toContain('user')
+    made.client.dispose()
+  })
+})
+
+describe('search over a damaged or renamed past', () => {
+  it('rebuilds an index whose pages are damaged past its header, and the core keeps serving', async () => {
+    const made = await start()
+    const repo = must(await made.core.repos.add(makeRepo()))
+    const thread = must(await made.core.threads.create({ repoId: repo.id, title: 'Damaged pages', mode: 'local' }))
+    for (let i = 0; i < 60; i++) await say(made, thread.id, `entry ${i} about the basilisk ${'lorem ipsum dolor '.repeat(60)}`)
+    await eventually(async () => (await search(made.client, 'basilisk', { limit: 100 })).results.length === 60, 'all entries')
+    made.client.dispose()
+    await made.core.close()
+    const file = join(made.home, 'search', 'index.db')
+    const size = statSync(file).size
+    expect(size).toBeGreaterThan(64 * 1024)
+    // The first half (schema, metadata, threads) stays readable: the file opens, and the damage shows when a search reads the text.
+    const from = Math.floor(size / 2 / 4096) * 4096
+    const fd = openSync(file, 'r+')
+    writeSync(fd, Buffer.alloc(size - from, 0x5a), 0, size - from, from)
+    closeSync(fd)
+
+    const again = await start(made.home)
+    await eventually(async () => {
+      const r = await search(again.client, 'basilisk', { limit: 100 }).catch((e: { code: number }) => e)
+      if (!('results' in r)) expect(r.code).toBe(ErrorCode.StorageFailed)
+      return 'results' in r && r.results.length === 60
+    }, 'the rebuilt index')
+    expect(again.logger.lines.some((l) => l.level === 'warn' && /rebuilding it from the threads' logs/i.test(l.message))).toBe(true)
+    expect((await again.client.request('thread/list', {})).threads).toHaveLength(1)
+    again.client.dispose()
+  })
+
+  it('follows a renamed thread: the new title is found, the old one is not', async () => {
+    const made = await start()
+    const repo = must(await made.core.repos.add(makeRepo()))
+    const thread = must(await made.core.threads.create({ repoId: repo.id, title: 'Chimera plan', mode: 'local' }))
+    await eventually(() => found(made.client, 'chimera'), 'the first title')
+    must(await made.core.threads.rename(thread.id, 'Hydra plan'))
+    await eventually(() => found(made.client, 'hydra'), 'the new title')
+    expect(await found(made.client, 'chimera')).toBe(false)
+    expect((await search(made.client, 'plan')).results).toEqual([expect.objectContaining({ kind: 'title', threadTitle: 'Hydra plan' })])
     made.client.dispose()
   })
 })

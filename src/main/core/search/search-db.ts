@@ -74,7 +74,7 @@ export class SearchDb {
   /** Opens (or creates) the index; an unreadable file or another version is reported, never thrown. */
   static open(file: string): { ok: true; db: SearchDb; created: boolean } | { ok: false; failure: OpenFailure } {
     try {
-      new Database(':memory:').close()
+      new Database(':memory:', nativeBinding()).close()
     } catch (e) {
       // The native module is missing or built for another runtime (Electron needs its own build): the file is not at fault.
       const message = `SQLite could not be loaded (${(e as Error).message}). Rebuild it for this runtime: npx electron-builder install-app-deps.`
@@ -82,7 +82,7 @@ export class SearchDb {
     }
     let db: Database.Database | null = null
     try {
-      db = new Database(file)
+      db = new Database(file, nativeBinding())
       db.pragma('journal_mode = WAL')
       db.pragma('synchronous = NORMAL')
       const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get() !== undefined
@@ -108,7 +108,7 @@ export class SearchDb {
       } catch {
         // Closing a file that never opened properly: nothing more to release.
       }
-      return { ok: false, failure: { reason: 'corrupt', message: `The search index could not be read: ${(e as Error).message}` } }
+      return { ok: false, failure: { reason: 'corrupt', message: `The search index could not be read: ${(e as Error).message}.` } }
     }
   }
 
@@ -223,6 +223,15 @@ export class SearchDb {
     }
     return s
   }
+}
+
+/**
+ * SKEIN_SQLITE_BINDING names a better_sqlite3.node built for this runtime: Electron's utility process needs one
+ * built for Electron's ABI while Node (tests, `skein serve`) needs the one npm built.
+ */
+function nativeBinding(): Database.Options {
+  const path = process.env.SKEIN_SQLITE_BINDING
+  return path ? { nativeBinding: path } : {}
 }
 
 /** True for SQLite errors that mean the file itself is damaged (rebuild it) rather than a bad request. */

@@ -77,7 +77,15 @@ export class SearchIndexer {
     }
     this.db = opened.db
     if (!opened.created) {
-      this.offsets = opened.db.offsets()
+      try {
+        this.offsets = opened.db.offsets()
+      } catch (e) {
+        this.db = null
+        opened.db.close()
+        this.setState('rebuilding', `The search index could not be read (${(e as Error).message}): rebuilding it from the threads' logs.`)
+        this.enqueue(() => this.rebuild(this.current.message!))
+        return
+      }
       this.setState('ready', null)
       this.enqueue(() => this.catchUp())
       return
