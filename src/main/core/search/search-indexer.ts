@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { mkdir, rm } from 'node:fs/promises'
+import { mkdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import { appError, ErrorCode } from '../../../shared/errors'
@@ -18,6 +18,8 @@ const BATCH_ITEMS = 500
 const BATCH_BYTES = 8 * 1024 * 1024
 /** Threads' metadata written per transaction while catching up. */
 const THREADS_PER_TX = 1000
+/** Logs whose size is checked at once while catching up. */
+const STATS_AT_ONCE = 64
 
 /** What the indexer reads and tells. */
 export interface SearchIndexerDeps {
@@ -260,10 +262,21 @@ export class SearchIndexer {
       for (const t of some) if (!this.offsets.has(t.id)) this.offsets.set(t.id, 0)
       await yieldToLoop()
     }
-    await this.indexLogs(
-      all.map((t) => t.id),
-      true
-    )
+    // Only logs whose size moved from their high-water mark are read; sizes are asked for many at a time.
+    const moved: string[] = []
+    for (let i = 0; i < all.length && !this.closing; i += STATS_AT_ONCE) {
+      const some = all.slice(i, i + STATS_AT_ONCE)
+      const sizes = await Promise.all(
+        some.map((t) =>
+          stat(this.d.logFile(t.id)).then(
+            (s) => s.size,
+            () => -1
+          )
+        )
+      )
+      some.forEach((t, k) => sizes[k] !== -1 && sizes[k] !== this.offsets.get(t.id) && moved.push(t.id))
+    }
+    await this.indexLogs(moved, true)
   }
 
   private async build(message: string): Promise<void> {
