@@ -96,6 +96,8 @@ describe('search', () => {
     expect((await search(again.client, 'capacitor')).results[0]).toMatchObject({ itemId: replyItem.id })
     await eventually(() => found(again.client, 'heliotrope'), 'the item written while stopped')
     expect(again.logger.lines.some((l) => /rebuild/i.test(l.message))).toBe(false)
+    expect(await again.client.request('search/status')).toMatchObject({ state: 'ready', threads: 1 })
+    expect((await again.client.request('search/status')).items).toBeGreaterThanOrEqual(items.length + 1)
     again.client.dispose()
   })
 
@@ -181,8 +183,6 @@ describe('search', () => {
     await say(made, tb.id, 'walrus in beta', { createdAt: 2_000_000 })
     for (let i = 0; i < 5; i++) await say(made, ta.id, `walrus number ${i}`, { createdAt: 3_000_000 + i })
     await eventually(async () => (await search(made.client, 'walrus', { limit: 50 })).results.length === 7, 'all seven')
-
-    console.log(a.id, b.id, ta.repoId, tb.repoId, JSON.stringify(await search(made.client, 'walrus', { repoId: b.id })))
     expect((await search(made.client, 'walrus', { repoId: b.id })).results.map((r) => r.snippet)).toEqual([
       `${MATCH_START}walrus${MATCH_END} in beta`
     ])

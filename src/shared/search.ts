@@ -60,6 +60,7 @@ export const SearchState = z.object({
   state: z.enum(['ready', 'rebuilding', 'unavailable']),
   /** Why it is rebuilding or unavailable, in a sentence to show; null when ready. */
   message: z.string().nullable(),
+  /** Threads and items indexed: counted for `search/status`, as of the last open or build elsewhere. */
   threads: z.number(),
   items: z.number()
 })

@@ -121,8 +121,9 @@ export class SearchIndexer {
     this.schedule()
   }
 
-  /** What the index is doing. */
-  status(): SearchState {
+  /** What the index is doing; `recount` counts threads and items again (else they are as of the last open or build). */
+  status(recount = false): SearchState {
+    if (recount) this.setState(this.current.state, this.current.message)
     return { ...this.current }
   }
 
