@@ -130,7 +130,7 @@ async function main(): Promise<void> {
 
   // Queries, first page (30 results with snippets), median and p95 of QUERY_RUNS.
   const queries: [string, Record<string, unknown>][] = [
-    ['rare word', { query: rareWordPresent(indexer) }],
+    ['rare word', { query: await rareWordPresent(indexer) }],
     ['common word', { query: 'the' }],
     ['two technical words', { query: 'cache handler' }],
     ['exact phrase', { query: '"config server"' }],
@@ -144,7 +144,7 @@ async function main(): Promise<void> {
     let count = 0
     for (let i = 0; i < QUERY_RUNS; i++) {
       const s = now()
-      const r = indexer.query({ limit: 30, ...q } as Parameters<SearchIndexer['query']>[0])
+      const r = await indexer.query({ limit: 30, ...q } as Parameters<SearchIndexer['query']>[0])
       samples.push(now() - s)
       if (!r.ok) throw new Error(r.error.message)
       count = r.value.results.length
@@ -179,10 +179,10 @@ async function main(): Promise<void> {
 }
 
 /** A rare word that is in the index (found by a search for it, so the figure is for a real hit). */
-function rareWordPresent(indexer: SearchIndexer): string {
+async function rareWordPresent(indexer: SearchIndexer): Promise<string> {
   for (let i = 0; i < 1000; i++) {
     const w = rareWord()
-    const r = indexer.query({ query: w, limit: 1 })
+    const r = await indexer.query({ query: w, limit: 1 })
     if (r.ok && r.value.results.length > 0) return w
   }
   return 'w1'

@@ -149,7 +149,7 @@ describe('search', () => {
     ])
     expect(told[0]![1].message).toMatch(/Building the search index/)
     expect(told[1]![1]).toMatchObject({ threads: 1, items: 1 })
-    const r = indexer.query({ query: 'ocelot', limit: 10 })
+    const r = await indexer.query({ query: 'ocelot', limit: 10 })
     expect(must(r).results).toHaveLength(1)
     await indexer.close()
   })

@@ -47,7 +47,7 @@ export async function createSearchHost(d: SearchHostDeps): Promise<SearchHost> {
     else if (name === 'thread/removed') indexer.noteRemoved((p as NotificationOf<'thread/removed'>).threadId)
   })
   d.rpc.handle('search/query', (p) => indexer.query(p))
-  d.rpc.handle('search/status', () => ok(indexer.status(true)))
+  d.rpc.handle('search/status', async () => ok(await indexer.recounted()))
   let closing: Promise<void> | null = null
   const close = () => {
     follow.dispose()

@@ -10,7 +10,7 @@ import type { z } from 'zod'
 import type { Logger } from '../logger'
 import { itemText } from './item-text'
 import { readItemsAfter } from './log-tail'
-import { isCorruption, SearchDb, type ThreadRow } from './search-db'
+import { isCorruption, SearchDb, type SearchWriter, type ThreadRow } from './search-db'
 import { ftsQuery } from './search-query'
 
 /** Items written per transaction at most (and text bytes): a batch never holds the core's thread for long. */
@@ -58,6 +58,8 @@ export class SearchIndexer {
   private closed = false
   /** Set when closing: a catch-up stops (it resumes from the high-water marks at the next start). */
   private closing = false
+  /** A connection given up (damaged) that is still closing: its file is deleted only once it has. */
+  private retired: Promise<void> = Promise.resolve()
 
   constructor(private readonly d: SearchIndexerDeps) {}
 
@@ -66,37 +68,40 @@ export class SearchIndexer {
     const file = join(this.d.dir, 'index.db')
     const dirExisted = existsSync(this.d.dir)
     await mkdir(this.d.dir, { recursive: true, mode: 0o700 })
-    const opened = SearchDb.open(file)
+    const opened = await SearchDb.open(file)
     if (!opened.ok && opened.failure.reason === 'unavailable') {
-      this.setState('unavailable', `Search is unavailable: ${opened.failure.message}`)
+      await this.setState('unavailable', `Search is unavailable: ${opened.failure.message}`)
       this.d.logger.error(this.current.message!)
       return
     }
     if (!opened.ok) {
-      this.setState('rebuilding', `${opened.failure.message} Rebuilding it from the threads' logs.`)
-      this.enqueue(() => this.rebuild(this.current.message!))
+      const message = `${opened.failure.message} Rebuilding it from the threads' logs.`
+      await this.setState('rebuilding', message)
+      // An empty index in place before the core serves: searches answer (from what is rebuilt so far) rather than fail.
+      if (await this.recreate()) this.enqueue(() => this.build(message))
       return
     }
     this.db = opened.db
     if (!opened.created) {
       try {
-        this.offsets = opened.db.offsets()
+        this.offsets = await opened.db.offsets()
       } catch (e) {
         this.db = null
-        opened.db.close()
-        this.setState('rebuilding', `The search index could not be read (${(e as Error).message}): rebuilding it from the threads' logs.`)
-        this.enqueue(() => this.rebuild(this.current.message!))
+        await opened.db.close().catch(() => undefined)
+        const message = `The search index could not be read (${(e as Error).message}): rebuilding it from the threads' logs.`
+        await this.setState('rebuilding', message)
+        if (await this.recreate()) this.enqueue(() => this.build(message))
         return
       }
-      this.setState('ready', null)
+      await this.setState('ready', null)
       this.enqueue(() => this.catchUp())
       return
     }
-    if (this.d.threads().length === 0) return this.setState('ready', null)
+    if (this.d.threads().length === 0) return await this.setState('ready', null)
     const message = dirExisted
       ? "The search index was missing: rebuilding it from the threads' logs."
       : "Building the search index from the threads' logs."
-    this.setState('rebuilding', message)
+    await this.setState('rebuilding', message)
     this.enqueue(() => this.build(message))
   }
 
@@ -121,23 +126,29 @@ export class SearchIndexer {
     this.schedule()
   }
 
-  /** What the index is doing; `recount` counts threads and items again (else they are as of the last open or build). */
-  status(recount = false): SearchState {
-    if (recount) this.setState(this.current.state, this.current.message)
+  /** What the index is doing; its counts are as of the last open, build or recount. */
+  status(): SearchState {
     return { ...this.current }
   }
 
+  /** What the index is doing, with threads and items counted afresh. */
+  async recounted(): Promise<SearchState> {
+    await this.recount()
+    return this.status()
+  }
+
   /** Runs a search; bad input and an unusable index are tagged errors. */
-  query(p: z.output<typeof SearchParams>): Result<SearchPage> {
+  async query(p: z.output<typeof SearchParams>): Promise<Result<SearchPage>> {
     const match = ftsQuery(p.query)
     if (!match.ok) return match
-    if (!this.db) return err(appError(ErrorCode.StorageFailed, this.current.message ?? 'The search index is not open yet.'))
+    const db = this.db
+    if (!db) return err(appError(ErrorCode.StorageFailed, this.current.message ?? 'The search index is not open yet.'))
     if (p.since !== undefined && p.until !== undefined && p.until <= p.since)
       return err(appError(ErrorCode.InvalidParams, '"until" must be later than "since".'))
     const offset = p.cursor ? Number(p.cursor) : 0
     try {
       const filters = { repoId: p.repoId, status: p.status, agent: p.profileId, since: p.since, until: p.until }
-      const found = this.db.query(match.value, filters, p.limit, offset)
+      const found = await db.query(match.value, filters, p.limit, offset)
       const results = found.rows.map((r) => ({
         threadId: r.threadId,
         itemId: r.itemId === '' ? null : r.itemId,
@@ -149,10 +160,9 @@ export class SearchIndexer {
       }))
       return ok({ results, nextCursor: found.more ? String(offset + p.limit) : null, index: this.status() })
     } catch (e) {
-      if (isCorruption(e)) {
-        this.lost(e)
-        return err(appError(ErrorCode.StorageFailed, this.current.message!))
-      }
+      if (isCorruption(e)) this.lost(db, e)
+      // Damaged, or closed under this search for a rebuild: either way the index, not the query, is at fault.
+      if (this.db !== db) return err(appError(ErrorCode.StorageFailed, this.current.message ?? 'The search index is being rebuilt.'))
       return err(appError(ErrorCode.InvalidParams, `This search could not be run: ${(e as Error).message}`))
     }
   }
@@ -170,8 +180,10 @@ export class SearchIndexer {
     this.closing = true
     await this.flush()
     this.closed = true
-    this.db?.close()
+    const db = this.db
     this.db = null
+    await db?.close()
+    await this.retired
   }
 
   private schedule(): void {
@@ -194,9 +206,9 @@ export class SearchIndexer {
     this.removed.clear()
     this.dirtyThreads.clear()
     this.dirtyLogs.clear()
-    const wrote = this.write((db) => {
-      for (const id of removed) db.removeThread(id)
-      for (const t of threads) db.putThread(threadRow(t))
+    const wrote = await this.write(async (w) => {
+      for (const id of removed) await w.removeThread(id)
+      for (const t of threads) await w.putThread(threadRow(t))
     })
     if (!wrote) return
     for (const id of removed) this.offsets.delete(id)
@@ -215,11 +227,11 @@ export class SearchIndexer {
       items = 0
       bytes = 0
       if (todo.length === 0) return true
-      const wrote = this.write((db) => {
+      const wrote = await this.write(async (w) => {
         for (const p of todo) {
           for (const item of p.items)
-            db.putItem(p.threadId, { itemId: item.id, kind: item.kind, createdAt: item.createdAt, text: itemText(item) })
-          db.setOffset(p.threadId, p.offset)
+            await w.putItem(p.threadId, { itemId: item.id, kind: item.kind, createdAt: item.createdAt, text: itemText(item) })
+          await w.setOffset(p.threadId, p.offset)
         }
       })
       if (wrote) for (const p of todo) this.offsets.set(p.threadId, p.offset)
@@ -231,7 +243,7 @@ export class SearchIndexer {
       if (!this.db || this.removed.has(id)) continue
       if (!this.offsets.has(id)) {
         const t = this.d.thread(id)
-        if (!t || !this.write((db) => db.putThread(threadRow(t)))) continue
+        if (!t || !(await this.write((w) => w.putThread(threadRow(t))))) continue
         this.offsets.set(id, 0)
       }
       for (let attempt = 0; attempt < 2; attempt++) {
@@ -243,7 +255,7 @@ export class SearchIndexer {
         })
         if (end.kind !== 'shrunk') break
         // The log is shorter than what was indexed: it is not the log that was read; index it again from the start.
-        if (!(await commit()) || !this.write((db) => db.clearItems(id))) break
+        if (!(await commit()) || !(await this.write((w) => w.clearItems(id)))) break
         this.offsets.set(id, 0)
       }
     }
@@ -255,11 +267,17 @@ export class SearchIndexer {
     const all = this.d.threads()
     const live = new Set(all.map((t) => t.id))
     const gone = [...this.offsets.keys()].filter((id) => !live.has(id))
-    if (!this.write((db) => gone.forEach((id) => db.removeThread(id)))) return
+    const removeGone = async (w: SearchWriter) => {
+      for (const id of gone) await w.removeThread(id)
+    }
+    if (!(await this.write(removeGone))) return
     for (const id of gone) this.offsets.delete(id)
     for (let i = 0; i < all.length; i += THREADS_PER_TX) {
       const some = all.slice(i, i + THREADS_PER_TX)
-      if (!this.write((db) => some.forEach((t) => db.putThread(threadRow(t))))) return
+      const put = async (w: SearchWriter) => {
+        for (const t of some) await w.putThread(threadRow(t))
+      }
+      if (!(await this.write(put))) return
       for (const t of some) if (!this.offsets.has(t.id)) this.offsets.set(t.id, 0)
       await yieldToLoop()
     }
@@ -281,67 +299,82 @@ export class SearchIndexer {
   }
 
   private async build(message: string): Promise<void> {
-    this.setState('rebuilding', message)
+    await this.setState('rebuilding', message)
     this.d.logger.warn(message)
     this.d.notify('search/rebuilding', this.status())
     const started = Date.now()
     await this.catchUp()
     if (!this.db) return
-    this.setState('ready', null)
+    await this.setState('ready', null)
     this.d.logger.info(`Search index built: ${this.current.items} items of ${this.current.threads} threads in ${Date.now() - started} ms.`)
     this.d.notify('search/ready', this.status())
   }
 
   /** Deletes the index file and builds it again from every log. */
   private async rebuild(message: string): Promise<void> {
-    if (this.closing) return
-    this.db?.close()
+    if (await this.recreate()) await this.build(message)
+  }
+
+  /** Deletes the index file and opens an empty one in its place (searchable at once, filled by a build); false when it cannot. */
+  private async recreate(): Promise<boolean> {
+    if (this.closing) return false
+    const db = this.db
     this.db = null
+    await db?.close().catch(() => undefined)
+    await this.retired
     this.offsets = new Map()
     const file = join(this.d.dir, 'index.db')
     await Promise.all(['', '-wal', '-shm', '-journal'].map((s) => rm(file + s, { force: true })))
-    const opened = SearchDb.open(file)
+    const opened = await SearchDb.open(file)
     if (!opened.ok) {
-      this.setState('unavailable', `Search is unavailable: ${opened.failure.message}`)
+      await this.setState('unavailable', `Search is unavailable: ${opened.failure.message}`)
       this.d.logger.error(this.current.message!)
-      return
+      return false
     }
     this.db = opened.db
-    await this.build(message)
+    return true
   }
 
   /** The file turned out damaged while in use: stop using it and rebuild. */
-  private lost(e: unknown): void {
-    if (!this.db) return
-    this.db.close()
+  private lost(db: SearchDb, e: unknown): void {
+    if (this.db !== db) return
     this.db = null
+    this.retired = db.close().catch(() => undefined)
     const message = `The search index is damaged (${(e as Error).message}): rebuilding it from the threads' logs.`
-    this.setState('rebuilding', message)
+    void this.setState('rebuilding', message)
     this.enqueue(() => this.rebuild(message))
   }
 
   /** Runs writes in one transaction; a damaged file starts a rebuild, any other failure is logged. False when nothing was written. */
-  private write(fn: (db: SearchDb) => void): boolean {
+  private async write(fn: (w: SearchWriter) => Promise<void>): Promise<boolean> {
     const db = this.db
     if (!db) return false
     try {
-      db.transaction(() => fn(db))
+      await db.write(fn)
       return true
     } catch (e) {
-      if (isCorruption(e)) this.lost(e)
-      else this.d.logger.error('Writing the search index failed', e)
+      if (isCorruption(e)) this.lost(db, e)
+      // A connection closed under the write (a search found the file damaged) already led to a rebuild.
+      else if (this.db === db) this.d.logger.error('Writing the search index failed', e)
       return false
     }
   }
 
-  private setState(state: SearchState['state'], message: string | null): void {
-    let counts = { threads: this.current.threads, items: this.current.items }
+  /** Sets what the index is doing at once; its counts follow when SQLite has answered. */
+  private setState(state: SearchState['state'], message: string | null): Promise<void> {
+    this.current = { ...this.current, state, message }
+    return this.recount()
+  }
+
+  private async recount(): Promise<void> {
+    const db = this.db
+    if (!db) return
     try {
-      if (this.db) counts = this.db.counts()
+      const counts = await db.counts()
+      if (this.db === db) this.current = { ...this.current, ...counts }
     } catch {
       // Counting is news only; a damaged file shows at the next write or search.
     }
-    this.current = { state, message, ...counts }
   }
 }
 
