@@ -91,6 +91,9 @@ export function isExcluded(path, excluded) {
   return excluded.some((x) => path === x || path.startsWith(`${x}/`))
 }
 
+/** Build by-products electron-builder never copies from node_modules (its own default exclusions, in part). */
+const BUILD_EXTS = /\.(a|o|obj|mk|cc)$/
+
 /** Bytes on disk of one installed package as shipped: without its own nested node_modules (counted on their own) or excluded files. */
 export function packageBytes(dir, root = ROOT, excluded = excludedPaths(root)) {
   let total = 0
@@ -101,7 +104,7 @@ export function packageBytes(dir, root = ROOT, excluded = excludedPaths(root)) {
       const st = lstatSync(path)
       if (st.isDirectory()) {
         if (entry !== 'node_modules') walk(path)
-      } else total += st.size
+      } else if (!BUILD_EXTS.test(entry)) total += st.size
     }
   }
   walk(dir)
