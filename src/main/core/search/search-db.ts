@@ -28,6 +28,9 @@ export interface ItemRow {
   text: string
 }
 
+/** Items written per statement by putItems. */
+const PER_STATEMENT = 100
+
 /** Filters of a query, as the index applies them. */
 export interface QueryFilters {
   repoId?: string
@@ -199,6 +202,28 @@ export class SearchWriter {
     )
     // OR REPLACE: an item seen again replaces its text under the same rowid.
     await this.tx.run('INSERT OR REPLACE INTO items_fts(rowid, text) VALUES (CAST(? AS INTEGER), ?)', [row!.id, item.text])
+  }
+
+  /** Adds or replaces many items, a few statements per PER_STATEMENT items (each round trip to SQLite's thread costs). */
+  async putItems(rows: readonly { threadId: string; item: ItemRow }[]): Promise<void> {
+    // The latest version of an item wins; one statement may not touch a row twice.
+    const latest = new Map(rows.map((r) => [`${r.threadId}\u0000${r.item.itemId}`, r]))
+    const all = [...latest.values()]
+    for (let i = 0; i < all.length; i += PER_STATEMENT) {
+      const some = all.slice(i, i + PER_STATEMENT)
+      const ids = await this.tx.all<{ id: number; threadId: string; itemId: string }>(
+        `INSERT INTO items(thread_id, item_id, kind, created_at) VALUES ${some.map(() => '(?, ?, ?, ?)').join(', ')}
+         ON CONFLICT(thread_id, item_id) DO UPDATE SET kind = excluded.kind, created_at = excluded.created_at
+         RETURNING id, thread_id AS threadId, item_id AS itemId`,
+        some.flatMap((r) => [r.threadId, r.item.itemId, r.item.kind, r.item.createdAt])
+      )
+      // RETURNING's order is SQLite's to choose: rows are matched by key.
+      const idOf = new Map(ids.map((r) => [`${r.threadId}\u0000${r.itemId}`, r.id]))
+      await this.tx.run(
+        `INSERT OR REPLACE INTO items_fts(rowid, text) VALUES ${some.map(() => '(CAST(? AS INTEGER), ?)').join(', ')}`,
+        some.flatMap((r) => [idOf.get(`${r.threadId}\u0000${r.item.itemId}`)!, r.item.text])
+      )
+    }
   }
 
   /** Records how far a thread's log is indexed. */

@@ -228,11 +228,15 @@ export class SearchIndexer {
       bytes = 0
       if (todo.length === 0) return true
       const wrote = await this.write(async (w) => {
-        for (const p of todo) {
-          for (const item of p.items)
-            await w.putItem(p.threadId, { itemId: item.id, kind: item.kind, createdAt: item.createdAt, text: itemText(item) })
-          await w.setOffset(p.threadId, p.offset)
-        }
+        await w.putItems(
+          todo.flatMap((p) =>
+            p.items.map((item) => ({
+              threadId: p.threadId,
+              item: { itemId: item.id, kind: item.kind, createdAt: item.createdAt, text: itemText(item) }
+            }))
+          )
+        )
+        for (const p of todo) await w.setOffset(p.threadId, p.offset)
       })
       if (wrote) for (const p of todo) this.offsets.set(p.threadId, p.offset)
       await yieldToLoop()
