@@ -22,7 +22,8 @@ for (const script of [
   'import-listing.ts',
   'cli-visible.ts',
   'worktree-disk.ts',
-  'checkpoint.ts'
+  'checkpoint.ts',
+  'search.ts'
 ]) {
   console.log(`\n## ${script}`)
   const r = spawnSync('npx', ['tsx', `bench/${script}`], { stdio: 'inherit' })

@@ -3,10 +3,10 @@
 import { execFileSync, spawn } from 'node:child_process'
 import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { builtinModules } from 'node:module'
-import { join, resolve } from 'node:path'
+import { join, relative, resolve, sep } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 // @ts-expect-error: a plain .mjs script, also run on its own
-import { shippedModules } from '../scripts/runtime-modules.mjs'
+import { excludedPaths, installOnlyModules, installOnlyPattern, isExcluded, shippedModules } from '../scripts/runtime-modules.mjs'
 import { cleanupTemp, tempDir } from './helpers/fixtures'
 
 const ROOT = resolve(__dirname, '..')
@@ -54,10 +54,28 @@ describe.runIf(existsSync(join(OUT_MAIN, 'serve.js')))('the modules a packaged a
     expect(needed.filter((n) => !shipped.includes(n))).toEqual([])
   })
 
-  it('runs the CLI and serves the app from a copy holding only the shipped modules', async () => {
+  it("leaves out what sqlite3 needs only to install (prebuild-install, node-gyp, tar), in electron-builder's config too", () => {
+    const installOnly = (installOnlyModules() as string[]).map((at) => at.slice('node_modules/'.length))
+    expect(installOnly).toEqual(expect.arrayContaining(['prebuild-install', 'node-gyp', 'tar', 'sqlite3/node_modules/node-addon-api']))
+    expect(shipped).toEqual(expect.arrayContaining(['sqlite3', 'bindings', 'file-uri-to-path']))
+    expect(shipped.filter((name) => installOnly.includes(name))).toEqual([])
+    // package.json's build.files must leave out exactly these: `node scripts/runtime-modules.mjs --patterns` prints the line.
+    const files = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { build: { files: string[] } }).build.files
+    expect(files).toContain(installOnlyPattern())
+    const excluded = excludedPaths() as string[]
+    for (const at of shippedModules() as string[]) expect(isExcluded(at, excluded), at).toBe(false)
+  })
+
+  it('runs the CLI, serves the app and searches from a copy holding only the shipped modules and files', async () => {
     const app = tempDir('skein-packaged-')
     cpSync(join(ROOT, 'out'), join(app, 'out'), { recursive: true })
-    for (const at of shippedModules() as string[]) cpSync(join(ROOT, at), join(app, at), { recursive: true, dereference: true })
+    const excluded = excludedPaths() as string[]
+    const shippedFile = (path: string) => !isExcluded(relative(ROOT, path).split(sep).join('/'), excluded)
+    for (const at of shippedModules() as string[])
+      cpSync(join(ROOT, at), join(app, at), { recursive: true, dereference: true, filter: shippedFile })
+    // Nothing built on this machine is left for the copy to fall back on: only what ships.
+    expect(existsSync(join(app, 'node_modules/sqlite3/deps'))).toBe(false)
+    expect(existsSync(join(app, 'node_modules/sqlite3/node_modules/node-addon-api'))).toBe(false)
     writeFileSync(join(app, 'package.json'), readFileSync(join(ROOT, 'package.json')))
     const home = tempDir('skein-packaged-home-')
     const env = { ...process.env, SKEIN_HOME: home, NODE_PATH: '' }
@@ -78,6 +96,9 @@ describe.runIf(existsSync(join(OUT_MAIN, 'serve.js')))('the modules a packaged a
       const page = await fetch(url)
       expect(page.status).toBe(200)
       expect(await page.text()).toContain('<div id="root">')
+      // Search works from the shipped files alone: sqlite3 loads, with FTS5.
+      const out = execFileSync(process.execPath, [join(app, 'out/main/cli.js'), 'search', 'anything', '--json'], { env, encoding: 'utf8' })
+      expect(JSON.parse(out)).toMatchObject({ results: [], index: { state: 'ready' } })
     } finally {
       child.kill()
     }

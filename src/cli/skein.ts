@@ -12,6 +12,7 @@ import { handoff, HANDOFF_USAGE } from './commands/handoff'
 import { LIST_USAGE, listThreads } from './commands/list-threads'
 import { NEW_USAGE, newThread } from './commands/new-thread'
 import { OPEN_USAGE, openPath, openThread } from './commands/open-thread'
+import { SEARCH_USAGE, searchCommand } from './commands/search'
 
 const USAGE = `Usage: skein [PATH] | skein <command> [options]
 
@@ -20,6 +21,8 @@ const USAGE = `Usage: skein [PATH] | skein <command> [options]
                                (--agent builtin|claude|codex|custom|shell, --permission, --local, --base, --repo)
   list [--json] [--repo PATH]  threads grouped by repository, with status, branch and CI
   open THREAD                  show a thread in the app
+  search WORDS [--repo R] [--status S] [--since D] [--json]
+                               search every thread's titles, prompts, replies, commands and outputs
   attach THREAD                attach this terminal to a thread's session (Ctrl-] detaches)
   checkpoints THREAD [--now]   a thread's checkpoints (one before every turn), or take one
   fork THREAD [--from N] ["prompt" ...]
@@ -46,6 +49,7 @@ const commands: Record<string, { run: Command; usage: string }> = {
   new: { run: newThread, usage: NEW_USAGE },
   list: { run: listThreads, usage: LIST_USAGE },
   open: { run: openThread, usage: OPEN_USAGE },
+  search: { run: searchCommand, usage: SEARCH_USAGE },
   attach: { run: (argv, ctx) => attachThread(argv, ctx), usage: ATTACH_USAGE },
   handoff: { run: handoff, usage: HANDOFF_USAGE },
   fork: { run: forkCommand, usage: FORK_USAGE },

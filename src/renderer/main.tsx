@@ -19,6 +19,7 @@ import './styles/new-thread.css'
 import './styles/disk.css'
 import './styles/checkpoints.css'
 import './styles/checkpoint-marks.css'
+import './styles/search.css'
 
 const root = document.getElementById('root')
 if (!root) throw new Error('Skein: #root is missing from index.html')

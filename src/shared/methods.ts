@@ -21,6 +21,7 @@ import {
 import { MAX_PORTS_PER_THREAD, PortSettings, RunConfig, RunStatus } from './run'
 import { PrDraft, PrMergeMethod, PrStatus } from './pr'
 import { RemoteThreads } from './pr-threads'
+import { SearchPage, SearchParams, SearchState } from './search'
 
 /** What a thread or repository id looks like (`t<time><random>`, `<slug>-<hash>`): never a path, never `..`. */
 export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
@@ -529,6 +530,11 @@ export const methods = {
   /** Sends every unresolved review thread to the thread's agent as one message (never typed into a shell). */
   'pr/sendThreads': { params: z.object({ threadId }), result: z.object({ sent: z.number(), delivery: DeliveryOutcome }) },
 
+  /** Full-text search over every thread's title and items, best matches first, with filters and a cursor. */
+  'search/query': { params: SearchParams, result: SearchPage },
+  /** What the search index is doing (ready, rebuilding from the logs, unavailable). */
+  'search/status': { params: z.object({}).default({}), result: SearchState },
+
   /** A repository's environment: the one in effect, its file and settings versions, and the other tools' setups found. */
   'environment/get': {
     params: z.object({ repoId }),
@@ -665,7 +671,11 @@ export const notifications = {
   /** A thread's autopilot changed (an attempt moved on, settings, a merge). */
   'autopilot/updated': z.object({ state: AutopilotState }),
   /** A thread's autopilot gave up, and why (news: for a toast and an OS notification). */
-  'autopilot/gaveUp': z.object({ threadId: z.string(), reason: GiveUpReason, message: z.string() })
+  'autopilot/gaveUp': z.object({ threadId: z.string(), reason: GiveUpReason, message: z.string() }),
+  /** The search index is being built from the logs (it was missing, unreadable, or of an older version): a notice. */
+  'search/rebuilding': SearchState,
+  /** The search index caught up with the logs. */
+  'search/ready': SearchState
 } as const
 
 /** Name of a request method. */

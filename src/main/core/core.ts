@@ -46,6 +46,7 @@ import { EnvironmentService } from './environment/environment-service'
 import { SKEIN_VERSION } from './version'
 import { createAutopilotHost } from './autopilot/autopilot-host'
 import type { AutopilotService } from './autopilot/autopilot-service'
+import { createSearchHost, type SearchHost } from './search/search-host'
 
 /** When the first scan for pushed branches runs: after the first clients have loaded. */
 const CI_FIRST_SCAN_MS = 3000
@@ -98,6 +99,8 @@ export interface Core extends Disposable {
   readonly environment: EnvironmentService
   /** Each thread's CI autopilot: failures to the agent, its fixes pushed, green merged. */
   readonly autopilot: AutopilotService
+  /** Full-text search over every thread (SKEIN_HOME/search/index.db), kept in step with the logs. */
+  readonly search: SearchHost
   /** Serves one client over any transport. */
   connect(transport: MessageTransport): Disposable
   /** Flushes state and closes every connection and listener. */
@@ -305,6 +308,7 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
   })
   const autopilotDeps = { rpc, git, bus, logger, threads, thread, home: dataDir.home, ci, pr, delivery, agent }
   const autopilot = owned.add(await createAutopilotHost(autopilotDeps)).service
+  const search = owned.add(await createSearchHost({ rpc, bus, logger, dataDir, threads: () => threadStore.list(), thread }))
   let webUrl: string | null = null
   registerHandlers(rpc, {
     version: SKEIN_VERSION,
@@ -341,7 +345,6 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
   await ports.retain(new Set(threads.list({ includeArchived: false }).map((t) => t.id)))
   await environment.reconcileOnStart(threadStore.list(), (threadId, setup) => threads.setSetup(threadId, setup))
   ci.startAfter(CI_FIRST_SCAN_MS)
-
   if (options.listenSocket !== false) {
     const listening = await listenOnSocket(dataDir.socketPath, (t) => rpc.connect(t))
     if ('alreadyRunning' in listening) {
@@ -378,9 +381,8 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
     ports,
     run,
     autopilot,
-    setWebUrl: (url) => {
-      webUrl = url
-    },
+    search,
+    setWebUrl: (url) => void (webUrl = url),
     connect: (t) => rpc.connect(t),
     close,
     dispose: () => void close()

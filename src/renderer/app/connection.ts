@@ -31,6 +31,7 @@ import { loadDisk, routeDiskUpdated } from '../features/disk'
 import { forgetPr, loadPrStatuses, routePrUpdated, routeThreadsUpdated } from '../features/pr'
 import { reloadRuns, routeRunPty, routeRunPtyRemoved, useRun } from '../features/run'
 import { loadAutopilot, routeAutopilotGaveUp, routeAutopilotUpdated } from '../features/autopilot'
+import { noteSearchIndex } from '../features/search'
 
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000]
 const MAX_BACKOFF_MS = 10_000
@@ -123,6 +124,8 @@ async function adopt(client: RpcClient): Promise<void> {
       forgetCheckpoints(threadId)
     }),
     follow('thread/summary', ({ summary }) => routeSummary(summary)),
+    follow('search/rebuilding', (state) => noteSearchIndex(state)),
+    follow('search/ready', (state) => noteSearchIndex(state)),
     follow('item/started', ({ item }) => routeItem(item)),
     follow('item/delta', ({ threadId, itemId, delta }) => routeDelta(threadId, itemId, delta)),
     follow('item/completed', ({ item }) => routeItem(item)),

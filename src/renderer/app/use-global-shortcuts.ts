@@ -1,5 +1,6 @@
 import { useEffect } from 'react'
 import { checkpointNow } from '../features/checkpoints'
+import { focusSearch } from '../features/search'
 import { liveThreadOrder } from '../features/sidebar'
 import { focusThreadTerminal, newShellInSelectedThread, skipsShell } from '../features/terminal'
 import { useThreadView } from '../state/thread-view-store'
@@ -25,7 +26,7 @@ const inTerminal = (target: EventTarget | null): boolean => target instanceof El
 /**
  * App-wide shortcuts: new thread (⌘/Ctrl+N, or ⌘/Ctrl+Shift+N), dashboard (⌘/Ctrl+0), next/previous thread (Ctrl+Tab /
  * Ctrl+Shift+Tab, or Alt+↓ / Alt+↑), terminal (⌘/Ctrl+`), new shell (⌘/Ctrl+Shift+`), the Changes tab (⌘/Ctrl+Shift+D) and a
- * checkpoint of the open thread (⌘/Ctrl+Shift+K).
+ * checkpoint of the open thread (⌘/Ctrl+Shift+K), and the sidebar's search (⌘/Ctrl+K; in a terminal Ctrl+K stays the shell's).
  * While a terminal has focus only those that skip the shell apply (terminal-shortcuts.ts): the rest are the shell's.
  */
 export function useGlobalShortcuts(): void {
@@ -62,6 +63,9 @@ export function useGlobalShortcuts(): void {
         if (view !== 'thread' || !selectedThreadId) return
         e.preventDefault()
         void checkpointNow(selectedThreadId)
+      } else if (hasPrimaryModifier(e) && !e.shiftKey && e.code === 'KeyK') {
+        e.preventDefault()
+        focusSearch()
       } else if (hasPrimaryModifier(e) && !e.shiftKey && (key === '0' || e.code === 'Digit0')) {
         e.preventDefault()
         useNavigation.getState().showDashboard()

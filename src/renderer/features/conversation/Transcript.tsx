@@ -117,6 +117,29 @@ export function Transcript({
     jumpToLatest()
   }, [followTick, jumpToLatest])
 
+  // A search result opened here: scroll to its item (unfolding rewound turns) and mark it until the next click.
+  const reveal = useItemUi((s) => s.reveal[threadId])
+  const [hit, setHit] = useState<string | null>(null)
+  useEffect(() => {
+    if (!reveal) return
+    const index = rows.findIndex((r) => !isGroup(r) && r.id === reveal.itemId)
+    if (index < 0) {
+      const at = items.findIndex((i) => i.id === reveal.itemId)
+      if (at >= 0 && items[at].rewound) {
+        let start = at
+        while (start > 0 && items[start - 1].rewound) start--
+        const fold = `rewound:${items[start].id}`
+        if (!useItemUi.getState().expanded[fold]) useItemUi.getState().toggle(fold)
+      }
+      return // not loaded yet (or folded): tried again when the rows change
+    }
+    stick.current = false
+    setAtBottom(false)
+    virtualizer.scrollToIndex(index, { align: 'center' })
+    setHit(reveal.itemId)
+    useItemUi.getState().revealed(threadId)
+  }, [reveal, rows, items, threadId, virtualizer])
+
   const total = virtualizer.getTotalSize()
   const lastItem = items[items.length - 1]
   // Follow the end while stuck to it: new items, streamed text growing the last row, rows re-measured.
@@ -132,7 +155,7 @@ export function Transcript({
 
   return (
     <div className="transcript-wrap">
-      <div ref={scroller} className="transcript-scroller" onScroll={onScroll}>
+      <div ref={scroller} className="transcript-scroller" onScroll={onScroll} onPointerDown={() => hit && setHit(null)}>
         <div role="log" aria-label={label} aria-live="off" className="transcript" style={{ height: total }}>
           <div className="transcript-window" style={{ transform: `translateY(${virtualItems[0]?.start ?? 0}px)` }}>
             {virtualItems.map((row) => {
@@ -158,7 +181,8 @@ export function Transcript({
                   data-item-id={item.id}
                   data-kind={item.kind}
                   data-rewound={item.rewound || undefined}
-                  className={`transcript-row row-${item.kind}${item.rewound ? ' is-rewound' : ''}${place?.at === 'turn-end' ? ' is-turn-end' : ''}`}
+                  data-search-hit={item.id === hit || undefined}
+                  className={`transcript-row row-${item.kind}${item.rewound ? ' is-rewound' : ''}${place?.at === 'turn-end' ? ' is-turn-end' : ''}${item.id === hit ? ' is-search-hit' : ''}`}
                 >
                   {item.rewound && item.kind === 'user' && <span className="rewound-tag">Rewound</span>}
                   <ItemView item={item} latest={item.id === retryId} busy={busy} awaiting={awaiting.has(item.id)} />

@@ -120,6 +120,11 @@ interface ItemUiState {
   /** Bumped when the person sends a message: the transcript jumps to its end and follows again. */
   followTick: Record<string, number>
   follow: (threadId: string) => void
+  /** An item to scroll to and highlight once the thread's transcript shows it (a search result opened). */
+  reveal: Record<string, { itemId: string; tick: number }>
+  revealItem: (threadId: string, itemId: string) => void
+  /** The transcript showed the item: nothing waits any more. */
+  revealed: (threadId: string) => void
 }
 
 /** Per-item view state that must outlive a row being virtualized away. */
@@ -133,5 +138,14 @@ export const useItemUi = create<ItemUiState>()((set) => ({
       return { expanded }
     }),
   followTick: {},
-  follow: (threadId) => set((s) => ({ followTick: { ...s.followTick, [threadId]: (s.followTick[threadId] ?? 0) + 1 } }))
+  follow: (threadId) => set((s) => ({ followTick: { ...s.followTick, [threadId]: (s.followTick[threadId] ?? 0) + 1 } })),
+  reveal: {},
+  revealItem: (threadId, itemId) =>
+    set((s) => ({ reveal: { ...s.reveal, [threadId]: { itemId, tick: (s.reveal[threadId]?.tick ?? 0) + 1 } } })),
+  revealed: (threadId) => set((s) => ({ reveal: without(s.reveal, threadId) }))
 }))
+
+/** Opens a thread's transcript at an item: it is scrolled to and marked once the transcript shows it. */
+export function revealItem(threadId: string, itemId: string): void {
+  useItemUi.getState().revealItem(threadId, itemId)
+}

@@ -1,5 +1,6 @@
 /** The conversation feature: the built-in agent's transcript tab, its permission controls and transcript routing. */
 export { ConversationTab } from './ConversationTab'
+export { revealItem } from './conversation-store'
 export { PermissionModeControl, permissionModes } from './ConversationHeader'
 export { respondToApproval } from './conversation-actions'
 export { forgetTranscript, reloadTranscripts, routeDelta, routeItem } from './conversation-sync'

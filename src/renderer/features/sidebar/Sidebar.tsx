@@ -10,6 +10,7 @@ import { useThreadGroups } from '../../state/derived'
 import { SidebarResizer } from './SidebarResizer'
 import { useSidebar } from '../../state/sidebar-store'
 import { SidebarTree } from './SidebarTree'
+import { SearchBox, SearchPanel, useSearch } from '../search'
 
 /** The left column: navigation, the repository/thread tree, and the empty state before any repo exists. */
 export function Sidebar(): ReactElement {
@@ -21,6 +22,7 @@ export function Sidebar(): ReactElement {
   const loaded = useRepos((s) => s.loaded)
   const hello = useConnection((s) => s.hello)
   const width = useSidebar((s) => s.width)
+  const searching = useSearch((s) => s.open)
 
   return (
     <nav className="sidebar" aria-label="Sidebar" style={{ width }}>
@@ -29,75 +31,82 @@ export function Sidebar(): ReactElement {
         <span className="brand-mark" aria-hidden="true" />
         <span className="brand-name">Skein</span>
       </div>
-      <div className="sidebar-nav">
-        <button
-          type="button"
-          className={`nav-item${view === 'dashboard' ? ' is-current' : ''}`}
-          aria-keyshortcuts={isMac ? 'Meta+0' : 'Control+0'}
-          aria-current={view === 'dashboard' ? 'page' : undefined}
-          title={`Dashboard (${shortcutLabel('0')})`}
-          onClick={showDashboard}
-        >
-          <Icon name="dashboard" />
-          <span className="nav-label">Dashboard</span>
-          <span className="row-count">{groups.liveCount || ''}</span>
-        </button>
-        <button
-          type="button"
-          className="nav-item"
-          aria-label="New thread"
-          aria-keyshortcuts={isMac ? 'Meta+N' : 'Control+N'}
-          title={`New thread (${shortcutLabel('N')})`}
-          disabled={repoCount === 0}
-          onClick={() => open({ kind: 'new-thread' })}
-        >
-          <Icon name="plus" />
-          <span className="nav-label">New thread</span>
-          <kbd className="nav-kbd">{shortcutLabel('N')}</kbd>
-        </button>
-        <button
-          type="button"
-          className="nav-item"
-          title="Start several investigation threads from one prompt"
-          disabled={repoCount === 0}
-          onClick={() => open({ kind: 'fanout' })}
-        >
-          <Icon name="search" />
-          <span className="nav-label">Investigate…</span>
-        </button>
-        <button
-          type="button"
-          className="nav-item"
-          title="Import a Claude Code or Codex session that ran in a repository"
-          disabled={repoCount === 0}
-          onClick={() => openImportSessions()}
-        >
-          <Icon name="download" />
-          <span className="nav-label">Import sessions…</span>
-        </button>
-      </div>
-      <div className="sidebar-section">
-        <span className="sidebar-section-title">Repositories</span>
-        <button
-          type="button"
-          className="icon-btn"
-          aria-label="Add repository"
-          title="Add repository"
-          onClick={() => open({ kind: 'add-repo' })}
-        >
-          <Icon name="plus" size={13} />
-        </button>
-      </div>
-      {loaded && repoCount === 0 ? (
-        <div className="sidebar-empty">
-          <Icon name="repo" size={22} />
-          <p>Add a repository to get started</p>
-          <button type="button" className="btn btn-primary" onClick={() => open({ kind: 'add-repo' })}>
-            Add repository
-          </button>
-        </div>
+      <SearchBox />
+      {searching ? (
+        <SearchPanel />
       ) : (
-        <SidebarTree />
+        <>
+          <div className="sidebar-nav">
+            <button
+              type="button"
+              className={`nav-item${view === 'dashboard' ? ' is-current' : ''}`}
+              aria-keyshortcuts={isMac ? 'Meta+0' : 'Control+0'}
+              aria-current={view === 'dashboard' ? 'page' : undefined}
+              title={`Dashboard (${shortcutLabel('0')})`}
+              onClick={showDashboard}
+            >
+              <Icon name="dashboard" />
+              <span className="nav-label">Dashboard</span>
+              <span className="row-count">{groups.liveCount || ''}</span>
+            </button>
+            <button
+              type="button"
+              className="nav-item"
+              aria-label="New thread"
+              aria-keyshortcuts={isMac ? 'Meta+N' : 'Control+N'}
+              title={`New thread (${shortcutLabel('N')})`}
+              disabled={repoCount === 0}
+              onClick={() => open({ kind: 'new-thread' })}
+            >
+              <Icon name="plus" />
+              <span className="nav-label">New thread</span>
+              <kbd className="nav-kbd">{shortcutLabel('N')}</kbd>
+            </button>
+            <button
+              type="button"
+              className="nav-item"
+              title="Start several investigation threads from one prompt"
+              disabled={repoCount === 0}
+              onClick={() => open({ kind: 'fanout' })}
+            >
+              <Icon name="search" />
+              <span className="nav-label">Investigate…</span>
+            </button>
+            <button
+              type="button"
+              className="nav-item"
+              title="Import a Claude Code or Codex session that ran in a repository"
+              disabled={repoCount === 0}
+              onClick={() => openImportSessions()}
+            >
+              <Icon name="download" />
+              <span className="nav-label">Import sessions…</span>
+            </button>
+          </div>
+          <div className="sidebar-section">
+            <span className="sidebar-section-title">Repositories</span>
+            <button
+              type="button"
+              className="icon-btn"
+              aria-label="Add repository"
+              title="Add repository"
+              onClick={() => open({ kind: 'add-repo' })}
+            >
+              <Icon name="plus" size={13} />
+            </button>
+          </div>
+          {loaded && repoCount === 0 ? (
+            <div className="sidebar-empty">
+              <Icon name="repo" size={22} />
+              <p>Add a repository to get started</p>
+              <button type="button" className="btn btn-primary" onClick={() => open({ kind: 'add-repo' })}>
+                Add repository
+              </button>
+            </div>
+          ) : (
+            <SidebarTree />
+          )}
+        </>
       )}
       <footer className="sidebar-footer">
         <span className="footer-text" title={hello ? `Data in ${hello.home}` : undefined}>
