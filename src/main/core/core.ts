@@ -15,6 +15,7 @@ import { ProfileService } from './agents/profile-service'
 import { GitRunner } from './git/git-runner'
 import { DisposableStore, toDisposable } from './lifecycle'
 import { consoleLogger, type Logger } from './logger'
+import { scrollbackFromEnv } from './pty/scrollback-env'
 import { NotificationBus } from './notification-bus'
 import { RepoService } from './repos/repo-service'
 import { registerHandlers, type CoreHost } from './rpc/handlers'
@@ -387,14 +388,4 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
     close,
     dispose: () => void close()
   }
-}
-
-/** SKEIN_SCROLLBACK_CHARS sets how much output each terminal keeps (default about 2 MB). */
-function scrollbackFromEnv(logger: Logger): number | undefined {
-  const raw = process.env.SKEIN_SCROLLBACK_CHARS
-  if (!raw) return undefined
-  const n = Number(raw)
-  if (Number.isInteger(n) && n >= 10_000 && n <= 256 * 1024 * 1024) return n
-  logger.warn(`Ignoring SKEIN_SCROLLBACK_CHARS=${raw}: use a whole number of characters from 10000 to 268435456.`)
-  return undefined
 }
