@@ -1,4 +1,15 @@
-import { appendFileSync, closeSync, existsSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs'
+import {
+  appendFileSync,
+  chmodSync,
+  closeSync,
+  existsSync,
+  openSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync
+} from 'node:fs'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -52,6 +63,28 @@ async function say(made: Made, threadId: string, text: string, fields: Partial<I
 }
 
 describe('search', () => {
+  it('keeps its index readable by the owner only, and makes an index left readable by others private again', async () => {
+    const made = await start()
+    const repo = must(await made.core.repos.add(makeRepo()))
+    const t = must(await made.core.threads.create({ repoId: repo.id, title: 'Private index', mode: 'local' }))
+    await say(made, t.id, 'the quokka ledger')
+    await eventually(() => found(made.client, 'quokka'), 'the item to be searchable')
+    const dir = join(made.home, 'search')
+    const loose = () =>
+      readdirSync(dir)
+        .map((f) => [f, statSync(join(dir, f)).mode & 0o777] as const)
+        .filter(([, m]) => (m & 0o077) !== 0)
+    expect(statSync(dir).mode & 0o777).toBe(0o700)
+    expect(loose()).toEqual([])
+    made.client.dispose()
+    await made.core.close()
+    chmodSync(join(dir, 'index.db'), 0o644)
+    const again = await start(made.home)
+    await eventually(() => found(again.client, 'quokka'), 'the item to be searchable after the restart')
+    expect(loose()).toEqual([])
+    again.client.dispose()
+  })
+
   it('finds what the built-in agent wrote a moment ago, and again after a restart; catches up with what the log gained meanwhile', async () => {
     process.env.ANTHROPIC_API_KEY = 'test-key'
     const made = await start()

@@ -1,3 +1,4 @@
+import { chmod, open as fsOpen } from 'node:fs/promises'
 import type * as Sqlite3 from 'sqlite3'
 
 /** Values a statement binds: positional, or named with their prefix (`{ '@id': 1 }`). */
@@ -38,9 +39,13 @@ export class SqliteDb implements Queryable {
 
   private constructor(private readonly db: Sqlite3.Database) {}
 
-  /** Opens (or creates) a database file; rejects with the binding's error. */
+  /** Opens (or creates) a database file, readable by its owner only; rejects with the binding's error. */
   static async open(file: string): Promise<SqliteDb> {
     const sqlite3 = await loadSqlite()
+    // SQLite would create the file 0644 (umask), and gives its journal and WAL files the database file's mode:
+    // made (or made again) 0600 first, so nothing under SKEIN_HOME is readable by others.
+    await (await fsOpen(file, 'a', 0o600)).close()
+    await chmod(file, 0o600)
     const db = await new Promise<Sqlite3.Database>((resolve, reject) => {
       const d: Sqlite3.Database = new sqlite3.Database(file, (e) => (e ? reject(e) : resolve(d)))
     })
