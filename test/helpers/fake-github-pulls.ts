@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import type { IncomingMessage } from 'node:http'
-import { labelBody, pullRequestBody, pullReviewBody } from './fake-github-bodies'
+import { labelBody, pullRequestBody, pullReviewBody, type PullShape } from './fake-github-bodies'
 import { readBody } from './read-body'
 import type { FakeGithub } from './fake-github'
 
@@ -27,26 +27,13 @@ export interface FakeReview {
 }
 
 /** A pull request as the fake keeps it. */
-export interface FakePull {
-  number: number
-  title: string
-  body: string
-  state: 'open' | 'closed'
-  draft: boolean
-  merged: boolean
-  head: { ref: string; sha: string }
-  base: { ref: string; sha: string }
-  labels: string[]
-  requestedReviewers: string[]
-  requestedTeams: string[]
+export interface FakePull extends Omit<PullShape, 'mergeable' | 'mergeableState' | 'autoMerge'> {
   /** What GitHub works out in the background; the first read after a change says null ("not computed yet"). */
   mergeableState: 'clean' | 'dirty' | 'blocked' | 'behind' | 'unstable' | 'draft' | 'has_hooks'
   computed: boolean
   reviews: FakeReview[]
   /** GitHub's auto-merge, on for one head (fake-github-auto-merge.ts turns it on and carries it out). */
   autoMerge?: { method: 'merge' | 'squash' | 'rebase'; enabledBy: string; expectedHead: string } | null
-  createdAt: number
-  updatedAt: number
 }
 
 /** One request body the fake received. */
