@@ -10,6 +10,7 @@ import {
   DeliveryOutcome,
   ImportReport,
   Item,
+  TruncatedField,
   PermissionMode,
   ProfileId,
   PtyInfo,
@@ -134,9 +135,28 @@ export const methods = {
     }),
     result: Thread
   },
+  /**
+   * Threads, most recently active first (by `lastActivityAt`, then `createdAt`, then id). With `limit`, one page:
+   * `next` continues after its last thread (null at the end). Later changes arrive as `thread/updated`, never by
+   * listing again. `archived: 'only'` lists the archived ones, loaded on demand.
+   */
   'thread/list': {
-    params: z.object({ repoId: repoId.optional(), includeArchived: z.boolean().default(false) }).default({ includeArchived: false }),
-    result: z.object({ threads: z.array(Thread) })
+    params: z
+      .object({
+        repoId: repoId.optional(),
+        includeArchived: z.boolean().default(false),
+        archived: z.enum(['exclude', 'include', 'only']).optional(),
+        limit: z.number().int().min(1).max(5000).optional(),
+        cursor: z.string().max(500).optional()
+      })
+      .default({ includeArchived: false }),
+    result: z.object({
+      threads: z.array(Thread),
+      /** The cursor for the next page; null when this page reaches the end (always null without `limit`). */
+      next: z.string().nullable().default(null),
+      /** How many threads match the filter in all (every page together). */
+      total: z.number().int().default(0)
+    })
   },
   'thread/get': { params: z.object({ threadId }), result: Thread },
   /**
@@ -242,7 +262,43 @@ export const methods = {
   'turn/steer': { params: z.object({ threadId, text: z.string().trim().min(1).max(200_000) }), result: Ok },
   /** Retries the last turn that ended in an error. */
   'turn/retry': { params: z.object({ threadId }), result: z.object({ turnId: z.string() }) },
-  'item/list': { params: z.object({ threadId }), result: z.object({ items: z.array(Item) }) },
+  /**
+   * A window of a thread's items, in conversation order. Around `anchor` (the end by default, the start, or the item
+   * `itemId`, which the window then holds), or continuing from a cursor: `before` gives the `limit` items just
+   * before it, `after` those from it on. Positions are stable while the thread grows, so paging never skips or
+   * repeats an item. Bulky fields come truncated (see `Item.truncated`); `item/output` reads them whole.
+   */
+  'item/list': {
+    params: z.object({
+      threadId,
+      anchor: z.union([z.enum(['end', 'start']), z.object({ itemId: OpaqueIdSchema('itemId') })]).default('end'),
+      before: z.string().max(100).optional(),
+      after: z.string().max(100).optional(),
+      limit: z.number().int().min(1).max(1000).default(200)
+    }),
+    result: z.object({
+      items: z.array(Item),
+      /** The position of `items[0]` in the conversation (0-based). */
+      start: z.number().int(),
+      /** How many items the conversation holds now. */
+      total: z.number().int(),
+      /** Cursor for the items before this window; null when it starts at the beginning. */
+      before: z.string().nullable(),
+      /** Cursor for the items after this window; null when it reaches the end. */
+      after: z.string().nullable()
+    })
+  },
+  /** A slice of one field of an item that `item/list` sent truncated, read from the log on demand. */
+  'item/output': {
+    params: z.object({
+      threadId,
+      itemId: OpaqueIdSchema('itemId'),
+      field: TruncatedField,
+      offset: z.number().int().min(0).default(0),
+      length: z.number().int().min(1).max(4_000_000).default(1_000_000)
+    }),
+    result: z.object({ text: z.string(), offset: z.number().int(), total: z.number().int() })
+  },
   'approval/respond': {
     params: z.object({
       threadId,

@@ -211,6 +211,11 @@ export const AgentProfile = z.object({
 /** An agent profile with availability. */
 export type AgentProfile = z.infer<typeof AgentProfile>
 
+/** A field of an item that can be sent truncated: long tool outputs, diffs and texts. */
+export const TruncatedField = z.enum(['text', 'modelText', 'tool.output', 'tool.diff', 'approval.diff'])
+/** A field of an item that can be sent truncated. */
+export type TruncatedField = z.infer<typeof TruncatedField>
+
 /** One entry of a thread's conversation transcript. */
 export const Item = z.object({
   id: z.string(),
@@ -262,7 +267,9 @@ export const Item = z.object({
   /** Came from an imported CLI session (its tools are not Skein's, so history shows them as text). */
   imported: z.boolean().optional(),
   /** Its turn was rewound: kept in the log and shown, but no longer in the agent's context. */
-  rewound: z.boolean().optional()
+  rewound: z.boolean().optional(),
+  /** Fields sent cut short (their first characters only), each with its whole length; `item/output` reads the rest. */
+  truncated: z.array(z.object({ field: TruncatedField, chars: z.number().int() })).optional()
 })
 /** One entry of a thread's conversation transcript. */
 export type Item = z.infer<typeof Item>

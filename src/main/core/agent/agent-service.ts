@@ -14,6 +14,8 @@ import { loadAnthropic } from './model-call'
 import { readInside } from './worktree-fs'
 import type { Tool } from './tools/tool-types'
 import type { Transcript } from './transcript'
+import type { ItemWindow, ItemWindowRequest } from './item-window'
+import type { ParsedParamsOf, ResultOf } from '../../../shared/methods'
 
 const ATTACHMENT_CAP = 100_000
 
@@ -50,6 +52,20 @@ export class AgentService {
   /** The thread's whole transcript. */
   items(threadId: string): Promise<Item[]> {
     return this.deps.transcript.items(threadId)
+  }
+
+  /** `item/list`: a window of the thread's items, bulky fields truncated. */
+  window(req: ItemWindowRequest): Promise<Result<ItemWindow>> {
+    if (!this.deps.thread(req.threadId))
+      return Promise.resolve(err(appError(ErrorCode.ThreadNotFound, `No thread with id ${req.threadId}.`)))
+    return this.deps.transcript.window(req)
+  }
+
+  /** `item/output`: a slice of one field of an item, read whole from the log. */
+  output(req: ParsedParamsOf<'item/output'>): Promise<Result<ResultOf<'item/output'>>> {
+    if (!this.deps.thread(req.threadId))
+      return Promise.resolve(err(appError(ErrorCode.ThreadNotFound, `No thread with id ${req.threadId}.`)))
+    return this.deps.transcript.output(req)
   }
 
   /** Sends a message and starts a turn; it runs in the background and streams items. */

@@ -1,4 +1,9 @@
+import { appError, ErrorCode } from '../../../shared/errors'
+import type { ParsedParamsOf, ResultOf } from '../../../shared/methods'
 import type { Item } from '../../../shared/models'
+import { err, ok, type Result } from '../../../shared/result'
+import { fieldText, truncateItem } from './item-truncate'
+import { windowRange, windowResult, type ItemWindow, type ItemWindowRequest } from './item-window'
 import type { Logger } from '../logger'
 import type { ThreadStore } from '../store/thread-store'
 
@@ -37,6 +42,32 @@ export class Transcript {
       this.loading.set(threadId, loading)
     }
     return loading
+  }
+
+  /** A window of a thread's items (interim: taken from the whole transcript in memory). */
+  async window(req: ItemWindowRequest): Promise<Result<ItemWindow>> {
+    const items = await this.items(req.threadId)
+    const range = windowRange(req, items.length, (id) => {
+      const i = items.findIndex((x) => x.id === id)
+      return i < 0 ? null : i
+    })
+    if ('error' in range) return err(appError(ErrorCode.InvalidParams, range.error))
+    return ok(
+      windowResult(
+        items.slice(range.from, range.to).map((i) => truncateItem(i)),
+        range.from,
+        range.to,
+        items.length
+      )
+    )
+  }
+
+  /** A slice of one field of an item, whole. */
+  async output(req: ParsedParamsOf<'item/output'>): Promise<Result<ResultOf<'item/output'>>> {
+    const item = (await this.items(req.threadId)).find((i) => i.id === req.itemId)
+    if (!item) return err(appError(ErrorCode.InvalidParams, `This thread has no item ${req.itemId}.`))
+    const text = fieldText(item, req.field) ?? ''
+    return ok({ text: text.slice(req.offset, req.offset + req.length), offset: Math.min(req.offset, text.length), total: text.length })
   }
 
   private async load(threadId: string): Promise<Item[]> {

@@ -25,6 +25,7 @@ import type { ThreadStore } from '../store/thread-store'
 import { pauseForTest, type CreateIntents } from './create-intents'
 import { recoverInterruptedCreates, type RecoveryOutcome } from './create-recovery'
 import { newThreadId, slugify } from './slug'
+import { pageOf, type ThreadPage } from './thread-pages'
 import { snapshotRefFor, type WorktreeManager } from './worktree-manager'
 import { WorktreeWatcher } from './worktree-watcher'
 
@@ -149,6 +150,27 @@ export class ThreadService {
         (t) =>
           (filter.repoId ? t.repoId === filter.repoId : this.repos.get(t.repoId).ok) && (filter.includeArchived || t.status !== 'archived')
       )
+  }
+
+  /** `thread/list`: every matching thread, or one page of them (most recently active first) when a limit is given. */
+  page(p: {
+    repoId?: string
+    includeArchived?: boolean
+    archived?: 'exclude' | 'include' | 'only'
+    limit?: number
+    cursor?: string
+  }): Result<ThreadPage> {
+    const archived = p.archived ?? (p.includeArchived ? 'include' : 'exclude')
+    const matches = this.store
+      .list()
+      .filter(
+        (t) =>
+          (p.repoId ? t.repoId === p.repoId : this.repos.get(t.repoId).ok) &&
+          (archived === 'include' || (t.status === 'archived') === (archived === 'only'))
+      )
+    if (p.limit === undefined) return ok({ threads: matches, next: null, total: matches.length })
+    const page = pageOf(matches, p.limit, p.cursor)
+    return page ? ok(page) : err(appError(ErrorCode.InvalidParams, `"${p.cursor}" is not a cursor that thread/list gave.`))
   }
 
   /** One thread; notices a worktree deleted behind Skein's back. */
