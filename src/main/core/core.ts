@@ -247,7 +247,7 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
     new SummaryService({
       bus,
       thread,
-      items: (id) => transcript.items(id),
+      lastMatching: (id, wants) => transcript.lastMatching(id, wants),
       changes: (id) => review.changes(id, 'base'),
       tap: (ptyId, listener) => ptys.tap(ptyId, listener),
       outputTail: (threadId, ptyId, chars) => ptys.outputTail(threadId, ptyId, chars)

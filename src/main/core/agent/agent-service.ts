@@ -179,7 +179,7 @@ export class AgentService {
   /** Whether the thread has an approval saved before a restart that still waits for an answer. */
   async hasWaitingApproval(threadId: string): Promise<boolean> {
     if (this.running.has(threadId)) return false
-    return (await this.deps.transcript.items(threadId)).some((i) => i.kind === 'approval' && i.status === 'pending')
+    return this.deps.transcript.hasPendingApproval(threadId)
   }
 
   /** Changes the model, permission mode, sandbox or network access; takes effect at the next step. */

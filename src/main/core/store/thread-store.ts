@@ -122,6 +122,11 @@ export class ThreadStore {
     })
   }
 
+  /** Where a thread's events.jsonl lies (the transcript reads it line by line through its offset index). */
+  logPath(id: string): string {
+    return this.dir.eventsFile(id)
+  }
+
   /** Every event of a thread's log (for the transcript), skipping unreadable lines. */
   async readEvents(id: string): Promise<ThreadEvent[]> {
     const file = this.dir.eventsFile(id)

@@ -9,8 +9,11 @@ import { TAIL_WINDOW_CHARS, terminalTail } from './terminal-tail'
 export interface SummaryDeps {
   bus: NotificationBus
   thread(id: string): Thread | undefined
-  /** Every conversation item of a thread (loaded from its log the first time). */
-  items(threadId: string): Promise<Item[]>
+  /** For each want, the last item of the thread's conversation that matches it (read from the log's end, not all of it). */
+  lastMatching(
+    threadId: string,
+    wants: readonly { kinds: readonly Item['kind'][]; test: (item: Item) => boolean }[]
+  ): Promise<(Item | null)[]>
   /** The thread's change set against its base, as the Changes tab computes it. */
   changes(threadId: string): Promise<Result<ChangeSet>>
   /** Receives a running pty's output as it is produced. */
@@ -155,15 +158,14 @@ export class SummaryService implements Disposable {
   }
 
   private readTranscript(threadId: string, e: Entry): Promise<void> {
-    e.transcriptRead ??= this.deps.items(threadId).then(
-      (items) => {
-        let lastLine: ThreadSummary['lastLine'] = null
-        let pending: ThreadSummary['pendingApproval'] = null
-        for (const item of items) {
-          const line = lineOf(item)
-          if (line) lastLine = line
-          if (item.kind === 'approval') pending = pendingOf(item)
-        }
+    const wants = [
+      { kinds: ['assistant', 'tool'] as const, test: (i: Item) => lineOf(i) !== null },
+      { kinds: ['approval'] as const, test: () => true }
+    ]
+    e.transcriptRead ??= this.deps.lastMatching(threadId, wants).then(
+      ([lineItem, approval]) => {
+        const lastLine = lineItem ? lineOf(lineItem) : null
+        const pending = approval ? pendingOf(approval) : null
         // Items that arrived while the log was read are newer: they win.
         if (!e.summary.lastLine || (lastLine && lastLine.at > e.summary.lastLine.at)) e.summary = { ...e.summary, lastLine }
         if (!e.summary.pendingApproval) e.summary = { ...e.summary, pendingApproval: pending }
