@@ -312,8 +312,9 @@ export class LogIndex {
     if (!Number.isSafeInteger(this.covered) || this.covered > logSize) return 'ahead of its log'
     if (!(await this.sameLog())) return 'the index of another log'
     const whole = Math.floor((buf.length - HEADER_BYTES) / RECORD_BYTES)
-    if (HEADER_BYTES + whole * RECORD_BYTES !== buf.length) {
-      this.logger.warn(`The offset index ${this.indexPath} ends in a torn record; dropping it.`)
+    const torn = HEADER_BYTES + whole * RECORD_BYTES !== buf.length
+    if (torn) {
+      this.logger.warn(`The offset index ${this.indexPath} ends in a torn record; dropping it and indexing the log again from there.`)
       await truncate(this.indexPath, HEADER_BYTES + whole * RECORD_BYTES)
     }
     const rewoundSpans: LineSpan[] = []
@@ -337,9 +338,10 @@ export class LogIndex {
       const nl = await readLineAt(this.logPath, prevEnd, 1)
       const before = lastStart === 0 ? Buffer.from('\n') : await readLineAt(this.logPath, lastStart - 1, 1)
       if (nl[0] !== 10 || before[0] !== 10) return 'out of step with its log (its last line does not end where it says)'
-      // Records written but the header not yet: their lines were indexed whole.
-      this.covered = Math.max(this.covered, prevEnd + 1)
-    }
+      // Records written but the header not yet: their lines were indexed whole. After a torn record, what
+      // follows the last whole one is indexed again (lines that make no record are only scanned again).
+      this.covered = torn ? prevEnd + 1 : Math.max(this.covered, prevEnd + 1)
+    } else if (torn) this.covered = 0
     for (const s of rewoundSpans) {
       const line = await readLineAt(this.logPath, s.offset, s.length)
       try {

@@ -4,7 +4,7 @@ import { open, type FileHandle } from 'node:fs/promises'
 export const SCAN_CHUNK_BYTES = 1 << 20
 
 /** Bytes read at once when fetching the lines of a window: nearby lines share one read up to this size. */
-export const GROUP_READ_BYTES = 4 << 20
+export const GROUP_READ_BYTES = 1 << 20
 
 /** One complete line of a log: its bytes without the '\n' (a view, valid only during the callback) and where it starts. */
 export interface ScannedLine {
@@ -77,17 +77,20 @@ async function scanHandle(
 export async function readLineAt(file: FileHandle | string, offset: number, length: number): Promise<Buffer> {
   const handle = typeof file === 'string' ? await open(file, 'r') : file
   try {
-    const buf = Buffer.allocUnsafe(length)
-    let got = 0
-    while (got < length) {
-      const { bytesRead } = await handle.read(buf, got, length - got, offset + got)
-      if (bytesRead === 0) break
-      got += bytesRead
-    }
-    return buf.subarray(0, got)
+    return await readInto(handle, Buffer.allocUnsafe(length), offset, length)
   } finally {
     if (typeof file === 'string') await handle.close()
   }
+}
+
+async function readInto(handle: FileHandle, buf: Buffer, offset: number, length: number): Promise<Buffer> {
+  let got = 0
+  while (got < length) {
+    const { bytesRead } = await handle.read(buf, got, length - got, offset + got)
+    if (bytesRead === 0) break
+    got += bytesRead
+  }
+  return buf.subarray(0, got)
 }
 
 /**
@@ -102,6 +105,7 @@ export async function readSpans(
   groupBytes = GROUP_READ_BYTES
 ): Promise<void> {
   const order = spans.map((_, i) => i).sort((a, b) => spans[a]!.offset - spans[b]!.offset)
+  let scratch = Buffer.allocUnsafe(0)
   let k = 0
   while (k < order.length) {
     const first = spans[order[k]!]!
@@ -112,7 +116,10 @@ export async function readSpans(
       last++
     }
     const endByte = Math.max(...order.slice(k, last + 1).map((i) => spans[i]!.offset + spans[i]!.length))
-    const buf = await readLineAt(handle, first.offset, endByte - first.offset)
+    const size = endByte - first.offset
+    // One buffer for every group (grown for a long line): a window leaves no trail of read buffers behind.
+    if (size > scratch.length) scratch = Buffer.allocUnsafe(Math.max(size, Math.min(groupBytes, scratch.length * 2)))
+    const buf = await readInto(handle, scratch, first.offset, size)
     for (let j = k; j <= last; j++) {
       const s = spans[order[j]!]!
       onLine(order[j]!, buf.subarray(s.offset - first.offset, s.offset - first.offset + s.length))
