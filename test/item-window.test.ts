@@ -2,14 +2,16 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { Item } from '../src/shared/models'
 import { methods } from '../src/shared/methods'
 import { ErrorCode } from '../src/shared/errors'
-import { SENT_FIELD_CHARS } from '../src/main/core/agent/item-truncate'
+import { SENT_FIELD_CHARS, truncateItem } from '../src/main/core/agent/item-truncate'
+import { leanItemOfLine } from '../src/main/core/agent/item-lean'
 import { Transcript } from '../src/main/core/agent/transcript'
 import { cleanupTemp, tempDir } from './helpers/fixtures'
 import { openRig, rigItem, type Rig } from './helpers/transcript-rig'
 
 afterEach(cleanupTemp)
 
-const list = (rig: Rig, p: Record<string, unknown> = {}) => rig.transcript.window(methods['item/list'].params.parse({ threadId: rig.threadId, ...p }))
+const list = (rig: Rig, p: Record<string, unknown> = {}) =>
+  rig.transcript.window(methods['item/list'].params.parse({ threadId: rig.threadId, ...p }))
 const must = async <T>(r: Promise<{ ok: true; value: T } | { ok: false; error: { message: string } }>): Promise<T> => {
   const v = await r
   if (!v.ok) throw new Error(v.error.message)
@@ -165,8 +167,12 @@ describe('item/list windows from the offset index', () => {
     expect(tool.tool!.output!.length).toBe(SENT_FIELD_CHARS)
     expect(tool.truncated).toEqual([{ field: 'tool.output', chars: big.length }])
     let read = ''
-    for (let offset = 0; ; ) {
-      const r = await must(fresh.output(methods['item/output'].params.parse({ threadId: rig.threadId, itemId: 'item-1', field: 'tool.output', offset, length: 1_000_000 })))
+    for (let offset = 0; ;) {
+      const r = await must(
+        fresh.output(
+          methods['item/output'].params.parse({ threadId: rig.threadId, itemId: 'item-1', field: 'tool.output', offset, length: 1_000_000 })
+        )
+      )
       expect(r.total).toBe(big.length)
       read += r.text
       offset += r.text.length
@@ -175,5 +181,35 @@ describe('item/list windows from the offset index', () => {
     expect(read === big).toBe(true)
     const missing = await fresh.output(methods['item/output'].params.parse({ threadId: rig.threadId, itemId: 'item-9', field: 'text' }))
     expect(missing.ok).toBe(false)
+  })
+})
+
+describe('leanItemOfLine', () => {
+  it('cuts bulky fields in the raw line exactly as truncateItem cuts the parsed item', () => {
+    const t = 'tRig000001'
+    const odd = (n: number) => Array.from({ length: n }, (_, i) => ['a', 'é', '😀', '\n', '"', '\\', '\u2028', 'z'][i % 8]).join('')
+    const cases: Item[] = [
+      rigItem(t, 1, { output: odd(70_000), text: 'short' }),
+      rigItem(t, 2, { text: odd(100_000), modelText: odd(16_001) }),
+      rigItem(t, 3, { output: 'x'.repeat(15_999) + '😀' + 'y'.repeat(80_000) }),
+      {
+        ...rigItem(t, 4, { output: 'small' }),
+        tool: { useId: 'u', name: 'write_file', input: { output: odd(90_000), text: odd(90_000) }, output: 'ok', diff: odd(40_000) }
+      } as Item,
+      {
+        ...rigItem(t, 5, { kind: 'approval', status: 'pending' }),
+        approval: { toolItemId: 'x', summary: 's', decision: null, diff: odd(200_000) }
+      } as Item
+    ]
+    for (const item of cases) {
+      const line = Buffer.from(JSON.stringify({ type: 'item.completed', at: 1, item }))
+      expect(leanItemOfLine(line)).toEqual(truncateItem(item))
+    }
+    // Proof that the cut is made in the raw line: past the cut, this field is not even valid JSON.
+    const raw = `{"type":"item.completed","at":1,"item":{"id":"r","threadId":"${t}","turnId":"u","kind":"tool","status":"completed","createdAt":1,"tool":{"useId":"u","name":"bash","input":{},"output":"${'w'.repeat(80_000)}\\q"}}}`
+    expect(() => JSON.parse(raw)).toThrow()
+    expect(leanItemOfLine(Buffer.from(raw))?.truncated).toEqual([{ field: 'tool.output', chars: 80_001 }])
+    expect(leanItemOfLine(Buffer.from('{"type":"thread.changed","at":1}'))).toBe(null)
+    expect(leanItemOfLine(Buffer.from(`{"type":"item.completed","item":{"id":"a","text":"${'q'.repeat(70_000)}`))).toBe(null)
   })
 })

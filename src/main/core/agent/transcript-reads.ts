@@ -3,6 +3,7 @@ import type { Item } from '../../../shared/models'
 import type { Logger } from '../logger'
 import { REWOUND_EVENT, type LogIndex } from '../store/log-index'
 import { readSpans, scanLines } from '../store/log-lines'
+import { leanItemOfLine } from './item-lean'
 import { truncateItem } from './item-truncate'
 
 /** Characters kept of each bulky field in what `Transcript.items()` returns (the whole transcript); the log keeps all. */
@@ -43,9 +44,15 @@ export function itemOfLine(bytes: Buffer): Item | null {
 
 /**
  * The items at `positions` of an indexed log, read line by line (nearby lines share a read), in the order asked.
+ * Bulky fields come truncated as `item/list` sends them, unless `whole`.
  * A line that no longer holds its item (the log changed under the index) is left out with a warning.
  */
-export async function readItemsAt(index: LogIndex, positions: readonly number[], logger: Logger): Promise<(Item | null)[]> {
+export async function readItemsAt(
+  index: LogIndex,
+  positions: readonly number[],
+  logger: Logger,
+  o: { whole?: boolean } = {}
+): Promise<(Item | null)[]> {
   const out: (Item | null)[] = positions.map(() => null)
   if (positions.length === 0) return out
   const handle = await open(index.logPath, 'r')
@@ -54,7 +61,7 @@ export async function readItemsAt(index: LogIndex, positions: readonly number[],
       handle,
       positions.map((p) => index.span(p)),
       (i, bytes) => {
-        const item = itemOfLine(bytes)
+        const item = o.whole ? itemOfLine(bytes) : leanItemOfLine(bytes)
         if (item && index.positionOf(item.id) === positions[i]) out[i] = item
         else logger.warn(`Item ${positions[i]} of ${index.logPath} is not where its index says; it is left out until the index is rebuilt.`)
       }

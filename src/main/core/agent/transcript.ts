@@ -284,16 +284,16 @@ export class Transcript {
     return showItem(now ?? logged, snap.rules, now !== undefined)
   }
 
-  /** The items at positions [from, to): logged ones read from the log, then those only in memory. */
-  private async serve(snap: Snapshot, from: number, to: number, rules = true): Promise<Item[]> {
+  /** The items at positions [from, to): logged ones read from the log, then those only in memory; `listed`: as item/list shows them (truncated, restart rules), else whole as stored. */
+  private async serve(snap: Snapshot, from: number, to: number, listed = true): Promise<Item[]> {
     const positions: number[] = []
     for (let p = from; p < Math.min(to, snap.count); p++) positions.push(p)
-    const read = await readItemsAt(snap.index, positions, this.logger)
+    const read = await readItemsAt(snap.index, positions, this.logger, { whole: !listed })
     const out: Item[] = []
-    for (const item of read) if (item) out.push(rules ? this.shown(snap, item) : (snap.overrides.get(item.id) ?? item))
+    for (const item of read) if (item) out.push(listed ? this.shown(snap, item) : (snap.overrides.get(item.id) ?? item))
     for (let p = Math.max(from, snap.count); p < to; p++) {
       const item = snap.unlogged[p - snap.count]!
-      out.push(rules ? showItem(item, snap.rules, true) : item)
+      out.push(listed ? showItem(item, snap.rules, true) : item)
     }
     return out
   }
