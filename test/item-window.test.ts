@@ -5,6 +5,7 @@ import { ErrorCode } from '../src/shared/errors'
 import { SENT_FIELD_CHARS, truncateItem } from '../src/main/core/agent/item-truncate'
 import { leanItemOfLine } from '../src/main/core/agent/item-lean'
 import { Transcript } from '../src/main/core/agent/transcript'
+import type { ItemWindow } from '../src/main/core/agent/item-window'
 import { cleanupTemp, tempDir } from './helpers/fixtures'
 import { openRig, rigItem, type Rig } from './helpers/transcript-rig'
 
@@ -87,9 +88,8 @@ describe('item/list windows from the offset index', () => {
     const seenFwd: string[] = []
     let after: string | null = '0'
     let rounds = 0
-    while (writing || after !== null) {
-      if (after === null) break
-      const p = await must(list(rig, { limit: 13, after }))
+    while (after !== null) {
+      const p: ItemWindow = await must(list(rig, { limit: 13, after }))
       seenFwd.push(...ids(p.items))
       p.items.forEach((it, i) => expect(Number(it.id.slice(5))).toBe(p.start + i))
       after = p.after ?? (writing ? String(p.start + p.items.length) : null)
