@@ -1,8 +1,10 @@
 // Scale of one thread's log (issue 20): a thread whose events.jsonl holds 300 MB of conversation (and 1 GB with
 // SKEIN_BENCH_GB=1), seeded straight onto disk as the agent's transcript logs it (bench/lib/scale-home.ts):
 // 4,000 items per 300 MB, every fourth a tool call with a ~300 KB output. Each size is served by a real core.
-// Core alone: item/list cold (the log read) and warm (from memory), its size on the wire, and the core's peak
-// RSS (VmHWM) after the cold read. Browser, on a fresh core: a click on the thread's row → its last item on
+// Core alone: the first item/list window at the end, cold (the offset index events.idx built by streaming the log)
+// and warm (a fresh core, the index on disk), its size on the wire, the time to page the whole thread end → start,
+// and the core's peak RSS (VmHWM) through all of that; beside them the old whole-log read (readEventLog + fold, as
+// Transcript.load did) in a process of its own, as the baseline. Browser, on a fresh core: a click on the thread's row → its last item on
 // screen in the Conversation tab (timed inside the page), the core's peak RSS meanwhile, and the renderer's JS
 // heap. Each figure is printed beside its linear expectation (the first size's figure scaled by size) and its target.
 // A figure that fails (the core out of memory, a string too long, a crashed tab) is printed as its failure.
@@ -11,7 +13,9 @@
 //   npx tsx bench/scale-log.ts                   300 MB (about 2 minutes)
 //   SKEIN_BENCH_GB=1 npx tsx bench/scale-log.ts  300 MB and 1 GB (several minutes more; needs ~1.5 GB of disk)
 //   SKEIN_BENCH_LOG_MB=30,100 npx tsx bench/scale-log.ts   other sizes, in MB (the first is the linear base)
+import { spawnSync } from 'node:child_process'
 import { rmSync, statSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { DataDir } from '../src/main/core/store/data-dir'
 import { benchDir, now, runBench } from './bench-utils'
@@ -40,6 +44,37 @@ const SIZES_MB = process.env.SKEIN_BENCH_LOG_MB
     : [300]
 const ITEMS_PER_300_MB = 4000
 const OPEN_TIMEOUT_MS = 90_000
+const WINDOW = 200
+
+/**
+ * What the core did before the offset index, for comparison: the whole log read into memory and folded into items
+ * (store.readEvents + Transcript.load), in a node process of its own so its peak RSS is its own.
+ */
+async function wholeReadBaseline(log: string): Promise<{ ms: Figure; peak: Figure }> {
+  const src = join(__dirname, '..', 'src', 'main', 'core', 'store', 'event-log.ts')
+  const code = `
+    const { readEventLog } = require(${JSON.stringify(src)})
+    const { readFileSync } = require('node:fs')
+    const t0 = performance.now()
+    readEventLog(${JSON.stringify(log)}, { info() {}, warn() {}, error() {} }).then((log) => {
+      const latest = new Map()
+      for (const e of log.events) if (e.type === 'item.completed') latest.set(e.item.id, e.item)
+      const ms = performance.now() - t0
+      const hwm = Number(/VmHWM:\\s+(\\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))[1]) / 1024
+      console.log(JSON.stringify({ ms, hwm, items: latest.size }))
+    })`
+  const r = spawnSync(process.execPath, ['--max-old-space-size=8192', '--import', 'tsx', '-e', code], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20
+  })
+  const line = /\{"ms".*\}/.exec(r.stdout)
+  if (!line) {
+    const why = `failed: ${(r.stderr.match(/(RangeError|Error|FATAL)[^\n]*/) ?? [r.signal ?? `exit ${r.status}`])[0]!.slice(0, 120)}`
+    return { ms: { ok: false, why }, peak: { ok: false, why } }
+  }
+  const { ms, hwm } = JSON.parse(line[0]) as { ms: number; hwm: number }
+  return { ms: { ok: true, value: ms }, peak: { ok: true, value: hwm } }
+}
 
 interface Measured {
   mb: number
@@ -50,7 +85,11 @@ interface Measured {
   listCold: Figure
   listWarm: Figure
   listBytes: Figure
+  paged: Figure
   corePeakList: Figure
+  /** The old way (the whole log read and folded at once, as Transcript.load did): time and peak RSS in a process of its own. */
+  baselineMs: Figure
+  baselinePeak: Figure
   open: Figure
   corePeakOpen: Figure
   heap: Figure
@@ -110,25 +149,47 @@ async function measureSize(mb: number, chromium: Awaited<ReturnType<typeof launc
   console.log(`  ${mb} MB: seeded a ${bytesAsMb.format(logBytes)} log of ${items} items in ${seconds.format(seedMs)} at ${home}`)
   const big = seeded.threads[0]!
 
-  // Core alone: the cold read of the log, then the same request answered from memory.
+  // Core alone. Cold: no offset index yet (events.idx is built by streaming the log). Warm: a fresh core, the index
+  // on disk. Then every window from the end to the start, and the core's peak RSS meanwhile.
+  const sidecar = join(dirname(dir.eventsFile(big.id)), 'events.idx')
+  rmSync(sidecar, { force: true })
   let core = await startBenchCore(home)
   const rssStart = await attempt(() => core.rssMb())
   await verifySeed(core, seeded, statSync(dir.indexFile))
-  const rpc = await rawRpc(core)
+  let rpc = await rawRpc(core)
   let bytes = 0
-  const listCold = await attempt(async () => {
-    const r = await rpc.request('item/list', { threadId: big.id })
+  const firstWindow = async () => {
+    const r = await rpc.request('item/list', { threadId: big.id, anchor: 'end', limit: WINDOW })
     if (!r.tail.includes(`"${lastId}"`))
       throw new Error(
         `the answer (${bytesAsMb.format(r.bytes)}, ending ${JSON.stringify(r.tail.slice(-60))}) lacks the last item ${lastId}`
       )
     bytes = r.bytes
     return r.ms
-  })
-  const corePeakList = peak(core)
-  const listWarm = listCold.ok ? await attempt(async () => (await rpc.request('item/list', { threadId: big.id })).ms) : listCold
+  }
+  const listCold = await attempt(firstWindow)
   rpc.close()
   await stop(core)
+  core = await startBenchCore(home)
+  rpc = await rawRpc(core)
+  const listWarm = await attempt(firstWindow)
+  const paged = await attempt(async () => {
+    const t0 = now()
+    let before: string | null = null
+    let seen = 0
+    do {
+      const r = await rpc.request('item/list', { threadId: big.id, limit: WINDOW, ...(before ? { before } : {}) })
+      const page = r.result as { items: unknown[]; before: string | null }
+      seen += page.items.length
+      before = page.before
+    } while (before)
+    if (seen !== items) throw new Error(`paged ${seen} items of ${items}`)
+    return now() - t0
+  })
+  const corePeakList = peak(core)
+  rpc.close()
+  await stop(core)
+  const baseline = await wholeReadBaseline(dir.eventsFile(big.id))
 
   // Browser, on a fresh core (its peak is the page's doing alone): the other thread open, then a click on the big one.
   core = await startBenchCore(home)
@@ -160,7 +221,10 @@ async function measureSize(mb: number, chromium: Awaited<ReturnType<typeof launc
     listCold,
     listWarm,
     listBytes: listCold.ok ? { ok: true, value: bytes } : listCold,
+    paged,
     corePeakList,
+    baselineMs: baseline.ms,
+    baselinePeak: baseline.peak,
     open,
     corePeakOpen,
     heap
@@ -180,10 +244,13 @@ async function main(): Promise<void> {
   console.log(`\nFigures beside their linear expectation (from the ${SIZES_MB[0]} MB figure) and the target (set for 1 GB):`)
   table('seeding the log (bench only)', seconds, (m) => ({ ok: true, value: m.seedMs }), null)
   table('core RSS after start', megabytes, (m) => m.rssStart, null)
-  table('item/list, cold (the log read from disk)', seconds, (m) => m.listCold, null)
-  table('item/list, warm (from the core’s memory)', seconds, (m) => m.listWarm, null)
-  table('item/list response on the wire (one JSON message)', bytesAsMb, (m) => m.listBytes, null)
-  table('core peak RSS (VmHWM) serving item/list', megabytes, (m) => m.corePeakList, 200)
+  table('item/list first window at the end, cold (offset index built)', seconds, (m) => m.listCold, null)
+  table('item/list first window at the end, warm (fresh core, index on disk)', seconds, (m) => m.listWarm, null)
+  table(`item/list window of ${WINDOW} on the wire`, bytesAsMb, (m) => m.listBytes, null)
+  table('paging the whole thread end → start, warm', seconds, (m) => m.paged, null)
+  table('core peak RSS (VmHWM): cold window, then paging end → start', megabytes, (m) => m.corePeakList, 200)
+  table('baseline, the old whole-log read (readEventLog + fold): time', seconds, (m) => m.baselineMs, null)
+  table('baseline, the old whole-log read: peak RSS', megabytes, (m) => m.baselinePeak, null)
   table('browser: click on the thread → last item on screen (Conversation tab)', seconds, (m) => m.open, 1000)
   table('core peak RSS (VmHWM) serving the page', megabytes, (m) => m.corePeakOpen, 200)
   table('renderer JS heap with the thread open (after GC)', megabytes, (m) => m.heap, 100)
