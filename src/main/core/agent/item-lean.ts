@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer'
 import type { Item, TruncatedField } from '../../../shared/models'
 import { SENT_FIELD_CHARS, truncateItem } from './item-truncate'
 
@@ -54,24 +55,14 @@ function cutFields(bytes: Buffer, max: number, cuts: Map<TruncatedField, number>
     const b = bytes[i]!
     if (b === QUOTE) {
       const start = i + 1
-      let chars = 0
-      let cutAt = -1
-      let j = start
-      for (; j < n; j++) {
-        const c = bytes[j]!
-        if (c === QUOTE) break
-        if (chars >= max && cutAt < 0 && (c < 0x80 || c >= 0xc0)) cutAt = j
-        if (c === BACKSLASH) {
-          j += bytes[j + 1] === 0x75 ? 5 : 1
-          chars++
-        } else if (c < 0x80 || c >= 0xc0) chars += c >= 0xf0 ? 2 : 1
-      }
+      const j = stringEnd(bytes, start)
       const isKey = nextNonSpace(bytes, j + 1) === 0x3a
-      const field = !isKey && path.length > 0 ? FIELD_PATHS[keyPath(path)] : undefined
+      const field = !isKey && j - start > max && path.length > 0 ? FIELD_PATHS[keyPath(path)] : undefined
+      const cutAt = field ? cutPoint(bytes, start, j, max) : -1
       if (field && cutAt >= 0) {
         parts.push(bytes.subarray(kept, cutAt))
         kept = j
-        cuts.set(field, chars)
+        cuts.set(field, charsIn(bytes, start, j))
       }
       lastString = isKey ? [start, j] : null
       i = j + 1
@@ -86,6 +77,46 @@ function cutFields(bytes: Buffer, max: number, cuts: Map<TruncatedField, number>
   if (parts.length === 0) return bytes
   parts.push(bytes.subarray(kept))
   return Buffer.concat(parts)
+}
+
+/** The offset of the quote that ends the string starting at `start` (found natively: strings can be megabytes). */
+function stringEnd(bytes: Buffer, start: number): number {
+  for (let j = start; ; j++) {
+    j = bytes.indexOf(QUOTE, j)
+    if (j < 0) return bytes.length
+    let slashes = 0
+    for (let k = j - 1; k >= start && bytes[k] === BACKSLASH; k--) slashes++
+    if (slashes % 2 === 0) return j
+  }
+}
+
+/** Where the string's JavaScript characters reach `max` (at a character boundary), or -1 when it is not longer than that. */
+function cutPoint(bytes: Buffer, start: number, end: number, max: number): number {
+  let chars = 0
+  for (let j = start; j < end; j++) {
+    const c = bytes[j]!
+    if (c >= 0x80 && c < 0xc0) continue
+    if (chars >= max) return j
+    if (c === BACKSLASH) {
+      j += bytes[j + 1] === 0x75 ? 5 : 1
+      chars++
+    } else chars += c >= 0xf0 ? 2 : 1
+  }
+  return -1
+}
+
+/** The JavaScript length of the raw JSON string bytes [start, end): one per character, two above U+FFFF, one per escape. */
+function charsIn(bytes: Buffer, start: number, end: number): number {
+  const raw = bytes.subarray(start, end)
+  if (isAscii(raw) && raw.indexOf(BACKSLASH) < 0) return end - start
+  let chars = 0
+  for (let j = start; j < end; j++) {
+    const c = bytes[j]!
+    if (c >= 0x80 && c < 0xc0) continue
+    if (c === BACKSLASH) j += bytes[j + 1] === 0x75 ? 5 : 1
+    chars += c >= 0xf0 ? 2 : 1
+  }
+  return chars
 }
 
 function keyPath(path: readonly (string | null)[]): string {
