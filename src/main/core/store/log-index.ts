@@ -111,11 +111,6 @@ export class LogIndex {
     return this.rewound
   }
 
-  /** Whether the log holds an approval still waiting for an answer. */
-  hasPendingApproval(): boolean {
-    return this.pending.size > 0
-  }
-
   /** The positions of the approvals still waiting for an answer (few). */
   pendingPositions(): number[] {
     return [...this.pending.keys()].sort((a, b) => a - b)
