@@ -319,11 +319,11 @@ export class ReviewService {
     let list = this.comments.get(threadId)
     if (!list) {
       const byId = new Map<string, ReviewComment>()
-      for (const e of await this.store.readEvents(threadId)) {
-        const ev = e as { type: string; comment?: ReviewComment; id?: string }
+      // Streamed, and only the comment lines parsed: a thread's log can be gigabytes of transcript.
+      await this.store.scanEvents<{ type: string; comment?: ReviewComment; id?: string }>(threadId, '"review.comment', (ev) => {
         if (ev.type === 'review.comment' && ev.comment) byId.set(ev.comment.id, ev.comment)
         else if (ev.type === 'review.comment.deleted' && ev.id) byId.delete(ev.id)
-      }
+      })
       list = [...byId.values()]
       this.comments.set(threadId, list)
     }

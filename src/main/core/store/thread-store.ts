@@ -6,6 +6,7 @@ import type { Logger } from '../logger'
 import { writeFileAtomic } from './atomic-write'
 import type { DataDir } from './data-dir'
 import { appendEvent, readEventLog } from './event-log'
+import { scanEvents } from './event-scan'
 import { storageError } from './fs-error'
 import { foldThread, withDefaults, type ThreadEvent } from './thread-events'
 
@@ -146,6 +147,11 @@ export class ThreadStore {
       this.logger.error(`Could not read the log of thread ${id}`, e)
       throw new Error(`This thread's log could not be read: ${why}. Nothing in it was changed.`)
     }
+  }
+
+  /** Streams the events of a thread's log whose line holds `marker`, without holding the log (see scanEvents). */
+  scanEvents<E extends { type: string }>(id: string, marker: string, onEvent: (e: E) => void): Promise<void> {
+    return scanEvents(this.dir.eventsFile(id), marker, this.logger, onEvent)
   }
 
   /** Deletes a thread's log and drops it from the index. */
