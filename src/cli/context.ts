@@ -48,10 +48,31 @@ export function exitCodeFor(e: unknown): number {
   return Exit.failure
 }
 
+/** How many threads one `thread/list` request asks for. */
+export const LIST_PAGE = 1000
+
+/**
+ * Every thread matching the filter, fetched page by page (most recently active first). A thread that becomes active
+ * while the pages are read moves ahead of the cursor and is not in the result (it is in a list made a moment later).
+ */
+export async function listAllThreads(
+  client: RpcClient,
+  filter: { repoId?: string; archived: 'exclude' | 'include' | 'only' }
+): Promise<Thread[]> {
+  const threads: Thread[] = []
+  let cursor: string | undefined
+  do {
+    const page = await client.request('thread/list', { ...filter, limit: LIST_PAGE, cursor })
+    threads.push(...page.threads)
+    cursor = page.next ?? undefined
+  } while (cursor)
+  return threads
+}
+
 /** Finds a thread by id, unique id prefix or exact title. */
 export async function findThread(client: RpcClient, ref: string | undefined): Promise<Thread> {
   if (!ref) throw new CliError('Name a thread: its id (or the start of it) or its title. `skein list` shows them.', Exit.usage)
-  const { threads } = await client.request('thread/list', { includeArchived: true })
+  const threads = await listAllThreads(client, { archived: 'include' })
   const exact = threads.find((t) => t.id === ref)
   if (exact) return exact
   const byPrefix = ref.length >= 3 ? threads.filter((t) => t.id.startsWith(ref)) : []

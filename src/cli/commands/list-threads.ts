@@ -1,6 +1,6 @@
 import { parseArgs } from '../args'
 import { CliError, Exit } from '../cli-error'
-import { knownRepoFor, type CliContext } from '../context'
+import { knownRepoFor, listAllThreads, type CliContext } from '../context'
 
 /** `skein list --help`. */
 export const LIST_USAGE = `Usage: skein list [--json] [--repo PATH] [--all]
@@ -34,7 +34,7 @@ export async function listThreads(argv: readonly string[], ctx: CliContext): Pro
   const client = await ctx.connect()
   try {
     let { repos } = await client.request('repo/list')
-    const { threads } = await client.request('thread/list', { includeArchived: a.booleans.has('all') })
+    const threads = await listAllThreads(client, { archived: a.booleans.has('all') ? 'include' : 'exclude' })
     const ci = new Map((await client.request('ci/statuses')).statuses.map((c) => [c.threadId, c.overall]))
     const only = a.values.get('repo')
     if (only !== undefined) {

@@ -23,6 +23,7 @@ import {
   useTerminals
 } from '../features/terminal'
 import { useThreads } from '../state/threads-store'
+import { ensureThread, firstThreads, loadRemainingThreads, noteThreadChange, refreshArchivedCount } from '../state/thread-loader'
 import { notifyError, notifyInfo } from '../state/notify'
 import { useConnection } from '../state/connection-store'
 import { useNavigation } from '../state/navigation-store'
@@ -104,13 +105,16 @@ async function adopt(client: RpcClient): Promise<void> {
     follow('repo/removed', ({ repoId }) => {
       useRepos.getState().remove(repoId)
       useThreads.getState().removeByRepo(repoId)
+      refreshArchivedCount()
     }),
     follow('thread/updated', ({ thread }) => {
       const previous = useThreads.getState().byId[thread.id]
       useThreads.getState().upsert(thread)
+      noteThreadChange(previous, thread)
       notifyIfNewlyUnread(previous, thread)
     }),
     follow('thread/removed', ({ threadId }) => {
+      noteThreadChange(useThreads.getState().byId[threadId], null)
       useThreads.getState().remove(threadId)
       useNavigation.getState().forgetThread(threadId)
       disposeThreadSessions(threadId)
@@ -151,7 +155,7 @@ async function adopt(client: RpcClient): Promise<void> {
     follow('autopilot/gaveUp', (gaveUp) => routeAutopilotGaveUp(gaveUp)),
     // `skein open`, `skein new` and `skein handoff` ask every window to show a thread or repository.
     follow('app/focus', ({ threadId, repoId }) => {
-      if (threadId && useThreads.getState().byId[threadId]) useNavigation.getState().selectThread(threadId)
+      if (threadId) useNavigation.getState().selectThread(threadId)
       else if (repoId) {
         useDashboard.getState().setRepo(repoId)
         useNavigation.getState().showDashboard()
@@ -191,14 +195,17 @@ async function adopt(client: RpcClient): Promise<void> {
   const [hello, repos, threads] = await Promise.all([
     client.request('core/hello', { client: 'ui' }),
     client.request('repo/list', {}),
-    client.request('thread/list', { includeArchived: true })
+    firstThreads(client)
   ])
   useConnection.setState({ hello })
   showStartupNotices(hello)
   useRepos.getState().replaceAll(repos.repos)
+  // The first page shows at once; the other live threads follow in background pages, archived ones on demand.
   useThreads.getState().replaceAll(threads.threads)
+  useThreads.setState({ archivedTotal: threads.archivedTotal })
   ready = true
   for (const fn of queued) fn()
+  void loadRemainingThreads(client, threads.next)
   void loadSettings()
   reloadTranscripts()
   reloadCheckpoints()
@@ -208,20 +215,20 @@ async function adopt(client: RpcClient): Promise<void> {
   reloadSummaries()
   void loadDisk()
   void loadAutopilot()
-  reloadRuns((id) => Boolean(useThreads.getState().byId[id]))
-  const selected = useNavigation.getState().selectedThreadId
-  if (selected && !useThreads.getState().byId[selected]) useNavigation.getState().forgetThread(selected)
+  // Threads not loaded yet (a later page, or archived) are asked for one by one: they may still exist.
+  const exists = (threadId: string): Promise<boolean> => ensureThread(threadId).then(Boolean, () => true)
+  void (async () => {
+    const runs = Object.keys(useRun.getState().byThread)
+    const known = new Set((await Promise.all(runs.map(async (id) => ((await exists(id)) ? id : null)))).filter(Boolean))
+    reloadRuns((id) => known.has(id))
+  })()
   // After a reconnect: terminal tab lists refresh, then terminals re-attach (replaying their scrollback).
   // The lists come first: a restarted core finds ended sessions only for threads it has listed.
-  const byId = useThreads.getState().byId
-  const reloads: Promise<void>[] = []
-  for (const threadId of Object.keys(useTerminals.getState().ptysByThread)) {
-    if (byId[threadId]) reloads.push(loadPtys(threadId))
-    else {
-      disposeThreadSessions(threadId)
-      useTerminals.getState().forgetThread(threadId)
-    }
-  }
+  const reloads = Object.keys(useTerminals.getState().ptysByThread).map(async (threadId) => {
+    if (await exists(threadId)) return loadPtys(threadId)
+    disposeThreadSessions(threadId)
+    useTerminals.getState().forgetThread(threadId)
+  })
   void Promise.all(reloads).then(() => {
     if (live === client) poolReconnected()
   })

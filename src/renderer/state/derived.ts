@@ -1,6 +1,6 @@
 import type { Repo, Thread } from '../../shared/models'
 import { sortRepos, useRepos } from './repos-store'
-import { groupThreads, useThreads, type GroupedThreads } from './threads-store'
+import { useThreads, type GroupedThreads } from './threads-store'
 
 /** Remembers the last result of a one-argument function, so many readers share one computation. */
 function memoizeLast<A extends object, R>(fn: (a: A) => R): (a: A) => R {
@@ -16,13 +16,12 @@ function memoizeLast<A extends object, R>(fn: (a: A) => R): (a: A) => R {
 }
 
 const sortedRepos = memoizeLast(sortRepos)
-const groupedThreads = memoizeLast(groupThreads)
 
 /** Repositories in sidebar order (shared, recomputed only when the repo map changes). */
 export const useSortedRepos = (): Repo[] => sortedRepos(useRepos((s) => s.byId))
 
-/** Threads grouped by repository and split live/archived (shared, recomputed only when threads change). */
-export const useThreadGroups = (): GroupedThreads => groupedThreads(useThreads((s) => s.byId))
+/** Threads grouped by repository and split live/archived (kept by the store, updated with each change). */
+export const useThreadGroups = (): GroupedThreads => useThreads((s) => s.groups)
 
 /** The same two views read outside React (keyboard shortcuts). */
 export function currentSortedRepos(): Repo[] {
@@ -31,7 +30,7 @@ export function currentSortedRepos(): Repo[] {
 
 /** Grouped threads read outside React. */
 export function currentThreadGroups(): GroupedThreads {
-  return groupedThreads(useThreads.getState().byId)
+  return useThreads.getState().groups
 }
 
 /** One thread by id, re-rendering only when that thread changes. */

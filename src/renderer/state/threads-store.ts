@@ -1,39 +1,88 @@
 import { create } from 'zustand'
 import type { Thread } from '../../shared/models'
 import { without } from '../lib/record'
+import { emptyGroups, groupThreads, isArchived, withThreads, withoutThreads, type GroupedThreads } from './thread-groups'
+
+export { byRecentActivity, groupThreads, isArchived, type GroupedThreads } from './thread-groups'
+
+/** How far the archived threads' rows have loaded: they load only once the Archived section is opened. */
+export type ArchivedRows = 'not-loaded' | 'loading' | 'loaded'
 
 interface ThreadsState {
-  /** Every thread the core knows (live and archived), by id. */
+  /** The threads loaded so far (live ones at once and in background pages, archived ones on demand), by id. */
   byId: Record<string, Thread>
-  /** True once the first `thread/list` arrived. */
+  /** `byId` grouped by repository, kept up to date with every change (never regrouped from scratch). */
+  groups: GroupedThreads
+  /** True once the first `thread/list` page arrived. */
   loaded: boolean
+  /** True once every live thread is loaded (the background pages are done). */
+  liveComplete: boolean
+  /** How many archived threads the core has, known before their rows load. */
+  archivedTotal: number
+  archivedRows: ArchivedRows
+  /** Starts over with the first page: everything loaded before is dropped. */
   replaceAll: (threads: Thread[]) => void
+  /** Adds a page of threads (newer versions replace older ones). */
+  merge: (threads: Thread[]) => void
   upsert: (thread: Thread) => void
   remove: (threadId: string) => void
   /** Drops every thread of a repository that is gone (the core no longer lists them). */
   removeByRepo: (repoId: string) => void
 }
 
-/** Threads, fed by `thread/list` and the `thread/updated` / `thread/removed` notifications. */
+/** Threads, fed by `thread/list` pages and the `thread/updated` / `thread/removed` notifications. */
 export const useThreads = create<ThreadsState>()((set) => ({
   byId: {},
+  groups: emptyGroups(),
   loaded: false,
-  replaceAll: (threads) => set({ byId: Object.fromEntries(threads.map((t) => [t.id, t])), loaded: true }),
-  upsert: (thread) => set((s) => ({ byId: { ...s.byId, [thread.id]: thread } })),
+  liveComplete: false,
+  archivedTotal: 0,
+  archivedRows: 'not-loaded',
+  replaceAll: (threads) => {
+    const byId = Object.fromEntries(threads.map((t) => [t.id, t]))
+    set({ byId, groups: groupThreads(byId), loaded: true, liveComplete: false, archivedRows: 'not-loaded' })
+  },
+  merge: (threads) =>
+    set((s) => {
+      if (threads.length === 0) return s
+      const byId = { ...s.byId }
+      for (const t of threads) byId[t.id] = t
+      return { byId, groups: withThreads(s.groups, s.byId, threads) }
+    }),
+  upsert: (thread) =>
+    set((s) => {
+      const old = s.byId[thread.id]
+      // The Archived header counts threads whose rows may not be loaded: follow moves in and out of it.
+      const moved = old ? Number(isArchived(thread)) - Number(isArchived(old)) : 0
+      return {
+        byId: { ...s.byId, [thread.id]: thread },
+        groups: withThreads(s.groups, s.byId, [thread]),
+        archivedTotal: Math.max(0, s.archivedTotal + moved)
+      }
+    }),
   remove: (threadId) =>
     set((s) => {
-      const byId = without(s.byId, threadId)
-      return byId === s.byId ? s : { byId }
+      const old = s.byId[threadId]
+      if (!old) return s
+      return {
+        byId: without(s.byId, threadId),
+        groups: withoutThreads(s.groups, [old]),
+        archivedTotal: Math.max(0, s.archivedTotal - Number(isArchived(old)))
+      }
     }),
   removeByRepo: (repoId) =>
     set((s) => {
-      const kept = Object.values(s.byId).filter((t) => t.repoId !== repoId)
-      return kept.length === Object.keys(s.byId).length ? s : { byId: Object.fromEntries(kept.map((t) => [t.id, t])) }
+      const gone = Object.values(s.byId).filter((t) => t.repoId === repoId)
+      if (gone.length === 0) return s
+      const byId = { ...s.byId }
+      for (const t of gone) delete byId[t.id]
+      return { byId, groups: withoutThreads(s.groups, gone) }
     })
 }))
 
-/** True when the thread sits in the Archived section rather than among live threads. */
-export const isArchived = (t: Thread): boolean => t.status === 'archived' || t.archivedAt !== null
+/** The Archived header's count: the core's total until the rows are all loaded, then the rows themselves. */
+export const archivedCountOf = (s: Pick<ThreadsState, 'archivedRows' | 'archivedTotal' | 'groups'>): number =>
+  s.archivedRows === 'loaded' ? s.groups.archivedCount : Math.max(s.archivedTotal, s.groups.archivedCount)
 
 /** Where the thread works, as shown to a person: its worktree, the repo's own checkout, or why there is none. */
 export function workingCopy(t: Thread): { label: 'Worktree' | 'Checkout'; path: string | null; note: string } {
@@ -45,35 +94,3 @@ export function workingCopy(t: Thread): { label: 'Worktree' | 'Checkout'; path: 
 
 /** True for a worktree thread in error whose branch exists: the core can recreate its worktree via restore. */
 export const canRecreateWorktree = (t: Thread): boolean => t.status === 'error' && t.mode === 'worktree' && t.branch !== null
-
-/** Most recently active first; ties broken by creation time, then id, so the order is stable. */
-export function byRecentActivity(a: Thread, b: Thread): number {
-  return b.lastActivityAt - a.lastActivityAt || b.createdAt - a.createdAt || a.id.localeCompare(b.id)
-}
-
-/** Live and archived threads grouped by repository, each group sorted by last activity. */
-export interface GroupedThreads {
-  live: Map<string, Thread[]>
-  archived: Map<string, Thread[]>
-  liveCount: number
-  archivedCount: number
-}
-
-/** Splits threads into live/archived per repository, sorted most recent first. */
-export function groupThreads(byId: Record<string, Thread>): GroupedThreads {
-  const live = new Map<string, Thread[]>()
-  const archived = new Map<string, Thread[]>()
-  let liveCount = 0
-  let archivedCount = 0
-  for (const t of Object.values(byId)) {
-    const target = isArchived(t) ? archived : live
-    if (target === live) liveCount++
-    else archivedCount++
-    const list = target.get(t.repoId)
-    if (list) list.push(t)
-    else target.set(t.repoId, [t])
-  }
-  for (const list of live.values()) list.sort(byRecentActivity)
-  for (const list of archived.values()) list.sort(byRecentActivity)
-  return { live, archived, liveCount, archivedCount }
-}

@@ -5,7 +5,8 @@ import { useNavigation } from '../../state/navigation-store'
 import { useNow } from '../../ui/clock'
 import { openRepoMenu } from '../repos'
 import { useSortedRepos, useThreadGroups } from '../../state/derived'
-import { useThreads } from '../../state/threads-store'
+import { archivedCountOf, useThreads } from '../../state/threads-store'
+import { loadArchivedRows } from '../../state/thread-loader'
 import { openThreadMenu } from '../threads'
 import { buildSidebarRows, rowHeight, type SidebarRow } from './sidebar-rows'
 import { useSidebar } from '../../state/sidebar-store'
@@ -41,7 +42,17 @@ export function SidebarTree(): ReactElement {
   const selectedId = useNavigation((s) => s.selectedThreadId)
   const showingThread = useNavigation((s) => s.view === 'thread')
   const now = useNow()
-  const rows = useMemo(() => buildSidebarRows(repos, groups, collapsed, showArchived), [repos, groups, collapsed, showArchived])
+  const archivedCount = useThreads(archivedCountOf)
+  const archivedRows = useThreads((s) => s.archivedRows)
+  const loaded = useThreads((s) => s.loaded)
+  const rows = useMemo(
+    () => buildSidebarRows(repos, groups, collapsed, showArchived, archivedCount),
+    [repos, groups, collapsed, showArchived, archivedCount]
+  )
+  // Archived rows load the first time the section is open (again after a reconnect dropped them).
+  useEffect(() => {
+    if (showArchived && loaded && archivedRows === 'not-loaded') void loadArchivedRows()
+  }, [showArchived, loaded, archivedRows])
   const scroller = useRef<HTMLDivElement>(null)
   const [activeKey, setActiveKey] = useState<string | null>(null)
   const pendingFocus = useRef<string | null>(null)

@@ -18,12 +18,16 @@ export const rowHeight: Record<SidebarRow['kind'], number> = {
   'archived-repo': 26
 }
 
-/** Builds the flat row list: each repo, its live threads, then the Archived section grouped by repo. */
+/**
+ * Builds the flat row list: each repo, its live threads, then the Archived section grouped by repo. The Archived
+ * header shows `archivedCount` (the core's count: its rows load only once the section is open).
+ */
 export function buildSidebarRows(
   repos: Repo[],
   groups: GroupedThreads,
   collapsed: ReadonlySet<string>,
-  showArchived: boolean
+  showArchived: boolean,
+  archivedCount = groups.archivedCount
 ): SidebarRow[] {
   const rows: SidebarRow[] = []
   const known = new Set(repos.map((r) => r.id))
@@ -40,8 +44,8 @@ export function buildSidebarRows(
     rows.push({ kind: 'archived-repo', key: `o:${repoId}`, name: 'Unknown repository' })
     for (const thread of threads) rows.push({ kind: 'thread', key: `t:${thread.id}`, thread, archived: false })
   }
-  if (groups.archivedCount === 0) return rows
-  rows.push({ kind: 'archived-header', key: 'archived', count: groups.archivedCount, open: showArchived })
+  if (archivedCount === 0) return rows
+  rows.push({ kind: 'archived-header', key: 'archived', count: archivedCount, open: showArchived })
   if (!showArchived) return rows
   const names = new Map(repos.map((r) => [r.id, r.name]))
   const archivedGroups = [...groups.archived.entries()].sort(([a], [b]) =>

@@ -1,0 +1,67 @@
+// Issue 20, the window's side: a seeded home of SKEIN_BENCH_THREADS threads (default 100,000) served by a real
+// core; Chromium's page load → first sidebar row painted, → every live thread loaded (the dashboard's count),
+// and the renderer's JS heap after that (after GC). Median of 3 fresh contexts. Needs `npx electron-vite build`.
+//   npx tsx bench/thread-pages-nav.ts
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { percentile } from './bench-utils'
+import { startBenchCore } from './core-process'
+import { seedScaleHome } from './lib/scale-home'
+import { jsHeapMb, launchChromiumPiped, paintedAtMs, rawRpc } from './lib/scale-measure'
+import { epochNow, recordAppearances } from './page-timing'
+
+const THREADS = Number(process.env.SKEIN_BENCH_THREADS ?? 100_000)
+
+async function main(): Promise<void> {
+  const home = mkdtempSync(join(tmpdir(), 'skein-bench-pages-'))
+  const seeded = await seedScaleHome(home, { threads: THREADS, repos: 10 })
+  const live = seeded.threads.filter((t) => t.status !== 'archived').length
+  console.log(`seeded ${THREADS} threads in ${(seeded.seedMs / 1000).toFixed(1)} s`)
+  const core = await startBenchCore(home)
+  // The core alone: each page of live threads, as the window asks for them.
+  const rpc = await rawRpc(core)
+  const pageMs: number[] = []
+  let cursor: string | undefined
+  let limit = 300
+  do {
+    const r = await rpc.request('thread/list', { archived: 'exclude', limit, cursor })
+    pageMs.push(r.ms)
+    cursor = (r.result as { next: string | null }).next ?? undefined
+    limit = 5000
+  } while (cursor)
+  rpc.close()
+  console.log(`core: ${pageMs.length} pages, ms each: ${pageMs.map(Math.round).join(', ')}`)
+  const chromium = await launchChromiumPiped()
+  const rows: number[] = []
+  const all: number[] = []
+  let heap = 0
+  try {
+    for (let i = 0; i < 3; i++) {
+      const context = await chromium.browser.newContext({ viewport: { width: 1280, height: 800 } })
+      const page = await context.newPage()
+      await recordAppearances(page, [{ name: 'rows', selector: `[role="tree"] [data-thread-id="${seeded.threads[0]!.id}"]` }])
+      const start = epochNow()
+      await page.goto(core.url)
+      rows.push((await paintedAtMs(page, 'rows', 120_000)) - start)
+      // The count is a text change (no mutation the recorder watches): polled every frame instead.
+      const loaded = await page.waitForFunction(
+        (text) => document.querySelector('.page-subtitle')?.textContent?.includes(text) && performance.timeOrigin + performance.now(),
+        `${live} live threads`,
+        { polling: 'raf', timeout: 120_000 }
+      )
+      all.push(((await loaded.jsonValue()) as number) - start)
+      heap = await jsHeapMb(page)
+      await context.close()
+    }
+  } finally {
+    await chromium.close()
+    core.child.kill('SIGTERM')
+    rmSync(home, { recursive: true, force: true })
+  }
+  console.log(`page load → first sidebar row painted: ${percentile(rows, 50).toFixed(0)} ms (runs: ${rows.map(Math.round).join(', ')})`)
+  console.log(`page load → all ${live} live threads loaded: ${percentile(all, 50).toFixed(0)} ms (runs: ${all.map(Math.round).join(', ')})`)
+  console.log(`renderer JS heap after loading (after GC): ${heap.toFixed(1)} MB`)
+}
+
+void main()
