@@ -2,7 +2,7 @@ import type { SearchHitKind } from '../../../shared/search'
 import { loadSqlite, SqliteDb, type Queryable } from './sqlite'
 
 /** Bumped when the schema changes: an index of another version is rebuilt from the logs. */
-export const SCHEMA_VERSION = 1
+export const SCHEMA_VERSION = 2
 /**
  * A search ranks (bm25) at most this many of the newest matches: a word found in millions of items still answers
  * at once, from the recent ones. Filters apply before the cut.
@@ -30,6 +30,9 @@ export interface ItemRow {
 
 /** Items written per statement by putItems. */
 const PER_STATEMENT = 100
+
+/** A thread as indexed, with how far its log is indexed (bytes of its events.jsonl). */
+export type IndexedThread = Omit<ThreadRow, 'id' | 'createdAt'> & { offset: number }
 
 /** Filters of a query, as the index applies them. */
 export interface QueryFilters {
@@ -65,8 +68,14 @@ CREATE TABLE threads(
 ) WITHOUT ROWID;
 CREATE TABLE items(id INTEGER PRIMARY KEY, thread_id TEXT NOT NULL, item_id TEXT NOT NULL, kind TEXT NOT NULL, created_at INTEGER NOT NULL);
 CREATE UNIQUE INDEX items_by_thread ON items(thread_id, item_id);
+-- hashsize: FTS5's buffer of pending terms, flushed as a new segment when full (1 MB by default): bigger means fewer
+-- segments to merge while a bulk build runs.
 CREATE VIRTUAL TABLE items_fts USING fts5(text, tokenize = 'unicode61 remove_diacritics 2');
+INSERT INTO items_fts(items_fts, rank) VALUES ('hashsize', 8388608);
 `
+/** Per connection: a bigger page cache, and the WAL folded back less often during a bulk build. */
+const PRAGMAS = `PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;
+PRAGMA wal_autocheckpoint = 4000`
 
 /** The SQLite file behind search: threads for filters, items with their text in an FTS5 table. Rejects with SQLite's errors. */
 export class SearchDb {
@@ -84,7 +93,7 @@ export class SearchDb {
     let db: SqliteDb | null = null
     try {
       db = await SqliteDb.open(file)
-      await db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL')
+      await db.exec(PRAGMAS)
       const hasMeta = (await db.get("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'")) !== undefined
       if (!hasMeta) {
         const empty = (await db.get<{ n: number }>('SELECT count(*) AS n FROM sqlite_master'))!.n === 0
@@ -116,10 +125,12 @@ export class SearchDb {
     return this.db.transaction((tx) => fn(new SearchWriter(tx)))
   }
 
-  /** Every indexed thread's log high-water mark (bytes of its events.jsonl already indexed). */
-  async offsets(): Promise<Map<string, number>> {
-    const rows = await this.db.all<{ id: string; o: number }>('SELECT id, log_offset AS o FROM threads')
-    return new Map(rows.map((r) => [r.id, r.o]))
+  /** Every indexed thread with its log's high-water mark, in one query (catch-up compares them in memory). */
+  async threads(): Promise<Map<string, IndexedThread>> {
+    const rows = await this.db.all<IndexedThread & { id: string }>(
+      'SELECT id, title, repo_id AS repoId, status, agent, updated_at AS updatedAt, log_offset AS offset FROM threads'
+    )
+    return new Map(rows.map(({ id, ...r }) => [id, r]))
   }
 
   /** How many threads and items are indexed. */

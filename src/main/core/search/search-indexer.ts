@@ -8,9 +8,9 @@ import { err, ok, type Result } from '../../../shared/result'
 import type { SearchPage, SearchParams, SearchState } from '../../../shared/search'
 import type { z } from 'zod'
 import type { Logger } from '../logger'
-import { itemText } from './item-text'
+import { itemText, MAX_ITEM_TEXT } from './item-text'
 import { readItemsAfter } from './log-tail'
-import { isCorruption, SearchDb, type SearchWriter, type ThreadRow } from './search-db'
+import { isCorruption, SearchDb, type IndexedThread, type SearchWriter, type ThreadRow } from './search-db'
 import { ftsQuery } from './search-query'
 
 /** Items written per transaction at most (and text bytes): a batch never holds the core's thread for long. */
@@ -30,6 +30,13 @@ export interface SearchIndexerDeps {
   /** Every thread the store holds (archived too). */
   threads(): Thread[]
   thread(id: string): Thread | undefined
+  /**
+   * A thread's log size as the store knows it (it checks every log when it starts), so catch-up reads only the logs
+   * that moved without asking the disk; undefined (or no function) asks the disk.
+   */
+  logSize?(threadId: string): number | undefined
+  /** Catch-up waits for this (the core's start) and never delays it; searches answer from the index meanwhile. */
+  catchUpAfter?: Promise<unknown>
   logger: Logger
   notify(name: 'search/rebuilding' | 'search/ready', state: SearchState): void
   /** How long news waits to be written with what follows it (default 250 ms). */
@@ -49,6 +56,8 @@ interface Pending {
 export class SearchIndexer {
   private db: SearchDb | null = null
   private offsets = new Map<string, number>()
+  /** Each indexed thread's metadata as written (signature()): catch-up rewrites only the threads that differ. */
+  private written = new Map<string, string>()
   private current: SearchState = { state: 'rebuilding', message: null, threads: 0, items: 0 }
   private readonly dirtyLogs = new Set<string>()
   private readonly dirtyThreads = new Map<string, Thread>()
@@ -84,7 +93,7 @@ export class SearchIndexer {
     this.db = opened.db
     if (!opened.created) {
       try {
-        this.offsets = await opened.db.offsets()
+        this.remember(await opened.db.threads())
       } catch (e) {
         this.db = null
         await opened.db.close().catch(() => undefined)
@@ -94,7 +103,16 @@ export class SearchIndexer {
         return
       }
       await this.setState('ready', null)
-      this.enqueue(() => this.catchUp())
+      const after = this.d.catchUpAfter
+      if (!after) this.enqueue(() => this.catchUp())
+      // Queued behind the core's start, not ahead of it; a start that fails leaves the catch-up to the next one.
+      else
+        void after
+          .then(() => yieldToLoop())
+          .then(
+            () => this.closing || this.enqueue(() => this.catchUp()),
+            () => undefined
+          )
       return
     }
     if (this.d.threads().length === 0) return await this.setState('ready', null)
@@ -211,62 +229,73 @@ export class SearchIndexer {
       for (const t of threads) await w.putThread(threadRow(t))
     })
     if (!wrote) return
-    for (const id of removed) this.offsets.delete(id)
-    for (const t of threads) if (!this.offsets.has(t.id)) this.offsets.set(t.id, 0)
+    for (const id of removed) this.forget(id)
+    for (const t of threads) this.wrote(t)
     await this.indexLogs(logs)
   }
 
-  /** Reads each thread's log from its high-water mark and writes the items in batches. */
+  /**
+   * Reads each thread's log from its high-water mark and writes the items in batches. One batch is written (on
+   * SQLite's thread) while the next is read and parsed (on this one): the two overlap.
+   */
   private async indexLogs(ids: readonly string[], stopWhenClosing = false): Promise<void> {
     let batch: Pending[] = []
     let items = 0
     let bytes = 0
+    let writing: Promise<boolean> = Promise.resolve(true)
     const commit = async (): Promise<boolean> => {
       const todo = batch
       batch = []
       items = 0
       bytes = 0
-      if (todo.length === 0) return true
-      const wrote = await this.write(async (w) => {
-        await w.putItems(
-          todo.flatMap((p) =>
-            p.items.map((item) => ({
-              threadId: p.threadId,
-              item: { itemId: item.id, kind: item.kind, createdAt: item.createdAt, text: itemText(item) }
-            }))
-          )
-        )
+      if (todo.length === 0) return await writing
+      const rows = todo.flatMap((p) =>
+        p.items.map((item) => ({
+          threadId: p.threadId,
+          item: { itemId: item.id, kind: item.kind, createdAt: item.createdAt, text: itemText(item) }
+        }))
+      )
+      if (!(await writing)) return false
+      writing = this.write(async (w) => {
+        await w.putItems(rows)
         for (const p of todo) await w.setOffset(p.threadId, p.offset)
+      }).then((wrote) => {
+        if (wrote) for (const p of todo) this.offsets.set(p.threadId, p.offset)
+        return wrote
       })
-      if (wrote) for (const p of todo) this.offsets.set(p.threadId, p.offset)
       await yieldToLoop()
-      return wrote
+      return true
     }
+    /** Everything read so far written; false when a write failed. */
+    const drain = async () => (await commit()) && (await writing)
     for (const id of ids) {
       if (stopWhenClosing && this.closing) break
       if (!this.db || this.removed.has(id)) continue
       if (!this.offsets.has(id)) {
         const t = this.d.thread(id)
         if (!t || !(await this.write((w) => w.putThread(threadRow(t))))) continue
-        this.offsets.set(id, 0)
+        this.wrote(t)
       }
       for (let attempt = 0; attempt < 2; attempt++) {
         const end = await readItemsAfter(this.d.logFile(id), this.offsets.get(id) ?? 0, async (found, offset) => {
           batch.push({ threadId: id, items: found, offset })
           items += found.length
-          for (const i of found) bytes += (i.text?.length ?? 0) + (i.tool?.output?.length ?? 0)
+          for (const i of found) bytes += (i.text?.length ?? 0) + Math.min(i.tool?.output?.length ?? 0, MAX_ITEM_TEXT)
           if (items >= BATCH_ITEMS || bytes >= BATCH_BYTES) await commit()
         })
         if (end.kind !== 'shrunk') break
         // The log is shorter than what was indexed: it is not the log that was read; index it again from the start.
-        if (!(await commit()) || !(await this.write((w) => w.clearItems(id)))) break
+        if (!(await drain()) || !(await this.write((w) => w.clearItems(id)))) break
         this.offsets.set(id, 0)
       }
     }
-    await commit()
+    await drain()
   }
 
-  /** At start: drops threads the store no longer has, refreshes the others and reads what their logs gained. */
+  /**
+   * At start: drops threads the store no longer has, rewrites those whose metadata changed and reads what their logs
+   * gained. What is indexed was loaded in one query at open, so its cost follows what changed, not how many threads.
+   */
   private async catchUp(): Promise<void> {
     const all = this.d.threads()
     const live = new Set(all.map((t) => t.id))
@@ -274,32 +303,60 @@ export class SearchIndexer {
     const removeGone = async (w: SearchWriter) => {
       for (const id of gone) await w.removeThread(id)
     }
-    if (!(await this.write(removeGone))) return
-    for (const id of gone) this.offsets.delete(id)
-    for (let i = 0; i < all.length; i += THREADS_PER_TX) {
-      const some = all.slice(i, i + THREADS_PER_TX)
+    if (gone.length > 0 && !(await this.write(removeGone))) return
+    for (const id of gone) this.forget(id)
+    const changed = all.filter((t) => this.written.get(t.id) !== signature(threadRow(t)))
+    for (let i = 0; i < changed.length && !this.closing; i += THREADS_PER_TX) {
+      const some = changed.slice(i, i + THREADS_PER_TX)
       const put = async (w: SearchWriter) => {
         for (const t of some) await w.putThread(threadRow(t))
       }
       if (!(await this.write(put))) return
-      for (const t of some) if (!this.offsets.has(t.id)) this.offsets.set(t.id, 0)
+      for (const t of some) this.wrote(t)
       await yieldToLoop()
     }
-    // Only logs whose size moved from their high-water mark are read; sizes are asked for many at a time.
+    // Only logs whose size moved from their high-water mark are read: the store's sizes, or the disk's when it has none.
     const moved: string[] = []
-    for (let i = 0; i < all.length && !this.closing; i += STATS_AT_ONCE) {
-      const some = all.slice(i, i + STATS_AT_ONCE)
+    const unknown: string[] = []
+    for (const t of all) {
+      const size = this.d.logSize?.(t.id)
+      if (size === undefined) unknown.push(t.id)
+      else if (size !== this.offsets.get(t.id)) moved.push(t.id)
+    }
+    for (let i = 0; i < unknown.length && !this.closing; i += STATS_AT_ONCE) {
+      const some = unknown.slice(i, i + STATS_AT_ONCE)
       const sizes = await Promise.all(
-        some.map((t) =>
-          stat(this.d.logFile(t.id)).then(
+        some.map((id) =>
+          stat(this.d.logFile(id)).then(
             (s) => s.size,
             () => -1
           )
         )
       )
-      some.forEach((t, k) => sizes[k] !== -1 && sizes[k] !== this.offsets.get(t.id) && moved.push(t.id))
+      some.forEach((id, k) => sizes[k] !== -1 && sizes[k] !== this.offsets.get(id) && moved.push(id))
     }
     await this.indexLogs(moved, true)
+  }
+
+  /** What is indexed, as loaded from the file. */
+  private remember(threads: Map<string, IndexedThread>): void {
+    this.offsets = new Map()
+    this.written = new Map()
+    for (const [id, t] of threads) {
+      this.offsets.set(id, t.offset)
+      this.written.set(id, signature({ id, createdAt: 0, ...t }))
+    }
+  }
+
+  /** A thread's metadata was written (a new thread's log is indexed from its start). */
+  private wrote(t: Thread): void {
+    this.written.set(t.id, signature(threadRow(t)))
+    if (!this.offsets.has(t.id)) this.offsets.set(t.id, 0)
+  }
+
+  private forget(id: string): void {
+    this.offsets.delete(id)
+    this.written.delete(id)
   }
 
   private async build(message: string): Promise<void> {
@@ -326,7 +383,7 @@ export class SearchIndexer {
     this.db = null
     await db?.close().catch(() => undefined)
     await this.retired
-    this.offsets = new Map()
+    this.remember(new Map())
     const file = join(this.d.dir, 'index.db')
     await Promise.all(['', '-wal', '-shm', '-journal'].map((s) => rm(file + s, { force: true })))
     const opened = await SearchDb.open(file)
@@ -380,6 +437,11 @@ export class SearchIndexer {
       // Counting is news only; a damaged file shows at the next write or search.
     }
   }
+}
+
+/** The metadata the index keeps of a thread, as one comparable string. */
+function signature(r: ThreadRow): string {
+  return JSON.stringify([r.title, r.repoId, r.status, r.agent, r.updatedAt])
 }
 
 function threadRow(t: Thread): ThreadRow {
