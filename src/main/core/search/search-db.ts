@@ -7,7 +7,12 @@ export const SCHEMA_VERSION = 2
  * A search ranks (bm25) at most this many of the newest matches: a word found in millions of items still answers
  * at once, from the recent ones. Filters apply before the cut.
  */
-export const RANKED_WINDOW = 5000
+export const RANKED_WINDOW = 2000
+/**
+ * A prefix* that stands for at most this many indexed words is searched as those words OR'ed (read newest first,
+ * stopping at the window); a wider one is left to FTS5, which gathers every match of every such word first.
+ */
+export const PREFIX_WORDS = 64
 
 /** A thread as the index keeps it, for filters and result titles. */
 export interface ThreadRow {
@@ -68,11 +73,16 @@ CREATE TABLE threads(
 ) WITHOUT ROWID;
 CREATE TABLE items(id INTEGER PRIMARY KEY, thread_id TEXT NOT NULL, item_id TEXT NOT NULL, kind TEXT NOT NULL, created_at INTEGER NOT NULL);
 CREATE UNIQUE INDEX items_by_thread ON items(thread_id, item_id);
--- hashsize: FTS5's buffer of pending terms, flushed as a new segment when full (1 MB by default): bigger means fewer
--- segments to merge while a bulk build runs.
 CREATE VIRTUAL TABLE items_fts USING fts5(text, tokenize = 'unicode61 remove_diacritics 2');
-INSERT INTO items_fts(items_fts, rank) VALUES ('hashsize', 8388608);
 `
+/**
+ * FTS5's settings, kept in the file: a bigger buffer of pending terms (flushed as a new segment when full; 1 MB by
+ * default) and merges of 16 segments rather than 4 (each term is rewritten fewer times while a build runs; a search
+ * probes a few more segments).
+ */
+const FTS_SETTINGS = `INSERT INTO items_fts(items_fts, rank) VALUES ('hashsize', 8388608);
+INSERT INTO items_fts(items_fts, rank) VALUES ('automerge', 16); INSERT INTO items_fts(items_fts, rank) VALUES ('crisismerge', 32)`
+const VOCAB = 'CREATE VIRTUAL TABLE IF NOT EXISTS temp.items_vocab USING fts5vocab(main, items_fts, row)'
 /** Per connection: a bigger page cache, and the WAL folded back less often during a bulk build. */
 const PRAGMAS = `PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;
 PRAGMA wal_autocheckpoint = 4000`
@@ -94,6 +104,8 @@ export class SearchDb {
     try {
       db = await SqliteDb.open(file)
       await db.exec(PRAGMAS)
+      // Per connection, in memory: the index's vocabulary, read to expand a prefix into the words it stands for.
+      if (await db.get("SELECT 1 FROM sqlite_master WHERE name = 'items_fts'")) await db.exec(VOCAB)
       const hasMeta = (await db.get("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'")) !== undefined
       if (!hasMeta) {
         const empty = (await db.get<{ n: number }>('SELECT count(*) AS n FROM sqlite_master'))!.n === 0
@@ -103,6 +115,8 @@ export class SearchDb {
         }
         await db.transaction(async (tx) => {
           await tx.exec(SCHEMA)
+          await tx.exec(FTS_SETTINGS)
+          await tx.exec(VOCAB)
           await tx.run("INSERT INTO meta(key, value) VALUES ('version', ?)", [String(SCHEMA_VERSION)])
         })
         return { ok: true, db: new SearchDb(db), created: true }
@@ -168,6 +182,7 @@ export class SearchDb {
       ) ORDER BY score, createdAt DESC LIMIT ? OFFSET ?`
     // One read transaction: the page and its snippets come from the same snapshot.
     return this.db.transaction(async (tx) => {
+      params[0] = await expandPrefixes(tx, match)
       const found = await tx.all<Candidate>(sql, [...params, limit + 1, offset])
       const rows: QueryRow[] = []
       for (const c of found.slice(0, limit)) {
@@ -255,6 +270,27 @@ export class SearchWriter {
     await this.tx.run('DELETE FROM items WHERE thread_id = ?', [threadId])
     await this.tx.run('DELETE FROM threads WHERE id = ?', [threadId])
   }
+}
+
+/**
+ * Rewrites each one-word prefix ("migr"*) as the indexed words it stands for ("migr"* OR "migrate" OR "migration"),
+ * when there are at most PREFIX_WORDS of them: FTS5 reads OR'ed words newest first and stops at the window, where a
+ * prefix makes it gather and sort every match of every word first. Only ASCII prefixes: their folding (lower case)
+ * is surely the tokenizer's, so the words read are all the prefix's words.
+ */
+async function expandPrefixes(tx: Queryable, match: string): Promise<string> {
+  let out = match
+  for (const m of match.matchAll(/"([A-Za-z0-9]+)"\*/g)) {
+    const prefix = m[1]!.toLowerCase()
+    const end = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1)
+    const words = await tx.all<{ term: string }>(
+      `SELECT term FROM temp.items_vocab WHERE term >= ? AND term < ? LIMIT ${PREFIX_WORDS + 1}`,
+      [prefix, end]
+    )
+    if (words.length === 0 || words.length > PREFIX_WORDS) continue
+    out = out.replace(m[0], `(${words.map((w) => `"${w.term}"`).join(' OR ')})`)
+  }
+  return out
 }
 
 /** True for SQLite errors that mean the file itself is damaged (rebuild it) rather than a bad request. */
