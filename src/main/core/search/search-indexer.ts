@@ -336,6 +336,7 @@ export class SearchIndexer {
       some.forEach((id, k) => sizes[k] !== -1 && sizes[k] !== this.offsets.get(id) && moved.push(id))
     }
     await this.indexLogs(moved, true)
+    this.d.logger.info(`Search caught up: ${changed.length} of ${all.length} threads changed, ${moved.length} logs read.`)
   }
 
   /** What is indexed, as loaded from the file. */
