@@ -102,7 +102,9 @@ export class SearchIndexer {
         if (await this.recreate()) this.enqueue(() => this.build(message))
         return
       }
-      await this.setState('ready', null)
+      // Counting every item takes a while in a big index: it follows in the background, the start does not wait.
+      this.current = { ...this.current, state: 'ready', message: null }
+      this.enqueue(() => this.recount())
       const after = this.d.catchUpAfter
       if (!after) this.enqueue(() => this.catchUp())
       // Queued behind the core's start, not ahead of it; a start that fails leaves the catch-up to the next one.
