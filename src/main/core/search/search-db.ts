@@ -141,10 +141,14 @@ export class SearchDb {
 
   /** Every indexed thread with its log's high-water mark, in one query (catch-up compares them in memory). */
   async threads(): Promise<Map<string, IndexedThread>> {
-    const rows = await this.db.all<IndexedThread & { id: string }>(
-      'SELECT id, title, repo_id AS repoId, status, agent, updated_at AS updatedAt, log_offset AS offset FROM threads'
+    // One row holding every thread as JSON: the binding makes a JS object per row and column, 1.5 s for 100k threads.
+    const row = await this.db.get<{ all: string }>(
+      'SELECT json_group_array(json_array(id, title, repo_id, status, agent, updated_at, log_offset)) AS "all" FROM threads'
     )
-    return new Map(rows.map(({ id, ...r }) => [id, r]))
+    const rows = JSON.parse(row?.all ?? '[]') as [string, string, string, string, string, number, number][]
+    return new Map(
+      rows.map(([id, title, repoId, status, agent, updatedAt, offset]) => [id, { title, repoId, status, agent, updatedAt, offset }])
+    )
   }
 
   /** How many threads and items are indexed. */
