@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { memoryLogger } from '../src/main/core/logger'
 import { OUTPUT_CUT, OUTPUT_HEAD, OUTPUT_TAIL } from '../src/main/core/search/item-text'
-import { PREFIX_WORDS } from '../src/main/core/search/search-db'
+import { PREFIX_WORDS, RANKED_WINDOW } from '../src/main/core/search/search-db'
 import { SearchIndexer, type SearchIndexerDeps } from '../src/main/core/search/search-indexer'
 import type { Item, Thread } from '../src/shared/models'
 import { MATCH_END, MATCH_START } from '../src/shared/search'
@@ -160,6 +160,26 @@ describe('search at scale', () => {
     expect(await hits(ix, 'migz*')).toHaveLength(0)
     expect(await hits(ix, 'zq*')).toHaveLength(many.length <= 50 ? many.length : 50)
     expect(await hits(ix, 'zq1*')).toHaveLength(many.filter((w) => w.startsWith('zq1')).length)
+    await ix.close()
+  })
+
+  it('ranks the best matches first when they are few, and shows a common word newest first', async () => {
+    const threads = [thread(1)]
+    const h = home(threads)
+    const t = threads[0]!
+    // An old item full of the word, then newer ones that mention it once among many other words.
+    h.append(t, item(t, 1, { text: 'heron heron heron' }))
+    for (let n = 2; n <= 5; n++) h.append(t, item(t, n, { text: `heron ${'filler words here '.repeat(20)}` }))
+    for (let n = 10; n < 10 + RANKED_WINDOW + 5; n++) h.append(t, item(t, n, { text: `egret number ${n}` }))
+    const ix = new SearchIndexer(h.deps())
+    await ix.start()
+    await ix.flush()
+    expect((await hits(ix, 'heron'))[0]!.itemId).toBe('t1-1')
+    const page = must(await ix.query({ query: 'egret', limit: 20 }))
+    const newest = Array.from({ length: 20 }, (_, k) => `t1-${10 + RANKED_WINDOW + 4 - k}`)
+    expect(page.results.map((r) => r.itemId)).toEqual(newest)
+    const next = must(await ix.query({ query: 'egret', limit: 20, cursor: page.nextCursor! }))
+    expect(next.results[0]!.itemId).toBe(`t1-${10 + RANKED_WINDOW + 4 - 20}`)
     await ix.close()
   })
 })

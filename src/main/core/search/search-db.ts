@@ -162,8 +162,10 @@ export class SearchDb {
   }
 
   /**
-   * The best matches (bm25, then newest) among the RANKED_WINDOW newest that pass the filters, `offset` on,
-   * each with a snippet around its matched words (markers \u0002 and \u0003).
+   * The RANKED_WINDOW newest matches that pass the filters, best first (bm25, then newest), `offset` on, each with a
+   * snippet around its matched words (markers \u0002 and \u0003). When the window is full (a common word) they are
+   * newest first instead: bm25 counts every match of every word in the whole index first, which takes longer
+   * than the first page may (hundreds of ms for a word in a million items), while reading the newest ones stops early.
    */
   query(match: string, f: QueryFilters, limit: number, offset: number): Promise<{ rows: QueryRow[]; more: boolean }> {
     const where = ['items_fts MATCH ?']
@@ -178,22 +180,26 @@ export class SearchDb {
     filter('t.agent = ?', f.agent)
     filter('i.created_at >= ?', f.since)
     filter('i.created_at < ?', f.until)
-    const sql = `SELECT id, threadId, itemId, kind, createdAt, title, repoId FROM (
-        SELECT i.id AS id, i.thread_id AS threadId, i.item_id AS itemId, i.kind AS kind, i.created_at AS createdAt,
-          t.title AS title, t.repo_id AS repoId, items_fts.rank AS score
-        FROM items_fts JOIN items i ON i.id = items_fts.rowid JOIN threads t ON t.id = i.thread_id
-        WHERE ${where.join(' AND ')} ORDER BY items_fts.rowid DESC LIMIT ${RANKED_WINDOW}
-      ) ORDER BY score, createdAt DESC LIMIT ? OFFSET ?`
+    const newest = (score: string) => `SELECT i.id AS id, i.thread_id AS threadId, i.item_id AS itemId, i.kind AS kind,
+        i.created_at AS createdAt, t.title AS title, t.repo_id AS repoId, ${score} AS score
+      FROM items_fts JOIN items i ON i.id = items_fts.rowid JOIN threads t ON t.id = i.thread_id
+      WHERE ${where.join(' AND ')} ORDER BY items_fts.rowid DESC LIMIT ${RANKED_WINDOW}`
+    const ranked = `SELECT id, threadId, itemId, kind, createdAt, title, repoId FROM (${newest('items_fts.rank')})
+      ORDER BY score, createdAt DESC LIMIT ? OFFSET ?`
     // One read transaction: the page and its snippets come from the same snapshot.
     return this.db.transaction(async (tx) => {
       params[0] = await expandPrefixes(tx, match)
-      const found = await tx.all<Candidate>(sql, [...params, limit + 1, offset])
+      const window = await tx.all<Candidate>(newest('0'), params)
+      const found =
+        window.length < RANKED_WINDOW
+          ? await tx.all<Candidate>(ranked, [...params, limit + 1, offset])
+          : window.sort((a, b) => b.createdAt - a.createdAt || b.id - a.id).slice(offset, offset + limit + 1)
       const rows: QueryRow[] = []
       for (const c of found.slice(0, limit)) {
         // The CAST matters: the binding passes a number beyond 32 bits as REAL, and FTS5 then ignores `rowid = ?` beside MATCH.
         const s = await tx.get<{ s: string }>(
           "SELECT snippet(items_fts, 0, char(2), char(3), '…', 24) AS s FROM items_fts WHERE items_fts MATCH ? AND rowid = CAST(? AS INTEGER)",
-          [match, c.id]
+          [params[0], c.id]
         )
         rows.push({ ...c, snippet: s?.s ?? '' })
       }
