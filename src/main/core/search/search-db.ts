@@ -7,7 +7,7 @@ export const SCHEMA_VERSION = 2
  * A search ranks (bm25) at most this many of the newest matches: a word found in millions of items still answers
  * at once, from the recent ones. Filters apply before the cut.
  */
-export const RANKED_WINDOW = 2000
+export const RANKED_WINDOW = 1000
 /**
  * A prefix* that stands for at most this many indexed words is searched as those words OR'ed (read newest first,
  * stopping at the window); a wider one is left to FTS5, which gathers every match of every such word first.

@@ -92,19 +92,19 @@ export class SearchIndexer {
     }
     this.db = opened.db
     if (!opened.created) {
-      try {
-        this.remember(await opened.db.threads())
-      } catch (e) {
-        this.db = null
-        await opened.db.close().catch(() => undefined)
-        const message = `The search index could not be read (${(e as Error).message}): rebuilding it from the threads' logs.`
-        await this.setState('rebuilding', message)
-        if (await this.recreate()) this.enqueue(() => this.build(message))
-        return
-      }
-      // Counting every item takes a while in a big index: it follows in the background, the start does not wait.
+      // Searchable at once; what is indexed (100k threads: a second) is loaded in the background, before any write.
       this.current = { ...this.current, state: 'ready', message: null }
-      this.enqueue(() => this.recount())
+      const db = opened.db
+      this.enqueue(async () => {
+        try {
+          this.remember(await db.threads())
+        } catch (e) {
+          this.lost(db, e, 'could not be read')
+          return
+        }
+        // Counting every item takes a while in a big index too.
+        await this.recount()
+      })
       const after = this.d.catchUpAfter
       if (!after) this.enqueue(() => this.catchUp())
       // Queued behind the core's start, not ahead of it; a start that fails leaves the catch-up to the next one.
@@ -400,11 +400,11 @@ export class SearchIndexer {
   }
 
   /** The file turned out damaged while in use: stop using it and rebuild. */
-  private lost(db: SearchDb, e: unknown): void {
+  private lost(db: SearchDb, e: unknown, what = 'is damaged'): void {
     if (this.db !== db) return
     this.db = null
     this.retired = db.close().catch(() => undefined)
-    const message = `The search index is damaged (${(e as Error).message}): rebuilding it from the threads' logs.`
+    const message = `The search index ${what} (${(e as Error).message}): rebuilding it from the threads' logs.`
     void this.setState('rebuilding', message)
     this.enqueue(() => this.rebuild(message))
   }
