@@ -203,7 +203,7 @@ export async function scaleMain(): Promise<void> {
 
   const last = EPOCH + Math.floor(THREADS / 100) * DAY
   const queries: [string, Record<string, unknown>][] = [
-    ['word (rare)', { query: 'r1a2b' }],
+    ['word (rare)', { query: `thread${THREADS - 5}` }],
     ['word (common)', { query: 'error' }],
     ['two words', { query: 'cache handler' }],
     ['phrase', { query: '"config server"' }],
