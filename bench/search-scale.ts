@@ -179,8 +179,9 @@ export async function scaleMain(): Promise<void> {
   rmSync(work, { recursive: true, force: true })
 
   // The whole index: built once (kept with BENCH_SEARCH_HOME), then reopened for the queries.
+  const all = deps(home, threads)
   t = now()
-  let indexer = new SearchIndexer(deps(home, threads))
+  let indexer = new SearchIndexer(all)
   await indexer.start()
   const openMs = now() - t
   const wasBuilt = indexer.status().state === 'ready'
@@ -193,7 +194,7 @@ export async function scaleMain(): Promise<void> {
     )
     await indexer.close()
     t = now()
-    indexer = new SearchIndexer(deps(home, threads))
+    indexer = new SearchIndexer(all)
     await indexer.start()
     const reopenMs = now() - t
     await indexer.flush()
