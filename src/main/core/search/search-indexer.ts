@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { mkdir, rm, stat } from 'node:fs/promises'
+import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import { appError, ErrorCode } from '../../../shared/errors'
@@ -10,7 +10,8 @@ import type { z } from 'zod'
 import type { Logger } from '../logger'
 import { itemText, MAX_ITEM_TEXT } from './item-text'
 import { readItemsAfter } from './log-tail'
-import { isCorruption, SearchDb, type IndexedThread, type SearchWriter, type ThreadRow } from './search-db'
+import { IndexedThreads, threadRow } from './indexed-threads'
+import { isCorruption, SearchDb, type SearchWriter } from './search-db'
 import { ftsQuery } from './search-query'
 
 /** Items written per transaction at most (and text bytes): a batch never holds the core's thread for long. */
@@ -18,8 +19,6 @@ const BATCH_ITEMS = 500
 const BATCH_BYTES = 8 * 1024 * 1024
 /** Threads' metadata written per transaction while catching up. */
 const THREADS_PER_TX = 1000
-/** Logs whose size is checked at once while catching up. */
-const STATS_AT_ONCE = 64
 
 /** What the indexer reads and tells. */
 export interface SearchIndexerDeps {
@@ -55,9 +54,7 @@ interface Pending {
  */
 export class SearchIndexer {
   private db: SearchDb | null = null
-  private offsets = new Map<string, number>()
-  /** Each indexed thread's metadata as written (signature()): catch-up rewrites only the threads that differ. */
-  private written = new Map<string, string>()
+  private readonly known = new IndexedThreads()
   private current: SearchState = { state: 'rebuilding', message: null, threads: 0, items: 0 }
   private readonly dirtyLogs = new Set<string>()
   private readonly dirtyThreads = new Map<string, Thread>()
@@ -97,7 +94,7 @@ export class SearchIndexer {
       const db = opened.db
       this.enqueue(async () => {
         try {
-          this.remember(await db.threads())
+          this.known.load(await db.threads())
         } catch (e) {
           this.lost(db, e, 'could not be read')
           return
@@ -134,7 +131,7 @@ export class SearchIndexer {
   /** A thread changed (title, status, agent); a new thread's log is read too (a fork's items are written without news). */
   noteThread(thread: Thread): void {
     this.dirtyThreads.set(thread.id, thread)
-    if (!this.offsets.has(thread.id)) this.dirtyLogs.add(thread.id)
+    if (!this.known.offsets.has(thread.id)) this.dirtyLogs.add(thread.id)
     this.schedule()
   }
 
@@ -231,8 +228,8 @@ export class SearchIndexer {
       for (const t of threads) await w.putThread(threadRow(t))
     })
     if (!wrote) return
-    for (const id of removed) this.forget(id)
-    for (const t of threads) this.wrote(t)
+    for (const id of removed) this.known.forget(id)
+    for (const t of threads) this.known.wrote(t)
     await this.indexLogs(logs)
   }
 
@@ -262,7 +259,7 @@ export class SearchIndexer {
         await w.putItems(rows)
         for (const p of todo) await w.setOffset(p.threadId, p.offset)
       }).then((wrote) => {
-        if (wrote) for (const p of todo) this.offsets.set(p.threadId, p.offset)
+        if (wrote) for (const p of todo) this.known.offsets.set(p.threadId, p.offset)
         return wrote
       })
       await yieldToLoop()
@@ -273,13 +270,13 @@ export class SearchIndexer {
     for (const id of ids) {
       if (stopWhenClosing && this.closing) break
       if (!this.db || this.removed.has(id)) continue
-      if (!this.offsets.has(id)) {
+      if (!this.known.offsets.has(id)) {
         const t = this.d.thread(id)
         if (!t || !(await this.write((w) => w.putThread(threadRow(t))))) continue
-        this.wrote(t)
+        this.known.wrote(t)
       }
       for (let attempt = 0; attempt < 2; attempt++) {
-        const end = await readItemsAfter(this.d.logFile(id), this.offsets.get(id) ?? 0, async (found, offset) => {
+        const end = await readItemsAfter(this.d.logFile(id), this.known.offsets.get(id) ?? 0, async (found, offset) => {
           batch.push({ threadId: id, items: found, offset })
           items += found.length
           for (const i of found) bytes += (i.text?.length ?? 0) + Math.min(i.tool?.output?.length ?? 0, MAX_ITEM_TEXT)
@@ -288,7 +285,7 @@ export class SearchIndexer {
         if (end.kind !== 'shrunk') break
         // The log is shorter than what was indexed: it is not the log that was read; index it again from the start.
         if (!(await drain()) || !(await this.write((w) => w.clearItems(id)))) break
-        this.offsets.set(id, 0)
+        this.known.offsets.set(id, 0)
       }
     }
     await drain()
@@ -301,65 +298,26 @@ export class SearchIndexer {
   private async catchUp(): Promise<void> {
     const all = this.d.threads()
     const live = new Set(all.map((t) => t.id))
-    const gone = [...this.offsets.keys()].filter((id) => !live.has(id))
+    const gone = [...this.known.offsets.keys()].filter((id) => !live.has(id))
     const removeGone = async (w: SearchWriter) => {
       for (const id of gone) await w.removeThread(id)
     }
     if (gone.length > 0 && !(await this.write(removeGone))) return
-    for (const id of gone) this.forget(id)
-    const changed = all.filter((t) => this.written.get(t.id) !== signature(threadRow(t)))
+    for (const id of gone) this.known.forget(id)
+    const changed = all.filter((t) => this.known.changed(t))
     for (let i = 0; i < changed.length && !this.closing; i += THREADS_PER_TX) {
       const some = changed.slice(i, i + THREADS_PER_TX)
       const put = async (w: SearchWriter) => {
         for (const t of some) await w.putThread(threadRow(t))
       }
       if (!(await this.write(put))) return
-      for (const t of some) this.wrote(t)
+      for (const t of some) this.known.wrote(t)
       await yieldToLoop()
     }
-    // Only logs whose size moved from their high-water mark are read: the store's sizes, or the disk's when it has none.
-    const moved: string[] = []
-    const unknown: string[] = []
-    for (const t of all) {
-      const size = this.d.logSize?.(t.id)
-      if (size === undefined) unknown.push(t.id)
-      else if (size !== this.offsets.get(t.id)) moved.push(t.id)
-    }
-    for (let i = 0; i < unknown.length && !this.closing; i += STATS_AT_ONCE) {
-      const some = unknown.slice(i, i + STATS_AT_ONCE)
-      const sizes = await Promise.all(
-        some.map((id) =>
-          stat(this.d.logFile(id)).then(
-            (s) => s.size,
-            () => -1
-          )
-        )
-      )
-      some.forEach((id, k) => sizes[k] !== -1 && sizes[k] !== this.offsets.get(id) && moved.push(id))
-    }
+    // Only logs whose size moved from their high-water mark are read.
+    const moved = await this.known.moved(all, this.d.logSize, this.d.logFile, () => this.closing)
     await this.indexLogs(moved, true)
     this.d.logger.info(`Search caught up: ${changed.length} of ${all.length} threads changed, ${moved.length} logs read.`)
-  }
-
-  /** What is indexed, as loaded from the file. */
-  private remember(threads: Map<string, IndexedThread>): void {
-    this.offsets = new Map()
-    this.written = new Map()
-    for (const [id, t] of threads) {
-      this.offsets.set(id, t.offset)
-      this.written.set(id, signature({ id, createdAt: 0, ...t }))
-    }
-  }
-
-  /** A thread's metadata was written (a new thread's log is indexed from its start). */
-  private wrote(t: Thread): void {
-    this.written.set(t.id, signature(threadRow(t)))
-    if (!this.offsets.has(t.id)) this.offsets.set(t.id, 0)
-  }
-
-  private forget(id: string): void {
-    this.offsets.delete(id)
-    this.written.delete(id)
   }
 
   private async build(message: string): Promise<void> {
@@ -386,7 +344,7 @@ export class SearchIndexer {
     this.db = null
     await db?.close().catch(() => undefined)
     await this.retired
-    this.remember(new Map())
+    this.known.load(new Map())
     const file = join(this.d.dir, 'index.db')
     await Promise.all(['', '-wal', '-shm', '-journal'].map((s) => rm(file + s, { force: true })))
     const opened = await SearchDb.open(file)
@@ -439,22 +397,5 @@ export class SearchIndexer {
     } catch {
       // Counting is news only; a damaged file shows at the next write or search.
     }
-  }
-}
-
-/** The metadata the index keeps of a thread, as one comparable string. */
-function signature(r: ThreadRow): string {
-  return JSON.stringify([r.title, r.repoId, r.status, r.agent, r.updatedAt])
-}
-
-function threadRow(t: Thread): ThreadRow {
-  return {
-    id: t.id,
-    title: t.title,
-    repoId: t.repoId,
-    status: t.status,
-    agent: t.agent?.profileId ?? t.imported?.source ?? 'builtin',
-    createdAt: t.createdAt,
-    updatedAt: t.lastActivityAt
   }
 }
