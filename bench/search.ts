@@ -3,6 +3,7 @@
 // Measures building the index from the logs (items/s, MB/s of log) against raw baselines from the same run
 // (appending the same JSON lines to the logs; importing a Claude Code session), the live path (news batched),
 // reopening the index (catch-up with nothing new), and the first page's latency for a few queries.
+// BENCH_SEARCH_SCALE=1 runs the scale instead: see bench/search-scale.ts.
 import { appendFileSync, mkdirSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Item, Thread } from '../src/shared/models'
@@ -11,6 +12,7 @@ import { importClaudeSession } from '../src/main/core/handoff/claude-import'
 import { SearchIndexer } from '../src/main/core/search/search-indexer'
 import { writeLargeClaudeSession } from '../test/helpers/session-fixtures'
 import { benchDir, ms, now, percentile, runBench } from './bench-utils'
+import { scaleMain } from './search-scale'
 
 const THREADS = Number(process.env.BENCH_SEARCH_THREADS ?? 2000)
 const ITEMS = Number(process.env.BENCH_SEARCH_ITEMS ?? 50)
@@ -196,4 +198,5 @@ function safeSize(path: string): number {
   }
 }
 
-runBench(main)
+// BENCH_SEARCH_SCALE=1: 100k threads and 10 GB of logs (bench/search-scale.ts).
+runBench(process.env.BENCH_SEARCH_SCALE ? scaleMain : main)

@@ -309,7 +309,9 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
   })
   const autopilotDeps = { rpc, git, bus, logger, threads, thread, home: dataDir.home, ci, pr, delivery, agent }
   const autopilot = owned.add(await createAutopilotHost(autopilotDeps)).service
-  const search = owned.add(await createSearchHost({ rpc, bus, logger, dataDir, threads: () => threadStore.list(), thread }))
+  let markStarted!: () => void
+  const started = new Promise<void>((resolve) => (markStarted = resolve))
+  const search = owned.add(await createSearchHost({ rpc, bus, logger, dataDir, threads: () => threadStore.list(), thread, started }))
   let webUrl: string | null = null
   registerHandlers(rpc, {
     version: SKEIN_VERSION,
@@ -358,6 +360,7 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
   }
 
   const close = () => owned.dispose()
+  markStarted()
   return {
     dataDir,
     rpc,

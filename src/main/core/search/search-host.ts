@@ -18,6 +18,10 @@ export interface SearchHostDeps {
   /** Every thread the store holds, archived ones too. */
   threads(): Thread[]
   thread(id: string): Thread | undefined
+  /** A thread's log size as the store knows it, if it tells (catch-up then asks the disk only for the others). */
+  logSize?(threadId: string): number | undefined
+  /** The core's start: the index catches up with the logs after it, never ahead of it. */
+  started?: Promise<unknown>
   /** How long news waits to be indexed with what follows it (default 250 ms). */
   batchMs?: number
 }
@@ -36,6 +40,8 @@ export async function createSearchHost(d: SearchHostDeps): Promise<SearchHost> {
     logFile: (id) => d.dataDir.eventsFile(id),
     threads: d.threads,
     thread: d.thread,
+    logSize: d.logSize,
+    catchUpAfter: d.started,
     logger: d.logger,
     notify: (name, state) => d.bus.publish(name, state),
     batchMs: d.batchMs ?? batchFromEnv()

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { mkdir, rm, stat } from 'node:fs/promises'
+import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import { appError, ErrorCode } from '../../../shared/errors'
@@ -8,9 +8,10 @@ import { err, ok, type Result } from '../../../shared/result'
 import type { SearchPage, SearchParams, SearchState } from '../../../shared/search'
 import type { z } from 'zod'
 import type { Logger } from '../logger'
-import { itemText } from './item-text'
+import { itemText, MAX_ITEM_TEXT } from './item-text'
 import { readItemsAfter } from './log-tail'
-import { isCorruption, SearchDb, type SearchWriter, type ThreadRow } from './search-db'
+import { IndexedThreads, threadRow } from './indexed-threads'
+import { isCorruption, SearchDb, type SearchWriter } from './search-db'
 import { ftsQuery } from './search-query'
 
 /** Items written per transaction at most (and text bytes): a batch never holds the core's thread for long. */
@@ -18,8 +19,6 @@ const BATCH_ITEMS = 500
 const BATCH_BYTES = 8 * 1024 * 1024
 /** Threads' metadata written per transaction while catching up. */
 const THREADS_PER_TX = 1000
-/** Logs whose size is checked at once while catching up. */
-const STATS_AT_ONCE = 64
 
 /** What the indexer reads and tells. */
 export interface SearchIndexerDeps {
@@ -30,6 +29,13 @@ export interface SearchIndexerDeps {
   /** Every thread the store holds (archived too). */
   threads(): Thread[]
   thread(id: string): Thread | undefined
+  /**
+   * A thread's log size as the store knows it (it checks every log when it starts), so catch-up reads only the logs
+   * that moved without asking the disk; undefined (or no function) asks the disk.
+   */
+  logSize?(threadId: string): number | undefined
+  /** Catch-up waits for this (the core's start) and never delays it; searches answer from the index meanwhile. */
+  catchUpAfter?: Promise<unknown>
   logger: Logger
   notify(name: 'search/rebuilding' | 'search/ready', state: SearchState): void
   /** How long news waits to be written with what follows it (default 250 ms). */
@@ -48,7 +54,7 @@ interface Pending {
  */
 export class SearchIndexer {
   private db: SearchDb | null = null
-  private offsets = new Map<string, number>()
+  private readonly known = new IndexedThreads()
   private current: SearchState = { state: 'rebuilding', message: null, threads: 0, items: 0 }
   private readonly dirtyLogs = new Set<string>()
   private readonly dirtyThreads = new Map<string, Thread>()
@@ -83,18 +89,29 @@ export class SearchIndexer {
     }
     this.db = opened.db
     if (!opened.created) {
-      try {
-        this.offsets = await opened.db.offsets()
-      } catch (e) {
-        this.db = null
-        await opened.db.close().catch(() => undefined)
-        const message = `The search index could not be read (${(e as Error).message}): rebuilding it from the threads' logs.`
-        await this.setState('rebuilding', message)
-        if (await this.recreate()) this.enqueue(() => this.build(message))
-        return
-      }
-      await this.setState('ready', null)
-      this.enqueue(() => this.catchUp())
+      // Searchable at once; what is indexed (100k threads: a second) is loaded in the background, before any write.
+      this.current = { ...this.current, state: 'ready', message: null }
+      const db = opened.db
+      this.enqueue(async () => {
+        try {
+          this.known.load(await db.threads())
+        } catch (e) {
+          this.lost(db, e, 'could not be read')
+          return
+        }
+        // Counting every item takes a while in a big index too.
+        await this.recount()
+      })
+      const after = this.d.catchUpAfter
+      if (!after) this.enqueue(() => this.catchUp())
+      // Queued behind the core's start, not ahead of it; a start that fails leaves the catch-up to the next one.
+      else
+        void after
+          .then(() => yieldToLoop())
+          .then(
+            () => this.closing || this.enqueue(() => this.catchUp()),
+            () => undefined
+          )
       return
     }
     if (this.d.threads().length === 0) return await this.setState('ready', null)
@@ -114,7 +131,7 @@ export class SearchIndexer {
   /** A thread changed (title, status, agent); a new thread's log is read too (a fork's items are written without news). */
   noteThread(thread: Thread): void {
     this.dirtyThreads.set(thread.id, thread)
-    if (!this.offsets.has(thread.id)) this.dirtyLogs.add(thread.id)
+    if (!this.known.offsets.has(thread.id)) this.dirtyLogs.add(thread.id)
     this.schedule()
   }
 
@@ -211,95 +228,96 @@ export class SearchIndexer {
       for (const t of threads) await w.putThread(threadRow(t))
     })
     if (!wrote) return
-    for (const id of removed) this.offsets.delete(id)
-    for (const t of threads) if (!this.offsets.has(t.id)) this.offsets.set(t.id, 0)
+    for (const id of removed) this.known.forget(id)
+    for (const t of threads) this.known.wrote(t)
     await this.indexLogs(logs)
   }
 
-  /** Reads each thread's log from its high-water mark and writes the items in batches. */
+  /**
+   * Reads each thread's log from its high-water mark and writes the items in batches. One batch is written (on
+   * SQLite's thread) while the next is read and parsed (on this one): the two overlap.
+   */
   private async indexLogs(ids: readonly string[], stopWhenClosing = false): Promise<void> {
     let batch: Pending[] = []
     let items = 0
     let bytes = 0
+    let writing: Promise<boolean> = Promise.resolve(true)
     const commit = async (): Promise<boolean> => {
       const todo = batch
       batch = []
       items = 0
       bytes = 0
-      if (todo.length === 0) return true
-      const wrote = await this.write(async (w) => {
-        await w.putItems(
-          todo.flatMap((p) =>
-            p.items.map((item) => ({
-              threadId: p.threadId,
-              item: { itemId: item.id, kind: item.kind, createdAt: item.createdAt, text: itemText(item) }
-            }))
-          )
-        )
+      if (todo.length === 0) return await writing
+      const rows = todo.flatMap((p) =>
+        p.items.map((item) => ({
+          threadId: p.threadId,
+          item: { itemId: item.id, kind: item.kind, createdAt: item.createdAt, text: itemText(item) }
+        }))
+      )
+      if (!(await writing)) return false
+      writing = this.write(async (w) => {
+        await w.putItems(rows)
         for (const p of todo) await w.setOffset(p.threadId, p.offset)
+      }).then((wrote) => {
+        if (wrote) for (const p of todo) this.known.offsets.set(p.threadId, p.offset)
+        return wrote
       })
-      if (wrote) for (const p of todo) this.offsets.set(p.threadId, p.offset)
       await yieldToLoop()
-      return wrote
+      return true
     }
+    /** Everything read so far written; false when a write failed. */
+    const drain = async () => (await commit()) && (await writing)
     for (const id of ids) {
       if (stopWhenClosing && this.closing) break
       if (!this.db || this.removed.has(id)) continue
-      if (!this.offsets.has(id)) {
+      if (!this.known.offsets.has(id)) {
         const t = this.d.thread(id)
         if (!t || !(await this.write((w) => w.putThread(threadRow(t))))) continue
-        this.offsets.set(id, 0)
+        this.known.wrote(t)
       }
       for (let attempt = 0; attempt < 2; attempt++) {
-        const end = await readItemsAfter(this.d.logFile(id), this.offsets.get(id) ?? 0, async (found, offset) => {
+        const end = await readItemsAfter(this.d.logFile(id), this.known.offsets.get(id) ?? 0, async (found, offset) => {
           batch.push({ threadId: id, items: found, offset })
           items += found.length
-          for (const i of found) bytes += (i.text?.length ?? 0) + (i.tool?.output?.length ?? 0)
+          for (const i of found) bytes += (i.text?.length ?? 0) + Math.min(i.tool?.output?.length ?? 0, MAX_ITEM_TEXT)
           if (items >= BATCH_ITEMS || bytes >= BATCH_BYTES) await commit()
         })
         if (end.kind !== 'shrunk') break
         // The log is shorter than what was indexed: it is not the log that was read; index it again from the start.
-        if (!(await commit()) || !(await this.write((w) => w.clearItems(id)))) break
-        this.offsets.set(id, 0)
+        if (!(await drain()) || !(await this.write((w) => w.clearItems(id)))) break
+        this.known.offsets.set(id, 0)
       }
     }
-    await commit()
+    await drain()
   }
 
-  /** At start: drops threads the store no longer has, refreshes the others and reads what their logs gained. */
+  /**
+   * At start: drops threads the store no longer has, rewrites those whose metadata changed and reads what their logs
+   * gained. What is indexed was loaded in one query at open, so its cost follows what changed, not how many threads.
+   */
   private async catchUp(): Promise<void> {
     const all = this.d.threads()
     const live = new Set(all.map((t) => t.id))
-    const gone = [...this.offsets.keys()].filter((id) => !live.has(id))
+    const gone = [...this.known.offsets.keys()].filter((id) => !live.has(id))
     const removeGone = async (w: SearchWriter) => {
       for (const id of gone) await w.removeThread(id)
     }
-    if (!(await this.write(removeGone))) return
-    for (const id of gone) this.offsets.delete(id)
-    for (let i = 0; i < all.length; i += THREADS_PER_TX) {
-      const some = all.slice(i, i + THREADS_PER_TX)
+    if (gone.length > 0 && !(await this.write(removeGone))) return
+    for (const id of gone) this.known.forget(id)
+    const changed = all.filter((t) => this.known.changed(t))
+    for (let i = 0; i < changed.length && !this.closing; i += THREADS_PER_TX) {
+      const some = changed.slice(i, i + THREADS_PER_TX)
       const put = async (w: SearchWriter) => {
         for (const t of some) await w.putThread(threadRow(t))
       }
       if (!(await this.write(put))) return
-      for (const t of some) if (!this.offsets.has(t.id)) this.offsets.set(t.id, 0)
+      for (const t of some) this.known.wrote(t)
       await yieldToLoop()
     }
-    // Only logs whose size moved from their high-water mark are read; sizes are asked for many at a time.
-    const moved: string[] = []
-    for (let i = 0; i < all.length && !this.closing; i += STATS_AT_ONCE) {
-      const some = all.slice(i, i + STATS_AT_ONCE)
-      const sizes = await Promise.all(
-        some.map((t) =>
-          stat(this.d.logFile(t.id)).then(
-            (s) => s.size,
-            () => -1
-          )
-        )
-      )
-      some.forEach((t, k) => sizes[k] !== -1 && sizes[k] !== this.offsets.get(t.id) && moved.push(t.id))
-    }
+    // Only logs whose size moved from their high-water mark are read.
+    const moved = await this.known.moved(all, this.d.logSize, this.d.logFile, () => this.closing)
     await this.indexLogs(moved, true)
+    this.d.logger.info(`Search caught up: ${changed.length} of ${all.length} threads changed, ${moved.length} logs read.`)
   }
 
   private async build(message: string): Promise<void> {
@@ -326,7 +344,7 @@ export class SearchIndexer {
     this.db = null
     await db?.close().catch(() => undefined)
     await this.retired
-    this.offsets = new Map()
+    this.known.load(new Map())
     const file = join(this.d.dir, 'index.db')
     await Promise.all(['', '-wal', '-shm', '-journal'].map((s) => rm(file + s, { force: true })))
     const opened = await SearchDb.open(file)
@@ -340,11 +358,11 @@ export class SearchIndexer {
   }
 
   /** The file turned out damaged while in use: stop using it and rebuild. */
-  private lost(db: SearchDb, e: unknown): void {
+  private lost(db: SearchDb, e: unknown, what = 'is damaged'): void {
     if (this.db !== db) return
     this.db = null
     this.retired = db.close().catch(() => undefined)
-    const message = `The search index is damaged (${(e as Error).message}): rebuilding it from the threads' logs.`
+    const message = `The search index ${what} (${(e as Error).message}): rebuilding it from the threads' logs.`
     void this.setState('rebuilding', message)
     this.enqueue(() => this.rebuild(message))
   }
@@ -379,17 +397,5 @@ export class SearchIndexer {
     } catch {
       // Counting is news only; a damaged file shows at the next write or search.
     }
-  }
-}
-
-function threadRow(t: Thread): ThreadRow {
-  return {
-    id: t.id,
-    title: t.title,
-    repoId: t.repoId,
-    status: t.status,
-    agent: t.agent?.profileId ?? t.imported?.source ?? 'builtin',
-    createdAt: t.createdAt,
-    updatedAt: t.lastActivityAt
   }
 }

@@ -25,7 +25,8 @@ export function ftsQuery(input: string): Result<string> {
   }
   if (terms.length === 0) return err(appError(ErrorCode.InvalidParams, 'Type a word or "an exact phrase" to search for.'))
   if (terms.length > MAX_TERMS) return err(appError(ErrorCode.InvalidParams, `A search has at most ${MAX_TERMS} words and phrases.`))
-  return ok(terms.join(' '))
+  // AND spelled out: a prefix expanded into (a OR b) may stand beside a term, where FTS5 takes no implicit AND.
+  return ok(terms.join(' AND '))
 }
 
 function hasWord(s: string): boolean {
