@@ -67,7 +67,7 @@ export const SearchState = z.object({
 /** What the index is doing. */
 export type SearchState = z.infer<typeof SearchState>
 
-/** `search/query` result: the best matches first, and a cursor when there are more. */
+/** `search/query` result: best matches first (bm25) when at most 1,000 match, else the newest matches first; a cursor when there are more. */
 export const SearchPage = z.object({
   results: z.array(SearchResult),
   nextCursor: z.string().nullable(),
