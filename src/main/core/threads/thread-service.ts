@@ -25,7 +25,8 @@ import type { ThreadStore } from '../store/thread-store'
 import { pauseForTest, type CreateIntents } from './create-intents'
 import { recoverInterruptedCreates, type RecoveryOutcome } from './create-recovery'
 import { newThreadId, slugify } from './slug'
-import { pageOf, type ThreadPage } from './thread-pages'
+import { threadPage, type ThreadPage, type ThreadPageQuery } from './thread-pages'
+import { checkWorktreesAfterStart, endStaleStates, hasLiveWorktree } from './start-reconcile'
 import { snapshotRefFor, type WorktreeManager } from './worktree-manager'
 import { WorktreeWatcher } from './worktree-watcher'
 
@@ -101,6 +102,7 @@ export class ThreadService {
   private readonly threadLock = new KeyedLock()
   private readonly layouts = new Map<string, { root: string; commonDir: string }>()
   private readonly watcher = new WorktreeWatcher((_dir, entry) => this.onWorktreeFolderChanged(entry))
+  private disposed = false
 
   private readonly git: GitRunner
   private readonly store: ThreadStore
@@ -153,24 +155,8 @@ export class ThreadService {
   }
 
   /** `thread/list`: every matching thread, or one page of them (most recently active first) when a limit is given. */
-  page(p: {
-    repoId?: string
-    includeArchived?: boolean
-    archived?: 'exclude' | 'include' | 'only'
-    limit?: number
-    cursor?: string
-  }): Result<ThreadPage> {
-    const archived = p.archived ?? (p.includeArchived ? 'include' : 'exclude')
-    const matches = this.store
-      .list()
-      .filter(
-        (t) =>
-          (p.repoId ? t.repoId === p.repoId : this.repos.get(t.repoId).ok) &&
-          (archived === 'include' || (t.status === 'archived') === (archived === 'only'))
-      )
-    if (p.limit === undefined) return ok({ threads: matches, next: null, total: matches.length })
-    const page = pageOf(matches, p.limit, p.cursor)
-    return page ? ok(page) : err(appError(ErrorCode.InvalidParams, `"${p.cursor}" is not a cursor that thread/list gave.`))
+  page(p: ThreadPageQuery): Result<ThreadPage> {
+    return threadPage(this.store, this.repos, p)
   }
 
   /** One thread; notices a worktree deleted behind Skein's back. */
@@ -502,45 +488,35 @@ export class ThreadService {
   }
 
   /**
-   * At start-up: ends agent states a quit left behind, flags vanished worktrees, and watches for more.
-   * `waitingApproval` says whether a thread still has an approval to answer (it stays needing attention).
+   * At start-up, before serving: ends agent states a quit left behind. `waitingApproval` says whether a thread
+   * still has an approval to answer (it stays needing attention). Worktrees are checked by `checkWorktreesAfterStart`.
    */
   async reconcileOnStart(o: { waitingApproval?: (threadId: string) => Promise<boolean> } = {}): Promise<void> {
-    const reconcile = async (t: Thread) => {
-      // Nothing runs right after a start: a session or turn that was running or waiting ended when Skein stopped,
-      // except an approval the built-in agent saved, which can still be answered.
-      const waiting = t.status === 'needs-attention' && (await o.waitingApproval?.(t.id)) === true
-      const stale = t.status === 'running' || (t.status === 'needs-attention' && !waiting)
-      const agentLive = t.agent !== null && t.agent.activity !== 'exited'
-      if (stale || agentLive) {
-        const patch: Partial<Thread> = {
-          ...(stale ? { status: 'idle' as const } : {}),
-          ...(agentLive ? { agent: { ...t.agent!, activity: 'exited' as const, exitCode: null } } : {})
-        }
-        // Not flushed one by one: were it lost, the next start would find the same stale state and redo it.
-        await this.threadLock.run(t.id, () => this.change(t.id, patch, 'ended-by-restart', { durable: false }))
-      }
-      if (t.mode === 'worktree' && t.branch && t.status !== 'archived') {
-        this.watcher.ensure(dirname(t.worktreePath))
-        if (t.status !== 'error') await this.threadLock.run(t.id, () => this.checkWorktree(this.store.get(t.id) ?? t))
-      }
-    }
-    // Threads are independent: a few at a time, so a start after a crash with hundreds running stays quick.
-    const queue = this.store.list()
-    const worker = async () => {
-      for (let t = queue.shift(); t; t = queue.shift()) await reconcile(t)
-    }
-    await Promise.all(Array.from({ length: 8 }, worker))
+    await endStaleStates(this.store.list(), {
+      waitingApproval: o.waitingApproval,
+      // Not flushed one by one: were it lost, the next start would find the same stale state and redo it.
+      apply: async (id, patch) => void (await this.threadLock.run(id, () => this.change(id, patch, 'ended-by-restart', { durable: false })))
+    })
+  }
+
+  /** After ready: flags worktrees that vanished while Skein was stopped, and watches for more; resolves when done. */
+  checkWorktreesAfterStart(): Promise<void> {
+    return checkWorktreesAfterStart(this.store.list(), {
+      watch: (dir) => this.watcher.ensure(dir),
+      check: async (id) => void (await this.threadLock.run(id, async () => this.store.get(id) && this.checkWorktree(this.store.get(id)!))),
+      stopped: () => this.disposed
+    })
   }
 
   /** Stops watching worktree folders. */
   dispose(): void {
+    this.disposed = true
     this.watcher.dispose()
   }
 
   private onWorktreeFolderChanged(entry: string): void {
     for (const t of this.store.list()) {
-      if (t.mode === 'worktree' && t.slug === entry && t.status !== 'archived' && t.status !== 'error') {
+      if (hasLiveWorktree(t) && t.slug === entry && t.status !== 'error') {
         void this.threadLock.run(t.id, () => this.checkWorktree(this.store.get(t.id) ?? t))
       }
     }
