@@ -26,8 +26,12 @@ interface IndexFile {
   threads: IndexEntry[]
 }
 
-/** How long changes gather before the index is written: longer for a big index (the journal covers the wait). */
-const indexSaveDelayMs = (threads: number): number => Math.min(5000, Math.max(50, threads / 20))
+/**
+ * How long changes gather before the index is written: longer for a big index (the journal covers the wait).
+ * SKEIN_THREAD_INDEX_SAVE_MS fixes it (tests of a crash before the save).
+ */
+const indexSaveDelayMs = (threads: number): number =>
+  Number(process.env.SKEIN_THREAD_INDEX_SAVE_MS) || Math.min(5000, Math.max(50, threads / 20))
 /** Logs checked per step of the full reconcile, between which the event loop runs. */
 const RECONCILE_BATCH = 256
 
