@@ -368,7 +368,7 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
       },
       { signal: stopBackground.signal }
     ),
-    threads.checkWorktreesAfterStart()
+    threads.checkWorktreesAfterStart(stopBackground.signal)
   ])
     .then(() => undefined)
     .catch((e) => logger.warn(`Checking threads after the start failed: ${e instanceof Error ? e.message : String(e)}`))

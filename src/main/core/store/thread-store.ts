@@ -1,7 +1,6 @@
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises'
 import { setImmediate as yieldToLoop } from 'node:timers/promises'
-import { defaultConversation, type Repo, type Thread } from '../../../shared/models'
-import { DEFAULT_MODEL } from '../../../shared/pricing'
+import type { Repo, Thread } from '../../../shared/models'
 import { err, ok, type Result } from '../../../shared/result'
 import { KeyedLock } from '../keyed-lock'
 import type { Logger } from '../logger'
@@ -10,21 +9,9 @@ import type { DataDir } from './data-dir'
 import { appendEvent, readEventLog } from './event-log'
 import { ActivityOrder } from './activity-order'
 import { storageError } from './fs-error'
-import { foldThread, withDefaults, type ThreadEvent } from './thread-events'
+import { foldThread, type ThreadEvent } from './thread-events'
+import { parseIndex, type IndexEntry, type IndexFile } from './thread-index-file'
 import { ThreadJournal } from './thread-journal'
-
-interface IndexEntry {
-  thread: Thread
-  /** The log's size when this entry was last written: a different size on disk means the entry is stale. */
-  logSize: number
-  /** The log ends mid-line (a torn write); the next append starts a fresh line. */
-  tornTail?: boolean
-}
-
-interface IndexFile {
-  version: 1
-  threads: IndexEntry[]
-}
 
 /**
  * How long changes gather before the index is written: longer for a big index (the journal covers the wait).
@@ -58,6 +45,8 @@ export class ThreadStore {
   private readonly writes = new KeyedLock()
   private saveTimer: NodeJS.Timeout | null = null
   private saving: Promise<void> = Promise.resolve()
+  /** A rebuild from every log is under way: the activity order is filled once when it ends. */
+  private bulk = false
 
   private constructor(
     private readonly dir: DataDir,
@@ -271,12 +260,12 @@ export class ThreadStore {
 
   /** Sets a thread's entry, keeping the activity order in step. */
   private put(id: string, entry: IndexEntry): void {
-    this.order.replace(this.entries.get(id)?.thread, entry.thread)
+    if (!this.bulk) this.order.replace(this.entries.get(id)?.thread, entry.thread)
     this.entries.set(id, entry)
   }
 
   private drop(id: string): void {
-    this.order.replace(this.entries.get(id)?.thread, undefined)
+    if (!this.bulk) this.order.replace(this.entries.get(id)?.thread, undefined)
     this.entries.delete(id)
   }
 
@@ -290,14 +279,7 @@ export class ThreadStore {
       return null
     }
     try {
-      const parsed = JSON.parse(text) as IndexFile
-      if (parsed?.version !== 1 || !Array.isArray(parsed.threads)) throw new Error('unexpected shape')
-      // In place: the parsed objects are this function's own, and copying 100,000 of them doubles the start's garbage.
-      return parsed.threads.filter((e) => {
-        if (!e || !e.thread || typeof e.thread.id !== 'string' || typeof e.logSize !== 'number') return false
-        e.thread = defaultsInPlace(e.thread)
-        return true
-      })
+      return parseIndex(text)
     } catch (e) {
       this.logger.warn(`The thread index ${this.dir.indexFile} is corrupt (${(e as Error).message}); rebuilding it from the thread logs.`)
       return null
@@ -307,8 +289,14 @@ export class ThreadStore {
   private async load(mode: ReconcileMode): Promise<void> {
     const indexed = await this.readIndex()
     if (indexed === null) {
-      // No index to trust: every log is read, and the result saved.
-      await this.reconcile({}, { loading: true })
+      // No index to trust: every log is read (the order sorted once at the end), and the result saved.
+      this.bulk = true
+      try {
+        await this.reconcile({}, { loading: true })
+      } finally {
+        this.bulk = false
+      }
+      this.order.fill([...this.entries.values()].map((e) => e.thread))
       await this.saveIndex()
       return
     }
@@ -390,18 +378,6 @@ export class ThreadStore {
     }
   }
 }
-
-/** withDefaults without the copies, for threads just parsed from the index (which the save wrote complete). */
-function defaultsInPlace(t: Thread): Thread {
-  const c = t.conversation as Partial<Thread['conversation']> | undefined
-  if (t.agent === undefined || t.unread === undefined || t.imported === undefined || !c || c.usage === undefined || c.model === undefined)
-    return withDefaults(t)
-  for (const k of CONVERSATION_KEYS) if (c[k] === undefined) return withDefaults(t)
-  c.busy = false
-  return t
-}
-
-const CONVERSATION_KEYS = Object.keys(defaultConversation(DEFAULT_MODEL)) as (keyof Thread['conversation'])[]
 
 /** A log's size, or -1 when it cannot be read. */
 const logSize = (path: string): Promise<number> =>

@@ -359,11 +359,11 @@ export class ThreadService {
   }
 
   /** After ready: flags worktrees that vanished while Skein was stopped, and watches for more; resolves when done. */
-  checkWorktreesAfterStart(): Promise<void> {
+  checkWorktreesAfterStart(signal?: AbortSignal): Promise<void> {
     return checkWorktreesAfterStart(this.store.list(), {
       watch: (dir) => this.watcher.ensure(dir),
       check: async (id) => void (await this.threadLock.run(id, async () => this.store.get(id) && this.checkWorktree(this.store.get(id)!))),
-      stopped: () => this.disposed
+      stopped: () => this.disposed || signal?.aborted === true
     })
   }
 
