@@ -1,7 +1,8 @@
 // Scale of the thread list (issue 20): SKEIN_HOMEs of 10k, 50k (and 100k) threads seeded straight onto disk
 // in the store's own format (bench/lib/scale-home.ts), each served by a real core (`node out/main/serve.js`).
 // At each size: start-up to ready (the URL printed: the store loaded, skein.sock and HTTP listening), RSS after
-// the start, thread/list p50/p95 over the WebSocket and its size on the wire (and at the core alone, in process),
+// the start, thread/list p50/p95 over the WebSocket and its size on the wire (and at the core alone, in process,
+// the whole list and the first page of 200),
 // Chromium's navigation to the sidebar's rows and its JS heap, then idle CPU over 10 s after opening 50 threads
 // in the window one after another (Ctrl+Tab).
 // Each figure is printed beside its linear expectation (the smallest size's figure scaled by size) and its target.
@@ -46,6 +47,8 @@ const NAV_RUNS = 3
 const OPEN_THREADS = 50
 const IDLE_SECONDS = 10
 const PAGE_TIMEOUT_MS = 180_000
+/** The page size of the first `thread/list` page measured at the core. */
+const PAGE_LIMIT = 200
 
 interface Measured {
   size: number
@@ -57,6 +60,8 @@ interface Measured {
   listBytes: Figure
   atCoreP50: Figure
   atCoreP95: Figure
+  pageP50: Figure
+  pageP95: Figure
   nav: Figure
   domRows: number
   navRuns: number[]
@@ -148,6 +153,7 @@ async function measureSize(size: number, chromium: Awaited<ReturnType<typeof lau
   // At the core alone, as bench/thread-list.ts measures it: the same frame dispatched in this process
   // (validation and serialization, no socket), on a core started on the same home.
   const atCore: number[] = []
+  const firstPage: number[] = []
   const inProcess = await attempt(async () => {
     const c = await createCore({ home, logger: memoryLogger(), listenSocket: false })
     try {
@@ -156,6 +162,13 @@ async function measureSize(size: number, chromium: Awaited<ReturnType<typeof lau
         const t = now()
         await c.rpc.dispatch(frame)
         atCore.push(now() - t)
+      }
+      // The first page the sidebar asks for: live threads, most recently active first.
+      const page = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'thread/list', params: { limit: PAGE_LIMIT } })
+      for (let i = 0; i < LIST_RUNS; i++) {
+        const t = now()
+        await c.rpc.dispatch(page)
+        firstPage.push(now() - t)
       }
     } finally {
       await c.close()
@@ -173,6 +186,8 @@ async function measureSize(size: number, chromium: Awaited<ReturnType<typeof lau
     listBytes: list.ok ? { ok: true, value: bytes } : list,
     atCoreP50: inProcess.ok ? { ok: true, value: percentile(atCore, 50) } : inProcess,
     atCoreP95: inProcess.ok ? { ok: true, value: percentile(atCore, 95) } : inProcess,
+    pageP50: inProcess.ok ? { ok: true, value: percentile(firstPage, 50) } : inProcess,
+    pageP95: inProcess.ok ? { ok: true, value: percentile(firstPage, 95) } : inProcess,
     nav,
     domRows,
     navRuns: navs,
@@ -203,8 +218,10 @@ async function main(): Promise<void> {
   table('seeding the home (bench only)', seconds, (m) => ({ ok: true, value: m.seedMs }), null)
   table('core start-up to ready (URL printed)', seconds, (m) => m.startup, 1000)
   table('core RSS after start', megabytes, (m) => m.rss, null)
-  table('thread/list at the core (in-process dispatch) p50 (today: the whole list, no first page)', millis, (m) => m.atCoreP50, 10)
-  table('thread/list at the core p95', millis, (m) => m.atCoreP95, 10)
+  table(`first page of thread/list (limit ${PAGE_LIMIT}) at the core (in-process dispatch) p50`, millis, (m) => m.pageP50, 10)
+  table(`first page of thread/list (limit ${PAGE_LIMIT}) at the core p95`, millis, (m) => m.pageP95, 10)
+  table('whole thread/list (no limit) at the core (in-process dispatch) p50', millis, (m) => m.atCoreP50, null)
+  table('whole thread/list (no limit) at the core p95', millis, (m) => m.atCoreP95, null)
   table('thread/list round trip over the WebSocket p50', millis, (m) => m.listP50, null)
   table('thread/list round trip over the WebSocket p95', millis, (m) => m.listP95, null)
   table('thread/list response on the wire', bytesAsMb, (m) => m.listBytes, null)

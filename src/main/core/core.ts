@@ -130,7 +130,8 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
 async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, owned: DisposableStore): Promise<Core> {
   const git = new GitRunner()
   const bus = new NotificationBus()
-  const threadStore = await ThreadStore.open(dataDir, logger)
+  // Only the logs the journal names are read now; the check of every log runs after ready (below).
+  const threadStore = await ThreadStore.open(dataDir, logger, { reconcile: 'later' })
   const thread = (id: string) => threadStore.get(id)
   owned.add(toDisposable(() => threadStore.flush()))
   const repoStore = await RepoStore.open(dataDir, logger, () => threadStore.reposInLogs())
@@ -311,7 +312,18 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
   const autopilot = owned.add(await createAutopilotHost(autopilotDeps)).service
   let markStarted!: () => void
   const started = new Promise<void>((resolve) => (markStarted = resolve))
-  const search = owned.add(await createSearchHost({ rpc, bus, logger, dataDir, threads: () => threadStore.list(), thread, started }))
+  const search = owned.add(
+    await createSearchHost({
+      rpc,
+      bus,
+      logger,
+      dataDir,
+      threads: () => threadStore.list(),
+      thread,
+      started,
+      logSize: (id) => threadStore.logSize(id)
+    })
+  )
   let webUrl: string | null = null
   registerHandlers(rpc, {
     version: SKEIN_VERSION,
@@ -359,6 +371,21 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
     }
   }
 
+  // After ready, in the background: threads changed by something else, and worktrees deleted while stopped.
+  const stopBackground = new AbortController()
+  const background = Promise.all([
+    threadStore.reconcile(
+      {
+        updated: (thread) => bus.publish('thread/updated', { thread }),
+        removed: (t) => bus.publish('thread/removed', { threadId: t.id, repoId: t.repoId })
+      },
+      { signal: stopBackground.signal }
+    ),
+    threads.checkWorktreesAfterStart(stopBackground.signal)
+  ])
+    .then(() => undefined)
+    .catch((e) => logger.warn(`Checking threads after the start failed: ${e instanceof Error ? e.message : String(e)}`))
+  owned.add(toDisposable(() => (stopBackground.abort(), background)))
   const close = () => owned.dispose()
   markStarted()
   return {

@@ -83,8 +83,13 @@ export class CiHost implements Disposable {
   async start(): Promise<void> {
     await this.restore()
     const byRepo = new Map<string, Thread[]>()
-    for (const t of this.deps.threads.list())
-      if (t.branch && !this.tracked.has(t.id)) byRepo.set(t.repoId, [...(byRepo.get(t.repoId) ?? []), t])
+    for (const t of this.deps.threads.list()) {
+      if (!t.branch || this.tracked.has(t.id)) continue
+      // Pushed onto the repository's list, not copied into a new one: a copy per thread is quadratic (issue 20).
+      const list = byRepo.get(t.repoId)
+      if (list) list.push(t)
+      else byRepo.set(t.repoId, [t])
+    }
     for (const threads of byRepo.values()) {
       const pushed = await remoteBranches(this.deps.git, threads[0]!.worktreePath).catch(() => new Set<string>())
       for (const t of threads) if (pushed.has(t.branch!)) await this.follow(t, true)

@@ -1,4 +1,5 @@
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises'
+import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import type { Repo, Thread } from '../../../shared/models'
 import { err, ok, type Result } from '../../../shared/result'
 import { KeyedLock } from '../keyed-lock'
@@ -6,55 +7,79 @@ import type { Logger } from '../logger'
 import { writeFileAtomic } from './atomic-write'
 import type { DataDir } from './data-dir'
 import { appendEvent, readEventLog } from './event-log'
+import { ActivityOrder } from './activity-order'
 import { scanEvents } from './event-scan'
 import { storageError } from './fs-error'
-import { foldThread, withDefaults, type ThreadEvent } from './thread-events'
+import { foldThread, type ThreadEvent } from './thread-events'
+import { parseIndex, type IndexEntry, type IndexFile } from './thread-index-file'
+import { ThreadJournal } from './thread-journal'
 
-interface IndexEntry {
-  thread: Thread
-  /** The log's size when this entry was last written: a different size on disk means the entry is stale. */
-  logSize: number
-  /** The log ends mid-line (a torn write); the next append starts a fresh line. */
-  tornTail?: boolean
+/**
+ * How long changes gather before the index is written: longer for a big index (the journal covers the wait).
+ * SKEIN_THREAD_INDEX_SAVE_MS fixes it (tests of a crash before the save).
+ */
+const indexSaveDelayMs = (threads: number): number =>
+  Number(process.env.SKEIN_THREAD_INDEX_SAVE_MS) || Math.min(5000, Math.max(50, threads / 20))
+/** Logs checked per step of the full reconcile, between which the event loop runs. */
+const RECONCILE_BATCH = 256
+
+/** How a store opens: `now` checks every log before it returns; `later` only the journal's (call `reconcile` after). */
+export type ReconcileMode = 'now' | 'later'
+
+/** Told about threads the full reconcile found changed, new or gone (written by something else). */
+export interface ReconcileListener {
+  updated?(thread: Thread): void
+  removed?(thread: Thread): void
 }
-
-interface IndexFile {
-  version: 1
-  threads: IndexEntry[]
-}
-
-const INDEX_SAVE_DELAY_MS = 50
 
 /**
  * Threads on disk: each thread's events.jsonl is the truth; threads/index.json is a cache of
  * their folded state, written atomically and rebuilt from the logs when missing, corrupt or stale.
+ * threads/journal names the threads written since the index was saved: a start re-reads only those.
  */
 export class ThreadStore {
   private readonly entries = new Map<string, IndexEntry>()
+  private readonly order = new ActivityOrder()
+  private readonly journal: ThreadJournal
   // One writer per thread: each change reads the entry as the previous change left it, and the
   // entry (content and log size together) is set only after its own line is on disk.
   private readonly writes = new KeyedLock()
   private saveTimer: NodeJS.Timeout | null = null
   private saving: Promise<void> = Promise.resolve()
+  /** A rebuild from every log is under way: the activity order is filled once when it ends. */
+  private bulk = false
 
   private constructor(
     private readonly dir: DataDir,
     private readonly logger: Logger
-  ) {}
+  ) {
+    this.journal = new ThreadJournal(dir.threadsDir)
+  }
 
-  /** Loads the index, reconciling it with the logs on disk. */
-  static async open(dir: DataDir, logger: Logger): Promise<ThreadStore> {
+  /**
+   * Loads the index and re-reads the logs the journal names. `reconcile: 'now'` (the default) also checks every
+   * log for changes made by something else before it returns; with `'later'` the caller runs `reconcile` itself.
+   */
+  static async open(dir: DataDir, logger: Logger, o: { reconcile?: ReconcileMode } = {}): Promise<ThreadStore> {
     const store = new ThreadStore(dir, logger)
     await mkdir(dir.threadsDir, { recursive: true, mode: 0o700 })
-    await store.load()
+    await store.load(o.reconcile ?? 'now')
     return store
   }
 
   /** How many threads of one repository are not archived. */
   liveCount(repoId: string): number {
-    let n = 0
-    for (const e of this.entries.values()) if (e.thread.repoId === repoId && e.thread.status !== 'archived') n++
-    return n
+    return this.order.countsOf(repoId).live
+  }
+
+  /** Every thread, most recently active first, from the first one strictly after `after`. */
+  byActivity(after: Pick<Thread, 'lastActivityAt' | 'createdAt' | 'id'> | null = null): Iterable<Thread> {
+    return this.order.from(after)
+  }
+
+  /** Live and archived thread counts of each repository. */
+  countsByRepo(): ReadonlyMap<string, { live: number; archived: number }> {
+    return this.order.allCounts()
   }
 
   /** Every thread, in creation order. Reads memory only: never opens a log. */
@@ -74,13 +99,20 @@ export class ThreadStore {
     return this.writes.run(thread.id, async () => {
       const event: ThreadEvent = { type: 'thread.created', at: Date.now(), thread, repo }
       try {
+        await this.journal.begin(thread.id)
+      } catch (e) {
+        return err(storageError(e, this.dir.threadsDir, 'save the new thread'))
+      }
+      try {
         await mkdir(this.dir.threadDir(thread.id), { recursive: true, mode: 0o700 })
         const size = await appendEvent(this.dir.eventsFile(thread.id), event)
-        this.entries.set(thread.id, { thread, logSize: size })
+        this.put(thread.id, { thread, logSize: size })
         this.scheduleSave()
         return ok(thread)
       } catch (e) {
         return err(storageError(e, this.dir.eventsFile(thread.id), 'save the new thread'))
+      } finally {
+        this.journal.end(thread.id)
       }
     })
   }
@@ -95,13 +127,20 @@ export class ThreadStore {
       if (!entry) throw new Error(`update of unknown thread ${id}`)
       const event: ThreadEvent = { type: 'thread.changed', at: Date.now(), reason, patch }
       try {
+        await this.journal.begin(id)
+      } catch (e) {
+        return err(storageError(e, this.dir.threadsDir, `save the change to thread "${entry.thread.title}"`))
+      }
+      try {
         const size = await appendEvent(this.dir.eventsFile(id), event, { freshLine: entry.tornTail === true, durable: options.durable })
         const thread = { ...entry.thread, ...patch, id }
-        this.entries.set(id, { thread, logSize: size })
+        this.put(id, { thread, logSize: size })
         this.scheduleSave()
         return ok(thread)
       } catch (e) {
         return err(storageError(e, this.dir.eventsFile(id), `save the change to thread "${entry.thread.title}"`))
+      } finally {
+        this.journal.end(id)
       }
     })
   }
@@ -112,15 +151,27 @@ export class ThreadStore {
       const entry = this.entries.get(id)
       if (!entry) throw new Error(`append to unknown thread ${id}`)
       try {
+        await this.journal.begin(id)
+      } catch (e) {
+        return err(storageError(e, this.dir.threadsDir, 'save the conversation'))
+      }
+      try {
         const size = await appendEvent(this.dir.eventsFile(id), event, { freshLine: entry.tornTail === true })
         // Only the size moves: the thread's content is whatever the last change left.
-        this.entries.set(id, { thread: entry.thread, logSize: size })
+        this.put(id, { thread: entry.thread, logSize: size })
         this.scheduleSave()
         return ok(undefined)
       } catch (e) {
         return err(storageError(e, this.dir.eventsFile(id), 'save the conversation'))
+      } finally {
+        this.journal.end(id)
       }
     })
+  }
+
+  /** A thread's log size as the store last wrote or read it: what a reader compares with its own mark. */
+  logSize(id: string): number | undefined {
+    return this.entries.get(id)?.logSize
   }
 
   /** Where a thread's events.jsonl lies (the transcript reads it line by line through its offset index). */
@@ -158,11 +209,14 @@ export class ThreadStore {
   remove(id: string): Promise<Result<void>> {
     return this.writes.run(id, async () => {
       try {
+        await this.journal.begin(id)
         await rm(this.dir.threadDir(id), { recursive: true, force: true })
       } catch (e) {
         return err(storageError(e, this.dir.threadDir(id), 'delete the thread'))
+      } finally {
+        this.journal.end(id)
       }
-      this.entries.delete(id)
+      this.drop(id)
       this.scheduleSave()
       return ok(undefined)
     })
@@ -191,21 +245,44 @@ export class ThreadStore {
 
   private scheduleSave(): void {
     if (this.saveTimer) return
-    // Coalesce bursts (20 creates in a row write the index once); the logs already hold every change.
+    // Coalesce bursts (20 creates in a row write the index once); the logs and the journal already hold every change.
     this.saveTimer = setTimeout(() => {
       this.saveTimer = null
       this.saving = this.saving.then(() => this.saveIndex())
-    }, INDEX_SAVE_DELAY_MS)
+    }, indexSaveDelayMs(this.entries.size))
   }
 
   private async saveIndex(): Promise<void> {
+    let carried: Set<string>
+    try {
+      carried = await this.journal.rotate()
+    } catch (e) {
+      // The journal still names every write since the last save: an index written now would be no safer.
+      this.logger.warn(storageError(e, this.dir.threadsDir, 'rotate the thread journal').message)
+      return
+    }
     const file: IndexFile = { version: 1, threads: [...this.entries.values()] }
     try {
       await writeFileAtomic(this.dir.indexFile, JSON.stringify(file))
+      await this.journal.commit()
     } catch (e) {
-      // The logs stay authoritative; the next start rebuilds what the index missed.
+      // The logs stay authoritative; the journal keeps naming the threads the index missed.
       this.logger.warn(storageError(e, this.dir.indexFile, 'write the thread index').message)
+      await this.journal
+        .restore(carried)
+        .catch((e2) => this.logger.warn(storageError(e2, this.dir.threadsDir, 'keep the thread journal').message))
     }
+  }
+
+  /** Sets a thread's entry, keeping the activity order in step. */
+  private put(id: string, entry: IndexEntry): void {
+    if (!this.bulk) this.order.replace(this.entries.get(id)?.thread, entry.thread)
+    this.entries.set(id, entry)
+  }
+
+  private drop(id: string): void {
+    if (!this.bulk) this.order.replace(this.entries.get(id)?.thread, undefined)
+    this.entries.delete(id)
   }
 
   private async readIndex(): Promise<IndexEntry[] | null> {
@@ -218,53 +295,90 @@ export class ThreadStore {
       return null
     }
     try {
-      const parsed = JSON.parse(text) as IndexFile
-      if (parsed?.version !== 1 || !Array.isArray(parsed.threads)) throw new Error('unexpected shape')
-      return parsed.threads
-        .filter((e) => e && e.thread && typeof e.thread.id === 'string' && typeof e.logSize === 'number')
-        .map((e) => ({ ...e, thread: withDefaults(e.thread) }))
+      return parseIndex(text)
     } catch (e) {
       this.logger.warn(`The thread index ${this.dir.indexFile} is corrupt (${(e as Error).message}); rebuilding it from the thread logs.`)
       return null
     }
   }
 
-  private async load(): Promise<void> {
+  private async load(mode: ReconcileMode): Promise<void> {
     const indexed = await this.readIndex()
-    const known = new Map((indexed ?? []).map((e) => [e.thread.id, e]))
-    let changed = indexed === null
-    const ids = (await readdir(this.dir.threadsDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name)
-    const sizes = await Promise.all(
-      ids.map((id) =>
-        stat(this.dir.eventsFile(id)).then(
-          (s) => s.size,
-          () => -1
-        )
-      )
-    )
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i]!
-      const size = sizes[i]!
-      if (size < 0) continue
-      const entry = known.get(id)
-      if (entry && entry.logSize === size) {
-        this.entries.set(id, entry)
-        continue
+    if (indexed === null) {
+      // No index to trust: every log is read (the order sorted once at the end), and the result saved.
+      this.bulk = true
+      try {
+        await this.reconcile({}, { loading: true })
+      } finally {
+        this.bulk = false
       }
-      changed = true
-      const rebuilt = await this.readThreadLog(id)
-      if (rebuilt) this.entries.set(id, rebuilt)
+      this.order.fill([...this.entries.values()].map((e) => e.thread))
+      await this.saveIndex()
+      return
     }
-    for (const id of known.keys()) {
-      if (!this.entries.has(id) && !ids.includes(id)) {
-        changed = true
-        this.logger.warn(`Thread ${id} is in the index but its log is gone; dropping it from the list.`)
-      }
+    for (const e of indexed) this.entries.set(e.thread.id, e)
+    this.order.fill(indexed.map((e) => e.thread))
+    const journaled = await this.journal.read().catch((e) => {
+      this.logger.warn(`Could not read the thread journal (${String(e)}); checking every thread log.`)
+      return null
+    })
+    for (const id of journaled ?? []) {
+      const rebuilt = await this.readThreadLog(id, { missingIsQuiet: true })
+      if (rebuilt) this.put(id, rebuilt)
+      else if (this.entries.has(id) && !(await exists(this.dir.eventsFile(id)))) this.drop(id)
     }
-    if (changed) await this.saveIndex()
+    if (journaled === null || mode === 'now') await this.reconcile({}, { loading: true })
+    if (journaled === null || journaled.size || mode === 'now') await this.saveIndex()
   }
 
-  private async readThreadLog(id: string): Promise<IndexEntry | null> {
+  /**
+   * Checks every log against memory: a log written by something else (a copy, a restore from backup), one with no
+   * entry, or an entry whose log is gone. Runs in batches, yielding between them; what it changes is told to `listener`.
+   */
+  async reconcile(listener: ReconcileListener = {}, o: { loading?: boolean; signal?: AbortSignal } = {}): Promise<number> {
+    const names = (await readdir(this.dir.threadsDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name)
+    const seen = new Set(names)
+    let changed = 0
+    for (let start = 0; start < names.length && !o.signal?.aborted; start += RECONCILE_BATCH) {
+      const ids = names.slice(start, start + RECONCILE_BATCH)
+      const sizes = await Promise.all(ids.map((id) => logSize(this.dir.eventsFile(id))))
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i]!
+        if (sizes[i]! < 0 || this.entries.get(id)?.logSize === sizes[i]) continue
+        // Under the thread's lock, and checked again: a write of this store in flight is not a change from outside.
+        const rebuilt = await this.writes.run(id, async () => {
+          const size = await logSize(this.dir.eventsFile(id))
+          if (size < 0 || this.entries.get(id)?.logSize === size) return null
+          const entry = await this.readThreadLog(id)
+          if (entry) this.put(id, entry)
+          return entry
+        })
+        if (rebuilt) {
+          changed++
+          listener.updated?.(rebuilt.thread)
+        }
+      }
+      if (!o.loading) await yieldToLoop()
+    }
+    for (const id of [...this.entries.keys()]) {
+      if (seen.has(id) || o.signal?.aborted) continue
+      const gone = await this.writes.run(id, async () => {
+        const entry = this.entries.get(id)
+        if (!entry || (await exists(this.dir.eventsFile(id)))) return null
+        this.logger.warn(`Thread ${id} is in the index but its log is gone; dropping it from the list.`)
+        this.drop(id)
+        return entry
+      })
+      if (gone) {
+        changed++
+        listener.removed?.(gone.thread)
+      }
+    }
+    if (changed && !o.loading) this.scheduleSave()
+    return changed
+  }
+
+  private async readThreadLog(id: string, o: { missingIsQuiet?: boolean } = {}): Promise<IndexEntry | null> {
     const path = this.dir.eventsFile(id)
     try {
       const log = await readEventLog<ThreadEvent>(path, this.logger)
@@ -275,8 +389,21 @@ export class ThreadStore {
       }
       return log.tornTail ? { thread: folded.thread, logSize: log.size, tornTail: true } : { thread: folded.thread, logSize: log.size }
     } catch (e) {
-      this.logger.warn(`Could not read ${path}: ${String(e)}`)
+      if (!(o.missingIsQuiet && (e as NodeJS.ErrnoException).code === 'ENOENT')) this.logger.warn(`Could not read ${path}: ${String(e)}`)
       return null
     }
   }
 }
+
+/** A log's size, or -1 when it cannot be read. */
+const logSize = (path: string): Promise<number> =>
+  stat(path).then(
+    (s) => s.size,
+    () => -1
+  )
+
+const exists = (path: string): Promise<boolean> =>
+  stat(path).then(
+    () => true,
+    () => false
+  )

@@ -1,4 +1,10 @@
-import type { Thread } from '../../../shared/models'
+import { appError, ErrorCode } from '../../../shared/errors'
+import type { Repo, Thread } from '../../../shared/models'
+import { err, ok, type Result } from '../../../shared/result'
+import { byRecentActivity } from '../store/activity-order'
+import type { ThreadStore } from '../store/thread-store'
+
+export { byRecentActivity }
 
 /** One page of threads, most recently active first. */
 export interface ThreadPage {
@@ -7,47 +13,61 @@ export interface ThreadPage {
   total: number
 }
 
-/** Most recently active first; ties broken by creation time, then id (the sidebar's order). */
-export function byRecentActivity(a: Thread, b: Thread): number {
-  return b.lastActivityAt - a.lastActivityAt || b.createdAt - a.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+/** What `thread/list` asks for. */
+export interface ThreadPageQuery {
+  repoId?: string
+  includeArchived?: boolean
+  archived?: 'exclude' | 'include' | 'only'
+  limit?: number
+  cursor?: string
 }
 
-const cursorOf = (t: Thread): string => `${t.lastActivityAt}.${t.createdAt}.${t.id}`
+type Position = Pick<Thread, 'lastActivityAt' | 'createdAt' | 'id'>
 
-function parseCursor(cursor: string): Thread | null {
+const cursorOf = (t: Position): string => `${t.lastActivityAt}.${t.createdAt}.${t.id}`
+
+function parseCursor(cursor: string): Position | null {
   const m = /^(\d{1,16})\.(\d{1,16})\.(.+)$/.exec(cursor)
   if (!m) return null
-  return { lastActivityAt: Number(m[1]), createdAt: Number(m[2]), id: m[3]! } as Thread
+  return { lastActivityAt: Number(m[1]), createdAt: Number(m[2]), id: m[3]! }
 }
 
 /**
- * The page of `threads` (already filtered) after `cursor`, `limit` long, in `byRecentActivity` order. Picks the
- * page in one pass without sorting them all. Null when the cursor is not one this gave.
+ * `thread/list`: threads of known repositories (or one repository's), filtered by archive state; every match in
+ * creation order without a limit, else one page most recently active first after `cursor`. A page walks the store's
+ * activity order from the cursor, so its cost follows the page, not the number of threads.
  */
-export function pageOf(threads: Iterable<Thread>, limit: number, cursor: string | undefined): ThreadPage | null {
-  const after = cursor === undefined ? null : parseCursor(cursor)
-  if (cursor !== undefined && after === null) return null
-  const page: Thread[] = []
+export function threadPage(store: ThreadStore, repos: { get(id: string): Result<Repo> }, p: ThreadPageQuery): Result<ThreadPage> {
+  const archived = p.archived ?? (p.includeArchived ? 'include' : 'exclude')
+  const known = new Map<string, boolean>()
+  const repoOk = (id: string) => {
+    let k = known.get(id)
+    if (k === undefined) known.set(id, (k = repos.get(id).ok))
+    return k
+  }
+  const matches = (t: Thread) =>
+    (p.repoId ? t.repoId === p.repoId : repoOk(t.repoId)) && (archived === 'include' || (t.status === 'archived') === (archived === 'only'))
+  if (p.limit === undefined) {
+    const all = store.list().filter(matches)
+    return ok({ threads: all, next: null, total: all.length })
+  }
+  const after = p.cursor === undefined ? null : parseCursor(p.cursor)
+  if (p.cursor !== undefined && after === null)
+    return err(appError(ErrorCode.InvalidParams, `"${p.cursor}" is not a cursor that thread/list gave.`))
+  const threads: Thread[] = []
+  let more = false
+  for (const t of store.byActivity(after)) {
+    if (!matches(t)) continue
+    if (threads.length === p.limit) {
+      more = true
+      break
+    }
+    threads.push(t)
+  }
   let total = 0
-  let remaining = 0
-  for (const t of threads) {
-    total++
-    if (after && byRecentActivity(after, t) >= 0) continue
-    remaining++
-    if (page.length === limit && byRecentActivity(t, page[limit - 1]!) >= 0) continue
-    insertSorted(page, t)
-    if (page.length > limit) page.pop()
+  for (const [repoId, c] of store.countsByRepo()) {
+    if (p.repoId ? repoId !== p.repoId : !repoOk(repoId)) continue
+    total += archived === 'include' ? c.live + c.archived : archived === 'only' ? c.archived : c.live
   }
-  return { threads: page, next: remaining > page.length ? cursorOf(page[page.length - 1]!) : null, total }
-}
-
-function insertSorted(page: Thread[], t: Thread): void {
-  let lo = 0
-  let hi = page.length
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1
-    if (byRecentActivity(page[mid]!, t) < 0) lo = mid + 1
-    else hi = mid
-  }
-  page.splice(lo, 0, t)
+  return ok({ threads, next: more ? cursorOf(threads[threads.length - 1]!) : null, total })
 }

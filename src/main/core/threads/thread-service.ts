@@ -1,17 +1,7 @@
 import { existsSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { appError, ErrorCode } from '../../../shared/errors'
-import {
-  defaultConversation,
-  type AgentState,
-  type ImportedFrom,
-  type PermissionMode,
-  type ProfileId,
-  type Repo,
-  type Thread,
-  type ThreadMode
-} from '../../../shared/models'
-import { DEFAULT_MODEL } from '../../../shared/pricing'
+import type { AgentState, ProfileId, Repo, Thread } from '../../../shared/models'
 import { err, ok, type Result } from '../../../shared/result'
 import type { GitRunner } from '../git/git-runner'
 import { readHeadBranch } from '../git/head-branch'
@@ -24,76 +14,16 @@ import type { DataDir } from '../store/data-dir'
 import type { ThreadStore } from '../store/thread-store'
 import { pauseForTest, type CreateIntents } from './create-intents'
 import { recoverInterruptedCreates, type RecoveryOutcome } from './create-recovery'
-import { newThreadId, slugify } from './slug'
-import { pageOf, type ThreadPage } from './thread-pages'
-import { snapshotRefFor, type WorktreeManager } from './worktree-manager'
+import { newThreadId } from './slug'
+import { threadPage, type ThreadPage, type ThreadPageQuery } from './thread-pages'
+import { checkWorktreesAfterStart, endStaleStates, hasLiveWorktree } from './start-reconcile'
+import type { WorktreeManager } from './worktree-manager'
 import { WorktreeWatcher } from './worktree-watcher'
+import { archiveWorktree, restoreWorktree, type ArchiveDeps } from './thread-archive'
+import { agentStatePatch, conversationPatch, newThreadRecord } from './thread-patches'
+import type { CreateThreadInput, ProfileCheck, ThreadServiceDeps, ThreadSessions, WorktreeSetup } from './thread-service-deps'
 
-/** What a caller asks for when creating a thread. */
-export interface CreateThreadInput {
-  repoId: string
-  title: string
-  baseRef?: string
-  mode: ThreadMode
-  /** Start this agent profile in the new thread. */
-  profileId?: ProfileId
-  prompt?: string
-  /** The built-in agent's permission mode (default ask). */
-  permissionMode?: PermissionMode
-  /** The CLI session an imported thread continues. */
-  imported?: ImportedFrom
-  /** An investigation's own question (`fanout/start`), shown on its card. */
-  focus?: string
-  /** A fork: the commit its branch starts at (else the base ref), and what it was forked from. */
-  startPoint?: string
-  forkedFrom?: NonNullable<Thread['forkedFrom']>
-  /** Fills a new worktree before its setup and agent start (a fork's checkpoint); a failure puts the thread in error. */
-  prepare?: (thread: Thread) => Promise<Result<void>>
-  /** Start the agent profile with the arguments this gives for the new thread (a CLI session forked at a checkpoint). */
-  agentArgs?: (thread: Thread) => Promise<Result<string[]>>
-}
-
-/** The terminals side of a thread, as the thread lifecycle needs it. */
-export interface ThreadSessions {
-  open(
-    threadId: string,
-    o: { kind: 'agent'; profileId: ProfileId; prompt?: string; cols: number; rows: number; resume?: { args: string[]; cwd: string } }
-  ): Promise<Result<unknown>>
-  closeThread(threadId: string): Promise<void>
-}
-
-/** The environment side of a new worktree: setup that runs after it is made, and the archive command. */
-export interface WorktreeSetup {
-  /** Starts the setup of a new worktree; `record` saves each state it goes through on the thread. */
-  begin(
-    thread: Thread,
-    record: (setup: NonNullable<Thread['setup']>) => Promise<void>
-  ): Promise<{ waitForSetup: boolean; done: Promise<unknown> } | null>
-  /** Runs the archive command; resolves with a note when it failed (the archive goes on), else null. */
-  beforeArchive(thread: Thread): Promise<string | null>
-}
-
-/** Checks that a profile can run before a thread is made for it. */
-export interface ProfileCheck {
-  plan(profileId: ProfileId, o: { repoId?: string }): Promise<Result<unknown>>
-}
-
-/** What a ThreadService needs. */
-export interface ThreadServiceDeps {
-  git: GitRunner
-  store: ThreadStore
-  worktrees: WorktreeManager
-  bus: NotificationBus
-  repos: { get(id: string): Result<Repo> }
-  logger: Logger
-  /** Opens a thread's agent terminal and closes all its terminals. */
-  sessions: ThreadSessions
-  profiles: ProfileCheck
-  /** Where creates in flight are recorded, for clean-up after a crash (none: not recorded). */
-  intents?: CreateIntents | null
-  /** Copies files, shares folders and runs setup in new worktrees (none: bare worktrees). */
-  environment?: WorktreeSetup | null
-}
+export type { CreateThreadInput, ProfileCheck, ThreadServiceDeps, ThreadSessions, WorktreeSetup } from './thread-service-deps'
 
 /** Thread lifecycle: create, rename, archive, restore, delete; pushes every change to subscribers. */
 export class ThreadService {
@@ -101,6 +31,7 @@ export class ThreadService {
   private readonly threadLock = new KeyedLock()
   private readonly layouts = new Map<string, { root: string; commonDir: string }>()
   private readonly watcher = new WorktreeWatcher((_dir, entry) => this.onWorktreeFolderChanged(entry))
+  private disposed = false
 
   private readonly git: GitRunner
   private readonly store: ThreadStore
@@ -112,6 +43,7 @@ export class ThreadService {
   private readonly profiles: ProfileCheck
   private readonly intents: CreateIntents | null
   private readonly environment: WorktreeSetup | null
+  private readonly archiving: ArchiveDeps
   /** What must stop before a thread's sessions close (the built-in agent's turn), in the order registered. */
   private readonly closeHooks = new Set<(threadId: string) => Promise<void>>()
 
@@ -126,6 +58,7 @@ export class ThreadService {
     this.profiles = deps.profiles
     this.intents = deps.intents ?? null
     this.environment = deps.environment ?? null
+    this.archiving = { worktrees: deps.worktrees, repos: deps.repos, environment: this.environment }
   }
 
   /** Runs `hook` before a thread's sessions are closed (archive, delete); the returned disposable removes it. */
@@ -153,24 +86,8 @@ export class ThreadService {
   }
 
   /** `thread/list`: every matching thread, or one page of them (most recently active first) when a limit is given. */
-  page(p: {
-    repoId?: string
-    includeArchived?: boolean
-    archived?: 'exclude' | 'include' | 'only'
-    limit?: number
-    cursor?: string
-  }): Result<ThreadPage> {
-    const archived = p.archived ?? (p.includeArchived ? 'include' : 'exclude')
-    const matches = this.store
-      .list()
-      .filter(
-        (t) =>
-          (p.repoId ? t.repoId === p.repoId : this.repos.get(t.repoId).ok) &&
-          (archived === 'include' || (t.status === 'archived') === (archived === 'only'))
-      )
-    if (p.limit === undefined) return ok({ threads: matches, next: null, total: matches.length })
-    const page = pageOf(matches, p.limit, p.cursor)
-    return page ? ok(page) : err(appError(ErrorCode.InvalidParams, `"${p.cursor}" is not a cursor that thread/list gave.`))
+  page(p: ThreadPageQuery): Result<ThreadPage> {
+    return threadPage(this.store, this.repos, p)
   }
 
   /** One thread; notices a worktree deleted behind Skein's back. */
@@ -234,28 +151,7 @@ export class ThreadService {
     const title = input.title.trim()
     const headBranch = await readHeadBranch(this.git, info.root, info.commonDir)
     const baseRef = input.baseRef?.trim() || headBranch || 'HEAD'
-    const base: Thread = {
-      id,
-      repoId: repo.id,
-      title,
-      slug: slugify(title),
-      mode: input.mode,
-      branch: null,
-      baseRef,
-      worktreePath: repo.path,
-      status: 'idle',
-      statusMessage: null,
-      createdAt: now,
-      lastActivityAt: now,
-      archivedAt: null,
-      snapshotRef: null,
-      agent: null,
-      unread: false,
-      conversation: defaultConversation(DEFAULT_MODEL, input.permissionMode),
-      imported: input.imported ?? null,
-      ...(input.focus ? { focus: input.focus } : {}),
-      ...(input.forkedFrom ? { forkedFrom: input.forkedFrom } : {})
-    }
+    const base = newThreadRecord(input, repo, id, now, baseRef)
     if (input.mode === 'local') return this.persistNew({ ...base, branch: headBranch }, repo)
 
     return this.repoLock.run(repo.id, async () => {
@@ -345,20 +241,7 @@ export class ThreadService {
     return this.threadLock.run(threadId, async () => {
       const t = this.store.get(threadId)
       if (!t) return
-      const patch: Partial<Thread> = { agent, lastActivityAt: Date.now() }
-      const worktreeGone = t.mode === 'worktree' && (t.branch === null || !existsSync(t.worktreePath))
-      // An archived thread stays archived; only its agent state is recorded.
-      if (t.status !== 'archived' && failure) {
-        patch.status = 'error'
-        patch.statusMessage = failure
-      } else if (t.status !== 'archived' && !worktreeGone) {
-        // A session's activity replaces any earlier agent error; a missing worktree's error stays until restore.
-        // "Needs attention" is for approvals only: an agent waiting for input is idle, its activity says "waiting".
-        patch.status = agent.activity === 'running' ? 'running' : 'idle'
-        if (t.status === 'error') patch.statusMessage = null
-      }
-      // News: an agent now waits for the person, or a session ended; a shell going quiet is not.
-      if ((agent.activity === 'waiting' || agent.activity === 'exited') && !this.isViewed(threadId)) patch.unread = true
+      const patch = agentStatePatch(t, agent, failure, this.isViewed(threadId))
       await this.change(threadId, patch, `agent-${agent.activity}`)
     })
   }
@@ -372,13 +255,7 @@ export class ThreadService {
     return this.threadLock.run(threadId, async () => {
       const t = this.store.get(threadId)
       if (!t) return null
-      const turns = (t.conversation.turns ?? 0) + (phase === 'done' ? 1 : 0)
-      const next: Partial<Thread> = { conversation: { ...t.conversation, ...patch, turns }, lastActivityAt: Date.now() }
-      if (phase && t.status !== 'archived' && !(t.status === 'error' && t.mode === 'worktree' && !existsSync(t.worktreePath))) {
-        next.status = phase === 'running' ? 'running' : phase === 'approval' ? 'needs-attention' : 'idle'
-        if (t.status === 'error') next.statusMessage = null
-        if (phase !== 'running' && !this.isViewed(threadId)) next.unread = true
-      }
+      const next = conversationPatch(t, patch, phase, this.isViewed(threadId))
       const r = await this.change(threadId, next, phase ? `conversation-${phase}` : 'conversation')
       return r.ok ? r.value : null
     })
@@ -436,30 +313,8 @@ export class ThreadService {
       const t = found.value
       if (t.status === 'archived') return ok(t)
       await this.closeSessions(id)
-      const repo = this.repos.get(t.repoId)
-      // Reported, never blocking: the work is saved whatever the archive command did.
-      const archiveNote = existsSync(t.worktreePath) ? ((await this.environment?.beforeArchive(t).catch(() => null)) ?? null) : null
-      const now = Date.now()
-      if (t.mode === 'local' || !t.branch || !repo.ok) {
-        return this.change(id, { status: 'archived', archivedAt: now, statusMessage: archiveNote }, 'archived')
-      }
-      const saved = await this.worktrees.saveAndRemove(repo.value.path, t.worktreePath, id, 'archive')
-      if (!saved.ok) return saved
-      if (saved.value.kind === 'missing') {
-        const note = `The worktree folder was already gone when archived; branch ${t.branch} still holds its commits.`
-        return this.change(id, { status: 'archived', archivedAt: now, statusMessage: note }, 'archived')
-      }
-      return this.change(
-        id,
-        {
-          status: 'archived',
-          archivedAt: now,
-          snapshotRef: snapshotRefFor(id),
-          statusMessage: archiveNote,
-          archiveReport: saved.value.report
-        },
-        'archived'
-      )
+      const patch = await archiveWorktree(this.archiving, t)
+      return patch.ok ? this.change(id, patch.value, 'archived') : patch
     })
   }
 
@@ -468,18 +323,8 @@ export class ThreadService {
     return this.threadLock.run(id, async () => {
       const found = this.find(id)
       if (!found.ok) return found
-      const t = await this.checkWorktree(found.value)
-      const missing = t.status === 'error' && t.mode === 'worktree' && t.branch !== null && !existsSync(t.worktreePath)
-      if (t.status !== 'archived' && !missing) {
-        return err(appError(ErrorCode.InvalidThreadState, `"${t.title}" is not archived, so there is nothing to restore.`))
-      }
-      const repo = this.repos.get(t.repoId)
-      if (!repo.ok) return repo
-      if (t.mode === 'worktree' && t.branch) {
-        const restored = await this.worktrees.restore(repo.value.path, t.worktreePath, t.branch, id)
-        if (!restored.ok) return restored
-      }
-      return this.change(id, { status: 'idle', archivedAt: null, statusMessage: null, lastActivityAt: Date.now() }, 'restored')
+      const patch = await restoreWorktree(this.archiving, await this.checkWorktree(found.value))
+      return patch.ok ? this.change(id, patch.value, 'restored') : patch
     })
   }
 
@@ -502,45 +347,35 @@ export class ThreadService {
   }
 
   /**
-   * At start-up: ends agent states a quit left behind, flags vanished worktrees, and watches for more.
-   * `waitingApproval` says whether a thread still has an approval to answer (it stays needing attention).
+   * At start-up, before serving: ends agent states a quit left behind. `waitingApproval` says whether a thread
+   * still has an approval to answer (it stays needing attention). Worktrees are checked by `checkWorktreesAfterStart`.
    */
   async reconcileOnStart(o: { waitingApproval?: (threadId: string) => Promise<boolean> } = {}): Promise<void> {
-    const reconcile = async (t: Thread) => {
-      // Nothing runs right after a start: a session or turn that was running or waiting ended when Skein stopped,
-      // except an approval the built-in agent saved, which can still be answered.
-      const waiting = t.status === 'needs-attention' && (await o.waitingApproval?.(t.id)) === true
-      const stale = t.status === 'running' || (t.status === 'needs-attention' && !waiting)
-      const agentLive = t.agent !== null && t.agent.activity !== 'exited'
-      if (stale || agentLive) {
-        const patch: Partial<Thread> = {
-          ...(stale ? { status: 'idle' as const } : {}),
-          ...(agentLive ? { agent: { ...t.agent!, activity: 'exited' as const, exitCode: null } } : {})
-        }
-        // Not flushed one by one: were it lost, the next start would find the same stale state and redo it.
-        await this.threadLock.run(t.id, () => this.change(t.id, patch, 'ended-by-restart', { durable: false }))
-      }
-      if (t.mode === 'worktree' && t.branch && t.status !== 'archived') {
-        this.watcher.ensure(dirname(t.worktreePath))
-        if (t.status !== 'error') await this.threadLock.run(t.id, () => this.checkWorktree(this.store.get(t.id) ?? t))
-      }
-    }
-    // Threads are independent: a few at a time, so a start after a crash with hundreds running stays quick.
-    const queue = this.store.list()
-    const worker = async () => {
-      for (let t = queue.shift(); t; t = queue.shift()) await reconcile(t)
-    }
-    await Promise.all(Array.from({ length: 8 }, worker))
+    await endStaleStates(this.store.list(), {
+      waitingApproval: o.waitingApproval,
+      // Not flushed one by one: were it lost, the next start would find the same stale state and redo it.
+      apply: async (id, patch) => void (await this.threadLock.run(id, () => this.change(id, patch, 'ended-by-restart', { durable: false })))
+    })
+  }
+
+  /** After ready: flags worktrees that vanished while Skein was stopped, and watches for more; resolves when done. */
+  checkWorktreesAfterStart(signal?: AbortSignal): Promise<void> {
+    return checkWorktreesAfterStart(this.store.list(), {
+      watch: (dir) => this.watcher.ensure(dir),
+      check: async (id) => void (await this.threadLock.run(id, async () => this.store.get(id) && this.checkWorktree(this.store.get(id)!))),
+      stopped: () => this.disposed || signal?.aborted === true
+    })
   }
 
   /** Stops watching worktree folders. */
   dispose(): void {
+    this.disposed = true
     this.watcher.dispose()
   }
 
   private onWorktreeFolderChanged(entry: string): void {
     for (const t of this.store.list()) {
-      if (t.mode === 'worktree' && t.slug === entry && t.status !== 'archived' && t.status !== 'error') {
+      if (hasLiveWorktree(t) && t.slug === entry && t.status !== 'error') {
         void this.threadLock.run(t.id, () => this.checkWorktree(this.store.get(t.id) ?? t))
       }
     }

@@ -1,0 +1,41 @@
+import { defaultConversation, type Thread } from '../../../shared/models'
+import { DEFAULT_MODEL } from '../../../shared/pricing'
+import { withDefaults } from './thread-events'
+
+/** One thread in threads/index.json: its folded state and the log size it was folded from. */
+export interface IndexEntry {
+  thread: Thread
+  /** The log's size when this entry was last written: a different size on disk means the entry is stale. */
+  logSize: number
+  /** The log ends mid-line (a torn write); the next append starts a fresh line. */
+  tornTail?: boolean
+}
+
+/** threads/index.json. */
+export interface IndexFile {
+  version: 1
+  threads: IndexEntry[]
+}
+
+/** The entries of an index file's text; throws when it is not one. */
+export function parseIndex(text: string): IndexEntry[] {
+  const parsed = JSON.parse(text) as IndexFile
+  if (parsed?.version !== 1 || !Array.isArray(parsed.threads)) throw new Error('unexpected shape')
+  // In place: the parsed objects are this function's own, and copying 100,000 of them doubles the start's garbage.
+  return parsed.threads.filter((e) => {
+    if (!e || !e.thread || typeof e.thread.id !== 'string' || typeof e.logSize !== 'number') return false
+    e.thread = defaultsInPlace(e.thread)
+    return true
+  })
+}
+
+const CONVERSATION_KEYS = Object.keys(defaultConversation(DEFAULT_MODEL)) as (keyof Thread['conversation'])[]
+
+/** withDefaults without the copies, for threads just parsed from the index (which the save wrote complete). */
+function defaultsInPlace(t: Thread): Thread {
+  const c = t.conversation as Partial<Thread['conversation']> | undefined
+  if (t.agent === undefined || t.unread === undefined || t.imported === undefined || !c) return withDefaults(t)
+  for (const k of CONVERSATION_KEYS) if (c[k] === undefined) return withDefaults(t)
+  c.busy = false
+  return t
+}
