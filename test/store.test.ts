@@ -8,6 +8,7 @@ import { DataDir } from '../src/main/core/store/data-dir'
 import { ThreadStore } from '../src/main/core/store/thread-store'
 import { defaultConversation, type Repo, type Thread } from '../src/shared/models'
 import { DEFAULT_MODEL } from '../src/shared/pricing'
+import { ErrorCode } from '../src/shared/errors'
 import { cleanupTemp, makeCore, makeRepo, must, tempDir } from './helpers/fixtures'
 
 afterEach(cleanupTemp)
@@ -51,13 +52,18 @@ describe('thread store', () => {
     rmSync(log)
     // A folder where the log should be: reading it fails with EISDIR, as an unreadable disk would fail.
     execFileSync('mkdir', [log])
-    await expect(s.readEvents('t0')).rejects.toThrow(/^This thread's log could not be read: .*EISDIR.*Nothing in it was changed\.$/)
     const { core, logger } = await makeCore(home)
-    await expect(core.agent.items('t0')).rejects.toThrow(/This thread's log could not be read/)
+    await expect(core.agent.items('t0')).rejects.toThrow(/^This thread's log could not be read: .*EISDIR.*Nothing in it was changed\.$/)
+    const window = await core.agent.window({ threadId: 't0', anchor: 'end', limit: 50 })
+    expect(window.ok ? window.value : window.error).toMatchObject({
+      code: ErrorCode.StorageFailed,
+      message: expect.stringMatching(/^This thread's log could not be read: .*EISDIR/)
+    })
     expect(logger.lines.some((l) => l.level === 'error' && /Could not read the log of thread t0/.test(l.message))).toBe(true)
     // A log that is simply not there yet is an empty conversation.
     rmSync(log, { recursive: true })
-    expect(await s.readEvents('t0')).toEqual([])
+    core.transcript.forget('t0')
+    expect(await core.agent.items('t0')).toEqual([])
   })
 
   it('keeps a thread whose last line was torn, warns, and appends cleanly after it', async () => {

@@ -1,3 +1,4 @@
+import { basename, dirname } from 'node:path'
 import { open } from 'node:fs/promises'
 import type { Item } from '../../../shared/models'
 import type { Logger } from '../logger'
@@ -95,7 +96,7 @@ export async function streamItems(logPath: string, logger: Logger): Promise<{ it
         for (const id of e.turnIds) if (typeof id === 'string') e.rewound === true ? rewound.add(id) : rewound.delete(id)
     })
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw unreadableLog(logPath, e, logger)
   }
   return { items: [...latest.values()], rewound }
 }
@@ -107,3 +108,13 @@ export function waitingIn(items: readonly Item[]): (id: string) => boolean {
   )
   return (id) => waiting.has(id)
 }
+
+/** A failure to read a thread's log, logged and worded for a person: never an empty conversation in its place. */
+export function unreadableLog(logPath: string, cause: unknown, logger: Logger): Error {
+  if (cause instanceof UnreadableLog) return cause
+  logger.error(`Could not read the log of thread ${basename(dirname(logPath))}`, cause)
+  return new UnreadableLog(`This thread's log could not be read: ${(cause as Error)?.message ?? String(cause)}. Nothing in it was changed.`)
+}
+
+/** The error `unreadableLog` gives. */
+export class UnreadableLog extends Error {}

@@ -9,7 +9,7 @@ import { KIND_CODES, LogIndex, REWOUND_EVENT } from '../store/log-index'
 import type { ThreadStore } from '../store/thread-store'
 import { fieldText, truncateItem } from './item-truncate'
 import { windowRange, windowResult, type ItemWindow, type ItemWindowRequest } from './item-window'
-import { inProgress, readItemsAt, showItem, streamItems, waitingIn, type ItemRules } from './transcript-reads'
+import { inProgress, readItemsAt, showItem, streamItems, unreadableLog, waitingIn, type ItemRules } from './transcript-reads'
 
 /** The turns of a conversation still in the agent's context, in order (rewound ones left out). */
 export function visibleTurns(items: readonly Item[]): string[] {
@@ -96,7 +96,25 @@ export class Transcript {
   }
 
   /** A window of a thread's items, bulky fields truncated; read from the log through its offset index. */
-  async window(req: ItemWindowRequest): Promise<Result<ItemWindow>> {
+  window(req: ItemWindowRequest): Promise<Result<ItemWindow>> {
+    return this.readingLog(req.threadId, () => this.windowOf(req))
+  }
+
+  /** A slice of one field of an item, whole: read from its line in the log (or from memory while it is in progress). */
+  output(req: ParsedParamsOf<'item/output'>): Promise<Result<ResultOf<'item/output'>>> {
+    return this.readingLog(req.threadId, () => this.outputOf(req))
+  }
+
+  /** Runs a read of the log; a log that cannot be read is a tagged error that says so. */
+  private async readingLog<T>(threadId: string, read: () => Promise<Result<T>>): Promise<Result<T>> {
+    try {
+      return await read()
+    } catch (e) {
+      return err(appError(ErrorCode.StorageFailed, unreadableLog(this.store.logPath(threadId), e, this.logger).message))
+    }
+  }
+
+  private async windowOf(req: ItemWindowRequest): Promise<Result<ItemWindow>> {
     const snap = await this.snapshot(req.threadId)
     const total = snap.count + snap.unlogged.length
     const range = windowRange(req, total, (id) => this.positionOf(snap, id))
@@ -116,8 +134,7 @@ export class Transcript {
     )
   }
 
-  /** A slice of one field of an item, whole: read from its line in the log (or from memory while it is in progress). */
-  async output(req: ParsedParamsOf<'item/output'>): Promise<Result<ResultOf<'item/output'>>> {
+  private async outputOf(req: ParsedParamsOf<'item/output'>): Promise<Result<ResultOf<'item/output'>>> {
     const snap = await this.snapshot(req.threadId)
     const at = this.positionOf(snap, req.itemId)
     const item = at === null ? undefined : (await this.serve(snap, at, at + 1, false))[0]

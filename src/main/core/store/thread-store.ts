@@ -179,27 +179,6 @@ export class ThreadStore {
     return this.dir.eventsFile(id)
   }
 
-  /** Every event of a thread's log (for the transcript), skipping unreadable lines. */
-  async readEvents(id: string): Promise<ThreadEvent[]> {
-    const file = this.dir.eventsFile(id)
-    try {
-      return (await readEventLog<ThreadEvent>(file, this.logger)).events
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return []
-      // Never an empty conversation in place of one that could not be read: the caller reports this.
-      const size = await stat(file).then(
-        (s) => s.size,
-        () => null
-      )
-      const tooLong = e instanceof RangeError || (e as NodeJS.ErrnoException).code === 'ERR_STRING_TOO_LONG'
-      const why = tooLong
-        ? `it is ${size === null ? 'too large' : `${(size / 1024 ** 3).toFixed(2)} GB`}, more than this version of Skein can open at once`
-        : ((e as Error)?.message ?? String(e))
-      this.logger.error(`Could not read the log of thread ${id}`, e)
-      throw new Error(`This thread's log could not be read: ${why}. Nothing in it was changed.`)
-    }
-  }
-
   /** Streams the events of a thread's log whose line holds `marker`, without holding the log (see scanEvents). */
   scanEvents<E extends { type: string }>(id: string, marker: string, onEvent: (e: E) => void): Promise<void> {
     return scanEvents(this.dir.eventsFile(id), marker, this.logger, onEvent)
