@@ -8,8 +8,8 @@ import { TruncatedNote } from './TruncatedNote'
 import { failureWord, previewsOutput, summarizeTool } from '../../lib/tool-summary'
 
 const PREVIEW_LINES = 4
-/** Output shown unfolded at most: more than `MAX_SHOWN` only streams in from a running command. */
-const MAX_OUTPUT_CHARS = MAX_SHOWN
+/** Output shown unfolded at most: what was read of a truncated output (plus its short "earlier characters" line) fits. */
+const MAX_OUTPUT_CHARS = MAX_SHOWN + 200
 
 /** Splits output into lines without its trailing newline. */
 const outputLines = (output: string): string[] => output.replace(/\n$/, '').split('\n')

@@ -109,7 +109,8 @@ export function Transcript({
     const el = scroller.current
     if (!el) return
     const top = el.scrollTop
-    const row = virtualizer.getVirtualItems().find((v) => v.end > top)
+    // From the measurements, not the rendered range: that may still be the one before this scroll.
+    const row = virtualizer.measurementsCache.find((v) => v.end > top)
     anchor.current = row ? { key: row.key, offset: row.start - top } : null
   }, [virtualizer])
 

@@ -94,7 +94,7 @@ export const useConversation = create<ConversationState>()((set, get) => {
       if (!t) return true
       const joined = side === 'before' ? withPageBefore(t, page) : withPageAfter(t, page)
       if (!joined) return false
-      update(threadId, (cur) => ({ ...cur, ...joined, fetching: null }))
+      update(threadId, (cur) => ({ ...cur, ...joined }))
       return true
     },
     setFetching: (threadId, side) => update(threadId, (t) => (t.fetching === side ? t : { ...t, fetching: side })),

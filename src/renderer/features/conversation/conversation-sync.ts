@@ -162,10 +162,11 @@ export async function loadMore(threadId: string, side: 'before' | 'after'): Prom
       if (page.after === null) noteRecent(threadId, page.items)
       joined = useConversation.getState().addPage(threadId, side, page)
     } catch (e) {
-      useConversation.getState().setFetching(threadId, null)
       notifyError('Could not load more of the conversation', e)
     }
   })
+  // Only now, with the notifications replayed, may the next page be asked for.
+  useConversation.getState().setFetching(threadId, null)
   if (!joined) await loadTranscript(threadId, 'end')
 }
 
