@@ -91,7 +91,10 @@ export function Transcript({
   // Stable callbacks: the virtualizer recomputes every row's offset whenever these change identity.
   const getScrollElement = useCallback(() => scroller.current, [])
   const estimateSize = useCallback((i: number) => estimate(rowsRef.current[i]), [])
-  const getItemKey = useCallback((i: number) => rowsRef.current[i]?.id ?? i, [])
+  // A page added at one end and one dropped at the other keep the count: a new first row tells the virtualizer
+  // its keys moved (streamed text, which changes neither, must not make it recompute every offset).
+  const firstKey = rows[0]?.id ?? null
+  const getItemKey = useCallback((i: number) => rowsRef.current[i]?.id ?? i, [firstKey])
 
   const virtualizer = useVirtualizer({
     count: rows.length,
@@ -187,7 +190,6 @@ export function Transcript({
   }, [total, rows.length, lastItem])
 
   // Rows were added or dropped above the view: put the row it showed back where it was.
-  const firstKey = rows[0]?.id ?? null
   const shownFirst = useRef(firstKey)
   useLayoutEffect(() => {
     if (shownFirst.current === firstKey) return
