@@ -107,6 +107,8 @@ test('10,000 transcript items open fast, scroll smoothly, and new output waits b
       .poll(
         async () => {
           await scroller.evaluate((el) => (el.scrollTop = 0))
+          // Two frames: a page that just arrived has put the view back on the row it showed.
+          await nextFrames(page, 2)
           return transcript(page).locator('[data-item-id="seed-0"]').count()
         },
         { timeout: 120_000, intervals: [20] }

@@ -155,7 +155,7 @@ test('a long conversation is read a window at a time: every item once, in order,
     }, COUNT)
     const peak = Math.max(...result.heap)
     console.log(
-      `scrolled through ${result.seen} items in ${Math.round(result.ms)} ms; heap ${Math.round(base)} MB at the end, peak ${Math.round(peak)} MB`
+      `scrolled through ${result.seen} items in ${Math.round(result.ms)} ms; heap ${Math.round(base)} MB before, peak ${Math.round(peak)} MB`
     )
     expect(result.disorder).toEqual([])
     expect(result.missing).toEqual([])
