@@ -3,7 +3,7 @@ import { useVirtualizer } from '@tanstack/react-virtual'
 import type { Item } from '../../../shared/models'
 import { Icon } from '../../ui/Icon'
 import { isPendingApproval, useItemUi, type Transcript as TranscriptWindow } from './conversation-store'
-import { loadMore, loadTranscript } from './conversation-sync'
+import { loadMore, loadTranscript, noteViewing } from './conversation-sync'
 import { cursorAfter, cursorBefore, reachesEnd } from './conversation-window'
 import { WindowPosition } from './WindowPosition'
 import { ItemView } from './ItemView'
@@ -115,7 +115,8 @@ export function Transcript({
     // From the measurements, not the rendered range: that may still be the one before this scroll.
     const row = virtualizer.measurementsCache.find((v) => v.end > top)
     anchor.current = row ? { key: row.key, offset: row.start - top } : null
-  }, [virtualizer])
+    if (row && typeof row.key === 'string' && !row.key.startsWith('rewound:')) noteViewing(threadId, row.key)
+  }, [threadId, virtualizer])
 
   // Near an end of the window that is not the conversation's end: fetch the page there.
   const fetchNearEdges = useCallback(() => {

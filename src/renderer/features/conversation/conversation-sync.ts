@@ -2,7 +2,7 @@ import type { Item } from '../../../shared/models'
 import { notifyError } from '../../state/notify'
 import { errorMessage, request } from '../../state/rpc'
 import { useConversation, useItemUi } from './conversation-store'
-import { cursorAfter, cursorBefore, PAGE_SIZE } from './conversation-window'
+import { cursorAfter, cursorBefore, PAGE_SIZE, reachesEnd } from './conversation-window'
 import { useDrafts } from './drafts-store'
 
 type Pending = { kind: 'item'; item: Item } | { kind: 'delta'; itemId: string; delta: string }
@@ -170,13 +170,25 @@ export async function loadMore(threadId: string, side: 'before' | 'after'): Prom
   if (!joined) await loadTranscript(threadId, 'end')
 }
 
-/** After a reconnect: every window opened here is fetched again at the end (what streamed meanwhile was missed). */
+/**
+ * After a reconnect: every window opened here is fetched again (what streamed meanwhile was missed), at the end
+ * when it held the end, else around the item the person was reading, so the view stays on it.
+ */
 export function reloadTranscripts(): void {
   deltas.clear()
-  for (const threadId of Object.keys(useConversation.getState().byThread)) {
+  for (const [threadId, t] of Object.entries(useConversation.getState().byThread)) {
     loading.delete(threadId)
-    void loadTranscript(threadId)
+    const at = viewing.get(threadId) ?? t.items[Math.floor(t.items.length / 2)]?.id
+    void loadTranscript(threadId, reachesEnd(t) || !at ? null : { itemId: at })
   }
+}
+
+/** Per thread, the item at the top of its transcript's view (where a reload anchors the window). */
+const viewing = new Map<string, string>()
+
+/** The transcript shows `itemId` at the top of its view. */
+export function noteViewing(threadId: string, itemId: string): void {
+  viewing.set(threadId, itemId)
 }
 
 /** Stops tracking a thread that is gone. */
@@ -184,5 +196,6 @@ export function forgetTranscript(threadId: string): void {
   loading.delete(threadId)
   deltas.delete(threadId)
   recent.delete(threadId)
+  viewing.delete(threadId)
   useConversation.getState().forgetThread(threadId)
 }
