@@ -102,7 +102,18 @@ test('10,000 transcript items open fast, scroll smoothly, and new output waits b
   await test.step('scrolling to the top and back answers at once', async () => {
     const scroller = page.locator('.transcript-scroller')
     const t0 = Date.now()
-    await scroller.evaluate((el) => (el.scrollTop = 0))
+    // The transcript holds a window of the items: each scroll to its top fetches the page before.
+    await expect
+      .poll(
+        async () => {
+          await scroller.evaluate((el) => (el.scrollTop = 0))
+          // Two frames: a page that just arrived has put the view back on the row it showed.
+          await nextFrames(page, 2)
+          return transcript(page).locator('[data-item-id="seed-0"]').count()
+        },
+        { timeout: 120_000, intervals: [20] }
+      )
+      .toBe(1)
     await expect(transcript(page).locator('[data-item-id="seed-0"]')).toBeVisible()
     console.log(`scroll to top: ${Date.now() - t0} ms`)
     await expect(page.getByRole('button', { name: 'Jump to latest' })).toBeVisible()

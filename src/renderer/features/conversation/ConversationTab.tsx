@@ -7,8 +7,8 @@ import { isArchived } from '../../state/threads-store'
 import { loadSettings, useMissingApiKey, useSettings } from '../settings'
 import { Composer } from './Composer'
 import { ConversationHeader } from './ConversationHeader'
-import { useConversation } from './conversation-store'
-import { loadTranscript } from './conversation-sync'
+import { useConversation, useItemUi } from './conversation-store'
+import { loadTranscript, revealInWindow } from './conversation-sync'
 import { Transcript } from './Transcript'
 
 /** Shown instead of the composer until an API key is set. */
@@ -53,6 +53,11 @@ export function ConversationTab({ thread }: { thread: Thread }): ReactElement {
   useEffect(() => {
     void loadTranscript(thread.id)
   }, [thread.id])
+  // A search result opened in this thread while it was open: fetch the window around its item if it is elsewhere.
+  const revealTick = useItemUi((s) => s.reveal[thread.id]?.tick)
+  useEffect(() => {
+    if (revealTick !== undefined) void revealInWindow(thread.id)
+  }, [thread.id, revealTick])
   useEffect(() => {
     if (!settingsKnown) void loadSettings()
   }, [settingsKnown])
@@ -79,7 +84,12 @@ export function ConversationTab({ thread }: { thread: Thread }): ReactElement {
       ) : items.length === 0 ? (
         <EmptyConversation />
       ) : (
-        <Transcript threadId={thread.id} items={items} busy={thread.conversation.busy} label={`Conversation in ${thread.title}`} />
+        <Transcript
+          threadId={thread.id}
+          transcript={transcript}
+          busy={thread.conversation.busy}
+          label={`Conversation in ${thread.title}`}
+        />
       )}
       {missingKey ? (
         <MissingKey />

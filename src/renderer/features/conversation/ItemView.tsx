@@ -5,7 +5,9 @@ import { Icon } from '../../ui/Icon'
 import { ApprovalCard } from './ApprovalCard'
 import { retryTurn } from './conversation-actions'
 import { Markdown } from './Markdown'
+import { shownItem, useItemOutput, type LoadedField } from './item-output'
 import { ToolRow } from './ToolRow'
+import { TruncatedNote } from './TruncatedNote'
 import { describeUsage, formatCost, formatTokens } from './usage-format'
 
 /** What the person wrote. */
@@ -92,7 +94,7 @@ function ErrorItem({ item, canRetry }: { item: Item; canRetry: boolean }): React
  * call whose approval card is still unanswered.
  */
 export const ItemView = memo(function ItemView({
-  item,
+  item: sent,
   latest,
   busy,
   awaiting
@@ -102,18 +104,33 @@ export const ItemView = memo(function ItemView({
   busy: boolean
   awaiting: boolean
 }): ReactElement | null {
-  switch (item.kind) {
-    case 'user':
-      return <UserBubble item={item} />
-    case 'assistant':
-      return <AssistantText item={item} />
-    case 'tool':
-      return <ToolRow item={item} awaiting={awaiting} />
-    case 'approval':
-      return <ApprovalCard item={item} />
-    case 'notice':
-      return <NoticeLine item={item} />
-    case 'error':
-      return <ErrorItem item={item} canRetry={latest && !busy} />
-  }
+  // Fields sent cut short show what was read of them so far (only truncated items look the store up).
+  const loaded = useItemOutput((s) => (sent.truncated ? s.loaded : NONE))
+  const item = useMemo(() => shownItem(sent, loaded), [sent, loaded])
+  const body = ((): ReactElement | null => {
+    switch (item.kind) {
+      case 'user':
+        return <UserBubble item={item} />
+      case 'assistant':
+        return <AssistantText item={item} />
+      case 'tool':
+        return <ToolRow item={item} awaiting={awaiting} />
+      case 'approval':
+        return <ApprovalCard item={item} />
+      case 'notice':
+        return <NoticeLine item={item} />
+      case 'error':
+        return <ErrorItem item={item} canRetry={latest && !busy} />
+    }
+  })()
+  if (!item.truncated || item.kind === 'tool') return body
+  return (
+    <>
+      {body}
+      <TruncatedNote item={item} field="text" />
+      <TruncatedNote item={item} field="approval.diff" />
+    </>
+  )
 })
+
+const NONE: Readonly<Record<string, LoadedField>> = {}

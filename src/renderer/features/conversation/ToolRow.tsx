@@ -3,10 +3,13 @@ import type { Item } from '../../../shared/models'
 import { Icon } from '../../ui/Icon'
 import { DiffView } from './DiffView'
 import { useItemUi } from './conversation-store'
+import { MAX_SHOWN } from './item-output'
+import { TruncatedNote } from './TruncatedNote'
 import { failureWord, previewsOutput, summarizeTool } from '../../lib/tool-summary'
 
 const PREVIEW_LINES = 4
-const MAX_OUTPUT_CHARS = 200_000
+/** Output shown unfolded at most: what was read of a truncated output (plus its short "earlier characters" line) fits. */
+const MAX_OUTPUT_CHARS = MAX_SHOWN + 200
 
 /** Splits output into lines without its trailing newline. */
 const outputLines = (output: string): string[] => output.replace(/\n$/, '').split('\n')
@@ -27,7 +30,9 @@ export const ToolRow = memo(function ToolRow({ item, awaiting = false }: { item:
   )
   const output = tool.output ?? ''
   const lines = output ? outputLines(output) : []
-  const showPreview = !expanded && lines.length > 0 && (previewsOutput(tool) || running)
+  // An output sent cut short has no known last lines to preview: unfolding offers to read it.
+  const cutShort = !!item.truncated?.some((t) => t.field === 'tool.output')
+  const showPreview = !expanded && !cutShort && lines.length > 0 && (previewsOutput(tool) || running)
   const outcome = awaiting
     ? 'waiting for approval'
     : item.status === 'interrupted'
@@ -71,6 +76,7 @@ export const ToolRow = memo(function ToolRow({ item, awaiting = false }: { item:
       {expanded && (
         <div className="tool-detail" id={detailId}>
           {tool.diff ? <DiffView diff={tool.diff} label={`Changes to ${s.target || 'the file'}`} /> : <ToolInput input={tool.input} />}
+          <TruncatedNote item={item} field="tool.diff" />
           {output ? (
             <pre className="tool-output" aria-label="Output">
               {output.length > MAX_OUTPUT_CHARS
@@ -80,6 +86,7 @@ export const ToolRow = memo(function ToolRow({ item, awaiting = false }: { item:
           ) : (
             !running && <p className="tool-empty">No output</p>
           )}
+          <TruncatedNote item={item} field="tool.output" />
         </div>
       )}
     </div>

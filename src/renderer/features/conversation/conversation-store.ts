@@ -1,27 +1,33 @@
 import { create } from 'zustand'
 import type { Item } from '../../../shared/models'
 import { without } from '../../lib/record'
+import { windowOf, withNewItem, withPageAfter, withPageBefore, type ItemPage, type ItemWindow } from './conversation-window'
 
-/** One thread's transcript as this client holds it. */
-export interface Transcript {
-  /** Items in display order (the order the core created them). */
-  items: Item[]
+/** One thread's transcript as this client holds it: a window of its items, and how loading it goes. */
+export interface Transcript extends ItemWindow {
   /** True once `item/list` answered. */
   loaded: boolean
   /** Why loading failed, shown in place of the transcript. */
   error: string | null
+  /** The end of the window a page is being fetched for, if any. */
+  fetching: 'before' | 'after' | null
 }
+
+const EMPTY: Transcript = { items: [], start: 0, total: 0, pages: [], loaded: false, error: null, fetching: null }
 
 interface ConversationState {
   /** Transcripts of the threads opened here (others are not tracked). */
   byThread: Record<string, Transcript>
   /** Starts tracking a thread (empty, loading); keeps an existing transcript. */
   track: (threadId: string) => void
-  /** Replaces a thread's transcript with the core's list. */
-  setList: (threadId: string, items: Item[]) => void
+  /** Replaces a thread's window with a page `item/list` answered. */
+  setWindow: (threadId: string, page: ItemPage) => void
+  /** Adds the page before or after the window; false when it does not join the window (the caller reloads). */
+  addPage: (threadId: string, side: 'before' | 'after', page: ItemPage) => boolean
+  setFetching: (threadId: string, side: 'before' | 'after' | null) => void
   setError: (threadId: string, message: string) => void
-  /** Adds or replaces an item (item/started, item/completed, approval/requested). */
-  upsert: (item: Item) => void
+  /** Replaces an item in the window, or adds one the core just created (`fresh`); other items are outside the window. */
+  upsert: (item: Item, fresh: boolean) => void
   /** Appends streamed text (assistant) or output (running tool) to items, batched per frame. */
   appendDeltas: (threadId: string, deltas: Map<string, string>) => void
   forgetThread: (threadId: string) => void
@@ -63,47 +69,61 @@ function append(items: Item[], item: Item): Item[] {
 
 /** Appends a delta to the field it streams into: tool output for tools, text otherwise. */
 function withDelta(item: Item, delta: string): Item {
+  const field = item.kind === 'tool' && item.tool ? 'tool.output' : 'text'
+  // A field sent cut short holds only its first part: the delta belongs after text this client does not hold.
+  if (item.truncated?.some((t) => t.field === field))
+    return { ...item, truncated: item.truncated.map((t) => (t.field === field ? { ...t, chars: t.chars + delta.length } : t)) }
   if (item.kind === 'tool' && item.tool) return { ...item, tool: { ...item.tool, output: (item.tool.output ?? '') + delta } }
   return { ...item, text: (item.text ?? '') + delta }
 }
 
-/** Transcripts of the built-in agent, per thread, fed by `item/list` and the item notifications. */
-export const useConversation = create<ConversationState>()((set) => ({
-  byThread: {},
-  track: (threadId) =>
-    set((s) => (s.byThread[threadId] ? s : { byThread: { ...s.byThread, [threadId]: { items: [], loaded: false, error: null } } })),
-  setList: (threadId, items) => set((s) => ({ byThread: { ...s.byThread, [threadId]: { items, loaded: true, error: null } } })),
-  setError: (threadId, message) =>
+/** Transcripts of the built-in agent, per thread: windows fed by `item/list` and the item notifications. */
+export const useConversation = create<ConversationState>()((set, get) => {
+  const update = (threadId: string, fn: (t: Transcript) => Transcript | null): void =>
     set((s) => {
       const t = s.byThread[threadId]
-      return { byThread: { ...s.byThread, [threadId]: { items: t?.items ?? [], loaded: true, error: message } } }
-    }),
-  upsert: (item) =>
-    set((s) => {
-      const t = s.byThread[item.threadId]
-      if (!t) return s
-      const i = indexOfItem(t.items, item.id)
-      const items = i >= 0 ? replaceAt(t.items, i, item) : append(t.items, item)
-      return { byThread: { ...s.byThread, [item.threadId]: { ...t, items } } }
-    }),
-  appendDeltas: (threadId, deltas) =>
-    set((s) => {
-      const t = s.byThread[threadId]
-      if (!t) return s
-      let items = t.items
-      for (const [itemId, delta] of deltas) {
-        const i = indexOfItem(items, itemId)
-        if (i < 0) continue
-        items = replaceAt(items, i, withDelta(items[i], delta))
-      }
-      return items === t.items ? s : { byThread: { ...s.byThread, [threadId]: { ...t, items } } }
-    }),
-  forgetThread: (threadId) =>
-    set((s) => {
-      const byThread = without(s.byThread, threadId)
-      return byThread === s.byThread ? s : { byThread }
+      const next = t ? fn(t) : null
+      return next && next !== t ? { byThread: { ...s.byThread, [threadId]: next } } : s
     })
-}))
+  return {
+    byThread: {},
+    track: (threadId) => set((s) => (s.byThread[threadId] ? s : { byThread: { ...s.byThread, [threadId]: EMPTY } })),
+    setWindow: (threadId, page) => update(threadId, () => ({ ...windowOf(page), loaded: true, error: null, fetching: null })),
+    addPage: (threadId, side, page) => {
+      const t = get().byThread[threadId]
+      if (!t) return true
+      const joined = side === 'before' ? withPageBefore(t, page) : withPageAfter(t, page)
+      if (!joined) return false
+      update(threadId, (cur) => ({ ...cur, ...joined }))
+      return true
+    },
+    setFetching: (threadId, side) => update(threadId, (t) => (t.fetching === side ? t : { ...t, fetching: side })),
+    setError: (threadId, message) => update(threadId, (t) => ({ ...t, loaded: true, error: message, fetching: null })),
+    upsert: (item, fresh) =>
+      update(item.threadId, (t) => {
+        const i = indexOfItem(t.items, item.id)
+        if (i >= 0) return { ...t, items: replaceAt(t.items, i, item) }
+        if (!fresh) return null
+        const w = withNewItem(t, item)
+        return { ...t, ...w, items: w.items.length > t.items.length ? append(t.items, item) : t.items }
+      }),
+    appendDeltas: (threadId, deltas) =>
+      update(threadId, (t) => {
+        let items = t.items
+        for (const [itemId, delta] of deltas) {
+          const i = indexOfItem(items, itemId)
+          if (i < 0) continue
+          items = replaceAt(items, i, withDelta(items[i], delta))
+        }
+        return items === t.items ? t : { ...t, items }
+      }),
+    forgetThread: (threadId) =>
+      set((s) => {
+        const byThread = without(s.byThread, threadId)
+        return byThread === s.byThread ? s : { byThread }
+      })
+  }
+})
 
 /** True for an approval item nobody has answered yet. */
 export const isPendingApproval = (item: Item): boolean =>
