@@ -48,6 +48,7 @@ import { SKEIN_VERSION } from './version'
 import { createAutopilotHost } from './autopilot/autopilot-host'
 import type { AutopilotService } from './autopilot/autopilot-service'
 import { createSearchHost, type SearchHost } from './search/search-host'
+import { checkAfterStart } from './threads/after-start'
 
 /** When the first scan for pushed branches runs: after the first clients have loaded. */
 const CI_FIRST_SCAN_MS = 3000
@@ -312,17 +313,9 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
   const autopilot = owned.add(await createAutopilotHost(autopilotDeps)).service
   let markStarted!: () => void
   const started = new Promise<void>((resolve) => (markStarted = resolve))
+  const logSize = (id: string) => threadStore.logSize(id)
   const search = owned.add(
-    await createSearchHost({
-      rpc,
-      bus,
-      logger,
-      dataDir,
-      threads: () => threadStore.list(),
-      thread,
-      started,
-      logSize: (id) => threadStore.logSize(id)
-    })
+    await createSearchHost({ rpc, bus, logger, dataDir, threads: () => threadStore.list(), thread, started, logSize })
   )
   let webUrl: string | null = null
   registerHandlers(rpc, {
@@ -371,21 +364,7 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
     }
   }
 
-  // After ready, in the background: threads changed by something else, and worktrees deleted while stopped.
-  const stopBackground = new AbortController()
-  const background = Promise.all([
-    threadStore.reconcile(
-      {
-        updated: (thread) => bus.publish('thread/updated', { thread }),
-        removed: (t) => bus.publish('thread/removed', { threadId: t.id, repoId: t.repoId })
-      },
-      { signal: stopBackground.signal }
-    ),
-    threads.checkWorktreesAfterStart(stopBackground.signal)
-  ])
-    .then(() => undefined)
-    .catch((e) => logger.warn(`Checking threads after the start failed: ${e instanceof Error ? e.message : String(e)}`))
-  owned.add(toDisposable(() => (stopBackground.abort(), background)))
+  owned.add(checkAfterStart({ store: threadStore, threads, bus, logger }))
   const close = () => owned.dispose()
   markStarted()
   return {
