@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test'
-import { appendFileSync } from 'node:fs'
+import { appendFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { startModelServer, type ModelServer } from '../test/helpers/model-server'
 import { connectClient } from './support/core-client'
@@ -12,15 +12,20 @@ let core: CoreProcess | null = null
 let server: ModelServer | null = null
 test.afterEach(async () => {
   await core?.stop('SIGKILL')
+  // A gigabyte of log: not left behind in the temp folder.
+  if (core) rmSync(core.home, { recursive: true, force: true })
   await server?.close()
   core = null
   server = null
 })
 
-/** Size of the seeded log; the default keeps CI fast, SKEIN_E2E_LOG_MB=1024 is the full-scale run. */
-const LOG_MB = Number(process.env.SKEIN_E2E_LOG_MB ?? 60)
-/** Items at most: past it, tool outputs grow instead, so scrolling through every item stays minutes, not hours. */
-const MAX_ITEMS = 40_000
+/** Size of the seeded log: a gigabyte, as the issue asks (SKEIN_E2E_LOG_MB sets another size). */
+const LOG_MB = Number(process.env.SKEIN_E2E_LOG_MB ?? 1024)
+/**
+ * Items at most: past it, tool outputs grow instead. Scrolling through every item is what takes time (about 2.4 ms
+ * an item here), so CI scrolls 8,000 of them; SKEIN_E2E_LOG_ITEMS=40000 is the longer run.
+ */
+const MAX_ITEMS = Number(process.env.SKEIN_E2E_LOG_ITEMS ?? 8000)
 const GROUP_BYTES = 1200 // a message, a reply and a notice, roughly, as logged
 const OUTPUT_CHARS = Math.max(24_000, Math.floor((LOG_MB * 1024 * 1024) / (MAX_ITEMS / 4)) - GROUP_BYTES)
 const COUNT = Math.max(400, Math.floor((LOG_MB * 1024 * 1024) / (OUTPUT_CHARS + GROUP_BYTES)) * 4)
