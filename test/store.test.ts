@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, readFileSync, readdirSync, writeFileSync, rmSync, chmodSync } from 'node:fs'
+import { appendFileSync, existsSync, readFileSync, readdirSync, writeFileSync, rmSync, chmodSync, statSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -115,6 +115,30 @@ describe('thread store', () => {
         .sort()
     ).toEqual(['t0', 't1', 't2', 't3', 't4'])
     expect(existsSync(new DataDir(home).indexFile)).toBe(true)
+  })
+
+  it('rebuilds a thread whose log is mostly bulky transcript without holding it, and keeps its latest state', async () => {
+    const home = tempDir()
+    const s = await storeWith(home, 1)
+    const bulky = 'x'.repeat(4 * 1024 * 1024) // every item line spans several of the scan's 1 MB chunks
+    for (let i = 0; i < 40; i++) {
+      must(await s.appendRaw('t0', { type: 'item.completed', at: i, item: { id: `i${i}`, text: bulky } }))
+      if (i === 20) must(await s.update('t0', { title: 'renamed between outputs' }, 'renamed'))
+    }
+    await s.flush()
+    const size = statSync(new DataDir(home).eventsFile('t0')).size
+    rmSync(new DataDir(home).indexFile)
+    const logger = memoryLogger()
+    // A 160 MB log: read whole, it would cost the buffer and its string (over 300 MB); streamed, a few lines.
+    const before = process.memoryUsage().rss
+    let peak = before
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 2)
+    const rebuilt = await ThreadStore.open(new DataDir(home), logger).finally(() => clearInterval(sampler))
+    peak = Math.max(peak, process.memoryUsage().rss)
+    expect((peak - before) / 1024 ** 2).toBeLessThan(80)
+    expect(rebuilt.get('t0')?.title).toBe('renamed between outputs')
+    expect(rebuilt.logSize('t0')).toBe(size)
+    expect(logger.lines.filter((l) => l.level !== 'info')).toEqual([])
   })
 
   it('rebuilds a corrupt index from the logs, with a warning', async () => {

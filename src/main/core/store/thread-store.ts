@@ -6,13 +6,14 @@ import { KeyedLock } from '../keyed-lock'
 import type { Logger } from '../logger'
 import { writeFileAtomic } from './atomic-write'
 import type { DataDir } from './data-dir'
-import { appendEvent, readEventLog } from './event-log'
+import { appendEvent } from './event-log'
 import { ActivityOrder } from './activity-order'
 import { scanEvents } from './event-scan'
 import { storageError } from './fs-error'
-import { foldThread, type ThreadEvent } from './thread-events'
+import type { ThreadEvent } from './thread-events'
 import { parseIndex, type IndexEntry, type IndexFile } from './thread-index-file'
 import { ThreadJournal } from './thread-journal'
+import { foldThreadLog, repoOfLog } from './thread-log-fold'
 
 /**
  * How long changes gather before the index is written: longer for a big index (the journal covers the wait).
@@ -205,9 +206,8 @@ export class ThreadStore {
   async reposInLogs(): Promise<Repo[]> {
     const repos = new Map<string, Repo>()
     for (const id of this.entries.keys()) {
-      const log = await readEventLog<ThreadEvent>(this.dir.eventsFile(id), this.logger).catch(() => null)
-      const folded = log && foldThread(log.events)
-      if (folded) repos.set(folded.repo.id, folded.repo)
+      const repo = await repoOfLog(this.dir.eventsFile(id), this.logger).catch(() => null)
+      if (repo) repos.set(repo.id, repo)
     }
     return [...repos.values()]
   }
@@ -360,13 +360,9 @@ export class ThreadStore {
   private async readThreadLog(id: string, o: { missingIsQuiet?: boolean } = {}): Promise<IndexEntry | null> {
     const path = this.dir.eventsFile(id)
     try {
-      const log = await readEventLog<ThreadEvent>(path, this.logger)
-      const folded = foldThread(log.events)
-      if (!folded) {
-        this.logger.warn(`${path} has no readable creation event; the thread cannot be shown. The file is left as it is.`)
-        return null
-      }
-      return log.tornTail ? { thread: folded.thread, logSize: log.size, tornTail: true } : { thread: folded.thread, logSize: log.size }
+      const entry = await foldThreadLog(path, this.logger)
+      if (!entry) this.logger.warn(`${path} has no readable creation event; the thread cannot be shown. The file is left as it is.`)
+      return entry
     } catch (e) {
       if (!(o.missingIsQuiet && (e as NodeJS.ErrnoException).code === 'ENOENT')) this.logger.warn(`Could not read ${path}: ${String(e)}`)
       return null
