@@ -345,7 +345,8 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
     environment,
     checkpoints,
     fork,
-    rewind
+    rewind,
+    store: threadStore
   })
   notices.push(...startupNotices(0, await threads.recoverInterruptedCreates(dataDir)))
   // A log that cannot be read (its error is logged) holds no approval to wait for: the start goes on.
@@ -366,7 +367,8 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
 
   owned.add(checkAfterStart({ store: threadStore, threads, bus, logger }))
   const close = () => owned.dispose()
-  markStarted()
+  // Search catches up with every thread, archived ones included: once they are loaded.
+  void threadStore.whenComplete().then(markStarted)
   return {
     dataDir,
     rpc,

@@ -13,6 +13,7 @@ import type { CiHost } from '../ci/ci-host'
 import type { DiskService } from '../disk/disk-service'
 import { planCleanup, runCleanup, type CleanupDeps } from '../disk/disk-cleanup'
 import type { Transcript } from '../agent/transcript'
+import type { ThreadStore } from '../store/thread-store'
 import type { CheckpointService } from '../checkpoints/checkpoint-service'
 import type { ForkRequest } from '../checkpoints/fork'
 import type { RewindOutcome, RewindRequest } from '../checkpoints/rewind'
@@ -69,6 +70,8 @@ export interface HandlerDeps {
   checkpoints: CheckpointService
   fork(o: ForkRequest): Promise<Result<{ threads: Thread[] }>>
   rewind(o: RewindRequest): Promise<Result<RewindOutcome>>
+  /** Whether the archived threads are loaded yet (they load just after the start), and a wait for them. */
+  store: Pick<ThreadStore, 'complete' | 'whenComplete'>
 }
 
 const done = <E>(r: { ok: true } | { ok: false; error: E }) => (r.ok ? ok({ ok: true as const }) : r)
@@ -77,12 +80,20 @@ const done = <E>(r: { ok: true } | { ok: false; error: E }) => (r.ok ? ok({ ok: 
 const RELEASES: ReadonlySet<MethodName> = new Set<MethodName>(['thread/setViewing', 'review/unwatch'])
 // Listing filtered by a repository that is gone is just an empty or default answer.
 const REPO_FILTERS: ReadonlySet<MethodName> = new Set<MethodName>(['thread/list', 'profile/list'])
+// What a window asks first answers before the archived threads are loaded; everything else waits for them.
+const EARLY: ReadonlySet<MethodName> = new Set<MethodName>(['core/hello', 'repo/list'])
+const early = (method: MethodName, p: unknown): boolean => {
+  if (EARLY.has(method)) return true
+  const q = p as { archived?: string; includeArchived?: boolean }
+  return method === 'thread/list' && (q.archived ?? (q.includeArchived ? 'include' : 'exclude')) === 'exclude'
+}
 
 /** Wires every protocol method to its service. */
 export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
   // Ids reach the store as folder names, so only ids of threads the store holds get past here.
   const handle = <M extends MethodName>(method: M, handler: Handler<M>): void =>
-    rpc.handle(method, (p, c) => {
+    rpc.handle(method, async (p, c) => {
+      if (!d.store.complete && !early(method, p)) await d.store.whenComplete()
       const threadId = (p as { threadId?: unknown }).threadId
       if (typeof threadId === 'string' && !RELEASES.has(method)) {
         const found = d.threads.find(threadId)

@@ -131,7 +131,10 @@ export class SearchIndexer {
   /** A thread changed (title, status, agent); a new thread's log is read too (a fork's items are written without news). */
   noteThread(thread: Thread): void {
     this.dirtyThreads.set(thread.id, thread)
-    if (!this.known.offsets.has(thread.id)) this.dirtyLogs.add(thread.id)
+    // A new thread, or one whose log moved past the mark (the store's check found it written from outside).
+    const size = this.d.logSize?.(thread.id)
+    if (!this.known.offsets.has(thread.id) || (size !== undefined && size !== this.known.offsets.get(thread.id)))
+      this.dirtyLogs.add(thread.id)
     this.schedule()
   }
 

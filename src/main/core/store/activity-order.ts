@@ -46,6 +46,13 @@ export class ActivityOrder {
     this.sorted.sort(byRecentActivity)
   }
 
+  /** Starts over with `threads` (a second batch arriving at once: the archived threads after a start). */
+  refill(threads: Iterable<Thread>): void {
+    this.sorted.length = 0
+    this.counts.clear()
+    this.fill(threads)
+  }
+
   /** The threads in order, from the first one strictly after `after` (or the start). Read-only view. */
   *from(after: Pick<Thread, 'lastActivityAt' | 'createdAt' | 'id'> | null): Generator<Thread> {
     for (let i = after ? this.firstAfter(after) : 0; i < this.sorted.length; i++) yield this.sorted[i]!

@@ -24,6 +24,10 @@ export class DataDir {
   get indexFile(): string {
     return join(this.threadsDir, 'index.json')
   }
+  /** The archived threads' index: loaded after the start, so a start costs what is live, not all history. */
+  get archivedIndexFile(): string {
+    return join(this.threadsDir, 'archived.json')
+  }
   /** Each live thread's port range (kept across restarts). */
   get portsFile(): string {
     return join(this.home, 'ports.json')

@@ -1,5 +1,7 @@
 import { defaultConversation, type Thread } from '../../../shared/models'
 import { DEFAULT_MODEL } from '../../../shared/pricing'
+import { readFile } from 'node:fs/promises'
+import type { Logger } from '../logger'
 import { withDefaults } from './thread-events'
 
 /** One thread in threads/index.json: its folded state and the log size it was folded from. */
@@ -38,4 +40,22 @@ function defaultsInPlace(t: Thread): Thread {
   for (const k of CONVERSATION_KEYS) if (c[k] === undefined) return withDefaults(t)
   c.busy = false
   return t
+}
+
+/** The entries of an index file; null when it is missing (quietly) or cannot be read or parsed (with a warning). */
+export async function readIndexFile(path: string, logger: Logger): Promise<IndexEntry[] | null> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+      logger.warn(`Could not read ${path}: ${String(e)}; rebuilding it from the thread logs.`)
+    return null
+  }
+  try {
+    return parseIndex(text)
+  } catch (e) {
+    logger.warn(`The thread index ${path} is corrupt (${(e as Error).message}); rebuilding it from the thread logs.`)
+    return null
+  }
 }

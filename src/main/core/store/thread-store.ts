@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises'
+import { mkdir, readdir, rm, stat } from 'node:fs/promises'
 import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import type { Repo, Thread } from '../../../shared/models'
 import { err, ok, type Result } from '../../../shared/result'
@@ -11,7 +11,7 @@ import { ActivityOrder } from './activity-order'
 import { scanEvents } from './event-scan'
 import { storageError } from './fs-error'
 import type { ThreadEvent } from './thread-events'
-import { parseIndex, type IndexEntry, type IndexFile } from './thread-index-file'
+import { readIndexFile, type IndexEntry, type IndexFile } from './thread-index-file'
 import { ThreadJournal } from './thread-journal'
 import { foldThreadLog, repoOfLog } from './thread-log-fold'
 
@@ -49,6 +49,11 @@ export class ThreadStore {
   private saving: Promise<void> = Promise.resolve()
   /** A rebuild from every log is under way: the activity order is filled once when it ends. */
   private bulk = false
+  /** Archived threads come from their own file, after the live ones (see whenComplete). */
+  private archivedLoad: Promise<void> = Promise.resolve()
+  private archivedLoaded = false
+  /** An archived entry changed since archived.json was written. */
+  private archivedDirty = false
 
   private constructor(
     private readonly dir: DataDir,
@@ -66,6 +71,16 @@ export class ThreadStore {
     await mkdir(dir.threadsDir, { recursive: true, mode: 0o700 })
     await store.load(o.reconcile ?? 'now')
     return store
+  }
+
+  /** Resolves once the archived threads are in memory too (an open with `reconcile: 'later'` loads them after it returns). */
+  whenComplete(): Promise<void> {
+    return this.archivedLoad
+  }
+
+  /** True once the archived threads are in memory. */
+  get complete(): boolean {
+    return this.archivedLoaded
   }
 
   /** How many threads of one repository are not archived. */
@@ -232,6 +247,8 @@ export class ThreadStore {
   }
 
   private async saveIndex(): Promise<void> {
+    // Never write archived.json from a view that lacks the archived threads.
+    await this.archivedLoad
     let carried: Set<string>
     try {
       carried = await this.journal.rotate()
@@ -240,11 +257,19 @@ export class ThreadStore {
       this.logger.warn(storageError(e, this.dir.threadsDir, 'rotate the thread journal').message)
       return
     }
-    const file: IndexFile = { version: 1, threads: [...this.entries.values()] }
+    const live: IndexEntry[] = []
+    const archived: IndexEntry[] = []
+    for (const e of this.entries.values()) (e.thread.status === 'archived' ? archived : live).push(e)
+    const writeArchived = this.archivedDirty
+    this.archivedDirty = false
     try {
-      await writeFileAtomic(this.dir.indexFile, JSON.stringify(file))
+      // Archived first: a crash before the live file leaves both thread sets readable, the journal naming the moves.
+      if (writeArchived)
+        await writeFileAtomic(this.dir.archivedIndexFile, JSON.stringify({ version: 1, threads: archived } satisfies IndexFile))
+      await writeFileAtomic(this.dir.indexFile, JSON.stringify({ version: 1, threads: live } satisfies IndexFile))
       await this.journal.commit()
     } catch (e) {
+      if (writeArchived) this.archivedDirty = true
       // The logs stay authoritative; the journal keeps naming the threads the index missed.
       this.logger.warn(storageError(e, this.dir.indexFile, 'write the thread index').message)
       await this.journal
@@ -255,34 +280,21 @@ export class ThreadStore {
 
   /** Sets a thread's entry, keeping the activity order in step. */
   private put(id: string, entry: IndexEntry): void {
-    if (!this.bulk) this.order.replace(this.entries.get(id)?.thread, entry.thread)
+    const old = this.entries.get(id)?.thread
+    if (!this.bulk) this.order.replace(old, entry.thread)
+    if (old?.status === 'archived' || entry.thread.status === 'archived') this.archivedDirty = true
     this.entries.set(id, entry)
   }
 
   private drop(id: string): void {
-    if (!this.bulk) this.order.replace(this.entries.get(id)?.thread, undefined)
+    const old = this.entries.get(id)?.thread
+    if (!this.bulk) this.order.replace(old, undefined)
+    if (old?.status === 'archived') this.archivedDirty = true
     this.entries.delete(id)
   }
 
-  private async readIndex(): Promise<IndexEntry[] | null> {
-    let text: string
-    try {
-      text = await readFile(this.dir.indexFile, 'utf8')
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
-        this.logger.warn(`Could not read ${this.dir.indexFile}: ${String(e)}; rebuilding it from the thread logs.`)
-      return null
-    }
-    try {
-      return parseIndex(text)
-    } catch (e) {
-      this.logger.warn(`The thread index ${this.dir.indexFile} is corrupt (${(e as Error).message}); rebuilding it from the thread logs.`)
-      return null
-    }
-  }
-
   private async load(mode: ReconcileMode): Promise<void> {
-    const indexed = await this.readIndex()
+    const indexed = await readIndexFile(this.dir.indexFile, this.logger)
     if (indexed === null) {
       // No index to trust: every log is read (the order sorted once at the end), and the result saved.
       this.bulk = true
@@ -292,10 +304,15 @@ export class ThreadStore {
         this.bulk = false
       }
       this.order.fill([...this.entries.values()].map((e) => e.thread))
+      this.archivedLoaded = true
       await this.saveIndex()
       return
     }
-    for (const e of indexed) this.entries.set(e.thread.id, e)
+    for (const e of indexed) {
+      this.entries.set(e.thread.id, e)
+      // An index written before archived threads had their own file: the next save moves them there.
+      if (e.thread.status === 'archived') this.archivedDirty = true
+    }
     this.order.fill(indexed.map((e) => e.thread))
     const journaled = await this.journal.read().catch((e) => {
       this.logger.warn(`Could not read the thread journal (${String(e)}); checking every thread log.`)
@@ -306,8 +323,32 @@ export class ThreadStore {
       if (rebuilt) this.put(id, rebuilt)
       else if (this.entries.has(id) && !(await exists(this.dir.eventsFile(id)))) this.drop(id)
     }
+    this.archivedLoad = this.loadArchived().catch((e) => {
+      // Never a store that waits for ever: the check of every log after the start rebuilds what is missing.
+      this.logger.error('Could not load the archived threads', e)
+      this.archivedLoaded = true
+    })
+    if (mode === 'now') await this.archivedLoad
     if (journaled === null || mode === 'now') await this.reconcile({}, { loading: true })
     if (journaled === null || journaled.size || mode === 'now') await this.saveIndex()
+  }
+
+  /**
+   * Adds the archived threads' entries. Of two entries for one thread (a save cut short between the two files, a
+   * journaled re-read), the one folded from more of its log wins: logs only grow. A file that cannot be read leaves
+   * its threads to the check of every log, which rebuilds them.
+   */
+  private async loadArchived(): Promise<void> {
+    const archived = await readIndexFile(this.dir.archivedIndexFile, this.logger)
+    let added = 0
+    for (const e of archived ?? []) {
+      const current = this.entries.get(e.thread.id)
+      if (current && current.logSize >= e.logSize) continue
+      this.entries.set(e.thread.id, e)
+      added++
+    }
+    if (added) this.order.refill([...this.entries.values()].map((e) => e.thread))
+    this.archivedLoaded = true
   }
 
   /**

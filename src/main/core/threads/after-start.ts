@@ -7,7 +7,8 @@ import type { ThreadService } from './thread-service'
 
 /**
  * The checks a start leaves until after ready, in the background: every log against the index (threads changed by
- * something else are announced), and worktrees deleted while Skein was stopped. Disposing stops them and waits.
+ * something else are announced), once the archived threads are loaded, and worktrees deleted while Skein was
+ * stopped. Disposing stops them and waits.
  */
 export function checkAfterStart(d: { store: ThreadStore; threads: ThreadService; bus: NotificationBus; logger: Logger }): AsyncDisposable {
   const stop = new AbortController()
@@ -15,7 +16,11 @@ export function checkAfterStart(d: { store: ThreadStore; threads: ThreadService;
     updated: (thread: Thread) => d.bus.publish('thread/updated', { thread }),
     removed: (t: Thread) => d.bus.publish('thread/removed', { threadId: t.id, repoId: t.repoId })
   }
-  const running = Promise.all([d.store.reconcile(announce, { signal: stop.signal }), d.threads.checkWorktreesAfterStart(stop.signal)])
+  // The check of every log waits for the archived threads: without them, their logs would all look new.
+  const running = Promise.all([
+    d.store.whenComplete().then(() => d.store.reconcile(announce, { signal: stop.signal })),
+    d.threads.checkWorktreesAfterStart(stop.signal)
+  ])
     .then(() => undefined)
     .catch((e) => d.logger.warn(`Checking threads after the start failed: ${e instanceof Error ? e.message : String(e)}`))
   return toDisposable(() => (stop.abort(), running))
