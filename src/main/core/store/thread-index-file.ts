@@ -2,6 +2,8 @@ import { defaultConversation, type Thread } from '../../../shared/models'
 import { DEFAULT_MODEL } from '../../../shared/pricing'
 import { readFile } from 'node:fs/promises'
 import type { Logger } from '../logger'
+import { writeFileAtomic } from './atomic-write'
+import type { DataDir } from './data-dir'
 import { withDefaults } from './thread-events'
 
 /** One thread in threads/index.json: its folded state and the log size it was folded from. */
@@ -58,4 +60,16 @@ export async function readIndexFile(path: string, logger: Logger): Promise<Index
     logger.warn(`The thread index ${path} is corrupt (${(e as Error).message}); rebuilding it from the thread logs.`)
     return null
   }
+}
+
+/**
+ * Writes index.json with the live threads and, when `archivedToo`, archived.json with the archived ones: archived
+ * first, so a crash between the two leaves both sets readable (the journal names the threads that moved).
+ */
+export async function writeIndexFiles(dir: DataDir, entries: Iterable<IndexEntry>, archivedToo: boolean): Promise<void> {
+  const live: IndexEntry[] = []
+  const archived: IndexEntry[] = []
+  for (const e of entries) (e.thread.status === 'archived' ? archived : live).push(e)
+  if (archivedToo) await writeFileAtomic(dir.archivedIndexFile, JSON.stringify({ version: 1, threads: archived } satisfies IndexFile))
+  await writeFileAtomic(dir.indexFile, JSON.stringify({ version: 1, threads: live } satisfies IndexFile))
 }

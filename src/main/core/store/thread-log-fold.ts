@@ -20,9 +20,14 @@ export async function foldThreadLog(path: string, logger: Logger): Promise<Index
   return torn ? { thread: folded.thread, logSize: size, tornTail: true } : { thread: folded.thread, logSize: size }
 }
 
-/** The repository a thread's log records at its creation (how a lost repos.json is recovered), streamed likewise. */
-export async function repoOfLog(path: string, logger: Logger): Promise<Repo | null> {
-  return (await foldStreamed(path, logger)).folded?.repo ?? null
+/** The repositories thread logs record at their creation (how a lost repos.json is recovered), streamed likewise. */
+export async function reposOfLogs(paths: readonly string[], logger: Logger): Promise<Repo[]> {
+  const repos = new Map<string, Repo>()
+  for (const path of paths) {
+    const repo = (await foldStreamed(path, logger).catch(() => null))?.folded?.repo
+    if (repo) repos.set(repo.id, repo)
+  }
+  return [...repos.values()]
 }
 
 async function foldStreamed(path: string, logger: Logger): Promise<{ folded: ReturnType<typeof foldThread>; size: number; torn: boolean }> {

@@ -4,16 +4,15 @@ import type { Repo, Thread } from '../../../shared/models'
 import { err, ok, type Result } from '../../../shared/result'
 import { KeyedLock } from '../keyed-lock'
 import type { Logger } from '../logger'
-import { writeFileAtomic } from './atomic-write'
 import type { DataDir } from './data-dir'
 import { appendEvent } from './event-log'
 import { ActivityOrder } from './activity-order'
 import { scanEvents } from './event-scan'
 import { storageError } from './fs-error'
 import type { ThreadEvent } from './thread-events'
-import { readIndexFile, type IndexEntry, type IndexFile } from './thread-index-file'
+import { readIndexFile, writeIndexFiles, type IndexEntry } from './thread-index-file'
 import { ThreadJournal } from './thread-journal'
-import { foldThreadLog, repoOfLog } from './thread-log-fold'
+import { foldThreadLog, reposOfLogs } from './thread-log-fold'
 
 /**
  * How long changes gather before the index is written: longer for a big index (the journal covers the wait).
@@ -112,25 +111,13 @@ export class ThreadStore {
 
   /** Persists a new thread: its log first, then memory. */
   create(thread: Thread, repo: Repo): Promise<Result<Thread>> {
-    return this.writes.run(thread.id, async () => {
-      const event: ThreadEvent = { type: 'thread.created', at: Date.now(), thread, repo }
-      try {
-        await this.journal.begin(thread.id)
-      } catch (e) {
-        return err(storageError(e, this.dir.threadsDir, 'save the new thread'))
-      }
-      try {
-        await mkdir(this.dir.threadDir(thread.id), { recursive: true, mode: 0o700 })
-        const size = await appendEvent(this.dir.eventsFile(thread.id), event)
-        this.put(thread.id, { thread, logSize: size })
-        this.scheduleSave()
-        return ok(thread)
-      } catch (e) {
-        return err(storageError(e, this.dir.eventsFile(thread.id), 'save the new thread'))
-      } finally {
-        this.journal.end(thread.id)
-      }
-    })
+    const event: ThreadEvent = { type: 'thread.created', at: Date.now(), thread, repo }
+    const write = async () => {
+      await mkdir(this.dir.threadDir(thread.id), { recursive: true, mode: 0o700 })
+      this.put(thread.id, { thread, logSize: await appendEvent(this.dir.eventsFile(thread.id), event) })
+      return thread
+    }
+    return this.journaled(thread.id, 'save the new thread', write, { creates: true })
   }
 
   /**
@@ -138,47 +125,48 @@ export class ThreadStore {
    * `durable: false` skips the flush, for a change that the next start would make again if it were lost.
    */
   update(id: string, patch: Partial<Thread>, reason: string, options: { durable?: boolean } = {}): Promise<Result<Thread>> {
-    return this.writes.run(id, async () => {
-      const entry = this.entries.get(id)
-      if (!entry) throw new Error(`update of unknown thread ${id}`)
-      const event: ThreadEvent = { type: 'thread.changed', at: Date.now(), reason, patch }
-      try {
-        await this.journal.begin(id)
-      } catch (e) {
-        return err(storageError(e, this.dir.threadsDir, `save the change to thread "${entry.thread.title}"`))
-      }
-      try {
-        const size = await appendEvent(this.dir.eventsFile(id), event, { freshLine: entry.tornTail === true, durable: options.durable })
-        const thread = { ...entry.thread, ...patch, id }
-        this.put(id, { thread, logSize: size })
-        this.scheduleSave()
-        return ok(thread)
-      } catch (e) {
-        return err(storageError(e, this.dir.eventsFile(id), `save the change to thread "${entry.thread.title}"`))
-      } finally {
-        this.journal.end(id)
-      }
+    const event: ThreadEvent = { type: 'thread.changed', at: Date.now(), reason, patch }
+    return this.journaled(id, `save the change to thread "${this.entries.get(id)?.thread.title}"`, async (entry) => {
+      const size = await appendEvent(this.dir.eventsFile(id), event, { freshLine: entry!.tornTail === true, durable: options.durable })
+      const thread = { ...entry!.thread, ...patch, id }
+      this.put(id, { thread, logSize: size })
+      return thread
     })
   }
 
   /** Appends an event that is not a thread change (a completed transcript item); flushed before it returns. */
   appendRaw(id: string, event: ThreadEvent): Promise<Result<void>> {
+    return this.journaled(id, 'save the conversation', async (entry) => {
+      const size = await appendEvent(this.dir.eventsFile(id), event, { freshLine: entry!.tornTail === true })
+      // Only the size moves: the thread's content is whatever the last change left.
+      this.put(id, { thread: entry!.thread, logSize: size })
+    })
+  }
+
+  /**
+   * One write to a thread's log, under its lock: the id journaled first (flushed), then `write` with the thread's
+   * entry (undefined only for a new thread), then the index save scheduled. A failure is a storage error naming `action`.
+   */
+  private journaled<T>(
+    id: string,
+    action: string,
+    write: (entry: IndexEntry | undefined) => Promise<T>,
+    o: { creates?: boolean } = {}
+  ): Promise<Result<T>> {
     return this.writes.run(id, async () => {
       const entry = this.entries.get(id)
-      if (!entry) throw new Error(`append to unknown thread ${id}`)
+      if (!entry && !o.creates) throw new Error(`write to unknown thread ${id}`)
       try {
         await this.journal.begin(id)
       } catch (e) {
-        return err(storageError(e, this.dir.threadsDir, 'save the conversation'))
+        return err(storageError(e, this.dir.threadsDir, action))
       }
       try {
-        const size = await appendEvent(this.dir.eventsFile(id), event, { freshLine: entry.tornTail === true })
-        // Only the size moves: the thread's content is whatever the last change left.
-        this.put(id, { thread: entry.thread, logSize: size })
+        const value = await write(entry)
         this.scheduleSave()
-        return ok(undefined)
+        return ok(value)
       } catch (e) {
-        return err(storageError(e, this.dir.eventsFile(id), 'save the conversation'))
+        return err(storageError(e, this.dir.eventsFile(id), action))
       } finally {
         this.journal.end(id)
       }
@@ -218,13 +206,11 @@ export class ThreadStore {
   }
 
   /** The repositories recorded in thread logs: how a lost repos.json is recovered. Reads every log. */
-  async reposInLogs(): Promise<Repo[]> {
-    const repos = new Map<string, Repo>()
-    for (const id of this.entries.keys()) {
-      const repo = await repoOfLog(this.dir.eventsFile(id), this.logger).catch(() => null)
-      if (repo) repos.set(repo.id, repo)
-    }
-    return [...repos.values()]
+  reposInLogs(): Promise<Repo[]> {
+    return reposOfLogs(
+      [...this.entries.keys()].map((id) => this.dir.eventsFile(id)),
+      this.logger
+    )
   }
 
   /** Writes the index now if a save is pending. */
@@ -257,16 +243,10 @@ export class ThreadStore {
       this.logger.warn(storageError(e, this.dir.threadsDir, 'rotate the thread journal').message)
       return
     }
-    const live: IndexEntry[] = []
-    const archived: IndexEntry[] = []
-    for (const e of this.entries.values()) (e.thread.status === 'archived' ? archived : live).push(e)
     const writeArchived = this.archivedDirty
     this.archivedDirty = false
     try {
-      // Archived first: a crash before the live file leaves both thread sets readable, the journal naming the moves.
-      if (writeArchived)
-        await writeFileAtomic(this.dir.archivedIndexFile, JSON.stringify({ version: 1, threads: archived } satisfies IndexFile))
-      await writeFileAtomic(this.dir.indexFile, JSON.stringify({ version: 1, threads: live } satisfies IndexFile))
+      await writeIndexFiles(this.dir, this.entries.values(), writeArchived)
       await this.journal.commit()
     } catch (e) {
       if (writeArchived) this.archivedDirty = true
