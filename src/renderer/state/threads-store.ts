@@ -1,6 +1,5 @@
 import { create } from 'zustand'
 import type { Thread } from '../../shared/models'
-import { without } from '../lib/record'
 import { emptyGroups, groupThreads, isArchived, withThreads, withoutThreads, type GroupedThreads } from './thread-groups'
 
 export { byRecentActivity, groupThreads, isArchived, type GroupedThreads } from './thread-groups'
@@ -9,8 +8,15 @@ export { byRecentActivity, groupThreads, isArchived, type GroupedThreads } from 
 export type ArchivedRows = 'not-loaded' | 'loading' | 'loaded'
 
 interface ThreadsState {
-  /** The threads loaded so far (live ones at once and in background pages, archived ones on demand), by id. */
+  /**
+   * The threads loaded so far (live ones at once and in background pages, archived ones on demand), by id. Changed
+   * in place: select an entry (`s.byId[id]`), or `version` to follow the whole record.
+   */
   byId: Record<string, Thread>
+  /** Moves with every change to `byId`. */
+  version: number
+  /** Moves when a change touches a fork or the thread it was forked from (the fork index is rebuilt only then). */
+  forkVersion: number
   /** `byId` grouped by repository, kept up to date with every change (never regrouped from scratch). */
   groups: GroupedThreads
   /** True once the first `thread/list` page arrived. */
@@ -33,6 +39,8 @@ interface ThreadsState {
 /** Threads, fed by `thread/list` pages and the `thread/updated` / `thread/removed` notifications. */
 export const useThreads = create<ThreadsState>()((set) => ({
   byId: {},
+  version: 0,
+  forkVersion: 0,
   groups: emptyGroups(),
   loaded: false,
   liveComplete: false,
@@ -40,43 +48,59 @@ export const useThreads = create<ThreadsState>()((set) => ({
   archivedRows: 'not-loaded',
   replaceAll: (threads) => {
     const byId = Object.fromEntries(threads.map((t) => [t.id, t]))
-    set({ byId, groups: groupThreads(byId), loaded: true, liveComplete: false, archivedRows: 'not-loaded' })
+    set((s) => ({
+      byId,
+      groups: groupThreads(byId),
+      loaded: true,
+      liveComplete: false,
+      archivedRows: 'not-loaded',
+      version: s.version + 1,
+      forkVersion: s.forkVersion + 1
+    }))
   },
+  // byId is changed in place and `version` moves instead: copying a record of 100,000 threads took 67 ms a change.
+  // Groups are worked out from the old entries first, so each change reads byId before it is written.
   merge: (threads) =>
     set((s) => {
       if (threads.length === 0) return s
-      const byId = { ...s.byId }
-      for (const t of threads) byId[t.id] = t
-      return { byId, groups: withThreads(s.groups, s.byId, threads) }
+      const groups = withThreads(s.groups, s.byId, threads)
+      const forks = threads.some((t) => t.forkedFrom || s.byId[t.id]?.forkedFrom)
+      for (const t of threads) s.byId[t.id] = t
+      return { groups, version: s.version + 1, forkVersion: s.forkVersion + Number(forks) }
     }),
   upsert: (thread) =>
     set((s) => {
       const old = s.byId[thread.id]
       // The Archived header counts threads whose rows may not be loaded: follow moves in and out of it.
       const moved = old ? Number(isArchived(thread)) - Number(isArchived(old)) : 0
+      const groups = withThreads(s.groups, s.byId, [thread])
+      const forks = Boolean(thread.forkedFrom || old?.forkedFrom)
+      s.byId[thread.id] = thread
       return {
-        byId: { ...s.byId, [thread.id]: thread },
-        groups: withThreads(s.groups, s.byId, [thread]),
-        archivedTotal: Math.max(0, s.archivedTotal + moved)
+        groups,
+        archivedTotal: Math.max(0, s.archivedTotal + moved),
+        version: s.version + 1,
+        forkVersion: s.forkVersion + Number(forks)
       }
     }),
   remove: (threadId) =>
     set((s) => {
       const old = s.byId[threadId]
       if (!old) return s
+      delete s.byId[threadId]
       return {
-        byId: without(s.byId, threadId),
         groups: withoutThreads(s.groups, [old]),
-        archivedTotal: Math.max(0, s.archivedTotal - Number(isArchived(old)))
+        archivedTotal: Math.max(0, s.archivedTotal - Number(isArchived(old))),
+        version: s.version + 1,
+        forkVersion: s.forkVersion + Number(Boolean(old.forkedFrom))
       }
     }),
   removeByRepo: (repoId) =>
     set((s) => {
       const gone = Object.values(s.byId).filter((t) => t.repoId === repoId)
       if (gone.length === 0) return s
-      const byId = { ...s.byId }
-      for (const t of gone) delete byId[t.id]
-      return { byId, groups: withoutThreads(s.groups, gone) }
+      for (const t of gone) delete s.byId[t.id]
+      return { groups: withoutThreads(s.groups, gone), version: s.version + 1, forkVersion: s.forkVersion + 1 }
     })
 }))
 

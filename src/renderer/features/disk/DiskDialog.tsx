@@ -69,7 +69,8 @@ function DiskSummary({
   measuring: boolean
   onMeasure: () => void
 }): ReactElement {
-  const threads = useThreads((s) => s.byId)
+  useThreads((s) => s.version) // re-render as threads change: byId itself is changed in place
+  const threads = useThreads.getState().byId
   const worktrees = [...(disk?.worktrees ?? [])].sort((a, b) => b.bytes - a.bytes)
   const sharedBytes = disk?.shared.reduce((n, s) => n + s.bytes, 0) ?? 0
   return (
