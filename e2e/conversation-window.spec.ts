@@ -6,7 +6,7 @@ import { connectClient } from './support/core-client'
 import { startCore, type CoreProcess } from './support/core-process'
 import { rows, transcript } from './support/conversation-page'
 import { makeGitRepo } from './support/git-repo'
-import { nextFrames, threadRow } from './support/skein-page'
+import { nextFrames, screenshotBothThemes, threadRow } from './support/skein-page'
 
 let core: CoreProcess | null = null
 let server: ModelServer | null = null
@@ -100,6 +100,7 @@ test('a long conversation is read a window at a time: every item once, in order,
   await test.step('it opens at the end, and says where that is in the whole', async () => {
     await expect(log.locator(`[data-item-id="seed-${COUNT - 1}"]`)).toBeInViewport()
     await expect(page.getByRole('status', { name: 'Position in the conversation' })).toContainText(`of ${COUNT.toLocaleString('en-US')}`)
+    await screenshotBothThemes(page, 'conversation-window-end')
   })
 
   await test.step('a truncated output loads whole on demand', async () => {
@@ -107,6 +108,7 @@ test('a long conversation is read a window at a time: every item once, in order,
     await row.locator('.tool-head').click()
     const output = row.getByLabel('Output')
     await expect(output).not.toContainText(`END-OF-OUTPUT-${COUNT - 2}`)
+    await screenshotBothThemes(page, 'conversation-window-truncated')
     await row.getByRole('button', { name: `Show all (${OUTPUT_CHARS.toLocaleString('en-US')} characters)` }).click()
     await expect(output).toContainText(`END-OF-OUTPUT-${COUNT - 2}`)
     expect(await output.evaluate((el) => el.textContent?.length)).toBe(OUTPUT_CHARS)

@@ -5,7 +5,7 @@ import { expect, test, type Page } from '@playwright/test'
 import { seedScaleHome, seededThreadId, seededTitle } from '../bench/lib/scale-home'
 import { connectClient } from './support/core-client'
 import { startCore, type CoreProcess } from './support/core-process'
-import { repoRow, threadRow, tree } from './support/skein-page'
+import { repoRow, screenshotBothThemes, threadRow, tree } from './support/skein-page'
 
 let core: CoreProcess | null = null
 test.afterEach(async () => {
@@ -74,8 +74,9 @@ test('a home of 20,000 threads shows its first rows from the first page, then pa
     await expect(threadRow(page, seededTitle(0))).toBeVisible()
     await expect(threadRow(page, seededTitle(2))).toBeVisible()
     console.log(`first rows after ${Date.now() - started} ms`)
-    await expect(page.getByText('300 live threads in 2 repositories')).toBeVisible()
+    await expect(page.getByText('Loading threads: 300 of 18,000')).toBeVisible()
     expect(log.holding).toBe(true) // the second page was asked for and is still held back
+    await screenshotBothThemes(page, 'thread-pages-first-page')
     const [first, count] = log.lists
     expect(first).toMatchObject({ archived: 'exclude', limit: 300 })
     expect(count).toMatchObject({ archived: 'only', limit: 1 })

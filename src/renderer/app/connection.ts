@@ -202,7 +202,7 @@ async function adopt(client: RpcClient): Promise<void> {
   useRepos.getState().replaceAll(repos.repos)
   // The first page shows at once; the other live threads follow in background pages, archived ones on demand.
   useThreads.getState().replaceAll(threads.threads)
-  useThreads.setState({ archivedTotal: threads.archivedTotal })
+  useThreads.setState({ archivedTotal: threads.archivedTotal, liveTotal: threads.liveTotal })
   ready = true
   for (const fn of queued) fn()
   void loadRemainingThreads(client, threads.next)

@@ -17,13 +17,15 @@ let countTimer: ReturnType<typeof setTimeout> | null = null
 const yieldToUi = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0))
 
 /** The first page of live threads and the archived count, from a fresh connection (applied by the caller at once). */
-export async function firstThreads(client: RpcClient): Promise<{ threads: Thread[]; next: string | null; archivedTotal: number }> {
+export async function firstThreads(
+  client: RpcClient
+): Promise<{ threads: Thread[]; next: string | null; liveTotal: number; archivedTotal: number }> {
   generation++
   const [live, archived] = await Promise.all([
     client.request('thread/list', { archived: 'exclude', limit: FIRST_PAGE }),
     client.request('thread/list', { archived: 'only', limit: 1 })
   ])
-  return { threads: live.threads, next: live.next, archivedTotal: archived.total }
+  return { threads: live.threads, next: live.next, liveTotal: live.total, archivedTotal: archived.total }
 }
 
 /**

@@ -25,6 +25,8 @@ interface ThreadsState {
   liveComplete: boolean
   /** How many archived threads the core has, known before their rows load. */
   archivedTotal: number
+  /** How many live threads the core had when the first page came: what loading counts towards. */
+  liveTotal: number
   archivedRows: ArchivedRows
   /** Starts over with the first page: everything loaded before is dropped. */
   replaceAll: (threads: Thread[]) => void
@@ -45,6 +47,7 @@ export const useThreads = create<ThreadsState>()((set) => ({
   loaded: false,
   liveComplete: false,
   archivedTotal: 0,
+  liveTotal: 0,
   archivedRows: 'not-loaded',
   replaceAll: (threads) => {
     const byId = Object.fromEntries(threads.map((t) => [t.id, t]))

@@ -6,7 +6,7 @@ import { stateIcons } from '../../ui/StatusBadge'
 import { isUrgent, liveStates, stateLabels, type ThreadState } from '../../ui/thread-state'
 import { useCiFailedIds } from '../ci'
 import { useSortedRepos, useThreadGroups } from '../../state/derived'
-import { byRecentActivity } from '../../state/threads-store'
+import { byRecentActivity, useThreads } from '../../state/threads-store'
 import { useDisk } from '../disk'
 import { formatBytes } from '../../../shared/disk'
 import { CardGrid } from './CardGrid'
@@ -24,6 +24,9 @@ export function Dashboard(): ReactElement {
   const activeRepoId = repoId && repos.some((r) => r.id === repoId) ? repoId : null
 
   const all = useMemo(() => [...groups.live.values()].flat().sort(byRecentActivity), [groups])
+  // While the background pages arrive, say how far loading is rather than a count that is not the whole.
+  const liveTotal = useThreads((s) => s.liveTotal)
+  const loading = useThreads((s) => !s.liveComplete) && liveTotal > all.length
   const inRepo = useMemo(() => (activeRepoId ? all.filter((t) => t.repoId === activeRepoId) : all), [all, activeRepoId])
   const ciFailed = useCiFailedIds()
   const shown = useMemo(() => (status ? inRepo.filter((t) => stateOfThread(t, ciFailed) === status) : inRepo), [inRepo, status, ciFailed])
@@ -42,7 +45,9 @@ export function Dashboard(): ReactElement {
           Dashboard
         </h1>
         <span className="page-subtitle">
-          {all.length} live {all.length === 1 ? 'thread' : 'threads'} in {repos.length} {repos.length === 1 ? 'repository' : 'repositories'}
+          {loading
+            ? `Loading threads: ${all.length.toLocaleString('en-US')} of ${liveTotal.toLocaleString('en-US')}`
+            : `${all.length} live ${all.length === 1 ? 'thread' : 'threads'} in ${repos.length} ${repos.length === 1 ? 'repository' : 'repositories'}`}
           {diskBytes > 0 && (
             <span className="nowrap" data-testid="dashboard-disk">
               {' '}
