@@ -1,4 +1,4 @@
-import { chmodSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { buildMessages } from '../src/main/core/agent/history'
@@ -51,6 +51,9 @@ describe('handoff service', () => {
 
     const first = must(await handoff.import({ source: 'claude', sessionId: SID }))
     expect(first.created).toBe(true)
+    // Indexed while importing: its first open is a seek, not a build of the offset index.
+    const idx = join(core.dataDir.threadDir(first.thread.id), 'events.idx')
+    expect(existsSync(idx) && statSync(idx).size).toBeGreaterThanOrEqual(32 + 32 * first.added)
     expect(first.thread).toMatchObject({
       mode: 'local',
       worktreePath: repo,

@@ -175,6 +175,11 @@ export class Transcript {
     return logged.some((i) => i !== null && pending(this.shown(snap, i)))
   }
 
+  /** Brings the thread's offset index up to date now (after an import), so its first open is a seek, not a build. */
+  async indexNow(threadId: string): Promise<void> {
+    await this.snapshot(threadId)
+  }
+
   /** Adds or replaces an in-memory item (not persisted). */
   async put(item: Item): Promise<void> {
     this.touch(item)

@@ -166,6 +166,9 @@ export class HandoffService {
       this.deps.bus.publish('item/completed', { item })
       added++
     }
+    // A session of hundreds of MB is indexed while importing, not at the first open of its thread.
+    // A log that cannot be indexed now says so when its thread is opened.
+    if (added > 0) await this.deps.transcript.indexNow(thread.id).catch(() => undefined)
     if (!created && thread.title !== session.title && session.title) {
       const renamed = await this.deps.threads.rename(thread.id, session.title)
       if (renamed.ok) thread = renamed.value
