@@ -133,6 +133,8 @@ describe('Codex sessions: launch, points and forks', () => {
       })
     )
     must(await core.ptys.attach(forkPty.id, screen))
+    // The agent's state reaches the thread as an event of the pty host, written to its log: wait for it.
+    await waitFor(async () => (await thread(forked.id)).agent?.session !== undefined, 'the fork session to be recorded')
     expect((await thread(forked.id)).agent?.session).toEqual({ source: 'codex', sessionId: fork.sessionId })
     await turn(forked.id, 'FOUR')
     // The fork's request holds turn 1 and the new prompt; no request of the fork holds turns 2 or 3.
