@@ -125,16 +125,25 @@ export async function seedScaleHome(home: string, o: { threads: number; repos: n
     await writeFile(dir.eventsFile(thread.id), line, { mode: FILE_MODE })
     sizes[i] = Buffer.byteLength(line)
   })
-  // Exactly JSON.stringify({ version: 1, threads: entries }), one entry at a time.
-  await streamTo(dir.indexFile, indexChunks(threads, sizes))
+  await writeIndexes(dir, threads, sizes)
   return { home, repos, threads, logSizes: sizes, seedMs: now() - t0 }
 }
 
-function* indexChunks(threads: Thread[], sizes: number[]): Generator<string> {
+/** The store's two index files, as a save writes them: the live threads in index.json, the archived in archived.json. */
+async function writeIndexes(dir: DataDir, threads: Thread[], sizes: number[]): Promise<void> {
+  await streamTo(dir.archivedIndexFile, indexChunks(threads, sizes, true))
+  await streamTo(dir.indexFile, indexChunks(threads, sizes, false))
+}
+
+/** Exactly JSON.stringify({ version: 1, threads: entries }) of the live or the archived threads, one entry at a time. */
+function* indexChunks(threads: Thread[], sizes: number[], archived: boolean): Generator<string> {
   yield '{"version":1,"threads":['
   let chunk = ''
+  let first = true
   for (let i = 0; i < threads.length; i++) {
-    chunk += `${i ? ',' : ''}${JSON.stringify({ thread: threads[i], logSize: sizes[i] })}`
+    if ((threads[i]!.status === 'archived') !== archived) continue
+    chunk += `${first ? '' : ','}${JSON.stringify({ thread: threads[i], logSize: sizes[i] })}`
+    first = false
     if (chunk.length > 1 << 20) {
       yield chunk
       chunk = ''
@@ -203,6 +212,6 @@ export async function writeLongConversation(seeded: SeededHome, threadIndex: num
   }
   const size = await streamTo(file, lines())
   seeded.logSizes[threadIndex] = size
-  await streamTo(dir.indexFile, indexChunks(seeded.threads, seeded.logSizes))
+  await writeIndexes(dir, seeded.threads, seeded.logSizes)
   return `seed-${o.items - 1}`
 }
