@@ -46,7 +46,7 @@ export function Dashboard(): ReactElement {
         </h1>
         <span className="page-subtitle">
           {loading
-            ? `Loading threads: ${all.length.toLocaleString('en-US')} of ${liveTotal.toLocaleString('en-US')}`
+            ? `Loading ${all.length.toLocaleString('en-US')} of ${liveTotal.toLocaleString('en-US')}…`
             : `${all.length} live ${all.length === 1 ? 'thread' : 'threads'} in ${repos.length} ${repos.length === 1 ? 'repository' : 'repositories'}`}
           {diskBytes > 0 && (
             <span className="nowrap" data-testid="dashboard-disk">
