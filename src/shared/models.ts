@@ -216,6 +216,22 @@ export const TruncatedField = z.enum(['text', 'modelText', 'tool.output', 'tool.
 /** A field of an item that can be sent truncated. */
 export type TruncatedField = z.infer<typeof TruncatedField>
 
+/** The text of one truncatable field of an item, or undefined when it has none. */
+export function fieldText(item: Pick<Item, 'text' | 'modelText' | 'tool' | 'approval'>, field: TruncatedField): string | undefined {
+  switch (field) {
+    case 'text':
+      return item.text
+    case 'modelText':
+      return item.modelText
+    case 'tool.output':
+      return item.tool?.output
+    case 'tool.diff':
+      return item.tool?.diff
+    case 'approval.diff':
+      return item.approval?.diff
+  }
+}
+
 /** One entry of a thread's conversation transcript. */
 export const Item = z.object({
   id: z.string(),

@@ -3,22 +3,6 @@ import type { Item, TruncatedField } from '../../../shared/models'
 /** Characters of a bulky field that `item/list` sends; the rest is read with `item/output`. */
 export const SENT_FIELD_CHARS = 16_000
 
-/** The text of one truncatable field of an item, or undefined when it has none. */
-export function fieldText(item: Item, field: TruncatedField): string | undefined {
-  switch (field) {
-    case 'text':
-      return item.text
-    case 'modelText':
-      return item.modelText
-    case 'tool.output':
-      return item.tool?.output
-    case 'tool.diff':
-      return item.tool?.diff
-    case 'approval.diff':
-      return item.approval?.diff
-  }
-}
-
 /** The item as `item/list` sends it: each field longer than `max` characters cut to its first `max`, and listed in `truncated`. */
 export function truncateItem(item: Item, max = SENT_FIELD_CHARS): Item {
   const cut = (s: string | undefined, field: TruncatedField, out: NonNullable<Item['truncated']>): string | undefined => {

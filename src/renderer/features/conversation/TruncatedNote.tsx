@@ -1,6 +1,6 @@
 import type { ReactElement } from 'react'
-import type { Item, TruncatedField } from '../../../shared/models'
-import { fieldKey, fieldText, loadMoreOutput, MAX_SHOWN, useItemOutput } from './item-output'
+import { fieldText, type Item, type TruncatedField } from '../../../shared/models'
+import { fieldKey, loadMoreOutput, MAX_SHOWN, useItemOutput } from './item-output'
 
 const NAMES: Record<TruncatedField, string> = {
   text: 'text',

@@ -41,22 +41,6 @@ export const useItemOutput = create<ItemOutputState>()((set) => ({
 /** The key of one field of one item. */
 export const fieldKey = (itemId: string, field: TruncatedField): string => `${itemId}:${field}`
 
-/** The text of one truncatable field of an item, or undefined when it has none. */
-export function fieldText(item: Item, field: TruncatedField): string | undefined {
-  switch (field) {
-    case 'text':
-      return item.text
-    case 'modelText':
-      return item.modelText
-    case 'tool.output':
-      return item.tool?.output
-    case 'tool.diff':
-      return item.tool?.diff
-    case 'approval.diff':
-      return item.approval?.diff
-  }
-}
-
 /** The item with one field's text replaced. */
 export function withFieldText(item: Item, field: TruncatedField, text: string): Item {
   switch (field) {
