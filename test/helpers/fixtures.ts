@@ -12,6 +12,11 @@ export async function cleanupTemp(): Promise<void> {
   for (const c of cleanups.splice(0)) await c()
 }
 
+/** Runs `fn` in cleanupTemp before any temp dir is removed (closing what still writes into them). */
+export function beforeTempRemoval(fn: () => void | Promise<void>): void {
+  cleanups.unshift(fn)
+}
+
 /** A fresh temp dir, removed by cleanupTemp. Real path, so symlinked /tmp does not confuse comparisons. */
 export function tempDir(prefix = 'skein-test-'): string {
   const dir = realpathSync(mkdtempSync(join(tmpdir(), prefix)))
@@ -60,7 +65,7 @@ export async function makeCore(
 ): Promise<{ core: Core; home: string; logger: ReturnType<typeof memoryLogger> }> {
   const logger = memoryLogger()
   const core = await createCore({ home, logger, listenSocket: options.listenSocket ?? false, scrollbackChars: options.scrollbackChars })
-  cleanups.unshift(() => core.close())
+  beforeTempRemoval(() => core.close())
   return { core, home, logger }
 }
 

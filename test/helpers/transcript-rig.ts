@@ -5,6 +5,7 @@ import { Transcript } from '../../src/main/core/agent/transcript'
 import { memoryLogger } from '../../src/main/core/logger'
 import { DataDir } from '../../src/main/core/store/data-dir'
 import { ThreadStore } from '../../src/main/core/store/thread-store'
+import { beforeTempRemoval } from './fixtures'
 
 /** A thread as ThreadStore keeps it (no worktree behind it: the transcript never looks at one). */
 export function rigThread(id: string): { thread: Thread; repo: Repo } {
@@ -68,6 +69,8 @@ export async function openRig(home: string, threadId = 'tRig000001'): Promise<Ri
     const r = await store.create(thread, repo)
     if (!r.ok) throw new Error(r.error.message)
   }
+  // A delayed index save still writing into the home would make removing it fail.
+  beforeTempRemoval(() => store.flush())
   return { dir, store, logger, threadId, transcript: new Transcript(store, logger), log: dir.eventsFile(threadId) }
 }
 
