@@ -3,6 +3,7 @@ import type { Item } from '../src/shared/models'
 import {
   cursorAfter,
   cursorBefore,
+  PAGE_SIZE,
   reachesEnd,
   windowOf,
   withNewItem,
@@ -10,6 +11,7 @@ import {
   withPageBefore,
   type ItemPage
 } from '../src/renderer/features/conversation/conversation-window'
+import { itemCursor } from '../src/shared/item-cursor'
 
 const item = (n: number): Item => ({
   id: `i${n}`,
@@ -24,7 +26,7 @@ const item = (n: number): Item => ({
 /** The page [from, to) of a conversation of `total` items, with position cursors like the core's. */
 function page(from: number, to: number, total: number): ItemPage {
   const items = Array.from({ length: to - from }, (_, k) => item(from + k))
-  return { items, start: from, total, before: from > 0 ? `c${from}` : null, after: to < total ? `c${to}` : null }
+  return { items, start: from, total, before: from > 0 ? itemCursor(from) : null, after: to < total ? itemCursor(to) : null }
 }
 
 const ids = (items: Item[]): number[] => items.map((it) => Number(it.id.slice(1)))
@@ -38,13 +40,13 @@ describe('a window of a conversation', () => {
     // 4 pages of 200 would be 800: the last (the end) was dropped.
     expect(ids(w.items)).toEqual(range(200, 800))
     expect(w.start).toBe(200)
-    expect(cursorBefore(w)).toBe('c200')
-    expect(cursorAfter(w)).toBe('c800')
+    expect(cursorBefore(w)).toBe(itemCursor(200))
+    expect(cursorAfter(w)).toBe(itemCursor(800))
     expect(reachesEnd(w)).toBe(false)
     w = withPageBefore(w, page(0, 200, 1000), 600)!
     expect(ids(w.items)).toEqual(range(0, 600))
     expect(cursorBefore(w)).toBeNull()
-    expect(cursorAfter(w)).toBe('c600')
+    expect(cursorAfter(w)).toBe(itemCursor(600))
   })
 
   it('grows by the page after it and drops whole pages at its start', () => {
@@ -52,8 +54,8 @@ describe('a window of a conversation', () => {
     for (const from of [200, 400, 600]) w = withPageAfter(w, page(from, from + 200, 1000), 600)!
     expect(ids(w.items)).toEqual(range(200, 800))
     expect(w.start).toBe(200)
-    expect(cursorBefore(w)).toBe('c200')
-    expect(cursorAfter(w)).toBe('c800')
+    expect(cursorBefore(w)).toBe(itemCursor(200))
+    expect(cursorAfter(w)).toBe(itemCursor(800))
     w = withPageAfter(w, page(800, 1000, 1000), 600)!
     expect(ids(w.items)).toEqual(range(400, 1000))
     expect(reachesEnd(w)).toBe(true)
@@ -82,8 +84,38 @@ describe('a window of a conversation', () => {
     w = withPageBefore(w, page(700, 900, 1001), 250)!
     // The end page (with the new item) made it 301 items: dropped, its cursor is the one before it.
     expect(ids(w.items)).toEqual(range(700, 900))
-    expect(cursorAfter(w)).toBe('c900')
+    expect(cursorAfter(w)).toBe(itemCursor(900))
     w = withPageAfter(w, page(900, 1001, 1001), 1000)!
     expect(ids(w.items)).toEqual(range(700, 1001))
+  })
+
+  it('following a long live session, it drops its oldest items and stays bounded, with cursors where it starts', () => {
+    let w = windowOf(page(800, 1000, 1000))
+    let most = 0
+    for (let n = 1000; n < 5000; n++) {
+      w = withNewItem(w, item(n), true, 600)
+      most = Math.max(most, w.items.length)
+      expect(w.pages.reduce((sum, p) => sum + p.count, 0)).toBe(w.items.length)
+    }
+    expect(most).toBeLessThanOrEqual(600 + PAGE_SIZE)
+    expect(w.total).toBe(5000)
+    expect(reachesEnd(w)).toBe(true)
+    expect(ids(w.items)).toEqual(range(w.start, 5000))
+    expect(cursorBefore(w)).toBe(itemCursor(w.start))
+    // Paging back from there joins exactly.
+    const back = withPageBefore(w, page(w.start - 200, w.start, 5000), 10_000)!
+    expect(ids(back.items)).toEqual(range(w.start - 200, 5000))
+  })
+
+  it('while the person reads further up, it stops short of the end once full instead of moving their rows', () => {
+    let w = windowOf(page(800, 1000, 1000))
+    for (let n = 1000; n < 2000; n++) w = withNewItem(w, item(n), false, 600)
+    expect(ids(w.items)).toEqual(range(800, 1400))
+    expect(w.total).toBe(2000)
+    expect(reachesEnd(w)).toBe(false)
+    expect(cursorAfter(w)).toBe(itemCursor(1400))
+    // Paging on from there reaches the items that arrived meanwhile.
+    const on = withPageAfter(w, page(1400, 1600, 2000), 10_000)!
+    expect(ids(on.items)).toEqual(range(800, 1600))
   })
 })

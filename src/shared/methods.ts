@@ -266,7 +266,8 @@ export const methods = {
    * A window of a thread's items, in conversation order. Around `anchor` (the end by default, the start, or the item
    * `itemId`, which the window then holds), or continuing from a cursor: `before` gives the `limit` items just
    * before it, `after` those from it on. Positions are stable while the thread grows, so paging never skips or
-   * repeats an item. Bulky fields come truncated (see `Item.truncated`); `item/output` reads them whole.
+   * repeats an item. Cursors are positions (shared/item-cursor.ts). Bulky fields come truncated (see
+   * `Item.truncated`); `item/output` reads them whole.
    */
   'item/list': {
     params: z.object({

@@ -1,18 +1,11 @@
 import type { Item } from '../../../shared/models'
 import type { ParsedParamsOf, ResultOf } from '../../../shared/methods'
+import { cursorPosition, itemCursor } from '../../../shared/item-cursor'
 
 /** What `item/list` asks for. */
 export type ItemWindowRequest = ParsedParamsOf<'item/list'>
 /** What `item/list` answers. */
 export type ItemWindow = ResultOf<'item/list'>
-
-/** The cursor for position `n` (items before it, or from it on). */
-export const positionCursor = (n: number): string => String(n)
-
-/** The position a cursor names, or null when it is not one of ours. */
-export function cursorPosition(cursor: string): number | null {
-  return /^\d{1,15}$/.test(cursor) ? Number(cursor) : null
-}
 
 /**
  * The positions [from, to) a window request covers, for a conversation of `total` items; `indexOf` finds an
@@ -50,7 +43,7 @@ export function windowResult(items: Item[], from: number, to: number, total: num
     items,
     start: from,
     total,
-    before: from > 0 ? positionCursor(from) : null,
-    after: to < total ? positionCursor(to) : null
+    before: from > 0 ? itemCursor(from) : null,
+    after: to < total ? itemCursor(to) : null
   }
 }

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, typ
 import { useVirtualizer } from '@tanstack/react-virtual'
 import type { Item } from '../../../shared/models'
 import { Icon } from '../../ui/Icon'
-import { isPendingApproval, useItemUi, type Transcript as TranscriptWindow } from './conversation-store'
+import { isPendingApproval, useConversation, useItemUi, type Transcript as TranscriptWindow } from './conversation-store'
 import { loadMore, loadTranscript, noteViewing } from './conversation-sync'
 import { cursorAfter, cursorBefore, reachesEnd } from './conversation-window'
 import { WindowPosition } from './WindowPosition'
@@ -84,6 +84,17 @@ export function Transcript({
   const scroller = useRef<HTMLDivElement>(null)
   const stick = useRef(true)
   const [atBottom, setAtBottom] = useState(true)
+  // Whether the view follows the end: the store lets new items push old ones out only then.
+  const follow = useCallback(
+    (on: boolean) => {
+      stick.current = on
+      setAtBottom(on)
+      useConversation.getState().setFollowing(threadId, on)
+    },
+    [threadId]
+  )
+  // Off screen, nobody reads the window: it follows the end and stays bounded.
+  useEffect(() => () => useConversation.getState().setFollowing(threadId, true), [threadId])
   const unfolded = useItemUi((s) => s.expanded)
   const rows = useMemo(() => transcriptRows(items, unfolded), [items, unfolded])
   const rowsRef = useRef(rows)
@@ -131,24 +142,22 @@ export function Transcript({
     const el = scroller.current
     if (!el) return
     const bottom = el.scrollHeight - el.scrollTop - el.clientHeight <= STICK_SLACK && reachesEnd(windowRef.current)
-    stick.current = bottom
-    setAtBottom(bottom)
+    if (bottom !== stick.current) follow(bottom)
     captureAnchor()
     fetchNearEdges()
-  }, [captureAnchor, fetchNearEdges])
+  }, [captureAnchor, fetchNearEdges, follow])
 
   const jumpToLatest = useCallback(() => {
     const el = scroller.current
     if (!el) return
-    stick.current = true
-    setAtBottom(true)
+    follow(true)
     // The window ends earlier: fetch the end; the rows it brings are followed like new output.
     if (!reachesEnd(windowRef.current)) return void loadTranscript(threadId, 'end')
     virtualizer.scrollToIndex(rowsRef.current.length - 1, { align: 'end' })
     requestAnimationFrame(() => {
       el.scrollTop = el.scrollHeight
     })
-  }, [threadId, virtualizer])
+  }, [threadId, virtualizer, follow])
 
   // The person sent a message: show the end and follow it again.
   const followTick = useItemUi((s) => s.followTick[threadId] ?? 0)
@@ -175,12 +184,11 @@ export function Transcript({
       }
       return // not loaded yet (the window is fetched around it) or folded: tried again when the rows change
     }
-    stick.current = false
-    setAtBottom(false)
+    follow(false)
     virtualizer.scrollToIndex(index, { align: 'center' })
     setHit(reveal.itemId)
     useItemUi.getState().revealed(threadId)
-  }, [reveal, rows, items, threadId, virtualizer])
+  }, [reveal, rows, items, threadId, virtualizer, follow])
 
   const total = virtualizer.getTotalSize()
   const lastItem = items[items.length - 1]

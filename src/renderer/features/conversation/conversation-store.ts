@@ -11,9 +11,11 @@ export interface Transcript extends ItemWindow {
   error: string | null
   /** The end of the window a page is being fetched for, if any. */
   fetching: 'before' | 'after' | null
+  /** The view follows the end (or is not on screen): new items may push the oldest out of the window. */
+  following: boolean
 }
 
-const EMPTY: Transcript = { items: [], start: 0, total: 0, pages: [], loaded: false, error: null, fetching: null }
+const EMPTY: Transcript = { items: [], start: 0, total: 0, pages: [], loaded: false, error: null, fetching: null, following: true }
 
 interface ConversationState {
   /** Transcripts of the threads opened here (others are not tracked). */
@@ -25,6 +27,7 @@ interface ConversationState {
   /** Adds the page before or after the window; false when it does not join the window (the caller reloads). */
   addPage: (threadId: string, side: 'before' | 'after', page: ItemPage) => boolean
   setFetching: (threadId: string, side: 'before' | 'after' | null) => void
+  setFollowing: (threadId: string, following: boolean) => void
   setError: (threadId: string, message: string) => void
   /** Replaces an item in the window, or adds one the core just created (`fresh`); other items are outside the window. */
   upsert: (item: Item, fresh: boolean) => void
@@ -88,7 +91,8 @@ export const useConversation = create<ConversationState>()((set, get) => {
   return {
     byThread: {},
     track: (threadId) => set((s) => (s.byThread[threadId] ? s : { byThread: { ...s.byThread, [threadId]: EMPTY } })),
-    setWindow: (threadId, page) => update(threadId, () => ({ ...windowOf(page), loaded: true, error: null, fetching: null })),
+    setWindow: (threadId, page) =>
+      update(threadId, (t) => ({ ...windowOf(page), loaded: true, error: null, fetching: null, following: t.following })),
     addPage: (threadId, side, page) => {
       const t = get().byThread[threadId]
       if (!t) return true
@@ -98,14 +102,16 @@ export const useConversation = create<ConversationState>()((set, get) => {
       return true
     },
     setFetching: (threadId, side) => update(threadId, (t) => (t.fetching === side ? t : { ...t, fetching: side })),
+    setFollowing: (threadId, following) => update(threadId, (t) => (t.following === following ? t : { ...t, following })),
     setError: (threadId, message) => update(threadId, (t) => ({ ...t, loaded: true, error: message, fetching: null })),
     upsert: (item, fresh) =>
       update(item.threadId, (t) => {
         const i = indexOfItem(t.items, item.id)
         if (i >= 0) return { ...t, items: replaceAt(t.items, i, item) }
         if (!fresh) return null
-        const w = withNewItem(t, item)
-        return { ...t, ...w, items: w.items.length > t.items.length ? append(t.items, item) : t.items }
+        const w = withNewItem(t, item, t.following)
+        if (w.items.length === t.items.length + 1 && w.start === t.start) return { ...t, ...w, items: append(t.items, item) }
+        return { ...t, ...w }
       }),
     appendDeltas: (threadId, deltas) =>
       update(threadId, (t) => {

@@ -1,4 +1,5 @@
 import type { ResultOf } from '../../../shared/methods'
+import { itemCursor } from '../../../shared/item-cursor'
 import type { Item } from '../../../shared/models'
 
 /** What `item/list` answers: a window of a thread's items with cursors at its edges. */
@@ -81,12 +82,34 @@ export function withPageAfter(w: ItemWindow, page: ItemPage, cap = WINDOW_CAP): 
   return { items, start, total: page.total, pages }
 }
 
-/** The window with a new item: appended when the window reaches the end, otherwise only counted. */
-export function withNewItem(w: ItemWindow, item: Item): ItemWindow {
+/**
+ * The window with a new item. A window that does not reach the end only counts it. One that does appends it while
+ * the person follows the end, dropping its oldest items down to `cap` once it holds a page more than that; when
+ * the person reads further up, it appends only while under `cap`, then stops short of the end (the item is counted,
+ * and reached by paging on), so the rows being read never move.
+ */
+export function withNewItem(w: ItemWindow, item: Item, following = true, cap = WINDOW_CAP): ItemWindow {
+  const end = w.start + w.items.length
   if (!reachesEnd(w)) return { ...w, total: w.total + 1 }
+  const total = Math.max(w.total, end) + 1
   const pages = w.pages.slice()
   const last = pages.length - 1
-  if (last < 0) pages.push({ count: 1, before: null, after: null })
+  if (!following && w.items.length >= cap && last >= 0) {
+    pages[last] = { ...pages[last], after: itemCursor(end) }
+    return { ...w, total, pages }
+  }
+  if (last < 0) pages.push({ count: 1, before: w.start > 0 ? itemCursor(w.start) : null, after: null })
   else pages[last] = { ...pages[last], count: pages[last].count + 1 }
-  return { items: [...w.items, item], start: w.start, total: Math.max(w.total, w.start + w.items.length) + 1, pages }
+  const grown = { items: [...w.items, item], start: w.start, total, pages }
+  return following && grown.items.length > cap + PAGE_SIZE ? withoutOldest(grown, grown.items.length - cap) : grown
+}
+
+/** The window without its first `drop` items: whole pages, then the start of the next, whose cursor is made for where it now starts. */
+function withoutOldest(w: ItemWindow, drop: number): ItemWindow {
+  const pages = w.pages.slice()
+  const start = w.start + drop
+  let rest = drop
+  while (pages.length > 1 && pages[0].count <= rest) rest -= pages.shift()!.count
+  pages[0] = { ...pages[0], count: pages[0].count - rest, before: itemCursor(start) }
+  return { items: w.items.slice(drop), start, total: w.total, pages }
 }
