@@ -226,6 +226,7 @@ export function Transcript({
 
   return (
     <div className="transcript-wrap">
+      <WindowPosition transcript={transcript} rows={rows} first={firstShown} />
       <div ref={scroller} className="transcript-scroller" onScroll={onScroll} onPointerDown={() => hit && setHit(null)}>
         <div role="log" aria-label={label} aria-live="off" className="transcript" style={{ height: total }}>
           {cursorBefore(transcript) !== null && (
@@ -275,7 +276,6 @@ export function Transcript({
           )}
         </div>
       </div>
-      <WindowPosition transcript={transcript} rows={rows} first={firstShown} />
       {(!atBottom || !atEnd) && rows.length > 0 && (
         <button type="button" className="jump-latest" onClick={jumpToLatest}>
           <Icon name="arrowDown" size={12} />
