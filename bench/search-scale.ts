@@ -49,19 +49,23 @@ function output(bytes: number, tag: string): string {
   return out.join('\n')
 }
 
-/** Thread i, as the store would hold it: 20 repositories, a tenth archived, a day apart per 100 threads. */
-export function scaleThread(i: number): Thread {
-  const at = EPOCH + Math.floor(i / 100) * DAY
+/** Thread i of a search bench, with what the indexer reads of it: 20 repositories, a tenth archived. */
+export function searchThread(id: string, i: number, title: string, at: number): Thread {
   return {
-    id: `t${i.toString(36).padStart(5, '0')}`,
+    id,
     repoId: `repo-${i % 20}`,
-    title: `thread ${i} ${WORDS[i % WORDS.length]}`,
+    title,
     status: i % 10 === 0 ? 'archived' : 'idle',
     agent: null,
     imported: null,
     createdAt: at,
     lastActivityAt: at
   } as unknown as Thread
+}
+
+/** Thread i, as the store would hold it: 20 repositories, a tenth archived, a day apart per 100 threads. */
+export function scaleThread(i: number): Thread {
+  return searchThread(`t${i.toString(36).padStart(5, '0')}`, i, `thread ${i} ${WORDS[i % WORDS.length]}`, EPOCH + Math.floor(i / 100) * DAY)
 }
 
 /** One thread's log: prompts, replies, ~12 commands with outputs of 0.5-4 KB, and now and then a huge output. */

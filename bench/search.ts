@@ -13,7 +13,7 @@ import { SearchIndexer } from '../src/main/core/search/search-indexer'
 import { writeLargeClaudeSession } from '../test/helpers/session-fixtures'
 import { benchDir, ms, now, runBench } from './bench-utils'
 import { firstPage, NO_MATCH, SHARED_QUERIES, type BenchQuery } from './lib/search-queries'
-import { scaleMain, statSize } from './search-scale'
+import { scaleMain, searchThread, statSize } from './search-scale'
 
 const THREADS = Number(process.env.BENCH_SEARCH_THREADS ?? 2000)
 const ITEMS = Number(process.env.BENCH_SEARCH_ITEMS ?? 50)
@@ -56,19 +56,6 @@ function makeItem(threadId: string, turn: number, n: number, at: number): Item {
   }
 }
 
-function threadOf(id: string, i: number, at: number): Thread {
-  return {
-    id,
-    repoId: `repo-${i % 20}`,
-    title: sentence(5),
-    status: i % 10 === 0 ? 'archived' : 'idle',
-    agent: null,
-    imported: null,
-    createdAt: at,
-    lastActivityAt: at
-  } as unknown as Thread
-}
-
 async function main(): Promise<void> {
   const dir = benchDir('search')
   const home = join(dir, 'home')
@@ -83,7 +70,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < THREADS; i++) {
     const id = `t${i.toString(36).padStart(6, '0')}`
     const at = start + i * ITEMS * 1000
-    threads.push(threadOf(id, i, at))
+    threads.push(searchThread(id, i, sentence(5), at))
     mkdirSync(join(home, 'threads', id), { recursive: true })
     const lines: string[] = []
     for (let n = 0; n < ITEMS; n++)
