@@ -11,8 +11,7 @@ import { createCore } from '../src/main/core/core'
 import { memoryLogger } from '../src/main/core/logger'
 import { DataDir } from '../src/main/core/store/data-dir'
 import { ThreadStore } from '../src/main/core/store/thread-store'
-import { defaultConversation } from '../src/shared/models'
-import { DEFAULT_MODEL } from '../src/shared/pricing'
+import { storeThread } from '../test/helpers/thread-fixture'
 import { startBenchCore } from './core-process'
 import { epochNow, lastClickAt, paintedAt, recordAppearances } from './page-timing'
 import { benchDir, makeBenchRepo, ms, percentile, runBench } from './bench-utils'
@@ -37,26 +36,16 @@ async function seed(home: string): Promise<void> {
     const at = Date.now() - i * 60_000
     // Local threads: the same records the core writes, without making 1,000 worktrees first.
     const made = await store.create(
-      {
-        id: `t${i.toString().padStart(5, '0')}`,
+      storeThread(`t${i.toString().padStart(5, '0')}`, {
         repoId: repo.id,
         title: `Thread ${i}: investigate alert ${i * 7}`,
         slug: `thread-${i}`,
-        mode: 'local',
         branch: 'main',
-        baseRef: 'main',
         worktreePath: repo.path,
         status: statuses[i % statuses.length]!,
-        statusMessage: null,
         createdAt: at,
-        lastActivityAt: at,
-        archivedAt: null,
-        snapshotRef: null,
-        agent: null,
-        unread: false,
-        conversation: defaultConversation(DEFAULT_MODEL),
-        imported: null
-      },
+        lastActivityAt: at
+      }),
       repo
     )
     if (!made.ok) throw new Error(made.error.message)

@@ -11,8 +11,9 @@ import { memoryLogger } from '../src/main/core/logger'
 import { importClaudeSession } from '../src/main/core/handoff/claude-import'
 import { SearchIndexer } from '../src/main/core/search/search-indexer'
 import { writeLargeClaudeSession } from '../test/helpers/session-fixtures'
-import { benchDir, ms, now, percentile, runBench } from './bench-utils'
-import { scaleMain } from './search-scale'
+import { benchDir, ms, now, runBench } from './bench-utils'
+import { firstPage, NO_MATCH, SHARED_QUERIES, type BenchQuery } from './lib/search-queries'
+import { scaleMain, searchThread, statSize } from './search-scale'
 
 const THREADS = Number(process.env.BENCH_SEARCH_THREADS ?? 2000)
 const ITEMS = Number(process.env.BENCH_SEARCH_ITEMS ?? 50)
@@ -55,19 +56,6 @@ function makeItem(threadId: string, turn: number, n: number, at: number): Item {
   }
 }
 
-function threadOf(id: string, i: number, at: number): Thread {
-  return {
-    id,
-    repoId: `repo-${i % 20}`,
-    title: sentence(5),
-    status: i % 10 === 0 ? 'archived' : 'idle',
-    agent: null,
-    imported: null,
-    createdAt: at,
-    lastActivityAt: at
-  } as unknown as Thread
-}
-
 async function main(): Promise<void> {
   const dir = benchDir('search')
   const home = join(dir, 'home')
@@ -82,7 +70,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < THREADS; i++) {
     const id = `t${i.toString(36).padStart(6, '0')}`
     const at = start + i * ITEMS * 1000
-    threads.push(threadOf(id, i, at))
+    threads.push(searchThread(id, i, sentence(5), at))
     mkdirSync(join(home, 'threads', id), { recursive: true })
     const lines: string[] = []
     for (let n = 0; n < ITEMS; n++)
@@ -124,36 +112,23 @@ async function main(): Promise<void> {
   await indexer.start()
   await indexer.flush()
   const buildMs = now() - t
-  const dbBytes = statSync(join(home, 'search', 'index.db')).size + safeSize(join(home, 'search', 'index.db-wal'))
+  const dbBytes = statSync(join(home, 'search', 'index.db')).size + statSize(join(home, 'search', 'index.db-wal'))
   console.log(`  build from logs:  ${ms(buildMs).padStart(12)}  ${rate(buildMs)}  index ${(dbBytes / 1e6).toFixed(0)} MB`)
   console.log(`    indexing vs import: ${(items / (buildMs / 1000) / importRate).toFixed(2)}x the import's items/s`)
   console.log(`    indexing vs appending the lines: ${(buildMs / rawMs).toFixed(2)}x the time`)
   console.log(`    state: ${JSON.stringify(indexer.status())}`)
 
   // Queries, first page (30 results with snippets), median and p95 of QUERY_RUNS.
-  const queries: [string, Record<string, unknown>][] = [
+  const queries: BenchQuery[] = [
     ['rare word', { query: await rareWordPresent(indexer) }],
     ['common word', { query: 'the' }],
-    ['two technical words', { query: 'cache handler' }],
-    ['exact phrase', { query: '"config server"' }],
-    ['prefix', { query: 'migr*' }],
-    ['common word, one repository', { query: 'error', repoId: 'repo-3' }],
+    ...SHARED_QUERIES,
     ['common word, archived, last 20%', { query: 'build', status: 'archived', since: start + THREADS * ITEMS * 800 }],
-    ['no match', { query: 'zzzzzzqqq' }]
+    NO_MATCH
   ]
   for (const [name, q] of queries) {
-    const samples: number[] = []
-    let count = 0
-    for (let i = 0; i < QUERY_RUNS; i++) {
-      const s = now()
-      const r = await indexer.query({ limit: 30, ...q } as Parameters<SearchIndexer['query']>[0])
-      samples.push(now() - s)
-      if (!r.ok) throw new Error(r.error.message)
-      count = r.value.results.length
-    }
-    console.log(
-      `  query ${name.padEnd(34)} p50 ${ms(percentile(samples, 50)).padStart(10)}  p95 ${ms(percentile(samples, 95)).padStart(10)}  (${count} results)`
-    )
+    const { p50, p95, count } = await firstPage(indexer, q, QUERY_RUNS)
+    console.log(`  query ${name.padEnd(34)} p50 ${ms(p50).padStart(10)}  p95 ${ms(p95).padStart(10)}  (${count} results)`)
   }
 
   // The live path: news for 200 threads with one new item each, written as one batch.
@@ -188,14 +163,6 @@ async function rareWordPresent(indexer: SearchIndexer): Promise<string> {
     if (r.ok && r.value.results.length > 0) return w
   }
   return 'w1'
-}
-
-function safeSize(path: string): number {
-  try {
-    return statSync(path).size
-  } catch {
-    return 0
-  }
 }
 
 // BENCH_SEARCH_SCALE=1: 100k threads and 10 GB of logs (bench/search-scale.ts).

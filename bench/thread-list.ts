@@ -6,8 +6,7 @@ import { socketTransport } from '../src/main/core/rpc/socket-transport'
 import { DataDir } from '../src/main/core/store/data-dir'
 import { ThreadStore } from '../src/main/core/store/thread-store'
 import { RpcClient } from '../src/shared/rpc-client'
-import { defaultConversation } from '../src/shared/models'
-import { DEFAULT_MODEL } from '../src/shared/pricing'
+import { storeThread } from '../test/helpers/thread-fixture'
 import { benchDir, makeBenchRepo, ms, now, percentile, runBench } from './bench-utils'
 
 const THREADS = Number(process.env.BENCH_THREADS ?? 10_000)
@@ -27,26 +26,17 @@ async function main(): Promise<void> {
   for (let i = 0; i < THREADS; i++) {
     const at = Date.now() - i * 1000
     const r = await store.create(
-      {
-        id: `t${i.toString().padStart(6, '0')}`,
+      storeThread(`t${i.toString().padStart(6, '0')}`, {
         repoId: repo.value.id,
         title: `Investigate incident #${i} in the payments pipeline`,
         slug: `incident-${i}`,
-        mode: 'local',
         branch: 'main',
-        baseRef: 'main',
         worktreePath: repoPath,
         status: i % 10 === 0 ? 'archived' : 'idle',
-        statusMessage: null,
         createdAt: at,
         lastActivityAt: at,
-        archivedAt: i % 10 === 0 ? at : null,
-        snapshotRef: null,
-        agent: null,
-        unread: false,
-        conversation: defaultConversation(DEFAULT_MODEL),
-        imported: null
-      },
+        archivedAt: i % 10 === 0 ? at : null
+      }),
       repo.value
     )
     if (!r.ok) throw new Error(r.error.message)

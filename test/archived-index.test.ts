@@ -4,33 +4,13 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { memoryLogger } from '../src/main/core/logger'
 import { DataDir } from '../src/main/core/store/data-dir'
 import { ThreadStore } from '../src/main/core/store/thread-store'
-import { defaultConversation, type Repo, type Thread } from '../src/shared/models'
-import { DEFAULT_MODEL } from '../src/shared/pricing'
+import type { Repo, Thread } from '../src/shared/models'
 import { cleanupTemp, makeCore, must, tempDir } from './helpers/fixtures'
+import { storeThread } from './helpers/thread-fixture'
 
 afterEach(cleanupTemp)
 
 const repo: Repo = { id: 'r1', name: 'r1', path: '/nowhere/r1', defaultBranch: 'main', addedAt: 1 } as Repo
-const thread = (id: string, at: number): Thread => ({
-  id,
-  repoId: 'r1',
-  title: id,
-  slug: id,
-  mode: 'local',
-  branch: null,
-  baseRef: 'main',
-  worktreePath: '/nowhere/r1',
-  status: 'idle',
-  statusMessage: null,
-  createdAt: at,
-  lastActivityAt: at,
-  archivedAt: null,
-  snapshotRef: null,
-  agent: null,
-  unread: false,
-  conversation: defaultConversation(DEFAULT_MODEL),
-  imported: null
-})
 
 const ids = (file: string): string[] =>
   (JSON.parse(readFileSync(file, 'utf8')) as { threads: { thread: Thread }[] }).threads.map((e) => e.thread.id).sort()
@@ -41,7 +21,7 @@ async function home(live: number, archived: number): Promise<{ dir: DataDir; arc
   const s = await ThreadStore.open(dir, memoryLogger())
   const archivedIds: string[] = []
   for (let i = 0; i < live + archived; i++) {
-    const t = must(await s.create(thread(`t${i}`, 1000 + i), repo))
+    const t = must(await s.create(storeThread(`t${i}`, { createdAt: 1000 + i, lastActivityAt: 1000 + i }), repo))
     if (i >= live) {
       must(await s.update(t.id, { status: 'archived', archivedAt: 5000 + i }, 'archived'))
       archivedIds.push(t.id)

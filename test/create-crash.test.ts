@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { join } from 'node:path'
@@ -9,14 +8,11 @@ import { socketTransport } from '../src/main/core/rpc/socket-transport'
 import { RpcClient } from '../src/shared/rpc-client'
 import { cleanupTemp, git, makeCore, makeRepo, must, tempDir } from './helpers/fixtures'
 import { eventually } from './helpers/pty-client'
+import { killServedCores, requireServeBuilt, startServedCore } from './helpers/served-core'
 
-const SERVE = join(__dirname, '..', 'out', 'main', 'serve.js')
-beforeAll(() => {
-  if (!existsSync(SERVE)) throw new Error(`${SERVE} is missing: run \`npm run build\` first.`)
-})
-const children: ChildProcess[] = []
+beforeAll(requireServeBuilt)
 afterEach(async () => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')
+  killServedCores()
   await cleanupTemp()
 })
 
@@ -26,25 +22,12 @@ afterEach(async () => {
  * is saved. Returns the worktree path it had made.
  */
 async function killDuringCreate(home: string, repoId: string, title: string, beforeKill?: (path: string) => void): Promise<string> {
-  const child = spawn(process.execPath, [SERVE, '--port', '0'], {
-    env: { PATH: process.env.PATH!, HOME: home, SKEIN_HOME: home, SKEIN_TEST_PAUSE_CREATE: 'after-worktree' },
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  children.push(child)
-  let out = ''
-  child.stdout!.on('data', (c) => (out += c))
-  child.stderr!.on('data', (c) => (out += c))
-  const exited = new Promise<void>((r) => child.once('exit', () => r()))
-  await eventually(() => /Skein is serving at/.test(out), 'the core to start')
-  const client = new RpcClient(socketTransport(connect(new DataDir(home).socketPath)))
-  await client.request('core/hello', { client: 'cli' })
-  void client.request('thread/create', { repoId, title, mode: 'worktree' }).catch(() => undefined)
-  await eventually(() => /SKEIN_TEST_PAUSED after-worktree (\S+)/.test(out), 'the create to reach the pause point')
-  const path = /SKEIN_TEST_PAUSED after-worktree (\S+)/.exec(out)![1]!
+  const core = await startServedCore(home, { SKEIN_TEST_PAUSE_CREATE: 'after-worktree' })
+  void core.client.request('thread/create', { repoId, title, mode: 'worktree' }).catch(() => undefined)
+  await eventually(() => /SKEIN_TEST_PAUSED after-worktree (\S+)/.test(core.output()), 'the create to reach the pause point')
+  const path = /SKEIN_TEST_PAUSED after-worktree (\S+)/.exec(core.output())![1]!
   beforeKill?.(path)
-  child.kill('SIGKILL')
-  await exited
-  client.dispose()
+  await core.kill9()
   return path
 }
 

@@ -6,38 +6,18 @@ import { memoryLogger } from '../src/main/core/logger'
 import { writeFileAtomic } from '../src/main/core/store/atomic-write'
 import { DataDir } from '../src/main/core/store/data-dir'
 import { ThreadStore } from '../src/main/core/store/thread-store'
-import { defaultConversation, type Repo, type Thread } from '../src/shared/models'
-import { DEFAULT_MODEL } from '../src/shared/pricing'
+import type { Repo } from '../src/shared/models'
 import { ErrorCode } from '../src/shared/errors'
 import { cleanupTemp, makeCore, makeRepo, must, tempDir } from './helpers/fixtures'
+import { storeThread } from './helpers/thread-fixture'
 
 afterEach(cleanupTemp)
 
 const repo: Repo = { id: 'r1', name: 'r1', path: '/nowhere/r1', addedAt: 1 }
-const thread = (id: string, title = id): Thread => ({
-  id,
-  repoId: 'r1',
-  title,
-  slug: id,
-  mode: 'local',
-  branch: null,
-  baseRef: 'main',
-  worktreePath: '/nowhere/r1',
-  status: 'idle',
-  statusMessage: null,
-  createdAt: 1,
-  lastActivityAt: 1,
-  archivedAt: null,
-  snapshotRef: null,
-  agent: null,
-  unread: false,
-  conversation: defaultConversation(DEFAULT_MODEL),
-  imported: null
-})
 
 async function storeWith(home: string, n: number): Promise<ThreadStore> {
   const s = await ThreadStore.open(new DataDir(home), memoryLogger())
-  for (let i = 0; i < n; i++) must(await s.create(thread(`t${i}`), repo))
+  for (let i = 0; i < n; i++) must(await s.create(storeThread(`t${i}`), repo))
   await s.flush()
   return s
 }
@@ -46,7 +26,7 @@ describe('thread store', () => {
   it('a log that cannot be read is an error naming it, never an empty conversation; a core still starts with it', async () => {
     const home = tempDir()
     const s = await storeWith(home, 0)
-    must(await s.create({ ...thread('t0'), status: 'needs-attention' }, repo))
+    must(await s.create(storeThread('t0', { status: 'needs-attention' }), repo))
     await s.flush()
     const log = new DataDir(home).eventsFile('t0')
     rmSync(log)

@@ -1,24 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { connect } from 'node:net'
 import { join } from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { memoryLogger } from '../src/main/core/logger'
-import { socketTransport } from '../src/main/core/rpc/socket-transport'
 import { DataDir } from '../src/main/core/store/data-dir'
 import { ThreadStore } from '../src/main/core/store/thread-store'
 import type { Thread } from '../src/shared/models'
-import { RpcClient } from '../src/shared/rpc-client'
 import { cleanupTemp, makeCore, makeRepo, must, tempDir } from './helpers/fixtures'
 import { eventually } from './helpers/pty-client'
+import { killServedCores, requireServeBuilt, startServedCore } from './helpers/served-core'
 
-const SERVE = join(__dirname, '..', 'out', 'main', 'serve.js')
-beforeAll(() => {
-  if (!existsSync(SERVE)) throw new Error(`${SERVE} is missing: run \`npm run build\` first.`)
-})
-const children: ChildProcess[] = []
+beforeAll(requireServeBuilt)
 afterEach(async () => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')
+  killServedCores()
   await cleanupTemp()
 })
 
@@ -38,25 +31,12 @@ const indexed = (home: string) =>
 describe('start-up from the journal', () => {
   it('a kill -9 right after thread changes, before the index save, loses nothing: the next start reads the journal', async () => {
     const { home, repo, threads } = await homeWithThreads(2)
-    const child = spawn(process.execPath, [SERVE, '--port', '0'], {
-      // The index is not saved for a minute: whatever the restart shows came from the journal and the logs.
-      env: { PATH: process.env.PATH!, HOME: home, SKEIN_HOME: home, SKEIN_THREAD_INDEX_SAVE_MS: '60000' },
-      stdio: ['ignore', 'pipe', 'pipe']
-    })
-    children.push(child)
-    let out = ''
-    child.stdout!.on('data', (c) => (out += c))
-    child.stderr!.on('data', (c) => (out += c))
-    const exited = new Promise<void>((r) => child.once('exit', () => r()))
-    await eventually(() => /Skein is serving at/.test(out), 'the core to start')
-    const client = new RpcClient(socketTransport(connect(new DataDir(home).socketPath)))
-    await client.request('core/hello', { client: 'cli' })
+    // The index is not saved for a minute: whatever the restart shows came from the journal and the logs.
+    const { client, kill9 } = await startServedCore(home, { SKEIN_THREAD_INDEX_SAVE_MS: '60000' })
     const made = (await client.request('thread/create', { repoId: repo.id, title: 'made before the crash', mode: 'local' })) as Thread
     await client.request('thread/rename', { threadId: threads[0]!.id, title: 'renamed before the crash' })
     await client.request('thread/archive', { threadId: threads[1]!.id })
-    child.kill('SIGKILL')
-    await exited
-    client.dispose()
+    await kill9()
 
     // The index on disk never saw these changes: only the journal names the threads to re-read.
     const stale = indexed(home)

@@ -6,39 +6,19 @@ import { memoryLogger } from '../../src/main/core/logger'
 import { DataDir } from '../../src/main/core/store/data-dir'
 import { ThreadStore } from '../../src/main/core/store/thread-store'
 import { beforeTempRemoval } from './fixtures'
+import { storeThread } from './thread-fixture'
 
 /** A thread as ThreadStore keeps it (no worktree behind it: the transcript never looks at one). */
 export function rigThread(id: string): { thread: Thread; repo: Repo } {
   const now = Date.now()
   const repo: Repo = { id: 'r_rig', name: 'rig', path: '/nonexistent/rig', addedAt: now }
-  const thread = {
-    id,
+  const thread = storeThread(id, {
     repoId: repo.id,
     title: `Thread ${id}`,
-    slug: id,
-    mode: 'local',
-    branch: null,
-    baseRef: 'main',
     worktreePath: '/nonexistent/rig',
-    status: 'ready',
-    statusMessage: null,
     createdAt: now,
-    lastActivityAt: now,
-    archivedAt: null,
-    snapshotRef: null,
-    agent: null,
-    unread: false,
-    conversation: {
-      model: 'claude-sonnet-4-5',
-      permissionMode: 'default',
-      sandbox: true,
-      network: false,
-      busy: false,
-      turns: 0,
-      usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0 }
-    },
-    imported: null
-  } as unknown as Thread
+    lastActivityAt: now
+  })
   return { thread, repo }
 }
 

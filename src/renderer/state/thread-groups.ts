@@ -1,12 +1,8 @@
 import type { Thread } from '../../shared/models'
+import { byRecentActivity, firstAtOrAfter } from '../../shared/thread-order'
 
 /** True when the thread sits in the Archived section rather than among live threads. */
 export const isArchived = (t: Thread): boolean => t.status === 'archived' || t.archivedAt !== null
-
-/** Most recently active first; ties broken by creation time, then id, so the order is stable. */
-export function byRecentActivity(a: Thread, b: Thread): number {
-  return b.lastActivityAt - a.lastActivityAt || b.createdAt - a.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
-}
 
 /** Live and archived threads grouped by repository, each group sorted by last activity. */
 export interface GroupedThreads {
@@ -22,18 +18,6 @@ export const emptyGroups = (): GroupedThreads => ({ live: new Map(), archived: n
 /** Splits threads into live/archived per repository, sorted most recent first. */
 export function groupThreads(byId: Record<string, Thread>): GroupedThreads {
   return withThreads(emptyGroups(), {}, Object.values(byId))
-}
-
-/** Where `t` sits in the sorted `list` (or would be inserted). */
-function positionOf(list: readonly Thread[], t: Thread): number {
-  let lo = 0
-  let hi = list.length
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1
-    if (byRecentActivity(list[mid]!, t) < 0) lo = mid + 1
-    else hi = mid
-  }
-  return lo
 }
 
 /**
@@ -65,7 +49,7 @@ export function withThreads(groups: GroupedThreads, previous: Record<string, Thr
     const list = listOf(isArchived(t), t.repoId)
     if (isArchived(t)) next.archivedCount++
     else next.liveCount++
-    if (threads.length === 1) list.splice(positionOf(list, t), 0, t)
+    if (threads.length === 1) list.splice(firstAtOrAfter(list, t), 0, t)
     else {
       const batch = added.get(list)
       if (batch) batch.push(t)
@@ -101,7 +85,7 @@ export function withoutThreads(groups: GroupedThreads, threads: readonly Thread[
 }
 
 function removeInto(groups: GroupedThreads, list: Thread[], t: Thread): void {
-  let i = positionOf(list, t)
+  let i = firstAtOrAfter(list, t)
   if (list[i]?.id !== t.id) i = list.findIndex((x) => x.id === t.id)
   if (i < 0) return
   list.splice(i, 1)

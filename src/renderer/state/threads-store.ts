@@ -2,7 +2,8 @@ import { create } from 'zustand'
 import type { Thread } from '../../shared/models'
 import { emptyGroups, groupThreads, isArchived, withThreads, withoutThreads, type GroupedThreads } from './thread-groups'
 
-export { byRecentActivity, groupThreads, isArchived, type GroupedThreads } from './thread-groups'
+export { byRecentActivity } from '../../shared/thread-order'
+export { groupThreads, isArchived, type GroupedThreads } from './thread-groups'
 
 /** How far the archived threads' rows have loaded: they load only once the Archived section is opened. */
 export type ArchivedRows = 'not-loaded' | 'loading' | 'loaded'

@@ -1,12 +1,5 @@
 import type { Thread } from '../../../shared/models'
-
-/** Most recently active first; ties broken by creation time, then id (the sidebar's order). */
-export function byRecentActivity(
-  a: Pick<Thread, 'lastActivityAt' | 'createdAt' | 'id'>,
-  b: Pick<Thread, 'lastActivityAt' | 'createdAt' | 'id'>
-): number {
-  return b.lastActivityAt - a.lastActivityAt || b.createdAt - a.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
-}
+import { byRecentActivity, firstAfter, firstAtOrAfter, type ThreadPosition } from '../../../shared/thread-order'
 
 /** How many threads of one repository are live and archived. */
 export interface RepoCounts {
@@ -31,7 +24,7 @@ export class ActivityOrder {
       this.count(prev, -1)
     }
     if (next) {
-      this.sorted.splice(this.firstAfterOrAt(next), 0, next)
+      this.sorted.splice(firstAtOrAfter(this.sorted, next), 0, next)
       this.count(next, 1)
     }
   }
@@ -54,8 +47,8 @@ export class ActivityOrder {
   }
 
   /** The threads in order, from the first one strictly after `after` (or the start). Read-only view. */
-  *from(after: Pick<Thread, 'lastActivityAt' | 'createdAt' | 'id'> | null): Generator<Thread> {
-    for (let i = after ? this.firstAfter(after) : 0; i < this.sorted.length; i++) yield this.sorted[i]!
+  *from(after: ThreadPosition | null): Generator<Thread> {
+    for (let i = after ? firstAfter(this.sorted, after) : 0; i < this.sorted.length; i++) yield this.sorted[i]!
   }
 
   /** The counts of one repository. */
@@ -77,33 +70,9 @@ export class ActivityOrder {
   }
 
   private indexOf(t: Thread): number {
-    const at = this.firstAfterOrAt(t)
+    const at = firstAtOrAfter(this.sorted, t)
     if (this.sorted[at]?.id === t.id) return at
     // The same thread object is always found above; a fallback for safety that stays O(n) only on a bug.
     return this.sorted.findIndex((x) => x.id === t.id)
-  }
-
-  /** The first index whose thread does not come before `t`. */
-  private firstAfterOrAt(t: Pick<Thread, 'lastActivityAt' | 'createdAt' | 'id'>): number {
-    let lo = 0
-    let hi = this.sorted.length
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1
-      if (byRecentActivity(this.sorted[mid]!, t) < 0) lo = mid + 1
-      else hi = mid
-    }
-    return lo
-  }
-
-  /** The first index whose thread comes strictly after `t`. */
-  private firstAfter(t: Pick<Thread, 'lastActivityAt' | 'createdAt' | 'id'>): number {
-    let lo = 0
-    let hi = this.sorted.length
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1
-      if (byRecentActivity(this.sorted[mid]!, t) <= 0) lo = mid + 1
-      else hi = mid
-    }
-    return lo
   }
 }

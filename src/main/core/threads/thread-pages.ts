@@ -1,10 +1,10 @@
 import { appError, ErrorCode } from '../../../shared/errors'
 import type { Repo, Thread } from '../../../shared/models'
 import { err, ok, type Result } from '../../../shared/result'
-import { byRecentActivity } from '../store/activity-order'
+import type { ThreadPosition } from '../../../shared/thread-order'
 import type { ThreadStore } from '../store/thread-store'
 
-export { byRecentActivity }
+export { byRecentActivity } from '../../../shared/thread-order'
 
 /** One page of threads, most recently active first. */
 export interface ThreadPage {
@@ -22,11 +22,9 @@ export interface ThreadPageQuery {
   cursor?: string
 }
 
-type Position = Pick<Thread, 'lastActivityAt' | 'createdAt' | 'id'>
+const cursorOf = (t: ThreadPosition): string => `${t.lastActivityAt}.${t.createdAt}.${t.id}`
 
-const cursorOf = (t: Position): string => `${t.lastActivityAt}.${t.createdAt}.${t.id}`
-
-function parseCursor(cursor: string): Position | null {
+function parseCursor(cursor: string): ThreadPosition | null {
   const m = /^(\d{1,16})\.(\d{1,16})\.(.+)$/.exec(cursor)
   if (!m) return null
   return { lastActivityAt: Number(m[1]), createdAt: Number(m[2]), id: m[3]! }
