@@ -10,13 +10,11 @@ export const WARM_MIN_LOG_BYTES = 8 * 1024 * 1024
 /** A sidecar at least this far behind its log is caught up too; a smaller gap is indexed in a blink on open. */
 export const WARM_MIN_GAP_BYTES = 1024 * 1024
 
-/** What the warmer reads and writes through, and its thresholds (tests lower them). */
+/** What the warmer reads and writes through. */
 export interface IndexWarmerDeps {
   store: ThreadStore
   transcript: Transcript
   logger: Logger
-  minLogBytes?: number
-  minGapBytes?: number
 }
 
 /**
@@ -26,37 +24,38 @@ export interface IndexWarmerDeps {
  */
 export function warmIndexesAfterStart(d: IndexWarmerDeps & { after: Promise<void> }): AsyncDisposable {
   const stop = new AbortController()
-  const running = d.after
-    .then(() => warmIndexes(d, stop.signal))
+  // A close before `after` resolves does not wait for it: the checks it waits for are stopped after this is.
+  const stopped = new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve(), { once: true }))
+  const running = Promise.race([d.after, stopped])
+    .then(() => (stop.signal.aborted ? undefined : warmIndexes(d, stop.signal)))
     .then(() => undefined)
     .catch((e) => d.logger.warn(`Indexing big logs after the start failed: ${e instanceof Error ? e.message : String(e)}`))
   return toDisposable(() => (stop.abort(), running))
 }
 
 /**
- * Builds or catches up the offset index of every log of at least `minLogBytes` whose sidecar (its header only is
- * read) covers `minGapBytes` less than the log or is missing, so a thread's first open is a seek rather than a
+ * Builds or catches up the offset index of every log of at least WARM_MIN_LOG_BYTES whose sidecar (its header only is
+ * read) covers WARM_MIN_GAP_BYTES less than the log or is missing, so a thread's first open is a seek rather than a
  * stream of its whole log. One log at a time, yielding between logs: live threads first, then archived ones, each
  * most recently active first. Sizes come from the store; only candidates touch the disk. A log being indexed
  * when `signal` aborts keeps what was indexed. Returns the threads whose index it brought up to date.
  */
 export async function warmIndexes(d: IndexWarmerDeps, signal: AbortSignal): Promise<string[]> {
-  const minLog = d.minLogBytes ?? WARM_MIN_LOG_BYTES
-  const minGap = d.minGapBytes ?? WARM_MIN_GAP_BYTES
   const live: string[] = []
   const archived: string[] = []
-  for (const t of d.store.byActivity()) if ((d.store.logSize(t.id) ?? 0) >= minLog) (t.status === 'archived' ? archived : live).push(t.id)
+  for (const t of d.store.byActivity())
+    if ((d.store.logSize(t.id) ?? 0) >= WARM_MIN_LOG_BYTES) (t.status === 'archived' ? archived : live).push(t.id)
   const warmed: string[] = []
   for (const id of [...live, ...archived]) {
     await yieldToLoop()
     if (signal.aborted) break
     const size = d.store.logSize(id)
-    if (size === undefined || size < minLog) continue // deleted, or rewritten smaller, meanwhile
+    if (size === undefined || size < WARM_MIN_LOG_BYTES) continue // deleted, or rewritten smaller, meanwhile
     const log = d.store.logPath(id)
     const started = performance.now()
     try {
       const covered = await LogIndex.coveredOnDisk(log, indexPathOf(log))
-      if (covered <= size && size - covered < minGap) continue
+      if (covered <= size && size - covered < WARM_MIN_GAP_BYTES) continue
       await d.transcript.indexNow(id, { signal, keepOpen: false })
     } catch (e) {
       // A thread deleted while its log was being indexed is no failure.
