@@ -1,9 +1,11 @@
 // Scale of one thread's log (issue 20): a thread whose events.jsonl holds 300 MB of conversation (and 1 GB with
 // SKEIN_BENCH_GB=1), seeded straight onto disk as the agent's transcript logs it (bench/lib/scale-home.ts):
 // 4,000 items per 300 MB, every fourth a tool call with a ~300 KB output. Each size is served by a real core.
-// Core alone: the first item/list window at the end, cold (the offset index events.idx built by streaming the log)
-// and warm (a fresh core, the index on disk), its size on the wire, the time to page the whole thread end → start,
-// and the core's peak RSS (VmHWM) through all of that; beside them the old whole-log read (readEventLog + fold, as
+// Core alone: the first item/list window at the end, cold (the offset index events.idx built by streaming the log,
+// by that request or by the warmer that indexes big logs after start, whichever comes first) and warm (a fresh core,
+// the index on disk), its size on the wire, the time to page the whole thread end → start, and the core's peak RSS
+// (VmHWM) through all of that; then a fresh core on the log without its index, left alone until the warmer has
+// indexed it (the time from ready), and the first window after that; beside them the old whole-log read (readEventLog + fold, as
 // Transcript.load did) in a process of its own, as the baseline. Browser, on a fresh core: a click on the thread's row → its last item on
 // screen in the Conversation tab (timed inside the page), the core's peak RSS meanwhile, and the renderer's JS
 // heap. Each figure is printed beside its linear expectation (the first size's figure scaled by size) and its target.
@@ -18,6 +20,7 @@ import { rmSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { DataDir } from '../src/main/core/store/data-dir'
+import { LogIndex } from '../src/main/core/store/log-index'
 import { benchDir, now, runBench } from './bench-utils'
 import { startBenchCore, type BenchCore } from './core-process'
 import { seedScaleHome, writeLongConversation } from './lib/scale-home'
@@ -45,6 +48,7 @@ const SIZES_MB = process.env.SKEIN_BENCH_LOG_MB
 const ITEMS_PER_300_MB = 4000
 const OPEN_TIMEOUT_MS = 90_000
 const WINDOW = 200
+const POLL_MS = 20
 
 /**
  * What the core did before the offset index, for comparison: the whole log read into memory and folded into items
@@ -87,6 +91,10 @@ interface Measured {
   listBytes: Figure
   paged: Figure
   corePeakList: Figure
+  /** A fresh core, the log without its index and nobody asking for it: ready → the warmer has indexed the whole log. */
+  warmedAfterStart: Figure
+  /** The first window once the warmer is done. */
+  listAfterWarmer: Figure
   /** The old way (the whole log read and folded at once, as Transcript.load did): time and peak RSS in a process of its own. */
   baselineMs: Figure
   baselinePeak: Figure
@@ -100,6 +108,16 @@ function peak(core: BenchCore): Figure {
   if (core.child.exitCode !== null || core.child.signalCode !== null)
     return { ok: false, why: `failed: the core exited (code ${core.child.exitCode}, signal ${core.child.signalCode})` }
   return { ok: true, value: procStatusMb(core.child.pid!, 'VmHWM') }
+}
+
+/** Waits until the sidecar's header covers the whole log (the warmer writes it last); the time it took. */
+async function untilIndexed(log: string, sidecar: string, logBytes: number): Promise<number> {
+  const t0 = now()
+  while ((await LogIndex.coveredOnDisk(log, sidecar)) !== logBytes) {
+    if (now() - t0 > OPEN_TIMEOUT_MS) throw new Error(`the log was not indexed after ${OPEN_TIMEOUT_MS / 1000} s`)
+    await new Promise((r) => setTimeout(r, POLL_MS))
+  }
+  return now() - t0
 }
 
 async function stop(core: BenchCore): Promise<void> {
@@ -189,6 +207,14 @@ async function measureSize(mb: number, chromium: Awaited<ReturnType<typeof launc
   const corePeakList = peak(core)
   rpc.close()
   await stop(core)
+  // Warmed: a fresh core on the log without its index, and no request for the thread until the warmer is done.
+  rmSync(sidecar, { force: true })
+  core = await startBenchCore(home)
+  const warmedAfterStart = await attempt(() => untilIndexed(dir.eventsFile(big.id), sidecar, logBytes))
+  rpc = await rawRpc(core)
+  const listAfterWarmer = warmedAfterStart.ok ? await attempt(firstWindow) : warmedAfterStart
+  rpc.close()
+  await stop(core)
   const baseline = await wholeReadBaseline(dir.eventsFile(big.id))
 
   // Browser, on a fresh core (its peak is the page's doing alone): the other thread open, then a click on the big one.
@@ -223,6 +249,8 @@ async function measureSize(mb: number, chromium: Awaited<ReturnType<typeof launc
     listBytes: listCold.ok ? { ok: true, value: bytes } : listCold,
     paged,
     corePeakList,
+    warmedAfterStart,
+    listAfterWarmer,
     baselineMs: baseline.ms,
     baselinePeak: baseline.peak,
     open,
@@ -246,6 +274,8 @@ async function main(): Promise<void> {
   table('core RSS after start', megabytes, (m) => m.rssStart, null)
   table('item/list first window at the end, cold (offset index built)', seconds, (m) => m.listCold, null)
   table('item/list first window at the end, warm (fresh core, index on disk)', seconds, (m) => m.listWarm, null)
+  table('no index at start: core ready → the warmer has indexed the log', seconds, (m) => m.warmedAfterStart, null)
+  table('item/list first window at the end once the warmer is done', seconds, (m) => m.listAfterWarmer, null)
   table(`item/list window of ${WINDOW} on the wire`, bytesAsMb, (m) => m.listBytes, null)
   table('paging the whole thread end → start, warm', seconds, (m) => m.paged, null)
   table('core peak RSS (VmHWM): cold window, then paging end → start', megabytes, (m) => m.corePeakList, 200)

@@ -1,11 +1,10 @@
-import { dirname, join } from 'node:path'
 import { appError, ErrorCode } from '../../../shared/errors'
 import type { ParsedParamsOf, ResultOf } from '../../../shared/methods'
 import { fieldText, type Item } from '../../../shared/models'
 import { err, ok, type Result } from '../../../shared/result'
 import { KeyedLock } from '../keyed-lock'
 import type { Logger } from '../logger'
-import { KIND_CODES, LogIndex, REWOUND_EVENT } from '../store/log-index'
+import { indexPathOf, KIND_CODES, LogIndex, REWOUND_EVENT } from '../store/log-index'
 import type { ThreadStore } from '../store/thread-store'
 import { truncateItem } from './item-truncate'
 import { windowRange, windowResult, type ItemWindow, type ItemWindowRequest } from './item-window'
@@ -175,9 +174,13 @@ export class Transcript {
     return logged.some((i) => i !== null && pending(this.shown(snap, i)))
   }
 
-  /** Brings the thread's offset index up to date now (after an import), so its first open is a seek, not a build. */
-  async indexNow(threadId: string): Promise<void> {
-    await this.snapshot(threadId)
+  /**
+   * Brings the thread's offset index up to date now (after an import, or warming after start), so its first open is
+   * a seek, not a build. `signal` stops it between two lines (what is indexed stays); `keepOpen: false` leaves an
+   * index that was not open already closed, so warming many logs does not push out the ones in use.
+   */
+  async indexNow(threadId: string, o: { signal?: AbortSignal; keepOpen?: boolean } = {}): Promise<void> {
+    await this.lock.run(threadId, async () => (await this.index(threadId, o)).catchUp(undefined, o.signal))
   }
 
   /** Adds or replaces an in-memory item (not persisted). */
@@ -279,12 +282,14 @@ export class Transcript {
     })
   }
 
-  private async index(threadId: string): Promise<LogIndex> {
+  /** The thread's index, kept open as the most recently used (`keepOpen: false`: one not open yet is not kept). Under the thread's lock. */
+  private async index(threadId: string, o: { signal?: AbortSignal; keepOpen?: boolean } = {}): Promise<LogIndex> {
     let index = this.indexes.get(threadId)
     if (index) this.indexes.delete(threadId)
     else {
       const log = this.store.logPath(threadId)
-      index = await LogIndex.open(log, join(dirname(log), 'events.idx'), this.logger)
+      index = await LogIndex.open(log, indexPathOf(log), this.logger, o.signal)
+      if (o.keepOpen === false) return index
     }
     this.indexes.set(threadId, index)
     for (const id of this.indexes.keys()) {

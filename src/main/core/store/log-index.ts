@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { open, readFile, stat, truncate, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 import type { Logger } from '../logger'
 import { readLineAt, scanLines, type LineSpan } from './log-lines'
 
@@ -18,6 +19,17 @@ const FLUSH_RECORDS = 16_384
 
 /** The kinds of item, coded in a byte of each index record (0: a kind this version does not know). */
 export const KIND_CODES: Record<string, number> = { user: 1, assistant: 2, tool: 3, approval: 4, notice: 5, error: 6 }
+
+/** Where the offset index of a log lies: events.idx beside it. */
+export function indexPathOf(logPath: string): string {
+  return join(dirname(logPath), 'events.idx')
+}
+
+/** A thrown marker: a catch-up stopped by its signal between two lines. */
+const STOPPED = Symbol('stopped')
+
+/** The hash of a log's first bytes kept in the header (8 bytes of a SHA-256). */
+const headHash = (head: Buffer): Buffer => createHash('sha256').update(head).digest().subarray(0, 8)
 
 /** A 52-bit hash of an item id: exact in a double, so the index keeps numbers, not strings. Readers verify the id on the line. */
 export function idHash(id: string): number {
@@ -68,8 +80,31 @@ export class LogIndex {
     private readonly logger: Logger
   ) {}
 
-  /** Opens the index of a log, verifying its sidecar (rebuilt from the log when absent or inconsistent), then catches up. */
-  static async open(logPath: string, indexPath: string, logger: Logger): Promise<LogIndex> {
+  /**
+   * The log bytes a sidecar's header says it covers, reading only that header and the log's first bytes (its
+   * fingerprint): 0 when the sidecar is absent, not an index, of another version or of another log. Cheap: it
+   * tells whether opening the index means a long build or catch-up without loading it.
+   */
+  static async coveredOnDisk(logPath: string, indexPath: string): Promise<number> {
+    try {
+      const h = await readLineAt(indexPath, 0, HEADER_BYTES)
+      if (h.length < HEADER_BYTES || h.toString('latin1', 0, 8) !== MAGIC || h.readUInt32LE(8) !== VERSION) return 0
+      const covered = h.readDoubleLE(16)
+      const length = h.readUInt32LE(12)
+      if (!Number.isSafeInteger(covered) || covered < 0 || length > FINGERPRINT_BYTES) return 0
+      const head = await readLineAt(logPath, 0, length)
+      return head.length === length && headHash(head).equals(h.subarray(24, 32)) ? covered : 0
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 0
+      throw e
+    }
+  }
+
+  /**
+   * Opens the index of a log, verifying its sidecar (rebuilt from the log when absent or inconsistent), then catches
+   * up (`signal` may stop that part way: see catchUp).
+   */
+  static async open(logPath: string, indexPath: string, logger: Logger, signal?: AbortSignal): Promise<LogIndex> {
     let index = new LogIndex(logPath, indexPath, logger)
     const problem = await index.load().catch((e: unknown) => `unreadable (${(e as Error).message})`)
     if (problem !== null) {
@@ -77,7 +112,7 @@ export class LogIndex {
       index = new LogIndex(logPath, indexPath, logger)
       await index.reset()
     }
-    await index.catchUp()
+    await index.catchUp(undefined, signal)
     return index
   }
 
@@ -128,9 +163,11 @@ export class LogIndex {
   /**
    * Indexes the lines the log grew by since the last call (a torn last line waits until it is complete), and
    * records them in the sidecar. `onItem` sees each item line indexed. A log shorter than what is covered, or
-   * with other first bytes, was replaced: the index is rebuilt.
+   * with other first bytes, was replaced: the index is rebuilt. Once `signal` aborts, it stops before the next line,
+   * leaving the index (and its sidecar) sound up to there: the next catch-up goes on from that line.
    */
-  async catchUp(onItem?: (item: LoggedItem) => void): Promise<void> {
+  async catchUp(onItem?: (item: LoggedItem) => void, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return
     const size = await stat(this.logPath).then(
       (s) => s.size,
       (e: NodeJS.ErrnoException) => {
@@ -162,9 +199,16 @@ export class LogIndex {
         this.recordsWritten += used / RECORD_BYTES
         used = 0
       }
+      // The end of the last line indexed: where a stopped scan leaves the index.
+      let done = this.covered
       const { end } = await scanLines(this.logPath, this.covered, (line) => {
+        if (signal?.aborted) throw STOPPED
         if (this.indexLine(line.offset, line.bytes, batch.subarray(used, used + RECORD_BYTES), onItem)) used += RECORD_BYTES
+        done = line.offset + line.bytes.length + 1
         return used === batch.length ? flush() : undefined
+      }).catch((e: unknown) => {
+        if (e === STOPPED) return { end: done }
+        throw e
       })
       if (used > 0) await flush()
       this.covered = Math.max(this.covered, end)
@@ -182,7 +226,7 @@ export class LogIndex {
       e = JSON.parse(bytes.toString('utf8'))
       if (!e || typeof e !== 'object') throw new Error('not an object')
     } catch {
-      this.logger.warn(`Skipped a corrupt line at byte ${offset} of ${this.logPath}; the rest of the log is intact.`)
+      this.logger.warn(`The offset index skipped a corrupt line at byte ${offset} of ${this.logPath}; the rest of the log is intact.`)
       return false
     }
     rec.fill(0)
@@ -279,7 +323,7 @@ export class LogIndex {
 
   private async fingerprintOf(length = Math.min(FINGERPRINT_BYTES, this.covered)): Promise<{ length: number; hash: Buffer }> {
     const head = await readLineAt(this.logPath, 0, length)
-    return { length: head.length, hash: createHash('sha256').update(head).digest().subarray(0, 8) }
+    return { length: head.length, hash: headHash(head) }
   }
 
   private async sameLog(): Promise<boolean> {
