@@ -49,7 +49,6 @@ import { createAutopilotHost } from './autopilot/autopilot-host'
 import type { AutopilotService } from './autopilot/autopilot-service'
 import { createSearchHost, type SearchHost } from './search/search-host'
 import { checkAfterStart } from './threads/after-start'
-import { warmIndexesAfterStart } from './agent/index-warmer'
 
 /** When the first scan for pushed branches runs: after the first clients have loaded. */
 const CI_FIRST_SCAN_MS = 3000
@@ -366,9 +365,7 @@ async function build(options: CoreOptions, logger: Logger, dataDir: DataDir, own
     }
   }
 
-  const checks = owned.add(checkAfterStart({ store: threadStore, threads, bus, logger }))
-  // Then big logs get their offset index before anyone opens them; added last, so stopped first on close.
-  owned.add(warmIndexesAfterStart({ store: threadStore, transcript, logger, after: checks.logsChecked }))
+  owned.add(checkAfterStart({ store: threadStore, threads, bus, logger, transcript }))
   const close = () => owned.dispose()
   // Search catches up with every thread, archived ones included: once they are loaded.
   void threadStore.whenComplete().then(markStarted)

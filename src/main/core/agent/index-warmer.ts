@@ -1,5 +1,4 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises'
-import { toDisposable, type AsyncDisposable } from '../lifecycle'
 import type { Logger } from '../logger'
 import { indexPathOf, LogIndex } from '../store/log-index'
 import type { ThreadStore } from '../store/thread-store'
@@ -15,22 +14,6 @@ export interface IndexWarmerDeps {
   store: ThreadStore
   transcript: Transcript
   logger: Logger
-}
-
-/**
- * Once `after` resolves (the check of every log after start), brings the offset index of each big log whose
- * sidecar is missing or behind up to date in the background (see warmIndexes). Disposing stops it between two
- * lines of the log being indexed and waits for it, so nothing is written once the core is closed.
- */
-export function warmIndexesAfterStart(d: IndexWarmerDeps & { after: Promise<void> }): AsyncDisposable {
-  const stop = new AbortController()
-  // A close before `after` resolves does not wait for it: the checks it waits for are stopped after this is.
-  const stopped = new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve(), { once: true }))
-  const running = Promise.race([d.after, stopped])
-    .then(() => (stop.signal.aborted ? undefined : warmIndexes(d, stop.signal)))
-    .then(() => undefined)
-    .catch((e) => d.logger.warn(`Indexing big logs after the start failed: ${e instanceof Error ? e.message : String(e)}`))
-  return toDisposable(() => (stop.abort(), running))
 }
 
 /**
