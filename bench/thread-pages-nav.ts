@@ -2,11 +2,13 @@
 // core; Chromium's page load → first sidebar row painted, → every live thread loaded (the dashboard's count),
 // and the renderer's JS heap after that (after GC). Median of 3 fresh contexts. Needs `npx electron-vite build`.
 //   npx tsx bench/thread-pages-nav.ts
+import type { Page } from 'playwright-core'
+import { once } from 'node:events'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { percentile } from './bench-utils'
-import { startBenchCore } from './core-process'
+import { startBenchCore, type BenchCore } from './core-process'
 import { seedScaleHome } from './lib/scale-home'
 import { jsHeapMb, launchChromiumPiped, paintedAtMs, rawRpc } from './lib/scale-measure'
 import { epochNow, recordAppearances } from './page-timing'
@@ -36,6 +38,7 @@ async function main(): Promise<void> {
   const rows: number[] = []
   const all: number[] = []
   let heap = 0
+  let busy = { idle: 0, updating: 0 }
   try {
     for (let i = 0; i < 3; i++) {
       const context = await chromium.browser.newContext({ viewport: { width: 1280, height: 800 } })
@@ -52,16 +55,49 @@ async function main(): Promise<void> {
       )
       all.push(((await loaded.jsonValue()) as number) - start)
       heap = await jsHeapMb(page)
+      if (i === 2) busy = await mainThreadPerUpdate(page, core, seeded.threads.filter((t) => t.status !== 'archived').slice(0, UPDATES))
       await context.close()
     }
   } finally {
     await chromium.close()
+    // The core saves its index on the way out: removing the home before it has gone fails.
+    const exited = once(core.child, 'exit')
     core.child.kill('SIGTERM')
+    await exited
     rmSync(home, { recursive: true, force: true })
   }
   console.log(`page load → first sidebar row painted: ${percentile(rows, 50).toFixed(0)} ms (runs: ${rows.map(Math.round).join(', ')})`)
   console.log(`page load → all ${live} live threads loaded: ${percentile(all, 50).toFixed(0)} ms (runs: ${all.map(Math.round).join(', ')})`)
   console.log(`renderer JS heap after loading (after GC): ${heap.toFixed(1)} MB`)
+  console.log(
+    `dashboard open, main-thread task time: idle ${busy.idle.toFixed(0)} ms over ${WINDOW_MS / 1000} s; ` +
+      `${UPDATES} renames at ${1000 / GAP_MS}/s ${busy.updating.toFixed(0)} ms, ${(busy.updating / UPDATES).toFixed(1)} ms per update above idle`
+  )
+}
+
+const UPDATES = 50
+const GAP_MS = 100
+const WINDOW_MS = UPDATES * GAP_MS
+
+/** The page's main-thread task time (Chromium's TaskDuration) over WINDOW_MS idle, then while threads are renamed. */
+async function mainThreadPerUpdate(page: Page, core: BenchCore, threads: { id: string }[]): Promise<{ idle: number; updating: number }> {
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('Performance.enable')
+  const taskMs = async () => {
+    const { metrics } = await cdp.send('Performance.getMetrics')
+    return (metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0) * 1000
+  }
+  const t0 = await taskMs()
+  await new Promise((r) => setTimeout(r, WINDOW_MS))
+  const idle = (await taskMs()) - t0
+  const rpc = await rawRpc(core)
+  const t1 = await taskMs()
+  for (const [n, t] of threads.entries()) {
+    await rpc.request('thread/rename', { threadId: t.id, title: `Renamed ${n}` })
+    await new Promise((r) => setTimeout(r, GAP_MS))
+  }
+  rpc.close()
+  return { idle, updating: (await taskMs()) - t1 - idle }
 }
 
 void main()

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import type { Thread } from '../src/shared/models'
-import { groupThreads, withThreads, withoutThreads, type GroupedThreads } from '../src/renderer/state/thread-groups'
+import {
+  groupThreads,
+  isArchived,
+  liveStateCounts,
+  withThreads,
+  withoutThreads,
+  type GroupedThreads
+} from '../src/renderer/state/thread-groups'
+import { countByState } from '../src/renderer/ui/thread-state'
 
 function thread(i: number, o: Partial<Thread> = {}): Thread {
   return {
@@ -18,9 +26,34 @@ function thread(i: number, o: Partial<Thread> = {}): Thread {
 const ids = (g: GroupedThreads) => ({
   live: [...g.live.entries()].map(([r, ts]) => [r, ts.map((t) => t.id)]).sort(),
   archived: [...g.archived.entries()].map(([r, ts]) => [r, ts.map((t) => t.id)]).sort(),
+  liveOrder: g.liveOrder.map((t) => t.id),
   liveCount: g.liveCount,
   archivedCount: g.archivedCount
 })
+
+/** The live threads in the dashboard's order, sorted here from scratch. */
+const liveSorted = (byId: Record<string, Thread>) =>
+  Object.values(byId)
+    .filter((t) => t.status !== 'archived' && t.archivedAt === null)
+    .sort((a, b) => b.lastActivityAt - a.lastActivityAt || b.createdAt - a.createdAt || (a.id < b.id ? -1 : 1))
+    .map((t) => t.id)
+
+/** The per-state counts the groups keep, and those corrected for failed CI, against counting every live thread here. */
+function expectStateCounts(groups: GroupedThreads, byId: Record<string, Thread>): void {
+  const live = Object.values(byId).filter((t) => !isArchived(t))
+  const ciFailed = new Set(live.filter((_, i) => i % 5 === 0).map((t) => t.id))
+  for (const repoId of [null, 'r0', 'r1', 'r9']) {
+    const mine = live.filter((t) => repoId === null || t.repoId === repoId)
+    const plain = countByState(mine.map((t) => ({ status: t.status })))
+    const withCi = countByState(mine.map((t) => ({ status: t.status, ciFailed: ciFailed.has(t.id) })))
+    expect(liveStateCounts(groups.stateCounts.get(repoId ?? ''), new Set(), (id) => byId[id], repoId)).toEqual(plain)
+    expect(liveStateCounts(groups.stateCounts.get(repoId ?? ''), ciFailed, (id) => byId[id], repoId)).toEqual(withCi)
+  }
+  expect(withCiSomewhere(live, ciFailed)).toBe(true)
+}
+
+/** The check above means something only if some failed CI changes a state. */
+const withCiSomewhere = (live: Thread[], ciFailed: Set<string>) => live.some((t) => ciFailed.has(t.id) && t.status === 'idle')
 
 describe('thread groups kept incrementally', () => {
   it('match grouping from scratch after pages, updates that move threads, archiving and removals', () => {
@@ -48,13 +81,16 @@ describe('thread groups kept incrementally', () => {
           ...t,
           lastActivityAt: 10_000 + random(1000),
           repoId: random(20) === 0 ? 'r9' : t.repoId,
-          status: random(4) === 0 ? ('archived' as const) : ('idle' as const)
+          status: random(4) === 0 ? ('archived' as const) : (['idle', 'running', 'error'] as const)[random(3)]!
         }
         groups = withThreads(groups, byId, [changed])
         byId[t.id] = changed
       }
       expect(ids(groups)).toEqual(ids(groupThreads(byId)))
+      expect(ids(groups).liveOrder).toEqual(liveSorted(byId))
+      if (step % 20 === 0) expectStateCounts(groups, byId)
     }
+    expectStateCounts(groups, byId)
   })
 
   it('leaves the groups it was given untouched (the store hands out new ones)', () => {

@@ -1,6 +1,5 @@
 import { create } from 'zustand'
-import type { Thread } from '../../shared/models'
-import { countByState, threadStateOf, type ThreadState } from '../ui/thread-state'
+import type { ThreadState } from '../ui/thread-state'
 
 /** How the dashboard lays threads out: a wall of live cards, a dense list, or chosen by how many there are. */
 export type DashboardLayout = 'cards' | 'list' | 'auto'
@@ -54,13 +53,3 @@ export const useDashboard = create<DashboardState>()((set) => ({
 /** The layout in effect: the person's choice, else cards for a few threads and a list for many. */
 export const effectiveLayout = (layout: DashboardLayout, count: number): 'cards' | 'list' =>
   layout === 'auto' ? (count <= AUTO_CARDS_MAX ? 'cards' : 'list') : layout
-
-/** A thread's state as the dashboard shows it, given which threads' CI failed. */
-export const stateOfThread = (t: Thread, ciFailed: ReadonlySet<string>): ThreadState =>
-  threadStateOf({ status: t.status, agent: t.agent, conversation: t.conversation, ciFailed: ciFailed.has(t.id), setup: t.setup }).state
-
-/** Counts threads per state. */
-export const countThreads = (threads: Thread[], ciFailed: ReadonlySet<string>): Record<ThreadState, number> =>
-  countByState(
-    threads.map((t) => ({ status: t.status, agent: t.agent, conversation: t.conversation, ciFailed: ciFailed.has(t.id), setup: t.setup }))
-  )

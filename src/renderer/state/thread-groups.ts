@@ -1,5 +1,7 @@
 import type { Thread } from '../../shared/models'
 import { byRecentActivity, firstAtOrAfter } from '../../shared/thread-order'
+import { emptyCounts, type ThreadState } from '../ui/thread-state'
+import { baseStateOf, stateOfThread } from './thread-states'
 
 /** True when the thread sits in the Archived section rather than among live threads. */
 export const isArchived = (t: Thread): boolean => t.status === 'archived' || t.archivedAt !== null
@@ -8,12 +10,23 @@ export const isArchived = (t: Thread): boolean => t.status === 'archived' || t.a
 export interface GroupedThreads {
   live: Map<string, Thread[]>
   archived: Map<string, Thread[]>
+  /** Every live thread, most recently active first (the dashboard's order), kept like the groups. */
+  liveOrder: Thread[]
+  /** Live threads per state as if no CI had failed (see liveStateCounts), per repository; `''` counts them all. */
+  stateCounts: Map<string, Record<ThreadState, number>>
   liveCount: number
   archivedCount: number
 }
 
 /** Groups with no threads. */
-export const emptyGroups = (): GroupedThreads => ({ live: new Map(), archived: new Map(), liveCount: 0, archivedCount: 0 })
+export const emptyGroups = (): GroupedThreads => ({
+  live: new Map(),
+  archived: new Map(),
+  liveOrder: [],
+  stateCounts: new Map(),
+  liveCount: 0,
+  archivedCount: 0
+})
 
 /** Splits threads into live/archived per repository, sorted most recent first. */
 export function groupThreads(byId: Record<string, Thread>): GroupedThreads {
@@ -26,13 +39,8 @@ export function groupThreads(byId: Record<string, Thread>): GroupedThreads {
  * here because both parts are already sorted runs (a page from the core arrives in this order).
  */
 export function withThreads(groups: GroupedThreads, previous: Record<string, Thread>, threads: readonly Thread[]): GroupedThreads {
-  const next = {
-    live: new Map(groups.live),
-    archived: new Map(groups.archived),
-    liveCount: groups.liveCount,
-    archivedCount: groups.archivedCount
-  }
-  const copied = new Set<Thread[]>()
+  const next = copyOf(groups)
+  const copied = new Set<Thread[]>([next.liveOrder])
   const listOf = (archived: boolean, repoId: string): Thread[] => {
     const map = archived ? next.archived : next.live
     const list = map.get(repoId)
@@ -46,14 +54,17 @@ export function withThreads(groups: GroupedThreads, previous: Record<string, Thr
   for (const t of threads) {
     const old = previous[t.id]
     if (old) removeInto(next, listOf(isArchived(old), old.repoId), old)
-    const list = listOf(isArchived(t), t.repoId)
+    if (old && !isArchived(old)) removeFrom(next.liveOrder, old)
+    if (old && !isArchived(old)) countState(next, old, -1)
     if (isArchived(t)) next.archivedCount++
-    else next.liveCount++
-    if (threads.length === 1) list.splice(firstAtOrAfter(list, t), 0, t)
-    else {
-      const batch = added.get(list)
-      if (batch) batch.push(t)
-      else added.set(list, [t])
+    else (next.liveCount++, countState(next, t, 1))
+    for (const list of isArchived(t) ? [listOf(true, t.repoId)] : [listOf(false, t.repoId), next.liveOrder]) {
+      if (threads.length === 1) list.splice(firstAtOrAfter(list, t), 0, t)
+      else {
+        const batch = added.get(list)
+        if (batch) batch.push(t)
+        else added.set(list, [t])
+      }
     }
   }
   for (const [list, extra] of added) {
@@ -66,13 +77,9 @@ export function withThreads(groups: GroupedThreads, previous: Record<string, Thr
 
 /** The groups without `threads` (the versions they hold). */
 export function withoutThreads(groups: GroupedThreads, threads: readonly Thread[]): GroupedThreads {
-  const next = {
-    live: new Map(groups.live),
-    archived: new Map(groups.archived),
-    liveCount: groups.liveCount,
-    archivedCount: groups.archivedCount
-  }
+  const next = copyOf(groups)
   for (const t of threads) {
+    if (!isArchived(t) && removeFrom(next.liveOrder, t)) countState(next, t, -1)
     const map = isArchived(t) ? next.archived : next.live
     const list = map.get(t.repoId)
     if (!list) continue
@@ -84,15 +91,62 @@ export function withoutThreads(groups: GroupedThreads, threads: readonly Thread[
   return next
 }
 
+/** A copy whose maps and live order may be changed (the repositories' lists are copied as they are touched). */
+function copyOf(groups: GroupedThreads): GroupedThreads {
+  return {
+    ...groups,
+    live: new Map(groups.live),
+    archived: new Map(groups.archived),
+    liveOrder: groups.liveOrder.slice(),
+    stateCounts: new Map(groups.stateCounts)
+  }
+}
+
+/** Adds (or takes away) a live thread's state in its repository's counts and the total (each record copied once per change). */
+function countState(groups: GroupedThreads, t: Thread, by: 1 | -1): void {
+  const state = baseStateOf(t)
+  for (const key of ['', t.repoId]) {
+    const counts = { ...(groups.stateCounts.get(key) ?? emptyCounts()) }
+    counts[state] += by
+    groups.stateCounts.set(key, counts)
+  }
+}
+
 function removeInto(groups: GroupedThreads, list: Thread[], t: Thread): void {
-  let i = firstAtOrAfter(list, t)
-  if (list[i]?.id !== t.id) i = list.findIndex((x) => x.id === t.id)
-  if (i < 0) return
-  list.splice(i, 1)
+  if (!removeFrom(list, t)) return
   if (isArchived(t)) groups.archivedCount--
   else groups.liveCount--
 }
 
+/** Removes `t` from a sorted list (found by its position, or by id if it moved); false when it is not there. */
+function removeFrom(list: Thread[], t: Thread): boolean {
+  let i = firstAtOrAfter(list, t)
+  if (list[i]?.id !== t.id) i = list.findIndex((x) => x.id === t.id)
+  if (i < 0) return false
+  list.splice(i, 1)
+  return true
+}
+
 function dropEmpty(groups: GroupedThreads): void {
   for (const map of [groups.live, groups.archived]) for (const [repoId, list] of map) if (list.length === 0) map.delete(repoId)
+}
+
+/**
+ * Live threads per state, from counts kept without CI (`base`, of one repository or all) corrected for the threads
+ * whose CI failed: the cost follows the failures, not the number of threads.
+ */
+export function liveStateCounts(
+  base: Readonly<Record<ThreadState, number>> | undefined,
+  ciFailed: ReadonlySet<string>,
+  threadOf: (id: string) => Thread | undefined,
+  repoId: string | null
+): Record<ThreadState, number> {
+  const counts = { ...(base ?? emptyCounts()) }
+  for (const id of ciFailed) {
+    const t = threadOf(id)
+    if (!t || isArchived(t) || (repoId !== null && t.repoId !== repoId)) continue
+    counts[baseStateOf(t)]--
+    counts[stateOfThread(t, ciFailed)]++
+  }
+  return counts
 }

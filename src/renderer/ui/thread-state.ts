@@ -88,9 +88,13 @@ export function threadStateOf({ status, agent, conversation, ciFailed, setup }: 
   return of('idle')
 }
 
-/** Counts threads per state. */
+/** A count of zero for every state. */
+export const emptyCounts = (): Record<ThreadState, number> =>
+  Object.fromEntries(liveStates.concat('archived').map((s) => [s, 0])) as Record<ThreadState, number>
+
+/** Counts the inputs per state. */
 export function countByState(inputs: StateInput[]): Record<ThreadState, number> {
-  const counts = Object.fromEntries(liveStates.concat('archived').map((s) => [s, 0])) as Record<ThreadState, number>
+  const counts = emptyCounts()
   for (const i of inputs) counts[threadStateOf(i).state]++
   return counts
 }

@@ -27,7 +27,7 @@ export function CardGrid({
   layout: 'cards' | 'list'
 }): ReactElement {
   // With every thread from one repository (or the filter on one), its name on each would say nothing.
-  const oneRepo = new Set(threads.map((t) => t.repoId)).size <= 1
+  const oneRepo = threads.every((t) => t.repoId === threads[0]!.repoId)
   const repoOf = (t: Thread): string | null => (oneRepo ? null : (repoNames.get(t.repoId) ?? 'Unknown repository'))
   const scroller = useRef<HTMLDivElement>(null)
   const [size, setSize] = useState({ width: 0, height: 0 })

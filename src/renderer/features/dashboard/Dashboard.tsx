@@ -6,14 +6,18 @@ import { stateIcons } from '../../ui/StatusBadge'
 import { isUrgent, liveStates, stateLabels, type ThreadState } from '../../ui/thread-state'
 import { useCiFailedIds } from '../ci'
 import { useSortedRepos, useThreadGroups } from '../../state/derived'
-import { byRecentActivity, useThreads } from '../../state/threads-store'
+import { useThreads } from '../../state/threads-store'
+import type { Thread } from '../../../shared/models'
 import { useDisk } from '../disk'
 import { formatBytes } from '../../../shared/disk'
 import { CardGrid } from './CardGrid'
 import { forgetAsked } from '../../state/summaries-store'
-import { countThreads, effectiveLayout, stateOfThread, useDashboard, type DashboardLayout } from '../../state/dashboard-store'
+import { effectiveLayout, useDashboard, type DashboardLayout } from '../../state/dashboard-store'
+import { stateOfThread } from '../../state/thread-states'
+import { liveStateCounts } from '../../state/thread-groups'
 
 const MAX_REPO_CHIPS = 8
+const NO_THREADS: Thread[] = []
 
 /** Every live thread at a glance, filterable by repository and status. */
 export function Dashboard(): ReactElement {
@@ -23,14 +27,18 @@ export function Dashboard(): ReactElement {
   const open = useDialogs((s) => s.open)
   const activeRepoId = repoId && repos.some((r) => r.id === repoId) ? repoId : null
 
-  const all = useMemo(() => [...groups.live.values()].flat().sort(byRecentActivity), [groups])
+  // Kept in order by the store with each change: sorting every live thread again per change cost ~30 ms at 18,000.
+  const all = groups.liveOrder
   // While the background pages arrive, say how far loading is rather than a count that is not the whole.
   const liveTotal = useThreads((s) => s.liveTotal)
   const loading = useThreads((s) => !s.liveComplete) && liveTotal > all.length
-  const inRepo = useMemo(() => (activeRepoId ? all.filter((t) => t.repoId === activeRepoId) : all), [all, activeRepoId])
+  const inRepo = activeRepoId ? (groups.live.get(activeRepoId) ?? NO_THREADS) : all
   const ciFailed = useCiFailedIds()
   const shown = useMemo(() => (status ? inRepo.filter((t) => stateOfThread(t, ciFailed) === status) : inRepo), [inRepo, status, ciFailed])
-  const counts = useMemo(() => countThreads(inRepo, ciFailed), [inRepo, ciFailed])
+  const counts = useMemo(
+    () => liveStateCounts(groups.stateCounts.get(activeRepoId ?? ''), ciFailed, (id) => useThreads.getState().byId[id], activeRepoId),
+    [groups, activeRepoId, ciFailed]
+  )
   const repoNames = useMemo(() => new Map(repos.map((r) => [r.id, r.name])), [repos])
   const shownLayout = effectiveLayout(layout, shown.length)
   useEffect(() => forgetAsked, [])

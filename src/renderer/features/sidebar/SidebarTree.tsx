@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactElement } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactElement } from 'react'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useDialogs } from '../../state/dialogs-store'
 import { useNavigation } from '../../state/navigation-store'
@@ -8,30 +8,23 @@ import { useSortedRepos, useThreadGroups } from '../../state/derived'
 import { archivedCountOf, useThreads } from '../../state/threads-store'
 import { loadArchivedRows } from '../../state/thread-loader'
 import { openThreadMenu } from '../threads'
-import { buildSidebarRows, rowHeight, type SidebarRow } from './sidebar-rows'
+import { buildSidebarModel, rowHeight, type SidebarModel, type SidebarRow } from './sidebar-rows'
+import type { Thread } from '../../../shared/models'
 import { useSidebar } from '../../state/sidebar-store'
 import { ArchivedHeaderRow, EmptyRepoRow, GroupLabelRow, RepoRow, ThreadRow, type RowPlacement } from './SidebarRowViews'
 
 const focusable = (row: SidebarRow | undefined) => !!row && row.kind !== 'empty' && row.kind !== 'archived-repo'
 
-const threadRepoId = (threadId: string): string | undefined => useThreads.getState().byId[threadId]?.repoId
+const threadOf = (threadId: string): Thread | undefined => useThreads.getState().byId[threadId]
+const threadRepoId = (threadId: string): string | undefined => threadOf(threadId)?.repoId
 
-/** aria-posinset / aria-setsize for each tree item: top-level items together, threads within their group. */
-function treePositions(rows: SidebarRow[]): Map<string, [number, number]> {
-  const map = new Map<string, [number, number]>()
-  const topLevel = rows.filter((r) => r.kind === 'repo' || r.kind === 'archived-header')
-  topLevel.forEach((r, i) => map.set(r.key, [i + 1, topLevel.length]))
-  let group: SidebarRow[] = []
-  const flush = () => {
-    group.forEach((r, i) => map.set(r.key, [i + 1, group.length]))
-    group = []
+/** The first row keyboard focus may land on. */
+function firstFocusable(model: SidebarModel): SidebarRow | undefined {
+  for (let i = 0; i < model.count; i++) {
+    const row = model.rowAt(i)
+    if (focusable(row)) return row
   }
-  for (const r of rows) {
-    if (r.kind === 'thread') group.push(r)
-    else flush()
-  }
-  flush()
-  return map
+  return undefined
 }
 
 /** The virtualized repository/thread tree: one flat list of rows, arrow-key navigation, roving focus. */
@@ -45,10 +38,12 @@ export function SidebarTree(): ReactElement {
   const archivedCount = useThreads(archivedCountOf)
   const archivedRows = useThreads((s) => s.archivedRows)
   const loaded = useThreads((s) => s.loaded)
-  const rows = useMemo(
-    () => buildSidebarRows(repos, groups, collapsed, showArchived, archivedCount),
+  const model = useMemo(
+    () => buildSidebarModel(repos, groups, collapsed, showArchived, archivedCount, threadOf),
     [repos, groups, collapsed, showArchived, archivedCount]
   )
+  const modelRef = useRef(model)
+  modelRef.current = model
   // Archived rows load the first time the section is open (again after a reconnect dropped them).
   useEffect(() => {
     if (showArchived && loaded && archivedRows === 'not-loaded') void loadArchivedRows()
@@ -57,20 +52,22 @@ export function SidebarTree(): ReactElement {
   const [activeKey, setActiveKey] = useState<string | null>(null)
   const pendingFocus = useRef<string | null>(null)
 
+  // Sizes follow the kinds of rows at each index. The virtualizer measures every row again only when its key
+  // function changes: so it changes with the shape (a thread added, a repo folded), not when a thread moves or
+  // changes. Keys are indexes: rows of one kind all have one size.
+  const estimateSize = useCallback((i: number) => rowHeight[modelRef.current.rowAt(i).kind], [])
+  const getItemKey = useCallback((i: number) => i, [model.shape])
   const virtualizer = useVirtualizer({
-    count: rows.length,
+    count: model.count,
     getScrollElement: () => scroller.current,
-    estimateSize: (i) => rowHeight[rows[i].kind],
-    getItemKey: (i) => rows[i].key,
+    estimateSize,
+    getItemKey,
     overscan: 16
   })
 
-  const indexOfKey = useMemo(() => new Map(rows.map((r, i) => [r.key, i])), [rows])
+  const has = (key: string | null): key is string => key !== null && model.indexOf(key) !== undefined
   const selectedKey = selectedId ? `t:${selectedId}` : null
-  const tabbableKey =
-    (activeKey && indexOfKey.has(activeKey) && activeKey) ||
-    (selectedKey && indexOfKey.has(selectedKey) && selectedKey) ||
-    rows.find(focusable)?.key
+  const tabbableKey = (has(activeKey) && activeKey) || (has(selectedKey) && selectedKey) || firstFocusable(model)?.key
 
   // Reveal the selected thread (from the dashboard, Ctrl+Tab, or a new thread): unfold its repo and scroll to it.
   const revealKey = useRef<string | null>(null)
@@ -81,11 +78,11 @@ export function SidebarTree(): ReactElement {
   }, [selectedKey]) // only when the selection changes, so a person can still fold that repo
   useEffect(() => {
     const key = revealKey.current
-    const index = key ? indexOfKey.get(key) : undefined
+    const index = key ? model.indexOf(key) : undefined
     if (index === undefined) return
     revealKey.current = null
     virtualizer.scrollToIndex(index, { align: 'auto' })
-  }, [indexOfKey, selectedKey, virtualizer])
+  }, [model, selectedKey, virtualizer])
 
   useEffect(() => {
     const key = pendingFocus.current
@@ -98,8 +95,8 @@ export function SidebarTree(): ReactElement {
   })
 
   const focusRow = (index: number) => {
-    const row = rows[index]
-    if (!row) return
+    if (index < 0 || index >= model.count) return
+    const row = model.rowAt(index)
     setActiveKey(row.key)
     virtualizer.scrollToIndex(index, { align: 'auto' })
     const el = scroller.current?.querySelector<HTMLElement>(`[data-key="${CSS.escape(row.key)}"]`)
@@ -108,15 +105,15 @@ export function SidebarTree(): ReactElement {
   }
 
   const step = (from: number, delta: number) => {
-    for (let i = from + delta; i >= 0 && i < rows.length; i += delta) if (focusable(rows[i])) return focusRow(i)
+    for (let i = from + delta; i >= 0 && i < model.count; i += delta) if (focusable(model.rowAt(i))) return focusRow(i)
   }
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const el = (e.target as HTMLElement).closest<HTMLElement>('[data-key]')
     if (!el || e.target !== el) return // keys inside row buttons keep their own meaning
-    const index = indexOfKey.get(el.dataset.key ?? '') ?? -1
-    const row = rows[index]
-    if (!row) return
+    const index = model.indexOf(el.dataset.key ?? '') ?? -1
+    if (index < 0) return
+    const row = model.rowAt(index)
     const handled = () => e.preventDefault()
     switch (e.key) {
       case 'ArrowDown':
@@ -130,7 +127,7 @@ export function SidebarTree(): ReactElement {
         return step(-1, 1)
       case 'End':
         handled()
-        return step(rows.length, -1)
+        return step(model.count, -1)
       case 'ArrowRight':
         handled()
         if (row.kind === 'repo' && row.collapsed) return setCollapsed(row.repo.id, false)
@@ -140,7 +137,10 @@ export function SidebarTree(): ReactElement {
         handled()
         if (row.kind === 'repo' && !row.collapsed) return setCollapsed(row.repo.id, true)
         if (row.kind === 'archived-header' && row.open) return setShowArchived(false)
-        for (let i = index - 1; i >= 0; i--) if (rows[i].kind === 'repo' || rows[i].kind === 'archived-header') return focusRow(i)
+        for (let i = index - 1; i >= 0; i--) {
+          const kind = model.rowAt(i).kind
+          if (kind === 'repo' || kind === 'archived-header') return focusRow(i)
+        }
         return
       }
       case 'Enter':
@@ -164,7 +164,6 @@ export function SidebarTree(): ReactElement {
   }
 
   const items = virtualizer.getVirtualItems()
-  const positions = useMemo(() => treePositions(rows), [rows])
 
   return (
     <div
@@ -180,15 +179,10 @@ export function SidebarTree(): ReactElement {
     >
       <div className="tree-inner" style={{ height: virtualizer.getTotalSize() }}>
         {items.map((item) => {
-          const row = rows[item.index]
+          const row = model.rowAt(item.index)
           const style = { transform: `translateY(${item.start}px)`, height: item.size }
-          const p: RowPlacement = {
-            rowKey: row.key,
-            style,
-            tabbable: row.key === tabbableKey,
-            posinset: positions.get(row.key)?.[0] ?? 0,
-            setsize: positions.get(row.key)?.[1] ?? 0
-          }
+          const [posinset, setsize] = model.placement(item.index)
+          const p: RowPlacement = { rowKey: row.key, style, tabbable: row.key === tabbableKey, posinset, setsize }
           switch (row.kind) {
             case 'repo':
               return <RepoRow key={row.key} p={p} repo={row.repo} liveCount={row.liveCount} collapsed={row.collapsed} />

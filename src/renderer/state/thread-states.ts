@@ -1,0 +1,21 @@
+import type { Thread } from '../../shared/models'
+import { threadStateOf, type ThreadState } from '../ui/thread-state'
+
+/** Each thread version's state, with whether its CI had failed when it was worked out (thread objects are replaced on change). */
+const states = new WeakMap<Thread, { ciFailed: boolean; state: ThreadState }>()
+
+/** A thread's state as the dashboard shows it, given which threads' CI failed. */
+export function stateOfThread(t: Thread, ciFailed: ReadonlySet<string>): ThreadState {
+  return stateWith(t, ciFailed.has(t.id))
+}
+
+/** A thread's state as if its CI had not failed: what the groups count (CI failures are few, and change apart). */
+export const baseStateOf = (t: Thread): ThreadState => stateWith(t, false)
+
+function stateWith(t: Thread, ciFailed: boolean): ThreadState {
+  const known = states.get(t)
+  if (known && known.ciFailed === ciFailed) return known.state
+  const { state } = threadStateOf({ status: t.status, agent: t.agent, conversation: t.conversation, ciFailed, setup: t.setup })
+  states.set(t, { ciFailed, state })
+  return state
+}
