@@ -283,12 +283,18 @@ test('Import sessions view: list, filter, preview, import, update, empty state a
     await expect(dialog.getByRole('button', { name: 'Update', exact: true })).toBeVisible()
     await expect(preview).toContainText('Imported as Why does checkout fail for guest users?')
     await screenshotBothThemes(page, 'handoff-import-view')
+    // The session went on in Claude Code meanwhile: Update brings what it gained.
+    newest.user('And for logged-in users?').assistant(text('Logged-in carts keep their id: nothing to change there.'))
+    newest.write(claudeDir, Date.now() - 60_000)
     await dialog.getByRole('button', { name: 'Update', exact: true }).click()
     await expect(dialog).toBeHidden()
     await expect(page.locator('.toast').filter({ hasText: 'Updated “Why does checkout fail for guest users?”' })).toContainText(
-      '0 new or changed of'
+      '2 new or changed of'
     )
     await expect(page.locator('.thread-row')).toHaveCount(1)
+    // The open conversation takes them in at its end, without being opened again.
+    await expect(rows(page, 'assistant').last()).toContainText('Logged-in carts keep their id')
+    await expect(rows(page, 'user').last()).toContainText('And for logged-in users?')
   })
 
   await test.step('a repository without sessions says where Skein looks; Esc closes the view', async () => {

@@ -94,7 +94,19 @@ describe('handoff service', () => {
     s.user('Fix it')
     s.assistant('msg_3', [text('Fixed.')])
     writeClaudeSession(join(userHome, '.claude'), '-not-the-real-path', `${SID}.jsonl`, s.text())
+    const announced: { text: string | undefined; added: boolean | undefined }[] = []
+    const listening = core.bus.subscribe((name, params) => {
+      if (name !== 'item/completed') return
+      const p = params as { item: { text?: string }; added?: boolean }
+      announced.push({ text: p.item.text, added: p.added })
+    })
     const again = must(await handoff.import({ source: 'claude', sessionId: SID }))
+    listening.dispose()
+    // Only what the session gained is announced, as new to the conversation: an open window appends it.
+    expect(announced).toEqual([
+      { text: 'Fix it', added: true },
+      { text: 'Fixed.', added: true }
+    ])
     expect(again.report).toMatchObject({ prompts: 2, replies: 3 })
     expect(again.thread.imported?.report?.prompts).toBe(2)
     const after = core.threads.list().find((t) => t.id === first.thread.id)!.conversation.usage

@@ -707,7 +707,11 @@ export const notifications = {
   'pty/updated': z.object({ pty: PtyInfo }),
   'item/started': z.object({ item: Item }),
   'item/delta': z.object({ threadId: z.string(), itemId: z.string(), delta: z.string() }),
-  'item/completed': z.object({ item: Item }),
+  /**
+   * An item finished or changed. `added`: true when it is new to the conversation (it joins the end), false when it
+   * was there already (a rewind marks it, an import updates it); absent when the sender does not say.
+   */
+  'item/completed': z.object({ item: Item, added: z.boolean().optional() }),
   /** An approval card waits for the person (also sent as item/started). */
   'approval/requested': z.object({ item: Item }),
   /** An ended pty was closed: its tab and scrollback are gone. */

@@ -132,7 +132,7 @@ async function adopt(client: RpcClient): Promise<void> {
     follow('search/ready', (state) => noteSearchIndex(state)),
     follow('item/started', ({ item }) => routeItem(item)),
     follow('item/delta', ({ threadId, itemId, delta }) => routeDelta(threadId, itemId, delta)),
-    follow('item/completed', ({ item }) => routeItem(item)),
+    follow('item/completed', ({ item, added }) => routeItem(item, added)),
     follow('approval/requested', ({ item }) => {
       routeItem(item)
       notifyApproval(item)

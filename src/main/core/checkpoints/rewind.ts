@@ -109,6 +109,6 @@ async function rewindConversation(
   const firstDropped = all.find((t) => drop.has(t) && !wasRewound.has(t))
   const prompt = firstDropped ? (items.find((i) => i.turnId === firstDropped && i.kind === 'user')?.text ?? null) : null
   const changed = [...(await d.transcript.setRewound(threadId, drop, true)), ...(await d.transcript.setRewound(threadId, back, false))]
-  for (const item of changed) d.bus.publish('item/completed', { item })
+  for (const item of changed) d.bus.publish('item/completed', { item, added: false })
   return prompt
 }

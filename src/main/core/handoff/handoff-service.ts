@@ -163,7 +163,7 @@ export class HandoffService {
       const item: Item = { ...raw, threadId: thread.id, imported: true }
       if (known.get(item.id) === JSON.stringify(item)) continue
       await this.deps.transcript.save(item)
-      this.deps.bus.publish('item/completed', { item })
+      this.deps.bus.publish('item/completed', { item, added: !known.has(item.id) })
       added++
     }
     // A session of hundreds of MB is indexed while importing, not at the first open of its thread.

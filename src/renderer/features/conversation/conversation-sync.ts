@@ -5,7 +5,7 @@ import { useConversation, useItemUi } from './conversation-store'
 import { cursorAfter, cursorBefore, PAGE_SIZE, reachesEnd } from './conversation-window'
 import { useDrafts } from './drafts-store'
 
-type Pending = { kind: 'item'; item: Item } | { kind: 'delta'; itemId: string; delta: string }
+type Pending = { kind: 'item'; item: Item; added?: boolean } | { kind: 'delta'; itemId: string; delta: string }
 
 /** Threads whose `item/list` is in flight: notifications for them wait here and are replayed after. */
 const loading = new Map<string, Pending[]>()
@@ -60,17 +60,20 @@ function isFresh(item: Item): boolean {
   return !r.ids.has(item.id) && item.createdAt >= r.newest
 }
 
-/** Applies an item that started, completed or asks for approval (ignored for threads not opened here). */
-export function routeItem(item: Item): void {
+/**
+ * Applies an item that started, completed or asks for approval (ignored for threads not opened here). `added`: the
+ * core says whether the item is new to the conversation; when it does not, its id and creation time decide.
+ */
+export function routeItem(item: Item, added?: boolean): void {
   if (item.kind === 'user' && item.text) useDrafts.getState().dequeue(item.threadId, item.text.trim())
   const queue = loading.get(item.threadId)
   if (queue) {
-    queue.push({ kind: 'item', item })
+    queue.push({ kind: 'item', item, added })
     return
   }
   if (!tracked(item.threadId)) return
   flushDeltas() // keep order: earlier text lands before the item that replaces or follows it
-  const fresh = isFresh(item)
+  const fresh = added ?? isFresh(item)
   noteRecent(item.threadId, [item])
   useConversation.getState().upsert(item, fresh)
 }
@@ -99,7 +102,7 @@ async function holding(threadId: string, fetch: () => Promise<void>): Promise<vo
     // A reconnect may have started another load meanwhile: its queue is its own.
     if (loading.get(threadId) === queued) loading.delete(threadId)
     for (const p of queued) {
-      if (p.kind === 'item') routeItem(p.item)
+      if (p.kind === 'item') routeItem(p.item, p.added)
       else routeDelta(threadId, p.itemId, p.delta)
     }
   }
