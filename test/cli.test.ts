@@ -124,7 +124,7 @@ describe('skein CLI against a real core over its socket', () => {
       ['other', ['Elsewhere']]
     ])
     const textOut = await skein(['list', '--repo', join(repo, 'src')], { home })
-    expect(textOut.stdout).toMatch(new RegExp(`repo  ${repo}\\n\\s+ID\\s+STATUS\\s+BRANCH\\s+CI\\s+ACTIVE\\s+TITLE\\n\\s+${a.id}\\s+idle`))
+    expect(textOut.stdout).toMatch(new RegExp(`repo  ${repo}\\n\\s+ID\\s+STATUS\\s+BRANCH\\s+CI\\s+ACTIVE\\s+TITLE\\n\\s+${a.id}\\s+Idle`))
     expect(textOut.stdout).not.toMatch(/Elsewhere/)
 
     const win = await uiWindow(core.dataDir.socketPath)

@@ -8,7 +8,7 @@ import {
   withoutThreads,
   type GroupedThreads
 } from '../src/renderer/state/thread-groups'
-import { countByState } from '../src/renderer/ui/thread-state'
+import { countByState } from '../src/shared/thread-state'
 
 function thread(i: number, o: Partial<Thread> = {}): Thread {
   return {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ActivityTracker } from '../src/main/core/pty/activity-tracker'
 import type { AgentActivity, AgentState, Thread } from '../src/shared/models'
-import { builtInAgentLine, countByState, threadStateOf, type StateInput } from '../src/renderer/ui/thread-state'
+import { builtInAgentLine, countByState, threadStateOf, type StateInput } from '../src/shared/thread-state'
 import { attentionText } from '../src/renderer/state/attention-text'
 
 const agent = (profileId: AgentState['profileId'], activity: AgentActivity, exitCode: number | null = null): AgentState => ({

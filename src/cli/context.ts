@@ -2,6 +2,7 @@ import { resolve, sep } from 'node:path'
 import { ErrorCode, RpcError } from '../shared/errors'
 import type { Repo, Thread } from '../shared/models'
 import type { RpcClient } from '../shared/rpc-client'
+import type { ThreadState } from '../shared/thread-state'
 import type { DataDir } from '../main/core/store/data-dir'
 import { CliError, Exit } from './cli-error'
 import { connectToRunningCore } from './connect'
@@ -57,7 +58,7 @@ export const LIST_PAGE = 1000
  */
 export async function listAllThreads(
   client: RpcClient,
-  filter: { repoId?: string; archived: 'exclude' | 'include' | 'only' }
+  filter: { repoId?: string; archived: 'exclude' | 'include' | 'only'; states?: ThreadState[] }
 ): Promise<Thread[]> {
   const threads: Thread[] = []
   let cursor: string | undefined

@@ -23,6 +23,7 @@ import { MAX_PORTS_PER_THREAD, PortSettings, RunConfig, RunStatus } from './run'
 import { PrDraft, PrMergeMethod, PrStatus } from './pr'
 import { RemoteThreads } from './pr-threads'
 import { SearchPage, SearchParams, SearchState } from './search'
+import { threadStateNames } from './thread-state'
 
 /** What a thread or repository id looks like (`t<time><random>`, `<slug>-<hash>`): never a path, never `..`. */
 export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
@@ -51,6 +52,13 @@ const threadId = ThreadIdSchema
 const repoId = RepoIdSchema
 const title = z.string().trim().min(1, 'A title is required').max(200, 'A title is at most 200 characters')
 const Ok = z.object({ ok: z.literal(true) })
+/** One repository's thread counts: `states` counts live threads by derived state, and `archived` again under its state. */
+const ThreadCounts = z.object({
+  repoId: z.string(),
+  live: z.number().int(),
+  archived: z.number().int(),
+  states: z.record(z.enum(threadStateNames), z.number().int())
+})
 const SessionSource = z.enum(['claude', 'codex'])
 const SessionSummary = z.object({
   source: SessionSource,
@@ -137,8 +145,10 @@ export const methods = {
   },
   /**
    * Threads, most recently active first (by `lastActivityAt`, then `createdAt`, then id). With `limit`, one page:
-   * `next` continues after its last thread (null at the end). Later changes arrive as `thread/updated`, never by
-   * listing again. `archived: 'only'` lists the archived ones, loaded on demand.
+   * after `cursor`, just before `before`, or around `anchor`; `next` continues after its last thread and `previous`
+   * before its first (null at either end). Cursors are positions (`threadCursor`), so pages stay stable as threads
+   * move. Later changes arrive as `thread/updated`, never by listing again. `archived: 'only'` lists the archived
+   * ones, loaded on demand. `states` keeps the threads whose derived state (`threadStateOf`, CI included) is one of them.
    */
   'thread/list': {
     params: z
@@ -146,17 +156,29 @@ export const methods = {
         repoId: repoId.optional(),
         includeArchived: z.boolean().default(false),
         archived: z.enum(['exclude', 'include', 'only']).optional(),
+        states: z.array(z.enum(threadStateNames)).min(1).max(10).optional(),
         limit: z.number().int().min(1).max(5000).optional(),
-        cursor: z.string().max(500).optional()
+        cursor: z.string().max(500).optional(),
+        /** The `limit` threads just before this cursor (still most recent first). */
+        before: z.string().max(500).optional(),
+        /** A page with this thread in it, centred where it can be. */
+        anchor: z.object({ threadId }).optional()
       })
       .default({ includeArchived: false }),
     result: z.object({
       threads: z.array(Thread),
       /** The cursor for the next page; null when this page reaches the end (always null without `limit`). */
       next: z.string().nullable().default(null),
+      /** The cursor (for `before`) of the threads before this page; null when it starts the list. */
+      previous: z.string().nullable().default(null),
       /** How many threads match the filter in all (every page together). */
       total: z.number().int().default(0)
     })
+  },
+  /** Thread counts of each known repository (or one): live, archived, and per derived state (CI included); `all` sums them. */
+  'thread/counts': {
+    params: z.object({ repoId: repoId.optional() }).default({}),
+    result: z.object({ repos: z.array(ThreadCounts), all: ThreadCounts.omit({ repoId: true }) })
   },
   'thread/get': { params: z.object({ threadId }), result: Thread },
   /**

@@ -29,3 +29,17 @@ function search(sorted: readonly ThreadPosition[], t: ThreadPosition, strict: bo
   }
   return lo
 }
+
+/**
+ * The cursor `thread/list` pages from: a thread's place in the order (`lastActivityAt.createdAt.id`). It names a
+ * position, not a thread, so a client may make one after (or before) any thread it holds, and paging stays stable
+ * when threads move.
+ */
+export const threadCursor = (t: ThreadPosition): string => `${t.lastActivityAt}.${t.createdAt}.${t.id}`
+
+/** The position a `threadCursor` names, or null for a string that is not one. */
+export function parseThreadCursor(cursor: string): ThreadPosition | null {
+  const m = /^(\d{1,16})\.(\d{1,16})\.(.+)$/.exec(cursor)
+  if (!m) return null
+  return { lastActivityAt: Number(m[1]), createdAt: Number(m[2]), id: m[3]! }
+}

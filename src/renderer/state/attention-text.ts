@@ -1,5 +1,5 @@
 import type { Thread } from '../../shared/models'
-import { isAgentProfile } from '../ui/thread-state'
+import { isAgentProfile } from '../../shared/thread-state'
 
 /** True while the built-in agent of a thread waits for an approval. */
 export const awaitsApproval = (thread: Thread): boolean => thread.status === 'needs-attention' && thread.conversation.busy

@@ -1,5 +1,5 @@
 import { create } from 'zustand'
-import type { ThreadState } from '../ui/thread-state'
+import type { ThreadState } from '../../shared/thread-state'
 
 /** How the dashboard lays threads out: a wall of live cards, a dense list, or chosen by how many there are. */
 export type DashboardLayout = 'cards' | 'list' | 'auto'

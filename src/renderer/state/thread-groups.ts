@@ -1,6 +1,6 @@
 import type { Thread } from '../../shared/models'
 import { byRecentActivity, firstAtOrAfter } from '../../shared/thread-order'
-import { emptyCounts, type ThreadState } from '../ui/thread-state'
+import { emptyCounts, type ThreadState } from '../../shared/thread-state'
 import { baseStateOf, stateOfThread } from './thread-states'
 
 /** True when the thread sits in the Archived section rather than among live threads. */

@@ -1,5 +1,5 @@
 import type { Thread } from '../../shared/models'
-import { threadStateOf, type ThreadState } from '../ui/thread-state'
+import { threadStateOf, type ThreadState } from '../../shared/thread-state'
 
 /** Each thread version's state, with whether its CI had failed when it was worked out (thread objects are replaced on change). */
 const states = new WeakMap<Thread, { ciFailed: boolean; state: ThreadState }>()

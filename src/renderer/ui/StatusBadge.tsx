@@ -1,9 +1,9 @@
 import type { ReactElement } from 'react'
 import type { AgentState, Thread, ThreadStatus } from '../../shared/models'
 import { Icon, type IconName } from './Icon'
-import { threadStateOf, type ConversationState, type ThreadState } from './thread-state'
+import { threadStateOf, type ConversationState, type ThreadState } from '../../shared/thread-state'
 
-export { stateLabels, threadStateOf, type ConversationState, type ThreadState } from './thread-state'
+export { stateLabels, threadStateOf, type ConversationState, type ThreadState } from '../../shared/thread-state'
 
 /** The icon of each state, so states differ in shape as well as colour. */
 export const stateIcons: Record<ThreadState, IconName> = {

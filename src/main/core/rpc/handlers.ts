@@ -79,7 +79,7 @@ const done = <E>(r: { ok: true } | { ok: false; error: E }) => (r.ok ? ok({ ok: 
 // Releasing a thread that is gone is not an error (a window closes a thread's view after it was deleted).
 const RELEASES: ReadonlySet<MethodName> = new Set<MethodName>(['thread/setViewing', 'review/unwatch'])
 // Listing filtered by a repository that is gone is just an empty or default answer.
-const REPO_FILTERS: ReadonlySet<MethodName> = new Set<MethodName>(['thread/list', 'profile/list'])
+const REPO_FILTERS: ReadonlySet<MethodName> = new Set<MethodName>(['thread/list', 'thread/counts', 'profile/list'])
 // What a window asks first answers before the archived threads are loaded; everything else waits for them.
 const EARLY: ReadonlySet<MethodName> = new Set<MethodName>(['core/hello', 'repo/list'])
 const early = (method: MethodName, p: unknown): boolean => {
@@ -160,7 +160,15 @@ export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
       )
     return d.threads.get(created.value.id)
   })
-  handle('thread/list', (p) => d.threads.page(p))
+  // Which threads' CI failed, read once per request and only when a state is asked for.
+  const ciFailed = () => {
+    let failed: Set<string> | null = null
+    return (id: string) => (failed ??= new Set(d.ci.statuses().flatMap((s) => (s.overall === 'failed' ? [s.threadId] : [])))).has(id)
+  }
+  handle('thread/list', (p) => d.threads.page(p, ciFailed()))
+  handle('thread/counts', (p) =>
+    ok(d.threads.counts(p.repoId ? d.repos.list().filter((r) => r.id === p.repoId) : d.repos.list(), ciFailed()))
+  )
   handle('thread/get', (p) => d.threads.get(p.threadId))
   handle('thread/fork', (p) => d.fork(p))
   handle('thread/rewind', (p) => d.rewind(p))

@@ -51,6 +51,11 @@ export class ActivityOrder {
     for (let i = after ? firstAfter(this.sorted, after) : 0; i < this.sorted.length; i++) yield this.sorted[i]!
   }
 
+  /** The threads in reverse order, from the last one strictly before `before` (or the very last) back to the first. */
+  *before(before: ThreadPosition | null): Generator<Thread> {
+    for (let i = (before ? firstAtOrAfter(this.sorted, before) : this.sorted.length) - 1; i >= 0; i--) yield this.sorted[i]!
+  }
+
   /** The counts of one repository. */
   countsOf(repoId: string): RepoCounts {
     return this.counts.get(repoId) ?? { live: 0, archived: 0 }

@@ -87,9 +87,9 @@ export class ThreadStore {
     return this.order.countsOf(repoId).live
   }
 
-  /** Every thread, most recently active first, from the first one strictly after `after`. */
-  byActivity(after: Pick<Thread, 'lastActivityAt' | 'createdAt' | 'id'> | null = null): Iterable<Thread> {
-    return this.order.from(after)
+  /** Every thread, most recently active first, from the first one strictly after `after`; `backward`: back from just before it (or the end). */
+  byActivity(after: Pick<Thread, 'lastActivityAt' | 'createdAt' | 'id'> | null = null, backward = false): Iterable<Thread> {
+    return backward ? this.order.before(after) : this.order.from(after)
   }
 
   /** Live and archived thread counts of each repository. */

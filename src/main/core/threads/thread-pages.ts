@@ -1,7 +1,8 @@
 import { appError, ErrorCode } from '../../../shared/errors'
 import type { Repo, Thread } from '../../../shared/models'
 import { err, ok, type Result } from '../../../shared/result'
-import type { ThreadPosition } from '../../../shared/thread-order'
+import { parseThreadCursor, threadCursor, type ThreadPosition } from '../../../shared/thread-order'
+import { emptyCounts, threadStateOf, type ThreadState } from '../../../shared/thread-state'
 import type { ThreadStore } from '../store/thread-store'
 
 export { byRecentActivity } from '../../../shared/thread-order'
@@ -10,6 +11,7 @@ export { byRecentActivity } from '../../../shared/thread-order'
 export interface ThreadPage {
   threads: Thread[]
   next: string | null
+  previous: string | null
   total: number
 }
 
@@ -18,24 +20,49 @@ export interface ThreadPageQuery {
   repoId?: string
   includeArchived?: boolean
   archived?: 'exclude' | 'include' | 'only'
+  states?: ThreadState[]
   limit?: number
   cursor?: string
+  before?: string
+  anchor?: { threadId: string }
 }
 
-const cursorOf = (t: ThreadPosition): string => `${t.lastActivityAt}.${t.createdAt}.${t.id}`
+/** Whether a thread's latest CI run failed (the CI service knows; pages only ask). */
+export type CiFailed = (threadId: string) => boolean
 
-function parseCursor(cursor: string): ThreadPosition | null {
-  const m = /^(\d{1,16})\.(\d{1,16})\.(.+)$/.exec(cursor)
-  if (!m) return null
-  return { lastActivityAt: Number(m[1]), createdAt: Number(m[2]), id: m[3]! }
+/** The repositories a page may list (an unknown one's threads are never listed). */
+type Repos = { get(id: string): Result<Repo> }
+
+/** A thread's derived state, as the window shows it. */
+export const stateOfThread = (t: Thread, ciFailed: CiFailed): ThreadState =>
+  threadStateOf({ status: t.status, agent: t.agent, conversation: t.conversation, ciFailed: ciFailed(t.id), setup: t.setup }).state
+
+const invalid = (message: string) => err(appError(ErrorCode.InvalidParams, message))
+
+/** The first `n` threads of `from` that `matches`, and whether another one follows. */
+function take(from: Iterable<Thread>, matches: (t: Thread) => boolean, n: number): { threads: Thread[]; more: boolean } {
+  const threads: Thread[] = []
+  for (const t of from) {
+    if (!matches(t)) continue
+    if (threads.length === n) return { threads, more: true }
+    threads.push(t)
+  }
+  return { threads, more: false }
+}
+
+/** Whether any thread of `from` matches (a walk that stops at the first). */
+function any(from: Iterable<Thread>, matches: (t: Thread) => boolean): boolean {
+  for (const t of from) if (matches(t)) return true
+  return false
 }
 
 /**
- * `thread/list`: threads of known repositories (or one repository's), filtered by archive state; every match in
- * creation order without a limit, else one page most recently active first after `cursor`. A page walks the store's
- * activity order from the cursor, so its cost follows the page, not the number of threads.
+ * `thread/list`: threads of known repositories (or one repository's), filtered by archive state and derived state;
+ * every match in creation order without a limit, else one page most recently active first: after `cursor`, just
+ * before `before`, or around `anchor`. A page walks the store's activity order from its cursor, so without `states`
+ * its cost follows the page, not the number of threads (`states` counts its total by a scan).
  */
-export function threadPage(store: ThreadStore, repos: { get(id: string): Result<Repo> }, p: ThreadPageQuery): Result<ThreadPage> {
+export function threadPage(store: ThreadStore, repos: Repos, p: ThreadPageQuery, ciFailed: CiFailed = () => false): Result<ThreadPage> {
   const archived = p.archived ?? (p.includeArchived ? 'include' : 'exclude')
   const known = new Map<string, boolean>()
   const repoOk = (id: string) => {
@@ -43,29 +70,110 @@ export function threadPage(store: ThreadStore, repos: { get(id: string): Result<
     if (k === undefined) known.set(id, (k = repos.get(id).ok))
     return k
   }
+  const states = p.states ? new Set(p.states) : null
   const matches = (t: Thread) =>
-    (p.repoId ? t.repoId === p.repoId : repoOk(t.repoId)) && (archived === 'include' || (t.status === 'archived') === (archived === 'only'))
+    (p.repoId ? t.repoId === p.repoId : repoOk(t.repoId)) &&
+    (archived === 'include' || (t.status === 'archived') === (archived === 'only')) &&
+    (!states || states.has(stateOfThread(t, ciFailed)))
+  if ([p.cursor, p.before, p.anchor].filter((x) => x !== undefined).length > 1)
+    return invalid('thread/list takes one of cursor, before and anchor.')
   if (p.limit === undefined) {
+    if (p.before !== undefined || p.anchor) return invalid('thread/list needs a limit with before or anchor.')
     const all = store.list().filter(matches)
-    return ok({ threads: all, next: null, total: all.length })
+    return ok({ threads: all, next: null, previous: null, total: all.length })
   }
-  const after = p.cursor === undefined ? null : parseCursor(p.cursor)
-  if (p.cursor !== undefined && after === null)
-    return err(appError(ErrorCode.InvalidParams, `"${p.cursor}" is not a cursor that thread/list gave.`))
-  const threads: Thread[] = []
-  let more = false
-  for (const t of store.byActivity(after)) {
-    if (!matches(t)) continue
-    if (threads.length === p.limit) {
-      more = true
-      break
-    }
-    threads.push(t)
+  const limit = p.limit
+  const page = pageOf(store, p, matches, limit)
+  if (!page.ok) return page
+  const { threads, start, end } = page.value
+  // A page's ends are positions: its first and last threads, or the cursor it was asked from when it is empty.
+  const first = p.cursor === undefined && p.before === undefined && !p.anchor
+  const previous = !first && start && any(store.byActivity(start, true), matches) ? threadCursor(start) : null
+  const next = end && any(store.byActivity(end), matches) ? threadCursor(end) : null
+  return ok({ threads, next, previous, total: states ? countMatches(store, matches) : countOf(store, p, archived, repoOk) })
+}
+
+/** The threads of a page and the positions it starts and ends at (null: the start or end of the list). */
+type PageSpan = { threads: Thread[]; start: ThreadPosition | null; end: ThreadPosition | null }
+
+function pageOf(store: ThreadStore, p: ThreadPageQuery, matches: (t: Thread) => boolean, limit: number): Result<PageSpan> {
+  const span = (threads: Thread[], empty: ThreadPosition | null): PageSpan => ({
+    threads,
+    start: threads[0] ?? empty,
+    end: threads[threads.length - 1] ?? empty
+  })
+  if (p.anchor) {
+    const at = store.get(p.anchor.threadId)
+    if (!at) return invalid(`No thread with id ${p.anchor.threadId} to anchor a page at.`)
+    if (!matches(at)) return invalid(`The thread ${p.anchor.threadId} is not among the threads this list filters for.`)
+    // Up to limit-1 before and limit from the anchor on, then as many before as centring (or a short end) wants.
+    const before = take(store.byActivity(at, true), matches, limit - 1).threads
+    const after = take(onwardFrom(store, at), matches, limit).threads
+    const back = Math.min(before.length, Math.max((limit - 1) >> 1, limit - after.length))
+    return ok(span([...before.slice(0, back).reverse(), ...after.slice(0, limit - back)], null))
   }
+  const from = p.before ?? p.cursor
+  const at = from === undefined ? null : parseThreadCursor(from)
+  if (from !== undefined && at === null) return invalid(`"${from}" is not a cursor that thread/list gave.`)
+  if (p.before !== undefined) return ok(span(take(store.byActivity(at, true), matches, limit).threads.reverse(), at))
+  return ok(span(take(store.byActivity(at), matches, limit).threads, at))
+}
+
+/** The thread `t` and every one after it. */
+function* onwardFrom(store: ThreadStore, t: Thread): Generator<Thread> {
+  yield t
+  yield* store.byActivity(t)
+}
+
+function countMatches(store: ThreadStore, matches: (t: Thread) => boolean): number {
+  let n = 0
+  for (const t of store.byActivity()) if (matches(t)) n++
+  return n
+}
+
+function countOf(store: ThreadStore, p: ThreadPageQuery, archived: string, repoOk: (id: string) => boolean): number {
   let total = 0
   for (const [repoId, c] of store.countsByRepo()) {
     if (p.repoId ? repoId !== p.repoId : !repoOk(repoId)) continue
     total += archived === 'include' ? c.live + c.archived : archived === 'only' ? c.archived : c.live
   }
-  return ok({ threads, next: more ? cursorOf(threads[threads.length - 1]!) : null, total })
+  return total
+}
+
+/** One repository's thread counts (what `thread/counts` answers). */
+export interface ThreadCounts {
+  repoId: string
+  live: number
+  archived: number
+  states: Record<ThreadState, number>
+}
+
+/**
+ * `thread/counts`: each of `repos`' live and archived threads, and its threads per derived state
+ * (live ones by one pass over them, CI included; `archived` from the kept counts); `all` sums every repository.
+ */
+export function threadCounts(
+  store: ThreadStore,
+  repos: readonly Repo[],
+  ciFailed: CiFailed
+): { repos: ThreadCounts[]; all: Omit<ThreadCounts, 'repoId'> } {
+  const counts = new Map<string, ThreadCounts>()
+  for (const r of repos) {
+    const c = store.countsByRepo().get(r.id) ?? { live: 0, archived: 0 }
+    const states = emptyCounts()
+    states.archived = c.archived
+    counts.set(r.id, { repoId: r.id, live: c.live, archived: c.archived, states })
+  }
+  for (const t of store.byActivity()) {
+    if (t.status === 'archived') continue
+    const c = counts.get(t.repoId)
+    if (c) c.states[stateOfThread(t, ciFailed)]++
+  }
+  const all = { live: 0, archived: 0, states: emptyCounts() }
+  for (const c of counts.values()) {
+    all.live += c.live
+    all.archived += c.archived
+    for (const s of Object.keys(c.states) as ThreadState[]) all.states[s] += c.states[s]
+  }
+  return { repos: [...counts.values()], all }
 }

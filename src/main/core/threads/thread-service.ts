@@ -15,7 +15,7 @@ import type { ThreadStore } from '../store/thread-store'
 import { pauseForTest, type CreateIntents } from './create-intents'
 import { recoverInterruptedCreates, type RecoveryOutcome } from './create-recovery'
 import { newThreadId } from './slug'
-import { threadPage, type ThreadPage, type ThreadPageQuery } from './thread-pages'
+import { threadCounts, threadPage, type CiFailed, type ThreadPage, type ThreadPageQuery } from './thread-pages'
 import { checkWorktreesAfterStart, endStaleStates, hasLiveWorktree } from './start-reconcile'
 import type { WorktreeManager } from './worktree-manager'
 import { WorktreeWatcher } from './worktree-watcher'
@@ -86,8 +86,13 @@ export class ThreadService {
   }
 
   /** `thread/list`: every matching thread, or one page of them (most recently active first) when a limit is given. */
-  page(p: ThreadPageQuery): Result<ThreadPage> {
-    return threadPage(this.store, this.repos, p)
+  page(p: ThreadPageQuery, ciFailed?: CiFailed): Result<ThreadPage> {
+    return threadPage(this.store, this.repos, p, ciFailed)
+  }
+
+  /** `thread/counts` of these repositories: live, archived and per derived state. */
+  counts(repos: readonly Repo[], ciFailed: CiFailed): ReturnType<typeof threadCounts> {
+    return threadCounts(this.store, repos, ciFailed)
   }
 
   /** One thread; notices a worktree deleted behind Skein's back. */

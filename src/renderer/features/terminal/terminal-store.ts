@@ -1,7 +1,7 @@
 import { create } from 'zustand'
 import type { PtyInfo, Thread } from '../../../shared/models'
 import { without } from '../../lib/record'
-import { conversationRan } from '../../ui/thread-state'
+import { conversationRan } from '../../../shared/thread-state'
 
 /** The pseudo-tab shown when a thread has no agent session: the profile picker. */
 export const START_TAB = 'start'

@@ -1,7 +1,7 @@
 import type { ReactElement } from 'react'
 import type { Thread } from '../../../shared/models'
 import { isMac } from '../../ui/keyboard'
-import { conversationRan } from '../../ui/thread-state'
+import { conversationRan } from '../../../shared/thread-state'
 import { ChangesBadge, LazyChangesTab } from '../changes'
 import { CiTabBadge } from '../ci'
 import { CiWithRequest } from './CiWithRequest'

@@ -1,8 +1,21 @@
-import type { AgentState, Thread, ThreadStatus } from '../../shared/models'
+import type { AgentState, Thread, ThreadStatus } from './models'
+
+/** Every state's name: the live states most pressing first, then archived. */
+export const threadStateNames = [
+  'needs-attention',
+  'error',
+  'ci-failed',
+  'waiting',
+  'setting-up',
+  'running',
+  'finished',
+  'exited',
+  'idle',
+  'archived'
+] as const
 
 /** What a thread is doing, as the sidebar, dashboard and badges show it. Only `needs-attention` is urgent. */
-export type ThreadState =
-  'needs-attention' | 'error' | 'ci-failed' | 'waiting' | 'setting-up' | 'running' | 'finished' | 'exited' | 'idle' | 'archived'
+export type ThreadState = (typeof threadStateNames)[number]
 
 /** The part of a thread's built-in conversation the state needs. */
 export type ConversationState = Pick<Thread['conversation'], 'busy'> & Partial<Pick<Thread['conversation'], 'turns' | 'usage'>>
@@ -33,17 +46,7 @@ export const stateLabels: Record<ThreadState, string> = {
 }
 
 /** The live states in the order the dashboard summarises them, most pressing first. */
-export const liveStates: ThreadState[] = [
-  'needs-attention',
-  'error',
-  'ci-failed',
-  'waiting',
-  'setting-up',
-  'running',
-  'finished',
-  'exited',
-  'idle'
-]
+export const liveStates: ThreadState[] = threadStateNames.filter((s) => s !== 'archived')
 
 /** True for the only state counted and coloured as urgent: an approval (or question) waits on the person. */
 export const isUrgent = (state: ThreadState): boolean => state === 'needs-attention'
@@ -90,7 +93,7 @@ export function threadStateOf({ status, agent, conversation, ciFailed, setup }: 
 
 /** A count of zero for every state. */
 export const emptyCounts = (): Record<ThreadState, number> =>
-  Object.fromEntries(liveStates.concat('archived').map((s) => [s, 0])) as Record<ThreadState, number>
+  Object.fromEntries(threadStateNames.map((s) => [s, 0])) as Record<ThreadState, number>
 
 /** Counts the inputs per state. */
 export function countByState(inputs: StateInput[]): Record<ThreadState, number> {
