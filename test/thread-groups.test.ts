@@ -3,12 +3,13 @@ import type { Thread } from '../src/shared/models'
 import {
   groupThreads,
   isArchived,
+  liveInState,
   liveStateCounts,
   withThreads,
   withoutThreads,
   type GroupedThreads
 } from '../src/renderer/state/thread-groups'
-import { countByState } from '../src/shared/thread-state'
+import { countByState, liveStates, threadStateOf } from '../src/shared/thread-state'
 
 function thread(i: number, o: Partial<Thread> = {}): Thread {
   return {
@@ -48,6 +49,14 @@ function expectStateCounts(groups: GroupedThreads, byId: Record<string, Thread>)
     const withCi = countByState(mine.map((t) => ({ status: t.status, ciFailed: ciFailed.has(t.id) })))
     expect(liveStateCounts(groups.stateCounts.get(repoId ?? ''), new Set(), (id) => byId[id], repoId)).toEqual(plain)
     expect(liveStateCounts(groups.stateCounts.get(repoId ?? ''), ciFailed, (id) => byId[id], repoId)).toEqual(withCi)
+    // The dashboard's list for each state: as a filter over every live thread in order would give it.
+    for (const state of liveStates) {
+      const expected = liveSorted(byId).filter((id) => {
+        const t = byId[id]!
+        return (repoId === null || t.repoId === repoId) && threadStateOf({ status: t.status, ciFailed: ciFailed.has(id) }).state === state
+      })
+      expect(liveInState(groups, state, ciFailed, (id) => byId[id], repoId).map((t) => t.id)).toEqual(expected)
+    }
   }
   expect(withCiSomewhere(live, ciFailed)).toBe(true)
 }

@@ -14,6 +14,8 @@ export interface GroupedThreads {
   liveOrder: Thread[]
   /** Live threads per state as if no CI had failed (see liveStateCounts), per repository; `''` counts them all. */
   stateCounts: Map<string, Record<ThreadState, number>>
+  /** Live threads per state as if no CI had failed, most recently active first (see liveInState). */
+  byState: Map<ThreadState, Thread[]>
   liveCount: number
   archivedCount: number
 }
@@ -24,6 +26,7 @@ export const emptyGroups = (): GroupedThreads => ({
   archived: new Map(),
   liveOrder: [],
   stateCounts: new Map(),
+  byState: new Map(),
   liveCount: 0,
   archivedCount: 0
 })
@@ -41,6 +44,14 @@ export function groupThreads(byId: Record<string, Thread>): GroupedThreads {
 export function withThreads(groups: GroupedThreads, previous: Record<string, Thread>, threads: readonly Thread[]): GroupedThreads {
   const next = copyOf(groups)
   const copied = new Set<Thread[]>([next.liveOrder])
+  const ofState = (state: ThreadState): Thread[] => {
+    const list = next.byState.get(state)
+    if (list && copied.has(list)) return list
+    const copy = list ? list.slice() : []
+    copied.add(copy)
+    next.byState.set(state, copy)
+    return copy
+  }
   const listOf = (archived: boolean, repoId: string): Thread[] => {
     const map = archived ? next.archived : next.live
     const list = map.get(repoId)
@@ -54,11 +65,15 @@ export function withThreads(groups: GroupedThreads, previous: Record<string, Thr
   for (const t of threads) {
     const old = previous[t.id]
     if (old) removeInto(next, listOf(isArchived(old), old.repoId), old)
-    if (old && !isArchived(old)) removeFrom(next.liveOrder, old)
-    if (old && !isArchived(old)) countState(next, old, -1)
+    if (old && !isArchived(old)) {
+      removeFrom(next.liveOrder, old)
+      removeFrom(ofState(baseStateOf(old)), old)
+      countState(next, old, -1)
+    }
     if (isArchived(t)) next.archivedCount++
     else (next.liveCount++, countState(next, t, 1))
-    for (const list of isArchived(t) ? [listOf(true, t.repoId)] : [listOf(false, t.repoId), next.liveOrder]) {
+    const lists = isArchived(t) ? [listOf(true, t.repoId)] : [listOf(false, t.repoId), next.liveOrder, ofState(baseStateOf(t))]
+    for (const list of lists) {
       if (threads.length === 1) list.splice(firstAtOrAfter(list, t), 0, t)
       else {
         const batch = added.get(list)
@@ -79,7 +94,15 @@ export function withThreads(groups: GroupedThreads, previous: Record<string, Thr
 export function withoutThreads(groups: GroupedThreads, threads: readonly Thread[]): GroupedThreads {
   const next = copyOf(groups)
   for (const t of threads) {
-    if (!isArchived(t) && removeFrom(next.liveOrder, t)) countState(next, t, -1)
+    if (!isArchived(t) && removeFrom(next.liveOrder, t)) {
+      countState(next, t, -1)
+      const inState = next.byState.get(baseStateOf(t))
+      if (inState) {
+        const copy = inState.slice()
+        removeFrom(copy, t)
+        next.byState.set(baseStateOf(t), copy)
+      }
+    }
     const map = isArchived(t) ? next.archived : next.live
     const list = map.get(t.repoId)
     if (!list) continue
@@ -98,7 +121,8 @@ function copyOf(groups: GroupedThreads): GroupedThreads {
     live: new Map(groups.live),
     archived: new Map(groups.archived),
     liveOrder: groups.liveOrder.slice(),
-    stateCounts: new Map(groups.stateCounts)
+    stateCounts: new Map(groups.stateCounts),
+    byState: new Map(groups.byState)
   }
 }
 
@@ -149,4 +173,36 @@ export function liveStateCounts(
     counts[stateOfThread(t, ciFailed)]++
   }
   return counts
+}
+
+/**
+ * The live threads in `state` (of one repository, or all), most recently active first: the groups' list for that
+ * state, corrected for the threads whose failed CI moves them into or out of it. The cost follows that state's
+ * threads and the failures, not every live thread.
+ */
+export function liveInState(
+  groups: GroupedThreads,
+  state: ThreadState,
+  ciFailed: ReadonlySet<string>,
+  threadOf: (id: string) => Thread | undefined,
+  repoId: string | null
+): Thread[] {
+  const out = new Set<string>()
+  const extra: Thread[] = []
+  for (const id of ciFailed) {
+    const t = threadOf(id)
+    if (!t || isArchived(t)) continue
+    const base = baseStateOf(t)
+    const real = stateOfThread(t, ciFailed)
+    if (base === real) continue
+    if (base === state) out.add(t.id)
+    else if (real === state) extra.push(t)
+  }
+  let shown = groups.byState.get(state) ?? []
+  if (out.size > 0) shown = shown.filter((t) => !out.has(t.id))
+  if (extra.length > 0) {
+    shown = shown.slice()
+    for (const t of extra) shown.splice(firstAtOrAfter(shown, t), 0, t)
+  }
+  return repoId === null ? shown : shown.filter((t) => t.repoId === repoId)
 }

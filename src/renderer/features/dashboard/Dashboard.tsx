@@ -13,8 +13,7 @@ import { formatBytes } from '../../../shared/disk'
 import { CardGrid } from './CardGrid'
 import { forgetAsked } from '../../state/summaries-store'
 import { effectiveLayout, useDashboard, type DashboardLayout } from '../../state/dashboard-store'
-import { stateOfThread } from '../../state/thread-states'
-import { liveStateCounts } from '../../state/thread-groups'
+import { liveInState, liveStateCounts } from '../../state/thread-groups'
 
 const MAX_REPO_CHIPS = 8
 const NO_THREADS: Thread[] = []
@@ -34,7 +33,10 @@ export function Dashboard(): ReactElement {
   const loading = useThreads((s) => !s.liveComplete) && liveTotal > all.length
   const inRepo = activeRepoId ? (groups.live.get(activeRepoId) ?? NO_THREADS) : all
   const ciFailed = useCiFailedIds()
-  const shown = useMemo(() => (status ? inRepo.filter((t) => stateOfThread(t, ciFailed) === status) : inRepo), [inRepo, status, ciFailed])
+  const shown = useMemo(
+    () => (status ? liveInState(groups, status, ciFailed, (id) => useThreads.getState().byId[id], activeRepoId) : inRepo),
+    [groups, inRepo, status, ciFailed, activeRepoId]
+  )
   const counts = useMemo(
     () => liveStateCounts(groups.stateCounts.get(activeRepoId ?? ''), ciFailed, (id) => useThreads.getState().byId[id], activeRepoId),
     [groups, activeRepoId, ciFailed]
