@@ -108,7 +108,10 @@ export class TerminalSession {
     try {
       const { pty, scrollback } = await request('pty/attach', { ptyId: this.pty.id })
       if (generation !== this.generation || this.disposed) return
-      this.pty = pty
+      // The pty ended while this attach was in flight (a reconnect under load): the answer's copy is older than the
+      // update that said so, and its scrollback has no end marker; the marker follows the output that waited.
+      const endedMeanwhile = this.pty.state === 'exited' && pty.state === 'running'
+      if (!endedMeanwhile) this.pty = pty
       useTerminals.getState().setPtyError(pty.id, null)
       if (this.replayed) this.term.reset()
       this.replayed = true
@@ -117,6 +120,7 @@ export class TerminalSession {
       const queued = this.pending
       this.pending = []
       for (const data of queued) this.write(data)
+      if (endedMeanwhile) this.term.write(endedMarker(this.pty))
       this.scheduleResize()
     } catch (e) {
       if (generation !== this.generation || this.disposed) return
