@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { socketTransport } from '../src/main/core/rpc/socket-transport'
 import type { CiStatus } from '../src/shared/ci'
 import { RpcClient } from '../src/shared/rpc-client'
-import { cleanupTemp, git, makeCore, makeRepo, must, tempDir, writeFile } from './helpers/fixtures'
+import { cleanupTemp, git, githubShapedRepo, makeCore, makeRepo, must, tempDir, writeFile } from './helpers/fixtures'
 import { FakeGithub } from './helpers/fake-github'
 import { useScriptedModel, type ModelServer } from './helpers/model-server'
 import { eventually } from './helpers/pty-client'
@@ -25,16 +25,6 @@ afterEach(async () => {
   await cleanupTemp()
   expect(gh.violations.splice(0)).toEqual([])
 })
-
-/** A repository whose origin says github.com/acme/shop but pushes to a local bare repository. */
-function githubShapedRepo(): string {
-  const repo = makeRepo('shop')
-  const bare = join(tempDir('skein-remote-'), 'shop.git')
-  git(tempDir(), 'init', '-q', '--bare', bare)
-  git(repo, 'remote', 'add', 'origin', 'https://github.com/acme/shop.git')
-  git(repo, 'config', 'remote.origin.pushurl', bare)
-  return repo
-}
 
 describe('CI in the core, over the protocol', () => {
   it('follows a thread once Skein pushes it, shows a failing check and its log, sends the failure to the agent, and turns green after a new push', async () => {

@@ -12,7 +12,7 @@ import { RpcClient } from '../src/shared/rpc-client'
 import { byRecentActivity, threadCursor } from '../src/shared/thread-order'
 import { emptyCounts, threadStateNames, threadStateOf, type ThreadState } from '../src/shared/thread-state'
 import { CLI, skein } from './helpers/cli-run'
-import { cleanupTemp, git, makeCore, makeRepo, must, tempDir, writeFile } from './helpers/fixtures'
+import { cleanupTemp, git, githubShapedRepo, makeCore, must, tempDir, writeFile } from './helpers/fixtures'
 import { FakeGithub } from './helpers/fake-github'
 import { eventually } from './helpers/pty-client'
 
@@ -64,16 +64,6 @@ async function walkAround(client: RpcClient, q: Query, threadId: string, limit: 
     cursor = page.next
   }
   return [...back.flat(), ...anchored.threads, ...onward]
-}
-
-/** A repository whose origin says github.com/acme/shop but pushes to a local bare repository. */
-function githubShapedRepo(): string {
-  const repo = makeRepo('shop')
-  const bare = join(tempDir('skein-remote-'), 'shop.git')
-  git(tempDir(), 'init', '-q', '--bare', bare)
-  git(repo, 'remote', 'add', 'origin', 'https://github.com/acme/shop.git')
-  git(repo, 'config', 'remote.origin.pushurl', bare)
-  return repo
 }
 
 describe('thread/list by state, and thread/counts', () => {

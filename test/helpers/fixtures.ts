@@ -74,3 +74,13 @@ export function must<T>(r: { ok: true; value: T } | { ok: false; error: { messag
   if (!r.ok) throw new Error(`expected ok, got error: ${r.error.message}`)
   return r.value
 }
+
+/** A repository whose origin says github.com/acme/shop but pushes to a local bare repository. */
+export function githubShapedRepo(): string {
+  const repo = makeRepo('shop')
+  const bare = join(tempDir('skein-remote-'), 'shop.git')
+  git(tempDir(), 'init', '-q', '--bare', bare)
+  git(repo, 'remote', 'add', 'origin', 'https://github.com/acme/shop.git')
+  git(repo, 'config', 'remote.origin.pushurl', bare)
+  return repo
+}
