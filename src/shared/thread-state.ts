@@ -91,6 +91,10 @@ export function threadStateOf({ status, agent, conversation, ciFailed, setup }: 
   return of('idle')
 }
 
+/** A thread's state, given whether its latest CI run failed (the core, the window and the CLI all derive it so). */
+export const stateOfThread = (t: Pick<Thread, 'status' | 'agent' | 'conversation' | 'setup'>, ciFailed: boolean): ThreadState =>
+  threadStateOf({ status: t.status, agent: t.agent, conversation: t.conversation, ciFailed, setup: t.setup }).state
+
 /** A count of zero for every state. */
 export const emptyCounts = (): Record<ThreadState, number> =>
   Object.fromEntries(threadStateNames.map((s) => [s, 0])) as Record<ThreadState, number>

@@ -1,5 +1,5 @@
 import type { Thread } from '../../shared/models'
-import { threadStateOf, type ThreadState } from '../../shared/thread-state'
+import { stateOfThread as stateOf, type ThreadState } from '../../shared/thread-state'
 
 /** Each thread version's state, with whether its CI had failed when it was worked out (thread objects are replaced on change). */
 const states = new WeakMap<Thread, { ciFailed: boolean; state: ThreadState }>()
@@ -15,7 +15,7 @@ export const baseStateOf = (t: Thread): ThreadState => stateWith(t, false)
 function stateWith(t: Thread, ciFailed: boolean): ThreadState {
   const known = states.get(t)
   if (known && known.ciFailed === ciFailed) return known.state
-  const { state } = threadStateOf({ status: t.status, agent: t.agent, conversation: t.conversation, ciFailed, setup: t.setup })
+  const state = stateOf(t, ciFailed)
   states.set(t, { ciFailed, state })
   return state
 }

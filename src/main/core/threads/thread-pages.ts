@@ -2,7 +2,7 @@ import { appError, ErrorCode } from '../../../shared/errors'
 import type { Repo, Thread } from '../../../shared/models'
 import { err, ok, type Result } from '../../../shared/result'
 import { parseThreadCursor, threadCursor, type ThreadPosition } from '../../../shared/thread-order'
-import { emptyCounts, threadStateOf, type ThreadState } from '../../../shared/thread-state'
+import { emptyCounts, stateOfThread as stateOf, type ThreadState } from '../../../shared/thread-state'
 import type { ThreadStore } from '../store/thread-store'
 
 export { byRecentActivity } from '../../../shared/thread-order'
@@ -34,8 +34,7 @@ export type CiFailed = (threadId: string) => boolean
 type Repos = { get(id: string): Result<Repo> }
 
 /** A thread's derived state, as the window shows it. */
-export const stateOfThread = (t: Thread, ciFailed: CiFailed): ThreadState =>
-  threadStateOf({ status: t.status, agent: t.agent, conversation: t.conversation, ciFailed: ciFailed(t.id), setup: t.setup }).state
+export const stateOfThread = (t: Thread, ciFailed: CiFailed): ThreadState => stateOf(t, ciFailed(t.id))
 
 const invalid = (message: string) => err(appError(ErrorCode.InvalidParams, message))
 
