@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Repo, Thread } from '../src/shared/models'
-import { buildSidebarModel, type SidebarRow } from '../src/renderer/features/sidebar/sidebar-rows'
+import { buildSidebarModel, liveThreadOrder, type RepoWindow, type SidebarRow } from '../src/renderer/features/sidebar/sidebar-rows'
 import { groupThreads, isArchived } from '../src/renderer/state/thread-groups'
 
 const repo = (i: number): Repo => ({ id: `r${i}`, name: `repo-${i}`, path: `/src/repo-${i}`, addedAt: i }) as Repo
@@ -17,18 +17,34 @@ function thread(i: number, repoId: string, archived: boolean): Thread {
   } as Thread
 }
 
-/** The rows spelled out one by one, as the sidebar listed them before it had a model: the reference. */
-function flatRows(repos: Repo[], threads: Thread[], collapsed: Set<string>, showArchived: boolean, archivedCount: number): SidebarRow[] {
+type WindowOf = (repoId: string, loaded: readonly Thread[]) => RepoWindow
+/** Every loaded thread shows, and no more are counted. */
+const whole: WindowOf = (_, loaded) => ({ shown: loaded.length, pending: 0 })
+
+/**
+ * The rows spelled out one by one, as the sidebar listed them before it had a model, with each repository's first
+ * `shown` threads and then `pending` placeholders: the reference.
+ */
+function flatRows(
+  repos: Repo[],
+  threads: Thread[],
+  collapsed: Set<string>,
+  showArchived: boolean,
+  archivedCount: number,
+  windowOf: WindowOf = whole
+): SidebarRow[] {
   const order = (a: Thread, b: Thread) => b.lastActivityAt - a.lastActivityAt || b.createdAt - a.createdAt || (a.id < b.id ? -1 : 1)
   const of = (repoId: string, archived: boolean) => threads.filter((t) => t.repoId === repoId && isArchived(t) === archived).sort(order)
   const rows: SidebarRow[] = []
   const known = new Set(repos.map((r) => r.id))
   for (const r of repos) {
     const live = of(r.id, false)
-    rows.push({ kind: 'repo', key: `r:${r.id}`, repo: r, liveCount: live.length, collapsed: collapsed.has(r.id) })
+    const { shown, pending } = windowOf(r.id, live)
+    rows.push({ kind: 'repo', key: `r:${r.id}`, repo: r, liveCount: shown + pending, collapsed: collapsed.has(r.id) })
     if (collapsed.has(r.id)) continue
-    if (live.length === 0) rows.push({ kind: 'empty', key: `e:${r.id}`, repo: r })
-    for (const t of live) rows.push({ kind: 'thread', key: `t:${t.id}`, thread: t, archived: false })
+    if (shown + pending === 0) rows.push({ kind: 'empty', key: `e:${r.id}`, repo: r })
+    for (const t of live.slice(0, shown)) rows.push({ kind: 'thread', key: `t:${t.id}`, thread: t, archived: false })
+    for (let i = shown; i < shown + pending; i++) rows.push({ kind: 'placeholder', key: `p:${r.id}:${i}`, repoId: r.id, index: i })
   }
   for (const repoId of [...new Set(threads.filter((t) => !isArchived(t) && !known.has(t.repoId)).map((t) => t.repoId))]) {
     rows.push({ kind: 'archived-repo', key: `o:${repoId}`, name: 'Unknown repository' })
@@ -55,13 +71,13 @@ function flatPlacements(rows: SidebarRow[]): [number, number][] {
   top.forEach((i, k) => (out[i] = [k + 1, top.length]))
   let run: number[] = []
   const flush = () => (run.forEach((i, k) => (out[i] = [k + 1, run.length])), (run = []))
-  rows.forEach((r, i) => (r.kind === 'thread' ? run.push(i) : flush()))
+  rows.forEach((r, i) => (r.kind === 'thread' || r.kind === 'placeholder' ? run.push(i) : flush()))
   flush()
   return out
 }
 
 describe('the sidebar model', () => {
-  it('gives every row, index and placement the row-by-row list gave, folded or not, archived open or shut', () => {
+  it('gives every row, index and placement the row-by-row list gave, folded or not, archived open or shut, loaded or not', () => {
     let seed = 11
     const random = (n: number) => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31), seed % n)
     const repos = [repo(3), repo(1), repo(2), repo(4)]
@@ -73,8 +89,14 @@ describe('the sidebar model', () => {
       const collapsed = new Set(repos.filter(() => random(3) === 0).map((r) => r.id))
       const showArchived = random(2) === 0
       const archivedCount = groups.archivedCount
-      const model = buildSidebarModel(repos, groups, collapsed, showArchived, archivedCount, (id) => byId[id])
-      const rows = flatRows(repos, threads, collapsed, showArchived, archivedCount)
+      // Half the rounds, each repository shows only a loaded prefix of its threads, with more counted by the core.
+      const windows = new Map(repos.map((r) => [r.id, { cut: random(40), more: random(3) === 0 ? 0 : random(60) }]))
+      const windowOf: WindowOf =
+        round % 2 === 0
+          ? whole
+          : (repoId, loaded) => ({ shown: Math.min(loaded.length, windows.get(repoId)!.cut), pending: windows.get(repoId)!.more })
+      const model = buildSidebarModel(repos, groups, collapsed, showArchived, archivedCount, (id) => byId[id], windowOf)
+      const rows = flatRows(repos, threads, collapsed, showArchived, archivedCount, windowOf)
       const placements = flatPlacements(rows)
       expect(model.count).toBe(rows.length)
       rows.forEach((row, i) => {
@@ -82,8 +104,20 @@ describe('the sidebar model', () => {
         expect(model.indexOf(row.key)).toBe(i)
         expect(model.placement(i)).toEqual(placements[i])
       })
-      // A thread that is not shown (folded away, or archived with the section shut) has no index.
+      // A thread that is not shown (folded away, past its repository's loaded rows, or archived with the section
+      // shut) has no index.
       for (const t of threads) if (!rows.some((r) => r.key === `t:${t.id}`)) expect(model.indexOf(`t:${t.id}`)).toBeUndefined()
+      // Ctrl+Tab goes through the threads shown in known repositories, folded ones included, and knows where more wait.
+      const unfolded = flatRows(repos, threads, new Set(), false, 0, windowOf).filter(
+        (r) => r.kind === 'thread' && !r.archived && repos.some((x) => x.id === r.thread.repoId)
+      )
+      const order = liveThreadOrder(repos, groups, windowOf)
+      expect(order.map((o) => o.thread.id)).toEqual(unfolded.map((r) => (r.kind === 'thread' ? r.thread.id : '')))
+      const all = flatRows(repos, threads, new Set(), false, 0, windowOf)
+      for (const { thread: t, moreAfter } of order) {
+        const next = all[all.findIndex((r) => r.key === `t:${t.id}`) + 1]
+        expect(moreAfter).toBe(next?.kind === 'placeholder')
+      }
     }
   })
 
@@ -92,7 +126,7 @@ describe('the sidebar model', () => {
     const threads = Array.from({ length: 30 }, (_, i) => thread(i, `r${1 + (i % 2)}`, false))
     const byId = Object.fromEntries(threads.map((t) => [t.id, t]))
     const shapeOf = (collapsed: string[] = []) =>
-      buildSidebarModel(repos, groupThreads(byId), new Set(collapsed), false, 0, (id) => byId[id]).shape
+      buildSidebarModel(repos, groupThreads(byId), new Set(collapsed), false, 0, (id) => byId[id], whole).shape
     const before = shapeOf()
     byId[threads[7]!.id] = { ...threads[7]!, lastActivityAt: 99_999, title: 'Moved to the top' }
     expect(shapeOf()).toBe(before)

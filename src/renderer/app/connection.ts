@@ -5,7 +5,7 @@ import type { RpcClient } from '../../shared/rpc-client'
 import { connectToCore, onElectronCoreEvent } from '../lib/page-transports'
 import { notifyApproval, notifyIfNewlyUnread } from '../state/os-notifications'
 import { forgetChanges, rewatchChanges, routeChanges } from '../features/changes'
-import { routeCiFailed, forgetCi, loadCiStatuses, routeCiUpdated, routeLocalOutput } from '../features/ci'
+import { ciFailedNow, routeCiFailed, forgetCi, loadCiStatuses, routeCiUpdated, routeLocalOutput } from '../features/ci'
 import { forgetTranscript, reloadTranscripts, routeDelta, routeItem } from '../features/conversation'
 import { forgetCheckpoints, reloadCheckpoints, routeCheckpointCreated, routeCheckpointRemoved } from '../features/checkpoints'
 import { useDashboard } from '../state/dashboard-store'
@@ -23,7 +23,8 @@ import {
   useTerminals
 } from '../features/terminal'
 import { useThreads } from '../state/threads-store'
-import { ensureThread, firstThreads, loadRemainingThreads, noteThreadChange, refreshArchivedCount } from '../state/thread-loader'
+import { ensureThread, firstThreads } from '../state/thread-loader'
+import { countChange, recount, resetWindows } from '../state/thread-windows'
 import { notifyError, notifyInfo } from '../state/notify'
 import { useConnection } from '../state/connection-store'
 import { useNavigation } from '../state/navigation-store'
@@ -105,16 +106,16 @@ async function adopt(client: RpcClient): Promise<void> {
     follow('repo/removed', ({ repoId }) => {
       useRepos.getState().remove(repoId)
       useThreads.getState().removeByRepo(repoId)
-      refreshArchivedCount()
+      recount()
     }),
     follow('thread/updated', ({ thread }) => {
       const previous = useThreads.getState().byId[thread.id]
       useThreads.getState().upsert(thread)
-      noteThreadChange(previous, thread)
+      countChange(previous, thread, ciFailedNow(thread.id))
       notifyIfNewlyUnread(previous, thread)
     }),
     follow('thread/removed', ({ threadId }) => {
-      noteThreadChange(useThreads.getState().byId[threadId], null)
+      countChange(useThreads.getState().byId[threadId], null, ciFailedNow(threadId))
       useThreads.getState().remove(threadId)
       useNavigation.getState().forgetThread(threadId)
       disposeThreadSessions(threadId)
@@ -200,12 +201,11 @@ async function adopt(client: RpcClient): Promise<void> {
   useConnection.setState({ hello })
   showStartupNotices(hello)
   useRepos.getState().replaceAll(repos.repos)
-  // The first page shows at once; the other live threads follow in background pages, archived ones on demand.
+  // The first page shows at once; the counts follow, and further pages as the lists scroll to them.
   useThreads.getState().replaceAll(threads.threads)
-  useThreads.setState({ archivedTotal: threads.archivedTotal, liveTotal: threads.liveTotal })
+  resetWindows(threads)
   ready = true
   for (const fn of queued) fn()
-  void loadRemainingThreads(client, threads.next)
   void loadSettings()
   reloadTranscripts()
   reloadCheckpoints()

@@ -5,19 +5,37 @@ import { liveThreadOrder } from '../features/sidebar'
 import { focusThreadTerminal, newShellInSelectedThread, skipsShell } from '../features/terminal'
 import { useThreadView } from '../state/thread-view-store'
 import { currentSortedRepos, currentThreadGroups } from '../state/derived'
+import { loadUntil, useThreadWindows, windowOfList } from '../state/thread-windows'
 import { hasPrimaryModifier, isEditable, isMac } from '../ui/keyboard'
 import { useMenu } from '../ui/menu-store'
 import { useDialogs } from '../state/dialogs-store'
 import { useNavigation } from '../state/navigation-store'
 
-/** Selects the next (or previous) live thread in sidebar order, wrapping around. */
-export function cycleThreads(direction: 1 | -1): void {
-  const order = liveThreadOrder(currentSortedRepos(), currentThreadGroups())
+const sidebarOrder = () =>
+  liveThreadOrder(currentSortedRepos(), currentThreadGroups(), (repoId, loaded) =>
+    windowOfList(useThreadWindows.getState(), { repoId, state: null }, loaded)
+  )
+
+/**
+ * Selects the next (or previous) live thread in sidebar order, wrapping around. Past the last loaded row of a
+ * repository, forward loads its next rows first; backward goes to the rows loaded so far.
+ */
+export async function cycleThreads(direction: 1 | -1): Promise<void> {
+  let order = sidebarOrder()
   if (order.length === 0) return
-  const { selectedThreadId, view, selectThread } = useNavigation.getState()
-  const index = view === 'thread' ? order.findIndex((t) => t.id === selectedThreadId) : -1
+  const { selectedThreadId, view } = useNavigation.getState()
+  const indexIn = (o: typeof order) => (view === 'thread' ? o.findIndex((x) => x.thread.id === selectedThreadId) : -1)
+  let index = indexIn(order)
+  const at = order[index]
+  if (direction === 1 && at?.moreAfter) {
+    const repoId = at.thread.repoId
+    const loaded = () => currentThreadGroups().live.get(repoId) ?? []
+    await loadUntil({ repoId, state: null }, loaded().indexOf(at.thread) + 2, loaded)
+    order = sidebarOrder()
+    index = indexIn(order)
+  }
   const next = index < 0 ? (direction === 1 ? 0 : order.length - 1) : (index + direction + order.length) % order.length
-  selectThread(order[next].id)
+  useNavigation.getState().selectThread(order[next]!.thread.id)
 }
 
 /** True when the key goes to a terminal (xterm's hidden textarea, or its find bar). */
@@ -44,12 +62,12 @@ export function useGlobalShortcuts(): void {
       if (inTerminal(e.target) && (e.ctrlKey || e.metaKey || e.altKey) && !skipsShell(e, isMac)) return
       if (e.key === 'Tab' && e.ctrlKey && !e.altKey && !e.metaKey) {
         e.preventDefault()
-        cycleThreads(e.shiftKey ? -1 : 1)
+        void cycleThreads(e.shiftKey ? -1 : 1)
       } else if (e.altKey && !e.ctrlKey && !e.metaKey && !e.shiftKey && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
         // Browsers keep Ctrl+Tab for their own tabs, so browser mode also gets Alt+↓ / Alt+↑.
         if (isEditable(e.target)) return
         e.preventDefault()
-        cycleThreads(e.key === 'ArrowDown' ? 1 : -1)
+        void cycleThreads(e.key === 'ArrowDown' ? 1 : -1)
       } else if (hasPrimaryModifier(e) && (key === 'n' || e.code === 'KeyN')) {
         e.preventDefault()
         useDialogs.getState().open(currentSortedRepos().length > 0 ? { kind: 'new-thread' } : { kind: 'add-repo' })

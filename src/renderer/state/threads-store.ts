@@ -10,8 +10,9 @@ export type ArchivedRows = 'not-loaded' | 'loading' | 'loaded'
 
 interface ThreadsState {
   /**
-   * The threads loaded so far (live ones at once and in background pages, archived ones on demand), by id. Changed
-   * in place: select an entry (`s.byId[id]`), or `version` to follow the whole record.
+   * The threads loaded so far, by id: the pages the window's lists asked for (see thread-windows.ts), threads
+   * opened, and threads that changed since connecting. Changed in place: select an entry (`s.byId[id]`), or
+   * `version` to follow the whole record.
    */
   byId: Record<string, Thread>
   /** Moves with every change to `byId`. */
@@ -22,12 +23,6 @@ interface ThreadsState {
   groups: GroupedThreads
   /** True once the first `thread/list` page arrived. */
   loaded: boolean
-  /** True once every live thread is loaded (the background pages are done). */
-  liveComplete: boolean
-  /** How many archived threads the core has, known before their rows load. */
-  archivedTotal: number
-  /** How many live threads the core had when the first page came: what loading counts towards. */
-  liveTotal: number
   archivedRows: ArchivedRows
   /** Starts over with the first page: everything loaded before is dropped. */
   replaceAll: (threads: Thread[]) => void
@@ -46,9 +41,6 @@ export const useThreads = create<ThreadsState>()((set) => ({
   forkVersion: 0,
   groups: emptyGroups(),
   loaded: false,
-  liveComplete: false,
-  archivedTotal: 0,
-  liveTotal: 0,
   archivedRows: 'not-loaded',
   replaceAll: (threads) => {
     const byId = Object.fromEntries(threads.map((t) => [t.id, t]))
@@ -56,7 +48,6 @@ export const useThreads = create<ThreadsState>()((set) => ({
       byId,
       groups: groupThreads(byId),
       loaded: true,
-      liveComplete: false,
       archivedRows: 'not-loaded',
       version: s.version + 1,
       forkVersion: s.forkVersion + 1
@@ -75,14 +66,11 @@ export const useThreads = create<ThreadsState>()((set) => ({
   upsert: (thread) =>
     set((s) => {
       const old = s.byId[thread.id]
-      // The Archived header counts threads whose rows may not be loaded: follow moves in and out of it.
-      const moved = old ? Number(isArchived(thread)) - Number(isArchived(old)) : 0
       const groups = withThreads(s.groups, s.byId, [thread])
       const forks = Boolean(thread.forkedFrom || old?.forkedFrom)
       s.byId[thread.id] = thread
       return {
         groups,
-        archivedTotal: Math.max(0, s.archivedTotal + moved),
         version: s.version + 1,
         forkVersion: s.forkVersion + Number(forks)
       }
@@ -94,7 +82,6 @@ export const useThreads = create<ThreadsState>()((set) => ({
       delete s.byId[threadId]
       return {
         groups: withoutThreads(s.groups, [old]),
-        archivedTotal: Math.max(0, s.archivedTotal - Number(isArchived(old))),
         version: s.version + 1,
         forkVersion: s.forkVersion + Number(Boolean(old.forkedFrom))
       }
@@ -107,10 +94,6 @@ export const useThreads = create<ThreadsState>()((set) => ({
       return { groups: withoutThreads(s.groups, gone), version: s.version + 1, forkVersion: s.forkVersion + 1 }
     })
 }))
-
-/** The Archived header's count: the core's total until the rows are all loaded, then the rows themselves. */
-export const archivedCountOf = (s: Pick<ThreadsState, 'archivedRows' | 'archivedTotal' | 'groups'>): number =>
-  s.archivedRows === 'loaded' ? s.groups.archivedCount : Math.max(s.archivedTotal, s.groups.archivedCount)
 
 /** Where the thread works, as shown to a person: its worktree, the repo's own checkout, or why there is none. */
 export function workingCopy(t: Thread): { label: 'Worktree' | 'Checkout'; path: string | null; note: string } {

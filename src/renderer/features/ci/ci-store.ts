@@ -50,3 +50,6 @@ export const useCiProvider = (threadId: string): CiStatus['provider'] => useCi((
 
 /** The same, read once (outside React). */
 export const ciProviderOf = (threadId: string): CiStatus['provider'] => useCi.getState().byThread[threadId]?.provider ?? null
+
+/** Whether the thread's latest CI run failed, read outside React. */
+export const ciFailedNow = (threadId: string): boolean => useCi.getState().byThread[threadId]?.overall === 'failed'

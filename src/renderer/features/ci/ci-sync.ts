@@ -2,6 +2,7 @@ import type { CiStatus } from '../../../shared/ci'
 import type { NotificationOf } from '../../../shared/methods'
 import { errorMessage, request } from '../../state/rpc'
 import { useCiPanel } from './ci-panel-store'
+import { recount } from '../../state/thread-windows'
 import { useCi } from './ci-store'
 
 const FLUSH_MS = 16
@@ -32,15 +33,24 @@ export async function loadCiStatuses(): Promise<void> {
     const { statuses } = await request('ci/statuses')
     if (mine !== loadGeneration) return
     pending = new Map()
+    const failedBefore = failedIds(Object.values(useCi.getState().byThread))
     useCi.getState().replaceAll(statuses)
+    // The thread counts' CI failed state follows the core's CI: ask again when the view of it moved.
+    const failedNow = failedIds(statuses)
+    if (failedNow.size !== failedBefore.size || [...failedNow].some((id) => !failedBefore.has(id))) recount()
   } catch (e) {
     console.warn('Skein: could not load CI statuses', errorMessage(e))
   }
   for (const threadId of openPanels.keys()) scheduleChecksReload(threadId)
 }
 
+const failedIds = (statuses: readonly CiStatus[]): Set<string> =>
+  new Set(statuses.filter((s) => s.overall === 'failed').map((s) => s.threadId))
+
 /** Applies a `ci/updated` notification. */
 export function routeCiUpdated({ status }: NotificationOf<'ci/updated'>): void {
+  const before = pending.get(status.threadId) ?? useCi.getState().byThread[status.threadId]
+  if ((before?.overall === 'failed') !== (status.overall === 'failed')) recount()
   putStatus(status)
   if (openPanels.has(status.threadId)) scheduleChecksReload(status.threadId)
 }

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, type ReactElement } from 'react'
+import { useCallback, useEffect, useMemo, useRef, type ReactElement } from 'react'
 import { useDialogs } from '../../state/dialogs-store'
 import { Icon } from '../../ui/Icon'
 import { shortcutLabel } from '../../ui/keyboard'
@@ -13,7 +13,9 @@ import { formatBytes } from '../../../shared/disk'
 import { CardGrid } from './CardGrid'
 import { forgetAsked } from '../../state/summaries-store'
 import { effectiveLayout, useDashboard, type DashboardLayout } from '../../state/dashboard-store'
-import { liveInState, liveStateCounts } from '../../state/thread-groups'
+import { liveInState, liveStateCounts, type GroupedThreads } from '../../state/thread-groups'
+import { loadUntil, useThreadWindows, windowOfList, type ThreadFilter } from '../../state/thread-windows'
+import { statesOf, tallyOf } from '../../state/thread-counts'
 
 const MAX_REPO_CHIPS = 8
 const NO_THREADS: Thread[] = []
@@ -26,23 +28,34 @@ export function Dashboard(): ReactElement {
   const open = useDialogs((s) => s.open)
   const activeRepoId = repoId && repos.some((r) => r.id === repoId) ? repoId : null
 
-  // Kept in order by the store with each change: sorting every live thread again per change cost ~30 ms at 18,000.
-  const all = groups.liveOrder
-  // While the background pages arrive, say how far loading is rather than a count that is not the whole.
-  const liveTotal = useThreads((s) => s.liveTotal)
-  const loading = useThreads((s) => !s.liveComplete) && liveTotal > all.length
-  const inRepo = activeRepoId ? (groups.live.get(activeRepoId) ?? NO_THREADS) : all
+  const windows = useThreadWindows()
   const ciFailed = useCiFailedIds()
-  const shown = useMemo(
-    () => (status ? liveInState(groups, status, ciFailed, (id) => useThreads.getState().byId[id], activeRepoId) : inRepo),
-    [groups, inRepo, status, ciFailed, activeRepoId]
-  )
+  const filter = useMemo<ThreadFilter>(() => ({ repoId: activeRepoId, state: status }), [activeRepoId, status])
+  // The loaded threads of the list, in order (kept so by the store with each change), and how much of it shows:
+  // the rest are placeholders until their pages come.
+  const loaded = useMemo(() => loadedIn(groups, filter, ciFailed), [groups, filter, ciFailed])
+  const window = useMemo(() => ({ threads: loaded, ...windowOfList(windows, filter, loaded) }), [windows, filter, loaded])
+  const listed = window.shown + window.pending
+  // The core's counts once they came; the loaded threads' until then (a moment after connecting).
+  const liveIn = (id: string | null) =>
+    windows.counted ? tallyOf(windows.tallies, id, null) : id ? (groups.live.get(id)?.length ?? 0) : groups.liveCount
+  const all = liveIn(null)
   const counts = useMemo(
-    () => liveStateCounts(groups.stateCounts.get(activeRepoId ?? ''), ciFailed, (id) => useThreads.getState().byId[id], activeRepoId),
-    [groups, activeRepoId, ciFailed]
+    () =>
+      windows.counted
+        ? statesOf(windows.tallies, activeRepoId)
+        : liveStateCounts(groups.stateCounts.get(activeRepoId ?? ''), ciFailed, (id) => useThreads.getState().byId[id], activeRepoId),
+    [windows, groups, activeRepoId, ciFailed]
+  )
+  const oneRepo = activeRepoId !== null || repos.filter((r) => liveIn(r.id) > 0).length <= 1
+  const latest = useRef({ groups, ciFailed })
+  latest.current = { groups, ciFailed }
+  const onWant = useCallback(
+    (rows: number) => void loadUntil(filter, rows, () => loadedIn(latest.current.groups, filter, latest.current.ciFailed)),
+    [filter]
   )
   const repoNames = useMemo(() => new Map(repos.map((r) => [r.id, r.name])), [repos])
-  const shownLayout = effectiveLayout(layout, shown.length)
+  const shownLayout = effectiveLayout(layout, listed)
   useEffect(() => forgetAsked, [])
   const diskBytes = useDisk((s) =>
     Object.values(s.byRepo).reduce((n, r) => (!activeRepoId || r.repoId === activeRepoId ? n + r.totalBytes : n), 0)
@@ -55,9 +68,7 @@ export function Dashboard(): ReactElement {
           Dashboard
         </h1>
         <span className="page-subtitle">
-          {loading
-            ? `Loading ${all.length.toLocaleString('en-US')} of ${liveTotal.toLocaleString('en-US')}…`
-            : `${all.length} live ${all.length === 1 ? 'thread' : 'threads'} in ${repos.length} ${repos.length === 1 ? 'repository' : 'repositories'}`}
+          {`${all.toLocaleString('en-US')} live ${all === 1 ? 'thread' : 'threads'} in ${repos.length} ${repos.length === 1 ? 'repository' : 'repositories'}`}
           {diskBytes > 0 && (
             <span className="nowrap" data-testid="dashboard-disk">
               {' '}
@@ -120,28 +131,22 @@ export function Dashboard(): ReactElement {
               value={activeRepoId ?? ''}
               onChange={(e) => setRepo(e.target.value || null)}
             >
-              <option value="">All repositories ({all.length})</option>
+              <option value="">All repositories ({all})</option>
               {repos.map((r) => (
                 <option key={r.id} value={r.id}>
-                  {r.name} ({groups.live.get(r.id)?.length ?? 0})
+                  {r.name} ({liveIn(r.id)})
                 </option>
               ))}
             </select>
           ) : (
             <div className="chips" role="group" aria-label="Filter by repository">
-              <Chip label="All repositories" count={all.length} pressed={!activeRepoId} onClick={() => setRepo(null)} />
+              <Chip label="All repositories" count={all} pressed={!activeRepoId} onClick={() => setRepo(null)} />
               {repos.map((r) => (
-                <Chip
-                  key={r.id}
-                  label={r.name}
-                  count={groups.live.get(r.id)?.length ?? 0}
-                  pressed={activeRepoId === r.id}
-                  onClick={() => setRepo(r.id)}
-                />
+                <Chip key={r.id} label={r.name} count={liveIn(r.id)} pressed={activeRepoId === r.id} onClick={() => setRepo(r.id)} />
               ))}
             </div>
           )}
-          {all.length > 0 && <LayoutToggle shown={shownLayout} chosen={layout} onChange={setLayout} />}
+          {all > 0 && <LayoutToggle shown={shownLayout} chosen={layout} onChange={setLayout} />}
           <div className="chips status-chips" role="group" aria-label="Filter by status">
             {liveStates.map((s) => (
               <Chip
@@ -157,13 +162,19 @@ export function Dashboard(): ReactElement {
         </div>
       )}
 
-      {shown.length > 0 ? (
-        <CardGrid threads={shown} repoNames={repoNames} layout={shownLayout} />
+      {listed > 0 ? (
+        <CardGrid window={window} oneRepo={oneRepo} repoNames={repoNames} layout={shownLayout} onWant={onWant} />
       ) : (
-        <EmptyDashboard hasRepos={repos.length > 0} filtered={all.length > 0} onClear={clear} />
+        <EmptyDashboard hasRepos={repos.length > 0} filtered={all > 0} onClear={clear} />
       )}
     </section>
   )
+}
+
+/** The loaded live threads of a list, in order: all, one repository's, or one state's (CI failures included). */
+function loadedIn(groups: GroupedThreads, f: ThreadFilter, ciFailed: ReadonlySet<string>): Thread[] {
+  if (f.state) return liveInState(groups, f.state, ciFailed, (id) => useThreads.getState().byId[id], f.repoId)
+  return f.repoId ? (groups.live.get(f.repoId) ?? NO_THREADS) : groups.liveOrder
 }
 
 function Chip(props: { label: string; count: number; pressed: boolean; state?: ThreadState; onClick: () => void }): ReactElement {

@@ -214,6 +214,15 @@ export function EmptyRepoRow({ style, repo }: { style: CSSProperties; repo: Repo
   )
 }
 
+/** A thread the core counts whose row is still loading (its page is asked for while it is on screen). */
+export function PlaceholderRow({ style }: { style: CSSProperties }): ReactElement {
+  return (
+    <div role="none" className="tree-row placeholder-row" style={style} data-testid="thread-placeholder" aria-hidden="true">
+      <span className="placeholder-bar" style={{ width: '62%' }} />
+    </div>
+  )
+}
+
 /** The header that shows or hides archived threads. */
 export function ArchivedHeaderRow({ p, count, open }: { p: RowPlacement; count: number; open: boolean }): ReactElement {
   const setShow = useSidebar((s) => s.setShowArchived)

@@ -5,15 +5,18 @@ import { useNavigation } from '../../state/navigation-store'
 import { useNow } from '../../ui/clock'
 import { openRepoMenu } from '../repos'
 import { useSortedRepos, useThreadGroups } from '../../state/derived'
-import { archivedCountOf, useThreads } from '../../state/threads-store'
+import { isArchived, useThreads } from '../../state/threads-store'
 import { loadArchivedRows } from '../../state/thread-loader'
+import { loadThrough, loadUntil, useArchivedCount, useThreadWindows, windowOfList } from '../../state/thread-windows'
 import { openThreadMenu } from '../threads'
-import { buildSidebarModel, rowHeight, type SidebarModel, type SidebarRow } from './sidebar-rows'
+import { buildSidebarModel, rowHeight, type RepoWindow, type SidebarModel, type SidebarRow } from './sidebar-rows'
 import type { Thread } from '../../../shared/models'
 import { useSidebar } from '../../state/sidebar-store'
-import { ArchivedHeaderRow, EmptyRepoRow, GroupLabelRow, RepoRow, ThreadRow, type RowPlacement } from './SidebarRowViews'
+import { ArchivedHeaderRow, EmptyRepoRow, GroupLabelRow, PlaceholderRow, RepoRow, ThreadRow, type RowPlacement } from './SidebarRowViews'
 
-const focusable = (row: SidebarRow | undefined) => !!row && row.kind !== 'empty' && row.kind !== 'archived-repo'
+const focusable = (row: SidebarRow | undefined) =>
+  !!row && row.kind !== 'empty' && row.kind !== 'archived-repo' && row.kind !== 'placeholder'
+const liveOf = (repoId: string) => useThreads.getState().groups.live.get(repoId) ?? []
 
 const threadOf = (threadId: string): Thread | undefined => useThreads.getState().byId[threadId]
 const threadRepoId = (threadId: string): string | undefined => threadOf(threadId)?.repoId
@@ -35,13 +38,14 @@ export function SidebarTree(): ReactElement {
   const selectedId = useNavigation((s) => s.selectedThreadId)
   const showingThread = useNavigation((s) => s.view === 'thread')
   const now = useNow()
-  const archivedCount = useThreads(archivedCountOf)
+  const archivedCount = useArchivedCount()
   const archivedRows = useThreads((s) => s.archivedRows)
   const loaded = useThreads((s) => s.loaded)
-  const model = useMemo(
-    () => buildSidebarModel(repos, groups, collapsed, showArchived, archivedCount, threadOf),
-    [repos, groups, collapsed, showArchived, archivedCount]
-  )
+  const windows = useThreadWindows()
+  const model = useMemo(() => {
+    const windowOf = (repoId: string, threads: readonly Thread[]): RepoWindow => windowOfList(windows, { repoId, state: null }, threads)
+    return buildSidebarModel(repos, groups, collapsed, showArchived, archivedCount, threadOf, windowOf)
+  }, [repos, groups, collapsed, showArchived, archivedCount, windows])
   const modelRef = useRef(model)
   modelRef.current = model
   // Archived rows load the first time the section is open (again after a reconnect dropped them).
@@ -79,7 +83,12 @@ export function SidebarTree(): ReactElement {
   useEffect(() => {
     const key = revealKey.current
     const index = key ? model.indexOf(key) : undefined
-    if (index === undefined) return
+    if (index === undefined) {
+      // A live thread further down its repository than the rows loaded so far: load its list down to it.
+      const thread = selectedId ? threadOf(selectedId) : undefined
+      if (key && thread && !isArchived(thread)) void loadThrough(thread)
+      return
+    }
     revealKey.current = null
     virtualizer.scrollToIndex(index, { align: 'auto' })
   }, [model, selectedKey, virtualizer])
@@ -164,6 +173,16 @@ export function SidebarTree(): ReactElement {
   }
 
   const items = virtualizer.getVirtualItems()
+  // Placeholder rows on screen (and the overscan around them) ask for their repository's next rows.
+  const wantedRows = new Map<string, number>()
+  for (const item of items) {
+    const row = model.rowAt(item.index)
+    if (row.kind === 'placeholder') wantedRows.set(row.repoId, Math.max(wantedRows.get(row.repoId) ?? 0, row.index + 1))
+  }
+  const wanted = [...wantedRows].join(',')
+  useEffect(() => {
+    for (const [repoId, rows] of wantedRows) void loadUntil({ repoId, state: null }, rows, () => liveOf(repoId))
+  }, [wanted])
 
   return (
     <div
@@ -197,6 +216,8 @@ export function SidebarTree(): ReactElement {
                   now={now}
                 />
               )
+            case 'placeholder':
+              return <PlaceholderRow key={row.key} style={style} />
             case 'empty':
               return <EmptyRepoRow key={row.key} style={style} repo={row.repo} />
             case 'archived-header':

@@ -6,6 +6,8 @@ import type { GroupedThreads } from '../../state/threads-store'
 export type SidebarRow =
   | { kind: 'repo'; key: string; repo: Repo; liveCount: number; collapsed: boolean }
   | { kind: 'thread'; key: string; thread: Thread; archived: boolean }
+  /** A live thread the core counts whose row is not loaded yet: `index` is its place in its repository's list. */
+  | { kind: 'placeholder'; key: string; repoId: string; index: number }
   | { kind: 'empty'; key: string; repo: Repo }
   | { kind: 'archived-header'; key: string; count: number; open: boolean }
   | { kind: 'archived-repo'; key: string; name: string }
@@ -14,13 +16,25 @@ export type SidebarRow =
 export const rowHeight: Record<SidebarRow['kind'], number> = {
   repo: 30,
   thread: 30,
+  placeholder: 30,
   empty: 30,
   'archived-header': 40,
   'archived-repo': 26
 }
 
-/** A run of rows: one row of its own, or a repository's threads (a list the groups keep sorted). */
-type Segment = { start: number; row: SidebarRow } | { start: number; threads: Thread[]; archived: boolean }
+/**
+ * A run of rows: one row of its own, or a repository's threads (a list the groups keep sorted): the first `shown`
+ * of them, then `pending` placeholders for the threads not loaded yet.
+ */
+type Segment =
+  | { start: number; row: SidebarRow }
+  | { start: number; threads: Thread[]; shown: number; pending: number; archived: boolean; repoId: string }
+
+/** How much of a repository's live list the sidebar shows: its first `shown` loaded threads, then `pending` placeholders. */
+export interface RepoWindow {
+  shown: number
+  pending: number
+}
 
 /**
  * The sidebar's rows without building them: each repository, its live threads, then the Archived section grouped
@@ -41,8 +55,9 @@ export interface SidebarModel {
 }
 
 /**
- * The model of each repo and its live threads, then the Archived section grouped by repo. The Archived header
- * shows `archivedCount` (the core's count: its rows load only once the section is open). `threadOf` finds a
+ * The model of each repo and its live threads, then the Archived section grouped by repo. `windowOf` says how
+ * much of a repository's live list is loaded (the rest are placeholders until their pages come); the Archived
+ * header shows `archivedCount` (the core's count: its rows load only once the section is open). `threadOf` finds a
  * loaded thread by id.
  */
 export function buildSidebarModel(
@@ -51,7 +66,8 @@ export function buildSidebarModel(
   collapsed: ReadonlySet<string>,
   showArchived: boolean,
   archivedCount: number,
-  threadOf: (id: string) => Thread | undefined
+  threadOf: (id: string) => Thread | undefined,
+  windowOf: (repoId: string, loaded: readonly Thread[]) => RepoWindow
 ): SidebarModel {
   const segments: Segment[] = []
   const topLevel: number[] = []
@@ -63,20 +79,26 @@ export function buildSidebarModel(
     singles.set(row.key, count)
     segments.push({ start: count++, row })
   }
-  const run = (threads: Thread[], archived: boolean, repoId: string) => {
-    if (threads.length === 0) return
+  const run = (
+    threads: Thread[],
+    archived: boolean,
+    repoId: string,
+    { shown, pending }: RepoWindow = { shown: threads.length, pending: 0 }
+  ) => {
+    if (shown + pending === 0) return
     groupOf.set(`${archived ? 'archived' : 'live'}:${repoId}`, segments.length)
-    segments.push({ start: count, threads, archived })
-    count += threads.length
+    segments.push({ start: count, threads, shown, pending, archived, repoId })
+    count += shown + pending
   }
   const known = new Set(repos.map((r) => r.id))
   for (const repo of repos) {
     const threads = groups.live.get(repo.id) ?? []
+    const window = windowOf(repo.id, threads)
     const isCollapsed = collapsed.has(repo.id)
-    single({ kind: 'repo', key: `r:${repo.id}`, repo, liveCount: threads.length, collapsed: isCollapsed })
+    single({ kind: 'repo', key: `r:${repo.id}`, repo, liveCount: window.shown + window.pending, collapsed: isCollapsed })
     if (isCollapsed) continue
-    if (threads.length === 0) single({ kind: 'empty', key: `e:${repo.id}`, repo })
-    run(threads, false, repo.id)
+    if (window.shown + window.pending === 0) single({ kind: 'empty', key: `e:${repo.id}`, repo })
+    run(threads, false, repo.id, window)
   }
   for (const [repoId, threads] of groups.live) {
     if (known.has(repoId)) continue
@@ -110,12 +132,22 @@ export function buildSidebarModel(
   const rowAt = (index: number): SidebarRow => {
     const s = segments[segmentAt(index)]!
     if ('row' in s) return s.row
-    const thread = s.threads[index - s.start]!
+    const at = index - s.start
+    if (at >= s.shown) return { kind: 'placeholder', key: `p:${s.repoId}:${at}`, repoId: s.repoId, index: at }
+    const thread = s.threads[at]!
     return { kind: 'thread', key: `t:${thread.id}`, thread, archived: s.archived }
   }
   const indexOf = (key: string): number | undefined => {
     const at = singles.get(key)
-    if (at !== undefined || !key.startsWith('t:')) return at
+    if (at !== undefined) return at
+    if (key.startsWith('p:')) {
+      const cut = key.lastIndexOf(':')
+      const seg = groupOf.get(`live:${key.slice(2, cut)}`)
+      const s = seg === undefined ? undefined : (segments[seg] as Extract<Segment, { threads: Thread[] }>)
+      const i = Number(key.slice(cut + 1))
+      return s && i >= s.shown && i < s.shown + s.pending ? s.start + i : undefined
+    }
+    if (!key.startsWith('t:')) return undefined
     const thread = threadOf(key.slice(2))
     if (!thread) return undefined
     for (const archived of [false, true]) {
@@ -124,23 +156,34 @@ export function buildSidebarModel(
       const s = segments[seg] as Extract<Segment, { threads: Thread[] }>
       let i = firstAtOrAfter(s.threads, thread)
       if (s.threads[i]?.id !== thread.id) i = s.threads.findIndex((t) => t.id === thread.id)
-      if (i >= 0) return s.start + i
+      if (i >= 0 && i < s.shown) return s.start + i
     }
     return undefined
   }
   const placement = (index: number): [number, number] => {
     const s = segments[segmentAt(index)]!
-    if ('threads' in s) return [index - s.start + 1, s.threads.length]
+    if ('threads' in s) return [index - s.start + 1, s.shown + s.pending]
     const top = topLevel.indexOf(index)
     return top < 0 ? [0, 0] : [top + 1, topLevel.length]
   }
-  const shape = segments.map((s) => ('row' in s ? s.row.kind : s.threads.length)).join(',')
+  const shape = segments.map((s) => ('row' in s ? s.row.kind : `${s.shown}+${s.pending}`)).join(',')
   return { count, rowAt, indexOf, placement, shape }
 }
 
-/** Live threads in sidebar order, including those in collapsed repositories (for Ctrl+Tab). */
-export function liveThreadOrder(repos: Repo[], groups: GroupedThreads): Thread[] {
-  const order: Thread[] = []
-  for (const repo of repos) order.push(...(groups.live.get(repo.id) ?? []))
+/**
+ * The live threads the sidebar shows, in its order, including those in collapsed repositories (for Ctrl+Tab),
+ * each with whether more of its repository's threads follow it unloaded.
+ */
+export function liveThreadOrder(
+  repos: Repo[],
+  groups: GroupedThreads,
+  windowOf: (repoId: string, loaded: readonly Thread[]) => RepoWindow
+): Array<{ thread: Thread; moreAfter: boolean }> {
+  const order: Array<{ thread: Thread; moreAfter: boolean }> = []
+  for (const repo of repos) {
+    const threads = groups.live.get(repo.id) ?? []
+    const { shown, pending } = windowOf(repo.id, threads)
+    for (let i = 0; i < shown; i++) order.push({ thread: threads[i]!, moreAfter: i === shown - 1 && pending > 0 })
+  }
   return order
 }
