@@ -24,7 +24,7 @@ test('1,000+ threads stay virtualized in the sidebar and dashboard, and other cl
   }
 
   await page.goto(core.url)
-  await expect(page.getByText('1050 live threads in 2 repositories')).toBeVisible()
+  await expect(page.getByText('1,050 live threads in 2 repositories')).toBeVisible()
 
   await test.step('only the rows in view are in the DOM', async () => {
     const rendered = await tree(page).locator('[role="treeitem"]').count()
@@ -52,7 +52,7 @@ test('1,000+ threads stay virtualized in the sidebar and dashboard, and other cl
   await test.step('a thread created and renamed by another client shows up without reloading', async () => {
     const created = await client.request('thread/create', { repoId: small.id, title: 'Made from the CLI', mode: 'local' })
     await expect(threadRow(page, 'Made from the CLI')).toBeVisible()
-    await expect(page.getByText('1051 live threads in 2 repositories')).toBeVisible()
+    await expect(page.getByText('1,051 live threads in 2 repositories')).toBeVisible()
     await client.request('thread/rename', { threadId: created.id, title: 'Renamed from the CLI' })
     await expect(threadRow(page, 'Renamed from the CLI')).toBeVisible()
     await client.request('thread/delete', { threadId: created.id })

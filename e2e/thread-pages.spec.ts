@@ -14,41 +14,35 @@ test.afterEach(async () => {
 })
 
 const THREADS = 20_000 // every tenth archived (all in service-1), so 18,000 live
-const LIVE = THREADS - THREADS / 10
 
 interface ListRequest {
   archived?: string
   limit?: number
   cursor?: string
+  repoId?: string
   includeArchived?: boolean
 }
 
 /**
- * Passes the page's RPC WebSocket through, logging its thread/list requests. While `hold` is set, everything the
- * core sends after the first request for a later page waits (in order) until `release`.
+ * Passes the page's RPC WebSocket through, logging its thread/list and thread/counts requests. While `hold` is
+ * set, everything the core sends after a request for a later page waits (in order) until `release`.
  */
 async function watchRpc(page: Page) {
-  const log = { lists: [] as ListRequest[], answered: 0, holding: false, hold: true, queued: [] as (() => void)[] }
-  const listIds = new Set<number>()
+  const log = { lists: [] as ListRequest[], counts: 0, holding: false, hold: false, queued: [] as (() => void)[] }
   await page.routeWebSocket(/\/rpc/, (ws) => {
     const server = ws.connectToServer()
     ws.onMessage((m) => {
       const msg = JSON.parse(String(m)) as { id?: number; method?: string; params?: ListRequest }
+      if (msg.method === 'thread/counts') log.counts++
       if (msg.method === 'thread/list') {
         log.lists.push(msg.params ?? {})
-        listIds.add(msg.id!)
         if (log.hold && msg.params?.cursor) log.holding = true
       }
       server.send(m)
     })
     server.onMessage((m) => {
-      const deliver = () => {
-        const id = (JSON.parse(String(m)) as { id?: number }).id
-        if (id !== undefined && listIds.has(id)) log.answered++
-        ws.send(m)
-      }
-      if (log.holding) log.queued.push(deliver)
-      else deliver()
+      if (log.holding) log.queued.push(() => ws.send(m))
+      else ws.send(m)
     })
   })
   const release = () => {
@@ -59,69 +53,86 @@ async function watchRpc(page: Page) {
   return { log, release }
 }
 
-test('a home of 20,000 threads shows its first rows from the first page, then pages in the rest and archived rows on demand', async ({
+const ROW = 30 // px, every thread row
+
+test('a home of 20,000 threads shows its first rows from the first page, pages in what scrolls into view, archived rows on demand', async ({
   page
 }) => {
   const home = mkdtempSync(join(tmpdir(), 'skein-e2e-home-'))
   const seeded = await seedScaleHome(home, { threads: THREADS, repos: 2 })
   console.log(`seeded ${THREADS} threads in ${Math.round(seeded.seedMs)} ms`)
+  const [service0, service1] = seeded.repos.map((r) => r.id) as [string, string]
   core = await startCore({ home })
   const { log, release } = await watchRpc(page)
   const started = Date.now()
   await page.goto(core.url)
 
-  await test.step('the first rows show before the later pages have arrived', async () => {
+  await test.step('the first rows show from the first page; the counts follow; nothing else is listed', async () => {
     await expect(threadRow(page, seededTitle(0))).toBeVisible()
     await expect(threadRow(page, seededTitle(2))).toBeVisible()
     console.log(`first rows after ${Date.now() - started} ms`)
-    await expect(page.getByText('Loading 300 of 18,000…')).toBeVisible()
-    expect(log.holding).toBe(true) // the second page was asked for and is still held back
+    // The repository rows count every live thread, loaded or not (service-0 has the even ones, all live).
+    await expect(repoRow(page, 'service-0')).toContainText('10,000')
+    await expect(page.getByText('18,000 live threads in 2 repositories')).toBeVisible()
+    await expect(page.getByRole('button', { name: 'service-1 8,000' })).toBeVisible()
+    expect(log.lists).toEqual([{ archived: 'exclude', limit: 300 }])
+    expect(log.counts).toBe(1)
     await screenshotBothThemes(page, 'thread-pages-first-page')
-    const [first, count] = log.lists
-    expect(first).toMatchObject({ archived: 'exclude', limit: 300 })
-    expect(count).toMatchObject({ archived: 'only', limit: 1 })
-    expect(log.lists.every((l) => l.limit !== undefined)).toBe(true)
-    // The Archived header (below every loaded row) counts threads whose rows are not loaded.
-    await tree(page).evaluate((el) => (el.scrollTop = el.scrollHeight))
-    await expect(tree(page).getByRole('treeitem', { name: 'Archived (2000)' })).toBeVisible()
   })
 
-  await test.step('the other live threads arrive in background pages, all reachable by scrolling', async () => {
+  await test.step('rows scrolled to show as placeholders, then their page: only the rows down to them are asked for', async () => {
+    log.hold = true
+    // Row k of service-0 (below its header) is thread 2k: scroll thread 6,000 to the top.
+    await tree(page).evaluate((el, top) => (el.scrollTop = top), (1 + 3000) * ROW)
+    await expect(tree(page).getByTestId('thread-placeholder').first()).toBeAttached()
+    await expect.poll(() => log.holding).toBe(true)
+    await screenshotBothThemes(page, 'thread-pages-placeholders')
     release()
-    await expect(page.getByText(`${LIVE} live threads in 2 repositories`)).toBeVisible()
-    console.log(`all live threads after ${Date.now() - started} ms`)
-    const pages = log.lists.filter((l) => l.cursor !== undefined)
-    expect(pages.length).toBe(Math.ceil((LIVE - 300) / 5000))
-    expect(pages.every((l) => l.archived === 'exclude' && l.limit === 5000)).toBe(true)
+    await expect(threadRow(page, seededTitle(6000))).toBeVisible()
+    await expect(threadRow(page, seededTitle(6002))).toBeVisible()
+    const pages = log.lists.slice(1)
+    expect(pages.length).toBeGreaterThan(0)
+    expect(pages.every((l) => l.repoId === service0 && l.archived === 'exclude' && l.cursor && l.limit! <= 5000)).toBe(true)
+    // Down to the rows on screen and a margin: far fewer than every live thread.
+    const asked = pages.reduce((n, l) => n + l.limit!, 0)
+    expect(asked).toBeGreaterThan(3000 - 150)
+    expect(asked).toBeLessThan(3500)
     // Not every row is in the DOM: the tree stays virtualized.
     expect(await tree(page).locator('[role="treeitem"]').count()).toBeLessThan(120)
-    // The oldest live thread is the last row of service-1, above the Archived header.
+  })
+
+  await test.step('the bottom of the tree: the oldest live thread and the Archived count', async () => {
+    const before = log.lists.length
     await tree(page).evaluate((el) => (el.scrollTop = el.scrollHeight))
+    // The oldest live thread is the last row of service-1, above the Archived header.
     await expect(threadRow(page, seededTitle(THREADS - 3))).toBeVisible()
     await expect(threadRow(page, seededTitle(THREADS - 4))).toHaveCount(0) // service-0's, far above
+    await expect(tree(page).getByRole('treeitem', { name: 'Archived (2000)' })).toBeVisible()
+    expect(log.lists.slice(before).every((l) => l.repoId === service1)).toBe(true)
   })
 
   const client = await connectClient(core)
-  await test.step('a thread the core changes after loading moves to the top without listing again', async () => {
+  await test.step('a thread the core changes moves to the top without listing again', async () => {
     const listed = log.lists.length
+    const counted = log.counts
     // The oldest archived thread (its row never loaded) is restored: it becomes the most recently active.
     await client.request('thread/restore', { threadId: seededThreadId(THREADS - 1) })
-    await expect(page.getByText(`${LIVE + 1} live threads in 2 repositories`)).toBeVisible()
     await tree(page).evaluate((el) => (el.scrollTop = 0))
     await repoRow(page, 'service-0').click() // folded, so service-1's first rows are in view
     await expect(repoRow(page, 'service-0')).toHaveAttribute('aria-expanded', 'false')
+    await expect(repoRow(page, 'service-1')).toContainText('8,001')
     const titles = () =>
       tree(page)
         .locator('[role="treeitem"][aria-level="2"] .thread-title')
         .evaluateAll((els) => els.map((e) => e.textContent ?? ''))
     await expect.poll(async () => (await titles()).slice(0, 2)).toEqual([seededTitle(THREADS - 1), seededTitle(1)])
-    await expect.poll(() => log.lists.length).toBe(listed + 1)
-    // The Archived count was asked again (one thread); nothing was listed again.
-    expect(log.lists.slice(listed)).toMatchObject([{ archived: 'only', limit: 1 }])
+    // Its earlier version was not loaded, so the counts were asked again; nothing was listed again.
+    expect(log.counts).toBe(counted + 1)
+    expect(log.lists.length).toBe(listed)
   })
 
   await test.step('the Archived header shows the count; opening it loads the archived rows', async () => {
-    expect(log.lists.some((l) => l.archived === 'only' && l.limit !== 1)).toBe(false)
+    expect(log.lists.some((l) => l.archived === 'only')).toBe(false)
     const header = tree(page).getByRole('treeitem', { name: 'Archived (1999)' })
     await tree(page).evaluate((el) => (el.scrollTop = el.scrollHeight))
     await expect(header).toBeVisible()

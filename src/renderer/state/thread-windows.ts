@@ -204,3 +204,10 @@ export function useArchivedCount(): number {
   const loaded = useThreads((s) => s.groups.archivedCount)
   return counted ?? loaded
 }
+
+/** How many live threads there are: the core's count, until it comes the loaded threads'. */
+export function useLiveCount(): number {
+  const counted = useThreadWindows((s) => (s.counted ? s.tallies.all.live : null))
+  const loaded = useThreads((s) => s.groups.liveCount)
+  return counted ?? loaded
+}

@@ -184,7 +184,7 @@ function Chip(props: { label: string; count: number; pressed: boolean; state?: T
       type="button"
       className={`chip${props.pressed ? ' is-pressed' : ''}${urgent ? ' is-urgent' : ''}`}
       aria-pressed={props.pressed}
-      aria-label={`${props.label} ${props.count}`}
+      aria-label={`${props.label} ${props.count.toLocaleString('en-US')}`}
       data-state={props.state}
       onClick={props.onClick}
     >
@@ -194,7 +194,7 @@ function Chip(props: { label: string; count: number; pressed: boolean; state?: T
         </span>
       )}
       <span>{props.label}</span>
-      <span className="chip-count">{props.count}</span>
+      <span className="chip-count">{props.count.toLocaleString('en-US')}</span>
     </button>
   )
 }

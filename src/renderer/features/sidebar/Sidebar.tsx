@@ -6,7 +6,7 @@ import { Icon } from '../../ui/Icon'
 import { isMac, shortcutLabel } from '../../ui/keyboard'
 import { openImportSessions } from '../handoff'
 import { useRepos } from '../../state/repos-store'
-import { useThreadGroups } from '../../state/derived'
+import { useLiveCount } from '../../state/thread-windows'
 import { SidebarResizer } from './SidebarResizer'
 import { useSidebar } from '../../state/sidebar-store'
 import { SidebarTree } from './SidebarTree'
@@ -17,7 +17,7 @@ export function Sidebar(): ReactElement {
   const open = useDialogs((s) => s.open)
   const view = useNavigation((s) => s.view)
   const showDashboard = useNavigation((s) => s.showDashboard)
-  const groups = useThreadGroups()
+  const liveCount = useLiveCount()
   const repoCount = useRepos((s) => Object.keys(s.byId).length)
   const loaded = useRepos((s) => s.loaded)
   const hello = useConnection((s) => s.hello)
@@ -47,7 +47,7 @@ export function Sidebar(): ReactElement {
             >
               <Icon name="dashboard" />
               <span className="nav-label">Dashboard</span>
-              <span className="row-count">{groups.liveCount || ''}</span>
+              <span className="row-count">{liveCount ? liveCount.toLocaleString('en-US') : ''}</span>
             </button>
             <button
               type="button"

@@ -70,7 +70,7 @@ export function RepoRow({
       <span className="repo-name">{repo.name}</span>
       <RepoDiskTotal repoId={repo.id} />
       <span className="row-count" aria-hidden="true">
-        {liveCount || ''}
+        {liveCount ? liveCount.toLocaleString('en-US') : ''}
       </span>
       <span className="row-actions">
         <button

@@ -104,6 +104,7 @@ export function SidebarTree(): ReactElement {
   })
 
   const focusRow = (index: number) => {
+    const model = modelRef.current
     if (index < 0 || index >= model.count) return
     const row = model.rowAt(index)
     setActiveKey(row.key)
@@ -113,8 +114,21 @@ export function SidebarTree(): ReactElement {
     else pendingFocus.current = row.key // not rendered yet: focus it once the virtualizer has drawn it
   }
 
-  const step = (from: number, delta: number) => {
-    for (let i = from + delta; i >= 0 && i < model.count; i += delta) if (focusable(model.rowAt(i))) return focusRow(i)
+  // Stepping onto a thread not loaded yet loads its repository's rows down to it first, then steps again.
+  const step = (from: number, delta: number, loadedOnce = false): void => {
+    const model = modelRef.current
+    for (let i = from + delta; i >= 0 && i < model.count; i += delta) {
+      const row = model.rowAt(i)
+      if (row.kind === 'placeholder' && !loadedOnce) {
+        const fromKey = model.rowAt(Math.max(0, Math.min(from, model.count - 1))).key
+        void loadUntil({ repoId: row.repoId, state: null }, row.index + 1, () => liveOf(row.repoId)).then(() => {
+          const again = from < 0 || from >= model.count ? from : modelRef.current.indexOf(fromKey)
+          if (again !== undefined) step(from >= model.count ? modelRef.current.count : again, delta, true)
+        })
+        return
+      }
+      if (focusable(row)) return focusRow(i)
+    }
   }
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
