@@ -1,6 +1,7 @@
 // Issue 20, the window's side: a seeded home of SKEIN_BENCH_THREADS threads (default 100,000) served by a real
-// core; Chromium's page load → first sidebar row painted, → every live thread loaded (the dashboard's count),
-// and the renderer's JS heap after that (after GC). Median of 3 fresh contexts. Needs `npx electron-vite build`.
+// core; Chromium's page load → first sidebar row painted, → the counts shown (the dashboard's "N live threads"),
+// the renderer's JS heap then (after GC: only the first page is loaded), and a jump to the bottom of the tree
+// → its rows painted (the pages down to them). Median of 3 fresh contexts. Needs `npx electron-vite build`.
 //   npx tsx bench/thread-pages-nav.ts
 import type { Page } from 'playwright-core'
 import { once } from 'node:events'
@@ -20,6 +21,10 @@ async function main(): Promise<void> {
   const seeded = await seedScaleHome(home, { threads: THREADS, repos: 10 })
   const live = seeded.threads.filter((t) => t.status !== 'archived').length
   console.log(`seeded ${THREADS} threads in ${(seeded.seedMs / 1000).toFixed(1)} s`)
+  // The tree's last thread row: the oldest live thread of the last repository (by name) that has any.
+  const byName = [...seeded.repos].sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }))
+  const liveOf = (repoId: string) => seeded.threads.filter((t) => t.repoId === repoId && t.status !== 'archived')
+  const lastLive = liveOf(byName.findLast((r) => liveOf(r.id).length > 0)!.id).at(-1)!.id
   const core = await startBenchCore(home)
   // The core alone: each page of live threads, as the window asks for them.
   const rpc = await rawRpc(core)
@@ -37,7 +42,9 @@ async function main(): Promise<void> {
   const chromium = await launchChromiumPiped()
   const rows: number[] = []
   const all: number[] = []
+  const jumps: number[] = []
   let heap = 0
+  let heapAfterJump = 0
   let busy = { idle: 0, updating: 0 }
   try {
     for (let i = 0; i < 3; i++) {
@@ -50,11 +57,13 @@ async function main(): Promise<void> {
       // The count is a text change (no mutation the recorder watches): polled every frame instead.
       const loaded = await page.waitForFunction(
         (text) => document.querySelector('.page-subtitle')?.textContent?.includes(text) && performance.timeOrigin + performance.now(),
-        `${live} live threads`,
+        `${live.toLocaleString('en-US')} live threads`,
         { polling: 'raf', timeout: 120_000 }
       )
       all.push(((await loaded.jsonValue()) as number) - start)
       heap = await jsHeapMb(page)
+      jumps.push(await jumpToBottom(page, lastLive))
+      heapAfterJump = await jsHeapMb(page)
       if (i === 2) busy = await mainThreadPerUpdate(page, core, seeded.threads.filter((t) => t.status !== 'archived').slice(0, UPDATES))
       await context.close()
     }
@@ -67,12 +76,35 @@ async function main(): Promise<void> {
     rmSync(home, { recursive: true, force: true })
   }
   console.log(`page load → first sidebar row painted: ${percentile(rows, 50).toFixed(0)} ms (runs: ${rows.map(Math.round).join(', ')})`)
-  console.log(`page load → all ${live} live threads loaded: ${percentile(all, 50).toFixed(0)} ms (runs: ${all.map(Math.round).join(', ')})`)
-  console.log(`renderer JS heap after loading (after GC): ${heap.toFixed(1)} MB`)
+  console.log(`page load → "${live} live threads" counted: ${percentile(all, 50).toFixed(0)} ms (runs: ${all.map(Math.round).join(', ')})`)
+  console.log(`renderer JS heap with the first page loaded (after GC): ${heap.toFixed(1)} MB`)
+  console.log(
+    `jump to the bottom of the tree → its rows painted: ${percentile(jumps, 50).toFixed(0)} ms (runs: ${jumps.map(Math.round).join(', ')}); ` +
+      `heap after: ${heapAfterJump.toFixed(1)} MB`
+  )
   console.log(
     `dashboard open, main-thread task time: idle ${busy.idle.toFixed(0)} ms over ${WINDOW_MS / 1000} s; ` +
       `${UPDATES} renames at ${1000 / GAP_MS}/s ${busy.updating.toFixed(0)} ms, ${(busy.updating / UPDATES).toFixed(1)} ms per update above idle`
   )
+}
+
+/** Scrolls the tree to its end and waits (every frame) until the row of `lastId` is painted and no placeholder is left: ms taken. */
+async function jumpToBottom(page: Page, lastId: string): Promise<number> {
+  const start = await page.evaluate(() => {
+    const tree = document.querySelector('[role="tree"]')!
+    tree.scrollTop = tree.scrollHeight
+    return performance.now()
+  })
+  const done = await page.waitForFunction(
+    (id) => {
+      const tree = document.querySelector('[role="tree"]')!
+      const shown = tree.querySelector(`[data-thread-id="${id}"]`) && !tree.querySelector('[data-testid="thread-placeholder"]')
+      return shown && performance.now()
+    },
+    lastId,
+    { polling: 'raf', timeout: 120_000 }
+  )
+  return ((await done.jsonValue()) as number) - start
 }
 
 const UPDATES = 50

@@ -16,6 +16,7 @@ test.afterEach(async () => {
 const THREADS = 20_000 // every tenth archived (all in service-1), so 18,000 live
 
 interface ListRequest {
+  states?: string[]
   archived?: string
   limit?: number
   cursor?: string
@@ -99,6 +100,21 @@ test('a home of 20,000 threads shows its first rows from the first page, pages i
     expect(asked).toBeLessThan(3500)
     // Not every row is in the DOM: the tree stays virtualized.
     expect(await tree(page).locator('[role="treeitem"]').count()).toBeLessThan(120)
+  })
+
+  await test.step('a status filter pages through the core’s state filter: the 400 threads in error, down to the last', async () => {
+    const before = log.lists.length
+    await page.getByRole('button', { name: 'Error 400' }).click()
+    const threads = page.getByRole('list', { name: 'Threads' })
+    // Thread 7 is in error and was in the first page; every fiftieth after it is too.
+    await expect(threads.getByRole('listitem', { name: seededTitle(7) })).toBeVisible()
+    await page.locator('.card-scroller').evaluate((el) => (el.scrollTop = el.scrollHeight))
+    await expect(threads.getByRole('listitem', { name: seededTitle(THREADS - 43) })).toBeVisible()
+    const pages = log.lists.slice(before)
+    expect(pages.length).toBeGreaterThan(0)
+    expect(pages.every((l) => l.states?.join() === 'error' && l.cursor && !l.repoId)).toBe(true)
+    await screenshotBothThemes(page, 'thread-pages-error-filter')
+    await page.getByRole('button', { name: 'Error 400' }).click()
   })
 
   await test.step('the bottom of the tree: the oldest live thread and the Archived count', async () => {

@@ -3,6 +3,8 @@ import { z } from 'zod'
 /** One worktree's disk use: its own files (shared folders linked in are counted with the repository, once). */
 export const WorktreeDisk = z.object({
   threadId: z.string(),
+  /** The thread's title when measured (the window may not have the thread loaded). */
+  title: z.string().default(''),
   path: z.string(),
   /** Bytes really allocated (blocks), hard links counted once. */
   bytes: z.number(),

@@ -245,6 +245,7 @@ export class DiskService {
       const w = this.worktrees.get(t.id)!
       return {
         threadId: t.id,
+        title: t.title,
         path: w.path,
         bytes: w.bytes,
         apparentBytes: w.apparentBytes,

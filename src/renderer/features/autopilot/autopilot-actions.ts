@@ -5,7 +5,7 @@ import { notifyError, notifyWarning } from '../../state/notify'
 import { onScreen, supported } from '../../state/os-notifications'
 import { errorMessage, request } from '../../state/rpc'
 import { useThreadView } from '../../state/thread-view-store'
-import { useThreads } from '../../state/threads-store'
+import { ensureThread } from '../../state/thread-loader'
 import { useAutopilot } from './autopilot-store'
 
 /** Loads every thread's autopilot that is on or has attempts (on every connect). */
@@ -55,7 +55,13 @@ const showCi = (threadId: string) => {
 export function routeAutopilotGaveUp({ threadId, reason, message }: NotificationOf<'autopilot/gaveUp'>): void {
   // Turning it off or archiving the thread is the person's own doing, not news.
   if (reason === 'turned-off' || reason === 'thread-gone') return
-  const title = useThreads.getState().byId[threadId]?.title ?? 'a thread'
+  // The thread may not be loaded (the window holds the threads its lists show): its title is asked for then.
+  void ensureThread(threadId)
+    .catch(() => null)
+    .then((thread) => tellGaveUp(threadId, thread?.title ?? 'a thread', message))
+}
+
+function tellGaveUp(threadId: string, title: string, message: string): void {
   notifyWarning(`Autopilot gave up on “${title}”`, message, { label: 'Show CI', run: () => showCi(threadId) })
   if (onScreen(threadId) || !supported() || Notification.permission !== 'granted') return
   try {

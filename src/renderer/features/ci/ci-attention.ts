@@ -2,7 +2,7 @@ import type { NotificationOf } from '../../../shared/methods'
 import { useNavigation } from '../../state/navigation-store'
 import { onScreen, supported } from '../../state/os-notifications'
 import { useThreadView } from '../../state/thread-view-store'
-import { useThreads } from '../../state/threads-store'
+import { ensureThread } from '../../state/thread-loader'
 import { useCi } from './ci-store'
 
 /** What the notification says about the failed checks. */
@@ -21,7 +21,13 @@ export function routeCiFailed({ threadId, checks }: NotificationOf<'ci/failed'>)
   if (onScreen(threadId)) return
   useCi.getState().markNews(threadId)
   if (!supported() || Notification.permission !== 'granted') return
-  const title = useThreads.getState().byId[threadId]?.title ?? 'Skein'
+  // The thread may not be loaded (the window holds the threads its lists show): its title is asked for then.
+  void ensureThread(threadId)
+    .catch(() => null)
+    .then((thread) => showFailure(threadId, thread?.title ?? 'Skein', checks))
+}
+
+function showFailure(threadId: string, title: string, checks: readonly string[]): void {
   try {
     const notification = new Notification(title, { body: failureBody(checks), tag: `ci:${threadId}` })
     notification.onclick = () => {

@@ -97,7 +97,7 @@ function DiskSummary({
         <ul className="disk-list" aria-label="Worktrees by size">
           {worktrees.map((w) => (
             <li key={w.threadId}>
-              <span className="disk-list-name">{threads[w.threadId]?.title ?? w.path}</span>
+              <span className="disk-list-name">{threads[w.threadId]?.title ?? (w.title || w.path)}</span>
               {w.sharedLinks.length > 0 && (
                 <span className="muted">+ {w.sharedLinks.length === 1 ? 'a shared folder' : `${w.sharedLinks.length} shared folders`}</span>
               )}

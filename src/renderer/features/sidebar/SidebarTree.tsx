@@ -196,7 +196,7 @@ export function SidebarTree(): ReactElement {
   const wanted = [...wantedRows].join(',')
   useEffect(() => {
     for (const [repoId, rows] of wantedRows) void loadUntil({ repoId, state: null }, rows, () => liveOf(repoId))
-  }, [wanted])
+  }, [wanted, model]) // the model too: after a reconnect the same placeholders need their page again
 
   return (
     <div
