@@ -162,7 +162,9 @@ export const methods = {
         /** The `limit` threads just before this cursor (still most recent first). */
         before: z.string().max(500).optional(),
         /** A page with this thread in it, centred where it can be. */
-        anchor: z.object({ threadId }).optional()
+        anchor: z.object({ threadId }).optional(),
+        /** Only the threads forked from this thread (it may be gone); archived ones too unless `archived` says otherwise. */
+        forkedFrom: threadId.optional()
       })
       .default({ includeArchived: false }),
     result: z.object({

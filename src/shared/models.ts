@@ -156,6 +156,8 @@ export const Thread = z.object({
   imported: ImportedFrom.nullable().default(null),
   /** The thread this one was forked from, and the checkpoint (and built-in turn) it started at. */
   forkedFrom: z.object({ threadId: z.string(), checkpoint: z.number().nullable(), turnId: z.string().nullable() }).nullable().optional(),
+  /** How many threads were forked from this one, live and archived (derived by the core when it sends a thread; absent: none). */
+  forkCount: z.number().int().min(0).optional(),
   /** What the last archive saved and left out (bulky ignored folders); absent before the first archive. */
   archiveReport: ArchiveReport.nullable().optional(),
   /** The question an investigation thread was given (`fanout/start`); absent for other threads. */

@@ -23,6 +23,7 @@ import type { ChangeWatchService } from '../review/change-watch'
 import type { ReviewService } from '../review/review-service'
 import type { SummaryService } from '../summary/summary-service'
 import type { ThreadService } from '../threads/thread-service'
+import { archivedFilter, type ThreadPageQuery } from '../threads/thread-pages'
 import type { EnvironmentService } from '../environment/environment-service'
 import type { NotificationBus } from '../notification-bus'
 import { appError, ErrorCode } from '../../../shared/errors'
@@ -82,11 +83,8 @@ const RELEASES: ReadonlySet<MethodName> = new Set<MethodName>(['thread/setViewin
 const REPO_FILTERS: ReadonlySet<MethodName> = new Set<MethodName>(['thread/list', 'thread/counts', 'profile/list'])
 // What a window asks first answers before the archived threads are loaded; everything else waits for them.
 const EARLY: ReadonlySet<MethodName> = new Set<MethodName>(['core/hello', 'repo/list'])
-const early = (method: MethodName, p: unknown): boolean => {
-  if (EARLY.has(method)) return true
-  const q = p as { archived?: string; includeArchived?: boolean }
-  return method === 'thread/list' && (q.archived ?? (q.includeArchived ? 'include' : 'exclude')) === 'exclude'
-}
+const early = (method: MethodName, p: unknown): boolean =>
+  EARLY.has(method) || (method === 'thread/list' && archivedFilter(p as ThreadPageQuery) === 'exclude')
 
 /** Wires every protocol method to its service. */
 export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {

@@ -5,6 +5,7 @@ import type { Logger } from '../logger'
 import { writeFileAtomic } from './atomic-write'
 import type { DataDir } from './data-dir'
 import { withDefaults } from './thread-events'
+import { withoutForkCount } from './fork-links'
 
 /** One thread in threads/index.json: its folded state and the log size it was folded from. */
 export interface IndexEntry {
@@ -69,7 +70,11 @@ export async function readIndexFile(path: string, logger: Logger): Promise<Index
 export async function writeIndexFiles(dir: DataDir, entries: Iterable<IndexEntry>, archivedToo: boolean): Promise<void> {
   const live: IndexEntry[] = []
   const archived: IndexEntry[] = []
-  for (const e of entries) (e.thread.status === 'archived' ? archived : live).push(e)
+  for (const e of entries) {
+    // A thread's fork count is derived from the other threads at load; written, it could only go stale.
+    const entry = e.thread.forkCount === undefined ? e : { ...e, thread: withoutForkCount(e.thread) }
+    ;(e.thread.status === 'archived' ? archived : live).push(entry)
+  }
   if (archivedToo) await writeFileAtomic(dir.archivedIndexFile, JSON.stringify({ version: 1, threads: archived } satisfies IndexFile))
   await writeFileAtomic(dir.indexFile, JSON.stringify({ version: 1, threads: live } satisfies IndexFile))
 }

@@ -1,4 +1,4 @@
-import { mkdir, readdir, rm, stat } from 'node:fs/promises'
+import { mkdir, readdir, rm } from 'node:fs/promises'
 import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import type { Repo, Thread } from '../../../shared/models'
 import { err, ok, type Result } from '../../../shared/result'
@@ -7,6 +7,8 @@ import type { Logger } from '../logger'
 import type { DataDir } from './data-dir'
 import { appendEvent } from './event-log'
 import { ActivityOrder } from './activity-order'
+import { ForkLinks } from './fork-links'
+import { fileExists as exists, logSizeOnDisk as logSize } from './log-stat'
 import { scanEvents } from './event-scan'
 import { storageError } from './fs-error'
 import type { ThreadEvent } from './thread-events'
@@ -40,6 +42,8 @@ export interface ReconcileListener {
 export class ThreadStore {
   private readonly entries = new Map<string, IndexEntry>()
   private readonly order = new ActivityOrder()
+  private readonly forks = new ForkLinks(this.entries)
+  private forkCountChanged: ((thread: Thread) => void) | null = null
   private readonly journal: ThreadJournal
   // One writer per thread: each change reads the entry as the previous change left it, and the
   // entry (content and log size together) is set only after its own line is on disk.
@@ -107,6 +111,16 @@ export class ThreadStore {
   /** One thread, or undefined. */
   get(id: string): Thread | undefined {
     return this.entries.get(id)?.thread
+  }
+
+  /** The threads forked from this one, live and archived, in creation order. */
+  forksOf(parentId: string): Thread[] {
+    return this.forks.forksOf(parentId)
+  }
+
+  /** Tells `listener` of each thread whose `forkCount` moved (a fork of it made, deleted, or found on disk). */
+  onForkCountChanged(listener: (thread: Thread) => void): void {
+    this.forkCountChanged = listener
   }
 
   /** Persists a new thread: its log first, then memory. */
@@ -258,12 +272,14 @@ export class ThreadStore {
     }
   }
 
-  /** Sets a thread's entry, keeping the activity order in step. */
+  /** Sets a thread's entry (its fork count stamped on), keeping the activity order and the fork links in step. */
   private put(id: string, entry: IndexEntry): void {
     const old = this.entries.get(id)?.thread
-    if (!this.bulk) this.order.replace(old, entry.thread)
-    if (old?.status === 'archived' || entry.thread.status === 'archived') this.archivedDirty = true
-    this.entries.set(id, entry)
+    const thread = this.forks.stamp(entry.thread)
+    if (!this.bulk) this.order.replace(old, thread)
+    if (old?.status === 'archived' || thread.status === 'archived') this.archivedDirty = true
+    this.entries.set(id, thread === entry.thread ? entry : { ...entry, thread })
+    for (const parentId of this.forks.replace(old, thread)) this.restamp(parentId)
   }
 
   private drop(id: string): void {
@@ -271,6 +287,15 @@ export class ThreadStore {
     if (!this.bulk) this.order.replace(old, undefined)
     if (old?.status === 'archived') this.archivedDirty = true
     this.entries.delete(id)
+    for (const parentId of this.forks.replace(old, undefined)) this.restamp(parentId)
+  }
+
+  /** Gives a parent its new fork count (no log write: the count is derived) and announces it. */
+  private restamp(id: string): void {
+    const moved = this.forks.restamp(id)
+    if (!moved || this.bulk) return
+    this.order.replace(moved.old, moved.thread)
+    this.forkCountChanged?.(moved.thread)
   }
 
   private async load(mode: ReconcileMode): Promise<void> {
@@ -283,7 +308,7 @@ export class ThreadStore {
       } finally {
         this.bulk = false
       }
-      this.order.fill([...this.entries.values()].map((e) => e.thread))
+      this.order.fill(this.forks.relinkAll().threads)
       this.archivedLoaded = true
       await this.saveIndex()
       return
@@ -293,7 +318,7 @@ export class ThreadStore {
       // An index written before archived threads had their own file: the next save moves them there.
       if (e.thread.status === 'archived') this.archivedDirty = true
     }
-    this.order.fill(indexed.map((e) => e.thread))
+    this.order.fill(this.forks.relinkAll().threads)
     const journaled = await this.journal.read().catch((e) => {
       this.logger.warn(`Could not read the thread journal (${String(e)}); checking every thread log.`)
       return null
@@ -320,15 +345,19 @@ export class ThreadStore {
    */
   private async loadArchived(): Promise<void> {
     const archived = await readIndexFile(this.dir.archivedIndexFile, this.logger)
-    let added = 0
+    const added = new Set<string>()
     for (const e of archived ?? []) {
       const current = this.entries.get(e.thread.id)
       if (current && current.logSize >= e.logSize) continue
       this.entries.set(e.thread.id, e)
-      added++
+      added.add(e.thread.id)
     }
-    if (added) this.order.refill([...this.entries.values()].map((e) => e.thread))
+    if (added.size === 0) return void (this.archivedLoaded = true)
+    const { threads, restamped } = this.forks.relinkAll()
+    this.order.refill(threads)
     this.archivedLoaded = true
+    // Threads a client may have listed already (early pages hold live threads) learn of their archived forks.
+    for (const t of restamped) if (!added.has(t.id)) this.forkCountChanged?.(t)
   }
 
   /**
@@ -390,16 +419,3 @@ export class ThreadStore {
     }
   }
 }
-
-/** A log's size, or -1 when it cannot be read. */
-const logSize = (path: string): Promise<number> =>
-  stat(path).then(
-    (s) => s.size,
-    () => -1
-  )
-
-const exists = (path: string): Promise<boolean> =>
-  stat(path).then(
-    () => true,
-    () => false
-  )

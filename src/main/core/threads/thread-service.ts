@@ -59,6 +59,8 @@ export class ThreadService {
     this.intents = deps.intents ?? null
     this.environment = deps.environment ?? null
     this.archiving = { worktrees: deps.worktrees, repos: deps.repos, environment: this.environment }
+    // A thread's fork count moves when a fork of it is made or deleted: clients see it as a change of that thread.
+    this.store.onForkCountChanged((thread) => this.bus.publish('thread/updated', { thread }))
   }
 
   /** Runs `hook` before a thread's sessions are closed (archive, delete); the returned disposable removes it. */

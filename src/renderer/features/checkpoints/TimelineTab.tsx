@@ -125,7 +125,7 @@ function CheckpointRow({
 export function TimelineTab({ thread }: { thread: Thread }): ReactElement {
   const known = useCheckpoints((s) => s.byThread[thread.id])
   const now = useNow()
-  const forks = useForks(thread.id)
+  const forks = useForks(thread)
   const archived = isArchived(thread)
 
   useEffect(() => {

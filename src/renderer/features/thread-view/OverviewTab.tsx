@@ -16,7 +16,7 @@ import { useThreadView } from '../../state/thread-view-store'
 import { doneSummary } from '../environment'
 import { ThreadDiskDetail } from '../disk'
 import { RunSection } from '../run'
-import { ForkDetails, useForks } from '../checkpoints'
+import { ForkDetails, forkCountOf } from '../checkpoints'
 
 function Row({ label, children }: { label: string; children: ReactNode }): ReactElement {
   return (
@@ -44,7 +44,6 @@ export function OverviewTab({ thread }: { thread: Thread }): ReactElement {
   const copy = workingCopy(thread)
   const open = useDialogs((s) => s.open)
   const showTerminal = () => useThreadView.getState().setTab(thread.id, 'terminal')
-  const forks = useForks(thread.id)
 
   return (
     <div className="overview">
@@ -184,7 +183,7 @@ export function OverviewTab({ thread }: { thread: Thread }): ReactElement {
               </div>
             </Row>
           )}
-          {(thread.forkedFrom || forks.length > 0) && (
+          {(thread.forkedFrom || forkCountOf(thread) > 0) && (
             <Row label="Forks">
               <ForkDetails thread={thread} />
             </Row>
