@@ -17,8 +17,6 @@ interface ThreadsState {
   byId: Record<string, Thread>
   /** Moves with every change to `byId`. */
   version: number
-  /** Moves when a change touches a fork or the thread it was forked from (the fork index is rebuilt only then). */
-  forkVersion: number
   /** `byId` grouped by repository, kept up to date with every change (never regrouped from scratch). */
   groups: GroupedThreads
   /** True once the first `thread/list` page arrived. */
@@ -38,7 +36,6 @@ interface ThreadsState {
 export const useThreads = create<ThreadsState>()((set) => ({
   byId: {},
   version: 0,
-  forkVersion: 0,
   groups: emptyGroups(),
   loaded: false,
   archivedRows: 'not-loaded',
@@ -49,8 +46,7 @@ export const useThreads = create<ThreadsState>()((set) => ({
       groups: groupThreads(byId),
       loaded: true,
       archivedRows: 'not-loaded',
-      version: s.version + 1,
-      forkVersion: s.forkVersion + 1
+      version: s.version + 1
     }))
   },
   // byId is changed in place and `version` moves instead: copying a record of 100,000 threads took 67 ms a change.
@@ -59,21 +55,14 @@ export const useThreads = create<ThreadsState>()((set) => ({
     set((s) => {
       if (threads.length === 0) return s
       const groups = withThreads(s.groups, s.byId, threads)
-      const forks = threads.some((t) => t.forkedFrom || s.byId[t.id]?.forkedFrom)
       for (const t of threads) s.byId[t.id] = t
-      return { groups, version: s.version + 1, forkVersion: s.forkVersion + Number(forks) }
+      return { groups, version: s.version + 1 }
     }),
   upsert: (thread) =>
     set((s) => {
-      const old = s.byId[thread.id]
       const groups = withThreads(s.groups, s.byId, [thread])
-      const forks = Boolean(thread.forkedFrom || old?.forkedFrom)
       s.byId[thread.id] = thread
-      return {
-        groups,
-        version: s.version + 1,
-        forkVersion: s.forkVersion + Number(forks)
-      }
+      return { groups, version: s.version + 1 }
     }),
   remove: (threadId) =>
     set((s) => {
@@ -82,8 +71,7 @@ export const useThreads = create<ThreadsState>()((set) => ({
       delete s.byId[threadId]
       return {
         groups: withoutThreads(s.groups, [old]),
-        version: s.version + 1,
-        forkVersion: s.forkVersion + Number(Boolean(old.forkedFrom))
+        version: s.version + 1
       }
     }),
   removeByRepo: (repoId) =>
@@ -91,7 +79,7 @@ export const useThreads = create<ThreadsState>()((set) => ({
       const gone = Object.values(s.byId).filter((t) => t.repoId === repoId)
       if (gone.length === 0) return s
       for (const t of gone) delete s.byId[t.id]
-      return { groups: withoutThreads(s.groups, gone), version: s.version + 1, forkVersion: s.forkVersion + 1 }
+      return { groups: withoutThreads(s.groups, gone), version: s.version + 1 }
     })
 }))
 
