@@ -2,6 +2,7 @@ import type { CiStatus } from '../../../shared/ci'
 import type { NotificationOf } from '../../../shared/methods'
 import { errorMessage, request } from '../../state/rpc'
 import { useCiPanel } from './ci-panel-store'
+import { ensureThread } from '../../state/thread-loader'
 import { recount } from '../../state/thread-windows'
 import { useCi } from './ci-store'
 
@@ -50,7 +51,11 @@ const failedIds = (statuses: readonly CiStatus[]): Set<string> =>
 /** Applies a `ci/updated` notification. */
 export function routeCiUpdated({ status }: NotificationOf<'ci/updated'>): void {
   const before = pending.get(status.threadId) ?? useCi.getState().byThread[status.threadId]
-  if ((before?.overall === 'failed') !== (status.overall === 'failed')) recount()
+  if ((before?.overall === 'failed') !== (status.overall === 'failed')) {
+    recount()
+    // Its state moved without a change of the thread: a list loaded to its end must still get it.
+    void ensureThread(status.threadId).catch(() => undefined)
+  }
   putStatus(status)
   if (openPanels.has(status.threadId)) scheduleChecksReload(status.threadId)
 }
