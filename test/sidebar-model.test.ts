@@ -19,7 +19,7 @@ function thread(i: number, repoId: string, archived: boolean): Thread {
 
 type WindowOf = (repoId: string, loaded: readonly Thread[]) => RepoWindow
 /** Every loaded thread shows, and no more are counted. */
-const whole: WindowOf = (_, loaded) => ({ shown: loaded.length, pending: 0 })
+const whole: WindowOf = (_, loaded) => ({ shown: loaded.length, pending: 0, exact: true })
 
 /**
  * The rows spelled out one by one, as the sidebar listed them before it had a model, with each repository's first
@@ -39,8 +39,8 @@ function flatRows(
   const known = new Set(repos.map((r) => r.id))
   for (const r of repos) {
     const live = of(r.id, false)
-    const { shown, pending } = windowOf(r.id, live)
-    rows.push({ kind: 'repo', key: `r:${r.id}`, repo: r, liveCount: shown + pending, collapsed: collapsed.has(r.id) })
+    const { shown, pending, exact } = windowOf(r.id, live)
+    rows.push({ kind: 'repo', key: `r:${r.id}`, repo: r, liveCount: exact ? shown + pending : null, collapsed: collapsed.has(r.id) })
     if (collapsed.has(r.id)) continue
     if (shown + pending === 0) rows.push({ kind: 'empty', key: `e:${r.id}`, repo: r })
     for (const t of live.slice(0, shown)) rows.push({ kind: 'thread', key: `t:${t.id}`, thread: t, archived: false })
@@ -94,7 +94,11 @@ describe('the sidebar model', () => {
       const windowOf: WindowOf =
         round % 2 === 0
           ? whole
-          : (repoId, loaded) => ({ shown: Math.min(loaded.length, windows.get(repoId)!.cut), pending: windows.get(repoId)!.more })
+          : (repoId, loaded) => ({
+              shown: Math.min(loaded.length, windows.get(repoId)!.cut),
+              pending: windows.get(repoId)!.more,
+              exact: windows.get(repoId)!.cut % 3 > 0
+            })
       const model = buildSidebarModel(repos, groups, collapsed, showArchived, archivedCount, (id) => byId[id], windowOf)
       const rows = flatRows(repos, threads, collapsed, showArchived, archivedCount, windowOf)
       const placements = flatPlacements(rows)

@@ -93,15 +93,19 @@ export function resetWindows(first: { threads: Thread[]; next: string | null }):
   askCounts()
 }
 
-/** How much of the list `f` the window shows, given its loaded threads in order: `shown` rows, then `pending` placeholders. */
+/**
+ * How much of the list `f` the window shows, given its loaded threads in order: `shown` rows, then `pending`
+ * placeholders. `exact` says whether the two make up the whole list (the counts came, or it is all loaded): a
+ * moment after connecting they do not yet, and no count should be shown as if they did.
+ */
 export function windowOfList(
   w: Pick<WindowsState, 'edges' | 'tallies' | 'counted'>,
   f: ThreadFilter,
   loaded: readonly Thread[]
-): { shown: number; pending: number } {
+): { shown: number; pending: number; exact: boolean } {
   const cover = coverOf(w.edges, f)
   const shown = shownCount(loaded, cover)
-  return { shown, pending: w.counted ? pendingCount(w.tallies, f, shown, cover) : 0 }
+  return { shown, pending: w.counted ? pendingCount(w.tallies, f, shown, cover) : 0, exact: w.counted || cover.complete }
 }
 
 /**
@@ -205,9 +209,10 @@ export function useArchivedCount(): number {
   return counted ?? loaded
 }
 
-/** How many live threads there are: the core's count, until it comes the loaded threads'. */
-export function useLiveCount(): number {
+/** How many live threads there are: the core's count, or the loaded threads' when they are all; null until one is known. */
+export function useLiveCount(): number | null {
   const counted = useThreadWindows((s) => (s.counted ? s.tallies.all.live : null))
+  const complete = useThreadWindows((s) => coverOf(s.edges, ALL).complete)
   const loaded = useThreads((s) => s.groups.liveCount)
-  return counted ?? loaded
+  return counted ?? (complete ? loaded : null)
 }

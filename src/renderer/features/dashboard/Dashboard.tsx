@@ -14,7 +14,7 @@ import { CardGrid } from './CardGrid'
 import { forgetAsked } from '../../state/summaries-store'
 import { effectiveLayout, useDashboard, type DashboardLayout } from '../../state/dashboard-store'
 import { liveInState, liveStateCounts, type GroupedThreads } from '../../state/thread-groups'
-import { loadUntil, useThreadWindows, windowOfList, type ThreadFilter } from '../../state/thread-windows'
+import { coverOf, loadUntil, useThreadWindows, windowOfList, type ThreadFilter } from '../../state/thread-windows'
 import { statesOf, tallyOf } from '../../state/thread-counts'
 
 const MAX_REPO_CHIPS = 8
@@ -36,7 +36,9 @@ export function Dashboard(): ReactElement {
   const loaded = useMemo(() => loadedIn(groups, filter, ciFailed), [groups, filter, ciFailed])
   const window = useMemo(() => ({ threads: loaded, ...windowOfList(windows, filter, loaded) }), [windows, filter, loaded])
   const listed = window.shown + window.pending
-  // The core's counts once they came; the loaded threads' until then (a moment after connecting).
+  // The core's counts once they came; the loaded threads' when they are all; until then (a moment after
+  // connecting) no count is shown as if it were the whole.
+  const exact = windows.counted || coverOf(windows.edges, { repoId: null, state: null }).complete
   const liveIn = (id: string | null) =>
     windows.counted ? tallyOf(windows.tallies, id, null) : id ? (groups.live.get(id)?.length ?? 0) : groups.liveCount
   const all = liveIn(null)
@@ -68,7 +70,9 @@ export function Dashboard(): ReactElement {
           Dashboard
         </h1>
         <span className="page-subtitle">
-          {`${all.toLocaleString('en-US')} live ${all === 1 ? 'thread' : 'threads'} in ${repos.length} ${repos.length === 1 ? 'repository' : 'repositories'}`}
+          {exact
+            ? `${all.toLocaleString('en-US')} live ${all === 1 ? 'thread' : 'threads'} in ${repos.length} ${repos.length === 1 ? 'repository' : 'repositories'}`
+            : 'Counting live threads…'}
           {diskBytes > 0 && (
             <span className="nowrap" data-testid="dashboard-disk">
               {' '}
@@ -131,18 +135,24 @@ export function Dashboard(): ReactElement {
               value={activeRepoId ?? ''}
               onChange={(e) => setRepo(e.target.value || null)}
             >
-              <option value="">All repositories ({all})</option>
+              <option value="">All repositories ({exact ? all : '…'})</option>
               {repos.map((r) => (
                 <option key={r.id} value={r.id}>
-                  {r.name} ({liveIn(r.id)})
+                  {r.name} ({exact ? liveIn(r.id) : '…'})
                 </option>
               ))}
             </select>
           ) : (
             <div className="chips" role="group" aria-label="Filter by repository">
-              <Chip label="All repositories" count={all} pressed={!activeRepoId} onClick={() => setRepo(null)} />
+              <Chip label="All repositories" count={exact ? all : null} pressed={!activeRepoId} onClick={() => setRepo(null)} />
               {repos.map((r) => (
-                <Chip key={r.id} label={r.name} count={liveIn(r.id)} pressed={activeRepoId === r.id} onClick={() => setRepo(r.id)} />
+                <Chip
+                  key={r.id}
+                  label={r.name}
+                  count={exact ? liveIn(r.id) : null}
+                  pressed={activeRepoId === r.id}
+                  onClick={() => setRepo(r.id)}
+                />
               ))}
             </div>
           )}
@@ -152,7 +162,7 @@ export function Dashboard(): ReactElement {
               <Chip
                 key={s}
                 label={stateLabels[s]}
-                count={counts[s]}
+                count={exact ? counts[s] : null}
                 pressed={status === s}
                 state={s}
                 onClick={() => setStatus(status === s ? null : s)}
@@ -177,14 +187,15 @@ function loadedIn(groups: GroupedThreads, f: ThreadFilter, ciFailed: ReadonlySet
   return f.repoId ? (groups.live.get(f.repoId) ?? NO_THREADS) : groups.liveOrder
 }
 
-function Chip(props: { label: string; count: number; pressed: boolean; state?: ThreadState; onClick: () => void }): ReactElement {
-  const urgent = !!props.state && isUrgent(props.state) && props.count > 0
+function Chip(props: { label: string; count: number | null; pressed: boolean; state?: ThreadState; onClick: () => void }): ReactElement {
+  const urgent = !!props.state && isUrgent(props.state) && !!props.count
+  const count = props.count === null ? '…' : props.count.toLocaleString('en-US')
   return (
     <button
       type="button"
       className={`chip${props.pressed ? ' is-pressed' : ''}${urgent ? ' is-urgent' : ''}`}
       aria-pressed={props.pressed}
-      aria-label={`${props.label} ${props.count.toLocaleString('en-US')}`}
+      aria-label={`${props.label} ${count}`}
       data-state={props.state}
       onClick={props.onClick}
     >
@@ -194,7 +205,7 @@ function Chip(props: { label: string; count: number; pressed: boolean; state?: T
         </span>
       )}
       <span>{props.label}</span>
-      <span className="chip-count">{props.count.toLocaleString('en-US')}</span>
+      <span className="chip-count">{count}</span>
     </button>
   )
 }

@@ -45,7 +45,7 @@ export function RepoRow({
 }: {
   p: RowPlacement
   repo: Repo
-  liveCount: number
+  liveCount: number | null
   collapsed: boolean
 }): ReactElement {
   const toggle = useSidebar((s) => s.toggleCollapsed)

@@ -4,7 +4,8 @@ import type { GroupedThreads } from '../../state/threads-store'
 
 /** One line of the virtualized sidebar: everything reads as a single list. */
 export type SidebarRow =
-  | { kind: 'repo'; key: string; repo: Repo; liveCount: number; collapsed: boolean }
+  /** `liveCount` is null while it is not known yet (a moment after connecting). */
+  | { kind: 'repo'; key: string; repo: Repo; liveCount: number | null; collapsed: boolean }
   | { kind: 'thread'; key: string; thread: Thread; archived: boolean }
   /** A live thread the core counts whose row is not loaded yet: `index` is its place in its repository's list. */
   | { kind: 'placeholder'; key: string; repoId: string; index: number }
@@ -30,10 +31,14 @@ type Segment =
   | { start: number; row: SidebarRow }
   | { start: number; threads: Thread[]; shown: number; pending: number; archived: boolean; repoId: string }
 
-/** How much of a repository's live list the sidebar shows: its first `shown` loaded threads, then `pending` placeholders. */
+/**
+ * How much of a repository's live list the sidebar shows: its first `shown` loaded threads, then `pending`
+ * placeholders; `exact` when the two make up its whole list.
+ */
 export interface RepoWindow {
   shown: number
   pending: number
+  exact: boolean
 }
 
 /**
@@ -83,7 +88,7 @@ export function buildSidebarModel(
     threads: Thread[],
     archived: boolean,
     repoId: string,
-    { shown, pending }: RepoWindow = { shown: threads.length, pending: 0 }
+    { shown, pending }: RepoWindow = { shown: threads.length, pending: 0, exact: true }
   ) => {
     if (shown + pending === 0) return
     groupOf.set(`${archived ? 'archived' : 'live'}:${repoId}`, segments.length)
@@ -95,7 +100,13 @@ export function buildSidebarModel(
     const threads = groups.live.get(repo.id) ?? []
     const window = windowOf(repo.id, threads)
     const isCollapsed = collapsed.has(repo.id)
-    single({ kind: 'repo', key: `r:${repo.id}`, repo, liveCount: window.shown + window.pending, collapsed: isCollapsed })
+    single({
+      kind: 'repo',
+      key: `r:${repo.id}`,
+      repo,
+      liveCount: window.exact ? window.shown + window.pending : null,
+      collapsed: isCollapsed
+    })
     if (isCollapsed) continue
     if (window.shown + window.pending === 0) single({ kind: 'empty', key: `e:${repo.id}`, repo })
     run(threads, false, repo.id, window)
