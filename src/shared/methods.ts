@@ -729,6 +729,7 @@ export const notifications = {
   'pty/exit': z.object({ ptyId: z.string(), threadId: z.string(), exitCode: z.number().nullable(), signal: z.number().nullable() }),
   /** A pty was opened or changed state; every client gets it (for terminal tabs). */
   'pty/updated': z.object({ pty: PtyInfo }),
+  /** A new item of a built-in turn began (it joins the end of the conversation; deltas and a completion follow). */
   'item/started': z.object({ item: Item }),
   'item/delta': z.object({ threadId: z.string(), itemId: z.string(), delta: z.string() }),
   /**

@@ -131,7 +131,8 @@ async function adopt(client: RpcClient): Promise<void> {
     follow('thread/summary', ({ summary }) => routeSummary(summary)),
     follow('search/rebuilding', (state) => noteSearchIndex(state)),
     follow('search/ready', (state) => noteSearchIndex(state)),
-    follow('item/started', ({ item }) => routeItem(item)),
+    // A started item is always new to the conversation: it joins the end, whatever its id and time say.
+    follow('item/started', ({ item }) => routeItem(item, true)),
     follow('item/delta', ({ threadId, itemId, delta }) => routeDelta(threadId, itemId, delta)),
     follow('item/completed', ({ item, added }) => routeItem(item, added)),
     follow('approval/requested', ({ item }) => {
