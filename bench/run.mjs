@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process'
 
 for (const script of [
   'thread-list.ts',
+  'thread-counts.ts',
   'thread-create.ts',
   'cold-start.ts',
   'pty-throughput.ts',

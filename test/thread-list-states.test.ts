@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs'
 import { connect } from 'node:net'
-import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { seedScaleHome, type SeededHome } from '../bench/lib/scale-home'
 import type { Core } from '../src/main/core/core'
@@ -12,19 +11,10 @@ import { RpcClient } from '../src/shared/rpc-client'
 import { byRecentActivity, threadCursor } from '../src/shared/thread-order'
 import { emptyCounts, threadStateNames, threadStateOf, type ThreadState } from '../src/shared/thread-state'
 import { CLI, skein } from './helpers/cli-run'
-import { cleanupTemp, git, githubShapedRepo, makeCore, must, tempDir, writeFile } from './helpers/fixtures'
-import { FakeGithub } from './helpers/fake-github'
-import { eventually } from './helpers/pty-client'
+import { threadWithFailedCi, useFakeGithub } from './helpers/ci-failure'
+import { cleanupTemp, makeCore, must, tempDir } from './helpers/fixtures'
 
-let gh: FakeGithub
-beforeAll(async () => {
-  gh = await FakeGithub.start()
-  process.env.GITHUB_TOKEN = gh.token
-})
-afterAll(async () => {
-  delete process.env.GITHUB_TOKEN
-  await gh.close()
-})
+const github = useFakeGithub()
 
 type Query = ParamsOf<'thread/list'>
 const ids = (threads: Thread[]) => threads.map((t) => t.id)
@@ -86,27 +76,13 @@ describe('thread/list by state, and thread/counts', () => {
     core = (await makeCore(home, { listenSocket: true })).core
     client = clientOf(core)
     // A worktree thread whose pushed commit fails CI on the fake GitHub.
-    gh.addRepo('acme/shop')
-    const repo = must(await core.repos.add(githubShapedRepo()))
-    await client.request('ci/configure', { repoId: repo.id, override: { provider: 'github', baseUrl: gh.baseUrl } })
-    ciThread = must(await core.threads.create({ repoId: repo.id, title: 'fix checkout', mode: 'worktree' }))
-    git(ciThread.worktreePath, 'config', 'user.name', 'P')
-    git(ciThread.worktreePath, 'config', 'user.email', 'p@example.com')
-    writeFile(join(ciThread.worktreePath, 'fix.txt'), 'one\n')
-    must(await core.review.commit(ciThread.id, 'first try'))
-    const sha = git(ciThread.worktreePath, 'rev-parse', 'HEAD')
-    gh.setCheckRun('acme/shop', sha, { id: 101, name: 'test', status: 'completed', conclusion: 'failure', log: 'FAIL' })
-    await client.request('review/push', { threadId: ciThread.id })
-    await eventually(
-      async () => (await client.request('ci/statuses')).statuses.some((s) => s.threadId === ciThread.id && s.overall === 'failed'),
-      'the failed check'
-    )
+    ciThread = await threadWithFailedCi(core, client, github())
   }, 180_000)
   afterAll(async () => {
     client.dispose()
     await core.close()
     await cleanupTemp()
-    expect(gh.violations.splice(0)).toEqual([])
+    expect(github().violations.splice(0)).toEqual([])
   }, 180_000)
 
   it('lists exactly the threads a scan with threadStateOf finds in the asked states, paged, with their total', async () => {

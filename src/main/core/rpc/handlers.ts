@@ -23,7 +23,7 @@ import type { ChangeWatchService } from '../review/change-watch'
 import type { ReviewService } from '../review/review-service'
 import type { SummaryService } from '../summary/summary-service'
 import type { ThreadService } from '../threads/thread-service'
-import { archivedFilter, type ThreadPageQuery } from '../threads/thread-pages'
+import { archivedFilter, lazyCiFailed, type ThreadPageQuery } from '../threads/thread-pages'
 import type { EnvironmentService } from '../environment/environment-service'
 import type { NotificationBus } from '../notification-bus'
 import { appError, ErrorCode } from '../../../shared/errors'
@@ -158,11 +158,8 @@ export function registerHandlers(rpc: RpcServer, d: HandlerDeps): void {
       )
     return d.threads.get(created.value.id)
   })
-  // Which threads' CI failed, read once per request and only when a state is asked for.
-  const ciFailed = () => {
-    let failed: Set<string> | null = null
-    return (id: string) => (failed ??= new Set(d.ci.statuses().flatMap((s) => (s.overall === 'failed' ? [s.threadId] : [])))).has(id)
-  }
+  // Which threads' CI failed, read once per request and only when a state or a count needs it.
+  const ciFailed = () => lazyCiFailed(() => d.ci.statuses().flatMap((s) => (s.overall === 'failed' ? [s.threadId] : [])))
   handle('thread/list', (p) => d.threads.page(p, ciFailed()))
   handle('thread/counts', (p) =>
     ok(d.threads.counts(p.repoId ? d.repos.list().filter((r) => r.id === p.repoId) : d.repos.list(), ciFailed()))

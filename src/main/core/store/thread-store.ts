@@ -1,6 +1,7 @@
 import { mkdir, readdir, rm } from 'node:fs/promises'
 import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import type { Repo, Thread } from '../../../shared/models'
+import type { ThreadState } from '../../../shared/thread-state'
 import { err, ok, type Result } from '../../../shared/result'
 import { KeyedLock } from '../keyed-lock'
 import type { Logger } from '../logger'
@@ -10,6 +11,7 @@ import { ActivityOrder } from './activity-order'
 import { ForkLinks } from './fork-links'
 import { fileExists as exists, logSizeOnDisk as logSize } from './log-stat'
 import { scanEvents } from './event-scan'
+import { StateTally } from './state-tally'
 import { storageError } from './fs-error'
 import type { ThreadEvent } from './thread-events'
 import { readIndexFile, writeIndexFiles, type IndexEntry } from './thread-index-file'
@@ -42,6 +44,7 @@ export interface ReconcileListener {
 export class ThreadStore {
   private readonly entries = new Map<string, IndexEntry>()
   private readonly order = new ActivityOrder()
+  private readonly tally = new StateTally()
   private readonly forks = new ForkLinks(this.entries)
   private forkCountChanged: ((thread: Thread) => void) | null = null
   private readonly journal: ThreadJournal
@@ -99,6 +102,11 @@ export class ThreadStore {
   /** Live and archived thread counts of each repository. */
   countsByRepo(): ReadonlyMap<string, { live: number; archived: number }> {
     return this.order.allCounts()
+  }
+
+  /** One repository's live threads per base state (as if no CI had failed: see stateOfThread), kept as threads change. */
+  baseStateCounts(repoId: string): Readonly<Record<ThreadState, number>> {
+    return this.tally.of(repoId)
   }
 
   /** Every thread, in creation order. Reads memory only: never opens a log. */
@@ -276,7 +284,7 @@ export class ThreadStore {
   private put(id: string, entry: IndexEntry): void {
     const old = this.entries.get(id)?.thread
     const thread = this.forks.stamp(entry.thread)
-    if (!this.bulk) this.order.replace(old, thread)
+    if (!this.bulk) this.track(old, thread)
     if (old?.status === 'archived' || thread.status === 'archived') this.archivedDirty = true
     this.entries.set(id, thread === entry.thread ? entry : { ...entry, thread })
     for (const parentId of this.forks.replace(old, thread)) this.restamp(parentId)
@@ -284,7 +292,7 @@ export class ThreadStore {
 
   private drop(id: string): void {
     const old = this.entries.get(id)?.thread
-    if (!this.bulk) this.order.replace(old, undefined)
+    if (!this.bulk) this.track(old, undefined)
     if (old?.status === 'archived') this.archivedDirty = true
     this.entries.delete(id)
     for (const parentId of this.forks.replace(old, undefined)) this.restamp(parentId)
@@ -294,8 +302,20 @@ export class ThreadStore {
   private restamp(id: string): void {
     const moved = this.forks.restamp(id)
     if (!moved || this.bulk) return
-    this.order.replace(moved.old, moved.thread)
+    this.track(moved.old, moved.thread)
     this.forkCountChanged?.(moved.thread)
+  }
+
+  /** Keeps the activity order and the state tally in step with one entry's change. */
+  private track(old: Thread | undefined, next: Thread | undefined): void {
+    this.order.replace(old, next)
+    this.tally.replace(old, next)
+  }
+
+  /** Sets the activity order and the state tally from every entry at once (entries set in bulk). */
+  private trackAll(threads: Thread[]): void {
+    this.order.refill(threads)
+    this.tally.refill(threads)
   }
 
   private async load(mode: ReconcileMode): Promise<void> {
@@ -308,7 +328,7 @@ export class ThreadStore {
       } finally {
         this.bulk = false
       }
-      this.order.fill(this.forks.relinkAll().threads)
+      this.trackAll(this.forks.relinkAll().threads)
       this.archivedLoaded = true
       await this.saveIndex()
       return
@@ -318,7 +338,7 @@ export class ThreadStore {
       // An index written before archived threads had their own file: the next save moves them there.
       if (e.thread.status === 'archived') this.archivedDirty = true
     }
-    this.order.fill(this.forks.relinkAll().threads)
+    this.trackAll(this.forks.relinkAll().threads)
     const journaled = await this.journal.read().catch((e) => {
       this.logger.warn(`Could not read the thread journal (${String(e)}); checking every thread log.`)
       return null
@@ -354,7 +374,7 @@ export class ThreadStore {
     }
     if (added.size === 0) return void (this.archivedLoaded = true)
     const { threads, restamped } = this.forks.relinkAll()
-    this.order.refill(threads)
+    this.trackAll(threads)
     this.archivedLoaded = true
     // Threads a client may have listed already (early pages hold live threads) learn of their archived forks.
     for (const t of restamped) if (!added.has(t.id)) this.forkCountChanged?.(t)

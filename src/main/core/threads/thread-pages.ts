@@ -4,6 +4,7 @@ import { err, ok, type Result } from '../../../shared/result'
 import { parseThreadCursor, threadCursor, type ThreadPosition } from '../../../shared/thread-order'
 import { emptyCounts, stateOfThread as stateOf, type ThreadState } from '../../../shared/thread-state'
 import { ActivityOrder } from '../store/activity-order'
+import { baseStateOf } from '../store/state-tally'
 import type { ThreadStore } from '../store/thread-store'
 
 export { byRecentActivity } from '../../../shared/thread-order'
@@ -45,14 +46,32 @@ function forksWalk(store: ThreadStore, parentId: string): Walk {
   return { byActivity: (after = null, backward = false) => (backward ? order.before(after) : order.from(after)) }
 }
 
-/** Whether a thread's latest CI run failed (the CI service knows; pages only ask). */
-export type CiFailed = (threadId: string) => boolean
+/** The threads whose latest CI run failed (the CI service knows; pages only ask): each by id, and all of them. */
+export interface CiFailed {
+  has(threadId: string): boolean
+  readonly ids: Iterable<string>
+}
+
+/** No thread's CI failed. */
+export const noCiFailed: CiFailed = { has: () => false, ids: [] }
+
+/** The failed set `read` gives, read at most once and only when asked (a request that needs no state never reads it). */
+export function lazyCiFailed(read: () => Iterable<string>): CiFailed {
+  let failed: Set<string> | null = null
+  const set = () => (failed ??= new Set(read()))
+  return {
+    has: (id) => set().has(id),
+    get ids() {
+      return set()
+    }
+  }
+}
 
 /** The repositories a page may list (an unknown one's threads are never listed). */
 type Repos = { get(id: string): Result<Repo> }
 
 /** A thread's derived state, as the window shows it. */
-export const stateOfThread = (t: Thread, ciFailed: CiFailed): ThreadState => stateOf(t, ciFailed(t.id))
+export const stateOfThread = (t: Thread, ciFailed: CiFailed): ThreadState => stateOf(t, ciFailed.has(t.id))
 
 const invalid = (message: string) => err(appError(ErrorCode.InvalidParams, message))
 
@@ -76,11 +95,12 @@ function any(from: Iterable<Thread>, matches: (t: Thread) => boolean): boolean {
 /**
  * `thread/list`: threads of known repositories (or one repository's), filtered by archive state and derived state;
  * every match in creation order without a limit, else one page most recently active first: after `cursor`, just
- * before `before`, or around `anchor`. A page walks the store's activity order from its cursor, so without `states`
- * its cost follows the page, not the number of threads (`states` counts its total by a scan). With `forkedFrom` it
- * walks only that thread's forks (from the store's fork links), so it costs what the forks do.
+ * before `before`, or around `anchor`. A page walks the store's activity order from its cursor, so its cost follows
+ * the page (and, with `states`, how far the walk goes to fill it), not the number of threads; the total comes from
+ * the store's kept counts. With `forkedFrom` it walks only that thread's forks (from the store's fork links), so it
+ * costs what the forks do.
  */
-export function threadPage(store: ThreadStore, repos: Repos, p: ThreadPageQuery, ciFailed: CiFailed = () => false): Result<ThreadPage> {
+export function threadPage(store: ThreadStore, repos: Repos, p: ThreadPageQuery, ciFailed: CiFailed = noCiFailed): Result<ThreadPage> {
   const archived = archivedFilter(p)
   const known = new Map<string, boolean>()
   const repoOk = (id: string) => {
@@ -109,7 +129,7 @@ export function threadPage(store: ThreadStore, repos: Repos, p: ThreadPageQuery,
   const first = p.cursor === undefined && p.before === undefined && !p.anchor
   const previous = !first && start && any(walk.byActivity(start, true), matches) ? threadCursor(start) : null
   const next = end && any(walk.byActivity(end), matches) ? threadCursor(end) : null
-  const total = states || walk !== store ? countMatches(walk, matches) : countOf(store, p, archived, repoOk)
+  const total = walk !== store ? countMatches(walk, matches) : countOf(store, p, archived, repoOk, ciFailed)
   return ok({ threads, next, previous, total })
 }
 
@@ -151,13 +171,39 @@ function countMatches(walk: Walk, matches: (t: Thread) => boolean): number {
   return n
 }
 
-function countOf(store: ThreadStore, p: ThreadPageQuery, archived: string, repoOk: (id: string) => boolean): number {
-  let total = 0
-  for (const [repoId, c] of store.countsByRepo()) {
-    if (p.repoId ? repoId !== p.repoId : !repoOk(repoId)) continue
-    total += archived === 'include' ? c.live + c.archived : archived === 'only' ? c.archived : c.live
+/** A list's total from the store's kept counts (per state when `states` are asked): never a walk over the threads. */
+function countOf(store: ThreadStore, p: ThreadPageQuery, archived: string, repoOk: (id: string) => boolean, ciFailed: CiFailed): number {
+  const repoIds = [...store.countsByRepo().keys()].filter((id) => (p.repoId ? id === p.repoId : repoOk(id)))
+  if (!p.states) {
+    let total = 0
+    for (const id of repoIds) {
+      const c = store.countsByRepo().get(id)!
+      total += archived === 'include' ? c.live + c.archived : archived === 'only' ? c.archived : c.live
+    }
+    return total
   }
+  // Live threads are never in the `archived` state and archived ones in no other, so the archive filter picks states.
+  const states = new Set(p.states.filter((s) => archived === 'include' || (s === 'archived') === (archived === 'only')))
+  let total = 0
+  for (const counts of stateCounts(store, repoIds, ciFailed).values()) for (const s of states) total += counts[s]
   return total
+}
+
+/**
+ * Each of `repoIds`' threads per derived state: its live threads' kept base counts, with each live thread whose CI
+ * failed moved to the state that failure gives it, and its archived count. Costs the repositories and the failures.
+ */
+function stateCounts(store: ThreadStore, repoIds: Iterable<string>, ciFailed: CiFailed): Map<string, Record<ThreadState, number>> {
+  const counts = new Map<string, Record<ThreadState, number>>()
+  for (const id of repoIds) counts.set(id, { ...store.baseStateCounts(id), archived: store.countsByRepo().get(id)?.archived ?? 0 })
+  for (const id of ciFailed.ids) {
+    const t = store.get(id)
+    const c = t && t.status !== 'archived' ? counts.get(t.repoId) : undefined
+    if (!t || !c) continue
+    c[baseStateOf(t)]--
+    c[stateOf(t, true)]++
+  }
+  return counts
 }
 
 /** One repository's thread counts (what `thread/counts` answers). */
@@ -169,8 +215,8 @@ export interface ThreadCounts {
 }
 
 /**
- * `thread/counts`: each of `repos`' live and archived threads, and its threads per derived state
- * (live ones by one pass over them, CI included; `archived` from the kept counts); `all` sums every repository.
+ * `thread/counts`: each of `repos`' live and archived threads, and its threads per derived state (from the store's
+ * kept counts, CI failures applied: no pass over the threads); `all` sums every repository.
  */
 export function threadCounts(
   store: ThreadStore,
@@ -178,16 +224,10 @@ export function threadCounts(
   ciFailed: CiFailed
 ): { repos: ThreadCounts[]; all: Omit<ThreadCounts, 'repoId'> } {
   const counts = new Map<string, ThreadCounts>()
-  for (const r of repos) {
-    const c = store.countsByRepo().get(r.id) ?? { live: 0, archived: 0 }
-    const states = emptyCounts()
-    states.archived = c.archived
-    counts.set(r.id, { repoId: r.id, live: c.live, archived: c.archived, states })
-  }
-  for (const t of store.byActivity()) {
-    if (t.status === 'archived') continue
-    const c = counts.get(t.repoId)
-    if (c) c.states[stateOfThread(t, ciFailed)]++
+  const repoIds = repos.map((r) => r.id)
+  for (const [repoId, states] of stateCounts(store, repoIds, ciFailed)) {
+    const c = store.countsByRepo().get(repoId) ?? { live: 0, archived: 0 }
+    counts.set(repoId, { repoId, live: c.live, archived: c.archived, states })
   }
   const all = { live: 0, archived: 0, states: emptyCounts() }
   for (const c of counts.values()) {
