@@ -170,4 +170,28 @@ describe("the window's thread lists", () => {
     client.dispose()
     await core.close()
   }, 180_000)
+
+  it('drops a page that answers after the window started over (a reconnect), and asks again from the new first page', async () => {
+    const home = tempDir('skein-windows-reconnect-')
+    const seeded = await seedScaleHome(home, { threads: 2000, repos: 1 })
+    const { core } = await makeCore(home, { listenSocket: true })
+    const client = await connectWindow(core)
+    const f: ThreadFilter = { repoId: seeded.repos[0]!.id, state: null }
+    // The page is asked for; before its answer can be read the window starts over, as a new connection does.
+    const first = await firstThreads(client)
+    const loading = loadUntil(f, 1500, () => loadedIn(f))
+    useThreads.getState().replaceAll(first.threads)
+    resetWindows(first)
+    await loading
+    // Neither the page of the old connection nor any other was applied: the load ended with its connection.
+    expect(useThreads.getState().groups.liveCount).toBe(300)
+    expect(windowOfList(useThreadWindows.getState(), f, loadedIn(f)).shown).toBe(300)
+    // Asked again, the list pages on from the new first page.
+    await loadUntil(f, 1500, () => loadedIn(f))
+    await expectInStep(client, [f, { repoId: null, state: null }])
+    expect(windowOfList(useThreadWindows.getState(), f, loadedIn(f)).shown).toBeGreaterThanOrEqual(1500)
+    setRpcClient(null)
+    client.dispose()
+    await core.close()
+  }, 180_000)
 })

@@ -113,7 +113,9 @@ export function windowOfList(
  * time; `loaded` gives its loaded threads in order as they are now.
  */
 export async function loadUntil(f: ThreadFilter, wanted: number, loaded: () => readonly Thread[]): Promise<void> {
-  for (;;) {
+  // A load belongs to its connection: after a reconnect the lists on screen ask again from the new first page.
+  const mine = generation
+  while (mine === generation) {
     const need = wanted - shownCount(loaded(), coverOf(useThreadWindows.getState().edges, f))
     if (need <= 0 || !(await loadNext(f, Math.min(MAX_PAGE, need + PAGE_MARGIN)))) return
   }
@@ -122,7 +124,8 @@ export async function loadUntil(f: ThreadFilter, wanted: number, loaded: () => r
 /** Loads a thread's repository list until it reaches the thread (so the sidebar can show it). */
 export async function loadThrough(thread: Thread): Promise<void> {
   const f: ThreadFilter = { repoId: thread.repoId, state: null }
-  for (;;) {
+  const mine = generation
+  while (mine === generation) {
     const cover = coverOf(useThreadWindows.getState().edges, f)
     if (cover.complete || (cover.edge && byRecentActivity(thread, cover.edge) <= 0)) return
     if (!(await loadNext(f, MAX_PAGE))) return
